@@ -1,0 +1,60 @@
+import { parseArgs } from 'node:util';
+import type { WatchEvent } from '../core/event.js';
+import type { StreamStats } from '../core/pipeline.js';
+import { decodeObjectStream, decodeStream } from '../stream/async-iterable.js';
+import { codecFor } from './codecs.js';
+import { openInput } from './input.js';
+import { BatchedOutput } from './output.js';
+import { UsageError } from './usage.js';
+
+export function parseLimit(text: string | undefined, flag: string): number | undefined {
+  if (text === undefined) return undefined;
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`${flag} needs a whole number, got ${JSON.stringify(text)}`);
+  return Number(text);
+}
+
+/** `watchwire decode`: a watch stream in, one JSON event per line out. */
+export async function decodeCommand(argv: string[]): Promise<void> {
+  const { values, positionals } = parseArgs({
+    args: argv,
+    allowPositionals: true,
+    options: {
+      'content-type': { type: 'string' },
+      objects: { type: 'boolean', default: false },
+      output: { type: 'string', default: 'json' },
+      'max-frame-bytes': { type: 'string' },
+      'skip-bad-frames': { type: 'boolean', default: false },
+      stats: { type: 'boolean', default: false },
+    },
+  });
+  const codec = codecFor(values['content-type'], '--content-type');
+  if (values.output !== 'json' && values.output !== 'none') throw new UsageError(`--output must be json or none`);
+  if (positionals.length > 1) throw new UsageError('decode takes at most one FILE');
+  if (values.objects && codec.objects === undefined) throw new UsageError(`--objects is not available for ${codec.name}`);
+  const maxFrameBytes = parseLimit(values['max-frame-bytes'], '--max-frame-bytes');
+
+  const print = values.output === 'json';
+  const out = new BatchedOutput(process.stdout);
+  const started = performance.now();
+  let stats: StreamStats = { bytes: 0, frames: 0, events: 0, skipped: 0 };
+  const options = {
+    ...(maxFrameBytes === undefined ? {} : { maxFrameBytes }),
+    ...(values['skip-bad-frames'] ? { onError: () => 'skip' as const } : {}),
+    onStats: (s: StreamStats) => (stats = { ...s }),
+  };
+  const input = openInput(positionals[0]);
+  const values$: AsyncIterable<WatchEvent | object> = values.objects
+    ? decodeObjectStream(input, codec, options)
+    : decodeStream(input, codec, options);
+  try {
+    for await (const value of values$) {
+      if (print) await out.write(JSON.stringify(value) + '\n');
+    }
+  } finally {
+    await out.flush();
+    if (values.stats) {
+      const seconds = (performance.now() - started) / 1000;
+      process.stderr.write(JSON.stringify({ events: stats.events, bytes: stats.bytes, seconds: Number(seconds.toFixed(6)) }) + '\n');
+    }
+  }
+}

@@ -1,0 +1,68 @@
+#!/usr/bin/env node
+import { DecodeError, NegotiationError } from '../core/errors.js';
+import { decodeCommand } from './decode.js';
+import { demoCommand } from './demo.js';
+import { encodeCommand, transcodeCommand } from './encode.js';
+import { USAGE, UsageError } from './usage.js';
+
+const commands: Record<string, (argv: string[]) => Promise<void>> = {
+  decode: decodeCommand,
+  encode: encodeCommand,
+  transcode: transcodeCommand,
+  demo: demoCommand,
+};
+
+/** Runs the CLI; resolves to the exit code. Bad input never prints a stack trace. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...rest] = argv;
+  if (name === undefined || name === '--help' || name === '-h' || name === 'help') {
+    process.stdout.write(USAGE);
+    return name === undefined ? 2 : 0;
+  }
+  const command = commands[name];
+  try {
+    if (command === undefined) throw new UsageError(`unknown command ${JSON.stringify(name)}`);
+    await command(rest);
+    return 0;
+  } catch (e) {
+    if (e instanceof DecodeError || e instanceof NegotiationError) {
+      process.stderr.write(`watchwire: ${e.message}\n`);
+      return 1;
+    }
+    if (e instanceof UsageError || isParseArgsError(e)) {
+      process.stderr.write(`watchwire: ${(e as Error).message}\n\n${USAGE}`);
+      return 2;
+    }
+    if (isBrokenPipe(e)) return 0;
+    const err = e as NodeJS.ErrnoException;
+    if (err?.code === 'ENOENT' || err?.code === 'EACCES' || err?.code === 'EISDIR') {
+      process.stderr.write(`watchwire: ${err.message}\n`);
+      return 1;
+    }
+    throw e;
+  }
+}
+
+function isParseArgsError(e: unknown): boolean {
+  const code = (e as NodeJS.ErrnoException | undefined)?.code;
+  return typeof code === 'string' && code.startsWith('ERR_PARSE_ARGS_');
+}
+
+function isBrokenPipe(e: unknown): boolean {
+  return (e as NodeJS.ErrnoException | undefined)?.code === 'EPIPE';
+}
+
+process.stdout.on('error', (e: NodeJS.ErrnoException) => {
+  // `watchwire decode ... | head` closes the pipe early: that is not a failure.
+  if (e.code === 'EPIPE') process.exit(0);
+});
+
+main(process.argv.slice(2)).then(
+  (code) => {
+    process.exitCode = code;
+  },
+  (e: unknown) => {
+    process.stderr.write(`watchwire: internal error: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exitCode = 70;
+  },
+);

@@ -1,0 +1,70 @@
+import type { KubeObject, WatchEvent } from './event.js';
+import type { DecodeLimits } from './limits.js';
+
+/**
+ * Cuts a byte stream into frames, one per event. A push machine: `push` only
+ * stores the chunk; `next` returns the next whole frame, or `undefined` when it
+ * needs more bytes (a partial frame is never an error until `end`).
+ *
+ * Errors are thrown from `next` as DecodeError. A frame over `maxFrameBytes`
+ * fails as soon as the framer can tell (from a header, or once the bytes held
+ * pass the limit), before the rest of it is buffered.
+ */
+export interface Framer {
+  push(chunk: Uint8Array): void;
+  next(): Uint8Array | undefined;
+  /** Stream offset of the frame last returned by `next` (or of the one that failed). */
+  readonly frameOffset: number;
+  /**
+   * True when the frame last returned was cut by the end of input rather than
+   * by its terminator (a JSON line without `\n`): if it fails to decode, the
+   * stream was truncated.
+   */
+  readonly unterminated?: boolean;
+  /** No more input: `next` then returns what is left, or throws `truncated`. */
+  end(): void;
+  /**
+   * After a resumable error from `next`, drop the bad frame (including bytes of
+   * it that have not arrived yet) so `next` goes on with the frame after it.
+   */
+  skip(): void;
+}
+
+/** Turns one frame into one value (an event, or an object in objects mode). */
+export interface FrameDecoder<T> {
+  decode(frame: Uint8Array): T;
+}
+
+/** Writes events (or objects) in one wire format. May keep state between calls (e.g. YAML's `---`). */
+export interface Encoder<T> {
+  encode(value: T): Uint8Array;
+}
+
+/** Framer + decoder + encoder for reading documents that are bare objects. */
+export interface ObjectsMode {
+  createFramer(limits: DecodeLimits): Framer;
+  createDecoder(limits: DecodeLimits): FrameDecoder<KubeObject>;
+  createEncoder(): Encoder<KubeObject>;
+}
+
+/**
+ * One wire format: how to find frames, decode them and write them. Codecs are
+ * plain values held by a CodecRegistry instance; configuration (schemas,
+ * int64 handling) is given when the codec value is made, limits per stream.
+ */
+export interface Codec {
+  /** Short name for the CLI and lookups: `json`, `yaml`, `protobuf`, `cbor`. */
+  readonly name: string;
+  /** The response Content-Type this codec reads, as written in one (e.g. `application/json`). */
+  readonly mediaType: string;
+  /** Other Content-Types (type/subtype, parameters ignored) this codec also reads. */
+  readonly alsoReads?: readonly string[];
+  /** What to put in `Accept` to ask a server for this format. */
+  readonly accept: string;
+  /** False for formats a server cannot stream (YAML): asking for them alone gets 406. */
+  readonly servable: boolean;
+  createFramer(limits: DecodeLimits): Framer;
+  createDecoder(limits: DecodeLimits): FrameDecoder<WatchEvent>;
+  createEncoder(): Encoder<WatchEvent>;
+  readonly objects?: ObjectsMode;
+}

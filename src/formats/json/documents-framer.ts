@@ -1,0 +1,69 @@
+import { DecodeError } from '../../core/errors.js';
+import { ScanningFramer } from '../../core/scanning-framer.js';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const CLOSE_BRACE = 0x7d;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACKET = 0x5d;
+
+function isSpace(b: number): boolean {
+  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
+}
+
+/**
+ * Frames JSON documents written back to back, compact or pretty-printed, as
+ * `kubectl get -w -o json` prints them. Tracks only nesting and strings to see
+ * where each top-level object or array ends; JSON.parse checks the rest.
+ */
+export class JsonDocumentsFramer extends ScanningFramer {
+  private depth = 0;
+  private inString = false;
+  private escaped = false;
+
+  constructor(
+    maxFrameBytes: number,
+    private readonly maxDepth: number,
+  ) {
+    super(maxFrameBytes);
+  }
+
+  protected scan(chunk: Uint8Array, offset: number): void {
+    for (let i = 0; i < chunk.length; i++) {
+      const b = chunk[i]!;
+      if (this.inString) {
+        if (this.escaped) this.escaped = false;
+        else if (b === BACKSLASH) this.escaped = true;
+        else if (b === QUOTE) this.inString = false;
+      } else if (b === QUOTE) {
+        if (this.depth === 0) return this.unexpected(b, offset + i);
+        this.inString = true;
+      } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+        if (++this.depth > this.maxDepth) {
+          return this.fail(new DecodeError('nesting-too-deep', `JSON nested deeper than ${this.maxDepth} levels`));
+        }
+      } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+        if (this.depth === 0) return this.unexpected(b, offset + i);
+        if (--this.depth === 0) this.cut(offset + i + 1, offset + i + 1);
+      } else if (this.depth === 0 && !isSpace(b)) {
+        return this.unexpected(b, offset + i);
+      }
+    }
+  }
+
+  protected isDocument(frame: Uint8Array): boolean {
+    return frame.some((b) => !isSpace(b));
+  }
+
+  protected checkEnd(): DecodeError | undefined {
+    if (this.depth === 0 && !this.inString) return undefined;
+    return new DecodeError('truncated', `input ended inside a JSON document (${this.depth} levels open)`);
+  }
+
+  private unexpected(b: number, at: number): void {
+    this.fail(
+      new DecodeError('invalid-json', `unexpected ${JSON.stringify(String.fromCharCode(b))} at byte ${at} between documents`),
+    );
+  }
+}

@@ -1,0 +1,25 @@
+import type { Codec } from '../../core/codec.js';
+import { yamlEventDecoder, yamlObjectDecoder } from './decoder.js';
+import { yamlEventEncoder, yamlObjectEncoder } from './encoder.js';
+import { YamlDocumentFramer } from './framer.js';
+
+/**
+ * `application/yaml`: documents separated by `---`. The API server cannot
+ * stream YAML (a watch asking only for it gets 406); these streams come from
+ * kubectl and saved files.
+ */
+export const yamlCodec: Codec = {
+  name: 'yaml',
+  mediaType: 'application/yaml',
+  alsoReads: ['application/x-yaml', 'text/yaml'],
+  accept: 'application/yaml',
+  servable: false,
+  createFramer: (limits) => new YamlDocumentFramer(limits.maxFrameBytes),
+  createDecoder: yamlEventDecoder,
+  createEncoder: yamlEventEncoder,
+  objects: {
+    createFramer: (limits) => new YamlDocumentFramer(limits.maxFrameBytes),
+    createDecoder: yamlObjectDecoder,
+    createEncoder: yamlObjectEncoder,
+  },
+};

@@ -1,0 +1,29 @@
+/**
+ * watchwire: Kubernetes watch streams in every wire format, decoded into one
+ * uniform `WatchEvent {type, object}`. This entry is browser-safe (no Node
+ * built-ins); Node stream adapters live in `watchwire/node`.
+ */
+export type { Codec, Encoder, Framer, FrameDecoder, ObjectsMode } from './core/codec.js';
+export { DecodeError, NegotiationError, isDecodeError } from './core/errors.js';
+export type { DecodeErrorCode, DecodeErrorOptions } from './core/errors.js';
+export { WATCH_EVENT_TYPES, isWatchEventType, toKubeObject, toWatchEvent } from './core/event.js';
+export type { KubeObject, ObjectMeta, Status, WatchEvent, WatchEventType } from './core/event.js';
+export { DEFAULT_LIMITS, resolveLimits } from './core/limits.js';
+export type { DecodeLimits } from './core/limits.js';
+export { StreamDecoder, concatBytes, decodeAll, encodeAll } from './core/pipeline.js';
+export type { ErrorDecision, StreamDecoderOptions, StreamStats } from './core/pipeline.js';
+export { ByteQueue } from './core/byte-queue.js';
+export { ScanningFramer } from './core/scanning-framer.js';
+export { CodecRegistry, parseAccept, parseMediaType } from './negotiate.js';
+export type { AcceptEntry, MediaType } from './negotiate.js';
+export { createRegistry, defaultCodecs } from './formats/index.js';
+export { jsonCodec, jsonDocumentsCodec } from './formats/json/codec.js';
+export { LineFramer } from './formats/json/lines-framer.js';
+export { JsonDocumentsFramer } from './formats/json/documents-framer.js';
+export { yamlCodec } from './formats/yaml/codec.js';
+export { YamlDocumentFramer } from './formats/yaml/framer.js';
+export { decodeObjectStream, decodeStream } from './stream/async-iterable.js';
+export type { DecodeStreamOptions } from './stream/async-iterable.js';
+export { createDecoderStream } from './stream/web-stream.js';
+export { chunksOf } from './stream/source.js';
+export type { ByteSource } from './stream/source.js';
