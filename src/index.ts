@@ -9,6 +9,8 @@ export type { DecodeErrorCode, DecodeErrorOptions } from './core/errors.js';
 export { WATCH_EVENT_TYPES, isWatchEventType, toKubeObject, toWatchEvent } from './core/event.js';
 export type { KubeObject, ObjectMeta, Status, WatchEvent, WatchEventType } from './core/event.js';
 export { DEFAULT_LIMITS, resolveLimits } from './core/limits.js';
+export { DEFAULT_INT64_MODE } from './core/int64.js';
+export type { Int64Mode } from './core/int64.js';
 export type { DecodeLimits } from './core/limits.js';
 export { StreamDecoder, concatBytes, decodeAll, encodeAll } from './core/pipeline.js';
 export type { ErrorDecision, StreamDecoderOptions, StreamStats } from './core/pipeline.js';
