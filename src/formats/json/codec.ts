@@ -1,5 +1,5 @@
 import type { Codec } from '../../core/codec.js';
-import { jsonEventDecoder, jsonObjectDecoder } from './decoder.js';
+import { jsonEventDecoderFor, jsonObjectDecoderFor } from './decoder.js';
 import { JsonDocumentsFramer } from './documents-framer.js';
 import { jsonLinesEncoder, jsonObjectEncoder } from './encoder.js';
 import { LineFramer } from './lines-framer.js';
@@ -7,7 +7,7 @@ import { LineFramer } from './lines-framer.js';
 const objects: Codec['objects'] = {
   // Bare objects come from files (kubectl output), compact or pretty-printed.
   createFramer: (limits) => new JsonDocumentsFramer(limits.maxFrameBytes, limits.maxDepth),
-  createDecoder: () => jsonObjectDecoder,
+  createDecoder: jsonObjectDecoderFor,
   createEncoder: () => jsonObjectEncoder,
 };
 
@@ -18,7 +18,7 @@ export const jsonCodec: Codec = {
   accept: 'application/json',
   servable: true,
   createFramer: (limits) => new LineFramer(limits.maxFrameBytes),
-  createDecoder: () => jsonEventDecoder,
+  createDecoder: jsonEventDecoderFor,
   createEncoder: () => jsonLinesEncoder,
   objects,
 };
@@ -34,7 +34,7 @@ export const jsonDocumentsCodec: Codec = {
   accept: 'application/json',
   servable: true,
   createFramer: (limits) => new JsonDocumentsFramer(limits.maxFrameBytes, limits.maxDepth),
-  createDecoder: () => jsonEventDecoder,
+  createDecoder: jsonEventDecoderFor,
   createEncoder: () => jsonLinesEncoder,
   objects,
 };

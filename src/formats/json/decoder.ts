@@ -1,13 +1,51 @@
 import type { FrameDecoder } from '../../core/codec.js';
 import { DecodeError, describeCause } from '../../core/errors.js';
 import { type KubeObject, type WatchEvent, toKubeObject, toWatchEvent } from '../../core/event.js';
+import { DEFAULT_LIMITS, type DecodeLimits } from '../../core/limits.js';
 import { utf8Decode } from '../../core/utf8.js';
+
+const QUOTE = 0x22;
+const BACKSLASH = 0x5c;
+const OPEN_BRACE = 0x7b;
+const OPEN_BRACKET = 0x5b;
+const CLOSE_BRACE = 0x7d;
+const CLOSE_BRACKET = 0x5d;
+
+/**
+ * Refuses JSON nested deeper than `maxDepth`. JSON.parse itself copes with
+ * deep input, but every later consumer (JSON.stringify, structuredClone, a
+ * recursive walk) overflows the stack on it, far from the frame that caused it.
+ */
+function checkDepth(frame: Uint8Array, maxDepth: number): void {
+  // Fast path: a frame with at most maxDepth opening brackets cannot nest deeper.
+  let opens = 0;
+  for (const open of [OPEN_BRACE, OPEN_BRACKET]) {
+    for (let i = frame.indexOf(open); i !== -1 && opens <= maxDepth; i = frame.indexOf(open, i + 1)) opens++;
+  }
+  if (opens <= maxDepth) return;
+  let depth = 0;
+  let inString = false;
+  for (let i = 0; i < frame.length; i++) {
+    const b = frame[i]!;
+    if (inString) {
+      if (b === BACKSLASH) i++;
+      else if (b === QUOTE) inString = false;
+    } else if (b === QUOTE) {
+      inString = true;
+    } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+      if (++depth > maxDepth) throw new DecodeError('nesting-too-deep', `JSON nested deeper than ${maxDepth} levels`);
+    } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
+      depth--;
+    }
+  }
+}
 
 /**
  * JSON.parse, with its SyntaxError turned into a DecodeError. JSON.parse
  * makes `__proto__` an own data property, so such keys stay plain data.
  */
-export function parseJsonFrame(frame: Uint8Array): unknown {
+export function parseJsonFrame(frame: Uint8Array, maxDepth: number = DEFAULT_LIMITS.maxDepth): unknown {
+  checkDepth(frame, maxDepth);
   const text = utf8Decode(frame);
   try {
     return JSON.parse(text);
@@ -16,10 +54,14 @@ export function parseJsonFrame(frame: Uint8Array): unknown {
   }
 }
 
-export const jsonEventDecoder: FrameDecoder<WatchEvent> = {
-  decode: (frame) => toWatchEvent(parseJsonFrame(frame)),
-};
+export function jsonEventDecoderFor(limits: DecodeLimits): FrameDecoder<WatchEvent> {
+  return { decode: (frame) => toWatchEvent(parseJsonFrame(frame, limits.maxDepth)) };
+}
 
-export const jsonObjectDecoder: FrameDecoder<KubeObject> = {
-  decode: (frame) => toKubeObject(parseJsonFrame(frame)),
-};
+export function jsonObjectDecoderFor(limits: DecodeLimits): FrameDecoder<KubeObject> {
+  return { decode: (frame) => toKubeObject(parseJsonFrame(frame, limits.maxDepth)) };
+}
+
+/** With the default limits. */
+export const jsonEventDecoder: FrameDecoder<WatchEvent> = jsonEventDecoderFor(DEFAULT_LIMITS);
+export const jsonObjectDecoder: FrameDecoder<KubeObject> = jsonObjectDecoderFor(DEFAULT_LIMITS);
