@@ -115,7 +115,11 @@ export class StreamDecoder<T> {
         if (this.onError !== undefined && error.resumable && this.onError(error) === 'skip') {
           this.stats.skipped++;
           // A frame that failed to decode is already consumed; one the framer refused is not.
-          if (frame === undefined) this.framer.skip();
+          // Count the refused one too, or every later frame index would be one short.
+          if (frame === undefined) {
+            this.stats.frames++;
+            this.framer.skip();
+          }
           continue;
         }
         this.failure = error;
