@@ -36,10 +36,35 @@ export abstract class ScanningFramer implements Framer {
   /** At end of input: an error if the bytes after the last cut are not a whole frame. */
   protected abstract checkEnd(rest: Uint8Array): DecodeError | undefined;
 
+  /**
+   * Bytes at the end of the input that belong to no frame yet: a document
+   * marker not yet recognised, or blank space between documents. They do not
+   * count against maxFrameBytes, so the verdict does not depend on chunking.
+   */
+  protected openExcess(_received: number): number {
+    return 0;
+  }
+
+  /** At end of input, before the rest is taken: record boundaries the scanner was still waiting to confirm. */
+  protected finish(_received: number): void {}
+
   /** Records a boundary: the frame ends at `end`, the next starts at `resume` (>= end). */
   protected cut(end: number, resume: number): void {
+    if (this.pending !== undefined) return;
+    // Checked on the whole frame too: a frame that arrives in one chunk never looks "open".
+    if (end - this.openFrameStart > this.maxFrameBytes) {
+      this.fail(this.tooLarge(end - this.openFrameStart, 'bytes'));
+      return;
+    }
     this.cuts.push(end, resume);
     this.openFrameStart = resume;
+  }
+
+  /** Drops the bytes up to `to` (space between frames): the next frame starts there. */
+  protected gap(to: number): void {
+    if (this.pending !== undefined) return;
+    this.cuts.push(this.openFrameStart, to);
+    this.openFrameStart = to;
   }
 
   /** Records an error at the current position; frames cut before it still come first. */
@@ -52,16 +77,17 @@ export abstract class ScanningFramer implements Framer {
     this.queue.push(chunk);
     this.scan(chunk, this.received);
     this.received += chunk.length;
-    const open = this.received - this.openFrameStart;
-    if (open > this.maxFrameBytes) {
-      this.fail(
-        new DecodeError('frame-too-large', `document longer than maxFrameBytes (${this.maxFrameBytes}): ${open} bytes and not ended`),
-      );
-    }
+    const open = this.received - this.openFrameStart - this.openExcess(this.received);
+    if (open > this.maxFrameBytes) this.fail(this.tooLarge(open, 'bytes and not ended'));
   }
 
   end(): void {
+    if (!this.ended && this.pending === undefined) this.finish(this.received);
     this.ended = true;
+  }
+
+  private tooLarge(size: number, what: string): DecodeError {
+    return new DecodeError('frame-too-large', `document longer than maxFrameBytes (${this.maxFrameBytes}): ${size} ${what}`);
   }
 
   next(): Uint8Array | undefined {

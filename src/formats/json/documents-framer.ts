@@ -40,6 +40,9 @@ export class JsonDocumentsFramer extends ScanningFramer {
         if (this.depth === 0) return this.unexpected(b, offset + i);
         this.inString = true;
       } else if (b === OPEN_BRACE || b === OPEN_BRACKET) {
+        // A document starts here: the space before it belongs to no frame, so
+        // the frame (and its byte offset) starts at its first bracket.
+        if (this.depth === 0) this.gap(offset + i);
         if (++this.depth > this.maxDepth) {
           return this.fail(new DecodeError('nesting-too-deep', `JSON nested deeper than ${this.maxDepth} levels`));
         }
@@ -50,6 +53,11 @@ export class JsonDocumentsFramer extends ScanningFramer {
         return this.unexpected(b, offset + i);
       }
     }
+  }
+
+  /** Between documents everything held is blank space, not part of a frame. */
+  protected override openExcess(received: number): number {
+    return this.depth === 0 ? received : 0;
   }
 
   protected isDocument(frame: Uint8Array): boolean {

@@ -65,6 +65,18 @@ export class YamlDocumentFramer extends ScanningFramer {
     }
   }
 
+  /** A marker being matched at a line start (up to 3 bytes), or a `...` line: not part of the open document. */
+  protected override openExcess(received: number): number {
+    if (this.documentEndAt !== -1) return received - this.documentEndAt;
+    return this.state > 0 ? this.state : 0;
+  }
+
+  /** Input ended right after `---` or `...` (no newline): still a marker. */
+  protected override finish(received: number): void {
+    if (this.state === 3) this.onMarker(this.lineStart);
+    if (this.documentEndAt !== -1) this.startLine(received);
+  }
+
   private startLine(at: number): void {
     if (this.documentEndAt !== -1) {
       // The `...` line is dropped; the next document starts after it.
