@@ -7,13 +7,7 @@ import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
 import { DecodeError, LineFramer, StreamDecoder, type WatchEvent, decodeAll, jsonCodec } from 'watchwire';
 import { codecLaws, decodeChunks, tokenSoup } from './helpers/codec-laws.js';
-import { chunksOfSize, utf8 } from './helpers/generators.js';
-
-export const JSON_TOKENS = [
-  '{', '}', '[', ']', '"', '\\', ':', ',', ' ', '\n', '\r\n', '\r', '\t', '\n\n',
-  '"type"', '"object"', '"ADDED"', '"BOOKMARK"', '"FOO"', 'null', '1', '-0.5e3', 'true', '"\\u0000"', '"\\ud800"',
-  '{"type":"ADDED","object":{}}', '{"type":"ERROR","object":{"kind":"Status","code":410}}', '"__proto__"', '\ufeff', '\u00ff',
-];
+import { JSON_TOKENS, chunksOfSize, utf8 } from './helpers/generators.js';
 
 codecLaws(jsonCodec, {
   seed: 1,

@@ -178,7 +178,10 @@ export function codecLaws(codec: Codec, options: CodecLawsOptions): void {
           const values: WatchEvent[] = [];
           const decoder = StreamDecoder.events(codec, (e) => values.push(e));
           for (const chunk of byteByByte ? chunksOfSize(bytes, 1) : [bytes]) decoder.push(chunk);
-          assert.ok(values.length <= k && values.length >= k - lookahead, `${values.length} events from ${k} whole frames`);
+          // The frame proper may be complete when only its terminator is missing (`}` then `\n`).
+          const whole = cut >= pieces[k]!.length - terminatorBytes;
+          const most = whole ? k + 1 : k;
+          assert.ok(values.length <= most && values.length >= k - lookahead, `${values.length} events from ${k} whole frames`);
           assert.deepStrictEqual(values, list.slice(0, values.length));
           // End of input inside the frame.
           let error: unknown;
@@ -189,10 +192,9 @@ export function codecLaws(codec: Codec, options: CodecLawsOptions): void {
           }
           if (error !== undefined) {
             assert.ok(error instanceof DecodeError, `not a DecodeError: ${String(error)}`);
-            assert.ok(error.frameIndex <= k && error.frameIndex >= k - lookahead, `error at frame ${error.frameIndex}`);
+            assert.ok(error.frameIndex <= most && error.frameIndex >= k - lookahead, `error at frame ${error.frameIndex}`);
           }
           if (prefixAtEnd === 'lenient') return;
-          const whole = cut >= pieces[k]!.length - terminatorBytes;
           if (cut === 0) {
             assert.equal(error, undefined);
             assert.deepStrictEqual(values, list.slice(0, k));

@@ -27,6 +27,14 @@ export const TRICKY_STRINGS: readonly string[] = [
   '\n', '\r\n', '\t', 'a\nb', ' lead', 'trail ', '\u2028', '\u0085', '\u00a0', '\ufeff', '\u0000', 'é', '日本', '😀',
 ];
 
+/** Pieces of JSON text, for garbage that gets past the first byte. */
+export const JSON_TOKENS = [
+  '{', '}', '[', ']', '"', '\\', ':', ',', ' ', '\n', '\r\n', '\r', '\t', '\n\n',
+  '"type"', '"object"', '"ADDED"', '"BOOKMARK"', '"FOO"', 'null', '1', '-0.5e3', 'true', '"\\u0000"', '"\\ud800"',
+  '{"type":"ADDED","object":{}}', '{"type":"ERROR","object":{"kind":"Status","code":410}}', '"__proto__"', '\ufeff', '\u00ff',
+];
+
+
 /** Any string of whole code points, short. */
 export const anyString: fc.Arbitrary<string> = fc.oneof(
   { weight: 3, arbitrary: fc.string({ maxLength: 12 }) },
