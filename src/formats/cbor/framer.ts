@@ -1,0 +1,230 @@
+import { ByteQueue } from '../../core/byte-queue.js';
+import type { Framer } from '../../core/codec.js';
+import { DecodeError } from '../../core/errors.js';
+
+const MAJOR_TAG = 6;
+const MAJOR_SIMPLE = 7;
+const TWO_32 = 2 ** 32;
+
+/** Bytes of argument after the initial byte, by additional info 24..27; -1: reserved (28-30) or indefinite (31). */
+function argumentBytes(ai: number): number {
+  return ai === 24 ? 1 : ai === 25 ? 2 : ai === 26 ? 4 : ai === 27 ? 8 : -1;
+}
+
+/**
+ * Frames `application/cbor-seq` (RFC 8742): top-level data items back to back,
+ * no length prefix. Where an item ends is found by walking its heads (major
+ * type, argument) without decoding it: strings are passed over by their
+ * declared length, arrays and maps push their item counts on a stack, tags
+ * prefix the next item.
+ *
+ * The walk runs at push time over each chunk once and keeps its whole state
+ * between chunks (the stack of remaining item counts, the bytes of a head cut
+ * by a chunk boundary, the payload bytes still to pass), so framing is linear
+ * in the input however it is chunked: nothing is re-walked from the frame
+ * start. Declared lengths are checked against maxFrameBytes as soon as a head
+ * is read, before the payload is buffered.
+ *
+ * Refused (not resumable: after a malformed head nothing says where the next
+ * item starts): reserved additional info 28-30, indefinite lengths (the API
+ * server never writes them), a stray break code, nesting beyond maxDepth, an
+ * item longer than maxFrameBytes.
+ */
+export class CborSeqFramer implements Framer {
+  frameOffset = 0;
+  private readonly queue = new ByteQueue();
+  /** Stream offset of the first byte held in the queue. */
+  private consumed = 0;
+  /** Stream offset just past the last byte pushed. */
+  private received = 0;
+  /** Where the item being walked starts. */
+  private frameStart = 0;
+  /** Items still to come in each open array/map (a map counts keys and values). */
+  private readonly stack: number[] = [];
+  /** Payload bytes of the current string not yet seen. */
+  private skipLeft = 0;
+  /** A head cut by a chunk boundary: its bytes so far and how many it has in all. */
+  private readonly headBytes = new Uint8Array(9);
+  private headHave = 0;
+  private headNeed = 0;
+  /** Stream offsets where complete items end, in order; `cutHead` is the next to hand out. */
+  private cuts: number[] = [];
+  private cutHead = 0;
+  private pending: DecodeError | undefined;
+  private ended = false;
+
+  constructor(
+    private readonly maxFrameBytes: number,
+    private readonly maxDepth: number,
+  ) {}
+
+  push(chunk: Uint8Array): void {
+    if (this.pending !== undefined || chunk.length === 0) return;
+    this.queue.push(chunk);
+    const base = this.received;
+    this.received += chunk.length;
+    this.walk(chunk, base);
+    if (this.pending === undefined && this.received - this.frameStart > this.maxFrameBytes) {
+      this.fail('frame-too-large', `item longer than maxFrameBytes (${this.maxFrameBytes}): ${this.received - this.frameStart} bytes and not ended`);
+    }
+  }
+
+  private walk(chunk: Uint8Array, base: number): void {
+    const n = chunk.length;
+    let i = 0;
+    while (i < n && this.pending === undefined) {
+      if (this.skipLeft > 0) {
+        const step = Math.min(this.skipLeft, n - i);
+        this.skipLeft -= step;
+        i += step;
+        continue;
+      }
+      if (this.headHave > 0) {
+        // Finish a head that the previous chunk cut.
+        while (this.headHave < this.headNeed && i < n) this.headBytes[this.headHave++] = chunk[i++]!;
+        if (this.headHave < this.headNeed) return;
+        const bytes = this.headBytes;
+        this.headHave = 0;
+        this.onHead(bytes[0]!, readArgument(bytes, 1, this.headNeed - 1), base + i);
+        continue;
+      }
+      const initial = chunk[i]!;
+      const ai = initial & 31;
+      if (ai < 24) {
+        i++;
+        this.onHead(initial, ai, base + i);
+        continue;
+      }
+      const extra = argumentBytes(ai);
+      if (extra === -1) {
+        this.malformed(initial, ai);
+        return;
+      }
+      if (i + 1 + extra <= n) {
+        const argument = readArgument(chunk, i + 1, extra);
+        i += 1 + extra;
+        this.onHead(initial, argument, base + i);
+      } else {
+        this.headNeed = 1 + extra;
+        while (i < n) this.headBytes[this.headHave++] = chunk[i++]!;
+      }
+    }
+  }
+
+  /** One head read; `end` is the stream offset just past it. */
+  private onHead(initial: number, argument: number, end: number): void {
+    const major = initial >>> 5;
+    switch (major) {
+      case 0:
+      case 1:
+      case MAJOR_SIMPLE:
+        return this.itemDone(end);
+      case 2:
+      case 3:
+        if (end + argument - this.frameStart > this.maxFrameBytes) return this.tooLarge(end + argument);
+        this.skipLeft = argument;
+        return this.itemDone(end + argument);
+      case 4:
+      case 5: {
+        if (argument === 0) return this.itemDone(end);
+        // Every item takes at least one byte: a count the frame cannot hold fails now.
+        const items = major === 5 ? argument * 2 : argument;
+        if (end + items - this.frameStart > this.maxFrameBytes) return this.tooLarge(end + items);
+        if (this.stack.length >= this.maxDepth) {
+          return this.fail('nesting-too-deep', `CBOR arrays/maps nested deeper than maxDepth (${this.maxDepth})`);
+        }
+        this.stack.push(items);
+        return;
+      }
+      case MAJOR_TAG:
+        // A tag prefixes the next item; it opens nothing and ends nothing.
+        return;
+    }
+  }
+
+  /** An item ended at `end`: count it in its container, or cut the frame if it was top-level. */
+  private itemDone(end: number): void {
+    const stack = this.stack;
+    while (stack.length > 0) {
+      const top = stack.length - 1;
+      const left = stack[top]! - 1;
+      if (left > 0) {
+        stack[top] = left;
+        return;
+      }
+      stack.pop();
+    }
+    this.cuts.push(end);
+    this.frameStart = end;
+  }
+
+  private malformed(initial: number, ai: number): void {
+    const major = initial >>> 5;
+    if (ai === 31) {
+      const what = major === MAJOR_SIMPLE ? 'a break code outside an indefinite-length item' : `an indefinite-length item (major type ${major})`;
+      this.fail('invalid-cbor', `${what}: Kubernetes CBOR uses definite lengths only`);
+    } else {
+      this.fail('invalid-cbor', `reserved additional information ${ai} in head byte 0x${initial.toString(16).padStart(2, '0')}`);
+    }
+  }
+
+  private tooLarge(end: number): void {
+    this.fail('frame-too-large', `item declares ${end - this.frameStart} bytes or more, over maxFrameBytes (${this.maxFrameBytes})`);
+  }
+
+  private fail(code: 'invalid-cbor' | 'frame-too-large' | 'nesting-too-deep', detail: string): void {
+    this.pending ??= new DecodeError(code, detail);
+  }
+
+  end(): void {
+    this.ended = true;
+  }
+
+  next(): Uint8Array | undefined {
+    if (this.cutHead < this.cuts.length) {
+      const end = this.cuts[this.cutHead]!;
+      if (end - this.consumed <= this.queue.length) {
+        if (++this.cutHead === this.cuts.length) {
+          this.cuts = [];
+          this.cutHead = 0;
+        }
+        this.frameOffset = this.consumed;
+        const frame = this.queue.take(end - this.consumed);
+        this.consumed = end;
+        return frame;
+      }
+      // The last string of this item has not fully arrived.
+      if (!this.ended) return undefined;
+      throw this.truncated();
+    }
+    if (this.pending !== undefined) {
+      this.frameOffset = this.consumed;
+      throw this.pending;
+    }
+    if (this.ended && this.queue.length > 0) throw this.truncated();
+    return undefined;
+  }
+
+  private truncated(): DecodeError {
+    this.frameOffset = this.consumed;
+    this.pending ??= new DecodeError('truncated', `input ended inside a CBOR item (${this.received - this.consumed} bytes of it received)`);
+    return this.pending;
+  }
+
+  /** Errors from this framer are never resumable: there is no next item to skip to. */
+  skip(): void {}
+}
+
+/** The unsigned argument in `size` bytes at `at`, big-endian (an 8-byte one as the nearest double: only compared to limits). */
+function readArgument(bytes: Uint8Array, at: number, size: number): number {
+  switch (size) {
+    case 1:
+      return bytes[at]!;
+    case 2:
+      return (bytes[at]! << 8) | bytes[at + 1]!;
+    case 4:
+      return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
+    default:
+      return readArgument(bytes, at, 4) * TWO_32 + readArgument(bytes, at + 4, 4);
+  }
+}

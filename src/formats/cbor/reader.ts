@@ -1,0 +1,427 @@
+import { DecodeError, type DecodeErrorCode } from '../../core/errors.js';
+import type { Int64Mode } from '../../core/int64.js';
+import type { DecodeLimits } from '../../core/limits.js';
+import { TAG_BASE16, TAG_BASE64, TAG_BASE64URL, TAG_SELF_DESCRIBED } from './constants.js';
+import { float16Value } from './float16.js';
+import { base16, base64, base64url } from './text-encodings.js';
+
+/** What the decoder does with CBOR that Kubernetes never writes. Every default is `'error'`. */
+export interface CborDecodeOptions {
+  /** Integers beyond 2^53: see Int64Mode. Default `'number'` (as JSON.parse rounds them). */
+  int64?: Int64Mode;
+  /** Tags other than 55799/21/22/23 (including bignums 2/3): `'error'` or `'strip'` (keep the tagged item, drop the tag). */
+  unknownTags?: 'error' | 'strip';
+  /** `undefined` and simple values other than false/true/null: `'error'` or `'null'`. */
+  otherSimpleValues?: 'error' | 'null';
+  /** A byte string that is not UTF-8 where a string is expected: `'error'` or `'replace'` (U+FFFD, as Go's JSON). */
+  invalidUtf8?: 'error' | 'replace';
+}
+
+const TWO_32 = 2 ** 32;
+/** 2^53 / 2^32: a high word at or above this makes an 8-byte integer unsafe as a number. */
+const SAFE_HIGH = 2 ** 21;
+const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
+const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
+const fromCharCode = String.fromCharCode;
+/** Strings up to this many bytes are built in JS; TextDecoder's call cost wins only for longer ones. */
+const SHORT_STRING = 24;
+/** Longer keys are decoded each time (they are rare and caching them costs a copy). */
+const MAX_CACHED_KEY = 32;
+const KEY_CACHE_SIZE = 4096;
+
+interface CachedKey {
+  readonly bytes: Uint8Array;
+  readonly text: string;
+  /** The last map this key was read in (see `key`). */
+  serial: number;
+}
+
+function fail(code: DecodeErrorCode, detail: string): never {
+  throw new DecodeError(code, detail);
+}
+
+/**
+ * Decodes one Kubernetes CBOR data item into the value its JSON form has.
+ *
+ * Why not cbor-x's Decoder on this path (cbor-x 1.6.8, measured, see the
+ * report in the codec): Kubernetes writes strings and map keys as byte
+ * strings, which cbor-x returns as Uint8Array (and refuses as object keys), so
+ * cbor-x needs a pre-pass that rewrites every byte-string head, validates UTF-8
+ * and checks limits, plus a post-pass for duplicate keys, which it keeps
+ * silently (last wins), and for `__proto__`, which it renames to `__proto_`.
+ * Its size limits are process-global (setSizeLimits) and its depth is bounded
+ * only by the JS stack. One pass that does all of this directly was faster
+ * than pre-pass + cbor-x + post-pass, with or without cbor-x's native string
+ * extractor, so this reader is hand-written; cbor-x remains the decoder for
+ * what it does well (see `decodePlainCbor`).
+ *
+ * Limits are per instance: nothing here is module-global except caches of
+ * decoded key strings, which hold no per-decoder settings.
+ */
+export class CborItemReader {
+  private data: Uint8Array = new Uint8Array(0);
+  private pos = 0;
+  private end = 0;
+  private view: DataView | undefined;
+  private readonly bigints: boolean;
+  private readonly stripUnknownTags: boolean;
+  private readonly nullForSimple: boolean;
+  private readonly replaceInvalidUtf8: boolean;
+  private readonly maxDepth: number;
+  private readonly maxCollection: number;
+  private readonly maxString: number;
+  /** Decoded map keys by a hash of their bytes: keys repeat across objects and events. */
+  private readonly keyCache: (CachedKey | undefined)[] = new Array<CachedKey | undefined>(KEY_CACHE_SIZE);
+  /** Numbers the maps read, for the duplicate-key check (see `key`). Never reset. */
+  private mapSerial = 0;
+
+  constructor(limits: Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength' | 'maxStringBytes'>, options: CborDecodeOptions = {}) {
+    this.maxDepth = limits.maxDepth;
+    this.maxCollection = limits.maxCollectionLength;
+    this.maxString = limits.maxStringBytes;
+    this.bigints = options.int64 === 'bigint';
+    this.stripUnknownTags = options.unknownTags === 'strip';
+    this.nullForSimple = options.otherSimpleValues === 'null';
+    this.replaceInvalidUtf8 = options.invalidUtf8 === 'replace';
+  }
+
+  /** The one item that `bytes` must hold exactly. */
+  decode(bytes: Uint8Array): unknown {
+    this.data = bytes;
+    this.pos = 0;
+    this.end = bytes.length;
+    this.view = undefined;
+    try {
+      const value = this.item(0);
+      if (this.pos !== this.end) fail('invalid-cbor', `${this.end - this.pos} bytes after the end of the item`);
+      return value;
+    } catch (e) {
+      // A maxDepth set above what the JS stack holds must still end as a DecodeError.
+      if (e instanceof RangeError) throw new DecodeError('nesting-too-deep', `CBOR nested deeper than the JS stack allows (maxDepth ${this.maxDepth})`, { cause: e });
+      throw e;
+    } finally {
+      this.data = new Uint8Array(0);
+    }
+  }
+
+  /** Reads the argument of a head whose additional info is `ai` (>= 24). */
+  private argument(ai: number): number {
+    const data = this.data;
+    const p = this.pos;
+    switch (ai) {
+      case 24:
+        this.need(1);
+        this.pos = p + 1;
+        return data[p]!;
+      case 25:
+        this.need(2);
+        this.pos = p + 2;
+        return (data[p]! << 8) | data[p + 1]!;
+      case 26:
+        this.need(4);
+        this.pos = p + 4;
+        return ((data[p]! << 24) | (data[p + 1]! << 16) | (data[p + 2]! << 8) | data[p + 3]!) >>> 0;
+      case 27: {
+        // Only lengths come here: any 8-byte length is beyond every limit.
+        this.need(8);
+        this.pos = p + 8;
+        return this.uint32(p) * TWO_32 + this.uint32(p + 4);
+      }
+      default:
+        return ai === 31
+          ? fail('invalid-cbor', 'indefinite-length item: Kubernetes CBOR uses definite lengths only')
+          : fail('invalid-cbor', `reserved additional information ${ai}`);
+    }
+  }
+
+  private uint32(p: number): number {
+    const d = this.data;
+    return ((d[p]! << 24) | (d[p + 1]! << 16) | (d[p + 2]! << 8) | d[p + 3]!) >>> 0;
+  }
+
+  private need(n: number): void {
+    if (this.end - this.pos < n) fail('truncated', `CBOR item ends after ${this.end} bytes, ${n - (this.end - this.pos)} bytes short`);
+  }
+
+  private item(depth: number): unknown {
+    if (this.pos >= this.end) this.need(1);
+    let initial = this.data[this.pos++]!;
+    while (initial >>> 5 === 6) {
+      // Tags that only mark the item are passed over in a loop, not by recursion:
+      // a long chain of them must not use up the stack.
+      const ai = initial & 31;
+      const tag = ai < 24 ? ai : this.argument(ai);
+      if (tag !== TAG_SELF_DESCRIBED) {
+        if (tag === TAG_BASE64 || tag === TAG_BASE64URL || tag === TAG_BASE16) return this.expectedEncoding(tag);
+        if (!this.stripUnknownTags) fail('unsupported', `CBOR tag ${tag} (only 55799, 21, 22, 23 occur in Kubernetes CBOR)`);
+      }
+      if (this.pos >= this.end) this.need(1);
+      initial = this.data[this.pos++]!;
+    }
+    const major = initial >>> 5;
+    const ai = initial & 31;
+    switch (major) {
+      case 2:
+        return this.byteStringAsText(ai < 24 ? ai : this.argument(ai));
+      case 3:
+        return this.textString(ai < 24 ? ai : this.argument(ai));
+      case 5:
+        return this.map(ai < 24 ? ai : this.argument(ai), depth + 1);
+      case 4:
+        return this.array(ai < 24 ? ai : this.argument(ai), depth + 1);
+      case 0:
+        return ai < 24 ? ai : ai === 27 ? this.int64(false) : this.argument(ai);
+      case 1:
+        return ai < 24 ? -1 - ai : ai === 27 ? this.int64(true) : -1 - this.argument(ai);
+      default:
+        return this.simple(ai);
+    }
+  }
+
+  /** An 8-byte integer: a number when safe, else per Int64Mode. */
+  private int64(negative: boolean): number | bigint {
+    this.need(8);
+    const p = this.pos;
+    this.pos = p + 8;
+    const high = this.uint32(p);
+    const low = this.uint32(p + 4);
+    if (high < SAFE_HIGH) {
+      const n = high * TWO_32 + low;
+      return negative ? -1 - n : n;
+    }
+    const exact = (BigInt(high) << 32n) | BigInt(low);
+    const value = negative ? -1n - exact : exact;
+    // Number(bigint) rounds to nearest, ties to even: what JSON.parse does with the decimal form.
+    return this.bigints ? value : Number(value);
+  }
+
+  private string(length: number): void {
+    if (length > this.maxString) fail('limit-exceeded', `string of ${length} bytes, over maxStringBytes (${this.maxString})`);
+    this.need(length);
+  }
+
+  /** A byte string where a string is expected: UTF-8 text. */
+  private byteStringAsText(length: number): string {
+    this.string(length);
+    const data = this.data;
+    const start = this.pos;
+    if (length <= SHORT_STRING) {
+      const text = asciiString(data, start, length);
+      if (text !== undefined) {
+        this.pos = start + length;
+        return text;
+      }
+    }
+    this.pos = start + length;
+    return this.utf8(data.subarray(start, start + length));
+  }
+
+  private utf8(bytes: Uint8Array): string {
+    if (this.replaceInvalidUtf8) return lenientUtf8.decode(bytes);
+    try {
+      return strictUtf8.decode(bytes);
+    } catch {
+      return fail('invalid-utf8', `a ${bytes.length}-byte string is not valid UTF-8`);
+    }
+  }
+
+  /** A text string: RFC 8949 requires UTF-8 there too. */
+  private textString(length: number): string {
+    return this.byteStringAsText(length);
+  }
+
+  private map(count: number, depth: number): Record<string, unknown> {
+    if (depth > this.maxDepth) fail('nesting-too-deep', `CBOR arrays/maps nested deeper than maxDepth (${this.maxDepth})`);
+    if (count > this.maxCollection) fail('limit-exceeded', `map of ${count} pairs, over maxCollectionLength (${this.maxCollection})`);
+    // Each pair takes at least two bytes: refuse a count the input cannot hold before building anything.
+    if (count * 2 > this.end - this.pos) this.need(count * 2);
+    const object: Record<string, unknown> = {};
+    const serial = ++this.mapSerial;
+    for (let i = 0; i < count; i++) {
+      const key = this.key(serial, object);
+      const value = this.item(depth);
+      if (key === '__proto__') {
+        // A plain assignment would set the prototype (and cbor-x renames the key
+        // to `__proto_`); keep it an own data property, as JSON.parse does.
+        Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
+      } else {
+        object[key] = value;
+      }
+    }
+    return object;
+  }
+
+  private array(count: number, depth: number): unknown[] {
+    if (depth > this.maxDepth) fail('nesting-too-deep', `CBOR arrays/maps nested deeper than maxDepth (${this.maxDepth})`);
+    if (count > this.maxCollection) fail('limit-exceeded', `array of ${count} items, over maxCollectionLength (${this.maxCollection})`);
+    if (count > this.end - this.pos) this.need(count);
+    const array = new Array<unknown>(count);
+    for (let i = 0; i < count; i++) array[i] = this.item(depth);
+    return array;
+  }
+
+  /**
+   * A map key of the map numbered `serial` that is being built in `object`: a
+   * byte or text string (tag 55799 allowed in front), decoded through the key
+   * cache, refused if the map already has it.
+   *
+   * Duplicate keys: cbor-x keeps the last one silently; Kubernetes refuses them.
+   * The check rides on the key cache: each entry remembers the serial of the
+   * last map it was read in. Serials grow, so an entry stamped with this map's
+   * serial is a duplicate, one stamped before this map began cannot be, and
+   * only one stamped by a map nested inside this one needs a property lookup.
+   */
+  private key(serial: number, object: Record<string, unknown>): string {
+    const data = this.data;
+    let initial = data[this.pos];
+    if (initial === 0xd9 && data[this.pos + 1] === 0xd9 && data[this.pos + 2] === 0xf7) {
+      this.pos += 3;
+      initial = data[this.pos];
+    }
+    if (initial === undefined) return this.need(1) as never;
+    const major = initial >>> 5;
+    if (major !== 2 && major !== 3) {
+      return fail('invalid-cbor', `map key of major type ${major}: JSON-like maps have string keys only`);
+    }
+    const ai = initial & 31;
+    this.pos++;
+    const length = ai < 24 ? ai : this.argument(ai);
+    if (length > MAX_CACHED_KEY || length === 0) return this.checkNew(object, this.byteStringAsText(length));
+    this.need(length);
+    const start = this.pos;
+    // A hash of the length and three of the bytes: enough to spread Kubernetes keys.
+    const hash = (((length * 31 + data[start]! * 7 + data[start + length - 1]!) * 33 + data[start + (length >> 1)]!) & (KEY_CACHE_SIZE - 1));
+    let entry = this.keyCache[hash];
+    if (entry !== undefined && entry.bytes.length === length && sameBytes(entry.bytes, data, start)) {
+      this.pos = start + length;
+      const stamp = entry.serial;
+      entry.serial = serial;
+      if (stamp === serial) return this.duplicate(entry.text);
+      return stamp > serial ? this.checkNew(object, entry.text) : entry.text;
+    }
+    const text = this.byteStringAsText(length);
+    entry = { bytes: data.slice(start, start + length), text, serial };
+    this.keyCache[hash] = entry;
+    return this.checkNew(object, text);
+  }
+
+  private checkNew(object: Record<string, unknown>, key: string): string {
+    // hasOwn, not `in`: keys such as "constructor" live on Object.prototype.
+    return Object.hasOwn(object, key) ? this.duplicate(key) : key;
+  }
+
+  private duplicate(key: string): never {
+    return fail('duplicate-key', `duplicate map key ${JSON.stringify(key.slice(0, 64))}`);
+  }
+
+  /** Tags 21/22/23 on a byte string: the string JSON has for Go []byte (base64url, base64, hex). */
+  private expectedEncoding(tag: number): string {
+    if (this.pos >= this.end) this.need(1);
+    const initial = this.data[this.pos]!;
+    const ai = initial & 31;
+    if (initial >>> 5 === 3) {
+      // A text string under an encoding hint is already text (RFC 8949 §3.4.5.2).
+      this.pos++;
+      return this.textString(ai < 24 ? ai : this.argument(ai));
+    }
+    if (initial >>> 5 !== 2) fail('unsupported', `tag ${tag} on major type ${initial >>> 5}: Kubernetes puts it on byte strings only`);
+    this.pos++;
+    const length = ai < 24 ? ai : this.argument(ai);
+    this.string(length);
+    const bytes = this.data.subarray(this.pos, this.pos + length);
+    this.pos += length;
+    return tag === TAG_BASE64 ? base64(bytes) : tag === TAG_BASE64URL ? base64url(bytes) : base16(bytes);
+  }
+
+  private simple(ai: number): unknown {
+    switch (ai) {
+      case 20:
+        return false;
+      case 21:
+        return true;
+      case 22:
+        return null;
+      case 25: {
+        this.need(2);
+        const p = this.pos;
+        this.pos = p + 2;
+        return float16Value((this.data[p]! << 8) | this.data[p + 1]!);
+      }
+      case 26:
+        this.need(4);
+        this.pos += 4;
+        return this.dataView().getFloat32(this.pos - 4);
+      case 27:
+        this.need(8);
+        this.pos += 8;
+        return this.dataView().getFloat64(this.pos - 8);
+      case 31:
+        return fail('invalid-cbor', 'break code outside an indefinite-length item');
+      case 28:
+      case 29:
+      case 30:
+        return fail('invalid-cbor', `reserved additional information ${ai}`);
+      default: {
+        const value = ai === 24 ? (this.need(1), this.data[this.pos++]!) : ai;
+        if (this.nullForSimple) return null;
+        return fail('unsupported', value === 23 ? 'CBOR undefined (JSON has no such value)' : `CBOR simple value ${value}`);
+      }
+    }
+  }
+
+  private dataView(): DataView {
+    return (this.view ??= new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength));
+  }
+}
+
+/** `length` bytes at `start` as a string if all are ASCII, else undefined. */
+function asciiString(data: Uint8Array, start: number, length: number): string | undefined {
+  switch (length) {
+    case 0:
+      return '';
+    case 1: {
+      const a = data[start]!;
+      return a < 0x80 ? fromCharCode(a) : undefined;
+    }
+    case 2: {
+      const a = data[start]!;
+      const b = data[start + 1]!;
+      return (a | b) < 0x80 ? fromCharCode(a, b) : undefined;
+    }
+    case 3: {
+      const a = data[start]!;
+      const b = data[start + 1]!;
+      const c = data[start + 2]!;
+      return (a | b | c) < 0x80 ? fromCharCode(a, b, c) : undefined;
+    }
+    case 4: {
+      const a = data[start]!;
+      const b = data[start + 1]!;
+      const c = data[start + 2]!;
+      const d = data[start + 3]!;
+      return (a | b | c | d) < 0x80 ? fromCharCode(a, b, c, d) : undefined;
+    }
+  }
+  let text = '';
+  let i = 0;
+  // Four characters per call: fewer concatenations than one at a time, no array.
+  for (; i + 4 <= length; i += 4) {
+    const a = data[start + i]!;
+    const b = data[start + i + 1]!;
+    const c = data[start + i + 2]!;
+    const d = data[start + i + 3]!;
+    if ((a | b | c | d) >= 0x80) return undefined;
+    text += fromCharCode(a, b, c, d);
+  }
+  for (; i < length; i++) {
+    const a = data[start + i]!;
+    if (a >= 0x80) return undefined;
+    text += fromCharCode(a);
+  }
+  return text;
+}
+
+function sameBytes(cached: Uint8Array, data: Uint8Array, start: number): boolean {
+  for (let i = 0; i < cached.length; i++) if (cached[i] !== data[start + i]) return false;
+  return true;
+}
