@@ -31,3 +31,28 @@ export type { DecodeStreamOptions } from './stream/async-iterable.js';
 export { createDecoderStream } from './stream/web-stream.js';
 export { chunksOf } from './stream/source.js';
 export type { ByteSource } from './stream/source.js';
+export { Watch, watch, INITIAL_EVENTS_END } from './client/watch.js';
+export type { ExpiredPolicy, WatchOptions, WatchSignal, WatchStats } from './client/watch.js';
+export { listObjects, listUrlFor } from './client/list.js';
+export type { ListOptions, ListResult } from './client/list.js';
+export { Backoff, DEFAULT_BACKOFF } from './client/backoff.js';
+export type { BackoffOptions } from './client/backoff.js';
+export { WatchExpiredError, WatchHttpError, WatchStallError, WatchStatusError } from './client/errors.js';
+export type { FetchLike, HeadersSource, RequestOptions } from './client/http.js';
+export { compareResourceVersions, isNewerResourceVersion } from './client/resource-version.js';
+export { decodeStatusBody } from './client/status-body.js';
+export { apiPrefix, applyWatchQuery, collectionPath, joinServer, listUrl, objectPath, objectUrl, parseApiPath, watchUrl } from './kubernetes/url.js';
+export type { ListQuery, ParsedApiPath, ResourceRef, ResourceVersionMatch, WatchQuery } from './kubernetes/url.js';
+export {
+  escapeFieldValue,
+  formatFieldSelector,
+  formatLabelSelector,
+  isLabelKey,
+  isLabelValue,
+  joinSelectors,
+  matchesFieldSelector,
+  matchesLabelSelector,
+  parseFieldSelector,
+  parseLabelSelector,
+} from './kubernetes/selectors.js';
+export type { FieldRequirement, FieldSelectorInput, LabelRequirement, LabelSelectorInput, LabelSelectorObject } from './kubernetes/selectors.js';

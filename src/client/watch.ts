@@ -1,0 +1,532 @@
+/**
+ * The watch client: fetch + negotiation + decodeStream, kept alive across
+ * drops, stalls, server timeouts and expiry, without delivering an event
+ * twice or skipping one. Browser-safe (fetch, AbortSignal, setTimeout).
+ */
+import type { Status, WatchEvent } from '../core/event.js';
+import type { DecodeLimits } from '../core/limits.js';
+import { createRegistry } from '../formats/index.js';
+import { type ResourceRef, type WatchQuery, applyWatchQuery, watchUrl } from '../kubernetes/url.js';
+import type { CodecRegistry } from '../negotiate.js';
+import { decodeStream } from '../stream/async-iterable.js';
+import { Backoff, type BackoffOptions } from './backoff.js';
+import { WatchExpiredError, WatchHttpError, WatchStallError, WatchStatusError } from './errors.js';
+import { type FetchLike, type RequestOptions, buildHeaders, httpError, resolveFetch, sleep } from './http.js';
+import { type ListResult, listObjects } from './list.js';
+import { isNewerResourceVersion } from './resource-version.js';
+
+/** The annotation on the BOOKMARK that ends a watch-list's initial events. */
+export const INITIAL_EVENTS_END = 'k8s.io/initial-events-end';
+
+/** What the client tells a controller about its connection: log it, count it, react to it. */
+export type WatchSignal =
+  | { type: 'connecting'; connection: number; url: string; resourceVersion: string | undefined; sendInitialEvents: boolean }
+  | { type: 'connected'; contentType: string; format: string }
+  /** A reconnection picked up after the last delivered resourceVersion. */
+  | { type: 'resumed'; resourceVersion: string }
+  | { type: 'initial-events-end'; resourceVersion: string | undefined }
+  /** 410: the resourceVersion is too old (ERROR event or HTTP status). What follows is `relist`, `restart` or a WatchExpiredError. */
+  | { type: 'expired'; resourceVersion: string | undefined; status: Status | undefined }
+  /** The caller's re-list (or the client's own LIST) finished: watching from its resourceVersion. */
+  | { type: 'relist'; resourceVersion: string; reason: 'start' | 'expired' }
+  /** Starting over without a resourceVersion: the current objects come again as ADDED. */
+  | { type: 'restart'; reason: 'expired' | 'initial-state-incomplete'; sendInitialEvents: boolean }
+  /** An event at or before the last delivered resourceVersion was dropped. */
+  | { type: 'duplicate'; resourceVersion: string; eventType: WatchEvent['type'] }
+  | { type: 'stalled'; idleMs: number }
+  | { type: 'disconnected'; reason: 'ended' | 'error' | 'stalled' | 'expired'; events: number; bytes: number; durationMs: number }
+  | { type: 'backoff'; delayMs: number; attempt: number; reason: 'error' | 'retry-after' }
+  /** A failure the client handles by reconnecting (`willRetry`), or the one it gives up on. */
+  | { type: 'error'; error: unknown; willRetry: boolean };
+
+/** What to do on 410 Expired. */
+export type ExpiredPolicy =
+  /** Call `relist` (or LIST itself when `onList` is given) and watch from its resourceVersion. */
+  | 'relist'
+  /** Watch-list: restart with `sendInitialEvents=true`; the current objects come as ADDED, then a BOOKMARK. */
+  | 'initial-events'
+  /** Restart without a resourceVersion (the current objects come as ADDED, no end marker but the first BOOKMARK). */
+  | 'restart'
+  /** Throw WatchExpiredError from the iterator. */
+  | 'fail';
+
+export interface WatchOptions extends RequestOptions {
+  /** A collection URL, e.g. `http://127.0.0.1:8001/api/v1/namespaces/default/pods?labelSelector=app%3Dweb`. */
+  url?: string | URL;
+  /** Or: the API server and the resource, built with the URL builder. */
+  server?: string | URL;
+  resource?: ResourceRef;
+  /** Selectors and other query parameters (with `server` + `resource`, or added to `url`). */
+  query?: Pick<WatchQuery, 'labelSelector' | 'fieldSelector'>;
+  /** Start after this version (from your own LIST). Also read from the URL's `resourceVersion`. */
+  resourceVersion?: string;
+  /** Start with a watch-list (`sendInitialEvents=true`) instead of a LIST. */
+  initialEvents?: boolean;
+  /**
+   * Re-list: LIST the collection, replace your cache, return the list's
+   * resourceVersion. Called at start (when no resourceVersion is given) and
+   * on 410.
+   */
+  relist?: (context: { signal: AbortSignal; reason: 'start' | 'expired' }) => Promise<string>;
+  /** Let the client do the LIST itself (same URL, selectors, fetch and headers) and hand you the result. */
+  onList?: (list: ListResult, reason: 'start' | 'expired') => void | Promise<void>;
+  /** Default: 'relist' when `relist` or `onList` is given, else 'fail'. */
+  onExpired?: ExpiredPolicy;
+  /** Formats to ask for, best first (names or media types). Default: every servable codec, protobuf > cbor > json. */
+  formats?: readonly string[];
+  registry?: CodecRegistry;
+  /** Ask for BOOKMARK events (they move the resume point without changes). Default true. */
+  allowWatchBookmarks?: boolean;
+  /** Yield BOOKMARK events to the consumer. Default true. */
+  deliverBookmarks?: boolean;
+  /** Server-side timeout per connection; the client resumes after it. */
+  timeoutSeconds?: number;
+  /** No bytes for this long means a dead connection: drop it and resume. Default 300 000 (5 min, well above the ~1 min bookmark interval). */
+  stallTimeoutMs?: number;
+  backoff?: Partial<BackoffOptions>;
+  /** A connection that lasted this long, or delivered an event, resets the backoff. Default 60 000. */
+  healthyAfterMs?: number;
+  /** Longest Retry-After honoured (a longer one is cut to this). Default 300 000. */
+  maxRetryAfterMs?: number;
+  /** Consecutive failed connections before giving up (throwing the last error). Default Infinity. */
+  maxRetries?: number;
+  /** Decode limits (frame size, depth, ...). */
+  limits?: Partial<DecodeLimits>;
+  signal?: AbortSignal;
+  onSignal?: (signal: WatchSignal) => void;
+}
+
+export interface WatchStats {
+  connections: number;
+  /** Events delivered (bookmarks not counted). */
+  events: number;
+  bookmarks: number;
+  duplicates: number;
+  bytes: number;
+  relists: number;
+  restarts: number;
+  stalls: number;
+  errors: number;
+}
+
+/** How the next connection starts. */
+type Plan = { kind: 'from'; resourceVersion: string } | { kind: 'now' } | { kind: 'initial-events' } | { kind: 'relist'; reason: 'start' | 'expired' };
+
+type Outcome =
+  | { kind: 'aborted' }
+  | { kind: 'ended' }
+  | { kind: 'stalled'; error: WatchStallError }
+  | { kind: 'error'; error: unknown; retryAfterMs?: number | undefined }
+  | { kind: 'expired'; status: Status | undefined };
+
+/** Per-connection counters. */
+interface Connection {
+  controller: AbortController;
+  started: number;
+  decoded: number;
+  bytes: number;
+  stalled: boolean;
+  timer: ReturnType<typeof setTimeout> | undefined;
+}
+
+const PREFERRED_ORDER = ['protobuf', 'cbor', 'json'];
+
+/**
+ * A watch that stays alive. Iterate it once:
+ *
+ * ```ts
+ * for await (const event of watch({ url, relist })) handle(event);
+ * ```
+ */
+export class Watch implements AsyncIterable<WatchEvent> {
+  readonly stats: WatchStats = { connections: 0, events: 0, bookmarks: 0, duplicates: 0, bytes: 0, relists: 0, restarts: 0, stalls: 0, errors: 0 };
+  private readonly options: WatchOptions;
+  private readonly registry: CodecRegistry;
+  private readonly fetchFn: FetchLike;
+  private readonly baseUrl: URL;
+  private readonly accept: string;
+  private readonly backoff: Backoff;
+  private readonly expiredPolicy: ExpiredPolicy;
+  private lastResourceVersion: string | undefined;
+  /** 'initial' while the current objects are still coming (no resume point yet). */
+  private phase: 'initial' | 'changes' = 'changes';
+  private iterated = false;
+
+  constructor(options: WatchOptions) {
+    this.options = options;
+    this.registry = options.registry ?? createRegistry();
+    this.fetchFn = resolveFetch(options.fetch);
+    if (options.url !== undefined) {
+      this.baseUrl = new URL(options.url);
+      if (options.query !== undefined) applyWatchQuery(this.baseUrl, options.query);
+    } else if (options.server !== undefined && options.resource !== undefined) {
+      this.baseUrl = watchUrl(options.server, options.resource, options.query ?? {});
+    } else {
+      throw new TypeError('watch needs url, or server and resource');
+    }
+    const formats = options.formats ?? defaultFormats(this.registry);
+    this.accept = this.registry.accept(formats);
+    this.backoff = new Backoff(options.backoff);
+    const canRelist = options.relist !== undefined || options.onList !== undefined;
+    this.expiredPolicy = options.onExpired ?? (canRelist ? 'relist' : 'fail');
+    if (this.expiredPolicy === 'relist' && !canRelist) throw new TypeError("onExpired: 'relist' needs relist or onList");
+    this.lastResourceVersion = options.resourceVersion ?? (this.baseUrl.searchParams.get('resourceVersion') || undefined);
+  }
+
+  /** The resume point: the resourceVersion of the last event or bookmark delivered. */
+  get resourceVersion(): string | undefined {
+    return this.lastResourceVersion;
+  }
+
+  /** The Accept header sent. */
+  get acceptHeader(): string {
+    return this.accept;
+  }
+
+  [Symbol.asyncIterator](): AsyncGenerator<WatchEvent, void, undefined> {
+    return this.events();
+  }
+
+  /** The events, once. Ends when the signal aborts or the consumer stops; throws on a fatal error. */
+  events(): AsyncGenerator<WatchEvent, void, undefined> {
+    if (this.iterated) throw new TypeError('a Watch can be iterated once');
+    this.iterated = true;
+    return this.run();
+  }
+
+  private emit(signal: WatchSignal): void {
+    this.options.onSignal?.(signal);
+  }
+
+  private firstPlan(): Plan {
+    if (this.lastResourceVersion !== undefined) return { kind: 'from', resourceVersion: this.lastResourceVersion };
+    if (this.options.initialEvents === true) return { kind: 'initial-events' };
+    if (this.options.relist !== undefined || this.options.onList !== undefined) return { kind: 'relist', reason: 'start' };
+    return { kind: 'now' };
+  }
+
+  private async *run(): AsyncGenerator<WatchEvent, void, undefined> {
+    const stop = new AbortController();
+    const user = this.options.signal;
+    const onUserAbort = (): void => stop.abort(user?.reason);
+    if (user?.aborted) return;
+    user?.addEventListener('abort', onUserAbort, { once: true });
+    let plan = this.firstPlan();
+    let failures = 0;
+    try {
+      for (;;) {
+        if (stop.signal.aborted) return;
+        if (plan.kind === 'relist') {
+          try {
+            const resourceVersion = await this.relist(plan.reason, stop.signal);
+            if (stop.signal.aborted) return;
+            this.stats.relists++;
+            this.lastResourceVersion = resourceVersion;
+            this.emit({ type: 'relist', resourceVersion, reason: plan.reason });
+            plan = { kind: 'from', resourceVersion };
+            failures = 0;
+          } catch (error) {
+            if (stop.signal.aborted) return;
+            failures++;
+            await this.failed(error, failures, undefined, stop.signal);
+          }
+          continue;
+        }
+        this.phase = plan.kind === 'from' ? 'changes' : 'initial';
+        const connection: Connection = { controller: new AbortController(), started: now(), decoded: 0, bytes: 0, stalled: false, timer: undefined };
+        const abortConnection = (): void => connection.controller.abort(stop.signal.reason);
+        stop.signal.addEventListener('abort', abortConnection, { once: true });
+        let outcome: Outcome;
+        try {
+          outcome = yield* this.connect(plan, connection, stop.signal);
+        } finally {
+          this.disarm(connection);
+          stop.signal.removeEventListener('abort', abortConnection);
+          connection.controller.abort();
+        }
+        if (outcome.kind === 'aborted' || stop.signal.aborted) return;
+        const durationMs = now() - connection.started;
+        const healthy = connection.decoded > 0 || durationMs >= (this.options.healthyAfterMs ?? 60_000);
+        this.emit({
+          type: 'disconnected',
+          reason: outcome.kind,
+          events: connection.decoded,
+          bytes: connection.bytes,
+          durationMs,
+        });
+        if (healthy) {
+          this.backoff.reset();
+          failures = 0;
+        }
+        const resumeOrRestart = (): Plan => {
+          if (this.phase === 'changes' && this.lastResourceVersion !== undefined) return { kind: 'from', resourceVersion: this.lastResourceVersion };
+          // The current objects had not all arrived: no resume point covers them. Start over the same way.
+          const sendInitialEvents = plan.kind === 'initial-events';
+          this.stats.restarts++;
+          this.emit({ type: 'restart', reason: 'initial-state-incomplete', sendInitialEvents });
+          return sendInitialEvents ? { kind: 'initial-events' } : { kind: 'now' };
+        };
+        switch (outcome.kind) {
+          case 'ended':
+            plan = resumeOrRestart();
+            // A server-side timeout after a healthy stream: come back at once, as client-go does.
+            if (!healthy) await this.wait(this.backoff.next(), 'error', stop.signal);
+            break;
+          case 'stalled':
+          case 'error': {
+            failures++;
+            this.stats.errors++;
+            if (outcome.kind === 'stalled') this.stats.stalls++;
+            await this.failed(outcome.error, failures, outcome.kind === 'error' ? outcome.retryAfterMs : undefined, stop.signal);
+            plan = resumeOrRestart();
+            break;
+          }
+          case 'expired':
+            this.emit({ type: 'expired', resourceVersion: this.lastResourceVersion, status: outcome.status });
+            plan = this.afterExpiry(outcome.status);
+            if (!healthy) await this.wait(this.backoff.next(), 'error', stop.signal);
+            break;
+        }
+      }
+    } finally {
+      user?.removeEventListener('abort', onUserAbort);
+      stop.abort();
+    }
+  }
+
+  /** Reports a failure, gives up past maxRetries, else waits the backoff (or Retry-After). */
+  private async failed(error: unknown, failures: number, retryAfterMs: number | undefined, signal: AbortSignal): Promise<void> {
+    const willRetry = failures <= (this.options.maxRetries ?? Infinity);
+    this.emit({ type: 'error', error, willRetry });
+    if (!willRetry) throw error;
+    if (retryAfterMs !== undefined) {
+      // The server said when: that beats our own guess. Still count the failure for the next one.
+      this.backoff.next();
+      await this.wait(Math.min(retryAfterMs, this.options.maxRetryAfterMs ?? 300_000), 'retry-after', signal);
+    } else {
+      await this.wait(this.backoff.next(), 'error', signal);
+    }
+  }
+
+  private async wait(delayMs: number, reason: 'error' | 'retry-after', signal: AbortSignal): Promise<void> {
+    this.emit({ type: 'backoff', delayMs, attempt: this.backoff.attempt, reason });
+    await sleep(delayMs, signal);
+  }
+
+  private afterExpiry(status: Status | undefined): Plan {
+    switch (this.expiredPolicy) {
+      case 'relist':
+        return { kind: 'relist', reason: 'expired' };
+      case 'initial-events':
+      case 'restart': {
+        const sendInitialEvents = this.expiredPolicy === 'initial-events';
+        this.stats.restarts++;
+        this.emit({ type: 'restart', reason: 'expired', sendInitialEvents });
+        return sendInitialEvents ? { kind: 'initial-events' } : { kind: 'now' };
+      }
+      case 'fail':
+        throw new WatchExpiredError(status, this.lastResourceVersion);
+    }
+  }
+
+  private async relist(reason: 'start' | 'expired', signal: AbortSignal): Promise<string> {
+    if (this.options.relist !== undefined) {
+      const resourceVersion = await this.options.relist({ signal, reason });
+      if (typeof resourceVersion !== 'string' || resourceVersion === '') throw new TypeError('relist() must resolve to the list resourceVersion');
+      return resourceVersion;
+    }
+    const list = await listObjects({
+      url: this.baseUrl,
+      fetch: this.fetchFn,
+      ...(this.options.headers === undefined ? {} : { headers: this.options.headers }),
+      ...(this.options.requestInit === undefined ? {} : { requestInit: this.options.requestInit }),
+      signal,
+    });
+    await this.options.onList!(list, reason);
+    return list.resourceVersion;
+  }
+
+  private urlFor(plan: Exclude<Plan, { kind: 'relist' }>): URL {
+    return applyWatchQuery(new URL(this.baseUrl), {
+      ...(plan.kind === 'from' ? { resourceVersion: plan.resourceVersion } : {}),
+      ...(plan.kind === 'initial-events' ? { sendInitialEvents: true } : {}),
+      allowWatchBookmarks: this.options.allowWatchBookmarks ?? true,
+      ...(this.options.timeoutSeconds === undefined ? {} : { timeoutSeconds: this.options.timeoutSeconds }),
+    });
+  }
+
+  /** Arms the stall timer: it runs only while the client waits for bytes, never while the consumer holds an event. */
+  private arm(connection: Connection): void {
+    const idleMs = this.options.stallTimeoutMs ?? 300_000;
+    if (!Number.isFinite(idleMs)) return;
+    connection.timer = setTimeout(() => {
+      connection.stalled = true;
+      connection.controller.abort(new WatchStallError(idleMs));
+    }, idleMs);
+  }
+
+  private disarm(connection: Connection): void {
+    if (connection.timer !== undefined) clearTimeout(connection.timer);
+    connection.timer = undefined;
+  }
+
+  /** One connection: request, negotiate, decode; yields events; returns how it ended. */
+  private async *connect(plan: Exclude<Plan, { kind: 'relist' }>, connection: Connection, stop: AbortSignal): AsyncGenerator<WatchEvent, Outcome, undefined> {
+    const url = this.urlFor(plan).toString();
+    this.stats.connections++;
+    const resuming = plan.kind === 'from' && this.stats.connections > 1;
+    this.emit({
+      type: 'connecting',
+      connection: this.stats.connections,
+      url,
+      resourceVersion: plan.kind === 'from' ? plan.resourceVersion : undefined,
+      sendInitialEvents: plan.kind === 'initial-events',
+    });
+    const stalled = (): Outcome => {
+      const error = new WatchStallError(this.options.stallTimeoutMs ?? 300_000);
+      this.emit({ type: 'stalled', idleMs: error.idleMs });
+      return { kind: 'stalled', error };
+    };
+    const broken = (error: unknown): Outcome => (stop.aborted ? { kind: 'aborted' } : connection.stalled ? stalled() : { kind: 'error', error });
+
+    let response: Response;
+    this.arm(connection);
+    try {
+      response = await this.fetchFn(url, {
+        ...this.options.requestInit,
+        method: 'GET',
+        headers: await buildHeaders(this.options.headers, this.accept),
+        signal: connection.controller.signal,
+      });
+    } catch (error) {
+      return broken(error);
+    } finally {
+      this.disarm(connection);
+    }
+
+    if (!response.ok) {
+      let error: WatchHttpError;
+      this.arm(connection);
+      try {
+        error = await httpError(response, url, this.registry);
+      } finally {
+        this.disarm(connection);
+      }
+      if (stop.aborted) return { kind: 'aborted' };
+      if (error.code === 410) return { kind: 'expired', status: error.status };
+      if (error.code === 429 || error.code >= 500) return { kind: 'error', error, retryAfterMs: error.retryAfterMs };
+      this.emit({ type: 'error', error, willRetry: false });
+      throw error;
+    }
+
+    const contentType = response.headers.get('content-type') ?? '';
+    let codec;
+    try {
+      codec = this.registry.forContentType(contentType);
+    } catch (error) {
+      await response.body?.cancel().catch(() => {});
+      this.emit({ type: 'error', error, willRetry: false });
+      throw error;
+    }
+    this.emit({ type: 'connected', contentType, format: codec.name });
+    if (resuming) this.emit({ type: 'resumed', resourceVersion: plan.resourceVersion });
+    if (response.body === null) return { kind: 'ended' };
+
+    const events = decodeStream(this.guardedChunks(response.body, connection), codec, this.options.limits ?? {});
+    try {
+      for await (const event of events) {
+        if (stop.aborted) return { kind: 'aborted' };
+        if (event.type === 'ERROR') {
+          const status = event.object as Status;
+          if (isExpired(status)) return { kind: 'expired', status };
+          return { kind: 'error', error: new WatchStatusError(status) };
+        }
+        connection.decoded++;
+        const rv = resourceVersionOf(event);
+        if (event.type === 'BOOKMARK') {
+          if (this.phase === 'initial') {
+            const end = event.object.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true';
+            // In a watch-list only the annotated bookmark ends the initial objects; in a watch
+            // without resourceVersion the server sends bookmarks only after them.
+            if (end || plan.kind === 'now') {
+              this.phase = 'changes';
+              if (rv !== undefined) this.lastResourceVersion = rv;
+              if (end) this.emit({ type: 'initial-events-end', resourceVersion: rv });
+            }
+          } else if (rv !== undefined) {
+            if (!isNewerResourceVersion(rv, this.lastResourceVersion)) continue;
+            this.lastResourceVersion = rv;
+          }
+          this.stats.bookmarks++;
+          if (this.options.deliverBookmarks ?? true) yield event;
+          continue;
+        }
+        if (this.phase === 'changes' && rv !== undefined) {
+          if (!isNewerResourceVersion(rv, this.lastResourceVersion)) {
+            this.stats.duplicates++;
+            this.emit({ type: 'duplicate', resourceVersion: rv, eventType: event.type });
+            continue;
+          }
+          this.lastResourceVersion = rv;
+        }
+        this.stats.events++;
+        yield event;
+      }
+    } catch (error) {
+      return broken(error);
+    }
+    return stop.aborted ? { kind: 'aborted' } : { kind: 'ended' };
+  }
+
+  /** The body's chunks, with the stall timer running only while a read is pending. */
+  private async *guardedChunks(body: ReadableStream<Uint8Array>, connection: Connection): AsyncGenerator<Uint8Array, void, undefined> {
+    const reader = body.getReader();
+    let done = false;
+    try {
+      for (;;) {
+        this.arm(connection);
+        let result: ReadableStreamReadResult<Uint8Array>;
+        try {
+          result = await reader.read();
+        } finally {
+          this.disarm(connection);
+        }
+        if (result.done) {
+          done = true;
+          return;
+        }
+        connection.bytes += result.value.length;
+        this.stats.bytes += result.value.length;
+        yield result.value;
+      }
+    } finally {
+      if (!done) await reader.cancel().catch(() => {});
+      reader.releaseLock();
+    }
+  }
+}
+
+/** Starts nothing until iterated; see Watch. */
+export function watch(options: WatchOptions): Watch {
+  return new Watch(options);
+}
+
+function defaultFormats(registry: CodecRegistry): string[] {
+  const servable = registry.list().filter((c) => c.servable);
+  const names = servable.map((c) => c.name);
+  const ordered = PREFERRED_ORDER.filter((n) => names.includes(n));
+  return ordered.length > 0 ? ordered : [...new Set(servable.map((c) => c.mediaType))];
+}
+
+function resourceVersionOf(event: WatchEvent): string | undefined {
+  const rv = event.object.metadata?.resourceVersion;
+  return typeof rv === 'string' && rv !== '' ? rv : undefined;
+}
+
+function isExpired(status: Status): boolean {
+  return status.code === 410 || status.reason === 'Expired' || status.reason === 'Gone';
+}
+
+function now(): number {
+  return typeof performance !== 'undefined' ? performance.now() : Date.now();
+}

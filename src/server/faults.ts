@@ -1,0 +1,50 @@
+/**
+ * Fault injection for the replay server: what to do wrong on one request.
+ * Tests build schedules from these; `watchwire serve` takes the simple ones
+ * as flags.
+ */
+
+export interface FaultPlan {
+  /** Answer this HTTP error (a Status body) instead of the stream. */
+  status?: {
+    code: number;
+    /** Sets `Retry-After` (seconds) on the response. */
+    retryAfterSeconds?: number;
+    reason?: string;
+    message?: string;
+    /** With a static plan: only the first N watch requests fail. Default: every one. */
+    times?: number;
+  };
+  /** After N frames, write part of the next frame and drop the connection (mid-frame). */
+  dropAfterEvents?: number;
+  /** Bytes of the cut frame to write before dropping. Default: half of it (at least 1). */
+  dropAtByte?: number;
+  /** After N frames, send nothing more (not even bookmarks) and keep the connection open. */
+  stallAfterEvents?: number;
+  /** After N frames, end the response cleanly (like a server-side timeout). */
+  closeAfterEvents?: number;
+  /** Answer 200 then one ERROR 410 Expired event, whatever resourceVersion was asked for. */
+  expire?: boolean;
+  /** Wait this long before each frame. */
+  delayMs?: number;
+}
+
+/** What a fault schedule sees of a request. */
+export interface FaultRequest {
+  /** 0 for the first watch request, 1 for the second, ... (lists and gets count separately). */
+  index: number;
+  kind: 'watch' | 'list' | 'get';
+  url: URL;
+}
+
+/** A plan for every watch request, or a function choosing one per request. */
+export type FaultOption = FaultPlan | ((request: FaultRequest) => FaultPlan | undefined);
+
+export function resolveFault(option: FaultOption | undefined, request: FaultRequest): FaultPlan | undefined {
+  if (option === undefined) return undefined;
+  if (typeof option === 'function') return option(request);
+  if (request.kind !== 'watch') return undefined;
+  const { status, ...rest } = option;
+  if (status !== undefined && (status.times === undefined || request.index < status.times)) return { ...rest, status };
+  return rest;
+}

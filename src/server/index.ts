@@ -1,0 +1,13 @@
+/**
+ * `watchwire/server` (Node only): the replay server, an HTTP server on
+ * loopback that answers LIST and WATCH like a Kubernetes API server, with
+ * faults on demand.
+ */
+export { generatePods, startReplayServer } from './replay-server.js';
+export type { ReplayServer, ReplayServerOptions, RequestRecord } from './replay-server.js';
+export type { FaultOption, FaultPlan, FaultRequest } from './faults.js';
+export { ObjectStore } from './store.js';
+export type { ChangeType, StoredEvent } from './store.js';
+export { pluralOf, resourceOf } from './resources.js';
+export type { ResourceInfo } from './resources.js';
+export { negotiate, watchContentType, objectContentType } from './negotiation.js';
