@@ -12,8 +12,9 @@ import { utf8Decode } from '../../core/utf8.js';
  */
 export function parseYamlFrame(frame: Uint8Array, limits: DecodeLimits): unknown {
   const text = utf8Decode(frame);
+  let doc: unknown;
   try {
-    return load(text, { schema: CORE_SCHEMA, maxAliases: limits.maxAliases, maxDepth: limits.maxDepth });
+    doc = load(text, { schema: CORE_SCHEMA, maxAliases: limits.maxAliases, maxDepth: limits.maxDepth });
   } catch (e) {
     const detail = describeCause(e);
     const code = /exceeded maxDepth/.test(detail)
@@ -22,6 +23,39 @@ export function parseYamlFrame(frame: Uint8Array, limits: DecodeLimits): unknown
         ? 'limit-exceeded'
         : 'invalid-yaml';
     throw new DecodeError(code, detail, { cause: e });
+  }
+  if (text.includes('*')) checkExpansion(doc, Math.max(EXPANSION_PER_BYTE * frame.length, MIN_EXPANSION));
+  return doc;
+}
+
+/** How many values a document may expand to through aliases: generous for honest YAML, far below any bomb. */
+const EXPANSION_PER_BYTE = 16;
+const MIN_EXPANSION = 1_000_000;
+
+/**
+ * maxAliases alone does not stop an alias bomb: 9 levels of 9 aliases (81 in
+ * all) make 9^9 values. js-yaml shares the aliased objects, so the document
+ * is small in memory, but every consumer that walks it (JSON.stringify, a
+ * deep compare, a re-encode) sees the full expansion and hangs. Counts the
+ * values as a walk would see them, each shared subtree measured once.
+ */
+function checkExpansion(doc: unknown, budget: number): void {
+  const sizes = new Map<object, number>();
+  const size = (value: unknown): number => {
+    if (typeof value !== 'object' || value === null) return 1;
+    const known = sizes.get(value);
+    if (known !== undefined) return known;
+    let total = 1;
+    for (const child of Array.isArray(value) ? value : Object.values(value)) {
+      total += size(child);
+      if (total > budget) break;
+    }
+    sizes.set(value, total);
+    return total;
+  };
+  const total = size(doc);
+  if (total > budget) {
+    throw new DecodeError('limit-exceeded', `aliases expand the document to more than ${budget} values`);
   }
 }
 
