@@ -1,0 +1,70 @@
+import type { FrameDecoder } from '../../core/codec.js';
+import { DecodeError } from '../../core/errors.js';
+import { type KubeObject, type WatchEvent, type WatchEventType, isWatchEventType } from '../../core/event.js';
+import type { DecodeLimits } from '../../core/limits.js';
+import { ObjectReader, type ProtobufObjectOptions, asDecodeError } from '../../kubernetes/object.js';
+import { createReader, enter, leave, skip } from '../../kubernetes/runtime/reader.js';
+
+/**
+ * One frame of a protobuf watch: meta/v1 WatchEvent {type = 1, object = 2
+ * (RawExtension {raw = 1})}, raw being magic + Unknown. The object is decoded
+ * in place from the frame's bytes.
+ */
+export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
+  private readonly objects: ObjectReader;
+
+  constructor(limits: DecodeLimits, options: ProtobufObjectOptions = {}) {
+    this.objects = new ObjectReader(limits, options);
+  }
+
+  decode(frame: Uint8Array): WatchEvent {
+    const r = createReader(frame);
+    let type = '';
+    let rawStart = -1;
+    let rawEnd = -1;
+    try {
+      const c = { depth: 0, maxDepth: 2 } as Parameters<typeof enter>[1];
+      while (r.pos < r.len) {
+        const t = r.uint32();
+        if (t === 10) type = r.string();
+        else if (t === 18) {
+          const saved = enter(r, c);
+          while (r.pos < r.len) {
+            const tt = r.uint32();
+            if (tt === 10) {
+              const length = r.uint32();
+              rawStart = r.pos;
+              rawEnd = rawStart + length;
+              if (rawEnd > r.len) throw new DecodeError('invalid-protobuf', `RawExtension.raw of ${length} bytes overruns the event`);
+              r.pos = rawEnd;
+            } else skip(r, tt);
+          }
+          leave(r, c, saved);
+        } else skip(r, t);
+      }
+    } catch (e) {
+      throw asDecodeError(e);
+    }
+    if (!isWatchEventType(type)) {
+      throw type === ''
+        ? new DecodeError('not-an-event', 'WatchEvent without a type')
+        : new DecodeError('unknown-event-type', `unknown event type ${JSON.stringify(type.slice(0, 64))}`);
+    }
+    if (rawStart < 0) throw new DecodeError('not-an-event', 'WatchEvent without an object');
+    const object = this.objects.read(r, rawStart, rawEnd);
+    return { type: type as WatchEventType, object };
+  }
+}
+
+/** Objects mode: each frame is one bare object (magic + Unknown). */
+export class ProtobufObjectDecoder implements FrameDecoder<KubeObject> {
+  private readonly objects: ObjectReader;
+
+  constructor(limits: DecodeLimits, options: ProtobufObjectOptions = {}) {
+    this.objects = new ObjectReader(limits, options);
+  }
+
+  decode(frame: Uint8Array): KubeObject {
+    return this.objects.decode(frame);
+  }
+}

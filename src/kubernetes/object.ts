@@ -1,0 +1,199 @@
+/**
+ * One Kubernetes object in protobuf: the magic `k8s\0`, then a runtime.Unknown
+ * {typeMeta {apiVersion, kind}, raw, contentEncoding, contentType} whose raw
+ * is the object's own message. Decoding picks the message from typeMeta and
+ * reads straight from the caller's bytes (no copy of raw).
+ */
+import { DecodeError, describeCause } from '../core/errors.js';
+import type { KubeObject } from '../core/event.js';
+import type { Int64Mode } from '../core/int64.js';
+import type { DecodeLimits } from '../core/limits.js';
+import { utf8Decode } from '../core/utf8.js';
+import { BUILTIN_SCHEMAS, type MessageCodec, type ProtobufSchemaRegistry } from './registry.js';
+import { UNTYPED_MESSAGE } from './resolve.js';
+import { type DecodeContext, type Reader, createReader, enter, leave, skip } from './runtime/reader.js';
+import { EncodeError, type Writer, createWriter } from './runtime/writer.js';
+
+/** "k8s\0" read as a little-endian uint32, the way Writer.fixed32 writes it. */
+const MAGIC_LE = 0x0073386b;
+export const MAGIC = new Uint8Array([0x6b, 0x38, 0x73, 0x00]);
+
+export interface ProtobufObjectOptions {
+  /** Integers beyond 2^53: see Int64Mode. Default 'number'. */
+  int64?: Int64Mode;
+  /** Messages for kinds beyond the built-in ones. */
+  schemas?: ProtobufSchemaRegistry;
+  /** The message of an object whose envelope has an empty typeMeta. Default meta/v1 WatchEvent. */
+  untypedMessage?: string;
+}
+
+/** What a decoder keeps between frames: options resolved once, a context reused per object. */
+export class ObjectReader {
+  private readonly schemas: ProtobufSchemaRegistry;
+  private readonly untyped: string;
+  private readonly context: DecodeContext;
+
+  constructor(limits: Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength'>, options: ProtobufObjectOptions = {}) {
+    this.schemas = options.schemas ?? BUILTIN_SCHEMAS;
+    this.untyped = options.untypedMessage ?? UNTYPED_MESSAGE;
+    this.context = {
+      depth: 0,
+      maxDepth: limits.maxDepth,
+      maxCollectionLength: limits.maxCollectionLength,
+      int64: options.int64 ?? 'number',
+      kind: '',
+      apiVersion: '',
+      top: false,
+    };
+  }
+
+  /**
+   * Decodes the object held in `r.buf[start, end)` (magic + Unknown). Throws
+   * DecodeError only: anything else a malformed message makes protobufjs
+   * throw becomes `invalid-protobuf`.
+   */
+  read(r: Reader, start: number, end: number): KubeObject {
+    try {
+      return this.readUnchecked(r, start, end);
+    } catch (e) {
+      throw asDecodeError(e);
+    }
+  }
+
+  /** Decodes a whole buffer holding one object (an unframed error Status, a `.pb` file). */
+  decode(bytes: Uint8Array): KubeObject {
+    return this.read(createReader(bytes), 0, bytes.length);
+  }
+
+  private readUnchecked(r: Reader, start: number, end: number): KubeObject {
+    const buf = r.buf;
+    if (end - start < 4 || buf[start] !== 0x6b || buf[start + 1] !== 0x38 || buf[start + 2] !== 0x73 || buf[start + 3] !== 0x00) {
+      throw new DecodeError('bad-magic', `object does not start with "k8s\\0" (got ${hex(buf.subarray(start, Math.min(end, start + 4)))})`);
+    }
+    const c = this.context;
+    c.depth = 0;
+    r.pos = start + 4;
+    r.len = end;
+    let apiVersion = '';
+    let kind = '';
+    let rawStart = -1;
+    let rawEnd = -1;
+    let contentEncoding = '';
+    let contentType = '';
+    while (r.pos < r.len) {
+      const t = r.uint32();
+      switch (t) {
+        case 10: {
+          const saved = enter(r, c);
+          while (r.pos < r.len) {
+            const tt = r.uint32();
+            if (tt === 10) apiVersion = r.string();
+            else if (tt === 18) kind = r.string();
+            else skip(r, tt);
+          }
+          leave(r, c, saved);
+          break;
+        }
+        case 18: {
+          const length = r.uint32();
+          rawStart = r.pos;
+          rawEnd = rawStart + length;
+          if (rawEnd > r.len) throw new DecodeError('invalid-protobuf', `Unknown.raw of ${length} bytes overruns the object`);
+          r.pos = rawEnd;
+          break;
+        }
+        case 26:
+          contentEncoding = r.string();
+          break;
+        case 34:
+          contentType = r.string();
+          break;
+        default:
+          skip(r, t);
+      }
+    }
+    if (contentEncoding !== '') throw new DecodeError('unsupported', `object content encoding ${JSON.stringify(contentEncoding)}`);
+    if (rawStart < 0) rawStart = rawEnd = end;
+    if (contentType === 'application/json') return this.json(buf.subarray(rawStart, rawEnd));
+    if (contentType !== '' && !contentType.startsWith('application/vnd.kubernetes.protobuf')) {
+      throw new DecodeError('unsupported', `object content type ${JSON.stringify(contentType)}`);
+    }
+    const codec = apiVersion === '' && kind === '' ? this.schemas.message(this.untyped) : this.schemas.resolve(apiVersion, kind);
+    if (codec === undefined) {
+      throw new DecodeError('unknown-kind', `no protobuf schema for apiVersion ${JSON.stringify(apiVersion)}, kind ${JSON.stringify(kind)}`, {
+        raw: buf.subarray(start, end),
+      });
+    }
+    c.top = codec.typeMeta;
+    c.kind = kind;
+    c.apiVersion = apiVersion;
+    r.pos = rawStart;
+    r.len = rawEnd;
+    const object = codec.decode(r, c) as KubeObject;
+    c.top = false;
+    return object;
+  }
+
+  private json(bytes: Uint8Array): KubeObject {
+    let value: unknown;
+    try {
+      value = JSON.parse(utf8Decode(bytes));
+    } catch (e) {
+      throw new DecodeError('invalid-json', describeCause(e), { cause: e });
+    }
+    if (typeof value !== 'object' || value === null || Array.isArray(value)) throw new DecodeError('not-an-event', 'object is not a JSON object');
+    return value as KubeObject;
+  }
+}
+
+export function asDecodeError(e: unknown): DecodeError {
+  if (e instanceof DecodeError) return e;
+  if (e instanceof RangeError && /call stack/i.test(e.message)) {
+    return new DecodeError('nesting-too-deep', 'protobuf message nested too deep for the call stack', { cause: e });
+  }
+  return new DecodeError('invalid-protobuf', describeCause(e), { cause: e });
+}
+
+function hex(bytes: Uint8Array): string {
+  return Array.from(bytes, (b) => b.toString(16).padStart(2, '0')).join(' ') || 'nothing';
+}
+
+/** Writes magic + Unknown for `object` (no tag or length before it). */
+export class ObjectWriter {
+  private readonly schemas: ProtobufSchemaRegistry;
+  private readonly untyped: string;
+
+  constructor(options: Pick<ProtobufObjectOptions, 'schemas' | 'untypedMessage'> = {}) {
+    this.schemas = options.schemas ?? BUILTIN_SCHEMAS;
+    this.untyped = options.untypedMessage ?? UNTYPED_MESSAGE;
+  }
+
+  codecFor(object: KubeObject): MessageCodec {
+    const apiVersion = object.apiVersion ?? '';
+    const kind = object.kind ?? '';
+    const codec = apiVersion === '' && kind === '' ? this.schemas.message(this.untyped) : this.schemas.resolve(String(apiVersion), String(kind));
+    if (codec === undefined) throw new EncodeError(`no protobuf schema for apiVersion ${JSON.stringify(apiVersion)}, kind ${JSON.stringify(kind)}`);
+    return codec;
+  }
+
+  write(w: Writer, object: KubeObject): void {
+    if (typeof object !== 'object' || object === null) throw new EncodeError('object to encode is not an object');
+    const codec = this.codecFor(object);
+    const apiVersion = typeof object.apiVersion === 'string' ? object.apiVersion : '';
+    const kind = typeof object.kind === 'string' ? object.kind : '';
+    w.fixed32(MAGIC_LE);
+    w.uint32(10).fork().uint32(10).string(apiVersion).uint32(18).string(kind).ldelim();
+    w.uint32(18).fork();
+    codec.encode(w, object);
+    w.ldelim();
+    // contentEncoding and contentType: written even when empty, as Go writes them.
+    w.uint32(26).string('').uint32(34).string('');
+  }
+
+  /** magic + Unknown as one buffer (the unframed form of an error response body). */
+  encode(object: KubeObject): Uint8Array {
+    const w = createWriter();
+    this.write(w, object);
+    return w.finish();
+  }
+}

@@ -1,0 +1,391 @@
+/**
+ * What generated decoders share: the decode context, bounded entry into
+ * nested messages, int64 and bytes reading, unknown-field skipping, and the
+ * JSON forms of the special kinds (Time, Quantity, IntOrString, ...).
+ *
+ * The generated code narrows `reader.len` to the end of each nested message,
+ * so every protobufjs read is bounds-checked against the message it belongs
+ * to, not only against the frame.
+ */
+import protobuf from 'protobufjs/minimal.js';
+import { DecodeError } from '../../core/errors.js';
+import type { Int64Mode } from '../../core/int64.js';
+import { utf8Decode } from '../../core/utf8.js';
+import { formatDuration } from '../go-duration.js';
+import { formatMicroTime, formatTime } from '../go-time.js';
+
+export type Reader = protobuf.Reader;
+export type J = Record<string, unknown>;
+
+/** Per-decode state: nesting depth, limits, and the envelope's TypeMeta for the top object. */
+export interface DecodeContext {
+  depth: number;
+  maxDepth: number;
+  maxCollectionLength: number;
+  int64: Int64Mode;
+  /** kind/apiVersion from the envelope, consumed by the first TypeMeta-embedding object. */
+  kind: string;
+  apiVersion: string;
+  top: boolean;
+}
+
+export function createReader(bytes: Uint8Array): Reader {
+  return protobuf.Reader.create(bytes);
+}
+
+/** A reader over no bytes: decoding a message from it gives Go's zero struct. */
+export const EMPTY: Reader = protobuf.Reader.create(new Uint8Array(0));
+
+function invalid(detail: string): DecodeError {
+  return new DecodeError('invalid-protobuf', detail);
+}
+
+/**
+ * Reads a nested message's length and narrows the reader to it. Returns the
+ * previous limit for `leave`. The length is checked against the bytes left
+ * before anything is read or allocated.
+ */
+export function enter(r: Reader, c: DecodeContext): number {
+  const length = r.uint32();
+  const end = r.pos + length;
+  if (end > r.len) throw invalid(`nested message of ${length} bytes at byte ${r.pos} overruns its parent (${r.len - r.pos} left)`);
+  if (++c.depth > c.maxDepth) throw new DecodeError('nesting-too-deep', `protobuf messages nested deeper than ${c.maxDepth} levels`);
+  const saved = r.len;
+  r.len = end;
+  return saved;
+}
+
+export function leave(r: Reader, c: DecodeContext, saved: number): void {
+  r.len = saved;
+  c.depth--;
+}
+
+/** Skips a field this schema does not know (Go ignores unknown fields too). */
+export function skip(r: Reader, tag: number): void {
+  if (tag >>> 3 === 0) throw invalid(`field number 0 at byte ${r.pos}`);
+  switch (tag & 7) {
+    case 0:
+      r.skip();
+      return;
+    case 1:
+      r.skip(8);
+      return;
+    case 2:
+      r.skip(r.uint32());
+      return;
+    case 5:
+      r.skip(4);
+      return;
+    default:
+      // Kubernetes never writes groups (3/4); 6 and 7 do not exist.
+      throw invalid(`wire type ${tag & 7} (field ${tag >>> 3}) at byte ${r.pos}`);
+  }
+}
+
+/** Counts an element of a repeated field or map against maxCollectionLength. */
+export function grow<T>(list: T[], c: DecodeContext): T[] {
+  if (list.length >= c.maxCollectionLength) {
+    throw new DecodeError('limit-exceeded', `more than maxCollectionLength (${c.maxCollectionLength}) entries in a repeated field`);
+  }
+  return list;
+}
+
+const TWO_32 = 4294967296;
+
+/**
+ * A varint int64 per the Int64Mode rule: a number (rounded beyond 2^53, as
+ * JSON.parse rounds the JSON form), or in 'bigint' mode a BigInt beyond ±(2^53-1).
+ */
+export function i64(r: Reader, c: DecodeContext): number | bigint {
+  const buf = r.buf;
+  let pos = r.pos;
+  const end = r.len;
+  // Up to 7 bytes (49 bits) is exact in a double: the common case.
+  let value = 0;
+  let scale = 1;
+  for (let i = 0; i < 7; i++) {
+    if (pos >= end) throw invalid(`varint cut at byte ${pos}`);
+    const b = buf[pos++]!;
+    value += (b & 127) * scale;
+    if (b < 128) {
+      r.pos = pos;
+      return value;
+    }
+    scale *= 128;
+  }
+  // Longer: assemble the 64 bits exactly.
+  let big = BigInt(value);
+  let shift = 49n;
+  for (let i = 7; i < 10; i++) {
+    if (pos >= end) throw invalid(`varint cut at byte ${pos}`);
+    const b = buf[pos++]!;
+    big |= BigInt(b & 127) << shift;
+    if (b < 128) {
+      r.pos = pos;
+      const signed = BigInt.asIntN(64, big);
+      if (c.int64 === 'bigint' && (signed > 9007199254740991n || signed < -9007199254740991n)) return signed;
+      return Number(signed);
+    }
+    shift += 7n;
+  }
+  throw invalid(`varint longer than 10 bytes at byte ${pos}`);
+}
+
+/** An int64 as BigInt, always exact (durations). */
+export function i64big(r: Reader): bigint {
+  const buf = r.buf;
+  let pos = r.pos;
+  let value = 0n;
+  for (let shift = 0n; shift < 70n; shift += 7n) {
+    if (pos >= r.len) throw invalid(`varint cut at byte ${pos}`);
+    const b = buf[pos++]!;
+    value |= BigInt(b & 127) << shift;
+    if (b < 128) {
+      r.pos = pos;
+      return BigInt.asIntN(64, value);
+    }
+  }
+  throw invalid(`varint longer than 10 bytes at byte ${pos}`);
+}
+
+/** Go []byte in JSON: base64, standard alphabet, padded. */
+export function b64(r: Reader): string {
+  const length = r.uint32();
+  const start = r.pos;
+  const end = start + length;
+  if (end > r.len) throw invalid(`bytes of ${length} at byte ${start} overrun the message`);
+  r.pos = end;
+  return protobuf.util.base64.encode(r.buf, start, end);
+}
+
+/** Sets a key on a JSON object; `__proto__` becomes an own data property, as JSON.parse makes it. */
+export function setKey(o: J, key: string, value: unknown): void {
+  if (key === '__proto__') Object.defineProperty(o, key, { value, enumerable: true, writable: true, configurable: true });
+  else o[key] = value;
+}
+
+/** The object for a TypeMeta-embedding message: kind and apiVersion first, from the envelope. */
+export function typed(c: DecodeContext): J {
+  if (!c.top) return {};
+  c.top = false;
+  const o: J = {};
+  if (c.kind !== '') o.kind = c.kind;
+  if (c.apiVersion !== '') o.apiVersion = c.apiVersion;
+  return o;
+}
+
+// ---- map entries ------------------------------------------------------------------
+
+/** One map<string, string> entry into `m`. Go writes both key and value, but absent means "". */
+export function entryString(r: Reader, c: DecodeContext, m: J): void {
+  const saved = enter(r, c);
+  let k = '';
+  let v = '';
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t === 10) k = r.string();
+    else if (t === 18) v = r.string();
+    else skip(r, t);
+  }
+  leave(r, c, saved);
+  setKey(m, k, v);
+}
+
+export function entryBytes(r: Reader, c: DecodeContext, m: J): void {
+  const saved = enter(r, c);
+  let k = '';
+  let v: string | null = null;
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t === 10) k = r.string();
+    else if (t === 18) v = b64(r);
+    else skip(r, t);
+  }
+  leave(r, c, saved);
+  setKey(m, k, v);
+}
+
+export type MessageDecoder = (r: Reader, c: DecodeContext) => unknown;
+
+/** One map<string, Message> entry; an absent value is the message's zero value. */
+export function entryMessage(r: Reader, c: DecodeContext, m: J, decode: MessageDecoder): void {
+  const saved = enter(r, c);
+  let k = '';
+  let v: unknown;
+  let seen = false;
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t === 10) k = r.string();
+    else if (t === 18) {
+      const inner = enter(r, c);
+      v = decode(r, c);
+      leave(r, c, inner);
+      seen = true;
+    } else skip(r, t);
+  }
+  leave(r, c, saved);
+  setKey(m, k, seen ? v : decode(EMPTY, c));
+}
+
+// ---- special kinds: each reads the message body up to r.len ------------------------
+
+/** meta/v1 Time: zero (empty message) is null; sub-seconds are dropped as Go drops them. */
+export function decodeTime(r: Reader, c: DecodeContext): string | null {
+  if (r.pos === r.len) return null;
+  let seconds: number | bigint = 0;
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t === 8) seconds = i64(r, c);
+    else if (t === 16) r.int32();
+    else skip(r, t);
+  }
+  return formatTime(Number(seconds));
+}
+
+export function decodeMicroTime(r: Reader, c: DecodeContext): string | null {
+  if (r.pos === r.len) return null;
+  let seconds: number | bigint = 0;
+  let nanos = 0;
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t === 8) seconds = i64(r, c);
+    else if (t === 16) nanos = r.int32();
+    else skip(r, t);
+  }
+  // Go normalises nanos outside [0, 1e9) into the seconds.
+  const carry = Math.floor(nanos / 1e9);
+  return formatMicroTime(Number(seconds) + carry, nanos - carry * 1e9);
+}
+
+export function decodeDuration(r: Reader): string {
+  let nanos = 0n;
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t === 8) nanos = i64big(r);
+    else skip(r, t);
+  }
+  return formatDuration(nanos);
+}
+
+export function decodeQuantity(r: Reader): string {
+  let text = '0';
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t === 10) text = r.string();
+    else skip(r, t);
+  }
+  return text;
+}
+
+export function decodeIntOrString(r: Reader): number | string {
+  let type = 0;
+  let intVal = 0;
+  let strVal = '';
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t === 8) type = r.int32();
+    else if (t === 16) intVal = r.int32();
+    else if (t === 26) strVal = r.string();
+    else skip(r, t);
+  }
+  return type === 1 ? strVal : intVal;
+}
+
+/** Bytes that are a JSON document, spliced in as Go splices them; empty is null. */
+function parseRaw(r: Reader, start: number, end: number): unknown {
+  if (end === start) return null;
+  const text = utf8Decode(r.buf.subarray(start, end));
+  try {
+    return JSON.parse(text);
+  } catch (e) {
+    throw new DecodeError('invalid-protobuf', `embedded raw JSON (RawExtension/FieldsV1/JSON) is not JSON: ${(e as Error).message}`, {
+      cause: e,
+    });
+  }
+}
+
+/** RawExtension / FieldsV1 / apiextensions JSON: field `field` holds raw JSON. */
+function rawJson(r: Reader, field: number): unknown {
+  const want = (field << 3) | 2;
+  let value: unknown = null;
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t === want) {
+      const length = r.uint32();
+      const start = r.pos;
+      if (start + length > r.len) throw invalid(`raw bytes of ${length} overrun the message`);
+      r.pos = start + length;
+      value = parseRaw(r, start, r.pos);
+    } else skip(r, t);
+  }
+  return value;
+}
+
+export function decodeRawJson1(r: Reader): unknown {
+  return rawJson(r, 1);
+}
+
+/** runtime.Unknown as a field: its raw (field 2) is the JSON. */
+export function decodeRawJson2(r: Reader): unknown {
+  return rawJson(r, 2);
+}
+
+/** Named slices (ExtraValue, Verbs): a message with repeated string field 1, as a bare array. */
+export function decodeNamedSlice(r: Reader, c: DecodeContext): string[] {
+  const items: string[] = [];
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t === 10) grow(items, c).push(r.string());
+    else skip(r, t);
+  }
+  return items;
+}
+
+/** JSONSchemaPropsOrArray: array when field 2 has entries, else the schema (field 1) or null. */
+export function decodeSchemaOrArray(r: Reader, c: DecodeContext, props: MessageDecoder): unknown {
+  let schema: unknown = null;
+  let list: unknown[] | undefined;
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t === 10 || t === 18) {
+      const saved = enter(r, c);
+      const v = props(r, c);
+      leave(r, c, saved);
+      if (t === 10) schema = v;
+      else (list ??= []).push(v);
+    } else skip(r, t);
+  }
+  return list ?? schema;
+}
+
+/** JSONSchemaPropsOrBool: the schema (field 2) when present, else the bool (field 1). */
+export function decodeSchemaOrBool(r: Reader, c: DecodeContext, props: MessageDecoder): unknown {
+  let allows = false;
+  let schema: unknown;
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t === 8) allows = r.bool();
+    else if (t === 18) {
+      const saved = enter(r, c);
+      schema = props(r, c);
+      leave(r, c, saved);
+    } else skip(r, t);
+  }
+  return schema === undefined ? allows : schema;
+}
+
+/** JSONSchemaPropsOrStringArray: strings (field 2) when any, else the schema (field 1) or null. */
+export function decodeSchemaOrStrings(r: Reader, c: DecodeContext, props: MessageDecoder): unknown {
+  let schema: unknown = null;
+  let list: string[] | undefined;
+  while (r.pos < r.len) {
+    const t = r.uint32();
+    if (t === 10) {
+      const saved = enter(r, c);
+      schema = props(r, c);
+      leave(r, c, saved);
+    } else if (t === 18) (list ??= []).push(r.string());
+    else skip(r, t);
+  }
+  return list ?? schema;
+}
