@@ -102,7 +102,7 @@ export function generate(schema: SchemaTable): string {
   emit("import type { Writer } from '../runtime/writer.js';");
   emit("import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';");
   emit('');
-  emit('const NONE: J = Object.freeze({});');
+  emit('const NONE: J = /* @__PURE__ */ Object.freeze({});');
   emit('');
 
   const registry: string[] = [];
@@ -168,7 +168,7 @@ export function generate(schema: SchemaTable): string {
   emit(' * embeds TypeMeta (kind/apiVersion come from the envelope)]. Sorted by name.');
   emit(' */');
   emit('type Entry = readonly [decode: (r: Reader, c: C) => J, encode: (w: Writer, o: any) => void, typeMeta: boolean];');
-  emit('export const MESSAGES: ReadonlyMap<string, Entry> = new Map<string, Entry>([');
+  emit('export const MESSAGES: ReadonlyMap<string, Entry> = /* @__PURE__ */ new Map<string, Entry>([');
   for (const line of registry) emit(line);
   emit(']);');
   return out.join('\n') + '\n';

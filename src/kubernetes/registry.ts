@@ -95,4 +95,4 @@ export class ProtobufSchemaRegistry {
 }
 
 /** The registry with only the built-in kinds, shared (it holds no per-stream state). */
-export const BUILTIN_SCHEMAS = new ProtobufSchemaRegistry();
+export const BUILTIN_SCHEMAS = /* @__PURE__ */ new ProtobufSchemaRegistry();

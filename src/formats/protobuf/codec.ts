@@ -31,7 +31,7 @@ export function createProtobufCodec(options: ProtobufObjectOptions = {}): Codec 
 }
 
 /** `application/vnd.kubernetes.protobuf;stream=watch`, built-in kinds, int64 as numbers. */
-export const protobufCodec: Codec = createProtobufCodec();
+export const protobufCodec: Codec = /* @__PURE__ */ createProtobufCodec();
 
 export interface DecodeProtobufObjectOptions extends ProtobufObjectOptions, Partial<Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength'>> {}
 

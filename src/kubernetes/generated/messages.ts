@@ -6,7 +6,7 @@ import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeN
 import type { Writer } from '../runtime/writer.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
 
-const NONE: J = Object.freeze({});
+const NONE: J = /* @__PURE__ */ Object.freeze({});
 
 // k8s.io.api.admission.v1.AdmissionRequest
 function d0(r: Reader, c: C): J {
@@ -37237,7 +37237,7 @@ function e1322(w: Writer, o: any): void { encodeIntOrString(w, o); }
  * embeds TypeMeta (kind/apiVersion come from the envelope)]. Sorted by name.
  */
 type Entry = readonly [decode: (r: Reader, c: C) => J, encode: (w: Writer, o: any) => void, typeMeta: boolean];
-export const MESSAGES: ReadonlyMap<string, Entry> = new Map<string, Entry>([
+export const MESSAGES: ReadonlyMap<string, Entry> = /* @__PURE__ */ new Map<string, Entry>([
   ["k8s.io.api.admission.v1.AdmissionRequest", [d0, e0, false]],
   ["k8s.io.api.admission.v1.AdmissionResponse", [d1, e1, false]],
   ["k8s.io.api.admission.v1.AdmissionReview", [d2, e2, true]],

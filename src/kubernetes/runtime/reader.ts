@@ -34,7 +34,7 @@ export function createReader(bytes: Uint8Array): Reader {
 }
 
 /** A reader over no bytes: decoding a message from it gives Go's zero struct. */
-export const EMPTY: Reader = protobuf.Reader.create(new Uint8Array(0));
+export const EMPTY: Reader = /* @__PURE__ */ protobuf.Reader.create(new Uint8Array(0));
 
 function invalid(detail: string): DecodeError {
   return new DecodeError('invalid-protobuf', detail);
