@@ -24,6 +24,7 @@ export { LineFramer } from './formats/json/lines-framer.js';
 export { JsonDocumentsFramer } from './formats/json/documents-framer.js';
 export { yamlCodec } from './formats/yaml/codec.js';
 export { YamlDocumentFramer } from './formats/yaml/framer.js';
+export { PROTOBUF_MEDIA_TYPE, createProtobufCodec, decodeProtobufObject, encodeProtobufObject, protobufCodec } from './formats/protobuf/codec.js';
 export { CBOR_MEDIA_TYPE, CBOR_SEQ_MEDIA_TYPE, CborSeqFramer, cborCodec, createCborCodec, decodeCborObject, encodeCbor } from './formats/cbor/index.js';
 export type { CborCodecOptions, CborDecodeOptions, CborEncoderOptions, CborStringStyle } from './formats/cbor/index.js';
 export { decodeObjectStream, decodeStream } from './stream/async-iterable.js';
