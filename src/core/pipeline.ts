@@ -112,7 +112,8 @@ export class StreamDecoder<T> {
         value = this.decoder.decode(frame);
       } catch (e) {
         const error = this.place(e, frame);
-        if (this.onError !== undefined && error.resumable && this.onError(error) === 'skip') {
+        // onError sees every error, as documented; only a resumable one can be skipped.
+        if (this.onError?.(error) === 'skip' && error.resumable) {
           this.stats.skipped++;
           // A frame that failed to decode is already consumed; one the framer refused is not.
           // Count the refused one too, or every later frame index would be one short.
