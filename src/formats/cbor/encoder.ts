@@ -25,6 +25,7 @@ const MAJOR_MAP = 5 << 5;
 const MAJOR_TAG = 6 << 5;
 const TWO_32 = 2 ** 32;
 const TWO_64 = 2 ** 64;
+const TWO_53 = 2 ** 53;
 
 /**
  * Hand-written rather than cbor-x's Encoder: as of cbor-x 1.6.8 its encoder
@@ -107,10 +108,12 @@ export class CborWriter {
   }
 
   private number(x: number): void {
-    if (Number.isInteger(x) && !Object.is(x, -0) && Math.abs(x) < TWO_64) {
-      // Every integral double below 2^64 is exact as a CBOR integer.
+    if (Number.isInteger(x) && !Object.is(x, -0) && x < TWO_64 && x >= -TWO_64) {
+      // Every integral double in [-2^64, 2^64) is exact as a CBOR integer.
       if (x >= 0) this.head(MAJOR_UNSIGNED, x);
-      else this.head(MAJOR_NEGATIVE, -1 - x);
+      else if (x >= -TWO_53) this.head(MAJOR_NEGATIVE, -1 - x);
+      // -1 - x would round beyond 2^53: take the exact route.
+      else this.bigint(BigInt(x));
       return;
     }
     const half = float16BitsOf(x);

@@ -64,9 +64,6 @@ export class CborSeqFramer implements Framer {
     const base = this.received;
     this.received += chunk.length;
     this.walk(chunk, base);
-    if (this.pending === undefined && this.received - this.frameStart > this.maxFrameBytes) {
-      this.fail('frame-too-large', `item longer than maxFrameBytes (${this.maxFrameBytes}): ${this.received - this.frameStart} bytes and not ended`);
-    }
   }
 
   private walk(chunk: Uint8Array, base: number): void {
@@ -88,6 +85,9 @@ export class CborSeqFramer implements Framer {
         this.onHead(bytes[0]!, readArgument(bytes, 1, this.headNeed - 1), base + i);
         continue;
       }
+      // The item holds at least the bytes up to this head's first: one rule for
+      // every chunking, so the same input fails at the same place however it arrives.
+      if (base + i + 1 - this.frameStart > this.maxFrameBytes) return this.tooLarge(base + i + 1);
       const initial = chunk[i]!;
       const ai = initial & 31;
       if (ai < 24) {
@@ -113,6 +113,7 @@ export class CborSeqFramer implements Framer {
 
   /** One head read; `end` is the stream offset just past it. */
   private onHead(initial: number, argument: number, end: number): void {
+    if (end - this.frameStart > this.maxFrameBytes) return this.tooLarge(end);
     const major = initial >>> 5;
     switch (major) {
       case 0:
@@ -169,7 +170,7 @@ export class CborSeqFramer implements Framer {
   }
 
   private tooLarge(end: number): void {
-    this.fail('frame-too-large', `item declares ${end - this.frameStart} bytes or more, over maxFrameBytes (${this.maxFrameBytes})`);
+    this.fail('frame-too-large', `item of ${end - this.frameStart} bytes or more, over maxFrameBytes (${this.maxFrameBytes})`);
   }
 
   private fail(code: 'invalid-cbor' | 'frame-too-large' | 'nesting-too-deep', detail: string): void {

@@ -187,7 +187,9 @@ export class CborItemReader {
     const low = this.uint32(p + 4);
     if (high < SAFE_HIGH) {
       const n = high * TWO_32 + low;
-      return negative ? -1 - n : n;
+      if (!negative) return n;
+      // -1 - (2^53 - 1) is -2^53: outside ±(2^53-1), so a bigint in bigint mode.
+      if (n < Number.MAX_SAFE_INTEGER) return -1 - n;
     }
     const exact = (BigInt(high) << 32n) | BigInt(low);
     const value = negative ? -1n - exact : exact;
