@@ -72,8 +72,18 @@ export function parseAccept(header: string): AcceptEntry[] {
 
 /** Why some Content-Types are refused even though they look close to a codec's. */
 const REFUSAL_HINTS: Readonly<Record<string, string>> = {
+  'application/vnd.kubernetes.protobuf': 'protobuf is not available in this registry: register a protobuf codec',
+  'application/cbor-seq': 'CBOR is not available in this registry: register a CBOR codec',
   'application/cbor':
     'a watch must be served as application/cbor-seq; plain application/cbor holds one item (an error Status), and client-go refuses it for watches too',
+};
+
+/** Short names of the formats watchwire knows, for lookups in a registry that lacks them. */
+const WELL_KNOWN_NAMES: Readonly<Record<string, string>> = {
+  json: 'application/json',
+  yaml: 'application/yaml',
+  protobuf: 'application/vnd.kubernetes.protobuf;stream=watch',
+  cbor: 'application/cbor-seq',
 };
 
 /**
@@ -102,8 +112,13 @@ export class CodecRegistry {
 
   /** By short name (`json`) or media type (`application/json`); NegotiationError when absent. */
   get(nameOrMediaType: string): Codec {
-    const byName = this.codecs.find((c) => c.name === nameOrMediaType.trim().toLowerCase());
-    return byName ?? this.forContentType(nameOrMediaType);
+    const name = nameOrMediaType.trim().toLowerCase();
+    const byName = this.codecs.find((c) => c.name === name);
+    if (byName !== undefined) return byName;
+    // A well-known short name not registered here: look it up by its media type, so the
+    // error says the format is not available rather than "not a media type".
+    const known = Object.hasOwn(WELL_KNOWN_NAMES, name) ? WELL_KNOWN_NAMES[name] : undefined;
+    return this.lookup(known ?? nameOrMediaType, nameOrMediaType);
   }
 
   /**
@@ -112,17 +127,28 @@ export class CodecRegistry {
    * does for custom resources).
    */
   forContentType(contentType: string): Codec {
-    const { essence } = parseMediaType(contentType);
+    return this.lookup(contentType, contentType);
+  }
+
+  private lookup(contentType: string, offered: string): Codec {
+    const supported = this.codecs.map((c) => c.mediaType);
+    const listed = [...new Set(supported)].join(', ') || '(none)';
+    let essence: string;
+    try {
+      essence = parseMediaType(contentType).essence;
+    } catch {
+      // Name what is supported even when what was offered is not a media type at all.
+      throw new NegotiationError(offered, supported, `no codec for ${JSON.stringify(offered)} (not a media type or a codec name); supported: ${listed}`);
+    }
     const codec = this.codecs.find(
       (c) => parseMediaType(c.mediaType).essence === essence || (c.alsoReads ?? []).includes(essence),
     );
     if (codec !== undefined) return codec;
-    const supported = this.codecs.map((c) => c.mediaType);
-    const hint = REFUSAL_HINTS[essence];
+    const hint = Object.hasOwn(REFUSAL_HINTS, essence) ? REFUSAL_HINTS[essence] : undefined;
     throw new NegotiationError(
-      contentType,
+      offered,
       supported,
-      `no codec for Content-Type ${JSON.stringify(contentType)}${hint ? ` (${hint})` : ''}; supported: ${[...new Set(supported)].join(', ')}`,
+      `no codec for Content-Type ${JSON.stringify(offered)}${hint ? ` (${hint})` : ''}; supported: ${listed}`,
     );
   }
 
