@@ -73,11 +73,11 @@ export function decodeChunks<T = WatchEvent>(
   options: StreamDecoderOptions & { mode?: 'events' | 'objects' } = {},
 ): Outcome<T> {
   const values: T[] = [];
-  const sink = (v: T) => values.push(v);
-  const decoder =
-    options.mode === 'objects'
-      ? (StreamDecoder.objects(codec, sink as (o: KubeObject) => void, options) as unknown as StreamDecoder<T>)
-      : (StreamDecoder.events(codec, sink as (e: WatchEvent) => void, options) as unknown as StreamDecoder<T>);
+  const sink = (v: unknown) => {
+    values.push(v as T);
+  };
+  const decoder: StreamDecoder<unknown> =
+    options.mode === 'objects' ? StreamDecoder.objects(codec, sink, options) : StreamDecoder.events(codec, sink, options);
   try {
     for (const chunk of chunks) decoder.push(chunk);
     decoder.end();
