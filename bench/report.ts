@@ -1,0 +1,164 @@
+/**
+ * Turns figures into the console table, the ratio table, the target verdicts
+ * and bench/RESULTS.md.
+ */
+import { cpus } from 'node:os';
+import { type Figure, eventsPerSecond, megabytesPerSecond } from './harness.js';
+
+export interface RssResult {
+  format: string;
+  bytes: number;
+  events: number;
+  seconds: number;
+  baseline: number;
+  peak: number;
+  maxFrameBytes: number;
+}
+
+export interface Ratio {
+  what: string;
+  /** The figure's rate divided by the baseline's (events/s), or the stated quotient. */
+  value: number | undefined;
+  baseline: string;
+  /** For targets: the threshold and the direction. */
+  target?: { op: '>=' | '<=' | '<'; threshold: number; unit: string };
+  /** 'MiB' for sizes; ratios otherwise. */
+  unit?: string;
+  note?: string;
+}
+
+export interface Report {
+  mode: 'full' | 'quick';
+  started: Date;
+  seconds: number;
+  figures: Figure[];
+  ratios: Ratio[];
+  rss: RssResult[];
+  notes: string[];
+}
+
+const MIB = 1024 * 1024;
+
+function fmt(n: number, digits = 0): string {
+  if (!Number.isFinite(n)) return '–';
+  return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+export function ratioText(r: Ratio): string {
+  const unit = r.unit ?? r.target?.unit;
+  return r.value === undefined ? 'n/a' : `${fmt(r.value, unit === 'MiB' ? 1 : 2)}${unit === 'MiB' ? ' MiB' : '×'}`;
+}
+
+export function verdict(r: Ratio): string {
+  if (r.target === undefined) return '';
+  if (r.value === undefined) return 'not measured';
+  const { op, threshold } = r.target;
+  const met = op === '>=' ? r.value >= threshold : op === '<=' ? r.value <= threshold : r.value < threshold;
+  return met ? 'met' : 'NOT MET';
+}
+
+function targetText(r: Ratio): string {
+  if (r.target === undefined) return '';
+  return `${r.target.op.replace('>=', '≥').replace('<=', '≤')} ${fmt(r.target.threshold, r.target.threshold % 1 === 0 ? (r.target.unit === 'MiB' ? 0 : 1) : 2)}${r.target.unit === 'MiB' ? ' MiB' : '×'}`;
+}
+
+/** The machine, as RESULTS.md states it. */
+export function machine(): { node: string; cpu: string; cores: number } {
+  const list = cpus();
+  return { node: process.version, cpu: list[0]?.model.trim() ?? 'unknown', cores: list.length };
+}
+
+function figureCells(f: Figure): string[] {
+  if (f.unavailable !== undefined) return [f.name, '–', '–', '–', f.unavailable];
+  const rate = f.events > 1 ? fmt(eventsPerSecond(f)) : `${fmt(f.mean * 1000, 1)} ms/op`;
+  return [f.name, rate, `±${fmt(f.rme, 1)}%`, fmt(megabytesPerSecond(f), 1), `${f.samples} samples${f.note ? `; ${f.note}` : ''}`];
+}
+
+function bySuite(figures: readonly Figure[]): Map<string, Figure[]> {
+  const suites = new Map<string, Figure[]>();
+  for (const f of figures) {
+    const list = suites.get(f.suite) ?? [];
+    list.push(f);
+    suites.set(f.suite, list);
+  }
+  return suites;
+}
+
+function pad(cells: string[], widths: number[]): string {
+  return cells.map((c, i) => (i === 0 ? c.padEnd(widths[i]!) : c.padStart(widths[i]!))).join('  ');
+}
+
+/** The console table. */
+export function consoleTable(report: Report): string {
+  const out: string[] = [];
+  for (const [suite, figures] of bySuite(report.figures)) {
+    out.push('', `== ${suite}`);
+    const rows = figures.map((f) => {
+      const cells = figureCells(f);
+      return f.unavailable !== undefined ? [cells[0]!, cells[4]!, '', '', ''] : cells.slice(0, 4);
+    });
+    const header = ['', 'events/s', '±', 'MB/s'];
+    const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
+    widths[1] = Math.min(widths[1]!, 14);
+    out.push(pad(header, widths));
+    for (const r of rows) out.push(pad(r, widths));
+  }
+  if (report.rss.length > 0) {
+    out.push('', '== peak RSS streaming to a slow consumer');
+    for (const r of report.rss) {
+      out.push(
+        `${r.format}: ${fmt(r.bytes / MIB)} MiB, ${fmt(r.events)} events in ${fmt(r.seconds, 1)} s; peak ${fmt((r.peak - r.baseline) / MIB, 1)} MiB above idle baseline ${fmt(r.baseline / MIB, 1)} MiB (limit ${fmt((4 * r.maxFrameBytes) / MIB)} MiB)`,
+      );
+    }
+  }
+  out.push('', '== ratios (measured in this run)');
+  for (const r of report.ratios) {
+    const v = verdict(r);
+    out.push(`${r.what}: ${ratioText(r)} vs ${r.baseline}${r.target ? `  [target ${targetText(r)}: ${v}]` : ''}`);
+  }
+  return out.join('\n');
+}
+
+/** bench/RESULTS.md */
+export function resultsMarkdown(report: Report): string {
+  const m = machine();
+  const lines: string[] = [];
+  lines.push('# watchwire benchmark results', '');
+  lines.push(
+    `Written by \`npm run bench${report.mode === 'quick' ? ' -- --quick' : ''}\` (${report.mode} mode, ${fmt(report.seconds)} s).`,
+    '',
+    `- Date: ${report.started.toISOString()}`,
+    `- Node: ${m.node}`,
+    `- CPU: ${m.cpu}, ${m.cores} cores`,
+    '',
+    '**The ratios are the result; the absolute figures are not.** This machine is shared and noisy: absolute',
+    'rates move from run to run, but every ratio below compares figures measured in the same run, one after',
+    'the other, on the same bytes. Rates are Benchmark.js means with its relative margin of error (±, 95 %).',
+    '',
+  );
+  lines.push('## Targets', '', '| target | measured | baseline | verdict | note |', '|---|---:|---|---|---|');
+  for (const r of report.ratios.filter((x) => x.target !== undefined)) {
+    lines.push(`| ${r.what} ${targetText(r)} | ${ratioText(r)} | ${r.baseline} | ${verdict(r)} | ${r.note ?? ''} |`);
+  }
+  lines.push('', '## Ratios', '', '| figure | ratio | baseline |', '|---|---:|---|');
+  for (const r of report.ratios.filter((x) => x.target === undefined)) lines.push(`| ${r.what} | ${ratioText(r)} | ${r.baseline} |`);
+  lines.push('', '## Figures');
+  for (const [suite, figures] of bySuite(report.figures)) {
+    lines.push('', `### ${suite}`, '', '| | events/s (or ms/op) | ± | MB/s | |', '|---|---:|---:|---:|---|');
+    for (const f of figures) lines.push(`| ${figureCells(f).join(' | ')} |`);
+  }
+  if (report.rss.length > 0) {
+    lines.push('', '### peak RSS streaming to a slow consumer', '', '| format | streamed | events | seconds | idle baseline | peak above baseline | limit (4 × maxFrameBytes) |', '|---|---:|---:|---:|---:|---:|---:|');
+    for (const r of report.rss) {
+      lines.push(
+        `| ${r.format} | ${fmt(r.bytes / MIB)} MiB | ${fmt(r.events)} | ${fmt(r.seconds, 1)} | ${fmt(r.baseline / MIB, 1)} MiB | ${fmt((r.peak - r.baseline) / MIB, 1)} MiB | ${fmt((4 * r.maxFrameBytes) / MIB)} MiB |`,
+      );
+    }
+  }
+  if (report.notes.length > 0) {
+    lines.push('', '## Notes', '');
+    for (const n of report.notes) lines.push(`- ${n}`);
+  }
+  lines.push('');
+  return lines.join('\n');
+}

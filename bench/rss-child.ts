@@ -1,0 +1,92 @@
+/**
+ * Peak RSS while streaming a large watch (1 GiB in the full run) to a slow
+ * consumer over loopback HTTP, in its own process so the baseline is clean.
+ *
+ * argv: <format> <totalBytes> ; prints one JSON line with the result.
+ * The server writes the corpus again and again (views of one buffer, so the
+ * server allocates nothing per write) and honours backpressure; the client is
+ * watchwire's public API: fetch + decodeStream with default limits
+ * (maxFrameBytes 16 MiB). The consumer sleeps 1 ms every 10 events, far
+ * slower than loopback, so bytes pile up wherever something buffers without
+ * bound.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { DEFAULT_LIMITS, createRegistry, decodeStream, encodeAll } from 'watchwire';
+import { makeEvents, makePod } from './corpus.js';
+import { chunk } from './materialise.js';
+
+const [format = 'json', totalArg = String(1024 ** 3)] = process.argv.slice(2);
+const total = Number(totalArg);
+const codec = createRegistry().get(format);
+const events = makeEvents(200, 0x5eed04, 'Pod', makePod).filter((e) => e.type !== 'BOOKMARK');
+const unit = encodeAll(codec, events);
+const repeats = Math.ceil(total / unit.length);
+const pieces = chunk(unit, 64 * 1024).map((c) => Buffer.from(c.buffer, c.byteOffset, c.byteLength));
+
+const server = createServer((req, res) => {
+  res.writeHead(200, { 'content-type': codec.mediaType });
+  const want = req.url?.includes('warmup') ? 1 : repeats;
+  let round = 0;
+  let i = 0;
+  const write = (): void => {
+    while (round < want) {
+      if (res.destroyed) return;
+      const ok = res.write(pieces[i++]!);
+      if (i === pieces.length) {
+        i = 0;
+        round++;
+      }
+      if (!ok) {
+        res.once('drain', write);
+        return;
+      }
+    }
+    res.end();
+  };
+  res.on('error', () => {});
+  write();
+});
+await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/pods?watch=true`;
+
+async function consume(url: string, slow: boolean, onSample: () => void): Promise<number> {
+  const response = await fetch(url);
+  let n = 0;
+  for await (const event of decodeStream(response.body!, codec)) {
+    if (event.object === undefined) throw new Error('bad event');
+    n++;
+    if (n % 10 === 0) {
+      onSample();
+      if (slow) await sleep(1);
+    }
+  }
+  return n;
+}
+
+// Warm up (module loading, fetch's first connection) before the baseline.
+await consume(`${base}&warmup=1`, false, () => {});
+const gc = (globalThis as { gc?: () => void }).gc;
+gc?.();
+await sleep(300);
+gc?.();
+const baseline = process.memoryUsage.rss();
+let peak = baseline;
+const sample = (): void => {
+  const rss = process.memoryUsage.rss();
+  if (rss > peak) peak = rss;
+};
+const timer = setInterval(sample, 10);
+const started = performance.now();
+const count = await consume(base, true, sample);
+const seconds = (performance.now() - started) / 1000;
+clearInterval(timer);
+sample();
+server.close();
+server.closeAllConnections();
+const expected = repeats * events.length;
+if (count !== expected) throw new Error(`rss run: ${count} events, expected ${expected}`);
+process.stdout.write(
+  `${JSON.stringify({ format, bytes: repeats * unit.length, events: count, seconds, baseline, peak, maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes })}\n`,
+);

@@ -1,0 +1,290 @@
+/**
+ * `npm run bench [-- --quick] [-- --only=decode,http,framing,e2e,rss]`
+ *
+ * Generates the corpora, verifies every format decodes to the same events,
+ * runs the suites, prints the table and writes bench/RESULTS.md (the quick
+ * mode writes bench/RESULTS.quick.md, so a smoke run never replaces the
+ * committed full results).
+ */
+import { spawnSync } from 'node:child_process';
+import { writeFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { FULL_SIZES, QUICK_SIZES, makeCorpora } from './corpus.js';
+import { FULL_TIMING, type Figure, QUICK_TIMING, type Timing, eventsPerSecond, runInRounds } from './harness.js';
+import { type Corpus, cborNative, materialise } from './materialise.js';
+import { peerVersion } from './peers/versions.js';
+import { type Ratio, type Report, type RssResult, consoleTable, machine, resultsMarkdown } from './report.js';
+import { LIMIT_ROW, formatRow, measureFormat, runDecodeSuite, suiteName } from './suites/decode.js';
+import { runE2eSuite } from './suites/e2e.js';
+import { FRAMING_SUITE, runFramingSuite } from './suites/framing.js';
+import { HTTP_CLIENT_NODE_ROW, HTTP_FLUENT_ROW, HTTP_WATCHWIRE_ROW, httpSuiteName, runPeersHttpSuite } from './suites/peers-http.js';
+import { startCorpusServer } from './peers/server.js';
+
+const ALL_SUITES = ['decode', 'cbor-no-native', 'http', 'framing', 'e2e', 'rss'] as const;
+const CHILD_MARK = '@@watchwire-bench-figures@@';
+const here = fileURLToPath(new URL('.', import.meta.url));
+
+interface Args {
+  quick: boolean;
+  only: Set<string>;
+  child: string | undefined;
+}
+
+function parseArgs(argv: readonly string[]): Args {
+  const args: Args = { quick: false, only: new Set(ALL_SUITES), child: undefined };
+  for (const arg of argv) {
+    if (arg === '--quick') args.quick = true;
+    else if (arg.startsWith('--only=')) args.only = new Set(arg.slice(7).split(',').filter(Boolean));
+    else if (arg.startsWith('--child=')) args.child = arg.slice(8);
+    else if (arg === '--help' || arg === '-h') {
+      process.stdout.write(`usage: npm run bench [-- --quick] [-- --only=${ALL_SUITES.join(',')}]\n`);
+      process.exit(0);
+    } else throw new Error(`unknown argument ${arg}`);
+  }
+  return args;
+}
+
+function log(text: string): void {
+  process.stderr.write(`${text}\n`);
+}
+
+function loadCorpora(quick: boolean, names: readonly Corpus['name'][]): Map<string, Corpus> {
+  const corpora = new Map<string, Corpus>();
+  for (const spec of makeCorpora(quick ? QUICK_SIZES : FULL_SIZES)) {
+    if (!names.includes(spec.name)) continue;
+    const t = performance.now();
+    const corpus = materialise(spec);
+    const sizes = [...corpus.formats.values()].map((e) => `${e.format} ${(e.bytes.length / 1e6).toFixed(1)} MB`).join(', ');
+    log(`corpus ${spec.name}: ${corpus.events.length} events, ${sizes}; verified every format decodes to the same events (${((performance.now() - t) / 1000).toFixed(1)} s)`);
+    for (const [format, why] of corpus.missing) log(`  ${format}: ${why}`);
+    corpora.set(spec.name, corpus);
+  }
+  return corpora;
+}
+
+/** The child run with cbor-x's native extension off (fixed when cbor-x loads, hence a process). */
+async function childCborNoNative(quick: boolean): Promise<void> {
+  const corpora = loadCorpora(quick, ['pods', 'configmaps']);
+  const timing = quick ? QUICK_TIMING : FULL_TIMING;
+  const figures: Figure[] = [];
+  for (const corpus of corpora.values()) {
+    const measured = await runInRounds([() => measureFormat(corpus, 'json', timing), () => measureFormat(corpus, 'cbor', timing)], timing.rounds);
+    figures.push({ ...measured[0]!, name: 'watchwire json (in the no-native child process)' }, measured[1]!);
+  }
+  process.stdout.write(`${CHILD_MARK}${JSON.stringify(figures)}\n`);
+}
+
+function runChild(args: readonly string[], env: NodeJS.ProcessEnv, nodeArgs: readonly string[] = []): string {
+  const result = spawnSync(process.execPath, [...nodeArgs, '--import', 'tsx', ...args], {
+    cwd: here,
+    env,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'inherit'],
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  if (result.status !== 0) throw new Error(`child ${args.join(' ')} failed with status ${result.status}: ${result.stdout.slice(-2000)}`);
+  return result.stdout;
+}
+
+function find(figures: readonly Figure[], suite: string, name: string): Figure | undefined {
+  return figures.find((f) => f.suite === suite && f.name === name && f.unavailable === undefined);
+}
+
+function rateRatio(a: Figure | undefined, b: Figure | undefined): number | undefined {
+  return a && b ? eventsPerSecond(a) / eventsPerSecond(b) : undefined;
+}
+
+function ratios(figures: readonly Figure[], rss: readonly RssResult[], corpora: Map<string, Corpus>): Ratio[] {
+  const out: Ratio[] = [];
+  for (const name of ['pods', 'configmaps']) {
+    const corpus = corpora.get(name);
+    if (corpus === undefined) continue;
+    const suite = suiteName(corpus);
+    const limit = find(figures, suite, LIMIT_ROW);
+    const json = find(figures, suite, formatRow('json'));
+    const isPods = name === 'pods';
+    out.push({ what: `[${name}] watchwire json vs JSON.parse limit`, value: rateRatio(json, limit), baseline: LIMIT_ROW, target: { op: '>=', threshold: 0.85, unit: '×' } });
+    for (const f of figures.filter((x) => x.suite === suite && x.unavailable === undefined && x.name !== LIMIT_ROW)) {
+      if (f.name === formatRow('json')) continue;
+      if (f.name.startsWith('watchwire protobuf') || f.name.startsWith('watchwire cbor')) {
+        const childJson = f.name.includes('no native') ? find(figures, suite, 'watchwire json (in the no-native child process)') : json;
+        out.push({
+          what: `[${name}] ${f.name} vs watchwire json`,
+          value: rateRatio(f, childJson),
+          baseline: childJson?.name ?? 'watchwire json',
+          ...(isPods ? { target: { op: '>=' as const, threshold: 1, unit: '×' } } : {}),
+        });
+      } else if (/client-node|fluent-client|naive/.test(f.name)) {
+        out.push({
+          what: `[${name}] watchwire json vs ${f.name}`,
+          value: rateRatio(json, f),
+          baseline: f.name,
+          ...(isPods && !f.name.startsWith('naive') ? { target: { op: '>=' as const, threshold: 2, unit: '×' } } : {}),
+        });
+      }
+      if (!f.name.includes('child')) out.push({ what: `[${name}] ${f.name}`, value: rateRatio(f, limit), baseline: LIMIT_ROW });
+    }
+    const httpSuite = httpSuiteName(corpus);
+    const ww = find(figures, httpSuite, HTTP_WATCHWIRE_ROW);
+    for (const peer of [HTTP_CLIENT_NODE_ROW, HTTP_FLUENT_ROW, 'naive http.get + readline + JSON.parse loop']) {
+      const p = find(figures, httpSuite, peer);
+      if (ww === undefined || p === undefined) continue;
+      out.push({
+        what: `[${name}, loopback HTTP] watchwire json (decodeStream) vs ${peer}`,
+        value: rateRatio(ww, p),
+        baseline: peer,
+        ...(isPods && !peer.startsWith('naive') ? { target: { op: '>=' as const, threshold: 2, unit: '×' } } : {}),
+      });
+    }
+  }
+  const framing = figures.filter((f) => f.suite === FRAMING_SUITE);
+  for (const chunked of framing.filter((f) => f.name.endsWith(', 1 KiB chunks'))) {
+    const what = chunked.name.slice(0, -', 1 KiB chunks'.length);
+    const whole = framing.find((f) => f.name === `${what}, one chunk`);
+    if (whole === undefined && chunked.unavailable === undefined) {
+      // The quarter-size object: per-byte cost at full size vs at a quarter, both in 1 KiB chunks.
+      const full = framing.find((f) => f !== chunked && f.name.startsWith(what.replace(/\(\d+ MiB\)$/, '(')) && f.name.endsWith(', 1 KiB chunks'));
+      if (full !== undefined && full.unavailable === undefined) {
+        out.push({
+          what: `framing ${what.replace(/ \(\d+ MiB\)$/, '')} in 1 KiB chunks: cost per byte at ${full.name.match(/\((\d+ MiB)\)/)?.[1]} / at ${what.match(/\((\d+ MiB)\)/)?.[1]}`,
+          value: full.mean / full.bytes / (chunked.mean / chunked.bytes),
+          baseline: 'the same framer on a quarter-size object (linear framing keeps this near 1)',
+        });
+      }
+      continue;
+    }
+    const isWatchwire = what.startsWith('watchwire');
+    const copied = framing.find((f) => f.name === `${what}, one chunk + one copy of the frame`);
+    if (copied !== undefined && chunked.unavailable === undefined) {
+      out.push({
+        what: `framing ${what}: time in 1 KiB chunks / one chunk + one copy of the frame`,
+        value: chunked.mean / copied.mean,
+        baseline: 'the same framer, one chunk, frame copied once (the floor for pieced input)',
+      });
+    }
+    out.push({
+      what: `framing ${what}: time in 1 KiB chunks / one chunk`,
+      value: chunked.unavailable === undefined && whole?.unavailable === undefined && whole ? chunked.mean / whole.mean : undefined,
+      baseline: 'the same framer, one chunk',
+      ...(isWatchwire ? { target: { op: '<=' as const, threshold: 1.5, unit: '×' } } : {}),
+      ...(chunked.unavailable !== undefined ? { note: chunked.unavailable } : {}),
+    });
+  }
+  for (const r of rss) {
+    out.push({
+      what: `peak RSS above idle, ${(r.bytes / 2 ** 30).toFixed(2)} GiB ${r.format} to a slow consumer`,
+      value: (r.peak - r.baseline) / 2 ** 20,
+      baseline: 'idle baseline of the same process',
+      target: { op: '<', threshold: (4 * r.maxFrameBytes) / 2 ** 20, unit: 'MiB' },
+      note: `4 × maxFrameBytes (${r.maxFrameBytes / 2 ** 20} MiB)`,
+    });
+  }
+  return out;
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  if (args.child === 'cbor-no-native') return childCborNoNative(args.quick);
+  if (args.child !== undefined) throw new Error(`unknown child ${args.child}`);
+
+  const started = new Date();
+  const t0 = performance.now();
+  const timing: Timing = args.quick ? QUICK_TIMING : FULL_TIMING;
+  const m = machine();
+  log(`watchwire bench (${args.quick ? 'quick' : 'full'}): Node ${m.node}, ${m.cpu}, ${m.cores} cores`);
+  const notes: string[] = [
+    `Peers: @kubernetes/client-node ${peerVersion('@kubernetes/client-node')} and kubernetes-fluent-client ${peerVersion('kubernetes-fluent-client')}, run on Node ${process.version} with undici overridden to ${peerVersion('undici')} (both ask for Node ≥ 22.19 through undici 8). "public API" rows drive their Watch classes against a loopback HTTP server streaming the same JSON bytes in 64 KiB writes; "extracted" rows run their exact line-splitting + parsing path in memory on the same 64 KiB chunks watchwire gets.`,
+    `watchwire decode rows push the corpus in 64 KiB chunks into StreamDecoder (callback sink). CBOR in this process: ${cborNative() ? 'cbor-x with its native extension (cbor-extract)' : 'cbor-x without its native extension'}; the "(no native)" rows come from a child process started with CBOR_NATIVE_ACCELERATION_DISABLED=true, compared to watchwire json measured in that same child.`,
+    'Every format is verified to decode to the same events (compared as sorted-key JSON) before anything is timed, and every timed cycle checks its event count and a checksum of event types and names.',
+  ];
+
+  const needed: Corpus['name'][] = [];
+  if (['decode', 'http', 'cbor-no-native', 'e2e'].some((s) => args.only.has(s))) needed.push('pods', 'configmaps');
+  if (args.only.has('framing')) needed.push('large', 'large-quarter');
+  const corpora = loadCorpora(args.quick, needed);
+  for (const c of corpora.values()) for (const n of c.notes) notes.push(`corpus ${c.name}: ${n}`);
+  const figures: Figure[] = [];
+
+  if (args.only.has('decode')) {
+    for (const name of ['pods', 'configmaps']) figures.push(...(await runDecodeSuite(corpora.get(name)!, timing, { peers: true })));
+  }
+
+  if (args.only.has('cbor-no-native')) {
+    const pods = corpora.get('pods')!;
+    if (!pods.formats.has('cbor')) {
+      notes.push(`CBOR without the native extension: ${pods.missing.get('cbor') ?? 'not available'}`);
+    } else {
+      log('child process: CBOR with CBOR_NATIVE_ACCELERATION_DISABLED=true');
+      const out = runChild(['run.ts', '--child=cbor-no-native', ...(args.quick ? ['--quick'] : [])], { ...process.env, CBOR_NATIVE_ACCELERATION_DISABLED: 'true' });
+      const line = out.split('\n').find((l) => l.startsWith(CHILD_MARK));
+      if (line === undefined) throw new Error('the no-native child printed no figures');
+      figures.push(...(JSON.parse(line.slice(CHILD_MARK.length)) as Figure[]));
+    }
+  }
+
+  if (args.only.has('http')) {
+    const server = await startCorpusServer();
+    try {
+      for (const name of args.quick ? ['pods'] : ['pods', 'configmaps']) figures.push(...(await runPeersHttpSuite(corpora.get(name)!, server, timing)));
+    } finally {
+      await server.close();
+    }
+  }
+
+  if (args.only.has('framing')) {
+    const peerSizes = args.quick ? [1024 * 1024] : [1024 * 1024, 4 * 1024 * 1024];
+    figures.push(...(await runFramingSuite(corpora.get('large')!, corpora.get('large-quarter')!, timing, peerSizes)));
+    corpora.delete('large');
+    corpora.delete('large-quarter');
+  }
+
+  let concurrentPeak: { watches: number; bytes: number } | undefined;
+  if (args.only.has('e2e')) {
+    const e2e = await runE2eSuite(corpora.get('pods')!, timing, { concurrent: args.quick ? 50 : 500, quick: args.quick });
+    figures.push(...e2e.figures);
+    notes.push(...e2e.notes);
+    if (e2e.concurrentPeak !== undefined) concurrentPeak = e2e.concurrentPeak;
+  }
+
+  const rss: RssResult[] = [];
+  if (args.only.has('rss')) {
+    const total = args.quick ? 64 * 1024 * 1024 : 1024 ** 3;
+    for (const format of args.quick ? ['json'] : ['json', 'protobuf', 'cbor']) {
+      if (!corpora.get('pods')?.formats.has(format as 'json') && format !== 'json') continue;
+      log(`child process: peak RSS streaming ${(total / 2 ** 20).toFixed(0)} MiB of ${format} to a slow consumer`);
+      const out = runChild(['rss-child.ts', format, String(total)], process.env, ['--expose-gc']);
+      const result = JSON.parse(out.trim().split('\n').pop()!) as RssResult;
+      log(`  peak ${((result.peak - result.baseline) / 2 ** 20).toFixed(1)} MiB above idle (${result.events} events in ${result.seconds.toFixed(1)} s)`);
+      rss.push(result);
+    }
+  }
+
+  const report: Report = {
+    mode: args.quick ? 'quick' : 'full',
+    started,
+    seconds: (performance.now() - t0) / 1000,
+    figures,
+    ratios: [
+      ...ratios(figures, rss, corpora),
+      ...(concurrentPeak === undefined
+        ? []
+        : [{ what: `peak RSS above idle of the client, ${concurrentPeak.watches} concurrent watches`, value: concurrentPeak.bytes / 2 ** 20, unit: 'MiB', baseline: 'idle baseline of the same process (no target)' }]),
+    ],
+    rss,
+    notes,
+  };
+  process.stdout.write(`${consoleTable(report)}\n`);
+  // Only a full run of every suite replaces the committed RESULTS.md.
+  const complete = ALL_SUITES.every((s) => args.only.has(s));
+  const file = new URL(args.quick ? 'RESULTS.quick.md' : complete ? 'RESULTS.md' : 'RESULTS.partial.md', import.meta.url);
+  writeFileSync(file, resultsMarkdown(report));
+  log(`\nwrote ${fileURLToPath(file)} (${report.seconds.toFixed(0)} s)`);
+}
+
+main().then(
+  () => process.exit(0),
+  (e: unknown) => {
+    process.stderr.write(`\nBENCHMARK FAILED: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`);
+    process.exit(1);
+  },
+);

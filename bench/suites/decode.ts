@@ -1,0 +1,92 @@
+/**
+ * Decode throughput on the Pod and ConfigMap corpora: the JSON.parse limit,
+ * every watchwire format fed 64 KiB chunks, and the peers' exact
+ * line-splitting + parsing paths run in memory on the same chunks.
+ */
+import { StreamDecoder } from 'watchwire';
+import { type Figure, type Job, Tally, type Timing, measureAsync, measureSync, runInRounds, unavailable } from '../harness.js';
+import { BENCH_LIMITS, type Corpus, FORMATS, type Format, cborNative } from '../materialise.js';
+import { clientNodeLinePath, fluentClientSplitPath, naiveReadlineLoop } from '../peers/paths.js';
+
+export const LIMIT_ROW = 'JSON.parse limit (pre-split lines)';
+
+/** The row name of a watchwire format; CBOR says which cbor-x mode this process runs. */
+export function formatRow(format: Format): string {
+  if (format !== 'cbor') return `watchwire ${format}`;
+  return `watchwire cbor (${cborNative() ? 'native' : 'no native'})`;
+}
+
+export function suiteName(corpus: Corpus): string {
+  return `decode ${corpus.name}`;
+}
+
+/** One watchwire format over the corpus in 64 KiB chunks, checked. */
+export function measureFormat(corpus: Corpus, format: Format, timing: Timing): Figure {
+  const suite = suiteName(corpus);
+  const encoded = corpus.formats.get(format);
+  if (encoded === undefined) return unavailable(suite, formatRow(format), corpus.missing.get(format) ?? 'not available');
+  const tally = new Tally();
+  const { codec, chunks, bytes } = encoded;
+  return measureSync(suite, formatRow(format), { events: corpus.events.length, bytes: bytes.length }, timing, () => {
+    tally.reset();
+    const decoder = StreamDecoder.events(codec, (e) => tally.add(e.type, e.object), BENCH_LIMITS);
+    for (let i = 0; i < chunks.length; i++) decoder.push(chunks[i]!);
+    decoder.end();
+    tally.check(corpus.expected, formatRow(format));
+  });
+}
+
+export async function runDecodeSuite(corpus: Corpus, timing: Timing, options: { peers: boolean }): Promise<Figure[]> {
+  const suite = suiteName(corpus);
+  const json = corpus.formats.get('json')!;
+  const work = { events: corpus.events.length, bytes: json.bytes.length };
+  const jobs: Job[] = [];
+  const tally = new Tally();
+  const lines = corpus.jsonLines;
+
+  jobs.push(() =>
+    measureSync(suite, LIMIT_ROW, work, timing, () => {
+      tally.reset();
+      for (let i = 0; i < lines.length; i++) {
+        const doc = JSON.parse(lines[i]!) as { type: string; object: { metadata?: { name?: string } } };
+        tally.add(doc.type, doc.object);
+      }
+      tally.check(corpus.expected, LIMIT_ROW);
+    }),
+  );
+
+  const encoder = new TextEncoder();
+  const byteLines = lines.map((l) => encoder.encode(l));
+  const decoder = new TextDecoder();
+  const bytesRow = 'TextDecoder + JSON.parse (pre-split byte lines)';
+  jobs.push(() =>
+    measureSync(suite, bytesRow, work, timing, () => {
+      tally.reset();
+      for (let i = 0; i < byteLines.length; i++) {
+        const doc = JSON.parse(decoder.decode(byteLines[i]!)) as { type: string; object: { metadata?: { name?: string } } };
+        tally.add(doc.type, doc.object);
+      }
+      tally.check(corpus.expected, bytesRow);
+    }),
+  );
+
+  for (const format of FORMATS) jobs.push(() => measureFormat(corpus, format, timing));
+
+  if (options.peers) {
+    const paths = [
+      { name: '@kubernetes/client-node Watch path (extracted: readline + JSON.parse)', run: clientNodeLinePath },
+      { name: 'kubernetes-fluent-client Watch path (extracted: TextDecoder + split + JSON.parse)', run: fluentClientSplitPath },
+      { name: 'naive readline + JSON.parse loop', run: naiveReadlineLoop },
+    ];
+    for (const path of paths) {
+      jobs.push(() =>
+        measureAsync(suite, path.name, work, timing, async () => {
+          tally.reset();
+          await path.run(json.chunks, (type, object) => tally.add(type, object));
+          tally.check(corpus.expected, path.name);
+        }),
+      );
+    }
+  }
+  return runInRounds(jobs, timing.rounds);
+}
