@@ -179,6 +179,15 @@ describe('StreamDecoder', () => {
     assert.deepStrictEqual(decoder.stats, { bytes: 2 * a.length + 4, frames: 2, events: 2, skipped: 0 });
   });
 
+  test('a chunk that is not a Uint8Array is a TypeError, not "bad input"', () => {
+    const decoder = StreamDecoder.events(jsonCodec, () => {});
+    assert.throws(() => decoder.push('{"type":"ADDED","object":{}}\n' as unknown as Uint8Array), TypeError);
+    assert.throws(() => decoder.push(new Uint16Array(2) as unknown as Uint8Array), TypeError);
+    // Node Buffers are Uint8Arrays.
+    decoder.push(Buffer.from('{"type":"ADDED","object":{}}\n'));
+    assert.equal(decoder.stats.events, 1);
+  });
+
   test('objects mode needs a codec that has one', () => {
     assert.throws(() => StreamDecoder.objects(codecOf(lines, (f) => f), () => {}), TypeError);
   });

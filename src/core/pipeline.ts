@@ -87,6 +87,11 @@ export class StreamDecoder<T> {
   /** Feeds bytes; delivers every value they complete. Throws DecodeError on bad input. */
   push(chunk: Uint8Array): void {
     this.assertUsable();
+    // A string chunk (a Node stream with setEncoding) would be framed as
+    // nonsense and reported as bad input: say what is wrong instead.
+    if (Object.prototype.toString.call(chunk) !== '[object Uint8Array]') {
+      throw new TypeError(`StreamDecoder.push expects a Uint8Array chunk, got ${typeof chunk === 'object' ? Object.prototype.toString.call(chunk) : typeof chunk}`);
+    }
     this.stats.bytes += chunk.length;
     this.framer.push(chunk);
     this.drain();
