@@ -150,7 +150,7 @@ describe('YAML: events and objects', () => {
 });
 
 describe('YAML: the encoder writes what kubectl writes', () => {
-  test('sorted keys, sequences not indented, --- between documents and none before the first', () => {
+  test('sorted keys, sequences not indented, double quotes, --- between documents and none before the first', () => {
     const events: WatchEvent[] = [
       { type: 'ADDED', object: { kind: 'Pod', apiVersion: 'v1', metadata: { name: 'a', labels: { z: '1', a: 'yes' } }, spec: { containers: [{ name: 'c', image: 'nginx' }] } } },
       { type: 'DELETED', object: { kind: 'Pod', metadata: { name: 'a' } } },
@@ -163,8 +163,8 @@ describe('YAML: the encoder writes what kubectl writes', () => {
   kind: Pod
   metadata:
     labels:
-      a: 'yes'
-      z: '1'
+      a: "yes"
+      z: "1"
     name: a
   spec:
     containers:

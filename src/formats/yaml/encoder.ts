@@ -5,14 +5,15 @@ import { utf8Encode } from '../../core/utf8.js';
 
 /**
  * Writes documents the way kubectl's YAML printer does: keys sorted (it goes
- * through a Go map), sequences not indented under their key, a `---` line
- * between documents and none before the first. Long strings are not folded.
+ * through a Go map), sequences not indented under their key, strings that
+ * need quotes in double quotes (go-yaml's choice: `"yes"`, `"2024-01-02T03:04:05Z"`),
+ * a `---` line between documents and none before the first. Long strings are not folded.
  */
 function yamlDocuments<T>(toDocument: (value: T) => unknown): Encoder<T> {
   let first = true;
   return {
     encode(value) {
-      const text = dump(toDocument(value), { sortKeys: true, seqNoIndent: true, lineWidth: -1, noRefs: true });
+      const text = dump(toDocument(value), { sortKeys: true, seqNoIndent: true, lineWidth: -1, noRefs: true, quoteStyle: 'double' });
       const separator = first ? '' : '---\n';
       first = false;
       return utf8Encode(separator + text);
