@@ -224,3 +224,38 @@ describe('ByteQueue', () => {
     assert.ok((q as unknown as { chunks: unknown[] }).chunks.length < 2048);
   });
 });
+
+describe('a frame over maxFrameBytes fails before it is buffered whole (2 MiB in 1 KiB chunks, limit 1 MiB)', () => {
+  const open: [string, () => Framer, string, string][] = [
+    ['JSON lines', () => new LineFramer(MiB), '{"type":"ADDED","object":{"k":"', 'a'],
+    ['JSON documents', () => new JsonDocumentsFramer(MiB, 1000), '{"type":"ADDED","object":{"k":"', 'a'],
+    ['YAML documents', () => new YamlDocumentFramer(MiB), 'type: ADDED\nobject:\n', '  k: v\n'],
+  ];
+  for (const [name, make, head, unit] of open) {
+    test(name, () => {
+      const framer = make();
+      const held = () => (framer as unknown as { queue: ByteQueue }).queue.length;
+      const body = new TextEncoder().encode(head + unit.repeat(Math.ceil((2 * MiB) / unit.length)));
+      let pushed = 0;
+      let error: unknown;
+      for (let at = 0; at < body.length && error === undefined; at += 1024) {
+        framer.push(body.subarray(at, at + 1024));
+        pushed = Math.min(at + 1024, body.length);
+        try {
+          assert.equal(framer.next(), undefined);
+        } catch (e) {
+          error = e;
+        }
+      }
+      assert.equal((error as { code?: string } | undefined)?.code, 'frame-too-large');
+      assert.ok(pushed <= MiB + 1024, `failed after ${pushed} bytes`);
+      assert.ok(held() <= MiB + 1024, `holds ${held()} bytes`);
+      // A scanning framer cannot resume, so it stores nothing after the failure. (The line
+      // framer can, through skip(); without a skip the pipeline stops pushing to it.)
+      if (!(framer instanceof LineFramer)) {
+        framer.push(new Uint8Array(64 * 1024));
+        assert.ok(held() <= MiB + 1024, `holds ${held()} bytes after the failure`);
+      }
+    });
+  }
+});
