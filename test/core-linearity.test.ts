@@ -92,6 +92,8 @@ function frame(framer: Framer, input: Uint8Array, chunkSize: number): Run {
   return { ms: performance.now() - started, frames, frameBytes };
 }
 
+const fastest = (a: Run, b: Run): Run => (a.ms <= b.ms ? a : b);
+
 const cases: { name: string; make: () => Framer; input: () => CountingBytes; indexOfCounted: boolean }[] = [
   {
     name: 'JSON lines',
@@ -124,10 +126,11 @@ describe('framing is linear whatever the chunking (64 MiB object, 1 KiB chunks)'
         frame(c.make(), plain.subarray(0, 4 * MiB), 1024);
       } catch {}
 
-      const whole = frame(c.make(), plain, plain.length);
+      // Best of two, so a busy machine (other test files run alongside) does not decide.
+      const whole = fastest(frame(c.make(), plain, plain.length), frame(c.make(), plain, plain.length));
       assert.equal(whole.frames, 1);
       assert.ok(whole.frameBytes >= SIZE - 2 && whole.frameBytes <= SIZE, `frame of ${whole.frameBytes} bytes`);
-      const timed = frame(c.make(), plain, 1024);
+      const timed = fastest(frame(c.make(), plain, 1024), frame(c.make(), plain, 1024));
 
       searched = 0;
       copied = 0;
