@@ -90,23 +90,32 @@ export class CborSeqFramer implements Framer {
       if (base + i + 1 - this.frameStart > this.maxFrameBytes) return this.tooLarge(base + i + 1);
       const initial = chunk[i]!;
       const ai = initial & 31;
+      let argument = ai;
       if (ai < 24) {
         i++;
-        this.onHead(initial, ai, base + i);
-        continue;
-      }
-      const extra = argumentBytes(ai);
-      if (extra === -1) {
-        this.malformed(initial, ai);
-        return;
-      }
-      if (i + 1 + extra <= n) {
-        const argument = readArgument(chunk, i + 1, extra);
-        i += 1 + extra;
-        this.onHead(initial, argument, base + i);
+      } else if (ai === 24 && i + 1 < n) {
+        argument = chunk[i + 1]!;
+        i += 2;
       } else {
-        this.headNeed = 1 + extra;
-        while (i < n) this.headBytes[this.headHave++] = chunk[i++]!;
+        const extra = argumentBytes(ai);
+        if (extra === -1) {
+          this.malformed(initial, ai);
+          return;
+        }
+        if (i + 1 + extra > n) {
+          this.headNeed = 1 + extra;
+          while (i < n) this.headBytes[this.headHave++] = chunk[i++]!;
+          return;
+        }
+        argument = readArgument(chunk, i + 1, extra);
+        i += 1 + extra;
+      }
+      this.onHead(initial, argument, base + i);
+      // A string whose bytes are all in this chunk: pass over them now, not in another round.
+      const left = this.skipLeft;
+      if (left > 0 && left <= n - i) {
+        i += left;
+        this.skipLeft = 0;
       }
     }
   }
