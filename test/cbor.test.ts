@@ -161,9 +161,15 @@ describe('decoder semantics', () => {
     // A limit far above what the JS stack holds still ends as a DecodeError.
     const deep = map([bstr('a'), nested(300_000)]);
     assert.equal(codeOf(() => decodeOne(deep, { maxDepth: 1_000_000 })), 'nesting-too-deep');
-    // In a stream, the framer refuses it before the decoder sees it.
-    const got = decodeChunks(cborCodec, [eventBytes('ADDED', map([bstr('a'), nested(5000)]))]);
+    // In a stream, the framer refuses it before the decoder sees it (not resumable: the
+    // framer stops walking), counting levels as the decoder does, empty ones included.
+    const got = decodeChunks(cborCodec, [eventBytes('ADDED', map([bstr('a'), nested(5000)]))], { onError: () => 'skip' });
     assert.equal(got.error?.code, 'nesting-too-deep');
+    const event = (levels: number) => eventBytes('ADDED', map([bstr('a'), nested(levels)]));
+    assert.equal(decodeChunks(cborCodec, [event(998)]).values.length, 1);
+    assert.equal(decodeChunks(cborCodec, [event(999)]).error?.code, 'nesting-too-deep');
+    assert.equal(decodeChunks(cborCodec, [event(9)], { maxDepth: 11 }).values.length, 1);
+    assert.equal(decodeChunks(cborCodec, [event(10)], { maxDepth: 11 }).error?.code, 'nesting-too-deep');
   });
 
   test('collection and string lengths beyond the limits fail before anything is allocated', () => {
@@ -200,6 +206,14 @@ describe('decoder semantics', () => {
     assert.equal(codeOf(() => decodeOne(v(hex('f0')))), 'unsupported');
     assert.equal(codeOf(() => decodeOne(v(hex('f8 ff')))), 'unsupported');
     assert.deepStrictEqual(decodeOne(v(tag(1, uint(5))), { unknownTags: 'strip' }), { v: 5 });
+    // Bignums (tags 2/3) only with bignums: 'allow', then as Int64Mode says; never stripped into a string.
+    const big = v(tag(2, bstr(Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 0]))));
+    const minus = v(tag(3, bstr(Uint8Array.from([1, 0, 0, 0, 0, 0, 0, 0, 0]))));
+    assert.equal(codeOf(() => decodeOne(big, { unknownTags: 'strip' })), 'unsupported');
+    assert.deepStrictEqual(decodeOne(big, { bignums: 'allow' }), { v: 2 ** 64 });
+    assert.deepStrictEqual(decodeOne(big, { bignums: 'allow', int64: 'bigint' }), { v: 2n ** 64n });
+    assert.deepStrictEqual(decodeOne(minus, { bignums: 'allow', int64: 'bigint' }), { v: -1n - 2n ** 64n });
+    assert.deepStrictEqual(decodeOne(v(tag(2, bstr(Uint8Array.from([1, 0])))), { bignums: 'allow', int64: 'bigint' }), { v: 256 });
     assert.deepStrictEqual(decodeOne(v(hex('f7')), { otherSimpleValues: 'null' }), { v: null });
     assert.deepStrictEqual(decodeOne(v(cat(hex('f4'), [])), {}), { v: false });
     assert.deepStrictEqual(decodeOne(map([bstr('t'), hex('f5')], [bstr('n'), NULL])), { t: true, n: null });

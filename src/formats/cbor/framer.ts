@@ -136,13 +136,14 @@ export class CborSeqFramer implements Framer {
         return this.itemDone(end + argument);
       case 4:
       case 5: {
+        // Counted as the decoder counts: an empty array or map is a level too.
+        if (this.stack.length >= this.maxDepth) {
+          return this.fail('nesting-too-deep', `CBOR arrays/maps nested deeper than maxDepth (${this.maxDepth})`);
+        }
         if (argument === 0) return this.itemDone(end);
         // Every item takes at least one byte: a count the frame cannot hold fails now.
         const items = major === 5 ? argument * 2 : argument;
         if (end + items - this.frameStart > this.maxFrameBytes) return this.tooLarge(end + items);
-        if (this.stack.length >= this.maxDepth) {
-          return this.fail('nesting-too-deep', `CBOR arrays/maps nested deeper than maxDepth (${this.maxDepth})`);
-        }
         this.stack.push(items);
         return;
       }

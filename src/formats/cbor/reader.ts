@@ -9,8 +9,10 @@ import { base16, base64, base64url } from './text-encodings.js';
 export interface CborDecodeOptions {
   /** Integers beyond 2^53: see Int64Mode. Default `'number'` (as JSON.parse rounds them). */
   int64?: Int64Mode;
-  /** Tags other than 55799/21/22/23 (including bignums 2/3): `'error'` or `'strip'` (keep the tagged item, drop the tag). */
+  /** Tags other than 55799/21/22/23 and the bignums: `'error'` or `'strip'` (keep the tagged item, drop the tag). */
   unknownTags?: 'error' | 'strip';
+  /** Integers beyond 64 bits (bignum tags 2 and 3): `'error'` or `'allow'` (then as Int64Mode says). */
+  bignums?: 'error' | 'allow';
   /** `undefined` and simple values other than false/true/null: `'error'` or `'null'`. */
   otherSimpleValues?: 'error' | 'null';
   /** A byte string that is not UTF-8 where a string is expected: `'error'` or `'replace'` (U+FFFD, as Go's JSON). */
@@ -18,6 +20,9 @@ export interface CborDecodeOptions {
 }
 
 const TWO_32 = 2 ** 32;
+const MAX_SAFE = BigInt(Number.MAX_SAFE_INTEGER);
+const TAG_BIGNUM = 2;
+const TAG_NEGATIVE_BIGNUM = 3;
 /** 2^53 / 2^32: a high word at or above this makes an 8-byte integer unsafe as a number. */
 const SAFE_HIGH = 2 ** 21;
 const strictUtf8 = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
@@ -70,6 +75,7 @@ export class CborItemReader {
   private view: DataView | undefined;
   private readonly bigints: boolean;
   private readonly stripUnknownTags: boolean;
+  private readonly allowBignums: boolean;
   private readonly nullForSimple: boolean;
   private readonly replaceInvalidUtf8: boolean;
   private readonly maxDepth: number;
@@ -88,6 +94,7 @@ export class CborItemReader {
     this.maxString = limits.maxStringBytes;
     this.bigints = options.int64 === 'bigint';
     this.stripUnknownTags = options.unknownTags === 'strip';
+    this.allowBignums = options.bignums === 'allow';
     this.nullForSimple = options.otherSimpleValues === 'null';
     this.replaceInvalidUtf8 = options.invalidUtf8 === 'replace';
   }
@@ -160,6 +167,7 @@ export class CborItemReader {
       const tag = ai < 24 ? ai : this.argument(ai);
       if (tag !== TAG_SELF_DESCRIBED) {
         if (tag === TAG_BASE64 || tag === TAG_BASE64URL || tag === TAG_BASE16) return this.expectedEncoding(tag);
+        if (tag === TAG_BIGNUM || tag === TAG_NEGATIVE_BIGNUM) return this.bignum(tag === TAG_NEGATIVE_BIGNUM);
         if (!this.stripUnknownTags) fail('unsupported', `CBOR tag ${tag} (only 55799, 21, 22, 23 occur in Kubernetes CBOR)`);
       }
       if (this.pos >= this.end) this.need(1);
@@ -370,6 +378,23 @@ export class CborItemReader {
     const bytes = this.data.subarray(this.pos, this.pos + length);
     this.pos += length;
     return tag === TAG_BASE64 ? base64(bytes) : tag === TAG_BASE64URL ? base64url(bytes) : base16(bytes);
+  }
+
+  /** Tags 2/3: an unsigned big-endian magnitude n in a byte string, the value n or -1 - n. */
+  private bignum(negative: boolean): number | bigint {
+    if (!this.allowBignums) fail('unsupported', `CBOR bignum (tag ${negative ? 3 : 2}): an integer beyond 64 bits (allow with bignums: 'allow')`);
+    if (this.pos >= this.end) this.need(1);
+    const initial = this.data[this.pos++]!;
+    if (initial >>> 5 !== 2) fail('invalid-cbor', `bignum tag on major type ${initial >>> 5}, not a byte string`);
+    const ai = initial & 31;
+    const length = ai < 24 ? ai : this.argument(ai);
+    this.string(length);
+    let n = 0n;
+    for (let i = 0; i < length; i++) n = (n << 8n) | BigInt(this.data[this.pos + i]!);
+    this.pos += length;
+    const value = negative ? -1n - n : n;
+    if (value >= -MAX_SAFE && value <= MAX_SAFE) return Number(value);
+    return this.bigints ? value : Number(value);
   }
 
   private simple(ai: number): unknown {
