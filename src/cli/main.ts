@@ -3,13 +3,17 @@ import { DecodeError, NegotiationError } from '../core/errors.js';
 import { decodeCommand } from './decode.js';
 import { demoCommand } from './demo.js';
 import { encodeCommand, transcodeCommand } from './encode.js';
+import { serveCommand } from './serve.js';
 import { USAGE, UsageError } from './usage.js';
+import { watchCommand } from './watch.js';
 
 const commands: Record<string, (argv: string[]) => Promise<void>> = {
   decode: decodeCommand,
   encode: encodeCommand,
   transcode: transcodeCommand,
   demo: demoCommand,
+  watch: watchCommand,
+  serve: serveCommand,
 };
 
 /** Runs the CLI; resolves to the exit code. Bad input never prints a stack trace. */

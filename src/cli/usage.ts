@@ -14,7 +14,28 @@ commands:
       --stats                          print {"events","bytes","seconds"} as JSON on stderr at the end
   encode --content-type TYPE           read JSON events (one per line) on stdin, write TYPE on stdout
   transcode --from TYPE --to TYPE      decode then encode, streaming
-  demo                                 decode a generated sample stream in every format
+  demo                                 replay server on loopback, watched in every format (npm start)
+  watch URL                            watch a collection (e.g. http://127.0.0.1:8001/api/v1/pods via kubectl proxy)
+      --format LIST                    formats to ask for, best first (default protobuf,cbor,json)
+      --resource-version RV            start after RV (default: current objects first, as ADDED)
+      --initial-events                 start with a watch-list (sendInitialEvents=true)
+      --header 'Name: value'           extra request header (repeatable); --token T for a bearer token
+      --timeout-seconds N              server-side timeout per connection (the client resumes)
+      --stall-timeout-ms N             reconnect after N ms without bytes (default 300000)
+      --max-events N                   stop after N events
+      --output text|json               one line per event, or the events as JSON lines
+      --quiet                          no connection signals on stderr
+  serve                                replay server on loopback until Ctrl-C
+      --port N --host H                listen address (default a free port on 127.0.0.1)
+      --events FILE                    recorded events to serve (--content-type, default json-documents)
+      --pods N                         generated Pods (default 10 without --events)
+      --tick-ms N                      a live MODIFIED every N ms
+      --bookmark-interval-ms N         BOOKMARK period (default 60000)
+      --drop-after-events N            faults: cut each watch mid-frame after N events
+      --stall-after-events N             stall each watch after N events
+      --delay-ms N                       delay every event
+      --status CODE [--status-times N] [--retry-after S]   answer watches with an error
+      --expire                           answer every watch with ERROR 410
 
 TYPE: json, yaml, protobuf, cbor, json-documents, or a full media type
 (application/json, application/yaml, application/vnd.kubernetes.protobuf;stream=watch,
