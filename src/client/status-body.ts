@@ -2,6 +2,8 @@ import type { Codec } from '../core/codec.js';
 import type { Status } from '../core/event.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { utf8Decode } from '../core/utf8.js';
+import { decodeCborObject } from '../formats/cbor/codec.js';
+import { decodeProtobufObject } from '../formats/protobuf/codec.js';
 import { type CodecRegistry, parseMediaType } from '../negotiate.js';
 
 /**
@@ -18,6 +20,13 @@ export function decodeStatusBody(registry: CodecRegistry, contentType: string, b
     essence = parseMediaType(contentType).essence;
   } catch {
     // A missing or broken Content-Type: try JSON below, it is what proxies send.
+  }
+  // The formats' own single-object readers first (unframed k8s\0+Unknown; one CBOR item).
+  try {
+    if (essence === 'application/vnd.kubernetes.protobuf') return asStatus(decodeProtobufObject(body));
+    if (essence === 'application/cbor' || essence === 'application/cbor-seq') return asStatus(decodeCborObject(body));
+  } catch {
+    // A codec registered under these names with other options may still read it: try below.
   }
   const codec = codecForSingleObject(registry, essence);
   if (codec?.objects !== undefined && codec.name !== 'json' && codec.name !== 'json-documents') {

@@ -178,8 +178,8 @@ export function joinSelectors(...parts: (string | undefined)[]): string {
 // ---------------------------------------------------------------------------
 // Reading selectors (the replay server filters with these).
 
-/** Splits at commas that are not inside `( )` and not escaped with `\`. */
-function splitTerms(text: string): string[] {
+/** Splits at commas that are not escaped with `\` (nor, in label selectors, inside `( )`). */
+function splitTerms(text: string, parentheses: boolean): string[] {
   const terms: string[] = [];
   let depth = 0;
   let current = '';
@@ -190,8 +190,8 @@ function splitTerms(text: string): string[] {
       i++;
       continue;
     }
-    if (c === '(') depth++;
-    if (c === ')') depth = Math.max(0, depth - 1);
+    if (parentheses && c === '(') depth++;
+    if (parentheses && c === ')') depth = Math.max(0, depth - 1);
     if (c === ',' && depth === 0) {
       terms.push(current);
       current = '';
@@ -200,12 +200,14 @@ function splitTerms(text: string): string[] {
     }
   }
   terms.push(current);
-  return terms.map((t) => t.trim()).filter((t) => t !== '');
+  // Values keep their spaces (a field value may have them); callers trim what is syntax.
+  return terms.filter((t) => t.trim() !== '');
 }
 
 /** Parses a `labelSelector` value; RangeError on syntax the API would refuse. */
 export function parseLabelSelector(text: string): LabelRequirement[] {
-  return splitTerms(text).map((term) => {
+  return splitTerms(text, true).map((raw) => {
+    const term = raw.trim();
     let match = /^!\s*(\S+)$/.exec(term);
     if (match) return { key: checkKey(match[1]!), operator: 'DoesNotExist' };
     match = /^(\S+)\s+(in|notin)\s*\(([^)]*)\)$/.exec(term);
@@ -257,7 +259,7 @@ export function matchesLabelSelector(requirements: readonly LabelRequirement[], 
 
 /** Parses a `fieldSelector` value, undoing the backslash escapes. */
 export function parseFieldSelector(text: string): FieldRequirement[] {
-  return splitTerms(text).map((term) => {
+  return splitTerms(text, false).map((term) => {
     let i = 0;
     let field = '';
     while (i < term.length && term[i] !== '=' && term[i] !== '!') field += term[i++];

@@ -6,6 +6,7 @@
 import type { Codec } from '../core/codec.js';
 import type { KubeObject, Status } from '../core/event.js';
 import { utf8Encode } from '../core/utf8.js';
+import { encodeProtobufObject } from '../formats/protobuf/codec.js';
 import { type CodecRegistry, parseAccept, parseMediaType } from '../negotiate.js';
 
 /** The Content-Type of a watch response per format. */
@@ -74,7 +75,9 @@ export function failureStatus(code: number, reason: string, message: string): St
 export function encodeObjectBody(codec: Codec | undefined, object: KubeObject): { body: Uint8Array; contentType: string } {
   if (codec !== undefined && codec.name !== 'json' && codec.objects !== undefined) {
     try {
-      return { body: codec.objects.createEncoder().encode(object), contentType: objectContentType(codec) };
+      // The protobuf objects encoder frames its output (length prefix, for object streams); a body is unframed.
+      const body = codec.name === 'protobuf' ? encodeProtobufObject(object) : codec.objects.createEncoder().encode(object);
+      return { body, contentType: objectContentType(codec) };
     } catch {
       // fall back to JSON below: an error must still reach the client
     }
