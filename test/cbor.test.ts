@@ -363,6 +363,7 @@ describe('encoder', () => {
     assert.deepStrictEqual(decodeOne(encodeCbor({ b: Uint8Array.from([1, 2, 3, 4]) })), { b: 'AQIDBA==' });
     // As JSON.stringify: undefined members are left out, undefined in arrays is null.
     assert.deepStrictEqual(decodeOne(encodeCbor({ a: undefined, b: [undefined] })), { b: [null] });
+    assert.deepStrictEqual(decodeOne(encodeCbor({ t: new Date(Date.UTC(2024, 0, 2, 3, 4, 5)) })), { t: '2024-01-02T03:04:05.000Z' });
     // Integers beyond 2^53 as bigint keep every digit.
     assert.deepStrictEqual(decodeOne(encodeCbor({ n: 2n ** 64n - 1n, m: -(2n ** 63n) }), { int64: 'bigint' }), { n: 2n ** 64n - 1n, m: -(2n ** 63n) });
     assert.throws(() => encodeCbor({ n: 2n ** 64n }), RangeError);

@@ -99,6 +99,8 @@ export class CborWriter {
           this.bytes(value);
           return;
         }
+        // As JSON.stringify: an object with toJSON (a Date) is written as what that returns.
+        if (typeof (value as { toJSON?: unknown }).toJSON === 'function') return this.value((value as { toJSON(): unknown }).toJSON());
         return this.map(value as Record<string, unknown>, false);
       case 'undefined':
         return this.byte(0xf6);

@@ -111,7 +111,7 @@ export class CborItemReader {
       return value;
     } catch (e) {
       // A maxDepth set above what the JS stack holds must still end as a DecodeError.
-      if (e instanceof RangeError) throw new DecodeError('nesting-too-deep', `CBOR nested deeper than the JS stack allows (maxDepth ${this.maxDepth})`, { cause: e });
+      if (e instanceof RangeError && /call stack/i.test(e.message)) throw new DecodeError('nesting-too-deep', `CBOR nested deeper than the JS stack allows (maxDepth ${this.maxDepth})`, { cause: e });
       throw e;
     } finally {
       this.data = new Uint8Array(0);
@@ -261,11 +261,6 @@ export class CborItemReader {
     }
   }
 
-  /** A text string: RFC 8949 requires UTF-8 there too. */
-  private textString(length: number): string {
-    return this.byteStringAsText(length);
-  }
-
   private map(count: number, depth: number): Record<string, unknown> {
     if (depth > this.maxDepth) fail('nesting-too-deep', `CBOR arrays/maps nested deeper than maxDepth (${this.maxDepth})`);
     if (count > this.maxCollection) fail('limit-exceeded', `map of ${count} pairs, over maxCollectionLength (${this.maxCollection})`);
@@ -369,7 +364,7 @@ export class CborItemReader {
     if (initial >>> 5 === 3) {
       // A text string under an encoding hint is already text (RFC 8949 §3.4.5.2).
       this.pos++;
-      return this.textString(ai < 24 ? ai : this.argument(ai));
+      return this.byteStringAsText(ai < 24 ? ai : this.argument(ai));
     }
     if (initial >>> 5 !== 2) fail('unsupported', `tag ${tag} on major type ${initial >>> 5}: Kubernetes puts it on byte strings only`);
     this.pos++;
@@ -389,8 +384,8 @@ export class CborItemReader {
     const ai = initial & 31;
     const length = ai < 24 ? ai : this.argument(ai);
     this.string(length);
-    let n = 0n;
-    for (let i = 0; i < length; i++) n = (n << 8n) | BigInt(this.data[this.pos + i]!);
+    // Through hex: linear, where shifting byte by byte would be quadratic in the length.
+    const n = length === 0 ? 0n : BigInt(`0x${base16(this.data.subarray(this.pos, this.pos + length))}`);
     this.pos += length;
     const value = negative ? -1n - n : n;
     if (value >= -MAX_SAFE && value <= MAX_SAFE) return Number(value);
