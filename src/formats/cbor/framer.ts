@@ -85,6 +85,8 @@ export class CborSeqFramer implements Framer {
         this.onHead(bytes[0]!, readArgument(bytes, 1, this.headNeed - 1), base + i);
         continue;
       }
+      i = this.walkCommon(chunk, base, i);
+      if (i >= n) return;
       // The item holds at least the bytes up to this head's first: one rule for
       // every chunking, so the same input fails at the same place however it arrives.
       if (base + i + 1 - this.frameStart > this.maxFrameBytes) return this.tooLarge(base + i + 1);
@@ -118,6 +120,36 @@ export class CborSeqFramer implements Framer {
         this.skipLeft = 0;
       }
     }
+  }
+
+  /**
+   * The common case in a tight loop: integers and strings with a one-byte head
+   * and their bytes inside this chunk, inside an open array or map that they do
+   * not close. Returns where it stopped; anything else (containers, tags,
+   * longer heads, the last item of a container, a limit) goes the general way,
+   * which gives the same result, only slower.
+   */
+  private walkCommon(chunk: Uint8Array, base: number, from: number): number {
+    const stack = this.stack;
+    const top = stack.length - 1;
+    if (top < 0) return from;
+    let left = stack[top]!;
+    const n = chunk.length;
+    // The furthest this item may reach within the frame limit, as an index into the chunk.
+    const limit = this.frameStart + this.maxFrameBytes - base;
+    let i = from;
+    while (left > 1 && i < n) {
+      const initial = chunk[i]!;
+      if (initial >= 0x78) break; // maps, arrays, tags, simple values, floats; and text strings with longer heads
+      const ai = initial & 31;
+      if (ai >= 24) break;
+      const end = initial >= 0x40 ? i + 1 + ai : i + 1;
+      if (end > n || end > limit) break;
+      i = end;
+      left--;
+    }
+    stack[top] = left;
+    return i;
   }
 
   /** One head read; `end` is the stream offset just past it. */
