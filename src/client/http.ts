@@ -52,21 +52,50 @@ export function parseRetryAfter(value: string | null, now = Date.now()): number 
   return Number.isNaN(date) ? undefined : Math.max(0, date - now);
 }
 
+/**
+ * `reader.read()` that settles when `signal` aborts. A fetch aborted just as
+ * its response ends can leave a pending read unsettled for good (seen with
+ * Node's fetch); a watch must never hang on it.
+ */
+export function readOrAbort<T>(reader: ReadableStreamDefaultReader<T>, signal: AbortSignal | undefined): Promise<ReadableStreamReadResult<T>> {
+  if (signal === undefined) return reader.read();
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise((resolve, reject) => {
+    const onAbort = (): void => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    reader.read().then(
+      (result) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(result);
+      },
+      (error: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(error);
+      },
+    );
+  });
+}
+
+/** Frees a reader without waiting: cancel() may not settle on a stream its fetch already aborted. */
+export function release(reader: ReadableStreamDefaultReader<unknown>): void {
+  reader.cancel().catch(() => {});
+}
+
 /** Reads at most `max` bytes of a body, then cancels the rest. */
-export async function readLimited(response: Response, max = MAX_ERROR_BODY_BYTES): Promise<Uint8Array> {
+export async function readLimited(response: Response, max = MAX_ERROR_BODY_BYTES, signal?: AbortSignal): Promise<Uint8Array> {
   if (response.body === null) return new Uint8Array(0);
   const reader = response.body.getReader();
   const parts: Uint8Array[] = [];
   let size = 0;
   try {
     while (size < max) {
-      const { done, value } = await reader.read();
+      const { done, value } = await readOrAbort(reader, signal);
       if (done) break;
       parts.push(value);
       size += value.length;
     }
   } finally {
-    await reader.cancel().catch(() => {});
+    release(reader);
   }
   const out = new Uint8Array(Math.min(size, max));
   let at = 0;
@@ -79,11 +108,11 @@ export async function readLimited(response: Response, max = MAX_ERROR_BODY_BYTES
 }
 
 /** The typed error for a non-2xx response, with its Status body decoded in whatever format it came. */
-export async function httpError(response: Response, url: string, registry: CodecRegistry): Promise<WatchHttpError> {
+export async function httpError(response: Response, url: string, registry: CodecRegistry, signal?: AbortSignal): Promise<WatchHttpError> {
   const contentType = response.headers.get('content-type') ?? '';
   let body: Uint8Array = new Uint8Array(0);
   try {
-    body = await readLimited(response);
+    body = await readLimited(response, MAX_ERROR_BODY_BYTES, signal);
   } catch {
     // The connection broke while reading the error body: the HTTP code is still worth reporting.
   }

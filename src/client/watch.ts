@@ -11,7 +11,7 @@ import type { CodecRegistry } from '../negotiate.js';
 import { decodeStream } from '../stream/async-iterable.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { WatchExpiredError, WatchHttpError, WatchStallError, WatchStatusError } from './errors.js';
-import { type FetchLike, type RequestOptions, buildHeaders, httpError, resolveFetch, sleep } from './http.js';
+import { type FetchLike, type RequestOptions, buildHeaders, httpError, readOrAbort, release, resolveFetch, sleep } from './http.js';
 import { type ListResult, listObjects } from './list.js';
 import { isNewerResourceVersion } from './resource-version.js';
 
@@ -408,7 +408,7 @@ export class Watch implements AsyncIterable<WatchEvent> {
       let error: WatchHttpError;
       this.arm(connection);
       try {
-        error = await httpError(response, url, this.registry);
+        error = await httpError(response, url, this.registry, connection.controller.signal);
       } finally {
         this.disarm(connection);
       }
@@ -424,7 +424,7 @@ export class Watch implements AsyncIterable<WatchEvent> {
     try {
       codec = this.registry.forContentType(contentType);
     } catch (error) {
-      await response.body?.cancel().catch(() => {});
+      response.body?.cancel().catch(() => {});
       this.emit({ type: 'error', error, willRetry: false });
       throw error;
     }
@@ -487,7 +487,7 @@ export class Watch implements AsyncIterable<WatchEvent> {
         this.arm(connection);
         let result: ReadableStreamReadResult<Uint8Array>;
         try {
-          result = await reader.read();
+          result = await readOrAbort(reader, connection.controller.signal);
         } finally {
           this.disarm(connection);
         }
@@ -500,8 +500,7 @@ export class Watch implements AsyncIterable<WatchEvent> {
         yield result.value;
       }
     } finally {
-      if (!done) await reader.cancel().catch(() => {});
-      reader.releaseLock();
+      if (!done) release(reader);
     }
   }
 }
