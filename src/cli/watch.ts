@@ -125,7 +125,10 @@ export async function watchCommand(argv: string[]): Promise<void> {
     if (e instanceof WatchHttpError || e instanceof WatchExpiredError) {
       await out.flush();
       process.stderr.write(`watchwire: ${e.message}\n`);
-      process.exitCode = 1;
+      // main() sets the exit code from the command's outcome after we return; a refused watch is exit 1.
+      process.once('exit', () => {
+        process.exitCode = 1;
+      });
       return;
     }
     throw e;
