@@ -110,7 +110,7 @@ export interface WatchStats {
 }
 
 /** How the next connection starts. */
-type Plan = { kind: 'from'; resourceVersion: string } | { kind: 'now' } | { kind: 'initial-events' } | { kind: 'relist'; reason: 'start' | 'expired' };
+type Plan = { kind: 'from'; resourceVersion: string; resume?: true } | { kind: 'now' } | { kind: 'initial-events' } | { kind: 'relist'; reason: 'start' | 'expired' };
 
 type Outcome =
   | { kind: 'aborted' }
@@ -259,7 +259,7 @@ export class Watch implements AsyncIterable<WatchEvent> {
           failures = 0;
         }
         const resumeOrRestart = (): Plan => {
-          if (this.phase === 'changes' && this.lastResourceVersion !== undefined) return { kind: 'from', resourceVersion: this.lastResourceVersion };
+          if (this.phase === 'changes' && this.lastResourceVersion !== undefined) return { kind: 'from', resourceVersion: this.lastResourceVersion, resume: true };
           // The current objects had not all arrived: no resume point covers them. Start over the same way.
           const sendInitialEvents = plan.kind === 'initial-events';
           this.stats.restarts++;
@@ -374,7 +374,7 @@ export class Watch implements AsyncIterable<WatchEvent> {
   private async *connect(plan: Exclude<Plan, { kind: 'relist' }>, connection: Connection, stop: AbortSignal): AsyncGenerator<WatchEvent, Outcome, undefined> {
     const url = this.urlFor(plan).toString();
     this.stats.connections++;
-    const resuming = plan.kind === 'from' && this.stats.connections > 1;
+    const resuming = plan.kind === 'from' && plan.resume === true;
     this.emit({
       type: 'connecting',
       connection: this.stats.connections,
