@@ -45,7 +45,7 @@ const SCALAR_WIRE: Readonly<Record<string, number>> = {
   string: 2, bytes: 2, bool: 0, int32: 0, int64: 0, uint32: 0, uint64: 0, double: 1, float: 5,
 };
 const SCALAR_READ: Readonly<Record<string, string>> = {
-  string: 'r.string()', bytes: 'b64(r)', bool: 'r.bool()', int32: 'r.int32()', uint32: 'r.uint32()',
+  string: 'str(r)', bytes: 'b64(r)', bool: 'r.bool()', int32: 'r.int32()', uint32: 'r.uint32()',
   int64: 'i64(r, c)', uint64: 'i64(r, c)', double: 'r.double()', float: 'r.float()',
 };
 const SCALAR_WRITE: Readonly<Record<string, string>> = {
@@ -98,8 +98,9 @@ export function generate(schema: SchemaTable): string {
   emit('// Sources: ' + schema.sources.map((s) => `${s.module}@${s.commit.slice(0, 12)}`).join(', '));
   emit('/* eslint-disable */');
   emit("import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';");
-  emit("import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, grow, i64, leave, skip, typed } from '../runtime/reader.js';");
+  emit("import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, grow, i64, leave, shape, skip, str, typeMetaInto } from '../runtime/reader.js';");
   emit("import type { Writer } from '../runtime/writer.js';");
+  emit("import { NEVER } from '../runtime/reader.js';");
   emit("import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';");
   emit('');
   emit('const NONE: J = /* @__PURE__ */ Object.freeze({});');
@@ -121,9 +122,22 @@ export function generate(schema: SchemaTable): string {
     const typeMeta = (facts.jsonOnly ?? []).some((j) => j.goType === TYPE_META && j.inline);
     registry.push(`  [${JSON.stringify(name)}, [d${n}, e${n}, ${typeMeta}]],`);
     const fields = facts.fields.filter((f) => f.go !== null);
+    // Objects with many keys come from a constructor whose never-run body names
+    // them: V8 then reserves in-object room for them (and trims what is unused),
+    // instead of growing a separate property array key by key.
+    const keys = jsonKeys(name);
+    const make = keys.length > 4 ? `new O${n}()` : '{}';
+    if (keys.length > 4) {
+      const assigns = keys.filter((k) => /^[A-Za-z_$][\w$]*$/.test(k)).map((k) => `this.${k} = 0;`).join(' ');
+      emit(`const O${n} = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { ${assigns} } });`);
+    }
     // ---- decoder
     emit(`function d${n}(r: Reader, c: C): J {`);
-    if (typeMeta) emit('  const o: J = typed(c);');
+    if (typeMeta) {
+      // Created first: the top object takes kind and apiVersion from the envelope before any field.
+      emit(`  const o: J = ${make};`);
+      emit('  if (c.top) typeMetaInto(o, c);');
+    }
     for (const f of fields) emit(`  let v${f.number}: any;`);
     emit('  while (r.pos < r.len) {');
     emit('    const t = r.uint32();');
@@ -151,7 +165,7 @@ export function generate(schema: SchemaTable): string {
     emit('      default: skip(r, t);');
     emit('    }');
     emit('  }');
-    if (!typeMeta) emit('  const o: J = {};');
+    if (!typeMeta) emit(`  const o: J = ${make};`);
     for (const f of fields) emitJson(f, name);
     emit('  return o;');
     emit('}');
@@ -172,6 +186,18 @@ export function generate(schema: SchemaTable): string {
   for (const line of registry) emit(line);
   emit(']);');
   return out.join('\n') + '\n';
+
+  /** The JSON keys an object of `name` can have: its fields', inline structs' (flattened), and TypeMeta's. */
+  function jsonKeys(name: string): string[] {
+    const facts = schema.messages[name]!;
+    const keys: string[] = (facts.jsonOnly ?? []).some((j) => j.goType === TYPE_META && j.inline) ? ['kind', 'apiVersion'] : [];
+    for (const f of facts.fields) {
+      if (f.go === null) continue;
+      if (f.go.inline) keys.push(...jsonKeys(f.type));
+      else if (f.go.json !== null) keys.push(f.go.json);
+    }
+    return keys;
+  }
 
   function emitJson(f: FieldFacts, owner: string): void {
     const go = f.go!;

@@ -11,7 +11,7 @@
  */
 import type protobuf from 'protobufjs';
 import type { MessageCodec } from './registry.js';
-import { type DecodeContext, type J, type Reader, b64, enter, grow, i64, leave, setKey, skip, typed } from './runtime/reader.js';
+import { type DecodeContext, type J, type Reader, b64, enter, grow, i64, leave, setKey, skip, str, typeMetaInto } from './runtime/reader.js';
 import { type Writer, list, object, sortedKeys, w32, w64, wbool, wbytes, wdouble, wstr } from './runtime/writer.js';
 
 type Scalar = 'string' | 'bytes' | 'bool' | 'int32' | 'uint32' | 'sint32' | 'int64' | 'uint64' | 'double' | 'float' | 'enum';
@@ -37,7 +37,7 @@ const WIRE: Readonly<Record<Scalar, number>> = {
 
 function readScalar(r: Reader, c: DecodeContext, s: Scalar): unknown {
   switch (s) {
-    case 'string': return r.string();
+    case 'string': return str(r);
     case 'bytes': return b64(r);
     case 'bool': return r.bool();
     case 'int32': case 'enum': return r.int32();
@@ -118,7 +118,8 @@ export function customMessageCodec(
 }
 
 function decodeWith(plan: readonly FieldPlan[], withTypeMeta: boolean, r: Reader, c: DecodeContext): J {
-  const o: J = withTypeMeta ? typed(c) : {};
+  const o: J = {};
+  if (withTypeMeta && c.top) typeMetaInto(o, c);
   while (r.pos < r.len) {
     const t = r.uint32();
     const f = findField(plan, t >>> 3);
@@ -160,7 +161,7 @@ function decodeEntry(f: FieldPlan, r: Reader, c: DecodeContext, m: J): J {
   let v: unknown;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (t === 10) k = r.string();
+    if (t === 10) k = str(r);
     else if (t >>> 3 === 2 && f.scalar !== undefined) v = readScalar(r, c, f.scalar);
     else if (t === 18 && f.message !== undefined) {
       const inner = enter(r, c);

@@ -46,9 +46,18 @@ function format(seconds: number, fraction: string): string {
   return `${year}-${pad(mo, 2)}-${pad(d, 2)}T${pad(h, 2)}:${pad(mi, 2)}:${pad(s, 2)}${fraction}Z`;
 }
 
+/** Recently formatted Times by their seconds: timestamps repeat within an object and across events. */
+const timeCache = new Map<number, string>();
+
 /** meta/v1 Time: whole seconds (Go drops sub-seconds when reading protobuf). */
 export function formatTime(seconds: number): string {
-  return format(seconds, '');
+  let text = timeCache.get(seconds);
+  if (text === undefined) {
+    if (timeCache.size >= 1024) timeCache.clear();
+    text = format(seconds, '');
+    timeCache.set(seconds, text);
+  }
+  return text;
 }
 
 /** meta/v1 MicroTime: exactly six fraction digits, nanoseconds truncated. */

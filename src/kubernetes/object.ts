@@ -11,7 +11,7 @@ import type { DecodeLimits } from '../core/limits.js';
 import { utf8Decode } from '../core/utf8.js';
 import { BUILTIN_SCHEMAS, type MessageCodec, type ProtobufSchemaRegistry } from './registry.js';
 import { UNTYPED_MESSAGE } from './resolve.js';
-import { type DecodeContext, type Reader, createReader, enter, leave, skip } from './runtime/reader.js';
+import { type DecodeContext, type Reader, createReader, enter, leave, skip, str } from './runtime/reader.js';
 import { EncodeError, type Writer, createWriter } from './runtime/writer.js';
 
 /** "k8s\0" read as a little-endian uint32, the way Writer.fixed32 writes it. */
@@ -87,8 +87,8 @@ export class ObjectReader {
           const saved = enter(r, c);
           while (r.pos < r.len) {
             const tt = r.uint32();
-            if (tt === 10) apiVersion = r.string();
-            else if (tt === 18) kind = r.string();
+            if (tt === 10) apiVersion = str(r);
+            else if (tt === 18) kind = str(r);
             else skip(r, tt);
           }
           leave(r, c, saved);
@@ -103,10 +103,10 @@ export class ObjectReader {
           break;
         }
         case 26:
-          contentEncoding = r.string();
+          contentEncoding = str(r);
           break;
         case 34:
-          contentType = r.string();
+          contentType = str(r);
           break;
         default:
           skip(r, t);

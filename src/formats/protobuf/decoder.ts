@@ -3,7 +3,7 @@ import { DecodeError } from '../../core/errors.js';
 import { type KubeObject, type WatchEvent, type WatchEventType, isWatchEventType } from '../../core/event.js';
 import type { DecodeLimits } from '../../core/limits.js';
 import { ObjectReader, type ProtobufObjectOptions, asDecodeError } from '../../kubernetes/object.js';
-import { createReader, enter, leave, skip } from '../../kubernetes/runtime/reader.js';
+import { createReader, enter, leave, skip, str } from '../../kubernetes/runtime/reader.js';
 
 /**
  * One frame of a protobuf watch: meta/v1 WatchEvent {type = 1, object = 2
@@ -26,7 +26,7 @@ export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
       const c = { depth: 0, maxDepth: 2 } as Parameters<typeof enter>[1];
       while (r.pos < r.len) {
         const t = r.uint32();
-        if (t === 10) type = r.string();
+        if (t === 10) type = str(r);
         else if (t === 18) {
           const saved = enter(r, c);
           while (r.pos < r.len) {

@@ -2,13 +2,15 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, grow, i64, leave, skip, typed } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, grow, i64, leave, shape, skip, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
+import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
 
 const NONE: J = /* @__PURE__ */ Object.freeze({});
 
 // k8s.io.api.admission.v1.AdmissionRequest
+const O0 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.uid = 0; this.kind = 0; this.resource = 0; this.subResource = 0; this.requestKind = 0; this.requestResource = 0; this.requestSubResource = 0; this.name = 0; this.namespace = 0; this.operation = 0; this.userInfo = 0; this.object = 0; this.oldObject = 0; this.dryRun = 0; this.options = 0; } });
 function d0(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -28,16 +30,16 @@ function d0(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1290(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 106: { const s = enter(r, c); v13 = d1289(r, c); leave(r, c, s); break; }
       case 114: { const s = enter(r, c); v14 = d1290(r, c); leave(r, c, s); break; }
-      case 122: v15 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 122: v15 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); v8 = d215(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d1319(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d1319(r, c); leave(r, c, s); break; }
@@ -46,7 +48,7 @@ function d0(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O0();
   o["uid"] = v1 === undefined ? '' : v1;
   o["kind"] = v2 === undefined ? d1289(EMPTY, c) : v2;
   o["resource"] = v3 === undefined ? d1290(EMPTY, c) : v3;
@@ -84,6 +86,7 @@ function e0(w: Writer, o: any): void {
   v = o["requestSubResource"]; w.uint32(122); wstr(w, v ?? '');
 }
 // k8s.io.api.admission.v1.AdmissionResponse
+const O1 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.uid = 0; this.allowed = 0; this.status = 0; this.patch = 0; this.patchType = 0; this.auditAnnotations = 0; this.warnings = 0; } });
 function d1(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -95,17 +98,17 @@ function d1(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.bool(); break;
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
       case 34: v4 = b64(r); break;
-      case 42: v5 = r.string(); break;
+      case 42: v5 = str(r); break;
       case 50: entryString(r, c, v6 ??= {}); break;
-      case 58: grow(v7 ??= [], c).push(r.string()); break;
+      case 58: grow(v7 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1();
   o["uid"] = v1 === undefined ? '' : v1;
   o["allowed"] = v2 === undefined ? false : v2;
   if (v3 !== undefined) o["status"] = v3;
@@ -128,7 +131,8 @@ function e1(w: Writer, o: any): void {
 }
 // k8s.io.api.admission.v1.AdmissionReview
 function d2(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -150,6 +154,7 @@ function e2(w: Writer, o: any): void {
   v = o["response"]; if (v != null) { w.uint32(18).fork(); e1(w, v); w.ldelim(); }
 }
 // k8s.io.api.admission.v1beta1.AdmissionRequest
+const O3 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.uid = 0; this.kind = 0; this.resource = 0; this.subResource = 0; this.requestKind = 0; this.requestResource = 0; this.requestSubResource = 0; this.name = 0; this.namespace = 0; this.operation = 0; this.userInfo = 0; this.object = 0; this.oldObject = 0; this.dryRun = 0; this.options = 0; } });
 function d3(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -169,16 +174,16 @@ function d3(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1290(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 106: { const s = enter(r, c); v13 = d1289(r, c); leave(r, c, s); break; }
       case 114: { const s = enter(r, c); v14 = d1290(r, c); leave(r, c, s); break; }
-      case 122: v15 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 122: v15 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); v8 = d215(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d1319(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d1319(r, c); leave(r, c, s); break; }
@@ -187,7 +192,7 @@ function d3(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O3();
   o["uid"] = v1 === undefined ? '' : v1;
   o["kind"] = v2 === undefined ? d1289(EMPTY, c) : v2;
   o["resource"] = v3 === undefined ? d1290(EMPTY, c) : v3;
@@ -225,6 +230,7 @@ function e3(w: Writer, o: any): void {
   v = o["requestSubResource"]; w.uint32(122); wstr(w, v ?? '');
 }
 // k8s.io.api.admission.v1beta1.AdmissionResponse
+const O4 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.uid = 0; this.allowed = 0; this.status = 0; this.patch = 0; this.patchType = 0; this.auditAnnotations = 0; this.warnings = 0; } });
 function d4(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -236,17 +242,17 @@ function d4(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.bool(); break;
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
       case 34: v4 = b64(r); break;
-      case 42: v5 = r.string(); break;
+      case 42: v5 = str(r); break;
       case 50: entryString(r, c, v6 ??= {}); break;
-      case 58: grow(v7 ??= [], c).push(r.string()); break;
+      case 58: grow(v7 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O4();
   o["uid"] = v1 === undefined ? '' : v1;
   o["allowed"] = v2 === undefined ? false : v2;
   if (v3 !== undefined) o["status"] = v3;
@@ -269,7 +275,8 @@ function e4(w: Writer, o: any): void {
 }
 // k8s.io.api.admission.v1beta1.AdmissionReview
 function d5(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -296,7 +303,7 @@ function d6(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -316,8 +323,8 @@ function d7(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -339,8 +346,8 @@ function d8(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -361,7 +368,7 @@ function d9(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -381,8 +388,8 @@ function d10(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -398,6 +405,7 @@ function e10(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.MatchResources
+const O11 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespaceSelector = 0; this.objectSelector = 0; this.resourceRules = 0; this.excludeResourceRules = 0; this.matchPolicy = 0; } });
 function d11(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -411,11 +419,11 @@ function d11(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d22(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d22(r, c)); leave(r, c, s); break; }
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O11();
   if (v1 !== undefined) o["namespaceSelector"] = v1;
   if (v2 !== undefined) o["objectSelector"] = v2;
   if (v3 !== undefined) o["resourceRules"] = v3;
@@ -434,7 +442,8 @@ function e11(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicy
 function d12(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -457,7 +466,8 @@ function e12(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBinding
 function d13(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -480,7 +490,8 @@ function e13(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList
 function d14(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -509,7 +520,7 @@ function d15(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d24(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d11(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -530,7 +541,8 @@ function e15(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyList
 function d16(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -552,6 +564,7 @@ function e16(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e12(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicySpec
+const O17 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.variables = 0; this.mutations = 0; this.failurePolicy = 0; this.matchConditions = 0; this.reinvocationPolicy = 0; } });
 function d17(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -567,13 +580,13 @@ function d17(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d11(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d40(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d21(r, c)); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
+      case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d10(r, c)); leave(r, c, s); break; }
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O17();
   if (v1 !== undefined) o["paramKind"] = v1;
   if (v2 !== undefined) o["matchConstraints"] = v2;
   if (v3 !== undefined) o["variables"] = v3;
@@ -595,6 +608,7 @@ function e17(w: Writer, o: any): void {
   v = o["reinvocationPolicy"]; w.uint32(58); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.MutatingWebhook
+const O18 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.reinvocationPolicy = 0; this.matchConditions = 0; } });
 function d18(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -611,22 +625,22 @@ function d18(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d41(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d26(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 74: v9 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 74: v9 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d1291(r, c); leave(r, c, s); break; }
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= [], c).push(r.string()); break;
-      case 82: v10 = r.string(); break;
+      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 82: v10 = str(r); break;
       case 98: { const s = enter(r, c); grow(v12 ??= [], c).push(d10(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O18();
   o["name"] = v1 === undefined ? '' : v1;
   o["clientConfig"] = v2 === undefined ? d41(EMPTY, c) : v2;
   if (v3 !== undefined) o["rules"] = v3;
@@ -659,7 +673,8 @@ function e18(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.MutatingWebhookConfiguration
 function d19(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -682,7 +697,8 @@ function e19(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.MutatingWebhookConfigurationList
 function d20(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -711,7 +727,7 @@ function d21(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d6(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d9(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -731,18 +747,19 @@ function e21(w: Writer, o: any): void {
   v = o["jsonPatch"]; if (v != null) { w.uint32(34).fork(); e9(w, v); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.NamedRuleWithOperations
+const O22 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceNames = 0; this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
 function d22(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O22();
   if (v1 !== undefined) o["resourceNames"] = v1;
   Object.assign(o, v2 ?? d26(EMPTY, c));
   return o;
@@ -760,8 +777,8 @@ function d23(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -785,10 +802,10 @@ function d24(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1291(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -816,10 +833,10 @@ function d25(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
-      case 34: v4 = r.string(); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -839,18 +856,19 @@ function e25(w: Writer, o: any): void {
   v = o["scope"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.admissionregistration.v1.RuleWithOperations
+const O26 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
 function d26(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d25(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O26();
   if (v1 !== undefined) o["operations"] = v1;
   Object.assign(o, v2 ?? d25(EMPTY, c));
   return o;
@@ -870,9 +888,9 @@ function d27(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = r.int32(); break;
       default: skip(r, t);
     }
@@ -912,8 +930,10 @@ function e28(w: Writer, o: any): void {
   v = o["expressionWarnings"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e8(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicy
+const O29 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d29(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O29();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -940,7 +960,8 @@ function e29(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding
 function d30(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -963,7 +984,8 @@ function e30(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList
 function d31(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -993,10 +1015,10 @@ function d32(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d24(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d11(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -1017,7 +1039,8 @@ function e32(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyList
 function d33(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1039,6 +1062,7 @@ function e33(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e29(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicySpec
+const O34 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.validations = 0; this.failurePolicy = 0; this.auditAnnotations = 0; this.matchConditions = 0; this.variables = 0; } });
 function d34(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -1053,14 +1077,14 @@ function d34(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d23(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d11(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d39(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d7(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d10(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d40(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O34();
   if (v1 !== undefined) o["paramKind"] = v1;
   if (v2 !== undefined) o["matchConstraints"] = v2;
   if (v3 !== undefined) o["validations"] = v3;
@@ -1109,6 +1133,7 @@ function e35(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.ValidatingWebhook
+const O36 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.matchConditions = 0; } });
 function d36(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -1124,21 +1149,21 @@ function d36(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d41(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d26(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 74: v9 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 74: v9 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d1291(r, c); leave(r, c, s); break; }
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= [], c).push(r.string()); break;
+      case 66: grow(v8 ??= [], c).push(str(r)); break;
       case 90: { const s = enter(r, c); grow(v11 ??= [], c).push(d10(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O36();
   o["name"] = v1 === undefined ? '' : v1;
   o["clientConfig"] = v2 === undefined ? d41(EMPTY, c) : v2;
   if (v3 !== undefined) o["rules"] = v3;
@@ -1169,7 +1194,8 @@ function e36(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.ValidatingWebhookConfiguration
 function d37(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1192,7 +1218,8 @@ function e37(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.ValidatingWebhookConfigurationList
 function d38(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1222,10 +1249,10 @@ function d39(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -1251,8 +1278,8 @@ function d40(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -1275,7 +1302,7 @@ function d41(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 10: { const s = enter(r, c); v1 = d27(r, c); leave(r, c, s); break; }
       case 18: v2 = b64(r); break;
       default: skip(r, t);
@@ -1300,7 +1327,7 @@ function d42(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -1320,8 +1347,8 @@ function d43(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -1343,8 +1370,8 @@ function d44(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -1365,7 +1392,7 @@ function d45(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -1385,8 +1412,8 @@ function d46(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -1402,6 +1429,7 @@ function e46(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1alpha1.MatchResources
+const O47 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespaceSelector = 0; this.objectSelector = 0; this.resourceRules = 0; this.excludeResourceRules = 0; this.matchPolicy = 0; } });
 function d47(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -1415,11 +1443,11 @@ function d47(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d55(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d55(r, c)); leave(r, c, s); break; }
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O47();
   if (v1 !== undefined) o["namespaceSelector"] = v1;
   if (v2 !== undefined) o["objectSelector"] = v2;
   if (v3 !== undefined) o["resourceRules"] = v3;
@@ -1438,7 +1466,8 @@ function e47(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy
 function d48(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1461,7 +1490,8 @@ function e48(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding
 function d49(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1484,7 +1514,8 @@ function e49(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList
 function d50(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1513,7 +1544,7 @@ function d51(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d57(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d47(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -1534,7 +1565,8 @@ function e51(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList
 function d52(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1556,6 +1588,7 @@ function e52(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e48(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec
+const O53 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.variables = 0; this.mutations = 0; this.failurePolicy = 0; this.matchConditions = 0; this.reinvocationPolicy = 0; } });
 function d53(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -1571,13 +1604,13 @@ function d53(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d47(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d67(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d54(r, c)); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
+      case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d46(r, c)); leave(r, c, s); break; }
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O53();
   if (v1 !== undefined) o["paramKind"] = v1;
   if (v2 !== undefined) o["matchConstraints"] = v2;
   if (v3 !== undefined) o["variables"] = v3;
@@ -1606,7 +1639,7 @@ function d54(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d42(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d45(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -1626,18 +1659,19 @@ function e54(w: Writer, o: any): void {
   v = o["jsonPatch"]; if (v != null) { w.uint32(34).fork(); e45(w, v); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.NamedRuleWithOperations
+const O55 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceNames = 0; this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
 function d55(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O55();
   if (v1 !== undefined) o["resourceNames"] = v1;
   Object.assign(o, v2 ?? d26(EMPTY, c));
   return o;
@@ -1655,8 +1689,8 @@ function d56(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -1680,10 +1714,10 @@ function d57(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1291(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -1722,8 +1756,10 @@ function e58(w: Writer, o: any): void {
   v = o["expressionWarnings"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e44(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicy
+const O59 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d59(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O59();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1750,7 +1786,8 @@ function e59(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBinding
 function d60(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1773,7 +1810,8 @@ function e60(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingList
 function d61(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1803,10 +1841,10 @@ function d62(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d57(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d47(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -1827,7 +1865,8 @@ function e62(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyList
 function d63(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1849,6 +1888,7 @@ function e63(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e59(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicySpec
+const O64 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.validations = 0; this.failurePolicy = 0; this.auditAnnotations = 0; this.matchConditions = 0; this.variables = 0; } });
 function d64(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -1863,14 +1903,14 @@ function d64(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d56(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d47(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d66(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d43(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d46(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d67(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O64();
   if (v1 !== undefined) o["paramKind"] = v1;
   if (v2 !== undefined) o["matchConstraints"] = v2;
   if (v3 !== undefined) o["validations"] = v3;
@@ -1927,10 +1967,10 @@ function d66(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -1956,8 +1996,8 @@ function d67(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -1978,7 +2018,7 @@ function d68(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -1998,8 +2038,8 @@ function d69(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -2021,8 +2061,8 @@ function d70(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -2043,7 +2083,7 @@ function d71(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -2063,8 +2103,8 @@ function d72(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -2080,6 +2120,7 @@ function e72(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.MatchResources
+const O73 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespaceSelector = 0; this.objectSelector = 0; this.resourceRules = 0; this.excludeResourceRules = 0; this.matchPolicy = 0; } });
 function d73(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -2093,11 +2134,11 @@ function d73(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d84(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d84(r, c)); leave(r, c, s); break; }
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O73();
   if (v1 !== undefined) o["namespaceSelector"] = v1;
   if (v2 !== undefined) o["objectSelector"] = v2;
   if (v3 !== undefined) o["resourceRules"] = v3;
@@ -2116,7 +2157,8 @@ function e73(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicy
 function d74(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2139,7 +2181,8 @@ function e74(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding
 function d75(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2162,7 +2205,8 @@ function e75(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingList
 function d76(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2191,7 +2235,7 @@ function d77(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d86(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d73(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -2212,7 +2256,8 @@ function e77(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyList
 function d78(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2234,6 +2279,7 @@ function e78(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e74(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec
+const O79 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.variables = 0; this.mutations = 0; this.failurePolicy = 0; this.matchConditions = 0; this.reinvocationPolicy = 0; } });
 function d79(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -2249,13 +2295,13 @@ function d79(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d73(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d100(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d83(r, c)); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
+      case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d72(r, c)); leave(r, c, s); break; }
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O79();
   if (v1 !== undefined) o["paramKind"] = v1;
   if (v2 !== undefined) o["matchConstraints"] = v2;
   if (v3 !== undefined) o["variables"] = v3;
@@ -2277,6 +2323,7 @@ function e79(w: Writer, o: any): void {
   v = o["reinvocationPolicy"]; w.uint32(58); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhook
+const O80 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.reinvocationPolicy = 0; this.matchConditions = 0; } });
 function d80(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -2293,22 +2340,22 @@ function d80(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d101(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d26(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 74: v9 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 74: v9 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d1291(r, c); leave(r, c, s); break; }
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= [], c).push(r.string()); break;
-      case 82: v10 = r.string(); break;
+      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 82: v10 = str(r); break;
       case 98: { const s = enter(r, c); grow(v12 ??= [], c).push(d72(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O80();
   o["name"] = v1 === undefined ? '' : v1;
   o["clientConfig"] = v2 === undefined ? d101(EMPTY, c) : v2;
   if (v3 !== undefined) o["rules"] = v3;
@@ -2341,7 +2388,8 @@ function e80(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfiguration
 function d81(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2364,7 +2412,8 @@ function e81(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfigurationList
 function d82(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2393,7 +2442,7 @@ function d83(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d68(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d71(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -2413,18 +2462,19 @@ function e83(w: Writer, o: any): void {
   v = o["jsonPatch"]; if (v != null) { w.uint32(34).fork(); e71(w, v); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.NamedRuleWithOperations
+const O84 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceNames = 0; this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
 function d84(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O84();
   if (v1 !== undefined) o["resourceNames"] = v1;
   Object.assign(o, v2 ?? d26(EMPTY, c));
   return o;
@@ -2442,8 +2492,8 @@ function d85(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -2467,10 +2517,10 @@ function d86(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1291(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -2498,9 +2548,9 @@ function d87(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = r.int32(); break;
       default: skip(r, t);
     }
@@ -2540,8 +2590,10 @@ function e88(w: Writer, o: any): void {
   v = o["expressionWarnings"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e70(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicy
+const O89 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d89(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O89();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2568,7 +2620,8 @@ function e89(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding
 function d90(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2591,7 +2644,8 @@ function e90(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingList
 function d91(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2621,10 +2675,10 @@ function d92(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d86(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d73(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -2645,7 +2699,8 @@ function e92(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyList
 function d93(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2667,6 +2722,7 @@ function e93(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e89(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec
+const O94 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.validations = 0; this.failurePolicy = 0; this.auditAnnotations = 0; this.matchConditions = 0; this.variables = 0; } });
 function d94(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -2681,14 +2737,14 @@ function d94(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d85(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d73(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d99(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d69(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d72(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d100(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O94();
   if (v1 !== undefined) o["paramKind"] = v1;
   if (v2 !== undefined) o["matchConstraints"] = v2;
   if (v3 !== undefined) o["validations"] = v3;
@@ -2737,6 +2793,7 @@ function e95(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingWebhook
+const O96 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.matchConditions = 0; } });
 function d96(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -2752,21 +2809,21 @@ function d96(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d101(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d26(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 74: v9 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 74: v9 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d1291(r, c); leave(r, c, s); break; }
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= [], c).push(r.string()); break;
+      case 66: grow(v8 ??= [], c).push(str(r)); break;
       case 90: { const s = enter(r, c); grow(v11 ??= [], c).push(d72(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O96();
   o["name"] = v1 === undefined ? '' : v1;
   o["clientConfig"] = v2 === undefined ? d101(EMPTY, c) : v2;
   if (v3 !== undefined) o["rules"] = v3;
@@ -2797,7 +2854,8 @@ function e96(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfiguration
 function d97(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2820,7 +2878,8 @@ function e97(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfigurationList
 function d98(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2850,10 +2909,10 @@ function d99(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -2879,8 +2938,8 @@ function d100(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -2903,7 +2962,7 @@ function d101(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 10: { const s = enter(r, c); v1 = d87(r, c); leave(r, c, s); break; }
       case 18: v2 = b64(r); break;
       default: skip(r, t);
@@ -2924,7 +2983,8 @@ function e101(w: Writer, o: any): void {
 }
 // k8s.io.api.apidiscovery.v2.APIGroupDiscovery
 function d102(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2947,7 +3007,8 @@ function e102(w: Writer, o: any): void {
 }
 // k8s.io.api.apidiscovery.v2.APIGroupDiscoveryList
 function d103(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2969,6 +3030,7 @@ function e103(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e102(w, x); w.ldelim(); }
 }
 // k8s.io.api.apidiscovery.v2.APIResourceDiscovery
+const O104 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resource = 0; this.responseKind = 0; this.scope = 0; this.singularResource = 0; this.verbs = 0; this.shortNames = 0; this.categories = 0; this.subresources = 0; } });
 function d104(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -2981,18 +3043,18 @@ function d104(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
-      case 50: grow(v6 ??= [], c).push(r.string()); break;
-      case 58: grow(v7 ??= [], c).push(r.string()); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 50: grow(v6 ??= [], c).push(str(r)); break;
+      case 58: grow(v7 ??= [], c).push(str(r)); break;
       case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d105(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O104();
   o["resource"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["responseKind"] = v2;
   o["scope"] = v3 === undefined ? '' : v3;
@@ -3024,10 +3086,10 @@ function d105(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1289(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -3054,9 +3116,9 @@ function d106(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d104(r, c)); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -3075,7 +3137,8 @@ function e106(w: Writer, o: any): void {
 }
 // k8s.io.api.apidiscovery.v2beta1.APIGroupDiscovery
 function d107(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3098,7 +3161,8 @@ function e107(w: Writer, o: any): void {
 }
 // k8s.io.api.apidiscovery.v2beta1.APIGroupDiscoveryList
 function d108(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3120,6 +3184,7 @@ function e108(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e107(w, x); w.ldelim(); }
 }
 // k8s.io.api.apidiscovery.v2beta1.APIResourceDiscovery
+const O109 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resource = 0; this.responseKind = 0; this.scope = 0; this.singularResource = 0; this.verbs = 0; this.shortNames = 0; this.categories = 0; this.subresources = 0; } });
 function d109(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -3132,18 +3197,18 @@ function d109(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
-      case 50: grow(v6 ??= [], c).push(r.string()); break;
-      case 58: grow(v7 ??= [], c).push(r.string()); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 50: grow(v6 ??= [], c).push(str(r)); break;
+      case 58: grow(v7 ??= [], c).push(str(r)); break;
       case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d110(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O109();
   o["resource"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["responseKind"] = v2;
   o["scope"] = v3 === undefined ? '' : v3;
@@ -3175,10 +3240,10 @@ function d110(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1289(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -3205,9 +3270,9 @@ function d111(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d109(r, c)); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -3233,10 +3298,10 @@ function d112(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -3256,8 +3321,10 @@ function e112(w: Writer, o: any): void {
   v = o["servedVersions"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersion
+const O113 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d113(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O113();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3283,6 +3350,7 @@ function e113(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e117(w, v); w.ldelim();
 }
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionCondition
+const O114 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.observedGeneration = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d114(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -3293,16 +3361,16 @@ function d114(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = i64(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O114();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined && v3 !== 0) o["observedGeneration"] = v3;
@@ -3323,7 +3391,8 @@ function e114(w: Writer, o: any): void {
 }
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionList
 function d115(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3367,7 +3436,7 @@ function d117(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d112(r, c)); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d114(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -3386,8 +3455,10 @@ function e117(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e114(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.ControllerRevision
+const O118 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.data = 0; this.revision = 0; } });
 function d118(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O118();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3414,7 +3485,8 @@ function e118(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.ControllerRevisionList
 function d119(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3436,8 +3508,10 @@ function e119(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e118(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.DaemonSet
+const O120 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d120(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O120();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3463,6 +3537,7 @@ function e120(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e124(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1.DaemonSetCondition
+const O121 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d121(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -3472,15 +3547,15 @@ function d121(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O121();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -3499,7 +3574,8 @@ function e121(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.DaemonSetList
 function d122(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3521,6 +3597,7 @@ function e122(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e120(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.DaemonSetSpec
+const O123 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selector = 0; this.template = 0; this.updateStrategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; } });
 function d123(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -3538,7 +3615,7 @@ function d123(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O123();
   o["selector"] = v1 === undefined ? null : v1;
   o["template"] = v2 === undefined ? d532(EMPTY, c) : v2;
   o["updateStrategy"] = v3 === undefined ? d125(EMPTY, c) : v3;
@@ -3556,6 +3633,7 @@ function e123(w: Writer, o: any): void {
   v = o["revisionHistoryLimit"]; if (v != null) { w.uint32(48); w32(w, v); }
 }
 // k8s.io.api.apps.v1.DaemonSetStatus
+const O124 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.currentNumberScheduled = 0; this.numberMisscheduled = 0; this.desiredNumberScheduled = 0; this.numberReady = 0; this.observedGeneration = 0; this.updatedNumberScheduled = 0; this.numberAvailable = 0; this.numberUnavailable = 0; this.collisionCount = 0; this.conditions = 0; } });
 function d124(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -3583,7 +3661,7 @@ function d124(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O124();
   o["currentNumberScheduled"] = v1 === undefined ? 0 : v1;
   o["numberMisscheduled"] = v2 === undefined ? 0 : v2;
   o["desiredNumberScheduled"] = v3 === undefined ? 0 : v3;
@@ -3617,7 +3695,7 @@ function d125(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d137(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -3634,8 +3712,10 @@ function e125(w: Writer, o: any): void {
   v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e137(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.Deployment
+const O126 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d126(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O126();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3661,6 +3741,7 @@ function e126(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e130(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1.DeploymentCondition
+const O127 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d127(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -3671,16 +3752,16 @@ function d127(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O127();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastUpdateTime"] = v6 === undefined ? d1312(EMPTY, c) : v6;
@@ -3701,7 +3782,8 @@ function e127(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.DeploymentList
 function d128(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3723,6 +3805,7 @@ function e128(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e126(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.DeploymentSpec
+const O129 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.progressDeadlineSeconds = 0; } });
 function d129(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -3746,7 +3829,7 @@ function d129(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O129();
   if (v1 !== undefined) o["replicas"] = v1;
   o["selector"] = v2 === undefined ? null : v2;
   o["template"] = v3 === undefined ? d532(EMPTY, c) : v3;
@@ -3770,6 +3853,7 @@ function e129(w: Writer, o: any): void {
   v = o["progressDeadlineSeconds"]; if (v != null) { w.uint32(72); w32(w, v); }
 }
 // k8s.io.api.apps.v1.DeploymentStatus
+const O130 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
 function d130(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -3795,7 +3879,7 @@ function d130(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O130();
   if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
   if (v2 !== undefined && v2 !== 0) o["replicas"] = v2;
   if (v3 !== undefined && v3 !== 0) o["updatedReplicas"] = v3;
@@ -3827,7 +3911,7 @@ function d131(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d138(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -3844,8 +3928,10 @@ function e131(w: Writer, o: any): void {
   v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e138(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.ReplicaSet
+const O132 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d132(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O132();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3871,6 +3957,7 @@ function e132(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e136(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1.ReplicaSetCondition
+const O133 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d133(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -3880,15 +3967,15 @@ function d133(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O133();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -3907,7 +3994,8 @@ function e133(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.ReplicaSetList
 function d134(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3960,6 +4048,7 @@ function e135(w: Writer, o: any): void {
   v = o["minReadySeconds"]; w.uint32(32); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1.ReplicaSetStatus
+const O136 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.terminatingReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
 function d136(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -3981,7 +4070,7 @@ function d136(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O136();
   o["replicas"] = v1 === undefined ? 0 : v1;
   if (v2 !== undefined && v2 !== 0) o["fullyLabeledReplicas"] = v2;
   if (v4 !== undefined && v4 !== 0) o["readyReplicas"] = v4;
@@ -4072,8 +4161,10 @@ function e139(w: Writer, o: any): void {
   v = o["maxUnavailable"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.StatefulSet
+const O140 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d140(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O140();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4099,6 +4190,7 @@ function e140(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e146(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1.StatefulSetCondition
+const O141 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d141(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -4108,15 +4200,15 @@ function d141(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O141();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -4135,7 +4227,8 @@ function e141(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.StatefulSetList
 function d142(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -4182,8 +4275,8 @@ function d144(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -4199,6 +4292,7 @@ function e144(w: Writer, o: any): void {
   v = o["whenScaled"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1.StatefulSetSpec
+const O145 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.volumeClaimTemplates = 0; this.serviceName = 0; this.podManagementPolicy = 0; this.updateStrategy = 0; this.revisionHistoryLimit = 0; this.minReadySeconds = 0; this.persistentVolumeClaimRetentionPolicy = 0; this.ordinals = 0; } });
 function d145(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -4218,8 +4312,8 @@ function d145(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d532(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d492(r, c)); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       case 58: { const s = enter(r, c); v7 = d147(r, c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       case 72: v9 = r.int32(); break;
@@ -4228,7 +4322,7 @@ function d145(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O145();
   if (v1 !== undefined) o["replicas"] = v1;
   o["selector"] = v2 === undefined ? null : v2;
   o["template"] = v3 === undefined ? d532(EMPTY, c) : v3;
@@ -4258,6 +4352,7 @@ function e145(w: Writer, o: any): void {
   v = o["ordinals"]; if (v != null) { w.uint32(90).fork(); e143(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.StatefulSetStatus
+const O146 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.readyReplicas = 0; this.currentReplicas = 0; this.updatedReplicas = 0; this.currentRevision = 0; this.updateRevision = 0; this.collisionCount = 0; this.conditions = 0; this.availableReplicas = 0; } });
 function d146(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -4277,15 +4372,15 @@ function d146(r: Reader, c: C): J {
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 72: v9 = r.int32(); break;
       case 82: { const s = enter(r, c); grow(v10 ??= [], c).push(d141(r, c)); leave(r, c, s); break; }
       case 88: v11 = r.int32(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O146();
   if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
   o["replicas"] = v2 === undefined ? 0 : v2;
   if (v3 !== undefined && v3 !== 0) o["readyReplicas"] = v3;
@@ -4319,7 +4414,7 @@ function d147(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d139(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -4336,8 +4431,10 @@ function e147(w: Writer, o: any): void {
   v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e139(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta1.ControllerRevision
+const O148 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.data = 0; this.revision = 0; } });
 function d148(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O148();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4364,7 +4461,8 @@ function e148(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.ControllerRevisionList
 function d149(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -4386,8 +4484,10 @@ function e149(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e148(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta1.Deployment
+const O150 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d150(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O150();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4413,6 +4513,7 @@ function e150(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e155(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta1.DeploymentCondition
+const O151 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d151(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -4423,16 +4524,16 @@ function d151(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O151();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastUpdateTime"] = v6 === undefined ? d1312(EMPTY, c) : v6;
@@ -4453,7 +4554,8 @@ function e151(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.DeploymentList
 function d152(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -4475,15 +4577,17 @@ function e152(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e150(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta1.DeploymentRollback
+const O153 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.name = 0; this.updatedAnnotations = 0; this.rollbackTo = 0; } });
 function d153(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O153();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: entryString(r, c, v2 ??= {}); break;
       case 26: { const s = enter(r, c); v3 = d157(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -4502,6 +4606,7 @@ function e153(w: Writer, o: any): void {
   v = o["rollbackTo"]; w.uint32(26).fork(); e157(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta1.DeploymentSpec
+const O154 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.rollbackTo = 0; this.progressDeadlineSeconds = 0; } });
 function d154(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -4527,7 +4632,7 @@ function d154(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O154();
   if (v1 !== undefined) o["replicas"] = v1;
   if (v2 !== undefined) o["selector"] = v2;
   o["template"] = v3 === undefined ? d532(EMPTY, c) : v3;
@@ -4553,6 +4658,7 @@ function e154(w: Writer, o: any): void {
   v = o["progressDeadlineSeconds"]; if (v != null) { w.uint32(72); w32(w, v); }
 }
 // k8s.io.api.apps.v1beta1.DeploymentStatus
+const O155 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
 function d155(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -4578,7 +4684,7 @@ function d155(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O155();
   if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
   if (v2 !== undefined && v2 !== 0) o["replicas"] = v2;
   if (v3 !== undefined && v3 !== 0) o["updatedReplicas"] = v3;
@@ -4610,7 +4716,7 @@ function d156(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d158(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -4692,8 +4798,10 @@ function e159(w: Writer, o: any): void {
   v = o["maxUnavailable"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta1.Scale
+const O160 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d160(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O160();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4747,7 +4855,7 @@ function d162(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: entryString(r, c, v2 ??= {}); break;
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -4765,8 +4873,10 @@ function e162(w: Writer, o: any): void {
   v = o["targetSelector"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1beta1.StatefulSet
+const O163 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d163(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O163();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4792,6 +4902,7 @@ function e163(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e169(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta1.StatefulSetCondition
+const O164 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d164(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -4801,15 +4912,15 @@ function d164(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O164();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -4828,7 +4939,8 @@ function e164(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.StatefulSetList
 function d165(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -4875,8 +4987,8 @@ function d167(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -4892,6 +5004,7 @@ function e167(w: Writer, o: any): void {
   v = o["whenScaled"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1beta1.StatefulSetSpec
+const O168 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.volumeClaimTemplates = 0; this.serviceName = 0; this.podManagementPolicy = 0; this.updateStrategy = 0; this.revisionHistoryLimit = 0; this.minReadySeconds = 0; this.persistentVolumeClaimRetentionPolicy = 0; this.ordinals = 0; } });
 function d168(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -4911,8 +5024,8 @@ function d168(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d532(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d492(r, c)); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       case 58: { const s = enter(r, c); v7 = d170(r, c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       case 72: v9 = r.int32(); break;
@@ -4921,7 +5034,7 @@ function d168(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O168();
   if (v1 !== undefined) o["replicas"] = v1;
   if (v2 !== undefined) o["selector"] = v2;
   o["template"] = v3 === undefined ? d532(EMPTY, c) : v3;
@@ -4951,6 +5064,7 @@ function e168(w: Writer, o: any): void {
   v = o["ordinals"]; if (v != null) { w.uint32(90).fork(); e166(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta1.StatefulSetStatus
+const O169 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.readyReplicas = 0; this.currentReplicas = 0; this.updatedReplicas = 0; this.currentRevision = 0; this.updateRevision = 0; this.collisionCount = 0; this.conditions = 0; this.availableReplicas = 0; } });
 function d169(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -4970,15 +5084,15 @@ function d169(r: Reader, c: C): J {
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 72: v9 = r.int32(); break;
       case 82: { const s = enter(r, c); grow(v10 ??= [], c).push(d164(r, c)); leave(r, c, s); break; }
       case 88: v11 = r.int32(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O169();
   if (v1 !== undefined) o["observedGeneration"] = v1;
   o["replicas"] = v2 === undefined ? 0 : v2;
   if (v3 !== undefined && v3 !== 0) o["readyReplicas"] = v3;
@@ -5012,7 +5126,7 @@ function d170(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d159(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -5029,8 +5143,10 @@ function e170(w: Writer, o: any): void {
   v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e159(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.ControllerRevision
+const O171 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.data = 0; this.revision = 0; } });
 function d171(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O171();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5057,7 +5173,8 @@ function e171(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.ControllerRevisionList
 function d172(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -5079,8 +5196,10 @@ function e172(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e171(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.DaemonSet
+const O173 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d173(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O173();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5106,6 +5225,7 @@ function e173(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e177(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta2.DaemonSetCondition
+const O174 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d174(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -5115,15 +5235,15 @@ function d174(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O174();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -5142,7 +5262,8 @@ function e174(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.DaemonSetList
 function d175(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -5164,6 +5285,7 @@ function e175(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e173(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.DaemonSetSpec
+const O176 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selector = 0; this.template = 0; this.updateStrategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; } });
 function d176(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -5181,7 +5303,7 @@ function d176(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O176();
   o["selector"] = v1 === undefined ? null : v1;
   o["template"] = v2 === undefined ? d532(EMPTY, c) : v2;
   o["updateStrategy"] = v3 === undefined ? d178(EMPTY, c) : v3;
@@ -5199,6 +5321,7 @@ function e176(w: Writer, o: any): void {
   v = o["revisionHistoryLimit"]; if (v != null) { w.uint32(48); w32(w, v); }
 }
 // k8s.io.api.apps.v1beta2.DaemonSetStatus
+const O177 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.currentNumberScheduled = 0; this.numberMisscheduled = 0; this.desiredNumberScheduled = 0; this.numberReady = 0; this.observedGeneration = 0; this.updatedNumberScheduled = 0; this.numberAvailable = 0; this.numberUnavailable = 0; this.collisionCount = 0; this.conditions = 0; } });
 function d177(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -5226,7 +5349,7 @@ function d177(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O177();
   o["currentNumberScheduled"] = v1 === undefined ? 0 : v1;
   o["numberMisscheduled"] = v2 === undefined ? 0 : v2;
   o["desiredNumberScheduled"] = v3 === undefined ? 0 : v3;
@@ -5260,7 +5383,7 @@ function d178(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d190(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -5277,8 +5400,10 @@ function e178(w: Writer, o: any): void {
   v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e190(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.Deployment
+const O179 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d179(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O179();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5304,6 +5429,7 @@ function e179(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e183(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta2.DeploymentCondition
+const O180 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d180(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -5314,16 +5440,16 @@ function d180(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O180();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastUpdateTime"] = v6 === undefined ? d1312(EMPTY, c) : v6;
@@ -5344,7 +5470,8 @@ function e180(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.DeploymentList
 function d181(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -5366,6 +5493,7 @@ function e181(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e179(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.DeploymentSpec
+const O182 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.progressDeadlineSeconds = 0; } });
 function d182(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -5389,7 +5517,7 @@ function d182(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O182();
   if (v1 !== undefined) o["replicas"] = v1;
   o["selector"] = v2 === undefined ? null : v2;
   o["template"] = v3 === undefined ? d532(EMPTY, c) : v3;
@@ -5413,6 +5541,7 @@ function e182(w: Writer, o: any): void {
   v = o["progressDeadlineSeconds"]; if (v != null) { w.uint32(72); w32(w, v); }
 }
 // k8s.io.api.apps.v1beta2.DeploymentStatus
+const O183 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
 function d183(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -5438,7 +5567,7 @@ function d183(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O183();
   if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
   if (v2 !== undefined && v2 !== 0) o["replicas"] = v2;
   if (v3 !== undefined && v3 !== 0) o["updatedReplicas"] = v3;
@@ -5470,7 +5599,7 @@ function d184(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d191(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -5487,8 +5616,10 @@ function e184(w: Writer, o: any): void {
   v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e191(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.ReplicaSet
+const O185 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d185(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O185();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5514,6 +5645,7 @@ function e185(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e189(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta2.ReplicaSetCondition
+const O186 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d186(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -5523,15 +5655,15 @@ function d186(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O186();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -5550,7 +5682,8 @@ function e186(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.ReplicaSetList
 function d187(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -5603,6 +5736,7 @@ function e188(w: Writer, o: any): void {
   v = o["minReadySeconds"]; w.uint32(32); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta2.ReplicaSetStatus
+const O189 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.terminatingReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
 function d189(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -5624,7 +5758,7 @@ function d189(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O189();
   o["replicas"] = v1 === undefined ? 0 : v1;
   if (v2 !== undefined && v2 !== 0) o["fullyLabeledReplicas"] = v2;
   if (v4 !== undefined && v4 !== 0) o["readyReplicas"] = v4;
@@ -5715,8 +5849,10 @@ function e192(w: Writer, o: any): void {
   v = o["maxUnavailable"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.Scale
+const O193 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d193(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O193();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5770,7 +5906,7 @@ function d195(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: entryString(r, c, v2 ??= {}); break;
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -5788,8 +5924,10 @@ function e195(w: Writer, o: any): void {
   v = o["targetSelector"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1beta2.StatefulSet
+const O196 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d196(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O196();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5815,6 +5953,7 @@ function e196(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e202(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta2.StatefulSetCondition
+const O197 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d197(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -5824,15 +5963,15 @@ function d197(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O197();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -5851,7 +5990,8 @@ function e197(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.StatefulSetList
 function d198(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -5898,8 +6038,8 @@ function d200(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -5915,6 +6055,7 @@ function e200(w: Writer, o: any): void {
   v = o["whenScaled"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1beta2.StatefulSetSpec
+const O201 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.volumeClaimTemplates = 0; this.serviceName = 0; this.podManagementPolicy = 0; this.updateStrategy = 0; this.revisionHistoryLimit = 0; this.minReadySeconds = 0; this.persistentVolumeClaimRetentionPolicy = 0; this.ordinals = 0; } });
 function d201(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -5934,8 +6075,8 @@ function d201(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d532(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d492(r, c)); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       case 58: { const s = enter(r, c); v7 = d203(r, c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       case 72: v9 = r.int32(); break;
@@ -5944,7 +6085,7 @@ function d201(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O201();
   if (v1 !== undefined) o["replicas"] = v1;
   o["selector"] = v2 === undefined ? null : v2;
   o["template"] = v3 === undefined ? d532(EMPTY, c) : v3;
@@ -5974,6 +6115,7 @@ function e201(w: Writer, o: any): void {
   v = o["ordinals"]; if (v != null) { w.uint32(90).fork(); e199(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.StatefulSetStatus
+const O202 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.readyReplicas = 0; this.currentReplicas = 0; this.updatedReplicas = 0; this.currentRevision = 0; this.updateRevision = 0; this.collisionCount = 0; this.conditions = 0; this.availableReplicas = 0; } });
 function d202(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -5993,15 +6135,15 @@ function d202(r: Reader, c: C): J {
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 72: v9 = r.int32(); break;
       case 82: { const s = enter(r, c); grow(v10 ??= [], c).push(d197(r, c)); leave(r, c, s); break; }
       case 88: v11 = r.int32(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O202();
   if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
   o["replicas"] = v2 === undefined ? 0 : v2;
   if (v3 !== undefined && v3 !== 0) o["readyReplicas"] = v3;
@@ -6035,7 +6177,7 @@ function d203(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d192(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -6063,10 +6205,10 @@ function d205(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -6090,7 +6232,8 @@ function d206(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 function e206(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.authentication.v1.SelfSubjectReview
 function d207(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -6131,8 +6274,10 @@ function e208(w: Writer, o: any): void {
   v = o["userInfo"]; w.uint32(10).fork(); e215(w, v); w.ldelim();
 }
 // k8s.io.api.authentication.v1.TokenRequest
+const O209 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d209(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O209();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6166,7 +6311,7 @@ function d210(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 32: v4 = i64(r, c); break;
       case 26: { const s = enter(r, c); v3 = d205(r, c); leave(r, c, s); break; }
       case 42: entryMessage(r, c, v5 ??= {}, d204); break;
@@ -6195,7 +6340,7 @@ function d211(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -6212,8 +6357,10 @@ function e211(w: Writer, o: any): void {
   v = o["expirationTimestamp"]; w.uint32(18).fork(); e1312(w, v); w.ldelim();
 }
 // k8s.io.api.authentication.v1.TokenReview
+const O212 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d212(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O212();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6245,8 +6392,8 @@ function d213(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -6272,8 +6419,8 @@ function d214(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: { const s = enter(r, c); v2 = d215(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
-      case 26: v3 = r.string(); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -6301,9 +6448,9 @@ function d215(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       case 34: entryMessage(r, c, v4 ??= {}, d206); break;
       default: skip(r, t);
     }
@@ -6325,7 +6472,8 @@ function e215(w: Writer, o: any): void {
 }
 // k8s.io.api.authentication.v1alpha1.SelfSubjectReview
 function d216(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -6370,7 +6518,8 @@ function d218(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 function e218(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.authentication.v1beta1.SelfSubjectReview
 function d219(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -6411,8 +6560,10 @@ function e220(w: Writer, o: any): void {
   v = o["userInfo"]; w.uint32(10).fork(); e215(w, v); w.ldelim();
 }
 // k8s.io.api.authentication.v1beta1.TokenReview
+const O221 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d221(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O221();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6444,8 +6595,8 @@ function d222(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -6471,8 +6622,8 @@ function d223(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: { const s = enter(r, c); v2 = d224(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
-      case 26: v3 = r.string(); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -6500,9 +6651,9 @@ function d224(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       case 34: entryMessage(r, c, v4 ??= {}, d218); break;
       default: skip(r, t);
     }
@@ -6532,7 +6683,7 @@ function d226(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1282(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -6555,7 +6706,7 @@ function d227(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1292(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -6572,8 +6723,10 @@ function e227(w: Writer, o: any): void {
   v = o["requirements"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1292(w, x); w.ldelim(); }
 }
 // k8s.io.api.authorization.v1.LocalSubjectAccessReview
+const O228 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d228(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O228();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6605,8 +6758,8 @@ function d229(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -6628,8 +6781,8 @@ function d230(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -6645,6 +6798,7 @@ function e230(w: Writer, o: any): void {
   v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.authorization.v1.ResourceAttributes
+const O231 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespace = 0; this.verb = 0; this.group = 0; this.version = 0; this.resource = 0; this.subresource = 0; this.name = 0; this.fieldSelector = 0; this.labelSelector = 0; } });
 function d231(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -6658,19 +6812,19 @@ function d231(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); v8 = d226(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d227(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O231();
   if (v1 !== undefined && v1 !== '') o["namespace"] = v1;
   if (v2 !== undefined && v2 !== '') o["verb"] = v2;
   if (v3 !== undefined && v3 !== '') o["group"] = v3;
@@ -6704,10 +6858,10 @@ function d232(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -6727,8 +6881,10 @@ function e232(w: Writer, o: any): void {
   v = o["resourceNames"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.authorization.v1.SelfSubjectAccessReview
+const O233 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d233(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O233();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6777,8 +6933,10 @@ function e234(w: Writer, o: any): void {
   v = o["nonResourceAttributes"]; if (v != null) { w.uint32(18).fork(); e229(w, v); w.ldelim(); }
 }
 // k8s.io.api.authorization.v1.SelfSubjectRulesReview
+const O235 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d235(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O235();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6809,7 +6967,7 @@ function d236(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -6823,8 +6981,10 @@ function e236(w: Writer, o: any): void {
   v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.authorization.v1.SubjectAccessReview
+const O237 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d237(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O237();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6850,6 +7010,7 @@ function e237(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e239(w, v); w.ldelim();
 }
 // k8s.io.api.authorization.v1.SubjectAccessReviewSpec
+const O238 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceAttributes = 0; this.nonResourceAttributes = 0; this.user = 0; this.groups = 0; this.extra = 0; this.uid = 0; } });
 function d238(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -6862,14 +7023,14 @@ function d238(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d231(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d229(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 26: v3 = str(r); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       case 42: entryMessage(r, c, v5 ??= {}, d225); break;
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O238();
   if (v1 !== undefined) o["resourceAttributes"] = v1;
   if (v2 !== undefined) o["nonResourceAttributes"] = v2;
   if (v3 !== undefined && v3 !== '') o["user"] = v3;
@@ -6899,8 +7060,8 @@ function d239(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 32: v4 = r.bool(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -6931,7 +7092,7 @@ function d240(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d232(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d230(r, c)); leave(r, c, s); break; }
       case 24: v3 = r.bool(); break;
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -6954,8 +7115,10 @@ function e240(w: Writer, o: any): void {
 function d241(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 function e241(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.authorization.v1beta1.LocalSubjectAccessReview
+const O242 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d242(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O242();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6987,8 +7150,8 @@ function d243(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -7010,8 +7173,8 @@ function d244(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -7027,6 +7190,7 @@ function e244(w: Writer, o: any): void {
   v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.authorization.v1beta1.ResourceAttributes
+const O245 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespace = 0; this.verb = 0; this.group = 0; this.version = 0; this.resource = 0; this.subresource = 0; this.name = 0; this.fieldSelector = 0; this.labelSelector = 0; } });
 function d245(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -7040,19 +7204,19 @@ function d245(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); v8 = d226(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d227(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O245();
   if (v1 !== undefined && v1 !== '') o["namespace"] = v1;
   if (v2 !== undefined && v2 !== '') o["verb"] = v2;
   if (v3 !== undefined && v3 !== '') o["group"] = v3;
@@ -7086,10 +7250,10 @@ function d246(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -7109,8 +7273,10 @@ function e246(w: Writer, o: any): void {
   v = o["resourceNames"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.authorization.v1beta1.SelfSubjectAccessReview
+const O247 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d247(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O247();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7159,8 +7325,10 @@ function e248(w: Writer, o: any): void {
   v = o["nonResourceAttributes"]; if (v != null) { w.uint32(18).fork(); e243(w, v); w.ldelim(); }
 }
 // k8s.io.api.authorization.v1beta1.SelfSubjectRulesReview
+const O249 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d249(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O249();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7191,7 +7359,7 @@ function d250(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -7205,8 +7373,10 @@ function e250(w: Writer, o: any): void {
   v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.authorization.v1beta1.SubjectAccessReview
+const O251 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d251(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O251();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7232,6 +7402,7 @@ function e251(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e253(w, v); w.ldelim();
 }
 // k8s.io.api.authorization.v1beta1.SubjectAccessReviewSpec
+const O252 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceAttributes = 0; this.nonResourceAttributes = 0; this.user = 0; this.group = 0; this.extra = 0; this.uid = 0; } });
 function d252(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -7244,14 +7415,14 @@ function d252(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d245(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d243(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 26: v3 = str(r); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       case 42: entryMessage(r, c, v5 ??= {}, d241); break;
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O252();
   if (v1 !== undefined) o["resourceAttributes"] = v1;
   if (v2 !== undefined) o["nonResourceAttributes"] = v2;
   if (v3 !== undefined && v3 !== '') o["user"] = v3;
@@ -7281,8 +7452,8 @@ function d253(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 32: v4 = r.bool(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -7313,7 +7484,7 @@ function d254(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d246(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d244(r, c)); leave(r, c, s); break; }
       case 24: v3 = r.bool(); break;
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -7341,10 +7512,10 @@ function d255(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -7372,10 +7543,10 @@ function d256(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -7402,9 +7573,9 @@ function d257(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -7430,7 +7601,7 @@ function d258(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
@@ -7461,7 +7632,7 @@ function d259(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
@@ -7484,8 +7655,10 @@ function e259(w: Writer, o: any): void {
   v = o["currentAverageValue"]; if (v != null) { w.uint32(34).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler
+const O260 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d260(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O260();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7511,6 +7684,7 @@ function e260(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e264(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerCondition
+const O261 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
 function d261(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -7521,16 +7695,16 @@ function d261(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       case 48: v6 = i64(r, c); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O261();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -7551,7 +7725,8 @@ function e261(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerList
 function d262(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -7604,6 +7779,7 @@ function e263(w: Writer, o: any): void {
   v = o["targetCPUUtilizationPercentage"]; if (v != null) { w.uint32(32); w32(w, v); }
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerStatus
+const O264 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.lastScaleTime = 0; this.currentReplicas = 0; this.desiredReplicas = 0; this.currentCPUUtilizationPercentage = 0; } });
 function d264(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -7621,7 +7797,7 @@ function d264(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O264();
   if (v1 !== undefined) o["observedGeneration"] = v1;
   if (v2 !== undefined) o["lastScaleTime"] = v2;
   o["currentReplicas"] = v3 === undefined ? 0 : v3;
@@ -7639,6 +7815,7 @@ function e264(w: Writer, o: any): void {
   v = o["currentCPUUtilizationPercentage"]; if (v != null) { w.uint32(40); w32(w, v); }
 }
 // k8s.io.api.autoscaling.v1.MetricSpec
+const O265 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
 function d265(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -7649,7 +7826,7 @@ function d265(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d267(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d269(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d271(r, c); leave(r, c, s); break; }
@@ -7658,7 +7835,7 @@ function d265(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O265();
   o["type"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["object"] = v2;
   if (v3 !== undefined) o["pods"] = v3;
@@ -7678,6 +7855,7 @@ function e265(w: Writer, o: any): void {
   v = o["containerResource"]; if (v != null) { w.uint32(58).fork(); e255(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v1.MetricStatus
+const O266 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
 function d266(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -7688,7 +7866,7 @@ function d266(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d268(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d270(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d272(r, c); leave(r, c, s); break; }
@@ -7697,7 +7875,7 @@ function d266(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O266();
   o["type"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["object"] = v2;
   if (v3 !== undefined) o["pods"] = v3;
@@ -7717,6 +7895,7 @@ function e266(w: Writer, o: any): void {
   v = o["containerResource"]; if (v != null) { w.uint32(58).fork(); e256(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v1.ObjectMetricSource
+const O267 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.target = 0; this.metricName = 0; this.targetValue = 0; this.selector = 0; this.averageValue = 0; } });
 function d267(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -7727,14 +7906,14 @@ function d267(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d257(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O267();
   o["target"] = v1 === undefined ? d257(EMPTY, c) : v1;
   o["metricName"] = v2 === undefined ? '' : v2;
   o["targetValue"] = v3 === undefined ? d1270(EMPTY, c) : v3;
@@ -7752,6 +7931,7 @@ function e267(w: Writer, o: any): void {
   v = o["averageValue"]; if (v != null) { w.uint32(42).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v1.ObjectMetricStatus
+const O268 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.target = 0; this.metricName = 0; this.currentValue = 0; this.selector = 0; this.averageValue = 0; } });
 function d268(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -7762,14 +7942,14 @@ function d268(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d257(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O268();
   o["target"] = v1 === undefined ? d257(EMPTY, c) : v1;
   o["metricName"] = v2 === undefined ? '' : v2;
   o["currentValue"] = v3 === undefined ? d1270(EMPTY, c) : v3;
@@ -7794,7 +7974,7 @@ function d269(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1291(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -7821,7 +8001,7 @@ function d270(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1291(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -7848,7 +8028,7 @@ function d271(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -7875,7 +8055,7 @@ function d272(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -7895,8 +8075,10 @@ function e272(w: Writer, o: any): void {
   v = o["currentAverageValue"]; w.uint32(26).fork(); e1270(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v1.Scale
+const O273 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d273(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O273();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7948,7 +8130,7 @@ function d275(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -7971,9 +8153,9 @@ function d276(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d292(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -7998,9 +8180,9 @@ function d277(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d293(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -8025,9 +8207,9 @@ function d278(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -8098,7 +8280,7 @@ function d281(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
@@ -8127,7 +8309,7 @@ function d282(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 24: v3 = r.int32(); break;
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d281(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -8149,8 +8331,10 @@ function e282(w: Writer, o: any): void {
   v = o["tolerance"]; if (v != null) { w.uint32(34).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler
+const O283 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d283(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O283();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -8199,6 +8383,7 @@ function e284(w: Writer, o: any): void {
   v = o["scaleDown"]; if (v != null) { w.uint32(18).fork(); e282(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition
+const O285 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
 function d285(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -8209,16 +8394,16 @@ function d285(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       case 48: v6 = i64(r, c); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O285();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -8239,7 +8424,8 @@ function e285(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerList
 function d286(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -8261,6 +8447,7 @@ function e286(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e283(w, x); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec
+const O287 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.scaleTargetRef = 0; this.minReplicas = 0; this.maxReplicas = 0; this.metrics = 0; this.behavior = 0; } });
 function d287(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -8278,7 +8465,7 @@ function d287(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O287();
   o["scaleTargetRef"] = v1 === undefined ? d278(EMPTY, c) : v1;
   if (v2 !== undefined) o["minReplicas"] = v2;
   o["maxReplicas"] = v3 === undefined ? 0 : v3;
@@ -8296,6 +8483,7 @@ function e287(w: Writer, o: any): void {
   v = o["behavior"]; if (v != null) { w.uint32(42).fork(); e284(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus
+const O288 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.lastScaleTime = 0; this.currentReplicas = 0; this.desiredReplicas = 0; this.currentMetrics = 0; this.conditions = 0; } });
 function d288(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -8315,7 +8503,7 @@ function d288(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O288();
   if (v1 !== undefined) o["observedGeneration"] = v1;
   if (v2 !== undefined) o["lastScaleTime"] = v2;
   if (v3 !== undefined && v3 !== 0) o["currentReplicas"] = v3;
@@ -8341,7 +8529,7 @@ function d289(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -8358,6 +8546,7 @@ function e289(w: Writer, o: any): void {
   v = o["selector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v2.MetricSpec
+const O290 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
 function d290(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -8368,7 +8557,7 @@ function d290(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d294(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d296(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d298(r, c); leave(r, c, s); break; }
@@ -8377,7 +8566,7 @@ function d290(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O290();
   o["type"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["object"] = v2;
   if (v3 !== undefined) o["pods"] = v3;
@@ -8397,6 +8586,7 @@ function e290(w: Writer, o: any): void {
   v = o["containerResource"]; if (v != null) { w.uint32(58).fork(); e276(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v2.MetricStatus
+const O291 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
 function d291(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -8407,7 +8597,7 @@ function d291(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d295(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d297(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d299(r, c); leave(r, c, s); break; }
@@ -8416,7 +8606,7 @@ function d291(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O291();
   o["type"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["object"] = v2;
   if (v3 !== undefined) o["pods"] = v3;
@@ -8444,7 +8634,7 @@ function d292(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       case 32: v4 = r.int32(); break;
@@ -8600,7 +8790,7 @@ function d298(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d292(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -8623,7 +8813,7 @@ function d299(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d293(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -8640,8 +8830,10 @@ function e299(w: Writer, o: any): void {
   v = o["current"]; w.uint32(18).fork(); e293(w, v); w.ldelim();
 }
 // k8s.io.api.batch.v1.CronJob
+const O300 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d300(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O300();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -8668,7 +8860,8 @@ function e300(w: Writer, o: any): void {
 }
 // k8s.io.api.batch.v1.CronJobList
 function d301(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -8690,6 +8883,7 @@ function e301(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e300(w, x); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.CronJobSpec
+const O302 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.schedule = 0; this.timeZone = 0; this.startingDeadlineSeconds = 0; this.concurrencyPolicy = 0; this.suspend = 0; this.jobTemplate = 0; this.successfulJobsHistoryLimit = 0; this.failedJobsHistoryLimit = 0; } });
 function d302(r: Reader, c: C): J {
   let v1: any;
   let v8: any;
@@ -8702,10 +8896,10 @@ function d302(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 66: v8 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 66: v8 = str(r); break;
       case 16: v2 = i64(r, c); break;
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = r.bool(); break;
       case 42: { const s = enter(r, c); v5 = d310(r, c); leave(r, c, s); break; }
       case 48: v6 = r.int32(); break;
@@ -8713,7 +8907,7 @@ function d302(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O302();
   o["schedule"] = v1 === undefined ? '' : v1;
   if (v8 !== undefined) o["timeZone"] = v8;
   if (v2 !== undefined) o["startingDeadlineSeconds"] = v2;
@@ -8764,8 +8958,10 @@ function e303(w: Writer, o: any): void {
   v = o["lastSuccessfulTime"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.Job
+const O304 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d304(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O304();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -8791,6 +8987,7 @@ function e304(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e309(w, v); w.ldelim();
 }
 // k8s.io.api.batch.v1.JobCondition
+const O305 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastProbeTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d305(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -8801,16 +8998,16 @@ function d305(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O305();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastProbeTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -8831,7 +9028,8 @@ function e305(w: Writer, o: any): void {
 }
 // k8s.io.api.batch.v1.JobList
 function d306(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -8884,6 +9082,7 @@ function e307(w: Writer, o: any): void {
   v = o["resourceClaims"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e1115(w, x); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.JobSpec
+const O308 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parallelism = 0; this.completions = 0; this.activeDeadlineSeconds = 0; this.podFailurePolicy = 0; this.successPolicy = 0; this.backoffLimit = 0; this.backoffLimitPerIndex = 0; this.maxFailedIndexes = 0; this.selector = 0; this.manualSelector = 0; this.template = 0; this.ttlSecondsAfterFinished = 0; this.completionMode = 0; this.suspend = 0; this.podReplacementPolicy = 0; this.managedBy = 0; this.scheduling = 0; } });
 function d308(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -8917,15 +9116,15 @@ function d308(r: Reader, c: C): J {
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); v6 = d532(r, c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
-      case 74: v9 = r.string(); break;
+      case 74: v9 = str(r); break;
       case 80: v10 = r.bool(); break;
-      case 114: v14 = r.string(); break;
-      case 122: v15 = r.string(); break;
+      case 114: v14 = str(r); break;
+      case 122: v15 = str(r); break;
       case 138: { const s = enter(r, c); v17 = d307(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O308();
   if (v1 !== undefined) o["parallelism"] = v1;
   if (v2 !== undefined) o["completions"] = v2;
   if (v3 !== undefined) o["activeDeadlineSeconds"] = v3;
@@ -8967,6 +9166,7 @@ function e308(w: Writer, o: any): void {
   v = o["scheduling"]; if (v != null) { w.uint32(138).fork(); e307(w, v); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.JobStatus
+const O309 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.startTime = 0; this.completionTime = 0; this.active = 0; this.succeeded = 0; this.failed = 0; this.terminating = 0; this.completedIndexes = 0; this.failedIndexes = 0; this.uncountedTerminatedPods = 0; this.ready = 0; } });
 function d309(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -8989,14 +9189,14 @@ function d309(r: Reader, c: C): J {
       case 40: v5 = r.int32(); break;
       case 48: v6 = r.int32(); break;
       case 88: v11 = r.int32(); break;
-      case 58: v7 = r.string(); break;
-      case 82: v10 = r.string(); break;
+      case 58: v7 = str(r); break;
+      case 82: v10 = str(r); break;
       case 66: { const s = enter(r, c); v8 = d317(r, c); leave(r, c, s); break; }
       case 72: v9 = r.int32(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O309();
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined) o["startTime"] = v2;
   if (v3 !== undefined) o["completionTime"] = v3;
@@ -9075,8 +9275,8 @@ function d312(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: grow(v3 ??= [], c).push(r.int32()); break;
       default: skip(r, t);
     }
@@ -9101,8 +9301,8 @@ function d313(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -9125,7 +9325,7 @@ function d314(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d312(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d313(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -9170,7 +9370,7 @@ function d316(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
       default: skip(r, t);
     }
@@ -9193,8 +9393,8 @@ function d317(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -9210,8 +9410,10 @@ function e317(w: Writer, o: any): void {
   v = o["failed"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.batch.v1beta1.CronJob
+const O318 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d318(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O318();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -9238,7 +9440,8 @@ function e318(w: Writer, o: any): void {
 }
 // k8s.io.api.batch.v1beta1.CronJobList
 function d319(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -9260,6 +9463,7 @@ function e319(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e318(w, x); w.ldelim(); }
 }
 // k8s.io.api.batch.v1beta1.CronJobSpec
+const O320 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.schedule = 0; this.timeZone = 0; this.startingDeadlineSeconds = 0; this.concurrencyPolicy = 0; this.suspend = 0; this.jobTemplate = 0; this.successfulJobsHistoryLimit = 0; this.failedJobsHistoryLimit = 0; } });
 function d320(r: Reader, c: C): J {
   let v1: any;
   let v8: any;
@@ -9272,10 +9476,10 @@ function d320(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 66: v8 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 66: v8 = str(r); break;
       case 16: v2 = i64(r, c); break;
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = r.bool(); break;
       case 42: { const s = enter(r, c); v5 = d322(r, c); leave(r, c, s); break; }
       case 48: v6 = r.int32(); break;
@@ -9283,7 +9487,7 @@ function d320(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O320();
   o["schedule"] = v1 === undefined ? '' : v1;
   if (v8 !== undefined) o["timeZone"] = v8;
   if (v2 !== undefined) o["startingDeadlineSeconds"] = v2;
@@ -9357,8 +9561,10 @@ function e322(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e308(w, v); w.ldelim();
 }
 // k8s.io.api.certificates.v1.CertificateSigningRequest
+const O323 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d323(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O323();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -9384,6 +9590,7 @@ function e323(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e327(w, v); w.ldelim();
 }
 // k8s.io.api.certificates.v1.CertificateSigningRequestCondition
+const O324 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.reason = 0; this.message = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; } });
 function d324(r: Reader, c: C): J {
   let v1: any;
   let v6: any;
@@ -9394,16 +9601,16 @@ function d324(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O324();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v6 === undefined ? '' : v6;
   if (v2 !== undefined && v2 !== '') o["reason"] = v2;
@@ -9424,7 +9631,8 @@ function e324(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1.CertificateSigningRequestList
 function d325(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -9446,6 +9654,7 @@ function e325(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e323(w, x); w.ldelim(); }
 }
 // k8s.io.api.certificates.v1.CertificateSigningRequestSpec
+const O326 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.signerName = 0; this.expirationSeconds = 0; this.usages = 0; this.username = 0; this.uid = 0; this.groups = 0; this.extra = 0; } });
 function d326(r: Reader, c: C): J {
   let v1: any;
   let v7: any;
@@ -9459,17 +9668,17 @@ function d326(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = b64(r); break;
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       case 64: v8 = r.int32(); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       case 50: entryMessage(r, c, v6 ??= {}, d331); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O326();
   o["request"] = v1 === undefined ? null : v1;
   o["signerName"] = v7 === undefined ? '' : v7;
   if (v8 !== undefined) o["expirationSeconds"] = v8;
@@ -9517,7 +9726,8 @@ function e327(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1.ClusterTrustBundle
 function d328(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -9540,7 +9750,8 @@ function e328(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1.ClusterTrustBundleList
 function d329(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -9568,8 +9779,8 @@ function d330(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -9588,8 +9799,10 @@ function e330(w: Writer, o: any): void {
 function d331(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 function e331(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.certificates.v1.PodCertificateRequest
+const O332 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d332(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O332();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -9616,7 +9829,8 @@ function e332(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1.PodCertificateRequestList
 function d333(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -9638,6 +9852,7 @@ function e333(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e332(w, x); w.ldelim(); }
 }
 // k8s.io.api.certificates.v1.PodCertificateRequestSpec
+const O334 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.signerName = 0; this.podName = 0; this.podUID = 0; this.serviceAccountName = 0; this.serviceAccountUID = 0; this.nodeName = 0; this.nodeUID = 0; this.maxExpirationSeconds = 0; this.stubPKCS10Request = 0; this.unverifiedUserAnnotations = 0; } });
 function d334(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -9652,20 +9867,20 @@ function d334(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 64: v8 = r.int32(); break;
       case 98: v12 = b64(r); break;
       case 90: entryString(r, c, v11 ??= {}); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O334();
   o["signerName"] = v1 === undefined ? '' : v1;
   o["podName"] = v2 === undefined ? '' : v2;
   o["podUID"] = v3 === undefined ? '' : v3;
@@ -9693,6 +9908,7 @@ function e334(w: Writer, o: any): void {
   v = o["stubPKCS10Request"]; if (v != null) { w.uint32(98); wbytes(w, v); }
 }
 // k8s.io.api.certificates.v1.PodCertificateRequestStatus
+const O335 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.certificateChain = 0; this.notBefore = 0; this.beginRefreshAt = 0; this.notAfter = 0; } });
 function d335(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -9703,14 +9919,14 @@ function d335(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O335();
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined && v2 !== '') o["certificateChain"] = v2;
   if (v4 !== undefined) o["notBefore"] = v4;
@@ -9729,7 +9945,8 @@ function e335(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1alpha1.ClusterTrustBundle
 function d336(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -9752,7 +9969,8 @@ function e336(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1alpha1.ClusterTrustBundleList
 function d337(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -9780,8 +9998,8 @@ function d338(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -9797,8 +10015,10 @@ function e338(w: Writer, o: any): void {
   v = o["trustBundle"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequest
+const O339 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d339(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O339();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -9824,6 +10044,7 @@ function e339(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e343(w, v); w.ldelim();
 }
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestCondition
+const O340 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.reason = 0; this.message = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; } });
 function d340(r: Reader, c: C): J {
   let v1: any;
   let v6: any;
@@ -9834,16 +10055,16 @@ function d340(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O340();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v6 === undefined ? '' : v6;
   if (v2 !== undefined && v2 !== '') o["reason"] = v2;
@@ -9864,7 +10085,8 @@ function e340(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestList
 function d341(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -9886,6 +10108,7 @@ function e341(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e339(w, x); w.ldelim(); }
 }
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestSpec
+const O342 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.signerName = 0; this.expirationSeconds = 0; this.usages = 0; this.username = 0; this.uid = 0; this.groups = 0; this.extra = 0; } });
 function d342(r: Reader, c: C): J {
   let v1: any;
   let v7: any;
@@ -9899,17 +10122,17 @@ function d342(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = b64(r); break;
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       case 64: v8 = r.int32(); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       case 50: entryMessage(r, c, v6 ??= {}, d347); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O342();
   o["request"] = v1 === undefined ? null : v1;
   if (v7 !== undefined) o["signerName"] = v7;
   if (v8 !== undefined) o["expirationSeconds"] = v8;
@@ -9957,7 +10180,8 @@ function e343(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundle
 function d344(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -9980,7 +10204,8 @@ function e344(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundleList
 function d345(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -10008,8 +10233,8 @@ function d346(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -10028,8 +10253,10 @@ function e346(w: Writer, o: any): void {
 function d347(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 function e347(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.certificates.v1beta1.PodCertificateRequest
+const O348 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d348(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O348();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -10056,7 +10283,8 @@ function e348(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1beta1.PodCertificateRequestList
 function d349(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -10078,6 +10306,7 @@ function e349(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e348(w, x); w.ldelim(); }
 }
 // k8s.io.api.certificates.v1beta1.PodCertificateRequestSpec
+const O350 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.signerName = 0; this.podName = 0; this.podUID = 0; this.serviceAccountName = 0; this.serviceAccountUID = 0; this.nodeName = 0; this.nodeUID = 0; this.maxExpirationSeconds = 0; this.pkixPublicKey = 0; this.proofOfPossession = 0; this.stubPKCS10Request = 0; this.unverifiedUserAnnotations = 0; } });
 function d350(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -10094,13 +10323,13 @@ function d350(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 64: v8 = r.int32(); break;
       case 74: v9 = b64(r); break;
       case 82: v10 = b64(r); break;
@@ -10109,7 +10338,7 @@ function d350(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O350();
   o["signerName"] = v1 === undefined ? '' : v1;
   o["podName"] = v2 === undefined ? '' : v2;
   o["podUID"] = v3 === undefined ? '' : v3;
@@ -10141,6 +10370,7 @@ function e350(w: Writer, o: any): void {
   v = o["stubPKCS10Request"]; if (v != null) { w.uint32(98); wbytes(w, v); }
 }
 // k8s.io.api.certificates.v1beta1.PodCertificateRequestStatus
+const O351 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.certificateChain = 0; this.notBefore = 0; this.beginRefreshAt = 0; this.notAfter = 0; } });
 function d351(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -10151,14 +10381,14 @@ function d351(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O351();
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined && v2 !== '') o["certificateChain"] = v2;
   if (v4 !== undefined) o["notBefore"] = v4;
@@ -10177,7 +10407,8 @@ function e351(w: Writer, o: any): void {
 }
 // k8s.io.api.coordination.v1.Lease
 function d352(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -10200,7 +10431,8 @@ function e352(w: Writer, o: any): void {
 }
 // k8s.io.api.coordination.v1.LeaseList
 function d353(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -10222,6 +10454,7 @@ function e353(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e352(w, x); w.ldelim(); }
 }
 // k8s.io.api.coordination.v1.LeaseSpec
+const O354 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.holderIdentity = 0; this.leaseDurationSeconds = 0; this.acquireTime = 0; this.renewTime = 0; this.leaseTransitions = 0; this.strategy = 0; this.preferredHolder = 0; } });
 function d354(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -10233,17 +10466,17 @@ function d354(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d1297(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1297(r, c); leave(r, c, s); break; }
       case 40: v5 = r.int32(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O354();
   if (v1 !== undefined) o["holderIdentity"] = v1;
   if (v2 !== undefined) o["leaseDurationSeconds"] = v2;
   if (v3 !== undefined) o["acquireTime"] = v3;
@@ -10266,7 +10499,8 @@ function e354(w: Writer, o: any): void {
 }
 // k8s.io.api.coordination.v1alpha2.LeaseCandidate
 function d355(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -10289,7 +10523,8 @@ function e355(w: Writer, o: any): void {
 }
 // k8s.io.api.coordination.v1alpha2.LeaseCandidateList
 function d356(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -10311,6 +10546,7 @@ function e356(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e355(w, x); w.ldelim(); }
 }
 // k8s.io.api.coordination.v1alpha2.LeaseCandidateSpec
+const O357 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.leaseName = 0; this.pingTime = 0; this.renewTime = 0; this.binaryVersion = 0; this.emulationVersion = 0; this.strategy = 0; } });
 function d357(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -10321,16 +10557,16 @@ function d357(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1297(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O357();
   o["leaseName"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["pingTime"] = v2;
   if (v3 !== undefined) o["renewTime"] = v3;
@@ -10351,7 +10587,8 @@ function e357(w: Writer, o: any): void {
 }
 // k8s.io.api.coordination.v1beta1.Lease
 function d358(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -10374,7 +10611,8 @@ function e358(w: Writer, o: any): void {
 }
 // k8s.io.api.coordination.v1beta1.LeaseCandidate
 function d359(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -10397,7 +10635,8 @@ function e359(w: Writer, o: any): void {
 }
 // k8s.io.api.coordination.v1beta1.LeaseCandidateList
 function d360(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -10419,6 +10658,7 @@ function e360(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e359(w, x); w.ldelim(); }
 }
 // k8s.io.api.coordination.v1beta1.LeaseCandidateSpec
+const O361 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.leaseName = 0; this.pingTime = 0; this.renewTime = 0; this.binaryVersion = 0; this.emulationVersion = 0; this.strategy = 0; } });
 function d361(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -10429,16 +10669,16 @@ function d361(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1297(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O361();
   o["leaseName"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["pingTime"] = v2;
   if (v3 !== undefined) o["renewTime"] = v3;
@@ -10459,7 +10699,8 @@ function e361(w: Writer, o: any): void {
 }
 // k8s.io.api.coordination.v1beta1.LeaseList
 function d362(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -10481,6 +10722,7 @@ function e362(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e358(w, x); w.ldelim(); }
 }
 // k8s.io.api.coordination.v1beta1.LeaseSpec
+const O363 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.holderIdentity = 0; this.leaseDurationSeconds = 0; this.acquireTime = 0; this.renewTime = 0; this.leaseTransitions = 0; this.strategy = 0; this.preferredHolder = 0; } });
 function d363(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -10492,17 +10734,17 @@ function d363(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d1297(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1297(r, c); leave(r, c, s); break; }
       case 40: v5 = r.int32(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O363();
   if (v1 !== undefined) o["holderIdentity"] = v1;
   if (v2 !== undefined) o["leaseDurationSeconds"] = v2;
   if (v3 !== undefined) o["acquireTime"] = v3;
@@ -10532,8 +10774,8 @@ function d364(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
@@ -10588,8 +10830,8 @@ function d366(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -10611,8 +10853,8 @@ function d367(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -10647,6 +10889,7 @@ function e368(w: Writer, o: any): void {
   v = o["preferAvoidPods"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e537(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.AzureDiskVolumeSource
+const O369 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.diskName = 0; this.diskURI = 0; this.cachingMode = 0; this.fsType = 0; this.readOnly = 0; this.kind = 0; } });
 function d369(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -10657,16 +10900,16 @@ function d369(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = r.bool(); break;
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O369();
   o["diskName"] = v1 === undefined ? '' : v1;
   o["diskURI"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined) o["cachingMode"] = v3;
@@ -10694,10 +10937,10 @@ function d370(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -10724,8 +10967,8 @@ function d371(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
       default: skip(r, t);
     }
@@ -10745,7 +10988,8 @@ function e371(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.Binding
 function d372(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -10767,6 +11011,7 @@ function e372(w: Writer, o: any): void {
   v = o["target"]; w.uint32(18).fork(); e490(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.CSIPersistentVolumeSource
+const O373 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.volumeHandle = 0; this.readOnly = 0; this.fsType = 0; this.volumeAttributes = 0; this.controllerPublishSecretRef = 0; this.nodeStageSecretRef = 0; this.nodePublishSecretRef = 0; this.controllerExpandSecretRef = 0; this.nodeExpandSecretRef = 0; } });
 function d373(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -10781,10 +11026,10 @@ function d373(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 42: entryString(r, c, v5 ??= {}); break;
       case 50: { const s = enter(r, c); v6 = d571(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d571(r, c); leave(r, c, s); break; }
@@ -10794,7 +11039,7 @@ function d373(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O373();
   o["driver"] = v1 === undefined ? '' : v1;
   o["volumeHandle"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
@@ -10822,6 +11067,7 @@ function e373(w: Writer, o: any): void {
   v = o["nodeExpandSecretRef"]; if (v != null) { w.uint32(82).fork(); e571(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.CSIVolumeSource
+const O374 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.readOnly = 0; this.fsType = 0; this.volumeAttributes = 0; this.nodePublishSecretRef = 0; } });
 function d374(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -10831,15 +11077,15 @@ function d374(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.bool(); break;
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 34: entryString(r, c, v4 ??= {}); break;
       case 42: { const s = enter(r, c); v5 = d457(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O374();
   o["driver"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["readOnly"] = v2;
   if (v3 !== undefined) o["fsType"] = v3;
@@ -10863,8 +11109,8 @@ function d375(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -10880,6 +11126,7 @@ function e375(w: Writer, o: any): void {
   v = o["drop"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.core.v1.CephFSPersistentVolumeSource
+const O376 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.path = 0; this.user = 0; this.secretFile = 0; this.secretRef = 0; this.readOnly = 0; } });
 function d376(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -10890,16 +11137,16 @@ function d376(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d571(r, c); leave(r, c, s); break; }
       case 48: v6 = r.bool(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O376();
   o["monitors"] = v1 === undefined ? null : v1;
   if (v2 !== undefined && v2 !== '') o["path"] = v2;
   if (v3 !== undefined && v3 !== '') o["user"] = v3;
@@ -10919,6 +11166,7 @@ function e376(w: Writer, o: any): void {
   v = o["readOnly"]; w.uint32(48); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.CephFSVolumeSource
+const O377 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.path = 0; this.user = 0; this.secretFile = 0; this.secretRef = 0; this.readOnly = 0; } });
 function d377(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -10929,16 +11177,16 @@ function d377(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d457(r, c); leave(r, c, s); break; }
       case 48: v6 = r.bool(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O377();
   o["monitors"] = v1 === undefined ? null : v1;
   if (v2 !== undefined && v2 !== '') o["path"] = v2;
   if (v3 !== undefined && v3 !== '') o["user"] = v3;
@@ -10966,8 +11214,8 @@ function d378(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
       case 34: { const s = enter(r, c); v4 = d571(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -10997,8 +11245,8 @@ function d379(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
       case 34: { const s = enter(r, c); v4 = d457(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -11039,6 +11287,7 @@ function e380(w: Writer, o: any): void {
   v = o["timeoutSeconds"]; if (v != null) { w.uint32(8); w32(w, v); }
 }
 // k8s.io.api.core.v1.ClusterTrustBundleProjection
+const O381 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.signerName = 0; this.labelSelector = 0; this.optional = 0; this.path = 0; this.user = 0; } });
 function d381(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -11049,16 +11298,16 @@ function d381(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1291(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 48: v6 = i64(r, c); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O381();
   if (v1 !== undefined) o["name"] = v1;
   if (v2 !== undefined) o["signerName"] = v2;
   if (v3 !== undefined) o["labelSelector"] = v3;
@@ -11086,10 +11335,10 @@ function d382(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -11110,7 +11359,8 @@ function e382(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ComponentStatus
 function d383(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -11133,7 +11383,8 @@ function e383(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ComponentStatusList
 function d384(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -11155,8 +11406,10 @@ function e384(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e383(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ConfigMap
+const O385 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.immutable = 0; this.data = 0; this.binaryData = 0; } });
 function d385(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O385();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v4: any;
   let v2: any;
@@ -11217,7 +11470,7 @@ function d387(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
       default: skip(r, t);
     }
@@ -11237,7 +11490,8 @@ function e387(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ConfigMapList
 function d388(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -11259,6 +11513,7 @@ function e388(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e385(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ConfigMapNodeConfigSource
+const O389 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespace = 0; this.name = 0; this.uid = 0; this.resourceVersion = 0; this.kubeletConfigKey = 0; } });
 function d389(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -11268,15 +11523,15 @@ function d389(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O389();
   o["namespace"] = v1 === undefined ? '' : v1;
   o["name"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined && v3 !== '') o["uid"] = v3;
@@ -11321,6 +11576,7 @@ function e390(w: Writer, o: any): void {
   v = o["optional"]; if (v != null) { w.uint32(32); wbool(w, v); }
 }
 // k8s.io.api.core.v1.ConfigMapVolumeSource
+const O391 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.items = 0; this.defaultMode = 0; this.optional = 0; this.defaultUser = 0; } });
 function d391(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -11338,7 +11594,7 @@ function d391(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O391();
   Object.assign(o, v1 ?? d457(EMPTY, c));
   if (v2 !== undefined) o["items"] = v2;
   if (v3 !== undefined) o["defaultMode"] = v3;
@@ -11356,6 +11612,7 @@ function e391(w: Writer, o: any): void {
   v = o["defaultUser"]; if (v != null) { w.uint32(40); w64(w, v); }
 }
 // k8s.io.api.core.v1.Container
+const O392 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.image = 0; this.command = 0; this.args = 0; this.workingDir = 0; this.ports = 0; this.envFrom = 0; this.env = 0; this.resources = 0; this.resizePolicy = 0; this.restartPolicy = 0; this.restartPolicyRules = 0; this.volumeMounts = 0; this.volumeDevices = 0; this.livenessProbe = 0; this.readinessProbe = 0; this.startupProbe = 0; this.lifecycle = 0; this.terminationMessagePath = 0; this.terminationMessagePolicy = 0; this.imagePullPolicy = 0; this.securityContext = 0; this.stdin = 0; this.stdinOnce = 0; this.tty = 0; } });
 function d392(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -11385,17 +11642,17 @@ function d392(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
-      case 42: v5 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d395(r, c)); leave(r, c, s); break; }
       case 154: { const s = enter(r, c); grow(v19 ??= [], c).push(d415(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d416(r, c)); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d558(r, c); leave(r, c, s); break; }
       case 186: { const s = enter(r, c); grow(v23 ??= [], c).push(d396(r, c)); leave(r, c, s); break; }
-      case 194: v24 = r.string(); break;
+      case 194: v24 = str(r); break;
       case 202: { const s = enter(r, c); grow(v25 ??= [], c).push(d397(r, c)); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); grow(v9 ??= [], c).push(d601(r, c)); leave(r, c, s); break; }
       case 170: { const s = enter(r, c); grow(v21 ??= [], c).push(d598(r, c)); leave(r, c, s); break; }
@@ -11403,9 +11660,9 @@ function d392(r: Reader, c: C): J {
       case 90: { const s = enter(r, c); v11 = d539(r, c); leave(r, c, s); break; }
       case 178: { const s = enter(r, c); v22 = d539(r, c); leave(r, c, s); break; }
       case 98: { const s = enter(r, c); v12 = d447(r, c); leave(r, c, s); break; }
-      case 106: v13 = r.string(); break;
-      case 162: v20 = r.string(); break;
-      case 114: v14 = r.string(); break;
+      case 106: v13 = str(r); break;
+      case 162: v20 = str(r); break;
+      case 114: v14 = str(r); break;
       case 122: { const s = enter(r, c); v15 = d573(r, c); leave(r, c, s); break; }
       case 128: v16 = r.bool(); break;
       case 136: v17 = r.bool(); break;
@@ -11413,7 +11670,7 @@ function d392(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O392();
   o["name"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined && v2 !== '') o["image"] = v2;
   if (v3 !== undefined) o["command"] = v3;
@@ -11478,9 +11735,9 @@ function d393(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -11504,7 +11761,7 @@ function d394(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 16: v2 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -11521,6 +11778,7 @@ function e394(w: Writer, o: any): void {
   v = o["sizeBytes"]; w.uint32(16); w64(w, v ?? 0);
 }
 // k8s.io.api.core.v1.ContainerPort
+const O395 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.hostPort = 0; this.containerPort = 0; this.protocol = 0; this.hostIP = 0; } });
 function d395(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -11530,15 +11788,15 @@ function d395(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O395();
   if (v1 !== undefined && v1 !== '') o["name"] = v1;
   if (v2 !== undefined && v2 !== 0) o["hostPort"] = v2;
   o["containerPort"] = v3 === undefined ? 0 : v3;
@@ -11562,8 +11820,8 @@ function d396(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -11585,7 +11843,7 @@ function d397(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d398(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -11608,7 +11866,7 @@ function d398(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: grow(v2 ??= [], c).push(r.int32()); break;
       default: skip(r, t);
     }
@@ -11671,6 +11929,7 @@ function e400(w: Writer, o: any): void {
   v = o["startedAt"]; w.uint32(10).fork(); e1312(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.ContainerStateTerminated
+const O401 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.exitCode = 0; this.signal = 0; this.reason = 0; this.message = 0; this.startedAt = 0; this.finishedAt = 0; this.containerID = 0; } });
 function d401(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -11684,15 +11943,15 @@ function d401(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O401();
   o["exitCode"] = v1 === undefined ? 0 : v1;
   if (v2 !== undefined && v2 !== 0) o["signal"] = v2;
   if (v3 !== undefined && v3 !== '') o["reason"] = v3;
@@ -11720,8 +11979,8 @@ function d402(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -11737,6 +11996,7 @@ function e402(w: Writer, o: any): void {
   v = o["message"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ContainerStatus
+const O403 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.state = 0; this.lastState = 0; this.ready = 0; this.restartCount = 0; this.image = 0; this.imageID = 0; this.containerID = 0; this.started = 0; this.allocatedResources = 0; this.resources = 0; this.volumeMounts = 0; this.user = 0; this.allocatedResourcesStatus = 0; this.stopSignal = 0; } });
 function d403(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -11756,25 +12016,25 @@ function d403(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d399(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d399(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
       case 40: v5 = r.int32(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
-      case 66: v8 = r.string(); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
+      case 66: v8 = str(r); break;
       case 72: v9 = r.bool(); break;
       case 82: entryMessage(r, c, v10 ??= {}, d1270); break;
       case 90: { const s = enter(r, c); v11 = d558(r, c); leave(r, c, s); break; }
       case 98: { const s = enter(r, c); grow(v12 ??= [], c).push(d602(r, c)); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d404(r, c); leave(r, c, s); break; }
       case 114: { const s = enter(r, c); grow(v14 ??= [], c).push(d559(r, c)); leave(r, c, s); break; }
-      case 122: v15 = r.string(); break;
+      case 122: v15 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O403();
   o["name"] = v1 === undefined ? '' : v1;
   o["state"] = v2 === undefined ? d399(EMPTY, c) : v2;
   o["lastState"] = v3 === undefined ? d399(EMPTY, c) : v3;
@@ -11869,6 +12129,7 @@ function e406(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e407(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.DownwardAPIVolumeFile
+const O407 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.path = 0; this.fieldRef = 0; this.resourceFieldRef = 0; this.mode = 0; this.user = 0; } });
 function d407(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -11878,7 +12139,7 @@ function d407(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d489(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d552(r, c); leave(r, c, s); break; }
       case 32: v4 = r.int32(); break;
@@ -11886,7 +12147,7 @@ function d407(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O407();
   o["path"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["fieldRef"] = v2;
   if (v3 !== undefined) o["resourceFieldRef"] = v3;
@@ -11938,7 +12199,7 @@ function d409(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
@@ -11966,9 +12227,9 @@ function d410(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d490(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -11997,10 +12258,10 @@ function d411(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -12048,7 +12309,8 @@ function e412(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.Endpoints
 function d413(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -12071,7 +12333,8 @@ function e413(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.EndpointsList
 function d414(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -12100,7 +12363,7 @@ function d415(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d386(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d567(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -12127,8 +12390,8 @@ function d416(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d417(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -12147,6 +12410,7 @@ function e416(w: Writer, o: any): void {
   v = o["valueFrom"]; if (v != null) { w.uint32(26).fork(); e417(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.EnvVarSource
+const O417 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.fieldRef = 0; this.resourceFieldRef = 0; this.configMapKeyRef = 0; this.secretKeyRef = 0; this.fileKeyRef = 0; } });
 function d417(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -12164,7 +12428,7 @@ function d417(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O417();
   if (v1 !== undefined) o["fieldRef"] = v1;
   if (v2 !== undefined) o["resourceFieldRef"] = v2;
   if (v3 !== undefined) o["configMapKeyRef"] = v3;
@@ -12182,6 +12446,7 @@ function e417(w: Writer, o: any): void {
   v = o["fileKeyRef"]; if (v != null) { w.uint32(42).fork(); e428(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.EphemeralContainer
+const O418 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.image = 0; this.command = 0; this.args = 0; this.workingDir = 0; this.ports = 0; this.envFrom = 0; this.env = 0; this.resources = 0; this.resizePolicy = 0; this.restartPolicy = 0; this.restartPolicyRules = 0; this.volumeMounts = 0; this.volumeDevices = 0; this.livenessProbe = 0; this.readinessProbe = 0; this.startupProbe = 0; this.lifecycle = 0; this.terminationMessagePath = 0; this.terminationMessagePolicy = 0; this.imagePullPolicy = 0; this.securityContext = 0; this.stdin = 0; this.stdinOnce = 0; this.tty = 0; this.targetContainerName = 0; } });
 function d418(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -12189,11 +12454,11 @@ function d418(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d419(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O418();
   Object.assign(o, v1 ?? d419(EMPTY, c));
   if (v2 !== undefined && v2 !== '') o["targetContainerName"] = v2;
   return o;
@@ -12205,6 +12470,7 @@ function e418(w: Writer, o: any): void {
   v = o["targetContainerName"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.EphemeralContainerCommon
+const O419 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.image = 0; this.command = 0; this.args = 0; this.workingDir = 0; this.ports = 0; this.envFrom = 0; this.env = 0; this.resources = 0; this.resizePolicy = 0; this.restartPolicy = 0; this.restartPolicyRules = 0; this.volumeMounts = 0; this.volumeDevices = 0; this.livenessProbe = 0; this.readinessProbe = 0; this.startupProbe = 0; this.lifecycle = 0; this.terminationMessagePath = 0; this.terminationMessagePolicy = 0; this.imagePullPolicy = 0; this.securityContext = 0; this.stdin = 0; this.stdinOnce = 0; this.tty = 0; } });
 function d419(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -12234,17 +12500,17 @@ function d419(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
-      case 42: v5 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d395(r, c)); leave(r, c, s); break; }
       case 154: { const s = enter(r, c); grow(v19 ??= [], c).push(d415(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d416(r, c)); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d558(r, c); leave(r, c, s); break; }
       case 186: { const s = enter(r, c); grow(v23 ??= [], c).push(d396(r, c)); leave(r, c, s); break; }
-      case 194: v24 = r.string(); break;
+      case 194: v24 = str(r); break;
       case 202: { const s = enter(r, c); grow(v25 ??= [], c).push(d397(r, c)); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); grow(v9 ??= [], c).push(d601(r, c)); leave(r, c, s); break; }
       case 170: { const s = enter(r, c); grow(v21 ??= [], c).push(d598(r, c)); leave(r, c, s); break; }
@@ -12252,9 +12518,9 @@ function d419(r: Reader, c: C): J {
       case 90: { const s = enter(r, c); v11 = d539(r, c); leave(r, c, s); break; }
       case 178: { const s = enter(r, c); v22 = d539(r, c); leave(r, c, s); break; }
       case 98: { const s = enter(r, c); v12 = d447(r, c); leave(r, c, s); break; }
-      case 106: v13 = r.string(); break;
-      case 162: v20 = r.string(); break;
-      case 114: v14 = r.string(); break;
+      case 106: v13 = str(r); break;
+      case 162: v20 = str(r); break;
+      case 114: v14 = str(r); break;
       case 122: { const s = enter(r, c); v15 = d573(r, c); leave(r, c, s); break; }
       case 128: v16 = r.bool(); break;
       case 136: v17 = r.bool(); break;
@@ -12262,7 +12528,7 @@ function d419(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O419();
   o["name"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined && v2 !== '') o["image"] = v2;
   if (v3 !== undefined) o["command"] = v3;
@@ -12339,8 +12605,10 @@ function e420(w: Writer, o: any): void {
   v = o["volumeClaimTemplate"]; if (v != null) { w.uint32(10).fork(); e497(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.Event
+const O421 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.involvedObject = 0; this.reason = 0; this.message = 0; this.source = 0; this.firstTimestamp = 0; this.lastTimestamp = 0; this.count = 0; this.type = 0; this.eventTime = 0; this.series = 0; this.action = 0; this.related = 0; this.reportingComponent = 0; this.reportingInstance = 0; } });
 function d421(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O421();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -12361,19 +12629,19 @@ function d421(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d490(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d424(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
-      case 74: v9 = r.string(); break;
+      case 74: v9 = str(r); break;
       case 82: { const s = enter(r, c); v10 = d1297(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d423(r, c); leave(r, c, s); break; }
-      case 98: v12 = r.string(); break;
+      case 98: v12 = str(r); break;
       case 106: { const s = enter(r, c); v13 = d490(r, c); leave(r, c, s); break; }
-      case 114: v14 = r.string(); break;
-      case 122: v15 = r.string(); break;
+      case 114: v14 = str(r); break;
+      case 122: v15 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -12415,7 +12683,8 @@ function e421(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.EventList
 function d422(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -12466,8 +12735,8 @@ function d424(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -12489,7 +12758,7 @@ function d425(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
       default: skip(r, t);
     }
@@ -12511,7 +12780,7 @@ function d426(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -12525,6 +12794,7 @@ function e426(w: Writer, o: any): void {
   v = o["command"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
 }
 // k8s.io.api.core.v1.FCVolumeSource
+const O427 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.targetWWNs = 0; this.lun = 0; this.fsType = 0; this.readOnly = 0; this.wwids = 0; } });
 function d427(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -12534,15 +12804,15 @@ function d427(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 16: v2 = r.int32(); break;
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O427();
   if (v1 !== undefined) o["targetWWNs"] = v1;
   if (v2 !== undefined) o["lun"] = v2;
   if (v3 !== undefined && v3 !== '') o["fsType"] = v3;
@@ -12568,9 +12838,9 @@ function d428(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
     }
@@ -12591,6 +12861,7 @@ function e428(w: Writer, o: any): void {
   v = o["optional"]; if (v != null) { w.uint32(32); wbool(w, v); }
 }
 // k8s.io.api.core.v1.FlexPersistentVolumeSource
+const O429 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.fsType = 0; this.secretRef = 0; this.readOnly = 0; this.options = 0; } });
 function d429(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -12600,15 +12871,15 @@ function d429(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d571(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
       case 42: entryString(r, c, v5 ??= {}); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O429();
   o["driver"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined && v2 !== '') o["fsType"] = v2;
   if (v3 !== undefined) o["secretRef"] = v3;
@@ -12626,6 +12897,7 @@ function e429(w: Writer, o: any): void {
   v = o["options"]; if (v != null) mapString(w, 42, v);
 }
 // k8s.io.api.core.v1.FlexVolumeSource
+const O430 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.fsType = 0; this.secretRef = 0; this.readOnly = 0; this.options = 0; } });
 function d430(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -12635,15 +12907,15 @@ function d430(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d457(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
       case 42: entryString(r, c, v5 ??= {}); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O430();
   o["driver"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined && v2 !== '') o["fsType"] = v2;
   if (v3 !== undefined) o["secretRef"] = v3;
@@ -12667,8 +12939,8 @@ function d431(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -12692,8 +12964,8 @@ function d432(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
@@ -12723,8 +12995,8 @@ function d433(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -12749,9 +13021,9 @@ function d434(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -12777,10 +13049,10 @@ function d435(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -12807,8 +13079,8 @@ function d436(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
       default: skip(r, t);
     }
@@ -12827,6 +13099,7 @@ function e436(w: Writer, o: any): void {
   v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.HTTPGetAction
+const O437 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.path = 0; this.port = 0; this.host = 0; this.scheme = 0; this.httpHeaders = 0; this.protocol = 0; } });
 function d437(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -12837,16 +13110,16 @@ function d437(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d438(r, c)); leave(r, c, s); break; }
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O437();
   if (v1 !== undefined && v1 !== '') o["path"] = v1;
   o["port"] = v2 === undefined ? d1322(EMPTY, c) : v2;
   if (v3 !== undefined && v3 !== '') o["host"] = v3;
@@ -12872,8 +13145,8 @@ function d438(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -12895,8 +13168,8 @@ function d439(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -12917,7 +13190,7 @@ function d440(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -12937,8 +13210,8 @@ function d441(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -12954,6 +13227,7 @@ function e441(w: Writer, o: any): void {
   v = o["type"]; if (v != null) { w.uint32(18); wstr(w, v); }
 }
 // k8s.io.api.core.v1.ISCSIPersistentVolumeSource
+const O442 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.targetPortal = 0; this.iqn = 0; this.lun = 0; this.iscsiInterface = 0; this.fsType = 0; this.readOnly = 0; this.portals = 0; this.chapAuthDiscovery = 0; this.chapAuthSession = 0; this.secretRef = 0; this.initiatorName = 0; } });
 function d442(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -12969,21 +13243,21 @@ function d442(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       case 48: v6 = r.bool(); break;
-      case 58: grow(v7 ??= [], c).push(r.string()); break;
+      case 58: grow(v7 ??= [], c).push(str(r)); break;
       case 64: v8 = r.bool(); break;
       case 88: v11 = r.bool(); break;
       case 82: { const s = enter(r, c); v10 = d571(r, c); leave(r, c, s); break; }
-      case 98: v12 = r.string(); break;
+      case 98: v12 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O442();
   o["targetPortal"] = v1 === undefined ? '' : v1;
   o["iqn"] = v2 === undefined ? '' : v2;
   o["lun"] = v3 === undefined ? 0 : v3;
@@ -13013,6 +13287,7 @@ function e442(w: Writer, o: any): void {
   v = o["initiatorName"]; if (v != null) { w.uint32(98); wstr(w, v); }
 }
 // k8s.io.api.core.v1.ISCSIVolumeSource
+const O443 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.targetPortal = 0; this.iqn = 0; this.lun = 0; this.iscsiInterface = 0; this.fsType = 0; this.readOnly = 0; this.portals = 0; this.chapAuthDiscovery = 0; this.chapAuthSession = 0; this.secretRef = 0; this.initiatorName = 0; } });
 function d443(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -13028,21 +13303,21 @@ function d443(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       case 48: v6 = r.bool(); break;
-      case 58: grow(v7 ??= [], c).push(r.string()); break;
+      case 58: grow(v7 ??= [], c).push(str(r)); break;
       case 64: v8 = r.bool(); break;
       case 88: v11 = r.bool(); break;
       case 82: { const s = enter(r, c); v10 = d457(r, c); leave(r, c, s); break; }
-      case 98: v12 = r.string(); break;
+      case 98: v12 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O443();
   o["targetPortal"] = v1 === undefined ? '' : v1;
   o["iqn"] = v2 === undefined ? '' : v2;
   o["lun"] = v3 === undefined ? 0 : v3;
@@ -13078,8 +13353,8 @@ function d444(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -13100,7 +13375,7 @@ function d445(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -13122,8 +13397,8 @@ function d446(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.int32(); break;
       case 32: v4 = i64(r, c); break;
       default: skip(r, t);
@@ -13154,7 +13429,7 @@ function d447(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d448(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d448(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -13204,7 +13479,8 @@ function e448(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.LimitRange
 function d449(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -13226,6 +13502,7 @@ function e449(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e452(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.LimitRangeItem
+const O450 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.max = 0; this.min = 0; this.default = 0; this.defaultRequest = 0; this.maxLimitRequestRatio = 0; } });
 function d450(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -13236,7 +13513,7 @@ function d450(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: entryMessage(r, c, v2 ??= {}, d1270); break;
       case 26: entryMessage(r, c, v3 ??= {}, d1270); break;
       case 34: entryMessage(r, c, v4 ??= {}, d1270); break;
@@ -13245,7 +13522,7 @@ function d450(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O450();
   o["type"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["max"] = v2;
   if (v3 !== undefined) o["min"] = v3;
@@ -13266,7 +13543,8 @@ function e450(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.LimitRangeList
 function d451(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -13335,7 +13613,8 @@ function e453(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.List
 function d454(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -13365,9 +13644,9 @@ function d455(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d534(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -13412,7 +13691,7 @@ function d457(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -13432,8 +13711,8 @@ function d458(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -13455,8 +13734,8 @@ function d459(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -13479,8 +13758,8 @@ function d460(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
       default: skip(r, t);
     }
@@ -13499,8 +13778,10 @@ function e460(w: Writer, o: any): void {
   v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.Namespace
+const O461 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d461(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O461();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -13526,6 +13807,7 @@ function e461(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e465(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.NamespaceCondition
+const O462 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d462(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -13535,15 +13817,15 @@ function d462(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O462();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v4 === undefined ? d1312(EMPTY, c) : v4;
@@ -13562,7 +13844,8 @@ function e462(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.NamespaceList
 function d463(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -13589,7 +13872,7 @@ function d464(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -13609,7 +13892,7 @@ function d465(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d462(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -13626,8 +13909,10 @@ function e465(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e462(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.Node
+const O466 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d466(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O466();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -13659,8 +13944,8 @@ function d467(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -13705,7 +13990,7 @@ function d469(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -13729,7 +14014,7 @@ function d470(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -13757,8 +14042,8 @@ function d471(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d469(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d470(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -13780,6 +14065,7 @@ function e471(w: Writer, o: any): void {
   v = o["overhead"]; if (v != null) for (const x of list(v)) { w.uint32(42).fork(); e470(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeCondition
+const O472 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastHeartbeatTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d472(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -13790,16 +14076,16 @@ function d472(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O472();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastHeartbeatTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -13849,7 +14135,7 @@ function d474(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d473(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d473(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d473(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -13908,7 +14194,8 @@ function e476(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.NodeList
 function d477(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -13935,7 +14222,7 @@ function d478(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -13950,12 +14237,13 @@ function e478(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.NodeProxyOptions
 function d479(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -13974,7 +14262,7 @@ function d480(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d481(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -14040,9 +14328,9 @@ function d483(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -14083,6 +14371,7 @@ function e484(w: Writer, o: any): void {
   v = o["matchFields"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e483(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeSpec
+const O485 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.podCIDR = 0; this.podCIDRs = 0; this.providerID = 0; this.unschedulable = 0; this.taints = 0; this.configSource = 0; this.externalID = 0; this.podPreemptionPolicy = 0; } });
 function d485(r: Reader, c: C): J {
   let v1: any;
   let v7: any;
@@ -14095,18 +14384,18 @@ function d485(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 58: grow(v7 ??= [], c).push(r.string()); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 58: grow(v7 ??= [], c).push(str(r)); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = r.bool(); break;
       case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d590(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d473(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 66: { const s = enter(r, c); v8 = d478(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O485();
   if (v1 !== undefined && v1 !== '') o["podCIDR"] = v1;
   if (v7 !== undefined) o["podCIDRs"] = v7;
   if (v3 !== undefined && v3 !== '') o["providerID"] = v3;
@@ -14130,6 +14419,7 @@ function e485(w: Writer, o: any): void {
   v = o["podPreemptionPolicy"]; if (v != null) { w.uint32(66).fork(); e478(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeStatus
+const O486 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.capacity = 0; this.allocatable = 0; this.phase = 0; this.conditions = 0; this.addresses = 0; this.daemonEndpoints = 0; this.nodeInfo = 0; this.images = 0; this.volumesInUse = 0; this.volumesAttached = 0; this.config = 0; this.runtimeHandlers = 0; this.features = 0; this.declaredFeatures = 0; } });
 function d486(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -14150,22 +14440,22 @@ function d486(r: Reader, c: C): J {
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
       case 18: entryMessage(r, c, v2 ??= {}, d1270); break;
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d472(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d467(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d475(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d488(r, c); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d394(r, c)); leave(r, c, s); break; }
-      case 74: grow(v9 ??= [], c).push(r.string()); break;
+      case 74: grow(v9 ??= [], c).push(str(r)); break;
       case 82: { const s = enter(r, c); grow(v10 ??= [], c).push(d367(r, c)); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d474(r, c); leave(r, c, s); break; }
       case 98: { const s = enter(r, c); grow(v12 ??= [], c).push(d480(r, c)); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d476(r, c); leave(r, c, s); break; }
-      case 114: grow(v14 ??= [], c).push(r.string()); break;
+      case 114: grow(v14 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O486();
   if (v1 !== undefined) o["capacity"] = v1;
   if (v2 !== undefined) o["allocatable"] = v2;
   if (v3 !== undefined && v3 !== '') o["phase"] = v3;
@@ -14220,6 +14510,7 @@ function e487(w: Writer, o: any): void {
   v = o["capacity"]; if (v != null) { w.uint32(8); w64(w, v); }
 }
 // k8s.io.api.core.v1.NodeSystemInfo
+const O488 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.machineID = 0; this.systemUUID = 0; this.bootID = 0; this.kernelVersion = 0; this.osImage = 0; this.containerRuntimeVersion = 0; this.kubeletVersion = 0; this.kubeProxyVersion = 0; this.operatingSystem = 0; this.architecture = 0; this.swap = 0; } });
 function d488(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -14235,21 +14526,21 @@ function d488(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
-      case 66: v8 = r.string(); break;
-      case 74: v9 = r.string(); break;
-      case 82: v10 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
+      case 66: v8 = str(r); break;
+      case 74: v9 = str(r); break;
+      case 82: v10 = str(r); break;
       case 90: { const s = enter(r, c); v11 = d487(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O488();
   o["machineID"] = v1 === undefined ? '' : v1;
   o["systemUUID"] = v2 === undefined ? '' : v2;
   o["bootID"] = v3 === undefined ? '' : v3;
@@ -14285,8 +14576,8 @@ function d489(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -14302,6 +14593,7 @@ function e489(w: Writer, o: any): void {
   v = o["fieldPath"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ObjectReference
+const O490 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.namespace = 0; this.name = 0; this.uid = 0; this.apiVersion = 0; this.resourceVersion = 0; this.fieldPath = 0; } });
 function d490(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -14313,17 +14605,17 @@ function d490(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O490();
   if (v1 !== undefined && v1 !== '') o["kind"] = v1;
   if (v2 !== undefined && v2 !== '') o["namespace"] = v2;
   if (v3 !== undefined && v3 !== '') o["name"] = v3;
@@ -14345,8 +14637,10 @@ function e490(w: Writer, o: any): void {
   v = o["fieldPath"]; w.uint32(58); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PersistentVolume
+const O491 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d491(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O491();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -14372,8 +14666,10 @@ function e491(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e502(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.PersistentVolumeClaim
+const O492 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d492(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O492();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -14399,6 +14695,7 @@ function e492(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e496(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimCondition
+const O493 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastProbeTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d493(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -14409,16 +14706,16 @@ function d493(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O493();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastProbeTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -14439,7 +14736,8 @@ function e493(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimList
 function d494(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -14461,6 +14759,7 @@ function e494(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e492(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimSpec
+const O495 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.accessModes = 0; this.selector = 0; this.resources = 0; this.volumeName = 0; this.storageClassName = 0; this.volumeMode = 0; this.dataSource = 0; this.dataSourceRef = 0; this.volumeAttributesClassName = 0; } });
 function d495(r: Reader, c: C): J {
   let v1: any;
   let v4: any;
@@ -14474,19 +14773,19 @@ function d495(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d605(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 26: v3 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       case 58: { const s = enter(r, c); v7 = d595(r, c); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d596(r, c); leave(r, c, s); break; }
-      case 74: v9 = r.string(); break;
+      case 74: v9 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O495();
   if (v1 !== undefined) o["accessModes"] = v1;
   if (v4 !== undefined) o["selector"] = v4;
   o["resources"] = v2 === undefined ? d605(EMPTY, c) : v2;
@@ -14512,6 +14811,7 @@ function e495(w: Writer, o: any): void {
   v = o["volumeAttributesClassName"]; if (v != null) { w.uint32(74); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimStatus
+const O496 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.phase = 0; this.accessModes = 0; this.capacity = 0; this.conditions = 0; this.allocatedResources = 0; this.allocatedResourceStatuses = 0; this.currentVolumeAttributesClassName = 0; this.modifyVolumeStatus = 0; this.healthStatus = 0; } });
 function d496(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -14525,19 +14825,19 @@ function d496(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       case 26: entryMessage(r, c, v3 ??= {}, d1270); break;
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d493(r, c)); leave(r, c, s); break; }
       case 42: entryMessage(r, c, v5 ??= {}, d1270); break;
       case 58: entryString(r, c, v7 ??= {}); break;
-      case 66: v8 = r.string(); break;
+      case 66: v8 = str(r); break;
       case 74: { const s = enter(r, c); v9 = d459(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d600(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O496();
   if (v1 !== undefined && v1 !== '') o["phase"] = v1;
   if (v2 !== undefined) o["accessModes"] = v2;
   if (v3 !== undefined) o["capacity"] = v3;
@@ -14592,7 +14892,7 @@ function d498(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.bool(); break;
       default: skip(r, t);
     }
@@ -14610,7 +14910,8 @@ function e498(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PersistentVolumeList
 function d499(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -14632,6 +14933,7 @@ function e499(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e491(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PersistentVolumeSource
+const O500 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.hostPath = 0; this.glusterfs = 0; this.nfs = 0; this.rbd = 0; this.iscsi = 0; this.cinder = 0; this.cephfs = 0; this.fc = 0; this.flocker = 0; this.flexVolume = 0; this.azureFile = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.portworxVolume = 0; this.scaleIO = 0; this.local = 0; this.storageos = 0; this.csi = 0; } });
 function d500(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -14683,7 +14985,7 @@ function d500(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O500();
   if (v1 !== undefined) o["gcePersistentDisk"] = v1;
   if (v2 !== undefined) o["awsElasticBlockStore"] = v2;
   if (v3 !== undefined) o["hostPath"] = v3;
@@ -14735,6 +15037,7 @@ function e500(w: Writer, o: any): void {
   v = o["csi"]; if (v != null) { w.uint32(178).fork(); e373(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PersistentVolumeSpec
+const O501 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.capacity = 0; this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.hostPath = 0; this.glusterfs = 0; this.nfs = 0; this.rbd = 0; this.iscsi = 0; this.cinder = 0; this.cephfs = 0; this.fc = 0; this.flocker = 0; this.flexVolume = 0; this.azureFile = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.portworxVolume = 0; this.scaleIO = 0; this.local = 0; this.storageos = 0; this.csi = 0; this.accessModes = 0; this.claimRef = 0; this.persistentVolumeReclaimPolicy = 0; this.storageClassName = 0; this.mountOptions = 0; this.volumeMode = 0; this.nodeAffinity = 0; this.volumeAttributesClassName = 0; } });
 function d501(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -14751,18 +15054,18 @@ function d501(r: Reader, c: C): J {
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
       case 18: { const s = enter(r, c); v2 = d500(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: grow(v7 ??= [], c).push(r.string()); break;
-      case 66: v8 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: grow(v7 ??= [], c).push(str(r)); break;
+      case 66: v8 = str(r); break;
       case 74: { const s = enter(r, c); v9 = d603(r, c); leave(r, c, s); break; }
-      case 82: v10 = r.string(); break;
+      case 82: v10 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O501();
   if (v1 !== undefined) o["capacity"] = v1;
   Object.assign(o, v2 ?? d500(EMPTY, c));
   if (v3 !== undefined) o["accessModes"] = v3;
@@ -14798,9 +15101,9 @@ function d502(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -14827,8 +15130,8 @@ function d503(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -14844,8 +15147,10 @@ function e503(w: Writer, o: any): void {
   v = o["fsType"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.Pod
+const O504 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d504(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O504();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -14894,6 +15199,7 @@ function e505(w: Writer, o: any): void {
   v = o["preferredDuringSchedulingIgnoredDuringExecution"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e609(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PodAffinityTerm
+const O506 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.labelSelector = 0; this.namespaces = 0; this.topologyKey = 0; this.namespaceSelector = 0; this.matchLabelKeys = 0; this.mismatchLabelKeys = 0; } });
 function d506(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -14905,15 +15211,15 @@ function d506(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
-      case 26: v3 = r.string(); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
-      case 50: grow(v6 ??= [], c).push(r.string()); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 50: grow(v6 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O506();
   if (v1 !== undefined) o["labelSelector"] = v1;
   if (v2 !== undefined) o["namespaces"] = v2;
   o["topologyKey"] = v3 === undefined ? '' : v3;
@@ -14956,8 +15262,10 @@ function e507(w: Writer, o: any): void {
   v = o["preferredDuringSchedulingIgnoredDuringExecution"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e609(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PodAttachOptions
+const O508 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.stdin = 0; this.stdout = 0; this.stderr = 0; this.tty = 0; this.container = 0; } });
 function d508(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O508();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -14970,7 +15278,7 @@ function d508(r: Reader, c: C): J {
       case 16: v2 = r.bool(); break;
       case 24: v3 = r.bool(); break;
       case 32: v4 = r.bool(); break;
-      case 42: v5 = r.string(); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -14991,6 +15299,7 @@ function e508(w: Writer, o: any): void {
   v = o["container"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PodCertificateProjection
+const O509 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.signerName = 0; this.keyType = 0; this.maxExpirationSeconds = 0; this.credentialBundlePath = 0; this.keyPath = 0; this.certificateChainPath = 0; this.userAnnotations = 0; this.user = 0; } });
 function d509(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -15003,18 +15312,18 @@ function d509(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       case 58: entryString(r, c, v7 ??= {}); break;
       case 64: v8 = i64(r, c); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O509();
   if (v1 !== undefined && v1 !== '') o["signerName"] = v1;
   if (v2 !== undefined && v2 !== '') o["keyType"] = v2;
   if (v3 !== undefined) o["maxExpirationSeconds"] = v3;
@@ -15038,6 +15347,7 @@ function e509(w: Writer, o: any): void {
   v = o["user"]; if (v != null) { w.uint32(64); w64(w, v); }
 }
 // k8s.io.api.core.v1.PodCondition
+const O510 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.observedGeneration = 0; this.status = 0; this.lastProbeTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d510(r: Reader, c: C): J {
   let v1: any;
   let v7: any;
@@ -15049,17 +15359,17 @@ function d510(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 56: v7 = i64(r, c); break;
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O510();
   o["type"] = v1 === undefined ? '' : v1;
   if (v7 !== undefined && v7 !== 0) o["observedGeneration"] = v7;
   o["status"] = v2 === undefined ? '' : v2;
@@ -15088,8 +15398,8 @@ function d511(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d512(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -15114,8 +15424,8 @@ function d512(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -15131,8 +15441,10 @@ function e512(w: Writer, o: any): void {
   v = o["value"]; if (v != null) { w.uint32(18); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PodExecOptions
+const O513 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.stdin = 0; this.stdout = 0; this.stderr = 0; this.tty = 0; this.container = 0; this.command = 0; } });
 function d513(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O513();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -15146,8 +15458,8 @@ function d513(r: Reader, c: C): J {
       case 16: v2 = r.bool(); break;
       case 24: v3 = r.bool(); break;
       case 32: v4 = r.bool(); break;
-      case 42: v5 = r.string(); break;
-      case 50: grow(v6 ??= [], c).push(r.string()); break;
+      case 42: v5 = str(r); break;
+      case 50: grow(v6 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -15177,7 +15489,7 @@ function d514(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d393(r, c)); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -15198,7 +15510,7 @@ function d515(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -15213,7 +15525,8 @@ function e515(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodList
 function d516(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -15235,8 +15548,10 @@ function e516(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e504(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PodLogOptions
+const O517 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.container = 0; this.follow = 0; this.previous = 0; this.sinceSeconds = 0; this.sinceTime = 0; this.timestamps = 0; this.tailLines = 0; this.limitBytes = 0; this.insecureSkipTLSVerifyBackend = 0; this.stream = 0; } });
 function d517(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O517();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -15250,7 +15565,7 @@ function d517(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.bool(); break;
       case 24: v3 = r.bool(); break;
       case 32: v4 = i64(r, c); break;
@@ -15259,7 +15574,7 @@ function d517(r: Reader, c: C): J {
       case 56: v7 = i64(r, c); break;
       case 64: v8 = i64(r, c); break;
       case 72: v9 = r.bool(); break;
-      case 82: v10 = r.string(); break;
+      case 82: v10 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -15295,7 +15610,7 @@ function d518(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -15310,7 +15625,8 @@ function e518(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodPortForwardOptions
 function d519(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -15329,12 +15645,13 @@ function e519(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodProxyOptions
 function d520(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -15352,7 +15669,7 @@ function d521(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -15373,9 +15690,9 @@ function d522(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -15399,8 +15716,8 @@ function d523(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -15421,7 +15738,7 @@ function d524(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -15440,7 +15757,7 @@ function d525(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -15454,6 +15771,7 @@ function e525(w: Writer, o: any): void {
   v = o["podGroupName"]; if (v != null) { w.uint32(10); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PodSecurityContext
+const O526 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.seLinuxOptions = 0; this.windowsOptions = 0; this.runAsUser = 0; this.runAsGroup = 0; this.runAsNonRoot = 0; this.supplementalGroups = 0; this.supplementalGroupsPolicy = 0; this.fsGroup = 0; this.sysctls = 0; this.fsGroupChangePolicy = 0; this.seccompProfile = 0; this.appArmorProfile = 0; this.seLinuxChangePolicy = 0; } });
 function d526(r: Reader, c: C): J {
   let v1: any;
   let v8: any;
@@ -15477,17 +15795,17 @@ function d526(r: Reader, c: C): J {
       case 48: v6 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
       case 32: grow(v4 ??= [], c).push(i64(r, c)); break;
-      case 98: v12 = r.string(); break;
+      case 98: v12 = str(r); break;
       case 40: v5 = i64(r, c); break;
       case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d588(r, c)); leave(r, c, s); break; }
-      case 74: v9 = r.string(); break;
+      case 74: v9 = str(r); break;
       case 82: { const s = enter(r, c); v10 = d565(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d366(r, c); leave(r, c, s); break; }
-      case 106: v13 = r.string(); break;
+      case 106: v13 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O526();
   if (v1 !== undefined) o["seLinuxOptions"] = v1;
   if (v8 !== undefined) o["windowsOptions"] = v8;
   if (v2 !== undefined) o["runAsUser"] = v2;
@@ -15540,6 +15858,7 @@ function e527(w: Writer, o: any): void {
   v = o["podController"]; if (v != null) { w.uint32(10).fork(); e1299(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PodSpec
+const O528 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.volumes = 0; this.initContainers = 0; this.containers = 0; this.ephemeralContainers = 0; this.restartPolicy = 0; this.terminationGracePeriodSeconds = 0; this.activeDeadlineSeconds = 0; this.dnsPolicy = 0; this.nodeSelector = 0; this.serviceAccountName = 0; this.serviceAccount = 0; this.automountServiceAccountToken = 0; this.nodeName = 0; this.hostNetwork = 0; this.hostPID = 0; this.hostIPC = 0; this.shareProcessNamespace = 0; this.securityContext = 0; this.imagePullSecrets = 0; this.hostname = 0; this.subdomain = 0; this.affinity = 0; this.schedulerName = 0; this.tolerations = 0; this.hostAliases = 0; this.priorityClassName = 0; this.priority = 0; this.dnsConfig = 0; this.readinessGates = 0; this.runtimeClassName = 0; this.enableServiceLinks = 0; this.preemptionPolicy = 0; this.overhead = 0; this.topologySpreadConstraints = 0; this.setHostnameAsFQDN = 0; this.os = 0; this.hostUsers = 0; this.schedulingGates = 0; this.resourceClaims = 0; this.resources = 0; this.hostnameOverride = 0; this.schedulingGroup = 0; this.evictionResponders = 0; } });
 function d528(r: Reader, c: C): J {
   let v1: any;
   let v20: any;
@@ -15591,34 +15910,34 @@ function d528(r: Reader, c: C): J {
       case 162: { const s = enter(r, c); grow(v20 ??= [], c).push(d392(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d392(r, c)); leave(r, c, s); break; }
       case 274: { const s = enter(r, c); grow(v34 ??= [], c).push(d418(r, c)); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = i64(r, c); break;
       case 40: v5 = i64(r, c); break;
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       case 58: entryString(r, c, v7 ??= {}); break;
-      case 66: v8 = r.string(); break;
-      case 74: v9 = r.string(); break;
+      case 66: v8 = str(r); break;
+      case 74: v9 = str(r); break;
       case 168: v21 = r.bool(); break;
-      case 82: v10 = r.string(); break;
+      case 82: v10 = str(r); break;
       case 88: v11 = r.bool(); break;
       case 96: v12 = r.bool(); break;
       case 104: v13 = r.bool(); break;
       case 216: v27 = r.bool(); break;
       case 114: { const s = enter(r, c); v14 = d526(r, c); leave(r, c, s); break; }
       case 122: { const s = enter(r, c); grow(v15 ??= [], c).push(d457(r, c)); leave(r, c, s); break; }
-      case 130: v16 = r.string(); break;
-      case 138: v17 = r.string(); break;
+      case 130: v16 = str(r); break;
+      case 138: v17 = str(r); break;
       case 146: { const s = enter(r, c); v18 = d365(r, c); leave(r, c, s); break; }
-      case 154: v19 = r.string(); break;
+      case 154: v19 = str(r); break;
       case 178: { const s = enter(r, c); grow(v22 ??= [], c).push(d591(r, c)); leave(r, c, s); break; }
       case 186: { const s = enter(r, c); grow(v23 ??= [], c).push(d439(r, c)); leave(r, c, s); break; }
-      case 194: v24 = r.string(); break;
+      case 194: v24 = str(r); break;
       case 200: v25 = r.int32(); break;
       case 210: { const s = enter(r, c); v26 = d511(r, c); leave(r, c, s); break; }
       case 226: { const s = enter(r, c); grow(v28 ??= [], c).push(d521(r, c)); leave(r, c, s); break; }
-      case 234: v29 = r.string(); break;
+      case 234: v29 = str(r); break;
       case 240: v30 = r.bool(); break;
-      case 250: v31 = r.string(); break;
+      case 250: v31 = str(r); break;
       case 258: entryMessage(r, c, v32 ??= {}, d1270); break;
       case 266: { const s = enter(r, c); grow(v33 ??= [], c).push(d594(r, c)); leave(r, c, s); break; }
       case 280: v35 = r.bool(); break;
@@ -15627,13 +15946,13 @@ function d528(r: Reader, c: C): J {
       case 306: { const s = enter(r, c); grow(v38 ??= [], c).push(d524(r, c)); leave(r, c, s); break; }
       case 314: { const s = enter(r, c); grow(v39 ??= [], c).push(d522(r, c)); leave(r, c, s); break; }
       case 322: { const s = enter(r, c); v40 = d558(r, c); leave(r, c, s); break; }
-      case 330: v41 = r.string(); break;
+      case 330: v41 = str(r); break;
       case 346: { const s = enter(r, c); v43 = d525(r, c); leave(r, c, s); break; }
       case 354: { const s = enter(r, c); grow(v44 ??= [], c).push(d425(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O528();
   if (v1 !== undefined) o["volumes"] = v1;
   if (v20 !== undefined) o["initContainers"] = v20;
   o["containers"] = v2 === undefined ? null : v2;
@@ -15727,6 +16046,7 @@ function e528(w: Writer, o: any): void {
   v = o["evictionResponders"]; if (v != null) for (const x of list(v)) { w.uint32(354).fork(); e425(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PodStatus
+const O529 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.phase = 0; this.conditions = 0; this.message = 0; this.reason = 0; this.nominatedNodeName = 0; this.hostIP = 0; this.hostIPs = 0; this.podIP = 0; this.podIPs = 0; this.startTime = 0; this.initContainerStatuses = 0; this.containerStatuses = 0; this.qosClass = 0; this.ephemeralContainerStatuses = 0; this.resize = 0; this.resourceClaimStatuses = 0; this.extendedResourceClaimStatus = 0; this.allocatedResources = 0; this.resources = 0; this.nodeAllocatableResourceClaimStatuses = 0; this.volumeHealth = 0; } });
 function d529(r: Reader, c: C): J {
   let v17: any;
   let v1: any;
@@ -15754,21 +16074,21 @@ function d529(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 136: v17 = i64(r, c); break;
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d510(r, c)); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 90: v11 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 90: v11 = str(r); break;
+      case 42: v5 = str(r); break;
       case 130: { const s = enter(r, c); grow(v16 ??= [], c).push(d440(r, c)); leave(r, c, s); break; }
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       case 98: { const s = enter(r, c); grow(v12 ??= [], c).push(d515(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); grow(v10 ??= [], c).push(d403(r, c)); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d403(r, c)); leave(r, c, s); break; }
-      case 74: v9 = r.string(); break;
+      case 74: v9 = str(r); break;
       case 106: { const s = enter(r, c); grow(v13 ??= [], c).push(d403(r, c)); leave(r, c, s); break; }
-      case 114: v14 = r.string(); break;
+      case 114: v14 = str(r); break;
       case 122: { const s = enter(r, c); grow(v15 ??= [], c).push(d523(r, c)); leave(r, c, s); break; }
       case 146: { const s = enter(r, c); v18 = d514(r, c); leave(r, c, s); break; }
       case 154: entryMessage(r, c, v19 ??= {}, d1270); break;
@@ -15778,7 +16098,7 @@ function d529(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O529();
   if (v17 !== undefined && v17 !== 0) o["observedGeneration"] = v17;
   if (v1 !== undefined && v1 !== '') o["phase"] = v1;
   if (v2 !== undefined) o["conditions"] = v2;
@@ -15831,7 +16151,8 @@ function e529(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodTemplate
 function d530(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -15854,7 +16175,8 @@ function e530(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodTemplateList
 function d531(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -15906,7 +16228,7 @@ function d533(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d599(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -15934,8 +16256,8 @@ function d534(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -15960,8 +16282,8 @@ function d535(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
       default: skip(r, t);
     }
@@ -15985,7 +16307,7 @@ function d536(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -16009,8 +16331,8 @@ function d537(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d527(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -16053,6 +16375,7 @@ function e538(w: Writer, o: any): void {
   v = o["preference"]; w.uint32(18).fork(); e484(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.Probe
+const O539 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.exec = 0; this.httpGet = 0; this.tcpSocket = 0; this.grpc = 0; this.initialDelaySeconds = 0; this.timeoutSeconds = 0; this.periodSeconds = 0; this.successThreshold = 0; this.failureThreshold = 0; this.terminationGracePeriodSeconds = 0; } });
 function d539(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -16074,7 +16397,7 @@ function d539(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O539();
   Object.assign(o, v1 ?? d540(EMPTY, c));
   if (v2 !== undefined && v2 !== 0) o["initialDelaySeconds"] = v2;
   if (v3 !== undefined && v3 !== 0) o["timeoutSeconds"] = v3;
@@ -16154,6 +16477,7 @@ function e541(w: Writer, o: any): void {
   v = o["defaultUser"]; if (v != null) { w.uint32(24); w64(w, v); }
 }
 // k8s.io.api.core.v1.QuobyteVolumeSource
+const O542 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.registry = 0; this.volume = 0; this.readOnly = 0; this.user = 0; this.group = 0; this.tenant = 0; } });
 function d542(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -16164,16 +16488,16 @@ function d542(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O542();
   o["registry"] = v1 === undefined ? '' : v1;
   o["volume"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
@@ -16193,6 +16517,7 @@ function e542(w: Writer, o: any): void {
   v = o["tenant"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.RBDPersistentVolumeSource
+const O543 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.image = 0; this.fsType = 0; this.pool = 0; this.user = 0; this.keyring = 0; this.secretRef = 0; this.readOnly = 0; } });
 function d543(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -16205,18 +16530,18 @@ function d543(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       case 58: { const s = enter(r, c); v7 = d571(r, c); leave(r, c, s); break; }
       case 64: v8 = r.bool(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O543();
   o["monitors"] = v1 === undefined ? null : v1;
   o["image"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined && v3 !== '') o["fsType"] = v3;
@@ -16240,6 +16565,7 @@ function e543(w: Writer, o: any): void {
   v = o["readOnly"]; w.uint32(64); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.RBDVolumeSource
+const O544 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.image = 0; this.fsType = 0; this.pool = 0; this.user = 0; this.keyring = 0; this.secretRef = 0; this.readOnly = 0; } });
 function d544(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -16252,18 +16578,18 @@ function d544(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       case 58: { const s = enter(r, c); v7 = d457(r, c); leave(r, c, s); break; }
       case 64: v8 = r.bool(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O544();
   o["monitors"] = v1 === undefined ? null : v1;
   o["image"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined && v3 !== '') o["fsType"] = v3;
@@ -16287,8 +16613,10 @@ function e544(w: Writer, o: any): void {
   v = o["readOnly"]; w.uint32(64); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.RangeAllocation
+const O545 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.range = 0; this.data = 0; } });
 function d545(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O545();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -16296,7 +16624,7 @@ function d545(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: v3 = b64(r); break;
       default: skip(r, t);
     }
@@ -16314,8 +16642,10 @@ function e545(w: Writer, o: any): void {
   v = o["data"]; if (v != null) { w.uint32(26); wbytes(w, v); }
 }
 // k8s.io.api.core.v1.ReplicationController
+const O546 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d546(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O546();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -16341,6 +16671,7 @@ function e546(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e550(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.ReplicationControllerCondition
+const O547 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d547(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -16350,15 +16681,15 @@ function d547(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O547();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -16377,7 +16708,8 @@ function e547(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ReplicationControllerList
 function d548(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -16430,6 +16762,7 @@ function e549(w: Writer, o: any): void {
   v = o["minReadySeconds"]; w.uint32(32); w32(w, v ?? 0);
 }
 // k8s.io.api.core.v1.ReplicationControllerStatus
+const O550 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
 function d550(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -16449,7 +16782,7 @@ function d550(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O550();
   o["replicas"] = v1 === undefined ? 0 : v1;
   if (v2 !== undefined && v2 !== 0) o["fullyLabeledReplicas"] = v2;
   if (v4 !== undefined && v4 !== 0) o["readyReplicas"] = v4;
@@ -16475,8 +16808,8 @@ function d551(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -16499,8 +16832,8 @@ function d552(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -16526,9 +16859,9 @@ function d553(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -16546,8 +16879,10 @@ function e553(w: Writer, o: any): void {
   v = o["message"]; if (v != null) { w.uint32(50); wstr(w, v); }
 }
 // k8s.io.api.core.v1.ResourceQuota
+const O554 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d554(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O554();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -16574,7 +16909,8 @@ function e554(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ResourceQuotaList
 function d555(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -16604,7 +16940,7 @@ function d556(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       case 26: { const s = enter(r, c); v3 = d563(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -16679,7 +17015,7 @@ function d559(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d553(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -16704,10 +17040,10 @@ function d560(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -16727,6 +17063,7 @@ function e560(w: Writer, o: any): void {
   v = o["level"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ScaleIOPersistentVolumeSource
+const O561 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.gateway = 0; this.system = 0; this.secretRef = 0; this.sslEnabled = 0; this.protectionDomain = 0; this.storagePool = 0; this.storageMode = 0; this.volumeName = 0; this.fsType = 0; this.readOnly = 0; } });
 function d561(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -16741,20 +17078,20 @@ function d561(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d571(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
-      case 66: v8 = r.string(); break;
-      case 74: v9 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
+      case 66: v8 = str(r); break;
+      case 74: v9 = str(r); break;
       case 80: v10 = r.bool(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O561();
   o["gateway"] = v1 === undefined ? '' : v1;
   o["system"] = v2 === undefined ? '' : v2;
   o["secretRef"] = v3 === undefined ? null : v3;
@@ -16782,6 +17119,7 @@ function e561(w: Writer, o: any): void {
   v = o["readOnly"]; w.uint32(80); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.ScaleIOVolumeSource
+const O562 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.gateway = 0; this.system = 0; this.secretRef = 0; this.sslEnabled = 0; this.protectionDomain = 0; this.storagePool = 0; this.storageMode = 0; this.volumeName = 0; this.fsType = 0; this.readOnly = 0; } });
 function d562(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -16796,20 +17134,20 @@ function d562(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d457(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
-      case 66: v8 = r.string(); break;
-      case 74: v9 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
+      case 66: v8 = str(r); break;
+      case 74: v9 = str(r); break;
       case 80: v10 = r.bool(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O562();
   o["gateway"] = v1 === undefined ? '' : v1;
   o["system"] = v2 === undefined ? '' : v2;
   o["secretRef"] = v3 === undefined ? null : v3;
@@ -16863,9 +17201,9 @@ function d564(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -16889,8 +17227,8 @@ function d565(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -16906,8 +17244,10 @@ function e565(w: Writer, o: any): void {
   v = o["localhostProfile"]; if (v != null) { w.uint32(18); wstr(w, v); }
 }
 // k8s.io.api.core.v1.Secret
+const O566 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.immutable = 0; this.data = 0; this.stringData = 0; this.type = 0; } });
 function d566(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O566();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v5: any;
   let v2: any;
@@ -16920,7 +17260,7 @@ function d566(r: Reader, c: C): J {
       case 40: v5 = r.bool(); break;
       case 18: entryBytes(r, c, v2 ??= {}); break;
       case 34: entryString(r, c, v4 ??= {}); break;
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -16972,7 +17312,7 @@ function d568(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
       default: skip(r, t);
     }
@@ -16992,7 +17332,8 @@ function e568(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.SecretList
 function d569(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -17047,8 +17388,8 @@ function d571(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -17064,6 +17405,7 @@ function e571(w: Writer, o: any): void {
   v = o["namespace"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.SecretVolumeSource
+const O572 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.secretName = 0; this.items = 0; this.defaultMode = 0; this.optional = 0; this.defaultUser = 0; } });
 function d572(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -17073,7 +17415,7 @@ function d572(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d446(r, c)); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.bool(); break;
@@ -17081,7 +17423,7 @@ function d572(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O572();
   if (v1 !== undefined && v1 !== '') o["secretName"] = v1;
   if (v2 !== undefined) o["items"] = v2;
   if (v3 !== undefined) o["defaultMode"] = v3;
@@ -17099,6 +17441,7 @@ function e572(w: Writer, o: any): void {
   v = o["defaultUser"]; if (v != null) { w.uint32(40); w64(w, v); }
 }
 // k8s.io.api.core.v1.SecurityContext
+const O573 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.capabilities = 0; this.privileged = 0; this.seLinuxOptions = 0; this.windowsOptions = 0; this.runAsUser = 0; this.runAsGroup = 0; this.runAsNonRoot = 0; this.readOnlyRootFilesystem = 0; this.allowPrivilegeEscalation = 0; this.procMount = 0; this.seccompProfile = 0; this.appArmorProfile = 0; } });
 function d573(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -17124,13 +17467,13 @@ function d573(r: Reader, c: C): J {
       case 40: v5 = r.bool(); break;
       case 48: v6 = r.bool(); break;
       case 56: v7 = r.bool(); break;
-      case 74: v9 = r.string(); break;
+      case 74: v9 = str(r); break;
       case 90: { const s = enter(r, c); v11 = d565(r, c); leave(r, c, s); break; }
       case 98: { const s = enter(r, c); v12 = d366(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O573();
   if (v1 !== undefined) o["capabilities"] = v1;
   if (v2 !== undefined) o["privileged"] = v2;
   if (v3 !== undefined) o["seLinuxOptions"] = v3;
@@ -17163,7 +17506,8 @@ function e573(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.SerializedReference
 function d574(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -17181,8 +17525,10 @@ function e574(w: Writer, o: any): void {
   v = o["reference"]; w.uint32(10).fork(); e490(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.Service
+const O575 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d575(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O575();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -17208,8 +17554,10 @@ function e575(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e583(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.ServiceAccount
+const O576 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.secrets = 0; this.imagePullSecrets = 0; this.automountServiceAccountToken = 0; } });
 function d576(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O576();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -17240,7 +17588,8 @@ function e576(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ServiceAccountList
 function d577(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -17270,9 +17619,9 @@ function d578(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = i64(r, c); break;
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -17294,7 +17643,8 @@ function e578(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ServiceList
 function d579(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -17316,6 +17666,7 @@ function e579(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e575(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ServicePort
+const O580 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.protocol = 0; this.appProtocol = 0; this.port = 0; this.targetPort = 0; this.nodePort = 0; } });
 function d580(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -17326,16 +17677,16 @@ function d580(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 50: v6 = str(r); break;
       case 24: v3 = r.int32(); break;
       case 34: { const s = enter(r, c); v4 = d1322(r, c); leave(r, c, s); break; }
       case 40: v5 = r.int32(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O580();
   if (v1 !== undefined && v1 !== '') o["name"] = v1;
   if (v2 !== undefined && v2 !== '') o["protocol"] = v2;
   if (v6 !== undefined) o["appProtocol"] = v6;
@@ -17356,12 +17707,13 @@ function e580(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ServiceProxyOptions
 function d581(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -17374,6 +17726,7 @@ function e581(w: Writer, o: any): void {
   v = o["path"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ServiceSpec
+const O582 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.ports = 0; this.selector = 0; this.clusterIP = 0; this.clusterIPs = 0; this.type = 0; this.externalIPs = 0; this.sessionAffinity = 0; this.loadBalancerIP = 0; this.loadBalancerSourceRanges = 0; this.externalName = 0; this.externalTrafficPolicy = 0; this.healthCheckNodePort = 0; this.publishNotReadyAddresses = 0; this.sessionAffinityConfig = 0; this.ipFamilies = 0; this.ipFamilyPolicy = 0; this.allocateLoadBalancerNodePorts = 0; this.loadBalancerClass = 0; this.internalTrafficPolicy = 0; this.trafficDistribution = 0; } });
 function d582(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -17400,28 +17753,28 @@ function d582(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d580(r, c)); leave(r, c, s); break; }
       case 18: entryString(r, c, v2 ??= {}); break;
-      case 26: v3 = r.string(); break;
-      case 146: grow(v18 ??= [], c).push(r.string()); break;
-      case 34: v4 = r.string(); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
-      case 58: v7 = r.string(); break;
-      case 66: v8 = r.string(); break;
-      case 74: grow(v9 ??= [], c).push(r.string()); break;
-      case 82: v10 = r.string(); break;
-      case 90: v11 = r.string(); break;
+      case 26: v3 = str(r); break;
+      case 146: grow(v18 ??= [], c).push(str(r)); break;
+      case 34: v4 = str(r); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 58: v7 = str(r); break;
+      case 66: v8 = str(r); break;
+      case 74: grow(v9 ??= [], c).push(str(r)); break;
+      case 82: v10 = str(r); break;
+      case 90: v11 = str(r); break;
       case 96: v12 = r.int32(); break;
       case 104: v13 = r.bool(); break;
       case 114: { const s = enter(r, c); v14 = d584(r, c); leave(r, c, s); break; }
-      case 154: grow(v19 ??= [], c).push(r.string()); break;
-      case 138: v17 = r.string(); break;
+      case 154: grow(v19 ??= [], c).push(str(r)); break;
+      case 138: v17 = str(r); break;
       case 160: v20 = r.bool(); break;
-      case 170: v21 = r.string(); break;
-      case 178: v22 = r.string(); break;
-      case 186: v23 = r.string(); break;
+      case 170: v21 = str(r); break;
+      case 178: v22 = str(r); break;
+      case 186: v23 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O582();
   if (v1 !== undefined) o["ports"] = v1;
   if (v2 !== undefined) o["selector"] = v2;
   if (v3 !== undefined && v3 !== '') o["clusterIP"] = v3;
@@ -17530,6 +17883,7 @@ function e585(w: Writer, o: any): void {
   v = o["seconds"]; w.uint32(8); w64(w, v ?? 0);
 }
 // k8s.io.api.core.v1.StorageOSPersistentVolumeSource
+const O586 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.volumeName = 0; this.volumeNamespace = 0; this.fsType = 0; this.readOnly = 0; this.secretRef = 0; } });
 function d586(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -17539,15 +17893,15 @@ function d586(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = r.bool(); break;
       case 42: { const s = enter(r, c); v5 = d490(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O586();
   if (v1 !== undefined && v1 !== '') o["volumeName"] = v1;
   if (v2 !== undefined && v2 !== '') o["volumeNamespace"] = v2;
   if (v3 !== undefined && v3 !== '') o["fsType"] = v3;
@@ -17565,6 +17919,7 @@ function e586(w: Writer, o: any): void {
   v = o["secretRef"]; if (v != null) { w.uint32(42).fork(); e490(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.StorageOSVolumeSource
+const O587 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.volumeName = 0; this.volumeNamespace = 0; this.fsType = 0; this.readOnly = 0; this.secretRef = 0; } });
 function d587(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -17574,15 +17929,15 @@ function d587(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = r.bool(); break;
       case 42: { const s = enter(r, c); v5 = d457(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O587();
   if (v1 !== undefined && v1 !== '') o["volumeName"] = v1;
   if (v2 !== undefined && v2 !== '') o["volumeNamespace"] = v2;
   if (v3 !== undefined && v3 !== '') o["fsType"] = v3;
@@ -17606,8 +17961,8 @@ function d588(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -17630,7 +17985,7 @@ function d589(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -17654,9 +18009,9 @@ function d590(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -17677,6 +18032,7 @@ function e590(w: Writer, o: any): void {
   v = o["timeAdded"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.Toleration
+const O591 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
 function d591(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -17686,15 +18042,15 @@ function d591(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = i64(r, c); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O591();
   if (v1 !== undefined && v1 !== '') o["key"] = v1;
   if (v2 !== undefined && v2 !== '') o["operator"] = v2;
   if (v3 !== undefined && v3 !== '') o["value"] = v3;
@@ -17718,8 +18074,8 @@ function d592(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -17754,6 +18110,7 @@ function e593(w: Writer, o: any): void {
   v = o["matchLabelExpressions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e592(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.TopologySpreadConstraint
+const O594 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.maxSkew = 0; this.topologyKey = 0; this.whenUnsatisfiable = 0; this.labelSelector = 0; this.minDomains = 0; this.nodeAffinityPolicy = 0; this.nodeTaintsPolicy = 0; this.matchLabelKeys = 0; } });
 function d594(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -17767,17 +18124,17 @@ function d594(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
       case 40: v5 = r.int32(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
-      case 66: grow(v8 ??= [], c).push(r.string()); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
+      case 66: grow(v8 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O594();
   o["maxSkew"] = v1 === undefined ? 0 : v1;
   o["topologyKey"] = v2 === undefined ? '' : v2;
   o["whenUnsatisfiable"] = v3 === undefined ? '' : v3;
@@ -17808,9 +18165,9 @@ function d595(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -17836,10 +18193,10 @@ function d596(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -17859,18 +18216,19 @@ function e596(w: Writer, o: any): void {
   v = o["namespace"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.core.v1.Volume
+const O597 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.hostPath = 0; this.emptyDir = 0; this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.gitRepo = 0; this.secret = 0; this.nfs = 0; this.iscsi = 0; this.glusterfs = 0; this.persistentVolumeClaim = 0; this.rbd = 0; this.flexVolume = 0; this.cinder = 0; this.cephfs = 0; this.flocker = 0; this.downwardAPI = 0; this.fc = 0; this.azureFile = 0; this.configMap = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.projected = 0; this.portworxVolume = 0; this.scaleIO = 0; this.storageos = 0; this.csi = 0; this.ephemeral = 0; this.image = 0; } });
 function d597(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d606(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O597();
   o["name"] = v1 === undefined ? '' : v1;
   Object.assign(o, v2 ?? d606(EMPTY, c));
   return o;
@@ -17888,8 +18246,8 @@ function d598(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -17912,9 +18270,9 @@ function d599(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -17955,6 +18313,7 @@ function e600(w: Writer, o: any): void {
   v = o["lastTransitionTime"]; w.uint32(18).fork(); e1312(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.VolumeMount
+const O601 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.readOnly = 0; this.recursiveReadOnly = 0; this.mountPath = 0; this.subPath = 0; this.mountPropagation = 0; this.subPathExpr = 0; this.bindMountOptions = 0; } });
 function d601(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -17967,18 +18326,18 @@ function d601(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.bool(); break;
-      case 58: v7 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 66: grow(v8 ??= [], c).push(r.string()); break;
+      case 58: v7 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 66: grow(v8 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O601();
   o["name"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined && v2 !== false) o["readOnly"] = v2;
   if (v7 !== undefined) o["recursiveReadOnly"] = v7;
@@ -18002,6 +18361,7 @@ function e601(w: Writer, o: any): void {
   v = o["bindMountOptions"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
 }
 // k8s.io.api.core.v1.VolumeMountStatus
+const O602 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.mountPath = 0; this.readOnly = 0; this.recursiveReadOnly = 0; this.volumeStatus = 0; } });
 function d602(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -18011,15 +18371,15 @@ function d602(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d607(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O602();
   o["name"] = v1 === undefined ? '' : v1;
   o["mountPath"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
@@ -18056,6 +18416,7 @@ function e603(w: Writer, o: any): void {
   v = o["required"]; if (v != null) { w.uint32(10).fork(); e482(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.VolumeProjection
+const O604 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.secret = 0; this.downwardAPI = 0; this.configMap = 0; this.serviceAccountToken = 0; this.clusterTrustBundle = 0; this.podCertificate = 0; } });
 function d604(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -18075,7 +18436,7 @@ function d604(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O604();
   if (v1 !== undefined) o["secret"] = v1;
   if (v2 !== undefined) o["downwardAPI"] = v2;
   if (v3 !== undefined) o["configMap"] = v3;
@@ -18118,6 +18479,7 @@ function e605(w: Writer, o: any): void {
   v = o["requests"]; if (v != null) mapMessage(w, 18, v, e1270);
 }
 // k8s.io.api.core.v1.VolumeSource
+const O606 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.hostPath = 0; this.emptyDir = 0; this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.gitRepo = 0; this.secret = 0; this.nfs = 0; this.iscsi = 0; this.glusterfs = 0; this.persistentVolumeClaim = 0; this.rbd = 0; this.flexVolume = 0; this.cinder = 0; this.cephfs = 0; this.flocker = 0; this.downwardAPI = 0; this.fc = 0; this.azureFile = 0; this.configMap = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.projected = 0; this.portworxVolume = 0; this.scaleIO = 0; this.storageos = 0; this.csi = 0; this.ephemeral = 0; this.image = 0; } });
 function d606(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -18185,7 +18547,7 @@ function d606(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O606();
   if (v1 !== undefined) o["hostPath"] = v1;
   if (v2 !== undefined) o["emptyDir"] = v2;
   if (v3 !== undefined) o["gcePersistentDisk"] = v3;
@@ -18280,10 +18642,10 @@ function d608(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -18334,9 +18696,9 @@ function d610(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
     }
@@ -18357,6 +18719,7 @@ function e610(w: Writer, o: any): void {
   v = o["hostProcess"]; if (v != null) { w.uint32(32); wbool(w, v); }
 }
 // k8s.io.api.discovery.v1.Endpoint
+const O611 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.addresses = 0; this.conditions = 0; this.hostname = 0; this.targetRef = 0; this.deprecatedTopology = 0; this.nodeName = 0; this.zone = 0; this.hints = 0; } });
 function d611(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -18369,18 +18732,18 @@ function d611(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d612(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
       case 42: entryString(r, c, v5 ??= {}); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); v8 = d613(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O611();
   o["addresses"] = v1 === undefined ? null : v1;
   o["conditions"] = v2 === undefined ? d612(EMPTY, c) : v2;
   if (v3 !== undefined) o["hostname"] = v3;
@@ -18462,10 +18825,10 @@ function d614(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -18485,8 +18848,10 @@ function e614(w: Writer, o: any): void {
   v = o["appProtocol"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.discovery.v1.EndpointSlice
+const O615 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.addressType = 0; this.endpoints = 0; this.ports = 0; } });
 function d615(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O615();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v4: any;
   let v2: any;
@@ -18495,7 +18860,7 @@ function d615(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d611(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d614(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -18517,7 +18882,8 @@ function e615(w: Writer, o: any): void {
 }
 // k8s.io.api.discovery.v1.EndpointSliceList
 function d616(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -18544,7 +18910,7 @@ function d617(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -18563,7 +18929,7 @@ function d618(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -18577,6 +18943,7 @@ function e618(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.discovery.v1beta1.Endpoint
+const O619 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.addresses = 0; this.conditions = 0; this.hostname = 0; this.targetRef = 0; this.topology = 0; this.nodeName = 0; this.hints = 0; } });
 function d619(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -18588,17 +18955,17 @@ function d619(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d620(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
       case 42: entryString(r, c, v5 ??= {}); break;
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       case 58: { const s = enter(r, c); v7 = d621(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O619();
   o["addresses"] = v1 === undefined ? null : v1;
   o["conditions"] = v2 === undefined ? d620(EMPTY, c) : v2;
   if (v3 !== undefined) o["hostname"] = v3;
@@ -18678,10 +19045,10 @@ function d622(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -18701,8 +19068,10 @@ function e622(w: Writer, o: any): void {
   v = o["appProtocol"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.discovery.v1beta1.EndpointSlice
+const O623 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.addressType = 0; this.endpoints = 0; this.ports = 0; } });
 function d623(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O623();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v4: any;
   let v2: any;
@@ -18711,7 +19080,7 @@ function d623(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d619(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d622(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -18733,7 +19102,8 @@ function e623(w: Writer, o: any): void {
 }
 // k8s.io.api.discovery.v1beta1.EndpointSliceList
 function d624(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -18760,7 +19130,7 @@ function d625(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -18779,7 +19149,7 @@ function d626(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -18793,8 +19163,10 @@ function e626(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.events.v1.Event
+const O627 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.eventTime = 0; this.series = 0; this.reportingController = 0; this.reportingInstance = 0; this.action = 0; this.reason = 0; this.regarding = 0; this.related = 0; this.note = 0; this.type = 0; this.deprecatedSource = 0; this.deprecatedFirstTimestamp = 0; this.deprecatedLastTimestamp = 0; this.deprecatedCount = 0; } });
 function d627(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O627();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -18816,14 +19188,14 @@ function d627(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d629(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); v8 = d490(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d490(r, c); leave(r, c, s); break; }
-      case 82: v10 = r.string(); break;
-      case 90: v11 = r.string(); break;
+      case 82: v10 = str(r); break;
+      case 90: v11 = str(r); break;
       case 98: { const s = enter(r, c); v12 = d424(r, c); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d1312(r, c); leave(r, c, s); break; }
       case 114: { const s = enter(r, c); v14 = d1312(r, c); leave(r, c, s); break; }
@@ -18869,7 +19241,8 @@ function e627(w: Writer, o: any): void {
 }
 // k8s.io.api.events.v1.EventList
 function d628(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -18914,8 +19287,10 @@ function e629(w: Writer, o: any): void {
   v = o["lastObservedTime"]; w.uint32(18).fork(); e1297(w, v); w.ldelim();
 }
 // k8s.io.api.events.v1beta1.Event
+const O630 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.eventTime = 0; this.series = 0; this.reportingController = 0; this.reportingInstance = 0; this.action = 0; this.reason = 0; this.regarding = 0; this.related = 0; this.note = 0; this.type = 0; this.deprecatedSource = 0; this.deprecatedFirstTimestamp = 0; this.deprecatedLastTimestamp = 0; this.deprecatedCount = 0; } });
 function d630(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O630();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -18937,14 +19312,14 @@ function d630(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d632(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); v8 = d490(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d490(r, c); leave(r, c, s); break; }
-      case 82: v10 = r.string(); break;
-      case 90: v11 = r.string(); break;
+      case 82: v10 = str(r); break;
+      case 90: v11 = str(r); break;
       case 98: { const s = enter(r, c); v12 = d424(r, c); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d1312(r, c); leave(r, c, s); break; }
       case 114: { const s = enter(r, c); v14 = d1312(r, c); leave(r, c, s); break; }
@@ -18990,7 +19365,8 @@ function e630(w: Writer, o: any): void {
 }
 // k8s.io.api.events.v1beta1.EventList
 function d631(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -19035,8 +19411,10 @@ function e632(w: Writer, o: any): void {
   v = o["lastObservedTime"]; w.uint32(18).fork(); e1297(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.DaemonSet
+const O633 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d633(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O633();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -19062,6 +19440,7 @@ function e633(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e637(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetCondition
+const O634 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d634(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -19071,15 +19450,15 @@ function d634(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O634();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -19098,7 +19477,8 @@ function e634(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetList
 function d635(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -19120,6 +19500,7 @@ function e635(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e633(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetSpec
+const O636 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selector = 0; this.template = 0; this.updateStrategy = 0; this.minReadySeconds = 0; this.templateGeneration = 0; this.revisionHistoryLimit = 0; } });
 function d636(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -19139,7 +19520,7 @@ function d636(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O636();
   if (v1 !== undefined) o["selector"] = v1;
   o["template"] = v2 === undefined ? d532(EMPTY, c) : v2;
   o["updateStrategy"] = v3 === undefined ? d638(EMPTY, c) : v3;
@@ -19159,6 +19540,7 @@ function e636(w: Writer, o: any): void {
   v = o["revisionHistoryLimit"]; if (v != null) { w.uint32(48); w32(w, v); }
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetStatus
+const O637 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.currentNumberScheduled = 0; this.numberMisscheduled = 0; this.desiredNumberScheduled = 0; this.numberReady = 0; this.observedGeneration = 0; this.updatedNumberScheduled = 0; this.numberAvailable = 0; this.numberUnavailable = 0; this.collisionCount = 0; this.conditions = 0; } });
 function d637(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -19186,7 +19568,7 @@ function d637(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O637();
   o["currentNumberScheduled"] = v1 === undefined ? 0 : v1;
   o["numberMisscheduled"] = v2 === undefined ? 0 : v2;
   o["desiredNumberScheduled"] = v3 === undefined ? 0 : v3;
@@ -19220,7 +19602,7 @@ function d638(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d673(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -19237,8 +19619,10 @@ function e638(w: Writer, o: any): void {
   v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e673(w, v); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.Deployment
+const O639 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d639(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O639();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -19264,6 +19648,7 @@ function e639(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e644(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.DeploymentCondition
+const O640 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d640(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -19274,16 +19659,16 @@ function d640(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O640();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastUpdateTime"] = v6 === undefined ? d1312(EMPTY, c) : v6;
@@ -19304,7 +19689,8 @@ function e640(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.DeploymentList
 function d641(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -19326,15 +19712,17 @@ function e641(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e639(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.DeploymentRollback
+const O642 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.name = 0; this.updatedAnnotations = 0; this.rollbackTo = 0; } });
 function d642(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O642();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: entryString(r, c, v2 ??= {}); break;
       case 26: { const s = enter(r, c); v3 = d672(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -19353,6 +19741,7 @@ function e642(w: Writer, o: any): void {
   v = o["rollbackTo"]; w.uint32(26).fork(); e672(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.DeploymentSpec
+const O643 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.rollbackTo = 0; this.progressDeadlineSeconds = 0; } });
 function d643(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -19378,7 +19767,7 @@ function d643(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O643();
   if (v1 !== undefined) o["replicas"] = v1;
   if (v2 !== undefined) o["selector"] = v2;
   o["template"] = v3 === undefined ? d532(EMPTY, c) : v3;
@@ -19404,6 +19793,7 @@ function e643(w: Writer, o: any): void {
   v = o["progressDeadlineSeconds"]; if (v != null) { w.uint32(72); w32(w, v); }
 }
 // k8s.io.api.extensions.v1beta1.DeploymentStatus
+const O644 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
 function d644(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -19429,7 +19819,7 @@ function d644(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O644();
   if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
   if (v2 !== undefined && v2 !== 0) o["replicas"] = v2;
   if (v3 !== undefined && v3 !== 0) o["updatedReplicas"] = v3;
@@ -19461,7 +19851,7 @@ function d645(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d674(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -19485,8 +19875,8 @@ function d646(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 26: v3 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d650(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -19530,8 +19920,8 @@ function d648(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -19547,8 +19937,10 @@ function e648(w: Writer, o: any): void {
   v = o["except"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.extensions.v1beta1.Ingress
+const O649 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d649(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O649();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -19581,7 +19973,7 @@ function d650(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d595(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -19602,7 +19994,8 @@ function e650(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.IngressList
 function d651(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -19631,8 +20024,8 @@ function d652(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d654(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -19678,8 +20071,8 @@ function d654(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -19703,7 +20096,7 @@ function d655(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d656(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -19747,7 +20140,7 @@ function d657(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 10: { const s = enter(r, c); v1 = d650(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d659(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d655(r, c)); leave(r, c, s); break; }
@@ -19795,8 +20188,8 @@ function d659(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: v2 = r.string(); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -19813,7 +20206,8 @@ function e659(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicy
 function d660(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -19882,7 +20276,8 @@ function e662(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicyList
 function d663(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -19938,7 +20333,7 @@ function d665(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
@@ -19969,7 +20364,7 @@ function d666(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d662(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d661(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -19989,8 +20384,10 @@ function e666(w: Writer, o: any): void {
   v = o["policyTypes"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSet
+const O667 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d667(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O667();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -20016,6 +20413,7 @@ function e667(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e671(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSetCondition
+const O668 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d668(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -20025,15 +20423,15 @@ function d668(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O668();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -20052,7 +20450,8 @@ function e668(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSetList
 function d669(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -20105,6 +20504,7 @@ function e670(w: Writer, o: any): void {
   v = o["minReadySeconds"]; w.uint32(32); w32(w, v ?? 0);
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSetStatus
+const O671 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.terminatingReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
 function d671(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -20126,7 +20526,7 @@ function d671(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O671();
   o["replicas"] = v1 === undefined ? 0 : v1;
   if (v2 !== undefined && v2 !== 0) o["fullyLabeledReplicas"] = v2;
   if (v4 !== undefined && v4 !== 0) o["readyReplicas"] = v4;
@@ -20213,8 +20613,10 @@ function e674(w: Writer, o: any): void {
   v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.Scale
+const O675 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d675(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O675();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -20268,7 +20670,7 @@ function d677(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: entryString(r, c, v2 ??= {}); break;
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -20314,7 +20716,7 @@ function d679(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -20328,8 +20730,10 @@ function e679(w: Writer, o: any): void {
   v = o["type"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1.FlowSchema
+const O680 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d680(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O680();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -20355,6 +20759,7 @@ function e680(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e684(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1.FlowSchemaCondition
+const O681 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d681(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -20364,15 +20769,15 @@ function d681(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O681();
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined && v2 !== '') o["status"] = v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -20391,7 +20796,8 @@ function e681(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1.FlowSchemaList
 function d682(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -20468,7 +20874,7 @@ function d685(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -20488,7 +20894,7 @@ function d686(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d696(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -20542,8 +20948,8 @@ function d688(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 50: grow(v6 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 50: grow(v6 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -20586,8 +20992,10 @@ function e689(w: Writer, o: any): void {
   v = o["nonResourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e688(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfiguration
+const O690 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d690(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O690();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -20613,6 +21021,7 @@ function e690(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e695(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationCondition
+const O691 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d691(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -20622,15 +21031,15 @@ function d691(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O691();
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined && v2 !== '') o["status"] = v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -20649,7 +21058,8 @@ function e691(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationList
 function d692(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -20676,7 +21086,7 @@ function d693(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -20697,7 +21107,7 @@ function d694(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d687(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d678(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -20763,6 +21173,7 @@ function e696(w: Writer, o: any): void {
   v = o["queueLengthLimit"]; w.uint32(24); w32(w, v ?? 0);
 }
 // k8s.io.api.flowcontrol.v1.ResourcePolicyRule
+const O697 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
 function d697(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -20772,15 +21183,15 @@ function d697(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O697();
   o["verbs"] = v1 === undefined ? null : v1;
   o["apiGroups"] = v2 === undefined ? null : v2;
   o["resources"] = v3 === undefined ? null : v3;
@@ -20804,8 +21215,8 @@ function d698(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -20829,7 +21240,7 @@ function d699(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d700(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d685(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d698(r, c); leave(r, c, s); break; }
@@ -20857,7 +21268,7 @@ function d700(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -20899,7 +21310,7 @@ function d702(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -20913,8 +21324,10 @@ function e702(w: Writer, o: any): void {
   v = o["type"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchema
+const O703 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d703(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O703();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -20940,6 +21353,7 @@ function e703(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e707(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaCondition
+const O704 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d704(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -20949,15 +21363,15 @@ function d704(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O704();
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined && v2 !== '') o["status"] = v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -20976,7 +21390,8 @@ function e704(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaList
 function d705(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -21053,7 +21468,7 @@ function d708(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -21073,7 +21488,7 @@ function d709(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d719(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -21127,8 +21542,8 @@ function d711(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 50: grow(v6 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 50: grow(v6 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -21171,8 +21586,10 @@ function e712(w: Writer, o: any): void {
   v = o["nonResourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e711(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfiguration
+const O713 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d713(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O713();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -21198,6 +21615,7 @@ function e713(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e718(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationCondition
+const O714 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d714(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -21207,15 +21625,15 @@ function d714(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O714();
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined && v2 !== '') o["status"] = v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -21234,7 +21652,8 @@ function e714(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationList
 function d715(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -21261,7 +21680,7 @@ function d716(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -21282,7 +21701,7 @@ function d717(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d710(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d701(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -21348,6 +21767,7 @@ function e719(w: Writer, o: any): void {
   v = o["queueLengthLimit"]; w.uint32(24); w32(w, v ?? 0);
 }
 // k8s.io.api.flowcontrol.v1beta1.ResourcePolicyRule
+const O720 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
 function d720(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -21357,15 +21777,15 @@ function d720(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O720();
   o["verbs"] = v1 === undefined ? null : v1;
   o["apiGroups"] = v2 === undefined ? null : v2;
   o["resources"] = v3 === undefined ? null : v3;
@@ -21389,8 +21809,8 @@ function d721(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -21414,7 +21834,7 @@ function d722(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d723(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d708(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d721(r, c); leave(r, c, s); break; }
@@ -21442,7 +21862,7 @@ function d723(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -21484,7 +21904,7 @@ function d725(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -21498,8 +21918,10 @@ function e725(w: Writer, o: any): void {
   v = o["type"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchema
+const O726 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d726(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O726();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -21525,6 +21947,7 @@ function e726(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e730(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaCondition
+const O727 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d727(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -21534,15 +21957,15 @@ function d727(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O727();
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined && v2 !== '') o["status"] = v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -21561,7 +21984,8 @@ function e727(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaList
 function d728(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -21638,7 +22062,7 @@ function d731(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -21658,7 +22082,7 @@ function d732(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d742(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -21712,8 +22136,8 @@ function d734(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 50: grow(v6 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 50: grow(v6 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -21756,8 +22180,10 @@ function e735(w: Writer, o: any): void {
   v = o["nonResourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e734(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfiguration
+const O736 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d736(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O736();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -21783,6 +22209,7 @@ function e736(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e741(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationCondition
+const O737 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d737(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -21792,15 +22219,15 @@ function d737(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O737();
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined && v2 !== '') o["status"] = v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -21819,7 +22246,8 @@ function e737(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationList
 function d738(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -21846,7 +22274,7 @@ function d739(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -21867,7 +22295,7 @@ function d740(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d733(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d724(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -21933,6 +22361,7 @@ function e742(w: Writer, o: any): void {
   v = o["queueLengthLimit"]; w.uint32(24); w32(w, v ?? 0);
 }
 // k8s.io.api.flowcontrol.v1beta2.ResourcePolicyRule
+const O743 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
 function d743(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -21942,15 +22371,15 @@ function d743(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O743();
   o["verbs"] = v1 === undefined ? null : v1;
   o["apiGroups"] = v2 === undefined ? null : v2;
   o["resources"] = v3 === undefined ? null : v3;
@@ -21974,8 +22403,8 @@ function d744(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -21999,7 +22428,7 @@ function d745(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d746(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d731(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d744(r, c); leave(r, c, s); break; }
@@ -22027,7 +22456,7 @@ function d746(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -22069,7 +22498,7 @@ function d748(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -22083,8 +22512,10 @@ function e748(w: Writer, o: any): void {
   v = o["type"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchema
+const O749 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d749(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O749();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -22110,6 +22541,7 @@ function e749(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e753(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaCondition
+const O750 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d750(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -22119,15 +22551,15 @@ function d750(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O750();
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined && v2 !== '') o["status"] = v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -22146,7 +22578,8 @@ function e750(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaList
 function d751(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -22223,7 +22656,7 @@ function d754(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -22243,7 +22676,7 @@ function d755(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d765(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -22297,8 +22730,8 @@ function d757(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 50: grow(v6 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 50: grow(v6 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -22341,8 +22774,10 @@ function e758(w: Writer, o: any): void {
   v = o["nonResourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e757(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfiguration
+const O759 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d759(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O759();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -22368,6 +22803,7 @@ function e759(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e764(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationCondition
+const O760 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d760(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -22377,15 +22813,15 @@ function d760(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O760();
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined && v2 !== '') o["status"] = v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -22404,7 +22840,8 @@ function e760(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationList
 function d761(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -22431,7 +22868,7 @@ function d762(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -22452,7 +22889,7 @@ function d763(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d756(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d747(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -22518,6 +22955,7 @@ function e765(w: Writer, o: any): void {
   v = o["queueLengthLimit"]; w.uint32(24); w32(w, v ?? 0);
 }
 // k8s.io.api.flowcontrol.v1beta3.ResourcePolicyRule
+const O766 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
 function d766(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -22527,15 +22965,15 @@ function d766(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O766();
   o["verbs"] = v1 === undefined ? null : v1;
   o["apiGroups"] = v2 === undefined ? null : v2;
   o["resources"] = v3 === undefined ? null : v3;
@@ -22559,8 +22997,8 @@ function d767(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -22584,7 +23022,7 @@ function d768(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d769(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d754(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d767(r, c); leave(r, c, s); break; }
@@ -22612,7 +23050,7 @@ function d769(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -22626,8 +23064,10 @@ function e769(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.imagepolicy.v1alpha1.ImageReview
+const O770 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d770(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O770();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -22658,7 +23098,7 @@ function d771(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -22681,7 +23121,7 @@ function d772(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d771(r, c)); leave(r, c, s); break; }
       case 18: entryString(r, c, v2 ??= {}); break;
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -22707,7 +23147,7 @@ function d773(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.bool(); break;
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: entryString(r, c, v3 ??= {}); break;
       default: skip(r, t);
     }
@@ -22726,8 +23166,10 @@ function e773(w: Writer, o: any): void {
   v = o["auditAnnotations"]; if (v != null) mapString(w, 26, v);
 }
 // k8s.io.api.lifecycle.v1alpha1.Eviction
+const O774 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d774(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O774();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -22754,7 +23196,8 @@ function e774(w: Writer, o: any): void {
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionList
 function d775(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -22782,8 +23225,8 @@ function d776(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -22799,8 +23242,10 @@ function e776(w: Writer, o: any): void {
   v = o["uid"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequest
+const O777 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d777(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O777();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -22827,7 +23272,8 @@ function e777(w: Writer, o: any): void {
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestList
 function d778(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -22855,8 +23301,8 @@ function d779(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -22880,8 +23326,8 @@ function d780(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d782(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -22960,6 +23406,7 @@ function e783(w: Writer, o: any): void {
   v = o["target"]; w.uint32(10).fork(); e785(w, v); w.ldelim();
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionStatus
+const O784 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.observedGeneration = 0; this.requesters = 0; this.targetResponders = 0; this.responders = 0; } });
 function d784(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -22977,7 +23424,7 @@ function d784(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O784();
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined) o["observedGeneration"] = v2;
   if (v3 !== undefined) o["requesters"] = v3;
@@ -23020,8 +23467,8 @@ function d786(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -23037,6 +23484,7 @@ function e786(w: Writer, o: any): void {
   v = o["intent"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.lifecycle.v1alpha1.ResponderStatus
+const O787 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.startTime = 0; this.heartbeatTime = 0; this.expectedCompletionTime = 0; this.completionTime = 0; this.message = 0; } });
 function d787(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -23047,16 +23495,16 @@ function d787(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O787();
   o["name"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["startTime"] = v2;
   if (v3 !== undefined) o["heartbeatTime"] = v3;
@@ -23083,9 +23531,9 @@ function d788(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -23110,8 +23558,8 @@ function d789(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 26: v3 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d796(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -23150,7 +23598,8 @@ function e790(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1.IPAddress
 function d791(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -23173,7 +23622,8 @@ function e791(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1.IPAddressList
 function d792(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -23220,8 +23670,8 @@ function d794(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -23237,8 +23687,10 @@ function e794(w: Writer, o: any): void {
   v = o["except"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.networking.v1.Ingress
+const O795 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d795(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O795();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -23288,7 +23740,8 @@ function e796(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1.IngressClass
 function d797(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -23311,7 +23764,8 @@ function e797(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1.IngressClassList
 function d798(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -23333,6 +23787,7 @@ function e798(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e797(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IngressClassParametersReference
+const O799 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.apiGroup = 0; this.kind = 0; this.name = 0; this.scope = 0; this.namespace = 0; } });
 function d799(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -23342,15 +23797,15 @@ function d799(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O799();
   if (v1 !== undefined) o["apiGroup"] = v1;
   o["kind"] = v2 === undefined ? '' : v2;
   o["name"] = v3 === undefined ? '' : v3;
@@ -23374,7 +23829,7 @@ function d800(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d799(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -23392,7 +23847,8 @@ function e800(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1.IngressList
 function d801(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -23421,8 +23877,8 @@ function d802(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d804(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -23468,8 +23924,8 @@ function d804(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -23493,7 +23949,7 @@ function d805(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d806(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -23535,7 +23991,7 @@ function d807(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d819(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -23560,7 +24016,7 @@ function d808(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 10: { const s = enter(r, c); v1 = d796(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d810(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d805(r, c)); leave(r, c, s); break; }
@@ -23608,8 +24064,8 @@ function d810(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: v2 = r.string(); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -23626,7 +24082,8 @@ function e810(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1.NetworkPolicy
 function d811(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -23695,7 +24152,8 @@ function e813(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1.NetworkPolicyList
 function d814(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -23751,7 +24209,7 @@ function d816(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
@@ -23782,7 +24240,7 @@ function d817(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d813(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d812(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -23810,10 +24268,10 @@ function d818(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -23839,7 +24297,7 @@ function d819(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
       default: skip(r, t);
     }
@@ -23856,8 +24314,10 @@ function e819(w: Writer, o: any): void {
   v = o["number"]; w.uint32(16); w32(w, v ?? 0);
 }
 // k8s.io.api.networking.v1.ServiceCIDR
+const O820 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d820(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O820();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -23884,7 +24344,8 @@ function e820(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1.ServiceCIDRList
 function d821(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -23911,7 +24372,7 @@ function d822(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -23951,8 +24412,8 @@ function d824(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 26: v3 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d830(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -23991,7 +24452,8 @@ function e825(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1beta1.IPAddress
 function d826(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -24014,7 +24476,8 @@ function e826(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1beta1.IPAddressList
 function d827(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -24055,8 +24518,10 @@ function e828(w: Writer, o: any): void {
   v = o["parentRef"]; if (v != null) { w.uint32(10).fork(); e844(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.Ingress
+const O829 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d829(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O829();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -24089,7 +24554,7 @@ function d830(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d595(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -24110,7 +24575,8 @@ function e830(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1beta1.IngressClass
 function d831(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -24133,7 +24599,8 @@ function e831(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1beta1.IngressClassList
 function d832(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -24155,6 +24622,7 @@ function e832(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e831(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IngressClassParametersReference
+const O833 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.apiGroup = 0; this.kind = 0; this.name = 0; this.scope = 0; this.namespace = 0; } });
 function d833(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -24164,15 +24632,15 @@ function d833(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O833();
   if (v1 !== undefined) o["apiGroup"] = v1;
   o["kind"] = v2 === undefined ? '' : v2;
   o["name"] = v3 === undefined ? '' : v3;
@@ -24196,7 +24664,7 @@ function d834(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d833(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -24214,7 +24682,8 @@ function e834(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1beta1.IngressList
 function d835(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -24243,8 +24712,8 @@ function d836(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d838(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -24290,8 +24759,8 @@ function d838(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -24315,7 +24784,7 @@ function d839(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d840(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -24359,7 +24828,7 @@ function d841(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 10: { const s = enter(r, c); v1 = d830(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d843(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d839(r, c)); leave(r, c, s); break; }
@@ -24407,8 +24876,8 @@ function d843(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: v2 = r.string(); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -24432,10 +24901,10 @@ function d844(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -24455,8 +24924,10 @@ function e844(w: Writer, o: any): void {
   v = o["name"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.networking.v1beta1.ServiceCIDR
+const O845 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d845(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O845();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -24483,7 +24954,8 @@ function e845(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1beta1.ServiceCIDRList
 function d846(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -24510,7 +24982,7 @@ function d847(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -24562,8 +25034,10 @@ function e849(w: Writer, o: any): void {
   v = o["podFixed"]; if (v != null) mapMessage(w, 10, v, e1270);
 }
 // k8s.io.api.node.v1.RuntimeClass
+const O850 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.handler = 0; this.overhead = 0; this.scheduling = 0; } });
 function d850(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O850();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -24572,7 +25046,7 @@ function d850(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d849(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d852(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -24594,7 +25068,8 @@ function e850(w: Writer, o: any): void {
 }
 // k8s.io.api.node.v1.RuntimeClassList
 function d851(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -24659,7 +25134,8 @@ function e853(w: Writer, o: any): void {
 }
 // k8s.io.api.node.v1alpha1.RuntimeClass
 function d854(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -24682,7 +25158,8 @@ function e854(w: Writer, o: any): void {
 }
 // k8s.io.api.node.v1alpha1.RuntimeClassList
 function d855(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -24711,7 +25188,7 @@ function d856(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d853(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d857(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -24773,8 +25250,10 @@ function e858(w: Writer, o: any): void {
   v = o["podFixed"]; if (v != null) mapMessage(w, 10, v, e1270);
 }
 // k8s.io.api.node.v1beta1.RuntimeClass
+const O859 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.handler = 0; this.overhead = 0; this.scheduling = 0; } });
 function d859(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O859();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -24783,7 +25262,7 @@ function d859(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d858(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d861(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -24805,7 +25284,8 @@ function e859(w: Writer, o: any): void {
 }
 // k8s.io.api.node.v1beta1.RuntimeClassList
 function d860(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -24851,7 +25331,8 @@ function e861(w: Writer, o: any): void {
 }
 // k8s.io.api.policy.v1.Eviction
 function d862(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -24873,8 +25354,10 @@ function e862(w: Writer, o: any): void {
   v = o["deleteOptions"]; if (v != null) { w.uint32(18).fork(); e1280(w, v); w.ldelim(); }
 }
 // k8s.io.api.policy.v1.PodDisruptionBudget
+const O863 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d863(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O863();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -24901,7 +25384,8 @@ function e863(w: Writer, o: any): void {
 }
 // k8s.io.api.policy.v1.PodDisruptionBudgetList
 function d864(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -24934,7 +25418,7 @@ function d865(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1322(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -24954,6 +25438,7 @@ function e865(w: Writer, o: any): void {
   v = o["unhealthyPodEvictionPolicy"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.policy.v1.PodDisruptionBudgetStatus
+const O866 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.disruptedPods = 0; this.disruptionsAllowed = 0; this.currentHealthy = 0; this.desiredHealthy = 0; this.expectedPods = 0; this.conditions = 0; } });
 function d866(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -24975,7 +25460,7 @@ function d866(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O866();
   if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
   if (v2 !== undefined) o["disruptedPods"] = v2;
   o["disruptionsAllowed"] = v3 === undefined ? 0 : v3;
@@ -24998,7 +25483,8 @@ function e866(w: Writer, o: any): void {
 }
 // k8s.io.api.policy.v1beta1.Eviction
 function d867(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25020,8 +25506,10 @@ function e867(w: Writer, o: any): void {
   v = o["deleteOptions"]; if (v != null) { w.uint32(18).fork(); e1280(w, v); w.ldelim(); }
 }
 // k8s.io.api.policy.v1beta1.PodDisruptionBudget
+const O868 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d868(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O868();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -25048,7 +25536,8 @@ function e868(w: Writer, o: any): void {
 }
 // k8s.io.api.policy.v1beta1.PodDisruptionBudgetList
 function d869(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25081,7 +25570,7 @@ function d870(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1322(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -25101,6 +25590,7 @@ function e870(w: Writer, o: any): void {
   v = o["unhealthyPodEvictionPolicy"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.policy.v1beta1.PodDisruptionBudgetStatus
+const O871 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.disruptedPods = 0; this.disruptionsAllowed = 0; this.currentHealthy = 0; this.desiredHealthy = 0; this.expectedPods = 0; this.conditions = 0; } });
 function d871(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -25122,7 +25612,7 @@ function d871(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O871();
   if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
   if (v2 !== undefined) o["disruptedPods"] = v2;
   o["disruptionsAllowed"] = v3 === undefined ? 0 : v3;
@@ -25163,8 +25653,10 @@ function e872(w: Writer, o: any): void {
   v = o["clusterRoleSelectors"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1291(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1.ClusterRole
+const O873 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.rules = 0; this.aggregationRule = 0; } });
 function d873(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O873();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -25190,8 +25682,10 @@ function e873(w: Writer, o: any): void {
   v = o["aggregationRule"]; if (v != null) { w.uint32(26).fork(); e872(w, v); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1.ClusterRoleBinding
+const O874 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 function d874(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O874();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -25218,7 +25712,8 @@ function e874(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1.ClusterRoleBindingList
 function d875(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25241,7 +25736,8 @@ function e875(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1.ClusterRoleList
 function d876(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25263,6 +25759,7 @@ function e876(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e873(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1.PolicyRule
+const O877 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.resourceNames = 0; this.nonResourceURLs = 0; } });
 function d877(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -25272,15 +25769,15 @@ function d877(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O877();
   o["verbs"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["apiGroups"] = v2;
   if (v3 !== undefined) o["resources"] = v3;
@@ -25299,7 +25796,8 @@ function e877(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1.Role
 function d878(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25321,8 +25819,10 @@ function e878(w: Writer, o: any): void {
   v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e877(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1.RoleBinding
+const O879 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 function d879(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O879();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -25349,7 +25849,8 @@ function e879(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1.RoleBindingList
 function d880(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25372,7 +25873,8 @@ function e880(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1.RoleList
 function d881(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25401,9 +25903,9 @@ function d882(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -25429,10 +25931,10 @@ function d883(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -25471,8 +25973,10 @@ function e884(w: Writer, o: any): void {
   v = o["clusterRoleSelectors"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1291(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1alpha1.ClusterRole
+const O885 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.rules = 0; this.aggregationRule = 0; } });
 function d885(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O885();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -25498,8 +26002,10 @@ function e885(w: Writer, o: any): void {
   v = o["aggregationRule"]; if (v != null) { w.uint32(26).fork(); e884(w, v); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1alpha1.ClusterRoleBinding
+const O886 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 function d886(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O886();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -25526,7 +26032,8 @@ function e886(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1alpha1.ClusterRoleBindingList
 function d887(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25549,7 +26056,8 @@ function e887(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1alpha1.ClusterRoleList
 function d888(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25571,6 +26079,7 @@ function e888(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e885(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1alpha1.PolicyRule
+const O889 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.resourceNames = 0; this.nonResourceURLs = 0; } });
 function d889(r: Reader, c: C): J {
   let v1: any;
   let v3: any;
@@ -25580,15 +26089,15 @@ function d889(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
-      case 50: grow(v6 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 50: grow(v6 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O889();
   o["verbs"] = v1 === undefined ? null : v1;
   if (v3 !== undefined) o["apiGroups"] = v3;
   if (v4 !== undefined) o["resources"] = v4;
@@ -25607,7 +26116,8 @@ function e889(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1alpha1.Role
 function d890(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25629,8 +26139,10 @@ function e890(w: Writer, o: any): void {
   v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e889(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1alpha1.RoleBinding
+const O891 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 function d891(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O891();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -25657,7 +26169,8 @@ function e891(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1alpha1.RoleBindingList
 function d892(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25680,7 +26193,8 @@ function e892(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1alpha1.RoleList
 function d893(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25709,9 +26223,9 @@ function d894(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -25737,10 +26251,10 @@ function d895(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -25779,8 +26293,10 @@ function e896(w: Writer, o: any): void {
   v = o["clusterRoleSelectors"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1291(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1beta1.ClusterRole
+const O897 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.rules = 0; this.aggregationRule = 0; } });
 function d897(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O897();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -25806,8 +26322,10 @@ function e897(w: Writer, o: any): void {
   v = o["aggregationRule"]; if (v != null) { w.uint32(26).fork(); e896(w, v); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1beta1.ClusterRoleBinding
+const O898 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 function d898(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O898();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -25834,7 +26352,8 @@ function e898(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1beta1.ClusterRoleBindingList
 function d899(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25857,7 +26376,8 @@ function e899(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1beta1.ClusterRoleList
 function d900(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25879,6 +26399,7 @@ function e900(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e897(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1beta1.PolicyRule
+const O901 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.resourceNames = 0; this.nonResourceURLs = 0; } });
 function d901(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -25888,15 +26409,15 @@ function d901(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
-      case 34: grow(v4 ??= [], c).push(r.string()); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O901();
   o["verbs"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["apiGroups"] = v2;
   if (v3 !== undefined) o["resources"] = v3;
@@ -25915,7 +26436,8 @@ function e901(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1beta1.Role
 function d902(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25937,8 +26459,10 @@ function e902(w: Writer, o: any): void {
   v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e901(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1beta1.RoleBinding
+const O903 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 function d903(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O903();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -25965,7 +26489,8 @@ function e903(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1beta1.RoleBindingList
 function d904(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -25988,7 +26513,8 @@ function e904(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1beta1.RoleList
 function d905(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -26017,9 +26543,9 @@ function d906(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -26045,10 +26571,10 @@ function d907(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -26068,6 +26594,7 @@ function e907(w: Writer, o: any): void {
   v = o["namespace"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1.AllocatedDeviceStatus
+const O908 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.device = 0; this.shareID = 0; this.conditions = 0; this.data = 0; this.networkData = 0; } });
 function d908(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -26079,17 +26606,17 @@ function d908(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 58: v7 = str(r); break;
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1319(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d942(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O908();
   o["driver"] = v1 === undefined ? '' : v1;
   o["pool"] = v2 === undefined ? '' : v2;
   o["device"] = v3 === undefined ? '' : v3;
@@ -26143,7 +26670,7 @@ function d910(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -26255,7 +26782,7 @@ function d915(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: entryMessage(r, c, v2 ??= {}, d914); break;
       default: skip(r, t);
     }
@@ -26272,6 +26799,7 @@ function e915(w: Writer, o: any): void {
   v = o["counters"]; if (v != null) mapMessage(w, 18, v, e914);
 }
 // k8s.io.api.resource.v1.Device
+const O916 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.attributes = 0; this.capacity = 0; this.consumesCounters = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.taints = 0; this.bindsToNode = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.allowMultipleAllocations = 0; this.nodeAllocatableResources = 0; } });
 function d916(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -26289,23 +26817,23 @@ function d916(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: entryMessage(r, c, v2 ??= {}, d919); break;
       case 26: entryMessage(r, c, v3 ??= {}, d920); break;
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d929(r, c)); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
+      case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); v6 = d482(r, c); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d934(r, c)); leave(r, c, s); break; }
       case 72: v9 = r.bool(); break;
-      case 82: grow(v10 ??= [], c).push(r.string()); break;
-      case 90: grow(v11 ??= [], c).push(r.string()); break;
+      case 82: grow(v10 ??= [], c).push(str(r)); break;
+      case 90: grow(v11 ??= [], c).push(str(r)); break;
       case 96: v12 = r.bool(); break;
       case 114: entryMessage(r, c, v14 ??= {}, d945); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O916();
   o["name"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["attributes"] = v2;
   if (v3 !== undefined) o["capacity"] = v3;
@@ -26346,8 +26874,8 @@ function d917(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       case 26: { const s = enter(r, c); v3 = d927(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26389,6 +26917,7 @@ function e918(w: Writer, o: any): void {
   v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e917(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceAttribute
+const O919 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.int = 0; this.bool = 0; this.string = 0; this.version = 0; this.ints = 0; this.bools = 0; this.strings = 0; this.versions = 0; } });
 function d919(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
@@ -26403,16 +26932,16 @@ function d919(r: Reader, c: C): J {
     switch (t) {
       case 16: v2 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       case 48: grow(v6 ??= [], c).push(i64(r, c)); break;
       case 56: grow(v7 ??= [], c).push(r.bool()); break;
-      case 66: grow(v8 ??= [], c).push(r.string()); break;
-      case 74: grow(v9 ??= [], c).push(r.string()); break;
+      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 74: grow(v9 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O919();
   if (v2 !== undefined) o["int"] = v2;
   if (v3 !== undefined) o["bool"] = v3;
   if (v4 !== undefined) o["string"] = v4;
@@ -26492,7 +27021,7 @@ function d922(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d927(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26510,7 +27039,8 @@ function e922(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.DeviceClass
 function d923(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -26552,7 +27082,8 @@ function e924(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.DeviceClassList
 function d925(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -26583,7 +27114,7 @@ function d926(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d932(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d924(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -26627,9 +27158,9 @@ function d928(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -26653,7 +27184,7 @@ function d929(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: entryMessage(r, c, v2 ??= {}, d914); break;
       default: skip(r, t);
     }
@@ -26677,7 +27208,7 @@ function d930(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d941(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d933(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -26697,6 +27228,7 @@ function e930(w: Writer, o: any): void {
   v = o["firstAvailable"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e933(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceRequestAllocationResult
+const O931 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.driver = 0; this.pool = 0; this.device = 0; this.adminAccess = 0; this.tolerations = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.shareID = 0; this.consumedCapacity = 0; this.skipNodeOperations = 0; } });
 function d931(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -26712,21 +27244,21 @@ function d931(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d940(r, c)); leave(r, c, s); break; }
-      case 58: grow(v7 ??= [], c).push(r.string()); break;
-      case 66: grow(v8 ??= [], c).push(r.string()); break;
-      case 74: v9 = r.string(); break;
+      case 58: grow(v7 ??= [], c).push(str(r)); break;
+      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 74: v9 = str(r); break;
       case 82: entryMessage(r, c, v10 ??= {}, d1270); break;
-      case 90: grow(v11 ??= [], c).push(r.string()); break;
+      case 90: grow(v11 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O931();
   o["request"] = v1 === undefined ? '' : v1;
   o["driver"] = v2 === undefined ? '' : v2;
   o["pool"] = v3 === undefined ? '' : v3;
@@ -26775,6 +27307,7 @@ function e932(w: Writer, o: any): void {
   v = o["cel"]; if (v != null) { w.uint32(10).fork(); e910(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceSubRequest
+const O933 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.tolerations = 0; this.capacity = 0; } });
 function d933(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -26786,17 +27319,17 @@ function d933(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d932(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = i64(r, c); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d940(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d913(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O933();
   o["name"] = v1 === undefined ? '' : v1;
   o["deviceClassName"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined) o["selectors"] = v3;
@@ -26826,9 +27359,9 @@ function d934(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26849,8 +27382,10 @@ function e934(w: Writer, o: any): void {
   v = o["timeAdded"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceTaintRule
+const O935 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d935(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O935();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -26877,7 +27412,8 @@ function e935(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.DeviceTaintRuleList
 function d936(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -26948,9 +27484,9 @@ function d939(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -26968,6 +27504,7 @@ function e939(w: Writer, o: any): void {
   v = o["device"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.resource.v1.DeviceToleration
+const O940 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
 function d940(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -26977,15 +27514,15 @@ function d940(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = i64(r, c); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O940();
   if (v1 !== undefined && v1 !== '') o["key"] = v1;
   if (v2 !== undefined && v2 !== '') o["operator"] = v2;
   if (v3 !== undefined && v3 !== '') o["value"] = v3;
@@ -27003,6 +27540,7 @@ function e940(w: Writer, o: any): void {
   v = o["tolerationSeconds"]; if (v != null) { w.uint32(40); w64(w, v); }
 }
 // k8s.io.api.resource.v1.ExactDeviceRequest
+const O941 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.adminAccess = 0; this.tolerations = 0; this.capacity = 0; } });
 function d941(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -27014,9 +27552,9 @@ function d941(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d932(r, c)); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = i64(r, c); break;
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d940(r, c)); leave(r, c, s); break; }
@@ -27024,7 +27562,7 @@ function d941(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O941();
   o["deviceClassName"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["selectors"] = v2;
   if (v3 !== undefined && v3 !== '') o["allocationMode"] = v3;
@@ -27053,9 +27591,9 @@ function d942(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -27080,7 +27618,7 @@ function d943(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -27152,7 +27690,7 @@ function d946(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -27169,8 +27707,10 @@ function e946(w: Writer, o: any): void {
   v = o["parameters"]; w.uint32(18).fork(); e1319(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.ResourceClaim
+const O947 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d947(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O947();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -27204,10 +27744,10 @@ function d948(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -27228,7 +27768,8 @@ function e948(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.ResourceClaimList
 function d949(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -27297,7 +27838,8 @@ function e951(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.ResourceClaimTemplate
 function d952(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -27320,7 +27862,8 @@ function e952(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.ResourceClaimTemplateList
 function d953(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -27372,7 +27915,7 @@ function d955(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = i64(r, c); break;
       case 24: v3 = i64(r, c); break;
       default: skip(r, t);
@@ -27393,7 +27936,8 @@ function e955(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.ResourceSlice
 function d956(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -27416,7 +27960,8 @@ function e956(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.ResourceSliceList
 function d957(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -27438,6 +27983,7 @@ function e957(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e956(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.ResourceSliceSpec
+const O958 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.devices = 0; this.perDeviceNodeSelection = 0; this.sharedCounters = 0; this.partitionTypeAttribute = 0; this.skipNodeOperations = 0; } });
 function d958(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -27452,20 +27998,20 @@ function d958(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d955(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d482(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d916(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d915(r, c)); leave(r, c, s); break; }
-      case 74: v9 = r.string(); break;
-      case 82: grow(v10 ??= [], c).push(r.string()); break;
+      case 74: v9 = str(r); break;
+      case 82: grow(v10 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O958();
   o["driver"] = v1 === undefined ? '' : v1;
   o["pool"] = v2 === undefined ? d955(EMPTY, c) : v2;
   if (v3 !== undefined) o["nodeName"] = v3;
@@ -27498,7 +28044,7 @@ function d959(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -27539,9 +28085,9 @@ function d961(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -27562,8 +28108,10 @@ function e961(w: Writer, o: any): void {
   v = o["timeAdded"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaintRule
+const O962 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d962(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O962();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -27590,7 +28138,8 @@ function e962(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaintRuleList
 function d963(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -27661,9 +28210,9 @@ function d966(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -27689,8 +28238,8 @@ function d967(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 34: v4 = r.string(); break;
-      case 10: v1 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.int32(); break;
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
@@ -27712,6 +28261,7 @@ function e967(w: Writer, o: any): void {
   v = o["attribute"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1alpha3.PoolStatus
+const O968 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.poolName = 0; this.generation = 0; this.resourceSliceCount = 0; this.totalDevices = 0; this.allocatedDevices = 0; this.availableDevices = 0; this.unavailableDevices = 0; this.nodeName = 0; this.validationError = 0; this.partitionSummary = 0; this.shareableSummary = 0; } });
 function d968(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -27728,22 +28278,22 @@ function d968(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 72: v9 = i64(r, c); break;
       case 64: v8 = r.int32(); break;
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 48: v6 = r.int32(); break;
       case 56: v7 = r.int32(); break;
-      case 26: v3 = r.string(); break;
-      case 82: v10 = r.string(); break;
+      case 26: v3 = str(r); break;
+      case 82: v10 = str(r); break;
       case 90: { const s = enter(r, c); grow(v11 ??= [], c).push(d967(r, c)); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d974(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O968();
   if (v1 !== undefined && v1 !== '') o["driver"] = v1;
   if (v2 !== undefined && v2 !== '') o["poolName"] = v2;
   o["generation"] = v9 === undefined ? 0 : v9;
@@ -27775,8 +28325,10 @@ function e968(w: Writer, o: any): void {
   v = o["shareableSummary"]; if (v != null) { w.uint32(106).fork(); e974(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequest
+const O969 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d969(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O969();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -27803,7 +28355,8 @@ function e969(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestList
 function d970(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -27833,10 +28386,10 @@ function d971(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -27891,7 +28444,7 @@ function d973(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
@@ -27941,6 +28494,7 @@ function e974(w: Writer, o: any): void {
   v = o["capacity"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e973(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.AllocatedDeviceStatus
+const O975 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.device = 0; this.shareID = 0; this.conditions = 0; this.data = 0; this.networkData = 0; } });
 function d975(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -27952,17 +28506,17 @@ function d975(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 58: v7 = str(r); break;
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1319(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1004(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O975();
   o["driver"] = v1 === undefined ? '' : v1;
   o["pool"] = v2 === undefined ? '' : v2;
   o["device"] = v3 === undefined ? '' : v3;
@@ -28011,6 +28565,7 @@ function e976(w: Writer, o: any): void {
   v = o["allocationTimestamp"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.BasicDevice
+const O977 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.attributes = 0; this.capacity = 0; this.consumesCounters = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.taints = 0; this.bindsToNode = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.allowMultipleAllocations = 0; this.nodeAllocatableResources = 0; } });
 function d977(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -28030,19 +28585,19 @@ function d977(r: Reader, c: C): J {
       case 10: entryMessage(r, c, v1 ??= {}, d987); break;
       case 18: entryMessage(r, c, v2 ??= {}, d988); break;
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d997(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d482(r, c); leave(r, c, s); break; }
       case 48: v6 = r.bool(); break;
       case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d1002(r, c)); leave(r, c, s); break; }
       case 64: v8 = r.bool(); break;
-      case 74: grow(v9 ??= [], c).push(r.string()); break;
-      case 82: grow(v10 ??= [], c).push(r.string()); break;
+      case 74: grow(v9 ??= [], c).push(str(r)); break;
+      case 82: grow(v10 ??= [], c).push(str(r)); break;
       case 88: v11 = r.bool(); break;
       case 114: entryMessage(r, c, v14 ??= {}, d1007); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O977();
   if (v1 !== undefined) o["attributes"] = v1;
   if (v2 !== undefined) o["capacity"] = v2;
   if (v3 !== undefined) o["consumesCounters"] = v3;
@@ -28079,7 +28634,7 @@ function d978(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -28191,7 +28746,7 @@ function d983(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: entryMessage(r, c, v2 ??= {}, d982); break;
       default: skip(r, t);
     }
@@ -28214,7 +28769,7 @@ function d984(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d977(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28238,8 +28793,8 @@ function d985(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       case 26: { const s = enter(r, c); v3 = d995(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28281,6 +28836,7 @@ function e986(w: Writer, o: any): void {
   v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e985(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceAttribute
+const O987 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.int = 0; this.bool = 0; this.string = 0; this.version = 0; this.ints = 0; this.bools = 0; this.strings = 0; this.versions = 0; } });
 function d987(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
@@ -28295,16 +28851,16 @@ function d987(r: Reader, c: C): J {
     switch (t) {
       case 16: v2 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       case 48: grow(v6 ??= [], c).push(i64(r, c)); break;
       case 56: grow(v7 ??= [], c).push(r.bool()); break;
-      case 66: grow(v8 ??= [], c).push(r.string()); break;
-      case 74: grow(v9 ??= [], c).push(r.string()); break;
+      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 74: grow(v9 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O987();
   if (v2 !== undefined) o["int"] = v2;
   if (v3 !== undefined) o["bool"] = v3;
   if (v4 !== undefined) o["string"] = v4;
@@ -28384,7 +28940,7 @@ function d990(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d995(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28402,7 +28958,8 @@ function e990(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.DeviceClass
 function d991(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -28444,7 +29001,8 @@ function e992(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.DeviceClassList
 function d993(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -28475,7 +29033,7 @@ function d994(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1000(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d992(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -28519,9 +29077,9 @@ function d996(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -28545,7 +29103,7 @@ function d997(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: entryMessage(r, c, v2 ??= {}, d982); break;
       default: skip(r, t);
     }
@@ -28562,6 +29120,7 @@ function e997(w: Writer, o: any): void {
   v = o["counters"]; if (v != null) mapMessage(w, 18, v, e982);
 }
 // k8s.io.api.resource.v1beta1.DeviceRequest
+const O998 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.adminAccess = 0; this.firstAvailable = 0; this.tolerations = 0; this.capacity = 0; } });
 function d998(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -28575,10 +29134,10 @@ function d998(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1000(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = i64(r, c); break;
       case 48: v6 = r.bool(); break;
       case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d1001(r, c)); leave(r, c, s); break; }
@@ -28587,7 +29146,7 @@ function d998(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O998();
   o["name"] = v1 === undefined ? '' : v1;
   o["deviceClassName"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined) o["selectors"] = v3;
@@ -28613,6 +29172,7 @@ function e998(w: Writer, o: any): void {
   v = o["capacity"]; if (v != null) { w.uint32(74).fork(); e981(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceRequestAllocationResult
+const O999 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.driver = 0; this.pool = 0; this.device = 0; this.adminAccess = 0; this.tolerations = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.shareID = 0; this.consumedCapacity = 0; this.skipNodeOperations = 0; } });
 function d999(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -28628,21 +29188,21 @@ function d999(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1003(r, c)); leave(r, c, s); break; }
-      case 58: grow(v7 ??= [], c).push(r.string()); break;
-      case 66: grow(v8 ??= [], c).push(r.string()); break;
-      case 74: v9 = r.string(); break;
+      case 58: grow(v7 ??= [], c).push(str(r)); break;
+      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 74: v9 = str(r); break;
       case 82: entryMessage(r, c, v10 ??= {}, d1270); break;
-      case 90: grow(v11 ??= [], c).push(r.string()); break;
+      case 90: grow(v11 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O999();
   o["request"] = v1 === undefined ? '' : v1;
   o["driver"] = v2 === undefined ? '' : v2;
   o["pool"] = v3 === undefined ? '' : v3;
@@ -28691,6 +29251,7 @@ function e1000(w: Writer, o: any): void {
   v = o["cel"]; if (v != null) { w.uint32(10).fork(); e978(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceSubRequest
+const O1001 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.tolerations = 0; this.capacity = 0; } });
 function d1001(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -28702,17 +29263,17 @@ function d1001(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1000(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = i64(r, c); break;
       case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d1003(r, c)); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d981(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1001();
   o["name"] = v1 === undefined ? '' : v1;
   o["deviceClassName"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined) o["selectors"] = v3;
@@ -28742,9 +29303,9 @@ function d1002(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28765,6 +29326,7 @@ function e1002(w: Writer, o: any): void {
   v = o["timeAdded"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceToleration
+const O1003 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
 function d1003(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -28774,15 +29336,15 @@ function d1003(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = i64(r, c); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1003();
   if (v1 !== undefined && v1 !== '') o["key"] = v1;
   if (v2 !== undefined && v2 !== '') o["operator"] = v2;
   if (v3 !== undefined && v3 !== '') o["value"] = v3;
@@ -28807,9 +29369,9 @@ function d1004(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -28834,7 +29396,7 @@ function d1005(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -28906,7 +29468,7 @@ function d1008(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28923,8 +29485,10 @@ function e1008(w: Writer, o: any): void {
   v = o["parameters"]; w.uint32(18).fork(); e1319(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.ResourceClaim
+const O1009 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1009(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1009();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -28958,10 +29522,10 @@ function d1010(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -28982,7 +29546,8 @@ function e1010(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimList
 function d1011(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -29051,7 +29616,8 @@ function e1013(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplate
 function d1014(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -29074,7 +29640,8 @@ function e1014(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplateList
 function d1015(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -29126,7 +29693,7 @@ function d1017(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = i64(r, c); break;
       case 24: v3 = i64(r, c); break;
       default: skip(r, t);
@@ -29147,7 +29714,8 @@ function e1017(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.ResourceSlice
 function d1018(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -29170,7 +29738,8 @@ function e1018(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.ResourceSliceList
 function d1019(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -29192,6 +29761,7 @@ function e1019(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1018(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.ResourceSliceSpec
+const O1020 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.devices = 0; this.perDeviceNodeSelection = 0; this.sharedCounters = 0; this.partitionTypeAttribute = 0; this.skipNodeOperations = 0; } });
 function d1020(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -29206,20 +29776,20 @@ function d1020(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1017(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d482(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d984(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d983(r, c)); leave(r, c, s); break; }
-      case 74: v9 = r.string(); break;
-      case 82: grow(v10 ??= [], c).push(r.string()); break;
+      case 74: v9 = str(r); break;
+      case 82: grow(v10 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1020();
   o["driver"] = v1 === undefined ? '' : v1;
   o["pool"] = v2 === undefined ? d1017(EMPTY, c) : v2;
   if (v3 !== undefined && v3 !== '') o["nodeName"] = v3;
@@ -29247,6 +29817,7 @@ function e1020(w: Writer, o: any): void {
   v = o["skipNodeOperations"]; if (v != null) for (const x of list(v)) { w.uint32(82); wstr(w, x); }
 }
 // k8s.io.api.resource.v1beta2.AllocatedDeviceStatus
+const O1021 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.device = 0; this.shareID = 0; this.conditions = 0; this.data = 0; this.networkData = 0; } });
 function d1021(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -29258,17 +29829,17 @@ function d1021(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 58: v7 = str(r); break;
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1319(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1055(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1021();
   o["driver"] = v1 === undefined ? '' : v1;
   o["pool"] = v2 === undefined ? '' : v2;
   o["device"] = v3 === undefined ? '' : v3;
@@ -29322,7 +29893,7 @@ function d1023(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -29434,7 +30005,7 @@ function d1028(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: entryMessage(r, c, v2 ??= {}, d1027); break;
       default: skip(r, t);
     }
@@ -29451,6 +30022,7 @@ function e1028(w: Writer, o: any): void {
   v = o["counters"]; if (v != null) mapMessage(w, 18, v, e1027);
 }
 // k8s.io.api.resource.v1beta2.Device
+const O1029 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.attributes = 0; this.capacity = 0; this.consumesCounters = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.taints = 0; this.bindsToNode = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.allowMultipleAllocations = 0; this.nodeAllocatableResources = 0; } });
 function d1029(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -29468,23 +30040,23 @@ function d1029(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: entryMessage(r, c, v2 ??= {}, d1032); break;
       case 26: entryMessage(r, c, v3 ??= {}, d1033); break;
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1042(r, c)); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
+      case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); v6 = d482(r, c); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d1047(r, c)); leave(r, c, s); break; }
       case 72: v9 = r.bool(); break;
-      case 82: grow(v10 ??= [], c).push(r.string()); break;
-      case 90: grow(v11 ??= [], c).push(r.string()); break;
+      case 82: grow(v10 ??= [], c).push(str(r)); break;
+      case 90: grow(v11 ??= [], c).push(str(r)); break;
       case 96: v12 = r.bool(); break;
       case 114: entryMessage(r, c, v14 ??= {}, d1058); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1029();
   o["name"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["attributes"] = v2;
   if (v3 !== undefined) o["capacity"] = v3;
@@ -29525,8 +30097,8 @@ function d1030(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
       case 26: { const s = enter(r, c); v3 = d1040(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -29568,6 +30140,7 @@ function e1031(w: Writer, o: any): void {
   v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1030(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceAttribute
+const O1032 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.int = 0; this.bool = 0; this.string = 0; this.version = 0; this.ints = 0; this.bools = 0; this.strings = 0; this.versions = 0; } });
 function d1032(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
@@ -29582,16 +30155,16 @@ function d1032(r: Reader, c: C): J {
     switch (t) {
       case 16: v2 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       case 48: grow(v6 ??= [], c).push(i64(r, c)); break;
       case 56: grow(v7 ??= [], c).push(r.bool()); break;
-      case 66: grow(v8 ??= [], c).push(r.string()); break;
-      case 74: grow(v9 ??= [], c).push(r.string()); break;
+      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 74: grow(v9 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1032();
   if (v2 !== undefined) o["int"] = v2;
   if (v3 !== undefined) o["bool"] = v3;
   if (v4 !== undefined) o["string"] = v4;
@@ -29671,7 +30244,7 @@ function d1035(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d1040(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -29689,7 +30262,8 @@ function e1035(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.DeviceClass
 function d1036(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -29731,7 +30305,8 @@ function e1037(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.DeviceClassList
 function d1038(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -29762,7 +30337,7 @@ function d1039(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1045(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1037(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -29806,9 +30381,9 @@ function d1041(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -29832,7 +30407,7 @@ function d1042(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: entryMessage(r, c, v2 ??= {}, d1027); break;
       default: skip(r, t);
     }
@@ -29856,7 +30431,7 @@ function d1043(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1054(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1046(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -29876,6 +30451,7 @@ function e1043(w: Writer, o: any): void {
   v = o["firstAvailable"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1046(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceRequestAllocationResult
+const O1044 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.driver = 0; this.pool = 0; this.device = 0; this.adminAccess = 0; this.tolerations = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.shareID = 0; this.consumedCapacity = 0; this.skipNodeOperations = 0; } });
 function d1044(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -29891,21 +30467,21 @@ function d1044(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1053(r, c)); leave(r, c, s); break; }
-      case 58: grow(v7 ??= [], c).push(r.string()); break;
-      case 66: grow(v8 ??= [], c).push(r.string()); break;
-      case 74: v9 = r.string(); break;
+      case 58: grow(v7 ??= [], c).push(str(r)); break;
+      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 74: v9 = str(r); break;
       case 82: entryMessage(r, c, v10 ??= {}, d1270); break;
-      case 90: grow(v11 ??= [], c).push(r.string()); break;
+      case 90: grow(v11 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1044();
   o["request"] = v1 === undefined ? '' : v1;
   o["driver"] = v2 === undefined ? '' : v2;
   o["pool"] = v3 === undefined ? '' : v3;
@@ -29954,6 +30530,7 @@ function e1045(w: Writer, o: any): void {
   v = o["cel"]; if (v != null) { w.uint32(10).fork(); e1023(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceSubRequest
+const O1046 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.tolerations = 0; this.capacity = 0; } });
 function d1046(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -29965,17 +30542,17 @@ function d1046(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1045(r, c)); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = i64(r, c); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1053(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1026(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1046();
   o["name"] = v1 === undefined ? '' : v1;
   o["deviceClassName"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined) o["selectors"] = v3;
@@ -30005,9 +30582,9 @@ function d1047(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30028,8 +30605,10 @@ function e1047(w: Writer, o: any): void {
   v = o["timeAdded"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceTaintRule
+const O1048 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1048(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1048();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -30056,7 +30635,8 @@ function e1048(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.DeviceTaintRuleList
 function d1049(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -30127,9 +30707,9 @@ function d1052(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -30147,6 +30727,7 @@ function e1052(w: Writer, o: any): void {
   v = o["device"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.resource.v1beta2.DeviceToleration
+const O1053 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
 function d1053(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -30156,15 +30737,15 @@ function d1053(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = i64(r, c); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1053();
   if (v1 !== undefined && v1 !== '') o["key"] = v1;
   if (v2 !== undefined && v2 !== '') o["operator"] = v2;
   if (v3 !== undefined && v3 !== '') o["value"] = v3;
@@ -30182,6 +30763,7 @@ function e1053(w: Writer, o: any): void {
   v = o["tolerationSeconds"]; if (v != null) { w.uint32(40); w64(w, v); }
 }
 // k8s.io.api.resource.v1beta2.ExactDeviceRequest
+const O1054 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.adminAccess = 0; this.tolerations = 0; this.capacity = 0; } });
 function d1054(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -30193,9 +30775,9 @@ function d1054(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1045(r, c)); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = i64(r, c); break;
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1053(r, c)); leave(r, c, s); break; }
@@ -30203,7 +30785,7 @@ function d1054(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1054();
   o["deviceClassName"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined) o["selectors"] = v2;
   if (v3 !== undefined && v3 !== '') o["allocationMode"] = v3;
@@ -30232,9 +30814,9 @@ function d1055(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: grow(v2 ??= [], c).push(r.string()); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -30259,7 +30841,7 @@ function d1056(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -30331,7 +30913,7 @@ function d1059(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30348,8 +30930,10 @@ function e1059(w: Writer, o: any): void {
   v = o["parameters"]; w.uint32(18).fork(); e1319(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.ResourceClaim
+const O1060 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1060(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1060();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -30383,10 +30967,10 @@ function d1061(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -30407,7 +30991,8 @@ function e1061(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimList
 function d1062(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -30476,7 +31061,8 @@ function e1064(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplate
 function d1065(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -30499,7 +31085,8 @@ function e1065(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplateList
 function d1066(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -30551,7 +31138,7 @@ function d1068(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = i64(r, c); break;
       case 24: v3 = i64(r, c); break;
       default: skip(r, t);
@@ -30572,7 +31159,8 @@ function e1068(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.ResourceSlice
 function d1069(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -30595,7 +31183,8 @@ function e1069(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.ResourceSliceList
 function d1070(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -30617,6 +31206,7 @@ function e1070(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1069(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.ResourceSliceSpec
+const O1071 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.devices = 0; this.perDeviceNodeSelection = 0; this.sharedCounters = 0; this.partitionTypeAttribute = 0; this.skipNodeOperations = 0; } });
 function d1071(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -30631,20 +31221,20 @@ function d1071(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1068(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d482(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1029(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d1028(r, c)); leave(r, c, s); break; }
-      case 74: v9 = r.string(); break;
-      case 82: grow(v10 ??= [], c).push(r.string()); break;
+      case 74: v9 = str(r); break;
+      case 82: grow(v10 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1071();
   o["driver"] = v1 === undefined ? '' : v1;
   o["pool"] = v2 === undefined ? d1068(EMPTY, c) : v2;
   if (v3 !== undefined) o["nodeName"] = v3;
@@ -30672,8 +31262,10 @@ function e1071(w: Writer, o: any): void {
   v = o["skipNodeOperations"]; if (v != null) for (const x of list(v)) { w.uint32(82); wstr(w, x); }
 }
 // k8s.io.api.scheduling.v1.PriorityClass
+const O1072 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.value = 0; this.globalDefault = 0; this.description = 0; this.preemptionPolicy = 0; } });
 function d1072(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1072();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -30685,8 +31277,8 @@ function d1072(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -30708,7 +31300,8 @@ function e1072(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1.PriorityClassList
 function d1073(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -30828,8 +31421,10 @@ function e1079(w: Writer, o: any): void {
   v = o["minGroupCount"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroup
+const O1080 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1080(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1080();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -30856,7 +31451,8 @@ function e1080(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupList
 function d1081(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -30920,6 +31516,7 @@ function e1083(w: Writer, o: any): void {
   v = o["gang"]; if (v != null) { w.uint32(18).fork(); e1079(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupSpec
+const O1084 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parentCompositePodGroupName = 0; this.workloadRef = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
 function d1084(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -30932,18 +31529,18 @@ function d1084(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1119(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1083(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1082(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1078(r, c); leave(r, c, s); break; }
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       case 56: v7 = r.int32(); break;
-      case 66: v8 = r.string(); break;
+      case 66: v8 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1084();
   if (v1 !== undefined) o["parentCompositePodGroupName"] = v1;
   o["workloadRef"] = v2 === undefined ? null : v2;
   o["schedulingPolicy"] = v3 === undefined ? d1083(EMPTY, c) : v3;
@@ -30986,6 +31583,7 @@ function e1085(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupTemplate
+const O1086 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; this.podGroupTemplates = 0; this.compositePodGroupTemplates = 0; } });
 function d1086(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -30999,19 +31597,19 @@ function d1086(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1083(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1082(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1078(r, c); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
+      case 42: v5 = str(r); break;
       case 48: v6 = r.int32(); break;
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d1097(r, c)); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); grow(v9 ??= [], c).push(d1086(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1086();
   o["name"] = v1 === undefined ? '' : v1;
   o["schedulingPolicy"] = v2 === undefined ? d1083(EMPTY, c) : v2;
   if (v3 !== undefined) o["schedulingConstraints"] = v3;
@@ -31079,8 +31677,10 @@ function e1088(w: Writer, o: any): void {
   v = o["minCount"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroup
+const O1089 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1089(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1089();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -31107,7 +31707,8 @@ function e1089(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupList
 function d1090(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -31136,9 +31737,9 @@ function d1091(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -31162,8 +31763,8 @@ function d1092(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -31221,6 +31822,7 @@ function e1094(w: Writer, o: any): void {
   v = o["gang"]; if (v != null) { w.uint32(18).fork(); e1088(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupSpec
+const O1095 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parentCompositePodGroupName = 0; this.workloadRef = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
 function d1095(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -31234,19 +31836,19 @@ function d1095(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1119(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1094(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1093(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d1091(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1087(r, c); leave(r, c, s); break; }
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       case 64: v8 = r.int32(); break;
-      case 74: v9 = r.string(); break;
+      case 74: v9 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1095();
   if (v1 !== undefined) o["parentCompositePodGroupName"] = v1;
   if (v2 !== undefined) o["workloadRef"] = v2;
   o["schedulingPolicy"] = v3 === undefined ? d1094(EMPTY, c) : v3;
@@ -31295,6 +31897,7 @@ function e1096(w: Writer, o: any): void {
   v = o["resourceClaimStatuses"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1092(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupTemplate
+const O1097 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
 function d1097(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -31307,18 +31910,18 @@ function d1097(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1094(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1093(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1091(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1087(r, c); leave(r, c, s); break; }
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       case 56: v7 = r.int32(); break;
-      case 66: v8 = r.string(); break;
+      case 66: v8 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1097();
   o["name"] = v1 === undefined ? '' : v1;
   o["schedulingPolicy"] = v2 === undefined ? d1094(EMPTY, c) : v2;
   o["schedulingConstraints"] = v3 === undefined ? null : v3;
@@ -31375,7 +31978,7 @@ function d1100(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -31396,9 +31999,9 @@ function d1101(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -31417,7 +32020,8 @@ function e1101(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1alpha3.Workload
 function d1102(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -31566,7 +32170,8 @@ function e1109(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadList
 function d1110(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -31665,9 +32270,9 @@ function d1115(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -31747,8 +32352,8 @@ function d1119(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -31931,6 +32536,7 @@ function e1128(w: Writer, o: any): void {
   v = o["gang"]; if (v != null) { w.uint32(18).fork(); e1126(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.CompositePodGroupTemplate
+const O1129 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; this.podGroupTemplates = 0; this.compositePodGroupTemplates = 0; } });
 function d1129(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -31944,19 +32550,19 @@ function d1129(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1128(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1127(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1125(r, c); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
+      case 42: v5 = str(r); break;
       case 48: v6 = r.int32(); break;
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d1140(r, c)); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); grow(v9 ??= [], c).push(d1129(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1129();
   o["name"] = v1 === undefined ? '' : v1;
   o["schedulingPolicy"] = v2 === undefined ? d1128(EMPTY, c) : v2;
   if (v3 !== undefined) o["schedulingConstraints"] = v3;
@@ -32024,8 +32630,10 @@ function e1131(w: Writer, o: any): void {
   v = o["minCount"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.scheduling.v1beta1.PodGroup
+const O1132 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1132(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1132();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -32052,7 +32660,8 @@ function e1132(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupList
 function d1133(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -32081,9 +32690,9 @@ function d1134(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -32107,8 +32716,8 @@ function d1135(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -32166,6 +32775,7 @@ function e1137(w: Writer, o: any): void {
   v = o["gang"]; if (v != null) { w.uint32(18).fork(); e1131(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupSpec
+const O1138 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parentCompositePodGroupName = 0; this.workloadRef = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
 function d1138(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -32179,19 +32789,19 @@ function d1138(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1149(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1137(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1136(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d1134(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1130(r, c); leave(r, c, s); break; }
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       case 64: v8 = r.int32(); break;
-      case 74: v9 = r.string(); break;
+      case 74: v9 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1138();
   if (v1 !== undefined) o["parentCompositePodGroupName"] = v1;
   if (v2 !== undefined) o["workloadRef"] = v2;
   o["schedulingPolicy"] = v3 === undefined ? d1137(EMPTY, c) : v3;
@@ -32240,6 +32850,7 @@ function e1139(w: Writer, o: any): void {
   v = o["resourceClaimStatuses"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1135(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupTemplate
+const O1140 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
 function d1140(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -32252,18 +32863,18 @@ function d1140(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1137(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1136(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1134(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1130(r, c); leave(r, c, s); break; }
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       case 56: v7 = r.int32(); break;
-      case 66: v8 = r.string(); break;
+      case 66: v8 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1140();
   o["name"] = v1 === undefined ? '' : v1;
   o["schedulingPolicy"] = v2 === undefined ? d1137(EMPTY, c) : v2;
   o["schedulingConstraints"] = v3 === undefined ? null : v3;
@@ -32287,8 +32898,10 @@ function e1140(w: Writer, o: any): void {
   v = o["preemptionPolicy"]; if (v != null) { w.uint32(66); wstr(w, v); }
 }
 // k8s.io.api.scheduling.v1beta1.PriorityClass
+const O1141 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.value = 0; this.globalDefault = 0; this.description = 0; this.preemptionPolicy = 0; } });
 function d1141(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1141();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -32300,8 +32913,8 @@ function d1141(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -32323,7 +32936,8 @@ function e1141(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1beta1.PriorityClassList
 function d1142(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -32378,7 +32992,7 @@ function d1145(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -32399,9 +33013,9 @@ function d1146(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -32420,7 +33034,8 @@ function e1146(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1beta1.Workload
 function d1147(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -32443,7 +33058,8 @@ function e1147(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1beta1.WorkloadList
 function d1148(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -32471,8 +33087,8 @@ function d1149(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -32516,7 +33132,8 @@ function e1150(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.CSIDriver
 function d1151(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -32539,7 +33156,8 @@ function e1151(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.CSIDriverList
 function d1152(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -32561,6 +33179,7 @@ function e1152(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1151(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.CSIDriverSpec
+const O1153 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.attachRequired = 0; this.podInfoOnMount = 0; this.volumeLifecycleModes = 0; this.storageCapacity = 0; this.fsGroupPolicy = 0; this.tokenRequests = 0; this.requiresRepublish = 0; this.seLinuxMount = 0; this.nodeAllocatableUpdatePeriodSeconds = 0; this.serviceAccountTokenInSecrets = 0; this.preventPodSchedulingIfMissing = 0; } });
 function d1153(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -32578,9 +33197,9 @@ function d1153(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       case 32: v4 = r.bool(); break;
-      case 42: v5 = r.string(); break;
+      case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1165(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 64: v8 = r.bool(); break;
@@ -32590,7 +33209,7 @@ function d1153(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1153();
   if (v1 !== undefined) o["attachRequired"] = v1;
   if (v2 !== undefined) o["podInfoOnMount"] = v2;
   if (v3 !== undefined) o["volumeLifecycleModes"] = v3;
@@ -32620,8 +33239,10 @@ function e1153(w: Writer, o: any): void {
   v = o["preventPodSchedulingIfMissing"]; if (v != null) { w.uint32(88); wbool(w, v); }
 }
 // k8s.io.api.storage.v1.CSINode
+const O1154 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1154(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1154();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -32655,9 +33276,9 @@ function d1155(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       case 34: { const s = enter(r, c); v4 = d1174(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -32679,7 +33300,8 @@ function e1155(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.CSINodeList
 function d1156(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -32739,8 +33361,10 @@ function e1158(w: Writer, o: any): void {
   v = o["storageHealth"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1163(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.CSIStorageCapacity
+const O1159 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.nodeTopology = 0; this.storageClassName = 0; this.capacity = 0; this.maximumVolumeSize = 0; } });
 function d1159(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1159();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -32751,7 +33375,7 @@ function d1159(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -32775,7 +33399,8 @@ function e1159(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.CSIStorageCapacityList
 function d1160(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -32797,8 +33422,10 @@ function e1160(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1159(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.StorageClass
+const O1161 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.provisioner = 0; this.parameters = 0; this.reclaimPolicy = 0; this.mountOptions = 0; this.allowVolumeExpansion = 0; this.volumeBindingMode = 0; this.allowedTopologies = 0; } });
 function d1161(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1161();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -32811,12 +33438,12 @@ function d1161(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: entryString(r, c, v3 ??= {}); break;
-      case 34: v4 = r.string(); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
+      case 34: v4 = str(r); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
       case 48: v6 = r.bool(); break;
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d593(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -32845,7 +33472,8 @@ function e1161(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.StorageClassList
 function d1162(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -32873,7 +33501,7 @@ function d1163(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1164(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -32890,6 +33518,7 @@ function e1163(w: Writer, o: any): void {
   v = o["healthConditions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1164(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.StorageHealthCondition
+const O1164 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.status = 0; this.reason = 0; this.message = 0; this.accessMode = 0; this.volumeMode = 0; this.lastTransitionTime = 0; } });
 function d1164(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -32900,16 +33529,16 @@ function d1164(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1164();
   o["status"] = v1 === undefined ? '' : v1;
   o["reason"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined && v3 !== '') o["message"] = v3;
@@ -32935,7 +33564,7 @@ function d1165(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -32952,8 +33581,10 @@ function e1165(w: Writer, o: any): void {
   v = o["expirationSeconds"]; if (v != null) { w.uint32(16); w64(w, v); }
 }
 // k8s.io.api.storage.v1.VolumeAttachment
+const O1166 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1166(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1166();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -32980,7 +33611,8 @@ function e1166(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.VolumeAttachmentList
 function d1167(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33008,7 +33640,7 @@ function d1168(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d501(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -33032,9 +33664,9 @@ function d1169(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1168(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -33083,8 +33715,10 @@ function e1170(w: Writer, o: any): void {
   v = o["detachError"]; if (v != null) { w.uint32(34).fork(); e1173(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.VolumeAttributesClass
+const O1171 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.driverName = 0; this.parameters = 0; } });
 function d1171(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1171();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -33092,7 +33726,7 @@ function d1171(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: entryString(r, c, v3 ??= {}); break;
       default: skip(r, t);
     }
@@ -33111,7 +33745,8 @@ function e1171(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.VolumeAttributesClassList
 function d1172(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33141,7 +33776,7 @@ function d1173(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1312(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
     }
@@ -33179,8 +33814,10 @@ function e1174(w: Writer, o: any): void {
   v = o["count"]; if (v != null) { w.uint32(8); w32(w, v); }
 }
 // k8s.io.api.storage.v1alpha1.CSIStorageCapacity
+const O1175 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.nodeTopology = 0; this.storageClassName = 0; this.capacity = 0; this.maximumVolumeSize = 0; } });
 function d1175(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1175();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -33191,7 +33828,7 @@ function d1175(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -33215,7 +33852,8 @@ function e1175(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1alpha1.CSIStorageCapacityList
 function d1176(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33237,8 +33875,10 @@ function e1176(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1175(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachment
+const O1177 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1177(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1177();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -33265,7 +33905,8 @@ function e1177(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentList
 function d1178(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33293,7 +33934,7 @@ function d1179(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d501(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -33317,9 +33958,9 @@ function d1180(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1179(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -33368,8 +34009,10 @@ function e1181(w: Writer, o: any): void {
   v = o["detachError"]; if (v != null) { w.uint32(34).fork(); e1184(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttributesClass
+const O1182 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.driverName = 0; this.parameters = 0; } });
 function d1182(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1182();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -33377,7 +34020,7 @@ function d1182(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: entryString(r, c, v3 ??= {}); break;
       default: skip(r, t);
     }
@@ -33396,7 +34039,8 @@ function e1182(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttributesClassList
 function d1183(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33426,7 +34070,7 @@ function d1184(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1312(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
     }
@@ -33446,7 +34090,8 @@ function e1184(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.CSIDriver
 function d1185(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33469,7 +34114,8 @@ function e1185(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.CSIDriverList
 function d1186(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33491,6 +34137,7 @@ function e1186(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1185(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.CSIDriverSpec
+const O1187 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.attachRequired = 0; this.podInfoOnMount = 0; this.volumeLifecycleModes = 0; this.storageCapacity = 0; this.fsGroupPolicy = 0; this.tokenRequests = 0; this.requiresRepublish = 0; this.seLinuxMount = 0; this.nodeAllocatableUpdatePeriodSeconds = 0; this.serviceAccountTokenInSecrets = 0; this.preventPodSchedulingIfMissing = 0; } });
 function d1187(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -33508,9 +34155,9 @@ function d1187(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       case 32: v4 = r.bool(); break;
-      case 42: v5 = r.string(); break;
+      case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1199(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 64: v8 = r.bool(); break;
@@ -33520,7 +34167,7 @@ function d1187(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1187();
   if (v1 !== undefined) o["attachRequired"] = v1;
   if (v2 !== undefined) o["podInfoOnMount"] = v2;
   if (v3 !== undefined) o["volumeLifecycleModes"] = v3;
@@ -33550,8 +34197,10 @@ function e1187(w: Writer, o: any): void {
   v = o["preventPodSchedulingIfMissing"]; if (v != null) { w.uint32(88); wbool(w, v); }
 }
 // k8s.io.api.storage.v1beta1.CSINode
+const O1188 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1188(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1188();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -33585,9 +34234,9 @@ function d1189(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       case 34: { const s = enter(r, c); v4 = d1208(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -33609,7 +34258,8 @@ function e1189(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.CSINodeList
 function d1190(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33669,8 +34319,10 @@ function e1192(w: Writer, o: any): void {
   v = o["storageHealth"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1197(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.CSIStorageCapacity
+const O1193 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.nodeTopology = 0; this.storageClassName = 0; this.capacity = 0; this.maximumVolumeSize = 0; } });
 function d1193(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1193();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -33681,7 +34333,7 @@ function d1193(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -33705,7 +34357,8 @@ function e1193(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.CSIStorageCapacityList
 function d1194(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33727,8 +34380,10 @@ function e1194(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1193(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.StorageClass
+const O1195 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.provisioner = 0; this.parameters = 0; this.reclaimPolicy = 0; this.mountOptions = 0; this.allowVolumeExpansion = 0; this.volumeBindingMode = 0; this.allowedTopologies = 0; } });
 function d1195(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1195();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -33741,12 +34396,12 @@ function d1195(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: entryString(r, c, v3 ??= {}); break;
-      case 34: v4 = r.string(); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
+      case 34: v4 = str(r); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
       case 48: v6 = r.bool(); break;
-      case 58: v7 = r.string(); break;
+      case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d593(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -33775,7 +34430,8 @@ function e1195(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.StorageClassList
 function d1196(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33803,7 +34459,7 @@ function d1197(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1198(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -33820,6 +34476,7 @@ function e1197(w: Writer, o: any): void {
   v = o["healthConditions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1198(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.StorageHealthCondition
+const O1198 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.status = 0; this.reason = 0; this.message = 0; this.accessMode = 0; this.volumeMode = 0; this.lastTransitionTime = 0; } });
 function d1198(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -33830,16 +34487,16 @@ function d1198(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1198();
   o["status"] = v1 === undefined ? '' : v1;
   o["reason"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined && v3 !== '') o["message"] = v3;
@@ -33865,7 +34522,7 @@ function d1199(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -33882,8 +34539,10 @@ function e1199(w: Writer, o: any): void {
   v = o["expirationSeconds"]; if (v != null) { w.uint32(16); w64(w, v); }
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachment
+const O1200 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1200(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1200();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -33910,7 +34569,8 @@ function e1200(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachmentList
 function d1201(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33938,7 +34598,7 @@ function d1202(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d501(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -33962,9 +34622,9 @@ function d1203(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1202(r, c); leave(r, c, s); break; }
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -34013,8 +34673,10 @@ function e1204(w: Writer, o: any): void {
   v = o["detachError"]; if (v != null) { w.uint32(34).fork(); e1207(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.VolumeAttributesClass
+const O1205 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.driverName = 0; this.parameters = 0; } });
 function d1205(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1205();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -34022,7 +34684,7 @@ function d1205(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 26: entryString(r, c, v3 ??= {}); break;
       default: skip(r, t);
     }
@@ -34041,7 +34703,8 @@ function e1205(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.VolumeAttributesClassList
 function d1206(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -34071,7 +34734,7 @@ function d1207(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1312(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
     }
@@ -34109,8 +34772,10 @@ function e1208(w: Writer, o: any): void {
   v = o["count"]; if (v != null) { w.uint32(8); w32(w, v); }
 }
 // k8s.io.api.storagemigration.v1.StorageVersionMigration
+const O1209 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1209(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1209();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -34137,7 +34802,8 @@ function e1209(w: Writer, o: any): void {
 }
 // k8s.io.api.storagemigration.v1.StorageVersionMigrationList
 function d1210(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -34185,7 +34851,7 @@ function d1212(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -34201,8 +34867,10 @@ function e1212(w: Writer, o: any): void {
   v = o["resourceVersion"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigration
+const O1213 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1213(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1213();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -34229,7 +34897,8 @@ function e1213(w: Writer, o: any): void {
 }
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationList
 function d1214(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -34277,7 +34946,7 @@ function d1216(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -34300,8 +34969,8 @@ function d1217(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1319(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -34327,7 +34996,7 @@ function d1218(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1319(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -34348,7 +35017,8 @@ function e1218(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionReview
 function d1219(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -34370,6 +35040,7 @@ function e1219(w: Writer, o: any): void {
   v = o["response"]; if (v != null) { w.uint32(18).fork(); e1218(w, v); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition
+const O1220 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.type = 0; this.format = 0; this.description = 0; this.priority = 0; this.jsonPath = 0; } });
 function d1220(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -34380,16 +35051,16 @@ function d1220(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = r.int32(); break;
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1220();
   o["name"] = v1 === undefined ? '' : v1;
   o["type"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined && v3 !== '') o["format"] = v3;
@@ -34415,7 +35086,7 @@ function d1221(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1243(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -34432,8 +35103,10 @@ function e1221(w: Writer, o: any): void {
   v = o["webhook"]; if (v != null) { w.uint32(18).fork(); e1243(w, v); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition
+const O1222 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1222(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1222();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -34459,6 +35132,7 @@ function e1222(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1227(w, v); w.ldelim();
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition
+const O1223 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
 function d1223(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -34469,16 +35143,16 @@ function d1223(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       case 48: v6 = i64(r, c); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1223();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -34499,7 +35173,8 @@ function e1223(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList
 function d1224(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -34521,6 +35196,7 @@ function e1224(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1222(w, x); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames
+const O1225 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.plural = 0; this.singular = 0; this.shortNames = 0; this.kind = 0; this.listKind = 0; this.categories = 0; } });
 function d1225(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -34531,16 +35207,16 @@ function d1225(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: grow(v6 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: grow(v6 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1225();
   o["plural"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined && v2 !== '') o["singular"] = v2;
   if (v3 !== undefined) o["shortNames"] = v3;
@@ -34560,6 +35236,7 @@ function e1225(w: Writer, o: any): void {
   v = o["categories"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec
+const O1226 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.group = 0; this.names = 0; this.scope = 0; this.versions = 0; this.conversion = 0; this.preserveUnknownFields = 0; } });
 function d1226(r: Reader, c: C): J {
   let v1: any;
   let v3: any;
@@ -34570,16 +35247,16 @@ function d1226(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1225(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d1228(r, c)); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d1221(r, c); leave(r, c, s); break; }
       case 80: v10 = r.bool(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1226();
   o["group"] = v1 === undefined ? '' : v1;
   o["names"] = v3 === undefined ? d1225(EMPTY, c) : v3;
   o["scope"] = v4 === undefined ? '' : v4;
@@ -34609,7 +35286,7 @@ function d1227(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1223(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1225(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       case 32: v4 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -34630,6 +35307,7 @@ function e1227(w: Writer, o: any): void {
   v = o["observedGeneration"]; w.uint32(32); w64(w, v ?? 0);
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion
+const O1228 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.served = 0; this.storage = 0; this.deprecated = 0; this.deprecationWarning = 0; this.schema = 0; this.subresources = 0; this.additionalPrinterColumns = 0; this.selectableFields = 0; } });
 function d1228(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -34643,11 +35321,11 @@ function d1228(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.bool(); break;
       case 24: v3 = r.bool(); break;
       case 56: v7 = r.bool(); break;
-      case 66: v8 = r.string(); break;
+      case 66: v8 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1232(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1231(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1220(r, c)); leave(r, c, s); break; }
@@ -34655,7 +35333,7 @@ function d1228(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1228();
   o["name"] = v1 === undefined ? '' : v1;
   o["served"] = v2 === undefined ? false : v2;
   o["storage"] = v3 === undefined ? false : v3;
@@ -34688,9 +35366,9 @@ function d1229(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -34770,8 +35448,8 @@ function d1233(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -34790,6 +35468,7 @@ function e1233(w: Writer, o: any): void {
 function d1234(r: Reader, c: C): any { return decodeRawJson1(r); }
 function e1234(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps
+const O1235 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.id = 0; this.$schema = 0; this.$ref = 0; this.description = 0; this.type = 0; this.format = 0; this.title = 0; this.default = 0; this.maximum = 0; this.exclusiveMaximum = 0; this.minimum = 0; this.exclusiveMinimum = 0; this.maxLength = 0; this.minLength = 0; this.pattern = 0; this.maxItems = 0; this.minItems = 0; this.uniqueItems = 0; this.multipleOf = 0; this.enum = 0; this.maxProperties = 0; this.minProperties = 0; this.required = 0; this.items = 0; this.allOf = 0; this.oneOf = 0; this.anyOf = 0; this.not = 0; this.properties = 0; this.additionalProperties = 0; this.patternProperties = 0; this.dependencies = 0; this.additionalItems = 0; this.definitions = 0; this.externalDocs = 0; this.example = 0; this.nullable = 0; } });
 function d1235(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -34838,13 +35517,13 @@ function d1235(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); v8 = d1234(r, c); leave(r, c, s); break; }
       case 73: v9 = r.double(); break;
       case 80: v10 = r.bool(); break;
@@ -34852,7 +35531,7 @@ function d1235(r: Reader, c: C): J {
       case 96: v12 = r.bool(); break;
       case 104: v13 = i64(r, c); break;
       case 112: v14 = i64(r, c); break;
-      case 122: v15 = r.string(); break;
+      case 122: v15 = str(r); break;
       case 128: v16 = i64(r, c); break;
       case 136: v17 = i64(r, c); break;
       case 144: v18 = r.bool(); break;
@@ -34860,7 +35539,7 @@ function d1235(r: Reader, c: C): J {
       case 162: { const s = enter(r, c); grow(v20 ??= [], c).push(d1234(r, c)); leave(r, c, s); break; }
       case 168: v21 = i64(r, c); break;
       case 176: v22 = i64(r, c); break;
-      case 186: grow(v23 ??= [], c).push(r.string()); break;
+      case 186: grow(v23 ??= [], c).push(str(r)); break;
       case 194: { const s = enter(r, c); v24 = d1236(r, c); leave(r, c, s); break; }
       case 202: { const s = enter(r, c); grow(v25 ??= [], c).push(d1235(r, c)); leave(r, c, s); break; }
       case 210: { const s = enter(r, c); grow(v26 ??= [], c).push(d1235(r, c)); leave(r, c, s); break; }
@@ -34878,14 +35557,14 @@ function d1235(r: Reader, c: C): J {
       case 304: v38 = r.bool(); break;
       case 312: v39 = r.bool(); break;
       case 320: v40 = r.bool(); break;
-      case 330: grow(v41 ??= [], c).push(r.string()); break;
-      case 338: v42 = r.string(); break;
-      case 346: v43 = r.string(); break;
+      case 330: grow(v41 ??= [], c).push(str(r)); break;
+      case 338: v42 = str(r); break;
+      case 346: v43 = str(r); break;
       case 354: { const s = enter(r, c); grow(v44 ??= [], c).push(d1241(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1235();
   if (v1 !== undefined && v1 !== '') o["id"] = v1;
   if (v2 !== undefined && v2 !== '') o["$schema"] = v2;
   if (v3 !== undefined) o["$ref"] = v3;
@@ -34995,7 +35674,7 @@ function d1239(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -35017,9 +35696,9 @@ function d1240(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = r.int32(); break;
       default: skip(r, t);
     }
@@ -35040,6 +35719,7 @@ function e1240(w: Writer, o: any): void {
   v = o["port"]; if (v != null) { w.uint32(32); w32(w, v); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule
+const O1241 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.rule = 0; this.message = 0; this.messageExpression = 0; this.reason = 0; this.fieldPath = 0; this.optionalOldSelf = 0; } });
 function d1241(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -35050,16 +35730,16 @@ function d1241(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       case 48: v6 = r.bool(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1241();
   o["rule"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined && v2 !== '') o["message"] = v2;
   if (v3 !== undefined && v3 !== '') o["messageExpression"] = v3;
@@ -35086,7 +35766,7 @@ function d1242(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 10: { const s = enter(r, c); v1 = d1240(r, c); leave(r, c, s); break; }
       case 18: v2 = b64(r); break;
       default: skip(r, t);
@@ -35113,7 +35793,7 @@ function d1243(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 18: { const s = enter(r, c); v2 = d1242(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -35136,8 +35816,8 @@ function d1244(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1319(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -35163,7 +35843,7 @@ function d1245(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1319(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -35184,7 +35864,8 @@ function e1245(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionReview
 function d1246(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -35206,6 +35887,7 @@ function e1246(w: Writer, o: any): void {
   v = o["response"]; if (v != null) { w.uint32(18).fork(); e1245(w, v); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceColumnDefinition
+const O1247 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.type = 0; this.format = 0; this.description = 0; this.priority = 0; this.JSONPath = 0; } });
 function d1247(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -35216,16 +35898,16 @@ function d1247(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 40: v5 = r.int32(); break;
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1247();
   o["name"] = v1 === undefined ? '' : v1;
   o["type"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined && v3 !== '') o["format"] = v3;
@@ -35252,9 +35934,9 @@ function d1248(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1269(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -35272,8 +35954,10 @@ function e1248(w: Writer, o: any): void {
   v = o["conversionReviewVersions"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinition
+const O1249 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 function d1249(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1249();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -35299,6 +35983,7 @@ function e1249(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1254(w, v); w.ldelim();
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionCondition
+const O1250 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
 function d1250(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -35309,16 +35994,16 @@ function d1250(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       case 48: v6 = i64(r, c); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1250();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   o["lastTransitionTime"] = v3 === undefined ? d1312(EMPTY, c) : v3;
@@ -35339,7 +36024,8 @@ function e1250(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionList
 function d1251(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -35361,6 +36047,7 @@ function e1251(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1249(w, x); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionNames
+const O1252 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.plural = 0; this.singular = 0; this.shortNames = 0; this.kind = 0; this.listKind = 0; this.categories = 0; } });
 function d1252(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -35371,16 +36058,16 @@ function d1252(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: grow(v6 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: grow(v6 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1252();
   o["plural"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined && v2 !== '') o["singular"] = v2;
   if (v3 !== undefined) o["shortNames"] = v3;
@@ -35400,6 +36087,7 @@ function e1252(w: Writer, o: any): void {
   v = o["categories"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionSpec
+const O1253 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.group = 0; this.version = 0; this.names = 0; this.scope = 0; this.validation = 0; this.subresources = 0; this.versions = 0; this.additionalPrinterColumns = 0; this.selectableFields = 0; this.conversion = 0; this.preserveUnknownFields = 0; } });
 function d1253(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -35415,10 +36103,10 @@ function d1253(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1252(r, c); leave(r, c, s); break; }
-      case 34: v4 = r.string(); break;
+      case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d1259(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1258(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d1255(r, c)); leave(r, c, s); break; }
@@ -35429,7 +36117,7 @@ function d1253(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1253();
   o["group"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined && v2 !== '') o["version"] = v2;
   o["names"] = v3 === undefined ? d1252(EMPTY, c) : v3;
@@ -35469,7 +36157,7 @@ function d1254(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1250(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1252(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       case 32: v4 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -35490,6 +36178,7 @@ function e1254(w: Writer, o: any): void {
   v = o["observedGeneration"]; w.uint32(32); w64(w, v ?? 0);
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionVersion
+const O1255 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.served = 0; this.storage = 0; this.deprecated = 0; this.deprecationWarning = 0; this.schema = 0; this.subresources = 0; this.additionalPrinterColumns = 0; this.selectableFields = 0; } });
 function d1255(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -35503,11 +36192,11 @@ function d1255(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 16: v2 = r.bool(); break;
       case 24: v3 = r.bool(); break;
       case 56: v7 = r.bool(); break;
-      case 66: v8 = r.string(); break;
+      case 66: v8 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1259(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1258(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1247(r, c)); leave(r, c, s); break; }
@@ -35515,7 +36204,7 @@ function d1255(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1255();
   o["name"] = v1 === undefined ? '' : v1;
   o["served"] = v2 === undefined ? false : v2;
   o["storage"] = v3 === undefined ? false : v3;
@@ -35548,9 +36237,9 @@ function d1256(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -35630,8 +36319,8 @@ function d1260(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -35650,6 +36339,7 @@ function e1260(w: Writer, o: any): void {
 function d1261(r: Reader, c: C): any { return decodeRawJson1(r); }
 function e1261(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaProps
+const O1262 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.id = 0; this.$schema = 0; this.$ref = 0; this.description = 0; this.type = 0; this.format = 0; this.title = 0; this.default = 0; this.maximum = 0; this.exclusiveMaximum = 0; this.minimum = 0; this.exclusiveMinimum = 0; this.maxLength = 0; this.minLength = 0; this.pattern = 0; this.maxItems = 0; this.minItems = 0; this.uniqueItems = 0; this.multipleOf = 0; this.enum = 0; this.maxProperties = 0; this.minProperties = 0; this.required = 0; this.items = 0; this.allOf = 0; this.oneOf = 0; this.anyOf = 0; this.not = 0; this.properties = 0; this.additionalProperties = 0; this.patternProperties = 0; this.dependencies = 0; this.additionalItems = 0; this.definitions = 0; this.externalDocs = 0; this.example = 0; this.nullable = 0; } });
 function d1262(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -35698,13 +36388,13 @@ function d1262(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
-      case 58: v7 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
+      case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); v8 = d1261(r, c); leave(r, c, s); break; }
       case 73: v9 = r.double(); break;
       case 80: v10 = r.bool(); break;
@@ -35712,7 +36402,7 @@ function d1262(r: Reader, c: C): J {
       case 96: v12 = r.bool(); break;
       case 104: v13 = i64(r, c); break;
       case 112: v14 = i64(r, c); break;
-      case 122: v15 = r.string(); break;
+      case 122: v15 = str(r); break;
       case 128: v16 = i64(r, c); break;
       case 136: v17 = i64(r, c); break;
       case 144: v18 = r.bool(); break;
@@ -35720,7 +36410,7 @@ function d1262(r: Reader, c: C): J {
       case 162: { const s = enter(r, c); grow(v20 ??= [], c).push(d1261(r, c)); leave(r, c, s); break; }
       case 168: v21 = i64(r, c); break;
       case 176: v22 = i64(r, c); break;
-      case 186: grow(v23 ??= [], c).push(r.string()); break;
+      case 186: grow(v23 ??= [], c).push(str(r)); break;
       case 194: { const s = enter(r, c); v24 = d1263(r, c); leave(r, c, s); break; }
       case 202: { const s = enter(r, c); grow(v25 ??= [], c).push(d1262(r, c)); leave(r, c, s); break; }
       case 210: { const s = enter(r, c); grow(v26 ??= [], c).push(d1262(r, c)); leave(r, c, s); break; }
@@ -35738,14 +36428,14 @@ function d1262(r: Reader, c: C): J {
       case 304: v38 = r.bool(); break;
       case 312: v39 = r.bool(); break;
       case 320: v40 = r.bool(); break;
-      case 330: grow(v41 ??= [], c).push(r.string()); break;
-      case 338: v42 = r.string(); break;
-      case 346: v43 = r.string(); break;
+      case 330: grow(v41 ??= [], c).push(str(r)); break;
+      case 338: v42 = str(r); break;
+      case 346: v43 = str(r); break;
       case 354: { const s = enter(r, c); grow(v44 ??= [], c).push(d1268(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1262();
   if (v1 !== undefined && v1 !== '') o["id"] = v1;
   if (v2 !== undefined && v2 !== '') o["$schema"] = v2;
   if (v3 !== undefined) o["$ref"] = v3;
@@ -35855,7 +36545,7 @@ function d1266(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -35877,9 +36567,9 @@ function d1267(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = r.int32(); break;
       default: skip(r, t);
     }
@@ -35900,6 +36590,7 @@ function e1267(w: Writer, o: any): void {
   v = o["port"]; if (v != null) { w.uint32(32); w32(w, v); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ValidationRule
+const O1268 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.rule = 0; this.message = 0; this.messageExpression = 0; this.reason = 0; this.fieldPath = 0; this.optionalOldSelf = 0; } });
 function d1268(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -35910,16 +36601,16 @@ function d1268(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
       case 48: v6 = r.bool(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1268();
   o["rule"] = v1 === undefined ? '' : v1;
   if (v2 !== undefined && v2 !== '') o["message"] = v2;
   if (v3 !== undefined && v3 !== '') o["messageExpression"] = v3;
@@ -35946,7 +36637,7 @@ function d1269(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       case 10: { const s = enter(r, c); v1 = d1267(r, c); leave(r, c, s); break; }
       case 18: v2 = b64(r); break;
       default: skip(r, t);
@@ -35972,8 +36663,10 @@ function e1270(w: Writer, o: any): void { encodeQuantity(w, o); }
 function d1271(r: Reader, c: C): any { return decodeQuantity(r); }
 function e1271(w: Writer, o: any): void { encodeQuantity(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIGroup
+const O1272 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.name = 0; this.versions = 0; this.preferredVersion = 0; this.serverAddressByClientCIDRs = 0; } });
 function d1272(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1272();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -35981,7 +36674,7 @@ function d1272(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1288(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1288(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1306(r, c)); leave(r, c, s); break; }
@@ -36004,7 +36697,8 @@ function e1272(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIGroupList
 function d1273(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -36022,6 +36716,7 @@ function e1273(w: Writer, o: any): void {
   v = o["groups"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1272(w, x); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIResource
+const O1274 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.singularName = 0; this.namespaced = 0; this.group = 0; this.version = 0; this.kind = 0; this.verbs = 0; this.shortNames = 0; this.categories = 0; this.storageVersionHash = 0; } });
 function d1274(r: Reader, c: C): J {
   let v1: any;
   let v6: any;
@@ -36036,20 +36731,20 @@ function d1274(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 50: v6 = str(r); break;
       case 16: v2 = r.bool(); break;
-      case 66: v8 = r.string(); break;
-      case 74: v9 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 66: v8 = str(r); break;
+      case 74: v9 = str(r); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1316(r, c); leave(r, c, s); break; }
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
-      case 58: grow(v7 ??= [], c).push(r.string()); break;
-      case 82: v10 = r.string(); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 58: grow(v7 ??= [], c).push(str(r)); break;
+      case 82: v10 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1274();
   o["name"] = v1 === undefined ? '' : v1;
   o["singularName"] = v6 === undefined ? '' : v6;
   o["namespaced"] = v2 === undefined ? false : v2;
@@ -36078,13 +36773,14 @@ function e1274(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList
 function d1275(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1274(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -36101,13 +36797,14 @@ function e1275(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIVersions
 function d1276(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1306(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -36123,17 +36820,19 @@ function e1276(w: Writer, o: any): void {
   v = o["serverAddressByClientCIDRs"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1306(w, x); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ApplyOptions
+const O1277 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.force = 0; this.fieldManager = 0; } });
 function d1277(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1277();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 16: v2 = r.bool(); break;
-      case 26: v3 = r.string(); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36150,6 +36849,7 @@ function e1277(w: Writer, o: any): void {
   v = o["fieldManager"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Condition
+const O1278 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.observedGeneration = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 function d1278(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -36160,16 +36860,16 @@ function d1278(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = i64(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1278();
   o["type"] = v1 === undefined ? '' : v1;
   o["status"] = v2 === undefined ? '' : v2;
   if (v3 !== undefined && v3 !== 0) o["observedGeneration"] = v3;
@@ -36189,17 +36889,19 @@ function e1278(w: Writer, o: any): void {
   v = o["message"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.CreateOptions
+const O1279 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.fieldManager = 0; this.fieldValidation = 0; } });
 function d1279(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1279();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36216,8 +36918,10 @@ function e1279(w: Writer, o: any): void {
   v = o["fieldValidation"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions
+const O1280 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.gracePeriodSeconds = 0; this.preconditions = 0; this.orphanDependents = 0; this.propagationPolicy = 0; this.dryRun = 0; this.ignoreStoreReadErrorWithClusterBreakingPotential = 0; } });
 function d1280(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1280();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36230,8 +36934,8 @@ function d1280(r: Reader, c: C): J {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1304(r, c); leave(r, c, s); break; }
       case 24: v3 = r.bool(); break;
-      case 34: v4 = r.string(); break;
-      case 42: grow(v5 ??= [], c).push(r.string()); break;
+      case 34: v4 = str(r); break;
+      case 42: grow(v5 ??= [], c).push(str(r)); break;
       case 48: v6 = r.bool(); break;
       default: skip(r, t);
     }
@@ -36265,9 +36969,9 @@ function d1282(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -36289,12 +36993,13 @@ function d1283(r: Reader, c: C): any { return decodeRawJson1(r); }
 function e1283(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GetOptions
 function d1284(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36313,8 +37018,8 @@ function d1285(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36336,8 +37041,8 @@ function d1286(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36359,8 +37064,8 @@ function d1287(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36382,8 +37087,8 @@ function d1288(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36406,9 +37111,9 @@ function d1289(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36433,9 +37138,9 @@ function d1290(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36483,9 +37188,9 @@ function d1292(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: grow(v3 ??= [], c).push(r.string()); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: grow(v3 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -36504,7 +37209,8 @@ function e1292(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.List
 function d1293(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -36526,6 +37232,7 @@ function e1293(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1319(w, x); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta
+const O1294 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selfLink = 0; this.resourceVersion = 0; this.continue = 0; this.remainingItemCount = 0; this.shardInfo = 0; } });
 function d1294(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -36535,15 +37242,15 @@ function d1294(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 32: v4 = i64(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1307(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1294();
   if (v1 !== undefined && v1 !== '') o["selfLink"] = v1;
   if (v2 !== undefined && v2 !== '') o["resourceVersion"] = v2;
   if (v3 !== undefined && v3 !== '') o["continue"] = v3;
@@ -36561,8 +37268,10 @@ function e1294(w: Writer, o: any): void {
   v = o["shardInfo"]; if (v != null) { w.uint32(42).fork(); e1307(w, v); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ListOptions
+const O1295 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.labelSelector = 0; this.fieldSelector = 0; this.watch = 0; this.allowWatchBookmarks = 0; this.resourceVersion = 0; this.resourceVersionMatch = 0; this.timeoutSeconds = 0; this.limit = 0; this.continue = 0; this.sendInitialEvents = 0; this.shardSelector = 0; } });
 function d1295(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1295();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36577,17 +37286,17 @@ function d1295(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
       case 72: v9 = r.bool(); break;
-      case 34: v4 = r.string(); break;
-      case 82: v10 = r.string(); break;
+      case 34: v4 = str(r); break;
+      case 82: v10 = str(r); break;
       case 40: v5 = i64(r, c); break;
       case 56: v7 = i64(r, c); break;
-      case 66: v8 = r.string(); break;
+      case 66: v8 = str(r); break;
       case 88: v11 = r.bool(); break;
-      case 122: v15 = r.string(); break;
+      case 122: v15 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36620,6 +37329,7 @@ function e1295(w: Writer, o: any): void {
   v = o["shardSelector"]; w.uint32(122); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry
+const O1296 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.manager = 0; this.operation = 0; this.apiVersion = 0; this.time = 0; this.fieldsType = 0; this.fieldsV1 = 0; this.subresource = 0; } });
 function d1296(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -36631,17 +37341,17 @@ function d1296(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 50: v6 = r.string(); break;
+      case 50: v6 = str(r); break;
       case 58: { const s = enter(r, c); v7 = d1283(r, c); leave(r, c, s); break; }
-      case 66: v8 = r.string(); break;
+      case 66: v8 = str(r); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1296();
   if (v1 !== undefined && v1 !== '') o["manager"] = v1;
   if (v2 !== undefined && v2 !== '') o["operation"] = v2;
   if (v3 !== undefined && v3 !== '') o["apiVersion"] = v3;
@@ -36666,6 +37376,7 @@ function e1296(w: Writer, o: any): void {
 function d1297(r: Reader, c: C): any { return decodeMicroTime(r, c); }
 function e1297(w: Writer, o: any): void { encodeMicroTime(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta
+const O1298 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.generateName = 0; this.namespace = 0; this.selfLink = 0; this.uid = 0; this.resourceVersion = 0; this.generation = 0; this.creationTimestamp = 0; this.deletionTimestamp = 0; this.deletionGracePeriodSeconds = 0; this.labels = 0; this.annotations = 0; this.ownerReferences = 0; this.finalizers = 0; this.managedFields = 0; } });
 function d1298(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -36685,12 +37396,12 @@ function d1298(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
-      case 42: v5 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
+      case 42: v5 = str(r); break;
+      case 50: v6 = str(r); break;
       case 56: v7 = i64(r, c); break;
       case 66: { const s = enter(r, c); v8 = d1312(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d1312(r, c); leave(r, c, s); break; }
@@ -36698,12 +37409,12 @@ function d1298(r: Reader, c: C): J {
       case 90: entryString(r, c, v11 ??= {}); break;
       case 98: entryString(r, c, v12 ??= {}); break;
       case 106: { const s = enter(r, c); grow(v13 ??= [], c).push(d1299(r, c)); leave(r, c, s); break; }
-      case 114: grow(v14 ??= [], c).push(r.string()); break;
+      case 114: grow(v14 ??= [], c).push(str(r)); break;
       case 138: { const s = enter(r, c); grow(v17 ??= [], c).push(d1296(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1298();
   if (v1 !== undefined && v1 !== '') o["name"] = v1;
   if (v2 !== undefined && v2 !== '') o["generateName"] = v2;
   if (v3 !== undefined && v3 !== '') o["namespace"] = v3;
@@ -36741,6 +37452,7 @@ function e1298(w: Writer, o: any): void {
   v = o["managedFields"]; if (v != null) for (const x of list(v)) { w.uint32(138).fork(); e1296(w, x); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.OwnerReference
+const O1299 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.apiVersion = 0; this.kind = 0; this.name = 0; this.uid = 0; this.controller = 0; this.blockOwnerDeletion = 0; } });
 function d1299(r: Reader, c: C): J {
   let v5: any;
   let v1: any;
@@ -36751,16 +37463,16 @@ function d1299(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 42: v5 = r.string(); break;
-      case 10: v1 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 42: v5 = str(r); break;
+      case 10: v1 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 48: v6 = r.bool(); break;
       case 56: v7 = r.bool(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1299();
   o["apiVersion"] = v5 === undefined ? '' : v5;
   o["kind"] = v1 === undefined ? '' : v1;
   o["name"] = v3 === undefined ? '' : v3;
@@ -36781,7 +37493,8 @@ function e1299(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata
 function d1300(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -36800,7 +37513,8 @@ function e1300(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList
 function d1301(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -36836,8 +37550,10 @@ function e1302(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.PatchOptions
+const O1303 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.force = 0; this.fieldManager = 0; this.fieldValidation = 0; } });
 function d1303(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1303();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36845,10 +37561,10 @@ function d1303(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       case 16: v2 = r.bool(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36873,8 +37589,8 @@ function d1304(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36895,7 +37611,7 @@ function d1305(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -36915,8 +37631,8 @@ function d1306(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36937,7 +37653,7 @@ function d1307(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -36951,8 +37667,10 @@ function e1307(w: Writer, o: any): void {
   v = o["selector"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Status
+const O1308 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.status = 0; this.message = 0; this.reason = 0; this.details = 0; this.code = 0; } });
 function d1308(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1308();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36963,9 +37681,9 @@ function d1308(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 34: v4 = r.string(); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d1310(r, c); leave(r, c, s); break; }
       case 48: v6 = r.int32(); break;
       default: skip(r, t);
@@ -36997,9 +37715,9 @@ function d1309(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -37017,6 +37735,7 @@ function e1309(w: Writer, o: any): void {
   v = o["field"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.StatusDetails
+const O1310 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.group = 0; this.kind = 0; this.uid = 0; this.causes = 0; this.retryAfterSeconds = 0; } });
 function d1310(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
@@ -37027,16 +37746,16 @@ function d1310(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
-      case 50: v6 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
+      case 50: v6 = str(r); break;
       case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1309(r, c)); leave(r, c, s); break; }
       case 40: v5 = r.int32(); break;
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1310();
   if (v1 !== undefined && v1 !== '') o["name"] = v1;
   if (v2 !== undefined && v2 !== '') o["group"] = v2;
   if (v3 !== undefined && v3 !== '') o["kind"] = v3;
@@ -37057,12 +37776,13 @@ function e1310(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.TableOptions
 function d1311(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -37107,8 +37827,8 @@ function d1314(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -37124,17 +37844,19 @@ function e1314(w: Writer, o: any): void {
   v = o["apiVersion"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.UpdateOptions
+const O1315 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.fieldManager = 0; this.fieldValidation = 0; } });
 function d1315(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = new O1315();
+  if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(r.string()); break;
-      case 18: v2 = r.string(); break;
-      case 26: v3 = r.string(); break;
+      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 18: v2 = str(r); break;
+      case 26: v3 = str(r); break;
       default: skip(r, t);
     }
   }
@@ -37160,7 +37882,7 @@ function d1317(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
+      case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -37178,7 +37900,8 @@ function e1317(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1beta1.PartialObjectMetadataList
 function d1318(r: Reader, c: C): J {
-  const o: J = typed(c);
+  const o: J = {};
+  if (c.top) typeMetaInto(o, c);
   let v2: any;
   let v1: any;
   while (r.pos < r.len) {
@@ -37209,8 +37932,8 @@ function d1320(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = r.string(); break;
-      case 18: v2 = r.string(); break;
+      case 10: v1 = str(r); break;
+      case 18: v2 = str(r); break;
       default: skip(r, t);
     }
   }
