@@ -127,7 +127,9 @@ export function materialise(spec: CorpusSpec): Corpus {
   for (const [format, codec] of codecs) {
     let bytes: Uint8Array;
     try {
-      bytes = encodeAll(codec, events);
+      // A plain Uint8Array whatever the encoder returns (protobufjs gives a Buffer), as fetch delivers.
+      const encoded = encodeAll(codec, events);
+      bytes = Object.getPrototypeOf(encoded) === Uint8Array.prototype ? encoded : new Uint8Array(encoded);
     } catch (e) {
       missing.set(format, `not available: ${format} encoder failed on the ${spec.name} corpus: ${String(e).slice(0, 200)}`);
       continue;

@@ -13,6 +13,8 @@ export interface RssResult {
   baseline: number;
   peak: number;
   maxFrameBytes: number;
+  heapGrowth?: number;
+  externalGrowth?: number;
 }
 
 export interface Ratio {
@@ -148,10 +150,18 @@ export function resultsMarkdown(report: Report): string {
     for (const f of figures) lines.push(`| ${figureCells(f).join(' | ')} |`);
   }
   if (report.rss.length > 0) {
-    lines.push('', '### peak RSS streaming to a slow consumer', '', '| format | streamed | events | seconds | idle baseline | peak above baseline | limit (4 × maxFrameBytes) |', '|---|---:|---:|---:|---:|---:|---:|');
+    lines.push(
+      '',
+      '### peak RSS streaming to a slow consumer',
+      '',
+      'One process holds the loopback server (writing views of one buffer, honouring backpressure) and the client (`fetch` + `decodeStream`, default limits); the consumer sleeps 1 ms every 10 events. The baseline is taken after a warm-up on the same path and a GC. "JS heap" and "buffers" say how much of the growth, at the peak, was V8 heap and ArrayBuffer/external memory; the rest is native (JIT code, malloc, stacks).',
+      '',
+      '| format | streamed | events | seconds | idle baseline | peak above baseline | of it JS heap | of it buffers | limit (4 × maxFrameBytes) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+    );
     for (const r of report.rss) {
       lines.push(
-        `| ${r.format} | ${fmt(r.bytes / MIB)} MiB | ${fmt(r.events)} | ${fmt(r.seconds, 1)} | ${fmt(r.baseline / MIB, 1)} MiB | ${fmt((r.peak - r.baseline) / MIB, 1)} MiB | ${fmt((4 * r.maxFrameBytes) / MIB)} MiB |`,
+        `| ${r.format} | ${fmt(r.bytes / MIB)} MiB | ${fmt(r.events)} | ${fmt(r.seconds, 1)} | ${fmt(r.baseline / MIB, 1)} MiB | ${fmt((r.peak - r.baseline) / MIB, 1)} MiB | ${fmt((r.heapGrowth ?? 0) / MIB, 1)} MiB | ${fmt((r.externalGrowth ?? 0) / MIB, 1)} MiB | ${fmt((4 * r.maxFrameBytes) / MIB)} MiB |`,
       );
     }
   }

@@ -65,17 +65,22 @@ async function consume(url: string, slow: boolean, onSample: () => void): Promis
   return n;
 }
 
-// Warm up (module loading, fetch's first connection) before the baseline.
-await consume(`${base}&warmup=1`, false, () => {});
+// Warm up (module loading, fetch's first connection, the JIT on the slow path) before the baseline.
+for (let i = 0; i < 4; i++) await consume(`${base}&warmup=1`, i > 0, () => {});
 const gc = (globalThis as { gc?: () => void }).gc;
 gc?.();
 await sleep(300);
 gc?.();
 const baseline = process.memoryUsage.rss();
 let peak = baseline;
+let atPeak = process.memoryUsage();
+const baselineUsage = process.memoryUsage();
 const sample = (): void => {
   const rss = process.memoryUsage.rss();
-  if (rss > peak) peak = rss;
+  if (rss > peak) {
+    peak = rss;
+    atPeak = process.memoryUsage();
+  }
 };
 const timer = setInterval(sample, 10);
 const started = performance.now();
@@ -88,5 +93,16 @@ server.closeAllConnections();
 const expected = repeats * events.length;
 if (count !== expected) throw new Error(`rss run: ${count} events, expected ${expected}`);
 process.stdout.write(
-  `${JSON.stringify({ format, bytes: repeats * unit.length, events: count, seconds, baseline, peak, maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes })}\n`,
+  `${JSON.stringify({
+    format,
+    bytes: repeats * unit.length,
+    events: count,
+    seconds,
+    baseline,
+    peak,
+    maxFrameBytes: DEFAULT_LIMITS.maxFrameBytes,
+    // Where the growth is at the peak: the JS heap (mostly garbage the GC has not yet collected) or buffers.
+    heapGrowth: atPeak.heapTotal - baselineUsage.heapTotal,
+    externalGrowth: atPeak.external + atPeak.arrayBuffers - baselineUsage.external - baselineUsage.arrayBuffers,
+  })}\n`,
 );
