@@ -5,6 +5,8 @@
  * frame of WIRE.md and the unframed error Status.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { isDeepStrictEqual } from 'node:util';
 import { type WatchEvent, decodeAll, encodeAll, resolveLimits } from 'watchwire';
@@ -14,6 +16,15 @@ import { fixturesAbsent, hexBytes, loadFixtures, watchFrame } from './helpers/pr
 
 const fixtures = loadFixtures();
 const TYPES = ['ADDED', 'MODIFIED', 'DELETED'] as const;
+function concatAll(parts: Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}
 const bytesEqual = (a: Uint8Array, b: Uint8Array) => a.length === b.length && a.every((x, i) => x === b[i]);
 
 describe('protobuf: the HEAD fixtures', { skip: fixturesAbsent }, () => {
@@ -52,6 +63,18 @@ describe('protobuf: the HEAD fixtures', { skip: fixturesAbsent }, () => {
     assert.deepStrictEqual(events, want);
     // And the encoder writes the same stream back.
     assert.ok(bytesEqual(encodeAll(protobufCodec, want), stream));
+  });
+
+  test('the CLI transcodes the JSON stream to these exact protobuf frames, and back', () => {
+    const frames = concatAll(fixtures.map((f, i) => watchFrame(TYPES[i % 3]!, f.pb)));
+    const jsonLines = fixtures.map((f, i) => JSON.stringify({ type: TYPES[i % 3], object: f.json }) + '\n').join('');
+    const cli = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+    const toPb = spawnSync(process.execPath, [cli, 'transcode', '--from', 'json', '--to', 'protobuf'], { input: jsonLines, maxBuffer: 1 << 26 });
+    assert.equal(toPb.status, 0, toPb.stderr.toString());
+    assert.ok(bytesEqual(new Uint8Array(toPb.stdout), frames), 'json -> protobuf equals the .pb frames');
+    const back = spawnSync(process.execPath, [cli, 'decode', '--content-type', 'application/vnd.kubernetes.protobuf;stream=watch'], { input: frames, maxBuffer: 1 << 26 });
+    assert.equal(back.status, 0, back.stderr.toString());
+    assert.deepStrictEqual(back.stdout.toString().trim().split('\n').map((l) => JSON.parse(l)), fixtures.map((f, i) => ({ type: TYPES[i % 3], object: f.json })));
   });
 
   test("int64: 'bigint' gives the same objects when nothing exceeds 2^53", () => {

@@ -3,7 +3,10 @@ import { DecodeError } from '../../core/errors.js';
 import { type KubeObject, type WatchEvent, type WatchEventType, isWatchEventType } from '../../core/event.js';
 import type { DecodeLimits } from '../../core/limits.js';
 import { ObjectReader, type ProtobufObjectOptions, asDecodeError } from '../../kubernetes/object.js';
-import { createReader, enter, leave, skip, str } from '../../kubernetes/runtime/reader.js';
+import { type DecodeContext, createReader, enter, leave, skip, str } from '../../kubernetes/runtime/reader.js';
+
+/** Depth bookkeeping for the two envelope levels (decoding is synchronous, so one is enough). */
+const ENVELOPE_CONTEXT: DecodeContext = { depth: 0, maxDepth: 2, maxCollectionLength: 0, int64: 'number', kind: '', apiVersion: '', top: false };
 
 /**
  * One frame of a protobuf watch: meta/v1 WatchEvent {type = 1, object = 2
@@ -23,7 +26,8 @@ export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
     let rawStart = -1;
     let rawEnd = -1;
     try {
-      const c = { depth: 0, maxDepth: 2 } as Parameters<typeof enter>[1];
+      const c = ENVELOPE_CONTEXT;
+      c.depth = 0;
       while (r.pos < r.len) {
         const t = r.uint32();
         if (t === 10) type = str(r);
