@@ -433,3 +433,19 @@ test('start with relist when no resourceVersion is given; headers from a functio
     await server.close();
   }
 });
+
+test('maxRetries: after that many consecutive failures the last error is thrown', async () => {
+  const server = await startReplayServer({ faults: { status: { code: 503 } } });
+  try {
+    const signals = new SignalLog();
+    await assert.rejects(async () => {
+      for await (const _ of watch({ url: podsUrl(server), maxRetries: 2, backoff: fast, onSignal: signals.push })) {
+        // none
+      }
+    }, (e: unknown) => e instanceof WatchHttpError && e.code === 503);
+    assert.equal(server.requests.length, 3);
+    assert.deepEqual(signals.of('error').map((s) => s.willRetry), [true, true, false]);
+  } finally {
+    await server.close();
+  }
+});
