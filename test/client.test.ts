@@ -449,3 +449,20 @@ test('maxRetries: after that many consecutive failures the last error is thrown'
     await server.close();
   }
 });
+
+test("a caller's URL keeps its resourceVersion, timeoutSeconds and selectors; query adds selectors", async () => {
+  const server = await startReplayServer({ generate: { pods: 4 } });
+  try {
+    const controller = new AbortController();
+    const w = watch({ url: `${podsUrl(server)}?resourceVersion=101&timeoutSeconds=30&fieldSelector=metadata.namespace%3Ddefault`, query: { labelSelector: { app: 'web' } }, signal: controller.signal });
+    const events = await take(w, controller, (_e, all) => all.length === 1);
+    assert.deepEqual(events.map(rvOf), ['103']);
+    const sent = new URL(server.requests[0]!.url, server.url).searchParams;
+    assert.deepEqual(
+      [sent.get('resourceVersion'), sent.get('timeoutSeconds'), sent.get('fieldSelector'), sent.get('labelSelector')],
+      ['101', '30', 'metadata.namespace=default', 'app=web'],
+    );
+  } finally {
+    await server.close();
+  }
+});

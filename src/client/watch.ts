@@ -6,6 +6,7 @@
 import type { Status, WatchEvent } from '../core/event.js';
 import type { DecodeLimits } from '../core/limits.js';
 import { createRegistry } from '../formats/index.js';
+import { formatFieldSelector, formatLabelSelector } from '../kubernetes/selectors.js';
 import { type ResourceRef, type WatchQuery, applyWatchQuery, watchUrl } from '../kubernetes/url.js';
 import type { CodecRegistry } from '../negotiate.js';
 import { decodeStream } from '../stream/async-iterable.js';
@@ -148,6 +149,8 @@ export class Watch implements AsyncIterable<WatchEvent> {
   private readonly backoff: Backoff;
   private readonly expiredPolicy: ExpiredPolicy;
   private lastResourceVersion: string | undefined;
+  /** From the option, else from the caller's URL (kept on every reconnection). */
+  private readonly timeoutSeconds: number | undefined;
   /** 'initial' while the current objects are still coming (no resume point yet). */
   private phase: 'initial' | 'changes' = 'changes';
   private iterated = false;
@@ -158,7 +161,10 @@ export class Watch implements AsyncIterable<WatchEvent> {
     this.fetchFn = resolveFetch(options.fetch);
     if (options.url !== undefined) {
       this.baseUrl = new URL(options.url);
-      if (options.query !== undefined) applyWatchQuery(this.baseUrl, options.query);
+      // Only the selectors here: applyWatchQuery would also clear the URL's resourceVersion and timeout.
+      const { labelSelector, fieldSelector } = options.query ?? {};
+      if (labelSelector !== undefined) this.baseUrl.searchParams.set('labelSelector', formatLabelSelector(labelSelector));
+      if (fieldSelector !== undefined) this.baseUrl.searchParams.set('fieldSelector', formatFieldSelector(fieldSelector));
     } else if (options.server !== undefined && options.resource !== undefined) {
       this.baseUrl = watchUrl(options.server, options.resource, options.query ?? {});
     } else {
@@ -171,6 +177,8 @@ export class Watch implements AsyncIterable<WatchEvent> {
     this.expiredPolicy = options.onExpired ?? (canRelist ? 'relist' : 'fail');
     if (this.expiredPolicy === 'relist' && !canRelist) throw new TypeError("onExpired: 'relist' needs relist or onList");
     this.lastResourceVersion = options.resourceVersion ?? (this.baseUrl.searchParams.get('resourceVersion') || undefined);
+    const urlTimeout = this.baseUrl.searchParams.get('timeoutSeconds');
+    this.timeoutSeconds = options.timeoutSeconds ?? (urlTimeout !== null && /^\d+$/.test(urlTimeout) ? Number(urlTimeout) : undefined);
   }
 
   /** The resume point: the resourceVersion of the last event or bookmark delivered. */
@@ -351,7 +359,7 @@ export class Watch implements AsyncIterable<WatchEvent> {
       ...(plan.kind === 'from' ? { resourceVersion: plan.resourceVersion } : {}),
       ...(plan.kind === 'initial-events' ? { sendInitialEvents: true } : {}),
       allowWatchBookmarks: this.options.allowWatchBookmarks ?? true,
-      ...(this.options.timeoutSeconds === undefined ? {} : { timeoutSeconds: this.options.timeoutSeconds }),
+      ...(this.timeoutSeconds === undefined ? {} : { timeoutSeconds: this.timeoutSeconds }),
     });
   }
 
