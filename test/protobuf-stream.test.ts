@@ -258,6 +258,14 @@ describe('protobuf: hostile input', () => {
     assert.throws(() => decodeProtobufObject(obj), (e) => e instanceof DecodeError && e.code === 'invalid-protobuf');
   });
 
+  test('maxStringBytes bounds every string, bytes and raw JSON field', () => {
+    const cm = encodeProtobufObject({ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'n' }, data: { k: 'x'.repeat(100) } });
+    assert.equal(decodeProtobufObject(cm, { maxStringBytes: 100 }).data!['k' as never], 'x'.repeat(100));
+    assert.throws(() => decodeProtobufObject(cm, { maxStringBytes: 99 }), (e) => e instanceof DecodeError && e.code === 'limit-exceeded');
+    const got = decodeChunks(codec, [encodeAll(codec, [{ type: 'ADDED', object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: {}, binaryData: { b: 'A'.repeat(200) } } }])], { maxStringBytes: 100 });
+    assert.equal(got.error?.code, 'limit-exceeded');
+  });
+
   test('map keys such as __proto__ stay plain data', () => {
     const cm = { kind: 'ConfigMap', apiVersion: 'v1', metadata: { labels: JSON.parse('{"__proto__":"x","constructor":"y"}') }, data: JSON.parse('{"__proto__":"z"}') };
     const got = decodeProtobufObject(encodeProtobufObject(cm));

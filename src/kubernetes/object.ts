@@ -11,7 +11,7 @@ import type { DecodeLimits } from '../core/limits.js';
 import { utf8Decode } from '../core/utf8.js';
 import { BUILTIN_SCHEMAS, type MessageCodec, type ProtobufSchemaRegistry } from './registry.js';
 import { UNTYPED_MESSAGE } from './resolve.js';
-import { type DecodeContext, type Reader, createReader, enter, leave, skip, str } from './runtime/reader.js';
+import { type DecodeContext, type Reader, createReader, enter, leave, setMaxStringBytes, skip, str } from './runtime/reader.js';
 import { EncodeError, type Writer, createWriter } from './runtime/writer.js';
 
 /** "k8s\0" read as a little-endian uint32, the way Writer.fixed32 writes it. */
@@ -32,8 +32,10 @@ export class ObjectReader {
   private readonly schemas: ProtobufSchemaRegistry;
   private readonly untyped: string;
   private readonly context: DecodeContext;
+  private readonly maxStringBytes: number;
 
-  constructor(limits: Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength'>, options: ProtobufObjectOptions = {}) {
+  constructor(limits: Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength'> & Partial<Pick<DecodeLimits, 'maxStringBytes'>>, options: ProtobufObjectOptions = {}) {
+    this.maxStringBytes = limits.maxStringBytes ?? Number.MAX_SAFE_INTEGER;
     this.schemas = options.schemas ?? BUILTIN_SCHEMAS;
     this.untyped = options.untypedMessage ?? UNTYPED_MESSAGE;
     this.context = {
@@ -53,6 +55,7 @@ export class ObjectReader {
    * throw becomes `invalid-protobuf`.
    */
   read(r: Reader, start: number, end: number): KubeObject {
+    setMaxStringBytes(this.maxStringBytes);
     try {
       return this.readUnchecked(r, start, end);
     } catch (e) {

@@ -33,7 +33,7 @@ export function createProtobufCodec(options: ProtobufObjectOptions = {}): Codec 
 /** `application/vnd.kubernetes.protobuf;stream=watch`, built-in kinds, int64 as numbers. */
 export const protobufCodec: Codec = /* @__PURE__ */ createProtobufCodec();
 
-export interface DecodeProtobufObjectOptions extends ProtobufObjectOptions, Partial<Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength'>> {}
+export interface DecodeProtobufObjectOptions extends ProtobufObjectOptions, Partial<Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength' | 'maxStringBytes'>> {}
 
 /**
  * Decodes one unframed object: `k8s\0` + runtime.Unknown, the body of a
@@ -44,6 +44,7 @@ export function decodeProtobufObject(bytes: Uint8Array, options: DecodeProtobufO
   const limits = resolveLimits({
     ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
     ...(options.maxCollectionLength === undefined ? {} : { maxCollectionLength: options.maxCollectionLength }),
+    ...(options.maxStringBytes === undefined ? {} : { maxStringBytes: options.maxStringBytes }),
   });
   return new ObjectReader(limits, options).decode(bytes);
 }

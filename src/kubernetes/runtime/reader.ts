@@ -42,6 +42,21 @@ export function createReader(bytes: Uint8Array): Reader {
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 /**
+ * maxStringBytes of the decode in progress. Decoding is synchronous, so the
+ * object reader sets it before each object instead of threading it through
+ * every string read.
+ */
+let maxStringBytes = Number.MAX_SAFE_INTEGER;
+
+export function setMaxStringBytes(limit: number): void {
+  maxStringBytes = limit;
+}
+
+function tooLong(length: number): DecodeError {
+  return new DecodeError('limit-exceeded', `string or bytes of ${length} bytes, over maxStringBytes (${maxStringBytes})`);
+}
+
+/**
  * Recently read short ASCII strings, by a hash of their bytes. Kubernetes
  * objects repeat the same strings (keys, "TCP", image names, label values)
  * across fields and events: a hit costs a compare instead of a new string, and
@@ -64,6 +79,7 @@ export function str(r: Reader): string {
   const start = r.pos;
   const end = start + length;
   if (end > r.len) throw invalid(`string of ${length} bytes at byte ${start} overruns the message`);
+  if (length > maxStringBytes) throw tooLong(length);
   r.pos = end;
   const buf = r.buf;
   if (length > CACHE_MAX_LENGTH) return textDecoder.decode(buf.subarray(start, end));
@@ -218,6 +234,7 @@ export function b64(r: Reader): string {
   const start = r.pos;
   const end = start + length;
   if (end > r.len) throw invalid(`bytes of ${length} at byte ${start} overrun the message`);
+  if (length > maxStringBytes) throw tooLong(length);
   r.pos = end;
   return protobuf.util.base64.encode(r.buf, start, end);
 }
@@ -388,6 +405,7 @@ function rawJson(r: Reader, field: number): unknown {
       const length = r.uint32();
       const start = r.pos;
       if (start + length > r.len) throw invalid(`raw bytes of ${length} overrun the message`);
+      if (length > maxStringBytes) throw tooLong(length);
       r.pos = start + length;
       value = parseRaw(r, start, r.pos);
     } else skip(r, t);
