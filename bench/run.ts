@@ -14,7 +14,7 @@ import { FULL_TIMING, type Figure, QUICK_TIMING, type Timing, eventsPerSecond, r
 import { type Corpus, cborNative, materialise } from './materialise.js';
 import { peerVersion } from './peers/versions.js';
 import { type Ratio, type Report, type RssResult, consoleTable, machine, resultsMarkdown } from './report.js';
-import { LIMIT_ROW, formatRow, measureFormat, runDecodeSuite, suiteName } from './suites/decode.js';
+import { LIMIT_ROW, formatRow, measureFormat, measureLimit, runDecodeSuite, suiteName } from './suites/decode.js';
 import { runE2eSuite } from './suites/e2e.js';
 import { FRAMING_SUITE, runFramingSuite } from './suites/framing.js';
 import { HTTP_CLIENT_NODE_ROW, HTTP_FLUENT_ROW, HTTP_WATCHWIRE_ROW, httpSuiteName, runPeersHttpSuite } from './suites/peers-http.js';
@@ -22,6 +22,8 @@ import { startCorpusServer } from './peers/server.js';
 
 const ALL_SUITES = ['decode', 'cbor-no-native', 'http', 'framing', 'e2e', 'rss'] as const;
 const CHILD_MARK = '@@watchwire-bench-figures@@';
+const CHILD_JSON_ROW = 'watchwire json (in the no-native child process)';
+const CHILD_LIMIT_ROW = 'JSON.parse limit (in the no-native child process)';
 const here = fileURLToPath(new URL('.', import.meta.url));
 
 interface Args {
@@ -68,8 +70,15 @@ async function childCborNoNative(quick: boolean): Promise<void> {
   const timing = quick ? QUICK_TIMING : FULL_TIMING;
   const figures: Figure[] = [];
   for (const corpus of corpora.values()) {
-    const measured = await runInRounds([() => measureFormat(corpus, 'json', timing), () => measureFormat(corpus, 'cbor', timing)], timing.rounds);
-    figures.push({ ...measured[0]!, name: 'watchwire json (in the no-native child process)' }, measured[1]!);
+    const measured = await runInRounds(
+      [() => measureFormat(corpus, 'json', timing), () => measureFormat(corpus, 'cbor', timing), () => measureLimit(corpus, timing)],
+      timing.rounds,
+    );
+    figures.push(
+      { ...measured[0]!, name: CHILD_JSON_ROW },
+      measured[1]!,
+      { ...measured[2]!, name: CHILD_LIMIT_ROW },
+    );
   }
   process.stdout.write(`${CHILD_MARK}${JSON.stringify(figures)}\n`);
 }
@@ -118,6 +127,17 @@ function ratios(figures: readonly Figure[], rss: readonly RssResult[], corpora: 
     const json = find(figures, suite, formatRow('json'));
     const isPods = name === 'pods';
     out.push({ what: `[${name}] watchwire json vs JSON.parse limit`, value: rateRatio(json, limit), baseline: LIMIT_ROW, target: { op: '>=', threshold: 0.85, unit: '×' } });
+    const childJson = find(figures, suite, CHILD_JSON_ROW);
+    const childLimit = find(figures, suite, CHILD_LIMIT_ROW);
+    if (childJson && childLimit) {
+      out.push({
+        what: `[${name}] watchwire json vs JSON.parse limit, in a fresh child process`,
+        value: rateRatio(childJson, childLimit),
+        baseline: CHILD_LIMIT_ROW,
+        target: { op: '>=', threshold: 0.85, unit: '×' },
+        note: 'the same pair measured in a process that ran nothing else (the main process runs every codec and peer first)',
+      });
+    }
     for (const f of figures.filter((x) => x.suite === suite && x.unavailable === undefined && x.name !== LIMIT_ROW)) {
       if (f.name === formatRow('json')) continue;
       if (f.name.startsWith('watchwire protobuf') || f.name.startsWith('watchwire cbor')) {
@@ -136,6 +156,7 @@ function ratios(figures: readonly Figure[], rss: readonly RssResult[], corpora: 
           ...(isPods && !f.name.startsWith('naive') ? { target: { op: '>=' as const, threshold: 2, unit: '×' } } : {}),
         });
       }
+      if (f.name === CHILD_LIMIT_ROW) continue;
       if (!f.name.includes('child')) out.push({ what: `[${name}] ${f.name}`, value: rateRatio(f, limit), baseline: LIMIT_ROW });
     }
     const httpSuite = httpSuiteName(corpus);

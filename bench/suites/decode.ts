@@ -36,6 +36,21 @@ export function measureFormat(corpus: Corpus, format: Format, timing: Timing): F
   });
 }
 
+/** The JSON.parse limit alone (for the child process, whose heap and history are clean). */
+export function measureLimit(corpus: Corpus, timing: Timing): Figure {
+  const json = corpus.formats.get('json')!;
+  const tally = new Tally();
+  const lines = corpus.jsonLines;
+  return measureSync(suiteName(corpus), LIMIT_ROW, { events: corpus.events.length, bytes: json.bytes.length }, timing, () => {
+    tally.reset();
+    for (let i = 0; i < lines.length; i++) {
+      const doc = JSON.parse(lines[i]!) as { type: string; object: { metadata?: { name?: string } } };
+      tally.add(doc.type, doc.object);
+    }
+    tally.check(corpus.expected, LIMIT_ROW);
+  });
+}
+
 export async function runDecodeSuite(corpus: Corpus, timing: Timing, options: { peers: boolean }): Promise<Figure[]> {
   const suite = suiteName(corpus);
   const json = corpus.formats.get('json')!;
