@@ -1,6 +1,6 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
 import type { FrameDecoder } from '../../core/codec.js';
-import { DecodeError, describeCause } from '../../core/errors.js';
+import { DecodeError, type DecodeErrorCode, describeCause } from '../../core/errors.js';
 import { type KubeObject, type WatchEvent, toKubeObject, toWatchEvent } from '../../core/event.js';
 import type { DecodeLimits } from '../../core/limits.js';
 import { utf8Decode } from '../../core/utf8.js';
@@ -17,15 +17,18 @@ export function parseYamlFrame(frame: Uint8Array, limits: DecodeLimits): unknown
     doc = load(text, { schema: CORE_SCHEMA, maxAliases: limits.maxAliases, maxDepth: limits.maxDepth });
   } catch (e) {
     const detail = describeCause(e);
-    const code = /exceeded maxDepth/.test(detail)
-      ? 'nesting-too-deep'
-      : /exceeded maxAliases/.test(detail)
-        ? 'limit-exceeded'
-        : 'invalid-yaml';
-    throw new DecodeError(code, detail, { cause: e });
+    throw new DecodeError(yamlErrorCode(detail), detail, { cause: e });
   }
   if (text.includes('*')) checkExpansion(doc, Math.max(EXPANSION_PER_BYTE * frame.length, MIN_EXPANSION));
   return doc;
+}
+
+/** The code for a js-yaml error, by its message: the same codes the other formats give for the same fault. */
+function yamlErrorCode(detail: string): DecodeErrorCode {
+  if (/exceeded maxDepth/.test(detail)) return 'nesting-too-deep';
+  if (/exceeded maxAliases/.test(detail)) return 'limit-exceeded';
+  if (/duplicated mapping key/.test(detail)) return 'duplicate-key';
+  return 'invalid-yaml';
 }
 
 /** How many values a document may expand to through aliases: generous for honest YAML, far below any bomb. */

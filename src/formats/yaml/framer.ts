@@ -7,6 +7,11 @@ const TAB = 0x09;
 const HASH = 0x23;
 const DASH = 0x2d;
 const DOT = 0x2e;
+const PERCENT = 0x25;
+/** UTF-8 byte order mark: allowed once at the start of a YAML stream. */
+const BOM = [0xef, 0xbb, 0xbf] as const;
+/** `bomMatched` once the stream start has been checked for a BOM. */
+const BOM_CHECKED = -1;
 
 /** Scanner states between bytes: inside a line, or at its start having matched N marker characters. */
 const IN_LINE = -1;
@@ -30,9 +35,18 @@ export class YamlDocumentFramer extends ScanningFramer {
   private lineStart = 0;
   /** After a `...` line: the stream offset where it began, until its newline is seen. */
   private documentEndAt = -1;
+  /** BOM bytes matched at the stream start so far (a chunk may cut the BOM). */
+  private bomMatched = 0;
+  /**
+   * The open frame has a `%` directive line and nothing but directives,
+   * comments and blank lines: the `---` that ends the directives belongs to
+   * the same document, so it must not cut.
+   */
+  private openHasDirective = false;
+  private openHasContent = false;
 
   protected scan(chunk: Uint8Array, offset: number): void {
-    let i = 0;
+    let i = this.bomMatched === BOM_CHECKED ? 0 : this.skipBom(chunk, offset);
     while (i < chunk.length) {
       if (this.state === IN_LINE) {
         const newline = chunk.indexOf(LF, i);
@@ -48,6 +62,8 @@ export class YamlDocumentFramer extends ScanningFramer {
           this.state = 1;
           i++;
         } else {
+          if (b === PERCENT) this.openHasDirective = true;
+          else if (b !== HASH && b !== LF && b !== CR) this.openHasContent = true;
           this.state = IN_LINE;
         }
       } else if (this.state < 3) {
@@ -55,19 +71,49 @@ export class YamlDocumentFramer extends ScanningFramer {
           this.state++;
           i++;
         } else {
+          this.openHasContent = true;
           this.state = IN_LINE;
         }
       } else {
         // Three marker characters seen: a marker only if the line (or a space) follows.
         if (endsMarker(b)) this.onMarker(this.lineStart);
+        else this.openHasContent = true;
         this.state = IN_LINE;
       }
     }
   }
 
+  /**
+   * Drops a UTF-8 BOM at the stream start (it would otherwise make the first
+   * line content, so a `---` or `%YAML` after it were not seen). Returns where
+   * scanning goes on in `chunk`.
+   */
+  private skipBom(chunk: Uint8Array, offset: number): number {
+    let i = 0;
+    while (i < chunk.length && this.bomMatched !== BOM_CHECKED) {
+      if (chunk[i] !== BOM[this.bomMatched]) {
+        // Not a BOM: bytes of one already matched are the start of a content line.
+        if (this.bomMatched > 0) {
+          this.openHasContent = true;
+          this.state = IN_LINE;
+        }
+        this.bomMatched = BOM_CHECKED;
+        return i;
+      }
+      i++;
+      if (++this.bomMatched === BOM.length) {
+        this.bomMatched = BOM_CHECKED;
+        this.gap(offset + i);
+        this.lineStart = offset + i;
+      }
+    }
+    return i;
+  }
+
   /** A marker being matched at a line start (up to 3 bytes), or a `...` line: not part of the open document. */
   protected override openExcess(received: number): number {
     if (this.documentEndAt !== -1) return received - this.documentEndAt;
+    if (this.bomMatched > 0) return this.bomMatched;
     return this.state > 0 ? this.state : 0;
   }
 
@@ -82,6 +128,9 @@ export class YamlDocumentFramer extends ScanningFramer {
       // The `...` line is dropped; the next document starts after it.
       this.cut(this.documentEndAt, at);
       this.documentEndAt = -1;
+      // After `...` a new document may start with directives again.
+      this.openHasDirective = false;
+      this.openHasContent = false;
     }
     this.state = LINE_START;
     this.lineStart = at;
@@ -89,8 +138,15 @@ export class YamlDocumentFramer extends ScanningFramer {
 
   private onMarker(at: number): void {
     if (this.marker === DASH) {
+      if (this.openHasDirective && !this.openHasContent) {
+        // `%YAML 1.2` / `%TAG ...` then `---`: one document, directives and all.
+        this.openHasContent = true;
+        return;
+      }
       // The `---` line opens the next document and stays in its frame.
       this.cut(at, at);
+      this.openHasDirective = false;
+      this.openHasContent = true;
     } else {
       this.documentEndAt = at;
     }
