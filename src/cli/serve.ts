@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import type { WatchEvent } from '../core/event.js';
 import { decodeAll } from '../core/pipeline.js';
-import { type FaultPlan, startReplayServer } from '../server/index.js';
+import { type FaultPlan, inspectorRoutes, startReplayServer } from '../server/index.js';
 import { codecFor } from './codecs.js';
 import { parseLimit } from './decode.js';
 import { UsageError } from './usage.js';
@@ -27,6 +27,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
       'status-times': { type: 'string' },
       'retry-after': { type: 'string' },
       expire: { type: 'boolean', default: false },
+      ui: { type: 'boolean', default: false },
     },
   });
   if (positionals.length > 0) throw new UsageError('serve takes no positional arguments');
@@ -53,6 +54,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
     fault.status = { code: status, ...(times === undefined ? {} : { times }), ...(retryAfter === undefined ? {} : { retryAfterSeconds: retryAfter }) };
   }
   const bookmarkIntervalMs = n('bookmark-interval-ms');
+  // Read before listening: a missing bundle is an error at start, not a broken page later.
+  const ui = values.ui ? inspectorRoutes() : undefined;
   const server = await startReplayServer({
     host: values.host,
     port,
@@ -60,8 +63,10 @@ export async function serveCommand(argv: string[]): Promise<void> {
     generate: { pods, namespaces: ['default', 'demo'] },
     ...(bookmarkIntervalMs === undefined ? {} : { bookmarkIntervalMs }),
     ...(Object.keys(fault).length === 0 ? {} : { faults: fault }),
+    ...(ui === undefined ? {} : { static: ui }),
   });
-  const tickMs = n('tick-ms');
+  // The inspector is more telling with live changes: one a second unless --tick-ms says otherwise.
+  const tickMs = n('tick-ms') ?? (ui === undefined ? undefined : 1000);
   let tick: ReturnType<typeof setInterval> | undefined;
   if (tickMs !== undefined && tickMs > 0) {
     // Live changes: touch the stored Pods one after another, deterministic order.
@@ -78,7 +83,8 @@ export async function serveCommand(argv: string[]): Promise<void> {
     `watchwire: replay server on ${server.url} (resourceVersion ${server.resourceVersion})\n` +
       `  watch: ${server.url}/api/v1/namespaces/default/pods?watch=1&resourceVersion=${server.store.compactedBefore}\n` +
       `  list:  ${server.url}/api/v1/pods\n` +
-      `  try:   watchwire watch ${server.url}/api/v1/pods\n`,
+      `  try:   watchwire watch ${server.url}/api/v1/pods\n` +
+      (ui === undefined ? '' : `  ui:    ${server.url}/  (the inspector: watch in each format, compare their cost)\n`),
   );
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);

@@ -30,6 +30,7 @@ commands:
       --events FILE                    recorded events to serve (--content-type, default json-documents)
       --pods N                         generated Pods (default 10 without --events)
       --tick-ms N                      a live MODIFIED every N ms
+      --ui                             the inspector page at / (watch in each format, compare costs; ticks every 1000 ms)
       --bookmark-interval-ms N         BOOKMARK period (default 60000)
       --drop-after-events N            faults: cut each watch mid-frame after N events
       --stall-after-events N             stall each watch after N events

@@ -53,6 +53,21 @@ export interface ReplayServerOptions {
    * ends. For benchmarks and memory tests.
    */
   firehose?: { events: number; objectBytes?: number };
+  /**
+   * Static files (the `--ui` inspector page, a test page and its bundle):
+   * asked for every GET outside `/api` and `/apis`, so pages are served from
+   * the same origin as the API and need no CORS.
+   */
+  static?: StaticRoutes;
+}
+
+/** A static response for a path, or undefined for 404. */
+export type StaticRoutes = (pathname: string) => StaticFile | undefined;
+
+export interface StaticFile {
+  body: Uint8Array | string;
+  contentType: string;
+  headers?: Record<string, string>;
 }
 
 /** One request the server saw (tests check what the client asked for). */
@@ -185,6 +200,10 @@ function handle(context: HandlerContext, req: IncomingMessage, res: ServerRespon
     record(context, req, kind, code, contentType);
   };
   if (req.method !== 'GET') return fail('other', 405, 'MethodNotAllowed', `the replay server only answers GET (got ${req.method ?? '?'})`);
+  if (context.options.static !== undefined && !/^\/apis?(\/|$)/.test(url.pathname)) {
+    const file = context.options.static(url.pathname);
+    if (file !== undefined) return sendStatic(context, req, res, file);
+  }
   const path = parseApiPath(url.pathname);
   const info = path === undefined ? undefined : context.store.resources.get(resourceKey(path.group, path.resource));
   if (path === undefined || info === undefined || info.version !== path.version || (path.namespace !== undefined && !info.namespaced)) {
@@ -237,6 +256,13 @@ function handle(context: HandlerContext, req: IncomingMessage, res: ServerRespon
     return fail(kind, 406, 'NotAcceptable', `only the following media types are accepted for a watch: ${servableTypes(context.registry).join(', ')}`);
   }
   startWatch(context, req, res, url, info, codec, matches, fault ?? {});
+}
+
+function sendStatic(context: HandlerContext, req: IncomingMessage, res: ServerResponse, file: StaticFile): void {
+  const body = typeof file.body === 'string' ? Buffer.from(file.body) : file.body;
+  res.writeHead(200, { 'content-type': file.contentType, 'content-length': String(body.length), 'cache-control': 'no-cache', ...file.headers });
+  res.end(body);
+  record(context, req, 'other', 200, file.contentType);
 }
 
 function servableTypes(registry: CodecRegistry): string[] {
