@@ -1,0 +1,59 @@
+/**
+ * Every case `npm run fuzz` ever failed on, replayed: fuzz/findings/*.json
+ * (written by scripts/fuzz.ts) through the strict runner. A finding in a file
+ * owned by someone else stays a todo (its `knownIssue` names the entry in
+ * KNOWN_ISSUES) until it is fixed; then the field is removed and it must pass.
+ *
+ * Below them, the hand-minimised repros of findings reported in
+ * /work/notes/findings.md.
+ */
+import assert from 'node:assert/strict';
+import { readFileSync, readdirSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import { describe, test } from 'node:test';
+import { StreamDecoder, type WatchEvent, decodeAll, encodeAll, jsonDocumentsCodec } from 'watchwire';
+import { protobufCodec } from 'watchwire/protobuf';
+import { type FuzzRepro, KNOWN_ISSUES, reproToCase, runFuzzCaseStrict } from './helpers/fuzz.js';
+import { utf8 } from './helpers/generators.js';
+
+const FINDINGS = fileURLToPath(new URL('../fuzz/findings/', import.meta.url));
+const files = readdirSync(FINDINGS).filter((f) => f.endsWith('.json')).sort();
+
+describe('fuzz findings replayed', () => {
+  test('the findings folder is read', () => {
+    assert.ok(Array.isArray(files));
+  });
+  for (const file of files) {
+    const repro = JSON.parse(readFileSync(FINDINGS + file, 'utf8')) as FuzzRepro & { knownIssue?: string };
+    const known = KNOWN_ISSUES.find((k) => k.id === repro.knownIssue);
+    const todo = known === undefined ? false : `owner: ${known.owner}, see findings.md (${known.id})`;
+    test(`${file}: ${repro.format}/${repro.kind}`, { todo }, () => {
+      runFuzzCaseStrict(reproToCase(repro));
+    });
+  }
+});
+
+describe('findings reported to other owners (todo until fixed)', () => {
+  test("protobuf: one decoder's maxStringBytes does not leak into another", { todo: 'owner: perf-binary, see findings.md' }, () => {
+    const events: WatchEvent[] = [{ type: 'MODIFIED', object: { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'a-long-name' } } }];
+    const bytes = encodeAll(protobufCodec, events);
+    assert.throws(() => decodeAll(protobufCodec, bytes, { maxStringBytes: 4 }), { code: 'limit-exceeded' });
+    assert.deepStrictEqual(decodeAll(protobufCodec, bytes), events);
+  });
+
+  test('json-documents: the limit error does not depend on the chunking', { todo: 'owner: perf-json, see findings.md' }, () => {
+    const bytes = utf8('{"type":"ADDED","object":{"a":[[1]]}}');
+    const codeFor = (chunks: Uint8Array[]): string | undefined => {
+      const decoder = StreamDecoder.events(jsonDocumentsCodec, () => {}, { maxFrameBytes: 8, maxDepth: 2 });
+      try {
+        for (const chunk of chunks) decoder.push(chunk);
+        decoder.end();
+      } catch (e) {
+        return (e as { code?: string }).code;
+      }
+      return undefined;
+    };
+    const whole = codeFor([bytes]);
+    for (const cut of [1, 10, 20, 30]) assert.equal(codeFor([bytes.subarray(0, cut), bytes.subarray(cut)]), whole, `cut at ${cut}`);
+  });
+});
