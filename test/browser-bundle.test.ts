@@ -1,0 +1,58 @@
+/**
+ * Browser bundles (esbuild, platform 'browser', no shims) of what users
+ * import: each builds, references no Node global outside protobufjs's
+ * guarded `typeof global` probe, stays under a generous size budget, and a
+ * JSON-only import carries neither protobuf schemas nor YAML nor CBOR.
+ * The Node-only subpaths refuse a browser build with a clear message.
+ */
+import assert from 'node:assert/strict';
+import { describe, test } from 'node:test';
+import { SIZE_ENTRIES, bundleForBrowser } from '../scripts/bundle-lib.ts';
+
+const KiB = 1024;
+/** Generous ceilings (minified, gzip): about 1.5x today's sizes, to catch a schema or a dependency slipping in. */
+const BUDGETS: Record<string, { bytes: number; gzip: number }> = {
+  'JSON decode (tree-shaken `watchwire`)': { bytes: 24 * KiB, gzip: 8 * KiB },
+  'CBOR decode': { bytes: 36 * KiB, gzip: 12 * KiB },
+  'YAML decode': { bytes: 100 * KiB, gzip: 32 * KiB },
+  '`watchwire/protobuf` (all built-in schemas)': { bytes: 1400 * KiB, gzip: 170 * KiB },
+  'watch client (`watch`, every codec)': { bytes: 1550 * KiB, gzip: 215 * KiB },
+  '`watchwire` (everything)': { bytes: 1550 * KiB, gzip: 220 * KiB },
+};
+
+/** protobufjs feature-detects Node with `typeof global !== "undefined" && global.process...`: guarded, needs no shim. */
+const KNOWN_PROBES = new Set(['global in node_modules/protobufjs/src/util/minimal.js']);
+
+describe('browser bundles', () => {
+  for (const entry of SIZE_ENTRIES) {
+    test(`${entry.name}: builds for the browser without Node built-ins, within budget`, async () => {
+      const bundle = await bundleForBrowser({ entry: { contents: entry.contents } });
+      const globals = bundle.nodeGlobals.map((g) => `${g.global} in ${g.module}`).filter((g) => !KNOWN_PROBES.has(g));
+      assert.deepEqual(globals, []);
+      const budget = BUDGETS[entry.name];
+      assert.ok(budget !== undefined, `no budget for ${entry.name}`);
+      assert.ok(bundle.bytes <= budget.bytes, `${bundle.bytes} bytes > ${budget.bytes}`);
+      assert.ok(bundle.gzipBytes <= budget.gzip, `${bundle.gzipBytes} gzip bytes > ${budget.gzip}`);
+    });
+  }
+
+  test('a JSON-only import does not pay for protobuf, YAML or CBOR', async () => {
+    const bundle = await bundleForBrowser({ entry: { contents: SIZE_ENTRIES[0]!.contents } });
+    const paths = bundle.inputs.map((i) => i.path);
+    assert.ok(paths.some((p) => p.includes('formats/json/')), paths.join(', '));
+    assert.deepEqual(
+      paths.filter((p) => /protobuf|kubernetes\/generated|js-yaml|formats\/(yaml|cbor)\//.test(p)),
+      [],
+    );
+  });
+
+  for (const subpath of ['watchwire/node', 'watchwire/server']) {
+    test(`${subpath} is Node only: a browser build says so`, async () => {
+      await assert.rejects(bundleForBrowser({ entry: { contents: `export * from '${subpath}';` } }), (e: { errors?: { notes?: { text: string }[] }[] }) => {
+        const text = JSON.stringify(e.errors);
+        assert.match(text, /explicitly disabled by the package author/);
+        return true;
+      });
+    });
+  }
+});
