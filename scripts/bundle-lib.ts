@@ -6,7 +6,7 @@
  * reference to a Node global (`Buffer`, `process`, `global`, `__dirname`)
  * is reported by `nodeGlobals`.
  */
-import { build } from 'esbuild';
+import { type BuildOptions, build } from 'esbuild';
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,7 @@ export interface BundleOptions {
 /** Bundles for the browser; rejects with esbuild's errors (a Node built-in import is one). */
 export async function bundleForBrowser(options: BundleOptions): Promise<BrowserBundle> {
   const minify = options.minify ?? true;
-  const common = {
+  const common: BuildOptions = {
     bundle: true,
     platform: 'browser',
     format: 'esm',
@@ -56,10 +56,10 @@ export async function bundleForBrowser(options: BundleOptions): Promise<BrowserB
     ...('file' in options.entry
       ? { entryPoints: [options.entry.file] }
       : { stdin: { contents: options.entry.contents, resolveDir: ROOT, sourcefile: 'entry.js', loader: 'ts' } }),
-  } as const;
+  };
   const result = await build({ ...common, minify });
-  const code = result.outputFiles[0]!.contents;
-  const output = Object.values(result.metafile.outputs)[0]!;
+  const code = result.outputFiles![0]!.contents;
+  const output = Object.values(result.metafile!.outputs)[0]!;
   const inputs = Object.entries(output.inputs)
     .map(([path, info]) => ({ path, bytes: info.bytesInOutput }))
     .filter((i) => i.bytes > 0)
@@ -76,9 +76,9 @@ export async function bundleForBrowser(options: BundleOptions): Promise<BrowserB
  * and reports which module each marker lands in. `typeof process` guards
  * count too: they show where a dependency probes for Node.
  */
-async function findNodeGlobals(common: Record<string, unknown>): Promise<{ global: string; module: string }[]> {
+async function findNodeGlobals(common: BuildOptions): Promise<{ global: string; module: string }[]> {
   const define = Object.fromEntries(NODE_GLOBALS.map((name) => [name, MARKER + name]));
-  const result = await build({ ...common, minify: false, define } as Parameters<typeof build>[0] & { write: false });
+  const result = await build({ ...common, minify: false, define });
   const text = new TextDecoder().decode(result.outputFiles![0]!.contents);
   const found: { global: string; module: string }[] = [];
   // esbuild starts each module's code with a `// path` comment when not minified.
