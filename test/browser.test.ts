@@ -7,6 +7,7 @@
  * Node gets. Then the `serve --ui` inspector page in the same Chromium.
  */
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -209,6 +210,39 @@ describe('browser (headless Chromium)', { skip: chromiumSkipReason ?? false, tim
     assert.ok(png.colours > 50 && png.dominantShare < 0.9, `blank-looking screenshot: ${JSON.stringify(png)}`);
     if (process.env.WATCHWIRE_SCREENSHOT !== undefined) writeFileSync(process.env.WATCHWIRE_SCREENSHOT, await readFile(screenshot));
     await ui.close();
+  });
+
+  test('`watchwire serve --ui` (the CLI, dist/ as built) serves a working inspector', async () => {
+    const cli = new URL('../dist/cli/main.js', import.meta.url).pathname;
+    const child = spawn(process.execPath, [cli, 'serve', '--ui', '--pods', '5', '--tick-ms', '100'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let stderr = '';
+    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
+    const exited = new Promise<number | null>((resolve) => child.on('exit', resolve));
+    const ui = await chromium.context.newPage();
+    ui.on('pageerror', (e) => pageErrors.push(`cli inspector: ${e.message}`));
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = '';
+        child.stdout.on('data', (d: Buffer) => {
+          out += d.toString();
+          const match = /^ {2}ui: {4}(\S+)/m.exec(out);
+          if (match !== null) resolve(match[1]!);
+        });
+        void exited.then((code) => reject(new Error(`serve --ui exited ${code}: ${stderr}`)));
+      });
+      await ui.goto(url);
+      await ui.click('#start');
+      await ui.waitForFunction(() => document.querySelector('.card h3')?.textContent === '1 · negotiate → protobuf', undefined, { timeout: 15_000 });
+      const events = (): Promise<number> => ui.$eval('#counters dd[data-k="events"]', (dd) => Number(dd.textContent));
+      await ui.waitForFunction(() => document.querySelectorAll('#events tr').length >= 5, undefined, { timeout: 15_000 });
+      const first = await events();
+      // --tick-ms 100: live MODIFIED events keep coming.
+      await ui.waitForFunction((n) => Number(document.querySelector('#counters dd[data-k="events"]')!.textContent) >= n + 3, first, { timeout: 15_000 });
+    } finally {
+      await ui.close();
+      child.kill('SIGTERM');
+      await exited;
+    }
   });
 
   test('no uncaught errors on the pages', () => {
