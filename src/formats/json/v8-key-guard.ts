@@ -1,0 +1,48 @@
+/**
+ * A guard around a V8 bug (nodejs/node#63785, open in 2026; V8 13.x and
+ * 14.x: Node 24, Node 26, current Chromium): JSON.parse may misread an object
+ * key whose last character is written as an escape (`"ab\""`, `"\n"`) as one
+ * ending in a backslash, when an earlier JSON.parse in the same process made
+ * the key `"ab\\"` in an object of the same shape. One hostile stream could
+ * so change keys in objects from another. Node 20 and 22 are not affected.
+ *
+ * Only keys ending in an escape are at risk. Finding them costs one native
+ * indexOf for a frame with no backslash at all, and a hop per escape sequence
+ * otherwise; the few frames that have one are parsed by strictJsonParse.
+ */
+import { strictJsonParse } from './strict-parse.js';
+
+const BACKSLASH = 0x5c;
+const QUOTE = 0x22;
+const COLON = 0x3a;
+const LETTER_U = 0x75;
+
+/**
+ * True when the JSON text in `bytes` has an object key whose last character
+ * is escaped. Exact for valid JSON: a backslash may only start an escape
+ * inside a string, so hopping from one escape to the next never loses step;
+ * an escape followed by the closing quote and then a colon ends a key.
+ */
+export function hasKeyEndingInEscape(bytes: Uint8Array): boolean {
+  let at = bytes.indexOf(BACKSLASH);
+  while (at !== -1) {
+    const after = bytes[at + 1] === LETTER_U ? at + 6 : at + 2;
+    if (bytes[after] === QUOTE && colonFollows(bytes, after + 1)) return true;
+    at = bytes.indexOf(BACKSLASH, after);
+  }
+  return false;
+}
+
+function colonFollows(bytes: Uint8Array, from: number): boolean {
+  for (let i = from; i < bytes.length; i++) {
+    const b = bytes[i];
+    if (b === COLON) return true;
+    if (b !== 0x20 && b !== 0x0a && b !== 0x0d && b !== 0x09) return false;
+  }
+  return false;
+}
+
+/** JSON.parse, or the strict parser for the frames JSON.parse may misread. */
+export function parseJsonText(text: string, bytes: Uint8Array): unknown {
+  return hasKeyEndingInEscape(bytes) ? strictJsonParse(text) : JSON.parse(text);
+}
