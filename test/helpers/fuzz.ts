@@ -35,7 +35,7 @@ import {
   jsonDocumentsCodec,
   yamlCodec,
 } from 'watchwire';
-import { ProtobufSchemaRegistry, createProtobufCodec } from 'watchwire/protobuf';
+import { ProtobufSchemaRegistry, createProtobufCodec, decodeProtobufObject, encodeProtobufObject } from 'watchwire/protobuf';
 import { concat, cutPoints, objectFrom, splitAt, utf8, watchEvent } from './generators.js';
 import { protobufEvent } from './protobuf-objects.js';
 
@@ -135,14 +135,9 @@ export const KNOWN_ISSUES: readonly { id: string; owner: string; matches: (c: Fu
     id: 'json-documents-limit-order',
     owner: 'perf-json',
     // Two limits broken by one frame: which is reported depends on the chunking.
-    matches: (c, m) => c.format === 'json-documents' && /chunking changed/.test(m) && /frame-too-large/.test(m) && /nesting-too-deep/.test(m),
+    matches: (c, m) => (c.format === 'json-documents' || (c.format === 'json' && c.objects)) && /chunking changed/.test(m) && /frame-too-large/.test(m) && /nesting-too-deep/.test(m),
   },
-  {
-    id: 'protobuf-global-max-string-bytes',
-    owner: 'perf-binary',
-    // The envelope's strings are checked against the maxStringBytes of the decoder that ran last.
-    matches: (c, m) => c.format === 'protobuf' && /chunking changed/.test(m) && /limit-exceeded/.test(m),
-  },
+
 ];
 
 /** Known issues met (by id), for the report. */
@@ -199,6 +194,10 @@ function decodeOnce(codec: Codec, c: FuzzCase, chunks: readonly Uint8Array[]): O
   const sink = (v: unknown): void => {
     values.push(v);
   };
+  // Known issue (perf-binary, findings.md): protobuf's maxStringBytes is process-global and the envelope
+  // reads it before the object sets it. Prime it with this case's limit so both decodes see the same state;
+  // test/fuzz-regressions.test.ts keeps the leak itself as a todo.
+  if (c.format === 'protobuf') primeProtobufStringLimit(c.limits.maxStringBytes);
   let decoder: StreamDecoder<unknown>;
   try {
     decoder = c.objects ? StreamDecoder.objects(codec, sink, options) : StreamDecoder.events(codec, sink, options);
@@ -229,6 +228,15 @@ function decodeOnce(codec: Codec, c: FuzzCase, chunks: readonly Uint8Array[]): O
     };
   }
   return { values, skipped: decoder.stats.skipped, reported };
+}
+
+const PRIMER = encodeProtobufObject({ apiVersion: 'v1', kind: 'ConfigMap' });
+function primeProtobufStringLimit(maxStringBytes: number): void {
+  try {
+    decodeProtobufObject(PRIMER, { maxStringBytes });
+  } catch {
+    // A tiny limit refuses the primer itself; the limit is set all the same.
+  }
 }
 
 function checkPlaced(codec: Codec, c: FuzzCase, e: DecodeError, delivered: number): void {
@@ -465,6 +473,16 @@ const PROTOBUF_TOKENS: (string | number[])[] = [
 
 const depth = fc.integer({ min: 1, max: 3000 });
 
+/**
+ * Protobuf-capable events: making one costs a protobuf round trip (its
+ * canonical form), which would dominate the fuzz loop, so most come from a
+ * pool made once and only some are fresh.
+ */
+function protobufEvents(): fc.Arbitrary<WatchEvent> {
+  const pool = fc.sample(protobufEvent, { seed: 4242, numRuns: 400 });
+  return fc.oneof({ weight: 5, arbitrary: fc.constantFrom(...pool) }, { weight: 1, arbitrary: protobufEvent });
+}
+
 function generatorsFor(format: FuzzFormat): FormatGenerators {
   switch (format) {
     case 'json':
@@ -534,7 +552,7 @@ function generatorsFor(format: FuzzFormat): FormatGenerators {
       };
     case 'protobuf':
       return {
-        events: protobufEvent,
+        events: protobufEvents(),
         deep: depth.map((n) => Uint8Array.from(protobufWatchFrame('example.com/v1', 'Schema', nestedNot(Math.min(n, 1500))))),
         hugeLength: fc
           .tuple(fc.constantFrom(0xffffffff, 0x80000000, 0x7fffffff, 64 * 1024 + 1, 16 * 1024 * 1024 + 1), fc.constantFrom('header', 'string', 'raw', 'nested'), fc.uint8Array({ maxLength: 16 }))
@@ -631,7 +649,7 @@ export function fuzzCases(format: FuzzFormat): fc.Arbitrary<FuzzCase> {
     .chain(([[kind, bytes], skip, modeDie, lim]) =>
       // Re-chunking: random cuts, or byte by byte for short inputs.
       fc
-        .oneof(cutPoints(bytes.length), fc.constant(bytes.length <= 2048 ? Array.from({ length: Math.max(bytes.length - 1, 0) }, (_, i) => i + 1) : []))
+        .oneof(cutPoints(bytes.length), fc.constant(bytes.length <= 1024 ? Array.from({ length: Math.max(bytes.length - 1, 0) }, (_, i) => i + 1) : []))
         .map(
           (cuts): FuzzCase => ({
             format,
