@@ -25,6 +25,8 @@ interface Running {
   watch: Watch;
   controller: AbortController;
   state: 'connecting' | 'watching' | 'reconnecting' | 'stopped' | 'failed';
+  /** Why it failed, shown on its card. */
+  failure?: string;
   card: HTMLElement;
   chip: HTMLElement;
 }
@@ -91,7 +93,8 @@ async function consume(r: Running): Promise<void> {
     if (r.state !== 'failed') r.state = 'stopped';
   } catch (error) {
     r.state = 'failed';
-    log(`watch ${r.id} (${label(r)}) failed: ${error instanceof Error ? error.message : String(error)}`);
+    r.failure = error instanceof Error ? error.message : String(error);
+    log(`watch ${r.id} (${label(r)}) failed: ${r.failure}`);
   }
   renderCard(r);
 }
@@ -118,6 +121,9 @@ function onSignal(r: Running, signal: WatchSignal): void {
       break;
     case 'resumed':
       log(`watch ${r.id} (${label(r)}) resumed after resourceVersion ${signal.resourceVersion}`);
+      break;
+    case 'restart':
+      log(`watch ${r.id} (${label(r)}) starts over (${signal.reason}): the current objects come again as ADDED`);
       break;
     case 'disconnected':
       if (!r.controller.signal.aborted) r.state = 'reconnecting';
@@ -186,7 +192,7 @@ function renderCard(r: Running): void {
   ];
   r.card.replaceChildren(
     el('h3', { textContent: `${r.id} · ${label(r)}` }),
-    el('div', { className: 'ct', textContent: r.contentType || r.state }),
+    el('div', { className: 'ct', textContent: r.failure ?? (r.contentType || r.state) }),
     el('dl', {}, ...fields.flatMap(([key, name, value]) => [el('dt', { textContent: name }), counter(key, value)])),
   );
   const stopButton = el('button', { textContent: '✕', title: 'stop this watch', disabled: r.state === 'stopped' || r.state === 'failed' });
@@ -210,6 +216,22 @@ function placeholders(): void {
   }
 }
 
+const LOG_LINES = 6;
+
+/** The newest lines first; a few kept, so one watch's retries do not hide another's failure. */
 function log(text: string): void {
-  byId('log').textContent = text;
+  const box = byId('log');
+  const newest = box.firstElementChild as HTMLElement | null;
+  if (newest?.dataset.text === text) {
+    // The same line again (a retry loop): count it instead of scrolling the others away.
+    const times = Number(newest.dataset.times) + 1;
+    newest.dataset.times = String(times);
+    newest.textContent = `${new Date().toLocaleTimeString()}  ${text}  ×${times}`;
+    return;
+  }
+  const line = el('div', { textContent: `${new Date().toLocaleTimeString()}  ${text}` });
+  line.dataset.text = text;
+  line.dataset.times = '1';
+  box.prepend(line);
+  while (box.childElementCount > LOG_LINES) box.lastElementChild!.remove();
 }
