@@ -5,7 +5,37 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { toWatchEvent } from 'watchwire';
+import fc from 'fast-check';
+import {
+  type DecodeError,
+  JsonDocumentsFramer,
+  decodeAll,
+  isDecodeError,
+  jsonCodec,
+  jsonDocumentsCodec,
+  resolveLimits,
+  toWatchEvent,
+} from 'watchwire';
+
+const utf8 = (text: string) => new TextEncoder().encode(text);
+
+/** The code decoding `bytes` fails with, or 'ok'. */
+function outcome(run: () => unknown): string {
+  try {
+    run();
+    return 'ok';
+  } catch (e) {
+    assert.ok(isDecodeError(e), String(e));
+    return (e as DecodeError).code;
+  }
+}
+
+/** `bytes` copied into a bigger buffer at `shift`, so the frame's words are not 4-byte aligned. */
+function shifted(bytes: Uint8Array, shift: number): Uint8Array {
+  const buffer = new Uint8Array(bytes.length + 8);
+  buffer.set(bytes, shift);
+  return buffer.subarray(shift, shift + bytes.length);
+}
 
 describe('toWatchEvent', () => {
   test('a plain {type, object} document is the event itself (no copy)', () => {
@@ -28,5 +58,49 @@ describe('toWatchEvent', () => {
       assert.equal(Object.getPrototypeOf(event), Object.prototype);
       assert.equal(event.object, doc.object);
     }
+  });
+});
+
+describe('JSON maxDepth on every path', () => {
+  // An event nested `levels` deep in total (the event is level 1, its object level 2), padded with
+  // strings full of brackets and z (the SWAR count's overcount case) so the cheap bounds do not decide.
+  const event = (levels: number, pad: string) =>
+    `{"type":"ADDED","object":{"p":"${pad}","a":${'['.repeat(levels - 2)}1${']'.repeat(levels - 2)},"q":"${pad}"}}\n`;
+
+  test('exactly maxDepth decodes, one more is nesting-too-deep, whatever the alignment and padding', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 3, max: 80 }),
+        fc.integer({ min: 0, max: 3 }),
+        fc.stringMatching(/^[z{[\]}Z a]{0,300}$/),
+        fc.boolean(),
+        (maxDepth, shift, pad, documents) => {
+          const codec = documents ? jsonDocumentsCodec : jsonCodec;
+          const ok = shifted(utf8(event(maxDepth, pad)), shift);
+          const deep = shifted(utf8(event(maxDepth + 1, pad)), shift);
+          assert.equal(outcome(() => decodeAll(codec, ok, { maxDepth })), 'ok');
+          assert.equal(outcome(() => decodeAll(codec, deep, { maxDepth })), 'nesting-too-deep');
+        },
+      ),
+      { seed: 7, numRuns: 300 },
+    );
+  });
+
+  test('a long line of brackets inside strings is not deep; real nesting past many brackets is', () => {
+    const brackets = '{['.repeat(3000);
+    assert.equal(decodeAll(jsonCodec, utf8(event(5, brackets)), { maxDepth: 5 }).length, 1);
+    assert.equal(outcome(() => decodeAll(jsonCodec, utf8(event(6, brackets)), { maxDepth: 5 })), 'nesting-too-deep');
+  });
+
+  test("a frame the documents framer checked against a higher maxDepth is still checked by a stricter decoder", () => {
+    const framer = new JsonDocumentsFramer(1 << 20, 100);
+    framer.push(utf8(event(20, 'x'.repeat(100))));
+    framer.end();
+    const frame = framer.next();
+    assert.ok(frame !== undefined);
+    const strict = jsonDocumentsCodec.createDecoder(resolveLimits({ maxDepth: 5 }));
+    assert.equal(outcome(() => strict.decode(frame)), 'nesting-too-deep');
+    const lenient = jsonDocumentsCodec.createDecoder(resolveLimits({ maxDepth: 100 }));
+    assert.equal(outcome(() => lenient.decode(frame)), 'ok');
   });
 });

@@ -3,26 +3,32 @@ import { DecodeError, describeCause } from '../../core/errors.js';
 import { type KubeObject, type WatchEvent, toKubeObject, toWatchEvent } from '../../core/event.js';
 import { DEFAULT_LIMITS, type DecodeLimits } from '../../core/limits.js';
 import { utf8Decode } from '../../core/utf8.js';
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACE = 0x7d;
-const CLOSE_BRACKET = 0x5d;
+import {
+  BACKSLASH,
+  CLOSE_BRACE,
+  CLOSE_BRACKET,
+  OPEN_BRACE,
+  OPEN_BRACKET,
+  QUOTE,
+  countOpensBound,
+  depthCheckedFrames,
+} from './bytes.js';
 
 /**
  * Refuses JSON nested deeper than `maxDepth`. JSON.parse itself copes with
  * deep input, but every later consumer (JSON.stringify, structuredClone, a
  * recursive walk) overflows the stack on it, far from the frame that caused it.
+ *
+ * Cheap answers first, because this runs on every frame: a valid JSON text
+ * nested D deep has at least 2D bytes (each open has its close; an invalid
+ * one never gets past JSON.parse), a framer may have checked the frame
+ * already, and a frame with at most maxDepth brackets cannot nest deeper.
  */
 function checkDepth(frame: Uint8Array, maxDepth: number): void {
-  // Fast path: a frame with at most maxDepth opening brackets cannot nest deeper.
-  let opens = 0;
-  for (const open of [OPEN_BRACE, OPEN_BRACKET]) {
-    for (let i = frame.indexOf(open); i !== -1 && opens <= maxDepth; i = frame.indexOf(open, i + 1)) opens++;
-  }
-  if (opens <= maxDepth) return;
+  if (frame.length < 2 * (maxDepth + 1)) return;
+  const checked = depthCheckedFrames.get(frame);
+  if (checked !== undefined && checked <= maxDepth) return;
+  if (countOpensBound(frame) <= maxDepth) return;
   let depth = 0;
   let inString = false;
   for (let i = 0; i < frame.length; i++) {

@@ -1,16 +1,6 @@
 import { DecodeError } from '../../core/errors.js';
 import { ScanningFramer } from '../../core/scanning-framer.js';
-
-const QUOTE = 0x22;
-const BACKSLASH = 0x5c;
-const OPEN_BRACE = 0x7b;
-const CLOSE_BRACE = 0x7d;
-const OPEN_BRACKET = 0x5b;
-const CLOSE_BRACKET = 0x5d;
-
-function isSpace(b: number): boolean {
-  return b === 0x20 || b === 0x0a || b === 0x0d || b === 0x09;
-}
+import { BACKSLASH, CLOSE_BRACE, CLOSE_BRACKET, OPEN_BRACE, OPEN_BRACKET, QUOTE, depthCheckedFrames, isSpace } from './bytes.js';
 
 /**
  * Frames JSON documents written back to back, compact or pretty-printed, as
@@ -53,6 +43,16 @@ export class JsonDocumentsFramer extends ScanningFramer {
         return this.unexpected(b, offset + i);
       }
     }
+  }
+
+  /**
+   * Every frame handed out was scanned against maxDepth already: recorded,
+   * so the decoder does not scan it a second time.
+   */
+  override next(): Uint8Array | undefined {
+    const frame = super.next();
+    if (frame !== undefined) depthCheckedFrames.set(frame, this.maxDepth);
+    return frame;
   }
 
   /** Between documents everything held is blank space, not part of a frame. */
