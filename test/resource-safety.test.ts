@@ -11,6 +11,7 @@
  * 4. an aborted stream releases its reader, cancels upstream and leaves no timers.
  */
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import {
   type Codec,
@@ -69,6 +70,18 @@ describe('limits: options with finite defaults, enforced before allocation', () 
     }
     assert.equal(DEFAULT_LIMITS.maxFrameBytes, 16 * MiB);
     assert.ok(Object.isFrozen(DEFAULT_LIMITS));
+  });
+
+  test('the limits tables of README.md and SECURITY.md match the code', () => {
+    for (const file of ['README.md', 'SECURITY.md']) {
+      const textOf = readFileSync(new URL(`../${file}`, import.meta.url), 'utf8');
+      const rows = new Map([...textOf.matchAll(/^\| `(max\w+)` \| ([^|]+) \|/gm)].map((m) => [m[1]!, m[2]!.trim()]));
+      assert.deepStrictEqual([...rows.keys()].sort(), Object.keys(DEFAULT_LIMITS).sort(), `${file}: the limits named`);
+      for (const [name, written] of rows) {
+        const value = /MiB$/.test(written) ? Number(written.replace(/\s*MiB$/, '')) * MiB : Number(written.replace(/\s/g, ''));
+        assert.equal(value, DEFAULT_LIMITS[name as keyof DecodeLimits], `${file}: ${name} is written as ${written}`);
+      }
+    }
   });
 
   test('protobuf: a 4-byte length prefix of 2^32-1 is refused from the header alone', () => {
