@@ -4,6 +4,8 @@ import type { WatchEvent } from '../core/event.js';
 import { StreamDecoder } from '../core/pipeline.js';
 import { type DecodeStreamOptions, decodeStream } from './async-iterable.js';
 
+export { type NodeFetchOptions, createNodeFetch, nodeFetch } from '../client/node-http.js';
+
 /**
  * Node adapters (Node only: exported from `watchwire/node`, never from the
  * browser-safe entry).
