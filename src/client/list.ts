@@ -1,6 +1,9 @@
 import type { KubeObject } from '../core/event.js';
-import { createRegistry } from '../formats/index.js';
+import { utf8Decode } from '../core/utf8.js';
+import { jsonCodec } from '../formats/json/codec.js';
+import { parseJsonText } from '../formats/json/v8-key-guard.js';
 import { type ListQuery, type ResourceRef, listUrl } from '../kubernetes/url.js';
+import { CodecRegistry } from '../negotiate.js';
 import { type RequestOptions, buildHeaders, httpError, resolveFetch } from './http.js';
 
 export interface ListOptions extends RequestOptions {
@@ -12,6 +15,8 @@ export interface ListOptions extends RequestOptions {
   /** Items per page (`limit`); pages are followed with `continue`. Default 500, 0 = one unpaged request. */
   pageSize?: number;
   signal?: AbortSignal;
+  /** Reads error bodies (a Status in any format). A LIST asks for JSON, so JSON alone is the default. */
+  registry?: CodecRegistry;
 }
 
 /** A LIST's result: every item of every page, and the resourceVersion to start a watch from. */
@@ -44,7 +49,7 @@ export async function listObjects(options: ListOptions): Promise<ListResult> {
   else throw new TypeError('listObjects needs url, or server and resource');
   const fetchFn = resolveFetch(options.fetch);
   const pageSize = options.pageSize ?? 500;
-  const registry = createRegistry();
+  const registry = options.registry ?? new CodecRegistry([jsonCodec]);
   const items: KubeObject[] = [];
   let token: string | undefined;
   let head: { apiVersion?: string; kind?: string; metadata?: { resourceVersion?: string } } = {};
@@ -59,7 +64,9 @@ export async function listObjects(options: ListOptions): Promise<ListResult> {
       ...(options.signal === undefined ? {} : { signal: options.signal }),
     });
     if (!response.ok) throw await httpError(response, url.toString(), registry);
-    const page = (await response.json()) as typeof head & { items?: KubeObject[] | null; metadata?: { continue?: string; resourceVersion?: string } };
+    // Not response.json(): the body goes through the same JSON.parse guard as watch frames.
+    const body = new Uint8Array(await response.arrayBuffer());
+    const page = parseJsonText(utf8Decode(body), body) as typeof head & { items?: KubeObject[] | null; metadata?: { continue?: string; resourceVersion?: string } };
     if (token === undefined) head = page;
     for (const item of page.items ?? []) items.push(item);
     token = page.metadata?.continue || undefined;

@@ -2,8 +2,7 @@ import type { Codec } from '../core/codec.js';
 import type { Status } from '../core/event.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
 import { utf8Decode } from '../core/utf8.js';
-import { decodeCborObject } from '../formats/cbor/codec.js';
-import { decodeProtobufObject } from '../formats/protobuf/codec.js';
+import { parseJsonText } from '../formats/json/v8-key-guard.js';
 import { type CodecRegistry, parseMediaType } from '../negotiate.js';
 
 /**
@@ -21,13 +20,8 @@ export function decodeStatusBody(registry: CodecRegistry, contentType: string, b
   } catch {
     // A missing or broken Content-Type: try JSON below, it is what proxies send.
   }
-  // The formats' own single-object readers first (unframed k8s\0+Unknown; one CBOR item).
-  try {
-    if (essence === 'application/vnd.kubernetes.protobuf') return asStatus(decodeProtobufObject(body));
-    if (essence === 'application/cbor' || essence === 'application/cbor-seq') return asStatus(decodeCborObject(body));
-  } catch {
-    // A codec registered under these names with other options may still read it: try below.
-  }
+  // The registry's codec reads it (unframed k8s\0+Unknown; one CBOR item): a
+  // static import of every format here would put them all in every bundle.
   const codec = codecForSingleObject(registry, essence);
   if (codec?.objects !== undefined && codec.name !== 'json' && codec.name !== 'json-documents') {
     try {
@@ -38,7 +32,7 @@ export function decodeStatusBody(registry: CodecRegistry, contentType: string, b
     }
   }
   try {
-    return asStatus(JSON.parse(utf8Decode(body)) as unknown);
+    return asStatus(parseJsonText(utf8Decode(body), body));
   } catch {
     return undefined;
   }

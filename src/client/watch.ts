@@ -75,6 +75,11 @@ export interface WatchOptions extends RequestOptions {
   onExpired?: ExpiredPolicy;
   /** Formats to ask for, best first (names or media types). Default: every servable codec, protobuf > cbor > json. */
   formats?: readonly string[];
+  /**
+   * The codecs to negotiate and decode with. `watch()` defaults to every
+   * built-in codec; `new Watch()` needs one, so that a bundle that imports
+   * only the codecs it names carries only those.
+   */
   registry?: CodecRegistry;
   /** Ask for BOOKMARK events (they move the resume point without changes). Default true. */
   allowWatchBookmarks?: boolean;
@@ -155,9 +160,10 @@ export class Watch implements AsyncIterable<WatchEvent> {
   private phase: 'initial' | 'changes' = 'changes';
   private iterated = false;
 
-  constructor(options: WatchOptions) {
+  constructor(options: WatchOptions & { registry: CodecRegistry }) {
+    if (options.registry === undefined) throw new TypeError('new Watch() needs options.registry (watch() defaults to every built-in codec)');
     this.options = options;
-    this.registry = options.registry ?? createRegistry();
+    this.registry = options.registry;
     this.fetchFn = resolveFetch(options.fetch);
     if (options.url !== undefined) {
       this.baseUrl = new URL(options.url);
@@ -349,6 +355,7 @@ export class Watch implements AsyncIterable<WatchEvent> {
       ...(this.options.headers === undefined ? {} : { headers: this.options.headers }),
       ...(this.options.requestInit === undefined ? {} : { requestInit: this.options.requestInit }),
       signal,
+      registry: this.registry,
     });
     await this.options.onList!(list, reason);
     return list.resourceVersion;
@@ -513,9 +520,9 @@ export class Watch implements AsyncIterable<WatchEvent> {
   }
 }
 
-/** Starts nothing until iterated; see Watch. */
+/** Starts nothing until iterated; see Watch. Without a registry, every built-in codec is offered. */
 export function watch(options: WatchOptions): Watch {
-  return new Watch(options);
+  return new Watch({ ...options, registry: options.registry ?? createRegistry() });
 }
 
 function defaultFormats(registry: CodecRegistry): string[] {
