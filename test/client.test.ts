@@ -2,6 +2,9 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import {
   Backoff,
+  CodecRegistry,
+  Watch,
+  jsonCodec,
   WatchExpiredError,
   WatchHttpError,
   compareResourceVersions,
@@ -462,6 +465,32 @@ test("a caller's URL keeps its resourceVersion, timeoutSeconds and selectors; qu
       [sent.get('resourceVersion'), sent.get('timeoutSeconds'), sent.get('fieldSelector'), sent.get('labelSelector')],
       ['101', '30', 'metadata.namespace=default', 'app=web'],
     );
+  } finally {
+    await server.close();
+  }
+});
+
+test('new Watch() takes only the codecs it is given; watch() offers every built-in codec', async () => {
+  assert.throws(() => new Watch({ url: 'http://127.0.0.1:1/api/v1/pods' } as ConstructorParameters<typeof Watch>[0]), TypeError);
+  const server = await startReplayServer({ generate: { pods: 2 } });
+  try {
+    const asked: string[] = [];
+    const spying = (input: string, init: RequestInit): Promise<Response> => {
+      asked.push(new Headers(init.headers).get('accept') ?? '');
+      return fetch(input, init);
+    };
+    for (const w of [
+      new Watch({ url: podsUrl(server), registry: new CodecRegistry([jsonCodec]), fetch: spying, resourceVersion: '100' }),
+      watch({ url: podsUrl(server), fetch: spying, resourceVersion: '100' }),
+    ]) {
+      // Leaving the loop ends the watch (return() aborts its connection).
+      for await (const event of w) {
+        assert.equal(event.object.kind, 'Pod');
+        break;
+      }
+    }
+    assert.equal(asked[0], 'application/json');
+    assert.match(asked[1]!, /^application\/vnd\.kubernetes\.protobuf.*application\/cbor.*application\/json/);
   } finally {
     await server.close();
   }
