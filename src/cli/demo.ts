@@ -68,5 +68,5 @@ export async function demoCommand(): Promise<void> {
     if (received !== expected) throw new Error(`demo: ${codec.name} received ${received} of ${expected} events`);
     process.stdout.write(statsLine(w.stats, performance.now() - started, { format: codec.name, contentType }) + '\n');
   }
-  process.stdout.write('# to watch a stream in a browser, side by side in every format: npx watchwire serve --ui\n');
+  process.stdout.write('\nNext: npx watchwire serve --ui shows a watch in the browser, every format side by side.\n');
 }
