@@ -7,7 +7,8 @@
  *   npm run fuzz -- --seed 1234                  # replay a run's cases
  *
  * The minutes are shared between the formats, one after the other. Each
- * format runs in a worker thread so a case that hangs can be caught: the
+ * format runs in --jobs worker threads (default 2, one per core here), so a
+ * case that hangs can be caught: the
  * worker stamps every case in shared memory, and a stamp that does not move
  * for --hang-seconds (default 20) ends the worker and records the case as a
  * hang. Each failure is written as fuzz/findings/<format>-<seed>-<batch>-<i>.json
@@ -32,6 +33,8 @@ import {
 
 /** Cases generated per fast-check sample call: seed + batch number regenerates them. */
 const BATCH = 250;
+/** What a format gets in the default run: 15 minutes over 4 formats. */
+const DEFAULT_SECONDS_PER_FORMAT = (15 * 60) / 4;
 /** Distinct failures written per format, at most. */
 const MAX_FINDINGS = 20;
 
@@ -42,6 +45,8 @@ interface WorkerInput {
   format: FuzzFormat;
   seed: number;
   firstBatch: number;
+  /** Batches this worker runs: firstBatch, firstBatch + stride, ... (one lane of --jobs). */
+  stride: number;
   deadline: number;
   /** [batch, index in batch, cases run] */
   stamp: SharedArrayBuffer;
@@ -60,7 +65,7 @@ function batchOf(format: FuzzFormat, seed: number, batch: number): FuzzCase[] {
 function workerMain(input: WorkerInput): void {
   const stamp = new Int32Array(input.stamp);
   const post = (m: WorkerMessage) => parentPort!.postMessage(m);
-  for (let batch = input.firstBatch; Date.now() < input.deadline; batch++) {
+  for (let batch = input.firstBatch; Date.now() < input.deadline; batch += input.stride) {
     const cases = batchOf(input.format, input.seed, batch);
     for (let i = 0; i < cases.length; i++) {
       const c = cases[i]!;
@@ -87,10 +92,11 @@ interface Args {
   seed: number;
   hangSeconds: number;
   out: string;
+  jobs: number;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { minutes: 15, formats: [], seed: Math.floor(Math.random() * 2 ** 31), hangSeconds: 20, out: 'fuzz/findings' };
+  const args: Args = { minutes: 15, formats: [], seed: Math.floor(Math.random() * 2 ** 31), hangSeconds: 20, out: 'fuzz/findings', jobs: 2 };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[i + 1];
@@ -104,8 +110,9 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--seed') args.seed = Number(need());
     else if (flag === '--hang-seconds') args.hangSeconds = Number(need());
     else if (flag === '--out') args.out = need();
+    else if (flag === '--jobs') args.jobs = Number(need());
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: npm run fuzz -- [--minutes N (15)] [--format json|json-documents|yaml|protobuf|cbor ...] [--seed S] [--hang-seconds N (20)] [--out DIR]');
+      console.log('usage: npm run fuzz -- [--minutes N (15)] [--format json|json-documents|yaml|protobuf|cbor ...] [--seed S] [--hang-seconds N (20)] [--jobs N (2 workers per format)] [--out DIR]');
       process.exit(0);
     } else throw new Error(`unknown option ${flag}`);
   }
@@ -113,6 +120,7 @@ function parseArgs(argv: string[]): Args {
   for (const f of args.formats) if (!(FUZZ_FORMATS as readonly string[]).includes(f)) throw new Error(`unknown format ${f}; one of ${FUZZ_FORMATS.join(', ')}`);
   if (!(args.minutes > 0)) throw new Error('--minutes must be positive');
   if (!Number.isSafeInteger(args.seed)) throw new Error('--seed must be an integer');
+  if (!(Number.isSafeInteger(args.jobs) && args.jobs >= 1)) throw new Error('--jobs must be a positive integer');
   return args;
 }
 
@@ -146,54 +154,58 @@ async function fuzzFormat(format: FuzzFormat, args: Args, seconds: number): Prom
     writeFileSync(file, JSON.stringify(repro, null, 2) + '\n');
     report.written.push(file);
   };
-  let firstBatch = 0;
-  while (Date.now() < deadline) {
-    const stamp = new SharedArrayBuffer(12);
-    const view = new Int32Array(stamp);
-    const input: WorkerInput = { format, seed: args.seed, firstBatch, deadline, stamp };
-    const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: input });
-    const outcome = await new Promise<'done' | 'hang' | 'crash'>((resolve) => {
-      let last = -1;
-      let still = 0;
-      const timer = setInterval(() => {
-        const run = Atomics.load(view, 2);
-        if (run !== last) {
-          last = run;
-          still = 0;
-          return;
-        }
-        if (++still >= args.hangSeconds) {
+  /** One lane: a worker running batches lane, lane + jobs, ...; restarted after a hang or crash. */
+  const lane = async (firstLaneBatch: number): Promise<void> => {
+    let firstBatch = firstLaneBatch;
+    while (Date.now() < deadline) {
+      const stamp = new SharedArrayBuffer(12);
+      const view = new Int32Array(stamp);
+      const input: WorkerInput = { format, seed: args.seed, firstBatch, stride: args.jobs, deadline, stamp };
+      const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: input });
+      const outcome = await new Promise<'done' | 'hang' | 'crash'>((resolve) => {
+        let last = -1;
+        let still = 0;
+        const timer = setInterval(() => {
+          const run = Atomics.load(view, 2);
+          if (run !== last) {
+            last = run;
+            still = 0;
+            return;
+          }
+          if (++still >= args.hangSeconds) {
+            clearInterval(timer);
+            void worker.terminate();
+            resolve('hang');
+          }
+        }, 1000);
+        worker.on('message', (m: WorkerMessage) => {
+          if (m.type === 'failure') record(m.repro, m.batch, m.index, m.message);
+          else {
+            for (const [id, n] of m.known) report.known.set(id, (report.known.get(id) ?? 0) + n);
+            clearInterval(timer);
+            resolve('done');
+          }
+        });
+        worker.on('error', (e) => {
           clearInterval(timer);
-          void worker.terminate();
-          resolve('hang');
-        }
-      }, 1000);
-      worker.on('message', (m: WorkerMessage) => {
-        if (m.type === 'failure') record(m.repro, m.batch, m.index, m.message);
-        else {
-          for (const [id, n] of m.known) report.known.set(id, (report.known.get(id) ?? 0) + n);
-          clearInterval(timer);
-          resolve('done');
-        }
+          console.log(`  worker for ${format} crashed: ${e.stack ?? String(e)}`);
+          resolve('crash');
+        });
       });
-      worker.on('error', (e) => {
-        clearInterval(timer);
-        console.log(`  worker for ${format} crashed: ${e.stack ?? String(e)}`);
-        resolve('crash');
-      });
-    });
-    const run = Atomics.load(view, 2);
-    report.cases += run;
-    if (outcome === 'done') break;
-    if (outcome === 'crash' && run === 0) throw new Error(`the ${format} worker crashed before running a case`);
-    const batch = Atomics.load(view, 0);
-    const index = Atomics.load(view, 1);
-    const c = batchOf(format, args.seed, batch)[index]!;
-    if (outcome === 'hang') report.hangs++;
-    record(c, batch, index, `${outcome === 'hang' ? `no progress for ${args.hangSeconds} s (hang)` : 'the worker crashed (out of memory or a native error)'} on ${describeCase(c)}`);
-    await worker.terminate();
-    firstBatch = batch + 1;
-  }
+      const run = Atomics.load(view, 2);
+      report.cases += run;
+      if (outcome === 'done') return;
+      if (outcome === 'crash' && run === 0) throw new Error(`the ${format} worker crashed before running a case`);
+      const batch = Atomics.load(view, 0);
+      const index = Atomics.load(view, 1);
+      const c = batchOf(format, args.seed, batch)[index]!;
+      if (outcome === 'hang') report.hangs++;
+      record(c, batch, index, `${outcome === 'hang' ? `no progress for ${args.hangSeconds} s (hang)` : 'the worker crashed (out of memory or a native error)'} on ${describeCase(c)}`);
+      await worker.terminate();
+      firstBatch = batch + args.jobs;
+    }
+  };
+  await Promise.all(Array.from({ length: args.jobs }, (_, j) => lane(j)));
   report.seconds = (Date.now() - started) / 1000;
   return report;
 }
@@ -201,7 +213,9 @@ async function fuzzFormat(format: FuzzFormat, args: Args, seconds: number): Prom
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const perFormat = (args.minutes * 60) / args.formats.length;
-  console.log(`watchwire fuzz: seed ${args.seed}, ${args.minutes} min over ${args.formats.join(', ')} (${perFormat.toFixed(0)} s each); replay with --seed ${args.seed}`);
+  console.log(
+    `watchwire fuzz: seed ${args.seed}, ${args.minutes} min over ${args.formats.join(', ')} (${perFormat.toFixed(0)} s each, ${args.jobs} workers); replay with --seed ${args.seed}`,
+  );
   const reports: FormatReport[] = [];
   for (const format of args.formats) {
     const report = await fuzzFormat(format, args, perFormat);
@@ -209,7 +223,7 @@ async function main(): Promise<void> {
     const rate = report.cases / report.seconds;
     console.log(
       `${format.padEnd(15)} ${String(report.cases).padStart(9)} cases in ${report.seconds.toFixed(0)} s = ${rate.toFixed(0)} cases/s ` +
-        `(${Math.round(rate * 900).toLocaleString('en')} per 15 min), ${report.failures} failures${report.hangs ? ` (${report.hangs} hangs)` : ''}` +
+        `(~${Math.round(rate * DEFAULT_SECONDS_PER_FORMAT).toLocaleString('en')} in a default 15-min run), ${report.failures} failures${report.hangs ? ` (${report.hangs} hangs)` : ''}` +
         (report.known.size ? `, known issues: ${[...report.known].map(([id, n]) => `${id} x${n}`).join(', ')}` : ''),
     );
     for (const file of report.written) console.log(`  wrote ${file}`);
