@@ -30,14 +30,10 @@ const lenientUtf8 = new TextDecoder('utf-8', { ignoreBOM: true });
 const fromCharCode = String.fromCharCode;
 /** Strings up to this many bytes are built in JS; TextDecoder's call cost wins only for longer ones. */
 const SHORT_STRING = 24;
-const KEY_CACHE_SIZE = 4096;
-
-interface CachedKey {
-  readonly bytes: Uint8Array;
-  readonly text: string;
-  /** The last map this key was read in (see `key`). */
-  serial: number;
-}
+/** Keys of 24 bytes up to this many are cached too (FieldsV1 keys such as `k:{"type":"Ready"}`). */
+const LONG_KEY = 64;
+/** Map serials restart below this, so the stamps stay small integers. */
+const MAX_SERIAL = 0x3fffffff;
 
 function fail(code: DecodeErrorCode, detail: string): never {
   throw new DecodeError(code, detail);
@@ -65,14 +61,15 @@ function fail(code: DecodeErrorCode, detail: string): never {
  * the extension, and the rewriting pre-pass alone (no checks) already eats
  * that 8%. So one pass here does it all.
  *
- * Limits are per instance: nothing here is module-global but the UTF-8
- * decoders. The string caches are per instance too.
+ * Limits are per instance. Module-global: the UTF-8 decoders and the string
+ * caches (see ReaderCaches), which hold decoded strings, never limits.
  */
 export class CborItemReader {
-  private data: Uint8Array = new Uint8Array(0);
+  private data: Uint8Array = EMPTY;
   private pos = 0;
   private end = 0;
-  private view: DataView | undefined;
+  /** The same bytes as `data`, for reading 4 at a time. */
+  private view: DataView = EMPTY_VIEW;
   private readonly bigints: boolean;
   private readonly stripUnknownTags: boolean;
   private readonly allowBignums: boolean;
@@ -81,12 +78,7 @@ export class CborItemReader {
   private readonly maxDepth: number;
   private readonly maxCollection: number;
   private readonly maxString: number;
-  /** Decoded map keys by a hash of their bytes: keys repeat across objects and events. */
-  private readonly keyCache: (CachedKey | undefined)[] = new Array<CachedKey | undefined>(KEY_CACHE_SIZE);
-  /** Decoded short string values, the same way. */
-  private readonly valueCache: (CachedKey | undefined)[] = new Array<CachedKey | undefined>(KEY_CACHE_SIZE);
-  /** Numbers the maps read, for the duplicate-key check (see `key`). Never reset. */
-  private mapSerial = 0;
+  private readonly caches: ReaderCaches;
 
   constructor(limits: Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength' | 'maxStringBytes'>, options: CborDecodeOptions = {}) {
     this.maxDepth = limits.maxDepth;
@@ -97,6 +89,7 @@ export class CborItemReader {
     this.allowBignums = options.bignums === 'allow';
     this.nullForSimple = options.otherSimpleValues === 'null';
     this.replaceInvalidUtf8 = options.invalidUtf8 === 'replace';
+    this.caches = sharedCaches ??= new ReaderCaches();
   }
 
   /** The one item that `bytes` must hold exactly. */
@@ -104,7 +97,11 @@ export class CborItemReader {
     this.data = bytes;
     this.pos = 0;
     this.end = bytes.length;
-    this.view = undefined;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const caches = this.caches;
+    // With no item being read anywhere no map is open: every stamp can go back to "seen before".
+    if (caches.serial > MAX_SERIAL && caches.reading === 0) caches.restartSerials();
+    caches.reading++;
     try {
       const value = this.item(0);
       if (this.pos !== this.end) fail('invalid-cbor', `${this.end - this.pos} bytes after the end of the item`);
@@ -114,7 +111,9 @@ export class CborItemReader {
       if (e instanceof RangeError && /call stack/i.test(e.message)) throw new DecodeError('nesting-too-deep', `CBOR nested deeper than the JS stack allows (maxDepth ${this.maxDepth})`, { cause: e });
       throw e;
     } finally {
-      this.data = new Uint8Array(0);
+      caches.reading--;
+      this.data = EMPTY;
+      this.view = EMPTY_VIEW;
     }
   }
 
@@ -238,17 +237,16 @@ export class CborItemReader {
    * hit costs less than building the string again.
    */
   private shortString(length: number): string {
-    const data = this.data;
     const start = this.pos;
     if (start + length > this.end) this.need(length);
-    const hash = ((length << 6) ^ (data[start]! << 3) ^ (data[start + (length >> 1)]! << 1) ^ data[start + length - 1]! ^ (data[start + 1]! << 5)) & (KEY_CACHE_SIZE - 1);
-    const entry = this.valueCache[hash];
-    if (entry !== undefined && entry.bytes.length === length && sameBytes(entry.bytes, data, start)) {
+    const values = this.caches.values;
+    const slot = values.find(this.view, start, length);
+    if (slot >= 0) {
       this.pos = start + length;
-      return entry.text;
+      return values.texts[slot]!;
     }
     const text = this.byteStringAsText(length);
-    this.valueCache[hash] = { bytes: data.slice(start, start + length), text, serial: 0 };
+    values.store(this.view, start, length, text);
     return text;
   }
 
@@ -267,7 +265,7 @@ export class CborItemReader {
     // Each pair takes at least two bytes: refuse a count the input cannot hold before building anything.
     if (count * 2 > this.end - this.pos) this.need(count * 2);
     const object: Record<string, unknown> = {};
-    const serial = ++this.mapSerial;
+    const serial = ++this.caches.serial;
     for (let i = 0; i < count; i++) {
       const key = this.key(serial, object);
       const value = this.item(depth);
@@ -301,28 +299,40 @@ export class CborItemReader {
    * last map it was read in. Serials grow, so an entry stamped with this map's
    * serial is a duplicate, one stamped before this map began cannot be, and
    * only one stamped by a map nested inside this one needs a property lookup.
+   * A key the cache does not have needs one too.
    */
   private key(serial: number, object: Record<string, unknown>): string {
     const data = this.data;
     const at = this.pos;
     // Fast path: a byte or text string of 1..23 bytes, the head holding the length
     // (`& 0xdf` folds text string heads 0x61..0x77 onto byte string heads 0x41..0x57).
-    const length = (data[at]! & 0xdf) - 0x40;
-    const start = at + 1;
-    if (length <= 0 || length >= 24 || start + length > this.end) return this.otherKey(serial, object);
-    const hash = ((length << 6) ^ (data[start]! << 3) ^ (data[start + (length >> 1)]! << 1) ^ data[start + length - 1]!) & (KEY_CACHE_SIZE - 1);
-    let entry = this.keyCache[hash];
-    if (entry !== undefined && entry.bytes.length === length && sameBytes(entry.bytes, data, start)) {
+    const head = data[at]! & 0xdf;
+    const length = head - 0x40;
+    if (length > 0 && length < 24 && at + 1 + length <= this.end) return this.cachedKey(this.caches.keys, at + 1, length, serial, object);
+    // Then one with a one-byte length (0x58, 0x78), up to LONG_KEY bytes.
+    if (head === 0x58 && at + 2 <= this.end) {
+      const long = data[at + 1]!;
+      if (long <= LONG_KEY && at + 2 + long <= this.end) return this.cachedKey(this.caches.longKeys, at + 2, long, serial, object);
+    }
+    return this.otherKey(serial, object);
+  }
+
+  /** The key of `length` (1..cache.maxLength) bytes at `start`, through `cache`. */
+  private cachedKey(cache: StringCache, start: number, length: number, serial: number, object: Record<string, unknown>): string {
+    const stamps = cache.stamps;
+    let slot = cache.find(this.view, start, length);
+    if (slot >= 0) {
       this.pos = start + length;
-      const stamp = entry.serial;
-      entry.serial = serial;
-      if (stamp === serial) return this.duplicate(entry.text);
-      return stamp > serial ? this.checkNew(object, entry.text) : entry.text;
+      const stamp = stamps[slot]!;
+      stamps[slot] = serial;
+      const text = cache.texts[slot]!;
+      if (stamp === serial) return this.duplicate(text);
+      return stamp > serial ? this.checkNew(object, text) : text;
     }
     this.pos = start;
     const text = this.byteStringAsText(length);
-    entry = { bytes: data.slice(start, start + length), text, serial };
-    this.keyCache[hash] = entry;
+    slot = cache.store(this.view, start, length, text);
+    stamps[slot] = serial;
     return this.checkNew(object, text);
   }
 
@@ -409,11 +419,11 @@ export class CborItemReader {
       case 26:
         this.need(4);
         this.pos += 4;
-        return this.dataView().getFloat32(this.pos - 4);
+        return this.view.getFloat32(this.pos - 4);
       case 27:
         this.need(8);
         this.pos += 8;
-        return this.dataView().getFloat64(this.pos - 8);
+        return this.view.getFloat64(this.pos - 8);
       case 31:
         return fail('invalid-cbor', 'break code outside an indefinite-length item');
       case 28:
@@ -480,7 +490,110 @@ function asciiString(data: Uint8Array, start: number, length: number): string | 
   return text;
 }
 
-function sameBytes(cached: Uint8Array, data: Uint8Array, start: number): boolean {
-  for (let i = 0; i < cached.length; i++) if (cached[i] !== data[start + i]) return false;
-  return true;
+const EMPTY = new Uint8Array(0);
+const EMPTY_VIEW = new DataView(EMPTY.buffer);
+
+/**
+ * Decoded strings by a hash of their bytes, in flat arrays: a lookup compares
+ * the bytes 4 at a time against one typed array (no entry objects to chase,
+ * no copies of the bytes to allocate on a miss). A slot holds the last string
+ * that hashed there.
+ *
+ * A string of n >= 4 bytes is compared as the words at 0, 4, ... (those that
+ * fit) plus the word ending at its last byte (overlapping; every byte is
+ * covered); a shorter one as one word of its bytes. Lengths are compared
+ * first, so words of equal strings are equal and of unequal strings differ.
+ */
+class StringCache {
+  readonly texts: (string | undefined)[];
+  /** For key caches: the last map each slot's key was read in (see `key`). */
+  readonly stamps: Int32Array;
+  private readonly lengths: Uint8Array;
+  private readonly words: Int32Array;
+  private readonly slotWords: number;
+  private readonly mask: number;
+
+  constructor(bits: number, readonly maxLength: number) {
+    const slots = 1 << bits;
+    this.mask = slots - 1;
+    this.slotWords = Math.ceil(maxLength / 4);
+    this.texts = new Array<string | undefined>(slots);
+    this.stamps = new Int32Array(slots);
+    this.lengths = new Uint8Array(slots);
+    this.words = new Int32Array(slots * this.slotWords);
+  }
+
+  /** The slot holding the `length` (1..maxLength) bytes at `start`, or -1. The bytes must be in the view. */
+  find(view: DataView, start: number, length: number): number {
+    const slot = slotOf(view, start, length) & this.mask;
+    if (this.lengths[slot] !== length) return -1;
+    const words = this.words;
+    const base = slot * this.slotWords;
+    if (length < 4) return words[base] === shortWord(view, start, length) ? slot : -1;
+    const last = length - 4;
+    let w = base;
+    for (let i = 0; i < last; i += 4) {
+      if (words[w] !== view.getInt32(start + i, true)) return -1;
+      w++;
+    }
+    return words[w] === view.getInt32(start + last, true) ? slot : -1;
+  }
+
+  /** Puts `text`, the string of the `length` bytes at `start`, in its slot; returns the slot. */
+  store(view: DataView, start: number, length: number, text: string): number {
+    const slot = slotOf(view, start, length) & this.mask;
+    const words = this.words;
+    const base = slot * this.slotWords;
+    this.lengths[slot] = length;
+    this.texts[slot] = text;
+    if (length < 4) {
+      words[base] = shortWord(view, start, length);
+      return slot;
+    }
+    const last = length - 4;
+    let w = base;
+    for (let i = 0; i < last; i += 4) words[w++] = view.getInt32(start + i, true);
+    words[w] = view.getInt32(start + last, true);
+    return slot;
+  }
+}
+
+/**
+ * The string caches and map serials, one set for every reader: decoding is
+ * synchronous, keys and values repeat across streams as within one, and a set
+ * is ~300 KB, too much to repeat per stream when there are hundreds.
+ */
+class ReaderCaches {
+  readonly keys = new StringCache(12, 23);
+  readonly longKeys = new StringCache(10, LONG_KEY);
+  readonly values = new StringCache(12, 23);
+  /** The number of the last map begun (see `key`). */
+  serial = 0;
+  /** Items being read now (more than one only if decoding re-entered). */
+  reading = 0;
+
+  restartSerials(): void {
+    this.keys.stamps.fill(0);
+    this.longKeys.stamps.fill(0);
+    this.serial = 0;
+  }
+}
+
+let sharedCaches: ReaderCaches | undefined;
+
+/** The bytes of a string of 1..3 bytes as one number. */
+function shortWord(view: DataView, start: number, length: number): number {
+  let word = view.getUint8(start);
+  if (length > 1) word |= view.getUint8(start + 1) << 8;
+  if (length > 2) word |= view.getUint8(start + 2) << 16;
+  return word;
+}
+
+/** A hash of the `length` bytes at `start`, from their first and last words (the caller masks it). */
+function slotOf(view: DataView, start: number, length: number): number {
+  let h: number;
+  if (length < 4) h = shortWord(view, start, length) ^ (length << 24);
+  else h = Math.imul(view.getInt32(start, true), 0x9e3779b1) ^ view.getInt32(start + length - 4, true) ^ length;
+  h = Math.imul(h ^ (h >>> 16), 0x85ebca6b);
+  return h ^ (h >>> 13);
 }
