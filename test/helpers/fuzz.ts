@@ -55,6 +55,8 @@ export interface FuzzCase {
   /** Objects mode instead of events. */
   objects: boolean;
   limits: DecodeLimits;
+  /** For a valid stream: the events encoded into it, which decoding must give back exactly. */
+  expected?: WatchEvent[];
 }
 
 /** Small limits: every limit is reachable with inputs of a few KiB. */
@@ -173,6 +175,10 @@ export function runFuzzCaseStrict(c: FuzzCase, options: RunOptions = {}): void {
   }
   if (!prototypesIntact()) throw new FuzzFailure('a built-in prototype changed', c);
   checkOutcome(codec, c, whole);
+  if (c.expected !== undefined) {
+    if (whole.error !== undefined) throw new FuzzFailure(`a valid stream failed: ${whole.error.code} at frame ${whole.error.frameIndex}`, c);
+    if (!isDeepStrictEqual(whole.values, c.expected)) throw new FuzzFailure('a valid stream decoded to other values than were encoded', c);
+  }
   const maxMillis = options.maxMillis ?? MAX_MILLIS_PER_CASE;
   if (elapsed > maxMillis) throw new FuzzFailure(`took ${elapsed.toFixed(0)} ms (bound ${maxMillis} ms)`, c);
 }
@@ -340,6 +346,7 @@ export interface FuzzRepro {
   skip: boolean;
   objects: boolean;
   limits: DecodeLimits;
+  expected?: WatchEvent[];
   /** What broke, when it was found. */
   failure?: string;
   seed?: number;
@@ -354,6 +361,7 @@ export function caseToRepro(c: FuzzCase, failure?: string, seed?: number): FuzzR
     skip: c.skip,
     objects: c.objects,
     limits: { ...c.limits },
+    ...(c.expected === undefined ? {} : { expected: c.expected }),
     ...(failure === undefined ? {} : { failure }),
     ...(seed === undefined ? {} : { seed }),
   };
@@ -369,6 +377,7 @@ export function reproToCase(r: FuzzRepro): FuzzCase {
     skip: r.skip,
     objects: r.objects,
     limits: { ...FUZZ_LIMITS, ...r.limits },
+    ...(r.expected === undefined ? {} : { expected: r.expected }),
   };
 }
 
@@ -602,7 +611,8 @@ function makeFuzzCases(format: FuzzFormat): fc.Arbitrary<FuzzCase> {
   const g = generatorsFor(format);
   const codec = FUZZ_CODECS[format];
   const encode = (list: WatchEvent[]): Uint8Array => encodeAll(codec, list);
-  const valid = fc.array(g.events, { maxLength: 4 }).map(encode);
+  const validEvents = fc.array(g.events, { maxLength: 4 });
+  const valid = validEvents.map(encode);
   const hostile = fc
     .array(fc.oneof(g.events, hostileObject.map((object) => ({ type: 'ADDED' as const, object }))), { minLength: 1, maxLength: 3 })
     .map((list) => {
@@ -624,9 +634,9 @@ function makeFuzzCases(format: FuzzFormat): fc.Arbitrary<FuzzCase> {
     return Uint8Array.from(out);
   };
   const edit = fc.tuple(fc.nat(), fc.integer({ min: 0, max: 255 }), fc.constantFrom<'set' | 'insert' | 'delete'>('set', 'insert', 'delete'));
-  const inputs: fc.Arbitrary<[string, Uint8Array]>[] = [
+  const inputs: fc.Arbitrary<[string, Uint8Array] | [string, Uint8Array, WatchEvent[]]>[] = [
     fc.uint8Array({ maxLength: 512 }).map((b) => ['random', b]),
-    valid.map((b) => ['valid', b]),
+    validEvents.map((list): [string, Uint8Array, WatchEvent[]] => ['valid', encode(list), list]),
     fc.tuple(valid, edit).map(([b, e]) => ['mutated', mutate(b, [e])]),
     fc.tuple(valid, fc.array(edit, { minLength: 2, maxLength: 5 })).map(([b, e]) => ['mutated-many', mutate(b, e)]),
     valid.chain((b) => fc.integer({ min: 0, max: b.length }).map((n): [string, Uint8Array] => ['truncated', b.subarray(0, n)])),
@@ -662,7 +672,7 @@ function makeFuzzCases(format: FuzzFormat): fc.Arbitrary<FuzzCase> {
   );
   return fc
     .tuple(fc.oneof(...inputs), fc.boolean(), fc.nat(9), limits)
-    .chain(([[kind, bytes], skip, modeDie, lim]) =>
+    .chain(([[kind, bytes, expected], skip, modeDie, lim]) =>
       // Re-chunking: random cuts, or byte by byte for short inputs.
       fc
         .oneof(cutPoints(bytes.length), fc.constant(bytes.length <= 1024 ? Array.from({ length: Math.max(bytes.length - 1, 0) }, (_, i) => i + 1) : []))
@@ -675,6 +685,8 @@ function makeFuzzCases(format: FuzzFormat): fc.Arbitrary<FuzzCase> {
             skip,
             objects: modeDie === 0,
             limits: lim,
+            // The oracle: with the generous limits a valid stream decodes to exactly what was encoded.
+            ...(expected !== undefined && modeDie !== 0 && lim.maxFrameBytes === FUZZ_LIMITS.maxFrameBytes ? { expected } : {}),
           }),
         ),
     );
