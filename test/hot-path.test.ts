@@ -9,6 +9,7 @@ import fc from 'fast-check';
 import {
   type DecodeError,
   JsonDocumentsFramer,
+  StreamDecoder,
   decodeAll,
   isDecodeError,
   jsonCodec,
@@ -102,5 +103,33 @@ describe('JSON maxDepth on every path', () => {
     assert.equal(outcome(() => strict.decode(frame)), 'nesting-too-deep');
     const lenient = jsonDocumentsCodec.createDecoder(resolveLimits({ maxDepth: 100 }));
     assert.equal(outcome(() => lenient.decode(frame)), 'ok');
+  });
+});
+
+describe('JSON documents: one verdict whatever the chunking', () => {
+  test('a document breaking maxFrameBytes and maxDepth gives the limit broken at the earlier byte', () => {
+    const codeFor = (chunks: Uint8Array[], maxFrameBytes: number, maxDepth: number): string => {
+      const decoder = StreamDecoder.events(jsonDocumentsCodec, () => {}, { maxFrameBytes, maxDepth });
+      return outcome(() => {
+        for (const chunk of chunks) decoder.push(chunk);
+        decoder.end();
+      });
+    };
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 12 }),
+        fc.stringMatching(/^[a-z]{0,20}$/),
+        fc.integer({ min: 4, max: 60 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.nat(), { maxLength: 4 }),
+        (levels, filler, maxFrameBytes, maxDepth, cuts) => {
+          const bytes = utf8(`{"type":"ADDED","object":{"f":"${filler}","a":${'['.repeat(levels)}1${']'.repeat(levels)}}}`);
+          const at = [...new Set(cuts.map((c) => c % bytes.length))].sort((a, b) => a - b);
+          const chunks = [0, ...at].map((start, k) => bytes.subarray(start, [...at, bytes.length][k]));
+          assert.equal(codeFor(chunks, maxFrameBytes, maxDepth), codeFor([bytes], maxFrameBytes, maxDepth), `cut at ${at.join(',')}`);
+        },
+      ),
+      { seed: 24, numRuns: 500 },
+    );
   });
 });

@@ -72,6 +72,17 @@ export abstract class ScanningFramer implements Framer {
     this.pending ??= error;
   }
 
+  /**
+   * Records `error`, found at stream offset `at` inside the open frame, unless
+   * the frame had already passed maxFrameBytes by then: that limit was broken
+   * at an earlier byte, and reporting it keeps the verdict the same whatever
+   * the chunking (push checks the open frame only at chunk ends).
+   */
+  protected failAt(at: number, error: DecodeError): void {
+    const size = at + 1 - this.openFrameStart;
+    this.fail(size > this.maxFrameBytes ? this.tooLarge(size, 'bytes and not ended') : error);
+  }
+
   push(chunk: Uint8Array): void {
     if (this.pending !== undefined || chunk.length === 0) return;
     this.queue.push(chunk);

@@ -34,7 +34,7 @@ export class JsonDocumentsFramer extends ScanningFramer {
         // the frame (and its byte offset) starts at its first bracket.
         if (this.depth === 0) this.gap(offset + i);
         if (++this.depth > this.maxDepth) {
-          return this.fail(new DecodeError('nesting-too-deep', `JSON nested deeper than ${this.maxDepth} levels`));
+          return this.failAt(offset + i, new DecodeError('nesting-too-deep', `JSON nested deeper than ${this.maxDepth} levels`));
         }
       } else if (b === CLOSE_BRACE || b === CLOSE_BRACKET) {
         if (this.depth === 0) return this.unexpected(b, offset + i);
