@@ -22,7 +22,7 @@ export { createRegistry, defaultCodecs } from './formats/index.js';
 export { jsonCodec, jsonDocumentsCodec } from './formats/json/codec.js';
 export { LineFramer } from './formats/json/lines-framer.js';
 export { JsonDocumentsFramer } from './formats/json/documents-framer.js';
-export { hasKeyEndingInEscape, parseJsonText } from './formats/json/v8-key-guard.js';
+export { hasKeyEndingInEscape, parseJsonText, v8KeyGuard } from './formats/json/v8-key-guard.js';
 export { strictJsonParse } from './formats/json/strict-parse.js';
 export { yamlCodec } from './formats/yaml/codec.js';
 export { YamlDocumentFramer } from './formats/yaml/framer.js';
