@@ -13,15 +13,20 @@ import { fileURLToPath } from 'node:url';
 import { describe, test } from 'node:test';
 import { StreamDecoder, type WatchEvent, decodeAll, encodeAll, jsonDocumentsCodec } from 'watchwire';
 import { protobufCodec } from 'watchwire/protobuf';
-import { type FuzzRepro, KNOWN_ISSUES, reproToCase, runFuzzCaseStrict } from './helpers/fuzz.js';
+import { FUZZ_LIMITS, FuzzFailure, type FuzzRepro, KNOWN_ISSUES, caseToRepro, reproToCase, runFuzzCaseStrict } from './helpers/fuzz.js';
 import { utf8 } from './helpers/generators.js';
 
 const FINDINGS = fileURLToPath(new URL('../fuzz/findings/', import.meta.url));
 const files = readdirSync(FINDINGS).filter((f) => f.endsWith('.json')).sort();
 
 describe('fuzz findings replayed', () => {
-  test('the findings folder is read', () => {
-    assert.ok(Array.isArray(files));
+  test('the strict runner fails a case whose invariant breaks (so a replayed finding can fail)', () => {
+    const bytes = utf8('{"type":"ADDED","object":{}}\n');
+    const base = { format: 'json' as const, kind: 'self-test', bytes, cuts: [3], skip: false, objects: false, limits: { ...FUZZ_LIMITS } };
+    runFuzzCaseStrict({ ...base, expected: [{ type: 'ADDED', object: {} }] });
+    assert.throws(() => runFuzzCaseStrict({ ...base, expected: [{ type: 'DELETED', object: {} }] }), FuzzFailure);
+    // A repro file round-trips to the same case.
+    assert.deepStrictEqual(reproToCase(JSON.parse(JSON.stringify(caseToRepro(base))) as FuzzRepro), base);
   });
   for (const file of files) {
     const repro = JSON.parse(readFileSync(FINDINGS + file, 'utf8')) as FuzzRepro & { knownIssue?: string };
@@ -41,7 +46,8 @@ describe('findings reported to other owners (todo until fixed)', () => {
     assert.deepStrictEqual(decodeAll(protobufCodec, bytes), events);
   });
 
-  test('json-documents: the limit error does not depend on the chunking', { todo: 'owner: perf-json, see findings.md' }, () => {
+  // Fixed by perf-json in 3fd5d5b: now a plain regression test.
+  test('json-documents: the limit error does not depend on the chunking', () => {
     const bytes = utf8('{"type":"ADDED","object":{"a":[[1]]}}');
     const codeFor = (chunks: Uint8Array[]): string | undefined => {
       const decoder = StreamDecoder.events(jsonDocumentsCodec, () => {}, { maxFrameBytes: 8, maxDepth: 2 });

@@ -134,13 +134,7 @@ export const MAX_MILLIS_PER_CASE = 2000;
  * entry once its fix lands.
  */
 export const KNOWN_ISSUES: readonly { id: string; owner: string; matches: (c: FuzzCase, message: string) => boolean }[] = [
-  {
-    id: 'json-documents-limit-order',
-    owner: 'perf-json',
-    // Two limits broken by one frame: which is reported depends on the chunking.
-    matches: (c, m) => (c.format === 'json-documents' || (c.format === 'json' && c.objects)) && /chunking changed/.test(m) && /frame-too-large/.test(m) && /nesting-too-deep/.test(m),
-  },
-
+  // None open. (json-documents-limit-order, perf-json, was fixed in 3fd5d5b.)
 ];
 
 /** Known issues met (by id), for the report. */
