@@ -13,6 +13,7 @@ import {
   countOpensBound,
   depthCheckedFrames,
 } from './bytes.js';
+import { parseJsonText } from './v8-key-guard.js';
 
 /**
  * Refuses JSON nested deeper than `maxDepth`. JSON.parse itself copes with
@@ -54,7 +55,7 @@ export function parseJsonFrame(frame: Uint8Array, maxDepth: number = DEFAULT_LIM
   checkDepth(frame, maxDepth);
   const text = utf8Decode(frame);
   try {
-    return JSON.parse(text);
+    return parseJsonText(text, frame);
   } catch (e) {
     throw new DecodeError('invalid-json', describeCause(e), { cause: e });
   }
