@@ -134,7 +134,13 @@ export const MAX_MILLIS_PER_CASE = 2000;
  * entry once its fix lands.
  */
 export const KNOWN_ISSUES: readonly { id: string; owner: string; matches: (c: FuzzCase, message: string) => boolean }[] = [
-  // None open. (json-documents-limit-order, perf-json, was fixed in 3fd5d5b.)
+  {
+    id: 'cbor-shared-string-cache',
+    owner: 'perf-binary',
+    // Strings served from the reader's shared cache skip the maxStringBytes check.
+    matches: (c, m) => c.format === 'cbor' && (/a string of \d+ chars, over its limit/.test(m) || (/chunking changed/.test(m) && /limit-exceeded/.test(m))),
+  },
+  // (json-documents-limit-order, perf-json, was fixed in 3fd5d5b.)
 ];
 
 /** Known issues met (by id), for the report. */
@@ -157,6 +163,11 @@ export function runFuzzCaseStrict(c: FuzzCase, options: RunOptions = {}): void {
   const started = performance.now();
   // ArrayBuffer memory (V8's external memory: cheap to read, unlike process.memoryUsage()).
   const buffersBefore = c.kind === 'huge-length' ? getHeapStatistics().external_memory : 0;
+  if (!isDeepStrictEqual(c.limits, FUZZ_LIMITS)) {
+    // Small limits: decode once with the generous ones first, so any state a decoder shares with
+    // others (caches, module variables) is warm, and a limit it skips is caught in this very case.
+    decodeOnce(codec, { ...c, limits: { ...FUZZ_LIMITS }, skip: true }, [c.bytes]);
+  }
   const whole = decodeOnce(codec, c, [c.bytes]);
   const split = decodeOnce(codec, c, splitAt(c.bytes, c.cuts));
   const elapsed = performance.now() - started;
