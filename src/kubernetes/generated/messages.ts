@@ -104,7 +104,7 @@ function d1(r: Reader, c: C): J {
       case 34: v4 = b64(r); break;
       case 42: v5 = str(r); break;
       case 50: entryString(r, c, v6 ??= {}); break;
-      case 58: grow(v7 ??= [], c).push(str(r)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -248,7 +248,7 @@ function d4(r: Reader, c: C): J {
       case 34: v4 = b64(r); break;
       case 42: v5 = str(r); break;
       case 50: entryString(r, c, v6 ??= {}); break;
-      case 58: grow(v7 ??= [], c).push(str(r)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -417,8 +417,8 @@ function d11(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d22(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d22(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d22(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d22(r, c)); leave(r, c, s); break; }
       case 58: v7 = str(r); break;
       default: skip(r, t);
     }
@@ -498,7 +498,7 @@ function d14(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d13(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d13(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -549,7 +549,7 @@ function d16(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d12(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d12(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -578,10 +578,10 @@ function d17(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d23(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d11(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d40(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d21(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d40(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d21(r, c)); leave(r, c, s); break; }
       case 42: v5 = str(r); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d10(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d10(r, c)); leave(r, c, s); break; }
       case 58: v7 = str(r); break;
       default: skip(r, t);
     }
@@ -627,16 +627,16 @@ function d18(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d41(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d26(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d26(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
       case 74: v9 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d1291(r, c); leave(r, c, s); break; }
       case 50: v6 = str(r); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
       case 82: v10 = str(r); break;
-      case 98: { const s = enter(r, c); grow(v12 ??= [], c).push(d10(r, c)); leave(r, c, s); break; }
+      case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d10(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -681,7 +681,7 @@ function d19(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d18(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d18(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -705,7 +705,7 @@ function d20(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d19(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d19(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -754,7 +754,7 @@ function d22(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -833,9 +833,9 @@ function d25(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 34: v4 = str(r); break;
       default: skip(r, t);
     }
@@ -863,7 +863,7 @@ function d26(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d25(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -916,7 +916,7 @@ function d28(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d8(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d8(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -992,7 +992,7 @@ function d31(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d30(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d30(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1018,7 +1018,7 @@ function d32(r: Reader, c: C): J {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d24(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d11(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -1047,7 +1047,7 @@ function d33(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d29(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d29(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1076,11 +1076,11 @@ function d34(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d23(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d11(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d39(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d39(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
-      case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d7(r, c)); leave(r, c, s); break; }
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d10(r, c)); leave(r, c, s); break; }
-      case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d40(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d7(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d10(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d40(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1115,7 +1115,7 @@ function d35(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d28(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1151,15 +1151,15 @@ function d36(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d41(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d26(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d26(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
       case 74: v9 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d1291(r, c); leave(r, c, s); break; }
       case 50: v6 = str(r); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= [], c).push(str(r)); break;
-      case 90: { const s = enter(r, c); grow(v11 ??= [], c).push(d10(r, c)); leave(r, c, s); break; }
+      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
+      case 90: { const s = enter(r, c); grow(v11 ??= Array(), c).push(d10(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1202,7 +1202,7 @@ function d37(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d36(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d36(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1226,7 +1226,7 @@ function d38(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d37(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d37(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1441,8 +1441,8 @@ function d47(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d55(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d55(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d55(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d55(r, c)); leave(r, c, s); break; }
       case 58: v7 = str(r); break;
       default: skip(r, t);
     }
@@ -1522,7 +1522,7 @@ function d50(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d49(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d49(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1573,7 +1573,7 @@ function d52(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d48(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d48(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1602,10 +1602,10 @@ function d53(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d56(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d47(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d67(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d54(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d67(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d54(r, c)); leave(r, c, s); break; }
       case 42: v5 = str(r); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d46(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d46(r, c)); leave(r, c, s); break; }
       case 58: v7 = str(r); break;
       default: skip(r, t);
     }
@@ -1666,7 +1666,7 @@ function d55(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -1742,7 +1742,7 @@ function d58(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d44(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d44(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1818,7 +1818,7 @@ function d61(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d60(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d60(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1844,7 +1844,7 @@ function d62(r: Reader, c: C): J {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d57(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d47(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -1873,7 +1873,7 @@ function d63(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d59(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d59(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1902,11 +1902,11 @@ function d64(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d56(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d47(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d66(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d66(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
-      case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d43(r, c)); leave(r, c, s); break; }
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d46(r, c)); leave(r, c, s); break; }
-      case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d67(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d43(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d46(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d67(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1941,7 +1941,7 @@ function d65(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d58(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2132,8 +2132,8 @@ function d73(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d84(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d84(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d84(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d84(r, c)); leave(r, c, s); break; }
       case 58: v7 = str(r); break;
       default: skip(r, t);
     }
@@ -2213,7 +2213,7 @@ function d76(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d75(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d75(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2264,7 +2264,7 @@ function d78(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d74(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d74(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2293,10 +2293,10 @@ function d79(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d85(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d73(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d100(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d83(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d100(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d83(r, c)); leave(r, c, s); break; }
       case 42: v5 = str(r); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d72(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d72(r, c)); leave(r, c, s); break; }
       case 58: v7 = str(r); break;
       default: skip(r, t);
     }
@@ -2342,16 +2342,16 @@ function d80(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d101(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d26(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d26(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
       case 74: v9 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d1291(r, c); leave(r, c, s); break; }
       case 50: v6 = str(r); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
       case 82: v10 = str(r); break;
-      case 98: { const s = enter(r, c); grow(v12 ??= [], c).push(d72(r, c)); leave(r, c, s); break; }
+      case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d72(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2396,7 +2396,7 @@ function d81(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d80(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d80(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2420,7 +2420,7 @@ function d82(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d81(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d81(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2469,7 +2469,7 @@ function d84(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -2576,7 +2576,7 @@ function d88(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d70(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d70(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2652,7 +2652,7 @@ function d91(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d90(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d90(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2678,7 +2678,7 @@ function d92(r: Reader, c: C): J {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d86(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d73(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -2707,7 +2707,7 @@ function d93(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d89(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d89(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2736,11 +2736,11 @@ function d94(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d85(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d73(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d99(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d99(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
-      case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d69(r, c)); leave(r, c, s); break; }
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d72(r, c)); leave(r, c, s); break; }
-      case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d100(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d69(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d72(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d100(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2775,7 +2775,7 @@ function d95(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d88(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2811,15 +2811,15 @@ function d96(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d101(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d26(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d26(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
       case 74: v9 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d1291(r, c); leave(r, c, s); break; }
       case 50: v6 = str(r); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= [], c).push(str(r)); break;
-      case 90: { const s = enter(r, c); grow(v11 ??= [], c).push(d72(r, c)); leave(r, c, s); break; }
+      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
+      case 90: { const s = enter(r, c); grow(v11 ??= Array(), c).push(d72(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2862,7 +2862,7 @@ function d97(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d96(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d96(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2886,7 +2886,7 @@ function d98(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d97(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d97(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2991,7 +2991,7 @@ function d102(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d106(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d106(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3015,7 +3015,7 @@ function d103(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d102(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d102(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3047,10 +3047,10 @@ function d104(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       case 34: v4 = str(r); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
-      case 50: grow(v6 ??= [], c).push(str(r)); break;
-      case 58: grow(v7 ??= [], c).push(str(r)); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d105(r, c)); leave(r, c, s); break; }
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d105(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3088,8 +3088,8 @@ function d105(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1289(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1289(r, c)); leave(r, c, s); break; }
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -3117,7 +3117,7 @@ function d106(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d104(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d104(r, c)); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       default: skip(r, t);
     }
@@ -3145,7 +3145,7 @@ function d107(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d111(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d111(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3169,7 +3169,7 @@ function d108(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d107(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d107(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3201,10 +3201,10 @@ function d109(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       case 34: v4 = str(r); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
-      case 50: grow(v6 ??= [], c).push(str(r)); break;
-      case 58: grow(v7 ??= [], c).push(str(r)); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d110(r, c)); leave(r, c, s); break; }
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d110(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3242,8 +3242,8 @@ function d110(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1289(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1289(r, c)); leave(r, c, s); break; }
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -3271,7 +3271,7 @@ function d111(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d109(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d109(r, c)); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       default: skip(r, t);
     }
@@ -3300,8 +3300,8 @@ function d112(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -3399,7 +3399,7 @@ function d115(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d113(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d113(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3435,9 +3435,9 @@ function d117(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d112(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d112(r, c)); leave(r, c, s); break; }
       case 18: v2 = str(r); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d114(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d114(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3493,7 +3493,7 @@ function d119(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d118(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d118(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3582,7 +3582,7 @@ function d122(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d120(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d120(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3657,7 +3657,7 @@ function d124(r: Reader, c: C): J {
       case 56: v7 = r.int32(); break;
       case 64: v8 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= [], c).push(d121(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d121(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3790,7 +3790,7 @@ function d128(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d126(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d126(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3874,7 +3874,7 @@ function d130(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d127(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d127(r, c)); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       default: skip(r, t);
     }
@@ -4002,7 +4002,7 @@ function d134(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d132(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d132(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -4066,7 +4066,7 @@ function d136(r: Reader, c: C): J {
       case 40: v5 = r.int32(); break;
       case 56: v7 = r.int32(); break;
       case 24: v3 = i64(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d133(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d133(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -4235,7 +4235,7 @@ function d142(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d140(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d140(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -4311,7 +4311,7 @@ function d145(r: Reader, c: C): J {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d532(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d492(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d492(r, c)); leave(r, c, s); break; }
       case 42: v5 = str(r); break;
       case 50: v6 = str(r); break;
       case 58: { const s = enter(r, c); v7 = d147(r, c); leave(r, c, s); break; }
@@ -4375,7 +4375,7 @@ function d146(r: Reader, c: C): J {
       case 50: v6 = str(r); break;
       case 58: v7 = str(r); break;
       case 72: v9 = r.int32(); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= [], c).push(d141(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d141(r, c)); leave(r, c, s); break; }
       case 88: v11 = r.int32(); break;
       default: skip(r, t);
     }
@@ -4469,7 +4469,7 @@ function d149(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d148(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d148(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -4562,7 +4562,7 @@ function d152(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d150(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d150(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -4679,7 +4679,7 @@ function d155(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d151(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d151(r, c)); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       default: skip(r, t);
     }
@@ -4947,7 +4947,7 @@ function d165(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d163(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d163(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -5023,7 +5023,7 @@ function d168(r: Reader, c: C): J {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d532(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d492(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d492(r, c)); leave(r, c, s); break; }
       case 42: v5 = str(r); break;
       case 50: v6 = str(r); break;
       case 58: { const s = enter(r, c); v7 = d170(r, c); leave(r, c, s); break; }
@@ -5087,7 +5087,7 @@ function d169(r: Reader, c: C): J {
       case 50: v6 = str(r); break;
       case 58: v7 = str(r); break;
       case 72: v9 = r.int32(); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= [], c).push(d164(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d164(r, c)); leave(r, c, s); break; }
       case 88: v11 = r.int32(); break;
       default: skip(r, t);
     }
@@ -5181,7 +5181,7 @@ function d172(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d171(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d171(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -5270,7 +5270,7 @@ function d175(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d173(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d173(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -5345,7 +5345,7 @@ function d177(r: Reader, c: C): J {
       case 56: v7 = r.int32(); break;
       case 64: v8 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= [], c).push(d174(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d174(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -5478,7 +5478,7 @@ function d181(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d179(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d179(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -5562,7 +5562,7 @@ function d183(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d180(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d180(r, c)); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       default: skip(r, t);
     }
@@ -5690,7 +5690,7 @@ function d187(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d185(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d185(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -5754,7 +5754,7 @@ function d189(r: Reader, c: C): J {
       case 40: v5 = r.int32(); break;
       case 56: v7 = r.int32(); break;
       case 24: v3 = i64(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d186(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d186(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -5998,7 +5998,7 @@ function d198(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d196(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d196(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -6074,7 +6074,7 @@ function d201(r: Reader, c: C): J {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d532(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d492(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d492(r, c)); leave(r, c, s); break; }
       case 42: v5 = str(r); break;
       case 50: v6 = str(r); break;
       case 58: { const s = enter(r, c); v7 = d203(r, c); leave(r, c, s); break; }
@@ -6138,7 +6138,7 @@ function d202(r: Reader, c: C): J {
       case 50: v6 = str(r); break;
       case 58: v7 = str(r); break;
       case 72: v9 = r.int32(); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= [], c).push(d197(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d197(r, c)); leave(r, c, s); break; }
       case 88: v11 = r.int32(); break;
       default: skip(r, t);
     }
@@ -6311,7 +6311,7 @@ function d210(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 32: v4 = i64(r, c); break;
       case 26: { const s = enter(r, c); v3 = d205(r, c); leave(r, c, s); break; }
       case 42: entryMessage(r, c, v5 ??= {}, d204); break;
@@ -6393,7 +6393,7 @@ function d213(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -6419,7 +6419,7 @@ function d214(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: { const s = enter(r, c); v2 = d215(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
     }
@@ -6450,7 +6450,7 @@ function d215(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 34: entryMessage(r, c, v4 ??= {}, d206); break;
       default: skip(r, t);
     }
@@ -6596,7 +6596,7 @@ function d222(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -6622,7 +6622,7 @@ function d223(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: { const s = enter(r, c); v2 = d224(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
     }
@@ -6653,7 +6653,7 @@ function d224(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 34: entryMessage(r, c, v4 ??= {}, d218); break;
       default: skip(r, t);
     }
@@ -6684,7 +6684,7 @@ function d226(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1282(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1282(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -6707,7 +6707,7 @@ function d227(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1292(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1292(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -6781,8 +6781,8 @@ function d230(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -6858,10 +6858,10 @@ function d232(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -7024,7 +7024,7 @@ function d238(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d231(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d229(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       case 42: entryMessage(r, c, v5 ??= {}, d225); break;
       case 50: v6 = str(r); break;
       default: skip(r, t);
@@ -7089,8 +7089,8 @@ function d240(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d232(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d230(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d232(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d230(r, c)); leave(r, c, s); break; }
       case 24: v3 = r.bool(); break;
       case 34: v4 = str(r); break;
       default: skip(r, t);
@@ -7173,8 +7173,8 @@ function d244(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -7250,10 +7250,10 @@ function d246(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -7416,7 +7416,7 @@ function d252(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d245(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d243(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       case 42: entryMessage(r, c, v5 ??= {}, d241); break;
       case 50: v6 = str(r); break;
       default: skip(r, t);
@@ -7481,8 +7481,8 @@ function d254(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d246(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d244(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d246(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d244(r, c)); leave(r, c, s); break; }
       case 24: v3 = r.bool(); break;
       case 34: v4 = str(r); break;
       default: skip(r, t);
@@ -7733,7 +7733,7 @@ function d262(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d260(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d260(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -8310,7 +8310,7 @@ function d282(r: Reader, c: C): J {
     switch (t) {
       case 24: v3 = r.int32(); break;
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d281(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d281(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -8432,7 +8432,7 @@ function d286(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d283(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d283(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -8460,7 +8460,7 @@ function d287(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d278(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 24: v3 = r.int32(); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d290(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d290(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d284(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -8498,8 +8498,8 @@ function d288(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.int32(); break;
-      case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d291(r, c)); leave(r, c, s); break; }
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d285(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d291(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d285(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -8868,7 +8868,7 @@ function d301(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d300(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d300(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -8938,7 +8938,7 @@ function d303(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d490(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d490(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -9036,7 +9036,7 @@ function d306(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d304(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d304(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9062,7 +9062,7 @@ function d307(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1117(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1116(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1113(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1115(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1115(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9182,7 +9182,7 @@ function d309(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d305(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d305(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       case 32: v4 = r.int32(); break;
@@ -9254,7 +9254,7 @@ function d311(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d314(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d314(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9277,7 +9277,7 @@ function d312(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 24: grow(v3 ??= [], c).push(r.int32()); break;
+      case 24: grow(v3 ??= Array(), c).push(r.int32()); break;
       default: skip(r, t);
     }
   }
@@ -9327,7 +9327,7 @@ function d314(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d312(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d313(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d313(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9350,7 +9350,7 @@ function d315(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d316(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d316(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9393,8 +9393,8 @@ function d317(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -9448,7 +9448,7 @@ function d319(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d318(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d318(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9518,7 +9518,7 @@ function d321(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d490(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d490(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -9639,7 +9639,7 @@ function d325(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d323(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d323(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9670,10 +9670,10 @@ function d326(r: Reader, c: C): J {
       case 10: v1 = b64(r); break;
       case 58: v7 = str(r); break;
       case 64: v8 = r.int32(); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       case 50: entryMessage(r, c, v6 ??= {}, d331); break;
       default: skip(r, t);
     }
@@ -9708,7 +9708,7 @@ function d327(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d324(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d324(r, c)); leave(r, c, s); break; }
       case 18: v2 = b64(r); break;
       default: skip(r, t);
     }
@@ -9758,7 +9758,7 @@ function d329(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d328(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d328(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9837,7 +9837,7 @@ function d333(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d332(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d332(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9918,7 +9918,7 @@ function d335(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       case 18: v2 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
@@ -9977,7 +9977,7 @@ function d337(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d336(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d336(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10093,7 +10093,7 @@ function d341(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d339(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d339(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10124,10 +10124,10 @@ function d342(r: Reader, c: C): J {
       case 10: v1 = b64(r); break;
       case 58: v7 = str(r); break;
       case 64: v8 = r.int32(); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       case 50: entryMessage(r, c, v6 ??= {}, d347); break;
       default: skip(r, t);
     }
@@ -10162,7 +10162,7 @@ function d343(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d340(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d340(r, c)); leave(r, c, s); break; }
       case 18: v2 = b64(r); break;
       default: skip(r, t);
     }
@@ -10212,7 +10212,7 @@ function d345(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d344(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d344(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10291,7 +10291,7 @@ function d349(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d348(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d348(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10380,7 +10380,7 @@ function d351(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       case 18: v2 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
@@ -10439,7 +10439,7 @@ function d353(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d352(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d352(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10531,7 +10531,7 @@ function d356(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d355(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d355(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10643,7 +10643,7 @@ function d360(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d359(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d359(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10707,7 +10707,7 @@ function d362(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d358(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d358(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10875,7 +10875,7 @@ function d368(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d537(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d537(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -11109,8 +11109,8 @@ function d375(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -11137,7 +11137,7 @@ function d376(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       case 34: v4 = str(r); break;
@@ -11177,7 +11177,7 @@ function d377(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       case 34: v4 = str(r); break;
@@ -11367,7 +11367,7 @@ function d383(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d382(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d382(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -11391,7 +11391,7 @@ function d384(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d383(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d383(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -11498,7 +11498,7 @@ function d388(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d385(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d385(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -11557,7 +11557,7 @@ function d390(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d446(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d446(r, c)); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
     }
@@ -11587,7 +11587,7 @@ function d391(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d446(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d446(r, c)); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.bool(); break;
       case 40: v5 = i64(r, c); break;
@@ -11644,18 +11644,18 @@ function d392(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       case 42: v5 = str(r); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d395(r, c)); leave(r, c, s); break; }
-      case 154: { const s = enter(r, c); grow(v19 ??= [], c).push(d415(r, c)); leave(r, c, s); break; }
-      case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d416(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d395(r, c)); leave(r, c, s); break; }
+      case 154: { const s = enter(r, c); grow(v19 ??= Array(), c).push(d415(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d416(r, c)); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d558(r, c); leave(r, c, s); break; }
-      case 186: { const s = enter(r, c); grow(v23 ??= [], c).push(d396(r, c)); leave(r, c, s); break; }
+      case 186: { const s = enter(r, c); grow(v23 ??= Array(), c).push(d396(r, c)); leave(r, c, s); break; }
       case 194: v24 = str(r); break;
-      case 202: { const s = enter(r, c); grow(v25 ??= [], c).push(d397(r, c)); leave(r, c, s); break; }
-      case 74: { const s = enter(r, c); grow(v9 ??= [], c).push(d601(r, c)); leave(r, c, s); break; }
-      case 170: { const s = enter(r, c); grow(v21 ??= [], c).push(d598(r, c)); leave(r, c, s); break; }
+      case 202: { const s = enter(r, c); grow(v25 ??= Array(), c).push(d397(r, c)); leave(r, c, s); break; }
+      case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d601(r, c)); leave(r, c, s); break; }
+      case 170: { const s = enter(r, c); grow(v21 ??= Array(), c).push(d598(r, c)); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d539(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d539(r, c); leave(r, c, s); break; }
       case 178: { const s = enter(r, c); v22 = d539(r, c); leave(r, c, s); break; }
@@ -11761,7 +11761,7 @@ function d394(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 16: v2 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -11867,7 +11867,7 @@ function d398(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 16: grow(v2 ??= [], c).push(r.int32()); break;
+      case 16: grow(v2 ??= Array(), c).push(r.int32()); break;
       default: skip(r, t);
     }
   }
@@ -12027,9 +12027,9 @@ function d403(r: Reader, c: C): J {
       case 72: v9 = r.bool(); break;
       case 82: entryMessage(r, c, v10 ??= {}, d1270); break;
       case 90: { const s = enter(r, c); v11 = d558(r, c); leave(r, c, s); break; }
-      case 98: { const s = enter(r, c); grow(v12 ??= [], c).push(d602(r, c)); leave(r, c, s); break; }
+      case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d602(r, c)); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d404(r, c); leave(r, c, s); break; }
-      case 114: { const s = enter(r, c); grow(v14 ??= [], c).push(d559(r, c)); leave(r, c, s); break; }
+      case 114: { const s = enter(r, c); grow(v14 ??= Array(), c).push(d559(r, c)); leave(r, c, s); break; }
       case 122: v15 = str(r); break;
       default: skip(r, t);
     }
@@ -12115,7 +12115,7 @@ function d406(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d407(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d407(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -12172,7 +12172,7 @@ function d408(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d407(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d407(r, c)); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 24: v3 = i64(r, c); break;
       default: skip(r, t);
@@ -12288,9 +12288,9 @@ function d412(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d410(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d410(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d411(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d410(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d410(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d411(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -12317,7 +12317,7 @@ function d413(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d412(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d412(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -12341,7 +12341,7 @@ function d414(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d413(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d413(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -12502,18 +12502,18 @@ function d419(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       case 42: v5 = str(r); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d395(r, c)); leave(r, c, s); break; }
-      case 154: { const s = enter(r, c); grow(v19 ??= [], c).push(d415(r, c)); leave(r, c, s); break; }
-      case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d416(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d395(r, c)); leave(r, c, s); break; }
+      case 154: { const s = enter(r, c); grow(v19 ??= Array(), c).push(d415(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d416(r, c)); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d558(r, c); leave(r, c, s); break; }
-      case 186: { const s = enter(r, c); grow(v23 ??= [], c).push(d396(r, c)); leave(r, c, s); break; }
+      case 186: { const s = enter(r, c); grow(v23 ??= Array(), c).push(d396(r, c)); leave(r, c, s); break; }
       case 194: v24 = str(r); break;
-      case 202: { const s = enter(r, c); grow(v25 ??= [], c).push(d397(r, c)); leave(r, c, s); break; }
-      case 74: { const s = enter(r, c); grow(v9 ??= [], c).push(d601(r, c)); leave(r, c, s); break; }
-      case 170: { const s = enter(r, c); grow(v21 ??= [], c).push(d598(r, c)); leave(r, c, s); break; }
+      case 202: { const s = enter(r, c); grow(v25 ??= Array(), c).push(d397(r, c)); leave(r, c, s); break; }
+      case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d601(r, c)); leave(r, c, s); break; }
+      case 170: { const s = enter(r, c); grow(v21 ??= Array(), c).push(d598(r, c)); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d539(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d539(r, c); leave(r, c, s); break; }
       case 178: { const s = enter(r, c); v22 = d539(r, c); leave(r, c, s); break; }
@@ -12691,7 +12691,7 @@ function d422(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d421(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d421(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -12780,7 +12780,7 @@ function d426(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -12804,11 +12804,11 @@ function d427(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 16: v2 = r.int32(); break;
       case 26: v3 = str(r); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -13114,7 +13114,7 @@ function d437(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       case 34: v4 = str(r); break;
-      case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d438(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d438(r, c)); leave(r, c, s); break; }
       case 50: v6 = str(r); break;
       default: skip(r, t);
     }
@@ -13169,7 +13169,7 @@ function d439(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -13249,7 +13249,7 @@ function d442(r: Reader, c: C): J {
       case 34: v4 = str(r); break;
       case 42: v5 = str(r); break;
       case 48: v6 = r.bool(); break;
-      case 58: grow(v7 ??= [], c).push(str(r)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
       case 64: v8 = r.bool(); break;
       case 88: v11 = r.bool(); break;
       case 82: { const s = enter(r, c); v10 = d571(r, c); leave(r, c, s); break; }
@@ -13309,7 +13309,7 @@ function d443(r: Reader, c: C): J {
       case 34: v4 = str(r); break;
       case 42: v5 = str(r); break;
       case 48: v6 = r.bool(); break;
-      case 58: grow(v7 ??= [], c).push(str(r)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
       case 64: v8 = r.bool(); break;
       case 88: v11 = r.bool(); break;
       case 82: { const s = enter(r, c); v10 = d457(r, c); leave(r, c, s); break; }
@@ -13551,7 +13551,7 @@ function d451(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d449(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d449(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13571,7 +13571,7 @@ function d452(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d450(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d450(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13594,7 +13594,7 @@ function d453(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = i64(r, c); break;
-      case 24: grow(v3 ??= [], c).push(i64(r, c)); break;
+      case 24: grow(v3 ??= Array(), c).push(i64(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -13621,7 +13621,7 @@ function d454(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1319(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13647,7 +13647,7 @@ function d455(r: Reader, c: C): J {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d534(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d534(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13672,7 +13672,7 @@ function d456(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d455(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d455(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13852,7 +13852,7 @@ function d463(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d461(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d461(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13872,7 +13872,7 @@ function d464(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -13893,7 +13893,7 @@ function d465(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d462(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d462(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13968,7 +13968,7 @@ function d468(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d482(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d538(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d538(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -14043,9 +14043,9 @@ function d471(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d469(r, c)); leave(r, c, s); break; }
-      case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d470(r, c)); leave(r, c, s); break; }
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d469(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d470(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -14202,7 +14202,7 @@ function d477(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d466(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d466(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -14222,7 +14222,7 @@ function d478(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -14307,7 +14307,7 @@ function d482(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d484(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d484(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -14330,7 +14330,7 @@ function d483(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -14354,8 +14354,8 @@ function d484(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d483(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d483(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d483(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d483(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -14385,10 +14385,10 @@ function d485(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 58: grow(v7 ??= [], c).push(str(r)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
       case 26: v3 = str(r); break;
       case 32: v4 = r.bool(); break;
-      case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d590(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d590(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d473(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r); break;
       case 66: { const s = enter(r, c); v8 = d478(r, c); leave(r, c, s); break; }
@@ -14441,17 +14441,17 @@ function d486(r: Reader, c: C): J {
       case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
       case 18: entryMessage(r, c, v2 ??= {}, d1270); break;
       case 26: v3 = str(r); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d472(r, c)); leave(r, c, s); break; }
-      case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d467(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d472(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d467(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d475(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d488(r, c); leave(r, c, s); break; }
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d394(r, c)); leave(r, c, s); break; }
-      case 74: grow(v9 ??= [], c).push(str(r)); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= [], c).push(d367(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d394(r, c)); leave(r, c, s); break; }
+      case 74: grow(v9 ??= Array(), c).push(str(r)); break;
+      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d367(r, c)); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d474(r, c); leave(r, c, s); break; }
-      case 98: { const s = enter(r, c); grow(v12 ??= [], c).push(d480(r, c)); leave(r, c, s); break; }
+      case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d480(r, c)); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d476(r, c); leave(r, c, s); break; }
-      case 114: grow(v14 ??= [], c).push(str(r)); break;
+      case 114: grow(v14 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -14744,7 +14744,7 @@ function d494(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d492(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d492(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -14773,7 +14773,7 @@ function d495(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d605(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
@@ -14826,9 +14826,9 @@ function d496(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       case 26: entryMessage(r, c, v3 ??= {}, d1270); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d493(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d493(r, c)); leave(r, c, s); break; }
       case 42: entryMessage(r, c, v5 ??= {}, d1270); break;
       case 58: entryString(r, c, v7 ??= {}); break;
       case 66: v8 = str(r); break;
@@ -14918,7 +14918,7 @@ function d499(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d491(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d491(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -15054,11 +15054,11 @@ function d501(r: Reader, c: C): J {
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
       case 18: { const s = enter(r, c); v2 = d500(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
       case 42: v5 = str(r); break;
       case 50: v6 = str(r); break;
-      case 58: grow(v7 ??= [], c).push(str(r)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
       case 66: v8 = str(r); break;
       case 74: { const s = enter(r, c); v9 = d603(r, c); leave(r, c, s); break; }
       case 82: v10 = str(r); break;
@@ -15182,8 +15182,8 @@ function d505(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d506(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d609(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d506(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d609(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -15211,11 +15211,11 @@ function d506(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
-      case 50: grow(v6 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -15245,8 +15245,8 @@ function d507(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d506(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d609(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d506(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d609(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -15398,9 +15398,9 @@ function d511(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d512(r, c)); leave(r, c, s); break; }
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d512(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -15459,7 +15459,7 @@ function d513(r: Reader, c: C): J {
       case 24: v3 = r.bool(); break;
       case 32: v4 = r.bool(); break;
       case 42: v5 = str(r); break;
-      case 50: grow(v6 ??= [], c).push(str(r)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -15488,7 +15488,7 @@ function d514(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d393(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d393(r, c)); leave(r, c, s); break; }
       case 18: v2 = str(r); break;
       default: skip(r, t);
     }
@@ -15533,7 +15533,7 @@ function d516(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d504(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d504(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -15631,7 +15631,7 @@ function d519(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 8: grow(v1 ??= [], c).push(r.int32()); break;
+      case 8: grow(v1 ??= Array(), c).push(r.int32()); break;
       default: skip(r, t);
     }
   }
@@ -15794,10 +15794,10 @@ function d526(r: Reader, c: C): J {
       case 16: v2 = i64(r, c); break;
       case 48: v6 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
-      case 32: grow(v4 ??= [], c).push(i64(r, c)); break;
+      case 32: grow(v4 ??= Array(), c).push(i64(r, c)); break;
       case 98: v12 = str(r); break;
       case 40: v5 = i64(r, c); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d588(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d588(r, c)); leave(r, c, s); break; }
       case 74: v9 = str(r); break;
       case 82: { const s = enter(r, c); v10 = d565(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d366(r, c); leave(r, c, s); break; }
@@ -15906,10 +15906,10 @@ function d528(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d597(r, c)); leave(r, c, s); break; }
-      case 162: { const s = enter(r, c); grow(v20 ??= [], c).push(d392(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d392(r, c)); leave(r, c, s); break; }
-      case 274: { const s = enter(r, c); grow(v34 ??= [], c).push(d418(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d597(r, c)); leave(r, c, s); break; }
+      case 162: { const s = enter(r, c); grow(v20 ??= Array(), c).push(d392(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d392(r, c)); leave(r, c, s); break; }
+      case 274: { const s = enter(r, c); grow(v34 ??= Array(), c).push(d418(r, c)); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       case 32: v4 = i64(r, c); break;
       case 40: v5 = i64(r, c); break;
@@ -15924,31 +15924,31 @@ function d528(r: Reader, c: C): J {
       case 104: v13 = r.bool(); break;
       case 216: v27 = r.bool(); break;
       case 114: { const s = enter(r, c); v14 = d526(r, c); leave(r, c, s); break; }
-      case 122: { const s = enter(r, c); grow(v15 ??= [], c).push(d457(r, c)); leave(r, c, s); break; }
+      case 122: { const s = enter(r, c); grow(v15 ??= Array(), c).push(d457(r, c)); leave(r, c, s); break; }
       case 130: v16 = str(r); break;
       case 138: v17 = str(r); break;
       case 146: { const s = enter(r, c); v18 = d365(r, c); leave(r, c, s); break; }
       case 154: v19 = str(r); break;
-      case 178: { const s = enter(r, c); grow(v22 ??= [], c).push(d591(r, c)); leave(r, c, s); break; }
-      case 186: { const s = enter(r, c); grow(v23 ??= [], c).push(d439(r, c)); leave(r, c, s); break; }
+      case 178: { const s = enter(r, c); grow(v22 ??= Array(), c).push(d591(r, c)); leave(r, c, s); break; }
+      case 186: { const s = enter(r, c); grow(v23 ??= Array(), c).push(d439(r, c)); leave(r, c, s); break; }
       case 194: v24 = str(r); break;
       case 200: v25 = r.int32(); break;
       case 210: { const s = enter(r, c); v26 = d511(r, c); leave(r, c, s); break; }
-      case 226: { const s = enter(r, c); grow(v28 ??= [], c).push(d521(r, c)); leave(r, c, s); break; }
+      case 226: { const s = enter(r, c); grow(v28 ??= Array(), c).push(d521(r, c)); leave(r, c, s); break; }
       case 234: v29 = str(r); break;
       case 240: v30 = r.bool(); break;
       case 250: v31 = str(r); break;
       case 258: entryMessage(r, c, v32 ??= {}, d1270); break;
-      case 266: { const s = enter(r, c); grow(v33 ??= [], c).push(d594(r, c)); leave(r, c, s); break; }
+      case 266: { const s = enter(r, c); grow(v33 ??= Array(), c).push(d594(r, c)); leave(r, c, s); break; }
       case 280: v35 = r.bool(); break;
       case 290: { const s = enter(r, c); v36 = d518(r, c); leave(r, c, s); break; }
       case 296: v37 = r.bool(); break;
-      case 306: { const s = enter(r, c); grow(v38 ??= [], c).push(d524(r, c)); leave(r, c, s); break; }
-      case 314: { const s = enter(r, c); grow(v39 ??= [], c).push(d522(r, c)); leave(r, c, s); break; }
+      case 306: { const s = enter(r, c); grow(v38 ??= Array(), c).push(d524(r, c)); leave(r, c, s); break; }
+      case 314: { const s = enter(r, c); grow(v39 ??= Array(), c).push(d522(r, c)); leave(r, c, s); break; }
       case 322: { const s = enter(r, c); v40 = d558(r, c); leave(r, c, s); break; }
       case 330: v41 = str(r); break;
       case 346: { const s = enter(r, c); v43 = d525(r, c); leave(r, c, s); break; }
-      case 354: { const s = enter(r, c); grow(v44 ??= [], c).push(d425(r, c)); leave(r, c, s); break; }
+      case 354: { const s = enter(r, c); grow(v44 ??= Array(), c).push(d425(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -16075,26 +16075,26 @@ function d529(r: Reader, c: C): J {
     switch (t) {
       case 136: v17 = i64(r, c); break;
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d510(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d510(r, c)); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       case 34: v4 = str(r); break;
       case 90: v11 = str(r); break;
       case 42: v5 = str(r); break;
-      case 130: { const s = enter(r, c); grow(v16 ??= [], c).push(d440(r, c)); leave(r, c, s); break; }
+      case 130: { const s = enter(r, c); grow(v16 ??= Array(), c).push(d440(r, c)); leave(r, c, s); break; }
       case 50: v6 = str(r); break;
-      case 98: { const s = enter(r, c); grow(v12 ??= [], c).push(d515(r, c)); leave(r, c, s); break; }
+      case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d515(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
-      case 82: { const s = enter(r, c); grow(v10 ??= [], c).push(d403(r, c)); leave(r, c, s); break; }
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d403(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d403(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d403(r, c)); leave(r, c, s); break; }
       case 74: v9 = str(r); break;
-      case 106: { const s = enter(r, c); grow(v13 ??= [], c).push(d403(r, c)); leave(r, c, s); break; }
+      case 106: { const s = enter(r, c); grow(v13 ??= Array(), c).push(d403(r, c)); leave(r, c, s); break; }
       case 114: v14 = str(r); break;
-      case 122: { const s = enter(r, c); grow(v15 ??= [], c).push(d523(r, c)); leave(r, c, s); break; }
+      case 122: { const s = enter(r, c); grow(v15 ??= Array(), c).push(d523(r, c)); leave(r, c, s); break; }
       case 146: { const s = enter(r, c); v18 = d514(r, c); leave(r, c, s); break; }
       case 154: entryMessage(r, c, v19 ??= {}, d1270); break;
       case 162: { const s = enter(r, c); v20 = d558(r, c); leave(r, c, s); break; }
-      case 170: { const s = enter(r, c); grow(v21 ??= [], c).push(d471(r, c)); leave(r, c, s); break; }
-      case 178: { const s = enter(r, c); grow(v22 ??= [], c).push(d533(r, c)); leave(r, c, s); break; }
+      case 170: { const s = enter(r, c); grow(v21 ??= Array(), c).push(d471(r, c)); leave(r, c, s); break; }
+      case 178: { const s = enter(r, c); grow(v22 ??= Array(), c).push(d533(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -16183,7 +16183,7 @@ function d531(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d530(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d530(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -16229,7 +16229,7 @@ function d533(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d599(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d599(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -16457,7 +16457,7 @@ function d541(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d604(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d604(r, c)); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 24: v3 = i64(r, c); break;
       default: skip(r, t);
@@ -16530,7 +16530,7 @@ function d543(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       case 34: v4 = str(r); break;
@@ -16578,7 +16578,7 @@ function d544(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       case 34: v4 = str(r); break;
@@ -16716,7 +16716,7 @@ function d548(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d546(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d546(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -16778,7 +16778,7 @@ function d550(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 24: v3 = i64(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d547(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d547(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -16917,7 +16917,7 @@ function d555(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d554(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d554(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -16940,7 +16940,7 @@ function d556(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       case 26: { const s = enter(r, c); v3 = d563(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -16991,7 +16991,7 @@ function d558(r: Reader, c: C): J {
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
       case 18: entryMessage(r, c, v2 ??= {}, d1270); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d551(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d551(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -17016,7 +17016,7 @@ function d559(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d553(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d553(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -17180,7 +17180,7 @@ function d563(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d564(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d564(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -17203,7 +17203,7 @@ function d564(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -17340,7 +17340,7 @@ function d569(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d566(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d566(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -17363,7 +17363,7 @@ function d570(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d446(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d446(r, c)); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
     }
@@ -17416,7 +17416,7 @@ function d572(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d446(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d446(r, c)); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.bool(); break;
       case 40: v5 = i64(r, c); break;
@@ -17566,8 +17566,8 @@ function d576(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d490(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d457(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d490(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d457(r, c)); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
     }
@@ -17596,7 +17596,7 @@ function d577(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d576(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d576(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -17651,7 +17651,7 @@ function d579(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d575(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d575(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -17751,21 +17751,21 @@ function d582(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d580(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d580(r, c)); leave(r, c, s); break; }
       case 18: entryString(r, c, v2 ??= {}); break;
       case 26: v3 = str(r); break;
-      case 146: grow(v18 ??= [], c).push(str(r)); break;
+      case 146: grow(v18 ??= Array(), c).push(str(r)); break;
       case 34: v4 = str(r); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       case 58: v7 = str(r); break;
       case 66: v8 = str(r); break;
-      case 74: grow(v9 ??= [], c).push(str(r)); break;
+      case 74: grow(v9 ??= Array(), c).push(str(r)); break;
       case 82: v10 = str(r); break;
       case 90: v11 = str(r); break;
       case 96: v12 = r.int32(); break;
       case 104: v13 = r.bool(); break;
       case 114: { const s = enter(r, c); v14 = d584(r, c); leave(r, c, s); break; }
-      case 154: grow(v19 ??= [], c).push(str(r)); break;
+      case 154: grow(v19 ??= Array(), c).push(str(r)); break;
       case 138: v17 = str(r); break;
       case 160: v20 = r.bool(); break;
       case 170: v21 = str(r); break;
@@ -17829,7 +17829,7 @@ function d583(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d456(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -18075,7 +18075,7 @@ function d592(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -18096,7 +18096,7 @@ function d593(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d592(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d592(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -18130,7 +18130,7 @@ function d594(r: Reader, c: C): J {
       case 40: v5 = r.int32(); break;
       case 50: v6 = str(r); break;
       case 58: v7 = str(r); break;
-      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -18296,7 +18296,7 @@ function d600(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d599(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d599(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -18333,7 +18333,7 @@ function d601(r: Reader, c: C): J {
       case 34: v4 = str(r); break;
       case 42: v5 = str(r); break;
       case 50: v6 = str(r); break;
-      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -18732,7 +18732,7 @@ function d611(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d612(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
@@ -18800,8 +18800,8 @@ function d613(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d618(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d617(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d618(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d617(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -18861,8 +18861,8 @@ function d615(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d611(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d614(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d611(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d614(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -18890,7 +18890,7 @@ function d616(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d615(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d615(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -18955,7 +18955,7 @@ function d619(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d620(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
@@ -19020,8 +19020,8 @@ function d621(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d626(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d625(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d626(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d625(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19081,8 +19081,8 @@ function d623(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d619(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d622(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d619(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d622(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19110,7 +19110,7 @@ function d624(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d623(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d623(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19249,7 +19249,7 @@ function d628(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d627(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d627(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19373,7 +19373,7 @@ function d631(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d630(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d630(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19485,7 +19485,7 @@ function d635(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d633(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d633(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19564,7 +19564,7 @@ function d637(r: Reader, c: C): J {
       case 56: v7 = r.int32(); break;
       case 64: v8 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= [], c).push(d634(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d634(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19697,7 +19697,7 @@ function d641(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d639(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d639(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19814,7 +19814,7 @@ function d644(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d640(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d640(r, c)); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       default: skip(r, t);
     }
@@ -19900,7 +19900,7 @@ function d647(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d646(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d646(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19921,7 +19921,7 @@ function d648(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -20002,7 +20002,7 @@ function d651(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d649(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d649(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20026,7 +20026,7 @@ function d652(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d654(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d654(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20049,7 +20049,7 @@ function d653(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d652(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d652(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20142,8 +20142,8 @@ function d657(r: Reader, c: C): J {
     switch (t) {
       case 34: v4 = str(r); break;
       case 10: { const s = enter(r, c); v1 = d650(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d659(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d655(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d659(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d655(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20188,7 +20188,7 @@ function d659(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: v2 = str(r); break;
       default: skip(r, t);
     }
@@ -20235,8 +20235,8 @@ function d661(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d665(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d664(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d665(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d664(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20258,8 +20258,8 @@ function d662(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d665(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d664(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d665(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d664(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20284,7 +20284,7 @@ function d663(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d660(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d660(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20362,9 +20362,9 @@ function d666(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d662(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d661(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d662(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d661(r, c)); leave(r, c, s); break; }
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -20458,7 +20458,7 @@ function d669(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d667(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d667(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20522,7 +20522,7 @@ function d671(r: Reader, c: C): J {
       case 40: v5 = r.int32(); break;
       case 56: v7 = r.int32(); break;
       case 24: v3 = i64(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d668(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d668(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20804,7 +20804,7 @@ function d682(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d680(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d680(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20830,7 +20830,7 @@ function d683(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d693(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d679(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d689(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d689(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20855,7 +20855,7 @@ function d684(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d681(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d681(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20948,8 +20948,8 @@ function d688(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 50: grow(v6 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -20972,9 +20972,9 @@ function d689(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d699(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d697(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d688(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d699(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d697(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d688(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21066,7 +21066,7 @@ function d692(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d690(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d690(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21132,7 +21132,7 @@ function d695(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d691(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d691(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21183,11 +21183,11 @@ function d697(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -21398,7 +21398,7 @@ function d705(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d703(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d703(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21424,7 +21424,7 @@ function d706(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d716(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d702(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d712(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d712(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21449,7 +21449,7 @@ function d707(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d704(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d704(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21542,8 +21542,8 @@ function d711(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 50: grow(v6 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -21566,9 +21566,9 @@ function d712(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d722(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d720(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d711(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d722(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d720(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d711(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21660,7 +21660,7 @@ function d715(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d713(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d713(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21726,7 +21726,7 @@ function d718(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d714(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d714(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21777,11 +21777,11 @@ function d720(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -21992,7 +21992,7 @@ function d728(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d726(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d726(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22018,7 +22018,7 @@ function d729(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d739(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d725(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d735(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d735(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22043,7 +22043,7 @@ function d730(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d727(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d727(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22136,8 +22136,8 @@ function d734(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 50: grow(v6 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -22160,9 +22160,9 @@ function d735(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d745(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d743(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d734(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d745(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d743(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d734(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22254,7 +22254,7 @@ function d738(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d736(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d736(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22320,7 +22320,7 @@ function d741(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d737(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d737(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22371,11 +22371,11 @@ function d743(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -22586,7 +22586,7 @@ function d751(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d749(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d749(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22612,7 +22612,7 @@ function d752(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d762(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d748(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d758(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d758(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22637,7 +22637,7 @@ function d753(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d750(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d750(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22730,8 +22730,8 @@ function d757(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 50: grow(v6 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -22754,9 +22754,9 @@ function d758(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d768(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d766(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d757(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d768(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d766(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d757(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22848,7 +22848,7 @@ function d761(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d759(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d759(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22914,7 +22914,7 @@ function d764(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d760(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d760(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22965,11 +22965,11 @@ function d766(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -23119,7 +23119,7 @@ function d772(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d771(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d771(r, c)); leave(r, c, s); break; }
       case 18: entryString(r, c, v2 ??= {}); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
@@ -23204,7 +23204,7 @@ function d775(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d774(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d774(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23280,7 +23280,7 @@ function d778(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d777(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d777(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23351,7 +23351,7 @@ function d781(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       case 16: v2 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -23416,11 +23416,11 @@ function d784(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       case 16: v2 = i64(r, c); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d786(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d788(r, c)); leave(r, c, s); break; }
-      case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d787(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d786(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d788(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d787(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23583,7 +23583,7 @@ function d790(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d789(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d789(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23630,7 +23630,7 @@ function d792(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d791(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d791(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23671,7 +23671,7 @@ function d794(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -23772,7 +23772,7 @@ function d798(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d797(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d797(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23855,7 +23855,7 @@ function d801(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d795(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d795(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23879,7 +23879,7 @@ function d802(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d804(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d804(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23902,7 +23902,7 @@ function d803(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d802(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d802(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24018,8 +24018,8 @@ function d808(r: Reader, c: C): J {
     switch (t) {
       case 34: v4 = str(r); break;
       case 10: { const s = enter(r, c); v1 = d796(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d810(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d805(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d810(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d805(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24064,7 +24064,7 @@ function d810(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: v2 = str(r); break;
       default: skip(r, t);
     }
@@ -24111,8 +24111,8 @@ function d812(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d816(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d815(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d816(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d815(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24134,8 +24134,8 @@ function d813(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d816(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d815(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d816(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d815(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24160,7 +24160,7 @@ function d814(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d811(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d811(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24238,9 +24238,9 @@ function d817(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d813(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d812(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d813(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d812(r, c)); leave(r, c, s); break; }
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -24352,7 +24352,7 @@ function d821(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d820(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d820(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24372,7 +24372,7 @@ function d822(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -24391,7 +24391,7 @@ function d823(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24437,7 +24437,7 @@ function d825(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d824(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d824(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24484,7 +24484,7 @@ function d827(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d826(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d826(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24607,7 +24607,7 @@ function d832(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d831(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d831(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24690,7 +24690,7 @@ function d835(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d829(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d829(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24714,7 +24714,7 @@ function d836(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d838(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d838(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24737,7 +24737,7 @@ function d837(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d836(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d836(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24830,8 +24830,8 @@ function d841(r: Reader, c: C): J {
     switch (t) {
       case 34: v4 = str(r); break;
       case 10: { const s = enter(r, c); v1 = d830(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d843(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d839(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d843(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d839(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24876,7 +24876,7 @@ function d843(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: v2 = str(r); break;
       default: skip(r, t);
     }
@@ -24962,7 +24962,7 @@ function d846(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d845(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d845(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24982,7 +24982,7 @@ function d847(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -25001,7 +25001,7 @@ function d848(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25076,7 +25076,7 @@ function d851(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d850(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d850(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25098,7 +25098,7 @@ function d852(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: entryString(r, c, v1 ??= {}); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d591(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d591(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25166,7 +25166,7 @@ function d855(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d854(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d854(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25215,7 +25215,7 @@ function d857(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: entryString(r, c, v1 ??= {}); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d591(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d591(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25292,7 +25292,7 @@ function d860(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d859(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d859(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25314,7 +25314,7 @@ function d861(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: entryString(r, c, v1 ??= {}); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d591(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d591(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25392,7 +25392,7 @@ function d864(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d863(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d863(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25456,7 +25456,7 @@ function d866(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 48: v6 = r.int32(); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25544,7 +25544,7 @@ function d869(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d868(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d868(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25608,7 +25608,7 @@ function d871(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 48: v6 = r.int32(); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25639,7 +25639,7 @@ function d872(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1291(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1291(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25664,7 +25664,7 @@ function d873(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d877(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d877(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d872(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -25693,7 +25693,7 @@ function d874(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d883(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d883(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d882(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -25720,7 +25720,7 @@ function d875(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d874(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d874(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25744,7 +25744,7 @@ function d876(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d873(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d873(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25769,11 +25769,11 @@ function d877(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -25804,7 +25804,7 @@ function d878(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d877(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d877(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25830,7 +25830,7 @@ function d879(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d883(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d883(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d882(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -25857,7 +25857,7 @@ function d880(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d879(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d879(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25881,7 +25881,7 @@ function d881(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d878(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d878(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25959,7 +25959,7 @@ function d884(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1291(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1291(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25984,7 +25984,7 @@ function d885(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d889(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d889(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d884(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26013,7 +26013,7 @@ function d886(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d895(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d895(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d894(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26040,7 +26040,7 @@ function d887(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d886(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d886(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26064,7 +26064,7 @@ function d888(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d885(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d885(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26089,11 +26089,11 @@ function d889(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
-      case 50: grow(v6 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -26124,7 +26124,7 @@ function d890(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d889(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d889(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26150,7 +26150,7 @@ function d891(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d895(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d895(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d894(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26177,7 +26177,7 @@ function d892(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d891(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d891(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26201,7 +26201,7 @@ function d893(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d890(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d890(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26279,7 +26279,7 @@ function d896(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1291(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1291(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26304,7 +26304,7 @@ function d897(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d901(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d901(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d896(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26333,7 +26333,7 @@ function d898(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d907(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d907(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d906(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26360,7 +26360,7 @@ function d899(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d898(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d898(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26384,7 +26384,7 @@ function d900(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d897(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d897(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26409,11 +26409,11 @@ function d901(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
-      case 34: grow(v4 ??= [], c).push(str(r)); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -26444,7 +26444,7 @@ function d902(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d901(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d901(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26470,7 +26470,7 @@ function d903(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d907(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d907(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d906(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26497,7 +26497,7 @@ function d904(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d903(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d903(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26521,7 +26521,7 @@ function d905(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d902(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d902(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26610,7 +26610,7 @@ function d908(r: Reader, c: C): J {
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       case 58: v7 = str(r); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1319(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d942(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -26692,7 +26692,7 @@ function d911(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1270(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1270(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d912(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26820,14 +26820,14 @@ function d916(r: Reader, c: C): J {
       case 10: v1 = str(r); break;
       case 18: entryMessage(r, c, v2 ??= {}, d919); break;
       case 26: entryMessage(r, c, v3 ??= {}, d920); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d929(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d929(r, c)); leave(r, c, s); break; }
       case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); v6 = d482(r, c); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d934(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d934(r, c)); leave(r, c, s); break; }
       case 72: v9 = r.bool(); break;
-      case 82: grow(v10 ??= [], c).push(str(r)); break;
-      case 90: grow(v11 ??= [], c).push(str(r)); break;
+      case 82: grow(v10 ??= Array(), c).push(str(r)); break;
+      case 90: grow(v11 ??= Array(), c).push(str(r)); break;
       case 96: v12 = r.bool(); break;
       case 114: entryMessage(r, c, v14 ??= {}, d945); break;
       default: skip(r, t);
@@ -26875,7 +26875,7 @@ function d917(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       case 26: { const s = enter(r, c); v3 = d927(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26900,8 +26900,8 @@ function d918(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d931(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d917(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d931(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d917(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26934,10 +26934,10 @@ function d919(r: Reader, c: C): J {
       case 24: v3 = r.bool(); break;
       case 34: v4 = str(r); break;
       case 42: v5 = str(r); break;
-      case 48: grow(v6 ??= [], c).push(i64(r, c)); break;
-      case 56: grow(v7 ??= [], c).push(r.bool()); break;
-      case 66: grow(v8 ??= [], c).push(str(r)); break;
-      case 74: grow(v9 ??= [], c).push(str(r)); break;
+      case 48: grow(v6 ??= Array(), c).push(i64(r, c)); break;
+      case 56: grow(v7 ??= Array(), c).push(r.bool()); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
+      case 74: grow(v9 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -26995,9 +26995,9 @@ function d921(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d930(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d928(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d922(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d930(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d928(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d922(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27021,7 +27021,7 @@ function d922(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d927(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -27090,7 +27090,7 @@ function d925(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d923(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d923(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27112,8 +27112,8 @@ function d926(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d932(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d924(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d932(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d924(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
       default: skip(r, t);
     }
@@ -27158,7 +27158,7 @@ function d928(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
@@ -27210,7 +27210,7 @@ function d930(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d941(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d933(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d933(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27249,12 +27249,12 @@ function d931(r: Reader, c: C): J {
       case 26: v3 = str(r); break;
       case 34: v4 = str(r); break;
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d940(r, c)); leave(r, c, s); break; }
-      case 58: grow(v7 ??= [], c).push(str(r)); break;
-      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d940(r, c)); leave(r, c, s); break; }
+      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
       case 74: v9 = str(r); break;
       case 82: entryMessage(r, c, v10 ??= {}, d1270); break;
-      case 90: grow(v11 ??= [], c).push(str(r)); break;
+      case 90: grow(v11 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -27321,10 +27321,10 @@ function d933(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d932(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d932(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
       case 40: v5 = i64(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d940(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d940(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d913(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -27420,7 +27420,7 @@ function d936(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d935(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d935(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27463,7 +27463,7 @@ function d938(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27553,11 +27553,11 @@ function d941(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d932(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d932(r, c)); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       case 32: v4 = i64(r, c); break;
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d940(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d940(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d913(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -27592,7 +27592,7 @@ function d942(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
     }
@@ -27776,7 +27776,7 @@ function d949(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d947(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d947(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27818,8 +27818,8 @@ function d951(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d909(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d948(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d908(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d948(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d908(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27870,7 +27870,7 @@ function d953(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d952(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d952(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27968,7 +27968,7 @@ function d957(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d956(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d956(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28003,11 +28003,11 @@ function d958(r: Reader, c: C): J {
       case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d482(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d916(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d916(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d915(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d915(r, c)); leave(r, c, s); break; }
       case 74: v9 = str(r); break;
-      case 82: grow(v10 ??= [], c).push(str(r)); break;
+      case 82: grow(v10 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -28146,7 +28146,7 @@ function d963(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d962(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d962(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28189,7 +28189,7 @@ function d965(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28288,7 +28288,7 @@ function d968(r: Reader, c: C): J {
       case 56: v7 = r.int32(); break;
       case 26: v3 = str(r); break;
       case 82: v10 = str(r); break;
-      case 90: { const s = enter(r, c); grow(v11 ??= [], c).push(d967(r, c)); leave(r, c, s); break; }
+      case 90: { const s = enter(r, c); grow(v11 ??= Array(), c).push(d967(r, c)); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d974(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28363,7 +28363,7 @@ function d970(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d969(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d969(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28417,8 +28417,8 @@ function d972(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 48: v6 = r.int32(); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d968(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d968(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28476,7 +28476,7 @@ function d974(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d973(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d973(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28510,7 +28510,7 @@ function d975(r: Reader, c: C): J {
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       case 58: v7 = str(r); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1319(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1004(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -28584,14 +28584,14 @@ function d977(r: Reader, c: C): J {
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, d987); break;
       case 18: entryMessage(r, c, v2 ??= {}, d988); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d997(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d997(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d482(r, c); leave(r, c, s); break; }
       case 48: v6 = r.bool(); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d1002(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1002(r, c)); leave(r, c, s); break; }
       case 64: v8 = r.bool(); break;
-      case 74: grow(v9 ??= [], c).push(str(r)); break;
-      case 82: grow(v10 ??= [], c).push(str(r)); break;
+      case 74: grow(v9 ??= Array(), c).push(str(r)); break;
+      case 82: grow(v10 ??= Array(), c).push(str(r)); break;
       case 88: v11 = r.bool(); break;
       case 114: entryMessage(r, c, v14 ??= {}, d1007); break;
       default: skip(r, t);
@@ -28656,7 +28656,7 @@ function d979(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1270(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1270(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d980(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28794,7 +28794,7 @@ function d985(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       case 26: { const s = enter(r, c); v3 = d995(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28819,8 +28819,8 @@ function d986(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d999(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d985(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d999(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d985(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28853,10 +28853,10 @@ function d987(r: Reader, c: C): J {
       case 24: v3 = r.bool(); break;
       case 34: v4 = str(r); break;
       case 42: v5 = str(r); break;
-      case 48: grow(v6 ??= [], c).push(i64(r, c)); break;
-      case 56: grow(v7 ??= [], c).push(r.bool()); break;
-      case 66: grow(v8 ??= [], c).push(str(r)); break;
-      case 74: grow(v9 ??= [], c).push(str(r)); break;
+      case 48: grow(v6 ??= Array(), c).push(i64(r, c)); break;
+      case 56: grow(v7 ??= Array(), c).push(r.bool()); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
+      case 74: grow(v9 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -28914,9 +28914,9 @@ function d989(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d998(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d996(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d990(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d998(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d996(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d990(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28940,7 +28940,7 @@ function d990(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d995(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -29009,7 +29009,7 @@ function d993(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d991(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d991(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -29031,8 +29031,8 @@ function d994(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1000(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d992(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1000(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d992(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
       default: skip(r, t);
     }
@@ -29077,7 +29077,7 @@ function d996(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
@@ -29136,12 +29136,12 @@ function d998(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1000(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1000(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
       case 40: v5 = i64(r, c); break;
       case 48: v6 = r.bool(); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d1001(r, c)); leave(r, c, s); break; }
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d1003(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1001(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1003(r, c)); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d981(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -29193,12 +29193,12 @@ function d999(r: Reader, c: C): J {
       case 26: v3 = str(r); break;
       case 34: v4 = str(r); break;
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1003(r, c)); leave(r, c, s); break; }
-      case 58: grow(v7 ??= [], c).push(str(r)); break;
-      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1003(r, c)); leave(r, c, s); break; }
+      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
       case 74: v9 = str(r); break;
       case 82: entryMessage(r, c, v10 ??= {}, d1270); break;
-      case 90: grow(v11 ??= [], c).push(str(r)); break;
+      case 90: grow(v11 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -29265,10 +29265,10 @@ function d1001(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1000(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1000(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
       case 40: v5 = i64(r, c); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d1003(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1003(r, c)); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d981(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -29370,7 +29370,7 @@ function d1004(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
     }
@@ -29554,7 +29554,7 @@ function d1011(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1009(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1009(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -29596,8 +29596,8 @@ function d1013(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d976(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1010(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d975(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1010(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d975(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -29648,7 +29648,7 @@ function d1015(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1014(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1014(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -29746,7 +29746,7 @@ function d1019(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1018(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1018(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -29781,11 +29781,11 @@ function d1020(r: Reader, c: C): J {
       case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d482(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d984(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d984(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d983(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d983(r, c)); leave(r, c, s); break; }
       case 74: v9 = str(r); break;
-      case 82: grow(v10 ??= [], c).push(str(r)); break;
+      case 82: grow(v10 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -29833,7 +29833,7 @@ function d1021(r: Reader, c: C): J {
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       case 58: v7 = str(r); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1319(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1055(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -29915,7 +29915,7 @@ function d1024(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1270(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1270(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1025(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30043,14 +30043,14 @@ function d1029(r: Reader, c: C): J {
       case 10: v1 = str(r); break;
       case 18: entryMessage(r, c, v2 ??= {}, d1032); break;
       case 26: entryMessage(r, c, v3 ??= {}, d1033); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1042(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1042(r, c)); leave(r, c, s); break; }
       case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); v6 = d482(r, c); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d1047(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1047(r, c)); leave(r, c, s); break; }
       case 72: v9 = r.bool(); break;
-      case 82: grow(v10 ??= [], c).push(str(r)); break;
-      case 90: grow(v11 ??= [], c).push(str(r)); break;
+      case 82: grow(v10 ??= Array(), c).push(str(r)); break;
+      case 90: grow(v11 ??= Array(), c).push(str(r)); break;
       case 96: v12 = r.bool(); break;
       case 114: entryMessage(r, c, v14 ??= {}, d1058); break;
       default: skip(r, t);
@@ -30098,7 +30098,7 @@ function d1030(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       case 26: { const s = enter(r, c); v3 = d1040(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30123,8 +30123,8 @@ function d1031(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1044(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1030(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1044(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1030(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -30157,10 +30157,10 @@ function d1032(r: Reader, c: C): J {
       case 24: v3 = r.bool(); break;
       case 34: v4 = str(r); break;
       case 42: v5 = str(r); break;
-      case 48: grow(v6 ??= [], c).push(i64(r, c)); break;
-      case 56: grow(v7 ??= [], c).push(r.bool()); break;
-      case 66: grow(v8 ??= [], c).push(str(r)); break;
-      case 74: grow(v9 ??= [], c).push(str(r)); break;
+      case 48: grow(v6 ??= Array(), c).push(i64(r, c)); break;
+      case 56: grow(v7 ??= Array(), c).push(r.bool()); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
+      case 74: grow(v9 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -30218,9 +30218,9 @@ function d1034(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1043(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1041(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1035(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1043(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1041(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1035(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -30244,7 +30244,7 @@ function d1035(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: { const s = enter(r, c); v2 = d1040(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30313,7 +30313,7 @@ function d1038(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1036(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1036(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -30335,8 +30335,8 @@ function d1039(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1045(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1037(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1045(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1037(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
       default: skip(r, t);
     }
@@ -30381,7 +30381,7 @@ function d1041(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
@@ -30433,7 +30433,7 @@ function d1043(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1054(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1046(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1046(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -30472,12 +30472,12 @@ function d1044(r: Reader, c: C): J {
       case 26: v3 = str(r); break;
       case 34: v4 = str(r); break;
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1053(r, c)); leave(r, c, s); break; }
-      case 58: grow(v7 ??= [], c).push(str(r)); break;
-      case 66: grow(v8 ??= [], c).push(str(r)); break;
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1053(r, c)); leave(r, c, s); break; }
+      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
       case 74: v9 = str(r); break;
       case 82: entryMessage(r, c, v10 ??= {}, d1270); break;
-      case 90: grow(v11 ??= [], c).push(str(r)); break;
+      case 90: grow(v11 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -30544,10 +30544,10 @@ function d1046(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1045(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1045(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
       case 40: v5 = i64(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1053(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1053(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1026(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30643,7 +30643,7 @@ function d1049(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1048(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1048(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -30686,7 +30686,7 @@ function d1051(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -30776,11 +30776,11 @@ function d1054(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1045(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1045(r, c)); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       case 32: v4 = i64(r, c); break;
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1053(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1053(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1026(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30815,7 +30815,7 @@ function d1055(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= [], c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
     }
@@ -30999,7 +30999,7 @@ function d1062(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1060(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1060(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31041,8 +31041,8 @@ function d1064(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1022(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1061(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1021(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1061(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1021(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31093,7 +31093,7 @@ function d1066(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1065(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1065(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31191,7 +31191,7 @@ function d1070(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1069(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1069(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31226,11 +31226,11 @@ function d1071(r: Reader, c: C): J {
       case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d482(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1029(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1029(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d1028(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1028(r, c)); leave(r, c, s); break; }
       case 74: v9 = str(r); break;
-      case 82: grow(v10 ??= [], c).push(str(r)); break;
+      case 82: grow(v10 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -31308,7 +31308,7 @@ function d1073(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1072(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1072(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31459,7 +31459,7 @@ function d1081(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1080(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1080(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31479,7 +31479,7 @@ function d1082(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1100(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1100(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31569,7 +31569,7 @@ function d1085(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31604,8 +31604,8 @@ function d1086(r: Reader, c: C): J {
       case 42: v5 = str(r); break;
       case 48: v6 = r.int32(); break;
       case 58: v7 = str(r); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d1097(r, c)); leave(r, c, s); break; }
-      case 74: { const s = enter(r, c); grow(v9 ??= [], c).push(d1086(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1097(r, c)); leave(r, c, s); break; }
+      case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d1086(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31715,7 +31715,7 @@ function d1090(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1089(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1089(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31785,7 +31785,7 @@ function d1093(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1100(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1100(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31840,7 +31840,7 @@ function d1095(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1119(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1094(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1093(r, c); leave(r, c, s); break; }
-      case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d1091(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d1091(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1087(r, c); leave(r, c, s); break; }
       case 58: v7 = str(r); break;
       case 64: v8 = r.int32(); break;
@@ -31880,8 +31880,8 @@ function d1096(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1092(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1092(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31913,7 +31913,7 @@ function d1097(r: Reader, c: C): J {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1094(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1093(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1091(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1091(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1087(r, c); leave(r, c, s); break; }
       case 50: v6 = str(r); break;
       case 56: v7 = r.int32(); break;
@@ -32118,7 +32118,7 @@ function d1107(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1100(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1100(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32178,7 +32178,7 @@ function d1110(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1102(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1102(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32295,7 +32295,7 @@ function d1116(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1100(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1100(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32377,8 +32377,8 @@ function d1120(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1101(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1097(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1086(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1097(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1086(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32499,7 +32499,7 @@ function d1127(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1145(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1145(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32557,8 +32557,8 @@ function d1129(r: Reader, c: C): J {
       case 42: v5 = str(r); break;
       case 48: v6 = r.int32(); break;
       case 58: v7 = str(r); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d1140(r, c)); leave(r, c, s); break; }
-      case 74: { const s = enter(r, c); grow(v9 ??= [], c).push(d1129(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1140(r, c)); leave(r, c, s); break; }
+      case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d1129(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32668,7 +32668,7 @@ function d1133(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1132(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1132(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32738,7 +32738,7 @@ function d1136(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1145(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1145(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32793,7 +32793,7 @@ function d1138(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1149(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1137(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1136(r, c); leave(r, c, s); break; }
-      case 42: { const s = enter(r, c); grow(v5 ??= [], c).push(d1134(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d1134(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1130(r, c); leave(r, c, s); break; }
       case 58: v7 = str(r); break;
       case 64: v8 = r.int32(); break;
@@ -32833,8 +32833,8 @@ function d1139(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1135(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1135(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32866,7 +32866,7 @@ function d1140(r: Reader, c: C): J {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1137(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1136(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1134(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1134(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1130(r, c); leave(r, c, s); break; }
       case 50: v6 = str(r); break;
       case 56: v7 = r.int32(); break;
@@ -32944,7 +32944,7 @@ function d1142(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1141(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1141(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33066,7 +33066,7 @@ function d1148(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1147(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1147(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33112,8 +33112,8 @@ function d1150(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1146(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1140(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1129(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1140(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1129(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33164,7 +33164,7 @@ function d1152(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1151(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1151(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33197,10 +33197,10 @@ function d1153(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 32: v4 = r.bool(); break;
       case 42: v5 = str(r); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1165(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1165(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 64: v8 = r.bool(); break;
       case 72: v9 = i64(r, c); break;
@@ -33278,7 +33278,7 @@ function d1155(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 34: { const s = enter(r, c); v4 = d1174(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -33308,7 +33308,7 @@ function d1156(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1154(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1154(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33328,7 +33328,7 @@ function d1157(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1155(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1155(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33347,7 +33347,7 @@ function d1158(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1163(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1163(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33407,7 +33407,7 @@ function d1160(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1159(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1159(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33441,10 +33441,10 @@ function d1161(r: Reader, c: C): J {
       case 18: v2 = str(r); break;
       case 26: entryString(r, c, v3 ??= {}); break;
       case 34: v4 = str(r); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       case 48: v6 = r.bool(); break;
       case 58: v7 = str(r); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d593(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d593(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33480,7 +33480,7 @@ function d1162(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1161(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1161(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33502,7 +33502,7 @@ function d1163(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1164(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1164(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33619,7 +33619,7 @@ function d1167(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1166(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1166(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33753,7 +33753,7 @@ function d1172(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1171(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1171(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33860,7 +33860,7 @@ function d1176(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1175(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1175(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33913,7 +33913,7 @@ function d1178(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1177(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1177(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34047,7 +34047,7 @@ function d1183(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1182(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1182(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34122,7 +34122,7 @@ function d1186(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1185(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1185(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34155,10 +34155,10 @@ function d1187(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 32: v4 = r.bool(); break;
       case 42: v5 = str(r); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1199(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1199(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 64: v8 = r.bool(); break;
       case 72: v9 = i64(r, c); break;
@@ -34236,7 +34236,7 @@ function d1189(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 34: { const s = enter(r, c); v4 = d1208(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -34266,7 +34266,7 @@ function d1190(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1188(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1188(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34286,7 +34286,7 @@ function d1191(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1189(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1189(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34305,7 +34305,7 @@ function d1192(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1197(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1197(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34365,7 +34365,7 @@ function d1194(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1193(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1193(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34399,10 +34399,10 @@ function d1195(r: Reader, c: C): J {
       case 18: v2 = str(r); break;
       case 26: entryString(r, c, v3 ??= {}); break;
       case 34: v4 = str(r); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       case 48: v6 = r.bool(); break;
       case 58: v7 = str(r); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d593(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d593(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34438,7 +34438,7 @@ function d1196(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1195(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1195(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34460,7 +34460,7 @@ function d1197(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1198(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1198(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34577,7 +34577,7 @@ function d1201(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1200(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1200(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34711,7 +34711,7 @@ function d1206(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1205(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1205(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34810,7 +34810,7 @@ function d1210(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1209(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1209(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34850,7 +34850,7 @@ function d1212(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       case 18: v2 = str(r); break;
       default: skip(r, t);
     }
@@ -34905,7 +34905,7 @@ function d1214(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1213(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1213(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34945,7 +34945,7 @@ function d1216(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       case 18: v2 = str(r); break;
       default: skip(r, t);
     }
@@ -34971,7 +34971,7 @@ function d1217(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1319(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34997,7 +34997,7 @@ function d1218(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1319(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -35181,7 +35181,7 @@ function d1224(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1222(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1222(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -35209,10 +35209,10 @@ function d1225(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 34: v4 = str(r); break;
       case 42: v5 = str(r); break;
-      case 50: grow(v6 ??= [], c).push(str(r)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -35250,7 +35250,7 @@ function d1226(r: Reader, c: C): J {
       case 10: v1 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d1225(r, c); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d1228(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1228(r, c)); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d1221(r, c); leave(r, c, s); break; }
       case 80: v10 = r.bool(); break;
       default: skip(r, t);
@@ -35284,9 +35284,9 @@ function d1227(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1223(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1223(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1225(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 32: v4 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -35328,8 +35328,8 @@ function d1228(r: Reader, c: C): J {
       case 66: v8 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1232(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1231(r, c); leave(r, c, s); break; }
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1220(r, c)); leave(r, c, s); break; }
-      case 74: { const s = enter(r, c); grow(v9 ??= [], c).push(d1239(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1220(r, c)); leave(r, c, s); break; }
+      case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d1239(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -35536,14 +35536,14 @@ function d1235(r: Reader, c: C): J {
       case 136: v17 = i64(r, c); break;
       case 144: v18 = r.bool(); break;
       case 153: v19 = r.double(); break;
-      case 162: { const s = enter(r, c); grow(v20 ??= [], c).push(d1234(r, c)); leave(r, c, s); break; }
+      case 162: { const s = enter(r, c); grow(v20 ??= Array(), c).push(d1234(r, c)); leave(r, c, s); break; }
       case 168: v21 = i64(r, c); break;
       case 176: v22 = i64(r, c); break;
-      case 186: grow(v23 ??= [], c).push(str(r)); break;
+      case 186: grow(v23 ??= Array(), c).push(str(r)); break;
       case 194: { const s = enter(r, c); v24 = d1236(r, c); leave(r, c, s); break; }
-      case 202: { const s = enter(r, c); grow(v25 ??= [], c).push(d1235(r, c)); leave(r, c, s); break; }
-      case 210: { const s = enter(r, c); grow(v26 ??= [], c).push(d1235(r, c)); leave(r, c, s); break; }
-      case 218: { const s = enter(r, c); grow(v27 ??= [], c).push(d1235(r, c)); leave(r, c, s); break; }
+      case 202: { const s = enter(r, c); grow(v25 ??= Array(), c).push(d1235(r, c)); leave(r, c, s); break; }
+      case 210: { const s = enter(r, c); grow(v26 ??= Array(), c).push(d1235(r, c)); leave(r, c, s); break; }
+      case 218: { const s = enter(r, c); grow(v27 ??= Array(), c).push(d1235(r, c)); leave(r, c, s); break; }
       case 226: { const s = enter(r, c); v28 = d1235(r, c); leave(r, c, s); break; }
       case 234: entryMessage(r, c, v29 ??= {}, d1235); break;
       case 242: { const s = enter(r, c); v30 = d1237(r, c); leave(r, c, s); break; }
@@ -35557,10 +35557,10 @@ function d1235(r: Reader, c: C): J {
       case 304: v38 = r.bool(); break;
       case 312: v39 = r.bool(); break;
       case 320: v40 = r.bool(); break;
-      case 330: grow(v41 ??= [], c).push(str(r)); break;
+      case 330: grow(v41 ??= Array(), c).push(str(r)); break;
       case 338: v42 = str(r); break;
       case 346: v43 = str(r); break;
-      case 354: { const s = enter(r, c); grow(v44 ??= [], c).push(d1241(r, c)); leave(r, c, s); break; }
+      case 354: { const s = enter(r, c); grow(v44 ??= Array(), c).push(d1241(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -35793,7 +35793,7 @@ function d1243(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 18: { const s = enter(r, c); v2 = d1242(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -35818,7 +35818,7 @@ function d1244(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= [], c).push(d1319(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -35844,7 +35844,7 @@ function d1245(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1319(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -35936,7 +35936,7 @@ function d1248(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: { const s = enter(r, c); v2 = d1269(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -36032,7 +36032,7 @@ function d1251(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1249(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1249(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36060,10 +36060,10 @@ function d1252(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 34: v4 = str(r); break;
       case 42: v5 = str(r); break;
-      case 50: grow(v6 ??= [], c).push(str(r)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -36109,9 +36109,9 @@ function d1253(r: Reader, c: C): J {
       case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d1259(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1258(r, c); leave(r, c, s); break; }
-      case 58: { const s = enter(r, c); grow(v7 ??= [], c).push(d1255(r, c)); leave(r, c, s); break; }
-      case 66: { const s = enter(r, c); grow(v8 ??= [], c).push(d1247(r, c)); leave(r, c, s); break; }
-      case 90: { const s = enter(r, c); grow(v11 ??= [], c).push(d1266(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1255(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1247(r, c)); leave(r, c, s); break; }
+      case 90: { const s = enter(r, c); grow(v11 ??= Array(), c).push(d1266(r, c)); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d1248(r, c); leave(r, c, s); break; }
       case 80: v10 = r.bool(); break;
       default: skip(r, t);
@@ -36155,9 +36155,9 @@ function d1254(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1250(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1250(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1252(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 32: v4 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -36199,8 +36199,8 @@ function d1255(r: Reader, c: C): J {
       case 66: v8 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1259(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1258(r, c); leave(r, c, s); break; }
-      case 50: { const s = enter(r, c); grow(v6 ??= [], c).push(d1247(r, c)); leave(r, c, s); break; }
-      case 74: { const s = enter(r, c); grow(v9 ??= [], c).push(d1266(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1247(r, c)); leave(r, c, s); break; }
+      case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d1266(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36407,14 +36407,14 @@ function d1262(r: Reader, c: C): J {
       case 136: v17 = i64(r, c); break;
       case 144: v18 = r.bool(); break;
       case 153: v19 = r.double(); break;
-      case 162: { const s = enter(r, c); grow(v20 ??= [], c).push(d1261(r, c)); leave(r, c, s); break; }
+      case 162: { const s = enter(r, c); grow(v20 ??= Array(), c).push(d1261(r, c)); leave(r, c, s); break; }
       case 168: v21 = i64(r, c); break;
       case 176: v22 = i64(r, c); break;
-      case 186: grow(v23 ??= [], c).push(str(r)); break;
+      case 186: grow(v23 ??= Array(), c).push(str(r)); break;
       case 194: { const s = enter(r, c); v24 = d1263(r, c); leave(r, c, s); break; }
-      case 202: { const s = enter(r, c); grow(v25 ??= [], c).push(d1262(r, c)); leave(r, c, s); break; }
-      case 210: { const s = enter(r, c); grow(v26 ??= [], c).push(d1262(r, c)); leave(r, c, s); break; }
-      case 218: { const s = enter(r, c); grow(v27 ??= [], c).push(d1262(r, c)); leave(r, c, s); break; }
+      case 202: { const s = enter(r, c); grow(v25 ??= Array(), c).push(d1262(r, c)); leave(r, c, s); break; }
+      case 210: { const s = enter(r, c); grow(v26 ??= Array(), c).push(d1262(r, c)); leave(r, c, s); break; }
+      case 218: { const s = enter(r, c); grow(v27 ??= Array(), c).push(d1262(r, c)); leave(r, c, s); break; }
       case 226: { const s = enter(r, c); v28 = d1262(r, c); leave(r, c, s); break; }
       case 234: entryMessage(r, c, v29 ??= {}, d1262); break;
       case 242: { const s = enter(r, c); v30 = d1264(r, c); leave(r, c, s); break; }
@@ -36428,10 +36428,10 @@ function d1262(r: Reader, c: C): J {
       case 304: v38 = r.bool(); break;
       case 312: v39 = r.bool(); break;
       case 320: v40 = r.bool(); break;
-      case 330: grow(v41 ??= [], c).push(str(r)); break;
+      case 330: grow(v41 ??= Array(), c).push(str(r)); break;
       case 338: v42 = str(r); break;
       case 346: v43 = str(r); break;
-      case 354: { const s = enter(r, c); grow(v44 ??= [], c).push(d1268(r, c)); leave(r, c, s); break; }
+      case 354: { const s = enter(r, c); grow(v44 ??= Array(), c).push(d1268(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36675,9 +36675,9 @@ function d1272(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1288(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1288(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1288(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1306(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1306(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36703,7 +36703,7 @@ function d1273(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1272(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1272(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36738,8 +36738,8 @@ function d1274(r: Reader, c: C): J {
       case 74: v9 = str(r); break;
       case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d1316(r, c); leave(r, c, s); break; }
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
-      case 58: grow(v7 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
       case 82: v10 = str(r); break;
       default: skip(r, t);
     }
@@ -36781,7 +36781,7 @@ function d1275(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1274(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1274(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36804,8 +36804,8 @@ function d1276(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1306(r, c)); leave(r, c, s); break; }
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1306(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36830,7 +36830,7 @@ function d1277(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 16: v2 = r.bool(); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
@@ -36899,7 +36899,7 @@ function d1279(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 26: v3 = str(r); break;
       case 34: v4 = str(r); break;
       default: skip(r, t);
@@ -36935,7 +36935,7 @@ function d1280(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1304(r, c); leave(r, c, s); break; }
       case 24: v3 = r.bool(); break;
       case 34: v4 = str(r); break;
-      case 42: grow(v5 ??= [], c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       case 48: v6 = r.bool(); break;
       default: skip(r, t);
     }
@@ -36971,7 +36971,7 @@ function d1282(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -37165,7 +37165,7 @@ function d1291(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: entryString(r, c, v1 ??= {}); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1292(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1292(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -37190,7 +37190,7 @@ function d1292(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= [], c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -37217,7 +37217,7 @@ function d1293(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1319(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -37408,9 +37408,9 @@ function d1298(r: Reader, c: C): J {
       case 80: v10 = i64(r, c); break;
       case 90: entryString(r, c, v11 ??= {}); break;
       case 98: entryString(r, c, v12 ??= {}); break;
-      case 106: { const s = enter(r, c); grow(v13 ??= [], c).push(d1299(r, c)); leave(r, c, s); break; }
-      case 114: grow(v14 ??= [], c).push(str(r)); break;
-      case 138: { const s = enter(r, c); grow(v17 ??= [], c).push(d1296(r, c)); leave(r, c, s); break; }
+      case 106: { const s = enter(r, c); grow(v13 ??= Array(), c).push(d1299(r, c)); leave(r, c, s); break; }
+      case 114: grow(v14 ??= Array(), c).push(str(r)); break;
+      case 138: { const s = enter(r, c); grow(v17 ??= Array(), c).push(d1296(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -37521,7 +37521,7 @@ function d1301(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= [], c).push(d1300(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1300(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -37561,7 +37561,7 @@ function d1303(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 16: v2 = r.bool(); break;
       case 26: v3 = str(r); break;
       case 34: v4 = str(r); break;
@@ -37611,7 +37611,7 @@ function d1305(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
   }
@@ -37750,7 +37750,7 @@ function d1310(r: Reader, c: C): J {
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       case 50: v6 = str(r); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= [], c).push(d1309(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1309(r, c)); leave(r, c, s); break; }
       case 40: v5 = r.int32(); break;
       default: skip(r, t);
     }
@@ -37854,7 +37854,7 @@ function d1315(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= [], c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
@@ -37908,7 +37908,7 @@ function d1318(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 18: { const s = enter(r, c); v2 = d1294(r, c); leave(r, c, s); break; }
-      case 10: { const s = enter(r, c); grow(v1 ??= [], c).push(d1300(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1300(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }

@@ -422,9 +422,12 @@ export function decodeRawJson2(r: Reader): unknown {
   return rawJson(r, 2);
 }
 
-/** Named slices (ExtraValue, Verbs): a message with repeated string field 1, as a bare array. */
+/**
+ * Named slices (ExtraValue, Verbs): a message with repeated string field 1, as a bare array.
+ * (Lists here come from Array(), not `[]`, so V8 never pretenures them: see NEW_LIST in the generator.)
+ */
 export function decodeNamedSlice(r: Reader, c: DecodeContext): string[] {
-  const items: string[] = [];
+  const items: string[] = Array<string>();
   while (r.pos < r.len) {
     const t = r.uint32();
     if (t === 10) grow(items, c).push(str(r));
@@ -444,7 +447,7 @@ export function decodeSchemaOrArray(r: Reader, c: DecodeContext, props: MessageD
       const v = props(r, c);
       leave(r, c, saved);
       if (t === 10) schema = v;
-      else (list ??= []).push(v);
+      else (list ??= Array<unknown>()).push(v);
     } else skip(r, t);
   }
   return list ?? schema;
@@ -476,7 +479,7 @@ export function decodeSchemaOrStrings(r: Reader, c: DecodeContext, props: Messag
       const saved = enter(r, c);
       schema = props(r, c);
       leave(r, c, saved);
-    } else if (t === 18) (list ??= []).push(str(r));
+    } else if (t === 18) (list ??= Array<string>()).push(str(r));
     else skip(r, t);
   }
   return list ?? schema;
