@@ -11,6 +11,7 @@ import protobuf from 'protobufjs/minimal.js';
 import { DecodeError } from '../../core/errors.js';
 import type { Int64Mode } from '../../core/int64.js';
 import { utf8Decode } from '../../core/utf8.js';
+import { parseJsonText } from '../../formats/json/v8-key-guard.js';
 import { formatDuration } from '../go-duration.js';
 import { formatMicroTime, formatTime } from '../go-time.js';
 
@@ -385,9 +386,10 @@ export function decodeIntOrString(r: Reader): number | string {
 /** Bytes that are a JSON document, spliced in as Go splices them; empty is null. */
 function parseRaw(r: Reader, start: number, end: number): unknown {
   if (end === start) return null;
-  const text = utf8Decode(r.buf.subarray(start, end));
+  const bytes = r.buf.subarray(start, end);
   try {
-    return JSON.parse(text);
+    // Through the guard for V8's escaped-key JSON.parse bug (a no-op where the engine has not got it).
+    return parseJsonText(utf8Decode(bytes), bytes);
   } catch (e) {
     throw new DecodeError('invalid-protobuf', `embedded raw JSON (RawExtension/FieldsV1/JSON) is not JSON: ${(e as Error).message}`, {
       cause: e,
