@@ -14,7 +14,7 @@ import { FULL_TIMING, type Figure, QUICK_TIMING, type Timing, eventsPerSecond, r
 import { type Corpus, cborNative, materialise } from './materialise.js';
 import { peerVersion } from './peers/versions.js';
 import { type Ratio, type Report, type RssResult, consoleTable, machine, resultsMarkdown } from './report.js';
-import { LIMIT_ROW, formatRow, measureFormat, measureLimit, runDecodeSuite, suiteName } from './suites/decode.js';
+import { GUARD_ROW, LIMIT_ROW, formatRow, measureFormat, measureLimit, runDecodeSuite, suiteName } from './suites/decode.js';
 import { runE2eSuite } from './suites/e2e.js';
 import { FRAMING_SUITE, runFramingSuite } from './suites/framing.js';
 import { HTTP_CLIENT_NODE_ROW, HTTP_FLUENT_ROW, HTTP_WATCHWIRE_ROW, httpSuiteName, runPeersHttpSuite } from './suites/peers-http.js';
@@ -148,6 +148,8 @@ function ratios(figures: readonly Figure[], rss: readonly RssResult[], corpora: 
           baseline: childJson?.name ?? 'watchwire json',
           ...(isPods ? { target: { op: '>=' as const, threshold: 1, unit: '×' } } : {}),
         });
+      } else if (f.name === GUARD_ROW) {
+        out.push({ what: `[${name}] ${f.name} vs watchwire json`, value: rateRatio(f, json), baseline: 'watchwire json (guard off on this engine)' });
       } else if (/client-node|fluent-client|naive/.test(f.name)) {
         out.push({
           what: `[${name}] watchwire json vs ${f.name}`,

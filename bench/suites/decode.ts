@@ -3,12 +3,14 @@
  * every watchwire format fed 64 KiB chunks, and the peers' exact
  * line-splitting + parsing paths run in memory on the same chunks.
  */
-import { StreamDecoder } from 'watchwire';
+import { StreamDecoder, v8KeyGuard } from 'watchwire';
 import { type Figure, type Job, Tally, type Timing, measureAsync, measureSync, runInRounds, unavailable } from '../harness.js';
 import { BENCH_LIMITS, type Corpus, FORMATS, type Format, cborNative } from '../materialise.js';
 import { clientNodeLinePath, fluentClientSplitPath, naiveReadlineLoop } from '../peers/paths.js';
 
 export const LIMIT_ROW = 'JSON.parse limit (pre-split lines)';
+/** watchwire json with the V8 key guard on, whatever this engine: its cost where it runs. */
+export const GUARD_ROW = 'watchwire json, V8 key guard forced on (what Node 24+ and browsers run)';
 
 /** The row name of a watchwire format; CBOR says which cbor-x mode this process runs. */
 export function formatRow(format: Format): string {
@@ -21,18 +23,18 @@ export function suiteName(corpus: Corpus): string {
 }
 
 /** One watchwire format over the corpus in 64 KiB chunks, checked. */
-export function measureFormat(corpus: Corpus, format: Format, timing: Timing): Figure {
+export function measureFormat(corpus: Corpus, format: Format, timing: Timing, row = formatRow(format)): Figure {
   const suite = suiteName(corpus);
   const encoded = corpus.formats.get(format);
-  if (encoded === undefined) return unavailable(suite, formatRow(format), corpus.missing.get(format) ?? 'not available');
+  if (encoded === undefined) return unavailable(suite, row, corpus.missing.get(format) ?? 'not available');
   const tally = new Tally();
   const { codec, chunks, bytes } = encoded;
-  return measureSync(suite, formatRow(format), { events: corpus.events.length, bytes: bytes.length }, timing, () => {
+  return measureSync(suite, row, { events: corpus.events.length, bytes: bytes.length }, timing, () => {
     tally.reset();
     const decoder = StreamDecoder.events(codec, (e) => tally.add(e.type, e.object), BENCH_LIMITS);
     for (let i = 0; i < chunks.length; i++) decoder.push(chunks[i]!);
     decoder.end();
-    tally.check(corpus.expected, formatRow(format));
+    tally.check(corpus.expected, row);
   });
 }
 
@@ -86,6 +88,16 @@ export async function runDecodeSuite(corpus: Corpus, timing: Timing, options: { 
   );
 
   for (const format of FORMATS) jobs.push(() => measureFormat(corpus, format, timing));
+  jobs.push(() => {
+    // The guard is engine-gated (off on Node 20/22): forced on for this row only.
+    const was = v8KeyGuard.enabled;
+    v8KeyGuard.enabled = true;
+    try {
+      return measureFormat(corpus, 'json', timing, GUARD_ROW);
+    } finally {
+      v8KeyGuard.enabled = was;
+    }
+  });
 
   if (options.peers) {
     const paths = [
