@@ -18,7 +18,18 @@ export function createDecoderStream(
 ): { writable: WritableStream<Uint8Array>; readable: ReadableStream<WatchEvent> } {
   const bytes = new ChunkHandoff();
   const events = decodeStream(bytes.iterable(), codec, options);
+  let writer: WritableStreamDefaultController | undefined;
+  // When the readable side stops (cancelled, or a decode error), error the writable too:
+  // a pipe into it then cancels its source at once, instead of only at its next write,
+  // which on a quiet watch may be minutes away (holding the connection open).
+  const stop = (reason: unknown) => {
+    bytes.fail(reason);
+    writer?.error(reason);
+  };
   const writable = new WritableStream<Uint8Array>({
+    start: (controller) => {
+      writer = controller;
+    },
     write: (chunk) => bytes.put(chunk),
     close: () => bytes.close(),
     abort: (reason) => bytes.fail(reason),
@@ -31,12 +42,12 @@ export function createDecoderStream(
           if (result.done) controller.close();
           else controller.enqueue(result.value);
         } catch (e) {
-          bytes.fail(e);
+          stop(e);
           controller.error(e);
         }
       },
       async cancel(reason) {
-        bytes.fail(reason ?? new Error('cancelled'));
+        stop(reason ?? new Error('cancelled'));
         await events.return(undefined);
       },
     },
