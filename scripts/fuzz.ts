@@ -48,6 +48,7 @@ interface WorkerInput {
   /** Batches this worker runs: firstBatch, firstBatch + stride, ... (one lane of --jobs). */
   stride: number;
   deadline: number;
+  selfTestHang: boolean;
   /** [batch, index in batch, cases run] */
   stamp: SharedArrayBuffer;
 }
@@ -72,6 +73,8 @@ function workerMain(input: WorkerInput): void {
       Atomics.store(stamp, 0, batch);
       Atomics.store(stamp, 1, i);
       try {
+        // --self-test-hang: prove the watchdog works (the first case spins forever).
+        if (input.selfTestHang && batch === input.firstBatch && i === 0) for (;;);
         runFuzzCase(c);
       } catch (e) {
         const message = e instanceof FuzzFailure ? e.message : `harness error: ${e instanceof Error ? e.stack : String(e)}`;
@@ -93,10 +96,11 @@ interface Args {
   hangSeconds: number;
   out: string;
   jobs: number;
+  selfTestHang: boolean;
 }
 
 function parseArgs(argv: string[]): Args {
-  const args: Args = { minutes: 15, formats: [], seed: Math.floor(Math.random() * 2 ** 31), hangSeconds: 20, out: 'fuzz/findings', jobs: 2 };
+  const args: Args = { minutes: 15, formats: [], seed: Math.floor(Math.random() * 2 ** 31), hangSeconds: 20, out: 'fuzz/findings', jobs: 2, selfTestHang: false };
   for (let i = 0; i < argv.length; i++) {
     const flag = argv[i]!;
     const value = argv[i + 1];
@@ -111,8 +115,9 @@ function parseArgs(argv: string[]): Args {
     else if (flag === '--hang-seconds') args.hangSeconds = Number(need());
     else if (flag === '--out') args.out = need();
     else if (flag === '--jobs') args.jobs = Number(need());
+    else if (flag === '--self-test-hang') args.selfTestHang = true;
     else if (flag === '--help' || flag === '-h') {
-      console.log('usage: npm run fuzz -- [--minutes N (15)] [--format json|json-documents|yaml|protobuf|cbor ...] [--seed S] [--hang-seconds N (20)] [--jobs N (2 workers per format)] [--out DIR]');
+      console.log('usage: npm run fuzz -- [--minutes N (15)] [--format json|json-documents|yaml|protobuf|cbor ...] [--seed S] [--hang-seconds N (20)] [--jobs N (2 workers per format)] [--out DIR] [--self-test-hang]');
       process.exit(0);
     } else throw new Error(`unknown option ${flag}`);
   }
@@ -160,7 +165,7 @@ async function fuzzFormat(format: FuzzFormat, args: Args, seconds: number): Prom
     while (Date.now() < deadline) {
       const stamp = new SharedArrayBuffer(12);
       const view = new Int32Array(stamp);
-      const input: WorkerInput = { format, seed: args.seed, firstBatch, stride: args.jobs, deadline, stamp };
+      const input: WorkerInput = { format, seed: args.seed, firstBatch, stride: args.jobs, deadline, stamp, selfTestHang: args.selfTestHang && firstBatch === firstLaneBatch };
       const worker = new Worker(WORKER_BOOTSTRAP, { eval: true, workerData: input });
       const outcome = await new Promise<'done' | 'hang' | 'crash'>((resolve) => {
         let last = -1;
