@@ -11,11 +11,13 @@ import protobuf from 'protobufjs/minimal.js';
 import { DecodeError } from '../../core/errors.js';
 import type { Int64Mode } from '../../core/int64.js';
 import { utf8Decode } from '../../core/utf8.js';
+import { StringCache } from '../../formats/cbor/string-cache.js';
 import { parseJsonText } from '../../formats/json/v8-key-guard.js';
 import { formatDuration } from '../go-duration.js';
 import { formatMicroTime, formatTime } from '../go-time.js';
 
-export type Reader = protobuf.Reader;
+/** A protobufjs Reader with a DataView of its bytes (for the string cache); make one with createReader. */
+export type Reader = protobuf.Reader & { view: DataView };
 export type J = Record<string, unknown>;
 
 /** Per-decode state: nesting depth, limits, and the envelope's TypeMeta for the top object. */
@@ -36,7 +38,9 @@ export interface DecodeContext {
  * code stays the same in browsers.
  */
 export function createReader(bytes: Uint8Array): Reader {
-  return new protobuf.Reader(bytes);
+  const reader = new protobuf.Reader(bytes) as Reader;
+  reader.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  return reader;
 }
 
 
@@ -58,22 +62,21 @@ function tooLong(length: number): DecodeError {
 }
 
 /**
- * Recently read short ASCII strings, by a hash of their bytes. Kubernetes
- * objects repeat the same strings (keys, "TCP", image names, label values)
- * across fields and events: a hit costs a compare instead of a new string, and
- * the objects a watch cache keeps share one copy.
+ * Recently read strings of up to CACHE_MAX_LENGTH bytes, by their bytes.
+ * Kubernetes objects repeat the same strings (keys, "TCP", image names, label
+ * values) across fields and events: a hit costs a compare of a few words
+ * instead of a new string, and the objects a watch cache keeps share one copy.
  */
-const CACHE_BITS = 12;
 const CACHE_MAX_LENGTH = 48;
-const cache: string[] = new Array<string>(1 << CACHE_BITS).fill('');
+const strings = /* @__PURE__ */ new StringCache(12, CACHE_MAX_LENGTH);
 
 /**
  * A length-delimited string, always flat. protobufjs's reader builds strings
  * under 64 bytes by `+=` of 8-char pieces: V8 keeps those as rope (cons)
  * strings, and a consumer that keeps the objects (a watch cache) pays for them
- * in every GC (measured: decoding retained Pods 4x slower). Short ASCII is
- * interned through `cache`; the rest goes to TextDecoder (invalid UTF-8
- * becomes U+FFFD, as in Go's JSON).
+ * in every GC (measured: decoding retained Pods 4x slower). Short strings go
+ * through `strings`; the rest to TextDecoder (invalid UTF-8 becomes U+FFFD, as
+ * in Go's JSON).
  */
 export function str(r: Reader): string {
   const length = r.uint32();
@@ -82,40 +85,30 @@ export function str(r: Reader): string {
   if (end > r.len) throw invalid(`string of ${length} bytes at byte ${start} overruns the message`);
   if (length > maxStringBytes) throw tooLong(length);
   r.pos = end;
-  const buf = r.buf;
-  if (length > CACHE_MAX_LENGTH) return textDecoder.decode(buf.subarray(start, end));
-  let h = length;
+  if (length > CACHE_MAX_LENGTH || length === 0) return length === 0 ? '' : textDecoder.decode(r.buf.subarray(start, end));
+  const view = r.view;
+  const slot = strings.find(view, start, length);
+  if (slot >= 0) return strings.texts[slot]!;
+  const text = newString(r.buf, start, end);
+  strings.store(view, start, length, text);
+  return text;
+}
+
+/** The text of bytes start..end (1..CACHE_MAX_LENGTH of them), flat. */
+function newString(buf: Uint8Array, start: number, end: number): string {
+  // V8 copies concatenations under 13 chars into a flat string: ASCII that short is built here.
+  if (end - start > 12) return textDecoder.decode(buf.subarray(start, end));
+  let s = '';
   for (let i = start; i < end; i++) {
     const b = buf[i]!;
     if (b > 0x7f) return textDecoder.decode(buf.subarray(start, end));
-    h = Math.imul(h ^ b, 0x01000193);
+    s += String.fromCharCode(b);
   }
-  const slot = (h ^ (h >>> 15)) & ((1 << CACHE_BITS) - 1);
-  const cached = cache[slot]!;
-  if (cached.length === length) {
-    let same = true;
-    for (let i = 0; i < length; i++) {
-      if (cached.charCodeAt(i) !== buf[start + i]) {
-        same = false;
-        break;
-      }
-    }
-    if (same) return cached;
-  }
-  let s: string;
-  if (length <= 12) {
-    // V8 copies concatenations under 13 chars into a flat string.
-    s = '';
-    for (let i = start; i < end; i++) s += String.fromCharCode(buf[i]!);
-  } else {
-    s = textDecoder.decode(buf.subarray(start, end));
-  }
-  cache[slot] = s;
   return s;
 }
 
 /** A reader over no bytes: decoding a message from it gives Go's zero struct. */
-export const EMPTY: Reader = /* @__PURE__ */ new protobuf.Reader(new Uint8Array(0));
+export const EMPTY: Reader = /* @__PURE__ */ createReader(new Uint8Array(0));
 
 function invalid(detail: string): DecodeError {
   return new DecodeError('invalid-protobuf', detail);
