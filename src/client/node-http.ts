@@ -20,6 +20,7 @@
  */
 import { type Agent, type ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
 import { type RequestOptions as HttpsRequestOptions, request as httpsRequest } from 'node:https';
+import { parseJsonText } from '../formats/json/v8-key-guard.js';
 import type { FetchLike } from './http.js';
 
 export interface NodeFetchOptions {
@@ -290,7 +291,9 @@ class NodeResponse {
   }
 
   async json(): Promise<unknown> {
-    return JSON.parse(await this.text()) as unknown;
+    // Through the JSON codec's guard for V8's escaped-key bug (see v8-key-guard.ts), as every decoded body.
+    const bytes = await this.bytes();
+    return parseJsonText(new TextDecoder().decode(bytes), bytes);
   }
 
   async blob(): Promise<Blob> {
