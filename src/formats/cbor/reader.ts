@@ -240,6 +240,8 @@ export class CborItemReader {
   private shortString(length: number): string {
     const start = this.pos;
     if (start + length > this.end) this.need(length);
+    // Before the lookup: the caches are shared, so a hit may be a string another reader, with another limit, put there.
+    if (length > this.maxString) this.string(length);
     const values = this.caches.values;
     const slot = values.find(this.view, start, length);
     if (slot >= 0) {
@@ -320,6 +322,8 @@ export class CborItemReader {
 
   /** The key of `length` (1..cache.maxLength) bytes at `start`, through `cache`. */
   private cachedKey(cache: StringCache, start: number, length: number, serial: number, object: Record<string, unknown>): string {
+    // Before the lookup, as for values: the cache may hold it from a reader with a higher limit.
+    if (length > this.maxString) this.string(length);
     const stamps = cache.stamps;
     let slot = cache.find(this.view, start, length);
     if (slot >= 0) {
