@@ -3,7 +3,7 @@ import { DecodeError } from '../../core/errors.js';
 import { type KubeObject, type WatchEvent, type WatchEventType, isWatchEventType } from '../../core/event.js';
 import type { DecodeLimits } from '../../core/limits.js';
 import { ObjectReader, type ProtobufObjectOptions, asDecodeError } from '../../kubernetes/object.js';
-import { type DecodeContext, createReader, enter, leave, skip, str } from '../../kubernetes/runtime/reader.js';
+import { type DecodeContext, createReader, enter, leave, setMaxStringBytes, skip, str } from '../../kubernetes/runtime/reader.js';
 
 /** Depth bookkeeping for the two envelope levels (decoding is synchronous, so one is enough). */
 const ENVELOPE_CONTEXT: DecodeContext = { depth: 0, maxDepth: 2, maxCollectionLength: 0, int64: 'number', kind: '', apiVersion: '', top: false };
@@ -15,12 +15,16 @@ const ENVELOPE_CONTEXT: DecodeContext = { depth: 0, maxDepth: 2, maxCollectionLe
  */
 export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
   private readonly objects: ObjectReader;
+  private readonly maxStringBytes: number;
 
   constructor(limits: DecodeLimits, options: ProtobufObjectOptions = {}) {
     this.objects = new ObjectReader(limits, options);
+    this.maxStringBytes = limits.maxStringBytes;
   }
 
   decode(frame: Uint8Array): WatchEvent {
+    // The string limit is module state (see setMaxStringBytes): this decoder's, before the envelope's strings too.
+    setMaxStringBytes(this.maxStringBytes);
     const r = createReader(frame);
     let type = '';
     let rawStart = -1;
