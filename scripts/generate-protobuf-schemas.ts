@@ -146,6 +146,8 @@ export function generate(schema: SchemaTable): string {
       emit('  if (c.top) typeMetaInto(o, c);');
     }
     for (const f of fields) emit(`  let v${f.number}: any;`);
+    // Map fields count their entries for maxCollectionLength, as grow() does for repeated fields.
+    for (const f of fields) if (f.type === 'map') emit(`  let n${f.number} = 0;`);
     emit('  while (r.pos < r.len) {');
     emit('    const t = r.uint32();');
     emit('    switch (t) {');
@@ -155,7 +157,8 @@ export function generate(schema: SchemaTable): string {
         const tag = (f.number << 3) | 2;
         const vt = f.valueType!;
         if (f.keyType !== 'string') throw new Error(`${name}.${f.name}: map key ${f.keyType}`);
-        const call = vt === 'string' ? `entryString(r, c, ${v} ??= {})` : vt === 'bytes' ? `entryBytes(r, c, ${v} ??= {})` : vt in SCALAR_WIRE ? undefined : `entryMessage(r, c, ${v} ??= {}, d${id(vt)})`;
+        const n = `++n${f.number}`;
+        const call = vt === 'string' ? `entryString(r, c, ${v} ??= {}, ${n})` : vt === 'bytes' ? `entryBytes(r, c, ${v} ??= {}, ${n})` : vt in SCALAR_WIRE ? undefined : `entryMessage(r, c, ${v} ??= {}, ${n}, d${id(vt)})`;
         if (call === undefined) throw new Error(`${name}.${f.name}: map value ${vt}`);
         emit(`      case ${tag}: ${call}; break;`);
       } else if (f.type in SCALAR_WIRE) {

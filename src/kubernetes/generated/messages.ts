@@ -95,6 +95,7 @@ function d1(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   let v7: any;
+  let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -103,7 +104,7 @@ function d1(r: Reader, c: C): J {
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
       case 34: v4 = b64(r); break;
       case 42: v5 = str(r); break;
-      case 50: entryString(r, c, v6 ??= {}); break;
+      case 50: entryString(r, c, v6 ??= {}, ++n6); break;
       case 58: grow(v7 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
@@ -239,6 +240,7 @@ function d4(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   let v7: any;
+  let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -247,7 +249,7 @@ function d4(r: Reader, c: C): J {
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
       case 34: v4 = b64(r); break;
       case 42: v5 = str(r); break;
-      case 50: entryString(r, c, v6 ??= {}); break;
+      case 50: entryString(r, c, v6 ??= {}, ++n6); break;
       case 58: grow(v7 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
@@ -4584,11 +4586,12 @@ function d153(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   let v3: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: entryString(r, c, v2 ??= {}); break;
+      case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: { const s = enter(r, c); v3 = d157(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -4850,11 +4853,12 @@ function d162(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   let v3: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: entryString(r, c, v2 ??= {}); break;
+      case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
     }
@@ -5901,11 +5905,12 @@ function d195(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   let v3: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: entryString(r, c, v2 ??= {}); break;
+      case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
     }
@@ -6308,13 +6313,14 @@ function d210(r: Reader, c: C): J {
   let v4: any;
   let v3: any;
   let v5: any;
+  let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: grow(v1 ??= Array(), c).push(str(r)); break;
       case 32: v4 = i64(r, c); break;
       case 26: { const s = enter(r, c); v3 = d205(r, c); leave(r, c, s); break; }
-      case 42: entryMessage(r, c, v5 ??= {}, d204); break;
+      case 42: entryMessage(r, c, v5 ??= {}, ++n5, d204); break;
       default: skip(r, t);
     }
   }
@@ -6445,13 +6451,14 @@ function d215(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   let v4: any;
+  let n4 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
       case 26: grow(v3 ??= Array(), c).push(str(r)); break;
-      case 34: entryMessage(r, c, v4 ??= {}, d206); break;
+      case 34: entryMessage(r, c, v4 ??= {}, ++n4, d206); break;
       default: skip(r, t);
     }
   }
@@ -6648,13 +6655,14 @@ function d224(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   let v4: any;
+  let n4 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: v2 = str(r); break;
       case 26: grow(v3 ??= Array(), c).push(str(r)); break;
-      case 34: entryMessage(r, c, v4 ??= {}, d218); break;
+      case 34: entryMessage(r, c, v4 ??= {}, ++n4, d218); break;
       default: skip(r, t);
     }
   }
@@ -7018,6 +7026,7 @@ function d238(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   let v6: any;
+  let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -7025,7 +7034,7 @@ function d238(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d229(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       case 34: grow(v4 ??= Array(), c).push(str(r)); break;
-      case 42: entryMessage(r, c, v5 ??= {}, d225); break;
+      case 42: entryMessage(r, c, v5 ??= {}, ++n5, d225); break;
       case 50: v6 = str(r); break;
       default: skip(r, t);
     }
@@ -7410,6 +7419,7 @@ function d252(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   let v6: any;
+  let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -7417,7 +7427,7 @@ function d252(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d243(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       case 34: grow(v4 ??= Array(), c).push(str(r)); break;
-      case 42: entryMessage(r, c, v5 ??= {}, d241); break;
+      case 42: entryMessage(r, c, v5 ??= {}, ++n5, d241); break;
       case 50: v6 = str(r); break;
       default: skip(r, t);
     }
@@ -9664,6 +9674,7 @@ function d326(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   let v6: any;
+  let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -9674,7 +9685,7 @@ function d326(r: Reader, c: C): J {
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       case 34: grow(v4 ??= Array(), c).push(str(r)); break;
-      case 50: entryMessage(r, c, v6 ??= {}, d331); break;
+      case 50: entryMessage(r, c, v6 ??= {}, ++n6, d331); break;
       default: skip(r, t);
     }
   }
@@ -9864,6 +9875,7 @@ function d334(r: Reader, c: C): J {
   let v8: any;
   let v12: any;
   let v11: any;
+  let n11 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -9876,7 +9888,7 @@ function d334(r: Reader, c: C): J {
       case 58: v7 = str(r); break;
       case 64: v8 = r.int32(); break;
       case 98: v12 = b64(r); break;
-      case 90: entryString(r, c, v11 ??= {}); break;
+      case 90: entryString(r, c, v11 ??= {}, ++n11); break;
       default: skip(r, t);
     }
   }
@@ -10118,6 +10130,7 @@ function d342(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   let v6: any;
+  let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -10128,7 +10141,7 @@ function d342(r: Reader, c: C): J {
       case 18: v2 = str(r); break;
       case 26: v3 = str(r); break;
       case 34: grow(v4 ??= Array(), c).push(str(r)); break;
-      case 50: entryMessage(r, c, v6 ??= {}, d347); break;
+      case 50: entryMessage(r, c, v6 ??= {}, ++n6, d347); break;
       default: skip(r, t);
     }
   }
@@ -10320,6 +10333,7 @@ function d350(r: Reader, c: C): J {
   let v10: any;
   let v12: any;
   let v11: any;
+  let n11 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -10334,7 +10348,7 @@ function d350(r: Reader, c: C): J {
       case 74: v9 = b64(r); break;
       case 82: v10 = b64(r); break;
       case 98: v12 = b64(r); break;
-      case 90: entryString(r, c, v11 ??= {}); break;
+      case 90: entryString(r, c, v11 ??= {}, ++n11); break;
       default: skip(r, t);
     }
   }
@@ -11023,6 +11037,7 @@ function d373(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   let v10: any;
+  let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -11030,7 +11045,7 @@ function d373(r: Reader, c: C): J {
       case 18: v2 = str(r); break;
       case 24: v3 = r.bool(); break;
       case 34: v4 = str(r); break;
-      case 42: entryString(r, c, v5 ??= {}); break;
+      case 42: entryString(r, c, v5 ??= {}, ++n5); break;
       case 50: { const s = enter(r, c); v6 = d571(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d571(r, c); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d571(r, c); leave(r, c, s); break; }
@@ -11074,13 +11089,14 @@ function d374(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   let v5: any;
+  let n4 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
       case 16: v2 = r.bool(); break;
       case 26: v3 = str(r); break;
-      case 34: entryString(r, c, v4 ??= {}); break;
+      case 34: entryString(r, c, v4 ??= {}, ++n4); break;
       case 42: { const s = enter(r, c); v5 = d457(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -11414,13 +11430,15 @@ function d385(r: Reader, c: C): J {
   let v4: any;
   let v2: any;
   let v3: any;
+  let n2 = 0;
+  let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
-      case 18: entryString(r, c, v2 ??= {}); break;
-      case 26: entryBytes(r, c, v3 ??= {}); break;
+      case 18: entryString(r, c, v2 ??= {}, ++n2); break;
+      case 26: entryBytes(r, c, v3 ??= {}, ++n3); break;
       default: skip(r, t);
     }
   }
@@ -12013,6 +12031,7 @@ function d403(r: Reader, c: C): J {
   let v13: any;
   let v14: any;
   let v15: any;
+  let n10 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -12025,7 +12044,7 @@ function d403(r: Reader, c: C): J {
       case 58: v7 = str(r); break;
       case 66: v8 = str(r); break;
       case 72: v9 = r.bool(); break;
-      case 82: entryMessage(r, c, v10 ??= {}, d1270); break;
+      case 82: entryMessage(r, c, v10 ??= {}, ++n10, d1270); break;
       case 90: { const s = enter(r, c); v11 = d558(r, c); leave(r, c, s); break; }
       case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d602(r, c)); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d404(r, c); leave(r, c, s); break; }
@@ -12868,6 +12887,7 @@ function d429(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   let v5: any;
+  let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -12875,7 +12895,7 @@ function d429(r: Reader, c: C): J {
       case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d571(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
-      case 42: entryString(r, c, v5 ??= {}); break;
+      case 42: entryString(r, c, v5 ??= {}, ++n5); break;
       default: skip(r, t);
     }
   }
@@ -12904,6 +12924,7 @@ function d430(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   let v5: any;
+  let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -12911,7 +12932,7 @@ function d430(r: Reader, c: C): J {
       case 18: v2 = str(r); break;
       case 26: { const s = enter(r, c); v3 = d457(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
-      case 42: entryString(r, c, v5 ??= {}); break;
+      case 42: entryString(r, c, v5 ??= {}, ++n5); break;
       default: skip(r, t);
     }
   }
@@ -13510,15 +13531,20 @@ function d450(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   let v6: any;
+  let n2 = 0;
+  let n3 = 0;
+  let n4 = 0;
+  let n5 = 0;
+  let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d1270); break;
-      case 26: entryMessage(r, c, v3 ??= {}, d1270); break;
-      case 34: entryMessage(r, c, v4 ??= {}, d1270); break;
-      case 42: entryMessage(r, c, v5 ??= {}, d1270); break;
-      case 50: entryMessage(r, c, v6 ??= {}, d1270); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
+      case 26: entryMessage(r, c, v3 ??= {}, ++n3, d1270); break;
+      case 34: entryMessage(r, c, v4 ??= {}, ++n4, d1270); break;
+      case 42: entryMessage(r, c, v5 ??= {}, ++n5, d1270); break;
+      case 50: entryMessage(r, c, v6 ??= {}, ++n6, d1270); break;
       default: skip(r, t);
     }
   }
@@ -14435,11 +14461,13 @@ function d486(r: Reader, c: C): J {
   let v12: any;
   let v13: any;
   let v14: any;
+  let n1 = 0;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d1270); break;
+      case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
       case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d472(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d467(r, c)); leave(r, c, s); break; }
@@ -14822,15 +14850,18 @@ function d496(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   let v10: any;
+  let n3 = 0;
+  let n5 = 0;
+  let n7 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
       case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: entryMessage(r, c, v3 ??= {}, d1270); break;
+      case 26: entryMessage(r, c, v3 ??= {}, ++n3, d1270); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d493(r, c)); leave(r, c, s); break; }
-      case 42: entryMessage(r, c, v5 ??= {}, d1270); break;
-      case 58: entryString(r, c, v7 ??= {}); break;
+      case 42: entryMessage(r, c, v5 ??= {}, ++n5, d1270); break;
+      case 58: entryString(r, c, v7 ??= {}, ++n7); break;
       case 66: v8 = str(r); break;
       case 74: { const s = enter(r, c); v9 = d459(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d600(r, c); leave(r, c, s); break; }
@@ -15049,10 +15080,11 @@ function d501(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   let v10: any;
+  let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
+      case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       case 18: { const s = enter(r, c); v2 = d500(r, c); leave(r, c, s); break; }
       case 26: grow(v3 ??= Array(), c).push(str(r)); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
@@ -15309,6 +15341,7 @@ function d509(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   let v8: any;
+  let n7 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -15318,7 +15351,7 @@ function d509(r: Reader, c: C): J {
       case 34: v4 = str(r); break;
       case 42: v5 = str(r); break;
       case 50: v6 = str(r); break;
-      case 58: entryString(r, c, v7 ??= {}); break;
+      case 58: entryString(r, c, v7 ??= {}, ++n7); break;
       case 64: v8 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -15903,6 +15936,8 @@ function d528(r: Reader, c: C): J {
   let v41: any;
   let v43: any;
   let v44: any;
+  let n7 = 0;
+  let n32 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -15914,7 +15949,7 @@ function d528(r: Reader, c: C): J {
       case 32: v4 = i64(r, c); break;
       case 40: v5 = i64(r, c); break;
       case 50: v6 = str(r); break;
-      case 58: entryString(r, c, v7 ??= {}); break;
+      case 58: entryString(r, c, v7 ??= {}, ++n7); break;
       case 66: v8 = str(r); break;
       case 74: v9 = str(r); break;
       case 168: v21 = r.bool(); break;
@@ -15938,7 +15973,7 @@ function d528(r: Reader, c: C): J {
       case 234: v29 = str(r); break;
       case 240: v30 = r.bool(); break;
       case 250: v31 = str(r); break;
-      case 258: entryMessage(r, c, v32 ??= {}, d1270); break;
+      case 258: entryMessage(r, c, v32 ??= {}, ++n32, d1270); break;
       case 266: { const s = enter(r, c); grow(v33 ??= Array(), c).push(d594(r, c)); leave(r, c, s); break; }
       case 280: v35 = r.bool(); break;
       case 290: { const s = enter(r, c); v36 = d518(r, c); leave(r, c, s); break; }
@@ -16070,6 +16105,7 @@ function d529(r: Reader, c: C): J {
   let v20: any;
   let v21: any;
   let v22: any;
+  let n19 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -16091,7 +16127,7 @@ function d529(r: Reader, c: C): J {
       case 114: v14 = str(r); break;
       case 122: { const s = enter(r, c); grow(v15 ??= Array(), c).push(d523(r, c)); leave(r, c, s); break; }
       case 146: { const s = enter(r, c); v18 = d514(r, c); leave(r, c, s); break; }
-      case 154: entryMessage(r, c, v19 ??= {}, d1270); break;
+      case 154: entryMessage(r, c, v19 ??= {}, ++n19, d1270); break;
       case 162: { const s = enter(r, c); v20 = d558(r, c); leave(r, c, s); break; }
       case 170: { const s = enter(r, c); grow(v21 ??= Array(), c).push(d471(r, c)); leave(r, c, s); break; }
       case 178: { const s = enter(r, c); grow(v22 ??= Array(), c).push(d533(r, c)); leave(r, c, s); break; }
@@ -16736,12 +16772,13 @@ function d549(r: Reader, c: C): J {
   let v4: any;
   let v2: any;
   let v3: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 32: v4 = r.int32(); break;
-      case 18: entryString(r, c, v2 ??= {}); break;
+      case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: { const s = enter(r, c); v3 = d532(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -16936,10 +16973,11 @@ function d556(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   let v3: any;
+  let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
+      case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       case 18: grow(v2 ??= Array(), c).push(str(r)); break;
       case 26: { const s = enter(r, c); v3 = d563(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -16962,11 +17000,13 @@ function e556(w: Writer, o: any): void {
 function d557(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
+  let n1 = 0;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d1270); break;
+      case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
       default: skip(r, t);
     }
   }
@@ -16986,11 +17026,13 @@ function d558(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   let v3: any;
+  let n1 = 0;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d1270); break;
+      case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d551(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -17253,13 +17295,15 @@ function d566(r: Reader, c: C): J {
   let v2: any;
   let v4: any;
   let v3: any;
+  let n2 = 0;
+  let n4 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
-      case 18: entryBytes(r, c, v2 ??= {}); break;
-      case 34: entryString(r, c, v4 ??= {}); break;
+      case 18: entryBytes(r, c, v2 ??= {}, ++n2); break;
+      case 34: entryString(r, c, v4 ??= {}, ++n4); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
     }
@@ -17748,11 +17792,12 @@ function d582(r: Reader, c: C): J {
   let v21: any;
   let v22: any;
   let v23: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d580(r, c)); leave(r, c, s); break; }
-      case 18: entryString(r, c, v2 ??= {}); break;
+      case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: v3 = str(r); break;
       case 146: grow(v18 ??= Array(), c).push(str(r)); break;
       case 34: v4 = str(r); break;
@@ -18459,11 +18504,13 @@ function e604(w: Writer, o: any): void {
 function d605(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
+  let n1 = 0;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d1270); break;
+      case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
       default: skip(r, t);
     }
   }
@@ -18729,6 +18776,7 @@ function d611(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   let v8: any;
+  let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -18736,7 +18784,7 @@ function d611(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d612(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
-      case 42: entryString(r, c, v5 ??= {}); break;
+      case 42: entryString(r, c, v5 ??= {}, ++n5); break;
       case 50: v6 = str(r); break;
       case 58: v7 = str(r); break;
       case 66: { const s = enter(r, c); v8 = d613(r, c); leave(r, c, s); break; }
@@ -18952,6 +19000,7 @@ function d619(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   let v7: any;
+  let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -18959,7 +19008,7 @@ function d619(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d620(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
-      case 42: entryString(r, c, v5 ??= {}); break;
+      case 42: entryString(r, c, v5 ??= {}, ++n5); break;
       case 50: v6 = str(r); break;
       case 58: { const s = enter(r, c); v7 = d621(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -19719,11 +19768,12 @@ function d642(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   let v3: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: entryString(r, c, v2 ??= {}); break;
+      case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: { const s = enter(r, c); v3 = d672(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -20665,11 +20715,12 @@ function d677(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   let v3: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: entryString(r, c, v2 ??= {}); break;
+      case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
     }
@@ -23116,11 +23167,12 @@ function d772(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   let v3: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d771(r, c)); leave(r, c, s); break; }
-      case 18: entryString(r, c, v2 ??= {}); break;
+      case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: v3 = str(r); break;
       default: skip(r, t);
     }
@@ -23143,12 +23195,13 @@ function d773(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   let v3: any;
+  let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: v2 = str(r); break;
-      case 26: entryString(r, c, v3 ??= {}); break;
+      case 26: entryString(r, c, v3 ??= {}, ++n3); break;
       default: skip(r, t);
     }
   }
@@ -25017,10 +25070,11 @@ function e848(w: Writer, o: any): void {
 // k8s.io.api.node.v1.Overhead
 function d849(r: Reader, c: C): J {
   let v1: any;
+  let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
+      case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       default: skip(r, t);
     }
   }
@@ -25094,10 +25148,11 @@ function e851(w: Writer, o: any): void {
 function d852(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
+  let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryString(r, c, v1 ??= {}); break;
+      case 10: entryString(r, c, v1 ??= {}, ++n1); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d591(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -25116,10 +25171,11 @@ function e852(w: Writer, o: any): void {
 // k8s.io.api.node.v1alpha1.Overhead
 function d853(r: Reader, c: C): J {
   let v1: any;
+  let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
+      case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       default: skip(r, t);
     }
   }
@@ -25211,10 +25267,11 @@ function e856(w: Writer, o: any): void {
 function d857(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
+  let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryString(r, c, v1 ??= {}); break;
+      case 10: entryString(r, c, v1 ??= {}, ++n1); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d591(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -25233,10 +25290,11 @@ function e857(w: Writer, o: any): void {
 // k8s.io.api.node.v1beta1.Overhead
 function d858(r: Reader, c: C): J {
   let v1: any;
+  let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
+      case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       default: skip(r, t);
     }
   }
@@ -25310,10 +25368,11 @@ function e860(w: Writer, o: any): void {
 function d861(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
+  let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryString(r, c, v1 ??= {}); break;
+      case 10: entryString(r, c, v1 ??= {}, ++n1); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d591(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -25447,11 +25506,12 @@ function d866(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   let v7: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = i64(r, c); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d1312); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1312); break;
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
@@ -25599,11 +25659,12 @@ function d871(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   let v7: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = i64(r, c); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d1312); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1312); break;
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
@@ -26740,10 +26801,11 @@ function e912(w: Writer, o: any): void {
 // k8s.io.api.resource.v1.CapacityRequirements
 function d913(r: Reader, c: C): J {
   let v1: any;
+  let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
+      case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       default: skip(r, t);
     }
   }
@@ -26779,11 +26841,12 @@ function e914(w: Writer, o: any): void {
 function d915(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d914); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d914); break;
       default: skip(r, t);
     }
   }
@@ -26814,12 +26877,15 @@ function d916(r: Reader, c: C): J {
   let v11: any;
   let v12: any;
   let v14: any;
+  let n2 = 0;
+  let n3 = 0;
+  let n14 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d919); break;
-      case 26: entryMessage(r, c, v3 ??= {}, d920); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d919); break;
+      case 26: entryMessage(r, c, v3 ??= {}, ++n3, d920); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d929(r, c)); leave(r, c, s); break; }
       case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); v6 = d482(r, c); leave(r, c, s); break; }
@@ -26829,7 +26895,7 @@ function d916(r: Reader, c: C): J {
       case 82: grow(v10 ??= Array(), c).push(str(r)); break;
       case 90: grow(v11 ??= Array(), c).push(str(r)); break;
       case 96: v12 = r.bool(); break;
-      case 114: entryMessage(r, c, v14 ??= {}, d945); break;
+      case 114: entryMessage(r, c, v14 ??= {}, ++n14, d945); break;
       default: skip(r, t);
     }
   }
@@ -27181,11 +27247,12 @@ function e928(w: Writer, o: any): void {
 function d929(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d914); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d914); break;
       default: skip(r, t);
     }
   }
@@ -27241,6 +27308,7 @@ function d931(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   let v11: any;
+  let n10 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -27253,7 +27321,7 @@ function d931(r: Reader, c: C): J {
       case 58: grow(v7 ??= Array(), c).push(str(r)); break;
       case 66: grow(v8 ??= Array(), c).push(str(r)); break;
       case 74: v9 = str(r); break;
-      case 82: entryMessage(r, c, v10 ??= {}, d1270); break;
+      case 82: entryMessage(r, c, v10 ??= {}, ++n10, d1270); break;
       case 90: grow(v11 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
@@ -28579,11 +28647,14 @@ function d977(r: Reader, c: C): J {
   let v10: any;
   let v11: any;
   let v14: any;
+  let n1 = 0;
+  let n2 = 0;
+  let n14 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryMessage(r, c, v1 ??= {}, d987); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d988); break;
+      case 10: entryMessage(r, c, v1 ??= {}, ++n1, d987); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d988); break;
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d997(r, c)); leave(r, c, s); break; }
       case 34: v4 = str(r); break;
       case 42: { const s = enter(r, c); v5 = d482(r, c); leave(r, c, s); break; }
@@ -28593,7 +28664,7 @@ function d977(r: Reader, c: C): J {
       case 74: grow(v9 ??= Array(), c).push(str(r)); break;
       case 82: grow(v10 ??= Array(), c).push(str(r)); break;
       case 88: v11 = r.bool(); break;
-      case 114: entryMessage(r, c, v14 ??= {}, d1007); break;
+      case 114: entryMessage(r, c, v14 ??= {}, ++n14, d1007); break;
       default: skip(r, t);
     }
   }
@@ -28704,10 +28775,11 @@ function e980(w: Writer, o: any): void {
 // k8s.io.api.resource.v1beta1.CapacityRequirements
 function d981(r: Reader, c: C): J {
   let v1: any;
+  let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
+      case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       default: skip(r, t);
     }
   }
@@ -28743,11 +28815,12 @@ function e982(w: Writer, o: any): void {
 function d983(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d982); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d982); break;
       default: skip(r, t);
     }
   }
@@ -29100,11 +29173,12 @@ function e996(w: Writer, o: any): void {
 function d997(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d982); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d982); break;
       default: skip(r, t);
     }
   }
@@ -29185,6 +29259,7 @@ function d999(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   let v11: any;
+  let n10 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -29197,7 +29272,7 @@ function d999(r: Reader, c: C): J {
       case 58: grow(v7 ??= Array(), c).push(str(r)); break;
       case 66: grow(v8 ??= Array(), c).push(str(r)); break;
       case 74: v9 = str(r); break;
-      case 82: entryMessage(r, c, v10 ??= {}, d1270); break;
+      case 82: entryMessage(r, c, v10 ??= {}, ++n10, d1270); break;
       case 90: grow(v11 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
@@ -29963,10 +30038,11 @@ function e1025(w: Writer, o: any): void {
 // k8s.io.api.resource.v1beta2.CapacityRequirements
 function d1026(r: Reader, c: C): J {
   let v1: any;
+  let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryMessage(r, c, v1 ??= {}, d1270); break;
+      case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       default: skip(r, t);
     }
   }
@@ -30002,11 +30078,12 @@ function e1027(w: Writer, o: any): void {
 function d1028(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d1027); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1027); break;
       default: skip(r, t);
     }
   }
@@ -30037,12 +30114,15 @@ function d1029(r: Reader, c: C): J {
   let v11: any;
   let v12: any;
   let v14: any;
+  let n2 = 0;
+  let n3 = 0;
+  let n14 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d1032); break;
-      case 26: entryMessage(r, c, v3 ??= {}, d1033); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1032); break;
+      case 26: entryMessage(r, c, v3 ??= {}, ++n3, d1033); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1042(r, c)); leave(r, c, s); break; }
       case 42: v5 = str(r); break;
       case 50: { const s = enter(r, c); v6 = d482(r, c); leave(r, c, s); break; }
@@ -30052,7 +30132,7 @@ function d1029(r: Reader, c: C): J {
       case 82: grow(v10 ??= Array(), c).push(str(r)); break;
       case 90: grow(v11 ??= Array(), c).push(str(r)); break;
       case 96: v12 = r.bool(); break;
-      case 114: entryMessage(r, c, v14 ??= {}, d1058); break;
+      case 114: entryMessage(r, c, v14 ??= {}, ++n14, d1058); break;
       default: skip(r, t);
     }
   }
@@ -30404,11 +30484,12 @@ function e1041(w: Writer, o: any): void {
 function d1042(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r); break;
-      case 18: entryMessage(r, c, v2 ??= {}, d1027); break;
+      case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1027); break;
       default: skip(r, t);
     }
   }
@@ -30464,6 +30545,7 @@ function d1044(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   let v11: any;
+  let n10 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -30476,7 +30558,7 @@ function d1044(r: Reader, c: C): J {
       case 58: grow(v7 ??= Array(), c).push(str(r)); break;
       case 66: grow(v8 ??= Array(), c).push(str(r)); break;
       case 74: v9 = str(r); break;
-      case 82: entryMessage(r, c, v10 ??= {}, d1270); break;
+      case 82: entryMessage(r, c, v10 ??= {}, ++n10, d1270); break;
       case 90: grow(v11 ??= Array(), c).push(str(r)); break;
       default: skip(r, t);
     }
@@ -33434,12 +33516,13 @@ function d1161(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   let v8: any;
+  let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r); break;
-      case 26: entryString(r, c, v3 ??= {}); break;
+      case 26: entryString(r, c, v3 ??= {}, ++n3); break;
       case 34: v4 = str(r); break;
       case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       case 48: v6 = r.bool(); break;
@@ -33689,11 +33772,12 @@ function d1170(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   let v4: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.bool(); break;
-      case 18: entryString(r, c, v2 ??= {}); break;
+      case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: { const s = enter(r, c); v3 = d1173(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1173(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -33722,12 +33806,13 @@ function d1171(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   let v3: any;
+  let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r); break;
-      case 26: entryString(r, c, v3 ??= {}); break;
+      case 26: entryString(r, c, v3 ??= {}, ++n3); break;
       default: skip(r, t);
     }
   }
@@ -33983,11 +34068,12 @@ function d1181(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   let v4: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.bool(); break;
-      case 18: entryString(r, c, v2 ??= {}); break;
+      case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: { const s = enter(r, c); v3 = d1184(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1184(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -34016,12 +34102,13 @@ function d1182(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   let v3: any;
+  let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r); break;
-      case 26: entryString(r, c, v3 ??= {}); break;
+      case 26: entryString(r, c, v3 ??= {}, ++n3); break;
       default: skip(r, t);
     }
   }
@@ -34392,12 +34479,13 @@ function d1195(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   let v8: any;
+  let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r); break;
-      case 26: entryString(r, c, v3 ??= {}); break;
+      case 26: entryString(r, c, v3 ??= {}, ++n3); break;
       case 34: v4 = str(r); break;
       case 42: grow(v5 ??= Array(), c).push(str(r)); break;
       case 48: v6 = r.bool(); break;
@@ -34647,11 +34735,12 @@ function d1204(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   let v4: any;
+  let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.bool(); break;
-      case 18: entryString(r, c, v2 ??= {}); break;
+      case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: { const s = enter(r, c); v3 = d1207(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1207(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -34680,12 +34769,13 @@ function d1205(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   let v3: any;
+  let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r); break;
-      case 26: entryString(r, c, v3 ??= {}); break;
+      case 26: entryString(r, c, v3 ??= {}, ++n3); break;
       default: skip(r, t);
     }
   }
@@ -35514,6 +35604,10 @@ function d1235(r: Reader, c: C): J {
   let v42: any;
   let v43: any;
   let v44: any;
+  let n29 = 0;
+  let n31 = 0;
+  let n32 = 0;
+  let n34 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -35545,12 +35639,12 @@ function d1235(r: Reader, c: C): J {
       case 210: { const s = enter(r, c); grow(v26 ??= Array(), c).push(d1235(r, c)); leave(r, c, s); break; }
       case 218: { const s = enter(r, c); grow(v27 ??= Array(), c).push(d1235(r, c)); leave(r, c, s); break; }
       case 226: { const s = enter(r, c); v28 = d1235(r, c); leave(r, c, s); break; }
-      case 234: entryMessage(r, c, v29 ??= {}, d1235); break;
+      case 234: entryMessage(r, c, v29 ??= {}, ++n29, d1235); break;
       case 242: { const s = enter(r, c); v30 = d1237(r, c); leave(r, c, s); break; }
-      case 250: entryMessage(r, c, v31 ??= {}, d1235); break;
-      case 258: entryMessage(r, c, v32 ??= {}, d1238); break;
+      case 250: entryMessage(r, c, v31 ??= {}, ++n31, d1235); break;
+      case 258: entryMessage(r, c, v32 ??= {}, ++n32, d1238); break;
       case 266: { const s = enter(r, c); v33 = d1237(r, c); leave(r, c, s); break; }
-      case 274: entryMessage(r, c, v34 ??= {}, d1235); break;
+      case 274: entryMessage(r, c, v34 ??= {}, ++n34, d1235); break;
       case 282: { const s = enter(r, c); v35 = d1233(r, c); leave(r, c, s); break; }
       case 290: { const s = enter(r, c); v36 = d1234(r, c); leave(r, c, s); break; }
       case 296: v37 = r.bool(); break;
@@ -36385,6 +36479,10 @@ function d1262(r: Reader, c: C): J {
   let v42: any;
   let v43: any;
   let v44: any;
+  let n29 = 0;
+  let n31 = 0;
+  let n32 = 0;
+  let n34 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -36416,12 +36514,12 @@ function d1262(r: Reader, c: C): J {
       case 210: { const s = enter(r, c); grow(v26 ??= Array(), c).push(d1262(r, c)); leave(r, c, s); break; }
       case 218: { const s = enter(r, c); grow(v27 ??= Array(), c).push(d1262(r, c)); leave(r, c, s); break; }
       case 226: { const s = enter(r, c); v28 = d1262(r, c); leave(r, c, s); break; }
-      case 234: entryMessage(r, c, v29 ??= {}, d1262); break;
+      case 234: entryMessage(r, c, v29 ??= {}, ++n29, d1262); break;
       case 242: { const s = enter(r, c); v30 = d1264(r, c); leave(r, c, s); break; }
-      case 250: entryMessage(r, c, v31 ??= {}, d1262); break;
-      case 258: entryMessage(r, c, v32 ??= {}, d1265); break;
+      case 250: entryMessage(r, c, v31 ??= {}, ++n31, d1262); break;
+      case 258: entryMessage(r, c, v32 ??= {}, ++n32, d1265); break;
       case 266: { const s = enter(r, c); v33 = d1264(r, c); leave(r, c, s); break; }
-      case 274: entryMessage(r, c, v34 ??= {}, d1262); break;
+      case 274: entryMessage(r, c, v34 ??= {}, ++n34, d1262); break;
       case 282: { const s = enter(r, c); v35 = d1260(r, c); leave(r, c, s); break; }
       case 290: { const s = enter(r, c); v36 = d1261(r, c); leave(r, c, s); break; }
       case 296: v37 = r.bool(); break;
@@ -37161,10 +37259,11 @@ function e1290(w: Writer, o: any): void {
 function d1291(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
+  let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: entryString(r, c, v1 ??= {}); break;
+      case 10: entryString(r, c, v1 ??= {}, ++n1); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1292(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -37393,6 +37492,8 @@ function d1298(r: Reader, c: C): J {
   let v13: any;
   let v14: any;
   let v17: any;
+  let n11 = 0;
+  let n12 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
@@ -37406,8 +37507,8 @@ function d1298(r: Reader, c: C): J {
       case 66: { const s = enter(r, c); v8 = d1312(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d1312(r, c); leave(r, c, s); break; }
       case 80: v10 = i64(r, c); break;
-      case 90: entryString(r, c, v11 ??= {}); break;
-      case 98: entryString(r, c, v12 ??= {}); break;
+      case 90: entryString(r, c, v11 ??= {}, ++n11); break;
+      case 98: entryString(r, c, v12 ??= {}, ++n12); break;
       case 106: { const s = enter(r, c); grow(v13 ??= Array(), c).push(d1299(r, c)); leave(r, c, s); break; }
       case 114: grow(v14 ??= Array(), c).push(str(r)); break;
       case 138: { const s = enter(r, c); grow(v17 ??= Array(), c).push(d1296(r, c)); leave(r, c, s); break; }

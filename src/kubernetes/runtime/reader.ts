@@ -156,12 +156,19 @@ export function skip(r: Reader, tag: number): void {
   }
 }
 
-/** Counts an element of a repeated field or map against maxCollectionLength. */
+/** Counts an element of a repeated field against maxCollectionLength. */
 export function grow<T>(list: T[], c: DecodeContext): T[] {
   if (list.length >= c.maxCollectionLength) {
     throw new DecodeError('limit-exceeded', `more than maxCollectionLength (${c.maxCollectionLength}) entries in a repeated field`);
   }
   return list;
+}
+
+/** Counts the `count`th entry of a map field against maxCollectionLength, before it is read. */
+function countEntry(count: number, c: DecodeContext): void {
+  if (count > c.maxCollectionLength) {
+    throw new DecodeError('limit-exceeded', `more than maxCollectionLength (${c.maxCollectionLength}) entries in a map field`);
+  }
 }
 
 const TWO_32 = 4294967296;
@@ -261,8 +268,9 @@ export function shape(fn: (this: J) => void): new () => J {
 
 // ---- map entries ------------------------------------------------------------------
 
-/** One map<string, string> entry into `m`. Go writes both key and value, but absent means "". */
-export function entryString(r: Reader, c: DecodeContext, m: J): void {
+/** The `count`th map<string, string> entry into `m`. Go writes both key and value, but absent means "". */
+export function entryString(r: Reader, c: DecodeContext, m: J, count: number): void {
+  countEntry(count, c);
   const saved = enter(r, c);
   let k = '';
   let v = '';
@@ -276,7 +284,8 @@ export function entryString(r: Reader, c: DecodeContext, m: J): void {
   setKey(m, k, v);
 }
 
-export function entryBytes(r: Reader, c: DecodeContext, m: J): void {
+export function entryBytes(r: Reader, c: DecodeContext, m: J, count: number): void {
+  countEntry(count, c);
   const saved = enter(r, c);
   let k = '';
   let v: string | null = null;
@@ -293,7 +302,8 @@ export function entryBytes(r: Reader, c: DecodeContext, m: J): void {
 export type MessageDecoder = (r: Reader, c: DecodeContext) => unknown;
 
 /** One map<string, Message> entry; an absent value is the message's zero value. */
-export function entryMessage(r: Reader, c: DecodeContext, m: J, decode: MessageDecoder): void {
+export function entryMessage(r: Reader, c: DecodeContext, m: J, count: number, decode: MessageDecoder): void {
+  countEntry(count, c);
   const saved = enter(r, c);
   let k = '';
   let v: unknown;
