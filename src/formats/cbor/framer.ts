@@ -52,6 +52,8 @@ export class CborSeqFramer implements Framer {
   private cutHead = 0;
   private pending: DecodeError | undefined;
   private ended = false;
+  /** Scratch for skipItem: the items left in each open container. */
+  private readonly counts: number[] = [];
 
   constructor(
     private readonly maxFrameBytes: number,
@@ -70,6 +72,11 @@ export class CborSeqFramer implements Framer {
     const n = chunk.length;
     let i = 0;
     while (i < n && this.pending === undefined) {
+      if (this.stack.length === 0 && this.headHave === 0 && this.skipLeft === 0) {
+        // Between top-level items: whole items first.
+        i = this.wholeItems(chunk, base, i);
+        if (i >= n) return;
+      }
       if (this.skipLeft > 0) {
         const step = Math.min(this.skipLeft, n - i);
         this.skipLeft -= step;
@@ -119,6 +126,30 @@ export class CborSeqFramer implements Framer {
         i += left;
         this.skipLeft = 0;
       }
+    }
+  }
+
+  /**
+   * The common case first: items that lie whole in this chunk, each passed
+   * over in one tight loop that keeps its counts in locals and cuts it. At the
+   * first item that does not end in the chunk, or that has anything unusual
+   * (an 8-byte length, an indefinite length, a reserved head, nesting at the
+   * limit), it stops at that item's start and returns there: the general walk
+   * then takes the item from its first byte with the same state as if this
+   * loop had not run, so results and errors are the same, only slower.
+   * Returns the index in `chunk` where the general walk goes on.
+   */
+  private wholeItems(chunk: Uint8Array, base: number, from: number): number {
+    for (;;) {
+      // The item may not reach beyond the frame limit. frameStart is where it began:
+      // `from`, or before it when a top-level tag came in the previous chunk.
+      const stop = Math.min(chunk.length, this.frameStart + this.maxFrameBytes - base);
+      const end = skipItem(chunk, from, stop, this.maxDepth, this.counts);
+      if (end < 0) return from;
+      this.cuts.push(base + end);
+      this.frameStart = base + end;
+      from = end;
+      if (from === chunk.length) return from;
     }
   }
 
@@ -269,5 +300,69 @@ function readArgument(bytes: Uint8Array, at: number, size: number): number {
       return ((bytes[at]! << 24) | (bytes[at + 1]! << 16) | (bytes[at + 2]! << 8) | bytes[at + 3]!) >>> 0;
     default:
       return readArgument(bytes, at, 4) * TWO_32 + readArgument(bytes, at + 4, 4);
+  }
+}
+
+/**
+ * The index just past the item starting at `at`, if it ends at or before
+ * `stop`, has nothing unusual and nests less than `maxDepth`; otherwise -1
+ * (the caller's general walk then decides). `counts` is scratch space.
+ */
+function skipItem(chunk: Uint8Array, at: number, stop: number, maxDepth: number, counts: number[]): number {
+  let i = at;
+  let depth = 0;
+  let left = 1;
+  for (;;) {
+    if (i >= stop) return -1;
+    const initial = chunk[i]!;
+    const major = initial >>> 5;
+    const ai = initial & 31;
+    let argument = ai;
+    if (ai < 24) i += 1;
+    else if (ai === 24) {
+      if (i + 1 >= stop) return -1;
+      argument = chunk[i + 1]!;
+      i += 2;
+    } else if (ai === 25) {
+      if (i + 2 >= stop) return -1;
+      argument = (chunk[i + 1]! << 8) | chunk[i + 2]!;
+      i += 3;
+    } else if (ai === 26) {
+      if (i + 4 >= stop) return -1;
+      argument = readArgument(chunk, i + 1, 4);
+      i += 5;
+    } else if (ai === 27 && (major < 2 || major > 5)) {
+      // An 8-byte integer, tag number or float: its value does not matter here.
+      i += 9;
+      if (i > stop) return -1;
+    } else {
+      // 8-byte lengths and counts, reserved 28-30, indefinite 31: the general walk.
+      return -1;
+    }
+    switch (major) {
+      case 2:
+      case 3:
+        i += argument;
+        if (i > stop) return -1;
+        break;
+      case 4:
+      case 5:
+        // Counted as the general walk counts: an empty array or map is a level too.
+        if (depth >= maxDepth) return -1;
+        if (argument === 0) break;
+        counts[depth++] = left;
+        left = major === 5 ? argument * 2 : argument;
+        continue;
+      case 6:
+        // A tag prefixes the next item.
+        continue;
+      default:
+        break;
+    }
+    // An item ended: count it in its container, and close every container it fills.
+    while (--left === 0) {
+      if (depth === 0) return i;
+      left = counts[--depth]!;
+    }
   }
 }
