@@ -36,7 +36,7 @@ import {
   jsonDocumentsCodec,
   yamlCodec,
 } from 'watchwire';
-import { ProtobufSchemaRegistry, createProtobufCodec, decodeProtobufObject, encodeProtobufObject } from 'watchwire/protobuf';
+import { ProtobufSchemaRegistry, createProtobufCodec } from 'watchwire/protobuf';
 import { concat, cutPoints, objectFrom, splitAt, utf8, watchEvent } from './generators.js';
 import { protobufEvent } from './protobuf-objects.js';
 
@@ -134,14 +134,8 @@ export const MAX_MILLIS_PER_CASE = 2000;
  * entry once its fix lands.
  */
 export const KNOWN_ISSUES: readonly { id: string; owner: string; matches: (c: FuzzCase, message: string) => boolean }[] = [
-  {
-    id: 'cbor-shared-string-cache',
-    owner: 'perf-binary',
-    // Strings served from the reader's shared cache skip the maxStringBytes check.
-    matches: (c, m) =>
-      c.format === 'cbor' && c.limits.maxStringBytes < FUZZ_LIMITS.maxStringBytes && (/a string of \d+ chars, over its limit/.test(m) || /chunking changed/.test(m)),
-  },
-  // (json-documents-limit-order, perf-json, was fixed in 3fd5d5b.)
+  // None open. Fixed since they were found: json-documents-limit-order (perf-json, 3fd5d5b),
+  // cbor-shared-string-cache (perf-binary, 25bb45d).
 ];
 
 /** Known issues met (by id), for the report. */
@@ -208,10 +202,6 @@ function decodeOnce(codec: Codec, c: FuzzCase, chunks: readonly Uint8Array[]): O
   const sink = (v: unknown): void => {
     values.push(v);
   };
-  // Known issue (perf-binary, findings.md): protobuf's maxStringBytes is process-global and the envelope
-  // reads it before the object sets it. Prime it with this case's limit so both decodes see the same state;
-  // test/fuzz-regressions.test.ts keeps the leak itself as a todo.
-  if (c.format === 'protobuf') primeProtobufStringLimit(c.limits.maxStringBytes);
   let decoder: StreamDecoder<unknown>;
   try {
     decoder = c.objects ? StreamDecoder.objects(codec, sink, options) : StreamDecoder.events(codec, sink, options);
@@ -242,15 +232,6 @@ function decodeOnce(codec: Codec, c: FuzzCase, chunks: readonly Uint8Array[]): O
     };
   }
   return { values, skipped: decoder.stats.skipped, reported };
-}
-
-const PRIMER = encodeProtobufObject({ apiVersion: 'v1', kind: 'ConfigMap' });
-function primeProtobufStringLimit(maxStringBytes: number): void {
-  try {
-    decodeProtobufObject(PRIMER, { maxStringBytes });
-  } catch {
-    // A tiny limit refuses the primer itself; the limit is set all the same.
-  }
 }
 
 function checkPlaced(codec: Codec, c: FuzzCase, e: DecodeError, delivered: number): void {
