@@ -7,26 +7,33 @@ import { get } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { type Codec, StreamDecoder, decodeStream } from 'watchwire';
+import { type Codec, type FetchLike, StreamDecoder, type WatchEvent, decodeStream, watch } from 'watchwire';
+import { nodeFetch } from 'watchwire/node';
 import type { PeerCallback } from './paths.js';
 
 export type WatchClient = (baseUrl: string, expected: number, callback: PeerCallback) => Promise<void>;
 
 const WATCH_PATH = '/api/v1/pods';
 
-/** watchwire's async-iterable API over fetch: `for await (const event of decodeStream(res.body, codec))`. */
-export function watchwireDecodeStream(codec: Codec): WatchClient {
+/** The two transports a watchwire user has: the global fetch (browser-safe) and nodeFetch (watchwire/node, node:http). */
+export type Transport = 'fetch' | 'nodeFetch';
+const transports: Record<Transport, FetchLike> = { fetch: (input, init) => fetch(input, init), nodeFetch };
+
+/** watchwire's async-iterable API: `for await (const event of decodeStream(res.body, codec))`. */
+export function watchwireDecodeStream(codec: Codec, transport: Transport = 'fetch'): WatchClient {
+  const fetchFn = transports[transport];
   return async (baseUrl, _expected, callback) => {
-    const response = await fetch(`${baseUrl}${WATCH_PATH}?watch=true`, { headers: { accept: codec.accept } });
+    const response = await fetchFn(`${baseUrl}${WATCH_PATH}?watch=true`, { headers: { accept: codec.accept } });
     if (response.body === null) throw new Error('no body');
     for await (const event of decodeStream(response.body, codec)) callback(event.type, event.object);
   };
 }
 
-/** watchwire's push API over fetch: each body chunk into a StreamDecoder with a callback sink. */
-export function watchwireStreamDecoder(codec: Codec): WatchClient {
+/** watchwire's push API: each body chunk into a StreamDecoder with a callback sink. */
+export function watchwireStreamDecoder(codec: Codec, transport: Transport = 'fetch'): WatchClient {
+  const fetchFn = transports[transport];
   return async (baseUrl, _expected, callback) => {
-    const response = await fetch(`${baseUrl}${WATCH_PATH}?watch=true`, { headers: { accept: codec.accept } });
+    const response = await fetchFn(`${baseUrl}${WATCH_PATH}?watch=true`, { headers: { accept: codec.accept } });
     if (response.body === null) throw new Error('no body');
     const decoder = StreamDecoder.events(codec, (event) => callback(event.type, event.object));
     const reader = response.body.getReader();
@@ -36,6 +43,38 @@ export function watchwireStreamDecoder(codec: Codec): WatchClient {
       decoder.push(value);
     }
     decoder.end();
+  };
+}
+
+/**
+ * watchwire's watch() client (negotiation, resume bookkeeping, stall timer):
+ * from resourceVersion 1, so every event of a corpus whose versions grow is
+ * newer; ends when the expected count has arrived, or when the server ends
+ * the stream (the client would resume; the count check then says what was missed).
+ */
+export function watchwireWatch(format: string, transport: Transport): WatchClient {
+  const fetchFn = transports[transport];
+  return async (baseUrl, expected, callback) => {
+    const controller = new AbortController();
+    let seen = 0;
+    const w = watch({
+      url: `${baseUrl}${WATCH_PATH}`,
+      resourceVersion: '1',
+      formats: [format],
+      fetch: fetchFn,
+      signal: controller.signal,
+      onSignal: (signal) => {
+        if (signal.type === 'disconnected') controller.abort();
+      },
+    });
+    try {
+      for await (const event of w as AsyncIterable<WatchEvent>) {
+        callback(event.type, event.object);
+        if (++seen === expected) break;
+      }
+    } finally {
+      controller.abort();
+    }
   };
 }
 
