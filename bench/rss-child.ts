@@ -2,10 +2,10 @@
  * Peak RSS while streaming a large watch (1 GiB in the full run) to a slow
  * consumer over loopback HTTP, in its own process so the baseline is clean.
  *
- * argv: <format> <totalBytes> ; prints one JSON line with the result.
+ * argv: <format> <totalBytes> [fetch|nodeFetch] ; prints one JSON line with the result.
  * The server writes the corpus again and again (views of one buffer, so the
  * server allocates nothing per write) and honours backpressure; the client is
- * watchwire's public API: fetch + decodeStream with default limits
+ * watchwire's public API: fetch (or nodeFetch from watchwire/node) + decodeStream with default limits
  * (maxFrameBytes 16 MiB). The consumer sleeps 1 ms every 10 events, far
  * slower than loopback, so bytes pile up wherever something buffers without
  * bound.
@@ -14,10 +14,12 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { DEFAULT_LIMITS, createRegistry, decodeStream, encodeAll } from 'watchwire';
+import { nodeFetch } from 'watchwire/node';
 import { makeEvents, makePod } from './corpus.js';
 import { chunk } from './materialise.js';
 
-const [format = 'json', totalArg = String(1024 ** 3)] = process.argv.slice(2);
+const [format = 'json', totalArg = String(1024 ** 3), transport = 'fetch'] = process.argv.slice(2);
+const fetchFn = transport === 'nodeFetch' ? nodeFetch : (input: string) => fetch(input);
 const total = Number(totalArg);
 const codec = createRegistry().get(format);
 const events = makeEvents(200, 0x5eed04, 'Pod', makePod).filter((e) => e.type !== 'BOOKMARK');
@@ -52,7 +54,7 @@ await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
 const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}/api/v1/pods?watch=true`;
 
 async function consume(url: string, slow: boolean, onSample: () => void): Promise<number> {
-  const response = await fetch(url);
+  const response = await fetchFn(url, {});
   let n = 0;
   for await (const event of decodeStream(response.body!, codec)) {
     if (event.object === undefined) throw new Error('bad event');
