@@ -105,6 +105,17 @@ describe('protobuf: a caller-supplied schema (aggregated API server kinds)', () 
     assert.deepStrictEqual(decodeProtobufObject(bytes, { schemas }), widget);
   });
 
+  test('maxCollectionLength bounds a custom kind\'s map and repeated fields', () => {
+    const bytes = encodeAll(codec, [{ type: 'ADDED', object: widget }]);
+    // settings has 2 entries, tags 2 items: a limit of 2 passes, 1 fails on the map (field 4 comes after tags).
+    assert.deepStrictEqual(decodeAll(codec, bytes, { maxCollectionLength: 2 })[0]!.object, widget);
+    const noTags = { ...widget, spec: { ...(widget.spec as object), tags: [] } };
+    assert.throws(
+      () => decodeAll(codec, encodeAll(codec, [{ type: 'ADDED', object: noTags }]), { maxCollectionLength: 1 }),
+      (e) => e instanceof DecodeError && e.code === 'limit-exceeded' && /map field/.test(e.message),
+    );
+  });
+
   test('built-in kinds still resolve through a custom registry', () => {
     const cm = { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'c' } };
     assert.deepStrictEqual(decodeAll(codec, encodeAll(protobufCodec, [{ type: 'DELETED', object: cm }]))[0]!.object, cm);

@@ -9,6 +9,7 @@
  * JSON rules for the caller's fields: the key is the .proto field name; a
  * field absent on the wire is omitted; 64-bit integers follow the Int64Mode.
  */
+import { DecodeError } from '../core/errors.js';
 import type protobuf from 'protobufjs';
 import type { MessageCodec } from './registry.js';
 import { type DecodeContext, type J, type Reader, b64, enter, grow, i64, leave, setKey, skip, str, typeMetaInto } from './runtime/reader.js';
@@ -120,6 +121,8 @@ export function customMessageCodec(
 function decodeWith(plan: readonly FieldPlan[], withTypeMeta: boolean, r: Reader, c: DecodeContext): J {
   const o: J = {};
   if (withTypeMeta && c.top) typeMetaInto(o, c);
+  // Entries read per map field, counted against maxCollectionLength (a map has no declared size).
+  let mapEntries: Map<number, number> | undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
     const f = findField(plan, t >>> 3);
@@ -129,6 +132,12 @@ function decodeWith(plan: readonly FieldPlan[], withTypeMeta: boolean, r: Reader
     }
     let value: unknown;
     if (f.map) {
+      mapEntries ??= new Map();
+      const count = (mapEntries.get(f.id) ?? 0) + 1;
+      if (count > c.maxCollectionLength) {
+        throw new DecodeError('limit-exceeded', `more than maxCollectionLength (${c.maxCollectionLength}) entries in a map field`);
+      }
+      mapEntries.set(f.id, count);
       value = decodeEntry(f, r, c, (o[f.key] as J | undefined) ?? {});
     } else if (f.scalar !== undefined && (t & 7) === WIRE[f.scalar]) {
       value = readScalar(r, c, f.scalar);
