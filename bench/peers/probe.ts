@@ -7,6 +7,9 @@
  * checks its event count and the last object's name.
  *
  *   node --import tsx bench/peers/probe.ts [variant,...] [--rounds=N] [--reps=N] [--configmaps] [--sizes]
+ *     [--inproc]   the server in this process (as the bench's loopback HTTP suite runs it)
+ *     [--pollute]  decode the corpus in protobuf, CBOR and YAML first (as the bench process has)
+ *     [--heap=N]   hold N decoded copies of the corpus (the bench process holds every corpus)
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/peers/probe.ts nodeWatch --rounds=1 --reps=20
  *
  * Variants: transports alone (fetchBytes, nodeBytes, httpBytes), watchwire over
@@ -18,7 +21,7 @@ import { spawn } from 'node:child_process';
 import { get } from 'node:http';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
-import { StreamDecoder, createRegistry, decodeStream, encodeAll, watch } from 'watchwire';
+import { StreamDecoder, createRegistry, decodeAll, decodeStream, encodeAll, watch } from 'watchwire';
 import { FULL_SIZES, makeConfigMap, makeEvents, makePod } from '../corpus.js';
 import { chunk } from '../materialise.js';
 import { startCorpusServer } from './server.js';
@@ -35,8 +38,19 @@ if (process.argv.includes('--server')) {
   process.stdin.resume();
   process.stdin.on('end', () => process.exit(0));
 } else {
-  const child = spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--server', ...process.argv.filter((a) => a === '--configmaps')], { stdio: ['pipe', 'pipe', 'inherit'] });
-  const first = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+  // --inproc: the server in this process, as the bench's loopback HTTP suite runs it.
+  const inproc = process.argv.includes('--inproc');
+  const child = inproc ? undefined : spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--server', ...process.argv.filter((a) => a === '--configmaps')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  let first: string;
+  if (child === undefined) {
+    const events = process.argv.includes('--configmaps') ? makeEvents(FULL_SIZES.configmaps, 0x5eed02, 'ConfigMap', makeConfigMap) : makeEvents(FULL_SIZES.pods, 0x5eed01, 'Pod', makePod);
+    const bytes = encodeAll(json, events);
+    const server = await startCorpusServer();
+    server.serve(chunk(bytes, 64 * 1024), json.mediaType);
+    first = `${server.url} ${bytes.length} ${events.length} ${events.at(-1)!.object.metadata!.name}`;
+  } else {
+    first = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
+  }
   const [base, size, count, lastName] = first.split(' ') as [string, string, string, string];
   const url = `${base}/api/v1/pods?watch=true`;
   const N = Number(count);
@@ -151,6 +165,7 @@ if (process.argv.includes('--server')) {
     },
   };
   let memChunks: Uint8Array[] | undefined;
+
   const cn = await clientNodeWatch();
   const kfc = await fluentClientWatch();
   variants.clientNode = async () => { let n = 0, last: { metadata?: { name?: string } } | undefined; await cn(base, N, (_t, o) => { n++; last = o; }); check(n, last); };
@@ -161,6 +176,30 @@ if (process.argv.includes('--server')) {
   const reps = Number(process.argv.find((a) => a.startsWith('--reps='))?.slice(7) ?? 5);
   const rates: Record<string, number[]> = {};
   const cpu: Record<string, number[]> = {};
+  if (process.argv.includes('--pollute')) {
+    // What the bench process has done before this suite: every codec decoded (call sites in the pipeline see them all).
+    const r = await fetch(url);
+    const all = decodeAll(json, new Uint8Array(await r.arrayBuffer()));
+    for (const name of ['protobuf', 'cbor', 'yaml']) {
+      const codec = createRegistry().list().find((c) => c.name === name);
+      if (codec === undefined) continue;
+      const bytes = encodeAll(codec, name === 'yaml' ? all.slice(0, 100) : all);
+      for (let i = 0; i < 3; i++) {
+        const d = StreamDecoder.events(codec, () => {});
+        for (const c of chunk(bytes, 65536)) d.push(c);
+        d.end();
+      }
+    }
+  }
+  const retained: unknown[] = [];
+  const heapCopies = Number(process.argv.find((a) => a.startsWith('--heap='))?.slice(7) ?? 0);
+  if (heapCopies > 0) {
+    // A heap like the bench process's (every corpus decoded and held): GC marking costs grow with it.
+    const r = await fetch(url);
+    const bytes = new Uint8Array(await r.arrayBuffer());
+    for (let i = 0; i < heapCopies; i++) retained.push(decodeAll(json, bytes));
+    console.log(`retained heap: ${(process.memoryUsage().heapUsed / 2 ** 20).toFixed(0)} MiB`);
+  }
   for (const name of names) { await variants[name]!(); await variants[name]!(); } // warm-up
   for (let r = 0; r < rounds; r++) {
     for (let k = 0; k < names.length; k++) {
@@ -178,6 +217,6 @@ if (process.argv.includes('--server')) {
   const base0 = names.includes('naive') ? med(rates.naive!) : med(rates[names[0]!]!);
   for (const name of names) console.log(`${name.padEnd(20)} ${med(rates[name]!).toFixed(0).padStart(7)} ev/s  ${(med(rates[name]!) / base0).toFixed(2)}x  cpu ${med(cpu[name]!).toFixed(1).padStart(6)} us/ev (min ${Math.min(...cpu[name]!).toFixed(1).padStart(6)})  [${rates[name]!.map((x) => x.toFixed(0)).join(' ')}]`);
   if (process.argv.includes('--sizes') && sizes.length) { const s = [...sizes].sort((a, b) => a - b); console.log('chunk sizes: n', s.length, 'median', s[s.length >> 1], 'p10', s[Math.floor(s.length * 0.1)], 'p90', s[Math.floor(s.length * 0.9)], 'max', s.at(-1)); }
-  child.stdin!.end();
+  child?.stdin!.end();
   process.exit(0);
 }
