@@ -10,6 +10,7 @@
  *     [--inproc]   the server in this process (as the bench's loopback HTTP suite runs it)
  *     [--pollute]  decode the corpus in protobuf, CBOR and YAML first (as the bench process has)
  *     [--heap=N]   hold N decoded copies of the corpus (the bench process holds every corpus)
+ *     [--replay]   against bench/replay-child.ts instead (one HTTP chunk per event); fetchWatch/nodeWatch only
  *   node --cpu-prof --cpu-prof-dir=/tmp/prof --import tsx bench/peers/probe.ts nodeWatch --rounds=1 --reps=20
  *
  * Variants: transports alone (fetchBytes, nodeBytes, httpBytes), watchwire over
@@ -40,7 +41,11 @@ if (process.argv.includes('--server')) {
 } else {
   // --inproc: the server in this process, as the bench's loopback HTTP suite runs it.
   const inproc = process.argv.includes('--inproc');
-  const child = inproc ? undefined : spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--server', ...process.argv.filter((a) => a === '--configmaps')], { stdio: ['pipe', 'pipe', 'inherit'] });
+  const replay = process.argv.includes('--replay');
+  let fromRv = '1';
+  const child = replay
+    ? spawn(process.execPath, ['--import', 'tsx', fileURLToPath(new URL('../replay-child.ts', import.meta.url))], { stdio: ['pipe', 'pipe', 'inherit'] })
+    : inproc ? undefined : spawn(process.execPath, ['--import', 'tsx', fileURLToPath(import.meta.url), '--server', ...process.argv.filter((a) => a === '--configmaps')], { stdio: ['pipe', 'pipe', 'inherit'] });
   let first: string;
   if (child === undefined) {
     const events = process.argv.includes('--configmaps') ? makeEvents(FULL_SIZES.configmaps, 0x5eed02, 'ConfigMap', makeConfigMap) : makeEvents(FULL_SIZES.pods, 0x5eed01, 'Pod', makePod);
@@ -48,6 +53,12 @@ if (process.argv.includes('--server')) {
     const server = await startCorpusServer();
     server.serve(chunk(bytes, 64 * 1024), json.mediaType);
     first = `${server.url} ${bytes.length} ${events.length} ${events.at(-1)!.object.metadata!.name}`;
+  } else if (replay) {
+    // The replay server (bench/replay-child.ts): one HTTP chunk per event, as the API server writes; watch() variants only.
+    const [, url, rv] = (await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve))).split(' ') as [string, string, string];
+    const changes = makeEvents(FULL_SIZES.pods, 0x5eed01, 'Pod', makePod).filter((e) => e.type !== 'BOOKMARK');
+    fromRv = rv;
+    first = `${url} 0 ${changes.length} ${changes.at(-1)!.object.metadata!.name}`;
   } else {
     first = await new Promise<string>((resolve) => createInterface({ input: child.stdout! }).once('line', resolve));
   }
@@ -68,7 +79,7 @@ if (process.argv.includes('--server')) {
     async fetchWatch() {
       const c = new AbortController();
       let n = 0, last;
-      for await (const e of watch({ url: `${base}/api/v1/pods`, resourceVersion: '1', formats: ['json'], allowWatchBookmarks: false, signal: c.signal })) {
+      for await (const e of watch({ url: `${base}/api/v1/pods`, resourceVersion: fromRv, formats: ['json'], allowWatchBookmarks: false, signal: c.signal })) {
         n++; last = e.object;
         if (n === N) break;
       }
@@ -134,7 +145,7 @@ if (process.argv.includes('--server')) {
     async nodeWatch() {
       const c = new AbortController();
       let n = 0, last;
-      for await (const e of watch({ url: `${base}/api/v1/pods`, fetch: nodeFetch, resourceVersion: '1', formats: ['json'], allowWatchBookmarks: false, signal: c.signal })) {
+      for await (const e of watch({ url: `${base}/api/v1/pods`, fetch: nodeFetch, resourceVersion: fromRv, formats: ['json'], allowWatchBookmarks: false, signal: c.signal })) {
         n++; last = e.object;
         if (n === N) break;
       }
