@@ -13,6 +13,8 @@
  */
 import assert from 'node:assert/strict';
 import { after, describe, test } from 'node:test';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { ByteQueue, type Framer, JsonDocumentsFramer, LineFramer, YamlDocumentFramer } from 'watchwire';
 
 const MiB = 1024 * 1024;
@@ -166,6 +168,29 @@ describe('framing is linear whatever the chunking (64 MiB object, 1 KiB chunks)'
 });
 
 describe('ByteQueue', () => {
+  test('consumed chunks are let go at once, even when the queue never empties (JSON lines spanning chunks)', async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const framer = new LineFramer(1 << 20);
+    const refs: WeakRef<Uint8Array>[] = [];
+    const line = new TextEncoder().encode(`${JSON.stringify({ type: 'ADDED', object: { pad: 'x'.repeat(300) } })}\n`);
+    // 200 chunks of 1000 bytes: every chunk boundary falls inside a line.
+    const stream = new Uint8Array(200_000);
+    for (let at = 0; at < stream.length; at += line.length) stream.set(line.subarray(0, stream.length - at), at);
+    let frames = 0;
+    for (let at = 0; at < stream.length; at += 1000) {
+      const chunk = stream.slice(at, at + 1000);
+      refs.push(new WeakRef(chunk));
+      framer.push(chunk);
+      while (framer.next() !== undefined) frames++;
+    }
+    assert.ok(frames > 500);
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    const alive = refs.filter((r) => r.deref() !== undefined).length;
+    assert.ok(alive <= 2, `${alive} of ${refs.length} consumed chunks still reachable from the framer`);
+  });
+
   test('a frame inside one chunk is a view, not a copy; one across chunks is assembled once', () => {
     const q = new ByteQueue();
     const a = new Uint8Array([1, 2, 3, 10, 4]);

@@ -8,6 +8,9 @@
  * chunk they ended in, so a framer that scans forward (the usual case) pays
  * O(1) per call instead of walking the chunk list from the start each time.
  */
+/** Stands in for a consumed chunk, so the queue stops referencing its bytes at once. */
+const CONSUMED = new Uint8Array(0);
+
 export class ByteQueue {
   private chunks: Uint8Array[] = [];
   /** Index in `chunks` of the first chunk still holding unconsumed bytes. */
@@ -95,6 +98,9 @@ export class ByteQueue {
         left = 0;
       } else {
         left -= avail;
+        // Let the chunk go now: with JSON lines the queue is rarely empty at a
+        // chunk boundary, and up to 1024 consumed chunks would stay reachable.
+        this.chunks[this.first] = CONSUMED;
         this.first++;
         this.headOffset = 0;
       }
@@ -104,7 +110,7 @@ export class ByteQueue {
       this.first = 0;
       this.headOffset = 0;
     } else if (this.first > 1024 && this.first * 2 > this.chunks.length) {
-      // Compact now and then so the consumed prefix of the list is not kept forever.
+      // Compact now and then so the list of consumed placeholders does not grow forever.
       this.chunks = this.chunks.slice(this.first);
       this.first = 0;
     }
