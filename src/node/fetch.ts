@@ -21,7 +21,7 @@
 import { type Agent, type ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
 import { type RequestOptions as HttpsRequestOptions, request as httpsRequest } from 'node:https';
 import { parseJsonText } from '../formats/json/v8-key-guard.js';
-import type { FetchLike } from './http.js';
+import type { FetchLike } from '../client/http.js';
 
 export interface NodeFetchOptions {
   /** An http.Agent / https.Agent (keep-alive, socket limits, TLS client certificates). Default: Node's global agent. */

@@ -4,7 +4,7 @@ import type { WatchEvent } from '../core/event.js';
 import { StreamDecoder } from '../core/pipeline.js';
 import { type DecodeStreamOptions, decodeStream } from './async-iterable.js';
 
-export { type NodeFetchOptions, createNodeFetch, nodeFetch } from '../client/node-http.js';
+export { type NodeFetchOptions, createNodeFetch, nodeFetch } from '../node/fetch.js';
 
 /**
  * Node adapters (Node only: exported from `watchwire/node`, never from the
