@@ -15,6 +15,8 @@ export interface RssResult {
   maxFrameBytes: number;
   heapGrowth?: number;
   externalGrowth?: number;
+  /** The client's fetch: the global one or watchwire/node's nodeFetch. */
+  transport?: string;
 }
 
 export interface Ratio {
