@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import {
   Backoff,
   CodecRegistry,
@@ -17,7 +18,17 @@ import { FORMATS, SignalLog, pod, podsUrl, rvOf, serverChanges, take } from './h
 
 const fast = { initialMs: 5, maxMs: 20, random: () => 0 };
 
-test('resourceVersion comparison: decimal integers by value (BigInt), opaque ones only by equality', () => {
+test('resourceVersion comparison agrees with BigInt order on decimal integers of any size (property)', () => {
+  fc.assert(
+    fc.property(fc.bigInt({ min: 0n, max: 2n ** 80n }), fc.bigInt({ min: 0n, max: 2n ** 80n }), (a, b) => {
+      assert.equal(compareResourceVersions(String(a), String(b)), a < b ? -1 : a > b ? 1 : 0);
+    }),
+    { seed: 6001, numRuns: 2000 },
+  );
+  for (const bad of ['', '-1', '1.0', '1e3', ' 1', '01', '١٢']) assert.equal(compareResourceVersions(bad, '5'), undefined, bad);
+});
+
+test('resourceVersion comparison: decimal integers by value, opaque ones only by equality', () => {
   assert.equal(compareResourceVersions('9', '10'), -1);
   assert.equal(compareResourceVersions('18446744073709551615', '18446744073709551614'), 1);
   assert.equal(compareResourceVersions('abc', 'abd'), undefined);
