@@ -21,6 +21,7 @@
 import { type Agent, type ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
 import { type RequestOptions as HttpsRequestOptions, request as httpsRequest } from 'node:https';
 import { parseJsonText } from '../formats/json/v8-key-guard.js';
+import { chunksOf } from '../stream/source.js';
 import type { FetchLike } from '../client/http.js';
 
 export interface NodeFetchOptions {
@@ -194,22 +195,9 @@ class NodeBody {
     return Promise.resolve();
   }
 
-  async *[Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
-    const reader = this.getReader();
-    let done = false;
-    try {
-      for (;;) {
-        const result = await reader.read();
-        if (result.done) {
-          done = true;
-          return;
-        }
-        yield result.value;
-      }
-    } finally {
-      if (!done) await reader.cancel();
-      reader.releaseLock();
-    }
+  [Symbol.asyncIterator](): AsyncGenerator<Uint8Array, void, undefined> {
+    // The same reader loop as every other source: cancel and release when the consumer stops early.
+    return chunksOf(this as unknown as ReadableStream<Uint8Array>);
   }
 
   values(): AsyncGenerator<Uint8Array, void, undefined> {
