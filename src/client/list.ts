@@ -1,7 +1,6 @@
 import type { KubeObject } from '../core/event.js';
-import { utf8Decode } from '../core/utf8.js';
 import { jsonCodec } from '../formats/json/codec.js';
-import { parseJsonText } from '../formats/json/v8-key-guard.js';
+import { parseJsonBytes } from '../formats/json/v8-key-guard.js';
 import { type ListQuery, type ResourceRef, listUrl } from '../kubernetes/url.js';
 import { CodecRegistry } from '../negotiate.js';
 import { type RequestOptions, buildHeaders, httpError, resolveFetch } from './http.js';
@@ -66,7 +65,7 @@ export async function listObjects(options: ListOptions): Promise<ListResult> {
     if (!response.ok) throw await httpError(response, url.toString(), registry);
     // Not response.json(): the body goes through the same JSON.parse guard as watch frames.
     const body = new Uint8Array(await response.arrayBuffer());
-    const page = parseJsonText(utf8Decode(body), body) as typeof head & { items?: KubeObject[] | null; metadata?: { continue?: string; resourceVersion?: string } };
+    const page = parseJsonBytes(body) as typeof head & { items?: KubeObject[] | null; metadata?: { continue?: string; resourceVersion?: string } };
     if (token === undefined) head = page;
     for (const item of page.items ?? []) items.push(item);
     token = page.metadata?.continue || undefined;

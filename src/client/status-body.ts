@@ -1,8 +1,7 @@
 import type { Codec } from '../core/codec.js';
 import type { Status } from '../core/event.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
-import { utf8Decode } from '../core/utf8.js';
-import { parseJsonText } from '../formats/json/v8-key-guard.js';
+import { parseJsonBytes } from '../formats/json/v8-key-guard.js';
 import { type CodecRegistry, parseMediaType } from '../negotiate.js';
 
 /**
@@ -32,7 +31,7 @@ export function decodeStatusBody(registry: CodecRegistry, contentType: string, b
     }
   }
   try {
-    return asStatus(parseJsonText(utf8Decode(body), body));
+    return asStatus(parseJsonBytes(body));
   } catch {
     return undefined;
   }

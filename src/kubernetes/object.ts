@@ -8,8 +8,7 @@ import { DecodeError, describeCause } from '../core/errors.js';
 import type { KubeObject } from '../core/event.js';
 import type { Int64Mode } from '../core/int64.js';
 import type { DecodeLimits } from '../core/limits.js';
-import { utf8Decode } from '../core/utf8.js';
-import { parseJsonText } from '../formats/json/v8-key-guard.js';
+import { parseJsonBytes } from '../formats/json/v8-key-guard.js';
 import { BUILTIN_SCHEMAS, type MessageCodec, type ProtobufSchemaRegistry } from './registry.js';
 import { UNTYPED_MESSAGE } from './resolve.js';
 import { type DecodeContext, type Reader, createReader, enter, leave, setMaxStringBytes, skip, str } from './runtime/reader.js';
@@ -141,7 +140,7 @@ export class ObjectReader {
   private json(bytes: Uint8Array): KubeObject {
     let value: unknown;
     try {
-      value = parseJsonText(utf8Decode(bytes), bytes);
+      value = parseJsonBytes(bytes);
     } catch (e) {
       throw new DecodeError('invalid-json', describeCause(e), { cause: e });
     }

@@ -2,7 +2,6 @@ import type { FrameDecoder } from '../../core/codec.js';
 import { DecodeError, describeCause } from '../../core/errors.js';
 import { type KubeObject, type WatchEvent, toKubeObject, toWatchEvent } from '../../core/event.js';
 import { DEFAULT_LIMITS, type DecodeLimits } from '../../core/limits.js';
-import { utf8Decode } from '../../core/utf8.js';
 import {
   BACKSLASH,
   CLOSE_BRACE,
@@ -13,7 +12,7 @@ import {
   countOpensBound,
   depthCheckedFrames,
 } from './bytes.js';
-import { parseJsonText } from './v8-key-guard.js';
+import { parseJsonBytes } from './v8-key-guard.js';
 
 /**
  * Refuses JSON nested deeper than `maxDepth`. JSON.parse itself copes with
@@ -53,9 +52,8 @@ function checkDepth(frame: Uint8Array, maxDepth: number): void {
  */
 export function parseJsonFrame(frame: Uint8Array, maxDepth: number = DEFAULT_LIMITS.maxDepth): unknown {
   checkDepth(frame, maxDepth);
-  const text = utf8Decode(frame);
   try {
-    return parseJsonText(text, frame);
+    return parseJsonBytes(frame);
   } catch (e) {
     throw new DecodeError('invalid-json', describeCause(e), { cause: e });
   }

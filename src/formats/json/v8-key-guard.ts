@@ -11,6 +11,7 @@
  * otherwise (about 5 % of a Pod's decode: annotations carry escaped JSON);
  * the few frames that have one are parsed by strictJsonParse.
  */
+import { utf8Decode } from '../../core/utf8.js';
 import { strictJsonParse } from './strict-parse.js';
 
 const BACKSLASH = 0x5c;
@@ -59,7 +60,12 @@ function engineMayHaveTheBug(): boolean {
   return major > 12 || (major === 12 && minor >= 8);
 }
 
-/** JSON.parse, or the strict parser for the frames JSON.parse may misread. */
+/** JSON.parse, or the strict parser for the frames JSON.parse may misread; `text` is `bytes` decoded. */
 export function parseJsonText(text: string, bytes: Uint8Array): unknown {
   return v8KeyGuard.enabled && hasKeyEndingInEscape(bytes) ? strictJsonParse(text) : JSON.parse(text);
+}
+
+/** The JSON document in UTF-8 `bytes` (invalid sequences become U+FFFD, as in Go), through the guard. */
+export function parseJsonBytes(bytes: Uint8Array): unknown {
+  return parseJsonText(utf8Decode(bytes), bytes);
 }

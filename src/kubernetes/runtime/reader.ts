@@ -10,9 +10,8 @@
 import protobuf from 'protobufjs/minimal.js';
 import { DecodeError } from '../../core/errors.js';
 import type { Int64Mode } from '../../core/int64.js';
-import { utf8Decode } from '../../core/utf8.js';
 import { StringCache } from '../../formats/cbor/string-cache.js';
-import { parseJsonText } from '../../formats/json/v8-key-guard.js';
+import { parseJsonBytes } from '../../formats/json/v8-key-guard.js';
 import { formatDuration } from '../go-duration.js';
 import { formatMicroTime, formatTime } from '../go-time.js';
 
@@ -392,7 +391,7 @@ function parseRaw(r: Reader, start: number, end: number): unknown {
   const bytes = r.buf.subarray(start, end);
   try {
     // Through the guard for V8's escaped-key JSON.parse bug (a no-op where the engine has not got it).
-    return parseJsonText(utf8Decode(bytes), bytes);
+    return parseJsonBytes(bytes);
   } catch (e) {
     throw new DecodeError('invalid-protobuf', `embedded raw JSON (RawExtension/FieldsV1/JSON) is not JSON: ${(e as Error).message}`, {
       cause: e,
