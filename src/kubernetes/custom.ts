@@ -9,10 +9,9 @@
  * JSON rules for the caller's fields: the key is the .proto field name; a
  * field absent on the wire is omitted; 64-bit integers follow the Int64Mode.
  */
-import { DecodeError } from '../core/errors.js';
 import type protobuf from 'protobufjs';
 import type { MessageCodec } from './registry.js';
-import { type DecodeContext, type J, type Reader, b64, enter, grow, i64, leave, setKey, skip, str, typeMetaInto } from './runtime/reader.js';
+import { type DecodeContext, type J, type Reader, b64, countEntry, enter, grow, i64, leave, setKey, skip, str, typeMetaInto } from './runtime/reader.js';
 import { type Writer, list, object, sortedKeys, w32, w64, wbool, wbytes, wdouble, wstr } from './runtime/writer.js';
 
 type Scalar = 'string' | 'bytes' | 'bool' | 'int32' | 'uint32' | 'sint32' | 'int64' | 'uint64' | 'double' | 'float' | 'enum';
@@ -134,9 +133,7 @@ function decodeWith(plan: readonly FieldPlan[], withTypeMeta: boolean, r: Reader
     if (f.map) {
       mapEntries ??= new Map();
       const count = (mapEntries.get(f.id) ?? 0) + 1;
-      if (count > c.maxCollectionLength) {
-        throw new DecodeError('limit-exceeded', `more than maxCollectionLength (${c.maxCollectionLength}) entries in a map field`);
-      }
+      countEntry(count, c);
       mapEntries.set(f.id, count);
       value = decodeEntry(f, r, c, (o[f.key] as J | undefined) ?? {});
     } else if (f.scalar !== undefined && (t & 7) === WIRE[f.scalar]) {

@@ -3,7 +3,7 @@ import type { Int64Mode } from '../../core/int64.js';
 import type { DecodeLimits } from '../../core/limits.js';
 import { TAG_BASE16, TAG_BASE64, TAG_BASE64URL, TAG_SELF_DESCRIBED } from './constants.js';
 import { float16Value } from './float16.js';
-import { StringCache } from './string-cache.js';
+import { StringCache } from '../../core/string-cache.js';
 import { base16, base64, base64url } from './text-encodings.js';
 
 /** What the decoder does with CBOR that Kubernetes never writes. Every default is `'error'`. */

@@ -10,7 +10,7 @@
 import protobuf from 'protobufjs/minimal.js';
 import { DecodeError } from '../../core/errors.js';
 import type { Int64Mode } from '../../core/int64.js';
-import { StringCache } from '../../formats/cbor/string-cache.js';
+import { StringCache } from '../../core/string-cache.js';
 import { parseJsonBytes } from '../../formats/json/v8-key-guard.js';
 import { formatDuration } from '../go-duration.js';
 import { formatMicroTime, formatTime } from '../go-time.js';
@@ -164,7 +164,7 @@ export function grow<T>(list: T[], c: DecodeContext): T[] {
 }
 
 /** Counts the `count`th entry of a map field against maxCollectionLength, before it is read. */
-function countEntry(count: number, c: DecodeContext): void {
+export function countEntry(count: number, c: DecodeContext): void {
   if (count > c.maxCollectionLength) {
     throw new DecodeError('limit-exceeded', `more than maxCollectionLength (${c.maxCollectionLength}) entries in a map field`);
   }
