@@ -1,6 +1,6 @@
 import type { KubeObject } from '../core/event.js';
 import { jsonCodec } from '../formats/json/codec.js';
-import { parseJsonBytes } from '../formats/json/v8-key-guard.js';
+import { parseJsonBytes } from '../core/json-parse.js';
 import { type ListQuery, type ResourceRef, listUrl } from '../kubernetes/url.js';
 import { CodecRegistry } from '../negotiate.js';
 import { type RequestOptions, buildHeaders, httpError, resolveFetch } from './http.js';

@@ -1,7 +1,7 @@
 import type { Codec } from '../core/codec.js';
 import type { Status } from '../core/event.js';
 import { DEFAULT_LIMITS } from '../core/limits.js';
-import { parseJsonBytes } from '../formats/json/v8-key-guard.js';
+import { parseJsonBytes } from '../core/json-parse.js';
 import { type CodecRegistry, parseMediaType } from '../negotiate.js';
 
 /**

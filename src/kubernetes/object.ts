@@ -8,7 +8,7 @@ import { DecodeError, describeCause } from '../core/errors.js';
 import type { KubeObject } from '../core/event.js';
 import type { Int64Mode } from '../core/int64.js';
 import type { DecodeLimits } from '../core/limits.js';
-import { parseJsonBytes } from '../formats/json/v8-key-guard.js';
+import { parseJsonBytes } from '../core/json-parse.js';
 import { BUILTIN_SCHEMAS, type MessageCodec, type ProtobufSchemaRegistry } from './registry.js';
 import { UNTYPED_MESSAGE } from './resolve.js';
 import { type DecodeContext, type Reader, createReader, enter, leave, setMaxStringBytes, skip, str } from './runtime/reader.js';

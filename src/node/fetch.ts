@@ -20,7 +20,7 @@
  */
 import { type Agent, type ClientRequest, type IncomingMessage, request as httpRequest } from 'node:http';
 import { type RequestOptions as HttpsRequestOptions, request as httpsRequest } from 'node:https';
-import { parseJsonText } from '../formats/json/v8-key-guard.js';
+import { parseJsonText } from '../core/json-parse.js';
 import { chunksOf } from '../stream/source.js';
 import type { FetchLike } from '../client/http.js';
 
@@ -279,7 +279,7 @@ class NodeResponse {
   }
 
   async json(): Promise<unknown> {
-    // Through the JSON codec's guard for V8's escaped-key bug (see v8-key-guard.ts), as every decoded body.
+    // Through the JSON codec's guard for V8's escaped-key bug (see json-parse.ts), as every decoded body.
     const bytes = await this.bytes();
     return parseJsonText(new TextDecoder().decode(bytes), bytes);
   }

@@ -12,7 +12,7 @@ import {
   countOpensBound,
   depthCheckedFrames,
 } from './bytes.js';
-import { parseJsonBytes } from './v8-key-guard.js';
+import { parseJsonBytes } from '../../core/json-parse.js';
 
 /**
  * Refuses JSON nested deeper than `maxDepth`. JSON.parse itself copes with

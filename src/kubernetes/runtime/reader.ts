@@ -11,7 +11,7 @@ import protobuf from 'protobufjs/minimal.js';
 import { DecodeError } from '../../core/errors.js';
 import type { Int64Mode } from '../../core/int64.js';
 import { StringCache } from '../../core/string-cache.js';
-import { parseJsonBytes } from '../../formats/json/v8-key-guard.js';
+import { parseJsonBytes } from '../../core/json-parse.js';
 import { formatDuration } from '../go-duration.js';
 import { formatMicroTime, formatTime } from '../go-time.js';
 

@@ -1,5 +1,8 @@
 /**
- * A guard around a V8 bug (nodejs/node#63785, open in 2026; V8 13.x and
+ * JSON text and bytes to values, safely on every engine: the one JSON parse
+ * every layer uses (JSON frames, protobuf's raw JSON, LIST and Status bodies).
+ *
+ * It is JSON.parse behind a guard around a V8 bug (nodejs/node#63785, open in 2026; V8 13.x and
  * 14.x: Node 24, Node 26, current Chromium): JSON.parse may misread an object
  * key whose last character is written as an escape (`"ab\""`, `"\n"`) as one
  * ending in a backslash, when an earlier JSON.parse in the same process made
@@ -11,8 +14,8 @@
  * otherwise (about 9 % of a Pod's decode in the bench: annotations carry escaped JSON);
  * the few frames that have one are parsed by strictJsonParse.
  */
-import { utf8Decode } from '../../core/utf8.js';
-import { strictJsonParse } from './strict-parse.js';
+import { utf8Decode } from './utf8.js';
+import { strictJsonParse } from './strict-json-parse.js';
 
 const BACKSLASH = 0x5c;
 const QUOTE = 0x22;

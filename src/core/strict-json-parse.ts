@@ -2,7 +2,7 @@
  * A plain recursive-descent JSON parser with JSON.parse's results: the same
  * values, the same key order, the last of duplicate keys wins, `__proto__`
  * an own data property. It is several times slower than JSON.parse and is
- * used only for the frames JSON.parse may misread (see v8-key-guard.ts).
+ * used only for the frames JSON.parse may misread (see json-parse.ts).
  * Depth is bounded by the caller's depth check before this runs.
  */
 export function strictJsonParse(text: string): unknown {
