@@ -3,7 +3,9 @@
  * uniform `WatchEvent {type, object}`. This entry is browser-safe (no Node
  * built-ins); Node stream adapters live in `watchwire/node`.
  */
-export type { Codec, Encoder, Framer, FrameDecoder, ObjectsMode } from './core/codec.js';
+export type { Codec, DecoderOptions, Encoder, Framer, FrameDecoder, ObjectsMode } from './core/codec.js';
+export { IDENTITY_PATHS, applyFieldFilter, compileFieldFilter, fieldAction, filtersEventType } from './core/field-filter.js';
+export type { FieldAction, FieldFilter, FieldPath, FieldSelection } from './core/field-filter.js';
 export { DecodeError, NegotiationError, isDecodeError } from './core/errors.js';
 export type { DecodeErrorCode, DecodeErrorOptions } from './core/errors.js';
 export { WATCH_EVENT_TYPES, isWatchEventType, toKubeObject, toWatchEvent } from './core/event.js';

@@ -1,5 +1,15 @@
 import type { KubeObject, WatchEvent } from './event.js';
+import type { FieldFilter } from './field-filter.js';
 import type { DecodeLimits } from './limits.js';
+
+/**
+ * What a decoder does beyond limits. `fieldFilter` (see field-filter.ts):
+ * applied to the objects of ADDED/MODIFIED/DELETED events (and bare objects),
+ * while decoding where the format can skip bytes, else as a post-pass.
+ */
+export interface DecoderOptions {
+  fieldFilter?: FieldFilter;
+}
 
 /**
  * Cuts a byte stream into frames, one per event. A push machine: `push` only
@@ -43,7 +53,7 @@ export interface Encoder<T> {
 /** Framer + decoder + encoder for reading documents that are bare objects. */
 export interface ObjectsMode {
   createFramer(limits: DecodeLimits): Framer;
-  createDecoder(limits: DecodeLimits): FrameDecoder<KubeObject>;
+  createDecoder(limits: DecodeLimits, options?: DecoderOptions): FrameDecoder<KubeObject>;
   createEncoder(): Encoder<KubeObject>;
 }
 
@@ -64,7 +74,7 @@ export interface Codec {
   /** False for formats a server cannot stream (YAML): asking for them alone gets 406. */
   readonly servable: boolean;
   createFramer(limits: DecodeLimits): Framer;
-  createDecoder(limits: DecodeLimits): FrameDecoder<WatchEvent>;
+  createDecoder(limits: DecodeLimits, options?: DecoderOptions): FrameDecoder<WatchEvent>;
   createEncoder(): Encoder<WatchEvent>;
   readonly objects?: ObjectsMode;
 }
