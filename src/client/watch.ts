@@ -3,13 +3,14 @@
  * drops, stalls, server timeouts and expiry, without delivering an event
  * twice or skipping one. Browser-safe (fetch, AbortSignal, setTimeout).
  */
+import type { Codec } from '../core/codec.js';
 import type { Status, WatchEvent } from '../core/event.js';
 import type { DecodeLimits } from '../core/limits.js';
 import { createRegistry } from '../formats/index.js';
 import { formatFieldSelector, formatLabelSelector } from '../kubernetes/selectors.js';
 import { type ResourceRef, type WatchQuery, applyWatchQuery, watchUrl } from '../kubernetes/url.js';
 import type { CodecRegistry } from '../negotiate.js';
-import { decodeStream } from '../stream/async-iterable.js';
+import { type DecodeStreamOptions, decodeStream } from '../stream/async-iterable.js';
 import { Backoff, type BackoffOptions } from './backoff.js';
 import { WatchExpiredError, WatchHttpError, WatchStallError, WatchStatusError } from './errors.js';
 import { type FetchLike, type RequestOptions, buildHeaders, httpError, readOrAbort, release, resolveFetch, sleep } from './http.js';
@@ -117,6 +118,15 @@ export interface WatchStats {
 
 /** How the next connection starts. */
 type Plan = { kind: 'from'; resourceVersion: string; resume?: true } | { kind: 'now' } | { kind: 'initial-events' } | { kind: 'relist'; reason: 'start' | 'expired' };
+/** A plan that opens a connection. */
+type ConnectPlan = Exclude<Plan, { kind: 'relist' }>;
+
+/** The run loop's state between connections. */
+interface Loop {
+  plan: Plan;
+  /** Consecutive failed attempts (reset by a healthy connection or a LIST). */
+  failures: number;
+}
 
 type Outcome =
   | { kind: 'aborted' }
@@ -159,6 +169,7 @@ export class Watch implements AsyncIterable<WatchEvent> {
   /** 'initial' while the current objects are still coming (no resume point yet). */
   private phase: 'initial' | 'changes' = 'changes';
   private iterated = false;
+  private readonly decodeOptions: DecodeStreamOptions;
 
   constructor(options: WatchOptions & { registry: CodecRegistry }) {
     if (options.registry === undefined) throw new TypeError('new Watch() needs options.registry (watch() defaults to every built-in codec)');
@@ -185,11 +196,21 @@ export class Watch implements AsyncIterable<WatchEvent> {
     this.lastResourceVersion = options.resourceVersion ?? (this.baseUrl.searchParams.get('resourceVersion') || undefined);
     const urlTimeout = this.baseUrl.searchParams.get('timeoutSeconds');
     this.timeoutSeconds = options.timeoutSeconds ?? (urlTimeout !== null && /^\d+$/.test(urlTimeout) ? Number(urlTimeout) : undefined);
+    this.decodeOptions = { ...options.limits };
   }
 
   /** The resume point: the resourceVersion of the last event or bookmark delivered. */
   get resourceVersion(): string | undefined {
     return this.lastResourceVersion;
+  }
+
+  /**
+   * True while the current objects of a watch-list (or of a watch without
+   * resourceVersion) are still arriving: the events yielded now are the
+   * initial state, not changes, until the bookmark that ends them.
+   */
+  get receivingInitialState(): boolean {
+    return this.phase === 'initial';
   }
 
   /** The Accept header sent. */
@@ -220,92 +241,104 @@ export class Watch implements AsyncIterable<WatchEvent> {
   }
 
   private async *run(): AsyncGenerator<WatchEvent, void, undefined> {
-    const stop = new AbortController();
     const user = this.options.signal;
-    const onUserAbort = (): void => stop.abort(user?.reason);
     if (user?.aborted) return;
+    const stop = new AbortController();
+    const onUserAbort = (): void => stop.abort(user?.reason);
     user?.addEventListener('abort', onUserAbort, { once: true });
-    let plan = this.firstPlan();
-    let failures = 0;
+    const loop: Loop = { plan: this.firstPlan(), failures: 0 };
     try {
-      for (;;) {
-        if (stop.signal.aborted) return;
-        if (plan.kind === 'relist') {
-          try {
-            const resourceVersion = await this.relist(plan.reason, stop.signal);
-            if (stop.signal.aborted) return;
-            this.stats.relists++;
-            this.lastResourceVersion = resourceVersion;
-            this.emit({ type: 'relist', resourceVersion, reason: plan.reason });
-            plan = { kind: 'from', resourceVersion };
-            failures = 0;
-          } catch (error) {
-            if (stop.signal.aborted) return;
-            failures++;
-            await this.failed(error, failures, undefined, stop.signal);
-          }
+      while (!stop.signal.aborted) {
+        if (loop.plan.kind === 'relist') {
+          await this.relistStep(loop, loop.plan.reason, stop.signal);
           continue;
         }
-        this.phase = plan.kind === 'from' ? 'changes' : 'initial';
-        const connection: Connection = { controller: new AbortController(), started: now(), decoded: 0, bytes: 0, stalled: false, timer: undefined };
-        const abortConnection = (): void => connection.controller.abort(stop.signal.reason);
-        stop.signal.addEventListener('abort', abortConnection, { once: true });
-        let outcome: Outcome;
-        try {
-          outcome = yield* this.connect(plan, connection, stop.signal);
-        } finally {
-          this.disarm(connection);
-          stop.signal.removeEventListener('abort', abortConnection);
-          connection.controller.abort();
-        }
+        const plan = loop.plan;
+        const { outcome, connection } = yield* this.connection(plan, stop.signal);
         if (outcome.kind === 'aborted' || stop.signal.aborted) return;
-        const durationMs = now() - connection.started;
-        const healthy = connection.decoded > 0 || durationMs >= (this.options.healthyAfterMs ?? 60_000);
-        this.emit({
-          type: 'disconnected',
-          reason: outcome.kind,
-          events: connection.decoded,
-          bytes: connection.bytes,
-          durationMs,
-        });
-        if (healthy) {
-          this.backoff.reset();
-          failures = 0;
-        }
-        const resumeOrRestart = (): Plan => {
-          if (this.phase === 'changes' && this.lastResourceVersion !== undefined) return { kind: 'from', resourceVersion: this.lastResourceVersion, resume: true };
-          // The current objects had not all arrived: no resume point covers them. Start over the same way.
-          const sendInitialEvents = plan.kind === 'initial-events';
-          this.stats.restarts++;
-          this.emit({ type: 'restart', reason: 'initial-state-incomplete', sendInitialEvents });
-          return sendInitialEvents ? { kind: 'initial-events' } : { kind: 'now' };
-        };
-        switch (outcome.kind) {
-          case 'ended':
-            plan = resumeOrRestart();
-            // A server-side timeout after a healthy stream: come back at once, as client-go does.
-            if (!healthy) await this.wait(this.backoff.next(), 'error', stop.signal);
-            break;
-          case 'stalled':
-          case 'error': {
-            failures++;
-            this.stats.errors++;
-            if (outcome.kind === 'stalled') this.stats.stalls++;
-            await this.failed(outcome.error, failures, outcome.kind === 'error' ? outcome.retryAfterMs : undefined, stop.signal);
-            plan = resumeOrRestart();
-            break;
-          }
-          case 'expired':
-            this.emit({ type: 'expired', resourceVersion: this.lastResourceVersion, status: outcome.status });
-            plan = this.afterExpiry(outcome.status);
-            if (!healthy) await this.wait(this.backoff.next(), 'error', stop.signal);
-            break;
-        }
+        await this.afterConnection(loop, plan, outcome, connection, stop.signal);
       }
     } finally {
       user?.removeEventListener('abort', onUserAbort);
       stop.abort();
     }
+  }
+
+  /** A re-list between connections: on success the next connection watches from its version. */
+  private async relistStep(loop: Loop, reason: 'start' | 'expired', signal: AbortSignal): Promise<void> {
+    try {
+      const resourceVersion = await this.relist(reason, signal);
+      if (signal.aborted) return;
+      this.stats.relists++;
+      this.lastResourceVersion = resourceVersion;
+      this.emit({ type: 'relist', resourceVersion, reason });
+      loop.plan = { kind: 'from', resourceVersion };
+      loop.failures = 0;
+    } catch (error) {
+      if (signal.aborted) return;
+      loop.failures++;
+      // A LIST answered 429/503 with Retry-After: the server said when, as for a watch.
+      await this.failed(error, loop.failures, error instanceof WatchHttpError ? error.retryAfterMs : undefined, signal);
+    }
+  }
+
+  /** One connection with its own abort controller, linked to the watch's. */
+  private async *connection(
+    plan: ConnectPlan,
+    stop: AbortSignal,
+  ): AsyncGenerator<WatchEvent, { outcome: Outcome; connection: Connection }, undefined> {
+    this.phase = plan.kind === 'from' ? 'changes' : 'initial';
+    const connection: Connection = { controller: new AbortController(), started: now(), decoded: 0, bytes: 0, stalled: false, timer: undefined };
+    const abortConnection = (): void => connection.controller.abort(stop.reason);
+    stop.addEventListener('abort', abortConnection, { once: true });
+    try {
+      const outcome = yield* this.connect(plan, connection, stop);
+      return { outcome, connection };
+    } finally {
+      this.disarm(connection);
+      stop.removeEventListener('abort', abortConnection);
+      connection.controller.abort();
+    }
+  }
+
+  /** After a connection ended: report it, reset or grow the backoff, choose the next plan. */
+  private async afterConnection(loop: Loop, plan: ConnectPlan, outcome: Exclude<Outcome, { kind: 'aborted' }>, connection: Connection, signal: AbortSignal): Promise<void> {
+    const durationMs = now() - connection.started;
+    const healthy = connection.decoded > 0 || durationMs >= (this.options.healthyAfterMs ?? 60_000);
+    this.emit({ type: 'disconnected', reason: outcome.kind, events: connection.decoded, bytes: connection.bytes, durationMs });
+    if (healthy) {
+      this.backoff.reset();
+      loop.failures = 0;
+    }
+    switch (outcome.kind) {
+      case 'ended':
+        loop.plan = this.resumeOrRestart(plan);
+        // A server-side timeout after a healthy stream: come back at once, as client-go does.
+        if (!healthy) await this.wait(this.backoff.next(), 'error', signal);
+        break;
+      case 'stalled':
+      case 'error':
+        loop.failures++;
+        this.stats.errors++;
+        if (outcome.kind === 'stalled') this.stats.stalls++;
+        await this.failed(outcome.error, loop.failures, outcome.kind === 'error' ? outcome.retryAfterMs : undefined, signal);
+        loop.plan = this.resumeOrRestart(plan);
+        break;
+      case 'expired':
+        this.emit({ type: 'expired', resourceVersion: this.lastResourceVersion, status: outcome.status });
+        loop.plan = this.afterExpiry(outcome.status);
+        if (!healthy) await this.wait(this.backoff.next(), 'error', signal);
+        break;
+    }
+  }
+
+  /** Resume after the last delivered version; or, when the current objects had not all arrived, start over the same way. */
+  private resumeOrRestart(plan: ConnectPlan): Plan {
+    if (this.phase === 'changes' && this.lastResourceVersion !== undefined) return { kind: 'from', resourceVersion: this.lastResourceVersion, resume: true };
+    const sendInitialEvents = plan.kind === 'initial-events';
+    this.stats.restarts++;
+    this.emit({ type: 'restart', reason: 'initial-state-incomplete', sendInitialEvents });
+    return sendInitialEvents ? { kind: 'initial-events' } : { kind: 'now' };
   }
 
   /** Reports a failure, gives up past maxRetries, else waits the backoff (or Retry-After). */
@@ -361,7 +394,7 @@ export class Watch implements AsyncIterable<WatchEvent> {
     return list.resourceVersion;
   }
 
-  private urlFor(plan: Exclude<Plan, { kind: 'relist' }>): URL {
+  private urlFor(plan: ConnectPlan): URL {
     return applyWatchQuery(new URL(this.baseUrl), {
       ...(plan.kind === 'from' ? { resourceVersion: plan.resourceVersion } : {}),
       ...(plan.kind === 'initial-events' ? { sendInitialEvents: true } : {}),
@@ -386,10 +419,9 @@ export class Watch implements AsyncIterable<WatchEvent> {
   }
 
   /** One connection: request, negotiate, decode; yields events; returns how it ended. */
-  private async *connect(plan: Exclude<Plan, { kind: 'relist' }>, connection: Connection, stop: AbortSignal): AsyncGenerator<WatchEvent, Outcome, undefined> {
+  private async *connect(plan: ConnectPlan, connection: Connection, stop: AbortSignal): AsyncGenerator<WatchEvent, Outcome, undefined> {
     const url = this.urlFor(plan).toString();
     this.stats.connections++;
-    const resuming = plan.kind === 'from' && plan.resume === true;
     this.emit({
       type: 'connecting',
       connection: this.stats.connections,
@@ -397,13 +429,26 @@ export class Watch implements AsyncIterable<WatchEvent> {
       resourceVersion: plan.kind === 'from' ? plan.resourceVersion : undefined,
       sendInitialEvents: plan.kind === 'initial-events',
     });
-    const stalled = (): Outcome => {
-      const error = new WatchStallError(this.options.stallTimeoutMs ?? 300_000);
-      this.emit({ type: 'stalled', idleMs: error.idleMs });
-      return { kind: 'stalled', error };
-    };
-    const broken = (error: unknown): Outcome => (stop.aborted ? { kind: 'aborted' } : connection.stalled ? stalled() : { kind: 'error', error });
+    const opened = await this.open(url, connection, stop);
+    if ('outcome' in opened) return opened.outcome;
+    const { response } = opened;
+    const codec = this.codecOf(response);
+    if (plan.kind === 'from' && plan.resume === true) this.emit({ type: 'resumed', resourceVersion: plan.resourceVersion });
+    if (response.body === null) return { kind: 'ended' };
+    return yield* this.stream(plan, response.body, codec, connection, stop);
+  }
 
+  /** How a connection that broke ended: aborted by us, stalled (our timer), or a failure. */
+  private broken(error: unknown, connection: Connection, stop: AbortSignal): Outcome {
+    if (stop.aborted) return { kind: 'aborted' };
+    if (!connection.stalled) return { kind: 'error', error };
+    const stall = new WatchStallError(this.options.stallTimeoutMs ?? 300_000);
+    this.emit({ type: 'stalled', idleMs: stall.idleMs });
+    return { kind: 'stalled', error: stall };
+  }
+
+  /** The request, under the stall timer. An error response becomes an outcome (retry, expiry) or is thrown (fatal). */
+  private async open(url: string, connection: Connection, stop: AbortSignal): Promise<{ response: Response } | { outcome: Outcome }> {
     let response: Response;
     this.arm(connection);
     try {
@@ -414,28 +459,30 @@ export class Watch implements AsyncIterable<WatchEvent> {
         signal: connection.controller.signal,
       });
     } catch (error) {
-      return broken(error);
+      return { outcome: this.broken(error, connection, stop) };
     } finally {
       this.disarm(connection);
     }
+    if (response.ok) return { response };
 
-    if (!response.ok) {
-      let error: WatchHttpError;
-      this.arm(connection);
-      try {
-        error = await httpError(response, url, this.registry, connection.controller.signal);
-      } finally {
-        this.disarm(connection);
-      }
-      if (stop.aborted) return { kind: 'aborted' };
-      if (error.code === 410) return { kind: 'expired', status: error.status };
-      if (error.code === 429 || error.code >= 500) return { kind: 'error', error, retryAfterMs: error.retryAfterMs };
-      this.emit({ type: 'error', error, willRetry: false });
-      throw error;
+    let error: WatchHttpError;
+    this.arm(connection);
+    try {
+      error = await httpError(response, url, this.registry, connection.controller.signal);
+    } finally {
+      this.disarm(connection);
     }
+    if (stop.aborted) return { outcome: { kind: 'aborted' } };
+    if (error.code === 410) return { outcome: { kind: 'expired', status: error.status } };
+    if (error.code === 429 || error.code >= 500) return { outcome: { kind: 'error', error, retryAfterMs: error.retryAfterMs } };
+    this.emit({ type: 'error', error, willRetry: false });
+    throw error;
+  }
 
+  /** The codec for the response's Content-Type (the response decides, not the request); fatal when none. */
+  private codecOf(response: Response): Codec {
     const contentType = response.headers.get('content-type') ?? '';
-    let codec;
+    let codec: Codec;
     try {
       codec = this.registry.forContentType(contentType);
     } catch (error) {
@@ -444,53 +491,65 @@ export class Watch implements AsyncIterable<WatchEvent> {
       throw error;
     }
     this.emit({ type: 'connected', contentType, format: codec.name });
-    if (resuming) this.emit({ type: 'resumed', resourceVersion: plan.resourceVersion });
-    if (response.body === null) return { kind: 'ended' };
+    return codec;
+  }
 
-    const events = decodeStream(this.guardedChunks(response.body, connection), codec, this.options.limits ?? {});
+  /** Decodes the body and yields what `admit` lets through; returns how the stream ended. */
+  private async *stream(plan: ConnectPlan, body: ReadableStream<Uint8Array>, codec: Codec, connection: Connection, stop: AbortSignal): AsyncGenerator<WatchEvent, Outcome, undefined> {
+    const events = decodeStream(this.guardedChunks(body, connection), codec, this.decodeOptions);
     try {
       for await (const event of events) {
         if (stop.aborted) return { kind: 'aborted' };
-        if (event.type === 'ERROR') {
-          const status = event.object as Status;
-          if (isExpired(status)) return { kind: 'expired', status };
-          return { kind: 'error', error: new WatchStatusError(status) };
-        }
-        connection.decoded++;
-        const rv = resourceVersionOf(event);
-        if (event.type === 'BOOKMARK') {
-          if (this.phase === 'initial') {
-            const end = event.object.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true';
-            // In a watch-list only the annotated bookmark ends the initial objects; in a watch
-            // without resourceVersion the server sends bookmarks only after them.
-            if (end || plan.kind === 'now') {
-              this.phase = 'changes';
-              if (rv !== undefined) this.lastResourceVersion = rv;
-              if (end) this.emit({ type: 'initial-events-end', resourceVersion: rv });
-            }
-          } else if (rv !== undefined) {
-            if (!isNewerResourceVersion(rv, this.lastResourceVersion)) continue;
-            this.lastResourceVersion = rv;
-          }
-          this.stats.bookmarks++;
-          if (this.options.deliverBookmarks ?? true) yield event;
-          continue;
-        }
-        if (this.phase === 'changes' && rv !== undefined) {
-          if (!isNewerResourceVersion(rv, this.lastResourceVersion)) {
-            this.stats.duplicates++;
-            this.emit({ type: 'duplicate', resourceVersion: rv, eventType: event.type });
-            continue;
-          }
-          this.lastResourceVersion = rv;
-        }
-        this.stats.events++;
-        yield event;
+        const verdict = this.admit(event, plan, connection);
+        if (verdict === 'deliver') yield event;
+        else if (verdict !== 'drop') return verdict;
       }
     } catch (error) {
-      return broken(error);
+      return this.broken(error, connection, stop);
     }
     return stop.aborted ? { kind: 'aborted' } : { kind: 'ended' };
+  }
+
+  /**
+   * One decoded event: an ERROR ends the connection; a BOOKMARK moves the
+   * resume point (and may end the initial objects); a change at or before
+   * the resume point is a duplicate, dropped.
+   */
+  private admit(event: WatchEvent, plan: ConnectPlan, connection: Connection): 'deliver' | 'drop' | Outcome {
+    if (event.type === 'ERROR') {
+      const status = event.object as Status;
+      if (isExpired(status)) return { kind: 'expired', status };
+      return { kind: 'error', error: new WatchStatusError(status) };
+    }
+    connection.decoded++;
+    const rv = resourceVersionOf(event);
+    if (event.type === 'BOOKMARK') {
+      if (this.phase === 'initial') {
+        const end = event.object.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true';
+        // In a watch-list only the annotated bookmark ends the initial objects; in a watch
+        // without resourceVersion the server sends bookmarks only after them.
+        if (end || plan.kind === 'now') {
+          this.phase = 'changes';
+          if (rv !== undefined) this.lastResourceVersion = rv;
+          if (end) this.emit({ type: 'initial-events-end', resourceVersion: rv });
+        }
+      } else if (rv !== undefined) {
+        if (!isNewerResourceVersion(rv, this.lastResourceVersion)) return 'drop';
+        this.lastResourceVersion = rv;
+      }
+      this.stats.bookmarks++;
+      return (this.options.deliverBookmarks ?? true) ? 'deliver' : 'drop';
+    }
+    if (this.phase === 'changes' && rv !== undefined) {
+      if (!isNewerResourceVersion(rv, this.lastResourceVersion)) {
+        this.stats.duplicates++;
+        this.emit({ type: 'duplicate', resourceVersion: rv, eventType: event.type });
+        return 'drop';
+      }
+      this.lastResourceVersion = rv;
+    }
+    this.stats.events++;
+    return 'deliver';
   }
 
   /** The body's chunks, with the stall timer running only while a read is pending. */
