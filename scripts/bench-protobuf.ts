@@ -4,7 +4,7 @@
  *
  *  - reflection: a protobufjs Root built from the schema table, Type.decode,
  *    then a mapper walking the decoded message with the table's JSON facts;
- *  - generated: the per-message functions of src/kubernetes/generated
+ *  - generated: the per-message functions of src/formats/protobuf/generated
  *    (protobufjs Reader straight into the JSON shape), i.e. what watchwire ships.
  *
  * Also JSON (watchwire's json codec) on the same events, and encoding.

@@ -1,5 +1,5 @@
 /**
- * Generates src/kubernetes/generated/messages.ts from the Kubernetes schema
+ * Generates src/formats/protobuf/generated/messages.ts from the Kubernetes schema
  * table (../shared/k8s/schema.json): one decode function per protobuf message
  * that reads with protobufjs's Reader straight into the object the Kubernetes
  * JSON serializer writes, and one encode function per message writing the
@@ -45,7 +45,7 @@ const SCALAR_WIRE: Readonly<Record<string, number>> = {
   string: 2, bytes: 2, bool: 0, int32: 0, int64: 0, uint32: 0, uint64: 0, double: 1, float: 5,
 };
 const SCALAR_READ: Readonly<Record<string, string>> = {
-  string: 'str(r)', bytes: 'b64(r)', bool: 'r.bool()', int32: 'r.int32()', uint32: 'r.uint32()',
+  string: 'str(r, c)', bytes: 'b64(r, c)', bool: 'r.bool()', int32: 'r.int32()', uint32: 'r.uint32()',
   int64: 'i64(r, c)', uint64: 'i64(r, c)', double: 'r.double()', float: 'r.float()',
 };
 const SCALAR_WRITE: Readonly<Record<string, string>> = {
@@ -68,9 +68,9 @@ function specialBodies(kind: string, facts: MessageFacts, id: (name: string) => 
     case 'time': return { d: 'return decodeTime(r, c);', e: 'encodeTime(w, o);' };
     case 'microTime': return { d: 'return decodeMicroTime(r, c);', e: 'encodeMicroTime(w, o);' };
     case 'duration': return { d: 'return decodeDuration(r);', e: 'encodeDuration(w, o);' };
-    case 'quantity': return { d: 'return decodeQuantity(r);', e: 'encodeQuantity(w, o);' };
-    case 'intOrString': return { d: 'return decodeIntOrString(r);', e: 'encodeIntOrString(w, o);' };
-    case 'rawJSON': return { d: `return decodeRawJson${rawField()}(r);`, e: `encodeRawJson${rawField()}(w, o);` };
+    case 'quantity': return { d: 'return decodeQuantity(r, c);', e: 'encodeQuantity(w, o);' };
+    case 'intOrString': return { d: 'return decodeIntOrString(r, c);', e: 'encodeIntOrString(w, o);' };
+    case 'rawJSON': return { d: `return decodeRawJson${rawField()}(r, c);`, e: `encodeRawJson${rawField()}(w, o);` };
     case 'namedSlice': return { d: 'return decodeNamedSlice(r, c);', e: 'encodeNamedSlice(w, o);' };
     case 'jsonSchemaPropsOrArray': return { d: `return decodeSchemaOrArray(r, c, d${schemaType()});`, e: `encodeSchemaOrArray(w, o, e${schemaType()});` };
     case 'jsonSchemaPropsOrBool': return { d: `return decodeSchemaOrBool(r, c, d${schemaType()});`, e: `encodeSchemaOrBool(w, o, e${schemaType()});` };
@@ -269,7 +269,7 @@ export function generate(schema: SchemaTable): string {
 }
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
-export const OUTPUT = join(ROOT, 'src/kubernetes/generated/messages.ts');
+export const OUTPUT = join(ROOT, 'src/formats/protobuf/generated/messages.ts');
 export const DEFAULT_SCHEMA = join(ROOT, '../shared/k8s/schema.json');
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(resolve(process.argv[1])).href) {

@@ -19,9 +19,9 @@ const root = new URL('../', import.meta.url);
 const schemaAbsent = existsSync(fileURLToPath(SCHEMA)) ? false : '../shared/k8s/schema.json is not present';
 
 describe('protobuf: generated schemas', () => {
-  test('re-running the generator reproduces src/kubernetes/generated/messages.ts byte for byte', { skip: schemaAbsent }, () => {
+  test('re-running the generator reproduces src/formats/protobuf/generated/messages.ts byte for byte', { skip: schemaAbsent }, () => {
     const schema = JSON.parse(readFileSync(fileURLToPath(SCHEMA), 'utf8'));
-    const committed = readFileSync(fileURLToPath(new URL('src/kubernetes/generated/messages.ts', root)), 'utf8');
+    const committed = readFileSync(fileURLToPath(new URL('src/formats/protobuf/generated/messages.ts', root)), 'utf8');
     const fresh = generate(schema);
     assert.ok(fresh === committed, 'generated output differs from the committed file: run `npm run generate`');
   });

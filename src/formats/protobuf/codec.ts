@@ -1,7 +1,7 @@
 import type { Codec } from '../../core/codec.js';
 import type { KubeObject } from '../../core/event.js';
 import { type DecodeLimits, resolveLimits } from '../../core/limits.js';
-import { ObjectReader, ObjectWriter, type ProtobufObjectOptions } from '../../kubernetes/object.js';
+import { ObjectReader, ObjectWriter, type ProtobufObjectOptions } from './object.js';
 import { ProtobufEventDecoder, ProtobufObjectDecoder } from './decoder.js';
 import { ProtobufEventEncoder, ProtobufObjectEncoder } from './encoder.js';
 import { LengthPrefixedFramer } from './framer.js';

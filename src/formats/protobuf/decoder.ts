@@ -2,11 +2,8 @@ import type { FrameDecoder } from '../../core/codec.js';
 import { DecodeError } from '../../core/errors.js';
 import { type KubeObject, type WatchEvent, type WatchEventType, isWatchEventType } from '../../core/event.js';
 import type { DecodeLimits } from '../../core/limits.js';
-import { ObjectReader, type ProtobufObjectOptions, asDecodeError } from '../../kubernetes/object.js';
-import { type DecodeContext, createReader, enter, leave, setMaxStringBytes, skip, str } from '../../kubernetes/runtime/reader.js';
-
-/** Depth bookkeeping for the two envelope levels (decoding is synchronous, so one is enough). */
-const ENVELOPE_CONTEXT: DecodeContext = { depth: 0, maxDepth: 2, maxCollectionLength: 0, int64: 'number', kind: '', apiVersion: '', top: false };
+import { ObjectReader, type ProtobufObjectOptions, asDecodeError } from './object.js';
+import { type DecodeContext, createReader, enter, leave, skip, str } from './runtime/reader.js';
 
 /**
  * One frame of a protobuf watch: meta/v1 WatchEvent {type = 1, object = 2
@@ -15,26 +12,34 @@ const ENVELOPE_CONTEXT: DecodeContext = { depth: 0, maxDepth: 2, maxCollectionLe
  */
 export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
   private readonly objects: ObjectReader;
-  private readonly maxStringBytes: number;
+  /** Depth and string-limit bookkeeping for the two envelope levels. */
+  private readonly envelope: DecodeContext;
 
   constructor(limits: DecodeLimits, options: ProtobufObjectOptions = {}) {
     this.objects = new ObjectReader(limits, options);
-    this.maxStringBytes = limits.maxStringBytes;
+    this.envelope = {
+      depth: 0,
+      maxDepth: 2,
+      maxCollectionLength: 0,
+      maxStringBytes: limits.maxStringBytes,
+      int64: 'number',
+      kind: '',
+      apiVersion: '',
+      top: false,
+    };
   }
 
   decode(frame: Uint8Array): WatchEvent {
-    // The string limit is module state (see setMaxStringBytes): this decoder's, before the envelope's strings too.
-    setMaxStringBytes(this.maxStringBytes);
     const r = createReader(frame);
     let type = '';
     let rawStart = -1;
     let rawEnd = -1;
     try {
-      const c = ENVELOPE_CONTEXT;
+      const c = this.envelope;
       c.depth = 0;
       while (r.pos < r.len) {
         const t = r.uint32();
-        if (t === 10) type = str(r);
+        if (t === 10) type = str(r, c);
         else if (t === 18) {
           const saved = enter(r, c);
           while (r.pos < r.len) {

@@ -1,7 +1,7 @@
 import type { Encoder } from '../../core/codec.js';
 import type { KubeObject, WatchEvent } from '../../core/event.js';
-import { ObjectWriter, type ProtobufObjectOptions } from '../../kubernetes/object.js';
-import { EncodeError, type Writer, createWriter } from '../../kubernetes/runtime/writer.js';
+import { ObjectWriter, type ProtobufObjectOptions } from './object.js';
+import { EncodeError, type Writer, createWriter } from './runtime/writer.js';
 
 /** Patches the 4-byte big-endian length before a frame written after `w.fixed32(0)`. */
 function finishFrame(w: Writer): Uint8Array {

@@ -4,9 +4,9 @@
  * special kinds, each the inverse of its decoder in reader.ts.
  */
 import protobuf from 'protobufjs/minimal.js';
-import { utf8Encode } from '../../core/utf8.js';
-import { parseDuration } from '../go-duration.js';
-import { parseRfc3339 } from '../go-time.js';
+import { utf8Encode } from '../../../core/utf8.js';
+import { parseDuration } from '../../../kubernetes/go-duration.js';
+import { parseRfc3339 } from '../../../kubernetes/go-time.js';
 
 export type Writer = protobuf.Writer;
 export type MessageEncoder = (w: Writer, value: any) => void;

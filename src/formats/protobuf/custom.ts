@@ -10,7 +10,7 @@
  * field absent on the wire is omitted; 64-bit integers follow the Int64Mode.
  */
 import type protobuf from 'protobufjs';
-import type { MessageCodec } from './registry.js';
+import type { MessageCodec } from './message-codec.js';
 import { type DecodeContext, type J, type Reader, b64, countEntry, enter, grow, i64, leave, setKey, skip, str, typeMetaInto } from './runtime/reader.js';
 import { type Writer, list, object, sortedKeys, w32, w64, wbool, wbytes, wdouble, wstr } from './runtime/writer.js';
 
@@ -37,8 +37,8 @@ const WIRE: Readonly<Record<Scalar, number>> = {
 
 function readScalar(r: Reader, c: DecodeContext, s: Scalar): unknown {
   switch (s) {
-    case 'string': return str(r);
-    case 'bytes': return b64(r);
+    case 'string': return str(r, c);
+    case 'bytes': return b64(r, c);
     case 'bool': return r.bool();
     case 'int32': case 'enum': return r.int32();
     case 'uint32': return r.uint32();
@@ -167,7 +167,7 @@ function decodeEntry(f: FieldPlan, r: Reader, c: DecodeContext, m: J): J {
   let v: unknown;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (t === 10) k = str(r);
+    if (t === 10) k = str(r, c);
     else if (t >>> 3 === 2 && f.scalar !== undefined) v = readScalar(r, c, f.scalar);
     else if (t === 18 && f.message !== undefined) {
       const inner = enter(r, c);

@@ -8,19 +8,9 @@ import type protobuf from 'protobufjs';
 import { MESSAGES } from './generated/messages.js';
 import { customMessageCodec } from './custom.js';
 import { candidateMessages } from './resolve.js';
-import type { DecodeContext, J, Reader } from './runtime/reader.js';
-import type { Writer } from './runtime/writer.js';
+import type { MessageCodec } from './message-codec.js';
 
-/** How one message is read into its JSON form and written back. */
-export interface MessageCodec {
-  readonly name: string;
-  /** The object embeds TypeMeta: kind and apiVersion (from the envelope) come first in its JSON. */
-  readonly typeMeta: boolean;
-  /** Reads the message body up to `reader.len`. */
-  decode(reader: Reader, context: DecodeContext): J;
-  /** Writes the message body (no tag or length). */
-  encode(writer: Writer, value: unknown): void;
-}
+export type { MessageCodec } from './message-codec.js';
 
 /** A kind served by an aggregated API server, and the message in the caller's Root that holds it. */
 export interface CustomKind {

@@ -4,14 +4,14 @@
  * is the object's own message. Decoding picks the message from typeMeta and
  * reads straight from the caller's bytes (no copy of raw).
  */
-import { DecodeError, describeCause } from '../core/errors.js';
-import type { KubeObject } from '../core/event.js';
-import type { Int64Mode } from '../core/int64.js';
-import type { DecodeLimits } from '../core/limits.js';
-import { parseJsonBytes } from '../core/json-parse.js';
+import { DecodeError, describeCause } from '../../core/errors.js';
+import type { KubeObject } from '../../core/event.js';
+import type { Int64Mode } from '../../core/int64.js';
+import type { DecodeLimits } from '../../core/limits.js';
+import { parseJsonBytes } from '../../core/json-parse.js';
 import { BUILTIN_SCHEMAS, type MessageCodec, type ProtobufSchemaRegistry } from './registry.js';
 import { UNTYPED_MESSAGE } from './resolve.js';
-import { type DecodeContext, type Reader, createReader, enter, leave, setMaxStringBytes, skip, str } from './runtime/reader.js';
+import { type DecodeContext, type Reader, createReader, enter, leave, skip, str } from './runtime/reader.js';
 import { EncodeError, type Writer, createWriter } from './runtime/writer.js';
 
 /** "k8s\0" read as a little-endian uint32, the way Writer.fixed32 writes it. */
@@ -32,16 +32,15 @@ export class ObjectReader {
   private readonly schemas: ProtobufSchemaRegistry;
   private readonly untyped: string;
   private readonly context: DecodeContext;
-  private readonly maxStringBytes: number;
 
   constructor(limits: Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength'> & Partial<Pick<DecodeLimits, 'maxStringBytes'>>, options: ProtobufObjectOptions = {}) {
-    this.maxStringBytes = limits.maxStringBytes ?? Number.MAX_SAFE_INTEGER;
     this.schemas = options.schemas ?? BUILTIN_SCHEMAS;
     this.untyped = options.untypedMessage ?? UNTYPED_MESSAGE;
     this.context = {
       depth: 0,
       maxDepth: limits.maxDepth,
       maxCollectionLength: limits.maxCollectionLength,
+      maxStringBytes: limits.maxStringBytes ?? Number.MAX_SAFE_INTEGER,
       int64: options.int64 ?? 'number',
       kind: '',
       apiVersion: '',
@@ -55,7 +54,6 @@ export class ObjectReader {
    * throw becomes `invalid-protobuf`.
    */
   read(r: Reader, start: number, end: number): KubeObject {
-    setMaxStringBytes(this.maxStringBytes);
     try {
       return this.readUnchecked(r, start, end);
     } catch (e) {
@@ -90,8 +88,8 @@ export class ObjectReader {
           const saved = enter(r, c);
           while (r.pos < r.len) {
             const tt = r.uint32();
-            if (tt === 10) apiVersion = str(r);
-            else if (tt === 18) kind = str(r);
+            if (tt === 10) apiVersion = str(r, c);
+            else if (tt === 18) kind = str(r, c);
             else skip(r, tt);
           }
           leave(r, c, saved);
@@ -106,10 +104,10 @@ export class ObjectReader {
           break;
         }
         case 26:
-          contentEncoding = str(r);
+          contentEncoding = str(r, c);
           break;
         case 34:
-          contentType = str(r);
+          contentType = str(r, c);
           break;
         default:
           skip(r, t);

@@ -8,12 +8,12 @@
  * to, not only against the frame.
  */
 import protobuf from 'protobufjs/minimal.js';
-import { DecodeError } from '../../core/errors.js';
-import type { Int64Mode } from '../../core/int64.js';
-import { StringCache } from '../../core/string-cache.js';
-import { parseJsonBytes } from '../../core/json-parse.js';
-import { formatDuration } from '../go-duration.js';
-import { formatMicroTime, formatTime } from '../go-time.js';
+import { DecodeError } from '../../../core/errors.js';
+import type { Int64Mode } from '../../../core/int64.js';
+import { StringCache } from '../../../core/string-cache.js';
+import { parseJsonBytes } from '../../../core/json-parse.js';
+import { formatDuration } from '../../../kubernetes/go-duration.js';
+import { formatMicroTime, formatTime } from '../../../kubernetes/go-time.js';
 
 /** A protobufjs Reader with a DataView of its bytes (for the string cache); make one with createReader. */
 export type Reader = protobuf.Reader & { view: DataView };
@@ -24,6 +24,8 @@ export interface DecodeContext {
   depth: number;
   maxDepth: number;
   maxCollectionLength: number;
+  /** Longest string or bytes field (and embedded raw JSON), in bytes. */
+  maxStringBytes: number;
   int64: Int64Mode;
   /** kind/apiVersion from the envelope, consumed by the first TypeMeta-embedding object. */
   kind: string;
@@ -45,19 +47,8 @@ export function createReader(bytes: Uint8Array): Reader {
 
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
-/**
- * maxStringBytes of the decode in progress. Decoding is synchronous, so the
- * object reader sets it before each object instead of threading it through
- * every string read.
- */
-let maxStringBytes = Number.MAX_SAFE_INTEGER;
-
-export function setMaxStringBytes(limit: number): void {
-  maxStringBytes = limit;
-}
-
-function tooLong(length: number): DecodeError {
-  return new DecodeError('limit-exceeded', `string or bytes of ${length} bytes, over maxStringBytes (${maxStringBytes})`);
+function tooLong(length: number, c: DecodeContext): DecodeError {
+  return new DecodeError('limit-exceeded', `string or bytes of ${length} bytes, over maxStringBytes (${c.maxStringBytes})`);
 }
 
 /**
@@ -77,12 +68,12 @@ const strings = /* @__PURE__ */ new StringCache(12, CACHE_MAX_LENGTH);
  * through `strings`; the rest to TextDecoder (invalid UTF-8 becomes U+FFFD, as
  * in Go's JSON).
  */
-export function str(r: Reader): string {
+export function str(r: Reader, c: DecodeContext): string {
   const length = r.uint32();
   const start = r.pos;
   const end = start + length;
   if (end > r.len) throw invalid(`string of ${length} bytes at byte ${start} overruns the message`);
-  if (length > maxStringBytes) throw tooLong(length);
+  if (length > c.maxStringBytes) throw tooLong(length, c);
   r.pos = end;
   if (length > CACHE_MAX_LENGTH || length === 0) return length === 0 ? '' : textDecoder.decode(r.buf.subarray(start, end));
   const view = r.view;
@@ -229,12 +220,12 @@ export function i64big(r: Reader): bigint {
 }
 
 /** Go []byte in JSON: base64, standard alphabet, padded. */
-export function b64(r: Reader): string {
+export function b64(r: Reader, c: DecodeContext): string {
   const length = r.uint32();
   const start = r.pos;
   const end = start + length;
   if (end > r.len) throw invalid(`bytes of ${length} at byte ${start} overrun the message`);
-  if (length > maxStringBytes) throw tooLong(length);
+  if (length > c.maxStringBytes) throw tooLong(length, c);
   r.pos = end;
   return protobuf.util.base64.encode(r.buf, start, end);
 }
@@ -275,8 +266,8 @@ export function entryString(r: Reader, c: DecodeContext, m: J, count: number): v
   let v = '';
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (t === 10) k = str(r);
-    else if (t === 18) v = str(r);
+    if (t === 10) k = str(r, c);
+    else if (t === 18) v = str(r, c);
     else skip(r, t);
   }
   leave(r, c, saved);
@@ -290,8 +281,8 @@ export function entryBytes(r: Reader, c: DecodeContext, m: J, count: number): vo
   let v: string | null = null;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (t === 10) k = str(r);
-    else if (t === 18) v = b64(r);
+    if (t === 10) k = str(r, c);
+    else if (t === 18) v = b64(r, c);
     else skip(r, t);
   }
   leave(r, c, saved);
@@ -309,7 +300,7 @@ export function entryMessage(r: Reader, c: DecodeContext, m: J, count: number, d
   let seen = false;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (t === 10) k = str(r);
+    if (t === 10) k = str(r, c);
     else if (t === 18) {
       const inner = enter(r, c);
       v = decode(r, c);
@@ -361,17 +352,17 @@ export function decodeDuration(r: Reader): string {
   return formatDuration(nanos);
 }
 
-export function decodeQuantity(r: Reader): string {
+export function decodeQuantity(r: Reader, c: DecodeContext): string {
   let text = '0';
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (t === 10) text = str(r);
+    if (t === 10) text = str(r, c);
     else skip(r, t);
   }
   return text;
 }
 
-export function decodeIntOrString(r: Reader): number | string {
+export function decodeIntOrString(r: Reader, c: DecodeContext): number | string {
   let type = 0;
   let intVal = 0;
   let strVal = '';
@@ -379,7 +370,7 @@ export function decodeIntOrString(r: Reader): number | string {
     const t = r.uint32();
     if (t === 8) type = r.int32();
     else if (t === 16) intVal = r.int32();
-    else if (t === 26) strVal = str(r);
+    else if (t === 26) strVal = str(r, c);
     else skip(r, t);
   }
   return type === 1 ? strVal : intVal;
@@ -400,7 +391,7 @@ function parseRaw(r: Reader, start: number, end: number): unknown {
 }
 
 /** RawExtension / FieldsV1 / apiextensions JSON: field `field` holds raw JSON. */
-function rawJson(r: Reader, field: number): unknown {
+function rawJson(r: Reader, c: DecodeContext, field: number): unknown {
   const want = (field << 3) | 2;
   let value: unknown = null;
   while (r.pos < r.len) {
@@ -409,7 +400,7 @@ function rawJson(r: Reader, field: number): unknown {
       const length = r.uint32();
       const start = r.pos;
       if (start + length > r.len) throw invalid(`raw bytes of ${length} overrun the message`);
-      if (length > maxStringBytes) throw tooLong(length);
+      if (length > c.maxStringBytes) throw tooLong(length, c);
       r.pos = start + length;
       value = parseRaw(r, start, r.pos);
     } else skip(r, t);
@@ -417,13 +408,13 @@ function rawJson(r: Reader, field: number): unknown {
   return value;
 }
 
-export function decodeRawJson1(r: Reader): unknown {
-  return rawJson(r, 1);
+export function decodeRawJson1(r: Reader, c: DecodeContext): unknown {
+  return rawJson(r, c, 1);
 }
 
 /** runtime.Unknown as a field: its raw (field 2) is the JSON. */
-export function decodeRawJson2(r: Reader): unknown {
-  return rawJson(r, 2);
+export function decodeRawJson2(r: Reader, c: DecodeContext): unknown {
+  return rawJson(r, c, 2);
 }
 
 /**
@@ -434,7 +425,7 @@ export function decodeNamedSlice(r: Reader, c: DecodeContext): string[] {
   const items: string[] = Array<string>();
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (t === 10) grow(items, c).push(str(r));
+    if (t === 10) grow(items, c).push(str(r, c));
     else skip(r, t);
   }
   return items;
@@ -483,7 +474,7 @@ export function decodeSchemaOrStrings(r: Reader, c: DecodeContext, props: Messag
       const saved = enter(r, c);
       schema = props(r, c);
       leave(r, c, saved);
-    } else if (t === 18) (list ??= Array<string>()).push(str(r));
+    } else if (t === 18) (list ??= Array<string>()).push(str(r, c));
     else skip(r, t);
   }
   return list ?? schema;

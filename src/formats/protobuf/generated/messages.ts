@@ -30,16 +30,16 @@ function d0(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1290(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 106: { const s = enter(r, c); v13 = d1289(r, c); leave(r, c, s); break; }
       case 114: { const s = enter(r, c); v14 = d1290(r, c); leave(r, c, s); break; }
-      case 122: v15 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 122: v15 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 66: { const s = enter(r, c); v8 = d215(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d1319(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d1319(r, c); leave(r, c, s); break; }
@@ -99,13 +99,13 @@ function d1(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
-      case 34: v4 = b64(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = b64(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 50: entryString(r, c, v6 ??= {}, ++n6); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -175,16 +175,16 @@ function d3(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1290(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 106: { const s = enter(r, c); v13 = d1289(r, c); leave(r, c, s); break; }
       case 114: { const s = enter(r, c); v14 = d1290(r, c); leave(r, c, s); break; }
-      case 122: v15 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 122: v15 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 66: { const s = enter(r, c); v8 = d215(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d1319(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d1319(r, c); leave(r, c, s); break; }
@@ -244,13 +244,13 @@ function d4(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
-      case 34: v4 = b64(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = b64(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 50: entryString(r, c, v6 ??= {}, ++n6); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -305,7 +305,7 @@ function d6(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -325,8 +325,8 @@ function d7(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -348,8 +348,8 @@ function d8(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -370,7 +370,7 @@ function d9(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -390,8 +390,8 @@ function d10(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -421,7 +421,7 @@ function d11(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d22(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d22(r, c)); leave(r, c, s); break; }
-      case 58: v7 = str(r); break;
+      case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -522,7 +522,7 @@ function d15(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d24(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d11(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -582,9 +582,9 @@ function d17(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d11(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d40(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d21(r, c)); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
+      case 42: v5 = str(r, c); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d10(r, c)); leave(r, c, s); break; }
-      case 58: v7 = str(r); break;
+      case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -627,17 +627,17 @@ function d18(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d41(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d26(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 74: v9 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 74: v9 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d1291(r, c); leave(r, c, s); break; }
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
-      case 82: v10 = str(r); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 82: v10 = str(r, c); break;
       case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d10(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -729,7 +729,7 @@ function d21(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d6(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d9(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -756,7 +756,7 @@ function d22(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -779,8 +779,8 @@ function d23(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -804,10 +804,10 @@ function d24(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1291(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -835,10 +835,10 @@ function d25(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
-      case 34: v4 = str(r); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -865,7 +865,7 @@ function d26(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 18: { const s = enter(r, c); v2 = d25(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -890,9 +890,9 @@ function d27(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = r.int32(); break;
       default: skip(r, t);
     }
@@ -1017,10 +1017,10 @@ function d32(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d24(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d11(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -1079,7 +1079,7 @@ function d34(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d23(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d11(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d39(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d7(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d10(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d40(r, c)); leave(r, c, s); break; }
@@ -1151,16 +1151,16 @@ function d36(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d41(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d26(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 74: v9 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 74: v9 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d1291(r, c); leave(r, c, s); break; }
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
       case 90: { const s = enter(r, c); grow(v11 ??= Array(), c).push(d10(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -1251,10 +1251,10 @@ function d39(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -1280,8 +1280,8 @@ function d40(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -1304,9 +1304,9 @@ function d41(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d27(r, c); leave(r, c, s); break; }
-      case 18: v2 = b64(r); break;
+      case 18: v2 = b64(r, c); break;
       default: skip(r, t);
     }
   }
@@ -1329,7 +1329,7 @@ function d42(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -1349,8 +1349,8 @@ function d43(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -1372,8 +1372,8 @@ function d44(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -1394,7 +1394,7 @@ function d45(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -1414,8 +1414,8 @@ function d46(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -1445,7 +1445,7 @@ function d47(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d55(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d55(r, c)); leave(r, c, s); break; }
-      case 58: v7 = str(r); break;
+      case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -1546,7 +1546,7 @@ function d51(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d57(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d47(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -1606,9 +1606,9 @@ function d53(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d47(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d67(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d54(r, c)); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
+      case 42: v5 = str(r, c); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d46(r, c)); leave(r, c, s); break; }
-      case 58: v7 = str(r); break;
+      case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -1641,7 +1641,7 @@ function d54(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d42(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d45(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -1668,7 +1668,7 @@ function d55(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -1691,8 +1691,8 @@ function d56(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -1716,10 +1716,10 @@ function d57(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1291(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -1843,10 +1843,10 @@ function d62(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d57(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d47(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -1905,7 +1905,7 @@ function d64(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d56(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d47(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d66(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d43(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d46(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d67(r, c)); leave(r, c, s); break; }
@@ -1969,10 +1969,10 @@ function d66(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -1998,8 +1998,8 @@ function d67(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -2020,7 +2020,7 @@ function d68(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -2040,8 +2040,8 @@ function d69(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -2063,8 +2063,8 @@ function d70(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -2085,7 +2085,7 @@ function d71(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -2105,8 +2105,8 @@ function d72(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -2136,7 +2136,7 @@ function d73(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d84(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d84(r, c)); leave(r, c, s); break; }
-      case 58: v7 = str(r); break;
+      case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -2237,7 +2237,7 @@ function d77(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d86(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d73(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -2297,9 +2297,9 @@ function d79(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d73(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d100(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d83(r, c)); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
+      case 42: v5 = str(r, c); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d72(r, c)); leave(r, c, s); break; }
-      case 58: v7 = str(r); break;
+      case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -2342,17 +2342,17 @@ function d80(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d101(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d26(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 74: v9 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 74: v9 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d1291(r, c); leave(r, c, s); break; }
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
-      case 82: v10 = str(r); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 82: v10 = str(r, c); break;
       case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d72(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -2444,7 +2444,7 @@ function d83(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d68(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d71(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -2471,7 +2471,7 @@ function d84(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -2494,8 +2494,8 @@ function d85(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -2519,10 +2519,10 @@ function d86(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1291(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -2550,9 +2550,9 @@ function d87(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = r.int32(); break;
       default: skip(r, t);
     }
@@ -2677,10 +2677,10 @@ function d92(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d86(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d73(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -2739,7 +2739,7 @@ function d94(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d85(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d73(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d99(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d69(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d72(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d100(r, c)); leave(r, c, s); break; }
@@ -2811,16 +2811,16 @@ function d96(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d101(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d26(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 74: v9 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 74: v9 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d1291(r, c); leave(r, c, s); break; }
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
       case 90: { const s = enter(r, c); grow(v11 ??= Array(), c).push(d72(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -2911,10 +2911,10 @@ function d99(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -2940,8 +2940,8 @@ function d100(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -2964,9 +2964,9 @@ function d101(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d87(r, c); leave(r, c, s); break; }
-      case 18: v2 = b64(r); break;
+      case 18: v2 = b64(r, c); break;
       default: skip(r, t);
     }
   }
@@ -3045,13 +3045,13 @@ function d104(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
       case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d105(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -3088,10 +3088,10 @@ function d105(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1289(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -3118,9 +3118,9 @@ function d106(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d104(r, c)); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -3199,13 +3199,13 @@ function d109(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
       case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d110(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -3242,10 +3242,10 @@ function d110(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1289(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -3272,9 +3272,9 @@ function d111(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d109(r, c)); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -3300,10 +3300,10 @@ function d112(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -3363,12 +3363,12 @@ function d114(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = i64(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -3438,7 +3438,7 @@ function d117(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d112(r, c)); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d114(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -3549,11 +3549,11 @@ function d121(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -3697,7 +3697,7 @@ function d125(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d137(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -3754,12 +3754,12 @@ function d127(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -3913,7 +3913,7 @@ function d131(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d138(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -3969,11 +3969,11 @@ function d133(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -4202,11 +4202,11 @@ function d141(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -4277,8 +4277,8 @@ function d144(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -4314,8 +4314,8 @@ function d145(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d532(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d492(r, c)); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       case 58: { const s = enter(r, c); v7 = d147(r, c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       case 72: v9 = r.int32(); break;
@@ -4374,8 +4374,8 @@ function d146(r: Reader, c: C): J {
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 72: v9 = r.int32(); break;
       case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d141(r, c)); leave(r, c, s); break; }
       case 88: v11 = r.int32(); break;
@@ -4416,7 +4416,7 @@ function d147(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d139(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -4526,12 +4526,12 @@ function d151(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -4590,7 +4590,7 @@ function d153(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: { const s = enter(r, c); v3 = d157(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -4719,7 +4719,7 @@ function d156(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d158(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -4859,7 +4859,7 @@ function d162(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -4916,11 +4916,11 @@ function d164(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -4991,8 +4991,8 @@ function d167(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -5028,8 +5028,8 @@ function d168(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d532(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d492(r, c)); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       case 58: { const s = enter(r, c); v7 = d170(r, c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       case 72: v9 = r.int32(); break;
@@ -5088,8 +5088,8 @@ function d169(r: Reader, c: C): J {
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 72: v9 = r.int32(); break;
       case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d164(r, c)); leave(r, c, s); break; }
       case 88: v11 = r.int32(); break;
@@ -5130,7 +5130,7 @@ function d170(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d159(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -5239,11 +5239,11 @@ function d174(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -5387,7 +5387,7 @@ function d178(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d190(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -5444,12 +5444,12 @@ function d180(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -5603,7 +5603,7 @@ function d184(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d191(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -5659,11 +5659,11 @@ function d186(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -5911,7 +5911,7 @@ function d195(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -5968,11 +5968,11 @@ function d197(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -6043,8 +6043,8 @@ function d200(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -6080,8 +6080,8 @@ function d201(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d532(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d492(r, c)); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       case 58: { const s = enter(r, c); v7 = d203(r, c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       case 72: v9 = r.int32(); break;
@@ -6140,8 +6140,8 @@ function d202(r: Reader, c: C): J {
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 72: v9 = r.int32(); break;
       case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d197(r, c)); leave(r, c, s); break; }
       case 88: v11 = r.int32(); break;
@@ -6182,7 +6182,7 @@ function d203(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d192(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -6210,10 +6210,10 @@ function d205(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -6317,7 +6317,7 @@ function d210(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 32: v4 = i64(r, c); break;
       case 26: { const s = enter(r, c); v3 = d205(r, c); leave(r, c, s); break; }
       case 42: entryMessage(r, c, v5 ??= {}, ++n5, d204); break;
@@ -6346,7 +6346,7 @@ function d211(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -6398,8 +6398,8 @@ function d213(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -6425,8 +6425,8 @@ function d214(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: { const s = enter(r, c); v2 = d215(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
-      case 26: v3 = str(r); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -6455,9 +6455,9 @@ function d215(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       case 34: entryMessage(r, c, v4 ??= {}, ++n4, d206); break;
       default: skip(r, t);
     }
@@ -6602,8 +6602,8 @@ function d222(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -6629,8 +6629,8 @@ function d223(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: { const s = enter(r, c); v2 = d224(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
-      case 26: v3 = str(r); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -6659,9 +6659,9 @@ function d224(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       case 34: entryMessage(r, c, v4 ??= {}, ++n4, d218); break;
       default: skip(r, t);
     }
@@ -6691,7 +6691,7 @@ function d226(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1282(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -6714,7 +6714,7 @@ function d227(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1292(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -6766,8 +6766,8 @@ function d229(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -6789,8 +6789,8 @@ function d230(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -6820,13 +6820,13 @@ function d231(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 66: { const s = enter(r, c); v8 = d226(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d227(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -6866,10 +6866,10 @@ function d232(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -6975,7 +6975,7 @@ function d236(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -7032,10 +7032,10 @@ function d238(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d231(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d229(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 26: v3 = str(r, c); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       case 42: entryMessage(r, c, v5 ??= {}, ++n5, d225); break;
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -7069,8 +7069,8 @@ function d239(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 32: v4 = r.bool(); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -7101,7 +7101,7 @@ function d240(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d232(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d230(r, c)); leave(r, c, s); break; }
       case 24: v3 = r.bool(); break;
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -7159,8 +7159,8 @@ function d243(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -7182,8 +7182,8 @@ function d244(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -7213,13 +7213,13 @@ function d245(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 66: { const s = enter(r, c); v8 = d226(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d227(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -7259,10 +7259,10 @@ function d246(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -7368,7 +7368,7 @@ function d250(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -7425,10 +7425,10 @@ function d252(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d245(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d243(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 26: v3 = str(r, c); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       case 42: entryMessage(r, c, v5 ??= {}, ++n5, d241); break;
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -7462,8 +7462,8 @@ function d253(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 32: v4 = r.bool(); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -7494,7 +7494,7 @@ function d254(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d246(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d244(r, c)); leave(r, c, s); break; }
       case 24: v3 = r.bool(); break;
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -7522,10 +7522,10 @@ function d255(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -7553,10 +7553,10 @@ function d256(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -7583,9 +7583,9 @@ function d257(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -7611,7 +7611,7 @@ function d258(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
@@ -7642,7 +7642,7 @@ function d259(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
@@ -7705,11 +7705,11 @@ function d261(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 48: v6 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -7836,7 +7836,7 @@ function d265(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d267(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d269(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d271(r, c); leave(r, c, s); break; }
@@ -7876,7 +7876,7 @@ function d266(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d268(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d270(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d272(r, c); leave(r, c, s); break; }
@@ -7916,7 +7916,7 @@ function d267(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d257(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1270(r, c); leave(r, c, s); break; }
@@ -7952,7 +7952,7 @@ function d268(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d257(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1270(r, c); leave(r, c, s); break; }
@@ -7984,7 +7984,7 @@ function d269(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1291(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -8011,7 +8011,7 @@ function d270(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1291(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -8038,7 +8038,7 @@ function d271(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -8065,7 +8065,7 @@ function d272(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -8140,7 +8140,7 @@ function d275(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -8163,9 +8163,9 @@ function d276(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d292(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -8190,9 +8190,9 @@ function d277(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d293(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -8217,9 +8217,9 @@ function d278(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -8290,7 +8290,7 @@ function d281(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
@@ -8319,7 +8319,7 @@ function d282(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 24: v3 = r.int32(); break;
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d281(r, c)); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -8404,11 +8404,11 @@ function d285(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 48: v6 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -8539,7 +8539,7 @@ function d289(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -8567,7 +8567,7 @@ function d290(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d294(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d296(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d298(r, c); leave(r, c, s); break; }
@@ -8607,7 +8607,7 @@ function d291(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d295(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d297(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d299(r, c); leave(r, c, s); break; }
@@ -8644,7 +8644,7 @@ function d292(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       case 32: v4 = r.int32(); break;
@@ -8800,7 +8800,7 @@ function d298(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d292(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -8823,7 +8823,7 @@ function d299(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d293(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -8906,10 +8906,10 @@ function d302(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 66: v8 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 66: v8 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = r.bool(); break;
       case 42: { const s = enter(r, c); v5 = d310(r, c); leave(r, c, s); break; }
       case 48: v6 = r.int32(); break;
@@ -9008,12 +9008,12 @@ function d305(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -9126,10 +9126,10 @@ function d308(r: Reader, c: C): J {
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); v6 = d532(r, c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
-      case 74: v9 = str(r); break;
+      case 74: v9 = str(r, c); break;
       case 80: v10 = r.bool(); break;
-      case 114: v14 = str(r); break;
-      case 122: v15 = str(r); break;
+      case 114: v14 = str(r, c); break;
+      case 122: v15 = str(r, c); break;
       case 138: { const s = enter(r, c); v17 = d307(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -9199,8 +9199,8 @@ function d309(r: Reader, c: C): J {
       case 40: v5 = r.int32(); break;
       case 48: v6 = r.int32(); break;
       case 88: v11 = r.int32(); break;
-      case 58: v7 = str(r); break;
-      case 82: v10 = str(r); break;
+      case 58: v7 = str(r, c); break;
+      case 82: v10 = str(r, c); break;
       case 66: { const s = enter(r, c); v8 = d317(r, c); leave(r, c, s); break; }
       case 72: v9 = r.int32(); break;
       default: skip(r, t);
@@ -9285,8 +9285,8 @@ function d312(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: grow(v3 ??= Array(), c).push(r.int32()); break;
       default: skip(r, t);
     }
@@ -9311,8 +9311,8 @@ function d313(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -9335,7 +9335,7 @@ function d314(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d312(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d313(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -9380,7 +9380,7 @@ function d316(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
       default: skip(r, t);
     }
@@ -9403,8 +9403,8 @@ function d317(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -9486,10 +9486,10 @@ function d320(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 66: v8 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 66: v8 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = r.bool(); break;
       case 42: { const s = enter(r, c); v5 = d322(r, c); leave(r, c, s); break; }
       case 48: v6 = r.int32(); break;
@@ -9611,10 +9611,10 @@ function d324(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -9678,13 +9678,13 @@ function d326(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = b64(r); break;
-      case 58: v7 = str(r); break;
+      case 10: v1 = b64(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 64: v8 = r.int32(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       case 50: entryMessage(r, c, v6 ??= {}, ++n6, d331); break;
       default: skip(r, t);
     }
@@ -9720,7 +9720,7 @@ function d327(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d324(r, c)); leave(r, c, s); break; }
-      case 18: v2 = b64(r); break;
+      case 18: v2 = b64(r, c); break;
       default: skip(r, t);
     }
   }
@@ -9790,8 +9790,8 @@ function d330(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -9879,15 +9879,15 @@ function d334(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 64: v8 = r.int32(); break;
-      case 98: v12 = b64(r); break;
+      case 98: v12 = b64(r, c); break;
       case 90: entryString(r, c, v11 ??= {}, ++n11); break;
       default: skip(r, t);
     }
@@ -9931,7 +9931,7 @@ function d335(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
@@ -10010,8 +10010,8 @@ function d338(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -10067,10 +10067,10 @@ function d340(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -10134,13 +10134,13 @@ function d342(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = b64(r); break;
-      case 58: v7 = str(r); break;
+      case 10: v1 = b64(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 64: v8 = r.int32(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       case 50: entryMessage(r, c, v6 ??= {}, ++n6, d347); break;
       default: skip(r, t);
     }
@@ -10176,7 +10176,7 @@ function d343(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d340(r, c)); leave(r, c, s); break; }
-      case 18: v2 = b64(r); break;
+      case 18: v2 = b64(r, c); break;
       default: skip(r, t);
     }
   }
@@ -10246,8 +10246,8 @@ function d346(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -10337,17 +10337,17 @@ function d350(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 64: v8 = r.int32(); break;
-      case 74: v9 = b64(r); break;
-      case 82: v10 = b64(r); break;
-      case 98: v12 = b64(r); break;
+      case 74: v9 = b64(r, c); break;
+      case 82: v10 = b64(r, c); break;
+      case 98: v12 = b64(r, c); break;
       case 90: entryString(r, c, v11 ??= {}, ++n11); break;
       default: skip(r, t);
     }
@@ -10395,7 +10395,7 @@ function d351(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
@@ -10480,13 +10480,13 @@ function d354(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d1297(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1297(r, c); leave(r, c, s); break; }
       case 40: v5 = r.int32(); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -10571,12 +10571,12 @@ function d357(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1297(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -10683,12 +10683,12 @@ function d361(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1297(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -10748,13 +10748,13 @@ function d363(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d1297(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1297(r, c); leave(r, c, s); break; }
       case 40: v5 = r.int32(); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -10788,8 +10788,8 @@ function d364(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
@@ -10844,8 +10844,8 @@ function d366(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -10867,8 +10867,8 @@ function d367(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -10914,12 +10914,12 @@ function d369(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = r.bool(); break;
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -10951,10 +10951,10 @@ function d370(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -10981,8 +10981,8 @@ function d371(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
       default: skip(r, t);
     }
@@ -11041,10 +11041,10 @@ function d373(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 42: entryString(r, c, v5 ??= {}, ++n5); break;
       case 50: { const s = enter(r, c); v6 = d571(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d571(r, c); leave(r, c, s); break; }
@@ -11093,9 +11093,9 @@ function d374(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 34: entryString(r, c, v4 ??= {}, ++n4); break;
       case 42: { const s = enter(r, c); v5 = d457(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -11125,8 +11125,8 @@ function d375(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -11153,10 +11153,10 @@ function d376(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d571(r, c); leave(r, c, s); break; }
       case 48: v6 = r.bool(); break;
       default: skip(r, t);
@@ -11193,10 +11193,10 @@ function d377(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d457(r, c); leave(r, c, s); break; }
       case 48: v6 = r.bool(); break;
       default: skip(r, t);
@@ -11230,8 +11230,8 @@ function d378(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
       case 34: { const s = enter(r, c); v4 = d571(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -11261,8 +11261,8 @@ function d379(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
       case 34: { const s = enter(r, c); v4 = d457(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -11314,11 +11314,11 @@ function d381(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1291(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 48: v6 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -11351,10 +11351,10 @@ function d382(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -11488,7 +11488,7 @@ function d387(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
       default: skip(r, t);
     }
@@ -11541,11 +11541,11 @@ function d389(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -11660,17 +11660,17 @@ function d392(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
-      case 42: v5 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = str(r, c); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d395(r, c)); leave(r, c, s); break; }
       case 154: { const s = enter(r, c); grow(v19 ??= Array(), c).push(d415(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d416(r, c)); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d558(r, c); leave(r, c, s); break; }
       case 186: { const s = enter(r, c); grow(v23 ??= Array(), c).push(d396(r, c)); leave(r, c, s); break; }
-      case 194: v24 = str(r); break;
+      case 194: v24 = str(r, c); break;
       case 202: { const s = enter(r, c); grow(v25 ??= Array(), c).push(d397(r, c)); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d601(r, c)); leave(r, c, s); break; }
       case 170: { const s = enter(r, c); grow(v21 ??= Array(), c).push(d598(r, c)); leave(r, c, s); break; }
@@ -11678,9 +11678,9 @@ function d392(r: Reader, c: C): J {
       case 90: { const s = enter(r, c); v11 = d539(r, c); leave(r, c, s); break; }
       case 178: { const s = enter(r, c); v22 = d539(r, c); leave(r, c, s); break; }
       case 98: { const s = enter(r, c); v12 = d447(r, c); leave(r, c, s); break; }
-      case 106: v13 = str(r); break;
-      case 162: v20 = str(r); break;
-      case 114: v14 = str(r); break;
+      case 106: v13 = str(r, c); break;
+      case 162: v20 = str(r, c); break;
+      case 114: v14 = str(r, c); break;
       case 122: { const s = enter(r, c); v15 = d573(r, c); leave(r, c, s); break; }
       case 128: v16 = r.bool(); break;
       case 136: v17 = r.bool(); break;
@@ -11753,9 +11753,9 @@ function d393(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -11779,7 +11779,7 @@ function d394(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 16: v2 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -11806,11 +11806,11 @@ function d395(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -11838,8 +11838,8 @@ function d396(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -11861,7 +11861,7 @@ function d397(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d398(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -11884,7 +11884,7 @@ function d398(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: grow(v2 ??= Array(), c).push(r.int32()); break;
       default: skip(r, t);
     }
@@ -11961,11 +11961,11 @@ function d401(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
-      case 58: v7 = str(r); break;
+      case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -11997,8 +11997,8 @@ function d402(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -12035,21 +12035,21 @@ function d403(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d399(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d399(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
       case 40: v5 = r.int32(); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
-      case 66: v8 = str(r); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
+      case 66: v8 = str(r, c); break;
       case 72: v9 = r.bool(); break;
       case 82: entryMessage(r, c, v10 ??= {}, ++n10, d1270); break;
       case 90: { const s = enter(r, c); v11 = d558(r, c); leave(r, c, s); break; }
       case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d602(r, c)); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d404(r, c); leave(r, c, s); break; }
       case 114: { const s = enter(r, c); grow(v14 ??= Array(), c).push(d559(r, c)); leave(r, c, s); break; }
-      case 122: v15 = str(r); break;
+      case 122: v15 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -12158,7 +12158,7 @@ function d407(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d489(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d552(r, c); leave(r, c, s); break; }
       case 32: v4 = r.int32(); break;
@@ -12218,7 +12218,7 @@ function d409(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
@@ -12246,9 +12246,9 @@ function d410(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d490(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -12277,10 +12277,10 @@ function d411(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -12382,7 +12382,7 @@ function d415(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d386(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d567(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -12409,8 +12409,8 @@ function d416(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d417(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -12473,7 +12473,7 @@ function d418(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d419(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -12519,17 +12519,17 @@ function d419(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
-      case 42: v5 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = str(r, c); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d395(r, c)); leave(r, c, s); break; }
       case 154: { const s = enter(r, c); grow(v19 ??= Array(), c).push(d415(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d416(r, c)); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d558(r, c); leave(r, c, s); break; }
       case 186: { const s = enter(r, c); grow(v23 ??= Array(), c).push(d396(r, c)); leave(r, c, s); break; }
-      case 194: v24 = str(r); break;
+      case 194: v24 = str(r, c); break;
       case 202: { const s = enter(r, c); grow(v25 ??= Array(), c).push(d397(r, c)); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d601(r, c)); leave(r, c, s); break; }
       case 170: { const s = enter(r, c); grow(v21 ??= Array(), c).push(d598(r, c)); leave(r, c, s); break; }
@@ -12537,9 +12537,9 @@ function d419(r: Reader, c: C): J {
       case 90: { const s = enter(r, c); v11 = d539(r, c); leave(r, c, s); break; }
       case 178: { const s = enter(r, c); v22 = d539(r, c); leave(r, c, s); break; }
       case 98: { const s = enter(r, c); v12 = d447(r, c); leave(r, c, s); break; }
-      case 106: v13 = str(r); break;
-      case 162: v20 = str(r); break;
-      case 114: v14 = str(r); break;
+      case 106: v13 = str(r, c); break;
+      case 162: v20 = str(r, c); break;
+      case 114: v14 = str(r, c); break;
       case 122: { const s = enter(r, c); v15 = d573(r, c); leave(r, c, s); break; }
       case 128: v16 = r.bool(); break;
       case 136: v17 = r.bool(); break;
@@ -12648,19 +12648,19 @@ function d421(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d490(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d424(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
-      case 74: v9 = str(r); break;
+      case 74: v9 = str(r, c); break;
       case 82: { const s = enter(r, c); v10 = d1297(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d423(r, c); leave(r, c, s); break; }
-      case 98: v12 = str(r); break;
+      case 98: v12 = str(r, c); break;
       case 106: { const s = enter(r, c); v13 = d490(r, c); leave(r, c, s); break; }
-      case 114: v14 = str(r); break;
-      case 122: v15 = str(r); break;
+      case 114: v14 = str(r, c); break;
+      case 122: v15 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -12754,8 +12754,8 @@ function d424(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -12777,7 +12777,7 @@ function d425(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
       default: skip(r, t);
     }
@@ -12799,7 +12799,7 @@ function d426(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -12823,11 +12823,11 @@ function d427(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 16: v2 = r.int32(); break;
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -12857,9 +12857,9 @@ function d428(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
     }
@@ -12891,8 +12891,8 @@ function d429(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d571(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
       case 42: entryString(r, c, v5 ??= {}, ++n5); break;
@@ -12928,8 +12928,8 @@ function d430(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d457(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
       case 42: entryString(r, c, v5 ??= {}, ++n5); break;
@@ -12960,8 +12960,8 @@ function d431(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -12985,8 +12985,8 @@ function d432(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
@@ -13016,8 +13016,8 @@ function d433(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13042,9 +13042,9 @@ function d434(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13070,10 +13070,10 @@ function d435(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13100,8 +13100,8 @@ function d436(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
       default: skip(r, t);
     }
@@ -13131,12 +13131,12 @@ function d437(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d438(r, c)); leave(r, c, s); break; }
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13166,8 +13166,8 @@ function d438(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13189,8 +13189,8 @@ function d439(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -13211,7 +13211,7 @@ function d440(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13231,8 +13231,8 @@ function d441(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13264,17 +13264,17 @@ function d442(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 48: v6 = r.bool(); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
       case 64: v8 = r.bool(); break;
       case 88: v11 = r.bool(); break;
       case 82: { const s = enter(r, c); v10 = d571(r, c); leave(r, c, s); break; }
-      case 98: v12 = str(r); break;
+      case 98: v12 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13324,17 +13324,17 @@ function d443(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 48: v6 = r.bool(); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
       case 64: v8 = r.bool(); break;
       case 88: v11 = r.bool(); break;
       case 82: { const s = enter(r, c); v10 = d457(r, c); leave(r, c, s); break; }
-      case 98: v12 = str(r); break;
+      case 98: v12 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13374,8 +13374,8 @@ function d444(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13396,7 +13396,7 @@ function d445(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13418,8 +13418,8 @@ function d446(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.int32(); break;
       case 32: v4 = i64(r, c); break;
       default: skip(r, t);
@@ -13450,7 +13450,7 @@ function d447(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d448(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d448(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13539,7 +13539,7 @@ function d450(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
       case 26: entryMessage(r, c, v3 ??= {}, ++n3, d1270); break;
       case 34: entryMessage(r, c, v4 ??= {}, ++n4, d1270); break;
@@ -13670,9 +13670,9 @@ function d455(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d534(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -13717,7 +13717,7 @@ function d457(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13737,8 +13737,8 @@ function d458(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13760,8 +13760,8 @@ function d459(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13784,8 +13784,8 @@ function d460(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
       default: skip(r, t);
     }
@@ -13843,11 +13843,11 @@ function d462(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -13898,7 +13898,7 @@ function d464(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -13918,7 +13918,7 @@ function d465(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d462(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -13970,8 +13970,8 @@ function d467(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -14016,7 +14016,7 @@ function d469(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -14040,7 +14040,7 @@ function d470(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -14068,8 +14068,8 @@ function d471(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d469(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d470(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -14102,12 +14102,12 @@ function d472(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -14161,7 +14161,7 @@ function d474(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d473(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d473(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d473(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -14248,7 +14248,7 @@ function d478(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -14269,7 +14269,7 @@ function d479(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -14288,7 +14288,7 @@ function d480(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d481(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -14354,9 +14354,9 @@ function d483(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -14410,13 +14410,13 @@ function d485(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = r.bool(); break;
       case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d590(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d473(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 66: { const s = enter(r, c); v8 = d478(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -14468,18 +14468,18 @@ function d486(r: Reader, c: C): J {
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d472(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d467(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d475(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d488(r, c); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d394(r, c)); leave(r, c, s); break; }
-      case 74: grow(v9 ??= Array(), c).push(str(r)); break;
+      case 74: grow(v9 ??= Array(), c).push(str(r, c)); break;
       case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d367(r, c)); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d474(r, c); leave(r, c, s); break; }
       case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d480(r, c)); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d476(r, c); leave(r, c, s); break; }
-      case 114: grow(v14 ??= Array(), c).push(str(r)); break;
+      case 114: grow(v14 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -14554,16 +14554,16 @@ function d488(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
-      case 66: v8 = str(r); break;
-      case 74: v9 = str(r); break;
-      case 82: v10 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
+      case 66: v8 = str(r, c); break;
+      case 74: v9 = str(r, c); break;
+      case 82: v10 = str(r, c); break;
       case 90: { const s = enter(r, c); v11 = d487(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -14604,8 +14604,8 @@ function d489(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -14633,13 +14633,13 @@ function d490(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -14734,12 +14734,12 @@ function d493(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -14801,15 +14801,15 @@ function d495(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d605(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 26: v3 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       case 58: { const s = enter(r, c); v7 = d595(r, c); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d596(r, c); leave(r, c, s); break; }
-      case 74: v9 = str(r); break;
+      case 74: v9 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -14856,13 +14856,13 @@ function d496(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       case 26: entryMessage(r, c, v3 ??= {}, ++n3, d1270); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d493(r, c)); leave(r, c, s); break; }
       case 42: entryMessage(r, c, v5 ??= {}, ++n5, d1270); break;
       case 58: entryString(r, c, v7 ??= {}, ++n7); break;
-      case 66: v8 = str(r); break;
+      case 66: v8 = str(r, c); break;
       case 74: { const s = enter(r, c); v9 = d459(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d600(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -14923,7 +14923,7 @@ function d498(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
       default: skip(r, t);
     }
@@ -15086,14 +15086,14 @@ function d501(r: Reader, c: C): J {
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       case 18: { const s = enter(r, c); v2 = d500(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
-      case 66: v8 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
+      case 66: v8 = str(r, c); break;
       case 74: { const s = enter(r, c); v9 = d603(r, c); leave(r, c, s); break; }
-      case 82: v10 = str(r); break;
+      case 82: v10 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15133,9 +15133,9 @@ function d502(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -15162,8 +15162,8 @@ function d503(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15243,11 +15243,11 @@ function d506(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: v3 = str(r); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -15310,7 +15310,7 @@ function d508(r: Reader, c: C): J {
       case 16: v2 = r.bool(); break;
       case 24: v3 = r.bool(); break;
       case 32: v4 = r.bool(); break;
-      case 42: v5 = str(r); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15345,12 +15345,12 @@ function d509(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       case 58: entryString(r, c, v7 ??= {}, ++n7); break;
       case 64: v8 = i64(r, c); break;
       default: skip(r, t);
@@ -15392,13 +15392,13 @@ function d510(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 56: v7 = i64(r, c); break;
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15431,8 +15431,8 @@ function d511(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d512(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -15457,8 +15457,8 @@ function d512(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15491,8 +15491,8 @@ function d513(r: Reader, c: C): J {
       case 16: v2 = r.bool(); break;
       case 24: v3 = r.bool(); break;
       case 32: v4 = r.bool(); break;
-      case 42: v5 = str(r); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
+      case 42: v5 = str(r, c); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -15522,7 +15522,7 @@ function d514(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d393(r, c)); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15543,7 +15543,7 @@ function d515(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15598,7 +15598,7 @@ function d517(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
       case 24: v3 = r.bool(); break;
       case 32: v4 = i64(r, c); break;
@@ -15607,7 +15607,7 @@ function d517(r: Reader, c: C): J {
       case 56: v7 = i64(r, c); break;
       case 64: v8 = i64(r, c); break;
       case 72: v9 = r.bool(); break;
-      case 82: v10 = str(r); break;
+      case 82: v10 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15643,7 +15643,7 @@ function d518(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15684,7 +15684,7 @@ function d520(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15702,7 +15702,7 @@ function d521(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15723,9 +15723,9 @@ function d522(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15749,8 +15749,8 @@ function d523(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15771,7 +15771,7 @@ function d524(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15790,7 +15790,7 @@ function d525(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15828,13 +15828,13 @@ function d526(r: Reader, c: C): J {
       case 48: v6 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
       case 32: grow(v4 ??= Array(), c).push(i64(r, c)); break;
-      case 98: v12 = str(r); break;
+      case 98: v12 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
       case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d588(r, c)); leave(r, c, s); break; }
-      case 74: v9 = str(r); break;
+      case 74: v9 = str(r, c); break;
       case 82: { const s = enter(r, c); v10 = d565(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d366(r, c); leave(r, c, s); break; }
-      case 106: v13 = str(r); break;
+      case 106: v13 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -15945,34 +15945,34 @@ function d528(r: Reader, c: C): J {
       case 162: { const s = enter(r, c); grow(v20 ??= Array(), c).push(d392(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d392(r, c)); leave(r, c, s); break; }
       case 274: { const s = enter(r, c); grow(v34 ??= Array(), c).push(d418(r, c)); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = i64(r, c); break;
       case 40: v5 = i64(r, c); break;
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       case 58: entryString(r, c, v7 ??= {}, ++n7); break;
-      case 66: v8 = str(r); break;
-      case 74: v9 = str(r); break;
+      case 66: v8 = str(r, c); break;
+      case 74: v9 = str(r, c); break;
       case 168: v21 = r.bool(); break;
-      case 82: v10 = str(r); break;
+      case 82: v10 = str(r, c); break;
       case 88: v11 = r.bool(); break;
       case 96: v12 = r.bool(); break;
       case 104: v13 = r.bool(); break;
       case 216: v27 = r.bool(); break;
       case 114: { const s = enter(r, c); v14 = d526(r, c); leave(r, c, s); break; }
       case 122: { const s = enter(r, c); grow(v15 ??= Array(), c).push(d457(r, c)); leave(r, c, s); break; }
-      case 130: v16 = str(r); break;
-      case 138: v17 = str(r); break;
+      case 130: v16 = str(r, c); break;
+      case 138: v17 = str(r, c); break;
       case 146: { const s = enter(r, c); v18 = d365(r, c); leave(r, c, s); break; }
-      case 154: v19 = str(r); break;
+      case 154: v19 = str(r, c); break;
       case 178: { const s = enter(r, c); grow(v22 ??= Array(), c).push(d591(r, c)); leave(r, c, s); break; }
       case 186: { const s = enter(r, c); grow(v23 ??= Array(), c).push(d439(r, c)); leave(r, c, s); break; }
-      case 194: v24 = str(r); break;
+      case 194: v24 = str(r, c); break;
       case 200: v25 = r.int32(); break;
       case 210: { const s = enter(r, c); v26 = d511(r, c); leave(r, c, s); break; }
       case 226: { const s = enter(r, c); grow(v28 ??= Array(), c).push(d521(r, c)); leave(r, c, s); break; }
-      case 234: v29 = str(r); break;
+      case 234: v29 = str(r, c); break;
       case 240: v30 = r.bool(); break;
-      case 250: v31 = str(r); break;
+      case 250: v31 = str(r, c); break;
       case 258: entryMessage(r, c, v32 ??= {}, ++n32, d1270); break;
       case 266: { const s = enter(r, c); grow(v33 ??= Array(), c).push(d594(r, c)); leave(r, c, s); break; }
       case 280: v35 = r.bool(); break;
@@ -15981,7 +15981,7 @@ function d528(r: Reader, c: C): J {
       case 306: { const s = enter(r, c); grow(v38 ??= Array(), c).push(d524(r, c)); leave(r, c, s); break; }
       case 314: { const s = enter(r, c); grow(v39 ??= Array(), c).push(d522(r, c)); leave(r, c, s); break; }
       case 322: { const s = enter(r, c); v40 = d558(r, c); leave(r, c, s); break; }
-      case 330: v41 = str(r); break;
+      case 330: v41 = str(r, c); break;
       case 346: { const s = enter(r, c); v43 = d525(r, c); leave(r, c, s); break; }
       case 354: { const s = enter(r, c); grow(v44 ??= Array(), c).push(d425(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -16110,21 +16110,21 @@ function d529(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 136: v17 = i64(r, c); break;
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d510(r, c)); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 90: v11 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 90: v11 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 130: { const s = enter(r, c); grow(v16 ??= Array(), c).push(d440(r, c)); leave(r, c, s); break; }
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d515(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d403(r, c)); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d403(r, c)); leave(r, c, s); break; }
-      case 74: v9 = str(r); break;
+      case 74: v9 = str(r, c); break;
       case 106: { const s = enter(r, c); grow(v13 ??= Array(), c).push(d403(r, c)); leave(r, c, s); break; }
-      case 114: v14 = str(r); break;
+      case 114: v14 = str(r, c); break;
       case 122: { const s = enter(r, c); grow(v15 ??= Array(), c).push(d523(r, c)); leave(r, c, s); break; }
       case 146: { const s = enter(r, c); v18 = d514(r, c); leave(r, c, s); break; }
       case 154: entryMessage(r, c, v19 ??= {}, ++n19, d1270); break;
@@ -16264,7 +16264,7 @@ function d533(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d599(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -16292,8 +16292,8 @@ function d534(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -16318,8 +16318,8 @@ function d535(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
       default: skip(r, t);
     }
@@ -16343,7 +16343,7 @@ function d536(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -16367,8 +16367,8 @@ function d537(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d527(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -16524,12 +16524,12 @@ function d542(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -16566,12 +16566,12 @@ function d543(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       case 58: { const s = enter(r, c); v7 = d571(r, c); leave(r, c, s); break; }
       case 64: v8 = r.bool(); break;
       default: skip(r, t);
@@ -16614,12 +16614,12 @@ function d544(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       case 58: { const s = enter(r, c); v7 = d457(r, c); leave(r, c, s); break; }
       case 64: v8 = r.bool(); break;
       default: skip(r, t);
@@ -16660,8 +16660,8 @@ function d545(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
-      case 26: v3 = b64(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = b64(r, c); break;
       default: skip(r, t);
     }
   }
@@ -16717,11 +16717,11 @@ function d547(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -16845,8 +16845,8 @@ function d551(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -16869,8 +16869,8 @@ function d552(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -16896,9 +16896,9 @@ function d553(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -16978,7 +16978,7 @@ function d556(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       case 26: { const s = enter(r, c); v3 = d563(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -17057,7 +17057,7 @@ function d559(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d553(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -17082,10 +17082,10 @@ function d560(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -17120,15 +17120,15 @@ function d561(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d571(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
-      case 66: v8 = str(r); break;
-      case 74: v9 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
+      case 66: v8 = str(r, c); break;
+      case 74: v9 = str(r, c); break;
       case 80: v10 = r.bool(); break;
       default: skip(r, t);
     }
@@ -17176,15 +17176,15 @@ function d562(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d457(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
-      case 66: v8 = str(r); break;
-      case 74: v9 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
+      case 66: v8 = str(r, c); break;
+      case 74: v9 = str(r, c); break;
       case 80: v10 = r.bool(); break;
       default: skip(r, t);
     }
@@ -17243,9 +17243,9 @@ function d564(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -17269,8 +17269,8 @@ function d565(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -17304,7 +17304,7 @@ function d566(r: Reader, c: C): J {
       case 40: v5 = r.bool(); break;
       case 18: entryBytes(r, c, v2 ??= {}, ++n2); break;
       case 34: entryString(r, c, v4 ??= {}, ++n4); break;
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -17356,7 +17356,7 @@ function d568(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
       default: skip(r, t);
     }
@@ -17432,8 +17432,8 @@ function d571(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -17459,7 +17459,7 @@ function d572(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d446(r, c)); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.bool(); break;
@@ -17511,7 +17511,7 @@ function d573(r: Reader, c: C): J {
       case 40: v5 = r.bool(); break;
       case 48: v6 = r.bool(); break;
       case 56: v7 = r.bool(); break;
-      case 74: v9 = str(r); break;
+      case 74: v9 = str(r, c); break;
       case 90: { const s = enter(r, c); v11 = d565(r, c); leave(r, c, s); break; }
       case 98: { const s = enter(r, c); v12 = d366(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -17663,9 +17663,9 @@ function d578(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -17721,9 +17721,9 @@ function d580(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       case 24: v3 = r.int32(); break;
       case 34: { const s = enter(r, c); v4 = d1322(r, c); leave(r, c, s); break; }
       case 40: v5 = r.int32(); break;
@@ -17757,7 +17757,7 @@ function d581(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -17798,24 +17798,24 @@ function d582(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d580(r, c)); leave(r, c, s); break; }
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
-      case 26: v3 = str(r); break;
-      case 146: grow(v18 ??= Array(), c).push(str(r)); break;
-      case 34: v4 = str(r); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
-      case 58: v7 = str(r); break;
-      case 66: v8 = str(r); break;
-      case 74: grow(v9 ??= Array(), c).push(str(r)); break;
-      case 82: v10 = str(r); break;
-      case 90: v11 = str(r); break;
+      case 26: v3 = str(r, c); break;
+      case 146: grow(v18 ??= Array(), c).push(str(r, c)); break;
+      case 34: v4 = str(r, c); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 58: v7 = str(r, c); break;
+      case 66: v8 = str(r, c); break;
+      case 74: grow(v9 ??= Array(), c).push(str(r, c)); break;
+      case 82: v10 = str(r, c); break;
+      case 90: v11 = str(r, c); break;
       case 96: v12 = r.int32(); break;
       case 104: v13 = r.bool(); break;
       case 114: { const s = enter(r, c); v14 = d584(r, c); leave(r, c, s); break; }
-      case 154: grow(v19 ??= Array(), c).push(str(r)); break;
-      case 138: v17 = str(r); break;
+      case 154: grow(v19 ??= Array(), c).push(str(r, c)); break;
+      case 138: v17 = str(r, c); break;
       case 160: v20 = r.bool(); break;
-      case 170: v21 = str(r); break;
-      case 178: v22 = str(r); break;
-      case 186: v23 = str(r); break;
+      case 170: v21 = str(r, c); break;
+      case 178: v22 = str(r, c); break;
+      case 186: v23 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -17938,9 +17938,9 @@ function d586(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = r.bool(); break;
       case 42: { const s = enter(r, c); v5 = d490(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -17974,9 +17974,9 @@ function d587(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = r.bool(); break;
       case 42: { const s = enter(r, c); v5 = d457(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -18006,8 +18006,8 @@ function d588(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -18030,7 +18030,7 @@ function d589(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -18054,9 +18054,9 @@ function d590(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -18087,10 +18087,10 @@ function d591(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -18119,8 +18119,8 @@ function d592(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -18169,13 +18169,13 @@ function d594(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
       case 40: v5 = r.int32(); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -18210,9 +18210,9 @@ function d595(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -18238,10 +18238,10 @@ function d596(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -18268,7 +18268,7 @@ function d597(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d606(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -18291,8 +18291,8 @@ function d598(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -18315,9 +18315,9 @@ function d599(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -18371,14 +18371,14 @@ function d601(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
-      case 58: v7 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
+      case 58: v7 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -18416,10 +18416,10 @@ function d602(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d607(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -18689,10 +18689,10 @@ function d608(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -18743,9 +18743,9 @@ function d610(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
     }
@@ -18780,13 +18780,13 @@ function d611(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 18: { const s = enter(r, c); v2 = d612(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
       case 42: entryString(r, c, v5 ??= {}, ++n5); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 66: { const s = enter(r, c); v8 = d613(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -18873,10 +18873,10 @@ function d614(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -18908,7 +18908,7 @@ function d615(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d611(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d614(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -18958,7 +18958,7 @@ function d617(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -18977,7 +18977,7 @@ function d618(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -19004,12 +19004,12 @@ function d619(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 18: { const s = enter(r, c); v2 = d620(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
       case 42: entryString(r, c, v5 ??= {}, ++n5); break;
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       case 58: { const s = enter(r, c); v7 = d621(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -19094,10 +19094,10 @@ function d622(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -19129,7 +19129,7 @@ function d623(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d619(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d622(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -19179,7 +19179,7 @@ function d625(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -19198,7 +19198,7 @@ function d626(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -19237,14 +19237,14 @@ function d627(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d629(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 66: { const s = enter(r, c); v8 = d490(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d490(r, c); leave(r, c, s); break; }
-      case 82: v10 = str(r); break;
-      case 90: v11 = str(r); break;
+      case 82: v10 = str(r, c); break;
+      case 90: v11 = str(r, c); break;
       case 98: { const s = enter(r, c); v12 = d424(r, c); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d1312(r, c); leave(r, c, s); break; }
       case 114: { const s = enter(r, c); v14 = d1312(r, c); leave(r, c, s); break; }
@@ -19361,14 +19361,14 @@ function d630(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d632(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 66: { const s = enter(r, c); v8 = d490(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d490(r, c); leave(r, c, s); break; }
-      case 82: v10 = str(r); break;
-      case 90: v11 = str(r); break;
+      case 82: v10 = str(r, c); break;
+      case 90: v11 = str(r, c); break;
       case 98: { const s = enter(r, c); v12 = d424(r, c); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d1312(r, c); leave(r, c, s); break; }
       case 114: { const s = enter(r, c); v14 = d1312(r, c); leave(r, c, s); break; }
@@ -19499,11 +19499,11 @@ function d634(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -19651,7 +19651,7 @@ function d638(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d673(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -19708,12 +19708,12 @@ function d640(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -19772,7 +19772,7 @@ function d642(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: { const s = enter(r, c); v3 = d672(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -19901,7 +19901,7 @@ function d645(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d674(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -19925,8 +19925,8 @@ function d646(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d650(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -19970,8 +19970,8 @@ function d648(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -20023,7 +20023,7 @@ function d650(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d595(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -20074,8 +20074,8 @@ function d652(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d654(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -20121,8 +20121,8 @@ function d654(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -20146,7 +20146,7 @@ function d655(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d656(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -20190,7 +20190,7 @@ function d657(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d650(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d659(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d655(r, c)); leave(r, c, s); break; }
@@ -20238,8 +20238,8 @@ function d659(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: v2 = str(r); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -20383,7 +20383,7 @@ function d665(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
@@ -20414,7 +20414,7 @@ function d666(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d662(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d661(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -20473,11 +20473,11 @@ function d668(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -20721,7 +20721,7 @@ function d677(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -20767,7 +20767,7 @@ function d679(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -20820,11 +20820,11 @@ function d681(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -20925,7 +20925,7 @@ function d685(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -20945,7 +20945,7 @@ function d686(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d696(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -20999,8 +20999,8 @@ function d688(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -21082,11 +21082,11 @@ function d691(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -21137,7 +21137,7 @@ function d693(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -21158,7 +21158,7 @@ function d694(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d687(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d678(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -21234,11 +21234,11 @@ function d697(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -21266,8 +21266,8 @@ function d698(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -21291,7 +21291,7 @@ function d699(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d700(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d685(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d698(r, c); leave(r, c, s); break; }
@@ -21319,7 +21319,7 @@ function d700(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -21361,7 +21361,7 @@ function d702(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -21414,11 +21414,11 @@ function d704(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -21519,7 +21519,7 @@ function d708(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -21539,7 +21539,7 @@ function d709(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d719(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -21593,8 +21593,8 @@ function d711(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -21676,11 +21676,11 @@ function d714(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -21731,7 +21731,7 @@ function d716(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -21752,7 +21752,7 @@ function d717(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d710(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d701(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -21828,11 +21828,11 @@ function d720(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -21860,8 +21860,8 @@ function d721(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -21885,7 +21885,7 @@ function d722(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d723(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d708(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d721(r, c); leave(r, c, s); break; }
@@ -21913,7 +21913,7 @@ function d723(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -21955,7 +21955,7 @@ function d725(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -22008,11 +22008,11 @@ function d727(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -22113,7 +22113,7 @@ function d731(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -22133,7 +22133,7 @@ function d732(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d742(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -22187,8 +22187,8 @@ function d734(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -22270,11 +22270,11 @@ function d737(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -22325,7 +22325,7 @@ function d739(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -22346,7 +22346,7 @@ function d740(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d733(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d724(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -22422,11 +22422,11 @@ function d743(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -22454,8 +22454,8 @@ function d744(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -22479,7 +22479,7 @@ function d745(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d746(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d731(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d744(r, c); leave(r, c, s); break; }
@@ -22507,7 +22507,7 @@ function d746(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -22549,7 +22549,7 @@ function d748(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -22602,11 +22602,11 @@ function d750(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -22707,7 +22707,7 @@ function d754(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -22727,7 +22727,7 @@ function d755(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d765(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -22781,8 +22781,8 @@ function d757(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -22864,11 +22864,11 @@ function d760(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -22919,7 +22919,7 @@ function d762(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -22940,7 +22940,7 @@ function d763(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d756(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d747(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -23016,11 +23016,11 @@ function d766(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -23048,8 +23048,8 @@ function d767(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -23073,7 +23073,7 @@ function d768(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d769(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d754(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d767(r, c); leave(r, c, s); break; }
@@ -23101,7 +23101,7 @@ function d769(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -23149,7 +23149,7 @@ function d771(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -23173,7 +23173,7 @@ function d772(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d771(r, c)); leave(r, c, s); break; }
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -23200,7 +23200,7 @@ function d773(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.bool(); break;
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: entryString(r, c, v3 ??= {}, ++n3); break;
       default: skip(r, t);
     }
@@ -23278,8 +23278,8 @@ function d776(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -23354,8 +23354,8 @@ function d779(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -23379,8 +23379,8 @@ function d780(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d782(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -23520,8 +23520,8 @@ function d786(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -23548,12 +23548,12 @@ function d787(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -23584,9 +23584,9 @@ function d788(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -23611,8 +23611,8 @@ function d789(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d796(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -23723,8 +23723,8 @@ function d794(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -23850,11 +23850,11 @@ function d799(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -23882,7 +23882,7 @@ function d800(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d799(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -23930,8 +23930,8 @@ function d802(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d804(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -23977,8 +23977,8 @@ function d804(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -24002,7 +24002,7 @@ function d805(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d806(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -24044,7 +24044,7 @@ function d807(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d819(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -24069,7 +24069,7 @@ function d808(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d796(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d810(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d805(r, c)); leave(r, c, s); break; }
@@ -24117,8 +24117,8 @@ function d810(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: v2 = str(r); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -24262,7 +24262,7 @@ function d816(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
@@ -24293,7 +24293,7 @@ function d817(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d813(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d812(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -24321,10 +24321,10 @@ function d818(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -24350,7 +24350,7 @@ function d819(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
       default: skip(r, t);
     }
@@ -24425,7 +24425,7 @@ function d822(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -24465,8 +24465,8 @@ function d824(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d830(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -24607,7 +24607,7 @@ function d830(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d595(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -24685,11 +24685,11 @@ function d833(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -24717,7 +24717,7 @@ function d834(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d833(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -24765,8 +24765,8 @@ function d836(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d838(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -24812,8 +24812,8 @@ function d838(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 8: v1 = r.int32(); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -24837,7 +24837,7 @@ function d839(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d840(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -24881,7 +24881,7 @@ function d841(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d830(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d843(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d839(r, c)); leave(r, c, s); break; }
@@ -24929,8 +24929,8 @@ function d843(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: v2 = str(r); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -24954,10 +24954,10 @@ function d844(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -25035,7 +25035,7 @@ function d847(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -25100,7 +25100,7 @@ function d850(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d849(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d852(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -25244,7 +25244,7 @@ function d856(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d853(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d857(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -25320,7 +25320,7 @@ function d859(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d858(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d861(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -25477,7 +25477,7 @@ function d865(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1322(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -25630,7 +25630,7 @@ function d870(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1322(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -25830,11 +25830,11 @@ function d877(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -25964,9 +25964,9 @@ function d882(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -25992,10 +25992,10 @@ function d883(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -26150,11 +26150,11 @@ function d889(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -26284,9 +26284,9 @@ function d894(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -26312,10 +26312,10 @@ function d895(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -26470,11 +26470,11 @@ function d901(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r)); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -26604,9 +26604,9 @@ function d906(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -26632,10 +26632,10 @@ function d907(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -26667,10 +26667,10 @@ function d908(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1319(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d942(r, c); leave(r, c, s); break; }
@@ -26731,7 +26731,7 @@ function d910(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -26845,7 +26845,7 @@ function d915(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d914); break;
       default: skip(r, t);
     }
@@ -26883,17 +26883,17 @@ function d916(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d919); break;
       case 26: entryMessage(r, c, v3 ??= {}, ++n3, d920); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d929(r, c)); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
+      case 42: v5 = str(r, c); break;
       case 50: { const s = enter(r, c); v6 = d482(r, c); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d934(r, c)); leave(r, c, s); break; }
       case 72: v9 = r.bool(); break;
-      case 82: grow(v10 ??= Array(), c).push(str(r)); break;
-      case 90: grow(v11 ??= Array(), c).push(str(r)); break;
+      case 82: grow(v10 ??= Array(), c).push(str(r, c)); break;
+      case 90: grow(v11 ??= Array(), c).push(str(r, c)); break;
       case 96: v12 = r.bool(); break;
       case 114: entryMessage(r, c, v14 ??= {}, ++n14, d945); break;
       default: skip(r, t);
@@ -26940,8 +26940,8 @@ function d917(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       case 26: { const s = enter(r, c); v3 = d927(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26998,12 +26998,12 @@ function d919(r: Reader, c: C): J {
     switch (t) {
       case 16: v2 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 48: grow(v6 ??= Array(), c).push(i64(r, c)); break;
       case 56: grow(v7 ??= Array(), c).push(r.bool()); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
-      case 74: grow(v9 ??= Array(), c).push(str(r)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 74: grow(v9 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -27087,7 +27087,7 @@ function d922(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 18: { const s = enter(r, c); v2 = d927(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -27180,7 +27180,7 @@ function d926(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d932(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d924(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -27224,9 +27224,9 @@ function d928(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -27251,7 +27251,7 @@ function d929(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d914); break;
       default: skip(r, t);
     }
@@ -27275,7 +27275,7 @@ function d930(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d941(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d933(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -27312,17 +27312,17 @@ function d931(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d940(r, c)); leave(r, c, s); break; }
-      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
-      case 74: v9 = str(r); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 74: v9 = str(r, c); break;
       case 82: entryMessage(r, c, v10 ??= {}, ++n10, d1270); break;
-      case 90: grow(v11 ??= Array(), c).push(str(r)); break;
+      case 90: grow(v11 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -27387,10 +27387,10 @@ function d933(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d932(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d940(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d913(r, c); leave(r, c, s); break; }
@@ -27427,9 +27427,9 @@ function d934(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -27552,9 +27552,9 @@ function d939(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -27582,10 +27582,10 @@ function d940(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -27620,9 +27620,9 @@ function d941(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d932(r, c)); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = i64(r, c); break;
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d940(r, c)); leave(r, c, s); break; }
@@ -27659,9 +27659,9 @@ function d942(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -27686,7 +27686,7 @@ function d943(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -27758,7 +27758,7 @@ function d946(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -27812,10 +27812,10 @@ function d948(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -27983,7 +27983,7 @@ function d955(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
       case 24: v3 = i64(r, c); break;
       default: skip(r, t);
@@ -28066,16 +28066,16 @@ function d958(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d955(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d482(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d916(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d915(r, c)); leave(r, c, s); break; }
-      case 74: v9 = str(r); break;
-      case 82: grow(v10 ??= Array(), c).push(str(r)); break;
+      case 74: v9 = str(r, c); break;
+      case 82: grow(v10 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -28112,7 +28112,7 @@ function d959(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -28153,9 +28153,9 @@ function d961(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28278,9 +28278,9 @@ function d966(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -28306,8 +28306,8 @@ function d967(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 34: v4 = str(r); break;
-      case 10: v1 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
@@ -28346,16 +28346,16 @@ function d968(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 72: v9 = i64(r, c); break;
       case 64: v8 = r.int32(); break;
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 48: v6 = r.int32(); break;
       case 56: v7 = r.int32(); break;
-      case 26: v3 = str(r); break;
-      case 82: v10 = str(r); break;
+      case 26: v3 = str(r, c); break;
+      case 82: v10 = str(r, c); break;
       case 90: { const s = enter(r, c); grow(v11 ??= Array(), c).push(d967(r, c)); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d974(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -28454,10 +28454,10 @@ function d971(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.int32(); break;
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -28512,7 +28512,7 @@ function d973(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
@@ -28574,10 +28574,10 @@ function d975(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1319(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1004(r, c); leave(r, c, s); break; }
@@ -28656,13 +28656,13 @@ function d977(r: Reader, c: C): J {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d987); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d988); break;
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d997(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d482(r, c); leave(r, c, s); break; }
       case 48: v6 = r.bool(); break;
       case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1002(r, c)); leave(r, c, s); break; }
       case 64: v8 = r.bool(); break;
-      case 74: grow(v9 ??= Array(), c).push(str(r)); break;
-      case 82: grow(v10 ??= Array(), c).push(str(r)); break;
+      case 74: grow(v9 ??= Array(), c).push(str(r, c)); break;
+      case 82: grow(v10 ??= Array(), c).push(str(r, c)); break;
       case 88: v11 = r.bool(); break;
       case 114: entryMessage(r, c, v14 ??= {}, ++n14, d1007); break;
       default: skip(r, t);
@@ -28705,7 +28705,7 @@ function d978(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -28819,7 +28819,7 @@ function d983(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d982); break;
       default: skip(r, t);
     }
@@ -28842,7 +28842,7 @@ function d984(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d977(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28866,8 +28866,8 @@ function d985(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       case 26: { const s = enter(r, c); v3 = d995(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28924,12 +28924,12 @@ function d987(r: Reader, c: C): J {
     switch (t) {
       case 16: v2 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 48: grow(v6 ??= Array(), c).push(i64(r, c)); break;
       case 56: grow(v7 ??= Array(), c).push(r.bool()); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
-      case 74: grow(v9 ??= Array(), c).push(str(r)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 74: grow(v9 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -29013,7 +29013,7 @@ function d990(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 18: { const s = enter(r, c); v2 = d995(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -29106,7 +29106,7 @@ function d994(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1000(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d992(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -29150,9 +29150,9 @@ function d996(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -29177,7 +29177,7 @@ function d997(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d982); break;
       default: skip(r, t);
     }
@@ -29208,10 +29208,10 @@ function d998(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1000(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
       case 48: v6 = r.bool(); break;
       case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1001(r, c)); leave(r, c, s); break; }
@@ -29263,17 +29263,17 @@ function d999(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1003(r, c)); leave(r, c, s); break; }
-      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
-      case 74: v9 = str(r); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 74: v9 = str(r, c); break;
       case 82: entryMessage(r, c, v10 ??= {}, ++n10, d1270); break;
-      case 90: grow(v11 ??= Array(), c).push(str(r)); break;
+      case 90: grow(v11 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -29338,10 +29338,10 @@ function d1001(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1000(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
       case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1003(r, c)); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d981(r, c); leave(r, c, s); break; }
@@ -29378,9 +29378,9 @@ function d1002(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -29411,10 +29411,10 @@ function d1003(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -29444,9 +29444,9 @@ function d1004(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -29471,7 +29471,7 @@ function d1005(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -29543,7 +29543,7 @@ function d1008(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -29597,10 +29597,10 @@ function d1010(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -29768,7 +29768,7 @@ function d1017(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
       case 24: v3 = i64(r, c); break;
       default: skip(r, t);
@@ -29851,16 +29851,16 @@ function d1020(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1017(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d482(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d984(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d983(r, c)); leave(r, c, s); break; }
-      case 74: v9 = str(r); break;
-      case 82: grow(v10 ??= Array(), c).push(str(r)); break;
+      case 74: v9 = str(r, c); break;
+      case 82: grow(v10 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -29904,10 +29904,10 @@ function d1021(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1319(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1055(r, c); leave(r, c, s); break; }
@@ -29968,7 +29968,7 @@ function d1023(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -30082,7 +30082,7 @@ function d1028(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1027); break;
       default: skip(r, t);
     }
@@ -30120,17 +30120,17 @@ function d1029(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1032); break;
       case 26: entryMessage(r, c, v3 ??= {}, ++n3, d1033); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1042(r, c)); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
+      case 42: v5 = str(r, c); break;
       case 50: { const s = enter(r, c); v6 = d482(r, c); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1047(r, c)); leave(r, c, s); break; }
       case 72: v9 = r.bool(); break;
-      case 82: grow(v10 ??= Array(), c).push(str(r)); break;
-      case 90: grow(v11 ??= Array(), c).push(str(r)); break;
+      case 82: grow(v10 ??= Array(), c).push(str(r, c)); break;
+      case 90: grow(v11 ??= Array(), c).push(str(r, c)); break;
       case 96: v12 = r.bool(); break;
       case 114: entryMessage(r, c, v14 ??= {}, ++n14, d1058); break;
       default: skip(r, t);
@@ -30177,8 +30177,8 @@ function d1030(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
       case 26: { const s = enter(r, c); v3 = d1040(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30235,12 +30235,12 @@ function d1032(r: Reader, c: C): J {
     switch (t) {
       case 16: v2 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 48: grow(v6 ??= Array(), c).push(i64(r, c)); break;
       case 56: grow(v7 ??= Array(), c).push(r.bool()); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
-      case 74: grow(v9 ??= Array(), c).push(str(r)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 74: grow(v9 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -30324,7 +30324,7 @@ function d1035(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 18: { const s = enter(r, c); v2 = d1040(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30417,7 +30417,7 @@ function d1039(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1045(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1037(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -30461,9 +30461,9 @@ function d1041(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -30488,7 +30488,7 @@ function d1042(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1027); break;
       default: skip(r, t);
     }
@@ -30512,7 +30512,7 @@ function d1043(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1054(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1046(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -30549,17 +30549,17 @@ function d1044(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1053(r, c)); leave(r, c, s); break; }
-      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r)); break;
-      case 74: v9 = str(r); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
+      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 74: v9 = str(r, c); break;
       case 82: entryMessage(r, c, v10 ??= {}, ++n10, d1270); break;
-      case 90: grow(v11 ??= Array(), c).push(str(r)); break;
+      case 90: grow(v11 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -30624,10 +30624,10 @@ function d1046(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1045(r, c)); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1053(r, c)); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1026(r, c); leave(r, c, s); break; }
@@ -30664,9 +30664,9 @@ function d1047(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30789,9 +30789,9 @@ function d1052(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -30819,10 +30819,10 @@ function d1053(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -30857,9 +30857,9 @@ function d1054(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1045(r, c)); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = i64(r, c); break;
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1053(r, c)); leave(r, c, s); break; }
@@ -30896,9 +30896,9 @@ function d1055(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r)); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -30923,7 +30923,7 @@ function d1056(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -30995,7 +30995,7 @@ function d1059(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -31049,10 +31049,10 @@ function d1061(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -31220,7 +31220,7 @@ function d1068(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
       case 24: v3 = i64(r, c); break;
       default: skip(r, t);
@@ -31303,16 +31303,16 @@ function d1071(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1068(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d482(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1029(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1028(r, c)); leave(r, c, s); break; }
-      case 74: v9 = str(r); break;
-      case 82: grow(v10 ??= Array(), c).push(str(r)); break;
+      case 74: v9 = str(r, c); break;
+      case 82: grow(v10 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -31359,8 +31359,8 @@ function d1072(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -31611,14 +31611,14 @@ function d1084(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1119(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1083(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1082(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1078(r, c); leave(r, c, s); break; }
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       case 56: v7 = r.int32(); break;
-      case 66: v8 = str(r); break;
+      case 66: v8 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -31679,13 +31679,13 @@ function d1086(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1083(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1082(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1078(r, c); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
+      case 42: v5 = str(r, c); break;
       case 48: v6 = r.int32(); break;
-      case 58: v7 = str(r); break;
+      case 58: v7 = str(r, c); break;
       case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1097(r, c)); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d1086(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -31819,9 +31819,9 @@ function d1091(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -31845,8 +31845,8 @@ function d1092(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -31918,15 +31918,15 @@ function d1095(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1119(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1094(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1093(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d1091(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1087(r, c); leave(r, c, s); break; }
-      case 58: v7 = str(r); break;
+      case 58: v7 = str(r, c); break;
       case 64: v8 = r.int32(); break;
-      case 74: v9 = str(r); break;
+      case 74: v9 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -31992,14 +31992,14 @@ function d1097(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1094(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1093(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1091(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1087(r, c); leave(r, c, s); break; }
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       case 56: v7 = r.int32(); break;
-      case 66: v8 = str(r); break;
+      case 66: v8 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -32060,7 +32060,7 @@ function d1100(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -32081,9 +32081,9 @@ function d1101(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -32352,9 +32352,9 @@ function d1115(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -32434,8 +32434,8 @@ function d1119(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -32632,13 +32632,13 @@ function d1129(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1128(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1127(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1125(r, c); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
+      case 42: v5 = str(r, c); break;
       case 48: v6 = r.int32(); break;
-      case 58: v7 = str(r); break;
+      case 58: v7 = str(r, c); break;
       case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1140(r, c)); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d1129(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
@@ -32772,9 +32772,9 @@ function d1134(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -32798,8 +32798,8 @@ function d1135(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -32871,15 +32871,15 @@ function d1138(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1149(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1137(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1136(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d1134(r, c)); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1130(r, c); leave(r, c, s); break; }
-      case 58: v7 = str(r); break;
+      case 58: v7 = str(r, c); break;
       case 64: v8 = r.int32(); break;
-      case 74: v9 = str(r); break;
+      case 74: v9 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -32945,14 +32945,14 @@ function d1140(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1137(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1136(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1134(r, c)); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1130(r, c); leave(r, c, s); break; }
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       case 56: v7 = r.int32(); break;
-      case 66: v8 = str(r); break;
+      case 66: v8 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -32995,8 +32995,8 @@ function d1141(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 24: v3 = r.bool(); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -33074,7 +33074,7 @@ function d1145(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -33095,9 +33095,9 @@ function d1146(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -33169,8 +33169,8 @@ function d1149(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -33279,9 +33279,9 @@ function d1153(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       case 32: v4 = r.bool(); break;
-      case 42: v5 = str(r); break;
+      case 42: v5 = str(r, c); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1165(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 64: v8 = r.bool(); break;
@@ -33358,9 +33358,9 @@ function d1155(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       case 34: { const s = enter(r, c); v4 = d1174(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -33457,7 +33457,7 @@ function d1159(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -33521,12 +33521,12 @@ function d1161(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: entryString(r, c, v3 ??= {}, ++n3); break;
-      case 34: v4 = str(r); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 34: v4 = str(r, c); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
       case 48: v6 = r.bool(); break;
-      case 58: v7 = str(r); break;
+      case 58: v7 = str(r, c); break;
       case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d593(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -33584,7 +33584,7 @@ function d1163(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1164(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -33612,11 +33612,11 @@ function d1164(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -33647,7 +33647,7 @@ function d1165(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -33723,7 +33723,7 @@ function d1168(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d501(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -33747,9 +33747,9 @@ function d1169(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1168(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -33811,7 +33811,7 @@ function d1171(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: entryString(r, c, v3 ??= {}, ++n3); break;
       default: skip(r, t);
     }
@@ -33861,7 +33861,7 @@ function d1173(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1312(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
     }
@@ -33913,7 +33913,7 @@ function d1175(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -34019,7 +34019,7 @@ function d1179(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d501(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -34043,9 +34043,9 @@ function d1180(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1179(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -34107,7 +34107,7 @@ function d1182(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: entryString(r, c, v3 ??= {}, ++n3); break;
       default: skip(r, t);
     }
@@ -34157,7 +34157,7 @@ function d1184(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1312(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
     }
@@ -34242,9 +34242,9 @@ function d1187(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       case 32: v4 = r.bool(); break;
-      case 42: v5 = str(r); break;
+      case 42: v5 = str(r, c); break;
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1199(r, c)); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 64: v8 = r.bool(); break;
@@ -34321,9 +34321,9 @@ function d1189(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       case 34: { const s = enter(r, c); v4 = d1208(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -34420,7 +34420,7 @@ function d1193(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -34484,12 +34484,12 @@ function d1195(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: entryString(r, c, v3 ??= {}, ++n3); break;
-      case 34: v4 = str(r); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 34: v4 = str(r, c); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
       case 48: v6 = r.bool(); break;
-      case 58: v7 = str(r); break;
+      case 58: v7 = str(r, c); break;
       case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d593(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -34547,7 +34547,7 @@ function d1197(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1198(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -34575,11 +34575,11 @@ function d1198(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 50: { const s = enter(r, c); v6 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -34610,7 +34610,7 @@ function d1199(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -34686,7 +34686,7 @@ function d1202(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d501(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -34710,9 +34710,9 @@ function d1203(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1202(r, c); leave(r, c, s); break; }
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -34774,7 +34774,7 @@ function d1205(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 26: entryString(r, c, v3 ??= {}, ++n3); break;
       default: skip(r, t);
     }
@@ -34824,7 +34824,7 @@ function d1207(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1312(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.int32(); break;
       default: skip(r, t);
     }
@@ -34941,7 +34941,7 @@ function d1212(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -35036,7 +35036,7 @@ function d1216(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -35059,8 +35059,8 @@ function d1217(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -35086,7 +35086,7 @@ function d1218(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -35141,12 +35141,12 @@ function d1220(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = r.int32(); break;
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -35176,7 +35176,7 @@ function d1221(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1243(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -35233,11 +35233,11 @@ function d1223(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 48: v6 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -35297,12 +35297,12 @@ function d1225(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -35337,9 +35337,9 @@ function d1226(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1225(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1228(r, c)); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d1221(r, c); leave(r, c, s); break; }
       case 80: v10 = r.bool(); break;
@@ -35376,7 +35376,7 @@ function d1227(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1223(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1225(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       case 32: v4 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -35411,11 +35411,11 @@ function d1228(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
       case 24: v3 = r.bool(); break;
       case 56: v7 = r.bool(); break;
-      case 66: v8 = str(r); break;
+      case 66: v8 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1232(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1231(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1220(r, c)); leave(r, c, s); break; }
@@ -35456,9 +35456,9 @@ function d1229(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -35538,8 +35538,8 @@ function d1233(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -35555,7 +35555,7 @@ function e1233(w: Writer, o: any): void {
   v = o["url"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSON
-function d1234(r: Reader, c: C): any { return decodeRawJson1(r); }
+function d1234(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 function e1234(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps
 const O1235 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.id = 0; this.$schema = 0; this.$ref = 0; this.description = 0; this.type = 0; this.format = 0; this.title = 0; this.default = 0; this.maximum = 0; this.exclusiveMaximum = 0; this.minimum = 0; this.exclusiveMinimum = 0; this.maxLength = 0; this.minLength = 0; this.pattern = 0; this.maxItems = 0; this.minItems = 0; this.uniqueItems = 0; this.multipleOf = 0; this.enum = 0; this.maxProperties = 0; this.minProperties = 0; this.required = 0; this.items = 0; this.allOf = 0; this.oneOf = 0; this.anyOf = 0; this.not = 0; this.properties = 0; this.additionalProperties = 0; this.patternProperties = 0; this.dependencies = 0; this.additionalItems = 0; this.definitions = 0; this.externalDocs = 0; this.example = 0; this.nullable = 0; } });
@@ -35611,13 +35611,13 @@ function d1235(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 66: { const s = enter(r, c); v8 = d1234(r, c); leave(r, c, s); break; }
       case 73: v9 = r.double(); break;
       case 80: v10 = r.bool(); break;
@@ -35625,7 +35625,7 @@ function d1235(r: Reader, c: C): J {
       case 96: v12 = r.bool(); break;
       case 104: v13 = i64(r, c); break;
       case 112: v14 = i64(r, c); break;
-      case 122: v15 = str(r); break;
+      case 122: v15 = str(r, c); break;
       case 128: v16 = i64(r, c); break;
       case 136: v17 = i64(r, c); break;
       case 144: v18 = r.bool(); break;
@@ -35633,7 +35633,7 @@ function d1235(r: Reader, c: C): J {
       case 162: { const s = enter(r, c); grow(v20 ??= Array(), c).push(d1234(r, c)); leave(r, c, s); break; }
       case 168: v21 = i64(r, c); break;
       case 176: v22 = i64(r, c); break;
-      case 186: grow(v23 ??= Array(), c).push(str(r)); break;
+      case 186: grow(v23 ??= Array(), c).push(str(r, c)); break;
       case 194: { const s = enter(r, c); v24 = d1236(r, c); leave(r, c, s); break; }
       case 202: { const s = enter(r, c); grow(v25 ??= Array(), c).push(d1235(r, c)); leave(r, c, s); break; }
       case 210: { const s = enter(r, c); grow(v26 ??= Array(), c).push(d1235(r, c)); leave(r, c, s); break; }
@@ -35651,9 +35651,9 @@ function d1235(r: Reader, c: C): J {
       case 304: v38 = r.bool(); break;
       case 312: v39 = r.bool(); break;
       case 320: v40 = r.bool(); break;
-      case 330: grow(v41 ??= Array(), c).push(str(r)); break;
-      case 338: v42 = str(r); break;
-      case 346: v43 = str(r); break;
+      case 330: grow(v41 ??= Array(), c).push(str(r, c)); break;
+      case 338: v42 = str(r, c); break;
+      case 346: v43 = str(r, c); break;
       case 354: { const s = enter(r, c); grow(v44 ??= Array(), c).push(d1241(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -35768,7 +35768,7 @@ function d1239(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -35790,9 +35790,9 @@ function d1240(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = r.int32(); break;
       default: skip(r, t);
     }
@@ -35824,11 +35824,11 @@ function d1241(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 48: v6 = r.bool(); break;
       default: skip(r, t);
     }
@@ -35860,9 +35860,9 @@ function d1242(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d1240(r, c); leave(r, c, s); break; }
-      case 18: v2 = b64(r); break;
+      case 18: v2 = b64(r, c); break;
       default: skip(r, t);
     }
   }
@@ -35887,7 +35887,7 @@ function d1243(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 18: { const s = enter(r, c); v2 = d1242(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -35910,8 +35910,8 @@ function d1244(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -35937,7 +35937,7 @@ function d1245(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -35992,12 +35992,12 @@ function d1247(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 40: v5 = r.int32(); break;
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -36028,9 +36028,9 @@ function d1248(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1269(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -36088,11 +36088,11 @@ function d1250(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 48: v6 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -36152,12 +36152,12 @@ function d1252(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -36197,10 +36197,10 @@ function d1253(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1252(r, c); leave(r, c, s); break; }
-      case 34: v4 = str(r); break;
+      case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1259(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1258(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1255(r, c)); leave(r, c, s); break; }
@@ -36251,7 +36251,7 @@ function d1254(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1250(r, c)); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1252(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       case 32: v4 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -36286,11 +36286,11 @@ function d1255(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
       case 24: v3 = r.bool(); break;
       case 56: v7 = r.bool(); break;
-      case 66: v8 = str(r); break;
+      case 66: v8 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1259(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1258(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1247(r, c)); leave(r, c, s); break; }
@@ -36331,9 +36331,9 @@ function d1256(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -36413,8 +36413,8 @@ function d1260(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -36430,7 +36430,7 @@ function e1260(w: Writer, o: any): void {
   v = o["url"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSON
-function d1261(r: Reader, c: C): any { return decodeRawJson1(r); }
+function d1261(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 function e1261(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaProps
 const O1262 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.id = 0; this.$schema = 0; this.$ref = 0; this.description = 0; this.type = 0; this.format = 0; this.title = 0; this.default = 0; this.maximum = 0; this.exclusiveMaximum = 0; this.minimum = 0; this.exclusiveMinimum = 0; this.maxLength = 0; this.minLength = 0; this.pattern = 0; this.maxItems = 0; this.minItems = 0; this.uniqueItems = 0; this.multipleOf = 0; this.enum = 0; this.maxProperties = 0; this.minProperties = 0; this.required = 0; this.items = 0; this.allOf = 0; this.oneOf = 0; this.anyOf = 0; this.not = 0; this.properties = 0; this.additionalProperties = 0; this.patternProperties = 0; this.dependencies = 0; this.additionalItems = 0; this.definitions = 0; this.externalDocs = 0; this.example = 0; this.nullable = 0; } });
@@ -36486,13 +36486,13 @@ function d1262(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
-      case 58: v7 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
+      case 58: v7 = str(r, c); break;
       case 66: { const s = enter(r, c); v8 = d1261(r, c); leave(r, c, s); break; }
       case 73: v9 = r.double(); break;
       case 80: v10 = r.bool(); break;
@@ -36500,7 +36500,7 @@ function d1262(r: Reader, c: C): J {
       case 96: v12 = r.bool(); break;
       case 104: v13 = i64(r, c); break;
       case 112: v14 = i64(r, c); break;
-      case 122: v15 = str(r); break;
+      case 122: v15 = str(r, c); break;
       case 128: v16 = i64(r, c); break;
       case 136: v17 = i64(r, c); break;
       case 144: v18 = r.bool(); break;
@@ -36508,7 +36508,7 @@ function d1262(r: Reader, c: C): J {
       case 162: { const s = enter(r, c); grow(v20 ??= Array(), c).push(d1261(r, c)); leave(r, c, s); break; }
       case 168: v21 = i64(r, c); break;
       case 176: v22 = i64(r, c); break;
-      case 186: grow(v23 ??= Array(), c).push(str(r)); break;
+      case 186: grow(v23 ??= Array(), c).push(str(r, c)); break;
       case 194: { const s = enter(r, c); v24 = d1263(r, c); leave(r, c, s); break; }
       case 202: { const s = enter(r, c); grow(v25 ??= Array(), c).push(d1262(r, c)); leave(r, c, s); break; }
       case 210: { const s = enter(r, c); grow(v26 ??= Array(), c).push(d1262(r, c)); leave(r, c, s); break; }
@@ -36526,9 +36526,9 @@ function d1262(r: Reader, c: C): J {
       case 304: v38 = r.bool(); break;
       case 312: v39 = r.bool(); break;
       case 320: v40 = r.bool(); break;
-      case 330: grow(v41 ??= Array(), c).push(str(r)); break;
-      case 338: v42 = str(r); break;
-      case 346: v43 = str(r); break;
+      case 330: grow(v41 ??= Array(), c).push(str(r, c)); break;
+      case 338: v42 = str(r, c); break;
+      case 346: v43 = str(r, c); break;
       case 354: { const s = enter(r, c); grow(v44 ??= Array(), c).push(d1268(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -36643,7 +36643,7 @@ function d1266(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -36665,9 +36665,9 @@ function d1267(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = r.int32(); break;
       default: skip(r, t);
     }
@@ -36699,11 +36699,11 @@ function d1268(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
       case 48: v6 = r.bool(); break;
       default: skip(r, t);
     }
@@ -36735,9 +36735,9 @@ function d1269(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d1267(r, c); leave(r, c, s); break; }
-      case 18: v2 = b64(r); break;
+      case 18: v2 = b64(r, c); break;
       default: skip(r, t);
     }
   }
@@ -36755,10 +36755,10 @@ function e1269(w: Writer, o: any): void {
   v = o["url"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.apimachinery.pkg.api.resource.Quantity
-function d1270(r: Reader, c: C): any { return decodeQuantity(r); }
+function d1270(r: Reader, c: C): any { return decodeQuantity(r, c); }
 function e1270(w: Writer, o: any): void { encodeQuantity(w, o); }
 // k8s.io.apimachinery.pkg.api.resource.QuantityValue
-function d1271(r: Reader, c: C): any { return decodeQuantity(r); }
+function d1271(r: Reader, c: C): any { return decodeQuantity(r, c); }
 function e1271(w: Writer, o: any): void { encodeQuantity(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIGroup
 const O1272 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.name = 0; this.versions = 0; this.preferredVersion = 0; this.serverAddressByClientCIDRs = 0; } });
@@ -36772,7 +36772,7 @@ function d1272(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1288(r, c)); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1288(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1306(r, c)); leave(r, c, s); break; }
@@ -36829,16 +36829,16 @@ function d1274(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       case 16: v2 = r.bool(); break;
-      case 66: v8 = str(r); break;
-      case 74: v9 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 66: v8 = str(r, c); break;
+      case 74: v9 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1316(r, c); leave(r, c, s); break; }
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r)); break;
-      case 82: v10 = str(r); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
+      case 82: v10 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -36878,7 +36878,7 @@ function d1275(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1274(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -36902,7 +36902,7 @@ function d1276(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1306(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -36928,9 +36928,9 @@ function d1277(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 16: v2 = r.bool(); break;
-      case 26: v3 = str(r); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -36958,12 +36958,12 @@ function d1278(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = i64(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -36997,9 +36997,9 @@ function d1279(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37032,8 +37032,8 @@ function d1280(r: Reader, c: C): J {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1304(r, c); leave(r, c, s); break; }
       case 24: v3 = r.bool(); break;
-      case 34: v4 = str(r); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r)); break;
+      case 34: v4 = str(r, c); break;
+      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
       case 48: v6 = r.bool(); break;
       default: skip(r, t);
     }
@@ -37067,9 +37067,9 @@ function d1282(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -37087,7 +37087,7 @@ function e1282(w: Writer, o: any): void {
   v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1
-function d1283(r: Reader, c: C): any { return decodeRawJson1(r); }
+function d1283(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 function e1283(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GetOptions
 function d1284(r: Reader, c: C): J {
@@ -37097,7 +37097,7 @@ function d1284(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37116,8 +37116,8 @@ function d1285(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37139,8 +37139,8 @@ function d1286(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37162,8 +37162,8 @@ function d1287(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37185,8 +37185,8 @@ function d1288(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37209,9 +37209,9 @@ function d1289(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37236,9 +37236,9 @@ function d1290(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37287,9 +37287,9 @@ function d1292(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r)); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -37341,9 +37341,9 @@ function d1294(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 32: v4 = i64(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1307(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -37385,17 +37385,17 @@ function d1295(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       case 24: v3 = r.bool(); break;
       case 72: v9 = r.bool(); break;
-      case 34: v4 = str(r); break;
-      case 82: v10 = str(r); break;
+      case 34: v4 = str(r, c); break;
+      case 82: v10 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
       case 56: v7 = i64(r, c); break;
-      case 66: v8 = str(r); break;
+      case 66: v8 = str(r, c); break;
       case 88: v11 = r.bool(); break;
-      case 122: v15 = str(r); break;
+      case 122: v15 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37440,13 +37440,13 @@ function d1296(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
-      case 50: v6 = str(r); break;
+      case 50: v6 = str(r, c); break;
       case 58: { const s = enter(r, c); v7 = d1283(r, c); leave(r, c, s); break; }
-      case 66: v8 = str(r); break;
+      case 66: v8 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37497,12 +37497,12 @@ function d1298(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
-      case 42: v5 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
+      case 42: v5 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       case 56: v7 = i64(r, c); break;
       case 66: { const s = enter(r, c); v8 = d1312(r, c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d1312(r, c); leave(r, c, s); break; }
@@ -37510,7 +37510,7 @@ function d1298(r: Reader, c: C): J {
       case 90: entryString(r, c, v11 ??= {}, ++n11); break;
       case 98: entryString(r, c, v12 ??= {}, ++n12); break;
       case 106: { const s = enter(r, c); grow(v13 ??= Array(), c).push(d1299(r, c)); leave(r, c, s); break; }
-      case 114: grow(v14 ??= Array(), c).push(str(r)); break;
+      case 114: grow(v14 ??= Array(), c).push(str(r, c)); break;
       case 138: { const s = enter(r, c); grow(v17 ??= Array(), c).push(d1296(r, c)); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -37564,10 +37564,10 @@ function d1299(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 42: v5 = str(r); break;
-      case 10: v1 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 42: v5 = str(r, c); break;
+      case 10: v1 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 48: v6 = r.bool(); break;
       case 56: v7 = r.bool(); break;
       default: skip(r, t);
@@ -37662,10 +37662,10 @@ function d1303(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       case 16: v2 = r.bool(); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37690,8 +37690,8 @@ function d1304(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37712,7 +37712,7 @@ function d1305(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
       default: skip(r, t);
     }
   }
@@ -37732,8 +37732,8 @@ function d1306(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37754,7 +37754,7 @@ function d1307(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37782,9 +37782,9 @@ function d1308(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 34: v4 = str(r); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1310(r, c); leave(r, c, s); break; }
       case 48: v6 = r.int32(); break;
       default: skip(r, t);
@@ -37816,9 +37816,9 @@ function d1309(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37847,10 +37847,10 @@ function d1310(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
-      case 50: v6 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
+      case 50: v6 = str(r, c); break;
       case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1309(r, c)); leave(r, c, s); break; }
       case 40: v5 = r.int32(); break;
       default: skip(r, t);
@@ -37883,7 +37883,7 @@ function d1311(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37928,8 +37928,8 @@ function d1314(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37955,9 +37955,9 @@ function d1315(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r)); break;
-      case 18: v2 = str(r); break;
-      case 26: v3 = str(r); break;
+      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = str(r, c); break;
+      case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -37983,7 +37983,7 @@ function d1317(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
+      case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -38024,7 +38024,7 @@ function e1318(w: Writer, o: any): void {
   v = o["metadata"]; w.uint32(18).fork(); e1294(w, v); w.ldelim();
 }
 // k8s.io.apimachinery.pkg.runtime.RawExtension
-function d1319(r: Reader, c: C): any { return decodeRawJson1(r); }
+function d1319(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 function e1319(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apimachinery.pkg.runtime.TypeMeta
 function d1320(r: Reader, c: C): J {
@@ -38033,8 +38033,8 @@ function d1320(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: v1 = str(r); break;
-      case 18: v2 = str(r); break;
+      case 10: v1 = str(r, c); break;
+      case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
   }
@@ -38050,10 +38050,10 @@ function e1320(w: Writer, o: any): void {
   v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.runtime.Unknown
-function d1321(r: Reader, c: C): any { return decodeRawJson2(r); }
+function d1321(r: Reader, c: C): any { return decodeRawJson2(r, c); }
 function e1321(w: Writer, o: any): void { encodeRawJson2(w, o); }
 // k8s.io.apimachinery.pkg.util.intstr.IntOrString
-function d1322(r: Reader, c: C): any { return decodeIntOrString(r); }
+function d1322(r: Reader, c: C): any { return decodeIntOrString(r, c); }
 function e1322(w: Writer, o: any): void { encodeIntOrString(w, o); }
 
 /**
