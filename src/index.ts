@@ -38,6 +38,7 @@ export { chunksOf } from './stream/source.js';
 export type { ByteSource } from './stream/source.js';
 export { Watch, watch, INITIAL_EVENTS_END } from './client/watch.js';
 export type { ExpiredPolicy, WatchOptions, WatchSignal, WatchStats } from './client/watch.js';
+export * from './informer/index.js';
 export { listObjects, listUrlFor } from './client/list.js';
 export type { ListOptions, ListResult } from './client/list.js';
 export { Backoff, DEFAULT_BACKOFF } from './client/backoff.js';

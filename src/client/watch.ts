@@ -5,6 +5,7 @@
  */
 import type { Codec } from '../core/codec.js';
 import type { Status, WatchEvent } from '../core/event.js';
+import { type FieldFilter, type FieldSelection, applyFieldFilter, compileFieldFilter, filtersEventType } from '../core/field-filter.js';
 import type { DecodeLimits } from '../core/limits.js';
 import { createRegistry } from '../formats/index.js';
 import { formatFieldSelector, formatLabelSelector } from '../kubernetes/selectors.js';
@@ -52,7 +53,7 @@ export type ExpiredPolicy =
   /** Throw WatchExpiredError from the iterator. */
   | 'fail';
 
-export interface WatchOptions extends RequestOptions {
+export interface WatchOptions extends RequestOptions, FieldSelection {
   /** A collection URL, e.g. `http://127.0.0.1:8001/api/v1/namespaces/default/pods?labelSelector=app%3Dweb`. */
   url?: string | URL;
   /** Or: the API server and the resource, built with the URL builder. */
@@ -170,6 +171,8 @@ export class Watch implements AsyncIterable<WatchEvent> {
   private phase: 'initial' | 'changes' = 'changes';
   private iterated = false;
   private readonly decodeOptions: DecodeStreamOptions;
+  /** From `dropFields` / `keepFields`: applied to the object of every change. */
+  readonly fieldFilter: FieldFilter | undefined;
 
   constructor(options: WatchOptions & { registry: CodecRegistry }) {
     if (options.registry === undefined) throw new TypeError('new Watch() needs options.registry (watch() defaults to every built-in codec)');
@@ -197,6 +200,7 @@ export class Watch implements AsyncIterable<WatchEvent> {
     const urlTimeout = this.baseUrl.searchParams.get('timeoutSeconds');
     this.timeoutSeconds = options.timeoutSeconds ?? (urlTimeout !== null && /^\d+$/.test(urlTimeout) ? Number(urlTimeout) : undefined);
     this.decodeOptions = { ...options.limits };
+    this.fieldFilter = compileFieldFilter(options);
   }
 
   /** The resume point: the resourceVersion of the last event or bookmark delivered. */
@@ -501,7 +505,7 @@ export class Watch implements AsyncIterable<WatchEvent> {
       for await (const event of events) {
         if (stop.aborted) return { kind: 'aborted' };
         const verdict = this.admit(event, plan, connection);
-        if (verdict === 'deliver') yield event;
+        if (verdict === 'deliver') yield this.fieldFilter !== undefined && filtersEventType(event.type) ? this.filtered(event, this.fieldFilter) : event;
         else if (verdict !== 'drop') return verdict;
       }
     } catch (error) {
@@ -550,6 +554,11 @@ export class Watch implements AsyncIterable<WatchEvent> {
     }
     this.stats.events++;
     return 'deliver';
+  }
+
+  /** The generic post-pass of the field selection (until every decoder skips the fields itself). */
+  private filtered(event: WatchEvent, filter: FieldFilter): WatchEvent {
+    return { type: event.type, object: applyFieldFilter(event.object, filter) as WatchEvent['object'] };
   }
 
   /** The body's chunks, with the stall timer running only while a read is pending. */
