@@ -1,7 +1,7 @@
 /**
  * How server facts become store changes and handler calls: one watch event
- * (`applyEvent`), or a whole new state from a LIST or a watch-list
- * (`replaceAll`, the reconcile after a re-list). Each change is made to the
+ * (`applyWatchEvent`), or a whole new state from a LIST or a watch-list
+ * (`reconcileStore`, the reconcile after a re-list). Each change is made to the
  * store first, then reported, one at a time, so a handler always sees the
  * store with its own change in it and none after it.
  */
@@ -31,7 +31,7 @@ export type ChangeSink<T> = (change: InformerChange<T>) => void;
  * uid differs), MODIFIED for an unknown key an add, DELETED for an unknown key
  * nothing; an event at the version already stored is a duplicate, dropped.
  */
-export function applyEvent<T>(store: InformerStore<T>, type: 'ADDED' | 'MODIFIED' | 'DELETED', incoming: Incoming<T>, emit: ChangeSink<T>): void {
+export function applyWatchEvent<T>(store: InformerStore<T>, type: 'ADDED' | 'MODIFIED' | 'DELETED', incoming: Incoming<T>, emit: ChangeSink<T>): void {
   const { key, entry } = incoming;
   const existing = store.entry(key);
   if (type === 'DELETED') {
@@ -49,7 +49,7 @@ export function applyEvent<T>(store: InformerStore<T>, type: 'ADDED' | 'MODIFIED
  * deleted and added, unchanged ones (same resourceVersion) left alone without
  * a call, and keys not listed deleted with `finalStateUnknown: true`.
  */
-export function replaceAll<T>(store: InformerStore<T>, items: Iterable<Incoming<T>>, emit: ChangeSink<T>): void {
+export function reconcileStore<T>(store: InformerStore<T>, items: Iterable<Incoming<T>>, emit: ChangeSink<T>): void {
   const listed = new Set<string>();
   for (const incoming of items) {
     listed.add(incoming.key);

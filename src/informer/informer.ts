@@ -27,7 +27,7 @@ import { type ResourceRef, watchUrl } from '../kubernetes/url.js';
 import type { CodecRegistry } from '../negotiate.js';
 import type { FieldSelection } from '../core/field-filter.js';
 import { ChangeQueue, type InformerHandlers, type InformerItem, Subscribers } from './changes.js';
-import { type InformerChange, type Incoming, applyEvent, replaceAll } from './delta.js';
+import { type InformerChange, type Incoming, applyWatchEvent, reconcileStore } from './delta.js';
 import { listPages } from './list-pages.js';
 import { type IndexFunction, InformerStore, NAMESPACE_INDEX, keyOf, objectKey } from './store.js';
 
@@ -191,6 +191,10 @@ export class Informer<T = KubeObject> implements AsyncIterable<InformerItem<T>> 
   /** The objects an index has under `value` (`byIndex('namespace', 'default')`, or a user indexer). */
   byIndex(index: string, value: string): T[] {
     return this.store.byIndex(index, value);
+  }
+
+  indexNames(): string[] {
+    return this.store.indexNames();
   }
 
   indexValues(index: string): string[] {
@@ -357,12 +361,12 @@ export class Informer<T = KubeObject> implements AsyncIterable<InformerItem<T>> 
       else this.pending.items.set(incoming.key, incoming);
       return;
     }
-    applyEvent(this.store, event.type, incoming, this.emit);
+    applyWatchEvent(this.store, event.type, incoming, this.emit);
   }
 
   private reconcile(items: Iterable<Incoming<T>>, source: 'list' | 'watch-list', resourceVersion: string | undefined): void {
     let changes = 0;
-    replaceAll(this.store, items, (change) => {
+    reconcileStore(this.store, items, (change) => {
       changes++;
       if (change.type === 'delete') this.stats.vanished++;
       this.emit(change);
@@ -405,7 +409,7 @@ function refusesWatchList(error: unknown): boolean {
   return error instanceof WatchHttpError && (error.code === 400 || error.code === 422);
 }
 
-function informerUrl(options: Pick<InformerOptions, 'url' | 'server' | 'resource' | 'namespace' | 'labelSelector' | 'fieldSelector'>): URL {
+export function informerUrl(options: Pick<InformerOptions, 'url' | 'server' | 'resource' | 'namespace' | 'labelSelector' | 'fieldSelector'>): URL {
   let url: URL;
   if (options.url !== undefined) {
     url = new URL(options.url);
