@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import type { WatchEvent } from '../core/event.js';
 import type { StreamStats } from '../core/pipeline.js';
 import { decodeObjectStream, decodeStream } from '../stream/async-iterable.js';
-import { codecFor } from './codecs.js';
+import { loadCodec } from './codec-loader.js';
 import { openInput } from './input.js';
 import { BatchedOutput } from './output.js';
 import { UsageError } from './usage.js';
@@ -27,7 +27,7 @@ export async function decodeCommand(argv: string[]): Promise<void> {
       stats: { type: 'boolean', default: false },
     },
   });
-  const codec = codecFor(values['content-type'], '--content-type');
+  const codec = await loadCodec(values['content-type'], '--content-type');
   if (values.output !== 'json' && values.output !== 'none') throw new UsageError(`--output must be json or none`);
   if (positionals.length > 1) throw new UsageError('decode takes at most one FILE');
   if (values.objects && codec.objects === undefined) throw new UsageError(`--objects is not available for ${codec.name}`);

@@ -3,7 +3,7 @@ import type { Codec } from '../core/codec.js';
 import type { WatchEvent } from '../core/event.js';
 import { jsonCodec } from '../formats/json/codec.js';
 import { decodeStream } from '../stream/async-iterable.js';
-import { codecFor } from './codecs.js';
+import { loadCodec } from './codec-loader.js';
 import { parseLimit } from './decode.js';
 import { openInput } from './input.js';
 import { BatchedOutput } from './output.js';
@@ -25,7 +25,7 @@ export async function encodeCommand(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: { 'content-type': { type: 'string' }, 'max-frame-bytes': { type: 'string' } },
   });
-  const to = codecFor(values['content-type'], '--content-type');
+  const to = await loadCodec(values['content-type'], '--content-type');
   const maxFrameBytes = parseLimit(values['max-frame-bytes'], '--max-frame-bytes');
   const input = openInput(positionals[0]);
   await writeAll(decodeStream(input, jsonCodec, maxFrameBytes === undefined ? {} : { maxFrameBytes }), to);
@@ -38,8 +38,8 @@ export async function transcodeCommand(argv: string[]): Promise<void> {
     allowPositionals: true,
     options: { from: { type: 'string' }, to: { type: 'string' }, 'max-frame-bytes': { type: 'string' } },
   });
-  const from = codecFor(values.from, '--from');
-  const to = codecFor(values.to, '--to');
+  const from = await loadCodec(values.from, '--from');
+  const to = await loadCodec(values.to, '--to');
   const maxFrameBytes = parseLimit(values['max-frame-bytes'], '--max-frame-bytes');
   const input = openInput(positionals[0]);
   await writeAll(decodeStream(input, from, maxFrameBytes === undefined ? {} : { maxFrameBytes }), to);

@@ -1,7 +1,27 @@
-import { createReadStream } from 'node:fs';
+import { createReadStream, fstatSync } from 'node:fs';
 import type { Readable } from 'node:stream';
+
+/**
+ * Bytes per read from a file (FILE, or a file redirected to stdin). Node's
+ * default 64 KiB costs a thread-pool round trip per 64 KiB, with the main
+ * thread idle in between (12 % of `decode --output none` on a 128 MB stream),
+ * and cuts every other 32 KB event in two, which the framer must then copy.
+ */
+export const READ_BYTES = 1024 * 1024;
 
 /** The stream to read: FILE when given, else stdin. */
 export function openInput(file: string | undefined): Readable {
-  return file === undefined || file === '-' ? process.stdin : createReadStream(file, { highWaterMark: 64 * 1024 });
+  if (file !== undefined && file !== '-') return createReadStream(file, { highWaterMark: READ_BYTES });
+  // `decode < file`: stdin is the file itself, read as FILE would be. A pipe or a
+  // terminal is read as Node reads it (a pipe holds 64 KiB at most anyway).
+  if (isRegularFile(0)) return createReadStream('', { fd: 0, highWaterMark: READ_BYTES, autoClose: false });
+  return process.stdin;
+}
+
+function isRegularFile(fd: number): boolean {
+  try {
+    return fstatSync(fd).isFile();
+  } catch {
+    return false;
+  }
 }

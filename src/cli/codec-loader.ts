@@ -1,0 +1,23 @@
+import type { Codec } from '../core/codec.js';
+
+/**
+ * Each built-in codec by its short name, loaded on its own: `decode
+ * --content-type json` does not load the protobuf schemas (the largest
+ * module by far) nor js-yaml. Media types and unknown names go through the
+ * full registry (codecFor in codecs.ts), which loads everything.
+ */
+const byName: Record<string, () => Promise<Codec>> = {
+  json: async () => (await import('../formats/json/codec.js')).jsonCodec,
+  'json-documents': async () => (await import('../formats/json/codec.js')).jsonDocumentsCodec,
+  yaml: async () => (await import('../formats/yaml/codec.js')).yamlCodec,
+  cbor: async () => (await import('../formats/cbor/codec.js')).cborCodec,
+  protobuf: async () => (await import('../formats/protobuf/codec.js')).protobufCodec,
+};
+
+/** codecFor, loading only the modules the named codec needs. */
+export async function loadCodec(type: string | undefined, flag: string): Promise<Codec> {
+  const name = type?.trim().toLowerCase();
+  const load = name !== undefined && Object.hasOwn(byName, name) ? byName[name] : undefined;
+  if (load !== undefined) return load();
+  return (await import('./codecs.js')).codecFor(type, flag);
+}
