@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, grow, i64, leave, shape, skip, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, shape, skip, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -105,7 +105,7 @@ function d1(r: Reader, c: C): J {
       case 34: v4 = b64(r, c); break;
       case 42: v5 = str(r, c); break;
       case 50: entryString(r, c, v6 ??= {}, ++n6); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
+      case 58: v7 = add(v7, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -250,7 +250,7 @@ function d4(r: Reader, c: C): J {
       case 34: v4 = b64(r, c); break;
       case 42: v5 = str(r, c); break;
       case 50: entryString(r, c, v6 ??= {}, ++n6); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
+      case 58: v7 = add(v7, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -419,8 +419,8 @@ function d11(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d22(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d22(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d22(r, c), c); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d22(r, c), c); leave(r, c, s); break; }
       case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
@@ -500,7 +500,7 @@ function d14(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d13(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d13(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -551,7 +551,7 @@ function d16(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d12(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d12(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -580,10 +580,10 @@ function d17(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d23(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d11(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d40(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d21(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d40(r, c), c); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d21(r, c), c); leave(r, c, s); break; }
       case 42: v5 = str(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d10(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d10(r, c), c); leave(r, c, s); break; }
       case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
@@ -629,16 +629,16 @@ function d18(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d41(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d26(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d26(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
       case 74: v9 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d1291(r, c); leave(r, c, s); break; }
       case 50: v6 = str(r, c); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 66: v8 = add(v8, str(r, c), c); break;
       case 82: v10 = str(r, c); break;
-      case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d10(r, c)); leave(r, c, s); break; }
+      case 98: { const s = enter(r, c); v12 = add(v12, d10(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -683,7 +683,7 @@ function d19(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d18(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d18(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -707,7 +707,7 @@ function d20(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d19(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d19(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -756,7 +756,7 @@ function d22(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -835,9 +835,9 @@ function d25(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
@@ -865,7 +865,7 @@ function d26(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d25(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -918,7 +918,7 @@ function d28(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d8(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d8(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -994,7 +994,7 @@ function d31(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d30(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d30(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1020,7 +1020,7 @@ function d32(r: Reader, c: C): J {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d24(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d11(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -1049,7 +1049,7 @@ function d33(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d29(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d29(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1078,11 +1078,11 @@ function d34(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d23(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d11(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d39(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d39(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
-      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d7(r, c)); leave(r, c, s); break; }
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d10(r, c)); leave(r, c, s); break; }
-      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d40(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); v5 = add(v5, d7(r, c), c); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d10(r, c), c); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); v7 = add(v7, d40(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1117,7 +1117,7 @@ function d35(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d28(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1153,15 +1153,15 @@ function d36(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d41(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d26(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d26(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
       case 74: v9 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d1291(r, c); leave(r, c, s); break; }
       case 50: v6 = str(r, c); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
-      case 90: { const s = enter(r, c); grow(v11 ??= Array(), c).push(d10(r, c)); leave(r, c, s); break; }
+      case 66: v8 = add(v8, str(r, c), c); break;
+      case 90: { const s = enter(r, c); v11 = add(v11, d10(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1204,7 +1204,7 @@ function d37(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d36(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d36(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1228,7 +1228,7 @@ function d38(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d37(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d37(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1443,8 +1443,8 @@ function d47(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d55(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d55(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d55(r, c), c); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d55(r, c), c); leave(r, c, s); break; }
       case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
@@ -1524,7 +1524,7 @@ function d50(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d49(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d49(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1575,7 +1575,7 @@ function d52(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d48(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d48(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1604,10 +1604,10 @@ function d53(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d56(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d47(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d67(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d54(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d67(r, c), c); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d54(r, c), c); leave(r, c, s); break; }
       case 42: v5 = str(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d46(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d46(r, c), c); leave(r, c, s); break; }
       case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
@@ -1668,7 +1668,7 @@ function d55(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -1744,7 +1744,7 @@ function d58(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d44(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d44(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1820,7 +1820,7 @@ function d61(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d60(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d60(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1846,7 +1846,7 @@ function d62(r: Reader, c: C): J {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d57(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d47(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -1875,7 +1875,7 @@ function d63(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d59(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d59(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1904,11 +1904,11 @@ function d64(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d56(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d47(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d66(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d66(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
-      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d43(r, c)); leave(r, c, s); break; }
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d46(r, c)); leave(r, c, s); break; }
-      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d67(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); v5 = add(v5, d43(r, c), c); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d46(r, c), c); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); v7 = add(v7, d67(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -1943,7 +1943,7 @@ function d65(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d58(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2134,8 +2134,8 @@ function d73(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d84(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d84(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d84(r, c), c); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d84(r, c), c); leave(r, c, s); break; }
       case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
@@ -2215,7 +2215,7 @@ function d76(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d75(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d75(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2266,7 +2266,7 @@ function d78(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d74(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d74(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2295,10 +2295,10 @@ function d79(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d85(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d73(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d100(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d83(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d100(r, c), c); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d83(r, c), c); leave(r, c, s); break; }
       case 42: v5 = str(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d72(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d72(r, c), c); leave(r, c, s); break; }
       case 58: v7 = str(r, c); break;
       default: skip(r, t);
     }
@@ -2344,16 +2344,16 @@ function d80(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d101(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d26(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d26(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
       case 74: v9 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d1291(r, c); leave(r, c, s); break; }
       case 50: v6 = str(r, c); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 66: v8 = add(v8, str(r, c), c); break;
       case 82: v10 = str(r, c); break;
-      case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d72(r, c)); leave(r, c, s); break; }
+      case 98: { const s = enter(r, c); v12 = add(v12, d72(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2398,7 +2398,7 @@ function d81(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d80(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d80(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2422,7 +2422,7 @@ function d82(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d81(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d81(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2471,7 +2471,7 @@ function d84(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -2578,7 +2578,7 @@ function d88(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d70(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d70(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2654,7 +2654,7 @@ function d91(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d90(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d90(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2680,7 +2680,7 @@ function d92(r: Reader, c: C): J {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d86(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d73(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -2709,7 +2709,7 @@ function d93(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d89(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d89(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2738,11 +2738,11 @@ function d94(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d85(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d73(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d99(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d99(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
-      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d69(r, c)); leave(r, c, s); break; }
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d72(r, c)); leave(r, c, s); break; }
-      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d100(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); v5 = add(v5, d69(r, c), c); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d72(r, c), c); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); v7 = add(v7, d100(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2777,7 +2777,7 @@ function d95(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d88(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2813,15 +2813,15 @@ function d96(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d101(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d26(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d26(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
       case 74: v9 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1291(r, c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d1291(r, c); leave(r, c, s); break; }
       case 50: v6 = str(r, c); break;
       case 56: v7 = r.int32(); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
-      case 90: { const s = enter(r, c); grow(v11 ??= Array(), c).push(d72(r, c)); leave(r, c, s); break; }
+      case 66: v8 = add(v8, str(r, c), c); break;
+      case 90: { const s = enter(r, c); v11 = add(v11, d72(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2864,7 +2864,7 @@ function d97(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d96(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d96(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2888,7 +2888,7 @@ function d98(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d97(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d97(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -2993,7 +2993,7 @@ function d102(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d106(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d106(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3017,7 +3017,7 @@ function d103(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d102(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d102(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3049,10 +3049,10 @@ function d104(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
       case 34: v4 = str(r, c); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d105(r, c)); leave(r, c, s); break; }
+      case 42: v5 = add(v5, str(r, c), c); break;
+      case 50: v6 = add(v6, str(r, c), c); break;
+      case 58: v7 = add(v7, str(r, c), c); break;
+      case 66: { const s = enter(r, c); v8 = add(v8, d105(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3090,8 +3090,8 @@ function d105(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1289(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 26: { const s = enter(r, c); v3 = add(v3, d1289(r, c), c); leave(r, c, s); break; }
+      case 34: v4 = add(v4, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -3119,7 +3119,7 @@ function d106(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d104(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d104(r, c), c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
@@ -3147,7 +3147,7 @@ function d107(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d111(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d111(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3171,7 +3171,7 @@ function d108(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d107(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d107(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3203,10 +3203,10 @@ function d109(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
       case 34: v4 = str(r, c); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d110(r, c)); leave(r, c, s); break; }
+      case 42: v5 = add(v5, str(r, c), c); break;
+      case 50: v6 = add(v6, str(r, c), c); break;
+      case 58: v7 = add(v7, str(r, c), c); break;
+      case 66: { const s = enter(r, c); v8 = add(v8, d110(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3244,8 +3244,8 @@ function d110(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1289(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 26: { const s = enter(r, c); v3 = add(v3, d1289(r, c), c); leave(r, c, s); break; }
+      case 34: v4 = add(v4, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -3273,7 +3273,7 @@ function d111(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d109(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d109(r, c), c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
@@ -3302,8 +3302,8 @@ function d112(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -3401,7 +3401,7 @@ function d115(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d113(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d113(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3437,9 +3437,9 @@ function d117(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d112(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d112(r, c), c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d114(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d114(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3495,7 +3495,7 @@ function d119(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d118(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d118(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3584,7 +3584,7 @@ function d122(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d120(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d120(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3659,7 +3659,7 @@ function d124(r: Reader, c: C): J {
       case 56: v7 = r.int32(); break;
       case 64: v8 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d121(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); v10 = add(v10, d121(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3792,7 +3792,7 @@ function d128(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d126(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d126(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -3876,7 +3876,7 @@ function d130(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d127(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d127(r, c), c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       default: skip(r, t);
     }
@@ -4004,7 +4004,7 @@ function d134(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d132(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d132(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -4068,7 +4068,7 @@ function d136(r: Reader, c: C): J {
       case 40: v5 = r.int32(); break;
       case 56: v7 = r.int32(); break;
       case 24: v3 = i64(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d133(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d133(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -4237,7 +4237,7 @@ function d142(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d140(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d140(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -4313,7 +4313,7 @@ function d145(r: Reader, c: C): J {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d532(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d492(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d492(r, c), c); leave(r, c, s); break; }
       case 42: v5 = str(r, c); break;
       case 50: v6 = str(r, c); break;
       case 58: { const s = enter(r, c); v7 = d147(r, c); leave(r, c, s); break; }
@@ -4377,7 +4377,7 @@ function d146(r: Reader, c: C): J {
       case 50: v6 = str(r, c); break;
       case 58: v7 = str(r, c); break;
       case 72: v9 = r.int32(); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d141(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); v10 = add(v10, d141(r, c), c); leave(r, c, s); break; }
       case 88: v11 = r.int32(); break;
       default: skip(r, t);
     }
@@ -4471,7 +4471,7 @@ function d149(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d148(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d148(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -4564,7 +4564,7 @@ function d152(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d150(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d150(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -4682,7 +4682,7 @@ function d155(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d151(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d151(r, c), c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       default: skip(r, t);
     }
@@ -4951,7 +4951,7 @@ function d165(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d163(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d163(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -5027,7 +5027,7 @@ function d168(r: Reader, c: C): J {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d532(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d492(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d492(r, c), c); leave(r, c, s); break; }
       case 42: v5 = str(r, c); break;
       case 50: v6 = str(r, c); break;
       case 58: { const s = enter(r, c); v7 = d170(r, c); leave(r, c, s); break; }
@@ -5091,7 +5091,7 @@ function d169(r: Reader, c: C): J {
       case 50: v6 = str(r, c); break;
       case 58: v7 = str(r, c); break;
       case 72: v9 = r.int32(); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d164(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); v10 = add(v10, d164(r, c), c); leave(r, c, s); break; }
       case 88: v11 = r.int32(); break;
       default: skip(r, t);
     }
@@ -5185,7 +5185,7 @@ function d172(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d171(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d171(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -5274,7 +5274,7 @@ function d175(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d173(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d173(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -5349,7 +5349,7 @@ function d177(r: Reader, c: C): J {
       case 56: v7 = r.int32(); break;
       case 64: v8 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d174(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); v10 = add(v10, d174(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -5482,7 +5482,7 @@ function d181(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d179(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d179(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -5566,7 +5566,7 @@ function d183(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d180(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d180(r, c), c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       default: skip(r, t);
     }
@@ -5694,7 +5694,7 @@ function d187(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d185(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d185(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -5758,7 +5758,7 @@ function d189(r: Reader, c: C): J {
       case 40: v5 = r.int32(); break;
       case 56: v7 = r.int32(); break;
       case 24: v3 = i64(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d186(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d186(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -6003,7 +6003,7 @@ function d198(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d196(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d196(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -6079,7 +6079,7 @@ function d201(r: Reader, c: C): J {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d532(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d492(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d492(r, c), c); leave(r, c, s); break; }
       case 42: v5 = str(r, c); break;
       case 50: v6 = str(r, c); break;
       case 58: { const s = enter(r, c); v7 = d203(r, c); leave(r, c, s); break; }
@@ -6143,7 +6143,7 @@ function d202(r: Reader, c: C): J {
       case 50: v6 = str(r, c); break;
       case 58: v7 = str(r, c); break;
       case 72: v9 = r.int32(); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d197(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); v10 = add(v10, d197(r, c), c); leave(r, c, s); break; }
       case 88: v11 = r.int32(); break;
       default: skip(r, t);
     }
@@ -6317,7 +6317,7 @@ function d210(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 32: v4 = i64(r, c); break;
       case 26: { const s = enter(r, c); v3 = d205(r, c); leave(r, c, s); break; }
       case 42: entryMessage(r, c, v5 ??= {}, ++n5, d204); break;
@@ -6399,7 +6399,7 @@ function d213(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -6425,7 +6425,7 @@ function d214(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: { const s = enter(r, c); v2 = d215(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
@@ -6457,7 +6457,7 @@ function d215(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 34: entryMessage(r, c, v4 ??= {}, ++n4, d206); break;
       default: skip(r, t);
     }
@@ -6603,7 +6603,7 @@ function d222(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -6629,7 +6629,7 @@ function d223(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: { const s = enter(r, c); v2 = d224(r, c); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
@@ -6661,7 +6661,7 @@ function d224(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 34: entryMessage(r, c, v4 ??= {}, ++n4, d218); break;
       default: skip(r, t);
     }
@@ -6692,7 +6692,7 @@ function d226(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1282(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1282(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -6715,7 +6715,7 @@ function d227(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1292(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1292(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -6789,8 +6789,8 @@ function d230(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -6866,10 +6866,10 @@ function d232(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -7033,7 +7033,7 @@ function d238(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d231(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d229(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       case 42: entryMessage(r, c, v5 ??= {}, ++n5, d225); break;
       case 50: v6 = str(r, c); break;
       default: skip(r, t);
@@ -7098,8 +7098,8 @@ function d240(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d232(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d230(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d232(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d230(r, c), c); leave(r, c, s); break; }
       case 24: v3 = r.bool(); break;
       case 34: v4 = str(r, c); break;
       default: skip(r, t);
@@ -7182,8 +7182,8 @@ function d244(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -7259,10 +7259,10 @@ function d246(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -7426,7 +7426,7 @@ function d252(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d245(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d243(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       case 42: entryMessage(r, c, v5 ??= {}, ++n5, d241); break;
       case 50: v6 = str(r, c); break;
       default: skip(r, t);
@@ -7491,8 +7491,8 @@ function d254(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d246(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d244(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d246(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d244(r, c), c); leave(r, c, s); break; }
       case 24: v3 = r.bool(); break;
       case 34: v4 = str(r, c); break;
       default: skip(r, t);
@@ -7743,7 +7743,7 @@ function d262(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d260(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d260(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -8320,7 +8320,7 @@ function d282(r: Reader, c: C): J {
     switch (t) {
       case 24: v3 = r.int32(); break;
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d281(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d281(r, c), c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -8442,7 +8442,7 @@ function d286(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d283(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d283(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -8470,7 +8470,7 @@ function d287(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d278(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 24: v3 = r.int32(); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d290(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d290(r, c), c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d284(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -8508,8 +8508,8 @@ function d288(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.int32(); break;
-      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d291(r, c)); leave(r, c, s); break; }
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d285(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); v5 = add(v5, d291(r, c), c); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d285(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -8878,7 +8878,7 @@ function d301(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d300(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d300(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -8948,7 +8948,7 @@ function d303(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d490(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d490(r, c), c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -9046,7 +9046,7 @@ function d306(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d304(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d304(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9072,7 +9072,7 @@ function d307(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d1117(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1116(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1113(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1115(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d1115(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9192,7 +9192,7 @@ function d309(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d305(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d305(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       case 32: v4 = r.int32(); break;
@@ -9264,7 +9264,7 @@ function d311(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d314(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d314(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9287,7 +9287,7 @@ function d312(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 24: grow(v3 ??= Array(), c).push(r.int32()); break;
+      case 24: v3 = add(v3, r.int32(), c); break;
       default: skip(r, t);
     }
   }
@@ -9337,7 +9337,7 @@ function d314(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d312(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d313(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d313(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9360,7 +9360,7 @@ function d315(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d316(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d316(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9403,8 +9403,8 @@ function d317(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -9458,7 +9458,7 @@ function d319(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d318(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d318(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9528,7 +9528,7 @@ function d321(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d490(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d490(r, c), c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -9649,7 +9649,7 @@ function d325(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d323(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d323(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9681,10 +9681,10 @@ function d326(r: Reader, c: C): J {
       case 10: v1 = b64(r, c); break;
       case 58: v7 = str(r, c); break;
       case 64: v8 = r.int32(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       case 50: entryMessage(r, c, v6 ??= {}, ++n6, d331); break;
       default: skip(r, t);
     }
@@ -9719,7 +9719,7 @@ function d327(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d324(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d324(r, c), c); leave(r, c, s); break; }
       case 18: v2 = b64(r, c); break;
       default: skip(r, t);
     }
@@ -9769,7 +9769,7 @@ function d329(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d328(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d328(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9848,7 +9848,7 @@ function d333(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d332(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d332(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -9930,7 +9930,7 @@ function d335(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
@@ -9989,7 +9989,7 @@ function d337(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d336(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d336(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10105,7 +10105,7 @@ function d341(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d339(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d339(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10137,10 +10137,10 @@ function d342(r: Reader, c: C): J {
       case 10: v1 = b64(r, c); break;
       case 58: v7 = str(r, c); break;
       case 64: v8 = r.int32(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       case 50: entryMessage(r, c, v6 ??= {}, ++n6, d347); break;
       default: skip(r, t);
     }
@@ -10175,7 +10175,7 @@ function d343(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d340(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d340(r, c), c); leave(r, c, s); break; }
       case 18: v2 = b64(r, c); break;
       default: skip(r, t);
     }
@@ -10225,7 +10225,7 @@ function d345(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d344(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d344(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10304,7 +10304,7 @@ function d349(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d348(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d348(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10394,7 +10394,7 @@ function d351(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1312(r, c); leave(r, c, s); break; }
@@ -10453,7 +10453,7 @@ function d353(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d352(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d352(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10545,7 +10545,7 @@ function d356(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d355(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d355(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10657,7 +10657,7 @@ function d360(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d359(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d359(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10721,7 +10721,7 @@ function d362(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d358(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d358(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -10889,7 +10889,7 @@ function d368(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d537(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d537(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -11125,8 +11125,8 @@ function d375(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -11153,7 +11153,7 @@ function d376(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
       case 34: v4 = str(r, c); break;
@@ -11193,7 +11193,7 @@ function d377(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
       case 34: v4 = str(r, c); break;
@@ -11383,7 +11383,7 @@ function d383(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d382(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d382(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -11407,7 +11407,7 @@ function d384(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d383(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d383(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -11516,7 +11516,7 @@ function d388(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d385(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d385(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -11575,7 +11575,7 @@ function d390(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d446(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d446(r, c), c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
     }
@@ -11605,7 +11605,7 @@ function d391(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d446(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d446(r, c), c); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.bool(); break;
       case 40: v5 = i64(r, c); break;
@@ -11662,18 +11662,18 @@ function d392(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       case 42: v5 = str(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d395(r, c)); leave(r, c, s); break; }
-      case 154: { const s = enter(r, c); grow(v19 ??= Array(), c).push(d415(r, c)); leave(r, c, s); break; }
-      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d416(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d395(r, c), c); leave(r, c, s); break; }
+      case 154: { const s = enter(r, c); v19 = add(v19, d415(r, c), c); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); v7 = add(v7, d416(r, c), c); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d558(r, c); leave(r, c, s); break; }
-      case 186: { const s = enter(r, c); grow(v23 ??= Array(), c).push(d396(r, c)); leave(r, c, s); break; }
+      case 186: { const s = enter(r, c); v23 = add(v23, d396(r, c), c); leave(r, c, s); break; }
       case 194: v24 = str(r, c); break;
-      case 202: { const s = enter(r, c); grow(v25 ??= Array(), c).push(d397(r, c)); leave(r, c, s); break; }
-      case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d601(r, c)); leave(r, c, s); break; }
-      case 170: { const s = enter(r, c); grow(v21 ??= Array(), c).push(d598(r, c)); leave(r, c, s); break; }
+      case 202: { const s = enter(r, c); v25 = add(v25, d397(r, c), c); leave(r, c, s); break; }
+      case 74: { const s = enter(r, c); v9 = add(v9, d601(r, c), c); leave(r, c, s); break; }
+      case 170: { const s = enter(r, c); v21 = add(v21, d598(r, c), c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d539(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d539(r, c); leave(r, c, s); break; }
       case 178: { const s = enter(r, c); v22 = d539(r, c); leave(r, c, s); break; }
@@ -11779,7 +11779,7 @@ function d394(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 16: v2 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -11885,7 +11885,7 @@ function d398(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 16: grow(v2 ??= Array(), c).push(r.int32()); break;
+      case 16: v2 = add(v2, r.int32(), c); break;
       default: skip(r, t);
     }
   }
@@ -12046,9 +12046,9 @@ function d403(r: Reader, c: C): J {
       case 72: v9 = r.bool(); break;
       case 82: entryMessage(r, c, v10 ??= {}, ++n10, d1270); break;
       case 90: { const s = enter(r, c); v11 = d558(r, c); leave(r, c, s); break; }
-      case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d602(r, c)); leave(r, c, s); break; }
+      case 98: { const s = enter(r, c); v12 = add(v12, d602(r, c), c); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d404(r, c); leave(r, c, s); break; }
-      case 114: { const s = enter(r, c); grow(v14 ??= Array(), c).push(d559(r, c)); leave(r, c, s); break; }
+      case 114: { const s = enter(r, c); v14 = add(v14, d559(r, c), c); leave(r, c, s); break; }
       case 122: v15 = str(r, c); break;
       default: skip(r, t);
     }
@@ -12134,7 +12134,7 @@ function d406(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d407(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d407(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -12191,7 +12191,7 @@ function d408(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d407(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d407(r, c), c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 24: v3 = i64(r, c); break;
       default: skip(r, t);
@@ -12307,9 +12307,9 @@ function d412(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d410(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d410(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d411(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d410(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d410(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d411(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -12336,7 +12336,7 @@ function d413(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d412(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d412(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -12360,7 +12360,7 @@ function d414(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d413(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d413(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -12521,18 +12521,18 @@ function d419(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
       case 42: v5 = str(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d395(r, c)); leave(r, c, s); break; }
-      case 154: { const s = enter(r, c); grow(v19 ??= Array(), c).push(d415(r, c)); leave(r, c, s); break; }
-      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d416(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d395(r, c), c); leave(r, c, s); break; }
+      case 154: { const s = enter(r, c); v19 = add(v19, d415(r, c), c); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); v7 = add(v7, d416(r, c), c); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d558(r, c); leave(r, c, s); break; }
-      case 186: { const s = enter(r, c); grow(v23 ??= Array(), c).push(d396(r, c)); leave(r, c, s); break; }
+      case 186: { const s = enter(r, c); v23 = add(v23, d396(r, c), c); leave(r, c, s); break; }
       case 194: v24 = str(r, c); break;
-      case 202: { const s = enter(r, c); grow(v25 ??= Array(), c).push(d397(r, c)); leave(r, c, s); break; }
-      case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d601(r, c)); leave(r, c, s); break; }
-      case 170: { const s = enter(r, c); grow(v21 ??= Array(), c).push(d598(r, c)); leave(r, c, s); break; }
+      case 202: { const s = enter(r, c); v25 = add(v25, d397(r, c), c); leave(r, c, s); break; }
+      case 74: { const s = enter(r, c); v9 = add(v9, d601(r, c), c); leave(r, c, s); break; }
+      case 170: { const s = enter(r, c); v21 = add(v21, d598(r, c), c); leave(r, c, s); break; }
       case 82: { const s = enter(r, c); v10 = d539(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d539(r, c); leave(r, c, s); break; }
       case 178: { const s = enter(r, c); v22 = d539(r, c); leave(r, c, s); break; }
@@ -12710,7 +12710,7 @@ function d422(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d421(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d421(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -12799,7 +12799,7 @@ function d426(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -12823,11 +12823,11 @@ function d427(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 16: v2 = r.int32(); break;
       case 26: v3 = str(r, c); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -13135,7 +13135,7 @@ function d437(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
       case 34: v4 = str(r, c); break;
-      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d438(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); v5 = add(v5, d438(r, c), c); leave(r, c, s); break; }
       case 50: v6 = str(r, c); break;
       default: skip(r, t);
     }
@@ -13190,7 +13190,7 @@ function d439(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -13270,7 +13270,7 @@ function d442(r: Reader, c: C): J {
       case 34: v4 = str(r, c); break;
       case 42: v5 = str(r, c); break;
       case 48: v6 = r.bool(); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
+      case 58: v7 = add(v7, str(r, c), c); break;
       case 64: v8 = r.bool(); break;
       case 88: v11 = r.bool(); break;
       case 82: { const s = enter(r, c); v10 = d571(r, c); leave(r, c, s); break; }
@@ -13330,7 +13330,7 @@ function d443(r: Reader, c: C): J {
       case 34: v4 = str(r, c); break;
       case 42: v5 = str(r, c); break;
       case 48: v6 = r.bool(); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
+      case 58: v7 = add(v7, str(r, c), c); break;
       case 64: v8 = r.bool(); break;
       case 88: v11 = r.bool(); break;
       case 82: { const s = enter(r, c); v10 = d457(r, c); leave(r, c, s); break; }
@@ -13577,7 +13577,7 @@ function d451(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d449(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d449(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13597,7 +13597,7 @@ function d452(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d450(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d450(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13620,7 +13620,7 @@ function d453(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = i64(r, c); break;
-      case 24: grow(v3 ??= Array(), c).push(i64(r, c)); break;
+      case 24: v3 = add(v3, i64(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -13647,7 +13647,7 @@ function d454(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1319(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13673,7 +13673,7 @@ function d455(r: Reader, c: C): J {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d534(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d534(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13698,7 +13698,7 @@ function d456(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d455(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d455(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13878,7 +13878,7 @@ function d463(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d461(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d461(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13898,7 +13898,7 @@ function d464(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -13919,7 +13919,7 @@ function d465(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d462(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d462(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -13994,7 +13994,7 @@ function d468(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d482(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d538(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d538(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -14069,9 +14069,9 @@ function d471(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d469(r, c)); leave(r, c, s); break; }
-      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d470(r, c)); leave(r, c, s); break; }
+      case 18: v2 = add(v2, str(r, c), c); break;
+      case 34: { const s = enter(r, c); v4 = add(v4, d469(r, c), c); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); v5 = add(v5, d470(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -14228,7 +14228,7 @@ function d477(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d466(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d466(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -14248,7 +14248,7 @@ function d478(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -14333,7 +14333,7 @@ function d482(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d484(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d484(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -14356,7 +14356,7 @@ function d483(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -14380,8 +14380,8 @@ function d484(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d483(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d483(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d483(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d483(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -14411,10 +14411,10 @@ function d485(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
+      case 58: v7 = add(v7, str(r, c), c); break;
       case 26: v3 = str(r, c); break;
       case 32: v4 = r.bool(); break;
-      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d590(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); v5 = add(v5, d590(r, c), c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d473(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
       case 66: { const s = enter(r, c); v8 = d478(r, c); leave(r, c, s); break; }
@@ -14469,17 +14469,17 @@ function d486(r: Reader, c: C): J {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
       case 26: v3 = str(r, c); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d472(r, c)); leave(r, c, s); break; }
-      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d467(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d472(r, c), c); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); v5 = add(v5, d467(r, c), c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d475(r, c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d488(r, c); leave(r, c, s); break; }
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d394(r, c)); leave(r, c, s); break; }
-      case 74: grow(v9 ??= Array(), c).push(str(r, c)); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d367(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); v8 = add(v8, d394(r, c), c); leave(r, c, s); break; }
+      case 74: v9 = add(v9, str(r, c), c); break;
+      case 82: { const s = enter(r, c); v10 = add(v10, d367(r, c), c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d474(r, c); leave(r, c, s); break; }
-      case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d480(r, c)); leave(r, c, s); break; }
+      case 98: { const s = enter(r, c); v12 = add(v12, d480(r, c), c); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d476(r, c); leave(r, c, s); break; }
-      case 114: grow(v14 ??= Array(), c).push(str(r, c)); break;
+      case 114: v14 = add(v14, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -14772,7 +14772,7 @@ function d494(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d492(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d492(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -14801,7 +14801,7 @@ function d495(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d605(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
@@ -14857,9 +14857,9 @@ function d496(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       case 26: entryMessage(r, c, v3 ??= {}, ++n3, d1270); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d493(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d493(r, c), c); leave(r, c, s); break; }
       case 42: entryMessage(r, c, v5 ??= {}, ++n5, d1270); break;
       case 58: entryString(r, c, v7 ??= {}, ++n7); break;
       case 66: v8 = str(r, c); break;
@@ -14949,7 +14949,7 @@ function d499(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d491(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d491(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -15086,11 +15086,11 @@ function d501(r: Reader, c: C): J {
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       case 18: { const s = enter(r, c); v2 = d500(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
       case 42: v5 = str(r, c); break;
       case 50: v6 = str(r, c); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
+      case 58: v7 = add(v7, str(r, c), c); break;
       case 66: v8 = str(r, c); break;
       case 74: { const s = enter(r, c); v9 = d603(r, c); leave(r, c, s); break; }
       case 82: v10 = str(r, c); break;
@@ -15214,8 +15214,8 @@ function d505(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d506(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d609(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d506(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d609(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -15243,11 +15243,11 @@ function d506(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
+      case 50: v6 = add(v6, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -15277,8 +15277,8 @@ function d507(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d506(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d609(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d506(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d609(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -15431,9 +15431,9 @@ function d511(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d512(r, c)); leave(r, c, s); break; }
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
+      case 26: { const s = enter(r, c); v3 = add(v3, d512(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -15492,7 +15492,7 @@ function d513(r: Reader, c: C): J {
       case 24: v3 = r.bool(); break;
       case 32: v4 = r.bool(); break;
       case 42: v5 = str(r, c); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
+      case 50: v6 = add(v6, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -15521,7 +15521,7 @@ function d514(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d393(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d393(r, c), c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
@@ -15566,7 +15566,7 @@ function d516(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d504(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d504(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -15664,7 +15664,7 @@ function d519(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 8: grow(v1 ??= Array(), c).push(r.int32()); break;
+      case 8: v1 = add(v1, r.int32(), c); break;
       default: skip(r, t);
     }
   }
@@ -15827,10 +15827,10 @@ function d526(r: Reader, c: C): J {
       case 16: v2 = i64(r, c); break;
       case 48: v6 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
-      case 32: grow(v4 ??= Array(), c).push(i64(r, c)); break;
+      case 32: v4 = add(v4, i64(r, c), c); break;
       case 98: v12 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d588(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); v7 = add(v7, d588(r, c), c); leave(r, c, s); break; }
       case 74: v9 = str(r, c); break;
       case 82: { const s = enter(r, c); v10 = d565(r, c); leave(r, c, s); break; }
       case 90: { const s = enter(r, c); v11 = d366(r, c); leave(r, c, s); break; }
@@ -15941,10 +15941,10 @@ function d528(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d597(r, c)); leave(r, c, s); break; }
-      case 162: { const s = enter(r, c); grow(v20 ??= Array(), c).push(d392(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d392(r, c)); leave(r, c, s); break; }
-      case 274: { const s = enter(r, c); grow(v34 ??= Array(), c).push(d418(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d597(r, c), c); leave(r, c, s); break; }
+      case 162: { const s = enter(r, c); v20 = add(v20, d392(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d392(r, c), c); leave(r, c, s); break; }
+      case 274: { const s = enter(r, c); v34 = add(v34, d418(r, c), c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
       case 32: v4 = i64(r, c); break;
       case 40: v5 = i64(r, c); break;
@@ -15959,31 +15959,31 @@ function d528(r: Reader, c: C): J {
       case 104: v13 = r.bool(); break;
       case 216: v27 = r.bool(); break;
       case 114: { const s = enter(r, c); v14 = d526(r, c); leave(r, c, s); break; }
-      case 122: { const s = enter(r, c); grow(v15 ??= Array(), c).push(d457(r, c)); leave(r, c, s); break; }
+      case 122: { const s = enter(r, c); v15 = add(v15, d457(r, c), c); leave(r, c, s); break; }
       case 130: v16 = str(r, c); break;
       case 138: v17 = str(r, c); break;
       case 146: { const s = enter(r, c); v18 = d365(r, c); leave(r, c, s); break; }
       case 154: v19 = str(r, c); break;
-      case 178: { const s = enter(r, c); grow(v22 ??= Array(), c).push(d591(r, c)); leave(r, c, s); break; }
-      case 186: { const s = enter(r, c); grow(v23 ??= Array(), c).push(d439(r, c)); leave(r, c, s); break; }
+      case 178: { const s = enter(r, c); v22 = add(v22, d591(r, c), c); leave(r, c, s); break; }
+      case 186: { const s = enter(r, c); v23 = add(v23, d439(r, c), c); leave(r, c, s); break; }
       case 194: v24 = str(r, c); break;
       case 200: v25 = r.int32(); break;
       case 210: { const s = enter(r, c); v26 = d511(r, c); leave(r, c, s); break; }
-      case 226: { const s = enter(r, c); grow(v28 ??= Array(), c).push(d521(r, c)); leave(r, c, s); break; }
+      case 226: { const s = enter(r, c); v28 = add(v28, d521(r, c), c); leave(r, c, s); break; }
       case 234: v29 = str(r, c); break;
       case 240: v30 = r.bool(); break;
       case 250: v31 = str(r, c); break;
       case 258: entryMessage(r, c, v32 ??= {}, ++n32, d1270); break;
-      case 266: { const s = enter(r, c); grow(v33 ??= Array(), c).push(d594(r, c)); leave(r, c, s); break; }
+      case 266: { const s = enter(r, c); v33 = add(v33, d594(r, c), c); leave(r, c, s); break; }
       case 280: v35 = r.bool(); break;
       case 290: { const s = enter(r, c); v36 = d518(r, c); leave(r, c, s); break; }
       case 296: v37 = r.bool(); break;
-      case 306: { const s = enter(r, c); grow(v38 ??= Array(), c).push(d524(r, c)); leave(r, c, s); break; }
-      case 314: { const s = enter(r, c); grow(v39 ??= Array(), c).push(d522(r, c)); leave(r, c, s); break; }
+      case 306: { const s = enter(r, c); v38 = add(v38, d524(r, c), c); leave(r, c, s); break; }
+      case 314: { const s = enter(r, c); v39 = add(v39, d522(r, c), c); leave(r, c, s); break; }
       case 322: { const s = enter(r, c); v40 = d558(r, c); leave(r, c, s); break; }
       case 330: v41 = str(r, c); break;
       case 346: { const s = enter(r, c); v43 = d525(r, c); leave(r, c, s); break; }
-      case 354: { const s = enter(r, c); grow(v44 ??= Array(), c).push(d425(r, c)); leave(r, c, s); break; }
+      case 354: { const s = enter(r, c); v44 = add(v44, d425(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -16111,26 +16111,26 @@ function d529(r: Reader, c: C): J {
     switch (t) {
       case 136: v17 = i64(r, c); break;
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d510(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d510(r, c), c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
       case 34: v4 = str(r, c); break;
       case 90: v11 = str(r, c); break;
       case 42: v5 = str(r, c); break;
-      case 130: { const s = enter(r, c); grow(v16 ??= Array(), c).push(d440(r, c)); leave(r, c, s); break; }
+      case 130: { const s = enter(r, c); v16 = add(v16, d440(r, c), c); leave(r, c, s); break; }
       case 50: v6 = str(r, c); break;
-      case 98: { const s = enter(r, c); grow(v12 ??= Array(), c).push(d515(r, c)); leave(r, c, s); break; }
+      case 98: { const s = enter(r, c); v12 = add(v12, d515(r, c), c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1312(r, c); leave(r, c, s); break; }
-      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d403(r, c)); leave(r, c, s); break; }
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d403(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); v10 = add(v10, d403(r, c), c); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); v8 = add(v8, d403(r, c), c); leave(r, c, s); break; }
       case 74: v9 = str(r, c); break;
-      case 106: { const s = enter(r, c); grow(v13 ??= Array(), c).push(d403(r, c)); leave(r, c, s); break; }
+      case 106: { const s = enter(r, c); v13 = add(v13, d403(r, c), c); leave(r, c, s); break; }
       case 114: v14 = str(r, c); break;
-      case 122: { const s = enter(r, c); grow(v15 ??= Array(), c).push(d523(r, c)); leave(r, c, s); break; }
+      case 122: { const s = enter(r, c); v15 = add(v15, d523(r, c), c); leave(r, c, s); break; }
       case 146: { const s = enter(r, c); v18 = d514(r, c); leave(r, c, s); break; }
       case 154: entryMessage(r, c, v19 ??= {}, ++n19, d1270); break;
       case 162: { const s = enter(r, c); v20 = d558(r, c); leave(r, c, s); break; }
-      case 170: { const s = enter(r, c); grow(v21 ??= Array(), c).push(d471(r, c)); leave(r, c, s); break; }
-      case 178: { const s = enter(r, c); grow(v22 ??= Array(), c).push(d533(r, c)); leave(r, c, s); break; }
+      case 170: { const s = enter(r, c); v21 = add(v21, d471(r, c), c); leave(r, c, s); break; }
+      case 178: { const s = enter(r, c); v22 = add(v22, d533(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -16219,7 +16219,7 @@ function d531(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d530(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d530(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -16265,7 +16265,7 @@ function d533(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d599(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d599(r, c), c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -16493,7 +16493,7 @@ function d541(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d604(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d604(r, c), c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 24: v3 = i64(r, c); break;
       default: skip(r, t);
@@ -16566,7 +16566,7 @@ function d543(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
       case 34: v4 = str(r, c); break;
@@ -16614,7 +16614,7 @@ function d544(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
       case 34: v4 = str(r, c); break;
@@ -16752,7 +16752,7 @@ function d548(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d546(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d546(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -16815,7 +16815,7 @@ function d550(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 24: v3 = i64(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d547(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d547(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -16954,7 +16954,7 @@ function d555(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d554(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d554(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -16978,7 +16978,7 @@ function d556(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       case 26: { const s = enter(r, c); v3 = d563(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -17033,7 +17033,7 @@ function d558(r: Reader, c: C): J {
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d551(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d551(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -17058,7 +17058,7 @@ function d559(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d553(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d553(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -17222,7 +17222,7 @@ function d563(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d564(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d564(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -17245,7 +17245,7 @@ function d564(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -17384,7 +17384,7 @@ function d569(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d566(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d566(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -17407,7 +17407,7 @@ function d570(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d446(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d446(r, c), c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
     }
@@ -17460,7 +17460,7 @@ function d572(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d446(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d446(r, c), c); leave(r, c, s); break; }
       case 24: v3 = r.int32(); break;
       case 32: v4 = r.bool(); break;
       case 40: v5 = i64(r, c); break;
@@ -17610,8 +17610,8 @@ function d576(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d490(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d457(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d490(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d457(r, c), c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
       default: skip(r, t);
     }
@@ -17640,7 +17640,7 @@ function d577(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d576(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d576(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -17695,7 +17695,7 @@ function d579(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d575(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d575(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -17796,21 +17796,21 @@ function d582(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d580(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d580(r, c), c); leave(r, c, s); break; }
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: v3 = str(r, c); break;
-      case 146: grow(v18 ??= Array(), c).push(str(r, c)); break;
+      case 146: v18 = add(v18, str(r, c), c); break;
       case 34: v4 = str(r, c); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
       case 58: v7 = str(r, c); break;
       case 66: v8 = str(r, c); break;
-      case 74: grow(v9 ??= Array(), c).push(str(r, c)); break;
+      case 74: v9 = add(v9, str(r, c), c); break;
       case 82: v10 = str(r, c); break;
       case 90: v11 = str(r, c); break;
       case 96: v12 = r.int32(); break;
       case 104: v13 = r.bool(); break;
       case 114: { const s = enter(r, c); v14 = d584(r, c); leave(r, c, s); break; }
-      case 154: grow(v19 ??= Array(), c).push(str(r, c)); break;
+      case 154: v19 = add(v19, str(r, c), c); break;
       case 138: v17 = str(r, c); break;
       case 160: v20 = r.bool(); break;
       case 170: v21 = str(r, c); break;
@@ -17874,7 +17874,7 @@ function d583(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d456(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -18120,7 +18120,7 @@ function d592(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -18141,7 +18141,7 @@ function d593(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d592(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d592(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -18175,7 +18175,7 @@ function d594(r: Reader, c: C): J {
       case 40: v5 = r.int32(); break;
       case 50: v6 = str(r, c); break;
       case 58: v7 = str(r, c); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 66: v8 = add(v8, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -18341,7 +18341,7 @@ function d600(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d599(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d599(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -18378,7 +18378,7 @@ function d601(r: Reader, c: C): J {
       case 34: v4 = str(r, c); break;
       case 42: v5 = str(r, c); break;
       case 50: v6 = str(r, c); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 66: v8 = add(v8, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -18780,7 +18780,7 @@ function d611(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d612(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
@@ -18848,8 +18848,8 @@ function d613(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d618(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d617(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d618(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d617(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -18909,8 +18909,8 @@ function d615(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d611(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d614(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d611(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d614(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -18938,7 +18938,7 @@ function d616(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d615(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d615(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19004,7 +19004,7 @@ function d619(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d620(r, c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d490(r, c); leave(r, c, s); break; }
@@ -19069,8 +19069,8 @@ function d621(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d626(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d625(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d626(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d625(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19130,8 +19130,8 @@ function d623(r: Reader, c: C): J {
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d619(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d622(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d619(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d622(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19159,7 +19159,7 @@ function d624(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d623(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d623(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19298,7 +19298,7 @@ function d628(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d627(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d627(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19422,7 +19422,7 @@ function d631(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d630(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d630(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19534,7 +19534,7 @@ function d635(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d633(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d633(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19613,7 +19613,7 @@ function d637(r: Reader, c: C): J {
       case 56: v7 = r.int32(); break;
       case 64: v8 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 82: { const s = enter(r, c); grow(v10 ??= Array(), c).push(d634(r, c)); leave(r, c, s); break; }
+      case 82: { const s = enter(r, c); v10 = add(v10, d634(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19746,7 +19746,7 @@ function d641(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d639(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d639(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19864,7 +19864,7 @@ function d644(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 72: v9 = r.int32(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d640(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d640(r, c), c); leave(r, c, s); break; }
       case 64: v8 = r.int32(); break;
       default: skip(r, t);
     }
@@ -19950,7 +19950,7 @@ function d647(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d646(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d646(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -19971,7 +19971,7 @@ function d648(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -20052,7 +20052,7 @@ function d651(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d649(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d649(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20076,7 +20076,7 @@ function d652(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d654(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d654(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20099,7 +20099,7 @@ function d653(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d652(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d652(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20192,8 +20192,8 @@ function d657(r: Reader, c: C): J {
     switch (t) {
       case 34: v4 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d650(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d659(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d655(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d659(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d655(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20238,7 +20238,7 @@ function d659(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
@@ -20285,8 +20285,8 @@ function d661(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d665(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d664(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d665(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d664(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20308,8 +20308,8 @@ function d662(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d665(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d664(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d665(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d664(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20334,7 +20334,7 @@ function d663(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d660(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d660(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20412,9 +20412,9 @@ function d666(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d662(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d661(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 18: { const s = enter(r, c); v2 = add(v2, d662(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d661(r, c), c); leave(r, c, s); break; }
+      case 34: v4 = add(v4, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -20508,7 +20508,7 @@ function d669(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d667(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d667(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20572,7 +20572,7 @@ function d671(r: Reader, c: C): J {
       case 40: v5 = r.int32(); break;
       case 56: v7 = r.int32(); break;
       case 24: v3 = i64(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d668(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d668(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20855,7 +20855,7 @@ function d682(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d680(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d680(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20881,7 +20881,7 @@ function d683(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d693(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d679(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d689(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d689(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20906,7 +20906,7 @@ function d684(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d681(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d681(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -20999,8 +20999,8 @@ function d688(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 50: v6 = add(v6, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -21023,9 +21023,9 @@ function d689(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d699(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d697(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d688(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d699(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d697(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d688(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21117,7 +21117,7 @@ function d692(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d690(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d690(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21183,7 +21183,7 @@ function d695(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d691(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d691(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21234,11 +21234,11 @@ function d697(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -21449,7 +21449,7 @@ function d705(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d703(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d703(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21475,7 +21475,7 @@ function d706(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d716(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d702(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d712(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d712(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21500,7 +21500,7 @@ function d707(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d704(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d704(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21593,8 +21593,8 @@ function d711(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 50: v6 = add(v6, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -21617,9 +21617,9 @@ function d712(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d722(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d720(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d711(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d722(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d720(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d711(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21711,7 +21711,7 @@ function d715(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d713(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d713(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21777,7 +21777,7 @@ function d718(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d714(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d714(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -21828,11 +21828,11 @@ function d720(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -22043,7 +22043,7 @@ function d728(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d726(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d726(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22069,7 +22069,7 @@ function d729(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d739(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d725(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d735(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d735(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22094,7 +22094,7 @@ function d730(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d727(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d727(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22187,8 +22187,8 @@ function d734(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 50: v6 = add(v6, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -22211,9 +22211,9 @@ function d735(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d745(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d743(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d734(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d745(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d743(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d734(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22305,7 +22305,7 @@ function d738(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d736(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d736(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22371,7 +22371,7 @@ function d741(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d737(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d737(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22422,11 +22422,11 @@ function d743(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -22637,7 +22637,7 @@ function d751(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d749(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d749(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22663,7 +22663,7 @@ function d752(r: Reader, c: C): J {
       case 10: { const s = enter(r, c); v1 = d762(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
       case 26: { const s = enter(r, c); v3 = d748(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d758(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d758(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22688,7 +22688,7 @@ function d753(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d750(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d750(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22781,8 +22781,8 @@ function d757(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 50: v6 = add(v6, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -22805,9 +22805,9 @@ function d758(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d768(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d766(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d757(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d768(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d766(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d757(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22899,7 +22899,7 @@ function d761(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d759(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d759(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -22965,7 +22965,7 @@ function d764(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d760(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d760(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23016,11 +23016,11 @@ function d766(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 32: v4 = r.bool(); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -23171,7 +23171,7 @@ function d772(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d771(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d771(r, c), c); leave(r, c, s); break; }
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
       case 26: v3 = str(r, c); break;
       default: skip(r, t);
@@ -23257,7 +23257,7 @@ function d775(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d774(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d774(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23333,7 +23333,7 @@ function d778(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d777(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d777(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23404,7 +23404,7 @@ function d781(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 16: v2 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -23469,11 +23469,11 @@ function d784(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 16: v2 = i64(r, c); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d786(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d788(r, c)); leave(r, c, s); break; }
-      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d787(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d786(r, c), c); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d788(r, c), c); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); v5 = add(v5, d787(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23636,7 +23636,7 @@ function d790(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d789(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d789(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23683,7 +23683,7 @@ function d792(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d791(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d791(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23724,7 +23724,7 @@ function d794(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -23825,7 +23825,7 @@ function d798(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d797(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d797(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23908,7 +23908,7 @@ function d801(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d795(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d795(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23932,7 +23932,7 @@ function d802(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d804(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d804(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -23955,7 +23955,7 @@ function d803(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d802(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d802(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24071,8 +24071,8 @@ function d808(r: Reader, c: C): J {
     switch (t) {
       case 34: v4 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d796(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d810(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d805(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d810(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d805(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24117,7 +24117,7 @@ function d810(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
@@ -24164,8 +24164,8 @@ function d812(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d816(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d815(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d816(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d815(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24187,8 +24187,8 @@ function d813(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d816(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d815(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d816(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d815(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24213,7 +24213,7 @@ function d814(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d811(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d811(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24291,9 +24291,9 @@ function d817(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d813(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d812(r, c)); leave(r, c, s); break; }
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
+      case 18: { const s = enter(r, c); v2 = add(v2, d813(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d812(r, c), c); leave(r, c, s); break; }
+      case 34: v4 = add(v4, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -24405,7 +24405,7 @@ function d821(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d820(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d820(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24425,7 +24425,7 @@ function d822(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -24444,7 +24444,7 @@ function d823(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24490,7 +24490,7 @@ function d825(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d824(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d824(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24537,7 +24537,7 @@ function d827(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d826(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d826(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24660,7 +24660,7 @@ function d832(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d831(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d831(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24743,7 +24743,7 @@ function d835(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d829(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d829(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24767,7 +24767,7 @@ function d836(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d838(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d838(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24790,7 +24790,7 @@ function d837(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d836(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d836(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24883,8 +24883,8 @@ function d841(r: Reader, c: C): J {
     switch (t) {
       case 34: v4 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d830(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d843(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d839(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d843(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d839(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -24929,7 +24929,7 @@ function d843(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
@@ -25015,7 +25015,7 @@ function d846(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d845(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d845(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25035,7 +25035,7 @@ function d847(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -25054,7 +25054,7 @@ function d848(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25130,7 +25130,7 @@ function d851(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d850(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d850(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25153,7 +25153,7 @@ function d852(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: entryString(r, c, v1 ??= {}, ++n1); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d591(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d591(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25222,7 +25222,7 @@ function d855(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d854(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d854(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25272,7 +25272,7 @@ function d857(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: entryString(r, c, v1 ??= {}, ++n1); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d591(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d591(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25350,7 +25350,7 @@ function d860(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d859(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d859(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25373,7 +25373,7 @@ function d861(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: entryString(r, c, v1 ??= {}, ++n1); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d591(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d591(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25451,7 +25451,7 @@ function d864(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d863(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d863(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25516,7 +25516,7 @@ function d866(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 48: v6 = r.int32(); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); v7 = add(v7, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25604,7 +25604,7 @@ function d869(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d868(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d868(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25669,7 +25669,7 @@ function d871(r: Reader, c: C): J {
       case 32: v4 = r.int32(); break;
       case 40: v5 = r.int32(); break;
       case 48: v6 = r.int32(); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); v7 = add(v7, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25700,7 +25700,7 @@ function d872(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1291(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1291(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25725,7 +25725,7 @@ function d873(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d877(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d877(r, c), c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d872(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -25754,7 +25754,7 @@ function d874(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d883(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d883(r, c), c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d882(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -25781,7 +25781,7 @@ function d875(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d874(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d874(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25805,7 +25805,7 @@ function d876(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d873(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d873(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25830,11 +25830,11 @@ function d877(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -25865,7 +25865,7 @@ function d878(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d877(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d877(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25891,7 +25891,7 @@ function d879(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d883(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d883(r, c), c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d882(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -25918,7 +25918,7 @@ function d880(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d879(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d879(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -25942,7 +25942,7 @@ function d881(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d878(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d878(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26020,7 +26020,7 @@ function d884(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1291(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1291(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26045,7 +26045,7 @@ function d885(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d889(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d889(r, c), c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d884(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26074,7 +26074,7 @@ function d886(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d895(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d895(r, c), c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d894(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26101,7 +26101,7 @@ function d887(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d886(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d886(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26125,7 +26125,7 @@ function d888(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d885(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d885(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26150,11 +26150,11 @@ function d889(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
+      case 50: v6 = add(v6, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -26185,7 +26185,7 @@ function d890(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d889(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d889(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26211,7 +26211,7 @@ function d891(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d895(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d895(r, c), c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d894(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26238,7 +26238,7 @@ function d892(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d891(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d891(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26262,7 +26262,7 @@ function d893(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d890(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d890(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26340,7 +26340,7 @@ function d896(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1291(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1291(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26365,7 +26365,7 @@ function d897(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d901(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d901(r, c), c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d896(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26394,7 +26394,7 @@ function d898(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d907(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d907(r, c), c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d906(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26421,7 +26421,7 @@ function d899(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d898(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d898(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26445,7 +26445,7 @@ function d900(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d897(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d897(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26470,11 +26470,11 @@ function d901(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
-      case 34: grow(v4 ??= Array(), c).push(str(r, c)); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
+      case 34: v4 = add(v4, str(r, c), c); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -26505,7 +26505,7 @@ function d902(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d901(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d901(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26531,7 +26531,7 @@ function d903(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d907(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d907(r, c), c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d906(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26558,7 +26558,7 @@ function d904(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d903(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d903(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26582,7 +26582,7 @@ function d905(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d902(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d902(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -26671,7 +26671,7 @@ function d908(r: Reader, c: C): J {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
       case 58: v7 = str(r, c); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d1278(r, c), c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1319(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d942(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -26753,7 +26753,7 @@ function d911(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1270(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1270(r, c), c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d912(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26886,14 +26886,14 @@ function d916(r: Reader, c: C): J {
       case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d919); break;
       case 26: entryMessage(r, c, v3 ??= {}, ++n3, d920); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d929(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d929(r, c), c); leave(r, c, s); break; }
       case 42: v5 = str(r, c); break;
       case 50: { const s = enter(r, c); v6 = d482(r, c); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d934(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); v8 = add(v8, d934(r, c), c); leave(r, c, s); break; }
       case 72: v9 = r.bool(); break;
-      case 82: grow(v10 ??= Array(), c).push(str(r, c)); break;
-      case 90: grow(v11 ??= Array(), c).push(str(r, c)); break;
+      case 82: v10 = add(v10, str(r, c), c); break;
+      case 90: v11 = add(v11, str(r, c), c); break;
       case 96: v12 = r.bool(); break;
       case 114: entryMessage(r, c, v14 ??= {}, ++n14, d945); break;
       default: skip(r, t);
@@ -26941,7 +26941,7 @@ function d917(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       case 26: { const s = enter(r, c); v3 = d927(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -26966,8 +26966,8 @@ function d918(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d931(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d917(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d931(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d917(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27000,10 +27000,10 @@ function d919(r: Reader, c: C): J {
       case 24: v3 = r.bool(); break;
       case 34: v4 = str(r, c); break;
       case 42: v5 = str(r, c); break;
-      case 48: grow(v6 ??= Array(), c).push(i64(r, c)); break;
-      case 56: grow(v7 ??= Array(), c).push(r.bool()); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
-      case 74: grow(v9 ??= Array(), c).push(str(r, c)); break;
+      case 48: v6 = add(v6, i64(r, c), c); break;
+      case 56: v7 = add(v7, r.bool(), c); break;
+      case 66: v8 = add(v8, str(r, c), c); break;
+      case 74: v9 = add(v9, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -27061,9 +27061,9 @@ function d921(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d930(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d928(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d922(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d930(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d928(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d922(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27087,7 +27087,7 @@ function d922(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d927(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -27156,7 +27156,7 @@ function d925(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d923(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d923(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27178,8 +27178,8 @@ function d926(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d932(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d924(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d932(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d924(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
@@ -27224,7 +27224,7 @@ function d928(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
       default: skip(r, t);
@@ -27277,7 +27277,7 @@ function d930(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d941(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d933(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d933(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27317,12 +27317,12 @@ function d931(r: Reader, c: C): J {
       case 26: v3 = str(r, c); break;
       case 34: v4 = str(r, c); break;
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d940(r, c)); leave(r, c, s); break; }
-      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 50: { const s = enter(r, c); v6 = add(v6, d940(r, c), c); leave(r, c, s); break; }
+      case 58: v7 = add(v7, str(r, c), c); break;
+      case 66: v8 = add(v8, str(r, c), c); break;
       case 74: v9 = str(r, c); break;
       case 82: entryMessage(r, c, v10 ??= {}, ++n10, d1270); break;
-      case 90: grow(v11 ??= Array(), c).push(str(r, c)); break;
+      case 90: v11 = add(v11, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -27389,10 +27389,10 @@ function d933(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d932(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d932(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d940(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d940(r, c), c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d913(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -27488,7 +27488,7 @@ function d936(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d935(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d935(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27531,7 +27531,7 @@ function d938(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27621,11 +27621,11 @@ function d941(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d932(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d932(r, c), c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
       case 32: v4 = i64(r, c); break;
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d940(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d940(r, c), c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d913(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -27660,7 +27660,7 @@ function d942(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
@@ -27844,7 +27844,7 @@ function d949(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d947(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d947(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27886,8 +27886,8 @@ function d951(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d909(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d948(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d908(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d948(r, c), c); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d908(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -27938,7 +27938,7 @@ function d953(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d952(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d952(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28036,7 +28036,7 @@ function d957(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d956(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d956(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28071,11 +28071,11 @@ function d958(r: Reader, c: C): J {
       case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d482(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d916(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d916(r, c), c); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d915(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); v8 = add(v8, d915(r, c), c); leave(r, c, s); break; }
       case 74: v9 = str(r, c); break;
-      case 82: grow(v10 ??= Array(), c).push(str(r, c)); break;
+      case 82: v10 = add(v10, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -28214,7 +28214,7 @@ function d963(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d962(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d962(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28257,7 +28257,7 @@ function d965(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28356,7 +28356,7 @@ function d968(r: Reader, c: C): J {
       case 56: v7 = r.int32(); break;
       case 26: v3 = str(r, c); break;
       case 82: v10 = str(r, c); break;
-      case 90: { const s = enter(r, c); grow(v11 ??= Array(), c).push(d967(r, c)); leave(r, c, s); break; }
+      case 90: { const s = enter(r, c); v11 = add(v11, d967(r, c), c); leave(r, c, s); break; }
       case 106: { const s = enter(r, c); v13 = d974(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28431,7 +28431,7 @@ function d970(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d969(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d969(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28485,8 +28485,8 @@ function d972(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 48: v6 = r.int32(); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d968(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d968(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28544,7 +28544,7 @@ function d974(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d973(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d973(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28578,7 +28578,7 @@ function d975(r: Reader, c: C): J {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
       case 58: v7 = str(r, c); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d1278(r, c), c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1319(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1004(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -28655,14 +28655,14 @@ function d977(r: Reader, c: C): J {
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d987); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d988); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d997(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d997(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d482(r, c); leave(r, c, s); break; }
       case 48: v6 = r.bool(); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1002(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); v7 = add(v7, d1002(r, c), c); leave(r, c, s); break; }
       case 64: v8 = r.bool(); break;
-      case 74: grow(v9 ??= Array(), c).push(str(r, c)); break;
-      case 82: grow(v10 ??= Array(), c).push(str(r, c)); break;
+      case 74: v9 = add(v9, str(r, c), c); break;
+      case 82: v10 = add(v10, str(r, c), c); break;
       case 88: v11 = r.bool(); break;
       case 114: entryMessage(r, c, v14 ??= {}, ++n14, d1007); break;
       default: skip(r, t);
@@ -28727,7 +28727,7 @@ function d979(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1270(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1270(r, c), c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d980(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28867,7 +28867,7 @@ function d985(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       case 26: { const s = enter(r, c); v3 = d995(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -28892,8 +28892,8 @@ function d986(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d999(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d985(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d999(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d985(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -28926,10 +28926,10 @@ function d987(r: Reader, c: C): J {
       case 24: v3 = r.bool(); break;
       case 34: v4 = str(r, c); break;
       case 42: v5 = str(r, c); break;
-      case 48: grow(v6 ??= Array(), c).push(i64(r, c)); break;
-      case 56: grow(v7 ??= Array(), c).push(r.bool()); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
-      case 74: grow(v9 ??= Array(), c).push(str(r, c)); break;
+      case 48: v6 = add(v6, i64(r, c), c); break;
+      case 56: v7 = add(v7, r.bool(), c); break;
+      case 66: v8 = add(v8, str(r, c), c); break;
+      case 74: v9 = add(v9, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -28987,9 +28987,9 @@ function d989(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d998(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d996(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d990(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d998(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d996(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d990(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -29013,7 +29013,7 @@ function d990(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d995(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -29082,7 +29082,7 @@ function d993(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d991(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d991(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -29104,8 +29104,8 @@ function d994(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1000(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d992(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1000(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d992(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
@@ -29150,7 +29150,7 @@ function d996(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
       default: skip(r, t);
@@ -29210,12 +29210,12 @@ function d998(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1000(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1000(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
       case 48: v6 = r.bool(); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1001(r, c)); leave(r, c, s); break; }
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1003(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); v7 = add(v7, d1001(r, c), c); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); v8 = add(v8, d1003(r, c), c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d981(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -29268,12 +29268,12 @@ function d999(r: Reader, c: C): J {
       case 26: v3 = str(r, c); break;
       case 34: v4 = str(r, c); break;
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1003(r, c)); leave(r, c, s); break; }
-      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 50: { const s = enter(r, c); v6 = add(v6, d1003(r, c), c); leave(r, c, s); break; }
+      case 58: v7 = add(v7, str(r, c), c); break;
+      case 66: v8 = add(v8, str(r, c), c); break;
       case 74: v9 = str(r, c); break;
       case 82: entryMessage(r, c, v10 ??= {}, ++n10, d1270); break;
-      case 90: grow(v11 ??= Array(), c).push(str(r, c)); break;
+      case 90: v11 = add(v11, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -29340,10 +29340,10 @@ function d1001(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1000(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1000(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1003(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); v7 = add(v7, d1003(r, c), c); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d981(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -29445,7 +29445,7 @@ function d1004(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
@@ -29629,7 +29629,7 @@ function d1011(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1009(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1009(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -29671,8 +29671,8 @@ function d1013(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d976(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1010(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d975(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1010(r, c), c); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d975(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -29723,7 +29723,7 @@ function d1015(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1014(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1014(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -29821,7 +29821,7 @@ function d1019(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1018(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1018(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -29856,11 +29856,11 @@ function d1020(r: Reader, c: C): J {
       case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d482(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d984(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d984(r, c), c); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d983(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); v8 = add(v8, d983(r, c), c); leave(r, c, s); break; }
       case 74: v9 = str(r, c); break;
-      case 82: grow(v10 ??= Array(), c).push(str(r, c)); break;
+      case 82: v10 = add(v10, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -29908,7 +29908,7 @@ function d1021(r: Reader, c: C): J {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
       case 58: v7 = str(r, c); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d1278(r, c), c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1319(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1055(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -29990,7 +29990,7 @@ function d1024(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1270(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1270(r, c), c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1025(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30123,14 +30123,14 @@ function d1029(r: Reader, c: C): J {
       case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1032); break;
       case 26: entryMessage(r, c, v3 ??= {}, ++n3, d1033); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1042(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d1042(r, c), c); leave(r, c, s); break; }
       case 42: v5 = str(r, c); break;
       case 50: { const s = enter(r, c); v6 = d482(r, c); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1047(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); v8 = add(v8, d1047(r, c), c); leave(r, c, s); break; }
       case 72: v9 = r.bool(); break;
-      case 82: grow(v10 ??= Array(), c).push(str(r, c)); break;
-      case 90: grow(v11 ??= Array(), c).push(str(r, c)); break;
+      case 82: v10 = add(v10, str(r, c), c); break;
+      case 90: v11 = add(v11, str(r, c), c); break;
       case 96: v12 = r.bool(); break;
       case 114: entryMessage(r, c, v14 ??= {}, ++n14, d1058); break;
       default: skip(r, t);
@@ -30178,7 +30178,7 @@ function d1030(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       case 26: { const s = enter(r, c); v3 = d1040(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30203,8 +30203,8 @@ function d1031(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1044(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1030(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1044(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1030(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -30237,10 +30237,10 @@ function d1032(r: Reader, c: C): J {
       case 24: v3 = r.bool(); break;
       case 34: v4 = str(r, c); break;
       case 42: v5 = str(r, c); break;
-      case 48: grow(v6 ??= Array(), c).push(i64(r, c)); break;
-      case 56: grow(v7 ??= Array(), c).push(r.bool()); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
-      case 74: grow(v9 ??= Array(), c).push(str(r, c)); break;
+      case 48: v6 = add(v6, i64(r, c), c); break;
+      case 56: v7 = add(v7, r.bool(), c); break;
+      case 66: v8 = add(v8, str(r, c), c); break;
+      case 74: v9 = add(v9, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -30298,9 +30298,9 @@ function d1034(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1043(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1041(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1035(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1043(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1041(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1035(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -30324,7 +30324,7 @@ function d1035(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d1040(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30393,7 +30393,7 @@ function d1038(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1036(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1036(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -30415,8 +30415,8 @@ function d1039(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1045(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1037(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1045(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1037(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
       default: skip(r, t);
     }
@@ -30461,7 +30461,7 @@ function d1041(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
       default: skip(r, t);
@@ -30514,7 +30514,7 @@ function d1043(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1054(r, c); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1046(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1046(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -30554,12 +30554,12 @@ function d1044(r: Reader, c: C): J {
       case 26: v3 = str(r, c); break;
       case 34: v4 = str(r, c); break;
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1053(r, c)); leave(r, c, s); break; }
-      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
-      case 66: grow(v8 ??= Array(), c).push(str(r, c)); break;
+      case 50: { const s = enter(r, c); v6 = add(v6, d1053(r, c), c); leave(r, c, s); break; }
+      case 58: v7 = add(v7, str(r, c), c); break;
+      case 66: v8 = add(v8, str(r, c), c); break;
       case 74: v9 = str(r, c); break;
       case 82: entryMessage(r, c, v10 ??= {}, ++n10, d1270); break;
-      case 90: grow(v11 ??= Array(), c).push(str(r, c)); break;
+      case 90: v11 = add(v11, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -30626,10 +30626,10 @@ function d1046(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1045(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1045(r, c), c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
       case 40: v5 = i64(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1053(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d1053(r, c), c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1026(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30725,7 +30725,7 @@ function d1049(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1048(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1048(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -30768,7 +30768,7 @@ function d1051(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -30858,11 +30858,11 @@ function d1054(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1045(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1045(r, c), c); leave(r, c, s); break; }
       case 26: v3 = str(r, c); break;
       case 32: v4 = i64(r, c); break;
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1053(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d1053(r, c), c); leave(r, c, s); break; }
       case 58: { const s = enter(r, c); v7 = d1026(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -30897,7 +30897,7 @@ function d1055(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: grow(v2 ??= Array(), c).push(str(r, c)); break;
+      case 18: v2 = add(v2, str(r, c), c); break;
       case 26: v3 = str(r, c); break;
       default: skip(r, t);
     }
@@ -31081,7 +31081,7 @@ function d1062(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1060(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1060(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31123,8 +31123,8 @@ function d1064(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1022(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1061(r, c)); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1021(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1061(r, c), c); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d1021(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31175,7 +31175,7 @@ function d1066(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1065(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1065(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31273,7 +31273,7 @@ function d1070(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1069(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1069(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31308,11 +31308,11 @@ function d1071(r: Reader, c: C): J {
       case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d482(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1029(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d1029(r, c), c); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1028(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); v8 = add(v8, d1028(r, c), c); leave(r, c, s); break; }
       case 74: v9 = str(r, c); break;
-      case 82: grow(v10 ??= Array(), c).push(str(r, c)); break;
+      case 82: v10 = add(v10, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -31390,7 +31390,7 @@ function d1073(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1072(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1072(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31541,7 +31541,7 @@ function d1081(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1080(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1080(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31561,7 +31561,7 @@ function d1082(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1100(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1100(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31651,7 +31651,7 @@ function d1085(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31686,8 +31686,8 @@ function d1086(r: Reader, c: C): J {
       case 42: v5 = str(r, c); break;
       case 48: v6 = r.int32(); break;
       case 58: v7 = str(r, c); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1097(r, c)); leave(r, c, s); break; }
-      case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d1086(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); v8 = add(v8, d1097(r, c), c); leave(r, c, s); break; }
+      case 74: { const s = enter(r, c); v9 = add(v9, d1086(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31797,7 +31797,7 @@ function d1090(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1089(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1089(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31867,7 +31867,7 @@ function d1093(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1100(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1100(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31922,7 +31922,7 @@ function d1095(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1119(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1094(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1093(r, c); leave(r, c, s); break; }
-      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d1091(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); v5 = add(v5, d1091(r, c), c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1087(r, c); leave(r, c, s); break; }
       case 58: v7 = str(r, c); break;
       case 64: v8 = r.int32(); break;
@@ -31962,8 +31962,8 @@ function d1096(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1092(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1092(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -31995,7 +31995,7 @@ function d1097(r: Reader, c: C): J {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1094(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1093(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1091(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d1091(r, c), c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1087(r, c); leave(r, c, s); break; }
       case 50: v6 = str(r, c); break;
       case 56: v7 = r.int32(); break;
@@ -32200,7 +32200,7 @@ function d1107(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1100(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1100(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32260,7 +32260,7 @@ function d1110(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1102(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1102(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32377,7 +32377,7 @@ function d1116(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1100(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1100(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32459,8 +32459,8 @@ function d1120(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1101(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1097(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1086(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1097(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1086(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32581,7 +32581,7 @@ function d1127(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1145(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1145(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32639,8 +32639,8 @@ function d1129(r: Reader, c: C): J {
       case 42: v5 = str(r, c); break;
       case 48: v6 = r.int32(); break;
       case 58: v7 = str(r, c); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1140(r, c)); leave(r, c, s); break; }
-      case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d1129(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); v8 = add(v8, d1140(r, c), c); leave(r, c, s); break; }
+      case 74: { const s = enter(r, c); v9 = add(v9, d1129(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32750,7 +32750,7 @@ function d1133(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1132(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1132(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32820,7 +32820,7 @@ function d1136(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1145(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1145(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32875,7 +32875,7 @@ function d1138(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1149(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1137(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1136(r, c); leave(r, c, s); break; }
-      case 42: { const s = enter(r, c); grow(v5 ??= Array(), c).push(d1134(r, c)); leave(r, c, s); break; }
+      case 42: { const s = enter(r, c); v5 = add(v5, d1134(r, c), c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1130(r, c); leave(r, c, s); break; }
       case 58: v7 = str(r, c); break;
       case 64: v8 = r.int32(); break;
@@ -32915,8 +32915,8 @@ function d1139(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1135(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1135(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -32948,7 +32948,7 @@ function d1140(r: Reader, c: C): J {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1137(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1136(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1134(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d1134(r, c), c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1130(r, c); leave(r, c, s); break; }
       case 50: v6 = str(r, c); break;
       case 56: v7 = r.int32(); break;
@@ -33026,7 +33026,7 @@ function d1142(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1141(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1141(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33148,7 +33148,7 @@ function d1148(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1147(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1147(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33194,8 +33194,8 @@ function d1150(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1146(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1140(r, c)); leave(r, c, s); break; }
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1129(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1140(r, c), c); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1129(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33246,7 +33246,7 @@ function d1152(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1151(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1151(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33279,10 +33279,10 @@ function d1153(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 32: v4 = r.bool(); break;
       case 42: v5 = str(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1165(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d1165(r, c), c); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 64: v8 = r.bool(); break;
       case 72: v9 = i64(r, c); break;
@@ -33360,7 +33360,7 @@ function d1155(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 34: { const s = enter(r, c); v4 = d1174(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -33390,7 +33390,7 @@ function d1156(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1154(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1154(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33410,7 +33410,7 @@ function d1157(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1155(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1155(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33429,7 +33429,7 @@ function d1158(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1163(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1163(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33489,7 +33489,7 @@ function d1160(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1159(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1159(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33524,10 +33524,10 @@ function d1161(r: Reader, c: C): J {
       case 18: v2 = str(r, c); break;
       case 26: entryString(r, c, v3 ??= {}, ++n3); break;
       case 34: v4 = str(r, c); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
       case 48: v6 = r.bool(); break;
       case 58: v7 = str(r, c); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d593(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); v8 = add(v8, d593(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33563,7 +33563,7 @@ function d1162(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1161(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1161(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33585,7 +33585,7 @@ function d1163(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1164(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1164(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33702,7 +33702,7 @@ function d1167(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1166(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1166(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33838,7 +33838,7 @@ function d1172(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1171(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1171(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33945,7 +33945,7 @@ function d1176(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1175(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1175(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -33998,7 +33998,7 @@ function d1178(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1177(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1177(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34134,7 +34134,7 @@ function d1183(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1182(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1182(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34209,7 +34209,7 @@ function d1186(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1185(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1185(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34242,10 +34242,10 @@ function d1187(r: Reader, c: C): J {
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 32: v4 = r.bool(); break;
       case 42: v5 = str(r, c); break;
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1199(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d1199(r, c), c); leave(r, c, s); break; }
       case 56: v7 = r.bool(); break;
       case 64: v8 = r.bool(); break;
       case 72: v9 = i64(r, c); break;
@@ -34323,7 +34323,7 @@ function d1189(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 34: { const s = enter(r, c); v4 = d1208(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -34353,7 +34353,7 @@ function d1190(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1188(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1188(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34373,7 +34373,7 @@ function d1191(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1189(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1189(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34392,7 +34392,7 @@ function d1192(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1197(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1197(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34452,7 +34452,7 @@ function d1194(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1193(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1193(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34487,10 +34487,10 @@ function d1195(r: Reader, c: C): J {
       case 18: v2 = str(r, c); break;
       case 26: entryString(r, c, v3 ??= {}, ++n3); break;
       case 34: v4 = str(r, c); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
       case 48: v6 = r.bool(); break;
       case 58: v7 = str(r, c); break;
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d593(r, c)); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); v8 = add(v8, d593(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34526,7 +34526,7 @@ function d1196(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1195(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1195(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34548,7 +34548,7 @@ function d1197(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1198(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1198(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34665,7 +34665,7 @@ function d1201(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1200(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1200(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34801,7 +34801,7 @@ function d1206(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1205(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1205(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34900,7 +34900,7 @@ function d1210(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1209(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1209(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -34940,7 +34940,7 @@ function d1212(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
@@ -34995,7 +34995,7 @@ function d1214(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1213(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1213(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -35035,7 +35035,7 @@ function d1216(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1278(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
       default: skip(r, t);
     }
@@ -35061,7 +35061,7 @@ function d1217(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1319(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -35087,7 +35087,7 @@ function d1218(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1319(r, c), c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -35271,7 +35271,7 @@ function d1224(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1222(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1222(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -35299,10 +35299,10 @@ function d1225(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 34: v4 = str(r, c); break;
       case 42: v5 = str(r, c); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
+      case 50: v6 = add(v6, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -35340,7 +35340,7 @@ function d1226(r: Reader, c: C): J {
       case 10: v1 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1225(r, c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
-      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1228(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); v7 = add(v7, d1228(r, c), c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d1221(r, c); leave(r, c, s); break; }
       case 80: v10 = r.bool(); break;
       default: skip(r, t);
@@ -35374,9 +35374,9 @@ function d1227(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1223(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1223(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1225(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 32: v4 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -35418,8 +35418,8 @@ function d1228(r: Reader, c: C): J {
       case 66: v8 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1232(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1231(r, c); leave(r, c, s); break; }
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1220(r, c)); leave(r, c, s); break; }
-      case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d1239(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d1220(r, c), c); leave(r, c, s); break; }
+      case 74: { const s = enter(r, c); v9 = add(v9, d1239(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -35630,14 +35630,14 @@ function d1235(r: Reader, c: C): J {
       case 136: v17 = i64(r, c); break;
       case 144: v18 = r.bool(); break;
       case 153: v19 = r.double(); break;
-      case 162: { const s = enter(r, c); grow(v20 ??= Array(), c).push(d1234(r, c)); leave(r, c, s); break; }
+      case 162: { const s = enter(r, c); v20 = add(v20, d1234(r, c), c); leave(r, c, s); break; }
       case 168: v21 = i64(r, c); break;
       case 176: v22 = i64(r, c); break;
-      case 186: grow(v23 ??= Array(), c).push(str(r, c)); break;
+      case 186: v23 = add(v23, str(r, c), c); break;
       case 194: { const s = enter(r, c); v24 = d1236(r, c); leave(r, c, s); break; }
-      case 202: { const s = enter(r, c); grow(v25 ??= Array(), c).push(d1235(r, c)); leave(r, c, s); break; }
-      case 210: { const s = enter(r, c); grow(v26 ??= Array(), c).push(d1235(r, c)); leave(r, c, s); break; }
-      case 218: { const s = enter(r, c); grow(v27 ??= Array(), c).push(d1235(r, c)); leave(r, c, s); break; }
+      case 202: { const s = enter(r, c); v25 = add(v25, d1235(r, c), c); leave(r, c, s); break; }
+      case 210: { const s = enter(r, c); v26 = add(v26, d1235(r, c), c); leave(r, c, s); break; }
+      case 218: { const s = enter(r, c); v27 = add(v27, d1235(r, c), c); leave(r, c, s); break; }
       case 226: { const s = enter(r, c); v28 = d1235(r, c); leave(r, c, s); break; }
       case 234: entryMessage(r, c, v29 ??= {}, ++n29, d1235); break;
       case 242: { const s = enter(r, c); v30 = d1237(r, c); leave(r, c, s); break; }
@@ -35651,10 +35651,10 @@ function d1235(r: Reader, c: C): J {
       case 304: v38 = r.bool(); break;
       case 312: v39 = r.bool(); break;
       case 320: v40 = r.bool(); break;
-      case 330: grow(v41 ??= Array(), c).push(str(r, c)); break;
+      case 330: v41 = add(v41, str(r, c), c); break;
       case 338: v42 = str(r, c); break;
       case 346: v43 = str(r, c); break;
-      case 354: { const s = enter(r, c); grow(v44 ??= Array(), c).push(d1241(r, c)); leave(r, c, s); break; }
+      case 354: { const s = enter(r, c); v44 = add(v44, d1241(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -35887,7 +35887,7 @@ function d1243(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 18: { const s = enter(r, c); v2 = d1242(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -35912,7 +35912,7 @@ function d1244(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: { const s = enter(r, c); grow(v3 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
+      case 26: { const s = enter(r, c); v3 = add(v3, d1319(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -35938,7 +35938,7 @@ function d1245(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1319(r, c), c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1308(r, c); leave(r, c, s); break; }
       default: skip(r, t);
     }
@@ -36030,7 +36030,7 @@ function d1248(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1269(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -36126,7 +36126,7 @@ function d1251(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1249(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1249(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36154,10 +36154,10 @@ function d1252(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 34: v4 = str(r, c); break;
       case 42: v5 = str(r, c); break;
-      case 50: grow(v6 ??= Array(), c).push(str(r, c)); break;
+      case 50: v6 = add(v6, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -36203,9 +36203,9 @@ function d1253(r: Reader, c: C): J {
       case 34: v4 = str(r, c); break;
       case 42: { const s = enter(r, c); v5 = d1259(r, c); leave(r, c, s); break; }
       case 50: { const s = enter(r, c); v6 = d1258(r, c); leave(r, c, s); break; }
-      case 58: { const s = enter(r, c); grow(v7 ??= Array(), c).push(d1255(r, c)); leave(r, c, s); break; }
-      case 66: { const s = enter(r, c); grow(v8 ??= Array(), c).push(d1247(r, c)); leave(r, c, s); break; }
-      case 90: { const s = enter(r, c); grow(v11 ??= Array(), c).push(d1266(r, c)); leave(r, c, s); break; }
+      case 58: { const s = enter(r, c); v7 = add(v7, d1255(r, c), c); leave(r, c, s); break; }
+      case 66: { const s = enter(r, c); v8 = add(v8, d1247(r, c), c); leave(r, c, s); break; }
+      case 90: { const s = enter(r, c); v11 = add(v11, d1266(r, c), c); leave(r, c, s); break; }
       case 74: { const s = enter(r, c); v9 = d1248(r, c); leave(r, c, s); break; }
       case 80: v10 = r.bool(); break;
       default: skip(r, t);
@@ -36249,9 +36249,9 @@ function d1254(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1250(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1250(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1252(r, c); leave(r, c, s); break; }
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       case 32: v4 = i64(r, c); break;
       default: skip(r, t);
     }
@@ -36293,8 +36293,8 @@ function d1255(r: Reader, c: C): J {
       case 66: v8 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1259(r, c); leave(r, c, s); break; }
       case 42: { const s = enter(r, c); v5 = d1258(r, c); leave(r, c, s); break; }
-      case 50: { const s = enter(r, c); grow(v6 ??= Array(), c).push(d1247(r, c)); leave(r, c, s); break; }
-      case 74: { const s = enter(r, c); grow(v9 ??= Array(), c).push(d1266(r, c)); leave(r, c, s); break; }
+      case 50: { const s = enter(r, c); v6 = add(v6, d1247(r, c), c); leave(r, c, s); break; }
+      case 74: { const s = enter(r, c); v9 = add(v9, d1266(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36505,14 +36505,14 @@ function d1262(r: Reader, c: C): J {
       case 136: v17 = i64(r, c); break;
       case 144: v18 = r.bool(); break;
       case 153: v19 = r.double(); break;
-      case 162: { const s = enter(r, c); grow(v20 ??= Array(), c).push(d1261(r, c)); leave(r, c, s); break; }
+      case 162: { const s = enter(r, c); v20 = add(v20, d1261(r, c), c); leave(r, c, s); break; }
       case 168: v21 = i64(r, c); break;
       case 176: v22 = i64(r, c); break;
-      case 186: grow(v23 ??= Array(), c).push(str(r, c)); break;
+      case 186: v23 = add(v23, str(r, c), c); break;
       case 194: { const s = enter(r, c); v24 = d1263(r, c); leave(r, c, s); break; }
-      case 202: { const s = enter(r, c); grow(v25 ??= Array(), c).push(d1262(r, c)); leave(r, c, s); break; }
-      case 210: { const s = enter(r, c); grow(v26 ??= Array(), c).push(d1262(r, c)); leave(r, c, s); break; }
-      case 218: { const s = enter(r, c); grow(v27 ??= Array(), c).push(d1262(r, c)); leave(r, c, s); break; }
+      case 202: { const s = enter(r, c); v25 = add(v25, d1262(r, c), c); leave(r, c, s); break; }
+      case 210: { const s = enter(r, c); v26 = add(v26, d1262(r, c), c); leave(r, c, s); break; }
+      case 218: { const s = enter(r, c); v27 = add(v27, d1262(r, c), c); leave(r, c, s); break; }
       case 226: { const s = enter(r, c); v28 = d1262(r, c); leave(r, c, s); break; }
       case 234: entryMessage(r, c, v29 ??= {}, ++n29, d1262); break;
       case 242: { const s = enter(r, c); v30 = d1264(r, c); leave(r, c, s); break; }
@@ -36526,10 +36526,10 @@ function d1262(r: Reader, c: C): J {
       case 304: v38 = r.bool(); break;
       case 312: v39 = r.bool(); break;
       case 320: v40 = r.bool(); break;
-      case 330: grow(v41 ??= Array(), c).push(str(r, c)); break;
+      case 330: v41 = add(v41, str(r, c), c); break;
       case 338: v42 = str(r, c); break;
       case 346: v43 = str(r, c); break;
-      case 354: { const s = enter(r, c); grow(v44 ??= Array(), c).push(d1268(r, c)); leave(r, c, s); break; }
+      case 354: { const s = enter(r, c); v44 = add(v44, d1268(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36773,9 +36773,9 @@ function d1272(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1288(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1288(r, c), c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d1288(r, c); leave(r, c, s); break; }
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1306(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d1306(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36801,7 +36801,7 @@ function d1273(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1272(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1272(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36836,8 +36836,8 @@ function d1274(r: Reader, c: C): J {
       case 74: v9 = str(r, c); break;
       case 26: v3 = str(r, c); break;
       case 34: { const s = enter(r, c); v4 = d1316(r, c); leave(r, c, s); break; }
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
-      case 58: grow(v7 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
+      case 58: v7 = add(v7, str(r, c), c); break;
       case 82: v10 = str(r, c); break;
       default: skip(r, t);
     }
@@ -36879,7 +36879,7 @@ function d1275(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: v1 = str(r, c); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1274(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1274(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36902,8 +36902,8 @@ function d1276(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1306(r, c)); leave(r, c, s); break; }
+      case 10: v1 = add(v1, str(r, c), c); break;
+      case 18: { const s = enter(r, c); v2 = add(v2, d1306(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -36928,7 +36928,7 @@ function d1277(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 16: v2 = r.bool(); break;
       case 26: v3 = str(r, c); break;
       default: skip(r, t);
@@ -36997,7 +36997,7 @@ function d1279(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 26: v3 = str(r, c); break;
       case 34: v4 = str(r, c); break;
       default: skip(r, t);
@@ -37033,7 +37033,7 @@ function d1280(r: Reader, c: C): J {
       case 18: { const s = enter(r, c); v2 = d1304(r, c); leave(r, c, s); break; }
       case 24: v3 = r.bool(); break;
       case 34: v4 = str(r, c); break;
-      case 42: grow(v5 ??= Array(), c).push(str(r, c)); break;
+      case 42: v5 = add(v5, str(r, c), c); break;
       case 48: v6 = r.bool(); break;
       default: skip(r, t);
     }
@@ -37069,7 +37069,7 @@ function d1282(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -37264,7 +37264,7 @@ function d1291(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: entryString(r, c, v1 ??= {}, ++n1); break;
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1292(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1292(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -37289,7 +37289,7 @@ function d1292(r: Reader, c: C): J {
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
-      case 26: grow(v3 ??= Array(), c).push(str(r, c)); break;
+      case 26: v3 = add(v3, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -37316,7 +37316,7 @@ function d1293(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1319(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1319(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -37509,9 +37509,9 @@ function d1298(r: Reader, c: C): J {
       case 80: v10 = i64(r, c); break;
       case 90: entryString(r, c, v11 ??= {}, ++n11); break;
       case 98: entryString(r, c, v12 ??= {}, ++n12); break;
-      case 106: { const s = enter(r, c); grow(v13 ??= Array(), c).push(d1299(r, c)); leave(r, c, s); break; }
-      case 114: grow(v14 ??= Array(), c).push(str(r, c)); break;
-      case 138: { const s = enter(r, c); grow(v17 ??= Array(), c).push(d1296(r, c)); leave(r, c, s); break; }
+      case 106: { const s = enter(r, c); v13 = add(v13, d1299(r, c), c); leave(r, c, s); break; }
+      case 114: v14 = add(v14, str(r, c), c); break;
+      case 138: { const s = enter(r, c); v17 = add(v17, d1296(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -37622,7 +37622,7 @@ function d1301(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
-      case 18: { const s = enter(r, c); grow(v2 ??= Array(), c).push(d1300(r, c)); leave(r, c, s); break; }
+      case 18: { const s = enter(r, c); v2 = add(v2, d1300(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }
@@ -37662,7 +37662,7 @@ function d1303(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 16: v2 = r.bool(); break;
       case 26: v3 = str(r, c); break;
       case 34: v4 = str(r, c); break;
@@ -37712,7 +37712,7 @@ function d1305(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
     }
   }
@@ -37851,7 +37851,7 @@ function d1310(r: Reader, c: C): J {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
       case 50: v6 = str(r, c); break;
-      case 34: { const s = enter(r, c); grow(v4 ??= Array(), c).push(d1309(r, c)); leave(r, c, s); break; }
+      case 34: { const s = enter(r, c); v4 = add(v4, d1309(r, c), c); leave(r, c, s); break; }
       case 40: v5 = r.int32(); break;
       default: skip(r, t);
     }
@@ -37955,7 +37955,7 @@ function d1315(r: Reader, c: C): J {
   while (r.pos < r.len) {
     const t = r.uint32();
     switch (t) {
-      case 10: grow(v1 ??= Array(), c).push(str(r, c)); break;
+      case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
       default: skip(r, t);
@@ -38009,7 +38009,7 @@ function d1318(r: Reader, c: C): J {
     const t = r.uint32();
     switch (t) {
       case 18: { const s = enter(r, c); v2 = d1294(r, c); leave(r, c, s); break; }
-      case 10: { const s = enter(r, c); grow(v1 ??= Array(), c).push(d1300(r, c)); leave(r, c, s); break; }
+      case 10: { const s = enter(r, c); v1 = add(v1, d1300(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
     }
   }

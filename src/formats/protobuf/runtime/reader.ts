@@ -154,6 +154,23 @@ export function grow<T>(list: T[], c: DecodeContext): T[] {
   return list;
 }
 
+/**
+ * Appends an element of a repeated field (a new list for the first), counted
+ * against maxCollectionLength. One shared push for every generated decoder:
+ * its feedback settles after the first lists, where a push per call site
+ * would deopt (and recompile its decoder) once per field. The list comes from
+ * Array(), not `[]`: an array literal has an allocation site that V8
+ * pretenures once a consumer keeps decoded objects, and old-space lists then
+ * hold young objects alive through every scavenge (measured: scavenges 4x
+ * longer, decode 2x slower on Pods); JSON.parse's lists stay young too.
+ */
+export function add<T>(list: T[] | undefined, item: T, c: DecodeContext): T[] {
+  if (list === undefined) list = Array<T>();
+  else grow(list, c);
+  list.push(item);
+  return list;
+}
+
 /** Counts the `count`th entry of a map field against maxCollectionLength, before it is read. */
 export function countEntry(count: number, c: DecodeContext): void {
   if (count > c.maxCollectionLength) {
