@@ -20,6 +20,7 @@ import {
 } from '../kubernetes/selectors.js';
 import { parseApiPath } from '../kubernetes/url.js';
 import type { CodecRegistry } from '../negotiate.js';
+import { serveDiscovery } from './discovery.js';
 import { type FaultOption, type FaultPlan, resolveFault } from './faults.js';
 import { encodeObjectBody, failureStatus, negotiate, watchContentType } from './negotiation.js';
 import { type ResourceInfo, resourceKey } from './resources.js';
@@ -200,6 +201,9 @@ function handle(context: HandlerContext, req: IncomingMessage, res: ServerRespon
     record(context, req, kind, code, contentType);
   };
   if (req.method !== 'GET') return fail('other', 405, 'MethodNotAllowed', `the replay server only answers GET (got ${req.method ?? '?'})`);
+  // Discovery, OpenAPI and health (src/server/discovery.ts): what real clients read before a LIST or WATCH.
+  const discovery = serveDiscovery(context.store.resources.values(), req, res, url.pathname);
+  if (discovery !== undefined) return record(context, req, 'other', discovery.status, discovery.contentType);
   if (context.options.static !== undefined && !/^\/apis?(\/|$)/.test(url.pathname)) {
     const file = context.options.static(url.pathname);
     if (file !== undefined) return sendStatic(context, req, res, file);
