@@ -2,7 +2,17 @@
  * watchwire: Kubernetes watch streams in every wire format, decoded into one
  * uniform `WatchEvent {type, object}`. This entry is browser-safe (no Node
  * built-ins); Node stream adapters live in `watchwire/node`.
+ *
+ * The entry is where the client meets the formats: src/client knows only
+ * the CodecRegistry it is given, and the defaults (`watch()` offers every
+ * built-in codec, `listObjects()` reads JSON) are chosen here.
  */
+import { CodecRegistry } from './negotiate.js';
+import { createRegistry } from './formats/index.js';
+import { jsonCodec } from './formats/json/codec.js';
+import { Watch, type WatchOptions } from './client/watch.js';
+import { type ListOptions, type ListResult, listObjects as listWithRegistry } from './client/list.js';
+
 export type { Codec, DecoderOptions, Encoder, Framer, FrameDecoder, ObjectsMode } from './core/codec.js';
 export { IDENTITY_PATHS, applyFieldFilter, compileFieldFilter, fieldAction, filtersEventType } from './core/field-filter.js';
 export type { FieldAction, FieldFilter, FieldPath, FieldSelection } from './core/field-filter.js';
@@ -36,10 +46,10 @@ export type { DecodeStreamOptions } from './stream/async-iterable.js';
 export { createDecoderStream } from './stream/web-stream.js';
 export { chunksOf } from './stream/source.js';
 export type { ByteSource } from './stream/source.js';
-export { Watch, watch, INITIAL_EVENTS_END } from './client/watch.js';
+export { Watch, INITIAL_EVENTS_END } from './client/watch.js';
 export type { ExpiredPolicy, WatchOptions, WatchSignal, WatchStats } from './client/watch.js';
 export * from './informer/index.js';
-export { listObjects, listUrlFor } from './client/list.js';
+export { listUrlFor } from './client/list.js';
 export type { ListOptions, ListResult } from './client/list.js';
 export { Backoff, DEFAULT_BACKOFF } from './client/backoff.js';
 export type { BackoffOptions } from './client/backoff.js';
@@ -62,3 +72,17 @@ export {
   parseLabelSelector,
 } from './kubernetes/selectors.js';
 export type { FieldRequirement, FieldSelectorInput, LabelRequirement, LabelSelectorInput, LabelSelectorObject } from './kubernetes/selectors.js';
+
+/** Starts nothing until iterated; see Watch. Without a registry, every built-in codec is offered. */
+export function watch(options: WatchOptions): Watch {
+  return new Watch({ ...options, registry: options.registry ?? createRegistry() });
+}
+
+/**
+ * A LIST of every page (or one, with `limit`); see ListOptions. Without a
+ * registry, JSON alone: what a LIST asks for unless told otherwise, and a
+ * bundle that lists carries no other format.
+ */
+export function listObjects(options: ListOptions): Promise<ListResult> {
+  return listWithRegistry(options.registry === undefined ? { ...options, registry: new CodecRegistry([jsonCodec]) } : options);
+}

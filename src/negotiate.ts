@@ -153,6 +153,51 @@ export class CodecRegistry {
   }
 
   /**
+   * The codec that reads one object (not a stream) sent with this
+   * Content-Type: a LIST answer, the Status of a refused request. Found by
+   * the media type of its objects mode first (`application/cbor` is CBOR's,
+   * though its streams are `application/cbor-seq`), then as forContentType
+   * finds it. NegotiationError when no codec with an objects mode reads it.
+   */
+  forObjectContentType(contentType: string): Codec {
+    let essence: string | undefined;
+    try {
+      essence = parseMediaType(contentType).essence;
+    } catch {
+      // Not a media type: forContentType below says so, naming what is supported.
+    }
+    if (essence !== undefined) {
+      const byObjects = this.codecs.find((c) => c.objects?.mediaType !== undefined && parseMediaType(c.objects.mediaType).essence === essence);
+      if (byObjects !== undefined) return byObjects;
+    }
+    const codec = this.forContentType(contentType);
+    if (codec.objects === undefined) {
+      throw new NegotiationError(contentType, this.codecs.map((c) => c.mediaType), `codec ${codec.name} reads ${JSON.stringify(contentType)} streams only, not single objects`);
+    }
+    return codec;
+  }
+
+  /**
+   * An `Accept` header for one object (a LIST) in the given formats, best
+   * first, falling q-values as in `accept`: each format's objects media type
+   * (`protobuf, json` gives `application/vnd.kubernetes.protobuf, application/json;q=0.9`).
+   */
+  acceptObjects(preferences: readonly string[]): string {
+    if (preferences.length === 0) throw new NegotiationError('', this.codecs.map((c) => c.mediaType), 'no formats to ask for');
+    const seen = new Set<string>();
+    const parts: string[] = [];
+    for (const preference of preferences) {
+      const codec = this.get(preference);
+      const mediaType = codec.objects?.mediaType ?? parseMediaType(codec.accept).essence;
+      if (seen.has(mediaType)) continue;
+      seen.add(mediaType);
+      const q = Math.max(1 - parts.length / 10, 0.1);
+      parts.push(q === 1 ? mediaType : `${mediaType};q=${q.toFixed(1)}`);
+    }
+    return parts.join(', ');
+  }
+
+  /**
    * An `Accept` header asking for the given formats in order of preference
    * (names or media types), with falling q-values: `protobuf, json` gives
    * `application/vnd.kubernetes.protobuf;stream=watch, application/json;q=0.9`.

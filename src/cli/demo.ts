@@ -1,4 +1,4 @@
-import { type WatchSignal, watch } from '../client/watch.js';
+import { Watch, type WatchSignal } from '../client/watch.js';
 import { createRegistry } from '../formats/index.js';
 import { startReplayServer } from '../server/index.js';
 import { sampleEvents } from './sample.js';
@@ -32,7 +32,7 @@ export async function demoCommand(): Promise<void> {
     const controller = new AbortController();
     const started = performance.now();
     let contentType = '';
-    const w = watch({
+    const w = new Watch({
       url: `${server.url}/api/v1/namespaces/demo/pods`,
       registry,
       formats: [codec.name],

@@ -1,6 +1,6 @@
 import { parseArgs } from 'node:util';
 import { WatchExpiredError, WatchHttpError } from '../client/errors.js';
-import { type WatchSignal, type WatchStats, watch } from '../client/watch.js';
+import { Watch, type WatchSignal, type WatchStats } from '../client/watch.js';
 import type { WatchEvent } from '../core/event.js';
 import { createRegistry } from '../formats/index.js';
 import { parseLimit } from './decode.js';
@@ -98,7 +98,7 @@ export async function watchCommand(argv: string[]): Promise<void> {
   process.once('SIGTERM', stop);
   const out = new BatchedOutput(process.stdout, 1);
   const started = performance.now();
-  const w = watch({
+  const w = new Watch({
     url,
     registry,
     headers,

@@ -7,7 +7,6 @@ import type { Codec } from '../core/codec.js';
 import type { Status, WatchEvent } from '../core/event.js';
 import { type FieldFilter, type FieldSelection, applyFieldFilter, compileFieldFilter, filtersEventType } from '../core/field-filter.js';
 import type { DecodeLimits } from '../core/limits.js';
-import { createRegistry } from '../formats/index.js';
 import { formatFieldSelector, formatLabelSelector } from '../kubernetes/selectors.js';
 import { type ResourceRef, type WatchQuery, applyWatchQuery, watchUrl } from '../kubernetes/url.js';
 import type { CodecRegistry } from '../negotiate.js';
@@ -586,11 +585,6 @@ export class Watch implements AsyncIterable<WatchEvent> {
       if (!done) release(reader);
     }
   }
-}
-
-/** Starts nothing until iterated; see Watch. Without a registry, every built-in codec is offered. */
-export function watch(options: WatchOptions): Watch {
-  return new Watch({ ...options, registry: options.registry ?? createRegistry() });
 }
 
 function defaultFormats(registry: CodecRegistry): string[] {

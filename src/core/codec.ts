@@ -52,6 +52,15 @@ export interface Encoder<T> {
 
 /** Framer + decoder + encoder for reading documents that are bare objects. */
 export interface ObjectsMode {
+  /**
+   * The Content-Type of one object of this format sent alone, as a whole
+   * response body rather than a stream: a LIST answer, the Status of a
+   * refused request (`application/cbor`, `application/vnd.kubernetes.protobuf`
+   * without `;stream=watch`). The decoder reads such a body as one frame.
+   * A CodecRegistry finds codecs by it (`forObjectContentType`) and asks for
+   * it (`acceptObjects`); without it, the codec's stream media types stand in.
+   */
+  readonly mediaType?: string;
   createFramer(limits: DecodeLimits): Framer;
   createDecoder(limits: DecodeLimits, options?: DecoderOptions): FrameDecoder<KubeObject>;
   createEncoder(): Encoder<KubeObject>;

@@ -37,6 +37,7 @@ export function createCborCodec(options: CborCodecOptions = {}): Codec {
     },
     createEncoder: () => createCborEventEncoder(encoderOptions),
     objects: {
+      mediaType: CBOR_MEDIA_TYPE,
       createFramer: framer,
       createDecoder: (limits): FrameDecoder<KubeObject> => {
         const reader = new CborItemReader(limits, options);

@@ -5,6 +5,7 @@ import { jsonLinesEncoder, jsonObjectEncoder } from './encoder.js';
 import { LineFramer } from './lines-framer.js';
 
 const objects: Codec['objects'] = {
+  mediaType: 'application/json',
   // Bare objects come from files (kubectl output), compact or pretty-printed.
   createFramer: (limits) => new JsonDocumentsFramer(limits.maxFrameBytes, limits.maxDepth),
   createDecoder: jsonObjectDecoderFor,

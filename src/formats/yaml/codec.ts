@@ -18,6 +18,7 @@ export const yamlCodec: Codec = {
   createDecoder: yamlEventDecoder,
   createEncoder: yamlEventEncoder,
   objects: {
+    mediaType: 'application/yaml',
     createFramer: (limits) => new YamlDocumentFramer(limits.maxFrameBytes),
     createDecoder: yamlObjectDecoder,
     createEncoder: yamlObjectEncoder,
