@@ -13,8 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 
 export const ROOT = fileURLToPath(new URL('..', import.meta.url));
-export const INSPECTOR_ENTRY = fileURLToPath(new URL('../src/server/ui/app.ts', import.meta.url));
-export const INSPECTOR_OUTFILE = fileURLToPath(new URL('../dist/server/ui/inspector.js', import.meta.url));
+export const INSPECTOR_ENTRY = fileURLToPath(new URL('../src/inspector/app.ts', import.meta.url));
+export const INSPECTOR_OUTFILE = fileURLToPath(new URL('../dist/inspector/inspector.js', import.meta.url));
 
 /** The Node globals a browser does not have; each is replaced by a marker to find free references. */
 // Not `require`: defining it would hide the require() calls esbuild resolves and bundles.

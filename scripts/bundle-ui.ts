@@ -1,6 +1,6 @@
 /**
  * Part of `npm run build` (after tsc): bundles the inspector page's script
- * (src/server/ui/app.ts) for the browser into dist/server/ui/inspector.js,
+ * (src/inspector/app.ts) for the browser into dist/inspector/inspector.js,
  * which `watchwire serve --ui` serves. Nothing is bundled at run time.
  */
 import { INSPECTOR_OUTFILE, bundleInspector } from './bundle-lib.ts';

@@ -1,5 +1,5 @@
 /**
- * The inspector's codec instrumentation (src/server/ui/instrument.ts, run in
+ * The inspector's codec instrumentation (src/inspector/instrument.ts, run in
  * the browser by the page): it must not change what is decoded, and its
  * per-event wire sizes and counters must add up, however the bytes are chunked.
  */
@@ -7,7 +7,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { StreamDecoder, type WatchEvent, createRegistry, decodeAll, encodeAll } from 'watchwire';
 import { generatePods } from 'watchwire/server';
-import { CodecMeter, instrumentCodec } from '../dist/server/ui/instrument.js';
+import { CodecMeter, instrumentCodec } from '../dist/inspector/instrument.js';
 
 const events: WatchEvent[] = [
   ...generatePods(6, ['default', 'demo']).map((object, i) => ({ type: 'ADDED' as const, object: { ...object, metadata: { ...object.metadata, resourceVersion: String(200 + i) } } })),

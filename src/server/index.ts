@@ -4,12 +4,13 @@
  * faults on demand.
  */
 export { generatePods, startReplayServer } from './replay-server.js';
-export type { ReplayServer, ReplayServerOptions, RequestRecord, StaticFile, StaticRoutes } from './replay-server.js';
+export type { ContinueExpiry, ReplayServer, ReplayServerOptions, RequestRecord, StaticFile, StaticRoutes } from './replay-server.js';
 export type { FaultOption, FaultPlan, FaultRequest } from './faults.js';
 export { ObjectStore } from './store.js';
 export type { ChangeType, StoredEvent } from './store.js';
 export { pluralOf, resourceOf } from './resources.js';
 export type { ResourceInfo } from './resources.js';
-export { negotiate, watchContentType, objectContentType } from './negotiation.js';
-export { DEFAULT_INSPECTOR_BUNDLE, combineRoutes, inspectorRoutes } from './ui/index.js';
-export type { InspectorOptions } from './ui/index.js';
+export { negotiate, negotiateObject, watchContentType, objectContentType } from './negotiation.js';
+// The inspector sits above the server (its page runs the watch client); this entry keeps exporting its routes.
+export { DEFAULT_INSPECTOR_BUNDLE, combineRoutes, inspectorRoutes } from '../inspector/routes.js';
+export type { InspectorOptions } from '../inspector/routes.js';

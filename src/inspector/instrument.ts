@@ -4,9 +4,9 @@
  * decoding are measured where they happen, under the real watch client,
  * rather than estimated from the response as a whole.
  */
-import type { Codec, FrameDecoder, Framer } from '../../core/codec.js';
-import type { WatchEvent } from '../../core/event.js';
-import type { DecodeLimits } from '../../core/limits.js';
+import type { Codec, FrameDecoder, Framer } from '../core/codec.js';
+import type { WatchEvent } from '../core/event.js';
+import type { DecodeLimits } from '../core/limits.js';
 
 /** What one decoded event cost. */
 export interface EventCost {

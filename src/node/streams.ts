@@ -2,13 +2,11 @@ import { Readable, Transform } from 'node:stream';
 import type { Codec } from '../core/codec.js';
 import type { WatchEvent } from '../core/event.js';
 import { StreamDecoder } from '../core/pipeline.js';
-import { type DecodeStreamOptions, decodeStream } from './async-iterable.js';
-
-export { type NodeFetchOptions, createNodeFetch, nodeFetch } from '../node/fetch.js';
+import { type DecodeStreamOptions, decodeStream } from '../stream/async-iterable.js';
 
 /**
- * Node adapters (Node only: exported from `watchwire/node`, never from the
- * browser-safe entry).
+ * Node stream adapters (Node only: exported from `watchwire/node`, never
+ * from the browser-safe entry): decoded events as a Readable or a Transform.
  */
 
 /**

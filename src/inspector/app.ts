@@ -5,10 +5,10 @@
  * the wire and decode time, and per-watch counters side by side: what the
  * same stream costs in each format.
  */
-import type { WatchEvent } from '../../core/event.js';
-import { createRegistry } from '../../formats/index.js';
-import { CodecRegistry } from '../../negotiate.js';
-import { type Watch, type WatchSignal, watch } from '../../client/watch.js';
+import type { WatchEvent } from '../core/event.js';
+import { createRegistry } from '../formats/index.js';
+import { CodecRegistry } from '../negotiate.js';
+import { Watch, type WatchSignal } from '../client/watch.js';
 import { CodecMeter, instrumentCodec } from './instrument.js';
 
 const MAX_ROWS = 500;
@@ -67,7 +67,7 @@ function start(choice: string): void {
   const registry = new CodecRegistry(createRegistry().list().map((codec) => instrumentCodec(codec, meter)));
   const controller = new AbortController();
   const path = byId<HTMLInputElement>('path').value.trim() || '/api/v1/pods';
-  const w = watch({
+  const w = new Watch({
     url: new URL(path, location.origin),
     registry,
     ...(choice === 'negotiate' ? {} : { formats: [choice] }),

@@ -1,11 +1,11 @@
 /**
  * `watchwire serve --ui` (Node only): the inspector page as static routes of
  * the replay server. The page's script is the esbuild bundle that
- * `npm run build` writes next to this module (dist/server/ui/inspector.js).
+ * `npm run build` writes next to this module (dist/inspector/inspector.js).
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import type { StaticFile, StaticRoutes } from '../replay-server.js';
+import type { StaticFile, StaticRoutes } from '../server/replay-server.js';
 import { INSPECTOR_HTML, INSPECTOR_SCRIPT_PATH } from './page.js';
 
 /** Where `npm run build` puts the page's bundle. */
