@@ -21,7 +21,7 @@ import type { DecodeLimits } from '../core/limits.js';
 import type { BackoffOptions } from '../client/backoff.js';
 import { WatchHttpError } from '../client/errors.js';
 import { type FetchLike, type RequestOptions, resolveFetch } from '../client/http.js';
-import { INITIAL_EVENTS_END, Watch, type WatchOptions, type WatchSignal } from '../client/watch.js';
+import { Watch, type WatchOptions, type WatchSignal } from '../client/watch.js';
 import { formatFieldSelector, formatLabelSelector, type FieldSelectorInput, type LabelSelectorInput } from '../kubernetes/selectors.js';
 import { type ResourceRef, watchUrl } from '../kubernetes/url.js';
 import type { CodecRegistry } from '../negotiate.js';
@@ -117,6 +117,8 @@ export class Informer<T = KubeObject> implements AsyncIterable<InformerItem<T>> 
   private current: Watch | undefined;
   /** The watch-list objects of the connection now sending them. */
   private pending: { connection: number; items: Map<string, Incoming<T>> } | undefined;
+  /** Set by the watch's `initial-events-end` signal: the next bookmark ends the initial state. */
+  private initialStateEnded = false;
 
   constructor(options: InformerOptions<T>) {
     if (options.registry === undefined) throw new TypeError('createInformer needs options.registry (the package entry defaults it to every built-in codec)');
@@ -280,7 +282,12 @@ export class Informer<T = KubeObject> implements AsyncIterable<InformerItem<T>> 
     while (!this.stopper.signal.aborted) {
       let sendingInitialEvents = false;
       const watch = this.createWatch(this.stats.mode, (s) => {
-        if (s.type === 'connecting') sendingInitialEvents = s.sendInitialEvents;
+        if (s.type === 'connecting') {
+          sendingInitialEvents = s.sendInitialEvents;
+          this.initialStateEnded = false;
+        }
+        // The watch says so just before it yields that bookmark.
+        if (s.type === 'initial-events-end') this.initialStateEnded = true;
         this.signal(s);
       });
       this.current = watch;
@@ -344,9 +351,10 @@ export class Informer<T = KubeObject> implements AsyncIterable<InformerItem<T>> 
   /** One event from the watch. */
   private handle(watch: Watch, event: WatchEvent): void {
     if (event.type === 'BOOKMARK') {
-      const end = event.object.metadata?.annotations?.[INITIAL_EVENTS_END] === 'true';
-      if (end && this.pending !== undefined && this.pending.connection === watch.stats.connections) {
-        const { items } = this.pending;
+      if (this.initialStateEnded) {
+        // The bookmark that ended this connection's initial objects (none at all is a state too: an empty one).
+        this.initialStateEnded = false;
+        const items = this.pending?.connection === watch.stats.connections ? this.pending.items : new Map<string, Incoming<T>>();
         this.pending = undefined;
         this.reconcile(items.values(), 'watch-list', event.object.metadata?.resourceVersion);
       }
