@@ -9,7 +9,6 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { type AcceptEntry, parseAccept } from '../negotiate.js';
-import { failureStatus } from './negotiation.js';
 import type { ResourceInfo } from './resources.js';
 
 /** The version the replay server claims: kubectl picks behaviour (and the gcloud dispatcher a binary) by it. */
@@ -302,6 +301,10 @@ function notFound(): DiscoveryAnswer {
 
 function notAcceptable(): DiscoveryAnswer {
   return encoded(406, JSON_TYPE, failureStatus(406, 'NotAcceptable', 'discovery is served as application/json (plain, or as=APIGroupDiscoveryList v2/v2beta1)'));
+}
+
+function failureStatus(code: number, reason: string, message: string): object {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message, reason, code };
 }
 
 function utf8(value: string): Uint8Array {
