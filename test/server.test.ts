@@ -55,7 +55,7 @@ test('LIST on namespaced, cluster-wide and named-group paths, with selectors', a
   assert.equal(deployments.items[0].metadata.name, 'web');
   const missing = await read(`${server.url}/apis/apps/v1/statefulsets`);
   assert.equal(missing.status, 404);
-  const bad = await read(`${podsUrl(server)}?fieldSelector=spec.nodeName%3Dx`);
+  const bad = await read(`${podsUrl(server)}?fieldSelector=spec.nodeNam%3Dx`);
   assert.equal(bad.status, 400);
 });
 

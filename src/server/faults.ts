@@ -2,6 +2,15 @@
  * Fault injection for the replay server: what to do wrong on one request.
  * Tests build schedules from these; `watchwire serve` takes the simple ones
  * as flags.
+ *
+ * On a watch the frame counts mean events. On a LIST or GET (reached only
+ * through a function option: a static plan applies to watches) the body is
+ * one frame: `status` answers the error instead, `expire` answers 410
+ * (on a continue request the "continue parameter is too old" Status with a
+ * fresh token, as the API server after a compaction), `delayMs` delays the
+ * answer, `stallAfterEvents` (any value) never answers, and
+ * `dropAfterEvents` (any value) writes `dropAtByte` bytes of the body
+ * (default half) and drops the connection.
  */
 
 export interface FaultPlan {
@@ -23,7 +32,7 @@ export interface FaultPlan {
   stallAfterEvents?: number;
   /** After N frames, end the response cleanly (like a server-side timeout). */
   closeAfterEvents?: number;
-  /** Answer 200 then one ERROR 410 Expired event, whatever resourceVersion was asked for. */
+  /** Watch: answer 200 then one ERROR 410 Expired event, whatever resourceVersion was asked for. LIST: answer 410. */
   expire?: boolean;
   /** Wait this long before each frame. */
   delayMs?: number;

@@ -70,3 +70,8 @@ export function resourceOf(object: KubeObject): ResourceInfo {
 export function resourceKey(group: string, resource: string): string {
   return `${group}/${resource}`;
 }
+
+/** `v1` for the core group, `group/version` otherwise. */
+export function apiVersionOf(info: Pick<ResourceInfo, 'group' | 'version'>): string {
+  return info.group === '' ? info.version : `${info.group}/${info.version}`;
+}

@@ -1,0 +1,35 @@
+/** Generated objects: the `generate` option's Pods and the `firehose` load. */
+import type { KubeObject } from '../core/event.js';
+
+/** Deterministic Pods: `pod-0000` ... spread over the namespaces, labelled by index. */
+export function generatePods(count: number, namespaces: readonly string[] = ['default']): KubeObject[] {
+  const pods: KubeObject[] = [];
+  for (let i = 0; i < count; i++) {
+    const name = `pod-${String(i).padStart(4, '0')}`;
+    pods.push(podObject(name, namespaces[i % namespaces.length] ?? 'default', i));
+  }
+  return pods;
+}
+
+function podObject(name: string, namespace: string, i: number): KubeObject {
+  return {
+    kind: 'Pod',
+    apiVersion: 'v1',
+    metadata: {
+      name,
+      namespace,
+      uid: `00000000-0000-4000-8000-${String(i).padStart(12, '0')}`,
+      creationTimestamp: '2026-01-02T03:04:05Z',
+      labels: { app: i % 2 === 0 ? 'web' : 'db', index: String(i) },
+    },
+    spec: { containers: [{ name: 'main', image: 'nginx:1.27', resources: {} }], restartPolicy: 'Always' },
+    status: { phase: 'Running', podIP: `10.0.${(i >> 8) & 255}.${i & 255}` },
+  };
+}
+
+/** A load-generation Pod (`firehose`): not stored, padded to about `objectBytes`. */
+export function firehosePod(resourceVersion: number, objectBytes: number): KubeObject {
+  const pod = podObject(`load-${resourceVersion % 1000}`, 'load', resourceVersion % 1000);
+  pod.metadata = { ...pod.metadata, resourceVersion: String(resourceVersion), annotations: { padding: 'x'.repeat(Math.max(0, objectBytes - 600)) } };
+  return pod;
+}
