@@ -9,10 +9,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { WatchHttpError, createRegistry, decodeStream, listObjects, watch, type WatchEvent } from 'watchwire';
 import { createNodeFetch, nodeFetch } from 'watchwire/node';
-import { startReplayServer } from 'watchwire/server';
-import { FORMATS, SignalLog, podsUrl, rvOf, serverChanges, take } from './helpers/replay-client.ts';
-
-const fast = { initialMs: 5, maxMs: 20, random: () => 0 };
+import { FAST_BACKOFF, FORMATS, podsUrl, rvOf, serverChanges, watchPods, withServer } from './helpers/replay-client.ts';
 
 /** A raw loopback server; `handler` answers every request. */
 async function rawServer(handler: (req: IncomingMessage, res: ServerResponse) => void) {
@@ -33,37 +30,26 @@ const tick = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 for (const format of FORMATS) {
   test(`watch through nodeFetch: ${format} negotiated, the server's changes delivered, headers sent`, async () => {
-    const server = await startReplayServer({ generate: { pods: 6 } });
-    try {
-      const signals = new SignalLog();
-      const controller = new AbortController();
-      const w = watch({
-        url: podsUrl(server),
+    await withServer({ generate: { pods: 6 } }, async (server) => {
+      const { w, signals, collect } = watchPods(server, {
         fetch: nodeFetch,
         formats: [format],
         resourceVersion: '100',
         headers: { authorization: 'Bearer t' },
-        signal: controller.signal,
-        onSignal: signals.push,
       });
-      const events = await take(w, controller, (_e, all) => all.length === 6);
+      const events = await collect((_e, all) => all.length === 6);
       assert.equal(signals.of('connected')[0]!.format, format);
       assert.deepEqual(events, serverChanges(server, 100));
       assert.equal(server.requests[0]!.accept, w.acceptHeader);
-    } finally {
-      await server.close();
-    }
+    });
   });
 }
 
 test('nodeFetch: resume after mid-frame drops, without loss or duplicate', async () => {
   const plans = [{ dropAfterEvents: 0 }, { dropAfterEvents: 1, dropAtByte: 1 }, { dropAfterEvents: 3 }];
-  const server = await startReplayServer({ generate: { pods: 8 }, faults: (r) => plans[r.index] });
-  try {
-    const signals = new SignalLog();
-    const controller = new AbortController();
-    const w = watch({ url: podsUrl(server), fetch: nodeFetch, formats: ['json'], resourceVersion: '100', signal: controller.signal, onSignal: signals.push, backoff: fast });
-    const events = await take(w, controller, (e) => rvOf(e) === '108');
+  await withServer({ generate: { pods: 8 }, faults: (r) => plans[r.index] }, async (server) => {
+    const { w, signals, collect } = watchPods(server, { fetch: nodeFetch, formats: ['json'], resourceVersion: '100', backoff: FAST_BACKOFF });
+    const events = await collect((e) => rvOf(e) === '108');
     assert.deepEqual(events, serverChanges(server, 100));
     assert.equal(signals.of('resumed').length, 3);
     assert.deepEqual(
@@ -73,40 +59,30 @@ test('nodeFetch: resume after mid-frame drops, without loss or duplicate', async
     // The broken bodies surfaced as fetch's own mid-body error.
     const errors = signals.of('error').map((s) => s.error);
     assert.ok(errors.length === 3 && errors.every((e) => e instanceof TypeError && e.message === 'terminated'), String(errors));
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('nodeFetch: HTTP error statuses are WatchHttpErrors with their Status; 429/500 retried', async () => {
   for (const format of FORMATS) {
-    const server = await startReplayServer({ faults: { status: { code: 403, message: 'no (403)' } } });
-    try {
+    await withServer({ faults: { status: { code: 403, message: 'no (403)' } } }, async (server) => {
       await assert.rejects(
         async () => {
           for await (const _ of watch({ url: podsUrl(server), fetch: nodeFetch, formats: [format] })) assert.fail('no events expected');
         },
         (e: unknown) => e instanceof WatchHttpError && e.code === 403 && e.statusText === 'Forbidden' && e.status?.message === 'no (403)',
       );
-    } finally {
-      await server.close();
-    }
+    });
   }
-  const server = await startReplayServer({
+  await withServer({
     generate: { pods: 2 },
     faults: (r) => (r.index === 0 ? { status: { code: 429, retryAfterSeconds: 1 } } : r.index === 1 ? { status: { code: 500 } } : undefined),
-  });
-  try {
-    const signals = new SignalLog();
-    const controller = new AbortController();
-    const w = watch({ url: podsUrl(server), fetch: nodeFetch, resourceVersion: '100', signal: controller.signal, onSignal: signals.push, backoff: { initialMs: 20, random: () => 0 } });
-    const events = await take(w, controller, (_e, all) => all.length === 2);
+  }, async (server) => {
+    const { w, signals, collect } = watchPods(server, { fetch: nodeFetch, resourceVersion: '100', backoff: { initialMs: 20, random: () => 0 } });
+    const events = await collect((_e, all) => all.length === 2);
     assert.equal(events.length, 2);
     const errors = signals.of('error').map((s) => s.error as WatchHttpError);
     assert.deepEqual(errors.map((e) => [e.code, e.status?.reason, e.retryAfterMs]), [[429, 'TooManyRequests', 1000], [500, 'InternalError', undefined]]);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('nodeFetch: no server is fetch\'s TypeError("fetch failed") with the cause; maxRetries gives up with it', async () => {
@@ -115,7 +91,7 @@ test('nodeFetch: no server is fetch\'s TypeError("fetch failed") with the cause;
   await assert.rejects(nodeFetch(`${gone.url}/x`, {}), (e: unknown) => e instanceof TypeError && e.message === 'fetch failed' && (e.cause as { code?: string }).code === 'ECONNREFUSED');
   await assert.rejects(
     async () => {
-      for await (const _ of watch({ url: `${gone.url}/api/v1/pods`, fetch: nodeFetch, resourceVersion: '1', maxRetries: 1, backoff: fast })) assert.fail('no events');
+      for await (const _ of watch({ url: `${gone.url}/api/v1/pods`, fetch: nodeFetch, resourceVersion: '1', maxRetries: 1, backoff: FAST_BACKOFF })) assert.fail('no events');
     },
     (e: unknown) => e instanceof TypeError && e.message === 'fetch failed',
   );
@@ -157,8 +133,7 @@ test('nodeFetch: abort mid-stream rejects the pending read with the reason and r
 });
 
 test('nodeFetch: aborting the watch, or breaking out of it, closes the server side', async () => {
-  const server = await startReplayServer({ generate: { pods: 3 } });
-  try {
+  await withServer({ generate: { pods: 3 } }, async (server) => {
     for await (const _ of watch({ url: podsUrl(server), fetch: nodeFetch, resourceVersion: '100' })) break;
     await tick(50);
     assert.equal(server.activeWatches, 0);
@@ -169,24 +144,17 @@ test('nodeFetch: aborting the watch, or breaking out of it, closes the server si
     assert.equal(all.length, 3);
     await tick(50);
     assert.equal(server.activeWatches, 0);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('nodeFetch: stall detection aborts the connection and resumes', async () => {
-  const server = await startReplayServer({ generate: { pods: 4 }, faults: (r) => (r.index === 0 ? { stallAfterEvents: 2 } : undefined) });
-  try {
-    const signals = new SignalLog();
-    const controller = new AbortController();
-    const w = watch({ url: podsUrl(server), fetch: nodeFetch, resourceVersion: '100', signal: controller.signal, onSignal: signals.push, stallTimeoutMs: 100, backoff: fast });
-    const events = await take(w, controller, (e) => rvOf(e) === '104');
+  await withServer({ generate: { pods: 4 }, faults: (r) => (r.index === 0 ? { stallAfterEvents: 2 } : undefined) }, async (server) => {
+    const { w, signals, collect } = watchPods(server, { fetch: nodeFetch, resourceVersion: '100', stallTimeoutMs: 100, backoff: FAST_BACKOFF });
+    const events = await collect((e) => rvOf(e) === '104');
     assert.deepEqual(events, serverChanges(server, 100));
     assert.equal(signals.of('stalled').length, 1);
     assert.equal(signals.of('resumed')[0]!.resourceVersion, '102');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('nodeFetch: a reader that does not read pauses the socket (bounded buffering)', async () => {
@@ -265,13 +233,10 @@ test('nodeFetch: a body cut mid-way is TypeError("terminated"); decodeStream rea
 });
 
 test('nodeFetch: listObjects through it (json(), pagination), then watch from the list version', async () => {
-  const server = await startReplayServer({ generate: { pods: 5 } });
-  try {
+  await withServer({ generate: { pods: 5 } }, async (server) => {
     const list = await listObjects({ url: podsUrl(server), fetch: nodeFetch, pageSize: 2 });
     assert.equal(list.items.length, 5);
     assert.equal(list.items[0]!.kind, 'Pod');
     assert.equal(list.resourceVersion, String(server.resourceVersion));
-  } finally {
-    await server.close();
-  }
+  });
 });

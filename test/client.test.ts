@@ -13,10 +13,7 @@ import {
   watch,
   type WatchEvent,
 } from 'watchwire';
-import { startReplayServer } from 'watchwire/server';
-import { FORMATS, SignalLog, pod, podsUrl, rvOf, serverChanges, take } from './helpers/replay-client.ts';
-
-const fast = { initialMs: 5, maxMs: 20, random: () => 0 };
+import { FAST_BACKOFF, FORMATS, SignalLog, pod, podsUrl, rvOf, serverChanges, take, watchPods, withServer } from './helpers/replay-client.ts';
 
 test('resourceVersion comparison agrees with BigInt order on decimal integers of any size (property)', () => {
   fc.assert(
@@ -59,29 +56,21 @@ test('backoff: grows by the factor from 800 ms to the 30 s cap, jitter only take
 
 for (const format of FORMATS) {
   test(`negotiation through fetch: ${format} in, the same events as the server's changes out`, async () => {
-    const server = await startReplayServer({ generate: { pods: 5 } });
-    try {
-      const signals = new SignalLog();
-      const controller = new AbortController();
-      const w = watch({ url: podsUrl(server), formats: [format], resourceVersion: '100', signal: controller.signal, onSignal: signals.push });
-      const events = await take(w, controller, (_e, all) => all.length === 5);
+    await withServer({ generate: { pods: 5 } }, async (server) => {
+      const { w, signals, collect } = watchPods(server, { formats: [format], resourceVersion: '100' });
+      const events = await collect((_e, all) => all.length === 5);
       assert.equal(signals.of('connected')[0]!.format, format);
       assert.deepEqual(events, serverChanges(server, 100));
       assert.equal(server.requests[0]!.accept, w.acceptHeader);
-    } finally {
-      await server.close();
-    }
+    });
   });
 
   test(`resume after a mid-frame drop without loss or duplicate (${format})`, async () => {
     // Drops at several points: inside the first frame, after 1, after 3, and at the first byte.
     const plans = [{ dropAfterEvents: 0 }, { dropAfterEvents: 1, dropAtByte: 1 }, { dropAfterEvents: 3 }];
-    const server = await startReplayServer({ generate: { pods: 8 }, faults: (r) => plans[r.index] });
-    try {
-      const signals = new SignalLog();
-      const controller = new AbortController();
-      const w = watch({ url: podsUrl(server), formats: [format], resourceVersion: '100', signal: controller.signal, onSignal: signals.push, backoff: fast });
-      const events = await take(w, controller, (e) => rvOf(e) === '108');
+    await withServer({ generate: { pods: 8 }, faults: (r) => plans[r.index] }, async (server) => {
+      const { w, signals, collect } = watchPods(server, { formats: [format], resourceVersion: '100', backoff: FAST_BACKOFF });
+      const events = await collect((e) => rvOf(e) === '108');
       assert.deepEqual(events, serverChanges(server, 100));
       assert.equal(signals.of('resumed').length, 3);
       // Each reconnection asked for the changes after the last event delivered.
@@ -89,15 +78,12 @@ for (const format of FORMATS) {
         server.requests.map((r) => new URL(r.url, server.url).searchParams.get('resourceVersion')),
         ['100', '100', '101', '104'],
       );
-    } finally {
-      await server.close();
-    }
+    });
   });
 }
 
 test('events at or before the last delivered resourceVersion are dropped, not delivered twice', async () => {
-  const server = await startReplayServer({ generate: { pods: 6 }, faults: (r) => (r.index === 0 ? { dropAfterEvents: 4 } : undefined) });
-  try {
+  await withServer({ generate: { pods: 6 }, faults: (r) => (r.index === 0 ? { dropAfterEvents: 4 } : undefined) }, async (server) => {
     // A real fetch whose second request asks from an older version, as a confused proxy or cache might.
     let calls = 0;
     const rewinding = (input: string, init: RequestInit): Promise<Response> => {
@@ -105,31 +91,21 @@ test('events at or before the last delivered resourceVersion are dropped, not de
       if (++calls === 2) url.searchParams.set('resourceVersion', '101');
       return fetch(url, init);
     };
-    const signals = new SignalLog();
-    const controller = new AbortController();
-    const w = watch({ url: podsUrl(server), fetch: rewinding, resourceVersion: '100', signal: controller.signal, onSignal: signals.push, backoff: fast });
-    const events = await take(w, controller, (e) => rvOf(e) === '106');
+    const { w, signals, collect } = watchPods(server, { fetch: rewinding, resourceVersion: '100', backoff: FAST_BACKOFF });
+    const events = await collect((e) => rvOf(e) === '106');
     assert.deepEqual(events, serverChanges(server, 100));
     assert.deepEqual(signals.of('duplicate').map((s) => s.resourceVersion), ['102', '103', '104']);
     assert.equal(w.stats.duplicates, 3);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('410 as an ERROR event: expired signal, the caller re-lists, the watch goes on from the list version', async () => {
-  const server = await startReplayServer({ generate: { pods: 3 } });
-  try {
+  await withServer({ generate: { pods: 3 } }, async (server) => {
     server.compact();
-    const signals = new SignalLog();
-    const controller = new AbortController();
     const relists: string[] = [];
-    const w = watch({
-      url: podsUrl(server),
+    const { w, signals, collect } = watchPods(server, {
       resourceVersion: '100',
-      signal: controller.signal,
-      onSignal: signals.push,
-      backoff: fast,
+      backoff: FAST_BACKOFF,
       relist: async ({ reason }) => {
         relists.push(reason);
         const list = await (await fetch(podsUrl(server))).json();
@@ -137,80 +113,62 @@ test('410 as an ERROR event: expired signal, the caller re-lists, the watch goes
         return list.metadata.resourceVersion as string;
       },
     });
-    const events = await take(w, controller, () => true);
+    const events = await collect(() => true);
     assert.deepEqual(relists, ['expired']);
     assert.deepEqual(signals.types().filter((t) => ['expired', 'relist'].includes(t)), ['expired', 'relist']);
     assert.equal(signals.of('relist')[0]!.resourceVersion, '103');
     assert.equal(events[0]!.object.metadata?.name, 'after-relist');
     assert.equal(rvOf(events[0]!), '104');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('410 as an HTTP status, with onList: the client LISTs itself (same URL and selectors)', async () => {
-  const server = await startReplayServer({ generate: { pods: 4, namespaces: ['x', 'y'] }, faults: (r) => (r.kind === 'watch' && r.index === 0 ? { status: { code: 410, reason: 'Gone' } } : undefined) });
-  try {
+  await withServer({ generate: { pods: 4, namespaces: ['x', 'y'] }, faults: (r) => (r.kind === 'watch' && r.index === 0 ? { status: { code: 410, reason: 'Gone' } } : undefined) }, async (server) => {
     const lists: { names: string[]; rv: string; reason: string }[] = [];
-    const controller = new AbortController();
-    const w = watch({
+    const { collect } = watchPods(server, {
       url: `${podsUrl(server, 'x')}?labelSelector=app%3Dweb`,
       resourceVersion: '100',
-      signal: controller.signal,
-      backoff: fast,
+      backoff: FAST_BACKOFF,
       onList: (list, reason) => {
         lists.push({ names: list.items.map((i) => `${i.kind}/${i.metadata?.name}`), rv: list.resourceVersion, reason });
         setTimeout(() => server.append('MODIFIED', { ...server.store.get('/pods', 'x', 'pod-0002')!, status: { phase: 'Failed' } }), 10);
       },
     });
-    const events = await take(w, controller, () => true);
+    const events = await collect(() => true);
     assert.deepEqual(lists, [{ names: ['Pod/pod-0000', 'Pod/pod-0002'], rv: '104', reason: 'expired' }]);
     assert.equal(events[0]!.object.metadata?.name, 'pod-0002');
     const listRequest = server.requests.find((r) => r.kind === 'list')!;
     assert.equal(new URL(listRequest.url, server.url).searchParams.get('labelSelector'), 'app=web');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test("onExpired 'initial-events': restart as a watch-list; no dedup until the end bookmark", async () => {
-  const server = await startReplayServer({ generate: { pods: 3 } });
-  try {
+  await withServer({ generate: { pods: 3 } }, async (server) => {
     server.compact();
-    const signals = new SignalLog();
-    const controller = new AbortController();
-    const w = watch({ url: podsUrl(server), resourceVersion: '100', onExpired: 'initial-events', signal: controller.signal, onSignal: signals.push, backoff: fast });
-    const events = await take(w, controller, (e) => e.type === 'BOOKMARK');
+    const { w, signals, collect } = watchPods(server, { resourceVersion: '100', onExpired: 'initial-events', backoff: FAST_BACKOFF });
+    const events = await collect((e) => e.type === 'BOOKMARK');
     assert.deepEqual(events.map((e) => `${e.type} ${rvOf(e)}`), ['ADDED 101', 'ADDED 102', 'ADDED 103', 'BOOKMARK 103']);
     assert.deepEqual(signals.of('restart'), [{ type: 'restart', reason: 'expired', sendInitialEvents: true }]);
     assert.equal(signals.of('initial-events-end')[0]!.resourceVersion, '103');
     assert.equal(new URL(server.requests.at(-1)!.url, server.url).searchParams.get('sendInitialEvents'), 'true');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('410 without any way to re-list: WatchExpiredError', async () => {
-  const server = await startReplayServer({ generate: { pods: 2 } });
-  try {
+  await withServer({ generate: { pods: 2 } }, async (server) => {
     server.compact();
     await assert.rejects(async () => {
       for await (const _ of watch({ url: podsUrl(server), resourceVersion: '100' })) {
         // none
       }
     }, (e: unknown) => e instanceof WatchExpiredError && e.status?.code === 410 && e.resourceVersion === '100');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a drop during a watch-list initial phase restarts it (no resume point yet)', async () => {
-  const server = await startReplayServer({ generate: { pods: 4 }, faults: (r) => (r.index === 0 ? { dropAfterEvents: 2 } : undefined) });
-  try {
-    const signals = new SignalLog();
-    const controller = new AbortController();
-    const w = watch({ url: podsUrl(server), initialEvents: true, signal: controller.signal, onSignal: signals.push, backoff: fast });
-    const events = await take(w, controller, (e) => e.type === 'BOOKMARK');
+  await withServer({ generate: { pods: 4 }, faults: (r) => (r.index === 0 ? { dropAfterEvents: 2 } : undefined) }, async (server) => {
+    const { w, signals, collect } = watchPods(server, { initialEvents: true, backoff: FAST_BACKOFF });
+    const events = await collect((e) => e.type === 'BOOKMARK');
     assert.deepEqual(events.map((e) => `${e.type} ${e.object.metadata?.name ?? rvOf(e)}`), [
       'ADDED pod-0000',
       'ADDED pod-0001',
@@ -221,38 +179,30 @@ test('a drop during a watch-list initial phase restarts it (no resume point yet)
       'BOOKMARK 104',
     ]);
     assert.deepEqual(signals.of('restart'), [{ type: 'restart', reason: 'initial-state-incomplete', sendInitialEvents: true }]);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('429 honours Retry-After; 500 is retried with backoff', async () => {
-  const server = await startReplayServer({
+  await withServer({
     generate: { pods: 2 },
     faults: (r) => (r.index === 0 ? { status: { code: 429, retryAfterSeconds: 1 } } : r.index === 1 ? { status: { code: 500 } } : undefined),
-  });
-  try {
-    const signals = new SignalLog();
-    const controller = new AbortController();
+  }, async (server) => {
     const started = performance.now();
-    const w = watch({ url: podsUrl(server), resourceVersion: '100', signal: controller.signal, onSignal: signals.push, backoff: { initialMs: 50, random: () => 0 } });
-    const events = await take(w, controller, (_e, all) => all.length === 2);
+    const { w, signals, collect } = watchPods(server, { resourceVersion: '100', backoff: { initialMs: 50, random: () => 0 } });
+    const events = await collect((_e, all) => all.length === 2);
     const elapsed = performance.now() - started;
     assert.equal(events.length, 2);
     assert.deepEqual(signals.of('backoff').map((b) => [b.reason, b.delayMs]), [['retry-after', 1000], ['error', 100]]);
     assert.ok(elapsed >= 1090, `waited ${elapsed} ms`);
     const errors = signals.of('error').map((s) => s.error as WatchHttpError);
     assert.deepEqual(errors.map((e) => [e.code, e.status?.reason, e.retryAfterMs]), [[429, 'TooManyRequests', 1000], [500, 'InternalError', undefined]]);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 for (const format of FORMATS) {
   test(`401/403/404/406 before the stream are typed errors with the Status (${format})`, async () => {
     for (const code of [401, 403, 404]) {
-      const server = await startReplayServer({ faults: { status: { code, message: `no (${code})` } } });
-      try {
+      await withServer({ faults: { status: { code, message: `no (${code})` } } }, async (server) => {
         await assert.rejects(
           async () => {
             for await (const _ of watch({ url: podsUrl(server), formats: [format] })) {
@@ -261,16 +211,13 @@ for (const format of FORMATS) {
           },
           (e: unknown) => e instanceof WatchHttpError && e.code === code && e.status?.code === code && e.status.message === `no (${code})`,
         );
-      } finally {
-        await server.close();
-      }
+      });
     }
   });
 }
 
 test('406 for a YAML-only watch is a WatchHttpError, not retried', async () => {
-  const server = await startReplayServer();
-  try {
+  await withServer({}, async (server) => {
     const signals = new SignalLog();
     await assert.rejects(async () => {
       for await (const _ of watch({ url: podsUrl(server), formats: ['yaml'], onSignal: signals.push })) {
@@ -279,56 +226,38 @@ test('406 for a YAML-only watch is a WatchHttpError, not retried', async () => {
     }, (e: unknown) => e instanceof WatchHttpError && e.code === 406 && e.status?.reason === 'NotAcceptable');
     assert.equal(server.requests.length, 1);
     assert.deepEqual(signals.of('error').map((s) => s.willRetry), [false]);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('backoff grows and caps across consecutive failures, then resets after a healthy stream', async () => {
-  const server = await startReplayServer({ generate: { pods: 1 }, faults: (r) => (r.index < 6 ? { status: { code: 503 } } : r.index === 6 ? { dropAfterEvents: 1 } : r.index === 7 ? { status: { code: 500 } } : undefined) });
-  try {
-    const signals = new SignalLog();
-    const controller = new AbortController();
-    const w = watch({
-      url: podsUrl(server),
+  await withServer({ generate: { pods: 1 }, faults: (r) => (r.index < 6 ? { status: { code: 503 } } : r.index === 6 ? { dropAfterEvents: 1 } : r.index === 7 ? { status: { code: 500 } } : undefined) }, async (server) => {
+    const { w, signals, collect } = watchPods(server, {
       resourceVersion: '100',
-      signal: controller.signal,
-      onSignal: signals.push,
       backoff: { initialMs: 2, maxMs: 16, jitter: 0, random: () => 0.5 },
     });
     setTimeout(() => server.append('ADDED', pod('late')), 300);
-    await take(w, controller, (e) => e.object.metadata?.name === 'late');
+    await collect((e) => e.object.metadata?.name === 'late');
     // six 503s: 2, 4, 8, 16, 16, 16; the 7th connection delivered an event (healthy) then dropped: reset → 2; then a 500 → 4.
     assert.deepEqual(signals.of('backoff').map((b) => b.delayMs), [2, 4, 8, 16, 16, 16, 2, 4]);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('stall detection: no bytes for stallTimeoutMs → abort, stalled signal, resume', async () => {
-  const server = await startReplayServer({ generate: { pods: 4 }, faults: (r) => (r.index === 0 ? { stallAfterEvents: 2 } : undefined) });
-  try {
-    const signals = new SignalLog();
-    const controller = new AbortController();
-    const w = watch({ url: podsUrl(server), resourceVersion: '100', signal: controller.signal, onSignal: signals.push, stallTimeoutMs: 150, backoff: fast });
+  await withServer({ generate: { pods: 4 }, faults: (r) => (r.index === 0 ? { stallAfterEvents: 2 } : undefined) }, async (server) => {
+    const { w, signals, collect } = watchPods(server, { resourceVersion: '100', stallTimeoutMs: 150, backoff: FAST_BACKOFF });
     const started = performance.now();
-    const events = await take(w, controller, (e) => rvOf(e) === '104');
+    const events = await collect((e) => rvOf(e) === '104');
     assert.ok(performance.now() - started >= 140);
     assert.deepEqual(events, serverChanges(server, 100));
     assert.deepEqual(signals.of('stalled'), [{ type: 'stalled', idleMs: 150 }]);
     assert.equal(w.stats.stalls, 1);
     assert.equal(signals.of('resumed')[0]!.resourceVersion, '102');
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('a slow consumer is not a stall: the timer runs only while waiting for bytes', async () => {
-  const server = await startReplayServer({ generate: { pods: 3 } });
-  try {
-    const signals = new SignalLog();
-    const controller = new AbortController();
-    const w = watch({ url: podsUrl(server), resourceVersion: '100', signal: controller.signal, onSignal: signals.push, stallTimeoutMs: 60 });
+  await withServer({ generate: { pods: 3 } }, async (server) => {
+    const { w, signals, collect } = watchPods(server, { resourceVersion: '100', stallTimeoutMs: 60 });
     const events: WatchEvent[] = [];
     for await (const event of w) {
       events.push(event);
@@ -338,28 +267,20 @@ test('a slow consumer is not a stall: the timer runs only while waiting for byte
     assert.equal(events.length, 3);
     assert.deepEqual(signals.of('stalled'), []);
     assert.equal(w.stats.connections, 1);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('bookmarks move the resume point; a server-side timeout reconnects at once from there', async () => {
-  const server = await startReplayServer({ generate: { pods: 2 }, bookmarkIntervalMs: 20 });
-  try {
-    const signals = new SignalLog();
-    const controller = new AbortController();
+  await withServer({ generate: { pods: 2 }, bookmarkIntervalMs: 20 }, async (server) => {
     // Fractional timeoutSeconds (the replay server takes them; the URL builder keeps to integers).
-    const w = watch({
-      url: podsUrl(server),
+    const { w, signals, collect } = watchPods(server, {
       resourceVersion: '100',
-      signal: controller.signal,
-      onSignal: signals.push,
       fetch: (input, init) => fetch(input.replace('watch=1', 'watch=1&timeoutSeconds=0.1'), init),
     });
     // Another resource changes: the global version moves, and pod watchers learn it from a bookmark.
     setTimeout(() => server.append('ADDED', { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'cm', namespace: 'default' } }), 30);
     setTimeout(() => server.append('ADDED', pod('third')), 600);
-    const events = await take(w, controller, (e) => e.object.metadata?.name === 'third');
+    const events = await collect((e) => e.object.metadata?.name === 'third');
     // Bookmarks that do not move the version are not delivered again and again.
     assert.deepEqual(events.filter((e) => e.type === 'BOOKMARK').map(rvOf), ['103'], 'one bookmark, at the ConfigMap version');
     assert.equal(rvOf(events.at(-1)!), '104');
@@ -369,14 +290,11 @@ test('bookmarks move the resume point; a server-side timeout reconnects at once 
     assert.ok(connecting.slice(2).every((rv) => rv === '103'), JSON.stringify(connecting));
     // Clean server-side ends after a healthy stream reconnect without waiting... unless the stream was empty.
     assert.ok(signals.of('disconnected').every((d) => d.reason === 'ended'));
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('AbortSignal stops cleanly: mid-stream, while waiting for events, and during backoff; nothing left open', async () => {
-  const server = await startReplayServer({ generate: { pods: 3 } });
-  try {
+  await withServer({ generate: { pods: 3 } }, async (server) => {
     // Mid-stream, with the consumer holding an event.
     const c1 = new AbortController();
     const seen: WatchEvent[] = [];
@@ -401,9 +319,7 @@ test('AbortSignal stops cleanly: mid-stream, while waiting for events, and durin
     assert.ok(performance.now() - started < 2000);
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(server.activeWatches, 0);
-  } finally {
-    await server.close();
-  }
+  });
   // No timers or sockets of ours remain (the test process must be able to exit).
   await new Promise((r) => setTimeout(r, 20));
   const left = process.getActiveResourcesInfo().filter((r) => r !== 'TTYWrap' && r !== 'PipeWrap' && r !== 'FSReqCallback');
@@ -411,19 +327,15 @@ test('AbortSignal stops cleanly: mid-stream, while waiting for events, and durin
 });
 
 test('breaking out of the loop closes the connection', async () => {
-  const server = await startReplayServer({ generate: { pods: 3 } });
-  try {
+  await withServer({ generate: { pods: 3 } }, async (server) => {
     for await (const _ of watch({ url: podsUrl(server), resourceVersion: '100' })) break;
     await new Promise((r) => setTimeout(r, 50));
     assert.equal(server.activeWatches, 0);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('start with relist when no resourceVersion is given; headers from a function on every request', async () => {
-  const server = await startReplayServer({ generate: { pods: 2 } });
-  try {
+  await withServer({ generate: { pods: 2 } }, async (server) => {
     let tokens = 0;
     const controller = new AbortController();
     const w = watch({
@@ -443,48 +355,38 @@ test('start with relist when no resourceVersion is given; headers from a functio
     assert.equal(watchUrl.searchParams.get('labelSelector'), 'app=web');
     assert.equal(watchUrl.searchParams.get('allowWatchBookmarks'), 'true');
     assert.equal(tokens, 1);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('maxRetries: after that many consecutive failures the last error is thrown', async () => {
-  const server = await startReplayServer({ faults: { status: { code: 503 } } });
-  try {
+  await withServer({ faults: { status: { code: 503 } } }, async (server) => {
     const signals = new SignalLog();
     await assert.rejects(async () => {
-      for await (const _ of watch({ url: podsUrl(server), maxRetries: 2, backoff: fast, onSignal: signals.push })) {
+      for await (const _ of watch({ url: podsUrl(server), maxRetries: 2, backoff: FAST_BACKOFF, onSignal: signals.push })) {
         // none
       }
     }, (e: unknown) => e instanceof WatchHttpError && e.code === 503);
     assert.equal(server.requests.length, 3);
     assert.deepEqual(signals.of('error').map((s) => s.willRetry), [true, true, false]);
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test("a caller's URL keeps its resourceVersion, timeoutSeconds and selectors; query adds selectors", async () => {
-  const server = await startReplayServer({ generate: { pods: 4 } });
-  try {
-    const controller = new AbortController();
-    const w = watch({ url: `${podsUrl(server)}?resourceVersion=101&timeoutSeconds=30&fieldSelector=metadata.namespace%3Ddefault`, query: { labelSelector: { app: 'web' } }, signal: controller.signal });
-    const events = await take(w, controller, (_e, all) => all.length === 1);
+  await withServer({ generate: { pods: 4 } }, async (server) => {
+    const { collect } = watchPods(server, { url: `${podsUrl(server)}?resourceVersion=101&timeoutSeconds=30&fieldSelector=metadata.namespace%3Ddefault`, query: { labelSelector: { app: 'web' } } });
+    const events = await collect((_e, all) => all.length === 1);
     assert.deepEqual(events.map(rvOf), ['103']);
     const sent = new URL(server.requests[0]!.url, server.url).searchParams;
     assert.deepEqual(
       [sent.get('resourceVersion'), sent.get('timeoutSeconds'), sent.get('fieldSelector'), sent.get('labelSelector')],
       ['101', '30', 'metadata.namespace=default', 'app=web'],
     );
-  } finally {
-    await server.close();
-  }
+  });
 });
 
 test('new Watch() takes only the codecs it is given; watch() offers every built-in codec', async () => {
   assert.throws(() => new Watch({ url: 'http://127.0.0.1:1/api/v1/pods' } as ConstructorParameters<typeof Watch>[0]), TypeError);
-  const server = await startReplayServer({ generate: { pods: 2 } });
-  try {
+  await withServer({ generate: { pods: 2 } }, async (server) => {
     const asked: string[] = [];
     const spying = (input: string, init: RequestInit): Promise<Response> => {
       asked.push(new Headers(init.headers).get('accept') ?? '');
@@ -502,7 +404,5 @@ test('new Watch() takes only the codecs it is given; watch() offers every built-
     }
     assert.equal(asked[0], 'application/json');
     assert.match(asked[1]!, /^application\/vnd\.kubernetes\.protobuf.*application\/cbor.*application\/json/);
-  } finally {
-    await server.close();
-  }
+  });
 });
