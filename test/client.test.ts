@@ -6,10 +6,15 @@ import {
   CodecRegistry,
   Watch,
   jsonCodec,
+  NegotiationError,
   WatchExpiredError,
   WatchHttpError,
+  cborCodec,
   compareResourceVersions,
+  createRegistry,
+  decodeStatusBody,
   isNewerResourceVersion,
+  listObjects,
   watch,
   type WatchEvent,
 } from 'watchwire';
@@ -405,4 +410,56 @@ test('new Watch() takes only the codecs it is given; watch() offers every built-
     assert.equal(asked[0], 'application/json');
     assert.match(asked[1]!, /^application\/vnd\.kubernetes\.protobuf.*application\/cbor.*application\/json/);
   });
+});
+
+for (const format of [...FORMATS, 'yaml'] as const) {
+  test(`listObjects in ${format}: the server answers that format, every page read, the items JSON gives; limit reads one page`, async () => {
+    await withServer({ generate: { pods: 7 }, faults: (r) => (r.kind === 'list' && r.url.searchParams.get('labelSelector') === 'nope' ? { status: { code: 403, message: 'no lists' } } : undefined) }, async (server) => {
+      const registry = createRegistry();
+      const answered: string[] = [];
+      const spying = async (input: string, init: RequestInit): Promise<Response> => {
+        const response = await fetch(input, init);
+        answered.push(response.headers.get('content-type') ?? '');
+        return response;
+      };
+      const json = await listObjects({ url: podsUrl(server), registry });
+      const list = await listObjects({ url: podsUrl(server), registry, formats: [format], pageSize: 3, fetch: spying });
+      assert.equal(answered.length, 3, 'three pages of 3, 3 and 1');
+      assert.ok(answered.every((type) => registry.forObjectContentType(type).name === format), answered.join(', '));
+      assert.equal(list.items.length, 7);
+      assert.deepEqual(list, json);
+      assert.equal(list.items[0]!.kind, 'Pod');
+
+      const first = await listObjects({ url: podsUrl(server), registry, formats: [format], limit: 4 });
+      assert.deepEqual(first.items.map((i) => i.metadata?.name), json.items.slice(0, 4).map((i) => i.metadata?.name));
+      assert.equal(typeof first.continue, 'string');
+      const rest = await listObjects({ url: podsUrl(server), registry, formats: [format], continue: first.continue! });
+      assert.deepEqual([...first.items, ...rest.items], json.items);
+      assert.equal(rest.continue, undefined);
+
+      // A refused LIST: the Status comes in the format asked for, and the error carries it.
+      await assert.rejects(
+        listObjects({ url: `${podsUrl(server)}?labelSelector=nope`, registry, formats: [format] }),
+        (e: unknown) => e instanceof WatchHttpError && e.code === 403 && e.status?.message === 'no lists',
+      );
+    });
+  });
+}
+
+test('the client imports no format: a registry of one codec is all listObjects and status bodies use', async () => {
+  const onlyCbor = new CodecRegistry([cborCodec]);
+  assert.equal(onlyCbor.acceptObjects(['cbor']), 'application/cbor');
+  assert.equal(createRegistry().acceptObjects(['protobuf', 'cbor', 'json']), 'application/vnd.kubernetes.protobuf, application/cbor;q=0.9, application/json;q=0.8');
+  assert.equal(createRegistry().forObjectContentType('application/cbor').name, 'cbor');
+  assert.equal(createRegistry().forObjectContentType('application/vnd.kubernetes.protobuf').name, 'protobuf');
+  assert.throws(() => onlyCbor.forObjectContentType('application/vnd.kubernetes.protobuf'), NegotiationError);
+  await withServer({ generate: { pods: 2 } }, async (server) => {
+    const list = await listObjects({ url: podsUrl(server), registry: onlyCbor });
+    assert.equal(server.requests.at(-1)!.accept, 'application/cbor');
+    assert.deepEqual(list.items.map((i) => i.metadata?.name), ['pod-0000', 'pod-0001']);
+  });
+  // A Status body in JSON is read whatever the registry holds (proxies answer JSON to anything).
+  const json = new TextEncoder().encode('{"kind":"Status","code":503,"reason":"ServiceUnavailable"}');
+  assert.equal(decodeStatusBody(onlyCbor, 'application/json', json)?.code, 503);
+  assert.equal(decodeStatusBody(onlyCbor, 'text/html', new TextEncoder().encode('<html>')), undefined);
 });
