@@ -3,6 +3,31 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
+/** `watchwire serve --help`, and the serve part of the CLI usage. */
+export const SERVE_USAGE_LINES = `  serve                                replay server on loopback until Ctrl-C: an API server that kubectl,
+                                       the Python client and client-node accept (read-only: get, list, watch)
+      --port N --host H                listen address (default a free port on 127.0.0.1)
+      --events FILE                    recorded events to serve (--content-type, default json-documents)
+      --pods N                         generated Pods (default 10 without --events)
+      --namespaces A,B                 namespaces of the generated Pods (default default,demo)
+      --kubeconfig FILE                write a kubeconfig for the server to FILE (plain http, no credentials)
+      --tick-ms N                      a live MODIFIED every N ms
+      --ui                             the inspector page at / (watch in each format, compare costs; ticks every 1000 ms)
+      --bookmark-interval-ms N         BOOKMARK period (default 60000)
+      --history-limit N                changes kept for watches and reads at old versions; older: 410 (default 100000)
+      --no-watch-list                  a server without the WatchList feature: sendInitialEvents gets 422
+      --continue-expire-after-ms N     continue tokens expire N ms after their first page (410 Expired)
+      --continue-expire-after-pages N  the token of page N and later is expired (1: every continue gets 410)
+      --drop-after-events N            faults: cut each watch mid-frame after N events
+      --stall-after-events N             stall each watch after N events
+      --close-after-events N             end each watch cleanly after N events (clients resume from the last version)
+      --delay-ms N                       delay every event
+      --status CODE [--status-times N] [--retry-after S]   answer watches with an error
+      --expire                           answer every watch with ERROR 410
+`;
+
+export const SERVE_USAGE = `usage: watchwire serve [options]\n\n${SERVE_USAGE_LINES}`;
+
 export const USAGE = `usage: watchwire <command> [options]
 
 commands:
@@ -25,19 +50,7 @@ commands:
       --max-events N                   stop after N events
       --output text|json               one line per event, or the events as JSON lines
       --quiet                          no connection signals on stderr
-  serve                                replay server on loopback until Ctrl-C
-      --port N --host H                listen address (default a free port on 127.0.0.1)
-      --events FILE                    recorded events to serve (--content-type, default json-documents)
-      --pods N                         generated Pods (default 10 without --events)
-      --tick-ms N                      a live MODIFIED every N ms
-      --ui                             the inspector page at / (watch in each format, compare costs; ticks every 1000 ms)
-      --bookmark-interval-ms N         BOOKMARK period (default 60000)
-      --drop-after-events N            faults: cut each watch mid-frame after N events
-      --stall-after-events N             stall each watch after N events
-      --delay-ms N                       delay every event
-      --status CODE [--status-times N] [--retry-after S]   answer watches with an error
-      --expire                           answer every watch with ERROR 410
-
+${SERVE_USAGE_LINES}
 TYPE: json, yaml, protobuf, cbor, json-documents, or a full media type
 (application/json, application/yaml, application/vnd.kubernetes.protobuf;stream=watch,
 application/cbor-seq).

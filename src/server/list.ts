@@ -129,7 +129,10 @@ function listPage(env: ReadEnvironment, target: ReadTarget, resourceVersion: num
     const expiry = env.continueExpiry;
     metadata.continue = encodeContinue(keys.toKey(lastId), resourceVersion, expiry === undefined ? {} : { pages, issuedAt: token?.issuedAt ?? Date.now() });
     // Upstream counts the keys after the page only when no selector filters (a count of matches would need a full scan).
-    if (query.unfiltered) metadata.remainingItemCount = entries.length - query.limit;
+    // In a namespace the count is of that namespace's keys (the namespace is part of the key prefix upstream). (S2's fix, found by kubectl get --raw)
+    if (query.unfiltered) {
+      metadata.remainingItemCount = (target.namespace === undefined ? entries.length : entries.filter((e) => query.matches(e.object)).length) - query.limit;
+    }
   }
   return { kind: `${info.kind}List`, apiVersion: apiVersionOf(info), metadata, items };
 }
