@@ -335,6 +335,7 @@ async function main(): Promise<void> {
     rss,
     notes,
   };
+  await (await import('./suites/informer.js')).addInformerSuite(report, args.only, ALL_SUITES, timing);
   process.stdout.write(`${consoleTable(report)}\n`);
   // Only a full run of every suite replaces the committed RESULTS.md.
   const complete = ALL_SUITES.every((s) => args.only.has(s));
