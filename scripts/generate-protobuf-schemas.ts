@@ -104,12 +104,14 @@ export function generate(schema: SchemaTable): string {
   emit('// Sources: ' + schema.sources.map((s) => `${s.module}@${s.commit.slice(0, 12)}`).join(', '));
   emit('/* eslint-disable */');
   emit("import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';");
-  emit("import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, shape, skip, str, typeMetaInto } from '../runtime/reader.js';");
+  emit("import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';");
   emit("import type { Writer } from '../runtime/writer.js';");
   emit("import { NEVER } from '../runtime/reader.js';");
   emit("import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';");
   emit('');
   emit('const NONE: J = /* @__PURE__ */ Object.freeze({});');
+  emit('/** Wire tag, JSON key, ... of a message\'s fields, for field selection (skipField). */');
+  emit('type Keys = readonly (number | string)[];');
   emit('');
 
   const registry: string[] = [];
@@ -138,7 +140,20 @@ export function generate(schema: SchemaTable): string {
       emit(`const O${n} = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { ${assigns} } });`);
     }
     // ---- decoder
+    // Field selection (runtime/reader.ts, skipField): the filter for this
+    // message is taken from the context; the wire tags and JSON keys of its
+    // fields (negative tag: a message field, whose own filter is passed down)
+    // say which bytes a dropped key owns. Inline structs are not listed: their
+    // keys are the parent's, left to the post-pass.
+    const filterKeys = fields.filter((f) => !f.go!.inline).flatMap((f) => {
+      const message = f.type !== 'map' && !(f.type in SCALAR_WIRE) && kindOf(f.type) === undefined;
+      const tag = f.type === 'map' ? (f.number << 3) | 2 : f.type in SCALAR_WIRE ? (f.number << 3) | SCALAR_WIRE[f.type]! : (f.number << 3) | 2;
+      return [String(message ? -tag : tag), JSON.stringify(f.go!.json)];
+    });
+    emit(`const K${n}: Keys = [${filterKeys.join(', ')}];`);
     emit(`function d${n}(r: Reader, c: C): J {`);
+    emit('  const f = c.filter;');
+    emit('  if (f !== undefined) c.filter = undefined;');
     if (typeMeta) {
       // Created first: the top object takes kind and apiVersion from the envelope before any field.
       emit(`  const o: J = ${make};`);
@@ -149,6 +164,7 @@ export function generate(schema: SchemaTable): string {
     for (const f of fields) if (f.type === 'map') emit(`  let n${f.number} = 0;`);
     emit('  while (r.pos < r.len) {');
     emit('    const t = r.uint32();');
+    emit(`    if (f !== undefined && skipField(r, c, f, t, K${n})) continue;`);
     emit('    switch (t) {');
     for (const f of fields) {
       const v = `v${f.number}`;

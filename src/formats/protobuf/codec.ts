@@ -20,11 +20,12 @@ export function createProtobufCodec(options: ProtobufObjectOptions = {}): Codec 
     accept: `${PROTOBUF_MEDIA_TYPE};stream=watch`,
     servable: true,
     createFramer: (limits) => new LengthPrefixedFramer(limits.maxFrameBytes),
-    createDecoder: (limits) => new ProtobufEventDecoder(limits, options),
+    createDecoder: (limits, decoderOptions) => new ProtobufEventDecoder(limits, options, decoderOptions),
     createEncoder: () => new ProtobufEventEncoder(options),
     objects: {
+      mediaType: PROTOBUF_MEDIA_TYPE,
       createFramer: (limits) => new LengthPrefixedFramer(limits.maxFrameBytes),
-      createDecoder: (limits) => new ProtobufObjectDecoder(limits, options),
+      createDecoder: (limits, decoderOptions) => new ProtobufObjectDecoder(limits, options, decoderOptions),
       createEncoder: () => new ProtobufObjectEncoder(options),
     },
   };

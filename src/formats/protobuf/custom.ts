@@ -118,6 +118,8 @@ export function customMessageCodec(
 }
 
 function decodeWith(plan: readonly FieldPlan[], withTypeMeta: boolean, r: Reader, c: DecodeContext): J {
+  // Caller kinds do not skip selected-out fields (the post-pass drops them), but take the filter so no generated decoder below does.
+  c.filter = undefined;
   const o: J = {};
   if (withTypeMeta && c.top) typeMetaInto(o, c);
   // Entries read per map field, counted against maxCollectionLength (a map has no declared size).

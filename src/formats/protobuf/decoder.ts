@@ -1,6 +1,7 @@
-import type { FrameDecoder } from '../../core/codec.js';
+import type { DecoderOptions, FrameDecoder } from '../../core/codec.js';
 import { DecodeError } from '../../core/errors.js';
 import { type KubeObject, type WatchEvent, type WatchEventType, isWatchEventType } from '../../core/event.js';
+import { type FieldFilter, filtersEventType } from '../../core/field-filter.js';
 import type { DecodeLimits } from '../../core/limits.js';
 import { ObjectReader, type ProtobufObjectOptions, asDecodeError } from './object.js';
 import { type DecodeContext, createReader, enter, leave, skip, str } from './runtime/reader.js';
@@ -14,9 +15,11 @@ export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
   private readonly objects: ObjectReader;
   /** Depth and string-limit bookkeeping for the two envelope levels. */
   private readonly envelope: DecodeContext;
+  private readonly filter: FieldFilter | undefined;
 
-  constructor(limits: DecodeLimits, options: ProtobufObjectOptions = {}) {
+  constructor(limits: DecodeLimits, options: ProtobufObjectOptions = {}, decoderOptions: DecoderOptions = {}) {
     this.objects = new ObjectReader(limits, options);
+    this.filter = decoderOptions.fieldFilter;
     this.envelope = {
       depth: 0,
       maxDepth: 2,
@@ -26,6 +29,7 @@ export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
       kind: '',
       apiVersion: '',
       top: false,
+      filter: undefined,
     };
   }
 
@@ -64,7 +68,8 @@ export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
         : new DecodeError('unknown-event-type', `unknown event type ${JSON.stringify(type.slice(0, 64))}`);
     }
     if (rawStart < 0) throw new DecodeError('not-an-event', 'WatchEvent without an object');
-    const object = this.objects.read(r, rawStart, rawEnd);
+    // The type comes first on the wire and is known here: only ADDED/MODIFIED/DELETED objects are filtered.
+    const object = this.objects.read(r, rawStart, rawEnd, this.filter !== undefined && filtersEventType(type) ? this.filter : undefined);
     // Built from `{}`, not a literal with the two keys: an empty literal has no
     // allocation site for V8 to pretenure once a consumer keeps events, and an
     // old-space event would hold its young object alive through every scavenge.
@@ -79,12 +84,14 @@ export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
 /** Objects mode: each frame is one bare object (magic + Unknown). */
 export class ProtobufObjectDecoder implements FrameDecoder<KubeObject> {
   private readonly objects: ObjectReader;
+  private readonly filter: FieldFilter | undefined;
 
-  constructor(limits: DecodeLimits, options: ProtobufObjectOptions = {}) {
+  constructor(limits: DecodeLimits, options: ProtobufObjectOptions = {}, decoderOptions: DecoderOptions = {}) {
     this.objects = new ObjectReader(limits, options);
+    this.filter = decoderOptions.fieldFilter;
   }
 
   decode(frame: Uint8Array): KubeObject {
-    return this.objects.decode(frame);
+    return this.objects.decode(frame, this.filter);
   }
 }

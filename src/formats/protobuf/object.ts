@@ -6,6 +6,7 @@
  */
 import { DecodeError, describeCause } from '../../core/errors.js';
 import type { KubeObject } from '../../core/event.js';
+import { type FieldFilter, applyFieldFilter } from '../../core/field-filter.js';
 import type { Int64Mode } from '../../core/int64.js';
 import type { DecodeLimits } from '../../core/limits.js';
 import { parseJsonBytes } from '../../core/json-parse.js';
@@ -45,34 +46,40 @@ export class ObjectReader {
       kind: '',
       apiVersion: '',
       top: false,
+      filter: undefined,
     };
   }
 
   /**
    * Decodes the object held in `r.buf[start, end)` (magic + Unknown). Throws
    * DecodeError only: anything else a malformed message makes protobufjs
-   * throw becomes `invalid-protobuf`.
+   * throw becomes `invalid-protobuf`. With `filter`, the dropped fields'
+   * bytes are skipped (see skipField) and the result is what
+   * applyFieldFilter makes of the whole object.
    */
-  read(r: Reader, start: number, end: number): KubeObject {
+  read(r: Reader, start: number, end: number, filter?: FieldFilter): KubeObject {
+    let object: KubeObject;
     try {
-      return this.readUnchecked(r, start, end);
+      object = this.readUnchecked(r, start, end, filter);
     } catch (e) {
       throw asDecodeError(e);
     }
+    return filter === undefined ? object : (applyFieldFilter(object, filter) as KubeObject);
   }
 
   /** Decodes a whole buffer holding one object (an unframed error Status, a `.pb` file). */
-  decode(bytes: Uint8Array): KubeObject {
-    return this.read(createReader(bytes), 0, bytes.length);
+  decode(bytes: Uint8Array, filter?: FieldFilter): KubeObject {
+    return this.read(createReader(bytes), 0, bytes.length, filter);
   }
 
-  private readUnchecked(r: Reader, start: number, end: number): KubeObject {
+  private readUnchecked(r: Reader, start: number, end: number, filter: FieldFilter | undefined): KubeObject {
     const buf = r.buf;
     if (end - start < 4 || buf[start] !== 0x6b || buf[start + 1] !== 0x38 || buf[start + 2] !== 0x73 || buf[start + 3] !== 0x00) {
       throw new DecodeError('bad-magic', `object does not start with "k8s\\0" (got ${hex(buf.subarray(start, Math.min(end, start + 4)))})`);
     }
     const c = this.context;
     c.depth = 0;
+    c.filter = undefined; // a previous object may have failed mid-decode
     r.pos = start + 4;
     r.len = end;
     let apiVersion = '';
@@ -128,10 +135,13 @@ export class ObjectReader {
     c.top = codec.typeMeta;
     c.kind = kind;
     c.apiVersion = apiVersion;
+    // Skipping while decoding is for objects (they embed TypeMeta); anything else gets the post-pass only.
+    c.filter = codec.typeMeta ? filter : undefined;
     r.pos = rawStart;
     r.len = rawEnd;
     const object = codec.decode(r, c) as KubeObject;
     c.top = false;
+    c.filter = undefined;
     return object;
   }
 

@@ -2,16 +2,21 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, shape, skip, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
 
 const NONE: J = /* @__PURE__ */ Object.freeze({});
+/** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
+type Keys = readonly (number | string)[];
 
 // k8s.io.api.admission.v1.AdmissionRequest
 const O0 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.uid = 0; this.kind = 0; this.resource = 0; this.subResource = 0; this.requestKind = 0; this.requestResource = 0; this.requestSubResource = 0; this.name = 0; this.namespace = 0; this.operation = 0; this.userInfo = 0; this.object = 0; this.oldObject = 0; this.dryRun = 0; this.options = 0; } });
+const K0: Keys = [10, "uid", -18, "kind", -26, "resource", 34, "subResource", -106, "requestKind", -114, "requestResource", 122, "requestSubResource", 42, "name", 50, "namespace", 58, "operation", -66, "userInfo", 74, "object", 82, "oldObject", 88, "dryRun", 98, "options"];
 function d0(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -29,6 +34,7 @@ function d0(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K0)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
@@ -87,7 +93,10 @@ function e0(w: Writer, o: any): void {
 }
 // k8s.io.api.admission.v1.AdmissionResponse
 const O1 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.uid = 0; this.allowed = 0; this.status = 0; this.patch = 0; this.patchType = 0; this.auditAnnotations = 0; this.warnings = 0; } });
+const K1: Keys = [10, "uid", 16, "allowed", -26, "status", 34, "patch", 42, "patchType", 50, "auditAnnotations", 58, "warnings"];
 function d1(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -98,6 +107,7 @@ function d1(r: Reader, c: C): J {
   let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -131,13 +141,17 @@ function e1(w: Writer, o: any): void {
   v = o["warnings"]; if (v != null) for (const x of list(v)) { w.uint32(58); wstr(w, x); }
 }
 // k8s.io.api.admission.v1.AdmissionReview
+const K2: Keys = [-10, "request", -18, "response"];
 function d2(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K2)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d0(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1(r, c); leave(r, c, s); break; }
@@ -156,7 +170,10 @@ function e2(w: Writer, o: any): void {
 }
 // k8s.io.api.admission.v1beta1.AdmissionRequest
 const O3 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.uid = 0; this.kind = 0; this.resource = 0; this.subResource = 0; this.requestKind = 0; this.requestResource = 0; this.requestSubResource = 0; this.name = 0; this.namespace = 0; this.operation = 0; this.userInfo = 0; this.object = 0; this.oldObject = 0; this.dryRun = 0; this.options = 0; } });
+const K3: Keys = [10, "uid", -18, "kind", -26, "resource", 34, "subResource", -106, "requestKind", -114, "requestResource", 122, "requestSubResource", 42, "name", 50, "namespace", 58, "operation", -66, "userInfo", 74, "object", 82, "oldObject", 88, "dryRun", 98, "options"];
 function d3(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -174,6 +191,7 @@ function d3(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K3)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
@@ -232,7 +250,10 @@ function e3(w: Writer, o: any): void {
 }
 // k8s.io.api.admission.v1beta1.AdmissionResponse
 const O4 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.uid = 0; this.allowed = 0; this.status = 0; this.patch = 0; this.patchType = 0; this.auditAnnotations = 0; this.warnings = 0; } });
+const K4: Keys = [10, "uid", 16, "allowed", -26, "status", 34, "patch", 42, "patchType", 50, "auditAnnotations", 58, "warnings"];
 function d4(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -243,6 +264,7 @@ function d4(r: Reader, c: C): J {
   let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K4)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -276,13 +298,17 @@ function e4(w: Writer, o: any): void {
   v = o["warnings"]; if (v != null) for (const x of list(v)) { w.uint32(58); wstr(w, x); }
 }
 // k8s.io.api.admission.v1beta1.AdmissionReview
+const K5: Keys = [-10, "request", -18, "response"];
 function d5(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K5)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d3(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d4(r, c); leave(r, c, s); break; }
@@ -300,10 +326,14 @@ function e5(w: Writer, o: any): void {
   v = o["response"]; if (v != null) { w.uint32(18).fork(); e4(w, v); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.ApplyConfiguration
+const K6: Keys = [10, "expression"];
 function d6(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K6)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -319,11 +349,15 @@ function e6(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.AuditAnnotation
+const K7: Keys = [10, "key", 18, "valueExpression"];
 function d7(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K7)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -342,11 +376,15 @@ function e7(w: Writer, o: any): void {
   v = o["valueExpression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.ExpressionWarning
+const K8: Keys = [18, "fieldRef", 26, "warning"];
 function d8(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K8)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -365,10 +403,14 @@ function e8(w: Writer, o: any): void {
   v = o["warning"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.JSONPatch
+const K9: Keys = [10, "expression"];
 function d9(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K9)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -384,11 +426,15 @@ function e9(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.MatchCondition
+const K10: Keys = [10, "name", 18, "expression"];
 function d10(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K10)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -408,7 +454,10 @@ function e10(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.MatchResources
 const O11 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespaceSelector = 0; this.objectSelector = 0; this.resourceRules = 0; this.excludeResourceRules = 0; this.matchPolicy = 0; } });
+const K11: Keys = [-10, "namespaceSelector", -18, "objectSelector", -26, "resourceRules", -34, "excludeResourceRules", 58, "matchPolicy"];
 function d11(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -416,6 +465,7 @@ function d11(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K11)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -443,13 +493,17 @@ function e11(w: Writer, o: any): void {
   v = o["matchPolicy"]; if (v != null) { w.uint32(58); wstr(w, v); }
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicy
+const K12: Keys = [-10, "metadata", -18, "spec"];
 function d12(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K12)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d17(r, c); leave(r, c, s); break; }
@@ -467,13 +521,17 @@ function e12(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e17(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBinding
+const K13: Keys = [-10, "metadata", -18, "spec"];
 function d13(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K13)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d15(r, c); leave(r, c, s); break; }
@@ -491,13 +549,17 @@ function e13(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e15(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList
+const K14: Keys = [-10, "metadata", -18, "items"];
 function d14(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K14)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d13(r, c), c); leave(r, c, s); break; }
@@ -515,12 +577,16 @@ function e14(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e13(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec
+const K15: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources"];
 function d15(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K15)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d24(r, c); leave(r, c, s); break; }
@@ -542,13 +608,17 @@ function e15(w: Writer, o: any): void {
   v = o["matchResources"]; if (v != null) { w.uint32(26).fork(); e11(w, v); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyList
+const K16: Keys = [-10, "metadata", -18, "items"];
 function d16(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K16)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d12(r, c), c); leave(r, c, s); break; }
@@ -567,7 +637,10 @@ function e16(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicySpec
 const O17 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.variables = 0; this.mutations = 0; this.failurePolicy = 0; this.matchConditions = 0; this.reinvocationPolicy = 0; } });
+const K17: Keys = [-10, "paramKind", -18, "matchConstraints", -26, "variables", -34, "mutations", 42, "failurePolicy", -50, "matchConditions", 58, "reinvocationPolicy"];
 function d17(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -577,6 +650,7 @@ function d17(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K17)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d23(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d11(r, c); leave(r, c, s); break; }
@@ -611,7 +685,10 @@ function e17(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.MutatingWebhook
 const O18 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.reinvocationPolicy = 0; this.matchConditions = 0; } });
+const K18: Keys = [10, "name", -18, "clientConfig", -26, "rules", 34, "failurePolicy", 74, "matchPolicy", -42, "namespaceSelector", -90, "objectSelector", 50, "sideEffects", 56, "timeoutSeconds", 66, "admissionReviewVersions", 82, "reinvocationPolicy", -98, "matchConditions"];
 function d18(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -626,6 +703,7 @@ function d18(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K18)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d41(r, c); leave(r, c, s); break; }
@@ -674,13 +752,17 @@ function e18(w: Writer, o: any): void {
   v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(98).fork(); e10(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.MutatingWebhookConfiguration
+const K19: Keys = [-10, "metadata", -18, "webhooks"];
 function d19(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K19)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d18(r, c), c); leave(r, c, s); break; }
@@ -698,13 +780,17 @@ function e19(w: Writer, o: any): void {
   v = o["webhooks"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e18(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.MutatingWebhookConfigurationList
+const K20: Keys = [-10, "metadata", -18, "items"];
 function d20(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K20)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d19(r, c), c); leave(r, c, s); break; }
@@ -722,12 +808,16 @@ function e20(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e19(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.Mutation
+const K21: Keys = [18, "patchType", -26, "applyConfiguration", -34, "jsonPatch"];
 function d21(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K21)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d6(r, c); leave(r, c, s); break; }
@@ -750,11 +840,15 @@ function e21(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.NamedRuleWithOperations
 const O22 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceNames = 0; this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
+const K22: Keys = [10, "resourceNames"];
 function d22(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K22)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
@@ -773,11 +867,15 @@ function e22(w: Writer, o: any): void {
   v = o; w.uint32(18).fork(); e26(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1.ParamKind
+const K23: Keys = [10, "apiVersion", 18, "kind"];
 function d23(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K23)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -796,13 +894,17 @@ function e23(w: Writer, o: any): void {
   v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.ParamRef
+const K24: Keys = [10, "name", 18, "namespace", -26, "selector", 34, "parameterNotFoundAction"];
 function d24(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K24)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -827,13 +929,17 @@ function e24(w: Writer, o: any): void {
   v = o["parameterNotFoundAction"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.admissionregistration.v1.Rule
+const K25: Keys = [10, "apiGroups", 18, "apiVersions", 26, "resources", 34, "scope"];
 function d25(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K25)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -859,11 +965,15 @@ function e25(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.RuleWithOperations
 const O26 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
+const K26: Keys = [10, "operations"];
 function d26(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K26)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d25(r, c); leave(r, c, s); break; }
@@ -882,13 +992,17 @@ function e26(w: Writer, o: any): void {
   v = o; w.uint32(18).fork(); e25(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1.ServiceReference
+const K27: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
 function d27(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K27)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -913,10 +1027,14 @@ function e27(w: Writer, o: any): void {
   v = o["port"]; if (v != null) { w.uint32(32); w32(w, v); }
 }
 // k8s.io.api.admissionregistration.v1.TypeChecking
+const K28: Keys = [-10, "expressionWarnings"];
 function d28(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K28)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d8(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -933,7 +1051,10 @@ function e28(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicy
 const O29 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K29: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d29(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O29();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -941,6 +1062,7 @@ function d29(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K29)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d34(r, c); leave(r, c, s); break; }
@@ -961,13 +1083,17 @@ function e29(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e35(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding
+const K30: Keys = [-10, "metadata", -18, "spec"];
 function d30(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K30)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d32(r, c); leave(r, c, s); break; }
@@ -985,13 +1111,17 @@ function e30(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e32(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList
+const K31: Keys = [-10, "metadata", -18, "items"];
 function d31(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K31)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d30(r, c), c); leave(r, c, s); break; }
@@ -1009,13 +1139,17 @@ function e31(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e30(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec
+const K32: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources", 34, "validationActions"];
 function d32(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K32)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d24(r, c); leave(r, c, s); break; }
@@ -1040,13 +1174,17 @@ function e32(w: Writer, o: any): void {
   v = o["validationActions"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyList
+const K33: Keys = [-10, "metadata", -18, "items"];
 function d33(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K33)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d29(r, c), c); leave(r, c, s); break; }
@@ -1065,7 +1203,10 @@ function e33(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicySpec
 const O34 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.validations = 0; this.failurePolicy = 0; this.auditAnnotations = 0; this.matchConditions = 0; this.variables = 0; } });
+const K34: Keys = [-10, "paramKind", -18, "matchConstraints", -26, "validations", 34, "failurePolicy", -42, "auditAnnotations", -50, "matchConditions", -58, "variables"];
 function d34(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1075,6 +1216,7 @@ function d34(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K34)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d23(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d11(r, c); leave(r, c, s); break; }
@@ -1108,12 +1250,16 @@ function e34(w: Writer, o: any): void {
   v = o["variables"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e40(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus
+const K35: Keys = [8, "observedGeneration", -18, "typeChecking", -26, "conditions"];
 function d35(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K35)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d28(r, c); leave(r, c, s); break; }
@@ -1136,7 +1282,10 @@ function e35(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1.ValidatingWebhook
 const O36 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.matchConditions = 0; } });
+const K36: Keys = [10, "name", -18, "clientConfig", -26, "rules", 34, "failurePolicy", 74, "matchPolicy", -42, "namespaceSelector", -82, "objectSelector", 50, "sideEffects", 56, "timeoutSeconds", 66, "admissionReviewVersions", -90, "matchConditions"];
 function d36(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1150,6 +1299,7 @@ function d36(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K36)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d41(r, c); leave(r, c, s); break; }
@@ -1195,13 +1345,17 @@ function e36(w: Writer, o: any): void {
   v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(90).fork(); e10(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.ValidatingWebhookConfiguration
+const K37: Keys = [-10, "metadata", -18, "webhooks"];
 function d37(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K37)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d36(r, c), c); leave(r, c, s); break; }
@@ -1219,13 +1373,17 @@ function e37(w: Writer, o: any): void {
   v = o["webhooks"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e36(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.ValidatingWebhookConfigurationList
+const K38: Keys = [-10, "metadata", -18, "items"];
 function d38(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K38)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d37(r, c), c); leave(r, c, s); break; }
@@ -1243,13 +1401,17 @@ function e38(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e37(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.Validation
+const K39: Keys = [10, "expression", 18, "message", 26, "reason", 34, "messageExpression"];
 function d39(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K39)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1274,11 +1436,15 @@ function e39(w: Writer, o: any): void {
   v = o["messageExpression"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.Variable
+const K40: Keys = [10, "name", 18, "expression"];
 function d40(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K40)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1297,12 +1463,16 @@ function e40(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.WebhookClientConfig
+const K41: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d41(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v3: any;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K41)) continue;
     switch (t) {
       case 26: v3 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d27(r, c); leave(r, c, s); break; }
@@ -1324,10 +1494,14 @@ function e41(w: Writer, o: any): void {
   v = o["url"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.ApplyConfiguration
+const K42: Keys = [10, "expression"];
 function d42(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K42)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -1343,11 +1517,15 @@ function e42(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1alpha1.AuditAnnotation
+const K43: Keys = [10, "key", 18, "valueExpression"];
 function d43(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K43)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1366,11 +1544,15 @@ function e43(w: Writer, o: any): void {
   v = o["valueExpression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1alpha1.ExpressionWarning
+const K44: Keys = [18, "fieldRef", 26, "warning"];
 function d44(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K44)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -1389,10 +1571,14 @@ function e44(w: Writer, o: any): void {
   v = o["warning"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1alpha1.JSONPatch
+const K45: Keys = [10, "expression"];
 function d45(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K45)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -1408,11 +1594,15 @@ function e45(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1alpha1.MatchCondition
+const K46: Keys = [10, "name", 18, "expression"];
 function d46(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K46)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1432,7 +1622,10 @@ function e46(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1alpha1.MatchResources
 const O47 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespaceSelector = 0; this.objectSelector = 0; this.resourceRules = 0; this.excludeResourceRules = 0; this.matchPolicy = 0; } });
+const K47: Keys = [-10, "namespaceSelector", -18, "objectSelector", -26, "resourceRules", -34, "excludeResourceRules", 58, "matchPolicy"];
 function d47(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1440,6 +1633,7 @@ function d47(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K47)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -1467,13 +1661,17 @@ function e47(w: Writer, o: any): void {
   v = o["matchPolicy"]; if (v != null) { w.uint32(58); wstr(w, v); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy
+const K48: Keys = [-10, "metadata", -18, "spec"];
 function d48(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K48)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d53(r, c); leave(r, c, s); break; }
@@ -1491,13 +1689,17 @@ function e48(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e53(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding
+const K49: Keys = [-10, "metadata", -18, "spec"];
 function d49(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K49)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d51(r, c); leave(r, c, s); break; }
@@ -1515,13 +1717,17 @@ function e49(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e51(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList
+const K50: Keys = [-10, "metadata", -18, "items"];
 function d50(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K50)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d49(r, c), c); leave(r, c, s); break; }
@@ -1539,12 +1745,16 @@ function e50(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e49(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec
+const K51: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources"];
 function d51(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K51)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d57(r, c); leave(r, c, s); break; }
@@ -1566,13 +1776,17 @@ function e51(w: Writer, o: any): void {
   v = o["matchResources"]; if (v != null) { w.uint32(26).fork(); e47(w, v); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList
+const K52: Keys = [-10, "metadata", -18, "items"];
 function d52(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K52)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d48(r, c), c); leave(r, c, s); break; }
@@ -1591,7 +1805,10 @@ function e52(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec
 const O53 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.variables = 0; this.mutations = 0; this.failurePolicy = 0; this.matchConditions = 0; this.reinvocationPolicy = 0; } });
+const K53: Keys = [-10, "paramKind", -18, "matchConstraints", -26, "variables", -34, "mutations", 42, "failurePolicy", -50, "matchConditions", 58, "reinvocationPolicy"];
 function d53(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1601,6 +1818,7 @@ function d53(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K53)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d56(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d47(r, c); leave(r, c, s); break; }
@@ -1634,12 +1852,16 @@ function e53(w: Writer, o: any): void {
   v = o["reinvocationPolicy"]; w.uint32(58); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1alpha1.Mutation
+const K54: Keys = [18, "patchType", -26, "applyConfiguration", -34, "jsonPatch"];
 function d54(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K54)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d42(r, c); leave(r, c, s); break; }
@@ -1662,11 +1884,15 @@ function e54(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1alpha1.NamedRuleWithOperations
 const O55 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceNames = 0; this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
+const K55: Keys = [10, "resourceNames"];
 function d55(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K55)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
@@ -1685,11 +1911,15 @@ function e55(w: Writer, o: any): void {
   v = o; w.uint32(18).fork(); e26(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1alpha1.ParamKind
+const K56: Keys = [10, "apiVersion", 18, "kind"];
 function d56(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K56)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1708,13 +1938,17 @@ function e56(w: Writer, o: any): void {
   v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1alpha1.ParamRef
+const K57: Keys = [10, "name", 18, "namespace", -26, "selector", 34, "parameterNotFoundAction"];
 function d57(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K57)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1739,10 +1973,14 @@ function e57(w: Writer, o: any): void {
   v = o["parameterNotFoundAction"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.TypeChecking
+const K58: Keys = [-10, "expressionWarnings"];
 function d58(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K58)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d44(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -1759,7 +1997,10 @@ function e58(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicy
 const O59 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K59: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d59(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O59();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1767,6 +2008,7 @@ function d59(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K59)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d64(r, c); leave(r, c, s); break; }
@@ -1787,13 +2029,17 @@ function e59(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e65(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBinding
+const K60: Keys = [-10, "metadata", -18, "spec"];
 function d60(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K60)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d62(r, c); leave(r, c, s); break; }
@@ -1811,13 +2057,17 @@ function e60(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e62(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingList
+const K61: Keys = [-10, "metadata", -18, "items"];
 function d61(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K61)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d60(r, c), c); leave(r, c, s); break; }
@@ -1835,13 +2085,17 @@ function e61(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e60(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingSpec
+const K62: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources", 34, "validationActions"];
 function d62(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K62)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d57(r, c); leave(r, c, s); break; }
@@ -1866,13 +2120,17 @@ function e62(w: Writer, o: any): void {
   v = o["validationActions"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyList
+const K63: Keys = [-10, "metadata", -18, "items"];
 function d63(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K63)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d59(r, c), c); leave(r, c, s); break; }
@@ -1891,7 +2149,10 @@ function e63(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicySpec
 const O64 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.validations = 0; this.failurePolicy = 0; this.auditAnnotations = 0; this.matchConditions = 0; this.variables = 0; } });
+const K64: Keys = [-10, "paramKind", -18, "matchConstraints", -26, "validations", 34, "failurePolicy", -42, "auditAnnotations", -50, "matchConditions", -58, "variables"];
 function d64(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1901,6 +2162,7 @@ function d64(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K64)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d56(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d47(r, c); leave(r, c, s); break; }
@@ -1934,12 +2196,16 @@ function e64(w: Writer, o: any): void {
   v = o["variables"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e67(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyStatus
+const K65: Keys = [8, "observedGeneration", -18, "typeChecking", -26, "conditions"];
 function d65(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K65)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d58(r, c); leave(r, c, s); break; }
@@ -1961,13 +2227,17 @@ function e65(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.Validation
+const K66: Keys = [10, "expression", 18, "message", 26, "reason", 34, "messageExpression"];
 function d66(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K66)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1992,11 +2262,15 @@ function e66(w: Writer, o: any): void {
   v = o["messageExpression"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1alpha1.Variable
+const K67: Keys = [10, "name", 18, "expression"];
 function d67(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K67)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2015,10 +2289,14 @@ function e67(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.ApplyConfiguration
+const K68: Keys = [10, "expression"];
 function d68(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K68)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -2034,11 +2312,15 @@ function e68(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.AuditAnnotation
+const K69: Keys = [10, "key", 18, "valueExpression"];
 function d69(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K69)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2057,11 +2339,15 @@ function e69(w: Writer, o: any): void {
   v = o["valueExpression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.ExpressionWarning
+const K70: Keys = [18, "fieldRef", 26, "warning"];
 function d70(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K70)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -2080,10 +2366,14 @@ function e70(w: Writer, o: any): void {
   v = o["warning"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.JSONPatch
+const K71: Keys = [10, "expression"];
 function d71(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K71)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -2099,11 +2389,15 @@ function e71(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.MatchCondition
+const K72: Keys = [10, "name", 18, "expression"];
 function d72(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K72)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2123,7 +2417,10 @@ function e72(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.MatchResources
 const O73 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespaceSelector = 0; this.objectSelector = 0; this.resourceRules = 0; this.excludeResourceRules = 0; this.matchPolicy = 0; } });
+const K73: Keys = [-10, "namespaceSelector", -18, "objectSelector", -26, "resourceRules", -34, "excludeResourceRules", 58, "matchPolicy"];
 function d73(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2131,6 +2428,7 @@ function d73(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K73)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -2158,13 +2456,17 @@ function e73(w: Writer, o: any): void {
   v = o["matchPolicy"]; if (v != null) { w.uint32(58); wstr(w, v); }
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicy
+const K74: Keys = [-10, "metadata", -18, "spec"];
 function d74(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K74)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d79(r, c); leave(r, c, s); break; }
@@ -2182,13 +2484,17 @@ function e74(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e79(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding
+const K75: Keys = [-10, "metadata", -18, "spec"];
 function d75(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K75)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d77(r, c); leave(r, c, s); break; }
@@ -2206,13 +2512,17 @@ function e75(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e77(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingList
+const K76: Keys = [-10, "metadata", -18, "items"];
 function d76(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K76)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d75(r, c), c); leave(r, c, s); break; }
@@ -2230,12 +2540,16 @@ function e76(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e75(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec
+const K77: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources"];
 function d77(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K77)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d86(r, c); leave(r, c, s); break; }
@@ -2257,13 +2571,17 @@ function e77(w: Writer, o: any): void {
   v = o["matchResources"]; if (v != null) { w.uint32(26).fork(); e73(w, v); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyList
+const K78: Keys = [-10, "metadata", -18, "items"];
 function d78(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K78)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d74(r, c), c); leave(r, c, s); break; }
@@ -2282,7 +2600,10 @@ function e78(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec
 const O79 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.variables = 0; this.mutations = 0; this.failurePolicy = 0; this.matchConditions = 0; this.reinvocationPolicy = 0; } });
+const K79: Keys = [-10, "paramKind", -18, "matchConstraints", -26, "variables", -34, "mutations", 42, "failurePolicy", -50, "matchConditions", 58, "reinvocationPolicy"];
 function d79(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2292,6 +2613,7 @@ function d79(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K79)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d85(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d73(r, c); leave(r, c, s); break; }
@@ -2326,7 +2648,10 @@ function e79(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhook
 const O80 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.reinvocationPolicy = 0; this.matchConditions = 0; } });
+const K80: Keys = [10, "name", -18, "clientConfig", -26, "rules", 34, "failurePolicy", 74, "matchPolicy", -42, "namespaceSelector", -90, "objectSelector", 50, "sideEffects", 56, "timeoutSeconds", 66, "admissionReviewVersions", 82, "reinvocationPolicy", -98, "matchConditions"];
 function d80(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2341,6 +2666,7 @@ function d80(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K80)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d101(r, c); leave(r, c, s); break; }
@@ -2389,13 +2715,17 @@ function e80(w: Writer, o: any): void {
   v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(98).fork(); e72(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfiguration
+const K81: Keys = [-10, "metadata", -18, "webhooks"];
 function d81(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K81)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d80(r, c), c); leave(r, c, s); break; }
@@ -2413,13 +2743,17 @@ function e81(w: Writer, o: any): void {
   v = o["webhooks"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e80(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfigurationList
+const K82: Keys = [-10, "metadata", -18, "items"];
 function d82(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K82)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d81(r, c), c); leave(r, c, s); break; }
@@ -2437,12 +2771,16 @@ function e82(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e81(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.Mutation
+const K83: Keys = [18, "patchType", -26, "applyConfiguration", -34, "jsonPatch"];
 function d83(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K83)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d68(r, c); leave(r, c, s); break; }
@@ -2465,11 +2803,15 @@ function e83(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.NamedRuleWithOperations
 const O84 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceNames = 0; this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
+const K84: Keys = [10, "resourceNames"];
 function d84(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K84)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d26(r, c); leave(r, c, s); break; }
@@ -2488,11 +2830,15 @@ function e84(w: Writer, o: any): void {
   v = o; w.uint32(18).fork(); e26(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1beta1.ParamKind
+const K85: Keys = [10, "apiVersion", 18, "kind"];
 function d85(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K85)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2511,13 +2857,17 @@ function e85(w: Writer, o: any): void {
   v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.ParamRef
+const K86: Keys = [10, "name", 18, "namespace", -26, "selector", 34, "parameterNotFoundAction"];
 function d86(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K86)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2542,13 +2892,17 @@ function e86(w: Writer, o: any): void {
   v = o["parameterNotFoundAction"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.admissionregistration.v1beta1.ServiceReference
+const K87: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
 function d87(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K87)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2573,10 +2927,14 @@ function e87(w: Writer, o: any): void {
   v = o["port"]; if (v != null) { w.uint32(32); w32(w, v); }
 }
 // k8s.io.api.admissionregistration.v1beta1.TypeChecking
+const K88: Keys = [-10, "expressionWarnings"];
 function d88(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K88)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d70(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -2593,7 +2951,10 @@ function e88(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicy
 const O89 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K89: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d89(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O89();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -2601,6 +2962,7 @@ function d89(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K89)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d94(r, c); leave(r, c, s); break; }
@@ -2621,13 +2983,17 @@ function e89(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e95(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding
+const K90: Keys = [-10, "metadata", -18, "spec"];
 function d90(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K90)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d92(r, c); leave(r, c, s); break; }
@@ -2645,13 +3011,17 @@ function e90(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e92(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingList
+const K91: Keys = [-10, "metadata", -18, "items"];
 function d91(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K91)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d90(r, c), c); leave(r, c, s); break; }
@@ -2669,13 +3039,17 @@ function e91(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e90(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec
+const K92: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources", 34, "validationActions"];
 function d92(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K92)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d86(r, c); leave(r, c, s); break; }
@@ -2700,13 +3074,17 @@ function e92(w: Writer, o: any): void {
   v = o["validationActions"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyList
+const K93: Keys = [-10, "metadata", -18, "items"];
 function d93(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K93)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d89(r, c), c); leave(r, c, s); break; }
@@ -2725,7 +3103,10 @@ function e93(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec
 const O94 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.validations = 0; this.failurePolicy = 0; this.auditAnnotations = 0; this.matchConditions = 0; this.variables = 0; } });
+const K94: Keys = [-10, "paramKind", -18, "matchConstraints", -26, "validations", 34, "failurePolicy", -42, "auditAnnotations", -50, "matchConditions", -58, "variables"];
 function d94(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2735,6 +3116,7 @@ function d94(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K94)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d85(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d73(r, c); leave(r, c, s); break; }
@@ -2768,12 +3150,16 @@ function e94(w: Writer, o: any): void {
   v = o["variables"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e100(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus
+const K95: Keys = [8, "observedGeneration", -18, "typeChecking", -26, "conditions"];
 function d95(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K95)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d88(r, c); leave(r, c, s); break; }
@@ -2796,7 +3182,10 @@ function e95(w: Writer, o: any): void {
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingWebhook
 const O96 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.matchConditions = 0; } });
+const K96: Keys = [10, "name", -18, "clientConfig", -26, "rules", 34, "failurePolicy", 74, "matchPolicy", -42, "namespaceSelector", -82, "objectSelector", 50, "sideEffects", 56, "timeoutSeconds", 66, "admissionReviewVersions", -90, "matchConditions"];
 function d96(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2810,6 +3199,7 @@ function d96(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K96)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d101(r, c); leave(r, c, s); break; }
@@ -2855,13 +3245,17 @@ function e96(w: Writer, o: any): void {
   v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(90).fork(); e72(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfiguration
+const K97: Keys = [-10, "metadata", -18, "webhooks"];
 function d97(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K97)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d96(r, c), c); leave(r, c, s); break; }
@@ -2879,13 +3273,17 @@ function e97(w: Writer, o: any): void {
   v = o["webhooks"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e96(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfigurationList
+const K98: Keys = [-10, "metadata", -18, "items"];
 function d98(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K98)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d97(r, c), c); leave(r, c, s); break; }
@@ -2903,13 +3301,17 @@ function e98(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e97(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.Validation
+const K99: Keys = [10, "expression", 18, "message", 26, "reason", 34, "messageExpression"];
 function d99(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K99)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2934,11 +3336,15 @@ function e99(w: Writer, o: any): void {
   v = o["messageExpression"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.Variable
+const K100: Keys = [10, "name", 18, "expression"];
 function d100(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K100)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2957,12 +3363,16 @@ function e100(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.WebhookClientConfig
+const K101: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d101(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v3: any;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K101)) continue;
     switch (t) {
       case 26: v3 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d87(r, c); leave(r, c, s); break; }
@@ -2984,13 +3394,17 @@ function e101(w: Writer, o: any): void {
   v = o["url"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.apidiscovery.v2.APIGroupDiscovery
+const K102: Keys = [-10, "metadata", -18, "versions"];
 function d102(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K102)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d106(r, c), c); leave(r, c, s); break; }
@@ -3008,13 +3422,17 @@ function e102(w: Writer, o: any): void {
   v = o["versions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e106(w, x); w.ldelim(); }
 }
 // k8s.io.api.apidiscovery.v2.APIGroupDiscoveryList
+const K103: Keys = [-10, "metadata", -18, "items"];
 function d103(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K103)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d102(r, c), c); leave(r, c, s); break; }
@@ -3033,7 +3451,10 @@ function e103(w: Writer, o: any): void {
 }
 // k8s.io.api.apidiscovery.v2.APIResourceDiscovery
 const O104 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resource = 0; this.responseKind = 0; this.scope = 0; this.singularResource = 0; this.verbs = 0; this.shortNames = 0; this.categories = 0; this.subresources = 0; } });
+const K104: Keys = [10, "resource", -18, "responseKind", 26, "scope", 34, "singularResource", 42, "verbs", 50, "shortNames", 58, "categories", -66, "subresources"];
 function d104(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3044,6 +3465,7 @@ function d104(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K104)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
@@ -3080,13 +3502,17 @@ function e104(w: Writer, o: any): void {
   v = o["subresources"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e105(w, x); w.ldelim(); }
 }
 // k8s.io.api.apidiscovery.v2.APISubresourceDiscovery
+const K105: Keys = [10, "subresource", -18, "responseKind", -26, "acceptedTypes", 34, "verbs"];
 function d105(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K105)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
@@ -3111,12 +3537,16 @@ function e105(w: Writer, o: any): void {
   v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.apidiscovery.v2.APIVersionDiscovery
+const K106: Keys = [10, "version", -18, "resources", 26, "freshness"];
 function d106(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K106)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d104(r, c), c); leave(r, c, s); break; }
@@ -3138,13 +3568,17 @@ function e106(w: Writer, o: any): void {
   v = o["freshness"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.apidiscovery.v2beta1.APIGroupDiscovery
+const K107: Keys = [-10, "metadata", -18, "versions"];
 function d107(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K107)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d111(r, c), c); leave(r, c, s); break; }
@@ -3162,13 +3596,17 @@ function e107(w: Writer, o: any): void {
   v = o["versions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e111(w, x); w.ldelim(); }
 }
 // k8s.io.api.apidiscovery.v2beta1.APIGroupDiscoveryList
+const K108: Keys = [-10, "metadata", -18, "items"];
 function d108(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K108)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d107(r, c), c); leave(r, c, s); break; }
@@ -3187,7 +3625,10 @@ function e108(w: Writer, o: any): void {
 }
 // k8s.io.api.apidiscovery.v2beta1.APIResourceDiscovery
 const O109 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resource = 0; this.responseKind = 0; this.scope = 0; this.singularResource = 0; this.verbs = 0; this.shortNames = 0; this.categories = 0; this.subresources = 0; } });
+const K109: Keys = [10, "resource", -18, "responseKind", 26, "scope", 34, "singularResource", 42, "verbs", 50, "shortNames", 58, "categories", -66, "subresources"];
 function d109(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3198,6 +3639,7 @@ function d109(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K109)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
@@ -3234,13 +3676,17 @@ function e109(w: Writer, o: any): void {
   v = o["subresources"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e110(w, x); w.ldelim(); }
 }
 // k8s.io.api.apidiscovery.v2beta1.APISubresourceDiscovery
+const K110: Keys = [10, "subresource", -18, "responseKind", -26, "acceptedTypes", 34, "verbs"];
 function d110(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K110)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1289(r, c); leave(r, c, s); break; }
@@ -3265,12 +3711,16 @@ function e110(w: Writer, o: any): void {
   v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.apidiscovery.v2beta1.APIVersionDiscovery
+const K111: Keys = [10, "version", -18, "resources", 26, "freshness"];
 function d111(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K111)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d109(r, c), c); leave(r, c, s); break; }
@@ -3292,13 +3742,17 @@ function e111(w: Writer, o: any): void {
   v = o["freshness"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.apiserverinternal.v1alpha1.ServerStorageVersion
+const K112: Keys = [10, "apiServerID", 18, "encodingVersion", 26, "decodableVersions", 34, "servedVersions"];
 function d112(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K112)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3324,7 +3778,10 @@ function e112(w: Writer, o: any): void {
 }
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersion
 const O113 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K113: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d113(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O113();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -3332,6 +3789,7 @@ function d113(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K113)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d116(r, c); leave(r, c, s); break; }
@@ -3353,7 +3811,10 @@ function e113(w: Writer, o: any): void {
 }
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionCondition
 const O114 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.observedGeneration = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K114: Keys = [10, "type", 18, "status", 24, "observedGeneration", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d114(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3362,6 +3823,7 @@ function d114(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K114)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3392,13 +3854,17 @@ function e114(w: Writer, o: any): void {
   v = o["message"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionList
+const K115: Keys = [-10, "metadata", -18, "items"];
 function d115(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K115)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d113(r, c), c); leave(r, c, s); break; }
@@ -3416,9 +3882,13 @@ function e115(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e113(w, x); w.ldelim(); }
 }
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionSpec
+const K116: Keys = [];
 function d116(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K116)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -3430,12 +3900,16 @@ function e116(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionStatus
+const K117: Keys = [-10, "storageVersions", 18, "commonEncodingVersion", -26, "conditions"];
 function d117(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K117)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d112(r, c), c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -3458,7 +3932,10 @@ function e117(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.ControllerRevision
 const O118 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.data = 0; this.revision = 0; } });
+const K118: Keys = [-10, "metadata", 18, "data", 24, "revision"];
 function d118(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O118();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -3466,6 +3943,7 @@ function d118(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K118)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
@@ -3486,13 +3964,17 @@ function e118(w: Writer, o: any): void {
   v = o["revision"]; w.uint32(24); w64(w, v ?? 0);
 }
 // k8s.io.api.apps.v1.ControllerRevisionList
+const K119: Keys = [-10, "metadata", -18, "items"];
 function d119(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K119)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d118(r, c), c); leave(r, c, s); break; }
@@ -3511,7 +3993,10 @@ function e119(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.DaemonSet
 const O120 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K120: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d120(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O120();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -3519,6 +4004,7 @@ function d120(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K120)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d123(r, c); leave(r, c, s); break; }
@@ -3540,7 +4026,10 @@ function e120(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.DaemonSetCondition
 const O121 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K121: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d121(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3548,6 +4037,7 @@ function d121(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K121)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3575,13 +4065,17 @@ function e121(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1.DaemonSetList
+const K122: Keys = [-10, "metadata", -18, "items"];
 function d122(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K122)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d120(r, c), c); leave(r, c, s); break; }
@@ -3600,7 +4094,10 @@ function e122(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.DaemonSetSpec
 const O123 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selector = 0; this.template = 0; this.updateStrategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; } });
+const K123: Keys = [-10, "selector", -18, "template", -26, "updateStrategy", 32, "minReadySeconds", 48, "revisionHistoryLimit"];
 function d123(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3608,6 +4105,7 @@ function d123(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K123)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d532(r, c); leave(r, c, s); break; }
@@ -3636,7 +4134,10 @@ function e123(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.DaemonSetStatus
 const O124 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.currentNumberScheduled = 0; this.numberMisscheduled = 0; this.desiredNumberScheduled = 0; this.numberReady = 0; this.observedGeneration = 0; this.updatedNumberScheduled = 0; this.numberAvailable = 0; this.numberUnavailable = 0; this.collisionCount = 0; this.conditions = 0; } });
+const K124: Keys = [8, "currentNumberScheduled", 16, "numberMisscheduled", 24, "desiredNumberScheduled", 32, "numberReady", 40, "observedGeneration", 48, "updatedNumberScheduled", 56, "numberAvailable", 64, "numberUnavailable", 72, "collisionCount", -82, "conditions"];
 function d124(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3649,6 +4150,7 @@ function d124(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K124)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -3691,11 +4193,15 @@ function e124(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(82).fork(); e121(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.DaemonSetUpdateStrategy
+const K125: Keys = [10, "type", -18, "rollingUpdate"];
 function d125(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K125)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d137(r, c); leave(r, c, s); break; }
@@ -3715,7 +4221,10 @@ function e125(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.Deployment
 const O126 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K126: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d126(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O126();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -3723,6 +4232,7 @@ function d126(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K126)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d129(r, c); leave(r, c, s); break; }
@@ -3744,7 +4254,10 @@ function e126(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.DeploymentCondition
 const O127 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K127: Keys = [10, "type", 18, "status", 50, "lastUpdateTime", 58, "lastTransitionTime", 34, "reason", 42, "message"];
 function d127(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v6: any;
@@ -3753,6 +4266,7 @@ function d127(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K127)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3783,13 +4297,17 @@ function e127(w: Writer, o: any): void {
   v = o["lastTransitionTime"]; w.uint32(58).fork(); e1312(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1.DeploymentList
+const K128: Keys = [-10, "metadata", -18, "items"];
 function d128(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K128)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d126(r, c), c); leave(r, c, s); break; }
@@ -3808,7 +4326,10 @@ function e128(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.DeploymentSpec
 const O129 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.progressDeadlineSeconds = 0; } });
+const K129: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "strategy", 40, "minReadySeconds", 48, "revisionHistoryLimit", 56, "paused", 72, "progressDeadlineSeconds"];
 function d129(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3819,6 +4340,7 @@ function d129(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K129)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -3856,7 +4378,10 @@ function e129(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.DeploymentStatus
 const O130 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
+const K130: Keys = [8, "observedGeneration", 16, "replicas", 24, "updatedReplicas", 56, "readyReplicas", 32, "availableReplicas", 40, "unavailableReplicas", 72, "terminatingReplicas", -50, "conditions", 64, "collisionCount"];
 function d130(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3868,6 +4393,7 @@ function d130(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K130)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -3907,11 +4433,15 @@ function e130(w: Writer, o: any): void {
   v = o["terminatingReplicas"]; if (v != null) { w.uint32(72); w32(w, v); }
 }
 // k8s.io.api.apps.v1.DeploymentStrategy
+const K131: Keys = [10, "type", -18, "rollingUpdate"];
 function d131(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K131)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d138(r, c); leave(r, c, s); break; }
@@ -3931,7 +4461,10 @@ function e131(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.ReplicaSet
 const O132 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K132: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d132(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O132();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -3939,6 +4472,7 @@ function d132(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K132)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d135(r, c); leave(r, c, s); break; }
@@ -3960,7 +4494,10 @@ function e132(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.ReplicaSetCondition
 const O133 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K133: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d133(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3968,6 +4505,7 @@ function d133(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K133)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3995,13 +4533,17 @@ function e133(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1.ReplicaSetList
+const K134: Keys = [-10, "metadata", -18, "items"];
 function d134(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K134)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d132(r, c), c); leave(r, c, s); break; }
@@ -4019,13 +4561,17 @@ function e134(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e132(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.ReplicaSetSpec
+const K135: Keys = [8, "replicas", 32, "minReadySeconds", -18, "selector", -26, "template"];
 function d135(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v4: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K135)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 32: v4 = r.int32(); break;
@@ -4051,7 +4597,10 @@ function e135(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.ReplicaSetStatus
 const O136 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.terminatingReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
+const K136: Keys = [8, "replicas", 16, "fullyLabeledReplicas", 32, "readyReplicas", 40, "availableReplicas", 56, "terminatingReplicas", 24, "observedGeneration", -50, "conditions"];
 function d136(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
@@ -4061,6 +4610,7 @@ function d136(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K136)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -4094,11 +4644,15 @@ function e136(w: Writer, o: any): void {
   v = o["terminatingReplicas"]; if (v != null) { w.uint32(56); w32(w, v); }
 }
 // k8s.io.api.apps.v1.RollingUpdateDaemonSet
+const K137: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d137(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K137)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -4117,11 +4671,15 @@ function e137(w: Writer, o: any): void {
   v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.RollingUpdateDeployment
+const K138: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d138(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K138)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -4140,11 +4698,15 @@ function e138(w: Writer, o: any): void {
   v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy
+const K139: Keys = [8, "partition", 18, "maxUnavailable"];
 function d139(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K139)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -4164,7 +4726,10 @@ function e139(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.StatefulSet
 const O140 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K140: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d140(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O140();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -4172,6 +4737,7 @@ function d140(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K140)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d145(r, c); leave(r, c, s); break; }
@@ -4193,7 +4759,10 @@ function e140(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.StatefulSetCondition
 const O141 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K141: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d141(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4201,6 +4770,7 @@ function d141(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K141)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -4228,13 +4798,17 @@ function e141(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1.StatefulSetList
+const K142: Keys = [-10, "metadata", -18, "items"];
 function d142(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K142)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d140(r, c), c); leave(r, c, s); break; }
@@ -4252,10 +4826,14 @@ function e142(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e140(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.StatefulSetOrdinals
+const K143: Keys = [8, "start"];
 function d143(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K143)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -4271,11 +4849,15 @@ function e143(w: Writer, o: any): void {
   v = o["start"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy
+const K144: Keys = [10, "whenDeleted", 18, "whenScaled"];
 function d144(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K144)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -4295,7 +4877,10 @@ function e144(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.StatefulSetSpec
 const O145 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.volumeClaimTemplates = 0; this.serviceName = 0; this.podManagementPolicy = 0; this.updateStrategy = 0; this.revisionHistoryLimit = 0; this.minReadySeconds = 0; this.persistentVolumeClaimRetentionPolicy = 0; this.ordinals = 0; } });
+const K145: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "volumeClaimTemplates", 42, "serviceName", 50, "podManagementPolicy", -58, "updateStrategy", 64, "revisionHistoryLimit", 72, "minReadySeconds", -82, "persistentVolumeClaimRetentionPolicy", -90, "ordinals"];
 function d145(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4309,6 +4894,7 @@ function d145(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K145)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -4355,7 +4941,10 @@ function e145(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1.StatefulSetStatus
 const O146 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.readyReplicas = 0; this.currentReplicas = 0; this.updatedReplicas = 0; this.currentRevision = 0; this.updateRevision = 0; this.collisionCount = 0; this.conditions = 0; this.availableReplicas = 0; } });
+const K146: Keys = [8, "observedGeneration", 16, "replicas", 24, "readyReplicas", 32, "currentReplicas", 40, "updatedReplicas", 50, "currentRevision", 58, "updateRevision", 72, "collisionCount", -82, "conditions", 88, "availableReplicas"];
 function d146(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4368,6 +4957,7 @@ function d146(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K146)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -4410,11 +5000,15 @@ function e146(w: Writer, o: any): void {
   v = o["availableReplicas"]; w.uint32(88); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1.StatefulSetUpdateStrategy
+const K147: Keys = [10, "type", -18, "rollingUpdate"];
 function d147(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K147)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d139(r, c); leave(r, c, s); break; }
@@ -4434,7 +5028,10 @@ function e147(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.ControllerRevision
 const O148 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.data = 0; this.revision = 0; } });
+const K148: Keys = [-10, "metadata", 18, "data", 24, "revision"];
 function d148(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O148();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -4442,6 +5039,7 @@ function d148(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K148)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
@@ -4462,13 +5060,17 @@ function e148(w: Writer, o: any): void {
   v = o["revision"]; w.uint32(24); w64(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta1.ControllerRevisionList
+const K149: Keys = [-10, "metadata", -18, "items"];
 function d149(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K149)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d148(r, c), c); leave(r, c, s); break; }
@@ -4487,7 +5089,10 @@ function e149(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.Deployment
 const O150 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K150: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d150(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O150();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -4495,6 +5100,7 @@ function d150(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K150)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d154(r, c); leave(r, c, s); break; }
@@ -4516,7 +5122,10 @@ function e150(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.DeploymentCondition
 const O151 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K151: Keys = [10, "type", 18, "status", 50, "lastUpdateTime", 58, "lastTransitionTime", 34, "reason", 42, "message"];
 function d151(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v6: any;
@@ -4525,6 +5134,7 @@ function d151(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K151)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -4555,13 +5165,17 @@ function e151(w: Writer, o: any): void {
   v = o["lastTransitionTime"]; w.uint32(58).fork(); e1312(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta1.DeploymentList
+const K152: Keys = [-10, "metadata", -18, "items"];
 function d152(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K152)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d150(r, c), c); leave(r, c, s); break; }
@@ -4580,7 +5194,10 @@ function e152(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.DeploymentRollback
 const O153 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.name = 0; this.updatedAnnotations = 0; this.rollbackTo = 0; } });
+const K153: Keys = [10, "name", 18, "updatedAnnotations", -26, "rollbackTo"];
 function d153(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O153();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -4589,6 +5206,7 @@ function d153(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K153)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
@@ -4610,7 +5228,10 @@ function e153(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.DeploymentSpec
 const O154 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.rollbackTo = 0; this.progressDeadlineSeconds = 0; } });
+const K154: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "strategy", 40, "minReadySeconds", 48, "revisionHistoryLimit", 56, "paused", -66, "rollbackTo", 72, "progressDeadlineSeconds"];
 function d154(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4622,6 +5243,7 @@ function d154(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K154)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -4662,7 +5284,10 @@ function e154(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.DeploymentStatus
 const O155 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
+const K155: Keys = [8, "observedGeneration", 16, "replicas", 24, "updatedReplicas", 56, "readyReplicas", 32, "availableReplicas", 40, "unavailableReplicas", 72, "terminatingReplicas", -50, "conditions", 64, "collisionCount"];
 function d155(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4674,6 +5299,7 @@ function d155(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K155)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -4713,11 +5339,15 @@ function e155(w: Writer, o: any): void {
   v = o["terminatingReplicas"]; if (v != null) { w.uint32(72); w32(w, v); }
 }
 // k8s.io.api.apps.v1beta1.DeploymentStrategy
+const K156: Keys = [10, "type", -18, "rollingUpdate"];
 function d156(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K156)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d158(r, c); leave(r, c, s); break; }
@@ -4736,10 +5366,14 @@ function e156(w: Writer, o: any): void {
   v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e158(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta1.RollbackConfig
+const K157: Keys = [8, "revision"];
 function d157(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K157)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       default: skip(r, t);
@@ -4755,11 +5389,15 @@ function e157(w: Writer, o: any): void {
   v = o["revision"]; w.uint32(8); w64(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta1.RollingUpdateDeployment
+const K158: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d158(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K158)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -4778,11 +5416,15 @@ function e158(w: Writer, o: any): void {
   v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta1.RollingUpdateStatefulSetStrategy
+const K159: Keys = [8, "partition", 18, "maxUnavailable"];
 function d159(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K159)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -4802,7 +5444,10 @@ function e159(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.Scale
 const O160 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K160: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d160(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O160();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -4810,6 +5455,7 @@ function d160(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K160)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d161(r, c); leave(r, c, s); break; }
@@ -4830,10 +5476,14 @@ function e160(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e162(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta1.ScaleSpec
+const K161: Keys = [8, "replicas"];
 function d161(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K161)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -4849,13 +5499,17 @@ function e161(w: Writer, o: any): void {
   v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta1.ScaleStatus
+const K162: Keys = [8, "replicas", 18, "selector", 26, "targetSelector"];
 function d162(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K162)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
@@ -4878,7 +5532,10 @@ function e162(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.StatefulSet
 const O163 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K163: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d163(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O163();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -4886,6 +5543,7 @@ function d163(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K163)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d168(r, c); leave(r, c, s); break; }
@@ -4907,7 +5565,10 @@ function e163(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.StatefulSetCondition
 const O164 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K164: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d164(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4915,6 +5576,7 @@ function d164(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K164)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -4942,13 +5604,17 @@ function e164(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1beta1.StatefulSetList
+const K165: Keys = [-10, "metadata", -18, "items"];
 function d165(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K165)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d163(r, c), c); leave(r, c, s); break; }
@@ -4966,10 +5632,14 @@ function e165(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e163(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta1.StatefulSetOrdinals
+const K166: Keys = [8, "start"];
 function d166(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K166)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -4985,11 +5655,15 @@ function e166(w: Writer, o: any): void {
   v = o["start"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta1.StatefulSetPersistentVolumeClaimRetentionPolicy
+const K167: Keys = [10, "whenDeleted", 18, "whenScaled"];
 function d167(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K167)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5009,7 +5683,10 @@ function e167(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.StatefulSetSpec
 const O168 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.volumeClaimTemplates = 0; this.serviceName = 0; this.podManagementPolicy = 0; this.updateStrategy = 0; this.revisionHistoryLimit = 0; this.minReadySeconds = 0; this.persistentVolumeClaimRetentionPolicy = 0; this.ordinals = 0; } });
+const K168: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "volumeClaimTemplates", 42, "serviceName", 50, "podManagementPolicy", -58, "updateStrategy", 64, "revisionHistoryLimit", 72, "minReadySeconds", -82, "persistentVolumeClaimRetentionPolicy", -90, "ordinals"];
 function d168(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5023,6 +5700,7 @@ function d168(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K168)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -5069,7 +5747,10 @@ function e168(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta1.StatefulSetStatus
 const O169 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.readyReplicas = 0; this.currentReplicas = 0; this.updatedReplicas = 0; this.currentRevision = 0; this.updateRevision = 0; this.collisionCount = 0; this.conditions = 0; this.availableReplicas = 0; } });
+const K169: Keys = [8, "observedGeneration", 16, "replicas", 24, "readyReplicas", 32, "currentReplicas", 40, "updatedReplicas", 50, "currentRevision", 58, "updateRevision", 72, "collisionCount", -82, "conditions", 88, "availableReplicas"];
 function d169(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5082,6 +5763,7 @@ function d169(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K169)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -5124,11 +5806,15 @@ function e169(w: Writer, o: any): void {
   v = o["availableReplicas"]; w.uint32(88); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta1.StatefulSetUpdateStrategy
+const K170: Keys = [10, "type", -18, "rollingUpdate"];
 function d170(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K170)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d159(r, c); leave(r, c, s); break; }
@@ -5148,7 +5834,10 @@ function e170(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.ControllerRevision
 const O171 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.data = 0; this.revision = 0; } });
+const K171: Keys = [-10, "metadata", 18, "data", 24, "revision"];
 function d171(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O171();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5156,6 +5845,7 @@ function d171(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K171)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
@@ -5176,13 +5866,17 @@ function e171(w: Writer, o: any): void {
   v = o["revision"]; w.uint32(24); w64(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta2.ControllerRevisionList
+const K172: Keys = [-10, "metadata", -18, "items"];
 function d172(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K172)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d171(r, c), c); leave(r, c, s); break; }
@@ -5201,7 +5895,10 @@ function e172(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.DaemonSet
 const O173 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K173: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d173(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O173();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5209,6 +5906,7 @@ function d173(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K173)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d176(r, c); leave(r, c, s); break; }
@@ -5230,7 +5928,10 @@ function e173(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.DaemonSetCondition
 const O174 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K174: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d174(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5238,6 +5939,7 @@ function d174(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K174)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5265,13 +5967,17 @@ function e174(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1beta2.DaemonSetList
+const K175: Keys = [-10, "metadata", -18, "items"];
 function d175(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K175)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d173(r, c), c); leave(r, c, s); break; }
@@ -5290,7 +5996,10 @@ function e175(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.DaemonSetSpec
 const O176 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selector = 0; this.template = 0; this.updateStrategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; } });
+const K176: Keys = [-10, "selector", -18, "template", -26, "updateStrategy", 32, "minReadySeconds", 48, "revisionHistoryLimit"];
 function d176(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5298,6 +6007,7 @@ function d176(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K176)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d532(r, c); leave(r, c, s); break; }
@@ -5326,7 +6036,10 @@ function e176(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.DaemonSetStatus
 const O177 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.currentNumberScheduled = 0; this.numberMisscheduled = 0; this.desiredNumberScheduled = 0; this.numberReady = 0; this.observedGeneration = 0; this.updatedNumberScheduled = 0; this.numberAvailable = 0; this.numberUnavailable = 0; this.collisionCount = 0; this.conditions = 0; } });
+const K177: Keys = [8, "currentNumberScheduled", 16, "numberMisscheduled", 24, "desiredNumberScheduled", 32, "numberReady", 40, "observedGeneration", 48, "updatedNumberScheduled", 56, "numberAvailable", 64, "numberUnavailable", 72, "collisionCount", -82, "conditions"];
 function d177(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5339,6 +6052,7 @@ function d177(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K177)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -5381,11 +6095,15 @@ function e177(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(82).fork(); e174(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.DaemonSetUpdateStrategy
+const K178: Keys = [10, "type", -18, "rollingUpdate"];
 function d178(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K178)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d190(r, c); leave(r, c, s); break; }
@@ -5405,7 +6123,10 @@ function e178(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.Deployment
 const O179 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K179: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d179(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O179();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5413,6 +6134,7 @@ function d179(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K179)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d182(r, c); leave(r, c, s); break; }
@@ -5434,7 +6156,10 @@ function e179(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.DeploymentCondition
 const O180 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K180: Keys = [10, "type", 18, "status", 50, "lastUpdateTime", 58, "lastTransitionTime", 34, "reason", 42, "message"];
 function d180(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v6: any;
@@ -5443,6 +6168,7 @@ function d180(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K180)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5473,13 +6199,17 @@ function e180(w: Writer, o: any): void {
   v = o["lastTransitionTime"]; w.uint32(58).fork(); e1312(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta2.DeploymentList
+const K181: Keys = [-10, "metadata", -18, "items"];
 function d181(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K181)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d179(r, c), c); leave(r, c, s); break; }
@@ -5498,7 +6228,10 @@ function e181(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.DeploymentSpec
 const O182 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.progressDeadlineSeconds = 0; } });
+const K182: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "strategy", 40, "minReadySeconds", 48, "revisionHistoryLimit", 56, "paused", 72, "progressDeadlineSeconds"];
 function d182(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5509,6 +6242,7 @@ function d182(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K182)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -5546,7 +6280,10 @@ function e182(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.DeploymentStatus
 const O183 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
+const K183: Keys = [8, "observedGeneration", 16, "replicas", 24, "updatedReplicas", 56, "readyReplicas", 32, "availableReplicas", 40, "unavailableReplicas", 72, "terminatingReplicas", -50, "conditions", 64, "collisionCount"];
 function d183(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5558,6 +6295,7 @@ function d183(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K183)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -5597,11 +6335,15 @@ function e183(w: Writer, o: any): void {
   v = o["terminatingReplicas"]; if (v != null) { w.uint32(72); w32(w, v); }
 }
 // k8s.io.api.apps.v1beta2.DeploymentStrategy
+const K184: Keys = [10, "type", -18, "rollingUpdate"];
 function d184(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K184)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d191(r, c); leave(r, c, s); break; }
@@ -5621,7 +6363,10 @@ function e184(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.ReplicaSet
 const O185 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K185: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d185(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O185();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5629,6 +6374,7 @@ function d185(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K185)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d188(r, c); leave(r, c, s); break; }
@@ -5650,7 +6396,10 @@ function e185(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.ReplicaSetCondition
 const O186 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K186: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d186(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5658,6 +6407,7 @@ function d186(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K186)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5685,13 +6435,17 @@ function e186(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1beta2.ReplicaSetList
+const K187: Keys = [-10, "metadata", -18, "items"];
 function d187(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K187)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d185(r, c), c); leave(r, c, s); break; }
@@ -5709,13 +6463,17 @@ function e187(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e185(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.ReplicaSetSpec
+const K188: Keys = [8, "replicas", 32, "minReadySeconds", -18, "selector", -26, "template"];
 function d188(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v4: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K188)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 32: v4 = r.int32(); break;
@@ -5741,7 +6499,10 @@ function e188(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.ReplicaSetStatus
 const O189 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.terminatingReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
+const K189: Keys = [8, "replicas", 16, "fullyLabeledReplicas", 32, "readyReplicas", 40, "availableReplicas", 56, "terminatingReplicas", 24, "observedGeneration", -50, "conditions"];
 function d189(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
@@ -5751,6 +6512,7 @@ function d189(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K189)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -5784,11 +6546,15 @@ function e189(w: Writer, o: any): void {
   v = o["terminatingReplicas"]; if (v != null) { w.uint32(56); w32(w, v); }
 }
 // k8s.io.api.apps.v1beta2.RollingUpdateDaemonSet
+const K190: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d190(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K190)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -5807,11 +6573,15 @@ function e190(w: Writer, o: any): void {
   v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.RollingUpdateDeployment
+const K191: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d191(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K191)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -5830,11 +6600,15 @@ function e191(w: Writer, o: any): void {
   v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.RollingUpdateStatefulSetStrategy
+const K192: Keys = [8, "partition", 18, "maxUnavailable"];
 function d192(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K192)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -5854,7 +6628,10 @@ function e192(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.Scale
 const O193 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K193: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d193(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O193();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5862,6 +6639,7 @@ function d193(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K193)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d194(r, c); leave(r, c, s); break; }
@@ -5882,10 +6660,14 @@ function e193(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e195(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta2.ScaleSpec
+const K194: Keys = [8, "replicas"];
 function d194(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K194)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -5901,13 +6683,17 @@ function e194(w: Writer, o: any): void {
   v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta2.ScaleStatus
+const K195: Keys = [8, "replicas", 18, "selector", 26, "targetSelector"];
 function d195(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K195)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
@@ -5930,7 +6716,10 @@ function e195(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.StatefulSet
 const O196 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K196: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d196(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O196();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5938,6 +6727,7 @@ function d196(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K196)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d201(r, c); leave(r, c, s); break; }
@@ -5959,7 +6749,10 @@ function e196(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.StatefulSetCondition
 const O197 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K197: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d197(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5967,6 +6760,7 @@ function d197(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K197)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5994,13 +6788,17 @@ function e197(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1beta2.StatefulSetList
+const K198: Keys = [-10, "metadata", -18, "items"];
 function d198(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K198)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d196(r, c), c); leave(r, c, s); break; }
@@ -6018,10 +6816,14 @@ function e198(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e196(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.StatefulSetOrdinals
+const K199: Keys = [8, "start"];
 function d199(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K199)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -6037,11 +6839,15 @@ function e199(w: Writer, o: any): void {
   v = o["start"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta2.StatefulSetPersistentVolumeClaimRetentionPolicy
+const K200: Keys = [10, "whenDeleted", 18, "whenScaled"];
 function d200(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K200)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6061,7 +6867,10 @@ function e200(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.StatefulSetSpec
 const O201 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.volumeClaimTemplates = 0; this.serviceName = 0; this.podManagementPolicy = 0; this.updateStrategy = 0; this.revisionHistoryLimit = 0; this.minReadySeconds = 0; this.persistentVolumeClaimRetentionPolicy = 0; this.ordinals = 0; } });
+const K201: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "volumeClaimTemplates", 42, "serviceName", 50, "podManagementPolicy", -58, "updateStrategy", 64, "revisionHistoryLimit", 72, "minReadySeconds", -82, "persistentVolumeClaimRetentionPolicy", -90, "ordinals"];
 function d201(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6075,6 +6884,7 @@ function d201(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K201)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -6121,7 +6931,10 @@ function e201(w: Writer, o: any): void {
 }
 // k8s.io.api.apps.v1beta2.StatefulSetStatus
 const O202 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.readyReplicas = 0; this.currentReplicas = 0; this.updatedReplicas = 0; this.currentRevision = 0; this.updateRevision = 0; this.collisionCount = 0; this.conditions = 0; this.availableReplicas = 0; } });
+const K202: Keys = [8, "observedGeneration", 16, "replicas", 24, "readyReplicas", 32, "currentReplicas", 40, "updatedReplicas", 50, "currentRevision", 58, "updateRevision", 72, "collisionCount", -82, "conditions", 88, "availableReplicas"];
 function d202(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6134,6 +6947,7 @@ function d202(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K202)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -6176,11 +6990,15 @@ function e202(w: Writer, o: any): void {
   v = o["availableReplicas"]; w.uint32(88); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta2.StatefulSetUpdateStrategy
+const K203: Keys = [10, "type", -18, "rollingUpdate"];
 function d203(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K203)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d192(r, c); leave(r, c, s); break; }
@@ -6202,13 +7020,17 @@ function e203(w: Writer, o: any): void {
 function d204(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 function e204(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.authentication.v1.BoundObjectReference
+const K205: Keys = [10, "kind", 18, "apiVersion", 26, "name", 34, "uid"];
 function d205(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K205)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6236,13 +7058,17 @@ function e205(w: Writer, o: any): void {
 function d206(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 function e206(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.authentication.v1.SelfSubjectReview
+const K207: Keys = [-10, "metadata", -18, "status"];
 function d207(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K207)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d208(r, c); leave(r, c, s); break; }
@@ -6260,10 +7086,14 @@ function e207(w: Writer, o: any): void {
   v = o["status"]; w.uint32(18).fork(); e208(w, v); w.ldelim();
 }
 // k8s.io.api.authentication.v1.SelfSubjectReviewStatus
+const K208: Keys = [-10, "userInfo"];
 function d208(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K208)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d215(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -6280,7 +7110,10 @@ function e208(w: Writer, o: any): void {
 }
 // k8s.io.api.authentication.v1.TokenRequest
 const O209 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K209: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d209(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O209();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -6288,6 +7121,7 @@ function d209(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K209)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d210(r, c); leave(r, c, s); break; }
@@ -6308,7 +7142,10 @@ function e209(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e211(w, v); w.ldelim();
 }
 // k8s.io.api.authentication.v1.TokenRequestSpec
+const K210: Keys = [10, "audiences", 32, "expirationSeconds", -26, "boundObjectRef", 42, "attestations"];
 function d210(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v4: any;
   let v3: any;
@@ -6316,6 +7153,7 @@ function d210(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K210)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 32: v4 = i64(r, c); break;
@@ -6340,11 +7178,15 @@ function e210(w: Writer, o: any): void {
   v = o["attestations"]; if (v != null) mapMessage(w, 42, v, e204);
 }
 // k8s.io.api.authentication.v1.TokenRequestStatus
+const K211: Keys = [10, "token", 18, "expirationTimestamp"];
 function d211(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K211)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
@@ -6364,7 +7206,10 @@ function e211(w: Writer, o: any): void {
 }
 // k8s.io.api.authentication.v1.TokenReview
 const O212 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K212: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d212(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O212();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -6372,6 +7217,7 @@ function d212(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K212)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d213(r, c); leave(r, c, s); break; }
@@ -6392,11 +7238,15 @@ function e212(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e214(w, v); w.ldelim();
 }
 // k8s.io.api.authentication.v1.TokenReviewSpec
+const K213: Keys = [10, "token", 18, "audiences"];
 function d213(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K213)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -6415,13 +7265,17 @@ function e213(w: Writer, o: any): void {
   v = o["audiences"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.authentication.v1.TokenReviewStatus
+const K214: Keys = [8, "authenticated", -18, "user", 34, "audiences", 26, "error"];
 function d214(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K214)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: { const s = enter(r, c); v2 = d215(r, c); leave(r, c, s); break; }
@@ -6446,7 +7300,10 @@ function e214(w: Writer, o: any): void {
   v = o["audiences"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.authentication.v1.UserInfo
+const K215: Keys = [10, "username", 18, "uid", 26, "groups", 34, "extra"];
 function d215(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6454,6 +7311,7 @@ function d215(r: Reader, c: C): J {
   let n4 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K215)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6478,13 +7336,17 @@ function e215(w: Writer, o: any): void {
   v = o["extra"]; if (v != null) mapMessage(w, 34, v, e206);
 }
 // k8s.io.api.authentication.v1alpha1.SelfSubjectReview
+const K216: Keys = [-10, "metadata", -18, "status"];
 function d216(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K216)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d217(r, c); leave(r, c, s); break; }
@@ -6502,10 +7364,14 @@ function e216(w: Writer, o: any): void {
   v = o["status"]; w.uint32(18).fork(); e217(w, v); w.ldelim();
 }
 // k8s.io.api.authentication.v1alpha1.SelfSubjectReviewStatus
+const K217: Keys = [-10, "userInfo"];
 function d217(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K217)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d215(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -6524,13 +7390,17 @@ function e217(w: Writer, o: any): void {
 function d218(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 function e218(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.authentication.v1beta1.SelfSubjectReview
+const K219: Keys = [-10, "metadata", -18, "status"];
 function d219(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K219)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d220(r, c); leave(r, c, s); break; }
@@ -6548,10 +7418,14 @@ function e219(w: Writer, o: any): void {
   v = o["status"]; w.uint32(18).fork(); e220(w, v); w.ldelim();
 }
 // k8s.io.api.authentication.v1beta1.SelfSubjectReviewStatus
+const K220: Keys = [-10, "userInfo"];
 function d220(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K220)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d215(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -6568,7 +7442,10 @@ function e220(w: Writer, o: any): void {
 }
 // k8s.io.api.authentication.v1beta1.TokenReview
 const O221 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K221: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d221(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O221();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -6576,6 +7453,7 @@ function d221(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K221)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d222(r, c); leave(r, c, s); break; }
@@ -6596,11 +7474,15 @@ function e221(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e223(w, v); w.ldelim();
 }
 // k8s.io.api.authentication.v1beta1.TokenReviewSpec
+const K222: Keys = [10, "token", 18, "audiences"];
 function d222(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K222)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -6619,13 +7501,17 @@ function e222(w: Writer, o: any): void {
   v = o["audiences"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.authentication.v1beta1.TokenReviewStatus
+const K223: Keys = [8, "authenticated", -18, "user", 34, "audiences", 26, "error"];
 function d223(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K223)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: { const s = enter(r, c); v2 = d224(r, c); leave(r, c, s); break; }
@@ -6650,7 +7536,10 @@ function e223(w: Writer, o: any): void {
   v = o["audiences"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.authentication.v1beta1.UserInfo
+const K224: Keys = [10, "username", 18, "uid", 26, "groups", 34, "extra"];
 function d224(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6658,6 +7547,7 @@ function d224(r: Reader, c: C): J {
   let n4 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K224)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6685,11 +7575,15 @@ function e224(w: Writer, o: any): void {
 function d225(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 function e225(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.authorization.v1.FieldSelectorAttributes
+const K226: Keys = [10, "rawSelector", -18, "requirements"];
 function d226(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K226)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d1282(r, c), c); leave(r, c, s); break; }
@@ -6708,11 +7602,15 @@ function e226(w: Writer, o: any): void {
   v = o["requirements"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1282(w, x); w.ldelim(); }
 }
 // k8s.io.api.authorization.v1.LabelSelectorAttributes
+const K227: Keys = [10, "rawSelector", -18, "requirements"];
 function d227(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K227)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d1292(r, c), c); leave(r, c, s); break; }
@@ -6732,7 +7630,10 @@ function e227(w: Writer, o: any): void {
 }
 // k8s.io.api.authorization.v1.LocalSubjectAccessReview
 const O228 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K228: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d228(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O228();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -6740,6 +7641,7 @@ function d228(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K228)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d238(r, c); leave(r, c, s); break; }
@@ -6760,11 +7662,15 @@ function e228(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e239(w, v); w.ldelim();
 }
 // k8s.io.api.authorization.v1.NonResourceAttributes
+const K229: Keys = [10, "path", 18, "verb"];
 function d229(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K229)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6783,11 +7689,15 @@ function e229(w: Writer, o: any): void {
   v = o["verb"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.authorization.v1.NonResourceRule
+const K230: Keys = [10, "verbs", 18, "nonResourceURLs"];
 function d230(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K230)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -6807,7 +7717,10 @@ function e230(w: Writer, o: any): void {
 }
 // k8s.io.api.authorization.v1.ResourceAttributes
 const O231 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespace = 0; this.verb = 0; this.group = 0; this.version = 0; this.resource = 0; this.subresource = 0; this.name = 0; this.fieldSelector = 0; this.labelSelector = 0; } });
+const K231: Keys = [10, "namespace", 18, "verb", 26, "group", 34, "version", 42, "resource", 50, "subresource", 58, "name", -66, "fieldSelector", -74, "labelSelector"];
 function d231(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6819,6 +7732,7 @@ function d231(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K231)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6858,13 +7772,17 @@ function e231(w: Writer, o: any): void {
   v = o["labelSelector"]; if (v != null) { w.uint32(74).fork(); e227(w, v); w.ldelim(); }
 }
 // k8s.io.api.authorization.v1.ResourceRule
+const K232: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 34, "resourceNames"];
 function d232(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K232)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -6890,7 +7808,10 @@ function e232(w: Writer, o: any): void {
 }
 // k8s.io.api.authorization.v1.SelfSubjectAccessReview
 const O233 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K233: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d233(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O233();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -6898,6 +7819,7 @@ function d233(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K233)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d234(r, c); leave(r, c, s); break; }
@@ -6918,11 +7840,15 @@ function e233(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e239(w, v); w.ldelim();
 }
 // k8s.io.api.authorization.v1.SelfSubjectAccessReviewSpec
+const K234: Keys = [-10, "resourceAttributes", -18, "nonResourceAttributes"];
 function d234(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K234)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d231(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d229(r, c); leave(r, c, s); break; }
@@ -6942,7 +7868,10 @@ function e234(w: Writer, o: any): void {
 }
 // k8s.io.api.authorization.v1.SelfSubjectRulesReview
 const O235 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K235: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d235(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O235();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -6950,6 +7879,7 @@ function d235(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K235)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d236(r, c); leave(r, c, s); break; }
@@ -6970,10 +7900,14 @@ function e235(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e240(w, v); w.ldelim();
 }
 // k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec
+const K236: Keys = [10, "namespace"];
 function d236(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K236)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -6990,7 +7924,10 @@ function e236(w: Writer, o: any): void {
 }
 // k8s.io.api.authorization.v1.SubjectAccessReview
 const O237 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K237: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d237(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O237();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -6998,6 +7935,7 @@ function d237(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K237)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d238(r, c); leave(r, c, s); break; }
@@ -7019,7 +7957,10 @@ function e237(w: Writer, o: any): void {
 }
 // k8s.io.api.authorization.v1.SubjectAccessReviewSpec
 const O238 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceAttributes = 0; this.nonResourceAttributes = 0; this.user = 0; this.groups = 0; this.extra = 0; this.uid = 0; } });
+const K238: Keys = [-10, "resourceAttributes", -18, "nonResourceAttributes", 26, "user", 34, "groups", 42, "extra", 50, "uid"];
 function d238(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7029,6 +7970,7 @@ function d238(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K238)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d231(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d229(r, c); leave(r, c, s); break; }
@@ -7059,13 +8001,17 @@ function e238(w: Writer, o: any): void {
   v = o["uid"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.api.authorization.v1.SubjectAccessReviewStatus
+const K239: Keys = [8, "allowed", 32, "denied", 18, "reason", 26, "evaluationError"];
 function d239(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v4: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K239)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 32: v4 = r.bool(); break;
@@ -7090,13 +8036,17 @@ function e239(w: Writer, o: any): void {
   v = o["denied"]; w.uint32(32); wbool(w, v ?? false);
 }
 // k8s.io.api.authorization.v1.SubjectRulesReviewStatus
+const K240: Keys = [-10, "resourceRules", -18, "nonResourceRules", 24, "incomplete", 34, "evaluationError"];
 function d240(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K240)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d232(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d230(r, c), c); leave(r, c, s); break; }
@@ -7125,7 +8075,10 @@ function d241(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 function e241(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.authorization.v1beta1.LocalSubjectAccessReview
 const O242 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K242: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d242(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O242();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -7133,6 +8086,7 @@ function d242(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K242)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d252(r, c); leave(r, c, s); break; }
@@ -7153,11 +8107,15 @@ function e242(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e253(w, v); w.ldelim();
 }
 // k8s.io.api.authorization.v1beta1.NonResourceAttributes
+const K243: Keys = [10, "path", 18, "verb"];
 function d243(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K243)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -7176,11 +8134,15 @@ function e243(w: Writer, o: any): void {
   v = o["verb"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.authorization.v1beta1.NonResourceRule
+const K244: Keys = [10, "verbs", 18, "nonResourceURLs"];
 function d244(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K244)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -7200,7 +8162,10 @@ function e244(w: Writer, o: any): void {
 }
 // k8s.io.api.authorization.v1beta1.ResourceAttributes
 const O245 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespace = 0; this.verb = 0; this.group = 0; this.version = 0; this.resource = 0; this.subresource = 0; this.name = 0; this.fieldSelector = 0; this.labelSelector = 0; } });
+const K245: Keys = [10, "namespace", 18, "verb", 26, "group", 34, "version", 42, "resource", 50, "subresource", 58, "name", -66, "fieldSelector", -74, "labelSelector"];
 function d245(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7212,6 +8177,7 @@ function d245(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K245)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -7251,13 +8217,17 @@ function e245(w: Writer, o: any): void {
   v = o["labelSelector"]; if (v != null) { w.uint32(74).fork(); e227(w, v); w.ldelim(); }
 }
 // k8s.io.api.authorization.v1beta1.ResourceRule
+const K246: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 34, "resourceNames"];
 function d246(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K246)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -7283,7 +8253,10 @@ function e246(w: Writer, o: any): void {
 }
 // k8s.io.api.authorization.v1beta1.SelfSubjectAccessReview
 const O247 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K247: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d247(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O247();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -7291,6 +8264,7 @@ function d247(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K247)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d248(r, c); leave(r, c, s); break; }
@@ -7311,11 +8285,15 @@ function e247(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e253(w, v); w.ldelim();
 }
 // k8s.io.api.authorization.v1beta1.SelfSubjectAccessReviewSpec
+const K248: Keys = [-10, "resourceAttributes", -18, "nonResourceAttributes"];
 function d248(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K248)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d245(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d243(r, c); leave(r, c, s); break; }
@@ -7335,7 +8313,10 @@ function e248(w: Writer, o: any): void {
 }
 // k8s.io.api.authorization.v1beta1.SelfSubjectRulesReview
 const O249 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K249: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d249(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O249();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -7343,6 +8324,7 @@ function d249(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K249)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d250(r, c); leave(r, c, s); break; }
@@ -7363,10 +8345,14 @@ function e249(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e254(w, v); w.ldelim();
 }
 // k8s.io.api.authorization.v1beta1.SelfSubjectRulesReviewSpec
+const K250: Keys = [10, "namespace"];
 function d250(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K250)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -7383,7 +8369,10 @@ function e250(w: Writer, o: any): void {
 }
 // k8s.io.api.authorization.v1beta1.SubjectAccessReview
 const O251 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K251: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d251(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O251();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -7391,6 +8380,7 @@ function d251(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K251)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d252(r, c); leave(r, c, s); break; }
@@ -7412,7 +8402,10 @@ function e251(w: Writer, o: any): void {
 }
 // k8s.io.api.authorization.v1beta1.SubjectAccessReviewSpec
 const O252 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceAttributes = 0; this.nonResourceAttributes = 0; this.user = 0; this.group = 0; this.extra = 0; this.uid = 0; } });
+const K252: Keys = [-10, "resourceAttributes", -18, "nonResourceAttributes", 26, "user", 34, "group", 42, "extra", 50, "uid"];
 function d252(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7422,6 +8415,7 @@ function d252(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K252)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d245(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d243(r, c); leave(r, c, s); break; }
@@ -7452,13 +8446,17 @@ function e252(w: Writer, o: any): void {
   v = o["uid"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.api.authorization.v1beta1.SubjectAccessReviewStatus
+const K253: Keys = [8, "allowed", 32, "denied", 18, "reason", 26, "evaluationError"];
 function d253(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v4: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K253)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 32: v4 = r.bool(); break;
@@ -7483,13 +8481,17 @@ function e253(w: Writer, o: any): void {
   v = o["denied"]; w.uint32(32); wbool(w, v ?? false);
 }
 // k8s.io.api.authorization.v1beta1.SubjectRulesReviewStatus
+const K254: Keys = [-10, "resourceRules", -18, "nonResourceRules", 24, "incomplete", 34, "evaluationError"];
 function d254(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K254)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d246(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d244(r, c), c); leave(r, c, s); break; }
@@ -7514,13 +8516,17 @@ function e254(w: Writer, o: any): void {
   v = o["evaluationError"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.autoscaling.v1.ContainerResourceMetricSource
+const K255: Keys = [10, "name", 16, "targetAverageUtilization", 26, "targetAverageValue", 42, "container"];
 function d255(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K255)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -7545,13 +8551,17 @@ function e255(w: Writer, o: any): void {
   v = o["container"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.autoscaling.v1.ContainerResourceMetricStatus
+const K256: Keys = [10, "name", 16, "currentAverageUtilization", 26, "currentAverageValue", 34, "container"];
 function d256(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K256)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -7576,12 +8586,16 @@ function e256(w: Writer, o: any): void {
   v = o["container"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.autoscaling.v1.CrossVersionObjectReference
+const K257: Keys = [10, "kind", 18, "name", 26, "apiVersion"];
 function d257(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K257)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -7603,13 +8617,17 @@ function e257(w: Writer, o: any): void {
   v = o["apiVersion"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.autoscaling.v1.ExternalMetricSource
+const K258: Keys = [10, "metricName", -18, "metricSelector", 26, "targetValue", 34, "targetAverageValue"];
 function d258(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K258)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -7634,13 +8652,17 @@ function e258(w: Writer, o: any): void {
   v = o["targetAverageValue"]; if (v != null) { w.uint32(34).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v1.ExternalMetricStatus
+const K259: Keys = [10, "metricName", -18, "metricSelector", 26, "currentValue", 34, "currentAverageValue"];
 function d259(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K259)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -7666,7 +8688,10 @@ function e259(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler
 const O260 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K260: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d260(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O260();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -7674,6 +8699,7 @@ function d260(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K260)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d263(r, c); leave(r, c, s); break; }
@@ -7695,7 +8721,10 @@ function e260(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerCondition
 const O261 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
+const K261: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message", 48, "observedGeneration"];
 function d261(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7704,6 +8733,7 @@ function d261(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K261)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -7734,13 +8764,17 @@ function e261(w: Writer, o: any): void {
   v = o["observedGeneration"]; if (v != null) { w.uint32(48); w64(w, v); }
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerList
+const K262: Keys = [-10, "metadata", -18, "items"];
 function d262(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K262)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d260(r, c), c); leave(r, c, s); break; }
@@ -7758,13 +8792,17 @@ function e262(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e260(w, x); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerSpec
+const K263: Keys = [-10, "scaleTargetRef", 16, "minReplicas", 24, "maxReplicas", 32, "targetCPUUtilizationPercentage"];
 function d263(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K263)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d257(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
@@ -7790,7 +8828,10 @@ function e263(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerStatus
 const O264 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.lastScaleTime = 0; this.currentReplicas = 0; this.desiredReplicas = 0; this.currentCPUUtilizationPercentage = 0; } });
+const K264: Keys = [8, "observedGeneration", 18, "lastScaleTime", 24, "currentReplicas", 32, "desiredReplicas", 40, "currentCPUUtilizationPercentage"];
 function d264(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7798,6 +8839,7 @@ function d264(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K264)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
@@ -7826,7 +8868,10 @@ function e264(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v1.MetricSpec
 const O265 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
+const K265: Keys = [10, "type", -18, "object", -26, "pods", -34, "resource", -58, "containerResource", -42, "external"];
 function d265(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7835,6 +8880,7 @@ function d265(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K265)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d267(r, c); leave(r, c, s); break; }
@@ -7866,7 +8912,10 @@ function e265(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v1.MetricStatus
 const O266 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
+const K266: Keys = [10, "type", -18, "object", -26, "pods", -34, "resource", -58, "containerResource", -42, "external"];
 function d266(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7875,6 +8924,7 @@ function d266(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K266)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d268(r, c); leave(r, c, s); break; }
@@ -7906,7 +8956,10 @@ function e266(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v1.ObjectMetricSource
 const O267 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.target = 0; this.metricName = 0; this.targetValue = 0; this.selector = 0; this.averageValue = 0; } });
+const K267: Keys = [-10, "target", 18, "metricName", 26, "targetValue", -34, "selector", 42, "averageValue"];
 function d267(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7914,6 +8967,7 @@ function d267(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K267)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d257(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -7942,7 +8996,10 @@ function e267(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v1.ObjectMetricStatus
 const O268 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.target = 0; this.metricName = 0; this.currentValue = 0; this.selector = 0; this.averageValue = 0; } });
+const K268: Keys = [-10, "target", 18, "metricName", 26, "currentValue", -34, "selector", 42, "averageValue"];
 function d268(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -7950,6 +9007,7 @@ function d268(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K268)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d257(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -7977,12 +9035,16 @@ function e268(w: Writer, o: any): void {
   v = o["averageValue"]; if (v != null) { w.uint32(42).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v1.PodsMetricSource
+const K269: Keys = [10, "metricName", 18, "targetAverageValue", -26, "selector"];
 function d269(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K269)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -8004,12 +9066,16 @@ function e269(w: Writer, o: any): void {
   v = o["selector"]; if (v != null) { w.uint32(26).fork(); e1291(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v1.PodsMetricStatus
+const K270: Keys = [10, "metricName", 18, "currentAverageValue", -26, "selector"];
 function d270(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K270)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -8031,12 +9097,16 @@ function e270(w: Writer, o: any): void {
   v = o["selector"]; if (v != null) { w.uint32(26).fork(); e1291(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v1.ResourceMetricSource
+const K271: Keys = [10, "name", 16, "targetAverageUtilization", 26, "targetAverageValue"];
 function d271(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K271)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -8058,12 +9128,16 @@ function e271(w: Writer, o: any): void {
   v = o["targetAverageValue"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v1.ResourceMetricStatus
+const K272: Keys = [10, "name", 16, "currentAverageUtilization", 26, "currentAverageValue"];
 function d272(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K272)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -8086,7 +9160,10 @@ function e272(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v1.Scale
 const O273 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K273: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d273(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O273();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -8094,6 +9171,7 @@ function d273(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K273)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d274(r, c); leave(r, c, s); break; }
@@ -8114,10 +9192,14 @@ function e273(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e275(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v1.ScaleSpec
+const K274: Keys = [8, "replicas"];
 function d274(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K274)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -8133,11 +9215,15 @@ function e274(w: Writer, o: any): void {
   v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.autoscaling.v1.ScaleStatus
+const K275: Keys = [8, "replicas", 18, "selector"];
 function d275(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K275)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -8156,12 +9242,16 @@ function e275(w: Writer, o: any): void {
   v = o["selector"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.autoscaling.v2.ContainerResourceMetricSource
+const K276: Keys = [10, "name", -18, "target", 26, "container"];
 function d276(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K276)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d292(r, c); leave(r, c, s); break; }
@@ -8183,12 +9273,16 @@ function e276(w: Writer, o: any): void {
   v = o["container"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus
+const K277: Keys = [10, "name", -18, "current", 26, "container"];
 function d277(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K277)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d293(r, c); leave(r, c, s); break; }
@@ -8210,12 +9304,16 @@ function e277(w: Writer, o: any): void {
   v = o["container"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.autoscaling.v2.CrossVersionObjectReference
+const K278: Keys = [10, "kind", 18, "name", 26, "apiVersion"];
 function d278(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K278)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -8237,11 +9335,15 @@ function e278(w: Writer, o: any): void {
   v = o["apiVersion"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.autoscaling.v2.ExternalMetricSource
+const K279: Keys = [-10, "metric", -18, "target"];
 function d279(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K279)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d289(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d292(r, c); leave(r, c, s); break; }
@@ -8260,11 +9362,15 @@ function e279(w: Writer, o: any): void {
   v = o["target"]; w.uint32(18).fork(); e292(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v2.ExternalMetricStatus
+const K280: Keys = [-10, "metric", -18, "current"];
 function d280(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K280)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d289(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d293(r, c); leave(r, c, s); break; }
@@ -8283,12 +9389,16 @@ function e280(w: Writer, o: any): void {
   v = o["current"]; w.uint32(18).fork(); e293(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v2.HPAScalingPolicy
+const K281: Keys = [10, "type", 16, "value", 24, "periodSeconds"];
 function d281(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K281)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -8310,13 +9420,17 @@ function e281(w: Writer, o: any): void {
   v = o["periodSeconds"]; w.uint32(24); w32(w, v ?? 0);
 }
 // k8s.io.api.autoscaling.v2.HPAScalingRules
+const K282: Keys = [24, "stabilizationWindowSeconds", 10, "selectPolicy", -18, "policies", 34, "tolerance"];
 function d282(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v3: any;
   let v1: any;
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K282)) continue;
     switch (t) {
       case 24: v3 = r.int32(); break;
       case 10: v1 = str(r, c); break;
@@ -8342,7 +9456,10 @@ function e282(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler
 const O283 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K283: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d283(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O283();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -8350,6 +9467,7 @@ function d283(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K283)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d287(r, c); leave(r, c, s); break; }
@@ -8370,11 +9488,15 @@ function e283(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e288(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior
+const K284: Keys = [-10, "scaleUp", -18, "scaleDown"];
 function d284(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K284)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d282(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d282(r, c); leave(r, c, s); break; }
@@ -8394,7 +9516,10 @@ function e284(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition
 const O285 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
+const K285: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message", 48, "observedGeneration"];
 function d285(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -8403,6 +9528,7 @@ function d285(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K285)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -8433,13 +9559,17 @@ function e285(w: Writer, o: any): void {
   v = o["observedGeneration"]; if (v != null) { w.uint32(48); w64(w, v); }
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerList
+const K286: Keys = [-10, "metadata", -18, "items"];
 function d286(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K286)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d283(r, c), c); leave(r, c, s); break; }
@@ -8458,7 +9588,10 @@ function e286(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec
 const O287 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.scaleTargetRef = 0; this.minReplicas = 0; this.maxReplicas = 0; this.metrics = 0; this.behavior = 0; } });
+const K287: Keys = [-10, "scaleTargetRef", 16, "minReplicas", 24, "maxReplicas", -34, "metrics", -42, "behavior"];
 function d287(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -8466,6 +9599,7 @@ function d287(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K287)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d278(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
@@ -8494,7 +9628,10 @@ function e287(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus
 const O288 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.lastScaleTime = 0; this.currentReplicas = 0; this.desiredReplicas = 0; this.currentMetrics = 0; this.conditions = 0; } });
+const K288: Keys = [8, "observedGeneration", 18, "lastScaleTime", 24, "currentReplicas", 32, "desiredReplicas", -42, "currentMetrics", -50, "conditions"];
 function d288(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -8503,6 +9640,7 @@ function d288(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K288)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
@@ -8533,11 +9671,15 @@ function e288(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e285(w, x); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v2.MetricIdentifier
+const K289: Keys = [10, "name", -18, "selector"];
 function d289(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K289)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -8557,7 +9699,10 @@ function e289(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v2.MetricSpec
 const O290 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
+const K290: Keys = [10, "type", -18, "object", -26, "pods", -34, "resource", -58, "containerResource", -42, "external"];
 function d290(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -8566,6 +9711,7 @@ function d290(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K290)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d294(r, c); leave(r, c, s); break; }
@@ -8597,7 +9743,10 @@ function e290(w: Writer, o: any): void {
 }
 // k8s.io.api.autoscaling.v2.MetricStatus
 const O291 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
+const K291: Keys = [10, "type", -18, "object", -26, "pods", -34, "resource", -58, "containerResource", -42, "external"];
 function d291(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -8606,6 +9755,7 @@ function d291(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K291)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d295(r, c); leave(r, c, s); break; }
@@ -8636,13 +9786,17 @@ function e291(w: Writer, o: any): void {
   v = o["containerResource"]; if (v != null) { w.uint32(58).fork(); e277(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v2.MetricTarget
+const K292: Keys = [10, "type", 18, "value", 26, "averageValue", 32, "averageUtilization"];
 function d292(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K292)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -8667,12 +9821,16 @@ function e292(w: Writer, o: any): void {
   v = o["averageUtilization"]; if (v != null) { w.uint32(32); w32(w, v); }
 }
 // k8s.io.api.autoscaling.v2.MetricValueStatus
+const K293: Keys = [10, "value", 18, "averageValue", 24, "averageUtilization"];
 function d293(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K293)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -8694,12 +9852,16 @@ function e293(w: Writer, o: any): void {
   v = o["averageUtilization"]; if (v != null) { w.uint32(24); w32(w, v); }
 }
 // k8s.io.api.autoscaling.v2.ObjectMetricSource
+const K294: Keys = [-10, "describedObject", -18, "target", -26, "metric"];
 function d294(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K294)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d278(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d292(r, c); leave(r, c, s); break; }
@@ -8721,12 +9883,16 @@ function e294(w: Writer, o: any): void {
   v = o["metric"]; w.uint32(26).fork(); e289(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v2.ObjectMetricStatus
+const K295: Keys = [-10, "metric", -18, "current", -26, "describedObject"];
 function d295(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K295)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d289(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d293(r, c); leave(r, c, s); break; }
@@ -8748,11 +9914,15 @@ function e295(w: Writer, o: any): void {
   v = o["describedObject"]; w.uint32(26).fork(); e278(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v2.PodsMetricSource
+const K296: Keys = [-10, "metric", -18, "target"];
 function d296(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K296)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d289(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d292(r, c); leave(r, c, s); break; }
@@ -8771,11 +9941,15 @@ function e296(w: Writer, o: any): void {
   v = o["target"]; w.uint32(18).fork(); e292(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v2.PodsMetricStatus
+const K297: Keys = [-10, "metric", -18, "current"];
 function d297(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K297)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d289(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d293(r, c); leave(r, c, s); break; }
@@ -8794,11 +9968,15 @@ function e297(w: Writer, o: any): void {
   v = o["current"]; w.uint32(18).fork(); e293(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v2.ResourceMetricSource
+const K298: Keys = [10, "name", -18, "target"];
 function d298(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K298)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d292(r, c); leave(r, c, s); break; }
@@ -8817,11 +9995,15 @@ function e298(w: Writer, o: any): void {
   v = o["target"]; w.uint32(18).fork(); e292(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v2.ResourceMetricStatus
+const K299: Keys = [10, "name", -18, "current"];
 function d299(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K299)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d293(r, c); leave(r, c, s); break; }
@@ -8841,7 +10023,10 @@ function e299(w: Writer, o: any): void {
 }
 // k8s.io.api.batch.v1.CronJob
 const O300 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K300: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d300(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O300();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -8849,6 +10034,7 @@ function d300(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K300)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d302(r, c); leave(r, c, s); break; }
@@ -8869,13 +10055,17 @@ function e300(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e303(w, v); w.ldelim();
 }
 // k8s.io.api.batch.v1.CronJobList
+const K301: Keys = [-10, "metadata", -18, "items"];
 function d301(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K301)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d300(r, c), c); leave(r, c, s); break; }
@@ -8894,7 +10084,10 @@ function e301(w: Writer, o: any): void {
 }
 // k8s.io.api.batch.v1.CronJobSpec
 const O302 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.schedule = 0; this.timeZone = 0; this.startingDeadlineSeconds = 0; this.concurrencyPolicy = 0; this.suspend = 0; this.jobTemplate = 0; this.successfulJobsHistoryLimit = 0; this.failedJobsHistoryLimit = 0; } });
+const K302: Keys = [10, "schedule", 66, "timeZone", 16, "startingDeadlineSeconds", 26, "concurrencyPolicy", 32, "suspend", -42, "jobTemplate", 48, "successfulJobsHistoryLimit", 56, "failedJobsHistoryLimit"];
 function d302(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v8: any;
   let v2: any;
@@ -8905,6 +10098,7 @@ function d302(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K302)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 66: v8 = str(r, c); break;
@@ -8941,12 +10135,16 @@ function e302(w: Writer, o: any): void {
   v = o["timeZone"]; if (v != null) { w.uint32(66); wstr(w, v); }
 }
 // k8s.io.api.batch.v1.CronJobStatus
+const K303: Keys = [-10, "active", 34, "lastScheduleTime", 42, "lastSuccessfulTime"];
 function d303(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K303)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d490(r, c), c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
@@ -8969,7 +10167,10 @@ function e303(w: Writer, o: any): void {
 }
 // k8s.io.api.batch.v1.Job
 const O304 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K304: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d304(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O304();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -8977,6 +10178,7 @@ function d304(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K304)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d308(r, c); leave(r, c, s); break; }
@@ -8998,7 +10200,10 @@ function e304(w: Writer, o: any): void {
 }
 // k8s.io.api.batch.v1.JobCondition
 const O305 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastProbeTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K305: Keys = [10, "type", 18, "status", 26, "lastProbeTime", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d305(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -9007,6 +10212,7 @@ function d305(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K305)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -9037,13 +10243,17 @@ function e305(w: Writer, o: any): void {
   v = o["message"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.api.batch.v1.JobList
+const K306: Keys = [-10, "metadata", -18, "items"];
 function d306(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K306)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d304(r, c), c); leave(r, c, s); break; }
@@ -9061,13 +10271,17 @@ function e306(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e304(w, x); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.JobSchedulingConfiguration
+const K307: Keys = [-10, "schedulingPolicy", -18, "schedulingConstraints", -26, "disruptionMode", -34, "resourceClaims"];
 function d307(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K307)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1117(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1116(r, c); leave(r, c, s); break; }
@@ -9093,7 +10307,10 @@ function e307(w: Writer, o: any): void {
 }
 // k8s.io.api.batch.v1.JobSpec
 const O308 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parallelism = 0; this.completions = 0; this.activeDeadlineSeconds = 0; this.podFailurePolicy = 0; this.successPolicy = 0; this.backoffLimit = 0; this.backoffLimitPerIndex = 0; this.maxFailedIndexes = 0; this.selector = 0; this.manualSelector = 0; this.template = 0; this.ttlSecondsAfterFinished = 0; this.completionMode = 0; this.suspend = 0; this.podReplacementPolicy = 0; this.managedBy = 0; this.scheduling = 0; } });
+const K308: Keys = [8, "parallelism", 16, "completions", 24, "activeDeadlineSeconds", -90, "podFailurePolicy", -130, "successPolicy", 56, "backoffLimit", 96, "backoffLimitPerIndex", 104, "maxFailedIndexes", -34, "selector", 40, "manualSelector", -50, "template", 64, "ttlSecondsAfterFinished", 74, "completionMode", 80, "suspend", 114, "podReplacementPolicy", 122, "managedBy", -138, "scheduling"];
 function d308(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -9113,6 +10330,7 @@ function d308(r: Reader, c: C): J {
   let v17: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K308)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -9177,7 +10395,10 @@ function e308(w: Writer, o: any): void {
 }
 // k8s.io.api.batch.v1.JobStatus
 const O309 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.startTime = 0; this.completionTime = 0; this.active = 0; this.succeeded = 0; this.failed = 0; this.terminating = 0; this.completedIndexes = 0; this.failedIndexes = 0; this.uncountedTerminatedPods = 0; this.ready = 0; } });
+const K309: Keys = [-10, "conditions", 18, "startTime", 26, "completionTime", 32, "active", 40, "succeeded", 48, "failed", 88, "terminating", 58, "completedIndexes", 82, "failedIndexes", -66, "uncountedTerminatedPods", 72, "ready"];
 function d309(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -9191,6 +10412,7 @@ function d309(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K309)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d305(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
@@ -9236,11 +10458,15 @@ function e309(w: Writer, o: any): void {
   v = o["terminating"]; if (v != null) { w.uint32(88); w32(w, v); }
 }
 // k8s.io.api.batch.v1.JobTemplateSpec
+const K310: Keys = [-10, "metadata", -18, "spec"];
 function d310(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K310)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d308(r, c); leave(r, c, s); break; }
@@ -9259,10 +10485,14 @@ function e310(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e308(w, v); w.ldelim();
 }
 // k8s.io.api.batch.v1.PodFailurePolicy
+const K311: Keys = [-10, "rules"];
 function d311(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K311)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d314(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -9278,12 +10508,16 @@ function e311(w: Writer, o: any): void {
   v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e314(w, x); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.PodFailurePolicyOnExitCodesRequirement
+const K312: Keys = [10, "containerName", 18, "operator", 24, "values"];
 function d312(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K312)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -9305,11 +10539,15 @@ function e312(w: Writer, o: any): void {
   v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(24); w32(w, x); }
 }
 // k8s.io.api.batch.v1.PodFailurePolicyOnPodConditionsPattern
+const K313: Keys = [10, "type", 18, "status"];
 function d313(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K313)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -9328,12 +10566,16 @@ function e313(w: Writer, o: any): void {
   v = o["status"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.batch.v1.PodFailurePolicyRule
+const K314: Keys = [10, "action", -18, "onExitCodes", -26, "onPodConditions"];
 function d314(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K314)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d312(r, c); leave(r, c, s); break; }
@@ -9355,10 +10597,14 @@ function e314(w: Writer, o: any): void {
   v = o["onPodConditions"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e313(w, x); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.SuccessPolicy
+const K315: Keys = [-10, "rules"];
 function d315(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K315)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d316(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -9374,11 +10620,15 @@ function e315(w: Writer, o: any): void {
   v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e316(w, x); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.SuccessPolicyRule
+const K316: Keys = [10, "succeededIndexes", 16, "succeededCount"];
 function d316(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K316)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -9397,11 +10647,15 @@ function e316(w: Writer, o: any): void {
   v = o["succeededCount"]; if (v != null) { w.uint32(16); w32(w, v); }
 }
 // k8s.io.api.batch.v1.UncountedTerminatedPods
+const K317: Keys = [10, "succeeded", 18, "failed"];
 function d317(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K317)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -9421,7 +10675,10 @@ function e317(w: Writer, o: any): void {
 }
 // k8s.io.api.batch.v1beta1.CronJob
 const O318 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K318: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d318(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O318();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -9429,6 +10686,7 @@ function d318(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K318)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d320(r, c); leave(r, c, s); break; }
@@ -9449,13 +10707,17 @@ function e318(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e321(w, v); w.ldelim();
 }
 // k8s.io.api.batch.v1beta1.CronJobList
+const K319: Keys = [-10, "metadata", -18, "items"];
 function d319(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K319)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d318(r, c), c); leave(r, c, s); break; }
@@ -9474,7 +10736,10 @@ function e319(w: Writer, o: any): void {
 }
 // k8s.io.api.batch.v1beta1.CronJobSpec
 const O320 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.schedule = 0; this.timeZone = 0; this.startingDeadlineSeconds = 0; this.concurrencyPolicy = 0; this.suspend = 0; this.jobTemplate = 0; this.successfulJobsHistoryLimit = 0; this.failedJobsHistoryLimit = 0; } });
+const K320: Keys = [10, "schedule", 66, "timeZone", 16, "startingDeadlineSeconds", 26, "concurrencyPolicy", 32, "suspend", -42, "jobTemplate", 48, "successfulJobsHistoryLimit", 56, "failedJobsHistoryLimit"];
 function d320(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v8: any;
   let v2: any;
@@ -9485,6 +10750,7 @@ function d320(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K320)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 66: v8 = str(r, c); break;
@@ -9521,12 +10787,16 @@ function e320(w: Writer, o: any): void {
   v = o["timeZone"]; if (v != null) { w.uint32(66); wstr(w, v); }
 }
 // k8s.io.api.batch.v1beta1.CronJobStatus
+const K321: Keys = [-10, "active", 34, "lastScheduleTime", 42, "lastSuccessfulTime"];
 function d321(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K321)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d490(r, c), c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1312(r, c); leave(r, c, s); break; }
@@ -9548,11 +10818,15 @@ function e321(w: Writer, o: any): void {
   v = o["lastSuccessfulTime"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.batch.v1beta1.JobTemplateSpec
+const K322: Keys = [-10, "metadata", -18, "spec"];
 function d322(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K322)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d308(r, c); leave(r, c, s); break; }
@@ -9572,7 +10846,10 @@ function e322(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1.CertificateSigningRequest
 const O323 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K323: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d323(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O323();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -9580,6 +10857,7 @@ function d323(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K323)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d326(r, c); leave(r, c, s); break; }
@@ -9601,7 +10879,10 @@ function e323(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1.CertificateSigningRequestCondition
 const O324 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.reason = 0; this.message = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; } });
+const K324: Keys = [10, "type", 50, "status", 18, "reason", 26, "message", 34, "lastUpdateTime", 42, "lastTransitionTime"];
 function d324(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v6: any;
   let v2: any;
@@ -9610,6 +10891,7 @@ function d324(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K324)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 50: v6 = str(r, c); break;
@@ -9640,13 +10922,17 @@ function e324(w: Writer, o: any): void {
   v = o["status"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.api.certificates.v1.CertificateSigningRequestList
+const K325: Keys = [-10, "metadata", -18, "items"];
 function d325(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K325)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d323(r, c), c); leave(r, c, s); break; }
@@ -9665,7 +10951,10 @@ function e325(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1.CertificateSigningRequestSpec
 const O326 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.signerName = 0; this.expirationSeconds = 0; this.usages = 0; this.username = 0; this.uid = 0; this.groups = 0; this.extra = 0; } });
+const K326: Keys = [10, "request", 58, "signerName", 64, "expirationSeconds", 42, "usages", 18, "username", 26, "uid", 34, "groups", 50, "extra"];
 function d326(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v7: any;
   let v8: any;
@@ -9677,6 +10966,7 @@ function d326(r: Reader, c: C): J {
   let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K326)) continue;
     switch (t) {
       case 10: v1 = b64(r, c); break;
       case 58: v7 = str(r, c); break;
@@ -9713,11 +11003,15 @@ function e326(w: Writer, o: any): void {
   v = o["expirationSeconds"]; if (v != null) { w.uint32(64); w32(w, v); }
 }
 // k8s.io.api.certificates.v1.CertificateSigningRequestStatus
+const K327: Keys = [-10, "conditions", 18, "certificate"];
 function d327(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K327)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d324(r, c), c); leave(r, c, s); break; }
       case 18: v2 = b64(r, c); break;
@@ -9736,13 +11030,17 @@ function e327(w: Writer, o: any): void {
   v = o["certificate"]; if (v != null) { w.uint32(18); wbytes(w, v); }
 }
 // k8s.io.api.certificates.v1.ClusterTrustBundle
+const K328: Keys = [-10, "metadata", -18, "spec"];
 function d328(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K328)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d330(r, c); leave(r, c, s); break; }
@@ -9760,13 +11058,17 @@ function e328(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e330(w, v); w.ldelim();
 }
 // k8s.io.api.certificates.v1.ClusterTrustBundleList
+const K329: Keys = [-10, "metadata", -18, "items"];
 function d329(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K329)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d328(r, c), c); leave(r, c, s); break; }
@@ -9784,11 +11086,15 @@ function e329(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e328(w, x); w.ldelim(); }
 }
 // k8s.io.api.certificates.v1.ClusterTrustBundleSpec
+const K330: Keys = [10, "signerName", 18, "trustBundle"];
 function d330(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K330)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -9811,7 +11117,10 @@ function d331(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 function e331(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.certificates.v1.PodCertificateRequest
 const O332 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K332: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d332(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O332();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -9819,6 +11128,7 @@ function d332(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K332)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d334(r, c); leave(r, c, s); break; }
@@ -9839,13 +11149,17 @@ function e332(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e335(w, v); w.ldelim();
 }
 // k8s.io.api.certificates.v1.PodCertificateRequestList
+const K333: Keys = [-10, "metadata", -18, "items"];
 function d333(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K333)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d332(r, c), c); leave(r, c, s); break; }
@@ -9864,7 +11178,10 @@ function e333(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1.PodCertificateRequestSpec
 const O334 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.signerName = 0; this.podName = 0; this.podUID = 0; this.serviceAccountName = 0; this.serviceAccountUID = 0; this.nodeName = 0; this.nodeUID = 0; this.maxExpirationSeconds = 0; this.stubPKCS10Request = 0; this.unverifiedUserAnnotations = 0; } });
+const K334: Keys = [10, "signerName", 18, "podName", 26, "podUID", 34, "serviceAccountName", 42, "serviceAccountUID", 50, "nodeName", 58, "nodeUID", 64, "maxExpirationSeconds", 98, "stubPKCS10Request", 90, "unverifiedUserAnnotations"];
 function d334(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -9878,6 +11195,7 @@ function d334(r: Reader, c: C): J {
   let n11 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K334)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -9921,7 +11239,10 @@ function e334(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1.PodCertificateRequestStatus
 const O335 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.certificateChain = 0; this.notBefore = 0; this.beginRefreshAt = 0; this.notAfter = 0; } });
+const K335: Keys = [-10, "conditions", 18, "certificateChain", 34, "notBefore", 42, "beginRefreshAt", 50, "notAfter"];
 function d335(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
@@ -9929,6 +11250,7 @@ function d335(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K335)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -9956,13 +11278,17 @@ function e335(w: Writer, o: any): void {
   v = o["notAfter"]; if (v != null) { w.uint32(50).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.certificates.v1alpha1.ClusterTrustBundle
+const K336: Keys = [-10, "metadata", -18, "spec"];
 function d336(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K336)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d338(r, c); leave(r, c, s); break; }
@@ -9980,13 +11306,17 @@ function e336(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e338(w, v); w.ldelim();
 }
 // k8s.io.api.certificates.v1alpha1.ClusterTrustBundleList
+const K337: Keys = [-10, "metadata", -18, "items"];
 function d337(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K337)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d336(r, c), c); leave(r, c, s); break; }
@@ -10004,11 +11334,15 @@ function e337(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e336(w, x); w.ldelim(); }
 }
 // k8s.io.api.certificates.v1alpha1.ClusterTrustBundleSpec
+const K338: Keys = [10, "signerName", 18, "trustBundle"];
 function d338(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K338)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -10028,7 +11362,10 @@ function e338(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequest
 const O339 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K339: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d339(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O339();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -10036,6 +11373,7 @@ function d339(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K339)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d342(r, c); leave(r, c, s); break; }
@@ -10057,7 +11395,10 @@ function e339(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestCondition
 const O340 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.reason = 0; this.message = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; } });
+const K340: Keys = [10, "type", 50, "status", 18, "reason", 26, "message", 34, "lastUpdateTime", 42, "lastTransitionTime"];
 function d340(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v6: any;
   let v2: any;
@@ -10066,6 +11407,7 @@ function d340(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K340)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 50: v6 = str(r, c); break;
@@ -10096,13 +11438,17 @@ function e340(w: Writer, o: any): void {
   v = o["status"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestList
+const K341: Keys = [-10, "metadata", -18, "items"];
 function d341(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K341)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d339(r, c), c); leave(r, c, s); break; }
@@ -10121,7 +11467,10 @@ function e341(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestSpec
 const O342 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.signerName = 0; this.expirationSeconds = 0; this.usages = 0; this.username = 0; this.uid = 0; this.groups = 0; this.extra = 0; } });
+const K342: Keys = [10, "request", 58, "signerName", 64, "expirationSeconds", 42, "usages", 18, "username", 26, "uid", 34, "groups", 50, "extra"];
 function d342(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v7: any;
   let v8: any;
@@ -10133,6 +11482,7 @@ function d342(r: Reader, c: C): J {
   let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K342)) continue;
     switch (t) {
       case 10: v1 = b64(r, c); break;
       case 58: v7 = str(r, c); break;
@@ -10169,11 +11519,15 @@ function e342(w: Writer, o: any): void {
   v = o["expirationSeconds"]; if (v != null) { w.uint32(64); w32(w, v); }
 }
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestStatus
+const K343: Keys = [-10, "conditions", 18, "certificate"];
 function d343(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K343)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d340(r, c), c); leave(r, c, s); break; }
       case 18: v2 = b64(r, c); break;
@@ -10192,13 +11546,17 @@ function e343(w: Writer, o: any): void {
   v = o["certificate"]; if (v != null) { w.uint32(18); wbytes(w, v); }
 }
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundle
+const K344: Keys = [-10, "metadata", -18, "spec"];
 function d344(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K344)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d346(r, c); leave(r, c, s); break; }
@@ -10216,13 +11574,17 @@ function e344(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e346(w, v); w.ldelim();
 }
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundleList
+const K345: Keys = [-10, "metadata", -18, "items"];
 function d345(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K345)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d344(r, c), c); leave(r, c, s); break; }
@@ -10240,11 +11602,15 @@ function e345(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e344(w, x); w.ldelim(); }
 }
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundleSpec
+const K346: Keys = [10, "signerName", 18, "trustBundle"];
 function d346(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K346)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -10267,7 +11633,10 @@ function d347(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 function e347(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.certificates.v1beta1.PodCertificateRequest
 const O348 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K348: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d348(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O348();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -10275,6 +11644,7 @@ function d348(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K348)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d350(r, c); leave(r, c, s); break; }
@@ -10295,13 +11665,17 @@ function e348(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e351(w, v); w.ldelim();
 }
 // k8s.io.api.certificates.v1beta1.PodCertificateRequestList
+const K349: Keys = [-10, "metadata", -18, "items"];
 function d349(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K349)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d348(r, c), c); leave(r, c, s); break; }
@@ -10320,7 +11694,10 @@ function e349(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1beta1.PodCertificateRequestSpec
 const O350 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.signerName = 0; this.podName = 0; this.podUID = 0; this.serviceAccountName = 0; this.serviceAccountUID = 0; this.nodeName = 0; this.nodeUID = 0; this.maxExpirationSeconds = 0; this.pkixPublicKey = 0; this.proofOfPossession = 0; this.stubPKCS10Request = 0; this.unverifiedUserAnnotations = 0; } });
+const K350: Keys = [10, "signerName", 18, "podName", 26, "podUID", 34, "serviceAccountName", 42, "serviceAccountUID", 50, "nodeName", 58, "nodeUID", 64, "maxExpirationSeconds", 74, "pkixPublicKey", 82, "proofOfPossession", 98, "stubPKCS10Request", 90, "unverifiedUserAnnotations"];
 function d350(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -10336,6 +11713,7 @@ function d350(r: Reader, c: C): J {
   let n11 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K350)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -10385,7 +11763,10 @@ function e350(w: Writer, o: any): void {
 }
 // k8s.io.api.certificates.v1beta1.PodCertificateRequestStatus
 const O351 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.certificateChain = 0; this.notBefore = 0; this.beginRefreshAt = 0; this.notAfter = 0; } });
+const K351: Keys = [-10, "conditions", 18, "certificateChain", 34, "notBefore", 42, "beginRefreshAt", 50, "notAfter"];
 function d351(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
@@ -10393,6 +11774,7 @@ function d351(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K351)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -10420,13 +11802,17 @@ function e351(w: Writer, o: any): void {
   v = o["notAfter"]; if (v != null) { w.uint32(50).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.coordination.v1.Lease
+const K352: Keys = [-10, "metadata", -18, "spec"];
 function d352(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K352)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d354(r, c); leave(r, c, s); break; }
@@ -10444,13 +11830,17 @@ function e352(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e354(w, v); w.ldelim();
 }
 // k8s.io.api.coordination.v1.LeaseList
+const K353: Keys = [-10, "metadata", -18, "items"];
 function d353(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K353)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d352(r, c), c); leave(r, c, s); break; }
@@ -10469,7 +11859,10 @@ function e353(w: Writer, o: any): void {
 }
 // k8s.io.api.coordination.v1.LeaseSpec
 const O354 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.holderIdentity = 0; this.leaseDurationSeconds = 0; this.acquireTime = 0; this.renewTime = 0; this.leaseTransitions = 0; this.strategy = 0; this.preferredHolder = 0; } });
+const K354: Keys = [10, "holderIdentity", 16, "leaseDurationSeconds", 26, "acquireTime", 34, "renewTime", 40, "leaseTransitions", 50, "strategy", 58, "preferredHolder"];
 function d354(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -10479,6 +11872,7 @@ function d354(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K354)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -10512,13 +11906,17 @@ function e354(w: Writer, o: any): void {
   v = o["preferredHolder"]; if (v != null) { w.uint32(58); wstr(w, v); }
 }
 // k8s.io.api.coordination.v1alpha2.LeaseCandidate
+const K355: Keys = [-10, "metadata", -18, "spec"];
 function d355(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K355)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d357(r, c); leave(r, c, s); break; }
@@ -10536,13 +11934,17 @@ function e355(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e357(w, v); w.ldelim();
 }
 // k8s.io.api.coordination.v1alpha2.LeaseCandidateList
+const K356: Keys = [-10, "metadata", -18, "items"];
 function d356(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K356)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d355(r, c), c); leave(r, c, s); break; }
@@ -10561,7 +11963,10 @@ function e356(w: Writer, o: any): void {
 }
 // k8s.io.api.coordination.v1alpha2.LeaseCandidateSpec
 const O357 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.leaseName = 0; this.pingTime = 0; this.renewTime = 0; this.binaryVersion = 0; this.emulationVersion = 0; this.strategy = 0; } });
+const K357: Keys = [10, "leaseName", 18, "pingTime", 26, "renewTime", 34, "binaryVersion", 42, "emulationVersion", 50, "strategy"];
 function d357(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -10570,6 +11975,7 @@ function d357(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K357)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
@@ -10600,13 +12006,17 @@ function e357(w: Writer, o: any): void {
   v = o["strategy"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.api.coordination.v1beta1.Lease
+const K358: Keys = [-10, "metadata", -18, "spec"];
 function d358(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K358)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d363(r, c); leave(r, c, s); break; }
@@ -10624,13 +12034,17 @@ function e358(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e363(w, v); w.ldelim();
 }
 // k8s.io.api.coordination.v1beta1.LeaseCandidate
+const K359: Keys = [-10, "metadata", -18, "spec"];
 function d359(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K359)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d361(r, c); leave(r, c, s); break; }
@@ -10648,13 +12062,17 @@ function e359(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e361(w, v); w.ldelim();
 }
 // k8s.io.api.coordination.v1beta1.LeaseCandidateList
+const K360: Keys = [-10, "metadata", -18, "items"];
 function d360(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K360)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d359(r, c), c); leave(r, c, s); break; }
@@ -10673,7 +12091,10 @@ function e360(w: Writer, o: any): void {
 }
 // k8s.io.api.coordination.v1beta1.LeaseCandidateSpec
 const O361 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.leaseName = 0; this.pingTime = 0; this.renewTime = 0; this.binaryVersion = 0; this.emulationVersion = 0; this.strategy = 0; } });
+const K361: Keys = [10, "leaseName", 18, "pingTime", 26, "renewTime", 34, "binaryVersion", 42, "emulationVersion", 50, "strategy"];
 function d361(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -10682,6 +12103,7 @@ function d361(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K361)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
@@ -10712,13 +12134,17 @@ function e361(w: Writer, o: any): void {
   v = o["strategy"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.api.coordination.v1beta1.LeaseList
+const K362: Keys = [-10, "metadata", -18, "items"];
 function d362(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K362)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d358(r, c), c); leave(r, c, s); break; }
@@ -10737,7 +12163,10 @@ function e362(w: Writer, o: any): void {
 }
 // k8s.io.api.coordination.v1beta1.LeaseSpec
 const O363 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.holderIdentity = 0; this.leaseDurationSeconds = 0; this.acquireTime = 0; this.renewTime = 0; this.leaseTransitions = 0; this.strategy = 0; this.preferredHolder = 0; } });
+const K363: Keys = [10, "holderIdentity", 16, "leaseDurationSeconds", 26, "acquireTime", 34, "renewTime", 40, "leaseTransitions", 50, "strategy", 58, "preferredHolder"];
 function d363(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -10747,6 +12176,7 @@ function d363(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K363)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -10780,13 +12210,17 @@ function e363(w: Writer, o: any): void {
   v = o["preferredHolder"]; if (v != null) { w.uint32(58); wstr(w, v); }
 }
 // k8s.io.api.core.v1.AWSElasticBlockStoreVolumeSource
+const K364: Keys = [10, "volumeID", 18, "fsType", 24, "partition", 32, "readOnly"];
 function d364(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K364)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -10811,12 +12245,16 @@ function e364(w: Writer, o: any): void {
   v = o["readOnly"]; w.uint32(32); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.Affinity
+const K365: Keys = [-10, "nodeAffinity", -18, "podAffinity", -26, "podAntiAffinity"];
 function d365(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K365)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d468(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d505(r, c); leave(r, c, s); break; }
@@ -10838,11 +12276,15 @@ function e365(w: Writer, o: any): void {
   v = o["podAntiAffinity"]; if (v != null) { w.uint32(26).fork(); e507(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.AppArmorProfile
+const K366: Keys = [10, "type", 18, "localhostProfile"];
 function d366(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K366)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -10861,11 +12303,15 @@ function e366(w: Writer, o: any): void {
   v = o["localhostProfile"]; if (v != null) { w.uint32(18); wstr(w, v); }
 }
 // k8s.io.api.core.v1.AttachedVolume
+const K367: Keys = [10, "name", 18, "devicePath"];
 function d367(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K367)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -10884,10 +12330,14 @@ function e367(w: Writer, o: any): void {
   v = o["devicePath"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.AvoidPods
+const K368: Keys = [-10, "preferAvoidPods"];
 function d368(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K368)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d537(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -10904,7 +12354,10 @@ function e368(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.AzureDiskVolumeSource
 const O369 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.diskName = 0; this.diskURI = 0; this.cachingMode = 0; this.fsType = 0; this.readOnly = 0; this.kind = 0; } });
+const K369: Keys = [10, "diskName", 18, "diskURI", 26, "cachingMode", 34, "fsType", 40, "readOnly", 50, "kind"];
 function d369(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -10913,6 +12366,7 @@ function d369(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K369)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -10943,13 +12397,17 @@ function e369(w: Writer, o: any): void {
   v = o["kind"]; if (v != null) { w.uint32(50); wstr(w, v); }
 }
 // k8s.io.api.core.v1.AzureFilePersistentVolumeSource
+const K370: Keys = [10, "secretName", 18, "shareName", 24, "readOnly", 34, "secretNamespace"];
 function d370(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K370)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -10974,12 +12432,16 @@ function e370(w: Writer, o: any): void {
   v = o["secretNamespace"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.core.v1.AzureFileVolumeSource
+const K371: Keys = [10, "secretName", 18, "shareName", 24, "readOnly"];
 function d371(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K371)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -11001,13 +12463,17 @@ function e371(w: Writer, o: any): void {
   v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.Binding
+const K372: Keys = [-10, "metadata", -18, "target"];
 function d372(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K372)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d490(r, c); leave(r, c, s); break; }
@@ -11026,7 +12492,10 @@ function e372(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.CSIPersistentVolumeSource
 const O373 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.volumeHandle = 0; this.readOnly = 0; this.fsType = 0; this.volumeAttributes = 0; this.controllerPublishSecretRef = 0; this.nodeStageSecretRef = 0; this.nodePublishSecretRef = 0; this.controllerExpandSecretRef = 0; this.nodeExpandSecretRef = 0; } });
+const K373: Keys = [10, "driver", 18, "volumeHandle", 24, "readOnly", 34, "fsType", 42, "volumeAttributes", -50, "controllerPublishSecretRef", -58, "nodeStageSecretRef", -66, "nodePublishSecretRef", -74, "controllerExpandSecretRef", -82, "nodeExpandSecretRef"];
 function d373(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -11040,6 +12509,7 @@ function d373(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K373)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -11083,7 +12553,10 @@ function e373(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.CSIVolumeSource
 const O374 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.readOnly = 0; this.fsType = 0; this.volumeAttributes = 0; this.nodePublishSecretRef = 0; } });
+const K374: Keys = [10, "driver", 16, "readOnly", 26, "fsType", 34, "volumeAttributes", -42, "nodePublishSecretRef"];
 function d374(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -11092,6 +12565,7 @@ function d374(r: Reader, c: C): J {
   let n4 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K374)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -11119,11 +12593,15 @@ function e374(w: Writer, o: any): void {
   v = o["nodePublishSecretRef"]; if (v != null) { w.uint32(42).fork(); e457(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.Capabilities
+const K375: Keys = [10, "add", 18, "drop"];
 function d375(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K375)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -11143,7 +12621,10 @@ function e375(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.CephFSPersistentVolumeSource
 const O376 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.path = 0; this.user = 0; this.secretFile = 0; this.secretRef = 0; this.readOnly = 0; } });
+const K376: Keys = [10, "monitors", 18, "path", 26, "user", 34, "secretFile", -42, "secretRef", 48, "readOnly"];
 function d376(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -11152,6 +12633,7 @@ function d376(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K376)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -11183,7 +12665,10 @@ function e376(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.CephFSVolumeSource
 const O377 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.path = 0; this.user = 0; this.secretFile = 0; this.secretRef = 0; this.readOnly = 0; } });
+const K377: Keys = [10, "monitors", 18, "path", 26, "user", 34, "secretFile", -42, "secretRef", 48, "readOnly"];
 function d377(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -11192,6 +12677,7 @@ function d377(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K377)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -11222,13 +12708,17 @@ function e377(w: Writer, o: any): void {
   v = o["readOnly"]; w.uint32(48); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.CinderPersistentVolumeSource
+const K378: Keys = [10, "volumeID", 18, "fsType", 24, "readOnly", -34, "secretRef"];
 function d378(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K378)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -11253,13 +12743,17 @@ function e378(w: Writer, o: any): void {
   v = o["secretRef"]; if (v != null) { w.uint32(34).fork(); e571(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.CinderVolumeSource
+const K379: Keys = [10, "volumeID", 18, "fsType", 24, "readOnly", -34, "secretRef"];
 function d379(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K379)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -11284,10 +12778,14 @@ function e379(w: Writer, o: any): void {
   v = o["secretRef"]; if (v != null) { w.uint32(34).fork(); e457(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ClientIPConfig
+const K380: Keys = [8, "timeoutSeconds"];
 function d380(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K380)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -11304,7 +12802,10 @@ function e380(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ClusterTrustBundleProjection
 const O381 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.signerName = 0; this.labelSelector = 0; this.optional = 0; this.path = 0; this.user = 0; } });
+const K381: Keys = [10, "name", 18, "signerName", -26, "labelSelector", 40, "optional", 34, "path", 48, "user"];
 function d381(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -11313,6 +12814,7 @@ function d381(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K381)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -11343,13 +12845,17 @@ function e381(w: Writer, o: any): void {
   v = o["user"]; if (v != null) { w.uint32(48); w64(w, v); }
 }
 // k8s.io.api.core.v1.ComponentCondition
+const K382: Keys = [10, "type", 18, "status", 26, "message", 34, "error"];
 function d382(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K382)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -11374,13 +12880,17 @@ function e382(w: Writer, o: any): void {
   v = o["error"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ComponentStatus
+const K383: Keys = [-10, "metadata", -18, "conditions"];
 function d383(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K383)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d382(r, c), c); leave(r, c, s); break; }
@@ -11398,13 +12908,17 @@ function e383(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e382(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ComponentStatusList
+const K384: Keys = [-10, "metadata", -18, "items"];
 function d384(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K384)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d383(r, c), c); leave(r, c, s); break; }
@@ -11423,7 +12937,10 @@ function e384(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ConfigMap
 const O385 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.immutable = 0; this.data = 0; this.binaryData = 0; } });
+const K385: Keys = [-10, "metadata", 32, "immutable", 18, "data", 26, "binaryData"];
 function d385(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O385();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -11434,6 +12951,7 @@ function d385(r: Reader, c: C): J {
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K385)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 32: v4 = r.bool(); break;
@@ -11457,11 +12975,15 @@ function e385(w: Writer, o: any): void {
   v = o["immutable"]; if (v != null) { w.uint32(32); wbool(w, v); }
 }
 // k8s.io.api.core.v1.ConfigMapEnvSource
+const K386: Keys = [16, "optional"];
 function d386(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K386)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
       case 16: v2 = r.bool(); break;
@@ -11480,12 +13002,16 @@ function e386(w: Writer, o: any): void {
   v = o["optional"]; if (v != null) { w.uint32(16); wbool(w, v); }
 }
 // k8s.io.api.core.v1.ConfigMapKeySelector
+const K387: Keys = [18, "key", 24, "optional"];
 function d387(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K387)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -11507,13 +13033,17 @@ function e387(w: Writer, o: any): void {
   v = o["optional"]; if (v != null) { w.uint32(24); wbool(w, v); }
 }
 // k8s.io.api.core.v1.ConfigMapList
+const K388: Keys = [-10, "metadata", -18, "items"];
 function d388(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K388)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d385(r, c), c); leave(r, c, s); break; }
@@ -11532,7 +13062,10 @@ function e388(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ConfigMapNodeConfigSource
 const O389 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespace = 0; this.name = 0; this.uid = 0; this.resourceVersion = 0; this.kubeletConfigKey = 0; } });
+const K389: Keys = [10, "namespace", 18, "name", 26, "uid", 34, "resourceVersion", 42, "kubeletConfigKey"];
 function d389(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -11540,6 +13073,7 @@ function d389(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K389)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -11567,12 +13101,16 @@ function e389(w: Writer, o: any): void {
   v = o["kubeletConfigKey"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ConfigMapProjection
+const K390: Keys = [-18, "items", 32, "optional"];
 function d390(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K390)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d446(r, c), c); leave(r, c, s); break; }
@@ -11595,7 +13133,10 @@ function e390(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ConfigMapVolumeSource
 const O391 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.items = 0; this.defaultMode = 0; this.optional = 0; this.defaultUser = 0; } });
+const K391: Keys = [-18, "items", 24, "defaultMode", 32, "optional", 40, "defaultUser"];
 function d391(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -11603,6 +13144,7 @@ function d391(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K391)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d446(r, c), c); leave(r, c, s); break; }
@@ -11631,7 +13173,10 @@ function e391(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.Container
 const O392 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.image = 0; this.command = 0; this.args = 0; this.workingDir = 0; this.ports = 0; this.envFrom = 0; this.env = 0; this.resources = 0; this.resizePolicy = 0; this.restartPolicy = 0; this.restartPolicyRules = 0; this.volumeMounts = 0; this.volumeDevices = 0; this.livenessProbe = 0; this.readinessProbe = 0; this.startupProbe = 0; this.lifecycle = 0; this.terminationMessagePath = 0; this.terminationMessagePolicy = 0; this.imagePullPolicy = 0; this.securityContext = 0; this.stdin = 0; this.stdinOnce = 0; this.tty = 0; } });
+const K392: Keys = [10, "name", 18, "image", 26, "command", 34, "args", 42, "workingDir", -50, "ports", -154, "envFrom", -58, "env", -66, "resources", -186, "resizePolicy", 194, "restartPolicy", -202, "restartPolicyRules", -74, "volumeMounts", -170, "volumeDevices", -82, "livenessProbe", -90, "readinessProbe", -178, "startupProbe", -98, "lifecycle", 106, "terminationMessagePath", 162, "terminationMessagePolicy", 114, "imagePullPolicy", -122, "securityContext", 128, "stdin", 136, "stdinOnce", 144, "tty"];
 function d392(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -11659,6 +13204,7 @@ function d392(r: Reader, c: C): J {
   let v18: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K392)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -11746,12 +13292,16 @@ function e392(w: Writer, o: any): void {
   v = o["restartPolicyRules"]; if (v != null) for (const x of list(v)) { w.uint32(202).fork(); e397(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ContainerExtendedResourceRequest
+const K393: Keys = [10, "containerName", 18, "resourceName", 26, "requestName"];
 function d393(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K393)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -11773,11 +13323,15 @@ function e393(w: Writer, o: any): void {
   v = o["requestName"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ContainerImage
+const K394: Keys = [10, "names", 16, "sizeBytes"];
 function d394(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K394)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 16: v2 = i64(r, c); break;
@@ -11797,7 +13351,10 @@ function e394(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ContainerPort
 const O395 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.hostPort = 0; this.containerPort = 0; this.protocol = 0; this.hostIP = 0; } });
+const K395: Keys = [10, "name", 16, "hostPort", 24, "containerPort", 34, "protocol", 42, "hostIP"];
 function d395(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -11805,6 +13362,7 @@ function d395(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K395)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -11832,11 +13390,15 @@ function e395(w: Writer, o: any): void {
   v = o["hostIP"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ContainerResizePolicy
+const K396: Keys = [10, "resourceName", 18, "restartPolicy"];
 function d396(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K396)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -11855,11 +13417,15 @@ function e396(w: Writer, o: any): void {
   v = o["restartPolicy"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ContainerRestartRule
+const K397: Keys = [10, "action", -18, "exitCodes"];
 function d397(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K397)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d398(r, c); leave(r, c, s); break; }
@@ -11878,11 +13444,15 @@ function e397(w: Writer, o: any): void {
   v = o["exitCodes"]; if (v != null) { w.uint32(18).fork(); e398(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ContainerRestartRuleOnExitCodes
+const K398: Keys = [10, "operator", 16, "values"];
 function d398(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K398)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = add(v2, r.int32(), c); break;
@@ -11901,12 +13471,16 @@ function e398(w: Writer, o: any): void {
   v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(16); w32(w, x); }
 }
 // k8s.io.api.core.v1.ContainerState
+const K399: Keys = [-10, "waiting", -18, "running", -26, "terminated"];
 function d399(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K399)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d402(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d400(r, c); leave(r, c, s); break; }
@@ -11928,10 +13502,14 @@ function e399(w: Writer, o: any): void {
   v = o["terminated"]; if (v != null) { w.uint32(26).fork(); e401(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ContainerStateRunning
+const K400: Keys = [10, "startedAt"];
 function d400(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K400)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1312(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -11948,7 +13526,10 @@ function e400(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ContainerStateTerminated
 const O401 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.exitCode = 0; this.signal = 0; this.reason = 0; this.message = 0; this.startedAt = 0; this.finishedAt = 0; this.containerID = 0; } });
+const K401: Keys = [8, "exitCode", 16, "signal", 26, "reason", 34, "message", 42, "startedAt", 50, "finishedAt", 58, "containerID"];
 function d401(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -11958,6 +13539,7 @@ function d401(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K401)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -11991,11 +13573,15 @@ function e401(w: Writer, o: any): void {
   v = o["containerID"]; w.uint32(58); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ContainerStateWaiting
+const K402: Keys = [10, "reason", 18, "message"];
 function d402(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K402)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -12015,7 +13601,10 @@ function e402(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ContainerStatus
 const O403 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.state = 0; this.lastState = 0; this.ready = 0; this.restartCount = 0; this.image = 0; this.imageID = 0; this.containerID = 0; this.started = 0; this.allocatedResources = 0; this.resources = 0; this.volumeMounts = 0; this.user = 0; this.allocatedResourcesStatus = 0; this.stopSignal = 0; } });
+const K403: Keys = [10, "name", -18, "state", -26, "lastState", 32, "ready", 40, "restartCount", 50, "image", 58, "imageID", 66, "containerID", 72, "started", 82, "allocatedResources", -90, "resources", -98, "volumeMounts", -106, "user", -114, "allocatedResourcesStatus", 122, "stopSignal"];
 function d403(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -12034,6 +13623,7 @@ function d403(r: Reader, c: C): J {
   let n10 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K403)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d399(r, c); leave(r, c, s); break; }
@@ -12091,10 +13681,14 @@ function e403(w: Writer, o: any): void {
   v = o["stopSignal"]; if (v != null) { w.uint32(122); wstr(w, v); }
 }
 // k8s.io.api.core.v1.ContainerUser
+const K404: Keys = [-10, "linux"];
 function d404(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K404)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d453(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -12110,10 +13704,14 @@ function e404(w: Writer, o: any): void {
   v = o["linux"]; if (v != null) { w.uint32(10).fork(); e453(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.DaemonEndpoint
+const K405: Keys = [8, "Port"];
 function d405(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K405)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -12129,10 +13727,14 @@ function e405(w: Writer, o: any): void {
   v = o["Port"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.core.v1.DownwardAPIProjection
+const K406: Keys = [-10, "items"];
 function d406(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K406)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d407(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -12149,7 +13751,10 @@ function e406(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.DownwardAPIVolumeFile
 const O407 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.path = 0; this.fieldRef = 0; this.resourceFieldRef = 0; this.mode = 0; this.user = 0; } });
+const K407: Keys = [10, "path", -18, "fieldRef", -26, "resourceFieldRef", 32, "mode", 40, "user"];
 function d407(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -12157,6 +13762,7 @@ function d407(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K407)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d489(r, c); leave(r, c, s); break; }
@@ -12184,12 +13790,16 @@ function e407(w: Writer, o: any): void {
   v = o["user"]; if (v != null) { w.uint32(40); w64(w, v); }
 }
 // k8s.io.api.core.v1.DownwardAPIVolumeSource
+const K408: Keys = [-10, "items", 16, "defaultMode", 24, "defaultUser"];
 function d408(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K408)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d407(r, c), c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
@@ -12211,12 +13821,16 @@ function e408(w: Writer, o: any): void {
   v = o["defaultUser"]; if (v != null) { w.uint32(24); w64(w, v); }
 }
 // k8s.io.api.core.v1.EmptyDirVolumeSource
+const K409: Keys = [10, "medium", 18, "sizeLimit", 24, "mode"];
 function d409(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K409)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -12238,13 +13852,17 @@ function e409(w: Writer, o: any): void {
   v = o["mode"]; if (v != null) { w.uint32(24); w32(w, v); }
 }
 // k8s.io.api.core.v1.EndpointAddress
+const K410: Keys = [10, "ip", 26, "hostname", 34, "nodeName", -18, "targetRef"];
 function d410(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v4: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K410)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -12269,13 +13887,17 @@ function e410(w: Writer, o: any): void {
   v = o["nodeName"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.core.v1.EndpointPort
+const K411: Keys = [10, "name", 16, "port", 26, "protocol", 34, "appProtocol"];
 function d411(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K411)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -12300,12 +13922,16 @@ function e411(w: Writer, o: any): void {
   v = o["appProtocol"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.core.v1.EndpointSubset
+const K412: Keys = [-10, "addresses", -18, "notReadyAddresses", -26, "ports"];
 function d412(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K412)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d410(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d410(r, c), c); leave(r, c, s); break; }
@@ -12327,13 +13953,17 @@ function e412(w: Writer, o: any): void {
   v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e411(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.Endpoints
+const K413: Keys = [-10, "metadata", -18, "subsets"];
 function d413(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K413)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d412(r, c), c); leave(r, c, s); break; }
@@ -12351,13 +13981,17 @@ function e413(w: Writer, o: any): void {
   v = o["subsets"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e412(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.EndpointsList
+const K414: Keys = [-10, "metadata", -18, "items"];
 function d414(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K414)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d413(r, c), c); leave(r, c, s); break; }
@@ -12375,12 +14009,16 @@ function e414(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e413(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.EnvFromSource
+const K415: Keys = [10, "prefix", -18, "configMapRef", -26, "secretRef"];
 function d415(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K415)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d386(r, c); leave(r, c, s); break; }
@@ -12402,12 +14040,16 @@ function e415(w: Writer, o: any): void {
   v = o["secretRef"]; if (v != null) { w.uint32(26).fork(); e567(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.EnvVar
+const K416: Keys = [10, "name", 18, "value", -26, "valueFrom"];
 function d416(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K416)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -12430,7 +14072,10 @@ function e416(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.EnvVarSource
 const O417 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.fieldRef = 0; this.resourceFieldRef = 0; this.configMapKeyRef = 0; this.secretKeyRef = 0; this.fileKeyRef = 0; } });
+const K417: Keys = [-10, "fieldRef", -18, "resourceFieldRef", -26, "configMapKeyRef", -34, "secretKeyRef", -42, "fileKeyRef"];
 function d417(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -12438,6 +14083,7 @@ function d417(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K417)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d489(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d552(r, c); leave(r, c, s); break; }
@@ -12466,11 +14112,15 @@ function e417(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.EphemeralContainer
 const O418 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.image = 0; this.command = 0; this.args = 0; this.workingDir = 0; this.ports = 0; this.envFrom = 0; this.env = 0; this.resources = 0; this.resizePolicy = 0; this.restartPolicy = 0; this.restartPolicyRules = 0; this.volumeMounts = 0; this.volumeDevices = 0; this.livenessProbe = 0; this.readinessProbe = 0; this.startupProbe = 0; this.lifecycle = 0; this.terminationMessagePath = 0; this.terminationMessagePolicy = 0; this.imagePullPolicy = 0; this.securityContext = 0; this.stdin = 0; this.stdinOnce = 0; this.tty = 0; this.targetContainerName = 0; } });
+const K418: Keys = [18, "targetContainerName"];
 function d418(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K418)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d419(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -12490,7 +14140,10 @@ function e418(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.EphemeralContainerCommon
 const O419 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.image = 0; this.command = 0; this.args = 0; this.workingDir = 0; this.ports = 0; this.envFrom = 0; this.env = 0; this.resources = 0; this.resizePolicy = 0; this.restartPolicy = 0; this.restartPolicyRules = 0; this.volumeMounts = 0; this.volumeDevices = 0; this.livenessProbe = 0; this.readinessProbe = 0; this.startupProbe = 0; this.lifecycle = 0; this.terminationMessagePath = 0; this.terminationMessagePolicy = 0; this.imagePullPolicy = 0; this.securityContext = 0; this.stdin = 0; this.stdinOnce = 0; this.tty = 0; } });
+const K419: Keys = [10, "name", 18, "image", 26, "command", 34, "args", 42, "workingDir", -50, "ports", -154, "envFrom", -58, "env", -66, "resources", -186, "resizePolicy", 194, "restartPolicy", -202, "restartPolicyRules", -74, "volumeMounts", -170, "volumeDevices", -82, "livenessProbe", -90, "readinessProbe", -178, "startupProbe", -98, "lifecycle", 106, "terminationMessagePath", 162, "terminationMessagePolicy", 114, "imagePullPolicy", -122, "securityContext", 128, "stdin", 136, "stdinOnce", 144, "tty"];
 function d419(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -12518,6 +14171,7 @@ function d419(r: Reader, c: C): J {
   let v18: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K419)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -12605,10 +14259,14 @@ function e419(w: Writer, o: any): void {
   v = o["restartPolicyRules"]; if (v != null) for (const x of list(v)) { w.uint32(202).fork(); e397(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.EphemeralVolumeSource
+const K420: Keys = [-10, "volumeClaimTemplate"];
 function d420(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K420)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d497(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -12625,7 +14283,10 @@ function e420(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.Event
 const O421 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.involvedObject = 0; this.reason = 0; this.message = 0; this.source = 0; this.firstTimestamp = 0; this.lastTimestamp = 0; this.count = 0; this.type = 0; this.eventTime = 0; this.series = 0; this.action = 0; this.related = 0; this.reportingComponent = 0; this.reportingInstance = 0; } });
+const K421: Keys = [-10, "metadata", -18, "involvedObject", 26, "reason", 34, "message", -42, "source", 50, "firstTimestamp", 58, "lastTimestamp", 64, "count", 74, "type", 82, "eventTime", -90, "series", 98, "action", -106, "related", 114, "reportingComponent", 122, "reportingInstance"];
 function d421(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O421();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -12645,6 +14306,7 @@ function d421(r: Reader, c: C): J {
   let v15: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K421)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d490(r, c); leave(r, c, s); break; }
@@ -12701,13 +14363,17 @@ function e421(w: Writer, o: any): void {
   v = o["reportingInstance"]; w.uint32(122); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.EventList
+const K422: Keys = [-10, "metadata", -18, "items"];
 function d422(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K422)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d421(r, c), c); leave(r, c, s); break; }
@@ -12725,11 +14391,15 @@ function e422(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e421(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.EventSeries
+const K423: Keys = [8, "count", 18, "lastObservedTime"];
 function d423(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K423)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
@@ -12748,11 +14418,15 @@ function e423(w: Writer, o: any): void {
   v = o["lastObservedTime"]; w.uint32(18).fork(); e1297(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.EventSource
+const K424: Keys = [10, "component", 18, "host"];
 function d424(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K424)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -12771,11 +14445,15 @@ function e424(w: Writer, o: any): void {
   v = o["host"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.EvictionResponder
+const K425: Keys = [10, "name", 16, "priority"];
 function d425(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K425)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -12794,10 +14472,14 @@ function e425(w: Writer, o: any): void {
   v = o["priority"]; if (v != null) { w.uint32(16); w32(w, v); }
 }
 // k8s.io.api.core.v1.ExecAction
+const K426: Keys = [10, "command"];
 function d426(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K426)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
@@ -12814,7 +14496,10 @@ function e426(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.FCVolumeSource
 const O427 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.targetWWNs = 0; this.lun = 0; this.fsType = 0; this.readOnly = 0; this.wwids = 0; } });
+const K427: Keys = [10, "targetWWNs", 16, "lun", 26, "fsType", 32, "readOnly", 42, "wwids"];
 function d427(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -12822,6 +14507,7 @@ function d427(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K427)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 16: v2 = r.int32(); break;
@@ -12849,13 +14535,17 @@ function e427(w: Writer, o: any): void {
   v = o["wwids"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
 }
 // k8s.io.api.core.v1.FileKeySelector
+const K428: Keys = [10, "volumeName", 18, "path", 26, "key", 32, "optional"];
 function d428(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K428)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -12881,7 +14571,10 @@ function e428(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.FlexPersistentVolumeSource
 const O429 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.fsType = 0; this.secretRef = 0; this.readOnly = 0; this.options = 0; } });
+const K429: Keys = [10, "driver", 18, "fsType", -26, "secretRef", 32, "readOnly", 42, "options"];
 function d429(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -12890,6 +14583,7 @@ function d429(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K429)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -12918,7 +14612,10 @@ function e429(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.FlexVolumeSource
 const O430 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.fsType = 0; this.secretRef = 0; this.readOnly = 0; this.options = 0; } });
+const K430: Keys = [10, "driver", 18, "fsType", -26, "secretRef", 32, "readOnly", 42, "options"];
 function d430(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -12927,6 +14624,7 @@ function d430(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K430)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -12954,11 +14652,15 @@ function e430(w: Writer, o: any): void {
   v = o["options"]; if (v != null) mapString(w, 42, v);
 }
 // k8s.io.api.core.v1.FlockerVolumeSource
+const K431: Keys = [10, "datasetName", 18, "datasetUUID"];
 function d431(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K431)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -12977,13 +14679,17 @@ function e431(w: Writer, o: any): void {
   v = o["datasetUUID"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.GCEPersistentDiskVolumeSource
+const K432: Keys = [10, "pdName", 18, "fsType", 24, "partition", 32, "readOnly"];
 function d432(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K432)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13008,12 +14714,16 @@ function e432(w: Writer, o: any): void {
   v = o["readOnly"]; w.uint32(32); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.GRPCAction
+const K433: Keys = [8, "port", 18, "service", 26, "mode"];
 function d433(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K433)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -13035,12 +14745,16 @@ function e433(w: Writer, o: any): void {
   v = o["mode"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.core.v1.GitRepoVolumeSource
+const K434: Keys = [10, "repository", 18, "revision", 26, "directory"];
 function d434(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K434)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13062,13 +14776,17 @@ function e434(w: Writer, o: any): void {
   v = o["directory"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.GlusterfsPersistentVolumeSource
+const K435: Keys = [10, "endpoints", 18, "path", 24, "readOnly", 34, "endpointsNamespace"];
 function d435(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K435)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13093,12 +14811,16 @@ function e435(w: Writer, o: any): void {
   v = o["endpointsNamespace"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.core.v1.GlusterfsVolumeSource
+const K436: Keys = [10, "endpoints", 18, "path", 24, "readOnly"];
 function d436(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K436)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13121,7 +14843,10 @@ function e436(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.HTTPGetAction
 const O437 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.path = 0; this.port = 0; this.host = 0; this.scheme = 0; this.httpHeaders = 0; this.protocol = 0; } });
+const K437: Keys = [10, "path", 18, "port", 26, "host", 34, "scheme", -42, "httpHeaders", 50, "protocol"];
 function d437(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -13130,6 +14855,7 @@ function d437(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K437)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -13160,11 +14886,15 @@ function e437(w: Writer, o: any): void {
   v = o["protocol"]; if (v != null) { w.uint32(50); wstr(w, v); }
 }
 // k8s.io.api.core.v1.HTTPHeader
+const K438: Keys = [10, "name", 18, "value"];
 function d438(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K438)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13183,11 +14913,15 @@ function e438(w: Writer, o: any): void {
   v = o["value"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.HostAlias
+const K439: Keys = [10, "ip", 18, "hostnames"];
 function d439(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K439)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -13206,10 +14940,14 @@ function e439(w: Writer, o: any): void {
   v = o["hostnames"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.core.v1.HostIP
+const K440: Keys = [10, "ip"];
 function d440(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K440)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -13225,11 +14963,15 @@ function e440(w: Writer, o: any): void {
   v = o["ip"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.HostPathVolumeSource
+const K441: Keys = [10, "path", 18, "type"];
 function d441(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K441)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13249,7 +14991,10 @@ function e441(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ISCSIPersistentVolumeSource
 const O442 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.targetPortal = 0; this.iqn = 0; this.lun = 0; this.iscsiInterface = 0; this.fsType = 0; this.readOnly = 0; this.portals = 0; this.chapAuthDiscovery = 0; this.chapAuthSession = 0; this.secretRef = 0; this.initiatorName = 0; } });
+const K442: Keys = [10, "targetPortal", 18, "iqn", 24, "lun", 34, "iscsiInterface", 42, "fsType", 48, "readOnly", 58, "portals", 64, "chapAuthDiscovery", 88, "chapAuthSession", -82, "secretRef", 98, "initiatorName"];
 function d442(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -13263,6 +15008,7 @@ function d442(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K442)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13309,7 +15055,10 @@ function e442(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ISCSIVolumeSource
 const O443 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.targetPortal = 0; this.iqn = 0; this.lun = 0; this.iscsiInterface = 0; this.fsType = 0; this.readOnly = 0; this.portals = 0; this.chapAuthDiscovery = 0; this.chapAuthSession = 0; this.secretRef = 0; this.initiatorName = 0; } });
+const K443: Keys = [10, "targetPortal", 18, "iqn", 24, "lun", 34, "iscsiInterface", 42, "fsType", 48, "readOnly", 58, "portals", 64, "chapAuthDiscovery", 88, "chapAuthSession", -82, "secretRef", 98, "initiatorName"];
 function d443(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -13323,6 +15072,7 @@ function d443(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K443)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13368,11 +15118,15 @@ function e443(w: Writer, o: any): void {
   v = o["initiatorName"]; if (v != null) { w.uint32(98); wstr(w, v); }
 }
 // k8s.io.api.core.v1.ImageVolumeSource
+const K444: Keys = [10, "reference", 18, "pullPolicy"];
 function d444(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K444)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13391,10 +15145,14 @@ function e444(w: Writer, o: any): void {
   v = o["pullPolicy"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ImageVolumeStatus
+const K445: Keys = [10, "imageRef"];
 function d445(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K445)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -13410,13 +15168,17 @@ function e445(w: Writer, o: any): void {
   v = o["imageRef"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.KeyToPath
+const K446: Keys = [10, "key", 18, "path", 24, "mode", 32, "user"];
 function d446(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K446)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13441,12 +15203,16 @@ function e446(w: Writer, o: any): void {
   v = o["user"]; if (v != null) { w.uint32(32); w64(w, v); }
 }
 // k8s.io.api.core.v1.Lifecycle
+const K447: Keys = [-10, "postStart", -18, "preStop", 26, "stopSignal"];
 function d447(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K447)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d448(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d448(r, c); leave(r, c, s); break; }
@@ -13468,13 +15234,17 @@ function e447(w: Writer, o: any): void {
   v = o["stopSignal"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.core.v1.LifecycleHandler
+const K448: Keys = [-10, "exec", -18, "httpGet", -26, "tcpSocket", -34, "sleep"];
 function d448(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K448)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d426(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d437(r, c); leave(r, c, s); break; }
@@ -13499,13 +15269,17 @@ function e448(w: Writer, o: any): void {
   v = o["sleep"]; if (v != null) { w.uint32(34).fork(); e585(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.LimitRange
+const K449: Keys = [-10, "metadata", -18, "spec"];
 function d449(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K449)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d452(r, c); leave(r, c, s); break; }
@@ -13524,7 +15298,10 @@ function e449(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.LimitRangeItem
 const O450 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.max = 0; this.min = 0; this.default = 0; this.defaultRequest = 0; this.maxLimitRequestRatio = 0; } });
+const K450: Keys = [10, "type", 18, "max", 26, "min", 34, "default", 42, "defaultRequest", 50, "maxLimitRequestRatio"];
 function d450(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -13538,6 +15315,7 @@ function d450(r: Reader, c: C): J {
   let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K450)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
@@ -13568,13 +15346,17 @@ function e450(w: Writer, o: any): void {
   v = o["maxLimitRequestRatio"]; if (v != null) mapMessage(w, 50, v, e1270);
 }
 // k8s.io.api.core.v1.LimitRangeList
+const K451: Keys = [-10, "metadata", -18, "items"];
 function d451(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K451)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d449(r, c), c); leave(r, c, s); break; }
@@ -13592,10 +15374,14 @@ function e451(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e449(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.LimitRangeSpec
+const K452: Keys = [-10, "limits"];
 function d452(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K452)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d450(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -13611,12 +15397,16 @@ function e452(w: Writer, o: any): void {
   v = o["limits"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e450(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.LinuxContainerUser
+const K453: Keys = [8, "uid", 16, "gid", 24, "supplementalGroups"];
 function d453(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K453)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -13638,13 +15428,17 @@ function e453(w: Writer, o: any): void {
   v = o["supplementalGroups"]; if (v != null) for (const x of list(v)) { w.uint32(24); w64(w, x); }
 }
 // k8s.io.api.core.v1.List
+const K454: Keys = [-10, "metadata", 18, "items"];
 function d454(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K454)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1319(r, c), c); leave(r, c, s); break; }
@@ -13662,13 +15456,17 @@ function e454(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1319(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.LoadBalancerIngress
+const K455: Keys = [10, "ip", 18, "hostname", 26, "ipMode", -34, "ports"];
 function d455(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K455)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13693,10 +15491,14 @@ function e455(w: Writer, o: any): void {
   v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e534(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.LoadBalancerStatus
+const K456: Keys = [-10, "ingress"];
 function d456(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K456)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d455(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -13712,10 +15514,14 @@ function e456(w: Writer, o: any): void {
   v = o["ingress"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e455(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.LocalObjectReference
+const K457: Keys = [10, "name"];
 function d457(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K457)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -13731,11 +15537,15 @@ function e457(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.LocalVolumeSource
+const K458: Keys = [10, "path", 18, "fsType"];
 function d458(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K458)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13754,11 +15564,15 @@ function e458(w: Writer, o: any): void {
   v = o["fsType"]; if (v != null) { w.uint32(18); wstr(w, v); }
 }
 // k8s.io.api.core.v1.ModifyVolumeStatus
+const K459: Keys = [10, "targetVolumeAttributesClassName", 18, "status"];
 function d459(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K459)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13777,12 +15591,16 @@ function e459(w: Writer, o: any): void {
   v = o["status"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.NFSVolumeSource
+const K460: Keys = [10, "server", 18, "path", 24, "readOnly"];
 function d460(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K460)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13805,7 +15623,10 @@ function e460(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.Namespace
 const O461 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K461: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d461(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O461();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -13813,6 +15634,7 @@ function d461(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K461)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d464(r, c); leave(r, c, s); break; }
@@ -13834,7 +15656,10 @@ function e461(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.NamespaceCondition
 const O462 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K462: Keys = [10, "type", 18, "status", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d462(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
@@ -13842,6 +15667,7 @@ function d462(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K462)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13869,13 +15695,17 @@ function e462(w: Writer, o: any): void {
   v = o["message"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.NamespaceList
+const K463: Keys = [-10, "metadata", -18, "items"];
 function d463(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K463)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d461(r, c), c); leave(r, c, s); break; }
@@ -13893,10 +15723,14 @@ function e463(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e461(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NamespaceSpec
+const K464: Keys = [10, "finalizers"];
 function d464(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K464)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
@@ -13912,11 +15746,15 @@ function e464(w: Writer, o: any): void {
   v = o["finalizers"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
 }
 // k8s.io.api.core.v1.NamespaceStatus
+const K465: Keys = [10, "phase", -18, "conditions"];
 function d465(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K465)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d462(r, c), c); leave(r, c, s); break; }
@@ -13936,7 +15774,10 @@ function e465(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.Node
 const O466 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K466: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d466(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O466();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -13944,6 +15785,7 @@ function d466(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K466)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d485(r, c); leave(r, c, s); break; }
@@ -13964,11 +15806,15 @@ function e466(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e486(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.NodeAddress
+const K467: Keys = [10, "type", 18, "address"];
 function d467(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K467)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -13987,11 +15833,15 @@ function e467(w: Writer, o: any): void {
   v = o["address"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.NodeAffinity
+const K468: Keys = [-10, "requiredDuringSchedulingIgnoredDuringExecution", -18, "preferredDuringSchedulingIgnoredDuringExecution"];
 function d468(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K468)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d482(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d538(r, c), c); leave(r, c, s); break; }
@@ -14010,11 +15860,15 @@ function e468(w: Writer, o: any): void {
   v = o["preferredDuringSchedulingIgnoredDuringExecution"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e538(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeAllocatableMappedResources
+const K469: Keys = [10, "name", 18, "quantity"];
 function d469(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K469)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -14033,12 +15887,16 @@ function e469(w: Writer, o: any): void {
   v = o["quantity"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeAllocatableOverheadResources
+const K470: Keys = [10, "name", 18, "perPod", 26, "perContainer"];
 function d470(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K470)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -14060,13 +15918,17 @@ function e470(w: Writer, o: any): void {
   v = o["perContainer"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeAllocatableResourceClaimStatus
+const K471: Keys = [10, "resourceClaimName", 18, "containers", -34, "mapping", -42, "overhead"];
 function d471(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K471)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -14092,7 +15954,10 @@ function e471(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.NodeCondition
 const O472 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastHeartbeatTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K472: Keys = [10, "type", 18, "status", 26, "lastHeartbeatTime", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d472(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -14101,6 +15966,7 @@ function d472(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K472)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -14131,10 +15997,14 @@ function e472(w: Writer, o: any): void {
   v = o["message"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.NodeConfigSource
+const K473: Keys = [-18, "configMap"];
 function d473(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K473)) continue;
     switch (t) {
       case 18: { const s = enter(r, c); v2 = d389(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -14150,13 +16020,17 @@ function e473(w: Writer, o: any): void {
   v = o["configMap"]; if (v != null) { w.uint32(18).fork(); e389(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeConfigStatus
+const K474: Keys = [-10, "assigned", -18, "active", -26, "lastKnownGood", 34, "error"];
 function d474(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K474)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d473(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d473(r, c); leave(r, c, s); break; }
@@ -14181,10 +16055,14 @@ function e474(w: Writer, o: any): void {
   v = o["error"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.NodeDaemonEndpoints
+const K475: Keys = [-10, "kubeletEndpoint"];
 function d475(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K475)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d405(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -14200,10 +16078,14 @@ function e475(w: Writer, o: any): void {
   v = o["kubeletEndpoint"]; w.uint32(10).fork(); e405(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.NodeFeatures
+const K476: Keys = [8, "supplementalGroupsPolicy"];
 function d476(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K476)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       default: skip(r, t);
@@ -14219,13 +16101,17 @@ function e476(w: Writer, o: any): void {
   v = o["supplementalGroupsPolicy"]; if (v != null) { w.uint32(8); wbool(w, v); }
 }
 // k8s.io.api.core.v1.NodeList
+const K477: Keys = [-10, "metadata", -18, "items"];
 function d477(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K477)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d466(r, c), c); leave(r, c, s); break; }
@@ -14243,10 +16129,14 @@ function e477(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e466(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodePodPreemptionPolicy
+const K478: Keys = [10, "disableResizePreemption"];
 function d478(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K478)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
@@ -14262,12 +16152,16 @@ function e478(w: Writer, o: any): void {
   v = o["disableResizePreemption"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
 }
 // k8s.io.api.core.v1.NodeProxyOptions
+const K479: Keys = [10, "path"];
 function d479(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K479)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -14282,11 +16176,15 @@ function e479(w: Writer, o: any): void {
   v = o["path"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.NodeRuntimeHandler
+const K480: Keys = [10, "name", -18, "features"];
 function d480(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K480)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d481(r, c); leave(r, c, s); break; }
@@ -14305,11 +16203,15 @@ function e480(w: Writer, o: any): void {
   v = o["features"]; if (v != null) { w.uint32(18).fork(); e481(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeRuntimeHandlerFeatures
+const K481: Keys = [8, "recursiveReadOnlyMounts", 16, "userNamespaces"];
 function d481(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K481)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -14328,10 +16230,14 @@ function e481(w: Writer, o: any): void {
   v = o["userNamespaces"]; if (v != null) { w.uint32(16); wbool(w, v); }
 }
 // k8s.io.api.core.v1.NodeSelector
+const K482: Keys = [-10, "nodeSelectorTerms"];
 function d482(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K482)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d484(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -14347,12 +16253,16 @@ function e482(w: Writer, o: any): void {
   v = o["nodeSelectorTerms"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e484(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeSelectorRequirement
+const K483: Keys = [10, "key", 18, "operator", 26, "values"];
 function d483(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K483)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -14374,11 +16284,15 @@ function e483(w: Writer, o: any): void {
   v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
 }
 // k8s.io.api.core.v1.NodeSelectorTerm
+const K484: Keys = [-10, "matchExpressions", -18, "matchFields"];
 function d484(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K484)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d483(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d483(r, c), c); leave(r, c, s); break; }
@@ -14398,7 +16312,10 @@ function e484(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.NodeSpec
 const O485 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.podCIDR = 0; this.podCIDRs = 0; this.providerID = 0; this.unschedulable = 0; this.taints = 0; this.configSource = 0; this.externalID = 0; this.podPreemptionPolicy = 0; } });
+const K485: Keys = [10, "podCIDR", 58, "podCIDRs", 26, "providerID", 32, "unschedulable", -42, "taints", -50, "configSource", 18, "externalID", -66, "podPreemptionPolicy"];
 function d485(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v7: any;
   let v3: any;
@@ -14409,6 +16326,7 @@ function d485(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K485)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 58: v7 = add(v7, str(r, c), c); break;
@@ -14446,7 +16364,10 @@ function e485(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.NodeStatus
 const O486 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.capacity = 0; this.allocatable = 0; this.phase = 0; this.conditions = 0; this.addresses = 0; this.daemonEndpoints = 0; this.nodeInfo = 0; this.images = 0; this.volumesInUse = 0; this.volumesAttached = 0; this.config = 0; this.runtimeHandlers = 0; this.features = 0; this.declaredFeatures = 0; } });
+const K486: Keys = [10, "capacity", 18, "allocatable", 26, "phase", -34, "conditions", -42, "addresses", -50, "daemonEndpoints", -58, "nodeInfo", -66, "images", 74, "volumesInUse", -82, "volumesAttached", -90, "config", -98, "runtimeHandlers", -106, "features", 114, "declaredFeatures"];
 function d486(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -14465,6 +16386,7 @@ function d486(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K486)) continue;
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
@@ -14519,10 +16441,14 @@ function e486(w: Writer, o: any): void {
   v = o["declaredFeatures"]; if (v != null) for (const x of list(v)) { w.uint32(114); wstr(w, x); }
 }
 // k8s.io.api.core.v1.NodeSwapStatus
+const K487: Keys = [8, "capacity"];
 function d487(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K487)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       default: skip(r, t);
@@ -14539,7 +16465,10 @@ function e487(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.NodeSystemInfo
 const O488 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.machineID = 0; this.systemUUID = 0; this.bootID = 0; this.kernelVersion = 0; this.osImage = 0; this.containerRuntimeVersion = 0; this.kubeletVersion = 0; this.kubeProxyVersion = 0; this.operatingSystem = 0; this.architecture = 0; this.swap = 0; } });
+const K488: Keys = [10, "machineID", 18, "systemUUID", 26, "bootID", 34, "kernelVersion", 42, "osImage", 50, "containerRuntimeVersion", 58, "kubeletVersion", 66, "kubeProxyVersion", 74, "operatingSystem", 82, "architecture", -90, "swap"];
 function d488(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -14553,6 +16482,7 @@ function d488(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K488)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -14598,11 +16528,15 @@ function e488(w: Writer, o: any): void {
   v = o["swap"]; if (v != null) { w.uint32(90).fork(); e487(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ObjectFieldSelector
+const K489: Keys = [10, "apiVersion", 18, "fieldPath"];
 function d489(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K489)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -14622,7 +16556,10 @@ function e489(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ObjectReference
 const O490 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.namespace = 0; this.name = 0; this.uid = 0; this.apiVersion = 0; this.resourceVersion = 0; this.fieldPath = 0; } });
+const K490: Keys = [10, "kind", 18, "namespace", 26, "name", 34, "uid", 42, "apiVersion", 50, "resourceVersion", 58, "fieldPath"];
 function d490(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -14632,6 +16569,7 @@ function d490(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K490)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -14666,7 +16604,10 @@ function e490(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PersistentVolume
 const O491 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K491: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d491(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O491();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -14674,6 +16615,7 @@ function d491(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K491)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d501(r, c); leave(r, c, s); break; }
@@ -14695,7 +16637,10 @@ function e491(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PersistentVolumeClaim
 const O492 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K492: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d492(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O492();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -14703,6 +16648,7 @@ function d492(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K492)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d495(r, c); leave(r, c, s); break; }
@@ -14724,7 +16670,10 @@ function e492(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimCondition
 const O493 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastProbeTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K493: Keys = [10, "type", 18, "status", 26, "lastProbeTime", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d493(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -14733,6 +16682,7 @@ function d493(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K493)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -14763,13 +16713,17 @@ function e493(w: Writer, o: any): void {
   v = o["message"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimList
+const K494: Keys = [-10, "metadata", -18, "items"];
 function d494(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K494)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d492(r, c), c); leave(r, c, s); break; }
@@ -14788,7 +16742,10 @@ function e494(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimSpec
 const O495 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.accessModes = 0; this.selector = 0; this.resources = 0; this.volumeName = 0; this.storageClassName = 0; this.volumeMode = 0; this.dataSource = 0; this.dataSourceRef = 0; this.volumeAttributesClassName = 0; } });
+const K495: Keys = [10, "accessModes", -34, "selector", -18, "resources", 26, "volumeName", 42, "storageClassName", 50, "volumeMode", -58, "dataSource", -66, "dataSourceRef", 74, "volumeAttributesClassName"];
 function d495(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v4: any;
   let v2: any;
@@ -14800,6 +16757,7 @@ function d495(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K495)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 34: { const s = enter(r, c); v4 = d1291(r, c); leave(r, c, s); break; }
@@ -14840,7 +16798,10 @@ function e495(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimStatus
 const O496 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.phase = 0; this.accessModes = 0; this.capacity = 0; this.conditions = 0; this.allocatedResources = 0; this.allocatedResourceStatuses = 0; this.currentVolumeAttributesClassName = 0; this.modifyVolumeStatus = 0; this.healthStatus = 0; } });
+const K496: Keys = [10, "phase", 18, "accessModes", 26, "capacity", -34, "conditions", 42, "allocatedResources", 58, "allocatedResourceStatuses", 66, "currentVolumeAttributesClassName", -74, "modifyVolumeStatus", -82, "healthStatus"];
 function d496(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -14855,6 +16816,7 @@ function d496(r: Reader, c: C): J {
   let n7 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K496)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -14894,11 +16856,15 @@ function e496(w: Writer, o: any): void {
   v = o["healthStatus"]; if (v != null) { w.uint32(82).fork(); e600(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimTemplate
+const K497: Keys = [-10, "metadata", -18, "spec"];
 function d497(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K497)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d495(r, c); leave(r, c, s); break; }
@@ -14917,11 +16883,15 @@ function e497(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e495(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimVolumeSource
+const K498: Keys = [10, "claimName", 16, "readOnly"];
 function d498(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K498)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -14940,13 +16910,17 @@ function e498(w: Writer, o: any): void {
   v = o["readOnly"]; w.uint32(16); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.PersistentVolumeList
+const K499: Keys = [-10, "metadata", -18, "items"];
 function d499(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K499)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d491(r, c), c); leave(r, c, s); break; }
@@ -14965,7 +16939,10 @@ function e499(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PersistentVolumeSource
 const O500 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.hostPath = 0; this.glusterfs = 0; this.nfs = 0; this.rbd = 0; this.iscsi = 0; this.cinder = 0; this.cephfs = 0; this.fc = 0; this.flocker = 0; this.flexVolume = 0; this.azureFile = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.portworxVolume = 0; this.scaleIO = 0; this.local = 0; this.storageos = 0; this.csi = 0; } });
+const K500: Keys = [-10, "gcePersistentDisk", -18, "awsElasticBlockStore", -26, "hostPath", -34, "glusterfs", -42, "nfs", -50, "rbd", -58, "iscsi", -66, "cinder", -74, "cephfs", -82, "fc", -90, "flocker", -98, "flexVolume", -106, "azureFile", -114, "vsphereVolume", -122, "quobyte", -130, "azureDisk", -138, "photonPersistentDisk", -146, "portworxVolume", -154, "scaleIO", -162, "local", -170, "storageos", -178, "csi"];
 function d500(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -14990,6 +16967,7 @@ function d500(r: Reader, c: C): J {
   let v22: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K500)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d432(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d364(r, c); leave(r, c, s); break; }
@@ -15069,7 +17047,10 @@ function e500(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PersistentVolumeSpec
 const O501 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.capacity = 0; this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.hostPath = 0; this.glusterfs = 0; this.nfs = 0; this.rbd = 0; this.iscsi = 0; this.cinder = 0; this.cephfs = 0; this.fc = 0; this.flocker = 0; this.flexVolume = 0; this.azureFile = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.portworxVolume = 0; this.scaleIO = 0; this.local = 0; this.storageos = 0; this.csi = 0; this.accessModes = 0; this.claimRef = 0; this.persistentVolumeReclaimPolicy = 0; this.storageClassName = 0; this.mountOptions = 0; this.volumeMode = 0; this.nodeAffinity = 0; this.volumeAttributesClassName = 0; } });
+const K501: Keys = [10, "capacity", 26, "accessModes", -34, "claimRef", 42, "persistentVolumeReclaimPolicy", 50, "storageClassName", 58, "mountOptions", 66, "volumeMode", -74, "nodeAffinity", 82, "volumeAttributesClassName"];
 function d501(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -15083,6 +17064,7 @@ function d501(r: Reader, c: C): J {
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K501)) continue;
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       case 18: { const s = enter(r, c); v2 = d500(r, c); leave(r, c, s); break; }
@@ -15125,13 +17107,17 @@ function e501(w: Writer, o: any): void {
   v = o["volumeAttributesClassName"]; if (v != null) { w.uint32(82); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PersistentVolumeStatus
+const K502: Keys = [10, "phase", 18, "message", 26, "reason", 34, "lastPhaseTransitionTime"];
 function d502(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K502)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -15156,11 +17142,15 @@ function e502(w: Writer, o: any): void {
   v = o["lastPhaseTransitionTime"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource
+const K503: Keys = [10, "pdID", 18, "fsType"];
 function d503(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K503)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -15180,7 +17170,10 @@ function e503(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.Pod
 const O504 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K504: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d504(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O504();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -15188,6 +17181,7 @@ function d504(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K504)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d528(r, c); leave(r, c, s); break; }
@@ -15208,11 +17202,15 @@ function e504(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e529(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.PodAffinity
+const K505: Keys = [-10, "requiredDuringSchedulingIgnoredDuringExecution", -18, "preferredDuringSchedulingIgnoredDuringExecution"];
 function d505(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K505)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d506(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d609(r, c), c); leave(r, c, s); break; }
@@ -15232,7 +17230,10 @@ function e505(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodAffinityTerm
 const O506 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.labelSelector = 0; this.namespaces = 0; this.topologyKey = 0; this.namespaceSelector = 0; this.matchLabelKeys = 0; this.mismatchLabelKeys = 0; } });
+const K506: Keys = [-10, "labelSelector", 18, "namespaces", 26, "topologyKey", -34, "namespaceSelector", 42, "matchLabelKeys", 50, "mismatchLabelKeys"];
 function d506(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -15241,6 +17242,7 @@ function d506(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K506)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -15271,11 +17273,15 @@ function e506(w: Writer, o: any): void {
   v = o["mismatchLabelKeys"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.api.core.v1.PodAntiAffinity
+const K507: Keys = [-10, "requiredDuringSchedulingIgnoredDuringExecution", -18, "preferredDuringSchedulingIgnoredDuringExecution"];
 function d507(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K507)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d506(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d609(r, c), c); leave(r, c, s); break; }
@@ -15295,7 +17301,10 @@ function e507(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodAttachOptions
 const O508 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.stdin = 0; this.stdout = 0; this.stderr = 0; this.tty = 0; this.container = 0; } });
+const K508: Keys = [8, "stdin", 16, "stdout", 24, "stderr", 32, "tty", 42, "container"];
 function d508(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O508();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -15305,6 +17314,7 @@ function d508(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K508)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -15332,7 +17342,10 @@ function e508(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodCertificateProjection
 const O509 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.signerName = 0; this.keyType = 0; this.maxExpirationSeconds = 0; this.credentialBundlePath = 0; this.keyPath = 0; this.certificateChainPath = 0; this.userAnnotations = 0; this.user = 0; } });
+const K509: Keys = [10, "signerName", 18, "keyType", 24, "maxExpirationSeconds", 34, "credentialBundlePath", 42, "keyPath", 50, "certificateChainPath", 58, "userAnnotations", 64, "user"];
 function d509(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -15344,6 +17357,7 @@ function d509(r: Reader, c: C): J {
   let n7 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K509)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -15381,7 +17395,10 @@ function e509(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodCondition
 const O510 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.observedGeneration = 0; this.status = 0; this.lastProbeTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K510: Keys = [10, "type", 56, "observedGeneration", 18, "status", 26, "lastProbeTime", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d510(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v7: any;
   let v2: any;
@@ -15391,6 +17408,7 @@ function d510(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K510)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 56: v7 = i64(r, c); break;
@@ -15424,12 +17442,16 @@ function e510(w: Writer, o: any): void {
   v = o["observedGeneration"]; w.uint32(56); w64(w, v ?? 0);
 }
 // k8s.io.api.core.v1.PodDNSConfig
+const K511: Keys = [10, "nameservers", 18, "searches", -26, "options"];
 function d511(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K511)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -15451,11 +17473,15 @@ function e511(w: Writer, o: any): void {
   v = o["options"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e512(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PodDNSConfigOption
+const K512: Keys = [10, "name", 18, "value"];
 function d512(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K512)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -15475,7 +17501,10 @@ function e512(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodExecOptions
 const O513 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.stdin = 0; this.stdout = 0; this.stderr = 0; this.tty = 0; this.container = 0; this.command = 0; } });
+const K513: Keys = [8, "stdin", 16, "stdout", 24, "stderr", 32, "tty", 42, "container", 50, "command"];
 function d513(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O513();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -15486,6 +17515,7 @@ function d513(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K513)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -15515,11 +17545,15 @@ function e513(w: Writer, o: any): void {
   v = o["command"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.api.core.v1.PodExtendedResourceClaimStatus
+const K514: Keys = [-10, "requestMappings", 18, "resourceClaimName"];
 function d514(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K514)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d393(r, c), c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -15538,10 +17572,14 @@ function e514(w: Writer, o: any): void {
   v = o["resourceClaimName"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PodIP
+const K515: Keys = [10, "ip"];
 function d515(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K515)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -15557,13 +17595,17 @@ function e515(w: Writer, o: any): void {
   v = o["ip"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PodList
+const K516: Keys = [-10, "metadata", -18, "items"];
 function d516(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K516)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d504(r, c), c); leave(r, c, s); break; }
@@ -15582,7 +17624,10 @@ function e516(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodLogOptions
 const O517 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.container = 0; this.follow = 0; this.previous = 0; this.sinceSeconds = 0; this.sinceTime = 0; this.timestamps = 0; this.tailLines = 0; this.limitBytes = 0; this.insecureSkipTLSVerifyBackend = 0; this.stream = 0; } });
+const K517: Keys = [10, "container", 16, "follow", 24, "previous", 32, "sinceSeconds", 42, "sinceTime", 48, "timestamps", 56, "tailLines", 64, "limitBytes", 72, "insecureSkipTLSVerifyBackend", 82, "stream"];
 function d517(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O517();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -15597,6 +17642,7 @@ function d517(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K517)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -15638,10 +17684,14 @@ function e517(w: Writer, o: any): void {
   v = o["stream"]; if (v != null) { w.uint32(82); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PodOS
+const K518: Keys = [10, "name"];
 function d518(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K518)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -15657,12 +17707,16 @@ function e518(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PodPortForwardOptions
+const K519: Keys = [8, "ports"];
 function d519(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K519)) continue;
     switch (t) {
       case 8: v1 = add(v1, r.int32(), c); break;
       default: skip(r, t);
@@ -15677,12 +17731,16 @@ function e519(w: Writer, o: any): void {
   v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(8); w32(w, x); }
 }
 // k8s.io.api.core.v1.PodProxyOptions
+const K520: Keys = [10, "path"];
 function d520(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K520)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -15697,10 +17755,14 @@ function e520(w: Writer, o: any): void {
   v = o["path"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PodReadinessGate
+const K521: Keys = [10, "conditionType"];
 function d521(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K521)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -15716,12 +17778,16 @@ function e521(w: Writer, o: any): void {
   v = o["conditionType"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PodResourceClaim
+const K522: Keys = [10, "name", 26, "resourceClaimName", 34, "resourceClaimTemplateName"];
 function d522(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K522)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -15743,11 +17809,15 @@ function e522(w: Writer, o: any): void {
   v = o["resourceClaimTemplateName"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PodResourceClaimStatus
+const K523: Keys = [10, "name", 18, "resourceClaimName"];
 function d523(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K523)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -15766,10 +17836,14 @@ function e523(w: Writer, o: any): void {
   v = o["resourceClaimName"]; if (v != null) { w.uint32(18); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PodSchedulingGate
+const K524: Keys = [10, "name"];
 function d524(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K524)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -15785,10 +17859,14 @@ function e524(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PodSchedulingGroup
+const K525: Keys = [10, "podGroupName"];
 function d525(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K525)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -15805,7 +17883,10 @@ function e525(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodSecurityContext
 const O526 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.seLinuxOptions = 0; this.windowsOptions = 0; this.runAsUser = 0; this.runAsGroup = 0; this.runAsNonRoot = 0; this.supplementalGroups = 0; this.supplementalGroupsPolicy = 0; this.fsGroup = 0; this.sysctls = 0; this.fsGroupChangePolicy = 0; this.seccompProfile = 0; this.appArmorProfile = 0; this.seLinuxChangePolicy = 0; } });
+const K526: Keys = [-10, "seLinuxOptions", -66, "windowsOptions", 16, "runAsUser", 48, "runAsGroup", 24, "runAsNonRoot", 32, "supplementalGroups", 98, "supplementalGroupsPolicy", 40, "fsGroup", -58, "sysctls", 74, "fsGroupChangePolicy", -82, "seccompProfile", -90, "appArmorProfile", 106, "seLinuxChangePolicy"];
 function d526(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v8: any;
   let v2: any;
@@ -15821,6 +17902,7 @@ function d526(r: Reader, c: C): J {
   let v13: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K526)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d560(r, c); leave(r, c, s); break; }
       case 66: { const s = enter(r, c); v8 = d610(r, c); leave(r, c, s); break; }
@@ -15872,10 +17954,14 @@ function e526(w: Writer, o: any): void {
   v = o["seLinuxChangePolicy"]; if (v != null) { w.uint32(106); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PodSignature
+const K527: Keys = [-10, "podController"];
 function d527(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K527)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1299(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -15892,7 +17978,10 @@ function e527(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodSpec
 const O528 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.volumes = 0; this.initContainers = 0; this.containers = 0; this.ephemeralContainers = 0; this.restartPolicy = 0; this.terminationGracePeriodSeconds = 0; this.activeDeadlineSeconds = 0; this.dnsPolicy = 0; this.nodeSelector = 0; this.serviceAccountName = 0; this.serviceAccount = 0; this.automountServiceAccountToken = 0; this.nodeName = 0; this.hostNetwork = 0; this.hostPID = 0; this.hostIPC = 0; this.shareProcessNamespace = 0; this.securityContext = 0; this.imagePullSecrets = 0; this.hostname = 0; this.subdomain = 0; this.affinity = 0; this.schedulerName = 0; this.tolerations = 0; this.hostAliases = 0; this.priorityClassName = 0; this.priority = 0; this.dnsConfig = 0; this.readinessGates = 0; this.runtimeClassName = 0; this.enableServiceLinks = 0; this.preemptionPolicy = 0; this.overhead = 0; this.topologySpreadConstraints = 0; this.setHostnameAsFQDN = 0; this.os = 0; this.hostUsers = 0; this.schedulingGates = 0; this.resourceClaims = 0; this.resources = 0; this.hostnameOverride = 0; this.schedulingGroup = 0; this.evictionResponders = 0; } });
+const K528: Keys = [-10, "volumes", -162, "initContainers", -18, "containers", -274, "ephemeralContainers", 26, "restartPolicy", 32, "terminationGracePeriodSeconds", 40, "activeDeadlineSeconds", 50, "dnsPolicy", 58, "nodeSelector", 66, "serviceAccountName", 74, "serviceAccount", 168, "automountServiceAccountToken", 82, "nodeName", 88, "hostNetwork", 96, "hostPID", 104, "hostIPC", 216, "shareProcessNamespace", -114, "securityContext", -122, "imagePullSecrets", 130, "hostname", 138, "subdomain", -146, "affinity", 154, "schedulerName", -178, "tolerations", -186, "hostAliases", 194, "priorityClassName", 200, "priority", -210, "dnsConfig", -226, "readinessGates", 234, "runtimeClassName", 240, "enableServiceLinks", 250, "preemptionPolicy", 258, "overhead", -266, "topologySpreadConstraints", 280, "setHostnameAsFQDN", -290, "os", 296, "hostUsers", -306, "schedulingGates", -314, "resourceClaims", -322, "resources", 330, "hostnameOverride", -346, "schedulingGroup", -354, "evictionResponders"];
 function d528(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v20: any;
   let v2: any;
@@ -15940,6 +18029,7 @@ function d528(r: Reader, c: C): J {
   let n32 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K528)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d597(r, c), c); leave(r, c, s); break; }
       case 162: { const s = enter(r, c); v20 = add(v20, d392(r, c), c); leave(r, c, s); break; }
@@ -16082,7 +18172,10 @@ function e528(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.PodStatus
 const O529 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.phase = 0; this.conditions = 0; this.message = 0; this.reason = 0; this.nominatedNodeName = 0; this.hostIP = 0; this.hostIPs = 0; this.podIP = 0; this.podIPs = 0; this.startTime = 0; this.initContainerStatuses = 0; this.containerStatuses = 0; this.qosClass = 0; this.ephemeralContainerStatuses = 0; this.resize = 0; this.resourceClaimStatuses = 0; this.extendedResourceClaimStatus = 0; this.allocatedResources = 0; this.resources = 0; this.nodeAllocatableResourceClaimStatuses = 0; this.volumeHealth = 0; } });
+const K529: Keys = [136, "observedGeneration", 10, "phase", -18, "conditions", 26, "message", 34, "reason", 90, "nominatedNodeName", 42, "hostIP", -130, "hostIPs", 50, "podIP", -98, "podIPs", 58, "startTime", -82, "initContainerStatuses", -66, "containerStatuses", 74, "qosClass", -106, "ephemeralContainerStatuses", 114, "resize", -122, "resourceClaimStatuses", -146, "extendedResourceClaimStatus", 154, "allocatedResources", -162, "resources", -170, "nodeAllocatableResourceClaimStatuses", -178, "volumeHealth"];
 function d529(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v17: any;
   let v1: any;
   let v2: any;
@@ -16108,6 +18201,7 @@ function d529(r: Reader, c: C): J {
   let n19 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K529)) continue;
     switch (t) {
       case 136: v17 = i64(r, c); break;
       case 10: v1 = str(r, c); break;
@@ -16186,13 +18280,17 @@ function e529(w: Writer, o: any): void {
   v = o["volumeHealth"]; if (v != null) for (const x of list(v)) { w.uint32(178).fork(); e533(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PodTemplate
+const K530: Keys = [-10, "metadata", -18, "template"];
 function d530(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K530)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d532(r, c); leave(r, c, s); break; }
@@ -16210,13 +18308,17 @@ function e530(w: Writer, o: any): void {
   v = o["template"]; w.uint32(18).fork(); e532(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.PodTemplateList
+const K531: Keys = [-10, "metadata", -18, "items"];
 function d531(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K531)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d530(r, c), c); leave(r, c, s); break; }
@@ -16234,11 +18336,15 @@ function e531(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e530(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PodTemplateSpec
+const K532: Keys = [-10, "metadata", -18, "spec"];
 function d532(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K532)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d528(r, c); leave(r, c, s); break; }
@@ -16257,12 +18363,16 @@ function e532(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e528(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.PodVolumeHealth
+const K533: Keys = [10, "name", -18, "healthConditions", 26, "lastTransitionTime"];
 function d533(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K533)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d599(r, c), c); leave(r, c, s); break; }
@@ -16284,12 +18394,16 @@ function e533(w: Writer, o: any): void {
   v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.PortStatus
+const K534: Keys = [8, "port", 18, "protocol", 26, "error"];
 function d534(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K534)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -16311,12 +18425,16 @@ function e534(w: Writer, o: any): void {
   v = o["error"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PortworxVolumeSource
+const K535: Keys = [10, "volumeID", 18, "fsType", 24, "readOnly"];
 function d535(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K535)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -16338,10 +18456,14 @@ function e535(w: Writer, o: any): void {
   v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.Preconditions
+const K536: Keys = [10, "uid"];
 function d536(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K536)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -16357,13 +18479,17 @@ function e536(w: Writer, o: any): void {
   v = o["uid"]; if (v != null) { w.uint32(10); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PreferAvoidPodsEntry
+const K537: Keys = [-10, "podSignature", 18, "evictionTime", 26, "reason", 34, "message"];
 function d537(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K537)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d527(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
@@ -16388,11 +18514,15 @@ function e537(w: Writer, o: any): void {
   v = o["message"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PreferredSchedulingTerm
+const K538: Keys = [8, "weight", -18, "preference"];
 function d538(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K538)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d484(r, c); leave(r, c, s); break; }
@@ -16412,7 +18542,10 @@ function e538(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.Probe
 const O539 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.exec = 0; this.httpGet = 0; this.tcpSocket = 0; this.grpc = 0; this.initialDelaySeconds = 0; this.timeoutSeconds = 0; this.periodSeconds = 0; this.successThreshold = 0; this.failureThreshold = 0; this.terminationGracePeriodSeconds = 0; } });
+const K539: Keys = [16, "initialDelaySeconds", 24, "timeoutSeconds", 32, "periodSeconds", 40, "successThreshold", 48, "failureThreshold", 56, "terminationGracePeriodSeconds"];
 function d539(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -16422,6 +18555,7 @@ function d539(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K539)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d540(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
@@ -16455,13 +18589,17 @@ function e539(w: Writer, o: any): void {
   v = o["terminationGracePeriodSeconds"]; if (v != null) { w.uint32(56); w64(w, v); }
 }
 // k8s.io.api.core.v1.ProbeHandler
+const K540: Keys = [-10, "exec", -18, "httpGet", -26, "tcpSocket", -34, "grpc"];
 function d540(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K540)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d426(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d437(r, c); leave(r, c, s); break; }
@@ -16486,12 +18624,16 @@ function e540(w: Writer, o: any): void {
   v = o["grpc"]; if (v != null) { w.uint32(34).fork(); e433(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ProjectedVolumeSource
+const K541: Keys = [-10, "sources", 16, "defaultMode", 24, "defaultUser"];
 function d541(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K541)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d604(r, c), c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
@@ -16514,7 +18656,10 @@ function e541(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.QuobyteVolumeSource
 const O542 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.registry = 0; this.volume = 0; this.readOnly = 0; this.user = 0; this.group = 0; this.tenant = 0; } });
+const K542: Keys = [10, "registry", 18, "volume", 24, "readOnly", 34, "user", 42, "group", 50, "tenant"];
 function d542(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -16523,6 +18668,7 @@ function d542(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K542)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -16554,7 +18700,10 @@ function e542(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.RBDPersistentVolumeSource
 const O543 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.image = 0; this.fsType = 0; this.pool = 0; this.user = 0; this.keyring = 0; this.secretRef = 0; this.readOnly = 0; } });
+const K543: Keys = [10, "monitors", 18, "image", 26, "fsType", 34, "pool", 42, "user", 50, "keyring", -58, "secretRef", 64, "readOnly"];
 function d543(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -16565,6 +18714,7 @@ function d543(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K543)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -16602,7 +18752,10 @@ function e543(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.RBDVolumeSource
 const O544 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.image = 0; this.fsType = 0; this.pool = 0; this.user = 0; this.keyring = 0; this.secretRef = 0; this.readOnly = 0; } });
+const K544: Keys = [10, "monitors", 18, "image", 26, "fsType", 34, "pool", 42, "user", 50, "keyring", -58, "secretRef", 64, "readOnly"];
 function d544(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -16613,6 +18766,7 @@ function d544(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K544)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -16650,7 +18804,10 @@ function e544(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.RangeAllocation
 const O545 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.range = 0; this.data = 0; } });
+const K545: Keys = [-10, "metadata", 18, "range", 26, "data"];
 function d545(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O545();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -16658,6 +18815,7 @@ function d545(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K545)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -16679,7 +18837,10 @@ function e545(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ReplicationController
 const O546 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K546: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d546(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O546();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -16687,6 +18848,7 @@ function d546(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K546)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d549(r, c); leave(r, c, s); break; }
@@ -16708,7 +18870,10 @@ function e546(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ReplicationControllerCondition
 const O547 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K547: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d547(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -16716,6 +18881,7 @@ function d547(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K547)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -16743,13 +18909,17 @@ function e547(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ReplicationControllerList
+const K548: Keys = [-10, "metadata", -18, "items"];
 function d548(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K548)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d546(r, c), c); leave(r, c, s); break; }
@@ -16767,7 +18937,10 @@ function e548(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e546(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ReplicationControllerSpec
+const K549: Keys = [8, "replicas", 32, "minReadySeconds", 18, "selector", -26, "template"];
 function d549(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v4: any;
   let v2: any;
@@ -16775,6 +18948,7 @@ function d549(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K549)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 32: v4 = r.int32(); break;
@@ -16800,7 +18974,10 @@ function e549(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ReplicationControllerStatus
 const O550 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
+const K550: Keys = [8, "replicas", 16, "fullyLabeledReplicas", 32, "readyReplicas", 40, "availableReplicas", 24, "observedGeneration", -50, "conditions"];
 function d550(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
@@ -16809,6 +18986,7 @@ function d550(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K550)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -16839,11 +19017,15 @@ function e550(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e547(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ResourceClaim
+const K551: Keys = [10, "name", 18, "request"];
 function d551(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K551)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -16862,12 +19044,16 @@ function e551(w: Writer, o: any): void {
   v = o["request"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ResourceFieldSelector
+const K552: Keys = [10, "containerName", 18, "resource", 26, "divisor"];
 function d552(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K552)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -16889,12 +19075,16 @@ function e552(w: Writer, o: any): void {
   v = o["divisor"]; w.uint32(26).fork(); e1270(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.ResourceHealth
+const K553: Keys = [10, "resourceID", 18, "health", 50, "message"];
 function d553(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K553)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -16917,7 +19107,10 @@ function e553(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ResourceQuota
 const O554 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K554: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d554(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O554();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -16925,6 +19118,7 @@ function d554(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K554)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d556(r, c); leave(r, c, s); break; }
@@ -16945,13 +19139,17 @@ function e554(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e557(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.ResourceQuotaList
+const K555: Keys = [-10, "metadata", -18, "items"];
 function d555(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K555)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d554(r, c), c); leave(r, c, s); break; }
@@ -16969,13 +19167,17 @@ function e555(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e554(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ResourceQuotaSpec
+const K556: Keys = [10, "hard", 18, "scopes", -26, "scopeSelector"];
 function d556(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K556)) continue;
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -16997,13 +19199,17 @@ function e556(w: Writer, o: any): void {
   v = o["scopeSelector"]; if (v != null) { w.uint32(26).fork(); e563(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ResourceQuotaStatus
+const K557: Keys = [10, "hard", 18, "used"];
 function d557(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let n1 = 0;
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K557)) continue;
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
@@ -17022,7 +19228,10 @@ function e557(w: Writer, o: any): void {
   v = o["used"]; if (v != null) mapMessage(w, 18, v, e1270);
 }
 // k8s.io.api.core.v1.ResourceRequirements
+const K558: Keys = [10, "limits", 18, "requests", -26, "claims"];
 function d558(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -17030,6 +19239,7 @@ function d558(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K558)) continue;
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
@@ -17051,11 +19261,15 @@ function e558(w: Writer, o: any): void {
   v = o["claims"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e551(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ResourceStatus
+const K559: Keys = [10, "name", -18, "resources"];
 function d559(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K559)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d553(r, c), c); leave(r, c, s); break; }
@@ -17074,13 +19288,17 @@ function e559(w: Writer, o: any): void {
   v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e553(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.SELinuxOptions
+const K560: Keys = [10, "user", 18, "role", 26, "type", 34, "level"];
 function d560(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K560)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -17106,7 +19324,10 @@ function e560(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ScaleIOPersistentVolumeSource
 const O561 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.gateway = 0; this.system = 0; this.secretRef = 0; this.sslEnabled = 0; this.protectionDomain = 0; this.storagePool = 0; this.storageMode = 0; this.volumeName = 0; this.fsType = 0; this.readOnly = 0; } });
+const K561: Keys = [10, "gateway", 18, "system", -26, "secretRef", 32, "sslEnabled", 42, "protectionDomain", 50, "storagePool", 58, "storageMode", 66, "volumeName", 74, "fsType", 80, "readOnly"];
 function d561(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -17119,6 +19340,7 @@ function d561(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K561)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -17162,7 +19384,10 @@ function e561(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ScaleIOVolumeSource
 const O562 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.gateway = 0; this.system = 0; this.secretRef = 0; this.sslEnabled = 0; this.protectionDomain = 0; this.storagePool = 0; this.storageMode = 0; this.volumeName = 0; this.fsType = 0; this.readOnly = 0; } });
+const K562: Keys = [10, "gateway", 18, "system", -26, "secretRef", 32, "sslEnabled", 42, "protectionDomain", 50, "storagePool", 58, "storageMode", 66, "volumeName", 74, "fsType", 80, "readOnly"];
 function d562(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -17175,6 +19400,7 @@ function d562(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K562)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -17217,10 +19443,14 @@ function e562(w: Writer, o: any): void {
   v = o["readOnly"]; w.uint32(80); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.ScopeSelector
+const K563: Keys = [-10, "matchExpressions"];
 function d563(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K563)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d564(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -17236,12 +19466,16 @@ function e563(w: Writer, o: any): void {
   v = o["matchExpressions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e564(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ScopedResourceSelectorRequirement
+const K564: Keys = [10, "scopeName", 18, "operator", 26, "values"];
 function d564(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K564)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -17263,11 +19497,15 @@ function e564(w: Writer, o: any): void {
   v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
 }
 // k8s.io.api.core.v1.SeccompProfile
+const K565: Keys = [10, "type", 18, "localhostProfile"];
 function d565(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K565)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -17287,7 +19525,10 @@ function e565(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.Secret
 const O566 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.immutable = 0; this.data = 0; this.stringData = 0; this.type = 0; } });
+const K566: Keys = [-10, "metadata", 40, "immutable", 18, "data", 34, "stringData", 26, "type"];
 function d566(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O566();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -17299,6 +19540,7 @@ function d566(r: Reader, c: C): J {
   let n4 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K566)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 40: v5 = r.bool(); break;
@@ -17325,11 +19567,15 @@ function e566(w: Writer, o: any): void {
   v = o["immutable"]; if (v != null) { w.uint32(40); wbool(w, v); }
 }
 // k8s.io.api.core.v1.SecretEnvSource
+const K567: Keys = [16, "optional"];
 function d567(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K567)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
       case 16: v2 = r.bool(); break;
@@ -17348,12 +19594,16 @@ function e567(w: Writer, o: any): void {
   v = o["optional"]; if (v != null) { w.uint32(16); wbool(w, v); }
 }
 // k8s.io.api.core.v1.SecretKeySelector
+const K568: Keys = [18, "key", 24, "optional"];
 function d568(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K568)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -17375,13 +19625,17 @@ function e568(w: Writer, o: any): void {
   v = o["optional"]; if (v != null) { w.uint32(24); wbool(w, v); }
 }
 // k8s.io.api.core.v1.SecretList
+const K569: Keys = [-10, "metadata", -18, "items"];
 function d569(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K569)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d566(r, c), c); leave(r, c, s); break; }
@@ -17399,12 +19653,16 @@ function e569(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e566(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.SecretProjection
+const K570: Keys = [-18, "items", 32, "optional"];
 function d570(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K570)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d457(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d446(r, c), c); leave(r, c, s); break; }
@@ -17426,11 +19684,15 @@ function e570(w: Writer, o: any): void {
   v = o["optional"]; if (v != null) { w.uint32(32); wbool(w, v); }
 }
 // k8s.io.api.core.v1.SecretReference
+const K571: Keys = [10, "name", 18, "namespace"];
 function d571(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K571)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -17450,7 +19712,10 @@ function e571(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.SecretVolumeSource
 const O572 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.secretName = 0; this.items = 0; this.defaultMode = 0; this.optional = 0; this.defaultUser = 0; } });
+const K572: Keys = [10, "secretName", -18, "items", 24, "defaultMode", 32, "optional", 40, "defaultUser"];
 function d572(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -17458,6 +19723,7 @@ function d572(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K572)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d446(r, c), c); leave(r, c, s); break; }
@@ -17486,7 +19752,10 @@ function e572(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.SecurityContext
 const O573 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.capabilities = 0; this.privileged = 0; this.seLinuxOptions = 0; this.windowsOptions = 0; this.runAsUser = 0; this.runAsGroup = 0; this.runAsNonRoot = 0; this.readOnlyRootFilesystem = 0; this.allowPrivilegeEscalation = 0; this.procMount = 0; this.seccompProfile = 0; this.appArmorProfile = 0; } });
+const K573: Keys = [-10, "capabilities", 16, "privileged", -26, "seLinuxOptions", -82, "windowsOptions", 32, "runAsUser", 64, "runAsGroup", 40, "runAsNonRoot", 48, "readOnlyRootFilesystem", 56, "allowPrivilegeEscalation", 74, "procMount", -90, "seccompProfile", -98, "appArmorProfile"];
 function d573(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -17501,6 +19770,7 @@ function d573(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K573)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d375(r, c); leave(r, c, s); break; }
       case 16: v2 = r.bool(); break;
@@ -17549,12 +19819,16 @@ function e573(w: Writer, o: any): void {
   v = o["appArmorProfile"]; if (v != null) { w.uint32(98).fork(); e366(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.SerializedReference
+const K574: Keys = [-10, "reference"];
 function d574(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K574)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d490(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -17570,7 +19844,10 @@ function e574(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.Service
 const O575 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K575: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d575(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O575();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -17578,6 +19855,7 @@ function d575(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K575)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d582(r, c); leave(r, c, s); break; }
@@ -17599,7 +19877,10 @@ function e575(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ServiceAccount
 const O576 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.secrets = 0; this.imagePullSecrets = 0; this.automountServiceAccountToken = 0; } });
+const K576: Keys = [-10, "metadata", -18, "secrets", -26, "imagePullSecrets", 32, "automountServiceAccountToken"];
 function d576(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O576();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -17608,6 +19889,7 @@ function d576(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K576)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d490(r, c), c); leave(r, c, s); break; }
@@ -17631,13 +19913,17 @@ function e576(w: Writer, o: any): void {
   v = o["automountServiceAccountToken"]; if (v != null) { w.uint32(32); wbool(w, v); }
 }
 // k8s.io.api.core.v1.ServiceAccountList
+const K577: Keys = [-10, "metadata", -18, "items"];
 function d577(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K577)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d576(r, c), c); leave(r, c, s); break; }
@@ -17655,13 +19941,17 @@ function e577(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e576(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ServiceAccountTokenProjection
+const K578: Keys = [10, "audience", 16, "expirationSeconds", 26, "path", 32, "user"];
 function d578(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K578)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -17686,13 +19976,17 @@ function e578(w: Writer, o: any): void {
   v = o["user"]; if (v != null) { w.uint32(32); w64(w, v); }
 }
 // k8s.io.api.core.v1.ServiceList
+const K579: Keys = [-10, "metadata", -18, "items"];
 function d579(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K579)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d575(r, c), c); leave(r, c, s); break; }
@@ -17711,7 +20005,10 @@ function e579(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ServicePort
 const O580 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.protocol = 0; this.appProtocol = 0; this.port = 0; this.targetPort = 0; this.nodePort = 0; } });
+const K580: Keys = [10, "name", 18, "protocol", 50, "appProtocol", 24, "port", 34, "targetPort", 40, "nodePort"];
 function d580(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v6: any;
@@ -17720,6 +20017,7 @@ function d580(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K580)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -17750,12 +20048,16 @@ function e580(w: Writer, o: any): void {
   v = o["appProtocol"]; if (v != null) { w.uint32(50); wstr(w, v); }
 }
 // k8s.io.api.core.v1.ServiceProxyOptions
+const K581: Keys = [10, "path"];
 function d581(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K581)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -17771,7 +20073,10 @@ function e581(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.ServiceSpec
 const O582 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.ports = 0; this.selector = 0; this.clusterIP = 0; this.clusterIPs = 0; this.type = 0; this.externalIPs = 0; this.sessionAffinity = 0; this.loadBalancerIP = 0; this.loadBalancerSourceRanges = 0; this.externalName = 0; this.externalTrafficPolicy = 0; this.healthCheckNodePort = 0; this.publishNotReadyAddresses = 0; this.sessionAffinityConfig = 0; this.ipFamilies = 0; this.ipFamilyPolicy = 0; this.allocateLoadBalancerNodePorts = 0; this.loadBalancerClass = 0; this.internalTrafficPolicy = 0; this.trafficDistribution = 0; } });
+const K582: Keys = [-10, "ports", 18, "selector", 26, "clusterIP", 146, "clusterIPs", 34, "type", 42, "externalIPs", 58, "sessionAffinity", 66, "loadBalancerIP", 74, "loadBalancerSourceRanges", 82, "externalName", 90, "externalTrafficPolicy", 96, "healthCheckNodePort", 104, "publishNotReadyAddresses", -114, "sessionAffinityConfig", 154, "ipFamilies", 138, "ipFamilyPolicy", 160, "allocateLoadBalancerNodePorts", 170, "loadBalancerClass", 178, "internalTrafficPolicy", 186, "trafficDistribution"];
 function d582(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -17795,6 +20100,7 @@ function d582(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K582)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d580(r, c), c); leave(r, c, s); break; }
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
@@ -17867,11 +20173,15 @@ function e582(w: Writer, o: any): void {
   v = o["trafficDistribution"]; if (v != null) { w.uint32(186); wstr(w, v); }
 }
 // k8s.io.api.core.v1.ServiceStatus
+const K583: Keys = [-10, "loadBalancer", -18, "conditions"];
 function d583(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K583)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d456(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1278(r, c), c); leave(r, c, s); break; }
@@ -17890,10 +20200,14 @@ function e583(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.SessionAffinityConfig
+const K584: Keys = [-10, "clientIP"];
 function d584(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K584)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d380(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -17909,10 +20223,14 @@ function e584(w: Writer, o: any): void {
   v = o["clientIP"]; if (v != null) { w.uint32(10).fork(); e380(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.SleepAction
+const K585: Keys = [8, "seconds"];
 function d585(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K585)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       default: skip(r, t);
@@ -17929,7 +20247,10 @@ function e585(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.StorageOSPersistentVolumeSource
 const O586 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.volumeName = 0; this.volumeNamespace = 0; this.fsType = 0; this.readOnly = 0; this.secretRef = 0; } });
+const K586: Keys = [10, "volumeName", 18, "volumeNamespace", 26, "fsType", 32, "readOnly", -42, "secretRef"];
 function d586(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -17937,6 +20258,7 @@ function d586(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K586)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -17965,7 +20287,10 @@ function e586(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.StorageOSVolumeSource
 const O587 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.volumeName = 0; this.volumeNamespace = 0; this.fsType = 0; this.readOnly = 0; this.secretRef = 0; } });
+const K587: Keys = [10, "volumeName", 18, "volumeNamespace", 26, "fsType", 32, "readOnly", -42, "secretRef"];
 function d587(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -17973,6 +20298,7 @@ function d587(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K587)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -18000,11 +20326,15 @@ function e587(w: Writer, o: any): void {
   v = o["secretRef"]; if (v != null) { w.uint32(42).fork(); e457(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.Sysctl
+const K588: Keys = [10, "name", 18, "value"];
 function d588(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K588)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -18023,11 +20353,15 @@ function e588(w: Writer, o: any): void {
   v = o["value"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.TCPSocketAction
+const K589: Keys = [10, "port", 18, "host"];
 function d589(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K589)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -18046,13 +20380,17 @@ function e589(w: Writer, o: any): void {
   v = o["host"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.Taint
+const K590: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d590(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K590)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -18078,7 +20416,10 @@ function e590(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.Toleration
 const O591 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
+const K591: Keys = [10, "key", 18, "operator", 26, "value", 34, "effect", 40, "tolerationSeconds"];
 function d591(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -18086,6 +20427,7 @@ function d591(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K591)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -18113,11 +20455,15 @@ function e591(w: Writer, o: any): void {
   v = o["tolerationSeconds"]; if (v != null) { w.uint32(40); w64(w, v); }
 }
 // k8s.io.api.core.v1.TopologySelectorLabelRequirement
+const K592: Keys = [10, "key", 18, "values"];
 function d592(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K592)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -18136,10 +20482,14 @@ function e592(w: Writer, o: any): void {
   v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.core.v1.TopologySelectorTerm
+const K593: Keys = [-10, "matchLabelExpressions"];
 function d593(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K593)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d592(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -18156,7 +20506,10 @@ function e593(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.TopologySpreadConstraint
 const O594 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.maxSkew = 0; this.topologyKey = 0; this.whenUnsatisfiable = 0; this.labelSelector = 0; this.minDomains = 0; this.nodeAffinityPolicy = 0; this.nodeTaintsPolicy = 0; this.matchLabelKeys = 0; } });
+const K594: Keys = [8, "maxSkew", 18, "topologyKey", 26, "whenUnsatisfiable", -34, "labelSelector", 40, "minDomains", 50, "nodeAffinityPolicy", 58, "nodeTaintsPolicy", 66, "matchLabelKeys"];
 function d594(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -18167,6 +20520,7 @@ function d594(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K594)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -18203,12 +20557,16 @@ function e594(w: Writer, o: any): void {
   v = o["matchLabelKeys"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
 }
 // k8s.io.api.core.v1.TypedLocalObjectReference
+const K595: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d595(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K595)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -18230,13 +20588,17 @@ function e595(w: Writer, o: any): void {
   v = o["name"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.TypedObjectReference
+const K596: Keys = [10, "apiGroup", 18, "kind", 26, "name", 34, "namespace"];
 function d596(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K596)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -18262,11 +20624,15 @@ function e596(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.Volume
 const O597 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.hostPath = 0; this.emptyDir = 0; this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.gitRepo = 0; this.secret = 0; this.nfs = 0; this.iscsi = 0; this.glusterfs = 0; this.persistentVolumeClaim = 0; this.rbd = 0; this.flexVolume = 0; this.cinder = 0; this.cephfs = 0; this.flocker = 0; this.downwardAPI = 0; this.fc = 0; this.azureFile = 0; this.configMap = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.projected = 0; this.portworxVolume = 0; this.scaleIO = 0; this.storageos = 0; this.csi = 0; this.ephemeral = 0; this.image = 0; } });
+const K597: Keys = [10, "name"];
 function d597(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K597)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d606(r, c); leave(r, c, s); break; }
@@ -18285,11 +20651,15 @@ function e597(w: Writer, o: any): void {
   v = o; w.uint32(18).fork(); e606(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.VolumeDevice
+const K598: Keys = [10, "name", 18, "devicePath"];
 function d598(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K598)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -18308,12 +20678,16 @@ function e598(w: Writer, o: any): void {
   v = o["devicePath"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.VolumeHealthCondition
+const K599: Keys = [10, "status", 18, "reason", 26, "message"];
 function d599(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K599)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -18335,11 +20709,15 @@ function e599(w: Writer, o: any): void {
   v = o["message"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.VolumeHealthStatus
+const K600: Keys = [-10, "healthConditions", 18, "lastTransitionTime"];
 function d600(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K600)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d599(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
@@ -18359,7 +20737,10 @@ function e600(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.VolumeMount
 const O601 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.readOnly = 0; this.recursiveReadOnly = 0; this.mountPath = 0; this.subPath = 0; this.mountPropagation = 0; this.subPathExpr = 0; this.bindMountOptions = 0; } });
+const K601: Keys = [10, "name", 16, "readOnly", 58, "recursiveReadOnly", 26, "mountPath", 34, "subPath", 42, "mountPropagation", 50, "subPathExpr", 66, "bindMountOptions"];
 function d601(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v7: any;
@@ -18370,6 +20751,7 @@ function d601(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K601)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -18407,7 +20789,10 @@ function e601(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.VolumeMountStatus
 const O602 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.mountPath = 0; this.readOnly = 0; this.recursiveReadOnly = 0; this.volumeStatus = 0; } });
+const K602: Keys = [10, "name", 18, "mountPath", 24, "readOnly", 34, "recursiveReadOnly", -42, "volumeStatus"];
 function d602(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -18415,6 +20800,7 @@ function d602(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K602)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -18442,10 +20828,14 @@ function e602(w: Writer, o: any): void {
   v = o["volumeStatus"]; if (v != null) { w.uint32(42).fork(); e607(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.VolumeNodeAffinity
+const K603: Keys = [-10, "required"];
 function d603(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K603)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d482(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -18462,7 +20852,10 @@ function e603(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.VolumeProjection
 const O604 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.secret = 0; this.downwardAPI = 0; this.configMap = 0; this.serviceAccountToken = 0; this.clusterTrustBundle = 0; this.podCertificate = 0; } });
+const K604: Keys = [-10, "secret", -18, "downwardAPI", -26, "configMap", -34, "serviceAccountToken", -42, "clusterTrustBundle", -50, "podCertificate"];
 function d604(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -18471,6 +20864,7 @@ function d604(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K604)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d570(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d406(r, c); leave(r, c, s); break; }
@@ -18501,13 +20895,17 @@ function e604(w: Writer, o: any): void {
   v = o["podCertificate"]; if (v != null) { w.uint32(50).fork(); e509(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.VolumeResourceRequirements
+const K605: Keys = [10, "limits", 18, "requests"];
 function d605(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let n1 = 0;
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K605)) continue;
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1270); break;
@@ -18527,7 +20925,10 @@ function e605(w: Writer, o: any): void {
 }
 // k8s.io.api.core.v1.VolumeSource
 const O606 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.hostPath = 0; this.emptyDir = 0; this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.gitRepo = 0; this.secret = 0; this.nfs = 0; this.iscsi = 0; this.glusterfs = 0; this.persistentVolumeClaim = 0; this.rbd = 0; this.flexVolume = 0; this.cinder = 0; this.cephfs = 0; this.flocker = 0; this.downwardAPI = 0; this.fc = 0; this.azureFile = 0; this.configMap = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.projected = 0; this.portworxVolume = 0; this.scaleIO = 0; this.storageos = 0; this.csi = 0; this.ephemeral = 0; this.image = 0; } });
+const K606: Keys = [-10, "hostPath", -18, "emptyDir", -26, "gcePersistentDisk", -34, "awsElasticBlockStore", -42, "gitRepo", -50, "secret", -58, "nfs", -66, "iscsi", -74, "glusterfs", -82, "persistentVolumeClaim", -90, "rbd", -98, "flexVolume", -106, "cinder", -114, "cephfs", -122, "flocker", -130, "downwardAPI", -138, "fc", -146, "azureFile", -154, "configMap", -162, "vsphereVolume", -170, "quobyte", -178, "azureDisk", -186, "photonPersistentDisk", -210, "projected", -194, "portworxVolume", -202, "scaleIO", -218, "storageos", -226, "csi", -234, "ephemeral", -242, "image"];
 function d606(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -18560,6 +20961,7 @@ function d606(r: Reader, c: C): J {
   let v30: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K606)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d441(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d409(r, c); leave(r, c, s); break; }
@@ -18662,10 +21064,14 @@ function e606(w: Writer, o: any): void {
   v = o["image"]; if (v != null) { w.uint32(242).fork(); e444(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.VolumeStatus
+const K607: Keys = [-10, "image"];
 function d607(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K607)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d445(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -18681,13 +21087,17 @@ function e607(w: Writer, o: any): void {
   v = o["image"]; if (v != null) { w.uint32(10).fork(); e445(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.VsphereVirtualDiskVolumeSource
+const K608: Keys = [10, "volumePath", 18, "fsType", 26, "storagePolicyName", 34, "storagePolicyID"];
 function d608(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K608)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -18712,11 +21122,15 @@ function e608(w: Writer, o: any): void {
   v = o["storagePolicyID"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.WeightedPodAffinityTerm
+const K609: Keys = [8, "weight", -18, "podAffinityTerm"];
 function d609(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K609)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d506(r, c); leave(r, c, s); break; }
@@ -18735,13 +21149,17 @@ function e609(w: Writer, o: any): void {
   v = o["podAffinityTerm"]; w.uint32(18).fork(); e506(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.WindowsSecurityContextOptions
+const K610: Keys = [10, "gmsaCredentialSpecName", 18, "gmsaCredentialSpec", 26, "runAsUserName", 32, "hostProcess"];
 function d610(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K610)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -18767,7 +21185,10 @@ function e610(w: Writer, o: any): void {
 }
 // k8s.io.api.discovery.v1.Endpoint
 const O611 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.addresses = 0; this.conditions = 0; this.hostname = 0; this.targetRef = 0; this.deprecatedTopology = 0; this.nodeName = 0; this.zone = 0; this.hints = 0; } });
+const K611: Keys = [10, "addresses", -18, "conditions", 26, "hostname", -34, "targetRef", 42, "deprecatedTopology", 50, "nodeName", 58, "zone", -66, "hints"];
 function d611(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -18779,6 +21200,7 @@ function d611(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K611)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d612(r, c); leave(r, c, s); break; }
@@ -18815,12 +21237,16 @@ function e611(w: Writer, o: any): void {
   v = o["hints"]; if (v != null) { w.uint32(66).fork(); e613(w, v); w.ldelim(); }
 }
 // k8s.io.api.discovery.v1.EndpointConditions
+const K612: Keys = [8, "ready", 16, "serving", 24, "terminating"];
 function d612(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K612)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -18842,11 +21268,15 @@ function e612(w: Writer, o: any): void {
   v = o["terminating"]; if (v != null) { w.uint32(24); wbool(w, v); }
 }
 // k8s.io.api.discovery.v1.EndpointHints
+const K613: Keys = [-10, "forZones", -18, "forNodes"];
 function d613(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K613)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d618(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d617(r, c), c); leave(r, c, s); break; }
@@ -18865,13 +21295,17 @@ function e613(w: Writer, o: any): void {
   v = o["forNodes"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e617(w, x); w.ldelim(); }
 }
 // k8s.io.api.discovery.v1.EndpointPort
+const K614: Keys = [10, "name", 18, "protocol", 24, "port", 34, "appProtocol"];
 function d614(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K614)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -18897,7 +21331,10 @@ function e614(w: Writer, o: any): void {
 }
 // k8s.io.api.discovery.v1.EndpointSlice
 const O615 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.addressType = 0; this.endpoints = 0; this.ports = 0; } });
+const K615: Keys = [-10, "metadata", 34, "addressType", -18, "endpoints", -26, "ports"];
 function d615(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O615();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -18906,6 +21343,7 @@ function d615(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K615)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
@@ -18929,13 +21367,17 @@ function e615(w: Writer, o: any): void {
   v = o["addressType"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.discovery.v1.EndpointSliceList
+const K616: Keys = [-10, "metadata", -18, "items"];
 function d616(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K616)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d615(r, c), c); leave(r, c, s); break; }
@@ -18953,10 +21395,14 @@ function e616(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e615(w, x); w.ldelim(); }
 }
 // k8s.io.api.discovery.v1.ForNode
+const K617: Keys = [10, "name"];
 function d617(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K617)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -18972,10 +21418,14 @@ function e617(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.discovery.v1.ForZone
+const K618: Keys = [10, "name"];
 function d618(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K618)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -18992,7 +21442,10 @@ function e618(w: Writer, o: any): void {
 }
 // k8s.io.api.discovery.v1beta1.Endpoint
 const O619 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.addresses = 0; this.conditions = 0; this.hostname = 0; this.targetRef = 0; this.topology = 0; this.nodeName = 0; this.hints = 0; } });
+const K619: Keys = [10, "addresses", -18, "conditions", 26, "hostname", -34, "targetRef", 42, "topology", 50, "nodeName", -58, "hints"];
 function d619(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -19003,6 +21456,7 @@ function d619(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K619)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d620(r, c); leave(r, c, s); break; }
@@ -19036,12 +21490,16 @@ function e619(w: Writer, o: any): void {
   v = o["hints"]; if (v != null) { w.uint32(58).fork(); e621(w, v); w.ldelim(); }
 }
 // k8s.io.api.discovery.v1beta1.EndpointConditions
+const K620: Keys = [8, "ready", 16, "serving", 24, "terminating"];
 function d620(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K620)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -19063,11 +21521,15 @@ function e620(w: Writer, o: any): void {
   v = o["terminating"]; if (v != null) { w.uint32(24); wbool(w, v); }
 }
 // k8s.io.api.discovery.v1beta1.EndpointHints
+const K621: Keys = [-10, "forZones", -18, "forNodes"];
 function d621(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K621)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d626(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d625(r, c), c); leave(r, c, s); break; }
@@ -19086,13 +21548,17 @@ function e621(w: Writer, o: any): void {
   v = o["forNodes"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e625(w, x); w.ldelim(); }
 }
 // k8s.io.api.discovery.v1beta1.EndpointPort
+const K622: Keys = [10, "name", 18, "protocol", 24, "port", 34, "appProtocol"];
 function d622(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K622)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -19118,7 +21584,10 @@ function e622(w: Writer, o: any): void {
 }
 // k8s.io.api.discovery.v1beta1.EndpointSlice
 const O623 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.addressType = 0; this.endpoints = 0; this.ports = 0; } });
+const K623: Keys = [-10, "metadata", 34, "addressType", -18, "endpoints", -26, "ports"];
 function d623(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O623();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -19127,6 +21596,7 @@ function d623(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K623)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 34: v4 = str(r, c); break;
@@ -19150,13 +21620,17 @@ function e623(w: Writer, o: any): void {
   v = o["addressType"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.discovery.v1beta1.EndpointSliceList
+const K624: Keys = [-10, "metadata", -18, "items"];
 function d624(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K624)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d623(r, c), c); leave(r, c, s); break; }
@@ -19174,10 +21648,14 @@ function e624(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e623(w, x); w.ldelim(); }
 }
 // k8s.io.api.discovery.v1beta1.ForNode
+const K625: Keys = [10, "name"];
 function d625(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K625)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -19193,10 +21671,14 @@ function e625(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.discovery.v1beta1.ForZone
+const K626: Keys = [10, "name"];
 function d626(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K626)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -19213,7 +21695,10 @@ function e626(w: Writer, o: any): void {
 }
 // k8s.io.api.events.v1.Event
 const O627 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.eventTime = 0; this.series = 0; this.reportingController = 0; this.reportingInstance = 0; this.action = 0; this.reason = 0; this.regarding = 0; this.related = 0; this.note = 0; this.type = 0; this.deprecatedSource = 0; this.deprecatedFirstTimestamp = 0; this.deprecatedLastTimestamp = 0; this.deprecatedCount = 0; } });
+const K627: Keys = [-10, "metadata", 18, "eventTime", -26, "series", 34, "reportingController", 42, "reportingInstance", 50, "action", 58, "reason", -66, "regarding", -74, "related", 82, "note", 90, "type", -98, "deprecatedSource", 106, "deprecatedFirstTimestamp", 114, "deprecatedLastTimestamp", 120, "deprecatedCount"];
 function d627(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O627();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -19233,6 +21718,7 @@ function d627(r: Reader, c: C): J {
   let v15: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K627)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
@@ -19289,13 +21775,17 @@ function e627(w: Writer, o: any): void {
   v = o["deprecatedCount"]; w.uint32(120); w32(w, v ?? 0);
 }
 // k8s.io.api.events.v1.EventList
+const K628: Keys = [-10, "metadata", -18, "items"];
 function d628(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K628)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d627(r, c), c); leave(r, c, s); break; }
@@ -19313,11 +21803,15 @@ function e628(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e627(w, x); w.ldelim(); }
 }
 // k8s.io.api.events.v1.EventSeries
+const K629: Keys = [8, "count", 18, "lastObservedTime"];
 function d629(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K629)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
@@ -19337,7 +21831,10 @@ function e629(w: Writer, o: any): void {
 }
 // k8s.io.api.events.v1beta1.Event
 const O630 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.eventTime = 0; this.series = 0; this.reportingController = 0; this.reportingInstance = 0; this.action = 0; this.reason = 0; this.regarding = 0; this.related = 0; this.note = 0; this.type = 0; this.deprecatedSource = 0; this.deprecatedFirstTimestamp = 0; this.deprecatedLastTimestamp = 0; this.deprecatedCount = 0; } });
+const K630: Keys = [-10, "metadata", 18, "eventTime", -26, "series", 34, "reportingController", 42, "reportingInstance", 50, "action", 58, "reason", -66, "regarding", -74, "related", 82, "note", 90, "type", -98, "deprecatedSource", 106, "deprecatedFirstTimestamp", 114, "deprecatedLastTimestamp", 120, "deprecatedCount"];
 function d630(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O630();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -19357,6 +21854,7 @@ function d630(r: Reader, c: C): J {
   let v15: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K630)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
@@ -19413,13 +21911,17 @@ function e630(w: Writer, o: any): void {
   v = o["deprecatedCount"]; w.uint32(120); w32(w, v ?? 0);
 }
 // k8s.io.api.events.v1beta1.EventList
+const K631: Keys = [-10, "metadata", -18, "items"];
 function d631(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K631)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d630(r, c), c); leave(r, c, s); break; }
@@ -19437,11 +21939,15 @@ function e631(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e630(w, x); w.ldelim(); }
 }
 // k8s.io.api.events.v1beta1.EventSeries
+const K632: Keys = [8, "count", 18, "lastObservedTime"];
 function d632(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K632)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1297(r, c); leave(r, c, s); break; }
@@ -19461,7 +21967,10 @@ function e632(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.DaemonSet
 const O633 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K633: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d633(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O633();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -19469,6 +21978,7 @@ function d633(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K633)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d636(r, c); leave(r, c, s); break; }
@@ -19490,7 +22000,10 @@ function e633(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetCondition
 const O634 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K634: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d634(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -19498,6 +22011,7 @@ function d634(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K634)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -19525,13 +22039,17 @@ function e634(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetList
+const K635: Keys = [-10, "metadata", -18, "items"];
 function d635(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K635)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d633(r, c), c); leave(r, c, s); break; }
@@ -19550,7 +22068,10 @@ function e635(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetSpec
 const O636 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selector = 0; this.template = 0; this.updateStrategy = 0; this.minReadySeconds = 0; this.templateGeneration = 0; this.revisionHistoryLimit = 0; } });
+const K636: Keys = [-10, "selector", -18, "template", -26, "updateStrategy", 32, "minReadySeconds", 40, "templateGeneration", 48, "revisionHistoryLimit"];
 function d636(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -19559,6 +22080,7 @@ function d636(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K636)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d532(r, c); leave(r, c, s); break; }
@@ -19590,7 +22112,10 @@ function e636(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetStatus
 const O637 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.currentNumberScheduled = 0; this.numberMisscheduled = 0; this.desiredNumberScheduled = 0; this.numberReady = 0; this.observedGeneration = 0; this.updatedNumberScheduled = 0; this.numberAvailable = 0; this.numberUnavailable = 0; this.collisionCount = 0; this.conditions = 0; } });
+const K637: Keys = [8, "currentNumberScheduled", 16, "numberMisscheduled", 24, "desiredNumberScheduled", 32, "numberReady", 40, "observedGeneration", 48, "updatedNumberScheduled", 56, "numberAvailable", 64, "numberUnavailable", 72, "collisionCount", -82, "conditions"];
 function d637(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -19603,6 +22128,7 @@ function d637(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K637)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -19645,11 +22171,15 @@ function e637(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(82).fork(); e634(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetUpdateStrategy
+const K638: Keys = [10, "type", -18, "rollingUpdate"];
 function d638(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K638)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d673(r, c); leave(r, c, s); break; }
@@ -19669,7 +22199,10 @@ function e638(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.Deployment
 const O639 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K639: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d639(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O639();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -19677,6 +22210,7 @@ function d639(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K639)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d643(r, c); leave(r, c, s); break; }
@@ -19698,7 +22232,10 @@ function e639(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.DeploymentCondition
 const O640 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K640: Keys = [10, "type", 18, "status", 50, "lastUpdateTime", 58, "lastTransitionTime", 34, "reason", 42, "message"];
 function d640(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v6: any;
@@ -19707,6 +22244,7 @@ function d640(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K640)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -19737,13 +22275,17 @@ function e640(w: Writer, o: any): void {
   v = o["lastTransitionTime"]; w.uint32(58).fork(); e1312(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.DeploymentList
+const K641: Keys = [-10, "metadata", -18, "items"];
 function d641(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K641)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d639(r, c), c); leave(r, c, s); break; }
@@ -19762,7 +22304,10 @@ function e641(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.DeploymentRollback
 const O642 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.name = 0; this.updatedAnnotations = 0; this.rollbackTo = 0; } });
+const K642: Keys = [10, "name", 18, "updatedAnnotations", -26, "rollbackTo"];
 function d642(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O642();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -19771,6 +22316,7 @@ function d642(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K642)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
@@ -19792,7 +22338,10 @@ function e642(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.DeploymentSpec
 const O643 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.rollbackTo = 0; this.progressDeadlineSeconds = 0; } });
+const K643: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "strategy", 40, "minReadySeconds", 48, "revisionHistoryLimit", 56, "paused", -66, "rollbackTo", 72, "progressDeadlineSeconds"];
 function d643(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -19804,6 +22353,7 @@ function d643(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K643)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -19844,7 +22394,10 @@ function e643(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.DeploymentStatus
 const O644 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
+const K644: Keys = [8, "observedGeneration", 16, "replicas", 24, "updatedReplicas", 56, "readyReplicas", 32, "availableReplicas", 40, "unavailableReplicas", 72, "terminatingReplicas", -50, "conditions", 64, "collisionCount"];
 function d644(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -19856,6 +22409,7 @@ function d644(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K644)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -19895,11 +22449,15 @@ function e644(w: Writer, o: any): void {
   v = o["terminatingReplicas"]; if (v != null) { w.uint32(72); w32(w, v); }
 }
 // k8s.io.api.extensions.v1beta1.DeploymentStrategy
+const K645: Keys = [10, "type", -18, "rollingUpdate"];
 function d645(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K645)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d674(r, c); leave(r, c, s); break; }
@@ -19918,12 +22476,16 @@ function e645(w: Writer, o: any): void {
   v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e674(w, v); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.HTTPIngressPath
+const K646: Keys = [10, "path", 26, "pathType", -18, "backend"];
 function d646(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K646)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -19945,10 +22507,14 @@ function e646(w: Writer, o: any): void {
   v = o["pathType"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.extensions.v1beta1.HTTPIngressRuleValue
+const K647: Keys = [-10, "paths"];
 function d647(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K647)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d646(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -19964,11 +22530,15 @@ function e647(w: Writer, o: any): void {
   v = o["paths"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e646(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.IPBlock
+const K648: Keys = [10, "cidr", 18, "except"];
 function d648(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K648)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -19988,7 +22558,10 @@ function e648(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.Ingress
 const O649 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K649: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d649(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O649();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -19996,6 +22569,7 @@ function d649(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K649)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d657(r, c); leave(r, c, s); break; }
@@ -20016,12 +22590,16 @@ function e649(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e658(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.IngressBackend
+const K650: Keys = [10, "serviceName", 18, "servicePort", -26, "resource"];
 function d650(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K650)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -20043,13 +22621,17 @@ function e650(w: Writer, o: any): void {
   v = o["resource"]; if (v != null) { w.uint32(26).fork(); e595(w, v); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.IngressList
+const K651: Keys = [-10, "metadata", -18, "items"];
 function d651(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K651)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d649(r, c), c); leave(r, c, s); break; }
@@ -20067,12 +22649,16 @@ function e651(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e649(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.IngressLoadBalancerIngress
+const K652: Keys = [10, "ip", 18, "hostname", -34, "ports"];
 function d652(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K652)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -20094,10 +22680,14 @@ function e652(w: Writer, o: any): void {
   v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e654(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.IngressLoadBalancerStatus
+const K653: Keys = [-10, "ingress"];
 function d653(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K653)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d652(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -20113,12 +22703,16 @@ function e653(w: Writer, o: any): void {
   v = o["ingress"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e652(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.IngressPortStatus
+const K654: Keys = [8, "port", 18, "protocol", 26, "error"];
 function d654(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K654)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -20140,11 +22734,15 @@ function e654(w: Writer, o: any): void {
   v = o["error"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.extensions.v1beta1.IngressRule
+const K655: Keys = [10, "host"];
 function d655(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K655)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d656(r, c); leave(r, c, s); break; }
@@ -20163,10 +22761,14 @@ function e655(w: Writer, o: any): void {
   v = o; w.uint32(18).fork(); e656(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.IngressRuleValue
+const K656: Keys = [-10, "http"];
 function d656(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K656)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d647(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -20182,13 +22784,17 @@ function e656(w: Writer, o: any): void {
   v = o["http"]; if (v != null) { w.uint32(10).fork(); e647(w, v); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.IngressSpec
+const K657: Keys = [34, "ingressClassName", -10, "backend", -18, "tls", -26, "rules"];
 function d657(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v4: any;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K657)) continue;
     switch (t) {
       case 34: v4 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d650(r, c); leave(r, c, s); break; }
@@ -20213,10 +22819,14 @@ function e657(w: Writer, o: any): void {
   v = o["ingressClassName"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.extensions.v1beta1.IngressStatus
+const K658: Keys = [-10, "loadBalancer"];
 function d658(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K658)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d653(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -20232,11 +22842,15 @@ function e658(w: Writer, o: any): void {
   v = o["loadBalancer"]; w.uint32(10).fork(); e653(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.IngressTLS
+const K659: Keys = [10, "hosts", 18, "secretName"];
 function d659(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K659)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -20255,13 +22869,17 @@ function e659(w: Writer, o: any): void {
   v = o["secretName"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicy
+const K660: Keys = [-10, "metadata", -18, "spec"];
 function d660(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K660)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d666(r, c); leave(r, c, s); break; }
@@ -20279,11 +22897,15 @@ function e660(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e666(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicyEgressRule
+const K661: Keys = [-10, "ports", -18, "to"];
 function d661(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K661)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d665(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d664(r, c), c); leave(r, c, s); break; }
@@ -20302,11 +22924,15 @@ function e661(w: Writer, o: any): void {
   v = o["to"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e664(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicyIngressRule
+const K662: Keys = [-10, "ports", -18, "from"];
 function d662(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K662)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d665(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d664(r, c), c); leave(r, c, s); break; }
@@ -20325,13 +22951,17 @@ function e662(w: Writer, o: any): void {
   v = o["from"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e664(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicyList
+const K663: Keys = [-10, "metadata", -18, "items"];
 function d663(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K663)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d660(r, c), c); leave(r, c, s); break; }
@@ -20349,12 +22979,16 @@ function e663(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e660(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicyPeer
+const K664: Keys = [-10, "podSelector", -18, "namespaceSelector", -26, "ipBlock"];
 function d664(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K664)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -20376,12 +23010,16 @@ function e664(w: Writer, o: any): void {
   v = o["ipBlock"]; if (v != null) { w.uint32(26).fork(); e648(w, v); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicyPort
+const K665: Keys = [10, "protocol", 18, "port", 24, "endPort"];
 function d665(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K665)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -20403,13 +23041,17 @@ function e665(w: Writer, o: any): void {
   v = o["endPort"]; if (v != null) { w.uint32(24); w32(w, v); }
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicySpec
+const K666: Keys = [-10, "podSelector", -18, "ingress", -26, "egress", 34, "policyTypes"];
 function d666(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K666)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d662(r, c), c); leave(r, c, s); break; }
@@ -20435,7 +23077,10 @@ function e666(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSet
 const O667 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K667: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d667(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O667();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -20443,6 +23088,7 @@ function d667(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K667)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d670(r, c); leave(r, c, s); break; }
@@ -20464,7 +23110,10 @@ function e667(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSetCondition
 const O668 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K668: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d668(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -20472,6 +23121,7 @@ function d668(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K668)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -20499,13 +23149,17 @@ function e668(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSetList
+const K669: Keys = [-10, "metadata", -18, "items"];
 function d669(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K669)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d667(r, c), c); leave(r, c, s); break; }
@@ -20523,13 +23177,17 @@ function e669(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e667(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSetSpec
+const K670: Keys = [8, "replicas", 32, "minReadySeconds", -18, "selector", -26, "template"];
 function d670(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v4: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K670)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 32: v4 = r.int32(); break;
@@ -20555,7 +23213,10 @@ function e670(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSetStatus
 const O671 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.terminatingReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
+const K671: Keys = [8, "replicas", 16, "fullyLabeledReplicas", 32, "readyReplicas", 40, "availableReplicas", 56, "terminatingReplicas", 24, "observedGeneration", -50, "conditions"];
 function d671(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
@@ -20565,6 +23226,7 @@ function d671(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K671)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -20598,10 +23260,14 @@ function e671(w: Writer, o: any): void {
   v = o["terminatingReplicas"]; if (v != null) { w.uint32(56); w32(w, v); }
 }
 // k8s.io.api.extensions.v1beta1.RollbackConfig
+const K672: Keys = [8, "revision"];
 function d672(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K672)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       default: skip(r, t);
@@ -20617,11 +23283,15 @@ function e672(w: Writer, o: any): void {
   v = o["revision"]; w.uint32(8); w64(w, v ?? 0);
 }
 // k8s.io.api.extensions.v1beta1.RollingUpdateDaemonSet
+const K673: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d673(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K673)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -20640,11 +23310,15 @@ function e673(w: Writer, o: any): void {
   v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.RollingUpdateDeployment
+const K674: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d674(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K674)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -20664,7 +23338,10 @@ function e674(w: Writer, o: any): void {
 }
 // k8s.io.api.extensions.v1beta1.Scale
 const O675 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K675: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d675(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O675();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -20672,6 +23349,7 @@ function d675(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K675)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d676(r, c); leave(r, c, s); break; }
@@ -20692,10 +23370,14 @@ function e675(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e677(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.ScaleSpec
+const K676: Keys = [8, "replicas"];
 function d676(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K676)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -20711,13 +23393,17 @@ function e676(w: Writer, o: any): void {
   v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.extensions.v1beta1.ScaleStatus
+const K677: Keys = [8, "replicas", 18, "selector", 26, "targetSelector"];
 function d677(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K677)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
@@ -20739,11 +23425,15 @@ function e677(w: Writer, o: any): void {
   v = o["targetSelector"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1.ExemptPriorityLevelConfiguration
+const K678: Keys = [8, "nominalConcurrencyShares", 16, "lendablePercent"];
 function d678(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K678)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -20762,10 +23452,14 @@ function e678(w: Writer, o: any): void {
   v = o["lendablePercent"]; if (v != null) { w.uint32(16); w32(w, v); }
 }
 // k8s.io.api.flowcontrol.v1.FlowDistinguisherMethod
+const K679: Keys = [10, "type"];
 function d679(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K679)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -20782,7 +23476,10 @@ function e679(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1.FlowSchema
 const O680 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K680: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d680(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O680();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -20790,6 +23487,7 @@ function d680(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K680)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d683(r, c); leave(r, c, s); break; }
@@ -20811,7 +23509,10 @@ function e680(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1.FlowSchemaCondition
 const O681 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K681: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d681(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -20819,6 +23520,7 @@ function d681(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K681)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -20846,13 +23548,17 @@ function e681(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1.FlowSchemaList
+const K682: Keys = [-10, "metadata", -18, "items"];
 function d682(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K682)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d680(r, c), c); leave(r, c, s); break; }
@@ -20870,13 +23576,17 @@ function e682(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e680(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1.FlowSchemaSpec
+const K683: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
 function d683(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K683)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d693(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
@@ -20901,10 +23611,14 @@ function e683(w: Writer, o: any): void {
   v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e689(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1.FlowSchemaStatus
+const K684: Keys = [-10, "conditions"];
 function d684(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K684)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d681(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -20920,10 +23634,14 @@ function e684(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e681(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1.GroupSubject
+const K685: Keys = [10, "name"];
 function d685(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K685)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -20939,11 +23657,15 @@ function e685(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1.LimitResponse
+const K686: Keys = [10, "type", -18, "queuing"];
 function d686(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K686)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d696(r, c); leave(r, c, s); break; }
@@ -20962,13 +23684,17 @@ function e686(w: Writer, o: any): void {
   v = o["queuing"]; if (v != null) { w.uint32(18).fork(); e696(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1.LimitedPriorityLevelConfiguration
+const K687: Keys = [8, "nominalConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
 function d687(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K687)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d686(r, c); leave(r, c, s); break; }
@@ -20993,11 +23719,15 @@ function e687(w: Writer, o: any): void {
   v = o["borrowingLimitPercent"]; if (v != null) { w.uint32(32); w32(w, v); }
 }
 // k8s.io.api.flowcontrol.v1.NonResourcePolicyRule
+const K688: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d688(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K688)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 50: v6 = add(v6, str(r, c), c); break;
@@ -21016,12 +23746,16 @@ function e688(w: Writer, o: any): void {
   v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.api.flowcontrol.v1.PolicyRulesWithSubjects
+const K689: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
 function d689(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K689)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d699(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d697(r, c), c); leave(r, c, s); break; }
@@ -21044,7 +23778,10 @@ function e689(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfiguration
 const O690 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K690: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d690(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O690();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -21052,6 +23789,7 @@ function d690(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K690)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d694(r, c); leave(r, c, s); break; }
@@ -21073,7 +23811,10 @@ function e690(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationCondition
 const O691 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K691: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d691(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -21081,6 +23822,7 @@ function d691(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K691)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -21108,13 +23850,17 @@ function e691(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationList
+const K692: Keys = [-10, "metadata", -18, "items"];
 function d692(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K692)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d690(r, c), c); leave(r, c, s); break; }
@@ -21132,10 +23878,14 @@ function e692(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e690(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationReference
+const K693: Keys = [10, "name"];
 function d693(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K693)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -21151,12 +23901,16 @@ function e693(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationSpec
+const K694: Keys = [10, "type", -18, "limited", -26, "exempt"];
 function d694(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K694)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d687(r, c); leave(r, c, s); break; }
@@ -21178,10 +23932,14 @@ function e694(w: Writer, o: any): void {
   v = o["exempt"]; if (v != null) { w.uint32(26).fork(); e678(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationStatus
+const K695: Keys = [-10, "conditions"];
 function d695(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K695)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d691(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -21197,12 +23955,16 @@ function e695(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e691(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1.QueuingConfiguration
+const K696: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
 function d696(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K696)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -21225,7 +23987,10 @@ function e696(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1.ResourcePolicyRule
 const O697 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
+const K697: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 32, "clusterScope", 42, "namespaces"];
 function d697(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -21233,6 +23998,7 @@ function d697(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K697)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -21260,11 +24026,15 @@ function e697(w: Writer, o: any): void {
   v = o["namespaces"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
 }
 // k8s.io.api.flowcontrol.v1.ServiceAccountSubject
+const K698: Keys = [10, "namespace", 18, "name"];
 function d698(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K698)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -21283,13 +24053,17 @@ function e698(w: Writer, o: any): void {
   v = o["name"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1.Subject
+const K699: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
 function d699(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K699)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d700(r, c); leave(r, c, s); break; }
@@ -21314,10 +24088,14 @@ function e699(w: Writer, o: any): void {
   v = o["serviceAccount"]; if (v != null) { w.uint32(34).fork(); e698(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1.UserSubject
+const K700: Keys = [10, "name"];
 function d700(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K700)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -21333,11 +24111,15 @@ function e700(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta1.ExemptPriorityLevelConfiguration
+const K701: Keys = [8, "nominalConcurrencyShares", 16, "lendablePercent"];
 function d701(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K701)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -21356,10 +24138,14 @@ function e701(w: Writer, o: any): void {
   v = o["lendablePercent"]; if (v != null) { w.uint32(16); w32(w, v); }
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowDistinguisherMethod
+const K702: Keys = [10, "type"];
 function d702(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K702)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -21376,7 +24162,10 @@ function e702(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchema
 const O703 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K703: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d703(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O703();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -21384,6 +24173,7 @@ function d703(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K703)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d706(r, c); leave(r, c, s); break; }
@@ -21405,7 +24195,10 @@ function e703(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaCondition
 const O704 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K704: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d704(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -21413,6 +24206,7 @@ function d704(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K704)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -21440,13 +24234,17 @@ function e704(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaList
+const K705: Keys = [-10, "metadata", -18, "items"];
 function d705(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K705)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d703(r, c), c); leave(r, c, s); break; }
@@ -21464,13 +24262,17 @@ function e705(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e703(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaSpec
+const K706: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
 function d706(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K706)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d716(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
@@ -21495,10 +24297,14 @@ function e706(w: Writer, o: any): void {
   v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e712(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaStatus
+const K707: Keys = [-10, "conditions"];
 function d707(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K707)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d704(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -21514,10 +24320,14 @@ function e707(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e704(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta1.GroupSubject
+const K708: Keys = [10, "name"];
 function d708(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K708)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -21533,11 +24343,15 @@ function e708(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta1.LimitResponse
+const K709: Keys = [10, "type", -18, "queuing"];
 function d709(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K709)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d719(r, c); leave(r, c, s); break; }
@@ -21556,13 +24370,17 @@ function e709(w: Writer, o: any): void {
   v = o["queuing"]; if (v != null) { w.uint32(18).fork(); e719(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta1.LimitedPriorityLevelConfiguration
+const K710: Keys = [8, "assuredConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
 function d710(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K710)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d709(r, c); leave(r, c, s); break; }
@@ -21587,11 +24405,15 @@ function e710(w: Writer, o: any): void {
   v = o["borrowingLimitPercent"]; if (v != null) { w.uint32(32); w32(w, v); }
 }
 // k8s.io.api.flowcontrol.v1beta1.NonResourcePolicyRule
+const K711: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d711(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K711)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 50: v6 = add(v6, str(r, c), c); break;
@@ -21610,12 +24432,16 @@ function e711(w: Writer, o: any): void {
   v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.api.flowcontrol.v1beta1.PolicyRulesWithSubjects
+const K712: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
 function d712(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K712)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d722(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d720(r, c), c); leave(r, c, s); break; }
@@ -21638,7 +24464,10 @@ function e712(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfiguration
 const O713 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K713: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d713(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O713();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -21646,6 +24475,7 @@ function d713(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K713)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d717(r, c); leave(r, c, s); break; }
@@ -21667,7 +24497,10 @@ function e713(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationCondition
 const O714 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K714: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d714(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -21675,6 +24508,7 @@ function d714(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K714)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -21702,13 +24536,17 @@ function e714(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationList
+const K715: Keys = [-10, "metadata", -18, "items"];
 function d715(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K715)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d713(r, c), c); leave(r, c, s); break; }
@@ -21726,10 +24564,14 @@ function e715(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e713(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationReference
+const K716: Keys = [10, "name"];
 function d716(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K716)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -21745,12 +24587,16 @@ function e716(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationSpec
+const K717: Keys = [10, "type", -18, "limited", -26, "exempt"];
 function d717(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K717)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d710(r, c); leave(r, c, s); break; }
@@ -21772,10 +24618,14 @@ function e717(w: Writer, o: any): void {
   v = o["exempt"]; if (v != null) { w.uint32(26).fork(); e701(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationStatus
+const K718: Keys = [-10, "conditions"];
 function d718(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K718)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d714(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -21791,12 +24641,16 @@ function e718(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e714(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta1.QueuingConfiguration
+const K719: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
 function d719(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K719)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -21819,7 +24673,10 @@ function e719(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta1.ResourcePolicyRule
 const O720 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
+const K720: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 32, "clusterScope", 42, "namespaces"];
 function d720(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -21827,6 +24684,7 @@ function d720(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K720)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -21854,11 +24712,15 @@ function e720(w: Writer, o: any): void {
   v = o["namespaces"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
 }
 // k8s.io.api.flowcontrol.v1beta1.ServiceAccountSubject
+const K721: Keys = [10, "namespace", 18, "name"];
 function d721(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K721)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -21877,13 +24739,17 @@ function e721(w: Writer, o: any): void {
   v = o["name"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta1.Subject
+const K722: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
 function d722(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K722)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d723(r, c); leave(r, c, s); break; }
@@ -21908,10 +24774,14 @@ function e722(w: Writer, o: any): void {
   v = o["serviceAccount"]; if (v != null) { w.uint32(34).fork(); e721(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta1.UserSubject
+const K723: Keys = [10, "name"];
 function d723(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K723)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -21927,11 +24797,15 @@ function e723(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta2.ExemptPriorityLevelConfiguration
+const K724: Keys = [8, "nominalConcurrencyShares", 16, "lendablePercent"];
 function d724(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K724)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -21950,10 +24824,14 @@ function e724(w: Writer, o: any): void {
   v = o["lendablePercent"]; if (v != null) { w.uint32(16); w32(w, v); }
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowDistinguisherMethod
+const K725: Keys = [10, "type"];
 function d725(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K725)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -21970,7 +24848,10 @@ function e725(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchema
 const O726 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K726: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d726(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O726();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -21978,6 +24859,7 @@ function d726(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K726)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d729(r, c); leave(r, c, s); break; }
@@ -21999,7 +24881,10 @@ function e726(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaCondition
 const O727 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K727: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d727(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -22007,6 +24892,7 @@ function d727(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K727)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -22034,13 +24920,17 @@ function e727(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaList
+const K728: Keys = [-10, "metadata", -18, "items"];
 function d728(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K728)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d726(r, c), c); leave(r, c, s); break; }
@@ -22058,13 +24948,17 @@ function e728(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e726(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaSpec
+const K729: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
 function d729(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K729)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d739(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
@@ -22089,10 +24983,14 @@ function e729(w: Writer, o: any): void {
   v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e735(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaStatus
+const K730: Keys = [-10, "conditions"];
 function d730(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K730)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d727(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -22108,10 +25006,14 @@ function e730(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e727(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta2.GroupSubject
+const K731: Keys = [10, "name"];
 function d731(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K731)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -22127,11 +25029,15 @@ function e731(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta2.LimitResponse
+const K732: Keys = [10, "type", -18, "queuing"];
 function d732(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K732)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d742(r, c); leave(r, c, s); break; }
@@ -22150,13 +25056,17 @@ function e732(w: Writer, o: any): void {
   v = o["queuing"]; if (v != null) { w.uint32(18).fork(); e742(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta2.LimitedPriorityLevelConfiguration
+const K733: Keys = [8, "assuredConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
 function d733(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K733)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d732(r, c); leave(r, c, s); break; }
@@ -22181,11 +25091,15 @@ function e733(w: Writer, o: any): void {
   v = o["borrowingLimitPercent"]; if (v != null) { w.uint32(32); w32(w, v); }
 }
 // k8s.io.api.flowcontrol.v1beta2.NonResourcePolicyRule
+const K734: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d734(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K734)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 50: v6 = add(v6, str(r, c), c); break;
@@ -22204,12 +25118,16 @@ function e734(w: Writer, o: any): void {
   v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.api.flowcontrol.v1beta2.PolicyRulesWithSubjects
+const K735: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
 function d735(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K735)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d745(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d743(r, c), c); leave(r, c, s); break; }
@@ -22232,7 +25150,10 @@ function e735(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfiguration
 const O736 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K736: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d736(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O736();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -22240,6 +25161,7 @@ function d736(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K736)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d740(r, c); leave(r, c, s); break; }
@@ -22261,7 +25183,10 @@ function e736(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationCondition
 const O737 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K737: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d737(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -22269,6 +25194,7 @@ function d737(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K737)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -22296,13 +25222,17 @@ function e737(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationList
+const K738: Keys = [-10, "metadata", -18, "items"];
 function d738(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K738)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d736(r, c), c); leave(r, c, s); break; }
@@ -22320,10 +25250,14 @@ function e738(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e736(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationReference
+const K739: Keys = [10, "name"];
 function d739(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K739)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -22339,12 +25273,16 @@ function e739(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationSpec
+const K740: Keys = [10, "type", -18, "limited", -26, "exempt"];
 function d740(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K740)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d733(r, c); leave(r, c, s); break; }
@@ -22366,10 +25304,14 @@ function e740(w: Writer, o: any): void {
   v = o["exempt"]; if (v != null) { w.uint32(26).fork(); e724(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationStatus
+const K741: Keys = [-10, "conditions"];
 function d741(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K741)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d737(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -22385,12 +25327,16 @@ function e741(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e737(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta2.QueuingConfiguration
+const K742: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
 function d742(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K742)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -22413,7 +25359,10 @@ function e742(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta2.ResourcePolicyRule
 const O743 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
+const K743: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 32, "clusterScope", 42, "namespaces"];
 function d743(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -22421,6 +25370,7 @@ function d743(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K743)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -22448,11 +25398,15 @@ function e743(w: Writer, o: any): void {
   v = o["namespaces"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
 }
 // k8s.io.api.flowcontrol.v1beta2.ServiceAccountSubject
+const K744: Keys = [10, "namespace", 18, "name"];
 function d744(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K744)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -22471,13 +25425,17 @@ function e744(w: Writer, o: any): void {
   v = o["name"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta2.Subject
+const K745: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
 function d745(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K745)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d746(r, c); leave(r, c, s); break; }
@@ -22502,10 +25460,14 @@ function e745(w: Writer, o: any): void {
   v = o["serviceAccount"]; if (v != null) { w.uint32(34).fork(); e744(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta2.UserSubject
+const K746: Keys = [10, "name"];
 function d746(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K746)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -22521,11 +25483,15 @@ function e746(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta3.ExemptPriorityLevelConfiguration
+const K747: Keys = [8, "nominalConcurrencyShares", 16, "lendablePercent"];
 function d747(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K747)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -22544,10 +25510,14 @@ function e747(w: Writer, o: any): void {
   v = o["lendablePercent"]; if (v != null) { w.uint32(16); w32(w, v); }
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowDistinguisherMethod
+const K748: Keys = [10, "type"];
 function d748(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K748)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -22564,7 +25534,10 @@ function e748(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchema
 const O749 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K749: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d749(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O749();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -22572,6 +25545,7 @@ function d749(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K749)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d752(r, c); leave(r, c, s); break; }
@@ -22593,7 +25567,10 @@ function e749(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaCondition
 const O750 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K750: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d750(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -22601,6 +25578,7 @@ function d750(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K750)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -22628,13 +25606,17 @@ function e750(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaList
+const K751: Keys = [-10, "metadata", -18, "items"];
 function d751(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K751)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d749(r, c), c); leave(r, c, s); break; }
@@ -22652,13 +25634,17 @@ function e751(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e749(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaSpec
+const K752: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
 function d752(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K752)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d762(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
@@ -22683,10 +25669,14 @@ function e752(w: Writer, o: any): void {
   v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e758(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaStatus
+const K753: Keys = [-10, "conditions"];
 function d753(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K753)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d750(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -22702,10 +25692,14 @@ function e753(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e750(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta3.GroupSubject
+const K754: Keys = [10, "name"];
 function d754(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K754)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -22721,11 +25715,15 @@ function e754(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta3.LimitResponse
+const K755: Keys = [10, "type", -18, "queuing"];
 function d755(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K755)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d765(r, c); leave(r, c, s); break; }
@@ -22744,13 +25742,17 @@ function e755(w: Writer, o: any): void {
   v = o["queuing"]; if (v != null) { w.uint32(18).fork(); e765(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta3.LimitedPriorityLevelConfiguration
+const K756: Keys = [8, "nominalConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
 function d756(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K756)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = d755(r, c); leave(r, c, s); break; }
@@ -22775,11 +25777,15 @@ function e756(w: Writer, o: any): void {
   v = o["borrowingLimitPercent"]; if (v != null) { w.uint32(32); w32(w, v); }
 }
 // k8s.io.api.flowcontrol.v1beta3.NonResourcePolicyRule
+const K757: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d757(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K757)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 50: v6 = add(v6, str(r, c), c); break;
@@ -22798,12 +25804,16 @@ function e757(w: Writer, o: any): void {
   v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.api.flowcontrol.v1beta3.PolicyRulesWithSubjects
+const K758: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
 function d758(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K758)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d768(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d766(r, c), c); leave(r, c, s); break; }
@@ -22826,7 +25836,10 @@ function e758(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfiguration
 const O759 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K759: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d759(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O759();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -22834,6 +25847,7 @@ function d759(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K759)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d763(r, c); leave(r, c, s); break; }
@@ -22855,7 +25869,10 @@ function e759(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationCondition
 const O760 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K760: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d760(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -22863,6 +25880,7 @@ function d760(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K760)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -22890,13 +25908,17 @@ function e760(w: Writer, o: any): void {
   v = o["message"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationList
+const K761: Keys = [-10, "metadata", -18, "items"];
 function d761(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K761)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d759(r, c), c); leave(r, c, s); break; }
@@ -22914,10 +25936,14 @@ function e761(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e759(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationReference
+const K762: Keys = [10, "name"];
 function d762(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K762)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -22933,12 +25959,16 @@ function e762(w: Writer, o: any): void {
   v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationSpec
+const K763: Keys = [10, "type", -18, "limited", -26, "exempt"];
 function d763(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K763)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d756(r, c); leave(r, c, s); break; }
@@ -22960,10 +25990,14 @@ function e763(w: Writer, o: any): void {
   v = o["exempt"]; if (v != null) { w.uint32(26).fork(); e747(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationStatus
+const K764: Keys = [-10, "conditions"];
 function d764(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K764)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d760(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -22979,12 +26013,16 @@ function e764(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e760(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta3.QueuingConfiguration
+const K765: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
 function d765(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K765)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -23007,7 +26045,10 @@ function e765(w: Writer, o: any): void {
 }
 // k8s.io.api.flowcontrol.v1beta3.ResourcePolicyRule
 const O766 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
+const K766: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 32, "clusterScope", 42, "namespaces"];
 function d766(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -23015,6 +26056,7 @@ function d766(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K766)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -23042,11 +26084,15 @@ function e766(w: Writer, o: any): void {
   v = o["namespaces"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
 }
 // k8s.io.api.flowcontrol.v1beta3.ServiceAccountSubject
+const K767: Keys = [10, "namespace", 18, "name"];
 function d767(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K767)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -23065,13 +26111,17 @@ function e767(w: Writer, o: any): void {
   v = o["name"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta3.Subject
+const K768: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
 function d768(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K768)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d769(r, c); leave(r, c, s); break; }
@@ -23096,10 +26146,14 @@ function e768(w: Writer, o: any): void {
   v = o["serviceAccount"]; if (v != null) { w.uint32(34).fork(); e767(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta3.UserSubject
+const K769: Keys = [10, "name"];
 function d769(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K769)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -23116,7 +26170,10 @@ function e769(w: Writer, o: any): void {
 }
 // k8s.io.api.imagepolicy.v1alpha1.ImageReview
 const O770 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K770: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d770(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O770();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -23124,6 +26181,7 @@ function d770(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K770)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d772(r, c); leave(r, c, s); break; }
@@ -23144,10 +26202,14 @@ function e770(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e773(w, v); w.ldelim();
 }
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewContainerSpec
+const K771: Keys = [10, "image"];
 function d771(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K771)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -23163,13 +26225,17 @@ function e771(w: Writer, o: any): void {
   v = o["image"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewSpec
+const K772: Keys = [-10, "containers", 18, "annotations", 26, "namespace"];
 function d772(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K772)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d771(r, c), c); leave(r, c, s); break; }
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
@@ -23191,13 +26257,17 @@ function e772(w: Writer, o: any): void {
   v = o["namespace"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewStatus
+const K773: Keys = [8, "allowed", 18, "reason", 26, "auditAnnotations"];
 function d773(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K773)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: v2 = str(r, c); break;
@@ -23220,7 +26290,10 @@ function e773(w: Writer, o: any): void {
 }
 // k8s.io.api.lifecycle.v1alpha1.Eviction
 const O774 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K774: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d774(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O774();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -23228,6 +26301,7 @@ function d774(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K774)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d783(r, c); leave(r, c, s); break; }
@@ -23248,13 +26322,17 @@ function e774(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e784(w, v); w.ldelim();
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionList
+const K775: Keys = [-10, "metadata", -18, "items"];
 function d775(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K775)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d774(r, c), c); leave(r, c, s); break; }
@@ -23272,11 +26350,15 @@ function e775(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e774(w, x); w.ldelim(); }
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionPodReference
+const K776: Keys = [10, "name", 18, "uid"];
 function d776(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K776)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -23296,7 +26378,10 @@ function e776(w: Writer, o: any): void {
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequest
 const O777 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K777: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d777(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O777();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -23304,6 +26389,7 @@ function d777(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K777)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d780(r, c); leave(r, c, s); break; }
@@ -23324,13 +26410,17 @@ function e777(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e781(w, v); w.ldelim();
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestList
+const K778: Keys = [-10, "metadata", -18, "items"];
 function d778(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K778)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d777(r, c), c); leave(r, c, s); break; }
@@ -23348,11 +26438,15 @@ function e778(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e777(w, x); w.ldelim(); }
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestPodReference
+const K779: Keys = [10, "name", 18, "uid"];
 function d779(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K779)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -23371,12 +26465,16 @@ function e779(w: Writer, o: any): void {
   v = o["uid"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestSpec
+const K780: Keys = [-10, "target", 18, "requester", 26, "intent"];
 function d780(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K780)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d782(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -23398,11 +26496,15 @@ function e780(w: Writer, o: any): void {
   v = o["intent"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestStatus
+const K781: Keys = [-10, "conditions", 16, "observedGeneration"];
 function d781(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K781)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 16: v2 = i64(r, c); break;
@@ -23421,10 +26523,14 @@ function e781(w: Writer, o: any): void {
   v = o["observedGeneration"]; if (v != null) { w.uint32(16); w64(w, v); }
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestTarget
+const K782: Keys = [-10, "pod"];
 function d782(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K782)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d779(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -23440,10 +26546,14 @@ function e782(w: Writer, o: any): void {
   v = o["pod"]; if (v != null) { w.uint32(10).fork(); e779(w, v); w.ldelim(); }
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionSpec
+const K783: Keys = [-10, "target"];
 function d783(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K783)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d785(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -23460,7 +26570,10 @@ function e783(w: Writer, o: any): void {
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionStatus
 const O784 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.observedGeneration = 0; this.requesters = 0; this.targetResponders = 0; this.responders = 0; } });
+const K784: Keys = [-10, "conditions", 16, "observedGeneration", -26, "requesters", -34, "targetResponders", -42, "responders"];
 function d784(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -23468,6 +26581,7 @@ function d784(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K784)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 16: v2 = i64(r, c); break;
@@ -23495,10 +26609,14 @@ function e784(w: Writer, o: any): void {
   v = o["responders"]; if (v != null) for (const x of list(v)) { w.uint32(42).fork(); e787(w, x); w.ldelim(); }
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionTarget
+const K785: Keys = [-10, "pod"];
 function d785(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K785)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d776(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -23514,11 +26632,15 @@ function e785(w: Writer, o: any): void {
   v = o["pod"]; if (v != null) { w.uint32(10).fork(); e776(w, v); w.ldelim(); }
 }
 // k8s.io.api.lifecycle.v1alpha1.Requester
+const K786: Keys = [10, "name", 18, "intent"];
 function d786(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K786)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -23538,7 +26660,10 @@ function e786(w: Writer, o: any): void {
 }
 // k8s.io.api.lifecycle.v1alpha1.ResponderStatus
 const O787 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.startTime = 0; this.heartbeatTime = 0; this.expectedCompletionTime = 0; this.completionTime = 0; this.message = 0; } });
+const K787: Keys = [10, "name", 18, "startTime", 26, "heartbeatTime", 34, "expectedCompletionTime", 42, "completionTime", 50, "message"];
 function d787(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -23547,6 +26672,7 @@ function d787(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K787)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1312(r, c); leave(r, c, s); break; }
@@ -23577,12 +26703,16 @@ function e787(w: Writer, o: any): void {
   v = o["message"]; if (v != null) { w.uint32(50); wstr(w, v); }
 }
 // k8s.io.api.lifecycle.v1alpha1.TargetResponder
+const K788: Keys = [10, "name", 16, "priority", 26, "state"];
 function d788(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K788)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -23604,12 +26734,16 @@ function e788(w: Writer, o: any): void {
   v = o["state"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.networking.v1.HTTPIngressPath
+const K789: Keys = [10, "path", 26, "pathType", -18, "backend"];
 function d789(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K789)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -23631,10 +26765,14 @@ function e789(w: Writer, o: any): void {
   v = o["pathType"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.networking.v1.HTTPIngressRuleValue
+const K790: Keys = [-10, "paths"];
 function d790(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K790)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d789(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -23650,13 +26788,17 @@ function e790(w: Writer, o: any): void {
   v = o["paths"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e789(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IPAddress
+const K791: Keys = [-10, "metadata", -18, "spec"];
 function d791(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K791)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d793(r, c); leave(r, c, s); break; }
@@ -23674,13 +26816,17 @@ function e791(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e793(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1.IPAddressList
+const K792: Keys = [-10, "metadata", -18, "items"];
 function d792(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K792)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d791(r, c), c); leave(r, c, s); break; }
@@ -23698,10 +26844,14 @@ function e792(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e791(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IPAddressSpec
+const K793: Keys = [-10, "parentRef"];
 function d793(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K793)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d818(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -23717,11 +26867,15 @@ function e793(w: Writer, o: any): void {
   v = o["parentRef"]; if (v != null) { w.uint32(10).fork(); e818(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IPBlock
+const K794: Keys = [10, "cidr", 18, "except"];
 function d794(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K794)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -23741,7 +26895,10 @@ function e794(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1.Ingress
 const O795 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K795: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d795(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O795();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -23749,6 +26906,7 @@ function d795(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K795)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d808(r, c); leave(r, c, s); break; }
@@ -23769,11 +26927,15 @@ function e795(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e809(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1.IngressBackend
+const K796: Keys = [-34, "service", -26, "resource"];
 function d796(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v4: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K796)) continue;
     switch (t) {
       case 34: { const s = enter(r, c); v4 = d807(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d595(r, c); leave(r, c, s); break; }
@@ -23792,13 +26954,17 @@ function e796(w: Writer, o: any): void {
   v = o["service"]; if (v != null) { w.uint32(34).fork(); e807(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IngressClass
+const K797: Keys = [-10, "metadata", -18, "spec"];
 function d797(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K797)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d800(r, c); leave(r, c, s); break; }
@@ -23816,13 +26982,17 @@ function e797(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e800(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1.IngressClassList
+const K798: Keys = [-10, "metadata", -18, "items"];
 function d798(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K798)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d797(r, c), c); leave(r, c, s); break; }
@@ -23841,7 +27011,10 @@ function e798(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1.IngressClassParametersReference
 const O799 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.apiGroup = 0; this.kind = 0; this.name = 0; this.scope = 0; this.namespace = 0; } });
+const K799: Keys = [10, "apiGroup", 18, "kind", 26, "name", 34, "scope", 42, "namespace"];
 function d799(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -23849,6 +27022,7 @@ function d799(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K799)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -23876,11 +27050,15 @@ function e799(w: Writer, o: any): void {
   v = o["namespace"]; if (v != null) { w.uint32(42); wstr(w, v); }
 }
 // k8s.io.api.networking.v1.IngressClassSpec
+const K800: Keys = [10, "controller", -18, "parameters"];
 function d800(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K800)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d799(r, c); leave(r, c, s); break; }
@@ -23899,13 +27077,17 @@ function e800(w: Writer, o: any): void {
   v = o["parameters"]; if (v != null) { w.uint32(18).fork(); e799(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IngressList
+const K801: Keys = [-10, "metadata", -18, "items"];
 function d801(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K801)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d795(r, c), c); leave(r, c, s); break; }
@@ -23923,12 +27105,16 @@ function e801(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e795(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IngressLoadBalancerIngress
+const K802: Keys = [10, "ip", 18, "hostname", -34, "ports"];
 function d802(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K802)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -23950,10 +27136,14 @@ function e802(w: Writer, o: any): void {
   v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e804(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IngressLoadBalancerStatus
+const K803: Keys = [-10, "ingress"];
 function d803(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K803)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d802(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -23969,12 +27159,16 @@ function e803(w: Writer, o: any): void {
   v = o["ingress"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e802(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IngressPortStatus
+const K804: Keys = [8, "port", 18, "protocol", 26, "error"];
 function d804(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K804)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -23996,11 +27190,15 @@ function e804(w: Writer, o: any): void {
   v = o["error"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.networking.v1.IngressRule
+const K805: Keys = [10, "host"];
 function d805(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K805)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d806(r, c); leave(r, c, s); break; }
@@ -24019,10 +27217,14 @@ function e805(w: Writer, o: any): void {
   v = o; w.uint32(18).fork(); e806(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1.IngressRuleValue
+const K806: Keys = [-10, "http"];
 function d806(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K806)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d790(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -24038,11 +27240,15 @@ function e806(w: Writer, o: any): void {
   v = o["http"]; if (v != null) { w.uint32(10).fork(); e790(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IngressServiceBackend
+const K807: Keys = [10, "name", -18, "port"];
 function d807(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K807)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d819(r, c); leave(r, c, s); break; }
@@ -24061,13 +27267,17 @@ function e807(w: Writer, o: any): void {
   v = o["port"]; w.uint32(18).fork(); e819(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1.IngressSpec
+const K808: Keys = [34, "ingressClassName", -10, "defaultBackend", -18, "tls", -26, "rules"];
 function d808(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v4: any;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K808)) continue;
     switch (t) {
       case 34: v4 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d796(r, c); leave(r, c, s); break; }
@@ -24092,10 +27302,14 @@ function e808(w: Writer, o: any): void {
   v = o["ingressClassName"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.networking.v1.IngressStatus
+const K809: Keys = [-10, "loadBalancer"];
 function d809(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K809)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d803(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -24111,11 +27325,15 @@ function e809(w: Writer, o: any): void {
   v = o["loadBalancer"]; w.uint32(10).fork(); e803(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1.IngressTLS
+const K810: Keys = [10, "hosts", 18, "secretName"];
 function d810(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K810)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -24134,13 +27352,17 @@ function e810(w: Writer, o: any): void {
   v = o["secretName"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.networking.v1.NetworkPolicy
+const K811: Keys = [-10, "metadata", -18, "spec"];
 function d811(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K811)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d817(r, c); leave(r, c, s); break; }
@@ -24158,11 +27380,15 @@ function e811(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e817(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1.NetworkPolicyEgressRule
+const K812: Keys = [-10, "ports", -18, "to"];
 function d812(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K812)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d816(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d815(r, c), c); leave(r, c, s); break; }
@@ -24181,11 +27407,15 @@ function e812(w: Writer, o: any): void {
   v = o["to"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e815(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.NetworkPolicyIngressRule
+const K813: Keys = [-10, "ports", -18, "from"];
 function d813(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K813)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d816(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d815(r, c), c); leave(r, c, s); break; }
@@ -24204,13 +27434,17 @@ function e813(w: Writer, o: any): void {
   v = o["from"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e815(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.NetworkPolicyList
+const K814: Keys = [-10, "metadata", -18, "items"];
 function d814(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K814)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d811(r, c), c); leave(r, c, s); break; }
@@ -24228,12 +27462,16 @@ function e814(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e811(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.NetworkPolicyPeer
+const K815: Keys = [-10, "podSelector", -18, "namespaceSelector", -26, "ipBlock"];
 function d815(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K815)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -24255,12 +27493,16 @@ function e815(w: Writer, o: any): void {
   v = o["ipBlock"]; if (v != null) { w.uint32(26).fork(); e794(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.NetworkPolicyPort
+const K816: Keys = [10, "protocol", 18, "port", 24, "endPort"];
 function d816(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K816)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -24282,13 +27524,17 @@ function e816(w: Writer, o: any): void {
   v = o["endPort"]; if (v != null) { w.uint32(24); w32(w, v); }
 }
 // k8s.io.api.networking.v1.NetworkPolicySpec
+const K817: Keys = [-10, "podSelector", -18, "ingress", -26, "egress", 34, "policyTypes"];
 function d817(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K817)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1291(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d813(r, c), c); leave(r, c, s); break; }
@@ -24313,13 +27559,17 @@ function e817(w: Writer, o: any): void {
   v = o["policyTypes"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.networking.v1.ParentReference
+const K818: Keys = [10, "group", 18, "resource", 26, "namespace", 34, "name"];
 function d818(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K818)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -24344,11 +27594,15 @@ function e818(w: Writer, o: any): void {
   v = o["name"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.networking.v1.ServiceBackendPort
+const K819: Keys = [10, "name", 16, "number"];
 function d819(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K819)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -24368,7 +27622,10 @@ function e819(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1.ServiceCIDR
 const O820 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K820: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d820(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O820();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -24376,6 +27633,7 @@ function d820(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K820)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d822(r, c); leave(r, c, s); break; }
@@ -24396,13 +27654,17 @@ function e820(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e823(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1.ServiceCIDRList
+const K821: Keys = [-10, "metadata", -18, "items"];
 function d821(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K821)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d820(r, c), c); leave(r, c, s); break; }
@@ -24420,10 +27682,14 @@ function e821(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e820(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.ServiceCIDRSpec
+const K822: Keys = [10, "cidrs"];
 function d822(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K822)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
@@ -24439,10 +27705,14 @@ function e822(w: Writer, o: any): void {
   v = o["cidrs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
 }
 // k8s.io.api.networking.v1.ServiceCIDRStatus
+const K823: Keys = [-10, "conditions"];
 function d823(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K823)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -24458,12 +27728,16 @@ function e823(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.HTTPIngressPath
+const K824: Keys = [10, "path", 26, "pathType", -18, "backend"];
 function d824(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K824)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -24485,10 +27759,14 @@ function e824(w: Writer, o: any): void {
   v = o["pathType"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.networking.v1beta1.HTTPIngressRuleValue
+const K825: Keys = [-10, "paths"];
 function d825(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K825)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d824(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -24504,13 +27782,17 @@ function e825(w: Writer, o: any): void {
   v = o["paths"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e824(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IPAddress
+const K826: Keys = [-10, "metadata", -18, "spec"];
 function d826(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K826)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d828(r, c); leave(r, c, s); break; }
@@ -24528,13 +27810,17 @@ function e826(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e828(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1beta1.IPAddressList
+const K827: Keys = [-10, "metadata", -18, "items"];
 function d827(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K827)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d826(r, c), c); leave(r, c, s); break; }
@@ -24552,10 +27838,14 @@ function e827(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e826(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IPAddressSpec
+const K828: Keys = [-10, "parentRef"];
 function d828(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K828)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d844(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -24572,7 +27862,10 @@ function e828(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1beta1.Ingress
 const O829 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K829: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d829(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O829();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -24580,6 +27873,7 @@ function d829(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K829)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d841(r, c); leave(r, c, s); break; }
@@ -24600,12 +27894,16 @@ function e829(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e842(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1beta1.IngressBackend
+const K830: Keys = [10, "serviceName", 18, "servicePort", -26, "resource"];
 function d830(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K830)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1322(r, c); leave(r, c, s); break; }
@@ -24627,13 +27925,17 @@ function e830(w: Writer, o: any): void {
   v = o["resource"]; if (v != null) { w.uint32(26).fork(); e595(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IngressClass
+const K831: Keys = [-10, "metadata", -18, "spec"];
 function d831(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K831)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d834(r, c); leave(r, c, s); break; }
@@ -24651,13 +27953,17 @@ function e831(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e834(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1beta1.IngressClassList
+const K832: Keys = [-10, "metadata", -18, "items"];
 function d832(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K832)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d831(r, c), c); leave(r, c, s); break; }
@@ -24676,7 +27982,10 @@ function e832(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1beta1.IngressClassParametersReference
 const O833 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.apiGroup = 0; this.kind = 0; this.name = 0; this.scope = 0; this.namespace = 0; } });
+const K833: Keys = [10, "apiGroup", 18, "kind", 26, "name", 34, "scope", 42, "namespace"];
 function d833(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -24684,6 +27993,7 @@ function d833(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K833)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -24711,11 +28021,15 @@ function e833(w: Writer, o: any): void {
   v = o["namespace"]; if (v != null) { w.uint32(42); wstr(w, v); }
 }
 // k8s.io.api.networking.v1beta1.IngressClassSpec
+const K834: Keys = [10, "controller", -18, "parameters"];
 function d834(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K834)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d833(r, c); leave(r, c, s); break; }
@@ -24734,13 +28048,17 @@ function e834(w: Writer, o: any): void {
   v = o["parameters"]; if (v != null) { w.uint32(18).fork(); e833(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IngressList
+const K835: Keys = [-10, "metadata", -18, "items"];
 function d835(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K835)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d829(r, c), c); leave(r, c, s); break; }
@@ -24758,12 +28076,16 @@ function e835(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e829(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IngressLoadBalancerIngress
+const K836: Keys = [10, "ip", 18, "hostname", -34, "ports"];
 function d836(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K836)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -24785,10 +28107,14 @@ function e836(w: Writer, o: any): void {
   v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e838(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IngressLoadBalancerStatus
+const K837: Keys = [-10, "ingress"];
 function d837(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K837)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d836(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -24804,12 +28130,16 @@ function e837(w: Writer, o: any): void {
   v = o["ingress"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e836(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IngressPortStatus
+const K838: Keys = [8, "port", 18, "protocol", 26, "error"];
 function d838(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K838)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -24831,11 +28161,15 @@ function e838(w: Writer, o: any): void {
   v = o["error"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.networking.v1beta1.IngressRule
+const K839: Keys = [10, "host"];
 function d839(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K839)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d840(r, c); leave(r, c, s); break; }
@@ -24854,10 +28188,14 @@ function e839(w: Writer, o: any): void {
   v = o; w.uint32(18).fork(); e840(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1beta1.IngressRuleValue
+const K840: Keys = [-10, "http"];
 function d840(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K840)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d825(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -24873,13 +28211,17 @@ function e840(w: Writer, o: any): void {
   v = o["http"]; if (v != null) { w.uint32(10).fork(); e825(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IngressSpec
+const K841: Keys = [34, "ingressClassName", -10, "backend", -18, "tls", -26, "rules"];
 function d841(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v4: any;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K841)) continue;
     switch (t) {
       case 34: v4 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d830(r, c); leave(r, c, s); break; }
@@ -24904,10 +28246,14 @@ function e841(w: Writer, o: any): void {
   v = o["ingressClassName"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.networking.v1beta1.IngressStatus
+const K842: Keys = [-10, "loadBalancer"];
 function d842(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K842)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d837(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -24923,11 +28269,15 @@ function e842(w: Writer, o: any): void {
   v = o["loadBalancer"]; w.uint32(10).fork(); e837(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1beta1.IngressTLS
+const K843: Keys = [10, "hosts", 18, "secretName"];
 function d843(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K843)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -24946,13 +28296,17 @@ function e843(w: Writer, o: any): void {
   v = o["secretName"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.networking.v1beta1.ParentReference
+const K844: Keys = [10, "group", 18, "resource", 26, "namespace", 34, "name"];
 function d844(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K844)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -24978,7 +28332,10 @@ function e844(w: Writer, o: any): void {
 }
 // k8s.io.api.networking.v1beta1.ServiceCIDR
 const O845 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K845: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d845(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O845();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -24986,6 +28343,7 @@ function d845(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K845)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d847(r, c); leave(r, c, s); break; }
@@ -25006,13 +28364,17 @@ function e845(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e848(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1beta1.ServiceCIDRList
+const K846: Keys = [-10, "metadata", -18, "items"];
 function d846(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K846)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d845(r, c), c); leave(r, c, s); break; }
@@ -25030,10 +28392,14 @@ function e846(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e845(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.ServiceCIDRSpec
+const K847: Keys = [10, "cidrs"];
 function d847(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K847)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
@@ -25049,10 +28415,14 @@ function e847(w: Writer, o: any): void {
   v = o["cidrs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
 }
 // k8s.io.api.networking.v1beta1.ServiceCIDRStatus
+const K848: Keys = [-10, "conditions"];
 function d848(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K848)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -25068,11 +28438,15 @@ function e848(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.node.v1.Overhead
+const K849: Keys = [10, "podFixed"];
 function d849(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K849)) continue;
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       default: skip(r, t);
@@ -25089,7 +28463,10 @@ function e849(w: Writer, o: any): void {
 }
 // k8s.io.api.node.v1.RuntimeClass
 const O850 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.handler = 0; this.overhead = 0; this.scheduling = 0; } });
+const K850: Keys = [-10, "metadata", 18, "handler", -26, "overhead", -34, "scheduling"];
 function d850(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O850();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -25098,6 +28475,7 @@ function d850(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K850)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -25121,13 +28499,17 @@ function e850(w: Writer, o: any): void {
   v = o["scheduling"]; if (v != null) { w.uint32(34).fork(); e852(w, v); w.ldelim(); }
 }
 // k8s.io.api.node.v1.RuntimeClassList
+const K851: Keys = [-10, "metadata", -18, "items"];
 function d851(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K851)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d850(r, c), c); leave(r, c, s); break; }
@@ -25145,12 +28527,16 @@ function e851(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e850(w, x); w.ldelim(); }
 }
 // k8s.io.api.node.v1.Scheduling
+const K852: Keys = [10, "nodeSelector", -18, "tolerations"];
 function d852(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K852)) continue;
     switch (t) {
       case 10: entryString(r, c, v1 ??= {}, ++n1); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d591(r, c), c); leave(r, c, s); break; }
@@ -25169,11 +28555,15 @@ function e852(w: Writer, o: any): void {
   v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e591(w, x); w.ldelim(); }
 }
 // k8s.io.api.node.v1alpha1.Overhead
+const K853: Keys = [10, "podFixed"];
 function d853(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K853)) continue;
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       default: skip(r, t);
@@ -25189,13 +28579,17 @@ function e853(w: Writer, o: any): void {
   v = o["podFixed"]; if (v != null) mapMessage(w, 10, v, e1270);
 }
 // k8s.io.api.node.v1alpha1.RuntimeClass
+const K854: Keys = [-10, "metadata", -18, "spec"];
 function d854(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K854)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d856(r, c); leave(r, c, s); break; }
@@ -25213,13 +28607,17 @@ function e854(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e856(w, v); w.ldelim();
 }
 // k8s.io.api.node.v1alpha1.RuntimeClassList
+const K855: Keys = [-10, "metadata", -18, "items"];
 function d855(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K855)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d854(r, c), c); leave(r, c, s); break; }
@@ -25237,12 +28635,16 @@ function e855(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e854(w, x); w.ldelim(); }
 }
 // k8s.io.api.node.v1alpha1.RuntimeClassSpec
+const K856: Keys = [10, "runtimeHandler", -18, "overhead", -26, "scheduling"];
 function d856(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K856)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d853(r, c); leave(r, c, s); break; }
@@ -25264,12 +28666,16 @@ function e856(w: Writer, o: any): void {
   v = o["scheduling"]; if (v != null) { w.uint32(26).fork(); e857(w, v); w.ldelim(); }
 }
 // k8s.io.api.node.v1alpha1.Scheduling
+const K857: Keys = [10, "nodeSelector", -18, "tolerations"];
 function d857(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K857)) continue;
     switch (t) {
       case 10: entryString(r, c, v1 ??= {}, ++n1); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d591(r, c), c); leave(r, c, s); break; }
@@ -25288,11 +28694,15 @@ function e857(w: Writer, o: any): void {
   v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e591(w, x); w.ldelim(); }
 }
 // k8s.io.api.node.v1beta1.Overhead
+const K858: Keys = [10, "podFixed"];
 function d858(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K858)) continue;
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       default: skip(r, t);
@@ -25309,7 +28719,10 @@ function e858(w: Writer, o: any): void {
 }
 // k8s.io.api.node.v1beta1.RuntimeClass
 const O859 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.handler = 0; this.overhead = 0; this.scheduling = 0; } });
+const K859: Keys = [-10, "metadata", 18, "handler", -26, "overhead", -34, "scheduling"];
 function d859(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O859();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -25318,6 +28731,7 @@ function d859(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K859)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -25341,13 +28755,17 @@ function e859(w: Writer, o: any): void {
   v = o["scheduling"]; if (v != null) { w.uint32(34).fork(); e861(w, v); w.ldelim(); }
 }
 // k8s.io.api.node.v1beta1.RuntimeClassList
+const K860: Keys = [-10, "metadata", -18, "items"];
 function d860(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K860)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d859(r, c), c); leave(r, c, s); break; }
@@ -25365,12 +28783,16 @@ function e860(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e859(w, x); w.ldelim(); }
 }
 // k8s.io.api.node.v1beta1.Scheduling
+const K861: Keys = [10, "nodeSelector", -18, "tolerations"];
 function d861(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K861)) continue;
     switch (t) {
       case 10: entryString(r, c, v1 ??= {}, ++n1); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d591(r, c), c); leave(r, c, s); break; }
@@ -25389,13 +28811,17 @@ function e861(w: Writer, o: any): void {
   v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e591(w, x); w.ldelim(); }
 }
 // k8s.io.api.policy.v1.Eviction
+const K862: Keys = [-10, "metadata", -18, "deleteOptions"];
 function d862(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K862)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1280(r, c); leave(r, c, s); break; }
@@ -25414,7 +28840,10 @@ function e862(w: Writer, o: any): void {
 }
 // k8s.io.api.policy.v1.PodDisruptionBudget
 const O863 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K863: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d863(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O863();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -25422,6 +28851,7 @@ function d863(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K863)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d865(r, c); leave(r, c, s); break; }
@@ -25442,13 +28872,17 @@ function e863(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e866(w, v); w.ldelim();
 }
 // k8s.io.api.policy.v1.PodDisruptionBudgetList
+const K864: Keys = [-10, "metadata", -18, "items"];
 function d864(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K864)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d863(r, c), c); leave(r, c, s); break; }
@@ -25466,13 +28900,17 @@ function e864(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e863(w, x); w.ldelim(); }
 }
 // k8s.io.api.policy.v1.PodDisruptionBudgetSpec
+const K865: Keys = [10, "minAvailable", -18, "selector", 26, "maxUnavailable", 34, "unhealthyPodEvictionPolicy"];
 function d865(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K865)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -25498,7 +28936,10 @@ function e865(w: Writer, o: any): void {
 }
 // k8s.io.api.policy.v1.PodDisruptionBudgetStatus
 const O866 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.disruptedPods = 0; this.disruptionsAllowed = 0; this.currentHealthy = 0; this.desiredHealthy = 0; this.expectedPods = 0; this.conditions = 0; } });
+const K866: Keys = [8, "observedGeneration", 18, "disruptedPods", 24, "disruptionsAllowed", 32, "currentHealthy", 40, "desiredHealthy", 48, "expectedPods", -58, "conditions"];
 function d866(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -25509,6 +28950,7 @@ function d866(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K866)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1312); break;
@@ -25542,13 +28984,17 @@ function e866(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.policy.v1beta1.Eviction
+const K867: Keys = [-10, "metadata", -18, "deleteOptions"];
 function d867(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K867)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1280(r, c); leave(r, c, s); break; }
@@ -25567,7 +29013,10 @@ function e867(w: Writer, o: any): void {
 }
 // k8s.io.api.policy.v1beta1.PodDisruptionBudget
 const O868 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K868: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d868(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O868();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -25575,6 +29024,7 @@ function d868(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K868)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d870(r, c); leave(r, c, s); break; }
@@ -25595,13 +29045,17 @@ function e868(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e871(w, v); w.ldelim();
 }
 // k8s.io.api.policy.v1beta1.PodDisruptionBudgetList
+const K869: Keys = [-10, "metadata", -18, "items"];
 function d869(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K869)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d868(r, c), c); leave(r, c, s); break; }
@@ -25619,13 +29073,17 @@ function e869(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e868(w, x); w.ldelim(); }
 }
 // k8s.io.api.policy.v1beta1.PodDisruptionBudgetSpec
+const K870: Keys = [10, "minAvailable", -18, "selector", 26, "maxUnavailable", 34, "unhealthyPodEvictionPolicy"];
 function d870(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K870)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1322(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -25651,7 +29109,10 @@ function e870(w: Writer, o: any): void {
 }
 // k8s.io.api.policy.v1beta1.PodDisruptionBudgetStatus
 const O871 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.disruptedPods = 0; this.disruptionsAllowed = 0; this.currentHealthy = 0; this.desiredHealthy = 0; this.expectedPods = 0; this.conditions = 0; } });
+const K871: Keys = [8, "observedGeneration", 18, "disruptedPods", 24, "disruptionsAllowed", 32, "currentHealthy", 40, "desiredHealthy", 48, "expectedPods", -58, "conditions"];
 function d871(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -25662,6 +29123,7 @@ function d871(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K871)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1312); break;
@@ -25695,10 +29157,14 @@ function e871(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1.AggregationRule
+const K872: Keys = [-10, "clusterRoleSelectors"];
 function d872(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K872)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1291(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -25715,7 +29181,10 @@ function e872(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1.ClusterRole
 const O873 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.rules = 0; this.aggregationRule = 0; } });
+const K873: Keys = [-10, "metadata", -18, "rules", -26, "aggregationRule"];
 function d873(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O873();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -25723,6 +29192,7 @@ function d873(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K873)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d877(r, c), c); leave(r, c, s); break; }
@@ -25744,7 +29214,10 @@ function e873(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1.ClusterRoleBinding
 const O874 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
+const K874: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
 function d874(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O874();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -25752,6 +29225,7 @@ function d874(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K874)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d883(r, c), c); leave(r, c, s); break; }
@@ -25772,13 +29246,17 @@ function e874(w: Writer, o: any): void {
   v = o["roleRef"]; w.uint32(26).fork(); e882(w, v); w.ldelim();
 }
 // k8s.io.api.rbac.v1.ClusterRoleBindingList
+const K875: Keys = [-10, "metadata", -18, "items"];
 function d875(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K875)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d874(r, c), c); leave(r, c, s); break; }
@@ -25796,13 +29274,17 @@ function e875(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e874(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1.ClusterRoleList
+const K876: Keys = [-10, "metadata", -18, "items"];
 function d876(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K876)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d873(r, c), c); leave(r, c, s); break; }
@@ -25821,7 +29303,10 @@ function e876(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1.PolicyRule
 const O877 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.resourceNames = 0; this.nonResourceURLs = 0; } });
+const K877: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 34, "resourceNames", 42, "nonResourceURLs"];
 function d877(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -25829,6 +29314,7 @@ function d877(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K877)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -25856,13 +29342,17 @@ function e877(w: Writer, o: any): void {
   v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
 }
 // k8s.io.api.rbac.v1.Role
+const K878: Keys = [-10, "metadata", -18, "rules"];
 function d878(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K878)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d877(r, c), c); leave(r, c, s); break; }
@@ -25881,7 +29371,10 @@ function e878(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1.RoleBinding
 const O879 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
+const K879: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
 function d879(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O879();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -25889,6 +29382,7 @@ function d879(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K879)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d883(r, c), c); leave(r, c, s); break; }
@@ -25909,13 +29403,17 @@ function e879(w: Writer, o: any): void {
   v = o["roleRef"]; w.uint32(26).fork(); e882(w, v); w.ldelim();
 }
 // k8s.io.api.rbac.v1.RoleBindingList
+const K880: Keys = [-10, "metadata", -18, "items"];
 function d880(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K880)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d879(r, c), c); leave(r, c, s); break; }
@@ -25933,13 +29431,17 @@ function e880(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e879(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1.RoleList
+const K881: Keys = [-10, "metadata", -18, "items"];
 function d881(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K881)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d878(r, c), c); leave(r, c, s); break; }
@@ -25957,12 +29459,16 @@ function e881(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e878(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1.RoleRef
+const K882: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d882(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K882)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -25984,13 +29490,17 @@ function e882(w: Writer, o: any): void {
   v = o["name"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.rbac.v1.Subject
+const K883: Keys = [10, "kind", 18, "apiGroup", 26, "name", 34, "namespace"];
 function d883(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K883)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -26015,10 +29525,14 @@ function e883(w: Writer, o: any): void {
   v = o["namespace"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.rbac.v1alpha1.AggregationRule
+const K884: Keys = [-10, "clusterRoleSelectors"];
 function d884(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K884)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1291(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -26035,7 +29549,10 @@ function e884(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1alpha1.ClusterRole
 const O885 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.rules = 0; this.aggregationRule = 0; } });
+const K885: Keys = [-10, "metadata", -18, "rules", -26, "aggregationRule"];
 function d885(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O885();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -26043,6 +29560,7 @@ function d885(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K885)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d889(r, c), c); leave(r, c, s); break; }
@@ -26064,7 +29582,10 @@ function e885(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1alpha1.ClusterRoleBinding
 const O886 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
+const K886: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
 function d886(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O886();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -26072,6 +29593,7 @@ function d886(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K886)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d895(r, c), c); leave(r, c, s); break; }
@@ -26092,13 +29614,17 @@ function e886(w: Writer, o: any): void {
   v = o["roleRef"]; w.uint32(26).fork(); e894(w, v); w.ldelim();
 }
 // k8s.io.api.rbac.v1alpha1.ClusterRoleBindingList
+const K887: Keys = [-10, "metadata", -18, "items"];
 function d887(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K887)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d886(r, c), c); leave(r, c, s); break; }
@@ -26116,13 +29642,17 @@ function e887(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e886(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1alpha1.ClusterRoleList
+const K888: Keys = [-10, "metadata", -18, "items"];
 function d888(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K888)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d885(r, c), c); leave(r, c, s); break; }
@@ -26141,7 +29671,10 @@ function e888(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1alpha1.PolicyRule
 const O889 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.resourceNames = 0; this.nonResourceURLs = 0; } });
+const K889: Keys = [10, "verbs", 26, "apiGroups", 34, "resources", 42, "resourceNames", 50, "nonResourceURLs"];
 function d889(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v4: any;
@@ -26149,6 +29682,7 @@ function d889(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K889)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 26: v3 = add(v3, str(r, c), c); break;
@@ -26176,13 +29710,17 @@ function e889(w: Writer, o: any): void {
   v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.api.rbac.v1alpha1.Role
+const K890: Keys = [-10, "metadata", -18, "rules"];
 function d890(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K890)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d889(r, c), c); leave(r, c, s); break; }
@@ -26201,7 +29739,10 @@ function e890(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1alpha1.RoleBinding
 const O891 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
+const K891: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
 function d891(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O891();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -26209,6 +29750,7 @@ function d891(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K891)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d895(r, c), c); leave(r, c, s); break; }
@@ -26229,13 +29771,17 @@ function e891(w: Writer, o: any): void {
   v = o["roleRef"]; w.uint32(26).fork(); e894(w, v); w.ldelim();
 }
 // k8s.io.api.rbac.v1alpha1.RoleBindingList
+const K892: Keys = [-10, "metadata", -18, "items"];
 function d892(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K892)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d891(r, c), c); leave(r, c, s); break; }
@@ -26253,13 +29799,17 @@ function e892(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e891(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1alpha1.RoleList
+const K893: Keys = [-10, "metadata", -18, "items"];
 function d893(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K893)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d890(r, c), c); leave(r, c, s); break; }
@@ -26277,12 +29827,16 @@ function e893(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e890(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1alpha1.RoleRef
+const K894: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d894(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K894)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -26304,13 +29858,17 @@ function e894(w: Writer, o: any): void {
   v = o["name"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.rbac.v1alpha1.Subject
+const K895: Keys = [10, "kind", 18, "apiVersion", 26, "name", 34, "namespace"];
 function d895(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K895)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -26335,10 +29893,14 @@ function e895(w: Writer, o: any): void {
   v = o["namespace"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.rbac.v1beta1.AggregationRule
+const K896: Keys = [-10, "clusterRoleSelectors"];
 function d896(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K896)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1291(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -26355,7 +29917,10 @@ function e896(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1beta1.ClusterRole
 const O897 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.rules = 0; this.aggregationRule = 0; } });
+const K897: Keys = [-10, "metadata", -18, "rules", -26, "aggregationRule"];
 function d897(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O897();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -26363,6 +29928,7 @@ function d897(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K897)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d901(r, c), c); leave(r, c, s); break; }
@@ -26384,7 +29950,10 @@ function e897(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1beta1.ClusterRoleBinding
 const O898 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
+const K898: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
 function d898(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O898();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -26392,6 +29961,7 @@ function d898(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K898)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d907(r, c), c); leave(r, c, s); break; }
@@ -26412,13 +29982,17 @@ function e898(w: Writer, o: any): void {
   v = o["roleRef"]; w.uint32(26).fork(); e906(w, v); w.ldelim();
 }
 // k8s.io.api.rbac.v1beta1.ClusterRoleBindingList
+const K899: Keys = [-10, "metadata", -18, "items"];
 function d899(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K899)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d898(r, c), c); leave(r, c, s); break; }
@@ -26436,13 +30010,17 @@ function e899(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e898(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1beta1.ClusterRoleList
+const K900: Keys = [-10, "metadata", -18, "items"];
 function d900(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K900)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d897(r, c), c); leave(r, c, s); break; }
@@ -26461,7 +30039,10 @@ function e900(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1beta1.PolicyRule
 const O901 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.resourceNames = 0; this.nonResourceURLs = 0; } });
+const K901: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 34, "resourceNames", 42, "nonResourceURLs"];
 function d901(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -26469,6 +30050,7 @@ function d901(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K901)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -26496,13 +30078,17 @@ function e901(w: Writer, o: any): void {
   v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
 }
 // k8s.io.api.rbac.v1beta1.Role
+const K902: Keys = [-10, "metadata", -18, "rules"];
 function d902(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K902)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d901(r, c), c); leave(r, c, s); break; }
@@ -26521,7 +30107,10 @@ function e902(w: Writer, o: any): void {
 }
 // k8s.io.api.rbac.v1beta1.RoleBinding
 const O903 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
+const K903: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
 function d903(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O903();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -26529,6 +30118,7 @@ function d903(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K903)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d907(r, c), c); leave(r, c, s); break; }
@@ -26549,13 +30139,17 @@ function e903(w: Writer, o: any): void {
   v = o["roleRef"]; w.uint32(26).fork(); e906(w, v); w.ldelim();
 }
 // k8s.io.api.rbac.v1beta1.RoleBindingList
+const K904: Keys = [-10, "metadata", -18, "items"];
 function d904(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K904)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d903(r, c), c); leave(r, c, s); break; }
@@ -26573,13 +30167,17 @@ function e904(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e903(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1beta1.RoleList
+const K905: Keys = [-10, "metadata", -18, "items"];
 function d905(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K905)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d902(r, c), c); leave(r, c, s); break; }
@@ -26597,12 +30195,16 @@ function e905(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e902(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1beta1.RoleRef
+const K906: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d906(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K906)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -26624,13 +30226,17 @@ function e906(w: Writer, o: any): void {
   v = o["name"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.rbac.v1beta1.Subject
+const K907: Keys = [10, "kind", 18, "apiGroup", 26, "name", 34, "namespace"];
 function d907(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K907)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -26656,7 +30262,10 @@ function e907(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.AllocatedDeviceStatus
 const O908 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.device = 0; this.shareID = 0; this.conditions = 0; this.data = 0; this.networkData = 0; } });
+const K908: Keys = [10, "driver", 18, "pool", 26, "device", 58, "shareID", -34, "conditions", 42, "data", -50, "networkData"];
 function d908(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -26666,6 +30275,7 @@ function d908(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K908)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -26699,12 +30309,16 @@ function e908(w: Writer, o: any): void {
   v = o["shareID"]; if (v != null) { w.uint32(58); wstr(w, v); }
 }
 // k8s.io.api.resource.v1.AllocationResult
+const K909: Keys = [-10, "devices", -26, "nodeSelector", 42, "allocationTimestamp"];
 function d909(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K909)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d918(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d482(r, c); leave(r, c, s); break; }
@@ -26726,10 +30340,14 @@ function e909(w: Writer, o: any): void {
   v = o["allocationTimestamp"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.CELDeviceSelector
+const K910: Keys = [10, "expression"];
 function d910(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K910)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -26745,12 +30363,16 @@ function e910(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1.CapacityRequestPolicy
+const K911: Keys = [10, "default", 26, "validValues", -34, "validRange"];
 function d911(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K911)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = add(v3, d1270(r, c), c); leave(r, c, s); break; }
@@ -26772,12 +30394,16 @@ function e911(w: Writer, o: any): void {
   v = o["validRange"]; if (v != null) { w.uint32(34).fork(); e912(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.CapacityRequestPolicyRange
+const K912: Keys = [10, "min", 18, "max", 26, "step"];
 function d912(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K912)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -26799,11 +30425,15 @@ function e912(w: Writer, o: any): void {
   v = o["step"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.CapacityRequirements
+const K913: Keys = [10, "requests"];
 function d913(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K913)) continue;
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       default: skip(r, t);
@@ -26819,10 +30449,14 @@ function e913(w: Writer, o: any): void {
   v = o["requests"]; if (v != null) mapMessage(w, 10, v, e1270);
 }
 // k8s.io.api.resource.v1.Counter
+const K914: Keys = [10, "value"];
 function d914(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K914)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -26838,12 +30472,16 @@ function e914(w: Writer, o: any): void {
   v = o["value"]; w.uint32(10).fork(); e1270(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.CounterSet
+const K915: Keys = [10, "name", 18, "counters"];
 function d915(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K915)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d914); break;
@@ -26863,7 +30501,10 @@ function e915(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.Device
 const O916 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.attributes = 0; this.capacity = 0; this.consumesCounters = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.taints = 0; this.bindsToNode = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.allowMultipleAllocations = 0; this.nodeAllocatableResources = 0; } });
+const K916: Keys = [10, "name", 18, "attributes", 26, "capacity", -34, "consumesCounters", 42, "nodeName", -50, "nodeSelector", 56, "allNodes", -66, "taints", 72, "bindsToNode", 82, "bindingConditions", 90, "bindingFailureConditions", 96, "allowMultipleAllocations", 114, "nodeAllocatableResources"];
 function d916(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -26882,6 +30523,7 @@ function d916(r: Reader, c: C): J {
   let n14 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K916)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d919); break;
@@ -26933,12 +30575,16 @@ function e916(w: Writer, o: any): void {
   v = o["nodeAllocatableResources"]; if (v != null) mapMessage(w, 114, v, e945);
 }
 // k8s.io.api.resource.v1.DeviceAllocationConfiguration
+const K917: Keys = [10, "source", 18, "requests"];
 function d917(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K917)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -26960,11 +30606,15 @@ function e917(w: Writer, o: any): void {
   v = o; w.uint32(26).fork(); e927(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.DeviceAllocationResult
+const K918: Keys = [-10, "results", -18, "config"];
 function d918(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K918)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d931(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d917(r, c), c); leave(r, c, s); break; }
@@ -26984,7 +30634,10 @@ function e918(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.DeviceAttribute
 const O919 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.int = 0; this.bool = 0; this.string = 0; this.version = 0; this.ints = 0; this.bools = 0; this.strings = 0; this.versions = 0; } });
+const K919: Keys = [16, "int", 24, "bool", 34, "string", 42, "version", 48, "ints", 56, "bools", 66, "strings", 74, "versions"];
 function d919(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   let v3: any;
   let v4: any;
@@ -26995,6 +30648,7 @@ function d919(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K919)) continue;
     switch (t) {
       case 16: v2 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
@@ -27031,11 +30685,15 @@ function e919(w: Writer, o: any): void {
   v = o["versions"]; if (v != null) for (const x of list(v)) { w.uint32(74); wstr(w, x); }
 }
 // k8s.io.api.resource.v1.DeviceCapacity
+const K920: Keys = [10, "value", -18, "requestPolicy"];
 function d920(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K920)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d911(r, c); leave(r, c, s); break; }
@@ -27054,12 +30712,16 @@ function e920(w: Writer, o: any): void {
   v = o["requestPolicy"]; if (v != null) { w.uint32(18).fork(); e911(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceClaim
+const K921: Keys = [-10, "requests", -18, "constraints", -26, "config"];
 function d921(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K921)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d930(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d928(r, c), c); leave(r, c, s); break; }
@@ -27081,11 +30743,15 @@ function e921(w: Writer, o: any): void {
   v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e922(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceClaimConfiguration
+const K922: Keys = [10, "requests"];
 function d922(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K922)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d927(r, c); leave(r, c, s); break; }
@@ -27104,13 +30770,17 @@ function e922(w: Writer, o: any): void {
   v = o; w.uint32(18).fork(); e927(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.DeviceClass
+const K923: Keys = [-10, "metadata", -18, "spec"];
 function d923(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K923)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d926(r, c); leave(r, c, s); break; }
@@ -27128,10 +30798,14 @@ function e923(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e926(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.DeviceClassConfiguration
+const K924: Keys = [];
 function d924(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K924)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d927(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -27147,13 +30821,17 @@ function e924(w: Writer, o: any): void {
   v = o; w.uint32(10).fork(); e927(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.DeviceClassList
+const K925: Keys = [-10, "metadata", -18, "items"];
 function d925(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K925)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d923(r, c), c); leave(r, c, s); break; }
@@ -27171,12 +30849,16 @@ function e925(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e923(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceClassSpec
+const K926: Keys = [-10, "selectors", -18, "config", 34, "extendedResourceName"];
 function d926(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K926)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d932(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d924(r, c), c); leave(r, c, s); break; }
@@ -27198,10 +30880,14 @@ function e926(w: Writer, o: any): void {
   v = o["extendedResourceName"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.resource.v1.DeviceConfiguration
+const K927: Keys = [-10, "opaque"];
 function d927(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K927)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d946(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -27217,12 +30903,16 @@ function e927(w: Writer, o: any): void {
   v = o["opaque"]; if (v != null) { w.uint32(10).fork(); e946(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceConstraint
+const K928: Keys = [10, "requests", 18, "matchAttribute", 26, "distinctAttribute"];
 function d928(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K928)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -27244,12 +30934,16 @@ function e928(w: Writer, o: any): void {
   v = o["distinctAttribute"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.resource.v1.DeviceCounterConsumption
+const K929: Keys = [10, "counterSet", 18, "counters"];
 function d929(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K929)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d914); break;
@@ -27268,12 +30962,16 @@ function e929(w: Writer, o: any): void {
   v = o["counters"]; if (v != null) mapMessage(w, 18, v, e914);
 }
 // k8s.io.api.resource.v1.DeviceRequest
+const K930: Keys = [10, "name", -18, "exactly", -26, "firstAvailable"];
 function d930(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K930)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d941(r, c); leave(r, c, s); break; }
@@ -27296,7 +30994,10 @@ function e930(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.DeviceRequestAllocationResult
 const O931 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.driver = 0; this.pool = 0; this.device = 0; this.adminAccess = 0; this.tolerations = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.shareID = 0; this.consumedCapacity = 0; this.skipNodeOperations = 0; } });
+const K931: Keys = [10, "request", 18, "driver", 26, "pool", 34, "device", 40, "adminAccess", -50, "tolerations", 58, "bindingConditions", 66, "bindingFailureConditions", 74, "shareID", 82, "consumedCapacity", 90, "skipNodeOperations"];
 function d931(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -27311,6 +31012,7 @@ function d931(r: Reader, c: C): J {
   let n10 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K931)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -27356,10 +31058,14 @@ function e931(w: Writer, o: any): void {
   v = o["skipNodeOperations"]; if (v != null) for (const x of list(v)) { w.uint32(90); wstr(w, x); }
 }
 // k8s.io.api.resource.v1.DeviceSelector
+const K932: Keys = [-10, "cel"];
 function d932(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K932)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d910(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -27376,7 +31082,10 @@ function e932(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.DeviceSubRequest
 const O933 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.tolerations = 0; this.capacity = 0; } });
+const K933: Keys = [10, "name", 18, "deviceClassName", -26, "selectors", 34, "allocationMode", 40, "count", -50, "tolerations", -58, "capacity"];
 function d933(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -27386,6 +31095,7 @@ function d933(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K933)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -27419,13 +31129,17 @@ function e933(w: Writer, o: any): void {
   v = o["capacity"]; if (v != null) { w.uint32(58).fork(); e913(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceTaint
+const K934: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d934(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K934)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -27451,7 +31165,10 @@ function e934(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.DeviceTaintRule
 const O935 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K935: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d935(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O935();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -27459,6 +31176,7 @@ function d935(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K935)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d937(r, c); leave(r, c, s); break; }
@@ -27479,13 +31197,17 @@ function e935(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e938(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.DeviceTaintRuleList
+const K936: Keys = [-10, "metadata", -18, "items"];
 function d936(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K936)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d935(r, c), c); leave(r, c, s); break; }
@@ -27503,11 +31225,15 @@ function e936(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e935(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceTaintRuleSpec
+const K937: Keys = [-10, "deviceSelector", -18, "taint"];
 function d937(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K937)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d939(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d934(r, c); leave(r, c, s); break; }
@@ -27526,10 +31252,14 @@ function e937(w: Writer, o: any): void {
   v = o["taint"]; w.uint32(18).fork(); e934(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.DeviceTaintRuleStatus
+const K938: Keys = [-10, "conditions"];
 function d938(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K938)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -27545,12 +31275,16 @@ function e938(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceTaintSelector
+const K939: Keys = [18, "driver", 26, "pool", 34, "device"];
 function d939(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K939)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -27573,7 +31307,10 @@ function e939(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.DeviceToleration
 const O940 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
+const K940: Keys = [10, "key", 18, "operator", 26, "value", 34, "effect", 40, "tolerationSeconds"];
 function d940(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -27581,6 +31318,7 @@ function d940(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K940)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -27609,7 +31347,10 @@ function e940(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.ExactDeviceRequest
 const O941 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.adminAccess = 0; this.tolerations = 0; this.capacity = 0; } });
+const K941: Keys = [10, "deviceClassName", -18, "selectors", 26, "allocationMode", 32, "count", 40, "adminAccess", -50, "tolerations", -58, "capacity"];
 function d941(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -27619,6 +31360,7 @@ function d941(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K941)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d932(r, c), c); leave(r, c, s); break; }
@@ -27652,12 +31394,16 @@ function e941(w: Writer, o: any): void {
   v = o["capacity"]; if (v != null) { w.uint32(58).fork(); e913(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.NetworkDeviceData
+const K942: Keys = [10, "interfaceName", 18, "ips", 26, "hardwareAddress"];
 function d942(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K942)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -27679,12 +31425,16 @@ function e942(w: Writer, o: any): void {
   v = o["hardwareAddress"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1.NodeAllocatableMapping
+const K943: Keys = [10, "capacityKey", 18, "capacityMultiplier", 26, "deviceMultiplier"];
 function d943(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K943)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -27706,11 +31456,15 @@ function e943(w: Writer, o: any): void {
   v = o["deviceMultiplier"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.NodeAllocatableOverhead
+const K944: Keys = [10, "perPod", 18, "perContainer"];
 function d944(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K944)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -27729,11 +31483,15 @@ function e944(w: Writer, o: any): void {
   v = o["perContainer"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.NodeAllocatableResource
+const K945: Keys = [-26, "mapping", -34, "overhead"];
 function d945(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K945)) continue;
     switch (t) {
       case 26: { const s = enter(r, c); v3 = d943(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d944(r, c); leave(r, c, s); break; }
@@ -27752,11 +31510,15 @@ function e945(w: Writer, o: any): void {
   v = o["overhead"]; if (v != null) { w.uint32(34).fork(); e944(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.OpaqueDeviceConfiguration
+const K946: Keys = [10, "driver", 18, "parameters"];
 function d946(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K946)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
@@ -27776,7 +31538,10 @@ function e946(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.ResourceClaim
 const O947 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K947: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d947(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O947();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -27784,6 +31549,7 @@ function d947(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K947)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d950(r, c); leave(r, c, s); break; }
@@ -27804,13 +31570,17 @@ function e947(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e951(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.ResourceClaimConsumerReference
+const K948: Keys = [10, "apiGroup", 26, "resource", 34, "name", 42, "uid"];
 function d948(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K948)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -27835,13 +31605,17 @@ function e948(w: Writer, o: any): void {
   v = o["uid"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1.ResourceClaimList
+const K949: Keys = [-10, "metadata", -18, "items"];
 function d949(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K949)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d947(r, c), c); leave(r, c, s); break; }
@@ -27859,10 +31633,14 @@ function e949(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e947(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.ResourceClaimSpec
+const K950: Keys = [-10, "devices"];
 function d950(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K950)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d921(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -27878,12 +31656,16 @@ function e950(w: Writer, o: any): void {
   v = o["devices"]; w.uint32(10).fork(); e921(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.ResourceClaimStatus
+const K951: Keys = [-10, "allocation", -18, "reservedFor", -34, "devices"];
 function d951(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K951)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d909(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d948(r, c), c); leave(r, c, s); break; }
@@ -27905,13 +31687,17 @@ function e951(w: Writer, o: any): void {
   v = o["devices"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e908(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.ResourceClaimTemplate
+const K952: Keys = [-10, "metadata", -18, "spec"];
 function d952(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K952)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d954(r, c); leave(r, c, s); break; }
@@ -27929,13 +31715,17 @@ function e952(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e954(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.ResourceClaimTemplateList
+const K953: Keys = [-10, "metadata", -18, "items"];
 function d953(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K953)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d952(r, c), c); leave(r, c, s); break; }
@@ -27953,11 +31743,15 @@ function e953(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e952(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.ResourceClaimTemplateSpec
+const K954: Keys = [-10, "metadata", -18, "spec"];
 function d954(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K954)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d950(r, c); leave(r, c, s); break; }
@@ -27976,12 +31770,16 @@ function e954(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e950(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.ResourcePool
+const K955: Keys = [10, "name", 16, "generation", 24, "resourceSliceCount"];
 function d955(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K955)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -28003,13 +31801,17 @@ function e955(w: Writer, o: any): void {
   v = o["resourceSliceCount"]; w.uint32(24); w64(w, v ?? 0);
 }
 // k8s.io.api.resource.v1.ResourceSlice
+const K956: Keys = [-10, "metadata", -18, "spec"];
 function d956(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K956)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d958(r, c); leave(r, c, s); break; }
@@ -28027,13 +31829,17 @@ function e956(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e958(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.ResourceSliceList
+const K957: Keys = [-10, "metadata", -18, "items"];
 function d957(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K957)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d956(r, c), c); leave(r, c, s); break; }
@@ -28052,7 +31858,10 @@ function e957(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1.ResourceSliceSpec
 const O958 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.devices = 0; this.perDeviceNodeSelection = 0; this.sharedCounters = 0; this.partitionTypeAttribute = 0; this.skipNodeOperations = 0; } });
+const K958: Keys = [10, "driver", -18, "pool", 26, "nodeName", -34, "nodeSelector", 40, "allNodes", -50, "devices", 56, "perDeviceNodeSelection", -66, "sharedCounters", 74, "partitionTypeAttribute", 82, "skipNodeOperations"];
 function d958(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -28065,6 +31874,7 @@ function d958(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K958)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d955(r, c); leave(r, c, s); break; }
@@ -28107,10 +31917,14 @@ function e958(w: Writer, o: any): void {
   v = o["skipNodeOperations"]; if (v != null) for (const x of list(v)) { w.uint32(82); wstr(w, x); }
 }
 // k8s.io.api.resource.v1alpha3.CELDeviceSelector
+const K959: Keys = [10, "expression"];
 function d959(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K959)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -28126,10 +31940,14 @@ function e959(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1alpha3.DeviceSelector
+const K960: Keys = [-10, "cel"];
 function d960(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K960)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d959(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -28145,13 +31963,17 @@ function e960(w: Writer, o: any): void {
   v = o["cel"]; if (v != null) { w.uint32(10).fork(); e959(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaint
+const K961: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d961(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K961)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -28177,7 +31999,10 @@ function e961(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaintRule
 const O962 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K962: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d962(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O962();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -28185,6 +32010,7 @@ function d962(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K962)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d964(r, c); leave(r, c, s); break; }
@@ -28205,13 +32031,17 @@ function e962(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e965(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaintRuleList
+const K963: Keys = [-10, "metadata", -18, "items"];
 function d963(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K963)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d962(r, c), c); leave(r, c, s); break; }
@@ -28229,11 +32059,15 @@ function e963(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e962(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaintRuleSpec
+const K964: Keys = [-10, "deviceSelector", -18, "taint"];
 function d964(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K964)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d966(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d961(r, c); leave(r, c, s); break; }
@@ -28252,10 +32086,14 @@ function e964(w: Writer, o: any): void {
   v = o["taint"]; w.uint32(18).fork(); e961(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaintRuleStatus
+const K965: Keys = [-10, "conditions"];
 function d965(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K965)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -28271,12 +32109,16 @@ function e965(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaintSelector
+const K966: Keys = [18, "driver", 26, "pool", 34, "device"];
 function d966(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K966)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -28298,13 +32140,17 @@ function e966(w: Writer, o: any): void {
   v = o["device"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.resource.v1alpha3.PartitionTypeStatus
+const K967: Keys = [34, "attribute", 10, "type", 16, "total", 24, "allocatable"];
 function d967(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v4: any;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K967)) continue;
     switch (t) {
       case 34: v4 = str(r, c); break;
       case 10: v1 = str(r, c); break;
@@ -28330,7 +32176,10 @@ function e967(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1alpha3.PoolStatus
 const O968 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.poolName = 0; this.generation = 0; this.resourceSliceCount = 0; this.totalDevices = 0; this.allocatedDevices = 0; this.availableDevices = 0; this.unavailableDevices = 0; this.nodeName = 0; this.validationError = 0; this.partitionSummary = 0; this.shareableSummary = 0; } });
+const K968: Keys = [10, "driver", 18, "poolName", 72, "generation", 64, "resourceSliceCount", 32, "totalDevices", 40, "allocatedDevices", 48, "availableDevices", 56, "unavailableDevices", 26, "nodeName", 82, "validationError", -90, "partitionSummary", -106, "shareableSummary"];
 function d968(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v9: any;
@@ -28345,6 +32194,7 @@ function d968(r: Reader, c: C): J {
   let v13: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K968)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -28394,7 +32244,10 @@ function e968(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequest
 const O969 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K969: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d969(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O969();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -28402,6 +32255,7 @@ function d969(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K969)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d971(r, c); leave(r, c, s); break; }
@@ -28422,13 +32276,17 @@ function e969(w: Writer, o: any): void {
   v = o["status"]; if (v != null) { w.uint32(26).fork(); e972(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestList
+const K970: Keys = [-10, "metadata", -18, "items"];
 function d970(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K970)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d969(r, c), c); leave(r, c, s); break; }
@@ -28446,13 +32304,17 @@ function e970(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e969(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestSpec
+const K971: Keys = [10, "driver", 18, "poolName", 24, "limit", 34, "defaultPartitionTypeAttribute"];
 function d971(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K971)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -28477,12 +32339,16 @@ function e971(w: Writer, o: any): void {
   v = o["defaultPartitionTypeAttribute"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestStatus
+const K972: Keys = [48, "poolCount", -18, "pools", -26, "conditions"];
 function d972(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v6: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K972)) continue;
     switch (t) {
       case 48: v6 = r.int32(); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d968(r, c), c); leave(r, c, s); break; }
@@ -28504,13 +32370,17 @@ function e972(w: Writer, o: any): void {
   v = o["poolCount"]; if (v != null) { w.uint32(48); w32(w, v); }
 }
 // k8s.io.api.resource.v1alpha3.ShareableCapacityStatus
+const K973: Keys = [10, "name", 18, "total", 26, "consumed", 34, "available"];
 function d973(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K973)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -28535,12 +32405,16 @@ function e973(w: Writer, o: any): void {
   v = o["available"]; if (v != null) { w.uint32(34).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1alpha3.ShareableSummaryStatus
+const K974: Keys = [8, "fullyAvailableDevices", 16, "partiallyAvailableDevices", -26, "capacity"];
 function d974(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K974)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -28563,7 +32437,10 @@ function e974(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.AllocatedDeviceStatus
 const O975 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.device = 0; this.shareID = 0; this.conditions = 0; this.data = 0; this.networkData = 0; } });
+const K975: Keys = [10, "driver", 18, "pool", 26, "device", 58, "shareID", -34, "conditions", 42, "data", -50, "networkData"];
 function d975(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -28573,6 +32450,7 @@ function d975(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K975)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -28606,12 +32484,16 @@ function e975(w: Writer, o: any): void {
   v = o["shareID"]; if (v != null) { w.uint32(58); wstr(w, v); }
 }
 // k8s.io.api.resource.v1beta1.AllocationResult
+const K976: Keys = [-10, "devices", -26, "nodeSelector", 42, "allocationTimestamp"];
 function d976(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K976)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d986(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d482(r, c); leave(r, c, s); break; }
@@ -28634,7 +32516,10 @@ function e976(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.BasicDevice
 const O977 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.attributes = 0; this.capacity = 0; this.consumesCounters = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.taints = 0; this.bindsToNode = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.allowMultipleAllocations = 0; this.nodeAllocatableResources = 0; } });
+const K977: Keys = [10, "attributes", 18, "capacity", -26, "consumesCounters", 34, "nodeName", -42, "nodeSelector", 48, "allNodes", -58, "taints", 64, "bindsToNode", 74, "bindingConditions", 82, "bindingFailureConditions", 88, "allowMultipleAllocations", 114, "nodeAllocatableResources"];
 function d977(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -28652,6 +32537,7 @@ function d977(r: Reader, c: C): J {
   let n14 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K977)) continue;
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d987); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d988); break;
@@ -28700,10 +32586,14 @@ function e977(w: Writer, o: any): void {
   v = o["nodeAllocatableResources"]; if (v != null) mapMessage(w, 114, v, e1007);
 }
 // k8s.io.api.resource.v1beta1.CELDeviceSelector
+const K978: Keys = [10, "expression"];
 function d978(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K978)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -28719,12 +32609,16 @@ function e978(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1beta1.CapacityRequestPolicy
+const K979: Keys = [10, "default", 26, "validValues", -34, "validRange"];
 function d979(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K979)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = add(v3, d1270(r, c), c); leave(r, c, s); break; }
@@ -28746,12 +32640,16 @@ function e979(w: Writer, o: any): void {
   v = o["validRange"]; if (v != null) { w.uint32(34).fork(); e980(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.CapacityRequestPolicyRange
+const K980: Keys = [10, "min", 18, "max", 26, "step"];
 function d980(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K980)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -28773,11 +32671,15 @@ function e980(w: Writer, o: any): void {
   v = o["step"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.CapacityRequirements
+const K981: Keys = [10, "requests"];
 function d981(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K981)) continue;
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       default: skip(r, t);
@@ -28793,10 +32695,14 @@ function e981(w: Writer, o: any): void {
   v = o["requests"]; if (v != null) mapMessage(w, 10, v, e1270);
 }
 // k8s.io.api.resource.v1beta1.Counter
+const K982: Keys = [10, "value"];
 function d982(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K982)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -28812,12 +32718,16 @@ function e982(w: Writer, o: any): void {
   v = o["value"]; w.uint32(10).fork(); e1270(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.CounterSet
+const K983: Keys = [10, "name", 18, "counters"];
 function d983(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K983)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d982); break;
@@ -28836,11 +32746,15 @@ function e983(w: Writer, o: any): void {
   v = o["counters"]; if (v != null) mapMessage(w, 18, v, e982);
 }
 // k8s.io.api.resource.v1beta1.Device
+const K984: Keys = [10, "name", -18, "basic"];
 function d984(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K984)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d977(r, c); leave(r, c, s); break; }
@@ -28859,12 +32773,16 @@ function e984(w: Writer, o: any): void {
   v = o["basic"]; if (v != null) { w.uint32(18).fork(); e977(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceAllocationConfiguration
+const K985: Keys = [10, "source", 18, "requests"];
 function d985(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K985)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -28886,11 +32804,15 @@ function e985(w: Writer, o: any): void {
   v = o; w.uint32(26).fork(); e995(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.DeviceAllocationResult
+const K986: Keys = [-10, "results", -18, "config"];
 function d986(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K986)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d999(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d985(r, c), c); leave(r, c, s); break; }
@@ -28910,7 +32832,10 @@ function e986(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.DeviceAttribute
 const O987 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.int = 0; this.bool = 0; this.string = 0; this.version = 0; this.ints = 0; this.bools = 0; this.strings = 0; this.versions = 0; } });
+const K987: Keys = [16, "int", 24, "bool", 34, "string", 42, "version", 48, "ints", 56, "bools", 66, "strings", 74, "versions"];
 function d987(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   let v3: any;
   let v4: any;
@@ -28921,6 +32846,7 @@ function d987(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K987)) continue;
     switch (t) {
       case 16: v2 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
@@ -28957,11 +32883,15 @@ function e987(w: Writer, o: any): void {
   v = o["versions"]; if (v != null) for (const x of list(v)) { w.uint32(74); wstr(w, x); }
 }
 // k8s.io.api.resource.v1beta1.DeviceCapacity
+const K988: Keys = [10, "value", -18, "requestPolicy"];
 function d988(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K988)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d979(r, c); leave(r, c, s); break; }
@@ -28980,12 +32910,16 @@ function e988(w: Writer, o: any): void {
   v = o["requestPolicy"]; if (v != null) { w.uint32(18).fork(); e979(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceClaim
+const K989: Keys = [-10, "requests", -18, "constraints", -26, "config"];
 function d989(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K989)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d998(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d996(r, c), c); leave(r, c, s); break; }
@@ -29007,11 +32941,15 @@ function e989(w: Writer, o: any): void {
   v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e990(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceClaimConfiguration
+const K990: Keys = [10, "requests"];
 function d990(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K990)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d995(r, c); leave(r, c, s); break; }
@@ -29030,13 +32968,17 @@ function e990(w: Writer, o: any): void {
   v = o; w.uint32(18).fork(); e995(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.DeviceClass
+const K991: Keys = [-10, "metadata", -18, "spec"];
 function d991(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K991)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d994(r, c); leave(r, c, s); break; }
@@ -29054,10 +32996,14 @@ function e991(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e994(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.DeviceClassConfiguration
+const K992: Keys = [];
 function d992(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K992)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d995(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -29073,13 +33019,17 @@ function e992(w: Writer, o: any): void {
   v = o; w.uint32(10).fork(); e995(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.DeviceClassList
+const K993: Keys = [-10, "metadata", -18, "items"];
 function d993(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K993)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d991(r, c), c); leave(r, c, s); break; }
@@ -29097,12 +33047,16 @@ function e993(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e991(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceClassSpec
+const K994: Keys = [-10, "selectors", -18, "config", 34, "extendedResourceName"];
 function d994(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K994)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1000(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d992(r, c), c); leave(r, c, s); break; }
@@ -29124,10 +33078,14 @@ function e994(w: Writer, o: any): void {
   v = o["extendedResourceName"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.resource.v1beta1.DeviceConfiguration
+const K995: Keys = [-10, "opaque"];
 function d995(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K995)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1008(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -29143,12 +33101,16 @@ function e995(w: Writer, o: any): void {
   v = o["opaque"]; if (v != null) { w.uint32(10).fork(); e1008(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceConstraint
+const K996: Keys = [10, "requests", 18, "matchAttribute", 26, "distinctAttribute"];
 function d996(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K996)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -29170,12 +33132,16 @@ function e996(w: Writer, o: any): void {
   v = o["distinctAttribute"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.resource.v1beta1.DeviceCounterConsumption
+const K997: Keys = [10, "counterSet", 18, "counters"];
 function d997(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K997)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d982); break;
@@ -29195,7 +33161,10 @@ function e997(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.DeviceRequest
 const O998 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.adminAccess = 0; this.firstAvailable = 0; this.tolerations = 0; this.capacity = 0; } });
+const K998: Keys = [10, "name", 18, "deviceClassName", -26, "selectors", 34, "allocationMode", 40, "count", 48, "adminAccess", -58, "firstAvailable", -66, "tolerations", -74, "capacity"];
 function d998(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -29207,6 +33176,7 @@ function d998(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K998)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -29247,7 +33217,10 @@ function e998(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.DeviceRequestAllocationResult
 const O999 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.driver = 0; this.pool = 0; this.device = 0; this.adminAccess = 0; this.tolerations = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.shareID = 0; this.consumedCapacity = 0; this.skipNodeOperations = 0; } });
+const K999: Keys = [10, "request", 18, "driver", 26, "pool", 34, "device", 40, "adminAccess", -50, "tolerations", 58, "bindingConditions", 66, "bindingFailureConditions", 74, "shareID", 82, "consumedCapacity", 90, "skipNodeOperations"];
 function d999(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -29262,6 +33235,7 @@ function d999(r: Reader, c: C): J {
   let n10 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K999)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -29307,10 +33281,14 @@ function e999(w: Writer, o: any): void {
   v = o["skipNodeOperations"]; if (v != null) for (const x of list(v)) { w.uint32(90); wstr(w, x); }
 }
 // k8s.io.api.resource.v1beta1.DeviceSelector
+const K1000: Keys = [-10, "cel"];
 function d1000(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1000)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d978(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -29327,7 +33305,10 @@ function e1000(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.DeviceSubRequest
 const O1001 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.tolerations = 0; this.capacity = 0; } });
+const K1001: Keys = [10, "name", 18, "deviceClassName", -26, "selectors", 34, "allocationMode", 40, "count", -58, "tolerations", -66, "capacity"];
 function d1001(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -29337,6 +33318,7 @@ function d1001(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1001)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -29370,13 +33352,17 @@ function e1001(w: Writer, o: any): void {
   v = o["capacity"]; if (v != null) { w.uint32(66).fork(); e981(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceTaint
+const K1002: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d1002(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1002)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -29402,7 +33388,10 @@ function e1002(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.DeviceToleration
 const O1003 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
+const K1003: Keys = [10, "key", 18, "operator", 26, "value", 34, "effect", 40, "tolerationSeconds"];
 function d1003(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -29410,6 +33399,7 @@ function d1003(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1003)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -29437,12 +33427,16 @@ function e1003(w: Writer, o: any): void {
   v = o["tolerationSeconds"]; if (v != null) { w.uint32(40); w64(w, v); }
 }
 // k8s.io.api.resource.v1beta1.NetworkDeviceData
+const K1004: Keys = [10, "interfaceName", 18, "ips", 26, "hardwareAddress"];
 function d1004(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1004)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -29464,12 +33458,16 @@ function e1004(w: Writer, o: any): void {
   v = o["hardwareAddress"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1beta1.NodeAllocatableMapping
+const K1005: Keys = [10, "capacityKey", 18, "capacityMultiplier", 26, "deviceMultiplier"];
 function d1005(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1005)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -29491,11 +33489,15 @@ function e1005(w: Writer, o: any): void {
   v = o["deviceMultiplier"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.NodeAllocatableOverhead
+const K1006: Keys = [10, "perPod", 18, "perContainer"];
 function d1006(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1006)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -29514,11 +33516,15 @@ function e1006(w: Writer, o: any): void {
   v = o["perContainer"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.NodeAllocatableResource
+const K1007: Keys = [-26, "mapping", -34, "overhead"];
 function d1007(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1007)) continue;
     switch (t) {
       case 26: { const s = enter(r, c); v3 = d1005(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1006(r, c); leave(r, c, s); break; }
@@ -29537,11 +33543,15 @@ function e1007(w: Writer, o: any): void {
   v = o["overhead"]; if (v != null) { w.uint32(34).fork(); e1006(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.OpaqueDeviceConfiguration
+const K1008: Keys = [10, "driver", 18, "parameters"];
 function d1008(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1008)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
@@ -29561,7 +33571,10 @@ function e1008(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.ResourceClaim
 const O1009 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1009: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1009(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1009();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -29569,6 +33582,7 @@ function d1009(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1009)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1012(r, c); leave(r, c, s); break; }
@@ -29589,13 +33603,17 @@ function e1009(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1013(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimConsumerReference
+const K1010: Keys = [10, "apiGroup", 26, "resource", 34, "name", 42, "uid"];
 function d1010(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1010)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -29620,13 +33638,17 @@ function e1010(w: Writer, o: any): void {
   v = o["uid"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimList
+const K1011: Keys = [-10, "metadata", -18, "items"];
 function d1011(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1011)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1009(r, c), c); leave(r, c, s); break; }
@@ -29644,10 +33666,14 @@ function e1011(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1009(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimSpec
+const K1012: Keys = [-10, "devices"];
 function d1012(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1012)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d989(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -29663,12 +33689,16 @@ function e1012(w: Writer, o: any): void {
   v = o["devices"]; w.uint32(10).fork(); e989(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimStatus
+const K1013: Keys = [-10, "allocation", -18, "reservedFor", -34, "devices"];
 function d1013(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1013)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d976(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1010(r, c), c); leave(r, c, s); break; }
@@ -29690,13 +33720,17 @@ function e1013(w: Writer, o: any): void {
   v = o["devices"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e975(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplate
+const K1014: Keys = [-10, "metadata", -18, "spec"];
 function d1014(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1014)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1016(r, c); leave(r, c, s); break; }
@@ -29714,13 +33748,17 @@ function e1014(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e1016(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplateList
+const K1015: Keys = [-10, "metadata", -18, "items"];
 function d1015(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1015)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1014(r, c), c); leave(r, c, s); break; }
@@ -29738,11 +33776,15 @@ function e1015(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1014(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplateSpec
+const K1016: Keys = [-10, "metadata", -18, "spec"];
 function d1016(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1016)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1012(r, c); leave(r, c, s); break; }
@@ -29761,12 +33803,16 @@ function e1016(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e1012(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.ResourcePool
+const K1017: Keys = [10, "name", 16, "generation", 24, "resourceSliceCount"];
 function d1017(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1017)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -29788,13 +33834,17 @@ function e1017(w: Writer, o: any): void {
   v = o["resourceSliceCount"]; w.uint32(24); w64(w, v ?? 0);
 }
 // k8s.io.api.resource.v1beta1.ResourceSlice
+const K1018: Keys = [-10, "metadata", -18, "spec"];
 function d1018(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1018)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1020(r, c); leave(r, c, s); break; }
@@ -29812,13 +33862,17 @@ function e1018(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e1020(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.ResourceSliceList
+const K1019: Keys = [-10, "metadata", -18, "items"];
 function d1019(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1019)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1018(r, c), c); leave(r, c, s); break; }
@@ -29837,7 +33891,10 @@ function e1019(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta1.ResourceSliceSpec
 const O1020 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.devices = 0; this.perDeviceNodeSelection = 0; this.sharedCounters = 0; this.partitionTypeAttribute = 0; this.skipNodeOperations = 0; } });
+const K1020: Keys = [10, "driver", -18, "pool", 26, "nodeName", -34, "nodeSelector", 40, "allNodes", -50, "devices", 56, "perDeviceNodeSelection", -66, "sharedCounters", 74, "partitionTypeAttribute", 82, "skipNodeOperations"];
 function d1020(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -29850,6 +33907,7 @@ function d1020(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1020)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1017(r, c); leave(r, c, s); break; }
@@ -29893,7 +33951,10 @@ function e1020(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.AllocatedDeviceStatus
 const O1021 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.device = 0; this.shareID = 0; this.conditions = 0; this.data = 0; this.networkData = 0; } });
+const K1021: Keys = [10, "driver", 18, "pool", 26, "device", 58, "shareID", -34, "conditions", 42, "data", -50, "networkData"];
 function d1021(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -29903,6 +33964,7 @@ function d1021(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1021)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -29936,12 +33998,16 @@ function e1021(w: Writer, o: any): void {
   v = o["shareID"]; if (v != null) { w.uint32(58); wstr(w, v); }
 }
 // k8s.io.api.resource.v1beta2.AllocationResult
+const K1022: Keys = [-10, "devices", -26, "nodeSelector", 42, "allocationTimestamp"];
 function d1022(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1022)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1031(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = d482(r, c); leave(r, c, s); break; }
@@ -29963,10 +34029,14 @@ function e1022(w: Writer, o: any): void {
   v = o["allocationTimestamp"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.CELDeviceSelector
+const K1023: Keys = [10, "expression"];
 function d1023(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1023)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -29982,12 +34052,16 @@ function e1023(w: Writer, o: any): void {
   v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1beta2.CapacityRequestPolicy
+const K1024: Keys = [10, "default", 26, "validValues", -34, "validRange"];
 function d1024(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1024)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       case 26: { const s = enter(r, c); v3 = add(v3, d1270(r, c), c); leave(r, c, s); break; }
@@ -30009,12 +34083,16 @@ function e1024(w: Writer, o: any): void {
   v = o["validRange"]; if (v != null) { w.uint32(34).fork(); e1025(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.CapacityRequestPolicyRange
+const K1025: Keys = [10, "min", 18, "max", 26, "step"];
 function d1025(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1025)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -30036,11 +34114,15 @@ function e1025(w: Writer, o: any): void {
   v = o["step"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.CapacityRequirements
+const K1026: Keys = [10, "requests"];
 function d1026(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1026)) continue;
     switch (t) {
       case 10: entryMessage(r, c, v1 ??= {}, ++n1, d1270); break;
       default: skip(r, t);
@@ -30056,10 +34138,14 @@ function e1026(w: Writer, o: any): void {
   v = o["requests"]; if (v != null) mapMessage(w, 10, v, e1270);
 }
 // k8s.io.api.resource.v1beta2.Counter
+const K1027: Keys = [10, "value"];
 function d1027(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1027)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -30075,12 +34161,16 @@ function e1027(w: Writer, o: any): void {
   v = o["value"]; w.uint32(10).fork(); e1270(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.CounterSet
+const K1028: Keys = [10, "name", 18, "counters"];
 function d1028(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1028)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1027); break;
@@ -30100,7 +34190,10 @@ function e1028(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.Device
 const O1029 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.attributes = 0; this.capacity = 0; this.consumesCounters = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.taints = 0; this.bindsToNode = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.allowMultipleAllocations = 0; this.nodeAllocatableResources = 0; } });
+const K1029: Keys = [10, "name", 18, "attributes", 26, "capacity", -34, "consumesCounters", 42, "nodeName", -50, "nodeSelector", 56, "allNodes", -66, "taints", 72, "bindsToNode", 82, "bindingConditions", 90, "bindingFailureConditions", 96, "allowMultipleAllocations", 114, "nodeAllocatableResources"];
 function d1029(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -30119,6 +34212,7 @@ function d1029(r: Reader, c: C): J {
   let n14 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1029)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1032); break;
@@ -30170,12 +34264,16 @@ function e1029(w: Writer, o: any): void {
   v = o["nodeAllocatableResources"]; if (v != null) mapMessage(w, 114, v, e1058);
 }
 // k8s.io.api.resource.v1beta2.DeviceAllocationConfiguration
+const K1030: Keys = [10, "source", 18, "requests"];
 function d1030(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1030)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -30197,11 +34295,15 @@ function e1030(w: Writer, o: any): void {
   v = o; w.uint32(26).fork(); e1040(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.DeviceAllocationResult
+const K1031: Keys = [-10, "results", -18, "config"];
 function d1031(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1031)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1044(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1030(r, c), c); leave(r, c, s); break; }
@@ -30221,7 +34323,10 @@ function e1031(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.DeviceAttribute
 const O1032 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.int = 0; this.bool = 0; this.string = 0; this.version = 0; this.ints = 0; this.bools = 0; this.strings = 0; this.versions = 0; } });
+const K1032: Keys = [16, "int", 24, "bool", 34, "string", 42, "version", 48, "ints", 56, "bools", 66, "strings", 74, "versions"];
 function d1032(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   let v3: any;
   let v4: any;
@@ -30232,6 +34337,7 @@ function d1032(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1032)) continue;
     switch (t) {
       case 16: v2 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
@@ -30268,11 +34374,15 @@ function e1032(w: Writer, o: any): void {
   v = o["versions"]; if (v != null) for (const x of list(v)) { w.uint32(74); wstr(w, x); }
 }
 // k8s.io.api.resource.v1beta2.DeviceCapacity
+const K1033: Keys = [10, "value", -18, "requestPolicy"];
 function d1033(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1033)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1024(r, c); leave(r, c, s); break; }
@@ -30291,12 +34401,16 @@ function e1033(w: Writer, o: any): void {
   v = o["requestPolicy"]; if (v != null) { w.uint32(18).fork(); e1024(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceClaim
+const K1034: Keys = [-10, "requests", -18, "constraints", -26, "config"];
 function d1034(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1034)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1043(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1041(r, c), c); leave(r, c, s); break; }
@@ -30318,11 +34432,15 @@ function e1034(w: Writer, o: any): void {
   v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1035(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceClaimConfiguration
+const K1035: Keys = [10, "requests"];
 function d1035(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1035)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = d1040(r, c); leave(r, c, s); break; }
@@ -30341,13 +34459,17 @@ function e1035(w: Writer, o: any): void {
   v = o; w.uint32(18).fork(); e1040(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.DeviceClass
+const K1036: Keys = [-10, "metadata", -18, "spec"];
 function d1036(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1036)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1039(r, c); leave(r, c, s); break; }
@@ -30365,10 +34487,14 @@ function e1036(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e1039(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.DeviceClassConfiguration
+const K1037: Keys = [];
 function d1037(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1037)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1040(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -30384,13 +34510,17 @@ function e1037(w: Writer, o: any): void {
   v = o; w.uint32(10).fork(); e1040(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.DeviceClassList
+const K1038: Keys = [-10, "metadata", -18, "items"];
 function d1038(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1038)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1036(r, c), c); leave(r, c, s); break; }
@@ -30408,12 +34538,16 @@ function e1038(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1036(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceClassSpec
+const K1039: Keys = [-10, "selectors", -18, "config", 34, "extendedResourceName"];
 function d1039(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1039)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1045(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1037(r, c), c); leave(r, c, s); break; }
@@ -30435,10 +34569,14 @@ function e1039(w: Writer, o: any): void {
   v = o["extendedResourceName"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.resource.v1beta2.DeviceConfiguration
+const K1040: Keys = [-10, "opaque"];
 function d1040(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1040)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1059(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -30454,12 +34592,16 @@ function e1040(w: Writer, o: any): void {
   v = o["opaque"]; if (v != null) { w.uint32(10).fork(); e1059(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceConstraint
+const K1041: Keys = [10, "requests", 18, "matchAttribute", 26, "distinctAttribute"];
 function d1041(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1041)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -30481,12 +34623,16 @@ function e1041(w: Writer, o: any): void {
   v = o["distinctAttribute"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.resource.v1beta2.DeviceCounterConsumption
+const K1042: Keys = [10, "counterSet", 18, "counters"];
 function d1042(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1042)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: entryMessage(r, c, v2 ??= {}, ++n2, d1027); break;
@@ -30505,12 +34651,16 @@ function e1042(w: Writer, o: any): void {
   v = o["counters"]; if (v != null) mapMessage(w, 18, v, e1027);
 }
 // k8s.io.api.resource.v1beta2.DeviceRequest
+const K1043: Keys = [10, "name", -18, "exactly", -26, "firstAvailable"];
 function d1043(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1043)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1054(r, c); leave(r, c, s); break; }
@@ -30533,7 +34683,10 @@ function e1043(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.DeviceRequestAllocationResult
 const O1044 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.driver = 0; this.pool = 0; this.device = 0; this.adminAccess = 0; this.tolerations = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.shareID = 0; this.consumedCapacity = 0; this.skipNodeOperations = 0; } });
+const K1044: Keys = [10, "request", 18, "driver", 26, "pool", 34, "device", 40, "adminAccess", -50, "tolerations", 58, "bindingConditions", 66, "bindingFailureConditions", 74, "shareID", 82, "consumedCapacity", 90, "skipNodeOperations"];
 function d1044(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -30548,6 +34701,7 @@ function d1044(r: Reader, c: C): J {
   let n10 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1044)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -30593,10 +34747,14 @@ function e1044(w: Writer, o: any): void {
   v = o["skipNodeOperations"]; if (v != null) for (const x of list(v)) { w.uint32(90); wstr(w, x); }
 }
 // k8s.io.api.resource.v1beta2.DeviceSelector
+const K1045: Keys = [-10, "cel"];
 function d1045(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1045)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1023(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -30613,7 +34771,10 @@ function e1045(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.DeviceSubRequest
 const O1046 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.tolerations = 0; this.capacity = 0; } });
+const K1046: Keys = [10, "name", 18, "deviceClassName", -26, "selectors", 34, "allocationMode", 40, "count", -50, "tolerations", -58, "capacity"];
 function d1046(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -30623,6 +34784,7 @@ function d1046(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1046)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -30656,13 +34818,17 @@ function e1046(w: Writer, o: any): void {
   v = o["capacity"]; if (v != null) { w.uint32(58).fork(); e1026(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceTaint
+const K1047: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d1047(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1047)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -30688,7 +34854,10 @@ function e1047(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.DeviceTaintRule
 const O1048 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1048: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1048(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1048();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -30696,6 +34865,7 @@ function d1048(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1048)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1050(r, c); leave(r, c, s); break; }
@@ -30716,13 +34886,17 @@ function e1048(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1051(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.DeviceTaintRuleList
+const K1049: Keys = [-10, "metadata", -18, "items"];
 function d1049(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1049)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1048(r, c), c); leave(r, c, s); break; }
@@ -30740,11 +34914,15 @@ function e1049(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1048(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceTaintRuleSpec
+const K1050: Keys = [-10, "deviceSelector", -18, "taint"];
 function d1050(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1050)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1052(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1047(r, c); leave(r, c, s); break; }
@@ -30763,10 +34941,14 @@ function e1050(w: Writer, o: any): void {
   v = o["taint"]; w.uint32(18).fork(); e1047(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.DeviceTaintRuleStatus
+const K1051: Keys = [-10, "conditions"];
 function d1051(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1051)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -30782,12 +34964,16 @@ function e1051(w: Writer, o: any): void {
   v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceTaintSelector
+const K1052: Keys = [18, "driver", 26, "pool", 34, "device"];
 function d1052(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1052)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -30810,7 +34996,10 @@ function e1052(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.DeviceToleration
 const O1053 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
+const K1053: Keys = [10, "key", 18, "operator", 26, "value", 34, "effect", 40, "tolerationSeconds"];
 function d1053(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -30818,6 +35007,7 @@ function d1053(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1053)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -30846,7 +35036,10 @@ function e1053(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.ExactDeviceRequest
 const O1054 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.adminAccess = 0; this.tolerations = 0; this.capacity = 0; } });
+const K1054: Keys = [10, "deviceClassName", -18, "selectors", 26, "allocationMode", 32, "count", 40, "adminAccess", -50, "tolerations", -58, "capacity"];
 function d1054(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -30856,6 +35049,7 @@ function d1054(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1054)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d1045(r, c), c); leave(r, c, s); break; }
@@ -30889,12 +35083,16 @@ function e1054(w: Writer, o: any): void {
   v = o["capacity"]; if (v != null) { w.uint32(58).fork(); e1026(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.NetworkDeviceData
+const K1055: Keys = [10, "interfaceName", 18, "ips", 26, "hardwareAddress"];
 function d1055(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1055)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -30916,12 +35114,16 @@ function e1055(w: Writer, o: any): void {
   v = o["hardwareAddress"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1beta2.NodeAllocatableMapping
+const K1056: Keys = [10, "capacityKey", 18, "capacityMultiplier", 26, "deviceMultiplier"];
 function d1056(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1056)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -30943,11 +35145,15 @@ function e1056(w: Writer, o: any): void {
   v = o["deviceMultiplier"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.NodeAllocatableOverhead
+const K1057: Keys = [10, "perPod", 18, "perContainer"];
 function d1057(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1057)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1270(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1270(r, c); leave(r, c, s); break; }
@@ -30966,11 +35172,15 @@ function e1057(w: Writer, o: any): void {
   v = o["perContainer"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.NodeAllocatableResource
+const K1058: Keys = [-26, "mapping", -34, "overhead"];
 function d1058(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1058)) continue;
     switch (t) {
       case 26: { const s = enter(r, c); v3 = d1056(r, c); leave(r, c, s); break; }
       case 34: { const s = enter(r, c); v4 = d1057(r, c); leave(r, c, s); break; }
@@ -30989,11 +35199,15 @@ function e1058(w: Writer, o: any): void {
   v = o["overhead"]; if (v != null) { w.uint32(34).fork(); e1057(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.OpaqueDeviceConfiguration
+const K1059: Keys = [10, "driver", 18, "parameters"];
 function d1059(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1059)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
@@ -31013,7 +35227,10 @@ function e1059(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.ResourceClaim
 const O1060 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1060: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1060(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1060();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -31021,6 +35238,7 @@ function d1060(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1060)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1063(r, c); leave(r, c, s); break; }
@@ -31041,13 +35259,17 @@ function e1060(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1064(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimConsumerReference
+const K1061: Keys = [10, "apiGroup", 26, "resource", 34, "name", 42, "uid"];
 function d1061(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1061)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -31072,13 +35294,17 @@ function e1061(w: Writer, o: any): void {
   v = o["uid"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimList
+const K1062: Keys = [-10, "metadata", -18, "items"];
 function d1062(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1062)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1060(r, c), c); leave(r, c, s); break; }
@@ -31096,10 +35322,14 @@ function e1062(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1060(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimSpec
+const K1063: Keys = [-10, "devices"];
 function d1063(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1063)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1034(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -31115,12 +35345,16 @@ function e1063(w: Writer, o: any): void {
   v = o["devices"]; w.uint32(10).fork(); e1034(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimStatus
+const K1064: Keys = [-10, "allocation", -18, "reservedFor", -34, "devices"];
 function d1064(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1064)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1022(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1061(r, c), c); leave(r, c, s); break; }
@@ -31142,13 +35376,17 @@ function e1064(w: Writer, o: any): void {
   v = o["devices"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e1021(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplate
+const K1065: Keys = [-10, "metadata", -18, "spec"];
 function d1065(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1065)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1067(r, c); leave(r, c, s); break; }
@@ -31166,13 +35404,17 @@ function e1065(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e1067(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplateList
+const K1066: Keys = [-10, "metadata", -18, "items"];
 function d1066(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1066)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1065(r, c), c); leave(r, c, s); break; }
@@ -31190,11 +35432,15 @@ function e1066(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1065(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplateSpec
+const K1067: Keys = [-10, "metadata", -18, "spec"];
 function d1067(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1067)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1063(r, c); leave(r, c, s); break; }
@@ -31213,12 +35459,16 @@ function e1067(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e1063(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.ResourcePool
+const K1068: Keys = [10, "name", 16, "generation", 24, "resourceSliceCount"];
 function d1068(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1068)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -31240,13 +35490,17 @@ function e1068(w: Writer, o: any): void {
   v = o["resourceSliceCount"]; w.uint32(24); w64(w, v ?? 0);
 }
 // k8s.io.api.resource.v1beta2.ResourceSlice
+const K1069: Keys = [-10, "metadata", -18, "spec"];
 function d1069(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1069)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1071(r, c); leave(r, c, s); break; }
@@ -31264,13 +35518,17 @@ function e1069(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e1071(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.ResourceSliceList
+const K1070: Keys = [-10, "metadata", -18, "items"];
 function d1070(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1070)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1069(r, c), c); leave(r, c, s); break; }
@@ -31289,7 +35547,10 @@ function e1070(w: Writer, o: any): void {
 }
 // k8s.io.api.resource.v1beta2.ResourceSliceSpec
 const O1071 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.devices = 0; this.perDeviceNodeSelection = 0; this.sharedCounters = 0; this.partitionTypeAttribute = 0; this.skipNodeOperations = 0; } });
+const K1071: Keys = [10, "driver", -18, "pool", 26, "nodeName", -34, "nodeSelector", 40, "allNodes", -50, "devices", 56, "perDeviceNodeSelection", -66, "sharedCounters", 74, "partitionTypeAttribute", 82, "skipNodeOperations"];
 function d1071(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -31302,6 +35563,7 @@ function d1071(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1071)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1068(r, c); leave(r, c, s); break; }
@@ -31345,7 +35607,10 @@ function e1071(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1.PriorityClass
 const O1072 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.value = 0; this.globalDefault = 0; this.description = 0; this.preemptionPolicy = 0; } });
+const K1072: Keys = [-10, "metadata", 16, "value", 24, "globalDefault", 34, "description", 42, "preemptionPolicy"];
 function d1072(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1072();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -31355,6 +35620,7 @@ function d1072(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1072)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
@@ -31381,13 +35647,17 @@ function e1072(w: Writer, o: any): void {
   v = o["preemptionPolicy"]; if (v != null) { w.uint32(42); wstr(w, v); }
 }
 // k8s.io.api.scheduling.v1.PriorityClassList
+const K1073: Keys = [-10, "metadata", -18, "items"];
 function d1073(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1073)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1072(r, c), c); leave(r, c, s); break; }
@@ -31405,9 +35675,13 @@ function e1073(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1072(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.AllCompositeDisruptionMode
+const K1074: Keys = [];
 function d1074(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1074)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -31419,9 +35693,13 @@ function e1074(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.AllDisruptionMode
+const K1075: Keys = [];
 function d1075(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1075)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -31433,9 +35711,13 @@ function e1075(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.BasicSchedulingPolicy
+const K1076: Keys = [];
 function d1076(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1076)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -31447,9 +35729,13 @@ function e1076(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.CompositeBasicSchedulingPolicy
+const K1077: Keys = [];
 function d1077(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1077)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -31461,11 +35747,15 @@ function e1077(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.CompositeDisruptionMode
+const K1078: Keys = [-10, "single", -18, "all"];
 function d1078(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1078)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1098(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1074(r, c); leave(r, c, s); break; }
@@ -31484,10 +35774,14 @@ function e1078(w: Writer, o: any): void {
   v = o["all"]; if (v != null) { w.uint32(18).fork(); e1074(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.CompositeGangSchedulingPolicy
+const K1079: Keys = [8, "minGroupCount"];
 function d1079(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1079)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -31504,7 +35798,10 @@ function e1079(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroup
 const O1080 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1080: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1080(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1080();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -31512,6 +35809,7 @@ function d1080(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1080)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1084(r, c); leave(r, c, s); break; }
@@ -31532,13 +35830,17 @@ function e1080(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1085(w, v); w.ldelim();
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupList
+const K1081: Keys = [-10, "metadata", -18, "items"];
 function d1081(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1081)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1080(r, c), c); leave(r, c, s); break; }
@@ -31556,10 +35858,14 @@ function e1081(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1080(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints
+const K1082: Keys = [-10, "topology"];
 function d1082(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1082)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1100(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -31575,11 +35881,15 @@ function e1082(w: Writer, o: any): void {
   v = o["topology"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1100(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingPolicy
+const K1083: Keys = [-10, "basic", -18, "gang"];
 function d1083(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1083)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1077(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1079(r, c); leave(r, c, s); break; }
@@ -31599,7 +35909,10 @@ function e1083(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupSpec
 const O1084 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parentCompositePodGroupName = 0; this.workloadRef = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
+const K1084: Keys = [10, "parentCompositePodGroupName", -18, "workloadRef", -26, "schedulingPolicy", -34, "schedulingConstraints", -42, "disruptionMode", 50, "priorityClassName", 56, "priority", 66, "preemptionPolicy"];
 function d1084(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -31610,6 +35923,7 @@ function d1084(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1084)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1119(r, c); leave(r, c, s); break; }
@@ -31646,10 +35960,14 @@ function e1084(w: Writer, o: any): void {
   v = o["preemptionPolicy"]; if (v != null) { w.uint32(66); wstr(w, v); }
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupStatus
+const K1085: Keys = [-10, "conditions"];
 function d1085(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1085)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -31666,7 +35984,10 @@ function e1085(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupTemplate
 const O1086 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; this.podGroupTemplates = 0; this.compositePodGroupTemplates = 0; } });
+const K1086: Keys = [10, "name", -18, "schedulingPolicy", -26, "schedulingConstraints", -34, "disruptionMode", 42, "priorityClassName", 48, "priority", 58, "preemptionPolicy", -66, "podGroupTemplates", -74, "compositePodGroupTemplates"];
 function d1086(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -31678,6 +35999,7 @@ function d1086(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1086)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1083(r, c); leave(r, c, s); break; }
@@ -31717,11 +36039,15 @@ function e1086(w: Writer, o: any): void {
   v = o["compositePodGroupTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(74).fork(); e1086(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.DisruptionMode
+const K1087: Keys = [-10, "single", -18, "all"];
 function d1087(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1087)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1099(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1075(r, c); leave(r, c, s); break; }
@@ -31740,10 +36066,14 @@ function e1087(w: Writer, o: any): void {
   v = o["all"]; if (v != null) { w.uint32(18).fork(); e1075(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.GangSchedulingPolicy
+const K1088: Keys = [8, "minCount"];
 function d1088(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1088)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -31760,7 +36090,10 @@ function e1088(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroup
 const O1089 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1089: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1089(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1089();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -31768,6 +36101,7 @@ function d1089(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1089)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1095(r, c); leave(r, c, s); break; }
@@ -31788,13 +36122,17 @@ function e1089(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1096(w, v); w.ldelim();
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupList
+const K1090: Keys = [-10, "metadata", -18, "items"];
 function d1090(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1090)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1089(r, c), c); leave(r, c, s); break; }
@@ -31812,12 +36150,16 @@ function e1090(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1089(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaim
+const K1091: Keys = [10, "name", 18, "resourceClaimName", 26, "resourceClaimTemplateName"];
 function d1091(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1091)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -31839,11 +36181,15 @@ function e1091(w: Writer, o: any): void {
   v = o["resourceClaimTemplateName"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaimStatus
+const K1092: Keys = [10, "name", 18, "resourceClaimName"];
 function d1092(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1092)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -31862,10 +36208,14 @@ function e1092(w: Writer, o: any): void {
   v = o["resourceClaimName"]; if (v != null) { w.uint32(18); wstr(w, v); }
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingConstraints
+const K1093: Keys = [-10, "topology"];
 function d1093(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1093)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1100(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -31881,11 +36231,15 @@ function e1093(w: Writer, o: any): void {
   v = o["topology"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1100(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingPolicy
+const K1094: Keys = [-10, "basic", -18, "gang"];
 function d1094(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1094)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1076(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1088(r, c); leave(r, c, s); break; }
@@ -31905,7 +36259,10 @@ function e1094(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupSpec
 const O1095 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parentCompositePodGroupName = 0; this.workloadRef = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
+const K1095: Keys = [10, "parentCompositePodGroupName", -18, "workloadRef", -26, "schedulingPolicy", -34, "schedulingConstraints", -42, "resourceClaims", -50, "disruptionMode", 58, "priorityClassName", 64, "priority", 74, "preemptionPolicy"];
 function d1095(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -31917,6 +36274,7 @@ function d1095(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1095)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1119(r, c); leave(r, c, s); break; }
@@ -31956,11 +36314,15 @@ function e1095(w: Writer, o: any): void {
   v = o["preemptionPolicy"]; if (v != null) { w.uint32(74); wstr(w, v); }
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupStatus
+const K1096: Keys = [-10, "conditions", -18, "resourceClaimStatuses"];
 function d1096(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1096)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1092(r, c), c); leave(r, c, s); break; }
@@ -31980,7 +36342,10 @@ function e1096(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupTemplate
 const O1097 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
+const K1097: Keys = [10, "name", -18, "schedulingPolicy", -26, "schedulingConstraints", -34, "resourceClaims", -42, "disruptionMode", 50, "priorityClassName", 56, "priority", 66, "preemptionPolicy"];
 function d1097(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -31991,6 +36356,7 @@ function d1097(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1097)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1094(r, c); leave(r, c, s); break; }
@@ -32027,9 +36393,13 @@ function e1097(w: Writer, o: any): void {
   v = o["preemptionPolicy"]; if (v != null) { w.uint32(66); wstr(w, v); }
 }
 // k8s.io.api.scheduling.v1alpha3.SingleCompositeDisruptionMode
+const K1098: Keys = [];
 function d1098(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1098)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -32041,9 +36411,13 @@ function e1098(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.SingleDisruptionMode
+const K1099: Keys = [];
 function d1099(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1099)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -32055,10 +36429,14 @@ function e1099(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.TopologyConstraint
+const K1100: Keys = [10, "key"];
 function d1100(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1100)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -32074,12 +36452,16 @@ function e1100(w: Writer, o: any): void {
   v = o["key"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.scheduling.v1alpha3.TypedLocalObjectReference
+const K1101: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d1101(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1101)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -32101,13 +36483,17 @@ function e1101(w: Writer, o: any): void {
   v = o["name"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.scheduling.v1alpha3.Workload
+const K1102: Keys = [-10, "metadata", -18, "spec"];
 function d1102(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1102)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1120(r, c); leave(r, c, s); break; }
@@ -32125,9 +36511,13 @@ function e1102(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e1120(w, v); w.ldelim();
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupAllDisruptionMode
+const K1103: Keys = [];
 function d1103(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1103)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -32139,9 +36529,13 @@ function e1103(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupBasicSchedulingPolicy
+const K1104: Keys = [];
 function d1104(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1104)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -32153,11 +36547,15 @@ function e1104(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupDisruptionMode
+const K1105: Keys = [-10, "single", -18, "all"];
 function d1105(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1105)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1109(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1103(r, c); leave(r, c, s); break; }
@@ -32176,10 +36574,14 @@ function e1105(w: Writer, o: any): void {
   v = o["all"]; if (v != null) { w.uint32(18).fork(); e1103(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupGangSchedulingPolicy
+const K1106: Keys = [8, "minGroupCount"];
 function d1106(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1106)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -32195,10 +36597,14 @@ function e1106(w: Writer, o: any): void {
   v = o["minGroupCount"]; if (v != null) { w.uint32(8); w32(w, v); }
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingConstraints
+const K1107: Keys = [-10, "topology"];
 function d1107(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1107)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1100(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -32214,11 +36620,15 @@ function e1107(w: Writer, o: any): void {
   v = o["topology"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1100(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingPolicy
+const K1108: Keys = [-10, "basic", -18, "gang"];
 function d1108(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1108)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1104(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1106(r, c); leave(r, c, s); break; }
@@ -32237,9 +36647,13 @@ function e1108(w: Writer, o: any): void {
   v = o["gang"]; if (v != null) { w.uint32(18).fork(); e1106(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSingleDisruptionMode
+const K1109: Keys = [];
 function d1109(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1109)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -32251,13 +36665,17 @@ function e1109(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadList
+const K1110: Keys = [-10, "metadata", -18, "items"];
 function d1110(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1110)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1102(r, c), c); leave(r, c, s); break; }
@@ -32275,9 +36693,13 @@ function e1110(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1102(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupAllDisruptionMode
+const K1111: Keys = [];
 function d1111(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1111)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -32289,9 +36711,13 @@ function e1111(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupBasicSchedulingPolicy
+const K1112: Keys = [];
 function d1112(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1112)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -32303,11 +36729,15 @@ function e1112(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode
+const K1113: Keys = [-10, "single", -18, "all"];
 function d1113(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1113)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1118(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1111(r, c); leave(r, c, s); break; }
@@ -32326,10 +36756,14 @@ function e1113(w: Writer, o: any): void {
   v = o["all"]; if (v != null) { w.uint32(18).fork(); e1111(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy
+const K1114: Keys = [8, "minCount"];
 function d1114(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1114)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -32345,12 +36779,16 @@ function e1114(w: Writer, o: any): void {
   v = o["minCount"]; if (v != null) { w.uint32(8); w32(w, v); }
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim
+const K1115: Keys = [10, "name", 18, "resourceClaimName", 26, "resourceClaimTemplateName"];
 function d1115(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1115)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -32372,10 +36810,14 @@ function e1115(w: Writer, o: any): void {
   v = o["resourceClaimTemplateName"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints
+const K1116: Keys = [-10, "topology"];
 function d1116(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1116)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1100(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -32391,11 +36833,15 @@ function e1116(w: Writer, o: any): void {
   v = o["topology"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1100(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy
+const K1117: Keys = [-10, "basic", -18, "gang"];
 function d1117(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1117)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1112(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1114(r, c); leave(r, c, s); break; }
@@ -32414,9 +36860,13 @@ function e1117(w: Writer, o: any): void {
   v = o["gang"]; if (v != null) { w.uint32(18).fork(); e1114(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSingleDisruptionMode
+const K1118: Keys = [];
 function d1118(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1118)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -32428,11 +36878,15 @@ function e1118(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadReference
+const K1119: Keys = [10, "workloadName", 18, "templateName"];
 function d1119(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1119)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -32451,12 +36905,16 @@ function e1119(w: Writer, o: any): void {
   v = o["templateName"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadSpec
+const K1120: Keys = [-10, "controllerRef", -18, "podGroupTemplates", -26, "compositePodGroupTemplates"];
 function d1120(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1120)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1101(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1097(r, c), c); leave(r, c, s); break; }
@@ -32478,9 +36936,13 @@ function e1120(w: Writer, o: any): void {
   v = o["compositePodGroupTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1086(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.AllCompositeDisruptionMode
+const K1121: Keys = [];
 function d1121(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1121)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -32492,9 +36954,13 @@ function e1121(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1beta1.AllDisruptionMode
+const K1122: Keys = [];
 function d1122(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1122)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -32506,9 +36972,13 @@ function e1122(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1beta1.BasicSchedulingPolicy
+const K1123: Keys = [];
 function d1123(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1123)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -32520,9 +36990,13 @@ function e1123(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1beta1.CompositeBasicSchedulingPolicy
+const K1124: Keys = [];
 function d1124(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1124)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -32534,11 +37008,15 @@ function e1124(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1beta1.CompositeDisruptionMode
+const K1125: Keys = [-10, "single", -18, "all"];
 function d1125(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1125)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1143(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1121(r, c); leave(r, c, s); break; }
@@ -32557,10 +37035,14 @@ function e1125(w: Writer, o: any): void {
   v = o["all"]; if (v != null) { w.uint32(18).fork(); e1121(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.CompositeGangSchedulingPolicy
+const K1126: Keys = [8, "minGroupCount"];
 function d1126(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1126)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -32576,10 +37058,14 @@ function e1126(w: Writer, o: any): void {
   v = o["minGroupCount"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints
+const K1127: Keys = [-10, "topology"];
 function d1127(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1127)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1145(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -32595,11 +37081,15 @@ function e1127(w: Writer, o: any): void {
   v = o["topology"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1145(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingPolicy
+const K1128: Keys = [-10, "basic", -18, "gang"];
 function d1128(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1128)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1124(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1126(r, c); leave(r, c, s); break; }
@@ -32619,7 +37109,10 @@ function e1128(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1beta1.CompositePodGroupTemplate
 const O1129 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; this.podGroupTemplates = 0; this.compositePodGroupTemplates = 0; } });
+const K1129: Keys = [10, "name", -18, "schedulingPolicy", -26, "schedulingConstraints", -34, "disruptionMode", 42, "priorityClassName", 48, "priority", 58, "preemptionPolicy", -66, "podGroupTemplates", -74, "compositePodGroupTemplates"];
 function d1129(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -32631,6 +37124,7 @@ function d1129(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1129)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1128(r, c); leave(r, c, s); break; }
@@ -32670,11 +37164,15 @@ function e1129(w: Writer, o: any): void {
   v = o["compositePodGroupTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(74).fork(); e1129(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.DisruptionMode
+const K1130: Keys = [-10, "single", -18, "all"];
 function d1130(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1130)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1144(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1122(r, c); leave(r, c, s); break; }
@@ -32693,10 +37191,14 @@ function e1130(w: Writer, o: any): void {
   v = o["all"]; if (v != null) { w.uint32(18).fork(); e1122(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.GangSchedulingPolicy
+const K1131: Keys = [8, "minCount"];
 function d1131(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1131)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -32713,7 +37215,10 @@ function e1131(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1beta1.PodGroup
 const O1132 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1132: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1132(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1132();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -32721,6 +37226,7 @@ function d1132(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1132)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1138(r, c); leave(r, c, s); break; }
@@ -32741,13 +37247,17 @@ function e1132(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1139(w, v); w.ldelim();
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupList
+const K1133: Keys = [-10, "metadata", -18, "items"];
 function d1133(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1133)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1132(r, c), c); leave(r, c, s); break; }
@@ -32765,12 +37275,16 @@ function e1133(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1132(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupResourceClaim
+const K1134: Keys = [10, "name", 18, "resourceClaimName", 26, "resourceClaimTemplateName"];
 function d1134(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1134)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -32792,11 +37306,15 @@ function e1134(w: Writer, o: any): void {
   v = o["resourceClaimTemplateName"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupResourceClaimStatus
+const K1135: Keys = [10, "name", 18, "resourceClaimName"];
 function d1135(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1135)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -32815,10 +37333,14 @@ function e1135(w: Writer, o: any): void {
   v = o["resourceClaimName"]; if (v != null) { w.uint32(18); wstr(w, v); }
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupSchedulingConstraints
+const K1136: Keys = [-10, "topology"];
 function d1136(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1136)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1145(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -32834,11 +37356,15 @@ function e1136(w: Writer, o: any): void {
   v = o["topology"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1145(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupSchedulingPolicy
+const K1137: Keys = [-10, "basic", -18, "gang"];
 function d1137(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1137)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1123(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1131(r, c); leave(r, c, s); break; }
@@ -32858,7 +37384,10 @@ function e1137(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupSpec
 const O1138 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parentCompositePodGroupName = 0; this.workloadRef = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
+const K1138: Keys = [10, "parentCompositePodGroupName", -18, "workloadRef", -26, "schedulingPolicy", -34, "schedulingConstraints", -42, "resourceClaims", -50, "disruptionMode", 58, "priorityClassName", 64, "priority", 74, "preemptionPolicy"];
 function d1138(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -32870,6 +37399,7 @@ function d1138(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1138)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1149(r, c); leave(r, c, s); break; }
@@ -32909,11 +37439,15 @@ function e1138(w: Writer, o: any): void {
   v = o["preemptionPolicy"]; if (v != null) { w.uint32(74); wstr(w, v); }
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupStatus
+const K1139: Keys = [-10, "conditions", -18, "resourceClaimStatuses"];
 function d1139(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1139)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1135(r, c), c); leave(r, c, s); break; }
@@ -32933,7 +37467,10 @@ function e1139(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupTemplate
 const O1140 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
+const K1140: Keys = [10, "name", -18, "schedulingPolicy", -26, "schedulingConstraints", -34, "resourceClaims", -42, "disruptionMode", 50, "priorityClassName", 56, "priority", 66, "preemptionPolicy"];
 function d1140(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -32944,6 +37481,7 @@ function d1140(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1140)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1137(r, c); leave(r, c, s); break; }
@@ -32981,7 +37519,10 @@ function e1140(w: Writer, o: any): void {
 }
 // k8s.io.api.scheduling.v1beta1.PriorityClass
 const O1141 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.value = 0; this.globalDefault = 0; this.description = 0; this.preemptionPolicy = 0; } });
+const K1141: Keys = [-10, "metadata", 16, "value", 24, "globalDefault", 34, "description", 42, "preemptionPolicy"];
 function d1141(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1141();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -32991,6 +37532,7 @@ function d1141(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1141)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 16: v2 = r.int32(); break;
@@ -33017,13 +37559,17 @@ function e1141(w: Writer, o: any): void {
   v = o["preemptionPolicy"]; if (v != null) { w.uint32(42); wstr(w, v); }
 }
 // k8s.io.api.scheduling.v1beta1.PriorityClassList
+const K1142: Keys = [-10, "metadata", -18, "items"];
 function d1142(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1142)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1141(r, c), c); leave(r, c, s); break; }
@@ -33041,9 +37587,13 @@ function e1142(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1141(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.SingleCompositeDisruptionMode
+const K1143: Keys = [];
 function d1143(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1143)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -33055,9 +37605,13 @@ function e1143(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1beta1.SingleDisruptionMode
+const K1144: Keys = [];
 function d1144(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1144)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -33069,10 +37623,14 @@ function e1144(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1beta1.TopologyConstraint
+const K1145: Keys = [10, "key"];
 function d1145(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1145)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -33088,12 +37646,16 @@ function e1145(w: Writer, o: any): void {
   v = o["key"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.scheduling.v1beta1.TypedLocalObjectReference
+const K1146: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d1146(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1146)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -33115,13 +37677,17 @@ function e1146(w: Writer, o: any): void {
   v = o["name"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.scheduling.v1beta1.Workload
+const K1147: Keys = [-10, "metadata", -18, "spec"];
 function d1147(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1147)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1150(r, c); leave(r, c, s); break; }
@@ -33139,13 +37705,17 @@ function e1147(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e1150(w, v); w.ldelim();
 }
 // k8s.io.api.scheduling.v1beta1.WorkloadList
+const K1148: Keys = [-10, "metadata", -18, "items"];
 function d1148(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1148)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1147(r, c), c); leave(r, c, s); break; }
@@ -33163,11 +37733,15 @@ function e1148(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1147(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.WorkloadReference
+const K1149: Keys = [10, "workloadName", 18, "templateName"];
 function d1149(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1149)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -33186,12 +37760,16 @@ function e1149(w: Writer, o: any): void {
   v = o["templateName"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.scheduling.v1beta1.WorkloadSpec
+const K1150: Keys = [-10, "controllerRef", -18, "podGroupTemplates", -26, "compositePodGroupTemplates"];
 function d1150(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1150)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1146(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1140(r, c), c); leave(r, c, s); break; }
@@ -33213,13 +37791,17 @@ function e1150(w: Writer, o: any): void {
   v = o["compositePodGroupTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1129(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.CSIDriver
+const K1151: Keys = [-10, "metadata", -18, "spec"];
 function d1151(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1151)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1153(r, c); leave(r, c, s); break; }
@@ -33237,13 +37819,17 @@ function e1151(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e1153(w, v); w.ldelim();
 }
 // k8s.io.api.storage.v1.CSIDriverList
+const K1152: Keys = [-10, "metadata", -18, "items"];
 function d1152(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1152)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1151(r, c), c); leave(r, c, s); break; }
@@ -33262,7 +37848,10 @@ function e1152(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.CSIDriverSpec
 const O1153 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.attachRequired = 0; this.podInfoOnMount = 0; this.volumeLifecycleModes = 0; this.storageCapacity = 0; this.fsGroupPolicy = 0; this.tokenRequests = 0; this.requiresRepublish = 0; this.seLinuxMount = 0; this.nodeAllocatableUpdatePeriodSeconds = 0; this.serviceAccountTokenInSecrets = 0; this.preventPodSchedulingIfMissing = 0; } });
+const K1153: Keys = [8, "attachRequired", 16, "podInfoOnMount", 26, "volumeLifecycleModes", 32, "storageCapacity", 42, "fsGroupPolicy", -50, "tokenRequests", 56, "requiresRepublish", 64, "seLinuxMount", 72, "nodeAllocatableUpdatePeriodSeconds", 80, "serviceAccountTokenInSecrets", 88, "preventPodSchedulingIfMissing"];
 function d1153(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -33276,6 +37865,7 @@ function d1153(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1153)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -33322,7 +37912,10 @@ function e1153(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.CSINode
 const O1154 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1154: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1154(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1154();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -33330,6 +37923,7 @@ function d1154(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1154)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1157(r, c); leave(r, c, s); break; }
@@ -33350,13 +37944,17 @@ function e1154(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1158(w, v); w.ldelim();
 }
 // k8s.io.api.storage.v1.CSINodeDriver
+const K1155: Keys = [10, "name", 18, "nodeID", 26, "topologyKeys", -34, "allocatable"];
 function d1155(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1155)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -33381,13 +37979,17 @@ function e1155(w: Writer, o: any): void {
   v = o["allocatable"]; if (v != null) { w.uint32(34).fork(); e1174(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.CSINodeList
+const K1156: Keys = [-10, "metadata", -18, "items"];
 function d1156(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1156)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1154(r, c), c); leave(r, c, s); break; }
@@ -33405,10 +38007,14 @@ function e1156(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1154(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.CSINodeSpec
+const K1157: Keys = [-10, "drivers"];
 function d1157(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1157)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1155(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -33424,10 +38030,14 @@ function e1157(w: Writer, o: any): void {
   v = o["drivers"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1155(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.CSINodeStatus
+const K1158: Keys = [-10, "storageHealth"];
 function d1158(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1158)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1163(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -33444,7 +38054,10 @@ function e1158(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.CSIStorageCapacity
 const O1159 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.nodeTopology = 0; this.storageClassName = 0; this.capacity = 0; this.maximumVolumeSize = 0; } });
+const K1159: Keys = [-10, "metadata", -18, "nodeTopology", 26, "storageClassName", 34, "capacity", 42, "maximumVolumeSize"];
 function d1159(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1159();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -33454,6 +38067,7 @@ function d1159(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1159)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -33480,13 +38094,17 @@ function e1159(w: Writer, o: any): void {
   v = o["maximumVolumeSize"]; if (v != null) { w.uint32(42).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.CSIStorageCapacityList
+const K1160: Keys = [-10, "metadata", -18, "items"];
 function d1160(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1160)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1159(r, c), c); leave(r, c, s); break; }
@@ -33505,7 +38123,10 @@ function e1160(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.StorageClass
 const O1161 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.provisioner = 0; this.parameters = 0; this.reclaimPolicy = 0; this.mountOptions = 0; this.allowVolumeExpansion = 0; this.volumeBindingMode = 0; this.allowedTopologies = 0; } });
+const K1161: Keys = [-10, "metadata", 18, "provisioner", 26, "parameters", 34, "reclaimPolicy", 42, "mountOptions", 48, "allowVolumeExpansion", 58, "volumeBindingMode", -66, "allowedTopologies"];
 function d1161(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1161();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -33519,6 +38140,7 @@ function d1161(r: Reader, c: C): J {
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1161)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -33554,13 +38176,17 @@ function e1161(w: Writer, o: any): void {
   v = o["allowedTopologies"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e593(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.StorageClassList
+const K1162: Keys = [-10, "metadata", -18, "items"];
 function d1162(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1162)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1161(r, c), c); leave(r, c, s); break; }
@@ -33578,11 +38204,15 @@ function e1162(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1161(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.StorageHealth
+const K1163: Keys = [10, "name", -18, "healthConditions"];
 function d1163(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1163)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d1164(r, c), c); leave(r, c, s); break; }
@@ -33602,7 +38232,10 @@ function e1163(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.StorageHealthCondition
 const O1164 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.status = 0; this.reason = 0; this.message = 0; this.accessMode = 0; this.volumeMode = 0; this.lastTransitionTime = 0; } });
+const K1164: Keys = [10, "status", 18, "reason", 26, "message", 34, "accessMode", 42, "volumeMode", 50, "lastTransitionTime"];
 function d1164(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -33611,6 +38244,7 @@ function d1164(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1164)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -33641,11 +38275,15 @@ function e1164(w: Writer, o: any): void {
   v = o["lastTransitionTime"]; w.uint32(50).fork(); e1312(w, v); w.ldelim();
 }
 // k8s.io.api.storage.v1.TokenRequest
+const K1165: Keys = [10, "audience", 16, "expirationSeconds"];
 function d1165(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1165)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -33665,7 +38303,10 @@ function e1165(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.VolumeAttachment
 const O1166 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1166: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1166(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1166();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -33673,6 +38314,7 @@ function d1166(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1166)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1169(r, c); leave(r, c, s); break; }
@@ -33693,13 +38335,17 @@ function e1166(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1170(w, v); w.ldelim();
 }
 // k8s.io.api.storage.v1.VolumeAttachmentList
+const K1167: Keys = [-10, "metadata", -18, "items"];
 function d1167(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1167)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1166(r, c), c); leave(r, c, s); break; }
@@ -33717,11 +38363,15 @@ function e1167(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1166(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.VolumeAttachmentSource
+const K1168: Keys = [10, "persistentVolumeName", -18, "inlineVolumeSpec"];
 function d1168(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1168)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d501(r, c); leave(r, c, s); break; }
@@ -33740,12 +38390,16 @@ function e1168(w: Writer, o: any): void {
   v = o["inlineVolumeSpec"]; if (v != null) { w.uint32(18).fork(); e501(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.VolumeAttachmentSpec
+const K1169: Keys = [10, "attacher", -18, "source", 26, "nodeName"];
 function d1169(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1169)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1168(r, c); leave(r, c, s); break; }
@@ -33767,7 +38421,10 @@ function e1169(w: Writer, o: any): void {
   v = o["nodeName"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.storage.v1.VolumeAttachmentStatus
+const K1170: Keys = [8, "attached", 18, "attachmentMetadata", -26, "attachError", -34, "detachError"];
 function d1170(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -33775,6 +38432,7 @@ function d1170(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1170)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
@@ -33800,7 +38458,10 @@ function e1170(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1.VolumeAttributesClass
 const O1171 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.driverName = 0; this.parameters = 0; } });
+const K1171: Keys = [-10, "metadata", 18, "driverName", 26, "parameters"];
 function d1171(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1171();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -33809,6 +38470,7 @@ function d1171(r: Reader, c: C): J {
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1171)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -33829,13 +38491,17 @@ function e1171(w: Writer, o: any): void {
   v = o["parameters"]; if (v != null) mapString(w, 26, v);
 }
 // k8s.io.api.storage.v1.VolumeAttributesClassList
+const K1172: Keys = [-10, "metadata", -18, "items"];
 function d1172(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1172)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1171(r, c), c); leave(r, c, s); break; }
@@ -33853,12 +38519,16 @@ function e1172(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1171(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.VolumeError
+const K1173: Keys = [10, "time", 18, "message", 24, "errorCode"];
 function d1173(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1173)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1312(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -33880,10 +38550,14 @@ function e1173(w: Writer, o: any): void {
   v = o["errorCode"]; if (v != null) { w.uint32(24); w32(w, v); }
 }
 // k8s.io.api.storage.v1.VolumeNodeResources
+const K1174: Keys = [8, "count"];
 function d1174(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1174)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -33900,7 +38574,10 @@ function e1174(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1alpha1.CSIStorageCapacity
 const O1175 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.nodeTopology = 0; this.storageClassName = 0; this.capacity = 0; this.maximumVolumeSize = 0; } });
+const K1175: Keys = [-10, "metadata", -18, "nodeTopology", 26, "storageClassName", 34, "capacity", 42, "maximumVolumeSize"];
 function d1175(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1175();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -33910,6 +38587,7 @@ function d1175(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1175)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -33936,13 +38614,17 @@ function e1175(w: Writer, o: any): void {
   v = o["maximumVolumeSize"]; if (v != null) { w.uint32(42).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1alpha1.CSIStorageCapacityList
+const K1176: Keys = [-10, "metadata", -18, "items"];
 function d1176(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1176)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1175(r, c), c); leave(r, c, s); break; }
@@ -33961,7 +38643,10 @@ function e1176(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachment
 const O1177 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1177: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1177(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1177();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -33969,6 +38654,7 @@ function d1177(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1177)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1180(r, c); leave(r, c, s); break; }
@@ -33989,13 +38675,17 @@ function e1177(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1181(w, v); w.ldelim();
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentList
+const K1178: Keys = [-10, "metadata", -18, "items"];
 function d1178(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1178)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1177(r, c), c); leave(r, c, s); break; }
@@ -34013,11 +38703,15 @@ function e1178(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1177(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentSource
+const K1179: Keys = [10, "persistentVolumeName", -18, "inlineVolumeSpec"];
 function d1179(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1179)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d501(r, c); leave(r, c, s); break; }
@@ -34036,12 +38730,16 @@ function e1179(w: Writer, o: any): void {
   v = o["inlineVolumeSpec"]; if (v != null) { w.uint32(18).fork(); e501(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentSpec
+const K1180: Keys = [10, "attacher", -18, "source", 26, "nodeName"];
 function d1180(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1180)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1179(r, c); leave(r, c, s); break; }
@@ -34063,7 +38761,10 @@ function e1180(w: Writer, o: any): void {
   v = o["nodeName"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentStatus
+const K1181: Keys = [8, "attached", 18, "attachmentMetadata", -26, "attachError", -34, "detachError"];
 function d1181(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -34071,6 +38772,7 @@ function d1181(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1181)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
@@ -34096,7 +38798,10 @@ function e1181(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttributesClass
 const O1182 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.driverName = 0; this.parameters = 0; } });
+const K1182: Keys = [-10, "metadata", 18, "driverName", 26, "parameters"];
 function d1182(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1182();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -34105,6 +38810,7 @@ function d1182(r: Reader, c: C): J {
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1182)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -34125,13 +38831,17 @@ function e1182(w: Writer, o: any): void {
   v = o["parameters"]; if (v != null) mapString(w, 26, v);
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttributesClassList
+const K1183: Keys = [-10, "metadata", -18, "items"];
 function d1183(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1183)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1182(r, c), c); leave(r, c, s); break; }
@@ -34149,12 +38859,16 @@ function e1183(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1182(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1alpha1.VolumeError
+const K1184: Keys = [10, "time", 18, "message", 24, "errorCode"];
 function d1184(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1184)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1312(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -34176,13 +38890,17 @@ function e1184(w: Writer, o: any): void {
   v = o["errorCode"]; if (v != null) { w.uint32(24); w32(w, v); }
 }
 // k8s.io.api.storage.v1beta1.CSIDriver
+const K1185: Keys = [-10, "metadata", -18, "spec"];
 function d1185(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1185)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1187(r, c); leave(r, c, s); break; }
@@ -34200,13 +38918,17 @@ function e1185(w: Writer, o: any): void {
   v = o["spec"]; w.uint32(18).fork(); e1187(w, v); w.ldelim();
 }
 // k8s.io.api.storage.v1beta1.CSIDriverList
+const K1186: Keys = [-10, "metadata", -18, "items"];
 function d1186(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1186)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1185(r, c), c); leave(r, c, s); break; }
@@ -34225,7 +38947,10 @@ function e1186(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.CSIDriverSpec
 const O1187 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.attachRequired = 0; this.podInfoOnMount = 0; this.volumeLifecycleModes = 0; this.storageCapacity = 0; this.fsGroupPolicy = 0; this.tokenRequests = 0; this.requiresRepublish = 0; this.seLinuxMount = 0; this.nodeAllocatableUpdatePeriodSeconds = 0; this.serviceAccountTokenInSecrets = 0; this.preventPodSchedulingIfMissing = 0; } });
+const K1187: Keys = [8, "attachRequired", 16, "podInfoOnMount", 26, "volumeLifecycleModes", 32, "storageCapacity", 42, "fsGroupPolicy", -50, "tokenRequests", 56, "requiresRepublish", 64, "seLinuxMount", 72, "nodeAllocatableUpdatePeriodSeconds", 80, "serviceAccountTokenInSecrets", 88, "preventPodSchedulingIfMissing"];
 function d1187(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -34239,6 +38964,7 @@ function d1187(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1187)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -34285,7 +39011,10 @@ function e1187(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.CSINode
 const O1188 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1188: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1188(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1188();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -34293,6 +39022,7 @@ function d1188(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1188)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1191(r, c); leave(r, c, s); break; }
@@ -34313,13 +39043,17 @@ function e1188(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1192(w, v); w.ldelim();
 }
 // k8s.io.api.storage.v1beta1.CSINodeDriver
+const K1189: Keys = [10, "name", 18, "nodeID", 26, "topologyKeys", -34, "allocatable"];
 function d1189(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1189)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -34344,13 +39078,17 @@ function e1189(w: Writer, o: any): void {
   v = o["allocatable"]; if (v != null) { w.uint32(34).fork(); e1208(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.CSINodeList
+const K1190: Keys = [-10, "metadata", -18, "items"];
 function d1190(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1190)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1188(r, c), c); leave(r, c, s); break; }
@@ -34368,10 +39106,14 @@ function e1190(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1188(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.CSINodeSpec
+const K1191: Keys = [-10, "drivers"];
 function d1191(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1191)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1189(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -34387,10 +39129,14 @@ function e1191(w: Writer, o: any): void {
   v = o["drivers"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1189(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.CSINodeStatus
+const K1192: Keys = [-10, "storageHealth"];
 function d1192(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1192)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1197(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -34407,7 +39153,10 @@ function e1192(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.CSIStorageCapacity
 const O1193 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.nodeTopology = 0; this.storageClassName = 0; this.capacity = 0; this.maximumVolumeSize = 0; } });
+const K1193: Keys = [-10, "metadata", -18, "nodeTopology", 26, "storageClassName", 34, "capacity", 42, "maximumVolumeSize"];
 function d1193(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1193();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -34417,6 +39166,7 @@ function d1193(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1193)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1291(r, c); leave(r, c, s); break; }
@@ -34443,13 +39193,17 @@ function e1193(w: Writer, o: any): void {
   v = o["maximumVolumeSize"]; if (v != null) { w.uint32(42).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.CSIStorageCapacityList
+const K1194: Keys = [-10, "metadata", -18, "items"];
 function d1194(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1194)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1193(r, c), c); leave(r, c, s); break; }
@@ -34468,7 +39222,10 @@ function e1194(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.StorageClass
 const O1195 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.provisioner = 0; this.parameters = 0; this.reclaimPolicy = 0; this.mountOptions = 0; this.allowVolumeExpansion = 0; this.volumeBindingMode = 0; this.allowedTopologies = 0; } });
+const K1195: Keys = [-10, "metadata", 18, "provisioner", 26, "parameters", 34, "reclaimPolicy", 42, "mountOptions", 48, "allowVolumeExpansion", 58, "volumeBindingMode", -66, "allowedTopologies"];
 function d1195(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1195();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -34482,6 +39239,7 @@ function d1195(r: Reader, c: C): J {
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1195)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -34517,13 +39275,17 @@ function e1195(w: Writer, o: any): void {
   v = o["allowedTopologies"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e593(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.StorageClassList
+const K1196: Keys = [-10, "metadata", -18, "items"];
 function d1196(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1196)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1195(r, c), c); leave(r, c, s); break; }
@@ -34541,11 +39303,15 @@ function e1196(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1195(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.StorageHealth
+const K1197: Keys = [10, "name", -18, "healthConditions"];
 function d1197(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1197)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d1198(r, c), c); leave(r, c, s); break; }
@@ -34565,7 +39331,10 @@ function e1197(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.StorageHealthCondition
 const O1198 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.status = 0; this.reason = 0; this.message = 0; this.accessMode = 0; this.volumeMode = 0; this.lastTransitionTime = 0; } });
+const K1198: Keys = [10, "status", 18, "reason", 26, "message", 34, "accessMode", 42, "volumeMode", 50, "lastTransitionTime"];
 function d1198(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -34574,6 +39343,7 @@ function d1198(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1198)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -34604,11 +39374,15 @@ function e1198(w: Writer, o: any): void {
   v = o["lastTransitionTime"]; w.uint32(50).fork(); e1312(w, v); w.ldelim();
 }
 // k8s.io.api.storage.v1beta1.TokenRequest
+const K1199: Keys = [10, "audience", 16, "expirationSeconds"];
 function d1199(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1199)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -34628,7 +39402,10 @@ function e1199(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachment
 const O1200 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1200: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1200(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1200();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -34636,6 +39413,7 @@ function d1200(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1200)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1203(r, c); leave(r, c, s); break; }
@@ -34656,13 +39434,17 @@ function e1200(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1204(w, v); w.ldelim();
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachmentList
+const K1201: Keys = [-10, "metadata", -18, "items"];
 function d1201(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1201)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1200(r, c), c); leave(r, c, s); break; }
@@ -34680,11 +39462,15 @@ function e1201(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1200(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachmentSource
+const K1202: Keys = [10, "persistentVolumeName", -18, "inlineVolumeSpec"];
 function d1202(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1202)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d501(r, c); leave(r, c, s); break; }
@@ -34703,12 +39489,16 @@ function e1202(w: Writer, o: any): void {
   v = o["inlineVolumeSpec"]; if (v != null) { w.uint32(18).fork(); e501(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachmentSpec
+const K1203: Keys = [10, "attacher", -18, "source", 26, "nodeName"];
 function d1203(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1203)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1202(r, c); leave(r, c, s); break; }
@@ -34730,7 +39520,10 @@ function e1203(w: Writer, o: any): void {
   v = o["nodeName"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachmentStatus
+const K1204: Keys = [8, "attached", 18, "attachmentMetadata", -26, "attachError", -34, "detachError"];
 function d1204(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -34738,6 +39531,7 @@ function d1204(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1204)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: entryString(r, c, v2 ??= {}, ++n2); break;
@@ -34763,7 +39557,10 @@ function e1204(w: Writer, o: any): void {
 }
 // k8s.io.api.storage.v1beta1.VolumeAttributesClass
 const O1205 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.driverName = 0; this.parameters = 0; } });
+const K1205: Keys = [-10, "metadata", 18, "driverName", 26, "parameters"];
 function d1205(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1205();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -34772,6 +39569,7 @@ function d1205(r: Reader, c: C): J {
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1205)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -34792,13 +39590,17 @@ function e1205(w: Writer, o: any): void {
   v = o["parameters"]; if (v != null) mapString(w, 26, v);
 }
 // k8s.io.api.storage.v1beta1.VolumeAttributesClassList
+const K1206: Keys = [-10, "metadata", -18, "items"];
 function d1206(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1206)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1205(r, c), c); leave(r, c, s); break; }
@@ -34816,12 +39618,16 @@ function e1206(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1205(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.VolumeError
+const K1207: Keys = [10, "time", 18, "message", 24, "errorCode"];
 function d1207(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1207)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1312(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -34843,10 +39649,14 @@ function e1207(w: Writer, o: any): void {
   v = o["errorCode"]; if (v != null) { w.uint32(24); w32(w, v); }
 }
 // k8s.io.api.storage.v1beta1.VolumeNodeResources
+const K1208: Keys = [8, "count"];
 function d1208(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1208)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -34863,7 +39673,10 @@ function e1208(w: Writer, o: any): void {
 }
 // k8s.io.api.storagemigration.v1.StorageVersionMigration
 const O1209 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1209: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1209(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1209();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -34871,6 +39684,7 @@ function d1209(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1209)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1211(r, c); leave(r, c, s); break; }
@@ -34891,13 +39705,17 @@ function e1209(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1212(w, v); w.ldelim();
 }
 // k8s.io.api.storagemigration.v1.StorageVersionMigrationList
+const K1210: Keys = [-10, "metadata", -18, "items"];
 function d1210(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1210)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1209(r, c), c); leave(r, c, s); break; }
@@ -34915,10 +39733,14 @@ function e1210(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1209(w, x); w.ldelim(); }
 }
 // k8s.io.api.storagemigration.v1.StorageVersionMigrationSpec
+const K1211: Keys = [-10, "resource"];
 function d1211(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1211)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1286(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -34934,11 +39756,15 @@ function e1211(w: Writer, o: any): void {
   v = o["resource"]; w.uint32(10).fork(); e1286(w, v); w.ldelim();
 }
 // k8s.io.api.storagemigration.v1.StorageVersionMigrationStatus
+const K1212: Keys = [-10, "conditions", 18, "resourceVersion"];
 function d1212(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1212)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -34958,7 +39784,10 @@ function e1212(w: Writer, o: any): void {
 }
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigration
 const O1213 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1213: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1213(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1213();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -34966,6 +39795,7 @@ function d1213(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1213)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1215(r, c); leave(r, c, s); break; }
@@ -34986,13 +39816,17 @@ function e1213(w: Writer, o: any): void {
   v = o["status"]; w.uint32(26).fork(); e1216(w, v); w.ldelim();
 }
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationList
+const K1214: Keys = [-10, "metadata", -18, "items"];
 function d1214(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1214)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1213(r, c), c); leave(r, c, s); break; }
@@ -35010,10 +39844,14 @@ function e1214(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1213(w, x); w.ldelim(); }
 }
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationSpec
+const K1215: Keys = [-10, "resource"];
 function d1215(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1215)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1286(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -35029,11 +39867,15 @@ function e1215(w: Writer, o: any): void {
   v = o["resource"]; w.uint32(10).fork(); e1286(w, v); w.ldelim();
 }
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationStatus
+const K1216: Keys = [-10, "conditions", 18, "resourceVersion"];
 function d1216(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1216)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1278(r, c), c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -35052,12 +39894,16 @@ function e1216(w: Writer, o: any): void {
   v = o["resourceVersion"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionRequest
+const K1217: Keys = [10, "uid", 18, "desiredAPIVersion", 26, "objects"];
 function d1217(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1217)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -35079,12 +39925,16 @@ function e1217(w: Writer, o: any): void {
   v = o["objects"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1319(w, x); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionResponse
+const K1218: Keys = [10, "uid", 18, "convertedObjects", -26, "result"];
 function d1218(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1218)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d1319(r, c), c); leave(r, c, s); break; }
@@ -35106,13 +39956,17 @@ function e1218(w: Writer, o: any): void {
   v = o["result"]; w.uint32(26).fork(); e1308(w, v); w.ldelim();
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionReview
+const K1219: Keys = [-10, "request", -18, "response"];
 function d1219(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1219)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1217(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1218(r, c); leave(r, c, s); break; }
@@ -35131,7 +39985,10 @@ function e1219(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition
 const O1220 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.type = 0; this.format = 0; this.description = 0; this.priority = 0; this.jsonPath = 0; } });
+const K1220: Keys = [10, "name", 18, "type", 26, "format", 34, "description", 40, "priority", 50, "jsonPath"];
 function d1220(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -35140,6 +39997,7 @@ function d1220(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1220)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -35170,11 +40028,15 @@ function e1220(w: Writer, o: any): void {
   v = o["jsonPath"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion
+const K1221: Keys = [10, "strategy", -18, "webhook"];
 function d1221(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1221)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1243(r, c); leave(r, c, s); break; }
@@ -35194,7 +40056,10 @@ function e1221(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition
 const O1222 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1222: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1222(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1222();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -35202,6 +40067,7 @@ function d1222(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1222)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1226(r, c); leave(r, c, s); break; }
@@ -35223,7 +40089,10 @@ function e1222(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition
 const O1223 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
+const K1223: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message", 48, "observedGeneration"];
 function d1223(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -35232,6 +40101,7 @@ function d1223(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1223)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -35262,13 +40132,17 @@ function e1223(w: Writer, o: any): void {
   v = o["observedGeneration"]; w.uint32(48); w64(w, v ?? 0);
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList
+const K1224: Keys = [-10, "metadata", -18, "items"];
 function d1224(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1224)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1222(r, c), c); leave(r, c, s); break; }
@@ -35287,7 +40161,10 @@ function e1224(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames
 const O1225 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.plural = 0; this.singular = 0; this.shortNames = 0; this.kind = 0; this.listKind = 0; this.categories = 0; } });
+const K1225: Keys = [10, "plural", 18, "singular", 26, "shortNames", 34, "kind", 42, "listKind", 50, "categories"];
 function d1225(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -35296,6 +40173,7 @@ function d1225(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1225)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -35327,7 +40205,10 @@ function e1225(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec
 const O1226 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.group = 0; this.names = 0; this.scope = 0; this.versions = 0; this.conversion = 0; this.preserveUnknownFields = 0; } });
+const K1226: Keys = [10, "group", -26, "names", 34, "scope", -58, "versions", -74, "conversion", 80, "preserveUnknownFields"];
 function d1226(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v3: any;
   let v4: any;
@@ -35336,6 +40217,7 @@ function d1226(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1226)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: { const s = enter(r, c); v3 = d1225(r, c); leave(r, c, s); break; }
@@ -35366,13 +40248,17 @@ function e1226(w: Writer, o: any): void {
   v = o["preserveUnknownFields"]; w.uint32(80); wbool(w, v ?? false);
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus
+const K1227: Keys = [-10, "conditions", -18, "acceptedNames", 26, "storedVersions", 32, "observedGeneration"];
 function d1227(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1227)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1223(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1225(r, c); leave(r, c, s); break; }
@@ -35398,7 +40284,10 @@ function e1227(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion
 const O1228 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.served = 0; this.storage = 0; this.deprecated = 0; this.deprecationWarning = 0; this.schema = 0; this.subresources = 0; this.additionalPrinterColumns = 0; this.selectableFields = 0; } });
+const K1228: Keys = [10, "name", 16, "served", 24, "storage", 56, "deprecated", 66, "deprecationWarning", -34, "schema", -42, "subresources", -50, "additionalPrinterColumns", -74, "selectableFields"];
 function d1228(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -35410,6 +40299,7 @@ function d1228(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1228)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -35449,12 +40339,16 @@ function e1228(w: Writer, o: any): void {
   v = o["selectableFields"]; if (v != null) for (const x of list(v)) { w.uint32(74).fork(); e1239(w, x); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale
+const K1229: Keys = [10, "specReplicasPath", 18, "statusReplicasPath", 26, "labelSelectorPath"];
 function d1229(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1229)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -35476,9 +40370,13 @@ function e1229(w: Writer, o: any): void {
   v = o["labelSelectorPath"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceStatus
+const K1230: Keys = [];
 function d1230(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1230)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -35490,11 +40388,15 @@ function e1230(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources
+const K1231: Keys = [-10, "status", -18, "scale"];
 function d1231(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1231)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1230(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1229(r, c); leave(r, c, s); break; }
@@ -35513,10 +40415,14 @@ function e1231(w: Writer, o: any): void {
   v = o["scale"]; if (v != null) { w.uint32(18).fork(); e1229(w, v); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation
+const K1232: Keys = [-10, "openAPIV3Schema"];
 function d1232(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1232)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1235(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -35532,11 +40438,15 @@ function e1232(w: Writer, o: any): void {
   v = o["openAPIV3Schema"]; if (v != null) { w.uint32(10).fork(); e1235(w, v); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ExternalDocumentation
+const K1233: Keys = [10, "description", 18, "url"];
 function d1233(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1233)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -35559,7 +40469,10 @@ function d1234(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 function e1234(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps
 const O1235 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.id = 0; this.$schema = 0; this.$ref = 0; this.description = 0; this.type = 0; this.format = 0; this.title = 0; this.default = 0; this.maximum = 0; this.exclusiveMaximum = 0; this.minimum = 0; this.exclusiveMinimum = 0; this.maxLength = 0; this.minLength = 0; this.pattern = 0; this.maxItems = 0; this.minItems = 0; this.uniqueItems = 0; this.multipleOf = 0; this.enum = 0; this.maxProperties = 0; this.minProperties = 0; this.required = 0; this.items = 0; this.allOf = 0; this.oneOf = 0; this.anyOf = 0; this.not = 0; this.properties = 0; this.additionalProperties = 0; this.patternProperties = 0; this.dependencies = 0; this.additionalItems = 0; this.definitions = 0; this.externalDocs = 0; this.example = 0; this.nullable = 0; } });
+const K1235: Keys = [10, "id", 18, "$schema", 26, "$ref", 34, "description", 42, "type", 50, "format", 58, "title", 66, "default", 73, "maximum", 80, "exclusiveMaximum", 89, "minimum", 96, "exclusiveMinimum", 104, "maxLength", 112, "minLength", 122, "pattern", 128, "maxItems", 136, "minItems", 144, "uniqueItems", 153, "multipleOf", 162, "enum", 168, "maxProperties", 176, "minProperties", 186, "required", 194, "items", -202, "allOf", -210, "oneOf", -218, "anyOf", -226, "not", 234, "properties", 242, "additionalProperties", 250, "patternProperties", 258, "dependencies", 266, "additionalItems", 274, "definitions", -282, "externalDocs", 290, "example", 296, "nullable", 304, "x-kubernetes-preserve-unknown-fields", 312, "x-kubernetes-embedded-resource", 320, "x-kubernetes-int-or-string", 330, "x-kubernetes-list-map-keys", 338, "x-kubernetes-list-type", 346, "x-kubernetes-map-type", -354, "x-kubernetes-validations"];
 function d1235(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -35610,6 +40523,7 @@ function d1235(r: Reader, c: C): J {
   let n34 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1235)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -35763,10 +40677,14 @@ function e1237(w: Writer, o: any): void { encodeSchemaOrBool(w, o, e1235); }
 function d1238(r: Reader, c: C): any { return decodeSchemaOrStrings(r, c, d1235); }
 function e1238(w: Writer, o: any): void { encodeSchemaOrStrings(w, o, e1235); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.SelectableField
+const K1239: Keys = [10, "jsonPath"];
 function d1239(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1239)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -35782,13 +40700,17 @@ function e1239(w: Writer, o: any): void {
   v = o["jsonPath"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ServiceReference
+const K1240: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
 function d1240(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1240)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -35814,7 +40736,10 @@ function e1240(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule
 const O1241 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.rule = 0; this.message = 0; this.messageExpression = 0; this.reason = 0; this.fieldPath = 0; this.optionalOldSelf = 0; } });
+const K1241: Keys = [10, "rule", 18, "message", 26, "messageExpression", 34, "reason", 42, "fieldPath", 48, "optionalOldSelf"];
 function d1241(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -35823,6 +40748,7 @@ function d1241(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1241)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -35853,12 +40779,16 @@ function e1241(w: Writer, o: any): void {
   v = o["optionalOldSelf"]; if (v != null) { w.uint32(48); wbool(w, v); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig
+const K1242: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d1242(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v3: any;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1242)) continue;
     switch (t) {
       case 26: v3 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d1240(r, c); leave(r, c, s); break; }
@@ -35880,11 +40810,15 @@ function e1242(w: Writer, o: any): void {
   v = o["url"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookConversion
+const K1243: Keys = [-18, "clientConfig", 26, "conversionReviewVersions"];
 function d1243(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1243)) continue;
     switch (t) {
       case 18: { const s = enter(r, c); v2 = d1242(r, c); leave(r, c, s); break; }
       case 26: v3 = add(v3, str(r, c), c); break;
@@ -35903,12 +40837,16 @@ function e1243(w: Writer, o: any): void {
   v = o["conversionReviewVersions"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionRequest
+const K1244: Keys = [10, "uid", 18, "desiredAPIVersion", 26, "objects"];
 function d1244(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1244)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -35930,12 +40868,16 @@ function e1244(w: Writer, o: any): void {
   v = o["objects"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1319(w, x); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionResponse
+const K1245: Keys = [10, "uid", 18, "convertedObjects", -26, "result"];
 function d1245(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1245)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d1319(r, c), c); leave(r, c, s); break; }
@@ -35957,13 +40899,17 @@ function e1245(w: Writer, o: any): void {
   v = o["result"]; w.uint32(26).fork(); e1308(w, v); w.ldelim();
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionReview
+const K1246: Keys = [-10, "request", -18, "response"];
 function d1246(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1246)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1244(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1245(r, c); leave(r, c, s); break; }
@@ -35982,7 +40928,10 @@ function e1246(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceColumnDefinition
 const O1247 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.type = 0; this.format = 0; this.description = 0; this.priority = 0; this.JSONPath = 0; } });
+const K1247: Keys = [10, "name", 18, "type", 26, "format", 34, "description", 40, "priority", 50, "JSONPath"];
 function d1247(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -35991,6 +40940,7 @@ function d1247(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1247)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -36021,12 +40971,16 @@ function e1247(w: Writer, o: any): void {
   v = o["JSONPath"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceConversion
+const K1248: Keys = [10, "strategy", -18, "webhookClientConfig", 26, "conversionReviewVersions"];
 function d1248(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1248)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1269(r, c); leave(r, c, s); break; }
@@ -36049,7 +41003,10 @@ function e1248(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinition
 const O1249 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
+const K1249: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1249(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1249();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -36057,6 +41014,7 @@ function d1249(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1249)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1253(r, c); leave(r, c, s); break; }
@@ -36078,7 +41036,10 @@ function e1249(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionCondition
 const O1250 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
+const K1250: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message", 48, "observedGeneration"];
 function d1250(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36087,6 +41048,7 @@ function d1250(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1250)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -36117,13 +41079,17 @@ function e1250(w: Writer, o: any): void {
   v = o["observedGeneration"]; w.uint32(48); w64(w, v ?? 0);
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionList
+const K1251: Keys = [-10, "metadata", -18, "items"];
 function d1251(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1251)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1249(r, c), c); leave(r, c, s); break; }
@@ -36142,7 +41108,10 @@ function e1251(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionNames
 const O1252 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.plural = 0; this.singular = 0; this.shortNames = 0; this.kind = 0; this.listKind = 0; this.categories = 0; } });
+const K1252: Keys = [10, "plural", 18, "singular", 26, "shortNames", 34, "kind", 42, "listKind", 50, "categories"];
 function d1252(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36151,6 +41120,7 @@ function d1252(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1252)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -36182,7 +41152,10 @@ function e1252(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionSpec
 const O1253 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.group = 0; this.version = 0; this.names = 0; this.scope = 0; this.validation = 0; this.subresources = 0; this.versions = 0; this.additionalPrinterColumns = 0; this.selectableFields = 0; this.conversion = 0; this.preserveUnknownFields = 0; } });
+const K1253: Keys = [10, "group", 18, "version", -26, "names", 34, "scope", -42, "validation", -50, "subresources", -58, "versions", -66, "additionalPrinterColumns", -90, "selectableFields", -74, "conversion", 80, "preserveUnknownFields"];
 function d1253(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36196,6 +41169,7 @@ function d1253(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1253)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -36241,13 +41215,17 @@ function e1253(w: Writer, o: any): void {
   v = o["selectableFields"]; if (v != null) for (const x of list(v)) { w.uint32(90).fork(); e1266(w, x); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionStatus
+const K1254: Keys = [-10, "conditions", -18, "acceptedNames", 26, "storedVersions", 32, "observedGeneration"];
 function d1254(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1254)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1250(r, c), c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1252(r, c); leave(r, c, s); break; }
@@ -36273,7 +41251,10 @@ function e1254(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionVersion
 const O1255 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.served = 0; this.storage = 0; this.deprecated = 0; this.deprecationWarning = 0; this.schema = 0; this.subresources = 0; this.additionalPrinterColumns = 0; this.selectableFields = 0; } });
+const K1255: Keys = [10, "name", 16, "served", 24, "storage", 56, "deprecated", 66, "deprecationWarning", -34, "schema", -42, "subresources", -50, "additionalPrinterColumns", -74, "selectableFields"];
 function d1255(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36285,6 +41266,7 @@ function d1255(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1255)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -36324,12 +41306,16 @@ function e1255(w: Writer, o: any): void {
   v = o["selectableFields"]; if (v != null) for (const x of list(v)) { w.uint32(74).fork(); e1266(w, x); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresourceScale
+const K1256: Keys = [10, "specReplicasPath", 18, "statusReplicasPath", 26, "labelSelectorPath"];
 function d1256(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1256)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -36351,9 +41337,13 @@ function e1256(w: Writer, o: any): void {
   v = o["labelSelectorPath"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresourceStatus
+const K1257: Keys = [];
 function d1257(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1257)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -36365,11 +41355,15 @@ function e1257(w: Writer, o: any): void {
   o = o == null ? NONE : object(o);
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresources
+const K1258: Keys = [-10, "status", -18, "scale"];
 function d1258(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1258)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1257(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = d1256(r, c); leave(r, c, s); break; }
@@ -36388,10 +41382,14 @@ function e1258(w: Writer, o: any): void {
   v = o["scale"]; if (v != null) { w.uint32(18).fork(); e1256(w, v); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceValidation
+const K1259: Keys = [-10, "openAPIV3Schema"];
 function d1259(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1259)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1262(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -36407,11 +41405,15 @@ function e1259(w: Writer, o: any): void {
   v = o["openAPIV3Schema"]; if (v != null) { w.uint32(10).fork(); e1262(w, v); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ExternalDocumentation
+const K1260: Keys = [10, "description", 18, "url"];
 function d1260(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1260)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -36434,7 +41436,10 @@ function d1261(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 function e1261(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaProps
 const O1262 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.id = 0; this.$schema = 0; this.$ref = 0; this.description = 0; this.type = 0; this.format = 0; this.title = 0; this.default = 0; this.maximum = 0; this.exclusiveMaximum = 0; this.minimum = 0; this.exclusiveMinimum = 0; this.maxLength = 0; this.minLength = 0; this.pattern = 0; this.maxItems = 0; this.minItems = 0; this.uniqueItems = 0; this.multipleOf = 0; this.enum = 0; this.maxProperties = 0; this.minProperties = 0; this.required = 0; this.items = 0; this.allOf = 0; this.oneOf = 0; this.anyOf = 0; this.not = 0; this.properties = 0; this.additionalProperties = 0; this.patternProperties = 0; this.dependencies = 0; this.additionalItems = 0; this.definitions = 0; this.externalDocs = 0; this.example = 0; this.nullable = 0; } });
+const K1262: Keys = [10, "id", 18, "$schema", 26, "$ref", 34, "description", 42, "type", 50, "format", 58, "title", 66, "default", 73, "maximum", 80, "exclusiveMaximum", 89, "minimum", 96, "exclusiveMinimum", 104, "maxLength", 112, "minLength", 122, "pattern", 128, "maxItems", 136, "minItems", 144, "uniqueItems", 153, "multipleOf", 162, "enum", 168, "maxProperties", 176, "minProperties", 186, "required", 194, "items", -202, "allOf", -210, "oneOf", -218, "anyOf", -226, "not", 234, "properties", 242, "additionalProperties", 250, "patternProperties", 258, "dependencies", 266, "additionalItems", 274, "definitions", -282, "externalDocs", 290, "example", 296, "nullable", 304, "x-kubernetes-preserve-unknown-fields", 312, "x-kubernetes-embedded-resource", 320, "x-kubernetes-int-or-string", 330, "x-kubernetes-list-map-keys", 338, "x-kubernetes-list-type", 346, "x-kubernetes-map-type", -354, "x-kubernetes-validations"];
 function d1262(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36485,6 +41490,7 @@ function d1262(r: Reader, c: C): J {
   let n34 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1262)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -36638,10 +41644,14 @@ function e1264(w: Writer, o: any): void { encodeSchemaOrBool(w, o, e1262); }
 function d1265(r: Reader, c: C): any { return decodeSchemaOrStrings(r, c, d1262); }
 function e1265(w: Writer, o: any): void { encodeSchemaOrStrings(w, o, e1262); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.SelectableField
+const K1266: Keys = [10, "jsonPath"];
 function d1266(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1266)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -36657,13 +41667,17 @@ function e1266(w: Writer, o: any): void {
   v = o["jsonPath"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ServiceReference
+const K1267: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
 function d1267(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1267)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -36689,7 +41703,10 @@ function e1267(w: Writer, o: any): void {
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ValidationRule
 const O1268 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.rule = 0; this.message = 0; this.messageExpression = 0; this.reason = 0; this.fieldPath = 0; this.optionalOldSelf = 0; } });
+const K1268: Keys = [10, "rule", 18, "message", 26, "messageExpression", 34, "reason", 42, "fieldPath", 48, "optionalOldSelf"];
 function d1268(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36698,6 +41715,7 @@ function d1268(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1268)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -36728,12 +41746,16 @@ function e1268(w: Writer, o: any): void {
   v = o["optionalOldSelf"]; if (v != null) { w.uint32(48); wbool(w, v); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.WebhookClientConfig
+const K1269: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d1269(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v3: any;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1269)) continue;
     switch (t) {
       case 26: v3 = str(r, c); break;
       case 10: { const s = enter(r, c); v1 = d1267(r, c); leave(r, c, s); break; }
@@ -36762,7 +41784,10 @@ function d1271(r: Reader, c: C): any { return decodeQuantity(r, c); }
 function e1271(w: Writer, o: any): void { encodeQuantity(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIGroup
 const O1272 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.name = 0; this.versions = 0; this.preferredVersion = 0; this.serverAddressByClientCIDRs = 0; } });
+const K1272: Keys = [10, "name", -18, "versions", -26, "preferredVersion", -34, "serverAddressByClientCIDRs"];
 function d1272(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1272();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -36771,6 +41796,7 @@ function d1272(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1272)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d1288(r, c), c); leave(r, c, s); break; }
@@ -36794,12 +41820,16 @@ function e1272(w: Writer, o: any): void {
   v = o["serverAddressByClientCIDRs"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e1306(w, x); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIGroupList
+const K1273: Keys = [-10, "groups"];
 function d1273(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1273)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = add(v1, d1272(r, c), c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -36815,7 +41845,10 @@ function e1273(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIResource
 const O1274 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.singularName = 0; this.namespaced = 0; this.group = 0; this.version = 0; this.kind = 0; this.verbs = 0; this.shortNames = 0; this.categories = 0; this.storageVersionHash = 0; } });
+const K1274: Keys = [10, "name", 50, "singularName", 16, "namespaced", 66, "group", 74, "version", 26, "kind", 34, "verbs", 42, "shortNames", 58, "categories", 82, "storageVersionHash"];
 function d1274(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v6: any;
   let v2: any;
@@ -36828,6 +41861,7 @@ function d1274(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1274)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 50: v6 = str(r, c); break;
@@ -36870,13 +41904,17 @@ function e1274(w: Writer, o: any): void {
   v = o["storageVersionHash"]; w.uint32(82); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList
+const K1275: Keys = [10, "groupVersion", -18, "resources"];
 function d1275(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1275)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d1274(r, c), c); leave(r, c, s); break; }
@@ -36894,13 +41932,17 @@ function e1275(w: Writer, o: any): void {
   v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1274(w, x); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIVersions
+const K1276: Keys = [10, "versions", -18, "serverAddressByClientCIDRs"];
 function d1276(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1276)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d1306(r, c), c); leave(r, c, s); break; }
@@ -36919,7 +41961,10 @@ function e1276(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ApplyOptions
 const O1277 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.force = 0; this.fieldManager = 0; } });
+const K1277: Keys = [10, "dryRun", 16, "force", 26, "fieldManager"];
 function d1277(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1277();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -36927,6 +41972,7 @@ function d1277(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1277)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 16: v2 = r.bool(); break;
@@ -36948,7 +41994,10 @@ function e1277(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Condition
 const O1278 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.observedGeneration = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
+const K1278: Keys = [10, "type", 18, "status", 24, "observedGeneration", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d1278(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36957,6 +42006,7 @@ function d1278(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1278)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -36988,7 +42038,10 @@ function e1278(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.CreateOptions
 const O1279 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.fieldManager = 0; this.fieldValidation = 0; } });
+const K1279: Keys = [10, "dryRun", 26, "fieldManager", 34, "fieldValidation"];
 function d1279(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1279();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -36996,6 +42049,7 @@ function d1279(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1279)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 26: v3 = str(r, c); break;
@@ -37017,7 +42071,10 @@ function e1279(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions
 const O1280 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.gracePeriodSeconds = 0; this.preconditions = 0; this.orphanDependents = 0; this.propagationPolicy = 0; this.dryRun = 0; this.ignoreStoreReadErrorWithClusterBreakingPotential = 0; } });
+const K1280: Keys = [8, "gracePeriodSeconds", -18, "preconditions", 24, "orphanDependents", 34, "propagationPolicy", 42, "dryRun", 48, "ignoreStoreReadErrorWithClusterBreakingPotential"];
 function d1280(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1280();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -37028,6 +42085,7 @@ function d1280(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1280)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1304(r, c); leave(r, c, s); break; }
@@ -37060,12 +42118,16 @@ function e1280(w: Writer, o: any): void {
 function d1281(r: Reader, c: C): any { return decodeDuration(r); }
 function e1281(w: Writer, o: any): void { encodeDuration(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement
+const K1282: Keys = [10, "key", 18, "operator", 26, "values"];
 function d1282(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1282)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37090,12 +42152,16 @@ function e1282(w: Writer, o: any): void {
 function d1283(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 function e1283(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GetOptions
+const K1284: Keys = [10, "resourceVersion"];
 function d1284(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1284)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -37110,11 +42176,15 @@ function e1284(w: Writer, o: any): void {
   v = o["resourceVersion"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupKind
+const K1285: Keys = [10, "group", 18, "kind"];
 function d1285(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1285)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37133,11 +42203,15 @@ function e1285(w: Writer, o: any): void {
   v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupResource
+const K1286: Keys = [10, "group", 18, "resource"];
 function d1286(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1286)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37156,11 +42230,15 @@ function e1286(w: Writer, o: any): void {
   v = o["resource"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersion
+const K1287: Keys = [10, "group", 18, "version"];
 function d1287(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1287)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37179,11 +42257,15 @@ function e1287(w: Writer, o: any): void {
   v = o["version"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery
+const K1288: Keys = [10, "groupVersion", 18, "version"];
 function d1288(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1288)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37202,12 +42284,16 @@ function e1288(w: Writer, o: any): void {
   v = o["version"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionKind
+const K1289: Keys = [10, "group", 18, "version", 26, "kind"];
 function d1289(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1289)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37229,12 +42315,16 @@ function e1289(w: Writer, o: any): void {
   v = o["kind"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionResource
+const K1290: Keys = [10, "group", 18, "version", 26, "resource"];
 function d1290(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1290)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37256,12 +42346,16 @@ function e1290(w: Writer, o: any): void {
   v = o["resource"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector
+const K1291: Keys = [10, "matchLabels", -18, "matchExpressions"];
 function d1291(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1291)) continue;
     switch (t) {
       case 10: entryString(r, c, v1 ??= {}, ++n1); break;
       case 18: { const s = enter(r, c); v2 = add(v2, d1292(r, c), c); leave(r, c, s); break; }
@@ -37280,12 +42374,16 @@ function e1291(w: Writer, o: any): void {
   v = o["matchExpressions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1292(w, x); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement
+const K1292: Keys = [10, "key", 18, "operator", 26, "values"];
 function d1292(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1292)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37307,13 +42405,17 @@ function e1292(w: Writer, o: any): void {
   v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.List
+const K1293: Keys = [-10, "metadata", 18, "items"];
 function d1293(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1293)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1319(r, c), c); leave(r, c, s); break; }
@@ -37332,7 +42434,10 @@ function e1293(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta
 const O1294 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selfLink = 0; this.resourceVersion = 0; this.continue = 0; this.remainingItemCount = 0; this.shardInfo = 0; } });
+const K1294: Keys = [10, "selfLink", 18, "resourceVersion", 26, "continue", 32, "remainingItemCount", -42, "shardInfo"];
 function d1294(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -37340,6 +42445,7 @@ function d1294(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1294)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37368,7 +42474,10 @@ function e1294(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ListOptions
 const O1295 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.labelSelector = 0; this.fieldSelector = 0; this.watch = 0; this.allowWatchBookmarks = 0; this.resourceVersion = 0; this.resourceVersionMatch = 0; this.timeoutSeconds = 0; this.limit = 0; this.continue = 0; this.sendInitialEvents = 0; this.shardSelector = 0; } });
+const K1295: Keys = [10, "labelSelector", 18, "fieldSelector", 24, "watch", 72, "allowWatchBookmarks", 34, "resourceVersion", 82, "resourceVersionMatch", 40, "timeoutSeconds", 56, "limit", 66, "continue", 88, "sendInitialEvents", 122, "shardSelector"];
 function d1295(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1295();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -37384,6 +42493,7 @@ function d1295(r: Reader, c: C): J {
   let v15: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1295)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37429,7 +42539,10 @@ function e1295(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry
 const O1296 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.manager = 0; this.operation = 0; this.apiVersion = 0; this.time = 0; this.fieldsType = 0; this.fieldsV1 = 0; this.subresource = 0; } });
+const K1296: Keys = [10, "manager", 18, "operation", 26, "apiVersion", 34, "time", 50, "fieldsType", 58, "fieldsV1", 66, "subresource"];
 function d1296(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -37439,6 +42552,7 @@ function d1296(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1296)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37476,7 +42590,10 @@ function d1297(r: Reader, c: C): any { return decodeMicroTime(r, c); }
 function e1297(w: Writer, o: any): void { encodeMicroTime(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta
 const O1298 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.generateName = 0; this.namespace = 0; this.selfLink = 0; this.uid = 0; this.resourceVersion = 0; this.generation = 0; this.creationTimestamp = 0; this.deletionTimestamp = 0; this.deletionGracePeriodSeconds = 0; this.labels = 0; this.annotations = 0; this.ownerReferences = 0; this.finalizers = 0; this.managedFields = 0; } });
+const K1298: Keys = [10, "name", 18, "generateName", 26, "namespace", 34, "selfLink", 42, "uid", 50, "resourceVersion", 56, "generation", 66, "creationTimestamp", 74, "deletionTimestamp", 80, "deletionGracePeriodSeconds", 90, "labels", 98, "annotations", -106, "ownerReferences", 114, "finalizers", -138, "managedFields"];
 function d1298(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -37496,6 +42613,7 @@ function d1298(r: Reader, c: C): J {
   let n12 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1298)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37554,7 +42672,10 @@ function e1298(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.OwnerReference
 const O1299 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.apiVersion = 0; this.kind = 0; this.name = 0; this.uid = 0; this.controller = 0; this.blockOwnerDeletion = 0; } });
+const K1299: Keys = [42, "apiVersion", 10, "kind", 26, "name", 34, "uid", 48, "controller", 56, "blockOwnerDeletion"];
 function d1299(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v5: any;
   let v1: any;
   let v3: any;
@@ -37563,6 +42684,7 @@ function d1299(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1299)) continue;
     switch (t) {
       case 42: v5 = str(r, c); break;
       case 10: v1 = str(r, c); break;
@@ -37593,12 +42715,16 @@ function e1299(w: Writer, o: any): void {
   v = o["blockOwnerDeletion"]; if (v != null) { w.uint32(56); wbool(w, v); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata
+const K1300: Keys = [-10, "metadata"];
 function d1300(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1300)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1298(r, c); leave(r, c, s); break; }
       default: skip(r, t);
@@ -37613,13 +42739,17 @@ function e1300(w: Writer, o: any): void {
   v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList
+const K1301: Keys = [-10, "metadata", -18, "items"];
 function d1301(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1301)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: { const s = enter(r, c); v2 = add(v2, d1300(r, c), c); leave(r, c, s); break; }
@@ -37637,9 +42767,13 @@ function e1301(w: Writer, o: any): void {
   v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1300(w, x); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Patch
+const K1302: Keys = [];
 function d1302(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1302)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -37652,7 +42786,10 @@ function e1302(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.PatchOptions
 const O1303 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.force = 0; this.fieldManager = 0; this.fieldValidation = 0; } });
+const K1303: Keys = [10, "dryRun", 16, "force", 26, "fieldManager", 34, "fieldValidation"];
 function d1303(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1303();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -37661,6 +42798,7 @@ function d1303(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1303)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 16: v2 = r.bool(); break;
@@ -37684,11 +42822,15 @@ function e1303(w: Writer, o: any): void {
   v = o["fieldValidation"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Preconditions
+const K1304: Keys = [10, "uid", 18, "resourceVersion"];
 function d1304(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1304)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37707,10 +42849,14 @@ function e1304(w: Writer, o: any): void {
   v = o["resourceVersion"]; if (v != null) { w.uint32(18); wstr(w, v); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.RootPaths
+const K1305: Keys = [10, "paths"];
 function d1305(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1305)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
@@ -37726,11 +42872,15 @@ function e1305(w: Writer, o: any): void {
   v = o["paths"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR
+const K1306: Keys = [10, "clientCIDR", 18, "serverAddress"];
 function d1306(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1306)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37749,10 +42899,14 @@ function e1306(w: Writer, o: any): void {
   v = o["serverAddress"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ShardInfo
+const K1307: Keys = [10, "selector"];
 function d1307(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1307)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -37769,7 +42923,10 @@ function e1307(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Status
 const O1308 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.status = 0; this.message = 0; this.reason = 0; this.details = 0; this.code = 0; } });
+const K1308: Keys = [-10, "metadata", 18, "status", 26, "message", 34, "reason", -42, "details", 48, "code"];
 function d1308(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1308();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -37780,6 +42937,7 @@ function d1308(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1308)) continue;
     switch (t) {
       case 10: { const s = enter(r, c); v1 = d1294(r, c); leave(r, c, s); break; }
       case 18: v2 = str(r, c); break;
@@ -37809,12 +42967,16 @@ function e1308(w: Writer, o: any): void {
   v = o["code"]; w.uint32(48); w32(w, v ?? 0);
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.StatusCause
+const K1309: Keys = [10, "reason", 18, "message", 26, "field"];
 function d1309(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1309)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37837,7 +42999,10 @@ function e1309(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.StatusDetails
 const O1310 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.group = 0; this.kind = 0; this.uid = 0; this.causes = 0; this.retryAfterSeconds = 0; } });
+const K1310: Keys = [10, "name", 18, "group", 26, "kind", 50, "uid", -34, "causes", 40, "retryAfterSeconds"];
 function d1310(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   let v3: any;
@@ -37846,6 +43011,7 @@ function d1310(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1310)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37876,12 +43042,16 @@ function e1310(w: Writer, o: any): void {
   v = o["uid"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.TableOptions
+const K1311: Keys = [10, "includeObject"];
 function d1311(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1311)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -37899,11 +43069,15 @@ function e1311(w: Writer, o: any): void {
 function d1312(r: Reader, c: C): any { return decodeTime(r, c); }
 function e1312(w: Writer, o: any): void { encodeTime(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Timestamp
+const K1313: Keys = [8, "seconds", 16, "nanos"];
 function d1313(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1313)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -37922,11 +43096,15 @@ function e1313(w: Writer, o: any): void {
   v = o["nanos"]; w.uint32(16); w32(w, v ?? 0);
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.TypeMeta
+const K1314: Keys = [10, "kind", 18, "apiVersion"];
 function d1314(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1314)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -37946,7 +43124,10 @@ function e1314(w: Writer, o: any): void {
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.UpdateOptions
 const O1315 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.fieldManager = 0; this.fieldValidation = 0; } });
+const K1315: Keys = [10, "dryRun", 18, "fieldManager", 26, "fieldValidation"];
 function d1315(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = new O1315();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -37954,6 +43135,7 @@ function d1315(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1315)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -37977,11 +43159,15 @@ function e1315(w: Writer, o: any): void {
 function d1316(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 function e1316(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent
+const K1317: Keys = [10, "type", 18, "object"];
 function d1317(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1317)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: { const s = enter(r, c); v2 = d1319(r, c); leave(r, c, s); break; }
@@ -38000,13 +43186,17 @@ function e1317(w: Writer, o: any): void {
   v = o["object"]; w.uint32(18).fork(); e1319(w, v); w.ldelim();
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1beta1.PartialObjectMetadataList
+const K1318: Keys = [-18, "metadata", -10, "items"];
 function d1318(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v2: any;
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1318)) continue;
     switch (t) {
       case 18: { const s = enter(r, c); v2 = d1294(r, c); leave(r, c, s); break; }
       case 10: { const s = enter(r, c); v1 = add(v1, d1300(r, c), c); leave(r, c, s); break; }
@@ -38027,11 +43217,15 @@ function e1318(w: Writer, o: any): void {
 function d1319(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 function e1319(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apimachinery.pkg.runtime.TypeMeta
+const K1320: Keys = [10, "apiVersion", 18, "kind"];
 function d1320(r: Reader, c: C): J {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
+    if (f !== undefined && skipField(r, c, f, t, K1320)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;

@@ -9,6 +9,7 @@
  */
 import protobuf from 'protobufjs/minimal.js';
 import { DecodeError } from '../../../core/errors.js';
+import { type FieldFilter, fieldAction } from '../../../core/field-filter.js';
 import type { Int64Mode } from '../../../core/int64.js';
 import { StringCache } from '../../../core/string-cache.js';
 import { parseJsonBytes } from '../../../core/json-parse.js';
@@ -31,6 +32,12 @@ export interface DecodeContext {
   kind: string;
   apiVersion: string;
   top: boolean;
+  /**
+   * Field selection for the next generated message decoder to start: it
+   * takes the filter (and clears it) before reading any field. Set only by
+   * the object reader and by skipField, right before a message field.
+   */
+  filter: FieldFilter | undefined;
 }
 
 /**
@@ -144,6 +151,32 @@ export function skip(r: Reader, tag: number): void {
       // Kubernetes never writes groups (3/4); 6 and 7 do not exist.
       throw invalid(`wire type ${tag & 7} (field ${tag >>> 3}) at byte ${r.pos}`);
   }
+}
+
+/**
+ * Field selection while decoding: called for each field of a message decoded
+ * under `filter`, with the message's wire tags and JSON keys (`keys`: tag,
+ * key, tag, key, ...; a negative tag marks a message field). A field whose key
+ * is dropped is skipped without decoding (true); a message field with a
+ * filter of its own gets that filter for its decoder. The decoded object then
+ * holds Go's zero value for the skipped keys, and the object reader's
+ * post-pass (applyFieldFilter) removes those keys and whatever the wire could
+ * not skip (map entries, inline structs, raw JSON), so the result equals the
+ * post-pass over a full decode.
+ */
+export function skipField(r: Reader, c: DecodeContext, filter: FieldFilter, t: number, keys: readonly (number | string)[]): boolean {
+  for (let i = 0; i < keys.length; i += 2) {
+    const tag = keys[i] as number;
+    if (tag !== t && tag !== -t) continue;
+    const action = fieldAction(filter, keys[i + 1] as string);
+    if (action === 'skip') {
+      skip(r, t);
+      return true;
+    }
+    if (action !== 'whole' && tag < 0) c.filter = action;
+    return false;
+  }
+  return false;
 }
 
 /** Counts an element of a repeated field against maxCollectionLength. */
