@@ -24,6 +24,8 @@ export class StringCache {
   private readonly words: Int32Array;
   private readonly slotWords: number;
   private readonly mask: number;
+  /** The hash of the bytes given to the last `find` (before masking): a stable id of the string for callers. */
+  hash = 0;
 
   constructor(bits: number, readonly maxLength: number) {
     const slots = 1 << bits;
@@ -37,7 +39,9 @@ export class StringCache {
 
   /** The slot holding the `length` (1..maxLength) bytes at `start`, or -1. The bytes must be in the view. */
   find(view: DataView, start: number, length: number): number {
-    const slot = slotOf(view, start, length) & this.mask;
+    const hash = slotOf(view, start, length);
+    this.hash = hash;
+    const slot = hash & this.mask;
     if (this.lengths[slot] !== length) return -1;
     const words = this.words;
     const base = slot * this.slotWords;

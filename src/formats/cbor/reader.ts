@@ -1,4 +1,5 @@
 import { DecodeError, type DecodeErrorCode } from '../../core/errors.js';
+import { type FieldFilter, fieldAction } from '../../core/field-filter.js';
 import type { Int64Mode } from '../../core/int64.js';
 import type { DecodeLimits } from '../../core/limits.js';
 import { TAG_BASE16, TAG_BASE64, TAG_BASE64URL, TAG_SELF_DESCRIBED } from './constants.js';
@@ -35,6 +36,17 @@ const SHORT_STRING = 24;
 const LONG_KEY = 64;
 /** Map serials restart below this, so the stamps stay small integers. */
 const MAX_SERIAL = 0x3fffffff;
+/** Keys ranked in the order first seen (see ReaderCaches.rank); later ones rank by a hash, above all of these. */
+const MAX_RANKED_KEYS = 16384;
+const HASH_RANKS = 0x40000000;
+/** Contexts (see CborItemReader.map): one per slot of the key caches, then one for the rest. */
+const KEY_SLOTS = 1 << 12;
+const LONG_KEY_SLOTS = 1 << 10;
+const LONG_KEY_CONTEXTS = KEY_SLOTS;
+const OTHER_CONTEXT = KEY_SLOTS + LONG_KEY_SLOTS;
+const ORDER_SLOTS = 1 << 12;
+/** Out-of-order maps with more pairs than this check duplicates in a Set, not by a scan of the pairs held. */
+const SCAN_PAIRS = 16;
 
 function fail(code: DecodeErrorCode, detail: string): never {
   throw new DecodeError(code, detail);
@@ -80,6 +92,22 @@ export class CborItemReader {
   private readonly maxCollection: number;
   private readonly maxString: number;
   private readonly caches: ReaderCaches;
+  /**
+   * Set by `key`: a hash of the key just read (an id for `map`), whether the
+   * map must be searched for it, and the context of the value under it.
+   */
+  private keyId = 0;
+  private keyUnchecked = false;
+  /** Where the key's rank is kept: its slot in `keyRanks`, or -1 (a key not from the cache). */
+  private keySlot = -1;
+  private keyRanks: Int32Array = EMPTY_RANKS;
+  private keyContext = OTHER_CONTEXT;
+  /** The keys and ranks of the maps sortedMap is gathering, nested maps' above their parents'. */
+  private readonly pairKeys: string[] = [];
+  private readonly pairRanks: number[] = [];
+  private pairTop = 0;
+  /** Scratch for skipItem: the items left in each open container. */
+  private readonly skipCounts: number[] = [];
 
   constructor(limits: Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength' | 'maxStringBytes'>, options: CborDecodeOptions = {}) {
     this.maxDepth = limits.maxDepth;
@@ -93,8 +121,11 @@ export class CborItemReader {
     this.caches = sharedCaches ??= new ReaderCaches();
   }
 
-  /** The one item that `bytes` must hold exactly. */
-  decode(bytes: Uint8Array): unknown {
+  /**
+   * The one item that `bytes` must hold exactly. With `filter`, the fields it
+   * drops are passed over by their heads, never decoded (see skipItem).
+   */
+  decode(bytes: Uint8Array, filter?: FieldFilter): unknown {
     this.data = bytes;
     this.pos = 0;
     this.end = bytes.length;
@@ -104,7 +135,7 @@ export class CborItemReader {
     if (caches.serial > MAX_SERIAL && caches.reading === 0) caches.restartSerials();
     caches.reading++;
     try {
-      const value = this.item(0);
+      const value = this.item(0, filter, OTHER_CONTEXT);
       if (this.pos !== this.end) fail('invalid-cbor', `${this.end - this.pos} bytes after the end of the item`);
       return value;
     } catch (e) {
@@ -113,6 +144,8 @@ export class CborItemReader {
       throw e;
     } finally {
       caches.reading--;
+      // An error inside a map left its pairs on the stacks (keys are cached strings: nothing big is kept).
+      this.pairTop = 0;
       this.data = EMPTY;
       this.view = EMPTY_VIEW;
     }
@@ -157,7 +190,8 @@ export class CborItemReader {
     if (this.end - this.pos < n) fail('truncated', `CBOR item ends after ${this.end} bytes, ${n - (this.end - this.pos)} bytes short`);
   }
 
-  private item(depth: number): unknown {
+  /** The item at `pos`; `context` says which key it is found under, for `map`. */
+  private item(depth: number, filter: FieldFilter | undefined, context: number): unknown {
     if (this.pos >= this.end) this.need(1);
     let initial = this.data[this.pos++]!;
     while (initial >>> 5 === 6) {
@@ -180,9 +214,9 @@ export class CborItemReader {
       case 3:
         return ai < 24 && ai > 0 ? this.shortString(ai) : this.byteStringAsText(ai < 24 ? ai : this.argument(ai));
       case 5:
-        return this.map(ai < 24 ? ai : this.argument(ai), depth + 1);
+        return this.map(ai < 24 ? ai : this.argument(ai), depth + 1, filter, context);
       case 4:
-        return this.array(ai < 24 ? ai : this.argument(ai), depth + 1);
+        return this.array(ai < 24 ? ai : this.argument(ai), depth + 1, filter, context);
       case 0:
         return ai < 24 ? ai : ai === 27 ? this.int64(false) : this.argument(ai);
       case 1:
@@ -262,16 +296,50 @@ export class CborItemReader {
     }
   }
 
-  private map(count: number, depth: number): Record<string, unknown> {
+  /**
+   * A map as an object. V8 gives an object a hidden class per order in which
+   * its keys were added, so maps whose keys come in another order per object
+   * (valid CBOR: the order is not fixed) would make a new class for nearly
+   * every object, each built at a cost, and every later access megamorphic:
+   * 3x slower decoding of Pods shuffled per object (JSON.parse suffers the
+   * same, 5x). So the reader watches, per context (the key a map is found
+   * under), whether maps with the same keys come in different orders. Until
+   * they do, keys go straight into the object in wire order (one encoder
+   * writes one order: the usual case costs two integer operations per key).
+   * Once they do, that context's maps are built with their keys sorted by
+   * rank (ReaderCaches.rank): one order, so one hidden class per set of keys.
+   */
+  private map(count: number, depth: number, filter: FieldFilter | undefined, context: number): Record<string, unknown> {
     if (depth > this.maxDepth) fail('nesting-too-deep', `CBOR arrays/maps nested deeper than maxDepth (${this.maxDepth})`);
     if (count > this.maxCollection) fail('limit-exceeded', `map of ${count} pairs, over maxCollectionLength (${this.maxCollection})`);
     // Each pair takes at least two bytes: refuse a count the input cannot hold before building anything.
     if (count * 2 > this.end - this.pos) this.need(count * 2);
+    const caches = this.caches;
+    if (caches.unordered[context] === 1) return this.sortedMap(count, depth, filter);
     const object: Record<string, unknown> = {};
-    const serial = ++this.caches.serial;
+    const serial = ++caches.serial;
+    // Order-sensitive and order-blind hashes of the keys, to compare with the context's last map.
+    let order = 0;
+    let set = 0;
     for (let i = 0; i < count; i++) {
-      const key = this.key(serial, object);
-      const value = this.item(depth);
+      const key = this.key(serial);
+      const id = this.keyId;
+      order = (Math.imul(order, 31) + id) | 0;
+      set = (set + id) | 0;
+      // hasOwn, not `in`: keys such as "constructor" live on Object.prototype.
+      if (this.keyUnchecked && Object.hasOwn(object, key)) this.duplicate(key);
+      const under = this.keyContext;
+      let value: unknown;
+      if (filter === undefined) {
+        value = this.item(depth, undefined, under);
+      } else {
+        const action = fieldAction(filter, key);
+        if (action === 'skip') {
+          this.skipItem(depth);
+          continue;
+        }
+        value = this.item(depth, action === 'whole' ? undefined : action, under);
+      }
       if (key === '__proto__') {
         // A plain assignment would set the prototype (and cbor-x renames the key
         // to `__proto_`); keep it an own data property, as JSON.parse does.
@@ -280,22 +348,185 @@ export class CborItemReader {
         object[key] = value;
       }
     }
+    if (count > 1) {
+      // The last order seen for this set of keys, in a table by the set's hash: a context
+      // may hold maps of several kinds in turn (`spec`, `secret`, `metadata` do).
+      const at = (set ^ (set >>> 12)) & (ORDER_SLOTS - 1);
+      if (caches.orderSet[at] === set) {
+        if (caches.orderSeen[at] !== order) caches.unordered[context] = 1;
+      } else {
+        caches.orderSet[at] = set;
+      }
+      caches.orderSeen[at] = order;
+    }
     return object;
   }
 
-  private array(count: number, depth: number): unknown[] {
+  /**
+   * A map of a context whose key order varies: its pairs gathered, sorted by
+   * rank as they arrive, then put into an object. Keys and ranks go on stacks
+   * kept between calls (cached keys are old strings and ranks small integers:
+   * storing them costs no write barrier); values into an array of the map's
+   * own, young like them, as an old array would make every store of a young
+   * value a remembered slot for the scavenger.
+   */
+  private sortedMap(count: number, depth: number, filter: FieldFilter | undefined): Record<string, unknown> {
+    const serial = ++this.caches.serial;
+    const keys = this.pairKeys;
+    const ranks = this.pairRanks;
+    const from = this.pairTop;
+    const values = new Array<unknown>(count);
+    let n = 0;
+    const seen = count > SCAN_PAIRS ? new Set<string>() : undefined;
+    for (let i = 0; i < count; i++) {
+      const key = this.key(serial);
+      const slot = this.keySlot;
+      let rank = slot >= 0 ? this.keyRanks[slot]! : -1;
+      // Ranked here, not when the key entered the cache: the maps of the usual case never need it.
+      if (rank < 0) {
+        rank = this.caches.rank(key);
+        if (slot >= 0) this.keyRanks[slot] = rank;
+      }
+      if (this.keyUnchecked && (seen !== undefined ? seen.has(key) : includes(keys, from, from + n, key))) this.duplicate(key);
+      seen?.add(key);
+      const under = this.keyContext;
+      let value: unknown;
+      // Nested maps use the stacks above this map's pairs.
+      this.pairTop = from + n;
+      if (filter === undefined) {
+        value = this.item(depth, undefined, under);
+      } else {
+        const action = fieldAction(filter, key);
+        if (action === 'skip') {
+          this.skipItem(depth);
+          continue;
+        }
+        value = this.item(depth, action === 'whole' ? undefined : action, under);
+      }
+      // Insertion sort as the pairs arrive (stable: an equal rank goes after): maps are small.
+      let j = n - 1;
+      while (j >= 0 && ranks[from + j]! > rank) {
+        keys[from + j + 1] = keys[from + j]!;
+        ranks[from + j + 1] = ranks[from + j]!;
+        values[j + 1] = values[j];
+        j--;
+      }
+      keys[from + j + 1] = key;
+      ranks[from + j + 1] = rank;
+      values[j + 1] = value;
+      n++;
+    }
+    const object: Record<string, unknown> = {};
+    for (let i = 0; i < n; i++) {
+      const key = keys[from + i]!;
+      if (key === '__proto__') Object.defineProperty(object, key, { value: values[i], writable: true, enumerable: true, configurable: true });
+      else object[key] = values[i];
+    }
+    this.pairTop = from;
+    return object;
+  }
+
+  private array(count: number, depth: number, filter: FieldFilter | undefined, context: number): unknown[] {
     if (depth > this.maxDepth) fail('nesting-too-deep', `CBOR arrays/maps nested deeper than maxDepth (${this.maxDepth})`);
     if (count > this.maxCollection) fail('limit-exceeded', `array of ${count} items, over maxCollectionLength (${this.maxCollection})`);
     if (count > this.end - this.pos) this.need(count);
     const array = new Array<unknown>(count);
-    for (let i = 0; i < count; i++) array[i] = this.item(depth);
+    // A filter applies inside every element (arrays are transparent to field paths).
+    for (let i = 0; i < count; i++) array[i] = this.item(depth, filter, context);
     return array;
   }
 
   /**
-   * A map key of the map numbered `serial` that is being built in `object`: a
-   * byte or text string (tag 55799 allowed in front), decoded through the key
-   * cache, refused if the map already has it.
+   * Passes over the item at `pos` (a value at `depth`) by its heads: string
+   * bytes by their length, containers by their counts, nothing decoded or
+   * built, so a dropped field costs a walk of its heads. Malformed or
+   * truncated bytes and the limits on nesting, counts and lengths fail here as
+   * they would when decoding; what only decoding finds (invalid UTF-8, a
+   * duplicate key, an unknown tag) is not looked for in bytes that are dropped.
+   */
+  private skipItem(depth: number): void {
+    const data = this.data;
+    const end = this.end;
+    const counts = this.skipCounts;
+    let open = 0;
+    let left = 1;
+    for (;;) {
+      if (this.pos >= end) this.need(1);
+      const initial = data[this.pos++]!;
+      const major = initial >>> 5;
+      const ai = initial & 31;
+      const argument = ai < 24 ? ai : this.argument(ai);
+      if (major === 2 || major === 3) {
+        this.string(argument);
+        this.pos += argument;
+      } else if (major === 4 || major === 5) {
+        if (depth + 1 + open > this.maxDepth) fail('nesting-too-deep', `CBOR arrays/maps nested deeper than maxDepth (${this.maxDepth})`);
+        if (argument > this.maxCollection) fail('limit-exceeded', `${major === 5 ? 'map' : 'array'} of ${argument} ${major === 5 ? 'pairs' : 'items'}, over maxCollectionLength (${this.maxCollection})`);
+        const items = major === 5 ? argument * 2 : argument;
+        if (items > end - this.pos) this.need(items);
+        if (items > 0) {
+          counts[open++] = left;
+          left = items;
+          continue;
+        }
+      } else if (major === 6) {
+        continue; // a tag: the item it marks follows
+      }
+      // An item ended: count it in its container, and close every container it fills.
+      while (--left === 0) {
+        if (open === 0) return;
+        left = counts[--open]!;
+      }
+    }
+  }
+
+  /**
+   * The type of the event map in `bytes` if it has a string `type` that can
+   * be found by passing over the pairs before it, else undefined; nothing is
+   * decoded but that string. Lets a filter that applies by event type be
+   * chosen before the object is read, whatever the key order.
+   */
+  eventType(bytes: Uint8Array): string | undefined {
+    this.data = bytes;
+    this.pos = 0;
+    this.end = bytes.length;
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    try {
+      this.skipSelfDescribed();
+      const initial = bytes[this.pos++];
+      if (initial === undefined || initial >>> 5 !== 5) return undefined;
+      const ai = initial & 31;
+      const count = ai < 24 ? ai : this.argument(ai);
+      for (let i = 0; i < count; i++) {
+        this.skipSelfDescribed();
+        const head = bytes[this.pos]! & 0xdf;
+        // `type`: a byte or text string of 4 bytes.
+        if (head === 0x44 && bytes[this.pos + 1] === 0x74 && bytes[this.pos + 2] === 0x79 && bytes[this.pos + 3] === 0x70 && bytes[this.pos + 4] === 0x65) {
+          this.pos += 5;
+          const type = this.item(0, undefined, OTHER_CONTEXT);
+          return typeof type === 'string' ? type : undefined;
+        }
+        this.skipItem(0);
+        this.skipItem(0);
+      }
+      return undefined;
+    } catch {
+      return undefined; // decode() reports what is wrong
+    } finally {
+      this.data = EMPTY;
+      this.view = EMPTY_VIEW;
+    }
+  }
+
+  private skipSelfDescribed(): void {
+    const data = this.data;
+    while (data[this.pos] === 0xd9 && data[this.pos + 1] === 0xd9 && data[this.pos + 2] === 0xf7) this.pos += 3;
+  }
+
+  /**
+   * A map key of the map numbered `serial`: a byte or text string (tag 55799
+   * allowed in front), decoded through the key cache. Sets `keyRank`, and
+   * `keyUnchecked` when the caller must look for the key in the map itself.
    *
    * Duplicate keys: cbor-x keeps the last one silently; Kubernetes refuses them.
    * The check rides on the key cache: each entry remembers the serial of the
@@ -304,24 +535,25 @@ export class CborItemReader {
    * only one stamped by a map nested inside this one needs a property lookup.
    * A key the cache does not have needs one too.
    */
-  private key(serial: number, object: Record<string, unknown>): string {
+  private key(serial: number): string {
     const data = this.data;
     const at = this.pos;
     // Fast path: a byte or text string of 1..23 bytes, the head holding the length
     // (`& 0xdf` folds text string heads 0x61..0x77 onto byte string heads 0x41..0x57).
     const head = data[at]! & 0xdf;
     const length = head - 0x40;
-    if (length > 0 && length < 24 && at + 1 + length <= this.end) return this.cachedKey(this.caches.keys, at + 1, length, serial, object);
+    const caches = this.caches;
+    if (length > 0 && length < 24 && at + 1 + length <= this.end) return this.cachedKey(caches.keys, caches.keyRanks, 0, at + 1, length, serial);
     // Then one with a one-byte length (0x58, 0x78), up to LONG_KEY bytes.
     if (head === 0x58 && at + 2 <= this.end) {
       const long = data[at + 1]!;
-      if (long <= LONG_KEY && at + 2 + long <= this.end) return this.cachedKey(this.caches.longKeys, at + 2, long, serial, object);
+      if (long <= LONG_KEY && at + 2 + long <= this.end) return this.cachedKey(caches.longKeys, caches.longKeyRanks, LONG_KEY_CONTEXTS, at + 2, long, serial);
     }
-    return this.otherKey(serial, object);
+    return this.otherKey(serial);
   }
 
-  /** The key of `length` (1..cache.maxLength) bytes at `start`, through `cache`. */
-  private cachedKey(cache: StringCache, start: number, length: number, serial: number, object: Record<string, unknown>): string {
+  /** The key of `length` (1..cache.maxLength) bytes at `start`, through `cache` (`ranks` by the same slots, contexts from `contexts` on). */
+  private cachedKey(cache: StringCache, ranks: Int32Array, contexts: number, start: number, length: number, serial: number): string {
     // Before the lookup, as for values: the cache may hold it from a reader with a higher limit.
     if (length > this.maxString) this.string(length);
     const stamps = cache.stamps;
@@ -332,24 +564,35 @@ export class CborItemReader {
       stamps[slot] = serial;
       const text = cache.texts[slot]!;
       if (stamp === serial) return this.duplicate(text);
-      return stamp > serial ? this.checkNew(object, text) : text;
+      this.keyUnchecked = stamp > serial;
+      this.keyId = cache.hash;
+      this.keySlot = slot;
+      this.keyRanks = ranks;
+      this.keyContext = contexts + slot;
+      return text;
     }
     this.pos = start;
     const text = this.byteStringAsText(length);
     slot = cache.store(this.view, start, length, text);
     stamps[slot] = serial;
-    return this.checkNew(object, text);
+    this.keyUnchecked = true;
+    this.keyId = cache.hash;
+    this.keySlot = slot;
+    this.keyRanks = ranks;
+    ranks[slot] = -1;
+    this.keyContext = contexts + slot;
+    return text;
   }
 
   /** Keys off the fast path: tagged, empty, long, cut short, or not strings at all. */
-  private otherKey(serial: number, object: Record<string, unknown>): string {
+  private otherKey(serial: number): string {
     const data = this.data;
     let at = this.pos;
     while (data[at] === 0xd9 && data[at + 1] === 0xd9 && data[at + 2] === 0xf7) at += 3;
     if (at !== this.pos) {
       // Tag 55799 in front of a key, any number of times: skipped in a loop, then read as usual.
       this.pos = at;
-      return this.key(serial, object);
+      return this.key(serial);
     }
     if (this.pos >= this.end) this.need(1);
     const initial = data[this.pos]!;
@@ -359,12 +602,13 @@ export class CborItemReader {
     }
     const ai = initial & 31;
     this.pos++;
-    return this.checkNew(object, this.byteStringAsText(ai < 24 ? ai : this.argument(ai)));
-  }
-
-  private checkNew(object: Record<string, unknown>, key: string): string {
-    // hasOwn, not `in`: keys such as "constructor" live on Object.prototype.
-    return Object.hasOwn(object, key) ? this.duplicate(key) : key;
+    const length = ai < 24 ? ai : this.argument(ai);
+    const key = this.byteStringAsText(length);
+    this.keyUnchecked = true;
+    this.keyId = stringHash(key);
+    this.keySlot = -1;
+    this.keyContext = OTHER_CONTEXT;
+    return key;
   }
 
   private duplicate(key: string): never {
@@ -443,9 +687,6 @@ export class CborItemReader {
     }
   }
 
-  private dataView(): DataView {
-    return (this.view ??= new DataView(this.data.buffer, this.data.byteOffset, this.data.byteLength));
-  }
 }
 
 /** `length` bytes at `start` as a string if all are ASCII, else undefined. */
@@ -496,6 +737,20 @@ function asciiString(data: Uint8Array, start: number, length: number): string | 
 }
 
 const EMPTY = new Uint8Array(0);
+const EMPTY_RANKS = new Int32Array(0);
+
+/** Whether `keys` from `from` to `to` include `key`. */
+function includes(keys: readonly string[], from: number, to: number, key: string): boolean {
+  for (let i = from; i < to; i++) if (keys[i] === key) return true;
+  return false;
+}
+
+/** FNV-1a over the UTF-16 units of `text`. */
+function stringHash(text: string): number {
+  let h = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) h = Math.imul(h ^ text.charCodeAt(i), 0x01000193);
+  return h;
+}
 const EMPTY_VIEW = new DataView(EMPTY.buffer);
 
 /**
@@ -507,10 +762,49 @@ class ReaderCaches {
   readonly keys = new StringCache(12, 23);
   readonly longKeys = new StringCache(10, LONG_KEY);
   readonly values = new StringCache(12, 23);
+  /** The rank of the key in each slot of `keys` and `longKeys`. */
+  readonly keyRanks = new Int32Array(KEY_SLOTS);
+  readonly longKeyRanks = new Int32Array(LONG_KEY_SLOTS);
+  /**
+   * The order last seen for a set of keys: the order-blind hash of the set,
+   * and the order-sensitive hash of its keys, in slots by the former.
+   */
+  readonly orderSet = new Int32Array(ORDER_SLOTS);
+  readonly orderSeen = new Int32Array(ORDER_SLOTS);
+  /**
+   * Per context (see CborItemReader.map): whether maps found there were seen
+   * in another key order than before (then its maps are sorted). A slot
+   * reused by another key, or two sets with one hash, only mix statistics:
+   * a question of speed, never of results.
+   */
+  readonly unordered = new Uint8Array(OTHER_CONTEXT + 1);
+  private readonly ranks = new Map<string, number>();
   /** The number of the last map begun (see `key`). */
   serial = 0;
   /** Items being read now (more than one only if decoding re-entered). */
   reading = 0;
+
+  /**
+   * The place of `key` in the order maps are built in: the order keys were
+   * first seen in (so an encoder that writes one order gets it back, and
+   * decodes on the fast path), one order for every reader in the process.
+   * Keys of up to LONG_KEY characters are ranked so, the first MAX_RANKED_KEYS of
+   * them; others rank by a hash of their text, after all of those: still one
+   * order, without a table that a stream of unique keys could grow.
+   * Called when a key is not in the key cache, so rarely for repeated keys.
+   */
+  rank(key: string): number {
+    if (key.length <= LONG_KEY) {
+      const known = this.ranks.get(key);
+      if (known !== undefined) return known;
+      if (this.ranks.size < MAX_RANKED_KEYS) {
+        const rank = this.ranks.size;
+        this.ranks.set(key, rank);
+        return rank;
+      }
+    }
+    return HASH_RANKS | (stringHash(key) & (HASH_RANKS - 1));
+  }
 
   restartSerials(): void {
     this.keys.stamps.fill(0);
