@@ -37,9 +37,13 @@ const watchFaultArb: fc.Arbitrary<FaultPlan | undefined> = fc.oneof(
   { weight: 2, arbitrary: fc.constantFrom(500, 503, 429).map((code): FaultPlan => ({ status: { code, retryAfterSeconds: 1 } })) },
 );
 
+/** On a LIST page the body is one frame: cut it mid-way, never answer, 410 (on a continue: the list starts over), or an error status. */
 const listFaultArb: fc.Arbitrary<FaultPlan | undefined> = fc.oneof(
-  { weight: 3, arbitrary: fc.constant(undefined) },
-  { weight: 1, arbitrary: fc.constantFrom(500, 503, 429).map((code): FaultPlan => ({ status: { code, retryAfterSeconds: 1 } })) },
+  { weight: 6, arbitrary: fc.constant(undefined) },
+  { weight: 2, arbitrary: fc.constantFrom(500, 503, 429).map((code): FaultPlan => ({ status: { code, retryAfterSeconds: 1 } })) },
+  { weight: 2, arbitrary: fc.integer({ min: 1, max: 2000 }).map((dropAtByte): FaultPlan => ({ dropAfterEvents: 0, dropAtByte })) },
+  { weight: 2, arbitrary: fc.constant<FaultPlan>({ expire: true }) },
+  { weight: 1, arbitrary: fc.constant<FaultPlan>({ stallAfterEvents: 0 }) },
 );
 
 const changeArb = fc.record({
@@ -51,10 +55,14 @@ const changeArb = fc.record({
 
 const scheduleArb = fc.record({
   format: fc.constantFrom(...FORMATS),
-  /** false: the server refuses watch-list and the informer lists. */
+  /** false: the server refuses watch-list (its watchList option) and the informer falls back to paged LISTs. */
   watchList: fc.boolean(),
+  /** LISTs in YAML (a server lists in it; no server streams it). */
+  yamlList: fc.boolean(),
   pods: fc.integer({ min: 0, max: 6 }),
   pageSize: fc.integer({ min: 1, max: 3 }),
+  /** Continue tokens from this page on are expired early (410 on the continue request). */
+  continueExpiresAfterPages: fc.option(fc.integer({ min: 1, max: 3 }), { nil: undefined }),
   changes: fc.array(changeArb, { minLength: 1, maxLength: 10 }),
   watchFaults: fc.array(watchFaultArb, { maxLength: 6 }),
   listFaults: fc.array(listFaultArb, { maxLength: 3 }),
@@ -135,14 +143,13 @@ async function run(schedule: Schedule, totals: Record<string, number>): Promise<
   const server = await startReplayServer({
     generate: { pods: schedule.pods },
     bookmarkIntervalMs: 10,
+    watchList: schedule.watchList,
+    ...(schedule.continueExpiresAfterPages === undefined ? {} : { continueExpiry: { afterPages: schedule.continueExpiresAfterPages } }),
     faults: (request: FaultRequest) => {
       if (request.kind === 'list') return schedule.listFaults[request.index];
       if (request.kind !== 'watch') return undefined;
-      if (!schedule.watchList && request.url.searchParams.get('sendInitialEvents') === 'true') {
-        // A server without watch-list: it forbids resourceVersionMatch on a watch, as API servers before 1.27 do.
-        return { status: { code: 422, reason: 'Invalid', message: 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch' } };
-      }
-      return schedule.watchFaults[request.index];
+      // A server without watch-list refuses the first request by itself (422); its faults go to the watches after.
+      return schedule.watchFaults[schedule.watchList ? request.index : request.index - 1];
     },
   });
   const replayed = new Map<string, KubeObject>();
@@ -156,6 +163,7 @@ async function run(schedule: Schedule, totals: Record<string, number>): Promise<
     url: podsUrl(server),
     registry,
     formats: [schedule.format],
+    ...(schedule.yamlList ? { listFormats: ['yaml'] } : {}),
     pageSize: schedule.pageSize,
     transform,
     stallTimeoutMs: 30,
@@ -166,6 +174,7 @@ async function run(schedule: Schedule, totals: Record<string, number>): Promise<
       if (process.env.WATCHWIRE_FAULT_DEBUG) process.stderr.write(`  ${Math.round(performance.now())} ${JSON.stringify(s).slice(0, 160)}\n`);
       if (s.type === 'stalled' || s.type === 'expired' || s.type === 'resumed' || s.type === 'watch-list-unsupported' || s.type === 'initial-events-end') totals[s.type] = (totals[s.type] ?? 0) + 1;
       if (s.type === 'relist') totals.lists!++;
+      if (s.type === 'list-restart') totals.listRestarts!++;
       if (s.type === 'backoff' && s.reason === 'retry-after') totals.retryAfter!++;
     },
   });
@@ -180,7 +189,7 @@ async function run(schedule: Schedule, totals: Record<string, number>): Promise<
   const pending = [...schedule.changes].sort((a, b) => a.at - b.at);
   let made = 0;
   const caughtUp = (): boolean => informer.hasSynced && informer.resourceVersion === String(server.resourceVersion);
-  const expected = (): Map<string, KubeObject> => stateOf(server.store.list('/pods').map(transform));
+  const expected = (): Map<string, KubeObject> => stateOf(server.state().map(transform));
   try {
     void informer.start();
     const deadline = performance.now() + 10_000;
@@ -206,16 +215,24 @@ async function run(schedule: Schedule, totals: Record<string, number>): Promise<
     await informer.done.catch(() => {});
     await server.close();
   }
+  for (const r of server.requests) {
+    if (r.kind !== 'list') continue;
+    totals.listPages!++;
+    if (r.url.includes('continue=')) totals.continues = (totals.continues ?? 0) + 1;
+    if (schedule.yamlList && r.status === 200) assert.match(r.contentType ?? '', /yaml/, 'a YAML LIST');
+    else if (r.status === 200) assert.doesNotMatch(r.contentType ?? '', /json/.test(schedule.format) ? /yaml/ : /json|yaml/, `a ${schedule.format} LIST`);
+  }
 }
 
 
 test(`${RUNS} random fault schedules: the informer's store and its handler calls equal the server's state`, { timeout: 300_000 }, async (t) => {
-  const totals: Record<string, number> = { calls: 0, lists: 0, vanished: 0, retryAfter: 0 };
+  const totals: Record<string, number> = { calls: 0, lists: 0, listRestarts: 0, listPages: 0, vanished: 0, retryAfter: 0 };
   const byFormat: Record<string, number> = {};
   const started = performance.now();
   await fc.assert(
     fc.asyncProperty(scheduleArb, async (schedule) => {
-      byFormat[`${schedule.format}/${schedule.watchList ? 'watch-list' : 'list'}`] = (byFormat[`${schedule.format}/${schedule.watchList ? 'watch-list' : 'list'}`] ?? 0) + 1;
+      const path = `${schedule.format}/${schedule.watchList ? "watch-list" : schedule.yamlList ? "yaml LIST" : "LIST"}`;
+      byFormat[path] = (byFormat[path] ?? 0) + 1;
       await run(schedule, totals);
     }),
     {
@@ -235,5 +252,5 @@ test(`${RUNS} random fault schedules: the informer's store and its handler calls
   // The schedules did exercise what they claim to (a generator that produced no faults would prove nothing).
   assert.ok(totals.expired! > RUNS / 10 && totals.resumed! > RUNS / 4 && totals.stalled! > RUNS / 50, JSON.stringify(totals));
   assert.ok(totals['watch-list-unsupported']! > RUNS / 4 && totals['initial-events-end']! > RUNS / 4 && totals.vanished! > RUNS / 20, JSON.stringify(totals));
-  assert.ok(totals.retryAfter! > RUNS / 20, JSON.stringify(totals));
+  assert.ok(totals.retryAfter! > RUNS / 20 && totals.listRestarts! > RUNS / 20 && totals.continues! > RUNS / 4, JSON.stringify(totals));
 });

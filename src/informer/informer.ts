@@ -337,7 +337,7 @@ export class Informer<T = KubeObject> implements AsyncIterable<InformerItem<T>> 
       pageSize: o.pageSize ?? 500,
       fieldFilter: watch.fieldFilter,
       signal,
-      ...pick(o, ['headers', 'requestInit', 'limits']),
+      ...pick(o, ['headers', 'requestInit', 'limits', 'stallTimeoutMs']),
       onRestart: (expiries) => {
         this.stats.listRestarts++;
         this.signal({ type: 'list-restart', expiries });

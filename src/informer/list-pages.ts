@@ -9,8 +9,8 @@ import type { Codec } from '../core/codec.js';
 import type { KubeObject } from '../core/event.js';
 import { type FieldFilter, applyFieldFilter } from '../core/field-filter.js';
 import { type DecodeLimits, resolveLimits } from '../core/limits.js';
-import { WatchHttpError } from '../client/errors.js';
-import { type FetchLike, type RequestOptions, buildHeaders, httpError } from '../client/http.js';
+import { WatchHttpError, WatchStallError } from '../client/errors.js';
+import { type FetchLike, type RequestOptions, buildHeaders, httpError, readOrAbort, release } from '../client/http.js';
 import { type ListResult, listUrlFor } from '../client/list.js';
 import { type CodecRegistry, parseMediaType } from '../negotiate.js';
 
@@ -27,6 +27,8 @@ export interface PagedListOptions extends RequestOptions {
   /** Applied to each item (paths from the item's root). */
   fieldFilter?: FieldFilter | undefined;
   signal?: AbortSignal;
+  /** No bytes for this long (headers or body) fails the page with WatchStallError, so the caller retries. Default 300 000. */
+  stallTimeoutMs?: number;
   /** Called when a continue token expired and the list starts over. */
   onRestart?: (expiries: number) => void;
 }
@@ -96,18 +98,7 @@ async function listOnce(
     const url = new URL(base);
     if (pageSize > 0) url.searchParams.set('limit', String(pageSize));
     if (token !== undefined) url.searchParams.set('continue', token);
-    const response = await options.fetch(url.toString(), {
-      ...options.requestInit,
-      method: 'GET',
-      headers: await buildHeaders(options.headers, accept),
-      ...(options.signal === undefined ? {} : { signal: options.signal }),
-    });
-    if (!response.ok) {
-      const error = await httpError(response, url.toString(), options.registry, options.signal);
-      if (error.code === 410 && token !== undefined) throw new ContinueExpired(error);
-      throw error;
-    }
-    const body = new Uint8Array(await response.arrayBuffer());
+    const { response, body } = await fetchPage(options, url.toString(), accept);
     const codec = singleObjectCodec(options.registry, response.headers.get('content-type') ?? '');
     const page = codec.objects!.createDecoder(limits, listFilter === undefined ? {} : { fieldFilter: listFilter }).decode(body) as KubeObject & {
       items?: KubeObject[] | null;
@@ -129,6 +120,63 @@ async function listOnce(
     if (item.apiVersion === undefined && head.apiVersion !== undefined) item.apiVersion = head.apiVersion;
   }
   return { apiVersion: head.apiVersion, kind: head.kind, resourceVersion, items };
+}
+
+/** One page: the request and the whole body, under a stall timer re-armed by every chunk; a 410 on a continue is ContinueExpired. */
+async function fetchPage(options: PagedListOptions, url: string, accept: string): Promise<{ response: Response; body: Uint8Array }> {
+  const idleMs = options.stallTimeoutMs ?? 300_000;
+  const controller = new AbortController();
+  const onAbort = (): void => controller.abort(options.signal?.reason);
+  if (options.signal?.aborted) controller.abort(options.signal.reason);
+  options.signal?.addEventListener('abort', onAbort, { once: true });
+  let timer: ReturnType<typeof setTimeout> | undefined;
+  const arm = (): void => {
+    if (timer !== undefined) clearTimeout(timer);
+    if (Number.isFinite(idleMs)) timer = setTimeout(() => controller.abort(new WatchStallError(idleMs)), idleMs);
+  };
+  try {
+    arm();
+    const response = await options.fetch(url, {
+      ...options.requestInit,
+      method: 'GET',
+      headers: await buildHeaders(options.headers, accept),
+      signal: controller.signal,
+    });
+    arm();
+    if (!response.ok) {
+      const error = await httpError(response, url, options.registry, controller.signal);
+      if (error.code === 410 && new URL(url).searchParams.has('continue')) throw new ContinueExpired(error);
+      throw error;
+    }
+    if (response.body === null) return { response, body: new Uint8Array(0) };
+    const reader = response.body.getReader();
+    const parts: Uint8Array[] = [];
+    let size = 0;
+    let done = false;
+    try {
+      for (;;) {
+        const result = await readOrAbort(reader, controller.signal);
+        if (result.done) break;
+        arm();
+        parts.push(result.value);
+        size += result.value.length;
+      }
+      done = true;
+    } finally {
+      if (!done) release(reader);
+    }
+    if (parts.length === 1) return { response, body: parts[0]! };
+    const body = new Uint8Array(size);
+    let at = 0;
+    for (const part of parts) {
+      body.set(part, at);
+      at += part.length;
+    }
+    return { response, body };
+  } finally {
+    if (timer !== undefined) clearTimeout(timer);
+    options.signal?.removeEventListener('abort', onAbort);
+  }
 }
 
 /** The item filter moved under `items`, so a decoder applies it to each item of the List and to nothing else. */
