@@ -74,8 +74,14 @@ const CATEGORY_ALL = new Set([
 
 const JSON_TYPE = 'application/json';
 const AGGREGATED_VERSIONS = ['v2', 'v2beta1'] as const;
-/** What client-go sends for the OpenAPI v2 document: gnostic's protobuf. */
-const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2@v1.0+protobuf';
+/**
+ * What client-go asks for the OpenAPI v2 document: gnostic's protobuf, named
+ * with `@` (before 1.27) or `.` (since). The answer is always named with `.`:
+ * Go's mime parser refuses the `@` form in a Content-Type, and client-go
+ * parses every response's Content-Type.
+ */
+const OPENAPI_V2_PROTOBUF_ASKED = ['application/com.github.proto-openapi.spec.v2@v1.0+protobuf', 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf'];
+const OPENAPI_V2_PROTOBUF = 'application/com.github.proto-openapi.spec.v2.v1.0+protobuf';
 const OPENAPI_V3_JSON = 'application/json';
 
 /** One response, decided before anything is written. */
@@ -123,7 +129,7 @@ export function discoveryAnswer(resources: Iterable<ResourceInfo>, pathname: str
       const serverAddress = host ?? '127.0.0.1';
       return encoded(200, JSON_TYPE, {
         kind: 'APIVersions',
-        versions: [...(groups.get('')?.keys() ?? ['v1'])],
+        versions: [...(groups.get('')?.keys() ?? [])],
         serverAddressByClientCIDRs: [{ clientCIDR: '0.0.0.0/0', serverAddress }],
       });
     }
@@ -251,7 +257,9 @@ function acceptsJson(accept: string | undefined): boolean {
 
 function openApiAnswer(resources: readonly ResourceInfo[], path: string, accept: string | undefined): DiscoveryAnswer {
   if (path === '/openapi/v2') {
-    if (entries(accept).some(({ mediaType }) => mediaType.essence === OPENAPI_V2_PROTOBUF)) {
+    // A plain substring test: the `@` in this media type is not a token character, so a strict Accept parser refuses it.
+    const asked = (accept ?? '').toLowerCase();
+    if (OPENAPI_V2_PROTOBUF_ASKED.some((type) => asked.includes(type))) {
       return { status: 200, contentType: OPENAPI_V2_PROTOBUF, body: openApiV2Protobuf() };
     }
     return jsonAnswer(accept, { swagger: '2.0', info: { title: 'Kubernetes', version: SERVER_VERSION.gitVersion }, paths: {}, definitions: {} });

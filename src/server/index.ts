@@ -11,6 +11,10 @@ export type { ChangeType, StoredEvent } from './store.js';
 export { pluralOf, resourceOf } from './resources.js';
 export type { ResourceInfo } from './resources.js';
 export { negotiate, negotiateObject, watchContentType, objectContentType } from './negotiation.js';
+export { SERVER_VERSION, discoveryAnswer } from './discovery.js';
+export type { DiscoveryAnswer } from './discovery.js';
+export { humanDuration, tableRequest, tableResponse, tableWatchEvents } from './table.js';
+export type { Table, TableColumnDefinition, TableRequest, TableResponse, TableRow } from './table.js';
 // The inspector sits above the server (its page runs the watch client); this entry keeps exporting its routes.
 export { DEFAULT_INSPECTOR_BUNDLE, combineRoutes, inspectorRoutes } from '../inspector/routes.js';
 export type { InspectorOptions } from '../inspector/routes.js';
