@@ -68,5 +68,35 @@ export async function demoCommand(): Promise<void> {
     if (received !== expected) throw new Error(`demo: ${codec.name} received ${received} of ${expected} events`);
     process.stdout.write(statsLine(w.stats, performance.now() - started, { format: codec.name, contentType }) + '\n');
   }
-  process.stdout.write('\nNext: npx watchwire serve --ui shows a watch in the browser, every format side by side.\n');
+  await kubectlView(registry, history);
+  process.stdout.write(
+    '\nNext: npx watchwire serve --ui shows a watch in the browser, every format side by side.\n' +
+      '      npx watchwire serve prints the kubectl command line to try against it, e.g.\n' +
+      '      kubectl --kubeconfig=/dev/null --server=http://127.0.0.1:PORT get pods -A -w\n',
+  );
+}
+
+/** kubectl's Accept for `get`: the server-side Table, with plain JSON as the fallback. */
+const KUBECTL_GET_ACCEPT = 'application/json;as=Table;v=v1;g=meta.k8s.io,application/json;as=Table;v=v1beta1;g=meta.k8s.io,application/json';
+
+/**
+ * What `kubectl get pods -n demo` prints against the same server: the
+ * request kubectl sends (its Accept asks for a server-side Table) and the
+ * columns it prints from the answer, laid out as kubectl does (3 spaces
+ * apart, priority-0 columns only).
+ */
+async function kubectlView(registry: ReturnType<typeof createRegistry>, history: ReturnType<typeof sampleEvents>): Promise<void> {
+  const server = await startReplayServer({ registry, events: history, initialResourceVersion: 1000 });
+  try {
+    const response = await fetch(`${server.url}/api/v1/namespaces/demo/pods?limit=500`, { headers: { accept: KUBECTL_GET_ACCEPT } });
+    const table = (await response.json()) as { columnDefinitions: { name: string; priority: number }[]; rows: { cells: unknown[] }[] };
+    const shown = table.columnDefinitions.map((c, i) => ({ ...c, i })).filter((c) => c.priority === 0);
+    const grid = [shown.map((c) => c.name.toUpperCase()), ...table.rows.map((r) => shown.map((c) => String(r.cells[c.i] ?? '')))];
+    const widths = shown.map((_, col) => Math.max(...grid.map((line) => line[col]!.length)));
+    process.stdout.write(`\nkubectl get pods -n demo: GET /api/v1/namespaces/demo/pods?limit=500, Accept: ${KUBECTL_GET_ACCEPT}\n`);
+    process.stdout.write(`  -> ${response.status} ${response.headers.get('content-type') ?? ''}, printed by kubectl as:\n`);
+    for (const line of grid) process.stdout.write(`  ${line.map((cell, col) => (col === line.length - 1 ? cell : cell.padEnd(widths[col]! + 3))).join('')}\n`);
+  } finally {
+    await server.close();
+  }
 }
