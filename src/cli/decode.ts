@@ -1,5 +1,6 @@
 import { parseArgs } from 'node:util';
 import type { WatchEvent } from '../core/event.js';
+import { type FieldSelection, compileFieldFilter } from '../core/field-filter.js';
 import type { StreamStats } from '../core/pipeline.js';
 import { decodeObjectStream, decodeStream } from '../stream/async-iterable.js';
 import { loadCodec } from './codec-loader.js';
@@ -11,6 +12,23 @@ export function parseLimit(text: string | undefined, flag: string): number | und
   if (text === undefined) return undefined;
   if (!/^\d+$/.test(text) || !Number.isSafeInteger(Number(text))) throw new UsageError(`${flag} needs a whole number, got ${JSON.stringify(text)}`);
   return Number(text);
+}
+
+/** `--drop-fields a.b,c --keep-fields ...` (each flag repeatable) as a field selection, checked now. */
+export function fieldSelection(drop: string[] | undefined, keep: string[] | undefined): FieldSelection {
+  const split = (flags: string[] | undefined) => (flags ?? []).flatMap((flag) => flag.split(',')).map((path) => path.trim()).filter((path) => path !== '');
+  const selection: FieldSelection = {};
+  const dropFields = split(drop);
+  const keepFields = split(keep);
+  if (dropFields.length > 0) selection.dropFields = dropFields;
+  if (keepFields.length > 0) selection.keepFields = keepFields;
+  try {
+    compileFieldFilter(selection);
+  } catch (e) {
+    if (e instanceof RangeError) throw new UsageError(e.message);
+    throw e;
+  }
+  return selection;
 }
 
 /** `watchwire decode`: a watch stream in, one JSON event per line out. */
@@ -25,6 +43,8 @@ export async function decodeCommand(argv: string[]): Promise<void> {
       'max-frame-bytes': { type: 'string' },
       'skip-bad-frames': { type: 'boolean', default: false },
       stats: { type: 'boolean', default: false },
+      'drop-fields': { type: 'string', multiple: true },
+      'keep-fields': { type: 'string', multiple: true },
     },
   });
   const codec = await loadCodec(values['content-type'], '--content-type');
@@ -32,6 +52,7 @@ export async function decodeCommand(argv: string[]): Promise<void> {
   if (positionals.length > 1) throw new UsageError('decode takes at most one FILE');
   if (values.objects && codec.objects === undefined) throw new UsageError(`--objects is not available for ${codec.name}`);
   const maxFrameBytes = parseLimit(values['max-frame-bytes'], '--max-frame-bytes');
+  const selection = fieldSelection(values['drop-fields'], values['keep-fields']);
 
   const print = values.output === 'json';
   const out = new BatchedOutput(process.stdout);
@@ -40,6 +61,7 @@ export async function decodeCommand(argv: string[]): Promise<void> {
   const options = {
     ...(maxFrameBytes === undefined ? {} : { maxFrameBytes }),
     ...(values['skip-bad-frames'] ? { onError: () => 'skip' as const } : {}),
+    ...selection,
     onStats: (s: StreamStats) => (stats = { ...s }),
   };
   const input = openInput(positionals[0]);

@@ -37,6 +37,8 @@ commands:
       --max-frame-bytes N              largest frame accepted (default 16777216)
       --skip-bad-frames                skip frames that fail to decode where the format allows it
       --stats                          print {"events","bytes","seconds"} as JSON on stderr at the end
+      --drop-fields PATH[,PATH]        leave these fields out of each object (e.g. metadata.managedFields)
+      --keep-fields PATH[,PATH]        keep only these fields (and name, namespace, uid, resourceVersion)
   encode --content-type TYPE           read JSON events (one per line) on stdin, write TYPE on stdout
   transcode --from TYPE --to TYPE      decode then encode, streaming
   demo                                 replay server on loopback, watched in every format (npm start)

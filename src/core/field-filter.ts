@@ -101,6 +101,25 @@ export function filtersEventType(type: string): boolean {
   return type === 'ADDED' || type === 'MODIFIED' || type === 'DELETED';
 }
 
+/**
+ * The filter for a whole event map `{type, object}` that applies `filter` to
+ * its object: what a decoder that filters while reading the event's bytes
+ * walks down (the caller decides by the type whether it applies at all).
+ */
+export function eventFieldFilter(filter: FieldFilter): FieldFilter {
+  return { mode: 'drop', children: new Map([['object', filter]]) };
+}
+
+/**
+ * The post-pass on a decoded event: its object filtered when the type says
+ * so. The event is the decoder's own fresh value, so its object is replaced
+ * in place (no new wrapper per event: see toWatchEvent on why that matters).
+ */
+export function filterEvent<E extends { type: string; object: unknown }>(event: E, filter: FieldFilter): E {
+  if (filtersEventType(event.type)) event.object = applyFieldFilter(event.object, filter) as E['object'];
+  return event;
+}
+
 type MutableFilter = { mode: 'drop' | 'keep'; children: Map<string, MutableFilter | null> };
 
 function hasAnyChild(source: Record<string, unknown>, filter: FieldFilter): boolean {

@@ -1,12 +1,18 @@
-import type { Codec, FrameDecoder, Framer } from './codec.js';
+import type { Codec, DecoderOptions, FrameDecoder, Framer } from './codec.js';
 import { DecodeError, describeCause } from './errors.js';
 import type { KubeObject, WatchEvent } from './event.js';
+import { type FieldSelection, compileFieldFilter } from './field-filter.js';
 import { type DecodeLimits, resolveLimits } from './limits.js';
 
 /** What to do with a bad frame: stop (the default) or, where the format allows it, skip it. */
 export type ErrorDecision = 'stop' | 'skip';
 
-export interface StreamDecoderOptions extends Partial<DecodeLimits> {
+/**
+ * Limits, error handling, and the fields to drop or keep (`dropFields`,
+ * `keepFields`: see field-filter.ts), applied to each event's object while it
+ * is decoded where the format can, else right after.
+ */
+export interface StreamDecoderOptions extends Partial<DecodeLimits>, FieldSelection {
   /**
    * Called with each DecodeError. Return 'skip' to drop the bad frame and go
    * on; only errors with `resumable: true` can be skipped, others stop anyway.
@@ -65,7 +71,7 @@ export class StreamDecoder<T> {
   static events(codec: Codec, sink: (event: WatchEvent) => void, options: StreamDecoderOptions = {}): StreamDecoder<WatchEvent> {
     const limits = resolveLimits(options);
     return new StreamDecoder(
-      { mediaType: codec.mediaType, framer: codec.createFramer(limits), decoder: codec.createDecoder(limits) },
+      { mediaType: codec.mediaType, framer: codec.createFramer(limits), decoder: codec.createDecoder(limits, decoderOptions(options)) },
       sink,
       options,
     );
@@ -78,7 +84,7 @@ export class StreamDecoder<T> {
     }
     const limits = resolveLimits(options);
     return new StreamDecoder(
-      { mediaType: codec.mediaType, framer: codec.objects.createFramer(limits), decoder: codec.objects.createDecoder(limits) },
+      { mediaType: codec.mediaType, framer: codec.objects.createFramer(limits), decoder: codec.objects.createDecoder(limits, decoderOptions(options)) },
       sink,
       options,
     );
@@ -158,6 +164,12 @@ export class StreamDecoder<T> {
     if (this.failure !== undefined) throw this.failure;
     if (this.ended) throw new TypeError('StreamDecoder: input already ended');
   }
+}
+
+/** The options a codec's decoder gets from stream options: the compiled field selection, if any. */
+function decoderOptions(options: FieldSelection): DecoderOptions {
+  const fieldFilter = compileFieldFilter(options);
+  return fieldFilter === undefined ? {} : { fieldFilter };
 }
 
 /** Decodes a whole buffer at once; a convenience over StreamDecoder. */

@@ -1,8 +1,9 @@
-import type { Codec, FrameDecoder } from '../../core/codec.js';
+import type { Codec } from '../../core/codec.js';
 import { DecodeError } from '../../core/errors.js';
-import { type KubeObject, type WatchEvent, toKubeObject, toWatchEvent } from '../../core/event.js';
+import { type KubeObject, toKubeObject } from '../../core/event.js';
 import { type DecodeLimits, resolveLimits } from '../../core/limits.js';
 import { createCborEventEncoder, createCborObjectEncoder, type CborEncoderOptions } from './encoder.js';
+import { CborEventDecoder, CborObjectDecoder } from './decoder.js';
 import { CborSeqFramer } from './framer.js';
 import { type CborDecodeOptions, CborItemReader } from './reader.js';
 
@@ -31,18 +32,12 @@ export function createCborCodec(options: CborCodecOptions = {}): Codec {
     accept: CBOR_MEDIA_TYPE,
     servable: true,
     createFramer: framer,
-    createDecoder: (limits): FrameDecoder<WatchEvent> => {
-      const reader = new CborItemReader(limits, options);
-      return { decode: (frame) => toWatchEvent(reader.decode(frame)) };
-    },
+    createDecoder: (limits, decoderOptions) => new CborEventDecoder(limits, options, decoderOptions),
     createEncoder: () => createCborEventEncoder(encoderOptions),
     objects: {
       mediaType: CBOR_MEDIA_TYPE,
       createFramer: framer,
-      createDecoder: (limits): FrameDecoder<KubeObject> => {
-        const reader = new CborItemReader(limits, options);
-        return { decode: (frame) => toKubeObject(reader.decode(frame)) };
-      },
+      createDecoder: (limits, decoderOptions) => new CborObjectDecoder(limits, options, decoderOptions),
       createEncoder: () => createCborObjectEncoder(encoderOptions),
     },
   };

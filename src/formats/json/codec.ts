@@ -1,5 +1,5 @@
 import type { Codec } from '../../core/codec.js';
-import { jsonEventDecoderFor, jsonObjectDecoderFor } from './decoder.js';
+import { JsonEventDecoder, JsonObjectDecoder } from './decoder.js';
 import { JsonDocumentsFramer } from './documents-framer.js';
 import { jsonLinesEncoder, jsonObjectEncoder } from './encoder.js';
 import { LineFramer } from './lines-framer.js';
@@ -8,7 +8,7 @@ const objects: Codec['objects'] = {
   mediaType: 'application/json',
   // Bare objects come from files (kubectl output), compact or pretty-printed.
   createFramer: (limits) => new JsonDocumentsFramer(limits.maxFrameBytes, limits.maxDepth),
-  createDecoder: jsonObjectDecoderFor,
+  createDecoder: (limits, options) => new JsonObjectDecoder(limits, options),
   createEncoder: () => jsonObjectEncoder,
 };
 
@@ -19,7 +19,7 @@ export const jsonCodec: Codec = {
   accept: 'application/json',
   servable: true,
   createFramer: (limits) => new LineFramer(limits.maxFrameBytes),
-  createDecoder: jsonEventDecoderFor,
+  createDecoder: (limits, options) => new JsonEventDecoder(limits, options),
   createEncoder: () => jsonLinesEncoder,
   objects,
 };
@@ -35,7 +35,7 @@ export const jsonDocumentsCodec: Codec = {
   accept: 'application/json',
   servable: true,
   createFramer: (limits) => new JsonDocumentsFramer(limits.maxFrameBytes, limits.maxDepth),
-  createDecoder: jsonEventDecoderFor,
+  createDecoder: (limits, options) => new JsonEventDecoder(limits, options),
   createEncoder: () => jsonLinesEncoder,
   objects,
 };

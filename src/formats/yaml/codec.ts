@@ -1,5 +1,5 @@
 import type { Codec } from '../../core/codec.js';
-import { yamlEventDecoder, yamlObjectDecoder } from './decoder.js';
+import { YamlEventDecoder, YamlObjectDecoder } from './decoder.js';
 import { yamlEventEncoder, yamlObjectEncoder } from './encoder.js';
 import { YamlDocumentFramer } from './framer.js';
 
@@ -15,12 +15,12 @@ export const yamlCodec: Codec = {
   accept: 'application/yaml',
   servable: false,
   createFramer: (limits) => new YamlDocumentFramer(limits.maxFrameBytes),
-  createDecoder: yamlEventDecoder,
+  createDecoder: (limits, options) => new YamlEventDecoder(limits, options),
   createEncoder: yamlEventEncoder,
   objects: {
     mediaType: 'application/yaml',
     createFramer: (limits) => new YamlDocumentFramer(limits.maxFrameBytes),
-    createDecoder: yamlObjectDecoder,
+    createDecoder: (limits, options) => new YamlObjectDecoder(limits, options),
     createEncoder: yamlObjectEncoder,
   },
 };

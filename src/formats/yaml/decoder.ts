@@ -1,7 +1,8 @@
 import { CORE_SCHEMA, load } from 'js-yaml';
-import type { FrameDecoder } from '../../core/codec.js';
+import type { DecoderOptions, FrameDecoder } from '../../core/codec.js';
 import { DecodeError, type DecodeErrorCode, describeCause } from '../../core/errors.js';
 import { type KubeObject, type WatchEvent, toKubeObject, toWatchEvent } from '../../core/event.js';
+import { type FieldFilter, applyFieldFilter, filterEvent } from '../../core/field-filter.js';
 import type { DecodeLimits } from '../../core/limits.js';
 import { utf8Decode } from '../../core/utf8.js';
 
@@ -62,10 +63,36 @@ function checkExpansion(doc: unknown, budget: number): void {
   }
 }
 
-export function yamlEventDecoder(limits: DecodeLimits): FrameDecoder<WatchEvent> {
-  return { decode: (frame) => toWatchEvent(parseYamlFrame(frame, limits)) };
+/** YAML documents to events; a field filter is a post-pass (js-yaml builds every value first). */
+export class YamlEventDecoder implements FrameDecoder<WatchEvent> {
+  private readonly filter: FieldFilter | undefined;
+
+  constructor(
+    private readonly limits: DecodeLimits,
+    options: DecoderOptions = {},
+  ) {
+    this.filter = options.fieldFilter;
+  }
+
+  decode(frame: Uint8Array): WatchEvent {
+    const event = toWatchEvent(parseYamlFrame(frame, this.limits));
+    return this.filter === undefined ? event : filterEvent(event, this.filter);
+  }
 }
 
-export function yamlObjectDecoder(limits: DecodeLimits): FrameDecoder<KubeObject> {
-  return { decode: (frame) => toKubeObject(parseYamlFrame(frame, limits)) };
+/** YAML documents that are bare objects (objects mode); a filter applies to each whole object. */
+export class YamlObjectDecoder implements FrameDecoder<KubeObject> {
+  private readonly filter: FieldFilter | undefined;
+
+  constructor(
+    private readonly limits: DecodeLimits,
+    options: DecoderOptions = {},
+  ) {
+    this.filter = options.fieldFilter;
+  }
+
+  decode(frame: Uint8Array): KubeObject {
+    const object = toKubeObject(parseYamlFrame(frame, this.limits));
+    return this.filter === undefined ? object : (applyFieldFilter(object, this.filter) as KubeObject);
+  }
 }
