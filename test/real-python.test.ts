@@ -9,17 +9,20 @@
  * client is not installed.
  */
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
 import { type Serve, findPython, run, startServe } from './real-clients.ts';
 
 const found = findPython();
 
 /** Runs a Python script with the server URL as argv[1]; returns its last stdout line as JSON. */
-async function python(script: string, url: string, timeoutMs = 30_000): Promise<Record<string, unknown>> {
+async function python(script: string, url: string, timeoutMs = 30_000, args: string[] = []): Promise<any> {
   if (!('python' in found)) throw new Error(found.reason);
-  const result = await run(found.python, ['-c', PRELUDE + script, url], { timeoutMs });
+  const result = await run(found.python, ['-c', PRELUDE + script, url, ...args], { timeoutMs });
   assert.equal(result.code, 0, `python exited ${result.code}:\n${result.stderr}`);
-  return JSON.parse(result.stdout.trim().split('\n').at(-1)!) as Record<string, unknown>;
+  return JSON.parse(result.stdout.trim().split('\n').at(-1)!);
 }
 
 const PRELUDE = `
@@ -34,10 +37,29 @@ v1 = client.CoreV1Api(client.ApiClient(cfg))
 describe(`Python client ${'version' in found ? found.version : ''} against watchwire serve`, { skip: 'reason' in found ? found.reason : false }, () => {
   describe('reads', () => {
     let serve: Serve;
+    let dir: string;
     before(async () => {
-      serve = await startServe(['--pods', '7', '--namespaces', 'default,demo']);
+      dir = mkdtempSync(join(tmpdir(), 'watchwire-python-'));
+      serve = await startServe(['--pods', '7', '--namespaces', 'default,demo', '--kubeconfig', join(dir, 'config')]);
     });
-    after(() => serve?.stop());
+    after(async () => {
+      await serve?.stop();
+      rmSync(dir, { recursive: true, force: true });
+    });
+
+    test('config.load_kube_config reads the kubeconfig serve --kubeconfig wrote (as in the README)', async () => {
+      const out = await python(
+        `
+from kubernetes import config
+config.load_kube_config(sys.argv[2])
+print(json.dumps([p.metadata.name for p in client.CoreV1Api().list_namespaced_pod('demo').items]))
+`,
+        serve.url,
+        30_000,
+        [join(dir, 'config')],
+      );
+      assert.deepEqual(out, ['pod-0001', 'pod-0003', 'pod-0005']);
+    });
 
     test('list_namespaced_pod pages with limit/_continue into V1PodList and V1Pod models', async () => {
       const out = await python(

@@ -9,6 +9,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { test } from 'node:test';
+import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { CLI, run, startServe } from './real-clients.ts';
 
 test('serve --help prints the serve options and exits 0; a bad flag is still a usage error', async () => {
@@ -64,6 +65,11 @@ test('--kubeconfig writes a kubeconfig for the server; the server options arrive
     assert.match(config, new RegExp(`^    server: ${serve.url}$`, 'm'));
     assert.match(config, /^current-context: watchwire$/m);
     assert.match(serve.banner, new RegExp(`KUBECONFIG=${kubeconfig} kubectl get pods -A`));
+    // The file as the README uses it from client-node.
+    const kc = new KubeConfig();
+    kc.loadFromFile(kubeconfig);
+    const listed = await kc.makeApiClient(CoreV1Api).listNamespacedPod({ namespace: 'a' });
+    assert.equal(listed.items.length, 2);
     const pods = (await (await fetch(`${serve.url}/api/v1/pods`)).json()) as { items: { metadata: { namespace: string } }[] };
     assert.deepEqual(
       pods.items.map((p) => p.metadata.namespace),
