@@ -11,6 +11,11 @@ import { DecodeError } from './errors.js';
  *
  * An error found while scanning waits until the frames before it have been
  * taken, so nothing decoded before a fault is lost.
+ *
+ * A cut may lie beyond the bytes received so far, when the scanner knows
+ * where a frame ends before its last bytes arrive (a CBOR string declared by
+ * its head): `next` then waits for them, and at the end of input the rest is
+ * given to `checkEnd`.
  */
 export abstract class ScanningFramer implements Framer {
   frameOffset = 0;
@@ -47,6 +52,16 @@ export abstract class ScanningFramer implements Framer {
 
   /** At end of input, before the rest is taken: record boundaries the scanner was still waiting to confirm. */
   protected finish(_received: number): void {}
+
+  /** Stream offset where the frame being scanned now starts. */
+  protected get frameStart(): number {
+    return this.openFrameStart;
+  }
+
+  /** Whether an error has been recorded (scanning can stop: nothing after it is delivered). */
+  protected get failed(): boolean {
+    return this.pending !== undefined;
+  }
 
   /** Records a boundary: the frame ends at `end`, the next starts at `resume` (>= end). */
   protected cut(end: number, resume: number): void {
@@ -105,6 +120,11 @@ export abstract class ScanningFramer implements Framer {
     while (this.cutHead < this.cuts.length) {
       const end = this.cuts[this.cutHead]!;
       const resume = this.cuts[this.cutHead + 1]!;
+      if (resume > this.received) {
+        // The frame's last bytes have not arrived yet.
+        if (!this.ended) return undefined;
+        break;
+      }
       this.cutHead += 2;
       if (this.cutHead === this.cuts.length) {
         this.cuts = [];

@@ -1,6 +1,5 @@
-import { ByteQueue } from '../../core/byte-queue.js';
-import type { Framer } from '../../core/codec.js';
 import { DecodeError } from '../../core/errors.js';
+import { ScanningFramer } from '../../core/scanning-framer.js';
 
 const MAJOR_TAG = 6;
 const MAJOR_SIMPLE = 7;
@@ -25,20 +24,16 @@ function argumentBytes(ai: number): number {
  * start. Declared lengths are checked against maxFrameBytes as soon as a head
  * is read, before the payload is buffered.
  *
+ * The bytes, the cuts and the order of frames and errors are ScanningFramer's;
+ * this class is the walk. A cut is recorded as soon as the walk knows where
+ * the item ends, which for a string is at its head, before its bytes.
+ *
  * Refused (not resumable: after a malformed head nothing says where the next
  * item starts): reserved additional info 28-30, indefinite lengths (the API
  * server never writes them), a stray break code, nesting beyond maxDepth, an
  * item longer than maxFrameBytes.
  */
-export class CborSeqFramer implements Framer {
-  frameOffset = 0;
-  private readonly queue = new ByteQueue();
-  /** Stream offset of the first byte held in the queue. */
-  private consumed = 0;
-  /** Stream offset just past the last byte pushed. */
-  private received = 0;
-  /** Where the item being walked starts. */
-  private frameStart = 0;
+export class CborSeqFramer extends ScanningFramer {
   /** Items still to come in each open array/map (a map counts keys and values). */
   private readonly stack: number[] = [];
   /** Payload bytes of the current string not yet seen. */
@@ -47,31 +42,21 @@ export class CborSeqFramer implements Framer {
   private readonly headBytes = new Uint8Array(9);
   private headHave = 0;
   private headNeed = 0;
-  /** Stream offsets where complete items end, in order; `cutHead` is the next to hand out. */
-  private cuts: number[] = [];
-  private cutHead = 0;
-  private pending: DecodeError | undefined;
-  private ended = false;
   /** Scratch for skipItem: the items left in each open container. */
   private readonly counts: number[] = [];
 
   constructor(
-    private readonly maxFrameBytes: number,
+    maxFrameBytes: number,
     private readonly maxDepth: number,
-  ) {}
-
-  push(chunk: Uint8Array): void {
-    if (this.pending !== undefined || chunk.length === 0) return;
-    this.queue.push(chunk);
-    const base = this.received;
-    this.received += chunk.length;
-    this.walk(chunk, base);
+  ) {
+    super(maxFrameBytes);
   }
 
-  private walk(chunk: Uint8Array, base: number): void {
+  /** Walks the new bytes, whose first is at stream offset `base`, from the state the last chunk left. */
+  protected scan(chunk: Uint8Array, base: number): void {
     const n = chunk.length;
     let i = 0;
-    while (i < n && this.pending === undefined) {
+    while (i < n && !this.failed) {
       if (this.stack.length === 0 && this.headHave === 0 && this.skipLeft === 0) {
         // Between top-level items: whole items first.
         i = this.wholeItems(chunk, base, i);
@@ -96,7 +81,7 @@ export class CborSeqFramer implements Framer {
       if (i >= n) return;
       // The item holds at least the bytes up to this head's first: one rule for
       // every chunking, so the same input fails at the same place however it arrives.
-      if (base + i + 1 - this.frameStart > this.maxFrameBytes) return this.tooLarge(base + i + 1);
+      if (base + i + 1 - this.frameStart > this.maxFrameBytes) return this.itemTooLarge(base + i + 1);
       const initial = chunk[i]!;
       const ai = initial & 31;
       let argument = ai;
@@ -146,8 +131,7 @@ export class CborSeqFramer implements Framer {
       const stop = Math.min(chunk.length, this.frameStart + this.maxFrameBytes - base);
       const end = skipItem(chunk, from, stop, this.maxDepth, this.counts);
       if (end < 0) return from;
-      this.cuts.push(base + end);
-      this.frameStart = base + end;
+      this.cut(base + end, base + end);
       from = end;
       if (from === chunk.length) return from;
     }
@@ -185,7 +169,7 @@ export class CborSeqFramer implements Framer {
 
   /** One head read; `end` is the stream offset just past it. */
   private onHead(initial: number, argument: number, end: number): void {
-    if (end - this.frameStart > this.maxFrameBytes) return this.tooLarge(end);
+    if (end - this.frameStart > this.maxFrameBytes) return this.itemTooLarge(end);
     const major = initial >>> 5;
     switch (major) {
       case 0:
@@ -194,19 +178,19 @@ export class CborSeqFramer implements Framer {
         return this.itemDone(end);
       case 2:
       case 3:
-        if (end + argument - this.frameStart > this.maxFrameBytes) return this.tooLarge(end + argument);
+        if (end + argument - this.frameStart > this.maxFrameBytes) return this.itemTooLarge(end + argument);
         this.skipLeft = argument;
         return this.itemDone(end + argument);
       case 4:
       case 5: {
         // Counted as the decoder counts: an empty array or map is a level too.
         if (this.stack.length >= this.maxDepth) {
-          return this.fail('nesting-too-deep', `CBOR arrays/maps nested deeper than maxDepth (${this.maxDepth})`);
+          return this.failWith('nesting-too-deep', `CBOR arrays/maps nested deeper than maxDepth (${this.maxDepth})`);
         }
         if (argument === 0) return this.itemDone(end);
         // Every item takes at least one byte: a count the frame cannot hold fails now.
         const items = major === 5 ? argument * 2 : argument;
-        if (end + items - this.frameStart > this.maxFrameBytes) return this.tooLarge(end + items);
+        if (end + items - this.frameStart > this.maxFrameBytes) return this.itemTooLarge(end + items);
         this.stack.push(items);
         return;
       }
@@ -228,65 +212,36 @@ export class CborSeqFramer implements Framer {
       }
       stack.pop();
     }
-    this.cuts.push(end);
-    this.frameStart = end;
+    this.cut(end, end);
   }
 
   private malformed(initial: number, ai: number): void {
     const major = initial >>> 5;
     if (ai === 31) {
       const what = major === MAJOR_SIMPLE ? 'a break code outside an indefinite-length item' : `an indefinite-length item (major type ${major})`;
-      this.fail('invalid-cbor', `${what}: Kubernetes CBOR uses definite lengths only`);
+      this.failWith('invalid-cbor', `${what}: Kubernetes CBOR uses definite lengths only`);
     } else {
-      this.fail('invalid-cbor', `reserved additional information ${ai} in head byte 0x${initial.toString(16).padStart(2, '0')}`);
+      this.failWith('invalid-cbor', `reserved additional information ${ai} in head byte 0x${initial.toString(16).padStart(2, '0')}`);
     }
   }
 
-  private tooLarge(end: number): void {
-    this.fail('frame-too-large', `item of ${end - this.frameStart} bytes or more, over maxFrameBytes (${this.maxFrameBytes})`);
+  private itemTooLarge(end: number): void {
+    this.failWith('frame-too-large', `item of ${end - this.frameStart} bytes or more, over maxFrameBytes (${this.maxFrameBytes})`);
   }
 
-  private fail(code: 'invalid-cbor' | 'frame-too-large' | 'nesting-too-deep', detail: string): void {
-    this.pending ??= new DecodeError(code, detail);
+  private failWith(code: 'invalid-cbor' | 'frame-too-large' | 'nesting-too-deep', detail: string): void {
+    this.fail(new DecodeError(code, detail));
   }
 
-  end(): void {
-    this.ended = true;
+  /** Every frame is an item: there is no blank space between CBOR items. */
+  protected isDocument(): boolean {
+    return true;
   }
 
-  next(): Uint8Array | undefined {
-    if (this.cutHead < this.cuts.length) {
-      const end = this.cuts[this.cutHead]!;
-      if (end - this.consumed <= this.queue.length) {
-        if (++this.cutHead === this.cuts.length) {
-          this.cuts = [];
-          this.cutHead = 0;
-        }
-        this.frameOffset = this.consumed;
-        const frame = this.queue.take(end - this.consumed);
-        this.consumed = end;
-        return frame;
-      }
-      // The last string of this item has not fully arrived.
-      if (!this.ended) return undefined;
-      throw this.truncated();
-    }
-    if (this.pending !== undefined) {
-      this.frameOffset = this.consumed;
-      throw this.pending;
-    }
-    if (this.ended && this.queue.length > 0) throw this.truncated();
-    return undefined;
+  /** Bytes left at the end of input are an item cut short. */
+  protected checkEnd(rest: Uint8Array): DecodeError | undefined {
+    return rest.length === 0 ? undefined : new DecodeError('truncated', `input ended inside a CBOR item (${rest.length} bytes of it received)`);
   }
-
-  private truncated(): DecodeError {
-    this.frameOffset = this.consumed;
-    this.pending ??= new DecodeError('truncated', `input ended inside a CBOR item (${this.received - this.consumed} bytes of it received)`);
-    return this.pending;
-  }
-
-  /** Errors from this framer are never resumable: there is no next item to skip to. */
-  skip(): void {}
 }
 
 /** The unsigned argument in `size` bytes at `at`, big-endian (an 8-byte one as the nearest double: only compared to limits). */
