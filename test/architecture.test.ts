@@ -198,6 +198,18 @@ test('imports point down: each layer imports only the layers the table allows', 
   assert.deepEqual(violations, []);
 });
 
+test('formats do not import each other (only src/formats/index.ts gathers them)', () => {
+  const formatOf = (path: string): string | undefined => /^src\/formats\/([^/]+)\//.exec(path)?.[1];
+  const violations: string[] = [];
+  for (const edge of graph.edges) {
+    if (edge.target.kind !== 'file') continue;
+    const from = formatOf(edge.from);
+    const to = formatOf(projectPath(ROOT, edge.target.path));
+    if (from !== undefined && to !== undefined && from !== to) violations.push(`${where(edge)} (${from} -> ${to})`);
+  }
+  assert.deepEqual(violations, []);
+});
+
 test('the table itself has no circle between layers', () => {
   const layers = new Map(Object.entries(ALLOWED).map(([layer, allowed]) => [layer, new Set(allowed)]));
   assert.deepEqual(findCircles(layers), []);
