@@ -198,8 +198,13 @@ export class Watch implements AsyncIterable<WatchEvent> {
     this.lastResourceVersion = options.resourceVersion ?? (this.baseUrl.searchParams.get('resourceVersion') || undefined);
     const urlTimeout = this.baseUrl.searchParams.get('timeoutSeconds');
     this.timeoutSeconds = options.timeoutSeconds ?? (urlTimeout !== null && /^\d+$/.test(urlTimeout) ? Number(urlTimeout) : undefined);
-    this.decodeOptions = { ...options.limits };
     this.fieldFilter = compileFieldFilter(options);
+    // The decoders apply the selection (skipping the bytes where the format can).
+    this.decodeOptions = {
+      ...options.limits,
+      ...(options.dropFields === undefined ? {} : { dropFields: options.dropFields }),
+      ...(options.keepFields === undefined ? {} : { keepFields: options.keepFields }),
+    };
   }
 
   /** The resume point: the resourceVersion of the last event or bookmark delivered. */
@@ -555,8 +560,13 @@ export class Watch implements AsyncIterable<WatchEvent> {
     return 'deliver';
   }
 
-  /** The generic post-pass of the field selection (until every decoder skips the fields itself). */
+  /**
+   * The selection is the decoder's job; a codec that ignores it (a custom
+   * one, say) must not leak what the caller dropped: a cheap check of the
+   * dropped paths, and the generic pass only where one is still there.
+   */
   private filtered(event: WatchEvent, filter: FieldFilter): WatchEvent {
+    if (filter.mode === 'drop' && !holdsDropped(event.object, filter)) return event;
     return { type: event.type, object: applyFieldFilter(event.object, filter) as WatchEvent['object'] };
   }
 
@@ -585,6 +595,17 @@ export class Watch implements AsyncIterable<WatchEvent> {
       if (!done) release(reader);
     }
   }
+}
+
+/** Whether `value` still has a path a drop filter removes (arrays transparent). */
+export function holdsDropped(value: unknown, filter: FieldFilter): boolean {
+  if (Array.isArray(value)) return value.some((item) => holdsDropped(item, filter));
+  if (value === null || typeof value !== 'object') return false;
+  for (const [key, child] of filter.children) {
+    if (!Object.hasOwn(value, key)) continue;
+    if (child === null || holdsDropped((value as Record<string, unknown>)[key], child)) return true;
+  }
+  return false;
 }
 
 function defaultFormats(registry: CodecRegistry): string[] {

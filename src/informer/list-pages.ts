@@ -12,6 +12,7 @@ import { type DecodeLimits, resolveLimits } from '../core/limits.js';
 import { WatchHttpError, WatchStallError } from '../client/errors.js';
 import { type FetchLike, type RequestOptions, buildHeaders, httpError, readOrAbort, release } from '../client/http.js';
 import { type ListResult, listUrlFor } from '../client/list.js';
+import { holdsDropped } from '../client/watch.js';
 import { type CodecRegistry, parseMediaType } from '../negotiate.js';
 
 export interface PagedListOptions extends RequestOptions {
@@ -104,9 +105,10 @@ async function listOnce(
       items?: KubeObject[] | null;
     };
     head ??= page;
+    const filter = options.fieldFilter;
     for (const item of page.items ?? []) {
-      // A format that cannot skip fields yet: the generic pass (idempotent where the decoder did it).
-      items.push(options.fieldFilter === undefined ? item : (applyFieldFilter(item, options.fieldFilter) as KubeObject));
+      // The decoder applied it under `items`; a codec that ignores the option gets the generic pass.
+      items.push(filter === undefined || (filter.mode === 'drop' && !holdsDropped(item, filter)) ? item : (applyFieldFilter(item, filter) as KubeObject));
     }
     const next = page.metadata?.continue;
     token = typeof next === 'string' && next !== '' ? next : undefined;
