@@ -135,14 +135,8 @@ for (const watchList of [true, false]) {
   });
 }
 
-test("watchList 'auto': a server that refuses watch-list (422) gets a paged LIST instead, from then on", async () => {
-  const server = await startReplayServer({
-    generate: { pods: 3 },
-    faults: (r) =>
-      r.kind === 'watch' && r.url.searchParams.get('sendInitialEvents') === 'true'
-        ? { status: { code: 422, reason: 'Invalid', message: 'resourceVersionMatch: Forbidden: resourceVersionMatch is forbidden for watch' } }
-        : undefined,
-  });
+test("watchList 'auto': a server without watch-list (it answers 422) gets a paged LIST instead, from then on", async () => {
+  const server = await startReplayServer({ generate: { pods: 3 }, watchList: false });
   const signals: InformerSignal[] = [];
   const informer = createInformer({ url: podsUrl(server), registry, backoff: fast, onSignal: (s) => signals.push(s) });
   try {
@@ -161,7 +155,7 @@ test("watchList 'auto': a server that refuses watch-list (422) gets a paged LIST
 });
 
 test('watchList: true does not fall back: the refusal is the error', async () => {
-  const server = await startReplayServer({ generate: { pods: 1 }, faults: (r) => (r.kind === 'watch' ? { status: { code: 422 } } : undefined) });
+  const server = await startReplayServer({ generate: { pods: 1 }, watchList: false });
   const informer = createInformer({ url: podsUrl(server), registry, watchList: true, backoff: fast });
   try {
     await assert.rejects(informer.start(), /HTTP 422/);
@@ -259,6 +253,37 @@ for (const format of FORMATS) {
         }
       }
     } finally {
+      await server.close();
+    }
+  });
+}
+
+for (const watchList of [true, false]) {
+  test(`label selector (${watchList ? 'watch-list' : 'LIST'}): an object relabelled out of it is deleted, back into it added`, async () => {
+    const server = await startReplayServer({ generate: { pods: 4 }, bookmarkIntervalMs: 20, watchList });
+    const informer = createInformer({ url: podsUrl(server), registry, labelSelector: { app: 'web' }, backoff: fast });
+    const { calls, handlers } = recorder();
+    informer.subscribe(handlers);
+    const relabel = (name: string, app: string): void => {
+      const current = server.store.get('/pods', 'default', name)!;
+      server.append('MODIFIED', { ...current, metadata: { ...current.metadata, labels: { ...current.metadata?.labels, app } } });
+    };
+    try {
+      await informer.start();
+      assert.deepEqual(calls.sort(), ['add default/pod-0000', 'add default/pod-0002']);
+      calls.length = 0;
+      relabel('pod-0000', 'db');
+      relabel('pod-0001', 'web');
+      relabel('pod-0003', 'cache'); // outside before and after: nothing
+      relabel('pod-0000', 'web');
+      await until('four calls', () => calls.length >= 3);
+      await new Promise((r) => setTimeout(r, 40));
+      assert.deepEqual(calls, ['delete default/pod-0000', 'add default/pod-0001', 'add default/pod-0000']);
+      const expected = server.state().filter((p) => p.metadata?.labels?.app === 'web');
+      assert.deepEqual(informer.list().sort(byKey), expected.sort(byKey));
+    } finally {
+      informer.stop();
+      await informer.done;
       await server.close();
     }
   });

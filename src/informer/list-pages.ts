@@ -5,7 +5,6 @@
  * it pointed into is gone) starts the list over; after repeated expiries
  * one unpaged LIST.
  */
-import type { Codec } from '../core/codec.js';
 import type { KubeObject } from '../core/event.js';
 import { type FieldFilter, applyFieldFilter } from '../core/field-filter.js';
 import { type DecodeLimits, resolveLimits } from '../core/limits.js';
@@ -13,7 +12,7 @@ import { WatchHttpError, WatchStallError } from '../client/errors.js';
 import { type FetchLike, type RequestOptions, buildHeaders, httpError, readOrAbort, release } from '../client/http.js';
 import { type ListResult, listUrlFor } from '../client/list.js';
 import { holdsDropped } from '../client/watch.js';
-import { type CodecRegistry, parseMediaType } from '../negotiate.js';
+import type { CodecRegistry } from '../negotiate.js';
 
 export interface PagedListOptions extends RequestOptions {
   /** The collection URL (watch parameters are removed, selectors kept). */
@@ -37,26 +36,11 @@ export interface PagedListOptions extends RequestOptions {
 /** Expired continue tokens before the pager gives up paging (client-go falls back to a full list too). */
 const MAX_PAGED_ATTEMPTS = 3;
 
-/** The `Accept` for a LIST: each format's single-object media type (protobuf without `;stream=watch`), JSON last as a fallback. */
+/** The `Accept` for a LIST: each format's single-object media type (protobuf without `;stream=watch`), JSON last as a fallback when the registry has it. */
 export function listAccept(registry: CodecRegistry, formats: readonly string[]): string {
-  const types: string[] = [];
-  for (const format of formats) {
-    const essence = parseMediaType(registry.get(format).accept).essence;
-    if (!types.includes(essence)) types.push(essence);
-  }
-  if (!types.includes('application/json')) types.push('application/json');
-  return types.map((t, i) => (i === 0 ? t : `${t};q=${Math.max(1 - i / 10, 0.1).toFixed(1)}`)).join(', ');
-}
-
-/** The codec that reads a single-object body of this Content-Type: by media type, or by what its format asks for (`application/cbor`). */
-export function singleObjectCodec(registry: CodecRegistry, contentType: string): Codec {
-  const essence = parseMediaType(contentType || 'application/json').essence;
-  for (const codec of registry.list()) {
-    if (codec.objects === undefined || codec.name === 'json-documents') continue;
-    const reads = [codec.mediaType, codec.accept, ...(codec.alsoReads ?? [])].map((t) => parseMediaType(t).essence);
-    if (reads.includes(essence)) return codec;
-  }
-  return registry.forContentType(contentType);
+  const names = formats.map((f) => registry.get(f).name);
+  const withJson = names.includes('json') || !registry.list().some((c) => c.name === 'json') ? names : [...names, 'json'];
+  return registry.acceptObjects(withJson);
 }
 
 export async function listPages(options: PagedListOptions): Promise<ListResult> {
@@ -100,7 +84,7 @@ async function listOnce(
     if (pageSize > 0) url.searchParams.set('limit', String(pageSize));
     if (token !== undefined) url.searchParams.set('continue', token);
     const { response, body } = await fetchPage(options, url.toString(), accept);
-    const codec = singleObjectCodec(options.registry, response.headers.get('content-type') ?? '');
+    const codec = options.registry.forObjectContentType(response.headers.get('content-type') || 'application/json');
     const page = codec.objects!.createDecoder(limits, listFilter === undefined ? {} : { fieldFilter: listFilter }).decode(body) as KubeObject & {
       items?: KubeObject[] | null;
     };
