@@ -288,3 +288,35 @@ for (const watchList of [true, false]) {
     }
   });
 }
+
+test('a handler that throws is reported and stops nothing; a transform that throws stops the informer with its error', async () => {
+  const server = await startReplayServer({ generate: { pods: 2 } });
+  const reported: unknown[] = [];
+  const informer = createInformer({ url: podsUrl(server), registry, backoff: fast, onHandlerError: (e) => reported.push(e) });
+  const { calls, handlers } = recorder();
+  informer.onAdd(() => {
+    throw new Error('handler bug');
+  });
+  informer.subscribe(handlers);
+  await informer.start();
+  assert.equal(reported.length, 2);
+  assert.equal(calls.length, 2, 'the other subscriber got every call');
+  informer.stop();
+  await informer.done;
+
+  for (const watchList of [true, false]) {
+    const failing = createInformer({
+      url: podsUrl(server),
+      registry,
+      watchList,
+      backoff: fast,
+      transform: (o) => {
+        if (o.metadata?.name === 'pod-0001') throw new Error('transform bug');
+        return o;
+      },
+    });
+    await assert.rejects(failing.start(), /transform bug/);
+    await assert.rejects(failing.done, /transform bug/);
+  }
+  await server.close();
+});

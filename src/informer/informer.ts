@@ -53,8 +53,8 @@ export interface InformerOptions<T = KubeObject> extends RequestOptions, FieldSe
   /**
    * Runs on every object before it enters the store (and reaches a handler):
    * drop what you never read (`metadata.managedFields` is most of a Pod),
-   * or map to your own type. Must not throw; must keep nothing of the input
-   * it does not return.
+   * or map to your own type. One that throws stops the informer with that
+   * error (`done` rejects): a cache missing an object is worse than none.
    */
   transform?: (object: KubeObject) => T;
   /** Indexes besides `namespace`: name → the values an object is found under by `byIndex`. */
@@ -117,6 +117,8 @@ export class Informer<T = KubeObject> implements AsyncIterable<InformerItem<T>> 
   private current: Watch | undefined;
   /** The watch-list objects of the connection now sending them. */
   private pending: { connection: number; items: Map<string, Incoming<T>> } | undefined;
+  /** A transform threw: the cache cannot hold what the server holds, so the informer stops with it. */
+  private fatal: { error: unknown } | undefined;
   /** Set by the watch's `initial-events-end` signal: the next bookmark ends the initial state. */
   private initialStateEnded = false;
 
@@ -293,8 +295,10 @@ export class Informer<T = KubeObject> implements AsyncIterable<InformerItem<T>> 
       this.current = watch;
       try {
         for await (const event of watch) this.handle(watch, event);
+        if (this.fatal !== undefined) throw this.fatal.error;
         return;
       } catch (error) {
+        if (this.fatal !== undefined) throw this.fatal.error;
         if (this.stopper.signal.aborted) return;
         if (this.stats.mode === 'watch-list' && this.options.watchList !== true && sendingInitialEvents && refusesWatchList(error)) {
           this.stats.mode = 'list';
@@ -402,7 +406,15 @@ export class Informer<T = KubeObject> implements AsyncIterable<InformerItem<T>> 
     const key = objectKey(raw);
     const uid = typeof meta?.uid === 'string' ? meta.uid : '';
     const resourceVersion = typeof meta?.resourceVersion === 'string' ? meta.resourceVersion : '';
-    const object = this.options.transform === undefined ? (raw as T) : this.options.transform(raw);
+    let object: T;
+    try {
+      object = this.options.transform === undefined ? (raw as T) : this.options.transform(raw);
+    } catch (error) {
+      // Fatal even inside a re-list (which the watch would otherwise retry forever with the same object).
+      this.fatal ??= { error };
+      this.stopper.abort(error);
+      throw error;
+    }
     return { key, entry: { object, uid, resourceVersion } };
   }
 }
