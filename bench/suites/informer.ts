@@ -65,6 +65,20 @@ function recordingFetch(seen: Set<string>): typeof fetch {
   };
 }
 
+/** client-node's informer on the loopback server: `makeInformer(kc, path, () => api.listPodForAllNamespaces())`. */
+async function clientNodeInformer(baseUrl: string): Promise<() => { start(): Promise<void>; stop(): Promise<void>; list(): unknown[] }> {
+  const k8s = await import('@kubernetes/client-node');
+  const kc = new k8s.KubeConfig();
+  kc.loadFromOptions({
+    clusters: [{ name: 'bench', server: baseUrl, skipTLSVerify: true }],
+    users: [{ name: 'bench' }],
+    contexts: [{ name: 'bench', cluster: 'bench', user: 'bench' }],
+    currentContext: 'bench',
+  });
+  const api = kc.makeApiClient(k8s.CoreV1Api);
+  return () => k8s.makeInformer(kc, '/api/v1/pods', () => api.listPodForAllNamespaces()) as unknown as { start(): Promise<void>; stop(): Promise<void>; list(): unknown[] };
+}
+
 export async function runInformerSuite(timing: Timing, quick: boolean): Promise<{ figures: Figure[]; notes: string[]; heap: { variant: string; bytesPerPod: number }[] }> {
   const pods = quick ? 1_000 : 10_000;
   const registry = createRegistry();
@@ -109,6 +123,17 @@ export async function runInformerSuite(timing: Timing, quick: boolean): Promise<
         figures.push(figure);
       }
     }
+    // The peer: client-node's makeInformer as its README shows it (listFn = the typed LIST call: one unpaged JSON LIST, then a watch).
+    const clientNode = await clientNodeInformer(server.url);
+    figures.push(
+      await measureAsync(INFORMER_SUITE, `sync ${pods.toLocaleString('en-US')} Pods, client-node 2.0.1 makeInformer (listPodForAllNamespaces, json)`, { events: pods, bytes: 0 }, timing, async () => {
+        const informer = clientNode();
+        await informer.start();
+        const size = informer.list().length;
+        await informer.stop();
+        if (size !== pods) throw new Error(`client-node informer holds ${size} Pods, expected ${pods}`);
+      }),
+    );
     // YAML: a server lists in it (no server streams it), so only the LIST path.
     const probe = await fetch(`${url}?limit=1`, { headers: { accept: 'application/yaml' } });
     await probe.arrayBuffer();
@@ -141,17 +166,25 @@ export async function runInformerSuite(timing: Timing, quick: boolean): Promise<
       const { managedFields: _m, ...metadata } = o.metadata ?? {};
       return { ...o, metadata };
     };
-    const variants: { variant: string; format: string; transform?: (o: KubeObject) => KubeObject; dropFields?: string[] }[] = [
+    const variants: { variant: string; format: string; transform?: (o: KubeObject) => KubeObject; dropFields?: string[]; peer?: true }[] = [
       { variant: 'json, as decoded', format: 'json' },
       { variant: 'json, transform drops managedFields', format: 'json', transform: dropManagedFields },
       { variant: "json, dropFields: ['metadata.managedFields']", format: 'json', dropFields: ['metadata.managedFields'] },
       { variant: 'protobuf, as decoded', format: 'protobuf' },
       { variant: 'protobuf, transform drops managedFields', format: 'protobuf', transform: dropManagedFields },
+      { variant: 'client-node makeInformer (json, typed objects)', format: 'json', peer: true },
     ];
     // In its own async function: a suspended frame keeps stale registers, so the informer of one
     // variant, held by the loop's frame, would still be alive while the next one's baseline is taken.
     const measure = async (v: (typeof variants)[number]): Promise<{ before: number; after: number }> => {
       const before = await settledHeap();
+      if (v.peer === true) {
+        const informer = clientNode();
+        await informer.start();
+        const after = await settledHeap();
+        await informer.stop();
+        return { before, after };
+      }
       const informer = await sync({ format: v.format, watchList: true, ...(v.transform ? { transform: v.transform } : {}), ...(v.dropFields ? { dropFields: v.dropFields } : {}) });
       const after = await settledHeap();
       informer.stop();
@@ -188,6 +221,13 @@ export async function addInformerSuite(report: Report, only: ReadonlySet<string>
     }
   }
   const byName = (needle: string) => figures.find((f) => f.name.includes(needle) && f.unavailable === undefined);
+  const peer = byName('client-node');
+  const peerHeap = heap.find((h) => h.variant.startsWith('client-node'));
+  const ownHeap = heap.find((h) => h.variant === 'json, as decoded');
+  for (const row of figures.filter((f) => f.unavailable === undefined && !f.name.includes('client-node') && !f.name.includes('yaml'))) {
+    if (peer !== undefined) report.ratios.push({ what: `informer ${row.name.replace(/^sync [\d,]+ Pods, /, '')} vs client-node makeInformer: sync time`, value: row.mean / peer.mean, baseline: `client-node ${(peer.mean * 1000).toFixed(0)} ms, watchwire ${(row.mean * 1000).toFixed(0)} ms` });
+  }
+  if (peerHeap && ownHeap) report.ratios.push({ what: 'informer heap per cached Pod (json, as decoded) vs client-node makeInformer', value: ownHeap.bytesPerPod / peerHeap.bytesPerPod, baseline: `client-node ${peerHeap.bytesPerPod} bytes per Pod, watchwire ${ownHeap.bytesPerPod}` });
   for (const format of FORMATS) {
     const wl = byName(`, ${format}, watch-list`);
     const list = byName(`, ${format}, paged LIST`);
