@@ -40,7 +40,7 @@ export interface InformerOptions<T = KubeObject> extends RequestOptions, FieldSe
   namespace?: string;
   labelSelector?: LabelSelectorInput;
   fieldSelector?: FieldSelectorInput;
-  /** The codecs to negotiate and decode with (the package entry's `createInformer` defaults to every built-in one). */
+  /** The codecs to negotiate and decode with: `createRegistry()` for every built-in one, or only those a bundle should carry. */
   registry: CodecRegistry;
   /** Watch formats, best first. Default: every servable codec, protobuf > cbor > json. */
   formats?: readonly string[];
@@ -123,7 +123,7 @@ export class Informer<T = KubeObject> implements AsyncIterable<InformerItem<T>> 
   private initialStateEnded = false;
 
   constructor(options: InformerOptions<T>) {
-    if (options.registry === undefined) throw new TypeError('createInformer needs options.registry (the package entry defaults it to every built-in codec)');
+    if (options.registry === undefined) throw new TypeError('createInformer needs options.registry, e.g. createRegistry() for every built-in codec (a bundle carries only the codecs its registry names)');
     this.options = options;
     this.url = informerUrl(options);
     this.fetchFn = resolveFetch(options.fetch);
@@ -394,6 +394,8 @@ export class Informer<T = KubeObject> implements AsyncIterable<InformerItem<T>> 
   }
 
   private readonly emit = (change: InformerChange<T>): void => {
+    // Stopped (perhaps by a handler, in the middle of a reconcile): no call after stop().
+    if (this.stopper.signal.aborted) return;
     if (change.type === 'add') this.stats.adds++;
     else if (change.type === 'update') this.stats.updates++;
     else this.stats.deletes++;
