@@ -9,6 +9,7 @@
  * - `large`: one ConfigMap of 32 MiB (32 keys of 1 MiB), the case that breaks
  *   line-length limits and quadratic splitters.
  */
+import { readFileSync } from 'node:fs';
 import type { KubeObject, WatchEvent, WatchEventType } from 'watchwire';
 
 /** mulberry32: tiny, fast and good enough to make varied but repeatable data. */
@@ -308,14 +309,35 @@ export interface CorpusSizes {
   pods: number;
   configmaps: number;
   largeBytes: number;
+  /** Copies of the upstream fixture Pod (about 32 KB each as JSON). */
+  fixturePods: number;
+  /** Copies of it in the streams the CLI rows decode as whole processes (issue 14 used 4000). */
+  cliPods: number;
 }
 
-export const FULL_SIZES: CorpusSizes = { pods: 2000, configmaps: 10000, largeBytes: 32 * 1024 * 1024 };
-export const QUICK_SIZES: CorpusSizes = { pods: 400, configmaps: 2000, largeBytes: 32 * 1024 * 1024 };
+export const FULL_SIZES: CorpusSizes = { pods: 2000, configmaps: 10000, largeBytes: 32 * 1024 * 1024, fixturePods: 1000, cliPods: 4000 };
+export const QUICK_SIZES: CorpusSizes = { pods: 400, configmaps: 2000, largeBytes: 32 * 1024 * 1024, fixturePods: 250, cliPods: 1000 };
 
 export interface CorpusSpec {
-  name: 'pods' | 'configmaps' | 'large' | 'large-quarter';
+  name: 'pods' | 'configmaps' | 'large' | 'large-quarter' | 'fixture-pod';
   events: WatchEvent[];
+}
+
+/** The upstream core.v1.Pod fixture (every field filled, every string distinct), as the CLI is timed on it in issue 14. */
+export const FIXTURE_POD = new URL('../../shared/k8s/testdata/HEAD/core.v1.Pod.json', import.meta.url);
+
+/** `copies` ADDED events of the upstream fixture Pod, or why not (../shared absent). */
+export function fixturePodCorpus(copies: number): CorpusSpec | string {
+  let pod: KubeObject;
+  try {
+    pod = JSON.parse(readFileSync(FIXTURE_POD, 'utf8')) as KubeObject;
+  } catch (e) {
+    return `the upstream fixture ${FIXTURE_POD.pathname} is not readable (${(e as Error).message.slice(0, 120)}): fixture-pod rows skipped`;
+  }
+  const events: WatchEvent[] = [];
+  // Each copy its own objects (as each decoded event is), the same content.
+  for (let i = 0; i < copies; i++) events.push({ type: 'ADDED', object: structuredClone(pod) });
+  return { name: 'fixture-pod', events };
 }
 
 export function makeCorpora(sizes: CorpusSizes): CorpusSpec[] {

@@ -23,6 +23,12 @@ export interface Figure extends Work {
   samples: number;
   /** Mean seconds per cycle. */
   mean: number;
+  /**
+   * Mean CPU seconds per cycle (user + system, process.cpuUsage; for a child
+   * process, its own). On a shared machine wall time also counts the time the
+   * process waited for a core; CPU time does not.
+   */
+  cpu?: number;
   note?: string;
   /** Set when the row could not be measured (codec not registered, peer missing, ...). */
   unavailable?: string;
@@ -61,6 +67,9 @@ export async function runInRounds(jobs: readonly Job[], rounds: number): Promise
     const sorted = [...figures].sort((a, b) => a.hz - b.hz);
     const median = sorted[Math.floor(sorted.length / 2)]!;
     const spread = figures.map((f) => Math.round(f.hz * Math.max(f.events, 1))).join(' / ');
+    // CPU time: the median of the rounds on its own (not the wall-median round's).
+    const cpus = figures.map((f) => f.cpu).filter((c): c is number => c !== undefined).sort((a, b) => a - b);
+    if (cpus.length === figures.length) median.cpu = cpus[Math.floor(cpus.length / 2)]!;
     return { ...median, note: `median of ${figures.length} rounds (${median.events > 1 ? 'events/s' : 'ops/s'}: ${spread})` };
   });
 }
@@ -83,9 +92,20 @@ export function measureSync(suite: string, name: string, work: Work, timing: Tim
   const warmupStart = performance.now();
   for (let i = 0; i < 3 && (i === 0 || performance.now() - warmupStart < 1000); i++) fn();
   collectGarbage();
-  const bench = new Benchmark(name, { fn, maxTime: timing.maxTime, minSamples: timing.minSamples, async: false });
+  let calls = 0;
+  const counted = () => {
+    calls++;
+    fn();
+  };
+  const before = process.cpuUsage();
+  const bench = new Benchmark(name, { fn: counted, maxTime: timing.maxTime, minSamples: timing.minSamples, async: false });
   bench.run({ async: false });
-  return toFigure(suite, name, work, bench);
+  return withCpu(toFigure(suite, name, work, bench), process.cpuUsage(before), calls);
+}
+
+/** The figure with its CPU time per cycle: `used` over the `calls` cycles Benchmark.js ran (its own overhead is in, and is tiny). */
+function withCpu(figure: Figure, used: NodeJS.CpuUsage, calls: number): Figure {
+  return calls === 0 ? figure : { ...figure, cpu: (used.user + used.system) / 1e6 / calls };
 }
 
 /** Times an asynchronous unit of work (a deferred Benchmark). `fn` must reject if its result is wrong. */
@@ -93,11 +113,14 @@ export async function measureAsync(suite: string, name: string, work: Work, timi
   for (let i = 0; i < 2; i++) await fn();
   collectGarbage();
   let failure: unknown;
+  let calls = 0;
+  const before = process.cpuUsage();
   const bench = new Benchmark(name, {
     defer: true,
     maxTime: timing.maxTime,
     minSamples: timing.minSamples,
     fn(deferred: Benchmark.Deferred) {
+      calls++;
       fn().then(
         () => deferred.resolve(),
         (e: unknown) => {
@@ -117,7 +140,7 @@ export async function measureAsync(suite: string, name: string, work: Work, timi
   if (failure !== undefined) {
     throw new Error(`benchmark "${suite} / ${name}" failed: ${failure instanceof Error ? (failure.stack ?? failure.message) : String(failure)}`);
   }
-  return toFigure(suite, name, work, bench);
+  return withCpu(toFigure(suite, name, work, bench), process.cpuUsage(before), calls);
 }
 
 /** Starts each figure with a clean heap when run with --expose-gc (npm run bench does). */
@@ -138,6 +161,11 @@ export function unavailable(suite: string, name: string, reason: string): Figure
 
 export function eventsPerSecond(f: Figure): number {
   return f.hz * f.events;
+}
+
+/** Events per CPU second, when the figure has its CPU time. */
+export function eventsPerCpuSecond(f: Figure): number | undefined {
+  return f.cpu === undefined || f.cpu <= 0 ? undefined : f.events / f.cpu;
 }
 
 export function megabytesPerSecond(f: Figure): number {

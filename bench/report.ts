@@ -3,7 +3,7 @@
  * and bench/RESULTS.md.
  */
 import { cpus } from 'node:os';
-import { type Figure, eventsPerSecond, megabytesPerSecond } from './harness.js';
+import { type Figure, eventsPerCpuSecond, eventsPerSecond, megabytesPerSecond } from './harness.js';
 
 export interface RssResult {
   format: string;
@@ -23,6 +23,8 @@ export interface Ratio {
   what: string;
   /** The figure's rate divided by the baseline's (events/s), or the stated quotient. */
   value: number | undefined;
+  /** The same quotient from CPU time (events per CPU second), when both figures have it: what targets are judged on then. */
+  cpu?: number;
   baseline: string;
   /** For targets: the threshold and the direction. */
   target?: { op: '>=' | '<=' | '<'; threshold: number; unit: string };
@@ -50,14 +52,17 @@ function fmt(n: number, digits = 0): string {
 
 export function ratioText(r: Ratio): string {
   const unit = r.unit ?? r.target?.unit;
-  return r.value === undefined ? 'n/a' : `${fmt(r.value, unit === 'MiB' ? 1 : 2)}${unit === 'MiB' ? ' MiB' : '×'}`;
+  if (r.value === undefined) return 'n/a';
+  const wall = `${fmt(r.value, unit === 'MiB' ? 1 : 2)}${unit === 'MiB' ? ' MiB' : '×'}`;
+  return r.cpu === undefined ? wall : `${fmt(r.cpu, 2)}× CPU (${wall} wall)`;
 }
 
 export function verdict(r: Ratio): string {
   if (r.target === undefined) return '';
-  if (r.value === undefined) return 'not measured';
+  const value = r.cpu ?? r.value;
+  if (value === undefined) return 'not measured';
   const { op, threshold } = r.target;
-  const met = op === '>=' ? r.value >= threshold : op === '<=' ? r.value <= threshold : r.value < threshold;
+  const met = op === '>=' ? value >= threshold : op === '<=' ? value <= threshold : value < threshold;
   return met ? 'met' : 'NOT MET';
 }
 
@@ -73,9 +78,11 @@ export function machine(): { node: string; cpu: string; cores: number } {
 }
 
 function figureCells(f: Figure): string[] {
-  if (f.unavailable !== undefined) return [f.name, '–', '–', '–', f.unavailable];
+  if (f.unavailable !== undefined) return [f.name, '–', '–', '–', '–', f.unavailable];
   const rate = f.events > 1 ? fmt(eventsPerSecond(f)) : `${fmt(f.mean * 1000, 1)} ms/op`;
-  return [f.name, rate, `±${fmt(f.rme, 1)}%`, fmt(megabytesPerSecond(f), 1), `${f.samples} samples${f.note ? `; ${f.note}` : ''}`];
+  const perCpu = eventsPerCpuSecond(f);
+  const cpu = perCpu === undefined ? '–' : f.events > 1 ? fmt(perCpu) : `${fmt(f.cpu! * 1000, 1)} ms/op`;
+  return [f.name, rate, `±${fmt(f.rme, 1)}%`, fmt(megabytesPerSecond(f), 1), cpu, `${f.samples} samples${f.note ? `; ${f.note}` : ''}`];
 }
 
 function bySuite(figures: readonly Figure[]): Map<string, Figure[]> {
@@ -99,9 +106,9 @@ export function consoleTable(report: Report): string {
     out.push('', `== ${suite}`);
     const rows = figures.map((f) => {
       const cells = figureCells(f);
-      return f.unavailable !== undefined ? [cells[0]!, cells[4]!, '', '', ''] : cells.slice(0, 4);
+      return f.unavailable !== undefined ? [cells[0]!, cells[5]!, '', '', '', ''] : cells.slice(0, 5);
     });
-    const header = ['', 'events/s', '±', 'MB/s'];
+    const header = ['', 'events/s', '±', 'MB/s', 'per CPU s'];
     const widths = header.map((h, i) => Math.max(h.length, ...rows.map((r) => (r[i] ?? '').length)));
     widths[1] = Math.min(widths[1]!, 14);
     out.push(pad(header, widths));
@@ -138,6 +145,9 @@ export function resultsMarkdown(report: Report): string {
     '**The ratios are the result; the absolute figures are not.** This machine is shared and noisy: absolute',
     'rates move from run to run, but every ratio below compares figures measured in the same run, one after',
     'the other, on the same bytes. Rates are Benchmark.js means with its relative margin of error (±, 95 %).',
+    'Each figure also has its CPU time (process.cpuUsage over the timed cycles; for CLI rows, the child process\'s own),',
+    'and a ratio of two figures that both have it is given and judged on CPU time, with the wall-time ratio beside it:',
+    'on a machine shared with other work, wall time also counts the time a process waited for a core.',
     '',
   );
   lines.push('## Targets', '', '| target | measured | baseline | verdict | note |', '|---|---:|---|---|---|');
@@ -148,7 +158,7 @@ export function resultsMarkdown(report: Report): string {
   for (const r of report.ratios.filter((x) => x.target === undefined)) lines.push(`| ${r.what} | ${ratioText(r)} | ${r.baseline} |`);
   lines.push('', '## Figures');
   for (const [suite, figures] of bySuite(report.figures)) {
-    lines.push('', `### ${suite}`, '', '| | events/s (or ms/op) | ± | MB/s | |', '|---|---:|---:|---:|---|');
+    lines.push('', `### ${suite}`, '', '| | events/s (or ms/op) | ± | MB/s | events per CPU second (or CPU ms/op) | |', '|---|---:|---:|---:|---:|---|');
     for (const f of figures) lines.push(`| ${figureCells(f).join(' | ')} |`);
   }
   if (report.rss.length > 0) {

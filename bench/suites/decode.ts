@@ -3,9 +3,10 @@
  * every watchwire format fed 64 KiB chunks, and the peers' exact
  * line-splitting + parsing paths run in memory on the same chunks.
  */
-import { StreamDecoder, v8KeyGuard } from 'watchwire';
+import { type FieldSelection, StreamDecoder, decodeAll, v8KeyGuard } from 'watchwire';
 import { type Figure, type Job, Tally, type Timing, measureAsync, measureSync, runInRounds, unavailable } from '../harness.js';
-import { BENCH_LIMITS, type Corpus, FORMATS, type Format, cborNative } from '../materialise.js';
+import { BENCH_LIMITS, CHUNK_BYTES, type Corpus, FORMATS, type Format, canonical, cborNative, chunk } from '../materialise.js';
+import { shuffledCborStream } from '../shuffled-cbor.js';
 import { clientNodeLinePath, fluentClientSplitPath, naiveReadlineLoop } from '../peers/paths.js';
 
 export const LIMIT_ROW = 'JSON.parse limit (pre-split lines)';
@@ -22,16 +23,31 @@ export function suiteName(corpus: Corpus): string {
   return `decode ${corpus.name}`;
 }
 
-/** One watchwire format over the corpus in 64 KiB chunks, checked. */
-export function measureFormat(corpus: Corpus, format: Format, timing: Timing, row = formatRow(format)): Figure {
+/** The field selection the dropFields rows time: what most consumers of Pods never read. */
+export const DROP_MANAGED_FIELDS: FieldSelection = { dropFields: ['metadata.managedFields'] };
+
+/** The row name of a format with dropFields metadata.managedFields. */
+export function dropRow(format: Format): string {
+  return `${formatRow(format)}, dropFields metadata.managedFields`;
+}
+
+export const SHUFFLED_CBOR_ROW = 'watchwire cbor, keys shuffled per object + 55799 + f16 (another encoder)';
+
+/** One watchwire format over the corpus in 64 KiB chunks, checked; `selection` is passed to the decoder. */
+export function measureFormat(corpus: Corpus, format: Format, timing: Timing, row = formatRow(format), selection: FieldSelection = {}): Figure {
   const suite = suiteName(corpus);
   const encoded = corpus.formats.get(format);
   if (encoded === undefined) return unavailable(suite, row, corpus.missing.get(format) ?? 'not available');
+  return measureChunks(corpus, encoded.codec, encoded.chunks, encoded.bytes.length, timing, row, selection);
+}
+
+/** StreamDecoder over `chunks`, checked against the corpus (dropFields keeps names, so the checksum holds). */
+function measureChunks(corpus: Corpus, codec: Parameters<typeof StreamDecoder.events>[0], chunks: readonly Uint8Array[], bytes: number, timing: Timing, row: string, selection: FieldSelection): Figure {
   const tally = new Tally();
-  const { codec, chunks, bytes } = encoded;
-  return measureSync(suite, row, { events: corpus.events.length, bytes: bytes.length }, timing, () => {
+  const options = { ...BENCH_LIMITS, ...selection };
+  return measureSync(suiteName(corpus), row, { events: corpus.events.length, bytes }, timing, () => {
     tally.reset();
-    const decoder = StreamDecoder.events(codec, (e) => tally.add(e.type, e.object), BENCH_LIMITS);
+    const decoder = StreamDecoder.events(codec, (e) => tally.add(e.type, e.object), options);
     for (let i = 0; i < chunks.length; i++) decoder.push(chunks[i]!);
     decoder.end();
     tally.check(corpus.expected, row);
@@ -53,7 +69,30 @@ export function measureLimit(corpus: Corpus, timing: Timing): Figure {
   });
 }
 
-export async function runDecodeSuite(corpus: Corpus, timing: Timing, options: { peers: boolean }): Promise<Figure[]> {
+/**
+ * The extra rows of issue 14: each format with dropFields metadata.managedFields,
+ * and (where CBOR is available) the same events as another encoder may write
+ * them, verified to decode to the same events before they are timed.
+ */
+export function issue14Jobs(corpus: Corpus, timing: Timing): Job[] {
+  const jobs: Job[] = [];
+  for (const format of FORMATS) jobs.push(() => measureFormat(corpus, format, timing, dropRow(format), DROP_MANAGED_FIELDS));
+  const cbor = corpus.formats.get('cbor');
+  if (cbor === undefined) {
+    jobs.push(() => unavailable(suiteName(corpus), SHUFFLED_CBOR_ROW, corpus.missing.get('cbor') ?? 'not available'));
+    return jobs;
+  }
+  const bytes = shuffledCborStream(corpus.events, 0x5eed14);
+  const decoded = decodeAll(cbor.codec, bytes, BENCH_LIMITS);
+  for (let i = 0; i < corpus.events.length; i++) {
+    if (canonical(decoded[i]) !== canonical(corpus.events[i])) throw new Error(`${corpus.name}: shuffled CBOR event ${i} does not decode to the corpus event`);
+  }
+  const chunks = chunk(bytes, CHUNK_BYTES);
+  jobs.push(() => measureChunks(corpus, cbor.codec, chunks, bytes.length, timing, SHUFFLED_CBOR_ROW, {}));
+  return jobs;
+}
+
+export async function runDecodeSuite(corpus: Corpus, timing: Timing, options: { peers: boolean; extra?: readonly Job[] }): Promise<Figure[]> {
   const suite = suiteName(corpus);
   const json = corpus.formats.get('json')!;
   const work = { events: corpus.events.length, bytes: json.bytes.length };
@@ -115,5 +154,6 @@ export async function runDecodeSuite(corpus: Corpus, timing: Timing, options: { 
       );
     }
   }
+  jobs.push(...(options.extra ?? []));
   return runInRounds(jobs, timing.rounds);
 }

@@ -1,0 +1,152 @@
+/**
+ * The CLI as a user times it (issue 14): `watchwire decode --content-type T
+ * --output none < file` as a whole process, on a stream of copies of the
+ * upstream fixture Pod in each format, beside split-by-newline + JSON.parse
+ * over the same JSON bytes, also as a whole process. Each row is a child
+ * process per round, rows interleaved, the median round kept; CPU time is the
+ * child's own (user + system, from the parent's waited-for-children times).
+ */
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Codec, type WatchEvent, createRegistry, encodeAll } from 'watchwire';
+import type { Ratio } from '../report.js';
+import type { Figure, Timing } from '../harness.js';
+import { shuffledCborStream } from '../shuffled-cbor.js';
+
+export const CLI_SUITE = 'CLI decode --output none, whole process (upstream fixture Pod stream)';
+export const SPLIT_ROW = 'split-by-newline + JSON.parse, whole process (same JSON bytes)';
+const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+
+export function cliRow(format: string, drop = false): string {
+  return `watchwire decode --content-type ${format}${drop ? ' --drop-fields metadata.managedFields' : ''}`;
+}
+export const SHUFFLED_CLI_ROW = 'watchwire decode --content-type cbor, keys shuffled per object + 55799 + f16 (another encoder)';
+
+interface Run {
+  row: string;
+  file: string;
+  args: string[];
+}
+
+/** Seconds of CPU that waited-for children have used (Linux /proc), or undefined elsewhere. */
+function childCpuSeconds(): number | undefined {
+  try {
+    const stat = readFileSync('/proc/self/stat', 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // Fields 16 and 17 of stat(5) (cutime, cstime), counted from field 3 here; clock ticks of 1/100 s.
+    return (Number(fields[13]) + Number(fields[14])) / 100;
+  } catch {
+    return undefined;
+  }
+}
+
+function runOnce(run: Run, events: number): { wall: number; cpu: number | undefined } {
+  const fd = openSync(run.file, 'r');
+  try {
+    const cpu0 = childCpuSeconds();
+    const t0 = performance.now();
+    const result = spawnSync(process.execPath, run.args, { stdio: [fd, 'ignore', 'pipe'], encoding: 'utf8' });
+    const wall = (performance.now() - t0) / 1000;
+    const cpu1 = childCpuSeconds();
+    if (result.status !== 0) throw new Error(`${run.row} failed (${result.status}): ${result.stderr.slice(0, 500)}`);
+    const stats = result.stderr.trim().split('\n').pop() ?? '';
+    const counted = (JSON.parse(stats) as { events: number }).events;
+    if (counted !== events) throw new Error(`${run.row}: ${counted} events, expected ${events}`);
+    return { wall, cpu: cpu0 === undefined || cpu1 === undefined ? undefined : cpu1 - cpu0 };
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function runCliSuite(events: readonly WatchEvent[], timing: Timing, log: (text: string) => void): Figure[] {
+  const dir = mkdtempSync(join(tmpdir(), 'watchwire-bench-cli-'));
+  try {
+    const registry = createRegistry();
+    const codec = (name: string): Codec | undefined => registry.list().find((c) => c.name === name);
+    const write = (name: string, bytes: Uint8Array) => {
+      const file = join(dir, name);
+      writeFileSync(file, bytes);
+
+      return file;
+    };
+    const json = write('pods.jsonl', encodeAll(codec('json')!, events));
+    const runs: Run[] = [];
+    const decode = (format: string, file: string, row: string, extra: string[] = []) => runs.push({ row, file, args: [CLI, 'decode', '--content-type', format, '--output', 'none', '--stats', ...extra] });
+    decode('json', json, cliRow('json'));
+    decode('json', json, cliRow('json', true), ['--drop-fields', 'metadata.managedFields']);
+    for (const format of ['cbor', 'protobuf']) {
+      const c = codec(format);
+      if (c === undefined) continue;
+      const file = write(`pods.${format}`, encodeAll(c, events));
+      decode(format, file, cliRow(format));
+      decode(format, file, cliRow(format, true), ['--drop-fields', 'metadata.managedFields']);
+    }
+    if (codec('cbor') !== undefined) decode('cbor', write('pods-shuffled.cbor', shuffledCborStream(events, 0x5eed14)), SHUFFLED_CLI_ROW);
+    const split = join(dir, 'split.mjs');
+    writeFileSync(
+      split,
+      "import { readFileSync } from 'node:fs';\nlet n = 0;\nfor (const line of readFileSync(0, 'utf8').split('\\n')) if (line.length > 0) { JSON.parse(line); n++; }\nprocess.stderr.write(JSON.stringify({ events: n }) + '\\n');\n",
+    );
+    runs.push({ row: SPLIT_ROW, file: json, args: [split] });
+    log(`CLI rows: ${events.length} fixture Pods per stream (JSON ${(statSync(json).size / 1e6).toFixed(0)} MB), ${timing.rounds + 1} rounds of ${runs.length} processes`);
+
+    // One round more than the in-process suites: a process is one sample.
+    const rounds = timing.rounds + 1;
+    const samples = runs.map(() => [] as { wall: number; cpu: number | undefined }[]);
+    runOnce(runs[0]!, events.length); // warm the file cache
+    for (let r = 0; r < rounds; r++) {
+      for (let k = 0; k < runs.length; k++) {
+        const j = (k + r) % runs.length;
+        samples[j]!.push(runOnce(runs[j]!, events.length));
+      }
+    }
+    return runs.map((run, i) => {
+      const s = samples[i]!;
+      const walls = s.map((x) => x.wall).sort((a, b) => a - b);
+      const cpus = s.map((x) => x.cpu).filter((c): c is number => c !== undefined).sort((a, b) => a - b);
+      const wall = walls[Math.floor(walls.length / 2)]!;
+      const figure: Figure = {
+        suite: CLI_SUITE,
+        name: run.row,
+        events: events.length,
+        bytes: statSync(run.file).size,
+        hz: 1 / wall,
+        rme: ((walls[walls.length - 1]! - walls[0]!) / 2 / wall) * 100,
+        samples: s.length,
+        mean: wall,
+        note: `median of ${s.length} processes (wall s: ${s.map((x) => x.wall.toFixed(2)).join(' / ')}; CPU s: ${s.map((x) => x.cpu?.toFixed(2) ?? '?').join(' / ')})`,
+      };
+      if (cpus.length === s.length) figure.cpu = cpus[Math.floor(cpus.length / 2)]!;
+      process.stderr.write(`  ${CLI_SUITE} / ${run.row}: ${wall.toFixed(2)} s wall, ${figure.cpu?.toFixed(2) ?? '?'} s CPU\n`);
+      return figure;
+    });
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/** The issue's CLI targets, from figures of this run. `both` gives wall and CPU ratios of two figures. */
+export function cliRatios(figures: readonly Figure[], both: (a: Figure | undefined, b: Figure | undefined) => Pick<Ratio, 'value' | 'cpu'>): Ratio[] {
+  const row = (name: string) => figures.find((f) => f.suite === CLI_SUITE && f.name === name && f.unavailable === undefined);
+  const out: Ratio[] = [];
+  if (row(cliRow('json')) === undefined) return out;
+  out.push({ what: `[CLI, fixture Pods] ${cliRow('json')} vs ${SPLIT_ROW}`, ...both(row(cliRow('json')), row(SPLIT_ROW)), baseline: SPLIT_ROW, target: { op: '>=', threshold: 0.85, unit: '×' } });
+  for (const [format, threshold] of [['cbor', 1.2], ['protobuf', 1.5]] as const) {
+    if (row(cliRow(format)) === undefined) continue;
+    out.push({ what: `[CLI, fixture Pods] ${cliRow(format)} vs ${cliRow('json')}`, ...both(row(cliRow(format)), row(cliRow('json'))), baseline: cliRow('json'), target: { op: '>=', threshold, unit: '×' } });
+    out.push({
+      what: `[CLI, fixture Pods] ${cliRow(format, true)} vs ${cliRow('json', true)}`,
+      ...both(row(cliRow(format, true)), row(cliRow('json', true))),
+      baseline: cliRow('json', true),
+      ...(format === 'protobuf' ? { target: { op: '>=' as const, threshold: 2, unit: '×' } } : {}),
+      note: 'the fixture has one small managedFields entry: little to drop (the pods corpus rows show the gain)',
+    });
+  }
+  if (row(SHUFFLED_CLI_ROW) !== undefined) {
+    out.push({ what: `[CLI, fixture Pods] time of ${SHUFFLED_CLI_ROW} / the same events as watchwire writes them`, ...both(row(cliRow('cbor')), row(SHUFFLED_CLI_ROW)), baseline: cliRow('cbor'), target: { op: '<=', threshold: 1.2, unit: '×' } });
+  }
+  return out;
+}
