@@ -9,7 +9,7 @@
  */
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
@@ -158,6 +158,39 @@ function suite(kubectl: Kubectl): void {
     assert.match(result.stdout, /^pod-0001\s/m);
   });
 
+  test('other kinds from recorded events: the columns the API server prints for each (get ns,nodes,cm,secrets,svc,deploy,sts -o wide)', async () => {
+    const file = join(dir, 'kinds.json');
+    writeFileSync(file, KINDS.map((object) => JSON.stringify({ type: 'ADDED', object })).join('\n'));
+    const kinds = await startServe(['--events', file]);
+    try {
+      const { code, stdout, stderr } = await run(kubectl.path, [
+        '--kubeconfig=/dev/null',
+        `--server=${kinds.url}`,
+        `--cache-dir=${join(dir, 'cache-kinds')}`,
+        'get',
+        'ns,nodes,cm,secrets,svc,deploy,sts',
+        '-n',
+        'prod',
+        '-o',
+        'wide',
+      ]);
+      assert.equal(code, 0, stderr);
+      const blocks = stdout.trim().split('\n\n').map((b) => b.split('\n').map((l) => l.trim().split(/\s{2,}/)));
+      const byHeader = (blocks.map((b) => [b[0]!.join(' | '), b[1]!.filter((_, i) => b[0]![i] !== 'AGE').join(' | ')]));
+      assert.deepEqual(byHeader, [
+        ['NAME | STATUS | AGE', 'namespace/prod | Active'],
+        ['NAME | STATUS | ROLES | AGE | VERSION | INTERNAL-IP | EXTERNAL-IP | OS-IMAGE | KERNEL-VERSION | CONTAINER-RUNTIME', 'node/node-1 | Ready,SchedulingDisabled | control-plane | v1.32.0 | 192.168.1.10 | <none> | <unknown> | <unknown> | <unknown>'],
+        ['NAME | DATA | AGE', 'configmap/settings | 2'],
+        ['NAME | TYPE | DATA | AGE', 'secret/token | Opaque | 1'],
+        ['NAME | TYPE | CLUSTER-IP | EXTERNAL-IP | PORT(S) | AGE | SELECTOR', 'service/web | LoadBalancer | 10.96.0.10 | <pending> | 80:30080/TCP,443:30443/TCP | app=web'],
+        ['NAME | READY | UP-TO-DATE | AVAILABLE | AGE | CONTAINERS | IMAGES | SELECTOR', 'deployment.apps/web | 2/3 | 3 | 2 | web,sidecar | nginx:1.27,envoy:1 | app=web,tier in (front)'],
+        ['NAME | READY | AGE | CONTAINERS | IMAGES', 'statefulset.apps/db | 0/2 | pg | postgres:17'],
+      ]);
+    } finally {
+      await kinds.stop();
+    }
+  });
+
   test('api-resources and version come from discovery', async () => {
     const resources = await k(['api-resources']);
     assert.equal(resources.code, 0, resources.stderr);
@@ -178,6 +211,39 @@ function suite(kubectl: Kubectl): void {
     assert.match(write.stderr, /MethodNotAllowed|not allowed|405/i);
   });
 }
+
+const CREATED = '2026-11-01T00:00:00Z';
+/** One object of each kind with its own printer, in the shapes the API server stores them. */
+const KINDS = [
+  { kind: 'Namespace', apiVersion: 'v1', metadata: { name: 'prod', creationTimestamp: CREATED }, status: { phase: 'Active' } },
+  {
+    kind: 'Node',
+    apiVersion: 'v1',
+    metadata: { name: 'node-1', creationTimestamp: CREATED, labels: { 'node-role.kubernetes.io/control-plane': '' } },
+    spec: { unschedulable: true },
+    status: { conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: '192.168.1.10' }], nodeInfo: { kubeletVersion: 'v1.32.0' } },
+  },
+  { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'settings', namespace: 'prod', creationTimestamp: CREATED }, data: { a: '1' }, binaryData: { b: 'AA==' } },
+  { kind: 'Secret', apiVersion: 'v1', metadata: { name: 'token', namespace: 'prod', creationTimestamp: CREATED }, type: 'Opaque', data: { t: 'eA==' } },
+  {
+    kind: 'Service',
+    apiVersion: 'v1',
+    metadata: { name: 'web', namespace: 'prod', creationTimestamp: CREATED },
+    spec: { type: 'LoadBalancer', clusterIP: '10.96.0.10', ports: [{ port: 80, nodePort: 30080, protocol: 'TCP' }, { port: 443, nodePort: 30443 }], selector: { app: 'web' } },
+  },
+  {
+    kind: 'Deployment',
+    apiVersion: 'apps/v1',
+    metadata: { name: 'web', namespace: 'prod', creationTimestamp: CREATED },
+    spec: {
+      replicas: 3,
+      selector: { matchLabels: { app: 'web' }, matchExpressions: [{ key: 'tier', operator: 'In', values: ['front'] }] },
+      template: { spec: { containers: [{ name: 'web', image: 'nginx:1.27' }, { name: 'sidecar', image: 'envoy:1' }] } },
+    },
+    status: { readyReplicas: 2, updatedReplicas: 3, availableReplicas: 2 },
+  },
+  { kind: 'StatefulSet', apiVersion: 'apps/v1', metadata: { name: 'db', namespace: 'prod', creationTimestamp: CREATED }, spec: { replicas: 2, template: { spec: { containers: [{ name: 'pg', image: 'postgres:17' }] } } }, status: {} },
+];
 
 /** Runs a watching command until it printed `count` lines, then stops it (kubectl get -w never ends by itself). */
 function firstLines(command: string, args: string[], count: number): Promise<string[]> {

@@ -152,7 +152,7 @@ describe('the Table form over HTTP', () => {
   before(async () => {
     server = await startReplayServer({
       generate: { pods: 5 },
-      objects: [{ kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: 'settings', namespace: 'default', creationTimestamp: '2026-01-02T03:04:05Z' } }],
+      objects: [{ kind: 'Widget', apiVersion: 'example.com/v1', metadata: { name: 'settings', namespace: 'default', creationTimestamp: '2026-01-02T03:04:05Z' } }],
     });
   });
   after(() => server?.close());
@@ -208,7 +208,7 @@ describe('the Table form over HTTP', () => {
     assert.equal(bad.body.reason, 'BadRequest');
   });
 
-  test('GET: a Table of one row at the object\'s version; v1beta1 when asked only that; other kinds: Name and Created At', async () => {
+  test('GET: a Table of one row at the object\'s version; v1beta1 when asked only that; kinds without a printer (a custom kind): Name and Created At', async () => {
     const one = await getTable(server, '/api/v1/namespaces/default/pods/pod-0003');
     assert.equal(one.body.rows.length, 1);
     assert.equal(one.body.rows[0].cells[0], 'pod-0003');
@@ -217,7 +217,7 @@ describe('the Table form over HTTP', () => {
     assert.equal(beta.contentType, 'application/json;as=Table;v=v1beta1;g=meta.k8s.io');
     assert.equal(beta.body.apiVersion, 'meta.k8s.io/v1beta1');
     assert.equal(beta.body.rows[0].object.apiVersion, 'meta.k8s.io/v1beta1');
-    const config = await getTable(server, '/api/v1/configmaps');
+    const config = await getTable(server, '/apis/example.com/v1/widgets');
     assert.deepEqual(
       config.body.columnDefinitions.map((c: any) => [c.name, c.type]),
       [
@@ -262,4 +262,30 @@ describe('the Table form over HTTP', () => {
     assert.equal(events[0].object.rows[0].conditions[0].type, 'Completed');
     assert.equal(events[1].object.metadata.resourceVersion, String(start + 2));
   });
+});
+
+function cellsOf(group: string, kind: string, object: KubeObject): unknown[] {
+  const info = { group, version: 'v1', resource: `${kind.toLowerCase()}s`, kind, namespaced: true };
+  const answer = tableResponse('application/json;as=Table;v=v1;g=meta.k8s.io', new URLSearchParams(), info, object, NOW)!;
+  return (JSON.parse(new TextDecoder().decode(answer.body)) as Table).rows[0]!.cells;
+}
+
+test('the other printers: Service external IPs per type, Node status, workload selectors, DaemonSet and ReplicaSet counts', () => {
+  const meta = { name: 'x', namespace: 'default', creationTimestamp: '2026-06-01T11:00:00Z' };
+  const service = (spec: object, status: object = {}) => cellsOf('', 'Service', { kind: 'Service', apiVersion: 'v1', metadata: meta, spec, status });
+  assert.deepEqual(service({ clusterIP: '10.0.0.1', ports: [{ port: 53, protocol: 'UDP' }] }), ['x', 'ClusterIP', '10.0.0.1', '<none>', '53/UDP', '60m', '<none>']);
+  assert.deepEqual(service({ type: 'ExternalName', externalName: 'db.example.com' }).slice(1, 5), ['ExternalName', '<none>', 'db.example.com', '<none>']);
+  assert.equal(service({ type: 'LoadBalancer', externalIPs: ['1.2.3.4'] }, { loadBalancer: { ingress: [{ ip: '5.6.7.8' }, { hostname: 'lb.example.com' }] } })[3], '5.6.7.8,lb.example.com,1.2.3.4');
+  const node = (conditions: object[], extra: object = {}) => cellsOf('', 'Node', { kind: 'Node', apiVersion: 'v1', metadata: { ...meta, ...extra }, status: { conditions } });
+  assert.equal(node([{ type: 'Ready', status: 'False' }])[1], 'NotReady');
+  assert.equal(node([{ type: 'Ready', status: 'Unknown' }])[1], 'NotReady');
+  assert.equal(node([])[1], 'Unknown');
+  assert.equal(node([], { labels: { 'node-role.kubernetes.io/worker': '', 'node-role.kubernetes.io/infra': '', 'kubernetes.io/role': 'edge' } })[2], 'edge,infra,worker');
+  const selector = { matchLabels: { app: 'a' }, matchExpressions: [{ key: 'env', operator: 'NotIn', values: ['dev', 'test'] }, { key: 'gpu', operator: 'Exists' }, { key: 'spot', operator: 'DoesNotExist' }] };
+  const rs = cellsOf('apps', 'ReplicaSet', { kind: 'ReplicaSet', apiVersion: 'apps/v1', metadata: meta, spec: { selector, template: { spec: { containers: [{ name: 'c', image: 'i' }] } } }, status: { replicas: 1 } });
+  assert.deepEqual(rs, ['x', 1, 1, 0, '60m', 'c', 'i', 'app=a,env notin (dev,test),gpu,!spot']);
+  const ds = cellsOf('apps', 'DaemonSet', { kind: 'DaemonSet', apiVersion: 'apps/v1', metadata: meta, spec: { template: { spec: { containers: [] } } }, status: { desiredNumberScheduled: 3, numberReady: 2 } });
+  assert.deepEqual(ds, ['x', 3, 0, 2, 0, 0, '<none>', '60m', '', '', '<none>']);
+  // A kind in a group it does not belong to gets the default columns: printers are by group and kind.
+  assert.deepEqual(cellsOf('example.com', 'Deployment', { kind: 'Deployment', apiVersion: 'example.com/v1', metadata: meta }), ['x', '2026-06-01T11:00:00Z']);
 });

@@ -13,6 +13,10 @@ import type { Codec } from '../core/codec.js';
 import type { KubeObject, WatchEvent } from '../core/event.js';
 import { parseAccept } from '../negotiate.js';
 import type { ResourceInfo } from './resources.js';
+import { type TableColumnDefinition, type TableRow, printerFor } from './table-printers.js';
+
+export { humanDuration } from './table-printers.js';
+export type { TableColumnDefinition, TableRow } from './table-printers.js';
 
 export type TableVersion = 'v1' | 'v1beta1';
 export type IncludeObject = 'None' | 'Metadata' | 'Object';
@@ -27,19 +31,7 @@ export interface TableRequest {
   now?: number;
 }
 
-export interface TableColumnDefinition {
-  name: string;
-  type: string;
-  format: string;
-  description: string;
-  priority: number;
-}
 
-export interface TableRow {
-  cells: unknown[];
-  conditions?: { type: string; status: string; reason?: string; message?: string }[];
-  object?: KubeObject;
-}
 
 export interface Table extends KubeObject {
   kind: 'Table';
@@ -165,7 +157,7 @@ export function tableWatchEvents(request: TableRequest, info: ResourceInfo): (ev
 }
 
 function table(request: TableRequest, info: ResourceInfo, objects: readonly KubeObject[], metadata: NonNullable<KubeObject['metadata']>, withColumns: boolean): Table {
-  const printer = info.group === '' && info.kind === 'Pod' ? POD_PRINTER : DEFAULT_PRINTER;
+  const printer = printerFor(info);
   const now = request.now ?? Date.now();
   return {
     kind: 'Table',
@@ -190,202 +182,4 @@ function rowObject(request: TableRequest, info: ResourceInfo, object: KubeObject
   }
   // Items of a List carry no kind/apiVersion; a row's object does.
   return { ...object, kind: info.kind, apiVersion: info.group === '' ? info.version : `${info.group}/${info.version}` };
-}
-
-interface Printer {
-  columns: TableColumnDefinition[];
-  cells(object: KubeObject, now: number): unknown[];
-  conditions?(object: KubeObject): TableRow['conditions'];
-}
-
-function column(name: string, type: string, description: string, priority = 0, format = ''): TableColumnDefinition {
-  return { name, type, format, description, priority };
-}
-
-const NAME_DESCRIPTION = 'Name must be unique within a namespace (metadata.name).';
-const CREATED_DESCRIPTION = 'When the object was created (metadata.creationTimestamp).';
-
-/** What an API server prints for kinds without their own printer. */
-const DEFAULT_PRINTER: Printer = {
-  columns: [column('Name', 'string', NAME_DESCRIPTION, 0, 'name'), column('Created At', 'date', CREATED_DESCRIPTION)],
-  cells: (object) => [object.metadata?.name ?? '', object.metadata?.creationTimestamp ?? null],
-};
-
-const POD_PRINTER: Printer = {
-  columns: [
-    column('Name', 'string', NAME_DESCRIPTION, 0, 'name'),
-    column('Ready', 'string', 'Ready containers of all containers in the pod.'),
-    column('Status', 'string', 'The aggregate status of the containers in this pod.'),
-    column('Restarts', 'string', 'Container restarts, and how long ago the last one was.'),
-    column('Age', 'string', CREATED_DESCRIPTION),
-    column('IP', 'string', 'The pod IP (status.podIPs[0]).', 1),
-    column('Node', 'string', 'The node the pod is bound to (spec.nodeName).', 1),
-    column('Nominated Node', 'string', 'The node the scheduler nominated for preemption (status.nominatedNodeName).', 1),
-    column('Readiness Gates', 'string', 'Readiness gates whose condition is True, of all gates (spec.readinessGates).', 1),
-  ],
-  cells: podCells,
-  conditions: (object) => {
-    const phase = (object.status as PodStatus | undefined)?.phase;
-    if (phase === 'Succeeded') return [{ type: 'Completed', status: 'True', reason: 'Succeeded', message: 'The pod has completed successfully.' }];
-    if (phase === 'Failed') return [{ type: 'Completed', status: 'True', reason: 'Failed', message: 'The pod failed.' }];
-    return undefined;
-  },
-};
-
-interface ContainerState {
-  waiting?: { reason?: string };
-  running?: object;
-  terminated?: { reason?: string; exitCode?: number; signal?: number; finishedAt?: string };
-}
-
-interface ContainerStatus {
-  name?: string;
-  ready?: boolean;
-  started?: boolean;
-  restartCount?: number;
-  state?: ContainerState;
-  lastState?: ContainerState;
-}
-
-interface PodStatus {
-  phase?: string;
-  reason?: string;
-  podIP?: string;
-  podIPs?: { ip?: string }[];
-  nominatedNodeName?: string;
-  conditions?: { type?: string; status?: string; reason?: string }[];
-  initContainerStatuses?: ContainerStatus[];
-  containerStatuses?: ContainerStatus[];
-}
-
-interface PodSpec {
-  nodeName?: string;
-  containers?: unknown[];
-  initContainers?: { name?: string; restartPolicy?: string }[];
-  readinessGates?: { conditionType?: string }[];
-}
-
-/** The cells kubectl shows for a Pod, computed as the API server's Pod printer does (facts from its behaviour). */
-function podCells(pod: KubeObject, now: number): unknown[] {
-  const spec = (pod.spec ?? {}) as PodSpec;
-  const status = (pod.status ?? {}) as PodStatus;
-  const conditions = status.conditions ?? [];
-  const total = spec.containers?.length ?? 0;
-  let ready = 0;
-  let restarts = 0;
-  let lastRestart = 0;
-  const noteRestart = (c: ContainerStatus): void => {
-    const finished = Date.parse(c.lastState?.terminated?.finishedAt ?? '');
-    if (finished > lastRestart) lastRestart = finished;
-  };
-  let reason = status.reason || status.phase || '';
-  if (conditions.some((c) => c.type === 'PodScheduled' && c.reason === 'SchedulingGated')) reason = 'SchedulingGated';
-
-  // Sidecars (init containers with restartPolicy Always) keep running and count as containers' restarts.
-  const sidecars = new Set((spec.initContainers ?? []).filter((c) => c.restartPolicy === 'Always').map((c) => c.name));
-  let sidecarRestarts = 0;
-  let sidecarLastRestart = 0;
-  let initializing = false;
-  const inits = status.initContainerStatuses ?? [];
-  for (let i = 0; i < inits.length; i++) {
-    const c = inits[i]!;
-    restarts += c.restartCount ?? 0;
-    noteRestart(c);
-    const sidecar = sidecars.has(c.name);
-    if (sidecar) {
-      sidecarRestarts += c.restartCount ?? 0;
-      const finished = Date.parse(c.lastState?.terminated?.finishedAt ?? '');
-      if (finished > sidecarLastRestart) sidecarLastRestart = finished;
-    }
-    const terminated = c.state?.terminated;
-    const waiting = c.state?.waiting;
-    if (terminated !== undefined && (terminated.exitCode ?? 0) === 0) continue;
-    if (sidecar && c.started === true) {
-      if (c.ready === true) ready++;
-      continue;
-    }
-    if (terminated !== undefined) {
-      reason = terminated.reason ? `Init:${terminated.reason}` : terminated.signal ? `Init:Signal:${terminated.signal}` : `Init:ExitCode:${terminated.exitCode ?? 0}`;
-    } else if (waiting?.reason && waiting.reason !== 'PodInitializing') {
-      reason = `Init:${waiting.reason}`;
-    } else {
-      reason = `Init:${i}/${spec.initContainers?.length ?? inits.length}`;
-    }
-    initializing = true;
-    break;
-  }
-  const initialized = conditions.some((c) => c.type === 'Initialized' && c.status === 'True');
-  if (!initializing || initialized) {
-    restarts = sidecarRestarts;
-    lastRestart = sidecarLastRestart;
-    let running = false;
-    const containers = status.containerStatuses ?? [];
-    for (let i = containers.length - 1; i >= 0; i--) {
-      const c = containers[i]!;
-      restarts += c.restartCount ?? 0;
-      noteRestart(c);
-      const { waiting, terminated } = c.state ?? {};
-      if (waiting?.reason) reason = waiting.reason;
-      else if (terminated?.reason) reason = terminated.reason;
-      else if (terminated !== undefined) reason = terminated.signal ? `Signal:${terminated.signal}` : `ExitCode:${terminated.exitCode ?? 0}`;
-      else if (c.ready === true && c.state?.running !== undefined) {
-        running = true;
-        ready++;
-      }
-    }
-    if (reason === 'Completed' && running) reason = conditions.some((c) => c.type === 'Ready' && c.status === 'True') ? 'Running' : 'NotReady';
-  }
-  if (pod.metadata?.deletionTimestamp !== undefined) {
-    if (status.reason === 'NodeLost') reason = 'Unknown';
-    else if (status.phase !== 'Succeeded' && status.phase !== 'Failed') reason = 'Terminating';
-  }
-  const restartsCell = restarts !== 0 && lastRestart > 0 ? `${restarts} (${humanDuration(now - lastRestart)} ago)` : String(restarts);
-
-  const ip = status.podIPs?.[0]?.ip || status.podIP || '<none>';
-  const gates = spec.readinessGates ?? [];
-  let gatesCell = '<none>';
-  if (gates.length > 0) {
-    const met = gates.filter((g) => conditions.find((c) => c.type === g.conditionType)?.status === 'True').length;
-    gatesCell = `${met}/${gates.length}`;
-  }
-  return [
-    pod.metadata?.name ?? '',
-    `${ready}/${total}`,
-    reason,
-    restartsCell,
-    age(pod.metadata?.creationTimestamp as string | undefined, now),
-    ip,
-    spec.nodeName || '<none>',
-    status.nominatedNodeName || '<none>',
-    gatesCell,
-  ];
-}
-
-function age(timestamp: string | undefined, now: number): string {
-  const at = Date.parse(timestamp ?? '');
-  return Number.isNaN(at) ? '<unknown>' : humanDuration(now - at);
-}
-
-/**
- * A duration as kubectl's AGE column writes it: `45s`, `3m20s`, `25m`,
- * `5h12m`, `20h`, `3d4h`, `335d`, `2y15d`, `9y`; precision drops as the
- * duration grows.
- */
-export function humanDuration(ms: number): string {
-  const seconds = Math.trunc(ms / 1000);
-  if (seconds < -1) return '<invalid>';
-  if (seconds < 0) return '0s';
-  if (seconds < 120) return `${seconds}s`;
-  const minutes = Math.trunc(seconds / 60);
-  if (minutes < 10) return seconds % 60 === 0 ? `${minutes}m` : `${minutes}m${seconds % 60}s`;
-  if (minutes < 180) return `${minutes}m`;
-  const hours = Math.trunc(minutes / 60);
-  if (hours < 8) return minutes % 60 === 0 ? `${hours}h` : `${hours}h${minutes % 60}m`;
-  if (hours < 48) return `${hours}h`;
-  const days = Math.trunc(hours / 24);
-  if (hours < 24 * 8) return hours % 24 === 0 ? `${days}d` : `${days}d${hours % 24}h`;
-  if (hours < 24 * 365 * 2) return `${days}d`;
-  const years = Math.trunc(days / 365);
-  if (hours < 24 * 365 * 8) return days % 365 === 0 ? `${years}y` : `${years}y${days % 365}d`;
-  return `${years}y`;
 }
