@@ -13,6 +13,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, before, describe, test } from 'node:test';
+import { type ReplayServer, startReplayServer } from 'watchwire/server';
 import { type Serve, findPython, run, startServe } from './real-clients.ts';
 
 const found = findPython();
@@ -206,12 +207,22 @@ print(json.dumps({'rv': rv, 'with': run(allow_watch_bookmarks=True), 'without': 
   });
 
   describe('expiry', () => {
-    let serve: Serve;
+    // In this process, so the test sees the requests the client made.
+    let serve: ReplayServer;
+    let tick: ReturnType<typeof setInterval>;
     before(async () => {
       // A change every 20 ms and only about 32 kept: a version a second old is compacted away.
-      serve = await startServe(['--pods', '3', '--namespaces', 'default', '--tick-ms', '20', '--history-limit', '32']);
+      serve = await startReplayServer({ generate: { pods: 3 }, historyLimit: 32 });
+      let i = 0;
+      tick = setInterval(() => {
+        const pod = serve.store.list('/pods')[i++ % 3]!;
+        serve.append('MODIFIED', { ...pod, metadata: { ...pod.metadata, annotations: { tick: String(i) } } });
+      }, 20);
     });
-    after(() => serve?.stop());
+    after(async () => {
+      clearInterval(tick);
+      await serve?.close();
+    });
 
     test('a too-old resource_version: one retry, then ApiException 410; a re-list and a watch from its version work', async () => {
       const out = await python(
@@ -241,6 +252,17 @@ print(json.dumps({'old': int(old), 'expired': expired, 'fresh': int(fresh), 'aft
       const fresh = out.fresh as number;
       assert.ok(fresh > (out.old as number) + 32);
       assert.deepEqual(out.after, [fresh + 1, fresh + 2, fresh + 3]);
+      // What the client sent: a watch from the old version, the same again (its one retry), a LIST, a watch from the fresh version.
+      const sent = serve.requests
+        .filter((r) => r.kind !== 'other')
+        .slice(1)
+        .map((r) => [r.kind, new URL(r.url, 'http://x').searchParams.get('resourceVersion')]);
+      assert.deepEqual(sent, [
+        ['watch', String(out.old)],
+        ['watch', String(out.old)],
+        ['list', null],
+        ['watch', String(fresh)],
+      ]);
     });
   });
 });
