@@ -198,7 +198,7 @@ describe('the Table form over HTTP', () => {
     );
   });
 
-  test('includeObject: None (no object), Object (the whole object with kind), anything else 400', async () => {
+  test('includeObject: None (no object), Object (the whole object with kind), anything else 400 (on a watch too)', async () => {
     const none = await getTable(server, '/api/v1/pods?includeObject=None');
     assert.ok(none.body.rows.every((r: any) => !('object' in r)));
     const whole = await getTable(server, '/api/v1/pods?includeObject=Object');
@@ -206,6 +206,9 @@ describe('the Table form over HTTP', () => {
     const bad = await getTable(server, '/api/v1/pods?includeObject=All');
     assert.equal(bad.status, 400);
     assert.equal(bad.body.reason, 'BadRequest');
+    const badWatch = await getTable(server, '/api/v1/pods?watch=1&includeObject=All');
+    assert.equal(badWatch.status, 400);
+    assert.match(badWatch.body.message, /includeObject: Unsupported value: "All"/);
   });
 
   test('GET: a Table of one row at the object\'s version; v1beta1 when asked only that; kinds without a printer (a custom kind): Name and Created At', async () => {

@@ -106,10 +106,20 @@ export function tableResponseFor(req: IncomingMessage, info: ResourceInfo, body:
   return tableResponse(req.headers.accept, paramsOf(req), info, body);
 }
 
+/** The 400 Status for a Table request with an `includeObject` the API does not know (a watch checks it before it starts). */
+export function tableRequestError(req: IncomingMessage): KubeObject | undefined {
+  try {
+    tableRequest(req.headers.accept, paramsOf(req));
+    return undefined;
+  } catch (e) {
+    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: (e as Error).message, reason: 'BadRequest', code: 400 };
+  }
+}
+
 /**
  * The watch hook: a converter of events to Tables when the request asks for
  * Tables and the watch is JSON (the only Table encoding served), else
- * undefined. A bad `includeObject` on a watch falls back to the plain form.
+ * undefined. (A bad `includeObject` was refused by {@link tableRequestError} before.)
  */
 export function tableWatchFor(req: IncomingMessage | undefined, info: ResourceInfo, codec: Codec): ((event: WatchEvent) => WatchEvent) | undefined {
   if (req === undefined || codec.name !== 'json') return undefined;

@@ -19,7 +19,7 @@ import { apiVersionOf, type ResourceInfo, resourceKey } from './resources.js';
 import { firehosePod } from './generate.js';
 import { failureStatus, isStatus, tooLargeResourceVersion } from './status.js';
 import type { ObjectStore, StoredEvent } from './store.js';
-import { tableWatchFor } from './table.js';
+import { tableRequestError, tableWatchFor } from './table.js';
 
 export interface WatchEnvironment {
   store: ObjectStore;
@@ -106,6 +106,9 @@ function eventFor(stored: StoredEvent, matches: (object: KubeObject) => boolean)
 }
 
 export async function serveWatch(env: WatchEnvironment, exchange: Exchange, target: WatchTarget): Promise<void> {
+  // A Table watch with a bad includeObject is a 400, as on LIST (src/server/table.ts, S2's).
+  const badTable = tableRequestError(exchange.req);
+  if (badTable !== undefined) return sendStatus(exchange, target.codec, badTable as Status);
   const start = await startOf(env, target);
   if (exchange.res.destroyed) return;
   if (isStatus(start)) return sendStatus(exchange, target.codec, start);
