@@ -105,6 +105,7 @@ export const SIZE_ENTRIES: { name: string; contents: string }[] = [
   { name: 'CBOR decode', contents: `export { cborCodec, decodeStream, createDecoderStream } from 'watchwire';` },
   { name: 'YAML decode', contents: `export { yamlCodec, decodeStream, createDecoderStream } from 'watchwire';` },
   { name: '`watchwire/protobuf` (all built-in schemas)', contents: `export * from 'watchwire/protobuf'; export { decodeStream } from 'watchwire';` },
+  { name: '`watchwire/protobuf/core-v1` (core/v1 schemas only)', contents: `export { protobufCodec } from 'watchwire/protobuf/core-v1'; export { decodeStream } from 'watchwire';` },
   { name: 'watch client, JSON only (`new Watch` + `jsonCodec`)', contents: `export { Watch, CodecRegistry, jsonCodec } from 'watchwire';` },
   { name: 'watch client, protobuf + JSON', contents: `export { Watch, CodecRegistry, jsonCodec } from 'watchwire'; export { protobufCodec } from 'watchwire/protobuf';` },
   { name: 'watch client (`watch`, every codec)', contents: `export { watch } from 'watchwire';` },

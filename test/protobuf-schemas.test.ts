@@ -6,12 +6,17 @@
  * through a ProtobufSchemaRegistry.
  */
 import assert from 'node:assert/strict';
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 import { DecodeError, type KubeObject, decodeAll, encodeAll } from 'watchwire';
-import { ProtobufSchemaRegistry, createProtobufCodec, decodeProtobufObject, encodeProtobufObject, protobufCodec } from 'watchwire/protobuf';
+import { ProtobufSchemaRegistry, type SchemaGroup, createProtobufCodec, decodeProtobufObject, encodeProtobufObject, protobufCodec } from 'watchwire/protobuf';
+import * as core from 'watchwire/protobuf/core-v1';
+import { schemas as appsV1 } from 'watchwire/protobuf/apps-v1';
+import { schemas as coreV1 } from 'watchwire/protobuf/core-v1';
+import { ALL_GROUPS } from '../src/formats/protobuf/generated/all.js';
+import { bundleForBrowser } from '../scripts/bundle-lib.ts';
 import { generate } from '../scripts/generate-protobuf-schemas.js';
 import { SCHEMA } from './helpers/protobuf-objects.js';
 
@@ -19,11 +24,63 @@ const root = new URL('../', import.meta.url);
 const schemaAbsent = existsSync(fileURLToPath(SCHEMA)) ? false : '../shared/k8s/schema.json is not present';
 
 describe('protobuf: generated schemas', () => {
-  test('re-running the generator reproduces src/formats/protobuf/generated/messages.ts byte for byte', { skip: schemaAbsent }, () => {
+  test('re-running the generator reproduces src/formats/protobuf/generated/ byte for byte (and nothing else is there)', { skip: schemaAbsent }, () => {
     const schema = JSON.parse(readFileSync(fileURLToPath(SCHEMA), 'utf8'));
-    const committed = readFileSync(fileURLToPath(new URL('src/formats/protobuf/generated/messages.ts', root)), 'utf8');
+    const dir = fileURLToPath(new URL('src/formats/protobuf/generated/', root));
     const fresh = generate(schema);
-    assert.ok(fresh === committed, 'generated output differs from the committed file: run `npm run generate`');
+    assert.deepStrictEqual(readdirSync(dir).sort(), [...fresh.keys()].sort(), 'generated modules differ: run `npm run generate`');
+    for (const [file, text] of fresh) assert.ok(readFileSync(dir + file, 'utf8') === text, `${file} differs from the generator's output: run \`npm run generate\``);
+  });
+
+  test('every message is in exactly one group; a group carries what it requires', () => {
+    const names = new Map<string, string>();
+    const visit = (group: SchemaGroup, seen: Set<string>): void => {
+      if (seen.has(group.name)) return;
+      seen.add(group.name);
+      for (const r of group.requires) visit(r, seen);
+    };
+    const all = new Set<string>();
+    for (const group of ALL_GROUPS) visit(group, all);
+    assert.equal(all.size, ALL_GROUPS.length, 'ALL_GROUPS lists every required group');
+    for (const group of ALL_GROUPS) {
+      for (const name of group.messages.keys()) {
+        assert.equal(names.get(name), undefined, `${name} in ${names.get(name)} and ${group.name}`);
+        names.set(name, group.name);
+      }
+    }
+    assert.ok(names.size > 1200, `${names.size} messages`);
+    const coreOnly = new ProtobufSchemaRegistry([coreV1]);
+    assert.deepStrictEqual(coreOnly.groups, ['core-v1', 'meta']);
+  });
+});
+
+describe('protobuf: schemas by group (watchwire/protobuf/core-v1, watchwire/protobuf/<group>)', () => {
+  test('a browser bundle of the core/v1 entry carries core/v1 and meta only', async () => {
+    const bundle = await bundleForBrowser({ entry: { contents: `export { protobufCodec } from 'watchwire/protobuf/core-v1'; export { decodeStream } from 'watchwire';` } });
+    const groups = bundle.inputs.map((i) => /formats\/protobuf\/generated\/([^/]+)\.js$/.exec(i.path)?.[1]).filter((g) => g !== undefined);
+    assert.deepStrictEqual(groups.sort(), ['core-v1', 'meta']);
+  });
+
+  const pod: KubeObject = { kind: 'Pod', apiVersion: 'v1', metadata: { name: 'p', namespace: 'ns' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
+  const deployment: KubeObject = { kind: 'Deployment', apiVersion: 'apps/v1', metadata: { name: 'd' }, spec: { replicas: 2 } };
+
+  test('the core/v1 codec decodes core/v1 and meta/v1 kinds as the full one does, and refuses other groups', () => {
+    const frames = encodeAll(protobufCodec, [{ type: 'ADDED', object: pod }, { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: 410 } }]);
+    assert.deepStrictEqual(decodeAll(core.protobufCodec, frames), decodeAll(protobufCodec, frames));
+    assert.deepStrictEqual(encodeAll(core.protobufCodec, decodeAll(protobufCodec, frames)), frames);
+    const apps = encodeProtobufObject(deployment);
+    assert.throws(() => core.decodeProtobufObject(apps), { code: 'unknown-kind' });
+    assert.deepStrictEqual(decodeProtobufObject(apps).spec, decodeProtobufObject(apps).spec);
+  });
+
+  test('more groups are added to a registry: addGroup, or the constructor', () => {
+    const apps = encodeProtobufObject(deployment);
+    const withApps = new core.ProtobufSchemaRegistry().addGroup(appsV1);
+    assert.deepStrictEqual(withApps.groups, ['apps-v1', 'core-v1', 'meta']);
+    assert.deepStrictEqual(core.decodeProtobufObject(apps, { schemas: withApps }), decodeProtobufObject(apps));
+    const codec = core.createProtobufCodec({ schemas: new core.ProtobufSchemaRegistry([coreV1, appsV1]) });
+    const frames = encodeAll(protobufCodec, [{ type: 'ADDED', object: deployment }, { type: 'ADDED', object: pod }]);
+    assert.deepStrictEqual(decodeAll(codec, frames), decodeAll(protobufCodec, frames));
   });
 });
 

@@ -1,40 +1,26 @@
+/**
+ * The protobuf codec with every built-in kind: `protobufCodec` and the
+ * one-object helpers of `watchwire/protobuf` (and of the package entry).
+ */
 import type { Codec } from '../../core/codec.js';
 import type { KubeObject } from '../../core/event.js';
-import { type DecodeLimits, resolveLimits } from '../../core/limits.js';
-import { ObjectReader, ObjectWriter, type ProtobufObjectOptions } from './object.js';
-import { ProtobufEventDecoder, ProtobufObjectDecoder } from './decoder.js';
-import { ProtobufEventEncoder, ProtobufObjectEncoder } from './encoder.js';
-import { LengthPrefixedFramer } from './framer.js';
+import { withBuiltins } from './builtin.js';
+import { type DecodeProtobufObjectOptions, codecWith, decodeObjectWith, encodeObjectWith } from './make-codec.js';
+import type { ProtobufObjectOptions } from './object.js';
 
-export const PROTOBUF_MEDIA_TYPE = 'application/vnd.kubernetes.protobuf';
+export { PROTOBUF_MEDIA_TYPE } from './make-codec.js';
+export type { DecodeProtobufObjectOptions } from './make-codec.js';
 
 /**
  * A protobuf codec. Options (int64 mode, extra schemas) are fixed when the
  * codec is made; `protobufCodec` is the one with defaults.
  */
 export function createProtobufCodec(options: ProtobufObjectOptions = {}): Codec {
-  return {
-    name: 'protobuf',
-    mediaType: `${PROTOBUF_MEDIA_TYPE};stream=watch`,
-    alsoReads: [PROTOBUF_MEDIA_TYPE],
-    accept: `${PROTOBUF_MEDIA_TYPE};stream=watch`,
-    servable: true,
-    createFramer: (limits) => new LengthPrefixedFramer(limits.maxFrameBytes),
-    createDecoder: (limits, decoderOptions) => new ProtobufEventDecoder(limits, options, decoderOptions),
-    createEncoder: () => new ProtobufEventEncoder(options),
-    objects: {
-      mediaType: PROTOBUF_MEDIA_TYPE,
-      createFramer: (limits) => new LengthPrefixedFramer(limits.maxFrameBytes),
-      createDecoder: (limits, decoderOptions) => new ProtobufObjectDecoder(limits, options, decoderOptions),
-      createEncoder: () => new ProtobufObjectEncoder(options),
-    },
-  };
+  return codecWith(withBuiltins(options));
 }
 
 /** `application/vnd.kubernetes.protobuf;stream=watch`, built-in kinds, int64 as numbers. */
 export const protobufCodec: Codec = /* @__PURE__ */ createProtobufCodec();
-
-export interface DecodeProtobufObjectOptions extends ProtobufObjectOptions, Partial<Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength' | 'maxStringBytes'>> {}
 
 /**
  * Decodes one unframed object: `k8s\0` + runtime.Unknown, the body of a
@@ -42,15 +28,10 @@ export interface DecodeProtobufObjectOptions extends ProtobufObjectOptions, Part
  * Throws DecodeError.
  */
 export function decodeProtobufObject(bytes: Uint8Array, options: DecodeProtobufObjectOptions = {}): KubeObject {
-  const limits = resolveLimits({
-    ...(options.maxDepth === undefined ? {} : { maxDepth: options.maxDepth }),
-    ...(options.maxCollectionLength === undefined ? {} : { maxCollectionLength: options.maxCollectionLength }),
-    ...(options.maxStringBytes === undefined ? {} : { maxStringBytes: options.maxStringBytes }),
-  });
-  return new ObjectReader(limits, options).decode(bytes);
+  return decodeObjectWith(bytes, withBuiltins(options));
 }
 
 /** Encodes one object as `k8s\0` + runtime.Unknown (no length prefix), as the API server writes a response body. */
 export function encodeProtobufObject(object: KubeObject, options: Pick<ProtobufObjectOptions, 'schemas' | 'untypedMessage'> = {}): Uint8Array {
-  return new ObjectWriter(options).encode(object);
+  return encodeObjectWith(object, withBuiltins(options));
 }

@@ -3,7 +3,7 @@ import { DecodeError } from '../../core/errors.js';
 import { type KubeObject, type WatchEvent, type WatchEventType, isWatchEventType } from '../../core/event.js';
 import { type FieldFilter, filtersEventType } from '../../core/field-filter.js';
 import type { DecodeLimits } from '../../core/limits.js';
-import { ObjectReader, type ProtobufObjectOptions, asDecodeError } from './object.js';
+import { ObjectReader, type ResolvedObjectOptions, asDecodeError } from './object.js';
 import { type DecodeContext, createReader, enter, leave, skip, str } from './runtime/reader.js';
 
 /**
@@ -17,7 +17,7 @@ export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
   private readonly envelope: DecodeContext;
   private readonly filter: FieldFilter | undefined;
 
-  constructor(limits: DecodeLimits, options: ProtobufObjectOptions = {}, decoderOptions: DecoderOptions = {}) {
+  constructor(limits: DecodeLimits, options: ResolvedObjectOptions, decoderOptions: DecoderOptions = {}) {
     this.objects = new ObjectReader(limits, options);
     this.filter = decoderOptions.fieldFilter;
     this.envelope = {
@@ -86,7 +86,7 @@ export class ProtobufObjectDecoder implements FrameDecoder<KubeObject> {
   private readonly objects: ObjectReader;
   private readonly filter: FieldFilter | undefined;
 
-  constructor(limits: DecodeLimits, options: ProtobufObjectOptions = {}, decoderOptions: DecoderOptions = {}) {
+  constructor(limits: DecodeLimits, options: ResolvedObjectOptions, decoderOptions: DecoderOptions = {}) {
     this.objects = new ObjectReader(limits, options);
     this.filter = decoderOptions.fieldFilter;
   }

@@ -1,6 +1,6 @@
 import type { Encoder } from '../../core/codec.js';
 import type { KubeObject, WatchEvent } from '../../core/event.js';
-import { ObjectWriter, type ProtobufObjectOptions } from './object.js';
+import { ObjectWriter, type ResolvedObjectOptions } from './object.js';
 import { EncodeError, type Writer, createWriter } from './runtime/writer.js';
 
 /** Patches the 4-byte big-endian length before a frame written after `w.fixed32(0)`. */
@@ -23,7 +23,7 @@ function finishFrame(w: Writer): Uint8Array {
 export class ProtobufEventEncoder implements Encoder<WatchEvent> {
   private readonly objects: ObjectWriter;
 
-  constructor(options: Pick<ProtobufObjectOptions, 'schemas' | 'untypedMessage'> = {}) {
+  constructor(options: Pick<ResolvedObjectOptions, 'schemas' | 'untypedMessage'>) {
     this.objects = new ObjectWriter(options);
   }
 
@@ -43,7 +43,7 @@ export class ProtobufEventEncoder implements Encoder<WatchEvent> {
 export class ProtobufObjectEncoder implements Encoder<KubeObject> {
   private readonly objects: ObjectWriter;
 
-  constructor(options: Pick<ProtobufObjectOptions, 'schemas' | 'untypedMessage'> = {}) {
+  constructor(options: Pick<ResolvedObjectOptions, 'schemas' | 'untypedMessage'>) {
     this.objects = new ObjectWriter(options);
   }
 

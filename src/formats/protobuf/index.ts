@@ -1,16 +1,17 @@
 /**
- * watchwire/protobuf: Kubernetes protobuf watch streams. A separate entry so
- * that JSON-only users do not bundle the generated schemas of every built-in
- * kind (about 1.4 MB of source).
+ * watchwire/protobuf: Kubernetes protobuf watch streams, every built-in kind.
+ * A separate entry so that JSON-only users do not bundle the generated
+ * schemas (about 1.8 MB of source); `watchwire/protobuf/core-v1` is the same
+ * API with core/v1 alone, and `watchwire/protobuf/<group>` (e.g. `apps-v1`)
+ * exports each group's `schemas` for ProtobufSchemaRegistry.addGroup.
  */
 export { PROTOBUF_MEDIA_TYPE, createProtobufCodec, decodeProtobufObject, encodeProtobufObject, protobufCodec } from './codec.js';
 export type { DecodeProtobufObjectOptions } from './codec.js';
 export { LengthPrefixedFramer } from './framer.js';
-export { ProtobufEventDecoder, ProtobufObjectDecoder } from './decoder.js';
-export { ProtobufEventEncoder, ProtobufObjectEncoder } from './encoder.js';
+export { ProtobufEventDecoder, ProtobufEventEncoder, ProtobufObjectDecoder, ProtobufObjectEncoder, ProtobufSchemaRegistry } from './builtin.js';
 export { MAGIC } from './object.js';
 export type { ProtobufObjectOptions } from './object.js';
-export { ProtobufSchemaRegistry } from './registry.js';
 export type { CustomKind, MessageCodec } from './registry.js';
+export type { SchemaGroup } from './message-codec.js';
 export { candidateMessages, UNTYPED_MESSAGE } from './resolve.js';
 export { EncodeError } from './runtime/writer.js';

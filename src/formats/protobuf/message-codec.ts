@@ -17,3 +17,22 @@ export interface MessageCodec {
   /** Writes the message body (no tag or length). */
   encode(writer: Writer, value: unknown): void;
 }
+
+/**
+ * One generated message: [decode (reads up to reader.len), encode (writes the
+ * body), embeds TypeMeta (kind/apiVersion come from the envelope)].
+ */
+export type MessageEntry = readonly [decode: (r: Reader, c: DecodeContext) => J, encode: (w: Writer, o: any) => void, typeMeta: boolean];
+
+/**
+ * The generated messages of one API group/version (`core-v1`, `apps-v1`, ...;
+ * `meta` holds apimachinery's, which every group needs), as
+ * `watchwire/protobuf/<group>` exports them: add them to a
+ * ProtobufSchemaRegistry to decode that group's kinds.
+ */
+export interface SchemaGroup {
+  readonly name: string;
+  /** Groups whose messages these refer to: a registry adds them with this one. */
+  readonly requires: readonly SchemaGroup[];
+  readonly messages: ReadonlyMap<string, MessageEntry>;
+}

@@ -10,7 +10,7 @@ import { type FieldFilter, applyFieldFilter } from '../../core/field-filter.js';
 import type { Int64Mode } from '../../core/int64.js';
 import type { DecodeLimits } from '../../core/limits.js';
 import { parseJsonBytes } from '../../core/json-parse.js';
-import { BUILTIN_SCHEMAS, type MessageCodec, type ProtobufSchemaRegistry } from './registry.js';
+import type { MessageCodec, ProtobufSchemaRegistry } from './registry.js';
 import { UNTYPED_MESSAGE } from './resolve.js';
 import { type DecodeContext, type Reader, createReader, enter, leave, skip, str } from './runtime/reader.js';
 import { EncodeError, type Writer, createWriter } from './runtime/writer.js';
@@ -22,11 +22,14 @@ export const MAGIC = new Uint8Array([0x6b, 0x38, 0x73, 0x00]);
 export interface ProtobufObjectOptions {
   /** Integers beyond 2^53: see Int64Mode. Default 'number'. */
   int64?: Int64Mode;
-  /** Messages for kinds beyond the built-in ones. */
+  /** The messages to decode with: built-in groups and caller kinds. Default: the entry's own (every built-in group for `watchwire/protobuf`). */
   schemas?: ProtobufSchemaRegistry;
   /** The message of an object whose envelope has an empty typeMeta. Default meta/v1 WatchEvent. */
   untypedMessage?: string;
 }
+
+/** Options with the registry settled by the entry point (which decides what "built-in" holds). */
+export type ResolvedObjectOptions = ProtobufObjectOptions & { schemas: ProtobufSchemaRegistry };
 
 /** What a decoder keeps between frames: options resolved once, a context reused per object. */
 export class ObjectReader {
@@ -34,8 +37,8 @@ export class ObjectReader {
   private readonly untyped: string;
   private readonly context: DecodeContext;
 
-  constructor(limits: Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength'> & Partial<Pick<DecodeLimits, 'maxStringBytes'>>, options: ProtobufObjectOptions = {}) {
-    this.schemas = options.schemas ?? BUILTIN_SCHEMAS;
+  constructor(limits: Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength'> & Partial<Pick<DecodeLimits, 'maxStringBytes'>>, options: ResolvedObjectOptions) {
+    this.schemas = options.schemas;
     this.untyped = options.untypedMessage ?? UNTYPED_MESSAGE;
     this.context = {
       depth: 0,
@@ -174,8 +177,8 @@ export class ObjectWriter {
   private readonly schemas: ProtobufSchemaRegistry;
   private readonly untyped: string;
 
-  constructor(options: Pick<ProtobufObjectOptions, 'schemas' | 'untypedMessage'> = {}) {
-    this.schemas = options.schemas ?? BUILTIN_SCHEMAS;
+  constructor(options: Pick<ResolvedObjectOptions, 'schemas' | 'untypedMessage'>) {
+    this.schemas = options.schemas;
     this.untyped = options.untypedMessage ?? UNTYPED_MESSAGE;
   }
 

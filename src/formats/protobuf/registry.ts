@@ -1,14 +1,13 @@
 /**
- * Which protobuf message decodes an object, and how. The built-in table
- * (generated from the Kubernetes schema table) is always there; a registry
- * can add messages from the caller's own protobufjs Root, for kinds served
- * in protobuf by aggregated API servers, mapped by apiVersion and kind.
+ * Which protobuf message decodes an object, and how: the generated messages
+ * of the built-in groups a registry holds, and messages from the caller's
+ * own protobufjs Root, for kinds served in protobuf by aggregated API
+ * servers, mapped by apiVersion and kind.
  */
 import type protobuf from 'protobufjs';
-import { MESSAGES } from './generated/messages.js';
 import { customMessageCodec } from './custom.js';
 import { candidateMessages } from './resolve.js';
-import type { MessageCodec } from './message-codec.js';
+import type { MessageCodec, MessageEntry, SchemaGroup } from './message-codec.js';
 
 export type { MessageCodec } from './message-codec.js';
 
@@ -24,24 +23,48 @@ function key(apiVersion: string, kind: string): string {
   return `${apiVersion}\u0000${kind}`;
 }
 
-const builtinCache = new Map<string, MessageCodec>();
+/** Codec objects of generated messages, one per entry whichever registry asks (they hold no state). */
+const entryCodecs = /* @__PURE__ */ new WeakMap<MessageEntry, MessageCodec>();
 
-/** The generated codec of a built-in message, or undefined. */
-export function builtinMessage(name: string): MessageCodec | undefined {
-  let codec = builtinCache.get(name);
+function codecOfEntry(name: string, entry: MessageEntry): MessageCodec {
+  let codec = entryCodecs.get(entry);
   if (codec === undefined) {
-    const entry = MESSAGES.get(name);
-    if (entry === undefined) return undefined;
     const [decode, encode, typeMeta] = entry;
     codec = { name, typeMeta, decode, encode };
-    builtinCache.set(name, codec);
+    entryCodecs.set(entry, codec);
   }
   return codec;
 }
 
+/**
+ * Which message decodes an object: the generated messages of the groups it
+ * was given (and the groups those require), then kinds added from a caller's
+ * protobufjs Root. This class starts with the groups passed to it; the one
+ * `watchwire/protobuf` exports starts with every built-in group.
+ */
 export class ProtobufSchemaRegistry {
   private readonly kinds = new Map<string, MessageCodec>();
   private readonly byName = new Map<string, MessageCodec>();
+  private readonly builtins = new Map<string, MessageEntry>();
+  private readonly groupNames = new Set<string>();
+
+  constructor(groups: readonly SchemaGroup[] = []) {
+    for (const group of groups) this.addGroup(group);
+  }
+
+  /** Adds the generated messages of a group (e.g. `schemas` from `watchwire/protobuf/apps-v1`) and of the groups it requires. */
+  addGroup(group: SchemaGroup): this {
+    if (this.groupNames.has(group.name)) return this;
+    this.groupNames.add(group.name);
+    for (const required of group.requires) this.addGroup(required);
+    for (const [name, entry] of group.messages) this.builtins.set(name, entry);
+    return this;
+  }
+
+  /** Names of the built-in groups this registry holds. */
+  get groups(): string[] {
+    return [...this.groupNames].sort();
+  }
 
   /**
    * Adds the kinds of a protobufjs Root (e.g. `protobuf.parse(myProto).root`).
@@ -61,7 +84,7 @@ export class ProtobufSchemaRegistry {
 
   /** Maps a kind to a built-in message by name (for kinds outside the naming rule). */
   addBuiltin(apiVersion: string, kind: string, message: string): this {
-    const codec = builtinMessage(message);
+    const codec = this.builtin(message);
     if (codec === undefined) throw new RangeError(`no built-in message ${message}`);
     this.kinds.set(key(apiVersion, kind), codec);
     return this;
@@ -72,7 +95,7 @@ export class ProtobufSchemaRegistry {
     const custom = this.kinds.get(key(apiVersion, kind));
     if (custom !== undefined) return custom;
     for (const name of candidateMessages(apiVersion, kind)) {
-      const codec = builtinMessage(name);
+      const codec = this.builtin(name);
       if (codec !== undefined) return codec;
     }
     return undefined;
@@ -80,9 +103,12 @@ export class ProtobufSchemaRegistry {
 
   /** A message by fully qualified name: one added from a Root, or a built-in. */
   message(name: string): MessageCodec | undefined {
-    return this.byName.get(name) ?? builtinMessage(name);
+    return this.byName.get(name) ?? this.builtin(name);
+  }
+
+  /** The generated codec of a built-in message in this registry's groups, or undefined. */
+  private builtin(name: string): MessageCodec | undefined {
+    const entry = this.builtins.get(name);
+    return entry === undefined ? undefined : codecOfEntry(name, entry);
   }
 }
-
-/** The registry with only the built-in kinds, shared (it holds no per-stream state). */
-export const BUILTIN_SCHEMAS = /* @__PURE__ */ new ProtobufSchemaRegistry();

@@ -131,6 +131,14 @@ export function leave(r: Reader, c: DecodeContext, saved: number): void {
   c.depth--;
 }
 
+/** A nested message field: its length, then `decode` of the bytes it covers. */
+export function msg<T>(r: Reader, c: DecodeContext, decode: (r: Reader, c: DecodeContext) => T): T {
+  const saved = enter(r, c);
+  const value = decode(r, c);
+  leave(r, c, saved);
+  return value;
+}
+
 /** Skips a field this schema does not know (Go ignores unknown fields too). */
 export function skip(r: Reader, tag: number): void {
   if (tag >>> 3 === 0) throw invalid(`field number 0 at byte ${r.pos}`);
