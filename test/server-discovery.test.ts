@@ -140,8 +140,9 @@ describe('discovery over HTTP', () => {
     assert.equal((await get(server, '/openapi/v3/apis/nope/v1')).status, 404);
   });
 
-  test('health: /healthz, /readyz, /livez (and their sub-checks) answer ok', async () => {
-    for (const path of ['/healthz', '/readyz', '/livez', '/readyz?verbose', '/livez/ping']) {
+  test('health: /healthz, /readyz, /livez (and their sub-checks) answer ok; ?verbose lists the checks', async () => {
+    assert.equal((await get(server, '/readyz?verbose')).body, '[+]ping ok\nreadyz check passed\n');
+    for (const path of ['/healthz', '/readyz', '/livez', '/livez/ping']) {
       const { status, body, contentType } = await get(server, path);
       assert.equal(status, 200, path);
       assert.equal(body, 'ok');

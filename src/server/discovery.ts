@@ -106,12 +106,22 @@ export function isDiscoveryPath(pathname: string): boolean {
  * Answers a discovery request, or returns undefined when the path is not a
  * discovery path (the caller then handles it as a resource request).
  */
-export function discoveryAnswer(resources: Iterable<ResourceInfo>, pathname: string, accept: string | undefined, host?: string): DiscoveryAnswer | undefined {
+export function discoveryAnswer(
+  resources: Iterable<ResourceInfo>,
+  pathname: string,
+  accept: string | undefined,
+  host?: string,
+  query?: URLSearchParams,
+): DiscoveryAnswer | undefined {
   if (!isDiscoveryPath(pathname)) return undefined;
   const path = pathname.length > 1 ? pathname.replace(/\/$/, '') : pathname;
   const served = [...resources];
   const health = /^\/(healthz|readyz|livez)(\/.*)?$/.exec(path);
-  if (health !== null) return text(200, 'ok');
+  if (health !== null) {
+    // `?verbose` lists the checks as the API server does; the replay server has one, ping.
+    const check = health[1]!;
+    return text(200, query?.has('verbose') === true && health[2] === undefined ? `[+]ping ok\n${check} check passed\n` : 'ok');
+  }
   if (path === '/version') return jsonAnswer(accept, SERVER_VERSION);
   if (path.startsWith('/openapi/')) return openApiAnswer(served, path, accept);
 
@@ -160,7 +170,7 @@ export function serveDiscovery(
   res: ServerResponse,
   pathname: string,
 ): DiscoveryAnswer | undefined {
-  const answer = discoveryAnswer(resources, pathname, req.headers.accept, req.headers.host);
+  const answer = discoveryAnswer(resources, pathname, req.headers.accept, req.headers.host, new URL(req.url ?? '/', 'http://replay.invalid').searchParams);
   if (answer === undefined) return undefined;
   res.writeHead(answer.status, { 'content-type': answer.contentType, 'content-length': String(answer.body.length), 'cache-control': 'no-cache, private' });
   res.end(answer.body);
