@@ -238,6 +238,14 @@ describe('the Table form over HTTP', () => {
     assert.equal(protobufTable.body.kind, 'PodList');
     const plain = await getTable(server, '/api/v1/pods', 'application/json');
     assert.equal(plain.body.kind, 'PodList');
+    // Tables alone, no fallback: LIST and WATCH are still served (a watch's Tables are JSON).
+    assert.equal((await getTable(server, '/api/v1/pods', 'application/json;as=Table;v=v1;g=meta.k8s.io')).body.kind, 'Table');
+    const controller = new AbortController();
+    const onlyTables = await fetch(`${server.url}/api/v1/pods?watch=1`, { headers: { accept: 'application/json;as=Table;v=v1;g=meta.k8s.io' }, signal: controller.signal });
+    assert.equal(onlyTables.status, 200);
+    const first = new TextDecoder().decode((await onlyTables.body!.getReader().read()).value);
+    controller.abort();
+    assert.equal(JSON.parse(first.split('\n')[0]!).object.kind, 'Table');
   });
 
   test('WATCH with kubectl\'s Accept: events carry Tables of one row, column definitions on the first only', async () => {

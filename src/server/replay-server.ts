@@ -14,6 +14,7 @@ import { createRegistry } from '../formats/index.js';
 import { parseApiPath } from '../kubernetes/url.js';
 import type { CodecRegistry } from '../negotiate.js';
 import { serveDiscovery } from './discovery.js';
+import { tableWatchCodec } from './table.js';
 import { EncodeCache } from './encode-cache.js';
 import { type FaultOption, resolveFault } from './faults.js';
 import { generatePods } from './generate.js';
@@ -272,7 +273,8 @@ async function handle(context: HandlerContext, req: IncomingMessage, res: Server
 
   if (kind === 'get') return serveGet(context.read, exchange, target, path.name!);
   if (kind === 'list') return serveList(context.read, exchange, target);
-  const codec = negotiate(registry, req.headers.accept);
+  // An Accept of Tables only is a JSON watch of Tables (src/server/table.ts, S2's).
+  const codec = negotiate(registry, req.headers.accept) ?? tableWatchCodec(registry, req.headers.accept);
   if (codec === undefined) {
     const types = registry
       .list()

@@ -11,7 +11,7 @@
 import type { IncomingMessage } from 'node:http';
 import type { Codec } from '../core/codec.js';
 import type { KubeObject, WatchEvent } from '../core/event.js';
-import { parseAccept } from '../negotiate.js';
+import { type CodecRegistry, parseAccept } from '../negotiate.js';
 import type { ResourceInfo } from './resources.js';
 import { type TableColumnDefinition, type TableRow, printerFor } from './table-printers.js';
 
@@ -104,6 +104,21 @@ function paramsOf(req: IncomingMessage): URLSearchParams {
 /** {@link tableResponse} for a request (the replay server's LIST and GET hook). */
 export function tableResponseFor(req: IncomingMessage, info: ResourceInfo, body: KubeObject): TableResponse | undefined {
   return tableResponse(req.headers.accept, paramsOf(req), info, body);
+}
+
+/**
+ * The codec of a watch whose Accept names only Tables (negotiation passes
+ * over `as=` entries): JSON, the encoding Tables are served in. Undefined
+ * when the Accept does not ask for a Table.
+ */
+export function tableWatchCodec(registry: CodecRegistry, accept: string | undefined): Codec | undefined {
+  let request: TableRequest | undefined;
+  try {
+    request = tableRequest(accept, new URLSearchParams());
+  } catch {
+    return undefined;
+  }
+  return request === undefined ? undefined : registry.list().find((c) => c.name === 'json');
 }
 
 /** The 400 Status for a Table request with an `includeObject` the API does not know (a watch checks it before it starts). */
