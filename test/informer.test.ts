@@ -190,6 +190,10 @@ test('shared informer: one watch for all; a late joiner gets the state first; le
   assert.deepEqual(await iterator.next(), { value: undefined, done: true }, "a subscriber's iterators end when it leaves");
   await until('the watch to end', () => server.activeWatches === 0);
   assert.equal(shared.subscribers, 0);
+  const again = shared.join();
+  await again.synced;
+  assert.equal(again.list().length, 3, 'a join after the last one left starts a fresh informer');
+  again.leave();
   await server.close();
 });
 
