@@ -108,6 +108,8 @@ test('the import reader sees what it must: value, type, re-export and dynamic im
     'export const from = 1;',
     "const m = import.meta.url; obj.import('./property.js');",
     'import(computed);',
+    "if (ok) /'/.test(x); // a regex read as division: its quote must not swallow the next line",
+    "import type { Z } from './after-regex.js';",
   ].join('\n');
   const { imports, computed } = readImports(source);
   assert.deepEqual(
@@ -125,6 +127,7 @@ test('the import reader sees what it must: value, type, re-export and dynamic im
       ['./lazy.js', 'dynamic', false],
       ['./type-position.js', 'dynamic', false],
       ['./after-division.js', 'dynamic', false],
+      ['./after-regex.js', 'static', true],
     ],
   );
   assert.deepEqual(

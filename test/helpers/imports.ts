@@ -94,17 +94,18 @@ export function tokenize(source: string): Token[] {
       const start = line;
       let text = '';
       i++;
-      while (i < n && source[i] !== c) {
+      // A quoted string ends at its quote or, unterminated (a `/` misread as division before it), at the line's end.
+      while (i < n && source[i] !== c && source[i] !== '\n') {
         if (source[i] === '\\') {
+          if (source[i + 1] === '\n') line++;
           text += source[i + 1] ?? '';
           i += 2;
         } else {
-          if (source[i] === '\n') line++;
           text += source[i];
           i++;
         }
       }
-      i++;
+      if (source[i] === c) i++;
       tokens.push({ kind: 'string', text, line: start });
     } else if (c === '`') {
       i++;
