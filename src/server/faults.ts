@@ -8,7 +8,8 @@
  * one frame: `status` answers the error instead, `expire` answers 410
  * (on a continue request the "continue parameter is too old" Status with a
  * fresh token, as the API server after a compaction), `delayMs` delays the
- * answer, `stallAfterEvents` (any value) never answers, and
+ * answer, `stallAfterEvents` (any value) never answers (recorded with
+ * status 0), and
  * `dropAfterEvents` (any value) writes `dropAtByte` bytes of the body
  * (default half) and drops the connection.
  */
