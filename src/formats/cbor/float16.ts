@@ -31,12 +31,16 @@ export function float16BitsOf(x: number): number {
   return -1;
 }
 
+/** 2^(e - 25) for each exponent field e of a normal half (1..30): a table, as `2 ** n` with a variable n is a call to pow. */
+const SCALE = Array.from({ length: 31 }, (_, e) => 2 ** (e - 25));
+const SUBNORMAL = 2 ** -24;
+
 /** The number that half-precision `bits` (0..0xffff) stand for. */
 export function float16Value(bits: number): number {
   const sign = bits & 0x8000 ? -1 : 1;
   const exponent = (bits >>> 10) & 0x1f;
   const mantissa = bits & 0x3ff;
-  if (exponent === 0) return sign * mantissa * 2 ** -24;
+  if (exponent === 0) return sign * mantissa * SUBNORMAL;
   if (exponent === 0x1f) return mantissa === 0 ? sign * Infinity : NaN;
-  return sign * (1024 + mantissa) * 2 ** (exponent - 25);
+  return sign * (1024 + mantissa) * SCALE[exponent]!;
 }
