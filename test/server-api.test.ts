@@ -196,6 +196,7 @@ test('continue tokens: upstream form, remainingItemCount, malformed → 400, com
     assert.equal((await get(pods(server, 'limit=2&labelSelector=app%3Dweb'))).json().metadata.remainingItemCount, undefined);
     const namespaced = (await get(pods(server, 'limit=1', 'b'))).json();
     assert.equal(JSON.parse(Buffer.from(namespaced.metadata.continue, 'base64url').toString()).start, 'pod-0001\u0000');
+    assert.equal(namespaced.metadata.remainingItemCount, 1, 'counts the namespace only');
 
     for (const bad of ['!!!', Buffer.from('{"v":"meta.k8s.io/v1","rv":0,"start":"a"}').toString('base64url'), Buffer.from('{"v":"x","rv":1,"start":"a"}').toString('base64url'), Buffer.from('{"v":"meta.k8s.io/v1","rv":1,"start":"../x"}').toString('base64url')]) {
       const answer = await get(pods(server, `limit=2&continue=${bad}`));

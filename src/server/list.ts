@@ -107,7 +107,8 @@ function expiredEarly(expiry: ContinueExpiry | undefined, token: ContinueToken):
 function listPage(env: ReadEnvironment, target: ReadTarget, resourceVersion: number, token: ContinueToken | undefined): KubeObject {
   const { info, query } = target;
   const keys = keyCodec(target);
-  const entries = env.store.entriesAt(resourceKey(info.group, info.resource), resourceVersion, token === undefined ? undefined : keys.toId(token.start));
+  const prefix = target.namespace === undefined ? '' : `${target.namespace}/`;
+  const entries = env.store.entriesAt(resourceKey(info.group, info.resource), resourceVersion, token === undefined ? undefined : keys.toId(token.start), prefix);
   const items: KubeObject[] = [];
   let lastId: string | undefined;
   let more = false;

@@ -155,14 +155,20 @@ export class ObjectStore {
     return this.entriesAt(key, resourceVersion).map((entry) => entry.object);
   }
 
-  /** As listAt, with each object's id, from the first id ≥ `startAt` when given (a continue token's start key). */
-  entriesAt(key: string, resourceVersion: number, startAt?: string): { id: string; object: KubeObject }[] {
+  /**
+   * As listAt, with each object's id: the ids starting with `prefix` (a
+   * namespace's `ns/`, an etcd key range), from the first id ≥ `startAt`
+   * when given (a continue token's start key).
+   */
+  entriesAt(key: string, resourceVersion: number, startAt?: string, prefix = ''): { id: string; object: KubeObject }[] {
     const objects = this.objects.get(key);
     if (objects === undefined) return [];
     const ids = objects.ids();
     const out: { id: string; object: KubeObject }[] = [];
-    for (let i = startAt === undefined ? 0 : firstAtOrAfter(ids, startAt); i < ids.length; i++) {
+    const from = startAt !== undefined && startAt > prefix ? startAt : prefix;
+    for (let i = from === '' ? 0 : firstAtOrAfter(ids, from); i < ids.length; i++) {
       const id = ids[i]!;
+      if (!id.startsWith(prefix)) break;
       const object = versionAt(objects.versions.get(id)!, resourceVersion);
       if (object !== undefined) out.push({ id, object });
     }
