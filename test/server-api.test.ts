@@ -429,3 +429,21 @@ test('state(): the current objects, copies, by resource and namespace', async ()
   assert.equal(shared.state({ namespace: 'a' })[0]!.metadata!.name, 'pod-0000');
   assert.deepEqual(shared.state({ group: 'apps', resource: 'deployments' }), []);
 });
+
+test('the shared encode cache: concurrent watches in every format get the stored changes, whatever the budget (evicting or off)', async () => {
+  for (const encodeCacheBytes of [0, 20_000, 64 * 1024 * 1024]) {
+    await withServer({ objects: canonicalPods(12), encodeCacheBytes }, async (server) => {
+      for (const p of server.state().slice(0, 4)) server.append('MODIFIED', { ...p, status: { phase: 'Succeeded' } });
+      const expected = server.store.changes().map((c) => c.event);
+      const accepts = { json: 'application/json', protobuf: 'application/vnd.kubernetes.protobuf;stream=watch', cbor: 'application/cbor' } as const;
+      const answers = await Promise.all(
+        (Object.keys(accepts) as (keyof typeof accepts)[]).flatMap((format) =>
+          [0, 1].map(async () => ({ format, answer: await get(pods(server, 'watch=1&resourceVersion=100&timeoutSeconds=0.2'), accepts[format]) })),
+        ),
+      );
+      for (const { format, answer } of answers) {
+        assert.deepEqual(decodeAll(registry.forContentType(answer.type), answer.bytes), expected, `${format}, budget ${encodeCacheBytes}`);
+      }
+    });
+  }
+});
