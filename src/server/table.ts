@@ -2,11 +2,11 @@
  * The server-side Table form (`meta.k8s.io/v1` `Table`), which kubectl asks
  * for with `Accept: application/json;as=Table;v=v1;g=meta.k8s.io,...,application/json`
  * on LIST, GET and WATCH and prints as is: the server decides the columns.
- * Pods get the columns an API server prints for them (Name, Ready, Status,
- * Restarts, Age; IP, Node, Nominated Node, Readiness Gates at priority 1,
- * which kubectl shows with `-o wide`); other kinds get the default Name and
- * Created At. `includeObject` chooses what each row carries: `None`,
- * `Metadata` (the default: a PartialObjectMetadata) or the whole `Object`.
+ * The columns are the API server's for the kind (src/server/table-printers.ts:
+ * Pods' NAME, READY, STATUS, RESTARTS, AGE and the priority-1 ones `-o wide`
+ * shows; the common built-in kinds; Name and Created At otherwise).
+ * `includeObject` chooses what each row carries: `None`, `Metadata` (the
+ * default: a PartialObjectMetadata) or the whole `Object`.
  */
 import type { IncomingMessage } from 'node:http';
 import type { Codec } from '../core/codec.js';
@@ -30,8 +30,6 @@ export interface TableRequest {
   /** Clock for the Age column (tests fix it). */
   now?: number;
 }
-
-
 
 export interface Table extends KubeObject {
   kind: 'Table';
@@ -87,8 +85,7 @@ export function tableResponse(accept: string | undefined, params: URLSearchParam
   try {
     request = tableRequest(accept, params);
   } catch (e) {
-    const status = { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: (e as Error).message, reason: 'BadRequest', code: 400 };
-    return { code: 400, contentType: 'application/json', body: new TextEncoder().encode(JSON.stringify(status)) };
+    return { code: 400, contentType: 'application/json', body: new TextEncoder().encode(JSON.stringify(badRequest(e as Error))) };
   }
   if (request === undefined) return undefined;
   if (now !== undefined) request.now = now;
@@ -127,8 +124,12 @@ export function tableRequestError(req: IncomingMessage): KubeObject | undefined 
     tableRequest(req.headers.accept, paramsOf(req));
     return undefined;
   } catch (e) {
-    return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: (e as Error).message, reason: 'BadRequest', code: 400 };
+    return badRequest(e as Error);
   }
+}
+
+function badRequest(e: Error): KubeObject {
+  return { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: e.message, reason: 'BadRequest', code: 400 };
 }
 
 /**
