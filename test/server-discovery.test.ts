@@ -171,6 +171,17 @@ const resourceInfo: fc.Arbitrary<ResourceInfo> = fc.record({
   namespaced: fc.boolean(),
 });
 
+test('a group served in several versions prefers GA, then beta, then alpha, the higher first', () => {
+  const info = (version: string): ResourceInfo => ({ group: 'example.com', version, resource: 'widgets', kind: 'Widget', namespaced: true });
+  const resources = ['v1alpha1', 'v1beta1', 'v1', 'v2beta1', 'v1beta2', 'v2', 'vnext'].map(info);
+  const group = JSON.parse(new TextDecoder().decode(discoveryAnswer(resources, '/apis/example.com', 'application/json')!.body));
+  assert.deepEqual(
+    group.versions.map((v: { version: string }) => v.version),
+    ['v2', 'v1', 'v2beta1', 'v1beta2', 'v1beta1', 'v1alpha1', 'vnext'],
+  );
+  assert.equal(group.preferredVersion.version, 'v2');
+});
+
 test('property: every served resource is listed once, alike in plain and aggregated discovery', () => {
   fc.assert(
     fc.property(fc.uniqueArray(resourceInfo, { minLength: 1, maxLength: 12, selector: (r) => `${r.group}/${r.version}/${r.resource}` }), (resources) => {

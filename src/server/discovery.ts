@@ -177,9 +177,9 @@ export function serveDiscovery(
   return answer;
 }
 
-/** group → version → resources, core group first, groups and resources sorted (stable output). */
+/** group → version → resources: core group first, groups and resources sorted, versions preferred first. */
 function groupVersions(resources: readonly ResourceInfo[]): Map<string, Map<string, ResourceInfo[]>> {
-  const sorted = [...resources].sort((a, b) => cmp(a.group, b.group) || cmp(a.version, b.version) || cmp(a.resource, b.resource));
+  const sorted = [...resources].sort((a, b) => cmp(a.group, b.group) || byVersionPriority(a.version, b.version) || cmp(a.resource, b.resource));
   const groups = new Map<string, Map<string, ResourceInfo[]>>();
   for (const info of sorted) {
     let versions = groups.get(info.group);
@@ -189,6 +189,22 @@ function groupVersions(resources: readonly ResourceInfo[]): Map<string, Map<stri
     list.push(info);
   }
   return groups;
+}
+
+/**
+ * Kubernetes' version order, most preferred first: GA before beta before
+ * alpha, then the higher major, then the higher pre-release number (v2,
+ * v1, v1beta2, v1beta1, v1alpha1); names of other forms last, by name.
+ */
+function byVersionPriority(a: string, b: string): number {
+  const rank = (v: string): [number, number, number] | undefined => {
+    const m = /^v(\d+)(?:(alpha|beta)(\d+))?$/.exec(v);
+    return m === null ? undefined : [m[2] === undefined ? 2 : m[2] === 'beta' ? 1 : 0, Number(m[1]), Number(m[3] ?? 0)];
+  };
+  const ra = rank(a);
+  const rb = rank(b);
+  if (ra === undefined || rb === undefined) return ra !== undefined ? -1 : rb !== undefined ? 1 : cmp(a, b);
+  return rb[0] - ra[0] || rb[1] - ra[1] || rb[2] - ra[2];
 }
 
 function cmp(a: string, b: string): number {
