@@ -38,6 +38,8 @@ export interface DecodeContext {
    * the object reader and by skipField, right before a message field.
    */
   filter: FieldFilter | undefined;
+  /** Set by str(): the string it returned was in the string cache (seen recently). */
+  cached: boolean;
 }
 
 /**
@@ -51,6 +53,25 @@ export function createReader(bytes: Uint8Array): Reader {
   return reader;
 }
 
+
+/**
+ * A varint uint32 (a tag or a length): the one-byte case (field numbers
+ * under 16, lengths under 128: most of them) here, the rest in protobufjs.
+ * Few bytecodes matter before the decoders are optimized: a short watch
+ * (the CLI on a file of a few thousand objects) runs much of its time in the
+ * interpreter, where protobufjs's read_uint32 is ~40 bytecodes a call.
+ */
+export function u32(r: Reader): number {
+  const pos = r.pos;
+  if (pos < r.len) {
+    const b = r.buf[pos]!;
+    if (b < 128) {
+      r.pos = pos + 1;
+      return b;
+    }
+  }
+  return r.uint32();
+}
 
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -76,15 +97,19 @@ const strings = /* @__PURE__ */ new StringCache(12, CACHE_MAX_LENGTH);
  * in Go's JSON).
  */
 export function str(r: Reader, c: DecodeContext): string {
-  const length = r.uint32();
+  const length = u32(r);
   const start = r.pos;
   const end = start + length;
   if (end > r.len) throw invalid(`string of ${length} bytes at byte ${start} overruns the message`);
   if (length > c.maxStringBytes) throw tooLong(length, c);
   r.pos = end;
-  if (length > CACHE_MAX_LENGTH || length === 0) return length === 0 ? '' : textDecoder.decode(r.buf.subarray(start, end));
+  if (length > CACHE_MAX_LENGTH || length === 0) {
+    c.cached = length === 0;
+    return length === 0 ? '' : textDecoder.decode(r.buf.subarray(start, end));
+  }
   const view = r.view;
   const slot = strings.find(view, start, length);
+  c.cached = slot >= 0;
   if (slot >= 0) return strings.texts[slot]!;
   const text = newString(r.buf, start, end);
   strings.store(view, start, length, text);
@@ -117,7 +142,7 @@ function invalid(detail: string): DecodeError {
  * before anything is read or allocated.
  */
 export function enter(r: Reader, c: DecodeContext): number {
-  const length = r.uint32();
+  const length = u32(r);
   const end = r.pos + length;
   if (end > r.len) throw invalid(`nested message of ${length} bytes at byte ${r.pos} overruns its parent (${r.len - r.pos} left)`);
   if (++c.depth > c.maxDepth) throw new DecodeError('nesting-too-deep', `protobuf messages nested deeper than ${c.maxDepth} levels`);
@@ -150,7 +175,7 @@ export function skip(r: Reader, tag: number): void {
       r.skip(8);
       return;
     case 2:
-      r.skip(r.uint32());
+      r.skip(u32(r));
       return;
     case 5:
       r.skip(4);
@@ -279,7 +304,7 @@ export function i64big(r: Reader): bigint {
 
 /** Go []byte in JSON: base64, standard alphabet, padded. */
 export function b64(r: Reader, c: DecodeContext): string {
-  const length = r.uint32();
+  const length = u32(r);
   const start = r.pos;
   const end = start + length;
   if (end > r.len) throw invalid(`bytes of ${length} at byte ${start} overrun the message`);
@@ -316,50 +341,87 @@ export function shape(fn: (this: J) => void): new () => J {
 
 // ---- map entries ------------------------------------------------------------------
 
-/** The `count`th map<string, string> entry into `m`. Go writes both key and value, but absent means "". */
-export function entryString(r: Reader, c: DecodeContext, m: J, count: number): void {
+/**
+ * The object of a map field, made at its first entry. A first key the string
+ * cache has not seen (ConfigMap and Secret data, most annotations: keys unique
+ * to the object) starts a dictionary-mode object: in a fast-mode one each new
+ * key would make V8 build a new hidden class (measured: 3-5 us per
+ * three-key map, a third of a ConfigMap's decode; JSON.parse pays the same),
+ * where a dictionary takes it as a hash insert (~0.9 us). Keys seen before
+ * (labels like `app`) keep fast objects, whose hidden classes exist already.
+ */
+function mapObject(m: J | undefined, knownKey: boolean): J {
+  if (m !== undefined) return m;
+  if (knownKey) return {};
+  const o: J = new Dictionary();
+  // Deleting a property that is not the last one added puts the object in dictionary mode (in V8; elsewhere it is just empty).
+  delete o.a;
+  delete o.b;
+  return o;
+}
+
+const Dictionary = /* @__PURE__ */ shape(function (this: J) {
+  this.a = 0;
+  this.b = 0;
+});
+
+/** The `count`th map<string, string> entry into `m` (made when undefined); returns the map. Go writes both key and value, but absent means "". */
+export function entryString(r: Reader, c: DecodeContext, m: J | undefined, count: number): J {
   countEntry(count, c);
   const saved = enter(r, c);
   let k = '';
   let v = '';
+  let known = true;
   while (r.pos < r.len) {
-    const t = r.uint32();
-    if (t === 10) k = str(r, c);
-    else if (t === 18) v = str(r, c);
+    const t = u32(r);
+    if (t === 10) {
+      k = str(r, c);
+      known = c.cached;
+    } else if (t === 18) v = str(r, c);
     else skip(r, t);
   }
   leave(r, c, saved);
+  m = mapObject(m, known);
   setKey(m, k, v);
+  return m;
 }
 
-export function entryBytes(r: Reader, c: DecodeContext, m: J, count: number): void {
+export function entryBytes(r: Reader, c: DecodeContext, m: J | undefined, count: number): J {
   countEntry(count, c);
   const saved = enter(r, c);
   let k = '';
   let v: string | null = null;
+  let known = true;
   while (r.pos < r.len) {
-    const t = r.uint32();
-    if (t === 10) k = str(r, c);
-    else if (t === 18) v = b64(r, c);
+    const t = u32(r);
+    if (t === 10) {
+      k = str(r, c);
+      known = c.cached;
+    } else if (t === 18) v = b64(r, c);
     else skip(r, t);
   }
   leave(r, c, saved);
+  m = mapObject(m, known);
   setKey(m, k, v);
+  return m;
 }
 
 export type MessageDecoder = (r: Reader, c: DecodeContext) => unknown;
 
 /** One map<string, Message> entry; an absent value is the message's zero value. */
-export function entryMessage(r: Reader, c: DecodeContext, m: J, count: number, decode: MessageDecoder): void {
+export function entryMessage(r: Reader, c: DecodeContext, m: J | undefined, count: number, decode: MessageDecoder): J {
   countEntry(count, c);
   const saved = enter(r, c);
   let k = '';
   let v: unknown;
   let seen = false;
+  let known = true;
   while (r.pos < r.len) {
-    const t = r.uint32();
-    if (t === 10) k = str(r, c);
-    else if (t === 18) {
+    const t = u32(r);
+    if (t === 10) {
+      k = str(r, c);
+      known = c.cached;
+    } else if (t === 18) {
       const inner = enter(r, c);
       v = decode(r, c);
       leave(r, c, inner);
@@ -367,7 +429,9 @@ export function entryMessage(r: Reader, c: DecodeContext, m: J, count: number, d
     } else skip(r, t);
   }
   leave(r, c, saved);
+  m = mapObject(m, known);
   setKey(m, k, seen ? v : decode(EMPTY, c));
+  return m;
 }
 
 // ---- special kinds: each reads the message body up to r.len ------------------------
@@ -377,7 +441,7 @@ export function decodeTime(r: Reader, c: DecodeContext): string | null {
   if (r.pos === r.len) return null;
   let seconds: number | bigint = 0;
   while (r.pos < r.len) {
-    const t = r.uint32();
+    const t = u32(r);
     if (t === 8) seconds = i64(r, c);
     else if (t === 16) r.int32();
     else skip(r, t);
@@ -390,7 +454,7 @@ export function decodeMicroTime(r: Reader, c: DecodeContext): string | null {
   let seconds: number | bigint = 0;
   let nanos = 0;
   while (r.pos < r.len) {
-    const t = r.uint32();
+    const t = u32(r);
     if (t === 8) seconds = i64(r, c);
     else if (t === 16) nanos = r.int32();
     else skip(r, t);
@@ -403,7 +467,7 @@ export function decodeMicroTime(r: Reader, c: DecodeContext): string | null {
 export function decodeDuration(r: Reader): string {
   let nanos = 0n;
   while (r.pos < r.len) {
-    const t = r.uint32();
+    const t = u32(r);
     if (t === 8) nanos = i64big(r);
     else skip(r, t);
   }
@@ -413,7 +477,7 @@ export function decodeDuration(r: Reader): string {
 export function decodeQuantity(r: Reader, c: DecodeContext): string {
   let text = '0';
   while (r.pos < r.len) {
-    const t = r.uint32();
+    const t = u32(r);
     if (t === 10) text = str(r, c);
     else skip(r, t);
   }
@@ -425,7 +489,7 @@ export function decodeIntOrString(r: Reader, c: DecodeContext): number | string 
   let intVal = 0;
   let strVal = '';
   while (r.pos < r.len) {
-    const t = r.uint32();
+    const t = u32(r);
     if (t === 8) type = r.int32();
     else if (t === 16) intVal = r.int32();
     else if (t === 26) strVal = str(r, c);
@@ -453,9 +517,9 @@ function rawJson(r: Reader, c: DecodeContext, field: number): unknown {
   const want = (field << 3) | 2;
   let value: unknown = null;
   while (r.pos < r.len) {
-    const t = r.uint32();
+    const t = u32(r);
     if (t === want) {
-      const length = r.uint32();
+      const length = u32(r);
       const start = r.pos;
       if (start + length > r.len) throw invalid(`raw bytes of ${length} overrun the message`);
       if (length > c.maxStringBytes) throw tooLong(length, c);
@@ -482,7 +546,7 @@ export function decodeRawJson2(r: Reader, c: DecodeContext): unknown {
 export function decodeNamedSlice(r: Reader, c: DecodeContext): string[] {
   const items: string[] = Array<string>();
   while (r.pos < r.len) {
-    const t = r.uint32();
+    const t = u32(r);
     if (t === 10) grow(items, c).push(str(r, c));
     else skip(r, t);
   }
@@ -494,7 +558,7 @@ export function decodeSchemaOrArray(r: Reader, c: DecodeContext, props: MessageD
   let schema: unknown = null;
   let list: unknown[] | undefined;
   while (r.pos < r.len) {
-    const t = r.uint32();
+    const t = u32(r);
     if (t === 10 || t === 18) {
       const saved = enter(r, c);
       const v = props(r, c);
@@ -511,7 +575,7 @@ export function decodeSchemaOrBool(r: Reader, c: DecodeContext, props: MessageDe
   let allows = false;
   let schema: unknown;
   while (r.pos < r.len) {
-    const t = r.uint32();
+    const t = u32(r);
     if (t === 8) allows = r.bool();
     else if (t === 18) {
       const saved = enter(r, c);
@@ -527,7 +591,7 @@ export function decodeSchemaOrStrings(r: Reader, c: DecodeContext, props: Messag
   let schema: unknown = null;
   let list: string[] | undefined;
   while (r.pos < r.len) {
-    const t = r.uint32();
+    const t = u32(r);
     if (t === 10) {
       const saved = enter(r, c);
       schema = props(r, c);
