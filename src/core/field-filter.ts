@@ -78,22 +78,43 @@ export function compileFieldFilter(selection: FieldSelection | undefined): Field
   return root;
 }
 
-/** `value` with the selection applied: the post-pass for a decoder that cannot skip while decoding. */
+/**
+ * `value` with the selection applied: the post-pass for a decoder that cannot
+ * skip while decoding. Objects and arrays on the selected paths are copied,
+ * never changed; one with nothing to remove is returned itself, so a pass
+ * that finds nothing (the field was cut before parsing, or is absent) costs
+ * a lookup per level and no copy.
+ */
 export function applyFieldFilter(value: unknown, filter: FieldFilter): unknown {
-  if (Array.isArray(value)) return value.map((item) => applyFieldFilter(item, filter));
+  if (Array.isArray(value)) {
+    let out: unknown[] | undefined;
+    for (let i = 0; i < value.length; i++) {
+      const item: unknown = value[i];
+      const filtered = applyFieldFilter(item, filter);
+      if (out === undefined && filtered !== item) out = value.slice(0, i);
+      out?.push(filtered);
+    }
+    return out ?? value;
+  }
   if (value === null || typeof value !== 'object') return value;
   const source = value as Record<string, unknown>;
   if (filter.mode === 'drop' && !hasAnyChild(source, filter)) return value;
   const out: Record<string, unknown> = {};
+  let changed = false;
   for (const key of Object.keys(source)) {
     const action = fieldAction(filter, key);
-    if (action === 'skip') continue;
-    const child = action === 'whole' ? source[key] : applyFieldFilter(source[key], action);
+    if (action === 'skip') {
+      changed = true;
+      continue;
+    }
+    const original = source[key];
+    const child = action === 'whole' ? original : applyFieldFilter(original, action);
+    if (child !== original) changed = true;
     // defineProperty, not assignment: a `__proto__` key stays plain data.
     if (key === '__proto__') Object.defineProperty(out, key, { value: child, enumerable: true, writable: true, configurable: true });
     else out[key] = child;
   }
-  return out;
+  return changed ? out : value;
 }
 
 /** Whether the filter applies to an event of this type (see the module comment). */
