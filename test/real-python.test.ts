@@ -35,7 +35,7 @@ cfg.host = sys.argv[1]
 v1 = client.CoreV1Api(client.ApiClient(cfg))
 `;
 
-describe(`Python client ${'version' in found ? found.version : ''} against watchwire serve`, { skip: 'reason' in found ? found.reason : false }, () => {
+describe(`Python client${'version' in found ? ` ${found.version}` : ''} against watchwire serve`, { skip: 'reason' in found ? found.reason : false }, () => {
   describe('reads', () => {
     let serve: Serve;
     let dir: string;
