@@ -267,6 +267,8 @@ test('resourceVersion on LIST/GET: unset/0 latest, Exact the state at N (410 onc
     }
     const getFuture = await get(`${pods(server, '', 'a')}/pod-0002?resourceVersion=${before + 50}`);
     assert.equal(getFuture.status, 504);
+    // GetOptions has no resourceVersionMatch: a GET ignores it.
+    assert.equal((await get(`${pods(server, '', 'a')}/pod-0002?resourceVersionMatch=Exact`)).status, 200);
     // A version reached while waiting is served.
     const waiting = get(pods(server, `resourceVersion=${server.resourceVersion + 1}&resourceVersionMatch=NotOlderThan`));
     setTimeout(() => server.append('ADDED', { ...canonicalPods(1)[0]!, metadata: { name: 'arrives', namespace: 'a' } }), 10);

@@ -266,7 +266,8 @@ async function handle(context: HandlerContext, req: IncomingMessage, res: Server
   }
 
   const query = readQuery(url.searchParams, info.kind, path.namespace);
-  const invalid = isStatus(query) ? query : validateQuery(query, context.options.watchList ?? true);
+  // GetOptions has no resourceVersionMatch or sendInitialEvents: a GET ignores them, as the API server does.
+  const invalid = isStatus(query) ? query : kind === 'get' ? undefined : validateQuery(query, context.options.watchList ?? true);
   if (invalid !== undefined) return sendStatus(exchange, negotiateObject(registry, req.headers.accept), invalid);
   if (isStatus(query)) return;
   const target = { info, namespace: path.namespace, query, fault };
