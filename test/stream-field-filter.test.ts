@@ -203,3 +203,36 @@ describe('json: dropped pairs cut from the text before parsing', () => {
     });
   }
 });
+
+describe('objects mode with a field selection', () => {
+  for (const [name, codec] of codecs) {
+    it(`${name}: equals applyFieldFilter of the unfiltered decode (property)`, () => {
+      fc.assert(
+        fc.property(fc.array(object, { minLength: 1, maxLength: 3 }), selection, (objects, s) => {
+          const encoder = codec.objects!.createEncoder();
+          const bytes = concatAll(objects.map((o) => encoder.encode(o)));
+          const decode = (options: FieldSelection) => {
+            const out: unknown[] = [];
+            const d = StreamDecoder.objects(codec, (o) => out.push(o), options);
+            d.push(bytes);
+            d.end();
+            return out;
+          };
+          const filter = compileFieldFilter(s)!;
+          assert.deepStrictEqual(decode(s), decode({}).map((o) => applyFieldFilter(o, filter)));
+        }),
+        { seed: 1416, numRuns: name === 'yaml' ? 100 : 300 },
+      );
+    });
+  }
+});
+
+function concatAll(parts: readonly Uint8Array[]): Uint8Array {
+  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
+  let at = 0;
+  for (const p of parts) {
+    out.set(p, at);
+    at += p.length;
+  }
+  return out;
+}

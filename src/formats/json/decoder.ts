@@ -91,12 +91,15 @@ export class JsonEventDecoder implements FrameDecoder<WatchEvent> {
   }
 }
 
-/** The frame parsed with the pairs at `paths` cut out first, when its type is one the filter applies to. */
-function parseCut(frame: Uint8Array, maxDepth: number, paths: readonly string[][]): unknown {
+/**
+ * The frame parsed with the pairs at `paths` cut out first; for an event
+ * (`isEvent`), only when its type is one the filter applies to.
+ */
+function parseCut(frame: Uint8Array, maxDepth: number, paths: readonly string[][], isEvent = true): unknown {
   checkDepth(frame, maxDepth);
   const text = utf8Decode(frame);
   // Only ADDED/MODIFIED/DELETED objects are filtered: read the type first (it comes first from a server).
-  const type = /^\{"type":"([A-Z]+)"/.exec(text.slice(0, 24))?.[1];
+  const type = isEvent ? /^\{"type":"([A-Z]+)"/.exec(text.slice(0, 24))?.[1] : 'ADDED';
   const cut = type !== undefined && filtersEventType(type) ? spliceDropped(text, paths) : text;
   try {
     // The guard looks at the frame's bytes: a superset of what is left after the cut.
@@ -106,18 +109,21 @@ function parseCut(frame: Uint8Array, maxDepth: number, paths: readonly string[][
   }
 }
 
-/** JSON documents that are bare objects (objects mode); a filter applies to each whole object. */
+/** JSON documents that are bare objects (objects mode); a filter applies to each whole object, cut as for events. */
 export class JsonObjectDecoder implements FrameDecoder<KubeObject> {
   private readonly maxDepth: number;
   private readonly filter: FieldFilter | undefined;
+  private readonly cut: string[][] | undefined;
 
   constructor(limits: DecodeLimits = DEFAULT_LIMITS, options: DecoderOptions = {}) {
     this.maxDepth = limits.maxDepth;
     this.filter = options.fieldFilter;
+    this.cut = this.filter === undefined ? undefined : droppedPaths(this.filter);
   }
 
   decode(frame: Uint8Array): KubeObject {
-    const object = toKubeObject(parseJsonFrame(frame, this.maxDepth));
-    return this.filter === undefined ? object : (applyFieldFilter(object, this.filter) as KubeObject);
+    if (this.filter === undefined) return toKubeObject(parseJsonFrame(frame, this.maxDepth));
+    const object = toKubeObject(this.cut === undefined ? parseJsonFrame(frame, this.maxDepth) : parseCut(frame, this.maxDepth, this.cut, false));
+    return applyFieldFilter(object, this.filter) as KubeObject;
   }
 }
