@@ -449,3 +449,37 @@ test('the shared encode cache: concurrent watches in every format get the stored
     });
   }
 });
+
+test('a watch with selectors replays onto the LIST it started from to the LIST at its end (no MODIFIED or DELETED for an object outside, no ADDED for one inside)', async () => {
+  await fc.assert(
+    fc.asyncProperty(
+      fc.array(fc.tuple(fc.constantFrom('relabel', 'phase', 'delete', 'add'), fc.nat(30), fc.constantFrom('web', 'db')), { minLength: 1, maxLength: 25 }),
+      fc.constantFrom('labelSelector=app%3Dweb', 'fieldSelector=status.phase%3DRunning', 'labelSelector=app!%3Ddb&fieldSelector=metadata.namespace%3Da'),
+      async (changes, selector) => {
+        await withServer({ objects: canonicalPods(8) }, async (server) => {
+          const start = (await get(pods(server, selector))).json();
+          for (const [op, n, value] of changes) {
+            const current = server.state();
+            const target = current[n % Math.max(current.length, 1)];
+            if (op === 'add' || target === undefined) server.append('ADDED', { ...canonicalPods(1)[0]!, metadata: { name: `added-${n}-${server.resourceVersion}`, namespace: n % 2 ? 'a' : 'b', labels: { app: value } } });
+            else if (op === 'relabel') server.append('MODIFIED', { ...target, metadata: { ...target.metadata, labels: { app: value } } });
+            else if (op === 'phase') server.append('MODIFIED', { ...target, status: { phase: value === 'web' ? 'Running' : 'Pending' } });
+            else server.append('DELETED', target);
+          }
+          const events = await watchEvents(pods(server, `watch=1&resourceVersion=${start.metadata.resourceVersion}&${selector}&timeoutSeconds=0.05`));
+          const cache = new Map<string, KubeObject>(start.items.map((p: KubeObject) => [`${p.metadata!.namespace}/${p.metadata!.name}`, p]));
+          for (const { type, object } of events) {
+            const id = `${object.metadata!.namespace}/${object.metadata!.name}`;
+            if (type === 'ADDED') assert.ok(!cache.has(id), `ADDED for ${id}, already there`);
+            else assert.ok(cache.has(id), `${type} for ${id}, not there`);
+            if (type === 'DELETED') cache.delete(id);
+            else cache.set(id, asItem(object));
+          }
+          const end = (await get(pods(server, selector))).json();
+          assert.deepEqual([...cache.values()].sort((a, b) => (`${a.metadata!.namespace}/${a.metadata!.name}` < `${b.metadata!.namespace}/${b.metadata!.name}` ? -1 : 1)), end.items);
+        });
+      },
+    ),
+    { seed: 20261204, numRuns: 40 },
+  );
+});
