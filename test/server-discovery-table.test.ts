@@ -300,3 +300,58 @@ test('the other printers: Service external IPs per type, Node status, workload s
   // A kind in a group it does not belong to gets the default columns: printers are by group and kind.
   assert.deepEqual(cellsOf('example.com', 'Deployment', { kind: 'Deployment', apiVersion: 'example.com/v1', metadata: meta }), ['x', '2026-06-01T11:00:00Z']);
 });
+
+describe('the metadata-only forms over HTTP (client-go\'s metadata client)', () => {
+  // The Accept client-go's metadata client sends: protobuf first (passed over here), then JSON, then plain JSON.
+  const LIST_ACCEPT = 'application/vnd.kubernetes.protobuf;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,application/json';
+  const OBJECT_ACCEPT = 'application/vnd.kubernetes.protobuf;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1,application/json';
+  let server: ReplayServer;
+  before(async () => {
+    server = await startReplayServer({ generate: { pods: 3 } });
+  });
+  after(() => server?.close());
+
+  test('LIST: a PartialObjectMetadataList (paging metadata kept), items reduced to kind and metadata', async () => {
+    const { status, contentType, body } = await getTable(server, '/api/v1/pods?limit=2', LIST_ACCEPT);
+    assert.equal(status, 200);
+    assert.equal(contentType, 'application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1');
+    assert.deepEqual([body.kind, body.apiVersion, typeof body.metadata.continue], ['PartialObjectMetadataList', 'meta.k8s.io/v1', 'string']);
+    assert.deepEqual(
+      body.items.map((i: any) => [i.kind, i.apiVersion, i.metadata.name, Object.keys(i)]),
+      [
+        ['PartialObjectMetadata', 'meta.k8s.io/v1', 'pod-0000', ['kind', 'apiVersion', 'metadata']],
+        ['PartialObjectMetadata', 'meta.k8s.io/v1', 'pod-0001', ['kind', 'apiVersion', 'metadata']],
+      ],
+    );
+    assert.equal(body.items[0].metadata.labels.app, 'web');
+  });
+
+  test('GET and WATCH: PartialObjectMetadata objects; a list-form Accept on a GET falls back to the plain object', async () => {
+    const one = await getTable(server, '/api/v1/namespaces/default/pods/pod-0002', OBJECT_ACCEPT);
+    assert.equal(one.contentType, 'application/json;as=PartialObjectMetadata;g=meta.k8s.io;v=v1');
+    assert.deepEqual(Object.keys(one.body), ['kind', 'apiVersion', 'metadata']);
+    assert.equal((await getTable(server, '/api/v1/namespaces/default/pods/pod-0002', LIST_ACCEPT)).body.kind, 'Pod');
+    const controller = new AbortController();
+    const start = server.resourceVersion;
+    const response = await fetch(`${server.url}/api/v1/pods?watch=1&resourceVersion=${start}`, { headers: { accept: OBJECT_ACCEPT }, signal: controller.signal });
+    assert.equal(response.status, 200);
+    server.append('MODIFIED', server.store.get('/pods', 'default', 'pod-0001')!);
+    const line = new TextDecoder().decode((await response.body!.getReader().read()).value).split('\n')[0]!;
+    controller.abort();
+    const event = JSON.parse(line);
+    assert.deepEqual([event.type, event.object.kind, event.object.metadata.name, event.object.metadata.resourceVersion, 'spec' in event.object], [
+      'MODIFIED',
+      'PartialObjectMetadata',
+      'pod-0001',
+      String(start + 1),
+      false,
+    ]);
+  });
+
+  test('the first acceptable entry decides between a Table and the metadata form', async () => {
+    const tableFirst = await getTable(server, '/api/v1/pods', `application/json;as=Table;v=v1;g=meta.k8s.io,${LIST_ACCEPT}`);
+    assert.equal(tableFirst.body.kind, 'Table');
+    const metadataFirst = await getTable(server, '/api/v1/pods', `application/json;as=PartialObjectMetadataList;g=meta.k8s.io;v=v1,${KUBECTL_TABLE_ACCEPT}`);
+    assert.equal(metadataFirst.body.kind, 'PartialObjectMetadataList');
+  });
+});

@@ -23,7 +23,7 @@ import {
   tooLargeResourceVersion,
 } from './status.js';
 import type { ObjectStore } from './store.js';
-import { tableResponseFor } from './table.js';
+import { convertedResponseFor } from './conversion.js';
 import { negotiateObject } from './negotiation.js';
 
 /** When continue tokens expire before compaction would expire them (to test a client's 410 path). */
@@ -144,8 +144,8 @@ export async function serveList(env: ReadEnvironment, exchange: Exchange, target
   if (isStatus(snapshot)) return fail(env, exchange, snapshot);
   const { resourceVersion, token } = snapshot;
   const page = listPage(env, target, resourceVersion, token);
-  // kubectl's server-side Table form (src/server/table.ts, S2's).
-  const table = tableResponseFor(exchange.req, target.info, page);
+  // kubectl's server-side Table, the metadata-only forms (src/server/conversion.ts, S2's).
+  const table = convertedResponseFor(exchange.req, target.info, page);
   if (table !== undefined) return sendBody(exchange, table.code, table.contentType, table.body, target.fault);
   await sendObject(exchange, env.registry, page, target.fault);
 }
@@ -164,7 +164,7 @@ export async function serveGet(env: ReadEnvironment, exchange: Exchange, target:
   if (exchange.res.destroyed) return;
   const object = store.get(resourceKey(info.group, info.resource), target.namespace, name);
   if (object === undefined) return fail(env, exchange, notFound(info.resource, name, info.group));
-  const table = tableResponseFor(exchange.req, info, object);
+  const table = convertedResponseFor(exchange.req, info, object);
   if (table !== undefined) return sendBody(exchange, table.code, table.contentType, table.body, fault);
   await sendObject(exchange, env.registry, object, fault);
 }

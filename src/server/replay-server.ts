@@ -14,7 +14,7 @@ import { createRegistry } from '../formats/index.js';
 import { parseApiPath } from '../kubernetes/url.js';
 import type { CodecRegistry } from '../negotiate.js';
 import { serveDiscovery } from './discovery.js';
-import { tableWatchCodec } from './table.js';
+import { conversionWatchCodec } from './conversion.js';
 import { EncodeCache } from './encode-cache.js';
 import { type FaultOption, resolveFault } from './faults.js';
 import { generatePods } from './generate.js';
@@ -274,8 +274,8 @@ async function handle(context: HandlerContext, req: IncomingMessage, res: Server
 
   if (kind === 'get') return serveGet(context.read, exchange, target, path.name!);
   if (kind === 'list') return serveList(context.read, exchange, target);
-  // An Accept of Tables only is a JSON watch of Tables (src/server/table.ts, S2's).
-  const codec = negotiate(registry, req.headers.accept) ?? tableWatchCodec(registry, req.headers.accept);
+  // An Accept of conversions only (Tables, metadata) is a JSON watch of them (src/server/conversion.ts, S2's).
+  const codec = negotiate(registry, req.headers.accept) ?? conversionWatchCodec(registry, req.headers.accept);
   if (codec === undefined) {
     const types = registry
       .list()

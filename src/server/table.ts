@@ -57,8 +57,10 @@ export function tableRequest(accept: string | undefined, params: URLSearchParams
     if (q <= 0) continue;
     const { as, g, v } = mediaType.params;
     if (as === undefined) return undefined;
-    if (as !== 'Table' || g !== 'meta.k8s.io' || mediaType.essence !== 'application/json') continue;
-    if (v !== 'v1' && v !== 'v1beta1') continue;
+    if (g !== 'meta.k8s.io' || mediaType.essence !== 'application/json' || (v !== 'v1' && v !== 'v1beta1')) continue;
+    // A metadata-only form asked first (src/server/partial-metadata.ts) is not a Table.
+    if (as === 'PartialObjectMetadata' || as === 'PartialObjectMetadataList') return undefined;
+    if (as !== 'Table') continue;
     const include = params.get('includeObject') ?? 'Metadata';
     if (!(INCLUDE_OBJECT as readonly string[]).includes(include)) {
       throw new RangeError(`includeObject: Unsupported value: "${include}": supported values: "Metadata", "None", "Object"`);

@@ -19,7 +19,7 @@ import { apiVersionOf, type ResourceInfo, resourceKey } from './resources.js';
 import { firehosePod } from './generate.js';
 import { failureStatus, isStatus, tooLargeResourceVersion } from './status.js';
 import type { ObjectStore, StoredEvent } from './store.js';
-import { tableRequestError, tableWatchFor } from './table.js';
+import { conversionError, convertedWatchFor } from './conversion.js';
 
 export interface WatchEnvironment {
   store: ObjectStore;
@@ -106,8 +106,8 @@ function eventFor(stored: StoredEvent, matches: (object: KubeObject) => boolean)
 }
 
 export async function serveWatch(env: WatchEnvironment, exchange: Exchange, target: WatchTarget): Promise<void> {
-  // A Table watch with a bad includeObject is a 400, as on LIST (src/server/table.ts, S2's).
-  const badTable = tableRequestError(exchange.req);
+  // A Table watch with a bad includeObject is a 400, as on LIST (src/server/conversion.ts, S2's).
+  const badTable = conversionError(exchange.req);
   if (badTable !== undefined) return sendStatus(exchange, target.codec, badTable as Status);
   const start = await startOf(env, target);
   if (exchange.res.destroyed) return;
@@ -151,7 +151,7 @@ class WatchStream {
     private readonly start: WatchStart,
   ) {
     this.encoder = target.codec.createEncoder();
-    this.asTable = tableWatchFor(res.req, target.info, target.codec);
+    this.asTable = convertedWatchFor(res.req, target.info, target.codec);
     this.key = resourceKey(target.info.group, target.info.resource);
     this.cached = env.encodeCache.serves(target.codec);
     this.unfiltered = target.query.unfiltered && target.namespace === undefined;
@@ -247,7 +247,7 @@ class WatchStream {
   }
 
   private encode(frame: Frame): Uint8Array {
-    // kubectl get -w asks for Tables (src/server/table.ts, S2's).
+    // kubectl get -w asks for Tables, metadata informers for PartialObjectMetadata (src/server/conversion.ts, S2's).
     if (this.asTable !== undefined) return this.encoder.encode(this.asTable(frame.event));
     return this.cached && frame.stored !== undefined ? this.env.encodeCache.encode(this.target.codec, frame.stored) : this.encoder.encode(frame.event);
   }
