@@ -101,3 +101,16 @@ test('demo (npm start) ends with kubectl\'s view of the server: its request, the
   assert.match(lines[3]!, /^ {2}web-0 {3}0\/1 {5}Running {3}0 {10}\d+[dy]/);
   assert.match(stdout, /kubectl --kubeconfig=\/dev\/null --server=http:\/\/127\.0\.0\.1:PORT get pods -A -w/);
 });
+
+test('serve --ui: the ui line keeps the form test/browser.test.ts reads (two spaces, "ui:", four spaces, the URL)', async () => {
+  const serve = await startServe(['--ui', '--pods', '2']);
+  try {
+    assert.equal(/^ {2}ui: {4}(\S+)/m.exec(serve.banner)?.[1], `${serve.url}/`);
+    const page = await fetch(`${serve.url}/`);
+    assert.equal(page.status, 200);
+    assert.match(page.headers.get('content-type') ?? '', /^text\/html/);
+    await page.body?.cancel();
+  } finally {
+    await serve.stop();
+  }
+});

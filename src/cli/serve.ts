@@ -110,7 +110,7 @@ export async function serveCommand(argv: string[]): Promise<void> {
     }, tickMs);
   }
   if (values.kubeconfig !== undefined) writeFileSync(values.kubeconfig, kubeconfigFor(server.url));
-  process.stdout.write(banner(server, served, values.kubeconfig) + (ui === undefined ? '' : `  ui:      ${server.url}/  (the inspector: watch in each format, compare their cost)\n`));
+  process.stdout.write(banner(server, served, values.kubeconfig) + (ui === undefined ? '' : `  ui:    ${server.url}/  (the inspector: watch in each format, compare their cost)\n`));
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
