@@ -179,7 +179,7 @@ export function generate(schema: SchemaTable): Map<string, string> {
     // Map fields count their entries for maxCollectionLength, as add() does for repeated fields.
     for (const f of fields) if (f.type === 'map') emit(`  let n${f.number} = 0;`);
     emit('  while (r.pos < r.len) {');
-    emit('    const t = u32(r);');
+    emit('    const t = r.uint32();');
     emit(`    if (f !== undefined && skipField(r, c, f, t, K${n})) continue;`);
     emit('    switch (t) {');
     for (const f of fields) {
@@ -241,7 +241,7 @@ export function generate(schema: SchemaTable): Map<string, string> {
     emit('// Sources: ' + schema.sources.map((s) => `${s.module}@${s.commit.slice(0, 12)}`).join(', '));
     emit('/* eslint-disable */');
     emit("import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';");
-    emit("import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';");
+    emit("import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';");
     emit("import type { Writer } from '../runtime/writer.js';");
     emit("import { NEVER } from '../runtime/reader.js';");
     emit("import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';");

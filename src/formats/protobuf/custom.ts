@@ -11,7 +11,7 @@
  */
 import type protobuf from 'protobufjs';
 import type { MessageCodec } from './message-codec.js';
-import { type DecodeContext, type J, type Reader, b64, countEntry, enter, grow, i64, leave, setKey, skip, str, u32, typeMetaInto } from './runtime/reader.js';
+import { type DecodeContext, type J, type Reader, b64, countEntry, enter, grow, i64, leave, setKey, skip, str, typeMetaInto } from './runtime/reader.js';
 import { type Writer, list, object, sortedKeys, w32, w64, wbool, wbytes, wdouble, wstr } from './runtime/writer.js';
 
 type Scalar = 'string' | 'bytes' | 'bool' | 'int32' | 'uint32' | 'sint32' | 'int64' | 'uint64' | 'double' | 'float' | 'enum';
@@ -125,7 +125,7 @@ function decodeWith(plan: readonly FieldPlan[], withTypeMeta: boolean, r: Reader
   // Entries read per map field, counted against maxCollectionLength (a map has no declared size).
   let mapEntries: Map<number, number> | undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     const f = findField(plan, t >>> 3);
     if (f === undefined) {
       skip(r, t);
@@ -168,7 +168,7 @@ function decodeEntry(f: FieldPlan, r: Reader, c: DecodeContext, m: J): J {
   let k = '';
   let v: unknown;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === 10) k = str(r, c);
     else if (t >>> 3 === 2 && f.scalar !== undefined) v = readScalar(r, c, f.scalar);
     else if (t === 18 && f.message !== undefined) {

@@ -4,7 +4,7 @@ import { type KubeObject, type WatchEvent, type WatchEventType, isWatchEventType
 import { type FieldFilter, filtersEventType } from '../../core/field-filter.js';
 import type { DecodeLimits } from '../../core/limits.js';
 import { ObjectReader, type ResolvedObjectOptions, asDecodeError } from './object.js';
-import { type DecodeContext, createReader, enter, leave, skip, str, u32 } from './runtime/reader.js';
+import { type DecodeContext, createReader, enter, leave, skip, str } from './runtime/reader.js';
 
 /**
  * One frame of a protobuf watch: meta/v1 WatchEvent {type = 1, object = 2
@@ -43,14 +43,14 @@ export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
       const c = this.envelope;
       c.depth = 0;
       while (r.pos < r.len) {
-        const t = u32(r);
+        const t = r.uint32();
         if (t === 10) type = str(r, c);
         else if (t === 18) {
           const saved = enter(r, c);
           while (r.pos < r.len) {
-            const tt = u32(r);
+            const tt = r.uint32();
             if (tt === 10) {
-              const length = u32(r);
+              const length = r.uint32();
               rawStart = r.pos;
               rawEnd = rawStart + length;
               if (rawEnd > r.len) throw new DecodeError('invalid-protobuf', `RawExtension.raw of ${length} bytes overruns the event`);

@@ -12,7 +12,7 @@ import type { DecodeLimits } from '../../core/limits.js';
 import { parseJsonBytes } from '../../core/json-parse.js';
 import type { MessageCodec, ProtobufSchemaRegistry } from './registry.js';
 import { UNTYPED_MESSAGE } from './resolve.js';
-import { type DecodeContext, type Reader, createReader, enter, leave, skip, str, u32 } from './runtime/reader.js';
+import { type DecodeContext, type Reader, createReader, enter, leave, skip, str } from './runtime/reader.js';
 import { EncodeError, type Writer, createWriter } from './runtime/writer.js';
 
 /** "k8s\0" read as a little-endian uint32, the way Writer.fixed32 writes it. */
@@ -93,12 +93,12 @@ export class ObjectReader {
     let contentEncoding = '';
     let contentType = '';
     while (r.pos < r.len) {
-      const t = u32(r);
+      const t = r.uint32();
       switch (t) {
         case 10: {
           const saved = enter(r, c);
           while (r.pos < r.len) {
-            const tt = u32(r);
+            const tt = r.uint32();
             if (tt === 10) apiVersion = str(r, c);
             else if (tt === 18) kind = str(r, c);
             else skip(r, tt);
@@ -107,7 +107,7 @@ export class ObjectReader {
           break;
         }
         case 18: {
-          const length = u32(r);
+          const length = r.uint32();
           rawStart = r.pos;
           rawEnd = rawStart + length;
           if (rawEnd > r.len) throw new DecodeError('invalid-protobuf', `Unknown.raw of ${length} bytes overruns the object`);

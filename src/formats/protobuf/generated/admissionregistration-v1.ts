@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -20,7 +20,7 @@ function d6(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K6)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -44,7 +44,7 @@ function d7(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K7)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -71,7 +71,7 @@ function d8(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K8)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
@@ -97,7 +97,7 @@ function d9(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K9)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -121,7 +121,7 @@ function d10(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K10)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -152,7 +152,7 @@ function d11(r: Reader, c: C): J {
   let v4: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K11)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
@@ -190,7 +190,7 @@ function d12(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K12)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -218,7 +218,7 @@ function d13(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K13)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -246,7 +246,7 @@ function d14(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K14)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -273,7 +273,7 @@ function d15(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K15)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -305,7 +305,7 @@ function d16(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K16)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -337,7 +337,7 @@ function d17(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K17)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d23); break;
@@ -390,7 +390,7 @@ function d18(r: Reader, c: C): J {
   let v10: any;
   let v12: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K18)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -449,7 +449,7 @@ function d19(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K19)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -477,7 +477,7 @@ function d20(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K20)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -504,7 +504,7 @@ function d21(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K21)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
@@ -535,7 +535,7 @@ function d22(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K22)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -562,7 +562,7 @@ function d23(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K23)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -591,7 +591,7 @@ function d24(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K24)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -626,7 +626,7 @@ function d25(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K25)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -660,7 +660,7 @@ function d26(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K26)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -689,7 +689,7 @@ function d27(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K27)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -721,7 +721,7 @@ function d28(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K28)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d8), c); break;
@@ -749,7 +749,7 @@ function d29(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K29)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -780,7 +780,7 @@ function d30(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K30)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -808,7 +808,7 @@ function d31(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K31)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -836,7 +836,7 @@ function d32(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K32)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -871,7 +871,7 @@ function d33(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K33)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -903,7 +903,7 @@ function d34(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K34)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d23); break;
@@ -946,7 +946,7 @@ function d35(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K35)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -986,7 +986,7 @@ function d36(r: Reader, c: C): J {
   let v8: any;
   let v11: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K36)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1042,7 +1042,7 @@ function d37(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K37)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1070,7 +1070,7 @@ function d38(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K38)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1098,7 +1098,7 @@ function d39(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K39)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1131,7 +1131,7 @@ function d40(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K40)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1159,7 +1159,7 @@ function d41(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K41)) continue;
     switch (t) {
       case 26: v3 = str(r, c); break;

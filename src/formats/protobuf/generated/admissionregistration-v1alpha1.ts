@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -21,7 +21,7 @@ function d42(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K42)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -45,7 +45,7 @@ function d43(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K43)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -72,7 +72,7 @@ function d44(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K44)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
@@ -98,7 +98,7 @@ function d45(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K45)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -122,7 +122,7 @@ function d46(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K46)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -153,7 +153,7 @@ function d47(r: Reader, c: C): J {
   let v4: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K47)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
@@ -191,7 +191,7 @@ function d48(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K48)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -219,7 +219,7 @@ function d49(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K49)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -247,7 +247,7 @@ function d50(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K50)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -274,7 +274,7 @@ function d51(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K51)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -306,7 +306,7 @@ function d52(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K52)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -338,7 +338,7 @@ function d53(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K53)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d56); break;
@@ -381,7 +381,7 @@ function d54(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K54)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
@@ -412,7 +412,7 @@ function d55(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K55)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -439,7 +439,7 @@ function d56(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K56)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -468,7 +468,7 @@ function d57(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K57)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -500,7 +500,7 @@ function d58(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K58)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d44), c); break;
@@ -528,7 +528,7 @@ function d59(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K59)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -559,7 +559,7 @@ function d60(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K60)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -587,7 +587,7 @@ function d61(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K61)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -615,7 +615,7 @@ function d62(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K62)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -650,7 +650,7 @@ function d63(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K63)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -682,7 +682,7 @@ function d64(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K64)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d56); break;
@@ -725,7 +725,7 @@ function d65(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K65)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -757,7 +757,7 @@ function d66(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K66)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -790,7 +790,7 @@ function d67(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K67)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

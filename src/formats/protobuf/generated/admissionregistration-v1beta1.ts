@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -21,7 +21,7 @@ function d68(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K68)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -45,7 +45,7 @@ function d69(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K69)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -72,7 +72,7 @@ function d70(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K70)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
@@ -98,7 +98,7 @@ function d71(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K71)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -122,7 +122,7 @@ function d72(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K72)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -153,7 +153,7 @@ function d73(r: Reader, c: C): J {
   let v4: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K73)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
@@ -191,7 +191,7 @@ function d74(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K74)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -219,7 +219,7 @@ function d75(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K75)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -247,7 +247,7 @@ function d76(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K76)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -274,7 +274,7 @@ function d77(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K77)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -306,7 +306,7 @@ function d78(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K78)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -338,7 +338,7 @@ function d79(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K79)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d85); break;
@@ -391,7 +391,7 @@ function d80(r: Reader, c: C): J {
   let v10: any;
   let v12: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K80)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -450,7 +450,7 @@ function d81(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K81)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -478,7 +478,7 @@ function d82(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K82)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -505,7 +505,7 @@ function d83(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K83)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
@@ -536,7 +536,7 @@ function d84(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K84)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -563,7 +563,7 @@ function d85(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K85)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -592,7 +592,7 @@ function d86(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K86)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -627,7 +627,7 @@ function d87(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K87)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -659,7 +659,7 @@ function d88(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K88)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d70), c); break;
@@ -687,7 +687,7 @@ function d89(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K89)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -718,7 +718,7 @@ function d90(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K90)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -746,7 +746,7 @@ function d91(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K91)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -774,7 +774,7 @@ function d92(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K92)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -809,7 +809,7 @@ function d93(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K93)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -841,7 +841,7 @@ function d94(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K94)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d85); break;
@@ -884,7 +884,7 @@ function d95(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K95)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -924,7 +924,7 @@ function d96(r: Reader, c: C): J {
   let v8: any;
   let v11: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K96)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -980,7 +980,7 @@ function d97(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K97)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1008,7 +1008,7 @@ function d98(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K98)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1036,7 +1036,7 @@ function d99(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K99)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1069,7 +1069,7 @@ function d100(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K100)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1097,7 +1097,7 @@ function d101(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K101)) continue;
     switch (t) {
       case 26: v3 = str(r, c); break;

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -22,7 +22,7 @@ function d1217(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1217)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -53,7 +53,7 @@ function d1218(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1218)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -85,7 +85,7 @@ function d1219(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1219)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1217); break;
@@ -116,7 +116,7 @@ function d1220(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1220)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -155,7 +155,7 @@ function d1221(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1221)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -186,7 +186,7 @@ function d1222(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1222)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -220,7 +220,7 @@ function d1223(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1223)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -261,7 +261,7 @@ function d1224(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1224)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -292,7 +292,7 @@ function d1225(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1225)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -336,7 +336,7 @@ function d1226(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1226)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -377,7 +377,7 @@ function d1227(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1227)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1223), c); break;
@@ -418,7 +418,7 @@ function d1228(r: Reader, c: C): J {
   let v6: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1228)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -467,7 +467,7 @@ function d1229(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1229)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -495,7 +495,7 @@ function d1230(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1230)) continue;
     switch (t) {
       default: skip(r, t);
@@ -515,7 +515,7 @@ function d1231(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1231)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1230); break;
@@ -541,7 +541,7 @@ function d1232(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1232)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1235); break;
@@ -565,7 +565,7 @@ function d1233(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1233)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -642,7 +642,7 @@ function d1235(r: Reader, c: C): J {
   let n32 = 0;
   let n34 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1235)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -803,7 +803,7 @@ function d1239(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1239)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -829,7 +829,7 @@ function d1240(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1240)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -867,7 +867,7 @@ function d1241(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1241)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -907,7 +907,7 @@ function d1242(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1242)) continue;
     switch (t) {
       case 26: v3 = str(r, c); break;
@@ -937,7 +937,7 @@ function d1243(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1243)) continue;
     switch (t) {
       case 18: v2 = msg(r, c, d1242); break;

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -22,7 +22,7 @@ function d1244(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1244)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -53,7 +53,7 @@ function d1245(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1245)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -85,7 +85,7 @@ function d1246(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1246)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1244); break;
@@ -116,7 +116,7 @@ function d1247(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1247)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -156,7 +156,7 @@ function d1248(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1248)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -190,7 +190,7 @@ function d1249(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1249)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -224,7 +224,7 @@ function d1250(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1250)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -265,7 +265,7 @@ function d1251(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1251)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -296,7 +296,7 @@ function d1252(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1252)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -345,7 +345,7 @@ function d1253(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1253)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -401,7 +401,7 @@ function d1254(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1254)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1250), c); break;
@@ -442,7 +442,7 @@ function d1255(r: Reader, c: C): J {
   let v6: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1255)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -491,7 +491,7 @@ function d1256(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1256)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -519,7 +519,7 @@ function d1257(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1257)) continue;
     switch (t) {
       default: skip(r, t);
@@ -539,7 +539,7 @@ function d1258(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1258)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1257); break;
@@ -565,7 +565,7 @@ function d1259(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1259)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1262); break;
@@ -589,7 +589,7 @@ function d1260(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1260)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -666,7 +666,7 @@ function d1262(r: Reader, c: C): J {
   let n32 = 0;
   let n34 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1262)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -827,7 +827,7 @@ function d1266(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1266)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -853,7 +853,7 @@ function d1267(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1267)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -891,7 +891,7 @@ function d1268(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1268)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -931,7 +931,7 @@ function d1269(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1269)) continue;
     switch (t) {
       case 26: v3 = str(r, c); break;

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -26,7 +26,7 @@ function d118(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K118)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -57,7 +57,7 @@ function d119(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K119)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -87,7 +87,7 @@ function d120(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K120)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -120,7 +120,7 @@ function d121(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K121)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -158,7 +158,7 @@ function d122(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K122)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -188,7 +188,7 @@ function d123(r: Reader, c: C): J {
   let v4: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K123)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
@@ -233,7 +233,7 @@ function d124(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K124)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -284,7 +284,7 @@ function d125(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K125)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -315,7 +315,7 @@ function d126(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K126)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -349,7 +349,7 @@ function d127(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K127)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -390,7 +390,7 @@ function d128(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K128)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -423,7 +423,7 @@ function d129(r: Reader, c: C): J {
   let v7: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K129)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -476,7 +476,7 @@ function d130(r: Reader, c: C): J {
   let v6: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K130)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -524,7 +524,7 @@ function d131(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K131)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -555,7 +555,7 @@ function d132(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K132)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -588,7 +588,7 @@ function d133(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K133)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -626,7 +626,7 @@ function d134(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K134)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -654,7 +654,7 @@ function d135(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K135)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -693,7 +693,7 @@ function d136(r: Reader, c: C): J {
   let v3: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K136)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -735,7 +735,7 @@ function d137(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K137)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
@@ -762,7 +762,7 @@ function d138(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K138)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
@@ -789,7 +789,7 @@ function d139(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K139)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -820,7 +820,7 @@ function d140(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K140)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -853,7 +853,7 @@ function d141(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K141)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -891,7 +891,7 @@ function d142(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K142)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -916,7 +916,7 @@ function d143(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K143)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -940,7 +940,7 @@ function d144(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K144)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -977,7 +977,7 @@ function d145(r: Reader, c: C): J {
   let v10: any;
   let v11: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K145)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -1040,7 +1040,7 @@ function d146(r: Reader, c: C): J {
   let v10: any;
   let v11: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K146)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -1091,7 +1091,7 @@ function d147(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K147)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -26,7 +26,7 @@ function d148(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K148)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -57,7 +57,7 @@ function d149(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K149)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -87,7 +87,7 @@ function d150(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K150)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -121,7 +121,7 @@ function d151(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K151)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -162,7 +162,7 @@ function d152(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K152)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -193,7 +193,7 @@ function d153(r: Reader, c: C): J {
   let v3: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K153)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -230,7 +230,7 @@ function d154(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K154)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -286,7 +286,7 @@ function d155(r: Reader, c: C): J {
   let v6: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K155)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -334,7 +334,7 @@ function d156(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K156)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -360,7 +360,7 @@ function d157(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K157)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -384,7 +384,7 @@ function d158(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K158)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
@@ -411,7 +411,7 @@ function d159(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K159)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -442,7 +442,7 @@ function d160(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K160)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -470,7 +470,7 @@ function d161(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K161)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -496,7 +496,7 @@ function d162(r: Reader, c: C): J {
   let v3: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K162)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -530,7 +530,7 @@ function d163(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K163)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -563,7 +563,7 @@ function d164(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K164)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -601,7 +601,7 @@ function d165(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K165)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -626,7 +626,7 @@ function d166(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K166)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -650,7 +650,7 @@ function d167(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K167)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -687,7 +687,7 @@ function d168(r: Reader, c: C): J {
   let v10: any;
   let v11: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K168)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -750,7 +750,7 @@ function d169(r: Reader, c: C): J {
   let v10: any;
   let v11: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K169)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -801,7 +801,7 @@ function d170(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K170)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

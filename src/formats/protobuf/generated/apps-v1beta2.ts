@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -26,7 +26,7 @@ function d171(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K171)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -57,7 +57,7 @@ function d172(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K172)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -87,7 +87,7 @@ function d173(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K173)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -120,7 +120,7 @@ function d174(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K174)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -158,7 +158,7 @@ function d175(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K175)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -188,7 +188,7 @@ function d176(r: Reader, c: C): J {
   let v4: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K176)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
@@ -233,7 +233,7 @@ function d177(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K177)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -284,7 +284,7 @@ function d178(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K178)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -315,7 +315,7 @@ function d179(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K179)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -349,7 +349,7 @@ function d180(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K180)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -390,7 +390,7 @@ function d181(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K181)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -423,7 +423,7 @@ function d182(r: Reader, c: C): J {
   let v7: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K182)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -476,7 +476,7 @@ function d183(r: Reader, c: C): J {
   let v6: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K183)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -524,7 +524,7 @@ function d184(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K184)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -555,7 +555,7 @@ function d185(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K185)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -588,7 +588,7 @@ function d186(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K186)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -626,7 +626,7 @@ function d187(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K187)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -654,7 +654,7 @@ function d188(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K188)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -693,7 +693,7 @@ function d189(r: Reader, c: C): J {
   let v3: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K189)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -735,7 +735,7 @@ function d190(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K190)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
@@ -762,7 +762,7 @@ function d191(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K191)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
@@ -789,7 +789,7 @@ function d192(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K192)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -820,7 +820,7 @@ function d193(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K193)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -848,7 +848,7 @@ function d194(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K194)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -874,7 +874,7 @@ function d195(r: Reader, c: C): J {
   let v3: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K195)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -908,7 +908,7 @@ function d196(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K196)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -941,7 +941,7 @@ function d197(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K197)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -979,7 +979,7 @@ function d198(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K198)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1004,7 +1004,7 @@ function d199(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K199)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -1028,7 +1028,7 @@ function d200(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K200)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1065,7 +1065,7 @@ function d201(r: Reader, c: C): J {
   let v10: any;
   let v11: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K201)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -1128,7 +1128,7 @@ function d202(r: Reader, c: C): J {
   let v10: any;
   let v11: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K202)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -1179,7 +1179,7 @@ function d203(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K203)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

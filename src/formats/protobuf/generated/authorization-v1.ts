@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -24,7 +24,7 @@ function d226(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K226)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -51,7 +51,7 @@ function d227(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K227)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -82,7 +82,7 @@ function d228(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K228)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -111,7 +111,7 @@ function d229(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K229)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -138,7 +138,7 @@ function d230(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K230)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -173,7 +173,7 @@ function d231(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K231)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -223,7 +223,7 @@ function d232(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K232)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -260,7 +260,7 @@ function d233(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K233)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -289,7 +289,7 @@ function d234(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K234)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d231); break;
@@ -320,7 +320,7 @@ function d235(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K235)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -348,7 +348,7 @@ function d236(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K236)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -376,7 +376,7 @@ function d237(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K237)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -411,7 +411,7 @@ function d238(r: Reader, c: C): J {
   let v6: any;
   let n5 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K238)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d231); break;
@@ -452,7 +452,7 @@ function d239(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K239)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
@@ -487,7 +487,7 @@ function d240(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K240)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d232), c); break;

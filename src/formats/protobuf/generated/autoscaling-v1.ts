@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -23,7 +23,7 @@ function d255(r: Reader, c: C): J {
   let v3: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K255)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -58,7 +58,7 @@ function d256(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K256)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -92,7 +92,7 @@ function d257(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K257)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -124,7 +124,7 @@ function d258(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K258)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -159,7 +159,7 @@ function d259(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K259)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -196,7 +196,7 @@ function d260(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K260)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -230,7 +230,7 @@ function d261(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K261)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -271,7 +271,7 @@ function d262(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K262)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -299,7 +299,7 @@ function d263(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K263)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d257); break;
@@ -336,7 +336,7 @@ function d264(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K264)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -377,7 +377,7 @@ function d265(r: Reader, c: C): J {
   let v7: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K265)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -421,7 +421,7 @@ function d266(r: Reader, c: C): J {
   let v7: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K266)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -464,7 +464,7 @@ function d267(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K267)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d257); break;
@@ -504,7 +504,7 @@ function d268(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K268)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d257); break;
@@ -541,7 +541,7 @@ function d269(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K269)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -572,7 +572,7 @@ function d270(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K270)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -603,7 +603,7 @@ function d271(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K271)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -634,7 +634,7 @@ function d272(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K272)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -668,7 +668,7 @@ function d273(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K273)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -696,7 +696,7 @@ function d274(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K274)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -720,7 +720,7 @@ function d275(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K275)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;

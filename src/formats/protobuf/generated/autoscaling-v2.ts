@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -22,7 +22,7 @@ function d276(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K276)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -53,7 +53,7 @@ function d277(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K277)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -84,7 +84,7 @@ function d278(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K278)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -114,7 +114,7 @@ function d279(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K279)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d289); break;
@@ -141,7 +141,7 @@ function d280(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K280)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d289); break;
@@ -169,7 +169,7 @@ function d281(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K281)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -201,7 +201,7 @@ function d282(r: Reader, c: C): J {
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K282)) continue;
     switch (t) {
       case 24: v3 = r.int32(); break;
@@ -238,7 +238,7 @@ function d283(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K283)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -267,7 +267,7 @@ function d284(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K284)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d282); break;
@@ -299,7 +299,7 @@ function d285(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K285)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -340,7 +340,7 @@ function d286(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K286)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -370,7 +370,7 @@ function d287(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K287)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d278); break;
@@ -411,7 +411,7 @@ function d288(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K288)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -450,7 +450,7 @@ function d289(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K289)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -482,7 +482,7 @@ function d290(r: Reader, c: C): J {
   let v7: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K290)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -526,7 +526,7 @@ function d291(r: Reader, c: C): J {
   let v7: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K291)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -567,7 +567,7 @@ function d292(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K292)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -601,7 +601,7 @@ function d293(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K293)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -632,7 +632,7 @@ function d294(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K294)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d278); break;
@@ -663,7 +663,7 @@ function d295(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K295)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d289); break;
@@ -693,7 +693,7 @@ function d296(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K296)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d289); break;
@@ -720,7 +720,7 @@ function d297(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K297)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d289); break;
@@ -747,7 +747,7 @@ function d298(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K298)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -774,7 +774,7 @@ function d299(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K299)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

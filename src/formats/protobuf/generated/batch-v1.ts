@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -27,7 +27,7 @@ function d300(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K300)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -58,7 +58,7 @@ function d301(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K301)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -91,7 +91,7 @@ function d302(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K302)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -137,7 +137,7 @@ function d303(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K303)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d490), c); break;
@@ -171,7 +171,7 @@ function d304(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K304)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -205,7 +205,7 @@ function d305(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K305)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -246,7 +246,7 @@ function d306(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K306)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -274,7 +274,7 @@ function d307(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K307)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1117); break;
@@ -323,7 +323,7 @@ function d308(r: Reader, c: C): J {
   let v15: any;
   let v17: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K308)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -405,7 +405,7 @@ function d309(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K309)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d305), c); break;
@@ -459,7 +459,7 @@ function d310(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K310)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -485,7 +485,7 @@ function d311(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K311)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d314), c); break;
@@ -510,7 +510,7 @@ function d312(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K312)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -540,7 +540,7 @@ function d313(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K313)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -568,7 +568,7 @@ function d314(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K314)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -597,7 +597,7 @@ function d315(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K315)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d316), c); break;
@@ -621,7 +621,7 @@ function d316(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K316)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -648,7 +648,7 @@ function d317(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K317)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -23,7 +23,7 @@ function d364(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K364)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -57,7 +57,7 @@ function d365(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K365)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d468); break;
@@ -87,7 +87,7 @@ function d366(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K366)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -114,7 +114,7 @@ function d367(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K367)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -140,7 +140,7 @@ function d368(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K368)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d537), c); break;
@@ -169,7 +169,7 @@ function d369(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K369)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -210,7 +210,7 @@ function d370(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K370)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -244,7 +244,7 @@ function d371(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K371)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -276,7 +276,7 @@ function d372(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K372)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -312,7 +312,7 @@ function d373(r: Reader, c: C): J {
   let v10: any;
   let n5 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K373)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -368,7 +368,7 @@ function d374(r: Reader, c: C): J {
   let v5: any;
   let n4 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K374)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -404,7 +404,7 @@ function d375(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K375)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -436,7 +436,7 @@ function d376(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K376)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -480,7 +480,7 @@ function d377(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K377)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -521,7 +521,7 @@ function d378(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K378)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -556,7 +556,7 @@ function d379(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K379)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -588,7 +588,7 @@ function d380(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K380)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -617,7 +617,7 @@ function d381(r: Reader, c: C): J {
   let v4: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K381)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -658,7 +658,7 @@ function d382(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K382)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -693,7 +693,7 @@ function d383(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K383)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -721,7 +721,7 @@ function d384(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K384)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -754,7 +754,7 @@ function d385(r: Reader, c: C): J {
   let n2 = 0;
   let n3 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K385)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -786,7 +786,7 @@ function d386(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K386)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
@@ -814,7 +814,7 @@ function d387(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K387)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
@@ -846,7 +846,7 @@ function d388(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K388)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -876,7 +876,7 @@ function d389(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K389)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -913,7 +913,7 @@ function d390(r: Reader, c: C): J {
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K390)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
@@ -947,7 +947,7 @@ function d391(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K391)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
@@ -1007,7 +1007,7 @@ function d392(r: Reader, c: C): J {
   let v17: any;
   let v18: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K392)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1104,7 +1104,7 @@ function d393(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K393)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1134,7 +1134,7 @@ function d394(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K394)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -1165,7 +1165,7 @@ function d395(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K395)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1201,7 +1201,7 @@ function d396(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K396)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1228,7 +1228,7 @@ function d397(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K397)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1255,7 +1255,7 @@ function d398(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K398)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1283,7 +1283,7 @@ function d399(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K399)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d402); break;
@@ -1312,7 +1312,7 @@ function d400(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K400)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1312); break;
@@ -1342,7 +1342,7 @@ function d401(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K401)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -1384,7 +1384,7 @@ function d402(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K402)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1426,7 +1426,7 @@ function d403(r: Reader, c: C): J {
   let v15: any;
   let n10 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K403)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1491,7 +1491,7 @@ function d404(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K404)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d453); break;
@@ -1514,7 +1514,7 @@ function d405(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K405)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -1537,7 +1537,7 @@ function d406(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K406)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d407), c); break;
@@ -1565,7 +1565,7 @@ function d407(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K407)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1602,7 +1602,7 @@ function d408(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K408)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d407), c); break;
@@ -1633,7 +1633,7 @@ function d409(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K409)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1665,7 +1665,7 @@ function d410(r: Reader, c: C): J {
   let v4: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K410)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1700,7 +1700,7 @@ function d411(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K411)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1734,7 +1734,7 @@ function d412(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K412)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d410), c); break;
@@ -1766,7 +1766,7 @@ function d413(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K413)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1794,7 +1794,7 @@ function d414(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K414)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1821,7 +1821,7 @@ function d415(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K415)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1852,7 +1852,7 @@ function d416(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K416)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1886,7 +1886,7 @@ function d417(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K417)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d489); break;
@@ -1923,7 +1923,7 @@ function d418(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K418)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d419); break;
@@ -1974,7 +1974,7 @@ function d419(r: Reader, c: C): J {
   let v17: any;
   let v18: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K419)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2069,7 +2069,7 @@ function d420(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K420)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d497); break;
@@ -2109,7 +2109,7 @@ function d421(r: Reader, c: C): J {
   let v14: any;
   let v15: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K421)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -2176,7 +2176,7 @@ function d422(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K422)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -2202,7 +2202,7 @@ function d423(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K423)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -2229,7 +2229,7 @@ function d424(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K424)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2256,7 +2256,7 @@ function d425(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K425)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2282,7 +2282,7 @@ function d426(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K426)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -2310,7 +2310,7 @@ function d427(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K427)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -2348,7 +2348,7 @@ function d428(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K428)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2386,7 +2386,7 @@ function d429(r: Reader, c: C): J {
   let v5: any;
   let n5 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K429)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2427,7 +2427,7 @@ function d430(r: Reader, c: C): J {
   let v5: any;
   let n5 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K430)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2463,7 +2463,7 @@ function d431(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K431)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2492,7 +2492,7 @@ function d432(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K432)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2526,7 +2526,7 @@ function d433(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K433)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -2557,7 +2557,7 @@ function d434(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K434)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2589,7 +2589,7 @@ function d435(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K435)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2623,7 +2623,7 @@ function d436(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K436)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2658,7 +2658,7 @@ function d437(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K437)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2697,7 +2697,7 @@ function d438(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K438)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2724,7 +2724,7 @@ function d439(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K439)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2750,7 +2750,7 @@ function d440(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K440)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2774,7 +2774,7 @@ function d441(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K441)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2811,7 +2811,7 @@ function d442(r: Reader, c: C): J {
   let v10: any;
   let v12: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K442)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2875,7 +2875,7 @@ function d443(r: Reader, c: C): J {
   let v10: any;
   let v12: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K443)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2929,7 +2929,7 @@ function d444(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K444)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2955,7 +2955,7 @@ function d445(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K445)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -2981,7 +2981,7 @@ function d446(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K446)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3015,7 +3015,7 @@ function d447(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K447)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d448); break;
@@ -3047,7 +3047,7 @@ function d448(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K448)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d426); break;
@@ -3082,7 +3082,7 @@ function d449(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K449)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -3118,7 +3118,7 @@ function d450(r: Reader, c: C): J {
   let n5 = 0;
   let n6 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K450)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3159,7 +3159,7 @@ function d451(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K451)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -3184,7 +3184,7 @@ function d452(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K452)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d450), c); break;
@@ -3209,7 +3209,7 @@ function d453(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K453)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -3241,7 +3241,7 @@ function d454(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K454)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -3269,7 +3269,7 @@ function d455(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K455)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3301,7 +3301,7 @@ function d456(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K456)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d455), c); break;
@@ -3324,7 +3324,7 @@ function d457(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K457)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3348,7 +3348,7 @@ function d458(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K458)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3375,7 +3375,7 @@ function d459(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K459)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3403,7 +3403,7 @@ function d460(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K460)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3437,7 +3437,7 @@ function d461(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K461)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -3470,7 +3470,7 @@ function d462(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K462)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3508,7 +3508,7 @@ function d463(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K463)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -3533,7 +3533,7 @@ function d464(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K464)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -3557,7 +3557,7 @@ function d465(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K465)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3588,7 +3588,7 @@ function d466(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K466)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -3617,7 +3617,7 @@ function d467(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K467)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3644,7 +3644,7 @@ function d468(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K468)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d482); break;
@@ -3671,7 +3671,7 @@ function d469(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K469)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3699,7 +3699,7 @@ function d470(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K470)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3731,7 +3731,7 @@ function d471(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K471)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3769,7 +3769,7 @@ function d472(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K472)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3807,7 +3807,7 @@ function d473(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K473)) continue;
     switch (t) {
       case 18: v2 = msg(r, c, d389); break;
@@ -3833,7 +3833,7 @@ function d474(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K474)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d473); break;
@@ -3865,7 +3865,7 @@ function d475(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K475)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d405); break;
@@ -3888,7 +3888,7 @@ function d476(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K476)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
@@ -3914,7 +3914,7 @@ function d477(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K477)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -3939,7 +3939,7 @@ function d478(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K478)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -3964,7 +3964,7 @@ function d479(r: Reader, c: C): J {
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K479)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -3987,7 +3987,7 @@ function d480(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K480)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -4014,7 +4014,7 @@ function d481(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K481)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
@@ -4040,7 +4040,7 @@ function d482(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K482)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d484), c); break;
@@ -4065,7 +4065,7 @@ function d483(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K483)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -4095,7 +4095,7 @@ function d484(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K484)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d483), c); break;
@@ -4129,7 +4129,7 @@ function d485(r: Reader, c: C): J {
   let v2: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K485)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -4189,7 +4189,7 @@ function d486(r: Reader, c: C): J {
   let n1 = 0;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K486)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
@@ -4251,7 +4251,7 @@ function d487(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K487)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -4285,7 +4285,7 @@ function d488(r: Reader, c: C): J {
   let v10: any;
   let v11: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K488)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -4339,7 +4339,7 @@ function d489(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K489)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -4372,7 +4372,7 @@ function d490(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K490)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -4418,7 +4418,7 @@ function d491(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K491)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -4451,7 +4451,7 @@ function d492(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K492)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -4485,7 +4485,7 @@ function d493(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K493)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -4526,7 +4526,7 @@ function d494(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K494)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -4560,7 +4560,7 @@ function d495(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K495)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -4619,7 +4619,7 @@ function d496(r: Reader, c: C): J {
   let n5 = 0;
   let n7 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K496)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -4667,7 +4667,7 @@ function d497(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K497)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -4694,7 +4694,7 @@ function d498(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K498)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -4723,7 +4723,7 @@ function d499(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K499)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -4770,7 +4770,7 @@ function d500(r: Reader, c: C): J {
   let v21: any;
   let v22: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K500)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d432); break;
@@ -4867,7 +4867,7 @@ function d501(r: Reader, c: C): J {
   let v10: any;
   let n1 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K501)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
@@ -4920,7 +4920,7 @@ function d502(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K502)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -4953,7 +4953,7 @@ function d503(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K503)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -4984,7 +4984,7 @@ function d504(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K504)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -5013,7 +5013,7 @@ function d505(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K505)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d506), c); break;
@@ -5045,7 +5045,7 @@ function d506(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K506)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
@@ -5084,7 +5084,7 @@ function d507(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K507)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d506), c); break;
@@ -5117,7 +5117,7 @@ function d508(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K508)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
@@ -5160,7 +5160,7 @@ function d509(r: Reader, c: C): J {
   let v8: any;
   let n7 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K509)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -5211,7 +5211,7 @@ function d510(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K510)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -5254,7 +5254,7 @@ function d511(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K511)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -5284,7 +5284,7 @@ function d512(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K512)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -5318,7 +5318,7 @@ function d513(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K513)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
@@ -5356,7 +5356,7 @@ function d514(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K514)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d393), c); break;
@@ -5382,7 +5382,7 @@ function d515(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K515)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -5408,7 +5408,7 @@ function d516(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K516)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -5445,7 +5445,7 @@ function d517(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K517)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -5494,7 +5494,7 @@ function d518(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K518)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -5519,7 +5519,7 @@ function d519(r: Reader, c: C): J {
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K519)) continue;
     switch (t) {
       case 8: v1 = add(v1, r.int32(), c); break;
@@ -5543,7 +5543,7 @@ function d520(r: Reader, c: C): J {
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K520)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -5565,7 +5565,7 @@ function d521(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K521)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -5590,7 +5590,7 @@ function d522(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K522)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -5620,7 +5620,7 @@ function d523(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K523)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -5646,7 +5646,7 @@ function d524(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K524)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -5669,7 +5669,7 @@ function d525(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K525)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -5705,7 +5705,7 @@ function d526(r: Reader, c: C): J {
   let v11: any;
   let v13: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K526)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d560); break;
@@ -5764,7 +5764,7 @@ function d527(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K527)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1299); break;
@@ -5832,7 +5832,7 @@ function d528(r: Reader, c: C): J {
   let n7 = 0;
   let n32 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K528)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d597), c); break;
@@ -6004,7 +6004,7 @@ function d529(r: Reader, c: C): J {
   let v22: any;
   let n19 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K529)) continue;
     switch (t) {
       case 136: v17 = i64(r, c); break;
@@ -6093,7 +6093,7 @@ function d530(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K530)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -6121,7 +6121,7 @@ function d531(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K531)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -6147,7 +6147,7 @@ function d532(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K532)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -6175,7 +6175,7 @@ function d533(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K533)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -6206,7 +6206,7 @@ function d534(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K534)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -6237,7 +6237,7 @@ function d535(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K535)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -6266,7 +6266,7 @@ function d536(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K536)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -6292,7 +6292,7 @@ function d537(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K537)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d527); break;
@@ -6325,7 +6325,7 @@ function d538(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K538)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -6358,7 +6358,7 @@ function d539(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K539)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d540); break;
@@ -6402,7 +6402,7 @@ function d540(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K540)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d426); break;
@@ -6436,7 +6436,7 @@ function d541(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K541)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d604), c); break;
@@ -6471,7 +6471,7 @@ function d542(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K542)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -6517,7 +6517,7 @@ function d543(r: Reader, c: C): J {
   let v7: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K543)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -6569,7 +6569,7 @@ function d544(r: Reader, c: C): J {
   let v7: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K544)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -6618,7 +6618,7 @@ function d545(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K545)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -6651,7 +6651,7 @@ function d546(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K546)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -6684,7 +6684,7 @@ function d547(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K547)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -6722,7 +6722,7 @@ function d548(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K548)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -6751,7 +6751,7 @@ function d549(r: Reader, c: C): J {
   let v3: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K549)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -6789,7 +6789,7 @@ function d550(r: Reader, c: C): J {
   let v3: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K550)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -6828,7 +6828,7 @@ function d551(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K551)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -6856,7 +6856,7 @@ function d552(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K552)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -6887,7 +6887,7 @@ function d553(r: Reader, c: C): J {
   let v2: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K553)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -6921,7 +6921,7 @@ function d554(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K554)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -6952,7 +6952,7 @@ function d555(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K555)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -6980,7 +6980,7 @@ function d556(r: Reader, c: C): J {
   let v3: any;
   let n1 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K556)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
@@ -7012,7 +7012,7 @@ function d557(r: Reader, c: C): J {
   let n1 = 0;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K557)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
@@ -7042,7 +7042,7 @@ function d558(r: Reader, c: C): J {
   let n1 = 0;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K558)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
@@ -7072,7 +7072,7 @@ function d559(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K559)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -7101,7 +7101,7 @@ function d560(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K560)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -7143,7 +7143,7 @@ function d561(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K561)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -7203,7 +7203,7 @@ function d562(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K562)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -7253,7 +7253,7 @@ function d563(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K563)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d564), c); break;
@@ -7278,7 +7278,7 @@ function d564(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K564)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -7308,7 +7308,7 @@ function d565(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K565)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -7343,7 +7343,7 @@ function d566(r: Reader, c: C): J {
   let n2 = 0;
   let n4 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K566)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -7378,7 +7378,7 @@ function d567(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K567)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
@@ -7406,7 +7406,7 @@ function d568(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K568)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
@@ -7438,7 +7438,7 @@ function d569(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K569)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -7465,7 +7465,7 @@ function d570(r: Reader, c: C): J {
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K570)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
@@ -7495,7 +7495,7 @@ function d571(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K571)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -7526,7 +7526,7 @@ function d572(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K572)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -7573,7 +7573,7 @@ function d573(r: Reader, c: C): J {
   let v11: any;
   let v12: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K573)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d375); break;
@@ -7631,7 +7631,7 @@ function d574(r: Reader, c: C): J {
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K574)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d490); break;
@@ -7658,7 +7658,7 @@ function d575(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K575)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -7692,7 +7692,7 @@ function d576(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K576)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -7726,7 +7726,7 @@ function d577(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K577)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -7754,7 +7754,7 @@ function d578(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K578)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -7789,7 +7789,7 @@ function d579(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K579)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -7820,7 +7820,7 @@ function d580(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K580)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -7860,7 +7860,7 @@ function d581(r: Reader, c: C): J {
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K581)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -7903,7 +7903,7 @@ function d582(r: Reader, c: C): J {
   let v23: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K582)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d580), c); break;
@@ -7984,7 +7984,7 @@ function d583(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K583)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d456); break;
@@ -8010,7 +8010,7 @@ function d584(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K584)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d380); break;
@@ -8033,7 +8033,7 @@ function d585(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K585)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -8061,7 +8061,7 @@ function d586(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K586)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8101,7 +8101,7 @@ function d587(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K587)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8137,7 +8137,7 @@ function d588(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K588)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8164,7 +8164,7 @@ function d589(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K589)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
@@ -8193,7 +8193,7 @@ function d590(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K590)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8230,7 +8230,7 @@ function d591(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K591)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8266,7 +8266,7 @@ function d592(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K592)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8292,7 +8292,7 @@ function d593(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K593)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d592), c); break;
@@ -8323,7 +8323,7 @@ function d594(r: Reader, c: C): J {
   let v7: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K594)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -8369,7 +8369,7 @@ function d595(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K595)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8401,7 +8401,7 @@ function d596(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K596)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8435,7 +8435,7 @@ function d597(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K597)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8462,7 +8462,7 @@ function d598(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K598)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8490,7 +8490,7 @@ function d599(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K599)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8520,7 +8520,7 @@ function d600(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K600)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d599), c); break;
@@ -8554,7 +8554,7 @@ function d601(r: Reader, c: C): J {
   let v6: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K601)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8603,7 +8603,7 @@ function d602(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K602)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8638,7 +8638,7 @@ function d603(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K603)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d482); break;
@@ -8667,7 +8667,7 @@ function d604(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K604)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d570); break;
@@ -8708,7 +8708,7 @@ function d605(r: Reader, c: C): J {
   let n1 = 0;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K605)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
@@ -8764,7 +8764,7 @@ function d606(r: Reader, c: C): J {
   let v29: any;
   let v30: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K606)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d441); break;
@@ -8874,7 +8874,7 @@ function d607(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K607)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d445); break;
@@ -8900,7 +8900,7 @@ function d608(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K608)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -8933,7 +8933,7 @@ function d609(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K609)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -8962,7 +8962,7 @@ function d610(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K610)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -30,7 +30,7 @@ function d611(r: Reader, c: C): J {
   let v8: any;
   let n5 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K611)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -76,7 +76,7 @@ function d612(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K612)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
@@ -106,7 +106,7 @@ function d613(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K613)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d618), c); break;
@@ -135,7 +135,7 @@ function d614(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K614)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -173,7 +173,7 @@ function d615(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K615)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -207,7 +207,7 @@ function d616(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K616)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -232,7 +232,7 @@ function d617(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K617)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -255,7 +255,7 @@ function d618(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K618)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -26,7 +26,7 @@ function d633(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K633)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -59,7 +59,7 @@ function d634(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K634)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -97,7 +97,7 @@ function d635(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K635)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -128,7 +128,7 @@ function d636(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K636)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
@@ -176,7 +176,7 @@ function d637(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K637)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -227,7 +227,7 @@ function d638(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K638)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -258,7 +258,7 @@ function d639(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K639)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -292,7 +292,7 @@ function d640(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K640)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -333,7 +333,7 @@ function d641(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K641)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -364,7 +364,7 @@ function d642(r: Reader, c: C): J {
   let v3: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K642)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -401,7 +401,7 @@ function d643(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K643)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -457,7 +457,7 @@ function d644(r: Reader, c: C): J {
   let v6: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K644)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -505,7 +505,7 @@ function d645(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K645)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -533,7 +533,7 @@ function d646(r: Reader, c: C): J {
   let v3: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K646)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -562,7 +562,7 @@ function d647(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K647)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d646), c); break;
@@ -586,7 +586,7 @@ function d648(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K648)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -617,7 +617,7 @@ function d649(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K649)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -647,7 +647,7 @@ function d650(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K650)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -679,7 +679,7 @@ function d651(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K651)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -706,7 +706,7 @@ function d652(r: Reader, c: C): J {
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K652)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -735,7 +735,7 @@ function d653(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K653)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d652), c); break;
@@ -760,7 +760,7 @@ function d654(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K654)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -790,7 +790,7 @@ function d655(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K655)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -816,7 +816,7 @@ function d656(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K656)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d647); break;
@@ -842,7 +842,7 @@ function d657(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K657)) continue;
     switch (t) {
       case 34: v4 = str(r, c); break;
@@ -874,7 +874,7 @@ function d658(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K658)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d653); break;
@@ -898,7 +898,7 @@ function d659(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K659)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -927,7 +927,7 @@ function d660(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K660)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -953,7 +953,7 @@ function d661(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K661)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d665), c); break;
@@ -980,7 +980,7 @@ function d662(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K662)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d665), c); break;
@@ -1009,7 +1009,7 @@ function d663(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K663)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1036,7 +1036,7 @@ function d664(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K664)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
@@ -1067,7 +1067,7 @@ function d665(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K665)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1099,7 +1099,7 @@ function d666(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K666)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
@@ -1136,7 +1136,7 @@ function d667(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K667)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1169,7 +1169,7 @@ function d668(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K668)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1207,7 +1207,7 @@ function d669(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K669)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1235,7 +1235,7 @@ function d670(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K670)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -1274,7 +1274,7 @@ function d671(r: Reader, c: C): J {
   let v3: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K671)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -1315,7 +1315,7 @@ function d672(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K672)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -1339,7 +1339,7 @@ function d673(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K673)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
@@ -1366,7 +1366,7 @@ function d674(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K674)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
@@ -1397,7 +1397,7 @@ function d675(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K675)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1425,7 +1425,7 @@ function d676(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K676)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -1451,7 +1451,7 @@ function d677(r: Reader, c: C): J {
   let v3: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K677)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;

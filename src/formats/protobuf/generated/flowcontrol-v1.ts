@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -21,7 +21,7 @@ function d678(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K678)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -47,7 +47,7 @@ function d679(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K679)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -75,7 +75,7 @@ function d680(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K680)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -108,7 +108,7 @@ function d681(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K681)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -146,7 +146,7 @@ function d682(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K682)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -174,7 +174,7 @@ function d683(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K683)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d693); break;
@@ -206,7 +206,7 @@ function d684(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K684)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d681), c); break;
@@ -229,7 +229,7 @@ function d685(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K685)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -253,7 +253,7 @@ function d686(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K686)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -282,7 +282,7 @@ function d687(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K687)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -315,7 +315,7 @@ function d688(r: Reader, c: C): J {
   let v1: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K688)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -343,7 +343,7 @@ function d689(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K689)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d699), c); break;
@@ -377,7 +377,7 @@ function d690(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K690)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -410,7 +410,7 @@ function d691(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K691)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -448,7 +448,7 @@ function d692(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K692)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -473,7 +473,7 @@ function d693(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K693)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -498,7 +498,7 @@ function d694(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K694)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -527,7 +527,7 @@ function d695(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K695)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d691), c); break;
@@ -552,7 +552,7 @@ function d696(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K696)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -586,7 +586,7 @@ function d697(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K697)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -622,7 +622,7 @@ function d698(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K698)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -651,7 +651,7 @@ function d699(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K699)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -683,7 +683,7 @@ function d700(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K700)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -21,7 +21,7 @@ function d701(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K701)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -47,7 +47,7 @@ function d702(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K702)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -75,7 +75,7 @@ function d703(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K703)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -108,7 +108,7 @@ function d704(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K704)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -146,7 +146,7 @@ function d705(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K705)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -174,7 +174,7 @@ function d706(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K706)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d716); break;
@@ -206,7 +206,7 @@ function d707(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K707)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d704), c); break;
@@ -229,7 +229,7 @@ function d708(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K708)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -253,7 +253,7 @@ function d709(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K709)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -282,7 +282,7 @@ function d710(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K710)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -315,7 +315,7 @@ function d711(r: Reader, c: C): J {
   let v1: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K711)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -343,7 +343,7 @@ function d712(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K712)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d722), c); break;
@@ -377,7 +377,7 @@ function d713(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K713)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -410,7 +410,7 @@ function d714(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K714)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -448,7 +448,7 @@ function d715(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K715)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -473,7 +473,7 @@ function d716(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K716)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -498,7 +498,7 @@ function d717(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K717)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -527,7 +527,7 @@ function d718(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K718)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d714), c); break;
@@ -552,7 +552,7 @@ function d719(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K719)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -586,7 +586,7 @@ function d720(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K720)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -622,7 +622,7 @@ function d721(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K721)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -651,7 +651,7 @@ function d722(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K722)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -683,7 +683,7 @@ function d723(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K723)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -21,7 +21,7 @@ function d724(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K724)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -47,7 +47,7 @@ function d725(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K725)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -75,7 +75,7 @@ function d726(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K726)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -108,7 +108,7 @@ function d727(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K727)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -146,7 +146,7 @@ function d728(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K728)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -174,7 +174,7 @@ function d729(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K729)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d739); break;
@@ -206,7 +206,7 @@ function d730(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K730)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d727), c); break;
@@ -229,7 +229,7 @@ function d731(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K731)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -253,7 +253,7 @@ function d732(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K732)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -282,7 +282,7 @@ function d733(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K733)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -315,7 +315,7 @@ function d734(r: Reader, c: C): J {
   let v1: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K734)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -343,7 +343,7 @@ function d735(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K735)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d745), c); break;
@@ -377,7 +377,7 @@ function d736(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K736)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -410,7 +410,7 @@ function d737(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K737)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -448,7 +448,7 @@ function d738(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K738)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -473,7 +473,7 @@ function d739(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K739)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -498,7 +498,7 @@ function d740(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K740)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -527,7 +527,7 @@ function d741(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K741)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d737), c); break;
@@ -552,7 +552,7 @@ function d742(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K742)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -586,7 +586,7 @@ function d743(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K743)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -622,7 +622,7 @@ function d744(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K744)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -651,7 +651,7 @@ function d745(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K745)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -683,7 +683,7 @@ function d746(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K746)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -21,7 +21,7 @@ function d747(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K747)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -47,7 +47,7 @@ function d748(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K748)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -75,7 +75,7 @@ function d749(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K749)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -108,7 +108,7 @@ function d750(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K750)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -146,7 +146,7 @@ function d751(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K751)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -174,7 +174,7 @@ function d752(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K752)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d762); break;
@@ -206,7 +206,7 @@ function d753(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K753)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d750), c); break;
@@ -229,7 +229,7 @@ function d754(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K754)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -253,7 +253,7 @@ function d755(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K755)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -282,7 +282,7 @@ function d756(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K756)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -315,7 +315,7 @@ function d757(r: Reader, c: C): J {
   let v1: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K757)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -343,7 +343,7 @@ function d758(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K758)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d768), c); break;
@@ -377,7 +377,7 @@ function d759(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K759)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -410,7 +410,7 @@ function d760(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K760)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -448,7 +448,7 @@ function d761(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K761)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -473,7 +473,7 @@ function d762(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K762)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -498,7 +498,7 @@ function d763(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K763)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -527,7 +527,7 @@ function d764(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K764)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d760), c); break;
@@ -552,7 +552,7 @@ function d765(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K765)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -586,7 +586,7 @@ function d766(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K766)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -622,7 +622,7 @@ function d767(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K767)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -651,7 +651,7 @@ function d768(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K768)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -683,7 +683,7 @@ function d769(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K769)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

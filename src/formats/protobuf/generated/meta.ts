@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -31,7 +31,7 @@ function d1272(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1272)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -64,7 +64,7 @@ function d1273(r: Reader, c: C): J {
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1273)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1272), c); break;
@@ -96,7 +96,7 @@ function d1274(r: Reader, c: C): J {
   let v7: any;
   let v10: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1274)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -149,7 +149,7 @@ function d1275(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1275)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -177,7 +177,7 @@ function d1276(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1276)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -207,7 +207,7 @@ function d1277(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1277)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -241,7 +241,7 @@ function d1278(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1278)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -284,7 +284,7 @@ function d1279(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1279)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -320,7 +320,7 @@ function d1280(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1280)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -362,7 +362,7 @@ function d1282(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1282)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -396,7 +396,7 @@ function d1284(r: Reader, c: C): J {
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1284)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -419,7 +419,7 @@ function d1285(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1285)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -446,7 +446,7 @@ function d1286(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1286)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -473,7 +473,7 @@ function d1287(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1287)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -500,7 +500,7 @@ function d1288(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1288)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -528,7 +528,7 @@ function d1289(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1289)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -559,7 +559,7 @@ function d1290(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1290)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -590,7 +590,7 @@ function d1291(r: Reader, c: C): J {
   let v2: any;
   let n1 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1291)) continue;
     switch (t) {
       case 10: v1 = entryString(r, c, v1, ++n1); break;
@@ -618,7 +618,7 @@ function d1292(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1292)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -650,7 +650,7 @@ function d1293(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1293)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -680,7 +680,7 @@ function d1294(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1294)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -728,7 +728,7 @@ function d1295(r: Reader, c: C): J {
   let v11: any;
   let v15: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1295)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -787,7 +787,7 @@ function d1296(r: Reader, c: C): J {
   let v7: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1296)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -848,7 +848,7 @@ function d1298(r: Reader, c: C): J {
   let n11 = 0;
   let n12 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1298)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -919,7 +919,7 @@ function d1299(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1299)) continue;
     switch (t) {
       case 42: v5 = str(r, c); break;
@@ -959,7 +959,7 @@ function d1300(r: Reader, c: C): J {
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1300)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -984,7 +984,7 @@ function d1301(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1301)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1008,7 +1008,7 @@ function d1302(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1302)) continue;
     switch (t) {
       default: skip(r, t);
@@ -1033,7 +1033,7 @@ function d1303(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1303)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -1065,7 +1065,7 @@ function d1304(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1304)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1091,7 +1091,7 @@ function d1305(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1305)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -1115,7 +1115,7 @@ function d1306(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1306)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1141,7 +1141,7 @@ function d1307(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1307)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1172,7 +1172,7 @@ function d1308(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1308)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1211,7 +1211,7 @@ function d1309(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1309)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1246,7 +1246,7 @@ function d1310(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1310)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1286,7 +1286,7 @@ function d1311(r: Reader, c: C): J {
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1311)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1312,7 +1312,7 @@ function d1313(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1313)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
@@ -1339,7 +1339,7 @@ function d1314(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1314)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1370,7 +1370,7 @@ function d1315(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1315)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -1402,7 +1402,7 @@ function d1317(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1317)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1431,7 +1431,7 @@ function d1318(r: Reader, c: C): J {
   let v2: any;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1318)) continue;
     switch (t) {
       case 18: v2 = msg(r, c, d1294); break;
@@ -1460,7 +1460,7 @@ function d1320(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1320)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

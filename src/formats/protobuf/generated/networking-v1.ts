@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -23,7 +23,7 @@ function d789(r: Reader, c: C): J {
   let v3: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K789)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -52,7 +52,7 @@ function d790(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K790)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d789), c); break;
@@ -78,7 +78,7 @@ function d791(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K791)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -106,7 +106,7 @@ function d792(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K792)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -131,7 +131,7 @@ function d793(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K793)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d818); break;
@@ -155,7 +155,7 @@ function d794(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K794)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -186,7 +186,7 @@ function d795(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K795)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -215,7 +215,7 @@ function d796(r: Reader, c: C): J {
   let v4: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K796)) continue;
     switch (t) {
       case 34: v4 = msg(r, c, d807); break;
@@ -244,7 +244,7 @@ function d797(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K797)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -272,7 +272,7 @@ function d798(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K798)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -302,7 +302,7 @@ function d799(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K799)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -338,7 +338,7 @@ function d800(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K800)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -367,7 +367,7 @@ function d801(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K801)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -394,7 +394,7 @@ function d802(r: Reader, c: C): J {
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K802)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -423,7 +423,7 @@ function d803(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K803)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d802), c); break;
@@ -448,7 +448,7 @@ function d804(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K804)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -478,7 +478,7 @@ function d805(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K805)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -504,7 +504,7 @@ function d806(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K806)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d790); break;
@@ -528,7 +528,7 @@ function d807(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K807)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -557,7 +557,7 @@ function d808(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K808)) continue;
     switch (t) {
       case 34: v4 = str(r, c); break;
@@ -589,7 +589,7 @@ function d809(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K809)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d803); break;
@@ -613,7 +613,7 @@ function d810(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K810)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -642,7 +642,7 @@ function d811(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K811)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -668,7 +668,7 @@ function d812(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K812)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d816), c); break;
@@ -695,7 +695,7 @@ function d813(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K813)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d816), c); break;
@@ -724,7 +724,7 @@ function d814(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K814)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -751,7 +751,7 @@ function d815(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K815)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
@@ -782,7 +782,7 @@ function d816(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K816)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -814,7 +814,7 @@ function d817(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K817)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
@@ -849,7 +849,7 @@ function d818(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K818)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -882,7 +882,7 @@ function d819(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K819)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -913,7 +913,7 @@ function d820(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K820)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -944,7 +944,7 @@ function d821(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K821)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -969,7 +969,7 @@ function d822(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K822)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -992,7 +992,7 @@ function d823(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K823)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;

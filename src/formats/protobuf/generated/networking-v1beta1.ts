@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -23,7 +23,7 @@ function d824(r: Reader, c: C): J {
   let v3: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K824)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -52,7 +52,7 @@ function d825(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K825)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d824), c); break;
@@ -78,7 +78,7 @@ function d826(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K826)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -106,7 +106,7 @@ function d827(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K827)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -131,7 +131,7 @@ function d828(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K828)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d844); break;
@@ -159,7 +159,7 @@ function d829(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K829)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -189,7 +189,7 @@ function d830(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K830)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -221,7 +221,7 @@ function d831(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K831)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -249,7 +249,7 @@ function d832(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K832)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -279,7 +279,7 @@ function d833(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K833)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -315,7 +315,7 @@ function d834(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K834)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -344,7 +344,7 @@ function d835(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K835)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -371,7 +371,7 @@ function d836(r: Reader, c: C): J {
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K836)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -400,7 +400,7 @@ function d837(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K837)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d836), c); break;
@@ -425,7 +425,7 @@ function d838(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K838)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -455,7 +455,7 @@ function d839(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K839)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -481,7 +481,7 @@ function d840(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K840)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d825); break;
@@ -507,7 +507,7 @@ function d841(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K841)) continue;
     switch (t) {
       case 34: v4 = str(r, c); break;
@@ -539,7 +539,7 @@ function d842(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K842)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d837); break;
@@ -563,7 +563,7 @@ function d843(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K843)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -592,7 +592,7 @@ function d844(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K844)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -629,7 +629,7 @@ function d845(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K845)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -660,7 +660,7 @@ function d846(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K846)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -685,7 +685,7 @@ function d847(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K847)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -708,7 +708,7 @@ function d848(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K848)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -22,7 +22,7 @@ function d853(r: Reader, c: C): J {
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K853)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
@@ -48,7 +48,7 @@ function d854(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K854)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -76,7 +76,7 @@ function d855(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K855)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -103,7 +103,7 @@ function d856(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K856)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -134,7 +134,7 @@ function d857(r: Reader, c: C): J {
   let v2: any;
   let n1 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K857)) continue;
     switch (t) {
       case 10: v1 = entryString(r, c, v1, ++n1); break;

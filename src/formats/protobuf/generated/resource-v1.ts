@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -28,7 +28,7 @@ function d908(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K908)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -71,7 +71,7 @@ function d909(r: Reader, c: C): J {
   let v3: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K909)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d918); break;
@@ -100,7 +100,7 @@ function d910(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K910)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -125,7 +125,7 @@ function d911(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K911)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -156,7 +156,7 @@ function d912(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K912)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -186,7 +186,7 @@ function d913(r: Reader, c: C): J {
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K913)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
@@ -209,7 +209,7 @@ function d914(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K914)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -234,7 +234,7 @@ function d915(r: Reader, c: C): J {
   let v2: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K915)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -276,7 +276,7 @@ function d916(r: Reader, c: C): J {
   let n3 = 0;
   let n14 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K916)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -337,7 +337,7 @@ function d917(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K917)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -367,7 +367,7 @@ function d918(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K918)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d931), c); break;
@@ -401,7 +401,7 @@ function d919(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K919)) continue;
     switch (t) {
       case 16: v2 = i64(r, c); break;
@@ -446,7 +446,7 @@ function d920(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K920)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -474,7 +474,7 @@ function d921(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K921)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d930), c); break;
@@ -504,7 +504,7 @@ function d922(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K922)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -533,7 +533,7 @@ function d923(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K923)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -558,7 +558,7 @@ function d924(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K924)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d927); break;
@@ -584,7 +584,7 @@ function d925(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K925)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -611,7 +611,7 @@ function d926(r: Reader, c: C): J {
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K926)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d932), c); break;
@@ -640,7 +640,7 @@ function d927(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K927)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d946); break;
@@ -665,7 +665,7 @@ function d928(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K928)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -696,7 +696,7 @@ function d929(r: Reader, c: C): J {
   let v2: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K929)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -724,7 +724,7 @@ function d930(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K930)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -765,7 +765,7 @@ function d931(r: Reader, c: C): J {
   let v11: any;
   let n10 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K931)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -818,7 +818,7 @@ function d932(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K932)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d910); break;
@@ -848,7 +848,7 @@ function d933(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K933)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -892,7 +892,7 @@ function d934(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K934)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -929,7 +929,7 @@ function d935(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K935)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -960,7 +960,7 @@ function d936(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K936)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -986,7 +986,7 @@ function d937(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K937)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d939); break;
@@ -1012,7 +1012,7 @@ function d938(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K938)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
@@ -1037,7 +1037,7 @@ function d939(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K939)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
@@ -1071,7 +1071,7 @@ function d940(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K940)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1113,7 +1113,7 @@ function d941(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K941)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1156,7 +1156,7 @@ function d942(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K942)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1187,7 +1187,7 @@ function d943(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K943)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1217,7 +1217,7 @@ function d944(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K944)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -1244,7 +1244,7 @@ function d945(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K945)) continue;
     switch (t) {
       case 26: v3 = msg(r, c, d943); break;
@@ -1271,7 +1271,7 @@ function d946(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K946)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1302,7 +1302,7 @@ function d947(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K947)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1333,7 +1333,7 @@ function d948(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K948)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1368,7 +1368,7 @@ function d949(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K949)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1393,7 +1393,7 @@ function d950(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K950)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d921); break;
@@ -1418,7 +1418,7 @@ function d951(r: Reader, c: C): J {
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K951)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d909); break;
@@ -1450,7 +1450,7 @@ function d952(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K952)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1478,7 +1478,7 @@ function d953(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K953)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1504,7 +1504,7 @@ function d954(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K954)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1532,7 +1532,7 @@ function d955(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K955)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1564,7 +1564,7 @@ function d956(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K956)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1592,7 +1592,7 @@ function d957(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K957)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1627,7 +1627,7 @@ function d958(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K958)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

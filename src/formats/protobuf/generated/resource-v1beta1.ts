@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -28,7 +28,7 @@ function d975(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K975)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -71,7 +71,7 @@ function d976(r: Reader, c: C): J {
   let v3: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K976)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d986); break;
@@ -115,7 +115,7 @@ function d977(r: Reader, c: C): J {
   let n2 = 0;
   let n14 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K977)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d987); break;
@@ -171,7 +171,7 @@ function d978(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K978)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -196,7 +196,7 @@ function d979(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K979)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -227,7 +227,7 @@ function d980(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K980)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -257,7 +257,7 @@ function d981(r: Reader, c: C): J {
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K981)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
@@ -280,7 +280,7 @@ function d982(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K982)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -305,7 +305,7 @@ function d983(r: Reader, c: C): J {
   let v2: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K983)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -332,7 +332,7 @@ function d984(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K984)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -360,7 +360,7 @@ function d985(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K985)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -390,7 +390,7 @@ function d986(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K986)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d999), c); break;
@@ -424,7 +424,7 @@ function d987(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K987)) continue;
     switch (t) {
       case 16: v2 = i64(r, c); break;
@@ -469,7 +469,7 @@ function d988(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K988)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -497,7 +497,7 @@ function d989(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K989)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d998), c); break;
@@ -527,7 +527,7 @@ function d990(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K990)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -556,7 +556,7 @@ function d991(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K991)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -581,7 +581,7 @@ function d992(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K992)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d995); break;
@@ -607,7 +607,7 @@ function d993(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K993)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -634,7 +634,7 @@ function d994(r: Reader, c: C): J {
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K994)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1000), c); break;
@@ -663,7 +663,7 @@ function d995(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K995)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1008); break;
@@ -688,7 +688,7 @@ function d996(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K996)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -719,7 +719,7 @@ function d997(r: Reader, c: C): J {
   let v2: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K997)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -754,7 +754,7 @@ function d998(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K998)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -813,7 +813,7 @@ function d999(r: Reader, c: C): J {
   let v11: any;
   let n10 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K999)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -866,7 +866,7 @@ function d1000(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1000)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d978); break;
@@ -896,7 +896,7 @@ function d1001(r: Reader, c: C): J {
   let v7: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1001)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -940,7 +940,7 @@ function d1002(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1002)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -977,7 +977,7 @@ function d1003(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1003)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1014,7 +1014,7 @@ function d1004(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1004)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1045,7 +1045,7 @@ function d1005(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1005)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1075,7 +1075,7 @@ function d1006(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1006)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -1102,7 +1102,7 @@ function d1007(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1007)) continue;
     switch (t) {
       case 26: v3 = msg(r, c, d1005); break;
@@ -1129,7 +1129,7 @@ function d1008(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1008)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1160,7 +1160,7 @@ function d1009(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1009)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1191,7 +1191,7 @@ function d1010(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1010)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1226,7 +1226,7 @@ function d1011(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1011)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1251,7 +1251,7 @@ function d1012(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1012)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d989); break;
@@ -1276,7 +1276,7 @@ function d1013(r: Reader, c: C): J {
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1013)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d976); break;
@@ -1308,7 +1308,7 @@ function d1014(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1014)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1336,7 +1336,7 @@ function d1015(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1015)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1362,7 +1362,7 @@ function d1016(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1016)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1390,7 +1390,7 @@ function d1017(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1017)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1422,7 +1422,7 @@ function d1018(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1018)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1450,7 +1450,7 @@ function d1019(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1019)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1485,7 +1485,7 @@ function d1020(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1020)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

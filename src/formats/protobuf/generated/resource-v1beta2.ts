@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -28,7 +28,7 @@ function d1021(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1021)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -71,7 +71,7 @@ function d1022(r: Reader, c: C): J {
   let v3: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1022)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1031); break;
@@ -100,7 +100,7 @@ function d1023(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1023)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -125,7 +125,7 @@ function d1024(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1024)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -156,7 +156,7 @@ function d1025(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1025)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -186,7 +186,7 @@ function d1026(r: Reader, c: C): J {
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1026)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
@@ -209,7 +209,7 @@ function d1027(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1027)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -234,7 +234,7 @@ function d1028(r: Reader, c: C): J {
   let v2: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1028)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -276,7 +276,7 @@ function d1029(r: Reader, c: C): J {
   let n3 = 0;
   let n14 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1029)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -337,7 +337,7 @@ function d1030(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1030)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -367,7 +367,7 @@ function d1031(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1031)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1044), c); break;
@@ -401,7 +401,7 @@ function d1032(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1032)) continue;
     switch (t) {
       case 16: v2 = i64(r, c); break;
@@ -446,7 +446,7 @@ function d1033(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1033)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -474,7 +474,7 @@ function d1034(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1034)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1043), c); break;
@@ -504,7 +504,7 @@ function d1035(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1035)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -533,7 +533,7 @@ function d1036(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1036)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -558,7 +558,7 @@ function d1037(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1037)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1040); break;
@@ -584,7 +584,7 @@ function d1038(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1038)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -611,7 +611,7 @@ function d1039(r: Reader, c: C): J {
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1039)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1045), c); break;
@@ -640,7 +640,7 @@ function d1040(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1040)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1059); break;
@@ -665,7 +665,7 @@ function d1041(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1041)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
@@ -696,7 +696,7 @@ function d1042(r: Reader, c: C): J {
   let v2: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1042)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -724,7 +724,7 @@ function d1043(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1043)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -765,7 +765,7 @@ function d1044(r: Reader, c: C): J {
   let v11: any;
   let n10 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1044)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -818,7 +818,7 @@ function d1045(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1045)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1023); break;
@@ -848,7 +848,7 @@ function d1046(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1046)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -892,7 +892,7 @@ function d1047(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1047)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -929,7 +929,7 @@ function d1048(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1048)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -960,7 +960,7 @@ function d1049(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1049)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -986,7 +986,7 @@ function d1050(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1050)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1052); break;
@@ -1012,7 +1012,7 @@ function d1051(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1051)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
@@ -1037,7 +1037,7 @@ function d1052(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1052)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
@@ -1071,7 +1071,7 @@ function d1053(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1053)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1113,7 +1113,7 @@ function d1054(r: Reader, c: C): J {
   let v6: any;
   let v7: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1054)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1156,7 +1156,7 @@ function d1055(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1055)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1187,7 +1187,7 @@ function d1056(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1056)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1217,7 +1217,7 @@ function d1057(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1057)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
@@ -1244,7 +1244,7 @@ function d1058(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1058)) continue;
     switch (t) {
       case 26: v3 = msg(r, c, d1056); break;
@@ -1271,7 +1271,7 @@ function d1059(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1059)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1302,7 +1302,7 @@ function d1060(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1060)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1333,7 +1333,7 @@ function d1061(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1061)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1368,7 +1368,7 @@ function d1062(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1062)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1393,7 +1393,7 @@ function d1063(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1063)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1034); break;
@@ -1418,7 +1418,7 @@ function d1064(r: Reader, c: C): J {
   let v2: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1064)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1022); break;
@@ -1450,7 +1450,7 @@ function d1065(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1065)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1478,7 +1478,7 @@ function d1066(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1066)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1504,7 +1504,7 @@ function d1067(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1067)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1532,7 +1532,7 @@ function d1068(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1068)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1564,7 +1564,7 @@ function d1069(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1069)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -1592,7 +1592,7 @@ function d1070(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1070)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1627,7 +1627,7 @@ function d1071(r: Reader, c: C): J {
   let v9: any;
   let v10: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1071)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -19,7 +19,7 @@ function d1074(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1074)) continue;
     switch (t) {
       default: skip(r, t);
@@ -37,7 +37,7 @@ function d1075(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1075)) continue;
     switch (t) {
       default: skip(r, t);
@@ -55,7 +55,7 @@ function d1076(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1076)) continue;
     switch (t) {
       default: skip(r, t);
@@ -73,7 +73,7 @@ function d1077(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1077)) continue;
     switch (t) {
       default: skip(r, t);
@@ -93,7 +93,7 @@ function d1078(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1078)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1098); break;
@@ -119,7 +119,7 @@ function d1079(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1079)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -147,7 +147,7 @@ function d1080(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1080)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -178,7 +178,7 @@ function d1081(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1081)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -203,7 +203,7 @@ function d1082(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1082)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1100), c); break;
@@ -227,7 +227,7 @@ function d1083(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1083)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1077); break;
@@ -261,7 +261,7 @@ function d1084(r: Reader, c: C): J {
   let v7: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1084)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -305,7 +305,7 @@ function d1085(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1085)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
@@ -337,7 +337,7 @@ function d1086(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1086)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -385,7 +385,7 @@ function d1087(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1087)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1099); break;
@@ -411,7 +411,7 @@ function d1088(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1088)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -439,7 +439,7 @@ function d1089(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1089)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -470,7 +470,7 @@ function d1090(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1090)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -497,7 +497,7 @@ function d1091(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1091)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -527,7 +527,7 @@ function d1092(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1092)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -553,7 +553,7 @@ function d1093(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1093)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1100), c); break;
@@ -577,7 +577,7 @@ function d1094(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1094)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1076); break;
@@ -612,7 +612,7 @@ function d1095(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1095)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -660,7 +660,7 @@ function d1096(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1096)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
@@ -694,7 +694,7 @@ function d1097(r: Reader, c: C): J {
   let v7: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1097)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -737,7 +737,7 @@ function d1098(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1098)) continue;
     switch (t) {
       default: skip(r, t);
@@ -755,7 +755,7 @@ function d1099(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1099)) continue;
     switch (t) {
       default: skip(r, t);
@@ -774,7 +774,7 @@ function d1100(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1100)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -799,7 +799,7 @@ function d1101(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1101)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -831,7 +831,7 @@ function d1102(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1102)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -855,7 +855,7 @@ function d1103(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1103)) continue;
     switch (t) {
       default: skip(r, t);
@@ -873,7 +873,7 @@ function d1104(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1104)) continue;
     switch (t) {
       default: skip(r, t);
@@ -893,7 +893,7 @@ function d1105(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1105)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1109); break;
@@ -919,7 +919,7 @@ function d1106(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1106)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -942,7 +942,7 @@ function d1107(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1107)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1100), c); break;
@@ -966,7 +966,7 @@ function d1108(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1108)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1104); break;
@@ -991,7 +991,7 @@ function d1109(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1109)) continue;
     switch (t) {
       default: skip(r, t);
@@ -1013,7 +1013,7 @@ function d1110(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1110)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -1037,7 +1037,7 @@ function d1111(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1111)) continue;
     switch (t) {
       default: skip(r, t);
@@ -1055,7 +1055,7 @@ function d1112(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1112)) continue;
     switch (t) {
       default: skip(r, t);
@@ -1075,7 +1075,7 @@ function d1113(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1113)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1118); break;
@@ -1101,7 +1101,7 @@ function d1114(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1114)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -1126,7 +1126,7 @@ function d1115(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1115)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1155,7 +1155,7 @@ function d1116(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1116)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1100), c); break;
@@ -1179,7 +1179,7 @@ function d1117(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1117)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1112); break;
@@ -1204,7 +1204,7 @@ function d1118(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1118)) continue;
     switch (t) {
       default: skip(r, t);
@@ -1224,7 +1224,7 @@ function d1119(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1119)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -1252,7 +1252,7 @@ function d1120(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1120)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1101); break;

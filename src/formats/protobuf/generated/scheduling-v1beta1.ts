@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -19,7 +19,7 @@ function d1121(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1121)) continue;
     switch (t) {
       default: skip(r, t);
@@ -37,7 +37,7 @@ function d1122(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1122)) continue;
     switch (t) {
       default: skip(r, t);
@@ -55,7 +55,7 @@ function d1123(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1123)) continue;
     switch (t) {
       default: skip(r, t);
@@ -73,7 +73,7 @@ function d1124(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1124)) continue;
     switch (t) {
       default: skip(r, t);
@@ -93,7 +93,7 @@ function d1125(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1125)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1143); break;
@@ -119,7 +119,7 @@ function d1126(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1126)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -142,7 +142,7 @@ function d1127(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1127)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1145), c); break;
@@ -166,7 +166,7 @@ function d1128(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1128)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1124); break;
@@ -201,7 +201,7 @@ function d1129(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1129)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -249,7 +249,7 @@ function d1130(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1130)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1144); break;
@@ -275,7 +275,7 @@ function d1131(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1131)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
@@ -303,7 +303,7 @@ function d1132(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1132)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -334,7 +334,7 @@ function d1133(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1133)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -361,7 +361,7 @@ function d1134(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1134)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -391,7 +391,7 @@ function d1135(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1135)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -417,7 +417,7 @@ function d1136(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1136)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1145), c); break;
@@ -441,7 +441,7 @@ function d1137(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1137)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1123); break;
@@ -476,7 +476,7 @@ function d1138(r: Reader, c: C): J {
   let v8: any;
   let v9: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1138)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -524,7 +524,7 @@ function d1139(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1139)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
@@ -558,7 +558,7 @@ function d1140(r: Reader, c: C): J {
   let v7: any;
   let v8: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1140)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -609,7 +609,7 @@ function d1141(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1141)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -646,7 +646,7 @@ function d1142(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1142)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -670,7 +670,7 @@ function d1143(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1143)) continue;
     switch (t) {
       default: skip(r, t);
@@ -688,7 +688,7 @@ function d1144(r: Reader, c: C): J {
   const f = c.filter;
   if (f !== undefined) c.filter = undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1144)) continue;
     switch (t) {
       default: skip(r, t);
@@ -707,7 +707,7 @@ function d1145(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1145)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -732,7 +732,7 @@ function d1146(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1146)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -764,7 +764,7 @@ function d1147(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1147)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -792,7 +792,7 @@ function d1148(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1148)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -818,7 +818,7 @@ function d1149(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1149)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -846,7 +846,7 @@ function d1150(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1150)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1146); break;

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto, u32 } from '../runtime/reader.js';
+import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { Writer } from '../runtime/writer.js';
 import { NEVER } from '../runtime/reader.js';
 import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
@@ -24,7 +24,7 @@ function d1151(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1151)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -52,7 +52,7 @@ function d1152(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1152)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -88,7 +88,7 @@ function d1153(r: Reader, c: C): J {
   let v10: any;
   let v11: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1153)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
@@ -146,7 +146,7 @@ function d1154(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1154)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -177,7 +177,7 @@ function d1155(r: Reader, c: C): J {
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1155)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -212,7 +212,7 @@ function d1156(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1156)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -237,7 +237,7 @@ function d1157(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1157)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1155), c); break;
@@ -260,7 +260,7 @@ function d1158(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1158)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1163), c); break;
@@ -290,7 +290,7 @@ function d1159(r: Reader, c: C): J {
   let v4: any;
   let v5: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1159)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -327,7 +327,7 @@ function d1160(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1160)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -363,7 +363,7 @@ function d1161(r: Reader, c: C): J {
   let v8: any;
   let n3 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1161)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -409,7 +409,7 @@ function d1162(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1162)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -435,7 +435,7 @@ function d1163(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1163)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -467,7 +467,7 @@ function d1164(r: Reader, c: C): J {
   let v5: any;
   let v6: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1164)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -506,7 +506,7 @@ function d1165(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1165)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -537,7 +537,7 @@ function d1166(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1166)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -568,7 +568,7 @@ function d1167(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1167)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -594,7 +594,7 @@ function d1168(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1168)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -622,7 +622,7 @@ function d1169(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1169)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
@@ -655,7 +655,7 @@ function d1170(r: Reader, c: C): J {
   let v4: any;
   let n2 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1170)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
@@ -693,7 +693,7 @@ function d1171(r: Reader, c: C): J {
   let v3: any;
   let n3 = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1171)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
@@ -724,7 +724,7 @@ function d1172(r: Reader, c: C): J {
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1172)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
@@ -751,7 +751,7 @@ function d1173(r: Reader, c: C): J {
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1173)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1312); break;
@@ -780,7 +780,7 @@ function d1174(r: Reader, c: C): J {
   if (f !== undefined) c.filter = undefined;
   let v1: any;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1174)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;

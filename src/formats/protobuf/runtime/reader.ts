@@ -54,25 +54,6 @@ export function createReader(bytes: Uint8Array): Reader {
 }
 
 
-/**
- * A varint uint32 (a tag or a length): the one-byte case (field numbers
- * under 16, lengths under 128: most of them) here, the rest in protobufjs.
- * Few bytecodes matter before the decoders are optimized: a short watch
- * (the CLI on a file of a few thousand objects) runs much of its time in the
- * interpreter, where protobufjs's read_uint32 is ~40 bytecodes a call.
- */
-export function u32(r: Reader): number {
-  const pos = r.pos;
-  if (pos < r.len) {
-    const b = r.buf[pos]!;
-    if (b < 128) {
-      r.pos = pos + 1;
-      return b;
-    }
-  }
-  return r.uint32();
-}
-
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
 function tooLong(length: number, c: DecodeContext): DecodeError {
@@ -97,7 +78,7 @@ const strings = /* @__PURE__ */ new StringCache(12, CACHE_MAX_LENGTH);
  * in Go's JSON).
  */
 export function str(r: Reader, c: DecodeContext): string {
-  const length = u32(r);
+  const length = r.uint32();
   const start = r.pos;
   const end = start + length;
   if (end > r.len) throw invalid(`string of ${length} bytes at byte ${start} overruns the message`);
@@ -142,7 +123,7 @@ function invalid(detail: string): DecodeError {
  * before anything is read or allocated.
  */
 export function enter(r: Reader, c: DecodeContext): number {
-  const length = u32(r);
+  const length = r.uint32();
   const end = r.pos + length;
   if (end > r.len) throw invalid(`nested message of ${length} bytes at byte ${r.pos} overruns its parent (${r.len - r.pos} left)`);
   if (++c.depth > c.maxDepth) throw new DecodeError('nesting-too-deep', `protobuf messages nested deeper than ${c.maxDepth} levels`);
@@ -175,7 +156,7 @@ export function skip(r: Reader, tag: number): void {
       r.skip(8);
       return;
     case 2:
-      r.skip(u32(r));
+      r.skip(r.uint32());
       return;
     case 5:
       r.skip(4);
@@ -304,7 +285,7 @@ export function i64big(r: Reader): bigint {
 
 /** Go []byte in JSON: base64, standard alphabet, padded. */
 export function b64(r: Reader, c: DecodeContext): string {
-  const length = u32(r);
+  const length = r.uint32();
   const start = r.pos;
   const end = start + length;
   if (end > r.len) throw invalid(`bytes of ${length} at byte ${start} overrun the message`);
@@ -373,7 +354,7 @@ export function entryString(r: Reader, c: DecodeContext, m: J | undefined, count
   let v = '';
   let known = true;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === 10) {
       k = str(r, c);
       known = c.cached;
@@ -393,7 +374,7 @@ export function entryBytes(r: Reader, c: DecodeContext, m: J | undefined, count:
   let v: string | null = null;
   let known = true;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === 10) {
       k = str(r, c);
       known = c.cached;
@@ -417,7 +398,7 @@ export function entryMessage(r: Reader, c: DecodeContext, m: J | undefined, coun
   let seen = false;
   let known = true;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === 10) {
       k = str(r, c);
       known = c.cached;
@@ -441,7 +422,7 @@ export function decodeTime(r: Reader, c: DecodeContext): string | null {
   if (r.pos === r.len) return null;
   let seconds: number | bigint = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === 8) seconds = i64(r, c);
     else if (t === 16) r.int32();
     else skip(r, t);
@@ -454,7 +435,7 @@ export function decodeMicroTime(r: Reader, c: DecodeContext): string | null {
   let seconds: number | bigint = 0;
   let nanos = 0;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === 8) seconds = i64(r, c);
     else if (t === 16) nanos = r.int32();
     else skip(r, t);
@@ -467,7 +448,7 @@ export function decodeMicroTime(r: Reader, c: DecodeContext): string | null {
 export function decodeDuration(r: Reader): string {
   let nanos = 0n;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === 8) nanos = i64big(r);
     else skip(r, t);
   }
@@ -477,7 +458,7 @@ export function decodeDuration(r: Reader): string {
 export function decodeQuantity(r: Reader, c: DecodeContext): string {
   let text = '0';
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === 10) text = str(r, c);
     else skip(r, t);
   }
@@ -489,7 +470,7 @@ export function decodeIntOrString(r: Reader, c: DecodeContext): number | string 
   let intVal = 0;
   let strVal = '';
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === 8) type = r.int32();
     else if (t === 16) intVal = r.int32();
     else if (t === 26) strVal = str(r, c);
@@ -517,9 +498,9 @@ function rawJson(r: Reader, c: DecodeContext, field: number): unknown {
   const want = (field << 3) | 2;
   let value: unknown = null;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === want) {
-      const length = u32(r);
+      const length = r.uint32();
       const start = r.pos;
       if (start + length > r.len) throw invalid(`raw bytes of ${length} overrun the message`);
       if (length > c.maxStringBytes) throw tooLong(length, c);
@@ -546,7 +527,7 @@ export function decodeRawJson2(r: Reader, c: DecodeContext): unknown {
 export function decodeNamedSlice(r: Reader, c: DecodeContext): string[] {
   const items: string[] = Array<string>();
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === 10) grow(items, c).push(str(r, c));
     else skip(r, t);
   }
@@ -558,7 +539,7 @@ export function decodeSchemaOrArray(r: Reader, c: DecodeContext, props: MessageD
   let schema: unknown = null;
   let list: unknown[] | undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === 10 || t === 18) {
       const saved = enter(r, c);
       const v = props(r, c);
@@ -575,7 +556,7 @@ export function decodeSchemaOrBool(r: Reader, c: DecodeContext, props: MessageDe
   let allows = false;
   let schema: unknown;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === 8) allows = r.bool();
     else if (t === 18) {
       const saved = enter(r, c);
@@ -591,7 +572,7 @@ export function decodeSchemaOrStrings(r: Reader, c: DecodeContext, props: Messag
   let schema: unknown = null;
   let list: string[] | undefined;
   while (r.pos < r.len) {
-    const t = u32(r);
+    const t = r.uint32();
     if (t === 10) {
       const saved = enter(r, c);
       schema = props(r, c);
