@@ -12,7 +12,7 @@ import { SIZE_ENTRIES, bundleForBrowser } from '../scripts/bundle-lib.ts';
 const KiB = 1024;
 /** Generous ceilings (minified, gzip): about 1.5x today's sizes, to catch a schema or a dependency slipping in. */
 const BUDGETS: Record<string, { bytes: number; gzip: number }> = {
-  'JSON decode (tree-shaken `watchwire`)': { bytes: 24 * KiB, gzip: 8 * KiB },
+  'JSON decode (tree-shaken `watchwire`)': { bytes: 28 * KiB, gzip: 9 * KiB }, // 25.7 KiB: + decode-time field selection (field-filter, drop-splice),
   'CBOR decode': { bytes: 36 * KiB, gzip: 12 * KiB },
   'YAML decode': { bytes: 100 * KiB, gzip: 32 * KiB },
   '`watchwire/protobuf` (all built-in schemas)': { bytes: 1400 * KiB, gzip: 170 * KiB },
