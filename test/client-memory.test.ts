@@ -21,6 +21,11 @@ test('a slow consumer keeps memory bounded while the server streams 256 MiB', { 
   const server = await startReplayServer({ firehose: { events: EVENTS, objectBytes: OBJECT_BYTES } });
   try {
     const controller = new AbortController();
+    // On a timeout the loop below never returns: end the watch and the server so the file can exit.
+    t.signal.addEventListener('abort', () => {
+      controller.abort();
+      void server.close();
+    });
     const w = watch({ url: podsUrl(server), formats: ['json'], resourceVersion: String(server.resourceVersion), signal: controller.signal, deliverBookmarks: false });
     (globalThis as { gc?: () => void }).gc?.();
     const baseline = used();

@@ -262,10 +262,10 @@ class WatchStream {
     let ending = false;
     const flush = async (): Promise<void> => {
       if (batch.length === 0) return;
-      res.cork();
-      let ok = true;
-      for (const bytes of batch) ok = res.write(bytes);
-      res.uncork();
+      // One write per batch, not res.cork() around many: on Node 22+ a corked chunked response
+      // can answer write() with false while the socket itself needs no drain, and then no
+      // 'drain' ever comes (the watch hung there). One write's answer is the socket's.
+      const ok = res.write(batch.length === 1 ? batch[0]! : Buffer.concat(batch, batchBytes));
       batch.length = 0;
       batchBytes = 0;
       if (!ok && !this.closed) await drained(res);
