@@ -15,6 +15,7 @@ import { ProtobufSchemaRegistry, type SchemaGroup, createProtobufCodec, decodePr
 import * as core from 'watchwire/protobuf/core-v1';
 import { schemas as appsV1 } from 'watchwire/protobuf/apps-v1';
 import { schemas as coreV1 } from 'watchwire/protobuf/core-v1';
+import { encoders as coreV1Encoders } from 'watchwire/protobuf/encode/core-v1';
 import { ALL_GROUPS } from '../src/formats/protobuf/generated/all.js';
 import { bundleForBrowser } from '../scripts/bundle-lib.ts';
 import { generate } from '../scripts/generate-protobuf-schemas.js';
@@ -28,7 +29,8 @@ describe('protobuf: generated schemas', () => {
     const schema = JSON.parse(readFileSync(fileURLToPath(SCHEMA), 'utf8'));
     const dir = fileURLToPath(new URL('src/formats/protobuf/generated/', root));
     const fresh = generate(schema);
-    assert.deepStrictEqual(readdirSync(dir).sort(), [...fresh.keys()].sort(), 'generated modules differ: run `npm run generate`');
+    const present = [...readdirSync(dir).filter((f) => f !== 'encode'), ...readdirSync(dir + 'encode').map((f) => `encode/${f}`)];
+    assert.deepStrictEqual(present.sort(), [...fresh.keys()].sort(), 'generated modules differ: run `npm run generate`');
     for (const [file, text] of fresh) assert.ok(readFileSync(dir + file, 'utf8') === text, `${file} differs from the generator's output: run \`npm run generate\``);
   });
 
@@ -59,6 +61,7 @@ describe('protobuf: schemas by group (watchwire/protobuf/core-v1, watchwire/prot
     const bundle = await bundleForBrowser({ entry: { contents: `export { protobufCodec } from 'watchwire/protobuf/core-v1'; export { decodeStream } from 'watchwire';` } });
     const groups = bundle.inputs.map((i) => /formats\/protobuf\/generated\/([^/]+)\.js$/.exec(i.path)?.[1]).filter((g) => g !== undefined);
     assert.deepStrictEqual(groups.sort(), ['core-v1', 'meta']);
+    assert.deepStrictEqual(bundle.inputs.filter((i) => /generated\/encode\//.test(i.path)).map((i) => i.path), [], 'decode-only: no generated encoders');
   });
 
   const pod: KubeObject = { kind: 'Pod', apiVersion: 'v1', metadata: { name: 'p', namespace: 'ns' }, spec: { containers: [{ name: 'c', image: 'nginx' }] } };
@@ -67,7 +70,10 @@ describe('protobuf: schemas by group (watchwire/protobuf/core-v1, watchwire/prot
   test('the core/v1 codec decodes core/v1 and meta/v1 kinds as the full one does, and refuses other groups', () => {
     const frames = encodeAll(protobufCodec, [{ type: 'ADDED', object: pod }, { type: 'ERROR', object: { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', code: 410 } }]);
     assert.deepStrictEqual(decodeAll(core.protobufCodec, frames), decodeAll(protobufCodec, frames));
-    assert.deepStrictEqual(encodeAll(core.protobufCodec, decodeAll(protobufCodec, frames)), frames);
+    // Decode-only: encoding names what to import; with the group's encoders added it writes the same bytes.
+    assert.throws(() => encodeAll(core.protobufCodec, decodeAll(protobufCodec, frames)), (e: Error) => e instanceof core.MissingEncoderError && /watchwire\/protobuf\/encode\/core-v1/.test(e.message));
+    const encoding = core.createProtobufCodec({ schemas: new core.ProtobufSchemaRegistry().addEncoders(coreV1Encoders) });
+    assert.deepStrictEqual(encodeAll(encoding, decodeAll(protobufCodec, frames)), frames);
     const apps = encodeProtobufObject(deployment);
     assert.throws(() => core.decodeProtobufObject(apps), { code: 'unknown-kind' });
     assert.deepStrictEqual(decodeProtobufObject(apps).spec, decodeProtobufObject(apps).spec);

@@ -8,14 +8,17 @@ import type { DecodeLimits } from '../../core/limits.js';
 import { ProtobufEventDecoder as EventDecoder, ProtobufObjectDecoder as ObjectDecoder } from './decoder.js';
 import { ProtobufEventEncoder as EventEncoder, ProtobufObjectEncoder as ObjectEncoder } from './encoder.js';
 import { ALL_GROUPS } from './generated/all.js';
+import { ALL_ENCODERS } from './generated/encode/all.js';
 import type { SchemaGroup } from './message-codec.js';
 import type { ProtobufObjectOptions, ResolvedObjectOptions } from './object.js';
 import { ProtobufSchemaRegistry as GroupRegistry } from './registry.js';
 
-/** A schema registry that starts with every built-in group (more: addRoot, addBuiltin, addGroup). */
+/** A schema registry that starts with every built-in group and every encoder (more: addRoot, addBuiltin, addGroup). */
 export class ProtobufSchemaRegistry extends GroupRegistry {
   constructor(groups: readonly SchemaGroup[] = ALL_GROUPS) {
     super(groups);
+    // Every encoder, whichever groups it starts with: the full entry encodes what it decodes.
+    for (const group of ALL_ENCODERS) this.addEncoders(group);
   }
 }
 

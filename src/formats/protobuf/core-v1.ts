@@ -5,6 +5,12 @@
  * other groups' schemas. More groups: `schemas` from
  * `watchwire/protobuf/<group>` into a registry, e.g.
  * `createProtobufCodec({ schemas: new ProtobufSchemaRegistry().addGroup(appsV1) })`.
+ *
+ * It decodes only (a browser watch client does not encode; the encoders were
+ * 40% of this bundle): encoding throws MissingEncoderError unless the
+ * registry has the group's encoders, e.g.
+ * `new ProtobufSchemaRegistry().addEncoders(encoders)` with `encoders` from
+ * `watchwire/protobuf/encode/core-v1`.
  */
 import type { Codec } from '../../core/codec.js';
 import type { KubeObject } from '../../core/event.js';
@@ -21,11 +27,12 @@ export { LengthPrefixedFramer } from './framer.js';
 export { MAGIC } from './object.js';
 export type { ProtobufObjectOptions } from './object.js';
 export type { CustomKind, MessageCodec } from './registry.js';
-export type { SchemaGroup } from './message-codec.js';
+export { MissingEncoderError } from './registry.js';
+export type { EncoderGroup, SchemaGroup } from './message-codec.js';
 export { candidateMessages, UNTYPED_MESSAGE } from './resolve.js';
 export { EncodeError } from './runtime/writer.js';
 
-/** A schema registry that starts with core/v1 (more: addGroup, addRoot, addBuiltin). */
+/** A schema registry that starts with core/v1's decoders (more: addGroup, addEncoders, addRoot, addBuiltin). */
 export class ProtobufSchemaRegistry extends GroupRegistry {
   constructor(groups: readonly SchemaGroup[] = [schemas]) {
     super(groups);
@@ -49,7 +56,7 @@ export function decodeProtobufObject(bytes: Uint8Array, options: DecodeProtobufO
   return decodeObjectWith(bytes, resolved(options));
 }
 
-/** encodeProtobufObject of `watchwire/protobuf`, over core/v1. */
+/** encodeProtobufObject of `watchwire/protobuf`, over `options.schemas`: MissingEncoderError without its encoders (addEncoders). */
 export function encodeProtobufObject(object: KubeObject, options: Pick<ProtobufObjectOptions, 'schemas' | 'untypedMessage'> = {}): Uint8Array {
   return encodeObjectWith(object, resolved(options));
 }

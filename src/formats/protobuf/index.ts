@@ -12,6 +12,7 @@ export { ProtobufEventDecoder, ProtobufEventEncoder, ProtobufObjectDecoder, Prot
 export { MAGIC } from './object.js';
 export type { ProtobufObjectOptions } from './object.js';
 export type { CustomKind, MessageCodec } from './registry.js';
-export type { SchemaGroup } from './message-codec.js';
+export { MissingEncoderError } from './registry.js';
+export type { EncoderGroup, SchemaGroup } from './message-codec.js';
 export { candidateMessages, UNTYPED_MESSAGE } from './resolve.js';
 export { EncodeError } from './runtime/writer.js';

@@ -19,10 +19,26 @@ export interface MessageCodec {
 }
 
 /**
- * One generated message: [decode (reads up to reader.len), encode (writes the
- * body), embeds TypeMeta (kind/apiVersion come from the envelope)].
+ * One generated message: [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)]. Its encoder is in an EncoderGroup.
  */
-export type MessageEntry = readonly [decode: (r: Reader, c: DecodeContext) => J, encode: (w: Writer, o: any) => void, typeMeta: boolean];
+export type MessageEntry = readonly [decode: (r: Reader, c: DecodeContext) => J, typeMeta: boolean];
+
+/** Writes one generated message's body (no tag or length). */
+export type MessageEncode = (w: Writer, o: any) => void;
+
+/**
+ * The encoders of one API group/version, apart from its decoders so that a
+ * decode-only bundle does not carry them: `encoders` of
+ * `watchwire/protobuf/encode/<group>`, for ProtobufSchemaRegistry.addEncoders
+ * (`watchwire/protobuf`'s registry starts with all of them).
+ */
+export interface EncoderGroup {
+  /** The group's decoders: their messages' names, in the order of `encoders`. */
+  readonly schemas: SchemaGroup;
+  readonly requires: readonly EncoderGroup[];
+  readonly encoders: readonly MessageEncode[];
+}
 
 /**
  * The generated messages of one API group/version (`core-v1`, `apps-v1`, ...;

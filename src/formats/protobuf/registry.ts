@@ -7,7 +7,8 @@
 import type protobuf from 'protobufjs';
 import { customMessageCodec } from './custom.js';
 import { candidateMessages } from './resolve.js';
-import type { MessageCodec, MessageEntry, SchemaGroup } from './message-codec.js';
+import type { EncoderGroup, MessageCodec, MessageEncode, MessageEntry, SchemaGroup } from './message-codec.js';
+import { EncodeError } from './runtime/writer.js';
 
 export type { MessageCodec } from './message-codec.js';
 
@@ -23,17 +24,17 @@ function key(apiVersion: string, kind: string): string {
   return `${apiVersion}\u0000${kind}`;
 }
 
-/** Codec objects of generated messages, one per entry whichever registry asks (they hold no state). */
-const entryCodecs = /* @__PURE__ */ new WeakMap<MessageEntry, MessageCodec>();
-
-function codecOfEntry(name: string, entry: MessageEntry): MessageCodec {
-  let codec = entryCodecs.get(entry);
-  if (codec === undefined) {
-    const [decode, encode, typeMeta] = entry;
-    codec = { name, typeMeta, decode, encode };
-    entryCodecs.set(entry, codec);
+/**
+ * Asked of a registry without the encoders of a message's group (the
+ * decode-only `watchwire/protobuf/core-v1`, or a group added with addGroup
+ * alone): names what to import instead.
+ */
+export class MissingEncoderError extends EncodeError {
+  /** Tells it from EncodeError's bad values (its name stays 'EncodeError', as the base class fixes it). */
+  readonly code = 'missing-encoder';
+  constructor(readonly messageName: string, readonly group: string) {
+    super(`no protobuf encoder for ${messageName}: this registry decodes only; add the encoders of its group: registry.addEncoders(encoders) with \`import { encoders } from 'watchwire/protobuf/encode/${group}'\`, or use \`watchwire/protobuf\` (every encoder)`);
   }
-  return codec;
 }
 
 /**
@@ -47,6 +48,12 @@ export class ProtobufSchemaRegistry {
   private readonly byName = new Map<string, MessageCodec>();
   private readonly builtins = new Map<string, MessageEntry>();
   private readonly groupNames = new Set<string>();
+  /** Group of each built-in message, for MissingEncoderError. */
+  private readonly groupOf = new Map<string, string>();
+  private readonly encoders = new Map<string, MessageEncode>();
+  private readonly encoderGroups = new Set<string>();
+  /** Built-in codecs made so far (one object per message: call sites that take it stay monomorphic). */
+  private readonly codecs = new Map<string, MessageCodec>();
 
   constructor(groups: readonly SchemaGroup[] = []) {
     for (const group of groups) this.addGroup(group);
@@ -57,7 +64,25 @@ export class ProtobufSchemaRegistry {
     if (this.groupNames.has(group.name)) return this;
     this.groupNames.add(group.name);
     for (const required of group.requires) this.addGroup(required);
-    for (const [name, entry] of group.messages) this.builtins.set(name, entry);
+    for (const [name, entry] of group.messages) {
+      this.builtins.set(name, entry);
+      this.groupOf.set(name, group.name);
+    }
+    return this;
+  }
+
+  /**
+   * Adds the encoders of a group (`encoders` of `watchwire/protobuf/encode/<group>`)
+   * and of the groups it requires; without them the group's messages decode only.
+   */
+  addEncoders(group: EncoderGroup): this {
+    const { name, messages } = group.schemas;
+    if (this.encoderGroups.has(name)) return this;
+    this.encoderGroups.add(name);
+    for (const required of group.requires) this.addEncoders(required);
+    let i = 0;
+    for (const message of messages.keys()) this.encoders.set(message, group.encoders[i++]!);
+    this.codecs.clear();
     return this;
   }
 
@@ -108,7 +133,16 @@ export class ProtobufSchemaRegistry {
 
   /** The generated codec of a built-in message in this registry's groups, or undefined. */
   private builtin(name: string): MessageCodec | undefined {
+    let codec = this.codecs.get(name);
+    if (codec !== undefined) return codec;
     const entry = this.builtins.get(name);
-    return entry === undefined ? undefined : codecOfEntry(name, entry);
+    if (entry === undefined) return undefined;
+    const group = this.groupOf.get(name)!;
+    const encode = this.encoders.get(name) ?? ((): never => {
+      throw new MissingEncoderError(name, group);
+    });
+    codec = { name, typeMeta: entry[1], decode: entry[0], encode };
+    this.codecs.set(name, codec);
+    return codec;
   }
 }

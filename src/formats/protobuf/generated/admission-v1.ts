@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d215, e215, schemas as AUTHENTICATION_V1 } from './authentication-v1.js';
-import { d1289, d1290, d1308, d1319, e1289, e1290, e1308, e1319, schemas as META } from './meta.js';
+import { d215, schemas as AUTHENTICATION_V1 } from './authentication-v1.js';
+import { d1289, d1290, d1308, d1319, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -75,25 +71,6 @@ function d0(r: Reader, c: C): J {
   o["options"] = v12 ?? d1319(EMPTY, c);
   return o;
 }
-function e0(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["uid"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["kind"]; w.uint32(18).fork(); e1289(w, v); w.ldelim();
-  v = o["resource"]; w.uint32(26).fork(); e1290(w, v); w.ldelim();
-  v = o["subResource"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["namespace"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["operation"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["userInfo"]; w.uint32(66).fork(); e215(w, v); w.ldelim();
-  v = o["object"]; w.uint32(74).fork(); e1319(w, v); w.ldelim();
-  v = o["oldObject"]; w.uint32(82).fork(); e1319(w, v); w.ldelim();
-  v = o["dryRun"]; if (v != null) { w.uint32(88); wbool(w, v); }
-  v = o["options"]; w.uint32(98).fork(); e1319(w, v); w.ldelim();
-  v = o["requestKind"]; if (v != null) { w.uint32(106).fork(); e1289(w, v); w.ldelim(); }
-  v = o["requestResource"]; if (v != null) { w.uint32(114).fork(); e1290(w, v); w.ldelim(); }
-  v = o["requestSubResource"]; w.uint32(122); wstr(w, v ?? '');
-}
 // k8s.io.api.admission.v1.AdmissionResponse
 const O1 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.uid = 0; this.allowed = 0; this.status = 0; this.patch = 0; this.patchType = 0; this.auditAnnotations = 0; this.warnings = 0; } });
 const K1: Keys = [10, "uid", 16, "allowed", -26, "status", 34, "patch", 42, "patchType", 50, "auditAnnotations", 58, "warnings"];
@@ -132,17 +109,6 @@ function d1(r: Reader, c: C): J {
   if (v7 !== undefined) o["warnings"] = v7;
   return o;
 }
-function e1(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["uid"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["allowed"]; w.uint32(16); wbool(w, v ?? false);
-  v = o["status"]; if (v != null) { w.uint32(26).fork(); e1308(w, v); w.ldelim(); }
-  v = o["patch"]; if (v != null) { w.uint32(34); wbytes(w, v); }
-  v = o["patchType"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["auditAnnotations"]; if (v != null) mapString(w, 50, v);
-  v = o["warnings"]; if (v != null) for (const x of list(v)) { w.uint32(58); wstr(w, x); }
-}
 // k8s.io.api.admission.v1.AdmissionReview
 const K2: Keys = [-10, "request", -18, "response"];
 function d2(r: Reader, c: C): J {
@@ -165,24 +131,18 @@ function d2(r: Reader, c: C): J {
   if (v2 !== undefined) o["response"] = v2;
   return o;
 }
-function e2(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["request"]; if (v != null) { w.uint32(10).fork(); e0(w, v); w.ldelim(); }
-  v = o["response"]; if (v != null) { w.uint32(18).fork(); e1(w, v); w.ldelim(); }
-}
 
 /**
- * The admission-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The admission-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/admission-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "admission-v1",
   requires: [AUTHENTICATION_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.admission.v1.AdmissionRequest", [d0, e0, false]],
-    ["k8s.io.api.admission.v1.AdmissionResponse", [d1, e1, false]],
-    ["k8s.io.api.admission.v1.AdmissionReview", [d2, e2, true]],
+    ["k8s.io.api.admission.v1.AdmissionRequest", [d0, false]],
+    ["k8s.io.api.admission.v1.AdmissionResponse", [d1, false]],
+    ["k8s.io.api.admission.v1.AdmissionReview", [d2, true]],
   ]),
 };

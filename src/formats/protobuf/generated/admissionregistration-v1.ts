@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1278, d1291, d1294, d1298, e1278, e1291, e1294, e1298, schemas as META } from './meta.js';
+import { d1278, d1291, d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -30,11 +26,6 @@ function d6(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== '') o["expression"] = v1;
   return o;
-}
-function e6(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.AuditAnnotation
 const K7: Keys = [10, "key", 18, "valueExpression"];
@@ -57,12 +48,6 @@ function d7(r: Reader, c: C): J {
   o["valueExpression"] = v2 ?? '';
   return o;
 }
-function e7(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["valueExpression"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.api.admissionregistration.v1.ExpressionWarning
 const K8: Keys = [18, "fieldRef", 26, "warning"];
 function d8(r: Reader, c: C): J {
@@ -84,12 +69,6 @@ function d8(r: Reader, c: C): J {
   o["warning"] = v3 ?? '';
   return o;
 }
-function e8(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["fieldRef"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["warning"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.api.admissionregistration.v1.JSONPatch
 const K9: Keys = [10, "expression"];
 function d9(r: Reader, c: C): J {
@@ -107,11 +86,6 @@ function d9(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== '') o["expression"] = v1;
   return o;
-}
-function e9(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.MatchCondition
 const K10: Keys = [10, "name", 18, "expression"];
@@ -133,12 +107,6 @@ function d10(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["expression"] = v2 ?? '';
   return o;
-}
-function e10(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["expression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.MatchResources
 const O11 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespaceSelector = 0; this.objectSelector = 0; this.resourceRules = 0; this.excludeResourceRules = 0; this.matchPolicy = 0; } });
@@ -171,15 +139,6 @@ function d11(r: Reader, c: C): J {
   if (v7 !== undefined) o["matchPolicy"] = v7;
   return o;
 }
-function e11(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespaceSelector"]; if (v != null) { w.uint32(10).fork(); e1291(w, v); w.ldelim(); }
-  v = o["objectSelector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["resourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e22(w, x); w.ldelim(); }
-  v = o["excludeResourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e22(w, x); w.ldelim(); }
-  v = o["matchPolicy"]; if (v != null) { w.uint32(58); wstr(w, v); }
-}
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicy
 const K12: Keys = [-10, "metadata", -18, "spec"];
 function d12(r: Reader, c: C): J {
@@ -201,12 +160,6 @@ function d12(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d17(EMPTY, c);
   return o;
-}
-function e12(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e17(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBinding
 const K13: Keys = [-10, "metadata", -18, "spec"];
@@ -230,12 +183,6 @@ function d13(r: Reader, c: C): J {
   o["spec"] = v2 ?? d15(EMPTY, c);
   return o;
 }
-function e13(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e15(w, v); w.ldelim();
-}
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList
 const K14: Keys = [-10, "metadata", -18, "items"];
 function d14(r: Reader, c: C): J {
@@ -257,12 +204,6 @@ function d14(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e14(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e13(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec
 const K15: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources"];
@@ -288,13 +229,6 @@ function d15(r: Reader, c: C): J {
   if (v3 !== undefined) o["matchResources"] = v3;
   return o;
 }
-function e15(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["policyName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["paramRef"]; if (v != null) { w.uint32(18).fork(); e24(w, v); w.ldelim(); }
-  v = o["matchResources"]; if (v != null) { w.uint32(26).fork(); e11(w, v); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyList
 const K16: Keys = [-10, "metadata", -18, "items"];
 function d16(r: Reader, c: C): J {
@@ -316,12 +250,6 @@ function d16(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e16(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e12(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicySpec
 const O17 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.variables = 0; this.mutations = 0; this.failurePolicy = 0; this.matchConditions = 0; this.reinvocationPolicy = 0; } });
@@ -359,17 +287,6 @@ function d17(r: Reader, c: C): J {
   if (v6 !== undefined) o["matchConditions"] = v6;
   if (v7 !== undefined && v7 !== '') o["reinvocationPolicy"] = v7;
   return o;
-}
-function e17(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["paramKind"]; if (v != null) { w.uint32(10).fork(); e23(w, v); w.ldelim(); }
-  v = o["matchConstraints"]; if (v != null) { w.uint32(18).fork(); e11(w, v); w.ldelim(); }
-  v = o["variables"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e40(w, x); w.ldelim(); }
-  v = o["mutations"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e21(w, x); w.ldelim(); }
-  v = o["failurePolicy"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e10(w, x); w.ldelim(); }
-  v = o["reinvocationPolicy"]; w.uint32(58); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.MutatingWebhook
 const O18 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.reinvocationPolicy = 0; this.matchConditions = 0; } });
@@ -423,22 +340,6 @@ function d18(r: Reader, c: C): J {
   if (v12 !== undefined) o["matchConditions"] = v12;
   return o;
 }
-function e18(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["clientConfig"]; w.uint32(18).fork(); e41(w, v); w.ldelim();
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e26(w, x); w.ldelim(); }
-  v = o["failurePolicy"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["namespaceSelector"]; if (v != null) { w.uint32(42).fork(); e1291(w, v); w.ldelim(); }
-  v = o["sideEffects"]; if (v != null) { w.uint32(50); wstr(w, v); }
-  v = o["timeoutSeconds"]; if (v != null) { w.uint32(56); w32(w, v); }
-  v = o["admissionReviewVersions"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
-  v = o["matchPolicy"]; if (v != null) { w.uint32(74); wstr(w, v); }
-  v = o["reinvocationPolicy"]; if (v != null) { w.uint32(82); wstr(w, v); }
-  v = o["objectSelector"]; if (v != null) { w.uint32(90).fork(); e1291(w, v); w.ldelim(); }
-  v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(98).fork(); e10(w, x); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1.MutatingWebhookConfiguration
 const K19: Keys = [-10, "metadata", -18, "webhooks"];
 function d19(r: Reader, c: C): J {
@@ -461,12 +362,6 @@ function d19(r: Reader, c: C): J {
   if (v2 !== undefined) o["webhooks"] = v2;
   return o;
 }
-function e19(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["webhooks"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e18(w, x); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1.MutatingWebhookConfigurationList
 const K20: Keys = [-10, "metadata", -18, "items"];
 function d20(r: Reader, c: C): J {
@@ -488,12 +383,6 @@ function d20(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e20(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e19(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.Mutation
 const K21: Keys = [18, "patchType", -26, "applyConfiguration", -34, "jsonPatch"];
@@ -519,13 +408,6 @@ function d21(r: Reader, c: C): J {
   if (v4 !== undefined) o["jsonPatch"] = v4;
   return o;
 }
-function e21(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["patchType"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["applyConfiguration"]; if (v != null) { w.uint32(26).fork(); e6(w, v); w.ldelim(); }
-  v = o["jsonPatch"]; if (v != null) { w.uint32(34).fork(); e9(w, v); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1.NamedRuleWithOperations
 const O22 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceNames = 0; this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
 const K22: Keys = [10, "resourceNames"];
@@ -548,12 +430,6 @@ function d22(r: Reader, c: C): J {
   Object.assign(o, v2 ?? d26(EMPTY, c));
   return o;
 }
-function e22(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resourceNames"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o; w.uint32(18).fork(); e26(w, v); w.ldelim();
-}
 // k8s.io.api.admissionregistration.v1.ParamKind
 const K23: Keys = [10, "apiVersion", 18, "kind"];
 function d23(r: Reader, c: C): J {
@@ -574,12 +450,6 @@ function d23(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["apiVersion"] = v1;
   if (v2 !== undefined && v2 !== '') o["kind"] = v2;
   return o;
-}
-function e23(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiVersion"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.ParamRef
 const K24: Keys = [10, "name", 18, "namespace", -26, "selector", 34, "parameterNotFoundAction"];
@@ -608,14 +478,6 @@ function d24(r: Reader, c: C): J {
   if (v4 !== undefined) o["parameterNotFoundAction"] = v4;
   return o;
 }
-function e24(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["namespace"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["selector"]; if (v != null) { w.uint32(26).fork(); e1291(w, v); w.ldelim(); }
-  v = o["parameterNotFoundAction"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.admissionregistration.v1.Rule
 const K25: Keys = [10, "apiGroups", 18, "apiVersions", 26, "resources", 34, "scope"];
 function d25(r: Reader, c: C): J {
@@ -643,14 +505,6 @@ function d25(r: Reader, c: C): J {
   if (v4 !== undefined) o["scope"] = v4;
   return o;
 }
-function e25(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiGroups"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["apiVersions"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["scope"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.admissionregistration.v1.RuleWithOperations
 const O26 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
 const K26: Keys = [10, "operations"];
@@ -672,12 +526,6 @@ function d26(r: Reader, c: C): J {
   if (v1 !== undefined) o["operations"] = v1;
   Object.assign(o, v2 ?? d25(EMPTY, c));
   return o;
-}
-function e26(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["operations"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o; w.uint32(18).fork(); e25(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1.ServiceReference
 const K27: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
@@ -706,14 +554,6 @@ function d27(r: Reader, c: C): J {
   if (v4 !== undefined) o["port"] = v4;
   return o;
 }
-function e27(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["path"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["port"]; if (v != null) { w.uint32(32); w32(w, v); }
-}
 // k8s.io.api.admissionregistration.v1.TypeChecking
 const K28: Keys = [-10, "expressionWarnings"];
 function d28(r: Reader, c: C): J {
@@ -731,11 +571,6 @@ function d28(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["expressionWarnings"] = v1;
   return o;
-}
-function e28(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expressionWarnings"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e8(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicy
 const O29 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -763,13 +598,6 @@ function d29(r: Reader, c: C): J {
   o["status"] = v3 ?? d35(EMPTY, c);
   return o;
 }
-function e29(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e34(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e35(w, v); w.ldelim();
-}
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding
 const K30: Keys = [-10, "metadata", -18, "spec"];
 function d30(r: Reader, c: C): J {
@@ -792,12 +620,6 @@ function d30(r: Reader, c: C): J {
   o["spec"] = v2 ?? d32(EMPTY, c);
   return o;
 }
-function e30(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e32(w, v); w.ldelim();
-}
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList
 const K31: Keys = [-10, "metadata", -18, "items"];
 function d31(r: Reader, c: C): J {
@@ -819,12 +641,6 @@ function d31(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e31(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e30(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec
 const K32: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources", 34, "validationActions"];
@@ -853,14 +669,6 @@ function d32(r: Reader, c: C): J {
   if (v4 !== undefined) o["validationActions"] = v4;
   return o;
 }
-function e32(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["policyName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["paramRef"]; if (v != null) { w.uint32(18).fork(); e24(w, v); w.ldelim(); }
-  v = o["matchResources"]; if (v != null) { w.uint32(26).fork(); e11(w, v); w.ldelim(); }
-  v = o["validationActions"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-}
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyList
 const K33: Keys = [-10, "metadata", -18, "items"];
 function d33(r: Reader, c: C): J {
@@ -882,12 +690,6 @@ function d33(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e33(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e29(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicySpec
 const O34 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.validations = 0; this.failurePolicy = 0; this.auditAnnotations = 0; this.matchConditions = 0; this.variables = 0; } });
@@ -926,17 +728,6 @@ function d34(r: Reader, c: C): J {
   if (v7 !== undefined) o["variables"] = v7;
   return o;
 }
-function e34(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["paramKind"]; if (v != null) { w.uint32(10).fork(); e23(w, v); w.ldelim(); }
-  v = o["matchConstraints"]; if (v != null) { w.uint32(18).fork(); e11(w, v); w.ldelim(); }
-  v = o["validations"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e39(w, x); w.ldelim(); }
-  v = o["failurePolicy"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["auditAnnotations"]; if (v != null) for (const x of list(v)) { w.uint32(42).fork(); e7(w, x); w.ldelim(); }
-  v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e10(w, x); w.ldelim(); }
-  v = o["variables"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e40(w, x); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus
 const K35: Keys = [8, "observedGeneration", -18, "typeChecking", -26, "conditions"];
 function d35(r: Reader, c: C): J {
@@ -960,13 +751,6 @@ function d35(r: Reader, c: C): J {
   if (v2 !== undefined) o["typeChecking"] = v2;
   if (v3 !== undefined) o["conditions"] = v3;
   return o;
-}
-function e35(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["observedGeneration"]; w.uint32(8); w64(w, v ?? 0);
-  v = o["typeChecking"]; if (v != null) { w.uint32(18).fork(); e28(w, v); w.ldelim(); }
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.ValidatingWebhook
 const O36 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.matchConditions = 0; } });
@@ -1017,21 +801,6 @@ function d36(r: Reader, c: C): J {
   if (v11 !== undefined) o["matchConditions"] = v11;
   return o;
 }
-function e36(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["clientConfig"]; w.uint32(18).fork(); e41(w, v); w.ldelim();
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e26(w, x); w.ldelim(); }
-  v = o["failurePolicy"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["namespaceSelector"]; if (v != null) { w.uint32(42).fork(); e1291(w, v); w.ldelim(); }
-  v = o["sideEffects"]; if (v != null) { w.uint32(50); wstr(w, v); }
-  v = o["timeoutSeconds"]; if (v != null) { w.uint32(56); w32(w, v); }
-  v = o["admissionReviewVersions"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
-  v = o["matchPolicy"]; if (v != null) { w.uint32(74); wstr(w, v); }
-  v = o["objectSelector"]; if (v != null) { w.uint32(82).fork(); e1291(w, v); w.ldelim(); }
-  v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(90).fork(); e10(w, x); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1.ValidatingWebhookConfiguration
 const K37: Keys = [-10, "metadata", -18, "webhooks"];
 function d37(r: Reader, c: C): J {
@@ -1054,12 +823,6 @@ function d37(r: Reader, c: C): J {
   if (v2 !== undefined) o["webhooks"] = v2;
   return o;
 }
-function e37(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["webhooks"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e36(w, x); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1.ValidatingWebhookConfigurationList
 const K38: Keys = [-10, "metadata", -18, "items"];
 function d38(r: Reader, c: C): J {
@@ -1081,12 +844,6 @@ function d38(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e38(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e37(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1.Validation
 const K39: Keys = [10, "expression", 18, "message", 26, "reason", 34, "messageExpression"];
@@ -1115,14 +872,6 @@ function d39(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["messageExpression"] = v4;
   return o;
 }
-function e39(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["reason"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["messageExpression"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.api.admissionregistration.v1.Variable
 const K40: Keys = [10, "name", 18, "expression"];
 function d40(r: Reader, c: C): J {
@@ -1143,12 +892,6 @@ function d40(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["expression"] = v2 ?? '';
   return o;
-}
-function e40(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["expression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1.WebhookClientConfig
 const K41: Keys = [26, "url", -10, "service", 18, "caBundle"];
@@ -1174,60 +917,53 @@ function d41(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["caBundle"] = v2;
   return o;
 }
-function e41(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["service"]; if (v != null) { w.uint32(10).fork(); e27(w, v); w.ldelim(); }
-  v = o["caBundle"]; if (v != null) { w.uint32(18); wbytes(w, v); }
-  v = o["url"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 
-export { d26, e26 };
+export { d26 };
 
 /**
- * The admissionregistration-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The admissionregistration-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/admissionregistration-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "admissionregistration-v1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.admissionregistration.v1.ApplyConfiguration", [d6, e6, false]],
-    ["k8s.io.api.admissionregistration.v1.AuditAnnotation", [d7, e7, false]],
-    ["k8s.io.api.admissionregistration.v1.ExpressionWarning", [d8, e8, false]],
-    ["k8s.io.api.admissionregistration.v1.JSONPatch", [d9, e9, false]],
-    ["k8s.io.api.admissionregistration.v1.MatchCondition", [d10, e10, false]],
-    ["k8s.io.api.admissionregistration.v1.MatchResources", [d11, e11, false]],
-    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicy", [d12, e12, true]],
-    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBinding", [d13, e13, true]],
-    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList", [d14, e14, true]],
-    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec", [d15, e15, false]],
-    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyList", [d16, e16, true]],
-    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicySpec", [d17, e17, false]],
-    ["k8s.io.api.admissionregistration.v1.MutatingWebhook", [d18, e18, false]],
-    ["k8s.io.api.admissionregistration.v1.MutatingWebhookConfiguration", [d19, e19, true]],
-    ["k8s.io.api.admissionregistration.v1.MutatingWebhookConfigurationList", [d20, e20, true]],
-    ["k8s.io.api.admissionregistration.v1.Mutation", [d21, e21, false]],
-    ["k8s.io.api.admissionregistration.v1.NamedRuleWithOperations", [d22, e22, false]],
-    ["k8s.io.api.admissionregistration.v1.ParamKind", [d23, e23, false]],
-    ["k8s.io.api.admissionregistration.v1.ParamRef", [d24, e24, false]],
-    ["k8s.io.api.admissionregistration.v1.Rule", [d25, e25, false]],
-    ["k8s.io.api.admissionregistration.v1.RuleWithOperations", [d26, e26, false]],
-    ["k8s.io.api.admissionregistration.v1.ServiceReference", [d27, e27, false]],
-    ["k8s.io.api.admissionregistration.v1.TypeChecking", [d28, e28, false]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicy", [d29, e29, true]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding", [d30, e30, true]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList", [d31, e31, true]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec", [d32, e32, false]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyList", [d33, e33, true]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicySpec", [d34, e34, false]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus", [d35, e35, false]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingWebhook", [d36, e36, false]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingWebhookConfiguration", [d37, e37, true]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingWebhookConfigurationList", [d38, e38, true]],
-    ["k8s.io.api.admissionregistration.v1.Validation", [d39, e39, false]],
-    ["k8s.io.api.admissionregistration.v1.Variable", [d40, e40, false]],
-    ["k8s.io.api.admissionregistration.v1.WebhookClientConfig", [d41, e41, false]],
+    ["k8s.io.api.admissionregistration.v1.ApplyConfiguration", [d6, false]],
+    ["k8s.io.api.admissionregistration.v1.AuditAnnotation", [d7, false]],
+    ["k8s.io.api.admissionregistration.v1.ExpressionWarning", [d8, false]],
+    ["k8s.io.api.admissionregistration.v1.JSONPatch", [d9, false]],
+    ["k8s.io.api.admissionregistration.v1.MatchCondition", [d10, false]],
+    ["k8s.io.api.admissionregistration.v1.MatchResources", [d11, false]],
+    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicy", [d12, true]],
+    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBinding", [d13, true]],
+    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList", [d14, true]],
+    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec", [d15, false]],
+    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyList", [d16, true]],
+    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicySpec", [d17, false]],
+    ["k8s.io.api.admissionregistration.v1.MutatingWebhook", [d18, false]],
+    ["k8s.io.api.admissionregistration.v1.MutatingWebhookConfiguration", [d19, true]],
+    ["k8s.io.api.admissionregistration.v1.MutatingWebhookConfigurationList", [d20, true]],
+    ["k8s.io.api.admissionregistration.v1.Mutation", [d21, false]],
+    ["k8s.io.api.admissionregistration.v1.NamedRuleWithOperations", [d22, false]],
+    ["k8s.io.api.admissionregistration.v1.ParamKind", [d23, false]],
+    ["k8s.io.api.admissionregistration.v1.ParamRef", [d24, false]],
+    ["k8s.io.api.admissionregistration.v1.Rule", [d25, false]],
+    ["k8s.io.api.admissionregistration.v1.RuleWithOperations", [d26, false]],
+    ["k8s.io.api.admissionregistration.v1.ServiceReference", [d27, false]],
+    ["k8s.io.api.admissionregistration.v1.TypeChecking", [d28, false]],
+    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicy", [d29, true]],
+    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding", [d30, true]],
+    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList", [d31, true]],
+    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec", [d32, false]],
+    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyList", [d33, true]],
+    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicySpec", [d34, false]],
+    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus", [d35, false]],
+    ["k8s.io.api.admissionregistration.v1.ValidatingWebhook", [d36, false]],
+    ["k8s.io.api.admissionregistration.v1.ValidatingWebhookConfiguration", [d37, true]],
+    ["k8s.io.api.admissionregistration.v1.ValidatingWebhookConfigurationList", [d38, true]],
+    ["k8s.io.api.admissionregistration.v1.Validation", [d39, false]],
+    ["k8s.io.api.admissionregistration.v1.Variable", [d40, false]],
+    ["k8s.io.api.admissionregistration.v1.WebhookClientConfig", [d41, false]],
   ]),
 };

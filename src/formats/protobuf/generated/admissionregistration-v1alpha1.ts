@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d26, e26, schemas as ADMISSIONREGISTRATION_V1 } from './admissionregistration-v1.js';
-import { d1278, d1291, d1294, d1298, e1278, e1291, e1294, e1298, schemas as META } from './meta.js';
+import { d26, schemas as ADMISSIONREGISTRATION_V1 } from './admissionregistration-v1.js';
+import { d1278, d1291, d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -31,11 +27,6 @@ function d42(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== '') o["expression"] = v1;
   return o;
-}
-function e42(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1alpha1.AuditAnnotation
 const K43: Keys = [10, "key", 18, "valueExpression"];
@@ -58,12 +49,6 @@ function d43(r: Reader, c: C): J {
   o["valueExpression"] = v2 ?? '';
   return o;
 }
-function e43(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["valueExpression"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.api.admissionregistration.v1alpha1.ExpressionWarning
 const K44: Keys = [18, "fieldRef", 26, "warning"];
 function d44(r: Reader, c: C): J {
@@ -85,12 +70,6 @@ function d44(r: Reader, c: C): J {
   o["warning"] = v3 ?? '';
   return o;
 }
-function e44(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["fieldRef"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["warning"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.api.admissionregistration.v1alpha1.JSONPatch
 const K45: Keys = [10, "expression"];
 function d45(r: Reader, c: C): J {
@@ -108,11 +87,6 @@ function d45(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== '') o["expression"] = v1;
   return o;
-}
-function e45(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1alpha1.MatchCondition
 const K46: Keys = [10, "name", 18, "expression"];
@@ -134,12 +108,6 @@ function d46(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["expression"] = v2 ?? '';
   return o;
-}
-function e46(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["expression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1alpha1.MatchResources
 const O47 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespaceSelector = 0; this.objectSelector = 0; this.resourceRules = 0; this.excludeResourceRules = 0; this.matchPolicy = 0; } });
@@ -172,15 +140,6 @@ function d47(r: Reader, c: C): J {
   if (v7 !== undefined) o["matchPolicy"] = v7;
   return o;
 }
-function e47(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespaceSelector"]; if (v != null) { w.uint32(10).fork(); e1291(w, v); w.ldelim(); }
-  v = o["objectSelector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["resourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e55(w, x); w.ldelim(); }
-  v = o["excludeResourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e55(w, x); w.ldelim(); }
-  v = o["matchPolicy"]; if (v != null) { w.uint32(58); wstr(w, v); }
-}
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy
 const K48: Keys = [-10, "metadata", -18, "spec"];
 function d48(r: Reader, c: C): J {
@@ -202,12 +161,6 @@ function d48(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d53(EMPTY, c);
   return o;
-}
-function e48(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e53(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding
 const K49: Keys = [-10, "metadata", -18, "spec"];
@@ -231,12 +184,6 @@ function d49(r: Reader, c: C): J {
   o["spec"] = v2 ?? d51(EMPTY, c);
   return o;
 }
-function e49(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e51(w, v); w.ldelim();
-}
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList
 const K50: Keys = [-10, "metadata", -18, "items"];
 function d50(r: Reader, c: C): J {
@@ -258,12 +205,6 @@ function d50(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e50(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e49(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec
 const K51: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources"];
@@ -289,13 +230,6 @@ function d51(r: Reader, c: C): J {
   if (v3 !== undefined) o["matchResources"] = v3;
   return o;
 }
-function e51(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["policyName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["paramRef"]; if (v != null) { w.uint32(18).fork(); e57(w, v); w.ldelim(); }
-  v = o["matchResources"]; if (v != null) { w.uint32(26).fork(); e47(w, v); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList
 const K52: Keys = [-10, "metadata", -18, "items"];
 function d52(r: Reader, c: C): J {
@@ -317,12 +251,6 @@ function d52(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e52(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e48(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec
 const O53 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.variables = 0; this.mutations = 0; this.failurePolicy = 0; this.matchConditions = 0; this.reinvocationPolicy = 0; } });
@@ -361,17 +289,6 @@ function d53(r: Reader, c: C): J {
   if (v7 !== undefined && v7 !== '') o["reinvocationPolicy"] = v7;
   return o;
 }
-function e53(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["paramKind"]; if (v != null) { w.uint32(10).fork(); e56(w, v); w.ldelim(); }
-  v = o["matchConstraints"]; if (v != null) { w.uint32(18).fork(); e47(w, v); w.ldelim(); }
-  v = o["variables"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e67(w, x); w.ldelim(); }
-  v = o["mutations"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e54(w, x); w.ldelim(); }
-  v = o["failurePolicy"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e46(w, x); w.ldelim(); }
-  v = o["reinvocationPolicy"]; w.uint32(58); wstr(w, v ?? '');
-}
 // k8s.io.api.admissionregistration.v1alpha1.Mutation
 const K54: Keys = [18, "patchType", -26, "applyConfiguration", -34, "jsonPatch"];
 function d54(r: Reader, c: C): J {
@@ -396,13 +313,6 @@ function d54(r: Reader, c: C): J {
   if (v4 !== undefined) o["jsonPatch"] = v4;
   return o;
 }
-function e54(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["patchType"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["applyConfiguration"]; if (v != null) { w.uint32(26).fork(); e42(w, v); w.ldelim(); }
-  v = o["jsonPatch"]; if (v != null) { w.uint32(34).fork(); e45(w, v); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1alpha1.NamedRuleWithOperations
 const O55 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceNames = 0; this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
 const K55: Keys = [10, "resourceNames"];
@@ -425,12 +335,6 @@ function d55(r: Reader, c: C): J {
   Object.assign(o, v2 ?? d26(EMPTY, c));
   return o;
 }
-function e55(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resourceNames"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o; w.uint32(18).fork(); e26(w, v); w.ldelim();
-}
 // k8s.io.api.admissionregistration.v1alpha1.ParamKind
 const K56: Keys = [10, "apiVersion", 18, "kind"];
 function d56(r: Reader, c: C): J {
@@ -451,12 +355,6 @@ function d56(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["apiVersion"] = v1;
   if (v2 !== undefined && v2 !== '') o["kind"] = v2;
   return o;
-}
-function e56(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiVersion"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1alpha1.ParamRef
 const K57: Keys = [10, "name", 18, "namespace", -26, "selector", 34, "parameterNotFoundAction"];
@@ -485,14 +383,6 @@ function d57(r: Reader, c: C): J {
   if (v4 !== undefined) o["parameterNotFoundAction"] = v4;
   return o;
 }
-function e57(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["namespace"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["selector"]; if (v != null) { w.uint32(26).fork(); e1291(w, v); w.ldelim(); }
-  v = o["parameterNotFoundAction"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.admissionregistration.v1alpha1.TypeChecking
 const K58: Keys = [-10, "expressionWarnings"];
 function d58(r: Reader, c: C): J {
@@ -510,11 +400,6 @@ function d58(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["expressionWarnings"] = v1;
   return o;
-}
-function e58(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expressionWarnings"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e44(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicy
 const O59 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -542,13 +427,6 @@ function d59(r: Reader, c: C): J {
   o["status"] = v3 ?? d65(EMPTY, c);
   return o;
 }
-function e59(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e64(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e65(w, v); w.ldelim();
-}
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBinding
 const K60: Keys = [-10, "metadata", -18, "spec"];
 function d60(r: Reader, c: C): J {
@@ -571,12 +449,6 @@ function d60(r: Reader, c: C): J {
   o["spec"] = v2 ?? d62(EMPTY, c);
   return o;
 }
-function e60(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e62(w, v); w.ldelim();
-}
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingList
 const K61: Keys = [-10, "metadata", -18, "items"];
 function d61(r: Reader, c: C): J {
@@ -598,12 +470,6 @@ function d61(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e61(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e60(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingSpec
 const K62: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources", 34, "validationActions"];
@@ -632,14 +498,6 @@ function d62(r: Reader, c: C): J {
   if (v4 !== undefined) o["validationActions"] = v4;
   return o;
 }
-function e62(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["policyName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["paramRef"]; if (v != null) { w.uint32(18).fork(); e57(w, v); w.ldelim(); }
-  v = o["matchResources"]; if (v != null) { w.uint32(26).fork(); e47(w, v); w.ldelim(); }
-  v = o["validationActions"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-}
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyList
 const K63: Keys = [-10, "metadata", -18, "items"];
 function d63(r: Reader, c: C): J {
@@ -661,12 +519,6 @@ function d63(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e63(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e59(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicySpec
 const O64 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.validations = 0; this.failurePolicy = 0; this.auditAnnotations = 0; this.matchConditions = 0; this.variables = 0; } });
@@ -705,17 +557,6 @@ function d64(r: Reader, c: C): J {
   if (v7 !== undefined) o["variables"] = v7;
   return o;
 }
-function e64(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["paramKind"]; if (v != null) { w.uint32(10).fork(); e56(w, v); w.ldelim(); }
-  v = o["matchConstraints"]; if (v != null) { w.uint32(18).fork(); e47(w, v); w.ldelim(); }
-  v = o["validations"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e66(w, x); w.ldelim(); }
-  v = o["failurePolicy"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["auditAnnotations"]; if (v != null) for (const x of list(v)) { w.uint32(42).fork(); e43(w, x); w.ldelim(); }
-  v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e46(w, x); w.ldelim(); }
-  v = o["variables"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e67(w, x); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyStatus
 const K65: Keys = [8, "observedGeneration", -18, "typeChecking", -26, "conditions"];
 function d65(r: Reader, c: C): J {
@@ -739,13 +580,6 @@ function d65(r: Reader, c: C): J {
   if (v2 !== undefined) o["typeChecking"] = v2;
   if (v3 !== undefined) o["conditions"] = v3;
   return o;
-}
-function e65(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["observedGeneration"]; w.uint32(8); w64(w, v ?? 0);
-  v = o["typeChecking"]; if (v != null) { w.uint32(18).fork(); e58(w, v); w.ldelim(); }
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1alpha1.Validation
 const K66: Keys = [10, "expression", 18, "message", 26, "reason", 34, "messageExpression"];
@@ -774,14 +608,6 @@ function d66(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["messageExpression"] = v4;
   return o;
 }
-function e66(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["reason"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["messageExpression"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.api.admissionregistration.v1alpha1.Variable
 const K67: Keys = [10, "name", 18, "expression"];
 function d67(r: Reader, c: C): J {
@@ -803,47 +629,41 @@ function d67(r: Reader, c: C): J {
   o["expression"] = v2 ?? '';
   return o;
 }
-function e67(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["expression"]; w.uint32(18); wstr(w, v ?? '');
-}
 
 /**
- * The admissionregistration-v1alpha1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The admissionregistration-v1alpha1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/admissionregistration-v1alpha1.js.
  */
 export const schemas: SchemaGroup = {
   name: "admissionregistration-v1alpha1",
   requires: [ADMISSIONREGISTRATION_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.admissionregistration.v1alpha1.ApplyConfiguration", [d42, e42, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.AuditAnnotation", [d43, e43, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ExpressionWarning", [d44, e44, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.JSONPatch", [d45, e45, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MatchCondition", [d46, e46, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MatchResources", [d47, e47, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy", [d48, e48, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding", [d49, e49, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList", [d50, e50, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec", [d51, e51, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList", [d52, e52, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec", [d53, e53, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.Mutation", [d54, e54, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.NamedRuleWithOperations", [d55, e55, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ParamKind", [d56, e56, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ParamRef", [d57, e57, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.TypeChecking", [d58, e58, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicy", [d59, e59, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBinding", [d60, e60, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingList", [d61, e61, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingSpec", [d62, e62, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyList", [d63, e63, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicySpec", [d64, e64, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyStatus", [d65, e65, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.Validation", [d66, e66, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.Variable", [d67, e67, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.ApplyConfiguration", [d42, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.AuditAnnotation", [d43, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.ExpressionWarning", [d44, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.JSONPatch", [d45, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.MatchCondition", [d46, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.MatchResources", [d47, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy", [d48, true]],
+    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding", [d49, true]],
+    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList", [d50, true]],
+    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec", [d51, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList", [d52, true]],
+    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec", [d53, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.Mutation", [d54, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.NamedRuleWithOperations", [d55, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.ParamKind", [d56, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.ParamRef", [d57, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.TypeChecking", [d58, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicy", [d59, true]],
+    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBinding", [d60, true]],
+    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingList", [d61, true]],
+    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingSpec", [d62, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyList", [d63, true]],
+    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicySpec", [d64, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyStatus", [d65, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.Validation", [d66, false]],
+    ["k8s.io.api.admissionregistration.v1alpha1.Variable", [d67, false]],
   ]),
 };

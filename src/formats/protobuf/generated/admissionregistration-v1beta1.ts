@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d26, e26, schemas as ADMISSIONREGISTRATION_V1 } from './admissionregistration-v1.js';
-import { d1278, d1291, d1294, d1298, e1278, e1291, e1294, e1298, schemas as META } from './meta.js';
+import { d26, schemas as ADMISSIONREGISTRATION_V1 } from './admissionregistration-v1.js';
+import { d1278, d1291, d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -31,11 +27,6 @@ function d68(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== '') o["expression"] = v1;
   return o;
-}
-function e68(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.AuditAnnotation
 const K69: Keys = [10, "key", 18, "valueExpression"];
@@ -58,12 +49,6 @@ function d69(r: Reader, c: C): J {
   o["valueExpression"] = v2 ?? '';
   return o;
 }
-function e69(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["valueExpression"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.api.admissionregistration.v1beta1.ExpressionWarning
 const K70: Keys = [18, "fieldRef", 26, "warning"];
 function d70(r: Reader, c: C): J {
@@ -85,12 +70,6 @@ function d70(r: Reader, c: C): J {
   o["warning"] = v3 ?? '';
   return o;
 }
-function e70(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["fieldRef"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["warning"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.api.admissionregistration.v1beta1.JSONPatch
 const K71: Keys = [10, "expression"];
 function d71(r: Reader, c: C): J {
@@ -108,11 +87,6 @@ function d71(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== '') o["expression"] = v1;
   return o;
-}
-function e71(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.MatchCondition
 const K72: Keys = [10, "name", 18, "expression"];
@@ -134,12 +108,6 @@ function d72(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["expression"] = v2 ?? '';
   return o;
-}
-function e72(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["expression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.MatchResources
 const O73 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespaceSelector = 0; this.objectSelector = 0; this.resourceRules = 0; this.excludeResourceRules = 0; this.matchPolicy = 0; } });
@@ -172,15 +140,6 @@ function d73(r: Reader, c: C): J {
   if (v7 !== undefined) o["matchPolicy"] = v7;
   return o;
 }
-function e73(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespaceSelector"]; if (v != null) { w.uint32(10).fork(); e1291(w, v); w.ldelim(); }
-  v = o["objectSelector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["resourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e84(w, x); w.ldelim(); }
-  v = o["excludeResourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e84(w, x); w.ldelim(); }
-  v = o["matchPolicy"]; if (v != null) { w.uint32(58); wstr(w, v); }
-}
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicy
 const K74: Keys = [-10, "metadata", -18, "spec"];
 function d74(r: Reader, c: C): J {
@@ -202,12 +161,6 @@ function d74(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d79(EMPTY, c);
   return o;
-}
-function e74(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e79(w, v); w.ldelim();
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding
 const K75: Keys = [-10, "metadata", -18, "spec"];
@@ -231,12 +184,6 @@ function d75(r: Reader, c: C): J {
   o["spec"] = v2 ?? d77(EMPTY, c);
   return o;
 }
-function e75(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e77(w, v); w.ldelim();
-}
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingList
 const K76: Keys = [-10, "metadata", -18, "items"];
 function d76(r: Reader, c: C): J {
@@ -258,12 +205,6 @@ function d76(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e76(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e75(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec
 const K77: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources"];
@@ -289,13 +230,6 @@ function d77(r: Reader, c: C): J {
   if (v3 !== undefined) o["matchResources"] = v3;
   return o;
 }
-function e77(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["policyName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["paramRef"]; if (v != null) { w.uint32(18).fork(); e86(w, v); w.ldelim(); }
-  v = o["matchResources"]; if (v != null) { w.uint32(26).fork(); e73(w, v); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyList
 const K78: Keys = [-10, "metadata", -18, "items"];
 function d78(r: Reader, c: C): J {
@@ -317,12 +251,6 @@ function d78(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e78(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e74(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec
 const O79 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.variables = 0; this.mutations = 0; this.failurePolicy = 0; this.matchConditions = 0; this.reinvocationPolicy = 0; } });
@@ -360,17 +288,6 @@ function d79(r: Reader, c: C): J {
   if (v6 !== undefined) o["matchConditions"] = v6;
   if (v7 !== undefined && v7 !== '') o["reinvocationPolicy"] = v7;
   return o;
-}
-function e79(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["paramKind"]; if (v != null) { w.uint32(10).fork(); e85(w, v); w.ldelim(); }
-  v = o["matchConstraints"]; if (v != null) { w.uint32(18).fork(); e73(w, v); w.ldelim(); }
-  v = o["variables"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e100(w, x); w.ldelim(); }
-  v = o["mutations"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e83(w, x); w.ldelim(); }
-  v = o["failurePolicy"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e72(w, x); w.ldelim(); }
-  v = o["reinvocationPolicy"]; w.uint32(58); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhook
 const O80 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.reinvocationPolicy = 0; this.matchConditions = 0; } });
@@ -424,22 +341,6 @@ function d80(r: Reader, c: C): J {
   if (v12 !== undefined) o["matchConditions"] = v12;
   return o;
 }
-function e80(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["clientConfig"]; w.uint32(18).fork(); e101(w, v); w.ldelim();
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e26(w, x); w.ldelim(); }
-  v = o["failurePolicy"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["namespaceSelector"]; if (v != null) { w.uint32(42).fork(); e1291(w, v); w.ldelim(); }
-  v = o["sideEffects"]; if (v != null) { w.uint32(50); wstr(w, v); }
-  v = o["timeoutSeconds"]; if (v != null) { w.uint32(56); w32(w, v); }
-  v = o["admissionReviewVersions"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
-  v = o["matchPolicy"]; if (v != null) { w.uint32(74); wstr(w, v); }
-  v = o["reinvocationPolicy"]; if (v != null) { w.uint32(82); wstr(w, v); }
-  v = o["objectSelector"]; if (v != null) { w.uint32(90).fork(); e1291(w, v); w.ldelim(); }
-  v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(98).fork(); e72(w, x); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfiguration
 const K81: Keys = [-10, "metadata", -18, "webhooks"];
 function d81(r: Reader, c: C): J {
@@ -462,12 +363,6 @@ function d81(r: Reader, c: C): J {
   if (v2 !== undefined) o["webhooks"] = v2;
   return o;
 }
-function e81(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["webhooks"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e80(w, x); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfigurationList
 const K82: Keys = [-10, "metadata", -18, "items"];
 function d82(r: Reader, c: C): J {
@@ -489,12 +384,6 @@ function d82(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e82(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e81(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.Mutation
 const K83: Keys = [18, "patchType", -26, "applyConfiguration", -34, "jsonPatch"];
@@ -520,13 +409,6 @@ function d83(r: Reader, c: C): J {
   if (v4 !== undefined) o["jsonPatch"] = v4;
   return o;
 }
-function e83(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["patchType"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["applyConfiguration"]; if (v != null) { w.uint32(26).fork(); e68(w, v); w.ldelim(); }
-  v = o["jsonPatch"]; if (v != null) { w.uint32(34).fork(); e71(w, v); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1beta1.NamedRuleWithOperations
 const O84 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceNames = 0; this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
 const K84: Keys = [10, "resourceNames"];
@@ -549,12 +431,6 @@ function d84(r: Reader, c: C): J {
   Object.assign(o, v2 ?? d26(EMPTY, c));
   return o;
 }
-function e84(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resourceNames"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o; w.uint32(18).fork(); e26(w, v); w.ldelim();
-}
 // k8s.io.api.admissionregistration.v1beta1.ParamKind
 const K85: Keys = [10, "apiVersion", 18, "kind"];
 function d85(r: Reader, c: C): J {
@@ -575,12 +451,6 @@ function d85(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["apiVersion"] = v1;
   if (v2 !== undefined && v2 !== '') o["kind"] = v2;
   return o;
-}
-function e85(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiVersion"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.ParamRef
 const K86: Keys = [10, "name", 18, "namespace", -26, "selector", 34, "parameterNotFoundAction"];
@@ -609,14 +479,6 @@ function d86(r: Reader, c: C): J {
   if (v4 !== undefined) o["parameterNotFoundAction"] = v4;
   return o;
 }
-function e86(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["namespace"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["selector"]; if (v != null) { w.uint32(26).fork(); e1291(w, v); w.ldelim(); }
-  v = o["parameterNotFoundAction"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.admissionregistration.v1beta1.ServiceReference
 const K87: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
 function d87(r: Reader, c: C): J {
@@ -644,14 +506,6 @@ function d87(r: Reader, c: C): J {
   if (v4 !== undefined) o["port"] = v4;
   return o;
 }
-function e87(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["path"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["port"]; if (v != null) { w.uint32(32); w32(w, v); }
-}
 // k8s.io.api.admissionregistration.v1beta1.TypeChecking
 const K88: Keys = [-10, "expressionWarnings"];
 function d88(r: Reader, c: C): J {
@@ -669,11 +523,6 @@ function d88(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["expressionWarnings"] = v1;
   return o;
-}
-function e88(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expressionWarnings"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e70(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicy
 const O89 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -701,13 +550,6 @@ function d89(r: Reader, c: C): J {
   o["status"] = v3 ?? d95(EMPTY, c);
   return o;
 }
-function e89(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e94(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e95(w, v); w.ldelim();
-}
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding
 const K90: Keys = [-10, "metadata", -18, "spec"];
 function d90(r: Reader, c: C): J {
@@ -730,12 +572,6 @@ function d90(r: Reader, c: C): J {
   o["spec"] = v2 ?? d92(EMPTY, c);
   return o;
 }
-function e90(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e92(w, v); w.ldelim();
-}
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingList
 const K91: Keys = [-10, "metadata", -18, "items"];
 function d91(r: Reader, c: C): J {
@@ -757,12 +593,6 @@ function d91(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e91(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e90(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec
 const K92: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources", 34, "validationActions"];
@@ -791,14 +621,6 @@ function d92(r: Reader, c: C): J {
   if (v4 !== undefined) o["validationActions"] = v4;
   return o;
 }
-function e92(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["policyName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["paramRef"]; if (v != null) { w.uint32(18).fork(); e86(w, v); w.ldelim(); }
-  v = o["matchResources"]; if (v != null) { w.uint32(26).fork(); e73(w, v); w.ldelim(); }
-  v = o["validationActions"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-}
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyList
 const K93: Keys = [-10, "metadata", -18, "items"];
 function d93(r: Reader, c: C): J {
@@ -820,12 +642,6 @@ function d93(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e93(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e89(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec
 const O94 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.validations = 0; this.failurePolicy = 0; this.auditAnnotations = 0; this.matchConditions = 0; this.variables = 0; } });
@@ -864,17 +680,6 @@ function d94(r: Reader, c: C): J {
   if (v7 !== undefined) o["variables"] = v7;
   return o;
 }
-function e94(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["paramKind"]; if (v != null) { w.uint32(10).fork(); e85(w, v); w.ldelim(); }
-  v = o["matchConstraints"]; if (v != null) { w.uint32(18).fork(); e73(w, v); w.ldelim(); }
-  v = o["validations"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e99(w, x); w.ldelim(); }
-  v = o["failurePolicy"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["auditAnnotations"]; if (v != null) for (const x of list(v)) { w.uint32(42).fork(); e69(w, x); w.ldelim(); }
-  v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e72(w, x); w.ldelim(); }
-  v = o["variables"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e100(w, x); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus
 const K95: Keys = [8, "observedGeneration", -18, "typeChecking", -26, "conditions"];
 function d95(r: Reader, c: C): J {
@@ -898,13 +703,6 @@ function d95(r: Reader, c: C): J {
   if (v2 !== undefined) o["typeChecking"] = v2;
   if (v3 !== undefined) o["conditions"] = v3;
   return o;
-}
-function e95(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["observedGeneration"]; w.uint32(8); w64(w, v ?? 0);
-  v = o["typeChecking"]; if (v != null) { w.uint32(18).fork(); e88(w, v); w.ldelim(); }
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingWebhook
 const O96 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.matchConditions = 0; } });
@@ -955,21 +753,6 @@ function d96(r: Reader, c: C): J {
   if (v11 !== undefined) o["matchConditions"] = v11;
   return o;
 }
-function e96(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["clientConfig"]; w.uint32(18).fork(); e101(w, v); w.ldelim();
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e26(w, x); w.ldelim(); }
-  v = o["failurePolicy"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["namespaceSelector"]; if (v != null) { w.uint32(42).fork(); e1291(w, v); w.ldelim(); }
-  v = o["sideEffects"]; if (v != null) { w.uint32(50); wstr(w, v); }
-  v = o["timeoutSeconds"]; if (v != null) { w.uint32(56); w32(w, v); }
-  v = o["admissionReviewVersions"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
-  v = o["matchPolicy"]; if (v != null) { w.uint32(74); wstr(w, v); }
-  v = o["objectSelector"]; if (v != null) { w.uint32(82).fork(); e1291(w, v); w.ldelim(); }
-  v = o["matchConditions"]; if (v != null) for (const x of list(v)) { w.uint32(90).fork(); e72(w, x); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfiguration
 const K97: Keys = [-10, "metadata", -18, "webhooks"];
 function d97(r: Reader, c: C): J {
@@ -992,12 +775,6 @@ function d97(r: Reader, c: C): J {
   if (v2 !== undefined) o["webhooks"] = v2;
   return o;
 }
-function e97(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["webhooks"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e96(w, x); w.ldelim(); }
-}
 // k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfigurationList
 const K98: Keys = [-10, "metadata", -18, "items"];
 function d98(r: Reader, c: C): J {
@@ -1019,12 +796,6 @@ function d98(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e98(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e97(w, x); w.ldelim(); }
 }
 // k8s.io.api.admissionregistration.v1beta1.Validation
 const K99: Keys = [10, "expression", 18, "message", 26, "reason", 34, "messageExpression"];
@@ -1053,14 +824,6 @@ function d99(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["messageExpression"] = v4;
   return o;
 }
-function e99(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["reason"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["messageExpression"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.api.admissionregistration.v1beta1.Variable
 const K100: Keys = [10, "name", 18, "expression"];
 function d100(r: Reader, c: C): J {
@@ -1081,12 +844,6 @@ function d100(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["expression"] = v2 ?? '';
   return o;
-}
-function e100(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["expression"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.admissionregistration.v1beta1.WebhookClientConfig
 const K101: Keys = [26, "url", -10, "service", 18, "caBundle"];
@@ -1112,56 +869,49 @@ function d101(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["caBundle"] = v2;
   return o;
 }
-function e101(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["service"]; if (v != null) { w.uint32(10).fork(); e87(w, v); w.ldelim(); }
-  v = o["caBundle"]; if (v != null) { w.uint32(18); wbytes(w, v); }
-  v = o["url"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 
 /**
- * The admissionregistration-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The admissionregistration-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/admissionregistration-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "admissionregistration-v1beta1",
   requires: [ADMISSIONREGISTRATION_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.admissionregistration.v1beta1.ApplyConfiguration", [d68, e68, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.AuditAnnotation", [d69, e69, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ExpressionWarning", [d70, e70, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.JSONPatch", [d71, e71, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.MatchCondition", [d72, e72, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.MatchResources", [d73, e73, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicy", [d74, e74, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding", [d75, e75, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingList", [d76, e76, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec", [d77, e77, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyList", [d78, e78, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec", [d79, e79, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingWebhook", [d80, e80, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfiguration", [d81, e81, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfigurationList", [d82, e82, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.Mutation", [d83, e83, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.NamedRuleWithOperations", [d84, e84, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ParamKind", [d85, e85, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ParamRef", [d86, e86, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ServiceReference", [d87, e87, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.TypeChecking", [d88, e88, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicy", [d89, e89, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding", [d90, e90, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingList", [d91, e91, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec", [d92, e92, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyList", [d93, e93, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec", [d94, e94, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus", [d95, e95, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingWebhook", [d96, e96, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfiguration", [d97, e97, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfigurationList", [d98, e98, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.Validation", [d99, e99, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.Variable", [d100, e100, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.WebhookClientConfig", [d101, e101, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.ApplyConfiguration", [d68, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.AuditAnnotation", [d69, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.ExpressionWarning", [d70, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.JSONPatch", [d71, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.MatchCondition", [d72, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.MatchResources", [d73, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicy", [d74, true]],
+    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding", [d75, true]],
+    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingList", [d76, true]],
+    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec", [d77, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyList", [d78, true]],
+    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec", [d79, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.MutatingWebhook", [d80, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfiguration", [d81, true]],
+    ["k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfigurationList", [d82, true]],
+    ["k8s.io.api.admissionregistration.v1beta1.Mutation", [d83, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.NamedRuleWithOperations", [d84, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.ParamKind", [d85, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.ParamRef", [d86, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.ServiceReference", [d87, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.TypeChecking", [d88, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicy", [d89, true]],
+    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding", [d90, true]],
+    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingList", [d91, true]],
+    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec", [d92, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyList", [d93, true]],
+    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec", [d94, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus", [d95, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.ValidatingWebhook", [d96, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfiguration", [d97, true]],
+    ["k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfigurationList", [d98, true]],
+    ["k8s.io.api.admissionregistration.v1beta1.Validation", [d99, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.Variable", [d100, false]],
+    ["k8s.io.api.admissionregistration.v1beta1.WebhookClientConfig", [d101, false]],
   ]),
 };

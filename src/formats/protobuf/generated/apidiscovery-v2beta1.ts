@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1289, d1294, d1298, e1289, e1294, e1298, schemas as META } from './meta.js';
+import { d1289, d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -35,12 +31,6 @@ function d107(r: Reader, c: C): J {
   if (v2 !== undefined) o["versions"] = v2;
   return o;
 }
-function e107(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["versions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e111(w, x); w.ldelim(); }
-}
 // k8s.io.api.apidiscovery.v2beta1.APIGroupDiscoveryList
 const K108: Keys = [-10, "metadata", -18, "items"];
 function d108(r: Reader, c: C): J {
@@ -62,12 +52,6 @@ function d108(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e108(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e107(w, x); w.ldelim(); }
 }
 // k8s.io.api.apidiscovery.v2beta1.APIResourceDiscovery
 const O109 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resource = 0; this.responseKind = 0; this.scope = 0; this.singularResource = 0; this.verbs = 0; this.shortNames = 0; this.categories = 0; this.subresources = 0; } });
@@ -109,18 +93,6 @@ function d109(r: Reader, c: C): J {
   if (v8 !== undefined) o["subresources"] = v8;
   return o;
 }
-function e109(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resource"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["responseKind"]; if (v != null) { w.uint32(18).fork(); e1289(w, v); w.ldelim(); }
-  v = o["scope"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["singularResource"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-  v = o["shortNames"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
-  v = o["categories"]; if (v != null) for (const x of list(v)) { w.uint32(58); wstr(w, x); }
-  v = o["subresources"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e110(w, x); w.ldelim(); }
-}
 // k8s.io.api.apidiscovery.v2beta1.APISubresourceDiscovery
 const K110: Keys = [10, "subresource", -18, "responseKind", -26, "acceptedTypes", 34, "verbs"];
 function d110(r: Reader, c: C): J {
@@ -148,14 +120,6 @@ function d110(r: Reader, c: C): J {
   o["verbs"] = v4 === undefined ? null : v4;
   return o;
 }
-function e110(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["subresource"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["responseKind"]; if (v != null) { w.uint32(18).fork(); e1289(w, v); w.ldelim(); }
-  v = o["acceptedTypes"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1289(w, x); w.ldelim(); }
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-}
 // k8s.io.api.apidiscovery.v2beta1.APIVersionDiscovery
 const K111: Keys = [10, "version", -18, "resources", 26, "freshness"];
 function d111(r: Reader, c: C): J {
@@ -180,27 +144,20 @@ function d111(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== '') o["freshness"] = v3;
   return o;
 }
-function e111(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["version"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e109(w, x); w.ldelim(); }
-  v = o["freshness"]; w.uint32(26); wstr(w, v ?? '');
-}
 
 /**
- * The apidiscovery-v2beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The apidiscovery-v2beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/apidiscovery-v2beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "apidiscovery-v2beta1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.apidiscovery.v2beta1.APIGroupDiscovery", [d107, e107, true]],
-    ["k8s.io.api.apidiscovery.v2beta1.APIGroupDiscoveryList", [d108, e108, true]],
-    ["k8s.io.api.apidiscovery.v2beta1.APIResourceDiscovery", [d109, e109, false]],
-    ["k8s.io.api.apidiscovery.v2beta1.APISubresourceDiscovery", [d110, e110, false]],
-    ["k8s.io.api.apidiscovery.v2beta1.APIVersionDiscovery", [d111, e111, false]],
+    ["k8s.io.api.apidiscovery.v2beta1.APIGroupDiscovery", [d107, true]],
+    ["k8s.io.api.apidiscovery.v2beta1.APIGroupDiscoveryList", [d108, true]],
+    ["k8s.io.api.apidiscovery.v2beta1.APIResourceDiscovery", [d109, false]],
+    ["k8s.io.api.apidiscovery.v2beta1.APISubresourceDiscovery", [d110, false]],
+    ["k8s.io.api.apidiscovery.v2beta1.APIVersionDiscovery", [d111, false]],
   ]),
 };

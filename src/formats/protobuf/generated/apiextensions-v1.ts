@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1294, d1298, d1308, d1312, d1319, e1294, e1298, e1308, e1312, e1319, schemas as META } from './meta.js';
+import { d1294, d1298, d1308, d1312, d1319, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -37,13 +33,6 @@ function d1217(r: Reader, c: C): J {
   o["objects"] = v3 === undefined ? null : v3;
   return o;
 }
-function e1217(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["uid"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["desiredAPIVersion"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["objects"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1319(w, x); w.ldelim(); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionResponse
 const K1218: Keys = [10, "uid", 18, "convertedObjects", -26, "result"];
 function d1218(r: Reader, c: C): J {
@@ -68,13 +57,6 @@ function d1218(r: Reader, c: C): J {
   o["result"] = v3 ?? d1308(EMPTY, c);
   return o;
 }
-function e1218(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["uid"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["convertedObjects"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1319(w, x); w.ldelim(); }
-  v = o["result"]; w.uint32(26).fork(); e1308(w, v); w.ldelim();
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionReview
 const K1219: Keys = [-10, "request", -18, "response"];
 function d1219(r: Reader, c: C): J {
@@ -96,12 +78,6 @@ function d1219(r: Reader, c: C): J {
   if (v1 !== undefined) o["request"] = v1;
   if (v2 !== undefined) o["response"] = v2;
   return o;
-}
-function e1219(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["request"]; if (v != null) { w.uint32(10).fork(); e1217(w, v); w.ldelim(); }
-  v = o["response"]; if (v != null) { w.uint32(18).fork(); e1218(w, v); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition
 const O1220 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.type = 0; this.format = 0; this.description = 0; this.priority = 0; this.jsonPath = 0; } });
@@ -137,16 +113,6 @@ function d1220(r: Reader, c: C): J {
   o["jsonPath"] = v6 ?? '';
   return o;
 }
-function e1220(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["type"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["format"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["description"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["priority"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["jsonPath"]; w.uint32(50); wstr(w, v ?? '');
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion
 const K1221: Keys = [10, "strategy", -18, "webhook"];
 function d1221(r: Reader, c: C): J {
@@ -167,12 +133,6 @@ function d1221(r: Reader, c: C): J {
   o["strategy"] = v1 ?? '';
   if (v2 !== undefined) o["webhook"] = v2;
   return o;
-}
-function e1221(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["strategy"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["webhook"]; if (v != null) { w.uint32(18).fork(); e1243(w, v); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition
 const O1222 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -199,13 +159,6 @@ function d1222(r: Reader, c: C): J {
   o["spec"] = v2 ?? d1226(EMPTY, c);
   o["status"] = v3 ?? d1227(EMPTY, c);
   return o;
-}
-function e1222(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1226(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1227(w, v); w.ldelim();
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition
 const O1223 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
@@ -241,16 +194,6 @@ function d1223(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== 0) o["observedGeneration"] = v6;
   return o;
 }
-function e1223(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["observedGeneration"]; w.uint32(48); w64(w, v ?? 0);
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList
 const K1224: Keys = [-10, "metadata", -18, "items"];
 function d1224(r: Reader, c: C): J {
@@ -272,12 +215,6 @@ function d1224(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1224(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1222(w, x); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames
 const O1225 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.plural = 0; this.singular = 0; this.shortNames = 0; this.kind = 0; this.listKind = 0; this.categories = 0; } });
@@ -313,16 +250,6 @@ function d1225(r: Reader, c: C): J {
   if (v6 !== undefined) o["categories"] = v6;
   return o;
 }
-function e1225(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["plural"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["singular"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["shortNames"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["kind"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["listKind"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["categories"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec
 const O1226 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.group = 0; this.names = 0; this.scope = 0; this.versions = 0; this.conversion = 0; this.preserveUnknownFields = 0; } });
 const K1226: Keys = [10, "group", -26, "names", 34, "scope", -58, "versions", -74, "conversion", 80, "preserveUnknownFields"];
@@ -357,16 +284,6 @@ function d1226(r: Reader, c: C): J {
   if (v10 !== undefined && v10 !== false) o["preserveUnknownFields"] = v10;
   return o;
 }
-function e1226(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["group"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["names"]; w.uint32(26).fork(); e1225(w, v); w.ldelim();
-  v = o["scope"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["versions"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e1228(w, x); w.ldelim(); }
-  v = o["conversion"]; if (v != null) { w.uint32(74).fork(); e1221(w, v); w.ldelim(); }
-  v = o["preserveUnknownFields"]; w.uint32(80); wbool(w, v ?? false);
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus
 const K1227: Keys = [-10, "conditions", -18, "acceptedNames", 26, "storedVersions", 32, "observedGeneration"];
 function d1227(r: Reader, c: C): J {
@@ -393,14 +310,6 @@ function d1227(r: Reader, c: C): J {
   o["storedVersions"] = v3 === undefined ? null : v3;
   if (v4 !== undefined && v4 !== 0) o["observedGeneration"] = v4;
   return o;
-}
-function e1227(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1223(w, x); w.ldelim(); }
-  v = o["acceptedNames"]; w.uint32(18).fork(); e1225(w, v); w.ldelim();
-  v = o["storedVersions"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["observedGeneration"]; w.uint32(32); w64(w, v ?? 0);
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion
 const O1228 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.served = 0; this.storage = 0; this.deprecated = 0; this.deprecationWarning = 0; this.schema = 0; this.subresources = 0; this.additionalPrinterColumns = 0; this.selectableFields = 0; } });
@@ -445,19 +354,6 @@ function d1228(r: Reader, c: C): J {
   if (v9 !== undefined) o["selectableFields"] = v9;
   return o;
 }
-function e1228(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["served"]; w.uint32(16); wbool(w, v ?? false);
-  v = o["storage"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["schema"]; if (v != null) { w.uint32(34).fork(); e1232(w, v); w.ldelim(); }
-  v = o["subresources"]; if (v != null) { w.uint32(42).fork(); e1231(w, v); w.ldelim(); }
-  v = o["additionalPrinterColumns"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e1220(w, x); w.ldelim(); }
-  v = o["deprecated"]; w.uint32(56); wbool(w, v ?? false);
-  v = o["deprecationWarning"]; if (v != null) { w.uint32(66); wstr(w, v); }
-  v = o["selectableFields"]; if (v != null) for (const x of list(v)) { w.uint32(74).fork(); e1239(w, x); w.ldelim(); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale
 const K1229: Keys = [10, "specReplicasPath", 18, "statusReplicasPath", 26, "labelSelectorPath"];
 function d1229(r: Reader, c: C): J {
@@ -482,13 +378,6 @@ function d1229(r: Reader, c: C): J {
   if (v3 !== undefined) o["labelSelectorPath"] = v3;
   return o;
 }
-function e1229(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["specReplicasPath"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["statusReplicasPath"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["labelSelectorPath"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceStatus
 const K1230: Keys = [];
 function d1230(r: Reader, c: C): J {
@@ -503,9 +392,6 @@ function d1230(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e1230(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources
 const K1231: Keys = [-10, "status", -18, "scale"];
@@ -528,12 +414,6 @@ function d1231(r: Reader, c: C): J {
   if (v2 !== undefined) o["scale"] = v2;
   return o;
 }
-function e1231(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["status"]; if (v != null) { w.uint32(10).fork(); e1230(w, v); w.ldelim(); }
-  v = o["scale"]; if (v != null) { w.uint32(18).fork(); e1229(w, v); w.ldelim(); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation
 const K1232: Keys = [-10, "openAPIV3Schema"];
 function d1232(r: Reader, c: C): J {
@@ -551,11 +431,6 @@ function d1232(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["openAPIV3Schema"] = v1;
   return o;
-}
-function e1232(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["openAPIV3Schema"]; if (v != null) { w.uint32(10).fork(); e1235(w, v); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ExternalDocumentation
 const K1233: Keys = [10, "description", 18, "url"];
@@ -578,15 +453,8 @@ function d1233(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["url"] = v2;
   return o;
 }
-function e1233(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["description"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["url"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSON
 function d1234(r: Reader, c: C): any { return decodeRawJson1(r, c); }
-function e1234(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps
 const O1235 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.id = 0; this.$schema = 0; this.$ref = 0; this.description = 0; this.type = 0; this.format = 0; this.title = 0; this.default = 0; this.maximum = 0; this.exclusiveMaximum = 0; this.minimum = 0; this.exclusiveMinimum = 0; this.maxLength = 0; this.minLength = 0; this.pattern = 0; this.maxItems = 0; this.minItems = 0; this.uniqueItems = 0; this.multipleOf = 0; this.enum = 0; this.maxProperties = 0; this.minProperties = 0; this.required = 0; this.items = 0; this.allOf = 0; this.oneOf = 0; this.anyOf = 0; this.not = 0; this.properties = 0; this.additionalProperties = 0; this.patternProperties = 0; this.dependencies = 0; this.additionalItems = 0; this.definitions = 0; this.externalDocs = 0; this.example = 0; this.nullable = 0; } });
 const K1235: Keys = [10, "id", 18, "$schema", 26, "$ref", 34, "description", 42, "type", 50, "format", 58, "title", 66, "default", 73, "maximum", 80, "exclusiveMaximum", 89, "minimum", 96, "exclusiveMinimum", 104, "maxLength", 112, "minLength", 122, "pattern", 128, "maxItems", 136, "minItems", 144, "uniqueItems", 153, "multipleOf", 162, "enum", 168, "maxProperties", 176, "minProperties", 186, "required", 194, "items", -202, "allOf", -210, "oneOf", -218, "anyOf", -226, "not", 234, "properties", 242, "additionalProperties", 250, "patternProperties", 258, "dependencies", 266, "additionalItems", 274, "definitions", -282, "externalDocs", 290, "example", 296, "nullable", 304, "x-kubernetes-preserve-unknown-fields", 312, "x-kubernetes-embedded-resource", 320, "x-kubernetes-int-or-string", 330, "x-kubernetes-list-map-keys", 338, "x-kubernetes-list-type", 346, "x-kubernetes-map-type", -354, "x-kubernetes-validations"];
@@ -739,63 +607,12 @@ function d1235(r: Reader, c: C): J {
   if (v44 !== undefined) o["x-kubernetes-validations"] = v44;
   return o;
 }
-function e1235(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["id"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["$schema"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["$ref"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["description"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["type"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["format"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["title"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["default"]; if (v != null) { w.uint32(66).fork(); e1234(w, v); w.ldelim(); }
-  v = o["maximum"]; if (v != null) { w.uint32(73); wdouble(w, v); }
-  v = o["exclusiveMaximum"]; w.uint32(80); wbool(w, v ?? false);
-  v = o["minimum"]; if (v != null) { w.uint32(89); wdouble(w, v); }
-  v = o["exclusiveMinimum"]; w.uint32(96); wbool(w, v ?? false);
-  v = o["maxLength"]; if (v != null) { w.uint32(104); w64(w, v); }
-  v = o["minLength"]; if (v != null) { w.uint32(112); w64(w, v); }
-  v = o["pattern"]; w.uint32(122); wstr(w, v ?? '');
-  v = o["maxItems"]; if (v != null) { w.uint32(128); w64(w, v); }
-  v = o["minItems"]; if (v != null) { w.uint32(136); w64(w, v); }
-  v = o["uniqueItems"]; w.uint32(144); wbool(w, v ?? false);
-  v = o["multipleOf"]; if (v != null) { w.uint32(153); wdouble(w, v); }
-  v = o["enum"]; if (v != null) for (const x of list(v)) { w.uint32(162).fork(); e1234(w, x); w.ldelim(); }
-  v = o["maxProperties"]; if (v != null) { w.uint32(168); w64(w, v); }
-  v = o["minProperties"]; if (v != null) { w.uint32(176); w64(w, v); }
-  v = o["required"]; if (v != null) for (const x of list(v)) { w.uint32(186); wstr(w, x); }
-  v = o["items"]; if (v != null) { w.uint32(194).fork(); e1236(w, v); w.ldelim(); }
-  v = o["allOf"]; if (v != null) for (const x of list(v)) { w.uint32(202).fork(); e1235(w, x); w.ldelim(); }
-  v = o["oneOf"]; if (v != null) for (const x of list(v)) { w.uint32(210).fork(); e1235(w, x); w.ldelim(); }
-  v = o["anyOf"]; if (v != null) for (const x of list(v)) { w.uint32(218).fork(); e1235(w, x); w.ldelim(); }
-  v = o["not"]; if (v != null) { w.uint32(226).fork(); e1235(w, v); w.ldelim(); }
-  v = o["properties"]; if (v != null) mapMessage(w, 234, v, e1235);
-  v = o["additionalProperties"]; if (v != null) { w.uint32(242).fork(); e1237(w, v); w.ldelim(); }
-  v = o["patternProperties"]; if (v != null) mapMessage(w, 250, v, e1235);
-  v = o["dependencies"]; if (v != null) mapMessage(w, 258, v, e1238);
-  v = o["additionalItems"]; if (v != null) { w.uint32(266).fork(); e1237(w, v); w.ldelim(); }
-  v = o["definitions"]; if (v != null) mapMessage(w, 274, v, e1235);
-  v = o["externalDocs"]; if (v != null) { w.uint32(282).fork(); e1233(w, v); w.ldelim(); }
-  v = o["example"]; if (v != null) { w.uint32(290).fork(); e1234(w, v); w.ldelim(); }
-  v = o["nullable"]; w.uint32(296); wbool(w, v ?? false);
-  v = o["x-kubernetes-preserve-unknown-fields"]; if (v != null) { w.uint32(304); wbool(w, v); }
-  v = o["x-kubernetes-embedded-resource"]; w.uint32(312); wbool(w, v ?? false);
-  v = o["x-kubernetes-int-or-string"]; w.uint32(320); wbool(w, v ?? false);
-  v = o["x-kubernetes-list-map-keys"]; if (v != null) for (const x of list(v)) { w.uint32(330); wstr(w, x); }
-  v = o["x-kubernetes-list-type"]; if (v != null) { w.uint32(338); wstr(w, v); }
-  v = o["x-kubernetes-map-type"]; if (v != null) { w.uint32(346); wstr(w, v); }
-  v = o["x-kubernetes-validations"]; if (v != null) for (const x of list(v)) { w.uint32(354).fork(); e1241(w, x); w.ldelim(); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray
 function d1236(r: Reader, c: C): any { return decodeSchemaOrArray(r, c, d1235); }
-function e1236(w: Writer, o: any): void { encodeSchemaOrArray(w, o, e1235); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool
 function d1237(r: Reader, c: C): any { return decodeSchemaOrBool(r, c, d1235); }
-function e1237(w: Writer, o: any): void { encodeSchemaOrBool(w, o, e1235); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray
 function d1238(r: Reader, c: C): any { return decodeSchemaOrStrings(r, c, d1235); }
-function e1238(w: Writer, o: any): void { encodeSchemaOrStrings(w, o, e1235); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.SelectableField
 const K1239: Keys = [10, "jsonPath"];
 function d1239(r: Reader, c: C): J {
@@ -813,11 +630,6 @@ function d1239(r: Reader, c: C): J {
   const o: J = {};
   o["jsonPath"] = v1 ?? '';
   return o;
-}
-function e1239(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["jsonPath"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ServiceReference
 const K1240: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
@@ -845,14 +657,6 @@ function d1240(r: Reader, c: C): J {
   if (v3 !== undefined) o["path"] = v3;
   if (v4 !== undefined) o["port"] = v4;
   return o;
-}
-function e1240(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["path"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["port"]; if (v != null) { w.uint32(32); w32(w, v); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule
 const O1241 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.rule = 0; this.message = 0; this.messageExpression = 0; this.reason = 0; this.fieldPath = 0; this.optionalOldSelf = 0; } });
@@ -888,16 +692,6 @@ function d1241(r: Reader, c: C): J {
   if (v6 !== undefined) o["optionalOldSelf"] = v6;
   return o;
 }
-function e1241(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["rule"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["messageExpression"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["reason"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["fieldPath"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["optionalOldSelf"]; if (v != null) { w.uint32(48); wbool(w, v); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig
 const K1242: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d1242(r: Reader, c: C): J {
@@ -922,13 +716,6 @@ function d1242(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["caBundle"] = v2;
   return o;
 }
-function e1242(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["service"]; if (v != null) { w.uint32(10).fork(); e1240(w, v); w.ldelim(); }
-  v = o["caBundle"]; if (v != null) { w.uint32(18); wbytes(w, v); }
-  v = o["url"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookConversion
 const K1243: Keys = [-18, "clientConfig", 26, "conversionReviewVersions"];
 function d1243(r: Reader, c: C): J {
@@ -950,48 +737,42 @@ function d1243(r: Reader, c: C): J {
   o["conversionReviewVersions"] = v3 === undefined ? null : v3;
   return o;
 }
-function e1243(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["clientConfig"]; if (v != null) { w.uint32(18).fork(); e1242(w, v); w.ldelim(); }
-  v = o["conversionReviewVersions"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-}
 
 /**
- * The apiextensions-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The apiextensions-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/apiextensions-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "apiextensions-v1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionRequest", [d1217, e1217, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionResponse", [d1218, e1218, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionReview", [d1219, e1219, true]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition", [d1220, e1220, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion", [d1221, e1221, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition", [d1222, e1222, true]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition", [d1223, e1223, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList", [d1224, e1224, true]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames", [d1225, e1225, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec", [d1226, e1226, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus", [d1227, e1227, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion", [d1228, e1228, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale", [d1229, e1229, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceStatus", [d1230, e1230, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources", [d1231, e1231, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation", [d1232, e1232, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ExternalDocumentation", [d1233, e1233, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSON", [d1234, e1234, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps", [d1235, e1235, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray", [d1236, e1236, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool", [d1237, e1237, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray", [d1238, e1238, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.SelectableField", [d1239, e1239, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ServiceReference", [d1240, e1240, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule", [d1241, e1241, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig", [d1242, e1242, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookConversion", [d1243, e1243, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionRequest", [d1217, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionResponse", [d1218, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionReview", [d1219, true]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition", [d1220, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion", [d1221, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition", [d1222, true]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition", [d1223, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList", [d1224, true]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames", [d1225, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec", [d1226, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus", [d1227, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion", [d1228, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale", [d1229, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceStatus", [d1230, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources", [d1231, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation", [d1232, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ExternalDocumentation", [d1233, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSON", [d1234, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps", [d1235, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray", [d1236, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool", [d1237, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray", [d1238, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.SelectableField", [d1239, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ServiceReference", [d1240, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule", [d1241, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig", [d1242, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookConversion", [d1243, false]],
   ]),
 };

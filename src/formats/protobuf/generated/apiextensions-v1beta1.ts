@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1294, d1298, d1308, d1312, d1319, e1294, e1298, e1308, e1312, e1319, schemas as META } from './meta.js';
+import { d1294, d1298, d1308, d1312, d1319, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -37,13 +33,6 @@ function d1244(r: Reader, c: C): J {
   o["objects"] = v3 === undefined ? null : v3;
   return o;
 }
-function e1244(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["uid"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["desiredAPIVersion"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["objects"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1319(w, x); w.ldelim(); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionResponse
 const K1245: Keys = [10, "uid", 18, "convertedObjects", -26, "result"];
 function d1245(r: Reader, c: C): J {
@@ -68,13 +57,6 @@ function d1245(r: Reader, c: C): J {
   o["result"] = v3 ?? d1308(EMPTY, c);
   return o;
 }
-function e1245(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["uid"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["convertedObjects"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1319(w, x); w.ldelim(); }
-  v = o["result"]; w.uint32(26).fork(); e1308(w, v); w.ldelim();
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionReview
 const K1246: Keys = [-10, "request", -18, "response"];
 function d1246(r: Reader, c: C): J {
@@ -96,12 +78,6 @@ function d1246(r: Reader, c: C): J {
   if (v1 !== undefined) o["request"] = v1;
   if (v2 !== undefined) o["response"] = v2;
   return o;
-}
-function e1246(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["request"]; if (v != null) { w.uint32(10).fork(); e1244(w, v); w.ldelim(); }
-  v = o["response"]; if (v != null) { w.uint32(18).fork(); e1245(w, v); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceColumnDefinition
 const O1247 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.type = 0; this.format = 0; this.description = 0; this.priority = 0; this.JSONPath = 0; } });
@@ -137,16 +113,6 @@ function d1247(r: Reader, c: C): J {
   o["JSONPath"] = v6 ?? '';
   return o;
 }
-function e1247(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["type"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["format"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["description"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["priority"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["JSONPath"]; w.uint32(50); wstr(w, v ?? '');
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceConversion
 const K1248: Keys = [10, "strategy", -18, "webhookClientConfig", 26, "conversionReviewVersions"];
 function d1248(r: Reader, c: C): J {
@@ -170,13 +136,6 @@ function d1248(r: Reader, c: C): J {
   if (v2 !== undefined) o["webhookClientConfig"] = v2;
   if (v3 !== undefined) o["conversionReviewVersions"] = v3;
   return o;
-}
-function e1248(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["strategy"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["webhookClientConfig"]; if (v != null) { w.uint32(18).fork(); e1269(w, v); w.ldelim(); }
-  v = o["conversionReviewVersions"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinition
 const O1249 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -203,13 +162,6 @@ function d1249(r: Reader, c: C): J {
   o["spec"] = v2 ?? d1253(EMPTY, c);
   o["status"] = v3 ?? d1254(EMPTY, c);
   return o;
-}
-function e1249(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1253(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1254(w, v); w.ldelim();
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionCondition
 const O1250 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
@@ -245,16 +197,6 @@ function d1250(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== 0) o["observedGeneration"] = v6;
   return o;
 }
-function e1250(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["observedGeneration"]; w.uint32(48); w64(w, v ?? 0);
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionList
 const K1251: Keys = [-10, "metadata", -18, "items"];
 function d1251(r: Reader, c: C): J {
@@ -276,12 +218,6 @@ function d1251(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1251(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1249(w, x); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionNames
 const O1252 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.plural = 0; this.singular = 0; this.shortNames = 0; this.kind = 0; this.listKind = 0; this.categories = 0; } });
@@ -316,16 +252,6 @@ function d1252(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["listKind"] = v5;
   if (v6 !== undefined) o["categories"] = v6;
   return o;
-}
-function e1252(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["plural"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["singular"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["shortNames"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["kind"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["listKind"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["categories"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionSpec
 const O1253 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.group = 0; this.version = 0; this.names = 0; this.scope = 0; this.validation = 0; this.subresources = 0; this.versions = 0; this.additionalPrinterColumns = 0; this.selectableFields = 0; this.conversion = 0; this.preserveUnknownFields = 0; } });
@@ -376,21 +302,6 @@ function d1253(r: Reader, c: C): J {
   if (v10 !== undefined) o["preserveUnknownFields"] = v10;
   return o;
 }
-function e1253(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["group"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["version"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["names"]; w.uint32(26).fork(); e1252(w, v); w.ldelim();
-  v = o["scope"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["validation"]; if (v != null) { w.uint32(42).fork(); e1259(w, v); w.ldelim(); }
-  v = o["subresources"]; if (v != null) { w.uint32(50).fork(); e1258(w, v); w.ldelim(); }
-  v = o["versions"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e1255(w, x); w.ldelim(); }
-  v = o["additionalPrinterColumns"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e1247(w, x); w.ldelim(); }
-  v = o["conversion"]; if (v != null) { w.uint32(74).fork(); e1248(w, v); w.ldelim(); }
-  v = o["preserveUnknownFields"]; if (v != null) { w.uint32(80); wbool(w, v); }
-  v = o["selectableFields"]; if (v != null) for (const x of list(v)) { w.uint32(90).fork(); e1266(w, x); w.ldelim(); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionStatus
 const K1254: Keys = [-10, "conditions", -18, "acceptedNames", 26, "storedVersions", 32, "observedGeneration"];
 function d1254(r: Reader, c: C): J {
@@ -417,14 +328,6 @@ function d1254(r: Reader, c: C): J {
   o["storedVersions"] = v3 === undefined ? null : v3;
   if (v4 !== undefined && v4 !== 0) o["observedGeneration"] = v4;
   return o;
-}
-function e1254(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1250(w, x); w.ldelim(); }
-  v = o["acceptedNames"]; w.uint32(18).fork(); e1252(w, v); w.ldelim();
-  v = o["storedVersions"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["observedGeneration"]; w.uint32(32); w64(w, v ?? 0);
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionVersion
 const O1255 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.served = 0; this.storage = 0; this.deprecated = 0; this.deprecationWarning = 0; this.schema = 0; this.subresources = 0; this.additionalPrinterColumns = 0; this.selectableFields = 0; } });
@@ -469,19 +372,6 @@ function d1255(r: Reader, c: C): J {
   if (v9 !== undefined) o["selectableFields"] = v9;
   return o;
 }
-function e1255(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["served"]; w.uint32(16); wbool(w, v ?? false);
-  v = o["storage"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["schema"]; if (v != null) { w.uint32(34).fork(); e1259(w, v); w.ldelim(); }
-  v = o["subresources"]; if (v != null) { w.uint32(42).fork(); e1258(w, v); w.ldelim(); }
-  v = o["additionalPrinterColumns"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e1247(w, x); w.ldelim(); }
-  v = o["deprecated"]; w.uint32(56); wbool(w, v ?? false);
-  v = o["deprecationWarning"]; if (v != null) { w.uint32(66); wstr(w, v); }
-  v = o["selectableFields"]; if (v != null) for (const x of list(v)) { w.uint32(74).fork(); e1266(w, x); w.ldelim(); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresourceScale
 const K1256: Keys = [10, "specReplicasPath", 18, "statusReplicasPath", 26, "labelSelectorPath"];
 function d1256(r: Reader, c: C): J {
@@ -506,13 +396,6 @@ function d1256(r: Reader, c: C): J {
   if (v3 !== undefined) o["labelSelectorPath"] = v3;
   return o;
 }
-function e1256(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["specReplicasPath"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["statusReplicasPath"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["labelSelectorPath"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresourceStatus
 const K1257: Keys = [];
 function d1257(r: Reader, c: C): J {
@@ -527,9 +410,6 @@ function d1257(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e1257(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresources
 const K1258: Keys = [-10, "status", -18, "scale"];
@@ -552,12 +432,6 @@ function d1258(r: Reader, c: C): J {
   if (v2 !== undefined) o["scale"] = v2;
   return o;
 }
-function e1258(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["status"]; if (v != null) { w.uint32(10).fork(); e1257(w, v); w.ldelim(); }
-  v = o["scale"]; if (v != null) { w.uint32(18).fork(); e1256(w, v); w.ldelim(); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceValidation
 const K1259: Keys = [-10, "openAPIV3Schema"];
 function d1259(r: Reader, c: C): J {
@@ -575,11 +449,6 @@ function d1259(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["openAPIV3Schema"] = v1;
   return o;
-}
-function e1259(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["openAPIV3Schema"]; if (v != null) { w.uint32(10).fork(); e1262(w, v); w.ldelim(); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ExternalDocumentation
 const K1260: Keys = [10, "description", 18, "url"];
@@ -602,15 +471,8 @@ function d1260(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["url"] = v2;
   return o;
 }
-function e1260(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["description"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["url"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSON
 function d1261(r: Reader, c: C): any { return decodeRawJson1(r, c); }
-function e1261(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaProps
 const O1262 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.id = 0; this.$schema = 0; this.$ref = 0; this.description = 0; this.type = 0; this.format = 0; this.title = 0; this.default = 0; this.maximum = 0; this.exclusiveMaximum = 0; this.minimum = 0; this.exclusiveMinimum = 0; this.maxLength = 0; this.minLength = 0; this.pattern = 0; this.maxItems = 0; this.minItems = 0; this.uniqueItems = 0; this.multipleOf = 0; this.enum = 0; this.maxProperties = 0; this.minProperties = 0; this.required = 0; this.items = 0; this.allOf = 0; this.oneOf = 0; this.anyOf = 0; this.not = 0; this.properties = 0; this.additionalProperties = 0; this.patternProperties = 0; this.dependencies = 0; this.additionalItems = 0; this.definitions = 0; this.externalDocs = 0; this.example = 0; this.nullable = 0; } });
 const K1262: Keys = [10, "id", 18, "$schema", 26, "$ref", 34, "description", 42, "type", 50, "format", 58, "title", 66, "default", 73, "maximum", 80, "exclusiveMaximum", 89, "minimum", 96, "exclusiveMinimum", 104, "maxLength", 112, "minLength", 122, "pattern", 128, "maxItems", 136, "minItems", 144, "uniqueItems", 153, "multipleOf", 162, "enum", 168, "maxProperties", 176, "minProperties", 186, "required", 194, "items", -202, "allOf", -210, "oneOf", -218, "anyOf", -226, "not", 234, "properties", 242, "additionalProperties", 250, "patternProperties", 258, "dependencies", 266, "additionalItems", 274, "definitions", -282, "externalDocs", 290, "example", 296, "nullable", 304, "x-kubernetes-preserve-unknown-fields", 312, "x-kubernetes-embedded-resource", 320, "x-kubernetes-int-or-string", 330, "x-kubernetes-list-map-keys", 338, "x-kubernetes-list-type", 346, "x-kubernetes-map-type", -354, "x-kubernetes-validations"];
@@ -763,63 +625,12 @@ function d1262(r: Reader, c: C): J {
   if (v44 !== undefined) o["x-kubernetes-validations"] = v44;
   return o;
 }
-function e1262(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["id"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["$schema"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["$ref"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["description"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["type"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["format"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["title"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["default"]; if (v != null) { w.uint32(66).fork(); e1261(w, v); w.ldelim(); }
-  v = o["maximum"]; if (v != null) { w.uint32(73); wdouble(w, v); }
-  v = o["exclusiveMaximum"]; w.uint32(80); wbool(w, v ?? false);
-  v = o["minimum"]; if (v != null) { w.uint32(89); wdouble(w, v); }
-  v = o["exclusiveMinimum"]; w.uint32(96); wbool(w, v ?? false);
-  v = o["maxLength"]; if (v != null) { w.uint32(104); w64(w, v); }
-  v = o["minLength"]; if (v != null) { w.uint32(112); w64(w, v); }
-  v = o["pattern"]; w.uint32(122); wstr(w, v ?? '');
-  v = o["maxItems"]; if (v != null) { w.uint32(128); w64(w, v); }
-  v = o["minItems"]; if (v != null) { w.uint32(136); w64(w, v); }
-  v = o["uniqueItems"]; w.uint32(144); wbool(w, v ?? false);
-  v = o["multipleOf"]; if (v != null) { w.uint32(153); wdouble(w, v); }
-  v = o["enum"]; if (v != null) for (const x of list(v)) { w.uint32(162).fork(); e1261(w, x); w.ldelim(); }
-  v = o["maxProperties"]; if (v != null) { w.uint32(168); w64(w, v); }
-  v = o["minProperties"]; if (v != null) { w.uint32(176); w64(w, v); }
-  v = o["required"]; if (v != null) for (const x of list(v)) { w.uint32(186); wstr(w, x); }
-  v = o["items"]; if (v != null) { w.uint32(194).fork(); e1263(w, v); w.ldelim(); }
-  v = o["allOf"]; if (v != null) for (const x of list(v)) { w.uint32(202).fork(); e1262(w, x); w.ldelim(); }
-  v = o["oneOf"]; if (v != null) for (const x of list(v)) { w.uint32(210).fork(); e1262(w, x); w.ldelim(); }
-  v = o["anyOf"]; if (v != null) for (const x of list(v)) { w.uint32(218).fork(); e1262(w, x); w.ldelim(); }
-  v = o["not"]; if (v != null) { w.uint32(226).fork(); e1262(w, v); w.ldelim(); }
-  v = o["properties"]; if (v != null) mapMessage(w, 234, v, e1262);
-  v = o["additionalProperties"]; if (v != null) { w.uint32(242).fork(); e1264(w, v); w.ldelim(); }
-  v = o["patternProperties"]; if (v != null) mapMessage(w, 250, v, e1262);
-  v = o["dependencies"]; if (v != null) mapMessage(w, 258, v, e1265);
-  v = o["additionalItems"]; if (v != null) { w.uint32(266).fork(); e1264(w, v); w.ldelim(); }
-  v = o["definitions"]; if (v != null) mapMessage(w, 274, v, e1262);
-  v = o["externalDocs"]; if (v != null) { w.uint32(282).fork(); e1260(w, v); w.ldelim(); }
-  v = o["example"]; if (v != null) { w.uint32(290).fork(); e1261(w, v); w.ldelim(); }
-  v = o["nullable"]; w.uint32(296); wbool(w, v ?? false);
-  v = o["x-kubernetes-preserve-unknown-fields"]; if (v != null) { w.uint32(304); wbool(w, v); }
-  v = o["x-kubernetes-embedded-resource"]; w.uint32(312); wbool(w, v ?? false);
-  v = o["x-kubernetes-int-or-string"]; w.uint32(320); wbool(w, v ?? false);
-  v = o["x-kubernetes-list-map-keys"]; if (v != null) for (const x of list(v)) { w.uint32(330); wstr(w, x); }
-  v = o["x-kubernetes-list-type"]; if (v != null) { w.uint32(338); wstr(w, v); }
-  v = o["x-kubernetes-map-type"]; if (v != null) { w.uint32(346); wstr(w, v); }
-  v = o["x-kubernetes-validations"]; if (v != null) for (const x of list(v)) { w.uint32(354).fork(); e1268(w, x); w.ldelim(); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaPropsOrArray
 function d1263(r: Reader, c: C): any { return decodeSchemaOrArray(r, c, d1262); }
-function e1263(w: Writer, o: any): void { encodeSchemaOrArray(w, o, e1262); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaPropsOrBool
 function d1264(r: Reader, c: C): any { return decodeSchemaOrBool(r, c, d1262); }
-function e1264(w: Writer, o: any): void { encodeSchemaOrBool(w, o, e1262); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaPropsOrStringArray
 function d1265(r: Reader, c: C): any { return decodeSchemaOrStrings(r, c, d1262); }
-function e1265(w: Writer, o: any): void { encodeSchemaOrStrings(w, o, e1262); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.SelectableField
 const K1266: Keys = [10, "jsonPath"];
 function d1266(r: Reader, c: C): J {
@@ -837,11 +648,6 @@ function d1266(r: Reader, c: C): J {
   const o: J = {};
   o["jsonPath"] = v1 ?? '';
   return o;
-}
-function e1266(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["jsonPath"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ServiceReference
 const K1267: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
@@ -869,14 +675,6 @@ function d1267(r: Reader, c: C): J {
   if (v3 !== undefined) o["path"] = v3;
   if (v4 !== undefined) o["port"] = v4;
   return o;
-}
-function e1267(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["path"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["port"]; if (v != null) { w.uint32(32); w32(w, v); }
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ValidationRule
 const O1268 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.rule = 0; this.message = 0; this.messageExpression = 0; this.reason = 0; this.fieldPath = 0; this.optionalOldSelf = 0; } });
@@ -912,16 +710,6 @@ function d1268(r: Reader, c: C): J {
   if (v6 !== undefined) o["optionalOldSelf"] = v6;
   return o;
 }
-function e1268(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["rule"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["messageExpression"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["reason"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["fieldPath"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["optionalOldSelf"]; if (v != null) { w.uint32(48); wbool(w, v); }
-}
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.WebhookClientConfig
 const K1269: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d1269(r: Reader, c: C): J {
@@ -946,48 +734,41 @@ function d1269(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["caBundle"] = v2;
   return o;
 }
-function e1269(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["service"]; if (v != null) { w.uint32(10).fork(); e1267(w, v); w.ldelim(); }
-  v = o["caBundle"]; if (v != null) { w.uint32(18); wbytes(w, v); }
-  v = o["url"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 
 /**
- * The apiextensions-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The apiextensions-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/apiextensions-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "apiextensions-v1beta1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionRequest", [d1244, e1244, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionResponse", [d1245, e1245, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionReview", [d1246, e1246, true]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceColumnDefinition", [d1247, e1247, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceConversion", [d1248, e1248, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinition", [d1249, e1249, true]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionCondition", [d1250, e1250, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionList", [d1251, e1251, true]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionNames", [d1252, e1252, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionSpec", [d1253, e1253, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionStatus", [d1254, e1254, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionVersion", [d1255, e1255, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresourceScale", [d1256, e1256, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresourceStatus", [d1257, e1257, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresources", [d1258, e1258, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceValidation", [d1259, e1259, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ExternalDocumentation", [d1260, e1260, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSON", [d1261, e1261, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaProps", [d1262, e1262, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaPropsOrArray", [d1263, e1263, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaPropsOrBool", [d1264, e1264, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaPropsOrStringArray", [d1265, e1265, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.SelectableField", [d1266, e1266, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ServiceReference", [d1267, e1267, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ValidationRule", [d1268, e1268, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.WebhookClientConfig", [d1269, e1269, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionRequest", [d1244, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionResponse", [d1245, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionReview", [d1246, true]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceColumnDefinition", [d1247, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceConversion", [d1248, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinition", [d1249, true]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionCondition", [d1250, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionList", [d1251, true]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionNames", [d1252, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionSpec", [d1253, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionStatus", [d1254, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionVersion", [d1255, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresourceScale", [d1256, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresourceStatus", [d1257, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresources", [d1258, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceValidation", [d1259, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ExternalDocumentation", [d1260, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSON", [d1261, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaProps", [d1262, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaPropsOrArray", [d1263, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaPropsOrBool", [d1264, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaPropsOrStringArray", [d1265, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.SelectableField", [d1266, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ServiceReference", [d1267, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ValidationRule", [d1268, false]],
+    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.WebhookClientConfig", [d1269, false]],
   ]),
 };

@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1294, d1298, d1312, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -40,14 +36,6 @@ function d112(r: Reader, c: C): J {
   if (v4 !== undefined) o["servedVersions"] = v4;
   return o;
 }
-function e112(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiServerID"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["encodingVersion"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["decodableVersions"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["servedVersions"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-}
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersion
 const O113 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K113: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -73,13 +61,6 @@ function d113(r: Reader, c: C): J {
   o["spec"] = v2 ?? d116(EMPTY, c);
   o["status"] = v3 ?? d117(EMPTY, c);
   return o;
-}
-function e113(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e116(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e117(w, v); w.ldelim();
 }
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionCondition
 const O114 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.observedGeneration = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -115,16 +96,6 @@ function d114(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== '') o["message"] = v6;
   return o;
 }
-function e114(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["observedGeneration"]; w.uint32(24); w64(w, v ?? 0);
-  v = o["lastTransitionTime"]; w.uint32(34).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(50); wstr(w, v ?? '');
-}
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionList
 const K115: Keys = [-10, "metadata", -18, "items"];
 function d115(r: Reader, c: C): J {
@@ -147,12 +118,6 @@ function d115(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e115(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e113(w, x); w.ldelim(); }
-}
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionSpec
 const K116: Keys = [];
 function d116(r: Reader, c: C): J {
@@ -167,9 +132,6 @@ function d116(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e116(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionStatus
 const K117: Keys = [-10, "storageVersions", 18, "commonEncodingVersion", -26, "conditions"];
@@ -195,28 +157,21 @@ function d117(r: Reader, c: C): J {
   if (v3 !== undefined) o["conditions"] = v3;
   return o;
 }
-function e117(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["storageVersions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e112(w, x); w.ldelim(); }
-  v = o["commonEncodingVersion"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e114(w, x); w.ldelim(); }
-}
 
 /**
- * The apiserverinternal-v1alpha1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The apiserverinternal-v1alpha1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/apiserverinternal-v1alpha1.js.
  */
 export const schemas: SchemaGroup = {
   name: "apiserverinternal-v1alpha1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.apiserverinternal.v1alpha1.ServerStorageVersion", [d112, e112, false]],
-    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersion", [d113, e113, true]],
-    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersionCondition", [d114, e114, false]],
-    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersionList", [d115, e115, true]],
-    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersionSpec", [d116, e116, false]],
-    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersionStatus", [d117, e117, false]],
+    ["k8s.io.api.apiserverinternal.v1alpha1.ServerStorageVersion", [d112, false]],
+    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersion", [d113, true]],
+    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersionCondition", [d114, false]],
+    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersionList", [d115, true]],
+    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersionSpec", [d116, false]],
+    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersionStatus", [d117, false]],
   ]),
 };

@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d492, d532, e492, e532, schemas as CORE_V1 } from './core-v1.js';
-import { d1291, d1294, d1298, d1312, d1319, d1322, e1291, e1294, e1298, e1312, e1319, e1322, schemas as META } from './meta.js';
+import { d492, d532, schemas as CORE_V1 } from './core-v1.js';
+import { d1291, d1294, d1298, d1312, d1319, d1322, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -40,13 +36,6 @@ function d118(r: Reader, c: C): J {
   o["revision"] = v3 ?? 0;
   return o;
 }
-function e118(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["data"]; w.uint32(18).fork(); e1319(w, v); w.ldelim();
-  v = o["revision"]; w.uint32(24); w64(w, v ?? 0);
-}
 // k8s.io.api.apps.v1.ControllerRevisionList
 const K119: Keys = [-10, "metadata", -18, "items"];
 function d119(r: Reader, c: C): J {
@@ -68,12 +57,6 @@ function d119(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e119(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e118(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.DaemonSet
 const O120 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -100,13 +83,6 @@ function d120(r: Reader, c: C): J {
   o["spec"] = v2 ?? d123(EMPTY, c);
   o["status"] = v3 ?? d124(EMPTY, c);
   return o;
-}
-function e120(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e123(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e124(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1.DaemonSetCondition
 const O121 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -139,15 +115,6 @@ function d121(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e121(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.apps.v1.DaemonSetList
 const K122: Keys = [-10, "metadata", -18, "items"];
 function d122(r: Reader, c: C): J {
@@ -169,12 +136,6 @@ function d122(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e122(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e120(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.DaemonSetSpec
 const O123 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selector = 0; this.template = 0; this.updateStrategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; } });
@@ -206,15 +167,6 @@ function d123(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== 0) o["minReadySeconds"] = v4;
   if (v6 !== undefined) o["revisionHistoryLimit"] = v6;
   return o;
-}
-function e123(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["selector"]; if (v != null) { w.uint32(10).fork(); e1291(w, v); w.ldelim(); }
-  v = o["template"]; w.uint32(18).fork(); e532(w, v); w.ldelim();
-  v = o["updateStrategy"]; w.uint32(26).fork(); e125(w, v); w.ldelim();
-  v = o["minReadySeconds"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["revisionHistoryLimit"]; if (v != null) { w.uint32(48); w32(w, v); }
 }
 // k8s.io.api.apps.v1.DaemonSetStatus
 const O124 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.currentNumberScheduled = 0; this.numberMisscheduled = 0; this.desiredNumberScheduled = 0; this.numberReady = 0; this.observedGeneration = 0; this.updatedNumberScheduled = 0; this.numberAvailable = 0; this.numberUnavailable = 0; this.collisionCount = 0; this.conditions = 0; } });
@@ -262,20 +214,6 @@ function d124(r: Reader, c: C): J {
   if (v10 !== undefined) o["conditions"] = v10;
   return o;
 }
-function e124(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["currentNumberScheduled"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["numberMisscheduled"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["desiredNumberScheduled"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["numberReady"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["observedGeneration"]; w.uint32(40); w64(w, v ?? 0);
-  v = o["updatedNumberScheduled"]; w.uint32(48); w32(w, v ?? 0);
-  v = o["numberAvailable"]; w.uint32(56); w32(w, v ?? 0);
-  v = o["numberUnavailable"]; w.uint32(64); w32(w, v ?? 0);
-  v = o["collisionCount"]; if (v != null) { w.uint32(72); w32(w, v); }
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(82).fork(); e121(w, x); w.ldelim(); }
-}
 // k8s.io.api.apps.v1.DaemonSetUpdateStrategy
 const K125: Keys = [10, "type", -18, "rollingUpdate"];
 function d125(r: Reader, c: C): J {
@@ -296,12 +234,6 @@ function d125(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
-}
-function e125(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e137(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.Deployment
 const O126 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -328,13 +260,6 @@ function d126(r: Reader, c: C): J {
   o["spec"] = v2 ?? d129(EMPTY, c);
   o["status"] = v3 ?? d130(EMPTY, c);
   return o;
-}
-function e126(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e129(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e130(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1.DeploymentCondition
 const O127 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -370,16 +295,6 @@ function d127(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e127(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["lastUpdateTime"]; w.uint32(50).fork(); e1312(w, v); w.ldelim();
-  v = o["lastTransitionTime"]; w.uint32(58).fork(); e1312(w, v); w.ldelim();
-}
 // k8s.io.api.apps.v1.DeploymentList
 const K128: Keys = [-10, "metadata", -18, "items"];
 function d128(r: Reader, c: C): J {
@@ -401,12 +316,6 @@ function d128(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e128(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e126(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.DeploymentSpec
 const O129 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.progressDeadlineSeconds = 0; } });
@@ -447,18 +356,6 @@ function d129(r: Reader, c: C): J {
   if (v7 !== undefined && v7 !== false) o["paused"] = v7;
   if (v9 !== undefined) o["progressDeadlineSeconds"] = v9;
   return o;
-}
-function e129(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["selector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["template"]; w.uint32(26).fork(); e532(w, v); w.ldelim();
-  v = o["strategy"]; w.uint32(34).fork(); e131(w, v); w.ldelim();
-  v = o["minReadySeconds"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["revisionHistoryLimit"]; if (v != null) { w.uint32(48); w32(w, v); }
-  v = o["paused"]; w.uint32(56); wbool(w, v ?? false);
-  v = o["progressDeadlineSeconds"]; if (v != null) { w.uint32(72); w32(w, v); }
 }
 // k8s.io.api.apps.v1.DeploymentStatus
 const O130 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
@@ -503,19 +400,6 @@ function d130(r: Reader, c: C): J {
   if (v8 !== undefined) o["collisionCount"] = v8;
   return o;
 }
-function e130(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["observedGeneration"]; w.uint32(8); w64(w, v ?? 0);
-  v = o["replicas"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["updatedReplicas"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["availableReplicas"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["unavailableReplicas"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e127(w, x); w.ldelim(); }
-  v = o["readyReplicas"]; w.uint32(56); w32(w, v ?? 0);
-  v = o["collisionCount"]; if (v != null) { w.uint32(64); w32(w, v); }
-  v = o["terminatingReplicas"]; if (v != null) { w.uint32(72); w32(w, v); }
-}
 // k8s.io.api.apps.v1.DeploymentStrategy
 const K131: Keys = [10, "type", -18, "rollingUpdate"];
 function d131(r: Reader, c: C): J {
@@ -536,12 +420,6 @@ function d131(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
-}
-function e131(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e138(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.ReplicaSet
 const O132 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -568,13 +446,6 @@ function d132(r: Reader, c: C): J {
   o["spec"] = v2 ?? d135(EMPTY, c);
   o["status"] = v3 ?? d136(EMPTY, c);
   return o;
-}
-function e132(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e135(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e136(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1.ReplicaSetCondition
 const O133 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -607,15 +478,6 @@ function d133(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e133(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.apps.v1.ReplicaSetList
 const K134: Keys = [-10, "metadata", -18, "items"];
 function d134(r: Reader, c: C): J {
@@ -637,12 +499,6 @@ function d134(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e134(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e132(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.ReplicaSetSpec
 const K135: Keys = [8, "replicas", 32, "minReadySeconds", -18, "selector", -26, "template"];
@@ -670,14 +526,6 @@ function d135(r: Reader, c: C): J {
   o["selector"] = v2 === undefined ? null : v2;
   o["template"] = v3 ?? d532(EMPTY, c);
   return o;
-}
-function e135(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["selector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["template"]; w.uint32(26).fork(); e532(w, v); w.ldelim();
-  v = o["minReadySeconds"]; w.uint32(32); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1.ReplicaSetStatus
 const O136 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.terminatingReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
@@ -716,17 +564,6 @@ function d136(r: Reader, c: C): J {
   if (v6 !== undefined) o["conditions"] = v6;
   return o;
 }
-function e136(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["fullyLabeledReplicas"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["observedGeneration"]; w.uint32(24); w64(w, v ?? 0);
-  v = o["readyReplicas"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["availableReplicas"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e133(w, x); w.ldelim(); }
-  v = o["terminatingReplicas"]; if (v != null) { w.uint32(56); w32(w, v); }
-}
 // k8s.io.api.apps.v1.RollingUpdateDaemonSet
 const K137: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d137(r: Reader, c: C): J {
@@ -747,12 +584,6 @@ function d137(r: Reader, c: C): J {
   if (v1 !== undefined) o["maxUnavailable"] = v1;
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
-}
-function e137(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["maxUnavailable"]; if (v != null) { w.uint32(10).fork(); e1322(w, v); w.ldelim(); }
-  v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.RollingUpdateDeployment
 const K138: Keys = [10, "maxUnavailable", 18, "maxSurge"];
@@ -775,12 +606,6 @@ function d138(r: Reader, c: C): J {
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
 }
-function e138(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["maxUnavailable"]; if (v != null) { w.uint32(10).fork(); e1322(w, v); w.ldelim(); }
-  v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
-}
 // k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy
 const K139: Keys = [8, "partition", 18, "maxUnavailable"];
 function d139(r: Reader, c: C): J {
@@ -801,12 +626,6 @@ function d139(r: Reader, c: C): J {
   if (v1 !== undefined) o["partition"] = v1;
   if (v2 !== undefined) o["maxUnavailable"] = v2;
   return o;
-}
-function e139(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["partition"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["maxUnavailable"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1.StatefulSet
 const O140 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -833,13 +652,6 @@ function d140(r: Reader, c: C): J {
   o["spec"] = v2 ?? d145(EMPTY, c);
   o["status"] = v3 ?? d146(EMPTY, c);
   return o;
-}
-function e140(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e145(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e146(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1.StatefulSetCondition
 const O141 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -872,15 +684,6 @@ function d141(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e141(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.apps.v1.StatefulSetList
 const K142: Keys = [-10, "metadata", -18, "items"];
 function d142(r: Reader, c: C): J {
@@ -903,12 +706,6 @@ function d142(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e142(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e140(w, x); w.ldelim(); }
-}
 // k8s.io.api.apps.v1.StatefulSetOrdinals
 const K143: Keys = [8, "start"];
 function d143(r: Reader, c: C): J {
@@ -926,11 +723,6 @@ function d143(r: Reader, c: C): J {
   const o: J = {};
   o["start"] = v1 ?? 0;
   return o;
-}
-function e143(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["start"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy
 const K144: Keys = [10, "whenDeleted", 18, "whenScaled"];
@@ -952,12 +744,6 @@ function d144(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["whenDeleted"] = v1;
   if (v2 !== undefined && v2 !== '') o["whenScaled"] = v2;
   return o;
-}
-function e144(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["whenDeleted"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["whenScaled"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1.StatefulSetSpec
 const O145 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.volumeClaimTemplates = 0; this.serviceName = 0; this.podManagementPolicy = 0; this.updateStrategy = 0; this.revisionHistoryLimit = 0; this.minReadySeconds = 0; this.persistentVolumeClaimRetentionPolicy = 0; this.ordinals = 0; } });
@@ -1008,21 +794,6 @@ function d145(r: Reader, c: C): J {
   if (v11 !== undefined) o["ordinals"] = v11;
   return o;
 }
-function e145(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["selector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["template"]; w.uint32(26).fork(); e532(w, v); w.ldelim();
-  v = o["volumeClaimTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e492(w, x); w.ldelim(); }
-  v = o["serviceName"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["podManagementPolicy"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["updateStrategy"]; w.uint32(58).fork(); e147(w, v); w.ldelim();
-  v = o["revisionHistoryLimit"]; if (v != null) { w.uint32(64); w32(w, v); }
-  v = o["minReadySeconds"]; w.uint32(72); w32(w, v ?? 0);
-  v = o["persistentVolumeClaimRetentionPolicy"]; if (v != null) { w.uint32(82).fork(); e144(w, v); w.ldelim(); }
-  v = o["ordinals"]; if (v != null) { w.uint32(90).fork(); e143(w, v); w.ldelim(); }
-}
 // k8s.io.api.apps.v1.StatefulSetStatus
 const O146 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.readyReplicas = 0; this.currentReplicas = 0; this.updatedReplicas = 0; this.currentRevision = 0; this.updateRevision = 0; this.collisionCount = 0; this.conditions = 0; this.availableReplicas = 0; } });
 const K146: Keys = [8, "observedGeneration", 16, "replicas", 24, "readyReplicas", 32, "currentReplicas", 40, "updatedReplicas", 50, "currentRevision", 58, "updateRevision", 72, "collisionCount", -82, "conditions", 88, "availableReplicas"];
@@ -1069,20 +840,6 @@ function d146(r: Reader, c: C): J {
   o["availableReplicas"] = v11 ?? 0;
   return o;
 }
-function e146(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["observedGeneration"]; w.uint32(8); w64(w, v ?? 0);
-  v = o["replicas"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["readyReplicas"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["currentReplicas"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["updatedReplicas"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["currentRevision"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["updateRevision"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["collisionCount"]; if (v != null) { w.uint32(72); w32(w, v); }
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(82).fork(); e141(w, x); w.ldelim(); }
-  v = o["availableReplicas"]; w.uint32(88); w32(w, v ?? 0);
-}
 // k8s.io.api.apps.v1.StatefulSetUpdateStrategy
 const K147: Keys = [10, "type", -18, "rollingUpdate"];
 function d147(r: Reader, c: C): J {
@@ -1104,51 +861,45 @@ function d147(r: Reader, c: C): J {
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
-function e147(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e139(w, v); w.ldelim(); }
-}
 
 /**
- * The apps-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The apps-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/apps-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "apps-v1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.apps.v1.ControllerRevision", [d118, e118, true]],
-    ["k8s.io.api.apps.v1.ControllerRevisionList", [d119, e119, true]],
-    ["k8s.io.api.apps.v1.DaemonSet", [d120, e120, true]],
-    ["k8s.io.api.apps.v1.DaemonSetCondition", [d121, e121, false]],
-    ["k8s.io.api.apps.v1.DaemonSetList", [d122, e122, true]],
-    ["k8s.io.api.apps.v1.DaemonSetSpec", [d123, e123, false]],
-    ["k8s.io.api.apps.v1.DaemonSetStatus", [d124, e124, false]],
-    ["k8s.io.api.apps.v1.DaemonSetUpdateStrategy", [d125, e125, false]],
-    ["k8s.io.api.apps.v1.Deployment", [d126, e126, true]],
-    ["k8s.io.api.apps.v1.DeploymentCondition", [d127, e127, false]],
-    ["k8s.io.api.apps.v1.DeploymentList", [d128, e128, true]],
-    ["k8s.io.api.apps.v1.DeploymentSpec", [d129, e129, false]],
-    ["k8s.io.api.apps.v1.DeploymentStatus", [d130, e130, false]],
-    ["k8s.io.api.apps.v1.DeploymentStrategy", [d131, e131, false]],
-    ["k8s.io.api.apps.v1.ReplicaSet", [d132, e132, true]],
-    ["k8s.io.api.apps.v1.ReplicaSetCondition", [d133, e133, false]],
-    ["k8s.io.api.apps.v1.ReplicaSetList", [d134, e134, true]],
-    ["k8s.io.api.apps.v1.ReplicaSetSpec", [d135, e135, false]],
-    ["k8s.io.api.apps.v1.ReplicaSetStatus", [d136, e136, false]],
-    ["k8s.io.api.apps.v1.RollingUpdateDaemonSet", [d137, e137, false]],
-    ["k8s.io.api.apps.v1.RollingUpdateDeployment", [d138, e138, false]],
-    ["k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy", [d139, e139, false]],
-    ["k8s.io.api.apps.v1.StatefulSet", [d140, e140, true]],
-    ["k8s.io.api.apps.v1.StatefulSetCondition", [d141, e141, false]],
-    ["k8s.io.api.apps.v1.StatefulSetList", [d142, e142, true]],
-    ["k8s.io.api.apps.v1.StatefulSetOrdinals", [d143, e143, false]],
-    ["k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy", [d144, e144, false]],
-    ["k8s.io.api.apps.v1.StatefulSetSpec", [d145, e145, false]],
-    ["k8s.io.api.apps.v1.StatefulSetStatus", [d146, e146, false]],
-    ["k8s.io.api.apps.v1.StatefulSetUpdateStrategy", [d147, e147, false]],
+    ["k8s.io.api.apps.v1.ControllerRevision", [d118, true]],
+    ["k8s.io.api.apps.v1.ControllerRevisionList", [d119, true]],
+    ["k8s.io.api.apps.v1.DaemonSet", [d120, true]],
+    ["k8s.io.api.apps.v1.DaemonSetCondition", [d121, false]],
+    ["k8s.io.api.apps.v1.DaemonSetList", [d122, true]],
+    ["k8s.io.api.apps.v1.DaemonSetSpec", [d123, false]],
+    ["k8s.io.api.apps.v1.DaemonSetStatus", [d124, false]],
+    ["k8s.io.api.apps.v1.DaemonSetUpdateStrategy", [d125, false]],
+    ["k8s.io.api.apps.v1.Deployment", [d126, true]],
+    ["k8s.io.api.apps.v1.DeploymentCondition", [d127, false]],
+    ["k8s.io.api.apps.v1.DeploymentList", [d128, true]],
+    ["k8s.io.api.apps.v1.DeploymentSpec", [d129, false]],
+    ["k8s.io.api.apps.v1.DeploymentStatus", [d130, false]],
+    ["k8s.io.api.apps.v1.DeploymentStrategy", [d131, false]],
+    ["k8s.io.api.apps.v1.ReplicaSet", [d132, true]],
+    ["k8s.io.api.apps.v1.ReplicaSetCondition", [d133, false]],
+    ["k8s.io.api.apps.v1.ReplicaSetList", [d134, true]],
+    ["k8s.io.api.apps.v1.ReplicaSetSpec", [d135, false]],
+    ["k8s.io.api.apps.v1.ReplicaSetStatus", [d136, false]],
+    ["k8s.io.api.apps.v1.RollingUpdateDaemonSet", [d137, false]],
+    ["k8s.io.api.apps.v1.RollingUpdateDeployment", [d138, false]],
+    ["k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy", [d139, false]],
+    ["k8s.io.api.apps.v1.StatefulSet", [d140, true]],
+    ["k8s.io.api.apps.v1.StatefulSetCondition", [d141, false]],
+    ["k8s.io.api.apps.v1.StatefulSetList", [d142, true]],
+    ["k8s.io.api.apps.v1.StatefulSetOrdinals", [d143, false]],
+    ["k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy", [d144, false]],
+    ["k8s.io.api.apps.v1.StatefulSetSpec", [d145, false]],
+    ["k8s.io.api.apps.v1.StatefulSetStatus", [d146, false]],
+    ["k8s.io.api.apps.v1.StatefulSetUpdateStrategy", [d147, false]],
   ]),
 };

@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d492, d532, e492, e532, schemas as CORE_V1 } from './core-v1.js';
-import { d1291, d1294, d1298, d1312, d1319, d1322, e1291, e1294, e1298, e1312, e1319, e1322, schemas as META } from './meta.js';
+import { d492, d532, schemas as CORE_V1 } from './core-v1.js';
+import { d1291, d1294, d1298, d1312, d1319, d1322, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -40,13 +36,6 @@ function d148(r: Reader, c: C): J {
   o["revision"] = v3 ?? 0;
   return o;
 }
-function e148(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["data"]; w.uint32(18).fork(); e1319(w, v); w.ldelim();
-  v = o["revision"]; w.uint32(24); w64(w, v ?? 0);
-}
 // k8s.io.api.apps.v1beta1.ControllerRevisionList
 const K149: Keys = [-10, "metadata", -18, "items"];
 function d149(r: Reader, c: C): J {
@@ -68,12 +57,6 @@ function d149(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e149(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e148(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta1.Deployment
 const O150 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -100,13 +83,6 @@ function d150(r: Reader, c: C): J {
   o["spec"] = v2 ?? d154(EMPTY, c);
   o["status"] = v3 ?? d155(EMPTY, c);
   return o;
-}
-function e150(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e154(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e155(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta1.DeploymentCondition
 const O151 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -142,16 +118,6 @@ function d151(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e151(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["lastUpdateTime"]; w.uint32(50).fork(); e1312(w, v); w.ldelim();
-  v = o["lastTransitionTime"]; w.uint32(58).fork(); e1312(w, v); w.ldelim();
-}
 // k8s.io.api.apps.v1beta1.DeploymentList
 const K152: Keys = [-10, "metadata", -18, "items"];
 function d152(r: Reader, c: C): J {
@@ -173,12 +139,6 @@ function d152(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e152(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e150(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta1.DeploymentRollback
 const O153 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.name = 0; this.updatedAnnotations = 0; this.rollbackTo = 0; } });
@@ -206,13 +166,6 @@ function d153(r: Reader, c: C): J {
   if (v2 !== undefined) o["updatedAnnotations"] = v2;
   o["rollbackTo"] = v3 ?? d157(EMPTY, c);
   return o;
-}
-function e153(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["updatedAnnotations"]; if (v != null) mapString(w, 18, v);
-  v = o["rollbackTo"]; w.uint32(26).fork(); e157(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta1.DeploymentSpec
 const O154 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.rollbackTo = 0; this.progressDeadlineSeconds = 0; } });
@@ -257,19 +210,6 @@ function d154(r: Reader, c: C): J {
   if (v9 !== undefined) o["progressDeadlineSeconds"] = v9;
   return o;
 }
-function e154(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["selector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["template"]; w.uint32(26).fork(); e532(w, v); w.ldelim();
-  v = o["strategy"]; w.uint32(34).fork(); e156(w, v); w.ldelim();
-  v = o["minReadySeconds"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["revisionHistoryLimit"]; if (v != null) { w.uint32(48); w32(w, v); }
-  v = o["paused"]; w.uint32(56); wbool(w, v ?? false);
-  v = o["rollbackTo"]; if (v != null) { w.uint32(66).fork(); e157(w, v); w.ldelim(); }
-  v = o["progressDeadlineSeconds"]; if (v != null) { w.uint32(72); w32(w, v); }
-}
 // k8s.io.api.apps.v1beta1.DeploymentStatus
 const O155 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
 const K155: Keys = [8, "observedGeneration", 16, "replicas", 24, "updatedReplicas", 56, "readyReplicas", 32, "availableReplicas", 40, "unavailableReplicas", 72, "terminatingReplicas", -50, "conditions", 64, "collisionCount"];
@@ -313,19 +253,6 @@ function d155(r: Reader, c: C): J {
   if (v8 !== undefined) o["collisionCount"] = v8;
   return o;
 }
-function e155(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["observedGeneration"]; w.uint32(8); w64(w, v ?? 0);
-  v = o["replicas"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["updatedReplicas"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["availableReplicas"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["unavailableReplicas"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e151(w, x); w.ldelim(); }
-  v = o["readyReplicas"]; w.uint32(56); w32(w, v ?? 0);
-  v = o["collisionCount"]; if (v != null) { w.uint32(64); w32(w, v); }
-  v = o["terminatingReplicas"]; if (v != null) { w.uint32(72); w32(w, v); }
-}
 // k8s.io.api.apps.v1beta1.DeploymentStrategy
 const K156: Keys = [10, "type", -18, "rollingUpdate"];
 function d156(r: Reader, c: C): J {
@@ -347,12 +274,6 @@ function d156(r: Reader, c: C): J {
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
-function e156(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e158(w, v); w.ldelim(); }
-}
 // k8s.io.api.apps.v1beta1.RollbackConfig
 const K157: Keys = [8, "revision"];
 function d157(r: Reader, c: C): J {
@@ -370,11 +291,6 @@ function d157(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== 0) o["revision"] = v1;
   return o;
-}
-function e157(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["revision"]; w.uint32(8); w64(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta1.RollingUpdateDeployment
 const K158: Keys = [10, "maxUnavailable", 18, "maxSurge"];
@@ -397,12 +313,6 @@ function d158(r: Reader, c: C): J {
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
 }
-function e158(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["maxUnavailable"]; if (v != null) { w.uint32(10).fork(); e1322(w, v); w.ldelim(); }
-  v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
-}
 // k8s.io.api.apps.v1beta1.RollingUpdateStatefulSetStrategy
 const K159: Keys = [8, "partition", 18, "maxUnavailable"];
 function d159(r: Reader, c: C): J {
@@ -423,12 +333,6 @@ function d159(r: Reader, c: C): J {
   if (v1 !== undefined) o["partition"] = v1;
   if (v2 !== undefined) o["maxUnavailable"] = v2;
   return o;
-}
-function e159(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["partition"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["maxUnavailable"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta1.Scale
 const O160 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -456,13 +360,6 @@ function d160(r: Reader, c: C): J {
   o["status"] = v3 ?? d162(EMPTY, c);
   return o;
 }
-function e160(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e161(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e162(w, v); w.ldelim();
-}
 // k8s.io.api.apps.v1beta1.ScaleSpec
 const K161: Keys = [8, "replicas"];
 function d161(r: Reader, c: C): J {
@@ -480,11 +377,6 @@ function d161(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== 0) o["replicas"] = v1;
   return o;
-}
-function e161(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta1.ScaleStatus
 const K162: Keys = [8, "replicas", 18, "selector", 26, "targetSelector"];
@@ -511,13 +403,6 @@ function d162(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== '') o["targetSelector"] = v3;
   return o;
 }
-function e162(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["selector"]; if (v != null) mapString(w, 18, v);
-  v = o["targetSelector"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.api.apps.v1beta1.StatefulSet
 const O163 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K163: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -543,13 +428,6 @@ function d163(r: Reader, c: C): J {
   o["spec"] = v2 ?? d168(EMPTY, c);
   o["status"] = v3 ?? d169(EMPTY, c);
   return o;
-}
-function e163(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e168(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e169(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta1.StatefulSetCondition
 const O164 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -582,15 +460,6 @@ function d164(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e164(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.apps.v1beta1.StatefulSetList
 const K165: Keys = [-10, "metadata", -18, "items"];
 function d165(r: Reader, c: C): J {
@@ -613,12 +482,6 @@ function d165(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e165(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e163(w, x); w.ldelim(); }
-}
 // k8s.io.api.apps.v1beta1.StatefulSetOrdinals
 const K166: Keys = [8, "start"];
 function d166(r: Reader, c: C): J {
@@ -636,11 +499,6 @@ function d166(r: Reader, c: C): J {
   const o: J = {};
   o["start"] = v1 ?? 0;
   return o;
-}
-function e166(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["start"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta1.StatefulSetPersistentVolumeClaimRetentionPolicy
 const K167: Keys = [10, "whenDeleted", 18, "whenScaled"];
@@ -662,12 +520,6 @@ function d167(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["whenDeleted"] = v1;
   if (v2 !== undefined && v2 !== '') o["whenScaled"] = v2;
   return o;
-}
-function e167(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["whenDeleted"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["whenScaled"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1beta1.StatefulSetSpec
 const O168 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.volumeClaimTemplates = 0; this.serviceName = 0; this.podManagementPolicy = 0; this.updateStrategy = 0; this.revisionHistoryLimit = 0; this.minReadySeconds = 0; this.persistentVolumeClaimRetentionPolicy = 0; this.ordinals = 0; } });
@@ -718,21 +570,6 @@ function d168(r: Reader, c: C): J {
   if (v11 !== undefined) o["ordinals"] = v11;
   return o;
 }
-function e168(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["selector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["template"]; w.uint32(26).fork(); e532(w, v); w.ldelim();
-  v = o["volumeClaimTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e492(w, x); w.ldelim(); }
-  v = o["serviceName"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["podManagementPolicy"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["updateStrategy"]; w.uint32(58).fork(); e170(w, v); w.ldelim();
-  v = o["revisionHistoryLimit"]; if (v != null) { w.uint32(64); w32(w, v); }
-  v = o["minReadySeconds"]; w.uint32(72); w32(w, v ?? 0);
-  v = o["persistentVolumeClaimRetentionPolicy"]; if (v != null) { w.uint32(82).fork(); e167(w, v); w.ldelim(); }
-  v = o["ordinals"]; if (v != null) { w.uint32(90).fork(); e166(w, v); w.ldelim(); }
-}
 // k8s.io.api.apps.v1beta1.StatefulSetStatus
 const O169 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.readyReplicas = 0; this.currentReplicas = 0; this.updatedReplicas = 0; this.currentRevision = 0; this.updateRevision = 0; this.collisionCount = 0; this.conditions = 0; this.availableReplicas = 0; } });
 const K169: Keys = [8, "observedGeneration", 16, "replicas", 24, "readyReplicas", 32, "currentReplicas", 40, "updatedReplicas", 50, "currentRevision", 58, "updateRevision", 72, "collisionCount", -82, "conditions", 88, "availableReplicas"];
@@ -779,20 +616,6 @@ function d169(r: Reader, c: C): J {
   o["availableReplicas"] = v11 ?? 0;
   return o;
 }
-function e169(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["observedGeneration"]; if (v != null) { w.uint32(8); w64(w, v); }
-  v = o["replicas"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["readyReplicas"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["currentReplicas"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["updatedReplicas"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["currentRevision"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["updateRevision"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["collisionCount"]; if (v != null) { w.uint32(72); w32(w, v); }
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(82).fork(); e164(w, x); w.ldelim(); }
-  v = o["availableReplicas"]; w.uint32(88); w32(w, v ?? 0);
-}
 // k8s.io.api.apps.v1beta1.StatefulSetUpdateStrategy
 const K170: Keys = [10, "type", -18, "rollingUpdate"];
 function d170(r: Reader, c: C): J {
@@ -814,44 +637,38 @@ function d170(r: Reader, c: C): J {
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
-function e170(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e159(w, v); w.ldelim(); }
-}
 
 /**
- * The apps-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The apps-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/apps-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "apps-v1beta1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.apps.v1beta1.ControllerRevision", [d148, e148, true]],
-    ["k8s.io.api.apps.v1beta1.ControllerRevisionList", [d149, e149, true]],
-    ["k8s.io.api.apps.v1beta1.Deployment", [d150, e150, true]],
-    ["k8s.io.api.apps.v1beta1.DeploymentCondition", [d151, e151, false]],
-    ["k8s.io.api.apps.v1beta1.DeploymentList", [d152, e152, true]],
-    ["k8s.io.api.apps.v1beta1.DeploymentRollback", [d153, e153, true]],
-    ["k8s.io.api.apps.v1beta1.DeploymentSpec", [d154, e154, false]],
-    ["k8s.io.api.apps.v1beta1.DeploymentStatus", [d155, e155, false]],
-    ["k8s.io.api.apps.v1beta1.DeploymentStrategy", [d156, e156, false]],
-    ["k8s.io.api.apps.v1beta1.RollbackConfig", [d157, e157, false]],
-    ["k8s.io.api.apps.v1beta1.RollingUpdateDeployment", [d158, e158, false]],
-    ["k8s.io.api.apps.v1beta1.RollingUpdateStatefulSetStrategy", [d159, e159, false]],
-    ["k8s.io.api.apps.v1beta1.Scale", [d160, e160, true]],
-    ["k8s.io.api.apps.v1beta1.ScaleSpec", [d161, e161, false]],
-    ["k8s.io.api.apps.v1beta1.ScaleStatus", [d162, e162, false]],
-    ["k8s.io.api.apps.v1beta1.StatefulSet", [d163, e163, true]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetCondition", [d164, e164, false]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetList", [d165, e165, true]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetOrdinals", [d166, e166, false]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetPersistentVolumeClaimRetentionPolicy", [d167, e167, false]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetSpec", [d168, e168, false]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetStatus", [d169, e169, false]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetUpdateStrategy", [d170, e170, false]],
+    ["k8s.io.api.apps.v1beta1.ControllerRevision", [d148, true]],
+    ["k8s.io.api.apps.v1beta1.ControllerRevisionList", [d149, true]],
+    ["k8s.io.api.apps.v1beta1.Deployment", [d150, true]],
+    ["k8s.io.api.apps.v1beta1.DeploymentCondition", [d151, false]],
+    ["k8s.io.api.apps.v1beta1.DeploymentList", [d152, true]],
+    ["k8s.io.api.apps.v1beta1.DeploymentRollback", [d153, true]],
+    ["k8s.io.api.apps.v1beta1.DeploymentSpec", [d154, false]],
+    ["k8s.io.api.apps.v1beta1.DeploymentStatus", [d155, false]],
+    ["k8s.io.api.apps.v1beta1.DeploymentStrategy", [d156, false]],
+    ["k8s.io.api.apps.v1beta1.RollbackConfig", [d157, false]],
+    ["k8s.io.api.apps.v1beta1.RollingUpdateDeployment", [d158, false]],
+    ["k8s.io.api.apps.v1beta1.RollingUpdateStatefulSetStrategy", [d159, false]],
+    ["k8s.io.api.apps.v1beta1.Scale", [d160, true]],
+    ["k8s.io.api.apps.v1beta1.ScaleSpec", [d161, false]],
+    ["k8s.io.api.apps.v1beta1.ScaleStatus", [d162, false]],
+    ["k8s.io.api.apps.v1beta1.StatefulSet", [d163, true]],
+    ["k8s.io.api.apps.v1beta1.StatefulSetCondition", [d164, false]],
+    ["k8s.io.api.apps.v1beta1.StatefulSetList", [d165, true]],
+    ["k8s.io.api.apps.v1beta1.StatefulSetOrdinals", [d166, false]],
+    ["k8s.io.api.apps.v1beta1.StatefulSetPersistentVolumeClaimRetentionPolicy", [d167, false]],
+    ["k8s.io.api.apps.v1beta1.StatefulSetSpec", [d168, false]],
+    ["k8s.io.api.apps.v1beta1.StatefulSetStatus", [d169, false]],
+    ["k8s.io.api.apps.v1beta1.StatefulSetUpdateStrategy", [d170, false]],
   ]),
 };

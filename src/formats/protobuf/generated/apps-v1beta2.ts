@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d492, d532, e492, e532, schemas as CORE_V1 } from './core-v1.js';
-import { d1291, d1294, d1298, d1312, d1319, d1322, e1291, e1294, e1298, e1312, e1319, e1322, schemas as META } from './meta.js';
+import { d492, d532, schemas as CORE_V1 } from './core-v1.js';
+import { d1291, d1294, d1298, d1312, d1319, d1322, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -40,13 +36,6 @@ function d171(r: Reader, c: C): J {
   o["revision"] = v3 ?? 0;
   return o;
 }
-function e171(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["data"]; w.uint32(18).fork(); e1319(w, v); w.ldelim();
-  v = o["revision"]; w.uint32(24); w64(w, v ?? 0);
-}
 // k8s.io.api.apps.v1beta2.ControllerRevisionList
 const K172: Keys = [-10, "metadata", -18, "items"];
 function d172(r: Reader, c: C): J {
@@ -68,12 +57,6 @@ function d172(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e172(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e171(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.DaemonSet
 const O173 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -100,13 +83,6 @@ function d173(r: Reader, c: C): J {
   o["spec"] = v2 ?? d176(EMPTY, c);
   o["status"] = v3 ?? d177(EMPTY, c);
   return o;
-}
-function e173(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e176(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e177(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta2.DaemonSetCondition
 const O174 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -139,15 +115,6 @@ function d174(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e174(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.apps.v1beta2.DaemonSetList
 const K175: Keys = [-10, "metadata", -18, "items"];
 function d175(r: Reader, c: C): J {
@@ -169,12 +136,6 @@ function d175(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e175(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e173(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.DaemonSetSpec
 const O176 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selector = 0; this.template = 0; this.updateStrategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; } });
@@ -206,15 +167,6 @@ function d176(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== 0) o["minReadySeconds"] = v4;
   if (v6 !== undefined) o["revisionHistoryLimit"] = v6;
   return o;
-}
-function e176(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["selector"]; if (v != null) { w.uint32(10).fork(); e1291(w, v); w.ldelim(); }
-  v = o["template"]; w.uint32(18).fork(); e532(w, v); w.ldelim();
-  v = o["updateStrategy"]; w.uint32(26).fork(); e178(w, v); w.ldelim();
-  v = o["minReadySeconds"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["revisionHistoryLimit"]; if (v != null) { w.uint32(48); w32(w, v); }
 }
 // k8s.io.api.apps.v1beta2.DaemonSetStatus
 const O177 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.currentNumberScheduled = 0; this.numberMisscheduled = 0; this.desiredNumberScheduled = 0; this.numberReady = 0; this.observedGeneration = 0; this.updatedNumberScheduled = 0; this.numberAvailable = 0; this.numberUnavailable = 0; this.collisionCount = 0; this.conditions = 0; } });
@@ -262,20 +214,6 @@ function d177(r: Reader, c: C): J {
   if (v10 !== undefined) o["conditions"] = v10;
   return o;
 }
-function e177(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["currentNumberScheduled"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["numberMisscheduled"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["desiredNumberScheduled"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["numberReady"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["observedGeneration"]; w.uint32(40); w64(w, v ?? 0);
-  v = o["updatedNumberScheduled"]; w.uint32(48); w32(w, v ?? 0);
-  v = o["numberAvailable"]; w.uint32(56); w32(w, v ?? 0);
-  v = o["numberUnavailable"]; w.uint32(64); w32(w, v ?? 0);
-  v = o["collisionCount"]; if (v != null) { w.uint32(72); w32(w, v); }
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(82).fork(); e174(w, x); w.ldelim(); }
-}
 // k8s.io.api.apps.v1beta2.DaemonSetUpdateStrategy
 const K178: Keys = [10, "type", -18, "rollingUpdate"];
 function d178(r: Reader, c: C): J {
@@ -296,12 +234,6 @@ function d178(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
-}
-function e178(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e190(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.Deployment
 const O179 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -328,13 +260,6 @@ function d179(r: Reader, c: C): J {
   o["spec"] = v2 ?? d182(EMPTY, c);
   o["status"] = v3 ?? d183(EMPTY, c);
   return o;
-}
-function e179(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e182(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e183(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta2.DeploymentCondition
 const O180 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -370,16 +295,6 @@ function d180(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e180(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["lastUpdateTime"]; w.uint32(50).fork(); e1312(w, v); w.ldelim();
-  v = o["lastTransitionTime"]; w.uint32(58).fork(); e1312(w, v); w.ldelim();
-}
 // k8s.io.api.apps.v1beta2.DeploymentList
 const K181: Keys = [-10, "metadata", -18, "items"];
 function d181(r: Reader, c: C): J {
@@ -401,12 +316,6 @@ function d181(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e181(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e179(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.DeploymentSpec
 const O182 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.progressDeadlineSeconds = 0; } });
@@ -447,18 +356,6 @@ function d182(r: Reader, c: C): J {
   if (v7 !== undefined && v7 !== false) o["paused"] = v7;
   if (v9 !== undefined) o["progressDeadlineSeconds"] = v9;
   return o;
-}
-function e182(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["selector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["template"]; w.uint32(26).fork(); e532(w, v); w.ldelim();
-  v = o["strategy"]; w.uint32(34).fork(); e184(w, v); w.ldelim();
-  v = o["minReadySeconds"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["revisionHistoryLimit"]; if (v != null) { w.uint32(48); w32(w, v); }
-  v = o["paused"]; w.uint32(56); wbool(w, v ?? false);
-  v = o["progressDeadlineSeconds"]; if (v != null) { w.uint32(72); w32(w, v); }
 }
 // k8s.io.api.apps.v1beta2.DeploymentStatus
 const O183 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
@@ -503,19 +400,6 @@ function d183(r: Reader, c: C): J {
   if (v8 !== undefined) o["collisionCount"] = v8;
   return o;
 }
-function e183(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["observedGeneration"]; w.uint32(8); w64(w, v ?? 0);
-  v = o["replicas"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["updatedReplicas"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["availableReplicas"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["unavailableReplicas"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e180(w, x); w.ldelim(); }
-  v = o["readyReplicas"]; w.uint32(56); w32(w, v ?? 0);
-  v = o["collisionCount"]; if (v != null) { w.uint32(64); w32(w, v); }
-  v = o["terminatingReplicas"]; if (v != null) { w.uint32(72); w32(w, v); }
-}
 // k8s.io.api.apps.v1beta2.DeploymentStrategy
 const K184: Keys = [10, "type", -18, "rollingUpdate"];
 function d184(r: Reader, c: C): J {
@@ -536,12 +420,6 @@ function d184(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
-}
-function e184(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e191(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.ReplicaSet
 const O185 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -568,13 +446,6 @@ function d185(r: Reader, c: C): J {
   o["spec"] = v2 ?? d188(EMPTY, c);
   o["status"] = v3 ?? d189(EMPTY, c);
   return o;
-}
-function e185(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e188(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e189(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta2.ReplicaSetCondition
 const O186 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -607,15 +478,6 @@ function d186(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e186(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.apps.v1beta2.ReplicaSetList
 const K187: Keys = [-10, "metadata", -18, "items"];
 function d187(r: Reader, c: C): J {
@@ -637,12 +499,6 @@ function d187(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e187(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e185(w, x); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.ReplicaSetSpec
 const K188: Keys = [8, "replicas", 32, "minReadySeconds", -18, "selector", -26, "template"];
@@ -670,14 +526,6 @@ function d188(r: Reader, c: C): J {
   o["selector"] = v2 === undefined ? null : v2;
   o["template"] = v3 ?? d532(EMPTY, c);
   return o;
-}
-function e188(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["selector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["template"]; w.uint32(26).fork(); e532(w, v); w.ldelim();
-  v = o["minReadySeconds"]; w.uint32(32); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta2.ReplicaSetStatus
 const O189 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.terminatingReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
@@ -716,17 +564,6 @@ function d189(r: Reader, c: C): J {
   if (v6 !== undefined) o["conditions"] = v6;
   return o;
 }
-function e189(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["fullyLabeledReplicas"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["observedGeneration"]; w.uint32(24); w64(w, v ?? 0);
-  v = o["readyReplicas"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["availableReplicas"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e186(w, x); w.ldelim(); }
-  v = o["terminatingReplicas"]; if (v != null) { w.uint32(56); w32(w, v); }
-}
 // k8s.io.api.apps.v1beta2.RollingUpdateDaemonSet
 const K190: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d190(r: Reader, c: C): J {
@@ -747,12 +584,6 @@ function d190(r: Reader, c: C): J {
   if (v1 !== undefined) o["maxUnavailable"] = v1;
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
-}
-function e190(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["maxUnavailable"]; if (v != null) { w.uint32(10).fork(); e1322(w, v); w.ldelim(); }
-  v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.RollingUpdateDeployment
 const K191: Keys = [10, "maxUnavailable", 18, "maxSurge"];
@@ -775,12 +606,6 @@ function d191(r: Reader, c: C): J {
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
 }
-function e191(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["maxUnavailable"]; if (v != null) { w.uint32(10).fork(); e1322(w, v); w.ldelim(); }
-  v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
-}
 // k8s.io.api.apps.v1beta2.RollingUpdateStatefulSetStrategy
 const K192: Keys = [8, "partition", 18, "maxUnavailable"];
 function d192(r: Reader, c: C): J {
@@ -801,12 +626,6 @@ function d192(r: Reader, c: C): J {
   if (v1 !== undefined) o["partition"] = v1;
   if (v2 !== undefined) o["maxUnavailable"] = v2;
   return o;
-}
-function e192(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["partition"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["maxUnavailable"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.apps.v1beta2.Scale
 const O193 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -834,13 +653,6 @@ function d193(r: Reader, c: C): J {
   o["status"] = v3 ?? d195(EMPTY, c);
   return o;
 }
-function e193(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e194(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e195(w, v); w.ldelim();
-}
 // k8s.io.api.apps.v1beta2.ScaleSpec
 const K194: Keys = [8, "replicas"];
 function d194(r: Reader, c: C): J {
@@ -858,11 +670,6 @@ function d194(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== 0) o["replicas"] = v1;
   return o;
-}
-function e194(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta2.ScaleStatus
 const K195: Keys = [8, "replicas", 18, "selector", 26, "targetSelector"];
@@ -889,13 +696,6 @@ function d195(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== '') o["targetSelector"] = v3;
   return o;
 }
-function e195(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["selector"]; if (v != null) mapString(w, 18, v);
-  v = o["targetSelector"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.api.apps.v1beta2.StatefulSet
 const O196 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K196: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -921,13 +721,6 @@ function d196(r: Reader, c: C): J {
   o["spec"] = v2 ?? d201(EMPTY, c);
   o["status"] = v3 ?? d202(EMPTY, c);
   return o;
-}
-function e196(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e201(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e202(w, v); w.ldelim();
 }
 // k8s.io.api.apps.v1beta2.StatefulSetCondition
 const O197 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -960,15 +753,6 @@ function d197(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e197(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.apps.v1beta2.StatefulSetList
 const K198: Keys = [-10, "metadata", -18, "items"];
 function d198(r: Reader, c: C): J {
@@ -991,12 +775,6 @@ function d198(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e198(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e196(w, x); w.ldelim(); }
-}
 // k8s.io.api.apps.v1beta2.StatefulSetOrdinals
 const K199: Keys = [8, "start"];
 function d199(r: Reader, c: C): J {
@@ -1014,11 +792,6 @@ function d199(r: Reader, c: C): J {
   const o: J = {};
   o["start"] = v1 ?? 0;
   return o;
-}
-function e199(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["start"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.apps.v1beta2.StatefulSetPersistentVolumeClaimRetentionPolicy
 const K200: Keys = [10, "whenDeleted", 18, "whenScaled"];
@@ -1040,12 +813,6 @@ function d200(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["whenDeleted"] = v1;
   if (v2 !== undefined && v2 !== '') o["whenScaled"] = v2;
   return o;
-}
-function e200(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["whenDeleted"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["whenScaled"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.apps.v1beta2.StatefulSetSpec
 const O201 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.volumeClaimTemplates = 0; this.serviceName = 0; this.podManagementPolicy = 0; this.updateStrategy = 0; this.revisionHistoryLimit = 0; this.minReadySeconds = 0; this.persistentVolumeClaimRetentionPolicy = 0; this.ordinals = 0; } });
@@ -1096,21 +863,6 @@ function d201(r: Reader, c: C): J {
   if (v11 !== undefined) o["ordinals"] = v11;
   return o;
 }
-function e201(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["selector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["template"]; w.uint32(26).fork(); e532(w, v); w.ldelim();
-  v = o["volumeClaimTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e492(w, x); w.ldelim(); }
-  v = o["serviceName"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["podManagementPolicy"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["updateStrategy"]; w.uint32(58).fork(); e203(w, v); w.ldelim();
-  v = o["revisionHistoryLimit"]; if (v != null) { w.uint32(64); w32(w, v); }
-  v = o["minReadySeconds"]; w.uint32(72); w32(w, v ?? 0);
-  v = o["persistentVolumeClaimRetentionPolicy"]; if (v != null) { w.uint32(82).fork(); e200(w, v); w.ldelim(); }
-  v = o["ordinals"]; if (v != null) { w.uint32(90).fork(); e199(w, v); w.ldelim(); }
-}
 // k8s.io.api.apps.v1beta2.StatefulSetStatus
 const O202 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.readyReplicas = 0; this.currentReplicas = 0; this.updatedReplicas = 0; this.currentRevision = 0; this.updateRevision = 0; this.collisionCount = 0; this.conditions = 0; this.availableReplicas = 0; } });
 const K202: Keys = [8, "observedGeneration", 16, "replicas", 24, "readyReplicas", 32, "currentReplicas", 40, "updatedReplicas", 50, "currentRevision", 58, "updateRevision", 72, "collisionCount", -82, "conditions", 88, "availableReplicas"];
@@ -1157,20 +909,6 @@ function d202(r: Reader, c: C): J {
   o["availableReplicas"] = v11 ?? 0;
   return o;
 }
-function e202(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["observedGeneration"]; w.uint32(8); w64(w, v ?? 0);
-  v = o["replicas"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["readyReplicas"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["currentReplicas"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["updatedReplicas"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["currentRevision"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["updateRevision"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["collisionCount"]; if (v != null) { w.uint32(72); w32(w, v); }
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(82).fork(); e197(w, x); w.ldelim(); }
-  v = o["availableReplicas"]; w.uint32(88); w32(w, v ?? 0);
-}
 // k8s.io.api.apps.v1beta2.StatefulSetUpdateStrategy
 const K203: Keys = [10, "type", -18, "rollingUpdate"];
 function d203(r: Reader, c: C): J {
@@ -1192,54 +930,48 @@ function d203(r: Reader, c: C): J {
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
-function e203(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e192(w, v); w.ldelim(); }
-}
 
 /**
- * The apps-v1beta2 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The apps-v1beta2 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/apps-v1beta2.js.
  */
 export const schemas: SchemaGroup = {
   name: "apps-v1beta2",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.apps.v1beta2.ControllerRevision", [d171, e171, true]],
-    ["k8s.io.api.apps.v1beta2.ControllerRevisionList", [d172, e172, true]],
-    ["k8s.io.api.apps.v1beta2.DaemonSet", [d173, e173, true]],
-    ["k8s.io.api.apps.v1beta2.DaemonSetCondition", [d174, e174, false]],
-    ["k8s.io.api.apps.v1beta2.DaemonSetList", [d175, e175, true]],
-    ["k8s.io.api.apps.v1beta2.DaemonSetSpec", [d176, e176, false]],
-    ["k8s.io.api.apps.v1beta2.DaemonSetStatus", [d177, e177, false]],
-    ["k8s.io.api.apps.v1beta2.DaemonSetUpdateStrategy", [d178, e178, false]],
-    ["k8s.io.api.apps.v1beta2.Deployment", [d179, e179, true]],
-    ["k8s.io.api.apps.v1beta2.DeploymentCondition", [d180, e180, false]],
-    ["k8s.io.api.apps.v1beta2.DeploymentList", [d181, e181, true]],
-    ["k8s.io.api.apps.v1beta2.DeploymentSpec", [d182, e182, false]],
-    ["k8s.io.api.apps.v1beta2.DeploymentStatus", [d183, e183, false]],
-    ["k8s.io.api.apps.v1beta2.DeploymentStrategy", [d184, e184, false]],
-    ["k8s.io.api.apps.v1beta2.ReplicaSet", [d185, e185, true]],
-    ["k8s.io.api.apps.v1beta2.ReplicaSetCondition", [d186, e186, false]],
-    ["k8s.io.api.apps.v1beta2.ReplicaSetList", [d187, e187, true]],
-    ["k8s.io.api.apps.v1beta2.ReplicaSetSpec", [d188, e188, false]],
-    ["k8s.io.api.apps.v1beta2.ReplicaSetStatus", [d189, e189, false]],
-    ["k8s.io.api.apps.v1beta2.RollingUpdateDaemonSet", [d190, e190, false]],
-    ["k8s.io.api.apps.v1beta2.RollingUpdateDeployment", [d191, e191, false]],
-    ["k8s.io.api.apps.v1beta2.RollingUpdateStatefulSetStrategy", [d192, e192, false]],
-    ["k8s.io.api.apps.v1beta2.Scale", [d193, e193, true]],
-    ["k8s.io.api.apps.v1beta2.ScaleSpec", [d194, e194, false]],
-    ["k8s.io.api.apps.v1beta2.ScaleStatus", [d195, e195, false]],
-    ["k8s.io.api.apps.v1beta2.StatefulSet", [d196, e196, true]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetCondition", [d197, e197, false]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetList", [d198, e198, true]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetOrdinals", [d199, e199, false]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetPersistentVolumeClaimRetentionPolicy", [d200, e200, false]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetSpec", [d201, e201, false]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetStatus", [d202, e202, false]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetUpdateStrategy", [d203, e203, false]],
+    ["k8s.io.api.apps.v1beta2.ControllerRevision", [d171, true]],
+    ["k8s.io.api.apps.v1beta2.ControllerRevisionList", [d172, true]],
+    ["k8s.io.api.apps.v1beta2.DaemonSet", [d173, true]],
+    ["k8s.io.api.apps.v1beta2.DaemonSetCondition", [d174, false]],
+    ["k8s.io.api.apps.v1beta2.DaemonSetList", [d175, true]],
+    ["k8s.io.api.apps.v1beta2.DaemonSetSpec", [d176, false]],
+    ["k8s.io.api.apps.v1beta2.DaemonSetStatus", [d177, false]],
+    ["k8s.io.api.apps.v1beta2.DaemonSetUpdateStrategy", [d178, false]],
+    ["k8s.io.api.apps.v1beta2.Deployment", [d179, true]],
+    ["k8s.io.api.apps.v1beta2.DeploymentCondition", [d180, false]],
+    ["k8s.io.api.apps.v1beta2.DeploymentList", [d181, true]],
+    ["k8s.io.api.apps.v1beta2.DeploymentSpec", [d182, false]],
+    ["k8s.io.api.apps.v1beta2.DeploymentStatus", [d183, false]],
+    ["k8s.io.api.apps.v1beta2.DeploymentStrategy", [d184, false]],
+    ["k8s.io.api.apps.v1beta2.ReplicaSet", [d185, true]],
+    ["k8s.io.api.apps.v1beta2.ReplicaSetCondition", [d186, false]],
+    ["k8s.io.api.apps.v1beta2.ReplicaSetList", [d187, true]],
+    ["k8s.io.api.apps.v1beta2.ReplicaSetSpec", [d188, false]],
+    ["k8s.io.api.apps.v1beta2.ReplicaSetStatus", [d189, false]],
+    ["k8s.io.api.apps.v1beta2.RollingUpdateDaemonSet", [d190, false]],
+    ["k8s.io.api.apps.v1beta2.RollingUpdateDeployment", [d191, false]],
+    ["k8s.io.api.apps.v1beta2.RollingUpdateStatefulSetStrategy", [d192, false]],
+    ["k8s.io.api.apps.v1beta2.Scale", [d193, true]],
+    ["k8s.io.api.apps.v1beta2.ScaleSpec", [d194, false]],
+    ["k8s.io.api.apps.v1beta2.ScaleStatus", [d195, false]],
+    ["k8s.io.api.apps.v1beta2.StatefulSet", [d196, true]],
+    ["k8s.io.api.apps.v1beta2.StatefulSetCondition", [d197, false]],
+    ["k8s.io.api.apps.v1beta2.StatefulSetList", [d198, true]],
+    ["k8s.io.api.apps.v1beta2.StatefulSetOrdinals", [d199, false]],
+    ["k8s.io.api.apps.v1beta2.StatefulSetPersistentVolumeClaimRetentionPolicy", [d200, false]],
+    ["k8s.io.api.apps.v1beta2.StatefulSetSpec", [d201, false]],
+    ["k8s.io.api.apps.v1beta2.StatefulSetStatus", [d202, false]],
+    ["k8s.io.api.apps.v1beta2.StatefulSetUpdateStrategy", [d203, false]],
   ]),
 };

@@ -2,20 +2,15 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1298, d1312, e1298, e1312, schemas as META } from './meta.js';
+import { d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.authentication.v1.AttestationValue
 function d204(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
-function e204(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.authentication.v1.BoundObjectReference
 const K205: Keys = [10, "kind", 18, "apiVersion", 26, "name", 34, "uid"];
 function d205(r: Reader, c: C): J {
@@ -43,17 +38,8 @@ function d205(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["uid"] = v4;
   return o;
 }
-function e205(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kind"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["apiVersion"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.api.authentication.v1.ExtraValue
 function d206(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
-function e206(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.authentication.v1.SelfSubjectReview
 const K207: Keys = [-10, "metadata", -18, "status"];
 function d207(r: Reader, c: C): J {
@@ -76,12 +62,6 @@ function d207(r: Reader, c: C): J {
   o["status"] = v2 ?? d208(EMPTY, c);
   return o;
 }
-function e207(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["status"]; w.uint32(18).fork(); e208(w, v); w.ldelim();
-}
 // k8s.io.api.authentication.v1.SelfSubjectReviewStatus
 const K208: Keys = [-10, "userInfo"];
 function d208(r: Reader, c: C): J {
@@ -99,11 +79,6 @@ function d208(r: Reader, c: C): J {
   const o: J = {};
   o["userInfo"] = v1 ?? d215(EMPTY, c);
   return o;
-}
-function e208(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["userInfo"]; w.uint32(10).fork(); e215(w, v); w.ldelim();
 }
 // k8s.io.api.authentication.v1.TokenRequest
 const O209 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -130,13 +105,6 @@ function d209(r: Reader, c: C): J {
   o["spec"] = v2 ?? d210(EMPTY, c);
   o["status"] = v3 ?? d211(EMPTY, c);
   return o;
-}
-function e209(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e210(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e211(w, v); w.ldelim();
 }
 // k8s.io.api.authentication.v1.TokenRequestSpec
 const K210: Keys = [10, "audiences", 32, "expirationSeconds", -26, "boundObjectRef", 42, "attestations"];
@@ -166,14 +134,6 @@ function d210(r: Reader, c: C): J {
   if (v5 !== undefined) o["attestations"] = v5;
   return o;
 }
-function e210(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["audiences"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["boundObjectRef"]; if (v != null) { w.uint32(26).fork(); e205(w, v); w.ldelim(); }
-  v = o["expirationSeconds"]; if (v != null) { w.uint32(32); w64(w, v); }
-  v = o["attestations"]; if (v != null) mapMessage(w, 42, v, e204);
-}
 // k8s.io.api.authentication.v1.TokenRequestStatus
 const K211: Keys = [10, "token", 18, "expirationTimestamp"];
 function d211(r: Reader, c: C): J {
@@ -194,12 +154,6 @@ function d211(r: Reader, c: C): J {
   o["token"] = v1 ?? '';
   o["expirationTimestamp"] = v2 ?? d1312(EMPTY, c);
   return o;
-}
-function e211(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["token"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["expirationTimestamp"]; w.uint32(18).fork(); e1312(w, v); w.ldelim();
 }
 // k8s.io.api.authentication.v1.TokenReview
 const O212 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -227,13 +181,6 @@ function d212(r: Reader, c: C): J {
   o["status"] = v3 ?? d214(EMPTY, c);
   return o;
 }
-function e212(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e213(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e214(w, v); w.ldelim();
-}
 // k8s.io.api.authentication.v1.TokenReviewSpec
 const K213: Keys = [10, "token", 18, "audiences"];
 function d213(r: Reader, c: C): J {
@@ -254,12 +201,6 @@ function d213(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["token"] = v1;
   if (v2 !== undefined) o["audiences"] = v2;
   return o;
-}
-function e213(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["token"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["audiences"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.authentication.v1.TokenReviewStatus
 const K214: Keys = [8, "authenticated", -18, "user", 34, "audiences", 26, "error"];
@@ -287,14 +228,6 @@ function d214(r: Reader, c: C): J {
   if (v4 !== undefined) o["audiences"] = v4;
   if (v3 !== undefined && v3 !== '') o["error"] = v3;
   return o;
-}
-function e214(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["authenticated"]; w.uint32(8); wbool(w, v ?? false);
-  v = o["user"]; w.uint32(18).fork(); e215(w, v); w.ldelim();
-  v = o["error"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["audiences"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.authentication.v1.UserInfo
 const K215: Keys = [10, "username", 18, "uid", 26, "groups", 34, "extra"];
@@ -324,37 +257,29 @@ function d215(r: Reader, c: C): J {
   if (v4 !== undefined) o["extra"] = v4;
   return o;
 }
-function e215(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["username"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["groups"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["extra"]; if (v != null) mapMessage(w, 34, v, e206);
-}
 
-export { d215, e215 };
+export { d215 };
 
 /**
- * The authentication-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The authentication-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/authentication-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "authentication-v1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.authentication.v1.AttestationValue", [d204, e204, false]],
-    ["k8s.io.api.authentication.v1.BoundObjectReference", [d205, e205, false]],
-    ["k8s.io.api.authentication.v1.ExtraValue", [d206, e206, false]],
-    ["k8s.io.api.authentication.v1.SelfSubjectReview", [d207, e207, true]],
-    ["k8s.io.api.authentication.v1.SelfSubjectReviewStatus", [d208, e208, false]],
-    ["k8s.io.api.authentication.v1.TokenRequest", [d209, e209, true]],
-    ["k8s.io.api.authentication.v1.TokenRequestSpec", [d210, e210, false]],
-    ["k8s.io.api.authentication.v1.TokenRequestStatus", [d211, e211, false]],
-    ["k8s.io.api.authentication.v1.TokenReview", [d212, e212, true]],
-    ["k8s.io.api.authentication.v1.TokenReviewSpec", [d213, e213, false]],
-    ["k8s.io.api.authentication.v1.TokenReviewStatus", [d214, e214, false]],
-    ["k8s.io.api.authentication.v1.UserInfo", [d215, e215, false]],
+    ["k8s.io.api.authentication.v1.AttestationValue", [d204, false]],
+    ["k8s.io.api.authentication.v1.BoundObjectReference", [d205, false]],
+    ["k8s.io.api.authentication.v1.ExtraValue", [d206, false]],
+    ["k8s.io.api.authentication.v1.SelfSubjectReview", [d207, true]],
+    ["k8s.io.api.authentication.v1.SelfSubjectReviewStatus", [d208, false]],
+    ["k8s.io.api.authentication.v1.TokenRequest", [d209, true]],
+    ["k8s.io.api.authentication.v1.TokenRequestSpec", [d210, false]],
+    ["k8s.io.api.authentication.v1.TokenRequestStatus", [d211, false]],
+    ["k8s.io.api.authentication.v1.TokenReview", [d212, true]],
+    ["k8s.io.api.authentication.v1.TokenReviewSpec", [d213, false]],
+    ["k8s.io.api.authentication.v1.TokenReviewStatus", [d214, false]],
+    ["k8s.io.api.authentication.v1.UserInfo", [d215, false]],
   ]),
 };

@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d215, e215, schemas as AUTHENTICATION_V1 } from './authentication-v1.js';
-import { d1298, e1298, schemas as META } from './meta.js';
+import { d215, schemas as AUTHENTICATION_V1 } from './authentication-v1.js';
+import { d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -36,12 +32,6 @@ function d216(r: Reader, c: C): J {
   o["status"] = v2 ?? d217(EMPTY, c);
   return o;
 }
-function e216(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["status"]; w.uint32(18).fork(); e217(w, v); w.ldelim();
-}
 // k8s.io.api.authentication.v1alpha1.SelfSubjectReviewStatus
 const K217: Keys = [-10, "userInfo"];
 function d217(r: Reader, c: C): J {
@@ -60,22 +50,17 @@ function d217(r: Reader, c: C): J {
   o["userInfo"] = v1 ?? d215(EMPTY, c);
   return o;
 }
-function e217(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["userInfo"]; w.uint32(10).fork(); e215(w, v); w.ldelim();
-}
 
 /**
- * The authentication-v1alpha1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The authentication-v1alpha1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/authentication-v1alpha1.js.
  */
 export const schemas: SchemaGroup = {
   name: "authentication-v1alpha1",
   requires: [AUTHENTICATION_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.authentication.v1alpha1.SelfSubjectReview", [d216, e216, true]],
-    ["k8s.io.api.authentication.v1alpha1.SelfSubjectReviewStatus", [d217, e217, false]],
+    ["k8s.io.api.authentication.v1alpha1.SelfSubjectReview", [d216, true]],
+    ["k8s.io.api.authentication.v1alpha1.SelfSubjectReviewStatus", [d217, false]],
   ]),
 };

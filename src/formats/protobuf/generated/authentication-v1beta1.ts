@@ -2,21 +2,16 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d215, e215, schemas as AUTHENTICATION_V1 } from './authentication-v1.js';
-import { d1298, e1298, schemas as META } from './meta.js';
+import { d215, schemas as AUTHENTICATION_V1 } from './authentication-v1.js';
+import { d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.authentication.v1beta1.ExtraValue
 function d218(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
-function e218(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.authentication.v1beta1.SelfSubjectReview
 const K219: Keys = [-10, "metadata", -18, "status"];
 function d219(r: Reader, c: C): J {
@@ -39,12 +34,6 @@ function d219(r: Reader, c: C): J {
   o["status"] = v2 ?? d220(EMPTY, c);
   return o;
 }
-function e219(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["status"]; w.uint32(18).fork(); e220(w, v); w.ldelim();
-}
 // k8s.io.api.authentication.v1beta1.SelfSubjectReviewStatus
 const K220: Keys = [-10, "userInfo"];
 function d220(r: Reader, c: C): J {
@@ -62,11 +51,6 @@ function d220(r: Reader, c: C): J {
   const o: J = {};
   o["userInfo"] = v1 ?? d215(EMPTY, c);
   return o;
-}
-function e220(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["userInfo"]; w.uint32(10).fork(); e215(w, v); w.ldelim();
 }
 // k8s.io.api.authentication.v1beta1.TokenReview
 const O221 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -94,13 +78,6 @@ function d221(r: Reader, c: C): J {
   o["status"] = v3 ?? d223(EMPTY, c);
   return o;
 }
-function e221(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e222(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e223(w, v); w.ldelim();
-}
 // k8s.io.api.authentication.v1beta1.TokenReviewSpec
 const K222: Keys = [10, "token", 18, "audiences"];
 function d222(r: Reader, c: C): J {
@@ -121,12 +98,6 @@ function d222(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["token"] = v1;
   if (v2 !== undefined) o["audiences"] = v2;
   return o;
-}
-function e222(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["token"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["audiences"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.authentication.v1beta1.TokenReviewStatus
 const K223: Keys = [8, "authenticated", -18, "user", 34, "audiences", 26, "error"];
@@ -154,14 +125,6 @@ function d223(r: Reader, c: C): J {
   if (v4 !== undefined) o["audiences"] = v4;
   if (v3 !== undefined && v3 !== '') o["error"] = v3;
   return o;
-}
-function e223(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["authenticated"]; w.uint32(8); wbool(w, v ?? false);
-  v = o["user"]; w.uint32(18).fork(); e224(w, v); w.ldelim();
-  v = o["error"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["audiences"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
 }
 // k8s.io.api.authentication.v1beta1.UserInfo
 const K224: Keys = [10, "username", 18, "uid", 26, "groups", 34, "extra"];
@@ -191,30 +154,22 @@ function d224(r: Reader, c: C): J {
   if (v4 !== undefined) o["extra"] = v4;
   return o;
 }
-function e224(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["username"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["groups"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["extra"]; if (v != null) mapMessage(w, 34, v, e218);
-}
 
 /**
- * The authentication-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The authentication-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/authentication-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "authentication-v1beta1",
   requires: [AUTHENTICATION_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.authentication.v1beta1.ExtraValue", [d218, e218, false]],
-    ["k8s.io.api.authentication.v1beta1.SelfSubjectReview", [d219, e219, true]],
-    ["k8s.io.api.authentication.v1beta1.SelfSubjectReviewStatus", [d220, e220, false]],
-    ["k8s.io.api.authentication.v1beta1.TokenReview", [d221, e221, true]],
-    ["k8s.io.api.authentication.v1beta1.TokenReviewSpec", [d222, e222, false]],
-    ["k8s.io.api.authentication.v1beta1.TokenReviewStatus", [d223, e223, false]],
-    ["k8s.io.api.authentication.v1beta1.UserInfo", [d224, e224, false]],
+    ["k8s.io.api.authentication.v1beta1.ExtraValue", [d218, false]],
+    ["k8s.io.api.authentication.v1beta1.SelfSubjectReview", [d219, true]],
+    ["k8s.io.api.authentication.v1beta1.SelfSubjectReviewStatus", [d220, false]],
+    ["k8s.io.api.authentication.v1beta1.TokenReview", [d221, true]],
+    ["k8s.io.api.authentication.v1beta1.TokenReviewSpec", [d222, false]],
+    ["k8s.io.api.authentication.v1beta1.TokenReviewStatus", [d223, false]],
+    ["k8s.io.api.authentication.v1beta1.UserInfo", [d224, false]],
   ]),
 };

@@ -2,20 +2,15 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1282, d1292, d1298, e1282, e1292, e1298, schemas as META } from './meta.js';
+import { d1282, d1292, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.authorization.v1.ExtraValue
 function d225(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
-function e225(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.authorization.v1.FieldSelectorAttributes
 const K226: Keys = [10, "rawSelector", -18, "requirements"];
 function d226(r: Reader, c: C): J {
@@ -37,12 +32,6 @@ function d226(r: Reader, c: C): J {
   if (v2 !== undefined) o["requirements"] = v2;
   return o;
 }
-function e226(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["rawSelector"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["requirements"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1282(w, x); w.ldelim(); }
-}
 // k8s.io.api.authorization.v1.LabelSelectorAttributes
 const K227: Keys = [10, "rawSelector", -18, "requirements"];
 function d227(r: Reader, c: C): J {
@@ -63,12 +52,6 @@ function d227(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["rawSelector"] = v1;
   if (v2 !== undefined) o["requirements"] = v2;
   return o;
-}
-function e227(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["rawSelector"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["requirements"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1292(w, x); w.ldelim(); }
 }
 // k8s.io.api.authorization.v1.LocalSubjectAccessReview
 const O228 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -96,13 +79,6 @@ function d228(r: Reader, c: C): J {
   o["status"] = v3 ?? d239(EMPTY, c);
   return o;
 }
-function e228(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e238(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e239(w, v); w.ldelim();
-}
 // k8s.io.api.authorization.v1.NonResourceAttributes
 const K229: Keys = [10, "path", 18, "verb"];
 function d229(r: Reader, c: C): J {
@@ -124,12 +100,6 @@ function d229(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["verb"] = v2;
   return o;
 }
-function e229(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["path"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["verb"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.api.authorization.v1.NonResourceRule
 const K230: Keys = [10, "verbs", 18, "nonResourceURLs"];
 function d230(r: Reader, c: C): J {
@@ -150,12 +120,6 @@ function d230(r: Reader, c: C): J {
   o["verbs"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["nonResourceURLs"] = v2;
   return o;
-}
-function e230(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.authorization.v1.ResourceAttributes
 const O231 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespace = 0; this.verb = 0; this.group = 0; this.version = 0; this.resource = 0; this.subresource = 0; this.name = 0; this.fieldSelector = 0; this.labelSelector = 0; } });
@@ -200,19 +164,6 @@ function d231(r: Reader, c: C): J {
   if (v9 !== undefined) o["labelSelector"] = v9;
   return o;
 }
-function e231(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["verb"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["group"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["version"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["resource"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["subresource"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["fieldSelector"]; if (v != null) { w.uint32(66).fork(); e226(w, v); w.ldelim(); }
-  v = o["labelSelector"]; if (v != null) { w.uint32(74).fork(); e227(w, v); w.ldelim(); }
-}
 // k8s.io.api.authorization.v1.ResourceRule
 const K232: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 34, "resourceNames"];
 function d232(r: Reader, c: C): J {
@@ -240,14 +191,6 @@ function d232(r: Reader, c: C): J {
   if (v4 !== undefined) o["resourceNames"] = v4;
   return o;
 }
-function e232(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["apiGroups"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["resourceNames"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-}
 // k8s.io.api.authorization.v1.SelfSubjectAccessReview
 const O233 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K233: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -274,13 +217,6 @@ function d233(r: Reader, c: C): J {
   o["status"] = v3 ?? d239(EMPTY, c);
   return o;
 }
-function e233(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e234(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e239(w, v); w.ldelim();
-}
 // k8s.io.api.authorization.v1.SelfSubjectAccessReviewSpec
 const K234: Keys = [-10, "resourceAttributes", -18, "nonResourceAttributes"];
 function d234(r: Reader, c: C): J {
@@ -301,12 +237,6 @@ function d234(r: Reader, c: C): J {
   if (v1 !== undefined) o["resourceAttributes"] = v1;
   if (v2 !== undefined) o["nonResourceAttributes"] = v2;
   return o;
-}
-function e234(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resourceAttributes"]; if (v != null) { w.uint32(10).fork(); e231(w, v); w.ldelim(); }
-  v = o["nonResourceAttributes"]; if (v != null) { w.uint32(18).fork(); e229(w, v); w.ldelim(); }
 }
 // k8s.io.api.authorization.v1.SelfSubjectRulesReview
 const O235 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -334,13 +264,6 @@ function d235(r: Reader, c: C): J {
   o["status"] = v3 ?? d240(EMPTY, c);
   return o;
 }
-function e235(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e236(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e240(w, v); w.ldelim();
-}
 // k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec
 const K236: Keys = [10, "namespace"];
 function d236(r: Reader, c: C): J {
@@ -358,11 +281,6 @@ function d236(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== '') o["namespace"] = v1;
   return o;
-}
-function e236(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.authorization.v1.SubjectAccessReview
 const O237 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -389,13 +307,6 @@ function d237(r: Reader, c: C): J {
   o["spec"] = v2 ?? d238(EMPTY, c);
   o["status"] = v3 ?? d239(EMPTY, c);
   return o;
-}
-function e237(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e238(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e239(w, v); w.ldelim();
 }
 // k8s.io.api.authorization.v1.SubjectAccessReviewSpec
 const O238 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceAttributes = 0; this.nonResourceAttributes = 0; this.user = 0; this.groups = 0; this.extra = 0; this.uid = 0; } });
@@ -432,16 +343,6 @@ function d238(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== '') o["uid"] = v6;
   return o;
 }
-function e238(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resourceAttributes"]; if (v != null) { w.uint32(10).fork(); e231(w, v); w.ldelim(); }
-  v = o["nonResourceAttributes"]; if (v != null) { w.uint32(18).fork(); e229(w, v); w.ldelim(); }
-  v = o["user"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["groups"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-  v = o["extra"]; if (v != null) mapMessage(w, 42, v, e225);
-  v = o["uid"]; w.uint32(50); wstr(w, v ?? '');
-}
 // k8s.io.api.authorization.v1.SubjectAccessReviewStatus
 const K239: Keys = [8, "allowed", 32, "denied", 18, "reason", 26, "evaluationError"];
 function d239(r: Reader, c: C): J {
@@ -468,14 +369,6 @@ function d239(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["reason"] = v2;
   if (v3 !== undefined && v3 !== '') o["evaluationError"] = v3;
   return o;
-}
-function e239(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["allowed"]; w.uint32(8); wbool(w, v ?? false);
-  v = o["reason"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["evaluationError"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["denied"]; w.uint32(32); wbool(w, v ?? false);
 }
 // k8s.io.api.authorization.v1.SubjectRulesReviewStatus
 const K240: Keys = [-10, "resourceRules", -18, "nonResourceRules", 24, "incomplete", 34, "evaluationError"];
@@ -504,41 +397,33 @@ function d240(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["evaluationError"] = v4;
   return o;
 }
-function e240(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e232(w, x); w.ldelim(); }
-  v = o["nonResourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e230(w, x); w.ldelim(); }
-  v = o["incomplete"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["evaluationError"]; w.uint32(34); wstr(w, v ?? '');
-}
 
-export { d226, d227, e226, e227 };
+export { d226, d227 };
 
 /**
- * The authorization-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The authorization-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/authorization-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "authorization-v1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.authorization.v1.ExtraValue", [d225, e225, false]],
-    ["k8s.io.api.authorization.v1.FieldSelectorAttributes", [d226, e226, false]],
-    ["k8s.io.api.authorization.v1.LabelSelectorAttributes", [d227, e227, false]],
-    ["k8s.io.api.authorization.v1.LocalSubjectAccessReview", [d228, e228, true]],
-    ["k8s.io.api.authorization.v1.NonResourceAttributes", [d229, e229, false]],
-    ["k8s.io.api.authorization.v1.NonResourceRule", [d230, e230, false]],
-    ["k8s.io.api.authorization.v1.ResourceAttributes", [d231, e231, false]],
-    ["k8s.io.api.authorization.v1.ResourceRule", [d232, e232, false]],
-    ["k8s.io.api.authorization.v1.SelfSubjectAccessReview", [d233, e233, true]],
-    ["k8s.io.api.authorization.v1.SelfSubjectAccessReviewSpec", [d234, e234, false]],
-    ["k8s.io.api.authorization.v1.SelfSubjectRulesReview", [d235, e235, true]],
-    ["k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec", [d236, e236, false]],
-    ["k8s.io.api.authorization.v1.SubjectAccessReview", [d237, e237, true]],
-    ["k8s.io.api.authorization.v1.SubjectAccessReviewSpec", [d238, e238, false]],
-    ["k8s.io.api.authorization.v1.SubjectAccessReviewStatus", [d239, e239, false]],
-    ["k8s.io.api.authorization.v1.SubjectRulesReviewStatus", [d240, e240, false]],
+    ["k8s.io.api.authorization.v1.ExtraValue", [d225, false]],
+    ["k8s.io.api.authorization.v1.FieldSelectorAttributes", [d226, false]],
+    ["k8s.io.api.authorization.v1.LabelSelectorAttributes", [d227, false]],
+    ["k8s.io.api.authorization.v1.LocalSubjectAccessReview", [d228, true]],
+    ["k8s.io.api.authorization.v1.NonResourceAttributes", [d229, false]],
+    ["k8s.io.api.authorization.v1.NonResourceRule", [d230, false]],
+    ["k8s.io.api.authorization.v1.ResourceAttributes", [d231, false]],
+    ["k8s.io.api.authorization.v1.ResourceRule", [d232, false]],
+    ["k8s.io.api.authorization.v1.SelfSubjectAccessReview", [d233, true]],
+    ["k8s.io.api.authorization.v1.SelfSubjectAccessReviewSpec", [d234, false]],
+    ["k8s.io.api.authorization.v1.SelfSubjectRulesReview", [d235, true]],
+    ["k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec", [d236, false]],
+    ["k8s.io.api.authorization.v1.SubjectAccessReview", [d237, true]],
+    ["k8s.io.api.authorization.v1.SubjectAccessReviewSpec", [d238, false]],
+    ["k8s.io.api.authorization.v1.SubjectAccessReviewStatus", [d239, false]],
+    ["k8s.io.api.authorization.v1.SubjectRulesReviewStatus", [d240, false]],
   ]),
 };

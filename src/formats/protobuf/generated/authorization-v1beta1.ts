@@ -2,21 +2,16 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d226, d227, e226, e227, schemas as AUTHORIZATION_V1 } from './authorization-v1.js';
-import { d1298, e1298, schemas as META } from './meta.js';
+import { d226, d227, schemas as AUTHORIZATION_V1 } from './authorization-v1.js';
+import { d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.authorization.v1beta1.ExtraValue
 function d241(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
-function e241(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.authorization.v1beta1.LocalSubjectAccessReview
 const O242 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K242: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -43,13 +38,6 @@ function d242(r: Reader, c: C): J {
   o["status"] = v3 ?? d253(EMPTY, c);
   return o;
 }
-function e242(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e252(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e253(w, v); w.ldelim();
-}
 // k8s.io.api.authorization.v1beta1.NonResourceAttributes
 const K243: Keys = [10, "path", 18, "verb"];
 function d243(r: Reader, c: C): J {
@@ -71,12 +59,6 @@ function d243(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["verb"] = v2;
   return o;
 }
-function e243(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["path"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["verb"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.api.authorization.v1beta1.NonResourceRule
 const K244: Keys = [10, "verbs", 18, "nonResourceURLs"];
 function d244(r: Reader, c: C): J {
@@ -97,12 +79,6 @@ function d244(r: Reader, c: C): J {
   o["verbs"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["nonResourceURLs"] = v2;
   return o;
-}
-function e244(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.authorization.v1beta1.ResourceAttributes
 const O245 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespace = 0; this.verb = 0; this.group = 0; this.version = 0; this.resource = 0; this.subresource = 0; this.name = 0; this.fieldSelector = 0; this.labelSelector = 0; } });
@@ -147,19 +123,6 @@ function d245(r: Reader, c: C): J {
   if (v9 !== undefined) o["labelSelector"] = v9;
   return o;
 }
-function e245(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["verb"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["group"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["version"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["resource"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["subresource"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["fieldSelector"]; if (v != null) { w.uint32(66).fork(); e226(w, v); w.ldelim(); }
-  v = o["labelSelector"]; if (v != null) { w.uint32(74).fork(); e227(w, v); w.ldelim(); }
-}
 // k8s.io.api.authorization.v1beta1.ResourceRule
 const K246: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 34, "resourceNames"];
 function d246(r: Reader, c: C): J {
@@ -187,14 +150,6 @@ function d246(r: Reader, c: C): J {
   if (v4 !== undefined) o["resourceNames"] = v4;
   return o;
 }
-function e246(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["apiGroups"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["resourceNames"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-}
 // k8s.io.api.authorization.v1beta1.SelfSubjectAccessReview
 const O247 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K247: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -221,13 +176,6 @@ function d247(r: Reader, c: C): J {
   o["status"] = v3 ?? d253(EMPTY, c);
   return o;
 }
-function e247(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e248(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e253(w, v); w.ldelim();
-}
 // k8s.io.api.authorization.v1beta1.SelfSubjectAccessReviewSpec
 const K248: Keys = [-10, "resourceAttributes", -18, "nonResourceAttributes"];
 function d248(r: Reader, c: C): J {
@@ -248,12 +196,6 @@ function d248(r: Reader, c: C): J {
   if (v1 !== undefined) o["resourceAttributes"] = v1;
   if (v2 !== undefined) o["nonResourceAttributes"] = v2;
   return o;
-}
-function e248(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resourceAttributes"]; if (v != null) { w.uint32(10).fork(); e245(w, v); w.ldelim(); }
-  v = o["nonResourceAttributes"]; if (v != null) { w.uint32(18).fork(); e243(w, v); w.ldelim(); }
 }
 // k8s.io.api.authorization.v1beta1.SelfSubjectRulesReview
 const O249 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -281,13 +223,6 @@ function d249(r: Reader, c: C): J {
   o["status"] = v3 ?? d254(EMPTY, c);
   return o;
 }
-function e249(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e250(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e254(w, v); w.ldelim();
-}
 // k8s.io.api.authorization.v1beta1.SelfSubjectRulesReviewSpec
 const K250: Keys = [10, "namespace"];
 function d250(r: Reader, c: C): J {
@@ -305,11 +240,6 @@ function d250(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== '') o["namespace"] = v1;
   return o;
-}
-function e250(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.authorization.v1beta1.SubjectAccessReview
 const O251 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -336,13 +266,6 @@ function d251(r: Reader, c: C): J {
   o["spec"] = v2 ?? d252(EMPTY, c);
   o["status"] = v3 ?? d253(EMPTY, c);
   return o;
-}
-function e251(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e252(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e253(w, v); w.ldelim();
 }
 // k8s.io.api.authorization.v1beta1.SubjectAccessReviewSpec
 const O252 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceAttributes = 0; this.nonResourceAttributes = 0; this.user = 0; this.group = 0; this.extra = 0; this.uid = 0; } });
@@ -379,16 +302,6 @@ function d252(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== '') o["uid"] = v6;
   return o;
 }
-function e252(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resourceAttributes"]; if (v != null) { w.uint32(10).fork(); e245(w, v); w.ldelim(); }
-  v = o["nonResourceAttributes"]; if (v != null) { w.uint32(18).fork(); e243(w, v); w.ldelim(); }
-  v = o["user"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["group"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-  v = o["extra"]; if (v != null) mapMessage(w, 42, v, e241);
-  v = o["uid"]; w.uint32(50); wstr(w, v ?? '');
-}
 // k8s.io.api.authorization.v1beta1.SubjectAccessReviewStatus
 const K253: Keys = [8, "allowed", 32, "denied", 18, "reason", 26, "evaluationError"];
 function d253(r: Reader, c: C): J {
@@ -415,14 +328,6 @@ function d253(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["reason"] = v2;
   if (v3 !== undefined && v3 !== '') o["evaluationError"] = v3;
   return o;
-}
-function e253(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["allowed"]; w.uint32(8); wbool(w, v ?? false);
-  v = o["reason"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["evaluationError"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["denied"]; w.uint32(32); wbool(w, v ?? false);
 }
 // k8s.io.api.authorization.v1beta1.SubjectRulesReviewStatus
 const K254: Keys = [-10, "resourceRules", -18, "nonResourceRules", 24, "incomplete", 34, "evaluationError"];
@@ -451,37 +356,29 @@ function d254(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["evaluationError"] = v4;
   return o;
 }
-function e254(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e246(w, x); w.ldelim(); }
-  v = o["nonResourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e244(w, x); w.ldelim(); }
-  v = o["incomplete"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["evaluationError"]; w.uint32(34); wstr(w, v ?? '');
-}
 
 /**
- * The authorization-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The authorization-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/authorization-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "authorization-v1beta1",
   requires: [AUTHORIZATION_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.authorization.v1beta1.ExtraValue", [d241, e241, false]],
-    ["k8s.io.api.authorization.v1beta1.LocalSubjectAccessReview", [d242, e242, true]],
-    ["k8s.io.api.authorization.v1beta1.NonResourceAttributes", [d243, e243, false]],
-    ["k8s.io.api.authorization.v1beta1.NonResourceRule", [d244, e244, false]],
-    ["k8s.io.api.authorization.v1beta1.ResourceAttributes", [d245, e245, false]],
-    ["k8s.io.api.authorization.v1beta1.ResourceRule", [d246, e246, false]],
-    ["k8s.io.api.authorization.v1beta1.SelfSubjectAccessReview", [d247, e247, true]],
-    ["k8s.io.api.authorization.v1beta1.SelfSubjectAccessReviewSpec", [d248, e248, false]],
-    ["k8s.io.api.authorization.v1beta1.SelfSubjectRulesReview", [d249, e249, true]],
-    ["k8s.io.api.authorization.v1beta1.SelfSubjectRulesReviewSpec", [d250, e250, false]],
-    ["k8s.io.api.authorization.v1beta1.SubjectAccessReview", [d251, e251, true]],
-    ["k8s.io.api.authorization.v1beta1.SubjectAccessReviewSpec", [d252, e252, false]],
-    ["k8s.io.api.authorization.v1beta1.SubjectAccessReviewStatus", [d253, e253, false]],
-    ["k8s.io.api.authorization.v1beta1.SubjectRulesReviewStatus", [d254, e254, false]],
+    ["k8s.io.api.authorization.v1beta1.ExtraValue", [d241, false]],
+    ["k8s.io.api.authorization.v1beta1.LocalSubjectAccessReview", [d242, true]],
+    ["k8s.io.api.authorization.v1beta1.NonResourceAttributes", [d243, false]],
+    ["k8s.io.api.authorization.v1beta1.NonResourceRule", [d244, false]],
+    ["k8s.io.api.authorization.v1beta1.ResourceAttributes", [d245, false]],
+    ["k8s.io.api.authorization.v1beta1.ResourceRule", [d246, false]],
+    ["k8s.io.api.authorization.v1beta1.SelfSubjectAccessReview", [d247, true]],
+    ["k8s.io.api.authorization.v1beta1.SelfSubjectAccessReviewSpec", [d248, false]],
+    ["k8s.io.api.authorization.v1beta1.SelfSubjectRulesReview", [d249, true]],
+    ["k8s.io.api.authorization.v1beta1.SelfSubjectRulesReviewSpec", [d250, false]],
+    ["k8s.io.api.authorization.v1beta1.SubjectAccessReview", [d251, true]],
+    ["k8s.io.api.authorization.v1beta1.SubjectAccessReviewSpec", [d252, false]],
+    ["k8s.io.api.authorization.v1beta1.SubjectAccessReviewStatus", [d253, false]],
+    ["k8s.io.api.authorization.v1beta1.SubjectRulesReviewStatus", [d254, false]],
   ]),
 };

@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1270, d1291, d1294, d1298, d1312, e1270, e1291, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -40,14 +36,6 @@ function d255(r: Reader, c: C): J {
   o["container"] = v5 ?? '';
   return o;
 }
-function e255(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["targetAverageUtilization"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["targetAverageValue"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
-  v = o["container"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.autoscaling.v1.ContainerResourceMetricStatus
 const K256: Keys = [10, "name", 16, "currentAverageUtilization", 26, "currentAverageValue", 34, "container"];
 function d256(r: Reader, c: C): J {
@@ -75,14 +63,6 @@ function d256(r: Reader, c: C): J {
   o["container"] = v4 ?? '';
   return o;
 }
-function e256(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["currentAverageUtilization"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["currentAverageValue"]; w.uint32(26).fork(); e1270(w, v); w.ldelim();
-  v = o["container"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.api.autoscaling.v1.CrossVersionObjectReference
 const K257: Keys = [10, "kind", 18, "name", 26, "apiVersion"];
 function d257(r: Reader, c: C): J {
@@ -106,13 +86,6 @@ function d257(r: Reader, c: C): J {
   o["name"] = v2 ?? '';
   if (v3 !== undefined && v3 !== '') o["apiVersion"] = v3;
   return o;
-}
-function e257(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kind"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["apiVersion"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.autoscaling.v1.ExternalMetricSource
 const K258: Keys = [10, "metricName", -18, "metricSelector", 26, "targetValue", 34, "targetAverageValue"];
@@ -141,14 +114,6 @@ function d258(r: Reader, c: C): J {
   if (v4 !== undefined) o["targetAverageValue"] = v4;
   return o;
 }
-function e258(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metricName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["metricSelector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["targetValue"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
-  v = o["targetAverageValue"]; if (v != null) { w.uint32(34).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.autoscaling.v1.ExternalMetricStatus
 const K259: Keys = [10, "metricName", -18, "metricSelector", 26, "currentValue", 34, "currentAverageValue"];
 function d259(r: Reader, c: C): J {
@@ -176,14 +141,6 @@ function d259(r: Reader, c: C): J {
   if (v4 !== undefined) o["currentAverageValue"] = v4;
   return o;
 }
-function e259(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metricName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["metricSelector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["currentValue"]; w.uint32(26).fork(); e1270(w, v); w.ldelim();
-  v = o["currentAverageValue"]; if (v != null) { w.uint32(34).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler
 const O260 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K260: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -209,13 +166,6 @@ function d260(r: Reader, c: C): J {
   o["spec"] = v2 ?? d263(EMPTY, c);
   o["status"] = v3 ?? d264(EMPTY, c);
   return o;
-}
-function e260(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e263(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e264(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerCondition
 const O261 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
@@ -251,16 +201,6 @@ function d261(r: Reader, c: C): J {
   if (v6 !== undefined) o["observedGeneration"] = v6;
   return o;
 }
-function e261(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["observedGeneration"]; if (v != null) { w.uint32(48); w64(w, v); }
-}
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerList
 const K262: Keys = [-10, "metadata", -18, "items"];
 function d262(r: Reader, c: C): J {
@@ -282,12 +222,6 @@ function d262(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e262(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e260(w, x); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerSpec
 const K263: Keys = [-10, "scaleTargetRef", 16, "minReplicas", 24, "maxReplicas", 32, "targetCPUUtilizationPercentage"];
@@ -315,14 +249,6 @@ function d263(r: Reader, c: C): J {
   o["maxReplicas"] = v3 ?? 0;
   if (v4 !== undefined) o["targetCPUUtilizationPercentage"] = v4;
   return o;
-}
-function e263(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["scaleTargetRef"]; w.uint32(10).fork(); e257(w, v); w.ldelim();
-  v = o["minReplicas"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["maxReplicas"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["targetCPUUtilizationPercentage"]; if (v != null) { w.uint32(32); w32(w, v); }
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerStatus
 const O264 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.lastScaleTime = 0; this.currentReplicas = 0; this.desiredReplicas = 0; this.currentCPUUtilizationPercentage = 0; } });
@@ -354,15 +280,6 @@ function d264(r: Reader, c: C): J {
   o["desiredReplicas"] = v4 ?? 0;
   if (v5 !== undefined) o["currentCPUUtilizationPercentage"] = v5;
   return o;
-}
-function e264(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["observedGeneration"]; if (v != null) { w.uint32(8); w64(w, v); }
-  v = o["lastScaleTime"]; if (v != null) { w.uint32(18).fork(); e1312(w, v); w.ldelim(); }
-  v = o["currentReplicas"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["desiredReplicas"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["currentCPUUtilizationPercentage"]; if (v != null) { w.uint32(40); w32(w, v); }
 }
 // k8s.io.api.autoscaling.v1.MetricSpec
 const O265 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
@@ -398,16 +315,6 @@ function d265(r: Reader, c: C): J {
   if (v5 !== undefined) o["external"] = v5;
   return o;
 }
-function e265(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["object"]; if (v != null) { w.uint32(18).fork(); e267(w, v); w.ldelim(); }
-  v = o["pods"]; if (v != null) { w.uint32(26).fork(); e269(w, v); w.ldelim(); }
-  v = o["resource"]; if (v != null) { w.uint32(34).fork(); e271(w, v); w.ldelim(); }
-  v = o["external"]; if (v != null) { w.uint32(42).fork(); e258(w, v); w.ldelim(); }
-  v = o["containerResource"]; if (v != null) { w.uint32(58).fork(); e255(w, v); w.ldelim(); }
-}
 // k8s.io.api.autoscaling.v1.MetricStatus
 const O266 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
 const K266: Keys = [10, "type", -18, "object", -26, "pods", -34, "resource", -58, "containerResource", -42, "external"];
@@ -442,16 +349,6 @@ function d266(r: Reader, c: C): J {
   if (v5 !== undefined) o["external"] = v5;
   return o;
 }
-function e266(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["object"]; if (v != null) { w.uint32(18).fork(); e268(w, v); w.ldelim(); }
-  v = o["pods"]; if (v != null) { w.uint32(26).fork(); e270(w, v); w.ldelim(); }
-  v = o["resource"]; if (v != null) { w.uint32(34).fork(); e272(w, v); w.ldelim(); }
-  v = o["external"]; if (v != null) { w.uint32(42).fork(); e259(w, v); w.ldelim(); }
-  v = o["containerResource"]; if (v != null) { w.uint32(58).fork(); e256(w, v); w.ldelim(); }
-}
 // k8s.io.api.autoscaling.v1.ObjectMetricSource
 const O267 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.target = 0; this.metricName = 0; this.targetValue = 0; this.selector = 0; this.averageValue = 0; } });
 const K267: Keys = [-10, "target", 18, "metricName", 26, "targetValue", -34, "selector", 42, "averageValue"];
@@ -482,15 +379,6 @@ function d267(r: Reader, c: C): J {
   if (v4 !== undefined) o["selector"] = v4;
   if (v5 !== undefined) o["averageValue"] = v5;
   return o;
-}
-function e267(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["target"]; w.uint32(10).fork(); e257(w, v); w.ldelim();
-  v = o["metricName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["targetValue"]; w.uint32(26).fork(); e1270(w, v); w.ldelim();
-  v = o["selector"]; if (v != null) { w.uint32(34).fork(); e1291(w, v); w.ldelim(); }
-  v = o["averageValue"]; if (v != null) { w.uint32(42).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v1.ObjectMetricStatus
 const O268 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.target = 0; this.metricName = 0; this.currentValue = 0; this.selector = 0; this.averageValue = 0; } });
@@ -523,15 +411,6 @@ function d268(r: Reader, c: C): J {
   if (v5 !== undefined) o["averageValue"] = v5;
   return o;
 }
-function e268(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["target"]; w.uint32(10).fork(); e257(w, v); w.ldelim();
-  v = o["metricName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["currentValue"]; w.uint32(26).fork(); e1270(w, v); w.ldelim();
-  v = o["selector"]; if (v != null) { w.uint32(34).fork(); e1291(w, v); w.ldelim(); }
-  v = o["averageValue"]; if (v != null) { w.uint32(42).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.autoscaling.v1.PodsMetricSource
 const K269: Keys = [10, "metricName", 18, "targetAverageValue", -26, "selector"];
 function d269(r: Reader, c: C): J {
@@ -555,13 +434,6 @@ function d269(r: Reader, c: C): J {
   o["targetAverageValue"] = v2 ?? d1270(EMPTY, c);
   if (v3 !== undefined) o["selector"] = v3;
   return o;
-}
-function e269(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metricName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["targetAverageValue"]; w.uint32(18).fork(); e1270(w, v); w.ldelim();
-  v = o["selector"]; if (v != null) { w.uint32(26).fork(); e1291(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v1.PodsMetricStatus
 const K270: Keys = [10, "metricName", 18, "currentAverageValue", -26, "selector"];
@@ -587,13 +459,6 @@ function d270(r: Reader, c: C): J {
   if (v3 !== undefined) o["selector"] = v3;
   return o;
 }
-function e270(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metricName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["currentAverageValue"]; w.uint32(18).fork(); e1270(w, v); w.ldelim();
-  v = o["selector"]; if (v != null) { w.uint32(26).fork(); e1291(w, v); w.ldelim(); }
-}
 // k8s.io.api.autoscaling.v1.ResourceMetricSource
 const K271: Keys = [10, "name", 16, "targetAverageUtilization", 26, "targetAverageValue"];
 function d271(r: Reader, c: C): J {
@@ -618,13 +483,6 @@ function d271(r: Reader, c: C): J {
   if (v3 !== undefined) o["targetAverageValue"] = v3;
   return o;
 }
-function e271(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["targetAverageUtilization"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["targetAverageValue"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.autoscaling.v1.ResourceMetricStatus
 const K272: Keys = [10, "name", 16, "currentAverageUtilization", 26, "currentAverageValue"];
 function d272(r: Reader, c: C): J {
@@ -648,13 +506,6 @@ function d272(r: Reader, c: C): J {
   if (v2 !== undefined) o["currentAverageUtilization"] = v2;
   o["currentAverageValue"] = v3 ?? d1270(EMPTY, c);
   return o;
-}
-function e272(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["currentAverageUtilization"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["currentAverageValue"]; w.uint32(26).fork(); e1270(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v1.Scale
 const O273 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -682,13 +533,6 @@ function d273(r: Reader, c: C): J {
   o["status"] = v3 ?? d275(EMPTY, c);
   return o;
 }
-function e273(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e274(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e275(w, v); w.ldelim();
-}
 // k8s.io.api.autoscaling.v1.ScaleSpec
 const K274: Keys = [8, "replicas"];
 function d274(r: Reader, c: C): J {
@@ -706,11 +550,6 @@ function d274(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== 0) o["replicas"] = v1;
   return o;
-}
-function e274(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.autoscaling.v1.ScaleStatus
 const K275: Keys = [8, "replicas", 18, "selector"];
@@ -733,42 +572,36 @@ function d275(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["selector"] = v2;
   return o;
 }
-function e275(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["selector"]; w.uint32(18); wstr(w, v ?? '');
-}
 
 /**
- * The autoscaling-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The autoscaling-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/autoscaling-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "autoscaling-v1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.autoscaling.v1.ContainerResourceMetricSource", [d255, e255, false]],
-    ["k8s.io.api.autoscaling.v1.ContainerResourceMetricStatus", [d256, e256, false]],
-    ["k8s.io.api.autoscaling.v1.CrossVersionObjectReference", [d257, e257, false]],
-    ["k8s.io.api.autoscaling.v1.ExternalMetricSource", [d258, e258, false]],
-    ["k8s.io.api.autoscaling.v1.ExternalMetricStatus", [d259, e259, false]],
-    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler", [d260, e260, true]],
-    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerCondition", [d261, e261, false]],
-    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerList", [d262, e262, true]],
-    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerSpec", [d263, e263, false]],
-    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerStatus", [d264, e264, false]],
-    ["k8s.io.api.autoscaling.v1.MetricSpec", [d265, e265, false]],
-    ["k8s.io.api.autoscaling.v1.MetricStatus", [d266, e266, false]],
-    ["k8s.io.api.autoscaling.v1.ObjectMetricSource", [d267, e267, false]],
-    ["k8s.io.api.autoscaling.v1.ObjectMetricStatus", [d268, e268, false]],
-    ["k8s.io.api.autoscaling.v1.PodsMetricSource", [d269, e269, false]],
-    ["k8s.io.api.autoscaling.v1.PodsMetricStatus", [d270, e270, false]],
-    ["k8s.io.api.autoscaling.v1.ResourceMetricSource", [d271, e271, false]],
-    ["k8s.io.api.autoscaling.v1.ResourceMetricStatus", [d272, e272, false]],
-    ["k8s.io.api.autoscaling.v1.Scale", [d273, e273, true]],
-    ["k8s.io.api.autoscaling.v1.ScaleSpec", [d274, e274, false]],
-    ["k8s.io.api.autoscaling.v1.ScaleStatus", [d275, e275, false]],
+    ["k8s.io.api.autoscaling.v1.ContainerResourceMetricSource", [d255, false]],
+    ["k8s.io.api.autoscaling.v1.ContainerResourceMetricStatus", [d256, false]],
+    ["k8s.io.api.autoscaling.v1.CrossVersionObjectReference", [d257, false]],
+    ["k8s.io.api.autoscaling.v1.ExternalMetricSource", [d258, false]],
+    ["k8s.io.api.autoscaling.v1.ExternalMetricStatus", [d259, false]],
+    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler", [d260, true]],
+    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerCondition", [d261, false]],
+    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerList", [d262, true]],
+    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerSpec", [d263, false]],
+    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerStatus", [d264, false]],
+    ["k8s.io.api.autoscaling.v1.MetricSpec", [d265, false]],
+    ["k8s.io.api.autoscaling.v1.MetricStatus", [d266, false]],
+    ["k8s.io.api.autoscaling.v1.ObjectMetricSource", [d267, false]],
+    ["k8s.io.api.autoscaling.v1.ObjectMetricStatus", [d268, false]],
+    ["k8s.io.api.autoscaling.v1.PodsMetricSource", [d269, false]],
+    ["k8s.io.api.autoscaling.v1.PodsMetricStatus", [d270, false]],
+    ["k8s.io.api.autoscaling.v1.ResourceMetricSource", [d271, false]],
+    ["k8s.io.api.autoscaling.v1.ResourceMetricStatus", [d272, false]],
+    ["k8s.io.api.autoscaling.v1.Scale", [d273, true]],
+    ["k8s.io.api.autoscaling.v1.ScaleSpec", [d274, false]],
+    ["k8s.io.api.autoscaling.v1.ScaleStatus", [d275, false]],
   ]),
 };

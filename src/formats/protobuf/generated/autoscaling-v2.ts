@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1270, d1291, d1294, d1298, d1312, e1270, e1291, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -37,13 +33,6 @@ function d276(r: Reader, c: C): J {
   o["container"] = v3 ?? '';
   return o;
 }
-function e276(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["target"]; w.uint32(18).fork(); e292(w, v); w.ldelim();
-  v = o["container"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus
 const K277: Keys = [10, "name", -18, "current", 26, "container"];
 function d277(r: Reader, c: C): J {
@@ -67,13 +56,6 @@ function d277(r: Reader, c: C): J {
   o["current"] = v2 ?? d293(EMPTY, c);
   o["container"] = v3 ?? '';
   return o;
-}
-function e277(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["current"]; w.uint32(18).fork(); e293(w, v); w.ldelim();
-  v = o["container"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.autoscaling.v2.CrossVersionObjectReference
 const K278: Keys = [10, "kind", 18, "name", 26, "apiVersion"];
@@ -99,13 +81,6 @@ function d278(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== '') o["apiVersion"] = v3;
   return o;
 }
-function e278(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kind"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["apiVersion"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.api.autoscaling.v2.ExternalMetricSource
 const K279: Keys = [-10, "metric", -18, "target"];
 function d279(r: Reader, c: C): J {
@@ -127,12 +102,6 @@ function d279(r: Reader, c: C): J {
   o["target"] = v2 ?? d292(EMPTY, c);
   return o;
 }
-function e279(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metric"]; w.uint32(10).fork(); e289(w, v); w.ldelim();
-  v = o["target"]; w.uint32(18).fork(); e292(w, v); w.ldelim();
-}
 // k8s.io.api.autoscaling.v2.ExternalMetricStatus
 const K280: Keys = [-10, "metric", -18, "current"];
 function d280(r: Reader, c: C): J {
@@ -153,12 +122,6 @@ function d280(r: Reader, c: C): J {
   o["metric"] = v1 ?? d289(EMPTY, c);
   o["current"] = v2 ?? d293(EMPTY, c);
   return o;
-}
-function e280(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metric"]; w.uint32(10).fork(); e289(w, v); w.ldelim();
-  v = o["current"]; w.uint32(18).fork(); e293(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v2.HPAScalingPolicy
 const K281: Keys = [10, "type", 16, "value", 24, "periodSeconds"];
@@ -183,13 +146,6 @@ function d281(r: Reader, c: C): J {
   o["value"] = v2 ?? 0;
   o["periodSeconds"] = v3 ?? 0;
   return o;
-}
-function e281(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["value"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["periodSeconds"]; w.uint32(24); w32(w, v ?? 0);
 }
 // k8s.io.api.autoscaling.v2.HPAScalingRules
 const K282: Keys = [24, "stabilizationWindowSeconds", 10, "selectPolicy", -18, "policies", 34, "tolerance"];
@@ -218,14 +174,6 @@ function d282(r: Reader, c: C): J {
   if (v4 !== undefined) o["tolerance"] = v4;
   return o;
 }
-function e282(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["selectPolicy"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["policies"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e281(w, x); w.ldelim(); }
-  v = o["stabilizationWindowSeconds"]; if (v != null) { w.uint32(24); w32(w, v); }
-  v = o["tolerance"]; if (v != null) { w.uint32(34).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler
 const O283 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K283: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -252,13 +200,6 @@ function d283(r: Reader, c: C): J {
   o["status"] = v3 ?? d288(EMPTY, c);
   return o;
 }
-function e283(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e287(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e288(w, v); w.ldelim();
-}
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior
 const K284: Keys = [-10, "scaleUp", -18, "scaleDown"];
 function d284(r: Reader, c: C): J {
@@ -279,12 +220,6 @@ function d284(r: Reader, c: C): J {
   if (v1 !== undefined) o["scaleUp"] = v1;
   if (v2 !== undefined) o["scaleDown"] = v2;
   return o;
-}
-function e284(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["scaleUp"]; if (v != null) { w.uint32(10).fork(); e282(w, v); w.ldelim(); }
-  v = o["scaleDown"]; if (v != null) { w.uint32(18).fork(); e282(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition
 const O285 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
@@ -320,16 +255,6 @@ function d285(r: Reader, c: C): J {
   if (v6 !== undefined) o["observedGeneration"] = v6;
   return o;
 }
-function e285(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["observedGeneration"]; if (v != null) { w.uint32(48); w64(w, v); }
-}
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerList
 const K286: Keys = [-10, "metadata", -18, "items"];
 function d286(r: Reader, c: C): J {
@@ -351,12 +276,6 @@ function d286(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e286(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e283(w, x); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec
 const O287 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.scaleTargetRef = 0; this.minReplicas = 0; this.maxReplicas = 0; this.metrics = 0; this.behavior = 0; } });
@@ -388,15 +307,6 @@ function d287(r: Reader, c: C): J {
   if (v4 !== undefined) o["metrics"] = v4;
   if (v5 !== undefined) o["behavior"] = v5;
   return o;
-}
-function e287(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["scaleTargetRef"]; w.uint32(10).fork(); e278(w, v); w.ldelim();
-  v = o["minReplicas"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["maxReplicas"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["metrics"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e290(w, x); w.ldelim(); }
-  v = o["behavior"]; if (v != null) { w.uint32(42).fork(); e284(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus
 const O288 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.lastScaleTime = 0; this.currentReplicas = 0; this.desiredReplicas = 0; this.currentMetrics = 0; this.conditions = 0; } });
@@ -432,16 +342,6 @@ function d288(r: Reader, c: C): J {
   if (v6 !== undefined) o["conditions"] = v6;
   return o;
 }
-function e288(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["observedGeneration"]; if (v != null) { w.uint32(8); w64(w, v); }
-  v = o["lastScaleTime"]; if (v != null) { w.uint32(18).fork(); e1312(w, v); w.ldelim(); }
-  v = o["currentReplicas"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["desiredReplicas"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["currentMetrics"]; if (v != null) for (const x of list(v)) { w.uint32(42).fork(); e291(w, x); w.ldelim(); }
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e285(w, x); w.ldelim(); }
-}
 // k8s.io.api.autoscaling.v2.MetricIdentifier
 const K289: Keys = [10, "name", -18, "selector"];
 function d289(r: Reader, c: C): J {
@@ -462,12 +362,6 @@ function d289(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["selector"] = v2;
   return o;
-}
-function e289(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["selector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
 }
 // k8s.io.api.autoscaling.v2.MetricSpec
 const O290 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
@@ -503,16 +397,6 @@ function d290(r: Reader, c: C): J {
   if (v5 !== undefined) o["external"] = v5;
   return o;
 }
-function e290(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["object"]; if (v != null) { w.uint32(18).fork(); e294(w, v); w.ldelim(); }
-  v = o["pods"]; if (v != null) { w.uint32(26).fork(); e296(w, v); w.ldelim(); }
-  v = o["resource"]; if (v != null) { w.uint32(34).fork(); e298(w, v); w.ldelim(); }
-  v = o["external"]; if (v != null) { w.uint32(42).fork(); e279(w, v); w.ldelim(); }
-  v = o["containerResource"]; if (v != null) { w.uint32(58).fork(); e276(w, v); w.ldelim(); }
-}
 // k8s.io.api.autoscaling.v2.MetricStatus
 const O291 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
 const K291: Keys = [10, "type", -18, "object", -26, "pods", -34, "resource", -58, "containerResource", -42, "external"];
@@ -547,16 +431,6 @@ function d291(r: Reader, c: C): J {
   if (v5 !== undefined) o["external"] = v5;
   return o;
 }
-function e291(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["object"]; if (v != null) { w.uint32(18).fork(); e295(w, v); w.ldelim(); }
-  v = o["pods"]; if (v != null) { w.uint32(26).fork(); e297(w, v); w.ldelim(); }
-  v = o["resource"]; if (v != null) { w.uint32(34).fork(); e299(w, v); w.ldelim(); }
-  v = o["external"]; if (v != null) { w.uint32(42).fork(); e280(w, v); w.ldelim(); }
-  v = o["containerResource"]; if (v != null) { w.uint32(58).fork(); e277(w, v); w.ldelim(); }
-}
 // k8s.io.api.autoscaling.v2.MetricTarget
 const K292: Keys = [10, "type", 18, "value", 26, "averageValue", 32, "averageUtilization"];
 function d292(r: Reader, c: C): J {
@@ -584,14 +458,6 @@ function d292(r: Reader, c: C): J {
   if (v4 !== undefined) o["averageUtilization"] = v4;
   return o;
 }
-function e292(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["value"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
-  v = o["averageValue"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
-  v = o["averageUtilization"]; if (v != null) { w.uint32(32); w32(w, v); }
-}
 // k8s.io.api.autoscaling.v2.MetricValueStatus
 const K293: Keys = [10, "value", 18, "averageValue", 24, "averageUtilization"];
 function d293(r: Reader, c: C): J {
@@ -615,13 +481,6 @@ function d293(r: Reader, c: C): J {
   if (v2 !== undefined) o["averageValue"] = v2;
   if (v3 !== undefined) o["averageUtilization"] = v3;
   return o;
-}
-function e293(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["value"]; if (v != null) { w.uint32(10).fork(); e1270(w, v); w.ldelim(); }
-  v = o["averageValue"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
-  v = o["averageUtilization"]; if (v != null) { w.uint32(24); w32(w, v); }
 }
 // k8s.io.api.autoscaling.v2.ObjectMetricSource
 const K294: Keys = [-10, "describedObject", -18, "target", -26, "metric"];
@@ -647,13 +506,6 @@ function d294(r: Reader, c: C): J {
   o["metric"] = v3 ?? d289(EMPTY, c);
   return o;
 }
-function e294(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["describedObject"]; w.uint32(10).fork(); e278(w, v); w.ldelim();
-  v = o["target"]; w.uint32(18).fork(); e292(w, v); w.ldelim();
-  v = o["metric"]; w.uint32(26).fork(); e289(w, v); w.ldelim();
-}
 // k8s.io.api.autoscaling.v2.ObjectMetricStatus
 const K295: Keys = [-10, "metric", -18, "current", -26, "describedObject"];
 function d295(r: Reader, c: C): J {
@@ -678,13 +530,6 @@ function d295(r: Reader, c: C): J {
   o["describedObject"] = v3 ?? d278(EMPTY, c);
   return o;
 }
-function e295(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metric"]; w.uint32(10).fork(); e289(w, v); w.ldelim();
-  v = o["current"]; w.uint32(18).fork(); e293(w, v); w.ldelim();
-  v = o["describedObject"]; w.uint32(26).fork(); e278(w, v); w.ldelim();
-}
 // k8s.io.api.autoscaling.v2.PodsMetricSource
 const K296: Keys = [-10, "metric", -18, "target"];
 function d296(r: Reader, c: C): J {
@@ -705,12 +550,6 @@ function d296(r: Reader, c: C): J {
   o["metric"] = v1 ?? d289(EMPTY, c);
   o["target"] = v2 ?? d292(EMPTY, c);
   return o;
-}
-function e296(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metric"]; w.uint32(10).fork(); e289(w, v); w.ldelim();
-  v = o["target"]; w.uint32(18).fork(); e292(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v2.PodsMetricStatus
 const K297: Keys = [-10, "metric", -18, "current"];
@@ -733,12 +572,6 @@ function d297(r: Reader, c: C): J {
   o["current"] = v2 ?? d293(EMPTY, c);
   return o;
 }
-function e297(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metric"]; w.uint32(10).fork(); e289(w, v); w.ldelim();
-  v = o["current"]; w.uint32(18).fork(); e293(w, v); w.ldelim();
-}
 // k8s.io.api.autoscaling.v2.ResourceMetricSource
 const K298: Keys = [10, "name", -18, "target"];
 function d298(r: Reader, c: C): J {
@@ -759,12 +592,6 @@ function d298(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["target"] = v2 ?? d292(EMPTY, c);
   return o;
-}
-function e298(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["target"]; w.uint32(18).fork(); e292(w, v); w.ldelim();
 }
 // k8s.io.api.autoscaling.v2.ResourceMetricStatus
 const K299: Keys = [10, "name", -18, "current"];
@@ -787,45 +614,39 @@ function d299(r: Reader, c: C): J {
   o["current"] = v2 ?? d293(EMPTY, c);
   return o;
 }
-function e299(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["current"]; w.uint32(18).fork(); e293(w, v); w.ldelim();
-}
 
 /**
- * The autoscaling-v2 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The autoscaling-v2 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/autoscaling-v2.js.
  */
 export const schemas: SchemaGroup = {
   name: "autoscaling-v2",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.autoscaling.v2.ContainerResourceMetricSource", [d276, e276, false]],
-    ["k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus", [d277, e277, false]],
-    ["k8s.io.api.autoscaling.v2.CrossVersionObjectReference", [d278, e278, false]],
-    ["k8s.io.api.autoscaling.v2.ExternalMetricSource", [d279, e279, false]],
-    ["k8s.io.api.autoscaling.v2.ExternalMetricStatus", [d280, e280, false]],
-    ["k8s.io.api.autoscaling.v2.HPAScalingPolicy", [d281, e281, false]],
-    ["k8s.io.api.autoscaling.v2.HPAScalingRules", [d282, e282, false]],
-    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler", [d283, e283, true]],
-    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior", [d284, e284, false]],
-    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition", [d285, e285, false]],
-    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerList", [d286, e286, true]],
-    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec", [d287, e287, false]],
-    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus", [d288, e288, false]],
-    ["k8s.io.api.autoscaling.v2.MetricIdentifier", [d289, e289, false]],
-    ["k8s.io.api.autoscaling.v2.MetricSpec", [d290, e290, false]],
-    ["k8s.io.api.autoscaling.v2.MetricStatus", [d291, e291, false]],
-    ["k8s.io.api.autoscaling.v2.MetricTarget", [d292, e292, false]],
-    ["k8s.io.api.autoscaling.v2.MetricValueStatus", [d293, e293, false]],
-    ["k8s.io.api.autoscaling.v2.ObjectMetricSource", [d294, e294, false]],
-    ["k8s.io.api.autoscaling.v2.ObjectMetricStatus", [d295, e295, false]],
-    ["k8s.io.api.autoscaling.v2.PodsMetricSource", [d296, e296, false]],
-    ["k8s.io.api.autoscaling.v2.PodsMetricStatus", [d297, e297, false]],
-    ["k8s.io.api.autoscaling.v2.ResourceMetricSource", [d298, e298, false]],
-    ["k8s.io.api.autoscaling.v2.ResourceMetricStatus", [d299, e299, false]],
+    ["k8s.io.api.autoscaling.v2.ContainerResourceMetricSource", [d276, false]],
+    ["k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus", [d277, false]],
+    ["k8s.io.api.autoscaling.v2.CrossVersionObjectReference", [d278, false]],
+    ["k8s.io.api.autoscaling.v2.ExternalMetricSource", [d279, false]],
+    ["k8s.io.api.autoscaling.v2.ExternalMetricStatus", [d280, false]],
+    ["k8s.io.api.autoscaling.v2.HPAScalingPolicy", [d281, false]],
+    ["k8s.io.api.autoscaling.v2.HPAScalingRules", [d282, false]],
+    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler", [d283, true]],
+    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior", [d284, false]],
+    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition", [d285, false]],
+    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerList", [d286, true]],
+    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec", [d287, false]],
+    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus", [d288, false]],
+    ["k8s.io.api.autoscaling.v2.MetricIdentifier", [d289, false]],
+    ["k8s.io.api.autoscaling.v2.MetricSpec", [d290, false]],
+    ["k8s.io.api.autoscaling.v2.MetricStatus", [d291, false]],
+    ["k8s.io.api.autoscaling.v2.MetricTarget", [d292, false]],
+    ["k8s.io.api.autoscaling.v2.MetricValueStatus", [d293, false]],
+    ["k8s.io.api.autoscaling.v2.ObjectMetricSource", [d294, false]],
+    ["k8s.io.api.autoscaling.v2.ObjectMetricStatus", [d295, false]],
+    ["k8s.io.api.autoscaling.v2.PodsMetricSource", [d296, false]],
+    ["k8s.io.api.autoscaling.v2.PodsMetricStatus", [d297, false]],
+    ["k8s.io.api.autoscaling.v2.ResourceMetricSource", [d298, false]],
+    ["k8s.io.api.autoscaling.v2.ResourceMetricStatus", [d299, false]],
   ]),
 };

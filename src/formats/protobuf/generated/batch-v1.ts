@@ -2,16 +2,12 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d490, d532, e490, e532, schemas as CORE_V1 } from './core-v1.js';
-import { d1291, d1294, d1298, d1312, e1291, e1294, e1298, e1312, schemas as META } from './meta.js';
-import { d1113, d1115, d1116, d1117, e1113, e1115, e1116, e1117, schemas as SCHEDULING_V1ALPHA3 } from './scheduling-v1alpha3.js';
+import { d490, d532, schemas as CORE_V1 } from './core-v1.js';
+import { d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
+import { d1113, d1115, d1116, d1117, schemas as SCHEDULING_V1ALPHA3 } from './scheduling-v1alpha3.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -41,13 +37,6 @@ function d300(r: Reader, c: C): J {
   o["status"] = v3 ?? d303(EMPTY, c);
   return o;
 }
-function e300(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e302(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e303(w, v); w.ldelim();
-}
 // k8s.io.api.batch.v1.CronJobList
 const K301: Keys = [-10, "metadata", -18, "items"];
 function d301(r: Reader, c: C): J {
@@ -69,12 +58,6 @@ function d301(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e301(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e300(w, x); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.CronJobSpec
 const O302 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.schedule = 0; this.timeZone = 0; this.startingDeadlineSeconds = 0; this.concurrencyPolicy = 0; this.suspend = 0; this.jobTemplate = 0; this.successfulJobsHistoryLimit = 0; this.failedJobsHistoryLimit = 0; } });
@@ -116,18 +99,6 @@ function d302(r: Reader, c: C): J {
   if (v7 !== undefined) o["failedJobsHistoryLimit"] = v7;
   return o;
 }
-function e302(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["schedule"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["startingDeadlineSeconds"]; if (v != null) { w.uint32(16); w64(w, v); }
-  v = o["concurrencyPolicy"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["suspend"]; if (v != null) { w.uint32(32); wbool(w, v); }
-  v = o["jobTemplate"]; w.uint32(42).fork(); e310(w, v); w.ldelim();
-  v = o["successfulJobsHistoryLimit"]; if (v != null) { w.uint32(48); w32(w, v); }
-  v = o["failedJobsHistoryLimit"]; if (v != null) { w.uint32(56); w32(w, v); }
-  v = o["timeZone"]; if (v != null) { w.uint32(66); wstr(w, v); }
-}
 // k8s.io.api.batch.v1.CronJobStatus
 const K303: Keys = [-10, "active", 34, "lastScheduleTime", 42, "lastSuccessfulTime"];
 function d303(r: Reader, c: C): J {
@@ -151,13 +122,6 @@ function d303(r: Reader, c: C): J {
   if (v4 !== undefined) o["lastScheduleTime"] = v4;
   if (v5 !== undefined) o["lastSuccessfulTime"] = v5;
   return o;
-}
-function e303(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["active"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e490(w, x); w.ldelim(); }
-  v = o["lastScheduleTime"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
-  v = o["lastSuccessfulTime"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.Job
 const O304 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -184,13 +148,6 @@ function d304(r: Reader, c: C): J {
   o["spec"] = v2 ?? d308(EMPTY, c);
   o["status"] = v3 ?? d309(EMPTY, c);
   return o;
-}
-function e304(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e308(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e309(w, v); w.ldelim();
 }
 // k8s.io.api.batch.v1.JobCondition
 const O305 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastProbeTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -226,16 +183,6 @@ function d305(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== '') o["message"] = v6;
   return o;
 }
-function e305(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastProbeTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["lastTransitionTime"]; w.uint32(34).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(50); wstr(w, v ?? '');
-}
 // k8s.io.api.batch.v1.JobList
 const K306: Keys = [-10, "metadata", -18, "items"];
 function d306(r: Reader, c: C): J {
@@ -257,12 +204,6 @@ function d306(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e306(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e304(w, x); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.JobSchedulingConfiguration
 const K307: Keys = [-10, "schedulingPolicy", -18, "schedulingConstraints", -26, "disruptionMode", -34, "resourceClaims"];
@@ -290,14 +231,6 @@ function d307(r: Reader, c: C): J {
   if (v3 !== undefined) o["disruptionMode"] = v3;
   if (v4 !== undefined) o["resourceClaims"] = v4;
   return o;
-}
-function e307(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["schedulingPolicy"]; if (v != null) { w.uint32(10).fork(); e1117(w, v); w.ldelim(); }
-  v = o["schedulingConstraints"]; if (v != null) { w.uint32(18).fork(); e1116(w, v); w.ldelim(); }
-  v = o["disruptionMode"]; if (v != null) { w.uint32(26).fork(); e1113(w, v); w.ldelim(); }
-  v = o["resourceClaims"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e1115(w, x); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.JobSpec
 const O308 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parallelism = 0; this.completions = 0; this.activeDeadlineSeconds = 0; this.podFailurePolicy = 0; this.successPolicy = 0; this.backoffLimit = 0; this.backoffLimitPerIndex = 0; this.maxFailedIndexes = 0; this.selector = 0; this.manualSelector = 0; this.template = 0; this.ttlSecondsAfterFinished = 0; this.completionMode = 0; this.suspend = 0; this.podReplacementPolicy = 0; this.managedBy = 0; this.scheduling = 0; } });
@@ -366,27 +299,6 @@ function d308(r: Reader, c: C): J {
   if (v17 !== undefined) o["scheduling"] = v17;
   return o;
 }
-function e308(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["parallelism"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["completions"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["activeDeadlineSeconds"]; if (v != null) { w.uint32(24); w64(w, v); }
-  v = o["selector"]; if (v != null) { w.uint32(34).fork(); e1291(w, v); w.ldelim(); }
-  v = o["manualSelector"]; if (v != null) { w.uint32(40); wbool(w, v); }
-  v = o["template"]; w.uint32(50).fork(); e532(w, v); w.ldelim();
-  v = o["backoffLimit"]; if (v != null) { w.uint32(56); w32(w, v); }
-  v = o["ttlSecondsAfterFinished"]; if (v != null) { w.uint32(64); w32(w, v); }
-  v = o["completionMode"]; if (v != null) { w.uint32(74); wstr(w, v); }
-  v = o["suspend"]; if (v != null) { w.uint32(80); wbool(w, v); }
-  v = o["podFailurePolicy"]; if (v != null) { w.uint32(90).fork(); e311(w, v); w.ldelim(); }
-  v = o["backoffLimitPerIndex"]; if (v != null) { w.uint32(96); w32(w, v); }
-  v = o["maxFailedIndexes"]; if (v != null) { w.uint32(104); w32(w, v); }
-  v = o["podReplacementPolicy"]; if (v != null) { w.uint32(114); wstr(w, v); }
-  v = o["managedBy"]; if (v != null) { w.uint32(122); wstr(w, v); }
-  v = o["successPolicy"]; if (v != null) { w.uint32(130).fork(); e315(w, v); w.ldelim(); }
-  v = o["scheduling"]; if (v != null) { w.uint32(138).fork(); e307(w, v); w.ldelim(); }
-}
 // k8s.io.api.batch.v1.JobStatus
 const O309 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.startTime = 0; this.completionTime = 0; this.active = 0; this.succeeded = 0; this.failed = 0; this.terminating = 0; this.completedIndexes = 0; this.failedIndexes = 0; this.uncountedTerminatedPods = 0; this.ready = 0; } });
 const K309: Keys = [-10, "conditions", 18, "startTime", 26, "completionTime", 32, "active", 40, "succeeded", 48, "failed", 88, "terminating", 58, "completedIndexes", 82, "failedIndexes", -66, "uncountedTerminatedPods", 72, "ready"];
@@ -436,21 +348,6 @@ function d309(r: Reader, c: C): J {
   if (v9 !== undefined) o["ready"] = v9;
   return o;
 }
-function e309(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e305(w, x); w.ldelim(); }
-  v = o["startTime"]; if (v != null) { w.uint32(18).fork(); e1312(w, v); w.ldelim(); }
-  v = o["completionTime"]; if (v != null) { w.uint32(26).fork(); e1312(w, v); w.ldelim(); }
-  v = o["active"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["succeeded"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["failed"]; w.uint32(48); w32(w, v ?? 0);
-  v = o["completedIndexes"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["uncountedTerminatedPods"]; if (v != null) { w.uint32(66).fork(); e317(w, v); w.ldelim(); }
-  v = o["ready"]; if (v != null) { w.uint32(72); w32(w, v); }
-  v = o["failedIndexes"]; if (v != null) { w.uint32(82); wstr(w, v); }
-  v = o["terminating"]; if (v != null) { w.uint32(88); w32(w, v); }
-}
 // k8s.io.api.batch.v1.JobTemplateSpec
 const K310: Keys = [-10, "metadata", -18, "spec"];
 function d310(r: Reader, c: C): J {
@@ -472,12 +369,6 @@ function d310(r: Reader, c: C): J {
   o["spec"] = v2 ?? d308(EMPTY, c);
   return o;
 }
-function e310(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e308(w, v); w.ldelim();
-}
 // k8s.io.api.batch.v1.PodFailurePolicy
 const K311: Keys = [-10, "rules"];
 function d311(r: Reader, c: C): J {
@@ -495,11 +386,6 @@ function d311(r: Reader, c: C): J {
   const o: J = {};
   o["rules"] = v1 === undefined ? null : v1;
   return o;
-}
-function e311(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e314(w, x); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.PodFailurePolicyOnExitCodesRequirement
 const K312: Keys = [10, "containerName", 18, "operator", 24, "values"];
@@ -525,13 +411,6 @@ function d312(r: Reader, c: C): J {
   o["values"] = v3 === undefined ? null : v3;
   return o;
 }
-function e312(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["containerName"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["operator"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(24); w32(w, x); }
-}
 // k8s.io.api.batch.v1.PodFailurePolicyOnPodConditionsPattern
 const K313: Keys = [10, "type", 18, "status"];
 function d313(r: Reader, c: C): J {
@@ -552,12 +431,6 @@ function d313(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   return o;
-}
-function e313(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.batch.v1.PodFailurePolicyRule
 const K314: Keys = [10, "action", -18, "onExitCodes", -26, "onPodConditions"];
@@ -583,13 +456,6 @@ function d314(r: Reader, c: C): J {
   if (v3 !== undefined) o["onPodConditions"] = v3;
   return o;
 }
-function e314(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["action"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["onExitCodes"]; if (v != null) { w.uint32(18).fork(); e312(w, v); w.ldelim(); }
-  v = o["onPodConditions"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e313(w, x); w.ldelim(); }
-}
 // k8s.io.api.batch.v1.SuccessPolicy
 const K315: Keys = [-10, "rules"];
 function d315(r: Reader, c: C): J {
@@ -607,11 +473,6 @@ function d315(r: Reader, c: C): J {
   const o: J = {};
   o["rules"] = v1 === undefined ? null : v1;
   return o;
-}
-function e315(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e316(w, x); w.ldelim(); }
 }
 // k8s.io.api.batch.v1.SuccessPolicyRule
 const K316: Keys = [10, "succeededIndexes", 16, "succeededCount"];
@@ -634,12 +495,6 @@ function d316(r: Reader, c: C): J {
   if (v2 !== undefined) o["succeededCount"] = v2;
   return o;
 }
-function e316(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["succeededIndexes"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["succeededCount"]; if (v != null) { w.uint32(16); w32(w, v); }
-}
 // k8s.io.api.batch.v1.UncountedTerminatedPods
 const K317: Keys = [10, "succeeded", 18, "failed"];
 function d317(r: Reader, c: C): J {
@@ -661,41 +516,35 @@ function d317(r: Reader, c: C): J {
   if (v2 !== undefined) o["failed"] = v2;
   return o;
 }
-function e317(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["succeeded"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["failed"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-}
 
-export { d308, e308 };
+export { d308 };
 
 /**
- * The batch-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The batch-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/batch-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "batch-v1",
   requires: [CORE_V1, META, SCHEDULING_V1ALPHA3],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.batch.v1.CronJob", [d300, e300, true]],
-    ["k8s.io.api.batch.v1.CronJobList", [d301, e301, true]],
-    ["k8s.io.api.batch.v1.CronJobSpec", [d302, e302, false]],
-    ["k8s.io.api.batch.v1.CronJobStatus", [d303, e303, false]],
-    ["k8s.io.api.batch.v1.Job", [d304, e304, true]],
-    ["k8s.io.api.batch.v1.JobCondition", [d305, e305, false]],
-    ["k8s.io.api.batch.v1.JobList", [d306, e306, true]],
-    ["k8s.io.api.batch.v1.JobSchedulingConfiguration", [d307, e307, false]],
-    ["k8s.io.api.batch.v1.JobSpec", [d308, e308, false]],
-    ["k8s.io.api.batch.v1.JobStatus", [d309, e309, false]],
-    ["k8s.io.api.batch.v1.JobTemplateSpec", [d310, e310, false]],
-    ["k8s.io.api.batch.v1.PodFailurePolicy", [d311, e311, false]],
-    ["k8s.io.api.batch.v1.PodFailurePolicyOnExitCodesRequirement", [d312, e312, false]],
-    ["k8s.io.api.batch.v1.PodFailurePolicyOnPodConditionsPattern", [d313, e313, false]],
-    ["k8s.io.api.batch.v1.PodFailurePolicyRule", [d314, e314, false]],
-    ["k8s.io.api.batch.v1.SuccessPolicy", [d315, e315, false]],
-    ["k8s.io.api.batch.v1.SuccessPolicyRule", [d316, e316, false]],
-    ["k8s.io.api.batch.v1.UncountedTerminatedPods", [d317, e317, false]],
+    ["k8s.io.api.batch.v1.CronJob", [d300, true]],
+    ["k8s.io.api.batch.v1.CronJobList", [d301, true]],
+    ["k8s.io.api.batch.v1.CronJobSpec", [d302, false]],
+    ["k8s.io.api.batch.v1.CronJobStatus", [d303, false]],
+    ["k8s.io.api.batch.v1.Job", [d304, true]],
+    ["k8s.io.api.batch.v1.JobCondition", [d305, false]],
+    ["k8s.io.api.batch.v1.JobList", [d306, true]],
+    ["k8s.io.api.batch.v1.JobSchedulingConfiguration", [d307, false]],
+    ["k8s.io.api.batch.v1.JobSpec", [d308, false]],
+    ["k8s.io.api.batch.v1.JobStatus", [d309, false]],
+    ["k8s.io.api.batch.v1.JobTemplateSpec", [d310, false]],
+    ["k8s.io.api.batch.v1.PodFailurePolicy", [d311, false]],
+    ["k8s.io.api.batch.v1.PodFailurePolicyOnExitCodesRequirement", [d312, false]],
+    ["k8s.io.api.batch.v1.PodFailurePolicyOnPodConditionsPattern", [d313, false]],
+    ["k8s.io.api.batch.v1.PodFailurePolicyRule", [d314, false]],
+    ["k8s.io.api.batch.v1.SuccessPolicy", [d315, false]],
+    ["k8s.io.api.batch.v1.SuccessPolicyRule", [d316, false]],
+    ["k8s.io.api.batch.v1.UncountedTerminatedPods", [d317, false]],
   ]),
 };

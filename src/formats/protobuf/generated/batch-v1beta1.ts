@@ -2,16 +2,12 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d308, e308, schemas as BATCH_V1 } from './batch-v1.js';
-import { d490, e490, schemas as CORE_V1 } from './core-v1.js';
-import { d1294, d1298, d1312, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d308, schemas as BATCH_V1 } from './batch-v1.js';
+import { d490, schemas as CORE_V1 } from './core-v1.js';
+import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -41,13 +37,6 @@ function d318(r: Reader, c: C): J {
   o["status"] = v3 ?? d321(EMPTY, c);
   return o;
 }
-function e318(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e320(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e321(w, v); w.ldelim();
-}
 // k8s.io.api.batch.v1beta1.CronJobList
 const K319: Keys = [-10, "metadata", -18, "items"];
 function d319(r: Reader, c: C): J {
@@ -69,12 +58,6 @@ function d319(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e319(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e318(w, x); w.ldelim(); }
 }
 // k8s.io.api.batch.v1beta1.CronJobSpec
 const O320 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.schedule = 0; this.timeZone = 0; this.startingDeadlineSeconds = 0; this.concurrencyPolicy = 0; this.suspend = 0; this.jobTemplate = 0; this.successfulJobsHistoryLimit = 0; this.failedJobsHistoryLimit = 0; } });
@@ -116,18 +99,6 @@ function d320(r: Reader, c: C): J {
   if (v7 !== undefined) o["failedJobsHistoryLimit"] = v7;
   return o;
 }
-function e320(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["schedule"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["startingDeadlineSeconds"]; if (v != null) { w.uint32(16); w64(w, v); }
-  v = o["concurrencyPolicy"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["suspend"]; if (v != null) { w.uint32(32); wbool(w, v); }
-  v = o["jobTemplate"]; w.uint32(42).fork(); e322(w, v); w.ldelim();
-  v = o["successfulJobsHistoryLimit"]; if (v != null) { w.uint32(48); w32(w, v); }
-  v = o["failedJobsHistoryLimit"]; if (v != null) { w.uint32(56); w32(w, v); }
-  v = o["timeZone"]; if (v != null) { w.uint32(66); wstr(w, v); }
-}
 // k8s.io.api.batch.v1beta1.CronJobStatus
 const K321: Keys = [-10, "active", 34, "lastScheduleTime", 42, "lastSuccessfulTime"];
 function d321(r: Reader, c: C): J {
@@ -152,13 +123,6 @@ function d321(r: Reader, c: C): J {
   if (v5 !== undefined) o["lastSuccessfulTime"] = v5;
   return o;
 }
-function e321(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["active"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e490(w, x); w.ldelim(); }
-  v = o["lastScheduleTime"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
-  v = o["lastSuccessfulTime"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
-}
 // k8s.io.api.batch.v1beta1.JobTemplateSpec
 const K322: Keys = [-10, "metadata", -18, "spec"];
 function d322(r: Reader, c: C): J {
@@ -180,26 +144,20 @@ function d322(r: Reader, c: C): J {
   o["spec"] = v2 ?? d308(EMPTY, c);
   return o;
 }
-function e322(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e308(w, v); w.ldelim();
-}
 
 /**
- * The batch-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The batch-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/batch-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "batch-v1beta1",
   requires: [BATCH_V1, CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.batch.v1beta1.CronJob", [d318, e318, true]],
-    ["k8s.io.api.batch.v1beta1.CronJobList", [d319, e319, true]],
-    ["k8s.io.api.batch.v1beta1.CronJobSpec", [d320, e320, false]],
-    ["k8s.io.api.batch.v1beta1.CronJobStatus", [d321, e321, false]],
-    ["k8s.io.api.batch.v1beta1.JobTemplateSpec", [d322, e322, false]],
+    ["k8s.io.api.batch.v1beta1.CronJob", [d318, true]],
+    ["k8s.io.api.batch.v1beta1.CronJobList", [d319, true]],
+    ["k8s.io.api.batch.v1beta1.CronJobSpec", [d320, false]],
+    ["k8s.io.api.batch.v1beta1.CronJobStatus", [d321, false]],
+    ["k8s.io.api.batch.v1beta1.JobTemplateSpec", [d322, false]],
   ]),
 };

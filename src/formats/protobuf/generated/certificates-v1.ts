@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1278, d1294, d1298, d1312, e1278, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d1278, d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -38,13 +34,6 @@ function d323(r: Reader, c: C): J {
   o["spec"] = v2 ?? d326(EMPTY, c);
   o["status"] = v3 ?? d327(EMPTY, c);
   return o;
-}
-function e323(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e326(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e327(w, v); w.ldelim();
 }
 // k8s.io.api.certificates.v1.CertificateSigningRequestCondition
 const O324 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.reason = 0; this.message = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; } });
@@ -80,16 +69,6 @@ function d324(r: Reader, c: C): J {
   o["lastTransitionTime"] = v5 ?? d1312(EMPTY, c);
   return o;
 }
-function e324(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["reason"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["lastUpdateTime"]; w.uint32(34).fork(); e1312(w, v); w.ldelim();
-  v = o["lastTransitionTime"]; w.uint32(42).fork(); e1312(w, v); w.ldelim();
-  v = o["status"]; w.uint32(50); wstr(w, v ?? '');
-}
 // k8s.io.api.certificates.v1.CertificateSigningRequestList
 const K325: Keys = [-10, "metadata", -18, "items"];
 function d325(r: Reader, c: C): J {
@@ -111,12 +90,6 @@ function d325(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e325(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e323(w, x); w.ldelim(); }
 }
 // k8s.io.api.certificates.v1.CertificateSigningRequestSpec
 const O326 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.signerName = 0; this.expirationSeconds = 0; this.usages = 0; this.username = 0; this.uid = 0; this.groups = 0; this.extra = 0; } });
@@ -159,18 +132,6 @@ function d326(r: Reader, c: C): J {
   if (v6 !== undefined) o["extra"] = v6;
   return o;
 }
-function e326(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["request"]; if (v != null) { w.uint32(10); wbytes(w, v); }
-  v = o["username"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["groups"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-  v = o["usages"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-  v = o["extra"]; if (v != null) mapMessage(w, 50, v, e331);
-  v = o["signerName"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["expirationSeconds"]; if (v != null) { w.uint32(64); w32(w, v); }
-}
 // k8s.io.api.certificates.v1.CertificateSigningRequestStatus
 const K327: Keys = [-10, "conditions", 18, "certificate"];
 function d327(r: Reader, c: C): J {
@@ -191,12 +152,6 @@ function d327(r: Reader, c: C): J {
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined && v2 !== '') o["certificate"] = v2;
   return o;
-}
-function e327(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e324(w, x); w.ldelim(); }
-  v = o["certificate"]; if (v != null) { w.uint32(18); wbytes(w, v); }
 }
 // k8s.io.api.certificates.v1.ClusterTrustBundle
 const K328: Keys = [-10, "metadata", -18, "spec"];
@@ -220,12 +175,6 @@ function d328(r: Reader, c: C): J {
   o["spec"] = v2 ?? d330(EMPTY, c);
   return o;
 }
-function e328(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e330(w, v); w.ldelim();
-}
 // k8s.io.api.certificates.v1.ClusterTrustBundleList
 const K329: Keys = [-10, "metadata", -18, "items"];
 function d329(r: Reader, c: C): J {
@@ -248,12 +197,6 @@ function d329(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e329(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e328(w, x); w.ldelim(); }
-}
 // k8s.io.api.certificates.v1.ClusterTrustBundleSpec
 const K330: Keys = [10, "signerName", 18, "trustBundle"];
 function d330(r: Reader, c: C): J {
@@ -275,15 +218,8 @@ function d330(r: Reader, c: C): J {
   o["trustBundle"] = v2 ?? '';
   return o;
 }
-function e330(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["signerName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["trustBundle"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.api.certificates.v1.ExtraValue
 function d331(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
-function e331(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.certificates.v1.PodCertificateRequest
 const O332 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K332: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -310,13 +246,6 @@ function d332(r: Reader, c: C): J {
   o["status"] = v3 ?? d335(EMPTY, c);
   return o;
 }
-function e332(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e334(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e335(w, v); w.ldelim();
-}
 // k8s.io.api.certificates.v1.PodCertificateRequestList
 const K333: Keys = [-10, "metadata", -18, "items"];
 function d333(r: Reader, c: C): J {
@@ -338,12 +267,6 @@ function d333(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e333(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e332(w, x); w.ldelim(); }
 }
 // k8s.io.api.certificates.v1.PodCertificateRequestSpec
 const O334 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.signerName = 0; this.podName = 0; this.podUID = 0; this.serviceAccountName = 0; this.serviceAccountUID = 0; this.nodeName = 0; this.nodeUID = 0; this.maxExpirationSeconds = 0; this.stubPKCS10Request = 0; this.unverifiedUserAnnotations = 0; } });
@@ -392,20 +315,6 @@ function d334(r: Reader, c: C): J {
   if (v11 !== undefined) o["unverifiedUserAnnotations"] = v11;
   return o;
 }
-function e334(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["signerName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["podName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["podUID"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["serviceAccountName"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["serviceAccountUID"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["nodeName"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["nodeUID"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["maxExpirationSeconds"]; if (v != null) { w.uint32(64); w32(w, v); }
-  v = o["unverifiedUserAnnotations"]; if (v != null) mapString(w, 90, v);
-  v = o["stubPKCS10Request"]; if (v != null) { w.uint32(98); wbytes(w, v); }
-}
 // k8s.io.api.certificates.v1.PodCertificateRequestStatus
 const O335 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.certificateChain = 0; this.notBefore = 0; this.beginRefreshAt = 0; this.notAfter = 0; } });
 const K335: Keys = [-10, "conditions", 18, "certificateChain", 34, "notBefore", 42, "beginRefreshAt", 50, "notAfter"];
@@ -437,37 +346,28 @@ function d335(r: Reader, c: C): J {
   if (v6 !== undefined) o["notAfter"] = v6;
   return o;
 }
-function e335(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
-  v = o["certificateChain"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["notBefore"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
-  v = o["beginRefreshAt"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
-  v = o["notAfter"]; if (v != null) { w.uint32(50).fork(); e1312(w, v); w.ldelim(); }
-}
 
 /**
- * The certificates-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The certificates-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/certificates-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "certificates-v1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.certificates.v1.CertificateSigningRequest", [d323, e323, true]],
-    ["k8s.io.api.certificates.v1.CertificateSigningRequestCondition", [d324, e324, false]],
-    ["k8s.io.api.certificates.v1.CertificateSigningRequestList", [d325, e325, true]],
-    ["k8s.io.api.certificates.v1.CertificateSigningRequestSpec", [d326, e326, false]],
-    ["k8s.io.api.certificates.v1.CertificateSigningRequestStatus", [d327, e327, false]],
-    ["k8s.io.api.certificates.v1.ClusterTrustBundle", [d328, e328, true]],
-    ["k8s.io.api.certificates.v1.ClusterTrustBundleList", [d329, e329, true]],
-    ["k8s.io.api.certificates.v1.ClusterTrustBundleSpec", [d330, e330, false]],
-    ["k8s.io.api.certificates.v1.ExtraValue", [d331, e331, false]],
-    ["k8s.io.api.certificates.v1.PodCertificateRequest", [d332, e332, true]],
-    ["k8s.io.api.certificates.v1.PodCertificateRequestList", [d333, e333, true]],
-    ["k8s.io.api.certificates.v1.PodCertificateRequestSpec", [d334, e334, false]],
-    ["k8s.io.api.certificates.v1.PodCertificateRequestStatus", [d335, e335, false]],
+    ["k8s.io.api.certificates.v1.CertificateSigningRequest", [d323, true]],
+    ["k8s.io.api.certificates.v1.CertificateSigningRequestCondition", [d324, false]],
+    ["k8s.io.api.certificates.v1.CertificateSigningRequestList", [d325, true]],
+    ["k8s.io.api.certificates.v1.CertificateSigningRequestSpec", [d326, false]],
+    ["k8s.io.api.certificates.v1.CertificateSigningRequestStatus", [d327, false]],
+    ["k8s.io.api.certificates.v1.ClusterTrustBundle", [d328, true]],
+    ["k8s.io.api.certificates.v1.ClusterTrustBundleList", [d329, true]],
+    ["k8s.io.api.certificates.v1.ClusterTrustBundleSpec", [d330, false]],
+    ["k8s.io.api.certificates.v1.ExtraValue", [d331, false]],
+    ["k8s.io.api.certificates.v1.PodCertificateRequest", [d332, true]],
+    ["k8s.io.api.certificates.v1.PodCertificateRequestList", [d333, true]],
+    ["k8s.io.api.certificates.v1.PodCertificateRequestSpec", [d334, false]],
+    ["k8s.io.api.certificates.v1.PodCertificateRequestStatus", [d335, false]],
   ]),
 };

@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1294, d1298, e1294, e1298, schemas as META } from './meta.js';
+import { d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -35,12 +31,6 @@ function d336(r: Reader, c: C): J {
   o["spec"] = v2 ?? d338(EMPTY, c);
   return o;
 }
-function e336(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e338(w, v); w.ldelim();
-}
 // k8s.io.api.certificates.v1alpha1.ClusterTrustBundleList
 const K337: Keys = [-10, "metadata", -18, "items"];
 function d337(r: Reader, c: C): J {
@@ -63,12 +53,6 @@ function d337(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e337(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e336(w, x); w.ldelim(); }
-}
 // k8s.io.api.certificates.v1alpha1.ClusterTrustBundleSpec
 const K338: Keys = [10, "signerName", 18, "trustBundle"];
 function d338(r: Reader, c: C): J {
@@ -90,24 +74,18 @@ function d338(r: Reader, c: C): J {
   o["trustBundle"] = v2 ?? '';
   return o;
 }
-function e338(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["signerName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["trustBundle"]; w.uint32(18); wstr(w, v ?? '');
-}
 
 /**
- * The certificates-v1alpha1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The certificates-v1alpha1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/certificates-v1alpha1.js.
  */
 export const schemas: SchemaGroup = {
   name: "certificates-v1alpha1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.certificates.v1alpha1.ClusterTrustBundle", [d336, e336, true]],
-    ["k8s.io.api.certificates.v1alpha1.ClusterTrustBundleList", [d337, e337, true]],
-    ["k8s.io.api.certificates.v1alpha1.ClusterTrustBundleSpec", [d338, e338, false]],
+    ["k8s.io.api.certificates.v1alpha1.ClusterTrustBundle", [d336, true]],
+    ["k8s.io.api.certificates.v1alpha1.ClusterTrustBundleList", [d337, true]],
+    ["k8s.io.api.certificates.v1alpha1.ClusterTrustBundleSpec", [d338, false]],
   ]),
 };

@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1278, d1294, d1298, d1312, e1278, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d1278, d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -38,13 +34,6 @@ function d339(r: Reader, c: C): J {
   o["spec"] = v2 ?? d342(EMPTY, c);
   o["status"] = v3 ?? d343(EMPTY, c);
   return o;
-}
-function e339(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e342(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e343(w, v); w.ldelim();
 }
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestCondition
 const O340 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.reason = 0; this.message = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; } });
@@ -80,16 +69,6 @@ function d340(r: Reader, c: C): J {
   o["lastTransitionTime"] = v5 ?? d1312(EMPTY, c);
   return o;
 }
-function e340(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["reason"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["lastUpdateTime"]; w.uint32(34).fork(); e1312(w, v); w.ldelim();
-  v = o["lastTransitionTime"]; w.uint32(42).fork(); e1312(w, v); w.ldelim();
-  v = o["status"]; w.uint32(50); wstr(w, v ?? '');
-}
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestList
 const K341: Keys = [-10, "metadata", -18, "items"];
 function d341(r: Reader, c: C): J {
@@ -111,12 +90,6 @@ function d341(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e341(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e339(w, x); w.ldelim(); }
 }
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestSpec
 const O342 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.signerName = 0; this.expirationSeconds = 0; this.usages = 0; this.username = 0; this.uid = 0; this.groups = 0; this.extra = 0; } });
@@ -159,18 +132,6 @@ function d342(r: Reader, c: C): J {
   if (v6 !== undefined) o["extra"] = v6;
   return o;
 }
-function e342(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["request"]; if (v != null) { w.uint32(10); wbytes(w, v); }
-  v = o["username"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["groups"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-  v = o["usages"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-  v = o["extra"]; if (v != null) mapMessage(w, 50, v, e347);
-  v = o["signerName"]; if (v != null) { w.uint32(58); wstr(w, v); }
-  v = o["expirationSeconds"]; if (v != null) { w.uint32(64); w32(w, v); }
-}
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestStatus
 const K343: Keys = [-10, "conditions", 18, "certificate"];
 function d343(r: Reader, c: C): J {
@@ -191,12 +152,6 @@ function d343(r: Reader, c: C): J {
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined && v2 !== '') o["certificate"] = v2;
   return o;
-}
-function e343(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e340(w, x); w.ldelim(); }
-  v = o["certificate"]; if (v != null) { w.uint32(18); wbytes(w, v); }
 }
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundle
 const K344: Keys = [-10, "metadata", -18, "spec"];
@@ -220,12 +175,6 @@ function d344(r: Reader, c: C): J {
   o["spec"] = v2 ?? d346(EMPTY, c);
   return o;
 }
-function e344(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e346(w, v); w.ldelim();
-}
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundleList
 const K345: Keys = [-10, "metadata", -18, "items"];
 function d345(r: Reader, c: C): J {
@@ -248,12 +197,6 @@ function d345(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e345(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e344(w, x); w.ldelim(); }
-}
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundleSpec
 const K346: Keys = [10, "signerName", 18, "trustBundle"];
 function d346(r: Reader, c: C): J {
@@ -275,15 +218,8 @@ function d346(r: Reader, c: C): J {
   o["trustBundle"] = v2 ?? '';
   return o;
 }
-function e346(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["signerName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["trustBundle"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.api.certificates.v1beta1.ExtraValue
 function d347(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
-function e347(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.api.certificates.v1beta1.PodCertificateRequest
 const O348 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K348: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -310,13 +246,6 @@ function d348(r: Reader, c: C): J {
   o["status"] = v3 ?? d351(EMPTY, c);
   return o;
 }
-function e348(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e350(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e351(w, v); w.ldelim();
-}
 // k8s.io.api.certificates.v1beta1.PodCertificateRequestList
 const K349: Keys = [-10, "metadata", -18, "items"];
 function d349(r: Reader, c: C): J {
@@ -338,12 +267,6 @@ function d349(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e349(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e348(w, x); w.ldelim(); }
 }
 // k8s.io.api.certificates.v1beta1.PodCertificateRequestSpec
 const O350 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.signerName = 0; this.podName = 0; this.podUID = 0; this.serviceAccountName = 0; this.serviceAccountUID = 0; this.nodeName = 0; this.nodeUID = 0; this.maxExpirationSeconds = 0; this.pkixPublicKey = 0; this.proofOfPossession = 0; this.stubPKCS10Request = 0; this.unverifiedUserAnnotations = 0; } });
@@ -398,22 +321,6 @@ function d350(r: Reader, c: C): J {
   if (v11 !== undefined) o["unverifiedUserAnnotations"] = v11;
   return o;
 }
-function e350(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["signerName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["podName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["podUID"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["serviceAccountName"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["serviceAccountUID"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["nodeName"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["nodeUID"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["maxExpirationSeconds"]; if (v != null) { w.uint32(64); w32(w, v); }
-  v = o["pkixPublicKey"]; if (v != null) { w.uint32(74); wbytes(w, v); }
-  v = o["proofOfPossession"]; if (v != null) { w.uint32(82); wbytes(w, v); }
-  v = o["unverifiedUserAnnotations"]; if (v != null) mapString(w, 90, v);
-  v = o["stubPKCS10Request"]; if (v != null) { w.uint32(98); wbytes(w, v); }
-}
 // k8s.io.api.certificates.v1beta1.PodCertificateRequestStatus
 const O351 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.certificateChain = 0; this.notBefore = 0; this.beginRefreshAt = 0; this.notAfter = 0; } });
 const K351: Keys = [-10, "conditions", 18, "certificateChain", 34, "notBefore", 42, "beginRefreshAt", 50, "notAfter"];
@@ -445,37 +352,28 @@ function d351(r: Reader, c: C): J {
   if (v6 !== undefined) o["notAfter"] = v6;
   return o;
 }
-function e351(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
-  v = o["certificateChain"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["notBefore"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
-  v = o["beginRefreshAt"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
-  v = o["notAfter"]; if (v != null) { w.uint32(50).fork(); e1312(w, v); w.ldelim(); }
-}
 
 /**
- * The certificates-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The certificates-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/certificates-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "certificates-v1beta1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequest", [d339, e339, true]],
-    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequestCondition", [d340, e340, false]],
-    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequestList", [d341, e341, true]],
-    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequestSpec", [d342, e342, false]],
-    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequestStatus", [d343, e343, false]],
-    ["k8s.io.api.certificates.v1beta1.ClusterTrustBundle", [d344, e344, true]],
-    ["k8s.io.api.certificates.v1beta1.ClusterTrustBundleList", [d345, e345, true]],
-    ["k8s.io.api.certificates.v1beta1.ClusterTrustBundleSpec", [d346, e346, false]],
-    ["k8s.io.api.certificates.v1beta1.ExtraValue", [d347, e347, false]],
-    ["k8s.io.api.certificates.v1beta1.PodCertificateRequest", [d348, e348, true]],
-    ["k8s.io.api.certificates.v1beta1.PodCertificateRequestList", [d349, e349, true]],
-    ["k8s.io.api.certificates.v1beta1.PodCertificateRequestSpec", [d350, e350, false]],
-    ["k8s.io.api.certificates.v1beta1.PodCertificateRequestStatus", [d351, e351, false]],
+    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequest", [d339, true]],
+    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequestCondition", [d340, false]],
+    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequestList", [d341, true]],
+    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequestSpec", [d342, false]],
+    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequestStatus", [d343, false]],
+    ["k8s.io.api.certificates.v1beta1.ClusterTrustBundle", [d344, true]],
+    ["k8s.io.api.certificates.v1beta1.ClusterTrustBundleList", [d345, true]],
+    ["k8s.io.api.certificates.v1beta1.ClusterTrustBundleSpec", [d346, false]],
+    ["k8s.io.api.certificates.v1beta1.ExtraValue", [d347, false]],
+    ["k8s.io.api.certificates.v1beta1.PodCertificateRequest", [d348, true]],
+    ["k8s.io.api.certificates.v1beta1.PodCertificateRequestList", [d349, true]],
+    ["k8s.io.api.certificates.v1beta1.PodCertificateRequestSpec", [d350, false]],
+    ["k8s.io.api.certificates.v1beta1.PodCertificateRequestStatus", [d351, false]],
   ]),
 };

@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1294, d1297, d1298, e1294, e1297, e1298, schemas as META } from './meta.js';
+import { d1294, d1297, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -35,12 +31,6 @@ function d352(r: Reader, c: C): J {
   o["spec"] = v2 ?? d354(EMPTY, c);
   return o;
 }
-function e352(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e354(w, v); w.ldelim();
-}
 // k8s.io.api.coordination.v1.LeaseList
 const K353: Keys = [-10, "metadata", -18, "items"];
 function d353(r: Reader, c: C): J {
@@ -62,12 +52,6 @@ function d353(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e353(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e352(w, x); w.ldelim(); }
 }
 // k8s.io.api.coordination.v1.LeaseSpec
 const O354 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.holderIdentity = 0; this.leaseDurationSeconds = 0; this.acquireTime = 0; this.renewTime = 0; this.leaseTransitions = 0; this.strategy = 0; this.preferredHolder = 0; } });
@@ -106,29 +90,18 @@ function d354(r: Reader, c: C): J {
   if (v7 !== undefined) o["preferredHolder"] = v7;
   return o;
 }
-function e354(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["holderIdentity"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["leaseDurationSeconds"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["acquireTime"]; if (v != null) { w.uint32(26).fork(); e1297(w, v); w.ldelim(); }
-  v = o["renewTime"]; if (v != null) { w.uint32(34).fork(); e1297(w, v); w.ldelim(); }
-  v = o["leaseTransitions"]; if (v != null) { w.uint32(40); w32(w, v); }
-  v = o["strategy"]; if (v != null) { w.uint32(50); wstr(w, v); }
-  v = o["preferredHolder"]; if (v != null) { w.uint32(58); wstr(w, v); }
-}
 
 /**
- * The coordination-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The coordination-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/coordination-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "coordination-v1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.coordination.v1.Lease", [d352, e352, true]],
-    ["k8s.io.api.coordination.v1.LeaseList", [d353, e353, true]],
-    ["k8s.io.api.coordination.v1.LeaseSpec", [d354, e354, false]],
+    ["k8s.io.api.coordination.v1.Lease", [d352, true]],
+    ["k8s.io.api.coordination.v1.LeaseList", [d353, true]],
+    ["k8s.io.api.coordination.v1.LeaseSpec", [d354, false]],
   ]),
 };

@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1294, d1297, d1298, e1294, e1297, e1298, schemas as META } from './meta.js';
+import { d1294, d1297, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -35,12 +31,6 @@ function d355(r: Reader, c: C): J {
   o["spec"] = v2 ?? d357(EMPTY, c);
   return o;
 }
-function e355(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e357(w, v); w.ldelim();
-}
 // k8s.io.api.coordination.v1alpha2.LeaseCandidateList
 const K356: Keys = [-10, "metadata", -18, "items"];
 function d356(r: Reader, c: C): J {
@@ -62,12 +52,6 @@ function d356(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e356(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e355(w, x); w.ldelim(); }
 }
 // k8s.io.api.coordination.v1alpha2.LeaseCandidateSpec
 const O357 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.leaseName = 0; this.pingTime = 0; this.renewTime = 0; this.binaryVersion = 0; this.emulationVersion = 0; this.strategy = 0; } });
@@ -103,28 +87,18 @@ function d357(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== '') o["strategy"] = v6;
   return o;
 }
-function e357(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["leaseName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["pingTime"]; if (v != null) { w.uint32(18).fork(); e1297(w, v); w.ldelim(); }
-  v = o["renewTime"]; if (v != null) { w.uint32(26).fork(); e1297(w, v); w.ldelim(); }
-  v = o["binaryVersion"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["emulationVersion"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["strategy"]; w.uint32(50); wstr(w, v ?? '');
-}
 
 /**
- * The coordination-v1alpha2 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The coordination-v1alpha2 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/coordination-v1alpha2.js.
  */
 export const schemas: SchemaGroup = {
   name: "coordination-v1alpha2",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.coordination.v1alpha2.LeaseCandidate", [d355, e355, true]],
-    ["k8s.io.api.coordination.v1alpha2.LeaseCandidateList", [d356, e356, true]],
-    ["k8s.io.api.coordination.v1alpha2.LeaseCandidateSpec", [d357, e357, false]],
+    ["k8s.io.api.coordination.v1alpha2.LeaseCandidate", [d355, true]],
+    ["k8s.io.api.coordination.v1alpha2.LeaseCandidateList", [d356, true]],
+    ["k8s.io.api.coordination.v1alpha2.LeaseCandidateSpec", [d357, false]],
   ]),
 };

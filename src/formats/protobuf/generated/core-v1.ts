@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1270, d1278, d1291, d1294, d1297, d1298, d1299, d1312, d1319, d1322, e1270, e1278, e1291, e1294, e1297, e1298, e1299, e1312, e1319, e1322, schemas as META } from './meta.js';
+import { d1270, d1278, d1291, d1294, d1297, d1298, d1299, d1312, d1319, d1322, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -40,14 +36,6 @@ function d364(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== false) o["readOnly"] = v4;
   return o;
 }
-function e364(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["volumeID"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["partition"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["readOnly"]; w.uint32(32); wbool(w, v ?? false);
-}
 // k8s.io.api.core.v1.Affinity
 const K365: Keys = [-10, "nodeAffinity", -18, "podAffinity", -26, "podAntiAffinity"];
 function d365(r: Reader, c: C): J {
@@ -72,13 +60,6 @@ function d365(r: Reader, c: C): J {
   if (v3 !== undefined) o["podAntiAffinity"] = v3;
   return o;
 }
-function e365(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["nodeAffinity"]; if (v != null) { w.uint32(10).fork(); e468(w, v); w.ldelim(); }
-  v = o["podAffinity"]; if (v != null) { w.uint32(18).fork(); e505(w, v); w.ldelim(); }
-  v = o["podAntiAffinity"]; if (v != null) { w.uint32(26).fork(); e507(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.AppArmorProfile
 const K366: Keys = [10, "type", 18, "localhostProfile"];
 function d366(r: Reader, c: C): J {
@@ -99,12 +80,6 @@ function d366(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["localhostProfile"] = v2;
   return o;
-}
-function e366(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["localhostProfile"]; if (v != null) { w.uint32(18); wstr(w, v); }
 }
 // k8s.io.api.core.v1.AttachedVolume
 const K367: Keys = [10, "name", 18, "devicePath"];
@@ -127,12 +102,6 @@ function d367(r: Reader, c: C): J {
   o["devicePath"] = v2 ?? '';
   return o;
 }
-function e367(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["devicePath"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.AvoidPods
 const K368: Keys = [-10, "preferAvoidPods"];
 function d368(r: Reader, c: C): J {
@@ -150,11 +119,6 @@ function d368(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["preferAvoidPods"] = v1;
   return o;
-}
-function e368(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["preferAvoidPods"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e537(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.AzureDiskVolumeSource
 const O369 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.diskName = 0; this.diskURI = 0; this.cachingMode = 0; this.fsType = 0; this.readOnly = 0; this.kind = 0; } });
@@ -190,16 +154,6 @@ function d369(r: Reader, c: C): J {
   if (v6 !== undefined) o["kind"] = v6;
   return o;
 }
-function e369(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["diskName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["diskURI"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["cachingMode"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["fsType"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["readOnly"]; if (v != null) { w.uint32(40); wbool(w, v); }
-  v = o["kind"]; if (v != null) { w.uint32(50); wstr(w, v); }
-}
 // k8s.io.api.core.v1.AzureFilePersistentVolumeSource
 const K370: Keys = [10, "secretName", 18, "shareName", 24, "readOnly", 34, "secretNamespace"];
 function d370(r: Reader, c: C): J {
@@ -227,14 +181,6 @@ function d370(r: Reader, c: C): J {
   o["secretNamespace"] = v4 === undefined ? null : v4;
   return o;
 }
-function e370(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["secretName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["shareName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["secretNamespace"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.core.v1.AzureFileVolumeSource
 const K371: Keys = [10, "secretName", 18, "shareName", 24, "readOnly"];
 function d371(r: Reader, c: C): J {
@@ -259,13 +205,6 @@ function d371(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
   return o;
 }
-function e371(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["secretName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["shareName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
-}
 // k8s.io.api.core.v1.Binding
 const K372: Keys = [-10, "metadata", -18, "target"];
 function d372(r: Reader, c: C): J {
@@ -287,12 +226,6 @@ function d372(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["target"] = v2 ?? d490(EMPTY, c);
   return o;
-}
-function e372(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["target"]; w.uint32(18).fork(); e490(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.CSIPersistentVolumeSource
 const O373 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.volumeHandle = 0; this.readOnly = 0; this.fsType = 0; this.volumeAttributes = 0; this.controllerPublishSecretRef = 0; this.nodeStageSecretRef = 0; this.nodePublishSecretRef = 0; this.controllerExpandSecretRef = 0; this.nodeExpandSecretRef = 0; } });
@@ -341,20 +274,6 @@ function d373(r: Reader, c: C): J {
   if (v10 !== undefined) o["nodeExpandSecretRef"] = v10;
   return o;
 }
-function e373(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["volumeHandle"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["fsType"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["volumeAttributes"]; if (v != null) mapString(w, 42, v);
-  v = o["controllerPublishSecretRef"]; if (v != null) { w.uint32(50).fork(); e571(w, v); w.ldelim(); }
-  v = o["nodeStageSecretRef"]; if (v != null) { w.uint32(58).fork(); e571(w, v); w.ldelim(); }
-  v = o["nodePublishSecretRef"]; if (v != null) { w.uint32(66).fork(); e571(w, v); w.ldelim(); }
-  v = o["controllerExpandSecretRef"]; if (v != null) { w.uint32(74).fork(); e571(w, v); w.ldelim(); }
-  v = o["nodeExpandSecretRef"]; if (v != null) { w.uint32(82).fork(); e571(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.CSIVolumeSource
 const O374 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.readOnly = 0; this.fsType = 0; this.volumeAttributes = 0; this.nodePublishSecretRef = 0; } });
 const K374: Keys = [10, "driver", 16, "readOnly", 26, "fsType", 34, "volumeAttributes", -42, "nodePublishSecretRef"];
@@ -387,15 +306,6 @@ function d374(r: Reader, c: C): J {
   if (v5 !== undefined) o["nodePublishSecretRef"] = v5;
   return o;
 }
-function e374(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["readOnly"]; if (v != null) { w.uint32(16); wbool(w, v); }
-  v = o["fsType"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["volumeAttributes"]; if (v != null) mapString(w, 34, v);
-  v = o["nodePublishSecretRef"]; if (v != null) { w.uint32(42).fork(); e457(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.Capabilities
 const K375: Keys = [10, "add", 18, "drop"];
 function d375(r: Reader, c: C): J {
@@ -416,12 +326,6 @@ function d375(r: Reader, c: C): J {
   if (v1 !== undefined) o["add"] = v1;
   if (v2 !== undefined) o["drop"] = v2;
   return o;
-}
-function e375(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["add"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["drop"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.core.v1.CephFSPersistentVolumeSource
 const O376 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.path = 0; this.user = 0; this.secretFile = 0; this.secretRef = 0; this.readOnly = 0; } });
@@ -457,16 +361,6 @@ function d376(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== false) o["readOnly"] = v6;
   return o;
 }
-function e376(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["monitors"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["path"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["user"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["secretFile"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["secretRef"]; if (v != null) { w.uint32(42).fork(); e571(w, v); w.ldelim(); }
-  v = o["readOnly"]; w.uint32(48); wbool(w, v ?? false);
-}
 // k8s.io.api.core.v1.CephFSVolumeSource
 const O377 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.path = 0; this.user = 0; this.secretFile = 0; this.secretRef = 0; this.readOnly = 0; } });
 const K377: Keys = [10, "monitors", 18, "path", 26, "user", 34, "secretFile", -42, "secretRef", 48, "readOnly"];
@@ -501,16 +395,6 @@ function d377(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== false) o["readOnly"] = v6;
   return o;
 }
-function e377(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["monitors"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["path"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["user"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["secretFile"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["secretRef"]; if (v != null) { w.uint32(42).fork(); e457(w, v); w.ldelim(); }
-  v = o["readOnly"]; w.uint32(48); wbool(w, v ?? false);
-}
 // k8s.io.api.core.v1.CinderPersistentVolumeSource
 const K378: Keys = [10, "volumeID", 18, "fsType", 24, "readOnly", -34, "secretRef"];
 function d378(r: Reader, c: C): J {
@@ -537,14 +421,6 @@ function d378(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
   if (v4 !== undefined) o["secretRef"] = v4;
   return o;
-}
-function e378(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["volumeID"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["secretRef"]; if (v != null) { w.uint32(34).fork(); e571(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.CinderVolumeSource
 const K379: Keys = [10, "volumeID", 18, "fsType", 24, "readOnly", -34, "secretRef"];
@@ -573,14 +449,6 @@ function d379(r: Reader, c: C): J {
   if (v4 !== undefined) o["secretRef"] = v4;
   return o;
 }
-function e379(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["volumeID"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["secretRef"]; if (v != null) { w.uint32(34).fork(); e457(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.ClientIPConfig
 const K380: Keys = [8, "timeoutSeconds"];
 function d380(r: Reader, c: C): J {
@@ -598,11 +466,6 @@ function d380(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["timeoutSeconds"] = v1;
   return o;
-}
-function e380(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["timeoutSeconds"]; if (v != null) { w.uint32(8); w32(w, v); }
 }
 // k8s.io.api.core.v1.ClusterTrustBundleProjection
 const O381 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.signerName = 0; this.labelSelector = 0; this.optional = 0; this.path = 0; this.user = 0; } });
@@ -638,16 +501,6 @@ function d381(r: Reader, c: C): J {
   if (v6 !== undefined) o["user"] = v6;
   return o;
 }
-function e381(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["signerName"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["labelSelector"]; if (v != null) { w.uint32(26).fork(); e1291(w, v); w.ldelim(); }
-  v = o["path"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["optional"]; if (v != null) { w.uint32(40); wbool(w, v); }
-  v = o["user"]; if (v != null) { w.uint32(48); w64(w, v); }
-}
 // k8s.io.api.core.v1.ComponentCondition
 const K382: Keys = [10, "type", 18, "status", 26, "message", 34, "error"];
 function d382(r: Reader, c: C): J {
@@ -675,14 +528,6 @@ function d382(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["error"] = v4;
   return o;
 }
-function e382(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["error"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.ComponentStatus
 const K383: Keys = [-10, "metadata", -18, "conditions"];
 function d383(r: Reader, c: C): J {
@@ -705,12 +550,6 @@ function d383(r: Reader, c: C): J {
   if (v2 !== undefined) o["conditions"] = v2;
   return o;
 }
-function e383(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e382(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.ComponentStatusList
 const K384: Keys = [-10, "metadata", -18, "items"];
 function d384(r: Reader, c: C): J {
@@ -732,12 +571,6 @@ function d384(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e384(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e383(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ConfigMap
 const O385 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.immutable = 0; this.data = 0; this.binaryData = 0; } });
@@ -770,14 +603,6 @@ function d385(r: Reader, c: C): J {
   if (v3 !== undefined) o["binaryData"] = v3;
   return o;
 }
-function e385(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["data"]; if (v != null) mapString(w, 18, v);
-  v = o["binaryData"]; if (v != null) mapBytes(w, 26, v);
-  v = o["immutable"]; if (v != null) { w.uint32(32); wbool(w, v); }
-}
 // k8s.io.api.core.v1.ConfigMapEnvSource
 const K386: Keys = [16, "optional"];
 function d386(r: Reader, c: C): J {
@@ -798,12 +623,6 @@ function d386(r: Reader, c: C): J {
   Object.assign(o, v1 ?? d457(EMPTY, c));
   if (v2 !== undefined) o["optional"] = v2;
   return o;
-}
-function e386(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o; w.uint32(10).fork(); e457(w, v); w.ldelim();
-  v = o["optional"]; if (v != null) { w.uint32(16); wbool(w, v); }
 }
 // k8s.io.api.core.v1.ConfigMapKeySelector
 const K387: Keys = [18, "key", 24, "optional"];
@@ -829,13 +648,6 @@ function d387(r: Reader, c: C): J {
   if (v3 !== undefined) o["optional"] = v3;
   return o;
 }
-function e387(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o; w.uint32(10).fork(); e457(w, v); w.ldelim();
-  v = o["key"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["optional"]; if (v != null) { w.uint32(24); wbool(w, v); }
-}
 // k8s.io.api.core.v1.ConfigMapList
 const K388: Keys = [-10, "metadata", -18, "items"];
 function d388(r: Reader, c: C): J {
@@ -857,12 +669,6 @@ function d388(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e388(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e385(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ConfigMapNodeConfigSource
 const O389 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespace = 0; this.name = 0; this.uid = 0; this.resourceVersion = 0; this.kubeletConfigKey = 0; } });
@@ -895,15 +701,6 @@ function d389(r: Reader, c: C): J {
   o["kubeletConfigKey"] = v5 ?? '';
   return o;
 }
-function e389(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["resourceVersion"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["kubeletConfigKey"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.ConfigMapProjection
 const K390: Keys = [-18, "items", 32, "optional"];
 function d390(r: Reader, c: C): J {
@@ -927,13 +724,6 @@ function d390(r: Reader, c: C): J {
   if (v2 !== undefined) o["items"] = v2;
   if (v4 !== undefined) o["optional"] = v4;
   return o;
-}
-function e390(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o; w.uint32(10).fork(); e457(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e446(w, x); w.ldelim(); }
-  v = o["optional"]; if (v != null) { w.uint32(32); wbool(w, v); }
 }
 // k8s.io.api.core.v1.ConfigMapVolumeSource
 const O391 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.items = 0; this.defaultMode = 0; this.optional = 0; this.defaultUser = 0; } });
@@ -965,15 +755,6 @@ function d391(r: Reader, c: C): J {
   if (v4 !== undefined) o["optional"] = v4;
   if (v5 !== undefined) o["defaultUser"] = v5;
   return o;
-}
-function e391(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o; w.uint32(10).fork(); e457(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e446(w, x); w.ldelim(); }
-  v = o["defaultMode"]; if (v != null) { w.uint32(24); w32(w, v); }
-  v = o["optional"]; if (v != null) { w.uint32(32); wbool(w, v); }
-  v = o["defaultUser"]; if (v != null) { w.uint32(40); w64(w, v); }
 }
 // k8s.io.api.core.v1.Container
 const O392 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.image = 0; this.command = 0; this.args = 0; this.workingDir = 0; this.ports = 0; this.envFrom = 0; this.env = 0; this.resources = 0; this.resizePolicy = 0; this.restartPolicy = 0; this.restartPolicyRules = 0; this.volumeMounts = 0; this.volumeDevices = 0; this.livenessProbe = 0; this.readinessProbe = 0; this.startupProbe = 0; this.lifecycle = 0; this.terminationMessagePath = 0; this.terminationMessagePolicy = 0; this.imagePullPolicy = 0; this.securityContext = 0; this.stdin = 0; this.stdinOnce = 0; this.tty = 0; } });
@@ -1066,35 +847,6 @@ function d392(r: Reader, c: C): J {
   if (v18 !== undefined && v18 !== false) o["tty"] = v18;
   return o;
 }
-function e392(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["image"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["command"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["args"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-  v = o["workingDir"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e395(w, x); w.ldelim(); }
-  v = o["env"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e416(w, x); w.ldelim(); }
-  v = o["resources"]; w.uint32(66).fork(); e558(w, v); w.ldelim();
-  v = o["volumeMounts"]; if (v != null) for (const x of list(v)) { w.uint32(74).fork(); e601(w, x); w.ldelim(); }
-  v = o["livenessProbe"]; if (v != null) { w.uint32(82).fork(); e539(w, v); w.ldelim(); }
-  v = o["readinessProbe"]; if (v != null) { w.uint32(90).fork(); e539(w, v); w.ldelim(); }
-  v = o["lifecycle"]; if (v != null) { w.uint32(98).fork(); e447(w, v); w.ldelim(); }
-  v = o["terminationMessagePath"]; w.uint32(106); wstr(w, v ?? '');
-  v = o["imagePullPolicy"]; w.uint32(114); wstr(w, v ?? '');
-  v = o["securityContext"]; if (v != null) { w.uint32(122).fork(); e573(w, v); w.ldelim(); }
-  v = o["stdin"]; w.uint32(128); wbool(w, v ?? false);
-  v = o["stdinOnce"]; w.uint32(136); wbool(w, v ?? false);
-  v = o["tty"]; w.uint32(144); wbool(w, v ?? false);
-  v = o["envFrom"]; if (v != null) for (const x of list(v)) { w.uint32(154).fork(); e415(w, x); w.ldelim(); }
-  v = o["terminationMessagePolicy"]; w.uint32(162); wstr(w, v ?? '');
-  v = o["volumeDevices"]; if (v != null) for (const x of list(v)) { w.uint32(170).fork(); e598(w, x); w.ldelim(); }
-  v = o["startupProbe"]; if (v != null) { w.uint32(178).fork(); e539(w, v); w.ldelim(); }
-  v = o["resizePolicy"]; if (v != null) for (const x of list(v)) { w.uint32(186).fork(); e396(w, x); w.ldelim(); }
-  v = o["restartPolicy"]; if (v != null) { w.uint32(194); wstr(w, v); }
-  v = o["restartPolicyRules"]; if (v != null) for (const x of list(v)) { w.uint32(202).fork(); e397(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.ContainerExtendedResourceRequest
 const K393: Keys = [10, "containerName", 18, "resourceName", 26, "requestName"];
 function d393(r: Reader, c: C): J {
@@ -1119,13 +871,6 @@ function d393(r: Reader, c: C): J {
   o["requestName"] = v3 ?? '';
   return o;
 }
-function e393(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["containerName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resourceName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["requestName"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.ContainerImage
 const K394: Keys = [10, "names", 16, "sizeBytes"];
 function d394(r: Reader, c: C): J {
@@ -1146,12 +891,6 @@ function d394(r: Reader, c: C): J {
   o["names"] = v1 === undefined ? null : v1;
   if (v2 !== undefined && v2 !== 0) o["sizeBytes"] = v2;
   return o;
-}
-function e394(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["names"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["sizeBytes"]; w.uint32(16); w64(w, v ?? 0);
 }
 // k8s.io.api.core.v1.ContainerPort
 const O395 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.hostPort = 0; this.containerPort = 0; this.protocol = 0; this.hostIP = 0; } });
@@ -1184,15 +923,6 @@ function d395(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["hostIP"] = v5;
   return o;
 }
-function e395(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["hostPort"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["containerPort"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["protocol"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["hostIP"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.ContainerResizePolicy
 const K396: Keys = [10, "resourceName", 18, "restartPolicy"];
 function d396(r: Reader, c: C): J {
@@ -1213,12 +943,6 @@ function d396(r: Reader, c: C): J {
   o["resourceName"] = v1 ?? '';
   o["restartPolicy"] = v2 ?? '';
   return o;
-}
-function e396(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resourceName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["restartPolicy"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ContainerRestartRule
 const K397: Keys = [10, "action", -18, "exitCodes"];
@@ -1241,12 +965,6 @@ function d397(r: Reader, c: C): J {
   if (v2 !== undefined) o["exitCodes"] = v2;
   return o;
 }
-function e397(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["action"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["exitCodes"]; if (v != null) { w.uint32(18).fork(); e398(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.ContainerRestartRuleOnExitCodes
 const K398: Keys = [10, "operator", 16, "values"];
 function d398(r: Reader, c: C): J {
@@ -1267,12 +985,6 @@ function d398(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["operator"] = v1;
   if (v2 !== undefined) o["values"] = v2;
   return o;
-}
-function e398(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["operator"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(16); w32(w, x); }
 }
 // k8s.io.api.core.v1.ContainerState
 const K399: Keys = [-10, "waiting", -18, "running", -26, "terminated"];
@@ -1298,13 +1010,6 @@ function d399(r: Reader, c: C): J {
   if (v3 !== undefined) o["terminated"] = v3;
   return o;
 }
-function e399(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["waiting"]; if (v != null) { w.uint32(10).fork(); e402(w, v); w.ldelim(); }
-  v = o["running"]; if (v != null) { w.uint32(18).fork(); e400(w, v); w.ldelim(); }
-  v = o["terminated"]; if (v != null) { w.uint32(26).fork(); e401(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.ContainerStateRunning
 const K400: Keys = [10, "startedAt"];
 function d400(r: Reader, c: C): J {
@@ -1322,11 +1027,6 @@ function d400(r: Reader, c: C): J {
   const o: J = {};
   o["startedAt"] = v1 ?? d1312(EMPTY, c);
   return o;
-}
-function e400(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["startedAt"]; w.uint32(10).fork(); e1312(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.ContainerStateTerminated
 const O401 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.exitCode = 0; this.signal = 0; this.reason = 0; this.message = 0; this.startedAt = 0; this.finishedAt = 0; this.containerID = 0; } });
@@ -1365,17 +1065,6 @@ function d401(r: Reader, c: C): J {
   if (v7 !== undefined && v7 !== '') o["containerID"] = v7;
   return o;
 }
-function e401(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["exitCode"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["signal"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["reason"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["startedAt"]; w.uint32(42).fork(); e1312(w, v); w.ldelim();
-  v = o["finishedAt"]; w.uint32(50).fork(); e1312(w, v); w.ldelim();
-  v = o["containerID"]; w.uint32(58); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.ContainerStateWaiting
 const K402: Keys = [10, "reason", 18, "message"];
 function d402(r: Reader, c: C): J {
@@ -1396,12 +1085,6 @@ function d402(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["reason"] = v1;
   if (v2 !== undefined && v2 !== '') o["message"] = v2;
   return o;
-}
-function e402(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["reason"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ContainerStatus
 const O403 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.state = 0; this.lastState = 0; this.ready = 0; this.restartCount = 0; this.image = 0; this.imageID = 0; this.containerID = 0; this.started = 0; this.allocatedResources = 0; this.resources = 0; this.volumeMounts = 0; this.user = 0; this.allocatedResourcesStatus = 0; this.stopSignal = 0; } });
@@ -1465,25 +1148,6 @@ function d403(r: Reader, c: C): J {
   if (v15 !== undefined) o["stopSignal"] = v15;
   return o;
 }
-function e403(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["state"]; w.uint32(18).fork(); e399(w, v); w.ldelim();
-  v = o["lastState"]; w.uint32(26).fork(); e399(w, v); w.ldelim();
-  v = o["ready"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["restartCount"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["image"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["imageID"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["containerID"]; w.uint32(66); wstr(w, v ?? '');
-  v = o["started"]; if (v != null) { w.uint32(72); wbool(w, v); }
-  v = o["allocatedResources"]; if (v != null) mapMessage(w, 82, v, e1270);
-  v = o["resources"]; if (v != null) { w.uint32(90).fork(); e558(w, v); w.ldelim(); }
-  v = o["volumeMounts"]; if (v != null) for (const x of list(v)) { w.uint32(98).fork(); e602(w, x); w.ldelim(); }
-  v = o["user"]; if (v != null) { w.uint32(106).fork(); e404(w, v); w.ldelim(); }
-  v = o["allocatedResourcesStatus"]; if (v != null) for (const x of list(v)) { w.uint32(114).fork(); e559(w, x); w.ldelim(); }
-  v = o["stopSignal"]; if (v != null) { w.uint32(122); wstr(w, v); }
-}
 // k8s.io.api.core.v1.ContainerUser
 const K404: Keys = [-10, "linux"];
 function d404(r: Reader, c: C): J {
@@ -1501,11 +1165,6 @@ function d404(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["linux"] = v1;
   return o;
-}
-function e404(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["linux"]; if (v != null) { w.uint32(10).fork(); e453(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.DaemonEndpoint
 const K405: Keys = [8, "Port"];
@@ -1525,11 +1184,6 @@ function d405(r: Reader, c: C): J {
   o["Port"] = v1 ?? 0;
   return o;
 }
-function e405(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["Port"]; w.uint32(8); w32(w, v ?? 0);
-}
 // k8s.io.api.core.v1.DownwardAPIProjection
 const K406: Keys = [-10, "items"];
 function d406(r: Reader, c: C): J {
@@ -1547,11 +1201,6 @@ function d406(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["items"] = v1;
   return o;
-}
-function e406(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e407(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.DownwardAPIVolumeFile
 const O407 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.path = 0; this.fieldRef = 0; this.resourceFieldRef = 0; this.mode = 0; this.user = 0; } });
@@ -1584,15 +1233,6 @@ function d407(r: Reader, c: C): J {
   if (v5 !== undefined) o["user"] = v5;
   return o;
 }
-function e407(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["path"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["fieldRef"]; if (v != null) { w.uint32(18).fork(); e489(w, v); w.ldelim(); }
-  v = o["resourceFieldRef"]; if (v != null) { w.uint32(26).fork(); e552(w, v); w.ldelim(); }
-  v = o["mode"]; if (v != null) { w.uint32(32); w32(w, v); }
-  v = o["user"]; if (v != null) { w.uint32(40); w64(w, v); }
-}
 // k8s.io.api.core.v1.DownwardAPIVolumeSource
 const K408: Keys = [-10, "items", 16, "defaultMode", 24, "defaultUser"];
 function d408(r: Reader, c: C): J {
@@ -1617,13 +1257,6 @@ function d408(r: Reader, c: C): J {
   if (v3 !== undefined) o["defaultUser"] = v3;
   return o;
 }
-function e408(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e407(w, x); w.ldelim(); }
-  v = o["defaultMode"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["defaultUser"]; if (v != null) { w.uint32(24); w64(w, v); }
-}
 // k8s.io.api.core.v1.EmptyDirVolumeSource
 const K409: Keys = [10, "medium", 18, "sizeLimit", 24, "mode"];
 function d409(r: Reader, c: C): J {
@@ -1647,13 +1280,6 @@ function d409(r: Reader, c: C): J {
   if (v2 !== undefined) o["sizeLimit"] = v2;
   if (v3 !== undefined) o["mode"] = v3;
   return o;
-}
-function e409(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["medium"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["sizeLimit"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
-  v = o["mode"]; if (v != null) { w.uint32(24); w32(w, v); }
 }
 // k8s.io.api.core.v1.EndpointAddress
 const K410: Keys = [10, "ip", 26, "hostname", 34, "nodeName", -18, "targetRef"];
@@ -1682,14 +1308,6 @@ function d410(r: Reader, c: C): J {
   if (v2 !== undefined) o["targetRef"] = v2;
   return o;
 }
-function e410(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ip"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["targetRef"]; if (v != null) { w.uint32(18).fork(); e490(w, v); w.ldelim(); }
-  v = o["hostname"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["nodeName"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.core.v1.EndpointPort
 const K411: Keys = [10, "name", 16, "port", 26, "protocol", 34, "appProtocol"];
 function d411(r: Reader, c: C): J {
@@ -1717,14 +1335,6 @@ function d411(r: Reader, c: C): J {
   if (v4 !== undefined) o["appProtocol"] = v4;
   return o;
 }
-function e411(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["port"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["protocol"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["appProtocol"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.core.v1.EndpointSubset
 const K412: Keys = [-10, "addresses", -18, "notReadyAddresses", -26, "ports"];
 function d412(r: Reader, c: C): J {
@@ -1749,13 +1359,6 @@ function d412(r: Reader, c: C): J {
   if (v3 !== undefined) o["ports"] = v3;
   return o;
 }
-function e412(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["addresses"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e410(w, x); w.ldelim(); }
-  v = o["notReadyAddresses"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e410(w, x); w.ldelim(); }
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e411(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.Endpoints
 const K413: Keys = [-10, "metadata", -18, "subsets"];
 function d413(r: Reader, c: C): J {
@@ -1778,12 +1381,6 @@ function d413(r: Reader, c: C): J {
   if (v2 !== undefined) o["subsets"] = v2;
   return o;
 }
-function e413(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["subsets"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e412(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.EndpointsList
 const K414: Keys = [-10, "metadata", -18, "items"];
 function d414(r: Reader, c: C): J {
@@ -1805,12 +1402,6 @@ function d414(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e414(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e413(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.EnvFromSource
 const K415: Keys = [10, "prefix", -18, "configMapRef", -26, "secretRef"];
@@ -1836,13 +1427,6 @@ function d415(r: Reader, c: C): J {
   if (v3 !== undefined) o["secretRef"] = v3;
   return o;
 }
-function e415(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["prefix"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["configMapRef"]; if (v != null) { w.uint32(18).fork(); e386(w, v); w.ldelim(); }
-  v = o["secretRef"]; if (v != null) { w.uint32(26).fork(); e567(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.EnvVar
 const K416: Keys = [10, "name", 18, "value", -26, "valueFrom"];
 function d416(r: Reader, c: C): J {
@@ -1866,13 +1450,6 @@ function d416(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["value"] = v2;
   if (v3 !== undefined) o["valueFrom"] = v3;
   return o;
-}
-function e416(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["value"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["valueFrom"]; if (v != null) { w.uint32(26).fork(); e417(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.EnvVarSource
 const O417 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.fieldRef = 0; this.resourceFieldRef = 0; this.configMapKeyRef = 0; this.secretKeyRef = 0; this.fileKeyRef = 0; } });
@@ -1905,15 +1482,6 @@ function d417(r: Reader, c: C): J {
   if (v5 !== undefined) o["fileKeyRef"] = v5;
   return o;
 }
-function e417(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["fieldRef"]; if (v != null) { w.uint32(10).fork(); e489(w, v); w.ldelim(); }
-  v = o["resourceFieldRef"]; if (v != null) { w.uint32(18).fork(); e552(w, v); w.ldelim(); }
-  v = o["configMapKeyRef"]; if (v != null) { w.uint32(26).fork(); e387(w, v); w.ldelim(); }
-  v = o["secretKeyRef"]; if (v != null) { w.uint32(34).fork(); e568(w, v); w.ldelim(); }
-  v = o["fileKeyRef"]; if (v != null) { w.uint32(42).fork(); e428(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.EphemeralContainer
 const O418 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.image = 0; this.command = 0; this.args = 0; this.workingDir = 0; this.ports = 0; this.envFrom = 0; this.env = 0; this.resources = 0; this.resizePolicy = 0; this.restartPolicy = 0; this.restartPolicyRules = 0; this.volumeMounts = 0; this.volumeDevices = 0; this.livenessProbe = 0; this.readinessProbe = 0; this.startupProbe = 0; this.lifecycle = 0; this.terminationMessagePath = 0; this.terminationMessagePolicy = 0; this.imagePullPolicy = 0; this.securityContext = 0; this.stdin = 0; this.stdinOnce = 0; this.tty = 0; this.targetContainerName = 0; } });
 const K418: Keys = [18, "targetContainerName"];
@@ -1935,12 +1503,6 @@ function d418(r: Reader, c: C): J {
   Object.assign(o, v1 ?? d419(EMPTY, c));
   if (v2 !== undefined && v2 !== '') o["targetContainerName"] = v2;
   return o;
-}
-function e418(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o; w.uint32(10).fork(); e419(w, v); w.ldelim();
-  v = o["targetContainerName"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.EphemeralContainerCommon
 const O419 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.image = 0; this.command = 0; this.args = 0; this.workingDir = 0; this.ports = 0; this.envFrom = 0; this.env = 0; this.resources = 0; this.resizePolicy = 0; this.restartPolicy = 0; this.restartPolicyRules = 0; this.volumeMounts = 0; this.volumeDevices = 0; this.livenessProbe = 0; this.readinessProbe = 0; this.startupProbe = 0; this.lifecycle = 0; this.terminationMessagePath = 0; this.terminationMessagePolicy = 0; this.imagePullPolicy = 0; this.securityContext = 0; this.stdin = 0; this.stdinOnce = 0; this.tty = 0; } });
@@ -2033,35 +1595,6 @@ function d419(r: Reader, c: C): J {
   if (v18 !== undefined && v18 !== false) o["tty"] = v18;
   return o;
 }
-function e419(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["image"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["command"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["args"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-  v = o["workingDir"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e395(w, x); w.ldelim(); }
-  v = o["env"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e416(w, x); w.ldelim(); }
-  v = o["resources"]; w.uint32(66).fork(); e558(w, v); w.ldelim();
-  v = o["volumeMounts"]; if (v != null) for (const x of list(v)) { w.uint32(74).fork(); e601(w, x); w.ldelim(); }
-  v = o["livenessProbe"]; if (v != null) { w.uint32(82).fork(); e539(w, v); w.ldelim(); }
-  v = o["readinessProbe"]; if (v != null) { w.uint32(90).fork(); e539(w, v); w.ldelim(); }
-  v = o["lifecycle"]; if (v != null) { w.uint32(98).fork(); e447(w, v); w.ldelim(); }
-  v = o["terminationMessagePath"]; w.uint32(106); wstr(w, v ?? '');
-  v = o["imagePullPolicy"]; w.uint32(114); wstr(w, v ?? '');
-  v = o["securityContext"]; if (v != null) { w.uint32(122).fork(); e573(w, v); w.ldelim(); }
-  v = o["stdin"]; w.uint32(128); wbool(w, v ?? false);
-  v = o["stdinOnce"]; w.uint32(136); wbool(w, v ?? false);
-  v = o["tty"]; w.uint32(144); wbool(w, v ?? false);
-  v = o["envFrom"]; if (v != null) for (const x of list(v)) { w.uint32(154).fork(); e415(w, x); w.ldelim(); }
-  v = o["terminationMessagePolicy"]; w.uint32(162); wstr(w, v ?? '');
-  v = o["volumeDevices"]; if (v != null) for (const x of list(v)) { w.uint32(170).fork(); e598(w, x); w.ldelim(); }
-  v = o["startupProbe"]; if (v != null) { w.uint32(178).fork(); e539(w, v); w.ldelim(); }
-  v = o["resizePolicy"]; if (v != null) for (const x of list(v)) { w.uint32(186).fork(); e396(w, x); w.ldelim(); }
-  v = o["restartPolicy"]; if (v != null) { w.uint32(194); wstr(w, v); }
-  v = o["restartPolicyRules"]; if (v != null) for (const x of list(v)) { w.uint32(202).fork(); e397(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.EphemeralVolumeSource
 const K420: Keys = [-10, "volumeClaimTemplate"];
 function d420(r: Reader, c: C): J {
@@ -2079,11 +1612,6 @@ function d420(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["volumeClaimTemplate"] = v1;
   return o;
-}
-function e420(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["volumeClaimTemplate"]; if (v != null) { w.uint32(10).fork(); e497(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.Event
 const O421 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.involvedObject = 0; this.reason = 0; this.message = 0; this.source = 0; this.firstTimestamp = 0; this.lastTimestamp = 0; this.count = 0; this.type = 0; this.eventTime = 0; this.series = 0; this.action = 0; this.related = 0; this.reportingComponent = 0; this.reportingInstance = 0; } });
@@ -2147,25 +1675,6 @@ function d421(r: Reader, c: C): J {
   o["reportingInstance"] = v15 ?? '';
   return o;
 }
-function e421(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["involvedObject"]; w.uint32(18).fork(); e490(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["source"]; w.uint32(42).fork(); e424(w, v); w.ldelim();
-  v = o["firstTimestamp"]; w.uint32(50).fork(); e1312(w, v); w.ldelim();
-  v = o["lastTimestamp"]; w.uint32(58).fork(); e1312(w, v); w.ldelim();
-  v = o["count"]; w.uint32(64); w32(w, v ?? 0);
-  v = o["type"]; w.uint32(74); wstr(w, v ?? '');
-  v = o["eventTime"]; w.uint32(82).fork(); e1297(w, v); w.ldelim();
-  v = o["series"]; if (v != null) { w.uint32(90).fork(); e423(w, v); w.ldelim(); }
-  v = o["action"]; w.uint32(98); wstr(w, v ?? '');
-  v = o["related"]; if (v != null) { w.uint32(106).fork(); e490(w, v); w.ldelim(); }
-  v = o["reportingComponent"]; w.uint32(114); wstr(w, v ?? '');
-  v = o["reportingInstance"]; w.uint32(122); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.EventList
 const K422: Keys = [-10, "metadata", -18, "items"];
 function d422(r: Reader, c: C): J {
@@ -2188,12 +1697,6 @@ function d422(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e422(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e421(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.EventSeries
 const K423: Keys = [8, "count", 18, "lastObservedTime"];
 function d423(r: Reader, c: C): J {
@@ -2214,12 +1717,6 @@ function d423(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== 0) o["count"] = v1;
   o["lastObservedTime"] = v2 ?? d1297(EMPTY, c);
   return o;
-}
-function e423(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["count"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["lastObservedTime"]; w.uint32(18).fork(); e1297(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.EventSource
 const K424: Keys = [10, "component", 18, "host"];
@@ -2242,12 +1739,6 @@ function d424(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["host"] = v2;
   return o;
 }
-function e424(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["component"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["host"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.EvictionResponder
 const K425: Keys = [10, "name", 16, "priority"];
 function d425(r: Reader, c: C): J {
@@ -2269,12 +1760,6 @@ function d425(r: Reader, c: C): J {
   o["priority"] = v2 === undefined ? null : v2;
   return o;
 }
-function e425(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["priority"]; if (v != null) { w.uint32(16); w32(w, v); }
-}
 // k8s.io.api.core.v1.ExecAction
 const K426: Keys = [10, "command"];
 function d426(r: Reader, c: C): J {
@@ -2292,11 +1777,6 @@ function d426(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["command"] = v1;
   return o;
-}
-function e426(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["command"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
 }
 // k8s.io.api.core.v1.FCVolumeSource
 const O427 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.targetWWNs = 0; this.lun = 0; this.fsType = 0; this.readOnly = 0; this.wwids = 0; } });
@@ -2329,15 +1809,6 @@ function d427(r: Reader, c: C): J {
   if (v5 !== undefined) o["wwids"] = v5;
   return o;
 }
-function e427(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["targetWWNs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["lun"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["fsType"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["wwids"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-}
 // k8s.io.api.core.v1.FileKeySelector
 const K428: Keys = [10, "volumeName", 18, "path", 26, "key", 32, "optional"];
 function d428(r: Reader, c: C): J {
@@ -2364,14 +1835,6 @@ function d428(r: Reader, c: C): J {
   o["key"] = v3 ?? '';
   if (v4 !== undefined) o["optional"] = v4;
   return o;
-}
-function e428(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["volumeName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["path"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["key"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["optional"]; if (v != null) { w.uint32(32); wbool(w, v); }
 }
 // k8s.io.api.core.v1.FlexPersistentVolumeSource
 const O429 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.fsType = 0; this.secretRef = 0; this.readOnly = 0; this.options = 0; } });
@@ -2405,15 +1868,6 @@ function d429(r: Reader, c: C): J {
   if (v5 !== undefined) o["options"] = v5;
   return o;
 }
-function e429(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["secretRef"]; if (v != null) { w.uint32(26).fork(); e571(w, v); w.ldelim(); }
-  v = o["readOnly"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["options"]; if (v != null) mapString(w, 42, v);
-}
 // k8s.io.api.core.v1.FlexVolumeSource
 const O430 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.fsType = 0; this.secretRef = 0; this.readOnly = 0; this.options = 0; } });
 const K430: Keys = [10, "driver", 18, "fsType", -26, "secretRef", 32, "readOnly", 42, "options"];
@@ -2446,15 +1900,6 @@ function d430(r: Reader, c: C): J {
   if (v5 !== undefined) o["options"] = v5;
   return o;
 }
-function e430(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["secretRef"]; if (v != null) { w.uint32(26).fork(); e457(w, v); w.ldelim(); }
-  v = o["readOnly"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["options"]; if (v != null) mapString(w, 42, v);
-}
 // k8s.io.api.core.v1.FlockerVolumeSource
 const K431: Keys = [10, "datasetName", 18, "datasetUUID"];
 function d431(r: Reader, c: C): J {
@@ -2475,12 +1920,6 @@ function d431(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["datasetName"] = v1;
   if (v2 !== undefined && v2 !== '') o["datasetUUID"] = v2;
   return o;
-}
-function e431(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["datasetName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["datasetUUID"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.GCEPersistentDiskVolumeSource
 const K432: Keys = [10, "pdName", 18, "fsType", 24, "partition", 32, "readOnly"];
@@ -2509,14 +1948,6 @@ function d432(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== false) o["readOnly"] = v4;
   return o;
 }
-function e432(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["pdName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["partition"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["readOnly"]; w.uint32(32); wbool(w, v ?? false);
-}
 // k8s.io.api.core.v1.GRPCAction
 const K433: Keys = [8, "port", 18, "service", 26, "mode"];
 function d433(r: Reader, c: C): J {
@@ -2541,13 +1972,6 @@ function d433(r: Reader, c: C): J {
   if (v3 !== undefined) o["mode"] = v3;
   return o;
 }
-function e433(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["port"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["service"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["mode"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.api.core.v1.GitRepoVolumeSource
 const K434: Keys = [10, "repository", 18, "revision", 26, "directory"];
 function d434(r: Reader, c: C): J {
@@ -2571,13 +1995,6 @@ function d434(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["revision"] = v2;
   if (v3 !== undefined && v3 !== '') o["directory"] = v3;
   return o;
-}
-function e434(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["repository"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["revision"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["directory"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.GlusterfsPersistentVolumeSource
 const K435: Keys = [10, "endpoints", 18, "path", 24, "readOnly", 34, "endpointsNamespace"];
@@ -2606,14 +2023,6 @@ function d435(r: Reader, c: C): J {
   if (v4 !== undefined) o["endpointsNamespace"] = v4;
   return o;
 }
-function e435(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["endpoints"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["path"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["endpointsNamespace"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.core.v1.GlusterfsVolumeSource
 const K436: Keys = [10, "endpoints", 18, "path", 24, "readOnly"];
 function d436(r: Reader, c: C): J {
@@ -2637,13 +2046,6 @@ function d436(r: Reader, c: C): J {
   o["path"] = v2 ?? '';
   if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
   return o;
-}
-function e436(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["endpoints"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["path"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.HTTPGetAction
 const O437 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.path = 0; this.port = 0; this.host = 0; this.scheme = 0; this.httpHeaders = 0; this.protocol = 0; } });
@@ -2679,16 +2081,6 @@ function d437(r: Reader, c: C): J {
   if (v6 !== undefined) o["protocol"] = v6;
   return o;
 }
-function e437(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["path"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["port"]; w.uint32(18).fork(); e1322(w, v); w.ldelim();
-  v = o["host"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["scheme"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["httpHeaders"]; if (v != null) for (const x of list(v)) { w.uint32(42).fork(); e438(w, x); w.ldelim(); }
-  v = o["protocol"]; if (v != null) { w.uint32(50); wstr(w, v); }
-}
 // k8s.io.api.core.v1.HTTPHeader
 const K438: Keys = [10, "name", 18, "value"];
 function d438(r: Reader, c: C): J {
@@ -2709,12 +2101,6 @@ function d438(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["value"] = v2 ?? '';
   return o;
-}
-function e438(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["value"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.HostAlias
 const K439: Keys = [10, "ip", 18, "hostnames"];
@@ -2737,12 +2123,6 @@ function d439(r: Reader, c: C): J {
   if (v2 !== undefined) o["hostnames"] = v2;
   return o;
 }
-function e439(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ip"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["hostnames"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-}
 // k8s.io.api.core.v1.HostIP
 const K440: Keys = [10, "ip"];
 function d440(r: Reader, c: C): J {
@@ -2760,11 +2140,6 @@ function d440(r: Reader, c: C): J {
   const o: J = {};
   o["ip"] = v1 ?? '';
   return o;
-}
-function e440(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ip"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.HostPathVolumeSource
 const K441: Keys = [10, "path", 18, "type"];
@@ -2786,12 +2161,6 @@ function d441(r: Reader, c: C): J {
   o["path"] = v1 ?? '';
   if (v2 !== undefined) o["type"] = v2;
   return o;
-}
-function e441(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["path"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["type"]; if (v != null) { w.uint32(18); wstr(w, v); }
 }
 // k8s.io.api.core.v1.ISCSIPersistentVolumeSource
 const O442 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.targetPortal = 0; this.iqn = 0; this.lun = 0; this.iscsiInterface = 0; this.fsType = 0; this.readOnly = 0; this.portals = 0; this.chapAuthDiscovery = 0; this.chapAuthSession = 0; this.secretRef = 0; this.initiatorName = 0; } });
@@ -2842,21 +2211,6 @@ function d442(r: Reader, c: C): J {
   if (v12 !== undefined) o["initiatorName"] = v12;
   return o;
 }
-function e442(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["targetPortal"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["iqn"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lun"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["iscsiInterface"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(48); wbool(w, v ?? false);
-  v = o["portals"]; if (v != null) for (const x of list(v)) { w.uint32(58); wstr(w, x); }
-  v = o["chapAuthDiscovery"]; w.uint32(64); wbool(w, v ?? false);
-  v = o["secretRef"]; if (v != null) { w.uint32(82).fork(); e571(w, v); w.ldelim(); }
-  v = o["chapAuthSession"]; w.uint32(88); wbool(w, v ?? false);
-  v = o["initiatorName"]; if (v != null) { w.uint32(98); wstr(w, v); }
-}
 // k8s.io.api.core.v1.ISCSIVolumeSource
 const O443 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.targetPortal = 0; this.iqn = 0; this.lun = 0; this.iscsiInterface = 0; this.fsType = 0; this.readOnly = 0; this.portals = 0; this.chapAuthDiscovery = 0; this.chapAuthSession = 0; this.secretRef = 0; this.initiatorName = 0; } });
 const K443: Keys = [10, "targetPortal", 18, "iqn", 24, "lun", 34, "iscsiInterface", 42, "fsType", 48, "readOnly", 58, "portals", 64, "chapAuthDiscovery", 88, "chapAuthSession", -82, "secretRef", 98, "initiatorName"];
@@ -2906,21 +2260,6 @@ function d443(r: Reader, c: C): J {
   if (v12 !== undefined) o["initiatorName"] = v12;
   return o;
 }
-function e443(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["targetPortal"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["iqn"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lun"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["iscsiInterface"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(48); wbool(w, v ?? false);
-  v = o["portals"]; if (v != null) for (const x of list(v)) { w.uint32(58); wstr(w, x); }
-  v = o["chapAuthDiscovery"]; w.uint32(64); wbool(w, v ?? false);
-  v = o["secretRef"]; if (v != null) { w.uint32(82).fork(); e457(w, v); w.ldelim(); }
-  v = o["chapAuthSession"]; w.uint32(88); wbool(w, v ?? false);
-  v = o["initiatorName"]; if (v != null) { w.uint32(98); wstr(w, v); }
-}
 // k8s.io.api.core.v1.ImageVolumeSource
 const K444: Keys = [10, "reference", 18, "pullPolicy"];
 function d444(r: Reader, c: C): J {
@@ -2942,12 +2281,6 @@ function d444(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["pullPolicy"] = v2;
   return o;
 }
-function e444(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["reference"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["pullPolicy"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.ImageVolumeStatus
 const K445: Keys = [10, "imageRef"];
 function d445(r: Reader, c: C): J {
@@ -2965,11 +2298,6 @@ function d445(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== '') o["imageRef"] = v1;
   return o;
-}
-function e445(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["imageRef"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.KeyToPath
 const K446: Keys = [10, "key", 18, "path", 24, "mode", 32, "user"];
@@ -2998,14 +2326,6 @@ function d446(r: Reader, c: C): J {
   if (v4 !== undefined) o["user"] = v4;
   return o;
 }
-function e446(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["path"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["mode"]; if (v != null) { w.uint32(24); w32(w, v); }
-  v = o["user"]; if (v != null) { w.uint32(32); w64(w, v); }
-}
 // k8s.io.api.core.v1.Lifecycle
 const K447: Keys = [-10, "postStart", -18, "preStop", 26, "stopSignal"];
 function d447(r: Reader, c: C): J {
@@ -3029,13 +2349,6 @@ function d447(r: Reader, c: C): J {
   if (v2 !== undefined) o["preStop"] = v2;
   if (v3 !== undefined) o["stopSignal"] = v3;
   return o;
-}
-function e447(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["postStart"]; if (v != null) { w.uint32(10).fork(); e448(w, v); w.ldelim(); }
-  v = o["preStop"]; if (v != null) { w.uint32(18).fork(); e448(w, v); w.ldelim(); }
-  v = o["stopSignal"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.core.v1.LifecycleHandler
 const K448: Keys = [-10, "exec", -18, "httpGet", -26, "tcpSocket", -34, "sleep"];
@@ -3064,14 +2377,6 @@ function d448(r: Reader, c: C): J {
   if (v4 !== undefined) o["sleep"] = v4;
   return o;
 }
-function e448(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["exec"]; if (v != null) { w.uint32(10).fork(); e426(w, v); w.ldelim(); }
-  v = o["httpGet"]; if (v != null) { w.uint32(18).fork(); e437(w, v); w.ldelim(); }
-  v = o["tcpSocket"]; if (v != null) { w.uint32(26).fork(); e589(w, v); w.ldelim(); }
-  v = o["sleep"]; if (v != null) { w.uint32(34).fork(); e585(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.LimitRange
 const K449: Keys = [-10, "metadata", -18, "spec"];
 function d449(r: Reader, c: C): J {
@@ -3093,12 +2398,6 @@ function d449(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d452(EMPTY, c);
   return o;
-}
-function e449(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e452(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.LimitRangeItem
 const O450 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.max = 0; this.min = 0; this.default = 0; this.defaultRequest = 0; this.maxLimitRequestRatio = 0; } });
@@ -3139,16 +2438,6 @@ function d450(r: Reader, c: C): J {
   if (v6 !== undefined) o["maxLimitRequestRatio"] = v6;
   return o;
 }
-function e450(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["max"]; if (v != null) mapMessage(w, 18, v, e1270);
-  v = o["min"]; if (v != null) mapMessage(w, 26, v, e1270);
-  v = o["default"]; if (v != null) mapMessage(w, 34, v, e1270);
-  v = o["defaultRequest"]; if (v != null) mapMessage(w, 42, v, e1270);
-  v = o["maxLimitRequestRatio"]; if (v != null) mapMessage(w, 50, v, e1270);
-}
 // k8s.io.api.core.v1.LimitRangeList
 const K451: Keys = [-10, "metadata", -18, "items"];
 function d451(r: Reader, c: C): J {
@@ -3171,12 +2460,6 @@ function d451(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e451(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e449(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.LimitRangeSpec
 const K452: Keys = [-10, "limits"];
 function d452(r: Reader, c: C): J {
@@ -3194,11 +2477,6 @@ function d452(r: Reader, c: C): J {
   const o: J = {};
   o["limits"] = v1 === undefined ? null : v1;
   return o;
-}
-function e452(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["limits"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e450(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.LinuxContainerUser
 const K453: Keys = [8, "uid", 16, "gid", 24, "supplementalGroups"];
@@ -3224,13 +2502,6 @@ function d453(r: Reader, c: C): J {
   if (v3 !== undefined) o["supplementalGroups"] = v3;
   return o;
 }
-function e453(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["uid"]; w.uint32(8); w64(w, v ?? 0);
-  v = o["gid"]; w.uint32(16); w64(w, v ?? 0);
-  v = o["supplementalGroups"]; if (v != null) for (const x of list(v)) { w.uint32(24); w64(w, x); }
-}
 // k8s.io.api.core.v1.List
 const K454: Keys = [-10, "metadata", 18, "items"];
 function d454(r: Reader, c: C): J {
@@ -3252,12 +2523,6 @@ function d454(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e454(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1319(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.LoadBalancerIngress
 const K455: Keys = [10, "ip", 18, "hostname", 26, "ipMode", -34, "ports"];
@@ -3286,14 +2551,6 @@ function d455(r: Reader, c: C): J {
   if (v4 !== undefined) o["ports"] = v4;
   return o;
 }
-function e455(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ip"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["hostname"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["ipMode"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e534(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.LoadBalancerStatus
 const K456: Keys = [-10, "ingress"];
 function d456(r: Reader, c: C): J {
@@ -3312,11 +2569,6 @@ function d456(r: Reader, c: C): J {
   if (v1 !== undefined) o["ingress"] = v1;
   return o;
 }
-function e456(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ingress"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e455(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.LocalObjectReference
 const K457: Keys = [10, "name"];
 function d457(r: Reader, c: C): J {
@@ -3334,11 +2586,6 @@ function d457(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== '') o["name"] = v1;
   return o;
-}
-function e457(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.LocalVolumeSource
 const K458: Keys = [10, "path", 18, "fsType"];
@@ -3361,12 +2608,6 @@ function d458(r: Reader, c: C): J {
   if (v2 !== undefined) o["fsType"] = v2;
   return o;
 }
-function e458(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["path"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["fsType"]; if (v != null) { w.uint32(18); wstr(w, v); }
-}
 // k8s.io.api.core.v1.ModifyVolumeStatus
 const K459: Keys = [10, "targetVolumeAttributesClassName", 18, "status"];
 function d459(r: Reader, c: C): J {
@@ -3387,12 +2628,6 @@ function d459(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["targetVolumeAttributesClassName"] = v1;
   o["status"] = v2 ?? '';
   return o;
-}
-function e459(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["targetVolumeAttributesClassName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.NFSVolumeSource
 const K460: Keys = [10, "server", 18, "path", 24, "readOnly"];
@@ -3417,13 +2652,6 @@ function d460(r: Reader, c: C): J {
   o["path"] = v2 ?? '';
   if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
   return o;
-}
-function e460(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["server"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["path"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
 }
 // k8s.io.api.core.v1.Namespace
 const O461 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -3450,13 +2678,6 @@ function d461(r: Reader, c: C): J {
   o["spec"] = v2 ?? d464(EMPTY, c);
   o["status"] = v3 ?? d465(EMPTY, c);
   return o;
-}
-function e461(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e464(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e465(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.NamespaceCondition
 const O462 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -3489,15 +2710,6 @@ function d462(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== '') o["message"] = v6;
   return o;
 }
-function e462(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(34).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(50); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.NamespaceList
 const K463: Keys = [-10, "metadata", -18, "items"];
 function d463(r: Reader, c: C): J {
@@ -3520,12 +2732,6 @@ function d463(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e463(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e461(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.NamespaceSpec
 const K464: Keys = [10, "finalizers"];
 function d464(r: Reader, c: C): J {
@@ -3543,11 +2749,6 @@ function d464(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["finalizers"] = v1;
   return o;
-}
-function e464(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["finalizers"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
 }
 // k8s.io.api.core.v1.NamespaceStatus
 const K465: Keys = [10, "phase", -18, "conditions"];
@@ -3569,12 +2770,6 @@ function d465(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["phase"] = v1;
   if (v2 !== undefined) o["conditions"] = v2;
   return o;
-}
-function e465(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["phase"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e462(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.Node
 const O466 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -3602,13 +2797,6 @@ function d466(r: Reader, c: C): J {
   o["status"] = v3 ?? d486(EMPTY, c);
   return o;
 }
-function e466(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e485(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e486(w, v); w.ldelim();
-}
 // k8s.io.api.core.v1.NodeAddress
 const K467: Keys = [10, "type", 18, "address"];
 function d467(r: Reader, c: C): J {
@@ -3629,12 +2817,6 @@ function d467(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["address"] = v2 ?? '';
   return o;
-}
-function e467(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["address"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.NodeAffinity
 const K468: Keys = [-10, "requiredDuringSchedulingIgnoredDuringExecution", -18, "preferredDuringSchedulingIgnoredDuringExecution"];
@@ -3657,12 +2839,6 @@ function d468(r: Reader, c: C): J {
   if (v2 !== undefined) o["preferredDuringSchedulingIgnoredDuringExecution"] = v2;
   return o;
 }
-function e468(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requiredDuringSchedulingIgnoredDuringExecution"]; if (v != null) { w.uint32(10).fork(); e482(w, v); w.ldelim(); }
-  v = o["preferredDuringSchedulingIgnoredDuringExecution"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e538(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.NodeAllocatableMappedResources
 const K469: Keys = [10, "name", 18, "quantity"];
 function d469(r: Reader, c: C): J {
@@ -3683,12 +2859,6 @@ function d469(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["quantity"] = v2 === undefined ? null : v2;
   return o;
-}
-function e469(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["quantity"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeAllocatableOverheadResources
 const K470: Keys = [10, "name", 18, "perPod", 26, "perContainer"];
@@ -3713,13 +2883,6 @@ function d470(r: Reader, c: C): J {
   if (v2 !== undefined) o["perPod"] = v2;
   if (v3 !== undefined) o["perContainer"] = v3;
   return o;
-}
-function e470(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["perPod"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
-  v = o["perContainer"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeAllocatableResourceClaimStatus
 const K471: Keys = [10, "resourceClaimName", 18, "containers", -34, "mapping", -42, "overhead"];
@@ -3747,14 +2910,6 @@ function d471(r: Reader, c: C): J {
   if (v4 !== undefined) o["mapping"] = v4;
   if (v5 !== undefined) o["overhead"] = v5;
   return o;
-}
-function e471(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resourceClaimName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["containers"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["mapping"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e469(w, x); w.ldelim(); }
-  v = o["overhead"]; if (v != null) for (const x of list(v)) { w.uint32(42).fork(); e470(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeCondition
 const O472 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastHeartbeatTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -3790,16 +2945,6 @@ function d472(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== '') o["message"] = v6;
   return o;
 }
-function e472(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastHeartbeatTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["lastTransitionTime"]; w.uint32(34).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(50); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.NodeConfigSource
 const K473: Keys = [-18, "configMap"];
 function d473(r: Reader, c: C): J {
@@ -3817,11 +2962,6 @@ function d473(r: Reader, c: C): J {
   const o: J = {};
   if (v2 !== undefined) o["configMap"] = v2;
   return o;
-}
-function e473(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["configMap"]; if (v != null) { w.uint32(18).fork(); e389(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeConfigStatus
 const K474: Keys = [-10, "assigned", -18, "active", -26, "lastKnownGood", 34, "error"];
@@ -3850,14 +2990,6 @@ function d474(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["error"] = v4;
   return o;
 }
-function e474(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["assigned"]; if (v != null) { w.uint32(10).fork(); e473(w, v); w.ldelim(); }
-  v = o["active"]; if (v != null) { w.uint32(18).fork(); e473(w, v); w.ldelim(); }
-  v = o["lastKnownGood"]; if (v != null) { w.uint32(26).fork(); e473(w, v); w.ldelim(); }
-  v = o["error"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.NodeDaemonEndpoints
 const K475: Keys = [-10, "kubeletEndpoint"];
 function d475(r: Reader, c: C): J {
@@ -3876,11 +3008,6 @@ function d475(r: Reader, c: C): J {
   o["kubeletEndpoint"] = v1 ?? d405(EMPTY, c);
   return o;
 }
-function e475(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kubeletEndpoint"]; w.uint32(10).fork(); e405(w, v); w.ldelim();
-}
 // k8s.io.api.core.v1.NodeFeatures
 const K476: Keys = [8, "supplementalGroupsPolicy"];
 function d476(r: Reader, c: C): J {
@@ -3898,11 +3025,6 @@ function d476(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["supplementalGroupsPolicy"] = v1;
   return o;
-}
-function e476(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["supplementalGroupsPolicy"]; if (v != null) { w.uint32(8); wbool(w, v); }
 }
 // k8s.io.api.core.v1.NodeList
 const K477: Keys = [-10, "metadata", -18, "items"];
@@ -3926,12 +3048,6 @@ function d477(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e477(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e466(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.NodePodPreemptionPolicy
 const K478: Keys = [10, "disableResizePreemption"];
 function d478(r: Reader, c: C): J {
@@ -3949,11 +3065,6 @@ function d478(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["disableResizePreemption"] = v1;
   return o;
-}
-function e478(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["disableResizePreemption"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
 }
 // k8s.io.api.core.v1.NodeProxyOptions
 const K479: Keys = [10, "path"];
@@ -3973,11 +3084,6 @@ function d479(r: Reader, c: C): J {
   }
   if (v1 !== undefined && v1 !== '') o["path"] = v1;
   return o;
-}
-function e479(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["path"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.NodeRuntimeHandler
 const K480: Keys = [10, "name", -18, "features"];
@@ -4000,12 +3106,6 @@ function d480(r: Reader, c: C): J {
   if (v2 !== undefined) o["features"] = v2;
   return o;
 }
-function e480(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["features"]; if (v != null) { w.uint32(18).fork(); e481(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.NodeRuntimeHandlerFeatures
 const K481: Keys = [8, "recursiveReadOnlyMounts", 16, "userNamespaces"];
 function d481(r: Reader, c: C): J {
@@ -4027,12 +3127,6 @@ function d481(r: Reader, c: C): J {
   if (v2 !== undefined) o["userNamespaces"] = v2;
   return o;
 }
-function e481(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["recursiveReadOnlyMounts"]; if (v != null) { w.uint32(8); wbool(w, v); }
-  v = o["userNamespaces"]; if (v != null) { w.uint32(16); wbool(w, v); }
-}
 // k8s.io.api.core.v1.NodeSelector
 const K482: Keys = [-10, "nodeSelectorTerms"];
 function d482(r: Reader, c: C): J {
@@ -4050,11 +3144,6 @@ function d482(r: Reader, c: C): J {
   const o: J = {};
   o["nodeSelectorTerms"] = v1 === undefined ? null : v1;
   return o;
-}
-function e482(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["nodeSelectorTerms"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e484(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeSelectorRequirement
 const K483: Keys = [10, "key", 18, "operator", 26, "values"];
@@ -4080,13 +3169,6 @@ function d483(r: Reader, c: C): J {
   if (v3 !== undefined) o["values"] = v3;
   return o;
 }
-function e483(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["operator"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-}
 // k8s.io.api.core.v1.NodeSelectorTerm
 const K484: Keys = [-10, "matchExpressions", -18, "matchFields"];
 function d484(r: Reader, c: C): J {
@@ -4107,12 +3189,6 @@ function d484(r: Reader, c: C): J {
   if (v1 !== undefined) o["matchExpressions"] = v1;
   if (v2 !== undefined) o["matchFields"] = v2;
   return o;
-}
-function e484(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["matchExpressions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e483(w, x); w.ldelim(); }
-  v = o["matchFields"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e483(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeSpec
 const O485 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.podCIDR = 0; this.podCIDRs = 0; this.providerID = 0; this.unschedulable = 0; this.taints = 0; this.configSource = 0; this.externalID = 0; this.podPreemptionPolicy = 0; } });
@@ -4153,18 +3229,6 @@ function d485(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["externalID"] = v2;
   if (v8 !== undefined) o["podPreemptionPolicy"] = v8;
   return o;
-}
-function e485(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["podCIDR"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["externalID"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["providerID"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["unschedulable"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["taints"]; if (v != null) for (const x of list(v)) { w.uint32(42).fork(); e590(w, x); w.ldelim(); }
-  v = o["configSource"]; if (v != null) { w.uint32(50).fork(); e473(w, v); w.ldelim(); }
-  v = o["podCIDRs"]; if (v != null) for (const x of list(v)) { w.uint32(58); wstr(w, x); }
-  v = o["podPreemptionPolicy"]; if (v != null) { w.uint32(66).fork(); e478(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.NodeStatus
 const O486 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.capacity = 0; this.allocatable = 0; this.phase = 0; this.conditions = 0; this.addresses = 0; this.daemonEndpoints = 0; this.nodeInfo = 0; this.images = 0; this.volumesInUse = 0; this.volumesAttached = 0; this.config = 0; this.runtimeHandlers = 0; this.features = 0; this.declaredFeatures = 0; } });
@@ -4226,24 +3290,6 @@ function d486(r: Reader, c: C): J {
   if (v14 !== undefined) o["declaredFeatures"] = v14;
   return o;
 }
-function e486(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["capacity"]; if (v != null) mapMessage(w, 10, v, e1270);
-  v = o["allocatable"]; if (v != null) mapMessage(w, 18, v, e1270);
-  v = o["phase"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e472(w, x); w.ldelim(); }
-  v = o["addresses"]; if (v != null) for (const x of list(v)) { w.uint32(42).fork(); e467(w, x); w.ldelim(); }
-  v = o["daemonEndpoints"]; w.uint32(50).fork(); e475(w, v); w.ldelim();
-  v = o["nodeInfo"]; w.uint32(58).fork(); e488(w, v); w.ldelim();
-  v = o["images"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e394(w, x); w.ldelim(); }
-  v = o["volumesInUse"]; if (v != null) for (const x of list(v)) { w.uint32(74); wstr(w, x); }
-  v = o["volumesAttached"]; if (v != null) for (const x of list(v)) { w.uint32(82).fork(); e367(w, x); w.ldelim(); }
-  v = o["config"]; if (v != null) { w.uint32(90).fork(); e474(w, v); w.ldelim(); }
-  v = o["runtimeHandlers"]; if (v != null) for (const x of list(v)) { w.uint32(98).fork(); e480(w, x); w.ldelim(); }
-  v = o["features"]; if (v != null) { w.uint32(106).fork(); e476(w, v); w.ldelim(); }
-  v = o["declaredFeatures"]; if (v != null) for (const x of list(v)) { w.uint32(114); wstr(w, x); }
-}
 // k8s.io.api.core.v1.NodeSwapStatus
 const K487: Keys = [8, "capacity"];
 function d487(r: Reader, c: C): J {
@@ -4261,11 +3307,6 @@ function d487(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["capacity"] = v1;
   return o;
-}
-function e487(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["capacity"]; if (v != null) { w.uint32(8); w64(w, v); }
 }
 // k8s.io.api.core.v1.NodeSystemInfo
 const O488 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.machineID = 0; this.systemUUID = 0; this.bootID = 0; this.kernelVersion = 0; this.osImage = 0; this.containerRuntimeVersion = 0; this.kubeletVersion = 0; this.kubeProxyVersion = 0; this.operatingSystem = 0; this.architecture = 0; this.swap = 0; } });
@@ -4316,21 +3357,6 @@ function d488(r: Reader, c: C): J {
   if (v11 !== undefined) o["swap"] = v11;
   return o;
 }
-function e488(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["machineID"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["systemUUID"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["bootID"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["kernelVersion"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["osImage"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["containerRuntimeVersion"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["kubeletVersion"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["kubeProxyVersion"]; w.uint32(66); wstr(w, v ?? '');
-  v = o["operatingSystem"]; w.uint32(74); wstr(w, v ?? '');
-  v = o["architecture"]; w.uint32(82); wstr(w, v ?? '');
-  v = o["swap"]; if (v != null) { w.uint32(90).fork(); e487(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.ObjectFieldSelector
 const K489: Keys = [10, "apiVersion", 18, "fieldPath"];
 function d489(r: Reader, c: C): J {
@@ -4351,12 +3377,6 @@ function d489(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["apiVersion"] = v1;
   o["fieldPath"] = v2 ?? '';
   return o;
-}
-function e489(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiVersion"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["fieldPath"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ObjectReference
 const O490 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.namespace = 0; this.name = 0; this.uid = 0; this.apiVersion = 0; this.resourceVersion = 0; this.fieldPath = 0; } });
@@ -4395,17 +3415,6 @@ function d490(r: Reader, c: C): J {
   if (v7 !== undefined && v7 !== '') o["fieldPath"] = v7;
   return o;
 }
-function e490(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kind"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["namespace"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["apiVersion"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["resourceVersion"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["fieldPath"]; w.uint32(58); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.PersistentVolume
 const O491 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K491: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -4432,13 +3441,6 @@ function d491(r: Reader, c: C): J {
   o["status"] = v3 ?? d502(EMPTY, c);
   return o;
 }
-function e491(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e501(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e502(w, v); w.ldelim();
-}
 // k8s.io.api.core.v1.PersistentVolumeClaim
 const O492 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K492: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -4464,13 +3466,6 @@ function d492(r: Reader, c: C): J {
   o["spec"] = v2 ?? d495(EMPTY, c);
   o["status"] = v3 ?? d496(EMPTY, c);
   return o;
-}
-function e492(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e495(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e496(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimCondition
 const O493 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastProbeTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -4506,16 +3501,6 @@ function d493(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== '') o["message"] = v6;
   return o;
 }
-function e493(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastProbeTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["lastTransitionTime"]; w.uint32(34).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(50); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.PersistentVolumeClaimList
 const K494: Keys = [-10, "metadata", -18, "items"];
 function d494(r: Reader, c: C): J {
@@ -4537,12 +3522,6 @@ function d494(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e494(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e492(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimSpec
 const O495 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.accessModes = 0; this.selector = 0; this.resources = 0; this.volumeName = 0; this.storageClassName = 0; this.volumeMode = 0; this.dataSource = 0; this.dataSourceRef = 0; this.volumeAttributesClassName = 0; } });
@@ -4586,19 +3565,6 @@ function d495(r: Reader, c: C): J {
   if (v8 !== undefined) o["dataSourceRef"] = v8;
   if (v9 !== undefined) o["volumeAttributesClassName"] = v9;
   return o;
-}
-function e495(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["accessModes"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["resources"]; w.uint32(18).fork(); e605(w, v); w.ldelim();
-  v = o["volumeName"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["selector"]; if (v != null) { w.uint32(34).fork(); e1291(w, v); w.ldelim(); }
-  v = o["storageClassName"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["volumeMode"]; if (v != null) { w.uint32(50); wstr(w, v); }
-  v = o["dataSource"]; if (v != null) { w.uint32(58).fork(); e595(w, v); w.ldelim(); }
-  v = o["dataSourceRef"]; if (v != null) { w.uint32(66).fork(); e596(w, v); w.ldelim(); }
-  v = o["volumeAttributesClassName"]; if (v != null) { w.uint32(74); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimStatus
 const O496 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.phase = 0; this.accessModes = 0; this.capacity = 0; this.conditions = 0; this.allocatedResources = 0; this.allocatedResourceStatuses = 0; this.currentVolumeAttributesClassName = 0; this.modifyVolumeStatus = 0; this.healthStatus = 0; } });
@@ -4646,19 +3612,6 @@ function d496(r: Reader, c: C): J {
   if (v10 !== undefined) o["healthStatus"] = v10;
   return o;
 }
-function e496(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["phase"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["accessModes"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["capacity"]; if (v != null) mapMessage(w, 26, v, e1270);
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e493(w, x); w.ldelim(); }
-  v = o["allocatedResources"]; if (v != null) mapMessage(w, 42, v, e1270);
-  v = o["allocatedResourceStatuses"]; if (v != null) mapString(w, 58, v);
-  v = o["currentVolumeAttributesClassName"]; if (v != null) { w.uint32(66); wstr(w, v); }
-  v = o["modifyVolumeStatus"]; if (v != null) { w.uint32(74).fork(); e459(w, v); w.ldelim(); }
-  v = o["healthStatus"]; if (v != null) { w.uint32(82).fork(); e600(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.PersistentVolumeClaimTemplate
 const K497: Keys = [-10, "metadata", -18, "spec"];
 function d497(r: Reader, c: C): J {
@@ -4679,12 +3632,6 @@ function d497(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d495(EMPTY, c);
   return o;
-}
-function e497(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e495(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimVolumeSource
 const K498: Keys = [10, "claimName", 16, "readOnly"];
@@ -4707,12 +3654,6 @@ function d498(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== false) o["readOnly"] = v2;
   return o;
 }
-function e498(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["claimName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(16); wbool(w, v ?? false);
-}
 // k8s.io.api.core.v1.PersistentVolumeList
 const K499: Keys = [-10, "metadata", -18, "items"];
 function d499(r: Reader, c: C): J {
@@ -4734,12 +3675,6 @@ function d499(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e499(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e491(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PersistentVolumeSource
 const O500 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.hostPath = 0; this.glusterfs = 0; this.nfs = 0; this.rbd = 0; this.iscsi = 0; this.cinder = 0; this.cephfs = 0; this.fc = 0; this.flocker = 0; this.flexVolume = 0; this.azureFile = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.portworxVolume = 0; this.scaleIO = 0; this.local = 0; this.storageos = 0; this.csi = 0; } });
@@ -4823,32 +3758,6 @@ function d500(r: Reader, c: C): J {
   if (v22 !== undefined) o["csi"] = v22;
   return o;
 }
-function e500(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["gcePersistentDisk"]; if (v != null) { w.uint32(10).fork(); e432(w, v); w.ldelim(); }
-  v = o["awsElasticBlockStore"]; if (v != null) { w.uint32(18).fork(); e364(w, v); w.ldelim(); }
-  v = o["hostPath"]; if (v != null) { w.uint32(26).fork(); e441(w, v); w.ldelim(); }
-  v = o["glusterfs"]; if (v != null) { w.uint32(34).fork(); e435(w, v); w.ldelim(); }
-  v = o["nfs"]; if (v != null) { w.uint32(42).fork(); e460(w, v); w.ldelim(); }
-  v = o["rbd"]; if (v != null) { w.uint32(50).fork(); e543(w, v); w.ldelim(); }
-  v = o["iscsi"]; if (v != null) { w.uint32(58).fork(); e442(w, v); w.ldelim(); }
-  v = o["cinder"]; if (v != null) { w.uint32(66).fork(); e378(w, v); w.ldelim(); }
-  v = o["cephfs"]; if (v != null) { w.uint32(74).fork(); e376(w, v); w.ldelim(); }
-  v = o["fc"]; if (v != null) { w.uint32(82).fork(); e427(w, v); w.ldelim(); }
-  v = o["flocker"]; if (v != null) { w.uint32(90).fork(); e431(w, v); w.ldelim(); }
-  v = o["flexVolume"]; if (v != null) { w.uint32(98).fork(); e429(w, v); w.ldelim(); }
-  v = o["azureFile"]; if (v != null) { w.uint32(106).fork(); e370(w, v); w.ldelim(); }
-  v = o["vsphereVolume"]; if (v != null) { w.uint32(114).fork(); e608(w, v); w.ldelim(); }
-  v = o["quobyte"]; if (v != null) { w.uint32(122).fork(); e542(w, v); w.ldelim(); }
-  v = o["azureDisk"]; if (v != null) { w.uint32(130).fork(); e369(w, v); w.ldelim(); }
-  v = o["photonPersistentDisk"]; if (v != null) { w.uint32(138).fork(); e503(w, v); w.ldelim(); }
-  v = o["portworxVolume"]; if (v != null) { w.uint32(146).fork(); e535(w, v); w.ldelim(); }
-  v = o["scaleIO"]; if (v != null) { w.uint32(154).fork(); e561(w, v); w.ldelim(); }
-  v = o["local"]; if (v != null) { w.uint32(162).fork(); e458(w, v); w.ldelim(); }
-  v = o["storageos"]; if (v != null) { w.uint32(170).fork(); e586(w, v); w.ldelim(); }
-  v = o["csi"]; if (v != null) { w.uint32(178).fork(); e373(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.PersistentVolumeSpec
 const O501 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.capacity = 0; this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.hostPath = 0; this.glusterfs = 0; this.nfs = 0; this.rbd = 0; this.iscsi = 0; this.cinder = 0; this.cephfs = 0; this.fc = 0; this.flocker = 0; this.flexVolume = 0; this.azureFile = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.portworxVolume = 0; this.scaleIO = 0; this.local = 0; this.storageos = 0; this.csi = 0; this.accessModes = 0; this.claimRef = 0; this.persistentVolumeReclaimPolicy = 0; this.storageClassName = 0; this.mountOptions = 0; this.volumeMode = 0; this.nodeAffinity = 0; this.volumeAttributesClassName = 0; } });
 const K501: Keys = [10, "capacity", 26, "accessModes", -34, "claimRef", 42, "persistentVolumeReclaimPolicy", 50, "storageClassName", 58, "mountOptions", 66, "volumeMode", -74, "nodeAffinity", 82, "volumeAttributesClassName"];
@@ -4896,20 +3805,6 @@ function d501(r: Reader, c: C): J {
   if (v10 !== undefined) o["volumeAttributesClassName"] = v10;
   return o;
 }
-function e501(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["capacity"]; if (v != null) mapMessage(w, 10, v, e1270);
-  v = o; w.uint32(18).fork(); e500(w, v); w.ldelim();
-  v = o["accessModes"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["claimRef"]; if (v != null) { w.uint32(34).fork(); e490(w, v); w.ldelim(); }
-  v = o["persistentVolumeReclaimPolicy"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["storageClassName"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["mountOptions"]; if (v != null) for (const x of list(v)) { w.uint32(58); wstr(w, x); }
-  v = o["volumeMode"]; if (v != null) { w.uint32(66); wstr(w, v); }
-  v = o["nodeAffinity"]; if (v != null) { w.uint32(74).fork(); e603(w, v); w.ldelim(); }
-  v = o["volumeAttributesClassName"]; if (v != null) { w.uint32(82); wstr(w, v); }
-}
 // k8s.io.api.core.v1.PersistentVolumeStatus
 const K502: Keys = [10, "phase", 18, "message", 26, "reason", 34, "lastPhaseTransitionTime"];
 function d502(r: Reader, c: C): J {
@@ -4937,14 +3832,6 @@ function d502(r: Reader, c: C): J {
   if (v4 !== undefined) o["lastPhaseTransitionTime"] = v4;
   return o;
 }
-function e502(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["phase"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["reason"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["lastPhaseTransitionTime"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource
 const K503: Keys = [10, "pdID", 18, "fsType"];
 function d503(r: Reader, c: C): J {
@@ -4965,12 +3852,6 @@ function d503(r: Reader, c: C): J {
   o["pdID"] = v1 ?? '';
   if (v2 !== undefined && v2 !== '') o["fsType"] = v2;
   return o;
-}
-function e503(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["pdID"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.Pod
 const O504 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -4998,13 +3879,6 @@ function d504(r: Reader, c: C): J {
   o["status"] = v3 ?? d529(EMPTY, c);
   return o;
 }
-function e504(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e528(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e529(w, v); w.ldelim();
-}
 // k8s.io.api.core.v1.PodAffinity
 const K505: Keys = [-10, "requiredDuringSchedulingIgnoredDuringExecution", -18, "preferredDuringSchedulingIgnoredDuringExecution"];
 function d505(r: Reader, c: C): J {
@@ -5025,12 +3899,6 @@ function d505(r: Reader, c: C): J {
   if (v1 !== undefined) o["requiredDuringSchedulingIgnoredDuringExecution"] = v1;
   if (v2 !== undefined) o["preferredDuringSchedulingIgnoredDuringExecution"] = v2;
   return o;
-}
-function e505(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requiredDuringSchedulingIgnoredDuringExecution"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e506(w, x); w.ldelim(); }
-  v = o["preferredDuringSchedulingIgnoredDuringExecution"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e609(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PodAffinityTerm
 const O506 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.labelSelector = 0; this.namespaces = 0; this.topologyKey = 0; this.namespaceSelector = 0; this.matchLabelKeys = 0; this.mismatchLabelKeys = 0; } });
@@ -5066,16 +3934,6 @@ function d506(r: Reader, c: C): J {
   if (v6 !== undefined) o["mismatchLabelKeys"] = v6;
   return o;
 }
-function e506(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["labelSelector"]; if (v != null) { w.uint32(10).fork(); e1291(w, v); w.ldelim(); }
-  v = o["namespaces"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["topologyKey"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["namespaceSelector"]; if (v != null) { w.uint32(34).fork(); e1291(w, v); w.ldelim(); }
-  v = o["matchLabelKeys"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-  v = o["mismatchLabelKeys"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
-}
 // k8s.io.api.core.v1.PodAntiAffinity
 const K507: Keys = [-10, "requiredDuringSchedulingIgnoredDuringExecution", -18, "preferredDuringSchedulingIgnoredDuringExecution"];
 function d507(r: Reader, c: C): J {
@@ -5096,12 +3954,6 @@ function d507(r: Reader, c: C): J {
   if (v1 !== undefined) o["requiredDuringSchedulingIgnoredDuringExecution"] = v1;
   if (v2 !== undefined) o["preferredDuringSchedulingIgnoredDuringExecution"] = v2;
   return o;
-}
-function e507(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requiredDuringSchedulingIgnoredDuringExecution"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e506(w, x); w.ldelim(); }
-  v = o["preferredDuringSchedulingIgnoredDuringExecution"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e609(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PodAttachOptions
 const O508 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.stdin = 0; this.stdout = 0; this.stderr = 0; this.tty = 0; this.container = 0; } });
@@ -5134,15 +3986,6 @@ function d508(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== false) o["tty"] = v4;
   if (v5 !== undefined && v5 !== '') o["container"] = v5;
   return o;
-}
-function e508(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["stdin"]; w.uint32(8); wbool(w, v ?? false);
-  v = o["stdout"]; w.uint32(16); wbool(w, v ?? false);
-  v = o["stderr"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["tty"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["container"]; w.uint32(42); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PodCertificateProjection
 const O509 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.signerName = 0; this.keyType = 0; this.maxExpirationSeconds = 0; this.credentialBundlePath = 0; this.keyPath = 0; this.certificateChainPath = 0; this.userAnnotations = 0; this.user = 0; } });
@@ -5185,18 +4028,6 @@ function d509(r: Reader, c: C): J {
   if (v8 !== undefined) o["user"] = v8;
   return o;
 }
-function e509(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["signerName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["keyType"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["maxExpirationSeconds"]; if (v != null) { w.uint32(24); w32(w, v); }
-  v = o["credentialBundlePath"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["keyPath"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["certificateChainPath"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["userAnnotations"]; if (v != null) mapString(w, 58, v);
-  v = o["user"]; if (v != null) { w.uint32(64); w64(w, v); }
-}
 // k8s.io.api.core.v1.PodCondition
 const O510 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.observedGeneration = 0; this.status = 0; this.lastProbeTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K510: Keys = [10, "type", 56, "observedGeneration", 18, "status", 26, "lastProbeTime", 34, "lastTransitionTime", 42, "reason", 50, "message"];
@@ -5234,17 +4065,6 @@ function d510(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== '') o["message"] = v6;
   return o;
 }
-function e510(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastProbeTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["lastTransitionTime"]; w.uint32(34).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["observedGeneration"]; w.uint32(56); w64(w, v ?? 0);
-}
 // k8s.io.api.core.v1.PodDNSConfig
 const K511: Keys = [10, "nameservers", 18, "searches", -26, "options"];
 function d511(r: Reader, c: C): J {
@@ -5269,13 +4089,6 @@ function d511(r: Reader, c: C): J {
   if (v3 !== undefined) o["options"] = v3;
   return o;
 }
-function e511(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["nameservers"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["searches"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["options"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e512(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.PodDNSConfigOption
 const K512: Keys = [10, "name", 18, "value"];
 function d512(r: Reader, c: C): J {
@@ -5296,12 +4109,6 @@ function d512(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["name"] = v1;
   if (v2 !== undefined) o["value"] = v2;
   return o;
-}
-function e512(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["value"]; if (v != null) { w.uint32(18); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PodExecOptions
 const O513 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.stdin = 0; this.stdout = 0; this.stderr = 0; this.tty = 0; this.container = 0; this.command = 0; } });
@@ -5338,16 +4145,6 @@ function d513(r: Reader, c: C): J {
   o["command"] = v6 === undefined ? null : v6;
   return o;
 }
-function e513(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["stdin"]; w.uint32(8); wbool(w, v ?? false);
-  v = o["stdout"]; w.uint32(16); wbool(w, v ?? false);
-  v = o["stderr"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["tty"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["container"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["command"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
-}
 // k8s.io.api.core.v1.PodExtendedResourceClaimStatus
 const K514: Keys = [-10, "requestMappings", 18, "resourceClaimName"];
 function d514(r: Reader, c: C): J {
@@ -5369,12 +4166,6 @@ function d514(r: Reader, c: C): J {
   o["resourceClaimName"] = v2 ?? '';
   return o;
 }
-function e514(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requestMappings"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e393(w, x); w.ldelim(); }
-  v = o["resourceClaimName"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.PodIP
 const K515: Keys = [10, "ip"];
 function d515(r: Reader, c: C): J {
@@ -5392,11 +4183,6 @@ function d515(r: Reader, c: C): J {
   const o: J = {};
   o["ip"] = v1 ?? '';
   return o;
-}
-function e515(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ip"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PodList
 const K516: Keys = [-10, "metadata", -18, "items"];
@@ -5419,12 +4205,6 @@ function d516(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e516(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e504(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PodLogOptions
 const O517 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.container = 0; this.follow = 0; this.previous = 0; this.sinceSeconds = 0; this.sinceTime = 0; this.timestamps = 0; this.tailLines = 0; this.limitBytes = 0; this.insecureSkipTLSVerifyBackend = 0; this.stream = 0; } });
@@ -5473,20 +4253,6 @@ function d517(r: Reader, c: C): J {
   if (v10 !== undefined) o["stream"] = v10;
   return o;
 }
-function e517(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["container"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["follow"]; w.uint32(16); wbool(w, v ?? false);
-  v = o["previous"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["sinceSeconds"]; if (v != null) { w.uint32(32); w64(w, v); }
-  v = o["sinceTime"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
-  v = o["timestamps"]; w.uint32(48); wbool(w, v ?? false);
-  v = o["tailLines"]; if (v != null) { w.uint32(56); w64(w, v); }
-  v = o["limitBytes"]; if (v != null) { w.uint32(64); w64(w, v); }
-  v = o["insecureSkipTLSVerifyBackend"]; w.uint32(72); wbool(w, v ?? false);
-  v = o["stream"]; if (v != null) { w.uint32(82); wstr(w, v); }
-}
 // k8s.io.api.core.v1.PodOS
 const K518: Keys = [10, "name"];
 function d518(r: Reader, c: C): J {
@@ -5504,11 +4270,6 @@ function d518(r: Reader, c: C): J {
   const o: J = {};
   o["name"] = v1 ?? '';
   return o;
-}
-function e518(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PodPortForwardOptions
 const K519: Keys = [8, "ports"];
@@ -5529,11 +4290,6 @@ function d519(r: Reader, c: C): J {
   if (v1 !== undefined) o["ports"] = v1;
   return o;
 }
-function e519(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(8); w32(w, x); }
-}
 // k8s.io.api.core.v1.PodProxyOptions
 const K520: Keys = [10, "path"];
 function d520(r: Reader, c: C): J {
@@ -5553,11 +4309,6 @@ function d520(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["path"] = v1;
   return o;
 }
-function e520(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["path"]; w.uint32(10); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.PodReadinessGate
 const K521: Keys = [10, "conditionType"];
 function d521(r: Reader, c: C): J {
@@ -5575,11 +4326,6 @@ function d521(r: Reader, c: C): J {
   const o: J = {};
   o["conditionType"] = v1 ?? '';
   return o;
-}
-function e521(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditionType"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.PodResourceClaim
 const K522: Keys = [10, "name", 26, "resourceClaimName", 34, "resourceClaimTemplateName"];
@@ -5605,13 +4351,6 @@ function d522(r: Reader, c: C): J {
   if (v4 !== undefined) o["resourceClaimTemplateName"] = v4;
   return o;
 }
-function e522(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resourceClaimName"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["resourceClaimTemplateName"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.core.v1.PodResourceClaimStatus
 const K523: Keys = [10, "name", 18, "resourceClaimName"];
 function d523(r: Reader, c: C): J {
@@ -5633,12 +4372,6 @@ function d523(r: Reader, c: C): J {
   if (v2 !== undefined) o["resourceClaimName"] = v2;
   return o;
 }
-function e523(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resourceClaimName"]; if (v != null) { w.uint32(18); wstr(w, v); }
-}
 // k8s.io.api.core.v1.PodSchedulingGate
 const K524: Keys = [10, "name"];
 function d524(r: Reader, c: C): J {
@@ -5657,11 +4390,6 @@ function d524(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   return o;
 }
-function e524(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.PodSchedulingGroup
 const K525: Keys = [10, "podGroupName"];
 function d525(r: Reader, c: C): J {
@@ -5679,11 +4407,6 @@ function d525(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["podGroupName"] = v1;
   return o;
-}
-function e525(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["podGroupName"]; if (v != null) { w.uint32(10); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PodSecurityContext
 const O526 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.seLinuxOptions = 0; this.windowsOptions = 0; this.runAsUser = 0; this.runAsGroup = 0; this.runAsNonRoot = 0; this.supplementalGroups = 0; this.supplementalGroupsPolicy = 0; this.fsGroup = 0; this.sysctls = 0; this.fsGroupChangePolicy = 0; this.seccompProfile = 0; this.appArmorProfile = 0; this.seLinuxChangePolicy = 0; } });
@@ -5740,23 +4463,6 @@ function d526(r: Reader, c: C): J {
   if (v13 !== undefined) o["seLinuxChangePolicy"] = v13;
   return o;
 }
-function e526(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["seLinuxOptions"]; if (v != null) { w.uint32(10).fork(); e560(w, v); w.ldelim(); }
-  v = o["runAsUser"]; if (v != null) { w.uint32(16); w64(w, v); }
-  v = o["runAsNonRoot"]; if (v != null) { w.uint32(24); wbool(w, v); }
-  v = o["supplementalGroups"]; if (v != null) for (const x of list(v)) { w.uint32(32); w64(w, x); }
-  v = o["fsGroup"]; if (v != null) { w.uint32(40); w64(w, v); }
-  v = o["runAsGroup"]; if (v != null) { w.uint32(48); w64(w, v); }
-  v = o["sysctls"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e588(w, x); w.ldelim(); }
-  v = o["windowsOptions"]; if (v != null) { w.uint32(66).fork(); e610(w, v); w.ldelim(); }
-  v = o["fsGroupChangePolicy"]; if (v != null) { w.uint32(74); wstr(w, v); }
-  v = o["seccompProfile"]; if (v != null) { w.uint32(82).fork(); e565(w, v); w.ldelim(); }
-  v = o["appArmorProfile"]; if (v != null) { w.uint32(90).fork(); e366(w, v); w.ldelim(); }
-  v = o["supplementalGroupsPolicy"]; if (v != null) { w.uint32(98); wstr(w, v); }
-  v = o["seLinuxChangePolicy"]; if (v != null) { w.uint32(106); wstr(w, v); }
-}
 // k8s.io.api.core.v1.PodSignature
 const K527: Keys = [-10, "podController"];
 function d527(r: Reader, c: C): J {
@@ -5774,11 +4480,6 @@ function d527(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["podController"] = v1;
   return o;
-}
-function e527(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["podController"]; if (v != null) { w.uint32(10).fork(); e1299(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.PodSpec
 const O528 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.volumes = 0; this.initContainers = 0; this.containers = 0; this.ephemeralContainers = 0; this.restartPolicy = 0; this.terminationGracePeriodSeconds = 0; this.activeDeadlineSeconds = 0; this.dnsPolicy = 0; this.nodeSelector = 0; this.serviceAccountName = 0; this.serviceAccount = 0; this.automountServiceAccountToken = 0; this.nodeName = 0; this.hostNetwork = 0; this.hostPID = 0; this.hostIPC = 0; this.shareProcessNamespace = 0; this.securityContext = 0; this.imagePullSecrets = 0; this.hostname = 0; this.subdomain = 0; this.affinity = 0; this.schedulerName = 0; this.tolerations = 0; this.hostAliases = 0; this.priorityClassName = 0; this.priority = 0; this.dnsConfig = 0; this.readinessGates = 0; this.runtimeClassName = 0; this.enableServiceLinks = 0; this.preemptionPolicy = 0; this.overhead = 0; this.topologySpreadConstraints = 0; this.setHostnameAsFQDN = 0; this.os = 0; this.hostUsers = 0; this.schedulingGates = 0; this.resourceClaims = 0; this.resources = 0; this.hostnameOverride = 0; this.schedulingGroup = 0; this.evictionResponders = 0; } });
@@ -5927,53 +4628,6 @@ function d528(r: Reader, c: C): J {
   if (v44 !== undefined) o["evictionResponders"] = v44;
   return o;
 }
-function e528(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["volumes"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e597(w, x); w.ldelim(); }
-  v = o["containers"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e392(w, x); w.ldelim(); }
-  v = o["restartPolicy"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["terminationGracePeriodSeconds"]; if (v != null) { w.uint32(32); w64(w, v); }
-  v = o["activeDeadlineSeconds"]; if (v != null) { w.uint32(40); w64(w, v); }
-  v = o["dnsPolicy"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["nodeSelector"]; if (v != null) mapString(w, 58, v);
-  v = o["serviceAccountName"]; w.uint32(66); wstr(w, v ?? '');
-  v = o["serviceAccount"]; w.uint32(74); wstr(w, v ?? '');
-  v = o["nodeName"]; w.uint32(82); wstr(w, v ?? '');
-  v = o["hostNetwork"]; w.uint32(88); wbool(w, v ?? false);
-  v = o["hostPID"]; w.uint32(96); wbool(w, v ?? false);
-  v = o["hostIPC"]; w.uint32(104); wbool(w, v ?? false);
-  v = o["securityContext"]; if (v != null) { w.uint32(114).fork(); e526(w, v); w.ldelim(); }
-  v = o["imagePullSecrets"]; if (v != null) for (const x of list(v)) { w.uint32(122).fork(); e457(w, x); w.ldelim(); }
-  v = o["hostname"]; w.uint32(130); wstr(w, v ?? '');
-  v = o["subdomain"]; w.uint32(138); wstr(w, v ?? '');
-  v = o["affinity"]; if (v != null) { w.uint32(146).fork(); e365(w, v); w.ldelim(); }
-  v = o["schedulerName"]; w.uint32(154); wstr(w, v ?? '');
-  v = o["initContainers"]; if (v != null) for (const x of list(v)) { w.uint32(162).fork(); e392(w, x); w.ldelim(); }
-  v = o["automountServiceAccountToken"]; if (v != null) { w.uint32(168); wbool(w, v); }
-  v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(178).fork(); e591(w, x); w.ldelim(); }
-  v = o["hostAliases"]; if (v != null) for (const x of list(v)) { w.uint32(186).fork(); e439(w, x); w.ldelim(); }
-  v = o["priorityClassName"]; w.uint32(194); wstr(w, v ?? '');
-  v = o["priority"]; if (v != null) { w.uint32(200); w32(w, v); }
-  v = o["dnsConfig"]; if (v != null) { w.uint32(210).fork(); e511(w, v); w.ldelim(); }
-  v = o["shareProcessNamespace"]; if (v != null) { w.uint32(216); wbool(w, v); }
-  v = o["readinessGates"]; if (v != null) for (const x of list(v)) { w.uint32(226).fork(); e521(w, x); w.ldelim(); }
-  v = o["runtimeClassName"]; if (v != null) { w.uint32(234); wstr(w, v); }
-  v = o["enableServiceLinks"]; if (v != null) { w.uint32(240); wbool(w, v); }
-  v = o["preemptionPolicy"]; if (v != null) { w.uint32(250); wstr(w, v); }
-  v = o["overhead"]; if (v != null) mapMessage(w, 258, v, e1270);
-  v = o["topologySpreadConstraints"]; if (v != null) for (const x of list(v)) { w.uint32(266).fork(); e594(w, x); w.ldelim(); }
-  v = o["ephemeralContainers"]; if (v != null) for (const x of list(v)) { w.uint32(274).fork(); e418(w, x); w.ldelim(); }
-  v = o["setHostnameAsFQDN"]; if (v != null) { w.uint32(280); wbool(w, v); }
-  v = o["os"]; if (v != null) { w.uint32(290).fork(); e518(w, v); w.ldelim(); }
-  v = o["hostUsers"]; if (v != null) { w.uint32(296); wbool(w, v); }
-  v = o["schedulingGates"]; if (v != null) for (const x of list(v)) { w.uint32(306).fork(); e524(w, x); w.ldelim(); }
-  v = o["resourceClaims"]; if (v != null) for (const x of list(v)) { w.uint32(314).fork(); e522(w, x); w.ldelim(); }
-  v = o["resources"]; if (v != null) { w.uint32(322).fork(); e558(w, v); w.ldelim(); }
-  v = o["hostnameOverride"]; if (v != null) { w.uint32(330); wstr(w, v); }
-  v = o["schedulingGroup"]; if (v != null) { w.uint32(346).fork(); e525(w, v); w.ldelim(); }
-  v = o["evictionResponders"]; if (v != null) for (const x of list(v)) { w.uint32(354).fork(); e425(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.PodStatus
 const O529 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.phase = 0; this.conditions = 0; this.message = 0; this.reason = 0; this.nominatedNodeName = 0; this.hostIP = 0; this.hostIPs = 0; this.podIP = 0; this.podIPs = 0; this.startTime = 0; this.initContainerStatuses = 0; this.containerStatuses = 0; this.qosClass = 0; this.ephemeralContainerStatuses = 0; this.resize = 0; this.resourceClaimStatuses = 0; this.extendedResourceClaimStatus = 0; this.allocatedResources = 0; this.resources = 0; this.nodeAllocatableResourceClaimStatuses = 0; this.volumeHealth = 0; } });
 const K529: Keys = [136, "observedGeneration", 10, "phase", -18, "conditions", 26, "message", 34, "reason", 90, "nominatedNodeName", 42, "hostIP", -130, "hostIPs", 50, "podIP", -98, "podIPs", 58, "startTime", -82, "initContainerStatuses", -66, "containerStatuses", 74, "qosClass", -106, "ephemeralContainerStatuses", 114, "resize", -122, "resourceClaimStatuses", -146, "extendedResourceClaimStatus", 154, "allocatedResources", -162, "resources", -170, "nodeAllocatableResourceClaimStatuses", -178, "volumeHealth"];
@@ -6057,32 +4711,6 @@ function d529(r: Reader, c: C): J {
   if (v22 !== undefined) o["volumeHealth"] = v22;
   return o;
 }
-function e529(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["phase"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e510(w, x); w.ldelim(); }
-  v = o["message"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["hostIP"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["podIP"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["startTime"]; if (v != null) { w.uint32(58).fork(); e1312(w, v); w.ldelim(); }
-  v = o["containerStatuses"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e403(w, x); w.ldelim(); }
-  v = o["qosClass"]; w.uint32(74); wstr(w, v ?? '');
-  v = o["initContainerStatuses"]; if (v != null) for (const x of list(v)) { w.uint32(82).fork(); e403(w, x); w.ldelim(); }
-  v = o["nominatedNodeName"]; w.uint32(90); wstr(w, v ?? '');
-  v = o["podIPs"]; if (v != null) for (const x of list(v)) { w.uint32(98).fork(); e515(w, x); w.ldelim(); }
-  v = o["ephemeralContainerStatuses"]; if (v != null) for (const x of list(v)) { w.uint32(106).fork(); e403(w, x); w.ldelim(); }
-  v = o["resize"]; w.uint32(114); wstr(w, v ?? '');
-  v = o["resourceClaimStatuses"]; if (v != null) for (const x of list(v)) { w.uint32(122).fork(); e523(w, x); w.ldelim(); }
-  v = o["hostIPs"]; if (v != null) for (const x of list(v)) { w.uint32(130).fork(); e440(w, x); w.ldelim(); }
-  v = o["observedGeneration"]; w.uint32(136); w64(w, v ?? 0);
-  v = o["extendedResourceClaimStatus"]; if (v != null) { w.uint32(146).fork(); e514(w, v); w.ldelim(); }
-  v = o["allocatedResources"]; if (v != null) mapMessage(w, 154, v, e1270);
-  v = o["resources"]; if (v != null) { w.uint32(162).fork(); e558(w, v); w.ldelim(); }
-  v = o["nodeAllocatableResourceClaimStatuses"]; if (v != null) for (const x of list(v)) { w.uint32(170).fork(); e471(w, x); w.ldelim(); }
-  v = o["volumeHealth"]; if (v != null) for (const x of list(v)) { w.uint32(178).fork(); e533(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.PodTemplate
 const K530: Keys = [-10, "metadata", -18, "template"];
 function d530(r: Reader, c: C): J {
@@ -6104,12 +4732,6 @@ function d530(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["template"] = v2 ?? d532(EMPTY, c);
   return o;
-}
-function e530(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["template"]; w.uint32(18).fork(); e532(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.PodTemplateList
 const K531: Keys = [-10, "metadata", -18, "items"];
@@ -6133,12 +4755,6 @@ function d531(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e531(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e530(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.PodTemplateSpec
 const K532: Keys = [-10, "metadata", -18, "spec"];
 function d532(r: Reader, c: C): J {
@@ -6159,12 +4775,6 @@ function d532(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d528(EMPTY, c);
   return o;
-}
-function e532(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e528(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.PodVolumeHealth
 const K533: Keys = [10, "name", -18, "healthConditions", 26, "lastTransitionTime"];
@@ -6190,13 +4800,6 @@ function d533(r: Reader, c: C): J {
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
   return o;
 }
-function e533(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["healthConditions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e599(w, x); w.ldelim(); }
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-}
 // k8s.io.api.core.v1.PortStatus
 const K534: Keys = [8, "port", 18, "protocol", 26, "error"];
 function d534(r: Reader, c: C): J {
@@ -6220,13 +4823,6 @@ function d534(r: Reader, c: C): J {
   o["protocol"] = v2 ?? '';
   if (v3 !== undefined) o["error"] = v3;
   return o;
-}
-function e534(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["port"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["protocol"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["error"]; if (v != null) { w.uint32(26); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PortworxVolumeSource
 const K535: Keys = [10, "volumeID", 18, "fsType", 24, "readOnly"];
@@ -6252,13 +4848,6 @@ function d535(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
   return o;
 }
-function e535(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["volumeID"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
-}
 // k8s.io.api.core.v1.Preconditions
 const K536: Keys = [10, "uid"];
 function d536(r: Reader, c: C): J {
@@ -6276,11 +4865,6 @@ function d536(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["uid"] = v1;
   return o;
-}
-function e536(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["uid"]; if (v != null) { w.uint32(10); wstr(w, v); }
 }
 // k8s.io.api.core.v1.PreferAvoidPodsEntry
 const K537: Keys = [-10, "podSignature", 18, "evictionTime", 26, "reason", 34, "message"];
@@ -6309,14 +4893,6 @@ function d537(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["message"] = v4;
   return o;
 }
-function e537(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["podSignature"]; w.uint32(10).fork(); e527(w, v); w.ldelim();
-  v = o["evictionTime"]; w.uint32(18).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.PreferredSchedulingTerm
 const K538: Keys = [8, "weight", -18, "preference"];
 function d538(r: Reader, c: C): J {
@@ -6337,12 +4913,6 @@ function d538(r: Reader, c: C): J {
   o["weight"] = v1 ?? 0;
   o["preference"] = v2 ?? d484(EMPTY, c);
   return o;
-}
-function e538(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["weight"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["preference"]; w.uint32(18).fork(); e484(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.Probe
 const O539 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.exec = 0; this.httpGet = 0; this.tcpSocket = 0; this.grpc = 0; this.initialDelaySeconds = 0; this.timeoutSeconds = 0; this.periodSeconds = 0; this.successThreshold = 0; this.failureThreshold = 0; this.terminationGracePeriodSeconds = 0; } });
@@ -6381,17 +4951,6 @@ function d539(r: Reader, c: C): J {
   if (v7 !== undefined) o["terminationGracePeriodSeconds"] = v7;
   return o;
 }
-function e539(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o; w.uint32(10).fork(); e540(w, v); w.ldelim();
-  v = o["initialDelaySeconds"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["timeoutSeconds"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["periodSeconds"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["successThreshold"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["failureThreshold"]; w.uint32(48); w32(w, v ?? 0);
-  v = o["terminationGracePeriodSeconds"]; if (v != null) { w.uint32(56); w64(w, v); }
-}
 // k8s.io.api.core.v1.ProbeHandler
 const K540: Keys = [-10, "exec", -18, "httpGet", -26, "tcpSocket", -34, "grpc"];
 function d540(r: Reader, c: C): J {
@@ -6419,14 +4978,6 @@ function d540(r: Reader, c: C): J {
   if (v4 !== undefined) o["grpc"] = v4;
   return o;
 }
-function e540(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["exec"]; if (v != null) { w.uint32(10).fork(); e426(w, v); w.ldelim(); }
-  v = o["httpGet"]; if (v != null) { w.uint32(18).fork(); e437(w, v); w.ldelim(); }
-  v = o["tcpSocket"]; if (v != null) { w.uint32(26).fork(); e589(w, v); w.ldelim(); }
-  v = o["grpc"]; if (v != null) { w.uint32(34).fork(); e433(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.ProjectedVolumeSource
 const K541: Keys = [-10, "sources", 16, "defaultMode", 24, "defaultUser"];
 function d541(r: Reader, c: C): J {
@@ -6450,13 +5001,6 @@ function d541(r: Reader, c: C): J {
   if (v2 !== undefined) o["defaultMode"] = v2;
   if (v3 !== undefined) o["defaultUser"] = v3;
   return o;
-}
-function e541(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["sources"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e604(w, x); w.ldelim(); }
-  v = o["defaultMode"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["defaultUser"]; if (v != null) { w.uint32(24); w64(w, v); }
 }
 // k8s.io.api.core.v1.QuobyteVolumeSource
 const O542 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.registry = 0; this.volume = 0; this.readOnly = 0; this.user = 0; this.group = 0; this.tenant = 0; } });
@@ -6491,16 +5035,6 @@ function d542(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["group"] = v5;
   if (v6 !== undefined && v6 !== '') o["tenant"] = v6;
   return o;
-}
-function e542(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["registry"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["volume"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["user"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["group"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["tenant"]; w.uint32(50); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.RBDPersistentVolumeSource
 const O543 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.image = 0; this.fsType = 0; this.pool = 0; this.user = 0; this.keyring = 0; this.secretRef = 0; this.readOnly = 0; } });
@@ -6542,18 +5076,6 @@ function d543(r: Reader, c: C): J {
   if (v8 !== undefined && v8 !== false) o["readOnly"] = v8;
   return o;
 }
-function e543(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["monitors"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["image"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["pool"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["user"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["keyring"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["secretRef"]; if (v != null) { w.uint32(58).fork(); e571(w, v); w.ldelim(); }
-  v = o["readOnly"]; w.uint32(64); wbool(w, v ?? false);
-}
 // k8s.io.api.core.v1.RBDVolumeSource
 const O544 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.image = 0; this.fsType = 0; this.pool = 0; this.user = 0; this.keyring = 0; this.secretRef = 0; this.readOnly = 0; } });
 const K544: Keys = [10, "monitors", 18, "image", 26, "fsType", 34, "pool", 42, "user", 50, "keyring", -58, "secretRef", 64, "readOnly"];
@@ -6594,18 +5116,6 @@ function d544(r: Reader, c: C): J {
   if (v8 !== undefined && v8 !== false) o["readOnly"] = v8;
   return o;
 }
-function e544(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["monitors"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["image"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["pool"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["user"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["keyring"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["secretRef"]; if (v != null) { w.uint32(58).fork(); e457(w, v); w.ldelim(); }
-  v = o["readOnly"]; w.uint32(64); wbool(w, v ?? false);
-}
 // k8s.io.api.core.v1.RangeAllocation
 const O545 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.range = 0; this.data = 0; } });
 const K545: Keys = [-10, "metadata", 18, "range", 26, "data"];
@@ -6632,13 +5142,6 @@ function d545(r: Reader, c: C): J {
   o["data"] = v3 === undefined ? null : v3;
   return o;
 }
-function e545(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["range"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["data"]; if (v != null) { w.uint32(26); wbytes(w, v); }
-}
 // k8s.io.api.core.v1.ReplicationController
 const O546 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K546: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -6664,13 +5167,6 @@ function d546(r: Reader, c: C): J {
   o["spec"] = v2 ?? d549(EMPTY, c);
   o["status"] = v3 ?? d550(EMPTY, c);
   return o;
-}
-function e546(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e549(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e550(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.ReplicationControllerCondition
 const O547 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -6703,15 +5199,6 @@ function d547(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e547(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.ReplicationControllerList
 const K548: Keys = [-10, "metadata", -18, "items"];
 function d548(r: Reader, c: C): J {
@@ -6733,12 +5220,6 @@ function d548(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e548(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e546(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ReplicationControllerSpec
 const K549: Keys = [8, "replicas", 32, "minReadySeconds", 18, "selector", -26, "template"];
@@ -6767,14 +5248,6 @@ function d549(r: Reader, c: C): J {
   if (v2 !== undefined) o["selector"] = v2;
   if (v3 !== undefined) o["template"] = v3;
   return o;
-}
-function e549(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["selector"]; if (v != null) mapString(w, 18, v);
-  v = o["template"]; if (v != null) { w.uint32(26).fork(); e532(w, v); w.ldelim(); }
-  v = o["minReadySeconds"]; w.uint32(32); w32(w, v ?? 0);
 }
 // k8s.io.api.core.v1.ReplicationControllerStatus
 const O550 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
@@ -6810,16 +5283,6 @@ function d550(r: Reader, c: C): J {
   if (v6 !== undefined) o["conditions"] = v6;
   return o;
 }
-function e550(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["fullyLabeledReplicas"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["observedGeneration"]; w.uint32(24); w64(w, v ?? 0);
-  v = o["readyReplicas"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["availableReplicas"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e547(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.ResourceClaim
 const K551: Keys = [10, "name", 18, "request"];
 function d551(r: Reader, c: C): J {
@@ -6840,12 +5303,6 @@ function d551(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   if (v2 !== undefined && v2 !== '') o["request"] = v2;
   return o;
-}
-function e551(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["request"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ResourceFieldSelector
 const K552: Keys = [10, "containerName", 18, "resource", 26, "divisor"];
@@ -6871,13 +5328,6 @@ function d552(r: Reader, c: C): J {
   o["divisor"] = v3 ?? d1270(EMPTY, c);
   return o;
 }
-function e552(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["containerName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resource"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["divisor"]; w.uint32(26).fork(); e1270(w, v); w.ldelim();
-}
 // k8s.io.api.core.v1.ResourceHealth
 const K553: Keys = [10, "resourceID", 18, "health", 50, "message"];
 function d553(r: Reader, c: C): J {
@@ -6901,13 +5351,6 @@ function d553(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["health"] = v2;
   if (v6 !== undefined) o["message"] = v6;
   return o;
-}
-function e553(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resourceID"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["health"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["message"]; if (v != null) { w.uint32(50); wstr(w, v); }
 }
 // k8s.io.api.core.v1.ResourceQuota
 const O554 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -6935,13 +5378,6 @@ function d554(r: Reader, c: C): J {
   o["status"] = v3 ?? d557(EMPTY, c);
   return o;
 }
-function e554(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e556(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e557(w, v); w.ldelim();
-}
 // k8s.io.api.core.v1.ResourceQuotaList
 const K555: Keys = [-10, "metadata", -18, "items"];
 function d555(r: Reader, c: C): J {
@@ -6963,12 +5399,6 @@ function d555(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e555(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e554(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ResourceQuotaSpec
 const K556: Keys = [10, "hard", 18, "scopes", -26, "scopeSelector"];
@@ -6995,13 +5425,6 @@ function d556(r: Reader, c: C): J {
   if (v3 !== undefined) o["scopeSelector"] = v3;
   return o;
 }
-function e556(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["hard"]; if (v != null) mapMessage(w, 10, v, e1270);
-  v = o["scopes"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["scopeSelector"]; if (v != null) { w.uint32(26).fork(); e563(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.ResourceQuotaStatus
 const K557: Keys = [10, "hard", 18, "used"];
 function d557(r: Reader, c: C): J {
@@ -7024,12 +5447,6 @@ function d557(r: Reader, c: C): J {
   if (v1 !== undefined) o["hard"] = v1;
   if (v2 !== undefined) o["used"] = v2;
   return o;
-}
-function e557(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["hard"]; if (v != null) mapMessage(w, 10, v, e1270);
-  v = o["used"]; if (v != null) mapMessage(w, 18, v, e1270);
 }
 // k8s.io.api.core.v1.ResourceRequirements
 const K558: Keys = [10, "limits", 18, "requests", -26, "claims"];
@@ -7057,13 +5474,6 @@ function d558(r: Reader, c: C): J {
   if (v3 !== undefined) o["claims"] = v3;
   return o;
 }
-function e558(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["limits"]; if (v != null) mapMessage(w, 10, v, e1270);
-  v = o["requests"]; if (v != null) mapMessage(w, 18, v, e1270);
-  v = o["claims"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e551(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.ResourceStatus
 const K559: Keys = [10, "name", -18, "resources"];
 function d559(r: Reader, c: C): J {
@@ -7084,12 +5494,6 @@ function d559(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["resources"] = v2;
   return o;
-}
-function e559(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e553(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.SELinuxOptions
 const K560: Keys = [10, "user", 18, "role", 26, "type", 34, "level"];
@@ -7117,14 +5521,6 @@ function d560(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== '') o["type"] = v3;
   if (v4 !== undefined && v4 !== '') o["level"] = v4;
   return o;
-}
-function e560(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["user"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["role"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["type"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["level"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ScaleIOPersistentVolumeSource
 const O561 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.gateway = 0; this.system = 0; this.secretRef = 0; this.sslEnabled = 0; this.protectionDomain = 0; this.storagePool = 0; this.storageMode = 0; this.volumeName = 0; this.fsType = 0; this.readOnly = 0; } });
@@ -7172,20 +5568,6 @@ function d561(r: Reader, c: C): J {
   if (v10 !== undefined && v10 !== false) o["readOnly"] = v10;
   return o;
 }
-function e561(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["gateway"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["system"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["secretRef"]; if (v != null) { w.uint32(26).fork(); e571(w, v); w.ldelim(); }
-  v = o["sslEnabled"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["protectionDomain"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["storagePool"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["storageMode"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["volumeName"]; w.uint32(66); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(74); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(80); wbool(w, v ?? false);
-}
 // k8s.io.api.core.v1.ScaleIOVolumeSource
 const O562 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.gateway = 0; this.system = 0; this.secretRef = 0; this.sslEnabled = 0; this.protectionDomain = 0; this.storagePool = 0; this.storageMode = 0; this.volumeName = 0; this.fsType = 0; this.readOnly = 0; } });
 const K562: Keys = [10, "gateway", 18, "system", -26, "secretRef", 32, "sslEnabled", 42, "protectionDomain", 50, "storagePool", 58, "storageMode", 66, "volumeName", 74, "fsType", 80, "readOnly"];
@@ -7232,20 +5614,6 @@ function d562(r: Reader, c: C): J {
   if (v10 !== undefined && v10 !== false) o["readOnly"] = v10;
   return o;
 }
-function e562(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["gateway"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["system"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["secretRef"]; if (v != null) { w.uint32(26).fork(); e457(w, v); w.ldelim(); }
-  v = o["sslEnabled"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["protectionDomain"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["storagePool"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["storageMode"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["volumeName"]; w.uint32(66); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(74); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(80); wbool(w, v ?? false);
-}
 // k8s.io.api.core.v1.ScopeSelector
 const K563: Keys = [-10, "matchExpressions"];
 function d563(r: Reader, c: C): J {
@@ -7263,11 +5631,6 @@ function d563(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["matchExpressions"] = v1;
   return o;
-}
-function e563(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["matchExpressions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e564(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ScopedResourceSelectorRequirement
 const K564: Keys = [10, "scopeName", 18, "operator", 26, "values"];
@@ -7293,13 +5656,6 @@ function d564(r: Reader, c: C): J {
   if (v3 !== undefined) o["values"] = v3;
   return o;
 }
-function e564(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["scopeName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["operator"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-}
 // k8s.io.api.core.v1.SeccompProfile
 const K565: Keys = [10, "type", 18, "localhostProfile"];
 function d565(r: Reader, c: C): J {
@@ -7320,12 +5676,6 @@ function d565(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["localhostProfile"] = v2;
   return o;
-}
-function e565(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["localhostProfile"]; if (v != null) { w.uint32(18); wstr(w, v); }
 }
 // k8s.io.api.core.v1.Secret
 const O566 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.immutable = 0; this.data = 0; this.stringData = 0; this.type = 0; } });
@@ -7361,15 +5711,6 @@ function d566(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== '') o["type"] = v3;
   return o;
 }
-function e566(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["data"]; if (v != null) mapBytes(w, 18, v);
-  v = o["type"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["stringData"]; if (v != null) mapString(w, 34, v);
-  v = o["immutable"]; if (v != null) { w.uint32(40); wbool(w, v); }
-}
 // k8s.io.api.core.v1.SecretEnvSource
 const K567: Keys = [16, "optional"];
 function d567(r: Reader, c: C): J {
@@ -7390,12 +5731,6 @@ function d567(r: Reader, c: C): J {
   Object.assign(o, v1 ?? d457(EMPTY, c));
   if (v2 !== undefined) o["optional"] = v2;
   return o;
-}
-function e567(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o; w.uint32(10).fork(); e457(w, v); w.ldelim();
-  v = o["optional"]; if (v != null) { w.uint32(16); wbool(w, v); }
 }
 // k8s.io.api.core.v1.SecretKeySelector
 const K568: Keys = [18, "key", 24, "optional"];
@@ -7421,13 +5756,6 @@ function d568(r: Reader, c: C): J {
   if (v3 !== undefined) o["optional"] = v3;
   return o;
 }
-function e568(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o; w.uint32(10).fork(); e457(w, v); w.ldelim();
-  v = o["key"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["optional"]; if (v != null) { w.uint32(24); wbool(w, v); }
-}
 // k8s.io.api.core.v1.SecretList
 const K569: Keys = [-10, "metadata", -18, "items"];
 function d569(r: Reader, c: C): J {
@@ -7449,12 +5777,6 @@ function d569(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e569(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e566(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.SecretProjection
 const K570: Keys = [-18, "items", 32, "optional"];
@@ -7480,13 +5802,6 @@ function d570(r: Reader, c: C): J {
   if (v4 !== undefined) o["optional"] = v4;
   return o;
 }
-function e570(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o; w.uint32(10).fork(); e457(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e446(w, x); w.ldelim(); }
-  v = o["optional"]; if (v != null) { w.uint32(32); wbool(w, v); }
-}
 // k8s.io.api.core.v1.SecretReference
 const K571: Keys = [10, "name", 18, "namespace"];
 function d571(r: Reader, c: C): J {
@@ -7507,12 +5822,6 @@ function d571(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["name"] = v1;
   if (v2 !== undefined && v2 !== '') o["namespace"] = v2;
   return o;
-}
-function e571(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["namespace"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.SecretVolumeSource
 const O572 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.secretName = 0; this.items = 0; this.defaultMode = 0; this.optional = 0; this.defaultUser = 0; } });
@@ -7544,15 +5853,6 @@ function d572(r: Reader, c: C): J {
   if (v4 !== undefined) o["optional"] = v4;
   if (v5 !== undefined) o["defaultUser"] = v5;
   return o;
-}
-function e572(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["secretName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e446(w, x); w.ldelim(); }
-  v = o["defaultMode"]; if (v != null) { w.uint32(24); w32(w, v); }
-  v = o["optional"]; if (v != null) { w.uint32(32); wbool(w, v); }
-  v = o["defaultUser"]; if (v != null) { w.uint32(40); w64(w, v); }
 }
 // k8s.io.api.core.v1.SecurityContext
 const O573 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.capabilities = 0; this.privileged = 0; this.seLinuxOptions = 0; this.windowsOptions = 0; this.runAsUser = 0; this.runAsGroup = 0; this.runAsNonRoot = 0; this.readOnlyRootFilesystem = 0; this.allowPrivilegeEscalation = 0; this.procMount = 0; this.seccompProfile = 0; this.appArmorProfile = 0; } });
@@ -7606,22 +5906,6 @@ function d573(r: Reader, c: C): J {
   if (v12 !== undefined) o["appArmorProfile"] = v12;
   return o;
 }
-function e573(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["capabilities"]; if (v != null) { w.uint32(10).fork(); e375(w, v); w.ldelim(); }
-  v = o["privileged"]; if (v != null) { w.uint32(16); wbool(w, v); }
-  v = o["seLinuxOptions"]; if (v != null) { w.uint32(26).fork(); e560(w, v); w.ldelim(); }
-  v = o["runAsUser"]; if (v != null) { w.uint32(32); w64(w, v); }
-  v = o["runAsNonRoot"]; if (v != null) { w.uint32(40); wbool(w, v); }
-  v = o["readOnlyRootFilesystem"]; if (v != null) { w.uint32(48); wbool(w, v); }
-  v = o["allowPrivilegeEscalation"]; if (v != null) { w.uint32(56); wbool(w, v); }
-  v = o["runAsGroup"]; if (v != null) { w.uint32(64); w64(w, v); }
-  v = o["procMount"]; if (v != null) { w.uint32(74); wstr(w, v); }
-  v = o["windowsOptions"]; if (v != null) { w.uint32(82).fork(); e610(w, v); w.ldelim(); }
-  v = o["seccompProfile"]; if (v != null) { w.uint32(90).fork(); e565(w, v); w.ldelim(); }
-  v = o["appArmorProfile"]; if (v != null) { w.uint32(98).fork(); e366(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.SerializedReference
 const K574: Keys = [-10, "reference"];
 function d574(r: Reader, c: C): J {
@@ -7640,11 +5924,6 @@ function d574(r: Reader, c: C): J {
   }
   o["reference"] = v1 ?? d490(EMPTY, c);
   return o;
-}
-function e574(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["reference"]; w.uint32(10).fork(); e490(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.Service
 const O575 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -7671,13 +5950,6 @@ function d575(r: Reader, c: C): J {
   o["spec"] = v2 ?? d582(EMPTY, c);
   o["status"] = v3 ?? d583(EMPTY, c);
   return o;
-}
-function e575(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e582(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e583(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.ServiceAccount
 const O576 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.secrets = 0; this.imagePullSecrets = 0; this.automountServiceAccountToken = 0; } });
@@ -7708,14 +5980,6 @@ function d576(r: Reader, c: C): J {
   if (v4 !== undefined) o["automountServiceAccountToken"] = v4;
   return o;
 }
-function e576(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["secrets"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e490(w, x); w.ldelim(); }
-  v = o["imagePullSecrets"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e457(w, x); w.ldelim(); }
-  v = o["automountServiceAccountToken"]; if (v != null) { w.uint32(32); wbool(w, v); }
-}
 // k8s.io.api.core.v1.ServiceAccountList
 const K577: Keys = [-10, "metadata", -18, "items"];
 function d577(r: Reader, c: C): J {
@@ -7737,12 +6001,6 @@ function d577(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e577(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e576(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ServiceAccountTokenProjection
 const K578: Keys = [10, "audience", 16, "expirationSeconds", 26, "path", 32, "user"];
@@ -7771,14 +6029,6 @@ function d578(r: Reader, c: C): J {
   if (v4 !== undefined) o["user"] = v4;
   return o;
 }
-function e578(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["audience"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["expirationSeconds"]; if (v != null) { w.uint32(16); w64(w, v); }
-  v = o["path"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["user"]; if (v != null) { w.uint32(32); w64(w, v); }
-}
 // k8s.io.api.core.v1.ServiceList
 const K579: Keys = [-10, "metadata", -18, "items"];
 function d579(r: Reader, c: C): J {
@@ -7800,12 +6050,6 @@ function d579(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e579(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e575(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.ServicePort
 const O580 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.protocol = 0; this.appProtocol = 0; this.port = 0; this.targetPort = 0; this.nodePort = 0; } });
@@ -7841,16 +6085,6 @@ function d580(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== 0) o["nodePort"] = v5;
   return o;
 }
-function e580(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["protocol"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["port"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["targetPort"]; w.uint32(34).fork(); e1322(w, v); w.ldelim();
-  v = o["nodePort"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["appProtocol"]; if (v != null) { w.uint32(50); wstr(w, v); }
-}
 // k8s.io.api.core.v1.ServiceProxyOptions
 const K581: Keys = [10, "path"];
 function d581(r: Reader, c: C): J {
@@ -7869,11 +6103,6 @@ function d581(r: Reader, c: C): J {
   }
   if (v1 !== undefined && v1 !== '') o["path"] = v1;
   return o;
-}
-function e581(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["path"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.ServiceSpec
 const O582 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.ports = 0; this.selector = 0; this.clusterIP = 0; this.clusterIPs = 0; this.type = 0; this.externalIPs = 0; this.sessionAffinity = 0; this.loadBalancerIP = 0; this.loadBalancerSourceRanges = 0; this.externalName = 0; this.externalTrafficPolicy = 0; this.healthCheckNodePort = 0; this.publishNotReadyAddresses = 0; this.sessionAffinityConfig = 0; this.ipFamilies = 0; this.ipFamilyPolicy = 0; this.allocateLoadBalancerNodePorts = 0; this.loadBalancerClass = 0; this.internalTrafficPolicy = 0; this.trafficDistribution = 0; } });
@@ -7952,30 +6181,6 @@ function d582(r: Reader, c: C): J {
   if (v23 !== undefined) o["trafficDistribution"] = v23;
   return o;
 }
-function e582(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e580(w, x); w.ldelim(); }
-  v = o["selector"]; if (v != null) mapString(w, 18, v);
-  v = o["clusterIP"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["type"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["externalIPs"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-  v = o["sessionAffinity"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["loadBalancerIP"]; w.uint32(66); wstr(w, v ?? '');
-  v = o["loadBalancerSourceRanges"]; if (v != null) for (const x of list(v)) { w.uint32(74); wstr(w, x); }
-  v = o["externalName"]; w.uint32(82); wstr(w, v ?? '');
-  v = o["externalTrafficPolicy"]; w.uint32(90); wstr(w, v ?? '');
-  v = o["healthCheckNodePort"]; w.uint32(96); w32(w, v ?? 0);
-  v = o["publishNotReadyAddresses"]; w.uint32(104); wbool(w, v ?? false);
-  v = o["sessionAffinityConfig"]; if (v != null) { w.uint32(114).fork(); e584(w, v); w.ldelim(); }
-  v = o["ipFamilyPolicy"]; if (v != null) { w.uint32(138); wstr(w, v); }
-  v = o["clusterIPs"]; if (v != null) for (const x of list(v)) { w.uint32(146); wstr(w, x); }
-  v = o["ipFamilies"]; if (v != null) for (const x of list(v)) { w.uint32(154); wstr(w, x); }
-  v = o["allocateLoadBalancerNodePorts"]; if (v != null) { w.uint32(160); wbool(w, v); }
-  v = o["loadBalancerClass"]; if (v != null) { w.uint32(170); wstr(w, v); }
-  v = o["internalTrafficPolicy"]; if (v != null) { w.uint32(178); wstr(w, v); }
-  v = o["trafficDistribution"]; if (v != null) { w.uint32(186); wstr(w, v); }
-}
 // k8s.io.api.core.v1.ServiceStatus
 const K583: Keys = [-10, "loadBalancer", -18, "conditions"];
 function d583(r: Reader, c: C): J {
@@ -7997,12 +6202,6 @@ function d583(r: Reader, c: C): J {
   if (v2 !== undefined) o["conditions"] = v2;
   return o;
 }
-function e583(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["loadBalancer"]; w.uint32(10).fork(); e456(w, v); w.ldelim();
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1278(w, x); w.ldelim(); }
-}
 // k8s.io.api.core.v1.SessionAffinityConfig
 const K584: Keys = [-10, "clientIP"];
 function d584(r: Reader, c: C): J {
@@ -8021,11 +6220,6 @@ function d584(r: Reader, c: C): J {
   if (v1 !== undefined) o["clientIP"] = v1;
   return o;
 }
-function e584(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["clientIP"]; if (v != null) { w.uint32(10).fork(); e380(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.SleepAction
 const K585: Keys = [8, "seconds"];
 function d585(r: Reader, c: C): J {
@@ -8043,11 +6237,6 @@ function d585(r: Reader, c: C): J {
   const o: J = {};
   o["seconds"] = v1 ?? 0;
   return o;
-}
-function e585(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["seconds"]; w.uint32(8); w64(w, v ?? 0);
 }
 // k8s.io.api.core.v1.StorageOSPersistentVolumeSource
 const O586 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.volumeName = 0; this.volumeNamespace = 0; this.fsType = 0; this.readOnly = 0; this.secretRef = 0; } });
@@ -8080,15 +6269,6 @@ function d586(r: Reader, c: C): J {
   if (v5 !== undefined) o["secretRef"] = v5;
   return o;
 }
-function e586(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["volumeName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["volumeNamespace"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["secretRef"]; if (v != null) { w.uint32(42).fork(); e490(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.StorageOSVolumeSource
 const O587 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.volumeName = 0; this.volumeNamespace = 0; this.fsType = 0; this.readOnly = 0; this.secretRef = 0; } });
 const K587: Keys = [10, "volumeName", 18, "volumeNamespace", 26, "fsType", 32, "readOnly", -42, "secretRef"];
@@ -8120,15 +6300,6 @@ function d587(r: Reader, c: C): J {
   if (v5 !== undefined) o["secretRef"] = v5;
   return o;
 }
-function e587(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["volumeName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["volumeNamespace"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["secretRef"]; if (v != null) { w.uint32(42).fork(); e457(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.Sysctl
 const K588: Keys = [10, "name", 18, "value"];
 function d588(r: Reader, c: C): J {
@@ -8150,12 +6321,6 @@ function d588(r: Reader, c: C): J {
   o["value"] = v2 ?? '';
   return o;
 }
-function e588(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["value"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.TCPSocketAction
 const K589: Keys = [10, "port", 18, "host"];
 function d589(r: Reader, c: C): J {
@@ -8176,12 +6341,6 @@ function d589(r: Reader, c: C): J {
   o["port"] = v1 ?? d1322(EMPTY, c);
   if (v2 !== undefined && v2 !== '') o["host"] = v2;
   return o;
-}
-function e589(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["port"]; w.uint32(10).fork(); e1322(w, v); w.ldelim();
-  v = o["host"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.Taint
 const K590: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
@@ -8209,14 +6368,6 @@ function d590(r: Reader, c: C): J {
   o["effect"] = v3 ?? '';
   if (v4 !== undefined) o["timeAdded"] = v4;
   return o;
-}
-function e590(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["value"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["effect"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["timeAdded"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.Toleration
 const O591 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
@@ -8249,15 +6400,6 @@ function d591(r: Reader, c: C): J {
   if (v5 !== undefined) o["tolerationSeconds"] = v5;
   return o;
 }
-function e591(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["operator"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["value"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["effect"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["tolerationSeconds"]; if (v != null) { w.uint32(40); w64(w, v); }
-}
 // k8s.io.api.core.v1.TopologySelectorLabelRequirement
 const K592: Keys = [10, "key", 18, "values"];
 function d592(r: Reader, c: C): J {
@@ -8279,12 +6421,6 @@ function d592(r: Reader, c: C): J {
   o["values"] = v2 === undefined ? null : v2;
   return o;
 }
-function e592(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-}
 // k8s.io.api.core.v1.TopologySelectorTerm
 const K593: Keys = [-10, "matchLabelExpressions"];
 function d593(r: Reader, c: C): J {
@@ -8302,11 +6438,6 @@ function d593(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["matchLabelExpressions"] = v1;
   return o;
-}
-function e593(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["matchLabelExpressions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e592(w, x); w.ldelim(); }
 }
 // k8s.io.api.core.v1.TopologySpreadConstraint
 const O594 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.maxSkew = 0; this.topologyKey = 0; this.whenUnsatisfiable = 0; this.labelSelector = 0; this.minDomains = 0; this.nodeAffinityPolicy = 0; this.nodeTaintsPolicy = 0; this.matchLabelKeys = 0; } });
@@ -8348,18 +6479,6 @@ function d594(r: Reader, c: C): J {
   if (v8 !== undefined) o["matchLabelKeys"] = v8;
   return o;
 }
-function e594(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["maxSkew"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["topologyKey"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["whenUnsatisfiable"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["labelSelector"]; if (v != null) { w.uint32(34).fork(); e1291(w, v); w.ldelim(); }
-  v = o["minDomains"]; if (v != null) { w.uint32(40); w32(w, v); }
-  v = o["nodeAffinityPolicy"]; if (v != null) { w.uint32(50); wstr(w, v); }
-  v = o["nodeTaintsPolicy"]; if (v != null) { w.uint32(58); wstr(w, v); }
-  v = o["matchLabelKeys"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
-}
 // k8s.io.api.core.v1.TypedLocalObjectReference
 const K595: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d595(r: Reader, c: C): J {
@@ -8383,13 +6502,6 @@ function d595(r: Reader, c: C): J {
   o["kind"] = v2 ?? '';
   o["name"] = v3 ?? '';
   return o;
-}
-function e595(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiGroup"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.TypedObjectReference
 const K596: Keys = [10, "apiGroup", 18, "kind", 26, "name", 34, "namespace"];
@@ -8418,14 +6530,6 @@ function d596(r: Reader, c: C): J {
   if (v4 !== undefined) o["namespace"] = v4;
   return o;
 }
-function e596(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiGroup"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["namespace"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.core.v1.Volume
 const O597 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.hostPath = 0; this.emptyDir = 0; this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.gitRepo = 0; this.secret = 0; this.nfs = 0; this.iscsi = 0; this.glusterfs = 0; this.persistentVolumeClaim = 0; this.rbd = 0; this.flexVolume = 0; this.cinder = 0; this.cephfs = 0; this.flocker = 0; this.downwardAPI = 0; this.fc = 0; this.azureFile = 0; this.configMap = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.projected = 0; this.portworxVolume = 0; this.scaleIO = 0; this.storageos = 0; this.csi = 0; this.ephemeral = 0; this.image = 0; } });
 const K597: Keys = [10, "name"];
@@ -8448,12 +6552,6 @@ function d597(r: Reader, c: C): J {
   Object.assign(o, v2 ?? d606(EMPTY, c));
   return o;
 }
-function e597(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o; w.uint32(18).fork(); e606(w, v); w.ldelim();
-}
 // k8s.io.api.core.v1.VolumeDevice
 const K598: Keys = [10, "name", 18, "devicePath"];
 function d598(r: Reader, c: C): J {
@@ -8474,12 +6572,6 @@ function d598(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["devicePath"] = v2 ?? '';
   return o;
-}
-function e598(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["devicePath"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.core.v1.VolumeHealthCondition
 const K599: Keys = [10, "status", 18, "reason", 26, "message"];
@@ -8505,13 +6597,6 @@ function d599(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== '') o["message"] = v3;
   return o;
 }
-function e599(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["status"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["reason"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.VolumeHealthStatus
 const K600: Keys = [-10, "healthConditions", 18, "lastTransitionTime"];
 function d600(r: Reader, c: C): J {
@@ -8532,12 +6617,6 @@ function d600(r: Reader, c: C): J {
   if (v1 !== undefined) o["healthConditions"] = v1;
   o["lastTransitionTime"] = v2 ?? d1312(EMPTY, c);
   return o;
-}
-function e600(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["healthConditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e599(w, x); w.ldelim(); }
-  v = o["lastTransitionTime"]; w.uint32(18).fork(); e1312(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.VolumeMount
 const O601 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.readOnly = 0; this.recursiveReadOnly = 0; this.mountPath = 0; this.subPath = 0; this.mountPropagation = 0; this.subPathExpr = 0; this.bindMountOptions = 0; } });
@@ -8579,18 +6658,6 @@ function d601(r: Reader, c: C): J {
   if (v8 !== undefined) o["bindMountOptions"] = v8;
   return o;
 }
-function e601(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(16); wbool(w, v ?? false);
-  v = o["mountPath"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["subPath"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["mountPropagation"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["subPathExpr"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["recursiveReadOnly"]; if (v != null) { w.uint32(58); wstr(w, v); }
-  v = o["bindMountOptions"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
-}
 // k8s.io.api.core.v1.VolumeMountStatus
 const O602 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.mountPath = 0; this.readOnly = 0; this.recursiveReadOnly = 0; this.volumeStatus = 0; } });
 const K602: Keys = [10, "name", 18, "mountPath", 24, "readOnly", 34, "recursiveReadOnly", -42, "volumeStatus"];
@@ -8622,15 +6689,6 @@ function d602(r: Reader, c: C): J {
   if (v5 !== undefined) o["volumeStatus"] = v5;
   return o;
 }
-function e602(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["mountPath"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["readOnly"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["recursiveReadOnly"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["volumeStatus"]; if (v != null) { w.uint32(42).fork(); e607(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.VolumeNodeAffinity
 const K603: Keys = [-10, "required"];
 function d603(r: Reader, c: C): J {
@@ -8648,11 +6706,6 @@ function d603(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["required"] = v1;
   return o;
-}
-function e603(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["required"]; if (v != null) { w.uint32(10).fork(); e482(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.VolumeProjection
 const O604 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.secret = 0; this.downwardAPI = 0; this.configMap = 0; this.serviceAccountToken = 0; this.clusterTrustBundle = 0; this.podCertificate = 0; } });
@@ -8688,16 +6741,6 @@ function d604(r: Reader, c: C): J {
   if (v6 !== undefined) o["podCertificate"] = v6;
   return o;
 }
-function e604(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["secret"]; if (v != null) { w.uint32(10).fork(); e570(w, v); w.ldelim(); }
-  v = o["downwardAPI"]; if (v != null) { w.uint32(18).fork(); e406(w, v); w.ldelim(); }
-  v = o["configMap"]; if (v != null) { w.uint32(26).fork(); e390(w, v); w.ldelim(); }
-  v = o["serviceAccountToken"]; if (v != null) { w.uint32(34).fork(); e578(w, v); w.ldelim(); }
-  v = o["clusterTrustBundle"]; if (v != null) { w.uint32(42).fork(); e381(w, v); w.ldelim(); }
-  v = o["podCertificate"]; if (v != null) { w.uint32(50).fork(); e509(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.VolumeResourceRequirements
 const K605: Keys = [10, "limits", 18, "requests"];
 function d605(r: Reader, c: C): J {
@@ -8720,12 +6763,6 @@ function d605(r: Reader, c: C): J {
   if (v1 !== undefined) o["limits"] = v1;
   if (v2 !== undefined) o["requests"] = v2;
   return o;
-}
-function e605(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["limits"]; if (v != null) mapMessage(w, 10, v, e1270);
-  v = o["requests"]; if (v != null) mapMessage(w, 18, v, e1270);
 }
 // k8s.io.api.core.v1.VolumeSource
 const O606 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.hostPath = 0; this.emptyDir = 0; this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.gitRepo = 0; this.secret = 0; this.nfs = 0; this.iscsi = 0; this.glusterfs = 0; this.persistentVolumeClaim = 0; this.rbd = 0; this.flexVolume = 0; this.cinder = 0; this.cephfs = 0; this.flocker = 0; this.downwardAPI = 0; this.fc = 0; this.azureFile = 0; this.configMap = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.projected = 0; this.portworxVolume = 0; this.scaleIO = 0; this.storageos = 0; this.csi = 0; this.ephemeral = 0; this.image = 0; } });
@@ -8833,40 +6870,6 @@ function d606(r: Reader, c: C): J {
   if (v30 !== undefined) o["image"] = v30;
   return o;
 }
-function e606(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["hostPath"]; if (v != null) { w.uint32(10).fork(); e441(w, v); w.ldelim(); }
-  v = o["emptyDir"]; if (v != null) { w.uint32(18).fork(); e409(w, v); w.ldelim(); }
-  v = o["gcePersistentDisk"]; if (v != null) { w.uint32(26).fork(); e432(w, v); w.ldelim(); }
-  v = o["awsElasticBlockStore"]; if (v != null) { w.uint32(34).fork(); e364(w, v); w.ldelim(); }
-  v = o["gitRepo"]; if (v != null) { w.uint32(42).fork(); e434(w, v); w.ldelim(); }
-  v = o["secret"]; if (v != null) { w.uint32(50).fork(); e572(w, v); w.ldelim(); }
-  v = o["nfs"]; if (v != null) { w.uint32(58).fork(); e460(w, v); w.ldelim(); }
-  v = o["iscsi"]; if (v != null) { w.uint32(66).fork(); e443(w, v); w.ldelim(); }
-  v = o["glusterfs"]; if (v != null) { w.uint32(74).fork(); e436(w, v); w.ldelim(); }
-  v = o["persistentVolumeClaim"]; if (v != null) { w.uint32(82).fork(); e498(w, v); w.ldelim(); }
-  v = o["rbd"]; if (v != null) { w.uint32(90).fork(); e544(w, v); w.ldelim(); }
-  v = o["flexVolume"]; if (v != null) { w.uint32(98).fork(); e430(w, v); w.ldelim(); }
-  v = o["cinder"]; if (v != null) { w.uint32(106).fork(); e379(w, v); w.ldelim(); }
-  v = o["cephfs"]; if (v != null) { w.uint32(114).fork(); e377(w, v); w.ldelim(); }
-  v = o["flocker"]; if (v != null) { w.uint32(122).fork(); e431(w, v); w.ldelim(); }
-  v = o["downwardAPI"]; if (v != null) { w.uint32(130).fork(); e408(w, v); w.ldelim(); }
-  v = o["fc"]; if (v != null) { w.uint32(138).fork(); e427(w, v); w.ldelim(); }
-  v = o["azureFile"]; if (v != null) { w.uint32(146).fork(); e371(w, v); w.ldelim(); }
-  v = o["configMap"]; if (v != null) { w.uint32(154).fork(); e391(w, v); w.ldelim(); }
-  v = o["vsphereVolume"]; if (v != null) { w.uint32(162).fork(); e608(w, v); w.ldelim(); }
-  v = o["quobyte"]; if (v != null) { w.uint32(170).fork(); e542(w, v); w.ldelim(); }
-  v = o["azureDisk"]; if (v != null) { w.uint32(178).fork(); e369(w, v); w.ldelim(); }
-  v = o["photonPersistentDisk"]; if (v != null) { w.uint32(186).fork(); e503(w, v); w.ldelim(); }
-  v = o["portworxVolume"]; if (v != null) { w.uint32(194).fork(); e535(w, v); w.ldelim(); }
-  v = o["scaleIO"]; if (v != null) { w.uint32(202).fork(); e562(w, v); w.ldelim(); }
-  v = o["projected"]; if (v != null) { w.uint32(210).fork(); e541(w, v); w.ldelim(); }
-  v = o["storageos"]; if (v != null) { w.uint32(218).fork(); e587(w, v); w.ldelim(); }
-  v = o["csi"]; if (v != null) { w.uint32(226).fork(); e374(w, v); w.ldelim(); }
-  v = o["ephemeral"]; if (v != null) { w.uint32(234).fork(); e420(w, v); w.ldelim(); }
-  v = o["image"]; if (v != null) { w.uint32(242).fork(); e444(w, v); w.ldelim(); }
-}
 // k8s.io.api.core.v1.VolumeStatus
 const K607: Keys = [-10, "image"];
 function d607(r: Reader, c: C): J {
@@ -8884,11 +6887,6 @@ function d607(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["image"] = v1;
   return o;
-}
-function e607(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["image"]; if (v != null) { w.uint32(10).fork(); e445(w, v); w.ldelim(); }
 }
 // k8s.io.api.core.v1.VsphereVirtualDiskVolumeSource
 const K608: Keys = [10, "volumePath", 18, "fsType", 26, "storagePolicyName", 34, "storagePolicyID"];
@@ -8917,14 +6915,6 @@ function d608(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["storagePolicyID"] = v4;
   return o;
 }
-function e608(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["volumePath"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["fsType"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["storagePolicyName"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["storagePolicyID"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.api.core.v1.WeightedPodAffinityTerm
 const K609: Keys = [8, "weight", -18, "podAffinityTerm"];
 function d609(r: Reader, c: C): J {
@@ -8945,12 +6935,6 @@ function d609(r: Reader, c: C): J {
   o["weight"] = v1 ?? 0;
   o["podAffinityTerm"] = v2 ?? d506(EMPTY, c);
   return o;
-}
-function e609(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["weight"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["podAffinityTerm"]; w.uint32(18).fork(); e506(w, v); w.ldelim();
 }
 // k8s.io.api.core.v1.WindowsSecurityContextOptions
 const K610: Keys = [10, "gmsaCredentialSpecName", 18, "gmsaCredentialSpec", 26, "runAsUserName", 32, "hostProcess"];
@@ -8979,272 +6963,264 @@ function d610(r: Reader, c: C): J {
   if (v4 !== undefined) o["hostProcess"] = v4;
   return o;
 }
-function e610(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["gmsaCredentialSpecName"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["gmsaCredentialSpec"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["runAsUserName"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["hostProcess"]; if (v != null) { w.uint32(32); wbool(w, v); }
-}
 
-export { d424, d482, d490, d492, d501, d532, d591, d593, d595, e424, e482, e490, e492, e501, e532, e591, e593, e595 };
+export { d424, d482, d490, d492, d501, d532, d591, d593, d595 };
 
 /**
- * The core-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The core-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/core-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "core-v1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.core.v1.AWSElasticBlockStoreVolumeSource", [d364, e364, false]],
-    ["k8s.io.api.core.v1.Affinity", [d365, e365, false]],
-    ["k8s.io.api.core.v1.AppArmorProfile", [d366, e366, false]],
-    ["k8s.io.api.core.v1.AttachedVolume", [d367, e367, false]],
-    ["k8s.io.api.core.v1.AvoidPods", [d368, e368, false]],
-    ["k8s.io.api.core.v1.AzureDiskVolumeSource", [d369, e369, false]],
-    ["k8s.io.api.core.v1.AzureFilePersistentVolumeSource", [d370, e370, false]],
-    ["k8s.io.api.core.v1.AzureFileVolumeSource", [d371, e371, false]],
-    ["k8s.io.api.core.v1.Binding", [d372, e372, true]],
-    ["k8s.io.api.core.v1.CSIPersistentVolumeSource", [d373, e373, false]],
-    ["k8s.io.api.core.v1.CSIVolumeSource", [d374, e374, false]],
-    ["k8s.io.api.core.v1.Capabilities", [d375, e375, false]],
-    ["k8s.io.api.core.v1.CephFSPersistentVolumeSource", [d376, e376, false]],
-    ["k8s.io.api.core.v1.CephFSVolumeSource", [d377, e377, false]],
-    ["k8s.io.api.core.v1.CinderPersistentVolumeSource", [d378, e378, false]],
-    ["k8s.io.api.core.v1.CinderVolumeSource", [d379, e379, false]],
-    ["k8s.io.api.core.v1.ClientIPConfig", [d380, e380, false]],
-    ["k8s.io.api.core.v1.ClusterTrustBundleProjection", [d381, e381, false]],
-    ["k8s.io.api.core.v1.ComponentCondition", [d382, e382, false]],
-    ["k8s.io.api.core.v1.ComponentStatus", [d383, e383, true]],
-    ["k8s.io.api.core.v1.ComponentStatusList", [d384, e384, true]],
-    ["k8s.io.api.core.v1.ConfigMap", [d385, e385, true]],
-    ["k8s.io.api.core.v1.ConfigMapEnvSource", [d386, e386, false]],
-    ["k8s.io.api.core.v1.ConfigMapKeySelector", [d387, e387, false]],
-    ["k8s.io.api.core.v1.ConfigMapList", [d388, e388, true]],
-    ["k8s.io.api.core.v1.ConfigMapNodeConfigSource", [d389, e389, false]],
-    ["k8s.io.api.core.v1.ConfigMapProjection", [d390, e390, false]],
-    ["k8s.io.api.core.v1.ConfigMapVolumeSource", [d391, e391, false]],
-    ["k8s.io.api.core.v1.Container", [d392, e392, false]],
-    ["k8s.io.api.core.v1.ContainerExtendedResourceRequest", [d393, e393, false]],
-    ["k8s.io.api.core.v1.ContainerImage", [d394, e394, false]],
-    ["k8s.io.api.core.v1.ContainerPort", [d395, e395, false]],
-    ["k8s.io.api.core.v1.ContainerResizePolicy", [d396, e396, false]],
-    ["k8s.io.api.core.v1.ContainerRestartRule", [d397, e397, false]],
-    ["k8s.io.api.core.v1.ContainerRestartRuleOnExitCodes", [d398, e398, false]],
-    ["k8s.io.api.core.v1.ContainerState", [d399, e399, false]],
-    ["k8s.io.api.core.v1.ContainerStateRunning", [d400, e400, false]],
-    ["k8s.io.api.core.v1.ContainerStateTerminated", [d401, e401, false]],
-    ["k8s.io.api.core.v1.ContainerStateWaiting", [d402, e402, false]],
-    ["k8s.io.api.core.v1.ContainerStatus", [d403, e403, false]],
-    ["k8s.io.api.core.v1.ContainerUser", [d404, e404, false]],
-    ["k8s.io.api.core.v1.DaemonEndpoint", [d405, e405, false]],
-    ["k8s.io.api.core.v1.DownwardAPIProjection", [d406, e406, false]],
-    ["k8s.io.api.core.v1.DownwardAPIVolumeFile", [d407, e407, false]],
-    ["k8s.io.api.core.v1.DownwardAPIVolumeSource", [d408, e408, false]],
-    ["k8s.io.api.core.v1.EmptyDirVolumeSource", [d409, e409, false]],
-    ["k8s.io.api.core.v1.EndpointAddress", [d410, e410, false]],
-    ["k8s.io.api.core.v1.EndpointPort", [d411, e411, false]],
-    ["k8s.io.api.core.v1.EndpointSubset", [d412, e412, false]],
-    ["k8s.io.api.core.v1.Endpoints", [d413, e413, true]],
-    ["k8s.io.api.core.v1.EndpointsList", [d414, e414, true]],
-    ["k8s.io.api.core.v1.EnvFromSource", [d415, e415, false]],
-    ["k8s.io.api.core.v1.EnvVar", [d416, e416, false]],
-    ["k8s.io.api.core.v1.EnvVarSource", [d417, e417, false]],
-    ["k8s.io.api.core.v1.EphemeralContainer", [d418, e418, false]],
-    ["k8s.io.api.core.v1.EphemeralContainerCommon", [d419, e419, false]],
-    ["k8s.io.api.core.v1.EphemeralVolumeSource", [d420, e420, false]],
-    ["k8s.io.api.core.v1.Event", [d421, e421, true]],
-    ["k8s.io.api.core.v1.EventList", [d422, e422, true]],
-    ["k8s.io.api.core.v1.EventSeries", [d423, e423, false]],
-    ["k8s.io.api.core.v1.EventSource", [d424, e424, false]],
-    ["k8s.io.api.core.v1.EvictionResponder", [d425, e425, false]],
-    ["k8s.io.api.core.v1.ExecAction", [d426, e426, false]],
-    ["k8s.io.api.core.v1.FCVolumeSource", [d427, e427, false]],
-    ["k8s.io.api.core.v1.FileKeySelector", [d428, e428, false]],
-    ["k8s.io.api.core.v1.FlexPersistentVolumeSource", [d429, e429, false]],
-    ["k8s.io.api.core.v1.FlexVolumeSource", [d430, e430, false]],
-    ["k8s.io.api.core.v1.FlockerVolumeSource", [d431, e431, false]],
-    ["k8s.io.api.core.v1.GCEPersistentDiskVolumeSource", [d432, e432, false]],
-    ["k8s.io.api.core.v1.GRPCAction", [d433, e433, false]],
-    ["k8s.io.api.core.v1.GitRepoVolumeSource", [d434, e434, false]],
-    ["k8s.io.api.core.v1.GlusterfsPersistentVolumeSource", [d435, e435, false]],
-    ["k8s.io.api.core.v1.GlusterfsVolumeSource", [d436, e436, false]],
-    ["k8s.io.api.core.v1.HTTPGetAction", [d437, e437, false]],
-    ["k8s.io.api.core.v1.HTTPHeader", [d438, e438, false]],
-    ["k8s.io.api.core.v1.HostAlias", [d439, e439, false]],
-    ["k8s.io.api.core.v1.HostIP", [d440, e440, false]],
-    ["k8s.io.api.core.v1.HostPathVolumeSource", [d441, e441, false]],
-    ["k8s.io.api.core.v1.ISCSIPersistentVolumeSource", [d442, e442, false]],
-    ["k8s.io.api.core.v1.ISCSIVolumeSource", [d443, e443, false]],
-    ["k8s.io.api.core.v1.ImageVolumeSource", [d444, e444, false]],
-    ["k8s.io.api.core.v1.ImageVolumeStatus", [d445, e445, false]],
-    ["k8s.io.api.core.v1.KeyToPath", [d446, e446, false]],
-    ["k8s.io.api.core.v1.Lifecycle", [d447, e447, false]],
-    ["k8s.io.api.core.v1.LifecycleHandler", [d448, e448, false]],
-    ["k8s.io.api.core.v1.LimitRange", [d449, e449, true]],
-    ["k8s.io.api.core.v1.LimitRangeItem", [d450, e450, false]],
-    ["k8s.io.api.core.v1.LimitRangeList", [d451, e451, true]],
-    ["k8s.io.api.core.v1.LimitRangeSpec", [d452, e452, false]],
-    ["k8s.io.api.core.v1.LinuxContainerUser", [d453, e453, false]],
-    ["k8s.io.api.core.v1.List", [d454, e454, true]],
-    ["k8s.io.api.core.v1.LoadBalancerIngress", [d455, e455, false]],
-    ["k8s.io.api.core.v1.LoadBalancerStatus", [d456, e456, false]],
-    ["k8s.io.api.core.v1.LocalObjectReference", [d457, e457, false]],
-    ["k8s.io.api.core.v1.LocalVolumeSource", [d458, e458, false]],
-    ["k8s.io.api.core.v1.ModifyVolumeStatus", [d459, e459, false]],
-    ["k8s.io.api.core.v1.NFSVolumeSource", [d460, e460, false]],
-    ["k8s.io.api.core.v1.Namespace", [d461, e461, true]],
-    ["k8s.io.api.core.v1.NamespaceCondition", [d462, e462, false]],
-    ["k8s.io.api.core.v1.NamespaceList", [d463, e463, true]],
-    ["k8s.io.api.core.v1.NamespaceSpec", [d464, e464, false]],
-    ["k8s.io.api.core.v1.NamespaceStatus", [d465, e465, false]],
-    ["k8s.io.api.core.v1.Node", [d466, e466, true]],
-    ["k8s.io.api.core.v1.NodeAddress", [d467, e467, false]],
-    ["k8s.io.api.core.v1.NodeAffinity", [d468, e468, false]],
-    ["k8s.io.api.core.v1.NodeAllocatableMappedResources", [d469, e469, false]],
-    ["k8s.io.api.core.v1.NodeAllocatableOverheadResources", [d470, e470, false]],
-    ["k8s.io.api.core.v1.NodeAllocatableResourceClaimStatus", [d471, e471, false]],
-    ["k8s.io.api.core.v1.NodeCondition", [d472, e472, false]],
-    ["k8s.io.api.core.v1.NodeConfigSource", [d473, e473, false]],
-    ["k8s.io.api.core.v1.NodeConfigStatus", [d474, e474, false]],
-    ["k8s.io.api.core.v1.NodeDaemonEndpoints", [d475, e475, false]],
-    ["k8s.io.api.core.v1.NodeFeatures", [d476, e476, false]],
-    ["k8s.io.api.core.v1.NodeList", [d477, e477, true]],
-    ["k8s.io.api.core.v1.NodePodPreemptionPolicy", [d478, e478, false]],
-    ["k8s.io.api.core.v1.NodeProxyOptions", [d479, e479, true]],
-    ["k8s.io.api.core.v1.NodeRuntimeHandler", [d480, e480, false]],
-    ["k8s.io.api.core.v1.NodeRuntimeHandlerFeatures", [d481, e481, false]],
-    ["k8s.io.api.core.v1.NodeSelector", [d482, e482, false]],
-    ["k8s.io.api.core.v1.NodeSelectorRequirement", [d483, e483, false]],
-    ["k8s.io.api.core.v1.NodeSelectorTerm", [d484, e484, false]],
-    ["k8s.io.api.core.v1.NodeSpec", [d485, e485, false]],
-    ["k8s.io.api.core.v1.NodeStatus", [d486, e486, false]],
-    ["k8s.io.api.core.v1.NodeSwapStatus", [d487, e487, false]],
-    ["k8s.io.api.core.v1.NodeSystemInfo", [d488, e488, false]],
-    ["k8s.io.api.core.v1.ObjectFieldSelector", [d489, e489, false]],
-    ["k8s.io.api.core.v1.ObjectReference", [d490, e490, false]],
-    ["k8s.io.api.core.v1.PersistentVolume", [d491, e491, true]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaim", [d492, e492, true]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaimCondition", [d493, e493, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaimList", [d494, e494, true]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaimSpec", [d495, e495, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaimStatus", [d496, e496, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaimTemplate", [d497, e497, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaimVolumeSource", [d498, e498, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeList", [d499, e499, true]],
-    ["k8s.io.api.core.v1.PersistentVolumeSource", [d500, e500, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeSpec", [d501, e501, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeStatus", [d502, e502, false]],
-    ["k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource", [d503, e503, false]],
-    ["k8s.io.api.core.v1.Pod", [d504, e504, true]],
-    ["k8s.io.api.core.v1.PodAffinity", [d505, e505, false]],
-    ["k8s.io.api.core.v1.PodAffinityTerm", [d506, e506, false]],
-    ["k8s.io.api.core.v1.PodAntiAffinity", [d507, e507, false]],
-    ["k8s.io.api.core.v1.PodAttachOptions", [d508, e508, true]],
-    ["k8s.io.api.core.v1.PodCertificateProjection", [d509, e509, false]],
-    ["k8s.io.api.core.v1.PodCondition", [d510, e510, false]],
-    ["k8s.io.api.core.v1.PodDNSConfig", [d511, e511, false]],
-    ["k8s.io.api.core.v1.PodDNSConfigOption", [d512, e512, false]],
-    ["k8s.io.api.core.v1.PodExecOptions", [d513, e513, true]],
-    ["k8s.io.api.core.v1.PodExtendedResourceClaimStatus", [d514, e514, false]],
-    ["k8s.io.api.core.v1.PodIP", [d515, e515, false]],
-    ["k8s.io.api.core.v1.PodList", [d516, e516, true]],
-    ["k8s.io.api.core.v1.PodLogOptions", [d517, e517, true]],
-    ["k8s.io.api.core.v1.PodOS", [d518, e518, false]],
-    ["k8s.io.api.core.v1.PodPortForwardOptions", [d519, e519, true]],
-    ["k8s.io.api.core.v1.PodProxyOptions", [d520, e520, true]],
-    ["k8s.io.api.core.v1.PodReadinessGate", [d521, e521, false]],
-    ["k8s.io.api.core.v1.PodResourceClaim", [d522, e522, false]],
-    ["k8s.io.api.core.v1.PodResourceClaimStatus", [d523, e523, false]],
-    ["k8s.io.api.core.v1.PodSchedulingGate", [d524, e524, false]],
-    ["k8s.io.api.core.v1.PodSchedulingGroup", [d525, e525, false]],
-    ["k8s.io.api.core.v1.PodSecurityContext", [d526, e526, false]],
-    ["k8s.io.api.core.v1.PodSignature", [d527, e527, false]],
-    ["k8s.io.api.core.v1.PodSpec", [d528, e528, false]],
-    ["k8s.io.api.core.v1.PodStatus", [d529, e529, false]],
-    ["k8s.io.api.core.v1.PodTemplate", [d530, e530, true]],
-    ["k8s.io.api.core.v1.PodTemplateList", [d531, e531, true]],
-    ["k8s.io.api.core.v1.PodTemplateSpec", [d532, e532, false]],
-    ["k8s.io.api.core.v1.PodVolumeHealth", [d533, e533, false]],
-    ["k8s.io.api.core.v1.PortStatus", [d534, e534, false]],
-    ["k8s.io.api.core.v1.PortworxVolumeSource", [d535, e535, false]],
-    ["k8s.io.api.core.v1.Preconditions", [d536, e536, false]],
-    ["k8s.io.api.core.v1.PreferAvoidPodsEntry", [d537, e537, false]],
-    ["k8s.io.api.core.v1.PreferredSchedulingTerm", [d538, e538, false]],
-    ["k8s.io.api.core.v1.Probe", [d539, e539, false]],
-    ["k8s.io.api.core.v1.ProbeHandler", [d540, e540, false]],
-    ["k8s.io.api.core.v1.ProjectedVolumeSource", [d541, e541, false]],
-    ["k8s.io.api.core.v1.QuobyteVolumeSource", [d542, e542, false]],
-    ["k8s.io.api.core.v1.RBDPersistentVolumeSource", [d543, e543, false]],
-    ["k8s.io.api.core.v1.RBDVolumeSource", [d544, e544, false]],
-    ["k8s.io.api.core.v1.RangeAllocation", [d545, e545, true]],
-    ["k8s.io.api.core.v1.ReplicationController", [d546, e546, true]],
-    ["k8s.io.api.core.v1.ReplicationControllerCondition", [d547, e547, false]],
-    ["k8s.io.api.core.v1.ReplicationControllerList", [d548, e548, true]],
-    ["k8s.io.api.core.v1.ReplicationControllerSpec", [d549, e549, false]],
-    ["k8s.io.api.core.v1.ReplicationControllerStatus", [d550, e550, false]],
-    ["k8s.io.api.core.v1.ResourceClaim", [d551, e551, false]],
-    ["k8s.io.api.core.v1.ResourceFieldSelector", [d552, e552, false]],
-    ["k8s.io.api.core.v1.ResourceHealth", [d553, e553, false]],
-    ["k8s.io.api.core.v1.ResourceQuota", [d554, e554, true]],
-    ["k8s.io.api.core.v1.ResourceQuotaList", [d555, e555, true]],
-    ["k8s.io.api.core.v1.ResourceQuotaSpec", [d556, e556, false]],
-    ["k8s.io.api.core.v1.ResourceQuotaStatus", [d557, e557, false]],
-    ["k8s.io.api.core.v1.ResourceRequirements", [d558, e558, false]],
-    ["k8s.io.api.core.v1.ResourceStatus", [d559, e559, false]],
-    ["k8s.io.api.core.v1.SELinuxOptions", [d560, e560, false]],
-    ["k8s.io.api.core.v1.ScaleIOPersistentVolumeSource", [d561, e561, false]],
-    ["k8s.io.api.core.v1.ScaleIOVolumeSource", [d562, e562, false]],
-    ["k8s.io.api.core.v1.ScopeSelector", [d563, e563, false]],
-    ["k8s.io.api.core.v1.ScopedResourceSelectorRequirement", [d564, e564, false]],
-    ["k8s.io.api.core.v1.SeccompProfile", [d565, e565, false]],
-    ["k8s.io.api.core.v1.Secret", [d566, e566, true]],
-    ["k8s.io.api.core.v1.SecretEnvSource", [d567, e567, false]],
-    ["k8s.io.api.core.v1.SecretKeySelector", [d568, e568, false]],
-    ["k8s.io.api.core.v1.SecretList", [d569, e569, true]],
-    ["k8s.io.api.core.v1.SecretProjection", [d570, e570, false]],
-    ["k8s.io.api.core.v1.SecretReference", [d571, e571, false]],
-    ["k8s.io.api.core.v1.SecretVolumeSource", [d572, e572, false]],
-    ["k8s.io.api.core.v1.SecurityContext", [d573, e573, false]],
-    ["k8s.io.api.core.v1.SerializedReference", [d574, e574, true]],
-    ["k8s.io.api.core.v1.Service", [d575, e575, true]],
-    ["k8s.io.api.core.v1.ServiceAccount", [d576, e576, true]],
-    ["k8s.io.api.core.v1.ServiceAccountList", [d577, e577, true]],
-    ["k8s.io.api.core.v1.ServiceAccountTokenProjection", [d578, e578, false]],
-    ["k8s.io.api.core.v1.ServiceList", [d579, e579, true]],
-    ["k8s.io.api.core.v1.ServicePort", [d580, e580, false]],
-    ["k8s.io.api.core.v1.ServiceProxyOptions", [d581, e581, true]],
-    ["k8s.io.api.core.v1.ServiceSpec", [d582, e582, false]],
-    ["k8s.io.api.core.v1.ServiceStatus", [d583, e583, false]],
-    ["k8s.io.api.core.v1.SessionAffinityConfig", [d584, e584, false]],
-    ["k8s.io.api.core.v1.SleepAction", [d585, e585, false]],
-    ["k8s.io.api.core.v1.StorageOSPersistentVolumeSource", [d586, e586, false]],
-    ["k8s.io.api.core.v1.StorageOSVolumeSource", [d587, e587, false]],
-    ["k8s.io.api.core.v1.Sysctl", [d588, e588, false]],
-    ["k8s.io.api.core.v1.TCPSocketAction", [d589, e589, false]],
-    ["k8s.io.api.core.v1.Taint", [d590, e590, false]],
-    ["k8s.io.api.core.v1.Toleration", [d591, e591, false]],
-    ["k8s.io.api.core.v1.TopologySelectorLabelRequirement", [d592, e592, false]],
-    ["k8s.io.api.core.v1.TopologySelectorTerm", [d593, e593, false]],
-    ["k8s.io.api.core.v1.TopologySpreadConstraint", [d594, e594, false]],
-    ["k8s.io.api.core.v1.TypedLocalObjectReference", [d595, e595, false]],
-    ["k8s.io.api.core.v1.TypedObjectReference", [d596, e596, false]],
-    ["k8s.io.api.core.v1.Volume", [d597, e597, false]],
-    ["k8s.io.api.core.v1.VolumeDevice", [d598, e598, false]],
-    ["k8s.io.api.core.v1.VolumeHealthCondition", [d599, e599, false]],
-    ["k8s.io.api.core.v1.VolumeHealthStatus", [d600, e600, false]],
-    ["k8s.io.api.core.v1.VolumeMount", [d601, e601, false]],
-    ["k8s.io.api.core.v1.VolumeMountStatus", [d602, e602, false]],
-    ["k8s.io.api.core.v1.VolumeNodeAffinity", [d603, e603, false]],
-    ["k8s.io.api.core.v1.VolumeProjection", [d604, e604, false]],
-    ["k8s.io.api.core.v1.VolumeResourceRequirements", [d605, e605, false]],
-    ["k8s.io.api.core.v1.VolumeSource", [d606, e606, false]],
-    ["k8s.io.api.core.v1.VolumeStatus", [d607, e607, false]],
-    ["k8s.io.api.core.v1.VsphereVirtualDiskVolumeSource", [d608, e608, false]],
-    ["k8s.io.api.core.v1.WeightedPodAffinityTerm", [d609, e609, false]],
-    ["k8s.io.api.core.v1.WindowsSecurityContextOptions", [d610, e610, false]],
+    ["k8s.io.api.core.v1.AWSElasticBlockStoreVolumeSource", [d364, false]],
+    ["k8s.io.api.core.v1.Affinity", [d365, false]],
+    ["k8s.io.api.core.v1.AppArmorProfile", [d366, false]],
+    ["k8s.io.api.core.v1.AttachedVolume", [d367, false]],
+    ["k8s.io.api.core.v1.AvoidPods", [d368, false]],
+    ["k8s.io.api.core.v1.AzureDiskVolumeSource", [d369, false]],
+    ["k8s.io.api.core.v1.AzureFilePersistentVolumeSource", [d370, false]],
+    ["k8s.io.api.core.v1.AzureFileVolumeSource", [d371, false]],
+    ["k8s.io.api.core.v1.Binding", [d372, true]],
+    ["k8s.io.api.core.v1.CSIPersistentVolumeSource", [d373, false]],
+    ["k8s.io.api.core.v1.CSIVolumeSource", [d374, false]],
+    ["k8s.io.api.core.v1.Capabilities", [d375, false]],
+    ["k8s.io.api.core.v1.CephFSPersistentVolumeSource", [d376, false]],
+    ["k8s.io.api.core.v1.CephFSVolumeSource", [d377, false]],
+    ["k8s.io.api.core.v1.CinderPersistentVolumeSource", [d378, false]],
+    ["k8s.io.api.core.v1.CinderVolumeSource", [d379, false]],
+    ["k8s.io.api.core.v1.ClientIPConfig", [d380, false]],
+    ["k8s.io.api.core.v1.ClusterTrustBundleProjection", [d381, false]],
+    ["k8s.io.api.core.v1.ComponentCondition", [d382, false]],
+    ["k8s.io.api.core.v1.ComponentStatus", [d383, true]],
+    ["k8s.io.api.core.v1.ComponentStatusList", [d384, true]],
+    ["k8s.io.api.core.v1.ConfigMap", [d385, true]],
+    ["k8s.io.api.core.v1.ConfigMapEnvSource", [d386, false]],
+    ["k8s.io.api.core.v1.ConfigMapKeySelector", [d387, false]],
+    ["k8s.io.api.core.v1.ConfigMapList", [d388, true]],
+    ["k8s.io.api.core.v1.ConfigMapNodeConfigSource", [d389, false]],
+    ["k8s.io.api.core.v1.ConfigMapProjection", [d390, false]],
+    ["k8s.io.api.core.v1.ConfigMapVolumeSource", [d391, false]],
+    ["k8s.io.api.core.v1.Container", [d392, false]],
+    ["k8s.io.api.core.v1.ContainerExtendedResourceRequest", [d393, false]],
+    ["k8s.io.api.core.v1.ContainerImage", [d394, false]],
+    ["k8s.io.api.core.v1.ContainerPort", [d395, false]],
+    ["k8s.io.api.core.v1.ContainerResizePolicy", [d396, false]],
+    ["k8s.io.api.core.v1.ContainerRestartRule", [d397, false]],
+    ["k8s.io.api.core.v1.ContainerRestartRuleOnExitCodes", [d398, false]],
+    ["k8s.io.api.core.v1.ContainerState", [d399, false]],
+    ["k8s.io.api.core.v1.ContainerStateRunning", [d400, false]],
+    ["k8s.io.api.core.v1.ContainerStateTerminated", [d401, false]],
+    ["k8s.io.api.core.v1.ContainerStateWaiting", [d402, false]],
+    ["k8s.io.api.core.v1.ContainerStatus", [d403, false]],
+    ["k8s.io.api.core.v1.ContainerUser", [d404, false]],
+    ["k8s.io.api.core.v1.DaemonEndpoint", [d405, false]],
+    ["k8s.io.api.core.v1.DownwardAPIProjection", [d406, false]],
+    ["k8s.io.api.core.v1.DownwardAPIVolumeFile", [d407, false]],
+    ["k8s.io.api.core.v1.DownwardAPIVolumeSource", [d408, false]],
+    ["k8s.io.api.core.v1.EmptyDirVolumeSource", [d409, false]],
+    ["k8s.io.api.core.v1.EndpointAddress", [d410, false]],
+    ["k8s.io.api.core.v1.EndpointPort", [d411, false]],
+    ["k8s.io.api.core.v1.EndpointSubset", [d412, false]],
+    ["k8s.io.api.core.v1.Endpoints", [d413, true]],
+    ["k8s.io.api.core.v1.EndpointsList", [d414, true]],
+    ["k8s.io.api.core.v1.EnvFromSource", [d415, false]],
+    ["k8s.io.api.core.v1.EnvVar", [d416, false]],
+    ["k8s.io.api.core.v1.EnvVarSource", [d417, false]],
+    ["k8s.io.api.core.v1.EphemeralContainer", [d418, false]],
+    ["k8s.io.api.core.v1.EphemeralContainerCommon", [d419, false]],
+    ["k8s.io.api.core.v1.EphemeralVolumeSource", [d420, false]],
+    ["k8s.io.api.core.v1.Event", [d421, true]],
+    ["k8s.io.api.core.v1.EventList", [d422, true]],
+    ["k8s.io.api.core.v1.EventSeries", [d423, false]],
+    ["k8s.io.api.core.v1.EventSource", [d424, false]],
+    ["k8s.io.api.core.v1.EvictionResponder", [d425, false]],
+    ["k8s.io.api.core.v1.ExecAction", [d426, false]],
+    ["k8s.io.api.core.v1.FCVolumeSource", [d427, false]],
+    ["k8s.io.api.core.v1.FileKeySelector", [d428, false]],
+    ["k8s.io.api.core.v1.FlexPersistentVolumeSource", [d429, false]],
+    ["k8s.io.api.core.v1.FlexVolumeSource", [d430, false]],
+    ["k8s.io.api.core.v1.FlockerVolumeSource", [d431, false]],
+    ["k8s.io.api.core.v1.GCEPersistentDiskVolumeSource", [d432, false]],
+    ["k8s.io.api.core.v1.GRPCAction", [d433, false]],
+    ["k8s.io.api.core.v1.GitRepoVolumeSource", [d434, false]],
+    ["k8s.io.api.core.v1.GlusterfsPersistentVolumeSource", [d435, false]],
+    ["k8s.io.api.core.v1.GlusterfsVolumeSource", [d436, false]],
+    ["k8s.io.api.core.v1.HTTPGetAction", [d437, false]],
+    ["k8s.io.api.core.v1.HTTPHeader", [d438, false]],
+    ["k8s.io.api.core.v1.HostAlias", [d439, false]],
+    ["k8s.io.api.core.v1.HostIP", [d440, false]],
+    ["k8s.io.api.core.v1.HostPathVolumeSource", [d441, false]],
+    ["k8s.io.api.core.v1.ISCSIPersistentVolumeSource", [d442, false]],
+    ["k8s.io.api.core.v1.ISCSIVolumeSource", [d443, false]],
+    ["k8s.io.api.core.v1.ImageVolumeSource", [d444, false]],
+    ["k8s.io.api.core.v1.ImageVolumeStatus", [d445, false]],
+    ["k8s.io.api.core.v1.KeyToPath", [d446, false]],
+    ["k8s.io.api.core.v1.Lifecycle", [d447, false]],
+    ["k8s.io.api.core.v1.LifecycleHandler", [d448, false]],
+    ["k8s.io.api.core.v1.LimitRange", [d449, true]],
+    ["k8s.io.api.core.v1.LimitRangeItem", [d450, false]],
+    ["k8s.io.api.core.v1.LimitRangeList", [d451, true]],
+    ["k8s.io.api.core.v1.LimitRangeSpec", [d452, false]],
+    ["k8s.io.api.core.v1.LinuxContainerUser", [d453, false]],
+    ["k8s.io.api.core.v1.List", [d454, true]],
+    ["k8s.io.api.core.v1.LoadBalancerIngress", [d455, false]],
+    ["k8s.io.api.core.v1.LoadBalancerStatus", [d456, false]],
+    ["k8s.io.api.core.v1.LocalObjectReference", [d457, false]],
+    ["k8s.io.api.core.v1.LocalVolumeSource", [d458, false]],
+    ["k8s.io.api.core.v1.ModifyVolumeStatus", [d459, false]],
+    ["k8s.io.api.core.v1.NFSVolumeSource", [d460, false]],
+    ["k8s.io.api.core.v1.Namespace", [d461, true]],
+    ["k8s.io.api.core.v1.NamespaceCondition", [d462, false]],
+    ["k8s.io.api.core.v1.NamespaceList", [d463, true]],
+    ["k8s.io.api.core.v1.NamespaceSpec", [d464, false]],
+    ["k8s.io.api.core.v1.NamespaceStatus", [d465, false]],
+    ["k8s.io.api.core.v1.Node", [d466, true]],
+    ["k8s.io.api.core.v1.NodeAddress", [d467, false]],
+    ["k8s.io.api.core.v1.NodeAffinity", [d468, false]],
+    ["k8s.io.api.core.v1.NodeAllocatableMappedResources", [d469, false]],
+    ["k8s.io.api.core.v1.NodeAllocatableOverheadResources", [d470, false]],
+    ["k8s.io.api.core.v1.NodeAllocatableResourceClaimStatus", [d471, false]],
+    ["k8s.io.api.core.v1.NodeCondition", [d472, false]],
+    ["k8s.io.api.core.v1.NodeConfigSource", [d473, false]],
+    ["k8s.io.api.core.v1.NodeConfigStatus", [d474, false]],
+    ["k8s.io.api.core.v1.NodeDaemonEndpoints", [d475, false]],
+    ["k8s.io.api.core.v1.NodeFeatures", [d476, false]],
+    ["k8s.io.api.core.v1.NodeList", [d477, true]],
+    ["k8s.io.api.core.v1.NodePodPreemptionPolicy", [d478, false]],
+    ["k8s.io.api.core.v1.NodeProxyOptions", [d479, true]],
+    ["k8s.io.api.core.v1.NodeRuntimeHandler", [d480, false]],
+    ["k8s.io.api.core.v1.NodeRuntimeHandlerFeatures", [d481, false]],
+    ["k8s.io.api.core.v1.NodeSelector", [d482, false]],
+    ["k8s.io.api.core.v1.NodeSelectorRequirement", [d483, false]],
+    ["k8s.io.api.core.v1.NodeSelectorTerm", [d484, false]],
+    ["k8s.io.api.core.v1.NodeSpec", [d485, false]],
+    ["k8s.io.api.core.v1.NodeStatus", [d486, false]],
+    ["k8s.io.api.core.v1.NodeSwapStatus", [d487, false]],
+    ["k8s.io.api.core.v1.NodeSystemInfo", [d488, false]],
+    ["k8s.io.api.core.v1.ObjectFieldSelector", [d489, false]],
+    ["k8s.io.api.core.v1.ObjectReference", [d490, false]],
+    ["k8s.io.api.core.v1.PersistentVolume", [d491, true]],
+    ["k8s.io.api.core.v1.PersistentVolumeClaim", [d492, true]],
+    ["k8s.io.api.core.v1.PersistentVolumeClaimCondition", [d493, false]],
+    ["k8s.io.api.core.v1.PersistentVolumeClaimList", [d494, true]],
+    ["k8s.io.api.core.v1.PersistentVolumeClaimSpec", [d495, false]],
+    ["k8s.io.api.core.v1.PersistentVolumeClaimStatus", [d496, false]],
+    ["k8s.io.api.core.v1.PersistentVolumeClaimTemplate", [d497, false]],
+    ["k8s.io.api.core.v1.PersistentVolumeClaimVolumeSource", [d498, false]],
+    ["k8s.io.api.core.v1.PersistentVolumeList", [d499, true]],
+    ["k8s.io.api.core.v1.PersistentVolumeSource", [d500, false]],
+    ["k8s.io.api.core.v1.PersistentVolumeSpec", [d501, false]],
+    ["k8s.io.api.core.v1.PersistentVolumeStatus", [d502, false]],
+    ["k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource", [d503, false]],
+    ["k8s.io.api.core.v1.Pod", [d504, true]],
+    ["k8s.io.api.core.v1.PodAffinity", [d505, false]],
+    ["k8s.io.api.core.v1.PodAffinityTerm", [d506, false]],
+    ["k8s.io.api.core.v1.PodAntiAffinity", [d507, false]],
+    ["k8s.io.api.core.v1.PodAttachOptions", [d508, true]],
+    ["k8s.io.api.core.v1.PodCertificateProjection", [d509, false]],
+    ["k8s.io.api.core.v1.PodCondition", [d510, false]],
+    ["k8s.io.api.core.v1.PodDNSConfig", [d511, false]],
+    ["k8s.io.api.core.v1.PodDNSConfigOption", [d512, false]],
+    ["k8s.io.api.core.v1.PodExecOptions", [d513, true]],
+    ["k8s.io.api.core.v1.PodExtendedResourceClaimStatus", [d514, false]],
+    ["k8s.io.api.core.v1.PodIP", [d515, false]],
+    ["k8s.io.api.core.v1.PodList", [d516, true]],
+    ["k8s.io.api.core.v1.PodLogOptions", [d517, true]],
+    ["k8s.io.api.core.v1.PodOS", [d518, false]],
+    ["k8s.io.api.core.v1.PodPortForwardOptions", [d519, true]],
+    ["k8s.io.api.core.v1.PodProxyOptions", [d520, true]],
+    ["k8s.io.api.core.v1.PodReadinessGate", [d521, false]],
+    ["k8s.io.api.core.v1.PodResourceClaim", [d522, false]],
+    ["k8s.io.api.core.v1.PodResourceClaimStatus", [d523, false]],
+    ["k8s.io.api.core.v1.PodSchedulingGate", [d524, false]],
+    ["k8s.io.api.core.v1.PodSchedulingGroup", [d525, false]],
+    ["k8s.io.api.core.v1.PodSecurityContext", [d526, false]],
+    ["k8s.io.api.core.v1.PodSignature", [d527, false]],
+    ["k8s.io.api.core.v1.PodSpec", [d528, false]],
+    ["k8s.io.api.core.v1.PodStatus", [d529, false]],
+    ["k8s.io.api.core.v1.PodTemplate", [d530, true]],
+    ["k8s.io.api.core.v1.PodTemplateList", [d531, true]],
+    ["k8s.io.api.core.v1.PodTemplateSpec", [d532, false]],
+    ["k8s.io.api.core.v1.PodVolumeHealth", [d533, false]],
+    ["k8s.io.api.core.v1.PortStatus", [d534, false]],
+    ["k8s.io.api.core.v1.PortworxVolumeSource", [d535, false]],
+    ["k8s.io.api.core.v1.Preconditions", [d536, false]],
+    ["k8s.io.api.core.v1.PreferAvoidPodsEntry", [d537, false]],
+    ["k8s.io.api.core.v1.PreferredSchedulingTerm", [d538, false]],
+    ["k8s.io.api.core.v1.Probe", [d539, false]],
+    ["k8s.io.api.core.v1.ProbeHandler", [d540, false]],
+    ["k8s.io.api.core.v1.ProjectedVolumeSource", [d541, false]],
+    ["k8s.io.api.core.v1.QuobyteVolumeSource", [d542, false]],
+    ["k8s.io.api.core.v1.RBDPersistentVolumeSource", [d543, false]],
+    ["k8s.io.api.core.v1.RBDVolumeSource", [d544, false]],
+    ["k8s.io.api.core.v1.RangeAllocation", [d545, true]],
+    ["k8s.io.api.core.v1.ReplicationController", [d546, true]],
+    ["k8s.io.api.core.v1.ReplicationControllerCondition", [d547, false]],
+    ["k8s.io.api.core.v1.ReplicationControllerList", [d548, true]],
+    ["k8s.io.api.core.v1.ReplicationControllerSpec", [d549, false]],
+    ["k8s.io.api.core.v1.ReplicationControllerStatus", [d550, false]],
+    ["k8s.io.api.core.v1.ResourceClaim", [d551, false]],
+    ["k8s.io.api.core.v1.ResourceFieldSelector", [d552, false]],
+    ["k8s.io.api.core.v1.ResourceHealth", [d553, false]],
+    ["k8s.io.api.core.v1.ResourceQuota", [d554, true]],
+    ["k8s.io.api.core.v1.ResourceQuotaList", [d555, true]],
+    ["k8s.io.api.core.v1.ResourceQuotaSpec", [d556, false]],
+    ["k8s.io.api.core.v1.ResourceQuotaStatus", [d557, false]],
+    ["k8s.io.api.core.v1.ResourceRequirements", [d558, false]],
+    ["k8s.io.api.core.v1.ResourceStatus", [d559, false]],
+    ["k8s.io.api.core.v1.SELinuxOptions", [d560, false]],
+    ["k8s.io.api.core.v1.ScaleIOPersistentVolumeSource", [d561, false]],
+    ["k8s.io.api.core.v1.ScaleIOVolumeSource", [d562, false]],
+    ["k8s.io.api.core.v1.ScopeSelector", [d563, false]],
+    ["k8s.io.api.core.v1.ScopedResourceSelectorRequirement", [d564, false]],
+    ["k8s.io.api.core.v1.SeccompProfile", [d565, false]],
+    ["k8s.io.api.core.v1.Secret", [d566, true]],
+    ["k8s.io.api.core.v1.SecretEnvSource", [d567, false]],
+    ["k8s.io.api.core.v1.SecretKeySelector", [d568, false]],
+    ["k8s.io.api.core.v1.SecretList", [d569, true]],
+    ["k8s.io.api.core.v1.SecretProjection", [d570, false]],
+    ["k8s.io.api.core.v1.SecretReference", [d571, false]],
+    ["k8s.io.api.core.v1.SecretVolumeSource", [d572, false]],
+    ["k8s.io.api.core.v1.SecurityContext", [d573, false]],
+    ["k8s.io.api.core.v1.SerializedReference", [d574, true]],
+    ["k8s.io.api.core.v1.Service", [d575, true]],
+    ["k8s.io.api.core.v1.ServiceAccount", [d576, true]],
+    ["k8s.io.api.core.v1.ServiceAccountList", [d577, true]],
+    ["k8s.io.api.core.v1.ServiceAccountTokenProjection", [d578, false]],
+    ["k8s.io.api.core.v1.ServiceList", [d579, true]],
+    ["k8s.io.api.core.v1.ServicePort", [d580, false]],
+    ["k8s.io.api.core.v1.ServiceProxyOptions", [d581, true]],
+    ["k8s.io.api.core.v1.ServiceSpec", [d582, false]],
+    ["k8s.io.api.core.v1.ServiceStatus", [d583, false]],
+    ["k8s.io.api.core.v1.SessionAffinityConfig", [d584, false]],
+    ["k8s.io.api.core.v1.SleepAction", [d585, false]],
+    ["k8s.io.api.core.v1.StorageOSPersistentVolumeSource", [d586, false]],
+    ["k8s.io.api.core.v1.StorageOSVolumeSource", [d587, false]],
+    ["k8s.io.api.core.v1.Sysctl", [d588, false]],
+    ["k8s.io.api.core.v1.TCPSocketAction", [d589, false]],
+    ["k8s.io.api.core.v1.Taint", [d590, false]],
+    ["k8s.io.api.core.v1.Toleration", [d591, false]],
+    ["k8s.io.api.core.v1.TopologySelectorLabelRequirement", [d592, false]],
+    ["k8s.io.api.core.v1.TopologySelectorTerm", [d593, false]],
+    ["k8s.io.api.core.v1.TopologySpreadConstraint", [d594, false]],
+    ["k8s.io.api.core.v1.TypedLocalObjectReference", [d595, false]],
+    ["k8s.io.api.core.v1.TypedObjectReference", [d596, false]],
+    ["k8s.io.api.core.v1.Volume", [d597, false]],
+    ["k8s.io.api.core.v1.VolumeDevice", [d598, false]],
+    ["k8s.io.api.core.v1.VolumeHealthCondition", [d599, false]],
+    ["k8s.io.api.core.v1.VolumeHealthStatus", [d600, false]],
+    ["k8s.io.api.core.v1.VolumeMount", [d601, false]],
+    ["k8s.io.api.core.v1.VolumeMountStatus", [d602, false]],
+    ["k8s.io.api.core.v1.VolumeNodeAffinity", [d603, false]],
+    ["k8s.io.api.core.v1.VolumeProjection", [d604, false]],
+    ["k8s.io.api.core.v1.VolumeResourceRequirements", [d605, false]],
+    ["k8s.io.api.core.v1.VolumeSource", [d606, false]],
+    ["k8s.io.api.core.v1.VolumeStatus", [d607, false]],
+    ["k8s.io.api.core.v1.VsphereVirtualDiskVolumeSource", [d608, false]],
+    ["k8s.io.api.core.v1.WeightedPodAffinityTerm", [d609, false]],
+    ["k8s.io.api.core.v1.WindowsSecurityContextOptions", [d610, false]],
   ]),
 };

@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d490, e490, schemas as CORE_V1 } from './core-v1.js';
-import { d1294, d1298, e1294, e1298, schemas as META } from './meta.js';
+import { d490, schemas as CORE_V1 } from './core-v1.js';
+import { d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -55,18 +51,6 @@ function d611(r: Reader, c: C): J {
   if (v8 !== undefined) o["hints"] = v8;
   return o;
 }
-function e611(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["addresses"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["conditions"]; w.uint32(18).fork(); e612(w, v); w.ldelim();
-  v = o["hostname"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["targetRef"]; if (v != null) { w.uint32(34).fork(); e490(w, v); w.ldelim(); }
-  v = o["deprecatedTopology"]; if (v != null) mapString(w, 42, v);
-  v = o["nodeName"]; if (v != null) { w.uint32(50); wstr(w, v); }
-  v = o["zone"]; if (v != null) { w.uint32(58); wstr(w, v); }
-  v = o["hints"]; if (v != null) { w.uint32(66).fork(); e613(w, v); w.ldelim(); }
-}
 // k8s.io.api.discovery.v1.EndpointConditions
 const K612: Keys = [8, "ready", 16, "serving", 24, "terminating"];
 function d612(r: Reader, c: C): J {
@@ -91,13 +75,6 @@ function d612(r: Reader, c: C): J {
   if (v3 !== undefined) o["terminating"] = v3;
   return o;
 }
-function e612(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ready"]; if (v != null) { w.uint32(8); wbool(w, v); }
-  v = o["serving"]; if (v != null) { w.uint32(16); wbool(w, v); }
-  v = o["terminating"]; if (v != null) { w.uint32(24); wbool(w, v); }
-}
 // k8s.io.api.discovery.v1.EndpointHints
 const K613: Keys = [-10, "forZones", -18, "forNodes"];
 function d613(r: Reader, c: C): J {
@@ -118,12 +95,6 @@ function d613(r: Reader, c: C): J {
   if (v1 !== undefined) o["forZones"] = v1;
   if (v2 !== undefined) o["forNodes"] = v2;
   return o;
-}
-function e613(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["forZones"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e618(w, x); w.ldelim(); }
-  v = o["forNodes"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e617(w, x); w.ldelim(); }
 }
 // k8s.io.api.discovery.v1.EndpointPort
 const K614: Keys = [10, "name", 18, "protocol", 24, "port", 34, "appProtocol"];
@@ -151,14 +122,6 @@ function d614(r: Reader, c: C): J {
   if (v3 !== undefined) o["port"] = v3;
   if (v4 !== undefined) o["appProtocol"] = v4;
   return o;
-}
-function e614(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["protocol"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["port"]; if (v != null) { w.uint32(24); w32(w, v); }
-  v = o["appProtocol"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.discovery.v1.EndpointSlice
 const O615 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.addressType = 0; this.endpoints = 0; this.ports = 0; } });
@@ -189,14 +152,6 @@ function d615(r: Reader, c: C): J {
   o["ports"] = v3 === undefined ? null : v3;
   return o;
 }
-function e615(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["endpoints"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e611(w, x); w.ldelim(); }
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e614(w, x); w.ldelim(); }
-  v = o["addressType"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.api.discovery.v1.EndpointSliceList
 const K616: Keys = [-10, "metadata", -18, "items"];
 function d616(r: Reader, c: C): J {
@@ -219,12 +174,6 @@ function d616(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e616(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e615(w, x); w.ldelim(); }
-}
 // k8s.io.api.discovery.v1.ForNode
 const K617: Keys = [10, "name"];
 function d617(r: Reader, c: C): J {
@@ -242,11 +191,6 @@ function d617(r: Reader, c: C): J {
   const o: J = {};
   o["name"] = v1 ?? '';
   return o;
-}
-function e617(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.discovery.v1.ForZone
 const K618: Keys = [10, "name"];
@@ -266,28 +210,23 @@ function d618(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   return o;
 }
-function e618(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-}
 
 /**
- * The discovery-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The discovery-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/discovery-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "discovery-v1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.discovery.v1.Endpoint", [d611, e611, false]],
-    ["k8s.io.api.discovery.v1.EndpointConditions", [d612, e612, false]],
-    ["k8s.io.api.discovery.v1.EndpointHints", [d613, e613, false]],
-    ["k8s.io.api.discovery.v1.EndpointPort", [d614, e614, false]],
-    ["k8s.io.api.discovery.v1.EndpointSlice", [d615, e615, true]],
-    ["k8s.io.api.discovery.v1.EndpointSliceList", [d616, e616, true]],
-    ["k8s.io.api.discovery.v1.ForNode", [d617, e617, false]],
-    ["k8s.io.api.discovery.v1.ForZone", [d618, e618, false]],
+    ["k8s.io.api.discovery.v1.Endpoint", [d611, false]],
+    ["k8s.io.api.discovery.v1.EndpointConditions", [d612, false]],
+    ["k8s.io.api.discovery.v1.EndpointHints", [d613, false]],
+    ["k8s.io.api.discovery.v1.EndpointPort", [d614, false]],
+    ["k8s.io.api.discovery.v1.EndpointSlice", [d615, true]],
+    ["k8s.io.api.discovery.v1.EndpointSliceList", [d616, true]],
+    ["k8s.io.api.discovery.v1.ForNode", [d617, false]],
+    ["k8s.io.api.discovery.v1.ForZone", [d618, false]],
   ]),
 };

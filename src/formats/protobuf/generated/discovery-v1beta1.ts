@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d490, e490, schemas as CORE_V1 } from './core-v1.js';
-import { d1294, d1298, e1294, e1298, schemas as META } from './meta.js';
+import { d490, schemas as CORE_V1 } from './core-v1.js';
+import { d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -52,17 +48,6 @@ function d619(r: Reader, c: C): J {
   if (v7 !== undefined) o["hints"] = v7;
   return o;
 }
-function e619(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["addresses"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["conditions"]; w.uint32(18).fork(); e620(w, v); w.ldelim();
-  v = o["hostname"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["targetRef"]; if (v != null) { w.uint32(34).fork(); e490(w, v); w.ldelim(); }
-  v = o["topology"]; if (v != null) mapString(w, 42, v);
-  v = o["nodeName"]; if (v != null) { w.uint32(50); wstr(w, v); }
-  v = o["hints"]; if (v != null) { w.uint32(58).fork(); e621(w, v); w.ldelim(); }
-}
 // k8s.io.api.discovery.v1beta1.EndpointConditions
 const K620: Keys = [8, "ready", 16, "serving", 24, "terminating"];
 function d620(r: Reader, c: C): J {
@@ -87,13 +72,6 @@ function d620(r: Reader, c: C): J {
   if (v3 !== undefined) o["terminating"] = v3;
   return o;
 }
-function e620(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ready"]; if (v != null) { w.uint32(8); wbool(w, v); }
-  v = o["serving"]; if (v != null) { w.uint32(16); wbool(w, v); }
-  v = o["terminating"]; if (v != null) { w.uint32(24); wbool(w, v); }
-}
 // k8s.io.api.discovery.v1beta1.EndpointHints
 const K621: Keys = [-10, "forZones", -18, "forNodes"];
 function d621(r: Reader, c: C): J {
@@ -114,12 +92,6 @@ function d621(r: Reader, c: C): J {
   if (v1 !== undefined) o["forZones"] = v1;
   if (v2 !== undefined) o["forNodes"] = v2;
   return o;
-}
-function e621(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["forZones"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e626(w, x); w.ldelim(); }
-  v = o["forNodes"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e625(w, x); w.ldelim(); }
 }
 // k8s.io.api.discovery.v1beta1.EndpointPort
 const K622: Keys = [10, "name", 18, "protocol", 24, "port", 34, "appProtocol"];
@@ -147,14 +119,6 @@ function d622(r: Reader, c: C): J {
   if (v3 !== undefined) o["port"] = v3;
   if (v4 !== undefined) o["appProtocol"] = v4;
   return o;
-}
-function e622(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["protocol"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["port"]; if (v != null) { w.uint32(24); w32(w, v); }
-  v = o["appProtocol"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.discovery.v1beta1.EndpointSlice
 const O623 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.addressType = 0; this.endpoints = 0; this.ports = 0; } });
@@ -185,14 +149,6 @@ function d623(r: Reader, c: C): J {
   o["ports"] = v3 === undefined ? null : v3;
   return o;
 }
-function e623(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["endpoints"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e619(w, x); w.ldelim(); }
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e622(w, x); w.ldelim(); }
-  v = o["addressType"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.api.discovery.v1beta1.EndpointSliceList
 const K624: Keys = [-10, "metadata", -18, "items"];
 function d624(r: Reader, c: C): J {
@@ -215,12 +171,6 @@ function d624(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e624(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e623(w, x); w.ldelim(); }
-}
 // k8s.io.api.discovery.v1beta1.ForNode
 const K625: Keys = [10, "name"];
 function d625(r: Reader, c: C): J {
@@ -238,11 +188,6 @@ function d625(r: Reader, c: C): J {
   const o: J = {};
   o["name"] = v1 ?? '';
   return o;
-}
-function e625(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.discovery.v1beta1.ForZone
 const K626: Keys = [10, "name"];
@@ -262,28 +207,23 @@ function d626(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   return o;
 }
-function e626(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-}
 
 /**
- * The discovery-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The discovery-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/discovery-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "discovery-v1beta1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.discovery.v1beta1.Endpoint", [d619, e619, false]],
-    ["k8s.io.api.discovery.v1beta1.EndpointConditions", [d620, e620, false]],
-    ["k8s.io.api.discovery.v1beta1.EndpointHints", [d621, e621, false]],
-    ["k8s.io.api.discovery.v1beta1.EndpointPort", [d622, e622, false]],
-    ["k8s.io.api.discovery.v1beta1.EndpointSlice", [d623, e623, true]],
-    ["k8s.io.api.discovery.v1beta1.EndpointSliceList", [d624, e624, true]],
-    ["k8s.io.api.discovery.v1beta1.ForNode", [d625, e625, false]],
-    ["k8s.io.api.discovery.v1beta1.ForZone", [d626, e626, false]],
+    ["k8s.io.api.discovery.v1beta1.Endpoint", [d619, false]],
+    ["k8s.io.api.discovery.v1beta1.EndpointConditions", [d620, false]],
+    ["k8s.io.api.discovery.v1beta1.EndpointHints", [d621, false]],
+    ["k8s.io.api.discovery.v1beta1.EndpointPort", [d622, false]],
+    ["k8s.io.api.discovery.v1beta1.EndpointSlice", [d623, true]],
+    ["k8s.io.api.discovery.v1beta1.EndpointSliceList", [d624, true]],
+    ["k8s.io.api.discovery.v1beta1.ForNode", [d625, false]],
+    ["k8s.io.api.discovery.v1beta1.ForZone", [d626, false]],
   ]),
 };

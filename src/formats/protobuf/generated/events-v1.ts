@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d424, d490, e424, e490, schemas as CORE_V1 } from './core-v1.js';
-import { d1294, d1297, d1298, d1312, e1294, e1297, e1298, e1312, schemas as META } from './meta.js';
+import { d424, d490, schemas as CORE_V1 } from './core-v1.js';
+import { d1294, d1297, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -76,25 +72,6 @@ function d627(r: Reader, c: C): J {
   if (v15 !== undefined && v15 !== 0) o["deprecatedCount"] = v15;
   return o;
 }
-function e627(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["eventTime"]; w.uint32(18).fork(); e1297(w, v); w.ldelim();
-  v = o["series"]; if (v != null) { w.uint32(26).fork(); e629(w, v); w.ldelim(); }
-  v = o["reportingController"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["reportingInstance"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["action"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["reason"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["regarding"]; w.uint32(66).fork(); e490(w, v); w.ldelim();
-  v = o["related"]; if (v != null) { w.uint32(74).fork(); e490(w, v); w.ldelim(); }
-  v = o["note"]; w.uint32(82); wstr(w, v ?? '');
-  v = o["type"]; w.uint32(90); wstr(w, v ?? '');
-  v = o["deprecatedSource"]; w.uint32(98).fork(); e424(w, v); w.ldelim();
-  v = o["deprecatedFirstTimestamp"]; w.uint32(106).fork(); e1312(w, v); w.ldelim();
-  v = o["deprecatedLastTimestamp"]; w.uint32(114).fork(); e1312(w, v); w.ldelim();
-  v = o["deprecatedCount"]; w.uint32(120); w32(w, v ?? 0);
-}
 // k8s.io.api.events.v1.EventList
 const K628: Keys = [-10, "metadata", -18, "items"];
 function d628(r: Reader, c: C): J {
@@ -117,12 +94,6 @@ function d628(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e628(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e627(w, x); w.ldelim(); }
-}
 // k8s.io.api.events.v1.EventSeries
 const K629: Keys = [8, "count", 18, "lastObservedTime"];
 function d629(r: Reader, c: C): J {
@@ -144,24 +115,18 @@ function d629(r: Reader, c: C): J {
   o["lastObservedTime"] = v2 ?? d1297(EMPTY, c);
   return o;
 }
-function e629(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["count"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["lastObservedTime"]; w.uint32(18).fork(); e1297(w, v); w.ldelim();
-}
 
 /**
- * The events-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The events-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/events-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "events-v1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.events.v1.Event", [d627, e627, true]],
-    ["k8s.io.api.events.v1.EventList", [d628, e628, true]],
-    ["k8s.io.api.events.v1.EventSeries", [d629, e629, false]],
+    ["k8s.io.api.events.v1.Event", [d627, true]],
+    ["k8s.io.api.events.v1.EventList", [d628, true]],
+    ["k8s.io.api.events.v1.EventSeries", [d629, false]],
   ]),
 };

@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d532, d595, e532, e595, schemas as CORE_V1 } from './core-v1.js';
-import { d1291, d1294, d1298, d1312, d1322, e1291, e1294, e1298, e1312, e1322, schemas as META } from './meta.js';
+import { d532, d595, schemas as CORE_V1 } from './core-v1.js';
+import { d1291, d1294, d1298, d1312, d1322, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -39,13 +35,6 @@ function d633(r: Reader, c: C): J {
   o["spec"] = v2 ?? d636(EMPTY, c);
   o["status"] = v3 ?? d637(EMPTY, c);
   return o;
-}
-function e633(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e636(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e637(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetCondition
 const O634 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -78,15 +67,6 @@ function d634(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e634(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.extensions.v1beta1.DaemonSetList
 const K635: Keys = [-10, "metadata", -18, "items"];
 function d635(r: Reader, c: C): J {
@@ -108,12 +88,6 @@ function d635(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e635(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e633(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetSpec
 const O636 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selector = 0; this.template = 0; this.updateStrategy = 0; this.minReadySeconds = 0; this.templateGeneration = 0; this.revisionHistoryLimit = 0; } });
@@ -148,16 +122,6 @@ function d636(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== 0) o["templateGeneration"] = v5;
   if (v6 !== undefined) o["revisionHistoryLimit"] = v6;
   return o;
-}
-function e636(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["selector"]; if (v != null) { w.uint32(10).fork(); e1291(w, v); w.ldelim(); }
-  v = o["template"]; w.uint32(18).fork(); e532(w, v); w.ldelim();
-  v = o["updateStrategy"]; w.uint32(26).fork(); e638(w, v); w.ldelim();
-  v = o["minReadySeconds"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["templateGeneration"]; w.uint32(40); w64(w, v ?? 0);
-  v = o["revisionHistoryLimit"]; if (v != null) { w.uint32(48); w32(w, v); }
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetStatus
 const O637 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.currentNumberScheduled = 0; this.numberMisscheduled = 0; this.desiredNumberScheduled = 0; this.numberReady = 0; this.observedGeneration = 0; this.updatedNumberScheduled = 0; this.numberAvailable = 0; this.numberUnavailable = 0; this.collisionCount = 0; this.conditions = 0; } });
@@ -205,20 +169,6 @@ function d637(r: Reader, c: C): J {
   if (v10 !== undefined) o["conditions"] = v10;
   return o;
 }
-function e637(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["currentNumberScheduled"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["numberMisscheduled"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["desiredNumberScheduled"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["numberReady"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["observedGeneration"]; w.uint32(40); w64(w, v ?? 0);
-  v = o["updatedNumberScheduled"]; w.uint32(48); w32(w, v ?? 0);
-  v = o["numberAvailable"]; w.uint32(56); w32(w, v ?? 0);
-  v = o["numberUnavailable"]; w.uint32(64); w32(w, v ?? 0);
-  v = o["collisionCount"]; if (v != null) { w.uint32(72); w32(w, v); }
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(82).fork(); e634(w, x); w.ldelim(); }
-}
 // k8s.io.api.extensions.v1beta1.DaemonSetUpdateStrategy
 const K638: Keys = [10, "type", -18, "rollingUpdate"];
 function d638(r: Reader, c: C): J {
@@ -239,12 +189,6 @@ function d638(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
-}
-function e638(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e673(w, v); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.Deployment
 const O639 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -271,13 +215,6 @@ function d639(r: Reader, c: C): J {
   o["spec"] = v2 ?? d643(EMPTY, c);
   o["status"] = v3 ?? d644(EMPTY, c);
   return o;
-}
-function e639(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e643(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e644(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.DeploymentCondition
 const O640 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -313,16 +250,6 @@ function d640(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e640(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["lastUpdateTime"]; w.uint32(50).fork(); e1312(w, v); w.ldelim();
-  v = o["lastTransitionTime"]; w.uint32(58).fork(); e1312(w, v); w.ldelim();
-}
 // k8s.io.api.extensions.v1beta1.DeploymentList
 const K641: Keys = [-10, "metadata", -18, "items"];
 function d641(r: Reader, c: C): J {
@@ -344,12 +271,6 @@ function d641(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e641(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e639(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.DeploymentRollback
 const O642 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.name = 0; this.updatedAnnotations = 0; this.rollbackTo = 0; } });
@@ -377,13 +298,6 @@ function d642(r: Reader, c: C): J {
   if (v2 !== undefined) o["updatedAnnotations"] = v2;
   o["rollbackTo"] = v3 ?? d672(EMPTY, c);
   return o;
-}
-function e642(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["updatedAnnotations"]; if (v != null) mapString(w, 18, v);
-  v = o["rollbackTo"]; w.uint32(26).fork(); e672(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.DeploymentSpec
 const O643 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.rollbackTo = 0; this.progressDeadlineSeconds = 0; } });
@@ -428,19 +342,6 @@ function d643(r: Reader, c: C): J {
   if (v9 !== undefined) o["progressDeadlineSeconds"] = v9;
   return o;
 }
-function e643(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["selector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["template"]; w.uint32(26).fork(); e532(w, v); w.ldelim();
-  v = o["strategy"]; w.uint32(34).fork(); e645(w, v); w.ldelim();
-  v = o["minReadySeconds"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["revisionHistoryLimit"]; if (v != null) { w.uint32(48); w32(w, v); }
-  v = o["paused"]; w.uint32(56); wbool(w, v ?? false);
-  v = o["rollbackTo"]; if (v != null) { w.uint32(66).fork(); e672(w, v); w.ldelim(); }
-  v = o["progressDeadlineSeconds"]; if (v != null) { w.uint32(72); w32(w, v); }
-}
 // k8s.io.api.extensions.v1beta1.DeploymentStatus
 const O644 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
 const K644: Keys = [8, "observedGeneration", 16, "replicas", 24, "updatedReplicas", 56, "readyReplicas", 32, "availableReplicas", 40, "unavailableReplicas", 72, "terminatingReplicas", -50, "conditions", 64, "collisionCount"];
@@ -484,19 +385,6 @@ function d644(r: Reader, c: C): J {
   if (v8 !== undefined) o["collisionCount"] = v8;
   return o;
 }
-function e644(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["observedGeneration"]; w.uint32(8); w64(w, v ?? 0);
-  v = o["replicas"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["updatedReplicas"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["availableReplicas"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["unavailableReplicas"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e640(w, x); w.ldelim(); }
-  v = o["readyReplicas"]; w.uint32(56); w32(w, v ?? 0);
-  v = o["collisionCount"]; if (v != null) { w.uint32(64); w32(w, v); }
-  v = o["terminatingReplicas"]; if (v != null) { w.uint32(72); w32(w, v); }
-}
 // k8s.io.api.extensions.v1beta1.DeploymentStrategy
 const K645: Keys = [10, "type", -18, "rollingUpdate"];
 function d645(r: Reader, c: C): J {
@@ -517,12 +405,6 @@ function d645(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
-}
-function e645(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["rollingUpdate"]; if (v != null) { w.uint32(18).fork(); e674(w, v); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.HTTPIngressPath
 const K646: Keys = [10, "path", 26, "pathType", -18, "backend"];
@@ -548,13 +430,6 @@ function d646(r: Reader, c: C): J {
   o["backend"] = v2 ?? d650(EMPTY, c);
   return o;
 }
-function e646(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["path"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["backend"]; w.uint32(18).fork(); e650(w, v); w.ldelim();
-  v = o["pathType"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.api.extensions.v1beta1.HTTPIngressRuleValue
 const K647: Keys = [-10, "paths"];
 function d647(r: Reader, c: C): J {
@@ -572,11 +447,6 @@ function d647(r: Reader, c: C): J {
   const o: J = {};
   o["paths"] = v1 === undefined ? null : v1;
   return o;
-}
-function e647(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["paths"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e646(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.IPBlock
 const K648: Keys = [10, "cidr", 18, "except"];
@@ -598,12 +468,6 @@ function d648(r: Reader, c: C): J {
   o["cidr"] = v1 ?? '';
   if (v2 !== undefined) o["except"] = v2;
   return o;
-}
-function e648(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["cidr"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["except"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.extensions.v1beta1.Ingress
 const O649 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -631,13 +495,6 @@ function d649(r: Reader, c: C): J {
   o["status"] = v3 ?? d658(EMPTY, c);
   return o;
 }
-function e649(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e657(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e658(w, v); w.ldelim();
-}
 // k8s.io.api.extensions.v1beta1.IngressBackend
 const K650: Keys = [10, "serviceName", 18, "servicePort", -26, "resource"];
 function d650(r: Reader, c: C): J {
@@ -662,13 +519,6 @@ function d650(r: Reader, c: C): J {
   if (v3 !== undefined) o["resource"] = v3;
   return o;
 }
-function e650(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["serviceName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["servicePort"]; w.uint32(18).fork(); e1322(w, v); w.ldelim();
-  v = o["resource"]; if (v != null) { w.uint32(26).fork(); e595(w, v); w.ldelim(); }
-}
 // k8s.io.api.extensions.v1beta1.IngressList
 const K651: Keys = [-10, "metadata", -18, "items"];
 function d651(r: Reader, c: C): J {
@@ -690,12 +540,6 @@ function d651(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e651(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e649(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.IngressLoadBalancerIngress
 const K652: Keys = [10, "ip", 18, "hostname", -34, "ports"];
@@ -721,13 +565,6 @@ function d652(r: Reader, c: C): J {
   if (v4 !== undefined) o["ports"] = v4;
   return o;
 }
-function e652(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ip"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["hostname"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e654(w, x); w.ldelim(); }
-}
 // k8s.io.api.extensions.v1beta1.IngressLoadBalancerStatus
 const K653: Keys = [-10, "ingress"];
 function d653(r: Reader, c: C): J {
@@ -745,11 +582,6 @@ function d653(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["ingress"] = v1;
   return o;
-}
-function e653(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ingress"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e652(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.IngressPortStatus
 const K654: Keys = [8, "port", 18, "protocol", 26, "error"];
@@ -775,13 +607,6 @@ function d654(r: Reader, c: C): J {
   if (v3 !== undefined) o["error"] = v3;
   return o;
 }
-function e654(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["port"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["protocol"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["error"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.api.extensions.v1beta1.IngressRule
 const K655: Keys = [10, "host"];
 function d655(r: Reader, c: C): J {
@@ -803,12 +628,6 @@ function d655(r: Reader, c: C): J {
   Object.assign(o, v2 ?? d656(EMPTY, c));
   return o;
 }
-function e655(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["host"]; w.uint32(10); wstr(w, v ?? '');
-  v = o; w.uint32(18).fork(); e656(w, v); w.ldelim();
-}
 // k8s.io.api.extensions.v1beta1.IngressRuleValue
 const K656: Keys = [-10, "http"];
 function d656(r: Reader, c: C): J {
@@ -826,11 +645,6 @@ function d656(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["http"] = v1;
   return o;
-}
-function e656(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["http"]; if (v != null) { w.uint32(10).fork(); e647(w, v); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.IngressSpec
 const K657: Keys = [34, "ingressClassName", -10, "backend", -18, "tls", -26, "rules"];
@@ -859,14 +673,6 @@ function d657(r: Reader, c: C): J {
   if (v3 !== undefined) o["rules"] = v3;
   return o;
 }
-function e657(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["backend"]; if (v != null) { w.uint32(10).fork(); e650(w, v); w.ldelim(); }
-  v = o["tls"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e659(w, x); w.ldelim(); }
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e655(w, x); w.ldelim(); }
-  v = o["ingressClassName"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.extensions.v1beta1.IngressStatus
 const K658: Keys = [-10, "loadBalancer"];
 function d658(r: Reader, c: C): J {
@@ -884,11 +690,6 @@ function d658(r: Reader, c: C): J {
   const o: J = {};
   o["loadBalancer"] = v1 ?? d653(EMPTY, c);
   return o;
-}
-function e658(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["loadBalancer"]; w.uint32(10).fork(); e653(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.IngressTLS
 const K659: Keys = [10, "hosts", 18, "secretName"];
@@ -910,12 +711,6 @@ function d659(r: Reader, c: C): J {
   if (v1 !== undefined) o["hosts"] = v1;
   if (v2 !== undefined && v2 !== '') o["secretName"] = v2;
   return o;
-}
-function e659(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["hosts"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["secretName"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicy
 const K660: Keys = [-10, "metadata", -18, "spec"];
@@ -939,12 +734,6 @@ function d660(r: Reader, c: C): J {
   o["spec"] = v2 ?? d666(EMPTY, c);
   return o;
 }
-function e660(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e666(w, v); w.ldelim();
-}
 // k8s.io.api.extensions.v1beta1.NetworkPolicyEgressRule
 const K661: Keys = [-10, "ports", -18, "to"];
 function d661(r: Reader, c: C): J {
@@ -965,12 +754,6 @@ function d661(r: Reader, c: C): J {
   if (v1 !== undefined) o["ports"] = v1;
   if (v2 !== undefined) o["to"] = v2;
   return o;
-}
-function e661(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e665(w, x); w.ldelim(); }
-  v = o["to"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e664(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicyIngressRule
 const K662: Keys = [-10, "ports", -18, "from"];
@@ -993,12 +776,6 @@ function d662(r: Reader, c: C): J {
   if (v2 !== undefined) o["from"] = v2;
   return o;
 }
-function e662(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e665(w, x); w.ldelim(); }
-  v = o["from"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e664(w, x); w.ldelim(); }
-}
 // k8s.io.api.extensions.v1beta1.NetworkPolicyList
 const K663: Keys = [-10, "metadata", -18, "items"];
 function d663(r: Reader, c: C): J {
@@ -1020,12 +797,6 @@ function d663(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e663(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e660(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicyPeer
 const K664: Keys = [-10, "podSelector", -18, "namespaceSelector", -26, "ipBlock"];
@@ -1051,13 +822,6 @@ function d664(r: Reader, c: C): J {
   if (v3 !== undefined) o["ipBlock"] = v3;
   return o;
 }
-function e664(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["podSelector"]; if (v != null) { w.uint32(10).fork(); e1291(w, v); w.ldelim(); }
-  v = o["namespaceSelector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["ipBlock"]; if (v != null) { w.uint32(26).fork(); e648(w, v); w.ldelim(); }
-}
 // k8s.io.api.extensions.v1beta1.NetworkPolicyPort
 const K665: Keys = [10, "protocol", 18, "port", 24, "endPort"];
 function d665(r: Reader, c: C): J {
@@ -1081,13 +845,6 @@ function d665(r: Reader, c: C): J {
   if (v2 !== undefined) o["port"] = v2;
   if (v3 !== undefined) o["endPort"] = v3;
   return o;
-}
-function e665(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["protocol"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["port"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
-  v = o["endPort"]; if (v != null) { w.uint32(24); w32(w, v); }
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicySpec
 const K666: Keys = [-10, "podSelector", -18, "ingress", -26, "egress", 34, "policyTypes"];
@@ -1116,14 +873,6 @@ function d666(r: Reader, c: C): J {
   if (v4 !== undefined) o["policyTypes"] = v4;
   return o;
 }
-function e666(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["podSelector"]; w.uint32(10).fork(); e1291(w, v); w.ldelim();
-  v = o["ingress"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e662(w, x); w.ldelim(); }
-  v = o["egress"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e661(w, x); w.ldelim(); }
-  v = o["policyTypes"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-}
 // k8s.io.api.extensions.v1beta1.ReplicaSet
 const O667 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K667: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -1149,13 +898,6 @@ function d667(r: Reader, c: C): J {
   o["spec"] = v2 ?? d670(EMPTY, c);
   o["status"] = v3 ?? d671(EMPTY, c);
   return o;
-}
-function e667(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e670(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e671(w, v); w.ldelim();
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSetCondition
 const O668 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -1188,15 +930,6 @@ function d668(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e668(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.extensions.v1beta1.ReplicaSetList
 const K669: Keys = [-10, "metadata", -18, "items"];
 function d669(r: Reader, c: C): J {
@@ -1218,12 +951,6 @@ function d669(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e669(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e667(w, x); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSetSpec
 const K670: Keys = [8, "replicas", 32, "minReadySeconds", -18, "selector", -26, "template"];
@@ -1251,14 +978,6 @@ function d670(r: Reader, c: C): J {
   if (v2 !== undefined) o["selector"] = v2;
   o["template"] = v3 ?? d532(EMPTY, c);
   return o;
-}
-function e670(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["selector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["template"]; w.uint32(26).fork(); e532(w, v); w.ldelim();
-  v = o["minReadySeconds"]; w.uint32(32); w32(w, v ?? 0);
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSetStatus
 const O671 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.terminatingReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
@@ -1297,17 +1016,6 @@ function d671(r: Reader, c: C): J {
   if (v6 !== undefined) o["conditions"] = v6;
   return o;
 }
-function e671(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["fullyLabeledReplicas"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["observedGeneration"]; w.uint32(24); w64(w, v ?? 0);
-  v = o["readyReplicas"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["availableReplicas"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e668(w, x); w.ldelim(); }
-  v = o["terminatingReplicas"]; if (v != null) { w.uint32(56); w32(w, v); }
-}
 // k8s.io.api.extensions.v1beta1.RollbackConfig
 const K672: Keys = [8, "revision"];
 function d672(r: Reader, c: C): J {
@@ -1325,11 +1033,6 @@ function d672(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== 0) o["revision"] = v1;
   return o;
-}
-function e672(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["revision"]; w.uint32(8); w64(w, v ?? 0);
 }
 // k8s.io.api.extensions.v1beta1.RollingUpdateDaemonSet
 const K673: Keys = [10, "maxUnavailable", 18, "maxSurge"];
@@ -1352,12 +1055,6 @@ function d673(r: Reader, c: C): J {
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
 }
-function e673(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["maxUnavailable"]; if (v != null) { w.uint32(10).fork(); e1322(w, v); w.ldelim(); }
-  v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
-}
 // k8s.io.api.extensions.v1beta1.RollingUpdateDeployment
 const K674: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d674(r: Reader, c: C): J {
@@ -1378,12 +1075,6 @@ function d674(r: Reader, c: C): J {
   if (v1 !== undefined) o["maxUnavailable"] = v1;
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
-}
-function e674(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["maxUnavailable"]; if (v != null) { w.uint32(10).fork(); e1322(w, v); w.ldelim(); }
-  v = o["maxSurge"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
 }
 // k8s.io.api.extensions.v1beta1.Scale
 const O675 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -1411,13 +1102,6 @@ function d675(r: Reader, c: C): J {
   o["status"] = v3 ?? d677(EMPTY, c);
   return o;
 }
-function e675(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e676(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e677(w, v); w.ldelim();
-}
 // k8s.io.api.extensions.v1beta1.ScaleSpec
 const K676: Keys = [8, "replicas"];
 function d676(r: Reader, c: C): J {
@@ -1435,11 +1119,6 @@ function d676(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== 0) o["replicas"] = v1;
   return o;
-}
-function e676(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.extensions.v1beta1.ScaleStatus
 const K677: Keys = [8, "replicas", 18, "selector", 26, "targetSelector"];
@@ -1466,67 +1145,60 @@ function d677(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== '') o["targetSelector"] = v3;
   return o;
 }
-function e677(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["replicas"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["selector"]; if (v != null) mapString(w, 18, v);
-  v = o["targetSelector"]; w.uint32(26); wstr(w, v ?? '');
-}
 
 /**
- * The extensions-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The extensions-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/extensions-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "extensions-v1beta1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.extensions.v1beta1.DaemonSet", [d633, e633, true]],
-    ["k8s.io.api.extensions.v1beta1.DaemonSetCondition", [d634, e634, false]],
-    ["k8s.io.api.extensions.v1beta1.DaemonSetList", [d635, e635, true]],
-    ["k8s.io.api.extensions.v1beta1.DaemonSetSpec", [d636, e636, false]],
-    ["k8s.io.api.extensions.v1beta1.DaemonSetStatus", [d637, e637, false]],
-    ["k8s.io.api.extensions.v1beta1.DaemonSetUpdateStrategy", [d638, e638, false]],
-    ["k8s.io.api.extensions.v1beta1.Deployment", [d639, e639, true]],
-    ["k8s.io.api.extensions.v1beta1.DeploymentCondition", [d640, e640, false]],
-    ["k8s.io.api.extensions.v1beta1.DeploymentList", [d641, e641, true]],
-    ["k8s.io.api.extensions.v1beta1.DeploymentRollback", [d642, e642, true]],
-    ["k8s.io.api.extensions.v1beta1.DeploymentSpec", [d643, e643, false]],
-    ["k8s.io.api.extensions.v1beta1.DeploymentStatus", [d644, e644, false]],
-    ["k8s.io.api.extensions.v1beta1.DeploymentStrategy", [d645, e645, false]],
-    ["k8s.io.api.extensions.v1beta1.HTTPIngressPath", [d646, e646, false]],
-    ["k8s.io.api.extensions.v1beta1.HTTPIngressRuleValue", [d647, e647, false]],
-    ["k8s.io.api.extensions.v1beta1.IPBlock", [d648, e648, false]],
-    ["k8s.io.api.extensions.v1beta1.Ingress", [d649, e649, true]],
-    ["k8s.io.api.extensions.v1beta1.IngressBackend", [d650, e650, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressList", [d651, e651, true]],
-    ["k8s.io.api.extensions.v1beta1.IngressLoadBalancerIngress", [d652, e652, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressLoadBalancerStatus", [d653, e653, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressPortStatus", [d654, e654, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressRule", [d655, e655, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressRuleValue", [d656, e656, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressSpec", [d657, e657, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressStatus", [d658, e658, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressTLS", [d659, e659, false]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicy", [d660, e660, true]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicyEgressRule", [d661, e661, false]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicyIngressRule", [d662, e662, false]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicyList", [d663, e663, true]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicyPeer", [d664, e664, false]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicyPort", [d665, e665, false]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicySpec", [d666, e666, false]],
-    ["k8s.io.api.extensions.v1beta1.ReplicaSet", [d667, e667, true]],
-    ["k8s.io.api.extensions.v1beta1.ReplicaSetCondition", [d668, e668, false]],
-    ["k8s.io.api.extensions.v1beta1.ReplicaSetList", [d669, e669, true]],
-    ["k8s.io.api.extensions.v1beta1.ReplicaSetSpec", [d670, e670, false]],
-    ["k8s.io.api.extensions.v1beta1.ReplicaSetStatus", [d671, e671, false]],
-    ["k8s.io.api.extensions.v1beta1.RollbackConfig", [d672, e672, false]],
-    ["k8s.io.api.extensions.v1beta1.RollingUpdateDaemonSet", [d673, e673, false]],
-    ["k8s.io.api.extensions.v1beta1.RollingUpdateDeployment", [d674, e674, false]],
-    ["k8s.io.api.extensions.v1beta1.Scale", [d675, e675, true]],
-    ["k8s.io.api.extensions.v1beta1.ScaleSpec", [d676, e676, false]],
-    ["k8s.io.api.extensions.v1beta1.ScaleStatus", [d677, e677, false]],
+    ["k8s.io.api.extensions.v1beta1.DaemonSet", [d633, true]],
+    ["k8s.io.api.extensions.v1beta1.DaemonSetCondition", [d634, false]],
+    ["k8s.io.api.extensions.v1beta1.DaemonSetList", [d635, true]],
+    ["k8s.io.api.extensions.v1beta1.DaemonSetSpec", [d636, false]],
+    ["k8s.io.api.extensions.v1beta1.DaemonSetStatus", [d637, false]],
+    ["k8s.io.api.extensions.v1beta1.DaemonSetUpdateStrategy", [d638, false]],
+    ["k8s.io.api.extensions.v1beta1.Deployment", [d639, true]],
+    ["k8s.io.api.extensions.v1beta1.DeploymentCondition", [d640, false]],
+    ["k8s.io.api.extensions.v1beta1.DeploymentList", [d641, true]],
+    ["k8s.io.api.extensions.v1beta1.DeploymentRollback", [d642, true]],
+    ["k8s.io.api.extensions.v1beta1.DeploymentSpec", [d643, false]],
+    ["k8s.io.api.extensions.v1beta1.DeploymentStatus", [d644, false]],
+    ["k8s.io.api.extensions.v1beta1.DeploymentStrategy", [d645, false]],
+    ["k8s.io.api.extensions.v1beta1.HTTPIngressPath", [d646, false]],
+    ["k8s.io.api.extensions.v1beta1.HTTPIngressRuleValue", [d647, false]],
+    ["k8s.io.api.extensions.v1beta1.IPBlock", [d648, false]],
+    ["k8s.io.api.extensions.v1beta1.Ingress", [d649, true]],
+    ["k8s.io.api.extensions.v1beta1.IngressBackend", [d650, false]],
+    ["k8s.io.api.extensions.v1beta1.IngressList", [d651, true]],
+    ["k8s.io.api.extensions.v1beta1.IngressLoadBalancerIngress", [d652, false]],
+    ["k8s.io.api.extensions.v1beta1.IngressLoadBalancerStatus", [d653, false]],
+    ["k8s.io.api.extensions.v1beta1.IngressPortStatus", [d654, false]],
+    ["k8s.io.api.extensions.v1beta1.IngressRule", [d655, false]],
+    ["k8s.io.api.extensions.v1beta1.IngressRuleValue", [d656, false]],
+    ["k8s.io.api.extensions.v1beta1.IngressSpec", [d657, false]],
+    ["k8s.io.api.extensions.v1beta1.IngressStatus", [d658, false]],
+    ["k8s.io.api.extensions.v1beta1.IngressTLS", [d659, false]],
+    ["k8s.io.api.extensions.v1beta1.NetworkPolicy", [d660, true]],
+    ["k8s.io.api.extensions.v1beta1.NetworkPolicyEgressRule", [d661, false]],
+    ["k8s.io.api.extensions.v1beta1.NetworkPolicyIngressRule", [d662, false]],
+    ["k8s.io.api.extensions.v1beta1.NetworkPolicyList", [d663, true]],
+    ["k8s.io.api.extensions.v1beta1.NetworkPolicyPeer", [d664, false]],
+    ["k8s.io.api.extensions.v1beta1.NetworkPolicyPort", [d665, false]],
+    ["k8s.io.api.extensions.v1beta1.NetworkPolicySpec", [d666, false]],
+    ["k8s.io.api.extensions.v1beta1.ReplicaSet", [d667, true]],
+    ["k8s.io.api.extensions.v1beta1.ReplicaSetCondition", [d668, false]],
+    ["k8s.io.api.extensions.v1beta1.ReplicaSetList", [d669, true]],
+    ["k8s.io.api.extensions.v1beta1.ReplicaSetSpec", [d670, false]],
+    ["k8s.io.api.extensions.v1beta1.ReplicaSetStatus", [d671, false]],
+    ["k8s.io.api.extensions.v1beta1.RollbackConfig", [d672, false]],
+    ["k8s.io.api.extensions.v1beta1.RollingUpdateDaemonSet", [d673, false]],
+    ["k8s.io.api.extensions.v1beta1.RollingUpdateDeployment", [d674, false]],
+    ["k8s.io.api.extensions.v1beta1.Scale", [d675, true]],
+    ["k8s.io.api.extensions.v1beta1.ScaleSpec", [d676, false]],
+    ["k8s.io.api.extensions.v1beta1.ScaleStatus", [d677, false]],
   ]),
 };

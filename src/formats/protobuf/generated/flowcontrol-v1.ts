@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1294, d1298, d1312, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -34,12 +30,6 @@ function d678(r: Reader, c: C): J {
   if (v2 !== undefined) o["lendablePercent"] = v2;
   return o;
 }
-function e678(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["nominalConcurrencyShares"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["lendablePercent"]; if (v != null) { w.uint32(16); w32(w, v); }
-}
 // k8s.io.api.flowcontrol.v1.FlowDistinguisherMethod
 const K679: Keys = [10, "type"];
 function d679(r: Reader, c: C): J {
@@ -57,11 +47,6 @@ function d679(r: Reader, c: C): J {
   const o: J = {};
   o["type"] = v1 ?? '';
   return o;
-}
-function e679(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1.FlowSchema
 const O680 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -88,13 +73,6 @@ function d680(r: Reader, c: C): J {
   o["spec"] = v2 ?? d683(EMPTY, c);
   o["status"] = v3 ?? d684(EMPTY, c);
   return o;
-}
-function e680(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e683(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e684(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1.FlowSchemaCondition
 const O681 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -127,15 +105,6 @@ function d681(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e681(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.flowcontrol.v1.FlowSchemaList
 const K682: Keys = [-10, "metadata", -18, "items"];
 function d682(r: Reader, c: C): J {
@@ -157,12 +126,6 @@ function d682(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e682(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e680(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1.FlowSchemaSpec
 const K683: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
@@ -191,14 +154,6 @@ function d683(r: Reader, c: C): J {
   if (v4 !== undefined) o["rules"] = v4;
   return o;
 }
-function e683(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["priorityLevelConfiguration"]; w.uint32(10).fork(); e693(w, v); w.ldelim();
-  v = o["matchingPrecedence"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["distinguisherMethod"]; if (v != null) { w.uint32(26).fork(); e679(w, v); w.ldelim(); }
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e689(w, x); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1.FlowSchemaStatus
 const K684: Keys = [-10, "conditions"];
 function d684(r: Reader, c: C): J {
@@ -217,11 +172,6 @@ function d684(r: Reader, c: C): J {
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
-function e684(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e681(w, x); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1.GroupSubject
 const K685: Keys = [10, "name"];
 function d685(r: Reader, c: C): J {
@@ -239,11 +189,6 @@ function d685(r: Reader, c: C): J {
   const o: J = {};
   o["name"] = v1 ?? '';
   return o;
-}
-function e685(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1.LimitResponse
 const K686: Keys = [10, "type", -18, "queuing"];
@@ -265,12 +210,6 @@ function d686(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["queuing"] = v2;
   return o;
-}
-function e686(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["queuing"]; if (v != null) { w.uint32(18).fork(); e696(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1.LimitedPriorityLevelConfiguration
 const K687: Keys = [8, "nominalConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
@@ -299,14 +238,6 @@ function d687(r: Reader, c: C): J {
   if (v4 !== undefined) o["borrowingLimitPercent"] = v4;
   return o;
 }
-function e687(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["nominalConcurrencyShares"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["limitResponse"]; w.uint32(18).fork(); e686(w, v); w.ldelim();
-  v = o["lendablePercent"]; if (v != null) { w.uint32(24); w32(w, v); }
-  v = o["borrowingLimitPercent"]; if (v != null) { w.uint32(32); w32(w, v); }
-}
 // k8s.io.api.flowcontrol.v1.NonResourcePolicyRule
 const K688: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d688(r: Reader, c: C): J {
@@ -327,12 +258,6 @@ function d688(r: Reader, c: C): J {
   o["verbs"] = v1 === undefined ? null : v1;
   o["nonResourceURLs"] = v6 === undefined ? null : v6;
   return o;
-}
-function e688(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.api.flowcontrol.v1.PolicyRulesWithSubjects
 const K689: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
@@ -357,13 +282,6 @@ function d689(r: Reader, c: C): J {
   if (v2 !== undefined) o["resourceRules"] = v2;
   if (v3 !== undefined) o["nonResourceRules"] = v3;
   return o;
-}
-function e689(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["subjects"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e699(w, x); w.ldelim(); }
-  v = o["resourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e697(w, x); w.ldelim(); }
-  v = o["nonResourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e688(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfiguration
 const O690 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -390,13 +308,6 @@ function d690(r: Reader, c: C): J {
   o["spec"] = v2 ?? d694(EMPTY, c);
   o["status"] = v3 ?? d695(EMPTY, c);
   return o;
-}
-function e690(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e694(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e695(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationCondition
 const O691 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -429,15 +340,6 @@ function d691(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e691(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationList
 const K692: Keys = [-10, "metadata", -18, "items"];
 function d692(r: Reader, c: C): J {
@@ -460,12 +362,6 @@ function d692(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e692(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e690(w, x); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationReference
 const K693: Keys = [10, "name"];
 function d693(r: Reader, c: C): J {
@@ -483,11 +379,6 @@ function d693(r: Reader, c: C): J {
   const o: J = {};
   o["name"] = v1 ?? '';
   return o;
-}
-function e693(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationSpec
 const K694: Keys = [10, "type", -18, "limited", -26, "exempt"];
@@ -513,13 +404,6 @@ function d694(r: Reader, c: C): J {
   if (v3 !== undefined) o["exempt"] = v3;
   return o;
 }
-function e694(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["limited"]; if (v != null) { w.uint32(18).fork(); e687(w, v); w.ldelim(); }
-  v = o["exempt"]; if (v != null) { w.uint32(26).fork(); e678(w, v); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationStatus
 const K695: Keys = [-10, "conditions"];
 function d695(r: Reader, c: C): J {
@@ -537,11 +421,6 @@ function d695(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
-}
-function e695(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e691(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1.QueuingConfiguration
 const K696: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
@@ -566,13 +445,6 @@ function d696(r: Reader, c: C): J {
   o["handSize"] = v2 ?? 0;
   o["queueLengthLimit"] = v3 ?? 0;
   return o;
-}
-function e696(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["queues"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["handSize"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["queueLengthLimit"]; w.uint32(24); w32(w, v ?? 0);
 }
 // k8s.io.api.flowcontrol.v1.ResourcePolicyRule
 const O697 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
@@ -605,15 +477,6 @@ function d697(r: Reader, c: C): J {
   o["namespaces"] = v5 === undefined ? null : v5;
   return o;
 }
-function e697(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["apiGroups"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["clusterScope"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["namespaces"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-}
 // k8s.io.api.flowcontrol.v1.ServiceAccountSubject
 const K698: Keys = [10, "namespace", 18, "name"];
 function d698(r: Reader, c: C): J {
@@ -634,12 +497,6 @@ function d698(r: Reader, c: C): J {
   o["namespace"] = v1 ?? '';
   o["name"] = v2 ?? '';
   return o;
-}
-function e698(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1.Subject
 const K699: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
@@ -668,14 +525,6 @@ function d699(r: Reader, c: C): J {
   if (v4 !== undefined) o["serviceAccount"] = v4;
   return o;
 }
-function e699(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kind"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["user"]; if (v != null) { w.uint32(18).fork(); e700(w, v); w.ldelim(); }
-  v = o["group"]; if (v != null) { w.uint32(26).fork(); e685(w, v); w.ldelim(); }
-  v = o["serviceAccount"]; if (v != null) { w.uint32(34).fork(); e698(w, v); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1.UserSubject
 const K700: Keys = [10, "name"];
 function d700(r: Reader, c: C): J {
@@ -694,43 +543,38 @@ function d700(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   return o;
 }
-function e700(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-}
 
 /**
- * The flowcontrol-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The flowcontrol-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/flowcontrol-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "flowcontrol-v1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.flowcontrol.v1.ExemptPriorityLevelConfiguration", [d678, e678, false]],
-    ["k8s.io.api.flowcontrol.v1.FlowDistinguisherMethod", [d679, e679, false]],
-    ["k8s.io.api.flowcontrol.v1.FlowSchema", [d680, e680, true]],
-    ["k8s.io.api.flowcontrol.v1.FlowSchemaCondition", [d681, e681, false]],
-    ["k8s.io.api.flowcontrol.v1.FlowSchemaList", [d682, e682, true]],
-    ["k8s.io.api.flowcontrol.v1.FlowSchemaSpec", [d683, e683, false]],
-    ["k8s.io.api.flowcontrol.v1.FlowSchemaStatus", [d684, e684, false]],
-    ["k8s.io.api.flowcontrol.v1.GroupSubject", [d685, e685, false]],
-    ["k8s.io.api.flowcontrol.v1.LimitResponse", [d686, e686, false]],
-    ["k8s.io.api.flowcontrol.v1.LimitedPriorityLevelConfiguration", [d687, e687, false]],
-    ["k8s.io.api.flowcontrol.v1.NonResourcePolicyRule", [d688, e688, false]],
-    ["k8s.io.api.flowcontrol.v1.PolicyRulesWithSubjects", [d689, e689, false]],
-    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfiguration", [d690, e690, true]],
-    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationCondition", [d691, e691, false]],
-    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationList", [d692, e692, true]],
-    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationReference", [d693, e693, false]],
-    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationSpec", [d694, e694, false]],
-    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationStatus", [d695, e695, false]],
-    ["k8s.io.api.flowcontrol.v1.QueuingConfiguration", [d696, e696, false]],
-    ["k8s.io.api.flowcontrol.v1.ResourcePolicyRule", [d697, e697, false]],
-    ["k8s.io.api.flowcontrol.v1.ServiceAccountSubject", [d698, e698, false]],
-    ["k8s.io.api.flowcontrol.v1.Subject", [d699, e699, false]],
-    ["k8s.io.api.flowcontrol.v1.UserSubject", [d700, e700, false]],
+    ["k8s.io.api.flowcontrol.v1.ExemptPriorityLevelConfiguration", [d678, false]],
+    ["k8s.io.api.flowcontrol.v1.FlowDistinguisherMethod", [d679, false]],
+    ["k8s.io.api.flowcontrol.v1.FlowSchema", [d680, true]],
+    ["k8s.io.api.flowcontrol.v1.FlowSchemaCondition", [d681, false]],
+    ["k8s.io.api.flowcontrol.v1.FlowSchemaList", [d682, true]],
+    ["k8s.io.api.flowcontrol.v1.FlowSchemaSpec", [d683, false]],
+    ["k8s.io.api.flowcontrol.v1.FlowSchemaStatus", [d684, false]],
+    ["k8s.io.api.flowcontrol.v1.GroupSubject", [d685, false]],
+    ["k8s.io.api.flowcontrol.v1.LimitResponse", [d686, false]],
+    ["k8s.io.api.flowcontrol.v1.LimitedPriorityLevelConfiguration", [d687, false]],
+    ["k8s.io.api.flowcontrol.v1.NonResourcePolicyRule", [d688, false]],
+    ["k8s.io.api.flowcontrol.v1.PolicyRulesWithSubjects", [d689, false]],
+    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfiguration", [d690, true]],
+    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationCondition", [d691, false]],
+    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationList", [d692, true]],
+    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationReference", [d693, false]],
+    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationSpec", [d694, false]],
+    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationStatus", [d695, false]],
+    ["k8s.io.api.flowcontrol.v1.QueuingConfiguration", [d696, false]],
+    ["k8s.io.api.flowcontrol.v1.ResourcePolicyRule", [d697, false]],
+    ["k8s.io.api.flowcontrol.v1.ServiceAccountSubject", [d698, false]],
+    ["k8s.io.api.flowcontrol.v1.Subject", [d699, false]],
+    ["k8s.io.api.flowcontrol.v1.UserSubject", [d700, false]],
   ]),
 };

@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1294, d1298, d1312, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -34,12 +30,6 @@ function d701(r: Reader, c: C): J {
   if (v2 !== undefined) o["lendablePercent"] = v2;
   return o;
 }
-function e701(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["nominalConcurrencyShares"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["lendablePercent"]; if (v != null) { w.uint32(16); w32(w, v); }
-}
 // k8s.io.api.flowcontrol.v1beta1.FlowDistinguisherMethod
 const K702: Keys = [10, "type"];
 function d702(r: Reader, c: C): J {
@@ -57,11 +47,6 @@ function d702(r: Reader, c: C): J {
   const o: J = {};
   o["type"] = v1 ?? '';
   return o;
-}
-function e702(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchema
 const O703 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -88,13 +73,6 @@ function d703(r: Reader, c: C): J {
   o["spec"] = v2 ?? d706(EMPTY, c);
   o["status"] = v3 ?? d707(EMPTY, c);
   return o;
-}
-function e703(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e706(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e707(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaCondition
 const O704 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -127,15 +105,6 @@ function d704(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e704(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaList
 const K705: Keys = [-10, "metadata", -18, "items"];
 function d705(r: Reader, c: C): J {
@@ -157,12 +126,6 @@ function d705(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e705(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e703(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaSpec
 const K706: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
@@ -191,14 +154,6 @@ function d706(r: Reader, c: C): J {
   if (v4 !== undefined) o["rules"] = v4;
   return o;
 }
-function e706(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["priorityLevelConfiguration"]; w.uint32(10).fork(); e716(w, v); w.ldelim();
-  v = o["matchingPrecedence"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["distinguisherMethod"]; if (v != null) { w.uint32(26).fork(); e702(w, v); w.ldelim(); }
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e712(w, x); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaStatus
 const K707: Keys = [-10, "conditions"];
 function d707(r: Reader, c: C): J {
@@ -217,11 +172,6 @@ function d707(r: Reader, c: C): J {
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
-function e707(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e704(w, x); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta1.GroupSubject
 const K708: Keys = [10, "name"];
 function d708(r: Reader, c: C): J {
@@ -239,11 +189,6 @@ function d708(r: Reader, c: C): J {
   const o: J = {};
   o["name"] = v1 ?? '';
   return o;
-}
-function e708(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta1.LimitResponse
 const K709: Keys = [10, "type", -18, "queuing"];
@@ -265,12 +210,6 @@ function d709(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["queuing"] = v2;
   return o;
-}
-function e709(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["queuing"]; if (v != null) { w.uint32(18).fork(); e719(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta1.LimitedPriorityLevelConfiguration
 const K710: Keys = [8, "assuredConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
@@ -299,14 +238,6 @@ function d710(r: Reader, c: C): J {
   if (v4 !== undefined) o["borrowingLimitPercent"] = v4;
   return o;
 }
-function e710(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["assuredConcurrencyShares"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["limitResponse"]; w.uint32(18).fork(); e709(w, v); w.ldelim();
-  v = o["lendablePercent"]; if (v != null) { w.uint32(24); w32(w, v); }
-  v = o["borrowingLimitPercent"]; if (v != null) { w.uint32(32); w32(w, v); }
-}
 // k8s.io.api.flowcontrol.v1beta1.NonResourcePolicyRule
 const K711: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d711(r: Reader, c: C): J {
@@ -327,12 +258,6 @@ function d711(r: Reader, c: C): J {
   o["verbs"] = v1 === undefined ? null : v1;
   o["nonResourceURLs"] = v6 === undefined ? null : v6;
   return o;
-}
-function e711(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.api.flowcontrol.v1beta1.PolicyRulesWithSubjects
 const K712: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
@@ -357,13 +282,6 @@ function d712(r: Reader, c: C): J {
   if (v2 !== undefined) o["resourceRules"] = v2;
   if (v3 !== undefined) o["nonResourceRules"] = v3;
   return o;
-}
-function e712(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["subjects"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e722(w, x); w.ldelim(); }
-  v = o["resourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e720(w, x); w.ldelim(); }
-  v = o["nonResourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e711(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfiguration
 const O713 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -390,13 +308,6 @@ function d713(r: Reader, c: C): J {
   o["spec"] = v2 ?? d717(EMPTY, c);
   o["status"] = v3 ?? d718(EMPTY, c);
   return o;
-}
-function e713(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e717(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e718(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationCondition
 const O714 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -429,15 +340,6 @@ function d714(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e714(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationList
 const K715: Keys = [-10, "metadata", -18, "items"];
 function d715(r: Reader, c: C): J {
@@ -460,12 +362,6 @@ function d715(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e715(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e713(w, x); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationReference
 const K716: Keys = [10, "name"];
 function d716(r: Reader, c: C): J {
@@ -483,11 +379,6 @@ function d716(r: Reader, c: C): J {
   const o: J = {};
   o["name"] = v1 ?? '';
   return o;
-}
-function e716(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationSpec
 const K717: Keys = [10, "type", -18, "limited", -26, "exempt"];
@@ -513,13 +404,6 @@ function d717(r: Reader, c: C): J {
   if (v3 !== undefined) o["exempt"] = v3;
   return o;
 }
-function e717(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["limited"]; if (v != null) { w.uint32(18).fork(); e710(w, v); w.ldelim(); }
-  v = o["exempt"]; if (v != null) { w.uint32(26).fork(); e701(w, v); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationStatus
 const K718: Keys = [-10, "conditions"];
 function d718(r: Reader, c: C): J {
@@ -537,11 +421,6 @@ function d718(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
-}
-function e718(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e714(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta1.QueuingConfiguration
 const K719: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
@@ -566,13 +445,6 @@ function d719(r: Reader, c: C): J {
   o["handSize"] = v2 ?? 0;
   o["queueLengthLimit"] = v3 ?? 0;
   return o;
-}
-function e719(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["queues"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["handSize"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["queueLengthLimit"]; w.uint32(24); w32(w, v ?? 0);
 }
 // k8s.io.api.flowcontrol.v1beta1.ResourcePolicyRule
 const O720 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
@@ -605,15 +477,6 @@ function d720(r: Reader, c: C): J {
   o["namespaces"] = v5 === undefined ? null : v5;
   return o;
 }
-function e720(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["apiGroups"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["clusterScope"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["namespaces"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-}
 // k8s.io.api.flowcontrol.v1beta1.ServiceAccountSubject
 const K721: Keys = [10, "namespace", 18, "name"];
 function d721(r: Reader, c: C): J {
@@ -634,12 +497,6 @@ function d721(r: Reader, c: C): J {
   o["namespace"] = v1 ?? '';
   o["name"] = v2 ?? '';
   return o;
-}
-function e721(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta1.Subject
 const K722: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
@@ -668,14 +525,6 @@ function d722(r: Reader, c: C): J {
   if (v4 !== undefined) o["serviceAccount"] = v4;
   return o;
 }
-function e722(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kind"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["user"]; if (v != null) { w.uint32(18).fork(); e723(w, v); w.ldelim(); }
-  v = o["group"]; if (v != null) { w.uint32(26).fork(); e708(w, v); w.ldelim(); }
-  v = o["serviceAccount"]; if (v != null) { w.uint32(34).fork(); e721(w, v); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta1.UserSubject
 const K723: Keys = [10, "name"];
 function d723(r: Reader, c: C): J {
@@ -694,43 +543,38 @@ function d723(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   return o;
 }
-function e723(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-}
 
 /**
- * The flowcontrol-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The flowcontrol-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/flowcontrol-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "flowcontrol-v1beta1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.flowcontrol.v1beta1.ExemptPriorityLevelConfiguration", [d701, e701, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.FlowDistinguisherMethod", [d702, e702, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.FlowSchema", [d703, e703, true]],
-    ["k8s.io.api.flowcontrol.v1beta1.FlowSchemaCondition", [d704, e704, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.FlowSchemaList", [d705, e705, true]],
-    ["k8s.io.api.flowcontrol.v1beta1.FlowSchemaSpec", [d706, e706, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.FlowSchemaStatus", [d707, e707, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.GroupSubject", [d708, e708, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.LimitResponse", [d709, e709, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.LimitedPriorityLevelConfiguration", [d710, e710, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.NonResourcePolicyRule", [d711, e711, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.PolicyRulesWithSubjects", [d712, e712, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfiguration", [d713, e713, true]],
-    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationCondition", [d714, e714, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationList", [d715, e715, true]],
-    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationReference", [d716, e716, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationSpec", [d717, e717, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationStatus", [d718, e718, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.QueuingConfiguration", [d719, e719, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.ResourcePolicyRule", [d720, e720, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.ServiceAccountSubject", [d721, e721, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.Subject", [d722, e722, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.UserSubject", [d723, e723, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.ExemptPriorityLevelConfiguration", [d701, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.FlowDistinguisherMethod", [d702, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.FlowSchema", [d703, true]],
+    ["k8s.io.api.flowcontrol.v1beta1.FlowSchemaCondition", [d704, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.FlowSchemaList", [d705, true]],
+    ["k8s.io.api.flowcontrol.v1beta1.FlowSchemaSpec", [d706, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.FlowSchemaStatus", [d707, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.GroupSubject", [d708, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.LimitResponse", [d709, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.LimitedPriorityLevelConfiguration", [d710, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.NonResourcePolicyRule", [d711, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.PolicyRulesWithSubjects", [d712, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfiguration", [d713, true]],
+    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationCondition", [d714, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationList", [d715, true]],
+    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationReference", [d716, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationSpec", [d717, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationStatus", [d718, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.QueuingConfiguration", [d719, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.ResourcePolicyRule", [d720, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.ServiceAccountSubject", [d721, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.Subject", [d722, false]],
+    ["k8s.io.api.flowcontrol.v1beta1.UserSubject", [d723, false]],
   ]),
 };

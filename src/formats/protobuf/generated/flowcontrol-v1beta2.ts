@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1294, d1298, d1312, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -34,12 +30,6 @@ function d724(r: Reader, c: C): J {
   if (v2 !== undefined) o["lendablePercent"] = v2;
   return o;
 }
-function e724(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["nominalConcurrencyShares"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["lendablePercent"]; if (v != null) { w.uint32(16); w32(w, v); }
-}
 // k8s.io.api.flowcontrol.v1beta2.FlowDistinguisherMethod
 const K725: Keys = [10, "type"];
 function d725(r: Reader, c: C): J {
@@ -57,11 +47,6 @@ function d725(r: Reader, c: C): J {
   const o: J = {};
   o["type"] = v1 ?? '';
   return o;
-}
-function e725(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchema
 const O726 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -88,13 +73,6 @@ function d726(r: Reader, c: C): J {
   o["spec"] = v2 ?? d729(EMPTY, c);
   o["status"] = v3 ?? d730(EMPTY, c);
   return o;
-}
-function e726(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e729(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e730(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaCondition
 const O727 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -127,15 +105,6 @@ function d727(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e727(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaList
 const K728: Keys = [-10, "metadata", -18, "items"];
 function d728(r: Reader, c: C): J {
@@ -157,12 +126,6 @@ function d728(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e728(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e726(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaSpec
 const K729: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
@@ -191,14 +154,6 @@ function d729(r: Reader, c: C): J {
   if (v4 !== undefined) o["rules"] = v4;
   return o;
 }
-function e729(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["priorityLevelConfiguration"]; w.uint32(10).fork(); e739(w, v); w.ldelim();
-  v = o["matchingPrecedence"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["distinguisherMethod"]; if (v != null) { w.uint32(26).fork(); e725(w, v); w.ldelim(); }
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e735(w, x); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaStatus
 const K730: Keys = [-10, "conditions"];
 function d730(r: Reader, c: C): J {
@@ -217,11 +172,6 @@ function d730(r: Reader, c: C): J {
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
-function e730(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e727(w, x); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta2.GroupSubject
 const K731: Keys = [10, "name"];
 function d731(r: Reader, c: C): J {
@@ -239,11 +189,6 @@ function d731(r: Reader, c: C): J {
   const o: J = {};
   o["name"] = v1 ?? '';
   return o;
-}
-function e731(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta2.LimitResponse
 const K732: Keys = [10, "type", -18, "queuing"];
@@ -265,12 +210,6 @@ function d732(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["queuing"] = v2;
   return o;
-}
-function e732(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["queuing"]; if (v != null) { w.uint32(18).fork(); e742(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta2.LimitedPriorityLevelConfiguration
 const K733: Keys = [8, "assuredConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
@@ -299,14 +238,6 @@ function d733(r: Reader, c: C): J {
   if (v4 !== undefined) o["borrowingLimitPercent"] = v4;
   return o;
 }
-function e733(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["assuredConcurrencyShares"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["limitResponse"]; w.uint32(18).fork(); e732(w, v); w.ldelim();
-  v = o["lendablePercent"]; if (v != null) { w.uint32(24); w32(w, v); }
-  v = o["borrowingLimitPercent"]; if (v != null) { w.uint32(32); w32(w, v); }
-}
 // k8s.io.api.flowcontrol.v1beta2.NonResourcePolicyRule
 const K734: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d734(r: Reader, c: C): J {
@@ -327,12 +258,6 @@ function d734(r: Reader, c: C): J {
   o["verbs"] = v1 === undefined ? null : v1;
   o["nonResourceURLs"] = v6 === undefined ? null : v6;
   return o;
-}
-function e734(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.api.flowcontrol.v1beta2.PolicyRulesWithSubjects
 const K735: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
@@ -357,13 +282,6 @@ function d735(r: Reader, c: C): J {
   if (v2 !== undefined) o["resourceRules"] = v2;
   if (v3 !== undefined) o["nonResourceRules"] = v3;
   return o;
-}
-function e735(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["subjects"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e745(w, x); w.ldelim(); }
-  v = o["resourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e743(w, x); w.ldelim(); }
-  v = o["nonResourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e734(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfiguration
 const O736 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -390,13 +308,6 @@ function d736(r: Reader, c: C): J {
   o["spec"] = v2 ?? d740(EMPTY, c);
   o["status"] = v3 ?? d741(EMPTY, c);
   return o;
-}
-function e736(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e740(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e741(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationCondition
 const O737 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -429,15 +340,6 @@ function d737(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e737(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationList
 const K738: Keys = [-10, "metadata", -18, "items"];
 function d738(r: Reader, c: C): J {
@@ -460,12 +362,6 @@ function d738(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e738(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e736(w, x); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationReference
 const K739: Keys = [10, "name"];
 function d739(r: Reader, c: C): J {
@@ -483,11 +379,6 @@ function d739(r: Reader, c: C): J {
   const o: J = {};
   o["name"] = v1 ?? '';
   return o;
-}
-function e739(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationSpec
 const K740: Keys = [10, "type", -18, "limited", -26, "exempt"];
@@ -513,13 +404,6 @@ function d740(r: Reader, c: C): J {
   if (v3 !== undefined) o["exempt"] = v3;
   return o;
 }
-function e740(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["limited"]; if (v != null) { w.uint32(18).fork(); e733(w, v); w.ldelim(); }
-  v = o["exempt"]; if (v != null) { w.uint32(26).fork(); e724(w, v); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationStatus
 const K741: Keys = [-10, "conditions"];
 function d741(r: Reader, c: C): J {
@@ -537,11 +421,6 @@ function d741(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
-}
-function e741(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e737(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta2.QueuingConfiguration
 const K742: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
@@ -566,13 +445,6 @@ function d742(r: Reader, c: C): J {
   o["handSize"] = v2 ?? 0;
   o["queueLengthLimit"] = v3 ?? 0;
   return o;
-}
-function e742(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["queues"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["handSize"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["queueLengthLimit"]; w.uint32(24); w32(w, v ?? 0);
 }
 // k8s.io.api.flowcontrol.v1beta2.ResourcePolicyRule
 const O743 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
@@ -605,15 +477,6 @@ function d743(r: Reader, c: C): J {
   o["namespaces"] = v5 === undefined ? null : v5;
   return o;
 }
-function e743(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["apiGroups"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["clusterScope"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["namespaces"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-}
 // k8s.io.api.flowcontrol.v1beta2.ServiceAccountSubject
 const K744: Keys = [10, "namespace", 18, "name"];
 function d744(r: Reader, c: C): J {
@@ -634,12 +497,6 @@ function d744(r: Reader, c: C): J {
   o["namespace"] = v1 ?? '';
   o["name"] = v2 ?? '';
   return o;
-}
-function e744(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta2.Subject
 const K745: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
@@ -668,14 +525,6 @@ function d745(r: Reader, c: C): J {
   if (v4 !== undefined) o["serviceAccount"] = v4;
   return o;
 }
-function e745(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kind"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["user"]; if (v != null) { w.uint32(18).fork(); e746(w, v); w.ldelim(); }
-  v = o["group"]; if (v != null) { w.uint32(26).fork(); e731(w, v); w.ldelim(); }
-  v = o["serviceAccount"]; if (v != null) { w.uint32(34).fork(); e744(w, v); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta2.UserSubject
 const K746: Keys = [10, "name"];
 function d746(r: Reader, c: C): J {
@@ -694,43 +543,38 @@ function d746(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   return o;
 }
-function e746(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-}
 
 /**
- * The flowcontrol-v1beta2 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The flowcontrol-v1beta2 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/flowcontrol-v1beta2.js.
  */
 export const schemas: SchemaGroup = {
   name: "flowcontrol-v1beta2",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.flowcontrol.v1beta2.ExemptPriorityLevelConfiguration", [d724, e724, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.FlowDistinguisherMethod", [d725, e725, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.FlowSchema", [d726, e726, true]],
-    ["k8s.io.api.flowcontrol.v1beta2.FlowSchemaCondition", [d727, e727, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.FlowSchemaList", [d728, e728, true]],
-    ["k8s.io.api.flowcontrol.v1beta2.FlowSchemaSpec", [d729, e729, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.FlowSchemaStatus", [d730, e730, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.GroupSubject", [d731, e731, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.LimitResponse", [d732, e732, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.LimitedPriorityLevelConfiguration", [d733, e733, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.NonResourcePolicyRule", [d734, e734, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.PolicyRulesWithSubjects", [d735, e735, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfiguration", [d736, e736, true]],
-    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationCondition", [d737, e737, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationList", [d738, e738, true]],
-    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationReference", [d739, e739, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationSpec", [d740, e740, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationStatus", [d741, e741, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.QueuingConfiguration", [d742, e742, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.ResourcePolicyRule", [d743, e743, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.ServiceAccountSubject", [d744, e744, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.Subject", [d745, e745, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.UserSubject", [d746, e746, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.ExemptPriorityLevelConfiguration", [d724, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.FlowDistinguisherMethod", [d725, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.FlowSchema", [d726, true]],
+    ["k8s.io.api.flowcontrol.v1beta2.FlowSchemaCondition", [d727, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.FlowSchemaList", [d728, true]],
+    ["k8s.io.api.flowcontrol.v1beta2.FlowSchemaSpec", [d729, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.FlowSchemaStatus", [d730, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.GroupSubject", [d731, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.LimitResponse", [d732, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.LimitedPriorityLevelConfiguration", [d733, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.NonResourcePolicyRule", [d734, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.PolicyRulesWithSubjects", [d735, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfiguration", [d736, true]],
+    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationCondition", [d737, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationList", [d738, true]],
+    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationReference", [d739, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationSpec", [d740, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationStatus", [d741, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.QueuingConfiguration", [d742, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.ResourcePolicyRule", [d743, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.ServiceAccountSubject", [d744, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.Subject", [d745, false]],
+    ["k8s.io.api.flowcontrol.v1beta2.UserSubject", [d746, false]],
   ]),
 };

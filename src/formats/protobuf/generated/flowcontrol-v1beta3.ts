@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1294, d1298, d1312, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -34,12 +30,6 @@ function d747(r: Reader, c: C): J {
   if (v2 !== undefined) o["lendablePercent"] = v2;
   return o;
 }
-function e747(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["nominalConcurrencyShares"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["lendablePercent"]; if (v != null) { w.uint32(16); w32(w, v); }
-}
 // k8s.io.api.flowcontrol.v1beta3.FlowDistinguisherMethod
 const K748: Keys = [10, "type"];
 function d748(r: Reader, c: C): J {
@@ -57,11 +47,6 @@ function d748(r: Reader, c: C): J {
   const o: J = {};
   o["type"] = v1 ?? '';
   return o;
-}
-function e748(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchema
 const O749 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -88,13 +73,6 @@ function d749(r: Reader, c: C): J {
   o["spec"] = v2 ?? d752(EMPTY, c);
   o["status"] = v3 ?? d753(EMPTY, c);
   return o;
-}
-function e749(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e752(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e753(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaCondition
 const O750 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -127,15 +105,6 @@ function d750(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e750(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaList
 const K751: Keys = [-10, "metadata", -18, "items"];
 function d751(r: Reader, c: C): J {
@@ -157,12 +126,6 @@ function d751(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e751(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e749(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaSpec
 const K752: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
@@ -191,14 +154,6 @@ function d752(r: Reader, c: C): J {
   if (v4 !== undefined) o["rules"] = v4;
   return o;
 }
-function e752(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["priorityLevelConfiguration"]; w.uint32(10).fork(); e762(w, v); w.ldelim();
-  v = o["matchingPrecedence"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["distinguisherMethod"]; if (v != null) { w.uint32(26).fork(); e748(w, v); w.ldelim(); }
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e758(w, x); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaStatus
 const K753: Keys = [-10, "conditions"];
 function d753(r: Reader, c: C): J {
@@ -217,11 +172,6 @@ function d753(r: Reader, c: C): J {
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
-function e753(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e750(w, x); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta3.GroupSubject
 const K754: Keys = [10, "name"];
 function d754(r: Reader, c: C): J {
@@ -239,11 +189,6 @@ function d754(r: Reader, c: C): J {
   const o: J = {};
   o["name"] = v1 ?? '';
   return o;
-}
-function e754(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta3.LimitResponse
 const K755: Keys = [10, "type", -18, "queuing"];
@@ -265,12 +210,6 @@ function d755(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["queuing"] = v2;
   return o;
-}
-function e755(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["queuing"]; if (v != null) { w.uint32(18).fork(); e765(w, v); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta3.LimitedPriorityLevelConfiguration
 const K756: Keys = [8, "nominalConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
@@ -299,14 +238,6 @@ function d756(r: Reader, c: C): J {
   if (v4 !== undefined) o["borrowingLimitPercent"] = v4;
   return o;
 }
-function e756(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["nominalConcurrencyShares"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["limitResponse"]; w.uint32(18).fork(); e755(w, v); w.ldelim();
-  v = o["lendablePercent"]; if (v != null) { w.uint32(24); w32(w, v); }
-  v = o["borrowingLimitPercent"]; if (v != null) { w.uint32(32); w32(w, v); }
-}
 // k8s.io.api.flowcontrol.v1beta3.NonResourcePolicyRule
 const K757: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d757(r: Reader, c: C): J {
@@ -327,12 +258,6 @@ function d757(r: Reader, c: C): J {
   o["verbs"] = v1 === undefined ? null : v1;
   o["nonResourceURLs"] = v6 === undefined ? null : v6;
   return o;
-}
-function e757(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
 }
 // k8s.io.api.flowcontrol.v1beta3.PolicyRulesWithSubjects
 const K758: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
@@ -357,13 +282,6 @@ function d758(r: Reader, c: C): J {
   if (v2 !== undefined) o["resourceRules"] = v2;
   if (v3 !== undefined) o["nonResourceRules"] = v3;
   return o;
-}
-function e758(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["subjects"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e768(w, x); w.ldelim(); }
-  v = o["resourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e766(w, x); w.ldelim(); }
-  v = o["nonResourceRules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e757(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfiguration
 const O759 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -390,13 +308,6 @@ function d759(r: Reader, c: C): J {
   o["spec"] = v2 ?? d763(EMPTY, c);
   o["status"] = v3 ?? d764(EMPTY, c);
   return o;
-}
-function e759(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e763(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e764(w, v); w.ldelim();
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationCondition
 const O760 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -429,15 +340,6 @@ function d760(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== '') o["message"] = v5;
   return o;
 }
-function e760(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["lastTransitionTime"]; w.uint32(26).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationList
 const K761: Keys = [-10, "metadata", -18, "items"];
 function d761(r: Reader, c: C): J {
@@ -460,12 +362,6 @@ function d761(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e761(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e759(w, x); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationReference
 const K762: Keys = [10, "name"];
 function d762(r: Reader, c: C): J {
@@ -483,11 +379,6 @@ function d762(r: Reader, c: C): J {
   const o: J = {};
   o["name"] = v1 ?? '';
   return o;
-}
-function e762(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationSpec
 const K763: Keys = [10, "type", -18, "limited", -26, "exempt"];
@@ -513,13 +404,6 @@ function d763(r: Reader, c: C): J {
   if (v3 !== undefined) o["exempt"] = v3;
   return o;
 }
-function e763(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["limited"]; if (v != null) { w.uint32(18).fork(); e756(w, v); w.ldelim(); }
-  v = o["exempt"]; if (v != null) { w.uint32(26).fork(); e747(w, v); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationStatus
 const K764: Keys = [-10, "conditions"];
 function d764(r: Reader, c: C): J {
@@ -537,11 +421,6 @@ function d764(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
-}
-function e764(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e760(w, x); w.ldelim(); }
 }
 // k8s.io.api.flowcontrol.v1beta3.QueuingConfiguration
 const K765: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
@@ -566,13 +445,6 @@ function d765(r: Reader, c: C): J {
   o["handSize"] = v2 ?? 0;
   o["queueLengthLimit"] = v3 ?? 0;
   return o;
-}
-function e765(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["queues"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["handSize"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["queueLengthLimit"]; w.uint32(24); w32(w, v ?? 0);
 }
 // k8s.io.api.flowcontrol.v1beta3.ResourcePolicyRule
 const O766 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
@@ -605,15 +477,6 @@ function d766(r: Reader, c: C): J {
   o["namespaces"] = v5 === undefined ? null : v5;
   return o;
 }
-function e766(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["apiGroups"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["clusterScope"]; w.uint32(32); wbool(w, v ?? false);
-  v = o["namespaces"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-}
 // k8s.io.api.flowcontrol.v1beta3.ServiceAccountSubject
 const K767: Keys = [10, "namespace", 18, "name"];
 function d767(r: Reader, c: C): J {
@@ -634,12 +497,6 @@ function d767(r: Reader, c: C): J {
   o["namespace"] = v1 ?? '';
   o["name"] = v2 ?? '';
   return o;
-}
-function e767(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["namespace"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.flowcontrol.v1beta3.Subject
 const K768: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
@@ -668,14 +525,6 @@ function d768(r: Reader, c: C): J {
   if (v4 !== undefined) o["serviceAccount"] = v4;
   return o;
 }
-function e768(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kind"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["user"]; if (v != null) { w.uint32(18).fork(); e769(w, v); w.ldelim(); }
-  v = o["group"]; if (v != null) { w.uint32(26).fork(); e754(w, v); w.ldelim(); }
-  v = o["serviceAccount"]; if (v != null) { w.uint32(34).fork(); e767(w, v); w.ldelim(); }
-}
 // k8s.io.api.flowcontrol.v1beta3.UserSubject
 const K769: Keys = [10, "name"];
 function d769(r: Reader, c: C): J {
@@ -694,43 +543,38 @@ function d769(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   return o;
 }
-function e769(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-}
 
 /**
- * The flowcontrol-v1beta3 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The flowcontrol-v1beta3 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/flowcontrol-v1beta3.js.
  */
 export const schemas: SchemaGroup = {
   name: "flowcontrol-v1beta3",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.flowcontrol.v1beta3.ExemptPriorityLevelConfiguration", [d747, e747, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.FlowDistinguisherMethod", [d748, e748, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.FlowSchema", [d749, e749, true]],
-    ["k8s.io.api.flowcontrol.v1beta3.FlowSchemaCondition", [d750, e750, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.FlowSchemaList", [d751, e751, true]],
-    ["k8s.io.api.flowcontrol.v1beta3.FlowSchemaSpec", [d752, e752, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.FlowSchemaStatus", [d753, e753, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.GroupSubject", [d754, e754, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.LimitResponse", [d755, e755, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.LimitedPriorityLevelConfiguration", [d756, e756, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.NonResourcePolicyRule", [d757, e757, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.PolicyRulesWithSubjects", [d758, e758, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfiguration", [d759, e759, true]],
-    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationCondition", [d760, e760, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationList", [d761, e761, true]],
-    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationReference", [d762, e762, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationSpec", [d763, e763, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationStatus", [d764, e764, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.QueuingConfiguration", [d765, e765, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.ResourcePolicyRule", [d766, e766, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.ServiceAccountSubject", [d767, e767, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.Subject", [d768, e768, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.UserSubject", [d769, e769, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.ExemptPriorityLevelConfiguration", [d747, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.FlowDistinguisherMethod", [d748, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.FlowSchema", [d749, true]],
+    ["k8s.io.api.flowcontrol.v1beta3.FlowSchemaCondition", [d750, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.FlowSchemaList", [d751, true]],
+    ["k8s.io.api.flowcontrol.v1beta3.FlowSchemaSpec", [d752, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.FlowSchemaStatus", [d753, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.GroupSubject", [d754, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.LimitResponse", [d755, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.LimitedPriorityLevelConfiguration", [d756, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.NonResourcePolicyRule", [d757, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.PolicyRulesWithSubjects", [d758, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfiguration", [d759, true]],
+    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationCondition", [d760, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationList", [d761, true]],
+    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationReference", [d762, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationSpec", [d763, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationStatus", [d764, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.QueuingConfiguration", [d765, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.ResourcePolicyRule", [d766, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.ServiceAccountSubject", [d767, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.Subject", [d768, false]],
+    ["k8s.io.api.flowcontrol.v1beta3.UserSubject", [d769, false]],
   ]),
 };

@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1298, e1298, schemas as META } from './meta.js';
+import { d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -39,13 +35,6 @@ function d770(r: Reader, c: C): J {
   o["status"] = v3 ?? d773(EMPTY, c);
   return o;
 }
-function e770(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e772(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e773(w, v); w.ldelim();
-}
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewContainerSpec
 const K771: Keys = [10, "image"];
 function d771(r: Reader, c: C): J {
@@ -63,11 +52,6 @@ function d771(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined && v1 !== '') o["image"] = v1;
   return o;
-}
-function e771(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["image"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewSpec
 const K772: Keys = [-10, "containers", 18, "annotations", 26, "namespace"];
@@ -94,13 +78,6 @@ function d772(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== '') o["namespace"] = v3;
   return o;
 }
-function e772(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["containers"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e771(w, x); w.ldelim(); }
-  v = o["annotations"]; if (v != null) mapString(w, 18, v);
-  v = o["namespace"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewStatus
 const K773: Keys = [8, "allowed", 18, "reason", 26, "auditAnnotations"];
 function d773(r: Reader, c: C): J {
@@ -126,26 +103,19 @@ function d773(r: Reader, c: C): J {
   if (v3 !== undefined) o["auditAnnotations"] = v3;
   return o;
 }
-function e773(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["allowed"]; w.uint32(8); wbool(w, v ?? false);
-  v = o["reason"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["auditAnnotations"]; if (v != null) mapString(w, 26, v);
-}
 
 /**
- * The imagepolicy-v1alpha1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The imagepolicy-v1alpha1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/imagepolicy-v1alpha1.js.
  */
 export const schemas: SchemaGroup = {
   name: "imagepolicy-v1alpha1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.imagepolicy.v1alpha1.ImageReview", [d770, e770, true]],
-    ["k8s.io.api.imagepolicy.v1alpha1.ImageReviewContainerSpec", [d771, e771, false]],
-    ["k8s.io.api.imagepolicy.v1alpha1.ImageReviewSpec", [d772, e772, false]],
-    ["k8s.io.api.imagepolicy.v1alpha1.ImageReviewStatus", [d773, e773, false]],
+    ["k8s.io.api.imagepolicy.v1alpha1.ImageReview", [d770, true]],
+    ["k8s.io.api.imagepolicy.v1alpha1.ImageReviewContainerSpec", [d771, false]],
+    ["k8s.io.api.imagepolicy.v1alpha1.ImageReviewSpec", [d772, false]],
+    ["k8s.io.api.imagepolicy.v1alpha1.ImageReviewStatus", [d773, false]],
   ]),
 };

@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1278, d1294, d1298, d1312, e1278, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d1278, d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -39,13 +35,6 @@ function d774(r: Reader, c: C): J {
   o["status"] = v3 ?? d784(EMPTY, c);
   return o;
 }
-function e774(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e783(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e784(w, v); w.ldelim();
-}
 // k8s.io.api.lifecycle.v1alpha1.EvictionList
 const K775: Keys = [-10, "metadata", -18, "items"];
 function d775(r: Reader, c: C): J {
@@ -68,12 +57,6 @@ function d775(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e775(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e774(w, x); w.ldelim(); }
-}
 // k8s.io.api.lifecycle.v1alpha1.EvictionPodReference
 const K776: Keys = [10, "name", 18, "uid"];
 function d776(r: Reader, c: C): J {
@@ -94,12 +77,6 @@ function d776(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["uid"] = v2 ?? '';
   return o;
-}
-function e776(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequest
 const O777 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -127,13 +104,6 @@ function d777(r: Reader, c: C): J {
   o["status"] = v3 ?? d781(EMPTY, c);
   return o;
 }
-function e777(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e780(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e781(w, v); w.ldelim();
-}
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestList
 const K778: Keys = [-10, "metadata", -18, "items"];
 function d778(r: Reader, c: C): J {
@@ -156,12 +126,6 @@ function d778(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e778(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e777(w, x); w.ldelim(); }
-}
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestPodReference
 const K779: Keys = [10, "name", 18, "uid"];
 function d779(r: Reader, c: C): J {
@@ -182,12 +146,6 @@ function d779(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["uid"] = v2 ?? '';
   return o;
-}
-function e779(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestSpec
 const K780: Keys = [-10, "target", 18, "requester", 26, "intent"];
@@ -213,13 +171,6 @@ function d780(r: Reader, c: C): J {
   o["intent"] = v3 ?? '';
   return o;
 }
-function e780(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["target"]; w.uint32(10).fork(); e782(w, v); w.ldelim();
-  v = o["requester"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["intent"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestStatus
 const K781: Keys = [-10, "conditions", 16, "observedGeneration"];
 function d781(r: Reader, c: C): J {
@@ -241,12 +192,6 @@ function d781(r: Reader, c: C): J {
   if (v2 !== undefined) o["observedGeneration"] = v2;
   return o;
 }
-function e781(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
-  v = o["observedGeneration"]; if (v != null) { w.uint32(16); w64(w, v); }
-}
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestTarget
 const K782: Keys = [-10, "pod"];
 function d782(r: Reader, c: C): J {
@@ -265,11 +210,6 @@ function d782(r: Reader, c: C): J {
   if (v1 !== undefined) o["pod"] = v1;
   return o;
 }
-function e782(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["pod"]; if (v != null) { w.uint32(10).fork(); e779(w, v); w.ldelim(); }
-}
 // k8s.io.api.lifecycle.v1alpha1.EvictionSpec
 const K783: Keys = [-10, "target"];
 function d783(r: Reader, c: C): J {
@@ -287,11 +227,6 @@ function d783(r: Reader, c: C): J {
   const o: J = {};
   o["target"] = v1 ?? d785(EMPTY, c);
   return o;
-}
-function e783(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["target"]; w.uint32(10).fork(); e785(w, v); w.ldelim();
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionStatus
 const O784 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.observedGeneration = 0; this.requesters = 0; this.targetResponders = 0; this.responders = 0; } });
@@ -324,15 +259,6 @@ function d784(r: Reader, c: C): J {
   if (v5 !== undefined) o["responders"] = v5;
   return o;
 }
-function e784(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
-  v = o["observedGeneration"]; if (v != null) { w.uint32(16); w64(w, v); }
-  v = o["requesters"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e786(w, x); w.ldelim(); }
-  v = o["targetResponders"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e788(w, x); w.ldelim(); }
-  v = o["responders"]; if (v != null) for (const x of list(v)) { w.uint32(42).fork(); e787(w, x); w.ldelim(); }
-}
 // k8s.io.api.lifecycle.v1alpha1.EvictionTarget
 const K785: Keys = [-10, "pod"];
 function d785(r: Reader, c: C): J {
@@ -350,11 +276,6 @@ function d785(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["pod"] = v1;
   return o;
-}
-function e785(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["pod"]; if (v != null) { w.uint32(10).fork(); e776(w, v); w.ldelim(); }
 }
 // k8s.io.api.lifecycle.v1alpha1.Requester
 const K786: Keys = [10, "name", 18, "intent"];
@@ -376,12 +297,6 @@ function d786(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["intent"] = v2 ?? '';
   return o;
-}
-function e786(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["intent"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.lifecycle.v1alpha1.ResponderStatus
 const O787 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.startTime = 0; this.heartbeatTime = 0; this.expectedCompletionTime = 0; this.completionTime = 0; this.message = 0; } });
@@ -417,16 +332,6 @@ function d787(r: Reader, c: C): J {
   if (v6 !== undefined) o["message"] = v6;
   return o;
 }
-function e787(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["startTime"]; if (v != null) { w.uint32(18).fork(); e1312(w, v); w.ldelim(); }
-  v = o["heartbeatTime"]; if (v != null) { w.uint32(26).fork(); e1312(w, v); w.ldelim(); }
-  v = o["expectedCompletionTime"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
-  v = o["completionTime"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
-  v = o["message"]; if (v != null) { w.uint32(50); wstr(w, v); }
-}
 // k8s.io.api.lifecycle.v1alpha1.TargetResponder
 const K788: Keys = [10, "name", 16, "priority", 26, "state"];
 function d788(r: Reader, c: C): J {
@@ -451,37 +356,30 @@ function d788(r: Reader, c: C): J {
   o["state"] = v3 ?? '';
   return o;
 }
-function e788(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["priority"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["state"]; w.uint32(26); wstr(w, v ?? '');
-}
 
 /**
- * The lifecycle-v1alpha1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The lifecycle-v1alpha1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/lifecycle-v1alpha1.js.
  */
 export const schemas: SchemaGroup = {
   name: "lifecycle-v1alpha1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.lifecycle.v1alpha1.Eviction", [d774, e774, true]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionList", [d775, e775, true]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionPodReference", [d776, e776, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequest", [d777, e777, true]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestList", [d778, e778, true]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestPodReference", [d779, e779, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestSpec", [d780, e780, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestStatus", [d781, e781, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestTarget", [d782, e782, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionSpec", [d783, e783, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionStatus", [d784, e784, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionTarget", [d785, e785, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.Requester", [d786, e786, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.ResponderStatus", [d787, e787, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.TargetResponder", [d788, e788, false]],
+    ["k8s.io.api.lifecycle.v1alpha1.Eviction", [d774, true]],
+    ["k8s.io.api.lifecycle.v1alpha1.EvictionList", [d775, true]],
+    ["k8s.io.api.lifecycle.v1alpha1.EvictionPodReference", [d776, false]],
+    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequest", [d777, true]],
+    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestList", [d778, true]],
+    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestPodReference", [d779, false]],
+    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestSpec", [d780, false]],
+    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestStatus", [d781, false]],
+    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestTarget", [d782, false]],
+    ["k8s.io.api.lifecycle.v1alpha1.EvictionSpec", [d783, false]],
+    ["k8s.io.api.lifecycle.v1alpha1.EvictionStatus", [d784, false]],
+    ["k8s.io.api.lifecycle.v1alpha1.EvictionTarget", [d785, false]],
+    ["k8s.io.api.lifecycle.v1alpha1.Requester", [d786, false]],
+    ["k8s.io.api.lifecycle.v1alpha1.ResponderStatus", [d787, false]],
+    ["k8s.io.api.lifecycle.v1alpha1.TargetResponder", [d788, false]],
   ]),
 };

@@ -2,22 +2,16 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
 // k8s.io.apimachinery.pkg.api.resource.Quantity
 function d1270(r: Reader, c: C): any { return decodeQuantity(r, c); }
-function e1270(w: Writer, o: any): void { encodeQuantity(w, o); }
 // k8s.io.apimachinery.pkg.api.resource.QuantityValue
 function d1271(r: Reader, c: C): any { return decodeQuantity(r, c); }
-function e1271(w: Writer, o: any): void { encodeQuantity(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIGroup
 const O1272 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.name = 0; this.versions = 0; this.preferredVersion = 0; this.serverAddressByClientCIDRs = 0; } });
 const K1272: Keys = [10, "name", -18, "versions", -26, "preferredVersion", -34, "serverAddressByClientCIDRs"];
@@ -47,14 +41,6 @@ function d1272(r: Reader, c: C): J {
   if (v4 !== undefined) o["serverAddressByClientCIDRs"] = v4;
   return o;
 }
-function e1272(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["versions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1288(w, x); w.ldelim(); }
-  v = o["preferredVersion"]; w.uint32(26).fork(); e1288(w, v); w.ldelim();
-  v = o["serverAddressByClientCIDRs"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e1306(w, x); w.ldelim(); }
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIGroupList
 const K1273: Keys = [-10, "groups"];
 function d1273(r: Reader, c: C): J {
@@ -73,11 +59,6 @@ function d1273(r: Reader, c: C): J {
   }
   o["groups"] = v1 === undefined ? null : v1;
   return o;
-}
-function e1273(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["groups"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1272(w, x); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIResource
 const O1274 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.singularName = 0; this.namespaced = 0; this.group = 0; this.version = 0; this.kind = 0; this.verbs = 0; this.shortNames = 0; this.categories = 0; this.storageVersionHash = 0; } });
@@ -125,20 +106,6 @@ function d1274(r: Reader, c: C): J {
   if (v10 !== undefined && v10 !== '') o["storageVersionHash"] = v10;
   return o;
 }
-function e1274(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["namespaced"]; w.uint32(16); wbool(w, v ?? false);
-  v = o["kind"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["verbs"]; if (v != null) { w.uint32(34).fork(); e1316(w, v); w.ldelim(); }
-  v = o["shortNames"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-  v = o["singularName"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["categories"]; if (v != null) for (const x of list(v)) { w.uint32(58); wstr(w, x); }
-  v = o["group"]; w.uint32(66); wstr(w, v ?? '');
-  v = o["version"]; w.uint32(74); wstr(w, v ?? '');
-  v = o["storageVersionHash"]; w.uint32(82); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList
 const K1275: Keys = [10, "groupVersion", -18, "resources"];
 function d1275(r: Reader, c: C): J {
@@ -161,12 +128,6 @@ function d1275(r: Reader, c: C): J {
   o["resources"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1275(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["groupVersion"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1274(w, x); w.ldelim(); }
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIVersions
 const K1276: Keys = [10, "versions", -18, "serverAddressByClientCIDRs"];
 function d1276(r: Reader, c: C): J {
@@ -188,12 +149,6 @@ function d1276(r: Reader, c: C): J {
   o["versions"] = v1 === undefined ? null : v1;
   o["serverAddressByClientCIDRs"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1276(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["versions"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["serverAddressByClientCIDRs"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1306(w, x); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ApplyOptions
 const O1277 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.force = 0; this.fieldManager = 0; } });
@@ -220,13 +175,6 @@ function d1277(r: Reader, c: C): J {
   o["force"] = v2 ?? false;
   o["fieldManager"] = v3 ?? '';
   return o;
-}
-function e1277(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["dryRun"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["force"]; w.uint32(16); wbool(w, v ?? false);
-  v = o["fieldManager"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Condition
 const O1278 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.observedGeneration = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
@@ -262,16 +210,6 @@ function d1278(r: Reader, c: C): J {
   o["message"] = v6 ?? '';
   return o;
 }
-function e1278(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["observedGeneration"]; w.uint32(24); w64(w, v ?? 0);
-  v = o["lastTransitionTime"]; w.uint32(34).fork(); e1312(w, v); w.ldelim();
-  v = o["reason"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(50); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.CreateOptions
 const O1279 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.fieldManager = 0; this.fieldValidation = 0; } });
 const K1279: Keys = [10, "dryRun", 26, "fieldManager", 34, "fieldValidation"];
@@ -297,13 +235,6 @@ function d1279(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== '') o["fieldManager"] = v3;
   if (v4 !== undefined && v4 !== '') o["fieldValidation"] = v4;
   return o;
-}
-function e1279(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["dryRun"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["fieldManager"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["fieldValidation"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions
 const O1280 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.gracePeriodSeconds = 0; this.preconditions = 0; this.orphanDependents = 0; this.propagationPolicy = 0; this.dryRun = 0; this.ignoreStoreReadErrorWithClusterBreakingPotential = 0; } });
@@ -340,19 +271,8 @@ function d1280(r: Reader, c: C): J {
   if (v6 !== undefined) o["ignoreStoreReadErrorWithClusterBreakingPotential"] = v6;
   return o;
 }
-function e1280(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["gracePeriodSeconds"]; if (v != null) { w.uint32(8); w64(w, v); }
-  v = o["preconditions"]; if (v != null) { w.uint32(18).fork(); e1304(w, v); w.ldelim(); }
-  v = o["orphanDependents"]; if (v != null) { w.uint32(24); wbool(w, v); }
-  v = o["propagationPolicy"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["dryRun"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-  v = o["ignoreStoreReadErrorWithClusterBreakingPotential"]; if (v != null) { w.uint32(48); wbool(w, v); }
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.Duration
 function d1281(r: Reader, c: C): any { return decodeDuration(r); }
-function e1281(w: Writer, o: any): void { encodeDuration(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement
 const K1282: Keys = [10, "key", 18, "operator", 26, "values"];
 function d1282(r: Reader, c: C): J {
@@ -377,16 +297,8 @@ function d1282(r: Reader, c: C): J {
   if (v3 !== undefined) o["values"] = v3;
   return o;
 }
-function e1282(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["operator"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1
 function d1283(r: Reader, c: C): any { return decodeRawJson1(r, c); }
-function e1283(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GetOptions
 const K1284: Keys = [10, "resourceVersion"];
 function d1284(r: Reader, c: C): J {
@@ -405,11 +317,6 @@ function d1284(r: Reader, c: C): J {
   }
   if (v1 !== undefined && v1 !== '') o["resourceVersion"] = v1;
   return o;
-}
-function e1284(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resourceVersion"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupKind
 const K1285: Keys = [10, "group", 18, "kind"];
@@ -432,12 +339,6 @@ function d1285(r: Reader, c: C): J {
   o["kind"] = v2 ?? '';
   return o;
 }
-function e1285(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["group"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupResource
 const K1286: Keys = [10, "group", 18, "resource"];
 function d1286(r: Reader, c: C): J {
@@ -458,12 +359,6 @@ function d1286(r: Reader, c: C): J {
   o["group"] = v1 ?? '';
   o["resource"] = v2 ?? '';
   return o;
-}
-function e1286(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["group"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resource"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersion
 const K1287: Keys = [10, "group", 18, "version"];
@@ -486,12 +381,6 @@ function d1287(r: Reader, c: C): J {
   o["version"] = v2 ?? '';
   return o;
 }
-function e1287(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["group"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["version"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery
 const K1288: Keys = [10, "groupVersion", 18, "version"];
 function d1288(r: Reader, c: C): J {
@@ -512,12 +401,6 @@ function d1288(r: Reader, c: C): J {
   o["groupVersion"] = v1 ?? '';
   o["version"] = v2 ?? '';
   return o;
-}
-function e1288(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["groupVersion"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["version"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionKind
 const K1289: Keys = [10, "group", 18, "version", 26, "kind"];
@@ -543,13 +426,6 @@ function d1289(r: Reader, c: C): J {
   o["kind"] = v3 ?? '';
   return o;
 }
-function e1289(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["group"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["version"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["kind"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionResource
 const K1290: Keys = [10, "group", 18, "version", 26, "resource"];
 function d1290(r: Reader, c: C): J {
@@ -574,13 +450,6 @@ function d1290(r: Reader, c: C): J {
   o["resource"] = v3 ?? '';
   return o;
 }
-function e1290(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["group"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["version"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["resource"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector
 const K1291: Keys = [10, "matchLabels", -18, "matchExpressions"];
 function d1291(r: Reader, c: C): J {
@@ -602,12 +471,6 @@ function d1291(r: Reader, c: C): J {
   if (v1 !== undefined) o["matchLabels"] = v1;
   if (v2 !== undefined) o["matchExpressions"] = v2;
   return o;
-}
-function e1291(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["matchLabels"]; if (v != null) mapString(w, 10, v);
-  v = o["matchExpressions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1292(w, x); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement
 const K1292: Keys = [10, "key", 18, "operator", 26, "values"];
@@ -633,13 +496,6 @@ function d1292(r: Reader, c: C): J {
   if (v3 !== undefined) o["values"] = v3;
   return o;
 }
-function e1292(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["operator"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["values"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.List
 const K1293: Keys = [-10, "metadata", 18, "items"];
 function d1293(r: Reader, c: C): J {
@@ -661,12 +517,6 @@ function d1293(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1293(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1319(w, x); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta
 const O1294 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selfLink = 0; this.resourceVersion = 0; this.continue = 0; this.remainingItemCount = 0; this.shardInfo = 0; } });
@@ -698,15 +548,6 @@ function d1294(r: Reader, c: C): J {
   if (v4 !== undefined) o["remainingItemCount"] = v4;
   if (v5 !== undefined) o["shardInfo"] = v5;
   return o;
-}
-function e1294(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["selfLink"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resourceVersion"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["continue"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["remainingItemCount"]; if (v != null) { w.uint32(32); w64(w, v); }
-  v = o["shardInfo"]; if (v != null) { w.uint32(42).fork(); e1307(w, v); w.ldelim(); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ListOptions
 const O1295 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.labelSelector = 0; this.fieldSelector = 0; this.watch = 0; this.allowWatchBookmarks = 0; this.resourceVersion = 0; this.resourceVersionMatch = 0; this.timeoutSeconds = 0; this.limit = 0; this.continue = 0; this.sendInitialEvents = 0; this.shardSelector = 0; } });
@@ -758,21 +599,6 @@ function d1295(r: Reader, c: C): J {
   if (v15 !== undefined && v15 !== '') o["shardSelector"] = v15;
   return o;
 }
-function e1295(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["labelSelector"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["fieldSelector"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["watch"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["resourceVersion"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["timeoutSeconds"]; if (v != null) { w.uint32(40); w64(w, v); }
-  v = o["limit"]; w.uint32(56); w64(w, v ?? 0);
-  v = o["continue"]; w.uint32(66); wstr(w, v ?? '');
-  v = o["allowWatchBookmarks"]; w.uint32(72); wbool(w, v ?? false);
-  v = o["resourceVersionMatch"]; w.uint32(82); wstr(w, v ?? '');
-  v = o["sendInitialEvents"]; if (v != null) { w.uint32(88); wbool(w, v); }
-  v = o["shardSelector"]; w.uint32(122); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry
 const O1296 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.manager = 0; this.operation = 0; this.apiVersion = 0; this.time = 0; this.fieldsType = 0; this.fieldsV1 = 0; this.subresource = 0; } });
 const K1296: Keys = [10, "manager", 18, "operation", 26, "apiVersion", 34, "time", 50, "fieldsType", 58, "fieldsV1", 66, "subresource"];
@@ -810,20 +636,8 @@ function d1296(r: Reader, c: C): J {
   if (v8 !== undefined && v8 !== '') o["subresource"] = v8;
   return o;
 }
-function e1296(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["manager"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["operation"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["apiVersion"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["time"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
-  v = o["fieldsType"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["fieldsV1"]; if (v != null) { w.uint32(58).fork(); e1283(w, v); w.ldelim(); }
-  v = o["subresource"]; w.uint32(66); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime
 function d1297(r: Reader, c: C): any { return decodeMicroTime(r, c); }
-function e1297(w: Writer, o: any): void { encodeMicroTime(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta
 const O1298 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.generateName = 0; this.namespace = 0; this.selfLink = 0; this.uid = 0; this.resourceVersion = 0; this.generation = 0; this.creationTimestamp = 0; this.deletionTimestamp = 0; this.deletionGracePeriodSeconds = 0; this.labels = 0; this.annotations = 0; this.ownerReferences = 0; this.finalizers = 0; this.managedFields = 0; } });
 const K1298: Keys = [10, "name", 18, "generateName", 26, "namespace", 34, "selfLink", 42, "uid", 50, "resourceVersion", 56, "generation", 66, "creationTimestamp", 74, "deletionTimestamp", 80, "deletionGracePeriodSeconds", 90, "labels", 98, "annotations", -106, "ownerReferences", 114, "finalizers", -138, "managedFields"];
@@ -887,25 +701,6 @@ function d1298(r: Reader, c: C): J {
   if (v17 !== undefined) o["managedFields"] = v17;
   return o;
 }
-function e1298(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["generateName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["namespace"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["selfLink"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["resourceVersion"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["generation"]; w.uint32(56); w64(w, v ?? 0);
-  v = o["creationTimestamp"]; w.uint32(66).fork(); e1312(w, v); w.ldelim();
-  v = o["deletionTimestamp"]; if (v != null) { w.uint32(74).fork(); e1312(w, v); w.ldelim(); }
-  v = o["deletionGracePeriodSeconds"]; if (v != null) { w.uint32(80); w64(w, v); }
-  v = o["labels"]; if (v != null) mapString(w, 90, v);
-  v = o["annotations"]; if (v != null) mapString(w, 98, v);
-  v = o["ownerReferences"]; if (v != null) for (const x of list(v)) { w.uint32(106).fork(); e1299(w, x); w.ldelim(); }
-  v = o["finalizers"]; if (v != null) for (const x of list(v)) { w.uint32(114); wstr(w, x); }
-  v = o["managedFields"]; if (v != null) for (const x of list(v)) { w.uint32(138).fork(); e1296(w, x); w.ldelim(); }
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.OwnerReference
 const O1299 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.apiVersion = 0; this.kind = 0; this.name = 0; this.uid = 0; this.controller = 0; this.blockOwnerDeletion = 0; } });
 const K1299: Keys = [42, "apiVersion", 10, "kind", 26, "name", 34, "uid", 48, "controller", 56, "blockOwnerDeletion"];
@@ -940,16 +735,6 @@ function d1299(r: Reader, c: C): J {
   if (v7 !== undefined) o["blockOwnerDeletion"] = v7;
   return o;
 }
-function e1299(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kind"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["apiVersion"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["controller"]; if (v != null) { w.uint32(48); wbool(w, v); }
-  v = o["blockOwnerDeletion"]; if (v != null) { w.uint32(56); wbool(w, v); }
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata
 const K1300: Keys = [-10, "metadata"];
 function d1300(r: Reader, c: C): J {
@@ -968,11 +753,6 @@ function d1300(r: Reader, c: C): J {
   }
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   return o;
-}
-function e1300(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList
 const K1301: Keys = [-10, "metadata", -18, "items"];
@@ -996,12 +776,6 @@ function d1301(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1301(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1300(w, x); w.ldelim(); }
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.Patch
 const K1302: Keys = [];
 function d1302(r: Reader, c: C): J {
@@ -1016,9 +790,6 @@ function d1302(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e1302(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.PatchOptions
 const O1303 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.force = 0; this.fieldManager = 0; this.fieldValidation = 0; } });
@@ -1049,14 +820,6 @@ function d1303(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["fieldValidation"] = v4;
   return o;
 }
-function e1303(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["dryRun"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["force"]; if (v != null) { w.uint32(16); wbool(w, v); }
-  v = o["fieldManager"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["fieldValidation"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.Preconditions
 const K1304: Keys = [10, "uid", 18, "resourceVersion"];
 function d1304(r: Reader, c: C): J {
@@ -1078,12 +841,6 @@ function d1304(r: Reader, c: C): J {
   if (v2 !== undefined) o["resourceVersion"] = v2;
   return o;
 }
-function e1304(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["uid"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["resourceVersion"]; if (v != null) { w.uint32(18); wstr(w, v); }
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.RootPaths
 const K1305: Keys = [10, "paths"];
 function d1305(r: Reader, c: C): J {
@@ -1101,11 +858,6 @@ function d1305(r: Reader, c: C): J {
   const o: J = {};
   o["paths"] = v1 === undefined ? null : v1;
   return o;
-}
-function e1305(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["paths"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR
 const K1306: Keys = [10, "clientCIDR", 18, "serverAddress"];
@@ -1128,12 +880,6 @@ function d1306(r: Reader, c: C): J {
   o["serverAddress"] = v2 ?? '';
   return o;
 }
-function e1306(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["clientCIDR"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["serverAddress"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.ShardInfo
 const K1307: Keys = [10, "selector"];
 function d1307(r: Reader, c: C): J {
@@ -1151,11 +897,6 @@ function d1307(r: Reader, c: C): J {
   const o: J = {};
   o["selector"] = v1 ?? '';
   return o;
-}
-function e1307(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["selector"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Status
 const O1308 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.status = 0; this.message = 0; this.reason = 0; this.details = 0; this.code = 0; } });
@@ -1192,16 +933,6 @@ function d1308(r: Reader, c: C): J {
   if (v6 !== undefined && v6 !== 0) o["code"] = v6;
   return o;
 }
-function e1308(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["status"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["reason"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["details"]; if (v != null) { w.uint32(42).fork(); e1310(w, v); w.ldelim(); }
-  v = o["code"]; w.uint32(48); w32(w, v ?? 0);
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.StatusCause
 const K1309: Keys = [10, "reason", 18, "message", 26, "field"];
 function d1309(r: Reader, c: C): J {
@@ -1225,13 +956,6 @@ function d1309(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["message"] = v2;
   if (v3 !== undefined && v3 !== '') o["field"] = v3;
   return o;
-}
-function e1309(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["reason"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["field"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.StatusDetails
 const O1310 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.group = 0; this.kind = 0; this.uid = 0; this.causes = 0; this.retryAfterSeconds = 0; } });
@@ -1267,16 +991,6 @@ function d1310(r: Reader, c: C): J {
   if (v5 !== undefined && v5 !== 0) o["retryAfterSeconds"] = v5;
   return o;
 }
-function e1310(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["group"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["kind"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["causes"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e1309(w, x); w.ldelim(); }
-  v = o["retryAfterSeconds"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["uid"]; w.uint32(50); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.TableOptions
 const K1311: Keys = [10, "includeObject"];
 function d1311(r: Reader, c: C): J {
@@ -1296,14 +1010,8 @@ function d1311(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["includeObject"] = v1;
   return o;
 }
-function e1311(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["includeObject"]; w.uint32(10); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.Time
 function d1312(r: Reader, c: C): any { return decodeTime(r, c); }
-function e1312(w: Writer, o: any): void { encodeTime(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Timestamp
 const K1313: Keys = [8, "seconds", 16, "nanos"];
 function d1313(r: Reader, c: C): J {
@@ -1325,12 +1033,6 @@ function d1313(r: Reader, c: C): J {
   o["nanos"] = v2 ?? 0;
   return o;
 }
-function e1313(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["seconds"]; w.uint32(8); w64(w, v ?? 0);
-  v = o["nanos"]; w.uint32(16); w32(w, v ?? 0);
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.TypeMeta
 const K1314: Keys = [10, "kind", 18, "apiVersion"];
 function d1314(r: Reader, c: C): J {
@@ -1351,12 +1053,6 @@ function d1314(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["kind"] = v1;
   if (v2 !== undefined && v2 !== '') o["apiVersion"] = v2;
   return o;
-}
-function e1314(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kind"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["apiVersion"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.UpdateOptions
 const O1315 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.fieldManager = 0; this.fieldValidation = 0; } });
@@ -1384,16 +1080,8 @@ function d1315(r: Reader, c: C): J {
   if (v3 !== undefined && v3 !== '') o["fieldValidation"] = v3;
   return o;
 }
-function e1315(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["dryRun"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["fieldManager"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["fieldValidation"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.apis.meta.v1.Verbs
 function d1316(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
-function e1316(w: Writer, o: any): void { encodeNamedSlice(w, o); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent
 const K1317: Keys = [10, "type", 18, "object"];
 function d1317(r: Reader, c: C): J {
@@ -1414,12 +1102,6 @@ function d1317(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["object"] = v2 ?? d1319(EMPTY, c);
   return o;
-}
-function e1317(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["object"]; w.uint32(18).fork(); e1319(w, v); w.ldelim();
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1beta1.PartialObjectMetadataList
 const K1318: Keys = [-18, "metadata", -10, "items"];
@@ -1443,15 +1125,8 @@ function d1318(r: Reader, c: C): J {
   o["items"] = v1 === undefined ? null : v1;
   return o;
 }
-function e1318(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1300(w, x); w.ldelim(); }
-  v = o["metadata"]; w.uint32(18).fork(); e1294(w, v); w.ldelim();
-}
 // k8s.io.apimachinery.pkg.runtime.RawExtension
 function d1319(r: Reader, c: C): any { return decodeRawJson1(r, c); }
-function e1319(w: Writer, o: any): void { encodeRawJson1(w, o); }
 // k8s.io.apimachinery.pkg.runtime.TypeMeta
 const K1320: Keys = [10, "apiVersion", 18, "kind"];
 function d1320(r: Reader, c: C): J {
@@ -1473,82 +1148,74 @@ function d1320(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["kind"] = v2;
   return o;
 }
-function e1320(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiVersion"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
-}
 // k8s.io.apimachinery.pkg.runtime.Unknown
 function d1321(r: Reader, c: C): any { return decodeRawJson2(r, c); }
-function e1321(w: Writer, o: any): void { encodeRawJson2(w, o); }
 // k8s.io.apimachinery.pkg.util.intstr.IntOrString
 function d1322(r: Reader, c: C): any { return decodeIntOrString(r, c); }
-function e1322(w: Writer, o: any): void { encodeIntOrString(w, o); }
 
-export { d1270, d1278, d1280, d1282, d1286, d1289, d1290, d1291, d1292, d1294, d1297, d1298, d1299, d1308, d1312, d1319, d1322, e1270, e1278, e1280, e1282, e1286, e1289, e1290, e1291, e1292, e1294, e1297, e1298, e1299, e1308, e1312, e1319, e1322 };
+export { d1270, d1278, d1280, d1282, d1286, d1289, d1290, d1291, d1292, d1294, d1297, d1298, d1299, d1308, d1312, d1319, d1322 };
 
 /**
- * The meta messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The meta messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/meta.js.
  */
 export const schemas: SchemaGroup = {
   name: "meta",
   requires: [],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.apimachinery.pkg.api.resource.Quantity", [d1270, e1270, false]],
-    ["k8s.io.apimachinery.pkg.api.resource.QuantityValue", [d1271, e1271, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIGroup", [d1272, e1272, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIGroupList", [d1273, e1273, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIResource", [d1274, e1274, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList", [d1275, e1275, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIVersions", [d1276, e1276, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ApplyOptions", [d1277, e1277, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Condition", [d1278, e1278, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.CreateOptions", [d1279, e1279, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions", [d1280, e1280, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Duration", [d1281, e1281, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement", [d1282, e1282, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1", [d1283, e1283, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GetOptions", [d1284, e1284, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupKind", [d1285, e1285, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupResource", [d1286, e1286, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersion", [d1287, e1287, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery", [d1288, e1288, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionKind", [d1289, e1289, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionResource", [d1290, e1290, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector", [d1291, e1291, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement", [d1292, e1292, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.List", [d1293, e1293, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", [d1294, e1294, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ListOptions", [d1295, e1295, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry", [d1296, e1296, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime", [d1297, e1297, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", [d1298, e1298, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.OwnerReference", [d1299, e1299, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata", [d1300, e1300, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList", [d1301, e1301, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Patch", [d1302, e1302, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.PatchOptions", [d1303, e1303, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Preconditions", [d1304, e1304, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.RootPaths", [d1305, e1305, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR", [d1306, e1306, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ShardInfo", [d1307, e1307, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Status", [d1308, e1308, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.StatusCause", [d1309, e1309, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.StatusDetails", [d1310, e1310, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.TableOptions", [d1311, e1311, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Time", [d1312, e1312, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Timestamp", [d1313, e1313, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.TypeMeta", [d1314, e1314, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.UpdateOptions", [d1315, e1315, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Verbs", [d1316, e1316, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent", [d1317, e1317, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1beta1.PartialObjectMetadataList", [d1318, e1318, true]],
-    ["k8s.io.apimachinery.pkg.runtime.RawExtension", [d1319, e1319, false]],
-    ["k8s.io.apimachinery.pkg.runtime.TypeMeta", [d1320, e1320, false]],
-    ["k8s.io.apimachinery.pkg.runtime.Unknown", [d1321, e1321, false]],
-    ["k8s.io.apimachinery.pkg.util.intstr.IntOrString", [d1322, e1322, false]],
+    ["k8s.io.apimachinery.pkg.api.resource.Quantity", [d1270, false]],
+    ["k8s.io.apimachinery.pkg.api.resource.QuantityValue", [d1271, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIGroup", [d1272, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIGroupList", [d1273, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIResource", [d1274, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList", [d1275, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIVersions", [d1276, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.ApplyOptions", [d1277, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.Condition", [d1278, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.CreateOptions", [d1279, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions", [d1280, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.Duration", [d1281, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement", [d1282, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1", [d1283, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.GetOptions", [d1284, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupKind", [d1285, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupResource", [d1286, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersion", [d1287, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery", [d1288, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionKind", [d1289, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionResource", [d1290, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector", [d1291, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement", [d1292, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.List", [d1293, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", [d1294, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.ListOptions", [d1295, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry", [d1296, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime", [d1297, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", [d1298, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.OwnerReference", [d1299, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata", [d1300, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList", [d1301, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.Patch", [d1302, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.PatchOptions", [d1303, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.Preconditions", [d1304, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.RootPaths", [d1305, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR", [d1306, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.ShardInfo", [d1307, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.Status", [d1308, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.StatusCause", [d1309, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.StatusDetails", [d1310, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.TableOptions", [d1311, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.Time", [d1312, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.Timestamp", [d1313, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.TypeMeta", [d1314, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.UpdateOptions", [d1315, true]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.Verbs", [d1316, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent", [d1317, false]],
+    ["k8s.io.apimachinery.pkg.apis.meta.v1beta1.PartialObjectMetadataList", [d1318, true]],
+    ["k8s.io.apimachinery.pkg.runtime.RawExtension", [d1319, false]],
+    ["k8s.io.apimachinery.pkg.runtime.TypeMeta", [d1320, false]],
+    ["k8s.io.apimachinery.pkg.runtime.Unknown", [d1321, false]],
+    ["k8s.io.apimachinery.pkg.util.intstr.IntOrString", [d1322, false]],
   ]),
 };

@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d595, e595, schemas as CORE_V1 } from './core-v1.js';
-import { d1278, d1291, d1294, d1298, d1322, e1278, e1291, e1294, e1298, e1322, schemas as META } from './meta.js';
+import { d595, schemas as CORE_V1 } from './core-v1.js';
+import { d1278, d1291, d1294, d1298, d1322, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -38,13 +34,6 @@ function d789(r: Reader, c: C): J {
   o["backend"] = v2 ?? d796(EMPTY, c);
   return o;
 }
-function e789(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["path"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["backend"]; w.uint32(18).fork(); e796(w, v); w.ldelim();
-  v = o["pathType"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.api.networking.v1.HTTPIngressRuleValue
 const K790: Keys = [-10, "paths"];
 function d790(r: Reader, c: C): J {
@@ -62,11 +51,6 @@ function d790(r: Reader, c: C): J {
   const o: J = {};
   o["paths"] = v1 === undefined ? null : v1;
   return o;
-}
-function e790(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["paths"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e789(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IPAddress
 const K791: Keys = [-10, "metadata", -18, "spec"];
@@ -90,12 +74,6 @@ function d791(r: Reader, c: C): J {
   o["spec"] = v2 ?? d793(EMPTY, c);
   return o;
 }
-function e791(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e793(w, v); w.ldelim();
-}
 // k8s.io.api.networking.v1.IPAddressList
 const K792: Keys = [-10, "metadata", -18, "items"];
 function d792(r: Reader, c: C): J {
@@ -118,12 +96,6 @@ function d792(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e792(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e791(w, x); w.ldelim(); }
-}
 // k8s.io.api.networking.v1.IPAddressSpec
 const K793: Keys = [-10, "parentRef"];
 function d793(r: Reader, c: C): J {
@@ -141,11 +113,6 @@ function d793(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["parentRef"] = v1;
   return o;
-}
-function e793(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["parentRef"]; if (v != null) { w.uint32(10).fork(); e818(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IPBlock
 const K794: Keys = [10, "cidr", 18, "except"];
@@ -167,12 +134,6 @@ function d794(r: Reader, c: C): J {
   o["cidr"] = v1 ?? '';
   if (v2 !== undefined) o["except"] = v2;
   return o;
-}
-function e794(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["cidr"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["except"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
 }
 // k8s.io.api.networking.v1.Ingress
 const O795 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -200,13 +161,6 @@ function d795(r: Reader, c: C): J {
   o["status"] = v3 ?? d809(EMPTY, c);
   return o;
 }
-function e795(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e808(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e809(w, v); w.ldelim();
-}
 // k8s.io.api.networking.v1.IngressBackend
 const K796: Keys = [-34, "service", -26, "resource"];
 function d796(r: Reader, c: C): J {
@@ -227,12 +181,6 @@ function d796(r: Reader, c: C): J {
   if (v4 !== undefined) o["service"] = v4;
   if (v3 !== undefined) o["resource"] = v3;
   return o;
-}
-function e796(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resource"]; if (v != null) { w.uint32(26).fork(); e595(w, v); w.ldelim(); }
-  v = o["service"]; if (v != null) { w.uint32(34).fork(); e807(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IngressClass
 const K797: Keys = [-10, "metadata", -18, "spec"];
@@ -256,12 +204,6 @@ function d797(r: Reader, c: C): J {
   o["spec"] = v2 ?? d800(EMPTY, c);
   return o;
 }
-function e797(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e800(w, v); w.ldelim();
-}
 // k8s.io.api.networking.v1.IngressClassList
 const K798: Keys = [-10, "metadata", -18, "items"];
 function d798(r: Reader, c: C): J {
@@ -283,12 +225,6 @@ function d798(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e798(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e797(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IngressClassParametersReference
 const O799 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.apiGroup = 0; this.kind = 0; this.name = 0; this.scope = 0; this.namespace = 0; } });
@@ -321,15 +257,6 @@ function d799(r: Reader, c: C): J {
   if (v5 !== undefined) o["namespace"] = v5;
   return o;
 }
-function e799(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiGroup"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["scope"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["namespace"]; if (v != null) { w.uint32(42); wstr(w, v); }
-}
 // k8s.io.api.networking.v1.IngressClassSpec
 const K800: Keys = [10, "controller", -18, "parameters"];
 function d800(r: Reader, c: C): J {
@@ -350,12 +277,6 @@ function d800(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["controller"] = v1;
   if (v2 !== undefined) o["parameters"] = v2;
   return o;
-}
-function e800(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["controller"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["parameters"]; if (v != null) { w.uint32(18).fork(); e799(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IngressList
 const K801: Keys = [-10, "metadata", -18, "items"];
@@ -378,12 +299,6 @@ function d801(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e801(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e795(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IngressLoadBalancerIngress
 const K802: Keys = [10, "ip", 18, "hostname", -34, "ports"];
@@ -409,13 +324,6 @@ function d802(r: Reader, c: C): J {
   if (v4 !== undefined) o["ports"] = v4;
   return o;
 }
-function e802(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ip"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["hostname"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e804(w, x); w.ldelim(); }
-}
 // k8s.io.api.networking.v1.IngressLoadBalancerStatus
 const K803: Keys = [-10, "ingress"];
 function d803(r: Reader, c: C): J {
@@ -433,11 +341,6 @@ function d803(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["ingress"] = v1;
   return o;
-}
-function e803(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ingress"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e802(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IngressPortStatus
 const K804: Keys = [8, "port", 18, "protocol", 26, "error"];
@@ -463,13 +366,6 @@ function d804(r: Reader, c: C): J {
   if (v3 !== undefined) o["error"] = v3;
   return o;
 }
-function e804(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["port"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["protocol"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["error"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.api.networking.v1.IngressRule
 const K805: Keys = [10, "host"];
 function d805(r: Reader, c: C): J {
@@ -491,12 +387,6 @@ function d805(r: Reader, c: C): J {
   Object.assign(o, v2 ?? d806(EMPTY, c));
   return o;
 }
-function e805(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["host"]; w.uint32(10); wstr(w, v ?? '');
-  v = o; w.uint32(18).fork(); e806(w, v); w.ldelim();
-}
 // k8s.io.api.networking.v1.IngressRuleValue
 const K806: Keys = [-10, "http"];
 function d806(r: Reader, c: C): J {
@@ -514,11 +404,6 @@ function d806(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["http"] = v1;
   return o;
-}
-function e806(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["http"]; if (v != null) { w.uint32(10).fork(); e790(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.IngressServiceBackend
 const K807: Keys = [10, "name", -18, "port"];
@@ -540,12 +425,6 @@ function d807(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["port"] = v2 ?? d819(EMPTY, c);
   return o;
-}
-function e807(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["port"]; w.uint32(18).fork(); e819(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1.IngressSpec
 const K808: Keys = [34, "ingressClassName", -10, "defaultBackend", -18, "tls", -26, "rules"];
@@ -574,14 +453,6 @@ function d808(r: Reader, c: C): J {
   if (v3 !== undefined) o["rules"] = v3;
   return o;
 }
-function e808(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["defaultBackend"]; if (v != null) { w.uint32(10).fork(); e796(w, v); w.ldelim(); }
-  v = o["tls"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e810(w, x); w.ldelim(); }
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e805(w, x); w.ldelim(); }
-  v = o["ingressClassName"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.networking.v1.IngressStatus
 const K809: Keys = [-10, "loadBalancer"];
 function d809(r: Reader, c: C): J {
@@ -599,11 +470,6 @@ function d809(r: Reader, c: C): J {
   const o: J = {};
   o["loadBalancer"] = v1 ?? d803(EMPTY, c);
   return o;
-}
-function e809(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["loadBalancer"]; w.uint32(10).fork(); e803(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1.IngressTLS
 const K810: Keys = [10, "hosts", 18, "secretName"];
@@ -625,12 +491,6 @@ function d810(r: Reader, c: C): J {
   if (v1 !== undefined) o["hosts"] = v1;
   if (v2 !== undefined && v2 !== '') o["secretName"] = v2;
   return o;
-}
-function e810(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["hosts"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["secretName"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.networking.v1.NetworkPolicy
 const K811: Keys = [-10, "metadata", -18, "spec"];
@@ -654,12 +514,6 @@ function d811(r: Reader, c: C): J {
   o["spec"] = v2 ?? d817(EMPTY, c);
   return o;
 }
-function e811(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e817(w, v); w.ldelim();
-}
 // k8s.io.api.networking.v1.NetworkPolicyEgressRule
 const K812: Keys = [-10, "ports", -18, "to"];
 function d812(r: Reader, c: C): J {
@@ -680,12 +534,6 @@ function d812(r: Reader, c: C): J {
   if (v1 !== undefined) o["ports"] = v1;
   if (v2 !== undefined) o["to"] = v2;
   return o;
-}
-function e812(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e816(w, x); w.ldelim(); }
-  v = o["to"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e815(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.NetworkPolicyIngressRule
 const K813: Keys = [-10, "ports", -18, "from"];
@@ -708,12 +556,6 @@ function d813(r: Reader, c: C): J {
   if (v2 !== undefined) o["from"] = v2;
   return o;
 }
-function e813(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e816(w, x); w.ldelim(); }
-  v = o["from"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e815(w, x); w.ldelim(); }
-}
 // k8s.io.api.networking.v1.NetworkPolicyList
 const K814: Keys = [-10, "metadata", -18, "items"];
 function d814(r: Reader, c: C): J {
@@ -735,12 +577,6 @@ function d814(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e814(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e811(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1.NetworkPolicyPeer
 const K815: Keys = [-10, "podSelector", -18, "namespaceSelector", -26, "ipBlock"];
@@ -766,13 +602,6 @@ function d815(r: Reader, c: C): J {
   if (v3 !== undefined) o["ipBlock"] = v3;
   return o;
 }
-function e815(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["podSelector"]; if (v != null) { w.uint32(10).fork(); e1291(w, v); w.ldelim(); }
-  v = o["namespaceSelector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["ipBlock"]; if (v != null) { w.uint32(26).fork(); e794(w, v); w.ldelim(); }
-}
 // k8s.io.api.networking.v1.NetworkPolicyPort
 const K816: Keys = [10, "protocol", 18, "port", 24, "endPort"];
 function d816(r: Reader, c: C): J {
@@ -796,13 +625,6 @@ function d816(r: Reader, c: C): J {
   if (v2 !== undefined) o["port"] = v2;
   if (v3 !== undefined) o["endPort"] = v3;
   return o;
-}
-function e816(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["protocol"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["port"]; if (v != null) { w.uint32(18).fork(); e1322(w, v); w.ldelim(); }
-  v = o["endPort"]; if (v != null) { w.uint32(24); w32(w, v); }
 }
 // k8s.io.api.networking.v1.NetworkPolicySpec
 const K817: Keys = [-10, "podSelector", -18, "ingress", -26, "egress", 34, "policyTypes"];
@@ -831,14 +653,6 @@ function d817(r: Reader, c: C): J {
   if (v4 !== undefined) o["policyTypes"] = v4;
   return o;
 }
-function e817(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["podSelector"]; w.uint32(10).fork(); e1291(w, v); w.ldelim();
-  v = o["ingress"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e813(w, x); w.ldelim(); }
-  v = o["egress"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e812(w, x); w.ldelim(); }
-  v = o["policyTypes"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-}
 // k8s.io.api.networking.v1.ParentReference
 const K818: Keys = [10, "group", 18, "resource", 26, "namespace", 34, "name"];
 function d818(r: Reader, c: C): J {
@@ -866,14 +680,6 @@ function d818(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["name"] = v4;
   return o;
 }
-function e818(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["group"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resource"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["namespace"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.api.networking.v1.ServiceBackendPort
 const K819: Keys = [10, "name", 16, "number"];
 function d819(r: Reader, c: C): J {
@@ -894,12 +700,6 @@ function d819(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["name"] = v1;
   if (v2 !== undefined && v2 !== 0) o["number"] = v2;
   return o;
-}
-function e819(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["number"]; w.uint32(16); w32(w, v ?? 0);
 }
 // k8s.io.api.networking.v1.ServiceCIDR
 const O820 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -927,13 +727,6 @@ function d820(r: Reader, c: C): J {
   o["status"] = v3 ?? d823(EMPTY, c);
   return o;
 }
-function e820(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e822(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e823(w, v); w.ldelim();
-}
 // k8s.io.api.networking.v1.ServiceCIDRList
 const K821: Keys = [-10, "metadata", -18, "items"];
 function d821(r: Reader, c: C): J {
@@ -956,12 +749,6 @@ function d821(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e821(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e820(w, x); w.ldelim(); }
-}
 // k8s.io.api.networking.v1.ServiceCIDRSpec
 const K822: Keys = [10, "cidrs"];
 function d822(r: Reader, c: C): J {
@@ -979,11 +766,6 @@ function d822(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["cidrs"] = v1;
   return o;
-}
-function e822(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["cidrs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
 }
 // k8s.io.api.networking.v1.ServiceCIDRStatus
 const K823: Keys = [-10, "conditions"];
@@ -1003,55 +785,50 @@ function d823(r: Reader, c: C): J {
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
-function e823(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
-}
 
 /**
- * The networking-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The networking-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/networking-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "networking-v1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.networking.v1.HTTPIngressPath", [d789, e789, false]],
-    ["k8s.io.api.networking.v1.HTTPIngressRuleValue", [d790, e790, false]],
-    ["k8s.io.api.networking.v1.IPAddress", [d791, e791, true]],
-    ["k8s.io.api.networking.v1.IPAddressList", [d792, e792, true]],
-    ["k8s.io.api.networking.v1.IPAddressSpec", [d793, e793, false]],
-    ["k8s.io.api.networking.v1.IPBlock", [d794, e794, false]],
-    ["k8s.io.api.networking.v1.Ingress", [d795, e795, true]],
-    ["k8s.io.api.networking.v1.IngressBackend", [d796, e796, false]],
-    ["k8s.io.api.networking.v1.IngressClass", [d797, e797, true]],
-    ["k8s.io.api.networking.v1.IngressClassList", [d798, e798, true]],
-    ["k8s.io.api.networking.v1.IngressClassParametersReference", [d799, e799, false]],
-    ["k8s.io.api.networking.v1.IngressClassSpec", [d800, e800, false]],
-    ["k8s.io.api.networking.v1.IngressList", [d801, e801, true]],
-    ["k8s.io.api.networking.v1.IngressLoadBalancerIngress", [d802, e802, false]],
-    ["k8s.io.api.networking.v1.IngressLoadBalancerStatus", [d803, e803, false]],
-    ["k8s.io.api.networking.v1.IngressPortStatus", [d804, e804, false]],
-    ["k8s.io.api.networking.v1.IngressRule", [d805, e805, false]],
-    ["k8s.io.api.networking.v1.IngressRuleValue", [d806, e806, false]],
-    ["k8s.io.api.networking.v1.IngressServiceBackend", [d807, e807, false]],
-    ["k8s.io.api.networking.v1.IngressSpec", [d808, e808, false]],
-    ["k8s.io.api.networking.v1.IngressStatus", [d809, e809, false]],
-    ["k8s.io.api.networking.v1.IngressTLS", [d810, e810, false]],
-    ["k8s.io.api.networking.v1.NetworkPolicy", [d811, e811, true]],
-    ["k8s.io.api.networking.v1.NetworkPolicyEgressRule", [d812, e812, false]],
-    ["k8s.io.api.networking.v1.NetworkPolicyIngressRule", [d813, e813, false]],
-    ["k8s.io.api.networking.v1.NetworkPolicyList", [d814, e814, true]],
-    ["k8s.io.api.networking.v1.NetworkPolicyPeer", [d815, e815, false]],
-    ["k8s.io.api.networking.v1.NetworkPolicyPort", [d816, e816, false]],
-    ["k8s.io.api.networking.v1.NetworkPolicySpec", [d817, e817, false]],
-    ["k8s.io.api.networking.v1.ParentReference", [d818, e818, false]],
-    ["k8s.io.api.networking.v1.ServiceBackendPort", [d819, e819, false]],
-    ["k8s.io.api.networking.v1.ServiceCIDR", [d820, e820, true]],
-    ["k8s.io.api.networking.v1.ServiceCIDRList", [d821, e821, true]],
-    ["k8s.io.api.networking.v1.ServiceCIDRSpec", [d822, e822, false]],
-    ["k8s.io.api.networking.v1.ServiceCIDRStatus", [d823, e823, false]],
+    ["k8s.io.api.networking.v1.HTTPIngressPath", [d789, false]],
+    ["k8s.io.api.networking.v1.HTTPIngressRuleValue", [d790, false]],
+    ["k8s.io.api.networking.v1.IPAddress", [d791, true]],
+    ["k8s.io.api.networking.v1.IPAddressList", [d792, true]],
+    ["k8s.io.api.networking.v1.IPAddressSpec", [d793, false]],
+    ["k8s.io.api.networking.v1.IPBlock", [d794, false]],
+    ["k8s.io.api.networking.v1.Ingress", [d795, true]],
+    ["k8s.io.api.networking.v1.IngressBackend", [d796, false]],
+    ["k8s.io.api.networking.v1.IngressClass", [d797, true]],
+    ["k8s.io.api.networking.v1.IngressClassList", [d798, true]],
+    ["k8s.io.api.networking.v1.IngressClassParametersReference", [d799, false]],
+    ["k8s.io.api.networking.v1.IngressClassSpec", [d800, false]],
+    ["k8s.io.api.networking.v1.IngressList", [d801, true]],
+    ["k8s.io.api.networking.v1.IngressLoadBalancerIngress", [d802, false]],
+    ["k8s.io.api.networking.v1.IngressLoadBalancerStatus", [d803, false]],
+    ["k8s.io.api.networking.v1.IngressPortStatus", [d804, false]],
+    ["k8s.io.api.networking.v1.IngressRule", [d805, false]],
+    ["k8s.io.api.networking.v1.IngressRuleValue", [d806, false]],
+    ["k8s.io.api.networking.v1.IngressServiceBackend", [d807, false]],
+    ["k8s.io.api.networking.v1.IngressSpec", [d808, false]],
+    ["k8s.io.api.networking.v1.IngressStatus", [d809, false]],
+    ["k8s.io.api.networking.v1.IngressTLS", [d810, false]],
+    ["k8s.io.api.networking.v1.NetworkPolicy", [d811, true]],
+    ["k8s.io.api.networking.v1.NetworkPolicyEgressRule", [d812, false]],
+    ["k8s.io.api.networking.v1.NetworkPolicyIngressRule", [d813, false]],
+    ["k8s.io.api.networking.v1.NetworkPolicyList", [d814, true]],
+    ["k8s.io.api.networking.v1.NetworkPolicyPeer", [d815, false]],
+    ["k8s.io.api.networking.v1.NetworkPolicyPort", [d816, false]],
+    ["k8s.io.api.networking.v1.NetworkPolicySpec", [d817, false]],
+    ["k8s.io.api.networking.v1.ParentReference", [d818, false]],
+    ["k8s.io.api.networking.v1.ServiceBackendPort", [d819, false]],
+    ["k8s.io.api.networking.v1.ServiceCIDR", [d820, true]],
+    ["k8s.io.api.networking.v1.ServiceCIDRList", [d821, true]],
+    ["k8s.io.api.networking.v1.ServiceCIDRSpec", [d822, false]],
+    ["k8s.io.api.networking.v1.ServiceCIDRStatus", [d823, false]],
   ]),
 };

@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d595, e595, schemas as CORE_V1 } from './core-v1.js';
-import { d1278, d1294, d1298, d1322, e1278, e1294, e1298, e1322, schemas as META } from './meta.js';
+import { d595, schemas as CORE_V1 } from './core-v1.js';
+import { d1278, d1294, d1298, d1322, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -38,13 +34,6 @@ function d824(r: Reader, c: C): J {
   o["backend"] = v2 ?? d830(EMPTY, c);
   return o;
 }
-function e824(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["path"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["backend"]; w.uint32(18).fork(); e830(w, v); w.ldelim();
-  v = o["pathType"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.api.networking.v1beta1.HTTPIngressRuleValue
 const K825: Keys = [-10, "paths"];
 function d825(r: Reader, c: C): J {
@@ -62,11 +51,6 @@ function d825(r: Reader, c: C): J {
   const o: J = {};
   o["paths"] = v1 === undefined ? null : v1;
   return o;
-}
-function e825(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["paths"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e824(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IPAddress
 const K826: Keys = [-10, "metadata", -18, "spec"];
@@ -90,12 +74,6 @@ function d826(r: Reader, c: C): J {
   o["spec"] = v2 ?? d828(EMPTY, c);
   return o;
 }
-function e826(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e828(w, v); w.ldelim();
-}
 // k8s.io.api.networking.v1beta1.IPAddressList
 const K827: Keys = [-10, "metadata", -18, "items"];
 function d827(r: Reader, c: C): J {
@@ -118,12 +96,6 @@ function d827(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e827(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e826(w, x); w.ldelim(); }
-}
 // k8s.io.api.networking.v1beta1.IPAddressSpec
 const K828: Keys = [-10, "parentRef"];
 function d828(r: Reader, c: C): J {
@@ -141,11 +113,6 @@ function d828(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["parentRef"] = v1;
   return o;
-}
-function e828(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["parentRef"]; if (v != null) { w.uint32(10).fork(); e844(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.Ingress
 const O829 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -173,13 +140,6 @@ function d829(r: Reader, c: C): J {
   o["status"] = v3 ?? d842(EMPTY, c);
   return o;
 }
-function e829(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e841(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e842(w, v); w.ldelim();
-}
 // k8s.io.api.networking.v1beta1.IngressBackend
 const K830: Keys = [10, "serviceName", 18, "servicePort", -26, "resource"];
 function d830(r: Reader, c: C): J {
@@ -204,13 +164,6 @@ function d830(r: Reader, c: C): J {
   if (v3 !== undefined) o["resource"] = v3;
   return o;
 }
-function e830(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["serviceName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["servicePort"]; w.uint32(18).fork(); e1322(w, v); w.ldelim();
-  v = o["resource"]; if (v != null) { w.uint32(26).fork(); e595(w, v); w.ldelim(); }
-}
 // k8s.io.api.networking.v1beta1.IngressClass
 const K831: Keys = [-10, "metadata", -18, "spec"];
 function d831(r: Reader, c: C): J {
@@ -233,12 +186,6 @@ function d831(r: Reader, c: C): J {
   o["spec"] = v2 ?? d834(EMPTY, c);
   return o;
 }
-function e831(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e834(w, v); w.ldelim();
-}
 // k8s.io.api.networking.v1beta1.IngressClassList
 const K832: Keys = [-10, "metadata", -18, "items"];
 function d832(r: Reader, c: C): J {
@@ -260,12 +207,6 @@ function d832(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e832(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e831(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IngressClassParametersReference
 const O833 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.apiGroup = 0; this.kind = 0; this.name = 0; this.scope = 0; this.namespace = 0; } });
@@ -298,15 +239,6 @@ function d833(r: Reader, c: C): J {
   if (v5 !== undefined) o["namespace"] = v5;
   return o;
 }
-function e833(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiGroup"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["scope"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["namespace"]; if (v != null) { w.uint32(42); wstr(w, v); }
-}
 // k8s.io.api.networking.v1beta1.IngressClassSpec
 const K834: Keys = [10, "controller", -18, "parameters"];
 function d834(r: Reader, c: C): J {
@@ -327,12 +259,6 @@ function d834(r: Reader, c: C): J {
   if (v1 !== undefined && v1 !== '') o["controller"] = v1;
   if (v2 !== undefined) o["parameters"] = v2;
   return o;
-}
-function e834(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["controller"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["parameters"]; if (v != null) { w.uint32(18).fork(); e833(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IngressList
 const K835: Keys = [-10, "metadata", -18, "items"];
@@ -355,12 +281,6 @@ function d835(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e835(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e829(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IngressLoadBalancerIngress
 const K836: Keys = [10, "ip", 18, "hostname", -34, "ports"];
@@ -386,13 +306,6 @@ function d836(r: Reader, c: C): J {
   if (v4 !== undefined) o["ports"] = v4;
   return o;
 }
-function e836(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ip"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["hostname"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["ports"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e838(w, x); w.ldelim(); }
-}
 // k8s.io.api.networking.v1beta1.IngressLoadBalancerStatus
 const K837: Keys = [-10, "ingress"];
 function d837(r: Reader, c: C): J {
@@ -410,11 +323,6 @@ function d837(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["ingress"] = v1;
   return o;
-}
-function e837(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["ingress"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e836(w, x); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IngressPortStatus
 const K838: Keys = [8, "port", 18, "protocol", 26, "error"];
@@ -440,13 +348,6 @@ function d838(r: Reader, c: C): J {
   if (v3 !== undefined) o["error"] = v3;
   return o;
 }
-function e838(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["port"]; w.uint32(8); w32(w, v ?? 0);
-  v = o["protocol"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["error"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.api.networking.v1beta1.IngressRule
 const K839: Keys = [10, "host"];
 function d839(r: Reader, c: C): J {
@@ -468,12 +369,6 @@ function d839(r: Reader, c: C): J {
   Object.assign(o, v2 ?? d840(EMPTY, c));
   return o;
 }
-function e839(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["host"]; w.uint32(10); wstr(w, v ?? '');
-  v = o; w.uint32(18).fork(); e840(w, v); w.ldelim();
-}
 // k8s.io.api.networking.v1beta1.IngressRuleValue
 const K840: Keys = [-10, "http"];
 function d840(r: Reader, c: C): J {
@@ -491,11 +386,6 @@ function d840(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["http"] = v1;
   return o;
-}
-function e840(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["http"]; if (v != null) { w.uint32(10).fork(); e825(w, v); w.ldelim(); }
 }
 // k8s.io.api.networking.v1beta1.IngressSpec
 const K841: Keys = [34, "ingressClassName", -10, "backend", -18, "tls", -26, "rules"];
@@ -524,14 +414,6 @@ function d841(r: Reader, c: C): J {
   if (v3 !== undefined) o["rules"] = v3;
   return o;
 }
-function e841(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["backend"]; if (v != null) { w.uint32(10).fork(); e830(w, v); w.ldelim(); }
-  v = o["tls"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e843(w, x); w.ldelim(); }
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e839(w, x); w.ldelim(); }
-  v = o["ingressClassName"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.networking.v1beta1.IngressStatus
 const K842: Keys = [-10, "loadBalancer"];
 function d842(r: Reader, c: C): J {
@@ -549,11 +431,6 @@ function d842(r: Reader, c: C): J {
   const o: J = {};
   o["loadBalancer"] = v1 ?? d837(EMPTY, c);
   return o;
-}
-function e842(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["loadBalancer"]; w.uint32(10).fork(); e837(w, v); w.ldelim();
 }
 // k8s.io.api.networking.v1beta1.IngressTLS
 const K843: Keys = [10, "hosts", 18, "secretName"];
@@ -575,12 +452,6 @@ function d843(r: Reader, c: C): J {
   if (v1 !== undefined) o["hosts"] = v1;
   if (v2 !== undefined && v2 !== '') o["secretName"] = v2;
   return o;
-}
-function e843(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["hosts"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["secretName"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.networking.v1beta1.ParentReference
 const K844: Keys = [10, "group", 18, "resource", 26, "namespace", 34, "name"];
@@ -609,14 +480,6 @@ function d844(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["name"] = v4;
   return o;
 }
-function e844(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["group"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resource"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["namespace"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(34); wstr(w, v ?? '');
-}
 // k8s.io.api.networking.v1beta1.ServiceCIDR
 const O845 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K845: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -643,13 +506,6 @@ function d845(r: Reader, c: C): J {
   o["status"] = v3 ?? d848(EMPTY, c);
   return o;
 }
-function e845(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e847(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e848(w, v); w.ldelim();
-}
 // k8s.io.api.networking.v1beta1.ServiceCIDRList
 const K846: Keys = [-10, "metadata", -18, "items"];
 function d846(r: Reader, c: C): J {
@@ -672,12 +528,6 @@ function d846(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e846(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e845(w, x); w.ldelim(); }
-}
 // k8s.io.api.networking.v1beta1.ServiceCIDRSpec
 const K847: Keys = [10, "cidrs"];
 function d847(r: Reader, c: C): J {
@@ -695,11 +545,6 @@ function d847(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["cidrs"] = v1;
   return o;
-}
-function e847(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["cidrs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
 }
 // k8s.io.api.networking.v1beta1.ServiceCIDRStatus
 const K848: Keys = [-10, "conditions"];
@@ -719,45 +564,40 @@ function d848(r: Reader, c: C): J {
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
-function e848(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
-}
 
 /**
- * The networking-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The networking-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/networking-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "networking-v1beta1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.networking.v1beta1.HTTPIngressPath", [d824, e824, false]],
-    ["k8s.io.api.networking.v1beta1.HTTPIngressRuleValue", [d825, e825, false]],
-    ["k8s.io.api.networking.v1beta1.IPAddress", [d826, e826, true]],
-    ["k8s.io.api.networking.v1beta1.IPAddressList", [d827, e827, true]],
-    ["k8s.io.api.networking.v1beta1.IPAddressSpec", [d828, e828, false]],
-    ["k8s.io.api.networking.v1beta1.Ingress", [d829, e829, true]],
-    ["k8s.io.api.networking.v1beta1.IngressBackend", [d830, e830, false]],
-    ["k8s.io.api.networking.v1beta1.IngressClass", [d831, e831, true]],
-    ["k8s.io.api.networking.v1beta1.IngressClassList", [d832, e832, true]],
-    ["k8s.io.api.networking.v1beta1.IngressClassParametersReference", [d833, e833, false]],
-    ["k8s.io.api.networking.v1beta1.IngressClassSpec", [d834, e834, false]],
-    ["k8s.io.api.networking.v1beta1.IngressList", [d835, e835, true]],
-    ["k8s.io.api.networking.v1beta1.IngressLoadBalancerIngress", [d836, e836, false]],
-    ["k8s.io.api.networking.v1beta1.IngressLoadBalancerStatus", [d837, e837, false]],
-    ["k8s.io.api.networking.v1beta1.IngressPortStatus", [d838, e838, false]],
-    ["k8s.io.api.networking.v1beta1.IngressRule", [d839, e839, false]],
-    ["k8s.io.api.networking.v1beta1.IngressRuleValue", [d840, e840, false]],
-    ["k8s.io.api.networking.v1beta1.IngressSpec", [d841, e841, false]],
-    ["k8s.io.api.networking.v1beta1.IngressStatus", [d842, e842, false]],
-    ["k8s.io.api.networking.v1beta1.IngressTLS", [d843, e843, false]],
-    ["k8s.io.api.networking.v1beta1.ParentReference", [d844, e844, false]],
-    ["k8s.io.api.networking.v1beta1.ServiceCIDR", [d845, e845, true]],
-    ["k8s.io.api.networking.v1beta1.ServiceCIDRList", [d846, e846, true]],
-    ["k8s.io.api.networking.v1beta1.ServiceCIDRSpec", [d847, e847, false]],
-    ["k8s.io.api.networking.v1beta1.ServiceCIDRStatus", [d848, e848, false]],
+    ["k8s.io.api.networking.v1beta1.HTTPIngressPath", [d824, false]],
+    ["k8s.io.api.networking.v1beta1.HTTPIngressRuleValue", [d825, false]],
+    ["k8s.io.api.networking.v1beta1.IPAddress", [d826, true]],
+    ["k8s.io.api.networking.v1beta1.IPAddressList", [d827, true]],
+    ["k8s.io.api.networking.v1beta1.IPAddressSpec", [d828, false]],
+    ["k8s.io.api.networking.v1beta1.Ingress", [d829, true]],
+    ["k8s.io.api.networking.v1beta1.IngressBackend", [d830, false]],
+    ["k8s.io.api.networking.v1beta1.IngressClass", [d831, true]],
+    ["k8s.io.api.networking.v1beta1.IngressClassList", [d832, true]],
+    ["k8s.io.api.networking.v1beta1.IngressClassParametersReference", [d833, false]],
+    ["k8s.io.api.networking.v1beta1.IngressClassSpec", [d834, false]],
+    ["k8s.io.api.networking.v1beta1.IngressList", [d835, true]],
+    ["k8s.io.api.networking.v1beta1.IngressLoadBalancerIngress", [d836, false]],
+    ["k8s.io.api.networking.v1beta1.IngressLoadBalancerStatus", [d837, false]],
+    ["k8s.io.api.networking.v1beta1.IngressPortStatus", [d838, false]],
+    ["k8s.io.api.networking.v1beta1.IngressRule", [d839, false]],
+    ["k8s.io.api.networking.v1beta1.IngressRuleValue", [d840, false]],
+    ["k8s.io.api.networking.v1beta1.IngressSpec", [d841, false]],
+    ["k8s.io.api.networking.v1beta1.IngressStatus", [d842, false]],
+    ["k8s.io.api.networking.v1beta1.IngressTLS", [d843, false]],
+    ["k8s.io.api.networking.v1beta1.ParentReference", [d844, false]],
+    ["k8s.io.api.networking.v1beta1.ServiceCIDR", [d845, true]],
+    ["k8s.io.api.networking.v1beta1.ServiceCIDRList", [d846, true]],
+    ["k8s.io.api.networking.v1beta1.ServiceCIDRSpec", [d847, false]],
+    ["k8s.io.api.networking.v1beta1.ServiceCIDRStatus", [d848, false]],
   ]),
 };

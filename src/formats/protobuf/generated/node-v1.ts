@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d591, e591, schemas as CORE_V1 } from './core-v1.js';
-import { d1270, d1294, d1298, e1270, e1294, e1298, schemas as META } from './meta.js';
+import { d591, schemas as CORE_V1 } from './core-v1.js';
+import { d1270, d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -32,11 +28,6 @@ function d849(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["podFixed"] = v1;
   return o;
-}
-function e849(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["podFixed"]; if (v != null) mapMessage(w, 10, v, e1270);
 }
 // k8s.io.api.node.v1.RuntimeClass
 const O850 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.handler = 0; this.overhead = 0; this.scheduling = 0; } });
@@ -67,14 +58,6 @@ function d850(r: Reader, c: C): J {
   if (v4 !== undefined) o["scheduling"] = v4;
   return o;
 }
-function e850(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["handler"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["overhead"]; if (v != null) { w.uint32(26).fork(); e849(w, v); w.ldelim(); }
-  v = o["scheduling"]; if (v != null) { w.uint32(34).fork(); e852(w, v); w.ldelim(); }
-}
 // k8s.io.api.node.v1.RuntimeClassList
 const K851: Keys = [-10, "metadata", -18, "items"];
 function d851(r: Reader, c: C): J {
@@ -96,12 +79,6 @@ function d851(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e851(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e850(w, x); w.ldelim(); }
 }
 // k8s.io.api.node.v1.Scheduling
 const K852: Keys = [10, "nodeSelector", -18, "tolerations"];
@@ -125,25 +102,19 @@ function d852(r: Reader, c: C): J {
   if (v2 !== undefined) o["tolerations"] = v2;
   return o;
 }
-function e852(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["nodeSelector"]; if (v != null) mapString(w, 10, v);
-  v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e591(w, x); w.ldelim(); }
-}
 
 /**
- * The node-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The node-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/node-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "node-v1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.node.v1.Overhead", [d849, e849, false]],
-    ["k8s.io.api.node.v1.RuntimeClass", [d850, e850, true]],
-    ["k8s.io.api.node.v1.RuntimeClassList", [d851, e851, true]],
-    ["k8s.io.api.node.v1.Scheduling", [d852, e852, false]],
+    ["k8s.io.api.node.v1.Overhead", [d849, false]],
+    ["k8s.io.api.node.v1.RuntimeClass", [d850, true]],
+    ["k8s.io.api.node.v1.RuntimeClassList", [d851, true]],
+    ["k8s.io.api.node.v1.Scheduling", [d852, false]],
   ]),
 };

@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d591, e591, schemas as CORE_V1 } from './core-v1.js';
-import { d1270, d1294, d1298, e1270, e1294, e1298, schemas as META } from './meta.js';
+import { d591, schemas as CORE_V1 } from './core-v1.js';
+import { d1270, d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -32,11 +28,6 @@ function d853(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["podFixed"] = v1;
   return o;
-}
-function e853(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["podFixed"]; if (v != null) mapMessage(w, 10, v, e1270);
 }
 // k8s.io.api.node.v1alpha1.RuntimeClass
 const K854: Keys = [-10, "metadata", -18, "spec"];
@@ -60,12 +51,6 @@ function d854(r: Reader, c: C): J {
   o["spec"] = v2 ?? d856(EMPTY, c);
   return o;
 }
-function e854(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e856(w, v); w.ldelim();
-}
 // k8s.io.api.node.v1alpha1.RuntimeClassList
 const K855: Keys = [-10, "metadata", -18, "items"];
 function d855(r: Reader, c: C): J {
@@ -87,12 +72,6 @@ function d855(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e855(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e854(w, x); w.ldelim(); }
 }
 // k8s.io.api.node.v1alpha1.RuntimeClassSpec
 const K856: Keys = [10, "runtimeHandler", -18, "overhead", -26, "scheduling"];
@@ -118,13 +97,6 @@ function d856(r: Reader, c: C): J {
   if (v3 !== undefined) o["scheduling"] = v3;
   return o;
 }
-function e856(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["runtimeHandler"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["overhead"]; if (v != null) { w.uint32(18).fork(); e853(w, v); w.ldelim(); }
-  v = o["scheduling"]; if (v != null) { w.uint32(26).fork(); e857(w, v); w.ldelim(); }
-}
 // k8s.io.api.node.v1alpha1.Scheduling
 const K857: Keys = [10, "nodeSelector", -18, "tolerations"];
 function d857(r: Reader, c: C): J {
@@ -147,26 +119,20 @@ function d857(r: Reader, c: C): J {
   if (v2 !== undefined) o["tolerations"] = v2;
   return o;
 }
-function e857(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["nodeSelector"]; if (v != null) mapString(w, 10, v);
-  v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e591(w, x); w.ldelim(); }
-}
 
 /**
- * The node-v1alpha1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The node-v1alpha1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/node-v1alpha1.js.
  */
 export const schemas: SchemaGroup = {
   name: "node-v1alpha1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.node.v1alpha1.Overhead", [d853, e853, false]],
-    ["k8s.io.api.node.v1alpha1.RuntimeClass", [d854, e854, true]],
-    ["k8s.io.api.node.v1alpha1.RuntimeClassList", [d855, e855, true]],
-    ["k8s.io.api.node.v1alpha1.RuntimeClassSpec", [d856, e856, false]],
-    ["k8s.io.api.node.v1alpha1.Scheduling", [d857, e857, false]],
+    ["k8s.io.api.node.v1alpha1.Overhead", [d853, false]],
+    ["k8s.io.api.node.v1alpha1.RuntimeClass", [d854, true]],
+    ["k8s.io.api.node.v1alpha1.RuntimeClassList", [d855, true]],
+    ["k8s.io.api.node.v1alpha1.RuntimeClassSpec", [d856, false]],
+    ["k8s.io.api.node.v1alpha1.Scheduling", [d857, false]],
   ]),
 };

@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1278, d1280, d1291, d1294, d1298, d1312, d1322, e1278, e1280, e1291, e1294, e1298, e1312, e1322, schemas as META } from './meta.js';
+import { d1278, d1280, d1291, d1294, d1298, d1312, d1322, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -34,12 +30,6 @@ function d867(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   if (v2 !== undefined) o["deleteOptions"] = v2;
   return o;
-}
-function e867(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["deleteOptions"]; if (v != null) { w.uint32(18).fork(); e1280(w, v); w.ldelim(); }
 }
 // k8s.io.api.policy.v1beta1.PodDisruptionBudget
 const O868 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -67,13 +57,6 @@ function d868(r: Reader, c: C): J {
   o["status"] = v3 ?? d871(EMPTY, c);
   return o;
 }
-function e868(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e870(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e871(w, v); w.ldelim();
-}
 // k8s.io.api.policy.v1beta1.PodDisruptionBudgetList
 const K869: Keys = [-10, "metadata", -18, "items"];
 function d869(r: Reader, c: C): J {
@@ -95,12 +78,6 @@ function d869(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e869(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e868(w, x); w.ldelim(); }
 }
 // k8s.io.api.policy.v1beta1.PodDisruptionBudgetSpec
 const K870: Keys = [10, "minAvailable", -18, "selector", 26, "maxUnavailable", 34, "unhealthyPodEvictionPolicy"];
@@ -128,14 +105,6 @@ function d870(r: Reader, c: C): J {
   if (v3 !== undefined) o["maxUnavailable"] = v3;
   if (v4 !== undefined) o["unhealthyPodEvictionPolicy"] = v4;
   return o;
-}
-function e870(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["minAvailable"]; if (v != null) { w.uint32(10).fork(); e1322(w, v); w.ldelim(); }
-  v = o["selector"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["maxUnavailable"]; if (v != null) { w.uint32(26).fork(); e1322(w, v); w.ldelim(); }
-  v = o["unhealthyPodEvictionPolicy"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.policy.v1beta1.PodDisruptionBudgetStatus
 const O871 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.disruptedPods = 0; this.disruptionsAllowed = 0; this.currentHealthy = 0; this.desiredHealthy = 0; this.expectedPods = 0; this.conditions = 0; } });
@@ -175,31 +144,20 @@ function d871(r: Reader, c: C): J {
   if (v7 !== undefined) o["conditions"] = v7;
   return o;
 }
-function e871(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["observedGeneration"]; w.uint32(8); w64(w, v ?? 0);
-  v = o["disruptedPods"]; if (v != null) mapMessage(w, 18, v, e1312);
-  v = o["disruptionsAllowed"]; w.uint32(24); w32(w, v ?? 0);
-  v = o["currentHealthy"]; w.uint32(32); w32(w, v ?? 0);
-  v = o["desiredHealthy"]; w.uint32(40); w32(w, v ?? 0);
-  v = o["expectedPods"]; w.uint32(48); w32(w, v ?? 0);
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e1278(w, x); w.ldelim(); }
-}
 
 /**
- * The policy-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The policy-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/policy-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "policy-v1beta1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.policy.v1beta1.Eviction", [d867, e867, true]],
-    ["k8s.io.api.policy.v1beta1.PodDisruptionBudget", [d868, e868, true]],
-    ["k8s.io.api.policy.v1beta1.PodDisruptionBudgetList", [d869, e869, true]],
-    ["k8s.io.api.policy.v1beta1.PodDisruptionBudgetSpec", [d870, e870, false]],
-    ["k8s.io.api.policy.v1beta1.PodDisruptionBudgetStatus", [d871, e871, false]],
+    ["k8s.io.api.policy.v1beta1.Eviction", [d867, true]],
+    ["k8s.io.api.policy.v1beta1.PodDisruptionBudget", [d868, true]],
+    ["k8s.io.api.policy.v1beta1.PodDisruptionBudgetList", [d869, true]],
+    ["k8s.io.api.policy.v1beta1.PodDisruptionBudgetSpec", [d870, false]],
+    ["k8s.io.api.policy.v1beta1.PodDisruptionBudgetStatus", [d871, false]],
   ]),
 };

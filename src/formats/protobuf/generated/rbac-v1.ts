@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1291, d1294, d1298, e1291, e1294, e1298, schemas as META } from './meta.js';
+import { d1291, d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -30,11 +26,6 @@ function d872(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["clusterRoleSelectors"] = v1;
   return o;
-}
-function e872(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["clusterRoleSelectors"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1291(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1.ClusterRole
 const O873 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.rules = 0; this.aggregationRule = 0; } });
@@ -62,13 +53,6 @@ function d873(r: Reader, c: C): J {
   if (v3 !== undefined) o["aggregationRule"] = v3;
   return o;
 }
-function e873(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e877(w, x); w.ldelim(); }
-  v = o["aggregationRule"]; if (v != null) { w.uint32(26).fork(); e872(w, v); w.ldelim(); }
-}
 // k8s.io.api.rbac.v1.ClusterRoleBinding
 const O874 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 const K874: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
@@ -95,13 +79,6 @@ function d874(r: Reader, c: C): J {
   o["roleRef"] = v3 ?? d882(EMPTY, c);
   return o;
 }
-function e874(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["subjects"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e883(w, x); w.ldelim(); }
-  v = o["roleRef"]; w.uint32(26).fork(); e882(w, v); w.ldelim();
-}
 // k8s.io.api.rbac.v1.ClusterRoleBindingList
 const K875: Keys = [-10, "metadata", -18, "items"];
 function d875(r: Reader, c: C): J {
@@ -124,12 +101,6 @@ function d875(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e875(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e874(w, x); w.ldelim(); }
-}
 // k8s.io.api.rbac.v1.ClusterRoleList
 const K876: Keys = [-10, "metadata", -18, "items"];
 function d876(r: Reader, c: C): J {
@@ -151,12 +122,6 @@ function d876(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e876(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e873(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1.PolicyRule
 const O877 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.resourceNames = 0; this.nonResourceURLs = 0; } });
@@ -189,15 +154,6 @@ function d877(r: Reader, c: C): J {
   if (v5 !== undefined) o["nonResourceURLs"] = v5;
   return o;
 }
-function e877(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["apiGroups"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["resourceNames"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-  v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-}
 // k8s.io.api.rbac.v1.Role
 const K878: Keys = [-10, "metadata", -18, "rules"];
 function d878(r: Reader, c: C): J {
@@ -219,12 +175,6 @@ function d878(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["rules"] = v2 === undefined ? null : v2;
   return o;
-}
-function e878(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e877(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1.RoleBinding
 const O879 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
@@ -252,13 +202,6 @@ function d879(r: Reader, c: C): J {
   o["roleRef"] = v3 ?? d882(EMPTY, c);
   return o;
 }
-function e879(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["subjects"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e883(w, x); w.ldelim(); }
-  v = o["roleRef"]; w.uint32(26).fork(); e882(w, v); w.ldelim();
-}
 // k8s.io.api.rbac.v1.RoleBindingList
 const K880: Keys = [-10, "metadata", -18, "items"];
 function d880(r: Reader, c: C): J {
@@ -281,12 +224,6 @@ function d880(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e880(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e879(w, x); w.ldelim(); }
-}
 // k8s.io.api.rbac.v1.RoleList
 const K881: Keys = [-10, "metadata", -18, "items"];
 function d881(r: Reader, c: C): J {
@@ -308,12 +245,6 @@ function d881(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e881(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e878(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1.RoleRef
 const K882: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
@@ -338,13 +269,6 @@ function d882(r: Reader, c: C): J {
   o["kind"] = v2 ?? '';
   o["name"] = v3 ?? '';
   return o;
-}
-function e882(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiGroup"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.rbac.v1.Subject
 const K883: Keys = [10, "kind", 18, "apiGroup", 26, "name", 34, "namespace"];
@@ -373,35 +297,27 @@ function d883(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["namespace"] = v4;
   return o;
 }
-function e883(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kind"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["apiGroup"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["namespace"]; w.uint32(34); wstr(w, v ?? '');
-}
 
 /**
- * The rbac-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The rbac-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/rbac-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "rbac-v1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.rbac.v1.AggregationRule", [d872, e872, false]],
-    ["k8s.io.api.rbac.v1.ClusterRole", [d873, e873, true]],
-    ["k8s.io.api.rbac.v1.ClusterRoleBinding", [d874, e874, true]],
-    ["k8s.io.api.rbac.v1.ClusterRoleBindingList", [d875, e875, true]],
-    ["k8s.io.api.rbac.v1.ClusterRoleList", [d876, e876, true]],
-    ["k8s.io.api.rbac.v1.PolicyRule", [d877, e877, false]],
-    ["k8s.io.api.rbac.v1.Role", [d878, e878, true]],
-    ["k8s.io.api.rbac.v1.RoleBinding", [d879, e879, true]],
-    ["k8s.io.api.rbac.v1.RoleBindingList", [d880, e880, true]],
-    ["k8s.io.api.rbac.v1.RoleList", [d881, e881, true]],
-    ["k8s.io.api.rbac.v1.RoleRef", [d882, e882, false]],
-    ["k8s.io.api.rbac.v1.Subject", [d883, e883, false]],
+    ["k8s.io.api.rbac.v1.AggregationRule", [d872, false]],
+    ["k8s.io.api.rbac.v1.ClusterRole", [d873, true]],
+    ["k8s.io.api.rbac.v1.ClusterRoleBinding", [d874, true]],
+    ["k8s.io.api.rbac.v1.ClusterRoleBindingList", [d875, true]],
+    ["k8s.io.api.rbac.v1.ClusterRoleList", [d876, true]],
+    ["k8s.io.api.rbac.v1.PolicyRule", [d877, false]],
+    ["k8s.io.api.rbac.v1.Role", [d878, true]],
+    ["k8s.io.api.rbac.v1.RoleBinding", [d879, true]],
+    ["k8s.io.api.rbac.v1.RoleBindingList", [d880, true]],
+    ["k8s.io.api.rbac.v1.RoleList", [d881, true]],
+    ["k8s.io.api.rbac.v1.RoleRef", [d882, false]],
+    ["k8s.io.api.rbac.v1.Subject", [d883, false]],
   ]),
 };

@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1291, d1294, d1298, e1291, e1294, e1298, schemas as META } from './meta.js';
+import { d1291, d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -30,11 +26,6 @@ function d884(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["clusterRoleSelectors"] = v1;
   return o;
-}
-function e884(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["clusterRoleSelectors"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1291(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1alpha1.ClusterRole
 const O885 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.rules = 0; this.aggregationRule = 0; } });
@@ -62,13 +53,6 @@ function d885(r: Reader, c: C): J {
   if (v3 !== undefined) o["aggregationRule"] = v3;
   return o;
 }
-function e885(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e889(w, x); w.ldelim(); }
-  v = o["aggregationRule"]; if (v != null) { w.uint32(26).fork(); e884(w, v); w.ldelim(); }
-}
 // k8s.io.api.rbac.v1alpha1.ClusterRoleBinding
 const O886 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 const K886: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
@@ -95,13 +79,6 @@ function d886(r: Reader, c: C): J {
   o["roleRef"] = v3 ?? d894(EMPTY, c);
   return o;
 }
-function e886(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["subjects"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e895(w, x); w.ldelim(); }
-  v = o["roleRef"]; w.uint32(26).fork(); e894(w, v); w.ldelim();
-}
 // k8s.io.api.rbac.v1alpha1.ClusterRoleBindingList
 const K887: Keys = [-10, "metadata", -18, "items"];
 function d887(r: Reader, c: C): J {
@@ -124,12 +101,6 @@ function d887(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e887(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e886(w, x); w.ldelim(); }
-}
 // k8s.io.api.rbac.v1alpha1.ClusterRoleList
 const K888: Keys = [-10, "metadata", -18, "items"];
 function d888(r: Reader, c: C): J {
@@ -151,12 +122,6 @@ function d888(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e888(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e885(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1alpha1.PolicyRule
 const O889 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.resourceNames = 0; this.nonResourceURLs = 0; } });
@@ -189,15 +154,6 @@ function d889(r: Reader, c: C): J {
   if (v6 !== undefined) o["nonResourceURLs"] = v6;
   return o;
 }
-function e889(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["apiGroups"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-  v = o["resourceNames"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-  v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(50); wstr(w, x); }
-}
 // k8s.io.api.rbac.v1alpha1.Role
 const K890: Keys = [-10, "metadata", -18, "rules"];
 function d890(r: Reader, c: C): J {
@@ -219,12 +175,6 @@ function d890(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["rules"] = v2 === undefined ? null : v2;
   return o;
-}
-function e890(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e889(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1alpha1.RoleBinding
 const O891 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
@@ -252,13 +202,6 @@ function d891(r: Reader, c: C): J {
   o["roleRef"] = v3 ?? d894(EMPTY, c);
   return o;
 }
-function e891(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["subjects"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e895(w, x); w.ldelim(); }
-  v = o["roleRef"]; w.uint32(26).fork(); e894(w, v); w.ldelim();
-}
 // k8s.io.api.rbac.v1alpha1.RoleBindingList
 const K892: Keys = [-10, "metadata", -18, "items"];
 function d892(r: Reader, c: C): J {
@@ -281,12 +224,6 @@ function d892(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e892(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e891(w, x); w.ldelim(); }
-}
 // k8s.io.api.rbac.v1alpha1.RoleList
 const K893: Keys = [-10, "metadata", -18, "items"];
 function d893(r: Reader, c: C): J {
@@ -308,12 +245,6 @@ function d893(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e893(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e890(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1alpha1.RoleRef
 const K894: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
@@ -338,13 +269,6 @@ function d894(r: Reader, c: C): J {
   o["kind"] = v2 ?? '';
   o["name"] = v3 ?? '';
   return o;
-}
-function e894(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiGroup"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.rbac.v1alpha1.Subject
 const K895: Keys = [10, "kind", 18, "apiVersion", 26, "name", 34, "namespace"];
@@ -373,35 +297,27 @@ function d895(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["namespace"] = v4;
   return o;
 }
-function e895(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kind"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["apiVersion"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["namespace"]; w.uint32(34); wstr(w, v ?? '');
-}
 
 /**
- * The rbac-v1alpha1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The rbac-v1alpha1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/rbac-v1alpha1.js.
  */
 export const schemas: SchemaGroup = {
   name: "rbac-v1alpha1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.rbac.v1alpha1.AggregationRule", [d884, e884, false]],
-    ["k8s.io.api.rbac.v1alpha1.ClusterRole", [d885, e885, true]],
-    ["k8s.io.api.rbac.v1alpha1.ClusterRoleBinding", [d886, e886, true]],
-    ["k8s.io.api.rbac.v1alpha1.ClusterRoleBindingList", [d887, e887, true]],
-    ["k8s.io.api.rbac.v1alpha1.ClusterRoleList", [d888, e888, true]],
-    ["k8s.io.api.rbac.v1alpha1.PolicyRule", [d889, e889, false]],
-    ["k8s.io.api.rbac.v1alpha1.Role", [d890, e890, true]],
-    ["k8s.io.api.rbac.v1alpha1.RoleBinding", [d891, e891, true]],
-    ["k8s.io.api.rbac.v1alpha1.RoleBindingList", [d892, e892, true]],
-    ["k8s.io.api.rbac.v1alpha1.RoleList", [d893, e893, true]],
-    ["k8s.io.api.rbac.v1alpha1.RoleRef", [d894, e894, false]],
-    ["k8s.io.api.rbac.v1alpha1.Subject", [d895, e895, false]],
+    ["k8s.io.api.rbac.v1alpha1.AggregationRule", [d884, false]],
+    ["k8s.io.api.rbac.v1alpha1.ClusterRole", [d885, true]],
+    ["k8s.io.api.rbac.v1alpha1.ClusterRoleBinding", [d886, true]],
+    ["k8s.io.api.rbac.v1alpha1.ClusterRoleBindingList", [d887, true]],
+    ["k8s.io.api.rbac.v1alpha1.ClusterRoleList", [d888, true]],
+    ["k8s.io.api.rbac.v1alpha1.PolicyRule", [d889, false]],
+    ["k8s.io.api.rbac.v1alpha1.Role", [d890, true]],
+    ["k8s.io.api.rbac.v1alpha1.RoleBinding", [d891, true]],
+    ["k8s.io.api.rbac.v1alpha1.RoleBindingList", [d892, true]],
+    ["k8s.io.api.rbac.v1alpha1.RoleList", [d893, true]],
+    ["k8s.io.api.rbac.v1alpha1.RoleRef", [d894, false]],
+    ["k8s.io.api.rbac.v1alpha1.Subject", [d895, false]],
   ]),
 };

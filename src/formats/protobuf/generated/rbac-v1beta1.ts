@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1291, d1294, d1298, e1291, e1294, e1298, schemas as META } from './meta.js';
+import { d1291, d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -30,11 +26,6 @@ function d896(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["clusterRoleSelectors"] = v1;
   return o;
-}
-function e896(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["clusterRoleSelectors"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1291(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1beta1.ClusterRole
 const O897 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.rules = 0; this.aggregationRule = 0; } });
@@ -62,13 +53,6 @@ function d897(r: Reader, c: C): J {
   if (v3 !== undefined) o["aggregationRule"] = v3;
   return o;
 }
-function e897(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e901(w, x); w.ldelim(); }
-  v = o["aggregationRule"]; if (v != null) { w.uint32(26).fork(); e896(w, v); w.ldelim(); }
-}
 // k8s.io.api.rbac.v1beta1.ClusterRoleBinding
 const O898 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 const K898: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
@@ -95,13 +79,6 @@ function d898(r: Reader, c: C): J {
   o["roleRef"] = v3 ?? d906(EMPTY, c);
   return o;
 }
-function e898(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["subjects"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e907(w, x); w.ldelim(); }
-  v = o["roleRef"]; w.uint32(26).fork(); e906(w, v); w.ldelim();
-}
 // k8s.io.api.rbac.v1beta1.ClusterRoleBindingList
 const K899: Keys = [-10, "metadata", -18, "items"];
 function d899(r: Reader, c: C): J {
@@ -124,12 +101,6 @@ function d899(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e899(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e898(w, x); w.ldelim(); }
-}
 // k8s.io.api.rbac.v1beta1.ClusterRoleList
 const K900: Keys = [-10, "metadata", -18, "items"];
 function d900(r: Reader, c: C): J {
@@ -151,12 +122,6 @@ function d900(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e900(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e897(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1beta1.PolicyRule
 const O901 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.resourceNames = 0; this.nonResourceURLs = 0; } });
@@ -189,15 +154,6 @@ function d901(r: Reader, c: C): J {
   if (v5 !== undefined) o["nonResourceURLs"] = v5;
   return o;
 }
-function e901(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["verbs"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["apiGroups"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["resources"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["resourceNames"]; if (v != null) for (const x of list(v)) { w.uint32(34); wstr(w, x); }
-  v = o["nonResourceURLs"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-}
 // k8s.io.api.rbac.v1beta1.Role
 const K902: Keys = [-10, "metadata", -18, "rules"];
 function d902(r: Reader, c: C): J {
@@ -219,12 +175,6 @@ function d902(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["rules"] = v2 === undefined ? null : v2;
   return o;
-}
-function e902(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["rules"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e901(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1beta1.RoleBinding
 const O903 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
@@ -252,13 +202,6 @@ function d903(r: Reader, c: C): J {
   o["roleRef"] = v3 ?? d906(EMPTY, c);
   return o;
 }
-function e903(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["subjects"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e907(w, x); w.ldelim(); }
-  v = o["roleRef"]; w.uint32(26).fork(); e906(w, v); w.ldelim();
-}
 // k8s.io.api.rbac.v1beta1.RoleBindingList
 const K904: Keys = [-10, "metadata", -18, "items"];
 function d904(r: Reader, c: C): J {
@@ -281,12 +224,6 @@ function d904(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e904(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e903(w, x); w.ldelim(); }
-}
 // k8s.io.api.rbac.v1beta1.RoleList
 const K905: Keys = [-10, "metadata", -18, "items"];
 function d905(r: Reader, c: C): J {
@@ -308,12 +245,6 @@ function d905(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e905(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e902(w, x); w.ldelim(); }
 }
 // k8s.io.api.rbac.v1beta1.RoleRef
 const K906: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
@@ -338,13 +269,6 @@ function d906(r: Reader, c: C): J {
   o["kind"] = v2 ?? '';
   o["name"] = v3 ?? '';
   return o;
-}
-function e906(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiGroup"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.rbac.v1beta1.Subject
 const K907: Keys = [10, "kind", 18, "apiGroup", 26, "name", 34, "namespace"];
@@ -373,35 +297,27 @@ function d907(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["namespace"] = v4;
   return o;
 }
-function e907(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["kind"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["apiGroup"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["namespace"]; w.uint32(34); wstr(w, v ?? '');
-}
 
 /**
- * The rbac-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The rbac-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/rbac-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "rbac-v1beta1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.rbac.v1beta1.AggregationRule", [d896, e896, false]],
-    ["k8s.io.api.rbac.v1beta1.ClusterRole", [d897, e897, true]],
-    ["k8s.io.api.rbac.v1beta1.ClusterRoleBinding", [d898, e898, true]],
-    ["k8s.io.api.rbac.v1beta1.ClusterRoleBindingList", [d899, e899, true]],
-    ["k8s.io.api.rbac.v1beta1.ClusterRoleList", [d900, e900, true]],
-    ["k8s.io.api.rbac.v1beta1.PolicyRule", [d901, e901, false]],
-    ["k8s.io.api.rbac.v1beta1.Role", [d902, e902, true]],
-    ["k8s.io.api.rbac.v1beta1.RoleBinding", [d903, e903, true]],
-    ["k8s.io.api.rbac.v1beta1.RoleBindingList", [d904, e904, true]],
-    ["k8s.io.api.rbac.v1beta1.RoleList", [d905, e905, true]],
-    ["k8s.io.api.rbac.v1beta1.RoleRef", [d906, e906, false]],
-    ["k8s.io.api.rbac.v1beta1.Subject", [d907, e907, false]],
+    ["k8s.io.api.rbac.v1beta1.AggregationRule", [d896, false]],
+    ["k8s.io.api.rbac.v1beta1.ClusterRole", [d897, true]],
+    ["k8s.io.api.rbac.v1beta1.ClusterRoleBinding", [d898, true]],
+    ["k8s.io.api.rbac.v1beta1.ClusterRoleBindingList", [d899, true]],
+    ["k8s.io.api.rbac.v1beta1.ClusterRoleList", [d900, true]],
+    ["k8s.io.api.rbac.v1beta1.PolicyRule", [d901, false]],
+    ["k8s.io.api.rbac.v1beta1.Role", [d902, true]],
+    ["k8s.io.api.rbac.v1beta1.RoleBinding", [d903, true]],
+    ["k8s.io.api.rbac.v1beta1.RoleBindingList", [d904, true]],
+    ["k8s.io.api.rbac.v1beta1.RoleList", [d905, true]],
+    ["k8s.io.api.rbac.v1beta1.RoleRef", [d906, false]],
+    ["k8s.io.api.rbac.v1beta1.Subject", [d907, false]],
   ]),
 };

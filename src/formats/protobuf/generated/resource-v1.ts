@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d482, e482, schemas as CORE_V1 } from './core-v1.js';
-import { d1270, d1278, d1294, d1298, d1312, d1319, e1270, e1278, e1294, e1298, e1312, e1319, schemas as META } from './meta.js';
+import { d482, schemas as CORE_V1 } from './core-v1.js';
+import { d1270, d1278, d1294, d1298, d1312, d1319, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -51,17 +47,6 @@ function d908(r: Reader, c: C): J {
   if (v6 !== undefined) o["networkData"] = v6;
   return o;
 }
-function e908(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["pool"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["device"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e1278(w, x); w.ldelim(); }
-  v = o["data"]; if (v != null) { w.uint32(42).fork(); e1319(w, v); w.ldelim(); }
-  v = o["networkData"]; if (v != null) { w.uint32(50).fork(); e942(w, v); w.ldelim(); }
-  v = o["shareID"]; if (v != null) { w.uint32(58); wstr(w, v); }
-}
 // k8s.io.api.resource.v1.AllocationResult
 const K909: Keys = [-10, "devices", -26, "nodeSelector", 42, "allocationTimestamp"];
 function d909(r: Reader, c: C): J {
@@ -86,13 +71,6 @@ function d909(r: Reader, c: C): J {
   if (v5 !== undefined) o["allocationTimestamp"] = v5;
   return o;
 }
-function e909(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["devices"]; w.uint32(10).fork(); e918(w, v); w.ldelim();
-  v = o["nodeSelector"]; if (v != null) { w.uint32(26).fork(); e482(w, v); w.ldelim(); }
-  v = o["allocationTimestamp"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1.CELDeviceSelector
 const K910: Keys = [10, "expression"];
 function d910(r: Reader, c: C): J {
@@ -110,11 +88,6 @@ function d910(r: Reader, c: C): J {
   const o: J = {};
   o["expression"] = v1 ?? '';
   return o;
-}
-function e910(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1.CapacityRequestPolicy
 const K911: Keys = [10, "default", 26, "validValues", -34, "validRange"];
@@ -140,13 +113,6 @@ function d911(r: Reader, c: C): J {
   if (v4 !== undefined) o["validRange"] = v4;
   return o;
 }
-function e911(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["default"]; if (v != null) { w.uint32(10).fork(); e1270(w, v); w.ldelim(); }
-  v = o["validValues"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1270(w, x); w.ldelim(); }
-  v = o["validRange"]; if (v != null) { w.uint32(34).fork(); e912(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1.CapacityRequestPolicyRange
 const K912: Keys = [10, "min", 18, "max", 26, "step"];
 function d912(r: Reader, c: C): J {
@@ -171,13 +137,6 @@ function d912(r: Reader, c: C): J {
   if (v3 !== undefined) o["step"] = v3;
   return o;
 }
-function e912(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["min"]; if (v != null) { w.uint32(10).fork(); e1270(w, v); w.ldelim(); }
-  v = o["max"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
-  v = o["step"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1.CapacityRequirements
 const K913: Keys = [10, "requests"];
 function d913(r: Reader, c: C): J {
@@ -197,11 +156,6 @@ function d913(r: Reader, c: C): J {
   if (v1 !== undefined) o["requests"] = v1;
   return o;
 }
-function e913(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requests"]; if (v != null) mapMessage(w, 10, v, e1270);
-}
 // k8s.io.api.resource.v1.Counter
 const K914: Keys = [10, "value"];
 function d914(r: Reader, c: C): J {
@@ -219,11 +173,6 @@ function d914(r: Reader, c: C): J {
   const o: J = {};
   o["value"] = v1 ?? d1270(EMPTY, c);
   return o;
-}
-function e914(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["value"]; w.uint32(10).fork(); e1270(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.CounterSet
 const K915: Keys = [10, "name", 18, "counters"];
@@ -246,12 +195,6 @@ function d915(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["counters"] = v2;
   return o;
-}
-function e915(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["counters"]; if (v != null) mapMessage(w, 18, v, e914);
 }
 // k8s.io.api.resource.v1.Device
 const O916 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.attributes = 0; this.capacity = 0; this.consumesCounters = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.taints = 0; this.bindsToNode = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.allowMultipleAllocations = 0; this.nodeAllocatableResources = 0; } });
@@ -311,23 +254,6 @@ function d916(r: Reader, c: C): J {
   if (v14 !== undefined) o["nodeAllocatableResources"] = v14;
   return o;
 }
-function e916(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["attributes"]; if (v != null) mapMessage(w, 18, v, e919);
-  v = o["capacity"]; if (v != null) mapMessage(w, 26, v, e920);
-  v = o["consumesCounters"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e929(w, x); w.ldelim(); }
-  v = o["nodeName"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["nodeSelector"]; if (v != null) { w.uint32(50).fork(); e482(w, v); w.ldelim(); }
-  v = o["allNodes"]; if (v != null) { w.uint32(56); wbool(w, v); }
-  v = o["taints"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e934(w, x); w.ldelim(); }
-  v = o["bindsToNode"]; if (v != null) { w.uint32(72); wbool(w, v); }
-  v = o["bindingConditions"]; if (v != null) for (const x of list(v)) { w.uint32(82); wstr(w, x); }
-  v = o["bindingFailureConditions"]; if (v != null) for (const x of list(v)) { w.uint32(90); wstr(w, x); }
-  v = o["allowMultipleAllocations"]; if (v != null) { w.uint32(96); wbool(w, v); }
-  v = o["nodeAllocatableResources"]; if (v != null) mapMessage(w, 114, v, e945);
-}
 // k8s.io.api.resource.v1.DeviceAllocationConfiguration
 const K917: Keys = [10, "source", 18, "requests"];
 function d917(r: Reader, c: C): J {
@@ -352,13 +278,6 @@ function d917(r: Reader, c: C): J {
   Object.assign(o, v3 ?? d927(EMPTY, c));
   return o;
 }
-function e917(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["source"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["requests"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o; w.uint32(26).fork(); e927(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1.DeviceAllocationResult
 const K918: Keys = [-10, "results", -18, "config"];
 function d918(r: Reader, c: C): J {
@@ -379,12 +298,6 @@ function d918(r: Reader, c: C): J {
   if (v1 !== undefined) o["results"] = v1;
   if (v2 !== undefined) o["config"] = v2;
   return o;
-}
-function e918(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["results"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e931(w, x); w.ldelim(); }
-  v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e917(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceAttribute
 const O919 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.int = 0; this.bool = 0; this.string = 0; this.version = 0; this.ints = 0; this.bools = 0; this.strings = 0; this.versions = 0; } });
@@ -426,18 +339,6 @@ function d919(r: Reader, c: C): J {
   if (v9 !== undefined) o["versions"] = v9;
   return o;
 }
-function e919(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["int"]; if (v != null) { w.uint32(16); w64(w, v); }
-  v = o["bool"]; if (v != null) { w.uint32(24); wbool(w, v); }
-  v = o["string"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["version"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["ints"]; if (v != null) for (const x of list(v)) { w.uint32(48); w64(w, x); }
-  v = o["bools"]; if (v != null) for (const x of list(v)) { w.uint32(56); wbool(w, x); }
-  v = o["strings"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
-  v = o["versions"]; if (v != null) for (const x of list(v)) { w.uint32(74); wstr(w, x); }
-}
 // k8s.io.api.resource.v1.DeviceCapacity
 const K920: Keys = [10, "value", -18, "requestPolicy"];
 function d920(r: Reader, c: C): J {
@@ -458,12 +359,6 @@ function d920(r: Reader, c: C): J {
   o["value"] = v1 ?? d1270(EMPTY, c);
   if (v2 !== undefined) o["requestPolicy"] = v2;
   return o;
-}
-function e920(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["value"]; w.uint32(10).fork(); e1270(w, v); w.ldelim();
-  v = o["requestPolicy"]; if (v != null) { w.uint32(18).fork(); e911(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceClaim
 const K921: Keys = [-10, "requests", -18, "constraints", -26, "config"];
@@ -489,13 +384,6 @@ function d921(r: Reader, c: C): J {
   if (v3 !== undefined) o["config"] = v3;
   return o;
 }
-function e921(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requests"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e930(w, x); w.ldelim(); }
-  v = o["constraints"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e928(w, x); w.ldelim(); }
-  v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e922(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1.DeviceClaimConfiguration
 const K922: Keys = [10, "requests"];
 function d922(r: Reader, c: C): J {
@@ -516,12 +404,6 @@ function d922(r: Reader, c: C): J {
   if (v1 !== undefined) o["requests"] = v1;
   Object.assign(o, v2 ?? d927(EMPTY, c));
   return o;
-}
-function e922(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requests"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o; w.uint32(18).fork(); e927(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.DeviceClass
 const K923: Keys = [-10, "metadata", -18, "spec"];
@@ -545,12 +427,6 @@ function d923(r: Reader, c: C): J {
   o["spec"] = v2 ?? d926(EMPTY, c);
   return o;
 }
-function e923(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e926(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1.DeviceClassConfiguration
 const K924: Keys = [];
 function d924(r: Reader, c: C): J {
@@ -568,11 +444,6 @@ function d924(r: Reader, c: C): J {
   const o: J = {};
   Object.assign(o, v1 ?? d927(EMPTY, c));
   return o;
-}
-function e924(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o; w.uint32(10).fork(); e927(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.DeviceClassList
 const K925: Keys = [-10, "metadata", -18, "items"];
@@ -595,12 +466,6 @@ function d925(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e925(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e923(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceClassSpec
 const K926: Keys = [-10, "selectors", -18, "config", 34, "extendedResourceName"];
@@ -626,13 +491,6 @@ function d926(r: Reader, c: C): J {
   if (v4 !== undefined) o["extendedResourceName"] = v4;
   return o;
 }
-function e926(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["selectors"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e932(w, x); w.ldelim(); }
-  v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e924(w, x); w.ldelim(); }
-  v = o["extendedResourceName"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.resource.v1.DeviceConfiguration
 const K927: Keys = [-10, "opaque"];
 function d927(r: Reader, c: C): J {
@@ -650,11 +508,6 @@ function d927(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["opaque"] = v1;
   return o;
-}
-function e927(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["opaque"]; if (v != null) { w.uint32(10).fork(); e946(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceConstraint
 const K928: Keys = [10, "requests", 18, "matchAttribute", 26, "distinctAttribute"];
@@ -680,13 +533,6 @@ function d928(r: Reader, c: C): J {
   if (v3 !== undefined) o["distinctAttribute"] = v3;
   return o;
 }
-function e928(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requests"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["matchAttribute"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["distinctAttribute"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.api.resource.v1.DeviceCounterConsumption
 const K929: Keys = [10, "counterSet", 18, "counters"];
 function d929(r: Reader, c: C): J {
@@ -708,12 +554,6 @@ function d929(r: Reader, c: C): J {
   o["counterSet"] = v1 ?? '';
   if (v2 !== undefined) o["counters"] = v2;
   return o;
-}
-function e929(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["counterSet"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["counters"]; if (v != null) mapMessage(w, 18, v, e914);
 }
 // k8s.io.api.resource.v1.DeviceRequest
 const K930: Keys = [10, "name", -18, "exactly", -26, "firstAvailable"];
@@ -738,13 +578,6 @@ function d930(r: Reader, c: C): J {
   if (v2 !== undefined) o["exactly"] = v2;
   if (v3 !== undefined) o["firstAvailable"] = v3;
   return o;
-}
-function e930(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["exactly"]; if (v != null) { w.uint32(18).fork(); e941(w, v); w.ldelim(); }
-  v = o["firstAvailable"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e933(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceRequestAllocationResult
 const O931 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.driver = 0; this.pool = 0; this.device = 0; this.adminAccess = 0; this.tolerations = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.shareID = 0; this.consumedCapacity = 0; this.skipNodeOperations = 0; } });
@@ -796,21 +629,6 @@ function d931(r: Reader, c: C): J {
   if (v11 !== undefined) o["skipNodeOperations"] = v11;
   return o;
 }
-function e931(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["request"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["driver"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["pool"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["device"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["adminAccess"]; if (v != null) { w.uint32(40); wbool(w, v); }
-  v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e940(w, x); w.ldelim(); }
-  v = o["bindingConditions"]; if (v != null) for (const x of list(v)) { w.uint32(58); wstr(w, x); }
-  v = o["bindingFailureConditions"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
-  v = o["shareID"]; if (v != null) { w.uint32(74); wstr(w, v); }
-  v = o["consumedCapacity"]; if (v != null) mapMessage(w, 82, v, e1270);
-  v = o["skipNodeOperations"]; if (v != null) for (const x of list(v)) { w.uint32(90); wstr(w, x); }
-}
 // k8s.io.api.resource.v1.DeviceSelector
 const K932: Keys = [-10, "cel"];
 function d932(r: Reader, c: C): J {
@@ -828,11 +646,6 @@ function d932(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["cel"] = v1;
   return o;
-}
-function e932(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["cel"]; if (v != null) { w.uint32(10).fork(); e910(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceSubRequest
 const O933 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.tolerations = 0; this.capacity = 0; } });
@@ -871,17 +684,6 @@ function d933(r: Reader, c: C): J {
   if (v7 !== undefined) o["capacity"] = v7;
   return o;
 }
-function e933(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["deviceClassName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["selectors"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e932(w, x); w.ldelim(); }
-  v = o["allocationMode"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["count"]; w.uint32(40); w64(w, v ?? 0);
-  v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e940(w, x); w.ldelim(); }
-  v = o["capacity"]; if (v != null) { w.uint32(58).fork(); e913(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1.DeviceTaint
 const K934: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d934(r: Reader, c: C): J {
@@ -909,14 +711,6 @@ function d934(r: Reader, c: C): J {
   if (v4 !== undefined) o["timeAdded"] = v4;
   return o;
 }
-function e934(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["value"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["effect"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["timeAdded"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1.DeviceTaintRule
 const O935 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K935: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -943,13 +737,6 @@ function d935(r: Reader, c: C): J {
   o["status"] = v3 ?? d938(EMPTY, c);
   return o;
 }
-function e935(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e937(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e938(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1.DeviceTaintRuleList
 const K936: Keys = [-10, "metadata", -18, "items"];
 function d936(r: Reader, c: C): J {
@@ -972,12 +759,6 @@ function d936(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e936(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e935(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1.DeviceTaintRuleSpec
 const K937: Keys = [-10, "deviceSelector", -18, "taint"];
 function d937(r: Reader, c: C): J {
@@ -999,12 +780,6 @@ function d937(r: Reader, c: C): J {
   o["taint"] = v2 ?? d934(EMPTY, c);
   return o;
 }
-function e937(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["deviceSelector"]; if (v != null) { w.uint32(10).fork(); e939(w, v); w.ldelim(); }
-  v = o["taint"]; w.uint32(18).fork(); e934(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1.DeviceTaintRuleStatus
 const K938: Keys = [-10, "conditions"];
 function d938(r: Reader, c: C): J {
@@ -1022,11 +797,6 @@ function d938(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
-}
-function e938(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.DeviceTaintSelector
 const K939: Keys = [18, "driver", 26, "pool", 34, "device"];
@@ -1051,13 +821,6 @@ function d939(r: Reader, c: C): J {
   if (v3 !== undefined) o["pool"] = v3;
   if (v4 !== undefined) o["device"] = v4;
   return o;
-}
-function e939(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["pool"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["device"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.resource.v1.DeviceToleration
 const O940 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
@@ -1089,15 +852,6 @@ function d940(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["effect"] = v4;
   if (v5 !== undefined) o["tolerationSeconds"] = v5;
   return o;
-}
-function e940(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["operator"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["value"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["effect"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["tolerationSeconds"]; if (v != null) { w.uint32(40); w64(w, v); }
 }
 // k8s.io.api.resource.v1.ExactDeviceRequest
 const O941 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.adminAccess = 0; this.tolerations = 0; this.capacity = 0; } });
@@ -1136,17 +890,6 @@ function d941(r: Reader, c: C): J {
   if (v7 !== undefined) o["capacity"] = v7;
   return o;
 }
-function e941(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["deviceClassName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["selectors"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e932(w, x); w.ldelim(); }
-  v = o["allocationMode"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["count"]; w.uint32(32); w64(w, v ?? 0);
-  v = o["adminAccess"]; if (v != null) { w.uint32(40); wbool(w, v); }
-  v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e940(w, x); w.ldelim(); }
-  v = o["capacity"]; if (v != null) { w.uint32(58).fork(); e913(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1.NetworkDeviceData
 const K942: Keys = [10, "interfaceName", 18, "ips", 26, "hardwareAddress"];
 function d942(r: Reader, c: C): J {
@@ -1170,13 +913,6 @@ function d942(r: Reader, c: C): J {
   if (v2 !== undefined) o["ips"] = v2;
   if (v3 !== undefined && v3 !== '') o["hardwareAddress"] = v3;
   return o;
-}
-function e942(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["interfaceName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["ips"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["hardwareAddress"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1.NodeAllocatableMapping
 const K943: Keys = [10, "capacityKey", 18, "capacityMultiplier", 26, "deviceMultiplier"];
@@ -1202,13 +938,6 @@ function d943(r: Reader, c: C): J {
   if (v3 !== undefined) o["deviceMultiplier"] = v3;
   return o;
 }
-function e943(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["capacityKey"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["capacityMultiplier"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
-  v = o["deviceMultiplier"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1.NodeAllocatableOverhead
 const K944: Keys = [10, "perPod", 18, "perContainer"];
 function d944(r: Reader, c: C): J {
@@ -1229,12 +958,6 @@ function d944(r: Reader, c: C): J {
   if (v1 !== undefined) o["perPod"] = v1;
   if (v2 !== undefined) o["perContainer"] = v2;
   return o;
-}
-function e944(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["perPod"]; if (v != null) { w.uint32(10).fork(); e1270(w, v); w.ldelim(); }
-  v = o["perContainer"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.NodeAllocatableResource
 const K945: Keys = [-26, "mapping", -34, "overhead"];
@@ -1257,12 +980,6 @@ function d945(r: Reader, c: C): J {
   if (v4 !== undefined) o["overhead"] = v4;
   return o;
 }
-function e945(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["mapping"]; if (v != null) { w.uint32(26).fork(); e943(w, v); w.ldelim(); }
-  v = o["overhead"]; if (v != null) { w.uint32(34).fork(); e944(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1.OpaqueDeviceConfiguration
 const K946: Keys = [10, "driver", 18, "parameters"];
 function d946(r: Reader, c: C): J {
@@ -1283,12 +1000,6 @@ function d946(r: Reader, c: C): J {
   o["driver"] = v1 ?? '';
   o["parameters"] = v2 ?? d1319(EMPTY, c);
   return o;
-}
-function e946(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["parameters"]; w.uint32(18).fork(); e1319(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.ResourceClaim
 const O947 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -1315,13 +1026,6 @@ function d947(r: Reader, c: C): J {
   o["spec"] = v2 ?? d950(EMPTY, c);
   o["status"] = v3 ?? d951(EMPTY, c);
   return o;
-}
-function e947(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e950(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e951(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.ResourceClaimConsumerReference
 const K948: Keys = [10, "apiGroup", 26, "resource", 34, "name", 42, "uid"];
@@ -1350,14 +1054,6 @@ function d948(r: Reader, c: C): J {
   o["uid"] = v5 ?? '';
   return o;
 }
-function e948(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiGroup"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resource"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.resource.v1.ResourceClaimList
 const K949: Keys = [-10, "metadata", -18, "items"];
 function d949(r: Reader, c: C): J {
@@ -1380,12 +1076,6 @@ function d949(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e949(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e947(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1.ResourceClaimSpec
 const K950: Keys = [-10, "devices"];
 function d950(r: Reader, c: C): J {
@@ -1403,11 +1093,6 @@ function d950(r: Reader, c: C): J {
   const o: J = {};
   o["devices"] = v1 ?? d921(EMPTY, c);
   return o;
-}
-function e950(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["devices"]; w.uint32(10).fork(); e921(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.ResourceClaimStatus
 const K951: Keys = [-10, "allocation", -18, "reservedFor", -34, "devices"];
@@ -1433,13 +1118,6 @@ function d951(r: Reader, c: C): J {
   if (v4 !== undefined) o["devices"] = v4;
   return o;
 }
-function e951(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["allocation"]; if (v != null) { w.uint32(10).fork(); e909(w, v); w.ldelim(); }
-  v = o["reservedFor"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e948(w, x); w.ldelim(); }
-  v = o["devices"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e908(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1.ResourceClaimTemplate
 const K952: Keys = [-10, "metadata", -18, "spec"];
 function d952(r: Reader, c: C): J {
@@ -1461,12 +1139,6 @@ function d952(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d954(EMPTY, c);
   return o;
-}
-function e952(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e954(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.ResourceClaimTemplateList
 const K953: Keys = [-10, "metadata", -18, "items"];
@@ -1490,12 +1162,6 @@ function d953(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e953(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e952(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1.ResourceClaimTemplateSpec
 const K954: Keys = [-10, "metadata", -18, "spec"];
 function d954(r: Reader, c: C): J {
@@ -1516,12 +1182,6 @@ function d954(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d950(EMPTY, c);
   return o;
-}
-function e954(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e950(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1.ResourcePool
 const K955: Keys = [10, "name", 16, "generation", 24, "resourceSliceCount"];
@@ -1547,13 +1207,6 @@ function d955(r: Reader, c: C): J {
   o["resourceSliceCount"] = v3 ?? 0;
   return o;
 }
-function e955(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["generation"]; w.uint32(16); w64(w, v ?? 0);
-  v = o["resourceSliceCount"]; w.uint32(24); w64(w, v ?? 0);
-}
 // k8s.io.api.resource.v1.ResourceSlice
 const K956: Keys = [-10, "metadata", -18, "spec"];
 function d956(r: Reader, c: C): J {
@@ -1576,12 +1229,6 @@ function d956(r: Reader, c: C): J {
   o["spec"] = v2 ?? d958(EMPTY, c);
   return o;
 }
-function e956(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e958(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1.ResourceSliceList
 const K957: Keys = [-10, "metadata", -18, "items"];
 function d957(r: Reader, c: C): J {
@@ -1603,12 +1250,6 @@ function d957(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e957(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e956(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1.ResourceSliceSpec
 const O958 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.devices = 0; this.perDeviceNodeSelection = 0; this.sharedCounters = 0; this.partitionTypeAttribute = 0; this.skipNodeOperations = 0; } });
@@ -1656,80 +1297,66 @@ function d958(r: Reader, c: C): J {
   if (v10 !== undefined) o["skipNodeOperations"] = v10;
   return o;
 }
-function e958(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["pool"]; w.uint32(18).fork(); e955(w, v); w.ldelim();
-  v = o["nodeName"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["nodeSelector"]; if (v != null) { w.uint32(34).fork(); e482(w, v); w.ldelim(); }
-  v = o["allNodes"]; if (v != null) { w.uint32(40); wbool(w, v); }
-  v = o["devices"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e916(w, x); w.ldelim(); }
-  v = o["perDeviceNodeSelection"]; if (v != null) { w.uint32(56); wbool(w, v); }
-  v = o["sharedCounters"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e915(w, x); w.ldelim(); }
-  v = o["partitionTypeAttribute"]; if (v != null) { w.uint32(74); wstr(w, v); }
-  v = o["skipNodeOperations"]; if (v != null) for (const x of list(v)) { w.uint32(82); wstr(w, x); }
-}
 
 /**
- * The resource-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The resource-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/resource-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "resource-v1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.resource.v1.AllocatedDeviceStatus", [d908, e908, false]],
-    ["k8s.io.api.resource.v1.AllocationResult", [d909, e909, false]],
-    ["k8s.io.api.resource.v1.CELDeviceSelector", [d910, e910, false]],
-    ["k8s.io.api.resource.v1.CapacityRequestPolicy", [d911, e911, false]],
-    ["k8s.io.api.resource.v1.CapacityRequestPolicyRange", [d912, e912, false]],
-    ["k8s.io.api.resource.v1.CapacityRequirements", [d913, e913, false]],
-    ["k8s.io.api.resource.v1.Counter", [d914, e914, false]],
-    ["k8s.io.api.resource.v1.CounterSet", [d915, e915, false]],
-    ["k8s.io.api.resource.v1.Device", [d916, e916, false]],
-    ["k8s.io.api.resource.v1.DeviceAllocationConfiguration", [d917, e917, false]],
-    ["k8s.io.api.resource.v1.DeviceAllocationResult", [d918, e918, false]],
-    ["k8s.io.api.resource.v1.DeviceAttribute", [d919, e919, false]],
-    ["k8s.io.api.resource.v1.DeviceCapacity", [d920, e920, false]],
-    ["k8s.io.api.resource.v1.DeviceClaim", [d921, e921, false]],
-    ["k8s.io.api.resource.v1.DeviceClaimConfiguration", [d922, e922, false]],
-    ["k8s.io.api.resource.v1.DeviceClass", [d923, e923, true]],
-    ["k8s.io.api.resource.v1.DeviceClassConfiguration", [d924, e924, false]],
-    ["k8s.io.api.resource.v1.DeviceClassList", [d925, e925, true]],
-    ["k8s.io.api.resource.v1.DeviceClassSpec", [d926, e926, false]],
-    ["k8s.io.api.resource.v1.DeviceConfiguration", [d927, e927, false]],
-    ["k8s.io.api.resource.v1.DeviceConstraint", [d928, e928, false]],
-    ["k8s.io.api.resource.v1.DeviceCounterConsumption", [d929, e929, false]],
-    ["k8s.io.api.resource.v1.DeviceRequest", [d930, e930, false]],
-    ["k8s.io.api.resource.v1.DeviceRequestAllocationResult", [d931, e931, false]],
-    ["k8s.io.api.resource.v1.DeviceSelector", [d932, e932, false]],
-    ["k8s.io.api.resource.v1.DeviceSubRequest", [d933, e933, false]],
-    ["k8s.io.api.resource.v1.DeviceTaint", [d934, e934, false]],
-    ["k8s.io.api.resource.v1.DeviceTaintRule", [d935, e935, true]],
-    ["k8s.io.api.resource.v1.DeviceTaintRuleList", [d936, e936, true]],
-    ["k8s.io.api.resource.v1.DeviceTaintRuleSpec", [d937, e937, false]],
-    ["k8s.io.api.resource.v1.DeviceTaintRuleStatus", [d938, e938, false]],
-    ["k8s.io.api.resource.v1.DeviceTaintSelector", [d939, e939, false]],
-    ["k8s.io.api.resource.v1.DeviceToleration", [d940, e940, false]],
-    ["k8s.io.api.resource.v1.ExactDeviceRequest", [d941, e941, false]],
-    ["k8s.io.api.resource.v1.NetworkDeviceData", [d942, e942, false]],
-    ["k8s.io.api.resource.v1.NodeAllocatableMapping", [d943, e943, false]],
-    ["k8s.io.api.resource.v1.NodeAllocatableOverhead", [d944, e944, false]],
-    ["k8s.io.api.resource.v1.NodeAllocatableResource", [d945, e945, false]],
-    ["k8s.io.api.resource.v1.OpaqueDeviceConfiguration", [d946, e946, false]],
-    ["k8s.io.api.resource.v1.ResourceClaim", [d947, e947, true]],
-    ["k8s.io.api.resource.v1.ResourceClaimConsumerReference", [d948, e948, false]],
-    ["k8s.io.api.resource.v1.ResourceClaimList", [d949, e949, true]],
-    ["k8s.io.api.resource.v1.ResourceClaimSpec", [d950, e950, false]],
-    ["k8s.io.api.resource.v1.ResourceClaimStatus", [d951, e951, false]],
-    ["k8s.io.api.resource.v1.ResourceClaimTemplate", [d952, e952, true]],
-    ["k8s.io.api.resource.v1.ResourceClaimTemplateList", [d953, e953, true]],
-    ["k8s.io.api.resource.v1.ResourceClaimTemplateSpec", [d954, e954, false]],
-    ["k8s.io.api.resource.v1.ResourcePool", [d955, e955, false]],
-    ["k8s.io.api.resource.v1.ResourceSlice", [d956, e956, true]],
-    ["k8s.io.api.resource.v1.ResourceSliceList", [d957, e957, true]],
-    ["k8s.io.api.resource.v1.ResourceSliceSpec", [d958, e958, false]],
+    ["k8s.io.api.resource.v1.AllocatedDeviceStatus", [d908, false]],
+    ["k8s.io.api.resource.v1.AllocationResult", [d909, false]],
+    ["k8s.io.api.resource.v1.CELDeviceSelector", [d910, false]],
+    ["k8s.io.api.resource.v1.CapacityRequestPolicy", [d911, false]],
+    ["k8s.io.api.resource.v1.CapacityRequestPolicyRange", [d912, false]],
+    ["k8s.io.api.resource.v1.CapacityRequirements", [d913, false]],
+    ["k8s.io.api.resource.v1.Counter", [d914, false]],
+    ["k8s.io.api.resource.v1.CounterSet", [d915, false]],
+    ["k8s.io.api.resource.v1.Device", [d916, false]],
+    ["k8s.io.api.resource.v1.DeviceAllocationConfiguration", [d917, false]],
+    ["k8s.io.api.resource.v1.DeviceAllocationResult", [d918, false]],
+    ["k8s.io.api.resource.v1.DeviceAttribute", [d919, false]],
+    ["k8s.io.api.resource.v1.DeviceCapacity", [d920, false]],
+    ["k8s.io.api.resource.v1.DeviceClaim", [d921, false]],
+    ["k8s.io.api.resource.v1.DeviceClaimConfiguration", [d922, false]],
+    ["k8s.io.api.resource.v1.DeviceClass", [d923, true]],
+    ["k8s.io.api.resource.v1.DeviceClassConfiguration", [d924, false]],
+    ["k8s.io.api.resource.v1.DeviceClassList", [d925, true]],
+    ["k8s.io.api.resource.v1.DeviceClassSpec", [d926, false]],
+    ["k8s.io.api.resource.v1.DeviceConfiguration", [d927, false]],
+    ["k8s.io.api.resource.v1.DeviceConstraint", [d928, false]],
+    ["k8s.io.api.resource.v1.DeviceCounterConsumption", [d929, false]],
+    ["k8s.io.api.resource.v1.DeviceRequest", [d930, false]],
+    ["k8s.io.api.resource.v1.DeviceRequestAllocationResult", [d931, false]],
+    ["k8s.io.api.resource.v1.DeviceSelector", [d932, false]],
+    ["k8s.io.api.resource.v1.DeviceSubRequest", [d933, false]],
+    ["k8s.io.api.resource.v1.DeviceTaint", [d934, false]],
+    ["k8s.io.api.resource.v1.DeviceTaintRule", [d935, true]],
+    ["k8s.io.api.resource.v1.DeviceTaintRuleList", [d936, true]],
+    ["k8s.io.api.resource.v1.DeviceTaintRuleSpec", [d937, false]],
+    ["k8s.io.api.resource.v1.DeviceTaintRuleStatus", [d938, false]],
+    ["k8s.io.api.resource.v1.DeviceTaintSelector", [d939, false]],
+    ["k8s.io.api.resource.v1.DeviceToleration", [d940, false]],
+    ["k8s.io.api.resource.v1.ExactDeviceRequest", [d941, false]],
+    ["k8s.io.api.resource.v1.NetworkDeviceData", [d942, false]],
+    ["k8s.io.api.resource.v1.NodeAllocatableMapping", [d943, false]],
+    ["k8s.io.api.resource.v1.NodeAllocatableOverhead", [d944, false]],
+    ["k8s.io.api.resource.v1.NodeAllocatableResource", [d945, false]],
+    ["k8s.io.api.resource.v1.OpaqueDeviceConfiguration", [d946, false]],
+    ["k8s.io.api.resource.v1.ResourceClaim", [d947, true]],
+    ["k8s.io.api.resource.v1.ResourceClaimConsumerReference", [d948, false]],
+    ["k8s.io.api.resource.v1.ResourceClaimList", [d949, true]],
+    ["k8s.io.api.resource.v1.ResourceClaimSpec", [d950, false]],
+    ["k8s.io.api.resource.v1.ResourceClaimStatus", [d951, false]],
+    ["k8s.io.api.resource.v1.ResourceClaimTemplate", [d952, true]],
+    ["k8s.io.api.resource.v1.ResourceClaimTemplateList", [d953, true]],
+    ["k8s.io.api.resource.v1.ResourceClaimTemplateSpec", [d954, false]],
+    ["k8s.io.api.resource.v1.ResourcePool", [d955, false]],
+    ["k8s.io.api.resource.v1.ResourceSlice", [d956, true]],
+    ["k8s.io.api.resource.v1.ResourceSliceList", [d957, true]],
+    ["k8s.io.api.resource.v1.ResourceSliceSpec", [d958, false]],
   ]),
 };

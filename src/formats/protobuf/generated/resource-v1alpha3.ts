@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1270, d1278, d1294, d1298, d1312, e1270, e1278, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d1270, d1278, d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -31,11 +27,6 @@ function d959(r: Reader, c: C): J {
   o["expression"] = v1 ?? '';
   return o;
 }
-function e959(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
-}
 // k8s.io.api.resource.v1alpha3.DeviceSelector
 const K960: Keys = [-10, "cel"];
 function d960(r: Reader, c: C): J {
@@ -53,11 +44,6 @@ function d960(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["cel"] = v1;
   return o;
-}
-function e960(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["cel"]; if (v != null) { w.uint32(10).fork(); e959(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaint
 const K961: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
@@ -86,14 +72,6 @@ function d961(r: Reader, c: C): J {
   if (v4 !== undefined) o["timeAdded"] = v4;
   return o;
 }
-function e961(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["value"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["effect"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["timeAdded"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1alpha3.DeviceTaintRule
 const O962 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K962: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -120,13 +98,6 @@ function d962(r: Reader, c: C): J {
   o["status"] = v3 ?? d965(EMPTY, c);
   return o;
 }
-function e962(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e964(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e965(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1alpha3.DeviceTaintRuleList
 const K963: Keys = [-10, "metadata", -18, "items"];
 function d963(r: Reader, c: C): J {
@@ -149,12 +120,6 @@ function d963(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e963(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e962(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1alpha3.DeviceTaintRuleSpec
 const K964: Keys = [-10, "deviceSelector", -18, "taint"];
 function d964(r: Reader, c: C): J {
@@ -176,12 +141,6 @@ function d964(r: Reader, c: C): J {
   o["taint"] = v2 ?? d961(EMPTY, c);
   return o;
 }
-function e964(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["deviceSelector"]; if (v != null) { w.uint32(10).fork(); e966(w, v); w.ldelim(); }
-  v = o["taint"]; w.uint32(18).fork(); e961(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1alpha3.DeviceTaintRuleStatus
 const K965: Keys = [-10, "conditions"];
 function d965(r: Reader, c: C): J {
@@ -199,11 +158,6 @@ function d965(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
-}
-function e965(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaintSelector
 const K966: Keys = [18, "driver", 26, "pool", 34, "device"];
@@ -228,13 +182,6 @@ function d966(r: Reader, c: C): J {
   if (v3 !== undefined) o["pool"] = v3;
   if (v4 !== undefined) o["device"] = v4;
   return o;
-}
-function e966(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["pool"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["device"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.resource.v1alpha3.PartitionTypeStatus
 const K967: Keys = [34, "attribute", 10, "type", 16, "total", 24, "allocatable"];
@@ -262,14 +209,6 @@ function d967(r: Reader, c: C): J {
   if (v2 !== undefined) o["total"] = v2;
   if (v3 !== undefined) o["allocatable"] = v3;
   return o;
-}
-function e967(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["type"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["total"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["allocatable"]; if (v != null) { w.uint32(24); w32(w, v); }
-  v = o["attribute"]; w.uint32(34); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1alpha3.PoolStatus
 const O968 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.poolName = 0; this.generation = 0; this.resourceSliceCount = 0; this.totalDevices = 0; this.allocatedDevices = 0; this.availableDevices = 0; this.unavailableDevices = 0; this.nodeName = 0; this.validationError = 0; this.partitionSummary = 0; this.shareableSummary = 0; } });
@@ -323,22 +262,6 @@ function d968(r: Reader, c: C): J {
   if (v13 !== undefined) o["shareableSummary"] = v13;
   return o;
 }
-function e968(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["poolName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["nodeName"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["totalDevices"]; if (v != null) { w.uint32(32); w32(w, v); }
-  v = o["allocatedDevices"]; if (v != null) { w.uint32(40); w32(w, v); }
-  v = o["availableDevices"]; if (v != null) { w.uint32(48); w32(w, v); }
-  v = o["unavailableDevices"]; if (v != null) { w.uint32(56); w32(w, v); }
-  v = o["resourceSliceCount"]; if (v != null) { w.uint32(64); w32(w, v); }
-  v = o["generation"]; w.uint32(72); w64(w, v ?? 0);
-  v = o["validationError"]; if (v != null) { w.uint32(82); wstr(w, v); }
-  v = o["partitionSummary"]; if (v != null) for (const x of list(v)) { w.uint32(90).fork(); e967(w, x); w.ldelim(); }
-  v = o["shareableSummary"]; if (v != null) { w.uint32(106).fork(); e974(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequest
 const O969 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K969: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -365,13 +288,6 @@ function d969(r: Reader, c: C): J {
   if (v3 !== undefined) o["status"] = v3;
   return o;
 }
-function e969(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e971(w, v); w.ldelim();
-  v = o["status"]; if (v != null) { w.uint32(26).fork(); e972(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestList
 const K970: Keys = [-10, "metadata", -18, "items"];
 function d970(r: Reader, c: C): J {
@@ -393,12 +309,6 @@ function d970(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e970(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e969(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestSpec
 const K971: Keys = [10, "driver", 18, "poolName", 24, "limit", 34, "defaultPartitionTypeAttribute"];
@@ -427,14 +337,6 @@ function d971(r: Reader, c: C): J {
   if (v4 !== undefined) o["defaultPartitionTypeAttribute"] = v4;
   return o;
 }
-function e971(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["poolName"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["limit"]; if (v != null) { w.uint32(24); w32(w, v); }
-  v = o["defaultPartitionTypeAttribute"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestStatus
 const K972: Keys = [48, "poolCount", -18, "pools", -26, "conditions"];
 function d972(r: Reader, c: C): J {
@@ -458,13 +360,6 @@ function d972(r: Reader, c: C): J {
   if (v2 !== undefined) o["pools"] = v2;
   if (v3 !== undefined) o["conditions"] = v3;
   return o;
-}
-function e972(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["pools"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e968(w, x); w.ldelim(); }
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1278(w, x); w.ldelim(); }
-  v = o["poolCount"]; if (v != null) { w.uint32(48); w32(w, v); }
 }
 // k8s.io.api.resource.v1alpha3.ShareableCapacityStatus
 const K973: Keys = [10, "name", 18, "total", 26, "consumed", 34, "available"];
@@ -493,14 +388,6 @@ function d973(r: Reader, c: C): J {
   if (v4 !== undefined) o["available"] = v4;
   return o;
 }
-function e973(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["total"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
-  v = o["consumed"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
-  v = o["available"]; if (v != null) { w.uint32(34).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1alpha3.ShareableSummaryStatus
 const K974: Keys = [8, "fullyAvailableDevices", 16, "partiallyAvailableDevices", -26, "capacity"];
 function d974(r: Reader, c: C): J {
@@ -525,38 +412,31 @@ function d974(r: Reader, c: C): J {
   if (v3 !== undefined) o["capacity"] = v3;
   return o;
 }
-function e974(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["fullyAvailableDevices"]; if (v != null) { w.uint32(8); w32(w, v); }
-  v = o["partiallyAvailableDevices"]; if (v != null) { w.uint32(16); w32(w, v); }
-  v = o["capacity"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e973(w, x); w.ldelim(); }
-}
 
 /**
- * The resource-v1alpha3 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The resource-v1alpha3 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/resource-v1alpha3.js.
  */
 export const schemas: SchemaGroup = {
   name: "resource-v1alpha3",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.resource.v1alpha3.CELDeviceSelector", [d959, e959, false]],
-    ["k8s.io.api.resource.v1alpha3.DeviceSelector", [d960, e960, false]],
-    ["k8s.io.api.resource.v1alpha3.DeviceTaint", [d961, e961, false]],
-    ["k8s.io.api.resource.v1alpha3.DeviceTaintRule", [d962, e962, true]],
-    ["k8s.io.api.resource.v1alpha3.DeviceTaintRuleList", [d963, e963, true]],
-    ["k8s.io.api.resource.v1alpha3.DeviceTaintRuleSpec", [d964, e964, false]],
-    ["k8s.io.api.resource.v1alpha3.DeviceTaintRuleStatus", [d965, e965, false]],
-    ["k8s.io.api.resource.v1alpha3.DeviceTaintSelector", [d966, e966, false]],
-    ["k8s.io.api.resource.v1alpha3.PartitionTypeStatus", [d967, e967, false]],
-    ["k8s.io.api.resource.v1alpha3.PoolStatus", [d968, e968, false]],
-    ["k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequest", [d969, e969, true]],
-    ["k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestList", [d970, e970, true]],
-    ["k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestSpec", [d971, e971, false]],
-    ["k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestStatus", [d972, e972, false]],
-    ["k8s.io.api.resource.v1alpha3.ShareableCapacityStatus", [d973, e973, false]],
-    ["k8s.io.api.resource.v1alpha3.ShareableSummaryStatus", [d974, e974, false]],
+    ["k8s.io.api.resource.v1alpha3.CELDeviceSelector", [d959, false]],
+    ["k8s.io.api.resource.v1alpha3.DeviceSelector", [d960, false]],
+    ["k8s.io.api.resource.v1alpha3.DeviceTaint", [d961, false]],
+    ["k8s.io.api.resource.v1alpha3.DeviceTaintRule", [d962, true]],
+    ["k8s.io.api.resource.v1alpha3.DeviceTaintRuleList", [d963, true]],
+    ["k8s.io.api.resource.v1alpha3.DeviceTaintRuleSpec", [d964, false]],
+    ["k8s.io.api.resource.v1alpha3.DeviceTaintRuleStatus", [d965, false]],
+    ["k8s.io.api.resource.v1alpha3.DeviceTaintSelector", [d966, false]],
+    ["k8s.io.api.resource.v1alpha3.PartitionTypeStatus", [d967, false]],
+    ["k8s.io.api.resource.v1alpha3.PoolStatus", [d968, false]],
+    ["k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequest", [d969, true]],
+    ["k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestList", [d970, true]],
+    ["k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestSpec", [d971, false]],
+    ["k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestStatus", [d972, false]],
+    ["k8s.io.api.resource.v1alpha3.ShareableCapacityStatus", [d973, false]],
+    ["k8s.io.api.resource.v1alpha3.ShareableSummaryStatus", [d974, false]],
   ]),
 };

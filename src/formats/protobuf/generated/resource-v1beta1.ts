@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d482, e482, schemas as CORE_V1 } from './core-v1.js';
-import { d1270, d1278, d1294, d1298, d1312, d1319, e1270, e1278, e1294, e1298, e1312, e1319, schemas as META } from './meta.js';
+import { d482, schemas as CORE_V1 } from './core-v1.js';
+import { d1270, d1278, d1294, d1298, d1312, d1319, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -51,17 +47,6 @@ function d975(r: Reader, c: C): J {
   if (v6 !== undefined) o["networkData"] = v6;
   return o;
 }
-function e975(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["pool"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["device"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e1278(w, x); w.ldelim(); }
-  v = o["data"]; if (v != null) { w.uint32(42).fork(); e1319(w, v); w.ldelim(); }
-  v = o["networkData"]; if (v != null) { w.uint32(50).fork(); e1004(w, v); w.ldelim(); }
-  v = o["shareID"]; if (v != null) { w.uint32(58); wstr(w, v); }
-}
 // k8s.io.api.resource.v1beta1.AllocationResult
 const K976: Keys = [-10, "devices", -26, "nodeSelector", 42, "allocationTimestamp"];
 function d976(r: Reader, c: C): J {
@@ -85,13 +70,6 @@ function d976(r: Reader, c: C): J {
   if (v3 !== undefined) o["nodeSelector"] = v3;
   if (v5 !== undefined) o["allocationTimestamp"] = v5;
   return o;
-}
-function e976(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["devices"]; w.uint32(10).fork(); e986(w, v); w.ldelim();
-  v = o["nodeSelector"]; if (v != null) { w.uint32(26).fork(); e482(w, v); w.ldelim(); }
-  v = o["allocationTimestamp"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.BasicDevice
 const O977 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.attributes = 0; this.capacity = 0; this.consumesCounters = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.taints = 0; this.bindsToNode = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.allowMultipleAllocations = 0; this.nodeAllocatableResources = 0; } });
@@ -148,22 +126,6 @@ function d977(r: Reader, c: C): J {
   if (v14 !== undefined) o["nodeAllocatableResources"] = v14;
   return o;
 }
-function e977(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["attributes"]; if (v != null) mapMessage(w, 10, v, e987);
-  v = o["capacity"]; if (v != null) mapMessage(w, 18, v, e988);
-  v = o["consumesCounters"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e997(w, x); w.ldelim(); }
-  v = o["nodeName"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["nodeSelector"]; if (v != null) { w.uint32(42).fork(); e482(w, v); w.ldelim(); }
-  v = o["allNodes"]; if (v != null) { w.uint32(48); wbool(w, v); }
-  v = o["taints"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e1002(w, x); w.ldelim(); }
-  v = o["bindsToNode"]; if (v != null) { w.uint32(64); wbool(w, v); }
-  v = o["bindingConditions"]; if (v != null) for (const x of list(v)) { w.uint32(74); wstr(w, x); }
-  v = o["bindingFailureConditions"]; if (v != null) for (const x of list(v)) { w.uint32(82); wstr(w, x); }
-  v = o["allowMultipleAllocations"]; if (v != null) { w.uint32(88); wbool(w, v); }
-  v = o["nodeAllocatableResources"]; if (v != null) mapMessage(w, 114, v, e1007);
-}
 // k8s.io.api.resource.v1beta1.CELDeviceSelector
 const K978: Keys = [10, "expression"];
 function d978(r: Reader, c: C): J {
@@ -181,11 +143,6 @@ function d978(r: Reader, c: C): J {
   const o: J = {};
   o["expression"] = v1 ?? '';
   return o;
-}
-function e978(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1beta1.CapacityRequestPolicy
 const K979: Keys = [10, "default", 26, "validValues", -34, "validRange"];
@@ -211,13 +168,6 @@ function d979(r: Reader, c: C): J {
   if (v4 !== undefined) o["validRange"] = v4;
   return o;
 }
-function e979(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["default"]; if (v != null) { w.uint32(10).fork(); e1270(w, v); w.ldelim(); }
-  v = o["validValues"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1270(w, x); w.ldelim(); }
-  v = o["validRange"]; if (v != null) { w.uint32(34).fork(); e980(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta1.CapacityRequestPolicyRange
 const K980: Keys = [10, "min", 18, "max", 26, "step"];
 function d980(r: Reader, c: C): J {
@@ -242,13 +192,6 @@ function d980(r: Reader, c: C): J {
   if (v3 !== undefined) o["step"] = v3;
   return o;
 }
-function e980(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["min"]; if (v != null) { w.uint32(10).fork(); e1270(w, v); w.ldelim(); }
-  v = o["max"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
-  v = o["step"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta1.CapacityRequirements
 const K981: Keys = [10, "requests"];
 function d981(r: Reader, c: C): J {
@@ -268,11 +211,6 @@ function d981(r: Reader, c: C): J {
   if (v1 !== undefined) o["requests"] = v1;
   return o;
 }
-function e981(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requests"]; if (v != null) mapMessage(w, 10, v, e1270);
-}
 // k8s.io.api.resource.v1beta1.Counter
 const K982: Keys = [10, "value"];
 function d982(r: Reader, c: C): J {
@@ -290,11 +228,6 @@ function d982(r: Reader, c: C): J {
   const o: J = {};
   o["value"] = v1 ?? d1270(EMPTY, c);
   return o;
-}
-function e982(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["value"]; w.uint32(10).fork(); e1270(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.CounterSet
 const K983: Keys = [10, "name", 18, "counters"];
@@ -318,12 +251,6 @@ function d983(r: Reader, c: C): J {
   if (v2 !== undefined) o["counters"] = v2;
   return o;
 }
-function e983(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["counters"]; if (v != null) mapMessage(w, 18, v, e982);
-}
 // k8s.io.api.resource.v1beta1.Device
 const K984: Keys = [10, "name", -18, "basic"];
 function d984(r: Reader, c: C): J {
@@ -344,12 +271,6 @@ function d984(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["basic"] = v2;
   return o;
-}
-function e984(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["basic"]; if (v != null) { w.uint32(18).fork(); e977(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceAllocationConfiguration
 const K985: Keys = [10, "source", 18, "requests"];
@@ -375,13 +296,6 @@ function d985(r: Reader, c: C): J {
   Object.assign(o, v3 ?? d995(EMPTY, c));
   return o;
 }
-function e985(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["source"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["requests"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o; w.uint32(26).fork(); e995(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1beta1.DeviceAllocationResult
 const K986: Keys = [-10, "results", -18, "config"];
 function d986(r: Reader, c: C): J {
@@ -402,12 +316,6 @@ function d986(r: Reader, c: C): J {
   if (v1 !== undefined) o["results"] = v1;
   if (v2 !== undefined) o["config"] = v2;
   return o;
-}
-function e986(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["results"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e999(w, x); w.ldelim(); }
-  v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e985(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceAttribute
 const O987 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.int = 0; this.bool = 0; this.string = 0; this.version = 0; this.ints = 0; this.bools = 0; this.strings = 0; this.versions = 0; } });
@@ -449,18 +357,6 @@ function d987(r: Reader, c: C): J {
   if (v9 !== undefined) o["versions"] = v9;
   return o;
 }
-function e987(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["int"]; if (v != null) { w.uint32(16); w64(w, v); }
-  v = o["bool"]; if (v != null) { w.uint32(24); wbool(w, v); }
-  v = o["string"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["version"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["ints"]; if (v != null) for (const x of list(v)) { w.uint32(48); w64(w, x); }
-  v = o["bools"]; if (v != null) for (const x of list(v)) { w.uint32(56); wbool(w, x); }
-  v = o["strings"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
-  v = o["versions"]; if (v != null) for (const x of list(v)) { w.uint32(74); wstr(w, x); }
-}
 // k8s.io.api.resource.v1beta1.DeviceCapacity
 const K988: Keys = [10, "value", -18, "requestPolicy"];
 function d988(r: Reader, c: C): J {
@@ -481,12 +377,6 @@ function d988(r: Reader, c: C): J {
   o["value"] = v1 ?? d1270(EMPTY, c);
   if (v2 !== undefined) o["requestPolicy"] = v2;
   return o;
-}
-function e988(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["value"]; w.uint32(10).fork(); e1270(w, v); w.ldelim();
-  v = o["requestPolicy"]; if (v != null) { w.uint32(18).fork(); e979(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceClaim
 const K989: Keys = [-10, "requests", -18, "constraints", -26, "config"];
@@ -512,13 +402,6 @@ function d989(r: Reader, c: C): J {
   if (v3 !== undefined) o["config"] = v3;
   return o;
 }
-function e989(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requests"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e998(w, x); w.ldelim(); }
-  v = o["constraints"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e996(w, x); w.ldelim(); }
-  v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e990(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta1.DeviceClaimConfiguration
 const K990: Keys = [10, "requests"];
 function d990(r: Reader, c: C): J {
@@ -539,12 +422,6 @@ function d990(r: Reader, c: C): J {
   if (v1 !== undefined) o["requests"] = v1;
   Object.assign(o, v2 ?? d995(EMPTY, c));
   return o;
-}
-function e990(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requests"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o; w.uint32(18).fork(); e995(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.DeviceClass
 const K991: Keys = [-10, "metadata", -18, "spec"];
@@ -568,12 +445,6 @@ function d991(r: Reader, c: C): J {
   o["spec"] = v2 ?? d994(EMPTY, c);
   return o;
 }
-function e991(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e994(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1beta1.DeviceClassConfiguration
 const K992: Keys = [];
 function d992(r: Reader, c: C): J {
@@ -591,11 +462,6 @@ function d992(r: Reader, c: C): J {
   const o: J = {};
   Object.assign(o, v1 ?? d995(EMPTY, c));
   return o;
-}
-function e992(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o; w.uint32(10).fork(); e995(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.DeviceClassList
 const K993: Keys = [-10, "metadata", -18, "items"];
@@ -618,12 +484,6 @@ function d993(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e993(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e991(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceClassSpec
 const K994: Keys = [-10, "selectors", -18, "config", 34, "extendedResourceName"];
@@ -649,13 +509,6 @@ function d994(r: Reader, c: C): J {
   if (v4 !== undefined) o["extendedResourceName"] = v4;
   return o;
 }
-function e994(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["selectors"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1000(w, x); w.ldelim(); }
-  v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e992(w, x); w.ldelim(); }
-  v = o["extendedResourceName"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.resource.v1beta1.DeviceConfiguration
 const K995: Keys = [-10, "opaque"];
 function d995(r: Reader, c: C): J {
@@ -673,11 +526,6 @@ function d995(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["opaque"] = v1;
   return o;
-}
-function e995(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["opaque"]; if (v != null) { w.uint32(10).fork(); e1008(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceConstraint
 const K996: Keys = [10, "requests", 18, "matchAttribute", 26, "distinctAttribute"];
@@ -703,13 +551,6 @@ function d996(r: Reader, c: C): J {
   if (v3 !== undefined) o["distinctAttribute"] = v3;
   return o;
 }
-function e996(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requests"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["matchAttribute"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["distinctAttribute"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.api.resource.v1beta1.DeviceCounterConsumption
 const K997: Keys = [10, "counterSet", 18, "counters"];
 function d997(r: Reader, c: C): J {
@@ -731,12 +572,6 @@ function d997(r: Reader, c: C): J {
   o["counterSet"] = v1 ?? '';
   if (v2 !== undefined) o["counters"] = v2;
   return o;
-}
-function e997(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["counterSet"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["counters"]; if (v != null) mapMessage(w, 18, v, e982);
 }
 // k8s.io.api.resource.v1beta1.DeviceRequest
 const O998 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.adminAccess = 0; this.firstAvailable = 0; this.tolerations = 0; this.capacity = 0; } });
@@ -780,19 +615,6 @@ function d998(r: Reader, c: C): J {
   if (v8 !== undefined) o["tolerations"] = v8;
   if (v9 !== undefined) o["capacity"] = v9;
   return o;
-}
-function e998(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["deviceClassName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["selectors"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1000(w, x); w.ldelim(); }
-  v = o["allocationMode"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["count"]; w.uint32(40); w64(w, v ?? 0);
-  v = o["adminAccess"]; if (v != null) { w.uint32(48); wbool(w, v); }
-  v = o["firstAvailable"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e1001(w, x); w.ldelim(); }
-  v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e1003(w, x); w.ldelim(); }
-  v = o["capacity"]; if (v != null) { w.uint32(74).fork(); e981(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceRequestAllocationResult
 const O999 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.driver = 0; this.pool = 0; this.device = 0; this.adminAccess = 0; this.tolerations = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.shareID = 0; this.consumedCapacity = 0; this.skipNodeOperations = 0; } });
@@ -844,21 +666,6 @@ function d999(r: Reader, c: C): J {
   if (v11 !== undefined) o["skipNodeOperations"] = v11;
   return o;
 }
-function e999(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["request"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["driver"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["pool"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["device"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["adminAccess"]; if (v != null) { w.uint32(40); wbool(w, v); }
-  v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e1003(w, x); w.ldelim(); }
-  v = o["bindingConditions"]; if (v != null) for (const x of list(v)) { w.uint32(58); wstr(w, x); }
-  v = o["bindingFailureConditions"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
-  v = o["shareID"]; if (v != null) { w.uint32(74); wstr(w, v); }
-  v = o["consumedCapacity"]; if (v != null) mapMessage(w, 82, v, e1270);
-  v = o["skipNodeOperations"]; if (v != null) for (const x of list(v)) { w.uint32(90); wstr(w, x); }
-}
 // k8s.io.api.resource.v1beta1.DeviceSelector
 const K1000: Keys = [-10, "cel"];
 function d1000(r: Reader, c: C): J {
@@ -876,11 +683,6 @@ function d1000(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["cel"] = v1;
   return o;
-}
-function e1000(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["cel"]; if (v != null) { w.uint32(10).fork(); e978(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceSubRequest
 const O1001 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.tolerations = 0; this.capacity = 0; } });
@@ -919,17 +721,6 @@ function d1001(r: Reader, c: C): J {
   if (v8 !== undefined) o["capacity"] = v8;
   return o;
 }
-function e1001(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["deviceClassName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["selectors"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1000(w, x); w.ldelim(); }
-  v = o["allocationMode"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["count"]; w.uint32(40); w64(w, v ?? 0);
-  v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(58).fork(); e1003(w, x); w.ldelim(); }
-  v = o["capacity"]; if (v != null) { w.uint32(66).fork(); e981(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta1.DeviceTaint
 const K1002: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d1002(r: Reader, c: C): J {
@@ -956,14 +747,6 @@ function d1002(r: Reader, c: C): J {
   o["effect"] = v3 ?? '';
   if (v4 !== undefined) o["timeAdded"] = v4;
   return o;
-}
-function e1002(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["value"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["effect"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["timeAdded"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.DeviceToleration
 const O1003 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
@@ -996,15 +779,6 @@ function d1003(r: Reader, c: C): J {
   if (v5 !== undefined) o["tolerationSeconds"] = v5;
   return o;
 }
-function e1003(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["operator"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["value"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["effect"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["tolerationSeconds"]; if (v != null) { w.uint32(40); w64(w, v); }
-}
 // k8s.io.api.resource.v1beta1.NetworkDeviceData
 const K1004: Keys = [10, "interfaceName", 18, "ips", 26, "hardwareAddress"];
 function d1004(r: Reader, c: C): J {
@@ -1028,13 +802,6 @@ function d1004(r: Reader, c: C): J {
   if (v2 !== undefined) o["ips"] = v2;
   if (v3 !== undefined && v3 !== '') o["hardwareAddress"] = v3;
   return o;
-}
-function e1004(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["interfaceName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["ips"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["hardwareAddress"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1beta1.NodeAllocatableMapping
 const K1005: Keys = [10, "capacityKey", 18, "capacityMultiplier", 26, "deviceMultiplier"];
@@ -1060,13 +827,6 @@ function d1005(r: Reader, c: C): J {
   if (v3 !== undefined) o["deviceMultiplier"] = v3;
   return o;
 }
-function e1005(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["capacityKey"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["capacityMultiplier"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
-  v = o["deviceMultiplier"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta1.NodeAllocatableOverhead
 const K1006: Keys = [10, "perPod", 18, "perContainer"];
 function d1006(r: Reader, c: C): J {
@@ -1087,12 +847,6 @@ function d1006(r: Reader, c: C): J {
   if (v1 !== undefined) o["perPod"] = v1;
   if (v2 !== undefined) o["perContainer"] = v2;
   return o;
-}
-function e1006(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["perPod"]; if (v != null) { w.uint32(10).fork(); e1270(w, v); w.ldelim(); }
-  v = o["perContainer"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.NodeAllocatableResource
 const K1007: Keys = [-26, "mapping", -34, "overhead"];
@@ -1115,12 +869,6 @@ function d1007(r: Reader, c: C): J {
   if (v4 !== undefined) o["overhead"] = v4;
   return o;
 }
-function e1007(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["mapping"]; if (v != null) { w.uint32(26).fork(); e1005(w, v); w.ldelim(); }
-  v = o["overhead"]; if (v != null) { w.uint32(34).fork(); e1006(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta1.OpaqueDeviceConfiguration
 const K1008: Keys = [10, "driver", 18, "parameters"];
 function d1008(r: Reader, c: C): J {
@@ -1141,12 +889,6 @@ function d1008(r: Reader, c: C): J {
   o["driver"] = v1 ?? '';
   o["parameters"] = v2 ?? d1319(EMPTY, c);
   return o;
-}
-function e1008(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["parameters"]; w.uint32(18).fork(); e1319(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.ResourceClaim
 const O1009 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -1173,13 +915,6 @@ function d1009(r: Reader, c: C): J {
   o["spec"] = v2 ?? d1012(EMPTY, c);
   o["status"] = v3 ?? d1013(EMPTY, c);
   return o;
-}
-function e1009(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1012(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1013(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimConsumerReference
 const K1010: Keys = [10, "apiGroup", 26, "resource", 34, "name", 42, "uid"];
@@ -1208,14 +943,6 @@ function d1010(r: Reader, c: C): J {
   o["uid"] = v5 ?? '';
   return o;
 }
-function e1010(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiGroup"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resource"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.resource.v1beta1.ResourceClaimList
 const K1011: Keys = [-10, "metadata", -18, "items"];
 function d1011(r: Reader, c: C): J {
@@ -1238,12 +965,6 @@ function d1011(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1011(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1009(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta1.ResourceClaimSpec
 const K1012: Keys = [-10, "devices"];
 function d1012(r: Reader, c: C): J {
@@ -1261,11 +982,6 @@ function d1012(r: Reader, c: C): J {
   const o: J = {};
   o["devices"] = v1 ?? d989(EMPTY, c);
   return o;
-}
-function e1012(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["devices"]; w.uint32(10).fork(); e989(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimStatus
 const K1013: Keys = [-10, "allocation", -18, "reservedFor", -34, "devices"];
@@ -1291,13 +1007,6 @@ function d1013(r: Reader, c: C): J {
   if (v4 !== undefined) o["devices"] = v4;
   return o;
 }
-function e1013(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["allocation"]; if (v != null) { w.uint32(10).fork(); e976(w, v); w.ldelim(); }
-  v = o["reservedFor"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1010(w, x); w.ldelim(); }
-  v = o["devices"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e975(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplate
 const K1014: Keys = [-10, "metadata", -18, "spec"];
 function d1014(r: Reader, c: C): J {
@@ -1319,12 +1028,6 @@ function d1014(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d1016(EMPTY, c);
   return o;
-}
-function e1014(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1016(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplateList
 const K1015: Keys = [-10, "metadata", -18, "items"];
@@ -1348,12 +1051,6 @@ function d1015(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1015(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1014(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplateSpec
 const K1016: Keys = [-10, "metadata", -18, "spec"];
 function d1016(r: Reader, c: C): J {
@@ -1374,12 +1071,6 @@ function d1016(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d1012(EMPTY, c);
   return o;
-}
-function e1016(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1012(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta1.ResourcePool
 const K1017: Keys = [10, "name", 16, "generation", 24, "resourceSliceCount"];
@@ -1405,13 +1096,6 @@ function d1017(r: Reader, c: C): J {
   o["resourceSliceCount"] = v3 ?? 0;
   return o;
 }
-function e1017(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["generation"]; w.uint32(16); w64(w, v ?? 0);
-  v = o["resourceSliceCount"]; w.uint32(24); w64(w, v ?? 0);
-}
 // k8s.io.api.resource.v1beta1.ResourceSlice
 const K1018: Keys = [-10, "metadata", -18, "spec"];
 function d1018(r: Reader, c: C): J {
@@ -1434,12 +1118,6 @@ function d1018(r: Reader, c: C): J {
   o["spec"] = v2 ?? d1020(EMPTY, c);
   return o;
 }
-function e1018(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1020(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1beta1.ResourceSliceList
 const K1019: Keys = [-10, "metadata", -18, "items"];
 function d1019(r: Reader, c: C): J {
@@ -1461,12 +1139,6 @@ function d1019(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1019(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1018(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta1.ResourceSliceSpec
 const O1020 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.devices = 0; this.perDeviceNodeSelection = 0; this.sharedCounters = 0; this.partitionTypeAttribute = 0; this.skipNodeOperations = 0; } });
@@ -1514,75 +1186,61 @@ function d1020(r: Reader, c: C): J {
   if (v10 !== undefined) o["skipNodeOperations"] = v10;
   return o;
 }
-function e1020(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["pool"]; w.uint32(18).fork(); e1017(w, v); w.ldelim();
-  v = o["nodeName"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["nodeSelector"]; if (v != null) { w.uint32(34).fork(); e482(w, v); w.ldelim(); }
-  v = o["allNodes"]; w.uint32(40); wbool(w, v ?? false);
-  v = o["devices"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e984(w, x); w.ldelim(); }
-  v = o["perDeviceNodeSelection"]; if (v != null) { w.uint32(56); wbool(w, v); }
-  v = o["sharedCounters"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e983(w, x); w.ldelim(); }
-  v = o["partitionTypeAttribute"]; if (v != null) { w.uint32(74); wstr(w, v); }
-  v = o["skipNodeOperations"]; if (v != null) for (const x of list(v)) { w.uint32(82); wstr(w, x); }
-}
 
 /**
- * The resource-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The resource-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/resource-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "resource-v1beta1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.resource.v1beta1.AllocatedDeviceStatus", [d975, e975, false]],
-    ["k8s.io.api.resource.v1beta1.AllocationResult", [d976, e976, false]],
-    ["k8s.io.api.resource.v1beta1.BasicDevice", [d977, e977, false]],
-    ["k8s.io.api.resource.v1beta1.CELDeviceSelector", [d978, e978, false]],
-    ["k8s.io.api.resource.v1beta1.CapacityRequestPolicy", [d979, e979, false]],
-    ["k8s.io.api.resource.v1beta1.CapacityRequestPolicyRange", [d980, e980, false]],
-    ["k8s.io.api.resource.v1beta1.CapacityRequirements", [d981, e981, false]],
-    ["k8s.io.api.resource.v1beta1.Counter", [d982, e982, false]],
-    ["k8s.io.api.resource.v1beta1.CounterSet", [d983, e983, false]],
-    ["k8s.io.api.resource.v1beta1.Device", [d984, e984, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceAllocationConfiguration", [d985, e985, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceAllocationResult", [d986, e986, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceAttribute", [d987, e987, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceCapacity", [d988, e988, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceClaim", [d989, e989, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceClaimConfiguration", [d990, e990, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceClass", [d991, e991, true]],
-    ["k8s.io.api.resource.v1beta1.DeviceClassConfiguration", [d992, e992, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceClassList", [d993, e993, true]],
-    ["k8s.io.api.resource.v1beta1.DeviceClassSpec", [d994, e994, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceConfiguration", [d995, e995, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceConstraint", [d996, e996, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceCounterConsumption", [d997, e997, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceRequest", [d998, e998, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceRequestAllocationResult", [d999, e999, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceSelector", [d1000, e1000, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceSubRequest", [d1001, e1001, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceTaint", [d1002, e1002, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceToleration", [d1003, e1003, false]],
-    ["k8s.io.api.resource.v1beta1.NetworkDeviceData", [d1004, e1004, false]],
-    ["k8s.io.api.resource.v1beta1.NodeAllocatableMapping", [d1005, e1005, false]],
-    ["k8s.io.api.resource.v1beta1.NodeAllocatableOverhead", [d1006, e1006, false]],
-    ["k8s.io.api.resource.v1beta1.NodeAllocatableResource", [d1007, e1007, false]],
-    ["k8s.io.api.resource.v1beta1.OpaqueDeviceConfiguration", [d1008, e1008, false]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaim", [d1009, e1009, true]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimConsumerReference", [d1010, e1010, false]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimList", [d1011, e1011, true]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimSpec", [d1012, e1012, false]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimStatus", [d1013, e1013, false]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimTemplate", [d1014, e1014, true]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimTemplateList", [d1015, e1015, true]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimTemplateSpec", [d1016, e1016, false]],
-    ["k8s.io.api.resource.v1beta1.ResourcePool", [d1017, e1017, false]],
-    ["k8s.io.api.resource.v1beta1.ResourceSlice", [d1018, e1018, true]],
-    ["k8s.io.api.resource.v1beta1.ResourceSliceList", [d1019, e1019, true]],
-    ["k8s.io.api.resource.v1beta1.ResourceSliceSpec", [d1020, e1020, false]],
+    ["k8s.io.api.resource.v1beta1.AllocatedDeviceStatus", [d975, false]],
+    ["k8s.io.api.resource.v1beta1.AllocationResult", [d976, false]],
+    ["k8s.io.api.resource.v1beta1.BasicDevice", [d977, false]],
+    ["k8s.io.api.resource.v1beta1.CELDeviceSelector", [d978, false]],
+    ["k8s.io.api.resource.v1beta1.CapacityRequestPolicy", [d979, false]],
+    ["k8s.io.api.resource.v1beta1.CapacityRequestPolicyRange", [d980, false]],
+    ["k8s.io.api.resource.v1beta1.CapacityRequirements", [d981, false]],
+    ["k8s.io.api.resource.v1beta1.Counter", [d982, false]],
+    ["k8s.io.api.resource.v1beta1.CounterSet", [d983, false]],
+    ["k8s.io.api.resource.v1beta1.Device", [d984, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceAllocationConfiguration", [d985, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceAllocationResult", [d986, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceAttribute", [d987, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceCapacity", [d988, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceClaim", [d989, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceClaimConfiguration", [d990, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceClass", [d991, true]],
+    ["k8s.io.api.resource.v1beta1.DeviceClassConfiguration", [d992, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceClassList", [d993, true]],
+    ["k8s.io.api.resource.v1beta1.DeviceClassSpec", [d994, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceConfiguration", [d995, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceConstraint", [d996, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceCounterConsumption", [d997, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceRequest", [d998, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceRequestAllocationResult", [d999, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceSelector", [d1000, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceSubRequest", [d1001, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceTaint", [d1002, false]],
+    ["k8s.io.api.resource.v1beta1.DeviceToleration", [d1003, false]],
+    ["k8s.io.api.resource.v1beta1.NetworkDeviceData", [d1004, false]],
+    ["k8s.io.api.resource.v1beta1.NodeAllocatableMapping", [d1005, false]],
+    ["k8s.io.api.resource.v1beta1.NodeAllocatableOverhead", [d1006, false]],
+    ["k8s.io.api.resource.v1beta1.NodeAllocatableResource", [d1007, false]],
+    ["k8s.io.api.resource.v1beta1.OpaqueDeviceConfiguration", [d1008, false]],
+    ["k8s.io.api.resource.v1beta1.ResourceClaim", [d1009, true]],
+    ["k8s.io.api.resource.v1beta1.ResourceClaimConsumerReference", [d1010, false]],
+    ["k8s.io.api.resource.v1beta1.ResourceClaimList", [d1011, true]],
+    ["k8s.io.api.resource.v1beta1.ResourceClaimSpec", [d1012, false]],
+    ["k8s.io.api.resource.v1beta1.ResourceClaimStatus", [d1013, false]],
+    ["k8s.io.api.resource.v1beta1.ResourceClaimTemplate", [d1014, true]],
+    ["k8s.io.api.resource.v1beta1.ResourceClaimTemplateList", [d1015, true]],
+    ["k8s.io.api.resource.v1beta1.ResourceClaimTemplateSpec", [d1016, false]],
+    ["k8s.io.api.resource.v1beta1.ResourcePool", [d1017, false]],
+    ["k8s.io.api.resource.v1beta1.ResourceSlice", [d1018, true]],
+    ["k8s.io.api.resource.v1beta1.ResourceSliceList", [d1019, true]],
+    ["k8s.io.api.resource.v1beta1.ResourceSliceSpec", [d1020, false]],
   ]),
 };

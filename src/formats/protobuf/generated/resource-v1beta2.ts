@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d482, e482, schemas as CORE_V1 } from './core-v1.js';
-import { d1270, d1278, d1294, d1298, d1312, d1319, e1270, e1278, e1294, e1298, e1312, e1319, schemas as META } from './meta.js';
+import { d482, schemas as CORE_V1 } from './core-v1.js';
+import { d1270, d1278, d1294, d1298, d1312, d1319, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -51,17 +47,6 @@ function d1021(r: Reader, c: C): J {
   if (v6 !== undefined) o["networkData"] = v6;
   return o;
 }
-function e1021(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["pool"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["device"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e1278(w, x); w.ldelim(); }
-  v = o["data"]; if (v != null) { w.uint32(42).fork(); e1319(w, v); w.ldelim(); }
-  v = o["networkData"]; if (v != null) { w.uint32(50).fork(); e1055(w, v); w.ldelim(); }
-  v = o["shareID"]; if (v != null) { w.uint32(58); wstr(w, v); }
-}
 // k8s.io.api.resource.v1beta2.AllocationResult
 const K1022: Keys = [-10, "devices", -26, "nodeSelector", 42, "allocationTimestamp"];
 function d1022(r: Reader, c: C): J {
@@ -86,13 +71,6 @@ function d1022(r: Reader, c: C): J {
   if (v5 !== undefined) o["allocationTimestamp"] = v5;
   return o;
 }
-function e1022(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["devices"]; w.uint32(10).fork(); e1031(w, v); w.ldelim();
-  v = o["nodeSelector"]; if (v != null) { w.uint32(26).fork(); e482(w, v); w.ldelim(); }
-  v = o["allocationTimestamp"]; if (v != null) { w.uint32(42).fork(); e1312(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta2.CELDeviceSelector
 const K1023: Keys = [10, "expression"];
 function d1023(r: Reader, c: C): J {
@@ -110,11 +88,6 @@ function d1023(r: Reader, c: C): J {
   const o: J = {};
   o["expression"] = v1 ?? '';
   return o;
-}
-function e1023(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["expression"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1beta2.CapacityRequestPolicy
 const K1024: Keys = [10, "default", 26, "validValues", -34, "validRange"];
@@ -140,13 +113,6 @@ function d1024(r: Reader, c: C): J {
   if (v4 !== undefined) o["validRange"] = v4;
   return o;
 }
-function e1024(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["default"]; if (v != null) { w.uint32(10).fork(); e1270(w, v); w.ldelim(); }
-  v = o["validValues"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1270(w, x); w.ldelim(); }
-  v = o["validRange"]; if (v != null) { w.uint32(34).fork(); e1025(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta2.CapacityRequestPolicyRange
 const K1025: Keys = [10, "min", 18, "max", 26, "step"];
 function d1025(r: Reader, c: C): J {
@@ -171,13 +137,6 @@ function d1025(r: Reader, c: C): J {
   if (v3 !== undefined) o["step"] = v3;
   return o;
 }
-function e1025(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["min"]; if (v != null) { w.uint32(10).fork(); e1270(w, v); w.ldelim(); }
-  v = o["max"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
-  v = o["step"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta2.CapacityRequirements
 const K1026: Keys = [10, "requests"];
 function d1026(r: Reader, c: C): J {
@@ -197,11 +156,6 @@ function d1026(r: Reader, c: C): J {
   if (v1 !== undefined) o["requests"] = v1;
   return o;
 }
-function e1026(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requests"]; if (v != null) mapMessage(w, 10, v, e1270);
-}
 // k8s.io.api.resource.v1beta2.Counter
 const K1027: Keys = [10, "value"];
 function d1027(r: Reader, c: C): J {
@@ -219,11 +173,6 @@ function d1027(r: Reader, c: C): J {
   const o: J = {};
   o["value"] = v1 ?? d1270(EMPTY, c);
   return o;
-}
-function e1027(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["value"]; w.uint32(10).fork(); e1270(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.CounterSet
 const K1028: Keys = [10, "name", 18, "counters"];
@@ -246,12 +195,6 @@ function d1028(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["counters"] = v2;
   return o;
-}
-function e1028(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["counters"]; if (v != null) mapMessage(w, 18, v, e1027);
 }
 // k8s.io.api.resource.v1beta2.Device
 const O1029 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.attributes = 0; this.capacity = 0; this.consumesCounters = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.taints = 0; this.bindsToNode = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.allowMultipleAllocations = 0; this.nodeAllocatableResources = 0; } });
@@ -311,23 +254,6 @@ function d1029(r: Reader, c: C): J {
   if (v14 !== undefined) o["nodeAllocatableResources"] = v14;
   return o;
 }
-function e1029(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["attributes"]; if (v != null) mapMessage(w, 18, v, e1032);
-  v = o["capacity"]; if (v != null) mapMessage(w, 26, v, e1033);
-  v = o["consumesCounters"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e1042(w, x); w.ldelim(); }
-  v = o["nodeName"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["nodeSelector"]; if (v != null) { w.uint32(50).fork(); e482(w, v); w.ldelim(); }
-  v = o["allNodes"]; if (v != null) { w.uint32(56); wbool(w, v); }
-  v = o["taints"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e1047(w, x); w.ldelim(); }
-  v = o["bindsToNode"]; if (v != null) { w.uint32(72); wbool(w, v); }
-  v = o["bindingConditions"]; if (v != null) for (const x of list(v)) { w.uint32(82); wstr(w, x); }
-  v = o["bindingFailureConditions"]; if (v != null) for (const x of list(v)) { w.uint32(90); wstr(w, x); }
-  v = o["allowMultipleAllocations"]; if (v != null) { w.uint32(96); wbool(w, v); }
-  v = o["nodeAllocatableResources"]; if (v != null) mapMessage(w, 114, v, e1058);
-}
 // k8s.io.api.resource.v1beta2.DeviceAllocationConfiguration
 const K1030: Keys = [10, "source", 18, "requests"];
 function d1030(r: Reader, c: C): J {
@@ -352,13 +278,6 @@ function d1030(r: Reader, c: C): J {
   Object.assign(o, v3 ?? d1040(EMPTY, c));
   return o;
 }
-function e1030(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["source"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["requests"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o; w.uint32(26).fork(); e1040(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1beta2.DeviceAllocationResult
 const K1031: Keys = [-10, "results", -18, "config"];
 function d1031(r: Reader, c: C): J {
@@ -379,12 +298,6 @@ function d1031(r: Reader, c: C): J {
   if (v1 !== undefined) o["results"] = v1;
   if (v2 !== undefined) o["config"] = v2;
   return o;
-}
-function e1031(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["results"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1044(w, x); w.ldelim(); }
-  v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1030(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceAttribute
 const O1032 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.int = 0; this.bool = 0; this.string = 0; this.version = 0; this.ints = 0; this.bools = 0; this.strings = 0; this.versions = 0; } });
@@ -426,18 +339,6 @@ function d1032(r: Reader, c: C): J {
   if (v9 !== undefined) o["versions"] = v9;
   return o;
 }
-function e1032(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["int"]; if (v != null) { w.uint32(16); w64(w, v); }
-  v = o["bool"]; if (v != null) { w.uint32(24); wbool(w, v); }
-  v = o["string"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["version"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["ints"]; if (v != null) for (const x of list(v)) { w.uint32(48); w64(w, x); }
-  v = o["bools"]; if (v != null) for (const x of list(v)) { w.uint32(56); wbool(w, x); }
-  v = o["strings"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
-  v = o["versions"]; if (v != null) for (const x of list(v)) { w.uint32(74); wstr(w, x); }
-}
 // k8s.io.api.resource.v1beta2.DeviceCapacity
 const K1033: Keys = [10, "value", -18, "requestPolicy"];
 function d1033(r: Reader, c: C): J {
@@ -458,12 +359,6 @@ function d1033(r: Reader, c: C): J {
   o["value"] = v1 ?? d1270(EMPTY, c);
   if (v2 !== undefined) o["requestPolicy"] = v2;
   return o;
-}
-function e1033(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["value"]; w.uint32(10).fork(); e1270(w, v); w.ldelim();
-  v = o["requestPolicy"]; if (v != null) { w.uint32(18).fork(); e1024(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceClaim
 const K1034: Keys = [-10, "requests", -18, "constraints", -26, "config"];
@@ -489,13 +384,6 @@ function d1034(r: Reader, c: C): J {
   if (v3 !== undefined) o["config"] = v3;
   return o;
 }
-function e1034(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requests"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1043(w, x); w.ldelim(); }
-  v = o["constraints"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1041(w, x); w.ldelim(); }
-  v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1035(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta2.DeviceClaimConfiguration
 const K1035: Keys = [10, "requests"];
 function d1035(r: Reader, c: C): J {
@@ -516,12 +404,6 @@ function d1035(r: Reader, c: C): J {
   if (v1 !== undefined) o["requests"] = v1;
   Object.assign(o, v2 ?? d1040(EMPTY, c));
   return o;
-}
-function e1035(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requests"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o; w.uint32(18).fork(); e1040(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.DeviceClass
 const K1036: Keys = [-10, "metadata", -18, "spec"];
@@ -545,12 +427,6 @@ function d1036(r: Reader, c: C): J {
   o["spec"] = v2 ?? d1039(EMPTY, c);
   return o;
 }
-function e1036(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1039(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1beta2.DeviceClassConfiguration
 const K1037: Keys = [];
 function d1037(r: Reader, c: C): J {
@@ -568,11 +444,6 @@ function d1037(r: Reader, c: C): J {
   const o: J = {};
   Object.assign(o, v1 ?? d1040(EMPTY, c));
   return o;
-}
-function e1037(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o; w.uint32(10).fork(); e1040(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.DeviceClassList
 const K1038: Keys = [-10, "metadata", -18, "items"];
@@ -595,12 +466,6 @@ function d1038(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1038(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1036(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceClassSpec
 const K1039: Keys = [-10, "selectors", -18, "config", 34, "extendedResourceName"];
@@ -626,13 +491,6 @@ function d1039(r: Reader, c: C): J {
   if (v4 !== undefined) o["extendedResourceName"] = v4;
   return o;
 }
-function e1039(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["selectors"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1045(w, x); w.ldelim(); }
-  v = o["config"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1037(w, x); w.ldelim(); }
-  v = o["extendedResourceName"]; if (v != null) { w.uint32(34); wstr(w, v); }
-}
 // k8s.io.api.resource.v1beta2.DeviceConfiguration
 const K1040: Keys = [-10, "opaque"];
 function d1040(r: Reader, c: C): J {
@@ -650,11 +508,6 @@ function d1040(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["opaque"] = v1;
   return o;
-}
-function e1040(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["opaque"]; if (v != null) { w.uint32(10).fork(); e1059(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceConstraint
 const K1041: Keys = [10, "requests", 18, "matchAttribute", 26, "distinctAttribute"];
@@ -680,13 +533,6 @@ function d1041(r: Reader, c: C): J {
   if (v3 !== undefined) o["distinctAttribute"] = v3;
   return o;
 }
-function e1041(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["requests"]; if (v != null) for (const x of list(v)) { w.uint32(10); wstr(w, x); }
-  v = o["matchAttribute"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["distinctAttribute"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.api.resource.v1beta2.DeviceCounterConsumption
 const K1042: Keys = [10, "counterSet", 18, "counters"];
 function d1042(r: Reader, c: C): J {
@@ -708,12 +554,6 @@ function d1042(r: Reader, c: C): J {
   o["counterSet"] = v1 ?? '';
   if (v2 !== undefined) o["counters"] = v2;
   return o;
-}
-function e1042(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["counterSet"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["counters"]; if (v != null) mapMessage(w, 18, v, e1027);
 }
 // k8s.io.api.resource.v1beta2.DeviceRequest
 const K1043: Keys = [10, "name", -18, "exactly", -26, "firstAvailable"];
@@ -738,13 +578,6 @@ function d1043(r: Reader, c: C): J {
   if (v2 !== undefined) o["exactly"] = v2;
   if (v3 !== undefined) o["firstAvailable"] = v3;
   return o;
-}
-function e1043(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["exactly"]; if (v != null) { w.uint32(18).fork(); e1054(w, v); w.ldelim(); }
-  v = o["firstAvailable"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1046(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceRequestAllocationResult
 const O1044 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.driver = 0; this.pool = 0; this.device = 0; this.adminAccess = 0; this.tolerations = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.shareID = 0; this.consumedCapacity = 0; this.skipNodeOperations = 0; } });
@@ -796,21 +629,6 @@ function d1044(r: Reader, c: C): J {
   if (v11 !== undefined) o["skipNodeOperations"] = v11;
   return o;
 }
-function e1044(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["request"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["driver"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["pool"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["device"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["adminAccess"]; if (v != null) { w.uint32(40); wbool(w, v); }
-  v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e1053(w, x); w.ldelim(); }
-  v = o["bindingConditions"]; if (v != null) for (const x of list(v)) { w.uint32(58); wstr(w, x); }
-  v = o["bindingFailureConditions"]; if (v != null) for (const x of list(v)) { w.uint32(66); wstr(w, x); }
-  v = o["shareID"]; if (v != null) { w.uint32(74); wstr(w, v); }
-  v = o["consumedCapacity"]; if (v != null) mapMessage(w, 82, v, e1270);
-  v = o["skipNodeOperations"]; if (v != null) for (const x of list(v)) { w.uint32(90); wstr(w, x); }
-}
 // k8s.io.api.resource.v1beta2.DeviceSelector
 const K1045: Keys = [-10, "cel"];
 function d1045(r: Reader, c: C): J {
@@ -828,11 +646,6 @@ function d1045(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["cel"] = v1;
   return o;
-}
-function e1045(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["cel"]; if (v != null) { w.uint32(10).fork(); e1023(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceSubRequest
 const O1046 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.tolerations = 0; this.capacity = 0; } });
@@ -871,17 +684,6 @@ function d1046(r: Reader, c: C): J {
   if (v7 !== undefined) o["capacity"] = v7;
   return o;
 }
-function e1046(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["deviceClassName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["selectors"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1045(w, x); w.ldelim(); }
-  v = o["allocationMode"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["count"]; w.uint32(40); w64(w, v ?? 0);
-  v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e1053(w, x); w.ldelim(); }
-  v = o["capacity"]; if (v != null) { w.uint32(58).fork(); e1026(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta2.DeviceTaint
 const K1047: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d1047(r: Reader, c: C): J {
@@ -909,14 +711,6 @@ function d1047(r: Reader, c: C): J {
   if (v4 !== undefined) o["timeAdded"] = v4;
   return o;
 }
-function e1047(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["value"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["effect"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["timeAdded"]; if (v != null) { w.uint32(34).fork(); e1312(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta2.DeviceTaintRule
 const O1048 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1048: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -943,13 +737,6 @@ function d1048(r: Reader, c: C): J {
   o["status"] = v3 ?? d1051(EMPTY, c);
   return o;
 }
-function e1048(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1050(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1051(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1beta2.DeviceTaintRuleList
 const K1049: Keys = [-10, "metadata", -18, "items"];
 function d1049(r: Reader, c: C): J {
@@ -972,12 +759,6 @@ function d1049(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1049(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1048(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta2.DeviceTaintRuleSpec
 const K1050: Keys = [-10, "deviceSelector", -18, "taint"];
 function d1050(r: Reader, c: C): J {
@@ -999,12 +780,6 @@ function d1050(r: Reader, c: C): J {
   o["taint"] = v2 ?? d1047(EMPTY, c);
   return o;
 }
-function e1050(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["deviceSelector"]; if (v != null) { w.uint32(10).fork(); e1052(w, v); w.ldelim(); }
-  v = o["taint"]; w.uint32(18).fork(); e1047(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1beta2.DeviceTaintRuleStatus
 const K1051: Keys = [-10, "conditions"];
 function d1051(r: Reader, c: C): J {
@@ -1022,11 +797,6 @@ function d1051(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
-}
-function e1051(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.DeviceTaintSelector
 const K1052: Keys = [18, "driver", 26, "pool", 34, "device"];
@@ -1051,13 +821,6 @@ function d1052(r: Reader, c: C): J {
   if (v3 !== undefined) o["pool"] = v3;
   if (v4 !== undefined) o["device"] = v4;
   return o;
-}
-function e1052(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["pool"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["device"]; if (v != null) { w.uint32(34); wstr(w, v); }
 }
 // k8s.io.api.resource.v1beta2.DeviceToleration
 const O1053 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
@@ -1089,15 +852,6 @@ function d1053(r: Reader, c: C): J {
   if (v4 !== undefined && v4 !== '') o["effect"] = v4;
   if (v5 !== undefined) o["tolerationSeconds"] = v5;
   return o;
-}
-function e1053(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["operator"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["value"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["effect"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["tolerationSeconds"]; if (v != null) { w.uint32(40); w64(w, v); }
 }
 // k8s.io.api.resource.v1beta2.ExactDeviceRequest
 const O1054 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.adminAccess = 0; this.tolerations = 0; this.capacity = 0; } });
@@ -1136,17 +890,6 @@ function d1054(r: Reader, c: C): J {
   if (v7 !== undefined) o["capacity"] = v7;
   return o;
 }
-function e1054(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["deviceClassName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["selectors"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1045(w, x); w.ldelim(); }
-  v = o["allocationMode"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["count"]; w.uint32(32); w64(w, v ?? 0);
-  v = o["adminAccess"]; if (v != null) { w.uint32(40); wbool(w, v); }
-  v = o["tolerations"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e1053(w, x); w.ldelim(); }
-  v = o["capacity"]; if (v != null) { w.uint32(58).fork(); e1026(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta2.NetworkDeviceData
 const K1055: Keys = [10, "interfaceName", 18, "ips", 26, "hardwareAddress"];
 function d1055(r: Reader, c: C): J {
@@ -1170,13 +913,6 @@ function d1055(r: Reader, c: C): J {
   if (v2 !== undefined) o["ips"] = v2;
   if (v3 !== undefined && v3 !== '') o["hardwareAddress"] = v3;
   return o;
-}
-function e1055(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["interfaceName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["ips"]; if (v != null) for (const x of list(v)) { w.uint32(18); wstr(w, x); }
-  v = o["hardwareAddress"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.resource.v1beta2.NodeAllocatableMapping
 const K1056: Keys = [10, "capacityKey", 18, "capacityMultiplier", 26, "deviceMultiplier"];
@@ -1202,13 +938,6 @@ function d1056(r: Reader, c: C): J {
   if (v3 !== undefined) o["deviceMultiplier"] = v3;
   return o;
 }
-function e1056(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["capacityKey"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["capacityMultiplier"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
-  v = o["deviceMultiplier"]; if (v != null) { w.uint32(26).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta2.NodeAllocatableOverhead
 const K1057: Keys = [10, "perPod", 18, "perContainer"];
 function d1057(r: Reader, c: C): J {
@@ -1229,12 +958,6 @@ function d1057(r: Reader, c: C): J {
   if (v1 !== undefined) o["perPod"] = v1;
   if (v2 !== undefined) o["perContainer"] = v2;
   return o;
-}
-function e1057(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["perPod"]; if (v != null) { w.uint32(10).fork(); e1270(w, v); w.ldelim(); }
-  v = o["perContainer"]; if (v != null) { w.uint32(18).fork(); e1270(w, v); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.NodeAllocatableResource
 const K1058: Keys = [-26, "mapping", -34, "overhead"];
@@ -1257,12 +980,6 @@ function d1058(r: Reader, c: C): J {
   if (v4 !== undefined) o["overhead"] = v4;
   return o;
 }
-function e1058(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["mapping"]; if (v != null) { w.uint32(26).fork(); e1056(w, v); w.ldelim(); }
-  v = o["overhead"]; if (v != null) { w.uint32(34).fork(); e1057(w, v); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta2.OpaqueDeviceConfiguration
 const K1059: Keys = [10, "driver", 18, "parameters"];
 function d1059(r: Reader, c: C): J {
@@ -1283,12 +1000,6 @@ function d1059(r: Reader, c: C): J {
   o["driver"] = v1 ?? '';
   o["parameters"] = v2 ?? d1319(EMPTY, c);
   return o;
-}
-function e1059(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["parameters"]; w.uint32(18).fork(); e1319(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.ResourceClaim
 const O1060 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -1315,13 +1026,6 @@ function d1060(r: Reader, c: C): J {
   o["spec"] = v2 ?? d1063(EMPTY, c);
   o["status"] = v3 ?? d1064(EMPTY, c);
   return o;
-}
-function e1060(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1063(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1064(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimConsumerReference
 const K1061: Keys = [10, "apiGroup", 26, "resource", 34, "name", 42, "uid"];
@@ -1350,14 +1054,6 @@ function d1061(r: Reader, c: C): J {
   o["uid"] = v5 ?? '';
   return o;
 }
-function e1061(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiGroup"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resource"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["uid"]; w.uint32(42); wstr(w, v ?? '');
-}
 // k8s.io.api.resource.v1beta2.ResourceClaimList
 const K1062: Keys = [-10, "metadata", -18, "items"];
 function d1062(r: Reader, c: C): J {
@@ -1380,12 +1076,6 @@ function d1062(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1062(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1060(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta2.ResourceClaimSpec
 const K1063: Keys = [-10, "devices"];
 function d1063(r: Reader, c: C): J {
@@ -1403,11 +1093,6 @@ function d1063(r: Reader, c: C): J {
   const o: J = {};
   o["devices"] = v1 ?? d1034(EMPTY, c);
   return o;
-}
-function e1063(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["devices"]; w.uint32(10).fork(); e1034(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimStatus
 const K1064: Keys = [-10, "allocation", -18, "reservedFor", -34, "devices"];
@@ -1433,13 +1118,6 @@ function d1064(r: Reader, c: C): J {
   if (v4 !== undefined) o["devices"] = v4;
   return o;
 }
-function e1064(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["allocation"]; if (v != null) { w.uint32(10).fork(); e1022(w, v); w.ldelim(); }
-  v = o["reservedFor"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1061(w, x); w.ldelim(); }
-  v = o["devices"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e1021(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplate
 const K1065: Keys = [-10, "metadata", -18, "spec"];
 function d1065(r: Reader, c: C): J {
@@ -1461,12 +1139,6 @@ function d1065(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d1067(EMPTY, c);
   return o;
-}
-function e1065(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1067(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplateList
 const K1066: Keys = [-10, "metadata", -18, "items"];
@@ -1490,12 +1162,6 @@ function d1066(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1066(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1065(w, x); w.ldelim(); }
-}
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplateSpec
 const K1067: Keys = [-10, "metadata", -18, "spec"];
 function d1067(r: Reader, c: C): J {
@@ -1516,12 +1182,6 @@ function d1067(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d1063(EMPTY, c);
   return o;
-}
-function e1067(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1063(w, v); w.ldelim();
 }
 // k8s.io.api.resource.v1beta2.ResourcePool
 const K1068: Keys = [10, "name", 16, "generation", 24, "resourceSliceCount"];
@@ -1547,13 +1207,6 @@ function d1068(r: Reader, c: C): J {
   o["resourceSliceCount"] = v3 ?? 0;
   return o;
 }
-function e1068(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["generation"]; w.uint32(16); w64(w, v ?? 0);
-  v = o["resourceSliceCount"]; w.uint32(24); w64(w, v ?? 0);
-}
 // k8s.io.api.resource.v1beta2.ResourceSlice
 const K1069: Keys = [-10, "metadata", -18, "spec"];
 function d1069(r: Reader, c: C): J {
@@ -1576,12 +1229,6 @@ function d1069(r: Reader, c: C): J {
   o["spec"] = v2 ?? d1071(EMPTY, c);
   return o;
 }
-function e1069(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1071(w, v); w.ldelim();
-}
 // k8s.io.api.resource.v1beta2.ResourceSliceList
 const K1070: Keys = [-10, "metadata", -18, "items"];
 function d1070(r: Reader, c: C): J {
@@ -1603,12 +1250,6 @@ function d1070(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1070(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1069(w, x); w.ldelim(); }
 }
 // k8s.io.api.resource.v1beta2.ResourceSliceSpec
 const O1071 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.devices = 0; this.perDeviceNodeSelection = 0; this.sharedCounters = 0; this.partitionTypeAttribute = 0; this.skipNodeOperations = 0; } });
@@ -1656,80 +1297,66 @@ function d1071(r: Reader, c: C): J {
   if (v10 !== undefined) o["skipNodeOperations"] = v10;
   return o;
 }
-function e1071(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["driver"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["pool"]; w.uint32(18).fork(); e1068(w, v); w.ldelim();
-  v = o["nodeName"]; if (v != null) { w.uint32(26); wstr(w, v); }
-  v = o["nodeSelector"]; if (v != null) { w.uint32(34).fork(); e482(w, v); w.ldelim(); }
-  v = o["allNodes"]; if (v != null) { w.uint32(40); wbool(w, v); }
-  v = o["devices"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e1029(w, x); w.ldelim(); }
-  v = o["perDeviceNodeSelection"]; if (v != null) { w.uint32(56); wbool(w, v); }
-  v = o["sharedCounters"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e1028(w, x); w.ldelim(); }
-  v = o["partitionTypeAttribute"]; if (v != null) { w.uint32(74); wstr(w, v); }
-  v = o["skipNodeOperations"]; if (v != null) for (const x of list(v)) { w.uint32(82); wstr(w, x); }
-}
 
 /**
- * The resource-v1beta2 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The resource-v1beta2 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/resource-v1beta2.js.
  */
 export const schemas: SchemaGroup = {
   name: "resource-v1beta2",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.resource.v1beta2.AllocatedDeviceStatus", [d1021, e1021, false]],
-    ["k8s.io.api.resource.v1beta2.AllocationResult", [d1022, e1022, false]],
-    ["k8s.io.api.resource.v1beta2.CELDeviceSelector", [d1023, e1023, false]],
-    ["k8s.io.api.resource.v1beta2.CapacityRequestPolicy", [d1024, e1024, false]],
-    ["k8s.io.api.resource.v1beta2.CapacityRequestPolicyRange", [d1025, e1025, false]],
-    ["k8s.io.api.resource.v1beta2.CapacityRequirements", [d1026, e1026, false]],
-    ["k8s.io.api.resource.v1beta2.Counter", [d1027, e1027, false]],
-    ["k8s.io.api.resource.v1beta2.CounterSet", [d1028, e1028, false]],
-    ["k8s.io.api.resource.v1beta2.Device", [d1029, e1029, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceAllocationConfiguration", [d1030, e1030, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceAllocationResult", [d1031, e1031, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceAttribute", [d1032, e1032, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceCapacity", [d1033, e1033, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceClaim", [d1034, e1034, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceClaimConfiguration", [d1035, e1035, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceClass", [d1036, e1036, true]],
-    ["k8s.io.api.resource.v1beta2.DeviceClassConfiguration", [d1037, e1037, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceClassList", [d1038, e1038, true]],
-    ["k8s.io.api.resource.v1beta2.DeviceClassSpec", [d1039, e1039, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceConfiguration", [d1040, e1040, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceConstraint", [d1041, e1041, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceCounterConsumption", [d1042, e1042, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceRequest", [d1043, e1043, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceRequestAllocationResult", [d1044, e1044, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceSelector", [d1045, e1045, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceSubRequest", [d1046, e1046, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceTaint", [d1047, e1047, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceTaintRule", [d1048, e1048, true]],
-    ["k8s.io.api.resource.v1beta2.DeviceTaintRuleList", [d1049, e1049, true]],
-    ["k8s.io.api.resource.v1beta2.DeviceTaintRuleSpec", [d1050, e1050, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceTaintRuleStatus", [d1051, e1051, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceTaintSelector", [d1052, e1052, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceToleration", [d1053, e1053, false]],
-    ["k8s.io.api.resource.v1beta2.ExactDeviceRequest", [d1054, e1054, false]],
-    ["k8s.io.api.resource.v1beta2.NetworkDeviceData", [d1055, e1055, false]],
-    ["k8s.io.api.resource.v1beta2.NodeAllocatableMapping", [d1056, e1056, false]],
-    ["k8s.io.api.resource.v1beta2.NodeAllocatableOverhead", [d1057, e1057, false]],
-    ["k8s.io.api.resource.v1beta2.NodeAllocatableResource", [d1058, e1058, false]],
-    ["k8s.io.api.resource.v1beta2.OpaqueDeviceConfiguration", [d1059, e1059, false]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaim", [d1060, e1060, true]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimConsumerReference", [d1061, e1061, false]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimList", [d1062, e1062, true]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimSpec", [d1063, e1063, false]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimStatus", [d1064, e1064, false]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimTemplate", [d1065, e1065, true]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimTemplateList", [d1066, e1066, true]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimTemplateSpec", [d1067, e1067, false]],
-    ["k8s.io.api.resource.v1beta2.ResourcePool", [d1068, e1068, false]],
-    ["k8s.io.api.resource.v1beta2.ResourceSlice", [d1069, e1069, true]],
-    ["k8s.io.api.resource.v1beta2.ResourceSliceList", [d1070, e1070, true]],
-    ["k8s.io.api.resource.v1beta2.ResourceSliceSpec", [d1071, e1071, false]],
+    ["k8s.io.api.resource.v1beta2.AllocatedDeviceStatus", [d1021, false]],
+    ["k8s.io.api.resource.v1beta2.AllocationResult", [d1022, false]],
+    ["k8s.io.api.resource.v1beta2.CELDeviceSelector", [d1023, false]],
+    ["k8s.io.api.resource.v1beta2.CapacityRequestPolicy", [d1024, false]],
+    ["k8s.io.api.resource.v1beta2.CapacityRequestPolicyRange", [d1025, false]],
+    ["k8s.io.api.resource.v1beta2.CapacityRequirements", [d1026, false]],
+    ["k8s.io.api.resource.v1beta2.Counter", [d1027, false]],
+    ["k8s.io.api.resource.v1beta2.CounterSet", [d1028, false]],
+    ["k8s.io.api.resource.v1beta2.Device", [d1029, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceAllocationConfiguration", [d1030, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceAllocationResult", [d1031, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceAttribute", [d1032, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceCapacity", [d1033, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceClaim", [d1034, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceClaimConfiguration", [d1035, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceClass", [d1036, true]],
+    ["k8s.io.api.resource.v1beta2.DeviceClassConfiguration", [d1037, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceClassList", [d1038, true]],
+    ["k8s.io.api.resource.v1beta2.DeviceClassSpec", [d1039, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceConfiguration", [d1040, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceConstraint", [d1041, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceCounterConsumption", [d1042, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceRequest", [d1043, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceRequestAllocationResult", [d1044, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceSelector", [d1045, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceSubRequest", [d1046, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceTaint", [d1047, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceTaintRule", [d1048, true]],
+    ["k8s.io.api.resource.v1beta2.DeviceTaintRuleList", [d1049, true]],
+    ["k8s.io.api.resource.v1beta2.DeviceTaintRuleSpec", [d1050, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceTaintRuleStatus", [d1051, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceTaintSelector", [d1052, false]],
+    ["k8s.io.api.resource.v1beta2.DeviceToleration", [d1053, false]],
+    ["k8s.io.api.resource.v1beta2.ExactDeviceRequest", [d1054, false]],
+    ["k8s.io.api.resource.v1beta2.NetworkDeviceData", [d1055, false]],
+    ["k8s.io.api.resource.v1beta2.NodeAllocatableMapping", [d1056, false]],
+    ["k8s.io.api.resource.v1beta2.NodeAllocatableOverhead", [d1057, false]],
+    ["k8s.io.api.resource.v1beta2.NodeAllocatableResource", [d1058, false]],
+    ["k8s.io.api.resource.v1beta2.OpaqueDeviceConfiguration", [d1059, false]],
+    ["k8s.io.api.resource.v1beta2.ResourceClaim", [d1060, true]],
+    ["k8s.io.api.resource.v1beta2.ResourceClaimConsumerReference", [d1061, false]],
+    ["k8s.io.api.resource.v1beta2.ResourceClaimList", [d1062, true]],
+    ["k8s.io.api.resource.v1beta2.ResourceClaimSpec", [d1063, false]],
+    ["k8s.io.api.resource.v1beta2.ResourceClaimStatus", [d1064, false]],
+    ["k8s.io.api.resource.v1beta2.ResourceClaimTemplate", [d1065, true]],
+    ["k8s.io.api.resource.v1beta2.ResourceClaimTemplateList", [d1066, true]],
+    ["k8s.io.api.resource.v1beta2.ResourceClaimTemplateSpec", [d1067, false]],
+    ["k8s.io.api.resource.v1beta2.ResourcePool", [d1068, false]],
+    ["k8s.io.api.resource.v1beta2.ResourceSlice", [d1069, true]],
+    ["k8s.io.api.resource.v1beta2.ResourceSliceList", [d1070, true]],
+    ["k8s.io.api.resource.v1beta2.ResourceSliceSpec", [d1071, false]],
   ]),
 };

@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1278, d1294, d1298, e1278, e1294, e1298, schemas as META } from './meta.js';
+import { d1278, d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -28,9 +24,6 @@ function d1074(r: Reader, c: C): J {
   const o: J = {};
   return o;
 }
-function e1074(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-}
 // k8s.io.api.scheduling.v1alpha3.AllDisruptionMode
 const K1075: Keys = [];
 function d1075(r: Reader, c: C): J {
@@ -45,9 +38,6 @@ function d1075(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e1075(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.BasicSchedulingPolicy
 const K1076: Keys = [];
@@ -64,9 +54,6 @@ function d1076(r: Reader, c: C): J {
   const o: J = {};
   return o;
 }
-function e1076(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-}
 // k8s.io.api.scheduling.v1alpha3.CompositeBasicSchedulingPolicy
 const K1077: Keys = [];
 function d1077(r: Reader, c: C): J {
@@ -81,9 +68,6 @@ function d1077(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e1077(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.CompositeDisruptionMode
 const K1078: Keys = [-10, "single", -18, "all"];
@@ -106,12 +90,6 @@ function d1078(r: Reader, c: C): J {
   if (v2 !== undefined) o["all"] = v2;
   return o;
 }
-function e1078(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["single"]; if (v != null) { w.uint32(10).fork(); e1098(w, v); w.ldelim(); }
-  v = o["all"]; if (v != null) { w.uint32(18).fork(); e1074(w, v); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1alpha3.CompositeGangSchedulingPolicy
 const K1079: Keys = [8, "minGroupCount"];
 function d1079(r: Reader, c: C): J {
@@ -129,11 +107,6 @@ function d1079(r: Reader, c: C): J {
   const o: J = {};
   o["minGroupCount"] = v1 ?? 0;
   return o;
-}
-function e1079(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["minGroupCount"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroup
 const O1080 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -161,13 +134,6 @@ function d1080(r: Reader, c: C): J {
   o["status"] = v3 ?? d1085(EMPTY, c);
   return o;
 }
-function e1080(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1084(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1085(w, v); w.ldelim();
-}
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupList
 const K1081: Keys = [-10, "metadata", -18, "items"];
 function d1081(r: Reader, c: C): J {
@@ -190,12 +156,6 @@ function d1081(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1081(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1080(w, x); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints
 const K1082: Keys = [-10, "topology"];
 function d1082(r: Reader, c: C): J {
@@ -213,11 +173,6 @@ function d1082(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["topology"] = v1;
   return o;
-}
-function e1082(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["topology"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1100(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingPolicy
 const K1083: Keys = [-10, "basic", -18, "gang"];
@@ -239,12 +194,6 @@ function d1083(r: Reader, c: C): J {
   if (v1 !== undefined) o["basic"] = v1;
   if (v2 !== undefined) o["gang"] = v2;
   return o;
-}
-function e1083(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["basic"]; if (v != null) { w.uint32(10).fork(); e1077(w, v); w.ldelim(); }
-  v = o["gang"]; if (v != null) { w.uint32(18).fork(); e1079(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupSpec
 const O1084 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parentCompositePodGroupName = 0; this.workloadRef = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
@@ -286,18 +235,6 @@ function d1084(r: Reader, c: C): J {
   if (v8 !== undefined) o["preemptionPolicy"] = v8;
   return o;
 }
-function e1084(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["parentCompositePodGroupName"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["workloadRef"]; if (v != null) { w.uint32(18).fork(); e1119(w, v); w.ldelim(); }
-  v = o["schedulingPolicy"]; w.uint32(26).fork(); e1083(w, v); w.ldelim();
-  v = o["schedulingConstraints"]; if (v != null) { w.uint32(34).fork(); e1082(w, v); w.ldelim(); }
-  v = o["disruptionMode"]; if (v != null) { w.uint32(42).fork(); e1078(w, v); w.ldelim(); }
-  v = o["priorityClassName"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["priority"]; if (v != null) { w.uint32(56); w32(w, v); }
-  v = o["preemptionPolicy"]; if (v != null) { w.uint32(66); wstr(w, v); }
-}
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupStatus
 const K1085: Keys = [-10, "conditions"];
 function d1085(r: Reader, c: C): J {
@@ -315,11 +252,6 @@ function d1085(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
-}
-function e1085(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupTemplate
 const O1086 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; this.podGroupTemplates = 0; this.compositePodGroupTemplates = 0; } });
@@ -364,19 +296,6 @@ function d1086(r: Reader, c: C): J {
   if (v9 !== undefined) o["compositePodGroupTemplates"] = v9;
   return o;
 }
-function e1086(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["schedulingPolicy"]; w.uint32(18).fork(); e1083(w, v); w.ldelim();
-  v = o["schedulingConstraints"]; if (v != null) { w.uint32(26).fork(); e1082(w, v); w.ldelim(); }
-  v = o["disruptionMode"]; if (v != null) { w.uint32(34).fork(); e1078(w, v); w.ldelim(); }
-  v = o["priorityClassName"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["priority"]; if (v != null) { w.uint32(48); w32(w, v); }
-  v = o["preemptionPolicy"]; if (v != null) { w.uint32(58); wstr(w, v); }
-  v = o["podGroupTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e1097(w, x); w.ldelim(); }
-  v = o["compositePodGroupTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(74).fork(); e1086(w, x); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1alpha3.DisruptionMode
 const K1087: Keys = [-10, "single", -18, "all"];
 function d1087(r: Reader, c: C): J {
@@ -398,12 +317,6 @@ function d1087(r: Reader, c: C): J {
   if (v2 !== undefined) o["all"] = v2;
   return o;
 }
-function e1087(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["single"]; if (v != null) { w.uint32(10).fork(); e1099(w, v); w.ldelim(); }
-  v = o["all"]; if (v != null) { w.uint32(18).fork(); e1075(w, v); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1alpha3.GangSchedulingPolicy
 const K1088: Keys = [8, "minCount"];
 function d1088(r: Reader, c: C): J {
@@ -421,11 +334,6 @@ function d1088(r: Reader, c: C): J {
   const o: J = {};
   o["minCount"] = v1 ?? 0;
   return o;
-}
-function e1088(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["minCount"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroup
 const O1089 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -453,13 +361,6 @@ function d1089(r: Reader, c: C): J {
   o["status"] = v3 ?? d1096(EMPTY, c);
   return o;
 }
-function e1089(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1095(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1096(w, v); w.ldelim();
-}
 // k8s.io.api.scheduling.v1alpha3.PodGroupList
 const K1090: Keys = [-10, "metadata", -18, "items"];
 function d1090(r: Reader, c: C): J {
@@ -481,12 +382,6 @@ function d1090(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1090(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1089(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaim
 const K1091: Keys = [10, "name", 18, "resourceClaimName", 26, "resourceClaimTemplateName"];
@@ -512,13 +407,6 @@ function d1091(r: Reader, c: C): J {
   if (v3 !== undefined) o["resourceClaimTemplateName"] = v3;
   return o;
 }
-function e1091(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resourceClaimName"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["resourceClaimTemplateName"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaimStatus
 const K1092: Keys = [10, "name", 18, "resourceClaimName"];
 function d1092(r: Reader, c: C): J {
@@ -540,12 +428,6 @@ function d1092(r: Reader, c: C): J {
   if (v2 !== undefined) o["resourceClaimName"] = v2;
   return o;
 }
-function e1092(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resourceClaimName"]; if (v != null) { w.uint32(18); wstr(w, v); }
-}
 // k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingConstraints
 const K1093: Keys = [-10, "topology"];
 function d1093(r: Reader, c: C): J {
@@ -563,11 +445,6 @@ function d1093(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["topology"] = v1;
   return o;
-}
-function e1093(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["topology"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1100(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingPolicy
 const K1094: Keys = [-10, "basic", -18, "gang"];
@@ -589,12 +466,6 @@ function d1094(r: Reader, c: C): J {
   if (v1 !== undefined) o["basic"] = v1;
   if (v2 !== undefined) o["gang"] = v2;
   return o;
-}
-function e1094(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["basic"]; if (v != null) { w.uint32(10).fork(); e1076(w, v); w.ldelim(); }
-  v = o["gang"]; if (v != null) { w.uint32(18).fork(); e1088(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupSpec
 const O1095 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parentCompositePodGroupName = 0; this.workloadRef = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
@@ -639,19 +510,6 @@ function d1095(r: Reader, c: C): J {
   if (v9 !== undefined) o["preemptionPolicy"] = v9;
   return o;
 }
-function e1095(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["parentCompositePodGroupName"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["workloadRef"]; if (v != null) { w.uint32(18).fork(); e1119(w, v); w.ldelim(); }
-  v = o["schedulingPolicy"]; w.uint32(26).fork(); e1094(w, v); w.ldelim();
-  v = o["schedulingConstraints"]; if (v != null) { w.uint32(34).fork(); e1093(w, v); w.ldelim(); }
-  v = o["resourceClaims"]; if (v != null) for (const x of list(v)) { w.uint32(42).fork(); e1091(w, x); w.ldelim(); }
-  v = o["disruptionMode"]; if (v != null) { w.uint32(50).fork(); e1087(w, v); w.ldelim(); }
-  v = o["priorityClassName"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["priority"]; if (v != null) { w.uint32(64); w32(w, v); }
-  v = o["preemptionPolicy"]; if (v != null) { w.uint32(74); wstr(w, v); }
-}
 // k8s.io.api.scheduling.v1alpha3.PodGroupStatus
 const K1096: Keys = [-10, "conditions", -18, "resourceClaimStatuses"];
 function d1096(r: Reader, c: C): J {
@@ -672,12 +530,6 @@ function d1096(r: Reader, c: C): J {
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined) o["resourceClaimStatuses"] = v2;
   return o;
-}
-function e1096(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
-  v = o["resourceClaimStatuses"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1092(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupTemplate
 const O1097 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
@@ -719,18 +571,6 @@ function d1097(r: Reader, c: C): J {
   if (v8 !== undefined) o["preemptionPolicy"] = v8;
   return o;
 }
-function e1097(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["schedulingPolicy"]; w.uint32(18).fork(); e1094(w, v); w.ldelim();
-  v = o["schedulingConstraints"]; if (v != null) { w.uint32(26).fork(); e1093(w, v); w.ldelim(); }
-  v = o["resourceClaims"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e1091(w, x); w.ldelim(); }
-  v = o["disruptionMode"]; if (v != null) { w.uint32(42).fork(); e1087(w, v); w.ldelim(); }
-  v = o["priorityClassName"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["priority"]; if (v != null) { w.uint32(56); w32(w, v); }
-  v = o["preemptionPolicy"]; if (v != null) { w.uint32(66); wstr(w, v); }
-}
 // k8s.io.api.scheduling.v1alpha3.SingleCompositeDisruptionMode
 const K1098: Keys = [];
 function d1098(r: Reader, c: C): J {
@@ -746,9 +586,6 @@ function d1098(r: Reader, c: C): J {
   const o: J = {};
   return o;
 }
-function e1098(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-}
 // k8s.io.api.scheduling.v1alpha3.SingleDisruptionMode
 const K1099: Keys = [];
 function d1099(r: Reader, c: C): J {
@@ -763,9 +600,6 @@ function d1099(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e1099(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.TopologyConstraint
 const K1100: Keys = [10, "key"];
@@ -784,11 +618,6 @@ function d1100(r: Reader, c: C): J {
   const o: J = {};
   o["key"] = v1 ?? '';
   return o;
-}
-function e1100(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.scheduling.v1alpha3.TypedLocalObjectReference
 const K1101: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
@@ -814,13 +643,6 @@ function d1101(r: Reader, c: C): J {
   o["name"] = v3 ?? '';
   return o;
 }
-function e1101(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiGroup"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.api.scheduling.v1alpha3.Workload
 const K1102: Keys = [-10, "metadata", -18, "spec"];
 function d1102(r: Reader, c: C): J {
@@ -843,12 +665,6 @@ function d1102(r: Reader, c: C): J {
   o["spec"] = v2 ?? d1120(EMPTY, c);
   return o;
 }
-function e1102(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1120(w, v); w.ldelim();
-}
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupAllDisruptionMode
 const K1103: Keys = [];
 function d1103(r: Reader, c: C): J {
@@ -864,9 +680,6 @@ function d1103(r: Reader, c: C): J {
   const o: J = {};
   return o;
 }
-function e1103(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-}
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupBasicSchedulingPolicy
 const K1104: Keys = [];
 function d1104(r: Reader, c: C): J {
@@ -881,9 +694,6 @@ function d1104(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e1104(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupDisruptionMode
 const K1105: Keys = [-10, "single", -18, "all"];
@@ -906,12 +716,6 @@ function d1105(r: Reader, c: C): J {
   if (v2 !== undefined) o["all"] = v2;
   return o;
 }
-function e1105(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["single"]; if (v != null) { w.uint32(10).fork(); e1109(w, v); w.ldelim(); }
-  v = o["all"]; if (v != null) { w.uint32(18).fork(); e1103(w, v); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupGangSchedulingPolicy
 const K1106: Keys = [8, "minGroupCount"];
 function d1106(r: Reader, c: C): J {
@@ -930,11 +734,6 @@ function d1106(r: Reader, c: C): J {
   if (v1 !== undefined) o["minGroupCount"] = v1;
   return o;
 }
-function e1106(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["minGroupCount"]; if (v != null) { w.uint32(8); w32(w, v); }
-}
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingConstraints
 const K1107: Keys = [-10, "topology"];
 function d1107(r: Reader, c: C): J {
@@ -952,11 +751,6 @@ function d1107(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["topology"] = v1;
   return o;
-}
-function e1107(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["topology"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1100(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingPolicy
 const K1108: Keys = [-10, "basic", -18, "gang"];
@@ -979,12 +773,6 @@ function d1108(r: Reader, c: C): J {
   if (v2 !== undefined) o["gang"] = v2;
   return o;
 }
-function e1108(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["basic"]; if (v != null) { w.uint32(10).fork(); e1104(w, v); w.ldelim(); }
-  v = o["gang"]; if (v != null) { w.uint32(18).fork(); e1106(w, v); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSingleDisruptionMode
 const K1109: Keys = [];
 function d1109(r: Reader, c: C): J {
@@ -999,9 +787,6 @@ function d1109(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e1109(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadList
 const K1110: Keys = [-10, "metadata", -18, "items"];
@@ -1025,12 +810,6 @@ function d1110(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1110(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1102(w, x); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupAllDisruptionMode
 const K1111: Keys = [];
 function d1111(r: Reader, c: C): J {
@@ -1046,9 +825,6 @@ function d1111(r: Reader, c: C): J {
   const o: J = {};
   return o;
 }
-function e1111(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-}
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupBasicSchedulingPolicy
 const K1112: Keys = [];
 function d1112(r: Reader, c: C): J {
@@ -1063,9 +839,6 @@ function d1112(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e1112(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode
 const K1113: Keys = [-10, "single", -18, "all"];
@@ -1088,12 +861,6 @@ function d1113(r: Reader, c: C): J {
   if (v2 !== undefined) o["all"] = v2;
   return o;
 }
-function e1113(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["single"]; if (v != null) { w.uint32(10).fork(); e1118(w, v); w.ldelim(); }
-  v = o["all"]; if (v != null) { w.uint32(18).fork(); e1111(w, v); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy
 const K1114: Keys = [8, "minCount"];
 function d1114(r: Reader, c: C): J {
@@ -1111,11 +878,6 @@ function d1114(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["minCount"] = v1;
   return o;
-}
-function e1114(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["minCount"]; if (v != null) { w.uint32(8); w32(w, v); }
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim
 const K1115: Keys = [10, "name", 18, "resourceClaimName", 26, "resourceClaimTemplateName"];
@@ -1141,13 +903,6 @@ function d1115(r: Reader, c: C): J {
   if (v3 !== undefined) o["resourceClaimTemplateName"] = v3;
   return o;
 }
-function e1115(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resourceClaimName"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["resourceClaimTemplateName"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints
 const K1116: Keys = [-10, "topology"];
 function d1116(r: Reader, c: C): J {
@@ -1165,11 +920,6 @@ function d1116(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["topology"] = v1;
   return o;
-}
-function e1116(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["topology"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1100(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy
 const K1117: Keys = [-10, "basic", -18, "gang"];
@@ -1192,12 +942,6 @@ function d1117(r: Reader, c: C): J {
   if (v2 !== undefined) o["gang"] = v2;
   return o;
 }
-function e1117(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["basic"]; if (v != null) { w.uint32(10).fork(); e1112(w, v); w.ldelim(); }
-  v = o["gang"]; if (v != null) { w.uint32(18).fork(); e1114(w, v); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSingleDisruptionMode
 const K1118: Keys = [];
 function d1118(r: Reader, c: C): J {
@@ -1212,9 +956,6 @@ function d1118(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e1118(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadReference
 const K1119: Keys = [10, "workloadName", 18, "templateName"];
@@ -1236,12 +977,6 @@ function d1119(r: Reader, c: C): J {
   o["workloadName"] = v1 ?? '';
   o["templateName"] = v2 ?? '';
   return o;
-}
-function e1119(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["workloadName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["templateName"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadSpec
 const K1120: Keys = [-10, "controllerRef", -18, "podGroupTemplates", -26, "compositePodGroupTemplates"];
@@ -1267,71 +1002,64 @@ function d1120(r: Reader, c: C): J {
   if (v3 !== undefined) o["compositePodGroupTemplates"] = v3;
   return o;
 }
-function e1120(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["controllerRef"]; if (v != null) { w.uint32(10).fork(); e1101(w, v); w.ldelim(); }
-  v = o["podGroupTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1097(w, x); w.ldelim(); }
-  v = o["compositePodGroupTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1086(w, x); w.ldelim(); }
-}
 
-export { d1113, d1115, d1116, d1117, e1113, e1115, e1116, e1117 };
+export { d1113, d1115, d1116, d1117 };
 
 /**
- * The scheduling-v1alpha3 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The scheduling-v1alpha3 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/scheduling-v1alpha3.js.
  */
 export const schemas: SchemaGroup = {
   name: "scheduling-v1alpha3",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.scheduling.v1alpha3.AllCompositeDisruptionMode", [d1074, e1074, false]],
-    ["k8s.io.api.scheduling.v1alpha3.AllDisruptionMode", [d1075, e1075, false]],
-    ["k8s.io.api.scheduling.v1alpha3.BasicSchedulingPolicy", [d1076, e1076, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositeBasicSchedulingPolicy", [d1077, e1077, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositeDisruptionMode", [d1078, e1078, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositeGangSchedulingPolicy", [d1079, e1079, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroup", [d1080, e1080, true]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupList", [d1081, e1081, true]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints", [d1082, e1082, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingPolicy", [d1083, e1083, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupSpec", [d1084, e1084, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupStatus", [d1085, e1085, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupTemplate", [d1086, e1086, false]],
-    ["k8s.io.api.scheduling.v1alpha3.DisruptionMode", [d1087, e1087, false]],
-    ["k8s.io.api.scheduling.v1alpha3.GangSchedulingPolicy", [d1088, e1088, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroup", [d1089, e1089, true]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupList", [d1090, e1090, true]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaim", [d1091, e1091, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaimStatus", [d1092, e1092, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingConstraints", [d1093, e1093, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingPolicy", [d1094, e1094, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupSpec", [d1095, e1095, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupStatus", [d1096, e1096, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupTemplate", [d1097, e1097, false]],
-    ["k8s.io.api.scheduling.v1alpha3.SingleCompositeDisruptionMode", [d1098, e1098, false]],
-    ["k8s.io.api.scheduling.v1alpha3.SingleDisruptionMode", [d1099, e1099, false]],
-    ["k8s.io.api.scheduling.v1alpha3.TopologyConstraint", [d1100, e1100, false]],
-    ["k8s.io.api.scheduling.v1alpha3.TypedLocalObjectReference", [d1101, e1101, false]],
-    ["k8s.io.api.scheduling.v1alpha3.Workload", [d1102, e1102, true]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupAllDisruptionMode", [d1103, e1103, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupBasicSchedulingPolicy", [d1104, e1104, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupDisruptionMode", [d1105, e1105, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupGangSchedulingPolicy", [d1106, e1106, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingConstraints", [d1107, e1107, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingPolicy", [d1108, e1108, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSingleDisruptionMode", [d1109, e1109, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadList", [d1110, e1110, true]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupAllDisruptionMode", [d1111, e1111, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupBasicSchedulingPolicy", [d1112, e1112, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode", [d1113, e1113, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy", [d1114, e1114, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim", [d1115, e1115, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints", [d1116, e1116, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy", [d1117, e1117, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSingleDisruptionMode", [d1118, e1118, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadReference", [d1119, e1119, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadSpec", [d1120, e1120, false]],
+    ["k8s.io.api.scheduling.v1alpha3.AllCompositeDisruptionMode", [d1074, false]],
+    ["k8s.io.api.scheduling.v1alpha3.AllDisruptionMode", [d1075, false]],
+    ["k8s.io.api.scheduling.v1alpha3.BasicSchedulingPolicy", [d1076, false]],
+    ["k8s.io.api.scheduling.v1alpha3.CompositeBasicSchedulingPolicy", [d1077, false]],
+    ["k8s.io.api.scheduling.v1alpha3.CompositeDisruptionMode", [d1078, false]],
+    ["k8s.io.api.scheduling.v1alpha3.CompositeGangSchedulingPolicy", [d1079, false]],
+    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroup", [d1080, true]],
+    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupList", [d1081, true]],
+    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints", [d1082, false]],
+    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingPolicy", [d1083, false]],
+    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupSpec", [d1084, false]],
+    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupStatus", [d1085, false]],
+    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupTemplate", [d1086, false]],
+    ["k8s.io.api.scheduling.v1alpha3.DisruptionMode", [d1087, false]],
+    ["k8s.io.api.scheduling.v1alpha3.GangSchedulingPolicy", [d1088, false]],
+    ["k8s.io.api.scheduling.v1alpha3.PodGroup", [d1089, true]],
+    ["k8s.io.api.scheduling.v1alpha3.PodGroupList", [d1090, true]],
+    ["k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaim", [d1091, false]],
+    ["k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaimStatus", [d1092, false]],
+    ["k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingConstraints", [d1093, false]],
+    ["k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingPolicy", [d1094, false]],
+    ["k8s.io.api.scheduling.v1alpha3.PodGroupSpec", [d1095, false]],
+    ["k8s.io.api.scheduling.v1alpha3.PodGroupStatus", [d1096, false]],
+    ["k8s.io.api.scheduling.v1alpha3.PodGroupTemplate", [d1097, false]],
+    ["k8s.io.api.scheduling.v1alpha3.SingleCompositeDisruptionMode", [d1098, false]],
+    ["k8s.io.api.scheduling.v1alpha3.SingleDisruptionMode", [d1099, false]],
+    ["k8s.io.api.scheduling.v1alpha3.TopologyConstraint", [d1100, false]],
+    ["k8s.io.api.scheduling.v1alpha3.TypedLocalObjectReference", [d1101, false]],
+    ["k8s.io.api.scheduling.v1alpha3.Workload", [d1102, true]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupAllDisruptionMode", [d1103, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupBasicSchedulingPolicy", [d1104, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupDisruptionMode", [d1105, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupGangSchedulingPolicy", [d1106, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingConstraints", [d1107, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingPolicy", [d1108, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSingleDisruptionMode", [d1109, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadList", [d1110, true]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupAllDisruptionMode", [d1111, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupBasicSchedulingPolicy", [d1112, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode", [d1113, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy", [d1114, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim", [d1115, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints", [d1116, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy", [d1117, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSingleDisruptionMode", [d1118, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadReference", [d1119, false]],
+    ["k8s.io.api.scheduling.v1alpha3.WorkloadSpec", [d1120, false]],
   ]),
 };

@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1278, d1294, d1298, e1278, e1294, e1298, schemas as META } from './meta.js';
+import { d1278, d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -28,9 +24,6 @@ function d1121(r: Reader, c: C): J {
   const o: J = {};
   return o;
 }
-function e1121(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-}
 // k8s.io.api.scheduling.v1beta1.AllDisruptionMode
 const K1122: Keys = [];
 function d1122(r: Reader, c: C): J {
@@ -45,9 +38,6 @@ function d1122(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e1122(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1beta1.BasicSchedulingPolicy
 const K1123: Keys = [];
@@ -64,9 +54,6 @@ function d1123(r: Reader, c: C): J {
   const o: J = {};
   return o;
 }
-function e1123(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-}
 // k8s.io.api.scheduling.v1beta1.CompositeBasicSchedulingPolicy
 const K1124: Keys = [];
 function d1124(r: Reader, c: C): J {
@@ -81,9 +68,6 @@ function d1124(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e1124(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1beta1.CompositeDisruptionMode
 const K1125: Keys = [-10, "single", -18, "all"];
@@ -106,12 +90,6 @@ function d1125(r: Reader, c: C): J {
   if (v2 !== undefined) o["all"] = v2;
   return o;
 }
-function e1125(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["single"]; if (v != null) { w.uint32(10).fork(); e1143(w, v); w.ldelim(); }
-  v = o["all"]; if (v != null) { w.uint32(18).fork(); e1121(w, v); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1beta1.CompositeGangSchedulingPolicy
 const K1126: Keys = [8, "minGroupCount"];
 function d1126(r: Reader, c: C): J {
@@ -130,11 +108,6 @@ function d1126(r: Reader, c: C): J {
   o["minGroupCount"] = v1 ?? 0;
   return o;
 }
-function e1126(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["minGroupCount"]; w.uint32(8); w32(w, v ?? 0);
-}
 // k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints
 const K1127: Keys = [-10, "topology"];
 function d1127(r: Reader, c: C): J {
@@ -152,11 +125,6 @@ function d1127(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["topology"] = v1;
   return o;
-}
-function e1127(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["topology"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1145(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingPolicy
 const K1128: Keys = [-10, "basic", -18, "gang"];
@@ -178,12 +146,6 @@ function d1128(r: Reader, c: C): J {
   if (v1 !== undefined) o["basic"] = v1;
   if (v2 !== undefined) o["gang"] = v2;
   return o;
-}
-function e1128(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["basic"]; if (v != null) { w.uint32(10).fork(); e1124(w, v); w.ldelim(); }
-  v = o["gang"]; if (v != null) { w.uint32(18).fork(); e1126(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.CompositePodGroupTemplate
 const O1129 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; this.podGroupTemplates = 0; this.compositePodGroupTemplates = 0; } });
@@ -228,19 +190,6 @@ function d1129(r: Reader, c: C): J {
   if (v9 !== undefined) o["compositePodGroupTemplates"] = v9;
   return o;
 }
-function e1129(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["schedulingPolicy"]; w.uint32(18).fork(); e1128(w, v); w.ldelim();
-  v = o["schedulingConstraints"]; if (v != null) { w.uint32(26).fork(); e1127(w, v); w.ldelim(); }
-  v = o["disruptionMode"]; if (v != null) { w.uint32(34).fork(); e1125(w, v); w.ldelim(); }
-  v = o["priorityClassName"]; w.uint32(42); wstr(w, v ?? '');
-  v = o["priority"]; if (v != null) { w.uint32(48); w32(w, v); }
-  v = o["preemptionPolicy"]; if (v != null) { w.uint32(58); wstr(w, v); }
-  v = o["podGroupTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e1140(w, x); w.ldelim(); }
-  v = o["compositePodGroupTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(74).fork(); e1129(w, x); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1beta1.DisruptionMode
 const K1130: Keys = [-10, "single", -18, "all"];
 function d1130(r: Reader, c: C): J {
@@ -262,12 +211,6 @@ function d1130(r: Reader, c: C): J {
   if (v2 !== undefined) o["all"] = v2;
   return o;
 }
-function e1130(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["single"]; if (v != null) { w.uint32(10).fork(); e1144(w, v); w.ldelim(); }
-  v = o["all"]; if (v != null) { w.uint32(18).fork(); e1122(w, v); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1beta1.GangSchedulingPolicy
 const K1131: Keys = [8, "minCount"];
 function d1131(r: Reader, c: C): J {
@@ -285,11 +228,6 @@ function d1131(r: Reader, c: C): J {
   const o: J = {};
   o["minCount"] = v1 ?? 0;
   return o;
-}
-function e1131(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["minCount"]; w.uint32(8); w32(w, v ?? 0);
 }
 // k8s.io.api.scheduling.v1beta1.PodGroup
 const O1132 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -317,13 +255,6 @@ function d1132(r: Reader, c: C): J {
   o["status"] = v3 ?? d1139(EMPTY, c);
   return o;
 }
-function e1132(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1138(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1139(w, v); w.ldelim();
-}
 // k8s.io.api.scheduling.v1beta1.PodGroupList
 const K1133: Keys = [-10, "metadata", -18, "items"];
 function d1133(r: Reader, c: C): J {
@@ -345,12 +276,6 @@ function d1133(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1133(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1132(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupResourceClaim
 const K1134: Keys = [10, "name", 18, "resourceClaimName", 26, "resourceClaimTemplateName"];
@@ -376,13 +301,6 @@ function d1134(r: Reader, c: C): J {
   if (v3 !== undefined) o["resourceClaimTemplateName"] = v3;
   return o;
 }
-function e1134(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resourceClaimName"]; if (v != null) { w.uint32(18); wstr(w, v); }
-  v = o["resourceClaimTemplateName"]; if (v != null) { w.uint32(26); wstr(w, v); }
-}
 // k8s.io.api.scheduling.v1beta1.PodGroupResourceClaimStatus
 const K1135: Keys = [10, "name", 18, "resourceClaimName"];
 function d1135(r: Reader, c: C): J {
@@ -404,12 +322,6 @@ function d1135(r: Reader, c: C): J {
   if (v2 !== undefined) o["resourceClaimName"] = v2;
   return o;
 }
-function e1135(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["resourceClaimName"]; if (v != null) { w.uint32(18); wstr(w, v); }
-}
 // k8s.io.api.scheduling.v1beta1.PodGroupSchedulingConstraints
 const K1136: Keys = [-10, "topology"];
 function d1136(r: Reader, c: C): J {
@@ -427,11 +339,6 @@ function d1136(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["topology"] = v1;
   return o;
-}
-function e1136(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["topology"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1145(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupSchedulingPolicy
 const K1137: Keys = [-10, "basic", -18, "gang"];
@@ -453,12 +360,6 @@ function d1137(r: Reader, c: C): J {
   if (v1 !== undefined) o["basic"] = v1;
   if (v2 !== undefined) o["gang"] = v2;
   return o;
-}
-function e1137(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["basic"]; if (v != null) { w.uint32(10).fork(); e1123(w, v); w.ldelim(); }
-  v = o["gang"]; if (v != null) { w.uint32(18).fork(); e1131(w, v); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupSpec
 const O1138 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parentCompositePodGroupName = 0; this.workloadRef = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
@@ -503,19 +404,6 @@ function d1138(r: Reader, c: C): J {
   if (v9 !== undefined) o["preemptionPolicy"] = v9;
   return o;
 }
-function e1138(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["parentCompositePodGroupName"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["workloadRef"]; if (v != null) { w.uint32(18).fork(); e1149(w, v); w.ldelim(); }
-  v = o["schedulingPolicy"]; w.uint32(26).fork(); e1137(w, v); w.ldelim();
-  v = o["schedulingConstraints"]; if (v != null) { w.uint32(34).fork(); e1136(w, v); w.ldelim(); }
-  v = o["resourceClaims"]; if (v != null) for (const x of list(v)) { w.uint32(42).fork(); e1134(w, x); w.ldelim(); }
-  v = o["disruptionMode"]; if (v != null) { w.uint32(50).fork(); e1130(w, v); w.ldelim(); }
-  v = o["priorityClassName"]; w.uint32(58); wstr(w, v ?? '');
-  v = o["priority"]; if (v != null) { w.uint32(64); w32(w, v); }
-  v = o["preemptionPolicy"]; if (v != null) { w.uint32(74); wstr(w, v); }
-}
 // k8s.io.api.scheduling.v1beta1.PodGroupStatus
 const K1139: Keys = [-10, "conditions", -18, "resourceClaimStatuses"];
 function d1139(r: Reader, c: C): J {
@@ -536,12 +424,6 @@ function d1139(r: Reader, c: C): J {
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined) o["resourceClaimStatuses"] = v2;
   return o;
-}
-function e1139(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
-  v = o["resourceClaimStatuses"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1135(w, x); w.ldelim(); }
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupTemplate
 const O1140 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
@@ -583,18 +465,6 @@ function d1140(r: Reader, c: C): J {
   if (v8 !== undefined) o["preemptionPolicy"] = v8;
   return o;
 }
-function e1140(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["schedulingPolicy"]; w.uint32(18).fork(); e1137(w, v); w.ldelim();
-  v = o["schedulingConstraints"]; if (v != null) { w.uint32(26).fork(); e1136(w, v); w.ldelim(); }
-  v = o["resourceClaims"]; if (v != null) for (const x of list(v)) { w.uint32(34).fork(); e1134(w, x); w.ldelim(); }
-  v = o["disruptionMode"]; if (v != null) { w.uint32(42).fork(); e1130(w, v); w.ldelim(); }
-  v = o["priorityClassName"]; w.uint32(50); wstr(w, v ?? '');
-  v = o["priority"]; if (v != null) { w.uint32(56); w32(w, v); }
-  v = o["preemptionPolicy"]; if (v != null) { w.uint32(66); wstr(w, v); }
-}
 // k8s.io.api.scheduling.v1beta1.PriorityClass
 const O1141 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.value = 0; this.globalDefault = 0; this.description = 0; this.preemptionPolicy = 0; } });
 const K1141: Keys = [-10, "metadata", 16, "value", 24, "globalDefault", 34, "description", 42, "preemptionPolicy"];
@@ -627,15 +497,6 @@ function d1141(r: Reader, c: C): J {
   if (v5 !== undefined) o["preemptionPolicy"] = v5;
   return o;
 }
-function e1141(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["value"]; w.uint32(16); w32(w, v ?? 0);
-  v = o["globalDefault"]; w.uint32(24); wbool(w, v ?? false);
-  v = o["description"]; w.uint32(34); wstr(w, v ?? '');
-  v = o["preemptionPolicy"]; if (v != null) { w.uint32(42); wstr(w, v); }
-}
 // k8s.io.api.scheduling.v1beta1.PriorityClassList
 const K1142: Keys = [-10, "metadata", -18, "items"];
 function d1142(r: Reader, c: C): J {
@@ -658,12 +519,6 @@ function d1142(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1142(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1141(w, x); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1beta1.SingleCompositeDisruptionMode
 const K1143: Keys = [];
 function d1143(r: Reader, c: C): J {
@@ -679,9 +534,6 @@ function d1143(r: Reader, c: C): J {
   const o: J = {};
   return o;
 }
-function e1143(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-}
 // k8s.io.api.scheduling.v1beta1.SingleDisruptionMode
 const K1144: Keys = [];
 function d1144(r: Reader, c: C): J {
@@ -696,9 +548,6 @@ function d1144(r: Reader, c: C): J {
   }
   const o: J = {};
   return o;
-}
-function e1144(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
 }
 // k8s.io.api.scheduling.v1beta1.TopologyConstraint
 const K1145: Keys = [10, "key"];
@@ -717,11 +566,6 @@ function d1145(r: Reader, c: C): J {
   const o: J = {};
   o["key"] = v1 ?? '';
   return o;
-}
-function e1145(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["key"]; w.uint32(10); wstr(w, v ?? '');
 }
 // k8s.io.api.scheduling.v1beta1.TypedLocalObjectReference
 const K1146: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
@@ -747,13 +591,6 @@ function d1146(r: Reader, c: C): J {
   o["name"] = v3 ?? '';
   return o;
 }
-function e1146(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["apiGroup"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["kind"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["name"]; w.uint32(26); wstr(w, v ?? '');
-}
 // k8s.io.api.scheduling.v1beta1.Workload
 const K1147: Keys = [-10, "metadata", -18, "spec"];
 function d1147(r: Reader, c: C): J {
@@ -775,12 +612,6 @@ function d1147(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d1150(EMPTY, c);
   return o;
-}
-function e1147(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1150(w, v); w.ldelim();
 }
 // k8s.io.api.scheduling.v1beta1.WorkloadList
 const K1148: Keys = [-10, "metadata", -18, "items"];
@@ -804,12 +635,6 @@ function d1148(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1148(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1147(w, x); w.ldelim(); }
-}
 // k8s.io.api.scheduling.v1beta1.WorkloadReference
 const K1149: Keys = [10, "workloadName", 18, "templateName"];
 function d1149(r: Reader, c: C): J {
@@ -830,12 +655,6 @@ function d1149(r: Reader, c: C): J {
   o["workloadName"] = v1 ?? '';
   o["templateName"] = v2 ?? '';
   return o;
-}
-function e1149(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["workloadName"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["templateName"]; w.uint32(18); wstr(w, v ?? '');
 }
 // k8s.io.api.scheduling.v1beta1.WorkloadSpec
 const K1150: Keys = [-10, "controllerRef", -18, "podGroupTemplates", -26, "compositePodGroupTemplates"];
@@ -861,52 +680,45 @@ function d1150(r: Reader, c: C): J {
   if (v3 !== undefined) o["compositePodGroupTemplates"] = v3;
   return o;
 }
-function e1150(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["controllerRef"]; if (v != null) { w.uint32(10).fork(); e1146(w, v); w.ldelim(); }
-  v = o["podGroupTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1140(w, x); w.ldelim(); }
-  v = o["compositePodGroupTemplates"]; if (v != null) for (const x of list(v)) { w.uint32(26).fork(); e1129(w, x); w.ldelim(); }
-}
 
 /**
- * The scheduling-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The scheduling-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/scheduling-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "scheduling-v1beta1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.scheduling.v1beta1.AllCompositeDisruptionMode", [d1121, e1121, false]],
-    ["k8s.io.api.scheduling.v1beta1.AllDisruptionMode", [d1122, e1122, false]],
-    ["k8s.io.api.scheduling.v1beta1.BasicSchedulingPolicy", [d1123, e1123, false]],
-    ["k8s.io.api.scheduling.v1beta1.CompositeBasicSchedulingPolicy", [d1124, e1124, false]],
-    ["k8s.io.api.scheduling.v1beta1.CompositeDisruptionMode", [d1125, e1125, false]],
-    ["k8s.io.api.scheduling.v1beta1.CompositeGangSchedulingPolicy", [d1126, e1126, false]],
-    ["k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints", [d1127, e1127, false]],
-    ["k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingPolicy", [d1128, e1128, false]],
-    ["k8s.io.api.scheduling.v1beta1.CompositePodGroupTemplate", [d1129, e1129, false]],
-    ["k8s.io.api.scheduling.v1beta1.DisruptionMode", [d1130, e1130, false]],
-    ["k8s.io.api.scheduling.v1beta1.GangSchedulingPolicy", [d1131, e1131, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroup", [d1132, e1132, true]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupList", [d1133, e1133, true]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupResourceClaim", [d1134, e1134, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupResourceClaimStatus", [d1135, e1135, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupSchedulingConstraints", [d1136, e1136, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupSchedulingPolicy", [d1137, e1137, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupSpec", [d1138, e1138, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupStatus", [d1139, e1139, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupTemplate", [d1140, e1140, false]],
-    ["k8s.io.api.scheduling.v1beta1.PriorityClass", [d1141, e1141, true]],
-    ["k8s.io.api.scheduling.v1beta1.PriorityClassList", [d1142, e1142, true]],
-    ["k8s.io.api.scheduling.v1beta1.SingleCompositeDisruptionMode", [d1143, e1143, false]],
-    ["k8s.io.api.scheduling.v1beta1.SingleDisruptionMode", [d1144, e1144, false]],
-    ["k8s.io.api.scheduling.v1beta1.TopologyConstraint", [d1145, e1145, false]],
-    ["k8s.io.api.scheduling.v1beta1.TypedLocalObjectReference", [d1146, e1146, false]],
-    ["k8s.io.api.scheduling.v1beta1.Workload", [d1147, e1147, true]],
-    ["k8s.io.api.scheduling.v1beta1.WorkloadList", [d1148, e1148, true]],
-    ["k8s.io.api.scheduling.v1beta1.WorkloadReference", [d1149, e1149, false]],
-    ["k8s.io.api.scheduling.v1beta1.WorkloadSpec", [d1150, e1150, false]],
+    ["k8s.io.api.scheduling.v1beta1.AllCompositeDisruptionMode", [d1121, false]],
+    ["k8s.io.api.scheduling.v1beta1.AllDisruptionMode", [d1122, false]],
+    ["k8s.io.api.scheduling.v1beta1.BasicSchedulingPolicy", [d1123, false]],
+    ["k8s.io.api.scheduling.v1beta1.CompositeBasicSchedulingPolicy", [d1124, false]],
+    ["k8s.io.api.scheduling.v1beta1.CompositeDisruptionMode", [d1125, false]],
+    ["k8s.io.api.scheduling.v1beta1.CompositeGangSchedulingPolicy", [d1126, false]],
+    ["k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints", [d1127, false]],
+    ["k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingPolicy", [d1128, false]],
+    ["k8s.io.api.scheduling.v1beta1.CompositePodGroupTemplate", [d1129, false]],
+    ["k8s.io.api.scheduling.v1beta1.DisruptionMode", [d1130, false]],
+    ["k8s.io.api.scheduling.v1beta1.GangSchedulingPolicy", [d1131, false]],
+    ["k8s.io.api.scheduling.v1beta1.PodGroup", [d1132, true]],
+    ["k8s.io.api.scheduling.v1beta1.PodGroupList", [d1133, true]],
+    ["k8s.io.api.scheduling.v1beta1.PodGroupResourceClaim", [d1134, false]],
+    ["k8s.io.api.scheduling.v1beta1.PodGroupResourceClaimStatus", [d1135, false]],
+    ["k8s.io.api.scheduling.v1beta1.PodGroupSchedulingConstraints", [d1136, false]],
+    ["k8s.io.api.scheduling.v1beta1.PodGroupSchedulingPolicy", [d1137, false]],
+    ["k8s.io.api.scheduling.v1beta1.PodGroupSpec", [d1138, false]],
+    ["k8s.io.api.scheduling.v1beta1.PodGroupStatus", [d1139, false]],
+    ["k8s.io.api.scheduling.v1beta1.PodGroupTemplate", [d1140, false]],
+    ["k8s.io.api.scheduling.v1beta1.PriorityClass", [d1141, true]],
+    ["k8s.io.api.scheduling.v1beta1.PriorityClassList", [d1142, true]],
+    ["k8s.io.api.scheduling.v1beta1.SingleCompositeDisruptionMode", [d1143, false]],
+    ["k8s.io.api.scheduling.v1beta1.SingleDisruptionMode", [d1144, false]],
+    ["k8s.io.api.scheduling.v1beta1.TopologyConstraint", [d1145, false]],
+    ["k8s.io.api.scheduling.v1beta1.TypedLocalObjectReference", [d1146, false]],
+    ["k8s.io.api.scheduling.v1beta1.Workload", [d1147, true]],
+    ["k8s.io.api.scheduling.v1beta1.WorkloadList", [d1148, true]],
+    ["k8s.io.api.scheduling.v1beta1.WorkloadReference", [d1149, false]],
+    ["k8s.io.api.scheduling.v1beta1.WorkloadSpec", [d1150, false]],
   ]),
 };

@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d501, d593, e501, e593, schemas as CORE_V1 } from './core-v1.js';
-import { d1270, d1291, d1294, d1298, d1312, e1270, e1291, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d501, d593, schemas as CORE_V1 } from './core-v1.js';
+import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -36,12 +32,6 @@ function d1151(r: Reader, c: C): J {
   o["spec"] = v2 ?? d1153(EMPTY, c);
   return o;
 }
-function e1151(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1153(w, v); w.ldelim();
-}
 // k8s.io.api.storage.v1.CSIDriverList
 const K1152: Keys = [-10, "metadata", -18, "items"];
 function d1152(r: Reader, c: C): J {
@@ -63,12 +53,6 @@ function d1152(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1152(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1151(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.CSIDriverSpec
 const O1153 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.attachRequired = 0; this.podInfoOnMount = 0; this.volumeLifecycleModes = 0; this.storageCapacity = 0; this.fsGroupPolicy = 0; this.tokenRequests = 0; this.requiresRepublish = 0; this.seLinuxMount = 0; this.nodeAllocatableUpdatePeriodSeconds = 0; this.serviceAccountTokenInSecrets = 0; this.preventPodSchedulingIfMissing = 0; } });
@@ -119,21 +103,6 @@ function d1153(r: Reader, c: C): J {
   if (v11 !== undefined) o["preventPodSchedulingIfMissing"] = v11;
   return o;
 }
-function e1153(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["attachRequired"]; if (v != null) { w.uint32(8); wbool(w, v); }
-  v = o["podInfoOnMount"]; if (v != null) { w.uint32(16); wbool(w, v); }
-  v = o["volumeLifecycleModes"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["storageCapacity"]; if (v != null) { w.uint32(32); wbool(w, v); }
-  v = o["fsGroupPolicy"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["tokenRequests"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e1165(w, x); w.ldelim(); }
-  v = o["requiresRepublish"]; if (v != null) { w.uint32(56); wbool(w, v); }
-  v = o["seLinuxMount"]; if (v != null) { w.uint32(64); wbool(w, v); }
-  v = o["nodeAllocatableUpdatePeriodSeconds"]; if (v != null) { w.uint32(72); w64(w, v); }
-  v = o["serviceAccountTokenInSecrets"]; if (v != null) { w.uint32(80); wbool(w, v); }
-  v = o["preventPodSchedulingIfMissing"]; if (v != null) { w.uint32(88); wbool(w, v); }
-}
 // k8s.io.api.storage.v1.CSINode
 const O1154 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1154: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -159,13 +128,6 @@ function d1154(r: Reader, c: C): J {
   o["spec"] = v2 ?? d1157(EMPTY, c);
   o["status"] = v3 ?? d1158(EMPTY, c);
   return o;
-}
-function e1154(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1157(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1158(w, v); w.ldelim();
 }
 // k8s.io.api.storage.v1.CSINodeDriver
 const K1155: Keys = [10, "name", 18, "nodeID", 26, "topologyKeys", -34, "allocatable"];
@@ -194,14 +156,6 @@ function d1155(r: Reader, c: C): J {
   if (v4 !== undefined) o["allocatable"] = v4;
   return o;
 }
-function e1155(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["nodeID"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["topologyKeys"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["allocatable"]; if (v != null) { w.uint32(34).fork(); e1174(w, v); w.ldelim(); }
-}
 // k8s.io.api.storage.v1.CSINodeList
 const K1156: Keys = [-10, "metadata", -18, "items"];
 function d1156(r: Reader, c: C): J {
@@ -224,12 +178,6 @@ function d1156(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1156(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1154(w, x); w.ldelim(); }
-}
 // k8s.io.api.storage.v1.CSINodeSpec
 const K1157: Keys = [-10, "drivers"];
 function d1157(r: Reader, c: C): J {
@@ -248,11 +196,6 @@ function d1157(r: Reader, c: C): J {
   o["drivers"] = v1 === undefined ? null : v1;
   return o;
 }
-function e1157(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["drivers"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1155(w, x); w.ldelim(); }
-}
 // k8s.io.api.storage.v1.CSINodeStatus
 const K1158: Keys = [-10, "storageHealth"];
 function d1158(r: Reader, c: C): J {
@@ -270,11 +213,6 @@ function d1158(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["storageHealth"] = v1;
   return o;
-}
-function e1158(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["storageHealth"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1163(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.CSIStorageCapacity
 const O1159 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.nodeTopology = 0; this.storageClassName = 0; this.capacity = 0; this.maximumVolumeSize = 0; } });
@@ -308,15 +246,6 @@ function d1159(r: Reader, c: C): J {
   if (v5 !== undefined) o["maximumVolumeSize"] = v5;
   return o;
 }
-function e1159(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["nodeTopology"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["storageClassName"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["capacity"]; if (v != null) { w.uint32(34).fork(); e1270(w, v); w.ldelim(); }
-  v = o["maximumVolumeSize"]; if (v != null) { w.uint32(42).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.storage.v1.CSIStorageCapacityList
 const K1160: Keys = [-10, "metadata", -18, "items"];
 function d1160(r: Reader, c: C): J {
@@ -338,12 +267,6 @@ function d1160(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1160(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1159(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.StorageClass
 const O1161 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.provisioner = 0; this.parameters = 0; this.reclaimPolicy = 0; this.mountOptions = 0; this.allowVolumeExpansion = 0; this.volumeBindingMode = 0; this.allowedTopologies = 0; } });
@@ -387,18 +310,6 @@ function d1161(r: Reader, c: C): J {
   if (v8 !== undefined) o["allowedTopologies"] = v8;
   return o;
 }
-function e1161(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["provisioner"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["parameters"]; if (v != null) mapString(w, 26, v);
-  v = o["reclaimPolicy"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["mountOptions"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-  v = o["allowVolumeExpansion"]; if (v != null) { w.uint32(48); wbool(w, v); }
-  v = o["volumeBindingMode"]; if (v != null) { w.uint32(58); wstr(w, v); }
-  v = o["allowedTopologies"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e593(w, x); w.ldelim(); }
-}
 // k8s.io.api.storage.v1.StorageClassList
 const K1162: Keys = [-10, "metadata", -18, "items"];
 function d1162(r: Reader, c: C): J {
@@ -421,12 +332,6 @@ function d1162(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1162(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1161(w, x); w.ldelim(); }
-}
 // k8s.io.api.storage.v1.StorageHealth
 const K1163: Keys = [10, "name", -18, "healthConditions"];
 function d1163(r: Reader, c: C): J {
@@ -447,12 +352,6 @@ function d1163(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["healthConditions"] = v2;
   return o;
-}
-function e1163(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["healthConditions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1164(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.StorageHealthCondition
 const O1164 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.status = 0; this.reason = 0; this.message = 0; this.accessMode = 0; this.volumeMode = 0; this.lastTransitionTime = 0; } });
@@ -488,16 +387,6 @@ function d1164(r: Reader, c: C): J {
   o["lastTransitionTime"] = v6 ?? d1312(EMPTY, c);
   return o;
 }
-function e1164(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["status"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["reason"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["accessMode"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["volumeMode"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["lastTransitionTime"]; w.uint32(50).fork(); e1312(w, v); w.ldelim();
-}
 // k8s.io.api.storage.v1.TokenRequest
 const K1165: Keys = [10, "audience", 16, "expirationSeconds"];
 function d1165(r: Reader, c: C): J {
@@ -518,12 +407,6 @@ function d1165(r: Reader, c: C): J {
   o["audience"] = v1 ?? '';
   if (v2 !== undefined) o["expirationSeconds"] = v2;
   return o;
-}
-function e1165(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["audience"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["expirationSeconds"]; if (v != null) { w.uint32(16); w64(w, v); }
 }
 // k8s.io.api.storage.v1.VolumeAttachment
 const O1166 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -551,13 +434,6 @@ function d1166(r: Reader, c: C): J {
   o["status"] = v3 ?? d1170(EMPTY, c);
   return o;
 }
-function e1166(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1169(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1170(w, v); w.ldelim();
-}
 // k8s.io.api.storage.v1.VolumeAttachmentList
 const K1167: Keys = [-10, "metadata", -18, "items"];
 function d1167(r: Reader, c: C): J {
@@ -580,12 +456,6 @@ function d1167(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1167(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1166(w, x); w.ldelim(); }
-}
 // k8s.io.api.storage.v1.VolumeAttachmentSource
 const K1168: Keys = [10, "persistentVolumeName", -18, "inlineVolumeSpec"];
 function d1168(r: Reader, c: C): J {
@@ -606,12 +476,6 @@ function d1168(r: Reader, c: C): J {
   if (v1 !== undefined) o["persistentVolumeName"] = v1;
   if (v2 !== undefined) o["inlineVolumeSpec"] = v2;
   return o;
-}
-function e1168(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["persistentVolumeName"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["inlineVolumeSpec"]; if (v != null) { w.uint32(18).fork(); e501(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.VolumeAttachmentSpec
 const K1169: Keys = [10, "attacher", -18, "source", 26, "nodeName"];
@@ -636,13 +500,6 @@ function d1169(r: Reader, c: C): J {
   o["source"] = v2 ?? d1168(EMPTY, c);
   o["nodeName"] = v3 ?? '';
   return o;
-}
-function e1169(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["attacher"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["source"]; w.uint32(18).fork(); e1168(w, v); w.ldelim();
-  v = o["nodeName"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.storage.v1.VolumeAttachmentStatus
 const K1170: Keys = [8, "attached", 18, "attachmentMetadata", -26, "attachError", -34, "detachError"];
@@ -672,14 +529,6 @@ function d1170(r: Reader, c: C): J {
   if (v4 !== undefined) o["detachError"] = v4;
   return o;
 }
-function e1170(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["attached"]; w.uint32(8); wbool(w, v ?? false);
-  v = o["attachmentMetadata"]; if (v != null) mapString(w, 18, v);
-  v = o["attachError"]; if (v != null) { w.uint32(26).fork(); e1173(w, v); w.ldelim(); }
-  v = o["detachError"]; if (v != null) { w.uint32(34).fork(); e1173(w, v); w.ldelim(); }
-}
 // k8s.io.api.storage.v1.VolumeAttributesClass
 const O1171 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.driverName = 0; this.parameters = 0; } });
 const K1171: Keys = [-10, "metadata", 18, "driverName", 26, "parameters"];
@@ -707,13 +556,6 @@ function d1171(r: Reader, c: C): J {
   if (v3 !== undefined) o["parameters"] = v3;
   return o;
 }
-function e1171(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["driverName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["parameters"]; if (v != null) mapString(w, 26, v);
-}
 // k8s.io.api.storage.v1.VolumeAttributesClassList
 const K1172: Keys = [-10, "metadata", -18, "items"];
 function d1172(r: Reader, c: C): J {
@@ -735,12 +577,6 @@ function d1172(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1172(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1171(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1.VolumeError
 const K1173: Keys = [10, "time", 18, "message", 24, "errorCode"];
@@ -766,13 +602,6 @@ function d1173(r: Reader, c: C): J {
   if (v3 !== undefined) o["errorCode"] = v3;
   return o;
 }
-function e1173(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["time"]; w.uint32(10).fork(); e1312(w, v); w.ldelim();
-  v = o["message"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["errorCode"]; if (v != null) { w.uint32(24); w32(w, v); }
-}
 // k8s.io.api.storage.v1.VolumeNodeResources
 const K1174: Keys = [8, "count"];
 function d1174(r: Reader, c: C): J {
@@ -791,44 +620,39 @@ function d1174(r: Reader, c: C): J {
   if (v1 !== undefined) o["count"] = v1;
   return o;
 }
-function e1174(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["count"]; if (v != null) { w.uint32(8); w32(w, v); }
-}
 
 /**
- * The storage-v1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The storage-v1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/storage-v1.js.
  */
 export const schemas: SchemaGroup = {
   name: "storage-v1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.storage.v1.CSIDriver", [d1151, e1151, true]],
-    ["k8s.io.api.storage.v1.CSIDriverList", [d1152, e1152, true]],
-    ["k8s.io.api.storage.v1.CSIDriverSpec", [d1153, e1153, false]],
-    ["k8s.io.api.storage.v1.CSINode", [d1154, e1154, true]],
-    ["k8s.io.api.storage.v1.CSINodeDriver", [d1155, e1155, false]],
-    ["k8s.io.api.storage.v1.CSINodeList", [d1156, e1156, true]],
-    ["k8s.io.api.storage.v1.CSINodeSpec", [d1157, e1157, false]],
-    ["k8s.io.api.storage.v1.CSINodeStatus", [d1158, e1158, false]],
-    ["k8s.io.api.storage.v1.CSIStorageCapacity", [d1159, e1159, true]],
-    ["k8s.io.api.storage.v1.CSIStorageCapacityList", [d1160, e1160, true]],
-    ["k8s.io.api.storage.v1.StorageClass", [d1161, e1161, true]],
-    ["k8s.io.api.storage.v1.StorageClassList", [d1162, e1162, true]],
-    ["k8s.io.api.storage.v1.StorageHealth", [d1163, e1163, false]],
-    ["k8s.io.api.storage.v1.StorageHealthCondition", [d1164, e1164, false]],
-    ["k8s.io.api.storage.v1.TokenRequest", [d1165, e1165, false]],
-    ["k8s.io.api.storage.v1.VolumeAttachment", [d1166, e1166, true]],
-    ["k8s.io.api.storage.v1.VolumeAttachmentList", [d1167, e1167, true]],
-    ["k8s.io.api.storage.v1.VolumeAttachmentSource", [d1168, e1168, false]],
-    ["k8s.io.api.storage.v1.VolumeAttachmentSpec", [d1169, e1169, false]],
-    ["k8s.io.api.storage.v1.VolumeAttachmentStatus", [d1170, e1170, false]],
-    ["k8s.io.api.storage.v1.VolumeAttributesClass", [d1171, e1171, true]],
-    ["k8s.io.api.storage.v1.VolumeAttributesClassList", [d1172, e1172, true]],
-    ["k8s.io.api.storage.v1.VolumeError", [d1173, e1173, false]],
-    ["k8s.io.api.storage.v1.VolumeNodeResources", [d1174, e1174, false]],
+    ["k8s.io.api.storage.v1.CSIDriver", [d1151, true]],
+    ["k8s.io.api.storage.v1.CSIDriverList", [d1152, true]],
+    ["k8s.io.api.storage.v1.CSIDriverSpec", [d1153, false]],
+    ["k8s.io.api.storage.v1.CSINode", [d1154, true]],
+    ["k8s.io.api.storage.v1.CSINodeDriver", [d1155, false]],
+    ["k8s.io.api.storage.v1.CSINodeList", [d1156, true]],
+    ["k8s.io.api.storage.v1.CSINodeSpec", [d1157, false]],
+    ["k8s.io.api.storage.v1.CSINodeStatus", [d1158, false]],
+    ["k8s.io.api.storage.v1.CSIStorageCapacity", [d1159, true]],
+    ["k8s.io.api.storage.v1.CSIStorageCapacityList", [d1160, true]],
+    ["k8s.io.api.storage.v1.StorageClass", [d1161, true]],
+    ["k8s.io.api.storage.v1.StorageClassList", [d1162, true]],
+    ["k8s.io.api.storage.v1.StorageHealth", [d1163, false]],
+    ["k8s.io.api.storage.v1.StorageHealthCondition", [d1164, false]],
+    ["k8s.io.api.storage.v1.TokenRequest", [d1165, false]],
+    ["k8s.io.api.storage.v1.VolumeAttachment", [d1166, true]],
+    ["k8s.io.api.storage.v1.VolumeAttachmentList", [d1167, true]],
+    ["k8s.io.api.storage.v1.VolumeAttachmentSource", [d1168, false]],
+    ["k8s.io.api.storage.v1.VolumeAttachmentSpec", [d1169, false]],
+    ["k8s.io.api.storage.v1.VolumeAttachmentStatus", [d1170, false]],
+    ["k8s.io.api.storage.v1.VolumeAttributesClass", [d1171, true]],
+    ["k8s.io.api.storage.v1.VolumeAttributesClassList", [d1172, true]],
+    ["k8s.io.api.storage.v1.VolumeError", [d1173, false]],
+    ["k8s.io.api.storage.v1.VolumeNodeResources", [d1174, false]],
   ]),
 };

@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d501, e501, schemas as CORE_V1 } from './core-v1.js';
-import { d1270, d1291, d1294, d1298, d1312, e1270, e1291, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d501, schemas as CORE_V1 } from './core-v1.js';
+import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -46,15 +42,6 @@ function d1175(r: Reader, c: C): J {
   if (v5 !== undefined) o["maximumVolumeSize"] = v5;
   return o;
 }
-function e1175(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["nodeTopology"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["storageClassName"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["capacity"]; if (v != null) { w.uint32(34).fork(); e1270(w, v); w.ldelim(); }
-  v = o["maximumVolumeSize"]; if (v != null) { w.uint32(42).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.storage.v1alpha1.CSIStorageCapacityList
 const K1176: Keys = [-10, "metadata", -18, "items"];
 function d1176(r: Reader, c: C): J {
@@ -76,12 +63,6 @@ function d1176(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1176(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1175(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachment
 const O1177 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -109,13 +90,6 @@ function d1177(r: Reader, c: C): J {
   o["status"] = v3 ?? d1181(EMPTY, c);
   return o;
 }
-function e1177(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1180(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1181(w, v); w.ldelim();
-}
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentList
 const K1178: Keys = [-10, "metadata", -18, "items"];
 function d1178(r: Reader, c: C): J {
@@ -138,12 +112,6 @@ function d1178(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1178(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1177(w, x); w.ldelim(); }
-}
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentSource
 const K1179: Keys = [10, "persistentVolumeName", -18, "inlineVolumeSpec"];
 function d1179(r: Reader, c: C): J {
@@ -164,12 +132,6 @@ function d1179(r: Reader, c: C): J {
   if (v1 !== undefined) o["persistentVolumeName"] = v1;
   if (v2 !== undefined) o["inlineVolumeSpec"] = v2;
   return o;
-}
-function e1179(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["persistentVolumeName"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["inlineVolumeSpec"]; if (v != null) { w.uint32(18).fork(); e501(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentSpec
 const K1180: Keys = [10, "attacher", -18, "source", 26, "nodeName"];
@@ -194,13 +156,6 @@ function d1180(r: Reader, c: C): J {
   o["source"] = v2 ?? d1179(EMPTY, c);
   o["nodeName"] = v3 ?? '';
   return o;
-}
-function e1180(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["attacher"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["source"]; w.uint32(18).fork(); e1179(w, v); w.ldelim();
-  v = o["nodeName"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentStatus
 const K1181: Keys = [8, "attached", 18, "attachmentMetadata", -26, "attachError", -34, "detachError"];
@@ -230,14 +185,6 @@ function d1181(r: Reader, c: C): J {
   if (v4 !== undefined) o["detachError"] = v4;
   return o;
 }
-function e1181(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["attached"]; w.uint32(8); wbool(w, v ?? false);
-  v = o["attachmentMetadata"]; if (v != null) mapString(w, 18, v);
-  v = o["attachError"]; if (v != null) { w.uint32(26).fork(); e1184(w, v); w.ldelim(); }
-  v = o["detachError"]; if (v != null) { w.uint32(34).fork(); e1184(w, v); w.ldelim(); }
-}
 // k8s.io.api.storage.v1alpha1.VolumeAttributesClass
 const O1182 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.driverName = 0; this.parameters = 0; } });
 const K1182: Keys = [-10, "metadata", 18, "driverName", 26, "parameters"];
@@ -265,13 +212,6 @@ function d1182(r: Reader, c: C): J {
   if (v3 !== undefined) o["parameters"] = v3;
   return o;
 }
-function e1182(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["driverName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["parameters"]; if (v != null) mapString(w, 26, v);
-}
 // k8s.io.api.storage.v1alpha1.VolumeAttributesClassList
 const K1183: Keys = [-10, "metadata", -18, "items"];
 function d1183(r: Reader, c: C): J {
@@ -293,12 +233,6 @@ function d1183(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1183(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1182(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1alpha1.VolumeError
 const K1184: Keys = [10, "time", 18, "message", 24, "errorCode"];
@@ -324,32 +258,25 @@ function d1184(r: Reader, c: C): J {
   if (v3 !== undefined) o["errorCode"] = v3;
   return o;
 }
-function e1184(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["time"]; w.uint32(10).fork(); e1312(w, v); w.ldelim();
-  v = o["message"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["errorCode"]; if (v != null) { w.uint32(24); w32(w, v); }
-}
 
 /**
- * The storage-v1alpha1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The storage-v1alpha1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/storage-v1alpha1.js.
  */
 export const schemas: SchemaGroup = {
   name: "storage-v1alpha1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.storage.v1alpha1.CSIStorageCapacity", [d1175, e1175, true]],
-    ["k8s.io.api.storage.v1alpha1.CSIStorageCapacityList", [d1176, e1176, true]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttachment", [d1177, e1177, true]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttachmentList", [d1178, e1178, true]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttachmentSource", [d1179, e1179, false]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttachmentSpec", [d1180, e1180, false]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttachmentStatus", [d1181, e1181, false]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttributesClass", [d1182, e1182, true]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttributesClassList", [d1183, e1183, true]],
-    ["k8s.io.api.storage.v1alpha1.VolumeError", [d1184, e1184, false]],
+    ["k8s.io.api.storage.v1alpha1.CSIStorageCapacity", [d1175, true]],
+    ["k8s.io.api.storage.v1alpha1.CSIStorageCapacityList", [d1176, true]],
+    ["k8s.io.api.storage.v1alpha1.VolumeAttachment", [d1177, true]],
+    ["k8s.io.api.storage.v1alpha1.VolumeAttachmentList", [d1178, true]],
+    ["k8s.io.api.storage.v1alpha1.VolumeAttachmentSource", [d1179, false]],
+    ["k8s.io.api.storage.v1alpha1.VolumeAttachmentSpec", [d1180, false]],
+    ["k8s.io.api.storage.v1alpha1.VolumeAttachmentStatus", [d1181, false]],
+    ["k8s.io.api.storage.v1alpha1.VolumeAttributesClass", [d1182, true]],
+    ["k8s.io.api.storage.v1alpha1.VolumeAttributesClassList", [d1183, true]],
+    ["k8s.io.api.storage.v1alpha1.VolumeError", [d1184, false]],
   ]),
 };

@@ -2,15 +2,11 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d501, d593, e501, e593, schemas as CORE_V1 } from './core-v1.js';
-import { d1270, d1291, d1294, d1298, d1312, e1270, e1291, e1294, e1298, e1312, schemas as META } from './meta.js';
+import { d501, d593, schemas as CORE_V1 } from './core-v1.js';
+import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -36,12 +32,6 @@ function d1185(r: Reader, c: C): J {
   o["spec"] = v2 ?? d1187(EMPTY, c);
   return o;
 }
-function e1185(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1187(w, v); w.ldelim();
-}
 // k8s.io.api.storage.v1beta1.CSIDriverList
 const K1186: Keys = [-10, "metadata", -18, "items"];
 function d1186(r: Reader, c: C): J {
@@ -63,12 +53,6 @@ function d1186(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1186(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1185(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.CSIDriverSpec
 const O1187 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.attachRequired = 0; this.podInfoOnMount = 0; this.volumeLifecycleModes = 0; this.storageCapacity = 0; this.fsGroupPolicy = 0; this.tokenRequests = 0; this.requiresRepublish = 0; this.seLinuxMount = 0; this.nodeAllocatableUpdatePeriodSeconds = 0; this.serviceAccountTokenInSecrets = 0; this.preventPodSchedulingIfMissing = 0; } });
@@ -119,21 +103,6 @@ function d1187(r: Reader, c: C): J {
   if (v11 !== undefined) o["preventPodSchedulingIfMissing"] = v11;
   return o;
 }
-function e1187(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["attachRequired"]; if (v != null) { w.uint32(8); wbool(w, v); }
-  v = o["podInfoOnMount"]; if (v != null) { w.uint32(16); wbool(w, v); }
-  v = o["volumeLifecycleModes"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["storageCapacity"]; if (v != null) { w.uint32(32); wbool(w, v); }
-  v = o["fsGroupPolicy"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["tokenRequests"]; if (v != null) for (const x of list(v)) { w.uint32(50).fork(); e1199(w, x); w.ldelim(); }
-  v = o["requiresRepublish"]; if (v != null) { w.uint32(56); wbool(w, v); }
-  v = o["seLinuxMount"]; if (v != null) { w.uint32(64); wbool(w, v); }
-  v = o["nodeAllocatableUpdatePeriodSeconds"]; if (v != null) { w.uint32(72); w64(w, v); }
-  v = o["serviceAccountTokenInSecrets"]; if (v != null) { w.uint32(80); wbool(w, v); }
-  v = o["preventPodSchedulingIfMissing"]; if (v != null) { w.uint32(88); wbool(w, v); }
-}
 // k8s.io.api.storage.v1beta1.CSINode
 const O1188 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1188: Keys = [-10, "metadata", -18, "spec", -26, "status"];
@@ -159,13 +128,6 @@ function d1188(r: Reader, c: C): J {
   o["spec"] = v2 ?? d1191(EMPTY, c);
   o["status"] = v3 ?? d1192(EMPTY, c);
   return o;
-}
-function e1188(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1191(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1192(w, v); w.ldelim();
 }
 // k8s.io.api.storage.v1beta1.CSINodeDriver
 const K1189: Keys = [10, "name", 18, "nodeID", 26, "topologyKeys", -34, "allocatable"];
@@ -194,14 +156,6 @@ function d1189(r: Reader, c: C): J {
   if (v4 !== undefined) o["allocatable"] = v4;
   return o;
 }
-function e1189(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["nodeID"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["topologyKeys"]; if (v != null) for (const x of list(v)) { w.uint32(26); wstr(w, x); }
-  v = o["allocatable"]; if (v != null) { w.uint32(34).fork(); e1208(w, v); w.ldelim(); }
-}
 // k8s.io.api.storage.v1beta1.CSINodeList
 const K1190: Keys = [-10, "metadata", -18, "items"];
 function d1190(r: Reader, c: C): J {
@@ -224,12 +178,6 @@ function d1190(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1190(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1188(w, x); w.ldelim(); }
-}
 // k8s.io.api.storage.v1beta1.CSINodeSpec
 const K1191: Keys = [-10, "drivers"];
 function d1191(r: Reader, c: C): J {
@@ -248,11 +196,6 @@ function d1191(r: Reader, c: C): J {
   o["drivers"] = v1 === undefined ? null : v1;
   return o;
 }
-function e1191(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["drivers"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1189(w, x); w.ldelim(); }
-}
 // k8s.io.api.storage.v1beta1.CSINodeStatus
 const K1192: Keys = [-10, "storageHealth"];
 function d1192(r: Reader, c: C): J {
@@ -270,11 +213,6 @@ function d1192(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["storageHealth"] = v1;
   return o;
-}
-function e1192(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["storageHealth"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1197(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.CSIStorageCapacity
 const O1193 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.nodeTopology = 0; this.storageClassName = 0; this.capacity = 0; this.maximumVolumeSize = 0; } });
@@ -308,15 +246,6 @@ function d1193(r: Reader, c: C): J {
   if (v5 !== undefined) o["maximumVolumeSize"] = v5;
   return o;
 }
-function e1193(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["nodeTopology"]; if (v != null) { w.uint32(18).fork(); e1291(w, v); w.ldelim(); }
-  v = o["storageClassName"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["capacity"]; if (v != null) { w.uint32(34).fork(); e1270(w, v); w.ldelim(); }
-  v = o["maximumVolumeSize"]; if (v != null) { w.uint32(42).fork(); e1270(w, v); w.ldelim(); }
-}
 // k8s.io.api.storage.v1beta1.CSIStorageCapacityList
 const K1194: Keys = [-10, "metadata", -18, "items"];
 function d1194(r: Reader, c: C): J {
@@ -338,12 +267,6 @@ function d1194(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1194(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1193(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.StorageClass
 const O1195 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.provisioner = 0; this.parameters = 0; this.reclaimPolicy = 0; this.mountOptions = 0; this.allowVolumeExpansion = 0; this.volumeBindingMode = 0; this.allowedTopologies = 0; } });
@@ -387,18 +310,6 @@ function d1195(r: Reader, c: C): J {
   if (v8 !== undefined) o["allowedTopologies"] = v8;
   return o;
 }
-function e1195(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["provisioner"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["parameters"]; if (v != null) mapString(w, 26, v);
-  v = o["reclaimPolicy"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["mountOptions"]; if (v != null) for (const x of list(v)) { w.uint32(42); wstr(w, x); }
-  v = o["allowVolumeExpansion"]; if (v != null) { w.uint32(48); wbool(w, v); }
-  v = o["volumeBindingMode"]; if (v != null) { w.uint32(58); wstr(w, v); }
-  v = o["allowedTopologies"]; if (v != null) for (const x of list(v)) { w.uint32(66).fork(); e593(w, x); w.ldelim(); }
-}
 // k8s.io.api.storage.v1beta1.StorageClassList
 const K1196: Keys = [-10, "metadata", -18, "items"];
 function d1196(r: Reader, c: C): J {
@@ -421,12 +332,6 @@ function d1196(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1196(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1195(w, x); w.ldelim(); }
-}
 // k8s.io.api.storage.v1beta1.StorageHealth
 const K1197: Keys = [10, "name", -18, "healthConditions"];
 function d1197(r: Reader, c: C): J {
@@ -447,12 +352,6 @@ function d1197(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["healthConditions"] = v2;
   return o;
-}
-function e1197(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["name"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["healthConditions"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1198(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.StorageHealthCondition
 const O1198 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.status = 0; this.reason = 0; this.message = 0; this.accessMode = 0; this.volumeMode = 0; this.lastTransitionTime = 0; } });
@@ -488,16 +387,6 @@ function d1198(r: Reader, c: C): J {
   o["lastTransitionTime"] = v6 ?? d1312(EMPTY, c);
   return o;
 }
-function e1198(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["status"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["reason"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["message"]; w.uint32(26); wstr(w, v ?? '');
-  v = o["accessMode"]; if (v != null) { w.uint32(34); wstr(w, v); }
-  v = o["volumeMode"]; if (v != null) { w.uint32(42); wstr(w, v); }
-  v = o["lastTransitionTime"]; w.uint32(50).fork(); e1312(w, v); w.ldelim();
-}
 // k8s.io.api.storage.v1beta1.TokenRequest
 const K1199: Keys = [10, "audience", 16, "expirationSeconds"];
 function d1199(r: Reader, c: C): J {
@@ -518,12 +407,6 @@ function d1199(r: Reader, c: C): J {
   o["audience"] = v1 ?? '';
   if (v2 !== undefined) o["expirationSeconds"] = v2;
   return o;
-}
-function e1199(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["audience"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["expirationSeconds"]; if (v != null) { w.uint32(16); w64(w, v); }
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachment
 const O1200 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
@@ -551,13 +434,6 @@ function d1200(r: Reader, c: C): J {
   o["status"] = v3 ?? d1204(EMPTY, c);
   return o;
 }
-function e1200(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1203(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1204(w, v); w.ldelim();
-}
 // k8s.io.api.storage.v1beta1.VolumeAttachmentList
 const K1201: Keys = [-10, "metadata", -18, "items"];
 function d1201(r: Reader, c: C): J {
@@ -580,12 +456,6 @@ function d1201(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1201(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1200(w, x); w.ldelim(); }
-}
 // k8s.io.api.storage.v1beta1.VolumeAttachmentSource
 const K1202: Keys = [10, "persistentVolumeName", -18, "inlineVolumeSpec"];
 function d1202(r: Reader, c: C): J {
@@ -606,12 +476,6 @@ function d1202(r: Reader, c: C): J {
   if (v1 !== undefined) o["persistentVolumeName"] = v1;
   if (v2 !== undefined) o["inlineVolumeSpec"] = v2;
   return o;
-}
-function e1202(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["persistentVolumeName"]; if (v != null) { w.uint32(10); wstr(w, v); }
-  v = o["inlineVolumeSpec"]; if (v != null) { w.uint32(18).fork(); e501(w, v); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachmentSpec
 const K1203: Keys = [10, "attacher", -18, "source", 26, "nodeName"];
@@ -636,13 +500,6 @@ function d1203(r: Reader, c: C): J {
   o["source"] = v2 ?? d1202(EMPTY, c);
   o["nodeName"] = v3 ?? '';
   return o;
-}
-function e1203(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["attacher"]; w.uint32(10); wstr(w, v ?? '');
-  v = o["source"]; w.uint32(18).fork(); e1202(w, v); w.ldelim();
-  v = o["nodeName"]; w.uint32(26); wstr(w, v ?? '');
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachmentStatus
 const K1204: Keys = [8, "attached", 18, "attachmentMetadata", -26, "attachError", -34, "detachError"];
@@ -672,14 +529,6 @@ function d1204(r: Reader, c: C): J {
   if (v4 !== undefined) o["detachError"] = v4;
   return o;
 }
-function e1204(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["attached"]; w.uint32(8); wbool(w, v ?? false);
-  v = o["attachmentMetadata"]; if (v != null) mapString(w, 18, v);
-  v = o["attachError"]; if (v != null) { w.uint32(26).fork(); e1207(w, v); w.ldelim(); }
-  v = o["detachError"]; if (v != null) { w.uint32(34).fork(); e1207(w, v); w.ldelim(); }
-}
 // k8s.io.api.storage.v1beta1.VolumeAttributesClass
 const O1205 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.driverName = 0; this.parameters = 0; } });
 const K1205: Keys = [-10, "metadata", 18, "driverName", 26, "parameters"];
@@ -707,13 +556,6 @@ function d1205(r: Reader, c: C): J {
   if (v3 !== undefined) o["parameters"] = v3;
   return o;
 }
-function e1205(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["driverName"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["parameters"]; if (v != null) mapString(w, 26, v);
-}
 // k8s.io.api.storage.v1beta1.VolumeAttributesClassList
 const K1206: Keys = [-10, "metadata", -18, "items"];
 function d1206(r: Reader, c: C): J {
@@ -735,12 +577,6 @@ function d1206(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1294(EMPTY, c);
   o["items"] = v2 === undefined ? null : v2;
   return o;
-}
-function e1206(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1205(w, x); w.ldelim(); }
 }
 // k8s.io.api.storage.v1beta1.VolumeError
 const K1207: Keys = [10, "time", 18, "message", 24, "errorCode"];
@@ -766,13 +602,6 @@ function d1207(r: Reader, c: C): J {
   if (v3 !== undefined) o["errorCode"] = v3;
   return o;
 }
-function e1207(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["time"]; w.uint32(10).fork(); e1312(w, v); w.ldelim();
-  v = o["message"]; w.uint32(18); wstr(w, v ?? '');
-  v = o["errorCode"]; if (v != null) { w.uint32(24); w32(w, v); }
-}
 // k8s.io.api.storage.v1beta1.VolumeNodeResources
 const K1208: Keys = [8, "count"];
 function d1208(r: Reader, c: C): J {
@@ -791,44 +620,39 @@ function d1208(r: Reader, c: C): J {
   if (v1 !== undefined) o["count"] = v1;
   return o;
 }
-function e1208(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["count"]; if (v != null) { w.uint32(8); w32(w, v); }
-}
 
 /**
- * The storage-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The storage-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/storage-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "storage-v1beta1",
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.storage.v1beta1.CSIDriver", [d1185, e1185, true]],
-    ["k8s.io.api.storage.v1beta1.CSIDriverList", [d1186, e1186, true]],
-    ["k8s.io.api.storage.v1beta1.CSIDriverSpec", [d1187, e1187, false]],
-    ["k8s.io.api.storage.v1beta1.CSINode", [d1188, e1188, true]],
-    ["k8s.io.api.storage.v1beta1.CSINodeDriver", [d1189, e1189, false]],
-    ["k8s.io.api.storage.v1beta1.CSINodeList", [d1190, e1190, true]],
-    ["k8s.io.api.storage.v1beta1.CSINodeSpec", [d1191, e1191, false]],
-    ["k8s.io.api.storage.v1beta1.CSINodeStatus", [d1192, e1192, false]],
-    ["k8s.io.api.storage.v1beta1.CSIStorageCapacity", [d1193, e1193, true]],
-    ["k8s.io.api.storage.v1beta1.CSIStorageCapacityList", [d1194, e1194, true]],
-    ["k8s.io.api.storage.v1beta1.StorageClass", [d1195, e1195, true]],
-    ["k8s.io.api.storage.v1beta1.StorageClassList", [d1196, e1196, true]],
-    ["k8s.io.api.storage.v1beta1.StorageHealth", [d1197, e1197, false]],
-    ["k8s.io.api.storage.v1beta1.StorageHealthCondition", [d1198, e1198, false]],
-    ["k8s.io.api.storage.v1beta1.TokenRequest", [d1199, e1199, false]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttachment", [d1200, e1200, true]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttachmentList", [d1201, e1201, true]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttachmentSource", [d1202, e1202, false]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttachmentSpec", [d1203, e1203, false]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttachmentStatus", [d1204, e1204, false]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttributesClass", [d1205, e1205, true]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttributesClassList", [d1206, e1206, true]],
-    ["k8s.io.api.storage.v1beta1.VolumeError", [d1207, e1207, false]],
-    ["k8s.io.api.storage.v1beta1.VolumeNodeResources", [d1208, e1208, false]],
+    ["k8s.io.api.storage.v1beta1.CSIDriver", [d1185, true]],
+    ["k8s.io.api.storage.v1beta1.CSIDriverList", [d1186, true]],
+    ["k8s.io.api.storage.v1beta1.CSIDriverSpec", [d1187, false]],
+    ["k8s.io.api.storage.v1beta1.CSINode", [d1188, true]],
+    ["k8s.io.api.storage.v1beta1.CSINodeDriver", [d1189, false]],
+    ["k8s.io.api.storage.v1beta1.CSINodeList", [d1190, true]],
+    ["k8s.io.api.storage.v1beta1.CSINodeSpec", [d1191, false]],
+    ["k8s.io.api.storage.v1beta1.CSINodeStatus", [d1192, false]],
+    ["k8s.io.api.storage.v1beta1.CSIStorageCapacity", [d1193, true]],
+    ["k8s.io.api.storage.v1beta1.CSIStorageCapacityList", [d1194, true]],
+    ["k8s.io.api.storage.v1beta1.StorageClass", [d1195, true]],
+    ["k8s.io.api.storage.v1beta1.StorageClassList", [d1196, true]],
+    ["k8s.io.api.storage.v1beta1.StorageHealth", [d1197, false]],
+    ["k8s.io.api.storage.v1beta1.StorageHealthCondition", [d1198, false]],
+    ["k8s.io.api.storage.v1beta1.TokenRequest", [d1199, false]],
+    ["k8s.io.api.storage.v1beta1.VolumeAttachment", [d1200, true]],
+    ["k8s.io.api.storage.v1beta1.VolumeAttachmentList", [d1201, true]],
+    ["k8s.io.api.storage.v1beta1.VolumeAttachmentSource", [d1202, false]],
+    ["k8s.io.api.storage.v1beta1.VolumeAttachmentSpec", [d1203, false]],
+    ["k8s.io.api.storage.v1beta1.VolumeAttachmentStatus", [d1204, false]],
+    ["k8s.io.api.storage.v1beta1.VolumeAttributesClass", [d1205, true]],
+    ["k8s.io.api.storage.v1beta1.VolumeAttributesClassList", [d1206, true]],
+    ["k8s.io.api.storage.v1beta1.VolumeError", [d1207, false]],
+    ["k8s.io.api.storage.v1beta1.VolumeNodeResources", [d1208, false]],
   ]),
 };

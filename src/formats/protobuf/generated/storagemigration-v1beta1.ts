@@ -2,14 +2,10 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { Writer } from '../runtime/writer.js';
-import { NEVER } from '../runtime/reader.js';
-import { encodeDuration, encodeIntOrString, encodeMicroTime, encodeNamedSlice, encodeQuantity, encodeRawJson1, encodeRawJson2, encodeSchemaOrArray, encodeSchemaOrBool, encodeSchemaOrStrings, encodeTime, list, mapBytes, mapMessage, mapString, object, w32, w64, wbool, wbytes, wdouble, wstr } from '../runtime/writer.js';
+import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import type { MessageEntry, SchemaGroup } from '../message-codec.js';
-import { d1278, d1286, d1294, d1298, e1278, e1286, e1294, e1298, schemas as META } from './meta.js';
+import { d1278, d1286, d1294, d1298, schemas as META } from './meta.js';
 
-const NONE: J = /* @__PURE__ */ Object.freeze({});
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
 
@@ -39,13 +35,6 @@ function d1213(r: Reader, c: C): J {
   o["status"] = v3 ?? d1216(EMPTY, c);
   return o;
 }
-function e1213(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1298(w, v); w.ldelim();
-  v = o["spec"]; w.uint32(18).fork(); e1215(w, v); w.ldelim();
-  v = o["status"]; w.uint32(26).fork(); e1216(w, v); w.ldelim();
-}
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationList
 const K1214: Keys = [-10, "metadata", -18, "items"];
 function d1214(r: Reader, c: C): J {
@@ -68,12 +57,6 @@ function d1214(r: Reader, c: C): J {
   o["items"] = v2 === undefined ? null : v2;
   return o;
 }
-function e1214(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["metadata"]; w.uint32(10).fork(); e1294(w, v); w.ldelim();
-  v = o["items"]; if (v != null) for (const x of list(v)) { w.uint32(18).fork(); e1213(w, x); w.ldelim(); }
-}
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationSpec
 const K1215: Keys = [-10, "resource"];
 function d1215(r: Reader, c: C): J {
@@ -91,11 +74,6 @@ function d1215(r: Reader, c: C): J {
   const o: J = {};
   o["resource"] = v1 ?? d1286(EMPTY, c);
   return o;
-}
-function e1215(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["resource"]; w.uint32(10).fork(); e1286(w, v); w.ldelim();
 }
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationStatus
 const K1216: Keys = [-10, "conditions", 18, "resourceVersion"];
@@ -118,25 +96,19 @@ function d1216(r: Reader, c: C): J {
   if (v2 !== undefined && v2 !== '') o["resourceVersion"] = v2;
   return o;
 }
-function e1216(w: Writer, o: any): void {
-  o = o == null ? NONE : object(o);
-  let v: any;
-  v = o["conditions"]; if (v != null) for (const x of list(v)) { w.uint32(10).fork(); e1278(w, x); w.ldelim(); }
-  v = o["resourceVersion"]; w.uint32(18); wstr(w, v ?? '');
-}
 
 /**
- * The storagemigration-v1beta1 messages: name -> [decode (reads up to reader.len), encode (writes the body),
- * embeds TypeMeta (kind/apiVersion come from the envelope)], sorted by name; `requires`: the
- * groups whose messages these refer to (a registry adds them too).
+ * The storagemigration-v1beta1 messages: name -> [decode (reads up to reader.len), embeds TypeMeta
+ * (kind/apiVersion come from the envelope)], sorted by name; `requires`: the groups whose
+ * messages these refer to (a registry adds them too). Encoders: ./encode/storagemigration-v1beta1.js.
  */
 export const schemas: SchemaGroup = {
   name: "storagemigration-v1beta1",
   requires: [META],
   messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.storagemigration.v1beta1.StorageVersionMigration", [d1213, e1213, true]],
-    ["k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationList", [d1214, e1214, true]],
-    ["k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationSpec", [d1215, e1215, false]],
-    ["k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationStatus", [d1216, e1216, false]],
+    ["k8s.io.api.storagemigration.v1beta1.StorageVersionMigration", [d1213, true]],
+    ["k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationList", [d1214, true]],
+    ["k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationSpec", [d1215, false]],
+    ["k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationStatus", [d1216, false]],
   ]),
 };
