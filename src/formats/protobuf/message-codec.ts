@@ -52,3 +52,20 @@ export interface SchemaGroup {
   readonly requires: readonly SchemaGroup[];
   readonly messages: ReadonlyMap<string, MessageEntry>;
 }
+
+/**
+ * A generated group's messages: `prefix` + each space-separated name of
+ * `names`, with the decoder at the same index; `typeMeta`: the indices of
+ * those that embed TypeMeta. (The generated modules list names once, in one
+ * string, which is smaller than a Map literal of pairs.)
+ */
+export function entries(prefix: string, names: string, decoders: readonly MessageEntry[0][], typeMeta: readonly number[]): ReadonlyMap<string, MessageEntry> {
+  const map = new Map<string, MessageEntry>();
+  const embeds = new Set(typeMeta);
+  let i = 0;
+  for (const name of names.split(' ')) {
+    map.set(prefix + name, [decoders[i]!, embeds.has(i)]);
+    i++;
+  }
+  return map;
+}

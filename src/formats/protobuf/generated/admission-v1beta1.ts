@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d215, schemas as AUTHENTICATION_V1 } from './authentication-v1.js';
 import { d1289, d1290, d1308, d1319, schemas as META } from './meta.js';
 
@@ -14,8 +14,7 @@ type Keys = readonly (number | string)[];
 const O3 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.uid = 0; this.kind = 0; this.resource = 0; this.subResource = 0; this.requestKind = 0; this.requestResource = 0; this.requestSubResource = 0; this.name = 0; this.namespace = 0; this.operation = 0; this.userInfo = 0; this.object = 0; this.oldObject = 0; this.dryRun = 0; this.options = 0; } });
 const K3: Keys = [10, "uid", -18, "kind", -26, "resource", 34, "subResource", -106, "requestKind", -114, "requestResource", 122, "requestSubResource", 42, "name", 50, "namespace", 58, "operation", -66, "userInfo", 74, "object", 82, "oldObject", 88, "dryRun", 98, "options"];
 function d3(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -75,8 +74,7 @@ function d3(r: Reader, c: C): J {
 const O4 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.uid = 0; this.allowed = 0; this.status = 0; this.patch = 0; this.patchType = 0; this.auditAnnotations = 0; this.warnings = 0; } });
 const K4: Keys = [10, "uid", 16, "allowed", -26, "status", 34, "patch", 42, "patchType", 50, "auditAnnotations", 58, "warnings"];
 function d4(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -112,8 +110,7 @@ function d4(r: Reader, c: C): J {
 // k8s.io.api.admission.v1beta1.AdmissionReview
 const K5: Keys = [-10, "request", -18, "response"];
 function d5(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -140,9 +137,7 @@ function d5(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "admission-v1beta1",
   requires: [AUTHENTICATION_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.admission.v1beta1.AdmissionRequest", [d3, false]],
-    ["k8s.io.api.admission.v1beta1.AdmissionResponse", [d4, false]],
-    ["k8s.io.api.admission.v1beta1.AdmissionReview", [d5, true]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.admission.v1beta1.", "AdmissionRequest AdmissionResponse AdmissionReview", [
+    d3, d4, d5,
+  ], [2]),
 };

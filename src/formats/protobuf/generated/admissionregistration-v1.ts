@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1291, d1294, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.admissionregistration.v1.ApplyConfiguration
 const K6: Keys = [10, "expression"];
 function d6(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -30,8 +29,7 @@ function d6(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.AuditAnnotation
 const K7: Keys = [10, "key", 18, "valueExpression"];
 function d7(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -51,8 +49,7 @@ function d7(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.ExpressionWarning
 const K8: Keys = [18, "fieldRef", 26, "warning"];
 function d8(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
@@ -72,8 +69,7 @@ function d8(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.JSONPatch
 const K9: Keys = [10, "expression"];
 function d9(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -90,8 +86,7 @@ function d9(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.MatchCondition
 const K10: Keys = [10, "name", 18, "expression"];
 function d10(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -112,8 +107,7 @@ function d10(r: Reader, c: C): J {
 const O11 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespaceSelector = 0; this.objectSelector = 0; this.resourceRules = 0; this.excludeResourceRules = 0; this.matchPolicy = 0; } });
 const K11: Keys = [-10, "namespaceSelector", -18, "objectSelector", -26, "resourceRules", -34, "excludeResourceRules", 58, "matchPolicy"];
 function d11(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -142,8 +136,7 @@ function d11(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicy
 const K12: Keys = [-10, "metadata", -18, "spec"];
 function d12(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -164,8 +157,7 @@ function d12(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBinding
 const K13: Keys = [-10, "metadata", -18, "spec"];
 function d13(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -186,8 +178,7 @@ function d13(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList
 const K14: Keys = [-10, "metadata", -18, "items"];
 function d14(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -208,8 +199,7 @@ function d14(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec
 const K15: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources"];
 function d15(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -232,8 +222,7 @@ function d15(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyList
 const K16: Keys = [-10, "metadata", -18, "items"];
 function d16(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -255,8 +244,7 @@ function d16(r: Reader, c: C): J {
 const O17 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.variables = 0; this.mutations = 0; this.failurePolicy = 0; this.matchConditions = 0; this.reinvocationPolicy = 0; } });
 const K17: Keys = [-10, "paramKind", -18, "matchConstraints", -26, "variables", -34, "mutations", 42, "failurePolicy", -50, "matchConditions", 58, "reinvocationPolicy"];
 function d17(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -292,8 +280,7 @@ function d17(r: Reader, c: C): J {
 const O18 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.reinvocationPolicy = 0; this.matchConditions = 0; } });
 const K18: Keys = [10, "name", -18, "clientConfig", -26, "rules", 34, "failurePolicy", 74, "matchPolicy", -42, "namespaceSelector", -90, "objectSelector", 50, "sideEffects", 56, "timeoutSeconds", 66, "admissionReviewVersions", 82, "reinvocationPolicy", -98, "matchConditions"];
 function d18(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -343,8 +330,7 @@ function d18(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.MutatingWebhookConfiguration
 const K19: Keys = [-10, "metadata", -18, "webhooks"];
 function d19(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -365,8 +351,7 @@ function d19(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.MutatingWebhookConfigurationList
 const K20: Keys = [-10, "metadata", -18, "items"];
 function d20(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -387,8 +372,7 @@ function d20(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.Mutation
 const K21: Keys = [18, "patchType", -26, "applyConfiguration", -34, "jsonPatch"];
 function d21(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   let v3: any;
   let v4: any;
@@ -412,8 +396,7 @@ function d21(r: Reader, c: C): J {
 const O22 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceNames = 0; this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
 const K22: Keys = [10, "resourceNames"];
 function d22(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -433,8 +416,7 @@ function d22(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.ParamKind
 const K23: Keys = [10, "apiVersion", 18, "kind"];
 function d23(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -454,8 +436,7 @@ function d23(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.ParamRef
 const K24: Keys = [10, "name", 18, "namespace", -26, "selector", 34, "parameterNotFoundAction"];
 function d24(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -481,8 +462,7 @@ function d24(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.Rule
 const K25: Keys = [10, "apiGroups", 18, "apiVersions", 26, "resources", 34, "scope"];
 function d25(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -509,8 +489,7 @@ function d25(r: Reader, c: C): J {
 const O26 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
 const K26: Keys = [10, "operations"];
 function d26(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -530,8 +509,7 @@ function d26(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.ServiceReference
 const K27: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
 function d27(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -557,8 +535,7 @@ function d27(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.TypeChecking
 const K28: Keys = [-10, "expressionWarnings"];
 function d28(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -576,8 +553,7 @@ function d28(r: Reader, c: C): J {
 const O29 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K29: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d29(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O29();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -601,8 +577,7 @@ function d29(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding
 const K30: Keys = [-10, "metadata", -18, "spec"];
 function d30(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -623,8 +598,7 @@ function d30(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList
 const K31: Keys = [-10, "metadata", -18, "items"];
 function d31(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -645,8 +619,7 @@ function d31(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec
 const K32: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources", 34, "validationActions"];
 function d32(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -672,8 +645,7 @@ function d32(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyList
 const K33: Keys = [-10, "metadata", -18, "items"];
 function d33(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -695,8 +667,7 @@ function d33(r: Reader, c: C): J {
 const O34 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.validations = 0; this.failurePolicy = 0; this.auditAnnotations = 0; this.matchConditions = 0; this.variables = 0; } });
 const K34: Keys = [-10, "paramKind", -18, "matchConstraints", -26, "validations", 34, "failurePolicy", -42, "auditAnnotations", -50, "matchConditions", -58, "variables"];
 function d34(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -731,8 +702,7 @@ function d34(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus
 const K35: Keys = [8, "observedGeneration", -18, "typeChecking", -26, "conditions"];
 function d35(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -756,8 +726,7 @@ function d35(r: Reader, c: C): J {
 const O36 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.matchConditions = 0; } });
 const K36: Keys = [10, "name", -18, "clientConfig", -26, "rules", 34, "failurePolicy", 74, "matchPolicy", -42, "namespaceSelector", -82, "objectSelector", 50, "sideEffects", 56, "timeoutSeconds", 66, "admissionReviewVersions", -90, "matchConditions"];
 function d36(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -804,8 +773,7 @@ function d36(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.ValidatingWebhookConfiguration
 const K37: Keys = [-10, "metadata", -18, "webhooks"];
 function d37(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -826,8 +794,7 @@ function d37(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.ValidatingWebhookConfigurationList
 const K38: Keys = [-10, "metadata", -18, "items"];
 function d38(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -848,8 +815,7 @@ function d38(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.Validation
 const K39: Keys = [10, "expression", 18, "message", 26, "reason", 34, "messageExpression"];
 function d39(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -875,8 +841,7 @@ function d39(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.Variable
 const K40: Keys = [10, "name", 18, "expression"];
 function d40(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -896,8 +861,7 @@ function d40(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1.WebhookClientConfig
 const K41: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d41(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v3: any;
   let v1: any;
   let v2: any;
@@ -928,42 +892,9 @@ export { d26 };
 export const schemas: SchemaGroup = {
   name: "admissionregistration-v1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.admissionregistration.v1.ApplyConfiguration", [d6, false]],
-    ["k8s.io.api.admissionregistration.v1.AuditAnnotation", [d7, false]],
-    ["k8s.io.api.admissionregistration.v1.ExpressionWarning", [d8, false]],
-    ["k8s.io.api.admissionregistration.v1.JSONPatch", [d9, false]],
-    ["k8s.io.api.admissionregistration.v1.MatchCondition", [d10, false]],
-    ["k8s.io.api.admissionregistration.v1.MatchResources", [d11, false]],
-    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicy", [d12, true]],
-    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBinding", [d13, true]],
-    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList", [d14, true]],
-    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec", [d15, false]],
-    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyList", [d16, true]],
-    ["k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicySpec", [d17, false]],
-    ["k8s.io.api.admissionregistration.v1.MutatingWebhook", [d18, false]],
-    ["k8s.io.api.admissionregistration.v1.MutatingWebhookConfiguration", [d19, true]],
-    ["k8s.io.api.admissionregistration.v1.MutatingWebhookConfigurationList", [d20, true]],
-    ["k8s.io.api.admissionregistration.v1.Mutation", [d21, false]],
-    ["k8s.io.api.admissionregistration.v1.NamedRuleWithOperations", [d22, false]],
-    ["k8s.io.api.admissionregistration.v1.ParamKind", [d23, false]],
-    ["k8s.io.api.admissionregistration.v1.ParamRef", [d24, false]],
-    ["k8s.io.api.admissionregistration.v1.Rule", [d25, false]],
-    ["k8s.io.api.admissionregistration.v1.RuleWithOperations", [d26, false]],
-    ["k8s.io.api.admissionregistration.v1.ServiceReference", [d27, false]],
-    ["k8s.io.api.admissionregistration.v1.TypeChecking", [d28, false]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicy", [d29, true]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding", [d30, true]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList", [d31, true]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec", [d32, false]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyList", [d33, true]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicySpec", [d34, false]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus", [d35, false]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingWebhook", [d36, false]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingWebhookConfiguration", [d37, true]],
-    ["k8s.io.api.admissionregistration.v1.ValidatingWebhookConfigurationList", [d38, true]],
-    ["k8s.io.api.admissionregistration.v1.Validation", [d39, false]],
-    ["k8s.io.api.admissionregistration.v1.Variable", [d40, false]],
-    ["k8s.io.api.admissionregistration.v1.WebhookClientConfig", [d41, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.admissionregistration.v1.", "ApplyConfiguration AuditAnnotation ExpressionWarning JSONPatch MatchCondition MatchResources MutatingAdmissionPolicy MutatingAdmissionPolicyBinding MutatingAdmissionPolicyBindingList MutatingAdmissionPolicyBindingSpec MutatingAdmissionPolicyList MutatingAdmissionPolicySpec MutatingWebhook MutatingWebhookConfiguration MutatingWebhookConfigurationList Mutation NamedRuleWithOperations ParamKind ParamRef Rule RuleWithOperations ServiceReference TypeChecking ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding ValidatingAdmissionPolicyBindingList ValidatingAdmissionPolicyBindingSpec ValidatingAdmissionPolicyList ValidatingAdmissionPolicySpec ValidatingAdmissionPolicyStatus ValidatingWebhook ValidatingWebhookConfiguration ValidatingWebhookConfigurationList Validation Variable WebhookClientConfig", [
+    d6, d7, d8, d9, d10, d11, d12, d13, d14, d15, d16, d17, d18, d19, d20, d21,
+    d22, d23, d24, d25, d26, d27, d28, d29, d30, d31, d32, d33, d34, d35, d36, d37,
+    d38, d39, d40, d41,
+  ], [6, 7, 8, 10, 13, 14, 23, 24, 25, 27, 31, 32]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d26, schemas as ADMISSIONREGISTRATION_V1 } from './admissionregistration-v1.js';
 import { d1278, d1291, d1294, d1298, schemas as META } from './meta.js';
 
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.admissionregistration.v1alpha1.ApplyConfiguration
 const K42: Keys = [10, "expression"];
 function d42(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -31,8 +30,7 @@ function d42(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.AuditAnnotation
 const K43: Keys = [10, "key", 18, "valueExpression"];
 function d43(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -52,8 +50,7 @@ function d43(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.ExpressionWarning
 const K44: Keys = [18, "fieldRef", 26, "warning"];
 function d44(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
@@ -73,8 +70,7 @@ function d44(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.JSONPatch
 const K45: Keys = [10, "expression"];
 function d45(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -91,8 +87,7 @@ function d45(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.MatchCondition
 const K46: Keys = [10, "name", 18, "expression"];
 function d46(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -113,8 +108,7 @@ function d46(r: Reader, c: C): J {
 const O47 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespaceSelector = 0; this.objectSelector = 0; this.resourceRules = 0; this.excludeResourceRules = 0; this.matchPolicy = 0; } });
 const K47: Keys = [-10, "namespaceSelector", -18, "objectSelector", -26, "resourceRules", -34, "excludeResourceRules", 58, "matchPolicy"];
 function d47(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -143,8 +137,7 @@ function d47(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy
 const K48: Keys = [-10, "metadata", -18, "spec"];
 function d48(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -165,8 +158,7 @@ function d48(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding
 const K49: Keys = [-10, "metadata", -18, "spec"];
 function d49(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -187,8 +179,7 @@ function d49(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList
 const K50: Keys = [-10, "metadata", -18, "items"];
 function d50(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -209,8 +200,7 @@ function d50(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec
 const K51: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources"];
 function d51(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -233,8 +223,7 @@ function d51(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList
 const K52: Keys = [-10, "metadata", -18, "items"];
 function d52(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -256,8 +245,7 @@ function d52(r: Reader, c: C): J {
 const O53 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.variables = 0; this.mutations = 0; this.failurePolicy = 0; this.matchConditions = 0; this.reinvocationPolicy = 0; } });
 const K53: Keys = [-10, "paramKind", -18, "matchConstraints", -26, "variables", -34, "mutations", 42, "failurePolicy", -50, "matchConditions", 58, "reinvocationPolicy"];
 function d53(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -292,8 +280,7 @@ function d53(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.Mutation
 const K54: Keys = [18, "patchType", -26, "applyConfiguration", -34, "jsonPatch"];
 function d54(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   let v3: any;
   let v4: any;
@@ -317,8 +304,7 @@ function d54(r: Reader, c: C): J {
 const O55 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceNames = 0; this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
 const K55: Keys = [10, "resourceNames"];
 function d55(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -338,8 +324,7 @@ function d55(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.ParamKind
 const K56: Keys = [10, "apiVersion", 18, "kind"];
 function d56(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -359,8 +344,7 @@ function d56(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.ParamRef
 const K57: Keys = [10, "name", 18, "namespace", -26, "selector", 34, "parameterNotFoundAction"];
 function d57(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -386,8 +370,7 @@ function d57(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.TypeChecking
 const K58: Keys = [-10, "expressionWarnings"];
 function d58(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -405,8 +388,7 @@ function d58(r: Reader, c: C): J {
 const O59 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K59: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d59(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O59();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -430,8 +412,7 @@ function d59(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBinding
 const K60: Keys = [-10, "metadata", -18, "spec"];
 function d60(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -452,8 +433,7 @@ function d60(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingList
 const K61: Keys = [-10, "metadata", -18, "items"];
 function d61(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -474,8 +454,7 @@ function d61(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingSpec
 const K62: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources", 34, "validationActions"];
 function d62(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -501,8 +480,7 @@ function d62(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyList
 const K63: Keys = [-10, "metadata", -18, "items"];
 function d63(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -524,8 +502,7 @@ function d63(r: Reader, c: C): J {
 const O64 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.validations = 0; this.failurePolicy = 0; this.auditAnnotations = 0; this.matchConditions = 0; this.variables = 0; } });
 const K64: Keys = [-10, "paramKind", -18, "matchConstraints", -26, "validations", 34, "failurePolicy", -42, "auditAnnotations", -50, "matchConditions", -58, "variables"];
 function d64(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -560,8 +537,7 @@ function d64(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyStatus
 const K65: Keys = [8, "observedGeneration", -18, "typeChecking", -26, "conditions"];
 function d65(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -584,8 +560,7 @@ function d65(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.Validation
 const K66: Keys = [10, "expression", 18, "message", 26, "reason", 34, "messageExpression"];
 function d66(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -611,8 +586,7 @@ function d66(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1alpha1.Variable
 const K67: Keys = [10, "name", 18, "expression"];
 function d67(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -638,32 +612,8 @@ function d67(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "admissionregistration-v1alpha1",
   requires: [ADMISSIONREGISTRATION_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.admissionregistration.v1alpha1.ApplyConfiguration", [d42, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.AuditAnnotation", [d43, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ExpressionWarning", [d44, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.JSONPatch", [d45, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MatchCondition", [d46, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MatchResources", [d47, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy", [d48, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding", [d49, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList", [d50, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec", [d51, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList", [d52, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicySpec", [d53, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.Mutation", [d54, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.NamedRuleWithOperations", [d55, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ParamKind", [d56, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ParamRef", [d57, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.TypeChecking", [d58, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicy", [d59, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBinding", [d60, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingList", [d61, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingSpec", [d62, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyList", [d63, true]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicySpec", [d64, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyStatus", [d65, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.Validation", [d66, false]],
-    ["k8s.io.api.admissionregistration.v1alpha1.Variable", [d67, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.admissionregistration.v1alpha1.", "ApplyConfiguration AuditAnnotation ExpressionWarning JSONPatch MatchCondition MatchResources MutatingAdmissionPolicy MutatingAdmissionPolicyBinding MutatingAdmissionPolicyBindingList MutatingAdmissionPolicyBindingSpec MutatingAdmissionPolicyList MutatingAdmissionPolicySpec Mutation NamedRuleWithOperations ParamKind ParamRef TypeChecking ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding ValidatingAdmissionPolicyBindingList ValidatingAdmissionPolicyBindingSpec ValidatingAdmissionPolicyList ValidatingAdmissionPolicySpec ValidatingAdmissionPolicyStatus Validation Variable", [
+    d42, d43, d44, d45, d46, d47, d48, d49, d50, d51, d52, d53, d54, d55, d56, d57,
+    d58, d59, d60, d61, d62, d63, d64, d65, d66, d67,
+  ], [6, 7, 8, 10, 17, 18, 19, 21]),
 };

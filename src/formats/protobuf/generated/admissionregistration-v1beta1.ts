@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d26, schemas as ADMISSIONREGISTRATION_V1 } from './admissionregistration-v1.js';
 import { d1278, d1291, d1294, d1298, schemas as META } from './meta.js';
 
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.admissionregistration.v1beta1.ApplyConfiguration
 const K68: Keys = [10, "expression"];
 function d68(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -31,8 +30,7 @@ function d68(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.AuditAnnotation
 const K69: Keys = [10, "key", 18, "valueExpression"];
 function d69(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -52,8 +50,7 @@ function d69(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.ExpressionWarning
 const K70: Keys = [18, "fieldRef", 26, "warning"];
 function d70(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
@@ -73,8 +70,7 @@ function d70(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.JSONPatch
 const K71: Keys = [10, "expression"];
 function d71(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -91,8 +87,7 @@ function d71(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.MatchCondition
 const K72: Keys = [10, "name", 18, "expression"];
 function d72(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -113,8 +108,7 @@ function d72(r: Reader, c: C): J {
 const O73 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespaceSelector = 0; this.objectSelector = 0; this.resourceRules = 0; this.excludeResourceRules = 0; this.matchPolicy = 0; } });
 const K73: Keys = [-10, "namespaceSelector", -18, "objectSelector", -26, "resourceRules", -34, "excludeResourceRules", 58, "matchPolicy"];
 function d73(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -143,8 +137,7 @@ function d73(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicy
 const K74: Keys = [-10, "metadata", -18, "spec"];
 function d74(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -165,8 +158,7 @@ function d74(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding
 const K75: Keys = [-10, "metadata", -18, "spec"];
 function d75(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -187,8 +179,7 @@ function d75(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingList
 const K76: Keys = [-10, "metadata", -18, "items"];
 function d76(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -209,8 +200,7 @@ function d76(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec
 const K77: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources"];
 function d77(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -233,8 +223,7 @@ function d77(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyList
 const K78: Keys = [-10, "metadata", -18, "items"];
 function d78(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -256,8 +245,7 @@ function d78(r: Reader, c: C): J {
 const O79 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.variables = 0; this.mutations = 0; this.failurePolicy = 0; this.matchConditions = 0; this.reinvocationPolicy = 0; } });
 const K79: Keys = [-10, "paramKind", -18, "matchConstraints", -26, "variables", -34, "mutations", 42, "failurePolicy", -50, "matchConditions", 58, "reinvocationPolicy"];
 function d79(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -293,8 +281,7 @@ function d79(r: Reader, c: C): J {
 const O80 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.reinvocationPolicy = 0; this.matchConditions = 0; } });
 const K80: Keys = [10, "name", -18, "clientConfig", -26, "rules", 34, "failurePolicy", 74, "matchPolicy", -42, "namespaceSelector", -90, "objectSelector", 50, "sideEffects", 56, "timeoutSeconds", 66, "admissionReviewVersions", 82, "reinvocationPolicy", -98, "matchConditions"];
 function d80(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -344,8 +331,7 @@ function d80(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfiguration
 const K81: Keys = [-10, "metadata", -18, "webhooks"];
 function d81(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -366,8 +352,7 @@ function d81(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfigurationList
 const K82: Keys = [-10, "metadata", -18, "items"];
 function d82(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -388,8 +373,7 @@ function d82(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.Mutation
 const K83: Keys = [18, "patchType", -26, "applyConfiguration", -34, "jsonPatch"];
 function d83(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   let v3: any;
   let v4: any;
@@ -413,8 +397,7 @@ function d83(r: Reader, c: C): J {
 const O84 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceNames = 0; this.operations = 0; this.apiGroups = 0; this.apiVersions = 0; this.resources = 0; this.scope = 0; } });
 const K84: Keys = [10, "resourceNames"];
 function d84(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -434,8 +417,7 @@ function d84(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.ParamKind
 const K85: Keys = [10, "apiVersion", 18, "kind"];
 function d85(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -455,8 +437,7 @@ function d85(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.ParamRef
 const K86: Keys = [10, "name", 18, "namespace", -26, "selector", 34, "parameterNotFoundAction"];
 function d86(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -482,8 +463,7 @@ function d86(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.ServiceReference
 const K87: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
 function d87(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -509,8 +489,7 @@ function d87(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.TypeChecking
 const K88: Keys = [-10, "expressionWarnings"];
 function d88(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -528,8 +507,7 @@ function d88(r: Reader, c: C): J {
 const O89 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K89: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d89(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O89();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -553,8 +531,7 @@ function d89(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding
 const K90: Keys = [-10, "metadata", -18, "spec"];
 function d90(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -575,8 +552,7 @@ function d90(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingList
 const K91: Keys = [-10, "metadata", -18, "items"];
 function d91(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -597,8 +573,7 @@ function d91(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec
 const K92: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources", 34, "validationActions"];
 function d92(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -624,8 +599,7 @@ function d92(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyList
 const K93: Keys = [-10, "metadata", -18, "items"];
 function d93(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -647,8 +621,7 @@ function d93(r: Reader, c: C): J {
 const O94 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.paramKind = 0; this.matchConstraints = 0; this.validations = 0; this.failurePolicy = 0; this.auditAnnotations = 0; this.matchConditions = 0; this.variables = 0; } });
 const K94: Keys = [-10, "paramKind", -18, "matchConstraints", -26, "validations", 34, "failurePolicy", -42, "auditAnnotations", -50, "matchConditions", -58, "variables"];
 function d94(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -683,8 +656,7 @@ function d94(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus
 const K95: Keys = [8, "observedGeneration", -18, "typeChecking", -26, "conditions"];
 function d95(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -708,8 +680,7 @@ function d95(r: Reader, c: C): J {
 const O96 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.clientConfig = 0; this.rules = 0; this.failurePolicy = 0; this.matchPolicy = 0; this.namespaceSelector = 0; this.objectSelector = 0; this.sideEffects = 0; this.timeoutSeconds = 0; this.admissionReviewVersions = 0; this.matchConditions = 0; } });
 const K96: Keys = [10, "name", -18, "clientConfig", -26, "rules", 34, "failurePolicy", 74, "matchPolicy", -42, "namespaceSelector", -82, "objectSelector", 50, "sideEffects", 56, "timeoutSeconds", 66, "admissionReviewVersions", -90, "matchConditions"];
 function d96(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -756,8 +727,7 @@ function d96(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfiguration
 const K97: Keys = [-10, "metadata", -18, "webhooks"];
 function d97(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -778,8 +748,7 @@ function d97(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfigurationList
 const K98: Keys = [-10, "metadata", -18, "items"];
 function d98(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -800,8 +769,7 @@ function d98(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.Validation
 const K99: Keys = [10, "expression", 18, "message", 26, "reason", 34, "messageExpression"];
 function d99(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -827,8 +795,7 @@ function d99(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.Variable
 const K100: Keys = [10, "name", 18, "expression"];
 function d100(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -848,8 +815,7 @@ function d100(r: Reader, c: C): J {
 // k8s.io.api.admissionregistration.v1beta1.WebhookClientConfig
 const K101: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d101(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v3: any;
   let v1: any;
   let v2: any;
@@ -878,40 +844,9 @@ function d101(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "admissionregistration-v1beta1",
   requires: [ADMISSIONREGISTRATION_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.admissionregistration.v1beta1.ApplyConfiguration", [d68, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.AuditAnnotation", [d69, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ExpressionWarning", [d70, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.JSONPatch", [d71, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.MatchCondition", [d72, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.MatchResources", [d73, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicy", [d74, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding", [d75, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingList", [d76, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec", [d77, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyList", [d78, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicySpec", [d79, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingWebhook", [d80, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfiguration", [d81, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfigurationList", [d82, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.Mutation", [d83, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.NamedRuleWithOperations", [d84, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ParamKind", [d85, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ParamRef", [d86, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ServiceReference", [d87, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.TypeChecking", [d88, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicy", [d89, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding", [d90, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingList", [d91, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec", [d92, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyList", [d93, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicySpec", [d94, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus", [d95, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingWebhook", [d96, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfiguration", [d97, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfigurationList", [d98, true]],
-    ["k8s.io.api.admissionregistration.v1beta1.Validation", [d99, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.Variable", [d100, false]],
-    ["k8s.io.api.admissionregistration.v1beta1.WebhookClientConfig", [d101, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.admissionregistration.v1beta1.", "ApplyConfiguration AuditAnnotation ExpressionWarning JSONPatch MatchCondition MatchResources MutatingAdmissionPolicy MutatingAdmissionPolicyBinding MutatingAdmissionPolicyBindingList MutatingAdmissionPolicyBindingSpec MutatingAdmissionPolicyList MutatingAdmissionPolicySpec MutatingWebhook MutatingWebhookConfiguration MutatingWebhookConfigurationList Mutation NamedRuleWithOperations ParamKind ParamRef ServiceReference TypeChecking ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding ValidatingAdmissionPolicyBindingList ValidatingAdmissionPolicyBindingSpec ValidatingAdmissionPolicyList ValidatingAdmissionPolicySpec ValidatingAdmissionPolicyStatus ValidatingWebhook ValidatingWebhookConfiguration ValidatingWebhookConfigurationList Validation Variable WebhookClientConfig", [
+    d68, d69, d70, d71, d72, d73, d74, d75, d76, d77, d78, d79, d80, d81, d82, d83,
+    d84, d85, d86, d87, d88, d89, d90, d91, d92, d93, d94, d95, d96, d97, d98, d99,
+    d100, d101,
+  ], [6, 7, 8, 10, 13, 14, 21, 22, 23, 25, 29, 30]),
 };

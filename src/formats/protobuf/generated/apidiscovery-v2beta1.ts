@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1289, d1294, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.apidiscovery.v2beta1.APIGroupDiscovery
 const K107: Keys = [-10, "metadata", -18, "versions"];
 function d107(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -34,8 +33,7 @@ function d107(r: Reader, c: C): J {
 // k8s.io.api.apidiscovery.v2beta1.APIGroupDiscoveryList
 const K108: Keys = [-10, "metadata", -18, "items"];
 function d108(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -57,8 +55,7 @@ function d108(r: Reader, c: C): J {
 const O109 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resource = 0; this.responseKind = 0; this.scope = 0; this.singularResource = 0; this.verbs = 0; this.shortNames = 0; this.categories = 0; this.subresources = 0; } });
 const K109: Keys = [10, "resource", -18, "responseKind", 26, "scope", 34, "singularResource", 42, "verbs", 50, "shortNames", 58, "categories", -66, "subresources"];
 function d109(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -96,8 +93,7 @@ function d109(r: Reader, c: C): J {
 // k8s.io.api.apidiscovery.v2beta1.APISubresourceDiscovery
 const K110: Keys = [10, "subresource", -18, "responseKind", -26, "acceptedTypes", 34, "verbs"];
 function d110(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -123,8 +119,7 @@ function d110(r: Reader, c: C): J {
 // k8s.io.api.apidiscovery.v2beta1.APIVersionDiscovery
 const K111: Keys = [10, "version", -18, "resources", 26, "freshness"];
 function d111(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -153,11 +148,7 @@ function d111(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "apidiscovery-v2beta1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.apidiscovery.v2beta1.APIGroupDiscovery", [d107, true]],
-    ["k8s.io.api.apidiscovery.v2beta1.APIGroupDiscoveryList", [d108, true]],
-    ["k8s.io.api.apidiscovery.v2beta1.APIResourceDiscovery", [d109, false]],
-    ["k8s.io.api.apidiscovery.v2beta1.APISubresourceDiscovery", [d110, false]],
-    ["k8s.io.api.apidiscovery.v2beta1.APIVersionDiscovery", [d111, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.apidiscovery.v2beta1.", "APIGroupDiscovery APIGroupDiscoveryList APIResourceDiscovery APISubresourceDiscovery APIVersionDiscovery", [
+    d107, d108, d109, d110, d111,
+  ], [0, 1]),
 };

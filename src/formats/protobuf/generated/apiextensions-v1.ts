@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1308, d1312, d1319, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionRequest
 const K1217: Keys = [10, "uid", 18, "desiredAPIVersion", 26, "objects"];
 function d1217(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36,8 +35,7 @@ function d1217(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionResponse
 const K1218: Keys = [10, "uid", 18, "convertedObjects", -26, "result"];
 function d1218(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -60,8 +58,7 @@ function d1218(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionReview
 const K1219: Keys = [-10, "request", -18, "response"];
 function d1219(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -83,8 +80,7 @@ function d1219(r: Reader, c: C): J {
 const O1220 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.type = 0; this.format = 0; this.description = 0; this.priority = 0; this.jsonPath = 0; } });
 const K1220: Keys = [10, "name", 18, "type", 26, "format", 34, "description", 40, "priority", 50, "jsonPath"];
 function d1220(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -116,8 +112,7 @@ function d1220(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion
 const K1221: Keys = [10, "strategy", -18, "webhook"];
 function d1221(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -138,8 +133,7 @@ function d1221(r: Reader, c: C): J {
 const O1222 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1222: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1222(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1222();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -164,8 +158,7 @@ function d1222(r: Reader, c: C): J {
 const O1223 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
 const K1223: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message", 48, "observedGeneration"];
 function d1223(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -197,8 +190,7 @@ function d1223(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList
 const K1224: Keys = [-10, "metadata", -18, "items"];
 function d1224(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -220,8 +212,7 @@ function d1224(r: Reader, c: C): J {
 const O1225 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.plural = 0; this.singular = 0; this.shortNames = 0; this.kind = 0; this.listKind = 0; this.categories = 0; } });
 const K1225: Keys = [10, "plural", 18, "singular", 26, "shortNames", 34, "kind", 42, "listKind", 50, "categories"];
 function d1225(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -254,8 +245,7 @@ function d1225(r: Reader, c: C): J {
 const O1226 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.group = 0; this.names = 0; this.scope = 0; this.versions = 0; this.conversion = 0; this.preserveUnknownFields = 0; } });
 const K1226: Keys = [10, "group", -26, "names", 34, "scope", -58, "versions", -74, "conversion", 80, "preserveUnknownFields"];
 function d1226(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v4: any;
@@ -287,8 +277,7 @@ function d1226(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus
 const K1227: Keys = [-10, "conditions", -18, "acceptedNames", 26, "storedVersions", 32, "observedGeneration"];
 function d1227(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -315,8 +304,7 @@ function d1227(r: Reader, c: C): J {
 const O1228 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.served = 0; this.storage = 0; this.deprecated = 0; this.deprecationWarning = 0; this.schema = 0; this.subresources = 0; this.additionalPrinterColumns = 0; this.selectableFields = 0; } });
 const K1228: Keys = [10, "name", 16, "served", 24, "storage", 56, "deprecated", 66, "deprecationWarning", -34, "schema", -42, "subresources", -50, "additionalPrinterColumns", -74, "selectableFields"];
 function d1228(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -357,8 +345,7 @@ function d1228(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale
 const K1229: Keys = [10, "specReplicasPath", 18, "statusReplicasPath", 26, "labelSelectorPath"];
 function d1229(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -381,8 +368,7 @@ function d1229(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceStatus
 const K1230: Keys = [];
 function d1230(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1230)) continue;
@@ -396,8 +382,7 @@ function d1230(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources
 const K1231: Keys = [-10, "status", -18, "scale"];
 function d1231(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -417,8 +402,7 @@ function d1231(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation
 const K1232: Keys = [-10, "openAPIV3Schema"];
 function d1232(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -435,8 +419,7 @@ function d1232(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ExternalDocumentation
 const K1233: Keys = [10, "description", 18, "url"];
 function d1233(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -459,8 +442,7 @@ function d1234(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 const O1235 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.id = 0; this.$schema = 0; this.$ref = 0; this.description = 0; this.type = 0; this.format = 0; this.title = 0; this.default = 0; this.maximum = 0; this.exclusiveMaximum = 0; this.minimum = 0; this.exclusiveMinimum = 0; this.maxLength = 0; this.minLength = 0; this.pattern = 0; this.maxItems = 0; this.minItems = 0; this.uniqueItems = 0; this.multipleOf = 0; this.enum = 0; this.maxProperties = 0; this.minProperties = 0; this.required = 0; this.items = 0; this.allOf = 0; this.oneOf = 0; this.anyOf = 0; this.not = 0; this.properties = 0; this.additionalProperties = 0; this.patternProperties = 0; this.dependencies = 0; this.additionalItems = 0; this.definitions = 0; this.externalDocs = 0; this.example = 0; this.nullable = 0; } });
 const K1235: Keys = [10, "id", 18, "$schema", 26, "$ref", 34, "description", 42, "type", 50, "format", 58, "title", 66, "default", 73, "maximum", 80, "exclusiveMaximum", 89, "minimum", 96, "exclusiveMinimum", 104, "maxLength", 112, "minLength", 122, "pattern", 128, "maxItems", 136, "minItems", 144, "uniqueItems", 153, "multipleOf", 162, "enum", 168, "maxProperties", 176, "minProperties", 186, "required", 194, "items", -202, "allOf", -210, "oneOf", -218, "anyOf", -226, "not", 234, "properties", 242, "additionalProperties", 250, "patternProperties", 258, "dependencies", 266, "additionalItems", 274, "definitions", -282, "externalDocs", 290, "example", 296, "nullable", 304, "x-kubernetes-preserve-unknown-fields", 312, "x-kubernetes-embedded-resource", 320, "x-kubernetes-int-or-string", 330, "x-kubernetes-list-map-keys", 338, "x-kubernetes-list-type", 346, "x-kubernetes-map-type", -354, "x-kubernetes-validations"];
 function d1235(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -616,8 +598,7 @@ function d1238(r: Reader, c: C): any { return decodeSchemaOrStrings(r, c, d1235)
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.SelectableField
 const K1239: Keys = [10, "jsonPath"];
 function d1239(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -634,8 +615,7 @@ function d1239(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ServiceReference
 const K1240: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
 function d1240(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -662,8 +642,7 @@ function d1240(r: Reader, c: C): J {
 const O1241 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.rule = 0; this.message = 0; this.messageExpression = 0; this.reason = 0; this.fieldPath = 0; this.optionalOldSelf = 0; } });
 const K1241: Keys = [10, "rule", 18, "message", 26, "messageExpression", 34, "reason", 42, "fieldPath", 48, "optionalOldSelf"];
 function d1241(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -695,8 +674,7 @@ function d1241(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig
 const K1242: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d1242(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v3: any;
   let v1: any;
   let v2: any;
@@ -719,8 +697,7 @@ function d1242(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookConversion
 const K1243: Keys = [-18, "clientConfig", 26, "conversionReviewVersions"];
 function d1243(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   let v3: any;
   while (r.pos < r.len) {
@@ -746,33 +723,8 @@ function d1243(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "apiextensions-v1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionRequest", [d1217, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionResponse", [d1218, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionReview", [d1219, true]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceColumnDefinition", [d1220, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion", [d1221, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinition", [d1222, true]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionCondition", [d1223, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList", [d1224, true]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionNames", [d1225, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionSpec", [d1226, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus", [d1227, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion", [d1228, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale", [d1229, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceStatus", [d1230, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources", [d1231, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation", [d1232, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ExternalDocumentation", [d1233, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSON", [d1234, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaProps", [d1235, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrArray", [d1236, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrBool", [d1237, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray", [d1238, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.SelectableField", [d1239, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ServiceReference", [d1240, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ValidationRule", [d1241, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig", [d1242, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookConversion", [d1243, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.", "ConversionRequest ConversionResponse ConversionReview CustomResourceColumnDefinition CustomResourceConversion CustomResourceDefinition CustomResourceDefinitionCondition CustomResourceDefinitionList CustomResourceDefinitionNames CustomResourceDefinitionSpec CustomResourceDefinitionStatus CustomResourceDefinitionVersion CustomResourceSubresourceScale CustomResourceSubresourceStatus CustomResourceSubresources CustomResourceValidation ExternalDocumentation JSON JSONSchemaProps JSONSchemaPropsOrArray JSONSchemaPropsOrBool JSONSchemaPropsOrStringArray SelectableField ServiceReference ValidationRule WebhookClientConfig WebhookConversion", [
+    d1217, d1218, d1219, d1220, d1221, d1222, d1223, d1224, d1225, d1226, d1227, d1228, d1229, d1230, d1231, d1232,
+    d1233, d1234, d1235, d1236, d1237, d1238, d1239, d1240, d1241, d1242, d1243,
+  ], [2, 5, 7]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1308, d1312, d1319, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionRequest
 const K1244: Keys = [10, "uid", 18, "desiredAPIVersion", 26, "objects"];
 function d1244(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36,8 +35,7 @@ function d1244(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionResponse
 const K1245: Keys = [10, "uid", 18, "convertedObjects", -26, "result"];
 function d1245(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -60,8 +58,7 @@ function d1245(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionReview
 const K1246: Keys = [-10, "request", -18, "response"];
 function d1246(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -83,8 +80,7 @@ function d1246(r: Reader, c: C): J {
 const O1247 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.type = 0; this.format = 0; this.description = 0; this.priority = 0; this.JSONPath = 0; } });
 const K1247: Keys = [10, "name", 18, "type", 26, "format", 34, "description", 40, "priority", 50, "JSONPath"];
 function d1247(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -116,8 +112,7 @@ function d1247(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceConversion
 const K1248: Keys = [10, "strategy", -18, "webhookClientConfig", 26, "conversionReviewVersions"];
 function d1248(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -141,8 +136,7 @@ function d1248(r: Reader, c: C): J {
 const O1249 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1249: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1249(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1249();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -167,8 +161,7 @@ function d1249(r: Reader, c: C): J {
 const O1250 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
 const K1250: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message", 48, "observedGeneration"];
 function d1250(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -200,8 +193,7 @@ function d1250(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionList
 const K1251: Keys = [-10, "metadata", -18, "items"];
 function d1251(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -223,8 +215,7 @@ function d1251(r: Reader, c: C): J {
 const O1252 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.plural = 0; this.singular = 0; this.shortNames = 0; this.kind = 0; this.listKind = 0; this.categories = 0; } });
 const K1252: Keys = [10, "plural", 18, "singular", 26, "shortNames", 34, "kind", 42, "listKind", 50, "categories"];
 function d1252(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -257,8 +248,7 @@ function d1252(r: Reader, c: C): J {
 const O1253 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.group = 0; this.version = 0; this.names = 0; this.scope = 0; this.validation = 0; this.subresources = 0; this.versions = 0; this.additionalPrinterColumns = 0; this.selectableFields = 0; this.conversion = 0; this.preserveUnknownFields = 0; } });
 const K1253: Keys = [10, "group", 18, "version", -26, "names", 34, "scope", -42, "validation", -50, "subresources", -58, "versions", -66, "additionalPrinterColumns", -90, "selectableFields", -74, "conversion", 80, "preserveUnknownFields"];
 function d1253(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -305,8 +295,7 @@ function d1253(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionStatus
 const K1254: Keys = [-10, "conditions", -18, "acceptedNames", 26, "storedVersions", 32, "observedGeneration"];
 function d1254(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -333,8 +322,7 @@ function d1254(r: Reader, c: C): J {
 const O1255 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.served = 0; this.storage = 0; this.deprecated = 0; this.deprecationWarning = 0; this.schema = 0; this.subresources = 0; this.additionalPrinterColumns = 0; this.selectableFields = 0; } });
 const K1255: Keys = [10, "name", 16, "served", 24, "storage", 56, "deprecated", 66, "deprecationWarning", -34, "schema", -42, "subresources", -50, "additionalPrinterColumns", -74, "selectableFields"];
 function d1255(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -375,8 +363,7 @@ function d1255(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresourceScale
 const K1256: Keys = [10, "specReplicasPath", 18, "statusReplicasPath", 26, "labelSelectorPath"];
 function d1256(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -399,8 +386,7 @@ function d1256(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresourceStatus
 const K1257: Keys = [];
 function d1257(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1257)) continue;
@@ -414,8 +400,7 @@ function d1257(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresources
 const K1258: Keys = [-10, "status", -18, "scale"];
 function d1258(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -435,8 +420,7 @@ function d1258(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceValidation
 const K1259: Keys = [-10, "openAPIV3Schema"];
 function d1259(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -453,8 +437,7 @@ function d1259(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ExternalDocumentation
 const K1260: Keys = [10, "description", 18, "url"];
 function d1260(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -477,8 +460,7 @@ function d1261(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 const O1262 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.id = 0; this.$schema = 0; this.$ref = 0; this.description = 0; this.type = 0; this.format = 0; this.title = 0; this.default = 0; this.maximum = 0; this.exclusiveMaximum = 0; this.minimum = 0; this.exclusiveMinimum = 0; this.maxLength = 0; this.minLength = 0; this.pattern = 0; this.maxItems = 0; this.minItems = 0; this.uniqueItems = 0; this.multipleOf = 0; this.enum = 0; this.maxProperties = 0; this.minProperties = 0; this.required = 0; this.items = 0; this.allOf = 0; this.oneOf = 0; this.anyOf = 0; this.not = 0; this.properties = 0; this.additionalProperties = 0; this.patternProperties = 0; this.dependencies = 0; this.additionalItems = 0; this.definitions = 0; this.externalDocs = 0; this.example = 0; this.nullable = 0; } });
 const K1262: Keys = [10, "id", 18, "$schema", 26, "$ref", 34, "description", 42, "type", 50, "format", 58, "title", 66, "default", 73, "maximum", 80, "exclusiveMaximum", 89, "minimum", 96, "exclusiveMinimum", 104, "maxLength", 112, "minLength", 122, "pattern", 128, "maxItems", 136, "minItems", 144, "uniqueItems", 153, "multipleOf", 162, "enum", 168, "maxProperties", 176, "minProperties", 186, "required", 194, "items", -202, "allOf", -210, "oneOf", -218, "anyOf", -226, "not", 234, "properties", 242, "additionalProperties", 250, "patternProperties", 258, "dependencies", 266, "additionalItems", 274, "definitions", -282, "externalDocs", 290, "example", 296, "nullable", 304, "x-kubernetes-preserve-unknown-fields", 312, "x-kubernetes-embedded-resource", 320, "x-kubernetes-int-or-string", 330, "x-kubernetes-list-map-keys", 338, "x-kubernetes-list-type", 346, "x-kubernetes-map-type", -354, "x-kubernetes-validations"];
 function d1262(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -634,8 +616,7 @@ function d1265(r: Reader, c: C): any { return decodeSchemaOrStrings(r, c, d1262)
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.SelectableField
 const K1266: Keys = [10, "jsonPath"];
 function d1266(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -652,8 +633,7 @@ function d1266(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ServiceReference
 const K1267: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
 function d1267(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -680,8 +660,7 @@ function d1267(r: Reader, c: C): J {
 const O1268 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.rule = 0; this.message = 0; this.messageExpression = 0; this.reason = 0; this.fieldPath = 0; this.optionalOldSelf = 0; } });
 const K1268: Keys = [10, "rule", 18, "message", 26, "messageExpression", 34, "reason", 42, "fieldPath", 48, "optionalOldSelf"];
 function d1268(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -713,8 +692,7 @@ function d1268(r: Reader, c: C): J {
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.WebhookClientConfig
 const K1269: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d1269(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v3: any;
   let v1: any;
   let v2: any;
@@ -743,32 +721,8 @@ function d1269(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "apiextensions-v1beta1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionRequest", [d1244, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionResponse", [d1245, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionReview", [d1246, true]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceColumnDefinition", [d1247, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceConversion", [d1248, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinition", [d1249, true]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionCondition", [d1250, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionList", [d1251, true]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionNames", [d1252, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionSpec", [d1253, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionStatus", [d1254, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionVersion", [d1255, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresourceScale", [d1256, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresourceStatus", [d1257, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresources", [d1258, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceValidation", [d1259, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ExternalDocumentation", [d1260, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSON", [d1261, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaProps", [d1262, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaPropsOrArray", [d1263, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaPropsOrBool", [d1264, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaPropsOrStringArray", [d1265, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.SelectableField", [d1266, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ServiceReference", [d1267, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ValidationRule", [d1268, false]],
-    ["k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.WebhookClientConfig", [d1269, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.", "ConversionRequest ConversionResponse ConversionReview CustomResourceColumnDefinition CustomResourceConversion CustomResourceDefinition CustomResourceDefinitionCondition CustomResourceDefinitionList CustomResourceDefinitionNames CustomResourceDefinitionSpec CustomResourceDefinitionStatus CustomResourceDefinitionVersion CustomResourceSubresourceScale CustomResourceSubresourceStatus CustomResourceSubresources CustomResourceValidation ExternalDocumentation JSON JSONSchemaProps JSONSchemaPropsOrArray JSONSchemaPropsOrBool JSONSchemaPropsOrStringArray SelectableField ServiceReference ValidationRule WebhookClientConfig", [
+    d1244, d1245, d1246, d1247, d1248, d1249, d1250, d1251, d1252, d1253, d1254, d1255, d1256, d1257, d1258, d1259,
+    d1260, d1261, d1262, d1263, d1264, d1265, d1266, d1267, d1268, d1269,
+  ], [2, 5, 7]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.apiserverinternal.v1alpha1.ServerStorageVersion
 const K112: Keys = [10, "apiServerID", 18, "encodingVersion", 26, "decodableVersions", 34, "servedVersions"];
 function d112(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -40,8 +39,7 @@ function d112(r: Reader, c: C): J {
 const O113 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K113: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d113(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O113();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -66,8 +64,7 @@ function d113(r: Reader, c: C): J {
 const O114 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.observedGeneration = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K114: Keys = [10, "type", 18, "status", 24, "observedGeneration", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d114(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -99,8 +96,7 @@ function d114(r: Reader, c: C): J {
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionList
 const K115: Keys = [-10, "metadata", -18, "items"];
 function d115(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -121,8 +117,7 @@ function d115(r: Reader, c: C): J {
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionSpec
 const K116: Keys = [];
 function d116(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K116)) continue;
@@ -136,8 +131,7 @@ function d116(r: Reader, c: C): J {
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionStatus
 const K117: Keys = [-10, "storageVersions", 18, "commonEncodingVersion", -26, "conditions"];
 function d117(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -166,12 +160,7 @@ function d117(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "apiserverinternal-v1alpha1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.apiserverinternal.v1alpha1.ServerStorageVersion", [d112, false]],
-    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersion", [d113, true]],
-    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersionCondition", [d114, false]],
-    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersionList", [d115, true]],
-    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersionSpec", [d116, false]],
-    ["k8s.io.api.apiserverinternal.v1alpha1.StorageVersionStatus", [d117, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.apiserverinternal.v1alpha1.", "ServerStorageVersion StorageVersion StorageVersionCondition StorageVersionList StorageVersionSpec StorageVersionStatus", [
+    d112, d113, d114, d115, d116, d117,
+  ], [1, 3]),
 };

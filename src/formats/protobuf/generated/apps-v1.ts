@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d492, d532, schemas as CORE_V1 } from './core-v1.js';
 import { d1291, d1294, d1298, d1312, d1319, d1322, schemas as META } from './meta.js';
 
@@ -14,8 +14,7 @@ type Keys = readonly (number | string)[];
 const O118 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.data = 0; this.revision = 0; } });
 const K118: Keys = [-10, "metadata", 18, "data", 24, "revision"];
 function d118(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O118();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -39,8 +38,7 @@ function d118(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.ControllerRevisionList
 const K119: Keys = [-10, "metadata", -18, "items"];
 function d119(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -62,8 +60,7 @@ function d119(r: Reader, c: C): J {
 const O120 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K120: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d120(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O120();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -88,8 +85,7 @@ function d120(r: Reader, c: C): J {
 const O121 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K121: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d121(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -118,8 +114,7 @@ function d121(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.DaemonSetList
 const K122: Keys = [-10, "metadata", -18, "items"];
 function d122(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -141,8 +136,7 @@ function d122(r: Reader, c: C): J {
 const O123 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selector = 0; this.template = 0; this.updateStrategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; } });
 const K123: Keys = [-10, "selector", -18, "template", -26, "updateStrategy", 32, "minReadySeconds", 48, "revisionHistoryLimit"];
 function d123(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -172,8 +166,7 @@ function d123(r: Reader, c: C): J {
 const O124 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.currentNumberScheduled = 0; this.numberMisscheduled = 0; this.desiredNumberScheduled = 0; this.numberReady = 0; this.observedGeneration = 0; this.updatedNumberScheduled = 0; this.numberAvailable = 0; this.numberUnavailable = 0; this.collisionCount = 0; this.conditions = 0; } });
 const K124: Keys = [8, "currentNumberScheduled", 16, "numberMisscheduled", 24, "desiredNumberScheduled", 32, "numberReady", 40, "observedGeneration", 48, "updatedNumberScheduled", 56, "numberAvailable", 64, "numberUnavailable", 72, "collisionCount", -82, "conditions"];
 function d124(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -217,8 +210,7 @@ function d124(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.DaemonSetUpdateStrategy
 const K125: Keys = [10, "type", -18, "rollingUpdate"];
 function d125(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -239,8 +231,7 @@ function d125(r: Reader, c: C): J {
 const O126 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K126: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d126(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O126();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -265,8 +256,7 @@ function d126(r: Reader, c: C): J {
 const O127 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K127: Keys = [10, "type", 18, "status", 50, "lastUpdateTime", 58, "lastTransitionTime", 34, "reason", 42, "message"];
 function d127(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v6: any;
@@ -298,8 +288,7 @@ function d127(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.DeploymentList
 const K128: Keys = [-10, "metadata", -18, "items"];
 function d128(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -321,8 +310,7 @@ function d128(r: Reader, c: C): J {
 const O129 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.progressDeadlineSeconds = 0; } });
 const K129: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "strategy", 40, "minReadySeconds", 48, "revisionHistoryLimit", 56, "paused", 72, "progressDeadlineSeconds"];
 function d129(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -361,8 +349,7 @@ function d129(r: Reader, c: C): J {
 const O130 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
 const K130: Keys = [8, "observedGeneration", 16, "replicas", 24, "updatedReplicas", 56, "readyReplicas", 32, "availableReplicas", 40, "unavailableReplicas", 72, "terminatingReplicas", -50, "conditions", 64, "collisionCount"];
 function d130(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -403,8 +390,7 @@ function d130(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.DeploymentStrategy
 const K131: Keys = [10, "type", -18, "rollingUpdate"];
 function d131(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -425,8 +411,7 @@ function d131(r: Reader, c: C): J {
 const O132 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K132: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d132(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O132();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -451,8 +436,7 @@ function d132(r: Reader, c: C): J {
 const O133 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K133: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d133(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -481,8 +465,7 @@ function d133(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.ReplicaSetList
 const K134: Keys = [-10, "metadata", -18, "items"];
 function d134(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -503,8 +486,7 @@ function d134(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.ReplicaSetSpec
 const K135: Keys = [8, "replicas", 32, "minReadySeconds", -18, "selector", -26, "template"];
 function d135(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v4: any;
   let v2: any;
@@ -531,8 +513,7 @@ function d135(r: Reader, c: C): J {
 const O136 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.terminatingReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
 const K136: Keys = [8, "replicas", 16, "fullyLabeledReplicas", 32, "readyReplicas", 40, "availableReplicas", 56, "terminatingReplicas", 24, "observedGeneration", -50, "conditions"];
 function d136(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -567,8 +548,7 @@ function d136(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.RollingUpdateDaemonSet
 const K137: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d137(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -588,8 +568,7 @@ function d137(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.RollingUpdateDeployment
 const K138: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d138(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -609,8 +588,7 @@ function d138(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy
 const K139: Keys = [8, "partition", 18, "maxUnavailable"];
 function d139(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -631,8 +609,7 @@ function d139(r: Reader, c: C): J {
 const O140 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K140: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d140(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O140();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -657,8 +634,7 @@ function d140(r: Reader, c: C): J {
 const O141 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K141: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d141(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -687,8 +663,7 @@ function d141(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.StatefulSetList
 const K142: Keys = [-10, "metadata", -18, "items"];
 function d142(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -709,8 +684,7 @@ function d142(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.StatefulSetOrdinals
 const K143: Keys = [8, "start"];
 function d143(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -727,8 +701,7 @@ function d143(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy
 const K144: Keys = [10, "whenDeleted", 18, "whenScaled"];
 function d144(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -749,8 +722,7 @@ function d144(r: Reader, c: C): J {
 const O145 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.volumeClaimTemplates = 0; this.serviceName = 0; this.podManagementPolicy = 0; this.updateStrategy = 0; this.revisionHistoryLimit = 0; this.minReadySeconds = 0; this.persistentVolumeClaimRetentionPolicy = 0; this.ordinals = 0; } });
 const K145: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "volumeClaimTemplates", 42, "serviceName", 50, "podManagementPolicy", -58, "updateStrategy", 64, "revisionHistoryLimit", 72, "minReadySeconds", -82, "persistentVolumeClaimRetentionPolicy", -90, "ordinals"];
 function d145(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -798,8 +770,7 @@ function d145(r: Reader, c: C): J {
 const O146 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.readyReplicas = 0; this.currentReplicas = 0; this.updatedReplicas = 0; this.currentRevision = 0; this.updateRevision = 0; this.collisionCount = 0; this.conditions = 0; this.availableReplicas = 0; } });
 const K146: Keys = [8, "observedGeneration", 16, "replicas", 24, "readyReplicas", 32, "currentReplicas", 40, "updatedReplicas", 50, "currentRevision", 58, "updateRevision", 72, "collisionCount", -82, "conditions", 88, "availableReplicas"];
 function d146(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -843,8 +814,7 @@ function d146(r: Reader, c: C): J {
 // k8s.io.api.apps.v1.StatefulSetUpdateStrategy
 const K147: Keys = [10, "type", -18, "rollingUpdate"];
 function d147(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -870,36 +840,8 @@ function d147(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "apps-v1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.apps.v1.ControllerRevision", [d118, true]],
-    ["k8s.io.api.apps.v1.ControllerRevisionList", [d119, true]],
-    ["k8s.io.api.apps.v1.DaemonSet", [d120, true]],
-    ["k8s.io.api.apps.v1.DaemonSetCondition", [d121, false]],
-    ["k8s.io.api.apps.v1.DaemonSetList", [d122, true]],
-    ["k8s.io.api.apps.v1.DaemonSetSpec", [d123, false]],
-    ["k8s.io.api.apps.v1.DaemonSetStatus", [d124, false]],
-    ["k8s.io.api.apps.v1.DaemonSetUpdateStrategy", [d125, false]],
-    ["k8s.io.api.apps.v1.Deployment", [d126, true]],
-    ["k8s.io.api.apps.v1.DeploymentCondition", [d127, false]],
-    ["k8s.io.api.apps.v1.DeploymentList", [d128, true]],
-    ["k8s.io.api.apps.v1.DeploymentSpec", [d129, false]],
-    ["k8s.io.api.apps.v1.DeploymentStatus", [d130, false]],
-    ["k8s.io.api.apps.v1.DeploymentStrategy", [d131, false]],
-    ["k8s.io.api.apps.v1.ReplicaSet", [d132, true]],
-    ["k8s.io.api.apps.v1.ReplicaSetCondition", [d133, false]],
-    ["k8s.io.api.apps.v1.ReplicaSetList", [d134, true]],
-    ["k8s.io.api.apps.v1.ReplicaSetSpec", [d135, false]],
-    ["k8s.io.api.apps.v1.ReplicaSetStatus", [d136, false]],
-    ["k8s.io.api.apps.v1.RollingUpdateDaemonSet", [d137, false]],
-    ["k8s.io.api.apps.v1.RollingUpdateDeployment", [d138, false]],
-    ["k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy", [d139, false]],
-    ["k8s.io.api.apps.v1.StatefulSet", [d140, true]],
-    ["k8s.io.api.apps.v1.StatefulSetCondition", [d141, false]],
-    ["k8s.io.api.apps.v1.StatefulSetList", [d142, true]],
-    ["k8s.io.api.apps.v1.StatefulSetOrdinals", [d143, false]],
-    ["k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy", [d144, false]],
-    ["k8s.io.api.apps.v1.StatefulSetSpec", [d145, false]],
-    ["k8s.io.api.apps.v1.StatefulSetStatus", [d146, false]],
-    ["k8s.io.api.apps.v1.StatefulSetUpdateStrategy", [d147, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.apps.v1.", "ControllerRevision ControllerRevisionList DaemonSet DaemonSetCondition DaemonSetList DaemonSetSpec DaemonSetStatus DaemonSetUpdateStrategy Deployment DeploymentCondition DeploymentList DeploymentSpec DeploymentStatus DeploymentStrategy ReplicaSet ReplicaSetCondition ReplicaSetList ReplicaSetSpec ReplicaSetStatus RollingUpdateDaemonSet RollingUpdateDeployment RollingUpdateStatefulSetStrategy StatefulSet StatefulSetCondition StatefulSetList StatefulSetOrdinals StatefulSetPersistentVolumeClaimRetentionPolicy StatefulSetSpec StatefulSetStatus StatefulSetUpdateStrategy", [
+    d118, d119, d120, d121, d122, d123, d124, d125, d126, d127, d128, d129, d130, d131, d132, d133,
+    d134, d135, d136, d137, d138, d139, d140, d141, d142, d143, d144, d145, d146, d147,
+  ], [0, 1, 2, 4, 8, 10, 14, 16, 22, 24]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d492, d532, schemas as CORE_V1 } from './core-v1.js';
 import { d1291, d1294, d1298, d1312, d1319, d1322, schemas as META } from './meta.js';
 
@@ -14,8 +14,7 @@ type Keys = readonly (number | string)[];
 const O148 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.data = 0; this.revision = 0; } });
 const K148: Keys = [-10, "metadata", 18, "data", 24, "revision"];
 function d148(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O148();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -39,8 +38,7 @@ function d148(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta1.ControllerRevisionList
 const K149: Keys = [-10, "metadata", -18, "items"];
 function d149(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -62,8 +60,7 @@ function d149(r: Reader, c: C): J {
 const O150 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K150: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d150(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O150();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -88,8 +85,7 @@ function d150(r: Reader, c: C): J {
 const O151 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K151: Keys = [10, "type", 18, "status", 50, "lastUpdateTime", 58, "lastTransitionTime", 34, "reason", 42, "message"];
 function d151(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v6: any;
@@ -121,8 +117,7 @@ function d151(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta1.DeploymentList
 const K152: Keys = [-10, "metadata", -18, "items"];
 function d152(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -144,8 +139,7 @@ function d152(r: Reader, c: C): J {
 const O153 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.name = 0; this.updatedAnnotations = 0; this.rollbackTo = 0; } });
 const K153: Keys = [10, "name", 18, "updatedAnnotations", -26, "rollbackTo"];
 function d153(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O153();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -171,8 +165,7 @@ function d153(r: Reader, c: C): J {
 const O154 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.rollbackTo = 0; this.progressDeadlineSeconds = 0; } });
 const K154: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "strategy", 40, "minReadySeconds", 48, "revisionHistoryLimit", 56, "paused", -66, "rollbackTo", 72, "progressDeadlineSeconds"];
 function d154(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -214,8 +207,7 @@ function d154(r: Reader, c: C): J {
 const O155 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
 const K155: Keys = [8, "observedGeneration", 16, "replicas", 24, "updatedReplicas", 56, "readyReplicas", 32, "availableReplicas", 40, "unavailableReplicas", 72, "terminatingReplicas", -50, "conditions", 64, "collisionCount"];
 function d155(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -256,8 +248,7 @@ function d155(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta1.DeploymentStrategy
 const K156: Keys = [10, "type", -18, "rollingUpdate"];
 function d156(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -277,8 +268,7 @@ function d156(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta1.RollbackConfig
 const K157: Keys = [8, "revision"];
 function d157(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -295,8 +285,7 @@ function d157(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta1.RollingUpdateDeployment
 const K158: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d158(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -316,8 +305,7 @@ function d158(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta1.RollingUpdateStatefulSetStrategy
 const K159: Keys = [8, "partition", 18, "maxUnavailable"];
 function d159(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -338,8 +326,7 @@ function d159(r: Reader, c: C): J {
 const O160 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K160: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d160(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O160();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -363,8 +350,7 @@ function d160(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta1.ScaleSpec
 const K161: Keys = [8, "replicas"];
 function d161(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -381,8 +367,7 @@ function d161(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta1.ScaleStatus
 const K162: Keys = [8, "replicas", 18, "selector", 26, "targetSelector"];
 function d162(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -407,8 +392,7 @@ function d162(r: Reader, c: C): J {
 const O163 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K163: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d163(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O163();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -433,8 +417,7 @@ function d163(r: Reader, c: C): J {
 const O164 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K164: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d164(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -463,8 +446,7 @@ function d164(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta1.StatefulSetList
 const K165: Keys = [-10, "metadata", -18, "items"];
 function d165(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -485,8 +467,7 @@ function d165(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta1.StatefulSetOrdinals
 const K166: Keys = [8, "start"];
 function d166(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -503,8 +484,7 @@ function d166(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta1.StatefulSetPersistentVolumeClaimRetentionPolicy
 const K167: Keys = [10, "whenDeleted", 18, "whenScaled"];
 function d167(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -525,8 +505,7 @@ function d167(r: Reader, c: C): J {
 const O168 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.volumeClaimTemplates = 0; this.serviceName = 0; this.podManagementPolicy = 0; this.updateStrategy = 0; this.revisionHistoryLimit = 0; this.minReadySeconds = 0; this.persistentVolumeClaimRetentionPolicy = 0; this.ordinals = 0; } });
 const K168: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "volumeClaimTemplates", 42, "serviceName", 50, "podManagementPolicy", -58, "updateStrategy", 64, "revisionHistoryLimit", 72, "minReadySeconds", -82, "persistentVolumeClaimRetentionPolicy", -90, "ordinals"];
 function d168(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -574,8 +553,7 @@ function d168(r: Reader, c: C): J {
 const O169 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.readyReplicas = 0; this.currentReplicas = 0; this.updatedReplicas = 0; this.currentRevision = 0; this.updateRevision = 0; this.collisionCount = 0; this.conditions = 0; this.availableReplicas = 0; } });
 const K169: Keys = [8, "observedGeneration", 16, "replicas", 24, "readyReplicas", 32, "currentReplicas", 40, "updatedReplicas", 50, "currentRevision", 58, "updateRevision", 72, "collisionCount", -82, "conditions", 88, "availableReplicas"];
 function d169(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -619,8 +597,7 @@ function d169(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta1.StatefulSetUpdateStrategy
 const K170: Keys = [10, "type", -18, "rollingUpdate"];
 function d170(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -646,29 +623,8 @@ function d170(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "apps-v1beta1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.apps.v1beta1.ControllerRevision", [d148, true]],
-    ["k8s.io.api.apps.v1beta1.ControllerRevisionList", [d149, true]],
-    ["k8s.io.api.apps.v1beta1.Deployment", [d150, true]],
-    ["k8s.io.api.apps.v1beta1.DeploymentCondition", [d151, false]],
-    ["k8s.io.api.apps.v1beta1.DeploymentList", [d152, true]],
-    ["k8s.io.api.apps.v1beta1.DeploymentRollback", [d153, true]],
-    ["k8s.io.api.apps.v1beta1.DeploymentSpec", [d154, false]],
-    ["k8s.io.api.apps.v1beta1.DeploymentStatus", [d155, false]],
-    ["k8s.io.api.apps.v1beta1.DeploymentStrategy", [d156, false]],
-    ["k8s.io.api.apps.v1beta1.RollbackConfig", [d157, false]],
-    ["k8s.io.api.apps.v1beta1.RollingUpdateDeployment", [d158, false]],
-    ["k8s.io.api.apps.v1beta1.RollingUpdateStatefulSetStrategy", [d159, false]],
-    ["k8s.io.api.apps.v1beta1.Scale", [d160, true]],
-    ["k8s.io.api.apps.v1beta1.ScaleSpec", [d161, false]],
-    ["k8s.io.api.apps.v1beta1.ScaleStatus", [d162, false]],
-    ["k8s.io.api.apps.v1beta1.StatefulSet", [d163, true]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetCondition", [d164, false]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetList", [d165, true]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetOrdinals", [d166, false]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetPersistentVolumeClaimRetentionPolicy", [d167, false]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetSpec", [d168, false]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetStatus", [d169, false]],
-    ["k8s.io.api.apps.v1beta1.StatefulSetUpdateStrategy", [d170, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.apps.v1beta1.", "ControllerRevision ControllerRevisionList Deployment DeploymentCondition DeploymentList DeploymentRollback DeploymentSpec DeploymentStatus DeploymentStrategy RollbackConfig RollingUpdateDeployment RollingUpdateStatefulSetStrategy Scale ScaleSpec ScaleStatus StatefulSet StatefulSetCondition StatefulSetList StatefulSetOrdinals StatefulSetPersistentVolumeClaimRetentionPolicy StatefulSetSpec StatefulSetStatus StatefulSetUpdateStrategy", [
+    d148, d149, d150, d151, d152, d153, d154, d155, d156, d157, d158, d159, d160, d161, d162, d163,
+    d164, d165, d166, d167, d168, d169, d170,
+  ], [0, 1, 2, 4, 5, 12, 15, 17]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d492, d532, schemas as CORE_V1 } from './core-v1.js';
 import { d1291, d1294, d1298, d1312, d1319, d1322, schemas as META } from './meta.js';
 
@@ -14,8 +14,7 @@ type Keys = readonly (number | string)[];
 const O171 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.data = 0; this.revision = 0; } });
 const K171: Keys = [-10, "metadata", 18, "data", 24, "revision"];
 function d171(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O171();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -39,8 +38,7 @@ function d171(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.ControllerRevisionList
 const K172: Keys = [-10, "metadata", -18, "items"];
 function d172(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -62,8 +60,7 @@ function d172(r: Reader, c: C): J {
 const O173 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K173: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d173(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O173();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -88,8 +85,7 @@ function d173(r: Reader, c: C): J {
 const O174 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K174: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d174(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -118,8 +114,7 @@ function d174(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.DaemonSetList
 const K175: Keys = [-10, "metadata", -18, "items"];
 function d175(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -141,8 +136,7 @@ function d175(r: Reader, c: C): J {
 const O176 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selector = 0; this.template = 0; this.updateStrategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; } });
 const K176: Keys = [-10, "selector", -18, "template", -26, "updateStrategy", 32, "minReadySeconds", 48, "revisionHistoryLimit"];
 function d176(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -172,8 +166,7 @@ function d176(r: Reader, c: C): J {
 const O177 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.currentNumberScheduled = 0; this.numberMisscheduled = 0; this.desiredNumberScheduled = 0; this.numberReady = 0; this.observedGeneration = 0; this.updatedNumberScheduled = 0; this.numberAvailable = 0; this.numberUnavailable = 0; this.collisionCount = 0; this.conditions = 0; } });
 const K177: Keys = [8, "currentNumberScheduled", 16, "numberMisscheduled", 24, "desiredNumberScheduled", 32, "numberReady", 40, "observedGeneration", 48, "updatedNumberScheduled", 56, "numberAvailable", 64, "numberUnavailable", 72, "collisionCount", -82, "conditions"];
 function d177(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -217,8 +210,7 @@ function d177(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.DaemonSetUpdateStrategy
 const K178: Keys = [10, "type", -18, "rollingUpdate"];
 function d178(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -239,8 +231,7 @@ function d178(r: Reader, c: C): J {
 const O179 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K179: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d179(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O179();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -265,8 +256,7 @@ function d179(r: Reader, c: C): J {
 const O180 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K180: Keys = [10, "type", 18, "status", 50, "lastUpdateTime", 58, "lastTransitionTime", 34, "reason", 42, "message"];
 function d180(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v6: any;
@@ -298,8 +288,7 @@ function d180(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.DeploymentList
 const K181: Keys = [-10, "metadata", -18, "items"];
 function d181(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -321,8 +310,7 @@ function d181(r: Reader, c: C): J {
 const O182 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.progressDeadlineSeconds = 0; } });
 const K182: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "strategy", 40, "minReadySeconds", 48, "revisionHistoryLimit", 56, "paused", 72, "progressDeadlineSeconds"];
 function d182(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -361,8 +349,7 @@ function d182(r: Reader, c: C): J {
 const O183 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
 const K183: Keys = [8, "observedGeneration", 16, "replicas", 24, "updatedReplicas", 56, "readyReplicas", 32, "availableReplicas", 40, "unavailableReplicas", 72, "terminatingReplicas", -50, "conditions", 64, "collisionCount"];
 function d183(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -403,8 +390,7 @@ function d183(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.DeploymentStrategy
 const K184: Keys = [10, "type", -18, "rollingUpdate"];
 function d184(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -425,8 +411,7 @@ function d184(r: Reader, c: C): J {
 const O185 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K185: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d185(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O185();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -451,8 +436,7 @@ function d185(r: Reader, c: C): J {
 const O186 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K186: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d186(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -481,8 +465,7 @@ function d186(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.ReplicaSetList
 const K187: Keys = [-10, "metadata", -18, "items"];
 function d187(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -503,8 +486,7 @@ function d187(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.ReplicaSetSpec
 const K188: Keys = [8, "replicas", 32, "minReadySeconds", -18, "selector", -26, "template"];
 function d188(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v4: any;
   let v2: any;
@@ -531,8 +513,7 @@ function d188(r: Reader, c: C): J {
 const O189 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.terminatingReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
 const K189: Keys = [8, "replicas", 16, "fullyLabeledReplicas", 32, "readyReplicas", 40, "availableReplicas", 56, "terminatingReplicas", 24, "observedGeneration", -50, "conditions"];
 function d189(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -567,8 +548,7 @@ function d189(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.RollingUpdateDaemonSet
 const K190: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d190(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -588,8 +568,7 @@ function d190(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.RollingUpdateDeployment
 const K191: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d191(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -609,8 +588,7 @@ function d191(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.RollingUpdateStatefulSetStrategy
 const K192: Keys = [8, "partition", 18, "maxUnavailable"];
 function d192(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -631,8 +609,7 @@ function d192(r: Reader, c: C): J {
 const O193 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K193: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d193(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O193();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -656,8 +633,7 @@ function d193(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.ScaleSpec
 const K194: Keys = [8, "replicas"];
 function d194(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -674,8 +650,7 @@ function d194(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.ScaleStatus
 const K195: Keys = [8, "replicas", 18, "selector", 26, "targetSelector"];
 function d195(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -700,8 +675,7 @@ function d195(r: Reader, c: C): J {
 const O196 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K196: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d196(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O196();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -726,8 +700,7 @@ function d196(r: Reader, c: C): J {
 const O197 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K197: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d197(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -756,8 +729,7 @@ function d197(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.StatefulSetList
 const K198: Keys = [-10, "metadata", -18, "items"];
 function d198(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -778,8 +750,7 @@ function d198(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.StatefulSetOrdinals
 const K199: Keys = [8, "start"];
 function d199(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -796,8 +767,7 @@ function d199(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.StatefulSetPersistentVolumeClaimRetentionPolicy
 const K200: Keys = [10, "whenDeleted", 18, "whenScaled"];
 function d200(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -818,8 +788,7 @@ function d200(r: Reader, c: C): J {
 const O201 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.volumeClaimTemplates = 0; this.serviceName = 0; this.podManagementPolicy = 0; this.updateStrategy = 0; this.revisionHistoryLimit = 0; this.minReadySeconds = 0; this.persistentVolumeClaimRetentionPolicy = 0; this.ordinals = 0; } });
 const K201: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "volumeClaimTemplates", 42, "serviceName", 50, "podManagementPolicy", -58, "updateStrategy", 64, "revisionHistoryLimit", 72, "minReadySeconds", -82, "persistentVolumeClaimRetentionPolicy", -90, "ordinals"];
 function d201(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -867,8 +836,7 @@ function d201(r: Reader, c: C): J {
 const O202 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.readyReplicas = 0; this.currentReplicas = 0; this.updatedReplicas = 0; this.currentRevision = 0; this.updateRevision = 0; this.collisionCount = 0; this.conditions = 0; this.availableReplicas = 0; } });
 const K202: Keys = [8, "observedGeneration", 16, "replicas", 24, "readyReplicas", 32, "currentReplicas", 40, "updatedReplicas", 50, "currentRevision", 58, "updateRevision", 72, "collisionCount", -82, "conditions", 88, "availableReplicas"];
 function d202(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -912,8 +880,7 @@ function d202(r: Reader, c: C): J {
 // k8s.io.api.apps.v1beta2.StatefulSetUpdateStrategy
 const K203: Keys = [10, "type", -18, "rollingUpdate"];
 function d203(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -939,39 +906,9 @@ function d203(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "apps-v1beta2",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.apps.v1beta2.ControllerRevision", [d171, true]],
-    ["k8s.io.api.apps.v1beta2.ControllerRevisionList", [d172, true]],
-    ["k8s.io.api.apps.v1beta2.DaemonSet", [d173, true]],
-    ["k8s.io.api.apps.v1beta2.DaemonSetCondition", [d174, false]],
-    ["k8s.io.api.apps.v1beta2.DaemonSetList", [d175, true]],
-    ["k8s.io.api.apps.v1beta2.DaemonSetSpec", [d176, false]],
-    ["k8s.io.api.apps.v1beta2.DaemonSetStatus", [d177, false]],
-    ["k8s.io.api.apps.v1beta2.DaemonSetUpdateStrategy", [d178, false]],
-    ["k8s.io.api.apps.v1beta2.Deployment", [d179, true]],
-    ["k8s.io.api.apps.v1beta2.DeploymentCondition", [d180, false]],
-    ["k8s.io.api.apps.v1beta2.DeploymentList", [d181, true]],
-    ["k8s.io.api.apps.v1beta2.DeploymentSpec", [d182, false]],
-    ["k8s.io.api.apps.v1beta2.DeploymentStatus", [d183, false]],
-    ["k8s.io.api.apps.v1beta2.DeploymentStrategy", [d184, false]],
-    ["k8s.io.api.apps.v1beta2.ReplicaSet", [d185, true]],
-    ["k8s.io.api.apps.v1beta2.ReplicaSetCondition", [d186, false]],
-    ["k8s.io.api.apps.v1beta2.ReplicaSetList", [d187, true]],
-    ["k8s.io.api.apps.v1beta2.ReplicaSetSpec", [d188, false]],
-    ["k8s.io.api.apps.v1beta2.ReplicaSetStatus", [d189, false]],
-    ["k8s.io.api.apps.v1beta2.RollingUpdateDaemonSet", [d190, false]],
-    ["k8s.io.api.apps.v1beta2.RollingUpdateDeployment", [d191, false]],
-    ["k8s.io.api.apps.v1beta2.RollingUpdateStatefulSetStrategy", [d192, false]],
-    ["k8s.io.api.apps.v1beta2.Scale", [d193, true]],
-    ["k8s.io.api.apps.v1beta2.ScaleSpec", [d194, false]],
-    ["k8s.io.api.apps.v1beta2.ScaleStatus", [d195, false]],
-    ["k8s.io.api.apps.v1beta2.StatefulSet", [d196, true]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetCondition", [d197, false]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetList", [d198, true]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetOrdinals", [d199, false]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetPersistentVolumeClaimRetentionPolicy", [d200, false]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetSpec", [d201, false]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetStatus", [d202, false]],
-    ["k8s.io.api.apps.v1beta2.StatefulSetUpdateStrategy", [d203, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.apps.v1beta2.", "ControllerRevision ControllerRevisionList DaemonSet DaemonSetCondition DaemonSetList DaemonSetSpec DaemonSetStatus DaemonSetUpdateStrategy Deployment DeploymentCondition DeploymentList DeploymentSpec DeploymentStatus DeploymentStrategy ReplicaSet ReplicaSetCondition ReplicaSetList ReplicaSetSpec ReplicaSetStatus RollingUpdateDaemonSet RollingUpdateDeployment RollingUpdateStatefulSetStrategy Scale ScaleSpec ScaleStatus StatefulSet StatefulSetCondition StatefulSetList StatefulSetOrdinals StatefulSetPersistentVolumeClaimRetentionPolicy StatefulSetSpec StatefulSetStatus StatefulSetUpdateStrategy", [
+    d171, d172, d173, d174, d175, d176, d177, d178, d179, d180, d181, d182, d183, d184, d185, d186,
+    d187, d188, d189, d190, d191, d192, d193, d194, d195, d196, d197, d198, d199, d200, d201, d202,
+    d203,
+  ], [0, 1, 2, 4, 8, 10, 14, 16, 22, 25, 27]),
 };

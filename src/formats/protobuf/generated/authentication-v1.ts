@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1298, d1312, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -14,8 +14,7 @@ function d204(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 // k8s.io.api.authentication.v1.BoundObjectReference
 const K205: Keys = [10, "kind", 18, "apiVersion", 26, "name", 34, "uid"];
 function d205(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -43,8 +42,7 @@ function d206(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 // k8s.io.api.authentication.v1.SelfSubjectReview
 const K207: Keys = [-10, "metadata", -18, "status"];
 function d207(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -65,8 +63,7 @@ function d207(r: Reader, c: C): J {
 // k8s.io.api.authentication.v1.SelfSubjectReviewStatus
 const K208: Keys = [-10, "userInfo"];
 function d208(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -84,8 +81,7 @@ function d208(r: Reader, c: C): J {
 const O209 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K209: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d209(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O209();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -109,8 +105,7 @@ function d209(r: Reader, c: C): J {
 // k8s.io.api.authentication.v1.TokenRequestSpec
 const K210: Keys = [10, "audiences", 32, "expirationSeconds", -26, "boundObjectRef", 42, "attestations"];
 function d210(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v4: any;
   let v3: any;
@@ -137,8 +132,7 @@ function d210(r: Reader, c: C): J {
 // k8s.io.api.authentication.v1.TokenRequestStatus
 const K211: Keys = [10, "token", 18, "expirationTimestamp"];
 function d211(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -159,8 +153,7 @@ function d211(r: Reader, c: C): J {
 const O212 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K212: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d212(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O212();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -184,8 +177,7 @@ function d212(r: Reader, c: C): J {
 // k8s.io.api.authentication.v1.TokenReviewSpec
 const K213: Keys = [10, "token", 18, "audiences"];
 function d213(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -205,8 +197,7 @@ function d213(r: Reader, c: C): J {
 // k8s.io.api.authentication.v1.TokenReviewStatus
 const K214: Keys = [8, "authenticated", -18, "user", 34, "audiences", 26, "error"];
 function d214(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -232,8 +223,7 @@ function d214(r: Reader, c: C): J {
 // k8s.io.api.authentication.v1.UserInfo
 const K215: Keys = [10, "username", 18, "uid", 26, "groups", 34, "extra"];
 function d215(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -268,18 +258,7 @@ export { d215 };
 export const schemas: SchemaGroup = {
   name: "authentication-v1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.authentication.v1.AttestationValue", [d204, false]],
-    ["k8s.io.api.authentication.v1.BoundObjectReference", [d205, false]],
-    ["k8s.io.api.authentication.v1.ExtraValue", [d206, false]],
-    ["k8s.io.api.authentication.v1.SelfSubjectReview", [d207, true]],
-    ["k8s.io.api.authentication.v1.SelfSubjectReviewStatus", [d208, false]],
-    ["k8s.io.api.authentication.v1.TokenRequest", [d209, true]],
-    ["k8s.io.api.authentication.v1.TokenRequestSpec", [d210, false]],
-    ["k8s.io.api.authentication.v1.TokenRequestStatus", [d211, false]],
-    ["k8s.io.api.authentication.v1.TokenReview", [d212, true]],
-    ["k8s.io.api.authentication.v1.TokenReviewSpec", [d213, false]],
-    ["k8s.io.api.authentication.v1.TokenReviewStatus", [d214, false]],
-    ["k8s.io.api.authentication.v1.UserInfo", [d215, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.authentication.v1.", "AttestationValue BoundObjectReference ExtraValue SelfSubjectReview SelfSubjectReviewStatus TokenRequest TokenRequestSpec TokenRequestStatus TokenReview TokenReviewSpec TokenReviewStatus UserInfo", [
+    d204, d205, d206, d207, d208, d209, d210, d211, d212, d213, d214, d215,
+  ], [3, 5, 8]),
 };

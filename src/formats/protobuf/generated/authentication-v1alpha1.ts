@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d215, schemas as AUTHENTICATION_V1 } from './authentication-v1.js';
 import { d1298, schemas as META } from './meta.js';
 
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.authentication.v1alpha1.SelfSubjectReview
 const K216: Keys = [-10, "metadata", -18, "status"];
 function d216(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -35,8 +34,7 @@ function d216(r: Reader, c: C): J {
 // k8s.io.api.authentication.v1alpha1.SelfSubjectReviewStatus
 const K217: Keys = [-10, "userInfo"];
 function d217(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -59,8 +57,7 @@ function d217(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "authentication-v1alpha1",
   requires: [AUTHENTICATION_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.authentication.v1alpha1.SelfSubjectReview", [d216, true]],
-    ["k8s.io.api.authentication.v1alpha1.SelfSubjectReviewStatus", [d217, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.authentication.v1alpha1.", "SelfSubjectReview SelfSubjectReviewStatus", [
+    d216, d217,
+  ], [0]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d215, schemas as AUTHENTICATION_V1 } from './authentication-v1.js';
 import { d1298, schemas as META } from './meta.js';
 
@@ -15,8 +15,7 @@ function d218(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 // k8s.io.api.authentication.v1beta1.SelfSubjectReview
 const K219: Keys = [-10, "metadata", -18, "status"];
 function d219(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -37,8 +36,7 @@ function d219(r: Reader, c: C): J {
 // k8s.io.api.authentication.v1beta1.SelfSubjectReviewStatus
 const K220: Keys = [-10, "userInfo"];
 function d220(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -56,8 +54,7 @@ function d220(r: Reader, c: C): J {
 const O221 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K221: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d221(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O221();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -81,8 +78,7 @@ function d221(r: Reader, c: C): J {
 // k8s.io.api.authentication.v1beta1.TokenReviewSpec
 const K222: Keys = [10, "token", 18, "audiences"];
 function d222(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -102,8 +98,7 @@ function d222(r: Reader, c: C): J {
 // k8s.io.api.authentication.v1beta1.TokenReviewStatus
 const K223: Keys = [8, "authenticated", -18, "user", 34, "audiences", 26, "error"];
 function d223(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -129,8 +124,7 @@ function d223(r: Reader, c: C): J {
 // k8s.io.api.authentication.v1beta1.UserInfo
 const K224: Keys = [10, "username", 18, "uid", 26, "groups", 34, "extra"];
 function d224(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -163,13 +157,7 @@ function d224(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "authentication-v1beta1",
   requires: [AUTHENTICATION_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.authentication.v1beta1.ExtraValue", [d218, false]],
-    ["k8s.io.api.authentication.v1beta1.SelfSubjectReview", [d219, true]],
-    ["k8s.io.api.authentication.v1beta1.SelfSubjectReviewStatus", [d220, false]],
-    ["k8s.io.api.authentication.v1beta1.TokenReview", [d221, true]],
-    ["k8s.io.api.authentication.v1beta1.TokenReviewSpec", [d222, false]],
-    ["k8s.io.api.authentication.v1beta1.TokenReviewStatus", [d223, false]],
-    ["k8s.io.api.authentication.v1beta1.UserInfo", [d224, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.authentication.v1beta1.", "ExtraValue SelfSubjectReview SelfSubjectReviewStatus TokenReview TokenReviewSpec TokenReviewStatus UserInfo", [
+    d218, d219, d220, d221, d222, d223, d224,
+  ], [1, 3]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1282, d1292, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -14,8 +14,7 @@ function d225(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 // k8s.io.api.authorization.v1.FieldSelectorAttributes
 const K226: Keys = [10, "rawSelector", -18, "requirements"];
 function d226(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -35,8 +34,7 @@ function d226(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1.LabelSelectorAttributes
 const K227: Keys = [10, "rawSelector", -18, "requirements"];
 function d227(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -57,8 +55,7 @@ function d227(r: Reader, c: C): J {
 const O228 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K228: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d228(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O228();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -82,8 +79,7 @@ function d228(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1.NonResourceAttributes
 const K229: Keys = [10, "path", 18, "verb"];
 function d229(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -103,8 +99,7 @@ function d229(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1.NonResourceRule
 const K230: Keys = [10, "verbs", 18, "nonResourceURLs"];
 function d230(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -125,8 +120,7 @@ function d230(r: Reader, c: C): J {
 const O231 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespace = 0; this.verb = 0; this.group = 0; this.version = 0; this.resource = 0; this.subresource = 0; this.name = 0; this.fieldSelector = 0; this.labelSelector = 0; } });
 const K231: Keys = [10, "namespace", 18, "verb", 26, "group", 34, "version", 42, "resource", 50, "subresource", 58, "name", -66, "fieldSelector", -74, "labelSelector"];
 function d231(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -167,8 +161,7 @@ function d231(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1.ResourceRule
 const K232: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 34, "resourceNames"];
 function d232(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -195,8 +188,7 @@ function d232(r: Reader, c: C): J {
 const O233 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K233: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d233(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O233();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -220,8 +212,7 @@ function d233(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1.SelfSubjectAccessReviewSpec
 const K234: Keys = [-10, "resourceAttributes", -18, "nonResourceAttributes"];
 function d234(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -242,8 +233,7 @@ function d234(r: Reader, c: C): J {
 const O235 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K235: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d235(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O235();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -267,8 +257,7 @@ function d235(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec
 const K236: Keys = [10, "namespace"];
 function d236(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -286,8 +275,7 @@ function d236(r: Reader, c: C): J {
 const O237 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K237: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d237(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O237();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -312,8 +300,7 @@ function d237(r: Reader, c: C): J {
 const O238 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceAttributes = 0; this.nonResourceAttributes = 0; this.user = 0; this.groups = 0; this.extra = 0; this.uid = 0; } });
 const K238: Keys = [-10, "resourceAttributes", -18, "nonResourceAttributes", 26, "user", 34, "groups", 42, "extra", 50, "uid"];
 function d238(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -346,8 +333,7 @@ function d238(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1.SubjectAccessReviewStatus
 const K239: Keys = [8, "allowed", 32, "denied", 18, "reason", 26, "evaluationError"];
 function d239(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v4: any;
   let v2: any;
@@ -373,8 +359,7 @@ function d239(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1.SubjectRulesReviewStatus
 const K240: Keys = [-10, "resourceRules", -18, "nonResourceRules", 24, "incomplete", 34, "evaluationError"];
 function d240(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -408,22 +393,7 @@ export { d226, d227 };
 export const schemas: SchemaGroup = {
   name: "authorization-v1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.authorization.v1.ExtraValue", [d225, false]],
-    ["k8s.io.api.authorization.v1.FieldSelectorAttributes", [d226, false]],
-    ["k8s.io.api.authorization.v1.LabelSelectorAttributes", [d227, false]],
-    ["k8s.io.api.authorization.v1.LocalSubjectAccessReview", [d228, true]],
-    ["k8s.io.api.authorization.v1.NonResourceAttributes", [d229, false]],
-    ["k8s.io.api.authorization.v1.NonResourceRule", [d230, false]],
-    ["k8s.io.api.authorization.v1.ResourceAttributes", [d231, false]],
-    ["k8s.io.api.authorization.v1.ResourceRule", [d232, false]],
-    ["k8s.io.api.authorization.v1.SelfSubjectAccessReview", [d233, true]],
-    ["k8s.io.api.authorization.v1.SelfSubjectAccessReviewSpec", [d234, false]],
-    ["k8s.io.api.authorization.v1.SelfSubjectRulesReview", [d235, true]],
-    ["k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec", [d236, false]],
-    ["k8s.io.api.authorization.v1.SubjectAccessReview", [d237, true]],
-    ["k8s.io.api.authorization.v1.SubjectAccessReviewSpec", [d238, false]],
-    ["k8s.io.api.authorization.v1.SubjectAccessReviewStatus", [d239, false]],
-    ["k8s.io.api.authorization.v1.SubjectRulesReviewStatus", [d240, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.authorization.v1.", "ExtraValue FieldSelectorAttributes LabelSelectorAttributes LocalSubjectAccessReview NonResourceAttributes NonResourceRule ResourceAttributes ResourceRule SelfSubjectAccessReview SelfSubjectAccessReviewSpec SelfSubjectRulesReview SelfSubjectRulesReviewSpec SubjectAccessReview SubjectAccessReviewSpec SubjectAccessReviewStatus SubjectRulesReviewStatus", [
+    d225, d226, d227, d228, d229, d230, d231, d232, d233, d234, d235, d236, d237, d238, d239, d240,
+  ], [3, 8, 10, 12]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d226, d227, schemas as AUTHORIZATION_V1 } from './authorization-v1.js';
 import { d1298, schemas as META } from './meta.js';
 
@@ -16,8 +16,7 @@ function d241(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 const O242 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K242: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d242(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O242();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -41,8 +40,7 @@ function d242(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1beta1.NonResourceAttributes
 const K243: Keys = [10, "path", 18, "verb"];
 function d243(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -62,8 +60,7 @@ function d243(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1beta1.NonResourceRule
 const K244: Keys = [10, "verbs", 18, "nonResourceURLs"];
 function d244(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -84,8 +81,7 @@ function d244(r: Reader, c: C): J {
 const O245 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespace = 0; this.verb = 0; this.group = 0; this.version = 0; this.resource = 0; this.subresource = 0; this.name = 0; this.fieldSelector = 0; this.labelSelector = 0; } });
 const K245: Keys = [10, "namespace", 18, "verb", 26, "group", 34, "version", 42, "resource", 50, "subresource", 58, "name", -66, "fieldSelector", -74, "labelSelector"];
 function d245(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -126,8 +122,7 @@ function d245(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1beta1.ResourceRule
 const K246: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 34, "resourceNames"];
 function d246(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -154,8 +149,7 @@ function d246(r: Reader, c: C): J {
 const O247 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K247: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d247(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O247();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -179,8 +173,7 @@ function d247(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1beta1.SelfSubjectAccessReviewSpec
 const K248: Keys = [-10, "resourceAttributes", -18, "nonResourceAttributes"];
 function d248(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -201,8 +194,7 @@ function d248(r: Reader, c: C): J {
 const O249 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K249: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d249(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O249();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -226,8 +218,7 @@ function d249(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1beta1.SelfSubjectRulesReviewSpec
 const K250: Keys = [10, "namespace"];
 function d250(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -245,8 +236,7 @@ function d250(r: Reader, c: C): J {
 const O251 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K251: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d251(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O251();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -271,8 +261,7 @@ function d251(r: Reader, c: C): J {
 const O252 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.resourceAttributes = 0; this.nonResourceAttributes = 0; this.user = 0; this.group = 0; this.extra = 0; this.uid = 0; } });
 const K252: Keys = [-10, "resourceAttributes", -18, "nonResourceAttributes", 26, "user", 34, "group", 42, "extra", 50, "uid"];
 function d252(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -305,8 +294,7 @@ function d252(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1beta1.SubjectAccessReviewStatus
 const K253: Keys = [8, "allowed", 32, "denied", 18, "reason", 26, "evaluationError"];
 function d253(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v4: any;
   let v2: any;
@@ -332,8 +320,7 @@ function d253(r: Reader, c: C): J {
 // k8s.io.api.authorization.v1beta1.SubjectRulesReviewStatus
 const K254: Keys = [-10, "resourceRules", -18, "nonResourceRules", 24, "incomplete", 34, "evaluationError"];
 function d254(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -365,20 +352,7 @@ function d254(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "authorization-v1beta1",
   requires: [AUTHORIZATION_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.authorization.v1beta1.ExtraValue", [d241, false]],
-    ["k8s.io.api.authorization.v1beta1.LocalSubjectAccessReview", [d242, true]],
-    ["k8s.io.api.authorization.v1beta1.NonResourceAttributes", [d243, false]],
-    ["k8s.io.api.authorization.v1beta1.NonResourceRule", [d244, false]],
-    ["k8s.io.api.authorization.v1beta1.ResourceAttributes", [d245, false]],
-    ["k8s.io.api.authorization.v1beta1.ResourceRule", [d246, false]],
-    ["k8s.io.api.authorization.v1beta1.SelfSubjectAccessReview", [d247, true]],
-    ["k8s.io.api.authorization.v1beta1.SelfSubjectAccessReviewSpec", [d248, false]],
-    ["k8s.io.api.authorization.v1beta1.SelfSubjectRulesReview", [d249, true]],
-    ["k8s.io.api.authorization.v1beta1.SelfSubjectRulesReviewSpec", [d250, false]],
-    ["k8s.io.api.authorization.v1beta1.SubjectAccessReview", [d251, true]],
-    ["k8s.io.api.authorization.v1beta1.SubjectAccessReviewSpec", [d252, false]],
-    ["k8s.io.api.authorization.v1beta1.SubjectAccessReviewStatus", [d253, false]],
-    ["k8s.io.api.authorization.v1beta1.SubjectRulesReviewStatus", [d254, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.authorization.v1beta1.", "ExtraValue LocalSubjectAccessReview NonResourceAttributes NonResourceRule ResourceAttributes ResourceRule SelfSubjectAccessReview SelfSubjectAccessReviewSpec SelfSubjectRulesReview SelfSubjectRulesReviewSpec SubjectAccessReview SubjectAccessReviewSpec SubjectAccessReviewStatus SubjectRulesReviewStatus", [
+    d241, d242, d243, d244, d245, d246, d247, d248, d249, d250, d251, d252, d253, d254,
+  ], [1, 6, 8, 10]),
 };

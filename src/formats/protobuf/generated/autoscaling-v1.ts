@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.autoscaling.v1.ContainerResourceMetricSource
 const K255: Keys = [10, "name", 16, "targetAverageUtilization", 26, "targetAverageValue", 42, "container"];
 function d255(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -39,8 +38,7 @@ function d255(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v1.ContainerResourceMetricStatus
 const K256: Keys = [10, "name", 16, "currentAverageUtilization", 26, "currentAverageValue", 34, "container"];
 function d256(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -66,8 +64,7 @@ function d256(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v1.CrossVersionObjectReference
 const K257: Keys = [10, "kind", 18, "name", 26, "apiVersion"];
 function d257(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -90,8 +87,7 @@ function d257(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v1.ExternalMetricSource
 const K258: Keys = [10, "metricName", -18, "metricSelector", 26, "targetValue", 34, "targetAverageValue"];
 function d258(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -117,8 +113,7 @@ function d258(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v1.ExternalMetricStatus
 const K259: Keys = [10, "metricName", -18, "metricSelector", 26, "currentValue", 34, "currentAverageValue"];
 function d259(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -145,8 +140,7 @@ function d259(r: Reader, c: C): J {
 const O260 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K260: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d260(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O260();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -171,8 +165,7 @@ function d260(r: Reader, c: C): J {
 const O261 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
 const K261: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message", 48, "observedGeneration"];
 function d261(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -204,8 +197,7 @@ function d261(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerList
 const K262: Keys = [-10, "metadata", -18, "items"];
 function d262(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -226,8 +218,7 @@ function d262(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerSpec
 const K263: Keys = [-10, "scaleTargetRef", 16, "minReplicas", 24, "maxReplicas", 32, "targetCPUUtilizationPercentage"];
 function d263(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -254,8 +245,7 @@ function d263(r: Reader, c: C): J {
 const O264 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.lastScaleTime = 0; this.currentReplicas = 0; this.desiredReplicas = 0; this.currentCPUUtilizationPercentage = 0; } });
 const K264: Keys = [8, "observedGeneration", 18, "lastScaleTime", 24, "currentReplicas", 32, "desiredReplicas", 40, "currentCPUUtilizationPercentage"];
 function d264(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -285,8 +275,7 @@ function d264(r: Reader, c: C): J {
 const O265 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
 const K265: Keys = [10, "type", -18, "object", -26, "pods", -34, "resource", -58, "containerResource", -42, "external"];
 function d265(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -319,8 +308,7 @@ function d265(r: Reader, c: C): J {
 const O266 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
 const K266: Keys = [10, "type", -18, "object", -26, "pods", -34, "resource", -58, "containerResource", -42, "external"];
 function d266(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -353,8 +341,7 @@ function d266(r: Reader, c: C): J {
 const O267 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.target = 0; this.metricName = 0; this.targetValue = 0; this.selector = 0; this.averageValue = 0; } });
 const K267: Keys = [-10, "target", 18, "metricName", 26, "targetValue", -34, "selector", 42, "averageValue"];
 function d267(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -384,8 +371,7 @@ function d267(r: Reader, c: C): J {
 const O268 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.target = 0; this.metricName = 0; this.currentValue = 0; this.selector = 0; this.averageValue = 0; } });
 const K268: Keys = [-10, "target", 18, "metricName", 26, "currentValue", -34, "selector", 42, "averageValue"];
 function d268(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -414,8 +400,7 @@ function d268(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v1.PodsMetricSource
 const K269: Keys = [10, "metricName", 18, "targetAverageValue", -26, "selector"];
 function d269(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -438,8 +423,7 @@ function d269(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v1.PodsMetricStatus
 const K270: Keys = [10, "metricName", 18, "currentAverageValue", -26, "selector"];
 function d270(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -462,8 +446,7 @@ function d270(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v1.ResourceMetricSource
 const K271: Keys = [10, "name", 16, "targetAverageUtilization", 26, "targetAverageValue"];
 function d271(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -486,8 +469,7 @@ function d271(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v1.ResourceMetricStatus
 const K272: Keys = [10, "name", 16, "currentAverageUtilization", 26, "currentAverageValue"];
 function d272(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -511,8 +493,7 @@ function d272(r: Reader, c: C): J {
 const O273 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K273: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d273(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O273();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -536,8 +517,7 @@ function d273(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v1.ScaleSpec
 const K274: Keys = [8, "replicas"];
 function d274(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -554,8 +534,7 @@ function d274(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v1.ScaleStatus
 const K275: Keys = [8, "replicas", 18, "selector"];
 function d275(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -581,27 +560,8 @@ function d275(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "autoscaling-v1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.autoscaling.v1.ContainerResourceMetricSource", [d255, false]],
-    ["k8s.io.api.autoscaling.v1.ContainerResourceMetricStatus", [d256, false]],
-    ["k8s.io.api.autoscaling.v1.CrossVersionObjectReference", [d257, false]],
-    ["k8s.io.api.autoscaling.v1.ExternalMetricSource", [d258, false]],
-    ["k8s.io.api.autoscaling.v1.ExternalMetricStatus", [d259, false]],
-    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscaler", [d260, true]],
-    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerCondition", [d261, false]],
-    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerList", [d262, true]],
-    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerSpec", [d263, false]],
-    ["k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerStatus", [d264, false]],
-    ["k8s.io.api.autoscaling.v1.MetricSpec", [d265, false]],
-    ["k8s.io.api.autoscaling.v1.MetricStatus", [d266, false]],
-    ["k8s.io.api.autoscaling.v1.ObjectMetricSource", [d267, false]],
-    ["k8s.io.api.autoscaling.v1.ObjectMetricStatus", [d268, false]],
-    ["k8s.io.api.autoscaling.v1.PodsMetricSource", [d269, false]],
-    ["k8s.io.api.autoscaling.v1.PodsMetricStatus", [d270, false]],
-    ["k8s.io.api.autoscaling.v1.ResourceMetricSource", [d271, false]],
-    ["k8s.io.api.autoscaling.v1.ResourceMetricStatus", [d272, false]],
-    ["k8s.io.api.autoscaling.v1.Scale", [d273, true]],
-    ["k8s.io.api.autoscaling.v1.ScaleSpec", [d274, false]],
-    ["k8s.io.api.autoscaling.v1.ScaleStatus", [d275, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.autoscaling.v1.", "ContainerResourceMetricSource ContainerResourceMetricStatus CrossVersionObjectReference ExternalMetricSource ExternalMetricStatus HorizontalPodAutoscaler HorizontalPodAutoscalerCondition HorizontalPodAutoscalerList HorizontalPodAutoscalerSpec HorizontalPodAutoscalerStatus MetricSpec MetricStatus ObjectMetricSource ObjectMetricStatus PodsMetricSource PodsMetricStatus ResourceMetricSource ResourceMetricStatus Scale ScaleSpec ScaleStatus", [
+    d255, d256, d257, d258, d259, d260, d261, d262, d263, d264, d265, d266, d267, d268, d269, d270,
+    d271, d272, d273, d274, d275,
+  ], [5, 7, 18]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.autoscaling.v2.ContainerResourceMetricSource
 const K276: Keys = [10, "name", -18, "target", 26, "container"];
 function d276(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -36,8 +35,7 @@ function d276(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus
 const K277: Keys = [10, "name", -18, "current", 26, "container"];
 function d277(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -60,8 +58,7 @@ function d277(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.CrossVersionObjectReference
 const K278: Keys = [10, "kind", 18, "name", 26, "apiVersion"];
 function d278(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -84,8 +81,7 @@ function d278(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.ExternalMetricSource
 const K279: Keys = [-10, "metric", -18, "target"];
 function d279(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -105,8 +101,7 @@ function d279(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.ExternalMetricStatus
 const K280: Keys = [-10, "metric", -18, "current"];
 function d280(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -126,8 +121,7 @@ function d280(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.HPAScalingPolicy
 const K281: Keys = [10, "type", 16, "value", 24, "periodSeconds"];
 function d281(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -150,8 +144,7 @@ function d281(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.HPAScalingRules
 const K282: Keys = [24, "stabilizationWindowSeconds", 10, "selectPolicy", -18, "policies", 34, "tolerance"];
 function d282(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v3: any;
   let v1: any;
   let v2: any;
@@ -178,8 +171,7 @@ function d282(r: Reader, c: C): J {
 const O283 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K283: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d283(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O283();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -203,8 +195,7 @@ function d283(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior
 const K284: Keys = [-10, "scaleUp", -18, "scaleDown"];
 function d284(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -225,8 +216,7 @@ function d284(r: Reader, c: C): J {
 const O285 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; this.observedGeneration = 0; } });
 const K285: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message", 48, "observedGeneration"];
 function d285(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -258,8 +248,7 @@ function d285(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerList
 const K286: Keys = [-10, "metadata", -18, "items"];
 function d286(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -281,8 +270,7 @@ function d286(r: Reader, c: C): J {
 const O287 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.scaleTargetRef = 0; this.minReplicas = 0; this.maxReplicas = 0; this.metrics = 0; this.behavior = 0; } });
 const K287: Keys = [-10, "scaleTargetRef", 16, "minReplicas", 24, "maxReplicas", -34, "metrics", -42, "behavior"];
 function d287(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -312,8 +300,7 @@ function d287(r: Reader, c: C): J {
 const O288 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.lastScaleTime = 0; this.currentReplicas = 0; this.desiredReplicas = 0; this.currentMetrics = 0; this.conditions = 0; } });
 const K288: Keys = [8, "observedGeneration", 18, "lastScaleTime", 24, "currentReplicas", 32, "desiredReplicas", -42, "currentMetrics", -50, "conditions"];
 function d288(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -345,8 +332,7 @@ function d288(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.MetricIdentifier
 const K289: Keys = [10, "name", -18, "selector"];
 function d289(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -367,8 +353,7 @@ function d289(r: Reader, c: C): J {
 const O290 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
 const K290: Keys = [10, "type", -18, "object", -26, "pods", -34, "resource", -58, "containerResource", -42, "external"];
 function d290(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -401,8 +386,7 @@ function d290(r: Reader, c: C): J {
 const O291 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.object = 0; this.pods = 0; this.resource = 0; this.containerResource = 0; this.external = 0; } });
 const K291: Keys = [10, "type", -18, "object", -26, "pods", -34, "resource", -58, "containerResource", -42, "external"];
 function d291(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -434,8 +418,7 @@ function d291(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.MetricTarget
 const K292: Keys = [10, "type", 18, "value", 26, "averageValue", 32, "averageUtilization"];
 function d292(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -461,8 +444,7 @@ function d292(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.MetricValueStatus
 const K293: Keys = [10, "value", 18, "averageValue", 24, "averageUtilization"];
 function d293(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -485,8 +467,7 @@ function d293(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.ObjectMetricSource
 const K294: Keys = [-10, "describedObject", -18, "target", -26, "metric"];
 function d294(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -509,8 +490,7 @@ function d294(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.ObjectMetricStatus
 const K295: Keys = [-10, "metric", -18, "current", -26, "describedObject"];
 function d295(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -533,8 +513,7 @@ function d295(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.PodsMetricSource
 const K296: Keys = [-10, "metric", -18, "target"];
 function d296(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -554,8 +533,7 @@ function d296(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.PodsMetricStatus
 const K297: Keys = [-10, "metric", -18, "current"];
 function d297(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -575,8 +553,7 @@ function d297(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.ResourceMetricSource
 const K298: Keys = [10, "name", -18, "target"];
 function d298(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -596,8 +573,7 @@ function d298(r: Reader, c: C): J {
 // k8s.io.api.autoscaling.v2.ResourceMetricStatus
 const K299: Keys = [10, "name", -18, "current"];
 function d299(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -623,30 +599,8 @@ function d299(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "autoscaling-v2",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.autoscaling.v2.ContainerResourceMetricSource", [d276, false]],
-    ["k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus", [d277, false]],
-    ["k8s.io.api.autoscaling.v2.CrossVersionObjectReference", [d278, false]],
-    ["k8s.io.api.autoscaling.v2.ExternalMetricSource", [d279, false]],
-    ["k8s.io.api.autoscaling.v2.ExternalMetricStatus", [d280, false]],
-    ["k8s.io.api.autoscaling.v2.HPAScalingPolicy", [d281, false]],
-    ["k8s.io.api.autoscaling.v2.HPAScalingRules", [d282, false]],
-    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscaler", [d283, true]],
-    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior", [d284, false]],
-    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerCondition", [d285, false]],
-    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerList", [d286, true]],
-    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerSpec", [d287, false]],
-    ["k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerStatus", [d288, false]],
-    ["k8s.io.api.autoscaling.v2.MetricIdentifier", [d289, false]],
-    ["k8s.io.api.autoscaling.v2.MetricSpec", [d290, false]],
-    ["k8s.io.api.autoscaling.v2.MetricStatus", [d291, false]],
-    ["k8s.io.api.autoscaling.v2.MetricTarget", [d292, false]],
-    ["k8s.io.api.autoscaling.v2.MetricValueStatus", [d293, false]],
-    ["k8s.io.api.autoscaling.v2.ObjectMetricSource", [d294, false]],
-    ["k8s.io.api.autoscaling.v2.ObjectMetricStatus", [d295, false]],
-    ["k8s.io.api.autoscaling.v2.PodsMetricSource", [d296, false]],
-    ["k8s.io.api.autoscaling.v2.PodsMetricStatus", [d297, false]],
-    ["k8s.io.api.autoscaling.v2.ResourceMetricSource", [d298, false]],
-    ["k8s.io.api.autoscaling.v2.ResourceMetricStatus", [d299, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.autoscaling.v2.", "ContainerResourceMetricSource ContainerResourceMetricStatus CrossVersionObjectReference ExternalMetricSource ExternalMetricStatus HPAScalingPolicy HPAScalingRules HorizontalPodAutoscaler HorizontalPodAutoscalerBehavior HorizontalPodAutoscalerCondition HorizontalPodAutoscalerList HorizontalPodAutoscalerSpec HorizontalPodAutoscalerStatus MetricIdentifier MetricSpec MetricStatus MetricTarget MetricValueStatus ObjectMetricSource ObjectMetricStatus PodsMetricSource PodsMetricStatus ResourceMetricSource ResourceMetricStatus", [
+    d276, d277, d278, d279, d280, d281, d282, d283, d284, d285, d286, d287, d288, d289, d290, d291,
+    d292, d293, d294, d295, d296, d297, d298, d299,
+  ], [7, 10]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d490, d532, schemas as CORE_V1 } from './core-v1.js';
 import { d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 import { d1113, d1115, d1116, d1117, schemas as SCHEDULING_V1ALPHA3 } from './scheduling-v1alpha3.js';
@@ -15,8 +15,7 @@ type Keys = readonly (number | string)[];
 const O300 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K300: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d300(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O300();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -40,8 +39,7 @@ function d300(r: Reader, c: C): J {
 // k8s.io.api.batch.v1.CronJobList
 const K301: Keys = [-10, "metadata", -18, "items"];
 function d301(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -63,8 +61,7 @@ function d301(r: Reader, c: C): J {
 const O302 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.schedule = 0; this.timeZone = 0; this.startingDeadlineSeconds = 0; this.concurrencyPolicy = 0; this.suspend = 0; this.jobTemplate = 0; this.successfulJobsHistoryLimit = 0; this.failedJobsHistoryLimit = 0; } });
 const K302: Keys = [10, "schedule", 66, "timeZone", 16, "startingDeadlineSeconds", 26, "concurrencyPolicy", 32, "suspend", -42, "jobTemplate", 48, "successfulJobsHistoryLimit", 56, "failedJobsHistoryLimit"];
 function d302(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v8: any;
   let v2: any;
@@ -102,8 +99,7 @@ function d302(r: Reader, c: C): J {
 // k8s.io.api.batch.v1.CronJobStatus
 const K303: Keys = [-10, "active", 34, "lastScheduleTime", 42, "lastSuccessfulTime"];
 function d303(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v4: any;
   let v5: any;
@@ -127,8 +123,7 @@ function d303(r: Reader, c: C): J {
 const O304 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K304: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d304(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O304();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -153,8 +148,7 @@ function d304(r: Reader, c: C): J {
 const O305 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastProbeTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K305: Keys = [10, "type", 18, "status", 26, "lastProbeTime", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d305(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -186,8 +180,7 @@ function d305(r: Reader, c: C): J {
 // k8s.io.api.batch.v1.JobList
 const K306: Keys = [-10, "metadata", -18, "items"];
 function d306(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -208,8 +201,7 @@ function d306(r: Reader, c: C): J {
 // k8s.io.api.batch.v1.JobSchedulingConfiguration
 const K307: Keys = [-10, "schedulingPolicy", -18, "schedulingConstraints", -26, "disruptionMode", -34, "resourceClaims"];
 function d307(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -236,8 +228,7 @@ function d307(r: Reader, c: C): J {
 const O308 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parallelism = 0; this.completions = 0; this.activeDeadlineSeconds = 0; this.podFailurePolicy = 0; this.successPolicy = 0; this.backoffLimit = 0; this.backoffLimitPerIndex = 0; this.maxFailedIndexes = 0; this.selector = 0; this.manualSelector = 0; this.template = 0; this.ttlSecondsAfterFinished = 0; this.completionMode = 0; this.suspend = 0; this.podReplacementPolicy = 0; this.managedBy = 0; this.scheduling = 0; } });
 const K308: Keys = [8, "parallelism", 16, "completions", 24, "activeDeadlineSeconds", -90, "podFailurePolicy", -130, "successPolicy", 56, "backoffLimit", 96, "backoffLimitPerIndex", 104, "maxFailedIndexes", -34, "selector", 40, "manualSelector", -50, "template", 64, "ttlSecondsAfterFinished", 74, "completionMode", 80, "suspend", 114, "podReplacementPolicy", 122, "managedBy", -138, "scheduling"];
 function d308(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -303,8 +294,7 @@ function d308(r: Reader, c: C): J {
 const O309 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.startTime = 0; this.completionTime = 0; this.active = 0; this.succeeded = 0; this.failed = 0; this.terminating = 0; this.completedIndexes = 0; this.failedIndexes = 0; this.uncountedTerminatedPods = 0; this.ready = 0; } });
 const K309: Keys = [-10, "conditions", 18, "startTime", 26, "completionTime", 32, "active", 40, "succeeded", 48, "failed", 88, "terminating", 58, "completedIndexes", 82, "failedIndexes", -66, "uncountedTerminatedPods", 72, "ready"];
 function d309(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -351,8 +341,7 @@ function d309(r: Reader, c: C): J {
 // k8s.io.api.batch.v1.JobTemplateSpec
 const K310: Keys = [-10, "metadata", -18, "spec"];
 function d310(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -372,8 +361,7 @@ function d310(r: Reader, c: C): J {
 // k8s.io.api.batch.v1.PodFailurePolicy
 const K311: Keys = [-10, "rules"];
 function d311(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -390,8 +378,7 @@ function d311(r: Reader, c: C): J {
 // k8s.io.api.batch.v1.PodFailurePolicyOnExitCodesRequirement
 const K312: Keys = [10, "containerName", 18, "operator", 24, "values"];
 function d312(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -414,8 +401,7 @@ function d312(r: Reader, c: C): J {
 // k8s.io.api.batch.v1.PodFailurePolicyOnPodConditionsPattern
 const K313: Keys = [10, "type", 18, "status"];
 function d313(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -435,8 +421,7 @@ function d313(r: Reader, c: C): J {
 // k8s.io.api.batch.v1.PodFailurePolicyRule
 const K314: Keys = [10, "action", -18, "onExitCodes", -26, "onPodConditions"];
 function d314(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -459,8 +444,7 @@ function d314(r: Reader, c: C): J {
 // k8s.io.api.batch.v1.SuccessPolicy
 const K315: Keys = [-10, "rules"];
 function d315(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -477,8 +461,7 @@ function d315(r: Reader, c: C): J {
 // k8s.io.api.batch.v1.SuccessPolicyRule
 const K316: Keys = [10, "succeededIndexes", 16, "succeededCount"];
 function d316(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -498,8 +481,7 @@ function d316(r: Reader, c: C): J {
 // k8s.io.api.batch.v1.UncountedTerminatedPods
 const K317: Keys = [10, "succeeded", 18, "failed"];
 function d317(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -527,24 +509,8 @@ export { d308 };
 export const schemas: SchemaGroup = {
   name: "batch-v1",
   requires: [CORE_V1, META, SCHEDULING_V1ALPHA3],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.batch.v1.CronJob", [d300, true]],
-    ["k8s.io.api.batch.v1.CronJobList", [d301, true]],
-    ["k8s.io.api.batch.v1.CronJobSpec", [d302, false]],
-    ["k8s.io.api.batch.v1.CronJobStatus", [d303, false]],
-    ["k8s.io.api.batch.v1.Job", [d304, true]],
-    ["k8s.io.api.batch.v1.JobCondition", [d305, false]],
-    ["k8s.io.api.batch.v1.JobList", [d306, true]],
-    ["k8s.io.api.batch.v1.JobSchedulingConfiguration", [d307, false]],
-    ["k8s.io.api.batch.v1.JobSpec", [d308, false]],
-    ["k8s.io.api.batch.v1.JobStatus", [d309, false]],
-    ["k8s.io.api.batch.v1.JobTemplateSpec", [d310, false]],
-    ["k8s.io.api.batch.v1.PodFailurePolicy", [d311, false]],
-    ["k8s.io.api.batch.v1.PodFailurePolicyOnExitCodesRequirement", [d312, false]],
-    ["k8s.io.api.batch.v1.PodFailurePolicyOnPodConditionsPattern", [d313, false]],
-    ["k8s.io.api.batch.v1.PodFailurePolicyRule", [d314, false]],
-    ["k8s.io.api.batch.v1.SuccessPolicy", [d315, false]],
-    ["k8s.io.api.batch.v1.SuccessPolicyRule", [d316, false]],
-    ["k8s.io.api.batch.v1.UncountedTerminatedPods", [d317, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.batch.v1.", "CronJob CronJobList CronJobSpec CronJobStatus Job JobCondition JobList JobSchedulingConfiguration JobSpec JobStatus JobTemplateSpec PodFailurePolicy PodFailurePolicyOnExitCodesRequirement PodFailurePolicyOnPodConditionsPattern PodFailurePolicyRule SuccessPolicy SuccessPolicyRule UncountedTerminatedPods", [
+    d300, d301, d302, d303, d304, d305, d306, d307, d308, d309, d310, d311, d312, d313, d314, d315,
+    d316, d317,
+  ], [0, 1, 4, 6]),
 };

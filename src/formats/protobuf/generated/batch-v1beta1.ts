@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d308, schemas as BATCH_V1 } from './batch-v1.js';
 import { d490, schemas as CORE_V1 } from './core-v1.js';
 import { d1294, d1298, d1312, schemas as META } from './meta.js';
@@ -15,8 +15,7 @@ type Keys = readonly (number | string)[];
 const O318 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K318: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d318(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O318();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -40,8 +39,7 @@ function d318(r: Reader, c: C): J {
 // k8s.io.api.batch.v1beta1.CronJobList
 const K319: Keys = [-10, "metadata", -18, "items"];
 function d319(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -63,8 +61,7 @@ function d319(r: Reader, c: C): J {
 const O320 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.schedule = 0; this.timeZone = 0; this.startingDeadlineSeconds = 0; this.concurrencyPolicy = 0; this.suspend = 0; this.jobTemplate = 0; this.successfulJobsHistoryLimit = 0; this.failedJobsHistoryLimit = 0; } });
 const K320: Keys = [10, "schedule", 66, "timeZone", 16, "startingDeadlineSeconds", 26, "concurrencyPolicy", 32, "suspend", -42, "jobTemplate", 48, "successfulJobsHistoryLimit", 56, "failedJobsHistoryLimit"];
 function d320(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v8: any;
   let v2: any;
@@ -102,8 +99,7 @@ function d320(r: Reader, c: C): J {
 // k8s.io.api.batch.v1beta1.CronJobStatus
 const K321: Keys = [-10, "active", 34, "lastScheduleTime", 42, "lastSuccessfulTime"];
 function d321(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v4: any;
   let v5: any;
@@ -126,8 +122,7 @@ function d321(r: Reader, c: C): J {
 // k8s.io.api.batch.v1beta1.JobTemplateSpec
 const K322: Keys = [-10, "metadata", -18, "spec"];
 function d322(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -153,11 +148,7 @@ function d322(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "batch-v1beta1",
   requires: [BATCH_V1, CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.batch.v1beta1.CronJob", [d318, true]],
-    ["k8s.io.api.batch.v1beta1.CronJobList", [d319, true]],
-    ["k8s.io.api.batch.v1beta1.CronJobSpec", [d320, false]],
-    ["k8s.io.api.batch.v1beta1.CronJobStatus", [d321, false]],
-    ["k8s.io.api.batch.v1beta1.JobTemplateSpec", [d322, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.batch.v1beta1.", "CronJob CronJobList CronJobSpec CronJobStatus JobTemplateSpec", [
+    d318, d319, d320, d321, d322,
+  ], [0, 1]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1294, d1298, d1312, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 const O323 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K323: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d323(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O323();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -39,8 +38,7 @@ function d323(r: Reader, c: C): J {
 const O324 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.reason = 0; this.message = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; } });
 const K324: Keys = [10, "type", 50, "status", 18, "reason", 26, "message", 34, "lastUpdateTime", 42, "lastTransitionTime"];
 function d324(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v6: any;
   let v2: any;
@@ -72,8 +70,7 @@ function d324(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1.CertificateSigningRequestList
 const K325: Keys = [-10, "metadata", -18, "items"];
 function d325(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -95,8 +92,7 @@ function d325(r: Reader, c: C): J {
 const O326 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.signerName = 0; this.expirationSeconds = 0; this.usages = 0; this.username = 0; this.uid = 0; this.groups = 0; this.extra = 0; } });
 const K326: Keys = [10, "request", 58, "signerName", 64, "expirationSeconds", 42, "usages", 18, "username", 26, "uid", 34, "groups", 50, "extra"];
 function d326(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v7: any;
   let v8: any;
@@ -135,8 +131,7 @@ function d326(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1.CertificateSigningRequestStatus
 const K327: Keys = [-10, "conditions", 18, "certificate"];
 function d327(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -156,8 +151,7 @@ function d327(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1.ClusterTrustBundle
 const K328: Keys = [-10, "metadata", -18, "spec"];
 function d328(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -178,8 +172,7 @@ function d328(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1.ClusterTrustBundleList
 const K329: Keys = [-10, "metadata", -18, "items"];
 function d329(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -200,8 +193,7 @@ function d329(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1.ClusterTrustBundleSpec
 const K330: Keys = [10, "signerName", 18, "trustBundle"];
 function d330(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -224,8 +216,7 @@ function d331(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 const O332 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K332: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d332(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O332();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -249,8 +240,7 @@ function d332(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1.PodCertificateRequestList
 const K333: Keys = [-10, "metadata", -18, "items"];
 function d333(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -272,8 +262,7 @@ function d333(r: Reader, c: C): J {
 const O334 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.signerName = 0; this.podName = 0; this.podUID = 0; this.serviceAccountName = 0; this.serviceAccountUID = 0; this.nodeName = 0; this.nodeUID = 0; this.maxExpirationSeconds = 0; this.stubPKCS10Request = 0; this.unverifiedUserAnnotations = 0; } });
 const K334: Keys = [10, "signerName", 18, "podName", 26, "podUID", 34, "serviceAccountName", 42, "serviceAccountUID", 50, "nodeName", 58, "nodeUID", 64, "maxExpirationSeconds", 98, "stubPKCS10Request", 90, "unverifiedUserAnnotations"];
 function d334(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -319,8 +308,7 @@ function d334(r: Reader, c: C): J {
 const O335 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.certificateChain = 0; this.notBefore = 0; this.beginRefreshAt = 0; this.notAfter = 0; } });
 const K335: Keys = [-10, "conditions", 18, "certificateChain", 34, "notBefore", 42, "beginRefreshAt", 50, "notAfter"];
 function d335(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -355,19 +343,7 @@ function d335(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "certificates-v1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.certificates.v1.CertificateSigningRequest", [d323, true]],
-    ["k8s.io.api.certificates.v1.CertificateSigningRequestCondition", [d324, false]],
-    ["k8s.io.api.certificates.v1.CertificateSigningRequestList", [d325, true]],
-    ["k8s.io.api.certificates.v1.CertificateSigningRequestSpec", [d326, false]],
-    ["k8s.io.api.certificates.v1.CertificateSigningRequestStatus", [d327, false]],
-    ["k8s.io.api.certificates.v1.ClusterTrustBundle", [d328, true]],
-    ["k8s.io.api.certificates.v1.ClusterTrustBundleList", [d329, true]],
-    ["k8s.io.api.certificates.v1.ClusterTrustBundleSpec", [d330, false]],
-    ["k8s.io.api.certificates.v1.ExtraValue", [d331, false]],
-    ["k8s.io.api.certificates.v1.PodCertificateRequest", [d332, true]],
-    ["k8s.io.api.certificates.v1.PodCertificateRequestList", [d333, true]],
-    ["k8s.io.api.certificates.v1.PodCertificateRequestSpec", [d334, false]],
-    ["k8s.io.api.certificates.v1.PodCertificateRequestStatus", [d335, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.certificates.v1.", "CertificateSigningRequest CertificateSigningRequestCondition CertificateSigningRequestList CertificateSigningRequestSpec CertificateSigningRequestStatus ClusterTrustBundle ClusterTrustBundleList ClusterTrustBundleSpec ExtraValue PodCertificateRequest PodCertificateRequestList PodCertificateRequestSpec PodCertificateRequestStatus", [
+    d323, d324, d325, d326, d327, d328, d329, d330, d331, d332, d333, d334, d335,
+  ], [0, 2, 5, 6, 9, 10]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.certificates.v1alpha1.ClusterTrustBundle
 const K336: Keys = [-10, "metadata", -18, "spec"];
 function d336(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -34,8 +33,7 @@ function d336(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1alpha1.ClusterTrustBundleList
 const K337: Keys = [-10, "metadata", -18, "items"];
 function d337(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -56,8 +54,7 @@ function d337(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1alpha1.ClusterTrustBundleSpec
 const K338: Keys = [10, "signerName", 18, "trustBundle"];
 function d338(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -83,9 +80,7 @@ function d338(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "certificates-v1alpha1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.certificates.v1alpha1.ClusterTrustBundle", [d336, true]],
-    ["k8s.io.api.certificates.v1alpha1.ClusterTrustBundleList", [d337, true]],
-    ["k8s.io.api.certificates.v1alpha1.ClusterTrustBundleSpec", [d338, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.certificates.v1alpha1.", "ClusterTrustBundle ClusterTrustBundleList ClusterTrustBundleSpec", [
+    d336, d337, d338,
+  ], [0, 1]),
 };

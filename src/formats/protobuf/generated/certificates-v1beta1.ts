@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1294, d1298, d1312, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 const O339 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K339: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d339(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O339();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -39,8 +38,7 @@ function d339(r: Reader, c: C): J {
 const O340 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.reason = 0; this.message = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; } });
 const K340: Keys = [10, "type", 50, "status", 18, "reason", 26, "message", 34, "lastUpdateTime", 42, "lastTransitionTime"];
 function d340(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v6: any;
   let v2: any;
@@ -72,8 +70,7 @@ function d340(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestList
 const K341: Keys = [-10, "metadata", -18, "items"];
 function d341(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -95,8 +92,7 @@ function d341(r: Reader, c: C): J {
 const O342 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.signerName = 0; this.expirationSeconds = 0; this.usages = 0; this.username = 0; this.uid = 0; this.groups = 0; this.extra = 0; } });
 const K342: Keys = [10, "request", 58, "signerName", 64, "expirationSeconds", 42, "usages", 18, "username", 26, "uid", 34, "groups", 50, "extra"];
 function d342(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v7: any;
   let v8: any;
@@ -135,8 +131,7 @@ function d342(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestStatus
 const K343: Keys = [-10, "conditions", 18, "certificate"];
 function d343(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -156,8 +151,7 @@ function d343(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundle
 const K344: Keys = [-10, "metadata", -18, "spec"];
 function d344(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -178,8 +172,7 @@ function d344(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundleList
 const K345: Keys = [-10, "metadata", -18, "items"];
 function d345(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -200,8 +193,7 @@ function d345(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundleSpec
 const K346: Keys = [10, "signerName", 18, "trustBundle"];
 function d346(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -224,8 +216,7 @@ function d347(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 const O348 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K348: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d348(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O348();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -249,8 +240,7 @@ function d348(r: Reader, c: C): J {
 // k8s.io.api.certificates.v1beta1.PodCertificateRequestList
 const K349: Keys = [-10, "metadata", -18, "items"];
 function d349(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -272,8 +262,7 @@ function d349(r: Reader, c: C): J {
 const O350 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.signerName = 0; this.podName = 0; this.podUID = 0; this.serviceAccountName = 0; this.serviceAccountUID = 0; this.nodeName = 0; this.nodeUID = 0; this.maxExpirationSeconds = 0; this.pkixPublicKey = 0; this.proofOfPossession = 0; this.stubPKCS10Request = 0; this.unverifiedUserAnnotations = 0; } });
 const K350: Keys = [10, "signerName", 18, "podName", 26, "podUID", 34, "serviceAccountName", 42, "serviceAccountUID", 50, "nodeName", 58, "nodeUID", 64, "maxExpirationSeconds", 74, "pkixPublicKey", 82, "proofOfPossession", 98, "stubPKCS10Request", 90, "unverifiedUserAnnotations"];
 function d350(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -325,8 +314,7 @@ function d350(r: Reader, c: C): J {
 const O351 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.certificateChain = 0; this.notBefore = 0; this.beginRefreshAt = 0; this.notAfter = 0; } });
 const K351: Keys = [-10, "conditions", 18, "certificateChain", 34, "notBefore", 42, "beginRefreshAt", 50, "notAfter"];
 function d351(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -361,19 +349,7 @@ function d351(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "certificates-v1beta1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequest", [d339, true]],
-    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequestCondition", [d340, false]],
-    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequestList", [d341, true]],
-    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequestSpec", [d342, false]],
-    ["k8s.io.api.certificates.v1beta1.CertificateSigningRequestStatus", [d343, false]],
-    ["k8s.io.api.certificates.v1beta1.ClusterTrustBundle", [d344, true]],
-    ["k8s.io.api.certificates.v1beta1.ClusterTrustBundleList", [d345, true]],
-    ["k8s.io.api.certificates.v1beta1.ClusterTrustBundleSpec", [d346, false]],
-    ["k8s.io.api.certificates.v1beta1.ExtraValue", [d347, false]],
-    ["k8s.io.api.certificates.v1beta1.PodCertificateRequest", [d348, true]],
-    ["k8s.io.api.certificates.v1beta1.PodCertificateRequestList", [d349, true]],
-    ["k8s.io.api.certificates.v1beta1.PodCertificateRequestSpec", [d350, false]],
-    ["k8s.io.api.certificates.v1beta1.PodCertificateRequestStatus", [d351, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.certificates.v1beta1.", "CertificateSigningRequest CertificateSigningRequestCondition CertificateSigningRequestList CertificateSigningRequestSpec CertificateSigningRequestStatus ClusterTrustBundle ClusterTrustBundleList ClusterTrustBundleSpec ExtraValue PodCertificateRequest PodCertificateRequestList PodCertificateRequestSpec PodCertificateRequestStatus", [
+    d339, d340, d341, d342, d343, d344, d345, d346, d347, d348, d349, d350, d351,
+  ], [0, 2, 5, 6, 9, 10]),
 };

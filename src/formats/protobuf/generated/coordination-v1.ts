@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1297, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.coordination.v1.Lease
 const K352: Keys = [-10, "metadata", -18, "spec"];
 function d352(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -34,8 +33,7 @@ function d352(r: Reader, c: C): J {
 // k8s.io.api.coordination.v1.LeaseList
 const K353: Keys = [-10, "metadata", -18, "items"];
 function d353(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -57,8 +55,7 @@ function d353(r: Reader, c: C): J {
 const O354 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.holderIdentity = 0; this.leaseDurationSeconds = 0; this.acquireTime = 0; this.renewTime = 0; this.leaseTransitions = 0; this.strategy = 0; this.preferredHolder = 0; } });
 const K354: Keys = [10, "holderIdentity", 16, "leaseDurationSeconds", 26, "acquireTime", 34, "renewTime", 40, "leaseTransitions", 50, "strategy", 58, "preferredHolder"];
 function d354(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -99,9 +96,7 @@ function d354(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "coordination-v1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.coordination.v1.Lease", [d352, true]],
-    ["k8s.io.api.coordination.v1.LeaseList", [d353, true]],
-    ["k8s.io.api.coordination.v1.LeaseSpec", [d354, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.coordination.v1.", "Lease LeaseList LeaseSpec", [
+    d352, d353, d354,
+  ], [0, 1]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1297, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.coordination.v1alpha2.LeaseCandidate
 const K355: Keys = [-10, "metadata", -18, "spec"];
 function d355(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -34,8 +33,7 @@ function d355(r: Reader, c: C): J {
 // k8s.io.api.coordination.v1alpha2.LeaseCandidateList
 const K356: Keys = [-10, "metadata", -18, "items"];
 function d356(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -57,8 +55,7 @@ function d356(r: Reader, c: C): J {
 const O357 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.leaseName = 0; this.pingTime = 0; this.renewTime = 0; this.binaryVersion = 0; this.emulationVersion = 0; this.strategy = 0; } });
 const K357: Keys = [10, "leaseName", 18, "pingTime", 26, "renewTime", 34, "binaryVersion", 42, "emulationVersion", 50, "strategy"];
 function d357(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -96,9 +93,7 @@ function d357(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "coordination-v1alpha2",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.coordination.v1alpha2.LeaseCandidate", [d355, true]],
-    ["k8s.io.api.coordination.v1alpha2.LeaseCandidateList", [d356, true]],
-    ["k8s.io.api.coordination.v1alpha2.LeaseCandidateSpec", [d357, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.coordination.v1alpha2.", "LeaseCandidate LeaseCandidateList LeaseCandidateSpec", [
+    d355, d356, d357,
+  ], [0, 1]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1297, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.coordination.v1beta1.Lease
 const K358: Keys = [-10, "metadata", -18, "spec"];
 function d358(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -34,8 +33,7 @@ function d358(r: Reader, c: C): J {
 // k8s.io.api.coordination.v1beta1.LeaseCandidate
 const K359: Keys = [-10, "metadata", -18, "spec"];
 function d359(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -56,8 +54,7 @@ function d359(r: Reader, c: C): J {
 // k8s.io.api.coordination.v1beta1.LeaseCandidateList
 const K360: Keys = [-10, "metadata", -18, "items"];
 function d360(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -79,8 +76,7 @@ function d360(r: Reader, c: C): J {
 const O361 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.leaseName = 0; this.pingTime = 0; this.renewTime = 0; this.binaryVersion = 0; this.emulationVersion = 0; this.strategy = 0; } });
 const K361: Keys = [10, "leaseName", 18, "pingTime", 26, "renewTime", 34, "binaryVersion", 42, "emulationVersion", 50, "strategy"];
 function d361(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -112,8 +108,7 @@ function d361(r: Reader, c: C): J {
 // k8s.io.api.coordination.v1beta1.LeaseList
 const K362: Keys = [-10, "metadata", -18, "items"];
 function d362(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -135,8 +130,7 @@ function d362(r: Reader, c: C): J {
 const O363 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.holderIdentity = 0; this.leaseDurationSeconds = 0; this.acquireTime = 0; this.renewTime = 0; this.leaseTransitions = 0; this.strategy = 0; this.preferredHolder = 0; } });
 const K363: Keys = [10, "holderIdentity", 16, "leaseDurationSeconds", 26, "acquireTime", 34, "renewTime", 40, "leaseTransitions", 50, "strategy", 58, "preferredHolder"];
 function d363(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -177,12 +171,7 @@ function d363(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "coordination-v1beta1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.coordination.v1beta1.Lease", [d358, true]],
-    ["k8s.io.api.coordination.v1beta1.LeaseCandidate", [d359, true]],
-    ["k8s.io.api.coordination.v1beta1.LeaseCandidateList", [d360, true]],
-    ["k8s.io.api.coordination.v1beta1.LeaseCandidateSpec", [d361, false]],
-    ["k8s.io.api.coordination.v1beta1.LeaseList", [d362, true]],
-    ["k8s.io.api.coordination.v1beta1.LeaseSpec", [d363, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.coordination.v1beta1.", "Lease LeaseCandidate LeaseCandidateList LeaseCandidateSpec LeaseList LeaseSpec", [
+    d358, d359, d360, d361, d362, d363,
+  ], [0, 1, 2, 4]),
 };

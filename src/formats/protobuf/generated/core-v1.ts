@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1270, d1278, d1291, d1294, d1297, d1298, d1299, d1312, d1319, d1322, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.core.v1.AWSElasticBlockStoreVolumeSource
 const K364: Keys = [10, "volumeID", 18, "fsType", 24, "partition", 32, "readOnly"];
 function d364(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -39,8 +38,7 @@ function d364(r: Reader, c: C): J {
 // k8s.io.api.core.v1.Affinity
 const K365: Keys = [-10, "nodeAffinity", -18, "podAffinity", -26, "podAntiAffinity"];
 function d365(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -63,8 +61,7 @@ function d365(r: Reader, c: C): J {
 // k8s.io.api.core.v1.AppArmorProfile
 const K366: Keys = [10, "type", 18, "localhostProfile"];
 function d366(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -84,8 +81,7 @@ function d366(r: Reader, c: C): J {
 // k8s.io.api.core.v1.AttachedVolume
 const K367: Keys = [10, "name", 18, "devicePath"];
 function d367(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -105,8 +101,7 @@ function d367(r: Reader, c: C): J {
 // k8s.io.api.core.v1.AvoidPods
 const K368: Keys = [-10, "preferAvoidPods"];
 function d368(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -124,8 +119,7 @@ function d368(r: Reader, c: C): J {
 const O369 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.diskName = 0; this.diskURI = 0; this.cachingMode = 0; this.fsType = 0; this.readOnly = 0; this.kind = 0; } });
 const K369: Keys = [10, "diskName", 18, "diskURI", 26, "cachingMode", 34, "fsType", 40, "readOnly", 50, "kind"];
 function d369(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -157,8 +151,7 @@ function d369(r: Reader, c: C): J {
 // k8s.io.api.core.v1.AzureFilePersistentVolumeSource
 const K370: Keys = [10, "secretName", 18, "shareName", 24, "readOnly", 34, "secretNamespace"];
 function d370(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -184,8 +177,7 @@ function d370(r: Reader, c: C): J {
 // k8s.io.api.core.v1.AzureFileVolumeSource
 const K371: Keys = [10, "secretName", 18, "shareName", 24, "readOnly"];
 function d371(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -208,8 +200,7 @@ function d371(r: Reader, c: C): J {
 // k8s.io.api.core.v1.Binding
 const K372: Keys = [-10, "metadata", -18, "target"];
 function d372(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -231,8 +222,7 @@ function d372(r: Reader, c: C): J {
 const O373 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.volumeHandle = 0; this.readOnly = 0; this.fsType = 0; this.volumeAttributes = 0; this.controllerPublishSecretRef = 0; this.nodeStageSecretRef = 0; this.nodePublishSecretRef = 0; this.controllerExpandSecretRef = 0; this.nodeExpandSecretRef = 0; } });
 const K373: Keys = [10, "driver", 18, "volumeHandle", 24, "readOnly", 34, "fsType", 42, "volumeAttributes", -50, "controllerPublishSecretRef", -58, "nodeStageSecretRef", -66, "nodePublishSecretRef", -74, "controllerExpandSecretRef", -82, "nodeExpandSecretRef"];
 function d373(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -278,8 +268,7 @@ function d373(r: Reader, c: C): J {
 const O374 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.readOnly = 0; this.fsType = 0; this.volumeAttributes = 0; this.nodePublishSecretRef = 0; } });
 const K374: Keys = [10, "driver", 16, "readOnly", 26, "fsType", 34, "volumeAttributes", -42, "nodePublishSecretRef"];
 function d374(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -309,8 +298,7 @@ function d374(r: Reader, c: C): J {
 // k8s.io.api.core.v1.Capabilities
 const K375: Keys = [10, "add", 18, "drop"];
 function d375(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -331,8 +319,7 @@ function d375(r: Reader, c: C): J {
 const O376 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.path = 0; this.user = 0; this.secretFile = 0; this.secretRef = 0; this.readOnly = 0; } });
 const K376: Keys = [10, "monitors", 18, "path", 26, "user", 34, "secretFile", -42, "secretRef", 48, "readOnly"];
 function d376(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -365,8 +352,7 @@ function d376(r: Reader, c: C): J {
 const O377 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.path = 0; this.user = 0; this.secretFile = 0; this.secretRef = 0; this.readOnly = 0; } });
 const K377: Keys = [10, "monitors", 18, "path", 26, "user", 34, "secretFile", -42, "secretRef", 48, "readOnly"];
 function d377(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -398,8 +384,7 @@ function d377(r: Reader, c: C): J {
 // k8s.io.api.core.v1.CinderPersistentVolumeSource
 const K378: Keys = [10, "volumeID", 18, "fsType", 24, "readOnly", -34, "secretRef"];
 function d378(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -425,8 +410,7 @@ function d378(r: Reader, c: C): J {
 // k8s.io.api.core.v1.CinderVolumeSource
 const K379: Keys = [10, "volumeID", 18, "fsType", 24, "readOnly", -34, "secretRef"];
 function d379(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -452,8 +436,7 @@ function d379(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ClientIPConfig
 const K380: Keys = [8, "timeoutSeconds"];
 function d380(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -471,8 +454,7 @@ function d380(r: Reader, c: C): J {
 const O381 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.signerName = 0; this.labelSelector = 0; this.optional = 0; this.path = 0; this.user = 0; } });
 const K381: Keys = [10, "name", 18, "signerName", -26, "labelSelector", 40, "optional", 34, "path", 48, "user"];
 function d381(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -504,8 +486,7 @@ function d381(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ComponentCondition
 const K382: Keys = [10, "type", 18, "status", 26, "message", 34, "error"];
 function d382(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -531,8 +512,7 @@ function d382(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ComponentStatus
 const K383: Keys = [-10, "metadata", -18, "conditions"];
 function d383(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -553,8 +533,7 @@ function d383(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ComponentStatusList
 const K384: Keys = [-10, "metadata", -18, "items"];
 function d384(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -576,8 +555,7 @@ function d384(r: Reader, c: C): J {
 const O385 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.immutable = 0; this.data = 0; this.binaryData = 0; } });
 const K385: Keys = [-10, "metadata", 32, "immutable", 18, "data", 26, "binaryData"];
 function d385(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O385();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -606,8 +584,7 @@ function d385(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ConfigMapEnvSource
 const K386: Keys = [16, "optional"];
 function d386(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -627,8 +604,7 @@ function d386(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ConfigMapKeySelector
 const K387: Keys = [18, "key", 24, "optional"];
 function d387(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -651,8 +627,7 @@ function d387(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ConfigMapList
 const K388: Keys = [-10, "metadata", -18, "items"];
 function d388(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -674,8 +649,7 @@ function d388(r: Reader, c: C): J {
 const O389 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.namespace = 0; this.name = 0; this.uid = 0; this.resourceVersion = 0; this.kubeletConfigKey = 0; } });
 const K389: Keys = [10, "namespace", 18, "name", 26, "uid", 34, "resourceVersion", 42, "kubeletConfigKey"];
 function d389(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -704,8 +678,7 @@ function d389(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ConfigMapProjection
 const K390: Keys = [-18, "items", 32, "optional"];
 function d390(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -729,8 +702,7 @@ function d390(r: Reader, c: C): J {
 const O391 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.items = 0; this.defaultMode = 0; this.optional = 0; this.defaultUser = 0; } });
 const K391: Keys = [-18, "items", 24, "defaultMode", 32, "optional", 40, "defaultUser"];
 function d391(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -760,8 +732,7 @@ function d391(r: Reader, c: C): J {
 const O392 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.image = 0; this.command = 0; this.args = 0; this.workingDir = 0; this.ports = 0; this.envFrom = 0; this.env = 0; this.resources = 0; this.resizePolicy = 0; this.restartPolicy = 0; this.restartPolicyRules = 0; this.volumeMounts = 0; this.volumeDevices = 0; this.livenessProbe = 0; this.readinessProbe = 0; this.startupProbe = 0; this.lifecycle = 0; this.terminationMessagePath = 0; this.terminationMessagePolicy = 0; this.imagePullPolicy = 0; this.securityContext = 0; this.stdin = 0; this.stdinOnce = 0; this.tty = 0; } });
 const K392: Keys = [10, "name", 18, "image", 26, "command", 34, "args", 42, "workingDir", -50, "ports", -154, "envFrom", -58, "env", -66, "resources", -186, "resizePolicy", 194, "restartPolicy", -202, "restartPolicyRules", -74, "volumeMounts", -170, "volumeDevices", -82, "livenessProbe", -90, "readinessProbe", -178, "startupProbe", -98, "lifecycle", 106, "terminationMessagePath", 162, "terminationMessagePolicy", 114, "imagePullPolicy", -122, "securityContext", 128, "stdin", 136, "stdinOnce", 144, "tty"];
 function d392(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -850,8 +821,7 @@ function d392(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ContainerExtendedResourceRequest
 const K393: Keys = [10, "containerName", 18, "resourceName", 26, "requestName"];
 function d393(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -874,8 +844,7 @@ function d393(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ContainerImage
 const K394: Keys = [10, "names", 16, "sizeBytes"];
 function d394(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -896,8 +865,7 @@ function d394(r: Reader, c: C): J {
 const O395 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.hostPort = 0; this.containerPort = 0; this.protocol = 0; this.hostIP = 0; } });
 const K395: Keys = [10, "name", 16, "hostPort", 24, "containerPort", 34, "protocol", 42, "hostIP"];
 function d395(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -926,8 +894,7 @@ function d395(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ContainerResizePolicy
 const K396: Keys = [10, "resourceName", 18, "restartPolicy"];
 function d396(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -947,8 +914,7 @@ function d396(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ContainerRestartRule
 const K397: Keys = [10, "action", -18, "exitCodes"];
 function d397(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -968,8 +934,7 @@ function d397(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ContainerRestartRuleOnExitCodes
 const K398: Keys = [10, "operator", 16, "values"];
 function d398(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -989,8 +954,7 @@ function d398(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ContainerState
 const K399: Keys = [-10, "waiting", -18, "running", -26, "terminated"];
 function d399(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1013,8 +977,7 @@ function d399(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ContainerStateRunning
 const K400: Keys = [10, "startedAt"];
 function d400(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -1032,8 +995,7 @@ function d400(r: Reader, c: C): J {
 const O401 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.exitCode = 0; this.signal = 0; this.reason = 0; this.message = 0; this.startedAt = 0; this.finishedAt = 0; this.containerID = 0; } });
 const K401: Keys = [8, "exitCode", 16, "signal", 26, "reason", 34, "message", 42, "startedAt", 50, "finishedAt", 58, "containerID"];
 function d401(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1068,8 +1030,7 @@ function d401(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ContainerStateWaiting
 const K402: Keys = [10, "reason", 18, "message"];
 function d402(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1090,8 +1051,7 @@ function d402(r: Reader, c: C): J {
 const O403 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.state = 0; this.lastState = 0; this.ready = 0; this.restartCount = 0; this.image = 0; this.imageID = 0; this.containerID = 0; this.started = 0; this.allocatedResources = 0; this.resources = 0; this.volumeMounts = 0; this.user = 0; this.allocatedResourcesStatus = 0; this.stopSignal = 0; } });
 const K403: Keys = [10, "name", -18, "state", -26, "lastState", 32, "ready", 40, "restartCount", 50, "image", 58, "imageID", 66, "containerID", 72, "started", 82, "allocatedResources", -90, "resources", -98, "volumeMounts", -106, "user", -114, "allocatedResourcesStatus", 122, "stopSignal"];
 function d403(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1151,8 +1111,7 @@ function d403(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ContainerUser
 const K404: Keys = [-10, "linux"];
 function d404(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -1169,8 +1128,7 @@ function d404(r: Reader, c: C): J {
 // k8s.io.api.core.v1.DaemonEndpoint
 const K405: Keys = [8, "Port"];
 function d405(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -1187,8 +1145,7 @@ function d405(r: Reader, c: C): J {
 // k8s.io.api.core.v1.DownwardAPIProjection
 const K406: Keys = [-10, "items"];
 function d406(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -1206,8 +1163,7 @@ function d406(r: Reader, c: C): J {
 const O407 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.path = 0; this.fieldRef = 0; this.resourceFieldRef = 0; this.mode = 0; this.user = 0; } });
 const K407: Keys = [10, "path", -18, "fieldRef", -26, "resourceFieldRef", 32, "mode", 40, "user"];
 function d407(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1236,8 +1192,7 @@ function d407(r: Reader, c: C): J {
 // k8s.io.api.core.v1.DownwardAPIVolumeSource
 const K408: Keys = [-10, "items", 16, "defaultMode", 24, "defaultUser"];
 function d408(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1260,8 +1215,7 @@ function d408(r: Reader, c: C): J {
 // k8s.io.api.core.v1.EmptyDirVolumeSource
 const K409: Keys = [10, "medium", 18, "sizeLimit", 24, "mode"];
 function d409(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1284,8 +1238,7 @@ function d409(r: Reader, c: C): J {
 // k8s.io.api.core.v1.EndpointAddress
 const K410: Keys = [10, "ip", 26, "hostname", 34, "nodeName", -18, "targetRef"];
 function d410(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v4: any;
@@ -1311,8 +1264,7 @@ function d410(r: Reader, c: C): J {
 // k8s.io.api.core.v1.EndpointPort
 const K411: Keys = [10, "name", 16, "port", 26, "protocol", 34, "appProtocol"];
 function d411(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1338,8 +1290,7 @@ function d411(r: Reader, c: C): J {
 // k8s.io.api.core.v1.EndpointSubset
 const K412: Keys = [-10, "addresses", -18, "notReadyAddresses", -26, "ports"];
 function d412(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1362,8 +1313,7 @@ function d412(r: Reader, c: C): J {
 // k8s.io.api.core.v1.Endpoints
 const K413: Keys = [-10, "metadata", -18, "subsets"];
 function d413(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1384,8 +1334,7 @@ function d413(r: Reader, c: C): J {
 // k8s.io.api.core.v1.EndpointsList
 const K414: Keys = [-10, "metadata", -18, "items"];
 function d414(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1406,8 +1355,7 @@ function d414(r: Reader, c: C): J {
 // k8s.io.api.core.v1.EnvFromSource
 const K415: Keys = [10, "prefix", -18, "configMapRef", -26, "secretRef"];
 function d415(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1430,8 +1378,7 @@ function d415(r: Reader, c: C): J {
 // k8s.io.api.core.v1.EnvVar
 const K416: Keys = [10, "name", 18, "value", -26, "valueFrom"];
 function d416(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1455,8 +1402,7 @@ function d416(r: Reader, c: C): J {
 const O417 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.fieldRef = 0; this.resourceFieldRef = 0; this.configMapKeyRef = 0; this.secretKeyRef = 0; this.fileKeyRef = 0; } });
 const K417: Keys = [-10, "fieldRef", -18, "resourceFieldRef", -26, "configMapKeyRef", -34, "secretKeyRef", -42, "fileKeyRef"];
 function d417(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1486,8 +1432,7 @@ function d417(r: Reader, c: C): J {
 const O418 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.image = 0; this.command = 0; this.args = 0; this.workingDir = 0; this.ports = 0; this.envFrom = 0; this.env = 0; this.resources = 0; this.resizePolicy = 0; this.restartPolicy = 0; this.restartPolicyRules = 0; this.volumeMounts = 0; this.volumeDevices = 0; this.livenessProbe = 0; this.readinessProbe = 0; this.startupProbe = 0; this.lifecycle = 0; this.terminationMessagePath = 0; this.terminationMessagePolicy = 0; this.imagePullPolicy = 0; this.securityContext = 0; this.stdin = 0; this.stdinOnce = 0; this.tty = 0; this.targetContainerName = 0; } });
 const K418: Keys = [18, "targetContainerName"];
 function d418(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1508,8 +1453,7 @@ function d418(r: Reader, c: C): J {
 const O419 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.image = 0; this.command = 0; this.args = 0; this.workingDir = 0; this.ports = 0; this.envFrom = 0; this.env = 0; this.resources = 0; this.resizePolicy = 0; this.restartPolicy = 0; this.restartPolicyRules = 0; this.volumeMounts = 0; this.volumeDevices = 0; this.livenessProbe = 0; this.readinessProbe = 0; this.startupProbe = 0; this.lifecycle = 0; this.terminationMessagePath = 0; this.terminationMessagePolicy = 0; this.imagePullPolicy = 0; this.securityContext = 0; this.stdin = 0; this.stdinOnce = 0; this.tty = 0; } });
 const K419: Keys = [10, "name", 18, "image", 26, "command", 34, "args", 42, "workingDir", -50, "ports", -154, "envFrom", -58, "env", -66, "resources", -186, "resizePolicy", 194, "restartPolicy", -202, "restartPolicyRules", -74, "volumeMounts", -170, "volumeDevices", -82, "livenessProbe", -90, "readinessProbe", -178, "startupProbe", -98, "lifecycle", 106, "terminationMessagePath", 162, "terminationMessagePolicy", 114, "imagePullPolicy", -122, "securityContext", 128, "stdin", 136, "stdinOnce", 144, "tty"];
 function d419(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1598,8 +1542,7 @@ function d419(r: Reader, c: C): J {
 // k8s.io.api.core.v1.EphemeralVolumeSource
 const K420: Keys = [-10, "volumeClaimTemplate"];
 function d420(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -1617,8 +1560,7 @@ function d420(r: Reader, c: C): J {
 const O421 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.involvedObject = 0; this.reason = 0; this.message = 0; this.source = 0; this.firstTimestamp = 0; this.lastTimestamp = 0; this.count = 0; this.type = 0; this.eventTime = 0; this.series = 0; this.action = 0; this.related = 0; this.reportingComponent = 0; this.reportingInstance = 0; } });
 const K421: Keys = [-10, "metadata", -18, "involvedObject", 26, "reason", 34, "message", -42, "source", 50, "firstTimestamp", 58, "lastTimestamp", 64, "count", 74, "type", 82, "eventTime", -90, "series", 98, "action", -106, "related", 114, "reportingComponent", 122, "reportingInstance"];
 function d421(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O421();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1678,8 +1620,7 @@ function d421(r: Reader, c: C): J {
 // k8s.io.api.core.v1.EventList
 const K422: Keys = [-10, "metadata", -18, "items"];
 function d422(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1700,8 +1641,7 @@ function d422(r: Reader, c: C): J {
 // k8s.io.api.core.v1.EventSeries
 const K423: Keys = [8, "count", 18, "lastObservedTime"];
 function d423(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1721,8 +1661,7 @@ function d423(r: Reader, c: C): J {
 // k8s.io.api.core.v1.EventSource
 const K424: Keys = [10, "component", 18, "host"];
 function d424(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1742,8 +1681,7 @@ function d424(r: Reader, c: C): J {
 // k8s.io.api.core.v1.EvictionResponder
 const K425: Keys = [10, "name", 16, "priority"];
 function d425(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1763,8 +1701,7 @@ function d425(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ExecAction
 const K426: Keys = [10, "command"];
 function d426(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -1782,8 +1719,7 @@ function d426(r: Reader, c: C): J {
 const O427 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.targetWWNs = 0; this.lun = 0; this.fsType = 0; this.readOnly = 0; this.wwids = 0; } });
 const K427: Keys = [10, "targetWWNs", 16, "lun", 26, "fsType", 32, "readOnly", 42, "wwids"];
 function d427(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1812,8 +1748,7 @@ function d427(r: Reader, c: C): J {
 // k8s.io.api.core.v1.FileKeySelector
 const K428: Keys = [10, "volumeName", 18, "path", 26, "key", 32, "optional"];
 function d428(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1840,8 +1775,7 @@ function d428(r: Reader, c: C): J {
 const O429 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.fsType = 0; this.secretRef = 0; this.readOnly = 0; this.options = 0; } });
 const K429: Keys = [10, "driver", 18, "fsType", -26, "secretRef", 32, "readOnly", 42, "options"];
 function d429(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1872,8 +1806,7 @@ function d429(r: Reader, c: C): J {
 const O430 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.fsType = 0; this.secretRef = 0; this.readOnly = 0; this.options = 0; } });
 const K430: Keys = [10, "driver", 18, "fsType", -26, "secretRef", 32, "readOnly", 42, "options"];
 function d430(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1903,8 +1836,7 @@ function d430(r: Reader, c: C): J {
 // k8s.io.api.core.v1.FlockerVolumeSource
 const K431: Keys = [10, "datasetName", 18, "datasetUUID"];
 function d431(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1924,8 +1856,7 @@ function d431(r: Reader, c: C): J {
 // k8s.io.api.core.v1.GCEPersistentDiskVolumeSource
 const K432: Keys = [10, "pdName", 18, "fsType", 24, "partition", 32, "readOnly"];
 function d432(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1951,8 +1882,7 @@ function d432(r: Reader, c: C): J {
 // k8s.io.api.core.v1.GRPCAction
 const K433: Keys = [8, "port", 18, "service", 26, "mode"];
 function d433(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1975,8 +1905,7 @@ function d433(r: Reader, c: C): J {
 // k8s.io.api.core.v1.GitRepoVolumeSource
 const K434: Keys = [10, "repository", 18, "revision", 26, "directory"];
 function d434(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1999,8 +1928,7 @@ function d434(r: Reader, c: C): J {
 // k8s.io.api.core.v1.GlusterfsPersistentVolumeSource
 const K435: Keys = [10, "endpoints", 18, "path", 24, "readOnly", 34, "endpointsNamespace"];
 function d435(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2026,8 +1954,7 @@ function d435(r: Reader, c: C): J {
 // k8s.io.api.core.v1.GlusterfsVolumeSource
 const K436: Keys = [10, "endpoints", 18, "path", 24, "readOnly"];
 function d436(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2051,8 +1978,7 @@ function d436(r: Reader, c: C): J {
 const O437 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.path = 0; this.port = 0; this.host = 0; this.scheme = 0; this.httpHeaders = 0; this.protocol = 0; } });
 const K437: Keys = [10, "path", 18, "port", 26, "host", 34, "scheme", -42, "httpHeaders", 50, "protocol"];
 function d437(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2084,8 +2010,7 @@ function d437(r: Reader, c: C): J {
 // k8s.io.api.core.v1.HTTPHeader
 const K438: Keys = [10, "name", 18, "value"];
 function d438(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2105,8 +2030,7 @@ function d438(r: Reader, c: C): J {
 // k8s.io.api.core.v1.HostAlias
 const K439: Keys = [10, "ip", 18, "hostnames"];
 function d439(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2126,8 +2050,7 @@ function d439(r: Reader, c: C): J {
 // k8s.io.api.core.v1.HostIP
 const K440: Keys = [10, "ip"];
 function d440(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -2144,8 +2067,7 @@ function d440(r: Reader, c: C): J {
 // k8s.io.api.core.v1.HostPathVolumeSource
 const K441: Keys = [10, "path", 18, "type"];
 function d441(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2166,8 +2088,7 @@ function d441(r: Reader, c: C): J {
 const O442 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.targetPortal = 0; this.iqn = 0; this.lun = 0; this.iscsiInterface = 0; this.fsType = 0; this.readOnly = 0; this.portals = 0; this.chapAuthDiscovery = 0; this.chapAuthSession = 0; this.secretRef = 0; this.initiatorName = 0; } });
 const K442: Keys = [10, "targetPortal", 18, "iqn", 24, "lun", 34, "iscsiInterface", 42, "fsType", 48, "readOnly", 58, "portals", 64, "chapAuthDiscovery", 88, "chapAuthSession", -82, "secretRef", 98, "initiatorName"];
 function d442(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2215,8 +2136,7 @@ function d442(r: Reader, c: C): J {
 const O443 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.targetPortal = 0; this.iqn = 0; this.lun = 0; this.iscsiInterface = 0; this.fsType = 0; this.readOnly = 0; this.portals = 0; this.chapAuthDiscovery = 0; this.chapAuthSession = 0; this.secretRef = 0; this.initiatorName = 0; } });
 const K443: Keys = [10, "targetPortal", 18, "iqn", 24, "lun", 34, "iscsiInterface", 42, "fsType", 48, "readOnly", 58, "portals", 64, "chapAuthDiscovery", 88, "chapAuthSession", -82, "secretRef", 98, "initiatorName"];
 function d443(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2263,8 +2183,7 @@ function d443(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ImageVolumeSource
 const K444: Keys = [10, "reference", 18, "pullPolicy"];
 function d444(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2284,8 +2203,7 @@ function d444(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ImageVolumeStatus
 const K445: Keys = [10, "imageRef"];
 function d445(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -2302,8 +2220,7 @@ function d445(r: Reader, c: C): J {
 // k8s.io.api.core.v1.KeyToPath
 const K446: Keys = [10, "key", 18, "path", 24, "mode", 32, "user"];
 function d446(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2329,8 +2246,7 @@ function d446(r: Reader, c: C): J {
 // k8s.io.api.core.v1.Lifecycle
 const K447: Keys = [-10, "postStart", -18, "preStop", 26, "stopSignal"];
 function d447(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2353,8 +2269,7 @@ function d447(r: Reader, c: C): J {
 // k8s.io.api.core.v1.LifecycleHandler
 const K448: Keys = [-10, "exec", -18, "httpGet", -26, "tcpSocket", -34, "sleep"];
 function d448(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2380,8 +2295,7 @@ function d448(r: Reader, c: C): J {
 // k8s.io.api.core.v1.LimitRange
 const K449: Keys = [-10, "metadata", -18, "spec"];
 function d449(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -2403,8 +2317,7 @@ function d449(r: Reader, c: C): J {
 const O450 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.max = 0; this.min = 0; this.default = 0; this.defaultRequest = 0; this.maxLimitRequestRatio = 0; } });
 const K450: Keys = [10, "type", 18, "max", 26, "min", 34, "default", 42, "defaultRequest", 50, "maxLimitRequestRatio"];
 function d450(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2441,8 +2354,7 @@ function d450(r: Reader, c: C): J {
 // k8s.io.api.core.v1.LimitRangeList
 const K451: Keys = [-10, "metadata", -18, "items"];
 function d451(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -2463,8 +2375,7 @@ function d451(r: Reader, c: C): J {
 // k8s.io.api.core.v1.LimitRangeSpec
 const K452: Keys = [-10, "limits"];
 function d452(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -2481,8 +2392,7 @@ function d452(r: Reader, c: C): J {
 // k8s.io.api.core.v1.LinuxContainerUser
 const K453: Keys = [8, "uid", 16, "gid", 24, "supplementalGroups"];
 function d453(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2505,8 +2415,7 @@ function d453(r: Reader, c: C): J {
 // k8s.io.api.core.v1.List
 const K454: Keys = [-10, "metadata", 18, "items"];
 function d454(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -2527,8 +2436,7 @@ function d454(r: Reader, c: C): J {
 // k8s.io.api.core.v1.LoadBalancerIngress
 const K455: Keys = [10, "ip", 18, "hostname", 26, "ipMode", -34, "ports"];
 function d455(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2554,8 +2462,7 @@ function d455(r: Reader, c: C): J {
 // k8s.io.api.core.v1.LoadBalancerStatus
 const K456: Keys = [-10, "ingress"];
 function d456(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -2572,8 +2479,7 @@ function d456(r: Reader, c: C): J {
 // k8s.io.api.core.v1.LocalObjectReference
 const K457: Keys = [10, "name"];
 function d457(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -2590,8 +2496,7 @@ function d457(r: Reader, c: C): J {
 // k8s.io.api.core.v1.LocalVolumeSource
 const K458: Keys = [10, "path", 18, "fsType"];
 function d458(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2611,8 +2516,7 @@ function d458(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ModifyVolumeStatus
 const K459: Keys = [10, "targetVolumeAttributesClassName", 18, "status"];
 function d459(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2632,8 +2536,7 @@ function d459(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NFSVolumeSource
 const K460: Keys = [10, "server", 18, "path", 24, "readOnly"];
 function d460(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2657,8 +2560,7 @@ function d460(r: Reader, c: C): J {
 const O461 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K461: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d461(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O461();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -2683,8 +2585,7 @@ function d461(r: Reader, c: C): J {
 const O462 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K462: Keys = [10, "type", 18, "status", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d462(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -2713,8 +2614,7 @@ function d462(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NamespaceList
 const K463: Keys = [-10, "metadata", -18, "items"];
 function d463(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -2735,8 +2635,7 @@ function d463(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NamespaceSpec
 const K464: Keys = [10, "finalizers"];
 function d464(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -2753,8 +2652,7 @@ function d464(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NamespaceStatus
 const K465: Keys = [10, "phase", -18, "conditions"];
 function d465(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2775,8 +2673,7 @@ function d465(r: Reader, c: C): J {
 const O466 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K466: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d466(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O466();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -2800,8 +2697,7 @@ function d466(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeAddress
 const K467: Keys = [10, "type", 18, "address"];
 function d467(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2821,8 +2717,7 @@ function d467(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeAffinity
 const K468: Keys = [-10, "requiredDuringSchedulingIgnoredDuringExecution", -18, "preferredDuringSchedulingIgnoredDuringExecution"];
 function d468(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2842,8 +2737,7 @@ function d468(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeAllocatableMappedResources
 const K469: Keys = [10, "name", 18, "quantity"];
 function d469(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -2863,8 +2757,7 @@ function d469(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeAllocatableOverheadResources
 const K470: Keys = [10, "name", 18, "perPod", 26, "perContainer"];
 function d470(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2887,8 +2780,7 @@ function d470(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeAllocatableResourceClaimStatus
 const K471: Keys = [10, "resourceClaimName", 18, "containers", -34, "mapping", -42, "overhead"];
 function d471(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -2915,8 +2807,7 @@ function d471(r: Reader, c: C): J {
 const O472 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastHeartbeatTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K472: Keys = [10, "type", 18, "status", 26, "lastHeartbeatTime", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d472(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2948,8 +2839,7 @@ function d472(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeConfigSource
 const K473: Keys = [-18, "configMap"];
 function d473(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -2966,8 +2856,7 @@ function d473(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeConfigStatus
 const K474: Keys = [-10, "assigned", -18, "active", -26, "lastKnownGood", 34, "error"];
 function d474(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -2993,8 +2882,7 @@ function d474(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeDaemonEndpoints
 const K475: Keys = [-10, "kubeletEndpoint"];
 function d475(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -3011,8 +2899,7 @@ function d475(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeFeatures
 const K476: Keys = [8, "supplementalGroupsPolicy"];
 function d476(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -3029,8 +2916,7 @@ function d476(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeList
 const K477: Keys = [-10, "metadata", -18, "items"];
 function d477(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -3051,8 +2937,7 @@ function d477(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodePodPreemptionPolicy
 const K478: Keys = [10, "disableResizePreemption"];
 function d478(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -3069,8 +2954,7 @@ function d478(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeProxyOptions
 const K479: Keys = [10, "path"];
 function d479(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -3088,8 +2972,7 @@ function d479(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeRuntimeHandler
 const K480: Keys = [10, "name", -18, "features"];
 function d480(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3109,8 +2992,7 @@ function d480(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeRuntimeHandlerFeatures
 const K481: Keys = [8, "recursiveReadOnlyMounts", 16, "userNamespaces"];
 function d481(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3130,8 +3012,7 @@ function d481(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeSelector
 const K482: Keys = [-10, "nodeSelectorTerms"];
 function d482(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -3148,8 +3029,7 @@ function d482(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeSelectorRequirement
 const K483: Keys = [10, "key", 18, "operator", 26, "values"];
 function d483(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3172,8 +3052,7 @@ function d483(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeSelectorTerm
 const K484: Keys = [-10, "matchExpressions", -18, "matchFields"];
 function d484(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3194,8 +3073,7 @@ function d484(r: Reader, c: C): J {
 const O485 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.podCIDR = 0; this.podCIDRs = 0; this.providerID = 0; this.unschedulable = 0; this.taints = 0; this.configSource = 0; this.externalID = 0; this.podPreemptionPolicy = 0; } });
 const K485: Keys = [10, "podCIDR", 58, "podCIDRs", 26, "providerID", 32, "unschedulable", -42, "taints", -50, "configSource", 18, "externalID", -66, "podPreemptionPolicy"];
 function d485(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v7: any;
   let v3: any;
@@ -3234,8 +3112,7 @@ function d485(r: Reader, c: C): J {
 const O486 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.capacity = 0; this.allocatable = 0; this.phase = 0; this.conditions = 0; this.addresses = 0; this.daemonEndpoints = 0; this.nodeInfo = 0; this.images = 0; this.volumesInUse = 0; this.volumesAttached = 0; this.config = 0; this.runtimeHandlers = 0; this.features = 0; this.declaredFeatures = 0; } });
 const K486: Keys = [10, "capacity", 18, "allocatable", 26, "phase", -34, "conditions", -42, "addresses", -50, "daemonEndpoints", -58, "nodeInfo", -66, "images", 74, "volumesInUse", -82, "volumesAttached", -90, "config", -98, "runtimeHandlers", -106, "features", 114, "declaredFeatures"];
 function d486(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3293,8 +3170,7 @@ function d486(r: Reader, c: C): J {
 // k8s.io.api.core.v1.NodeSwapStatus
 const K487: Keys = [8, "capacity"];
 function d487(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -3312,8 +3188,7 @@ function d487(r: Reader, c: C): J {
 const O488 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.machineID = 0; this.systemUUID = 0; this.bootID = 0; this.kernelVersion = 0; this.osImage = 0; this.containerRuntimeVersion = 0; this.kubeletVersion = 0; this.kubeProxyVersion = 0; this.operatingSystem = 0; this.architecture = 0; this.swap = 0; } });
 const K488: Keys = [10, "machineID", 18, "systemUUID", 26, "bootID", 34, "kernelVersion", 42, "osImage", 50, "containerRuntimeVersion", 58, "kubeletVersion", 66, "kubeProxyVersion", 74, "operatingSystem", 82, "architecture", -90, "swap"];
 function d488(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3360,8 +3235,7 @@ function d488(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ObjectFieldSelector
 const K489: Keys = [10, "apiVersion", 18, "fieldPath"];
 function d489(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3382,8 +3256,7 @@ function d489(r: Reader, c: C): J {
 const O490 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.namespace = 0; this.name = 0; this.uid = 0; this.apiVersion = 0; this.resourceVersion = 0; this.fieldPath = 0; } });
 const K490: Keys = [10, "kind", 18, "namespace", 26, "name", 34, "uid", 42, "apiVersion", 50, "resourceVersion", 58, "fieldPath"];
 function d490(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3419,8 +3292,7 @@ function d490(r: Reader, c: C): J {
 const O491 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K491: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d491(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O491();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -3445,8 +3317,7 @@ function d491(r: Reader, c: C): J {
 const O492 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K492: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d492(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O492();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -3471,8 +3342,7 @@ function d492(r: Reader, c: C): J {
 const O493 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastProbeTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K493: Keys = [10, "type", 18, "status", 26, "lastProbeTime", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d493(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3504,8 +3374,7 @@ function d493(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PersistentVolumeClaimList
 const K494: Keys = [-10, "metadata", -18, "items"];
 function d494(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -3527,8 +3396,7 @@ function d494(r: Reader, c: C): J {
 const O495 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.accessModes = 0; this.selector = 0; this.resources = 0; this.volumeName = 0; this.storageClassName = 0; this.volumeMode = 0; this.dataSource = 0; this.dataSourceRef = 0; this.volumeAttributesClassName = 0; } });
 const K495: Keys = [10, "accessModes", -34, "selector", -18, "resources", 26, "volumeName", 42, "storageClassName", 50, "volumeMode", -58, "dataSource", -66, "dataSourceRef", 74, "volumeAttributesClassName"];
 function d495(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v4: any;
   let v2: any;
@@ -3570,8 +3438,7 @@ function d495(r: Reader, c: C): J {
 const O496 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.phase = 0; this.accessModes = 0; this.capacity = 0; this.conditions = 0; this.allocatedResources = 0; this.allocatedResourceStatuses = 0; this.currentVolumeAttributesClassName = 0; this.modifyVolumeStatus = 0; this.healthStatus = 0; } });
 const K496: Keys = [10, "phase", 18, "accessModes", 26, "capacity", -34, "conditions", 42, "allocatedResources", 58, "allocatedResourceStatuses", 66, "currentVolumeAttributesClassName", -74, "modifyVolumeStatus", -82, "healthStatus"];
 function d496(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3615,8 +3482,7 @@ function d496(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PersistentVolumeClaimTemplate
 const K497: Keys = [-10, "metadata", -18, "spec"];
 function d497(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3636,8 +3502,7 @@ function d497(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PersistentVolumeClaimVolumeSource
 const K498: Keys = [10, "claimName", 16, "readOnly"];
 function d498(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3657,8 +3522,7 @@ function d498(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PersistentVolumeList
 const K499: Keys = [-10, "metadata", -18, "items"];
 function d499(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -3680,8 +3544,7 @@ function d499(r: Reader, c: C): J {
 const O500 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.hostPath = 0; this.glusterfs = 0; this.nfs = 0; this.rbd = 0; this.iscsi = 0; this.cinder = 0; this.cephfs = 0; this.fc = 0; this.flocker = 0; this.flexVolume = 0; this.azureFile = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.portworxVolume = 0; this.scaleIO = 0; this.local = 0; this.storageos = 0; this.csi = 0; } });
 const K500: Keys = [-10, "gcePersistentDisk", -18, "awsElasticBlockStore", -26, "hostPath", -34, "glusterfs", -42, "nfs", -50, "rbd", -58, "iscsi", -66, "cinder", -74, "cephfs", -82, "fc", -90, "flocker", -98, "flexVolume", -106, "azureFile", -114, "vsphereVolume", -122, "quobyte", -130, "azureDisk", -138, "photonPersistentDisk", -146, "portworxVolume", -154, "scaleIO", -162, "local", -170, "storageos", -178, "csi"];
 function d500(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3762,8 +3625,7 @@ function d500(r: Reader, c: C): J {
 const O501 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.capacity = 0; this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.hostPath = 0; this.glusterfs = 0; this.nfs = 0; this.rbd = 0; this.iscsi = 0; this.cinder = 0; this.cephfs = 0; this.fc = 0; this.flocker = 0; this.flexVolume = 0; this.azureFile = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.portworxVolume = 0; this.scaleIO = 0; this.local = 0; this.storageos = 0; this.csi = 0; this.accessModes = 0; this.claimRef = 0; this.persistentVolumeReclaimPolicy = 0; this.storageClassName = 0; this.mountOptions = 0; this.volumeMode = 0; this.nodeAffinity = 0; this.volumeAttributesClassName = 0; } });
 const K501: Keys = [10, "capacity", 26, "accessModes", -34, "claimRef", 42, "persistentVolumeReclaimPolicy", 50, "storageClassName", 58, "mountOptions", 66, "volumeMode", -74, "nodeAffinity", 82, "volumeAttributesClassName"];
 function d501(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3808,8 +3670,7 @@ function d501(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PersistentVolumeStatus
 const K502: Keys = [10, "phase", 18, "message", 26, "reason", 34, "lastPhaseTransitionTime"];
 function d502(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3835,8 +3696,7 @@ function d502(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource
 const K503: Keys = [10, "pdID", 18, "fsType"];
 function d503(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3857,8 +3717,7 @@ function d503(r: Reader, c: C): J {
 const O504 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K504: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d504(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O504();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -3882,8 +3741,7 @@ function d504(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodAffinity
 const K505: Keys = [-10, "requiredDuringSchedulingIgnoredDuringExecution", -18, "preferredDuringSchedulingIgnoredDuringExecution"];
 function d505(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3904,8 +3762,7 @@ function d505(r: Reader, c: C): J {
 const O506 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.labelSelector = 0; this.namespaces = 0; this.topologyKey = 0; this.namespaceSelector = 0; this.matchLabelKeys = 0; this.mismatchLabelKeys = 0; } });
 const K506: Keys = [-10, "labelSelector", 18, "namespaces", 26, "topologyKey", -34, "namespaceSelector", 42, "matchLabelKeys", 50, "mismatchLabelKeys"];
 function d506(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -3937,8 +3794,7 @@ function d506(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodAntiAffinity
 const K507: Keys = [-10, "requiredDuringSchedulingIgnoredDuringExecution", -18, "preferredDuringSchedulingIgnoredDuringExecution"];
 function d507(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -3959,8 +3815,7 @@ function d507(r: Reader, c: C): J {
 const O508 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.stdin = 0; this.stdout = 0; this.stderr = 0; this.tty = 0; this.container = 0; } });
 const K508: Keys = [8, "stdin", 16, "stdout", 24, "stderr", 32, "tty", 42, "container"];
 function d508(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O508();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -3991,8 +3846,7 @@ function d508(r: Reader, c: C): J {
 const O509 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.signerName = 0; this.keyType = 0; this.maxExpirationSeconds = 0; this.credentialBundlePath = 0; this.keyPath = 0; this.certificateChainPath = 0; this.userAnnotations = 0; this.user = 0; } });
 const K509: Keys = [10, "signerName", 18, "keyType", 24, "maxExpirationSeconds", 34, "credentialBundlePath", 42, "keyPath", 50, "certificateChainPath", 58, "userAnnotations", 64, "user"];
 function d509(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4032,8 +3886,7 @@ function d509(r: Reader, c: C): J {
 const O510 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.observedGeneration = 0; this.status = 0; this.lastProbeTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K510: Keys = [10, "type", 56, "observedGeneration", 18, "status", 26, "lastProbeTime", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d510(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v7: any;
   let v2: any;
@@ -4068,8 +3921,7 @@ function d510(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodDNSConfig
 const K511: Keys = [10, "nameservers", 18, "searches", -26, "options"];
 function d511(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4092,8 +3944,7 @@ function d511(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodDNSConfigOption
 const K512: Keys = [10, "name", 18, "value"];
 function d512(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -4114,8 +3965,7 @@ function d512(r: Reader, c: C): J {
 const O513 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.stdin = 0; this.stdout = 0; this.stderr = 0; this.tty = 0; this.container = 0; this.command = 0; } });
 const K513: Keys = [8, "stdin", 16, "stdout", 24, "stderr", 32, "tty", 42, "container", 50, "command"];
 function d513(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O513();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -4148,8 +3998,7 @@ function d513(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodExtendedResourceClaimStatus
 const K514: Keys = [-10, "requestMappings", 18, "resourceClaimName"];
 function d514(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -4169,8 +4018,7 @@ function d514(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodIP
 const K515: Keys = [10, "ip"];
 function d515(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -4187,8 +4035,7 @@ function d515(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodList
 const K516: Keys = [-10, "metadata", -18, "items"];
 function d516(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -4210,8 +4057,7 @@ function d516(r: Reader, c: C): J {
 const O517 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.container = 0; this.follow = 0; this.previous = 0; this.sinceSeconds = 0; this.sinceTime = 0; this.timestamps = 0; this.tailLines = 0; this.limitBytes = 0; this.insecureSkipTLSVerifyBackend = 0; this.stream = 0; } });
 const K517: Keys = [10, "container", 16, "follow", 24, "previous", 32, "sinceSeconds", 42, "sinceTime", 48, "timestamps", 56, "tailLines", 64, "limitBytes", 72, "insecureSkipTLSVerifyBackend", 82, "stream"];
 function d517(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O517();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -4256,8 +4102,7 @@ function d517(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodOS
 const K518: Keys = [10, "name"];
 function d518(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -4274,8 +4119,7 @@ function d518(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodPortForwardOptions
 const K519: Keys = [8, "ports"];
 function d519(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -4293,8 +4137,7 @@ function d519(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodProxyOptions
 const K520: Keys = [10, "path"];
 function d520(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -4312,8 +4155,7 @@ function d520(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodReadinessGate
 const K521: Keys = [10, "conditionType"];
 function d521(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -4330,8 +4172,7 @@ function d521(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodResourceClaim
 const K522: Keys = [10, "name", 26, "resourceClaimName", 34, "resourceClaimTemplateName"];
 function d522(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v4: any;
@@ -4354,8 +4195,7 @@ function d522(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodResourceClaimStatus
 const K523: Keys = [10, "name", 18, "resourceClaimName"];
 function d523(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -4375,8 +4215,7 @@ function d523(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodSchedulingGate
 const K524: Keys = [10, "name"];
 function d524(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -4393,8 +4232,7 @@ function d524(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodSchedulingGroup
 const K525: Keys = [10, "podGroupName"];
 function d525(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -4412,8 +4250,7 @@ function d525(r: Reader, c: C): J {
 const O526 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.seLinuxOptions = 0; this.windowsOptions = 0; this.runAsUser = 0; this.runAsGroup = 0; this.runAsNonRoot = 0; this.supplementalGroups = 0; this.supplementalGroupsPolicy = 0; this.fsGroup = 0; this.sysctls = 0; this.fsGroupChangePolicy = 0; this.seccompProfile = 0; this.appArmorProfile = 0; this.seLinuxChangePolicy = 0; } });
 const K526: Keys = [-10, "seLinuxOptions", -66, "windowsOptions", 16, "runAsUser", 48, "runAsGroup", 24, "runAsNonRoot", 32, "supplementalGroups", 98, "supplementalGroupsPolicy", 40, "fsGroup", -58, "sysctls", 74, "fsGroupChangePolicy", -82, "seccompProfile", -90, "appArmorProfile", 106, "seLinuxChangePolicy"];
 function d526(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v8: any;
   let v2: any;
@@ -4466,8 +4303,7 @@ function d526(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodSignature
 const K527: Keys = [-10, "podController"];
 function d527(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -4485,8 +4321,7 @@ function d527(r: Reader, c: C): J {
 const O528 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.volumes = 0; this.initContainers = 0; this.containers = 0; this.ephemeralContainers = 0; this.restartPolicy = 0; this.terminationGracePeriodSeconds = 0; this.activeDeadlineSeconds = 0; this.dnsPolicy = 0; this.nodeSelector = 0; this.serviceAccountName = 0; this.serviceAccount = 0; this.automountServiceAccountToken = 0; this.nodeName = 0; this.hostNetwork = 0; this.hostPID = 0; this.hostIPC = 0; this.shareProcessNamespace = 0; this.securityContext = 0; this.imagePullSecrets = 0; this.hostname = 0; this.subdomain = 0; this.affinity = 0; this.schedulerName = 0; this.tolerations = 0; this.hostAliases = 0; this.priorityClassName = 0; this.priority = 0; this.dnsConfig = 0; this.readinessGates = 0; this.runtimeClassName = 0; this.enableServiceLinks = 0; this.preemptionPolicy = 0; this.overhead = 0; this.topologySpreadConstraints = 0; this.setHostnameAsFQDN = 0; this.os = 0; this.hostUsers = 0; this.schedulingGates = 0; this.resourceClaims = 0; this.resources = 0; this.hostnameOverride = 0; this.schedulingGroup = 0; this.evictionResponders = 0; } });
 const K528: Keys = [-10, "volumes", -162, "initContainers", -18, "containers", -274, "ephemeralContainers", 26, "restartPolicy", 32, "terminationGracePeriodSeconds", 40, "activeDeadlineSeconds", 50, "dnsPolicy", 58, "nodeSelector", 66, "serviceAccountName", 74, "serviceAccount", 168, "automountServiceAccountToken", 82, "nodeName", 88, "hostNetwork", 96, "hostPID", 104, "hostIPC", 216, "shareProcessNamespace", -114, "securityContext", -122, "imagePullSecrets", 130, "hostname", 138, "subdomain", -146, "affinity", 154, "schedulerName", -178, "tolerations", -186, "hostAliases", 194, "priorityClassName", 200, "priority", -210, "dnsConfig", -226, "readinessGates", 234, "runtimeClassName", 240, "enableServiceLinks", 250, "preemptionPolicy", 258, "overhead", -266, "topologySpreadConstraints", 280, "setHostnameAsFQDN", -290, "os", 296, "hostUsers", -306, "schedulingGates", -314, "resourceClaims", -322, "resources", 330, "hostnameOverride", -346, "schedulingGroup", -354, "evictionResponders"];
 function d528(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v20: any;
   let v2: any;
@@ -4632,8 +4467,7 @@ function d528(r: Reader, c: C): J {
 const O529 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.phase = 0; this.conditions = 0; this.message = 0; this.reason = 0; this.nominatedNodeName = 0; this.hostIP = 0; this.hostIPs = 0; this.podIP = 0; this.podIPs = 0; this.startTime = 0; this.initContainerStatuses = 0; this.containerStatuses = 0; this.qosClass = 0; this.ephemeralContainerStatuses = 0; this.resize = 0; this.resourceClaimStatuses = 0; this.extendedResourceClaimStatus = 0; this.allocatedResources = 0; this.resources = 0; this.nodeAllocatableResourceClaimStatuses = 0; this.volumeHealth = 0; } });
 const K529: Keys = [136, "observedGeneration", 10, "phase", -18, "conditions", 26, "message", 34, "reason", 90, "nominatedNodeName", 42, "hostIP", -130, "hostIPs", 50, "podIP", -98, "podIPs", 58, "startTime", -82, "initContainerStatuses", -66, "containerStatuses", 74, "qosClass", -106, "ephemeralContainerStatuses", 114, "resize", -122, "resourceClaimStatuses", -146, "extendedResourceClaimStatus", 154, "allocatedResources", -162, "resources", -170, "nodeAllocatableResourceClaimStatuses", -178, "volumeHealth"];
 function d529(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v17: any;
   let v1: any;
   let v2: any;
@@ -4714,8 +4548,7 @@ function d529(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodTemplate
 const K530: Keys = [-10, "metadata", -18, "template"];
 function d530(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -4736,8 +4569,7 @@ function d530(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodTemplateList
 const K531: Keys = [-10, "metadata", -18, "items"];
 function d531(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -4758,8 +4590,7 @@ function d531(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodTemplateSpec
 const K532: Keys = [-10, "metadata", -18, "spec"];
 function d532(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -4779,8 +4610,7 @@ function d532(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PodVolumeHealth
 const K533: Keys = [10, "name", -18, "healthConditions", 26, "lastTransitionTime"];
 function d533(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4803,8 +4633,7 @@ function d533(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PortStatus
 const K534: Keys = [8, "port", 18, "protocol", 26, "error"];
 function d534(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4827,8 +4656,7 @@ function d534(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PortworxVolumeSource
 const K535: Keys = [10, "volumeID", 18, "fsType", 24, "readOnly"];
 function d535(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4851,8 +4679,7 @@ function d535(r: Reader, c: C): J {
 // k8s.io.api.core.v1.Preconditions
 const K536: Keys = [10, "uid"];
 function d536(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -4869,8 +4696,7 @@ function d536(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PreferAvoidPodsEntry
 const K537: Keys = [-10, "podSignature", 18, "evictionTime", 26, "reason", 34, "message"];
 function d537(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4896,8 +4722,7 @@ function d537(r: Reader, c: C): J {
 // k8s.io.api.core.v1.PreferredSchedulingTerm
 const K538: Keys = [8, "weight", -18, "preference"];
 function d538(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -4918,8 +4743,7 @@ function d538(r: Reader, c: C): J {
 const O539 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.exec = 0; this.httpGet = 0; this.tcpSocket = 0; this.grpc = 0; this.initialDelaySeconds = 0; this.timeoutSeconds = 0; this.periodSeconds = 0; this.successThreshold = 0; this.failureThreshold = 0; this.terminationGracePeriodSeconds = 0; } });
 const K539: Keys = [16, "initialDelaySeconds", 24, "timeoutSeconds", 32, "periodSeconds", 40, "successThreshold", 48, "failureThreshold", 56, "terminationGracePeriodSeconds"];
 function d539(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4954,8 +4778,7 @@ function d539(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ProbeHandler
 const K540: Keys = [-10, "exec", -18, "httpGet", -26, "tcpSocket", -34, "grpc"];
 function d540(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -4981,8 +4804,7 @@ function d540(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ProjectedVolumeSource
 const K541: Keys = [-10, "sources", 16, "defaultMode", 24, "defaultUser"];
 function d541(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5006,8 +4828,7 @@ function d541(r: Reader, c: C): J {
 const O542 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.registry = 0; this.volume = 0; this.readOnly = 0; this.user = 0; this.group = 0; this.tenant = 0; } });
 const K542: Keys = [10, "registry", 18, "volume", 24, "readOnly", 34, "user", 42, "group", 50, "tenant"];
 function d542(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5040,8 +4861,7 @@ function d542(r: Reader, c: C): J {
 const O543 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.image = 0; this.fsType = 0; this.pool = 0; this.user = 0; this.keyring = 0; this.secretRef = 0; this.readOnly = 0; } });
 const K543: Keys = [10, "monitors", 18, "image", 26, "fsType", 34, "pool", 42, "user", 50, "keyring", -58, "secretRef", 64, "readOnly"];
 function d543(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5080,8 +4900,7 @@ function d543(r: Reader, c: C): J {
 const O544 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.monitors = 0; this.image = 0; this.fsType = 0; this.pool = 0; this.user = 0; this.keyring = 0; this.secretRef = 0; this.readOnly = 0; } });
 const K544: Keys = [10, "monitors", 18, "image", 26, "fsType", 34, "pool", 42, "user", 50, "keyring", -58, "secretRef", 64, "readOnly"];
 function d544(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5120,8 +4939,7 @@ function d544(r: Reader, c: C): J {
 const O545 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.range = 0; this.data = 0; } });
 const K545: Keys = [-10, "metadata", 18, "range", 26, "data"];
 function d545(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O545();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5146,8 +4964,7 @@ function d545(r: Reader, c: C): J {
 const O546 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K546: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d546(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O546();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5172,8 +4989,7 @@ function d546(r: Reader, c: C): J {
 const O547 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K547: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d547(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5202,8 +5018,7 @@ function d547(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ReplicationControllerList
 const K548: Keys = [-10, "metadata", -18, "items"];
 function d548(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5224,8 +5039,7 @@ function d548(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ReplicationControllerSpec
 const K549: Keys = [8, "replicas", 32, "minReadySeconds", 18, "selector", -26, "template"];
 function d549(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v4: any;
   let v2: any;
@@ -5253,8 +5067,7 @@ function d549(r: Reader, c: C): J {
 const O550 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
 const K550: Keys = [8, "replicas", 16, "fullyLabeledReplicas", 32, "readyReplicas", 40, "availableReplicas", 24, "observedGeneration", -50, "conditions"];
 function d550(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -5286,8 +5099,7 @@ function d550(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ResourceClaim
 const K551: Keys = [10, "name", 18, "request"];
 function d551(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -5307,8 +5119,7 @@ function d551(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ResourceFieldSelector
 const K552: Keys = [10, "containerName", 18, "resource", 26, "divisor"];
 function d552(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5331,8 +5142,7 @@ function d552(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ResourceHealth
 const K553: Keys = [10, "resourceID", 18, "health", 50, "message"];
 function d553(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v6: any;
@@ -5356,8 +5166,7 @@ function d553(r: Reader, c: C): J {
 const O554 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K554: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d554(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O554();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5381,8 +5190,7 @@ function d554(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ResourceQuotaList
 const K555: Keys = [-10, "metadata", -18, "items"];
 function d555(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5403,8 +5211,7 @@ function d555(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ResourceQuotaSpec
 const K556: Keys = [10, "hard", 18, "scopes", -26, "scopeSelector"];
 function d556(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5428,8 +5235,7 @@ function d556(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ResourceQuotaStatus
 const K557: Keys = [10, "hard", 18, "used"];
 function d557(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let n1 = 0;
@@ -5451,8 +5257,7 @@ function d557(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ResourceRequirements
 const K558: Keys = [10, "limits", 18, "requests", -26, "claims"];
 function d558(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5477,8 +5282,7 @@ function d558(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ResourceStatus
 const K559: Keys = [10, "name", -18, "resources"];
 function d559(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -5498,8 +5302,7 @@ function d559(r: Reader, c: C): J {
 // k8s.io.api.core.v1.SELinuxOptions
 const K560: Keys = [10, "user", 18, "role", 26, "type", 34, "level"];
 function d560(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5526,8 +5329,7 @@ function d560(r: Reader, c: C): J {
 const O561 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.gateway = 0; this.system = 0; this.secretRef = 0; this.sslEnabled = 0; this.protectionDomain = 0; this.storagePool = 0; this.storageMode = 0; this.volumeName = 0; this.fsType = 0; this.readOnly = 0; } });
 const K561: Keys = [10, "gateway", 18, "system", -26, "secretRef", 32, "sslEnabled", 42, "protectionDomain", 50, "storagePool", 58, "storageMode", 66, "volumeName", 74, "fsType", 80, "readOnly"];
 function d561(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5572,8 +5374,7 @@ function d561(r: Reader, c: C): J {
 const O562 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.gateway = 0; this.system = 0; this.secretRef = 0; this.sslEnabled = 0; this.protectionDomain = 0; this.storagePool = 0; this.storageMode = 0; this.volumeName = 0; this.fsType = 0; this.readOnly = 0; } });
 const K562: Keys = [10, "gateway", 18, "system", -26, "secretRef", 32, "sslEnabled", 42, "protectionDomain", 50, "storagePool", 58, "storageMode", 66, "volumeName", 74, "fsType", 80, "readOnly"];
 function d562(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5617,8 +5418,7 @@ function d562(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ScopeSelector
 const K563: Keys = [-10, "matchExpressions"];
 function d563(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -5635,8 +5435,7 @@ function d563(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ScopedResourceSelectorRequirement
 const K564: Keys = [10, "scopeName", 18, "operator", 26, "values"];
 function d564(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5659,8 +5458,7 @@ function d564(r: Reader, c: C): J {
 // k8s.io.api.core.v1.SeccompProfile
 const K565: Keys = [10, "type", 18, "localhostProfile"];
 function d565(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -5681,8 +5479,7 @@ function d565(r: Reader, c: C): J {
 const O566 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.immutable = 0; this.data = 0; this.stringData = 0; this.type = 0; } });
 const K566: Keys = [-10, "metadata", 40, "immutable", 18, "data", 34, "stringData", 26, "type"];
 function d566(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O566();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5714,8 +5511,7 @@ function d566(r: Reader, c: C): J {
 // k8s.io.api.core.v1.SecretEnvSource
 const K567: Keys = [16, "optional"];
 function d567(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -5735,8 +5531,7 @@ function d567(r: Reader, c: C): J {
 // k8s.io.api.core.v1.SecretKeySelector
 const K568: Keys = [18, "key", 24, "optional"];
 function d568(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5759,8 +5554,7 @@ function d568(r: Reader, c: C): J {
 // k8s.io.api.core.v1.SecretList
 const K569: Keys = [-10, "metadata", -18, "items"];
 function d569(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5781,8 +5575,7 @@ function d569(r: Reader, c: C): J {
 // k8s.io.api.core.v1.SecretProjection
 const K570: Keys = [-18, "items", 32, "optional"];
 function d570(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -5805,8 +5598,7 @@ function d570(r: Reader, c: C): J {
 // k8s.io.api.core.v1.SecretReference
 const K571: Keys = [10, "name", 18, "namespace"];
 function d571(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -5827,8 +5619,7 @@ function d571(r: Reader, c: C): J {
 const O572 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.secretName = 0; this.items = 0; this.defaultMode = 0; this.optional = 0; this.defaultUser = 0; } });
 const K572: Keys = [10, "secretName", -18, "items", 24, "defaultMode", 32, "optional", 40, "defaultUser"];
 function d572(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5858,8 +5649,7 @@ function d572(r: Reader, c: C): J {
 const O573 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.capabilities = 0; this.privileged = 0; this.seLinuxOptions = 0; this.windowsOptions = 0; this.runAsUser = 0; this.runAsGroup = 0; this.runAsNonRoot = 0; this.readOnlyRootFilesystem = 0; this.allowPrivilegeEscalation = 0; this.procMount = 0; this.seccompProfile = 0; this.appArmorProfile = 0; } });
 const K573: Keys = [-10, "capabilities", 16, "privileged", -26, "seLinuxOptions", -82, "windowsOptions", 32, "runAsUser", 64, "runAsGroup", 40, "runAsNonRoot", 48, "readOnlyRootFilesystem", 56, "allowPrivilegeEscalation", 74, "procMount", -90, "seccompProfile", -98, "appArmorProfile"];
 function d573(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -5909,8 +5699,7 @@ function d573(r: Reader, c: C): J {
 // k8s.io.api.core.v1.SerializedReference
 const K574: Keys = [-10, "reference"];
 function d574(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5929,8 +5718,7 @@ function d574(r: Reader, c: C): J {
 const O575 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K575: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d575(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O575();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5955,8 +5743,7 @@ function d575(r: Reader, c: C): J {
 const O576 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.secrets = 0; this.imagePullSecrets = 0; this.automountServiceAccountToken = 0; } });
 const K576: Keys = [-10, "metadata", -18, "secrets", -26, "imagePullSecrets", 32, "automountServiceAccountToken"];
 function d576(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O576();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -5983,8 +5770,7 @@ function d576(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ServiceAccountList
 const K577: Keys = [-10, "metadata", -18, "items"];
 function d577(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -6005,8 +5791,7 @@ function d577(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ServiceAccountTokenProjection
 const K578: Keys = [10, "audience", 16, "expirationSeconds", 26, "path", 32, "user"];
 function d578(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6032,8 +5817,7 @@ function d578(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ServiceList
 const K579: Keys = [-10, "metadata", -18, "items"];
 function d579(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -6055,8 +5839,7 @@ function d579(r: Reader, c: C): J {
 const O580 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.protocol = 0; this.appProtocol = 0; this.port = 0; this.targetPort = 0; this.nodePort = 0; } });
 const K580: Keys = [10, "name", 18, "protocol", 50, "appProtocol", 24, "port", 34, "targetPort", 40, "nodePort"];
 function d580(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v6: any;
@@ -6088,8 +5871,7 @@ function d580(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ServiceProxyOptions
 const K581: Keys = [10, "path"];
 function d581(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -6108,8 +5890,7 @@ function d581(r: Reader, c: C): J {
 const O582 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.ports = 0; this.selector = 0; this.clusterIP = 0; this.clusterIPs = 0; this.type = 0; this.externalIPs = 0; this.sessionAffinity = 0; this.loadBalancerIP = 0; this.loadBalancerSourceRanges = 0; this.externalName = 0; this.externalTrafficPolicy = 0; this.healthCheckNodePort = 0; this.publishNotReadyAddresses = 0; this.sessionAffinityConfig = 0; this.ipFamilies = 0; this.ipFamilyPolicy = 0; this.allocateLoadBalancerNodePorts = 0; this.loadBalancerClass = 0; this.internalTrafficPolicy = 0; this.trafficDistribution = 0; } });
 const K582: Keys = [-10, "ports", 18, "selector", 26, "clusterIP", 146, "clusterIPs", 34, "type", 42, "externalIPs", 58, "sessionAffinity", 66, "loadBalancerIP", 74, "loadBalancerSourceRanges", 82, "externalName", 90, "externalTrafficPolicy", 96, "healthCheckNodePort", 104, "publishNotReadyAddresses", -114, "sessionAffinityConfig", 154, "ipFamilies", 138, "ipFamilyPolicy", 160, "allocateLoadBalancerNodePorts", 170, "loadBalancerClass", 178, "internalTrafficPolicy", 186, "trafficDistribution"];
 function d582(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6184,8 +5965,7 @@ function d582(r: Reader, c: C): J {
 // k8s.io.api.core.v1.ServiceStatus
 const K583: Keys = [-10, "loadBalancer", -18, "conditions"];
 function d583(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -6205,8 +5985,7 @@ function d583(r: Reader, c: C): J {
 // k8s.io.api.core.v1.SessionAffinityConfig
 const K584: Keys = [-10, "clientIP"];
 function d584(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -6223,8 +6002,7 @@ function d584(r: Reader, c: C): J {
 // k8s.io.api.core.v1.SleepAction
 const K585: Keys = [8, "seconds"];
 function d585(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -6242,8 +6020,7 @@ function d585(r: Reader, c: C): J {
 const O586 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.volumeName = 0; this.volumeNamespace = 0; this.fsType = 0; this.readOnly = 0; this.secretRef = 0; } });
 const K586: Keys = [10, "volumeName", 18, "volumeNamespace", 26, "fsType", 32, "readOnly", -42, "secretRef"];
 function d586(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6273,8 +6050,7 @@ function d586(r: Reader, c: C): J {
 const O587 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.volumeName = 0; this.volumeNamespace = 0; this.fsType = 0; this.readOnly = 0; this.secretRef = 0; } });
 const K587: Keys = [10, "volumeName", 18, "volumeNamespace", 26, "fsType", 32, "readOnly", -42, "secretRef"];
 function d587(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6303,8 +6079,7 @@ function d587(r: Reader, c: C): J {
 // k8s.io.api.core.v1.Sysctl
 const K588: Keys = [10, "name", 18, "value"];
 function d588(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -6324,8 +6099,7 @@ function d588(r: Reader, c: C): J {
 // k8s.io.api.core.v1.TCPSocketAction
 const K589: Keys = [10, "port", 18, "host"];
 function d589(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -6345,8 +6119,7 @@ function d589(r: Reader, c: C): J {
 // k8s.io.api.core.v1.Taint
 const K590: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d590(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6373,8 +6146,7 @@ function d590(r: Reader, c: C): J {
 const O591 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
 const K591: Keys = [10, "key", 18, "operator", 26, "value", 34, "effect", 40, "tolerationSeconds"];
 function d591(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6403,8 +6175,7 @@ function d591(r: Reader, c: C): J {
 // k8s.io.api.core.v1.TopologySelectorLabelRequirement
 const K592: Keys = [10, "key", 18, "values"];
 function d592(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -6424,8 +6195,7 @@ function d592(r: Reader, c: C): J {
 // k8s.io.api.core.v1.TopologySelectorTerm
 const K593: Keys = [-10, "matchLabelExpressions"];
 function d593(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -6443,8 +6213,7 @@ function d593(r: Reader, c: C): J {
 const O594 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.maxSkew = 0; this.topologyKey = 0; this.whenUnsatisfiable = 0; this.labelSelector = 0; this.minDomains = 0; this.nodeAffinityPolicy = 0; this.nodeTaintsPolicy = 0; this.matchLabelKeys = 0; } });
 const K594: Keys = [8, "maxSkew", 18, "topologyKey", 26, "whenUnsatisfiable", -34, "labelSelector", 40, "minDomains", 50, "nodeAffinityPolicy", 58, "nodeTaintsPolicy", 66, "matchLabelKeys"];
 function d594(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6482,8 +6251,7 @@ function d594(r: Reader, c: C): J {
 // k8s.io.api.core.v1.TypedLocalObjectReference
 const K595: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d595(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6506,8 +6274,7 @@ function d595(r: Reader, c: C): J {
 // k8s.io.api.core.v1.TypedObjectReference
 const K596: Keys = [10, "apiGroup", 18, "kind", 26, "name", 34, "namespace"];
 function d596(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6534,8 +6301,7 @@ function d596(r: Reader, c: C): J {
 const O597 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.hostPath = 0; this.emptyDir = 0; this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.gitRepo = 0; this.secret = 0; this.nfs = 0; this.iscsi = 0; this.glusterfs = 0; this.persistentVolumeClaim = 0; this.rbd = 0; this.flexVolume = 0; this.cinder = 0; this.cephfs = 0; this.flocker = 0; this.downwardAPI = 0; this.fc = 0; this.azureFile = 0; this.configMap = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.projected = 0; this.portworxVolume = 0; this.scaleIO = 0; this.storageos = 0; this.csi = 0; this.ephemeral = 0; this.image = 0; } });
 const K597: Keys = [10, "name"];
 function d597(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -6555,8 +6321,7 @@ function d597(r: Reader, c: C): J {
 // k8s.io.api.core.v1.VolumeDevice
 const K598: Keys = [10, "name", 18, "devicePath"];
 function d598(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -6576,8 +6341,7 @@ function d598(r: Reader, c: C): J {
 // k8s.io.api.core.v1.VolumeHealthCondition
 const K599: Keys = [10, "status", 18, "reason", 26, "message"];
 function d599(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6600,8 +6364,7 @@ function d599(r: Reader, c: C): J {
 // k8s.io.api.core.v1.VolumeHealthStatus
 const K600: Keys = [-10, "healthConditions", 18, "lastTransitionTime"];
 function d600(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -6622,8 +6385,7 @@ function d600(r: Reader, c: C): J {
 const O601 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.readOnly = 0; this.recursiveReadOnly = 0; this.mountPath = 0; this.subPath = 0; this.mountPropagation = 0; this.subPathExpr = 0; this.bindMountOptions = 0; } });
 const K601: Keys = [10, "name", 16, "readOnly", 58, "recursiveReadOnly", 26, "mountPath", 34, "subPath", 42, "mountPropagation", 50, "subPathExpr", 66, "bindMountOptions"];
 function d601(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v7: any;
@@ -6662,8 +6424,7 @@ function d601(r: Reader, c: C): J {
 const O602 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.mountPath = 0; this.readOnly = 0; this.recursiveReadOnly = 0; this.volumeStatus = 0; } });
 const K602: Keys = [10, "name", 18, "mountPath", 24, "readOnly", 34, "recursiveReadOnly", -42, "volumeStatus"];
 function d602(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6692,8 +6453,7 @@ function d602(r: Reader, c: C): J {
 // k8s.io.api.core.v1.VolumeNodeAffinity
 const K603: Keys = [-10, "required"];
 function d603(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -6711,8 +6471,7 @@ function d603(r: Reader, c: C): J {
 const O604 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.secret = 0; this.downwardAPI = 0; this.configMap = 0; this.serviceAccountToken = 0; this.clusterTrustBundle = 0; this.podCertificate = 0; } });
 const K604: Keys = [-10, "secret", -18, "downwardAPI", -26, "configMap", -34, "serviceAccountToken", -42, "clusterTrustBundle", -50, "podCertificate"];
 function d604(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6744,8 +6503,7 @@ function d604(r: Reader, c: C): J {
 // k8s.io.api.core.v1.VolumeResourceRequirements
 const K605: Keys = [10, "limits", 18, "requests"];
 function d605(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let n1 = 0;
@@ -6768,8 +6526,7 @@ function d605(r: Reader, c: C): J {
 const O606 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.hostPath = 0; this.emptyDir = 0; this.gcePersistentDisk = 0; this.awsElasticBlockStore = 0; this.gitRepo = 0; this.secret = 0; this.nfs = 0; this.iscsi = 0; this.glusterfs = 0; this.persistentVolumeClaim = 0; this.rbd = 0; this.flexVolume = 0; this.cinder = 0; this.cephfs = 0; this.flocker = 0; this.downwardAPI = 0; this.fc = 0; this.azureFile = 0; this.configMap = 0; this.vsphereVolume = 0; this.quobyte = 0; this.azureDisk = 0; this.photonPersistentDisk = 0; this.projected = 0; this.portworxVolume = 0; this.scaleIO = 0; this.storageos = 0; this.csi = 0; this.ephemeral = 0; this.image = 0; } });
 const K606: Keys = [-10, "hostPath", -18, "emptyDir", -26, "gcePersistentDisk", -34, "awsElasticBlockStore", -42, "gitRepo", -50, "secret", -58, "nfs", -66, "iscsi", -74, "glusterfs", -82, "persistentVolumeClaim", -90, "rbd", -98, "flexVolume", -106, "cinder", -114, "cephfs", -122, "flocker", -130, "downwardAPI", -138, "fc", -146, "azureFile", -154, "configMap", -162, "vsphereVolume", -170, "quobyte", -178, "azureDisk", -186, "photonPersistentDisk", -210, "projected", -194, "portworxVolume", -202, "scaleIO", -218, "storageos", -226, "csi", -234, "ephemeral", -242, "image"];
 function d606(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6873,8 +6630,7 @@ function d606(r: Reader, c: C): J {
 // k8s.io.api.core.v1.VolumeStatus
 const K607: Keys = [-10, "image"];
 function d607(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -6891,8 +6647,7 @@ function d607(r: Reader, c: C): J {
 // k8s.io.api.core.v1.VsphereVirtualDiskVolumeSource
 const K608: Keys = [10, "volumePath", 18, "fsType", 26, "storagePolicyName", 34, "storagePolicyID"];
 function d608(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6918,8 +6673,7 @@ function d608(r: Reader, c: C): J {
 // k8s.io.api.core.v1.WeightedPodAffinityTerm
 const K609: Keys = [8, "weight", -18, "podAffinityTerm"];
 function d609(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -6939,8 +6693,7 @@ function d609(r: Reader, c: C): J {
 // k8s.io.api.core.v1.WindowsSecurityContextOptions
 const K610: Keys = [10, "gmsaCredentialSpecName", 18, "gmsaCredentialSpec", 26, "runAsUserName", 32, "hostProcess"];
 function d610(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -6974,253 +6727,22 @@ export { d424, d482, d490, d492, d501, d532, d591, d593, d595 };
 export const schemas: SchemaGroup = {
   name: "core-v1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.core.v1.AWSElasticBlockStoreVolumeSource", [d364, false]],
-    ["k8s.io.api.core.v1.Affinity", [d365, false]],
-    ["k8s.io.api.core.v1.AppArmorProfile", [d366, false]],
-    ["k8s.io.api.core.v1.AttachedVolume", [d367, false]],
-    ["k8s.io.api.core.v1.AvoidPods", [d368, false]],
-    ["k8s.io.api.core.v1.AzureDiskVolumeSource", [d369, false]],
-    ["k8s.io.api.core.v1.AzureFilePersistentVolumeSource", [d370, false]],
-    ["k8s.io.api.core.v1.AzureFileVolumeSource", [d371, false]],
-    ["k8s.io.api.core.v1.Binding", [d372, true]],
-    ["k8s.io.api.core.v1.CSIPersistentVolumeSource", [d373, false]],
-    ["k8s.io.api.core.v1.CSIVolumeSource", [d374, false]],
-    ["k8s.io.api.core.v1.Capabilities", [d375, false]],
-    ["k8s.io.api.core.v1.CephFSPersistentVolumeSource", [d376, false]],
-    ["k8s.io.api.core.v1.CephFSVolumeSource", [d377, false]],
-    ["k8s.io.api.core.v1.CinderPersistentVolumeSource", [d378, false]],
-    ["k8s.io.api.core.v1.CinderVolumeSource", [d379, false]],
-    ["k8s.io.api.core.v1.ClientIPConfig", [d380, false]],
-    ["k8s.io.api.core.v1.ClusterTrustBundleProjection", [d381, false]],
-    ["k8s.io.api.core.v1.ComponentCondition", [d382, false]],
-    ["k8s.io.api.core.v1.ComponentStatus", [d383, true]],
-    ["k8s.io.api.core.v1.ComponentStatusList", [d384, true]],
-    ["k8s.io.api.core.v1.ConfigMap", [d385, true]],
-    ["k8s.io.api.core.v1.ConfigMapEnvSource", [d386, false]],
-    ["k8s.io.api.core.v1.ConfigMapKeySelector", [d387, false]],
-    ["k8s.io.api.core.v1.ConfigMapList", [d388, true]],
-    ["k8s.io.api.core.v1.ConfigMapNodeConfigSource", [d389, false]],
-    ["k8s.io.api.core.v1.ConfigMapProjection", [d390, false]],
-    ["k8s.io.api.core.v1.ConfigMapVolumeSource", [d391, false]],
-    ["k8s.io.api.core.v1.Container", [d392, false]],
-    ["k8s.io.api.core.v1.ContainerExtendedResourceRequest", [d393, false]],
-    ["k8s.io.api.core.v1.ContainerImage", [d394, false]],
-    ["k8s.io.api.core.v1.ContainerPort", [d395, false]],
-    ["k8s.io.api.core.v1.ContainerResizePolicy", [d396, false]],
-    ["k8s.io.api.core.v1.ContainerRestartRule", [d397, false]],
-    ["k8s.io.api.core.v1.ContainerRestartRuleOnExitCodes", [d398, false]],
-    ["k8s.io.api.core.v1.ContainerState", [d399, false]],
-    ["k8s.io.api.core.v1.ContainerStateRunning", [d400, false]],
-    ["k8s.io.api.core.v1.ContainerStateTerminated", [d401, false]],
-    ["k8s.io.api.core.v1.ContainerStateWaiting", [d402, false]],
-    ["k8s.io.api.core.v1.ContainerStatus", [d403, false]],
-    ["k8s.io.api.core.v1.ContainerUser", [d404, false]],
-    ["k8s.io.api.core.v1.DaemonEndpoint", [d405, false]],
-    ["k8s.io.api.core.v1.DownwardAPIProjection", [d406, false]],
-    ["k8s.io.api.core.v1.DownwardAPIVolumeFile", [d407, false]],
-    ["k8s.io.api.core.v1.DownwardAPIVolumeSource", [d408, false]],
-    ["k8s.io.api.core.v1.EmptyDirVolumeSource", [d409, false]],
-    ["k8s.io.api.core.v1.EndpointAddress", [d410, false]],
-    ["k8s.io.api.core.v1.EndpointPort", [d411, false]],
-    ["k8s.io.api.core.v1.EndpointSubset", [d412, false]],
-    ["k8s.io.api.core.v1.Endpoints", [d413, true]],
-    ["k8s.io.api.core.v1.EndpointsList", [d414, true]],
-    ["k8s.io.api.core.v1.EnvFromSource", [d415, false]],
-    ["k8s.io.api.core.v1.EnvVar", [d416, false]],
-    ["k8s.io.api.core.v1.EnvVarSource", [d417, false]],
-    ["k8s.io.api.core.v1.EphemeralContainer", [d418, false]],
-    ["k8s.io.api.core.v1.EphemeralContainerCommon", [d419, false]],
-    ["k8s.io.api.core.v1.EphemeralVolumeSource", [d420, false]],
-    ["k8s.io.api.core.v1.Event", [d421, true]],
-    ["k8s.io.api.core.v1.EventList", [d422, true]],
-    ["k8s.io.api.core.v1.EventSeries", [d423, false]],
-    ["k8s.io.api.core.v1.EventSource", [d424, false]],
-    ["k8s.io.api.core.v1.EvictionResponder", [d425, false]],
-    ["k8s.io.api.core.v1.ExecAction", [d426, false]],
-    ["k8s.io.api.core.v1.FCVolumeSource", [d427, false]],
-    ["k8s.io.api.core.v1.FileKeySelector", [d428, false]],
-    ["k8s.io.api.core.v1.FlexPersistentVolumeSource", [d429, false]],
-    ["k8s.io.api.core.v1.FlexVolumeSource", [d430, false]],
-    ["k8s.io.api.core.v1.FlockerVolumeSource", [d431, false]],
-    ["k8s.io.api.core.v1.GCEPersistentDiskVolumeSource", [d432, false]],
-    ["k8s.io.api.core.v1.GRPCAction", [d433, false]],
-    ["k8s.io.api.core.v1.GitRepoVolumeSource", [d434, false]],
-    ["k8s.io.api.core.v1.GlusterfsPersistentVolumeSource", [d435, false]],
-    ["k8s.io.api.core.v1.GlusterfsVolumeSource", [d436, false]],
-    ["k8s.io.api.core.v1.HTTPGetAction", [d437, false]],
-    ["k8s.io.api.core.v1.HTTPHeader", [d438, false]],
-    ["k8s.io.api.core.v1.HostAlias", [d439, false]],
-    ["k8s.io.api.core.v1.HostIP", [d440, false]],
-    ["k8s.io.api.core.v1.HostPathVolumeSource", [d441, false]],
-    ["k8s.io.api.core.v1.ISCSIPersistentVolumeSource", [d442, false]],
-    ["k8s.io.api.core.v1.ISCSIVolumeSource", [d443, false]],
-    ["k8s.io.api.core.v1.ImageVolumeSource", [d444, false]],
-    ["k8s.io.api.core.v1.ImageVolumeStatus", [d445, false]],
-    ["k8s.io.api.core.v1.KeyToPath", [d446, false]],
-    ["k8s.io.api.core.v1.Lifecycle", [d447, false]],
-    ["k8s.io.api.core.v1.LifecycleHandler", [d448, false]],
-    ["k8s.io.api.core.v1.LimitRange", [d449, true]],
-    ["k8s.io.api.core.v1.LimitRangeItem", [d450, false]],
-    ["k8s.io.api.core.v1.LimitRangeList", [d451, true]],
-    ["k8s.io.api.core.v1.LimitRangeSpec", [d452, false]],
-    ["k8s.io.api.core.v1.LinuxContainerUser", [d453, false]],
-    ["k8s.io.api.core.v1.List", [d454, true]],
-    ["k8s.io.api.core.v1.LoadBalancerIngress", [d455, false]],
-    ["k8s.io.api.core.v1.LoadBalancerStatus", [d456, false]],
-    ["k8s.io.api.core.v1.LocalObjectReference", [d457, false]],
-    ["k8s.io.api.core.v1.LocalVolumeSource", [d458, false]],
-    ["k8s.io.api.core.v1.ModifyVolumeStatus", [d459, false]],
-    ["k8s.io.api.core.v1.NFSVolumeSource", [d460, false]],
-    ["k8s.io.api.core.v1.Namespace", [d461, true]],
-    ["k8s.io.api.core.v1.NamespaceCondition", [d462, false]],
-    ["k8s.io.api.core.v1.NamespaceList", [d463, true]],
-    ["k8s.io.api.core.v1.NamespaceSpec", [d464, false]],
-    ["k8s.io.api.core.v1.NamespaceStatus", [d465, false]],
-    ["k8s.io.api.core.v1.Node", [d466, true]],
-    ["k8s.io.api.core.v1.NodeAddress", [d467, false]],
-    ["k8s.io.api.core.v1.NodeAffinity", [d468, false]],
-    ["k8s.io.api.core.v1.NodeAllocatableMappedResources", [d469, false]],
-    ["k8s.io.api.core.v1.NodeAllocatableOverheadResources", [d470, false]],
-    ["k8s.io.api.core.v1.NodeAllocatableResourceClaimStatus", [d471, false]],
-    ["k8s.io.api.core.v1.NodeCondition", [d472, false]],
-    ["k8s.io.api.core.v1.NodeConfigSource", [d473, false]],
-    ["k8s.io.api.core.v1.NodeConfigStatus", [d474, false]],
-    ["k8s.io.api.core.v1.NodeDaemonEndpoints", [d475, false]],
-    ["k8s.io.api.core.v1.NodeFeatures", [d476, false]],
-    ["k8s.io.api.core.v1.NodeList", [d477, true]],
-    ["k8s.io.api.core.v1.NodePodPreemptionPolicy", [d478, false]],
-    ["k8s.io.api.core.v1.NodeProxyOptions", [d479, true]],
-    ["k8s.io.api.core.v1.NodeRuntimeHandler", [d480, false]],
-    ["k8s.io.api.core.v1.NodeRuntimeHandlerFeatures", [d481, false]],
-    ["k8s.io.api.core.v1.NodeSelector", [d482, false]],
-    ["k8s.io.api.core.v1.NodeSelectorRequirement", [d483, false]],
-    ["k8s.io.api.core.v1.NodeSelectorTerm", [d484, false]],
-    ["k8s.io.api.core.v1.NodeSpec", [d485, false]],
-    ["k8s.io.api.core.v1.NodeStatus", [d486, false]],
-    ["k8s.io.api.core.v1.NodeSwapStatus", [d487, false]],
-    ["k8s.io.api.core.v1.NodeSystemInfo", [d488, false]],
-    ["k8s.io.api.core.v1.ObjectFieldSelector", [d489, false]],
-    ["k8s.io.api.core.v1.ObjectReference", [d490, false]],
-    ["k8s.io.api.core.v1.PersistentVolume", [d491, true]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaim", [d492, true]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaimCondition", [d493, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaimList", [d494, true]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaimSpec", [d495, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaimStatus", [d496, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaimTemplate", [d497, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeClaimVolumeSource", [d498, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeList", [d499, true]],
-    ["k8s.io.api.core.v1.PersistentVolumeSource", [d500, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeSpec", [d501, false]],
-    ["k8s.io.api.core.v1.PersistentVolumeStatus", [d502, false]],
-    ["k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource", [d503, false]],
-    ["k8s.io.api.core.v1.Pod", [d504, true]],
-    ["k8s.io.api.core.v1.PodAffinity", [d505, false]],
-    ["k8s.io.api.core.v1.PodAffinityTerm", [d506, false]],
-    ["k8s.io.api.core.v1.PodAntiAffinity", [d507, false]],
-    ["k8s.io.api.core.v1.PodAttachOptions", [d508, true]],
-    ["k8s.io.api.core.v1.PodCertificateProjection", [d509, false]],
-    ["k8s.io.api.core.v1.PodCondition", [d510, false]],
-    ["k8s.io.api.core.v1.PodDNSConfig", [d511, false]],
-    ["k8s.io.api.core.v1.PodDNSConfigOption", [d512, false]],
-    ["k8s.io.api.core.v1.PodExecOptions", [d513, true]],
-    ["k8s.io.api.core.v1.PodExtendedResourceClaimStatus", [d514, false]],
-    ["k8s.io.api.core.v1.PodIP", [d515, false]],
-    ["k8s.io.api.core.v1.PodList", [d516, true]],
-    ["k8s.io.api.core.v1.PodLogOptions", [d517, true]],
-    ["k8s.io.api.core.v1.PodOS", [d518, false]],
-    ["k8s.io.api.core.v1.PodPortForwardOptions", [d519, true]],
-    ["k8s.io.api.core.v1.PodProxyOptions", [d520, true]],
-    ["k8s.io.api.core.v1.PodReadinessGate", [d521, false]],
-    ["k8s.io.api.core.v1.PodResourceClaim", [d522, false]],
-    ["k8s.io.api.core.v1.PodResourceClaimStatus", [d523, false]],
-    ["k8s.io.api.core.v1.PodSchedulingGate", [d524, false]],
-    ["k8s.io.api.core.v1.PodSchedulingGroup", [d525, false]],
-    ["k8s.io.api.core.v1.PodSecurityContext", [d526, false]],
-    ["k8s.io.api.core.v1.PodSignature", [d527, false]],
-    ["k8s.io.api.core.v1.PodSpec", [d528, false]],
-    ["k8s.io.api.core.v1.PodStatus", [d529, false]],
-    ["k8s.io.api.core.v1.PodTemplate", [d530, true]],
-    ["k8s.io.api.core.v1.PodTemplateList", [d531, true]],
-    ["k8s.io.api.core.v1.PodTemplateSpec", [d532, false]],
-    ["k8s.io.api.core.v1.PodVolumeHealth", [d533, false]],
-    ["k8s.io.api.core.v1.PortStatus", [d534, false]],
-    ["k8s.io.api.core.v1.PortworxVolumeSource", [d535, false]],
-    ["k8s.io.api.core.v1.Preconditions", [d536, false]],
-    ["k8s.io.api.core.v1.PreferAvoidPodsEntry", [d537, false]],
-    ["k8s.io.api.core.v1.PreferredSchedulingTerm", [d538, false]],
-    ["k8s.io.api.core.v1.Probe", [d539, false]],
-    ["k8s.io.api.core.v1.ProbeHandler", [d540, false]],
-    ["k8s.io.api.core.v1.ProjectedVolumeSource", [d541, false]],
-    ["k8s.io.api.core.v1.QuobyteVolumeSource", [d542, false]],
-    ["k8s.io.api.core.v1.RBDPersistentVolumeSource", [d543, false]],
-    ["k8s.io.api.core.v1.RBDVolumeSource", [d544, false]],
-    ["k8s.io.api.core.v1.RangeAllocation", [d545, true]],
-    ["k8s.io.api.core.v1.ReplicationController", [d546, true]],
-    ["k8s.io.api.core.v1.ReplicationControllerCondition", [d547, false]],
-    ["k8s.io.api.core.v1.ReplicationControllerList", [d548, true]],
-    ["k8s.io.api.core.v1.ReplicationControllerSpec", [d549, false]],
-    ["k8s.io.api.core.v1.ReplicationControllerStatus", [d550, false]],
-    ["k8s.io.api.core.v1.ResourceClaim", [d551, false]],
-    ["k8s.io.api.core.v1.ResourceFieldSelector", [d552, false]],
-    ["k8s.io.api.core.v1.ResourceHealth", [d553, false]],
-    ["k8s.io.api.core.v1.ResourceQuota", [d554, true]],
-    ["k8s.io.api.core.v1.ResourceQuotaList", [d555, true]],
-    ["k8s.io.api.core.v1.ResourceQuotaSpec", [d556, false]],
-    ["k8s.io.api.core.v1.ResourceQuotaStatus", [d557, false]],
-    ["k8s.io.api.core.v1.ResourceRequirements", [d558, false]],
-    ["k8s.io.api.core.v1.ResourceStatus", [d559, false]],
-    ["k8s.io.api.core.v1.SELinuxOptions", [d560, false]],
-    ["k8s.io.api.core.v1.ScaleIOPersistentVolumeSource", [d561, false]],
-    ["k8s.io.api.core.v1.ScaleIOVolumeSource", [d562, false]],
-    ["k8s.io.api.core.v1.ScopeSelector", [d563, false]],
-    ["k8s.io.api.core.v1.ScopedResourceSelectorRequirement", [d564, false]],
-    ["k8s.io.api.core.v1.SeccompProfile", [d565, false]],
-    ["k8s.io.api.core.v1.Secret", [d566, true]],
-    ["k8s.io.api.core.v1.SecretEnvSource", [d567, false]],
-    ["k8s.io.api.core.v1.SecretKeySelector", [d568, false]],
-    ["k8s.io.api.core.v1.SecretList", [d569, true]],
-    ["k8s.io.api.core.v1.SecretProjection", [d570, false]],
-    ["k8s.io.api.core.v1.SecretReference", [d571, false]],
-    ["k8s.io.api.core.v1.SecretVolumeSource", [d572, false]],
-    ["k8s.io.api.core.v1.SecurityContext", [d573, false]],
-    ["k8s.io.api.core.v1.SerializedReference", [d574, true]],
-    ["k8s.io.api.core.v1.Service", [d575, true]],
-    ["k8s.io.api.core.v1.ServiceAccount", [d576, true]],
-    ["k8s.io.api.core.v1.ServiceAccountList", [d577, true]],
-    ["k8s.io.api.core.v1.ServiceAccountTokenProjection", [d578, false]],
-    ["k8s.io.api.core.v1.ServiceList", [d579, true]],
-    ["k8s.io.api.core.v1.ServicePort", [d580, false]],
-    ["k8s.io.api.core.v1.ServiceProxyOptions", [d581, true]],
-    ["k8s.io.api.core.v1.ServiceSpec", [d582, false]],
-    ["k8s.io.api.core.v1.ServiceStatus", [d583, false]],
-    ["k8s.io.api.core.v1.SessionAffinityConfig", [d584, false]],
-    ["k8s.io.api.core.v1.SleepAction", [d585, false]],
-    ["k8s.io.api.core.v1.StorageOSPersistentVolumeSource", [d586, false]],
-    ["k8s.io.api.core.v1.StorageOSVolumeSource", [d587, false]],
-    ["k8s.io.api.core.v1.Sysctl", [d588, false]],
-    ["k8s.io.api.core.v1.TCPSocketAction", [d589, false]],
-    ["k8s.io.api.core.v1.Taint", [d590, false]],
-    ["k8s.io.api.core.v1.Toleration", [d591, false]],
-    ["k8s.io.api.core.v1.TopologySelectorLabelRequirement", [d592, false]],
-    ["k8s.io.api.core.v1.TopologySelectorTerm", [d593, false]],
-    ["k8s.io.api.core.v1.TopologySpreadConstraint", [d594, false]],
-    ["k8s.io.api.core.v1.TypedLocalObjectReference", [d595, false]],
-    ["k8s.io.api.core.v1.TypedObjectReference", [d596, false]],
-    ["k8s.io.api.core.v1.Volume", [d597, false]],
-    ["k8s.io.api.core.v1.VolumeDevice", [d598, false]],
-    ["k8s.io.api.core.v1.VolumeHealthCondition", [d599, false]],
-    ["k8s.io.api.core.v1.VolumeHealthStatus", [d600, false]],
-    ["k8s.io.api.core.v1.VolumeMount", [d601, false]],
-    ["k8s.io.api.core.v1.VolumeMountStatus", [d602, false]],
-    ["k8s.io.api.core.v1.VolumeNodeAffinity", [d603, false]],
-    ["k8s.io.api.core.v1.VolumeProjection", [d604, false]],
-    ["k8s.io.api.core.v1.VolumeResourceRequirements", [d605, false]],
-    ["k8s.io.api.core.v1.VolumeSource", [d606, false]],
-    ["k8s.io.api.core.v1.VolumeStatus", [d607, false]],
-    ["k8s.io.api.core.v1.VsphereVirtualDiskVolumeSource", [d608, false]],
-    ["k8s.io.api.core.v1.WeightedPodAffinityTerm", [d609, false]],
-    ["k8s.io.api.core.v1.WindowsSecurityContextOptions", [d610, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.core.v1.", "AWSElasticBlockStoreVolumeSource Affinity AppArmorProfile AttachedVolume AvoidPods AzureDiskVolumeSource AzureFilePersistentVolumeSource AzureFileVolumeSource Binding CSIPersistentVolumeSource CSIVolumeSource Capabilities CephFSPersistentVolumeSource CephFSVolumeSource CinderPersistentVolumeSource CinderVolumeSource ClientIPConfig ClusterTrustBundleProjection ComponentCondition ComponentStatus ComponentStatusList ConfigMap ConfigMapEnvSource ConfigMapKeySelector ConfigMapList ConfigMapNodeConfigSource ConfigMapProjection ConfigMapVolumeSource Container ContainerExtendedResourceRequest ContainerImage ContainerPort ContainerResizePolicy ContainerRestartRule ContainerRestartRuleOnExitCodes ContainerState ContainerStateRunning ContainerStateTerminated ContainerStateWaiting ContainerStatus ContainerUser DaemonEndpoint DownwardAPIProjection DownwardAPIVolumeFile DownwardAPIVolumeSource EmptyDirVolumeSource EndpointAddress EndpointPort EndpointSubset Endpoints EndpointsList EnvFromSource EnvVar EnvVarSource EphemeralContainer EphemeralContainerCommon EphemeralVolumeSource Event EventList EventSeries EventSource EvictionResponder ExecAction FCVolumeSource FileKeySelector FlexPersistentVolumeSource FlexVolumeSource FlockerVolumeSource GCEPersistentDiskVolumeSource GRPCAction GitRepoVolumeSource GlusterfsPersistentVolumeSource GlusterfsVolumeSource HTTPGetAction HTTPHeader HostAlias HostIP HostPathVolumeSource ISCSIPersistentVolumeSource ISCSIVolumeSource ImageVolumeSource ImageVolumeStatus KeyToPath Lifecycle LifecycleHandler LimitRange LimitRangeItem LimitRangeList LimitRangeSpec LinuxContainerUser List LoadBalancerIngress LoadBalancerStatus LocalObjectReference LocalVolumeSource ModifyVolumeStatus NFSVolumeSource Namespace NamespaceCondition NamespaceList NamespaceSpec NamespaceStatus Node NodeAddress NodeAffinity NodeAllocatableMappedResources NodeAllocatableOverheadResources NodeAllocatableResourceClaimStatus NodeCondition NodeConfigSource NodeConfigStatus NodeDaemonEndpoints NodeFeatures NodeList NodePodPreemptionPolicy NodeProxyOptions NodeRuntimeHandler NodeRuntimeHandlerFeatures NodeSelector NodeSelectorRequirement NodeSelectorTerm NodeSpec NodeStatus NodeSwapStatus NodeSystemInfo ObjectFieldSelector ObjectReference PersistentVolume PersistentVolumeClaim PersistentVolumeClaimCondition PersistentVolumeClaimList PersistentVolumeClaimSpec PersistentVolumeClaimStatus PersistentVolumeClaimTemplate PersistentVolumeClaimVolumeSource PersistentVolumeList PersistentVolumeSource PersistentVolumeSpec PersistentVolumeStatus PhotonPersistentDiskVolumeSource Pod PodAffinity PodAffinityTerm PodAntiAffinity PodAttachOptions PodCertificateProjection PodCondition PodDNSConfig PodDNSConfigOption PodExecOptions PodExtendedResourceClaimStatus PodIP PodList PodLogOptions PodOS PodPortForwardOptions PodProxyOptions PodReadinessGate PodResourceClaim PodResourceClaimStatus PodSchedulingGate PodSchedulingGroup PodSecurityContext PodSignature PodSpec PodStatus PodTemplate PodTemplateList PodTemplateSpec PodVolumeHealth PortStatus PortworxVolumeSource Preconditions PreferAvoidPodsEntry PreferredSchedulingTerm Probe ProbeHandler ProjectedVolumeSource QuobyteVolumeSource RBDPersistentVolumeSource RBDVolumeSource RangeAllocation ReplicationController ReplicationControllerCondition ReplicationControllerList ReplicationControllerSpec ReplicationControllerStatus ResourceClaim ResourceFieldSelector ResourceHealth ResourceQuota ResourceQuotaList ResourceQuotaSpec ResourceQuotaStatus ResourceRequirements ResourceStatus SELinuxOptions ScaleIOPersistentVolumeSource ScaleIOVolumeSource ScopeSelector ScopedResourceSelectorRequirement SeccompProfile Secret SecretEnvSource SecretKeySelector SecretList SecretProjection SecretReference SecretVolumeSource SecurityContext SerializedReference Service ServiceAccount ServiceAccountList ServiceAccountTokenProjection ServiceList ServicePort ServiceProxyOptions ServiceSpec ServiceStatus SessionAffinityConfig SleepAction StorageOSPersistentVolumeSource StorageOSVolumeSource Sysctl TCPSocketAction Taint Toleration TopologySelectorLabelRequirement TopologySelectorTerm TopologySpreadConstraint TypedLocalObjectReference TypedObjectReference Volume VolumeDevice VolumeHealthCondition VolumeHealthStatus VolumeMount VolumeMountStatus VolumeNodeAffinity VolumeProjection VolumeResourceRequirements VolumeSource VolumeStatus VsphereVirtualDiskVolumeSource WeightedPodAffinityTerm WindowsSecurityContextOptions", [
+    d364, d365, d366, d367, d368, d369, d370, d371, d372, d373, d374, d375, d376, d377, d378, d379,
+    d380, d381, d382, d383, d384, d385, d386, d387, d388, d389, d390, d391, d392, d393, d394, d395,
+    d396, d397, d398, d399, d400, d401, d402, d403, d404, d405, d406, d407, d408, d409, d410, d411,
+    d412, d413, d414, d415, d416, d417, d418, d419, d420, d421, d422, d423, d424, d425, d426, d427,
+    d428, d429, d430, d431, d432, d433, d434, d435, d436, d437, d438, d439, d440, d441, d442, d443,
+    d444, d445, d446, d447, d448, d449, d450, d451, d452, d453, d454, d455, d456, d457, d458, d459,
+    d460, d461, d462, d463, d464, d465, d466, d467, d468, d469, d470, d471, d472, d473, d474, d475,
+    d476, d477, d478, d479, d480, d481, d482, d483, d484, d485, d486, d487, d488, d489, d490, d491,
+    d492, d493, d494, d495, d496, d497, d498, d499, d500, d501, d502, d503, d504, d505, d506, d507,
+    d508, d509, d510, d511, d512, d513, d514, d515, d516, d517, d518, d519, d520, d521, d522, d523,
+    d524, d525, d526, d527, d528, d529, d530, d531, d532, d533, d534, d535, d536, d537, d538, d539,
+    d540, d541, d542, d543, d544, d545, d546, d547, d548, d549, d550, d551, d552, d553, d554, d555,
+    d556, d557, d558, d559, d560, d561, d562, d563, d564, d565, d566, d567, d568, d569, d570, d571,
+    d572, d573, d574, d575, d576, d577, d578, d579, d580, d581, d582, d583, d584, d585, d586, d587,
+    d588, d589, d590, d591, d592, d593, d594, d595, d596, d597, d598, d599, d600, d601, d602, d603,
+    d604, d605, d606, d607, d608, d609, d610,
+  ], [8, 19, 20, 21, 24, 49, 50, 57, 58, 85, 87, 90, 97, 99, 102, 113, 115, 127, 128, 130, 135, 140, 144, 149, 152, 153, 155, 156, 166, 167, 181, 182, 184, 190, 191, 202, 205, 210, 211, 212, 213, 215, 217]),
 };

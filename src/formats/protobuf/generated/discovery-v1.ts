@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d490, schemas as CORE_V1 } from './core-v1.js';
 import { d1294, d1298, schemas as META } from './meta.js';
 
@@ -14,8 +14,7 @@ type Keys = readonly (number | string)[];
 const O611 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.addresses = 0; this.conditions = 0; this.hostname = 0; this.targetRef = 0; this.deprecatedTopology = 0; this.nodeName = 0; this.zone = 0; this.hints = 0; } });
 const K611: Keys = [10, "addresses", -18, "conditions", 26, "hostname", -34, "targetRef", 42, "deprecatedTopology", 50, "nodeName", 58, "zone", -66, "hints"];
 function d611(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -54,8 +53,7 @@ function d611(r: Reader, c: C): J {
 // k8s.io.api.discovery.v1.EndpointConditions
 const K612: Keys = [8, "ready", 16, "serving", 24, "terminating"];
 function d612(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -78,8 +76,7 @@ function d612(r: Reader, c: C): J {
 // k8s.io.api.discovery.v1.EndpointHints
 const K613: Keys = [-10, "forZones", -18, "forNodes"];
 function d613(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -99,8 +96,7 @@ function d613(r: Reader, c: C): J {
 // k8s.io.api.discovery.v1.EndpointPort
 const K614: Keys = [10, "name", 18, "protocol", 24, "port", 34, "appProtocol"];
 function d614(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -127,8 +123,7 @@ function d614(r: Reader, c: C): J {
 const O615 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.addressType = 0; this.endpoints = 0; this.ports = 0; } });
 const K615: Keys = [-10, "metadata", 34, "addressType", -18, "endpoints", -26, "ports"];
 function d615(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O615();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -155,8 +150,7 @@ function d615(r: Reader, c: C): J {
 // k8s.io.api.discovery.v1.EndpointSliceList
 const K616: Keys = [-10, "metadata", -18, "items"];
 function d616(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -177,8 +171,7 @@ function d616(r: Reader, c: C): J {
 // k8s.io.api.discovery.v1.ForNode
 const K617: Keys = [10, "name"];
 function d617(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -195,8 +188,7 @@ function d617(r: Reader, c: C): J {
 // k8s.io.api.discovery.v1.ForZone
 const K618: Keys = [10, "name"];
 function d618(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -219,14 +211,7 @@ function d618(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "discovery-v1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.discovery.v1.Endpoint", [d611, false]],
-    ["k8s.io.api.discovery.v1.EndpointConditions", [d612, false]],
-    ["k8s.io.api.discovery.v1.EndpointHints", [d613, false]],
-    ["k8s.io.api.discovery.v1.EndpointPort", [d614, false]],
-    ["k8s.io.api.discovery.v1.EndpointSlice", [d615, true]],
-    ["k8s.io.api.discovery.v1.EndpointSliceList", [d616, true]],
-    ["k8s.io.api.discovery.v1.ForNode", [d617, false]],
-    ["k8s.io.api.discovery.v1.ForZone", [d618, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.discovery.v1.", "Endpoint EndpointConditions EndpointHints EndpointPort EndpointSlice EndpointSliceList ForNode ForZone", [
+    d611, d612, d613, d614, d615, d616, d617, d618,
+  ], [4, 5]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d490, schemas as CORE_V1 } from './core-v1.js';
 import { d1294, d1298, schemas as META } from './meta.js';
 
@@ -14,8 +14,7 @@ type Keys = readonly (number | string)[];
 const O619 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.addresses = 0; this.conditions = 0; this.hostname = 0; this.targetRef = 0; this.topology = 0; this.nodeName = 0; this.hints = 0; } });
 const K619: Keys = [10, "addresses", -18, "conditions", 26, "hostname", -34, "targetRef", 42, "topology", 50, "nodeName", -58, "hints"];
 function d619(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -51,8 +50,7 @@ function d619(r: Reader, c: C): J {
 // k8s.io.api.discovery.v1beta1.EndpointConditions
 const K620: Keys = [8, "ready", 16, "serving", 24, "terminating"];
 function d620(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -75,8 +73,7 @@ function d620(r: Reader, c: C): J {
 // k8s.io.api.discovery.v1beta1.EndpointHints
 const K621: Keys = [-10, "forZones", -18, "forNodes"];
 function d621(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -96,8 +93,7 @@ function d621(r: Reader, c: C): J {
 // k8s.io.api.discovery.v1beta1.EndpointPort
 const K622: Keys = [10, "name", 18, "protocol", 24, "port", 34, "appProtocol"];
 function d622(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -124,8 +120,7 @@ function d622(r: Reader, c: C): J {
 const O623 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.addressType = 0; this.endpoints = 0; this.ports = 0; } });
 const K623: Keys = [-10, "metadata", 34, "addressType", -18, "endpoints", -26, "ports"];
 function d623(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O623();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -152,8 +147,7 @@ function d623(r: Reader, c: C): J {
 // k8s.io.api.discovery.v1beta1.EndpointSliceList
 const K624: Keys = [-10, "metadata", -18, "items"];
 function d624(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -174,8 +168,7 @@ function d624(r: Reader, c: C): J {
 // k8s.io.api.discovery.v1beta1.ForNode
 const K625: Keys = [10, "name"];
 function d625(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -192,8 +185,7 @@ function d625(r: Reader, c: C): J {
 // k8s.io.api.discovery.v1beta1.ForZone
 const K626: Keys = [10, "name"];
 function d626(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -216,14 +208,7 @@ function d626(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "discovery-v1beta1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.discovery.v1beta1.Endpoint", [d619, false]],
-    ["k8s.io.api.discovery.v1beta1.EndpointConditions", [d620, false]],
-    ["k8s.io.api.discovery.v1beta1.EndpointHints", [d621, false]],
-    ["k8s.io.api.discovery.v1beta1.EndpointPort", [d622, false]],
-    ["k8s.io.api.discovery.v1beta1.EndpointSlice", [d623, true]],
-    ["k8s.io.api.discovery.v1beta1.EndpointSliceList", [d624, true]],
-    ["k8s.io.api.discovery.v1beta1.ForNode", [d625, false]],
-    ["k8s.io.api.discovery.v1beta1.ForZone", [d626, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.discovery.v1beta1.", "Endpoint EndpointConditions EndpointHints EndpointPort EndpointSlice EndpointSliceList ForNode ForZone", [
+    d619, d620, d621, d622, d623, d624, d625, d626,
+  ], [4, 5]),
 };

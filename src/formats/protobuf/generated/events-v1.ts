@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d424, d490, schemas as CORE_V1 } from './core-v1.js';
 import { d1294, d1297, d1298, d1312, schemas as META } from './meta.js';
 
@@ -14,8 +14,7 @@ type Keys = readonly (number | string)[];
 const O627 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.eventTime = 0; this.series = 0; this.reportingController = 0; this.reportingInstance = 0; this.action = 0; this.reason = 0; this.regarding = 0; this.related = 0; this.note = 0; this.type = 0; this.deprecatedSource = 0; this.deprecatedFirstTimestamp = 0; this.deprecatedLastTimestamp = 0; this.deprecatedCount = 0; } });
 const K627: Keys = [-10, "metadata", 18, "eventTime", -26, "series", 34, "reportingController", 42, "reportingInstance", 50, "action", 58, "reason", -66, "regarding", -74, "related", 82, "note", 90, "type", -98, "deprecatedSource", 106, "deprecatedFirstTimestamp", 114, "deprecatedLastTimestamp", 120, "deprecatedCount"];
 function d627(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O627();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -75,8 +74,7 @@ function d627(r: Reader, c: C): J {
 // k8s.io.api.events.v1.EventList
 const K628: Keys = [-10, "metadata", -18, "items"];
 function d628(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -97,8 +95,7 @@ function d628(r: Reader, c: C): J {
 // k8s.io.api.events.v1.EventSeries
 const K629: Keys = [8, "count", 18, "lastObservedTime"];
 function d629(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -124,9 +121,7 @@ function d629(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "events-v1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.events.v1.Event", [d627, true]],
-    ["k8s.io.api.events.v1.EventList", [d628, true]],
-    ["k8s.io.api.events.v1.EventSeries", [d629, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.events.v1.", "Event EventList EventSeries", [
+    d627, d628, d629,
+  ], [0, 1]),
 };

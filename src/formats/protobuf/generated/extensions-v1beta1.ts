@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d532, d595, schemas as CORE_V1 } from './core-v1.js';
 import { d1291, d1294, d1298, d1312, d1322, schemas as META } from './meta.js';
 
@@ -14,8 +14,7 @@ type Keys = readonly (number | string)[];
 const O633 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K633: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d633(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O633();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -40,8 +39,7 @@ function d633(r: Reader, c: C): J {
 const O634 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K634: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d634(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -70,8 +68,7 @@ function d634(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.DaemonSetList
 const K635: Keys = [-10, "metadata", -18, "items"];
 function d635(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -93,8 +90,7 @@ function d635(r: Reader, c: C): J {
 const O636 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selector = 0; this.template = 0; this.updateStrategy = 0; this.minReadySeconds = 0; this.templateGeneration = 0; this.revisionHistoryLimit = 0; } });
 const K636: Keys = [-10, "selector", -18, "template", -26, "updateStrategy", 32, "minReadySeconds", 40, "templateGeneration", 48, "revisionHistoryLimit"];
 function d636(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -127,8 +123,7 @@ function d636(r: Reader, c: C): J {
 const O637 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.currentNumberScheduled = 0; this.numberMisscheduled = 0; this.desiredNumberScheduled = 0; this.numberReady = 0; this.observedGeneration = 0; this.updatedNumberScheduled = 0; this.numberAvailable = 0; this.numberUnavailable = 0; this.collisionCount = 0; this.conditions = 0; } });
 const K637: Keys = [8, "currentNumberScheduled", 16, "numberMisscheduled", 24, "desiredNumberScheduled", 32, "numberReady", 40, "observedGeneration", 48, "updatedNumberScheduled", 56, "numberAvailable", 64, "numberUnavailable", 72, "collisionCount", -82, "conditions"];
 function d637(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -172,8 +167,7 @@ function d637(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.DaemonSetUpdateStrategy
 const K638: Keys = [10, "type", -18, "rollingUpdate"];
 function d638(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -194,8 +188,7 @@ function d638(r: Reader, c: C): J {
 const O639 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K639: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d639(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O639();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -220,8 +213,7 @@ function d639(r: Reader, c: C): J {
 const O640 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastUpdateTime = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K640: Keys = [10, "type", 18, "status", 50, "lastUpdateTime", 58, "lastTransitionTime", 34, "reason", 42, "message"];
 function d640(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v6: any;
@@ -253,8 +245,7 @@ function d640(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.DeploymentList
 const K641: Keys = [-10, "metadata", -18, "items"];
 function d641(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -276,8 +267,7 @@ function d641(r: Reader, c: C): J {
 const O642 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.name = 0; this.updatedAnnotations = 0; this.rollbackTo = 0; } });
 const K642: Keys = [10, "name", 18, "updatedAnnotations", -26, "rollbackTo"];
 function d642(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O642();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -303,8 +293,7 @@ function d642(r: Reader, c: C): J {
 const O643 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.selector = 0; this.template = 0; this.strategy = 0; this.minReadySeconds = 0; this.revisionHistoryLimit = 0; this.paused = 0; this.rollbackTo = 0; this.progressDeadlineSeconds = 0; } });
 const K643: Keys = [8, "replicas", -18, "selector", -26, "template", -34, "strategy", 40, "minReadySeconds", 48, "revisionHistoryLimit", 56, "paused", -66, "rollbackTo", 72, "progressDeadlineSeconds"];
 function d643(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -346,8 +335,7 @@ function d643(r: Reader, c: C): J {
 const O644 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.replicas = 0; this.updatedReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.unavailableReplicas = 0; this.terminatingReplicas = 0; this.conditions = 0; this.collisionCount = 0; } });
 const K644: Keys = [8, "observedGeneration", 16, "replicas", 24, "updatedReplicas", 56, "readyReplicas", 32, "availableReplicas", 40, "unavailableReplicas", 72, "terminatingReplicas", -50, "conditions", 64, "collisionCount"];
 function d644(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -388,8 +376,7 @@ function d644(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.DeploymentStrategy
 const K645: Keys = [10, "type", -18, "rollingUpdate"];
 function d645(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -409,8 +396,7 @@ function d645(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.HTTPIngressPath
 const K646: Keys = [10, "path", 26, "pathType", -18, "backend"];
 function d646(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v2: any;
@@ -433,8 +419,7 @@ function d646(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.HTTPIngressRuleValue
 const K647: Keys = [-10, "paths"];
 function d647(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -451,8 +436,7 @@ function d647(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.IPBlock
 const K648: Keys = [10, "cidr", 18, "except"];
 function d648(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -473,8 +457,7 @@ function d648(r: Reader, c: C): J {
 const O649 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K649: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d649(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O649();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -498,8 +481,7 @@ function d649(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.IngressBackend
 const K650: Keys = [10, "serviceName", 18, "servicePort", -26, "resource"];
 function d650(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -522,8 +504,7 @@ function d650(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.IngressList
 const K651: Keys = [-10, "metadata", -18, "items"];
 function d651(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -544,8 +525,7 @@ function d651(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.IngressLoadBalancerIngress
 const K652: Keys = [10, "ip", 18, "hostname", -34, "ports"];
 function d652(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -568,8 +548,7 @@ function d652(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.IngressLoadBalancerStatus
 const K653: Keys = [-10, "ingress"];
 function d653(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -586,8 +565,7 @@ function d653(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.IngressPortStatus
 const K654: Keys = [8, "port", 18, "protocol", 26, "error"];
 function d654(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -610,8 +588,7 @@ function d654(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.IngressRule
 const K655: Keys = [10, "host"];
 function d655(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -631,8 +608,7 @@ function d655(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.IngressRuleValue
 const K656: Keys = [-10, "http"];
 function d656(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -649,8 +625,7 @@ function d656(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.IngressSpec
 const K657: Keys = [34, "ingressClassName", -10, "backend", -18, "tls", -26, "rules"];
 function d657(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v4: any;
   let v1: any;
   let v2: any;
@@ -676,8 +651,7 @@ function d657(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.IngressStatus
 const K658: Keys = [-10, "loadBalancer"];
 function d658(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -694,8 +668,7 @@ function d658(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.IngressTLS
 const K659: Keys = [10, "hosts", 18, "secretName"];
 function d659(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -715,8 +688,7 @@ function d659(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.NetworkPolicy
 const K660: Keys = [-10, "metadata", -18, "spec"];
 function d660(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -737,8 +709,7 @@ function d660(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.NetworkPolicyEgressRule
 const K661: Keys = [-10, "ports", -18, "to"];
 function d661(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -758,8 +729,7 @@ function d661(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.NetworkPolicyIngressRule
 const K662: Keys = [-10, "ports", -18, "from"];
 function d662(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -779,8 +749,7 @@ function d662(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.NetworkPolicyList
 const K663: Keys = [-10, "metadata", -18, "items"];
 function d663(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -801,8 +770,7 @@ function d663(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.NetworkPolicyPeer
 const K664: Keys = [-10, "podSelector", -18, "namespaceSelector", -26, "ipBlock"];
 function d664(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -825,8 +793,7 @@ function d664(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.NetworkPolicyPort
 const K665: Keys = [10, "protocol", 18, "port", 24, "endPort"];
 function d665(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -849,8 +816,7 @@ function d665(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.NetworkPolicySpec
 const K666: Keys = [-10, "podSelector", -18, "ingress", -26, "egress", 34, "policyTypes"];
 function d666(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -877,8 +843,7 @@ function d666(r: Reader, c: C): J {
 const O667 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K667: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d667(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O667();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -903,8 +868,7 @@ function d667(r: Reader, c: C): J {
 const O668 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K668: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d668(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -933,8 +897,7 @@ function d668(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.ReplicaSetList
 const K669: Keys = [-10, "metadata", -18, "items"];
 function d669(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -955,8 +918,7 @@ function d669(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.ReplicaSetSpec
 const K670: Keys = [8, "replicas", 32, "minReadySeconds", -18, "selector", -26, "template"];
 function d670(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v4: any;
   let v2: any;
@@ -983,8 +945,7 @@ function d670(r: Reader, c: C): J {
 const O671 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.replicas = 0; this.fullyLabeledReplicas = 0; this.readyReplicas = 0; this.availableReplicas = 0; this.terminatingReplicas = 0; this.observedGeneration = 0; this.conditions = 0; } });
 const K671: Keys = [8, "replicas", 16, "fullyLabeledReplicas", 32, "readyReplicas", 40, "availableReplicas", 56, "terminatingReplicas", 24, "observedGeneration", -50, "conditions"];
 function d671(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -1019,8 +980,7 @@ function d671(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.RollbackConfig
 const K672: Keys = [8, "revision"];
 function d672(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -1037,8 +997,7 @@ function d672(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.RollingUpdateDaemonSet
 const K673: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d673(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1058,8 +1017,7 @@ function d673(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.RollingUpdateDeployment
 const K674: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d674(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1080,8 +1038,7 @@ function d674(r: Reader, c: C): J {
 const O675 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K675: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d675(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O675();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1105,8 +1062,7 @@ function d675(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.ScaleSpec
 const K676: Keys = [8, "replicas"];
 function d676(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -1123,8 +1079,7 @@ function d676(r: Reader, c: C): J {
 // k8s.io.api.extensions.v1beta1.ScaleStatus
 const K677: Keys = [8, "replicas", 18, "selector", 26, "targetSelector"];
 function d677(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1154,51 +1109,9 @@ function d677(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "extensions-v1beta1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.extensions.v1beta1.DaemonSet", [d633, true]],
-    ["k8s.io.api.extensions.v1beta1.DaemonSetCondition", [d634, false]],
-    ["k8s.io.api.extensions.v1beta1.DaemonSetList", [d635, true]],
-    ["k8s.io.api.extensions.v1beta1.DaemonSetSpec", [d636, false]],
-    ["k8s.io.api.extensions.v1beta1.DaemonSetStatus", [d637, false]],
-    ["k8s.io.api.extensions.v1beta1.DaemonSetUpdateStrategy", [d638, false]],
-    ["k8s.io.api.extensions.v1beta1.Deployment", [d639, true]],
-    ["k8s.io.api.extensions.v1beta1.DeploymentCondition", [d640, false]],
-    ["k8s.io.api.extensions.v1beta1.DeploymentList", [d641, true]],
-    ["k8s.io.api.extensions.v1beta1.DeploymentRollback", [d642, true]],
-    ["k8s.io.api.extensions.v1beta1.DeploymentSpec", [d643, false]],
-    ["k8s.io.api.extensions.v1beta1.DeploymentStatus", [d644, false]],
-    ["k8s.io.api.extensions.v1beta1.DeploymentStrategy", [d645, false]],
-    ["k8s.io.api.extensions.v1beta1.HTTPIngressPath", [d646, false]],
-    ["k8s.io.api.extensions.v1beta1.HTTPIngressRuleValue", [d647, false]],
-    ["k8s.io.api.extensions.v1beta1.IPBlock", [d648, false]],
-    ["k8s.io.api.extensions.v1beta1.Ingress", [d649, true]],
-    ["k8s.io.api.extensions.v1beta1.IngressBackend", [d650, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressList", [d651, true]],
-    ["k8s.io.api.extensions.v1beta1.IngressLoadBalancerIngress", [d652, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressLoadBalancerStatus", [d653, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressPortStatus", [d654, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressRule", [d655, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressRuleValue", [d656, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressSpec", [d657, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressStatus", [d658, false]],
-    ["k8s.io.api.extensions.v1beta1.IngressTLS", [d659, false]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicy", [d660, true]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicyEgressRule", [d661, false]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicyIngressRule", [d662, false]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicyList", [d663, true]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicyPeer", [d664, false]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicyPort", [d665, false]],
-    ["k8s.io.api.extensions.v1beta1.NetworkPolicySpec", [d666, false]],
-    ["k8s.io.api.extensions.v1beta1.ReplicaSet", [d667, true]],
-    ["k8s.io.api.extensions.v1beta1.ReplicaSetCondition", [d668, false]],
-    ["k8s.io.api.extensions.v1beta1.ReplicaSetList", [d669, true]],
-    ["k8s.io.api.extensions.v1beta1.ReplicaSetSpec", [d670, false]],
-    ["k8s.io.api.extensions.v1beta1.ReplicaSetStatus", [d671, false]],
-    ["k8s.io.api.extensions.v1beta1.RollbackConfig", [d672, false]],
-    ["k8s.io.api.extensions.v1beta1.RollingUpdateDaemonSet", [d673, false]],
-    ["k8s.io.api.extensions.v1beta1.RollingUpdateDeployment", [d674, false]],
-    ["k8s.io.api.extensions.v1beta1.Scale", [d675, true]],
-    ["k8s.io.api.extensions.v1beta1.ScaleSpec", [d676, false]],
-    ["k8s.io.api.extensions.v1beta1.ScaleStatus", [d677, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.extensions.v1beta1.", "DaemonSet DaemonSetCondition DaemonSetList DaemonSetSpec DaemonSetStatus DaemonSetUpdateStrategy Deployment DeploymentCondition DeploymentList DeploymentRollback DeploymentSpec DeploymentStatus DeploymentStrategy HTTPIngressPath HTTPIngressRuleValue IPBlock Ingress IngressBackend IngressList IngressLoadBalancerIngress IngressLoadBalancerStatus IngressPortStatus IngressRule IngressRuleValue IngressSpec IngressStatus IngressTLS NetworkPolicy NetworkPolicyEgressRule NetworkPolicyIngressRule NetworkPolicyList NetworkPolicyPeer NetworkPolicyPort NetworkPolicySpec ReplicaSet ReplicaSetCondition ReplicaSetList ReplicaSetSpec ReplicaSetStatus RollbackConfig RollingUpdateDaemonSet RollingUpdateDeployment Scale ScaleSpec ScaleStatus", [
+    d633, d634, d635, d636, d637, d638, d639, d640, d641, d642, d643, d644, d645, d646, d647, d648,
+    d649, d650, d651, d652, d653, d654, d655, d656, d657, d658, d659, d660, d661, d662, d663, d664,
+    d665, d666, d667, d668, d669, d670, d671, d672, d673, d674, d675, d676, d677,
+  ], [0, 2, 6, 8, 9, 16, 18, 27, 30, 34, 36, 42]),
 };

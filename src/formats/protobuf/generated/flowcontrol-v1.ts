@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.flowcontrol.v1.ExemptPriorityLevelConfiguration
 const K678: Keys = [8, "nominalConcurrencyShares", 16, "lendablePercent"];
 function d678(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33,8 +32,7 @@ function d678(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.FlowDistinguisherMethod
 const K679: Keys = [10, "type"];
 function d679(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -52,8 +50,7 @@ function d679(r: Reader, c: C): J {
 const O680 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K680: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d680(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O680();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -78,8 +75,7 @@ function d680(r: Reader, c: C): J {
 const O681 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K681: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d681(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -108,8 +104,7 @@ function d681(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.FlowSchemaList
 const K682: Keys = [-10, "metadata", -18, "items"];
 function d682(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -130,8 +125,7 @@ function d682(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.FlowSchemaSpec
 const K683: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
 function d683(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -157,8 +151,7 @@ function d683(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.FlowSchemaStatus
 const K684: Keys = [-10, "conditions"];
 function d684(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -175,8 +168,7 @@ function d684(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.GroupSubject
 const K685: Keys = [10, "name"];
 function d685(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -193,8 +185,7 @@ function d685(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.LimitResponse
 const K686: Keys = [10, "type", -18, "queuing"];
 function d686(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -214,8 +205,7 @@ function d686(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.LimitedPriorityLevelConfiguration
 const K687: Keys = [8, "nominalConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
 function d687(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -241,8 +231,7 @@ function d687(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.NonResourcePolicyRule
 const K688: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d688(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v6: any;
   while (r.pos < r.len) {
@@ -262,8 +251,7 @@ function d688(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.PolicyRulesWithSubjects
 const K689: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
 function d689(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -287,8 +275,7 @@ function d689(r: Reader, c: C): J {
 const O690 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K690: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d690(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O690();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -313,8 +300,7 @@ function d690(r: Reader, c: C): J {
 const O691 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K691: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d691(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -343,8 +329,7 @@ function d691(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationList
 const K692: Keys = [-10, "metadata", -18, "items"];
 function d692(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -365,8 +350,7 @@ function d692(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationReference
 const K693: Keys = [10, "name"];
 function d693(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -383,8 +367,7 @@ function d693(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationSpec
 const K694: Keys = [10, "type", -18, "limited", -26, "exempt"];
 function d694(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -407,8 +390,7 @@ function d694(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationStatus
 const K695: Keys = [-10, "conditions"];
 function d695(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -425,8 +407,7 @@ function d695(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.QueuingConfiguration
 const K696: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
 function d696(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -450,8 +431,7 @@ function d696(r: Reader, c: C): J {
 const O697 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
 const K697: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 32, "clusterScope", 42, "namespaces"];
 function d697(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -480,8 +460,7 @@ function d697(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.ServiceAccountSubject
 const K698: Keys = [10, "namespace", 18, "name"];
 function d698(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -501,8 +480,7 @@ function d698(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.Subject
 const K699: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
 function d699(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -528,8 +506,7 @@ function d699(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1.UserSubject
 const K700: Keys = [10, "name"];
 function d700(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -552,29 +529,8 @@ function d700(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "flowcontrol-v1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.flowcontrol.v1.ExemptPriorityLevelConfiguration", [d678, false]],
-    ["k8s.io.api.flowcontrol.v1.FlowDistinguisherMethod", [d679, false]],
-    ["k8s.io.api.flowcontrol.v1.FlowSchema", [d680, true]],
-    ["k8s.io.api.flowcontrol.v1.FlowSchemaCondition", [d681, false]],
-    ["k8s.io.api.flowcontrol.v1.FlowSchemaList", [d682, true]],
-    ["k8s.io.api.flowcontrol.v1.FlowSchemaSpec", [d683, false]],
-    ["k8s.io.api.flowcontrol.v1.FlowSchemaStatus", [d684, false]],
-    ["k8s.io.api.flowcontrol.v1.GroupSubject", [d685, false]],
-    ["k8s.io.api.flowcontrol.v1.LimitResponse", [d686, false]],
-    ["k8s.io.api.flowcontrol.v1.LimitedPriorityLevelConfiguration", [d687, false]],
-    ["k8s.io.api.flowcontrol.v1.NonResourcePolicyRule", [d688, false]],
-    ["k8s.io.api.flowcontrol.v1.PolicyRulesWithSubjects", [d689, false]],
-    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfiguration", [d690, true]],
-    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationCondition", [d691, false]],
-    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationList", [d692, true]],
-    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationReference", [d693, false]],
-    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationSpec", [d694, false]],
-    ["k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationStatus", [d695, false]],
-    ["k8s.io.api.flowcontrol.v1.QueuingConfiguration", [d696, false]],
-    ["k8s.io.api.flowcontrol.v1.ResourcePolicyRule", [d697, false]],
-    ["k8s.io.api.flowcontrol.v1.ServiceAccountSubject", [d698, false]],
-    ["k8s.io.api.flowcontrol.v1.Subject", [d699, false]],
-    ["k8s.io.api.flowcontrol.v1.UserSubject", [d700, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.flowcontrol.v1.", "ExemptPriorityLevelConfiguration FlowDistinguisherMethod FlowSchema FlowSchemaCondition FlowSchemaList FlowSchemaSpec FlowSchemaStatus GroupSubject LimitResponse LimitedPriorityLevelConfiguration NonResourcePolicyRule PolicyRulesWithSubjects PriorityLevelConfiguration PriorityLevelConfigurationCondition PriorityLevelConfigurationList PriorityLevelConfigurationReference PriorityLevelConfigurationSpec PriorityLevelConfigurationStatus QueuingConfiguration ResourcePolicyRule ServiceAccountSubject Subject UserSubject", [
+    d678, d679, d680, d681, d682, d683, d684, d685, d686, d687, d688, d689, d690, d691, d692, d693,
+    d694, d695, d696, d697, d698, d699, d700,
+  ], [2, 4, 12, 14]),
 };

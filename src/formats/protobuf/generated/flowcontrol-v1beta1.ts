@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.flowcontrol.v1beta1.ExemptPriorityLevelConfiguration
 const K701: Keys = [8, "nominalConcurrencyShares", 16, "lendablePercent"];
 function d701(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33,8 +32,7 @@ function d701(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.FlowDistinguisherMethod
 const K702: Keys = [10, "type"];
 function d702(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -52,8 +50,7 @@ function d702(r: Reader, c: C): J {
 const O703 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K703: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d703(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O703();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -78,8 +75,7 @@ function d703(r: Reader, c: C): J {
 const O704 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K704: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d704(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -108,8 +104,7 @@ function d704(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaList
 const K705: Keys = [-10, "metadata", -18, "items"];
 function d705(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -130,8 +125,7 @@ function d705(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaSpec
 const K706: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
 function d706(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -157,8 +151,7 @@ function d706(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaStatus
 const K707: Keys = [-10, "conditions"];
 function d707(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -175,8 +168,7 @@ function d707(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.GroupSubject
 const K708: Keys = [10, "name"];
 function d708(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -193,8 +185,7 @@ function d708(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.LimitResponse
 const K709: Keys = [10, "type", -18, "queuing"];
 function d709(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -214,8 +205,7 @@ function d709(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.LimitedPriorityLevelConfiguration
 const K710: Keys = [8, "assuredConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
 function d710(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -241,8 +231,7 @@ function d710(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.NonResourcePolicyRule
 const K711: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d711(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v6: any;
   while (r.pos < r.len) {
@@ -262,8 +251,7 @@ function d711(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.PolicyRulesWithSubjects
 const K712: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
 function d712(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -287,8 +275,7 @@ function d712(r: Reader, c: C): J {
 const O713 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K713: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d713(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O713();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -313,8 +300,7 @@ function d713(r: Reader, c: C): J {
 const O714 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K714: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d714(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -343,8 +329,7 @@ function d714(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationList
 const K715: Keys = [-10, "metadata", -18, "items"];
 function d715(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -365,8 +350,7 @@ function d715(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationReference
 const K716: Keys = [10, "name"];
 function d716(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -383,8 +367,7 @@ function d716(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationSpec
 const K717: Keys = [10, "type", -18, "limited", -26, "exempt"];
 function d717(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -407,8 +390,7 @@ function d717(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationStatus
 const K718: Keys = [-10, "conditions"];
 function d718(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -425,8 +407,7 @@ function d718(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.QueuingConfiguration
 const K719: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
 function d719(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -450,8 +431,7 @@ function d719(r: Reader, c: C): J {
 const O720 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
 const K720: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 32, "clusterScope", 42, "namespaces"];
 function d720(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -480,8 +460,7 @@ function d720(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.ServiceAccountSubject
 const K721: Keys = [10, "namespace", 18, "name"];
 function d721(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -501,8 +480,7 @@ function d721(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.Subject
 const K722: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
 function d722(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -528,8 +506,7 @@ function d722(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta1.UserSubject
 const K723: Keys = [10, "name"];
 function d723(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -552,29 +529,8 @@ function d723(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "flowcontrol-v1beta1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.flowcontrol.v1beta1.ExemptPriorityLevelConfiguration", [d701, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.FlowDistinguisherMethod", [d702, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.FlowSchema", [d703, true]],
-    ["k8s.io.api.flowcontrol.v1beta1.FlowSchemaCondition", [d704, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.FlowSchemaList", [d705, true]],
-    ["k8s.io.api.flowcontrol.v1beta1.FlowSchemaSpec", [d706, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.FlowSchemaStatus", [d707, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.GroupSubject", [d708, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.LimitResponse", [d709, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.LimitedPriorityLevelConfiguration", [d710, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.NonResourcePolicyRule", [d711, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.PolicyRulesWithSubjects", [d712, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfiguration", [d713, true]],
-    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationCondition", [d714, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationList", [d715, true]],
-    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationReference", [d716, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationSpec", [d717, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationStatus", [d718, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.QueuingConfiguration", [d719, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.ResourcePolicyRule", [d720, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.ServiceAccountSubject", [d721, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.Subject", [d722, false]],
-    ["k8s.io.api.flowcontrol.v1beta1.UserSubject", [d723, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.flowcontrol.v1beta1.", "ExemptPriorityLevelConfiguration FlowDistinguisherMethod FlowSchema FlowSchemaCondition FlowSchemaList FlowSchemaSpec FlowSchemaStatus GroupSubject LimitResponse LimitedPriorityLevelConfiguration NonResourcePolicyRule PolicyRulesWithSubjects PriorityLevelConfiguration PriorityLevelConfigurationCondition PriorityLevelConfigurationList PriorityLevelConfigurationReference PriorityLevelConfigurationSpec PriorityLevelConfigurationStatus QueuingConfiguration ResourcePolicyRule ServiceAccountSubject Subject UserSubject", [
+    d701, d702, d703, d704, d705, d706, d707, d708, d709, d710, d711, d712, d713, d714, d715, d716,
+    d717, d718, d719, d720, d721, d722, d723,
+  ], [2, 4, 12, 14]),
 };

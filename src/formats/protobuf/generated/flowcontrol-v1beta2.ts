@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.flowcontrol.v1beta2.ExemptPriorityLevelConfiguration
 const K724: Keys = [8, "nominalConcurrencyShares", 16, "lendablePercent"];
 function d724(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33,8 +32,7 @@ function d724(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.FlowDistinguisherMethod
 const K725: Keys = [10, "type"];
 function d725(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -52,8 +50,7 @@ function d725(r: Reader, c: C): J {
 const O726 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K726: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d726(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O726();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -78,8 +75,7 @@ function d726(r: Reader, c: C): J {
 const O727 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K727: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d727(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -108,8 +104,7 @@ function d727(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaList
 const K728: Keys = [-10, "metadata", -18, "items"];
 function d728(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -130,8 +125,7 @@ function d728(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaSpec
 const K729: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
 function d729(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -157,8 +151,7 @@ function d729(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaStatus
 const K730: Keys = [-10, "conditions"];
 function d730(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -175,8 +168,7 @@ function d730(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.GroupSubject
 const K731: Keys = [10, "name"];
 function d731(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -193,8 +185,7 @@ function d731(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.LimitResponse
 const K732: Keys = [10, "type", -18, "queuing"];
 function d732(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -214,8 +205,7 @@ function d732(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.LimitedPriorityLevelConfiguration
 const K733: Keys = [8, "assuredConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
 function d733(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -241,8 +231,7 @@ function d733(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.NonResourcePolicyRule
 const K734: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d734(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v6: any;
   while (r.pos < r.len) {
@@ -262,8 +251,7 @@ function d734(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.PolicyRulesWithSubjects
 const K735: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
 function d735(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -287,8 +275,7 @@ function d735(r: Reader, c: C): J {
 const O736 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K736: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d736(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O736();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -313,8 +300,7 @@ function d736(r: Reader, c: C): J {
 const O737 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K737: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d737(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -343,8 +329,7 @@ function d737(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationList
 const K738: Keys = [-10, "metadata", -18, "items"];
 function d738(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -365,8 +350,7 @@ function d738(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationReference
 const K739: Keys = [10, "name"];
 function d739(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -383,8 +367,7 @@ function d739(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationSpec
 const K740: Keys = [10, "type", -18, "limited", -26, "exempt"];
 function d740(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -407,8 +390,7 @@ function d740(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationStatus
 const K741: Keys = [-10, "conditions"];
 function d741(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -425,8 +407,7 @@ function d741(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.QueuingConfiguration
 const K742: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
 function d742(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -450,8 +431,7 @@ function d742(r: Reader, c: C): J {
 const O743 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
 const K743: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 32, "clusterScope", 42, "namespaces"];
 function d743(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -480,8 +460,7 @@ function d743(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.ServiceAccountSubject
 const K744: Keys = [10, "namespace", 18, "name"];
 function d744(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -501,8 +480,7 @@ function d744(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.Subject
 const K745: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
 function d745(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -528,8 +506,7 @@ function d745(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta2.UserSubject
 const K746: Keys = [10, "name"];
 function d746(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -552,29 +529,8 @@ function d746(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "flowcontrol-v1beta2",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.flowcontrol.v1beta2.ExemptPriorityLevelConfiguration", [d724, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.FlowDistinguisherMethod", [d725, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.FlowSchema", [d726, true]],
-    ["k8s.io.api.flowcontrol.v1beta2.FlowSchemaCondition", [d727, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.FlowSchemaList", [d728, true]],
-    ["k8s.io.api.flowcontrol.v1beta2.FlowSchemaSpec", [d729, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.FlowSchemaStatus", [d730, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.GroupSubject", [d731, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.LimitResponse", [d732, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.LimitedPriorityLevelConfiguration", [d733, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.NonResourcePolicyRule", [d734, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.PolicyRulesWithSubjects", [d735, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfiguration", [d736, true]],
-    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationCondition", [d737, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationList", [d738, true]],
-    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationReference", [d739, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationSpec", [d740, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationStatus", [d741, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.QueuingConfiguration", [d742, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.ResourcePolicyRule", [d743, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.ServiceAccountSubject", [d744, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.Subject", [d745, false]],
-    ["k8s.io.api.flowcontrol.v1beta2.UserSubject", [d746, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.flowcontrol.v1beta2.", "ExemptPriorityLevelConfiguration FlowDistinguisherMethod FlowSchema FlowSchemaCondition FlowSchemaList FlowSchemaSpec FlowSchemaStatus GroupSubject LimitResponse LimitedPriorityLevelConfiguration NonResourcePolicyRule PolicyRulesWithSubjects PriorityLevelConfiguration PriorityLevelConfigurationCondition PriorityLevelConfigurationList PriorityLevelConfigurationReference PriorityLevelConfigurationSpec PriorityLevelConfigurationStatus QueuingConfiguration ResourcePolicyRule ServiceAccountSubject Subject UserSubject", [
+    d724, d725, d726, d727, d728, d729, d730, d731, d732, d733, d734, d735, d736, d737, d738, d739,
+    d740, d741, d742, d743, d744, d745, d746,
+  ], [2, 4, 12, 14]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.flowcontrol.v1beta3.ExemptPriorityLevelConfiguration
 const K747: Keys = [8, "nominalConcurrencyShares", 16, "lendablePercent"];
 function d747(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -33,8 +32,7 @@ function d747(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.FlowDistinguisherMethod
 const K748: Keys = [10, "type"];
 function d748(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -52,8 +50,7 @@ function d748(r: Reader, c: C): J {
 const O749 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K749: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d749(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O749();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -78,8 +75,7 @@ function d749(r: Reader, c: C): J {
 const O750 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K750: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d750(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -108,8 +104,7 @@ function d750(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaList
 const K751: Keys = [-10, "metadata", -18, "items"];
 function d751(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -130,8 +125,7 @@ function d751(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaSpec
 const K752: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
 function d752(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -157,8 +151,7 @@ function d752(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaStatus
 const K753: Keys = [-10, "conditions"];
 function d753(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -175,8 +168,7 @@ function d753(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.GroupSubject
 const K754: Keys = [10, "name"];
 function d754(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -193,8 +185,7 @@ function d754(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.LimitResponse
 const K755: Keys = [10, "type", -18, "queuing"];
 function d755(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -214,8 +205,7 @@ function d755(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.LimitedPriorityLevelConfiguration
 const K756: Keys = [8, "nominalConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
 function d756(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -241,8 +231,7 @@ function d756(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.NonResourcePolicyRule
 const K757: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d757(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v6: any;
   while (r.pos < r.len) {
@@ -262,8 +251,7 @@ function d757(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.PolicyRulesWithSubjects
 const K758: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
 function d758(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -287,8 +275,7 @@ function d758(r: Reader, c: C): J {
 const O759 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K759: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d759(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O759();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -313,8 +300,7 @@ function d759(r: Reader, c: C): J {
 const O760 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K760: Keys = [10, "type", 18, "status", 26, "lastTransitionTime", 34, "reason", 42, "message"];
 function d760(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -343,8 +329,7 @@ function d760(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationList
 const K761: Keys = [-10, "metadata", -18, "items"];
 function d761(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -365,8 +350,7 @@ function d761(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationReference
 const K762: Keys = [10, "name"];
 function d762(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -383,8 +367,7 @@ function d762(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationSpec
 const K763: Keys = [10, "type", -18, "limited", -26, "exempt"];
 function d763(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -407,8 +390,7 @@ function d763(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationStatus
 const K764: Keys = [-10, "conditions"];
 function d764(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -425,8 +407,7 @@ function d764(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.QueuingConfiguration
 const K765: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
 function d765(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -450,8 +431,7 @@ function d765(r: Reader, c: C): J {
 const O766 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.clusterScope = 0; this.namespaces = 0; } });
 const K766: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 32, "clusterScope", 42, "namespaces"];
 function d766(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -480,8 +460,7 @@ function d766(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.ServiceAccountSubject
 const K767: Keys = [10, "namespace", 18, "name"];
 function d767(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -501,8 +480,7 @@ function d767(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.Subject
 const K768: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
 function d768(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -528,8 +506,7 @@ function d768(r: Reader, c: C): J {
 // k8s.io.api.flowcontrol.v1beta3.UserSubject
 const K769: Keys = [10, "name"];
 function d769(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -552,29 +529,8 @@ function d769(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "flowcontrol-v1beta3",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.flowcontrol.v1beta3.ExemptPriorityLevelConfiguration", [d747, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.FlowDistinguisherMethod", [d748, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.FlowSchema", [d749, true]],
-    ["k8s.io.api.flowcontrol.v1beta3.FlowSchemaCondition", [d750, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.FlowSchemaList", [d751, true]],
-    ["k8s.io.api.flowcontrol.v1beta3.FlowSchemaSpec", [d752, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.FlowSchemaStatus", [d753, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.GroupSubject", [d754, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.LimitResponse", [d755, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.LimitedPriorityLevelConfiguration", [d756, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.NonResourcePolicyRule", [d757, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.PolicyRulesWithSubjects", [d758, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfiguration", [d759, true]],
-    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationCondition", [d760, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationList", [d761, true]],
-    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationReference", [d762, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationSpec", [d763, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationStatus", [d764, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.QueuingConfiguration", [d765, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.ResourcePolicyRule", [d766, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.ServiceAccountSubject", [d767, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.Subject", [d768, false]],
-    ["k8s.io.api.flowcontrol.v1beta3.UserSubject", [d769, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.flowcontrol.v1beta3.", "ExemptPriorityLevelConfiguration FlowDistinguisherMethod FlowSchema FlowSchemaCondition FlowSchemaList FlowSchemaSpec FlowSchemaStatus GroupSubject LimitResponse LimitedPriorityLevelConfiguration NonResourcePolicyRule PolicyRulesWithSubjects PriorityLevelConfiguration PriorityLevelConfigurationCondition PriorityLevelConfigurationList PriorityLevelConfigurationReference PriorityLevelConfigurationSpec PriorityLevelConfigurationStatus QueuingConfiguration ResourcePolicyRule ServiceAccountSubject Subject UserSubject", [
+    d747, d748, d749, d750, d751, d752, d753, d754, d755, d756, d757, d758, d759, d760, d761, d762,
+    d763, d764, d765, d766, d767, d768, d769,
+  ], [2, 4, 12, 14]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 const O770 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K770: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d770(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O770();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -38,8 +37,7 @@ function d770(r: Reader, c: C): J {
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewContainerSpec
 const K771: Keys = [10, "image"];
 function d771(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -56,8 +54,7 @@ function d771(r: Reader, c: C): J {
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewSpec
 const K772: Keys = [-10, "containers", 18, "annotations", 26, "namespace"];
 function d772(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -81,8 +78,7 @@ function d772(r: Reader, c: C): J {
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewStatus
 const K773: Keys = [8, "allowed", 18, "reason", 26, "auditAnnotations"];
 function d773(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -112,10 +108,7 @@ function d773(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "imagepolicy-v1alpha1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.imagepolicy.v1alpha1.ImageReview", [d770, true]],
-    ["k8s.io.api.imagepolicy.v1alpha1.ImageReviewContainerSpec", [d771, false]],
-    ["k8s.io.api.imagepolicy.v1alpha1.ImageReviewSpec", [d772, false]],
-    ["k8s.io.api.imagepolicy.v1alpha1.ImageReviewStatus", [d773, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.imagepolicy.v1alpha1.", "ImageReview ImageReviewContainerSpec ImageReviewSpec ImageReviewStatus", [
+    d770, d771, d772, d773,
+  ], [0]),
 };

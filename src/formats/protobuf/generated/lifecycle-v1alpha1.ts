@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1294, d1298, d1312, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 const O774 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K774: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d774(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O774();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -38,8 +37,7 @@ function d774(r: Reader, c: C): J {
 // k8s.io.api.lifecycle.v1alpha1.EvictionList
 const K775: Keys = [-10, "metadata", -18, "items"];
 function d775(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -60,8 +58,7 @@ function d775(r: Reader, c: C): J {
 // k8s.io.api.lifecycle.v1alpha1.EvictionPodReference
 const K776: Keys = [10, "name", 18, "uid"];
 function d776(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -82,8 +79,7 @@ function d776(r: Reader, c: C): J {
 const O777 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K777: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d777(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O777();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -107,8 +103,7 @@ function d777(r: Reader, c: C): J {
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestList
 const K778: Keys = [-10, "metadata", -18, "items"];
 function d778(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -129,8 +124,7 @@ function d778(r: Reader, c: C): J {
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestPodReference
 const K779: Keys = [10, "name", 18, "uid"];
 function d779(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -150,8 +144,7 @@ function d779(r: Reader, c: C): J {
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestSpec
 const K780: Keys = [-10, "target", 18, "requester", 26, "intent"];
 function d780(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -174,8 +167,7 @@ function d780(r: Reader, c: C): J {
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestStatus
 const K781: Keys = [-10, "conditions", 16, "observedGeneration"];
 function d781(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -195,8 +187,7 @@ function d781(r: Reader, c: C): J {
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestTarget
 const K782: Keys = [-10, "pod"];
 function d782(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -213,8 +204,7 @@ function d782(r: Reader, c: C): J {
 // k8s.io.api.lifecycle.v1alpha1.EvictionSpec
 const K783: Keys = [-10, "target"];
 function d783(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -232,8 +222,7 @@ function d783(r: Reader, c: C): J {
 const O784 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.conditions = 0; this.observedGeneration = 0; this.requesters = 0; this.targetResponders = 0; this.responders = 0; } });
 const K784: Keys = [-10, "conditions", 16, "observedGeneration", -26, "requesters", -34, "targetResponders", -42, "responders"];
 function d784(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -262,8 +251,7 @@ function d784(r: Reader, c: C): J {
 // k8s.io.api.lifecycle.v1alpha1.EvictionTarget
 const K785: Keys = [-10, "pod"];
 function d785(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -280,8 +268,7 @@ function d785(r: Reader, c: C): J {
 // k8s.io.api.lifecycle.v1alpha1.Requester
 const K786: Keys = [10, "name", 18, "intent"];
 function d786(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -302,8 +289,7 @@ function d786(r: Reader, c: C): J {
 const O787 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.startTime = 0; this.heartbeatTime = 0; this.expectedCompletionTime = 0; this.completionTime = 0; this.message = 0; } });
 const K787: Keys = [10, "name", 18, "startTime", 26, "heartbeatTime", 34, "expectedCompletionTime", 42, "completionTime", 50, "message"];
 function d787(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -335,8 +321,7 @@ function d787(r: Reader, c: C): J {
 // k8s.io.api.lifecycle.v1alpha1.TargetResponder
 const K788: Keys = [10, "name", 16, "priority", 26, "state"];
 function d788(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -365,21 +350,7 @@ function d788(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "lifecycle-v1alpha1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.lifecycle.v1alpha1.Eviction", [d774, true]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionList", [d775, true]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionPodReference", [d776, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequest", [d777, true]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestList", [d778, true]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestPodReference", [d779, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestSpec", [d780, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestStatus", [d781, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionRequestTarget", [d782, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionSpec", [d783, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionStatus", [d784, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.EvictionTarget", [d785, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.Requester", [d786, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.ResponderStatus", [d787, false]],
-    ["k8s.io.api.lifecycle.v1alpha1.TargetResponder", [d788, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.lifecycle.v1alpha1.", "Eviction EvictionList EvictionPodReference EvictionRequest EvictionRequestList EvictionRequestPodReference EvictionRequestSpec EvictionRequestStatus EvictionRequestTarget EvictionSpec EvictionStatus EvictionTarget Requester ResponderStatus TargetResponder", [
+    d774, d775, d776, d777, d778, d779, d780, d781, d782, d783, d784, d785, d786, d787, d788,
+  ], [0, 1, 3, 4]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
 type Keys = readonly (number | string)[];
@@ -16,8 +16,7 @@ function d1271(r: Reader, c: C): any { return decodeQuantity(r, c); }
 const O1272 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.name = 0; this.versions = 0; this.preferredVersion = 0; this.serverAddressByClientCIDRs = 0; } });
 const K1272: Keys = [10, "name", -18, "versions", -26, "preferredVersion", -34, "serverAddressByClientCIDRs"];
 function d1272(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1272();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -44,8 +43,7 @@ function d1272(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIGroupList
 const K1273: Keys = [-10, "groups"];
 function d1273(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -64,8 +62,7 @@ function d1273(r: Reader, c: C): J {
 const O1274 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.singularName = 0; this.namespaced = 0; this.group = 0; this.version = 0; this.kind = 0; this.verbs = 0; this.shortNames = 0; this.categories = 0; this.storageVersionHash = 0; } });
 const K1274: Keys = [10, "name", 50, "singularName", 16, "namespaced", 66, "group", 74, "version", 26, "kind", 34, "verbs", 42, "shortNames", 58, "categories", 82, "storageVersionHash"];
 function d1274(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v6: any;
   let v2: any;
@@ -109,8 +106,7 @@ function d1274(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList
 const K1275: Keys = [10, "groupVersion", -18, "resources"];
 function d1275(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -131,8 +127,7 @@ function d1275(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIVersions
 const K1276: Keys = [10, "versions", -18, "serverAddressByClientCIDRs"];
 function d1276(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -154,8 +149,7 @@ function d1276(r: Reader, c: C): J {
 const O1277 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.force = 0; this.fieldManager = 0; } });
 const K1277: Keys = [10, "dryRun", 16, "force", 26, "fieldManager"];
 function d1277(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1277();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -180,8 +174,7 @@ function d1277(r: Reader, c: C): J {
 const O1278 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.type = 0; this.status = 0; this.observedGeneration = 0; this.lastTransitionTime = 0; this.reason = 0; this.message = 0; } });
 const K1278: Keys = [10, "type", 18, "status", 24, "observedGeneration", 34, "lastTransitionTime", 42, "reason", 50, "message"];
 function d1278(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -214,8 +207,7 @@ function d1278(r: Reader, c: C): J {
 const O1279 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.fieldManager = 0; this.fieldValidation = 0; } });
 const K1279: Keys = [10, "dryRun", 26, "fieldManager", 34, "fieldValidation"];
 function d1279(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1279();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -240,8 +232,7 @@ function d1279(r: Reader, c: C): J {
 const O1280 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.gracePeriodSeconds = 0; this.preconditions = 0; this.orphanDependents = 0; this.propagationPolicy = 0; this.dryRun = 0; this.ignoreStoreReadErrorWithClusterBreakingPotential = 0; } });
 const K1280: Keys = [8, "gracePeriodSeconds", -18, "preconditions", 24, "orphanDependents", 34, "propagationPolicy", 42, "dryRun", 48, "ignoreStoreReadErrorWithClusterBreakingPotential"];
 function d1280(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1280();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -276,8 +267,7 @@ function d1281(r: Reader, c: C): any { return decodeDuration(r); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement
 const K1282: Keys = [10, "key", 18, "operator", 26, "values"];
 function d1282(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -302,8 +292,7 @@ function d1283(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GetOptions
 const K1284: Keys = [10, "resourceVersion"];
 function d1284(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -321,8 +310,7 @@ function d1284(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupKind
 const K1285: Keys = [10, "group", 18, "kind"];
 function d1285(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -342,8 +330,7 @@ function d1285(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupResource
 const K1286: Keys = [10, "group", 18, "resource"];
 function d1286(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -363,8 +350,7 @@ function d1286(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersion
 const K1287: Keys = [10, "group", 18, "version"];
 function d1287(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -384,8 +370,7 @@ function d1287(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery
 const K1288: Keys = [10, "groupVersion", 18, "version"];
 function d1288(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -405,8 +390,7 @@ function d1288(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionKind
 const K1289: Keys = [10, "group", 18, "version", 26, "kind"];
 function d1289(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -429,8 +413,7 @@ function d1289(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionResource
 const K1290: Keys = [10, "group", 18, "version", 26, "resource"];
 function d1290(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -453,8 +436,7 @@ function d1290(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector
 const K1291: Keys = [10, "matchLabels", -18, "matchExpressions"];
 function d1291(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let n1 = 0;
@@ -475,8 +457,7 @@ function d1291(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement
 const K1292: Keys = [10, "key", 18, "operator", 26, "values"];
 function d1292(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -499,8 +480,7 @@ function d1292(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.List
 const K1293: Keys = [-10, "metadata", 18, "items"];
 function d1293(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -522,8 +502,7 @@ function d1293(r: Reader, c: C): J {
 const O1294 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.selfLink = 0; this.resourceVersion = 0; this.continue = 0; this.remainingItemCount = 0; this.shardInfo = 0; } });
 const K1294: Keys = [10, "selfLink", 18, "resourceVersion", 26, "continue", 32, "remainingItemCount", -42, "shardInfo"];
 function d1294(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -553,8 +532,7 @@ function d1294(r: Reader, c: C): J {
 const O1295 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.labelSelector = 0; this.fieldSelector = 0; this.watch = 0; this.allowWatchBookmarks = 0; this.resourceVersion = 0; this.resourceVersionMatch = 0; this.timeoutSeconds = 0; this.limit = 0; this.continue = 0; this.sendInitialEvents = 0; this.shardSelector = 0; } });
 const K1295: Keys = [10, "labelSelector", 18, "fieldSelector", 24, "watch", 72, "allowWatchBookmarks", 34, "resourceVersion", 82, "resourceVersionMatch", 40, "timeoutSeconds", 56, "limit", 66, "continue", 88, "sendInitialEvents", 122, "shardSelector"];
 function d1295(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1295();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -603,8 +581,7 @@ function d1295(r: Reader, c: C): J {
 const O1296 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.manager = 0; this.operation = 0; this.apiVersion = 0; this.time = 0; this.fieldsType = 0; this.fieldsV1 = 0; this.subresource = 0; } });
 const K1296: Keys = [10, "manager", 18, "operation", 26, "apiVersion", 34, "time", 50, "fieldsType", 58, "fieldsV1", 66, "subresource"];
 function d1296(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -642,8 +619,7 @@ function d1297(r: Reader, c: C): any { return decodeMicroTime(r, c); }
 const O1298 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.generateName = 0; this.namespace = 0; this.selfLink = 0; this.uid = 0; this.resourceVersion = 0; this.generation = 0; this.creationTimestamp = 0; this.deletionTimestamp = 0; this.deletionGracePeriodSeconds = 0; this.labels = 0; this.annotations = 0; this.ownerReferences = 0; this.finalizers = 0; this.managedFields = 0; } });
 const K1298: Keys = [10, "name", 18, "generateName", 26, "namespace", 34, "selfLink", 42, "uid", 50, "resourceVersion", 56, "generation", 66, "creationTimestamp", 74, "deletionTimestamp", 80, "deletionGracePeriodSeconds", 90, "labels", 98, "annotations", -106, "ownerReferences", 114, "finalizers", -138, "managedFields"];
 function d1298(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -705,8 +681,7 @@ function d1298(r: Reader, c: C): J {
 const O1299 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.apiVersion = 0; this.kind = 0; this.name = 0; this.uid = 0; this.controller = 0; this.blockOwnerDeletion = 0; } });
 const K1299: Keys = [42, "apiVersion", 10, "kind", 26, "name", 34, "uid", 48, "controller", 56, "blockOwnerDeletion"];
 function d1299(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v5: any;
   let v1: any;
   let v3: any;
@@ -738,8 +713,7 @@ function d1299(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata
 const K1300: Keys = [-10, "metadata"];
 function d1300(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -757,8 +731,7 @@ function d1300(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList
 const K1301: Keys = [-10, "metadata", -18, "items"];
 function d1301(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -779,8 +752,7 @@ function d1301(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.Patch
 const K1302: Keys = [];
 function d1302(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1302)) continue;
@@ -795,8 +767,7 @@ function d1302(r: Reader, c: C): J {
 const O1303 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.force = 0; this.fieldManager = 0; this.fieldValidation = 0; } });
 const K1303: Keys = [10, "dryRun", 16, "force", 26, "fieldManager", 34, "fieldValidation"];
 function d1303(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1303();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -823,8 +794,7 @@ function d1303(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.Preconditions
 const K1304: Keys = [10, "uid", 18, "resourceVersion"];
 function d1304(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -844,8 +814,7 @@ function d1304(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.RootPaths
 const K1305: Keys = [10, "paths"];
 function d1305(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -862,8 +831,7 @@ function d1305(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR
 const K1306: Keys = [10, "clientCIDR", 18, "serverAddress"];
 function d1306(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -883,8 +851,7 @@ function d1306(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.ShardInfo
 const K1307: Keys = [10, "selector"];
 function d1307(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -902,8 +869,7 @@ function d1307(r: Reader, c: C): J {
 const O1308 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.status = 0; this.message = 0; this.reason = 0; this.details = 0; this.code = 0; } });
 const K1308: Keys = [-10, "metadata", 18, "status", 26, "message", 34, "reason", -42, "details", 48, "code"];
 function d1308(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1308();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -936,8 +902,7 @@ function d1308(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.StatusCause
 const K1309: Keys = [10, "reason", 18, "message", 26, "field"];
 function d1309(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -961,8 +926,7 @@ function d1309(r: Reader, c: C): J {
 const O1310 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.group = 0; this.kind = 0; this.uid = 0; this.causes = 0; this.retryAfterSeconds = 0; } });
 const K1310: Keys = [10, "name", 18, "group", 26, "kind", 50, "uid", -34, "causes", 40, "retryAfterSeconds"];
 function d1310(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -994,8 +958,7 @@ function d1310(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.TableOptions
 const K1311: Keys = [10, "includeObject"];
 function d1311(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1015,8 +978,7 @@ function d1312(r: Reader, c: C): any { return decodeTime(r, c); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Timestamp
 const K1313: Keys = [8, "seconds", 16, "nanos"];
 function d1313(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1036,8 +998,7 @@ function d1313(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.TypeMeta
 const K1314: Keys = [10, "kind", 18, "apiVersion"];
 function d1314(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1058,8 +1019,7 @@ function d1314(r: Reader, c: C): J {
 const O1315 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.dryRun = 0; this.fieldManager = 0; this.fieldValidation = 0; } });
 const K1315: Keys = [10, "dryRun", 18, "fieldManager", 26, "fieldValidation"];
 function d1315(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1315();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1085,8 +1045,7 @@ function d1316(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent
 const K1317: Keys = [10, "type", 18, "object"];
 function d1317(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1106,8 +1065,7 @@ function d1317(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1beta1.PartialObjectMetadataList
 const K1318: Keys = [-18, "metadata", -10, "items"];
 function d1318(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v2: any;
@@ -1130,8 +1088,7 @@ function d1319(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 // k8s.io.apimachinery.pkg.runtime.TypeMeta
 const K1320: Keys = [10, "apiVersion", 18, "kind"];
 function d1320(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1163,59 +1120,10 @@ export { d1270, d1278, d1280, d1282, d1286, d1289, d1290, d1291, d1292, d1294, d
 export const schemas: SchemaGroup = {
   name: "meta",
   requires: [],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.apimachinery.pkg.api.resource.Quantity", [d1270, false]],
-    ["k8s.io.apimachinery.pkg.api.resource.QuantityValue", [d1271, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIGroup", [d1272, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIGroupList", [d1273, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIResource", [d1274, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList", [d1275, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.APIVersions", [d1276, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ApplyOptions", [d1277, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Condition", [d1278, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.CreateOptions", [d1279, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions", [d1280, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Duration", [d1281, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement", [d1282, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1", [d1283, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GetOptions", [d1284, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupKind", [d1285, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupResource", [d1286, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersion", [d1287, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery", [d1288, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionKind", [d1289, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionResource", [d1290, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector", [d1291, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement", [d1292, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.List", [d1293, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ListMeta", [d1294, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ListOptions", [d1295, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry", [d1296, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime", [d1297, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ObjectMeta", [d1298, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.OwnerReference", [d1299, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata", [d1300, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList", [d1301, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Patch", [d1302, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.PatchOptions", [d1303, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Preconditions", [d1304, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.RootPaths", [d1305, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR", [d1306, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.ShardInfo", [d1307, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Status", [d1308, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.StatusCause", [d1309, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.StatusDetails", [d1310, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.TableOptions", [d1311, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Time", [d1312, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Timestamp", [d1313, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.TypeMeta", [d1314, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.UpdateOptions", [d1315, true]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.Verbs", [d1316, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent", [d1317, false]],
-    ["k8s.io.apimachinery.pkg.apis.meta.v1beta1.PartialObjectMetadataList", [d1318, true]],
-    ["k8s.io.apimachinery.pkg.runtime.RawExtension", [d1319, false]],
-    ["k8s.io.apimachinery.pkg.runtime.TypeMeta", [d1320, false]],
-    ["k8s.io.apimachinery.pkg.runtime.Unknown", [d1321, false]],
-    ["k8s.io.apimachinery.pkg.util.intstr.IntOrString", [d1322, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.apimachinery.pkg.", "api.resource.Quantity api.resource.QuantityValue apis.meta.v1.APIGroup apis.meta.v1.APIGroupList apis.meta.v1.APIResource apis.meta.v1.APIResourceList apis.meta.v1.APIVersions apis.meta.v1.ApplyOptions apis.meta.v1.Condition apis.meta.v1.CreateOptions apis.meta.v1.DeleteOptions apis.meta.v1.Duration apis.meta.v1.FieldSelectorRequirement apis.meta.v1.FieldsV1 apis.meta.v1.GetOptions apis.meta.v1.GroupKind apis.meta.v1.GroupResource apis.meta.v1.GroupVersion apis.meta.v1.GroupVersionForDiscovery apis.meta.v1.GroupVersionKind apis.meta.v1.GroupVersionResource apis.meta.v1.LabelSelector apis.meta.v1.LabelSelectorRequirement apis.meta.v1.List apis.meta.v1.ListMeta apis.meta.v1.ListOptions apis.meta.v1.ManagedFieldsEntry apis.meta.v1.MicroTime apis.meta.v1.ObjectMeta apis.meta.v1.OwnerReference apis.meta.v1.PartialObjectMetadata apis.meta.v1.PartialObjectMetadataList apis.meta.v1.Patch apis.meta.v1.PatchOptions apis.meta.v1.Preconditions apis.meta.v1.RootPaths apis.meta.v1.ServerAddressByClientCIDR apis.meta.v1.ShardInfo apis.meta.v1.Status apis.meta.v1.StatusCause apis.meta.v1.StatusDetails apis.meta.v1.TableOptions apis.meta.v1.Time apis.meta.v1.Timestamp apis.meta.v1.TypeMeta apis.meta.v1.UpdateOptions apis.meta.v1.Verbs apis.meta.v1.WatchEvent apis.meta.v1beta1.PartialObjectMetadataList runtime.RawExtension runtime.TypeMeta runtime.Unknown util.intstr.IntOrString", [
+    d1270, d1271, d1272, d1273, d1274, d1275, d1276, d1277, d1278, d1279, d1280, d1281, d1282, d1283, d1284, d1285,
+    d1286, d1287, d1288, d1289, d1290, d1291, d1292, d1293, d1294, d1295, d1296, d1297, d1298, d1299, d1300, d1301,
+    d1302, d1303, d1304, d1305, d1306, d1307, d1308, d1309, d1310, d1311, d1312, d1313, d1314, d1315, d1316, d1317,
+    d1318, d1319, d1320, d1321, d1322,
+  ], [2, 3, 5, 6, 7, 9, 10, 14, 23, 25, 30, 31, 33, 38, 41, 45, 48]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d595, schemas as CORE_V1 } from './core-v1.js';
 import { d1278, d1291, d1294, d1298, d1322, schemas as META } from './meta.js';
 
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.networking.v1.HTTPIngressPath
 const K789: Keys = [10, "path", 26, "pathType", -18, "backend"];
 function d789(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v2: any;
@@ -37,8 +36,7 @@ function d789(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.HTTPIngressRuleValue
 const K790: Keys = [-10, "paths"];
 function d790(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -55,8 +53,7 @@ function d790(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IPAddress
 const K791: Keys = [-10, "metadata", -18, "spec"];
 function d791(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -77,8 +74,7 @@ function d791(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IPAddressList
 const K792: Keys = [-10, "metadata", -18, "items"];
 function d792(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -99,8 +95,7 @@ function d792(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IPAddressSpec
 const K793: Keys = [-10, "parentRef"];
 function d793(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -117,8 +112,7 @@ function d793(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IPBlock
 const K794: Keys = [10, "cidr", 18, "except"];
 function d794(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -139,8 +133,7 @@ function d794(r: Reader, c: C): J {
 const O795 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K795: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d795(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O795();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -164,8 +157,7 @@ function d795(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressBackend
 const K796: Keys = [-34, "service", -26, "resource"];
 function d796(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v4: any;
   let v3: any;
   while (r.pos < r.len) {
@@ -185,8 +177,7 @@ function d796(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressClass
 const K797: Keys = [-10, "metadata", -18, "spec"];
 function d797(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -207,8 +198,7 @@ function d797(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressClassList
 const K798: Keys = [-10, "metadata", -18, "items"];
 function d798(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -230,8 +220,7 @@ function d798(r: Reader, c: C): J {
 const O799 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.apiGroup = 0; this.kind = 0; this.name = 0; this.scope = 0; this.namespace = 0; } });
 const K799: Keys = [10, "apiGroup", 18, "kind", 26, "name", 34, "scope", 42, "namespace"];
 function d799(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -260,8 +249,7 @@ function d799(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressClassSpec
 const K800: Keys = [10, "controller", -18, "parameters"];
 function d800(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -281,8 +269,7 @@ function d800(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressList
 const K801: Keys = [-10, "metadata", -18, "items"];
 function d801(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -303,8 +290,7 @@ function d801(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressLoadBalancerIngress
 const K802: Keys = [10, "ip", 18, "hostname", -34, "ports"];
 function d802(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -327,8 +313,7 @@ function d802(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressLoadBalancerStatus
 const K803: Keys = [-10, "ingress"];
 function d803(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -345,8 +330,7 @@ function d803(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressPortStatus
 const K804: Keys = [8, "port", 18, "protocol", 26, "error"];
 function d804(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -369,8 +353,7 @@ function d804(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressRule
 const K805: Keys = [10, "host"];
 function d805(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -390,8 +373,7 @@ function d805(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressRuleValue
 const K806: Keys = [-10, "http"];
 function d806(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -408,8 +390,7 @@ function d806(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressServiceBackend
 const K807: Keys = [10, "name", -18, "port"];
 function d807(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -429,8 +410,7 @@ function d807(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressSpec
 const K808: Keys = [34, "ingressClassName", -10, "defaultBackend", -18, "tls", -26, "rules"];
 function d808(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v4: any;
   let v1: any;
   let v2: any;
@@ -456,8 +436,7 @@ function d808(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressStatus
 const K809: Keys = [-10, "loadBalancer"];
 function d809(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -474,8 +453,7 @@ function d809(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.IngressTLS
 const K810: Keys = [10, "hosts", 18, "secretName"];
 function d810(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -495,8 +473,7 @@ function d810(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.NetworkPolicy
 const K811: Keys = [-10, "metadata", -18, "spec"];
 function d811(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -517,8 +494,7 @@ function d811(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.NetworkPolicyEgressRule
 const K812: Keys = [-10, "ports", -18, "to"];
 function d812(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -538,8 +514,7 @@ function d812(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.NetworkPolicyIngressRule
 const K813: Keys = [-10, "ports", -18, "from"];
 function d813(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -559,8 +534,7 @@ function d813(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.NetworkPolicyList
 const K814: Keys = [-10, "metadata", -18, "items"];
 function d814(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -581,8 +555,7 @@ function d814(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.NetworkPolicyPeer
 const K815: Keys = [-10, "podSelector", -18, "namespaceSelector", -26, "ipBlock"];
 function d815(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -605,8 +578,7 @@ function d815(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.NetworkPolicyPort
 const K816: Keys = [10, "protocol", 18, "port", 24, "endPort"];
 function d816(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -629,8 +601,7 @@ function d816(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.NetworkPolicySpec
 const K817: Keys = [-10, "podSelector", -18, "ingress", -26, "egress", 34, "policyTypes"];
 function d817(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -656,8 +627,7 @@ function d817(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.ParentReference
 const K818: Keys = [10, "group", 18, "resource", 26, "namespace", 34, "name"];
 function d818(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -683,8 +653,7 @@ function d818(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.ServiceBackendPort
 const K819: Keys = [10, "name", 16, "number"];
 function d819(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -705,8 +674,7 @@ function d819(r: Reader, c: C): J {
 const O820 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K820: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d820(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O820();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -730,8 +698,7 @@ function d820(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.ServiceCIDRList
 const K821: Keys = [-10, "metadata", -18, "items"];
 function d821(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -752,8 +719,7 @@ function d821(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.ServiceCIDRSpec
 const K822: Keys = [10, "cidrs"];
 function d822(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -770,8 +736,7 @@ function d822(r: Reader, c: C): J {
 // k8s.io.api.networking.v1.ServiceCIDRStatus
 const K823: Keys = [-10, "conditions"];
 function d823(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -794,41 +759,9 @@ function d823(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "networking-v1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.networking.v1.HTTPIngressPath", [d789, false]],
-    ["k8s.io.api.networking.v1.HTTPIngressRuleValue", [d790, false]],
-    ["k8s.io.api.networking.v1.IPAddress", [d791, true]],
-    ["k8s.io.api.networking.v1.IPAddressList", [d792, true]],
-    ["k8s.io.api.networking.v1.IPAddressSpec", [d793, false]],
-    ["k8s.io.api.networking.v1.IPBlock", [d794, false]],
-    ["k8s.io.api.networking.v1.Ingress", [d795, true]],
-    ["k8s.io.api.networking.v1.IngressBackend", [d796, false]],
-    ["k8s.io.api.networking.v1.IngressClass", [d797, true]],
-    ["k8s.io.api.networking.v1.IngressClassList", [d798, true]],
-    ["k8s.io.api.networking.v1.IngressClassParametersReference", [d799, false]],
-    ["k8s.io.api.networking.v1.IngressClassSpec", [d800, false]],
-    ["k8s.io.api.networking.v1.IngressList", [d801, true]],
-    ["k8s.io.api.networking.v1.IngressLoadBalancerIngress", [d802, false]],
-    ["k8s.io.api.networking.v1.IngressLoadBalancerStatus", [d803, false]],
-    ["k8s.io.api.networking.v1.IngressPortStatus", [d804, false]],
-    ["k8s.io.api.networking.v1.IngressRule", [d805, false]],
-    ["k8s.io.api.networking.v1.IngressRuleValue", [d806, false]],
-    ["k8s.io.api.networking.v1.IngressServiceBackend", [d807, false]],
-    ["k8s.io.api.networking.v1.IngressSpec", [d808, false]],
-    ["k8s.io.api.networking.v1.IngressStatus", [d809, false]],
-    ["k8s.io.api.networking.v1.IngressTLS", [d810, false]],
-    ["k8s.io.api.networking.v1.NetworkPolicy", [d811, true]],
-    ["k8s.io.api.networking.v1.NetworkPolicyEgressRule", [d812, false]],
-    ["k8s.io.api.networking.v1.NetworkPolicyIngressRule", [d813, false]],
-    ["k8s.io.api.networking.v1.NetworkPolicyList", [d814, true]],
-    ["k8s.io.api.networking.v1.NetworkPolicyPeer", [d815, false]],
-    ["k8s.io.api.networking.v1.NetworkPolicyPort", [d816, false]],
-    ["k8s.io.api.networking.v1.NetworkPolicySpec", [d817, false]],
-    ["k8s.io.api.networking.v1.ParentReference", [d818, false]],
-    ["k8s.io.api.networking.v1.ServiceBackendPort", [d819, false]],
-    ["k8s.io.api.networking.v1.ServiceCIDR", [d820, true]],
-    ["k8s.io.api.networking.v1.ServiceCIDRList", [d821, true]],
-    ["k8s.io.api.networking.v1.ServiceCIDRSpec", [d822, false]],
-    ["k8s.io.api.networking.v1.ServiceCIDRStatus", [d823, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.networking.v1.", "HTTPIngressPath HTTPIngressRuleValue IPAddress IPAddressList IPAddressSpec IPBlock Ingress IngressBackend IngressClass IngressClassList IngressClassParametersReference IngressClassSpec IngressList IngressLoadBalancerIngress IngressLoadBalancerStatus IngressPortStatus IngressRule IngressRuleValue IngressServiceBackend IngressSpec IngressStatus IngressTLS NetworkPolicy NetworkPolicyEgressRule NetworkPolicyIngressRule NetworkPolicyList NetworkPolicyPeer NetworkPolicyPort NetworkPolicySpec ParentReference ServiceBackendPort ServiceCIDR ServiceCIDRList ServiceCIDRSpec ServiceCIDRStatus", [
+    d789, d790, d791, d792, d793, d794, d795, d796, d797, d798, d799, d800, d801, d802, d803, d804,
+    d805, d806, d807, d808, d809, d810, d811, d812, d813, d814, d815, d816, d817, d818, d819, d820,
+    d821, d822, d823,
+  ], [2, 3, 6, 8, 9, 12, 22, 25, 31, 32]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d595, schemas as CORE_V1 } from './core-v1.js';
 import { d1278, d1294, d1298, d1322, schemas as META } from './meta.js';
 
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.networking.v1beta1.HTTPIngressPath
 const K824: Keys = [10, "path", 26, "pathType", -18, "backend"];
 function d824(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v2: any;
@@ -37,8 +36,7 @@ function d824(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.HTTPIngressRuleValue
 const K825: Keys = [-10, "paths"];
 function d825(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -55,8 +53,7 @@ function d825(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IPAddress
 const K826: Keys = [-10, "metadata", -18, "spec"];
 function d826(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -77,8 +74,7 @@ function d826(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IPAddressList
 const K827: Keys = [-10, "metadata", -18, "items"];
 function d827(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -99,8 +95,7 @@ function d827(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IPAddressSpec
 const K828: Keys = [-10, "parentRef"];
 function d828(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -118,8 +113,7 @@ function d828(r: Reader, c: C): J {
 const O829 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K829: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d829(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O829();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -143,8 +137,7 @@ function d829(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IngressBackend
 const K830: Keys = [10, "serviceName", 18, "servicePort", -26, "resource"];
 function d830(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -167,8 +160,7 @@ function d830(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IngressClass
 const K831: Keys = [-10, "metadata", -18, "spec"];
 function d831(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -189,8 +181,7 @@ function d831(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IngressClassList
 const K832: Keys = [-10, "metadata", -18, "items"];
 function d832(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -212,8 +203,7 @@ function d832(r: Reader, c: C): J {
 const O833 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.apiGroup = 0; this.kind = 0; this.name = 0; this.scope = 0; this.namespace = 0; } });
 const K833: Keys = [10, "apiGroup", 18, "kind", 26, "name", 34, "scope", 42, "namespace"];
 function d833(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -242,8 +232,7 @@ function d833(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IngressClassSpec
 const K834: Keys = [10, "controller", -18, "parameters"];
 function d834(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -263,8 +252,7 @@ function d834(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IngressList
 const K835: Keys = [-10, "metadata", -18, "items"];
 function d835(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -285,8 +273,7 @@ function d835(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IngressLoadBalancerIngress
 const K836: Keys = [10, "ip", 18, "hostname", -34, "ports"];
 function d836(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -309,8 +296,7 @@ function d836(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IngressLoadBalancerStatus
 const K837: Keys = [-10, "ingress"];
 function d837(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -327,8 +313,7 @@ function d837(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IngressPortStatus
 const K838: Keys = [8, "port", 18, "protocol", 26, "error"];
 function d838(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -351,8 +336,7 @@ function d838(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IngressRule
 const K839: Keys = [10, "host"];
 function d839(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -372,8 +356,7 @@ function d839(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IngressRuleValue
 const K840: Keys = [-10, "http"];
 function d840(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -390,8 +373,7 @@ function d840(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IngressSpec
 const K841: Keys = [34, "ingressClassName", -10, "backend", -18, "tls", -26, "rules"];
 function d841(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v4: any;
   let v1: any;
   let v2: any;
@@ -417,8 +399,7 @@ function d841(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IngressStatus
 const K842: Keys = [-10, "loadBalancer"];
 function d842(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -435,8 +416,7 @@ function d842(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.IngressTLS
 const K843: Keys = [10, "hosts", 18, "secretName"];
 function d843(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -456,8 +436,7 @@ function d843(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.ParentReference
 const K844: Keys = [10, "group", 18, "resource", 26, "namespace", 34, "name"];
 function d844(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -484,8 +463,7 @@ function d844(r: Reader, c: C): J {
 const O845 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K845: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d845(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O845();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -509,8 +487,7 @@ function d845(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.ServiceCIDRList
 const K846: Keys = [-10, "metadata", -18, "items"];
 function d846(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -531,8 +508,7 @@ function d846(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.ServiceCIDRSpec
 const K847: Keys = [10, "cidrs"];
 function d847(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -549,8 +525,7 @@ function d847(r: Reader, c: C): J {
 // k8s.io.api.networking.v1beta1.ServiceCIDRStatus
 const K848: Keys = [-10, "conditions"];
 function d848(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -573,31 +548,8 @@ function d848(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "networking-v1beta1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.networking.v1beta1.HTTPIngressPath", [d824, false]],
-    ["k8s.io.api.networking.v1beta1.HTTPIngressRuleValue", [d825, false]],
-    ["k8s.io.api.networking.v1beta1.IPAddress", [d826, true]],
-    ["k8s.io.api.networking.v1beta1.IPAddressList", [d827, true]],
-    ["k8s.io.api.networking.v1beta1.IPAddressSpec", [d828, false]],
-    ["k8s.io.api.networking.v1beta1.Ingress", [d829, true]],
-    ["k8s.io.api.networking.v1beta1.IngressBackend", [d830, false]],
-    ["k8s.io.api.networking.v1beta1.IngressClass", [d831, true]],
-    ["k8s.io.api.networking.v1beta1.IngressClassList", [d832, true]],
-    ["k8s.io.api.networking.v1beta1.IngressClassParametersReference", [d833, false]],
-    ["k8s.io.api.networking.v1beta1.IngressClassSpec", [d834, false]],
-    ["k8s.io.api.networking.v1beta1.IngressList", [d835, true]],
-    ["k8s.io.api.networking.v1beta1.IngressLoadBalancerIngress", [d836, false]],
-    ["k8s.io.api.networking.v1beta1.IngressLoadBalancerStatus", [d837, false]],
-    ["k8s.io.api.networking.v1beta1.IngressPortStatus", [d838, false]],
-    ["k8s.io.api.networking.v1beta1.IngressRule", [d839, false]],
-    ["k8s.io.api.networking.v1beta1.IngressRuleValue", [d840, false]],
-    ["k8s.io.api.networking.v1beta1.IngressSpec", [d841, false]],
-    ["k8s.io.api.networking.v1beta1.IngressStatus", [d842, false]],
-    ["k8s.io.api.networking.v1beta1.IngressTLS", [d843, false]],
-    ["k8s.io.api.networking.v1beta1.ParentReference", [d844, false]],
-    ["k8s.io.api.networking.v1beta1.ServiceCIDR", [d845, true]],
-    ["k8s.io.api.networking.v1beta1.ServiceCIDRList", [d846, true]],
-    ["k8s.io.api.networking.v1beta1.ServiceCIDRSpec", [d847, false]],
-    ["k8s.io.api.networking.v1beta1.ServiceCIDRStatus", [d848, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.networking.v1beta1.", "HTTPIngressPath HTTPIngressRuleValue IPAddress IPAddressList IPAddressSpec Ingress IngressBackend IngressClass IngressClassList IngressClassParametersReference IngressClassSpec IngressList IngressLoadBalancerIngress IngressLoadBalancerStatus IngressPortStatus IngressRule IngressRuleValue IngressSpec IngressStatus IngressTLS ParentReference ServiceCIDR ServiceCIDRList ServiceCIDRSpec ServiceCIDRStatus", [
+    d824, d825, d826, d827, d828, d829, d830, d831, d832, d833, d834, d835, d836, d837, d838, d839,
+    d840, d841, d842, d843, d844, d845, d846, d847, d848,
+  ], [2, 3, 5, 7, 8, 11, 21, 22]),
 };

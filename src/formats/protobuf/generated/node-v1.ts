@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d591, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1294, d1298, schemas as META } from './meta.js';
 
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.node.v1.Overhead
 const K849: Keys = [10, "podFixed"];
 function d849(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
@@ -33,8 +32,7 @@ function d849(r: Reader, c: C): J {
 const O850 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.handler = 0; this.overhead = 0; this.scheduling = 0; } });
 const K850: Keys = [-10, "metadata", 18, "handler", -26, "overhead", -34, "scheduling"];
 function d850(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O850();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -61,8 +59,7 @@ function d850(r: Reader, c: C): J {
 // k8s.io.api.node.v1.RuntimeClassList
 const K851: Keys = [-10, "metadata", -18, "items"];
 function d851(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -83,8 +80,7 @@ function d851(r: Reader, c: C): J {
 // k8s.io.api.node.v1.Scheduling
 const K852: Keys = [10, "nodeSelector", -18, "tolerations"];
 function d852(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let n1 = 0;
@@ -111,10 +107,7 @@ function d852(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "node-v1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.node.v1.Overhead", [d849, false]],
-    ["k8s.io.api.node.v1.RuntimeClass", [d850, true]],
-    ["k8s.io.api.node.v1.RuntimeClassList", [d851, true]],
-    ["k8s.io.api.node.v1.Scheduling", [d852, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.node.v1.", "Overhead RuntimeClass RuntimeClassList Scheduling", [
+    d849, d850, d851, d852,
+  ], [1, 2]),
 };

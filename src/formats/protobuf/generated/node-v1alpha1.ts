@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d591, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1294, d1298, schemas as META } from './meta.js';
 
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.node.v1alpha1.Overhead
 const K853: Keys = [10, "podFixed"];
 function d853(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
@@ -32,8 +31,7 @@ function d853(r: Reader, c: C): J {
 // k8s.io.api.node.v1alpha1.RuntimeClass
 const K854: Keys = [-10, "metadata", -18, "spec"];
 function d854(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -54,8 +52,7 @@ function d854(r: Reader, c: C): J {
 // k8s.io.api.node.v1alpha1.RuntimeClassList
 const K855: Keys = [-10, "metadata", -18, "items"];
 function d855(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -76,8 +73,7 @@ function d855(r: Reader, c: C): J {
 // k8s.io.api.node.v1alpha1.RuntimeClassSpec
 const K856: Keys = [10, "runtimeHandler", -18, "overhead", -26, "scheduling"];
 function d856(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -100,8 +96,7 @@ function d856(r: Reader, c: C): J {
 // k8s.io.api.node.v1alpha1.Scheduling
 const K857: Keys = [10, "nodeSelector", -18, "tolerations"];
 function d857(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let n1 = 0;
@@ -128,11 +123,7 @@ function d857(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "node-v1alpha1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.node.v1alpha1.Overhead", [d853, false]],
-    ["k8s.io.api.node.v1alpha1.RuntimeClass", [d854, true]],
-    ["k8s.io.api.node.v1alpha1.RuntimeClassList", [d855, true]],
-    ["k8s.io.api.node.v1alpha1.RuntimeClassSpec", [d856, false]],
-    ["k8s.io.api.node.v1alpha1.Scheduling", [d857, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.node.v1alpha1.", "Overhead RuntimeClass RuntimeClassList RuntimeClassSpec Scheduling", [
+    d853, d854, d855, d856, d857,
+  ], [1, 2]),
 };

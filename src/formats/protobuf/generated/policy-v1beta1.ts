@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1280, d1291, d1294, d1298, d1312, d1322, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.policy.v1beta1.Eviction
 const K867: Keys = [-10, "metadata", -18, "deleteOptions"];
 function d867(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -35,8 +34,7 @@ function d867(r: Reader, c: C): J {
 const O868 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K868: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d868(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O868();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -60,8 +58,7 @@ function d868(r: Reader, c: C): J {
 // k8s.io.api.policy.v1beta1.PodDisruptionBudgetList
 const K869: Keys = [-10, "metadata", -18, "items"];
 function d869(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -82,8 +79,7 @@ function d869(r: Reader, c: C): J {
 // k8s.io.api.policy.v1beta1.PodDisruptionBudgetSpec
 const K870: Keys = [10, "minAvailable", -18, "selector", 26, "maxUnavailable", 34, "unhealthyPodEvictionPolicy"];
 function d870(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -110,8 +106,7 @@ function d870(r: Reader, c: C): J {
 const O871 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.observedGeneration = 0; this.disruptedPods = 0; this.disruptionsAllowed = 0; this.currentHealthy = 0; this.desiredHealthy = 0; this.expectedPods = 0; this.conditions = 0; } });
 const K871: Keys = [8, "observedGeneration", 18, "disruptedPods", 24, "disruptionsAllowed", 32, "currentHealthy", 40, "desiredHealthy", 48, "expectedPods", -58, "conditions"];
 function d871(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -153,11 +148,7 @@ function d871(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "policy-v1beta1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.policy.v1beta1.Eviction", [d867, true]],
-    ["k8s.io.api.policy.v1beta1.PodDisruptionBudget", [d868, true]],
-    ["k8s.io.api.policy.v1beta1.PodDisruptionBudgetList", [d869, true]],
-    ["k8s.io.api.policy.v1beta1.PodDisruptionBudgetSpec", [d870, false]],
-    ["k8s.io.api.policy.v1beta1.PodDisruptionBudgetStatus", [d871, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.policy.v1beta1.", "Eviction PodDisruptionBudget PodDisruptionBudgetList PodDisruptionBudgetSpec PodDisruptionBudgetStatus", [
+    d867, d868, d869, d870, d871,
+  ], [0, 1, 2]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1291, d1294, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.rbac.v1.AggregationRule
 const K872: Keys = [-10, "clusterRoleSelectors"];
 function d872(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -31,8 +30,7 @@ function d872(r: Reader, c: C): J {
 const O873 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.rules = 0; this.aggregationRule = 0; } });
 const K873: Keys = [-10, "metadata", -18, "rules", -26, "aggregationRule"];
 function d873(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O873();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -57,8 +55,7 @@ function d873(r: Reader, c: C): J {
 const O874 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 const K874: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
 function d874(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O874();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -82,8 +79,7 @@ function d874(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1.ClusterRoleBindingList
 const K875: Keys = [-10, "metadata", -18, "items"];
 function d875(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -104,8 +100,7 @@ function d875(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1.ClusterRoleList
 const K876: Keys = [-10, "metadata", -18, "items"];
 function d876(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -127,8 +122,7 @@ function d876(r: Reader, c: C): J {
 const O877 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.resourceNames = 0; this.nonResourceURLs = 0; } });
 const K877: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 34, "resourceNames", 42, "nonResourceURLs"];
 function d877(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -157,8 +151,7 @@ function d877(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1.Role
 const K878: Keys = [-10, "metadata", -18, "rules"];
 function d878(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -180,8 +173,7 @@ function d878(r: Reader, c: C): J {
 const O879 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 const K879: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
 function d879(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O879();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -205,8 +197,7 @@ function d879(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1.RoleBindingList
 const K880: Keys = [-10, "metadata", -18, "items"];
 function d880(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -227,8 +218,7 @@ function d880(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1.RoleList
 const K881: Keys = [-10, "metadata", -18, "items"];
 function d881(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -249,8 +239,7 @@ function d881(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1.RoleRef
 const K882: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d882(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -273,8 +262,7 @@ function d882(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1.Subject
 const K883: Keys = [10, "kind", 18, "apiGroup", 26, "name", 34, "namespace"];
 function d883(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -306,18 +294,7 @@ function d883(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "rbac-v1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.rbac.v1.AggregationRule", [d872, false]],
-    ["k8s.io.api.rbac.v1.ClusterRole", [d873, true]],
-    ["k8s.io.api.rbac.v1.ClusterRoleBinding", [d874, true]],
-    ["k8s.io.api.rbac.v1.ClusterRoleBindingList", [d875, true]],
-    ["k8s.io.api.rbac.v1.ClusterRoleList", [d876, true]],
-    ["k8s.io.api.rbac.v1.PolicyRule", [d877, false]],
-    ["k8s.io.api.rbac.v1.Role", [d878, true]],
-    ["k8s.io.api.rbac.v1.RoleBinding", [d879, true]],
-    ["k8s.io.api.rbac.v1.RoleBindingList", [d880, true]],
-    ["k8s.io.api.rbac.v1.RoleList", [d881, true]],
-    ["k8s.io.api.rbac.v1.RoleRef", [d882, false]],
-    ["k8s.io.api.rbac.v1.Subject", [d883, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.rbac.v1.", "AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role RoleBinding RoleBindingList RoleList RoleRef Subject", [
+    d872, d873, d874, d875, d876, d877, d878, d879, d880, d881, d882, d883,
+  ], [1, 2, 3, 4, 6, 7, 8, 9]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1291, d1294, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.rbac.v1alpha1.AggregationRule
 const K884: Keys = [-10, "clusterRoleSelectors"];
 function d884(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -31,8 +30,7 @@ function d884(r: Reader, c: C): J {
 const O885 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.rules = 0; this.aggregationRule = 0; } });
 const K885: Keys = [-10, "metadata", -18, "rules", -26, "aggregationRule"];
 function d885(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O885();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -57,8 +55,7 @@ function d885(r: Reader, c: C): J {
 const O886 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 const K886: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
 function d886(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O886();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -82,8 +79,7 @@ function d886(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1alpha1.ClusterRoleBindingList
 const K887: Keys = [-10, "metadata", -18, "items"];
 function d887(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -104,8 +100,7 @@ function d887(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1alpha1.ClusterRoleList
 const K888: Keys = [-10, "metadata", -18, "items"];
 function d888(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -127,8 +122,7 @@ function d888(r: Reader, c: C): J {
 const O889 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.resourceNames = 0; this.nonResourceURLs = 0; } });
 const K889: Keys = [10, "verbs", 26, "apiGroups", 34, "resources", 42, "resourceNames", 50, "nonResourceURLs"];
 function d889(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v4: any;
@@ -157,8 +151,7 @@ function d889(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1alpha1.Role
 const K890: Keys = [-10, "metadata", -18, "rules"];
 function d890(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -180,8 +173,7 @@ function d890(r: Reader, c: C): J {
 const O891 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 const K891: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
 function d891(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O891();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -205,8 +197,7 @@ function d891(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1alpha1.RoleBindingList
 const K892: Keys = [-10, "metadata", -18, "items"];
 function d892(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -227,8 +218,7 @@ function d892(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1alpha1.RoleList
 const K893: Keys = [-10, "metadata", -18, "items"];
 function d893(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -249,8 +239,7 @@ function d893(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1alpha1.RoleRef
 const K894: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d894(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -273,8 +262,7 @@ function d894(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1alpha1.Subject
 const K895: Keys = [10, "kind", 18, "apiVersion", 26, "name", 34, "namespace"];
 function d895(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -306,18 +294,7 @@ function d895(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "rbac-v1alpha1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.rbac.v1alpha1.AggregationRule", [d884, false]],
-    ["k8s.io.api.rbac.v1alpha1.ClusterRole", [d885, true]],
-    ["k8s.io.api.rbac.v1alpha1.ClusterRoleBinding", [d886, true]],
-    ["k8s.io.api.rbac.v1alpha1.ClusterRoleBindingList", [d887, true]],
-    ["k8s.io.api.rbac.v1alpha1.ClusterRoleList", [d888, true]],
-    ["k8s.io.api.rbac.v1alpha1.PolicyRule", [d889, false]],
-    ["k8s.io.api.rbac.v1alpha1.Role", [d890, true]],
-    ["k8s.io.api.rbac.v1alpha1.RoleBinding", [d891, true]],
-    ["k8s.io.api.rbac.v1alpha1.RoleBindingList", [d892, true]],
-    ["k8s.io.api.rbac.v1alpha1.RoleList", [d893, true]],
-    ["k8s.io.api.rbac.v1alpha1.RoleRef", [d894, false]],
-    ["k8s.io.api.rbac.v1alpha1.Subject", [d895, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.rbac.v1alpha1.", "AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role RoleBinding RoleBindingList RoleList RoleRef Subject", [
+    d884, d885, d886, d887, d888, d889, d890, d891, d892, d893, d894, d895,
+  ], [1, 2, 3, 4, 6, 7, 8, 9]),
 };

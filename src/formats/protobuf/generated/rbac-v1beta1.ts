@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1291, d1294, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.rbac.v1beta1.AggregationRule
 const K896: Keys = [-10, "clusterRoleSelectors"];
 function d896(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -31,8 +30,7 @@ function d896(r: Reader, c: C): J {
 const O897 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.rules = 0; this.aggregationRule = 0; } });
 const K897: Keys = [-10, "metadata", -18, "rules", -26, "aggregationRule"];
 function d897(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O897();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -57,8 +55,7 @@ function d897(r: Reader, c: C): J {
 const O898 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 const K898: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
 function d898(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O898();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -82,8 +79,7 @@ function d898(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1beta1.ClusterRoleBindingList
 const K899: Keys = [-10, "metadata", -18, "items"];
 function d899(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -104,8 +100,7 @@ function d899(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1beta1.ClusterRoleList
 const K900: Keys = [-10, "metadata", -18, "items"];
 function d900(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -127,8 +122,7 @@ function d900(r: Reader, c: C): J {
 const O901 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.verbs = 0; this.apiGroups = 0; this.resources = 0; this.resourceNames = 0; this.nonResourceURLs = 0; } });
 const K901: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 34, "resourceNames", 42, "nonResourceURLs"];
 function d901(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -157,8 +151,7 @@ function d901(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1beta1.Role
 const K902: Keys = [-10, "metadata", -18, "rules"];
 function d902(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -180,8 +173,7 @@ function d902(r: Reader, c: C): J {
 const O903 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.subjects = 0; this.roleRef = 0; } });
 const K903: Keys = [-10, "metadata", -18, "subjects", -26, "roleRef"];
 function d903(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O903();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -205,8 +197,7 @@ function d903(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1beta1.RoleBindingList
 const K904: Keys = [-10, "metadata", -18, "items"];
 function d904(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -227,8 +218,7 @@ function d904(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1beta1.RoleList
 const K905: Keys = [-10, "metadata", -18, "items"];
 function d905(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -249,8 +239,7 @@ function d905(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1beta1.RoleRef
 const K906: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d906(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -273,8 +262,7 @@ function d906(r: Reader, c: C): J {
 // k8s.io.api.rbac.v1beta1.Subject
 const K907: Keys = [10, "kind", 18, "apiGroup", 26, "name", 34, "namespace"];
 function d907(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -306,18 +294,7 @@ function d907(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "rbac-v1beta1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.rbac.v1beta1.AggregationRule", [d896, false]],
-    ["k8s.io.api.rbac.v1beta1.ClusterRole", [d897, true]],
-    ["k8s.io.api.rbac.v1beta1.ClusterRoleBinding", [d898, true]],
-    ["k8s.io.api.rbac.v1beta1.ClusterRoleBindingList", [d899, true]],
-    ["k8s.io.api.rbac.v1beta1.ClusterRoleList", [d900, true]],
-    ["k8s.io.api.rbac.v1beta1.PolicyRule", [d901, false]],
-    ["k8s.io.api.rbac.v1beta1.Role", [d902, true]],
-    ["k8s.io.api.rbac.v1beta1.RoleBinding", [d903, true]],
-    ["k8s.io.api.rbac.v1beta1.RoleBindingList", [d904, true]],
-    ["k8s.io.api.rbac.v1beta1.RoleList", [d905, true]],
-    ["k8s.io.api.rbac.v1beta1.RoleRef", [d906, false]],
-    ["k8s.io.api.rbac.v1beta1.Subject", [d907, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.rbac.v1beta1.", "AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role RoleBinding RoleBindingList RoleList RoleRef Subject", [
+    d896, d897, d898, d899, d900, d901, d902, d903, d904, d905, d906, d907,
+  ], [1, 2, 3, 4, 6, 7, 8, 9]),
 };

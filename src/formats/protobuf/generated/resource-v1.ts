@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d482, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1278, d1294, d1298, d1312, d1319, schemas as META } from './meta.js';
 
@@ -14,8 +14,7 @@ type Keys = readonly (number | string)[];
 const O908 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.device = 0; this.shareID = 0; this.conditions = 0; this.data = 0; this.networkData = 0; } });
 const K908: Keys = [10, "driver", 18, "pool", 26, "device", 58, "shareID", -34, "conditions", 42, "data", -50, "networkData"];
 function d908(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -50,8 +49,7 @@ function d908(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.AllocationResult
 const K909: Keys = [-10, "devices", -26, "nodeSelector", 42, "allocationTimestamp"];
 function d909(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v5: any;
@@ -74,8 +72,7 @@ function d909(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.CELDeviceSelector
 const K910: Keys = [10, "expression"];
 function d910(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -92,8 +89,7 @@ function d910(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.CapacityRequestPolicy
 const K911: Keys = [10, "default", 26, "validValues", -34, "validRange"];
 function d911(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v4: any;
@@ -116,8 +112,7 @@ function d911(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.CapacityRequestPolicyRange
 const K912: Keys = [10, "min", 18, "max", 26, "step"];
 function d912(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -140,8 +135,7 @@ function d912(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.CapacityRequirements
 const K913: Keys = [10, "requests"];
 function d913(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
@@ -159,8 +153,7 @@ function d913(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.Counter
 const K914: Keys = [10, "value"];
 function d914(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -177,8 +170,7 @@ function d914(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.CounterSet
 const K915: Keys = [10, "name", 18, "counters"];
 function d915(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let n2 = 0;
@@ -200,8 +192,7 @@ function d915(r: Reader, c: C): J {
 const O916 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.attributes = 0; this.capacity = 0; this.consumesCounters = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.taints = 0; this.bindsToNode = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.allowMultipleAllocations = 0; this.nodeAllocatableResources = 0; } });
 const K916: Keys = [10, "name", 18, "attributes", 26, "capacity", -34, "consumesCounters", 42, "nodeName", -50, "nodeSelector", 56, "allNodes", -66, "taints", 72, "bindsToNode", 82, "bindingConditions", 90, "bindingFailureConditions", 96, "allowMultipleAllocations", 114, "nodeAllocatableResources"];
 function d916(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -257,8 +248,7 @@ function d916(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceAllocationConfiguration
 const K917: Keys = [10, "source", 18, "requests"];
 function d917(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -281,8 +271,7 @@ function d917(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceAllocationResult
 const K918: Keys = [-10, "results", -18, "config"];
 function d918(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -303,8 +292,7 @@ function d918(r: Reader, c: C): J {
 const O919 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.int = 0; this.bool = 0; this.string = 0; this.version = 0; this.ints = 0; this.bools = 0; this.strings = 0; this.versions = 0; } });
 const K919: Keys = [16, "int", 24, "bool", 34, "string", 42, "version", 48, "ints", 56, "bools", 66, "strings", 74, "versions"];
 function d919(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   let v3: any;
   let v4: any;
@@ -342,8 +330,7 @@ function d919(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceCapacity
 const K920: Keys = [10, "value", -18, "requestPolicy"];
 function d920(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -363,8 +350,7 @@ function d920(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceClaim
 const K921: Keys = [-10, "requests", -18, "constraints", -26, "config"];
 function d921(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -387,8 +373,7 @@ function d921(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceClaimConfiguration
 const K922: Keys = [10, "requests"];
 function d922(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -408,8 +393,7 @@ function d922(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceClass
 const K923: Keys = [-10, "metadata", -18, "spec"];
 function d923(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -430,8 +414,7 @@ function d923(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceClassConfiguration
 const K924: Keys = [];
 function d924(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -448,8 +431,7 @@ function d924(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceClassList
 const K925: Keys = [-10, "metadata", -18, "items"];
 function d925(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -470,8 +452,7 @@ function d925(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceClassSpec
 const K926: Keys = [-10, "selectors", -18, "config", 34, "extendedResourceName"];
 function d926(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -494,8 +475,7 @@ function d926(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceConfiguration
 const K927: Keys = [-10, "opaque"];
 function d927(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -512,8 +492,7 @@ function d927(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceConstraint
 const K928: Keys = [10, "requests", 18, "matchAttribute", 26, "distinctAttribute"];
 function d928(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -536,8 +515,7 @@ function d928(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceCounterConsumption
 const K929: Keys = [10, "counterSet", 18, "counters"];
 function d929(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let n2 = 0;
@@ -558,8 +536,7 @@ function d929(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceRequest
 const K930: Keys = [10, "name", -18, "exactly", -26, "firstAvailable"];
 function d930(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -583,8 +560,7 @@ function d930(r: Reader, c: C): J {
 const O931 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.driver = 0; this.pool = 0; this.device = 0; this.adminAccess = 0; this.tolerations = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.shareID = 0; this.consumedCapacity = 0; this.skipNodeOperations = 0; } });
 const K931: Keys = [10, "request", 18, "driver", 26, "pool", 34, "device", 40, "adminAccess", -50, "tolerations", 58, "bindingConditions", 66, "bindingFailureConditions", 74, "shareID", 82, "consumedCapacity", 90, "skipNodeOperations"];
 function d931(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -632,8 +608,7 @@ function d931(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceSelector
 const K932: Keys = [-10, "cel"];
 function d932(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -651,8 +626,7 @@ function d932(r: Reader, c: C): J {
 const O933 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.tolerations = 0; this.capacity = 0; } });
 const K933: Keys = [10, "name", 18, "deviceClassName", -26, "selectors", 34, "allocationMode", 40, "count", -50, "tolerations", -58, "capacity"];
 function d933(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -687,8 +661,7 @@ function d933(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceTaint
 const K934: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d934(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -715,8 +688,7 @@ function d934(r: Reader, c: C): J {
 const O935 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K935: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d935(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O935();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -740,8 +712,7 @@ function d935(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceTaintRuleList
 const K936: Keys = [-10, "metadata", -18, "items"];
 function d936(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -762,8 +733,7 @@ function d936(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceTaintRuleSpec
 const K937: Keys = [-10, "deviceSelector", -18, "taint"];
 function d937(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -783,8 +753,7 @@ function d937(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceTaintRuleStatus
 const K938: Keys = [-10, "conditions"];
 function d938(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -801,8 +770,7 @@ function d938(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.DeviceTaintSelector
 const K939: Keys = [18, "driver", 26, "pool", 34, "device"];
 function d939(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   let v3: any;
   let v4: any;
@@ -826,8 +794,7 @@ function d939(r: Reader, c: C): J {
 const O940 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
 const K940: Keys = [10, "key", 18, "operator", 26, "value", 34, "effect", 40, "tolerationSeconds"];
 function d940(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -857,8 +824,7 @@ function d940(r: Reader, c: C): J {
 const O941 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.adminAccess = 0; this.tolerations = 0; this.capacity = 0; } });
 const K941: Keys = [10, "deviceClassName", -18, "selectors", 26, "allocationMode", 32, "count", 40, "adminAccess", -50, "tolerations", -58, "capacity"];
 function d941(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -893,8 +859,7 @@ function d941(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.NetworkDeviceData
 const K942: Keys = [10, "interfaceName", 18, "ips", 26, "hardwareAddress"];
 function d942(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -917,8 +882,7 @@ function d942(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.NodeAllocatableMapping
 const K943: Keys = [10, "capacityKey", 18, "capacityMultiplier", 26, "deviceMultiplier"];
 function d943(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -941,8 +905,7 @@ function d943(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.NodeAllocatableOverhead
 const K944: Keys = [10, "perPod", 18, "perContainer"];
 function d944(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -962,8 +925,7 @@ function d944(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.NodeAllocatableResource
 const K945: Keys = [-26, "mapping", -34, "overhead"];
 function d945(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
@@ -983,8 +945,7 @@ function d945(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.OpaqueDeviceConfiguration
 const K946: Keys = [10, "driver", 18, "parameters"];
 function d946(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1005,8 +966,7 @@ function d946(r: Reader, c: C): J {
 const O947 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K947: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d947(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O947();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1030,8 +990,7 @@ function d947(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.ResourceClaimConsumerReference
 const K948: Keys = [10, "apiGroup", 26, "resource", 34, "name", 42, "uid"];
 function d948(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v4: any;
@@ -1057,8 +1016,7 @@ function d948(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.ResourceClaimList
 const K949: Keys = [-10, "metadata", -18, "items"];
 function d949(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1079,8 +1037,7 @@ function d949(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.ResourceClaimSpec
 const K950: Keys = [-10, "devices"];
 function d950(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -1097,8 +1054,7 @@ function d950(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.ResourceClaimStatus
 const K951: Keys = [-10, "allocation", -18, "reservedFor", -34, "devices"];
 function d951(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -1121,8 +1077,7 @@ function d951(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.ResourceClaimTemplate
 const K952: Keys = [-10, "metadata", -18, "spec"];
 function d952(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1143,8 +1098,7 @@ function d952(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.ResourceClaimTemplateList
 const K953: Keys = [-10, "metadata", -18, "items"];
 function d953(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1165,8 +1119,7 @@ function d953(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.ResourceClaimTemplateSpec
 const K954: Keys = [-10, "metadata", -18, "spec"];
 function d954(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1186,8 +1139,7 @@ function d954(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.ResourcePool
 const K955: Keys = [10, "name", 16, "generation", 24, "resourceSliceCount"];
 function d955(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1210,8 +1162,7 @@ function d955(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.ResourceSlice
 const K956: Keys = [-10, "metadata", -18, "spec"];
 function d956(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1232,8 +1183,7 @@ function d956(r: Reader, c: C): J {
 // k8s.io.api.resource.v1.ResourceSliceList
 const K957: Keys = [-10, "metadata", -18, "items"];
 function d957(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1255,8 +1205,7 @@ function d957(r: Reader, c: C): J {
 const O958 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.devices = 0; this.perDeviceNodeSelection = 0; this.sharedCounters = 0; this.partitionTypeAttribute = 0; this.skipNodeOperations = 0; } });
 const K958: Keys = [10, "driver", -18, "pool", 26, "nodeName", -34, "nodeSelector", 40, "allNodes", -50, "devices", 56, "perDeviceNodeSelection", -66, "sharedCounters", 74, "partitionTypeAttribute", 82, "skipNodeOperations"];
 function d958(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1306,57 +1255,10 @@ function d958(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "resource-v1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.resource.v1.AllocatedDeviceStatus", [d908, false]],
-    ["k8s.io.api.resource.v1.AllocationResult", [d909, false]],
-    ["k8s.io.api.resource.v1.CELDeviceSelector", [d910, false]],
-    ["k8s.io.api.resource.v1.CapacityRequestPolicy", [d911, false]],
-    ["k8s.io.api.resource.v1.CapacityRequestPolicyRange", [d912, false]],
-    ["k8s.io.api.resource.v1.CapacityRequirements", [d913, false]],
-    ["k8s.io.api.resource.v1.Counter", [d914, false]],
-    ["k8s.io.api.resource.v1.CounterSet", [d915, false]],
-    ["k8s.io.api.resource.v1.Device", [d916, false]],
-    ["k8s.io.api.resource.v1.DeviceAllocationConfiguration", [d917, false]],
-    ["k8s.io.api.resource.v1.DeviceAllocationResult", [d918, false]],
-    ["k8s.io.api.resource.v1.DeviceAttribute", [d919, false]],
-    ["k8s.io.api.resource.v1.DeviceCapacity", [d920, false]],
-    ["k8s.io.api.resource.v1.DeviceClaim", [d921, false]],
-    ["k8s.io.api.resource.v1.DeviceClaimConfiguration", [d922, false]],
-    ["k8s.io.api.resource.v1.DeviceClass", [d923, true]],
-    ["k8s.io.api.resource.v1.DeviceClassConfiguration", [d924, false]],
-    ["k8s.io.api.resource.v1.DeviceClassList", [d925, true]],
-    ["k8s.io.api.resource.v1.DeviceClassSpec", [d926, false]],
-    ["k8s.io.api.resource.v1.DeviceConfiguration", [d927, false]],
-    ["k8s.io.api.resource.v1.DeviceConstraint", [d928, false]],
-    ["k8s.io.api.resource.v1.DeviceCounterConsumption", [d929, false]],
-    ["k8s.io.api.resource.v1.DeviceRequest", [d930, false]],
-    ["k8s.io.api.resource.v1.DeviceRequestAllocationResult", [d931, false]],
-    ["k8s.io.api.resource.v1.DeviceSelector", [d932, false]],
-    ["k8s.io.api.resource.v1.DeviceSubRequest", [d933, false]],
-    ["k8s.io.api.resource.v1.DeviceTaint", [d934, false]],
-    ["k8s.io.api.resource.v1.DeviceTaintRule", [d935, true]],
-    ["k8s.io.api.resource.v1.DeviceTaintRuleList", [d936, true]],
-    ["k8s.io.api.resource.v1.DeviceTaintRuleSpec", [d937, false]],
-    ["k8s.io.api.resource.v1.DeviceTaintRuleStatus", [d938, false]],
-    ["k8s.io.api.resource.v1.DeviceTaintSelector", [d939, false]],
-    ["k8s.io.api.resource.v1.DeviceToleration", [d940, false]],
-    ["k8s.io.api.resource.v1.ExactDeviceRequest", [d941, false]],
-    ["k8s.io.api.resource.v1.NetworkDeviceData", [d942, false]],
-    ["k8s.io.api.resource.v1.NodeAllocatableMapping", [d943, false]],
-    ["k8s.io.api.resource.v1.NodeAllocatableOverhead", [d944, false]],
-    ["k8s.io.api.resource.v1.NodeAllocatableResource", [d945, false]],
-    ["k8s.io.api.resource.v1.OpaqueDeviceConfiguration", [d946, false]],
-    ["k8s.io.api.resource.v1.ResourceClaim", [d947, true]],
-    ["k8s.io.api.resource.v1.ResourceClaimConsumerReference", [d948, false]],
-    ["k8s.io.api.resource.v1.ResourceClaimList", [d949, true]],
-    ["k8s.io.api.resource.v1.ResourceClaimSpec", [d950, false]],
-    ["k8s.io.api.resource.v1.ResourceClaimStatus", [d951, false]],
-    ["k8s.io.api.resource.v1.ResourceClaimTemplate", [d952, true]],
-    ["k8s.io.api.resource.v1.ResourceClaimTemplateList", [d953, true]],
-    ["k8s.io.api.resource.v1.ResourceClaimTemplateSpec", [d954, false]],
-    ["k8s.io.api.resource.v1.ResourcePool", [d955, false]],
-    ["k8s.io.api.resource.v1.ResourceSlice", [d956, true]],
-    ["k8s.io.api.resource.v1.ResourceSliceList", [d957, true]],
-    ["k8s.io.api.resource.v1.ResourceSliceSpec", [d958, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.resource.v1.", "AllocatedDeviceStatus AllocationResult CELDeviceSelector CapacityRequestPolicy CapacityRequestPolicyRange CapacityRequirements Counter CounterSet Device DeviceAllocationConfiguration DeviceAllocationResult DeviceAttribute DeviceCapacity DeviceClaim DeviceClaimConfiguration DeviceClass DeviceClassConfiguration DeviceClassList DeviceClassSpec DeviceConfiguration DeviceConstraint DeviceCounterConsumption DeviceRequest DeviceRequestAllocationResult DeviceSelector DeviceSubRequest DeviceTaint DeviceTaintRule DeviceTaintRuleList DeviceTaintRuleSpec DeviceTaintRuleStatus DeviceTaintSelector DeviceToleration ExactDeviceRequest NetworkDeviceData NodeAllocatableMapping NodeAllocatableOverhead NodeAllocatableResource OpaqueDeviceConfiguration ResourceClaim ResourceClaimConsumerReference ResourceClaimList ResourceClaimSpec ResourceClaimStatus ResourceClaimTemplate ResourceClaimTemplateList ResourceClaimTemplateSpec ResourcePool ResourceSlice ResourceSliceList ResourceSliceSpec", [
+    d908, d909, d910, d911, d912, d913, d914, d915, d916, d917, d918, d919, d920, d921, d922, d923,
+    d924, d925, d926, d927, d928, d929, d930, d931, d932, d933, d934, d935, d936, d937, d938, d939,
+    d940, d941, d942, d943, d944, d945, d946, d947, d948, d949, d950, d951, d952, d953, d954, d955,
+    d956, d957, d958,
+  ], [15, 17, 27, 28, 39, 41, 44, 45, 48, 49]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1270, d1278, d1294, d1298, d1312, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.resource.v1alpha3.CELDeviceSelector
 const K959: Keys = [10, "expression"];
 function d959(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -30,8 +29,7 @@ function d959(r: Reader, c: C): J {
 // k8s.io.api.resource.v1alpha3.DeviceSelector
 const K960: Keys = [-10, "cel"];
 function d960(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -48,8 +46,7 @@ function d960(r: Reader, c: C): J {
 // k8s.io.api.resource.v1alpha3.DeviceTaint
 const K961: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d961(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -76,8 +73,7 @@ function d961(r: Reader, c: C): J {
 const O962 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K962: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d962(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O962();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -101,8 +97,7 @@ function d962(r: Reader, c: C): J {
 // k8s.io.api.resource.v1alpha3.DeviceTaintRuleList
 const K963: Keys = [-10, "metadata", -18, "items"];
 function d963(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -123,8 +118,7 @@ function d963(r: Reader, c: C): J {
 // k8s.io.api.resource.v1alpha3.DeviceTaintRuleSpec
 const K964: Keys = [-10, "deviceSelector", -18, "taint"];
 function d964(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -144,8 +138,7 @@ function d964(r: Reader, c: C): J {
 // k8s.io.api.resource.v1alpha3.DeviceTaintRuleStatus
 const K965: Keys = [-10, "conditions"];
 function d965(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -162,8 +155,7 @@ function d965(r: Reader, c: C): J {
 // k8s.io.api.resource.v1alpha3.DeviceTaintSelector
 const K966: Keys = [18, "driver", 26, "pool", 34, "device"];
 function d966(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   let v3: any;
   let v4: any;
@@ -186,8 +178,7 @@ function d966(r: Reader, c: C): J {
 // k8s.io.api.resource.v1alpha3.PartitionTypeStatus
 const K967: Keys = [34, "attribute", 10, "type", 16, "total", 24, "allocatable"];
 function d967(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v4: any;
   let v1: any;
   let v2: any;
@@ -214,8 +205,7 @@ function d967(r: Reader, c: C): J {
 const O968 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.poolName = 0; this.generation = 0; this.resourceSliceCount = 0; this.totalDevices = 0; this.allocatedDevices = 0; this.availableDevices = 0; this.unavailableDevices = 0; this.nodeName = 0; this.validationError = 0; this.partitionSummary = 0; this.shareableSummary = 0; } });
 const K968: Keys = [10, "driver", 18, "poolName", 72, "generation", 64, "resourceSliceCount", 32, "totalDevices", 40, "allocatedDevices", 48, "availableDevices", 56, "unavailableDevices", 26, "nodeName", 82, "validationError", -90, "partitionSummary", -106, "shareableSummary"];
 function d968(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v9: any;
@@ -266,8 +256,7 @@ function d968(r: Reader, c: C): J {
 const O969 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K969: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d969(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O969();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -291,8 +280,7 @@ function d969(r: Reader, c: C): J {
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestList
 const K970: Keys = [-10, "metadata", -18, "items"];
 function d970(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -313,8 +301,7 @@ function d970(r: Reader, c: C): J {
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestSpec
 const K971: Keys = [10, "driver", 18, "poolName", 24, "limit", 34, "defaultPartitionTypeAttribute"];
 function d971(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -340,8 +327,7 @@ function d971(r: Reader, c: C): J {
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestStatus
 const K972: Keys = [48, "poolCount", -18, "pools", -26, "conditions"];
 function d972(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v6: any;
   let v2: any;
   let v3: any;
@@ -364,8 +350,7 @@ function d972(r: Reader, c: C): J {
 // k8s.io.api.resource.v1alpha3.ShareableCapacityStatus
 const K973: Keys = [10, "name", 18, "total", 26, "consumed", 34, "available"];
 function d973(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -391,8 +376,7 @@ function d973(r: Reader, c: C): J {
 // k8s.io.api.resource.v1alpha3.ShareableSummaryStatus
 const K974: Keys = [8, "fullyAvailableDevices", 16, "partiallyAvailableDevices", -26, "capacity"];
 function d974(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -421,22 +405,7 @@ function d974(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "resource-v1alpha3",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.resource.v1alpha3.CELDeviceSelector", [d959, false]],
-    ["k8s.io.api.resource.v1alpha3.DeviceSelector", [d960, false]],
-    ["k8s.io.api.resource.v1alpha3.DeviceTaint", [d961, false]],
-    ["k8s.io.api.resource.v1alpha3.DeviceTaintRule", [d962, true]],
-    ["k8s.io.api.resource.v1alpha3.DeviceTaintRuleList", [d963, true]],
-    ["k8s.io.api.resource.v1alpha3.DeviceTaintRuleSpec", [d964, false]],
-    ["k8s.io.api.resource.v1alpha3.DeviceTaintRuleStatus", [d965, false]],
-    ["k8s.io.api.resource.v1alpha3.DeviceTaintSelector", [d966, false]],
-    ["k8s.io.api.resource.v1alpha3.PartitionTypeStatus", [d967, false]],
-    ["k8s.io.api.resource.v1alpha3.PoolStatus", [d968, false]],
-    ["k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequest", [d969, true]],
-    ["k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestList", [d970, true]],
-    ["k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestSpec", [d971, false]],
-    ["k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestStatus", [d972, false]],
-    ["k8s.io.api.resource.v1alpha3.ShareableCapacityStatus", [d973, false]],
-    ["k8s.io.api.resource.v1alpha3.ShareableSummaryStatus", [d974, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.resource.v1alpha3.", "CELDeviceSelector DeviceSelector DeviceTaint DeviceTaintRule DeviceTaintRuleList DeviceTaintRuleSpec DeviceTaintRuleStatus DeviceTaintSelector PartitionTypeStatus PoolStatus ResourcePoolStatusRequest ResourcePoolStatusRequestList ResourcePoolStatusRequestSpec ResourcePoolStatusRequestStatus ShareableCapacityStatus ShareableSummaryStatus", [
+    d959, d960, d961, d962, d963, d964, d965, d966, d967, d968, d969, d970, d971, d972, d973, d974,
+  ], [3, 4, 10, 11]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d482, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1278, d1294, d1298, d1312, d1319, schemas as META } from './meta.js';
 
@@ -14,8 +14,7 @@ type Keys = readonly (number | string)[];
 const O975 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.device = 0; this.shareID = 0; this.conditions = 0; this.data = 0; this.networkData = 0; } });
 const K975: Keys = [10, "driver", 18, "pool", 26, "device", 58, "shareID", -34, "conditions", 42, "data", -50, "networkData"];
 function d975(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -50,8 +49,7 @@ function d975(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.AllocationResult
 const K976: Keys = [-10, "devices", -26, "nodeSelector", 42, "allocationTimestamp"];
 function d976(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v5: any;
@@ -75,8 +73,7 @@ function d976(r: Reader, c: C): J {
 const O977 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.attributes = 0; this.capacity = 0; this.consumesCounters = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.taints = 0; this.bindsToNode = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.allowMultipleAllocations = 0; this.nodeAllocatableResources = 0; } });
 const K977: Keys = [10, "attributes", 18, "capacity", -26, "consumesCounters", 34, "nodeName", -42, "nodeSelector", 48, "allNodes", -58, "taints", 64, "bindsToNode", 74, "bindingConditions", 82, "bindingFailureConditions", 88, "allowMultipleAllocations", 114, "nodeAllocatableResources"];
 function d977(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -129,8 +126,7 @@ function d977(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.CELDeviceSelector
 const K978: Keys = [10, "expression"];
 function d978(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -147,8 +143,7 @@ function d978(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.CapacityRequestPolicy
 const K979: Keys = [10, "default", 26, "validValues", -34, "validRange"];
 function d979(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v4: any;
@@ -171,8 +166,7 @@ function d979(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.CapacityRequestPolicyRange
 const K980: Keys = [10, "min", 18, "max", 26, "step"];
 function d980(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -195,8 +189,7 @@ function d980(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.CapacityRequirements
 const K981: Keys = [10, "requests"];
 function d981(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
@@ -214,8 +207,7 @@ function d981(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.Counter
 const K982: Keys = [10, "value"];
 function d982(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -232,8 +224,7 @@ function d982(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.CounterSet
 const K983: Keys = [10, "name", 18, "counters"];
 function d983(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let n2 = 0;
@@ -254,8 +245,7 @@ function d983(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.Device
 const K984: Keys = [10, "name", -18, "basic"];
 function d984(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -275,8 +265,7 @@ function d984(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceAllocationConfiguration
 const K985: Keys = [10, "source", 18, "requests"];
 function d985(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -299,8 +288,7 @@ function d985(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceAllocationResult
 const K986: Keys = [-10, "results", -18, "config"];
 function d986(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -321,8 +309,7 @@ function d986(r: Reader, c: C): J {
 const O987 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.int = 0; this.bool = 0; this.string = 0; this.version = 0; this.ints = 0; this.bools = 0; this.strings = 0; this.versions = 0; } });
 const K987: Keys = [16, "int", 24, "bool", 34, "string", 42, "version", 48, "ints", 56, "bools", 66, "strings", 74, "versions"];
 function d987(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   let v3: any;
   let v4: any;
@@ -360,8 +347,7 @@ function d987(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceCapacity
 const K988: Keys = [10, "value", -18, "requestPolicy"];
 function d988(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -381,8 +367,7 @@ function d988(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceClaim
 const K989: Keys = [-10, "requests", -18, "constraints", -26, "config"];
 function d989(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -405,8 +390,7 @@ function d989(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceClaimConfiguration
 const K990: Keys = [10, "requests"];
 function d990(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -426,8 +410,7 @@ function d990(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceClass
 const K991: Keys = [-10, "metadata", -18, "spec"];
 function d991(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -448,8 +431,7 @@ function d991(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceClassConfiguration
 const K992: Keys = [];
 function d992(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -466,8 +448,7 @@ function d992(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceClassList
 const K993: Keys = [-10, "metadata", -18, "items"];
 function d993(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -488,8 +469,7 @@ function d993(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceClassSpec
 const K994: Keys = [-10, "selectors", -18, "config", 34, "extendedResourceName"];
 function d994(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -512,8 +492,7 @@ function d994(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceConfiguration
 const K995: Keys = [-10, "opaque"];
 function d995(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -530,8 +509,7 @@ function d995(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceConstraint
 const K996: Keys = [10, "requests", 18, "matchAttribute", 26, "distinctAttribute"];
 function d996(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -554,8 +532,7 @@ function d996(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceCounterConsumption
 const K997: Keys = [10, "counterSet", 18, "counters"];
 function d997(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let n2 = 0;
@@ -577,8 +554,7 @@ function d997(r: Reader, c: C): J {
 const O998 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.adminAccess = 0; this.firstAvailable = 0; this.tolerations = 0; this.capacity = 0; } });
 const K998: Keys = [10, "name", 18, "deviceClassName", -26, "selectors", 34, "allocationMode", 40, "count", 48, "adminAccess", -58, "firstAvailable", -66, "tolerations", -74, "capacity"];
 function d998(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -620,8 +596,7 @@ function d998(r: Reader, c: C): J {
 const O999 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.driver = 0; this.pool = 0; this.device = 0; this.adminAccess = 0; this.tolerations = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.shareID = 0; this.consumedCapacity = 0; this.skipNodeOperations = 0; } });
 const K999: Keys = [10, "request", 18, "driver", 26, "pool", 34, "device", 40, "adminAccess", -50, "tolerations", 58, "bindingConditions", 66, "bindingFailureConditions", 74, "shareID", 82, "consumedCapacity", 90, "skipNodeOperations"];
 function d999(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -669,8 +644,7 @@ function d999(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceSelector
 const K1000: Keys = [-10, "cel"];
 function d1000(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -688,8 +662,7 @@ function d1000(r: Reader, c: C): J {
 const O1001 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.tolerations = 0; this.capacity = 0; } });
 const K1001: Keys = [10, "name", 18, "deviceClassName", -26, "selectors", 34, "allocationMode", 40, "count", -58, "tolerations", -66, "capacity"];
 function d1001(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -724,8 +697,7 @@ function d1001(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.DeviceTaint
 const K1002: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d1002(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -752,8 +724,7 @@ function d1002(r: Reader, c: C): J {
 const O1003 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
 const K1003: Keys = [10, "key", 18, "operator", 26, "value", 34, "effect", 40, "tolerationSeconds"];
 function d1003(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -782,8 +753,7 @@ function d1003(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.NetworkDeviceData
 const K1004: Keys = [10, "interfaceName", 18, "ips", 26, "hardwareAddress"];
 function d1004(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -806,8 +776,7 @@ function d1004(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.NodeAllocatableMapping
 const K1005: Keys = [10, "capacityKey", 18, "capacityMultiplier", 26, "deviceMultiplier"];
 function d1005(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -830,8 +799,7 @@ function d1005(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.NodeAllocatableOverhead
 const K1006: Keys = [10, "perPod", 18, "perContainer"];
 function d1006(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -851,8 +819,7 @@ function d1006(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.NodeAllocatableResource
 const K1007: Keys = [-26, "mapping", -34, "overhead"];
 function d1007(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
@@ -872,8 +839,7 @@ function d1007(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.OpaqueDeviceConfiguration
 const K1008: Keys = [10, "driver", 18, "parameters"];
 function d1008(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -894,8 +860,7 @@ function d1008(r: Reader, c: C): J {
 const O1009 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1009: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1009(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1009();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -919,8 +884,7 @@ function d1009(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.ResourceClaimConsumerReference
 const K1010: Keys = [10, "apiGroup", 26, "resource", 34, "name", 42, "uid"];
 function d1010(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v4: any;
@@ -946,8 +910,7 @@ function d1010(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.ResourceClaimList
 const K1011: Keys = [-10, "metadata", -18, "items"];
 function d1011(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -968,8 +931,7 @@ function d1011(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.ResourceClaimSpec
 const K1012: Keys = [-10, "devices"];
 function d1012(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -986,8 +948,7 @@ function d1012(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.ResourceClaimStatus
 const K1013: Keys = [-10, "allocation", -18, "reservedFor", -34, "devices"];
 function d1013(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -1010,8 +971,7 @@ function d1013(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplate
 const K1014: Keys = [-10, "metadata", -18, "spec"];
 function d1014(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1032,8 +992,7 @@ function d1014(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplateList
 const K1015: Keys = [-10, "metadata", -18, "items"];
 function d1015(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1054,8 +1013,7 @@ function d1015(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplateSpec
 const K1016: Keys = [-10, "metadata", -18, "spec"];
 function d1016(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1075,8 +1033,7 @@ function d1016(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.ResourcePool
 const K1017: Keys = [10, "name", 16, "generation", 24, "resourceSliceCount"];
 function d1017(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1099,8 +1056,7 @@ function d1017(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.ResourceSlice
 const K1018: Keys = [-10, "metadata", -18, "spec"];
 function d1018(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1121,8 +1077,7 @@ function d1018(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta1.ResourceSliceList
 const K1019: Keys = [-10, "metadata", -18, "items"];
 function d1019(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1144,8 +1099,7 @@ function d1019(r: Reader, c: C): J {
 const O1020 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.devices = 0; this.perDeviceNodeSelection = 0; this.sharedCounters = 0; this.partitionTypeAttribute = 0; this.skipNodeOperations = 0; } });
 const K1020: Keys = [10, "driver", -18, "pool", 26, "nodeName", -34, "nodeSelector", 40, "allNodes", -50, "devices", 56, "perDeviceNodeSelection", -66, "sharedCounters", 74, "partitionTypeAttribute", 82, "skipNodeOperations"];
 function d1020(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1195,52 +1149,9 @@ function d1020(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "resource-v1beta1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.resource.v1beta1.AllocatedDeviceStatus", [d975, false]],
-    ["k8s.io.api.resource.v1beta1.AllocationResult", [d976, false]],
-    ["k8s.io.api.resource.v1beta1.BasicDevice", [d977, false]],
-    ["k8s.io.api.resource.v1beta1.CELDeviceSelector", [d978, false]],
-    ["k8s.io.api.resource.v1beta1.CapacityRequestPolicy", [d979, false]],
-    ["k8s.io.api.resource.v1beta1.CapacityRequestPolicyRange", [d980, false]],
-    ["k8s.io.api.resource.v1beta1.CapacityRequirements", [d981, false]],
-    ["k8s.io.api.resource.v1beta1.Counter", [d982, false]],
-    ["k8s.io.api.resource.v1beta1.CounterSet", [d983, false]],
-    ["k8s.io.api.resource.v1beta1.Device", [d984, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceAllocationConfiguration", [d985, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceAllocationResult", [d986, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceAttribute", [d987, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceCapacity", [d988, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceClaim", [d989, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceClaimConfiguration", [d990, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceClass", [d991, true]],
-    ["k8s.io.api.resource.v1beta1.DeviceClassConfiguration", [d992, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceClassList", [d993, true]],
-    ["k8s.io.api.resource.v1beta1.DeviceClassSpec", [d994, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceConfiguration", [d995, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceConstraint", [d996, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceCounterConsumption", [d997, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceRequest", [d998, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceRequestAllocationResult", [d999, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceSelector", [d1000, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceSubRequest", [d1001, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceTaint", [d1002, false]],
-    ["k8s.io.api.resource.v1beta1.DeviceToleration", [d1003, false]],
-    ["k8s.io.api.resource.v1beta1.NetworkDeviceData", [d1004, false]],
-    ["k8s.io.api.resource.v1beta1.NodeAllocatableMapping", [d1005, false]],
-    ["k8s.io.api.resource.v1beta1.NodeAllocatableOverhead", [d1006, false]],
-    ["k8s.io.api.resource.v1beta1.NodeAllocatableResource", [d1007, false]],
-    ["k8s.io.api.resource.v1beta1.OpaqueDeviceConfiguration", [d1008, false]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaim", [d1009, true]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimConsumerReference", [d1010, false]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimList", [d1011, true]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimSpec", [d1012, false]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimStatus", [d1013, false]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimTemplate", [d1014, true]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimTemplateList", [d1015, true]],
-    ["k8s.io.api.resource.v1beta1.ResourceClaimTemplateSpec", [d1016, false]],
-    ["k8s.io.api.resource.v1beta1.ResourcePool", [d1017, false]],
-    ["k8s.io.api.resource.v1beta1.ResourceSlice", [d1018, true]],
-    ["k8s.io.api.resource.v1beta1.ResourceSliceList", [d1019, true]],
-    ["k8s.io.api.resource.v1beta1.ResourceSliceSpec", [d1020, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.resource.v1beta1.", "AllocatedDeviceStatus AllocationResult BasicDevice CELDeviceSelector CapacityRequestPolicy CapacityRequestPolicyRange CapacityRequirements Counter CounterSet Device DeviceAllocationConfiguration DeviceAllocationResult DeviceAttribute DeviceCapacity DeviceClaim DeviceClaimConfiguration DeviceClass DeviceClassConfiguration DeviceClassList DeviceClassSpec DeviceConfiguration DeviceConstraint DeviceCounterConsumption DeviceRequest DeviceRequestAllocationResult DeviceSelector DeviceSubRequest DeviceTaint DeviceToleration NetworkDeviceData NodeAllocatableMapping NodeAllocatableOverhead NodeAllocatableResource OpaqueDeviceConfiguration ResourceClaim ResourceClaimConsumerReference ResourceClaimList ResourceClaimSpec ResourceClaimStatus ResourceClaimTemplate ResourceClaimTemplateList ResourceClaimTemplateSpec ResourcePool ResourceSlice ResourceSliceList ResourceSliceSpec", [
+    d975, d976, d977, d978, d979, d980, d981, d982, d983, d984, d985, d986, d987, d988, d989, d990,
+    d991, d992, d993, d994, d995, d996, d997, d998, d999, d1000, d1001, d1002, d1003, d1004, d1005, d1006,
+    d1007, d1008, d1009, d1010, d1011, d1012, d1013, d1014, d1015, d1016, d1017, d1018, d1019, d1020,
+  ], [16, 18, 34, 36, 39, 40, 43, 44]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d482, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1278, d1294, d1298, d1312, d1319, schemas as META } from './meta.js';
 
@@ -14,8 +14,7 @@ type Keys = readonly (number | string)[];
 const O1021 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.device = 0; this.shareID = 0; this.conditions = 0; this.data = 0; this.networkData = 0; } });
 const K1021: Keys = [10, "driver", 18, "pool", 26, "device", 58, "shareID", -34, "conditions", 42, "data", -50, "networkData"];
 function d1021(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -50,8 +49,7 @@ function d1021(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.AllocationResult
 const K1022: Keys = [-10, "devices", -26, "nodeSelector", 42, "allocationTimestamp"];
 function d1022(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v5: any;
@@ -74,8 +72,7 @@ function d1022(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.CELDeviceSelector
 const K1023: Keys = [10, "expression"];
 function d1023(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -92,8 +89,7 @@ function d1023(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.CapacityRequestPolicy
 const K1024: Keys = [10, "default", 26, "validValues", -34, "validRange"];
 function d1024(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v4: any;
@@ -116,8 +112,7 @@ function d1024(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.CapacityRequestPolicyRange
 const K1025: Keys = [10, "min", 18, "max", 26, "step"];
 function d1025(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -140,8 +135,7 @@ function d1025(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.CapacityRequirements
 const K1026: Keys = [10, "requests"];
 function d1026(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let n1 = 0;
   while (r.pos < r.len) {
@@ -159,8 +153,7 @@ function d1026(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.Counter
 const K1027: Keys = [10, "value"];
 function d1027(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -177,8 +170,7 @@ function d1027(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.CounterSet
 const K1028: Keys = [10, "name", 18, "counters"];
 function d1028(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let n2 = 0;
@@ -200,8 +192,7 @@ function d1028(r: Reader, c: C): J {
 const O1029 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.attributes = 0; this.capacity = 0; this.consumesCounters = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.taints = 0; this.bindsToNode = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.allowMultipleAllocations = 0; this.nodeAllocatableResources = 0; } });
 const K1029: Keys = [10, "name", 18, "attributes", 26, "capacity", -34, "consumesCounters", 42, "nodeName", -50, "nodeSelector", 56, "allNodes", -66, "taints", 72, "bindsToNode", 82, "bindingConditions", 90, "bindingFailureConditions", 96, "allowMultipleAllocations", 114, "nodeAllocatableResources"];
 function d1029(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -257,8 +248,7 @@ function d1029(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceAllocationConfiguration
 const K1030: Keys = [10, "source", 18, "requests"];
 function d1030(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -281,8 +271,7 @@ function d1030(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceAllocationResult
 const K1031: Keys = [-10, "results", -18, "config"];
 function d1031(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -303,8 +292,7 @@ function d1031(r: Reader, c: C): J {
 const O1032 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.int = 0; this.bool = 0; this.string = 0; this.version = 0; this.ints = 0; this.bools = 0; this.strings = 0; this.versions = 0; } });
 const K1032: Keys = [16, "int", 24, "bool", 34, "string", 42, "version", 48, "ints", 56, "bools", 66, "strings", 74, "versions"];
 function d1032(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   let v3: any;
   let v4: any;
@@ -342,8 +330,7 @@ function d1032(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceCapacity
 const K1033: Keys = [10, "value", -18, "requestPolicy"];
 function d1033(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -363,8 +350,7 @@ function d1033(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceClaim
 const K1034: Keys = [-10, "requests", -18, "constraints", -26, "config"];
 function d1034(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -387,8 +373,7 @@ function d1034(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceClaimConfiguration
 const K1035: Keys = [10, "requests"];
 function d1035(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -408,8 +393,7 @@ function d1035(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceClass
 const K1036: Keys = [-10, "metadata", -18, "spec"];
 function d1036(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -430,8 +414,7 @@ function d1036(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceClassConfiguration
 const K1037: Keys = [];
 function d1037(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -448,8 +431,7 @@ function d1037(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceClassList
 const K1038: Keys = [-10, "metadata", -18, "items"];
 function d1038(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -470,8 +452,7 @@ function d1038(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceClassSpec
 const K1039: Keys = [-10, "selectors", -18, "config", 34, "extendedResourceName"];
 function d1039(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -494,8 +475,7 @@ function d1039(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceConfiguration
 const K1040: Keys = [-10, "opaque"];
 function d1040(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -512,8 +492,7 @@ function d1040(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceConstraint
 const K1041: Keys = [10, "requests", 18, "matchAttribute", 26, "distinctAttribute"];
 function d1041(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -536,8 +515,7 @@ function d1041(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceCounterConsumption
 const K1042: Keys = [10, "counterSet", 18, "counters"];
 function d1042(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let n2 = 0;
@@ -558,8 +536,7 @@ function d1042(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceRequest
 const K1043: Keys = [10, "name", -18, "exactly", -26, "firstAvailable"];
 function d1043(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -583,8 +560,7 @@ function d1043(r: Reader, c: C): J {
 const O1044 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.request = 0; this.driver = 0; this.pool = 0; this.device = 0; this.adminAccess = 0; this.tolerations = 0; this.bindingConditions = 0; this.bindingFailureConditions = 0; this.shareID = 0; this.consumedCapacity = 0; this.skipNodeOperations = 0; } });
 const K1044: Keys = [10, "request", 18, "driver", 26, "pool", 34, "device", 40, "adminAccess", -50, "tolerations", 58, "bindingConditions", 66, "bindingFailureConditions", 74, "shareID", 82, "consumedCapacity", 90, "skipNodeOperations"];
 function d1044(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -632,8 +608,7 @@ function d1044(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceSelector
 const K1045: Keys = [-10, "cel"];
 function d1045(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -651,8 +626,7 @@ function d1045(r: Reader, c: C): J {
 const O1046 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.tolerations = 0; this.capacity = 0; } });
 const K1046: Keys = [10, "name", 18, "deviceClassName", -26, "selectors", 34, "allocationMode", 40, "count", -50, "tolerations", -58, "capacity"];
 function d1046(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -687,8 +661,7 @@ function d1046(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceTaint
 const K1047: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d1047(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -715,8 +688,7 @@ function d1047(r: Reader, c: C): J {
 const O1048 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1048: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1048(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1048();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -740,8 +712,7 @@ function d1048(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceTaintRuleList
 const K1049: Keys = [-10, "metadata", -18, "items"];
 function d1049(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -762,8 +733,7 @@ function d1049(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceTaintRuleSpec
 const K1050: Keys = [-10, "deviceSelector", -18, "taint"];
 function d1050(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -783,8 +753,7 @@ function d1050(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceTaintRuleStatus
 const K1051: Keys = [-10, "conditions"];
 function d1051(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -801,8 +770,7 @@ function d1051(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.DeviceTaintSelector
 const K1052: Keys = [18, "driver", 26, "pool", 34, "device"];
 function d1052(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v2: any;
   let v3: any;
   let v4: any;
@@ -826,8 +794,7 @@ function d1052(r: Reader, c: C): J {
 const O1053 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.key = 0; this.operator = 0; this.value = 0; this.effect = 0; this.tolerationSeconds = 0; } });
 const K1053: Keys = [10, "key", 18, "operator", 26, "value", 34, "effect", 40, "tolerationSeconds"];
 function d1053(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -857,8 +824,7 @@ function d1053(r: Reader, c: C): J {
 const O1054 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.deviceClassName = 0; this.selectors = 0; this.allocationMode = 0; this.count = 0; this.adminAccess = 0; this.tolerations = 0; this.capacity = 0; } });
 const K1054: Keys = [10, "deviceClassName", -18, "selectors", 26, "allocationMode", 32, "count", 40, "adminAccess", -50, "tolerations", -58, "capacity"];
 function d1054(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -893,8 +859,7 @@ function d1054(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.NetworkDeviceData
 const K1055: Keys = [10, "interfaceName", 18, "ips", 26, "hardwareAddress"];
 function d1055(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -917,8 +882,7 @@ function d1055(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.NodeAllocatableMapping
 const K1056: Keys = [10, "capacityKey", 18, "capacityMultiplier", 26, "deviceMultiplier"];
 function d1056(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -941,8 +905,7 @@ function d1056(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.NodeAllocatableOverhead
 const K1057: Keys = [10, "perPod", 18, "perContainer"];
 function d1057(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -962,8 +925,7 @@ function d1057(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.NodeAllocatableResource
 const K1058: Keys = [-26, "mapping", -34, "overhead"];
 function d1058(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v3: any;
   let v4: any;
   while (r.pos < r.len) {
@@ -983,8 +945,7 @@ function d1058(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.OpaqueDeviceConfiguration
 const K1059: Keys = [10, "driver", 18, "parameters"];
 function d1059(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1005,8 +966,7 @@ function d1059(r: Reader, c: C): J {
 const O1060 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1060: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1060(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1060();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1030,8 +990,7 @@ function d1060(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.ResourceClaimConsumerReference
 const K1061: Keys = [10, "apiGroup", 26, "resource", 34, "name", 42, "uid"];
 function d1061(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v3: any;
   let v4: any;
@@ -1057,8 +1016,7 @@ function d1061(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.ResourceClaimList
 const K1062: Keys = [-10, "metadata", -18, "items"];
 function d1062(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1079,8 +1037,7 @@ function d1062(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.ResourceClaimSpec
 const K1063: Keys = [-10, "devices"];
 function d1063(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -1097,8 +1054,7 @@ function d1063(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.ResourceClaimStatus
 const K1064: Keys = [-10, "allocation", -18, "reservedFor", -34, "devices"];
 function d1064(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v4: any;
@@ -1121,8 +1077,7 @@ function d1064(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplate
 const K1065: Keys = [-10, "metadata", -18, "spec"];
 function d1065(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1143,8 +1098,7 @@ function d1065(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplateList
 const K1066: Keys = [-10, "metadata", -18, "items"];
 function d1066(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1165,8 +1119,7 @@ function d1066(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplateSpec
 const K1067: Keys = [-10, "metadata", -18, "spec"];
 function d1067(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -1186,8 +1139,7 @@ function d1067(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.ResourcePool
 const K1068: Keys = [10, "name", 16, "generation", 24, "resourceSliceCount"];
 function d1068(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1210,8 +1162,7 @@ function d1068(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.ResourceSlice
 const K1069: Keys = [-10, "metadata", -18, "spec"];
 function d1069(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1232,8 +1183,7 @@ function d1069(r: Reader, c: C): J {
 // k8s.io.api.resource.v1beta2.ResourceSliceList
 const K1070: Keys = [-10, "metadata", -18, "items"];
 function d1070(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -1255,8 +1205,7 @@ function d1070(r: Reader, c: C): J {
 const O1071 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.driver = 0; this.pool = 0; this.nodeName = 0; this.nodeSelector = 0; this.allNodes = 0; this.devices = 0; this.perDeviceNodeSelection = 0; this.sharedCounters = 0; this.partitionTypeAttribute = 0; this.skipNodeOperations = 0; } });
 const K1071: Keys = [10, "driver", -18, "pool", 26, "nodeName", -34, "nodeSelector", 40, "allNodes", -50, "devices", 56, "perDeviceNodeSelection", -66, "sharedCounters", 74, "partitionTypeAttribute", 82, "skipNodeOperations"];
 function d1071(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1306,57 +1255,10 @@ function d1071(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "resource-v1beta2",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.resource.v1beta2.AllocatedDeviceStatus", [d1021, false]],
-    ["k8s.io.api.resource.v1beta2.AllocationResult", [d1022, false]],
-    ["k8s.io.api.resource.v1beta2.CELDeviceSelector", [d1023, false]],
-    ["k8s.io.api.resource.v1beta2.CapacityRequestPolicy", [d1024, false]],
-    ["k8s.io.api.resource.v1beta2.CapacityRequestPolicyRange", [d1025, false]],
-    ["k8s.io.api.resource.v1beta2.CapacityRequirements", [d1026, false]],
-    ["k8s.io.api.resource.v1beta2.Counter", [d1027, false]],
-    ["k8s.io.api.resource.v1beta2.CounterSet", [d1028, false]],
-    ["k8s.io.api.resource.v1beta2.Device", [d1029, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceAllocationConfiguration", [d1030, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceAllocationResult", [d1031, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceAttribute", [d1032, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceCapacity", [d1033, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceClaim", [d1034, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceClaimConfiguration", [d1035, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceClass", [d1036, true]],
-    ["k8s.io.api.resource.v1beta2.DeviceClassConfiguration", [d1037, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceClassList", [d1038, true]],
-    ["k8s.io.api.resource.v1beta2.DeviceClassSpec", [d1039, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceConfiguration", [d1040, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceConstraint", [d1041, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceCounterConsumption", [d1042, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceRequest", [d1043, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceRequestAllocationResult", [d1044, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceSelector", [d1045, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceSubRequest", [d1046, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceTaint", [d1047, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceTaintRule", [d1048, true]],
-    ["k8s.io.api.resource.v1beta2.DeviceTaintRuleList", [d1049, true]],
-    ["k8s.io.api.resource.v1beta2.DeviceTaintRuleSpec", [d1050, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceTaintRuleStatus", [d1051, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceTaintSelector", [d1052, false]],
-    ["k8s.io.api.resource.v1beta2.DeviceToleration", [d1053, false]],
-    ["k8s.io.api.resource.v1beta2.ExactDeviceRequest", [d1054, false]],
-    ["k8s.io.api.resource.v1beta2.NetworkDeviceData", [d1055, false]],
-    ["k8s.io.api.resource.v1beta2.NodeAllocatableMapping", [d1056, false]],
-    ["k8s.io.api.resource.v1beta2.NodeAllocatableOverhead", [d1057, false]],
-    ["k8s.io.api.resource.v1beta2.NodeAllocatableResource", [d1058, false]],
-    ["k8s.io.api.resource.v1beta2.OpaqueDeviceConfiguration", [d1059, false]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaim", [d1060, true]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimConsumerReference", [d1061, false]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimList", [d1062, true]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimSpec", [d1063, false]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimStatus", [d1064, false]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimTemplate", [d1065, true]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimTemplateList", [d1066, true]],
-    ["k8s.io.api.resource.v1beta2.ResourceClaimTemplateSpec", [d1067, false]],
-    ["k8s.io.api.resource.v1beta2.ResourcePool", [d1068, false]],
-    ["k8s.io.api.resource.v1beta2.ResourceSlice", [d1069, true]],
-    ["k8s.io.api.resource.v1beta2.ResourceSliceList", [d1070, true]],
-    ["k8s.io.api.resource.v1beta2.ResourceSliceSpec", [d1071, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.resource.v1beta2.", "AllocatedDeviceStatus AllocationResult CELDeviceSelector CapacityRequestPolicy CapacityRequestPolicyRange CapacityRequirements Counter CounterSet Device DeviceAllocationConfiguration DeviceAllocationResult DeviceAttribute DeviceCapacity DeviceClaim DeviceClaimConfiguration DeviceClass DeviceClassConfiguration DeviceClassList DeviceClassSpec DeviceConfiguration DeviceConstraint DeviceCounterConsumption DeviceRequest DeviceRequestAllocationResult DeviceSelector DeviceSubRequest DeviceTaint DeviceTaintRule DeviceTaintRuleList DeviceTaintRuleSpec DeviceTaintRuleStatus DeviceTaintSelector DeviceToleration ExactDeviceRequest NetworkDeviceData NodeAllocatableMapping NodeAllocatableOverhead NodeAllocatableResource OpaqueDeviceConfiguration ResourceClaim ResourceClaimConsumerReference ResourceClaimList ResourceClaimSpec ResourceClaimStatus ResourceClaimTemplate ResourceClaimTemplateList ResourceClaimTemplateSpec ResourcePool ResourceSlice ResourceSliceList ResourceSliceSpec", [
+    d1021, d1022, d1023, d1024, d1025, d1026, d1027, d1028, d1029, d1030, d1031, d1032, d1033, d1034, d1035, d1036,
+    d1037, d1038, d1039, d1040, d1041, d1042, d1043, d1044, d1045, d1046, d1047, d1048, d1049, d1050, d1051, d1052,
+    d1053, d1054, d1055, d1056, d1057, d1058, d1059, d1060, d1061, d1062, d1063, d1064, d1065, d1066, d1067, d1068,
+    d1069, d1070, d1071,
+  ], [15, 17, 27, 28, 39, 41, 44, 45, 48, 49]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 const O1072 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.value = 0; this.globalDefault = 0; this.description = 0; this.preemptionPolicy = 0; } });
 const K1072: Keys = [-10, "metadata", 16, "value", 24, "globalDefault", 34, "description", 42, "preemptionPolicy"];
 function d1072(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1072();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -44,8 +43,7 @@ function d1072(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1.PriorityClassList
 const K1073: Keys = [-10, "metadata", -18, "items"];
 function d1073(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -72,8 +70,7 @@ function d1073(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "scheduling-v1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.scheduling.v1.PriorityClass", [d1072, true]],
-    ["k8s.io.api.scheduling.v1.PriorityClassList", [d1073, true]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.scheduling.v1.", "PriorityClass PriorityClassList", [
+    d1072, d1073,
+  ], [0, 1]),
 };

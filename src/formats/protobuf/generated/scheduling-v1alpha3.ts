@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1294, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.scheduling.v1alpha3.AllCompositeDisruptionMode
 const K1074: Keys = [];
 function d1074(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1074)) continue;
@@ -27,8 +26,7 @@ function d1074(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.AllDisruptionMode
 const K1075: Keys = [];
 function d1075(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1075)) continue;
@@ -42,8 +40,7 @@ function d1075(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.BasicSchedulingPolicy
 const K1076: Keys = [];
 function d1076(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1076)) continue;
@@ -57,8 +54,7 @@ function d1076(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.CompositeBasicSchedulingPolicy
 const K1077: Keys = [];
 function d1077(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1077)) continue;
@@ -72,8 +68,7 @@ function d1077(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.CompositeDisruptionMode
 const K1078: Keys = [-10, "single", -18, "all"];
 function d1078(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -93,8 +88,7 @@ function d1078(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.CompositeGangSchedulingPolicy
 const K1079: Keys = [8, "minGroupCount"];
 function d1079(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -112,8 +106,7 @@ function d1079(r: Reader, c: C): J {
 const O1080 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1080: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1080(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1080();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -137,8 +130,7 @@ function d1080(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupList
 const K1081: Keys = [-10, "metadata", -18, "items"];
 function d1081(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -159,8 +151,7 @@ function d1081(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints
 const K1082: Keys = [-10, "topology"];
 function d1082(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -177,8 +168,7 @@ function d1082(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingPolicy
 const K1083: Keys = [-10, "basic", -18, "gang"];
 function d1083(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -199,8 +189,7 @@ function d1083(r: Reader, c: C): J {
 const O1084 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parentCompositePodGroupName = 0; this.workloadRef = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
 const K1084: Keys = [10, "parentCompositePodGroupName", -18, "workloadRef", -26, "schedulingPolicy", -34, "schedulingConstraints", -42, "disruptionMode", 50, "priorityClassName", 56, "priority", 66, "preemptionPolicy"];
 function d1084(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -238,8 +227,7 @@ function d1084(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupStatus
 const K1085: Keys = [-10, "conditions"];
 function d1085(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -257,8 +245,7 @@ function d1085(r: Reader, c: C): J {
 const O1086 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; this.podGroupTemplates = 0; this.compositePodGroupTemplates = 0; } });
 const K1086: Keys = [10, "name", -18, "schedulingPolicy", -26, "schedulingConstraints", -34, "disruptionMode", 42, "priorityClassName", 48, "priority", 58, "preemptionPolicy", -66, "podGroupTemplates", -74, "compositePodGroupTemplates"];
 function d1086(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -299,8 +286,7 @@ function d1086(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.DisruptionMode
 const K1087: Keys = [-10, "single", -18, "all"];
 function d1087(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -320,8 +306,7 @@ function d1087(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.GangSchedulingPolicy
 const K1088: Keys = [8, "minCount"];
 function d1088(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -339,8 +324,7 @@ function d1088(r: Reader, c: C): J {
 const O1089 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1089: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1089(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1089();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -364,8 +348,7 @@ function d1089(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.PodGroupList
 const K1090: Keys = [-10, "metadata", -18, "items"];
 function d1090(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -386,8 +369,7 @@ function d1090(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaim
 const K1091: Keys = [10, "name", 18, "resourceClaimName", 26, "resourceClaimTemplateName"];
 function d1091(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -410,8 +392,7 @@ function d1091(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaimStatus
 const K1092: Keys = [10, "name", 18, "resourceClaimName"];
 function d1092(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -431,8 +412,7 @@ function d1092(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingConstraints
 const K1093: Keys = [-10, "topology"];
 function d1093(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -449,8 +429,7 @@ function d1093(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingPolicy
 const K1094: Keys = [-10, "basic", -18, "gang"];
 function d1094(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -471,8 +450,7 @@ function d1094(r: Reader, c: C): J {
 const O1095 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parentCompositePodGroupName = 0; this.workloadRef = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
 const K1095: Keys = [10, "parentCompositePodGroupName", -18, "workloadRef", -26, "schedulingPolicy", -34, "schedulingConstraints", -42, "resourceClaims", -50, "disruptionMode", 58, "priorityClassName", 64, "priority", 74, "preemptionPolicy"];
 function d1095(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -513,8 +491,7 @@ function d1095(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.PodGroupStatus
 const K1096: Keys = [-10, "conditions", -18, "resourceClaimStatuses"];
 function d1096(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -535,8 +512,7 @@ function d1096(r: Reader, c: C): J {
 const O1097 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
 const K1097: Keys = [10, "name", -18, "schedulingPolicy", -26, "schedulingConstraints", -34, "resourceClaims", -42, "disruptionMode", 50, "priorityClassName", 56, "priority", 66, "preemptionPolicy"];
 function d1097(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -574,8 +550,7 @@ function d1097(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.SingleCompositeDisruptionMode
 const K1098: Keys = [];
 function d1098(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1098)) continue;
@@ -589,8 +564,7 @@ function d1098(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.SingleDisruptionMode
 const K1099: Keys = [];
 function d1099(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1099)) continue;
@@ -604,8 +578,7 @@ function d1099(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.TopologyConstraint
 const K1100: Keys = [10, "key"];
 function d1100(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -622,8 +595,7 @@ function d1100(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.TypedLocalObjectReference
 const K1101: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d1101(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -646,8 +618,7 @@ function d1101(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.Workload
 const K1102: Keys = [-10, "metadata", -18, "spec"];
 function d1102(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -668,8 +639,7 @@ function d1102(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupAllDisruptionMode
 const K1103: Keys = [];
 function d1103(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1103)) continue;
@@ -683,8 +653,7 @@ function d1103(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupBasicSchedulingPolicy
 const K1104: Keys = [];
 function d1104(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1104)) continue;
@@ -698,8 +667,7 @@ function d1104(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupDisruptionMode
 const K1105: Keys = [-10, "single", -18, "all"];
 function d1105(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -719,8 +687,7 @@ function d1105(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupGangSchedulingPolicy
 const K1106: Keys = [8, "minGroupCount"];
 function d1106(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -737,8 +704,7 @@ function d1106(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingConstraints
 const K1107: Keys = [-10, "topology"];
 function d1107(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -755,8 +721,7 @@ function d1107(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingPolicy
 const K1108: Keys = [-10, "basic", -18, "gang"];
 function d1108(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -776,8 +741,7 @@ function d1108(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSingleDisruptionMode
 const K1109: Keys = [];
 function d1109(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1109)) continue;
@@ -791,8 +755,7 @@ function d1109(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadList
 const K1110: Keys = [-10, "metadata", -18, "items"];
 function d1110(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -813,8 +776,7 @@ function d1110(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupAllDisruptionMode
 const K1111: Keys = [];
 function d1111(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1111)) continue;
@@ -828,8 +790,7 @@ function d1111(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupBasicSchedulingPolicy
 const K1112: Keys = [];
 function d1112(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1112)) continue;
@@ -843,8 +804,7 @@ function d1112(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode
 const K1113: Keys = [-10, "single", -18, "all"];
 function d1113(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -864,8 +824,7 @@ function d1113(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy
 const K1114: Keys = [8, "minCount"];
 function d1114(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -882,8 +841,7 @@ function d1114(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim
 const K1115: Keys = [10, "name", 18, "resourceClaimName", 26, "resourceClaimTemplateName"];
 function d1115(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -906,8 +864,7 @@ function d1115(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints
 const K1116: Keys = [-10, "topology"];
 function d1116(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -924,8 +881,7 @@ function d1116(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy
 const K1117: Keys = [-10, "basic", -18, "gang"];
 function d1117(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -945,8 +901,7 @@ function d1117(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSingleDisruptionMode
 const K1118: Keys = [];
 function d1118(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1118)) continue;
@@ -960,8 +915,7 @@ function d1118(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadReference
 const K1119: Keys = [10, "workloadName", 18, "templateName"];
 function d1119(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -981,8 +935,7 @@ function d1119(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1alpha3.WorkloadSpec
 const K1120: Keys = [-10, "controllerRef", -18, "podGroupTemplates", -26, "compositePodGroupTemplates"];
 function d1120(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -1013,53 +966,9 @@ export { d1113, d1115, d1116, d1117 };
 export const schemas: SchemaGroup = {
   name: "scheduling-v1alpha3",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.scheduling.v1alpha3.AllCompositeDisruptionMode", [d1074, false]],
-    ["k8s.io.api.scheduling.v1alpha3.AllDisruptionMode", [d1075, false]],
-    ["k8s.io.api.scheduling.v1alpha3.BasicSchedulingPolicy", [d1076, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositeBasicSchedulingPolicy", [d1077, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositeDisruptionMode", [d1078, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositeGangSchedulingPolicy", [d1079, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroup", [d1080, true]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupList", [d1081, true]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints", [d1082, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingPolicy", [d1083, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupSpec", [d1084, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupStatus", [d1085, false]],
-    ["k8s.io.api.scheduling.v1alpha3.CompositePodGroupTemplate", [d1086, false]],
-    ["k8s.io.api.scheduling.v1alpha3.DisruptionMode", [d1087, false]],
-    ["k8s.io.api.scheduling.v1alpha3.GangSchedulingPolicy", [d1088, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroup", [d1089, true]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupList", [d1090, true]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaim", [d1091, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaimStatus", [d1092, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingConstraints", [d1093, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingPolicy", [d1094, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupSpec", [d1095, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupStatus", [d1096, false]],
-    ["k8s.io.api.scheduling.v1alpha3.PodGroupTemplate", [d1097, false]],
-    ["k8s.io.api.scheduling.v1alpha3.SingleCompositeDisruptionMode", [d1098, false]],
-    ["k8s.io.api.scheduling.v1alpha3.SingleDisruptionMode", [d1099, false]],
-    ["k8s.io.api.scheduling.v1alpha3.TopologyConstraint", [d1100, false]],
-    ["k8s.io.api.scheduling.v1alpha3.TypedLocalObjectReference", [d1101, false]],
-    ["k8s.io.api.scheduling.v1alpha3.Workload", [d1102, true]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupAllDisruptionMode", [d1103, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupBasicSchedulingPolicy", [d1104, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupDisruptionMode", [d1105, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupGangSchedulingPolicy", [d1106, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingConstraints", [d1107, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingPolicy", [d1108, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSingleDisruptionMode", [d1109, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadList", [d1110, true]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupAllDisruptionMode", [d1111, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupBasicSchedulingPolicy", [d1112, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode", [d1113, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy", [d1114, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim", [d1115, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints", [d1116, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy", [d1117, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSingleDisruptionMode", [d1118, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadReference", [d1119, false]],
-    ["k8s.io.api.scheduling.v1alpha3.WorkloadSpec", [d1120, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.scheduling.v1alpha3.", "AllCompositeDisruptionMode AllDisruptionMode BasicSchedulingPolicy CompositeBasicSchedulingPolicy CompositeDisruptionMode CompositeGangSchedulingPolicy CompositePodGroup CompositePodGroupList CompositePodGroupSchedulingConstraints CompositePodGroupSchedulingPolicy CompositePodGroupSpec CompositePodGroupStatus CompositePodGroupTemplate DisruptionMode GangSchedulingPolicy PodGroup PodGroupList PodGroupResourceClaim PodGroupResourceClaimStatus PodGroupSchedulingConstraints PodGroupSchedulingPolicy PodGroupSpec PodGroupStatus PodGroupTemplate SingleCompositeDisruptionMode SingleDisruptionMode TopologyConstraint TypedLocalObjectReference Workload WorkloadCompositePodGroupAllDisruptionMode WorkloadCompositePodGroupBasicSchedulingPolicy WorkloadCompositePodGroupDisruptionMode WorkloadCompositePodGroupGangSchedulingPolicy WorkloadCompositePodGroupSchedulingConstraints WorkloadCompositePodGroupSchedulingPolicy WorkloadCompositePodGroupSingleDisruptionMode WorkloadList WorkloadPodGroupAllDisruptionMode WorkloadPodGroupBasicSchedulingPolicy WorkloadPodGroupDisruptionMode WorkloadPodGroupGangSchedulingPolicy WorkloadPodGroupResourceClaim WorkloadPodGroupSchedulingConstraints WorkloadPodGroupSchedulingPolicy WorkloadPodGroupSingleDisruptionMode WorkloadReference WorkloadSpec", [
+    d1074, d1075, d1076, d1077, d1078, d1079, d1080, d1081, d1082, d1083, d1084, d1085, d1086, d1087, d1088, d1089,
+    d1090, d1091, d1092, d1093, d1094, d1095, d1096, d1097, d1098, d1099, d1100, d1101, d1102, d1103, d1104, d1105,
+    d1106, d1107, d1108, d1109, d1110, d1111, d1112, d1113, d1114, d1115, d1116, d1117, d1118, d1119, d1120,
+  ], [6, 7, 15, 16, 28, 36]),
 };

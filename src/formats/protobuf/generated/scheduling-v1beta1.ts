@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1294, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -12,8 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.scheduling.v1beta1.AllCompositeDisruptionMode
 const K1121: Keys = [];
 function d1121(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1121)) continue;
@@ -27,8 +26,7 @@ function d1121(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.AllDisruptionMode
 const K1122: Keys = [];
 function d1122(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1122)) continue;
@@ -42,8 +40,7 @@ function d1122(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.BasicSchedulingPolicy
 const K1123: Keys = [];
 function d1123(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1123)) continue;
@@ -57,8 +54,7 @@ function d1123(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.CompositeBasicSchedulingPolicy
 const K1124: Keys = [];
 function d1124(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1124)) continue;
@@ -72,8 +68,7 @@ function d1124(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.CompositeDisruptionMode
 const K1125: Keys = [-10, "single", -18, "all"];
 function d1125(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -93,8 +88,7 @@ function d1125(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.CompositeGangSchedulingPolicy
 const K1126: Keys = [8, "minGroupCount"];
 function d1126(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -111,8 +105,7 @@ function d1126(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints
 const K1127: Keys = [-10, "topology"];
 function d1127(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -129,8 +122,7 @@ function d1127(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingPolicy
 const K1128: Keys = [-10, "basic", -18, "gang"];
 function d1128(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -151,8 +143,7 @@ function d1128(r: Reader, c: C): J {
 const O1129 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; this.podGroupTemplates = 0; this.compositePodGroupTemplates = 0; } });
 const K1129: Keys = [10, "name", -18, "schedulingPolicy", -26, "schedulingConstraints", -34, "disruptionMode", 42, "priorityClassName", 48, "priority", 58, "preemptionPolicy", -66, "podGroupTemplates", -74, "compositePodGroupTemplates"];
 function d1129(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -193,8 +184,7 @@ function d1129(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.DisruptionMode
 const K1130: Keys = [-10, "single", -18, "all"];
 function d1130(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -214,8 +204,7 @@ function d1130(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.GangSchedulingPolicy
 const K1131: Keys = [8, "minCount"];
 function d1131(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -233,8 +222,7 @@ function d1131(r: Reader, c: C): J {
 const O1132 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1132: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1132(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1132();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -258,8 +246,7 @@ function d1132(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.PodGroupList
 const K1133: Keys = [-10, "metadata", -18, "items"];
 function d1133(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -280,8 +267,7 @@ function d1133(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.PodGroupResourceClaim
 const K1134: Keys = [10, "name", 18, "resourceClaimName", 26, "resourceClaimTemplateName"];
 function d1134(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -304,8 +290,7 @@ function d1134(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.PodGroupResourceClaimStatus
 const K1135: Keys = [10, "name", 18, "resourceClaimName"];
 function d1135(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -325,8 +310,7 @@ function d1135(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.PodGroupSchedulingConstraints
 const K1136: Keys = [-10, "topology"];
 function d1136(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -343,8 +327,7 @@ function d1136(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.PodGroupSchedulingPolicy
 const K1137: Keys = [-10, "basic", -18, "gang"];
 function d1137(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -365,8 +348,7 @@ function d1137(r: Reader, c: C): J {
 const O1138 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.parentCompositePodGroupName = 0; this.workloadRef = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
 const K1138: Keys = [10, "parentCompositePodGroupName", -18, "workloadRef", -26, "schedulingPolicy", -34, "schedulingConstraints", -42, "resourceClaims", -50, "disruptionMode", 58, "priorityClassName", 64, "priority", 74, "preemptionPolicy"];
 function d1138(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -407,8 +389,7 @@ function d1138(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.PodGroupStatus
 const K1139: Keys = [-10, "conditions", -18, "resourceClaimStatuses"];
 function d1139(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -429,8 +410,7 @@ function d1139(r: Reader, c: C): J {
 const O1140 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.name = 0; this.schedulingPolicy = 0; this.schedulingConstraints = 0; this.resourceClaims = 0; this.disruptionMode = 0; this.priorityClassName = 0; this.priority = 0; this.preemptionPolicy = 0; } });
 const K1140: Keys = [10, "name", -18, "schedulingPolicy", -26, "schedulingConstraints", -34, "resourceClaims", -42, "disruptionMode", 50, "priorityClassName", 56, "priority", 66, "preemptionPolicy"];
 function d1140(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -469,8 +449,7 @@ function d1140(r: Reader, c: C): J {
 const O1141 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.value = 0; this.globalDefault = 0; this.description = 0; this.preemptionPolicy = 0; } });
 const K1141: Keys = [-10, "metadata", 16, "value", 24, "globalDefault", 34, "description", 42, "preemptionPolicy"];
 function d1141(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1141();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -500,8 +479,7 @@ function d1141(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.PriorityClassList
 const K1142: Keys = [-10, "metadata", -18, "items"];
 function d1142(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -522,8 +500,7 @@ function d1142(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.SingleCompositeDisruptionMode
 const K1143: Keys = [];
 function d1143(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1143)) continue;
@@ -537,8 +514,7 @@ function d1143(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.SingleDisruptionMode
 const K1144: Keys = [];
 function d1144(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
     if (f !== undefined && skipField(r, c, f, t, K1144)) continue;
@@ -552,8 +528,7 @@ function d1144(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.TopologyConstraint
 const K1145: Keys = [10, "key"];
 function d1145(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -570,8 +545,7 @@ function d1145(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.TypedLocalObjectReference
 const K1146: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d1146(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -594,8 +568,7 @@ function d1146(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.Workload
 const K1147: Keys = [-10, "metadata", -18, "spec"];
 function d1147(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -616,8 +589,7 @@ function d1147(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.WorkloadList
 const K1148: Keys = [-10, "metadata", -18, "items"];
 function d1148(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -638,8 +610,7 @@ function d1148(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.WorkloadReference
 const K1149: Keys = [10, "workloadName", 18, "templateName"];
 function d1149(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -659,8 +630,7 @@ function d1149(r: Reader, c: C): J {
 // k8s.io.api.scheduling.v1beta1.WorkloadSpec
 const K1150: Keys = [-10, "controllerRef", -18, "podGroupTemplates", -26, "compositePodGroupTemplates"];
 function d1150(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -689,36 +659,8 @@ function d1150(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "scheduling-v1beta1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.scheduling.v1beta1.AllCompositeDisruptionMode", [d1121, false]],
-    ["k8s.io.api.scheduling.v1beta1.AllDisruptionMode", [d1122, false]],
-    ["k8s.io.api.scheduling.v1beta1.BasicSchedulingPolicy", [d1123, false]],
-    ["k8s.io.api.scheduling.v1beta1.CompositeBasicSchedulingPolicy", [d1124, false]],
-    ["k8s.io.api.scheduling.v1beta1.CompositeDisruptionMode", [d1125, false]],
-    ["k8s.io.api.scheduling.v1beta1.CompositeGangSchedulingPolicy", [d1126, false]],
-    ["k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints", [d1127, false]],
-    ["k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingPolicy", [d1128, false]],
-    ["k8s.io.api.scheduling.v1beta1.CompositePodGroupTemplate", [d1129, false]],
-    ["k8s.io.api.scheduling.v1beta1.DisruptionMode", [d1130, false]],
-    ["k8s.io.api.scheduling.v1beta1.GangSchedulingPolicy", [d1131, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroup", [d1132, true]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupList", [d1133, true]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupResourceClaim", [d1134, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupResourceClaimStatus", [d1135, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupSchedulingConstraints", [d1136, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupSchedulingPolicy", [d1137, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupSpec", [d1138, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupStatus", [d1139, false]],
-    ["k8s.io.api.scheduling.v1beta1.PodGroupTemplate", [d1140, false]],
-    ["k8s.io.api.scheduling.v1beta1.PriorityClass", [d1141, true]],
-    ["k8s.io.api.scheduling.v1beta1.PriorityClassList", [d1142, true]],
-    ["k8s.io.api.scheduling.v1beta1.SingleCompositeDisruptionMode", [d1143, false]],
-    ["k8s.io.api.scheduling.v1beta1.SingleDisruptionMode", [d1144, false]],
-    ["k8s.io.api.scheduling.v1beta1.TopologyConstraint", [d1145, false]],
-    ["k8s.io.api.scheduling.v1beta1.TypedLocalObjectReference", [d1146, false]],
-    ["k8s.io.api.scheduling.v1beta1.Workload", [d1147, true]],
-    ["k8s.io.api.scheduling.v1beta1.WorkloadList", [d1148, true]],
-    ["k8s.io.api.scheduling.v1beta1.WorkloadReference", [d1149, false]],
-    ["k8s.io.api.scheduling.v1beta1.WorkloadSpec", [d1150, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.scheduling.v1beta1.", "AllCompositeDisruptionMode AllDisruptionMode BasicSchedulingPolicy CompositeBasicSchedulingPolicy CompositeDisruptionMode CompositeGangSchedulingPolicy CompositePodGroupSchedulingConstraints CompositePodGroupSchedulingPolicy CompositePodGroupTemplate DisruptionMode GangSchedulingPolicy PodGroup PodGroupList PodGroupResourceClaim PodGroupResourceClaimStatus PodGroupSchedulingConstraints PodGroupSchedulingPolicy PodGroupSpec PodGroupStatus PodGroupTemplate PriorityClass PriorityClassList SingleCompositeDisruptionMode SingleDisruptionMode TopologyConstraint TypedLocalObjectReference Workload WorkloadList WorkloadReference WorkloadSpec", [
+    d1121, d1122, d1123, d1124, d1125, d1126, d1127, d1128, d1129, d1130, d1131, d1132, d1133, d1134, d1135, d1136,
+    d1137, d1138, d1139, d1140, d1141, d1142, d1143, d1144, d1145, d1146, d1147, d1148, d1149, d1150,
+  ], [11, 12, 20, 21, 26, 27]),
 };

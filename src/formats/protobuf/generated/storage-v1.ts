@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d501, d593, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.storage.v1.CSIDriver
 const K1151: Keys = [-10, "metadata", -18, "spec"];
 function d1151(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -35,8 +34,7 @@ function d1151(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.CSIDriverList
 const K1152: Keys = [-10, "metadata", -18, "items"];
 function d1152(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -58,8 +56,7 @@ function d1152(r: Reader, c: C): J {
 const O1153 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.attachRequired = 0; this.podInfoOnMount = 0; this.volumeLifecycleModes = 0; this.storageCapacity = 0; this.fsGroupPolicy = 0; this.tokenRequests = 0; this.requiresRepublish = 0; this.seLinuxMount = 0; this.nodeAllocatableUpdatePeriodSeconds = 0; this.serviceAccountTokenInSecrets = 0; this.preventPodSchedulingIfMissing = 0; } });
 const K1153: Keys = [8, "attachRequired", 16, "podInfoOnMount", 26, "volumeLifecycleModes", 32, "storageCapacity", 42, "fsGroupPolicy", -50, "tokenRequests", 56, "requiresRepublish", 64, "seLinuxMount", 72, "nodeAllocatableUpdatePeriodSeconds", 80, "serviceAccountTokenInSecrets", 88, "preventPodSchedulingIfMissing"];
 function d1153(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -107,8 +104,7 @@ function d1153(r: Reader, c: C): J {
 const O1154 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1154: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1154(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1154();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -132,8 +128,7 @@ function d1154(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.CSINodeDriver
 const K1155: Keys = [10, "name", 18, "nodeID", 26, "topologyKeys", -34, "allocatable"];
 function d1155(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -159,8 +154,7 @@ function d1155(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.CSINodeList
 const K1156: Keys = [-10, "metadata", -18, "items"];
 function d1156(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -181,8 +175,7 @@ function d1156(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.CSINodeSpec
 const K1157: Keys = [-10, "drivers"];
 function d1157(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -199,8 +192,7 @@ function d1157(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.CSINodeStatus
 const K1158: Keys = [-10, "storageHealth"];
 function d1158(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -218,8 +210,7 @@ function d1158(r: Reader, c: C): J {
 const O1159 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.nodeTopology = 0; this.storageClassName = 0; this.capacity = 0; this.maximumVolumeSize = 0; } });
 const K1159: Keys = [-10, "metadata", -18, "nodeTopology", 26, "storageClassName", 34, "capacity", 42, "maximumVolumeSize"];
 function d1159(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1159();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -249,8 +240,7 @@ function d1159(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.CSIStorageCapacityList
 const K1160: Keys = [-10, "metadata", -18, "items"];
 function d1160(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -272,8 +262,7 @@ function d1160(r: Reader, c: C): J {
 const O1161 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.provisioner = 0; this.parameters = 0; this.reclaimPolicy = 0; this.mountOptions = 0; this.allowVolumeExpansion = 0; this.volumeBindingMode = 0; this.allowedTopologies = 0; } });
 const K1161: Keys = [-10, "metadata", 18, "provisioner", 26, "parameters", 34, "reclaimPolicy", 42, "mountOptions", 48, "allowVolumeExpansion", 58, "volumeBindingMode", -66, "allowedTopologies"];
 function d1161(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1161();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -313,8 +302,7 @@ function d1161(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.StorageClassList
 const K1162: Keys = [-10, "metadata", -18, "items"];
 function d1162(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -335,8 +323,7 @@ function d1162(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.StorageHealth
 const K1163: Keys = [10, "name", -18, "healthConditions"];
 function d1163(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -357,8 +344,7 @@ function d1163(r: Reader, c: C): J {
 const O1164 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.status = 0; this.reason = 0; this.message = 0; this.accessMode = 0; this.volumeMode = 0; this.lastTransitionTime = 0; } });
 const K1164: Keys = [10, "status", 18, "reason", 26, "message", 34, "accessMode", 42, "volumeMode", 50, "lastTransitionTime"];
 function d1164(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -390,8 +376,7 @@ function d1164(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.TokenRequest
 const K1165: Keys = [10, "audience", 16, "expirationSeconds"];
 function d1165(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -412,8 +397,7 @@ function d1165(r: Reader, c: C): J {
 const O1166 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1166: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1166(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1166();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -437,8 +421,7 @@ function d1166(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.VolumeAttachmentList
 const K1167: Keys = [-10, "metadata", -18, "items"];
 function d1167(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -459,8 +442,7 @@ function d1167(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.VolumeAttachmentSource
 const K1168: Keys = [10, "persistentVolumeName", -18, "inlineVolumeSpec"];
 function d1168(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -480,8 +462,7 @@ function d1168(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.VolumeAttachmentSpec
 const K1169: Keys = [10, "attacher", -18, "source", 26, "nodeName"];
 function d1169(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -504,8 +485,7 @@ function d1169(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.VolumeAttachmentStatus
 const K1170: Keys = [8, "attached", 18, "attachmentMetadata", -26, "attachError", -34, "detachError"];
 function d1170(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -533,8 +513,7 @@ function d1170(r: Reader, c: C): J {
 const O1171 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.driverName = 0; this.parameters = 0; } });
 const K1171: Keys = [-10, "metadata", 18, "driverName", 26, "parameters"];
 function d1171(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1171();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -559,8 +538,7 @@ function d1171(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.VolumeAttributesClassList
 const K1172: Keys = [-10, "metadata", -18, "items"];
 function d1172(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -581,8 +559,7 @@ function d1172(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.VolumeError
 const K1173: Keys = [10, "time", 18, "message", 24, "errorCode"];
 function d1173(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -605,8 +582,7 @@ function d1173(r: Reader, c: C): J {
 // k8s.io.api.storage.v1.VolumeNodeResources
 const K1174: Keys = [8, "count"];
 function d1174(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -629,30 +605,8 @@ function d1174(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "storage-v1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.storage.v1.CSIDriver", [d1151, true]],
-    ["k8s.io.api.storage.v1.CSIDriverList", [d1152, true]],
-    ["k8s.io.api.storage.v1.CSIDriverSpec", [d1153, false]],
-    ["k8s.io.api.storage.v1.CSINode", [d1154, true]],
-    ["k8s.io.api.storage.v1.CSINodeDriver", [d1155, false]],
-    ["k8s.io.api.storage.v1.CSINodeList", [d1156, true]],
-    ["k8s.io.api.storage.v1.CSINodeSpec", [d1157, false]],
-    ["k8s.io.api.storage.v1.CSINodeStatus", [d1158, false]],
-    ["k8s.io.api.storage.v1.CSIStorageCapacity", [d1159, true]],
-    ["k8s.io.api.storage.v1.CSIStorageCapacityList", [d1160, true]],
-    ["k8s.io.api.storage.v1.StorageClass", [d1161, true]],
-    ["k8s.io.api.storage.v1.StorageClassList", [d1162, true]],
-    ["k8s.io.api.storage.v1.StorageHealth", [d1163, false]],
-    ["k8s.io.api.storage.v1.StorageHealthCondition", [d1164, false]],
-    ["k8s.io.api.storage.v1.TokenRequest", [d1165, false]],
-    ["k8s.io.api.storage.v1.VolumeAttachment", [d1166, true]],
-    ["k8s.io.api.storage.v1.VolumeAttachmentList", [d1167, true]],
-    ["k8s.io.api.storage.v1.VolumeAttachmentSource", [d1168, false]],
-    ["k8s.io.api.storage.v1.VolumeAttachmentSpec", [d1169, false]],
-    ["k8s.io.api.storage.v1.VolumeAttachmentStatus", [d1170, false]],
-    ["k8s.io.api.storage.v1.VolumeAttributesClass", [d1171, true]],
-    ["k8s.io.api.storage.v1.VolumeAttributesClassList", [d1172, true]],
-    ["k8s.io.api.storage.v1.VolumeError", [d1173, false]],
-    ["k8s.io.api.storage.v1.VolumeNodeResources", [d1174, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.storage.v1.", "CSIDriver CSIDriverList CSIDriverSpec CSINode CSINodeDriver CSINodeList CSINodeSpec CSINodeStatus CSIStorageCapacity CSIStorageCapacityList StorageClass StorageClassList StorageHealth StorageHealthCondition TokenRequest VolumeAttachment VolumeAttachmentList VolumeAttachmentSource VolumeAttachmentSpec VolumeAttachmentStatus VolumeAttributesClass VolumeAttributesClassList VolumeError VolumeNodeResources", [
+    d1151, d1152, d1153, d1154, d1155, d1156, d1157, d1158, d1159, d1160, d1161, d1162, d1163, d1164, d1165, d1166,
+    d1167, d1168, d1169, d1170, d1171, d1172, d1173, d1174,
+  ], [0, 1, 3, 5, 8, 9, 10, 11, 15, 16, 20, 21]),
 };

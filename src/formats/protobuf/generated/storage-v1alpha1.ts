@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d501, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -14,8 +14,7 @@ type Keys = readonly (number | string)[];
 const O1175 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.nodeTopology = 0; this.storageClassName = 0; this.capacity = 0; this.maximumVolumeSize = 0; } });
 const K1175: Keys = [-10, "metadata", -18, "nodeTopology", 26, "storageClassName", 34, "capacity", 42, "maximumVolumeSize"];
 function d1175(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1175();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -45,8 +44,7 @@ function d1175(r: Reader, c: C): J {
 // k8s.io.api.storage.v1alpha1.CSIStorageCapacityList
 const K1176: Keys = [-10, "metadata", -18, "items"];
 function d1176(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -68,8 +66,7 @@ function d1176(r: Reader, c: C): J {
 const O1177 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1177: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1177(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1177();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -93,8 +90,7 @@ function d1177(r: Reader, c: C): J {
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentList
 const K1178: Keys = [-10, "metadata", -18, "items"];
 function d1178(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -115,8 +111,7 @@ function d1178(r: Reader, c: C): J {
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentSource
 const K1179: Keys = [10, "persistentVolumeName", -18, "inlineVolumeSpec"];
 function d1179(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -136,8 +131,7 @@ function d1179(r: Reader, c: C): J {
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentSpec
 const K1180: Keys = [10, "attacher", -18, "source", 26, "nodeName"];
 function d1180(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -160,8 +154,7 @@ function d1180(r: Reader, c: C): J {
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentStatus
 const K1181: Keys = [8, "attached", 18, "attachmentMetadata", -26, "attachError", -34, "detachError"];
 function d1181(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -189,8 +182,7 @@ function d1181(r: Reader, c: C): J {
 const O1182 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.driverName = 0; this.parameters = 0; } });
 const K1182: Keys = [-10, "metadata", 18, "driverName", 26, "parameters"];
 function d1182(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1182();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -215,8 +207,7 @@ function d1182(r: Reader, c: C): J {
 // k8s.io.api.storage.v1alpha1.VolumeAttributesClassList
 const K1183: Keys = [-10, "metadata", -18, "items"];
 function d1183(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -237,8 +228,7 @@ function d1183(r: Reader, c: C): J {
 // k8s.io.api.storage.v1alpha1.VolumeError
 const K1184: Keys = [10, "time", 18, "message", 24, "errorCode"];
 function d1184(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -267,16 +257,7 @@ function d1184(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "storage-v1alpha1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.storage.v1alpha1.CSIStorageCapacity", [d1175, true]],
-    ["k8s.io.api.storage.v1alpha1.CSIStorageCapacityList", [d1176, true]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttachment", [d1177, true]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttachmentList", [d1178, true]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttachmentSource", [d1179, false]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttachmentSpec", [d1180, false]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttachmentStatus", [d1181, false]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttributesClass", [d1182, true]],
-    ["k8s.io.api.storage.v1alpha1.VolumeAttributesClassList", [d1183, true]],
-    ["k8s.io.api.storage.v1alpha1.VolumeError", [d1184, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.storage.v1alpha1.", "CSIStorageCapacity CSIStorageCapacityList VolumeAttachment VolumeAttachmentList VolumeAttachmentSource VolumeAttachmentSpec VolumeAttachmentStatus VolumeAttributesClass VolumeAttributesClassList VolumeError", [
+    d1175, d1176, d1177, d1178, d1179, d1180, d1181, d1182, d1183, d1184,
+  ], [0, 1, 2, 3, 7, 8]),
 };

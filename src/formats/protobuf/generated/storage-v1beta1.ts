@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d501, d593, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.storage.v1beta1.CSIDriver
 const K1185: Keys = [-10, "metadata", -18, "spec"];
 function d1185(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -35,8 +34,7 @@ function d1185(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.CSIDriverList
 const K1186: Keys = [-10, "metadata", -18, "items"];
 function d1186(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -58,8 +56,7 @@ function d1186(r: Reader, c: C): J {
 const O1187 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.attachRequired = 0; this.podInfoOnMount = 0; this.volumeLifecycleModes = 0; this.storageCapacity = 0; this.fsGroupPolicy = 0; this.tokenRequests = 0; this.requiresRepublish = 0; this.seLinuxMount = 0; this.nodeAllocatableUpdatePeriodSeconds = 0; this.serviceAccountTokenInSecrets = 0; this.preventPodSchedulingIfMissing = 0; } });
 const K1187: Keys = [8, "attachRequired", 16, "podInfoOnMount", 26, "volumeLifecycleModes", 32, "storageCapacity", 42, "fsGroupPolicy", -50, "tokenRequests", 56, "requiresRepublish", 64, "seLinuxMount", 72, "nodeAllocatableUpdatePeriodSeconds", 80, "serviceAccountTokenInSecrets", 88, "preventPodSchedulingIfMissing"];
 function d1187(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -107,8 +104,7 @@ function d1187(r: Reader, c: C): J {
 const O1188 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1188: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1188(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1188();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -132,8 +128,7 @@ function d1188(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.CSINodeDriver
 const K1189: Keys = [10, "name", 18, "nodeID", 26, "topologyKeys", -34, "allocatable"];
 function d1189(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -159,8 +154,7 @@ function d1189(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.CSINodeList
 const K1190: Keys = [-10, "metadata", -18, "items"];
 function d1190(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -181,8 +175,7 @@ function d1190(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.CSINodeSpec
 const K1191: Keys = [-10, "drivers"];
 function d1191(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -199,8 +192,7 @@ function d1191(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.CSINodeStatus
 const K1192: Keys = [-10, "storageHealth"];
 function d1192(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -218,8 +210,7 @@ function d1192(r: Reader, c: C): J {
 const O1193 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.nodeTopology = 0; this.storageClassName = 0; this.capacity = 0; this.maximumVolumeSize = 0; } });
 const K1193: Keys = [-10, "metadata", -18, "nodeTopology", 26, "storageClassName", 34, "capacity", 42, "maximumVolumeSize"];
 function d1193(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1193();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -249,8 +240,7 @@ function d1193(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.CSIStorageCapacityList
 const K1194: Keys = [-10, "metadata", -18, "items"];
 function d1194(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -272,8 +262,7 @@ function d1194(r: Reader, c: C): J {
 const O1195 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.provisioner = 0; this.parameters = 0; this.reclaimPolicy = 0; this.mountOptions = 0; this.allowVolumeExpansion = 0; this.volumeBindingMode = 0; this.allowedTopologies = 0; } });
 const K1195: Keys = [-10, "metadata", 18, "provisioner", 26, "parameters", 34, "reclaimPolicy", 42, "mountOptions", 48, "allowVolumeExpansion", 58, "volumeBindingMode", -66, "allowedTopologies"];
 function d1195(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1195();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -313,8 +302,7 @@ function d1195(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.StorageClassList
 const K1196: Keys = [-10, "metadata", -18, "items"];
 function d1196(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -335,8 +323,7 @@ function d1196(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.StorageHealth
 const K1197: Keys = [10, "name", -18, "healthConditions"];
 function d1197(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -357,8 +344,7 @@ function d1197(r: Reader, c: C): J {
 const O1198 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.status = 0; this.reason = 0; this.message = 0; this.accessMode = 0; this.volumeMode = 0; this.lastTransitionTime = 0; } });
 const K1198: Keys = [10, "status", 18, "reason", 26, "message", 34, "accessMode", 42, "volumeMode", 50, "lastTransitionTime"];
 function d1198(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -390,8 +376,7 @@ function d1198(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.TokenRequest
 const K1199: Keys = [10, "audience", 16, "expirationSeconds"];
 function d1199(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -412,8 +397,7 @@ function d1199(r: Reader, c: C): J {
 const O1200 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1200: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1200(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1200();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -437,8 +421,7 @@ function d1200(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.VolumeAttachmentList
 const K1201: Keys = [-10, "metadata", -18, "items"];
 function d1201(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -459,8 +442,7 @@ function d1201(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.VolumeAttachmentSource
 const K1202: Keys = [10, "persistentVolumeName", -18, "inlineVolumeSpec"];
 function d1202(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -480,8 +462,7 @@ function d1202(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.VolumeAttachmentSpec
 const K1203: Keys = [10, "attacher", -18, "source", 26, "nodeName"];
 function d1203(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -504,8 +485,7 @@ function d1203(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.VolumeAttachmentStatus
 const K1204: Keys = [8, "attached", 18, "attachmentMetadata", -26, "attachError", -34, "detachError"];
 function d1204(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -533,8 +513,7 @@ function d1204(r: Reader, c: C): J {
 const O1205 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.driverName = 0; this.parameters = 0; } });
 const K1205: Keys = [-10, "metadata", 18, "driverName", 26, "parameters"];
 function d1205(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1205();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -559,8 +538,7 @@ function d1205(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.VolumeAttributesClassList
 const K1206: Keys = [-10, "metadata", -18, "items"];
 function d1206(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -581,8 +559,7 @@ function d1206(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.VolumeError
 const K1207: Keys = [10, "time", 18, "message", 24, "errorCode"];
 function d1207(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   let v3: any;
@@ -605,8 +582,7 @@ function d1207(r: Reader, c: C): J {
 // k8s.io.api.storage.v1beta1.VolumeNodeResources
 const K1208: Keys = [8, "count"];
 function d1208(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -629,30 +605,8 @@ function d1208(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "storage-v1beta1",
   requires: [CORE_V1, META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.storage.v1beta1.CSIDriver", [d1185, true]],
-    ["k8s.io.api.storage.v1beta1.CSIDriverList", [d1186, true]],
-    ["k8s.io.api.storage.v1beta1.CSIDriverSpec", [d1187, false]],
-    ["k8s.io.api.storage.v1beta1.CSINode", [d1188, true]],
-    ["k8s.io.api.storage.v1beta1.CSINodeDriver", [d1189, false]],
-    ["k8s.io.api.storage.v1beta1.CSINodeList", [d1190, true]],
-    ["k8s.io.api.storage.v1beta1.CSINodeSpec", [d1191, false]],
-    ["k8s.io.api.storage.v1beta1.CSINodeStatus", [d1192, false]],
-    ["k8s.io.api.storage.v1beta1.CSIStorageCapacity", [d1193, true]],
-    ["k8s.io.api.storage.v1beta1.CSIStorageCapacityList", [d1194, true]],
-    ["k8s.io.api.storage.v1beta1.StorageClass", [d1195, true]],
-    ["k8s.io.api.storage.v1beta1.StorageClassList", [d1196, true]],
-    ["k8s.io.api.storage.v1beta1.StorageHealth", [d1197, false]],
-    ["k8s.io.api.storage.v1beta1.StorageHealthCondition", [d1198, false]],
-    ["k8s.io.api.storage.v1beta1.TokenRequest", [d1199, false]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttachment", [d1200, true]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttachmentList", [d1201, true]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttachmentSource", [d1202, false]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttachmentSpec", [d1203, false]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttachmentStatus", [d1204, false]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttributesClass", [d1205, true]],
-    ["k8s.io.api.storage.v1beta1.VolumeAttributesClassList", [d1206, true]],
-    ["k8s.io.api.storage.v1beta1.VolumeError", [d1207, false]],
-    ["k8s.io.api.storage.v1beta1.VolumeNodeResources", [d1208, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.storage.v1beta1.", "CSIDriver CSIDriverList CSIDriverSpec CSINode CSINodeDriver CSINodeList CSINodeSpec CSINodeStatus CSIStorageCapacity CSIStorageCapacityList StorageClass StorageClassList StorageHealth StorageHealthCondition TokenRequest VolumeAttachment VolumeAttachmentList VolumeAttachmentSource VolumeAttachmentSpec VolumeAttachmentStatus VolumeAttributesClass VolumeAttributesClassList VolumeError VolumeNodeResources", [
+    d1185, d1186, d1187, d1188, d1189, d1190, d1191, d1192, d1193, d1194, d1195, d1196, d1197, d1198, d1199, d1200,
+    d1201, d1202, d1203, d1204, d1205, d1206, d1207, d1208,
+  ], [0, 1, 3, 5, 8, 9, 10, 11, 15, 16, 20, 21]),
 };

@@ -2,8 +2,8 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
-import type { MessageEntry, SchemaGroup } from '../message-codec.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1286, d1294, d1298, schemas as META } from './meta.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -13,8 +13,7 @@ type Keys = readonly (number | string)[];
 const O1213 = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { this.kind = 0; this.apiVersion = 0; this.metadata = 0; this.spec = 0; this.status = 0; } });
 const K1213: Keys = [-10, "metadata", -18, "spec", -26, "status"];
 function d1213(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = new O1213();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -38,8 +37,7 @@ function d1213(r: Reader, c: C): J {
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationList
 const K1214: Keys = [-10, "metadata", -18, "items"];
 function d1214(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   const o: J = {};
   if (c.top) typeMetaInto(o, c);
   let v1: any;
@@ -60,8 +58,7 @@ function d1214(r: Reader, c: C): J {
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationSpec
 const K1215: Keys = [-10, "resource"];
 function d1215(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
@@ -78,8 +75,7 @@ function d1215(r: Reader, c: C): J {
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationStatus
 const K1216: Keys = [-10, "conditions", 18, "resourceVersion"];
 function d1216(r: Reader, c: C): J {
-  const f = c.filter;
-  if (f !== undefined) c.filter = undefined;
+  const f = filterOf(c);
   let v1: any;
   let v2: any;
   while (r.pos < r.len) {
@@ -105,10 +101,7 @@ function d1216(r: Reader, c: C): J {
 export const schemas: SchemaGroup = {
   name: "storagemigration-v1beta1",
   requires: [META],
-  messages: /* @__PURE__ */ new Map<string, MessageEntry>([
-    ["k8s.io.api.storagemigration.v1beta1.StorageVersionMigration", [d1213, true]],
-    ["k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationList", [d1214, true]],
-    ["k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationSpec", [d1215, false]],
-    ["k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationStatus", [d1216, false]],
-  ]),
+  messages: /* @__PURE__ */ entries("k8s.io.api.storagemigration.v1beta1.", "StorageVersionMigration StorageVersionMigrationList StorageVersionMigrationSpec StorageVersionMigrationStatus", [
+    d1213, d1214, d1215, d1216,
+  ], [0, 1]),
 };

@@ -168,6 +168,17 @@ export function skip(r: Reader, tag: number): void {
 }
 
 /**
+ * The filter a message's decoder was given, taken off the context so that the
+ * message's fields start without one (skipField sets theirs). One call in
+ * every decoder instead of two statements: 7 KiB less in core/v1's bundle.
+ */
+export function filterOf(c: DecodeContext): FieldFilter | undefined {
+  const f = c.filter;
+  if (f !== undefined) c.filter = undefined;
+  return f;
+}
+
+/**
  * Field selection while decoding: called for each field of a message decoded
  * under `filter`, with the message's wire tags and JSON keys (`keys`: tag,
  * key, tag, key, ...; a negative tag marks a message field). A field whose key
