@@ -58,7 +58,7 @@ function suite(kubectl: Kubectl): void {
     assert.match(lines[0]!, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     assert.deepEqual(
       lines.slice(1).map((l) => l.split(/\s+/).slice(0, 4)),
-      ['pod-0000', 'pod-0002', 'pod-0004'].map((name) => [name, '0/1', 'Running', '0']),
+      ['pod-0000', 'pod-0002', 'pod-0004'].map((name) => [name, '1/1', 'Running', '0']),
     );
     // AGE from creationTimestamp 2026-01-02T03:04:05Z: days (or years) on any later date.
     for (const line of lines.slice(1)) assert.match(line.split(/\s+/)[4]!, /^\d+[dy]/);
@@ -69,8 +69,17 @@ function suite(kubectl: Kubectl): void {
     assert.equal(code, 0, stderr);
     const lines = stdout.trim().split('\n');
     assert.match(lines[0]!, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE\s+NOMINATED NODE\s+READINESS GATES$/);
-    assert.deepEqual(lines[1]!.split(/\s+/).filter((_, i) => i !== 4), ['pod-0001', '0/1', 'Running', '0', '10.0.0.1', '<none>', '<none>', '<none>']);
+    assert.deepEqual(lines[1]!.split(/\s+/).filter((_, i) => i !== 4), ['pod-0001', '1/1', 'Running', '0', '10.0.0.1', 'node-1', '<none>', '<none>']);
     assert.equal(lines.length, 4);
+  });
+
+  test('wait --for=condition=Ready: the generated Pods report Ready as a kubelet would', async () => {
+    const one = await k(['wait', '--for=condition=Ready', 'pod/pod-0002', '--timeout=20s']);
+    assert.equal(one.code, 0, one.stderr);
+    assert.match(one.stdout, /^pod\/pod-0002 condition met$/m);
+    const all = await k(['wait', '--for=condition=Ready', 'pods', '--all', '-n', 'demo', '--timeout=20s']);
+    assert.equal(all.code, 0, all.stderr);
+    assert.equal(all.stdout.trim().split('\n').filter((l) => / condition met$/.test(l)).length, 3, all.stdout);
   });
 
   test('get pods -A --chunk-size=2: pages with limit and continue, one table', async () => {
@@ -127,7 +136,7 @@ function suite(kubectl: Kubectl): void {
   test('short name, label and field selectors, one object by name', async () => {
     const byShortName = await k(['get', 'po', 'pod-0003', '-n', 'demo', '--no-headers']);
     assert.equal(byShortName.code, 0, byShortName.stderr);
-    assert.match(byShortName.stdout, /^pod-0003\s+0\/1\s+Running\s+0\s+/);
+    assert.match(byShortName.stdout, /^pod-0003\s+1\/1\s+Running\s+0\s+/);
     const labelled = await k(['get', 'pods', '-A', '-l', 'app=db', '-o', 'name']);
     assert.equal(labelled.stdout, 'pod/pod-0001\npod/pod-0003\npod/pod-0005\n');
     const fields = await k(['get', 'pods', '-A', '--field-selector', 'metadata.namespace=default,status.phase=Running', '-o', 'name']);
@@ -140,14 +149,14 @@ function suite(kubectl: Kubectl): void {
     assert.match(lines[0]!, /^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
     assert.deepEqual(lines.slice(1, 4).map((l) => l.split(/\s+/)[0]), ['pod-0000', 'pod-0002', 'pod-0004']);
     // Then the ticks (MODIFIED), in the same columns and no second header.
-    for (const line of lines.slice(4)) assert.match(line, /^pod-000[024]\s+0\/1\s+Running\s+0\s+\d+[dy]/);
+    for (const line of lines.slice(4)) assert.match(line, /^pod-000[024]\s+1\/1\s+Running\s+0\s+\d+[dy]/);
   });
 
   test('get pods -w --output-watch-events -o wide: event types and wide columns', async () => {
     const lines = await firstLines(kubectl.path, [`--kubeconfig=${kubeconfig}`, `--cache-dir=${join(dir, 'cache')}`, 'get', 'pods', '-n', 'demo', '-w', '--output-watch-events', '-o', 'wide'], 6);
     assert.match(lines[0]!, /^EVENT\s+NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE\s+IP\s+NODE/);
     assert.deepEqual(lines.slice(1, 4).map((l) => l.split(/\s+/).slice(0, 2).join(' ')), ['ADDED pod-0001', 'ADDED pod-0003', 'ADDED pod-0005']);
-    for (const line of lines.slice(4)) assert.match(line, /^MODIFIED\s+pod-000[135]\s+0\/1\s+Running\s+0\s+\S+\s+10\.0\.0\.[135]\s+<none>/);
+    for (const line of lines.slice(4)) assert.match(line, /^MODIFIED\s+pod-000[135]\s+1\/1\s+Running\s+0\s+\S+\s+10\.0\.0\.[135]\s+node-[012]\s/);
   });
 
   test('get pods -w --request-timeout: bounded by the client, exits by itself', async () => {

@@ -181,8 +181,8 @@ describe('the Table form over HTTP', () => {
     assert.deepEqual(
       body.rows.map((r: any) => [r.cells[0], r.cells[1], r.cells[2], r.cells[5]]),
       [
-        ['pod-0000', '0/1', 'Running', '10.0.0.0'],
-        ['pod-0001', '0/1', 'Running', '10.0.0.1'],
+        ['pod-0000', '1/1', 'Running', '10.0.0.0'],
+        ['pod-0001', '1/1', 'Running', '10.0.0.1'],
       ],
     );
     assert.deepEqual(Object.keys(body.rows[0].object), ['kind', 'apiVersion', 'metadata']);
@@ -269,7 +269,7 @@ describe('the Table form over HTTP', () => {
       ['MODIFIED', 'Table', 1, 9],
       ['DELETED', 'Table', 1, 0],
     ]);
-    assert.deepEqual(events[0].object.rows[0].cells.slice(0, 3), ['pod-0000', '0/1', 'Succeeded']);
+    assert.deepEqual(events[0].object.rows[0].cells.slice(0, 3), ['pod-0000', '1/1', 'Succeeded']);
     assert.equal(events[0].object.rows[0].conditions[0].type, 'Completed');
     assert.equal(events[1].object.metadata.resourceVersion, String(start + 2));
   });

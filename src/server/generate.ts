@@ -22,8 +22,42 @@ function podObject(name: string, namespace: string, i: number): KubeObject {
       creationTimestamp: '2026-01-02T03:04:05Z',
       labels: { app: i % 2 === 0 ? 'web' : 'db', index: String(i) },
     },
-    spec: { containers: [{ name: 'main', image: 'nginx:1.27', resources: {} }], restartPolicy: 'Always' },
-    status: { phase: 'Running', podIP: `10.0.${(i >> 8) & 255}.${i & 255}` },
+    spec: { containers: [{ name: 'main', image: 'nginx:1.27', resources: {} }], restartPolicy: 'Always', nodeName: `node-${i % 3}` },
+    status: runningStatus(`10.0.${(i >> 8) & 255}.${i & 255}`, `10.1.0.${i % 3}`, i),
+  };
+}
+
+const STARTED = '2026-01-02T03:04:06Z';
+
+/**
+ * What the kubelet reports for a started, ready single-container Pod: the
+ * conditions `kubectl wait --for=condition=Ready` watches for, and the
+ * container status behind READY 1/1 in `kubectl get pods`.
+ */
+function runningStatus(podIP: string, hostIP: string, i: number): Record<string, unknown> {
+  const condition = (type: string) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: STARTED });
+  return {
+    phase: 'Running',
+    conditions: ['PodReadyToStartContainers', 'Initialized', 'Ready', 'ContainersReady', 'PodScheduled'].map(condition),
+    hostIP,
+    hostIPs: [{ ip: hostIP }],
+    podIP,
+    podIPs: [{ ip: podIP }],
+    startTime: STARTED,
+    containerStatuses: [
+      {
+        name: 'main',
+        state: { running: { startedAt: STARTED } },
+        lastState: {},
+        ready: true,
+        restartCount: 0,
+        image: 'docker.io/library/nginx:1.27',
+        imageID: 'docker.io/library/nginx@sha256:0000000000000000000000000000000000000000000000000000000000000000',
+        containerID: `containerd://${i.toString(16).padStart(64, '0')}`,
+        started: true,
+      },
+    ],
+    qosClass: 'BestEffort',
   };
 }
 
