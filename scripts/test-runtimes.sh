@@ -24,6 +24,6 @@ for major in "${majors[@]}"; do
   fi
   node_bin="$dir/package/bin/node"
   echo "== $("$node_bin" --version)"
-  "$node_bin" --import tsx --test --test-force-exit --test-reporter=spec test/*.test.ts || status=1
+  "$node_bin" --import tsx --test --test-reporter=spec test/*.test.ts || status=1
 done
 exit $status
