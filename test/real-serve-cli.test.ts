@@ -98,7 +98,7 @@ test('demo (npm start) ends with kubectl\'s view of the server: its request, the
   assert.match(view, /-> 200 application\/json;as=Table;v=v1;g=meta\.k8s\.io/);
   const lines = view.split('\n');
   assert.match(lines[2]!, /^ {2}NAME {4}READY {3}STATUS {4}RESTARTS {3}AGE$/);
-  assert.match(lines[3]!, /^ {2}web-0 {3}0\/1 {5}Running {3}0 {10}\d+[dy]/);
+  assert.match(lines[3]!, /^ {2}web-0 {3}1\/1 {5}Running {3}0 {10}\d+[dy]/);
   assert.match(stdout, /kubectl --kubeconfig=\/dev\/null --server=http:\/\/127\.0\.0\.1:PORT get pods -A -w/);
 });
 

@@ -1,4 +1,5 @@
 import type { WatchEvent } from '../core/event.js';
+import { runningPodStatus } from '../server/generate.js';
 
 /** A small deterministic watch history of Pods: adds, updates, a bookmark, a delete. */
 export function sampleEvents(count = 6): WatchEvent[] {
@@ -23,7 +24,8 @@ export function sampleEvents(count = 6): WatchEvent[] {
           containers: [{ name: 'web', image: 'nginx:1.27', ports: [{ containerPort: 80, protocol: 'TCP' }], resources: {} }],
           restartPolicy: 'Always',
         },
-        status: { phase: i < 3 ? 'Pending' : 'Running', podIP: `10.0.0.${10 + (i % 3)}` },
+        // Running Pods report a ready container, so kubectl's view of the demo shows READY 1/1.
+        status: i < 3 ? { phase: 'Pending' } : runningPodStatus(`10.0.0.${10 + (i % 3)}`, `10.1.0.${i % 3}`, i % 3, 'web'),
       },
     });
   }

@@ -23,7 +23,7 @@ function podObject(name: string, namespace: string, i: number): KubeObject {
       labels: { app: i % 2 === 0 ? 'web' : 'db', index: String(i) },
     },
     spec: { containers: [{ name: 'main', image: 'nginx:1.27', resources: {} }], restartPolicy: 'Always', nodeName: `node-${i % 3}` },
-    status: runningStatus(`10.0.${(i >> 8) & 255}.${i & 255}`, `10.1.0.${i % 3}`, i),
+    status: runningPodStatus(`10.0.${(i >> 8) & 255}.${i & 255}`, `10.1.0.${i % 3}`, i),
   };
 }
 
@@ -34,7 +34,7 @@ const STARTED = '2026-01-02T03:04:06Z';
  * conditions `kubectl wait --for=condition=Ready` watches for, and the
  * container status behind READY 1/1 in `kubectl get pods`.
  */
-function runningStatus(podIP: string, hostIP: string, i: number): Record<string, unknown> {
+export function runningPodStatus(podIP: string, hostIP: string, i: number, container = 'main'): Record<string, unknown> {
   const condition = (type: string) => ({ type, status: 'True', lastProbeTime: null, lastTransitionTime: STARTED });
   return {
     phase: 'Running',
@@ -46,7 +46,7 @@ function runningStatus(podIP: string, hostIP: string, i: number): Record<string,
     startTime: STARTED,
     containerStatuses: [
       {
-        name: 'main',
+        name: container,
         state: { running: { startedAt: STARTED } },
         lastState: {},
         ready: true,
