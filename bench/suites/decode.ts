@@ -10,6 +10,12 @@ import { shuffledCborStream } from '../shuffled-cbor.js';
 import { clientNodeLinePath, fluentClientSplitPath, naiveReadlineLoop } from '../peers/paths.js';
 
 export const LIMIT_ROW = 'JSON.parse limit (pre-split lines)';
+/**
+ * Issue 14's JSON baseline: what the CLI's whole-process split row does, in
+ * memory: the stream's bytes decoded as one string, split by newline, each
+ * line parsed. Less strict than LIMIT_ROW, whose lines are strings already.
+ */
+export const SPLIT_BYTES_ROW = 'split-by-newline + JSON.parse over the same bytes (one TextDecoder pass)';
 /** watchwire json with the V8 key guard on, whatever this engine: its cost where it runs. */
 export const GUARD_ROW = 'watchwire json, V8 key guard forced on (what Node 24+ and browsers run)';
 
@@ -123,6 +129,20 @@ export async function runDecodeSuite(corpus: Corpus, timing: Timing, options: { 
         tally.add(doc.type, doc.object);
       }
       tally.check(corpus.expected, bytesRow);
+    }),
+  );
+
+  const streamBytes = json.bytes;
+  jobs.push(() =>
+    measureSync(suite, SPLIT_BYTES_ROW, work, timing, () => {
+      tally.reset();
+      const text = decoder.decode(streamBytes);
+      for (const line of text.split('\n')) {
+        if (line.length === 0) continue;
+        const doc = JSON.parse(line) as { type: string; object: { metadata?: { name?: string } } };
+        tally.add(doc.type, doc.object);
+      }
+      tally.check(corpus.expected, SPLIT_BYTES_ROW);
     }),
   );
 
