@@ -4,10 +4,9 @@
  * JSON forms of the special kinds (Time, Quantity, IntOrString, ...).
  *
  * The generated code narrows `reader.len` to the end of each nested message,
- * so every protobufjs read is bounds-checked against the message it belongs
+ * so every read is bounds-checked against the message it belongs
  * to, not only against the frame.
  */
-import protobuf from 'protobufjs/minimal.js';
 import { DecodeError } from '../../../core/errors.js';
 import { type FieldFilter, fieldAction } from '../../../core/field-filter.js';
 import type { Int64Mode } from '../../../core/int64.js';
@@ -16,8 +15,6 @@ import { parseJsonBytes } from '../../../core/json-parse.js';
 import { formatDuration } from '../../../kubernetes/go-duration.js';
 import { formatMicroTime, formatTime } from '../../../kubernetes/go-time.js';
 
-/** A protobufjs Reader with a DataView of its bytes (for the string cache); make one with createReader. */
-export type Reader = protobuf.Reader & { view: DataView };
 export type J = Record<string, unknown>;
 
 /** Per-decode state: nesting depth, limits, and the envelope's TypeMeta for the top object. */
@@ -42,17 +39,128 @@ export interface DecodeContext {
   cached: boolean;
 }
 
-/**
- * A plain Reader even for a Node Buffer: protobufjs's own short-string path
- * beats BufferReader's native call per string (measured on Pods), and the
- * code stays the same in browsers.
- */
-export function createReader(bytes: Uint8Array): Reader {
-  const reader = new protobuf.Reader(bytes) as Reader;
-  reader.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-  return reader;
+function invalid(detail: string): DecodeError {
+  return new DecodeError('invalid-protobuf', detail);
 }
 
+function overrun(what: string, pos: number): DecodeError {
+  return invalid(`${what} at byte ${pos} overruns the message`);
+}
+
+/**
+ * The wire reader the generated decoders share: `buf` from `pos` up to
+ * `len`, which they narrow to the end of each nested message. Our own and
+ * not protobufjs's: protobufjs/minimal brings its writer, `long` and RPC
+ * helpers (about 40 KiB of a core/v1 browser bundle) to a decoder that uses
+ * five reads; and every field here is set in the constructor (one hidden
+ * class; protobufjs's got `view` added after it), with `buf` always a plain
+ * Uint8Array (a Node Buffer is another map: element loads would see two).
+ */
+export class Reader {
+  buf: Uint8Array;
+  pos: number;
+  len: number;
+  /** The same bytes, for the string cache's word compares and doubles. */
+  view: DataView;
+
+  constructor(bytes: Uint8Array) {
+    const buf = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.buf = buf;
+    this.pos = 0;
+    this.len = buf.length;
+    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+  }
+
+  /**
+   * A varint's low 32 bits, unsigned. Bytes past `len` read as the end of
+   * the varint (a typed array gives undefined past its end), and the check
+   * after it throws: one compare per varint instead of one per byte.
+   */
+  uint32(): number {
+    const buf = this.buf;
+    let pos = this.pos;
+    let b = buf[pos++]!;
+    let value = b & 127;
+    if (b > 127) {
+      b = buf[pos++]!;
+      value |= (b & 127) << 7;
+      if (b > 127) {
+        b = buf[pos++]!;
+        value |= (b & 127) << 14;
+        if (b > 127) {
+          b = buf[pos++]!;
+          value |= (b & 127) << 21;
+          if (b > 127) {
+            b = buf[pos++]!;
+            // Bits past 32 fall off the shift, as Go's uint32 conversion drops them.
+            value |= b << 28;
+            if (b > 127) pos = this.varintRest(pos);
+          }
+        }
+      }
+    }
+    if (pos > this.len) throw overrun('varint', this.pos);
+    this.pos = pos;
+    return value >>> 0;
+  }
+
+  /** The bytes 6..10 of a varint (a negative int32 has all ten): skipped. */
+  private varintRest(pos: number): number {
+    for (let i = 0; i < 5; i++) {
+      if (pos >= this.len) throw overrun('varint', this.pos);
+      if (this.buf[pos++]! < 128) return pos;
+    }
+    throw invalid(`varint longer than 10 bytes at byte ${this.pos}`);
+  }
+
+  int32(): number {
+    return this.uint32() | 0;
+  }
+
+  sint32(): number {
+    const v = this.uint32();
+    return ((v >>> 1) ^ -(v & 1)) | 0;
+  }
+
+  bool(): boolean {
+    return this.uint32() !== 0;
+  }
+
+  double(): number {
+    const pos = this.pos;
+    if (pos + 8 > this.len) throw overrun('double', pos);
+    this.pos = pos + 8;
+    return this.view.getFloat64(pos, true);
+  }
+
+  float(): number {
+    const pos = this.pos;
+    if (pos + 4 > this.len) throw overrun('float', pos);
+    this.pos = pos + 4;
+    return this.view.getFloat32(pos, true);
+  }
+
+  /** Skips `length` bytes, or one varint without a length. */
+  skip(length?: number): this {
+    if (length === undefined) {
+      const buf = this.buf;
+      let pos = this.pos;
+      do {
+        if (pos >= this.len) throw overrun('varint', this.pos);
+      } while (buf[pos++]! & 128);
+      this.pos = pos;
+    } else {
+      if (this.pos + length > this.len) throw overrun(`${length} bytes`, this.pos);
+      this.pos += length;
+    }
+    return this;
+  }
+}
+
+/** A Reader over `bytes` (a Node Buffer too). */
+export function createReader(bytes: Uint8Array): Reader {
+  return new Reader(bytes);
+}
 
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
@@ -112,10 +220,6 @@ function newString(buf: Uint8Array, start: number, end: number): string {
 
 /** A reader over no bytes: decoding a message from it gives Go's zero struct. */
 export const EMPTY: Reader = /* @__PURE__ */ createReader(new Uint8Array(0));
-
-function invalid(detail: string): DecodeError {
-  return new DecodeError('invalid-protobuf', detail);
-}
 
 /**
  * Reads a nested message's length and narrows the reader to it. Returns the
@@ -302,7 +406,33 @@ export function b64(r: Reader, c: DecodeContext): string {
   if (end > r.len) throw invalid(`bytes of ${length} at byte ${start} overrun the message`);
   if (length > c.maxStringBytes) throw tooLong(length, c);
   r.pos = end;
-  return protobuf.util.base64.encode(r.buf, start, end);
+  return base64(r.buf, start, end);
+}
+
+/** The base64 alphabet's character codes. */
+const BASE64 = /* @__PURE__ */ new TextEncoder().encode('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/');
+
+/** Standard padded base64 of buf[start, end), written as ASCII bytes and decoded once (a flat string, no joins). */
+function base64(buf: Uint8Array, start: number, end: number): string {
+  const out = new Uint8Array(Math.ceil((end - start) / 3) * 4);
+  let o = 0;
+  let i = start;
+  for (; i + 2 < end; i += 3) {
+    const n = (buf[i]! << 16) | (buf[i + 1]! << 8) | buf[i + 2]!;
+    out[o++] = BASE64[n >>> 18]!;
+    out[o++] = BASE64[(n >>> 12) & 63]!;
+    out[o++] = BASE64[(n >>> 6) & 63]!;
+    out[o++] = BASE64[n & 63]!;
+  }
+  if (i < end) {
+    const two = i + 1 < end;
+    const n = (buf[i]! << 16) | (two ? buf[i + 1]! << 8 : 0);
+    out[o++] = BASE64[n >>> 18]!;
+    out[o++] = BASE64[(n >>> 12) & 63]!;
+    out[o++] = two ? BASE64[(n >>> 6) & 63]! : 61;
+    out[o++] = 61;
+  }
+  return textDecoder.decode(out);
 }
 
 /** Sets a key on a JSON object; `__proto__` becomes an own data property, as JSON.parse makes it. */
