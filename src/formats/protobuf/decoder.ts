@@ -4,7 +4,7 @@ import { type KubeObject, type WatchEvent, type WatchEventType, isWatchEventType
 import { type FieldFilter, filtersEventType } from '../../core/field-filter.js';
 import type { DecodeLimits } from '../../core/limits.js';
 import { ObjectReader, type ResolvedObjectOptions, asDecodeError } from './object.js';
-import { type DecodeContext, createReader, enter, leave, skip, str } from './runtime/reader.js';
+import { type DecodeContext, Reader, createReader, enter, leave, skip, str } from './runtime/reader.js';
 
 /**
  * One frame of a protobuf watch: meta/v1 WatchEvent {type = 1, object = 2
@@ -16,6 +16,8 @@ export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
   /** Depth and string-limit bookkeeping for the two envelope levels. */
   private readonly envelope: DecodeContext;
   private readonly filter: FieldFilter | undefined;
+  /** One reader for every frame (see Reader.reset). */
+  private readonly reader: Reader = createReader(new Uint8Array(0));
 
   constructor(limits: DecodeLimits, options: ResolvedObjectOptions, decoderOptions: DecoderOptions = {}) {
     this.objects = new ObjectReader(limits, options);
@@ -35,7 +37,8 @@ export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
   }
 
   decode(frame: Uint8Array): WatchEvent {
-    const r = createReader(frame);
+    const r = this.reader;
+    r.reset(frame);
     let type = '';
     let rawStart = -1;
     let rawEnd = -1;
@@ -71,6 +74,7 @@ export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
     if (rawStart < 0) throw new DecodeError('not-an-event', 'WatchEvent without an object');
     // The type comes first on the wire and is known here: only ADDED/MODIFIED/DELETED objects are filtered.
     const object = this.objects.read(r, rawStart, rawEnd, this.filter !== undefined && filtersEventType(type) ? this.filter : undefined);
+    r.release();
     // Built from `{}`, not a literal with the two keys: an empty literal has no
     // allocation site for V8 to pretenure once a consumer keeps events, and an
     // old-space event would hold its young object alive through every scavenge.

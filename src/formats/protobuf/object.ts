@@ -36,6 +36,18 @@ export class ObjectReader {
   private readonly schemas: ProtobufSchemaRegistry;
   private readonly untyped: string;
   private readonly context: DecodeContext;
+  /** For decode(): one reader for every buffer (see Reader.reset). */
+  private reader: Reader | undefined;
+  /**
+   * The codec of the last (apiVersion, kind) and the registry revision it was
+   * resolved at: a watch sends one kind, and resolving builds candidate names
+   * and looks them up (5% of a ConfigMap's decode). The strings usually come
+   * from the string cache, so the compares are of identical strings.
+   */
+  private lastApiVersion = '';
+  private lastKind = '';
+  private lastCodec: MessageCodec | undefined;
+  private lastRevision = -1;
 
   constructor(limits: Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength'> & Partial<Pick<DecodeLimits, 'maxStringBytes'>>, options: ResolvedObjectOptions) {
     this.schemas = options.schemas;
@@ -73,7 +85,11 @@ export class ObjectReader {
 
   /** Decodes a whole buffer holding one object (an unframed error Status, a `.pb` file). */
   decode(bytes: Uint8Array, filter?: FieldFilter): KubeObject {
-    return this.read(createReader(bytes), 0, bytes.length, filter);
+    const r = (this.reader ??= createReader(bytes));
+    r.reset(bytes);
+    const object = this.read(r, 0, bytes.length, filter);
+    r.release();
+    return object;
   }
 
   private readUnchecked(r: Reader, start: number, end: number, filter: FieldFilter | undefined): KubeObject {
@@ -130,7 +146,14 @@ export class ObjectReader {
     if (contentType !== '' && !contentType.startsWith('application/vnd.kubernetes.protobuf')) {
       throw new DecodeError('unsupported', `object content type ${JSON.stringify(contentType)}`);
     }
-    const codec = apiVersion === '' && kind === '' ? this.schemas.message(this.untyped) : this.schemas.resolve(apiVersion, kind);
+    let codec = this.lastCodec;
+    if (apiVersion !== this.lastApiVersion || kind !== this.lastKind || this.lastRevision !== this.schemas.revision || codec === undefined) {
+      codec = apiVersion === '' && kind === '' ? this.schemas.message(this.untyped) : this.schemas.resolve(apiVersion, kind);
+      this.lastApiVersion = apiVersion;
+      this.lastKind = kind;
+      this.lastCodec = codec;
+      this.lastRevision = this.schemas.revision;
+    }
     if (codec === undefined) {
       throw new DecodeError('unknown-kind', `no protobuf schema for apiVersion ${JSON.stringify(apiVersion)}, kind ${JSON.stringify(kind)}`, {
         raw: buf.subarray(start, end),

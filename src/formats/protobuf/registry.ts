@@ -54,6 +54,7 @@ export class ProtobufSchemaRegistry {
   private readonly encoderGroups = new Set<string>();
   /** Built-in codecs made so far (one object per message: call sites that take it stay monomorphic). */
   private readonly codecs = new Map<string, MessageCodec>();
+  private changes = 0;
 
   constructor(groups: readonly SchemaGroup[] = []) {
     for (const group of groups) this.addGroup(group);
@@ -62,6 +63,7 @@ export class ProtobufSchemaRegistry {
   /** Adds the generated messages of a group (e.g. `schemas` from `watchwire/protobuf/apps-v1`) and of the groups it requires. */
   addGroup(group: SchemaGroup): this {
     if (this.groupNames.has(group.name)) return this;
+    this.changes++;
     this.groupNames.add(group.name);
     for (const required of group.requires) this.addGroup(required);
     for (const [name, entry] of group.messages) {
@@ -78,12 +80,18 @@ export class ProtobufSchemaRegistry {
   addEncoders(group: EncoderGroup): this {
     const { name, messages } = group.schemas;
     if (this.encoderGroups.has(name)) return this;
+    this.changes++;
     this.encoderGroups.add(name);
     for (const required of group.requires) this.addEncoders(required);
     let i = 0;
     for (const message of messages.keys()) this.encoders.set(message, group.encoders[i++]!);
     this.codecs.clear();
     return this;
+  }
+
+  /** Counts the changes (add*) made to this registry: decoders keep what they resolved until it moves. */
+  get revision(): number {
+    return this.changes;
   }
 
   /** Names of the built-in groups this registry holds. */
@@ -99,6 +107,7 @@ export class ProtobufSchemaRegistry {
    * camelCase names, as Kubernetes does); fields absent on the wire are omitted.
    */
   addRoot(root: protobuf.Root, kinds: readonly CustomKind[]): this {
+    this.changes++;
     for (const k of kinds) {
       const codec = customMessageCodec(root, k.message, true, (name) => this.message(name));
       this.kinds.set(key(k.apiVersion, k.kind), codec);
@@ -109,6 +118,7 @@ export class ProtobufSchemaRegistry {
 
   /** Maps a kind to a built-in message by name (for kinds outside the naming rule). */
   addBuiltin(apiVersion: string, kind: string, message: string): this {
+    this.changes++;
     const codec = this.builtin(message);
     if (codec === undefined) throw new RangeError(`no built-in message ${message}`);
     this.kinds.set(key(apiVersion, kind), codec);

@@ -56,19 +56,49 @@ function overrun(what: string, pos: number): DecodeError {
  * class; protobufjs's got `view` added after it), with `buf` always a plain
  * Uint8Array (a Node Buffer is another map: element loads would see two).
  */
+const EMPTY_BYTES = /* @__PURE__ */ new Uint8Array(0);
+const EMPTY_VIEW = /* @__PURE__ */ new DataView(EMPTY_BYTES.buffer);
+/** The largest buffer a reused Reader holds on to between frames. */
+const RETAINED_BYTES = 1 << 20;
+
 export class Reader {
   buf: Uint8Array;
   pos: number;
   len: number;
-  /** The same bytes, for the string cache's word compares and doubles. */
+  /** All of buf's ArrayBuffer, for the string cache's word compares and doubles: buf[i] is at view offset `base + i`. */
   view: DataView;
+  base: number;
 
   constructor(bytes: Uint8Array) {
+    this.buf = EMPTY_BYTES;
+    this.pos = 0;
+    this.len = 0;
+    this.view = EMPTY_VIEW;
+    this.base = 0;
+    this.reset(bytes);
+  }
+
+  /**
+   * Reads `bytes` from the start. A decoder keeps one Reader for all its
+   * frames: frames cut from one chunk share its ArrayBuffer, and so one
+   * DataView (making one per frame was 3% of a ConfigMap's decode).
+   */
+  reset(bytes: Uint8Array): void {
     const buf = bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     this.buf = buf;
     this.pos = 0;
     this.len = buf.length;
-    this.view = new DataView(buf.buffer, buf.byteOffset, buf.byteLength);
+    this.base = buf.byteOffset;
+    if (this.view.buffer !== buf.buffer) this.view = new DataView(buf.buffer);
+  }
+
+  /** Lets go of the bytes when they are large (a reused Reader would keep them until the next frame). */
+  release(): void {
+    if (this.view.byteLength > RETAINED_BYTES) {
+      this.buf = EMPTY_BYTES;
+      this.pos = this.len = this.base = 0;
+      this.view = EMPTY_VIEW;
+    }
   }
 
   /**
@@ -130,14 +160,14 @@ export class Reader {
     const pos = this.pos;
     if (pos + 8 > this.len) throw overrun('double', pos);
     this.pos = pos + 8;
-    return this.view.getFloat64(pos, true);
+    return this.view.getFloat64(this.base + pos, true);
   }
 
   float(): number {
     const pos = this.pos;
     if (pos + 4 > this.len) throw overrun('float', pos);
     this.pos = pos + 4;
-    return this.view.getFloat32(pos, true);
+    return this.view.getFloat32(this.base + pos, true);
   }
 
   /** Skips `length` bytes, or one varint without a length. */
@@ -197,11 +227,12 @@ export function str(r: Reader, c: DecodeContext): string {
     return length === 0 ? '' : textDecoder.decode(r.buf.subarray(start, end));
   }
   const view = r.view;
-  const slot = strings.find(view, start, length);
+  const at = r.base + start;
+  const slot = strings.find(view, at, length);
   c.cached = slot >= 0;
   if (slot >= 0) return strings.texts[slot]!;
   const text = newString(r.buf, start, end);
-  strings.store(view, start, length, text);
+  strings.store(view, at, length, text);
   return text;
 }
 
