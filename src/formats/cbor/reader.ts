@@ -6,6 +6,7 @@ import { TAG_BASE16, TAG_BASE64, TAG_BASE64URL, TAG_SELF_DESCRIBED } from './con
 import { float16Value } from './float16.js';
 import { StringCache } from '../../core/string-cache.js';
 import { base16, base64, base64url } from './text-encodings.js';
+import { type Shape, makeShape, plainObject } from './shapes.js';
 
 /** What the decoder does with CBOR that Kubernetes never writes. Every default is `'error'`. */
 export interface CborDecodeOptions {
@@ -36,17 +37,24 @@ const SHORT_STRING = 24;
 const LONG_KEY = 64;
 /** Map serials restart below this, so the stamps stay small integers. */
 const MAX_SERIAL = 0x3fffffff;
-/** Keys ranked in the order first seen (see ReaderCaches.rank); later ones rank by a hash, above all of these. */
-const MAX_RANKED_KEYS = 16384;
-const HASH_RANKS = 0x40000000;
 /** Contexts (see CborItemReader.map): one per slot of the key caches, then one for the rest. */
 const KEY_SLOTS = 1 << 12;
 const LONG_KEY_SLOTS = 1 << 10;
 const LONG_KEY_CONTEXTS = KEY_SLOTS;
 const OTHER_CONTEXT = KEY_SLOTS + LONG_KEY_SLOTS;
-const ORDER_SLOTS = 1 << 12;
-/** Out-of-order maps with more pairs than this check duplicates in a Set, not by a scan of the pairs held. */
+/** Maps with more pairs than this check duplicates in a Set, not by a scan of the pairs held. */
 const SCAN_PAIRS = 16;
+/**
+ * Shapes (see CborItemReader.map) in the process, at most: each is a small
+ * function or template, ~1 KB. Past this, new key sets are built by stores.
+ */
+const MAX_SHAPES = 4096;
+/** Maps of more pairs than this never get a shape (one-off data maps, and V8 makes such objects dictionaries anyway). */
+const MAX_SHAPE_KEYS = 256;
+/** Key sets seen once, by hash, at most (then forgotten all at once): a set gets a shape the second time it is seen. */
+const MAX_SEEN = 1 << 14;
+/** Maps of up to this many pairs get their values array at full length at once; larger ones grow it as pairs come. */
+const PREALLOCATED_PAIRS = 1024;
 
 function fail(code: DecodeErrorCode, detail: string): never {
   throw new DecodeError(code, detail);
@@ -74,8 +82,9 @@ function fail(code: DecodeErrorCode, detail: string): never {
  * the extension, and the rewriting pre-pass alone (no checks) already eats
  * that 8%. So one pass here does it all.
  *
- * Limits are per instance. Module-global: the UTF-8 decoders and the string
- * caches (see ReaderCaches), which hold decoded strings, never limits.
+ * Limits are per instance. Module-global: the UTF-8 decoders, the string
+ * caches and the shapes (see ReaderCaches), which hold decoded strings and
+ * key sets, never limits.
  */
 export class CborItemReader {
   private data: Uint8Array = EMPTY;
@@ -98,13 +107,13 @@ export class CborItemReader {
    */
   private keyId = 0;
   private keyUnchecked = false;
-  /** Where the key's rank is kept: its slot in `keyRanks`, or -1 (a key not from the cache). */
-  private keySlot = -1;
-  private keyRanks: Int32Array = EMPTY_RANKS;
   private keyContext = OTHER_CONTEXT;
-  /** The keys and ranks of the maps sortedMap is gathering, nested maps' above their parents'. */
+  /**
+   * The keys of the maps being read, nested maps' above their parents'. Kept
+   * between calls: cached keys are old strings, so storing them costs no
+   * write barrier.
+   */
   private readonly pairKeys: string[] = [];
-  private readonly pairRanks: number[] = [];
   private pairTop = 0;
   /** Scratch for skipItem: the items left in each open container. */
   private readonly skipCounts: number[] = [];
@@ -297,106 +306,59 @@ export class CborItemReader {
   }
 
   /**
-   * A map as an object. V8 gives an object a hidden class per order in which
-   * its keys were added, so maps whose keys come in another order per object
-   * (valid CBOR: the order is not fixed) would make a new class for nearly
-   * every object, each built at a cost, and every later access megamorphic:
-   * 3x slower decoding of Pods shuffled per object (JSON.parse suffers the
-   * same, 5x). So the reader watches, per context (the key a map is found
-   * under), whether maps with the same keys come in different orders. Until
-   * they do, keys go straight into the object in wire order (one encoder
-   * writes one order: the usual case costs two integer operations per key).
-   * Once they do, that context's maps are built with their keys sorted by
-   * rank (ReaderCaches.rank): one order, so one hidden class per set of keys.
+   * A map as an object. The pairs are gathered first (keys on a stack, values
+   * in an array of the map's own: young like them, where an old array would
+   * make every store of a young value a remembered slot for the scavenger),
+   * then the object is made in one step by the shape of its key set (see
+   * shapes.ts): in-object properties, as JSON.parse makes them, where stores
+   * one key at a time made dictionaries of objects past ~16 keys.
+   *
+   * Each context (the key a map is found under) remembers the last shape
+   * built there; keys that match it one by one, as they arrive, need no
+   * lookup (one encoder writes one order: the usual case). Otherwise the
+   * shape is found by a hash of the key set that ignores order, checked key
+   * by key. A set gets a shape the second time it is seen, so one-off sets
+   * (labels, annotations, data) never cost one; MAX_SHAPES bounds them.
+   *
+   * One shape serves a set in every order, so the keys of its objects come
+   * in the order of the map that made the shape: maps whose keys come in
+   * another order per object (valid CBOR: the order is not fixed) still
+   * give one hidden class per set of keys, where JSON.parse would give one
+   * per order (and decode 5x slower). An object built by stores, the first
+   * of its set or one past the cap, keeps the order of the wire.
    */
   private map(count: number, depth: number, filter: FieldFilter | undefined, context: number): Record<string, unknown> {
     if (depth > this.maxDepth) fail('nesting-too-deep', `CBOR arrays/maps nested deeper than maxDepth (${this.maxDepth})`);
     if (count > this.maxCollection) fail('limit-exceeded', `map of ${count} pairs, over maxCollectionLength (${this.maxCollection})`);
     // Each pair takes at least two bytes: refuse a count the input cannot hold before building anything.
     if (count * 2 > this.end - this.pos) this.need(count * 2);
+    if (count === 0) return {};
     const caches = this.caches;
-    if (caches.unordered[context] === 1) return this.sortedMap(count, depth, filter);
-    const object: Record<string, unknown> = {};
     const serial = ++caches.serial;
-    // Order-sensitive and order-blind hashes of the keys, to compare with the context's last map.
-    let order = 0;
-    let set = 0;
-    for (let i = 0; i < count; i++) {
-      const key = this.key(serial);
-      const id = this.keyId;
-      order = (Math.imul(order, 31) + id) | 0;
-      set = (set + id) | 0;
-      // hasOwn, not `in`: keys such as "constructor" live on Object.prototype.
-      if (this.keyUnchecked && Object.hasOwn(object, key)) this.duplicate(key);
-      const under = this.keyContext;
-      let value: unknown;
-      if (filter === undefined) {
-        value = this.item(depth, undefined, under);
-      } else {
-        const action = fieldAction(filter, key);
-        if (action === 'skip') {
-          this.skipItem(depth);
-          continue;
-        }
-        value = this.item(depth, action === 'whole' ? undefined : action, under);
-      }
-      if (key === '__proto__') {
-        // A plain assignment would set the prototype (and cbor-x renames the key
-        // to `__proto_`); keep it an own data property, as JSON.parse does.
-        Object.defineProperty(object, key, { value, writable: true, enumerable: true, configurable: true });
-      } else {
-        object[key] = value;
-      }
-    }
-    if (count > 1) {
-      // The last order seen for this set of keys, in a table by the set's hash: a context
-      // may hold maps of several kinds in turn (`spec`, `secret`, `metadata` do).
-      const at = (set ^ (set >>> 12)) & (ORDER_SLOTS - 1);
-      if (caches.orderSet[at] === set) {
-        if (caches.orderSeen[at] !== order) caches.unordered[context] = 1;
-      } else {
-        caches.orderSet[at] = set;
-      }
-      caches.orderSeen[at] = order;
-    }
-    return object;
-  }
-
-  /**
-   * A map of a context whose key order varies: its pairs gathered, sorted by
-   * rank as they arrive, then put into an object. Keys and ranks go on stacks
-   * kept between calls (cached keys are old strings and ranks small integers:
-   * storing them costs no write barrier); values into an array of the map's
-   * own, young like them, as an old array would make every store of a young
-   * value a remembered slot for the scavenger.
-   */
-  private sortedMap(count: number, depth: number, filter: FieldFilter | undefined): Record<string, unknown> {
-    const serial = ++this.caches.serial;
     const keys = this.pairKeys;
-    const ranks = this.pairRanks;
     const from = this.pairTop;
-    const values = new Array<unknown>(count);
+    const values = new Array<unknown>(count <= PREALLOCATED_PAIRS ? count : 0);
+    const predicted = caches.contextShapes[context];
+    const expected = predicted !== undefined && predicted.keys.length === count ? predicted.keys : undefined;
+    let inOrder = expected !== undefined;
+    // An order-blind hash of the key set, to find its shape by.
+    let set = 0;
     let n = 0;
     let seen: Set<string> | undefined;
     for (let i = 0; i < count; i++) {
       const key = this.key(serial);
-      const slot = this.keySlot;
-      let rank = slot >= 0 ? this.keyRanks[slot]! : -1;
-      // Ranked here, not when the key entered the cache: the maps of the usual case never need it.
-      if (rank < 0) {
-        rank = this.caches.rank(key);
-        if (slot >= 0) this.keyRanks[slot] = rank;
-      }
       if (this.keyUnchecked) {
         // A Set only once a big map needs a search: most keys are settled by the cache's stamps.
         if (seen === undefined && n > SCAN_PAIRS) seen = new Set(keys.slice(from, from + n));
         if (seen !== undefined ? seen.has(key) : includes(keys, from, from + n, key)) this.duplicate(key);
       }
       seen?.add(key);
+      const id = this.keyId;
       const under = this.keyContext;
+      keys[from + n] = key;
+      // Nested maps use the stack above this map's keys.
+      this.pairTop = from + n + 1;
       let value: unknown;
-      // Nested maps use the stacks above this map's pairs.
-      this.pairTop = from + n;
       if (filter === undefined) {
         value = this.item(depth, undefined, under);
       } else {
@@ -407,27 +369,58 @@ export class CborItemReader {
         }
         value = this.item(depth, action === 'whole' ? undefined : action, under);
       }
-      // Insertion sort as the pairs arrive (stable: an equal rank goes after): maps are small.
-      let j = n - 1;
-      while (j >= 0 && ranks[from + j]! > rank) {
-        keys[from + j + 1] = keys[from + j]!;
-        ranks[from + j + 1] = ranks[from + j]!;
-        values[j + 1] = values[j];
-        j--;
-      }
-      keys[from + j + 1] = key;
-      ranks[from + j + 1] = rank;
-      values[j + 1] = value;
+      values[n] = value;
+      if (inOrder && expected![n] !== key) inOrder = false;
+      set = (set + id) | 0;
       n++;
     }
-    const object: Record<string, unknown> = {};
-    for (let i = 0; i < n; i++) {
-      const key = keys[from + i]!;
-      if (key === '__proto__') Object.defineProperty(object, key, { value: values[i], writable: true, enumerable: true, configurable: true });
-      else object[key] = values[i];
-    }
     this.pairTop = from;
-    return object;
+    if (inOrder && n === count) return predicted!.build(values);
+    return this.build(context, from, values, n, (set ^ Math.imul(n, 0x9e3779b1)) | 0);
+  }
+
+  /** The object of the `n` pairs gathered by `map` (keys from `from` on), whose key set hashes to `set`. */
+  private build(context: number, from: number, values: unknown[], n: number, set: number): Record<string, unknown> {
+    const caches = this.caches;
+    const keys = this.pairKeys;
+    const shape = caches.shapes.get(set);
+    if (shape !== undefined) {
+      const order = shape.keys;
+      if (order.length === n) {
+        let i = 0;
+        while (i < n && order[i] === keys[from + i]) i++;
+        if (i === n) {
+          caches.contextShapes[context] = shape;
+          return shape.build(values);
+        }
+        // Another order: each value goes to its key's position. The keys are distinct (duplicates
+        // were refused), as many as the shape's, and each has a position: the same set.
+        const placed = new Array<unknown>(n);
+        for (let j = 0; j < i; j++) placed[j] = values[j];
+        for (; i < n; i++) {
+          const at = shape.position(keys[from + i]!);
+          if (at < 0) break;
+          placed[at] = values[i];
+        }
+        if (i === n) {
+          caches.contextShapes[context] = shape;
+          return shape.build(placed);
+        }
+      }
+      // Another set with the same hash: built by stores (the hash keeps the shape it has).
+    } else if (n <= MAX_SHAPE_KEYS) {
+      const seen = caches.seenSets;
+      if (!seen.has(set)) {
+        if (seen.size >= MAX_SEEN) seen.clear();
+        seen.add(set);
+      } else if (caches.shapes.size < MAX_SHAPES) {
+        const made = makeShape(keys.slice(from, from + n));
+        caches.shapes.set(set, made);
+        caches.contextShapes[context] = made;
+        return made.build(values);
+      }
+    }
+    return plainObject(keys, from, values, n);
   }
 
   private array(count: number, depth: number, filter: FieldFilter | undefined, context: number): unknown[] {
@@ -529,7 +522,7 @@ export class CborItemReader {
 
   /**
    * A map key of the map numbered `serial`: a byte or text string (tag 55799
-   * allowed in front), decoded through the key cache. Sets `keyRank`, and
+   * allowed in front), decoded through the key cache. Sets `keyId`, `keyContext`, and
    * `keyUnchecked` when the caller must look for the key in the map itself.
    *
    * Duplicate keys: cbor-x keeps the last one silently; Kubernetes refuses them.
@@ -547,17 +540,17 @@ export class CborItemReader {
     const head = data[at]! & 0xdf;
     const length = head - 0x40;
     const caches = this.caches;
-    if (length > 0 && length < 24 && at + 1 + length <= this.end) return this.cachedKey(caches.keys, caches.keyRanks, 0, at + 1, length, serial);
+    if (length > 0 && length < 24 && at + 1 + length <= this.end) return this.cachedKey(caches.keys, 0, at + 1, length, serial);
     // Then one with a one-byte length (0x58, 0x78), up to LONG_KEY bytes.
     if (head === 0x58 && at + 2 <= this.end) {
       const long = data[at + 1]!;
-      if (long <= LONG_KEY && at + 2 + long <= this.end) return this.cachedKey(caches.longKeys, caches.longKeyRanks, LONG_KEY_CONTEXTS, at + 2, long, serial);
+      if (long <= LONG_KEY && at + 2 + long <= this.end) return this.cachedKey(caches.longKeys, LONG_KEY_CONTEXTS, at + 2, long, serial);
     }
     return this.otherKey(serial);
   }
 
-  /** The key of `length` (1..cache.maxLength) bytes at `start`, through `cache` (`ranks` by the same slots, contexts from `contexts` on). */
-  private cachedKey(cache: StringCache, ranks: Int32Array, contexts: number, start: number, length: number, serial: number): string {
+  /** The key of `length` (1..cache.maxLength) bytes at `start`, through `cache` (contexts from `contexts` on). */
+  private cachedKey(cache: StringCache, contexts: number, start: number, length: number, serial: number): string {
     // Before the lookup, as for values: the cache may hold it from a reader with a higher limit.
     if (length > this.maxString) this.string(length);
     const stamps = cache.stamps;
@@ -570,8 +563,6 @@ export class CborItemReader {
       if (stamp === serial) return this.duplicate(text);
       this.keyUnchecked = stamp > serial;
       this.keyId = cache.hash;
-      this.keySlot = slot;
-      this.keyRanks = ranks;
       this.keyContext = contexts + slot;
       return text;
     }
@@ -581,9 +572,6 @@ export class CborItemReader {
     stamps[slot] = serial;
     this.keyUnchecked = true;
     this.keyId = cache.hash;
-    this.keySlot = slot;
-    this.keyRanks = ranks;
-    ranks[slot] = -1;
     this.keyContext = contexts + slot;
     return text;
   }
@@ -610,7 +598,6 @@ export class CborItemReader {
     const key = this.byteStringAsText(length);
     this.keyUnchecked = true;
     this.keyId = stringHash(key);
-    this.keySlot = -1;
     this.keyContext = OTHER_CONTEXT;
     return key;
   }
@@ -741,7 +728,6 @@ function asciiString(data: Uint8Array, start: number, length: number): string | 
 }
 
 const EMPTY = new Uint8Array(0);
-const EMPTY_RANKS = new Int32Array(0);
 
 /**
  * A float that holds a small integer, as the integer V8 makes of an integer
@@ -769,57 +755,34 @@ function stringHash(text: string): number {
 const EMPTY_VIEW = new DataView(EMPTY.buffer);
 
 /**
- * The string caches and map serials, one set for every reader: decoding is
- * synchronous, keys and values repeat across streams as within one, and a set
- * is ~300 KB, too much to repeat per stream when there are hundreds.
+ * The string caches, shapes and map serials, one set for every reader:
+ * decoding is synchronous, keys and values repeat across streams as within
+ * one, and a set is ~300 KB (and up to MAX_SHAPES shapes), too much to repeat
+ * per stream when there are hundreds.
  */
 class ReaderCaches {
   readonly keys = new StringCache(12, 23);
   readonly longKeys = new StringCache(10, LONG_KEY);
   readonly values = new StringCache(12, 23);
-  /** The rank of the key in each slot of `keys` and `longKeys`. */
-  readonly keyRanks = new Int32Array(KEY_SLOTS);
-  readonly longKeyRanks = new Int32Array(LONG_KEY_SLOTS);
+  /** Shapes by the hash of their key sets (see CborItemReader.map), at most MAX_SHAPES. */
+  readonly shapes = new Map<number, Shape>();
   /**
-   * The order last seen for a set of keys: the order-blind hash of the set,
-   * and the order-sensitive hash of its keys, in slots by the former.
+   * The hashes of key sets seen once. A table of slots by hash lost sets
+   * that shared a slot (the Pod's spec and its conditions took turns in one
+   * of 4096): a Set, emptied when full, cannot.
    */
-  readonly orderSet = new Int32Array(ORDER_SLOTS);
-  readonly orderSeen = new Int32Array(ORDER_SLOTS);
+  readonly seenSets = new Set<number>();
   /**
-   * Per context (see CborItemReader.map): whether maps found there were seen
-   * in another key order than before (then its maps are sorted). A slot
-   * reused by another key, or two sets with one hash, only mix statistics:
-   * a question of speed, never of results.
+   * Per context: the shape last built there. A slot of the key caches reused
+   * by another key, or a context holding maps of several kinds in turn
+   * (`spec`, `metadata`), only costs a lookup: a question of speed, never of
+   * results.
    */
-  readonly unordered = new Uint8Array(OTHER_CONTEXT + 1);
-  private readonly ranks = new Map<string, number>();
+  readonly contextShapes: (Shape | undefined)[] = new Array<Shape | undefined>(OTHER_CONTEXT + 1).fill(undefined);
   /** The number of the last map begun (see `key`). */
   serial = 0;
   /** Items being read now (more than one only if decoding re-entered). */
   reading = 0;
-
-  /**
-   * The place of `key` in the order maps are built in: the order keys were
-   * first seen in (so an encoder that writes one order gets it back, and
-   * decodes on the fast path), one order for every reader in the process.
-   * Keys of up to LONG_KEY characters are ranked so, the first MAX_RANKED_KEYS of
-   * them; others rank by a hash of their text, after all of those: still one
-   * order, without a table that a stream of unique keys could grow.
-   * Called when a key is not in the key cache, so rarely for repeated keys.
-   */
-  rank(key: string): number {
-    if (key.length <= LONG_KEY) {
-      const known = this.ranks.get(key);
-      if (known !== undefined) return known;
-      if (this.ranks.size < MAX_RANKED_KEYS) {
-        const rank = this.ranks.size;
-        this.ranks.set(key, rank);
-        return rank;
-      }
-    }
-    return HASH_RANKS | (stringHash(key) & (HASH_RANKS - 1));
-  }
 
   restartSerials(): void {
     this.keys.stamps.fill(0);

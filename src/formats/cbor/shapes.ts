@@ -1,0 +1,111 @@
+/**
+ * Builders of objects with a given set of keys (see CborItemReader.map).
+ *
+ * An object built by one store per key (`o[key] = v`) gets a hidden class
+ * transition per key, and V8 turns it into a dictionary once it has more
+ * properties than fit in the object (~16 here; the Pod's spec has 43):
+ * slow to build, and slower to read for whoever uses it. An object literal
+ * makes the whole object, every property in the object itself, in one step.
+ * So a key set that repeats gets a function made for it, `new Function` of
+ * one literal, which takes the values by position.
+ *
+ * Where code cannot be made from strings (a Content-Security-Policy without
+ * 'unsafe-eval', Node's --disallow-code-generation-from-strings, workers of
+ * some hosts), a set gets a template instead: JSON.parse of the keys with
+ * null values (a fast object, properties in the object), copied with spread
+ * and filled by stores to properties it already has (no transitions). As
+ * slow to build as stores into an empty object, measured, but the object is
+ * as fast to read afterwards.
+ *
+ * Keys never reach the code as text of their own: each is written with
+ * JSON.stringify (a JSON string is a JS string literal), and a set holding
+ * `__proto__` (which a literal or a store would take as the prototype) is
+ * built by plain stores, the key by defineProperty, as JSON.parse keeps it.
+ */
+
+/** Makes the object of a shape's keys from the values in `values`, in the same order. */
+type Build = (values: readonly unknown[]) => Record<string, unknown>;
+
+export class Shape {
+  readonly build: Build;
+  /** Each key's position in `keys`, made when a map brings the keys in another order. */
+  private positions: Map<string, number> | undefined;
+
+  constructor(readonly keys: readonly string[], build: Build) {
+    this.build = build;
+  }
+
+  /** The position of `key` in the shape's keys, or -1. */
+  position(key: string): number {
+    this.positions ??= new Map(this.keys.map((k, i) => [k, i]));
+    return this.positions.get(key) ?? -1;
+  }
+}
+
+/** Whether `new Function` works here; found out on the first shape, not at import. */
+let compiles: boolean | undefined;
+
+function canCompile(): boolean {
+  if (compiles === undefined) {
+    try {
+      compiles = new Function('return 1')() === 1;
+    } catch {
+      compiles = false; // EvalError under a CSP or --disallow-code-generation-from-strings
+    }
+  }
+  return compiles;
+}
+
+/** A shape for `keys` (distinct): code where allowed, else a template; plain stores where `__proto__` is among them. */
+export function makeShape(keys: readonly string[]): Shape {
+  if (keys.includes('__proto__')) return new Shape(keys, (values) => plainObject(keys, 0, values, keys.length));
+  const literal = keys.map((k, i) => `${JSON.stringify(k)}:v[${i}]`).join(',');
+  if (canCompile()) {
+    try {
+      return new Shape(keys, new Function('v', `return {${literal}}`) as Build);
+    } catch {
+      // An engine older than ES2019 refuses U+2028 in a string literal: the template does not parse JS.
+    }
+  }
+  const template = JSON.parse(`{${keys.map((k) => `${JSON.stringify(k)}:null`).join(',')}}`) as Record<string, unknown>;
+  return new Shape(keys, (values) => {
+    const object = { ...template };
+    for (let i = 0; i < keys.length; i++) object[keys[i]!] = values[i];
+    return object;
+  });
+}
+
+/** Key sets of this many keys or more that have no shape are built as dictionaries (see plainObject). */
+const DICTIONARY_KEYS = 3;
+
+/**
+ * The object of `n` keys from `keys[from]` on and their values, by one store
+ * each (in that order): a set without a shape, seen for the first time or
+ * never again (data, labels, FieldsV1). Stores into an empty object would
+ * make a hidden class per key for each new combination of keys, each one
+ * kept by V8, never used again; such objects start as dictionaries instead
+ * (deleting a property that is not the last one makes one, in V8), 2-4x
+ * cheaper to build for 5 new keys, measured. Up to two keys, transitions
+ * soon exist for every pair and are cheaper.
+ */
+export function plainObject(keys: readonly string[], from: number, values: readonly unknown[], n: number): Record<string, unknown> {
+  let object: Record<string, unknown>;
+  if (n >= DICTIONARY_KEYS) {
+    object = { a: 0, b: 0 };
+    delete object.a;
+    delete object.b;
+  } else {
+    object = {};
+  }
+  for (let i = 0; i < n; i++) {
+    const key = keys[from + i]!;
+    if (key === '__proto__') {
+      // A plain assignment would set the prototype (and cbor-x renames the key
+      // to `__proto_`); keep it an own data property, as JSON.parse does.
+      Object.defineProperty(object, key, { value: values[i], writable: true, enumerable: true, configurable: true });
+    } else {
+      object[key] = values[i];
+    }
+  }
+  return object;
+}
