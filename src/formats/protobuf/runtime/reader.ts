@@ -104,29 +104,41 @@ export class Reader {
   /**
    * A varint's low 32 bits, unsigned. Bytes past `len` read as the end of
    * the varint (a typed array gives undefined past its end), and the check
-   * after it throws: one compare per varint instead of one per byte.
+   * before returning throws: one compare per varint instead of one per byte.
    */
   uint32(): number {
     const buf = this.buf;
     let pos = this.pos;
     let b = buf[pos++]!;
     let value = b & 127;
+    if (b < 128) {
+      if (pos > this.len) throw overrun('varint', this.pos);
+      this.pos = pos;
+      return value;
+    }
+    b = buf[pos++]!;
+    value |= (b & 127) << 7;
+    if (b < 128) {
+      if (pos > this.len) throw overrun('varint', this.pos);
+      this.pos = pos;
+      return value;
+    }
+    return this.uint32From(pos, value);
+  }
+
+  /** Bytes 3.. of a varint, `value` holding the first two. */
+  private uint32From(pos: number, value: number): number {
+    const buf = this.buf;
+    let b = buf[pos++]!;
+    value |= (b & 127) << 14;
     if (b > 127) {
       b = buf[pos++]!;
-      value |= (b & 127) << 7;
+      value |= (b & 127) << 21;
       if (b > 127) {
         b = buf[pos++]!;
-        value |= (b & 127) << 14;
-        if (b > 127) {
-          b = buf[pos++]!;
-          value |= (b & 127) << 21;
-          if (b > 127) {
-            b = buf[pos++]!;
-            // Bits past 32 fall off the shift, as Go's uint32 conversion drops them.
-            value |= b << 28;
-            if (b > 127) pos = this.varintRest(pos);
-          }
-        }
+        // Bits past 32 fall off the shift, as Go's uint32 conversion drops them.
+        value |= b << 28;
+        if (b > 127) pos = this.varintRest(pos);
       }
     }
     if (pos > this.len) throw overrun('varint', this.pos);
@@ -194,6 +206,21 @@ export function createReader(bytes: Uint8Array): Reader {
 
 const textDecoder = new TextDecoder('utf-8', { ignoreBOM: true });
 
+type Utf8Slice = (this: Uint8Array, start: number, end: number) => string;
+/**
+ * Node's Buffer#utf8Slice where there is one (read off globalThis: browsers
+ * have TextDecoder only). It decodes as TextDecoder does, invalid sequences
+ * to the same U+FFFDs (compared on 300,000 random invalid sequences, Node
+ * 20, 22 and 24), without TextDecoder's per-call argument checks: 35-40 ns
+ * less per string (85 -> 47 ns for 16 bytes), and a Pod has a few hundred.
+ */
+const utf8Slice = /* @__PURE__ */ (() => (globalThis as { Buffer?: { prototype: { utf8Slice?: Utf8Slice } } }).Buffer?.prototype.utf8Slice)();
+
+/** The text of buf[start, end): UTF-8, invalid sequences as U+FFFD; flat. */
+function utf8(buf: Uint8Array, start: number, end: number): string {
+  return utf8Slice !== undefined ? utf8Slice.call(buf, start, end) : textDecoder.decode(buf.subarray(start, end));
+}
+
 function tooLong(length: number, c: DecodeContext): DecodeError {
   return new DecodeError('limit-exceeded', `string or bytes of ${length} bytes, over maxStringBytes (${c.maxStringBytes})`);
 }
@@ -212,7 +239,7 @@ const strings = /* @__PURE__ */ new StringCache(12, CACHE_MAX_LENGTH);
  * under 64 bytes by `+=` of 8-char pieces: V8 keeps those as rope (cons)
  * strings, and a consumer that keeps the objects (a watch cache) pays for them
  * in every GC (measured: decoding retained Pods 4x slower). Short strings go
- * through `strings`; the rest to TextDecoder (invalid UTF-8 becomes U+FFFD, as
+ * through `strings`; the rest to utf8() (invalid UTF-8 becomes U+FFFD, as
  * in Go's JSON).
  */
 export function str(r: Reader, c: DecodeContext): string {
@@ -224,7 +251,7 @@ export function str(r: Reader, c: DecodeContext): string {
   r.pos = end;
   if (length > CACHE_MAX_LENGTH || length === 0) {
     c.cached = length === 0;
-    return length === 0 ? '' : textDecoder.decode(r.buf.subarray(start, end));
+    return length === 0 ? '' : utf8(r.buf, start, end);
   }
   const view = r.view;
   const at = r.base + start;
@@ -239,11 +266,11 @@ export function str(r: Reader, c: DecodeContext): string {
 /** The text of bytes start..end (1..CACHE_MAX_LENGTH of them), flat. */
 function newString(buf: Uint8Array, start: number, end: number): string {
   // V8 copies concatenations under 13 chars into a flat string: ASCII that short is built here.
-  if (end - start > 12) return textDecoder.decode(buf.subarray(start, end));
+  if (end - start > 12) return utf8(buf, start, end);
   let s = '';
   for (let i = start; i < end; i++) {
     const b = buf[i]!;
-    if (b > 0x7f) return textDecoder.decode(buf.subarray(start, end));
+    if (b > 0x7f) return utf8(buf, start, end);
     s += String.fromCharCode(b);
   }
   return s;
