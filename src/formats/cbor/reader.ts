@@ -114,6 +114,9 @@ export class CborItemReader {
    * write barrier.
    */
   private readonly pairKeys: string[] = [];
+  /** The ids (keyId) of those keys, by the same index; and for `map`, where each value went in its shape. */
+  private pairIds = new Int32Array(64);
+  private pairOrder = new Int32Array(64);
   private pairTop = 0;
   /** Scratch for skipItem: the items left in each open container. */
   private readonly skipCounts: number[] = [];
@@ -335,18 +338,91 @@ export class CborItemReader {
     if (count === 0) return {};
     const caches = this.caches;
     const serial = ++caches.serial;
-    const keys = this.pairKeys;
     const from = this.pairTop;
-    const values = new Array<unknown>(count <= PREALLOCATED_PAIRS ? count : 0);
-    const predicted = caches.contextShapes[context];
-    const expected = predicted !== undefined && predicted.keys.length === count ? predicted.keys : undefined;
-    let inOrder = expected !== undefined;
+    if (from + count > this.pairIds.length) this.growPairs(from + count);
+    const keys = this.pairKeys;
+    const ids = this.pairIds;
+    let values = new Array<unknown>(count <= PREALLOCATED_PAIRS ? count : 0);
     // An order-blind hash of the key set, to find its shape by.
     let set = 0;
+    // Pairs read, and a key read but not yet taken (keyId, keyUnchecked, keyContext are still its own).
     let n = 0;
+    let pending: string | undefined;
+    const last = caches.contextShapes[context];
+    if (last !== undefined && filter === undefined) {
+      // The shape that followed the last one here before (arrays of maps of a few kinds in turn), else the same again.
+      const predicted = last.next ?? last;
+      const expected = predicted.keys;
+      if (expected.length === count) {
+        // The predicted keys in their order: distinct (a shape's keys are), so there is no
+        // duplicate to look for and nothing to keep but the values.
+        for (; n < count; n++) {
+          const key = this.key(serial);
+          if (key !== expected[n]) {
+            pending = key;
+            break;
+          }
+          set = (set + this.keyId) | 0;
+          values[n] = this.item(depth, undefined, this.keyContext);
+        }
+        // Then in another order (another encoder): each value goes to its key's position.
+        const order = this.pairOrder;
+        let i = n;
+        for (; i < count; i++) {
+          let key: string;
+          if (pending === undefined) {
+            key = this.key(serial);
+          } else {
+            key = pending;
+            pending = undefined;
+          }
+          const id = this.keyId;
+          const at = predicted.position(key, id);
+          if (at < 0) {
+            pending = key;
+            break;
+          }
+          // A key the stamps cannot settle is a duplicate if its place is taken (no value is undefined).
+          if (this.keyUnchecked && values[at] !== undefined) this.duplicate(key);
+          order[from + i] = at;
+          this.pairTop = from + i + 1;
+          values[at] = this.item(depth, undefined, this.keyContext);
+          set = (set + id) | 0;
+        }
+        this.pairTop = from;
+        if (i === count) {
+          last.next = predicted;
+          caches.contextShapes[context] = predicted;
+          return predicted.build(values);
+        }
+        // Another set: the pairs so far onto the stacks in wire order, for the general way below.
+        for (let j = 0; j < n; j++) {
+          keys[from + j] = expected[j]!;
+          ids[from + j] = predicted.ids[j]!;
+        }
+        if (i > n) {
+          const wire = new Array<unknown>(values.length);
+          for (let j = 0; j < n; j++) wire[j] = values[j];
+          for (let j = n; j < i; j++) {
+            const at = order[from + j]!;
+            keys[from + j] = expected[at]!;
+            ids[from + j] = predicted.ids[at]!;
+            wire[j] = values[at];
+          }
+          values = wire;
+          n = i;
+        }
+      }
+    }
     let seen: Set<string> | undefined;
-    for (let i = 0; i < count; i++) {
-      const key = this.key(serial);
+    for (let i = n; i < count; i++) {
+      let key: string;
+      if (pending === undefined) {
+        key = this.key(serial);
+      } else {
+        key = pending;
+        pending = undefined;
+      }
       if (this.keyUnchecked) {
         // A Set only once a big map needs a search: most keys are settled by the cache's stamps.
         if (seen === undefined && n > SCAN_PAIRS) seen = new Set(keys.slice(from, from + n));
@@ -356,7 +432,8 @@ export class CborItemReader {
       const id = this.keyId;
       const under = this.keyContext;
       keys[from + n] = key;
-      // Nested maps use the stack above this map's keys.
+      ids[from + n] = id;
+      // Nested maps use the stacks above this map's keys.
       this.pairTop = from + n + 1;
       let value: unknown;
       if (filter === undefined) {
@@ -370,13 +447,19 @@ export class CborItemReader {
         value = this.item(depth, action === 'whole' ? undefined : action, under);
       }
       values[n] = value;
-      if (inOrder && expected![n] !== key) inOrder = false;
       set = (set + id) | 0;
       n++;
     }
     this.pairTop = from;
-    if (inOrder && n === count) return predicted!.build(values);
     return this.build(context, from, values, n, (set ^ Math.imul(n, 0x9e3779b1)) | 0);
+  }
+
+  private growPairs(size: number): void {
+    const capacity = Math.max(size, this.pairIds.length * 2);
+    const ids = new Int32Array(capacity);
+    ids.set(this.pairIds);
+    this.pairIds = ids;
+    this.pairOrder = new Int32Array(capacity);
   }
 
   /** The object of the `n` pairs gathered by `map` (keys from `from` on), whose key set hashes to `set`. */
@@ -389,23 +472,17 @@ export class CborItemReader {
       if (order.length === n) {
         let i = 0;
         while (i < n && order[i] === keys[from + i]) i++;
-        if (i === n) {
-          caches.contextShapes[context] = shape;
-          return shape.build(values);
-        }
+        if (i === n) return this.built(context, shape, values);
         // Another order: each value goes to its key's position. The keys are distinct (duplicates
         // were refused), as many as the shape's, and each has a position: the same set.
         const placed = new Array<unknown>(n);
         for (let j = 0; j < i; j++) placed[j] = values[j];
         for (; i < n; i++) {
-          const at = shape.position(keys[from + i]!);
+          const at = shape.position(keys[from + i]!, this.pairIds[from + i]!);
           if (at < 0) break;
           placed[at] = values[i];
         }
-        if (i === n) {
-          caches.contextShapes[context] = shape;
-          return shape.build(placed);
-        }
+        if (i === n) return this.built(context, shape, placed);
       }
       // Another set with the same hash: built by stores (the hash keeps the shape it has).
     } else if (n <= MAX_SHAPE_KEYS) {
@@ -414,13 +491,21 @@ export class CborItemReader {
         if (seen.size >= MAX_SEEN) seen.clear();
         seen.add(set);
       } else if (caches.shapes.size < MAX_SHAPES) {
-        const made = makeShape(keys.slice(from, from + n));
+        const made = makeShape(keys.slice(from, from + n), this.pairIds.slice(from, from + n));
         caches.shapes.set(set, made);
-        caches.contextShapes[context] = made;
-        return made.build(values);
+        return this.built(context, made, values);
       }
     }
     return plainObject(keys, from, values, n);
+  }
+
+  /** The object of `shape` from `values`, now the last one built in `context` (and the successor of the one before). */
+  private built(context: number, shape: Shape, values: unknown[]): Record<string, unknown> {
+    const contextShapes = this.caches.contextShapes;
+    const last = contextShapes[context];
+    if (last !== undefined) last.next = shape;
+    contextShapes[context] = shape;
+    return shape.build(values);
   }
 
   private array(count: number, depth: number, filter: FieldFilter | undefined, context: number): unknown[] {

@@ -28,18 +28,49 @@ type Build = (values: readonly unknown[]) => Record<string, unknown>;
 
 export class Shape {
   readonly build: Build;
-  /** Each key's position in `keys`, made when a map brings the keys in another order. */
+  /** The shape built after this one in the same context, last time (a prediction for CborItemReader.map). */
+  next: Shape | undefined;
+  /** The positions of the keys in an open-addressed table by their ids (-1: empty), and its size - 1. */
+  private readonly table: Int32Array;
+  private readonly mask: number;
+  /** Each key's position by its text, for a key that comes with another id (another encoding of its head). */
   private positions: Map<string, number> | undefined;
 
-  constructor(readonly keys: readonly string[], build: Build) {
+  /** `ids`: each key's id as the reader gives it (a hash of its bytes; two keys may share one). */
+  constructor(
+    readonly keys: readonly string[],
+    readonly ids: Int32Array,
+    build: Build,
+  ) {
     this.build = build;
+    this.next = undefined;
+    let size = 4;
+    while (size < keys.length * 2) size *= 2;
+    this.mask = size - 1;
+    this.table = new Int32Array(size).fill(-1);
+    for (let at = 0; at < keys.length; at++) {
+      let i = slotOf(ids[at]!) & this.mask;
+      while (this.table[i] !== -1) i = (i + 1) & this.mask;
+      this.table[i] = at;
+    }
   }
 
-  /** The position of `key` in the shape's keys, or -1. */
-  position(key: string): number {
+  /** The position of `key`, whose id is `id`, in the shape's keys, or -1. */
+  position(key: string, id: number): number {
+    const table = this.table;
+    const mask = this.mask;
+    for (let i = slotOf(id) & mask; ; i = (i + 1) & mask) {
+      const at = table[i]!;
+      if (at < 0) break;
+      if (this.ids[at] === id && this.keys[at] === key) return at;
+    }
     this.positions ??= new Map(this.keys.map((k, i) => [k, i]));
     return this.positions.get(key) ?? -1;
   }
+}
+
+function slotOf(id: number): number {
+  return Math.imul(id, 0x9e3779b1) >>> 16;
 }
 
 /** Whether `new Function` works here; found out on the first shape, not at import. */
@@ -56,19 +87,19 @@ function canCompile(): boolean {
   return compiles;
 }
 
-/** A shape for `keys` (distinct): code where allowed, else a template; plain stores where `__proto__` is among them. */
-export function makeShape(keys: readonly string[]): Shape {
-  if (keys.includes('__proto__')) return new Shape(keys, (values) => plainObject(keys, 0, values, keys.length));
+/** A shape for `keys` (distinct; `ids` as in Shape): code where allowed, else a template; plain stores where `__proto__` is among them. */
+export function makeShape(keys: readonly string[], ids: Int32Array): Shape {
+  if (keys.includes('__proto__')) return new Shape(keys, ids, (values) => plainObject(keys, 0, values, keys.length));
   const literal = keys.map((k, i) => `${JSON.stringify(k)}:v[${i}]`).join(',');
   if (canCompile()) {
     try {
-      return new Shape(keys, new Function('v', `return {${literal}}`) as Build);
+      return new Shape(keys, ids, new Function('v', `return {${literal}}`) as Build);
     } catch {
       // An engine older than ES2019 refuses U+2028 in a string literal: the template does not parse JS.
     }
   }
   const template = JSON.parse(`{${keys.map((k) => `${JSON.stringify(k)}:null`).join(',')}}`) as Record<string, unknown>;
-  return new Shape(keys, (values) => {
+  return new Shape(keys, ids, (values) => {
     const object = { ...template };
     for (let i = 0; i < keys.length; i++) object[keys[i]!] = values[i];
     return object;
