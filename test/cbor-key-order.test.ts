@@ -49,7 +49,7 @@ for (const size of [3, 12, 40]) {
       const got = decodeCborObject(nested(`order-context-${size}`, pairs), { maxCollectionLength: 1000 }) as Record<string, Record<string, number>>;
       const inner = got[`order-context-${size}`]!;
       assert.deepStrictEqual(inner, Object.fromEntries(keys.map((k, i) => [k, i])));
-      // The first two maps show the reader that the order varies; from then on one order.
+      // The second map makes the set's shape (the first is built by stores): from then on its order.
       if (round >= 2) orders.add(Object.keys(inner).join(','));
     }
     assert.equal(orders.size, 1);
