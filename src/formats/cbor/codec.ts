@@ -3,7 +3,7 @@ import { DecodeError } from '../../core/errors.js';
 import { type KubeObject, toKubeObject } from '../../core/event.js';
 import { type DecodeLimits, resolveLimits } from '../../core/limits.js';
 import { createCborEventEncoder, createCborObjectEncoder, type CborEncoderOptions } from './encoder.js';
-import { CborEventDecoder, CborObjectDecoder } from './decoder.js';
+import { CborEventDecoder, type CborFrameDecoder, CborObjectDecoder } from './decoder.js';
 import { CborSeqFramer } from './framer.js';
 import { type CborDecodeOptions, CborItemReader } from './reader.js';
 
@@ -25,19 +25,31 @@ export const CBOR_MEDIA_TYPE = 'application/cbor';
  */
 export function createCborCodec(options: CborCodecOptions = {}): Codec {
   const encoderOptions: CborEncoderOptions = options.strings === undefined ? {} : { strings: options.strings };
-  const framer = (limits: DecodeLimits) => new CborSeqFramer(limits.maxFrameBytes, limits.maxDepth);
+  // A framer and the decoder made next with the same limits object work as one (StreamDecoder
+  // makes them so): the framer decodes the items it frames (see CborSeqFramer.decodeWith).
+  const framers = new WeakMap<DecodeLimits, CborSeqFramer>();
+  const framer = (limits: DecodeLimits) => {
+    const made = new CborSeqFramer(limits.maxFrameBytes, limits.maxDepth);
+    framers.set(limits, made);
+    return made;
+  };
+  const paired = <D extends CborFrameDecoder<unknown>>(limits: DecodeLimits, decoder: D): D => {
+    framers.get(limits)?.decodeWith(decoder);
+    framers.delete(limits);
+    return decoder;
+  };
   return {
     name: 'cbor',
     mediaType: CBOR_SEQ_MEDIA_TYPE,
     accept: CBOR_MEDIA_TYPE,
     servable: true,
     createFramer: framer,
-    createDecoder: (limits, decoderOptions) => new CborEventDecoder(limits, options, decoderOptions),
+    createDecoder: (limits, decoderOptions) => paired(limits, new CborEventDecoder(limits, options, decoderOptions)),
     createEncoder: () => createCborEventEncoder(encoderOptions),
     objects: {
       mediaType: CBOR_MEDIA_TYPE,
       createFramer: framer,
-      createDecoder: (limits, decoderOptions) => new CborObjectDecoder(limits, options, decoderOptions),
+      createDecoder: (limits, decoderOptions) => paired(limits, new CborObjectDecoder(limits, options, decoderOptions)),
       createEncoder: () => createCborObjectEncoder(encoderOptions),
     },
   };

@@ -1,5 +1,6 @@
 import { DecodeError } from '../../core/errors.js';
 import { ScanningFramer } from '../../core/scanning-framer.js';
+import type { CborFrameDecoder } from './decoder.js';
 
 const MAJOR_TAG = 6;
 const MAJOR_SIMPLE = 7;
@@ -32,6 +33,14 @@ function argumentBytes(ai: number): number {
  * item starts): reserved additional info 28-30, indefinite lengths (the API
  * server never writes them), a stray break code, nesting beyond maxDepth, an
  * item longer than maxFrameBytes.
+ *
+ * Given the decoder its frames go to (decodeWith), the framer decodes the
+ * items that lie whole in a chunk instead of walking them, and the decoder
+ * returns those values when their frames come (the walk was a tenth of the
+ * time of a stream of Pods). Only an item that decodes is taken so: one that
+ * fails, or goes beyond the chunk or maxFrameBytes, is walked as before and
+ * decoded again when its frame comes, so every cut, error and position is
+ * the same with or without it.
  */
 export class CborSeqFramer extends ScanningFramer {
   /** Items still to come in each open array/map (a map counts keys and values). */
@@ -44,12 +53,58 @@ export class CborSeqFramer extends ScanningFramer {
   private headNeed = 0;
   /** Scratch for skipItem: the items left in each open container. */
   private readonly counts: number[] = [];
+  /** The decoder items are decoded with while framing (see decodeWith), or undefined. */
+  private fused: CborFrameDecoder<unknown> | undefined;
+  /** Stream offsets of the items decoded so, whose frames have not been taken yet, and their values. */
+  private readonly aheadAt: number[] = [];
+  private readonly aheadValues: unknown[] = [];
+  private aheadHead = 0;
+  /** The length of the last whole item: an item near a chunk's end is walked first, not decoded in vain. */
+  private lastItem = 0;
 
   constructor(
     maxFrameBytes: number,
     private readonly maxDepth: number,
   ) {
     super(maxFrameBytes);
+  }
+
+  /**
+   * Decodes items with `decoder` while framing them (before the first push;
+   * the frames must go to this decoder, as StreamDecoder sends them). Should
+   * they go elsewhere, the decoder finds its values not taken and this stops.
+   */
+  decodeWith(decoder: CborFrameDecoder<unknown>): void {
+    this.fused = decoder;
+  }
+
+  override next(): Uint8Array | undefined {
+    const frame = super.next();
+    if (frame !== undefined && this.aheadHead < this.aheadAt.length) this.hand(frame);
+    return frame;
+  }
+
+  /** Gives the decoder the value of `frame` (the one just taken), if it was decoded while framing. */
+  private hand(frame: Uint8Array): void {
+    const offsets = this.aheadAt;
+    const at = this.frameOffset;
+    let head = this.aheadHead;
+    while (head < offsets.length && offsets[head]! < at) head++;
+    if (head < offsets.length && offsets[head] === at) {
+      const value = this.aheadValues[head];
+      this.aheadValues[head] = undefined;
+      head++;
+      if (!this.fused!.offer(frame, value)) {
+        this.fused = undefined;
+        head = offsets.length;
+      }
+    }
+    if (head === offsets.length) {
+      offsets.length = 0;
+      this.aheadValues.length = 0;
+      head = 0;
+    }
+    this.aheadHead = head;
   }
 
   /** Walks the new bytes, whose first is at stream offset `base`, from the state the last chunk left. */
@@ -129,12 +184,38 @@ export class CborSeqFramer extends ScanningFramer {
       // The item may not reach beyond the frame limit. frameStart is where it began:
       // `from`, or before it when a top-level tag came in the previous chunk.
       const stop = Math.min(chunk.length, this.frameStart + this.maxFrameBytes - base);
-      const end = skipItem(chunk, from, stop, this.maxDepth, this.counts);
-      if (end < 0) return from;
+      const fused = this.frameStart === base + from ? this.fused : undefined;
+      let end = -1;
+      // Decoded at once where the item very likely ends in the chunk; else walked first.
+      const tried = fused !== undefined && stop - from >= 2 * this.lastItem;
+      if (tried) end = this.decodeAhead(fused, chunk, base, from, stop);
+      if (end < 0) {
+        end = skipItem(chunk, from, stop, this.maxDepth, this.counts);
+        if (end < 0) return from;
+        if (fused !== undefined && !tried) this.decodeAhead(fused, chunk, base, from, end);
+      }
+      this.lastItem = end - from;
       this.cut(base + end, base + end);
       from = end;
       if (from === chunk.length) return from;
     }
+  }
+
+  /**
+   * The item at `from` decoded by `decoder` and kept for its frame, if it
+   * decodes within `stop`: returns where it ends, else -1 (the walk then
+   * decides, and decode() finds the same fault when the frame comes).
+   */
+  private decodeAhead(decoder: CborFrameDecoder<unknown>, chunk: Uint8Array, base: number, from: number, stop: number): number {
+    let value: unknown;
+    try {
+      value = decoder.decodeFirst(chunk.subarray(from, stop));
+    } catch {
+      return -1;
+    }
+    this.aheadAt.push(base + from);
+    this.aheadValues.push(value);
+    return from + decoder.itemLength;
   }
 
   /**

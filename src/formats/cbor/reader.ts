@@ -120,6 +120,8 @@ export class CborItemReader {
   private pairTop = 0;
   /** Scratch for skipItem: the items left in each open container. */
   private readonly skipCounts: number[] = [];
+  /** The length of the item `decodeFirst` read last. */
+  itemLength = 0;
 
   constructor(limits: Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength' | 'maxStringBytes'>, options: CborDecodeOptions = {}) {
     this.maxDepth = limits.maxDepth;
@@ -138,6 +140,19 @@ export class CborItemReader {
    * drops are passed over by their heads, never decoded (see skipItem).
    */
   decode(bytes: Uint8Array, filter?: FieldFilter): unknown {
+    return this.read(bytes, filter, true);
+  }
+
+  /**
+   * The item at the start of `bytes`, which may go on after it; its length
+   * is left in `itemLength`. Fails as `decode` would on the item alone, or
+   * with `truncated` when the item goes beyond `bytes`.
+   */
+  decodeFirst(bytes: Uint8Array, filter?: FieldFilter): unknown {
+    return this.read(bytes, filter, false);
+  }
+
+  private read(bytes: Uint8Array, filter: FieldFilter | undefined, whole: boolean): unknown {
     this.data = bytes;
     this.pos = 0;
     this.end = bytes.length;
@@ -148,7 +163,8 @@ export class CborItemReader {
     caches.reading++;
     try {
       const value = this.item(0, filter, OTHER_CONTEXT);
-      if (this.pos !== this.end) fail('invalid-cbor', `${this.end - this.pos} bytes after the end of the item`);
+      if (this.pos !== this.end && whole) fail('invalid-cbor', `${this.end - this.pos} bytes after the end of the item`);
+      this.itemLength = this.pos;
       return value;
     } catch (e) {
       // A maxDepth set above what the JS stack holds must still end as a DecodeError.
