@@ -36,7 +36,7 @@ const timing = params.quick ? QUICK_TIMING : FULL_TIMING;
 const SUITE = 'end to end (replay server, loopback HTTP)';
 
 /** One watch from the start of history, ending after `limit` events; adds them to the tally, returns the last object. */
-async function oneWatch(format: string, limit: number, tally: Tally, transport: Transport): Promise<unknown> {
+async function oneWatch(format: string, limit: number, tally: Tally, transport: Transport, onEvent?: () => void): Promise<unknown> {
   const controller = new AbortController();
   const w = watch({ url: `${params.url}/api/v1/pods`, resourceVersion: params.from, formats: [format], allowWatchBookmarks: false, signal: controller.signal, fetch: TRANSPORTS[transport] });
   let n = 0;
@@ -44,6 +44,7 @@ async function oneWatch(format: string, limit: number, tally: Tally, transport: 
   for await (const event of w as AsyncIterable<WatchEvent>) {
     tally.add(event.type, event.object);
     last = event.object;
+    onEvent?.();
     if (++n === limit) break;
   }
   controller.abort();
@@ -89,6 +90,7 @@ for (const figure of figures) figure.note = `${figure.note ?? ''}; client CPU ${
 await new Promise((r) => setTimeout(r, 200));
 const runs: Record<Transport, { seconds: number; peakAbove: number; cpuMicrosPerEvent: number }[]> = { fetch: [], nodeFetch: [] };
 const baseline = process.memoryUsage.rss();
+const idle = process.memoryUsage();
 for (let rep = 0; rep < (params.quick ? 1 : 3); rep++) {
   for (const transport of (rep % 2 === 0 ? ['nodeFetch', 'fetch'] : ['fetch', 'nodeFetch']) as Transport[]) {
     let peak = process.memoryUsage.rss();
@@ -110,5 +112,27 @@ for (let rep = 0; rep < (params.quick ? 1 : 3); rep++) {
     await new Promise((r) => setTimeout(r, 200));
   }
 }
-process.stdout.write(`${E2E_MARK}${JSON.stringify({ figures, concurrent: { watches: params.concurrent, perWatch: params.perWatch, baseline, runs } })}\n`);
+// Peak RSS counts garbage not yet collected as well as data held. One more run per transport, not
+// timed, stops once halfway through the events for a full GC: what is still live then is what the
+// client holds for its open watches.
+const live: Partial<Record<Transport, { heap: number; buffers: number }>> = {};
+const gc = (globalThis as { gc?: () => void }).gc;
+if (gc !== undefined) {
+  for (const transport of ['nodeFetch', 'fetch'] as Transport[]) {
+    const half = Math.floor((params.concurrent * params.perWatch) / 2);
+    let delivered = 0;
+    const onEvent = (): void => {
+      if (++delivered !== half) return;
+      gc();
+      const m = process.memoryUsage();
+      live[transport] = { heap: m.heapUsed - idle.heapUsed, buffers: m.external + m.arrayBuffers - idle.external - idle.arrayBuffers };
+    };
+    const tallies = Array.from({ length: params.concurrent }, () => new Tally());
+    await Promise.all(tallies.map((t) => oneWatch('json', params.perWatch, t, transport, onEvent)));
+    tallies.forEach((t, i) => t.check(params.expectedFirst, `concurrent watch ${i} (${transport}, live run)`));
+    gc();
+    await new Promise((r) => setTimeout(r, 200));
+  }
+}
+process.stdout.write(`${E2E_MARK}${JSON.stringify({ figures, concurrent: { watches: params.concurrent, perWatch: params.perWatch, baseline, runs, live } })}\n`);
 process.exit(0);

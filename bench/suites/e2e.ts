@@ -87,7 +87,14 @@ export async function runE2eSuite(corpus: Corpus, timing: Timing, options: { con
     if (child.status !== 0 || line === undefined) throw new Error(`end-to-end child failed (status ${child.status}): ${child.stdout.slice(-2000)}`);
     const result = JSON.parse(line.slice(E2E_MARK.length)) as {
       figures: Figure[];
-      concurrent: { watches: number; perWatch: number; baseline: number; runs: Record<string, { seconds: number; peakAbove: number; cpuMicrosPerEvent: number }[]> };
+      concurrent: {
+        watches: number;
+        perWatch: number;
+        baseline: number;
+        runs: Record<string, { seconds: number; peakAbove: number; cpuMicrosPerEvent: number }[]>;
+        /** Above idle after a full GC halfway through a separate run: what the client retains (peak RSS counts garbage too). */
+        live?: Record<string, { heap: number; buffers: number } | undefined>;
+      };
     };
     const figures: Figure[] = [...result.figures];
     const peaks: Record<string, number> = {};
@@ -100,6 +107,8 @@ export async function runE2eSuite(corpus: Corpus, timing: Timing, options: { con
       const rme = times.length > 1 ? ((sd / Math.sqrt(times.length)) * (T95[times.length - 1] ?? 2) * 100) / mean : 0;
       const peak = Math.max(...runs.map((r) => r.peakAbove));
       peaks[transport] = peak;
+      const live = result.concurrent.live?.[transport];
+      const liveNote = live === undefined ? '' : `; live after a forced GC halfway (a separate run): JS heap ${(live.heap / 2 ** 20).toFixed(0)} MiB + buffers ${(live.buffers / 2 ** 20).toFixed(0)} MiB above idle`;
       figures.push({
         suite: E2E_SUITE,
         name: concurrentName(transport),
@@ -109,14 +118,14 @@ export async function runE2eSuite(corpus: Corpus, timing: Timing, options: { con
         rme,
         samples: runs.length,
         mean,
-        note: `${perWatch} events per watch; ${runs.length} run(s): ${times.map((t) => `${t.toFixed(2)} s`).join(' / ')}; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB above idle (${(result.concurrent.baseline / 2 ** 20).toFixed(0)} MiB); client CPU ${runs.map((r) => r.cpuMicrosPerEvent.toFixed(0)).join(' / ')} µs/event`,
+        note: `${perWatch} events per watch; ${runs.length} run(s): ${times.map((t) => `${t.toFixed(2)} s`).join(' / ')}; peak RSS ${(peak / 2 ** 20).toFixed(0)} MiB above idle (${(result.concurrent.baseline / 2 ** 20).toFixed(0)} MiB); client CPU ${runs.map((r) => r.cpuMicrosPerEvent.toFixed(0)).join(' / ')} µs/event${liveNote}`,
       });
     }
     const peak = peaks.nodeFetch ?? Math.max(...Object.values(peaks));
     return {
       figures,
       notes: [
-        `End to end: the replay server runs in its own process with the Pod corpus (${changes.length} changes; bookmarks are not stored); each "one watch" cycle watches from the start of that history until every change has arrived, and checks the count, a checksum of types and names, and the last object (whole); the concurrent runs open ${options.concurrent} watches at once, each ending after its first ${perWatch} events, alternating the transports (the global fetch; nodeFetch from watchwire/node, node:http). Server and client share this machine's ${2} cores.`,
+        `End to end: the replay server runs in its own process with the Pod corpus (${changes.length} changes; bookmarks are not stored); each "one watch" cycle watches from the start of that history until every change has arrived, and checks the count, a checksum of types and names, and the last object (whole); the concurrent runs open ${options.concurrent} watches at once, each ending after its first ${perWatch} events, alternating the transports (the global fetch; nodeFetch from watchwire/node, node:http). Peak RSS counts garbage not yet collected as well as data held: a last, untimed run per transport stops halfway for a full GC and notes what is still live. Server and client share this machine's ${2} cores.`,
       ],
       concurrentPeak: { watches: result.concurrent.watches, bytes: peak },
     };
