@@ -59,7 +59,7 @@ export class CborSeqFramer extends ScanningFramer {
   private readonly aheadAt: number[] = [];
   private readonly aheadValues: unknown[] = [];
   private aheadHead = 0;
-  /** The length of the last whole item: an item near a chunk's end is walked first, not decoded in vain. */
+  /** The length of the last item: an item near a chunk's end is walked first, not decoded in vain. */
   private lastItem = 0;
 
   constructor(
@@ -184,6 +184,9 @@ export class CborSeqFramer extends ScanningFramer {
       // The item may not reach beyond the frame limit. frameStart is where it began:
       // `from`, or before it when a top-level tag came in the previous chunk.
       const stop = Math.min(chunk.length, this.frameStart + this.maxFrameBytes - base);
+      // An item likely longer than the rest of the chunk goes to the general walk at once, which
+      // keeps its state into the next chunk; this loop would walk its start twice.
+      if (stop - from < this.lastItem) return from;
       const fused = this.frameStart === base + from ? this.fused : undefined;
       let end = -1;
       // Decoded at once where the item very likely ends in the chunk; else walked first.
@@ -191,7 +194,11 @@ export class CborSeqFramer extends ScanningFramer {
       if (tried) end = this.decodeAhead(fused, chunk, base, from, stop);
       if (end < 0) {
         end = skipItem(chunk, from, stop, this.maxDepth, this.counts);
-        if (end < 0) return from;
+        if (end < 0) {
+          // Longer than the rest of the chunk: the next items are likely as long.
+          this.lastItem = Math.max(this.lastItem, stop - from + 1);
+          return from;
+        }
         if (fused !== undefined && !tried) this.decodeAhead(fused, chunk, base, from, end);
       }
       this.lastItem = end - from;
@@ -293,6 +300,7 @@ export class CborSeqFramer extends ScanningFramer {
       }
       stack.pop();
     }
+    this.lastItem = end - this.frameStart;
     this.cut(end, end);
   }
 
