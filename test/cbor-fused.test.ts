@@ -3,16 +3,17 @@
  * whole in a chunk while framing them; one that is not paired walks every
  * item and leaves decoding to the decoder. Both must give the same events,
  * and the same errors at the same frame index and byte offset, however the
- * bytes are damaged or chunked (fast-check, fixed seeds).
+ * bytes are damaged or chunked, with or without a field selection
+ * (fast-check, fixed seeds).
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { DecodeError, StreamDecoder, cborCodec, encodeAll, resolveLimits, type WatchEvent } from 'watchwire';
+import { DecodeError, StreamDecoder, cborCodec, compileFieldFilter, encodeAll, resolveLimits, type FieldSelection, type WatchEvent } from 'watchwire';
 
 type Outcome = (string | { code: string; frameIndex: number; byteOffset: number; resumable: boolean })[];
 
-function run(bytes: Uint8Array, cuts: number[], fused: boolean, objects: boolean, limits: { maxFrameBytes?: number; maxDepth?: number }): Outcome {
+function run(bytes: Uint8Array, cuts: number[], fused: boolean, objects: boolean, limits: { maxFrameBytes?: number; maxDepth?: number }, selection: FieldSelection = {}): Outcome {
   const out: Outcome = [];
   const onError = (e: DecodeError) => {
     out.push({ code: e.code, frameIndex: e.frameIndex, byteOffset: e.byteOffset, resumable: e.resumable });
@@ -21,11 +22,13 @@ function run(bytes: Uint8Array, cuts: number[], fused: boolean, objects: boolean
   const sink = (value: unknown) => out.push(JSON.stringify(value));
   let decoder: StreamDecoder<unknown>;
   if (fused) {
-    decoder = objects ? StreamDecoder.objects(cborCodec, sink, { ...limits, onError }) : StreamDecoder.events(cborCodec, sink, { ...limits, onError });
+    decoder = objects ? StreamDecoder.objects(cborCodec, sink, { ...limits, ...selection, onError }) : StreamDecoder.events(cborCodec, sink, { ...limits, ...selection, onError });
   } else {
     // Two limits objects: the codec pairs a framer only with a decoder made with the same one.
     const mode = objects ? cborCodec.objects! : cborCodec;
-    const parts = { mediaType: cborCodec.mediaType, framer: mode.createFramer(resolveLimits(limits)), decoder: mode.createDecoder(resolveLimits(limits)) as never };
+    const fieldFilter = compileFieldFilter(selection);
+    const decoderOptions = fieldFilter === undefined ? {} : { fieldFilter };
+    const parts = { mediaType: cborCodec.mediaType, framer: mode.createFramer(resolveLimits(limits)), decoder: mode.createDecoder(resolveLimits(limits), decoderOptions) as never };
     decoder = new StreamDecoder<unknown>(parts, sink, { onError });
   }
   try {
@@ -91,9 +94,10 @@ test('damaged: the same events, and the same errors at the same frame index and 
       fc.array(fc.nat(clean.length), { maxLength: 8 }),
       fc.boolean(),
       fc.constantFrom({}, { maxFrameBytes: 300 }, { maxDepth: 4 }, { maxFrameBytes: 4096, maxDepth: 5 }),
-      (damage, cuts, objects, limits) => {
+      fc.constantFrom<FieldSelection>({}, { dropFields: ['metadata.labels', 'spec.containers'] }, { keepFields: ['metadata.name', 'status'] }),
+      (damage, cuts, objects, limits, selection) => {
         const bytes = damaged(damage);
-        assert.deepStrictEqual(run(bytes, cuts, true, objects, limits), run(bytes, cuts, false, objects, limits));
+        assert.deepStrictEqual(run(bytes, cuts, true, objects, limits, selection), run(bytes, cuts, false, objects, limits, selection));
       },
     ),
     { seed: 1418, numRuns: 1500 },

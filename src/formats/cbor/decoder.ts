@@ -29,11 +29,11 @@ export abstract class CborFrameDecoder<T> implements FrameDecoder<T> {
   }
 
   /**
-   * The value of the item at the start of `bytes` (which may go on after it),
-   * its length in `reader.itemLength`; throws where `decode` of the item
-   * alone would throw, or `truncated` when it goes beyond `bytes`.
+   * The value of the item at `start` in `bytes` (which may go on after it up
+   * to `stop`), its length in `itemLength`; throws where `decode` of the item
+   * alone would throw, or `truncated` when it goes beyond `stop`.
    */
-  abstract decodeFirst(bytes: Uint8Array): T;
+  abstract decodeFirst(bytes: Uint8Array, start: number, stop: number): T;
 
   protected abstract decodeFrame(frame: Uint8Array): T;
 
@@ -77,11 +77,11 @@ export class CborEventDecoder extends CborFrameDecoder<WatchEvent> {
     return toWatchEvent(this.reader.decode(frame, type !== undefined && filtersEventType(type) ? filter : undefined));
   }
 
-  decodeFirst(bytes: Uint8Array): WatchEvent {
+  decodeFirst(bytes: Uint8Array, start: number, stop: number): WatchEvent {
     const filter = this.filter;
-    if (filter === undefined) return toWatchEvent(this.reader.decodeFirst(bytes));
-    const type = this.reader.eventType(bytes);
-    return toWatchEvent(this.reader.decodeFirst(bytes, type !== undefined && filtersEventType(type) ? filter : undefined));
+    if (filter === undefined) return toWatchEvent(this.reader.decodeFirst(bytes, start, stop));
+    const type = this.reader.eventType(bytes.subarray(start, stop));
+    return toWatchEvent(this.reader.decodeFirst(bytes, start, stop, type !== undefined && filtersEventType(type) ? filter : undefined));
   }
 }
 
@@ -98,7 +98,7 @@ export class CborObjectDecoder extends CborFrameDecoder<KubeObject> {
     return toKubeObject(this.reader.decode(frame, this.filter));
   }
 
-  decodeFirst(bytes: Uint8Array): KubeObject {
-    return toKubeObject(this.reader.decodeFirst(bytes, this.filter));
+  decodeFirst(bytes: Uint8Array, start: number, stop: number): KubeObject {
+    return toKubeObject(this.reader.decodeFirst(bytes, start, stop, this.filter));
   }
 }

@@ -216,7 +216,7 @@ export class CborSeqFramer extends ScanningFramer {
   private decodeAhead(decoder: CborFrameDecoder<unknown>, chunk: Uint8Array, base: number, from: number, stop: number): number {
     let value: unknown;
     try {
-      value = decoder.decodeFirst(chunk.subarray(from, stop));
+      value = decoder.decodeFirst(chunk, from, stop);
     } catch {
       return -1;
     }

@@ -140,22 +140,23 @@ export class CborItemReader {
    * drops are passed over by their heads, never decoded (see skipItem).
    */
   decode(bytes: Uint8Array, filter?: FieldFilter): unknown {
-    return this.read(bytes, filter, true);
+    return this.read(bytes, 0, bytes.length, filter, true);
   }
 
   /**
-   * The item at the start of `bytes`, which may go on after it; its length
-   * is left in `itemLength`. Fails as `decode` would on the item alone, or
-   * with `truncated` when the item goes beyond `bytes`.
+   * The item at `start` in `bytes`, which may go on after it up to `stop`;
+   * its length is left in `itemLength`. Fails as `decode` would on the item
+   * alone (though a message may count bytes from another place), or with
+   * `truncated` when the item goes beyond `stop`.
    */
-  decodeFirst(bytes: Uint8Array, filter?: FieldFilter): unknown {
-    return this.read(bytes, filter, false);
+  decodeFirst(bytes: Uint8Array, start: number, stop: number, filter?: FieldFilter): unknown {
+    return this.read(bytes, start, stop, filter, false);
   }
 
-  private read(bytes: Uint8Array, filter: FieldFilter | undefined, whole: boolean): unknown {
+  private read(bytes: Uint8Array, start: number, stop: number, filter: FieldFilter | undefined, whole: boolean): unknown {
     this.data = bytes;
-    this.pos = 0;
-    this.end = bytes.length;
+    this.pos = start;
+    this.end = stop;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
     const caches = this.caches;
     // With no item being read anywhere no map is open: every stamp can go back to "seen before".
@@ -164,7 +165,7 @@ export class CborItemReader {
     try {
       const value = this.item(0, filter, OTHER_CONTEXT);
       if (this.pos !== this.end && whole) fail('invalid-cbor', `${this.end - this.pos} bytes after the end of the item`);
-      this.itemLength = this.pos;
+      this.itemLength = this.pos - start;
       return value;
     } catch (e) {
       // A maxDepth set above what the JS stack holds must still end as a DecodeError.
