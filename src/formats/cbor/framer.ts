@@ -190,7 +190,7 @@ export class CborSeqFramer extends ScanningFramer {
       const fused = this.frameStart === base + from ? this.fused : undefined;
       let end = -1;
       // Decoded at once where the item very likely ends in the chunk; else walked first.
-      const tried = fused !== undefined && stop - from >= 2 * this.lastItem;
+      const tried = fused !== undefined && stop - from >= this.lastItem + (this.lastItem >> 2);
       if (tried) end = this.decodeAhead(fused, chunk, base, from, stop);
       if (end < 0) {
         end = skipItem(chunk, from, stop, this.maxDepth, this.counts);
