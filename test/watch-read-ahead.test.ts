@@ -9,7 +9,9 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { type Codec, CodecRegistry, type FetchLike, type WatchEvent, jsonCodec, watch } from 'watchwire';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
+import { type ByteSource, type Codec, CodecRegistry, type FetchLike, type WatchEvent, decodeStream, encodeAll, jsonCodec, watch } from 'watchwire';
 import { nodeFetch } from 'watchwire/node';
 import { startReplayServer } from 'watchwire/server';
 import { podsUrl } from './helpers/replay-client.ts';
@@ -113,5 +115,43 @@ for (const [name, fetchFn] of Object.entries(transports)) {
     } finally {
       await server.close();
     }
+  });
+}
+
+/** One chunk of whole frames (ending on a frame boundary), then nothing more, ever; and a weak reference to the chunk. */
+function oneChunkThenSilence(kind: 'iterable' | 'stream'): { source: ByteSource; chunk: WeakRef<Uint8Array>; events: number } {
+  const events = Array.from({ length: 64 }, (_, i) => ({ type: 'ADDED' as const, object: { kind: 'Pod', apiVersion: 'v1', metadata: { name: `pod-${i}` }, pad: 'x'.repeat(4000) } }));
+  let bytes: Uint8Array | undefined = encodeAll(jsonCodec, events);
+  const chunk = new WeakRef(bytes);
+  // Hands the chunk over and forgets it: afterwards only the decoder's side can keep it alive.
+  const handOver = (): Uint8Array => {
+    const value = bytes!;
+    bytes = undefined;
+    return value;
+  };
+  const source: ByteSource =
+    kind === 'stream'
+      ? new ReadableStream<Uint8Array>({ start: (controller) => controller.enqueue(handOver()) }, { highWaterMark: 0 })
+      : {
+          [Symbol.asyncIterator]: () => ({
+            next: (): Promise<IteratorResult<Uint8Array>> => (bytes !== undefined ? Promise.resolve({ done: false, value: handOver() }) : new Promise(() => {})),
+          }),
+        };
+  return { source, chunk, events: events.length };
+}
+
+for (const kind of ['iterable', 'stream'] as const) {
+  test(`decodeStream waiting for the next chunk (${kind}) holds none it has decoded`, async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const { source, chunk, events } = oneChunkThenSilence(kind);
+    const stream = decodeStream(source, jsonCodec);
+    for (let i = 0; i < events; i++) assert.equal((await stream.next()).done, false);
+    // Now waiting for bytes that never come, as an idle watch does.
+    void stream.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    // A suspended generator keeps alive what its registers held: a for-await loop's chunk or a yield* kept this one.
+    assert.equal(chunk.deref(), undefined, 'the decoded chunk is still reachable from the idle stream');
   });
 }

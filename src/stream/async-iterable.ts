@@ -45,24 +45,37 @@ async function* run<T>(
   let ready: T[] = [];
   const decoder = create((value) => ready.push(value));
   let failure: unknown;
+  // Iterated by hand, not with for await: a suspended generator keeps alive what its registers
+  // last held (V8), and a for-await loop's chunk binding held each idle stream's last chunk
+  // (up to 64 KiB) while it waited for the next. Every reference is let go before that wait.
+  const chunks = chunksOf(source);
+  let finished = false;
   try {
-    for await (const chunk of chunksOf(source)) {
+    for (;;) {
+      let next: IteratorResult<Uint8Array> | undefined = await chunks.next();
+      if (next.done === true) break;
+      let chunk: Uint8Array | undefined = next.value;
+      next = undefined;
       // Not a byte array (a string from a stream with setEncoding): whole, for push() to refuse in its own words.
-      const step = chunk.length > STEP_BYTES && typeof chunk.subarray === 'function' ? STEP_BYTES : chunk.length;
-      for (let at = 0; at < chunk.length; at += step) {
+      const length = chunk.length;
+      const step = length > STEP_BYTES && typeof chunk.subarray === 'function' ? STEP_BYTES : length;
+      for (let at = 0; at < length; at += step) {
         try {
-          decoder.push(step === chunk.length ? chunk : chunk.subarray(at, at + step));
+          decoder.push(step === length ? chunk : chunk.subarray(at, at + step));
         } catch (e) {
           failure = e;
         }
         // Swap before yielding: the consumer may take its time, and the next
         // step must not be decoded (nor the next chunk read) until it asks.
-        const batch = ready;
+        let batch: T[] | undefined = ready;
         ready = [];
         for (let i = 0; i < batch.length; i++) yield batch[i]!;
+        batch = undefined;
         if (failure !== undefined) throw failure;
       }
+      chunk = undefined;
     }
+    finished = true;
     try {
       decoder.end();
     } catch (e) {
@@ -71,6 +84,8 @@ async function* run<T>(
     for (let i = 0; i < ready.length; i++) yield ready[i]!;
     if (failure !== undefined) throw failure;
   } finally {
+    // As for await does when its loop ends early: stop the source (which cancels a stream's reader).
+    if (!finished) await chunks.return(undefined);
     options.onStats?.(decoder.stats);
   }
 }
