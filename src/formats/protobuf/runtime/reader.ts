@@ -263,17 +263,34 @@ export function str(r: Reader, c: DecodeContext): string {
   return text;
 }
 
-/** The text of bytes start..end (1..CACHE_MAX_LENGTH of them), flat. */
+/**
+ * The text of bytes start..end (1..CACHE_MAX_LENGTH of them), flat. ASCII of
+ * up to 8 bytes is one String.fromCharCode of exactly that many codes
+ * (14-17 ns; a `+=` per character took 26-49 ns, utf8() 45); anything else
+ * goes to utf8().
+ */
 function newString(buf: Uint8Array, start: number, end: number): string {
-  // V8 copies concatenations under 13 chars into a flat string: ASCII that short is built here.
-  if (end - start > 12) return utf8(buf, start, end);
-  let s = '';
-  for (let i = start; i < end; i++) {
-    const b = buf[i]!;
-    if (b > 0x7f) return utf8(buf, start, end);
-    s += String.fromCharCode(b);
+  const n = end - start;
+  if (n > 8) return utf8(buf, start, end);
+  const b0 = buf[start]!;
+  const b1 = n > 1 ? buf[start + 1]! : 0;
+  const b2 = n > 2 ? buf[start + 2]! : 0;
+  const b3 = n > 3 ? buf[start + 3]! : 0;
+  const b4 = n > 4 ? buf[start + 4]! : 0;
+  const b5 = n > 5 ? buf[start + 5]! : 0;
+  const b6 = n > 6 ? buf[start + 6]! : 0;
+  const b7 = n > 7 ? buf[start + 7]! : 0;
+  if ((b0 | b1 | b2 | b3 | b4 | b5 | b6 | b7) > 0x7f) return utf8(buf, start, end);
+  switch (n) {
+    case 1: return String.fromCharCode(b0);
+    case 2: return String.fromCharCode(b0, b1);
+    case 3: return String.fromCharCode(b0, b1, b2);
+    case 4: return String.fromCharCode(b0, b1, b2, b3);
+    case 5: return String.fromCharCode(b0, b1, b2, b3, b4);
+    case 6: return String.fromCharCode(b0, b1, b2, b3, b4, b5);
+    case 7: return String.fromCharCode(b0, b1, b2, b3, b4, b5, b6);
+    default: return String.fromCharCode(b0, b1, b2, b3, b4, b5, b6, b7);
   }
-  return s;
 }
 
 /** A reader over no bytes: decoding a message from it gives Go's zero struct. */
