@@ -123,6 +123,8 @@ if (gc !== undefined) {
     let delivered = 0;
     const onEvent = (): void => {
       if (++delivered !== half) return;
+      // Twice: after one, ArrayBuffers freed by it may still be counted (their sweeping finishes later).
+      gc();
       gc();
       const m = process.memoryUsage();
       live[transport] = { heap: m.heapUsed - idle.heapUsed, buffers: m.external + m.arrayBuffers - idle.external - idle.arrayBuffers };

@@ -98,6 +98,8 @@ let liveBuffers = 0;
 const sampleOrGc = (n: number): void => {
   sample();
   if (gc === undefined || !liveAt.has(n)) return;
+  // Twice: after one, ArrayBuffers freed by it may still be counted (their sweeping finishes later).
+  gc();
   gc();
   const m = process.memoryUsage();
   liveHeap = Math.max(liveHeap, m.heapUsed - baselineUsage.heapUsed);
