@@ -38,3 +38,23 @@ test('strings differing in one byte at any position, and non-ASCII strings, deco
     }
   }
 });
+
+test('bytes that are not UTF-8 decode to the same U+FFFDs as TextDecoder (fast-check, fixed seed)', async () => {
+  const fc = (await import('fast-check')).default;
+  const reference = new TextDecoder('utf-8', { ignoreBOM: true });
+  // Invalid sequences are what differs between decoders: bias towards lead, continuation and out-of-range bytes.
+  const byte = fc.oneof(fc.integer({ min: 0, max: 255 }), fc.constantFrom(0x80, 0xbf, 0xc0, 0xc1, 0xc2, 0xe0, 0xed, 0xef, 0xf0, 0xf4, 0xf5, 0xff, 0x41));
+  fc.assert(
+    fc.property(fc.array(byte, { minLength: 1, maxLength: 40 }), (raw) => {
+      const placeholder = 'Q'.repeat(raw.length);
+      const bytes = encodeAll(protobufCodec, [{ type: 'ADDED', object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: placeholder } } }]);
+      // The name's bytes are the only run of Q's that long: overwrite them with the raw bytes.
+      const at = Buffer.from(bytes).indexOf(placeholder);
+      assert.ok(at > 0);
+      bytes.set(raw, at);
+      const got = decodeAll(protobufCodec, bytes)[0]!.object as { metadata: { name: string } };
+      assert.equal(got.metadata.name, reference.decode(new Uint8Array(raw)));
+    }),
+    { seed: 1404, numRuns: 5000 },
+  );
+});
