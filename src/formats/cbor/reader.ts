@@ -45,10 +45,19 @@ const OTHER_CONTEXT = KEY_SLOTS + LONG_KEY_SLOTS;
 /** Maps with more pairs than this check duplicates in a Set, not by a scan of the pairs held. */
 const SCAN_PAIRS = 16;
 /**
- * Shapes (see CborItemReader.map) in the process, at most: each is a small
- * function or template, ~1 KB. Past this, new key sets are built by stores.
+ * Shapes (see CborItemReader.map) in the process, at most: with its function,
+ * its literal's hidden class and its tables, one takes 2-8 KB of heap (3 to
+ * 40 keys, measured). The upstream fixture Pod has 135 sets, a stream of
+ * 2000 varied Pods 204. Past this, new key sets are built by stores.
  */
-const MAX_SHAPES = 4096;
+const MAX_SHAPES = 1024;
+/**
+ * Shapes made for maps under one key, at most: past this the key holds data
+ * (a ConfigMap's `data`, labels, FieldsV1 under `f:metadata`), whose sets
+ * would fill MAX_SHAPES and leave none for the kinds that repeat. Its maps
+ * are then built as dictionaries (see plainObject).
+ */
+const MAX_CONTEXT_SHAPES = 64;
 /** Maps of more pairs than this never get a shape (one-off data maps, and V8 makes such objects dictionaries anyway). */
 const MAX_SHAPE_KEYS = 256;
 /** Key sets seen once, by hash, at most (then forgotten all at once): a set gets a shape the second time it is seen. */
@@ -330,15 +339,15 @@ export class CborItemReader {
    * in an array of the map's own: young like them, where an old array would
    * make every store of a young value a remembered slot for the scavenger),
    * then the object is made in one step by the shape of its key set (see
-   * shapes.ts): in-object properties, as JSON.parse makes them, where stores
-   * one key at a time made dictionaries of objects past ~16 keys.
+   * shapes.ts), where stores one key at a time took a hidden class
+   * transition each (4-7x slower to build, measured for 8 and 43 keys).
    *
    * Each context (the key a map is found under) remembers the last shape
    * built there; keys that match it one by one, as they arrive, need no
    * lookup (one encoder writes one order: the usual case). Otherwise the
    * shape is found by a hash of the key set that ignores order, checked key
-   * by key. A set gets a shape the second time it is seen, so one-off sets
-   * (labels, annotations, data) never cost one; MAX_SHAPES bounds them.
+   * by key. A set gets a shape the second time it is seen, so sets seen once
+   * (a ConfigMap's data, most FieldsV1) never cost one; MAX_SHAPES bounds them.
    *
    * One shape serves a set in every order, so the keys of its objects come
    * in the order of the map that made the shape: maps whose keys come in
@@ -507,13 +516,21 @@ export class CborItemReader {
       if (!seen.has(set)) {
         if (seen.size >= MAX_SEEN) seen.clear();
         seen.add(set);
-      } else if (caches.shapes.size < MAX_SHAPES) {
-        const made = makeShape(keys.slice(from, from + n), this.pairIds.slice(from, from + n));
-        caches.shapes.set(set, made);
-        return this.built(context, made, values);
+        // Seen once, maybe never again.
+        return plainObject(keys, from, values, n, true);
       }
+      const made = caches.contextShapeCounts;
+      if (made[context]! >= MAX_CONTEXT_SHAPES) return plainObject(keys, from, values, n, true);
+      if (caches.shapes.size < MAX_SHAPES) {
+        const shape = makeShape(keys.slice(from, from + n), this.pairIds.slice(from, from + n));
+        caches.shapes.set(set, shape);
+        made[context]!++;
+        return this.built(context, shape, values);
+      }
+      // Past the cap a set that repeats is built by stores: its transitions are made once.
+      return plainObject(keys, from, values, n, false);
     }
-    return plainObject(keys, from, values, n);
+    return plainObject(keys, from, values, n, n > MAX_SHAPE_KEYS);
   }
 
   /** The object of `shape` from `values`, now the last one built in `context` (and the successor of the one before). */
@@ -881,6 +898,8 @@ class ReaderCaches {
    * results.
    */
   readonly contextShapes: (Shape | undefined)[] = new Array<Shape | undefined>(OTHER_CONTEXT + 1).fill(undefined);
+  /** Per context: the shapes made for its maps (up to MAX_CONTEXT_SHAPES). */
+  readonly contextShapeCounts = new Uint8Array(OTHER_CONTEXT + 1);
   /** The number of the last map begun (see `key`). */
   serial = 0;
   /** Items being read now (more than one only if decoding re-entered). */

@@ -1,21 +1,21 @@
 /**
  * Builders of objects with a given set of keys (see CborItemReader.map).
  *
- * An object built by one store per key (`o[key] = v`) gets a hidden class
- * transition per key, and V8 turns it into a dictionary once it has more
- * properties than fit in the object (~16 here; the Pod's spec has 43):
- * slow to build, and slower to read for whoever uses it. An object literal
- * makes the whole object, every property in the object itself, in one step.
- * So a key set that repeats gets a function made for it, `new Function` of
- * one literal, which takes the values by position.
+ * An object built by one store per key (`o[key] = v`) takes a hidden class
+ * transition per key, through a keyed store that sees every key of every
+ * map (megamorphic): 4x slower than an object literal for 8 keys, 7x for 43
+ * (measured, Node 20). A literal makes the whole object, every property in
+ * the object itself, in one step. So a key set that repeats gets a function
+ * made for it, `new Function` of one literal, which takes the values by
+ * position.
  *
  * Where code cannot be made from strings (a Content-Security-Policy without
  * 'unsafe-eval', Node's --disallow-code-generation-from-strings, workers of
  * some hosts), a set gets a template instead: JSON.parse of the keys with
  * null values (a fast object, properties in the object), copied with spread
  * and filled by stores to properties it already has (no transitions). As
- * slow to build as stores into an empty object, measured, but the object is
- * as fast to read afterwards.
+ * slow to build as stores into an empty object, measured; what it keeps is
+ * one hidden class per set, whatever order the keys come in.
  *
  * Keys never reach the code as text of their own: each is written with
  * JSON.stringify (a JSON string is a JS string literal), and a set holding
@@ -106,22 +106,24 @@ export function makeShape(keys: readonly string[], ids: Int32Array): Shape {
   });
 }
 
-/** Key sets of this many keys or more that have no shape are built as dictionaries (see plainObject). */
+/** Key sets of this many keys or more that are built as dictionaries (see plainObject). */
 const DICTIONARY_KEYS = 3;
 
 /**
  * The object of `n` keys from `keys[from]` on and their values, by one store
- * each (in that order): a set without a shape, seen for the first time or
- * never again (data, labels, FieldsV1). Stores into an empty object would
- * make a hidden class per key for each new combination of keys, each one
- * kept by V8, never used again; such objects start as dictionaries instead
- * (deleting a property that is not the last one makes one, in V8), 2-4x
- * cheaper to build for 5 new keys, measured. Up to two keys, transitions
- * soon exist for every pair and are cheaper.
+ * each (in that order). `dictionary`: a set seen for the first time, maybe
+ * never again (data, FieldsV1): stores into an empty object would make a
+ * hidden class per key for each new combination of keys, each one kept by
+ * V8, never used again; such objects start as dictionaries instead (deleting
+ * a property that is not the last one makes one, in V8), 2-4x cheaper to
+ * build for 5 new keys, measured. Up to two keys, transitions soon exist for
+ * every pair and are cheaper. A set that repeats (past the reader's cap on
+ * shapes) takes the stores: its transitions are made once, and the objects
+ * are faster to build and read than dictionaries.
  */
-export function plainObject(keys: readonly string[], from: number, values: readonly unknown[], n: number): Record<string, unknown> {
+export function plainObject(keys: readonly string[], from: number, values: readonly unknown[], n: number, dictionary = false): Record<string, unknown> {
   let object: Record<string, unknown>;
-  if (n >= DICTIONARY_KEYS) {
+  if (dictionary && n >= DICTIONARY_KEYS) {
     object = { a: 0, b: 0 };
     delete object.a;
     delete object.b;
