@@ -96,6 +96,20 @@ test('a too old resourceVersion: 200, one ERROR 410 Expired event, then the end'
   }
 });
 
+test('the expire fault: one ERROR 410 on every kind of watch (from a version, without one, a watch-list)', async () => {
+  const fresh = await startReplayServer({ generate: { pods: 3 }, faults: { expire: true } });
+  try {
+    for (const query of [`resourceVersion=${fresh.resourceVersion}`, '', 'resourceVersion=0', 'sendInitialEvents=true&allowWatchBookmarks=true&resourceVersionMatch=NotOlderThan']) {
+      const { status, bytes } = await read(`${podsUrl(fresh)}?watch=1&timeoutSeconds=1&${query}`);
+      assert.equal(status, 200, query);
+      const events = decodeAll(registry.get('json'), bytes);
+      assert.deepEqual(events.map((e) => `${e.type} ${String(e.object.code)}`), ['ERROR 410'], query);
+    }
+  } finally {
+    await fresh.close();
+  }
+});
+
 for (const format of FORMATS) {
   test(`negotiation: Accept ${ACCEPT[format]} → ${WATCH_TYPE[format]}, the same events as JSON`, async () => {
     const url = `${podsUrl(server)}?watch=1&resourceVersion=100&timeoutSeconds=0.15`;

@@ -72,6 +72,8 @@ async function startOf(env: WatchEnvironment, target: WatchTarget): Promise<Watc
   const current = (): WatchEvent[] => store.list(key).flatMap((object) => (query.matches(object) ? [{ type: 'ADDED' as const, object }] : []));
   const requested = query.resourceVersion === '' || query.resourceVersion === '0' ? undefined : parseResourceVersion(query.resourceVersion);
   if (typeof requested === 'object') return requested;
+  // The fault answers 410 whatever was asked for: a watch-list or a watch without a version too (FaultPlan.expire).
+  if (target.fault.expire === true) return { initial: [], cursor: requested ?? store.resourceVersion, error: tooOld(store, requested ?? store.resourceVersion) };
 
   if (query.sendInitialEvents === true) {
     if (requested !== undefined && !(await store.waitFor(requested, env.tooLargeWaitMs))) {
@@ -87,7 +89,7 @@ async function startOf(env: WatchEnvironment, target: WatchTarget): Promise<Watc
     // sendInitialEvents=false: from now, nothing synthetic; absent: the legacy synthetic ADDED events.
     return { initial: query.sendInitialEvents === false ? [] : current(), cursor: store.resourceVersion };
   }
-  if (target.fault.expire === true || requested < store.compactedBefore) return { initial: [], cursor: requested, error: tooOld(store, requested) };
+  if (requested < store.compactedBefore) return { initial: [], cursor: requested, error: tooOld(store, requested) };
   // A version the store has not reached: the watch is open and waits for it (the watch cache does not block a plain watch).
   return { initial: [], cursor: requested };
 }
