@@ -15,6 +15,9 @@ export interface RssResult {
   maxFrameBytes: number;
   heapGrowth?: number;
   externalGrowth?: number;
+  /** Most JS heap / ArrayBuffer memory left above the baseline after forced full GCs mid-run: what the client retains. */
+  liveHeapGrowth?: number;
+  liveBuffersGrowth?: number;
   /** The client's fetch: the global one or watchwire/node's nodeFetch. */
   transport?: string;
 }
@@ -48,6 +51,11 @@ const MIB = 1024 * 1024;
 function fmt(n: number, digits = 0): string {
   if (!Number.isFinite(n)) return '–';
   return n.toLocaleString('en-US', { maximumFractionDigits: digits, minimumFractionDigits: digits });
+}
+
+/** A live-memory figure, or a dash for a child run without --expose-gc. */
+function live(bytes: number | undefined): string {
+  return bytes === undefined ? '–' : `${fmt(bytes / MIB, 1)} MiB`;
 }
 
 export function ratioText(r: Ratio): string {
@@ -166,14 +174,14 @@ export function resultsMarkdown(report: Report): string {
       '',
       '### peak RSS streaming to a slow consumer',
       '',
-      'One process holds the loopback server (writing views of one buffer, honouring backpressure) and the client (`fetch` + `decodeStream`, default limits); the consumer sleeps 1 ms every 10 events. The baseline is taken after a warm-up on the same path and a GC. "JS heap" and "buffers" say how much of the growth, at the peak, was V8 heap and ArrayBuffer/external memory; the rest is native (JIT code, malloc, stacks).',
+      'One process holds the loopback server (writing views of one buffer, honouring backpressure) and the client (`fetch` + `decodeStream`, default limits); the consumer sleeps 1 ms every 10 events. The baseline is taken after a warm-up on the same path and a GC. "JS heap" and "buffers" say how much of the growth, at the peak, was V8 heap and ArrayBuffer/external memory; the rest is native (JIT code, malloc, stacks). "Live" is what was left above the baseline after full GCs forced at a quarter, half and three quarters of the run: data held rather than garbage not yet collected.',
       '',
-      '| format | streamed | events | seconds | idle baseline | peak above baseline | of it JS heap | of it buffers | limit (4 × maxFrameBytes) |',
-      '|---|---:|---:|---:|---:|---:|---:|---:|---:|',
+      '| format | streamed | events | seconds | idle baseline | peak above baseline | of it JS heap | of it buffers | live JS heap | live buffers | limit (4 × maxFrameBytes) |',
+      '|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|',
     );
     for (const r of report.rss) {
       lines.push(
-        `| ${r.format} | ${fmt(r.bytes / MIB)} MiB | ${fmt(r.events)} | ${fmt(r.seconds, 1)} | ${fmt(r.baseline / MIB, 1)} MiB | ${fmt((r.peak - r.baseline) / MIB, 1)} MiB | ${fmt((r.heapGrowth ?? 0) / MIB, 1)} MiB | ${fmt((r.externalGrowth ?? 0) / MIB, 1)} MiB | ${fmt((4 * r.maxFrameBytes) / MIB)} MiB |`,
+        `| ${r.format} | ${fmt(r.bytes / MIB)} MiB | ${fmt(r.events)} | ${fmt(r.seconds, 1)} | ${fmt(r.baseline / MIB, 1)} MiB | ${fmt((r.peak - r.baseline) / MIB, 1)} MiB | ${fmt((r.heapGrowth ?? 0) / MIB, 1)} MiB | ${fmt((r.externalGrowth ?? 0) / MIB, 1)} MiB | ${live(r.liveHeapGrowth)} | ${live(r.liveBuffersGrowth)} | ${fmt((4 * r.maxFrameBytes) / MIB)} MiB |`,
       );
     }
   }
