@@ -1,9 +1,10 @@
 /**
  * Generates src/formats/protobuf/generated/*.ts from the Kubernetes schema table
  * (../shared/k8s/schema.json), one module per API group/version: one decode function per protobuf message
- * that reads with protobufjs's Reader straight into the object the Kubernetes
- * JSON serializer writes, and one encode function per message writing the
- * same bytes Go writes, with protobufjs's Writer.
+ * that reads with the runtime's Reader (src/formats/protobuf/runtime/reader.ts)
+ * straight into the object the Kubernetes JSON serializer writes, and one
+ * encode function per message writing the same bytes Go writes, with the
+ * runtime's Writer.
  *
  *   npm run generate                       # reads ../shared/k8s/schema.json
  *   npm run generate -- path/to/schema.json
