@@ -11,7 +11,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
-import { type ByteSource, type Codec, CodecRegistry, type FetchLike, type WatchEvent, decodeStream, encodeAll, jsonCodec, watch } from 'watchwire';
+import { type ByteSource, type Codec, CodecRegistry, type FetchLike, type WatchEvent, createRegistry, decodeStream, encodeAll, jsonCodec, watch } from 'watchwire';
 import { nodeFetch } from 'watchwire/node';
 import { startReplayServer } from 'watchwire/server';
 import { podsUrl } from './helpers/replay-client.ts';
@@ -153,5 +153,40 @@ for (const kind of ['iterable', 'stream'] as const) {
     gc();
     // A suspended generator keeps alive what its registers held: a for-await loop's chunk or a yield* kept this one.
     assert.equal(chunk.deref(), undefined, 'the decoded chunk is still reachable from the idle stream');
+  });
+}
+
+/**
+ * One chunk of whole frames and the first half of one more, then silence:
+ * the idle stream must hold that half frame, not the chunk it came in
+ * (StreamDecoder.compact, called by decodeStream before it waits).
+ */
+for (const format of ['json', 'protobuf', 'cbor', 'yaml'] as const) {
+  test(`decodeStream waiting in the middle of a frame (${format}) holds the part of the frame, not its chunk`, async () => {
+    setFlagsFromString('--expose-gc');
+    const gc = runInNewContext('gc') as () => void;
+    const codec = createRegistry().get(format);
+    const events = Array.from({ length: 33 }, (_, i) => ({ type: 'ADDED' as const, object: { kind: 'ConfigMap', apiVersion: 'v1', metadata: { name: `cm-${i}` }, data: { pad: 'x'.repeat(4000) } } }));
+    const whole = encodeAll(codec, events.slice(0, 32)).length;
+    const all = encodeAll(codec, events);
+    let bytes: Uint8Array | undefined = all.slice(0, whole + (all.length - whole) / 2);
+    // The buffer, not the Uint8Array: a view of it (the framer's) keeps the memory alive without the object.
+    const chunk = new WeakRef(bytes.buffer);
+    const source: ByteSource = {
+      [Symbol.asyncIterator]: () => ({
+        next: (): Promise<IteratorResult<Uint8Array>> => {
+          if (bytes === undefined) return new Promise(() => {});
+          const value = bytes;
+          bytes = undefined;
+          return Promise.resolve({ done: false, value });
+        },
+      }),
+    };
+    const stream = decodeStream(source, codec);
+    for (let i = 0; i < 32; i++) assert.equal((await stream.next()).done, false);
+    void stream.next();
+    await new Promise((resolve) => setImmediate(resolve));
+    gc();
+    assert.equal(chunk.deref(), undefined, `the ${(whole / 1024).toFixed(0)} KiB chunk is still reachable for the half frame after it`);
   });
 }

@@ -10,6 +10,8 @@
  */
 /** Stands in for a consumed chunk, so the queue stops referencing its bytes at once. */
 const CONSUMED = new Uint8Array(0);
+/** compact() leaves buffers smaller than this alone: copying would cost more than it frees. */
+const COMPACT_MIN_BYTES = 16 * 1024;
 
 export class ByteQueue {
   private chunks: Uint8Array[] = [];
@@ -92,6 +94,22 @@ export class ByteQueue {
     }
     this.drop(n);
     return out;
+  }
+
+  /**
+   * Copies out the bytes held when they are a small part of the buffers that
+   * hold them (a part of a frame at the end of a 64 KiB chunk), so those
+   * buffers can be freed. For a stream waiting for input: an idle watch would
+   * otherwise keep a whole chunk alive for a few bytes of its next frame.
+   */
+  compact(): void {
+    if (this.total === 0) return;
+    let retained = 0;
+    for (let i = this.first; i < this.chunks.length; i++) retained += this.chunks[i]!.buffer.byteLength;
+    if (retained < COMPACT_MIN_BYTES || this.total * 4 > retained) return;
+    const held = this.take(this.total);
+    // take() gives a view when the bytes lie in one chunk: copy it, or nothing is let go.
+    this.push(held.buffer.byteLength === held.length ? held : held.slice());
   }
 
   /** Removes the first `n` bytes (at most `length`). */

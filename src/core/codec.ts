@@ -38,11 +38,18 @@ export interface Framer {
    * it that have not arrived yet) so `next` goes on with the frame after it.
    */
   skip(): void;
+  /**
+   * Optional: let go of input buffers much larger than the bytes still held
+   * (copying those out). Called by decodeStream while it waits for input.
+   */
+  compact?(): void;
 }
 
 /** Turns one frame into one value (an event, or an object in objects mode). */
 export interface FrameDecoder<T> {
   decode(frame: Uint8Array): T;
+  /** Optional: let go of any input bytes kept between frames (a reused reader's). Called by StreamDecoder.compact. */
+  compact?(): void;
 }
 
 /** Writes events (or objects) in one wire format. May keep state between calls (e.g. YAML's `---`). */

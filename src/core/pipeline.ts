@@ -103,6 +103,17 @@ export class StreamDecoder<T> {
     this.drain();
   }
 
+  /**
+   * Lets go of input chunks that are mostly decoded (the part of a frame
+   * still held is copied out). For a caller about to wait for more input, as
+   * decodeStream does: an idle watch then holds its partial frame, not the
+   * chunk it came in.
+   */
+  compact(): void {
+    this.framer.compact?.();
+    this.decoder.compact?.();
+  }
+
   /** Marks the end of input; delivers the last value or throws `truncated`. */
   end(): void {
     this.assertUsable();

@@ -154,4 +154,8 @@ export abstract class ScanningFramer implements Framer {
 
   /** Scanned formats cannot find the next frame after a fault: nothing to skip to. */
   skip(): void {}
+
+  compact(): void {
+    this.queue.compact();
+  }
 }

@@ -74,6 +74,8 @@ async function* run<T>(
         if (failure !== undefined) throw failure;
       }
       chunk = undefined;
+      // About to wait for input: the part of a frame still held must not keep its whole chunk alive.
+      decoder.compact();
     }
     finished = true;
     try {

@@ -76,6 +76,10 @@ export class LineFramer implements Framer {
     }
   }
 
+  compact(): void {
+    this.queue.compact();
+  }
+
   skip(): void {
     // Only an over-long line is refused by this framer; drop it up to its `\n`.
     this.discarding = true;

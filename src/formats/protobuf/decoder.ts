@@ -36,6 +36,12 @@ export class ProtobufEventDecoder implements FrameDecoder<WatchEvent> {
     };
   }
 
+  /** A stream waiting for input: the reader must not keep the last frame's chunk alive (see StreamDecoder.compact). */
+  compact(): void {
+    this.reader.release(true);
+    this.objects.compact();
+  }
+
   decode(frame: Uint8Array): WatchEvent {
     const r = this.reader;
     r.reset(frame);
@@ -98,5 +104,9 @@ export class ProtobufObjectDecoder implements FrameDecoder<KubeObject> {
 
   decode(frame: Uint8Array): KubeObject {
     return this.objects.decode(frame, this.filter);
+  }
+
+  compact(): void {
+    this.objects.compact();
   }
 }

@@ -71,6 +71,10 @@ export class LengthPrefixedFramer implements Framer {
     return frame;
   }
 
+  compact(): void {
+    this.queue.compact();
+  }
+
   skip(): void {
     if (this.refused === undefined) return;
     // Drop the header and the declared body, whether held yet or not.

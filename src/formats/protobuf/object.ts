@@ -83,6 +83,11 @@ export class ObjectReader {
     return filter === undefined ? object : (applyFieldFilter(object, filter) as KubeObject);
   }
 
+  /** Lets go of the last buffer decode() read (its reader keeps it otherwise, if at most 1 MiB). */
+  compact(): void {
+    this.reader?.release(true);
+  }
+
   /** Decodes a whole buffer holding one object (an unframed error Status, a `.pb` file). */
   decode(bytes: Uint8Array, filter?: FieldFilter): KubeObject {
     const r = (this.reader ??= createReader(bytes));

@@ -92,9 +92,9 @@ export class Reader {
     if (this.view.buffer !== buf.buffer) this.view = new DataView(buf.buffer);
   }
 
-  /** Lets go of the bytes when they are large (a reused Reader would keep them until the next frame). */
-  release(): void {
-    if (this.view.byteLength > RETAINED_BYTES) {
+  /** Lets go of the bytes when they are large (a reused Reader would keep them until the next frame); `always`: whatever their size. */
+  release(always = false): void {
+    if (always || this.view.byteLength > RETAINED_BYTES) {
       this.buf = EMPTY_BYTES;
       this.pos = this.len = this.base = 0;
       this.view = EMPTY_VIEW;
