@@ -12,7 +12,8 @@ import { SIZE_ENTRIES, bundleForBrowser } from '../scripts/bundle-lib.ts';
 const KiB = 1024;
 /** Generous ceilings (minified, gzip): about 1.5x today's sizes, to catch a schema or a dependency slipping in. */
 const BUDGETS: Record<string, { bytes: number; gzip: number }> = {
-  'JSON decode (tree-shaken `watchwire`)': { bytes: 28 * KiB, gzip: 9 * KiB }, // 25.7 KiB: + decode-time field selection (field-filter, drop-splice),
+  // 27 KiB (9.0 KiB gzip) in session 6: + decodeStream's 16 KiB steps and StreamDecoder.compact (an idle stream lets go of its chunk).
+  'JSON decode (tree-shaken `watchwire`)': { bytes: 30 * KiB, gzip: 10 * KiB }, // 25.7 KiB: + decode-time field selection (field-filter, drop-splice),
   'CBOR decode': { bytes: 36 * KiB, gzip: 12 * KiB },
   'YAML decode': { bytes: 100 * KiB, gzip: 32 * KiB },
   '`watchwire/protobuf` (all built-in schemas)': { bytes: 1400 * KiB, gzip: 170 * KiB },
