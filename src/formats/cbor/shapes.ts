@@ -4,10 +4,18 @@
  * An object built by one store per key (`o[key] = v`) takes a hidden class
  * transition per key, through a keyed store that sees every key of every
  * map (megamorphic): 4x slower than an object literal for 8 keys, 7x for 43
- * (measured, Node 20). A literal makes the whole object, every property in
- * the object itself, in one step. So a key set that repeats gets a function
- * made for it, `new Function` of one literal, which takes the values by
- * position.
+ * (measured, Node 20). So a key set that repeats gets a function made for
+ * it with `new Function`: a constructor that stores each key by name (one
+ * hidden class chain of its own, properties in the object, monomorphic
+ * stores), its prototype Object.prototype, taking the values by position.
+ *
+ * A constructor, not a function returning an object literal: a literal has
+ * an allocation site, and once objects from it are seen to live (a caller
+ * that keeps what it decodes: a cache, a test corpus), V8 pretenures the
+ * site, so every later object is made in the old generation and each store
+ * of a young value into it is a remembered slot: decoding took 2x as long
+ * after 2000 decoded Pods were kept (measured; 48 -> 103 us/Pod, and 47 with
+ * --no-allocation-site-pretenuring). Objects made by `new` have no such site.
  *
  * Where code cannot be made from strings (a Content-Security-Policy without
  * 'unsafe-eval', Node's --disallow-code-generation-from-strings, workers of
@@ -90,10 +98,13 @@ function canCompile(): boolean {
 /** A shape for `keys` (distinct; `ids` as in Shape): code where allowed, else a template; plain stores where `__proto__` is among them. */
 export function makeShape(keys: readonly string[], ids: Int32Array): Shape {
   if (keys.includes('__proto__')) return new Shape(keys, ids, (values) => plainObject(keys, 0, values, keys.length));
-  const literal = keys.map((k, i) => `${JSON.stringify(k)}:v[${i}]`).join(',');
   if (canCompile()) {
     try {
-      return new Shape(keys, ids, new Function('v', `return {${literal}}`) as Build);
+      const body = keys.map((k, i) => `this[${JSON.stringify(k)}]=v[${i}];`).join('');
+      const Make = new Function('v', body) as unknown as new (values: readonly unknown[]) => Record<string, unknown>;
+      // Instances are plain objects: Object.prototype is theirs, as a literal's.
+      Make.prototype = Object.prototype;
+      return new Shape(keys, ids, (values) => new Make(values));
     } catch {
       // An engine older than ES2019 refuses U+2028 in a string literal: the template does not parse JS.
     }
