@@ -88,6 +88,21 @@ describe('decodeStream (AsyncIterable)', () => {
     }
   });
 
+  test('stepBytes: any step size gives the same events, and events of a step come before the next step is decoded', async () => {
+    const bytes = encodeAll(jsonCodec, events(40));
+    for (const stepBytes of [1, 50, 1000, bytes.length, 10 * bytes.length]) {
+      assert.deepStrictEqual(await collect(decodeStream(iterate([bytes]), jsonCodec, { stepBytes })), { values: events(40), error: undefined }, `stepBytes ${stepBytes}`);
+    }
+    // One chunk; after the first event is taken, only its step has been decoded.
+    for (const [stepBytes, decodedAfterOne] of [[100, 2], [bytes.length, 40]] as const) {
+      let frames = 0;
+      const stream = decodeStream(iterate([bytes]), jsonCodec, { stepBytes, onFrame: () => frames++ });
+      await stream.next();
+      assert.ok(stepBytes === bytes.length ? frames === decodedAfterOne : frames <= decodedAfterOne, `stepBytes ${stepBytes}: ${frames} frames decoded after one event`);
+      await stream.return(undefined);
+    }
+  });
+
   test('events before a fault are yielded, then the DecodeError; stats are reported either way', async () => {
     const bytes = utf8(new TextDecoder().decode(encodeAll(jsonCodec, events(3))) + '{"type":"ADDED","object":{]}\n');
     let stats: unknown;

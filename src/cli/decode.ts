@@ -4,7 +4,7 @@ import { type FieldSelection, compileFieldFilter } from '../core/field-filter.js
 import type { StreamStats } from '../core/pipeline.js';
 import { decodeObjectStream, decodeStream } from '../stream/async-iterable.js';
 import { loadCodec } from './codec-loader.js';
-import { openInput } from './input.js';
+import { READ_BYTES, openInput } from './input.js';
 import { BatchedOutput } from './output.js';
 import { UsageError } from './usage.js';
 
@@ -63,6 +63,8 @@ export async function decodeCommand(argv: string[]): Promise<void> {
     ...(values['skip-bad-frames'] ? { onError: () => 'skip' as const } : {}),
     ...selection,
     onStats: (s: StreamStats) => (stats = { ...s }),
+    // Every event is taken: decode each read whole (see DecodeStreamOptions.stepBytes).
+    stepBytes: READ_BYTES,
   };
   const input = openInput(positionals[0]);
   const values$: AsyncIterable<WatchEvent | object> = values.objects

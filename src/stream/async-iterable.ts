@@ -6,6 +6,14 @@ import { type ByteSource, chunksOf } from './source.js';
 export interface DecodeStreamOptions extends StreamDecoderOptions {
   /** Called after the input ends (or fails) with the decoder's counters. */
   onStats?: (stats: StreamDecoder<unknown>['stats']) => void;
+  /**
+   * Bytes of a chunk decoded before its events are yielded (default 16 KiB).
+   * Small steps keep a consumer that stops early from paying for events it
+   * never takes; a consumer that takes everything (the CLI) can pass its read
+   * size, so items of a chunk decode where they lie (CBOR's framer decodes
+   * what lies whole in one step as it cuts it).
+   */
+  stepBytes?: number;
 }
 
 /**
@@ -49,6 +57,7 @@ async function* run<T>(
   // last held (V8), and a for-await loop's chunk binding held each idle stream's last chunk
   // (up to 64 KiB) while it waited for the next. Every reference is let go before that wait.
   const chunks = chunksOf(source);
+  const stepBytes = Math.max(1, options.stepBytes ?? STEP_BYTES);
   let finished = false;
   try {
     for (;;) {
@@ -58,7 +67,7 @@ async function* run<T>(
       next = undefined;
       // Not a byte array (a string from a stream with setEncoding): whole, for push() to refuse in its own words.
       const length = chunk.length;
-      const step = length > STEP_BYTES && typeof chunk.subarray === 'function' ? STEP_BYTES : length;
+      const step = length > stepBytes && typeof chunk.subarray === 'function' ? stepBytes : length;
       for (let at = 0; at < length; at += step) {
         try {
           decoder.push(step === length ? chunk : chunk.subarray(at, at + step));
