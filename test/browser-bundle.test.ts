@@ -14,7 +14,9 @@ const KiB = 1024;
 const BUDGETS: Record<string, { bytes: number; gzip: number }> = {
   // 27 KiB (9.0 KiB gzip) in session 6: + decodeStream's 16 KiB steps and StreamDecoder.compact (an idle stream lets go of its chunk).
   'JSON decode (tree-shaken `watchwire`)': { bytes: 30 * KiB, gzip: 10 * KiB }, // 25.7 KiB: + decode-time field selection (field-filter, drop-splice),
-  'CBOR decode': { bytes: 36 * KiB, gzip: 12 * KiB },
+  // 33.0 -> 37.6 KiB (11.2 -> 12.8 KiB gzip) in session 6: maps built by key-set shapes (with the template fallback where
+  // code cannot be made from strings) and the framer decoding whole items as it cuts them: the CBOR speed of issue 14.
+  'CBOR decode': { bytes: 40 * KiB, gzip: 14 * KiB },
   'YAML decode': { bytes: 100 * KiB, gzip: 32 * KiB },
   '`watchwire/protobuf` (all built-in schemas)': { bytes: 1400 * KiB, gzip: 170 * KiB },
   // Decode-only since the encoders moved to generated/encode/: 319 -> 228 KiB (61 -> 51 KiB gzip); our own wire reader
