@@ -5,18 +5,8 @@
  */
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DecodeError, decodeCborObject } from 'watchwire';
-import { bstr, cat, head, map, tstr, uint } from './helpers/cbor-bytes.js';
-
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code;
-    throw e;
-  }
-};
+import { decodeCborObject } from 'watchwire';
+import { bstr, cat, codeOf, head, map, tstr, uint } from './helpers/cbor-bytes.js';
 
 /** Strings of every length 1..70 and, for each, copies with one character changed at each position. */
 function nearMisses(): string[] {

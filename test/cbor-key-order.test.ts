@@ -7,37 +7,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { DecodeError, decodeCborObject } from 'watchwire';
-import { bstr, cat, head, uint } from './helpers/cbor-bytes.js';
+import { decodeCborObject } from 'watchwire';
+import { bstr, cat, codeOf, head, uint } from './helpers/cbor-bytes.js';
+import { seeded, shuffled } from './helpers/generators.js';
 
 /** A map of `pairs` in the given order, under the key `context` of an outer map. */
 function nested(context: string, pairs: readonly (readonly [string, number])[]): Uint8Array {
   return cat(head(5, 1), bstr(context), head(5, pairs.length), ...pairs.flatMap(([k, v]) => [bstr(k), uint(v)]));
 }
-
-function shuffled<T>(items: readonly T[], rng: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
-}
-
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code;
-    throw e;
-  }
-};
 
 for (const size of [3, 12, 40]) {
   test(`${size} keys in a new random order per map come out in one order, with their values`, () => {

@@ -13,8 +13,9 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { DecodeError, decodeCborObject } from 'watchwire';
-import { bstr, cat, head, tstr, uint } from './helpers/cbor-bytes.js';
+import { decodeCborObject } from 'watchwire';
+import { bstr, cat, codeOf, head, tstr, uint } from './helpers/cbor-bytes.js';
+import { seeded, shuffled } from './helpers/generators.js';
 
 const DIST = new URL('../dist/index.js', import.meta.url).href;
 
@@ -66,30 +67,6 @@ function encode(value: Value, rng: () => number, textKeys: boolean): Uint8Array 
   const pairs = shuffled(value, rng);
   return cat(head(5, pairs.length), ...pairs.flatMap(([k, v]) => [textKeys && rng() < 0.5 ? tstr(k) : bstr(k), encode(v, rng, textKeys)]));
 }
-
-function shuffled<T>(items: readonly T[], rng: () => number): T[] {
-  const out = [...items];
-  for (let i = out.length - 1; i > 0; i--) {
-    const j = Math.floor(rng() * (i + 1));
-    [out[i], out[j]] = [out[j]!, out[i]!];
-  }
-  return out;
-}
-
-function seeded(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => (s = (Math.imul(s, 1103515245) + 12345) >>> 0) / 2 ** 32;
-}
-
-const codeOf = (fn: () => unknown): string | undefined => {
-  try {
-    fn();
-    return undefined;
-  } catch (e) {
-    if (e instanceof DecodeError) return e.code;
-    throw e;
-  }
-};
 
 const pairsArb: fc.Arbitrary<Pairs> = fc.letrec<{ pairs: Pairs; value: Value }>((tie) => ({
   pairs: fc.uniqueArray(fc.tuple(fc.constantFrom(...KEYS), tie('value')), { selector: ([k]) => k, maxLength: 20 }),

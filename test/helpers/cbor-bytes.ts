@@ -4,6 +4,7 @@
  * can be written), tags.
  */
 import fc from 'fast-check';
+import { DecodeError } from 'watchwire';
 
 export function hex(text: string): Uint8Array {
   const clean = text.replace(/\s+/g, '');
@@ -77,3 +78,14 @@ export const cborSoup: fc.Arbitrary<Uint8Array> = fc
     { maxLength: 30 },
   )
   .map((parts) => cat(...parts));
+
+/** The DecodeError code `fn` throws, or undefined when it returns (anything else it throws is rethrown). */
+export const codeOf = (fn: () => unknown): string | undefined => {
+  try {
+    fn();
+    return undefined;
+  } catch (e) {
+    if (e instanceof DecodeError) return e.code;
+    throw e;
+  }
+};
