@@ -45,7 +45,9 @@ export async function runFramingSuite(corpus: Corpus, quarter: Corpus, timing: T
       { encoded: small, chunked: false, copied: true },
     ];
     for (const { encoded, chunked, copied } of cases) {
-      const chunks = chunked ? chunk(encoded.bytes, ONE_KIB) : [encoded.bytes];
+      // Each 1 KiB chunk its own buffer, as a socket delivers them: views of one buffer would be
+      // joined again by the framer's ByteQueue (it joins adjacent views), and nothing pieced.
+      const chunks = chunked ? chunk(encoded.bytes, ONE_KIB).map((c) => new Uint8Array(c)) : [encoded.bytes];
       const name = framingRow(`watchwire ${format} framer (${mib(encoded.bytes.length)})`, chunked) + (copied ? ' + one copy of the frame' : '');
       jobs.push(() =>
         measureSync(FRAMING_SUITE, name, { events: 1, bytes: encoded.bytes.length }, timing, () => {
