@@ -108,8 +108,14 @@ export class ByteQueue {
     for (let i = this.first; i < this.chunks.length; i++) retained += this.chunks[i]!.buffer.byteLength;
     if (retained < COMPACT_MIN_BYTES || this.total * 4 > retained) return;
     const held = this.take(this.total);
-    // take() gives a view when the bytes lie in one chunk: copy it, or nothing is let go.
-    this.push(held.buffer.byteLength === held.length ? held : held.slice());
+    if (held.buffer.byteLength === held.length) {
+      this.push(held); // take() copied them already (they spanned chunks)
+      return;
+    }
+    // A view of one chunk: copied by hand, because a Node Buffer's slice() is a view too.
+    const copy = new Uint8Array(held.length);
+    copy.set(held);
+    this.push(copy);
   }
 
   /** Removes the first `n` bytes (at most `length`). */
