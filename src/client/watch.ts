@@ -143,6 +143,8 @@ interface Connection {
   bytes: number;
   stalled: boolean;
   timer: ReturnType<typeof setTimeout> | undefined;
+  /** Removes the link from the watch's abort signal to this connection's. */
+  unlink: () => void;
 }
 
 const PREFERRED_ORDER = ['protobuf', 'cbor', 'json'];
@@ -262,7 +264,53 @@ export class Watch implements AsyncIterable<WatchEvent> {
           continue;
         }
         const plan = loop.plan;
-        const { outcome, connection } = yield* this.connection(plan, stop.signal);
+        const connection = this.openConnection(plan, stop.signal);
+        // This generator is the only one events pass through, iterated by hand, and each event
+        // is let go before the next wait: a suspended generator keeps alive what its registers
+        // held, and every yield* or for-await level kept the last event an idle watch had
+        // delivered, until the next one came (on a quiet resource, never).
+        let events: AsyncGenerator<WatchEvent, void, undefined> | undefined;
+        let next: IteratorResult<WatchEvent> | undefined;
+        let event: WatchEvent | undefined;
+        let outcome: Outcome;
+        try {
+          const opened = await this.connect(plan, connection, stop.signal);
+          if ('kind' in opened) outcome = opened;
+          else {
+            events = opened;
+            try {
+              for (;;) {
+                next = await events.next();
+                if (next.done === true) {
+                  outcome = stop.signal.aborted ? { kind: 'aborted' } : { kind: 'ended' };
+                  break;
+                }
+                event = next.value;
+                next = undefined;
+                if (stop.signal.aborted) {
+                  outcome = { kind: 'aborted' };
+                  break;
+                }
+                const verdict = this.admit(event, plan, connection);
+                if (verdict === 'deliver') {
+                  if (this.fieldFilter !== undefined && filtersEventType(event.type)) event = this.filtered(event, this.fieldFilter);
+                  yield event;
+                } else if (verdict !== 'drop') {
+                  outcome = verdict;
+                  break;
+                }
+                event = undefined;
+              }
+            } catch (error) {
+              outcome = this.broken(error, connection, stop.signal);
+            }
+          }
+        } finally {
+          next = event = undefined;
+          // As for await does when its loop is left early (a no-op on a decoder that ended or threw).
+          await events?.return(undefined);
+          this.closeConnection(connection);
+        }
         if (outcome.kind === 'aborted' || stop.signal.aborted) return;
         await this.afterConnection(loop, plan, outcome, connection, stop.signal);
       }
@@ -290,23 +338,20 @@ export class Watch implements AsyncIterable<WatchEvent> {
     }
   }
 
-  /** One connection with its own abort controller, linked to the watch's. */
-  private async *connection(
-    plan: ConnectPlan,
-    stop: AbortSignal,
-  ): AsyncGenerator<WatchEvent, { outcome: Outcome; connection: Connection }, undefined> {
+  /** One connection's state, with its own abort controller linked to the watch's (closeConnection undoes both). */
+  private openConnection(plan: ConnectPlan, stop: AbortSignal): Connection {
     this.phase = plan.kind === 'from' ? 'changes' : 'initial';
-    const connection: Connection = { controller: new AbortController(), started: now(), decoded: 0, bytes: 0, stalled: false, timer: undefined };
-    const abortConnection = (): void => connection.controller.abort(stop.reason);
+    const controller = new AbortController();
+    const unlink = (): void => stop.removeEventListener('abort', abortConnection);
+    const abortConnection = (): void => controller.abort(stop.reason);
     stop.addEventListener('abort', abortConnection, { once: true });
-    try {
-      const outcome = yield* this.connect(plan, connection, stop);
-      return { outcome, connection };
-    } finally {
-      this.disarm(connection);
-      stop.removeEventListener('abort', abortConnection);
-      connection.controller.abort();
-    }
+    return { controller, started: now(), decoded: 0, bytes: 0, stalled: false, timer: undefined, unlink };
+  }
+
+  private closeConnection(connection: Connection): void {
+    this.disarm(connection);
+    connection.unlink();
+    connection.controller.abort();
   }
 
   /** After a connection ended: report it, reset or grow the backoff, choose the next plan. */
@@ -426,8 +471,8 @@ export class Watch implements AsyncIterable<WatchEvent> {
     connection.timer = undefined;
   }
 
-  /** One connection: request, negotiate, decode; yields events; returns how it ended. */
-  private async *connect(plan: ConnectPlan, connection: Connection, stop: AbortSignal): AsyncGenerator<WatchEvent, Outcome, undefined> {
+  /** One connection: request and negotiate; the decoded events, or how the attempt ended. */
+  private async connect(plan: ConnectPlan, connection: Connection, stop: AbortSignal): Promise<Outcome | AsyncGenerator<WatchEvent, void, undefined>> {
     const url = this.urlFor(plan).toString();
     this.stats.connections++;
     this.emit({
@@ -443,7 +488,7 @@ export class Watch implements AsyncIterable<WatchEvent> {
     const codec = this.codecOf(response);
     if (plan.kind === 'from' && plan.resume === true) this.emit({ type: 'resumed', resourceVersion: plan.resourceVersion });
     if (response.body === null) return { kind: 'ended' };
-    return yield* this.stream(plan, response.body, codec, connection, stop);
+    return decodeStream(this.guardedChunks(response.body, connection), codec, this.decodeOptions);
   }
 
   /** How a connection that broke ended: aborted by us, stalled (our timer), or a failure. */
@@ -500,22 +545,6 @@ export class Watch implements AsyncIterable<WatchEvent> {
     }
     this.emit({ type: 'connected', contentType, format: codec.name });
     return codec;
-  }
-
-  /** Decodes the body and yields what `admit` lets through; returns how the stream ended. */
-  private async *stream(plan: ConnectPlan, body: ReadableStream<Uint8Array>, codec: Codec, connection: Connection, stop: AbortSignal): AsyncGenerator<WatchEvent, Outcome, undefined> {
-    const events = decodeStream(this.guardedChunks(body, connection), codec, this.decodeOptions);
-    try {
-      for await (const event of events) {
-        if (stop.aborted) return { kind: 'aborted' };
-        const verdict = this.admit(event, plan, connection);
-        if (verdict === 'deliver') yield this.fieldFilter !== undefined && filtersEventType(event.type) ? this.filtered(event, this.fieldFilter) : event;
-        else if (verdict !== 'drop') return verdict;
-      }
-    } catch (error) {
-      return this.broken(error, connection, stop);
-    }
-    return stop.aborted ? { kind: 'aborted' } : { kind: 'ended' };
   }
 
   /**
