@@ -15,7 +15,7 @@ import { type Corpus, cborNative, materialise } from './materialise.js';
 import { peerVersion } from './peers/versions.js';
 import { type Ratio, type Report, type RssResult, consoleTable, machine, resultsMarkdown } from './report.js';
 import { GUARD_ROW, LIMIT_ROW, SHUFFLED_CBOR_ROW, SPLIT_BYTES_ROW, dropRow, formatRow, issue14Jobs, measureFormat, measureLimit, runDecodeSuite, suiteName } from './suites/decode.js';
-import { cliRatios, runCliSuite } from './suites/cli.js';
+import { cliRatios, cliRuntimes, runCliSuite } from './suites/cli.js';
 import { runE2eSuite } from './suites/e2e.js';
 import { FRAMING_SUITE, runFramingSuite } from './suites/framing.js';
 import { HTTP_CLIENT_NODE_ROW, HTTP_FLUENT_ROW, HTTP_WATCHWIRE_FETCH_ROW, HTTP_WATCHWIRE_ROW, httpSuiteName, runPeersHttpSuite } from './suites/peers-http.js';
@@ -361,7 +361,11 @@ async function main(): Promise<void> {
   if (args.only.has('cli')) {
     const spec = fixturePodCorpus(sizes.cliPods);
     if (typeof spec === 'string') notes.push(spec);
-    else figures.push(...runCliSuite(spec.events, timing, log));
+    else {
+      const { runtimes, notes: missing } = cliRuntimes();
+      notes.push(...missing);
+      figures.push(...runCliSuite(spec.events, timing, log, runtimes));
+    }
   }
 
   let concurrentPeak: { watches: number; bytes: number } | undefined;

@@ -5,9 +5,12 @@
  * over the same JSON bytes, also as a whole process. Each row is a child
  * process per round, rows interleaved, the median round kept; CPU time is the
  * child's own (user + system, from the parent's waited-for-children times).
+ * Users run Node 22 and 24 too, where JIT tiers and the compile cache differ:
+ * the same rows run under those binaries when `npm run test:runtimes` has
+ * unpacked them (node_modules/.cache/watchwire-runtimes), each in its own suite.
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, openSync, closeSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -19,6 +22,30 @@ import { shuffledCborStream } from '../shuffled-cbor.js';
 export const CLI_SUITE = 'CLI decode --output none, whole process (upstream fixture Pod stream)';
 export const SPLIT_ROW = 'split-by-newline + JSON.parse, whole process (same JSON bytes)';
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
+const RUNTIMES_DIR = fileURLToPath(new URL('../../node_modules/.cache/watchwire-runtimes/', import.meta.url));
+
+/** A Node binary the CLI rows run under, and the suite its rows go to. */
+export interface CliRuntime {
+  suite: string;
+  exec: string;
+}
+
+/** This Node (the suite's plain name), then Node 22 and 24 where test:runtimes unpacked them; a note for each missing one. */
+export function cliRuntimes(): { runtimes: CliRuntime[]; notes: string[] } {
+  const runtimes: CliRuntime[] = [{ suite: CLI_SUITE, exec: process.execPath }];
+  const notes: string[] = [];
+  for (const major of [22, 24]) {
+    if (process.versions.node.startsWith(`${major}.`)) continue;
+    const exec = `${RUNTIMES_DIR}node-${major}/package/bin/node`;
+    if (!existsSync(exec)) {
+      notes.push(`CLI rows on Node ${major} not run: no ${exec} (\`npm run test:runtimes\` unpacks it)`);
+      continue;
+    }
+    const version = spawnSync(exec, ['--version'], { encoding: 'utf8' }).stdout.trim();
+    runtimes.push({ suite: `${CLI_SUITE}, Node ${version.replace(/^v/, '')}`, exec });
+  }
+  return { runtimes, notes };
+}
 
 export function cliRow(format: string, drop = false): string {
   return `watchwire decode --content-type ${format}${drop ? ' --drop-fields metadata.managedFields' : ''}`;
@@ -27,6 +54,8 @@ export const SHUFFLED_CLI_ROW = 'watchwire decode --content-type cbor, keys shuf
 
 interface Run {
   row: string;
+  suite: string;
+  exec: string;
   file: string;
   args: string[];
 }
@@ -48,7 +77,7 @@ function runOnce(run: Run, events: number): { wall: number; cpu: number | undefi
   try {
     const cpu0 = childCpuSeconds();
     const t0 = performance.now();
-    const result = spawnSync(process.execPath, run.args, { stdio: [fd, 'ignore', 'pipe'], encoding: 'utf8' });
+    const result = spawnSync(run.exec, run.args, { stdio: [fd, 'ignore', 'pipe'], encoding: 'utf8' });
     const wall = (performance.now() - t0) / 1000;
     const cpu1 = childCpuSeconds();
     if (result.status !== 0) throw new Error(`${run.row} failed (${result.status}): ${result.stderr.slice(0, 500)}`);
@@ -61,7 +90,7 @@ function runOnce(run: Run, events: number): { wall: number; cpu: number | undefi
   }
 }
 
-export function runCliSuite(events: readonly WatchEvent[], timing: Timing, log: (text: string) => void): Figure[] {
+export function runCliSuite(events: readonly WatchEvent[], timing: Timing, log: (text: string) => void, runtimes: readonly CliRuntime[]): Figure[] {
   const dir = mkdtempSync(join(tmpdir(), 'watchwire-bench-cli-'));
   try {
     const registry = createRegistry();
@@ -74,7 +103,9 @@ export function runCliSuite(events: readonly WatchEvent[], timing: Timing, log: 
     };
     const json = write('pods.jsonl', encodeAll(codec('json')!, events));
     const runs: Run[] = [];
-    const decode = (format: string, file: string, row: string, extra: string[] = []) => runs.push({ row, file, args: [CLI, 'decode', '--content-type', format, '--output', 'none', '--stats', ...extra] });
+    const decode = (format: string, file: string, row: string, extra: string[] = []) => {
+      for (const { suite, exec } of runtimes) runs.push({ row, suite, exec, file, args: [CLI, 'decode', '--content-type', format, '--output', 'none', '--stats', ...extra] });
+    };
     decode('json', json, cliRow('json'));
     decode('json', json, cliRow('json', true), ['--drop-fields', 'metadata.managedFields']);
     for (const format of ['cbor', 'protobuf']) {
@@ -90,7 +121,7 @@ export function runCliSuite(events: readonly WatchEvent[], timing: Timing, log: 
       split,
       "import { readFileSync } from 'node:fs';\nlet n = 0;\nfor (const line of readFileSync(0, 'utf8').split('\\n')) if (line.length > 0) { JSON.parse(line); n++; }\nprocess.stderr.write(JSON.stringify({ events: n }) + '\\n');\n",
     );
-    runs.push({ row: SPLIT_ROW, file: json, args: [split] });
+    for (const { suite, exec } of runtimes) runs.push({ row: SPLIT_ROW, suite, exec, file: json, args: [split] });
     log(`CLI rows: ${events.length} fixture Pods per stream (JSON ${(statSync(json).size / 1e6).toFixed(0)} MB), ${timing.rounds + 1} rounds of ${runs.length} processes`);
 
     // One round more than the in-process suites: a process is one sample.
@@ -109,7 +140,7 @@ export function runCliSuite(events: readonly WatchEvent[], timing: Timing, log: 
       const cpus = s.map((x) => x.cpu).filter((c): c is number => c !== undefined).sort((a, b) => a - b);
       const wall = walls[Math.floor(walls.length / 2)]!;
       const figure: Figure = {
-        suite: CLI_SUITE,
+        suite: run.suite,
         name: run.row,
         events: events.length,
         bytes: statSync(run.file).size,
@@ -120,7 +151,7 @@ export function runCliSuite(events: readonly WatchEvent[], timing: Timing, log: 
         note: `median of ${s.length} processes (wall s: ${s.map((x) => x.wall.toFixed(2)).join(' / ')}; CPU s: ${s.map((x) => x.cpu?.toFixed(2) ?? '?').join(' / ')})`,
       };
       if (cpus.length === s.length) figure.cpu = cpus[Math.floor(cpus.length / 2)]!;
-      process.stderr.write(`  ${CLI_SUITE} / ${run.row}: ${wall.toFixed(2)} s wall, ${figure.cpu?.toFixed(2) ?? '?'} s CPU\n`);
+      process.stderr.write(`  ${run.suite} / ${run.row}: ${wall.toFixed(2)} s wall, ${figure.cpu?.toFixed(2) ?? '?'} s CPU\n`);
       return figure;
     });
   } finally {
@@ -130,15 +161,22 @@ export function runCliSuite(events: readonly WatchEvent[], timing: Timing, log: 
 
 /** The issue's CLI targets, from figures of this run. `both` gives wall and CPU ratios of two figures. */
 export function cliRatios(figures: readonly Figure[], both: (a: Figure | undefined, b: Figure | undefined) => Pick<Ratio, 'value' | 'cpu'>): Ratio[] {
-  const row = (name: string) => figures.find((f) => f.suite === CLI_SUITE && f.name === name && f.unavailable === undefined);
+  const suites = [...new Set(figures.filter((f) => f.suite.startsWith(CLI_SUITE)).map((f) => f.suite))];
+  return suites.flatMap((suite) => cliSuiteRatios(figures, suite, both));
+}
+
+/** Node 20's rows are named as before; another runtime's say which in the label. */
+function cliSuiteRatios(figures: readonly Figure[], suite: string, both: (a: Figure | undefined, b: Figure | undefined) => Pick<Ratio, 'value' | 'cpu'>): Ratio[] {
+  const row = (name: string) => figures.find((f) => f.suite === suite && f.name === name && f.unavailable === undefined);
+  const label = suite === CLI_SUITE ? '[CLI, fixture Pods]' : `[CLI, fixture Pods, ${suite.slice(CLI_SUITE.length + 2)}]`;
   const out: Ratio[] = [];
   if (row(cliRow('json')) === undefined) return out;
-  out.push({ what: `[CLI, fixture Pods] ${cliRow('json')} vs ${SPLIT_ROW}`, ...both(row(cliRow('json')), row(SPLIT_ROW)), baseline: SPLIT_ROW, target: { op: '>=', threshold: 0.85, unit: '×' } });
+  out.push({ what: `${label} ${cliRow('json')} vs ${SPLIT_ROW}`, ...both(row(cliRow('json')), row(SPLIT_ROW)), baseline: SPLIT_ROW, target: { op: '>=', threshold: 0.85, unit: '×' } });
   for (const [format, threshold] of [['cbor', 1.2], ['protobuf', 1.5]] as const) {
     if (row(cliRow(format)) === undefined) continue;
-    out.push({ what: `[CLI, fixture Pods] ${cliRow(format)} vs ${cliRow('json')}`, ...both(row(cliRow(format)), row(cliRow('json'))), baseline: cliRow('json'), target: { op: '>=', threshold, unit: '×' } });
+    out.push({ what: `${label} ${cliRow(format)} vs ${cliRow('json')}`, ...both(row(cliRow(format)), row(cliRow('json'))), baseline: cliRow('json'), target: { op: '>=', threshold, unit: '×' } });
     out.push({
-      what: `[CLI, fixture Pods] ${cliRow(format, true)} vs ${cliRow('json', true)}`,
+      what: `${label} ${cliRow(format, true)} vs ${cliRow('json', true)}`,
       ...both(row(cliRow(format, true)), row(cliRow('json', true))),
       baseline: cliRow('json', true),
       ...(format === 'protobuf' ? { target: { op: '>=' as const, threshold: 2, unit: '×' } } : {}),
@@ -146,7 +184,7 @@ export function cliRatios(figures: readonly Figure[], both: (a: Figure | undefin
     });
   }
   if (row(SHUFFLED_CLI_ROW) !== undefined) {
-    out.push({ what: `[CLI, fixture Pods] time of ${SHUFFLED_CLI_ROW} / the same events as watchwire writes them`, ...both(row(cliRow('cbor')), row(SHUFFLED_CLI_ROW)), baseline: cliRow('cbor'), target: { op: '<=', threshold: 1.2, unit: '×' } });
+    out.push({ what: `${label} time of ${SHUFFLED_CLI_ROW} / the same events as watchwire writes them`, ...both(row(cliRow('cbor')), row(SHUFFLED_CLI_ROW)), baseline: cliRow('cbor'), target: { op: '<=', threshold: 1.2, unit: '×' } });
   }
   return out;
 }
