@@ -49,6 +49,10 @@ const SCALAR_READ: Readonly<Record<string, string>> = {
   string: 'str(r, c)', bytes: 'b64(r, c)', bool: 'r.bool()', int32: 'r.int32()', uint32: 'r.uint32()',
   int64: 'i64(r, c)', uint64: 'i64(r, c)', double: 'r.double()', float: 'r.float()',
 };
+/** A scalar's read kind in a table (runtime/table.ts READ_CODES). */
+const TABLE_READ: Readonly<Record<string, string>> = {
+  string: 's', bytes: 'b', bool: 'o', uint32: 'u', int32: 'i', int64: 'l', uint64: 'l', double: 'd', float: 'f',
+};
 const SCALAR_WRITE: Readonly<Record<string, string>> = {
   string: 'wstr', bytes: 'wbytes', bool: 'wbool', int32: 'w32', uint32: 'w32', int64: 'w64', uint64: 'w64', double: 'wdouble', float: 'wdouble',
 };
@@ -162,11 +166,10 @@ export function generate(schema: SchemaTable): Map<string, string> {
       const bodies = specialBodies(kind, facts, id)!;
       emit(`function d${n}(r: Reader, c: C): any { ${bodies.d} }`);
       emitE(`function e${n}(w: Writer, o: any): void { ${bodies.e} }`);
-      registry.push(`${name}\u0000d${n}\u0000`);
+      registry.push(`${name}\u0000d${n}\u0000\u0000${specialTable(kind, facts, id)}`);
       continue;
     }
     const typeMeta = (facts.jsonOnly ?? []).some((j) => j.goType === TYPE_META && j.inline);
-    registry.push(`${name}\u0000d${n}\u0000${typeMeta ? 't' : ''}`);
     const fields = facts.fields.filter((f) => f.go !== null);
     // Objects with many keys come from a constructor whose never-run body names
     // them: V8 then reserves in-object room for them (and trims what is unused),
@@ -189,6 +192,7 @@ export function generate(schema: SchemaTable): Map<string, string> {
       return [String(message ? -tag : tag), JSON.stringify(f.go!.json)];
     });
     emit(`const K${n}: Keys = [${filterKeys.join(', ')}];`);
+    registry.push(`${name}\u0000d${n}\u0000${typeMeta ? 't' : ''}\u0000${messageTable(n, keys.length > 4, fields)}`);
     emit(`function d${n}(r: Reader, c: C): J {`);
     emit('  const f = filterOf(c);');
     if (typeMeta) {
@@ -299,13 +303,16 @@ export function generate(schema: SchemaTable): Map<string, string> {
     emit(`  requires: [${owners.map(groupConst).join(', ')}],`);
     // Names once, without their common prefix, in one string (a Map literal of
     // [name, [decoder, flag]] pairs was 13 KiB of core-v1's minified bundle).
-    const rows = registries.get(module)!.map((r) => r.split('\u0000') as [string, string, string]);
+    const rows = registries.get(module)!.map((r) => r.split('\u0000') as [string, string, string, string]);
     let prefix = rows[0]![0];
     for (const [name] of rows) while (!name.startsWith(prefix)) prefix = prefix.slice(0, -1);
     prefix = prefix.slice(0, prefix.lastIndexOf('.') + 1);
     emit(`  messages: /* @__PURE__ */ entries(${JSON.stringify(prefix)}, ${JSON.stringify(rows.map(([name]) => name.slice(prefix.length)).join(' '))}, [`);
     for (let i = 0; i < rows.length; i += 16) emit('    ' + rows.slice(i, i + 16).map((r) => r[1] + ',').join(' '));
-    emit(`  ], [${rows.flatMap((r, i) => (r[2] === 't' ? [String(i)] : [])).join(', ')}]),`);
+    emit(`  ], [${rows.flatMap((r, i) => (r[2] === 't' ? [String(i)] : [])).join(', ')}], [`);
+    // The table tier's tables (runtime/table.ts), one per message in the same order.
+    for (let i = 0; i < rows.length; i += 8) emit('    ' + rows.slice(i, i + 8).map((r) => r[3] + ',').join(' '));
+    emit('  ]),');
     emit('};');
     files.set(`${module}.ts`, out.join('\n') + '\n');
     // ---- encoders
@@ -385,6 +392,75 @@ export function generate(schema: SchemaTable): Map<string, string> {
   emit(`export const ALL_ENCODERS: readonly EncoderGroup[] = [${modules.map(groupConst).join(', ')}];`);
   files.set('encode/all.ts', out.join('\n') + '\n');
   return files;
+
+  /**
+   * A message's table for the table tier (runtime/table.ts): [K, O or 0,
+   * code, ...decoders of its message fields]. Per field in Go struct order,
+   * a read kind (s b o i u l d f m: string, bytes->base64, bool, int32,
+   * uint32, int64/uint64, double, float, message; upper case: repeated;
+   * 1 2 3: map of string, bytes, message) and the rule emitJson writes
+   * (a..i, in the order of its cases); an inline field adds its number
+   * (63 + n). Wire tags and keys are K's, which the table shares.
+   */
+  function messageTable(n: string, withShape: boolean, fields: FieldFacts[]): string {
+    let code = '';
+    const kids: string[] = [];
+    for (const f of fields) {
+      const go = f.go!;
+      let read: string;
+      if (f.type === 'map') {
+        const vt = f.valueType!;
+        read = vt === 'string' ? '1' : vt === 'bytes' ? '2' : '3';
+        if (read === '3') kids.push(`d${id(vt)}`);
+      } else if (f.type in SCALAR_WIRE) {
+        read = TABLE_READ[f.type]!;
+        if (f.label === 'repeated') read = read.toUpperCase();
+      } else {
+        read = f.label === 'repeated' ? 'M' : 'm';
+        kids.push(`d${id(f.type)}`);
+      }
+      code += read + jsonRule(f);
+      if (go.inline) code += String.fromCharCode(63 + f.number);
+    }
+    return `[K${n}, ${withShape ? `O${n}` : '0'}, ${JSON.stringify(code)}${kids.map((k) => ', ' + k).join('')}]`;
+  }
+
+  /** A special kind's table: `#` and its letter (runtime/table.ts SPECIAL_CODES), the schema's decoder for schema-or-*. */
+  function specialTable(kind: string, facts: MessageFacts, id: (name: string) => string): string {
+    const schema = (): string => `d${id(facts.fields.find((x) => x.name === 'schema')!.type)}`;
+    switch (kind) {
+      case 'time': return '[0, 0, "#t"]';
+      case 'microTime': return '[0, 0, "#u"]';
+      case 'duration': return '[0, 0, "#d"]';
+      case 'quantity': return '[0, 0, "#q"]';
+      case 'intOrString': return '[0, 0, "#x"]';
+      case 'rawJSON': {
+        const f = facts.fields.find((x) => x.name === facts.special?.field)!;
+        return f.number === 1 ? '[0, 0, "#r"]' : '[0, 0, "#R"]';
+      }
+      case 'namedSlice': return '[0, 0, "#n"]';
+      case 'jsonSchemaPropsOrArray': return `[0, 0, "#A", ${schema()}]`;
+      case 'jsonSchemaPropsOrBool': return `[0, 0, "#B", ${schema()}]`;
+      case 'jsonSchemaPropsOrStringArray': return `[0, 0, "#C", ${schema()}]`;
+      default: throw new Error(`no table for special kind ${kind}`);
+    }
+  }
+
+  /** emitJson's rule for a field, as its table letter (the same decisions, in the same order). */
+  function jsonRule(f: FieldFacts): string {
+    const go = f.go!;
+    if (go.inline) return 'i';
+    const absentIsNil = f.label === 'repeated' || f.type === 'map' || go.shape === 'pointer' || go.shape === 'bytes' || go.shape === 'slice' || kindOf(f.type) === 'namedSlice';
+    if (absentIsNil) {
+      if (go.omitempty && go.shape === 'bytes') return 'c';
+      if (go.omitempty && kindOf(f.type) === 'namedSlice' && go.shape !== 'pointer') return 'd';
+      if (go.omitempty) return 'a';
+      return 'b';
+    }
+    if (f.type in SCALAR_WIRE) return go.omitempty ? 'e' : 'f';
+    if (go.omitzero) return 'h';
+    return 'g';
+  }
 
   /** The JSON keys an object of `name` can have: its fields', inline structs' (flattened), and TypeMeta's. */
   function jsonKeys(name: string): string[] {

@@ -26,6 +26,7 @@ export type { DecodeProtobufObjectOptions } from './make-codec.js';
 export { LengthPrefixedFramer } from './framer.js';
 export { MAGIC } from './object.js';
 export type { ProtobufObjectOptions } from './object.js';
+export type { ProtobufTier } from './tiers.js';
 export type { CustomKind, MessageCodec } from './registry.js';
 export { MissingEncoderError } from './registry.js';
 export type { EncoderGroup, SchemaGroup } from './message-codec.js';

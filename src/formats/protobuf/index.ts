@@ -11,6 +11,7 @@ export { LengthPrefixedFramer } from './framer.js';
 export { ProtobufEventDecoder, ProtobufEventEncoder, ProtobufObjectDecoder, ProtobufObjectEncoder, ProtobufSchemaRegistry } from './builtin.js';
 export { MAGIC } from './object.js';
 export type { ProtobufObjectOptions } from './object.js';
+export type { ProtobufTier } from './tiers.js';
 export type { CustomKind, MessageCodec } from './registry.js';
 export { MissingEncoderError } from './registry.js';
 export type { EncoderGroup, SchemaGroup } from './message-codec.js';

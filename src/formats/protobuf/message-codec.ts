@@ -6,6 +6,8 @@
  */
 import type { DecodeContext, J, Reader } from './runtime/reader.js';
 import type { Writer } from './runtime/writer.js';
+import { type TableSpec, registerTable } from './runtime/table.js';
+import type { Tiering } from './tiers.js';
 
 /** How one message is read into its JSON form and written back. */
 export interface MessageCodec {
@@ -16,6 +18,8 @@ export interface MessageCodec {
   decode(reader: Reader, context: DecodeContext): J;
   /** Writes the message body (no tag or length). */
   encode(writer: Writer, value: unknown): void;
+  /** A generated message's table tier and when it hands over to `decode` (tiers.ts); absent: `decode` only. */
+  readonly tiers?: Tiering | undefined;
 }
 
 /**
@@ -56,15 +60,19 @@ export interface SchemaGroup {
 /**
  * A generated group's messages: `prefix` + each space-separated name of
  * `names`, with the decoder at the same index; `typeMeta`: the indices of
- * those that embed TypeMeta. (The generated modules list names once, in one
- * string, which is smaller than a Map literal of pairs.)
+ * those that embed TypeMeta; `tables`: each message's table for the table
+ * tier (runtime/table.ts), registered under its decoder. (The generated
+ * modules list names once, in one string, which is smaller than a Map
+ * literal of pairs.)
  */
-export function entries(prefix: string, names: string, decoders: readonly MessageEntry[0][], typeMeta: readonly number[]): ReadonlyMap<string, MessageEntry> {
+export function entries(prefix: string, names: string, decoders: readonly MessageEntry[0][], typeMeta: readonly number[], tables: readonly TableSpec[] = []): ReadonlyMap<string, MessageEntry> {
   const map = new Map<string, MessageEntry>();
   const embeds = new Set(typeMeta);
   let i = 0;
   for (const name of names.split(' ')) {
     map.set(prefix + name, [decoders[i]!, embeds.has(i)]);
+    const table = tables[i];
+    if (table !== undefined) registerTable(decoders[i]!, table, embeds.has(i));
     i++;
   }
   return map;

@@ -14,6 +14,8 @@ import type { MessageCodec, ProtobufSchemaRegistry } from './registry.js';
 import { UNTYPED_MESSAGE } from './resolve.js';
 import { type DecodeContext, type Reader, createReader, enter, leave, skip, str } from './runtime/reader.js';
 import { EncodeError, type Writer, createWriter } from './runtime/writer.js';
+import { decodeAny } from './runtime/table.js';
+import type { ProtobufTier } from './tiers.js';
 
 /** "k8s\0" read as a little-endian uint32, the way Writer.fixed32 writes it. */
 const MAGIC_LE = 0x0073386b;
@@ -26,6 +28,15 @@ export interface ProtobufObjectOptions {
   schemas?: ProtobufSchemaRegistry;
   /** The message of an object whose envelope has an empty typeMeta. Default meta/v1 WatchEvent. */
   untypedMessage?: string;
+  /**
+   * Which decoder tier reads built-in messages (see tiers.ts): 'auto'
+   * (default) starts each kind on the table tier, which is quick to warm up,
+   * and moves it to the generated decoders, faster once compiled, when
+   * enough of it has been decoded to pay for their compile; 'table' or
+   * 'compiled' keeps one tier (a short- or a long-lived process). The
+   * objects and errors are the same either way.
+   */
+  tier?: ProtobufTier;
 }
 
 /** Options with the registry settled by the entry point (which decides what "built-in" holds). */
@@ -36,6 +47,7 @@ export class ObjectReader {
   private readonly schemas: ProtobufSchemaRegistry;
   private readonly untyped: string;
   private readonly context: DecodeContext;
+  private readonly tier: ProtobufTier;
   /** For decode(): one reader for every buffer (see Reader.reset). */
   private reader: Reader | undefined;
   /**
@@ -52,6 +64,7 @@ export class ObjectReader {
   constructor(limits: Pick<DecodeLimits, 'maxDepth' | 'maxCollectionLength'> & Partial<Pick<DecodeLimits, 'maxStringBytes'>>, options: ResolvedObjectOptions) {
     this.schemas = options.schemas;
     this.untyped = options.untypedMessage ?? UNTYPED_MESSAGE;
+    this.tier = options.tier ?? 'auto';
     this.context = {
       depth: 0,
       maxDepth: limits.maxDepth,
@@ -171,7 +184,11 @@ export class ObjectReader {
     c.filter = codec.typeMeta ? filter : undefined;
     r.pos = rawStart;
     r.len = rawEnd;
-    const object = codec.decode(r, c) as KubeObject;
+    const tiers = codec.tiers;
+    const tier = this.tier;
+    const object = (
+      tiers !== undefined && tier !== 'compiled' && (tier === 'table' || tiers.rent(rawEnd - rawStart)) ? decodeAny(r, c, tiers.table) : codec.decode(r, c)
+    ) as KubeObject;
     c.top = false;
     c.filter = undefined;
     return object;

@@ -9,6 +9,7 @@ import { customMessageCodec } from './custom.js';
 import { candidateMessages } from './resolve.js';
 import type { EncoderGroup, MessageCodec, MessageEncode, MessageEntry, SchemaGroup } from './message-codec.js';
 import { EncodeError } from './runtime/writer.js';
+import { tieringOf } from './tiers.js';
 
 export type { MessageCodec } from './message-codec.js';
 
@@ -151,7 +152,7 @@ export class ProtobufSchemaRegistry {
     const encode = this.encoders.get(name) ?? ((): never => {
       throw new MissingEncoderError(name, group);
     });
-    codec = { name, typeMeta: entry[1], decode: entry[0], encode };
+    codec = { name, typeMeta: entry[1], decode: entry[0], encode, tiers: tieringOf(entry[0]) };
     this.codecs.set(name, codec);
     return codec;
   }

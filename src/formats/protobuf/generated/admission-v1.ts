@@ -139,5 +139,7 @@ export const schemas: SchemaGroup = {
   requires: [AUTHENTICATION_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.admission.v1.", "AdmissionRequest AdmissionResponse AdmissionReview", [
     d0, d1, d2,
-  ], [2]),
+  ], [2], [
+    [K0, O0, "sfmgmgsemamasesesesfmgmgmgoamg", d1289, d1290, d1289, d1290, d215, d1319, d1319, d1319], [K1, O1, "sfofmabcsa1aSa", d1308], [K2, 0, "mama", d0, d1],
+  ]),
 };

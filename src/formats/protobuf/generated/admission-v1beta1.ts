@@ -139,5 +139,7 @@ export const schemas: SchemaGroup = {
   requires: [AUTHENTICATION_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.admission.v1beta1.", "AdmissionRequest AdmissionResponse AdmissionReview", [
     d3, d4, d5,
-  ], [2]),
+  ], [2], [
+    [K3, O3, "sfmgmgsemamasesesesfmgmgmgoamg", d1289, d1290, d1289, d1290, d215, d1319, d1319, d1319], [K4, O4, "sfofmabcsa1aSa", d1308], [K5, 0, "mama", d3, d4],
+  ]),
 };

@@ -896,5 +896,11 @@ export const schemas: SchemaGroup = {
     d6, d7, d8, d9, d10, d11, d12, d13, d14, d15, d16, d17, d18, d19, d20, d21,
     d22, d23, d24, d25, d26, d27, d28, d29, d30, d31, d32, d33, d34, d35, d36, d37,
     d38, d39, d40, d41,
-  ], [6, 7, 8, 10, 13, 14, 23, 24, 25, 27, 31, 32]),
+  ], [6, 7, 8, 10, 13, 14, 23, 24, 25, 27, 31, 32], [
+    [K6, 0, "se"], [K7, 0, "sfsf"], [K8, 0, "sfsf"], [K9, 0, "se"], [K10, 0, "sfsf"], [K11, O11, "mamaMaMasa", d1291, d1291, d22, d22], [K12, 0, "mgmg", d1298, d17], [K13, 0, "mgmg", d1298, d15],
+    [K14, 0, "mgMb", d1294, d13], [K15, 0, "semama", d24, d11], [K16, 0, "mgMb", d1294, d12], [K17, O17, "mamaMaMasaMase", d23, d11, d40, d21, d10], [K18, O18, "sfmgMasasamamasbiaSbsaMa", d41, d26, d1291, d1291, d10], [K19, 0, "mgMa", d1298, d18], [K20, 0, "mgMb", d1294, d19], [K21, 0, "sfmama", d6, d9],
+    [K22, O22, "SamiA", d26], [K23, 0, "sese"], [K24, 0, "sesemasa", d1291], [K25, 0, "SaSaSasa"], [K26, O26, "SamiA", d25], [K27, 0, "sfsfsaia"], [K28, 0, "Ma", d8], [K29, O29, "mgmgmg", d1298, d34, d35],
+    [K30, 0, "mgmg", d1298, d32], [K31, 0, "mgMb", d1294, d30], [K32, 0, "semamaSa", d24, d11], [K33, 0, "mgMb", d1294, d29], [K34, O34, "mamaMasaMaMaMa", d23, d11, d39, d7, d10, d40], [K35, 0, "lemaMa", d28, d1278], [K36, O36, "sfmgMasasamamasbiaSbMa", d41, d26, d1291, d1291, d10], [K37, 0, "mgMa", d1298, d36],
+    [K38, 0, "mgMb", d1294, d37], [K39, 0, "sfsesase"], [K40, 0, "sfsf"], [K41, 0, "samabc", d27],
+  ]),
 };

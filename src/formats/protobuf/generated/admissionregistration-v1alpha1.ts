@@ -615,5 +615,10 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.admissionregistration.v1alpha1.", "ApplyConfiguration AuditAnnotation ExpressionWarning JSONPatch MatchCondition MatchResources MutatingAdmissionPolicy MutatingAdmissionPolicyBinding MutatingAdmissionPolicyBindingList MutatingAdmissionPolicyBindingSpec MutatingAdmissionPolicyList MutatingAdmissionPolicySpec Mutation NamedRuleWithOperations ParamKind ParamRef TypeChecking ValidatingAdmissionPolicy ValidatingAdmissionPolicyBinding ValidatingAdmissionPolicyBindingList ValidatingAdmissionPolicyBindingSpec ValidatingAdmissionPolicyList ValidatingAdmissionPolicySpec ValidatingAdmissionPolicyStatus Validation Variable", [
     d42, d43, d44, d45, d46, d47, d48, d49, d50, d51, d52, d53, d54, d55, d56, d57,
     d58, d59, d60, d61, d62, d63, d64, d65, d66, d67,
-  ], [6, 7, 8, 10, 17, 18, 19, 21]),
+  ], [6, 7, 8, 10, 17, 18, 19, 21], [
+    [K42, 0, "se"], [K43, 0, "sfsf"], [K44, 0, "sfsf"], [K45, 0, "se"], [K46, 0, "sfsf"], [K47, O47, "mamaMaMasa", d1291, d1291, d55, d55], [K48, 0, "mgmg", d1298, d53], [K49, 0, "mgmg", d1298, d51],
+    [K50, 0, "mgMb", d1294, d49], [K51, 0, "semama", d57, d47], [K52, 0, "mgMb", d1294, d48], [K53, O53, "mamaMaMasaMase", d56, d47, d67, d54, d46], [K54, 0, "sfmama", d42, d45], [K55, O55, "SamiA", d26], [K56, 0, "sese"], [K57, 0, "sesemasa", d1291],
+    [K58, 0, "Ma", d44], [K59, O59, "mgmgmg", d1298, d64, d65], [K60, 0, "mgmg", d1298, d62], [K61, 0, "mgMb", d1294, d60], [K62, 0, "semamaSa", d57, d47], [K63, 0, "mgMb", d1294, d59], [K64, O64, "mamaMasaMaMaMa", d56, d47, d66, d43, d46, d67], [K65, 0, "lemaMa", d58, d1278],
+    [K66, 0, "sfsesase"], [K67, 0, "sfsf"],
+  ]),
 };

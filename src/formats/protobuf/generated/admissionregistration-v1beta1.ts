@@ -848,5 +848,11 @@ export const schemas: SchemaGroup = {
     d68, d69, d70, d71, d72, d73, d74, d75, d76, d77, d78, d79, d80, d81, d82, d83,
     d84, d85, d86, d87, d88, d89, d90, d91, d92, d93, d94, d95, d96, d97, d98, d99,
     d100, d101,
-  ], [6, 7, 8, 10, 13, 14, 21, 22, 23, 25, 29, 30]),
+  ], [6, 7, 8, 10, 13, 14, 21, 22, 23, 25, 29, 30], [
+    [K68, 0, "se"], [K69, 0, "sfsf"], [K70, 0, "sfsf"], [K71, 0, "se"], [K72, 0, "sfsf"], [K73, O73, "mamaMaMasa", d1291, d1291, d84, d84], [K74, 0, "mgmg", d1298, d79], [K75, 0, "mgmg", d1298, d77],
+    [K76, 0, "mgMb", d1294, d75], [K77, 0, "semama", d86, d73], [K78, 0, "mgMb", d1294, d74], [K79, O79, "mamaMaMasaMase", d85, d73, d100, d83, d72], [K80, O80, "sfmgMasasamamasaiaSasaMa", d101, d26, d1291, d1291, d72], [K81, 0, "mgMa", d1298, d80], [K82, 0, "mgMb", d1294, d81], [K83, 0, "sfmama", d68, d71],
+    [K84, O84, "SamiA", d26], [K85, 0, "sese"], [K86, 0, "sesemasa", d1291], [K87, 0, "sfsfsaia"], [K88, 0, "Ma", d70], [K89, O89, "mgmgmg", d1298, d94, d95], [K90, 0, "mgmg", d1298, d92], [K91, 0, "mgMb", d1294, d90],
+    [K92, 0, "semamaSa", d86, d73], [K93, 0, "mgMb", d1294, d89], [K94, O94, "mamaMasaMaMaMa", d85, d73, d99, d69, d72, d100], [K95, 0, "lemaMa", d88, d1278], [K96, O96, "sfmgMasasamamasaiaSaMa", d101, d26, d1291, d1291, d72], [K97, 0, "mgMa", d1298, d96], [K98, 0, "mgMb", d1294, d97], [K99, 0, "sfsesase"],
+    [K100, 0, "sfsf"], [K101, 0, "samabc", d87],
+  ]),
 };

@@ -150,5 +150,7 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.apidiscovery.v2.", "APIGroupDiscovery APIGroupDiscoveryList APIResourceDiscovery APISubresourceDiscovery APIVersionDiscovery", [
     d102, d103, d104, d105, d106,
-  ], [0, 1]),
+  ], [0, 1], [
+    [K102, 0, "mgMa", d1298, d106], [K103, 0, "mgMb", d1294, d102], [K104, O104, "sfmasfsfSbSaSaMa", d1289, d105], [K105, 0, "sfmaMaSb", d1289, d1289], [K106, 0, "sfMase", d104],
+  ]),
 };

@@ -150,5 +150,7 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.apidiscovery.v2beta1.", "APIGroupDiscovery APIGroupDiscoveryList APIResourceDiscovery APISubresourceDiscovery APIVersionDiscovery", [
     d107, d108, d109, d110, d111,
-  ], [0, 1]),
+  ], [0, 1], [
+    [K107, 0, "mgMa", d1298, d111], [K108, 0, "mgMb", d1294, d107], [K109, O109, "sfmasfsfSbSaSaMa", d1289, d110], [K110, 0, "sfmaMaSb", d1289, d1289], [K111, 0, "sfMase", d109],
+  ]),
 };

@@ -726,5 +726,10 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.", "ConversionRequest ConversionResponse ConversionReview CustomResourceColumnDefinition CustomResourceConversion CustomResourceDefinition CustomResourceDefinitionCondition CustomResourceDefinitionList CustomResourceDefinitionNames CustomResourceDefinitionSpec CustomResourceDefinitionStatus CustomResourceDefinitionVersion CustomResourceSubresourceScale CustomResourceSubresourceStatus CustomResourceSubresources CustomResourceValidation ExternalDocumentation JSON JSONSchemaProps JSONSchemaPropsOrArray JSONSchemaPropsOrBool JSONSchemaPropsOrStringArray SelectableField ServiceReference ValidationRule WebhookClientConfig WebhookConversion", [
     d1217, d1218, d1219, d1220, d1221, d1222, d1223, d1224, d1225, d1226, d1227, d1228, d1229, d1230, d1231, d1232,
     d1233, d1234, d1235, d1236, d1237, d1238, d1239, d1240, d1241, d1242, d1243,
-  ], [2, 5, 7]),
+  ], [2, 5, 7], [
+    [K1217, 0, "sfsfMb", d1319], [K1218, 0, "sfMbmg", d1319, d1308], [K1219, 0, "mama", d1217, d1218], [K1220, O1220, "sfsfseseiesf"], [K1221, 0, "sfma", d1243], [K1222, O1222, "mgmgmg", d1298, d1226, d1227], [K1223, O1223, "sfsfmgsesele", d1312], [K1224, 0, "mgMb", d1294, d1222],
+    [K1225, O1225, "sfseSasfseSa"], [K1226, O1226, "sfmgsfMbmaoe", d1225, d1228, d1221], [K1227, 0, "MbmgSble", d1223, d1225], [K1228, O1228, "sfofofoesamamaMaMa", d1232, d1231, d1220, d1239], [K1229, 0, "sfsfsa"], [K1230, 0, ""], [K1231, 0, "mama", d1230, d1229], [K1232, 0, "ma", d1235],
+    [K1233, 0, "sese"], [0, 0, "#r"], [K1235, O1235, "sesesasesesesemadaoedaoelalaselalaoedaMalalaSamaMaMaMama3ama3a3ama3amamaoeoaoeoeSasasaMa", d1234, d1234, d1236, d1235, d1235, d1235, d1235, d1235, d1237, d1235, d1238, d1237, d1235, d1233, d1234, d1241], [0, 0, "#A", d1235], [0, 0, "#B", d1235], [0, 0, "#C", d1235], [K1239, 0, "sf"], [K1240, 0, "sfsfsaia"],
+    [K1241, O1241, "sfsesesaseoa"], [K1242, 0, "samabc", d1240], [K1243, 0, "maSb", d1242],
+  ]),
 };

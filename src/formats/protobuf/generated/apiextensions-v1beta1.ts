@@ -724,5 +724,10 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.", "ConversionRequest ConversionResponse ConversionReview CustomResourceColumnDefinition CustomResourceConversion CustomResourceDefinition CustomResourceDefinitionCondition CustomResourceDefinitionList CustomResourceDefinitionNames CustomResourceDefinitionSpec CustomResourceDefinitionStatus CustomResourceDefinitionVersion CustomResourceSubresourceScale CustomResourceSubresourceStatus CustomResourceSubresources CustomResourceValidation ExternalDocumentation JSON JSONSchemaProps JSONSchemaPropsOrArray JSONSchemaPropsOrBool JSONSchemaPropsOrStringArray SelectableField ServiceReference ValidationRule WebhookClientConfig", [
     d1244, d1245, d1246, d1247, d1248, d1249, d1250, d1251, d1252, d1253, d1254, d1255, d1256, d1257, d1258, d1259,
     d1260, d1261, d1262, d1263, d1264, d1265, d1266, d1267, d1268, d1269,
-  ], [2, 5, 7]),
+  ], [2, 5, 7], [
+    [K1244, 0, "sfsfMb", d1319], [K1245, 0, "sfMbmg", d1319, d1308], [K1246, 0, "mama", d1244, d1245], [K1247, O1247, "sfsfseseiesf"], [K1248, 0, "sfmaSa", d1269], [K1249, O1249, "mgmgmg", d1298, d1253, d1254], [K1250, O1250, "sfsfmgsesele", d1312], [K1251, 0, "mgMb", d1294, d1249],
+    [K1252, O1252, "sfseSasfseSa"], [K1253, O1253, "sfsemgsfmamaMaMaMamaoa", d1252, d1259, d1258, d1255, d1247, d1266, d1248], [K1254, 0, "MbmgSble", d1250, d1252], [K1255, O1255, "sfofofoesamamaMaMa", d1259, d1258, d1247, d1266], [K1256, 0, "sfsfsa"], [K1257, 0, ""], [K1258, 0, "mama", d1257, d1256], [K1259, 0, "ma", d1262],
+    [K1260, 0, "sese"], [0, 0, "#r"], [K1262, O1262, "sesesasesesesemadaoedaoelalaselalaoedaMalalaSamaMaMaMama3ama3a3ama3amamaoeoaoeoeSasasaMa", d1261, d1261, d1263, d1262, d1262, d1262, d1262, d1262, d1264, d1262, d1265, d1264, d1262, d1260, d1261, d1268], [0, 0, "#A", d1262], [0, 0, "#B", d1262], [0, 0, "#C", d1262], [K1266, 0, "sf"], [K1267, 0, "sfsfsaia"],
+    [K1268, O1268, "sfsesesaseoa"], [K1269, 0, "samabc", d1267],
+  ]),
 };

@@ -162,5 +162,7 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.apiserverinternal.v1alpha1.", "ServerStorageVersion StorageVersion StorageVersionCondition StorageVersionList StorageVersionSpec StorageVersionStatus", [
     d112, d113, d114, d115, d116, d117,
-  ], [1, 3]),
+  ], [1, 3], [
+    [K112, 0, "seseSaSa"], [K113, O113, "mgmgmg", d1298, d116, d117], [K114, O114, "sfsflemgsfse", d1312], [K115, 0, "mgMb", d1294, d113], [K116, 0, ""], [K117, 0, "MasaMa", d112, d114],
+  ]),
 };

@@ -843,5 +843,10 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.apps.v1.", "ControllerRevision ControllerRevisionList DaemonSet DaemonSetCondition DaemonSetList DaemonSetSpec DaemonSetStatus DaemonSetUpdateStrategy Deployment DeploymentCondition DeploymentList DeploymentSpec DeploymentStatus DeploymentStrategy ReplicaSet ReplicaSetCondition ReplicaSetList ReplicaSetSpec ReplicaSetStatus RollingUpdateDaemonSet RollingUpdateDeployment RollingUpdateStatefulSetStrategy StatefulSet StatefulSetCondition StatefulSetList StatefulSetOrdinals StatefulSetPersistentVolumeClaimRetentionPolicy StatefulSetSpec StatefulSetStatus StatefulSetUpdateStrategy", [
     d118, d119, d120, d121, d122, d123, d124, d125, d126, d127, d128, d129, d130, d131, d132, d133,
     d134, d135, d136, d137, d138, d139, d140, d141, d142, d143, d144, d145, d146, d147,
-  ], [0, 1, 2, 4, 8, 10, 14, 16, 22, 24]),
+  ], [0, 1, 2, 4, 8, 10, 14, 16, 22, 24], [
+    [K118, O118, "mgmglf", d1298, d1319], [K119, 0, "mgMb", d1294, d118], [K120, O120, "mgmgmg", d1298, d123, d124], [K121, O121, "sfsfmgsese", d1312], [K122, 0, "mgMb", d1294, d120], [K123, O123, "mbmgmgieia", d1291, d532, d125], [K124, O124, "ififififleieieieiaMa", d121], [K125, 0, "sema", d137],
+    [K126, O126, "mgmgmg", d1298, d129, d130], [K127, O127, "sfsfmgmgsese", d1312, d1312], [K128, 0, "mgMb", d1294, d126], [K129, O129, "iambmgmgieiaoeia", d1291, d532, d131], [K130, O130, "leieieieieieiaMaia", d127], [K131, 0, "sema", d138], [K132, O132, "mgmgmg", d1298, d135, d136], [K133, O133, "sfsfmgsese", d1312],
+    [K134, 0, "mgMb", d1294, d132], [K135, 0, "iaiembmg", d1291, d532], [K136, O136, "ifieieieialeMa", d133], [K137, 0, "mama", d1322, d1322], [K138, 0, "mama", d1322, d1322], [K139, 0, "iama", d1322], [K140, O140, "mgmgmg", d1298, d145, d146], [K141, O141, "sfsfmgsese", d1312],
+    [K142, 0, "mgMb", d1294, d140], [K143, 0, "if"], [K144, 0, "sese"], [K145, O145, "iambmgMasfsemgiaiemama", d1291, d532, d492, d147, d144, d143], [K146, O146, "leifieieieseseiaMaif", d141], [K147, 0, "sema", d139],
+  ]),
 };

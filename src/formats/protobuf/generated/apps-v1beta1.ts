@@ -626,5 +626,9 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.apps.v1beta1.", "ControllerRevision ControllerRevisionList Deployment DeploymentCondition DeploymentList DeploymentRollback DeploymentSpec DeploymentStatus DeploymentStrategy RollbackConfig RollingUpdateDeployment RollingUpdateStatefulSetStrategy Scale ScaleSpec ScaleStatus StatefulSet StatefulSetCondition StatefulSetList StatefulSetOrdinals StatefulSetPersistentVolumeClaimRetentionPolicy StatefulSetSpec StatefulSetStatus StatefulSetUpdateStrategy", [
     d148, d149, d150, d151, d152, d153, d154, d155, d156, d157, d158, d159, d160, d161, d162, d163,
     d164, d165, d166, d167, d168, d169, d170,
-  ], [0, 1, 2, 4, 5, 12, 15, 17]),
+  ], [0, 1, 2, 4, 5, 12, 15, 17], [
+    [K148, O148, "mgmglf", d1298, d1319], [K149, 0, "mgMb", d1294, d148], [K150, O150, "mgmgmg", d1298, d154, d155], [K151, O151, "sfsfmgmgsese", d1312, d1312], [K152, 0, "mgMb", d1294, d150], [K153, O153, "sf1amg", d157], [K154, O154, "iamamgmgieiaoemaia", d1291, d532, d156, d157], [K155, O155, "leieieieieieiaMaia", d151],
+    [K156, 0, "sema", d158], [K157, 0, "le"], [K158, 0, "mama", d1322, d1322], [K159, 0, "iama", d1322], [K160, O160, "mgmgmg", d1298, d161, d162], [K161, 0, "ie"], [K162, 0, "if1ase"], [K163, O163, "mgmgmg", d1298, d168, d169],
+    [K164, O164, "sfsfmgsese", d1312], [K165, 0, "mgMb", d1294, d163], [K166, 0, "if"], [K167, 0, "sese"], [K168, O168, "iamamgMasfsemgiaiemama", d1291, d532, d492, d170, d167, d166], [K169, O169, "laifieieieseseiaMaif", d164], [K170, 0, "sema", d159],
+  ]),
 };

@@ -910,5 +910,11 @@ export const schemas: SchemaGroup = {
     d171, d172, d173, d174, d175, d176, d177, d178, d179, d180, d181, d182, d183, d184, d185, d186,
     d187, d188, d189, d190, d191, d192, d193, d194, d195, d196, d197, d198, d199, d200, d201, d202,
     d203,
-  ], [0, 1, 2, 4, 8, 10, 14, 16, 22, 25, 27]),
+  ], [0, 1, 2, 4, 8, 10, 14, 16, 22, 25, 27], [
+    [K171, O171, "mgmglf", d1298, d1319], [K172, 0, "mgMb", d1294, d171], [K173, O173, "mgmgmg", d1298, d176, d177], [K174, O174, "sfsfmgsese", d1312], [K175, 0, "mgMb", d1294, d173], [K176, O176, "mbmgmgieia", d1291, d532, d178], [K177, O177, "ififififleieieieiaMa", d174], [K178, 0, "sema", d190],
+    [K179, O179, "mgmgmg", d1298, d182, d183], [K180, O180, "sfsfmgmgsese", d1312, d1312], [K181, 0, "mgMb", d1294, d179], [K182, O182, "iambmgmgieiaoeia", d1291, d532, d184], [K183, O183, "leieieieieieiaMaia", d180], [K184, 0, "sema", d191], [K185, O185, "mgmgmg", d1298, d188, d189], [K186, O186, "sfsfmgsese", d1312],
+    [K187, 0, "mgMb", d1294, d185], [K188, 0, "iaiembmg", d1291, d532], [K189, O189, "ifieieieialeMa", d186], [K190, 0, "mama", d1322, d1322], [K191, 0, "mama", d1322, d1322], [K192, 0, "iama", d1322], [K193, O193, "mgmgmg", d1298, d194, d195], [K194, 0, "ie"],
+    [K195, 0, "if1ase"], [K196, O196, "mgmgmg", d1298, d201, d202], [K197, O197, "sfsfmgsese", d1312], [K198, 0, "mgMb", d1294, d196], [K199, 0, "if"], [K200, 0, "sese"], [K201, O201, "iambmgMasfsemgiaiemama", d1291, d532, d492, d203, d200, d199], [K202, O202, "leifieieieseseiaMaif", d197],
+    [K203, 0, "sema", d192],
+  ]),
 };

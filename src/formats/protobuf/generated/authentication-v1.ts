@@ -260,5 +260,8 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.authentication.v1.", "AttestationValue BoundObjectReference ExtraValue SelfSubjectReview SelfSubjectReviewStatus TokenRequest TokenRequestSpec TokenRequestStatus TokenReview TokenReviewSpec TokenReviewStatus UserInfo", [
     d204, d205, d206, d207, d208, d209, d210, d211, d212, d213, d214, d215,
-  ], [3, 5, 8]),
+  ], [3, 5, 8], [
+    [0, 0, "#n"], [K205, 0, "sesesese"], [0, 0, "#n"], [K207, 0, "mgmg", d1298, d208], [K208, 0, "mg", d215], [K209, O209, "mgmgmg", d1298, d210, d211], [K210, 0, "Sblbmb3a", d205, d204], [K211, 0, "sfmg", d1312],
+    [K212, O212, "mgmgmg", d1298, d213, d214], [K213, 0, "seSa"], [K214, 0, "oemgSase", d215], [K215, 0, "seseSa3a", d206],
+  ]),
 };

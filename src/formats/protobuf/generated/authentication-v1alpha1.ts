@@ -59,5 +59,7 @@ export const schemas: SchemaGroup = {
   requires: [AUTHENTICATION_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.authentication.v1alpha1.", "SelfSubjectReview SelfSubjectReviewStatus", [
     d216, d217,
-  ], [0]),
+  ], [0], [
+    [K216, 0, "mgmg", d1298, d217], [K217, 0, "mg", d215],
+  ]),
 };

@@ -159,5 +159,7 @@ export const schemas: SchemaGroup = {
   requires: [AUTHENTICATION_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.authentication.v1beta1.", "ExtraValue SelfSubjectReview SelfSubjectReviewStatus TokenReview TokenReviewSpec TokenReviewStatus UserInfo", [
     d218, d219, d220, d221, d222, d223, d224,
-  ], [1, 3]),
+  ], [1, 3], [
+    [0, 0, "#n"], [K219, 0, "mgmg", d1298, d220], [K220, 0, "mg", d215], [K221, O221, "mgmgmg", d1298, d222, d223], [K222, 0, "seSa"], [K223, 0, "oemgSase", d224], [K224, 0, "seseSa3a", d218],
+  ]),
 };

@@ -395,5 +395,8 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.authorization.v1.", "ExtraValue FieldSelectorAttributes LabelSelectorAttributes LocalSubjectAccessReview NonResourceAttributes NonResourceRule ResourceAttributes ResourceRule SelfSubjectAccessReview SelfSubjectAccessReviewSpec SelfSubjectRulesReview SelfSubjectRulesReviewSpec SubjectAccessReview SubjectAccessReviewSpec SubjectAccessReviewStatus SubjectRulesReviewStatus", [
     d225, d226, d227, d228, d229, d230, d231, d232, d233, d234, d235, d236, d237, d238, d239, d240,
-  ], [3, 8, 10, 12]),
+  ], [3, 8, 10, 12], [
+    [0, 0, "#n"], [K226, 0, "seMa", d1282], [K227, 0, "seMa", d1292], [K228, O228, "mgmgmg", d1298, d238, d239], [K229, 0, "sese"], [K230, 0, "SbSa"], [K231, O231, "sesesesesesesemama", d226, d227], [K232, 0, "SbSaSaSa"],
+    [K233, O233, "mgmgmg", d1298, d234, d239], [K234, 0, "mama", d231, d229], [K235, O235, "mgmgmg", d1298, d236, d240], [K236, 0, "se"], [K237, O237, "mgmgmg", d1298, d238, d239], [K238, O238, "mamaseSa3ase", d231, d229, d225], [K239, 0, "ofoesese"], [K240, 0, "MbMbofse", d232, d230],
+  ]),
 };

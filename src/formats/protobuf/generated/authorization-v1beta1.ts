@@ -354,5 +354,8 @@ export const schemas: SchemaGroup = {
   requires: [AUTHORIZATION_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.authorization.v1beta1.", "ExtraValue LocalSubjectAccessReview NonResourceAttributes NonResourceRule ResourceAttributes ResourceRule SelfSubjectAccessReview SelfSubjectAccessReviewSpec SelfSubjectRulesReview SelfSubjectRulesReviewSpec SubjectAccessReview SubjectAccessReviewSpec SubjectAccessReviewStatus SubjectRulesReviewStatus", [
     d241, d242, d243, d244, d245, d246, d247, d248, d249, d250, d251, d252, d253, d254,
-  ], [1, 6, 8, 10]),
+  ], [1, 6, 8, 10], [
+    [0, 0, "#n"], [K242, O242, "mgmgmg", d1298, d252, d253], [K243, 0, "sese"], [K244, 0, "SbSa"], [K245, O245, "sesesesesesesemama", d226, d227], [K246, 0, "SbSaSaSa"], [K247, O247, "mgmgmg", d1298, d248, d253], [K248, 0, "mama", d245, d243],
+    [K249, O249, "mgmgmg", d1298, d250, d254], [K250, 0, "se"], [K251, O251, "mgmgmg", d1298, d252, d253], [K252, O252, "mamaseSa3ase", d245, d243, d241], [K253, 0, "ofoesese"], [K254, 0, "MbMbofse", d246, d244],
+  ]),
 };

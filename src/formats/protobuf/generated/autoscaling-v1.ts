@@ -563,5 +563,9 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.autoscaling.v1.", "ContainerResourceMetricSource ContainerResourceMetricStatus CrossVersionObjectReference ExternalMetricSource ExternalMetricStatus HorizontalPodAutoscaler HorizontalPodAutoscalerCondition HorizontalPodAutoscalerList HorizontalPodAutoscalerSpec HorizontalPodAutoscalerStatus MetricSpec MetricStatus ObjectMetricSource ObjectMetricStatus PodsMetricSource PodsMetricStatus ResourceMetricSource ResourceMetricStatus Scale ScaleSpec ScaleStatus", [
     d255, d256, d257, d258, d259, d260, d261, d262, d263, d264, d265, d266, d267, d268, d269, d270,
     d271, d272, d273, d274, d275,
-  ], [5, 7, 18]),
+  ], [5, 7, 18], [
+    [K255, 0, "sfiamasf", d1270], [K256, 0, "sfiamgsf", d1270], [K257, 0, "sfsfse"], [K258, 0, "sfmamama", d1291, d1270, d1270], [K259, 0, "sfmamgma", d1291, d1270, d1270], [K260, O260, "mgmgmg", d1298, d263, d264], [K261, O261, "sfsfmgsesela", d1312], [K262, 0, "mgMb", d1294, d260],
+    [K263, 0, "mgiaifia", d257], [K264, O264, "lamaififia", d1312], [K265, O265, "sfmamamamama", d267, d269, d271, d255, d258], [K266, O266, "sfmamamamama", d268, d270, d272, d256, d259], [K267, O267, "mgsfmgmama", d257, d1270, d1291, d1270], [K268, O268, "mgsfmgmama", d257, d1270, d1291, d1270], [K269, 0, "sfmgma", d1270, d1291], [K270, 0, "sfmgma", d1270, d1291],
+    [K271, 0, "sfiama", d1270], [K272, 0, "sfiamg", d1270], [K273, O273, "mgmgmg", d1298, d274, d275], [K274, 0, "ie"], [K275, 0, "ifse"],
+  ]),
 };

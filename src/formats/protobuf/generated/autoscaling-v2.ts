@@ -602,5 +602,9 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.autoscaling.v2.", "ContainerResourceMetricSource ContainerResourceMetricStatus CrossVersionObjectReference ExternalMetricSource ExternalMetricStatus HPAScalingPolicy HPAScalingRules HorizontalPodAutoscaler HorizontalPodAutoscalerBehavior HorizontalPodAutoscalerCondition HorizontalPodAutoscalerList HorizontalPodAutoscalerSpec HorizontalPodAutoscalerStatus MetricIdentifier MetricSpec MetricStatus MetricTarget MetricValueStatus ObjectMetricSource ObjectMetricStatus PodsMetricSource PodsMetricStatus ResourceMetricSource ResourceMetricStatus", [
     d276, d277, d278, d279, d280, d281, d282, d283, d284, d285, d286, d287, d288, d289, d290, d291,
     d292, d293, d294, d295, d296, d297, d298, d299,
-  ], [7, 10]),
+  ], [7, 10], [
+    [K276, 0, "sfmgsf", d292], [K277, 0, "sfmgsf", d293], [K278, 0, "sfsfse"], [K279, 0, "mgmg", d289, d292], [K280, 0, "mgmg", d289, d293], [K281, 0, "sfifif"], [K282, 0, "iasaMama", d281, d1270], [K283, O283, "mgmgmg", d1298, d287, d288],
+    [K284, 0, "mama", d282, d282], [K285, O285, "sfsfmgsesela", d1312], [K286, 0, "mgMb", d1294, d283], [K287, O287, "mgiaifMama", d278, d290, d284], [K288, O288, "lamaieifMbMa", d1312, d291, d285], [K289, 0, "sfma", d1291], [K290, O290, "sfmamamamama", d294, d296, d298, d276, d279], [K291, O291, "sfmamamamama", d295, d297, d299, d277, d280],
+    [K292, 0, "sfmamaia", d1270, d1270], [K293, 0, "mamaia", d1270, d1270], [K294, 0, "mgmgmg", d278, d292, d289], [K295, 0, "mgmgmg", d289, d293, d278], [K296, 0, "mgmg", d289, d292], [K297, 0, "mgmg", d289, d293], [K298, 0, "sfmg", d292], [K299, 0, "sfmg", d293],
+  ]),
 };

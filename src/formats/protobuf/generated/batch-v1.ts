@@ -512,5 +512,9 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.batch.v1.", "CronJob CronJobList CronJobSpec CronJobStatus Job JobCondition JobList JobSchedulingConfiguration JobSpec JobStatus JobTemplateSpec PodFailurePolicy PodFailurePolicyOnExitCodesRequirement PodFailurePolicyOnPodConditionsPattern PodFailurePolicyRule SuccessPolicy SuccessPolicyRule UncountedTerminatedPods", [
     d300, d301, d302, d303, d304, d305, d306, d307, d308, d309, d310, d311, d312, d313, d314, d315,
     d316, d317,
-  ], [0, 1, 4, 6]),
+  ], [0, 1, 4, 6], [
+    [K300, O300, "mgmgmg", d1298, d302, d303], [K301, 0, "mgMb", d1294, d300], [K302, O302, "sfsalaseoamgiaia", d310], [K303, 0, "Mamama", d490, d1312, d1312], [K304, O304, "mgmgmg", d1298, d308, d309], [K305, O305, "sfsfmgmgsese", d1312, d1312], [K306, 0, "mgMb", d1294, d304], [K307, 0, "mamamaMa", d1117, d1116, d1113, d1115],
+    [K308, O308, "iaialamamaiaiaiamaoamgiasaoasasama", d311, d315, d1291, d532, d307], [K309, O309, "Mamamaieieieiasesamaia", d305, d1312, d1312, d317], [K310, 0, "mgmg", d1298, d308], [K311, 0, "Mb", d314], [K312, 0, "sasfIb"], [K313, 0, "sfsf"], [K314, 0, "sfmaMa", d312, d313], [K315, 0, "Mb", d316],
+    [K316, 0, "saia"], [K317, 0, "SaSa"],
+  ]),
 };

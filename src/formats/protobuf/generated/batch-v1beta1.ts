@@ -150,5 +150,7 @@ export const schemas: SchemaGroup = {
   requires: [BATCH_V1, CORE_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.batch.v1beta1.", "CronJob CronJobList CronJobSpec CronJobStatus JobTemplateSpec", [
     d318, d319, d320, d321, d322,
-  ], [0, 1]),
+  ], [0, 1], [
+    [K318, O318, "mgmgmg", d1298, d320, d321], [K319, 0, "mgMb", d1294, d318], [K320, O320, "sfsalaseoamgiaia", d322], [K321, 0, "Mamama", d490, d1312, d1312], [K322, 0, "mgmg", d1298, d308],
+  ]),
 };

@@ -345,5 +345,8 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.certificates.v1.", "CertificateSigningRequest CertificateSigningRequestCondition CertificateSigningRequestList CertificateSigningRequestSpec CertificateSigningRequestStatus ClusterTrustBundle ClusterTrustBundleList ClusterTrustBundleSpec ExtraValue PodCertificateRequest PodCertificateRequestList PodCertificateRequestSpec PodCertificateRequestStatus", [
     d323, d324, d325, d326, d327, d328, d329, d330, d331, d332, d333, d334, d335,
-  ], [0, 2, 5, 6, 9, 10]),
+  ], [0, 2, 5, 6, 9, 10], [
+    [K323, O323, "mgmgmg", d1298, d326, d327], [K324, O324, "sfsfsesemgmg", d1312, d1312], [K325, 0, "mgMb", d1294, d323], [K326, O326, "bbsfiaSaseseSa3a", d331], [K327, 0, "Mabc", d324], [K328, 0, "mgmg", d1298, d330], [K329, 0, "mgMb", d1294, d328], [K330, 0, "sesf"],
+    [0, 0, "#n"], [K332, O332, "mgmgmg", d1298, d334, d335], [K333, 0, "mgMb", d1294, d332], [K334, O334, "sfsfsfsfsfsfsfiabb1a"], [K335, O335, "Masemamama", d1278, d1312, d1312, d1312],
+  ]),
 };

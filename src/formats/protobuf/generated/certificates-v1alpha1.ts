@@ -82,5 +82,7 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.certificates.v1alpha1.", "ClusterTrustBundle ClusterTrustBundleList ClusterTrustBundleSpec", [
     d336, d337, d338,
-  ], [0, 1]),
+  ], [0, 1], [
+    [K336, 0, "mgmg", d1298, d338], [K337, 0, "mgMb", d1294, d336], [K338, 0, "sesf"],
+  ]),
 };

@@ -351,5 +351,8 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.certificates.v1beta1.", "CertificateSigningRequest CertificateSigningRequestCondition CertificateSigningRequestList CertificateSigningRequestSpec CertificateSigningRequestStatus ClusterTrustBundle ClusterTrustBundleList ClusterTrustBundleSpec ExtraValue PodCertificateRequest PodCertificateRequestList PodCertificateRequestSpec PodCertificateRequestStatus", [
     d339, d340, d341, d342, d343, d344, d345, d346, d347, d348, d349, d350, d351,
-  ], [0, 2, 5, 6, 9, 10]),
+  ], [0, 2, 5, 6, 9, 10], [
+    [K339, O339, "mgmgmg", d1298, d342, d343], [K340, O340, "sfsfsesemgmg", d1312, d1312], [K341, 0, "mgMb", d1294, d339], [K342, O342, "bbsaiaSaseseSa3a", d347], [K343, 0, "Mabc", d340], [K344, 0, "mgmg", d1298, d346], [K345, 0, "mgMb", d1294, d344], [K346, 0, "sesf"],
+    [0, 0, "#n"], [K348, O348, "mgmgmg", d1298, d350, d351], [K349, 0, "mgMb", d1294, d348], [K350, O350, "sfsfsfsfsfsfsfiabbbbbb1a"], [K351, O351, "Masemamama", d1278, d1312, d1312, d1312],
+  ]),
 };

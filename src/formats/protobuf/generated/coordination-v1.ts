@@ -98,5 +98,7 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.coordination.v1.", "Lease LeaseList LeaseSpec", [
     d352, d353, d354,
-  ], [0, 1]),
+  ], [0, 1], [
+    [K352, 0, "mgmg", d1298, d354], [K353, 0, "mgMb", d1294, d352], [K354, O354, "saiamamaiasasa", d1297, d1297],
+  ]),
 };

@@ -95,5 +95,7 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.coordination.v1alpha2.", "LeaseCandidate LeaseCandidateList LeaseCandidateSpec", [
     d355, d356, d357,
-  ], [0, 1]),
+  ], [0, 1], [
+    [K355, 0, "mgmg", d1298, d357], [K356, 0, "mgMb", d1294, d355], [K357, O357, "sfmamasfsese", d1297, d1297],
+  ]),
 };

@@ -173,5 +173,7 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.coordination.v1beta1.", "Lease LeaseCandidate LeaseCandidateList LeaseCandidateSpec LeaseList LeaseSpec", [
     d358, d359, d360, d361, d362, d363,
-  ], [0, 1, 2, 4]),
+  ], [0, 1, 2, 4], [
+    [K358, 0, "mgmg", d1298, d363], [K359, 0, "mgmg", d1298, d361], [K360, 0, "mgMb", d1294, d359], [K361, O361, "sfmamasfsese", d1297, d1297], [K362, 0, "mgMb", d1294, d358], [K363, O363, "saiamamaiasasa", d1297, d1297],
+  ]),
 };

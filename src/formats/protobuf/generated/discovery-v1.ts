@@ -213,5 +213,7 @@ export const schemas: SchemaGroup = {
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.discovery.v1.", "Endpoint EndpointConditions EndpointHints EndpointPort EndpointSlice EndpointSliceList ForNode ForZone", [
     d611, d612, d613, d614, d615, d616, d617, d618,
-  ], [4, 5]),
+  ], [4, 5], [
+    [K611, O611, "Sbmgsama1asasama", d612, d490, d613], [K612, 0, "oaoaoa"], [K613, 0, "MaMa", d618, d617], [K614, 0, "sasaiasa"], [K615, O615, "mgsfMbMb", d1298, d611, d614], [K616, 0, "mgMb", d1294, d615], [K617, 0, "sf"], [K618, 0, "sf"],
+  ]),
 };

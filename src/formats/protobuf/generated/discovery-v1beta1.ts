@@ -210,5 +210,7 @@ export const schemas: SchemaGroup = {
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.discovery.v1beta1.", "Endpoint EndpointConditions EndpointHints EndpointPort EndpointSlice EndpointSliceList ForNode ForZone", [
     d619, d620, d621, d622, d623, d624, d625, d626,
-  ], [4, 5]),
+  ], [4, 5], [
+    [K619, O619, "Sbmgsama1asama", d620, d490, d621], [K620, 0, "oaoaoa"], [K621, 0, "MaMa", d626, d625], [K622, 0, "sasaiasa"], [K623, O623, "mgsfMbMb", d1298, d619, d622], [K624, 0, "mgMb", d1294, d623], [K625, 0, "sf"], [K626, 0, "sf"],
+  ]),
 };

@@ -123,5 +123,7 @@ export const schemas: SchemaGroup = {
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.events.v1.", "Event EventList EventSeries", [
     d627, d628, d629,
-  ], [0, 1]),
+  ], [0, 1], [
+    [K627, O627, "mgmgmasesesesemgmasesemgmgmgie", d1298, d1297, d629, d490, d490, d424, d1312, d1312], [K628, 0, "mgMb", d1294, d627], [K629, 0, "ifmg", d1297],
+  ]),
 };

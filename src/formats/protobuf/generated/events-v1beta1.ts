@@ -123,5 +123,7 @@ export const schemas: SchemaGroup = {
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.events.v1beta1.", "Event EventList EventSeries", [
     d630, d631, d632,
-  ], [0, 1]),
+  ], [0, 1], [
+    [K630, O630, "mgmgmasesesesemgmasesemgmgmgie", d1298, d1297, d632, d490, d490, d424, d1312, d1312], [K631, 0, "mgMb", d1294, d630], [K632, 0, "ifmg", d1297],
+  ]),
 };

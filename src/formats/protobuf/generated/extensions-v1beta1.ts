@@ -1113,5 +1113,12 @@ export const schemas: SchemaGroup = {
     d633, d634, d635, d636, d637, d638, d639, d640, d641, d642, d643, d644, d645, d646, d647, d648,
     d649, d650, d651, d652, d653, d654, d655, d656, d657, d658, d659, d660, d661, d662, d663, d664,
     d665, d666, d667, d668, d669, d670, d671, d672, d673, d674, d675, d676, d677,
-  ], [0, 2, 6, 8, 9, 16, 18, 27, 30, 34, 36, 42]),
+  ], [0, 2, 6, 8, 9, 16, 18, 27, 30, 34, 36, 42], [
+    [K633, O633, "mgmgmg", d1298, d636, d637], [K634, O634, "sfsfmgsese", d1312], [K635, 0, "mgMb", d1294, d633], [K636, O636, "mamgmgieleia", d1291, d532, d638], [K637, O637, "ififififleieieieiaMa", d634], [K638, 0, "sema", d673], [K639, O639, "mgmgmg", d1298, d643, d644], [K640, O640, "sfsfmgmgsese", d1312, d1312],
+    [K641, 0, "mgMb", d1294, d639], [K642, O642, "sf1amg", d672], [K643, O643, "iamamgmgieiaoemaia", d1291, d532, d645, d672], [K644, O644, "leieieieieieiaMaia", d640], [K645, 0, "sema", d674], [K646, 0, "sesamg", d650], [K647, 0, "Mb", d646], [K648, 0, "sfSa"],
+    [K649, O649, "mgmgmg", d1298, d657, d658], [K650, 0, "semgma", d1322, d595], [K651, 0, "mgMb", d1294, d649], [K652, 0, "seseMa", d654], [K653, 0, "Ma", d652], [K654, 0, "ifsfsa"], [K655, 0, "semiA", d656], [K656, 0, "ma", d647],
+    [K657, 0, "samaMaMa", d650, d659, d655], [K658, 0, "mg", d653], [K659, 0, "Sase"], [K660, 0, "mgmg", d1298, d666], [K661, 0, "MaMa", d665, d664], [K662, 0, "MaMa", d665, d664], [K663, 0, "mgMb", d1294, d660], [K664, 0, "mamama", d1291, d1291, d648],
+    [K665, 0, "samaia", d1322], [K666, 0, "mgMaMaSa", d1291, d662, d661], [K667, O667, "mgmgmg", d1298, d670, d671], [K668, O668, "sfsfmgsese", d1312], [K669, 0, "mgMb", d1294, d667], [K670, 0, "iaiemamg", d1291, d532], [K671, O671, "ifieieieialeMa", d668], [K672, 0, "le"],
+    [K673, 0, "mama", d1322, d1322], [K674, 0, "mama", d1322, d1322], [K675, O675, "mgmgmg", d1298, d676, d677], [K676, 0, "ie"], [K677, 0, "if1ase"],
+  ]),
 };

@@ -532,5 +532,9 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.flowcontrol.v1.", "ExemptPriorityLevelConfiguration FlowDistinguisherMethod FlowSchema FlowSchemaCondition FlowSchemaList FlowSchemaSpec FlowSchemaStatus GroupSubject LimitResponse LimitedPriorityLevelConfiguration NonResourcePolicyRule PolicyRulesWithSubjects PriorityLevelConfiguration PriorityLevelConfigurationCondition PriorityLevelConfigurationList PriorityLevelConfigurationReference PriorityLevelConfigurationSpec PriorityLevelConfigurationStatus QueuingConfiguration ResourcePolicyRule ServiceAccountSubject Subject UserSubject", [
     d678, d679, d680, d681, d682, d683, d684, d685, d686, d687, d688, d689, d690, d691, d692, d693,
     d694, d695, d696, d697, d698, d699, d700,
-  ], [2, 4, 12, 14]),
+  ], [2, 4, 12, 14], [
+    [K678, 0, "iaia"], [K679, 0, "sf"], [K680, O680, "mgmgmg", d1298, d683, d684], [K681, O681, "sesemgsese", d1312], [K682, 0, "mgMb", d1294, d680], [K683, 0, "mgifmaMa", d693, d679, d689], [K684, 0, "Ma", d681], [K685, 0, "sf"],
+    [K686, 0, "sfma", d696], [K687, 0, "ibmgiaia", d686], [K688, 0, "SbSb"], [K689, 0, "MbMaMa", d699, d697, d688], [K690, O690, "mgmgmg", d1298, d694, d695], [K691, O691, "sesemgsese", d1312], [K692, 0, "mgMb", d1294, d690], [K693, 0, "sf"],
+    [K694, 0, "sfmama", d687, d678], [K695, 0, "Ma", d691], [K696, 0, "ififif"], [K697, O697, "SbSbSboeSb"], [K698, 0, "sfsf"], [K699, 0, "sfmamama", d700, d685, d698], [K700, 0, "sf"],
+  ]),
 };

@@ -532,5 +532,9 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.flowcontrol.v1beta1.", "ExemptPriorityLevelConfiguration FlowDistinguisherMethod FlowSchema FlowSchemaCondition FlowSchemaList FlowSchemaSpec FlowSchemaStatus GroupSubject LimitResponse LimitedPriorityLevelConfiguration NonResourcePolicyRule PolicyRulesWithSubjects PriorityLevelConfiguration PriorityLevelConfigurationCondition PriorityLevelConfigurationList PriorityLevelConfigurationReference PriorityLevelConfigurationSpec PriorityLevelConfigurationStatus QueuingConfiguration ResourcePolicyRule ServiceAccountSubject Subject UserSubject", [
     d701, d702, d703, d704, d705, d706, d707, d708, d709, d710, d711, d712, d713, d714, d715, d716,
     d717, d718, d719, d720, d721, d722, d723,
-  ], [2, 4, 12, 14]),
+  ], [2, 4, 12, 14], [
+    [K701, 0, "iaia"], [K702, 0, "sf"], [K703, O703, "mgmgmg", d1298, d706, d707], [K704, O704, "sesemgsese", d1312], [K705, 0, "mgMb", d1294, d703], [K706, 0, "mgifmaMa", d716, d702, d712], [K707, 0, "Ma", d704], [K708, 0, "sf"],
+    [K709, 0, "sfma", d719], [K710, 0, "ifmgiaia", d709], [K711, 0, "SbSb"], [K712, 0, "MbMaMa", d722, d720, d711], [K713, O713, "mgmgmg", d1298, d717, d718], [K714, O714, "sesemgsese", d1312], [K715, 0, "mgMb", d1294, d713], [K716, 0, "sf"],
+    [K717, 0, "sfmama", d710, d701], [K718, 0, "Ma", d714], [K719, 0, "ififif"], [K720, O720, "SbSbSboeSb"], [K721, 0, "sfsf"], [K722, 0, "sfmamama", d723, d708, d721], [K723, 0, "sf"],
+  ]),
 };

@@ -532,5 +532,9 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.flowcontrol.v1beta2.", "ExemptPriorityLevelConfiguration FlowDistinguisherMethod FlowSchema FlowSchemaCondition FlowSchemaList FlowSchemaSpec FlowSchemaStatus GroupSubject LimitResponse LimitedPriorityLevelConfiguration NonResourcePolicyRule PolicyRulesWithSubjects PriorityLevelConfiguration PriorityLevelConfigurationCondition PriorityLevelConfigurationList PriorityLevelConfigurationReference PriorityLevelConfigurationSpec PriorityLevelConfigurationStatus QueuingConfiguration ResourcePolicyRule ServiceAccountSubject Subject UserSubject", [
     d724, d725, d726, d727, d728, d729, d730, d731, d732, d733, d734, d735, d736, d737, d738, d739,
     d740, d741, d742, d743, d744, d745, d746,
-  ], [2, 4, 12, 14]),
+  ], [2, 4, 12, 14], [
+    [K724, 0, "iaia"], [K725, 0, "sf"], [K726, O726, "mgmgmg", d1298, d729, d730], [K727, O727, "sesemgsese", d1312], [K728, 0, "mgMb", d1294, d726], [K729, 0, "mgifmaMa", d739, d725, d735], [K730, 0, "Ma", d727], [K731, 0, "sf"],
+    [K732, 0, "sfma", d742], [K733, 0, "ifmgiaia", d732], [K734, 0, "SbSb"], [K735, 0, "MbMaMa", d745, d743, d734], [K736, O736, "mgmgmg", d1298, d740, d741], [K737, O737, "sesemgsese", d1312], [K738, 0, "mgMb", d1294, d736], [K739, 0, "sf"],
+    [K740, 0, "sfmama", d733, d724], [K741, 0, "Ma", d737], [K742, 0, "ififif"], [K743, O743, "SbSbSboeSb"], [K744, 0, "sfsf"], [K745, 0, "sfmamama", d746, d731, d744], [K746, 0, "sf"],
+  ]),
 };

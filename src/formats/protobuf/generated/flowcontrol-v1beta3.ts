@@ -532,5 +532,9 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.flowcontrol.v1beta3.", "ExemptPriorityLevelConfiguration FlowDistinguisherMethod FlowSchema FlowSchemaCondition FlowSchemaList FlowSchemaSpec FlowSchemaStatus GroupSubject LimitResponse LimitedPriorityLevelConfiguration NonResourcePolicyRule PolicyRulesWithSubjects PriorityLevelConfiguration PriorityLevelConfigurationCondition PriorityLevelConfigurationList PriorityLevelConfigurationReference PriorityLevelConfigurationSpec PriorityLevelConfigurationStatus QueuingConfiguration ResourcePolicyRule ServiceAccountSubject Subject UserSubject", [
     d747, d748, d749, d750, d751, d752, d753, d754, d755, d756, d757, d758, d759, d760, d761, d762,
     d763, d764, d765, d766, d767, d768, d769,
-  ], [2, 4, 12, 14]),
+  ], [2, 4, 12, 14], [
+    [K747, 0, "iaia"], [K748, 0, "sf"], [K749, O749, "mgmgmg", d1298, d752, d753], [K750, O750, "sesemgsese", d1312], [K751, 0, "mgMb", d1294, d749], [K752, 0, "mgifmaMa", d762, d748, d758], [K753, 0, "Ma", d750], [K754, 0, "sf"],
+    [K755, 0, "sfma", d765], [K756, 0, "ifmgiaia", d755], [K757, 0, "SbSb"], [K758, 0, "MbMaMa", d768, d766, d757], [K759, O759, "mgmgmg", d1298, d763, d764], [K760, O760, "sesemgsese", d1312], [K761, 0, "mgMb", d1294, d759], [K762, 0, "sf"],
+    [K763, 0, "sfmama", d756, d747], [K764, 0, "Ma", d760], [K765, 0, "ififif"], [K766, O766, "SbSbSboeSb"], [K767, 0, "sfsf"], [K768, 0, "sfmamama", d769, d754, d767], [K769, 0, "sf"],
+  ]),
 };

@@ -110,5 +110,7 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.imagepolicy.v1alpha1.", "ImageReview ImageReviewContainerSpec ImageReviewSpec ImageReviewStatus", [
     d770, d771, d772, d773,
-  ], [0]),
+  ], [0], [
+    [K770, O770, "mgmgmg", d1298, d772, d773], [K771, 0, "se"], [K772, 0, "Ma1ase", d771], [K773, 0, "ofse1a"],
+  ]),
 };

@@ -352,5 +352,8 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.lifecycle.v1alpha1.", "Eviction EvictionList EvictionPodReference EvictionRequest EvictionRequestList EvictionRequestPodReference EvictionRequestSpec EvictionRequestStatus EvictionRequestTarget EvictionSpec EvictionStatus EvictionTarget Requester ResponderStatus TargetResponder", [
     d774, d775, d776, d777, d778, d779, d780, d781, d782, d783, d784, d785, d786, d787, d788,
-  ], [0, 1, 3, 4]),
+  ], [0, 1, 3, 4], [
+    [K774, O774, "mgmgmg", d1298, d783, d784], [K775, 0, "mgMb", d1294, d774], [K776, 0, "sfsf"], [K777, O777, "mgmgmg", d1298, d780, d781], [K778, 0, "mgMb", d1294, d777], [K779, 0, "sfsf"], [K780, 0, "mgsfsf", d782], [K781, 0, "Mala", d1278],
+    [K782, 0, "ma", d779], [K783, 0, "mg", d785], [K784, O784, "MalaMaMaMa", d1278, d786, d788, d787], [K785, 0, "ma", d776], [K786, 0, "sfsf"], [K787, O787, "sfmamamamasa", d1312, d1312, d1312, d1312], [K788, 0, "sfibsf"],
+  ]),
 };

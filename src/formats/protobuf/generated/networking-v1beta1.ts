@@ -551,5 +551,10 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.networking.v1beta1.", "HTTPIngressPath HTTPIngressRuleValue IPAddress IPAddressList IPAddressSpec Ingress IngressBackend IngressClass IngressClassList IngressClassParametersReference IngressClassSpec IngressList IngressLoadBalancerIngress IngressLoadBalancerStatus IngressPortStatus IngressRule IngressRuleValue IngressSpec IngressStatus IngressTLS ParentReference ServiceCIDR ServiceCIDRList ServiceCIDRSpec ServiceCIDRStatus", [
     d824, d825, d826, d827, d828, d829, d830, d831, d832, d833, d834, d835, d836, d837, d838, d839,
     d840, d841, d842, d843, d844, d845, d846, d847, d848,
-  ], [2, 3, 5, 7, 8, 11, 21, 22]),
+  ], [2, 3, 5, 7, 8, 11, 21, 22], [
+    [K824, 0, "sesamg", d830], [K825, 0, "Mb", d824], [K826, 0, "mgmg", d1298, d828], [K827, 0, "mgMb", d1294, d826], [K828, 0, "ma", d844], [K829, O829, "mgmgmg", d1298, d841, d842], [K830, 0, "semgma", d1322, d595], [K831, 0, "mgmg", d1298, d834],
+    [K832, 0, "mgMb", d1294, d831], [K833, O833, "sasfsfsbsa"], [K834, 0, "sema", d833], [K835, 0, "mgMb", d1294, d829], [K836, 0, "seseMa", d838], [K837, 0, "Ma", d836], [K838, 0, "ifsfsa"], [K839, 0, "semiA", d840],
+    [K840, 0, "ma", d825], [K841, 0, "samaMaMa", d830, d843, d839], [K842, 0, "mg", d837], [K843, 0, "Sase"], [K844, 0, "sesesese"], [K845, O845, "mgmgmg", d1298, d847, d848], [K846, 0, "mgMb", d1294, d845], [K847, 0, "Sa"],
+    [K848, 0, "Ma", d1278],
+  ]),
 };

@@ -109,5 +109,7 @@ export const schemas: SchemaGroup = {
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.node.v1.", "Overhead RuntimeClass RuntimeClassList Scheduling", [
     d849, d850, d851, d852,
-  ], [1, 2]),
+  ], [1, 2], [
+    [K849, 0, "3a", d1270], [K850, O850, "mgsfmama", d1298, d849, d852], [K851, 0, "mgMb", d1294, d850], [K852, 0, "1aMa", d591],
+  ]),
 };

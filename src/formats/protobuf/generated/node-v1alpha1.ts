@@ -125,5 +125,7 @@ export const schemas: SchemaGroup = {
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.node.v1alpha1.", "Overhead RuntimeClass RuntimeClassList RuntimeClassSpec Scheduling", [
     d853, d854, d855, d856, d857,
-  ], [1, 2]),
+  ], [1, 2], [
+    [K853, 0, "3a", d1270], [K854, 0, "mgmg", d1298, d856], [K855, 0, "mgMb", d1294, d854], [K856, 0, "sfmama", d853, d857], [K857, 0, "1aMa", d591],
+  ]),
 };

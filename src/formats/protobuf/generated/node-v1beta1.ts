@@ -109,5 +109,7 @@ export const schemas: SchemaGroup = {
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.node.v1beta1.", "Overhead RuntimeClass RuntimeClassList Scheduling", [
     d858, d859, d860, d861,
-  ], [1, 2]),
+  ], [1, 2], [
+    [K858, 0, "3a", d1270], [K859, O859, "mgsfmama", d1298, d858, d861], [K860, 0, "mgMb", d1294, d859], [K861, 0, "1aMa", d591],
+  ]),
 };

@@ -150,5 +150,7 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.policy.v1.", "Eviction PodDisruptionBudget PodDisruptionBudgetList PodDisruptionBudgetSpec PodDisruptionBudgetStatus", [
     d862, d863, d864, d865, d866,
-  ], [0, 1, 2]),
+  ], [0, 1, 2], [
+    [K862, 0, "mgma", d1298, d1280], [K863, O863, "mgmgmg", d1298, d865, d866], [K864, 0, "mgMb", d1294, d863], [K865, 0, "mamamasa", d1322, d1291, d1322], [K866, O866, "le3aififififMa", d1312, d1278],
+  ]),
 };

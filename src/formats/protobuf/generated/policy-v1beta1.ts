@@ -150,5 +150,7 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.policy.v1beta1.", "Eviction PodDisruptionBudget PodDisruptionBudgetList PodDisruptionBudgetSpec PodDisruptionBudgetStatus", [
     d867, d868, d869, d870, d871,
-  ], [0, 1, 2]),
+  ], [0, 1, 2], [
+    [K867, 0, "mgma", d1298, d1280], [K868, O868, "mgmgmg", d1298, d870, d871], [K869, 0, "mgMb", d1294, d868], [K870, 0, "mamamasa", d1322, d1291, d1322], [K871, O871, "le3aififififMa", d1312, d1278],
+  ]),
 };

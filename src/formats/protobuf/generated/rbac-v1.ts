@@ -296,5 +296,8 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.rbac.v1.", "AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role RoleBinding RoleBindingList RoleList RoleRef Subject", [
     d872, d873, d874, d875, d876, d877, d878, d879, d880, d881, d882, d883,
-  ], [1, 2, 3, 4, 6, 7, 8, 9]),
+  ], [1, 2, 3, 4, 6, 7, 8, 9], [
+    [K872, 0, "Ma", d1291], [K873, O873, "mgMbma", d1298, d877, d872], [K874, O874, "mgMamg", d1298, d883, d882], [K875, 0, "mgMb", d1294, d874], [K876, 0, "mgMb", d1294, d873], [K877, O877, "SbSaSaSaSa"], [K878, 0, "mgMb", d1298, d877], [K879, O879, "mgMamg", d1298, d883, d882],
+    [K880, 0, "mgMb", d1294, d879], [K881, 0, "mgMb", d1294, d878], [K882, 0, "sfsfsf"], [K883, 0, "sfsesfse"],
+  ]),
 };

@@ -296,5 +296,8 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.rbac.v1alpha1.", "AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role RoleBinding RoleBindingList RoleList RoleRef Subject", [
     d884, d885, d886, d887, d888, d889, d890, d891, d892, d893, d894, d895,
-  ], [1, 2, 3, 4, 6, 7, 8, 9]),
+  ], [1, 2, 3, 4, 6, 7, 8, 9], [
+    [K884, 0, "Ma", d1291], [K885, O885, "mgMbma", d1298, d889, d884], [K886, O886, "mgMamg", d1298, d895, d894], [K887, 0, "mgMb", d1294, d886], [K888, 0, "mgMb", d1294, d885], [K889, O889, "SbSaSaSaSa"], [K890, 0, "mgMb", d1298, d889], [K891, O891, "mgMamg", d1298, d895, d894],
+    [K892, 0, "mgMb", d1294, d891], [K893, 0, "mgMb", d1294, d890], [K894, 0, "sfsfsf"], [K895, 0, "sfsesfse"],
+  ]),
 };

@@ -296,5 +296,8 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.rbac.v1beta1.", "AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role RoleBinding RoleBindingList RoleList RoleRef Subject", [
     d896, d897, d898, d899, d900, d901, d902, d903, d904, d905, d906, d907,
-  ], [1, 2, 3, 4, 6, 7, 8, 9]),
+  ], [1, 2, 3, 4, 6, 7, 8, 9], [
+    [K896, 0, "Ma", d1291], [K897, O897, "mgMbma", d1298, d901, d896], [K898, O898, "mgMamg", d1298, d907, d906], [K899, 0, "mgMb", d1294, d898], [K900, 0, "mgMb", d1294, d897], [K901, O901, "SbSaSaSaSa"], [K902, 0, "mgMb", d1298, d901], [K903, O903, "mgMamg", d1298, d907, d906],
+    [K904, 0, "mgMb", d1294, d903], [K905, 0, "mgMb", d1294, d902], [K906, 0, "sfsfsf"], [K907, 0, "sfsesfse"],
+  ]),
 };

@@ -1260,5 +1260,13 @@ export const schemas: SchemaGroup = {
     d924, d925, d926, d927, d928, d929, d930, d931, d932, d933, d934, d935, d936, d937, d938, d939,
     d940, d941, d942, d943, d944, d945, d946, d947, d948, d949, d950, d951, d952, d953, d954, d955,
     d956, d957, d958,
-  ], [15, 17, 27, 28, 39, 41, 44, 45, 48, 49]),
+  ], [15, 17, 27, 28, 39, 41, 44, 45, 48, 49], [
+    [K908, O908, "sfsfsfsaMbmama", d1278, d1319, d942], [K909, 0, "mgmama", d918, d482, d1312], [K910, 0, "sf"], [K911, 0, "mbMama", d1270, d1270, d912], [K912, 0, "mamama", d1270, d1270, d1270], [K913, 0, "3a", d1270], [K914, 0, "mg", d1270], [K915, 0, "sf3a", d914],
+    [K916, O916, "sf3a3aMasamaoaMaoaSaSaoa3a", d919, d920, d929, d482, d934, d945], [K917, 0, "sfSamiB", d927], [K918, 0, "MaMa", d931, d917], [K919, O919, "laoasasaLaOaSaSa"], [K920, 0, "mgma", d1270, d911], [K921, 0, "MbMaMa", d930, d928, d922], [K922, 0, "SamiA", d927], [K923, 0, "mgmg", d1298, d926],
+    [K924, 0, "mi@", d927], [K925, 0, "mgMb", d1294, d923], [K926, 0, "MaMasa", d932, d924], [K927, 0, "ma", d946], [K928, 0, "Sasasa"], [K929, 0, "sf3a", d914], [K930, 0, "sfmaMa", d941, d933], [K931, O931, "sfsfsfsfoaMaSaSasa3aSa", d940, d1270],
+    [K932, 0, "ma", d910], [K933, O933, "sfsfMaseleMama", d932, d940, d913], [K934, 0, "sfsesfma", d1312], [K935, O935, "mgmgmg", d1298, d937, d938], [K936, 0, "mgMb", d1294, d935], [K937, 0, "mamg", d939, d934], [K938, 0, "Ma", d1278], [K939, 0, "sasasa"],
+    [K940, O940, "sesesesela"], [K941, O941, "sfMaseleoaMama", d932, d940, d913], [K942, 0, "seSase"], [K943, 0, "samama", d1270, d1270], [K944, 0, "mama", d1270, d1270], [K945, 0, "mama", d943, d944], [K946, 0, "sfmg", d1319], [K947, O947, "mgmgmg", d1298, d950, d951],
+    [K948, 0, "sesfsfsf"], [K949, 0, "mgMb", d1294, d947], [K950, 0, "mg", d921], [K951, 0, "maMaMa", d909, d948, d908], [K952, 0, "mgmg", d1298, d954], [K953, 0, "mgMb", d1294, d952], [K954, 0, "mgmg", d1298, d950], [K955, 0, "sflflf"],
+    [K956, 0, "mgmg", d1298, d958], [K957, 0, "mgMb", d1294, d956], [K958, O958, "sfmgsamaoaMaoaMasaSa", d955, d482, d916, d915],
+  ]),
 };

@@ -407,5 +407,8 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.resource.v1alpha3.", "CELDeviceSelector DeviceSelector DeviceTaint DeviceTaintRule DeviceTaintRuleList DeviceTaintRuleSpec DeviceTaintRuleStatus DeviceTaintSelector PartitionTypeStatus PoolStatus ResourcePoolStatusRequest ResourcePoolStatusRequestList ResourcePoolStatusRequestSpec ResourcePoolStatusRequestStatus ShareableCapacityStatus ShareableSummaryStatus", [
     d959, d960, d961, d962, d963, d964, d965, d966, d967, d968, d969, d970, d971, d972, d973, d974,
-  ], [3, 4, 10, 11]),
+  ], [3, 4, 10, 11], [
+    [K959, 0, "sf"], [K960, 0, "ma", d959], [K961, 0, "sfsesfma", d1312], [K962, O962, "mgmgmg", d1298, d964, d965], [K963, 0, "mgMb", d1294, d962], [K964, 0, "mamg", d966, d961], [K965, 0, "Ma", d1278], [K966, 0, "sasasa"],
+    [K967, 0, "seseiaia"], [K968, O968, "seselfiaiaiaiaiasasaMama", d967, d974], [K969, O969, "mgmgma", d1298, d971, d972], [K970, 0, "mgMb", d1294, d969], [K971, 0, "sfsaiasa"], [K972, 0, "iaMaMa", d968, d1278], [K973, 0, "semamama", d1270, d1270, d1270], [K974, 0, "iaiaMa", d973],
+  ]),
 };

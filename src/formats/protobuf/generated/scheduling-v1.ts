@@ -72,5 +72,7 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.scheduling.v1.", "PriorityClass PriorityClassList", [
     d1072, d1073,
-  ], [0, 1]),
+  ], [0, 1], [
+    [K1072, O1072, "mgifoesesa", d1298], [K1073, 0, "mgMb", d1294, d1072],
+  ]),
 };

@@ -662,5 +662,10 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.scheduling.v1beta1.", "AllCompositeDisruptionMode AllDisruptionMode BasicSchedulingPolicy CompositeBasicSchedulingPolicy CompositeDisruptionMode CompositeGangSchedulingPolicy CompositePodGroupSchedulingConstraints CompositePodGroupSchedulingPolicy CompositePodGroupTemplate DisruptionMode GangSchedulingPolicy PodGroup PodGroupList PodGroupResourceClaim PodGroupResourceClaimStatus PodGroupSchedulingConstraints PodGroupSchedulingPolicy PodGroupSpec PodGroupStatus PodGroupTemplate PriorityClass PriorityClassList SingleCompositeDisruptionMode SingleDisruptionMode TopologyConstraint TypedLocalObjectReference Workload WorkloadList WorkloadReference WorkloadSpec", [
     d1121, d1122, d1123, d1124, d1125, d1126, d1127, d1128, d1129, d1130, d1131, d1132, d1133, d1134, d1135, d1136,
     d1137, d1138, d1139, d1140, d1141, d1142, d1143, d1144, d1145, d1146, d1147, d1148, d1149, d1150,
-  ], [11, 12, 20, 21, 26, 27]),
+  ], [11, 12, 20, 21, 26, 27], [
+    [K1121, 0, ""], [K1122, 0, ""], [K1123, 0, ""], [K1124, 0, ""], [K1125, 0, "mama", d1143, d1121], [K1126, 0, "if"], [K1127, 0, "Ma", d1145], [K1128, 0, "mama", d1124, d1126],
+    [K1129, O1129, "sfmgmamaseiasaMaMa", d1128, d1127, d1125, d1140, d1129], [K1130, 0, "mama", d1144, d1122], [K1131, 0, "if"], [K1132, O1132, "mgmgmg", d1298, d1138, d1139], [K1133, 0, "mgMb", d1294, d1132], [K1134, 0, "sfsasa"], [K1135, 0, "sfsa"], [K1136, 0, "Ma", d1145],
+    [K1137, 0, "mama", d1123, d1131], [K1138, O1138, "samamgmaMamaseiasa", d1149, d1137, d1136, d1134, d1130], [K1139, 0, "MaMa", d1278, d1135], [K1140, O1140, "sfmgmbMamaseiasa", d1137, d1136, d1134, d1130], [K1141, O1141, "mgifoesesa", d1298], [K1142, 0, "mgMb", d1294, d1141], [K1143, 0, ""], [K1144, 0, ""],
+    [K1145, 0, "sf"], [K1146, 0, "sesfsf"], [K1147, 0, "mgmg", d1298, d1150], [K1148, 0, "mgMb", d1294, d1147], [K1149, 0, "sfsf"], [K1150, 0, "maMbMa", d1146, d1140, d1129],
+  ]),
 };

@@ -608,5 +608,9 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.storage.v1.", "CSIDriver CSIDriverList CSIDriverSpec CSINode CSINodeDriver CSINodeList CSINodeSpec CSINodeStatus CSIStorageCapacity CSIStorageCapacityList StorageClass StorageClassList StorageHealth StorageHealthCondition TokenRequest VolumeAttachment VolumeAttachmentList VolumeAttachmentSource VolumeAttachmentSpec VolumeAttachmentStatus VolumeAttributesClass VolumeAttributesClassList VolumeError VolumeNodeResources", [
     d1151, d1152, d1153, d1154, d1155, d1156, d1157, d1158, d1159, d1160, d1161, d1162, d1163, d1164, d1165, d1166,
     d1167, d1168, d1169, d1170, d1171, d1172, d1173, d1174,
-  ], [0, 1, 3, 5, 8, 9, 10, 11, 15, 16, 20, 21]),
+  ], [0, 1, 3, 5, 8, 9, 10, 11, 15, 16, 20, 21], [
+    [K1151, 0, "mgmg", d1298, d1153], [K1152, 0, "mgMb", d1294, d1151], [K1153, O1153, "oaoaSaoasaMaoaoalaoaoa", d1165], [K1154, O1154, "mgmgmg", d1298, d1157, d1158], [K1155, 0, "sfsfSbma", d1174], [K1156, 0, "mgMb", d1294, d1154], [K1157, 0, "Mb", d1155], [K1158, 0, "Ma", d1163],
+    [K1159, O1159, "mgmasfmama", d1298, d1291, d1270, d1270], [K1160, 0, "mgMb", d1294, d1159], [K1161, O1161, "mgsf1asaSaoasaMa", d1298, d593], [K1162, 0, "mgMb", d1294, d1161], [K1163, 0, "sfMa", d1164], [K1164, O1164, "sfsfsesasamg", d1312], [K1165, 0, "sfla"], [K1166, O1166, "mgmgmg", d1298, d1169, d1170],
+    [K1167, 0, "mgMb", d1294, d1166], [K1168, 0, "sama", d501], [K1169, 0, "sfmgsf", d1168], [K1170, 0, "of1amama", d1173, d1173], [K1171, O1171, "mgsf1a", d1298], [K1172, 0, "mgMb", d1294, d1171], [K1173, 0, "mgseia", d1312], [K1174, 0, "ia"],
+  ]),
 };

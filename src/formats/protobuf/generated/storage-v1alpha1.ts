@@ -259,5 +259,8 @@ export const schemas: SchemaGroup = {
   requires: [CORE_V1, META],
   messages: /* @__PURE__ */ entries("k8s.io.api.storage.v1alpha1.", "CSIStorageCapacity CSIStorageCapacityList VolumeAttachment VolumeAttachmentList VolumeAttachmentSource VolumeAttachmentSpec VolumeAttachmentStatus VolumeAttributesClass VolumeAttributesClassList VolumeError", [
     d1175, d1176, d1177, d1178, d1179, d1180, d1181, d1182, d1183, d1184,
-  ], [0, 1, 2, 3, 7, 8]),
+  ], [0, 1, 2, 3, 7, 8], [
+    [K1175, O1175, "mgmasfmama", d1298, d1291, d1270, d1270], [K1176, 0, "mgMb", d1294, d1175], [K1177, O1177, "mgmgmg", d1298, d1180, d1181], [K1178, 0, "mgMb", d1294, d1177], [K1179, 0, "sama", d501], [K1180, 0, "sfmgsf", d1179], [K1181, 0, "of1amama", d1184, d1184], [K1182, O1182, "mgsf1a", d1298],
+    [K1183, 0, "mgMb", d1294, d1182], [K1184, 0, "mgseia", d1312],
+  ]),
 };

@@ -608,5 +608,9 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.storage.v1beta1.", "CSIDriver CSIDriverList CSIDriverSpec CSINode CSINodeDriver CSINodeList CSINodeSpec CSINodeStatus CSIStorageCapacity CSIStorageCapacityList StorageClass StorageClassList StorageHealth StorageHealthCondition TokenRequest VolumeAttachment VolumeAttachmentList VolumeAttachmentSource VolumeAttachmentSpec VolumeAttachmentStatus VolumeAttributesClass VolumeAttributesClassList VolumeError VolumeNodeResources", [
     d1185, d1186, d1187, d1188, d1189, d1190, d1191, d1192, d1193, d1194, d1195, d1196, d1197, d1198, d1199, d1200,
     d1201, d1202, d1203, d1204, d1205, d1206, d1207, d1208,
-  ], [0, 1, 3, 5, 8, 9, 10, 11, 15, 16, 20, 21]),
+  ], [0, 1, 3, 5, 8, 9, 10, 11, 15, 16, 20, 21], [
+    [K1185, 0, "mgmg", d1298, d1187], [K1186, 0, "mgMb", d1294, d1185], [K1187, O1187, "oaoaSaoasaMaoaoalaoaoa", d1199], [K1188, O1188, "mgmgmg", d1298, d1191, d1192], [K1189, 0, "sfsfSbma", d1208], [K1190, 0, "mgMb", d1294, d1188], [K1191, 0, "Mb", d1189], [K1192, 0, "Ma", d1197],
+    [K1193, O1193, "mgmasfmama", d1298, d1291, d1270, d1270], [K1194, 0, "mgMb", d1294, d1193], [K1195, O1195, "mgsf1asaSaoasaMa", d1298, d593], [K1196, 0, "mgMb", d1294, d1195], [K1197, 0, "sfMa", d1198], [K1198, O1198, "sfsfsesasamg", d1312], [K1199, 0, "sfla"], [K1200, O1200, "mgmgmg", d1298, d1203, d1204],
+    [K1201, 0, "mgMb", d1294, d1200], [K1202, 0, "sama", d501], [K1203, 0, "sfmgsf", d1202], [K1204, 0, "of1amama", d1207, d1207], [K1205, O1205, "mgsf1a", d1298], [K1206, 0, "mgMb", d1294, d1205], [K1207, 0, "mgseia", d1312], [K1208, 0, "ia"],
+  ]),
 };

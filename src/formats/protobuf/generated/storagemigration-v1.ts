@@ -103,5 +103,7 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.storagemigration.v1.", "StorageVersionMigration StorageVersionMigrationList StorageVersionMigrationSpec StorageVersionMigrationStatus", [
     d1209, d1210, d1211, d1212,
-  ], [0, 1]),
+  ], [0, 1], [
+    [K1209, O1209, "mgmgmg", d1298, d1211, d1212], [K1210, 0, "mgMb", d1294, d1209], [K1211, 0, "mg", d1286], [K1212, 0, "Mase", d1278],
+  ]),
 };

@@ -103,5 +103,7 @@ export const schemas: SchemaGroup = {
   requires: [META],
   messages: /* @__PURE__ */ entries("k8s.io.api.storagemigration.v1beta1.", "StorageVersionMigration StorageVersionMigrationList StorageVersionMigrationSpec StorageVersionMigrationStatus", [
     d1213, d1214, d1215, d1216,
-  ], [0, 1]),
+  ], [0, 1], [
+    [K1213, O1213, "mgmgmg", d1298, d1215, d1216], [K1214, 0, "mgMb", d1294, d1213], [K1215, 0, "mg", d1286], [K1216, 0, "Mase", d1278],
+  ]),
 };
