@@ -32,7 +32,7 @@ function d0(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K0)) continue;
+    if (f && skipField(r, c, f, t, K0)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1289); break;
@@ -56,12 +56,12 @@ function d0(r: Reader, c: C): J {
   o["uid"] = v1 ?? '';
   o["kind"] = v2 ?? d1289(EMPTY, c);
   o["resource"] = v3 ?? d1290(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["subResource"] = v4;
+  if (v4) o["subResource"] = v4;
   if (v13 !== undefined) o["requestKind"] = v13;
   if (v14 !== undefined) o["requestResource"] = v14;
-  if (v15 !== undefined && v15 !== '') o["requestSubResource"] = v15;
-  if (v5 !== undefined && v5 !== '') o["name"] = v5;
-  if (v6 !== undefined && v6 !== '') o["namespace"] = v6;
+  if (v15) o["requestSubResource"] = v15;
+  if (v5) o["name"] = v5;
+  if (v6) o["namespace"] = v6;
   o["operation"] = v7 ?? '';
   o["userInfo"] = v8 ?? d215(EMPTY, c);
   o["object"] = v9 ?? d1319(EMPTY, c);
@@ -85,7 +85,7 @@ function d1(r: Reader, c: C): J {
   let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1)) continue;
+    if (f && skipField(r, c, f, t, K1)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -117,7 +117,7 @@ function d2(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K2)) continue;
+    if (f && skipField(r, c, f, t, K2)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d0); break;
       case 18: v2 = msg(r, c, d1); break;
@@ -140,6 +140,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.admission.v1.", "AdmissionRequest AdmissionResponse AdmissionReview", [
     d0, d1, d2,
   ], [2], [
-    [K0, O0, "sfmgmgsemamasesesesfmgmgmgoamg", d1289, d1290, d1289, d1290, d215, d1319, d1319, d1319], [K1, O1, "sfofmabcsa1aSa", d1308], [K2, 0, "mama", d0, d1],
+    [K0, O0, "sfmgmgsemamasesesesfmgmgmgoamg", d1289, d1290, d1289, d1290, d215, d1319, d1319, d1319], [K1, O1, "sfofmabcsa1aSa", d1308], [K2, "mama", d0, d1],
   ]),
 };

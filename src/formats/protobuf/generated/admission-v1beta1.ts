@@ -32,7 +32,7 @@ function d3(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K3)) continue;
+    if (f && skipField(r, c, f, t, K3)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1289); break;
@@ -56,12 +56,12 @@ function d3(r: Reader, c: C): J {
   o["uid"] = v1 ?? '';
   o["kind"] = v2 ?? d1289(EMPTY, c);
   o["resource"] = v3 ?? d1290(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["subResource"] = v4;
+  if (v4) o["subResource"] = v4;
   if (v13 !== undefined) o["requestKind"] = v13;
   if (v14 !== undefined) o["requestResource"] = v14;
-  if (v15 !== undefined && v15 !== '') o["requestSubResource"] = v15;
-  if (v5 !== undefined && v5 !== '') o["name"] = v5;
-  if (v6 !== undefined && v6 !== '') o["namespace"] = v6;
+  if (v15) o["requestSubResource"] = v15;
+  if (v5) o["name"] = v5;
+  if (v6) o["namespace"] = v6;
   o["operation"] = v7 ?? '';
   o["userInfo"] = v8 ?? d215(EMPTY, c);
   o["object"] = v9 ?? d1319(EMPTY, c);
@@ -85,7 +85,7 @@ function d4(r: Reader, c: C): J {
   let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K4)) continue;
+    if (f && skipField(r, c, f, t, K4)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -117,7 +117,7 @@ function d5(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K5)) continue;
+    if (f && skipField(r, c, f, t, K5)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d3); break;
       case 18: v2 = msg(r, c, d4); break;
@@ -140,6 +140,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.admission.v1beta1.", "AdmissionRequest AdmissionResponse AdmissionReview", [
     d3, d4, d5,
   ], [2], [
-    [K3, O3, "sfmgmgsemamasesesesfmgmgmgoamg", d1289, d1290, d1289, d1290, d215, d1319, d1319, d1319], [K4, O4, "sfofmabcsa1aSa", d1308], [K5, 0, "mama", d3, d4],
+    [K3, O3, "sfmgmgsemamasesesesfmgmgmgoamg", d1289, d1290, d1289, d1290, d215, d1319, d1319, d1319], [K4, O4, "sfofmabcsa1aSa", d1308], [K5, "mama", d3, d4],
   ]),
 };

@@ -16,14 +16,14 @@ function d6(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K6)) continue;
+    if (f && skipField(r, c, f, t, K6)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["expression"] = v1;
+  if (v1) o["expression"] = v1;
   return o;
 }
 // k8s.io.api.admissionregistration.v1.AuditAnnotation
@@ -34,7 +34,7 @@ function d7(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K7)) continue;
+    if (f && skipField(r, c, f, t, K7)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -54,7 +54,7 @@ function d8(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K8)) continue;
+    if (f && skipField(r, c, f, t, K8)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -73,14 +73,14 @@ function d9(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K9)) continue;
+    if (f && skipField(r, c, f, t, K9)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["expression"] = v1;
+  if (v1) o["expression"] = v1;
   return o;
 }
 // k8s.io.api.admissionregistration.v1.MatchCondition
@@ -91,7 +91,7 @@ function d10(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K10)) continue;
+    if (f && skipField(r, c, f, t, K10)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -115,7 +115,7 @@ function d11(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K11)) continue;
+    if (f && skipField(r, c, f, t, K11)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -143,7 +143,7 @@ function d12(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K12)) continue;
+    if (f && skipField(r, c, f, t, K12)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d17); break;
@@ -164,7 +164,7 @@ function d13(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K13)) continue;
+    if (f && skipField(r, c, f, t, K13)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d15); break;
@@ -185,7 +185,7 @@ function d14(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K14)) continue;
+    if (f && skipField(r, c, f, t, K14)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d13), c); break;
@@ -205,7 +205,7 @@ function d15(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K15)) continue;
+    if (f && skipField(r, c, f, t, K15)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d24); break;
@@ -214,7 +214,7 @@ function d15(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["policyName"] = v1;
+  if (v1) o["policyName"] = v1;
   if (v2 !== undefined) o["paramRef"] = v2;
   if (v3 !== undefined) o["matchResources"] = v3;
   return o;
@@ -229,7 +229,7 @@ function d16(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K16)) continue;
+    if (f && skipField(r, c, f, t, K16)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d12), c); break;
@@ -254,7 +254,7 @@ function d17(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K17)) continue;
+    if (f && skipField(r, c, f, t, K17)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d23); break;
       case 18: v2 = msg(r, c, d11); break;
@@ -273,7 +273,7 @@ function d17(r: Reader, c: C): J {
   if (v4 !== undefined) o["mutations"] = v4;
   if (v5 !== undefined) o["failurePolicy"] = v5;
   if (v6 !== undefined) o["matchConditions"] = v6;
-  if (v7 !== undefined && v7 !== '') o["reinvocationPolicy"] = v7;
+  if (v7) o["reinvocationPolicy"] = v7;
   return o;
 }
 // k8s.io.api.admissionregistration.v1.MutatingWebhook
@@ -295,7 +295,7 @@ function d18(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K18)) continue;
+    if (f && skipField(r, c, f, t, K18)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d41); break;
@@ -337,7 +337,7 @@ function d19(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K19)) continue;
+    if (f && skipField(r, c, f, t, K19)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d18), c); break;
@@ -358,7 +358,7 @@ function d20(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K20)) continue;
+    if (f && skipField(r, c, f, t, K20)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d19), c); break;
@@ -378,7 +378,7 @@ function d21(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K21)) continue;
+    if (f && skipField(r, c, f, t, K21)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = msg(r, c, d6); break;
@@ -401,7 +401,7 @@ function d22(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K22)) continue;
+    if (f && skipField(r, c, f, t, K22)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = msg(r, c, d26); break;
@@ -421,7 +421,7 @@ function d23(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K23)) continue;
+    if (f && skipField(r, c, f, t, K23)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -429,8 +429,8 @@ function d23(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["apiVersion"] = v1;
-  if (v2 !== undefined && v2 !== '') o["kind"] = v2;
+  if (v1) o["apiVersion"] = v1;
+  if (v2) o["kind"] = v2;
   return o;
 }
 // k8s.io.api.admissionregistration.v1.ParamRef
@@ -443,7 +443,7 @@ function d24(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K24)) continue;
+    if (f && skipField(r, c, f, t, K24)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -453,8 +453,8 @@ function d24(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["name"] = v1;
-  if (v2 !== undefined && v2 !== '') o["namespace"] = v2;
+  if (v1) o["name"] = v1;
+  if (v2) o["namespace"] = v2;
   if (v3 !== undefined) o["selector"] = v3;
   if (v4 !== undefined) o["parameterNotFoundAction"] = v4;
   return o;
@@ -469,7 +469,7 @@ function d25(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K25)) continue;
+    if (f && skipField(r, c, f, t, K25)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -494,7 +494,7 @@ function d26(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K26)) continue;
+    if (f && skipField(r, c, f, t, K26)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = msg(r, c, d25); break;
@@ -516,7 +516,7 @@ function d27(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K27)) continue;
+    if (f && skipField(r, c, f, t, K27)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -539,7 +539,7 @@ function d28(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K28)) continue;
+    if (f && skipField(r, c, f, t, K28)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d8), c); break;
       default: skip(r, t);
@@ -561,7 +561,7 @@ function d29(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K29)) continue;
+    if (f && skipField(r, c, f, t, K29)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d34); break;
@@ -584,7 +584,7 @@ function d30(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K30)) continue;
+    if (f && skipField(r, c, f, t, K30)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d32); break;
@@ -605,7 +605,7 @@ function d31(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K31)) continue;
+    if (f && skipField(r, c, f, t, K31)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d30), c); break;
@@ -626,7 +626,7 @@ function d32(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K32)) continue;
+    if (f && skipField(r, c, f, t, K32)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d24); break;
@@ -636,7 +636,7 @@ function d32(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["policyName"] = v1;
+  if (v1) o["policyName"] = v1;
   if (v2 !== undefined) o["paramRef"] = v2;
   if (v3 !== undefined) o["matchResources"] = v3;
   if (v4 !== undefined) o["validationActions"] = v4;
@@ -652,7 +652,7 @@ function d33(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K33)) continue;
+    if (f && skipField(r, c, f, t, K33)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d29), c); break;
@@ -677,7 +677,7 @@ function d34(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K34)) continue;
+    if (f && skipField(r, c, f, t, K34)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d23); break;
       case 18: v2 = msg(r, c, d11); break;
@@ -708,7 +708,7 @@ function d35(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K35)) continue;
+    if (f && skipField(r, c, f, t, K35)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: v2 = msg(r, c, d28); break;
@@ -717,7 +717,7 @@ function d35(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
+  if (v1) o["observedGeneration"] = v1;
   if (v2 !== undefined) o["typeChecking"] = v2;
   if (v3 !== undefined) o["conditions"] = v3;
   return o;
@@ -740,7 +740,7 @@ function d36(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K36)) continue;
+    if (f && skipField(r, c, f, t, K36)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d41); break;
@@ -780,7 +780,7 @@ function d37(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K37)) continue;
+    if (f && skipField(r, c, f, t, K37)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d36), c); break;
@@ -801,7 +801,7 @@ function d38(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K38)) continue;
+    if (f && skipField(r, c, f, t, K38)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d37), c); break;
@@ -822,7 +822,7 @@ function d39(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K39)) continue;
+    if (f && skipField(r, c, f, t, K39)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -833,9 +833,9 @@ function d39(r: Reader, c: C): J {
   }
   const o: J = {};
   o["expression"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["message"] = v2;
+  if (v2) o["message"] = v2;
   if (v3 !== undefined) o["reason"] = v3;
-  if (v4 !== undefined && v4 !== '') o["messageExpression"] = v4;
+  if (v4) o["messageExpression"] = v4;
   return o;
 }
 // k8s.io.api.admissionregistration.v1.Variable
@@ -846,7 +846,7 @@ function d40(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K40)) continue;
+    if (f && skipField(r, c, f, t, K40)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -867,7 +867,7 @@ function d41(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K41)) continue;
+    if (f && skipField(r, c, f, t, K41)) continue;
     switch (t) {
       case 26: v3 = str(r, c); break;
       case 10: v1 = msg(r, c, d27); break;
@@ -897,10 +897,10 @@ export const schemas: SchemaGroup = {
     d22, d23, d24, d25, d26, d27, d28, d29, d30, d31, d32, d33, d34, d35, d36, d37,
     d38, d39, d40, d41,
   ], [6, 7, 8, 10, 13, 14, 23, 24, 25, 27, 31, 32], [
-    [K6, 0, "se"], [K7, 0, "sfsf"], [K8, 0, "sfsf"], [K9, 0, "se"], [K10, 0, "sfsf"], [K11, O11, "mamaMaMasa", d1291, d1291, d22, d22], [K12, 0, "mgmg", d1298, d17], [K13, 0, "mgmg", d1298, d15],
-    [K14, 0, "mgMb", d1294, d13], [K15, 0, "semama", d24, d11], [K16, 0, "mgMb", d1294, d12], [K17, O17, "mamaMaMasaMase", d23, d11, d40, d21, d10], [K18, O18, "sfmgMasasamamasbiaSbsaMa", d41, d26, d1291, d1291, d10], [K19, 0, "mgMa", d1298, d18], [K20, 0, "mgMb", d1294, d19], [K21, 0, "sfmama", d6, d9],
-    [K22, O22, "SamiA", d26], [K23, 0, "sese"], [K24, 0, "sesemasa", d1291], [K25, 0, "SaSaSasa"], [K26, O26, "SamiA", d25], [K27, 0, "sfsfsaia"], [K28, 0, "Ma", d8], [K29, O29, "mgmgmg", d1298, d34, d35],
-    [K30, 0, "mgmg", d1298, d32], [K31, 0, "mgMb", d1294, d30], [K32, 0, "semamaSa", d24, d11], [K33, 0, "mgMb", d1294, d29], [K34, O34, "mamaMasaMaMaMa", d23, d11, d39, d7, d10, d40], [K35, 0, "lemaMa", d28, d1278], [K36, O36, "sfmgMasasamamasbiaSbMa", d41, d26, d1291, d1291, d10], [K37, 0, "mgMa", d1298, d36],
-    [K38, 0, "mgMb", d1294, d37], [K39, 0, "sfsesase"], [K40, 0, "sfsf"], [K41, 0, "samabc", d27],
+    [K6, "se"], [K7, "sfsf"], [K8, "sfsf"], [K9, "se"], [K10, "sfsf"], [K11, O11, "mamaMaMasa", d1291, d1291, d22, d22], [K12, "mgmg", d1298, d17], [K13, "mgmg", d1298, d15],
+    [K14, "mgMb", d1294, d13], [K15, "semama", d24, d11], [K16, "mgMb", d1294, d12], [K17, O17, "mamaMaMasaMase", d23, d11, d40, d21, d10], [K18, O18, "sfmgMasasamamasbiaSbsaMa", d41, d26, d1291, d1291, d10], [K19, "mgMa", d1298, d18], [K20, "mgMb", d1294, d19], [K21, "sfmama", d6, d9],
+    [K22, O22, "SamiA", d26], [K23, "sese"], [K24, "sesemasa", d1291], [K25, "SaSaSasa"], [K26, O26, "SamiA", d25], [K27, "sfsfsaia"], [K28, "Ma", d8], [K29, O29, "mgmgmg", d1298, d34, d35],
+    [K30, "mgmg", d1298, d32], [K31, "mgMb", d1294, d30], [K32, "semamaSa", d24, d11], [K33, "mgMb", d1294, d29], [K34, O34, "mamaMasaMaMaMa", d23, d11, d39, d7, d10, d40], [K35, "lemaMa", d28, d1278], [K36, O36, "sfmgMasasamamasbiaSbMa", d41, d26, d1291, d1291, d10], [K37, "mgMa", d1298, d36],
+    [K38, "mgMb", d1294, d37], [K39, "sfsesase"], [K40, "sfsf"], [K41, "samabc", d27],
   ]),
 };

@@ -17,14 +17,14 @@ function d42(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K42)) continue;
+    if (f && skipField(r, c, f, t, K42)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["expression"] = v1;
+  if (v1) o["expression"] = v1;
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.AuditAnnotation
@@ -35,7 +35,7 @@ function d43(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K43)) continue;
+    if (f && skipField(r, c, f, t, K43)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -55,7 +55,7 @@ function d44(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K44)) continue;
+    if (f && skipField(r, c, f, t, K44)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -74,14 +74,14 @@ function d45(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K45)) continue;
+    if (f && skipField(r, c, f, t, K45)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["expression"] = v1;
+  if (v1) o["expression"] = v1;
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.MatchCondition
@@ -92,7 +92,7 @@ function d46(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K46)) continue;
+    if (f && skipField(r, c, f, t, K46)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -116,7 +116,7 @@ function d47(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K47)) continue;
+    if (f && skipField(r, c, f, t, K47)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -144,7 +144,7 @@ function d48(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K48)) continue;
+    if (f && skipField(r, c, f, t, K48)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d53); break;
@@ -165,7 +165,7 @@ function d49(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K49)) continue;
+    if (f && skipField(r, c, f, t, K49)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d51); break;
@@ -186,7 +186,7 @@ function d50(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K50)) continue;
+    if (f && skipField(r, c, f, t, K50)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d49), c); break;
@@ -206,7 +206,7 @@ function d51(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K51)) continue;
+    if (f && skipField(r, c, f, t, K51)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d57); break;
@@ -215,7 +215,7 @@ function d51(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["policyName"] = v1;
+  if (v1) o["policyName"] = v1;
   if (v2 !== undefined) o["paramRef"] = v2;
   if (v3 !== undefined) o["matchResources"] = v3;
   return o;
@@ -230,7 +230,7 @@ function d52(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K52)) continue;
+    if (f && skipField(r, c, f, t, K52)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d48), c); break;
@@ -255,7 +255,7 @@ function d53(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K53)) continue;
+    if (f && skipField(r, c, f, t, K53)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d56); break;
       case 18: v2 = msg(r, c, d47); break;
@@ -274,7 +274,7 @@ function d53(r: Reader, c: C): J {
   if (v4 !== undefined) o["mutations"] = v4;
   if (v5 !== undefined) o["failurePolicy"] = v5;
   if (v6 !== undefined) o["matchConditions"] = v6;
-  if (v7 !== undefined && v7 !== '') o["reinvocationPolicy"] = v7;
+  if (v7) o["reinvocationPolicy"] = v7;
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.Mutation
@@ -286,7 +286,7 @@ function d54(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K54)) continue;
+    if (f && skipField(r, c, f, t, K54)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = msg(r, c, d42); break;
@@ -309,7 +309,7 @@ function d55(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K55)) continue;
+    if (f && skipField(r, c, f, t, K55)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = msg(r, c, d26); break;
@@ -329,7 +329,7 @@ function d56(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K56)) continue;
+    if (f && skipField(r, c, f, t, K56)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -337,8 +337,8 @@ function d56(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["apiVersion"] = v1;
-  if (v2 !== undefined && v2 !== '') o["kind"] = v2;
+  if (v1) o["apiVersion"] = v1;
+  if (v2) o["kind"] = v2;
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.ParamRef
@@ -351,7 +351,7 @@ function d57(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K57)) continue;
+    if (f && skipField(r, c, f, t, K57)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -361,8 +361,8 @@ function d57(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["name"] = v1;
-  if (v2 !== undefined && v2 !== '') o["namespace"] = v2;
+  if (v1) o["name"] = v1;
+  if (v2) o["namespace"] = v2;
   if (v3 !== undefined) o["selector"] = v3;
   if (v4 !== undefined) o["parameterNotFoundAction"] = v4;
   return o;
@@ -374,7 +374,7 @@ function d58(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K58)) continue;
+    if (f && skipField(r, c, f, t, K58)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d44), c); break;
       default: skip(r, t);
@@ -396,7 +396,7 @@ function d59(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K59)) continue;
+    if (f && skipField(r, c, f, t, K59)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d64); break;
@@ -419,7 +419,7 @@ function d60(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K60)) continue;
+    if (f && skipField(r, c, f, t, K60)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d62); break;
@@ -440,7 +440,7 @@ function d61(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K61)) continue;
+    if (f && skipField(r, c, f, t, K61)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d60), c); break;
@@ -461,7 +461,7 @@ function d62(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K62)) continue;
+    if (f && skipField(r, c, f, t, K62)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d57); break;
@@ -471,7 +471,7 @@ function d62(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["policyName"] = v1;
+  if (v1) o["policyName"] = v1;
   if (v2 !== undefined) o["paramRef"] = v2;
   if (v3 !== undefined) o["matchResources"] = v3;
   if (v4 !== undefined) o["validationActions"] = v4;
@@ -487,7 +487,7 @@ function d63(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K63)) continue;
+    if (f && skipField(r, c, f, t, K63)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d59), c); break;
@@ -512,7 +512,7 @@ function d64(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K64)) continue;
+    if (f && skipField(r, c, f, t, K64)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d56); break;
       case 18: v2 = msg(r, c, d47); break;
@@ -543,7 +543,7 @@ function d65(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K65)) continue;
+    if (f && skipField(r, c, f, t, K65)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: v2 = msg(r, c, d58); break;
@@ -552,7 +552,7 @@ function d65(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
+  if (v1) o["observedGeneration"] = v1;
   if (v2 !== undefined) o["typeChecking"] = v2;
   if (v3 !== undefined) o["conditions"] = v3;
   return o;
@@ -567,7 +567,7 @@ function d66(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K66)) continue;
+    if (f && skipField(r, c, f, t, K66)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -578,9 +578,9 @@ function d66(r: Reader, c: C): J {
   }
   const o: J = {};
   o["expression"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["message"] = v2;
+  if (v2) o["message"] = v2;
   if (v3 !== undefined) o["reason"] = v3;
-  if (v4 !== undefined && v4 !== '') o["messageExpression"] = v4;
+  if (v4) o["messageExpression"] = v4;
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.Variable
@@ -591,7 +591,7 @@ function d67(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K67)) continue;
+    if (f && skipField(r, c, f, t, K67)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -616,9 +616,9 @@ export const schemas: SchemaGroup = {
     d42, d43, d44, d45, d46, d47, d48, d49, d50, d51, d52, d53, d54, d55, d56, d57,
     d58, d59, d60, d61, d62, d63, d64, d65, d66, d67,
   ], [6, 7, 8, 10, 17, 18, 19, 21], [
-    [K42, 0, "se"], [K43, 0, "sfsf"], [K44, 0, "sfsf"], [K45, 0, "se"], [K46, 0, "sfsf"], [K47, O47, "mamaMaMasa", d1291, d1291, d55, d55], [K48, 0, "mgmg", d1298, d53], [K49, 0, "mgmg", d1298, d51],
-    [K50, 0, "mgMb", d1294, d49], [K51, 0, "semama", d57, d47], [K52, 0, "mgMb", d1294, d48], [K53, O53, "mamaMaMasaMase", d56, d47, d67, d54, d46], [K54, 0, "sfmama", d42, d45], [K55, O55, "SamiA", d26], [K56, 0, "sese"], [K57, 0, "sesemasa", d1291],
-    [K58, 0, "Ma", d44], [K59, O59, "mgmgmg", d1298, d64, d65], [K60, 0, "mgmg", d1298, d62], [K61, 0, "mgMb", d1294, d60], [K62, 0, "semamaSa", d57, d47], [K63, 0, "mgMb", d1294, d59], [K64, O64, "mamaMasaMaMaMa", d56, d47, d66, d43, d46, d67], [K65, 0, "lemaMa", d58, d1278],
-    [K66, 0, "sfsesase"], [K67, 0, "sfsf"],
+    [K42, "se"], [K43, "sfsf"], [K44, "sfsf"], [K45, "se"], [K46, "sfsf"], [K47, O47, "mamaMaMasa", d1291, d1291, d55, d55], [K48, "mgmg", d1298, d53], [K49, "mgmg", d1298, d51],
+    [K50, "mgMb", d1294, d49], [K51, "semama", d57, d47], [K52, "mgMb", d1294, d48], [K53, O53, "mamaMaMasaMase", d56, d47, d67, d54, d46], [K54, "sfmama", d42, d45], [K55, O55, "SamiA", d26], [K56, "sese"], [K57, "sesemasa", d1291],
+    [K58, "Ma", d44], [K59, O59, "mgmgmg", d1298, d64, d65], [K60, "mgmg", d1298, d62], [K61, "mgMb", d1294, d60], [K62, "semamaSa", d57, d47], [K63, "mgMb", d1294, d59], [K64, O64, "mamaMasaMaMaMa", d56, d47, d66, d43, d46, d67], [K65, "lemaMa", d58, d1278],
+    [K66, "sfsesase"], [K67, "sfsf"],
   ]),
 };

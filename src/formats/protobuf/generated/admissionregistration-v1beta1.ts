@@ -17,14 +17,14 @@ function d68(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K68)) continue;
+    if (f && skipField(r, c, f, t, K68)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["expression"] = v1;
+  if (v1) o["expression"] = v1;
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.AuditAnnotation
@@ -35,7 +35,7 @@ function d69(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K69)) continue;
+    if (f && skipField(r, c, f, t, K69)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -55,7 +55,7 @@ function d70(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K70)) continue;
+    if (f && skipField(r, c, f, t, K70)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -74,14 +74,14 @@ function d71(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K71)) continue;
+    if (f && skipField(r, c, f, t, K71)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["expression"] = v1;
+  if (v1) o["expression"] = v1;
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.MatchCondition
@@ -92,7 +92,7 @@ function d72(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K72)) continue;
+    if (f && skipField(r, c, f, t, K72)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -116,7 +116,7 @@ function d73(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K73)) continue;
+    if (f && skipField(r, c, f, t, K73)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -144,7 +144,7 @@ function d74(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K74)) continue;
+    if (f && skipField(r, c, f, t, K74)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d79); break;
@@ -165,7 +165,7 @@ function d75(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K75)) continue;
+    if (f && skipField(r, c, f, t, K75)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d77); break;
@@ -186,7 +186,7 @@ function d76(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K76)) continue;
+    if (f && skipField(r, c, f, t, K76)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d75), c); break;
@@ -206,7 +206,7 @@ function d77(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K77)) continue;
+    if (f && skipField(r, c, f, t, K77)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d86); break;
@@ -215,7 +215,7 @@ function d77(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["policyName"] = v1;
+  if (v1) o["policyName"] = v1;
   if (v2 !== undefined) o["paramRef"] = v2;
   if (v3 !== undefined) o["matchResources"] = v3;
   return o;
@@ -230,7 +230,7 @@ function d78(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K78)) continue;
+    if (f && skipField(r, c, f, t, K78)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d74), c); break;
@@ -255,7 +255,7 @@ function d79(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K79)) continue;
+    if (f && skipField(r, c, f, t, K79)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d85); break;
       case 18: v2 = msg(r, c, d73); break;
@@ -274,7 +274,7 @@ function d79(r: Reader, c: C): J {
   if (v4 !== undefined) o["mutations"] = v4;
   if (v5 !== undefined) o["failurePolicy"] = v5;
   if (v6 !== undefined) o["matchConditions"] = v6;
-  if (v7 !== undefined && v7 !== '') o["reinvocationPolicy"] = v7;
+  if (v7) o["reinvocationPolicy"] = v7;
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhook
@@ -296,7 +296,7 @@ function d80(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K80)) continue;
+    if (f && skipField(r, c, f, t, K80)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d101); break;
@@ -338,7 +338,7 @@ function d81(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K81)) continue;
+    if (f && skipField(r, c, f, t, K81)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d80), c); break;
@@ -359,7 +359,7 @@ function d82(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K82)) continue;
+    if (f && skipField(r, c, f, t, K82)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d81), c); break;
@@ -379,7 +379,7 @@ function d83(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K83)) continue;
+    if (f && skipField(r, c, f, t, K83)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = msg(r, c, d68); break;
@@ -402,7 +402,7 @@ function d84(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K84)) continue;
+    if (f && skipField(r, c, f, t, K84)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = msg(r, c, d26); break;
@@ -422,7 +422,7 @@ function d85(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K85)) continue;
+    if (f && skipField(r, c, f, t, K85)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -430,8 +430,8 @@ function d85(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["apiVersion"] = v1;
-  if (v2 !== undefined && v2 !== '') o["kind"] = v2;
+  if (v1) o["apiVersion"] = v1;
+  if (v2) o["kind"] = v2;
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.ParamRef
@@ -444,7 +444,7 @@ function d86(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K86)) continue;
+    if (f && skipField(r, c, f, t, K86)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -454,8 +454,8 @@ function d86(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["name"] = v1;
-  if (v2 !== undefined && v2 !== '') o["namespace"] = v2;
+  if (v1) o["name"] = v1;
+  if (v2) o["namespace"] = v2;
   if (v3 !== undefined) o["selector"] = v3;
   if (v4 !== undefined) o["parameterNotFoundAction"] = v4;
   return o;
@@ -470,7 +470,7 @@ function d87(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K87)) continue;
+    if (f && skipField(r, c, f, t, K87)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -493,7 +493,7 @@ function d88(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K88)) continue;
+    if (f && skipField(r, c, f, t, K88)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d70), c); break;
       default: skip(r, t);
@@ -515,7 +515,7 @@ function d89(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K89)) continue;
+    if (f && skipField(r, c, f, t, K89)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d94); break;
@@ -538,7 +538,7 @@ function d90(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K90)) continue;
+    if (f && skipField(r, c, f, t, K90)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d92); break;
@@ -559,7 +559,7 @@ function d91(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K91)) continue;
+    if (f && skipField(r, c, f, t, K91)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d90), c); break;
@@ -580,7 +580,7 @@ function d92(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K92)) continue;
+    if (f && skipField(r, c, f, t, K92)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d86); break;
@@ -590,7 +590,7 @@ function d92(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["policyName"] = v1;
+  if (v1) o["policyName"] = v1;
   if (v2 !== undefined) o["paramRef"] = v2;
   if (v3 !== undefined) o["matchResources"] = v3;
   if (v4 !== undefined) o["validationActions"] = v4;
@@ -606,7 +606,7 @@ function d93(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K93)) continue;
+    if (f && skipField(r, c, f, t, K93)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d89), c); break;
@@ -631,7 +631,7 @@ function d94(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K94)) continue;
+    if (f && skipField(r, c, f, t, K94)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d85); break;
       case 18: v2 = msg(r, c, d73); break;
@@ -662,7 +662,7 @@ function d95(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K95)) continue;
+    if (f && skipField(r, c, f, t, K95)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: v2 = msg(r, c, d88); break;
@@ -671,7 +671,7 @@ function d95(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
+  if (v1) o["observedGeneration"] = v1;
   if (v2 !== undefined) o["typeChecking"] = v2;
   if (v3 !== undefined) o["conditions"] = v3;
   return o;
@@ -694,7 +694,7 @@ function d96(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K96)) continue;
+    if (f && skipField(r, c, f, t, K96)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d101); break;
@@ -734,7 +734,7 @@ function d97(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K97)) continue;
+    if (f && skipField(r, c, f, t, K97)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d96), c); break;
@@ -755,7 +755,7 @@ function d98(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K98)) continue;
+    if (f && skipField(r, c, f, t, K98)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d97), c); break;
@@ -776,7 +776,7 @@ function d99(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K99)) continue;
+    if (f && skipField(r, c, f, t, K99)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -787,9 +787,9 @@ function d99(r: Reader, c: C): J {
   }
   const o: J = {};
   o["expression"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["message"] = v2;
+  if (v2) o["message"] = v2;
   if (v3 !== undefined) o["reason"] = v3;
-  if (v4 !== undefined && v4 !== '') o["messageExpression"] = v4;
+  if (v4) o["messageExpression"] = v4;
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.Variable
@@ -800,7 +800,7 @@ function d100(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K100)) continue;
+    if (f && skipField(r, c, f, t, K100)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -821,7 +821,7 @@ function d101(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K101)) continue;
+    if (f && skipField(r, c, f, t, K101)) continue;
     switch (t) {
       case 26: v3 = str(r, c); break;
       case 10: v1 = msg(r, c, d87); break;
@@ -849,10 +849,10 @@ export const schemas: SchemaGroup = {
     d84, d85, d86, d87, d88, d89, d90, d91, d92, d93, d94, d95, d96, d97, d98, d99,
     d100, d101,
   ], [6, 7, 8, 10, 13, 14, 21, 22, 23, 25, 29, 30], [
-    [K68, 0, "se"], [K69, 0, "sfsf"], [K70, 0, "sfsf"], [K71, 0, "se"], [K72, 0, "sfsf"], [K73, O73, "mamaMaMasa", d1291, d1291, d84, d84], [K74, 0, "mgmg", d1298, d79], [K75, 0, "mgmg", d1298, d77],
-    [K76, 0, "mgMb", d1294, d75], [K77, 0, "semama", d86, d73], [K78, 0, "mgMb", d1294, d74], [K79, O79, "mamaMaMasaMase", d85, d73, d100, d83, d72], [K80, O80, "sfmgMasasamamasaiaSasaMa", d101, d26, d1291, d1291, d72], [K81, 0, "mgMa", d1298, d80], [K82, 0, "mgMb", d1294, d81], [K83, 0, "sfmama", d68, d71],
-    [K84, O84, "SamiA", d26], [K85, 0, "sese"], [K86, 0, "sesemasa", d1291], [K87, 0, "sfsfsaia"], [K88, 0, "Ma", d70], [K89, O89, "mgmgmg", d1298, d94, d95], [K90, 0, "mgmg", d1298, d92], [K91, 0, "mgMb", d1294, d90],
-    [K92, 0, "semamaSa", d86, d73], [K93, 0, "mgMb", d1294, d89], [K94, O94, "mamaMasaMaMaMa", d85, d73, d99, d69, d72, d100], [K95, 0, "lemaMa", d88, d1278], [K96, O96, "sfmgMasasamamasaiaSaMa", d101, d26, d1291, d1291, d72], [K97, 0, "mgMa", d1298, d96], [K98, 0, "mgMb", d1294, d97], [K99, 0, "sfsesase"],
-    [K100, 0, "sfsf"], [K101, 0, "samabc", d87],
+    [K68, "se"], [K69, "sfsf"], [K70, "sfsf"], [K71, "se"], [K72, "sfsf"], [K73, O73, "mamaMaMasa", d1291, d1291, d84, d84], [K74, "mgmg", d1298, d79], [K75, "mgmg", d1298, d77],
+    [K76, "mgMb", d1294, d75], [K77, "semama", d86, d73], [K78, "mgMb", d1294, d74], [K79, O79, "mamaMaMasaMase", d85, d73, d100, d83, d72], [K80, O80, "sfmgMasasamamasaiaSasaMa", d101, d26, d1291, d1291, d72], [K81, "mgMa", d1298, d80], [K82, "mgMb", d1294, d81], [K83, "sfmama", d68, d71],
+    [K84, O84, "SamiA", d26], [K85, "sese"], [K86, "sesemasa", d1291], [K87, "sfsfsaia"], [K88, "Ma", d70], [K89, O89, "mgmgmg", d1298, d94, d95], [K90, "mgmg", d1298, d92], [K91, "mgMb", d1294, d90],
+    [K92, "semamaSa", d86, d73], [K93, "mgMb", d1294, d89], [K94, O94, "mamaMasaMaMaMa", d85, d73, d99, d69, d72, d100], [K95, "lemaMa", d88, d1278], [K96, O96, "sfmgMasasamamasaiaSaMa", d101, d26, d1291, d1291, d72], [K97, "mgMa", d1298, d96], [K98, "mgMb", d1294, d97], [K99, "sfsesase"],
+    [K100, "sfsf"], [K101, "samabc", d87],
   ]),
 };

@@ -19,7 +19,7 @@ function d102(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K102)) continue;
+    if (f && skipField(r, c, f, t, K102)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d106), c); break;
@@ -40,7 +40,7 @@ function d103(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K103)) continue;
+    if (f && skipField(r, c, f, t, K103)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d102), c); break;
@@ -66,7 +66,7 @@ function d104(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K104)) continue;
+    if (f && skipField(r, c, f, t, K104)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1289); break;
@@ -100,7 +100,7 @@ function d105(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K105)) continue;
+    if (f && skipField(r, c, f, t, K105)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1289); break;
@@ -125,7 +125,7 @@ function d106(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K106)) continue;
+    if (f && skipField(r, c, f, t, K106)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d104), c); break;
@@ -136,7 +136,7 @@ function d106(r: Reader, c: C): J {
   const o: J = {};
   o["version"] = v1 ?? '';
   if (v2 !== undefined) o["resources"] = v2;
-  if (v3 !== undefined && v3 !== '') o["freshness"] = v3;
+  if (v3) o["freshness"] = v3;
   return o;
 }
 
@@ -151,6 +151,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.apidiscovery.v2.", "APIGroupDiscovery APIGroupDiscoveryList APIResourceDiscovery APISubresourceDiscovery APIVersionDiscovery", [
     d102, d103, d104, d105, d106,
   ], [0, 1], [
-    [K102, 0, "mgMa", d1298, d106], [K103, 0, "mgMb", d1294, d102], [K104, O104, "sfmasfsfSbSaSaMa", d1289, d105], [K105, 0, "sfmaMaSb", d1289, d1289], [K106, 0, "sfMase", d104],
+    [K102, "mgMa", d1298, d106], [K103, "mgMb", d1294, d102], [K104, O104, "sfmasfsfSbSaSaMa", d1289, d105], [K105, "sfmaMaSb", d1289, d1289], [K106, "sfMase", d104],
   ]),
 };

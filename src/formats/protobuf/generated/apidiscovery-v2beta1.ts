@@ -19,7 +19,7 @@ function d107(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K107)) continue;
+    if (f && skipField(r, c, f, t, K107)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d111), c); break;
@@ -40,7 +40,7 @@ function d108(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K108)) continue;
+    if (f && skipField(r, c, f, t, K108)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d107), c); break;
@@ -66,7 +66,7 @@ function d109(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K109)) continue;
+    if (f && skipField(r, c, f, t, K109)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1289); break;
@@ -100,7 +100,7 @@ function d110(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K110)) continue;
+    if (f && skipField(r, c, f, t, K110)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1289); break;
@@ -125,7 +125,7 @@ function d111(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K111)) continue;
+    if (f && skipField(r, c, f, t, K111)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d109), c); break;
@@ -136,7 +136,7 @@ function d111(r: Reader, c: C): J {
   const o: J = {};
   o["version"] = v1 ?? '';
   if (v2 !== undefined) o["resources"] = v2;
-  if (v3 !== undefined && v3 !== '') o["freshness"] = v3;
+  if (v3) o["freshness"] = v3;
   return o;
 }
 
@@ -151,6 +151,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.apidiscovery.v2beta1.", "APIGroupDiscovery APIGroupDiscoveryList APIResourceDiscovery APISubresourceDiscovery APIVersionDiscovery", [
     d107, d108, d109, d110, d111,
   ], [0, 1], [
-    [K107, 0, "mgMa", d1298, d111], [K108, 0, "mgMb", d1294, d107], [K109, O109, "sfmasfsfSbSaSaMa", d1289, d110], [K110, 0, "sfmaMaSb", d1289, d1289], [K111, 0, "sfMase", d109],
+    [K107, "mgMa", d1298, d111], [K108, "mgMb", d1294, d107], [K109, O109, "sfmasfsfSbSaSaMa", d1289, d110], [K110, "sfmaMaSb", d1289, d1289], [K111, "sfMase", d109],
   ]),
 };

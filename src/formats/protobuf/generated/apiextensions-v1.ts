@@ -18,7 +18,7 @@ function d1217(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1217)) continue;
+    if (f && skipField(r, c, f, t, K1217)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -41,7 +41,7 @@ function d1218(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1218)) continue;
+    if (f && skipField(r, c, f, t, K1218)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d1319), c); break;
@@ -65,7 +65,7 @@ function d1219(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1219)) continue;
+    if (f && skipField(r, c, f, t, K1219)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1217); break;
       case 18: v2 = msg(r, c, d1218); break;
@@ -89,7 +89,7 @@ function d1220(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1220)) continue;
+    if (f && skipField(r, c, f, t, K1220)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -103,9 +103,9 @@ function d1220(r: Reader, c: C): J {
   const o: J = new O1220();
   o["name"] = v1 ?? '';
   o["type"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== '') o["format"] = v3;
-  if (v4 !== undefined && v4 !== '') o["description"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["priority"] = v5;
+  if (v3) o["format"] = v3;
+  if (v4) o["description"] = v4;
+  if (v5) o["priority"] = v5;
   o["jsonPath"] = v6 ?? '';
   return o;
 }
@@ -117,7 +117,7 @@ function d1221(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1221)) continue;
+    if (f && skipField(r, c, f, t, K1221)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1243); break;
@@ -141,7 +141,7 @@ function d1222(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1222)) continue;
+    if (f && skipField(r, c, f, t, K1222)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1226); break;
@@ -167,7 +167,7 @@ function d1223(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1223)) continue;
+    if (f && skipField(r, c, f, t, K1223)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -182,9 +182,9 @@ function d1223(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
-  if (v6 !== undefined && v6 !== 0) o["observedGeneration"] = v6;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
+  if (v6) o["observedGeneration"] = v6;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList
@@ -197,7 +197,7 @@ function d1224(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1224)) continue;
+    if (f && skipField(r, c, f, t, K1224)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1222), c); break;
@@ -221,7 +221,7 @@ function d1225(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1225)) continue;
+    if (f && skipField(r, c, f, t, K1225)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -234,10 +234,10 @@ function d1225(r: Reader, c: C): J {
   }
   const o: J = new O1225();
   o["plural"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["singular"] = v2;
+  if (v2) o["singular"] = v2;
   if (v3 !== undefined) o["shortNames"] = v3;
   o["kind"] = v4 ?? '';
-  if (v5 !== undefined && v5 !== '') o["listKind"] = v5;
+  if (v5) o["listKind"] = v5;
   if (v6 !== undefined) o["categories"] = v6;
   return o;
 }
@@ -254,7 +254,7 @@ function d1226(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1226)) continue;
+    if (f && skipField(r, c, f, t, K1226)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = msg(r, c, d1225); break;
@@ -271,7 +271,7 @@ function d1226(r: Reader, c: C): J {
   o["scope"] = v4 ?? '';
   o["versions"] = v7 === undefined ? null : v7;
   if (v9 !== undefined) o["conversion"] = v9;
-  if (v10 !== undefined && v10 !== false) o["preserveUnknownFields"] = v10;
+  if (v10) o["preserveUnknownFields"] = v10;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus
@@ -284,7 +284,7 @@ function d1227(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1227)) continue;
+    if (f && skipField(r, c, f, t, K1227)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1223), c); break;
       case 18: v2 = msg(r, c, d1225); break;
@@ -297,7 +297,7 @@ function d1227(r: Reader, c: C): J {
   o["conditions"] = v1 === undefined ? null : v1;
   o["acceptedNames"] = v2 ?? d1225(EMPTY, c);
   o["storedVersions"] = v3 === undefined ? null : v3;
-  if (v4 !== undefined && v4 !== 0) o["observedGeneration"] = v4;
+  if (v4) o["observedGeneration"] = v4;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionVersion
@@ -316,7 +316,7 @@ function d1228(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1228)) continue;
+    if (f && skipField(r, c, f, t, K1228)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -334,7 +334,7 @@ function d1228(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["served"] = v2 ?? false;
   o["storage"] = v3 ?? false;
-  if (v7 !== undefined && v7 !== false) o["deprecated"] = v7;
+  if (v7) o["deprecated"] = v7;
   if (v8 !== undefined) o["deprecationWarning"] = v8;
   if (v4 !== undefined) o["schema"] = v4;
   if (v5 !== undefined) o["subresources"] = v5;
@@ -351,7 +351,7 @@ function d1229(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1229)) continue;
+    if (f && skipField(r, c, f, t, K1229)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -371,7 +371,7 @@ function d1230(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1230)) continue;
+    if (f && skipField(r, c, f, t, K1230)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -387,7 +387,7 @@ function d1231(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1231)) continue;
+    if (f && skipField(r, c, f, t, K1231)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1230); break;
       case 18: v2 = msg(r, c, d1229); break;
@@ -406,7 +406,7 @@ function d1232(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1232)) continue;
+    if (f && skipField(r, c, f, t, K1232)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1235); break;
       default: skip(r, t);
@@ -424,7 +424,7 @@ function d1233(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1233)) continue;
+    if (f && skipField(r, c, f, t, K1233)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -432,8 +432,8 @@ function d1233(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["description"] = v1;
-  if (v2 !== undefined && v2 !== '') o["url"] = v2;
+  if (v1) o["description"] = v1;
+  if (v2) o["url"] = v2;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSON
@@ -493,7 +493,7 @@ function d1235(r: Reader, c: C): J {
   let n34 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1235)) continue;
+    if (f && skipField(r, c, f, t, K1235)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -543,24 +543,24 @@ function d1235(r: Reader, c: C): J {
     }
   }
   const o: J = new O1235();
-  if (v1 !== undefined && v1 !== '') o["id"] = v1;
-  if (v2 !== undefined && v2 !== '') o["$schema"] = v2;
+  if (v1) o["id"] = v1;
+  if (v2) o["$schema"] = v2;
   if (v3 !== undefined) o["$ref"] = v3;
-  if (v4 !== undefined && v4 !== '') o["description"] = v4;
-  if (v5 !== undefined && v5 !== '') o["type"] = v5;
-  if (v6 !== undefined && v6 !== '') o["format"] = v6;
-  if (v7 !== undefined && v7 !== '') o["title"] = v7;
+  if (v4) o["description"] = v4;
+  if (v5) o["type"] = v5;
+  if (v6) o["format"] = v6;
+  if (v7) o["title"] = v7;
   if (v8 !== undefined) o["default"] = v8;
   if (v9 !== undefined) o["maximum"] = v9;
-  if (v10 !== undefined && v10 !== false) o["exclusiveMaximum"] = v10;
+  if (v10) o["exclusiveMaximum"] = v10;
   if (v11 !== undefined) o["minimum"] = v11;
-  if (v12 !== undefined && v12 !== false) o["exclusiveMinimum"] = v12;
+  if (v12) o["exclusiveMinimum"] = v12;
   if (v13 !== undefined) o["maxLength"] = v13;
   if (v14 !== undefined) o["minLength"] = v14;
-  if (v15 !== undefined && v15 !== '') o["pattern"] = v15;
+  if (v15) o["pattern"] = v15;
   if (v16 !== undefined) o["maxItems"] = v16;
   if (v17 !== undefined) o["minItems"] = v17;
-  if (v18 !== undefined && v18 !== false) o["uniqueItems"] = v18;
+  if (v18) o["uniqueItems"] = v18;
   if (v19 !== undefined) o["multipleOf"] = v19;
   if (v20 !== undefined) o["enum"] = v20;
   if (v21 !== undefined) o["maxProperties"] = v21;
@@ -579,10 +579,10 @@ function d1235(r: Reader, c: C): J {
   if (v34 !== undefined) o["definitions"] = v34;
   if (v35 !== undefined) o["externalDocs"] = v35;
   if (v36 !== undefined) o["example"] = v36;
-  if (v37 !== undefined && v37 !== false) o["nullable"] = v37;
+  if (v37) o["nullable"] = v37;
   if (v38 !== undefined) o["x-kubernetes-preserve-unknown-fields"] = v38;
-  if (v39 !== undefined && v39 !== false) o["x-kubernetes-embedded-resource"] = v39;
-  if (v40 !== undefined && v40 !== false) o["x-kubernetes-int-or-string"] = v40;
+  if (v39) o["x-kubernetes-embedded-resource"] = v39;
+  if (v40) o["x-kubernetes-int-or-string"] = v40;
   if (v41 !== undefined) o["x-kubernetes-list-map-keys"] = v41;
   if (v42 !== undefined) o["x-kubernetes-list-type"] = v42;
   if (v43 !== undefined) o["x-kubernetes-map-type"] = v43;
@@ -602,7 +602,7 @@ function d1239(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1239)) continue;
+    if (f && skipField(r, c, f, t, K1239)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -622,7 +622,7 @@ function d1240(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1240)) continue;
+    if (f && skipField(r, c, f, t, K1240)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -651,7 +651,7 @@ function d1241(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1241)) continue;
+    if (f && skipField(r, c, f, t, K1241)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -664,10 +664,10 @@ function d1241(r: Reader, c: C): J {
   }
   const o: J = new O1241();
   o["rule"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["message"] = v2;
-  if (v3 !== undefined && v3 !== '') o["messageExpression"] = v3;
+  if (v2) o["message"] = v2;
+  if (v3) o["messageExpression"] = v3;
   if (v4 !== undefined) o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["fieldPath"] = v5;
+  if (v5) o["fieldPath"] = v5;
   if (v6 !== undefined) o["optionalOldSelf"] = v6;
   return o;
 }
@@ -680,7 +680,7 @@ function d1242(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1242)) continue;
+    if (f && skipField(r, c, f, t, K1242)) continue;
     switch (t) {
       case 26: v3 = str(r, c); break;
       case 10: v1 = msg(r, c, d1240); break;
@@ -702,7 +702,7 @@ function d1243(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1243)) continue;
+    if (f && skipField(r, c, f, t, K1243)) continue;
     switch (t) {
       case 18: v2 = msg(r, c, d1242); break;
       case 26: v3 = add(v3, str(r, c), c); break;
@@ -727,9 +727,9 @@ export const schemas: SchemaGroup = {
     d1217, d1218, d1219, d1220, d1221, d1222, d1223, d1224, d1225, d1226, d1227, d1228, d1229, d1230, d1231, d1232,
     d1233, d1234, d1235, d1236, d1237, d1238, d1239, d1240, d1241, d1242, d1243,
   ], [2, 5, 7], [
-    [K1217, 0, "sfsfMb", d1319], [K1218, 0, "sfMbmg", d1319, d1308], [K1219, 0, "mama", d1217, d1218], [K1220, O1220, "sfsfseseiesf"], [K1221, 0, "sfma", d1243], [K1222, O1222, "mgmgmg", d1298, d1226, d1227], [K1223, O1223, "sfsfmgsesele", d1312], [K1224, 0, "mgMb", d1294, d1222],
-    [K1225, O1225, "sfseSasfseSa"], [K1226, O1226, "sfmgsfMbmaoe", d1225, d1228, d1221], [K1227, 0, "MbmgSble", d1223, d1225], [K1228, O1228, "sfofofoesamamaMaMa", d1232, d1231, d1220, d1239], [K1229, 0, "sfsfsa"], [K1230, 0, ""], [K1231, 0, "mama", d1230, d1229], [K1232, 0, "ma", d1235],
-    [K1233, 0, "sese"], [0, 0, "#r"], [K1235, O1235, "sesesasesesesemadaoedaoelalaselalaoedaMalalaSamaMaMaMama3ama3a3ama3amamaoeoaoeoeSasasaMa", d1234, d1234, d1236, d1235, d1235, d1235, d1235, d1235, d1237, d1235, d1238, d1237, d1235, d1233, d1234, d1241], [0, 0, "#A", d1235], [0, 0, "#B", d1235], [0, 0, "#C", d1235], [K1239, 0, "sf"], [K1240, 0, "sfsfsaia"],
-    [K1241, O1241, "sfsesesaseoa"], [K1242, 0, "samabc", d1240], [K1243, 0, "maSb", d1242],
+    [K1217, "sfsfMb", d1319], [K1218, "sfMbmg", d1319, d1308], [K1219, "mama", d1217, d1218], [K1220, O1220, "sfsfseseiesf"], [K1221, "sfma", d1243], [K1222, O1222, "mgmgmg", d1298, d1226, d1227], [K1223, O1223, "sfsfmgsesele", d1312], [K1224, "mgMb", d1294, d1222],
+    [K1225, O1225, "sfseSasfseSa"], [K1226, O1226, "sfmgsfMbmaoe", d1225, d1228, d1221], [K1227, "MbmgSble", d1223, d1225], [K1228, O1228, "sfofofoesamamaMaMa", d1232, d1231, d1220, d1239], [K1229, "sfsfsa"], [K1230, ""], [K1231, "mama", d1230, d1229], [K1232, "ma", d1235],
+    [K1233, "sese"], "#r", [K1235, O1235, "sesesasesesesemadaoedaoelalaselalaoedaMalalaSamaMaMaMama3ama3a3ama3amamaoeoaoeoeSasasaMa", d1234, d1234, d1236, d1235, d1235, d1235, d1235, d1235, d1237, d1235, d1238, d1237, d1235, d1233, d1234, d1241], ["#A", d1235], ["#B", d1235], ["#C", d1235], [K1239, "sf"], [K1240, "sfsfsaia"],
+    [K1241, O1241, "sfsesesaseoa"], [K1242, "samabc", d1240], [K1243, "maSb", d1242],
   ]),
 };

@@ -18,7 +18,7 @@ function d1244(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1244)) continue;
+    if (f && skipField(r, c, f, t, K1244)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -41,7 +41,7 @@ function d1245(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1245)) continue;
+    if (f && skipField(r, c, f, t, K1245)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d1319), c); break;
@@ -65,7 +65,7 @@ function d1246(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1246)) continue;
+    if (f && skipField(r, c, f, t, K1246)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1244); break;
       case 18: v2 = msg(r, c, d1245); break;
@@ -89,7 +89,7 @@ function d1247(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1247)) continue;
+    if (f && skipField(r, c, f, t, K1247)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -103,9 +103,9 @@ function d1247(r: Reader, c: C): J {
   const o: J = new O1247();
   o["name"] = v1 ?? '';
   o["type"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== '') o["format"] = v3;
-  if (v4 !== undefined && v4 !== '') o["description"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["priority"] = v5;
+  if (v3) o["format"] = v3;
+  if (v4) o["description"] = v4;
+  if (v5) o["priority"] = v5;
   o["JSONPath"] = v6 ?? '';
   return o;
 }
@@ -118,7 +118,7 @@ function d1248(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1248)) continue;
+    if (f && skipField(r, c, f, t, K1248)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1269); break;
@@ -144,7 +144,7 @@ function d1249(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1249)) continue;
+    if (f && skipField(r, c, f, t, K1249)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1253); break;
@@ -170,7 +170,7 @@ function d1250(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1250)) continue;
+    if (f && skipField(r, c, f, t, K1250)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -185,9 +185,9 @@ function d1250(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
-  if (v6 !== undefined && v6 !== 0) o["observedGeneration"] = v6;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
+  if (v6) o["observedGeneration"] = v6;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionList
@@ -200,7 +200,7 @@ function d1251(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1251)) continue;
+    if (f && skipField(r, c, f, t, K1251)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1249), c); break;
@@ -224,7 +224,7 @@ function d1252(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1252)) continue;
+    if (f && skipField(r, c, f, t, K1252)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -237,10 +237,10 @@ function d1252(r: Reader, c: C): J {
   }
   const o: J = new O1252();
   o["plural"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["singular"] = v2;
+  if (v2) o["singular"] = v2;
   if (v3 !== undefined) o["shortNames"] = v3;
   o["kind"] = v4 ?? '';
-  if (v5 !== undefined && v5 !== '') o["listKind"] = v5;
+  if (v5) o["listKind"] = v5;
   if (v6 !== undefined) o["categories"] = v6;
   return o;
 }
@@ -262,7 +262,7 @@ function d1253(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1253)) continue;
+    if (f && skipField(r, c, f, t, K1253)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -280,7 +280,7 @@ function d1253(r: Reader, c: C): J {
   }
   const o: J = new O1253();
   o["group"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["version"] = v2;
+  if (v2) o["version"] = v2;
   o["names"] = v3 ?? d1252(EMPTY, c);
   o["scope"] = v4 ?? '';
   if (v5 !== undefined) o["validation"] = v5;
@@ -302,7 +302,7 @@ function d1254(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1254)) continue;
+    if (f && skipField(r, c, f, t, K1254)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1250), c); break;
       case 18: v2 = msg(r, c, d1252); break;
@@ -315,7 +315,7 @@ function d1254(r: Reader, c: C): J {
   o["conditions"] = v1 === undefined ? null : v1;
   o["acceptedNames"] = v2 ?? d1252(EMPTY, c);
   o["storedVersions"] = v3 === undefined ? null : v3;
-  if (v4 !== undefined && v4 !== 0) o["observedGeneration"] = v4;
+  if (v4) o["observedGeneration"] = v4;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionVersion
@@ -334,7 +334,7 @@ function d1255(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1255)) continue;
+    if (f && skipField(r, c, f, t, K1255)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -352,7 +352,7 @@ function d1255(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["served"] = v2 ?? false;
   o["storage"] = v3 ?? false;
-  if (v7 !== undefined && v7 !== false) o["deprecated"] = v7;
+  if (v7) o["deprecated"] = v7;
   if (v8 !== undefined) o["deprecationWarning"] = v8;
   if (v4 !== undefined) o["schema"] = v4;
   if (v5 !== undefined) o["subresources"] = v5;
@@ -369,7 +369,7 @@ function d1256(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1256)) continue;
+    if (f && skipField(r, c, f, t, K1256)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -389,7 +389,7 @@ function d1257(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1257)) continue;
+    if (f && skipField(r, c, f, t, K1257)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -405,7 +405,7 @@ function d1258(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1258)) continue;
+    if (f && skipField(r, c, f, t, K1258)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1257); break;
       case 18: v2 = msg(r, c, d1256); break;
@@ -424,7 +424,7 @@ function d1259(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1259)) continue;
+    if (f && skipField(r, c, f, t, K1259)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1262); break;
       default: skip(r, t);
@@ -442,7 +442,7 @@ function d1260(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1260)) continue;
+    if (f && skipField(r, c, f, t, K1260)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -450,8 +450,8 @@ function d1260(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["description"] = v1;
-  if (v2 !== undefined && v2 !== '') o["url"] = v2;
+  if (v1) o["description"] = v1;
+  if (v2) o["url"] = v2;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSON
@@ -511,7 +511,7 @@ function d1262(r: Reader, c: C): J {
   let n34 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1262)) continue;
+    if (f && skipField(r, c, f, t, K1262)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -561,24 +561,24 @@ function d1262(r: Reader, c: C): J {
     }
   }
   const o: J = new O1262();
-  if (v1 !== undefined && v1 !== '') o["id"] = v1;
-  if (v2 !== undefined && v2 !== '') o["$schema"] = v2;
+  if (v1) o["id"] = v1;
+  if (v2) o["$schema"] = v2;
   if (v3 !== undefined) o["$ref"] = v3;
-  if (v4 !== undefined && v4 !== '') o["description"] = v4;
-  if (v5 !== undefined && v5 !== '') o["type"] = v5;
-  if (v6 !== undefined && v6 !== '') o["format"] = v6;
-  if (v7 !== undefined && v7 !== '') o["title"] = v7;
+  if (v4) o["description"] = v4;
+  if (v5) o["type"] = v5;
+  if (v6) o["format"] = v6;
+  if (v7) o["title"] = v7;
   if (v8 !== undefined) o["default"] = v8;
   if (v9 !== undefined) o["maximum"] = v9;
-  if (v10 !== undefined && v10 !== false) o["exclusiveMaximum"] = v10;
+  if (v10) o["exclusiveMaximum"] = v10;
   if (v11 !== undefined) o["minimum"] = v11;
-  if (v12 !== undefined && v12 !== false) o["exclusiveMinimum"] = v12;
+  if (v12) o["exclusiveMinimum"] = v12;
   if (v13 !== undefined) o["maxLength"] = v13;
   if (v14 !== undefined) o["minLength"] = v14;
-  if (v15 !== undefined && v15 !== '') o["pattern"] = v15;
+  if (v15) o["pattern"] = v15;
   if (v16 !== undefined) o["maxItems"] = v16;
   if (v17 !== undefined) o["minItems"] = v17;
-  if (v18 !== undefined && v18 !== false) o["uniqueItems"] = v18;
+  if (v18) o["uniqueItems"] = v18;
   if (v19 !== undefined) o["multipleOf"] = v19;
   if (v20 !== undefined) o["enum"] = v20;
   if (v21 !== undefined) o["maxProperties"] = v21;
@@ -597,10 +597,10 @@ function d1262(r: Reader, c: C): J {
   if (v34 !== undefined) o["definitions"] = v34;
   if (v35 !== undefined) o["externalDocs"] = v35;
   if (v36 !== undefined) o["example"] = v36;
-  if (v37 !== undefined && v37 !== false) o["nullable"] = v37;
+  if (v37) o["nullable"] = v37;
   if (v38 !== undefined) o["x-kubernetes-preserve-unknown-fields"] = v38;
-  if (v39 !== undefined && v39 !== false) o["x-kubernetes-embedded-resource"] = v39;
-  if (v40 !== undefined && v40 !== false) o["x-kubernetes-int-or-string"] = v40;
+  if (v39) o["x-kubernetes-embedded-resource"] = v39;
+  if (v40) o["x-kubernetes-int-or-string"] = v40;
   if (v41 !== undefined) o["x-kubernetes-list-map-keys"] = v41;
   if (v42 !== undefined) o["x-kubernetes-list-type"] = v42;
   if (v43 !== undefined) o["x-kubernetes-map-type"] = v43;
@@ -620,7 +620,7 @@ function d1266(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1266)) continue;
+    if (f && skipField(r, c, f, t, K1266)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -640,7 +640,7 @@ function d1267(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1267)) continue;
+    if (f && skipField(r, c, f, t, K1267)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -669,7 +669,7 @@ function d1268(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1268)) continue;
+    if (f && skipField(r, c, f, t, K1268)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -682,10 +682,10 @@ function d1268(r: Reader, c: C): J {
   }
   const o: J = new O1268();
   o["rule"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["message"] = v2;
-  if (v3 !== undefined && v3 !== '') o["messageExpression"] = v3;
+  if (v2) o["message"] = v2;
+  if (v3) o["messageExpression"] = v3;
   if (v4 !== undefined) o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["fieldPath"] = v5;
+  if (v5) o["fieldPath"] = v5;
   if (v6 !== undefined) o["optionalOldSelf"] = v6;
   return o;
 }
@@ -698,7 +698,7 @@ function d1269(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1269)) continue;
+    if (f && skipField(r, c, f, t, K1269)) continue;
     switch (t) {
       case 26: v3 = str(r, c); break;
       case 10: v1 = msg(r, c, d1267); break;
@@ -725,9 +725,9 @@ export const schemas: SchemaGroup = {
     d1244, d1245, d1246, d1247, d1248, d1249, d1250, d1251, d1252, d1253, d1254, d1255, d1256, d1257, d1258, d1259,
     d1260, d1261, d1262, d1263, d1264, d1265, d1266, d1267, d1268, d1269,
   ], [2, 5, 7], [
-    [K1244, 0, "sfsfMb", d1319], [K1245, 0, "sfMbmg", d1319, d1308], [K1246, 0, "mama", d1244, d1245], [K1247, O1247, "sfsfseseiesf"], [K1248, 0, "sfmaSa", d1269], [K1249, O1249, "mgmgmg", d1298, d1253, d1254], [K1250, O1250, "sfsfmgsesele", d1312], [K1251, 0, "mgMb", d1294, d1249],
-    [K1252, O1252, "sfseSasfseSa"], [K1253, O1253, "sfsemgsfmamaMaMaMamaoa", d1252, d1259, d1258, d1255, d1247, d1266, d1248], [K1254, 0, "MbmgSble", d1250, d1252], [K1255, O1255, "sfofofoesamamaMaMa", d1259, d1258, d1247, d1266], [K1256, 0, "sfsfsa"], [K1257, 0, ""], [K1258, 0, "mama", d1257, d1256], [K1259, 0, "ma", d1262],
-    [K1260, 0, "sese"], [0, 0, "#r"], [K1262, O1262, "sesesasesesesemadaoedaoelalaselalaoedaMalalaSamaMaMaMama3ama3a3ama3amamaoeoaoeoeSasasaMa", d1261, d1261, d1263, d1262, d1262, d1262, d1262, d1262, d1264, d1262, d1265, d1264, d1262, d1260, d1261, d1268], [0, 0, "#A", d1262], [0, 0, "#B", d1262], [0, 0, "#C", d1262], [K1266, 0, "sf"], [K1267, 0, "sfsfsaia"],
-    [K1268, O1268, "sfsesesaseoa"], [K1269, 0, "samabc", d1267],
+    [K1244, "sfsfMb", d1319], [K1245, "sfMbmg", d1319, d1308], [K1246, "mama", d1244, d1245], [K1247, O1247, "sfsfseseiesf"], [K1248, "sfmaSa", d1269], [K1249, O1249, "mgmgmg", d1298, d1253, d1254], [K1250, O1250, "sfsfmgsesele", d1312], [K1251, "mgMb", d1294, d1249],
+    [K1252, O1252, "sfseSasfseSa"], [K1253, O1253, "sfsemgsfmamaMaMaMamaoa", d1252, d1259, d1258, d1255, d1247, d1266, d1248], [K1254, "MbmgSble", d1250, d1252], [K1255, O1255, "sfofofoesamamaMaMa", d1259, d1258, d1247, d1266], [K1256, "sfsfsa"], [K1257, ""], [K1258, "mama", d1257, d1256], [K1259, "ma", d1262],
+    [K1260, "sese"], "#r", [K1262, O1262, "sesesasesesesemadaoedaoelalaselalaoedaMalalaSamaMaMaMama3ama3a3ama3amamaoeoaoeoeSasasaMa", d1261, d1261, d1263, d1262, d1262, d1262, d1262, d1262, d1264, d1262, d1265, d1264, d1262, d1260, d1261, d1268], ["#A", d1262], ["#B", d1262], ["#C", d1262], [K1266, "sf"], [K1267, "sfsfsaia"],
+    [K1268, O1268, "sfsesesaseoa"], [K1269, "samabc", d1267],
   ]),
 };

@@ -19,7 +19,7 @@ function d112(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K112)) continue;
+    if (f && skipField(r, c, f, t, K112)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -29,8 +29,8 @@ function d112(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["apiServerID"] = v1;
-  if (v2 !== undefined && v2 !== '') o["encodingVersion"] = v2;
+  if (v1) o["apiServerID"] = v1;
+  if (v2) o["encodingVersion"] = v2;
   if (v3 !== undefined) o["decodableVersions"] = v3;
   if (v4 !== undefined) o["servedVersions"] = v4;
   return o;
@@ -47,7 +47,7 @@ function d113(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K113)) continue;
+    if (f && skipField(r, c, f, t, K113)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d116); break;
@@ -73,7 +73,7 @@ function d114(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K114)) continue;
+    if (f && skipField(r, c, f, t, K114)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -87,10 +87,10 @@ function d114(r: Reader, c: C): J {
   const o: J = new O114();
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== 0) o["observedGeneration"] = v3;
+  if (v3) o["observedGeneration"] = v3;
   o["lastTransitionTime"] = v4 ?? d1312(EMPTY, c);
   o["reason"] = v5 ?? '';
-  if (v6 !== undefined && v6 !== '') o["message"] = v6;
+  if (v6) o["message"] = v6;
   return o;
 }
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionList
@@ -103,7 +103,7 @@ function d115(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K115)) continue;
+    if (f && skipField(r, c, f, t, K115)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d113), c); break;
@@ -120,7 +120,7 @@ function d116(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K116)) continue;
+    if (f && skipField(r, c, f, t, K116)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -137,7 +137,7 @@ function d117(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K117)) continue;
+    if (f && skipField(r, c, f, t, K117)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d112), c); break;
       case 18: v2 = str(r, c); break;
@@ -163,6 +163,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.apiserverinternal.v1alpha1.", "ServerStorageVersion StorageVersion StorageVersionCondition StorageVersionList StorageVersionSpec StorageVersionStatus", [
     d112, d113, d114, d115, d116, d117,
   ], [1, 3], [
-    [K112, 0, "seseSaSa"], [K113, O113, "mgmgmg", d1298, d116, d117], [K114, O114, "sfsflemgsfse", d1312], [K115, 0, "mgMb", d1294, d113], [K116, 0, ""], [K117, 0, "MasaMa", d112, d114],
+    [K112, "seseSaSa"], [K113, O113, "mgmgmg", d1298, d116, d117], [K114, O114, "sfsflemgsfse", d1312], [K115, "mgMb", d1294, d113], [K116, ""], [K117, "MasaMa", d112, d114],
   ]),
 };

@@ -22,7 +22,7 @@ function d118(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K118)) continue;
+    if (f && skipField(r, c, f, t, K118)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1319); break;
@@ -45,7 +45,7 @@ function d119(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K119)) continue;
+    if (f && skipField(r, c, f, t, K119)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d118), c); break;
@@ -68,7 +68,7 @@ function d120(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K120)) continue;
+    if (f && skipField(r, c, f, t, K120)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d123); break;
@@ -93,7 +93,7 @@ function d121(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K121)) continue;
+    if (f && skipField(r, c, f, t, K121)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -107,8 +107,8 @@ function d121(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.apps.v1.DaemonSetList
@@ -121,7 +121,7 @@ function d122(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K122)) continue;
+    if (f && skipField(r, c, f, t, K122)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d120), c); break;
@@ -144,7 +144,7 @@ function d123(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K123)) continue;
+    if (f && skipField(r, c, f, t, K123)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
       case 18: v2 = msg(r, c, d532); break;
@@ -158,7 +158,7 @@ function d123(r: Reader, c: C): J {
   o["selector"] = v1 === undefined ? null : v1;
   o["template"] = v2 ?? d532(EMPTY, c);
   o["updateStrategy"] = v3 ?? d125(EMPTY, c);
-  if (v4 !== undefined && v4 !== 0) o["minReadySeconds"] = v4;
+  if (v4) o["minReadySeconds"] = v4;
   if (v6 !== undefined) o["revisionHistoryLimit"] = v6;
   return o;
 }
@@ -179,7 +179,7 @@ function d124(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K124)) continue;
+    if (f && skipField(r, c, f, t, K124)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -199,10 +199,10 @@ function d124(r: Reader, c: C): J {
   o["numberMisscheduled"] = v2 ?? 0;
   o["desiredNumberScheduled"] = v3 ?? 0;
   o["numberReady"] = v4 ?? 0;
-  if (v5 !== undefined && v5 !== 0) o["observedGeneration"] = v5;
-  if (v6 !== undefined && v6 !== 0) o["updatedNumberScheduled"] = v6;
-  if (v7 !== undefined && v7 !== 0) o["numberAvailable"] = v7;
-  if (v8 !== undefined && v8 !== 0) o["numberUnavailable"] = v8;
+  if (v5) o["observedGeneration"] = v5;
+  if (v6) o["updatedNumberScheduled"] = v6;
+  if (v7) o["numberAvailable"] = v7;
+  if (v8) o["numberUnavailable"] = v8;
   if (v9 !== undefined) o["collisionCount"] = v9;
   if (v10 !== undefined) o["conditions"] = v10;
   return o;
@@ -215,7 +215,7 @@ function d125(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K125)) continue;
+    if (f && skipField(r, c, f, t, K125)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d137); break;
@@ -223,7 +223,7 @@ function d125(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
+  if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
@@ -239,7 +239,7 @@ function d126(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K126)) continue;
+    if (f && skipField(r, c, f, t, K126)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d129); break;
@@ -265,7 +265,7 @@ function d127(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K127)) continue;
+    if (f && skipField(r, c, f, t, K127)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -281,8 +281,8 @@ function d127(r: Reader, c: C): J {
   o["status"] = v2 ?? '';
   o["lastUpdateTime"] = v6 ?? d1312(EMPTY, c);
   o["lastTransitionTime"] = v7 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.apps.v1.DeploymentList
@@ -295,7 +295,7 @@ function d128(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K128)) continue;
+    if (f && skipField(r, c, f, t, K128)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d126), c); break;
@@ -321,7 +321,7 @@ function d129(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K129)) continue;
+    if (f && skipField(r, c, f, t, K129)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -339,9 +339,9 @@ function d129(r: Reader, c: C): J {
   o["selector"] = v2 === undefined ? null : v2;
   o["template"] = v3 ?? d532(EMPTY, c);
   o["strategy"] = v4 ?? d131(EMPTY, c);
-  if (v5 !== undefined && v5 !== 0) o["minReadySeconds"] = v5;
+  if (v5) o["minReadySeconds"] = v5;
   if (v6 !== undefined) o["revisionHistoryLimit"] = v6;
-  if (v7 !== undefined && v7 !== false) o["paused"] = v7;
+  if (v7) o["paused"] = v7;
   if (v9 !== undefined) o["progressDeadlineSeconds"] = v9;
   return o;
 }
@@ -361,7 +361,7 @@ function d130(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K130)) continue;
+    if (f && skipField(r, c, f, t, K130)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -376,12 +376,12 @@ function d130(r: Reader, c: C): J {
     }
   }
   const o: J = new O130();
-  if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
-  if (v2 !== undefined && v2 !== 0) o["replicas"] = v2;
-  if (v3 !== undefined && v3 !== 0) o["updatedReplicas"] = v3;
-  if (v7 !== undefined && v7 !== 0) o["readyReplicas"] = v7;
-  if (v4 !== undefined && v4 !== 0) o["availableReplicas"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["unavailableReplicas"] = v5;
+  if (v1) o["observedGeneration"] = v1;
+  if (v2) o["replicas"] = v2;
+  if (v3) o["updatedReplicas"] = v3;
+  if (v7) o["readyReplicas"] = v7;
+  if (v4) o["availableReplicas"] = v4;
+  if (v5) o["unavailableReplicas"] = v5;
   if (v9 !== undefined) o["terminatingReplicas"] = v9;
   if (v6 !== undefined) o["conditions"] = v6;
   if (v8 !== undefined) o["collisionCount"] = v8;
@@ -395,7 +395,7 @@ function d131(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K131)) continue;
+    if (f && skipField(r, c, f, t, K131)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d138); break;
@@ -403,7 +403,7 @@ function d131(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
+  if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
@@ -419,7 +419,7 @@ function d132(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K132)) continue;
+    if (f && skipField(r, c, f, t, K132)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d135); break;
@@ -444,7 +444,7 @@ function d133(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K133)) continue;
+    if (f && skipField(r, c, f, t, K133)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -458,8 +458,8 @@ function d133(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.apps.v1.ReplicaSetList
@@ -472,7 +472,7 @@ function d134(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K134)) continue;
+    if (f && skipField(r, c, f, t, K134)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d132), c); break;
@@ -493,7 +493,7 @@ function d135(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K135)) continue;
+    if (f && skipField(r, c, f, t, K135)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 32: v4 = r.int32(); break;
@@ -504,7 +504,7 @@ function d135(r: Reader, c: C): J {
   }
   const o: J = {};
   if (v1 !== undefined) o["replicas"] = v1;
-  if (v4 !== undefined && v4 !== 0) o["minReadySeconds"] = v4;
+  if (v4) o["minReadySeconds"] = v4;
   o["selector"] = v2 === undefined ? null : v2;
   o["template"] = v3 ?? d532(EMPTY, c);
   return o;
@@ -523,7 +523,7 @@ function d136(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K136)) continue;
+    if (f && skipField(r, c, f, t, K136)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -537,11 +537,11 @@ function d136(r: Reader, c: C): J {
   }
   const o: J = new O136();
   o["replicas"] = v1 ?? 0;
-  if (v2 !== undefined && v2 !== 0) o["fullyLabeledReplicas"] = v2;
-  if (v4 !== undefined && v4 !== 0) o["readyReplicas"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["availableReplicas"] = v5;
+  if (v2) o["fullyLabeledReplicas"] = v2;
+  if (v4) o["readyReplicas"] = v4;
+  if (v5) o["availableReplicas"] = v5;
   if (v7 !== undefined) o["terminatingReplicas"] = v7;
-  if (v3 !== undefined && v3 !== 0) o["observedGeneration"] = v3;
+  if (v3) o["observedGeneration"] = v3;
   if (v6 !== undefined) o["conditions"] = v6;
   return o;
 }
@@ -553,7 +553,7 @@ function d137(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K137)) continue;
+    if (f && skipField(r, c, f, t, K137)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -573,7 +573,7 @@ function d138(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K138)) continue;
+    if (f && skipField(r, c, f, t, K138)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -593,7 +593,7 @@ function d139(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K139)) continue;
+    if (f && skipField(r, c, f, t, K139)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -617,7 +617,7 @@ function d140(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K140)) continue;
+    if (f && skipField(r, c, f, t, K140)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d145); break;
@@ -642,7 +642,7 @@ function d141(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K141)) continue;
+    if (f && skipField(r, c, f, t, K141)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -656,8 +656,8 @@ function d141(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.apps.v1.StatefulSetList
@@ -670,7 +670,7 @@ function d142(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K142)) continue;
+    if (f && skipField(r, c, f, t, K142)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d140), c); break;
@@ -688,7 +688,7 @@ function d143(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K143)) continue;
+    if (f && skipField(r, c, f, t, K143)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -706,7 +706,7 @@ function d144(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K144)) continue;
+    if (f && skipField(r, c, f, t, K144)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -714,8 +714,8 @@ function d144(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["whenDeleted"] = v1;
-  if (v2 !== undefined && v2 !== '') o["whenScaled"] = v2;
+  if (v1) o["whenDeleted"] = v1;
+  if (v2) o["whenScaled"] = v2;
   return o;
 }
 // k8s.io.api.apps.v1.StatefulSetSpec
@@ -736,7 +736,7 @@ function d145(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K145)) continue;
+    if (f && skipField(r, c, f, t, K145)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -758,10 +758,10 @@ function d145(r: Reader, c: C): J {
   o["template"] = v3 ?? d532(EMPTY, c);
   if (v4 !== undefined) o["volumeClaimTemplates"] = v4;
   o["serviceName"] = v5 ?? '';
-  if (v6 !== undefined && v6 !== '') o["podManagementPolicy"] = v6;
+  if (v6) o["podManagementPolicy"] = v6;
   o["updateStrategy"] = v7 ?? d147(EMPTY, c);
   if (v8 !== undefined) o["revisionHistoryLimit"] = v8;
-  if (v9 !== undefined && v9 !== 0) o["minReadySeconds"] = v9;
+  if (v9) o["minReadySeconds"] = v9;
   if (v10 !== undefined) o["persistentVolumeClaimRetentionPolicy"] = v10;
   if (v11 !== undefined) o["ordinals"] = v11;
   return o;
@@ -783,7 +783,7 @@ function d146(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K146)) continue;
+    if (f && skipField(r, c, f, t, K146)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -799,13 +799,13 @@ function d146(r: Reader, c: C): J {
     }
   }
   const o: J = new O146();
-  if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
+  if (v1) o["observedGeneration"] = v1;
   o["replicas"] = v2 ?? 0;
-  if (v3 !== undefined && v3 !== 0) o["readyReplicas"] = v3;
-  if (v4 !== undefined && v4 !== 0) o["currentReplicas"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["updatedReplicas"] = v5;
-  if (v6 !== undefined && v6 !== '') o["currentRevision"] = v6;
-  if (v7 !== undefined && v7 !== '') o["updateRevision"] = v7;
+  if (v3) o["readyReplicas"] = v3;
+  if (v4) o["currentReplicas"] = v4;
+  if (v5) o["updatedReplicas"] = v5;
+  if (v6) o["currentRevision"] = v6;
+  if (v7) o["updateRevision"] = v7;
   if (v9 !== undefined) o["collisionCount"] = v9;
   if (v10 !== undefined) o["conditions"] = v10;
   o["availableReplicas"] = v11 ?? 0;
@@ -819,7 +819,7 @@ function d147(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K147)) continue;
+    if (f && skipField(r, c, f, t, K147)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d139); break;
@@ -827,7 +827,7 @@ function d147(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
+  if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
@@ -844,9 +844,9 @@ export const schemas: SchemaGroup = {
     d118, d119, d120, d121, d122, d123, d124, d125, d126, d127, d128, d129, d130, d131, d132, d133,
     d134, d135, d136, d137, d138, d139, d140, d141, d142, d143, d144, d145, d146, d147,
   ], [0, 1, 2, 4, 8, 10, 14, 16, 22, 24], [
-    [K118, O118, "mgmglf", d1298, d1319], [K119, 0, "mgMb", d1294, d118], [K120, O120, "mgmgmg", d1298, d123, d124], [K121, O121, "sfsfmgsese", d1312], [K122, 0, "mgMb", d1294, d120], [K123, O123, "mbmgmgieia", d1291, d532, d125], [K124, O124, "ififififleieieieiaMa", d121], [K125, 0, "sema", d137],
-    [K126, O126, "mgmgmg", d1298, d129, d130], [K127, O127, "sfsfmgmgsese", d1312, d1312], [K128, 0, "mgMb", d1294, d126], [K129, O129, "iambmgmgieiaoeia", d1291, d532, d131], [K130, O130, "leieieieieieiaMaia", d127], [K131, 0, "sema", d138], [K132, O132, "mgmgmg", d1298, d135, d136], [K133, O133, "sfsfmgsese", d1312],
-    [K134, 0, "mgMb", d1294, d132], [K135, 0, "iaiembmg", d1291, d532], [K136, O136, "ifieieieialeMa", d133], [K137, 0, "mama", d1322, d1322], [K138, 0, "mama", d1322, d1322], [K139, 0, "iama", d1322], [K140, O140, "mgmgmg", d1298, d145, d146], [K141, O141, "sfsfmgsese", d1312],
-    [K142, 0, "mgMb", d1294, d140], [K143, 0, "if"], [K144, 0, "sese"], [K145, O145, "iambmgMasfsemgiaiemama", d1291, d532, d492, d147, d144, d143], [K146, O146, "leifieieieseseiaMaif", d141], [K147, 0, "sema", d139],
+    [K118, O118, "mgmglf", d1298, d1319], [K119, "mgMb", d1294, d118], [K120, O120, "mgmgmg", d1298, d123, d124], [K121, O121, "sfsfmgsese", d1312], [K122, "mgMb", d1294, d120], [K123, O123, "mbmgmgieia", d1291, d532, d125], [K124, O124, "ififififleieieieiaMa", d121], [K125, "sema", d137],
+    [K126, O126, "mgmgmg", d1298, d129, d130], [K127, O127, "sfsfmgmgsese", d1312, d1312], [K128, "mgMb", d1294, d126], [K129, O129, "iambmgmgieiaoeia", d1291, d532, d131], [K130, O130, "leieieieieieiaMaia", d127], [K131, "sema", d138], [K132, O132, "mgmgmg", d1298, d135, d136], [K133, O133, "sfsfmgsese", d1312],
+    [K134, "mgMb", d1294, d132], [K135, "iaiembmg", d1291, d532], [K136, O136, "ifieieieialeMa", d133], [K137, "mama", d1322, d1322], [K138, "mama", d1322, d1322], [K139, "iama", d1322], [K140, O140, "mgmgmg", d1298, d145, d146], [K141, O141, "sfsfmgsese", d1312],
+    [K142, "mgMb", d1294, d140], [K143, "if"], [K144, "sese"], [K145, O145, "iambmgMasfsemgiaiemama", d1291, d532, d492, d147, d144, d143], [K146, O146, "leifieieieseseiaMaif", d141], [K147, "sema", d139],
   ]),
 };

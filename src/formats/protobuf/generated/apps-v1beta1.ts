@@ -22,7 +22,7 @@ function d148(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K148)) continue;
+    if (f && skipField(r, c, f, t, K148)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1319); break;
@@ -45,7 +45,7 @@ function d149(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K149)) continue;
+    if (f && skipField(r, c, f, t, K149)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d148), c); break;
@@ -68,7 +68,7 @@ function d150(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K150)) continue;
+    if (f && skipField(r, c, f, t, K150)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d154); break;
@@ -94,7 +94,7 @@ function d151(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K151)) continue;
+    if (f && skipField(r, c, f, t, K151)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -110,8 +110,8 @@ function d151(r: Reader, c: C): J {
   o["status"] = v2 ?? '';
   o["lastUpdateTime"] = v6 ?? d1312(EMPTY, c);
   o["lastTransitionTime"] = v7 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.apps.v1beta1.DeploymentList
@@ -124,7 +124,7 @@ function d152(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K152)) continue;
+    if (f && skipField(r, c, f, t, K152)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d150), c); break;
@@ -148,7 +148,7 @@ function d153(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K153)) continue;
+    if (f && skipField(r, c, f, t, K153)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = entryString(r, c, v2, ++n2); break;
@@ -177,7 +177,7 @@ function d154(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K154)) continue;
+    if (f && skipField(r, c, f, t, K154)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -196,9 +196,9 @@ function d154(r: Reader, c: C): J {
   if (v2 !== undefined) o["selector"] = v2;
   o["template"] = v3 ?? d532(EMPTY, c);
   o["strategy"] = v4 ?? d156(EMPTY, c);
-  if (v5 !== undefined && v5 !== 0) o["minReadySeconds"] = v5;
+  if (v5) o["minReadySeconds"] = v5;
   if (v6 !== undefined) o["revisionHistoryLimit"] = v6;
-  if (v7 !== undefined && v7 !== false) o["paused"] = v7;
+  if (v7) o["paused"] = v7;
   if (v8 !== undefined) o["rollbackTo"] = v8;
   if (v9 !== undefined) o["progressDeadlineSeconds"] = v9;
   return o;
@@ -219,7 +219,7 @@ function d155(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K155)) continue;
+    if (f && skipField(r, c, f, t, K155)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -234,12 +234,12 @@ function d155(r: Reader, c: C): J {
     }
   }
   const o: J = new O155();
-  if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
-  if (v2 !== undefined && v2 !== 0) o["replicas"] = v2;
-  if (v3 !== undefined && v3 !== 0) o["updatedReplicas"] = v3;
-  if (v7 !== undefined && v7 !== 0) o["readyReplicas"] = v7;
-  if (v4 !== undefined && v4 !== 0) o["availableReplicas"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["unavailableReplicas"] = v5;
+  if (v1) o["observedGeneration"] = v1;
+  if (v2) o["replicas"] = v2;
+  if (v3) o["updatedReplicas"] = v3;
+  if (v7) o["readyReplicas"] = v7;
+  if (v4) o["availableReplicas"] = v4;
+  if (v5) o["unavailableReplicas"] = v5;
   if (v9 !== undefined) o["terminatingReplicas"] = v9;
   if (v6 !== undefined) o["conditions"] = v6;
   if (v8 !== undefined) o["collisionCount"] = v8;
@@ -253,7 +253,7 @@ function d156(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K156)) continue;
+    if (f && skipField(r, c, f, t, K156)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d158); break;
@@ -261,7 +261,7 @@ function d156(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
+  if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
@@ -272,14 +272,14 @@ function d157(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K157)) continue;
+    if (f && skipField(r, c, f, t, K157)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== 0) o["revision"] = v1;
+  if (v1) o["revision"] = v1;
   return o;
 }
 // k8s.io.api.apps.v1beta1.RollingUpdateDeployment
@@ -290,7 +290,7 @@ function d158(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K158)) continue;
+    if (f && skipField(r, c, f, t, K158)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -310,7 +310,7 @@ function d159(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K159)) continue;
+    if (f && skipField(r, c, f, t, K159)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -334,7 +334,7 @@ function d160(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K160)) continue;
+    if (f && skipField(r, c, f, t, K160)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d161); break;
@@ -354,14 +354,14 @@ function d161(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K161)) continue;
+    if (f && skipField(r, c, f, t, K161)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== 0) o["replicas"] = v1;
+  if (v1) o["replicas"] = v1;
   return o;
 }
 // k8s.io.api.apps.v1beta1.ScaleStatus
@@ -374,7 +374,7 @@ function d162(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K162)) continue;
+    if (f && skipField(r, c, f, t, K162)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = entryString(r, c, v2, ++n2); break;
@@ -385,7 +385,7 @@ function d162(r: Reader, c: C): J {
   const o: J = {};
   o["replicas"] = v1 ?? 0;
   if (v2 !== undefined) o["selector"] = v2;
-  if (v3 !== undefined && v3 !== '') o["targetSelector"] = v3;
+  if (v3) o["targetSelector"] = v3;
   return o;
 }
 // k8s.io.api.apps.v1beta1.StatefulSet
@@ -400,7 +400,7 @@ function d163(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K163)) continue;
+    if (f && skipField(r, c, f, t, K163)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d168); break;
@@ -425,7 +425,7 @@ function d164(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K164)) continue;
+    if (f && skipField(r, c, f, t, K164)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -439,8 +439,8 @@ function d164(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.apps.v1beta1.StatefulSetList
@@ -453,7 +453,7 @@ function d165(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K165)) continue;
+    if (f && skipField(r, c, f, t, K165)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d163), c); break;
@@ -471,7 +471,7 @@ function d166(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K166)) continue;
+    if (f && skipField(r, c, f, t, K166)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -489,7 +489,7 @@ function d167(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K167)) continue;
+    if (f && skipField(r, c, f, t, K167)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -497,8 +497,8 @@ function d167(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["whenDeleted"] = v1;
-  if (v2 !== undefined && v2 !== '') o["whenScaled"] = v2;
+  if (v1) o["whenDeleted"] = v1;
+  if (v2) o["whenScaled"] = v2;
   return o;
 }
 // k8s.io.api.apps.v1beta1.StatefulSetSpec
@@ -519,7 +519,7 @@ function d168(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K168)) continue;
+    if (f && skipField(r, c, f, t, K168)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -541,10 +541,10 @@ function d168(r: Reader, c: C): J {
   o["template"] = v3 ?? d532(EMPTY, c);
   if (v4 !== undefined) o["volumeClaimTemplates"] = v4;
   o["serviceName"] = v5 ?? '';
-  if (v6 !== undefined && v6 !== '') o["podManagementPolicy"] = v6;
+  if (v6) o["podManagementPolicy"] = v6;
   o["updateStrategy"] = v7 ?? d170(EMPTY, c);
   if (v8 !== undefined) o["revisionHistoryLimit"] = v8;
-  if (v9 !== undefined && v9 !== 0) o["minReadySeconds"] = v9;
+  if (v9) o["minReadySeconds"] = v9;
   if (v10 !== undefined) o["persistentVolumeClaimRetentionPolicy"] = v10;
   if (v11 !== undefined) o["ordinals"] = v11;
   return o;
@@ -566,7 +566,7 @@ function d169(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K169)) continue;
+    if (f && skipField(r, c, f, t, K169)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -584,11 +584,11 @@ function d169(r: Reader, c: C): J {
   const o: J = new O169();
   if (v1 !== undefined) o["observedGeneration"] = v1;
   o["replicas"] = v2 ?? 0;
-  if (v3 !== undefined && v3 !== 0) o["readyReplicas"] = v3;
-  if (v4 !== undefined && v4 !== 0) o["currentReplicas"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["updatedReplicas"] = v5;
-  if (v6 !== undefined && v6 !== '') o["currentRevision"] = v6;
-  if (v7 !== undefined && v7 !== '') o["updateRevision"] = v7;
+  if (v3) o["readyReplicas"] = v3;
+  if (v4) o["currentReplicas"] = v4;
+  if (v5) o["updatedReplicas"] = v5;
+  if (v6) o["currentRevision"] = v6;
+  if (v7) o["updateRevision"] = v7;
   if (v9 !== undefined) o["collisionCount"] = v9;
   if (v10 !== undefined) o["conditions"] = v10;
   o["availableReplicas"] = v11 ?? 0;
@@ -602,7 +602,7 @@ function d170(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K170)) continue;
+    if (f && skipField(r, c, f, t, K170)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d159); break;
@@ -610,7 +610,7 @@ function d170(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
+  if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
@@ -627,8 +627,8 @@ export const schemas: SchemaGroup = {
     d148, d149, d150, d151, d152, d153, d154, d155, d156, d157, d158, d159, d160, d161, d162, d163,
     d164, d165, d166, d167, d168, d169, d170,
   ], [0, 1, 2, 4, 5, 12, 15, 17], [
-    [K148, O148, "mgmglf", d1298, d1319], [K149, 0, "mgMb", d1294, d148], [K150, O150, "mgmgmg", d1298, d154, d155], [K151, O151, "sfsfmgmgsese", d1312, d1312], [K152, 0, "mgMb", d1294, d150], [K153, O153, "sf1amg", d157], [K154, O154, "iamamgmgieiaoemaia", d1291, d532, d156, d157], [K155, O155, "leieieieieieiaMaia", d151],
-    [K156, 0, "sema", d158], [K157, 0, "le"], [K158, 0, "mama", d1322, d1322], [K159, 0, "iama", d1322], [K160, O160, "mgmgmg", d1298, d161, d162], [K161, 0, "ie"], [K162, 0, "if1ase"], [K163, O163, "mgmgmg", d1298, d168, d169],
-    [K164, O164, "sfsfmgsese", d1312], [K165, 0, "mgMb", d1294, d163], [K166, 0, "if"], [K167, 0, "sese"], [K168, O168, "iamamgMasfsemgiaiemama", d1291, d532, d492, d170, d167, d166], [K169, O169, "laifieieieseseiaMaif", d164], [K170, 0, "sema", d159],
+    [K148, O148, "mgmglf", d1298, d1319], [K149, "mgMb", d1294, d148], [K150, O150, "mgmgmg", d1298, d154, d155], [K151, O151, "sfsfmgmgsese", d1312, d1312], [K152, "mgMb", d1294, d150], [K153, O153, "sf1amg", d157], [K154, O154, "iamamgmgieiaoemaia", d1291, d532, d156, d157], [K155, O155, "leieieieieieiaMaia", d151],
+    [K156, "sema", d158], [K157, "le"], [K158, "mama", d1322, d1322], [K159, "iama", d1322], [K160, O160, "mgmgmg", d1298, d161, d162], [K161, "ie"], [K162, "if1ase"], [K163, O163, "mgmgmg", d1298, d168, d169],
+    [K164, O164, "sfsfmgsese", d1312], [K165, "mgMb", d1294, d163], [K166, "if"], [K167, "sese"], [K168, O168, "iamamgMasfsemgiaiemama", d1291, d532, d492, d170, d167, d166], [K169, O169, "laifieieieseseiaMaif", d164], [K170, "sema", d159],
   ]),
 };

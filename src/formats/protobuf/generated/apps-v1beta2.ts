@@ -22,7 +22,7 @@ function d171(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K171)) continue;
+    if (f && skipField(r, c, f, t, K171)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1319); break;
@@ -45,7 +45,7 @@ function d172(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K172)) continue;
+    if (f && skipField(r, c, f, t, K172)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d171), c); break;
@@ -68,7 +68,7 @@ function d173(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K173)) continue;
+    if (f && skipField(r, c, f, t, K173)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d176); break;
@@ -93,7 +93,7 @@ function d174(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K174)) continue;
+    if (f && skipField(r, c, f, t, K174)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -107,8 +107,8 @@ function d174(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.apps.v1beta2.DaemonSetList
@@ -121,7 +121,7 @@ function d175(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K175)) continue;
+    if (f && skipField(r, c, f, t, K175)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d173), c); break;
@@ -144,7 +144,7 @@ function d176(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K176)) continue;
+    if (f && skipField(r, c, f, t, K176)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
       case 18: v2 = msg(r, c, d532); break;
@@ -158,7 +158,7 @@ function d176(r: Reader, c: C): J {
   o["selector"] = v1 === undefined ? null : v1;
   o["template"] = v2 ?? d532(EMPTY, c);
   o["updateStrategy"] = v3 ?? d178(EMPTY, c);
-  if (v4 !== undefined && v4 !== 0) o["minReadySeconds"] = v4;
+  if (v4) o["minReadySeconds"] = v4;
   if (v6 !== undefined) o["revisionHistoryLimit"] = v6;
   return o;
 }
@@ -179,7 +179,7 @@ function d177(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K177)) continue;
+    if (f && skipField(r, c, f, t, K177)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -199,10 +199,10 @@ function d177(r: Reader, c: C): J {
   o["numberMisscheduled"] = v2 ?? 0;
   o["desiredNumberScheduled"] = v3 ?? 0;
   o["numberReady"] = v4 ?? 0;
-  if (v5 !== undefined && v5 !== 0) o["observedGeneration"] = v5;
-  if (v6 !== undefined && v6 !== 0) o["updatedNumberScheduled"] = v6;
-  if (v7 !== undefined && v7 !== 0) o["numberAvailable"] = v7;
-  if (v8 !== undefined && v8 !== 0) o["numberUnavailable"] = v8;
+  if (v5) o["observedGeneration"] = v5;
+  if (v6) o["updatedNumberScheduled"] = v6;
+  if (v7) o["numberAvailable"] = v7;
+  if (v8) o["numberUnavailable"] = v8;
   if (v9 !== undefined) o["collisionCount"] = v9;
   if (v10 !== undefined) o["conditions"] = v10;
   return o;
@@ -215,7 +215,7 @@ function d178(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K178)) continue;
+    if (f && skipField(r, c, f, t, K178)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d190); break;
@@ -223,7 +223,7 @@ function d178(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
+  if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
@@ -239,7 +239,7 @@ function d179(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K179)) continue;
+    if (f && skipField(r, c, f, t, K179)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d182); break;
@@ -265,7 +265,7 @@ function d180(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K180)) continue;
+    if (f && skipField(r, c, f, t, K180)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -281,8 +281,8 @@ function d180(r: Reader, c: C): J {
   o["status"] = v2 ?? '';
   o["lastUpdateTime"] = v6 ?? d1312(EMPTY, c);
   o["lastTransitionTime"] = v7 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.apps.v1beta2.DeploymentList
@@ -295,7 +295,7 @@ function d181(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K181)) continue;
+    if (f && skipField(r, c, f, t, K181)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d179), c); break;
@@ -321,7 +321,7 @@ function d182(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K182)) continue;
+    if (f && skipField(r, c, f, t, K182)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -339,9 +339,9 @@ function d182(r: Reader, c: C): J {
   o["selector"] = v2 === undefined ? null : v2;
   o["template"] = v3 ?? d532(EMPTY, c);
   o["strategy"] = v4 ?? d184(EMPTY, c);
-  if (v5 !== undefined && v5 !== 0) o["minReadySeconds"] = v5;
+  if (v5) o["minReadySeconds"] = v5;
   if (v6 !== undefined) o["revisionHistoryLimit"] = v6;
-  if (v7 !== undefined && v7 !== false) o["paused"] = v7;
+  if (v7) o["paused"] = v7;
   if (v9 !== undefined) o["progressDeadlineSeconds"] = v9;
   return o;
 }
@@ -361,7 +361,7 @@ function d183(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K183)) continue;
+    if (f && skipField(r, c, f, t, K183)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -376,12 +376,12 @@ function d183(r: Reader, c: C): J {
     }
   }
   const o: J = new O183();
-  if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
-  if (v2 !== undefined && v2 !== 0) o["replicas"] = v2;
-  if (v3 !== undefined && v3 !== 0) o["updatedReplicas"] = v3;
-  if (v7 !== undefined && v7 !== 0) o["readyReplicas"] = v7;
-  if (v4 !== undefined && v4 !== 0) o["availableReplicas"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["unavailableReplicas"] = v5;
+  if (v1) o["observedGeneration"] = v1;
+  if (v2) o["replicas"] = v2;
+  if (v3) o["updatedReplicas"] = v3;
+  if (v7) o["readyReplicas"] = v7;
+  if (v4) o["availableReplicas"] = v4;
+  if (v5) o["unavailableReplicas"] = v5;
   if (v9 !== undefined) o["terminatingReplicas"] = v9;
   if (v6 !== undefined) o["conditions"] = v6;
   if (v8 !== undefined) o["collisionCount"] = v8;
@@ -395,7 +395,7 @@ function d184(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K184)) continue;
+    if (f && skipField(r, c, f, t, K184)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d191); break;
@@ -403,7 +403,7 @@ function d184(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
+  if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
@@ -419,7 +419,7 @@ function d185(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K185)) continue;
+    if (f && skipField(r, c, f, t, K185)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d188); break;
@@ -444,7 +444,7 @@ function d186(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K186)) continue;
+    if (f && skipField(r, c, f, t, K186)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -458,8 +458,8 @@ function d186(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.apps.v1beta2.ReplicaSetList
@@ -472,7 +472,7 @@ function d187(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K187)) continue;
+    if (f && skipField(r, c, f, t, K187)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d185), c); break;
@@ -493,7 +493,7 @@ function d188(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K188)) continue;
+    if (f && skipField(r, c, f, t, K188)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 32: v4 = r.int32(); break;
@@ -504,7 +504,7 @@ function d188(r: Reader, c: C): J {
   }
   const o: J = {};
   if (v1 !== undefined) o["replicas"] = v1;
-  if (v4 !== undefined && v4 !== 0) o["minReadySeconds"] = v4;
+  if (v4) o["minReadySeconds"] = v4;
   o["selector"] = v2 === undefined ? null : v2;
   o["template"] = v3 ?? d532(EMPTY, c);
   return o;
@@ -523,7 +523,7 @@ function d189(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K189)) continue;
+    if (f && skipField(r, c, f, t, K189)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -537,11 +537,11 @@ function d189(r: Reader, c: C): J {
   }
   const o: J = new O189();
   o["replicas"] = v1 ?? 0;
-  if (v2 !== undefined && v2 !== 0) o["fullyLabeledReplicas"] = v2;
-  if (v4 !== undefined && v4 !== 0) o["readyReplicas"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["availableReplicas"] = v5;
+  if (v2) o["fullyLabeledReplicas"] = v2;
+  if (v4) o["readyReplicas"] = v4;
+  if (v5) o["availableReplicas"] = v5;
   if (v7 !== undefined) o["terminatingReplicas"] = v7;
-  if (v3 !== undefined && v3 !== 0) o["observedGeneration"] = v3;
+  if (v3) o["observedGeneration"] = v3;
   if (v6 !== undefined) o["conditions"] = v6;
   return o;
 }
@@ -553,7 +553,7 @@ function d190(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K190)) continue;
+    if (f && skipField(r, c, f, t, K190)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -573,7 +573,7 @@ function d191(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K191)) continue;
+    if (f && skipField(r, c, f, t, K191)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -593,7 +593,7 @@ function d192(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K192)) continue;
+    if (f && skipField(r, c, f, t, K192)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -617,7 +617,7 @@ function d193(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K193)) continue;
+    if (f && skipField(r, c, f, t, K193)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d194); break;
@@ -637,14 +637,14 @@ function d194(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K194)) continue;
+    if (f && skipField(r, c, f, t, K194)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== 0) o["replicas"] = v1;
+  if (v1) o["replicas"] = v1;
   return o;
 }
 // k8s.io.api.apps.v1beta2.ScaleStatus
@@ -657,7 +657,7 @@ function d195(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K195)) continue;
+    if (f && skipField(r, c, f, t, K195)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = entryString(r, c, v2, ++n2); break;
@@ -668,7 +668,7 @@ function d195(r: Reader, c: C): J {
   const o: J = {};
   o["replicas"] = v1 ?? 0;
   if (v2 !== undefined) o["selector"] = v2;
-  if (v3 !== undefined && v3 !== '') o["targetSelector"] = v3;
+  if (v3) o["targetSelector"] = v3;
   return o;
 }
 // k8s.io.api.apps.v1beta2.StatefulSet
@@ -683,7 +683,7 @@ function d196(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K196)) continue;
+    if (f && skipField(r, c, f, t, K196)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d201); break;
@@ -708,7 +708,7 @@ function d197(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K197)) continue;
+    if (f && skipField(r, c, f, t, K197)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -722,8 +722,8 @@ function d197(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.apps.v1beta2.StatefulSetList
@@ -736,7 +736,7 @@ function d198(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K198)) continue;
+    if (f && skipField(r, c, f, t, K198)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d196), c); break;
@@ -754,7 +754,7 @@ function d199(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K199)) continue;
+    if (f && skipField(r, c, f, t, K199)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -772,7 +772,7 @@ function d200(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K200)) continue;
+    if (f && skipField(r, c, f, t, K200)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -780,8 +780,8 @@ function d200(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["whenDeleted"] = v1;
-  if (v2 !== undefined && v2 !== '') o["whenScaled"] = v2;
+  if (v1) o["whenDeleted"] = v1;
+  if (v2) o["whenScaled"] = v2;
   return o;
 }
 // k8s.io.api.apps.v1beta2.StatefulSetSpec
@@ -802,7 +802,7 @@ function d201(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K201)) continue;
+    if (f && skipField(r, c, f, t, K201)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -824,10 +824,10 @@ function d201(r: Reader, c: C): J {
   o["template"] = v3 ?? d532(EMPTY, c);
   if (v4 !== undefined) o["volumeClaimTemplates"] = v4;
   o["serviceName"] = v5 ?? '';
-  if (v6 !== undefined && v6 !== '') o["podManagementPolicy"] = v6;
+  if (v6) o["podManagementPolicy"] = v6;
   o["updateStrategy"] = v7 ?? d203(EMPTY, c);
   if (v8 !== undefined) o["revisionHistoryLimit"] = v8;
-  if (v9 !== undefined && v9 !== 0) o["minReadySeconds"] = v9;
+  if (v9) o["minReadySeconds"] = v9;
   if (v10 !== undefined) o["persistentVolumeClaimRetentionPolicy"] = v10;
   if (v11 !== undefined) o["ordinals"] = v11;
   return o;
@@ -849,7 +849,7 @@ function d202(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K202)) continue;
+    if (f && skipField(r, c, f, t, K202)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -865,13 +865,13 @@ function d202(r: Reader, c: C): J {
     }
   }
   const o: J = new O202();
-  if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
+  if (v1) o["observedGeneration"] = v1;
   o["replicas"] = v2 ?? 0;
-  if (v3 !== undefined && v3 !== 0) o["readyReplicas"] = v3;
-  if (v4 !== undefined && v4 !== 0) o["currentReplicas"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["updatedReplicas"] = v5;
-  if (v6 !== undefined && v6 !== '') o["currentRevision"] = v6;
-  if (v7 !== undefined && v7 !== '') o["updateRevision"] = v7;
+  if (v3) o["readyReplicas"] = v3;
+  if (v4) o["currentReplicas"] = v4;
+  if (v5) o["updatedReplicas"] = v5;
+  if (v6) o["currentRevision"] = v6;
+  if (v7) o["updateRevision"] = v7;
   if (v9 !== undefined) o["collisionCount"] = v9;
   if (v10 !== undefined) o["conditions"] = v10;
   o["availableReplicas"] = v11 ?? 0;
@@ -885,7 +885,7 @@ function d203(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K203)) continue;
+    if (f && skipField(r, c, f, t, K203)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d192); break;
@@ -893,7 +893,7 @@ function d203(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
+  if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
@@ -911,10 +911,10 @@ export const schemas: SchemaGroup = {
     d187, d188, d189, d190, d191, d192, d193, d194, d195, d196, d197, d198, d199, d200, d201, d202,
     d203,
   ], [0, 1, 2, 4, 8, 10, 14, 16, 22, 25, 27], [
-    [K171, O171, "mgmglf", d1298, d1319], [K172, 0, "mgMb", d1294, d171], [K173, O173, "mgmgmg", d1298, d176, d177], [K174, O174, "sfsfmgsese", d1312], [K175, 0, "mgMb", d1294, d173], [K176, O176, "mbmgmgieia", d1291, d532, d178], [K177, O177, "ififififleieieieiaMa", d174], [K178, 0, "sema", d190],
-    [K179, O179, "mgmgmg", d1298, d182, d183], [K180, O180, "sfsfmgmgsese", d1312, d1312], [K181, 0, "mgMb", d1294, d179], [K182, O182, "iambmgmgieiaoeia", d1291, d532, d184], [K183, O183, "leieieieieieiaMaia", d180], [K184, 0, "sema", d191], [K185, O185, "mgmgmg", d1298, d188, d189], [K186, O186, "sfsfmgsese", d1312],
-    [K187, 0, "mgMb", d1294, d185], [K188, 0, "iaiembmg", d1291, d532], [K189, O189, "ifieieieialeMa", d186], [K190, 0, "mama", d1322, d1322], [K191, 0, "mama", d1322, d1322], [K192, 0, "iama", d1322], [K193, O193, "mgmgmg", d1298, d194, d195], [K194, 0, "ie"],
-    [K195, 0, "if1ase"], [K196, O196, "mgmgmg", d1298, d201, d202], [K197, O197, "sfsfmgsese", d1312], [K198, 0, "mgMb", d1294, d196], [K199, 0, "if"], [K200, 0, "sese"], [K201, O201, "iambmgMasfsemgiaiemama", d1291, d532, d492, d203, d200, d199], [K202, O202, "leifieieieseseiaMaif", d197],
-    [K203, 0, "sema", d192],
+    [K171, O171, "mgmglf", d1298, d1319], [K172, "mgMb", d1294, d171], [K173, O173, "mgmgmg", d1298, d176, d177], [K174, O174, "sfsfmgsese", d1312], [K175, "mgMb", d1294, d173], [K176, O176, "mbmgmgieia", d1291, d532, d178], [K177, O177, "ififififleieieieiaMa", d174], [K178, "sema", d190],
+    [K179, O179, "mgmgmg", d1298, d182, d183], [K180, O180, "sfsfmgmgsese", d1312, d1312], [K181, "mgMb", d1294, d179], [K182, O182, "iambmgmgieiaoeia", d1291, d532, d184], [K183, O183, "leieieieieieiaMaia", d180], [K184, "sema", d191], [K185, O185, "mgmgmg", d1298, d188, d189], [K186, O186, "sfsfmgsese", d1312],
+    [K187, "mgMb", d1294, d185], [K188, "iaiembmg", d1291, d532], [K189, O189, "ifieieieialeMa", d186], [K190, "mama", d1322, d1322], [K191, "mama", d1322, d1322], [K192, "iama", d1322], [K193, O193, "mgmgmg", d1298, d194, d195], [K194, "ie"],
+    [K195, "if1ase"], [K196, O196, "mgmgmg", d1298, d201, d202], [K197, O197, "sfsfmgsese", d1312], [K198, "mgMb", d1294, d196], [K199, "if"], [K200, "sese"], [K201, O201, "iambmgMasfsemgiaiemama", d1291, d532, d492, d203, d200, d199], [K202, O202, "leifieieieseseiaMaif", d197],
+    [K203, "sema", d192],
   ]),
 };

@@ -21,7 +21,7 @@ function d205(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K205)) continue;
+    if (f && skipField(r, c, f, t, K205)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -31,10 +31,10 @@ function d205(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["kind"] = v1;
-  if (v2 !== undefined && v2 !== '') o["apiVersion"] = v2;
-  if (v3 !== undefined && v3 !== '') o["name"] = v3;
-  if (v4 !== undefined && v4 !== '') o["uid"] = v4;
+  if (v1) o["kind"] = v1;
+  if (v2) o["apiVersion"] = v2;
+  if (v3) o["name"] = v3;
+  if (v4) o["uid"] = v4;
   return o;
 }
 // k8s.io.api.authentication.v1.ExtraValue
@@ -49,7 +49,7 @@ function d207(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K207)) continue;
+    if (f && skipField(r, c, f, t, K207)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d208); break;
@@ -67,7 +67,7 @@ function d208(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K208)) continue;
+    if (f && skipField(r, c, f, t, K208)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d215); break;
       default: skip(r, t);
@@ -89,7 +89,7 @@ function d209(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K209)) continue;
+    if (f && skipField(r, c, f, t, K209)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d210); break;
@@ -113,7 +113,7 @@ function d210(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K210)) continue;
+    if (f && skipField(r, c, f, t, K210)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 32: v4 = i64(r, c); break;
@@ -137,7 +137,7 @@ function d211(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K211)) continue;
+    if (f && skipField(r, c, f, t, K211)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1312); break;
@@ -161,7 +161,7 @@ function d212(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K212)) continue;
+    if (f && skipField(r, c, f, t, K212)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d213); break;
@@ -182,7 +182,7 @@ function d213(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K213)) continue;
+    if (f && skipField(r, c, f, t, K213)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -190,7 +190,7 @@ function d213(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["token"] = v1;
+  if (v1) o["token"] = v1;
   if (v2 !== undefined) o["audiences"] = v2;
   return o;
 }
@@ -204,7 +204,7 @@ function d214(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K214)) continue;
+    if (f && skipField(r, c, f, t, K214)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: v2 = msg(r, c, d215); break;
@@ -214,10 +214,10 @@ function d214(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== false) o["authenticated"] = v1;
+  if (v1) o["authenticated"] = v1;
   o["user"] = v2 ?? d215(EMPTY, c);
   if (v4 !== undefined) o["audiences"] = v4;
-  if (v3 !== undefined && v3 !== '') o["error"] = v3;
+  if (v3) o["error"] = v3;
   return o;
 }
 // k8s.io.api.authentication.v1.UserInfo
@@ -231,7 +231,7 @@ function d215(r: Reader, c: C): J {
   let n4 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K215)) continue;
+    if (f && skipField(r, c, f, t, K215)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -241,8 +241,8 @@ function d215(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["username"] = v1;
-  if (v2 !== undefined && v2 !== '') o["uid"] = v2;
+  if (v1) o["username"] = v1;
+  if (v2) o["uid"] = v2;
   if (v3 !== undefined) o["groups"] = v3;
   if (v4 !== undefined) o["extra"] = v4;
   return o;
@@ -261,7 +261,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.authentication.v1.", "AttestationValue BoundObjectReference ExtraValue SelfSubjectReview SelfSubjectReviewStatus TokenRequest TokenRequestSpec TokenRequestStatus TokenReview TokenReviewSpec TokenReviewStatus UserInfo", [
     d204, d205, d206, d207, d208, d209, d210, d211, d212, d213, d214, d215,
   ], [3, 5, 8], [
-    [0, 0, "#n"], [K205, 0, "sesesese"], [0, 0, "#n"], [K207, 0, "mgmg", d1298, d208], [K208, 0, "mg", d215], [K209, O209, "mgmgmg", d1298, d210, d211], [K210, 0, "Sblbmb3a", d205, d204], [K211, 0, "sfmg", d1312],
-    [K212, O212, "mgmgmg", d1298, d213, d214], [K213, 0, "seSa"], [K214, 0, "oemgSase", d215], [K215, 0, "seseSa3a", d206],
+    "#n", [K205, "sesesese"], "#n", [K207, "mgmg", d1298, d208], [K208, "mg", d215], [K209, O209, "mgmgmg", d1298, d210, d211], [K210, "Sblbmb3a", d205, d204], [K211, "sfmg", d1312],
+    [K212, O212, "mgmgmg", d1298, d213, d214], [K213, "seSa"], [K214, "oemgSase", d215], [K215, "seseSa3a", d206],
   ]),
 };

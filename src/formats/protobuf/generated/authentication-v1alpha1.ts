@@ -20,7 +20,7 @@ function d216(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K216)) continue;
+    if (f && skipField(r, c, f, t, K216)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d217); break;
@@ -38,7 +38,7 @@ function d217(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K217)) continue;
+    if (f && skipField(r, c, f, t, K217)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d215); break;
       default: skip(r, t);
@@ -60,6 +60,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.authentication.v1alpha1.", "SelfSubjectReview SelfSubjectReviewStatus", [
     d216, d217,
   ], [0], [
-    [K216, 0, "mgmg", d1298, d217], [K217, 0, "mg", d215],
+    [K216, "mgmg", d1298, d217], [K217, "mg", d215],
   ]),
 };

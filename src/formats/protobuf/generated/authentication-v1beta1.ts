@@ -22,7 +22,7 @@ function d219(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K219)) continue;
+    if (f && skipField(r, c, f, t, K219)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d220); break;
@@ -40,7 +40,7 @@ function d220(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K220)) continue;
+    if (f && skipField(r, c, f, t, K220)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d215); break;
       default: skip(r, t);
@@ -62,7 +62,7 @@ function d221(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K221)) continue;
+    if (f && skipField(r, c, f, t, K221)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d222); break;
@@ -83,7 +83,7 @@ function d222(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K222)) continue;
+    if (f && skipField(r, c, f, t, K222)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -91,7 +91,7 @@ function d222(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["token"] = v1;
+  if (v1) o["token"] = v1;
   if (v2 !== undefined) o["audiences"] = v2;
   return o;
 }
@@ -105,7 +105,7 @@ function d223(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K223)) continue;
+    if (f && skipField(r, c, f, t, K223)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: v2 = msg(r, c, d224); break;
@@ -115,10 +115,10 @@ function d223(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== false) o["authenticated"] = v1;
+  if (v1) o["authenticated"] = v1;
   o["user"] = v2 ?? d224(EMPTY, c);
   if (v4 !== undefined) o["audiences"] = v4;
-  if (v3 !== undefined && v3 !== '') o["error"] = v3;
+  if (v3) o["error"] = v3;
   return o;
 }
 // k8s.io.api.authentication.v1beta1.UserInfo
@@ -132,7 +132,7 @@ function d224(r: Reader, c: C): J {
   let n4 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K224)) continue;
+    if (f && skipField(r, c, f, t, K224)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -142,8 +142,8 @@ function d224(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["username"] = v1;
-  if (v2 !== undefined && v2 !== '') o["uid"] = v2;
+  if (v1) o["username"] = v1;
+  if (v2) o["uid"] = v2;
   if (v3 !== undefined) o["groups"] = v3;
   if (v4 !== undefined) o["extra"] = v4;
   return o;
@@ -160,6 +160,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.authentication.v1beta1.", "ExtraValue SelfSubjectReview SelfSubjectReviewStatus TokenReview TokenReviewSpec TokenReviewStatus UserInfo", [
     d218, d219, d220, d221, d222, d223, d224,
   ], [1, 3], [
-    [0, 0, "#n"], [K219, 0, "mgmg", d1298, d220], [K220, 0, "mg", d215], [K221, O221, "mgmgmg", d1298, d222, d223], [K222, 0, "seSa"], [K223, 0, "oemgSase", d224], [K224, 0, "seseSa3a", d218],
+    "#n", [K219, "mgmg", d1298, d220], [K220, "mg", d215], [K221, O221, "mgmgmg", d1298, d222, d223], [K222, "seSa"], [K223, "oemgSase", d224], [K224, "seseSa3a", d218],
   ]),
 };

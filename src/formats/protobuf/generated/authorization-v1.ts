@@ -19,7 +19,7 @@ function d226(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K226)) continue;
+    if (f && skipField(r, c, f, t, K226)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d1282), c); break;
@@ -27,7 +27,7 @@ function d226(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["rawSelector"] = v1;
+  if (v1) o["rawSelector"] = v1;
   if (v2 !== undefined) o["requirements"] = v2;
   return o;
 }
@@ -39,7 +39,7 @@ function d227(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K227)) continue;
+    if (f && skipField(r, c, f, t, K227)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d1292), c); break;
@@ -47,7 +47,7 @@ function d227(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["rawSelector"] = v1;
+  if (v1) o["rawSelector"] = v1;
   if (v2 !== undefined) o["requirements"] = v2;
   return o;
 }
@@ -63,7 +63,7 @@ function d228(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K228)) continue;
+    if (f && skipField(r, c, f, t, K228)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d238); break;
@@ -84,7 +84,7 @@ function d229(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K229)) continue;
+    if (f && skipField(r, c, f, t, K229)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -92,8 +92,8 @@ function d229(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["path"] = v1;
-  if (v2 !== undefined && v2 !== '') o["verb"] = v2;
+  if (v1) o["path"] = v1;
+  if (v2) o["verb"] = v2;
   return o;
 }
 // k8s.io.api.authorization.v1.NonResourceRule
@@ -104,7 +104,7 @@ function d230(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K230)) continue;
+    if (f && skipField(r, c, f, t, K230)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -132,7 +132,7 @@ function d231(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K231)) continue;
+    if (f && skipField(r, c, f, t, K231)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -147,13 +147,13 @@ function d231(r: Reader, c: C): J {
     }
   }
   const o: J = new O231();
-  if (v1 !== undefined && v1 !== '') o["namespace"] = v1;
-  if (v2 !== undefined && v2 !== '') o["verb"] = v2;
-  if (v3 !== undefined && v3 !== '') o["group"] = v3;
-  if (v4 !== undefined && v4 !== '') o["version"] = v4;
-  if (v5 !== undefined && v5 !== '') o["resource"] = v5;
-  if (v6 !== undefined && v6 !== '') o["subresource"] = v6;
-  if (v7 !== undefined && v7 !== '') o["name"] = v7;
+  if (v1) o["namespace"] = v1;
+  if (v2) o["verb"] = v2;
+  if (v3) o["group"] = v3;
+  if (v4) o["version"] = v4;
+  if (v5) o["resource"] = v5;
+  if (v6) o["subresource"] = v6;
+  if (v7) o["name"] = v7;
   if (v8 !== undefined) o["fieldSelector"] = v8;
   if (v9 !== undefined) o["labelSelector"] = v9;
   return o;
@@ -168,7 +168,7 @@ function d232(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K232)) continue;
+    if (f && skipField(r, c, f, t, K232)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -196,7 +196,7 @@ function d233(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K233)) continue;
+    if (f && skipField(r, c, f, t, K233)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d234); break;
@@ -217,7 +217,7 @@ function d234(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K234)) continue;
+    if (f && skipField(r, c, f, t, K234)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d231); break;
       case 18: v2 = msg(r, c, d229); break;
@@ -241,7 +241,7 @@ function d235(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K235)) continue;
+    if (f && skipField(r, c, f, t, K235)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d236); break;
@@ -261,14 +261,14 @@ function d236(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K236)) continue;
+    if (f && skipField(r, c, f, t, K236)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["namespace"] = v1;
+  if (v1) o["namespace"] = v1;
   return o;
 }
 // k8s.io.api.authorization.v1.SubjectAccessReview
@@ -283,7 +283,7 @@ function d237(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K237)) continue;
+    if (f && skipField(r, c, f, t, K237)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d238); break;
@@ -310,7 +310,7 @@ function d238(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K238)) continue;
+    if (f && skipField(r, c, f, t, K238)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d231); break;
       case 18: v2 = msg(r, c, d229); break;
@@ -324,10 +324,10 @@ function d238(r: Reader, c: C): J {
   const o: J = new O238();
   if (v1 !== undefined) o["resourceAttributes"] = v1;
   if (v2 !== undefined) o["nonResourceAttributes"] = v2;
-  if (v3 !== undefined && v3 !== '') o["user"] = v3;
+  if (v3) o["user"] = v3;
   if (v4 !== undefined) o["groups"] = v4;
   if (v5 !== undefined) o["extra"] = v5;
-  if (v6 !== undefined && v6 !== '') o["uid"] = v6;
+  if (v6) o["uid"] = v6;
   return o;
 }
 // k8s.io.api.authorization.v1.SubjectAccessReviewStatus
@@ -340,7 +340,7 @@ function d239(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K239)) continue;
+    if (f && skipField(r, c, f, t, K239)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 32: v4 = r.bool(); break;
@@ -351,9 +351,9 @@ function d239(r: Reader, c: C): J {
   }
   const o: J = {};
   o["allowed"] = v1 ?? false;
-  if (v4 !== undefined && v4 !== false) o["denied"] = v4;
-  if (v2 !== undefined && v2 !== '') o["reason"] = v2;
-  if (v3 !== undefined && v3 !== '') o["evaluationError"] = v3;
+  if (v4) o["denied"] = v4;
+  if (v2) o["reason"] = v2;
+  if (v3) o["evaluationError"] = v3;
   return o;
 }
 // k8s.io.api.authorization.v1.SubjectRulesReviewStatus
@@ -366,7 +366,7 @@ function d240(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K240)) continue;
+    if (f && skipField(r, c, f, t, K240)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d232), c); break;
       case 18: v2 = add(v2, msg(r, c, d230), c); break;
@@ -379,7 +379,7 @@ function d240(r: Reader, c: C): J {
   o["resourceRules"] = v1 === undefined ? null : v1;
   o["nonResourceRules"] = v2 === undefined ? null : v2;
   o["incomplete"] = v3 ?? false;
-  if (v4 !== undefined && v4 !== '') o["evaluationError"] = v4;
+  if (v4) o["evaluationError"] = v4;
   return o;
 }
 
@@ -396,7 +396,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.authorization.v1.", "ExtraValue FieldSelectorAttributes LabelSelectorAttributes LocalSubjectAccessReview NonResourceAttributes NonResourceRule ResourceAttributes ResourceRule SelfSubjectAccessReview SelfSubjectAccessReviewSpec SelfSubjectRulesReview SelfSubjectRulesReviewSpec SubjectAccessReview SubjectAccessReviewSpec SubjectAccessReviewStatus SubjectRulesReviewStatus", [
     d225, d226, d227, d228, d229, d230, d231, d232, d233, d234, d235, d236, d237, d238, d239, d240,
   ], [3, 8, 10, 12], [
-    [0, 0, "#n"], [K226, 0, "seMa", d1282], [K227, 0, "seMa", d1292], [K228, O228, "mgmgmg", d1298, d238, d239], [K229, 0, "sese"], [K230, 0, "SbSa"], [K231, O231, "sesesesesesesemama", d226, d227], [K232, 0, "SbSaSaSa"],
-    [K233, O233, "mgmgmg", d1298, d234, d239], [K234, 0, "mama", d231, d229], [K235, O235, "mgmgmg", d1298, d236, d240], [K236, 0, "se"], [K237, O237, "mgmgmg", d1298, d238, d239], [K238, O238, "mamaseSa3ase", d231, d229, d225], [K239, 0, "ofoesese"], [K240, 0, "MbMbofse", d232, d230],
+    "#n", [K226, "seMa", d1282], [K227, "seMa", d1292], [K228, O228, "mgmgmg", d1298, d238, d239], [K229, "sese"], [K230, "SbSa"], [K231, O231, "sesesesesesesemama", d226, d227], [K232, "SbSaSaSa"],
+    [K233, O233, "mgmgmg", d1298, d234, d239], [K234, "mama", d231, d229], [K235, O235, "mgmgmg", d1298, d236, d240], [K236, "se"], [K237, O237, "mgmgmg", d1298, d238, d239], [K238, O238, "mamaseSa3ase", d231, d229, d225], [K239, "ofoesese"], [K240, "MbMbofse", d232, d230],
   ]),
 };

@@ -24,7 +24,7 @@ function d242(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K242)) continue;
+    if (f && skipField(r, c, f, t, K242)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d252); break;
@@ -45,7 +45,7 @@ function d243(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K243)) continue;
+    if (f && skipField(r, c, f, t, K243)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -53,8 +53,8 @@ function d243(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["path"] = v1;
-  if (v2 !== undefined && v2 !== '') o["verb"] = v2;
+  if (v1) o["path"] = v1;
+  if (v2) o["verb"] = v2;
   return o;
 }
 // k8s.io.api.authorization.v1beta1.NonResourceRule
@@ -65,7 +65,7 @@ function d244(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K244)) continue;
+    if (f && skipField(r, c, f, t, K244)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -93,7 +93,7 @@ function d245(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K245)) continue;
+    if (f && skipField(r, c, f, t, K245)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -108,13 +108,13 @@ function d245(r: Reader, c: C): J {
     }
   }
   const o: J = new O245();
-  if (v1 !== undefined && v1 !== '') o["namespace"] = v1;
-  if (v2 !== undefined && v2 !== '') o["verb"] = v2;
-  if (v3 !== undefined && v3 !== '') o["group"] = v3;
-  if (v4 !== undefined && v4 !== '') o["version"] = v4;
-  if (v5 !== undefined && v5 !== '') o["resource"] = v5;
-  if (v6 !== undefined && v6 !== '') o["subresource"] = v6;
-  if (v7 !== undefined && v7 !== '') o["name"] = v7;
+  if (v1) o["namespace"] = v1;
+  if (v2) o["verb"] = v2;
+  if (v3) o["group"] = v3;
+  if (v4) o["version"] = v4;
+  if (v5) o["resource"] = v5;
+  if (v6) o["subresource"] = v6;
+  if (v7) o["name"] = v7;
   if (v8 !== undefined) o["fieldSelector"] = v8;
   if (v9 !== undefined) o["labelSelector"] = v9;
   return o;
@@ -129,7 +129,7 @@ function d246(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K246)) continue;
+    if (f && skipField(r, c, f, t, K246)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -157,7 +157,7 @@ function d247(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K247)) continue;
+    if (f && skipField(r, c, f, t, K247)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d248); break;
@@ -178,7 +178,7 @@ function d248(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K248)) continue;
+    if (f && skipField(r, c, f, t, K248)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d245); break;
       case 18: v2 = msg(r, c, d243); break;
@@ -202,7 +202,7 @@ function d249(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K249)) continue;
+    if (f && skipField(r, c, f, t, K249)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d250); break;
@@ -222,14 +222,14 @@ function d250(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K250)) continue;
+    if (f && skipField(r, c, f, t, K250)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["namespace"] = v1;
+  if (v1) o["namespace"] = v1;
   return o;
 }
 // k8s.io.api.authorization.v1beta1.SubjectAccessReview
@@ -244,7 +244,7 @@ function d251(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K251)) continue;
+    if (f && skipField(r, c, f, t, K251)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d252); break;
@@ -271,7 +271,7 @@ function d252(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K252)) continue;
+    if (f && skipField(r, c, f, t, K252)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d245); break;
       case 18: v2 = msg(r, c, d243); break;
@@ -285,10 +285,10 @@ function d252(r: Reader, c: C): J {
   const o: J = new O252();
   if (v1 !== undefined) o["resourceAttributes"] = v1;
   if (v2 !== undefined) o["nonResourceAttributes"] = v2;
-  if (v3 !== undefined && v3 !== '') o["user"] = v3;
+  if (v3) o["user"] = v3;
   if (v4 !== undefined) o["group"] = v4;
   if (v5 !== undefined) o["extra"] = v5;
-  if (v6 !== undefined && v6 !== '') o["uid"] = v6;
+  if (v6) o["uid"] = v6;
   return o;
 }
 // k8s.io.api.authorization.v1beta1.SubjectAccessReviewStatus
@@ -301,7 +301,7 @@ function d253(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K253)) continue;
+    if (f && skipField(r, c, f, t, K253)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 32: v4 = r.bool(); break;
@@ -312,9 +312,9 @@ function d253(r: Reader, c: C): J {
   }
   const o: J = {};
   o["allowed"] = v1 ?? false;
-  if (v4 !== undefined && v4 !== false) o["denied"] = v4;
-  if (v2 !== undefined && v2 !== '') o["reason"] = v2;
-  if (v3 !== undefined && v3 !== '') o["evaluationError"] = v3;
+  if (v4) o["denied"] = v4;
+  if (v2) o["reason"] = v2;
+  if (v3) o["evaluationError"] = v3;
   return o;
 }
 // k8s.io.api.authorization.v1beta1.SubjectRulesReviewStatus
@@ -327,7 +327,7 @@ function d254(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K254)) continue;
+    if (f && skipField(r, c, f, t, K254)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d246), c); break;
       case 18: v2 = add(v2, msg(r, c, d244), c); break;
@@ -340,7 +340,7 @@ function d254(r: Reader, c: C): J {
   o["resourceRules"] = v1 === undefined ? null : v1;
   o["nonResourceRules"] = v2 === undefined ? null : v2;
   o["incomplete"] = v3 ?? false;
-  if (v4 !== undefined && v4 !== '') o["evaluationError"] = v4;
+  if (v4) o["evaluationError"] = v4;
   return o;
 }
 
@@ -355,7 +355,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.authorization.v1beta1.", "ExtraValue LocalSubjectAccessReview NonResourceAttributes NonResourceRule ResourceAttributes ResourceRule SelfSubjectAccessReview SelfSubjectAccessReviewSpec SelfSubjectRulesReview SelfSubjectRulesReviewSpec SubjectAccessReview SubjectAccessReviewSpec SubjectAccessReviewStatus SubjectRulesReviewStatus", [
     d241, d242, d243, d244, d245, d246, d247, d248, d249, d250, d251, d252, d253, d254,
   ], [1, 6, 8, 10], [
-    [0, 0, "#n"], [K242, O242, "mgmgmg", d1298, d252, d253], [K243, 0, "sese"], [K244, 0, "SbSa"], [K245, O245, "sesesesesesesemama", d226, d227], [K246, 0, "SbSaSaSa"], [K247, O247, "mgmgmg", d1298, d248, d253], [K248, 0, "mama", d245, d243],
-    [K249, O249, "mgmgmg", d1298, d250, d254], [K250, 0, "se"], [K251, O251, "mgmgmg", d1298, d252, d253], [K252, O252, "mamaseSa3ase", d245, d243, d241], [K253, 0, "ofoesese"], [K254, 0, "MbMbofse", d246, d244],
+    "#n", [K242, O242, "mgmgmg", d1298, d252, d253], [K243, "sese"], [K244, "SbSa"], [K245, O245, "sesesesesesesemama", d226, d227], [K246, "SbSaSaSa"], [K247, O247, "mgmgmg", d1298, d248, d253], [K248, "mama", d245, d243],
+    [K249, O249, "mgmgmg", d1298, d250, d254], [K250, "se"], [K251, O251, "mgmgmg", d1298, d252, d253], [K252, O252, "mamaseSa3ase", d245, d243, d241], [K253, "ofoesese"], [K254, "MbMbofse", d246, d244],
   ]),
 };

@@ -19,7 +19,7 @@ function d255(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K255)) continue;
+    if (f && skipField(r, c, f, t, K255)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -45,7 +45,7 @@ function d256(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K256)) continue;
+    if (f && skipField(r, c, f, t, K256)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -70,7 +70,7 @@ function d257(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K257)) continue;
+    if (f && skipField(r, c, f, t, K257)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -81,7 +81,7 @@ function d257(r: Reader, c: C): J {
   const o: J = {};
   o["kind"] = v1 ?? '';
   o["name"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== '') o["apiVersion"] = v3;
+  if (v3) o["apiVersion"] = v3;
   return o;
 }
 // k8s.io.api.autoscaling.v1.ExternalMetricSource
@@ -94,7 +94,7 @@ function d258(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K258)) continue;
+    if (f && skipField(r, c, f, t, K258)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -120,7 +120,7 @@ function d259(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K259)) continue;
+    if (f && skipField(r, c, f, t, K259)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -148,7 +148,7 @@ function d260(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K260)) continue;
+    if (f && skipField(r, c, f, t, K260)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d263); break;
@@ -174,7 +174,7 @@ function d261(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K261)) continue;
+    if (f && skipField(r, c, f, t, K261)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -189,8 +189,8 @@ function d261(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   if (v6 !== undefined) o["observedGeneration"] = v6;
   return o;
 }
@@ -204,7 +204,7 @@ function d262(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K262)) continue;
+    if (f && skipField(r, c, f, t, K262)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d260), c); break;
@@ -225,7 +225,7 @@ function d263(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K263)) continue;
+    if (f && skipField(r, c, f, t, K263)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d257); break;
       case 16: v2 = r.int32(); break;
@@ -253,7 +253,7 @@ function d264(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K264)) continue;
+    if (f && skipField(r, c, f, t, K264)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: v2 = msg(r, c, d1312); break;
@@ -284,7 +284,7 @@ function d265(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K265)) continue;
+    if (f && skipField(r, c, f, t, K265)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d267); break;
@@ -317,7 +317,7 @@ function d266(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K266)) continue;
+    if (f && skipField(r, c, f, t, K266)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d268); break;
@@ -349,7 +349,7 @@ function d267(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K267)) continue;
+    if (f && skipField(r, c, f, t, K267)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d257); break;
       case 18: v2 = str(r, c); break;
@@ -379,7 +379,7 @@ function d268(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K268)) continue;
+    if (f && skipField(r, c, f, t, K268)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d257); break;
       case 18: v2 = str(r, c); break;
@@ -406,7 +406,7 @@ function d269(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K269)) continue;
+    if (f && skipField(r, c, f, t, K269)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -429,7 +429,7 @@ function d270(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K270)) continue;
+    if (f && skipField(r, c, f, t, K270)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -452,7 +452,7 @@ function d271(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K271)) continue;
+    if (f && skipField(r, c, f, t, K271)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -475,7 +475,7 @@ function d272(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K272)) continue;
+    if (f && skipField(r, c, f, t, K272)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -501,7 +501,7 @@ function d273(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K273)) continue;
+    if (f && skipField(r, c, f, t, K273)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d274); break;
@@ -521,14 +521,14 @@ function d274(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K274)) continue;
+    if (f && skipField(r, c, f, t, K274)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== 0) o["replicas"] = v1;
+  if (v1) o["replicas"] = v1;
   return o;
 }
 // k8s.io.api.autoscaling.v1.ScaleStatus
@@ -539,7 +539,7 @@ function d275(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K275)) continue;
+    if (f && skipField(r, c, f, t, K275)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -548,7 +548,7 @@ function d275(r: Reader, c: C): J {
   }
   const o: J = {};
   o["replicas"] = v1 ?? 0;
-  if (v2 !== undefined && v2 !== '') o["selector"] = v2;
+  if (v2) o["selector"] = v2;
   return o;
 }
 
@@ -564,8 +564,8 @@ export const schemas: SchemaGroup = {
     d255, d256, d257, d258, d259, d260, d261, d262, d263, d264, d265, d266, d267, d268, d269, d270,
     d271, d272, d273, d274, d275,
   ], [5, 7, 18], [
-    [K255, 0, "sfiamasf", d1270], [K256, 0, "sfiamgsf", d1270], [K257, 0, "sfsfse"], [K258, 0, "sfmamama", d1291, d1270, d1270], [K259, 0, "sfmamgma", d1291, d1270, d1270], [K260, O260, "mgmgmg", d1298, d263, d264], [K261, O261, "sfsfmgsesela", d1312], [K262, 0, "mgMb", d1294, d260],
-    [K263, 0, "mgiaifia", d257], [K264, O264, "lamaififia", d1312], [K265, O265, "sfmamamamama", d267, d269, d271, d255, d258], [K266, O266, "sfmamamamama", d268, d270, d272, d256, d259], [K267, O267, "mgsfmgmama", d257, d1270, d1291, d1270], [K268, O268, "mgsfmgmama", d257, d1270, d1291, d1270], [K269, 0, "sfmgma", d1270, d1291], [K270, 0, "sfmgma", d1270, d1291],
-    [K271, 0, "sfiama", d1270], [K272, 0, "sfiamg", d1270], [K273, O273, "mgmgmg", d1298, d274, d275], [K274, 0, "ie"], [K275, 0, "ifse"],
+    [K255, "sfiamasf", d1270], [K256, "sfiamgsf", d1270], [K257, "sfsfse"], [K258, "sfmamama", d1291, d1270, d1270], [K259, "sfmamgma", d1291, d1270, d1270], [K260, O260, "mgmgmg", d1298, d263, d264], [K261, O261, "sfsfmgsesela", d1312], [K262, "mgMb", d1294, d260],
+    [K263, "mgiaifia", d257], [K264, O264, "lamaififia", d1312], [K265, O265, "sfmamamamama", d267, d269, d271, d255, d258], [K266, O266, "sfmamamamama", d268, d270, d272, d256, d259], [K267, O267, "mgsfmgmama", d257, d1270, d1291, d1270], [K268, O268, "mgsfmgmama", d257, d1270, d1291, d1270], [K269, "sfmgma", d1270, d1291], [K270, "sfmgma", d1270, d1291],
+    [K271, "sfiama", d1270], [K272, "sfiamg", d1270], [K273, O273, "mgmgmg", d1298, d274, d275], [K274, "ie"], [K275, "ifse"],
   ]),
 };

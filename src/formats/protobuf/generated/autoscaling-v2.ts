@@ -18,7 +18,7 @@ function d276(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K276)) continue;
+    if (f && skipField(r, c, f, t, K276)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d292); break;
@@ -41,7 +41,7 @@ function d277(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K277)) continue;
+    if (f && skipField(r, c, f, t, K277)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d293); break;
@@ -64,7 +64,7 @@ function d278(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K278)) continue;
+    if (f && skipField(r, c, f, t, K278)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -75,7 +75,7 @@ function d278(r: Reader, c: C): J {
   const o: J = {};
   o["kind"] = v1 ?? '';
   o["name"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== '') o["apiVersion"] = v3;
+  if (v3) o["apiVersion"] = v3;
   return o;
 }
 // k8s.io.api.autoscaling.v2.ExternalMetricSource
@@ -86,7 +86,7 @@ function d279(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K279)) continue;
+    if (f && skipField(r, c, f, t, K279)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d289); break;
       case 18: v2 = msg(r, c, d292); break;
@@ -106,7 +106,7 @@ function d280(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K280)) continue;
+    if (f && skipField(r, c, f, t, K280)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d289); break;
       case 18: v2 = msg(r, c, d293); break;
@@ -127,7 +127,7 @@ function d281(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K281)) continue;
+    if (f && skipField(r, c, f, t, K281)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -151,7 +151,7 @@ function d282(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K282)) continue;
+    if (f && skipField(r, c, f, t, K282)) continue;
     switch (t) {
       case 24: v3 = r.int32(); break;
       case 10: v1 = str(r, c); break;
@@ -179,7 +179,7 @@ function d283(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K283)) continue;
+    if (f && skipField(r, c, f, t, K283)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d287); break;
@@ -200,7 +200,7 @@ function d284(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K284)) continue;
+    if (f && skipField(r, c, f, t, K284)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d282); break;
       case 18: v2 = msg(r, c, d282); break;
@@ -225,7 +225,7 @@ function d285(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K285)) continue;
+    if (f && skipField(r, c, f, t, K285)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -240,8 +240,8 @@ function d285(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   if (v6 !== undefined) o["observedGeneration"] = v6;
   return o;
 }
@@ -255,7 +255,7 @@ function d286(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K286)) continue;
+    if (f && skipField(r, c, f, t, K286)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d283), c); break;
@@ -278,7 +278,7 @@ function d287(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K287)) continue;
+    if (f && skipField(r, c, f, t, K287)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d278); break;
       case 16: v2 = r.int32(); break;
@@ -309,7 +309,7 @@ function d288(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K288)) continue;
+    if (f && skipField(r, c, f, t, K288)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: v2 = msg(r, c, d1312); break;
@@ -323,7 +323,7 @@ function d288(r: Reader, c: C): J {
   const o: J = new O288();
   if (v1 !== undefined) o["observedGeneration"] = v1;
   if (v2 !== undefined) o["lastScaleTime"] = v2;
-  if (v3 !== undefined && v3 !== 0) o["currentReplicas"] = v3;
+  if (v3) o["currentReplicas"] = v3;
   o["desiredReplicas"] = v4 ?? 0;
   o["currentMetrics"] = v5 === undefined ? null : v5;
   if (v6 !== undefined) o["conditions"] = v6;
@@ -337,7 +337,7 @@ function d289(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K289)) continue;
+    if (f && skipField(r, c, f, t, K289)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -362,7 +362,7 @@ function d290(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K290)) continue;
+    if (f && skipField(r, c, f, t, K290)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d294); break;
@@ -395,7 +395,7 @@ function d291(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K291)) continue;
+    if (f && skipField(r, c, f, t, K291)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d295); break;
@@ -425,7 +425,7 @@ function d292(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K292)) continue;
+    if (f && skipField(r, c, f, t, K292)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -450,7 +450,7 @@ function d293(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K293)) continue;
+    if (f && skipField(r, c, f, t, K293)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -473,7 +473,7 @@ function d294(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K294)) continue;
+    if (f && skipField(r, c, f, t, K294)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d278); break;
       case 18: v2 = msg(r, c, d292); break;
@@ -496,7 +496,7 @@ function d295(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K295)) continue;
+    if (f && skipField(r, c, f, t, K295)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d289); break;
       case 18: v2 = msg(r, c, d293); break;
@@ -518,7 +518,7 @@ function d296(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K296)) continue;
+    if (f && skipField(r, c, f, t, K296)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d289); break;
       case 18: v2 = msg(r, c, d292); break;
@@ -538,7 +538,7 @@ function d297(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K297)) continue;
+    if (f && skipField(r, c, f, t, K297)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d289); break;
       case 18: v2 = msg(r, c, d293); break;
@@ -558,7 +558,7 @@ function d298(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K298)) continue;
+    if (f && skipField(r, c, f, t, K298)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d292); break;
@@ -578,7 +578,7 @@ function d299(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K299)) continue;
+    if (f && skipField(r, c, f, t, K299)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d293); break;
@@ -603,8 +603,8 @@ export const schemas: SchemaGroup = {
     d276, d277, d278, d279, d280, d281, d282, d283, d284, d285, d286, d287, d288, d289, d290, d291,
     d292, d293, d294, d295, d296, d297, d298, d299,
   ], [7, 10], [
-    [K276, 0, "sfmgsf", d292], [K277, 0, "sfmgsf", d293], [K278, 0, "sfsfse"], [K279, 0, "mgmg", d289, d292], [K280, 0, "mgmg", d289, d293], [K281, 0, "sfifif"], [K282, 0, "iasaMama", d281, d1270], [K283, O283, "mgmgmg", d1298, d287, d288],
-    [K284, 0, "mama", d282, d282], [K285, O285, "sfsfmgsesela", d1312], [K286, 0, "mgMb", d1294, d283], [K287, O287, "mgiaifMama", d278, d290, d284], [K288, O288, "lamaieifMbMa", d1312, d291, d285], [K289, 0, "sfma", d1291], [K290, O290, "sfmamamamama", d294, d296, d298, d276, d279], [K291, O291, "sfmamamamama", d295, d297, d299, d277, d280],
-    [K292, 0, "sfmamaia", d1270, d1270], [K293, 0, "mamaia", d1270, d1270], [K294, 0, "mgmgmg", d278, d292, d289], [K295, 0, "mgmgmg", d289, d293, d278], [K296, 0, "mgmg", d289, d292], [K297, 0, "mgmg", d289, d293], [K298, 0, "sfmg", d292], [K299, 0, "sfmg", d293],
+    [K276, "sfmgsf", d292], [K277, "sfmgsf", d293], [K278, "sfsfse"], [K279, "mgmg", d289, d292], [K280, "mgmg", d289, d293], [K281, "sfifif"], [K282, "iasaMama", d281, d1270], [K283, O283, "mgmgmg", d1298, d287, d288],
+    [K284, "mama", d282, d282], [K285, O285, "sfsfmgsesela", d1312], [K286, "mgMb", d1294, d283], [K287, O287, "mgiaifMama", d278, d290, d284], [K288, O288, "lamaieifMbMa", d1312, d291, d285], [K289, "sfma", d1291], [K290, O290, "sfmamamamama", d294, d296, d298, d276, d279], [K291, O291, "sfmamamamama", d295, d297, d299, d277, d280],
+    [K292, "sfmamaia", d1270, d1270], [K293, "mamaia", d1270, d1270], [K294, "mgmgmg", d278, d292, d289], [K295, "mgmgmg", d289, d293, d278], [K296, "mgmg", d289, d292], [K297, "mgmg", d289, d293], [K298, "sfmg", d292], [K299, "sfmg", d293],
   ]),
 };

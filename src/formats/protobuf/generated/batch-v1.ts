@@ -23,7 +23,7 @@ function d300(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K300)) continue;
+    if (f && skipField(r, c, f, t, K300)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d302); break;
@@ -46,7 +46,7 @@ function d301(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K301)) continue;
+    if (f && skipField(r, c, f, t, K301)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d300), c); break;
@@ -72,7 +72,7 @@ function d302(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K302)) continue;
+    if (f && skipField(r, c, f, t, K302)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 66: v8 = str(r, c); break;
@@ -89,7 +89,7 @@ function d302(r: Reader, c: C): J {
   o["schedule"] = v1 ?? '';
   if (v8 !== undefined) o["timeZone"] = v8;
   if (v2 !== undefined) o["startingDeadlineSeconds"] = v2;
-  if (v3 !== undefined && v3 !== '') o["concurrencyPolicy"] = v3;
+  if (v3) o["concurrencyPolicy"] = v3;
   if (v4 !== undefined) o["suspend"] = v4;
   o["jobTemplate"] = v5 ?? d310(EMPTY, c);
   if (v6 !== undefined) o["successfulJobsHistoryLimit"] = v6;
@@ -105,7 +105,7 @@ function d303(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K303)) continue;
+    if (f && skipField(r, c, f, t, K303)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d490), c); break;
       case 34: v4 = msg(r, c, d1312); break;
@@ -131,7 +131,7 @@ function d304(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K304)) continue;
+    if (f && skipField(r, c, f, t, K304)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d308); break;
@@ -157,7 +157,7 @@ function d305(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K305)) continue;
+    if (f && skipField(r, c, f, t, K305)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -173,8 +173,8 @@ function d305(r: Reader, c: C): J {
   o["status"] = v2 ?? '';
   o["lastProbeTime"] = v3 ?? d1312(EMPTY, c);
   o["lastTransitionTime"] = v4 ?? d1312(EMPTY, c);
-  if (v5 !== undefined && v5 !== '') o["reason"] = v5;
-  if (v6 !== undefined && v6 !== '') o["message"] = v6;
+  if (v5) o["reason"] = v5;
+  if (v6) o["message"] = v6;
   return o;
 }
 // k8s.io.api.batch.v1.JobList
@@ -187,7 +187,7 @@ function d306(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K306)) continue;
+    if (f && skipField(r, c, f, t, K306)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d304), c); break;
@@ -208,7 +208,7 @@ function d307(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K307)) continue;
+    if (f && skipField(r, c, f, t, K307)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1117); break;
       case 18: v2 = msg(r, c, d1116); break;
@@ -248,7 +248,7 @@ function d308(r: Reader, c: C): J {
   let v17: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K308)) continue;
+    if (f && skipField(r, c, f, t, K308)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -308,7 +308,7 @@ function d309(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K309)) continue;
+    if (f && skipField(r, c, f, t, K309)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d305), c); break;
       case 18: v2 = msg(r, c, d1312); break;
@@ -328,11 +328,11 @@ function d309(r: Reader, c: C): J {
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined) o["startTime"] = v2;
   if (v3 !== undefined) o["completionTime"] = v3;
-  if (v4 !== undefined && v4 !== 0) o["active"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["succeeded"] = v5;
-  if (v6 !== undefined && v6 !== 0) o["failed"] = v6;
+  if (v4) o["active"] = v4;
+  if (v5) o["succeeded"] = v5;
+  if (v6) o["failed"] = v6;
   if (v11 !== undefined) o["terminating"] = v11;
-  if (v7 !== undefined && v7 !== '') o["completedIndexes"] = v7;
+  if (v7) o["completedIndexes"] = v7;
   if (v10 !== undefined) o["failedIndexes"] = v10;
   if (v8 !== undefined) o["uncountedTerminatedPods"] = v8;
   if (v9 !== undefined) o["ready"] = v9;
@@ -346,7 +346,7 @@ function d310(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K310)) continue;
+    if (f && skipField(r, c, f, t, K310)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d308); break;
@@ -365,7 +365,7 @@ function d311(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K311)) continue;
+    if (f && skipField(r, c, f, t, K311)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d314), c); break;
       default: skip(r, t);
@@ -384,7 +384,7 @@ function d312(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K312)) continue;
+    if (f && skipField(r, c, f, t, K312)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -406,7 +406,7 @@ function d313(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K313)) continue;
+    if (f && skipField(r, c, f, t, K313)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -427,7 +427,7 @@ function d314(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K314)) continue;
+    if (f && skipField(r, c, f, t, K314)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d312); break;
@@ -448,7 +448,7 @@ function d315(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K315)) continue;
+    if (f && skipField(r, c, f, t, K315)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d316), c); break;
       default: skip(r, t);
@@ -466,7 +466,7 @@ function d316(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K316)) continue;
+    if (f && skipField(r, c, f, t, K316)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -486,7 +486,7 @@ function d317(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K317)) continue;
+    if (f && skipField(r, c, f, t, K317)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -513,8 +513,8 @@ export const schemas: SchemaGroup = {
     d300, d301, d302, d303, d304, d305, d306, d307, d308, d309, d310, d311, d312, d313, d314, d315,
     d316, d317,
   ], [0, 1, 4, 6], [
-    [K300, O300, "mgmgmg", d1298, d302, d303], [K301, 0, "mgMb", d1294, d300], [K302, O302, "sfsalaseoamgiaia", d310], [K303, 0, "Mamama", d490, d1312, d1312], [K304, O304, "mgmgmg", d1298, d308, d309], [K305, O305, "sfsfmgmgsese", d1312, d1312], [K306, 0, "mgMb", d1294, d304], [K307, 0, "mamamaMa", d1117, d1116, d1113, d1115],
-    [K308, O308, "iaialamamaiaiaiamaoamgiasaoasasama", d311, d315, d1291, d532, d307], [K309, O309, "Mamamaieieieiasesamaia", d305, d1312, d1312, d317], [K310, 0, "mgmg", d1298, d308], [K311, 0, "Mb", d314], [K312, 0, "sasfIb"], [K313, 0, "sfsf"], [K314, 0, "sfmaMa", d312, d313], [K315, 0, "Mb", d316],
-    [K316, 0, "saia"], [K317, 0, "SaSa"],
+    [K300, O300, "mgmgmg", d1298, d302, d303], [K301, "mgMb", d1294, d300], [K302, O302, "sfsalaseoamgiaia", d310], [K303, "Mamama", d490, d1312, d1312], [K304, O304, "mgmgmg", d1298, d308, d309], [K305, O305, "sfsfmgmgsese", d1312, d1312], [K306, "mgMb", d1294, d304], [K307, "mamamaMa", d1117, d1116, d1113, d1115],
+    [K308, O308, "iaialamamaiaiaiamaoamgiasaoasasama", d311, d315, d1291, d532, d307], [K309, O309, "Mamamaieieieiasesamaia", d305, d1312, d1312, d317], [K310, "mgmg", d1298, d308], [K311, "Mb", d314], [K312, "sasfIb"], [K313, "sfsf"], [K314, "sfmaMa", d312, d313], [K315, "Mb", d316],
+    [K316, "saia"], [K317, "SaSa"],
   ]),
 };

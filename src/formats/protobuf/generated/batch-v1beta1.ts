@@ -23,7 +23,7 @@ function d318(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K318)) continue;
+    if (f && skipField(r, c, f, t, K318)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d320); break;
@@ -46,7 +46,7 @@ function d319(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K319)) continue;
+    if (f && skipField(r, c, f, t, K319)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d318), c); break;
@@ -72,7 +72,7 @@ function d320(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K320)) continue;
+    if (f && skipField(r, c, f, t, K320)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 66: v8 = str(r, c); break;
@@ -89,7 +89,7 @@ function d320(r: Reader, c: C): J {
   o["schedule"] = v1 ?? '';
   if (v8 !== undefined) o["timeZone"] = v8;
   if (v2 !== undefined) o["startingDeadlineSeconds"] = v2;
-  if (v3 !== undefined && v3 !== '') o["concurrencyPolicy"] = v3;
+  if (v3) o["concurrencyPolicy"] = v3;
   if (v4 !== undefined) o["suspend"] = v4;
   o["jobTemplate"] = v5 ?? d322(EMPTY, c);
   if (v6 !== undefined) o["successfulJobsHistoryLimit"] = v6;
@@ -105,7 +105,7 @@ function d321(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K321)) continue;
+    if (f && skipField(r, c, f, t, K321)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d490), c); break;
       case 34: v4 = msg(r, c, d1312); break;
@@ -127,7 +127,7 @@ function d322(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K322)) continue;
+    if (f && skipField(r, c, f, t, K322)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d308); break;
@@ -151,6 +151,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.batch.v1beta1.", "CronJob CronJobList CronJobSpec CronJobStatus JobTemplateSpec", [
     d318, d319, d320, d321, d322,
   ], [0, 1], [
-    [K318, O318, "mgmgmg", d1298, d320, d321], [K319, 0, "mgMb", d1294, d318], [K320, O320, "sfsalaseoamgiaia", d322], [K321, 0, "Mamama", d490, d1312, d1312], [K322, 0, "mgmg", d1298, d308],
+    [K318, O318, "mgmgmg", d1298, d320, d321], [K319, "mgMb", d1294, d318], [K320, O320, "sfsalaseoamgiaia", d322], [K321, "Mamama", d490, d1312, d1312], [K322, "mgmg", d1298, d308],
   ]),
 };

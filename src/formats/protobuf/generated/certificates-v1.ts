@@ -21,7 +21,7 @@ function d323(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K323)) continue;
+    if (f && skipField(r, c, f, t, K323)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d326); break;
@@ -47,7 +47,7 @@ function d324(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K324)) continue;
+    if (f && skipField(r, c, f, t, K324)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 50: v6 = str(r, c); break;
@@ -61,8 +61,8 @@ function d324(r: Reader, c: C): J {
   const o: J = new O324();
   o["type"] = v1 ?? '';
   o["status"] = v6 ?? '';
-  if (v2 !== undefined && v2 !== '') o["reason"] = v2;
-  if (v3 !== undefined && v3 !== '') o["message"] = v3;
+  if (v2) o["reason"] = v2;
+  if (v3) o["message"] = v3;
   o["lastUpdateTime"] = v4 ?? d1312(EMPTY, c);
   o["lastTransitionTime"] = v5 ?? d1312(EMPTY, c);
   return o;
@@ -77,7 +77,7 @@ function d325(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K325)) continue;
+    if (f && skipField(r, c, f, t, K325)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d323), c); break;
@@ -104,7 +104,7 @@ function d326(r: Reader, c: C): J {
   let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K326)) continue;
+    if (f && skipField(r, c, f, t, K326)) continue;
     switch (t) {
       case 10: v1 = b64(r, c); break;
       case 58: v7 = str(r, c); break;
@@ -122,8 +122,8 @@ function d326(r: Reader, c: C): J {
   o["signerName"] = v7 ?? '';
   if (v8 !== undefined) o["expirationSeconds"] = v8;
   if (v5 !== undefined) o["usages"] = v5;
-  if (v2 !== undefined && v2 !== '') o["username"] = v2;
-  if (v3 !== undefined && v3 !== '') o["uid"] = v3;
+  if (v2) o["username"] = v2;
+  if (v3) o["uid"] = v3;
   if (v4 !== undefined) o["groups"] = v4;
   if (v6 !== undefined) o["extra"] = v6;
   return o;
@@ -136,7 +136,7 @@ function d327(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K327)) continue;
+    if (f && skipField(r, c, f, t, K327)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d324), c); break;
       case 18: v2 = b64(r, c); break;
@@ -158,7 +158,7 @@ function d328(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K328)) continue;
+    if (f && skipField(r, c, f, t, K328)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d330); break;
@@ -179,7 +179,7 @@ function d329(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K329)) continue;
+    if (f && skipField(r, c, f, t, K329)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d328), c); break;
@@ -198,7 +198,7 @@ function d330(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K330)) continue;
+    if (f && skipField(r, c, f, t, K330)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -206,7 +206,7 @@ function d330(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["signerName"] = v1;
+  if (v1) o["signerName"] = v1;
   o["trustBundle"] = v2 ?? '';
   return o;
 }
@@ -224,7 +224,7 @@ function d332(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K332)) continue;
+    if (f && skipField(r, c, f, t, K332)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d334); break;
@@ -247,7 +247,7 @@ function d333(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K333)) continue;
+    if (f && skipField(r, c, f, t, K333)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d332), c); break;
@@ -276,7 +276,7 @@ function d334(r: Reader, c: C): J {
   let n11 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K334)) continue;
+    if (f && skipField(r, c, f, t, K334)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -316,7 +316,7 @@ function d335(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K335)) continue;
+    if (f && skipField(r, c, f, t, K335)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       case 18: v2 = str(r, c); break;
@@ -328,7 +328,7 @@ function d335(r: Reader, c: C): J {
   }
   const o: J = new O335();
   if (v1 !== undefined) o["conditions"] = v1;
-  if (v2 !== undefined && v2 !== '') o["certificateChain"] = v2;
+  if (v2) o["certificateChain"] = v2;
   if (v4 !== undefined) o["notBefore"] = v4;
   if (v5 !== undefined) o["beginRefreshAt"] = v5;
   if (v6 !== undefined) o["notAfter"] = v6;
@@ -346,7 +346,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.certificates.v1.", "CertificateSigningRequest CertificateSigningRequestCondition CertificateSigningRequestList CertificateSigningRequestSpec CertificateSigningRequestStatus ClusterTrustBundle ClusterTrustBundleList ClusterTrustBundleSpec ExtraValue PodCertificateRequest PodCertificateRequestList PodCertificateRequestSpec PodCertificateRequestStatus", [
     d323, d324, d325, d326, d327, d328, d329, d330, d331, d332, d333, d334, d335,
   ], [0, 2, 5, 6, 9, 10], [
-    [K323, O323, "mgmgmg", d1298, d326, d327], [K324, O324, "sfsfsesemgmg", d1312, d1312], [K325, 0, "mgMb", d1294, d323], [K326, O326, "bbsfiaSaseseSa3a", d331], [K327, 0, "Mabc", d324], [K328, 0, "mgmg", d1298, d330], [K329, 0, "mgMb", d1294, d328], [K330, 0, "sesf"],
-    [0, 0, "#n"], [K332, O332, "mgmgmg", d1298, d334, d335], [K333, 0, "mgMb", d1294, d332], [K334, O334, "sfsfsfsfsfsfsfiabb1a"], [K335, O335, "Masemamama", d1278, d1312, d1312, d1312],
+    [K323, O323, "mgmgmg", d1298, d326, d327], [K324, O324, "sfsfsesemgmg", d1312, d1312], [K325, "mgMb", d1294, d323], [K326, O326, "bbsfiaSaseseSa3a", d331], [K327, "Mabc", d324], [K328, "mgmg", d1298, d330], [K329, "mgMb", d1294, d328], [K330, "sesf"],
+    "#n", [K332, O332, "mgmgmg", d1298, d334, d335], [K333, "mgMb", d1294, d332], [K334, O334, "sfsfsfsfsfsfsfiabb1a"], [K335, O335, "Masemamama", d1278, d1312, d1312, d1312],
   ]),
 };

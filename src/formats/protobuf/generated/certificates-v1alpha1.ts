@@ -19,7 +19,7 @@ function d336(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K336)) continue;
+    if (f && skipField(r, c, f, t, K336)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d338); break;
@@ -40,7 +40,7 @@ function d337(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K337)) continue;
+    if (f && skipField(r, c, f, t, K337)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d336), c); break;
@@ -59,7 +59,7 @@ function d338(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K338)) continue;
+    if (f && skipField(r, c, f, t, K338)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -67,7 +67,7 @@ function d338(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["signerName"] = v1;
+  if (v1) o["signerName"] = v1;
   o["trustBundle"] = v2 ?? '';
   return o;
 }
@@ -83,6 +83,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.certificates.v1alpha1.", "ClusterTrustBundle ClusterTrustBundleList ClusterTrustBundleSpec", [
     d336, d337, d338,
   ], [0, 1], [
-    [K336, 0, "mgmg", d1298, d338], [K337, 0, "mgMb", d1294, d336], [K338, 0, "sesf"],
+    [K336, "mgmg", d1298, d338], [K337, "mgMb", d1294, d336], [K338, "sesf"],
   ]),
 };

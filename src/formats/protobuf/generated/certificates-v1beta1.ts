@@ -21,7 +21,7 @@ function d339(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K339)) continue;
+    if (f && skipField(r, c, f, t, K339)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d342); break;
@@ -47,7 +47,7 @@ function d340(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K340)) continue;
+    if (f && skipField(r, c, f, t, K340)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 50: v6 = str(r, c); break;
@@ -61,8 +61,8 @@ function d340(r: Reader, c: C): J {
   const o: J = new O340();
   o["type"] = v1 ?? '';
   o["status"] = v6 ?? '';
-  if (v2 !== undefined && v2 !== '') o["reason"] = v2;
-  if (v3 !== undefined && v3 !== '') o["message"] = v3;
+  if (v2) o["reason"] = v2;
+  if (v3) o["message"] = v3;
   o["lastUpdateTime"] = v4 ?? d1312(EMPTY, c);
   o["lastTransitionTime"] = v5 ?? d1312(EMPTY, c);
   return o;
@@ -77,7 +77,7 @@ function d341(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K341)) continue;
+    if (f && skipField(r, c, f, t, K341)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d339), c); break;
@@ -104,7 +104,7 @@ function d342(r: Reader, c: C): J {
   let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K342)) continue;
+    if (f && skipField(r, c, f, t, K342)) continue;
     switch (t) {
       case 10: v1 = b64(r, c); break;
       case 58: v7 = str(r, c); break;
@@ -122,8 +122,8 @@ function d342(r: Reader, c: C): J {
   if (v7 !== undefined) o["signerName"] = v7;
   if (v8 !== undefined) o["expirationSeconds"] = v8;
   if (v5 !== undefined) o["usages"] = v5;
-  if (v2 !== undefined && v2 !== '') o["username"] = v2;
-  if (v3 !== undefined && v3 !== '') o["uid"] = v3;
+  if (v2) o["username"] = v2;
+  if (v3) o["uid"] = v3;
   if (v4 !== undefined) o["groups"] = v4;
   if (v6 !== undefined) o["extra"] = v6;
   return o;
@@ -136,7 +136,7 @@ function d343(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K343)) continue;
+    if (f && skipField(r, c, f, t, K343)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d340), c); break;
       case 18: v2 = b64(r, c); break;
@@ -158,7 +158,7 @@ function d344(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K344)) continue;
+    if (f && skipField(r, c, f, t, K344)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d346); break;
@@ -179,7 +179,7 @@ function d345(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K345)) continue;
+    if (f && skipField(r, c, f, t, K345)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d344), c); break;
@@ -198,7 +198,7 @@ function d346(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K346)) continue;
+    if (f && skipField(r, c, f, t, K346)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -206,7 +206,7 @@ function d346(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["signerName"] = v1;
+  if (v1) o["signerName"] = v1;
   o["trustBundle"] = v2 ?? '';
   return o;
 }
@@ -224,7 +224,7 @@ function d348(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K348)) continue;
+    if (f && skipField(r, c, f, t, K348)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d350); break;
@@ -247,7 +247,7 @@ function d349(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K349)) continue;
+    if (f && skipField(r, c, f, t, K349)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d348), c); break;
@@ -278,7 +278,7 @@ function d350(r: Reader, c: C): J {
   let n11 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K350)) continue;
+    if (f && skipField(r, c, f, t, K350)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -322,7 +322,7 @@ function d351(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K351)) continue;
+    if (f && skipField(r, c, f, t, K351)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       case 18: v2 = str(r, c); break;
@@ -334,7 +334,7 @@ function d351(r: Reader, c: C): J {
   }
   const o: J = new O351();
   if (v1 !== undefined) o["conditions"] = v1;
-  if (v2 !== undefined && v2 !== '') o["certificateChain"] = v2;
+  if (v2) o["certificateChain"] = v2;
   if (v4 !== undefined) o["notBefore"] = v4;
   if (v5 !== undefined) o["beginRefreshAt"] = v5;
   if (v6 !== undefined) o["notAfter"] = v6;
@@ -352,7 +352,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.certificates.v1beta1.", "CertificateSigningRequest CertificateSigningRequestCondition CertificateSigningRequestList CertificateSigningRequestSpec CertificateSigningRequestStatus ClusterTrustBundle ClusterTrustBundleList ClusterTrustBundleSpec ExtraValue PodCertificateRequest PodCertificateRequestList PodCertificateRequestSpec PodCertificateRequestStatus", [
     d339, d340, d341, d342, d343, d344, d345, d346, d347, d348, d349, d350, d351,
   ], [0, 2, 5, 6, 9, 10], [
-    [K339, O339, "mgmgmg", d1298, d342, d343], [K340, O340, "sfsfsesemgmg", d1312, d1312], [K341, 0, "mgMb", d1294, d339], [K342, O342, "bbsaiaSaseseSa3a", d347], [K343, 0, "Mabc", d340], [K344, 0, "mgmg", d1298, d346], [K345, 0, "mgMb", d1294, d344], [K346, 0, "sesf"],
-    [0, 0, "#n"], [K348, O348, "mgmgmg", d1298, d350, d351], [K349, 0, "mgMb", d1294, d348], [K350, O350, "sfsfsfsfsfsfsfiabbbbbb1a"], [K351, O351, "Masemamama", d1278, d1312, d1312, d1312],
+    [K339, O339, "mgmgmg", d1298, d342, d343], [K340, O340, "sfsfsesemgmg", d1312, d1312], [K341, "mgMb", d1294, d339], [K342, O342, "bbsaiaSaseseSa3a", d347], [K343, "Mabc", d340], [K344, "mgmg", d1298, d346], [K345, "mgMb", d1294, d344], [K346, "sesf"],
+    "#n", [K348, O348, "mgmgmg", d1298, d350, d351], [K349, "mgMb", d1294, d348], [K350, O350, "sfsfsfsfsfsfsfiabbbbbb1a"], [K351, O351, "Masemamama", d1278, d1312, d1312, d1312],
   ]),
 };

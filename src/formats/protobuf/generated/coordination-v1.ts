@@ -19,7 +19,7 @@ function d352(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K352)) continue;
+    if (f && skipField(r, c, f, t, K352)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d354); break;
@@ -40,7 +40,7 @@ function d353(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K353)) continue;
+    if (f && skipField(r, c, f, t, K353)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d352), c); break;
@@ -65,7 +65,7 @@ function d354(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K354)) continue;
+    if (f && skipField(r, c, f, t, K354)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -99,6 +99,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.coordination.v1.", "Lease LeaseList LeaseSpec", [
     d352, d353, d354,
   ], [0, 1], [
-    [K352, 0, "mgmg", d1298, d354], [K353, 0, "mgMb", d1294, d352], [K354, O354, "saiamamaiasasa", d1297, d1297],
+    [K352, "mgmg", d1298, d354], [K353, "mgMb", d1294, d352], [K354, O354, "saiamamaiasasa", d1297, d1297],
   ]),
 };

@@ -19,7 +19,7 @@ function d355(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K355)) continue;
+    if (f && skipField(r, c, f, t, K355)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d357); break;
@@ -40,7 +40,7 @@ function d356(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K356)) continue;
+    if (f && skipField(r, c, f, t, K356)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d355), c); break;
@@ -64,7 +64,7 @@ function d357(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K357)) continue;
+    if (f && skipField(r, c, f, t, K357)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1297); break;
@@ -80,8 +80,8 @@ function d357(r: Reader, c: C): J {
   if (v2 !== undefined) o["pingTime"] = v2;
   if (v3 !== undefined) o["renewTime"] = v3;
   o["binaryVersion"] = v4 ?? '';
-  if (v5 !== undefined && v5 !== '') o["emulationVersion"] = v5;
-  if (v6 !== undefined && v6 !== '') o["strategy"] = v6;
+  if (v5) o["emulationVersion"] = v5;
+  if (v6) o["strategy"] = v6;
   return o;
 }
 
@@ -96,6 +96,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.coordination.v1alpha2.", "LeaseCandidate LeaseCandidateList LeaseCandidateSpec", [
     d355, d356, d357,
   ], [0, 1], [
-    [K355, 0, "mgmg", d1298, d357], [K356, 0, "mgMb", d1294, d355], [K357, O357, "sfmamasfsese", d1297, d1297],
+    [K355, "mgmg", d1298, d357], [K356, "mgMb", d1294, d355], [K357, O357, "sfmamasfsese", d1297, d1297],
   ]),
 };

@@ -19,7 +19,7 @@ function d358(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K358)) continue;
+    if (f && skipField(r, c, f, t, K358)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d363); break;
@@ -40,7 +40,7 @@ function d359(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K359)) continue;
+    if (f && skipField(r, c, f, t, K359)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d361); break;
@@ -61,7 +61,7 @@ function d360(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K360)) continue;
+    if (f && skipField(r, c, f, t, K360)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d359), c); break;
@@ -85,7 +85,7 @@ function d361(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K361)) continue;
+    if (f && skipField(r, c, f, t, K361)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1297); break;
@@ -101,8 +101,8 @@ function d361(r: Reader, c: C): J {
   if (v2 !== undefined) o["pingTime"] = v2;
   if (v3 !== undefined) o["renewTime"] = v3;
   o["binaryVersion"] = v4 ?? '';
-  if (v5 !== undefined && v5 !== '') o["emulationVersion"] = v5;
-  if (v6 !== undefined && v6 !== '') o["strategy"] = v6;
+  if (v5) o["emulationVersion"] = v5;
+  if (v6) o["strategy"] = v6;
   return o;
 }
 // k8s.io.api.coordination.v1beta1.LeaseList
@@ -115,7 +115,7 @@ function d362(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K362)) continue;
+    if (f && skipField(r, c, f, t, K362)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d358), c); break;
@@ -140,7 +140,7 @@ function d363(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K363)) continue;
+    if (f && skipField(r, c, f, t, K363)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -174,6 +174,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.coordination.v1beta1.", "Lease LeaseCandidate LeaseCandidateList LeaseCandidateSpec LeaseList LeaseSpec", [
     d358, d359, d360, d361, d362, d363,
   ], [0, 1, 2, 4], [
-    [K358, 0, "mgmg", d1298, d363], [K359, 0, "mgmg", d1298, d361], [K360, 0, "mgMb", d1294, d359], [K361, O361, "sfmamasfsese", d1297, d1297], [K362, 0, "mgMb", d1294, d358], [K363, O363, "saiamamaiasasa", d1297, d1297],
+    [K358, "mgmg", d1298, d363], [K359, "mgmg", d1298, d361], [K360, "mgMb", d1294, d359], [K361, O361, "sfmamasfsese", d1297, d1297], [K362, "mgMb", d1294, d358], [K363, O363, "saiamamaiasasa", d1297, d1297],
   ]),
 };

@@ -19,7 +19,7 @@ function d364(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K364)) continue;
+    if (f && skipField(r, c, f, t, K364)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -30,9 +30,9 @@ function d364(r: Reader, c: C): J {
   }
   const o: J = {};
   o["volumeID"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["fsType"] = v2;
-  if (v3 !== undefined && v3 !== 0) o["partition"] = v3;
-  if (v4 !== undefined && v4 !== false) o["readOnly"] = v4;
+  if (v2) o["fsType"] = v2;
+  if (v3) o["partition"] = v3;
+  if (v4) o["readOnly"] = v4;
   return o;
 }
 // k8s.io.api.core.v1.Affinity
@@ -44,7 +44,7 @@ function d365(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K365)) continue;
+    if (f && skipField(r, c, f, t, K365)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d468); break;
       case 18: v2 = msg(r, c, d505); break;
@@ -66,7 +66,7 @@ function d366(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K366)) continue;
+    if (f && skipField(r, c, f, t, K366)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -86,7 +86,7 @@ function d367(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K367)) continue;
+    if (f && skipField(r, c, f, t, K367)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -105,7 +105,7 @@ function d368(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K368)) continue;
+    if (f && skipField(r, c, f, t, K368)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d537), c); break;
       default: skip(r, t);
@@ -128,7 +128,7 @@ function d369(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K369)) continue;
+    if (f && skipField(r, c, f, t, K369)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -158,7 +158,7 @@ function d370(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K370)) continue;
+    if (f && skipField(r, c, f, t, K370)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -170,7 +170,7 @@ function d370(r: Reader, c: C): J {
   const o: J = {};
   o["secretName"] = v1 ?? '';
   o["shareName"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
+  if (v3) o["readOnly"] = v3;
   o["secretNamespace"] = v4 === undefined ? null : v4;
   return o;
 }
@@ -183,7 +183,7 @@ function d371(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K371)) continue;
+    if (f && skipField(r, c, f, t, K371)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -194,7 +194,7 @@ function d371(r: Reader, c: C): J {
   const o: J = {};
   o["secretName"] = v1 ?? '';
   o["shareName"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
+  if (v3) o["readOnly"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.Binding
@@ -207,7 +207,7 @@ function d372(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K372)) continue;
+    if (f && skipField(r, c, f, t, K372)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d490); break;
@@ -236,7 +236,7 @@ function d373(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K373)) continue;
+    if (f && skipField(r, c, f, t, K373)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -254,8 +254,8 @@ function d373(r: Reader, c: C): J {
   const o: J = new O373();
   o["driver"] = v1 ?? '';
   o["volumeHandle"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
-  if (v4 !== undefined && v4 !== '') o["fsType"] = v4;
+  if (v3) o["readOnly"] = v3;
+  if (v4) o["fsType"] = v4;
   if (v5 !== undefined) o["volumeAttributes"] = v5;
   if (v6 !== undefined) o["controllerPublishSecretRef"] = v6;
   if (v7 !== undefined) o["nodeStageSecretRef"] = v7;
@@ -277,7 +277,7 @@ function d374(r: Reader, c: C): J {
   let n4 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K374)) continue;
+    if (f && skipField(r, c, f, t, K374)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -303,7 +303,7 @@ function d375(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K375)) continue;
+    if (f && skipField(r, c, f, t, K375)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -328,7 +328,7 @@ function d376(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K376)) continue;
+    if (f && skipField(r, c, f, t, K376)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -341,11 +341,11 @@ function d376(r: Reader, c: C): J {
   }
   const o: J = new O376();
   o["monitors"] = v1 === undefined ? null : v1;
-  if (v2 !== undefined && v2 !== '') o["path"] = v2;
-  if (v3 !== undefined && v3 !== '') o["user"] = v3;
-  if (v4 !== undefined && v4 !== '') o["secretFile"] = v4;
+  if (v2) o["path"] = v2;
+  if (v3) o["user"] = v3;
+  if (v4) o["secretFile"] = v4;
   if (v5 !== undefined) o["secretRef"] = v5;
-  if (v6 !== undefined && v6 !== false) o["readOnly"] = v6;
+  if (v6) o["readOnly"] = v6;
   return o;
 }
 // k8s.io.api.core.v1.CephFSVolumeSource
@@ -361,7 +361,7 @@ function d377(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K377)) continue;
+    if (f && skipField(r, c, f, t, K377)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -374,11 +374,11 @@ function d377(r: Reader, c: C): J {
   }
   const o: J = new O377();
   o["monitors"] = v1 === undefined ? null : v1;
-  if (v2 !== undefined && v2 !== '') o["path"] = v2;
-  if (v3 !== undefined && v3 !== '') o["user"] = v3;
-  if (v4 !== undefined && v4 !== '') o["secretFile"] = v4;
+  if (v2) o["path"] = v2;
+  if (v3) o["user"] = v3;
+  if (v4) o["secretFile"] = v4;
   if (v5 !== undefined) o["secretRef"] = v5;
-  if (v6 !== undefined && v6 !== false) o["readOnly"] = v6;
+  if (v6) o["readOnly"] = v6;
   return o;
 }
 // k8s.io.api.core.v1.CinderPersistentVolumeSource
@@ -391,7 +391,7 @@ function d378(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K378)) continue;
+    if (f && skipField(r, c, f, t, K378)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -402,8 +402,8 @@ function d378(r: Reader, c: C): J {
   }
   const o: J = {};
   o["volumeID"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["fsType"] = v2;
-  if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
+  if (v2) o["fsType"] = v2;
+  if (v3) o["readOnly"] = v3;
   if (v4 !== undefined) o["secretRef"] = v4;
   return o;
 }
@@ -417,7 +417,7 @@ function d379(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K379)) continue;
+    if (f && skipField(r, c, f, t, K379)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -428,8 +428,8 @@ function d379(r: Reader, c: C): J {
   }
   const o: J = {};
   o["volumeID"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["fsType"] = v2;
-  if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
+  if (v2) o["fsType"] = v2;
+  if (v3) o["readOnly"] = v3;
   if (v4 !== undefined) o["secretRef"] = v4;
   return o;
 }
@@ -440,7 +440,7 @@ function d380(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K380)) continue;
+    if (f && skipField(r, c, f, t, K380)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -463,7 +463,7 @@ function d381(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K381)) continue;
+    if (f && skipField(r, c, f, t, K381)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -493,7 +493,7 @@ function d382(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K382)) continue;
+    if (f && skipField(r, c, f, t, K382)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -505,8 +505,8 @@ function d382(r: Reader, c: C): J {
   const o: J = {};
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== '') o["message"] = v3;
-  if (v4 !== undefined && v4 !== '') o["error"] = v4;
+  if (v3) o["message"] = v3;
+  if (v4) o["error"] = v4;
   return o;
 }
 // k8s.io.api.core.v1.ComponentStatus
@@ -519,7 +519,7 @@ function d383(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K383)) continue;
+    if (f && skipField(r, c, f, t, K383)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d382), c); break;
@@ -540,7 +540,7 @@ function d384(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K384)) continue;
+    if (f && skipField(r, c, f, t, K384)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d383), c); break;
@@ -566,7 +566,7 @@ function d385(r: Reader, c: C): J {
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K385)) continue;
+    if (f && skipField(r, c, f, t, K385)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 32: v4 = r.bool(); break;
@@ -589,7 +589,7 @@ function d386(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K386)) continue;
+    if (f && skipField(r, c, f, t, K386)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
       case 16: v2 = r.bool(); break;
@@ -610,7 +610,7 @@ function d387(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K387)) continue;
+    if (f && skipField(r, c, f, t, K387)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
       case 18: v2 = str(r, c); break;
@@ -634,7 +634,7 @@ function d388(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K388)) continue;
+    if (f && skipField(r, c, f, t, K388)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d385), c); break;
@@ -657,7 +657,7 @@ function d389(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K389)) continue;
+    if (f && skipField(r, c, f, t, K389)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -670,8 +670,8 @@ function d389(r: Reader, c: C): J {
   const o: J = new O389();
   o["namespace"] = v1 ?? '';
   o["name"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== '') o["uid"] = v3;
-  if (v4 !== undefined && v4 !== '') o["resourceVersion"] = v4;
+  if (v3) o["uid"] = v3;
+  if (v4) o["resourceVersion"] = v4;
   o["kubeletConfigKey"] = v5 ?? '';
   return o;
 }
@@ -684,7 +684,7 @@ function d390(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K390)) continue;
+    if (f && skipField(r, c, f, t, K390)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
       case 18: v2 = add(v2, msg(r, c, d446), c); break;
@@ -710,7 +710,7 @@ function d391(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K391)) continue;
+    if (f && skipField(r, c, f, t, K391)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
       case 18: v2 = add(v2, msg(r, c, d446), c); break;
@@ -760,7 +760,7 @@ function d392(r: Reader, c: C): J {
   let v18: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K392)) continue;
+    if (f && skipField(r, c, f, t, K392)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -792,10 +792,10 @@ function d392(r: Reader, c: C): J {
   }
   const o: J = new O392();
   o["name"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["image"] = v2;
+  if (v2) o["image"] = v2;
   if (v3 !== undefined) o["command"] = v3;
   if (v4 !== undefined) o["args"] = v4;
-  if (v5 !== undefined && v5 !== '') o["workingDir"] = v5;
+  if (v5) o["workingDir"] = v5;
   if (v6 !== undefined) o["ports"] = v6;
   if (v19 !== undefined) o["envFrom"] = v19;
   if (v7 !== undefined) o["env"] = v7;
@@ -809,13 +809,13 @@ function d392(r: Reader, c: C): J {
   if (v11 !== undefined) o["readinessProbe"] = v11;
   if (v22 !== undefined) o["startupProbe"] = v22;
   if (v12 !== undefined) o["lifecycle"] = v12;
-  if (v13 !== undefined && v13 !== '') o["terminationMessagePath"] = v13;
-  if (v20 !== undefined && v20 !== '') o["terminationMessagePolicy"] = v20;
-  if (v14 !== undefined && v14 !== '') o["imagePullPolicy"] = v14;
+  if (v13) o["terminationMessagePath"] = v13;
+  if (v20) o["terminationMessagePolicy"] = v20;
+  if (v14) o["imagePullPolicy"] = v14;
   if (v15 !== undefined) o["securityContext"] = v15;
-  if (v16 !== undefined && v16 !== false) o["stdin"] = v16;
-  if (v17 !== undefined && v17 !== false) o["stdinOnce"] = v17;
-  if (v18 !== undefined && v18 !== false) o["tty"] = v18;
+  if (v16) o["stdin"] = v16;
+  if (v17) o["stdinOnce"] = v17;
+  if (v18) o["tty"] = v18;
   return o;
 }
 // k8s.io.api.core.v1.ContainerExtendedResourceRequest
@@ -827,7 +827,7 @@ function d393(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K393)) continue;
+    if (f && skipField(r, c, f, t, K393)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -849,7 +849,7 @@ function d394(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K394)) continue;
+    if (f && skipField(r, c, f, t, K394)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 16: v2 = i64(r, c); break;
@@ -858,7 +858,7 @@ function d394(r: Reader, c: C): J {
   }
   const o: J = {};
   o["names"] = v1 === undefined ? null : v1;
-  if (v2 !== undefined && v2 !== 0) o["sizeBytes"] = v2;
+  if (v2) o["sizeBytes"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.ContainerPort
@@ -873,7 +873,7 @@ function d395(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K395)) continue;
+    if (f && skipField(r, c, f, t, K395)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -884,11 +884,11 @@ function d395(r: Reader, c: C): J {
     }
   }
   const o: J = new O395();
-  if (v1 !== undefined && v1 !== '') o["name"] = v1;
-  if (v2 !== undefined && v2 !== 0) o["hostPort"] = v2;
+  if (v1) o["name"] = v1;
+  if (v2) o["hostPort"] = v2;
   o["containerPort"] = v3 ?? 0;
-  if (v4 !== undefined && v4 !== '') o["protocol"] = v4;
-  if (v5 !== undefined && v5 !== '') o["hostIP"] = v5;
+  if (v4) o["protocol"] = v4;
+  if (v5) o["hostIP"] = v5;
   return o;
 }
 // k8s.io.api.core.v1.ContainerResizePolicy
@@ -899,7 +899,7 @@ function d396(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K396)) continue;
+    if (f && skipField(r, c, f, t, K396)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -919,7 +919,7 @@ function d397(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K397)) continue;
+    if (f && skipField(r, c, f, t, K397)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d398); break;
@@ -927,7 +927,7 @@ function d397(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["action"] = v1;
+  if (v1) o["action"] = v1;
   if (v2 !== undefined) o["exitCodes"] = v2;
   return o;
 }
@@ -939,7 +939,7 @@ function d398(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K398)) continue;
+    if (f && skipField(r, c, f, t, K398)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = add(v2, r.int32(), c); break;
@@ -947,7 +947,7 @@ function d398(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["operator"] = v1;
+  if (v1) o["operator"] = v1;
   if (v2 !== undefined) o["values"] = v2;
   return o;
 }
@@ -960,7 +960,7 @@ function d399(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K399)) continue;
+    if (f && skipField(r, c, f, t, K399)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d402); break;
       case 18: v2 = msg(r, c, d400); break;
@@ -981,7 +981,7 @@ function d400(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K400)) continue;
+    if (f && skipField(r, c, f, t, K400)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1312); break;
       default: skip(r, t);
@@ -1005,7 +1005,7 @@ function d401(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K401)) continue;
+    if (f && skipField(r, c, f, t, K401)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -1019,12 +1019,12 @@ function d401(r: Reader, c: C): J {
   }
   const o: J = new O401();
   o["exitCode"] = v1 ?? 0;
-  if (v2 !== undefined && v2 !== 0) o["signal"] = v2;
-  if (v3 !== undefined && v3 !== '') o["reason"] = v3;
-  if (v4 !== undefined && v4 !== '') o["message"] = v4;
+  if (v2) o["signal"] = v2;
+  if (v3) o["reason"] = v3;
+  if (v4) o["message"] = v4;
   o["startedAt"] = v5 ?? d1312(EMPTY, c);
   o["finishedAt"] = v6 ?? d1312(EMPTY, c);
-  if (v7 !== undefined && v7 !== '') o["containerID"] = v7;
+  if (v7) o["containerID"] = v7;
   return o;
 }
 // k8s.io.api.core.v1.ContainerStateWaiting
@@ -1035,7 +1035,7 @@ function d402(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K402)) continue;
+    if (f && skipField(r, c, f, t, K402)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1043,8 +1043,8 @@ function d402(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["reason"] = v1;
-  if (v2 !== undefined && v2 !== '') o["message"] = v2;
+  if (v1) o["reason"] = v1;
+  if (v2) o["message"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.ContainerStatus
@@ -1070,7 +1070,7 @@ function d403(r: Reader, c: C): J {
   let n10 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K403)) continue;
+    if (f && skipField(r, c, f, t, K403)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d399); break;
@@ -1098,7 +1098,7 @@ function d403(r: Reader, c: C): J {
   o["restartCount"] = v5 ?? 0;
   o["image"] = v6 ?? '';
   o["imageID"] = v7 ?? '';
-  if (v8 !== undefined && v8 !== '') o["containerID"] = v8;
+  if (v8) o["containerID"] = v8;
   if (v9 !== undefined) o["started"] = v9;
   if (v10 !== undefined) o["allocatedResources"] = v10;
   if (v11 !== undefined) o["resources"] = v11;
@@ -1115,7 +1115,7 @@ function d404(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K404)) continue;
+    if (f && skipField(r, c, f, t, K404)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d453); break;
       default: skip(r, t);
@@ -1132,7 +1132,7 @@ function d405(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K405)) continue;
+    if (f && skipField(r, c, f, t, K405)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -1149,7 +1149,7 @@ function d406(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K406)) continue;
+    if (f && skipField(r, c, f, t, K406)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d407), c); break;
       default: skip(r, t);
@@ -1171,7 +1171,7 @@ function d407(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K407)) continue;
+    if (f && skipField(r, c, f, t, K407)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d489); break;
@@ -1198,7 +1198,7 @@ function d408(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K408)) continue;
+    if (f && skipField(r, c, f, t, K408)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d407), c); break;
       case 16: v2 = r.int32(); break;
@@ -1221,7 +1221,7 @@ function d409(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K409)) continue;
+    if (f && skipField(r, c, f, t, K409)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -1230,7 +1230,7 @@ function d409(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["medium"] = v1;
+  if (v1) o["medium"] = v1;
   if (v2 !== undefined) o["sizeLimit"] = v2;
   if (v3 !== undefined) o["mode"] = v3;
   return o;
@@ -1245,7 +1245,7 @@ function d410(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K410)) continue;
+    if (f && skipField(r, c, f, t, K410)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -1256,7 +1256,7 @@ function d410(r: Reader, c: C): J {
   }
   const o: J = {};
   o["ip"] = v1 ?? '';
-  if (v3 !== undefined && v3 !== '') o["hostname"] = v3;
+  if (v3) o["hostname"] = v3;
   if (v4 !== undefined) o["nodeName"] = v4;
   if (v2 !== undefined) o["targetRef"] = v2;
   return o;
@@ -1271,7 +1271,7 @@ function d411(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K411)) continue;
+    if (f && skipField(r, c, f, t, K411)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -1281,9 +1281,9 @@ function d411(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["name"] = v1;
+  if (v1) o["name"] = v1;
   o["port"] = v2 ?? 0;
-  if (v3 !== undefined && v3 !== '') o["protocol"] = v3;
+  if (v3) o["protocol"] = v3;
   if (v4 !== undefined) o["appProtocol"] = v4;
   return o;
 }
@@ -1296,7 +1296,7 @@ function d412(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K412)) continue;
+    if (f && skipField(r, c, f, t, K412)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d410), c); break;
       case 18: v2 = add(v2, msg(r, c, d410), c); break;
@@ -1320,7 +1320,7 @@ function d413(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K413)) continue;
+    if (f && skipField(r, c, f, t, K413)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d412), c); break;
@@ -1341,7 +1341,7 @@ function d414(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K414)) continue;
+    if (f && skipField(r, c, f, t, K414)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d413), c); break;
@@ -1361,7 +1361,7 @@ function d415(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K415)) continue;
+    if (f && skipField(r, c, f, t, K415)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d386); break;
@@ -1370,7 +1370,7 @@ function d415(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["prefix"] = v1;
+  if (v1) o["prefix"] = v1;
   if (v2 !== undefined) o["configMapRef"] = v2;
   if (v3 !== undefined) o["secretRef"] = v3;
   return o;
@@ -1384,7 +1384,7 @@ function d416(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K416)) continue;
+    if (f && skipField(r, c, f, t, K416)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1394,7 +1394,7 @@ function d416(r: Reader, c: C): J {
   }
   const o: J = {};
   o["name"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["value"] = v2;
+  if (v2) o["value"] = v2;
   if (v3 !== undefined) o["valueFrom"] = v3;
   return o;
 }
@@ -1410,7 +1410,7 @@ function d417(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K417)) continue;
+    if (f && skipField(r, c, f, t, K417)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d489); break;
       case 18: v2 = msg(r, c, d552); break;
@@ -1437,7 +1437,7 @@ function d418(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K418)) continue;
+    if (f && skipField(r, c, f, t, K418)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d419); break;
       case 18: v2 = str(r, c); break;
@@ -1446,7 +1446,7 @@ function d418(r: Reader, c: C): J {
   }
   const o: J = new O418();
   Object.assign(o, v1 ?? d419(EMPTY, c));
-  if (v2 !== undefined && v2 !== '') o["targetContainerName"] = v2;
+  if (v2) o["targetContainerName"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.EphemeralContainerCommon
@@ -1481,7 +1481,7 @@ function d419(r: Reader, c: C): J {
   let v18: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K419)) continue;
+    if (f && skipField(r, c, f, t, K419)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1513,10 +1513,10 @@ function d419(r: Reader, c: C): J {
   }
   const o: J = new O419();
   o["name"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["image"] = v2;
+  if (v2) o["image"] = v2;
   if (v3 !== undefined) o["command"] = v3;
   if (v4 !== undefined) o["args"] = v4;
-  if (v5 !== undefined && v5 !== '') o["workingDir"] = v5;
+  if (v5) o["workingDir"] = v5;
   if (v6 !== undefined) o["ports"] = v6;
   if (v19 !== undefined) o["envFrom"] = v19;
   if (v7 !== undefined) o["env"] = v7;
@@ -1530,13 +1530,13 @@ function d419(r: Reader, c: C): J {
   if (v11 !== undefined) o["readinessProbe"] = v11;
   if (v22 !== undefined) o["startupProbe"] = v22;
   if (v12 !== undefined) o["lifecycle"] = v12;
-  if (v13 !== undefined && v13 !== '') o["terminationMessagePath"] = v13;
-  if (v20 !== undefined && v20 !== '') o["terminationMessagePolicy"] = v20;
-  if (v14 !== undefined && v14 !== '') o["imagePullPolicy"] = v14;
+  if (v13) o["terminationMessagePath"] = v13;
+  if (v20) o["terminationMessagePolicy"] = v20;
+  if (v14) o["imagePullPolicy"] = v14;
   if (v15 !== undefined) o["securityContext"] = v15;
-  if (v16 !== undefined && v16 !== false) o["stdin"] = v16;
-  if (v17 !== undefined && v17 !== false) o["stdinOnce"] = v17;
-  if (v18 !== undefined && v18 !== false) o["tty"] = v18;
+  if (v16) o["stdin"] = v16;
+  if (v17) o["stdinOnce"] = v17;
+  if (v18) o["tty"] = v18;
   return o;
 }
 // k8s.io.api.core.v1.EphemeralVolumeSource
@@ -1546,7 +1546,7 @@ function d420(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K420)) continue;
+    if (f && skipField(r, c, f, t, K420)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d497); break;
       default: skip(r, t);
@@ -1580,7 +1580,7 @@ function d421(r: Reader, c: C): J {
   let v15: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K421)) continue;
+    if (f && skipField(r, c, f, t, K421)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d490); break;
@@ -1602,16 +1602,16 @@ function d421(r: Reader, c: C): J {
   }
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["involvedObject"] = v2 ?? d490(EMPTY, c);
-  if (v3 !== undefined && v3 !== '') o["reason"] = v3;
-  if (v4 !== undefined && v4 !== '') o["message"] = v4;
+  if (v3) o["reason"] = v3;
+  if (v4) o["message"] = v4;
   o["source"] = v5 ?? d424(EMPTY, c);
   o["firstTimestamp"] = v6 ?? d1312(EMPTY, c);
   o["lastTimestamp"] = v7 ?? d1312(EMPTY, c);
-  if (v8 !== undefined && v8 !== 0) o["count"] = v8;
-  if (v9 !== undefined && v9 !== '') o["type"] = v9;
+  if (v8) o["count"] = v8;
+  if (v9) o["type"] = v9;
   o["eventTime"] = v10 ?? d1297(EMPTY, c);
   if (v11 !== undefined) o["series"] = v11;
-  if (v12 !== undefined && v12 !== '') o["action"] = v12;
+  if (v12) o["action"] = v12;
   if (v13 !== undefined) o["related"] = v13;
   o["reportingComponent"] = v14 ?? '';
   o["reportingInstance"] = v15 ?? '';
@@ -1627,7 +1627,7 @@ function d422(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K422)) continue;
+    if (f && skipField(r, c, f, t, K422)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d421), c); break;
@@ -1646,7 +1646,7 @@ function d423(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K423)) continue;
+    if (f && skipField(r, c, f, t, K423)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d1297); break;
@@ -1654,7 +1654,7 @@ function d423(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== 0) o["count"] = v1;
+  if (v1) o["count"] = v1;
   o["lastObservedTime"] = v2 ?? d1297(EMPTY, c);
   return o;
 }
@@ -1666,7 +1666,7 @@ function d424(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K424)) continue;
+    if (f && skipField(r, c, f, t, K424)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1674,8 +1674,8 @@ function d424(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["component"] = v1;
-  if (v2 !== undefined && v2 !== '') o["host"] = v2;
+  if (v1) o["component"] = v1;
+  if (v2) o["host"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.EvictionResponder
@@ -1686,7 +1686,7 @@ function d425(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K425)) continue;
+    if (f && skipField(r, c, f, t, K425)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -1705,7 +1705,7 @@ function d426(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K426)) continue;
+    if (f && skipField(r, c, f, t, K426)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
@@ -1727,7 +1727,7 @@ function d427(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K427)) continue;
+    if (f && skipField(r, c, f, t, K427)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 16: v2 = r.int32(); break;
@@ -1740,8 +1740,8 @@ function d427(r: Reader, c: C): J {
   const o: J = new O427();
   if (v1 !== undefined) o["targetWWNs"] = v1;
   if (v2 !== undefined) o["lun"] = v2;
-  if (v3 !== undefined && v3 !== '') o["fsType"] = v3;
-  if (v4 !== undefined && v4 !== false) o["readOnly"] = v4;
+  if (v3) o["fsType"] = v3;
+  if (v4) o["readOnly"] = v4;
   if (v5 !== undefined) o["wwids"] = v5;
   return o;
 }
@@ -1755,7 +1755,7 @@ function d428(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K428)) continue;
+    if (f && skipField(r, c, f, t, K428)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1784,7 +1784,7 @@ function d429(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K429)) continue;
+    if (f && skipField(r, c, f, t, K429)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1796,9 +1796,9 @@ function d429(r: Reader, c: C): J {
   }
   const o: J = new O429();
   o["driver"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["fsType"] = v2;
+  if (v2) o["fsType"] = v2;
   if (v3 !== undefined) o["secretRef"] = v3;
-  if (v4 !== undefined && v4 !== false) o["readOnly"] = v4;
+  if (v4) o["readOnly"] = v4;
   if (v5 !== undefined) o["options"] = v5;
   return o;
 }
@@ -1815,7 +1815,7 @@ function d430(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K430)) continue;
+    if (f && skipField(r, c, f, t, K430)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1827,9 +1827,9 @@ function d430(r: Reader, c: C): J {
   }
   const o: J = new O430();
   o["driver"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["fsType"] = v2;
+  if (v2) o["fsType"] = v2;
   if (v3 !== undefined) o["secretRef"] = v3;
-  if (v4 !== undefined && v4 !== false) o["readOnly"] = v4;
+  if (v4) o["readOnly"] = v4;
   if (v5 !== undefined) o["options"] = v5;
   return o;
 }
@@ -1841,7 +1841,7 @@ function d431(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K431)) continue;
+    if (f && skipField(r, c, f, t, K431)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1849,8 +1849,8 @@ function d431(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["datasetName"] = v1;
-  if (v2 !== undefined && v2 !== '') o["datasetUUID"] = v2;
+  if (v1) o["datasetName"] = v1;
+  if (v2) o["datasetUUID"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.GCEPersistentDiskVolumeSource
@@ -1863,7 +1863,7 @@ function d432(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K432)) continue;
+    if (f && skipField(r, c, f, t, K432)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1874,9 +1874,9 @@ function d432(r: Reader, c: C): J {
   }
   const o: J = {};
   o["pdName"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["fsType"] = v2;
-  if (v3 !== undefined && v3 !== 0) o["partition"] = v3;
-  if (v4 !== undefined && v4 !== false) o["readOnly"] = v4;
+  if (v2) o["fsType"] = v2;
+  if (v3) o["partition"] = v3;
+  if (v4) o["readOnly"] = v4;
   return o;
 }
 // k8s.io.api.core.v1.GRPCAction
@@ -1888,7 +1888,7 @@ function d433(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K433)) continue;
+    if (f && skipField(r, c, f, t, K433)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -1911,7 +1911,7 @@ function d434(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K434)) continue;
+    if (f && skipField(r, c, f, t, K434)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1921,8 +1921,8 @@ function d434(r: Reader, c: C): J {
   }
   const o: J = {};
   o["repository"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["revision"] = v2;
-  if (v3 !== undefined && v3 !== '') o["directory"] = v3;
+  if (v2) o["revision"] = v2;
+  if (v3) o["directory"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.GlusterfsPersistentVolumeSource
@@ -1935,7 +1935,7 @@ function d435(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K435)) continue;
+    if (f && skipField(r, c, f, t, K435)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1947,7 +1947,7 @@ function d435(r: Reader, c: C): J {
   const o: J = {};
   o["endpoints"] = v1 ?? '';
   o["path"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
+  if (v3) o["readOnly"] = v3;
   if (v4 !== undefined) o["endpointsNamespace"] = v4;
   return o;
 }
@@ -1960,7 +1960,7 @@ function d436(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K436)) continue;
+    if (f && skipField(r, c, f, t, K436)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1971,7 +1971,7 @@ function d436(r: Reader, c: C): J {
   const o: J = {};
   o["endpoints"] = v1 ?? '';
   o["path"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
+  if (v3) o["readOnly"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.HTTPGetAction
@@ -1987,7 +1987,7 @@ function d437(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K437)) continue;
+    if (f && skipField(r, c, f, t, K437)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -1999,10 +1999,10 @@ function d437(r: Reader, c: C): J {
     }
   }
   const o: J = new O437();
-  if (v1 !== undefined && v1 !== '') o["path"] = v1;
+  if (v1) o["path"] = v1;
   o["port"] = v2 ?? d1322(EMPTY, c);
-  if (v3 !== undefined && v3 !== '') o["host"] = v3;
-  if (v4 !== undefined && v4 !== '') o["scheme"] = v4;
+  if (v3) o["host"] = v3;
+  if (v4) o["scheme"] = v4;
   if (v5 !== undefined) o["httpHeaders"] = v5;
   if (v6 !== undefined) o["protocol"] = v6;
   return o;
@@ -2015,7 +2015,7 @@ function d438(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K438)) continue;
+    if (f && skipField(r, c, f, t, K438)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2035,7 +2035,7 @@ function d439(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K439)) continue;
+    if (f && skipField(r, c, f, t, K439)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -2054,7 +2054,7 @@ function d440(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K440)) continue;
+    if (f && skipField(r, c, f, t, K440)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -2072,7 +2072,7 @@ function d441(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K441)) continue;
+    if (f && skipField(r, c, f, t, K441)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2102,7 +2102,7 @@ function d442(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K442)) continue;
+    if (f && skipField(r, c, f, t, K442)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2122,12 +2122,12 @@ function d442(r: Reader, c: C): J {
   o["targetPortal"] = v1 ?? '';
   o["iqn"] = v2 ?? '';
   o["lun"] = v3 ?? 0;
-  if (v4 !== undefined && v4 !== '') o["iscsiInterface"] = v4;
-  if (v5 !== undefined && v5 !== '') o["fsType"] = v5;
-  if (v6 !== undefined && v6 !== false) o["readOnly"] = v6;
+  if (v4) o["iscsiInterface"] = v4;
+  if (v5) o["fsType"] = v5;
+  if (v6) o["readOnly"] = v6;
   if (v7 !== undefined) o["portals"] = v7;
-  if (v8 !== undefined && v8 !== false) o["chapAuthDiscovery"] = v8;
-  if (v11 !== undefined && v11 !== false) o["chapAuthSession"] = v11;
+  if (v8) o["chapAuthDiscovery"] = v8;
+  if (v11) o["chapAuthSession"] = v11;
   if (v10 !== undefined) o["secretRef"] = v10;
   if (v12 !== undefined) o["initiatorName"] = v12;
   return o;
@@ -2150,7 +2150,7 @@ function d443(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K443)) continue;
+    if (f && skipField(r, c, f, t, K443)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2170,12 +2170,12 @@ function d443(r: Reader, c: C): J {
   o["targetPortal"] = v1 ?? '';
   o["iqn"] = v2 ?? '';
   o["lun"] = v3 ?? 0;
-  if (v4 !== undefined && v4 !== '') o["iscsiInterface"] = v4;
-  if (v5 !== undefined && v5 !== '') o["fsType"] = v5;
-  if (v6 !== undefined && v6 !== false) o["readOnly"] = v6;
+  if (v4) o["iscsiInterface"] = v4;
+  if (v5) o["fsType"] = v5;
+  if (v6) o["readOnly"] = v6;
   if (v7 !== undefined) o["portals"] = v7;
-  if (v8 !== undefined && v8 !== false) o["chapAuthDiscovery"] = v8;
-  if (v11 !== undefined && v11 !== false) o["chapAuthSession"] = v11;
+  if (v8) o["chapAuthDiscovery"] = v8;
+  if (v11) o["chapAuthSession"] = v11;
   if (v10 !== undefined) o["secretRef"] = v10;
   if (v12 !== undefined) o["initiatorName"] = v12;
   return o;
@@ -2188,7 +2188,7 @@ function d444(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K444)) continue;
+    if (f && skipField(r, c, f, t, K444)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2196,8 +2196,8 @@ function d444(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["reference"] = v1;
-  if (v2 !== undefined && v2 !== '') o["pullPolicy"] = v2;
+  if (v1) o["reference"] = v1;
+  if (v2) o["pullPolicy"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.ImageVolumeStatus
@@ -2207,14 +2207,14 @@ function d445(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K445)) continue;
+    if (f && skipField(r, c, f, t, K445)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["imageRef"] = v1;
+  if (v1) o["imageRef"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.KeyToPath
@@ -2227,7 +2227,7 @@ function d446(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K446)) continue;
+    if (f && skipField(r, c, f, t, K446)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2252,7 +2252,7 @@ function d447(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K447)) continue;
+    if (f && skipField(r, c, f, t, K447)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d448); break;
       case 18: v2 = msg(r, c, d448); break;
@@ -2276,7 +2276,7 @@ function d448(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K448)) continue;
+    if (f && skipField(r, c, f, t, K448)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d426); break;
       case 18: v2 = msg(r, c, d437); break;
@@ -2302,7 +2302,7 @@ function d449(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K449)) continue;
+    if (f && skipField(r, c, f, t, K449)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d452); break;
@@ -2331,7 +2331,7 @@ function d450(r: Reader, c: C): J {
   let n6 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K450)) continue;
+    if (f && skipField(r, c, f, t, K450)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d1270); break;
@@ -2361,7 +2361,7 @@ function d451(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K451)) continue;
+    if (f && skipField(r, c, f, t, K451)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d449), c); break;
@@ -2379,7 +2379,7 @@ function d452(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K452)) continue;
+    if (f && skipField(r, c, f, t, K452)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d450), c); break;
       default: skip(r, t);
@@ -2398,7 +2398,7 @@ function d453(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K453)) continue;
+    if (f && skipField(r, c, f, t, K453)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -2422,7 +2422,7 @@ function d454(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K454)) continue;
+    if (f && skipField(r, c, f, t, K454)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1319), c); break;
@@ -2443,7 +2443,7 @@ function d455(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K455)) continue;
+    if (f && skipField(r, c, f, t, K455)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2453,8 +2453,8 @@ function d455(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["ip"] = v1;
-  if (v2 !== undefined && v2 !== '') o["hostname"] = v2;
+  if (v1) o["ip"] = v1;
+  if (v2) o["hostname"] = v2;
   if (v3 !== undefined) o["ipMode"] = v3;
   if (v4 !== undefined) o["ports"] = v4;
   return o;
@@ -2466,7 +2466,7 @@ function d456(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K456)) continue;
+    if (f && skipField(r, c, f, t, K456)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d455), c); break;
       default: skip(r, t);
@@ -2483,14 +2483,14 @@ function d457(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K457)) continue;
+    if (f && skipField(r, c, f, t, K457)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["name"] = v1;
+  if (v1) o["name"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.LocalVolumeSource
@@ -2501,7 +2501,7 @@ function d458(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K458)) continue;
+    if (f && skipField(r, c, f, t, K458)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2521,7 +2521,7 @@ function d459(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K459)) continue;
+    if (f && skipField(r, c, f, t, K459)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2529,7 +2529,7 @@ function d459(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["targetVolumeAttributesClassName"] = v1;
+  if (v1) o["targetVolumeAttributesClassName"] = v1;
   o["status"] = v2 ?? '';
   return o;
 }
@@ -2542,7 +2542,7 @@ function d460(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K460)) continue;
+    if (f && skipField(r, c, f, t, K460)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2553,7 +2553,7 @@ function d460(r: Reader, c: C): J {
   const o: J = {};
   o["server"] = v1 ?? '';
   o["path"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
+  if (v3) o["readOnly"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.Namespace
@@ -2568,7 +2568,7 @@ function d461(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K461)) continue;
+    if (f && skipField(r, c, f, t, K461)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d464); break;
@@ -2593,7 +2593,7 @@ function d462(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K462)) continue;
+    if (f && skipField(r, c, f, t, K462)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2607,8 +2607,8 @@ function d462(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v4 ?? d1312(EMPTY, c);
-  if (v5 !== undefined && v5 !== '') o["reason"] = v5;
-  if (v6 !== undefined && v6 !== '') o["message"] = v6;
+  if (v5) o["reason"] = v5;
+  if (v6) o["message"] = v6;
   return o;
 }
 // k8s.io.api.core.v1.NamespaceList
@@ -2621,7 +2621,7 @@ function d463(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K463)) continue;
+    if (f && skipField(r, c, f, t, K463)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d461), c); break;
@@ -2639,7 +2639,7 @@ function d464(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K464)) continue;
+    if (f && skipField(r, c, f, t, K464)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
@@ -2657,7 +2657,7 @@ function d465(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K465)) continue;
+    if (f && skipField(r, c, f, t, K465)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d462), c); break;
@@ -2665,7 +2665,7 @@ function d465(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["phase"] = v1;
+  if (v1) o["phase"] = v1;
   if (v2 !== undefined) o["conditions"] = v2;
   return o;
 }
@@ -2681,7 +2681,7 @@ function d466(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K466)) continue;
+    if (f && skipField(r, c, f, t, K466)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d485); break;
@@ -2702,7 +2702,7 @@ function d467(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K467)) continue;
+    if (f && skipField(r, c, f, t, K467)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2722,7 +2722,7 @@ function d468(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K468)) continue;
+    if (f && skipField(r, c, f, t, K468)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d482); break;
       case 18: v2 = add(v2, msg(r, c, d538), c); break;
@@ -2742,7 +2742,7 @@ function d469(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K469)) continue;
+    if (f && skipField(r, c, f, t, K469)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -2763,7 +2763,7 @@ function d470(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K470)) continue;
+    if (f && skipField(r, c, f, t, K470)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -2787,7 +2787,7 @@ function d471(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K471)) continue;
+    if (f && skipField(r, c, f, t, K471)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -2816,7 +2816,7 @@ function d472(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K472)) continue;
+    if (f && skipField(r, c, f, t, K472)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -2832,8 +2832,8 @@ function d472(r: Reader, c: C): J {
   o["status"] = v2 ?? '';
   o["lastHeartbeatTime"] = v3 ?? d1312(EMPTY, c);
   o["lastTransitionTime"] = v4 ?? d1312(EMPTY, c);
-  if (v5 !== undefined && v5 !== '') o["reason"] = v5;
-  if (v6 !== undefined && v6 !== '') o["message"] = v6;
+  if (v5) o["reason"] = v5;
+  if (v6) o["message"] = v6;
   return o;
 }
 // k8s.io.api.core.v1.NodeConfigSource
@@ -2843,7 +2843,7 @@ function d473(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K473)) continue;
+    if (f && skipField(r, c, f, t, K473)) continue;
     switch (t) {
       case 18: v2 = msg(r, c, d389); break;
       default: skip(r, t);
@@ -2863,7 +2863,7 @@ function d474(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K474)) continue;
+    if (f && skipField(r, c, f, t, K474)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d473); break;
       case 18: v2 = msg(r, c, d473); break;
@@ -2876,7 +2876,7 @@ function d474(r: Reader, c: C): J {
   if (v1 !== undefined) o["assigned"] = v1;
   if (v2 !== undefined) o["active"] = v2;
   if (v3 !== undefined) o["lastKnownGood"] = v3;
-  if (v4 !== undefined && v4 !== '') o["error"] = v4;
+  if (v4) o["error"] = v4;
   return o;
 }
 // k8s.io.api.core.v1.NodeDaemonEndpoints
@@ -2886,7 +2886,7 @@ function d475(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K475)) continue;
+    if (f && skipField(r, c, f, t, K475)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d405); break;
       default: skip(r, t);
@@ -2903,7 +2903,7 @@ function d476(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K476)) continue;
+    if (f && skipField(r, c, f, t, K476)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       default: skip(r, t);
@@ -2923,7 +2923,7 @@ function d477(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K477)) continue;
+    if (f && skipField(r, c, f, t, K477)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d466), c); break;
@@ -2941,7 +2941,7 @@ function d478(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K478)) continue;
+    if (f && skipField(r, c, f, t, K478)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
@@ -2960,13 +2960,13 @@ function d479(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K479)) continue;
+    if (f && skipField(r, c, f, t, K479)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
-  if (v1 !== undefined && v1 !== '') o["path"] = v1;
+  if (v1) o["path"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.NodeRuntimeHandler
@@ -2977,7 +2977,7 @@ function d480(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K480)) continue;
+    if (f && skipField(r, c, f, t, K480)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d481); break;
@@ -2997,7 +2997,7 @@ function d481(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K481)) continue;
+    if (f && skipField(r, c, f, t, K481)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -3016,7 +3016,7 @@ function d482(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K482)) continue;
+    if (f && skipField(r, c, f, t, K482)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d484), c); break;
       default: skip(r, t);
@@ -3035,7 +3035,7 @@ function d483(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K483)) continue;
+    if (f && skipField(r, c, f, t, K483)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3057,7 +3057,7 @@ function d484(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K484)) continue;
+    if (f && skipField(r, c, f, t, K484)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d483), c); break;
       case 18: v2 = add(v2, msg(r, c, d483), c); break;
@@ -3084,7 +3084,7 @@ function d485(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K485)) continue;
+    if (f && skipField(r, c, f, t, K485)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 58: v7 = add(v7, str(r, c), c); break;
@@ -3098,13 +3098,13 @@ function d485(r: Reader, c: C): J {
     }
   }
   const o: J = new O485();
-  if (v1 !== undefined && v1 !== '') o["podCIDR"] = v1;
+  if (v1) o["podCIDR"] = v1;
   if (v7 !== undefined) o["podCIDRs"] = v7;
-  if (v3 !== undefined && v3 !== '') o["providerID"] = v3;
-  if (v4 !== undefined && v4 !== false) o["unschedulable"] = v4;
+  if (v3) o["providerID"] = v3;
+  if (v4) o["unschedulable"] = v4;
   if (v5 !== undefined) o["taints"] = v5;
   if (v6 !== undefined) o["configSource"] = v6;
-  if (v2 !== undefined && v2 !== '') o["externalID"] = v2;
+  if (v2) o["externalID"] = v2;
   if (v8 !== undefined) o["podPreemptionPolicy"] = v8;
   return o;
 }
@@ -3131,7 +3131,7 @@ function d486(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K486)) continue;
+    if (f && skipField(r, c, f, t, K486)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d1270); break;
@@ -3153,7 +3153,7 @@ function d486(r: Reader, c: C): J {
   const o: J = new O486();
   if (v1 !== undefined) o["capacity"] = v1;
   if (v2 !== undefined) o["allocatable"] = v2;
-  if (v3 !== undefined && v3 !== '') o["phase"] = v3;
+  if (v3) o["phase"] = v3;
   if (v4 !== undefined) o["conditions"] = v4;
   if (v5 !== undefined) o["addresses"] = v5;
   o["daemonEndpoints"] = v6 ?? d475(EMPTY, c);
@@ -3174,7 +3174,7 @@ function d487(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K487)) continue;
+    if (f && skipField(r, c, f, t, K487)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       default: skip(r, t);
@@ -3202,7 +3202,7 @@ function d488(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K488)) continue;
+    if (f && skipField(r, c, f, t, K488)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3240,7 +3240,7 @@ function d489(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K489)) continue;
+    if (f && skipField(r, c, f, t, K489)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3248,7 +3248,7 @@ function d489(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["apiVersion"] = v1;
+  if (v1) o["apiVersion"] = v1;
   o["fieldPath"] = v2 ?? '';
   return o;
 }
@@ -3266,7 +3266,7 @@ function d490(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K490)) continue;
+    if (f && skipField(r, c, f, t, K490)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3279,13 +3279,13 @@ function d490(r: Reader, c: C): J {
     }
   }
   const o: J = new O490();
-  if (v1 !== undefined && v1 !== '') o["kind"] = v1;
-  if (v2 !== undefined && v2 !== '') o["namespace"] = v2;
-  if (v3 !== undefined && v3 !== '') o["name"] = v3;
-  if (v4 !== undefined && v4 !== '') o["uid"] = v4;
-  if (v5 !== undefined && v5 !== '') o["apiVersion"] = v5;
-  if (v6 !== undefined && v6 !== '') o["resourceVersion"] = v6;
-  if (v7 !== undefined && v7 !== '') o["fieldPath"] = v7;
+  if (v1) o["kind"] = v1;
+  if (v2) o["namespace"] = v2;
+  if (v3) o["name"] = v3;
+  if (v4) o["uid"] = v4;
+  if (v5) o["apiVersion"] = v5;
+  if (v6) o["resourceVersion"] = v6;
+  if (v7) o["fieldPath"] = v7;
   return o;
 }
 // k8s.io.api.core.v1.PersistentVolume
@@ -3300,7 +3300,7 @@ function d491(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K491)) continue;
+    if (f && skipField(r, c, f, t, K491)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d501); break;
@@ -3325,7 +3325,7 @@ function d492(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K492)) continue;
+    if (f && skipField(r, c, f, t, K492)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d495); break;
@@ -3351,7 +3351,7 @@ function d493(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K493)) continue;
+    if (f && skipField(r, c, f, t, K493)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3367,8 +3367,8 @@ function d493(r: Reader, c: C): J {
   o["status"] = v2 ?? '';
   o["lastProbeTime"] = v3 ?? d1312(EMPTY, c);
   o["lastTransitionTime"] = v4 ?? d1312(EMPTY, c);
-  if (v5 !== undefined && v5 !== '') o["reason"] = v5;
-  if (v6 !== undefined && v6 !== '') o["message"] = v6;
+  if (v5) o["reason"] = v5;
+  if (v6) o["message"] = v6;
   return o;
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimList
@@ -3381,7 +3381,7 @@ function d494(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K494)) continue;
+    if (f && skipField(r, c, f, t, K494)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d492), c); break;
@@ -3408,7 +3408,7 @@ function d495(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K495)) continue;
+    if (f && skipField(r, c, f, t, K495)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 34: v4 = msg(r, c, d1291); break;
@@ -3426,7 +3426,7 @@ function d495(r: Reader, c: C): J {
   if (v1 !== undefined) o["accessModes"] = v1;
   if (v4 !== undefined) o["selector"] = v4;
   o["resources"] = v2 ?? d605(EMPTY, c);
-  if (v3 !== undefined && v3 !== '') o["volumeName"] = v3;
+  if (v3) o["volumeName"] = v3;
   if (v5 !== undefined) o["storageClassName"] = v5;
   if (v6 !== undefined) o["volumeMode"] = v6;
   if (v7 !== undefined) o["dataSource"] = v7;
@@ -3453,7 +3453,7 @@ function d496(r: Reader, c: C): J {
   let n7 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K496)) continue;
+    if (f && skipField(r, c, f, t, K496)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -3468,7 +3468,7 @@ function d496(r: Reader, c: C): J {
     }
   }
   const o: J = new O496();
-  if (v1 !== undefined && v1 !== '') o["phase"] = v1;
+  if (v1) o["phase"] = v1;
   if (v2 !== undefined) o["accessModes"] = v2;
   if (v3 !== undefined) o["capacity"] = v3;
   if (v4 !== undefined) o["conditions"] = v4;
@@ -3487,7 +3487,7 @@ function d497(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K497)) continue;
+    if (f && skipField(r, c, f, t, K497)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d495); break;
@@ -3507,7 +3507,7 @@ function d498(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K498)) continue;
+    if (f && skipField(r, c, f, t, K498)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -3516,7 +3516,7 @@ function d498(r: Reader, c: C): J {
   }
   const o: J = {};
   o["claimName"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== false) o["readOnly"] = v2;
+  if (v2) o["readOnly"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.PersistentVolumeList
@@ -3529,7 +3529,7 @@ function d499(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K499)) continue;
+    if (f && skipField(r, c, f, t, K499)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d491), c); break;
@@ -3569,7 +3569,7 @@ function d500(r: Reader, c: C): J {
   let v22: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K500)) continue;
+    if (f && skipField(r, c, f, t, K500)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d432); break;
       case 18: v2 = msg(r, c, d364); break;
@@ -3639,7 +3639,7 @@ function d501(r: Reader, c: C): J {
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K501)) continue;
+    if (f && skipField(r, c, f, t, K501)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
       case 18: v2 = msg(r, c, d500); break;
@@ -3659,8 +3659,8 @@ function d501(r: Reader, c: C): J {
   Object.assign(o, v2 ?? d500(EMPTY, c));
   if (v3 !== undefined) o["accessModes"] = v3;
   if (v4 !== undefined) o["claimRef"] = v4;
-  if (v5 !== undefined && v5 !== '') o["persistentVolumeReclaimPolicy"] = v5;
-  if (v6 !== undefined && v6 !== '') o["storageClassName"] = v6;
+  if (v5) o["persistentVolumeReclaimPolicy"] = v5;
+  if (v6) o["storageClassName"] = v6;
   if (v7 !== undefined) o["mountOptions"] = v7;
   if (v8 !== undefined) o["volumeMode"] = v8;
   if (v9 !== undefined) o["nodeAffinity"] = v9;
@@ -3677,7 +3677,7 @@ function d502(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K502)) continue;
+    if (f && skipField(r, c, f, t, K502)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3687,9 +3687,9 @@ function d502(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["phase"] = v1;
-  if (v2 !== undefined && v2 !== '') o["message"] = v2;
-  if (v3 !== undefined && v3 !== '') o["reason"] = v3;
+  if (v1) o["phase"] = v1;
+  if (v2) o["message"] = v2;
+  if (v3) o["reason"] = v3;
   if (v4 !== undefined) o["lastPhaseTransitionTime"] = v4;
   return o;
 }
@@ -3701,7 +3701,7 @@ function d503(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K503)) continue;
+    if (f && skipField(r, c, f, t, K503)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3710,7 +3710,7 @@ function d503(r: Reader, c: C): J {
   }
   const o: J = {};
   o["pdID"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["fsType"] = v2;
+  if (v2) o["fsType"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.Pod
@@ -3725,7 +3725,7 @@ function d504(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K504)) continue;
+    if (f && skipField(r, c, f, t, K504)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d528); break;
@@ -3746,7 +3746,7 @@ function d505(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K505)) continue;
+    if (f && skipField(r, c, f, t, K505)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d506), c); break;
       case 18: v2 = add(v2, msg(r, c, d609), c); break;
@@ -3771,7 +3771,7 @@ function d506(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K506)) continue;
+    if (f && skipField(r, c, f, t, K506)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -3799,7 +3799,7 @@ function d507(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K507)) continue;
+    if (f && skipField(r, c, f, t, K507)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d506), c); break;
       case 18: v2 = add(v2, msg(r, c, d609), c); break;
@@ -3825,7 +3825,7 @@ function d508(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K508)) continue;
+    if (f && skipField(r, c, f, t, K508)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -3835,11 +3835,11 @@ function d508(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  if (v1 !== undefined && v1 !== false) o["stdin"] = v1;
-  if (v2 !== undefined && v2 !== false) o["stdout"] = v2;
-  if (v3 !== undefined && v3 !== false) o["stderr"] = v3;
-  if (v4 !== undefined && v4 !== false) o["tty"] = v4;
-  if (v5 !== undefined && v5 !== '') o["container"] = v5;
+  if (v1) o["stdin"] = v1;
+  if (v2) o["stdout"] = v2;
+  if (v3) o["stderr"] = v3;
+  if (v4) o["tty"] = v4;
+  if (v5) o["container"] = v5;
   return o;
 }
 // k8s.io.api.core.v1.PodCertificateProjection
@@ -3858,7 +3858,7 @@ function d509(r: Reader, c: C): J {
   let n7 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K509)) continue;
+    if (f && skipField(r, c, f, t, K509)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3872,12 +3872,12 @@ function d509(r: Reader, c: C): J {
     }
   }
   const o: J = new O509();
-  if (v1 !== undefined && v1 !== '') o["signerName"] = v1;
-  if (v2 !== undefined && v2 !== '') o["keyType"] = v2;
+  if (v1) o["signerName"] = v1;
+  if (v2) o["keyType"] = v2;
   if (v3 !== undefined) o["maxExpirationSeconds"] = v3;
-  if (v4 !== undefined && v4 !== '') o["credentialBundlePath"] = v4;
-  if (v5 !== undefined && v5 !== '') o["keyPath"] = v5;
-  if (v6 !== undefined && v6 !== '') o["certificateChainPath"] = v6;
+  if (v4) o["credentialBundlePath"] = v4;
+  if (v5) o["keyPath"] = v5;
+  if (v6) o["certificateChainPath"] = v6;
   if (v7 !== undefined) o["userAnnotations"] = v7;
   if (v8 !== undefined) o["user"] = v8;
   return o;
@@ -3896,7 +3896,7 @@ function d510(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K510)) continue;
+    if (f && skipField(r, c, f, t, K510)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 56: v7 = i64(r, c); break;
@@ -3910,12 +3910,12 @@ function d510(r: Reader, c: C): J {
   }
   const o: J = new O510();
   o["type"] = v1 ?? '';
-  if (v7 !== undefined && v7 !== 0) o["observedGeneration"] = v7;
+  if (v7) o["observedGeneration"] = v7;
   o["status"] = v2 ?? '';
   o["lastProbeTime"] = v3 ?? d1312(EMPTY, c);
   o["lastTransitionTime"] = v4 ?? d1312(EMPTY, c);
-  if (v5 !== undefined && v5 !== '') o["reason"] = v5;
-  if (v6 !== undefined && v6 !== '') o["message"] = v6;
+  if (v5) o["reason"] = v5;
+  if (v6) o["message"] = v6;
   return o;
 }
 // k8s.io.api.core.v1.PodDNSConfig
@@ -3927,7 +3927,7 @@ function d511(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K511)) continue;
+    if (f && skipField(r, c, f, t, K511)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -3949,7 +3949,7 @@ function d512(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K512)) continue;
+    if (f && skipField(r, c, f, t, K512)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -3957,7 +3957,7 @@ function d512(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["name"] = v1;
+  if (v1) o["name"] = v1;
   if (v2 !== undefined) o["value"] = v2;
   return o;
 }
@@ -3976,7 +3976,7 @@ function d513(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K513)) continue;
+    if (f && skipField(r, c, f, t, K513)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -3987,11 +3987,11 @@ function d513(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  if (v1 !== undefined && v1 !== false) o["stdin"] = v1;
-  if (v2 !== undefined && v2 !== false) o["stdout"] = v2;
-  if (v3 !== undefined && v3 !== false) o["stderr"] = v3;
-  if (v4 !== undefined && v4 !== false) o["tty"] = v4;
-  if (v5 !== undefined && v5 !== '') o["container"] = v5;
+  if (v1) o["stdin"] = v1;
+  if (v2) o["stdout"] = v2;
+  if (v3) o["stderr"] = v3;
+  if (v4) o["tty"] = v4;
+  if (v5) o["container"] = v5;
   o["command"] = v6 === undefined ? null : v6;
   return o;
 }
@@ -4003,7 +4003,7 @@ function d514(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K514)) continue;
+    if (f && skipField(r, c, f, t, K514)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d393), c); break;
       case 18: v2 = str(r, c); break;
@@ -4022,7 +4022,7 @@ function d515(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K515)) continue;
+    if (f && skipField(r, c, f, t, K515)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -4042,7 +4042,7 @@ function d516(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K516)) continue;
+    if (f && skipField(r, c, f, t, K516)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d504), c); break;
@@ -4072,7 +4072,7 @@ function d517(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K517)) continue;
+    if (f && skipField(r, c, f, t, K517)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -4087,15 +4087,15 @@ function d517(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  if (v1 !== undefined && v1 !== '') o["container"] = v1;
-  if (v2 !== undefined && v2 !== false) o["follow"] = v2;
-  if (v3 !== undefined && v3 !== false) o["previous"] = v3;
+  if (v1) o["container"] = v1;
+  if (v2) o["follow"] = v2;
+  if (v3) o["previous"] = v3;
   if (v4 !== undefined) o["sinceSeconds"] = v4;
   if (v5 !== undefined) o["sinceTime"] = v5;
-  if (v6 !== undefined && v6 !== false) o["timestamps"] = v6;
+  if (v6) o["timestamps"] = v6;
   if (v7 !== undefined) o["tailLines"] = v7;
   if (v8 !== undefined) o["limitBytes"] = v8;
-  if (v9 !== undefined && v9 !== false) o["insecureSkipTLSVerifyBackend"] = v9;
+  if (v9) o["insecureSkipTLSVerifyBackend"] = v9;
   if (v10 !== undefined) o["stream"] = v10;
   return o;
 }
@@ -4106,7 +4106,7 @@ function d518(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K518)) continue;
+    if (f && skipField(r, c, f, t, K518)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -4125,7 +4125,7 @@ function d519(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K519)) continue;
+    if (f && skipField(r, c, f, t, K519)) continue;
     switch (t) {
       case 8: v1 = add(v1, r.int32(), c); break;
       default: skip(r, t);
@@ -4143,13 +4143,13 @@ function d520(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K520)) continue;
+    if (f && skipField(r, c, f, t, K520)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
-  if (v1 !== undefined && v1 !== '') o["path"] = v1;
+  if (v1) o["path"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.PodReadinessGate
@@ -4159,7 +4159,7 @@ function d521(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K521)) continue;
+    if (f && skipField(r, c, f, t, K521)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -4178,7 +4178,7 @@ function d522(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K522)) continue;
+    if (f && skipField(r, c, f, t, K522)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -4200,7 +4200,7 @@ function d523(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K523)) continue;
+    if (f && skipField(r, c, f, t, K523)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -4219,7 +4219,7 @@ function d524(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K524)) continue;
+    if (f && skipField(r, c, f, t, K524)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -4236,7 +4236,7 @@ function d525(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K525)) continue;
+    if (f && skipField(r, c, f, t, K525)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -4266,7 +4266,7 @@ function d526(r: Reader, c: C): J {
   let v13: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K526)) continue;
+    if (f && skipField(r, c, f, t, K526)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d560); break;
       case 66: v8 = msg(r, c, d610); break;
@@ -4307,7 +4307,7 @@ function d527(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K527)) continue;
+    if (f && skipField(r, c, f, t, K527)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1299); break;
       default: skip(r, t);
@@ -4369,7 +4369,7 @@ function d528(r: Reader, c: C): J {
   let n32 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K528)) continue;
+    if (f && skipField(r, c, f, t, K528)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d597), c); break;
       case 162: v20 = add(v20, msg(r, c, d392), c); break;
@@ -4422,28 +4422,28 @@ function d528(r: Reader, c: C): J {
   if (v20 !== undefined) o["initContainers"] = v20;
   o["containers"] = v2 === undefined ? null : v2;
   if (v34 !== undefined) o["ephemeralContainers"] = v34;
-  if (v3 !== undefined && v3 !== '') o["restartPolicy"] = v3;
+  if (v3) o["restartPolicy"] = v3;
   if (v4 !== undefined) o["terminationGracePeriodSeconds"] = v4;
   if (v5 !== undefined) o["activeDeadlineSeconds"] = v5;
-  if (v6 !== undefined && v6 !== '') o["dnsPolicy"] = v6;
+  if (v6) o["dnsPolicy"] = v6;
   if (v7 !== undefined) o["nodeSelector"] = v7;
-  if (v8 !== undefined && v8 !== '') o["serviceAccountName"] = v8;
-  if (v9 !== undefined && v9 !== '') o["serviceAccount"] = v9;
+  if (v8) o["serviceAccountName"] = v8;
+  if (v9) o["serviceAccount"] = v9;
   if (v21 !== undefined) o["automountServiceAccountToken"] = v21;
-  if (v10 !== undefined && v10 !== '') o["nodeName"] = v10;
-  if (v11 !== undefined && v11 !== false) o["hostNetwork"] = v11;
-  if (v12 !== undefined && v12 !== false) o["hostPID"] = v12;
-  if (v13 !== undefined && v13 !== false) o["hostIPC"] = v13;
+  if (v10) o["nodeName"] = v10;
+  if (v11) o["hostNetwork"] = v11;
+  if (v12) o["hostPID"] = v12;
+  if (v13) o["hostIPC"] = v13;
   if (v27 !== undefined) o["shareProcessNamespace"] = v27;
   if (v14 !== undefined) o["securityContext"] = v14;
   if (v15 !== undefined) o["imagePullSecrets"] = v15;
-  if (v16 !== undefined && v16 !== '') o["hostname"] = v16;
-  if (v17 !== undefined && v17 !== '') o["subdomain"] = v17;
+  if (v16) o["hostname"] = v16;
+  if (v17) o["subdomain"] = v17;
   if (v18 !== undefined) o["affinity"] = v18;
-  if (v19 !== undefined && v19 !== '') o["schedulerName"] = v19;
+  if (v19) o["schedulerName"] = v19;
   if (v22 !== undefined) o["tolerations"] = v22;
   if (v23 !== undefined) o["hostAliases"] = v23;
-  if (v24 !== undefined && v24 !== '') o["priorityClassName"] = v24;
+  if (v24) o["priorityClassName"] = v24;
   if (v25 !== undefined) o["priority"] = v25;
   if (v26 !== undefined) o["dnsConfig"] = v26;
   if (v28 !== undefined) o["readinessGates"] = v28;
@@ -4493,7 +4493,7 @@ function d529(r: Reader, c: C): J {
   let n19 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K529)) continue;
+    if (f && skipField(r, c, f, t, K529)) continue;
     switch (t) {
       case 136: v17 = i64(r, c); break;
       case 10: v1 = str(r, c); break;
@@ -4521,22 +4521,22 @@ function d529(r: Reader, c: C): J {
     }
   }
   const o: J = new O529();
-  if (v17 !== undefined && v17 !== 0) o["observedGeneration"] = v17;
-  if (v1 !== undefined && v1 !== '') o["phase"] = v1;
+  if (v17) o["observedGeneration"] = v17;
+  if (v1) o["phase"] = v1;
   if (v2 !== undefined) o["conditions"] = v2;
-  if (v3 !== undefined && v3 !== '') o["message"] = v3;
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v11 !== undefined && v11 !== '') o["nominatedNodeName"] = v11;
-  if (v5 !== undefined && v5 !== '') o["hostIP"] = v5;
+  if (v3) o["message"] = v3;
+  if (v4) o["reason"] = v4;
+  if (v11) o["nominatedNodeName"] = v11;
+  if (v5) o["hostIP"] = v5;
   if (v16 !== undefined) o["hostIPs"] = v16;
-  if (v6 !== undefined && v6 !== '') o["podIP"] = v6;
+  if (v6) o["podIP"] = v6;
   if (v12 !== undefined) o["podIPs"] = v12;
   if (v7 !== undefined) o["startTime"] = v7;
   if (v10 !== undefined) o["initContainerStatuses"] = v10;
   if (v8 !== undefined) o["containerStatuses"] = v8;
-  if (v9 !== undefined && v9 !== '') o["qosClass"] = v9;
+  if (v9) o["qosClass"] = v9;
   if (v13 !== undefined) o["ephemeralContainerStatuses"] = v13;
-  if (v14 !== undefined && v14 !== '') o["resize"] = v14;
+  if (v14) o["resize"] = v14;
   if (v15 !== undefined) o["resourceClaimStatuses"] = v15;
   if (v18 !== undefined) o["extendedResourceClaimStatus"] = v18;
   if (v19 !== undefined) o["allocatedResources"] = v19;
@@ -4555,7 +4555,7 @@ function d530(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K530)) continue;
+    if (f && skipField(r, c, f, t, K530)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d532); break;
@@ -4576,7 +4576,7 @@ function d531(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K531)) continue;
+    if (f && skipField(r, c, f, t, K531)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d530), c); break;
@@ -4595,7 +4595,7 @@ function d532(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K532)) continue;
+    if (f && skipField(r, c, f, t, K532)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d528); break;
@@ -4616,7 +4616,7 @@ function d533(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K533)) continue;
+    if (f && skipField(r, c, f, t, K533)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d599), c); break;
@@ -4639,7 +4639,7 @@ function d534(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K534)) continue;
+    if (f && skipField(r, c, f, t, K534)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -4662,7 +4662,7 @@ function d535(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K535)) continue;
+    if (f && skipField(r, c, f, t, K535)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -4672,8 +4672,8 @@ function d535(r: Reader, c: C): J {
   }
   const o: J = {};
   o["volumeID"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["fsType"] = v2;
-  if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
+  if (v2) o["fsType"] = v2;
+  if (v3) o["readOnly"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.Preconditions
@@ -4683,7 +4683,7 @@ function d536(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K536)) continue;
+    if (f && skipField(r, c, f, t, K536)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -4703,7 +4703,7 @@ function d537(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K537)) continue;
+    if (f && skipField(r, c, f, t, K537)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d527); break;
       case 18: v2 = msg(r, c, d1312); break;
@@ -4715,8 +4715,8 @@ function d537(r: Reader, c: C): J {
   const o: J = {};
   o["podSignature"] = v1 ?? d527(EMPTY, c);
   o["evictionTime"] = v2 ?? d1312(EMPTY, c);
-  if (v3 !== undefined && v3 !== '') o["reason"] = v3;
-  if (v4 !== undefined && v4 !== '') o["message"] = v4;
+  if (v3) o["reason"] = v3;
+  if (v4) o["message"] = v4;
   return o;
 }
 // k8s.io.api.core.v1.PreferredSchedulingTerm
@@ -4727,7 +4727,7 @@ function d538(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K538)) continue;
+    if (f && skipField(r, c, f, t, K538)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d484); break;
@@ -4753,7 +4753,7 @@ function d539(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K539)) continue;
+    if (f && skipField(r, c, f, t, K539)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d540); break;
       case 16: v2 = r.int32(); break;
@@ -4767,11 +4767,11 @@ function d539(r: Reader, c: C): J {
   }
   const o: J = new O539();
   Object.assign(o, v1 ?? d540(EMPTY, c));
-  if (v2 !== undefined && v2 !== 0) o["initialDelaySeconds"] = v2;
-  if (v3 !== undefined && v3 !== 0) o["timeoutSeconds"] = v3;
-  if (v4 !== undefined && v4 !== 0) o["periodSeconds"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["successThreshold"] = v5;
-  if (v6 !== undefined && v6 !== 0) o["failureThreshold"] = v6;
+  if (v2) o["initialDelaySeconds"] = v2;
+  if (v3) o["timeoutSeconds"] = v3;
+  if (v4) o["periodSeconds"] = v4;
+  if (v5) o["successThreshold"] = v5;
+  if (v6) o["failureThreshold"] = v6;
   if (v7 !== undefined) o["terminationGracePeriodSeconds"] = v7;
   return o;
 }
@@ -4785,7 +4785,7 @@ function d540(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K540)) continue;
+    if (f && skipField(r, c, f, t, K540)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d426); break;
       case 18: v2 = msg(r, c, d437); break;
@@ -4810,7 +4810,7 @@ function d541(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K541)) continue;
+    if (f && skipField(r, c, f, t, K541)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d604), c); break;
       case 16: v2 = r.int32(); break;
@@ -4837,7 +4837,7 @@ function d542(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K542)) continue;
+    if (f && skipField(r, c, f, t, K542)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -4851,10 +4851,10 @@ function d542(r: Reader, c: C): J {
   const o: J = new O542();
   o["registry"] = v1 ?? '';
   o["volume"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
-  if (v4 !== undefined && v4 !== '') o["user"] = v4;
-  if (v5 !== undefined && v5 !== '') o["group"] = v5;
-  if (v6 !== undefined && v6 !== '') o["tenant"] = v6;
+  if (v3) o["readOnly"] = v3;
+  if (v4) o["user"] = v4;
+  if (v5) o["group"] = v5;
+  if (v6) o["tenant"] = v6;
   return o;
 }
 // k8s.io.api.core.v1.RBDPersistentVolumeSource
@@ -4872,7 +4872,7 @@ function d543(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K543)) continue;
+    if (f && skipField(r, c, f, t, K543)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -4888,12 +4888,12 @@ function d543(r: Reader, c: C): J {
   const o: J = new O543();
   o["monitors"] = v1 === undefined ? null : v1;
   o["image"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== '') o["fsType"] = v3;
-  if (v4 !== undefined && v4 !== '') o["pool"] = v4;
-  if (v5 !== undefined && v5 !== '') o["user"] = v5;
-  if (v6 !== undefined && v6 !== '') o["keyring"] = v6;
+  if (v3) o["fsType"] = v3;
+  if (v4) o["pool"] = v4;
+  if (v5) o["user"] = v5;
+  if (v6) o["keyring"] = v6;
   if (v7 !== undefined) o["secretRef"] = v7;
-  if (v8 !== undefined && v8 !== false) o["readOnly"] = v8;
+  if (v8) o["readOnly"] = v8;
   return o;
 }
 // k8s.io.api.core.v1.RBDVolumeSource
@@ -4911,7 +4911,7 @@ function d544(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K544)) continue;
+    if (f && skipField(r, c, f, t, K544)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -4927,12 +4927,12 @@ function d544(r: Reader, c: C): J {
   const o: J = new O544();
   o["monitors"] = v1 === undefined ? null : v1;
   o["image"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== '') o["fsType"] = v3;
-  if (v4 !== undefined && v4 !== '') o["pool"] = v4;
-  if (v5 !== undefined && v5 !== '') o["user"] = v5;
-  if (v6 !== undefined && v6 !== '') o["keyring"] = v6;
+  if (v3) o["fsType"] = v3;
+  if (v4) o["pool"] = v4;
+  if (v5) o["user"] = v5;
+  if (v6) o["keyring"] = v6;
   if (v7 !== undefined) o["secretRef"] = v7;
-  if (v8 !== undefined && v8 !== false) o["readOnly"] = v8;
+  if (v8) o["readOnly"] = v8;
   return o;
 }
 // k8s.io.api.core.v1.RangeAllocation
@@ -4947,7 +4947,7 @@ function d545(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K545)) continue;
+    if (f && skipField(r, c, f, t, K545)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = str(r, c); break;
@@ -4972,7 +4972,7 @@ function d546(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K546)) continue;
+    if (f && skipField(r, c, f, t, K546)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d549); break;
@@ -4997,7 +4997,7 @@ function d547(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K547)) continue;
+    if (f && skipField(r, c, f, t, K547)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5011,8 +5011,8 @@ function d547(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.core.v1.ReplicationControllerList
@@ -5025,7 +5025,7 @@ function d548(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K548)) continue;
+    if (f && skipField(r, c, f, t, K548)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d546), c); break;
@@ -5047,7 +5047,7 @@ function d549(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K549)) continue;
+    if (f && skipField(r, c, f, t, K549)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 32: v4 = r.int32(); break;
@@ -5058,7 +5058,7 @@ function d549(r: Reader, c: C): J {
   }
   const o: J = {};
   if (v1 !== undefined) o["replicas"] = v1;
-  if (v4 !== undefined && v4 !== 0) o["minReadySeconds"] = v4;
+  if (v4) o["minReadySeconds"] = v4;
   if (v2 !== undefined) o["selector"] = v2;
   if (v3 !== undefined) o["template"] = v3;
   return o;
@@ -5076,7 +5076,7 @@ function d550(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K550)) continue;
+    if (f && skipField(r, c, f, t, K550)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -5089,10 +5089,10 @@ function d550(r: Reader, c: C): J {
   }
   const o: J = new O550();
   o["replicas"] = v1 ?? 0;
-  if (v2 !== undefined && v2 !== 0) o["fullyLabeledReplicas"] = v2;
-  if (v4 !== undefined && v4 !== 0) o["readyReplicas"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["availableReplicas"] = v5;
-  if (v3 !== undefined && v3 !== 0) o["observedGeneration"] = v3;
+  if (v2) o["fullyLabeledReplicas"] = v2;
+  if (v4) o["readyReplicas"] = v4;
+  if (v5) o["availableReplicas"] = v5;
+  if (v3) o["observedGeneration"] = v3;
   if (v6 !== undefined) o["conditions"] = v6;
   return o;
 }
@@ -5104,7 +5104,7 @@ function d551(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K551)) continue;
+    if (f && skipField(r, c, f, t, K551)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5113,7 +5113,7 @@ function d551(r: Reader, c: C): J {
   }
   const o: J = {};
   o["name"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["request"] = v2;
+  if (v2) o["request"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.ResourceFieldSelector
@@ -5125,7 +5125,7 @@ function d552(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K552)) continue;
+    if (f && skipField(r, c, f, t, K552)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5134,7 +5134,7 @@ function d552(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["containerName"] = v1;
+  if (v1) o["containerName"] = v1;
   o["resource"] = v2 ?? '';
   o["divisor"] = v3 ?? d1270(EMPTY, c);
   return o;
@@ -5148,7 +5148,7 @@ function d553(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K553)) continue;
+    if (f && skipField(r, c, f, t, K553)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5158,7 +5158,7 @@ function d553(r: Reader, c: C): J {
   }
   const o: J = {};
   o["resourceID"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["health"] = v2;
+  if (v2) o["health"] = v2;
   if (v6 !== undefined) o["message"] = v6;
   return o;
 }
@@ -5174,7 +5174,7 @@ function d554(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K554)) continue;
+    if (f && skipField(r, c, f, t, K554)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d556); break;
@@ -5197,7 +5197,7 @@ function d555(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K555)) continue;
+    if (f && skipField(r, c, f, t, K555)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d554), c); break;
@@ -5218,7 +5218,7 @@ function d556(r: Reader, c: C): J {
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K556)) continue;
+    if (f && skipField(r, c, f, t, K556)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -5242,7 +5242,7 @@ function d557(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K557)) continue;
+    if (f && skipField(r, c, f, t, K557)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d1270); break;
@@ -5265,7 +5265,7 @@ function d558(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K558)) continue;
+    if (f && skipField(r, c, f, t, K558)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d1270); break;
@@ -5287,7 +5287,7 @@ function d559(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K559)) continue;
+    if (f && skipField(r, c, f, t, K559)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d553), c); break;
@@ -5309,7 +5309,7 @@ function d560(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K560)) continue;
+    if (f && skipField(r, c, f, t, K560)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5319,10 +5319,10 @@ function d560(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["user"] = v1;
-  if (v2 !== undefined && v2 !== '') o["role"] = v2;
-  if (v3 !== undefined && v3 !== '') o["type"] = v3;
-  if (v4 !== undefined && v4 !== '') o["level"] = v4;
+  if (v1) o["user"] = v1;
+  if (v2) o["role"] = v2;
+  if (v3) o["type"] = v3;
+  if (v4) o["level"] = v4;
   return o;
 }
 // k8s.io.api.core.v1.ScaleIOPersistentVolumeSource
@@ -5342,7 +5342,7 @@ function d561(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K561)) continue;
+    if (f && skipField(r, c, f, t, K561)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5361,13 +5361,13 @@ function d561(r: Reader, c: C): J {
   o["gateway"] = v1 ?? '';
   o["system"] = v2 ?? '';
   o["secretRef"] = v3 === undefined ? null : v3;
-  if (v4 !== undefined && v4 !== false) o["sslEnabled"] = v4;
-  if (v5 !== undefined && v5 !== '') o["protectionDomain"] = v5;
-  if (v6 !== undefined && v6 !== '') o["storagePool"] = v6;
-  if (v7 !== undefined && v7 !== '') o["storageMode"] = v7;
-  if (v8 !== undefined && v8 !== '') o["volumeName"] = v8;
-  if (v9 !== undefined && v9 !== '') o["fsType"] = v9;
-  if (v10 !== undefined && v10 !== false) o["readOnly"] = v10;
+  if (v4) o["sslEnabled"] = v4;
+  if (v5) o["protectionDomain"] = v5;
+  if (v6) o["storagePool"] = v6;
+  if (v7) o["storageMode"] = v7;
+  if (v8) o["volumeName"] = v8;
+  if (v9) o["fsType"] = v9;
+  if (v10) o["readOnly"] = v10;
   return o;
 }
 // k8s.io.api.core.v1.ScaleIOVolumeSource
@@ -5387,7 +5387,7 @@ function d562(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K562)) continue;
+    if (f && skipField(r, c, f, t, K562)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5406,13 +5406,13 @@ function d562(r: Reader, c: C): J {
   o["gateway"] = v1 ?? '';
   o["system"] = v2 ?? '';
   o["secretRef"] = v3 === undefined ? null : v3;
-  if (v4 !== undefined && v4 !== false) o["sslEnabled"] = v4;
-  if (v5 !== undefined && v5 !== '') o["protectionDomain"] = v5;
-  if (v6 !== undefined && v6 !== '') o["storagePool"] = v6;
-  if (v7 !== undefined && v7 !== '') o["storageMode"] = v7;
-  if (v8 !== undefined && v8 !== '') o["volumeName"] = v8;
-  if (v9 !== undefined && v9 !== '') o["fsType"] = v9;
-  if (v10 !== undefined && v10 !== false) o["readOnly"] = v10;
+  if (v4) o["sslEnabled"] = v4;
+  if (v5) o["protectionDomain"] = v5;
+  if (v6) o["storagePool"] = v6;
+  if (v7) o["storageMode"] = v7;
+  if (v8) o["volumeName"] = v8;
+  if (v9) o["fsType"] = v9;
+  if (v10) o["readOnly"] = v10;
   return o;
 }
 // k8s.io.api.core.v1.ScopeSelector
@@ -5422,7 +5422,7 @@ function d563(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K563)) continue;
+    if (f && skipField(r, c, f, t, K563)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d564), c); break;
       default: skip(r, t);
@@ -5441,7 +5441,7 @@ function d564(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K564)) continue;
+    if (f && skipField(r, c, f, t, K564)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5463,7 +5463,7 @@ function d565(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K565)) continue;
+    if (f && skipField(r, c, f, t, K565)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5491,7 +5491,7 @@ function d566(r: Reader, c: C): J {
   let n4 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K566)) continue;
+    if (f && skipField(r, c, f, t, K566)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 40: v5 = r.bool(); break;
@@ -5505,7 +5505,7 @@ function d566(r: Reader, c: C): J {
   if (v5 !== undefined) o["immutable"] = v5;
   if (v2 !== undefined) o["data"] = v2;
   if (v4 !== undefined) o["stringData"] = v4;
-  if (v3 !== undefined && v3 !== '') o["type"] = v3;
+  if (v3) o["type"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.SecretEnvSource
@@ -5516,7 +5516,7 @@ function d567(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K567)) continue;
+    if (f && skipField(r, c, f, t, K567)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
       case 16: v2 = r.bool(); break;
@@ -5537,7 +5537,7 @@ function d568(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K568)) continue;
+    if (f && skipField(r, c, f, t, K568)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
       case 18: v2 = str(r, c); break;
@@ -5561,7 +5561,7 @@ function d569(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K569)) continue;
+    if (f && skipField(r, c, f, t, K569)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d566), c); break;
@@ -5581,7 +5581,7 @@ function d570(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K570)) continue;
+    if (f && skipField(r, c, f, t, K570)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d457); break;
       case 18: v2 = add(v2, msg(r, c, d446), c); break;
@@ -5603,7 +5603,7 @@ function d571(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K571)) continue;
+    if (f && skipField(r, c, f, t, K571)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5611,8 +5611,8 @@ function d571(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["name"] = v1;
-  if (v2 !== undefined && v2 !== '') o["namespace"] = v2;
+  if (v1) o["name"] = v1;
+  if (v2) o["namespace"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.SecretVolumeSource
@@ -5627,7 +5627,7 @@ function d572(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K572)) continue;
+    if (f && skipField(r, c, f, t, K572)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d446), c); break;
@@ -5638,7 +5638,7 @@ function d572(r: Reader, c: C): J {
     }
   }
   const o: J = new O572();
-  if (v1 !== undefined && v1 !== '') o["secretName"] = v1;
+  if (v1) o["secretName"] = v1;
   if (v2 !== undefined) o["items"] = v2;
   if (v3 !== undefined) o["defaultMode"] = v3;
   if (v4 !== undefined) o["optional"] = v4;
@@ -5664,7 +5664,7 @@ function d573(r: Reader, c: C): J {
   let v12: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K573)) continue;
+    if (f && skipField(r, c, f, t, K573)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d375); break;
       case 16: v2 = r.bool(); break;
@@ -5705,7 +5705,7 @@ function d574(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K574)) continue;
+    if (f && skipField(r, c, f, t, K574)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d490); break;
       default: skip(r, t);
@@ -5726,7 +5726,7 @@ function d575(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K575)) continue;
+    if (f && skipField(r, c, f, t, K575)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d582); break;
@@ -5752,7 +5752,7 @@ function d576(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K576)) continue;
+    if (f && skipField(r, c, f, t, K576)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d490), c); break;
@@ -5777,7 +5777,7 @@ function d577(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K577)) continue;
+    if (f && skipField(r, c, f, t, K577)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d576), c); break;
@@ -5798,7 +5798,7 @@ function d578(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K578)) continue;
+    if (f && skipField(r, c, f, t, K578)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -5808,7 +5808,7 @@ function d578(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["audience"] = v1;
+  if (v1) o["audience"] = v1;
   if (v2 !== undefined) o["expirationSeconds"] = v2;
   o["path"] = v3 ?? '';
   if (v4 !== undefined) o["user"] = v4;
@@ -5824,7 +5824,7 @@ function d579(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K579)) continue;
+    if (f && skipField(r, c, f, t, K579)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d575), c); break;
@@ -5848,7 +5848,7 @@ function d580(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K580)) continue;
+    if (f && skipField(r, c, f, t, K580)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -5860,12 +5860,12 @@ function d580(r: Reader, c: C): J {
     }
   }
   const o: J = new O580();
-  if (v1 !== undefined && v1 !== '') o["name"] = v1;
-  if (v2 !== undefined && v2 !== '') o["protocol"] = v2;
+  if (v1) o["name"] = v1;
+  if (v2) o["protocol"] = v2;
   if (v6 !== undefined) o["appProtocol"] = v6;
   o["port"] = v3 ?? 0;
   o["targetPort"] = v4 ?? d1322(EMPTY, c);
-  if (v5 !== undefined && v5 !== 0) o["nodePort"] = v5;
+  if (v5) o["nodePort"] = v5;
   return o;
 }
 // k8s.io.api.core.v1.ServiceProxyOptions
@@ -5877,13 +5877,13 @@ function d581(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K581)) continue;
+    if (f && skipField(r, c, f, t, K581)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
-  if (v1 !== undefined && v1 !== '') o["path"] = v1;
+  if (v1) o["path"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.ServiceSpec
@@ -5914,7 +5914,7 @@ function d582(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K582)) continue;
+    if (f && skipField(r, c, f, t, K582)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d580), c); break;
       case 18: v2 = entryString(r, c, v2, ++n2); break;
@@ -5942,17 +5942,17 @@ function d582(r: Reader, c: C): J {
   const o: J = new O582();
   if (v1 !== undefined) o["ports"] = v1;
   if (v2 !== undefined) o["selector"] = v2;
-  if (v3 !== undefined && v3 !== '') o["clusterIP"] = v3;
+  if (v3) o["clusterIP"] = v3;
   if (v18 !== undefined) o["clusterIPs"] = v18;
-  if (v4 !== undefined && v4 !== '') o["type"] = v4;
+  if (v4) o["type"] = v4;
   if (v5 !== undefined) o["externalIPs"] = v5;
-  if (v7 !== undefined && v7 !== '') o["sessionAffinity"] = v7;
-  if (v8 !== undefined && v8 !== '') o["loadBalancerIP"] = v8;
+  if (v7) o["sessionAffinity"] = v7;
+  if (v8) o["loadBalancerIP"] = v8;
   if (v9 !== undefined) o["loadBalancerSourceRanges"] = v9;
-  if (v10 !== undefined && v10 !== '') o["externalName"] = v10;
-  if (v11 !== undefined && v11 !== '') o["externalTrafficPolicy"] = v11;
-  if (v12 !== undefined && v12 !== 0) o["healthCheckNodePort"] = v12;
-  if (v13 !== undefined && v13 !== false) o["publishNotReadyAddresses"] = v13;
+  if (v10) o["externalName"] = v10;
+  if (v11) o["externalTrafficPolicy"] = v11;
+  if (v12) o["healthCheckNodePort"] = v12;
+  if (v13) o["publishNotReadyAddresses"] = v13;
   if (v14 !== undefined) o["sessionAffinityConfig"] = v14;
   if (v19 !== undefined) o["ipFamilies"] = v19;
   if (v17 !== undefined) o["ipFamilyPolicy"] = v17;
@@ -5970,7 +5970,7 @@ function d583(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K583)) continue;
+    if (f && skipField(r, c, f, t, K583)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d456); break;
       case 18: v2 = add(v2, msg(r, c, d1278), c); break;
@@ -5989,7 +5989,7 @@ function d584(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K584)) continue;
+    if (f && skipField(r, c, f, t, K584)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d380); break;
       default: skip(r, t);
@@ -6006,7 +6006,7 @@ function d585(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K585)) continue;
+    if (f && skipField(r, c, f, t, K585)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       default: skip(r, t);
@@ -6028,7 +6028,7 @@ function d586(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K586)) continue;
+    if (f && skipField(r, c, f, t, K586)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6039,10 +6039,10 @@ function d586(r: Reader, c: C): J {
     }
   }
   const o: J = new O586();
-  if (v1 !== undefined && v1 !== '') o["volumeName"] = v1;
-  if (v2 !== undefined && v2 !== '') o["volumeNamespace"] = v2;
-  if (v3 !== undefined && v3 !== '') o["fsType"] = v3;
-  if (v4 !== undefined && v4 !== false) o["readOnly"] = v4;
+  if (v1) o["volumeName"] = v1;
+  if (v2) o["volumeNamespace"] = v2;
+  if (v3) o["fsType"] = v3;
+  if (v4) o["readOnly"] = v4;
   if (v5 !== undefined) o["secretRef"] = v5;
   return o;
 }
@@ -6058,7 +6058,7 @@ function d587(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K587)) continue;
+    if (f && skipField(r, c, f, t, K587)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6069,10 +6069,10 @@ function d587(r: Reader, c: C): J {
     }
   }
   const o: J = new O587();
-  if (v1 !== undefined && v1 !== '') o["volumeName"] = v1;
-  if (v2 !== undefined && v2 !== '') o["volumeNamespace"] = v2;
-  if (v3 !== undefined && v3 !== '') o["fsType"] = v3;
-  if (v4 !== undefined && v4 !== false) o["readOnly"] = v4;
+  if (v1) o["volumeName"] = v1;
+  if (v2) o["volumeNamespace"] = v2;
+  if (v3) o["fsType"] = v3;
+  if (v4) o["readOnly"] = v4;
   if (v5 !== undefined) o["secretRef"] = v5;
   return o;
 }
@@ -6084,7 +6084,7 @@ function d588(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K588)) continue;
+    if (f && skipField(r, c, f, t, K588)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6104,7 +6104,7 @@ function d589(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K589)) continue;
+    if (f && skipField(r, c, f, t, K589)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
       case 18: v2 = str(r, c); break;
@@ -6113,7 +6113,7 @@ function d589(r: Reader, c: C): J {
   }
   const o: J = {};
   o["port"] = v1 ?? d1322(EMPTY, c);
-  if (v2 !== undefined && v2 !== '') o["host"] = v2;
+  if (v2) o["host"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.Taint
@@ -6126,7 +6126,7 @@ function d590(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K590)) continue;
+    if (f && skipField(r, c, f, t, K590)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6137,7 +6137,7 @@ function d590(r: Reader, c: C): J {
   }
   const o: J = {};
   o["key"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["value"] = v2;
+  if (v2) o["value"] = v2;
   o["effect"] = v3 ?? '';
   if (v4 !== undefined) o["timeAdded"] = v4;
   return o;
@@ -6154,7 +6154,7 @@ function d591(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K591)) continue;
+    if (f && skipField(r, c, f, t, K591)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6165,10 +6165,10 @@ function d591(r: Reader, c: C): J {
     }
   }
   const o: J = new O591();
-  if (v1 !== undefined && v1 !== '') o["key"] = v1;
-  if (v2 !== undefined && v2 !== '') o["operator"] = v2;
-  if (v3 !== undefined && v3 !== '') o["value"] = v3;
-  if (v4 !== undefined && v4 !== '') o["effect"] = v4;
+  if (v1) o["key"] = v1;
+  if (v2) o["operator"] = v2;
+  if (v3) o["value"] = v3;
+  if (v4) o["effect"] = v4;
   if (v5 !== undefined) o["tolerationSeconds"] = v5;
   return o;
 }
@@ -6180,7 +6180,7 @@ function d592(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K592)) continue;
+    if (f && skipField(r, c, f, t, K592)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -6199,7 +6199,7 @@ function d593(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K593)) continue;
+    if (f && skipField(r, c, f, t, K593)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d592), c); break;
       default: skip(r, t);
@@ -6224,7 +6224,7 @@ function d594(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K594)) continue;
+    if (f && skipField(r, c, f, t, K594)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -6257,7 +6257,7 @@ function d595(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K595)) continue;
+    if (f && skipField(r, c, f, t, K595)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6281,7 +6281,7 @@ function d596(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K596)) continue;
+    if (f && skipField(r, c, f, t, K596)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6306,7 +6306,7 @@ function d597(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K597)) continue;
+    if (f && skipField(r, c, f, t, K597)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d606); break;
@@ -6326,7 +6326,7 @@ function d598(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K598)) continue;
+    if (f && skipField(r, c, f, t, K598)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6347,7 +6347,7 @@ function d599(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K599)) continue;
+    if (f && skipField(r, c, f, t, K599)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6358,7 +6358,7 @@ function d599(r: Reader, c: C): J {
   const o: J = {};
   o["status"] = v1 ?? '';
   o["reason"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== '') o["message"] = v3;
+  if (v3) o["message"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.VolumeHealthStatus
@@ -6369,7 +6369,7 @@ function d600(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K600)) continue;
+    if (f && skipField(r, c, f, t, K600)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d599), c); break;
       case 18: v2 = msg(r, c, d1312); break;
@@ -6396,7 +6396,7 @@ function d601(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K601)) continue;
+    if (f && skipField(r, c, f, t, K601)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.bool(); break;
@@ -6411,12 +6411,12 @@ function d601(r: Reader, c: C): J {
   }
   const o: J = new O601();
   o["name"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== false) o["readOnly"] = v2;
+  if (v2) o["readOnly"] = v2;
   if (v7 !== undefined) o["recursiveReadOnly"] = v7;
   o["mountPath"] = v3 ?? '';
-  if (v4 !== undefined && v4 !== '') o["subPath"] = v4;
+  if (v4) o["subPath"] = v4;
   if (v5 !== undefined) o["mountPropagation"] = v5;
-  if (v6 !== undefined && v6 !== '') o["subPathExpr"] = v6;
+  if (v6) o["subPathExpr"] = v6;
   if (v8 !== undefined) o["bindMountOptions"] = v8;
   return o;
 }
@@ -6432,7 +6432,7 @@ function d602(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K602)) continue;
+    if (f && skipField(r, c, f, t, K602)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6445,7 +6445,7 @@ function d602(r: Reader, c: C): J {
   const o: J = new O602();
   o["name"] = v1 ?? '';
   o["mountPath"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== false) o["readOnly"] = v3;
+  if (v3) o["readOnly"] = v3;
   if (v4 !== undefined) o["recursiveReadOnly"] = v4;
   if (v5 !== undefined) o["volumeStatus"] = v5;
   return o;
@@ -6457,7 +6457,7 @@ function d603(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K603)) continue;
+    if (f && skipField(r, c, f, t, K603)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d482); break;
       default: skip(r, t);
@@ -6480,7 +6480,7 @@ function d604(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K604)) continue;
+    if (f && skipField(r, c, f, t, K604)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d570); break;
       case 18: v2 = msg(r, c, d406); break;
@@ -6510,7 +6510,7 @@ function d605(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K605)) continue;
+    if (f && skipField(r, c, f, t, K605)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d1270); break;
@@ -6559,7 +6559,7 @@ function d606(r: Reader, c: C): J {
   let v30: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K606)) continue;
+    if (f && skipField(r, c, f, t, K606)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d441); break;
       case 18: v2 = msg(r, c, d409); break;
@@ -6634,7 +6634,7 @@ function d607(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K607)) continue;
+    if (f && skipField(r, c, f, t, K607)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d445); break;
       default: skip(r, t);
@@ -6654,7 +6654,7 @@ function d608(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K608)) continue;
+    if (f && skipField(r, c, f, t, K608)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6665,9 +6665,9 @@ function d608(r: Reader, c: C): J {
   }
   const o: J = {};
   o["volumePath"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["fsType"] = v2;
-  if (v3 !== undefined && v3 !== '') o["storagePolicyName"] = v3;
-  if (v4 !== undefined && v4 !== '') o["storagePolicyID"] = v4;
+  if (v2) o["fsType"] = v2;
+  if (v3) o["storagePolicyName"] = v3;
+  if (v4) o["storagePolicyID"] = v4;
   return o;
 }
 // k8s.io.api.core.v1.WeightedPodAffinityTerm
@@ -6678,7 +6678,7 @@ function d609(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K609)) continue;
+    if (f && skipField(r, c, f, t, K609)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d506); break;
@@ -6700,7 +6700,7 @@ function d610(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K610)) continue;
+    if (f && skipField(r, c, f, t, K610)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -6745,36 +6745,36 @@ export const schemas: SchemaGroup = {
     d588, d589, d590, d591, d592, d593, d594, d595, d596, d597, d598, d599, d600, d601, d602, d603,
     d604, d605, d606, d607, d608, d609, d610,
   ], [8, 19, 20, 21, 24, 49, 50, 57, 58, 85, 87, 90, 97, 99, 102, 113, 115, 127, 128, 130, 135, 140, 144, 149, 152, 153, 155, 156, 166, 167, 181, 182, 184, 190, 191, 202, 205, 210, 211, 212, 213, 215, 217], [
-    [K364, 0, "sfseieoe"], [K365, 0, "mamama", d468, d505, d507], [K366, 0, "sfsa"], [K367, 0, "sfsf"], [K368, 0, "Ma", d537], [K369, O369, "sfsfsasaoasa"], [K370, 0, "sfsfoesb"], [K371, 0, "sfsfoe"],
-    [K372, 0, "mgmg", d1298, d490], [K373, O373, "sfsfoese1amamamamama", d571, d571, d571, d571, d571], [K374, O374, "sfoasa1ama", d457], [K375, 0, "SaSa"], [K376, O376, "Sbsesesemaoe", d571], [K377, O377, "Sbsesesemaoe", d457], [K378, 0, "sfseoema", d571], [K379, 0, "sfseoema", d457],
-    [K380, 0, "ia"], [K381, O381, "sasamaoasfla", d1291], [K382, 0, "sfsfsese"], [K383, 0, "mgMa", d1298, d382], [K384, 0, "mgMb", d1294, d383], [K385, O385, "mgoa1a2a", d1298], [K386, 0, "mi@oa", d457], [K387, 0, "mi@sfoa", d457],
-    [K388, 0, "mgMb", d1294, d385], [K389, O389, "sfsfsesesf"], [K390, 0, "mi@Maoa", d457, d446], [K391, O391, "mi@Maiaoala", d457, d446], [K392, O392, "sfseSaSaseMaMaMamgMasaMaMaMamamamamasesesemaoeoeoe", d395, d415, d416, d558, d396, d397, d601, d598, d539, d539, d539, d447, d573], [K393, 0, "sfsfsf"], [K394, 0, "Sble"], [K395, O395, "seieifsese"],
-    [K396, 0, "sfsf"], [K397, 0, "sema", d398], [K398, 0, "seIa"], [K399, 0, "mamama", d402, d400, d401], [K400, 0, "mg", d1312], [K401, O401, "ifiesesemgmgse", d1312, d1312], [K402, 0, "sese"], [K403, O403, "sfmgmgofifsfsfseoa3amaMamaMasa", d399, d399, d1270, d558, d602, d404, d559],
-    [K404, 0, "ma", d453], [K405, 0, "if"], [K406, 0, "Ma", d407], [K407, O407, "sfmamaiala", d489, d552], [K408, 0, "Maiala", d407], [K409, 0, "semaia", d1270], [K410, 0, "sfsesama", d490], [K411, 0, "seifsesa"],
-    [K412, 0, "MaMaMa", d410, d410, d411], [K413, 0, "mgMa", d1298, d412], [K414, 0, "mgMb", d1294, d413], [K415, 0, "semama", d386, d567], [K416, 0, "sfsema", d417], [K417, O417, "mamamamama", d489, d552, d387, d568, d428], [K418, O418, "mi@se", d419], [K419, O419, "sfseSaSaseMaMaMamgMasaMaMaMamamamamasesesemaoeoeoe", d395, d415, d416, d558, d396, d397, d601, d598, d539, d539, d539, d447, d573],
-    [K420, 0, "ma", d497], [K421, O421, "mgmgsesemgmgmgiesemgmasemasfsf", d1298, d490, d424, d1312, d1312, d1297, d423, d490], [K422, 0, "mgMb", d1294, d421], [K423, 0, "iemg", d1297], [K424, 0, "sese"], [K425, 0, "sfib"], [K426, 0, "Sa"], [K427, O427, "SaiaseoeSa"],
-    [K428, 0, "sfsfsfoa"], [K429, O429, "sfsemaoe1a", d571], [K430, O430, "sfsemaoe1a", d457], [K431, 0, "sese"], [K432, 0, "sfseieoe"], [K433, 0, "ifsbsa"], [K434, 0, "sfsese"], [K435, 0, "sfsfoesa"],
-    [K436, 0, "sfsfoe"], [K437, O437, "semgseseMasa", d1322, d438], [K438, 0, "sfsf"], [K439, 0, "sfSa"], [K440, 0, "sf"], [K441, 0, "sfsa"], [K442, O442, "sfsfifseseoeSaoeoemasa", d571], [K443, O443, "sfsfifseseoeSaoeoemasa", d457],
-    [K444, 0, "sese"], [K445, 0, "se"], [K446, 0, "sfsfiala"], [K447, 0, "mamasa", d448, d448], [K448, 0, "mamamama", d426, d437, d589, d585], [K449, 0, "mgmg", d1298, d452], [K450, O450, "sf3a3a3a3a3a", d1270, d1270, d1270, d1270, d1270], [K451, 0, "mgMb", d1294, d449],
-    [K452, 0, "Mb", d450], [K453, 0, "lflfLa"], [K454, 0, "mgMb", d1294, d1319], [K455, 0, "sesesaMa", d534], [K456, 0, "Ma", d455], [K457, 0, "se"], [K458, 0, "sfsa"], [K459, 0, "sesf"],
-    [K460, 0, "sfsfoe"], [K461, O461, "mgmgmg", d1298, d464, d465], [K462, O462, "sfsfmgsese", d1312], [K463, 0, "mgMb", d1294, d461], [K464, 0, "Sa"], [K465, 0, "seMa", d462], [K466, O466, "mgmgmg", d1298, d485, d486], [K467, 0, "sfsf"],
-    [K468, 0, "maMa", d482, d538], [K469, 0, "sfmb", d1270], [K470, 0, "sfmama", d1270, d1270], [K471, 0, "sfSaMaMa", d469, d470], [K472, O472, "sfsfmgmgsese", d1312, d1312], [K473, 0, "ma", d389], [K474, 0, "mamamase", d473, d473, d473], [K475, 0, "mg", d405],
-    [K476, 0, "oa"], [K477, 0, "mgMb", d1294, d466], [K478, 0, "Sa"], [K479, 0, "se"], [K480, 0, "sfma", d481], [K481, 0, "oaoa"], [K482, 0, "Mb", d484], [K483, 0, "sfsfSa"],
-    [K484, 0, "MaMa", d483, d483], [K485, O485, "seSaseoeMamasema", d590, d473, d478], [K486, O486, "3a3aseMaMamgmgMaSaMamaMamaSa", d1270, d1270, d472, d467, d475, d488, d394, d367, d474, d480, d476], [K487, 0, "la"], [K488, O488, "sfsfsfsfsfsfsfsfsfsfma", d487], [K489, 0, "sesf"], [K490, O490, "sesesesesesese"], [K491, O491, "mgmgmg", d1298, d501, d502],
-    [K492, O492, "mgmgmg", d1298, d495, d496], [K493, O493, "sfsfmgmgsese", d1312, d1312], [K494, 0, "mgMb", d1294, d492], [K495, O495, "Samamgsesasamamasa", d1291, d605, d595, d596], [K496, O496, "seSa3aMa3a1asamama", d1270, d493, d1270, d459, d600], [K497, 0, "mgmg", d1298, d495], [K498, 0, "sfoe"], [K499, 0, "mgMb", d1294, d491],
-    [K500, O500, "mamamamamamamamamamamamamamamamamamamamamama", d432, d364, d441, d435, d460, d543, d442, d378, d376, d427, d431, d429, d370, d608, d542, d369, d503, d535, d561, d458, d586, d373], [K501, O501, "3amiASamaseseSasamasa", d1270, d500, d490, d603], [K502, 0, "sesesema", d1312], [K503, 0, "sfse"], [K504, O504, "mgmgmg", d1298, d528, d529], [K505, 0, "MaMa", d506, d609], [K506, O506, "maSasfmaSaSa", d1291, d1291], [K507, 0, "MaMa", d506, d609],
-    [K508, O508, "oeoeoeoese"], [K509, O509, "seseiasesese1ala"], [K510, O510, "sflesfmgmgsese", d1312, d1312], [K511, 0, "SaSaMa", d512], [K512, 0, "sesa"], [K513, O513, "oeoeoeoeseSb"], [K514, 0, "Mbsf", d393], [K515, 0, "sf"],
-    [K516, 0, "mgMb", d1294, d504], [K517, O517, "seoeoelamaoelalaoesa", d1312], [K518, 0, "sf"], [K519, 0, "Ia"], [K520, 0, "se"], [K521, 0, "sf"], [K522, 0, "sfsasa"], [K523, 0, "sfsa"],
-    [K524, 0, "sf"], [K525, 0, "sa"], [K526, O526, "mamalalaoaLasalaMasamamasa", d560, d610, d588, d565, d366], [K527, 0, "ma", d1299], [K528, O528, "MaMaMbMaselalase1aseseoaseoeoeoeoamaMasesemaseMaMaseiamaMasaoasa3aMaoamaoaMaMamasamaMa", d597, d392, d392, d418, d526, d457, d365, d591, d439, d511, d521, d1270, d594, d518, d524, d522, d558, d525, d425], [K529, O529, "leseMaseseseseMaseMamaMaMaseMaseMama3amaMaMa", d510, d440, d515, d1312, d403, d403, d403, d523, d514, d1270, d558, d471, d533], [K530, 0, "mgmg", d1298, d532], [K531, 0, "mgMb", d1294, d530],
-    [K532, 0, "mgmg", d1298, d528], [K533, 0, "sfMamg", d599, d1312], [K534, 0, "ifsfsa"], [K535, 0, "sfseoe"], [K536, 0, "sa"], [K537, 0, "mgmgsese", d527, d1312], [K538, 0, "ifmg", d484], [K539, O539, "mi@ieieieieiela", d540],
-    [K540, 0, "mamamama", d426, d437, d589, d433], [K541, 0, "Mbiala", d604], [K542, O542, "sfsfoesesese"], [K543, O543, "Sbsfsesesesemaoe", d571], [K544, O544, "Sbsfsesesesemaoe", d457], [K545, O545, "mgsfbb", d1298], [K546, O546, "mgmgmg", d1298, d549, d550], [K547, O547, "sfsfmgsese", d1312],
-    [K548, 0, "mgMb", d1294, d546], [K549, 0, "iaie1ama", d532], [K550, O550, "ifieieieleMa", d547], [K551, 0, "sfse"], [K552, 0, "sesfmg", d1270], [K553, 0, "sfsesa"], [K554, O554, "mgmgmg", d1298, d556, d557], [K555, 0, "mgMb", d1294, d554],
-    [K556, 0, "3aSama", d1270, d563], [K557, 0, "3a3a", d1270, d1270], [K558, 0, "3a3aMa", d1270, d1270, d551], [K559, 0, "sfMa", d553], [K560, 0, "sesesese"], [K561, O561, "sfsfmboeseseseseseoe", d571], [K562, O562, "sfsfmboeseseseseseoe", d457], [K563, 0, "Ma", d564],
-    [K564, 0, "sfsfSa"], [K565, 0, "sfsa"], [K566, O566, "mgoa2a1ase", d1298], [K567, 0, "mi@oa", d457], [K568, 0, "mi@sfoa", d457], [K569, 0, "mgMb", d1294, d566], [K570, 0, "mi@Maoa", d457, d446], [K571, 0, "sese"],
-    [K572, O572, "seMaiaoala", d446], [K573, O573, "maoamamalalaoaoaoasamama", d375, d560, d610, d565, d366], [K574, 0, "mg", d490], [K575, O575, "mgmgmg", d1298, d582, d583], [K576, O576, "mgMaMaoa", d1298, d490, d457], [K577, 0, "mgMb", d1294, d576], [K578, 0, "selasfla"], [K579, 0, "mgMb", d1294, d575],
-    [K580, O580, "sesesaifmgie", d1322], [K581, 0, "se"], [K582, O582, "Ma1aseSaseSaseseSaseseieoemaSasaoasasasa", d580, d584], [K583, 0, "mgMa", d456, d1278], [K584, 0, "ma", d380], [K585, 0, "lf"], [K586, O586, "seseseoema", d490], [K587, O587, "seseseoema", d457],
-    [K588, 0, "sfsf"], [K589, 0, "mgse", d1322], [K590, 0, "sfsesfma", d1312], [K591, O591, "sesesesela"], [K592, 0, "sfSb"], [K593, 0, "Ma", d592], [K594, O594, "ifsfsfmaiasasaSa", d1291], [K595, 0, "sbsfsf"],
-    [K596, 0, "sbsfsfsa"], [K597, O597, "sfmiA", d606], [K598, 0, "sfsf"], [K599, 0, "sfsfse"], [K600, 0, "Mamg", d599, d1312], [K601, O601, "sfoesasfsesaseSa"], [K602, O602, "sfsfoesama", d607], [K603, 0, "ma", d482],
-    [K604, O604, "mamamamamama", d570, d406, d390, d578, d381, d509], [K605, 0, "3a3a", d1270, d1270], [K606, O606, "mamamamamamamamamamamamamamamamamamamamamamamamamamamamamama", d441, d409, d432, d364, d434, d572, d460, d443, d436, d498, d544, d430, d379, d377, d431, d408, d427, d371, d391, d608, d542, d369, d503, d541, d535, d562, d587, d374, d420, d444], [K607, 0, "ma", d445], [K608, 0, "sfsesese"], [K609, 0, "ifmg", d506], [K610, 0, "sasasaoa"],
+    [K364, "sfseieoe"], [K365, "mamama", d468, d505, d507], [K366, "sfsa"], [K367, "sfsf"], [K368, "Ma", d537], [K369, O369, "sfsfsasaoasa"], [K370, "sfsfoesb"], [K371, "sfsfoe"],
+    [K372, "mgmg", d1298, d490], [K373, O373, "sfsfoese1amamamamama", d571, d571, d571, d571, d571], [K374, O374, "sfoasa1ama", d457], [K375, "SaSa"], [K376, O376, "Sbsesesemaoe", d571], [K377, O377, "Sbsesesemaoe", d457], [K378, "sfseoema", d571], [K379, "sfseoema", d457],
+    [K380, "ia"], [K381, O381, "sasamaoasfla", d1291], [K382, "sfsfsese"], [K383, "mgMa", d1298, d382], [K384, "mgMb", d1294, d383], [K385, O385, "mgoa1a2a", d1298], [K386, "mi@oa", d457], [K387, "mi@sfoa", d457],
+    [K388, "mgMb", d1294, d385], [K389, O389, "sfsfsesesf"], [K390, "mi@Maoa", d457, d446], [K391, O391, "mi@Maiaoala", d457, d446], [K392, O392, "sfseSaSaseMaMaMamgMasaMaMaMamamamamasesesemaoeoeoe", d395, d415, d416, d558, d396, d397, d601, d598, d539, d539, d539, d447, d573], [K393, "sfsfsf"], [K394, "Sble"], [K395, O395, "seieifsese"],
+    [K396, "sfsf"], [K397, "sema", d398], [K398, "seIa"], [K399, "mamama", d402, d400, d401], [K400, "mg", d1312], [K401, O401, "ifiesesemgmgse", d1312, d1312], [K402, "sese"], [K403, O403, "sfmgmgofifsfsfseoa3amaMamaMasa", d399, d399, d1270, d558, d602, d404, d559],
+    [K404, "ma", d453], [K405, "if"], [K406, "Ma", d407], [K407, O407, "sfmamaiala", d489, d552], [K408, "Maiala", d407], [K409, "semaia", d1270], [K410, "sfsesama", d490], [K411, "seifsesa"],
+    [K412, "MaMaMa", d410, d410, d411], [K413, "mgMa", d1298, d412], [K414, "mgMb", d1294, d413], [K415, "semama", d386, d567], [K416, "sfsema", d417], [K417, O417, "mamamamama", d489, d552, d387, d568, d428], [K418, O418, "mi@se", d419], [K419, O419, "sfseSaSaseMaMaMamgMasaMaMaMamamamamasesesemaoeoeoe", d395, d415, d416, d558, d396, d397, d601, d598, d539, d539, d539, d447, d573],
+    [K420, "ma", d497], [K421, O421, "mgmgsesemgmgmgiesemgmasemasfsf", d1298, d490, d424, d1312, d1312, d1297, d423, d490], [K422, "mgMb", d1294, d421], [K423, "iemg", d1297], [K424, "sese"], [K425, "sfib"], [K426, "Sa"], [K427, O427, "SaiaseoeSa"],
+    [K428, "sfsfsfoa"], [K429, O429, "sfsemaoe1a", d571], [K430, O430, "sfsemaoe1a", d457], [K431, "sese"], [K432, "sfseieoe"], [K433, "ifsbsa"], [K434, "sfsese"], [K435, "sfsfoesa"],
+    [K436, "sfsfoe"], [K437, O437, "semgseseMasa", d1322, d438], [K438, "sfsf"], [K439, "sfSa"], [K440, "sf"], [K441, "sfsa"], [K442, O442, "sfsfifseseoeSaoeoemasa", d571], [K443, O443, "sfsfifseseoeSaoeoemasa", d457],
+    [K444, "sese"], [K445, "se"], [K446, "sfsfiala"], [K447, "mamasa", d448, d448], [K448, "mamamama", d426, d437, d589, d585], [K449, "mgmg", d1298, d452], [K450, O450, "sf3a3a3a3a3a", d1270, d1270, d1270, d1270, d1270], [K451, "mgMb", d1294, d449],
+    [K452, "Mb", d450], [K453, "lflfLa"], [K454, "mgMb", d1294, d1319], [K455, "sesesaMa", d534], [K456, "Ma", d455], [K457, "se"], [K458, "sfsa"], [K459, "sesf"],
+    [K460, "sfsfoe"], [K461, O461, "mgmgmg", d1298, d464, d465], [K462, O462, "sfsfmgsese", d1312], [K463, "mgMb", d1294, d461], [K464, "Sa"], [K465, "seMa", d462], [K466, O466, "mgmgmg", d1298, d485, d486], [K467, "sfsf"],
+    [K468, "maMa", d482, d538], [K469, "sfmb", d1270], [K470, "sfmama", d1270, d1270], [K471, "sfSaMaMa", d469, d470], [K472, O472, "sfsfmgmgsese", d1312, d1312], [K473, "ma", d389], [K474, "mamamase", d473, d473, d473], [K475, "mg", d405],
+    [K476, "oa"], [K477, "mgMb", d1294, d466], [K478, "Sa"], [K479, "se"], [K480, "sfma", d481], [K481, "oaoa"], [K482, "Mb", d484], [K483, "sfsfSa"],
+    [K484, "MaMa", d483, d483], [K485, O485, "seSaseoeMamasema", d590, d473, d478], [K486, O486, "3a3aseMaMamgmgMaSaMamaMamaSa", d1270, d1270, d472, d467, d475, d488, d394, d367, d474, d480, d476], [K487, "la"], [K488, O488, "sfsfsfsfsfsfsfsfsfsfma", d487], [K489, "sesf"], [K490, O490, "sesesesesesese"], [K491, O491, "mgmgmg", d1298, d501, d502],
+    [K492, O492, "mgmgmg", d1298, d495, d496], [K493, O493, "sfsfmgmgsese", d1312, d1312], [K494, "mgMb", d1294, d492], [K495, O495, "Samamgsesasamamasa", d1291, d605, d595, d596], [K496, O496, "seSa3aMa3a1asamama", d1270, d493, d1270, d459, d600], [K497, "mgmg", d1298, d495], [K498, "sfoe"], [K499, "mgMb", d1294, d491],
+    [K500, O500, "mamamamamamamamamamamamamamamamamamamamamama", d432, d364, d441, d435, d460, d543, d442, d378, d376, d427, d431, d429, d370, d608, d542, d369, d503, d535, d561, d458, d586, d373], [K501, O501, "3amiASamaseseSasamasa", d1270, d500, d490, d603], [K502, "sesesema", d1312], [K503, "sfse"], [K504, O504, "mgmgmg", d1298, d528, d529], [K505, "MaMa", d506, d609], [K506, O506, "maSasfmaSaSa", d1291, d1291], [K507, "MaMa", d506, d609],
+    [K508, O508, "oeoeoeoese"], [K509, O509, "seseiasesese1ala"], [K510, O510, "sflesfmgmgsese", d1312, d1312], [K511, "SaSaMa", d512], [K512, "sesa"], [K513, O513, "oeoeoeoeseSb"], [K514, "Mbsf", d393], [K515, "sf"],
+    [K516, "mgMb", d1294, d504], [K517, O517, "seoeoelamaoelalaoesa", d1312], [K518, "sf"], [K519, "Ia"], [K520, "se"], [K521, "sf"], [K522, "sfsasa"], [K523, "sfsa"],
+    [K524, "sf"], [K525, "sa"], [K526, O526, "mamalalaoaLasalaMasamamasa", d560, d610, d588, d565, d366], [K527, "ma", d1299], [K528, O528, "MaMaMbMaselalase1aseseoaseoeoeoeoamaMasesemaseMaMaseiamaMasaoasa3aMaoamaoaMaMamasamaMa", d597, d392, d392, d418, d526, d457, d365, d591, d439, d511, d521, d1270, d594, d518, d524, d522, d558, d525, d425], [K529, O529, "leseMaseseseseMaseMamaMaMaseMaseMama3amaMaMa", d510, d440, d515, d1312, d403, d403, d403, d523, d514, d1270, d558, d471, d533], [K530, "mgmg", d1298, d532], [K531, "mgMb", d1294, d530],
+    [K532, "mgmg", d1298, d528], [K533, "sfMamg", d599, d1312], [K534, "ifsfsa"], [K535, "sfseoe"], [K536, "sa"], [K537, "mgmgsese", d527, d1312], [K538, "ifmg", d484], [K539, O539, "mi@ieieieieiela", d540],
+    [K540, "mamamama", d426, d437, d589, d433], [K541, "Mbiala", d604], [K542, O542, "sfsfoesesese"], [K543, O543, "Sbsfsesesesemaoe", d571], [K544, O544, "Sbsfsesesesemaoe", d457], [K545, O545, "mgsfbb", d1298], [K546, O546, "mgmgmg", d1298, d549, d550], [K547, O547, "sfsfmgsese", d1312],
+    [K548, "mgMb", d1294, d546], [K549, "iaie1ama", d532], [K550, O550, "ifieieieleMa", d547], [K551, "sfse"], [K552, "sesfmg", d1270], [K553, "sfsesa"], [K554, O554, "mgmgmg", d1298, d556, d557], [K555, "mgMb", d1294, d554],
+    [K556, "3aSama", d1270, d563], [K557, "3a3a", d1270, d1270], [K558, "3a3aMa", d1270, d1270, d551], [K559, "sfMa", d553], [K560, "sesesese"], [K561, O561, "sfsfmboeseseseseseoe", d571], [K562, O562, "sfsfmboeseseseseseoe", d457], [K563, "Ma", d564],
+    [K564, "sfsfSa"], [K565, "sfsa"], [K566, O566, "mgoa2a1ase", d1298], [K567, "mi@oa", d457], [K568, "mi@sfoa", d457], [K569, "mgMb", d1294, d566], [K570, "mi@Maoa", d457, d446], [K571, "sese"],
+    [K572, O572, "seMaiaoala", d446], [K573, O573, "maoamamalalaoaoaoasamama", d375, d560, d610, d565, d366], [K574, "mg", d490], [K575, O575, "mgmgmg", d1298, d582, d583], [K576, O576, "mgMaMaoa", d1298, d490, d457], [K577, "mgMb", d1294, d576], [K578, "selasfla"], [K579, "mgMb", d1294, d575],
+    [K580, O580, "sesesaifmgie", d1322], [K581, "se"], [K582, O582, "Ma1aseSaseSaseseSaseseieoemaSasaoasasasa", d580, d584], [K583, "mgMa", d456, d1278], [K584, "ma", d380], [K585, "lf"], [K586, O586, "seseseoema", d490], [K587, O587, "seseseoema", d457],
+    [K588, "sfsf"], [K589, "mgse", d1322], [K590, "sfsesfma", d1312], [K591, O591, "sesesesela"], [K592, "sfSb"], [K593, "Ma", d592], [K594, O594, "ifsfsfmaiasasaSa", d1291], [K595, "sbsfsf"],
+    [K596, "sbsfsfsa"], [K597, O597, "sfmiA", d606], [K598, "sfsf"], [K599, "sfsfse"], [K600, "Mamg", d599, d1312], [K601, O601, "sfoesasfsesaseSa"], [K602, O602, "sfsfoesama", d607], [K603, "ma", d482],
+    [K604, O604, "mamamamamama", d570, d406, d390, d578, d381, d509], [K605, "3a3a", d1270, d1270], [K606, O606, "mamamamamamamamamamamamamamamamamamamamamamamamamamamamamama", d441, d409, d432, d364, d434, d572, d460, d443, d436, d498, d544, d430, d379, d377, d431, d408, d427, d371, d391, d608, d542, d369, d503, d541, d535, d562, d587, d374, d420, d444], [K607, "ma", d445], [K608, "sfsesese"], [K609, "ifmg", d506], [K610, "sasasaoa"],
   ]),
 };

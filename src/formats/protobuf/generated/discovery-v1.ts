@@ -26,7 +26,7 @@ function d611(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K611)) continue;
+    if (f && skipField(r, c, f, t, K611)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = msg(r, c, d612); break;
@@ -59,7 +59,7 @@ function d612(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K612)) continue;
+    if (f && skipField(r, c, f, t, K612)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -81,7 +81,7 @@ function d613(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K613)) continue;
+    if (f && skipField(r, c, f, t, K613)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d618), c); break;
       case 18: v2 = add(v2, msg(r, c, d617), c); break;
@@ -103,7 +103,7 @@ function d614(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K614)) continue;
+    if (f && skipField(r, c, f, t, K614)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -132,7 +132,7 @@ function d615(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K615)) continue;
+    if (f && skipField(r, c, f, t, K615)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 34: v4 = str(r, c); break;
@@ -157,7 +157,7 @@ function d616(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K616)) continue;
+    if (f && skipField(r, c, f, t, K616)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d615), c); break;
@@ -175,7 +175,7 @@ function d617(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K617)) continue;
+    if (f && skipField(r, c, f, t, K617)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -192,7 +192,7 @@ function d618(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K618)) continue;
+    if (f && skipField(r, c, f, t, K618)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -214,6 +214,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.discovery.v1.", "Endpoint EndpointConditions EndpointHints EndpointPort EndpointSlice EndpointSliceList ForNode ForZone", [
     d611, d612, d613, d614, d615, d616, d617, d618,
   ], [4, 5], [
-    [K611, O611, "Sbmgsama1asasama", d612, d490, d613], [K612, 0, "oaoaoa"], [K613, 0, "MaMa", d618, d617], [K614, 0, "sasaiasa"], [K615, O615, "mgsfMbMb", d1298, d611, d614], [K616, 0, "mgMb", d1294, d615], [K617, 0, "sf"], [K618, 0, "sf"],
+    [K611, O611, "Sbmgsama1asasama", d612, d490, d613], [K612, "oaoaoa"], [K613, "MaMa", d618, d617], [K614, "sasaiasa"], [K615, O615, "mgsfMbMb", d1298, d611, d614], [K616, "mgMb", d1294, d615], [K617, "sf"], [K618, "sf"],
   ]),
 };

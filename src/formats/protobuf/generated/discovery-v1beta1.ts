@@ -25,7 +25,7 @@ function d619(r: Reader, c: C): J {
   let n5 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K619)) continue;
+    if (f && skipField(r, c, f, t, K619)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = msg(r, c, d620); break;
@@ -56,7 +56,7 @@ function d620(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K620)) continue;
+    if (f && skipField(r, c, f, t, K620)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -78,7 +78,7 @@ function d621(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K621)) continue;
+    if (f && skipField(r, c, f, t, K621)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d626), c); break;
       case 18: v2 = add(v2, msg(r, c, d625), c); break;
@@ -100,7 +100,7 @@ function d622(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K622)) continue;
+    if (f && skipField(r, c, f, t, K622)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -129,7 +129,7 @@ function d623(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K623)) continue;
+    if (f && skipField(r, c, f, t, K623)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 34: v4 = str(r, c); break;
@@ -154,7 +154,7 @@ function d624(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K624)) continue;
+    if (f && skipField(r, c, f, t, K624)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d623), c); break;
@@ -172,7 +172,7 @@ function d625(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K625)) continue;
+    if (f && skipField(r, c, f, t, K625)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -189,7 +189,7 @@ function d626(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K626)) continue;
+    if (f && skipField(r, c, f, t, K626)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -211,6 +211,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.discovery.v1beta1.", "Endpoint EndpointConditions EndpointHints EndpointPort EndpointSlice EndpointSliceList ForNode ForZone", [
     d619, d620, d621, d622, d623, d624, d625, d626,
   ], [4, 5], [
-    [K619, O619, "Sbmgsama1asama", d620, d490, d621], [K620, 0, "oaoaoa"], [K621, 0, "MaMa", d626, d625], [K622, 0, "sasaiasa"], [K623, O623, "mgsfMbMb", d1298, d619, d622], [K624, 0, "mgMb", d1294, d623], [K625, 0, "sf"], [K626, 0, "sf"],
+    [K619, O619, "Sbmgsama1asama", d620, d490, d621], [K620, "oaoaoa"], [K621, "MaMa", d626, d625], [K622, "sasaiasa"], [K623, O623, "mgsfMbMb", d1298, d619, d622], [K624, "mgMb", d1294, d623], [K625, "sf"], [K626, "sf"],
   ]),
 };

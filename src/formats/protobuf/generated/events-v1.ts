@@ -34,7 +34,7 @@ function d627(r: Reader, c: C): J {
   let v15: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K627)) continue;
+    if (f && skipField(r, c, f, t, K627)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1297); break;
@@ -57,18 +57,18 @@ function d627(r: Reader, c: C): J {
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["eventTime"] = v2 ?? d1297(EMPTY, c);
   if (v3 !== undefined) o["series"] = v3;
-  if (v4 !== undefined && v4 !== '') o["reportingController"] = v4;
-  if (v5 !== undefined && v5 !== '') o["reportingInstance"] = v5;
-  if (v6 !== undefined && v6 !== '') o["action"] = v6;
-  if (v7 !== undefined && v7 !== '') o["reason"] = v7;
+  if (v4) o["reportingController"] = v4;
+  if (v5) o["reportingInstance"] = v5;
+  if (v6) o["action"] = v6;
+  if (v7) o["reason"] = v7;
   o["regarding"] = v8 ?? d490(EMPTY, c);
   if (v9 !== undefined) o["related"] = v9;
-  if (v10 !== undefined && v10 !== '') o["note"] = v10;
-  if (v11 !== undefined && v11 !== '') o["type"] = v11;
+  if (v10) o["note"] = v10;
+  if (v11) o["type"] = v11;
   o["deprecatedSource"] = v12 ?? d424(EMPTY, c);
   o["deprecatedFirstTimestamp"] = v13 ?? d1312(EMPTY, c);
   o["deprecatedLastTimestamp"] = v14 ?? d1312(EMPTY, c);
-  if (v15 !== undefined && v15 !== 0) o["deprecatedCount"] = v15;
+  if (v15) o["deprecatedCount"] = v15;
   return o;
 }
 // k8s.io.api.events.v1.EventList
@@ -81,7 +81,7 @@ function d628(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K628)) continue;
+    if (f && skipField(r, c, f, t, K628)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d627), c); break;
@@ -100,7 +100,7 @@ function d629(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K629)) continue;
+    if (f && skipField(r, c, f, t, K629)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d1297); break;
@@ -124,6 +124,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.events.v1.", "Event EventList EventSeries", [
     d627, d628, d629,
   ], [0, 1], [
-    [K627, O627, "mgmgmasesesesemgmasesemgmgmgie", d1298, d1297, d629, d490, d490, d424, d1312, d1312], [K628, 0, "mgMb", d1294, d627], [K629, 0, "ifmg", d1297],
+    [K627, O627, "mgmgmasesesesemgmasesemgmgmgie", d1298, d1297, d629, d490, d490, d424, d1312, d1312], [K628, "mgMb", d1294, d627], [K629, "ifmg", d1297],
   ]),
 };

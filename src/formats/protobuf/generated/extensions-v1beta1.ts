@@ -22,7 +22,7 @@ function d633(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K633)) continue;
+    if (f && skipField(r, c, f, t, K633)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d636); break;
@@ -47,7 +47,7 @@ function d634(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K634)) continue;
+    if (f && skipField(r, c, f, t, K634)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -61,8 +61,8 @@ function d634(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetList
@@ -75,7 +75,7 @@ function d635(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K635)) continue;
+    if (f && skipField(r, c, f, t, K635)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d633), c); break;
@@ -99,7 +99,7 @@ function d636(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K636)) continue;
+    if (f && skipField(r, c, f, t, K636)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
       case 18: v2 = msg(r, c, d532); break;
@@ -114,8 +114,8 @@ function d636(r: Reader, c: C): J {
   if (v1 !== undefined) o["selector"] = v1;
   o["template"] = v2 ?? d532(EMPTY, c);
   o["updateStrategy"] = v3 ?? d638(EMPTY, c);
-  if (v4 !== undefined && v4 !== 0) o["minReadySeconds"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["templateGeneration"] = v5;
+  if (v4) o["minReadySeconds"] = v4;
+  if (v5) o["templateGeneration"] = v5;
   if (v6 !== undefined) o["revisionHistoryLimit"] = v6;
   return o;
 }
@@ -136,7 +136,7 @@ function d637(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K637)) continue;
+    if (f && skipField(r, c, f, t, K637)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -156,10 +156,10 @@ function d637(r: Reader, c: C): J {
   o["numberMisscheduled"] = v2 ?? 0;
   o["desiredNumberScheduled"] = v3 ?? 0;
   o["numberReady"] = v4 ?? 0;
-  if (v5 !== undefined && v5 !== 0) o["observedGeneration"] = v5;
-  if (v6 !== undefined && v6 !== 0) o["updatedNumberScheduled"] = v6;
-  if (v7 !== undefined && v7 !== 0) o["numberAvailable"] = v7;
-  if (v8 !== undefined && v8 !== 0) o["numberUnavailable"] = v8;
+  if (v5) o["observedGeneration"] = v5;
+  if (v6) o["updatedNumberScheduled"] = v6;
+  if (v7) o["numberAvailable"] = v7;
+  if (v8) o["numberUnavailable"] = v8;
   if (v9 !== undefined) o["collisionCount"] = v9;
   if (v10 !== undefined) o["conditions"] = v10;
   return o;
@@ -172,7 +172,7 @@ function d638(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K638)) continue;
+    if (f && skipField(r, c, f, t, K638)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d673); break;
@@ -180,7 +180,7 @@ function d638(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
+  if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
@@ -196,7 +196,7 @@ function d639(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K639)) continue;
+    if (f && skipField(r, c, f, t, K639)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d643); break;
@@ -222,7 +222,7 @@ function d640(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K640)) continue;
+    if (f && skipField(r, c, f, t, K640)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -238,8 +238,8 @@ function d640(r: Reader, c: C): J {
   o["status"] = v2 ?? '';
   o["lastUpdateTime"] = v6 ?? d1312(EMPTY, c);
   o["lastTransitionTime"] = v7 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.DeploymentList
@@ -252,7 +252,7 @@ function d641(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K641)) continue;
+    if (f && skipField(r, c, f, t, K641)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d639), c); break;
@@ -276,7 +276,7 @@ function d642(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K642)) continue;
+    if (f && skipField(r, c, f, t, K642)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = entryString(r, c, v2, ++n2); break;
@@ -305,7 +305,7 @@ function d643(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K643)) continue;
+    if (f && skipField(r, c, f, t, K643)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -324,9 +324,9 @@ function d643(r: Reader, c: C): J {
   if (v2 !== undefined) o["selector"] = v2;
   o["template"] = v3 ?? d532(EMPTY, c);
   o["strategy"] = v4 ?? d645(EMPTY, c);
-  if (v5 !== undefined && v5 !== 0) o["minReadySeconds"] = v5;
+  if (v5) o["minReadySeconds"] = v5;
   if (v6 !== undefined) o["revisionHistoryLimit"] = v6;
-  if (v7 !== undefined && v7 !== false) o["paused"] = v7;
+  if (v7) o["paused"] = v7;
   if (v8 !== undefined) o["rollbackTo"] = v8;
   if (v9 !== undefined) o["progressDeadlineSeconds"] = v9;
   return o;
@@ -347,7 +347,7 @@ function d644(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K644)) continue;
+    if (f && skipField(r, c, f, t, K644)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -362,12 +362,12 @@ function d644(r: Reader, c: C): J {
     }
   }
   const o: J = new O644();
-  if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
-  if (v2 !== undefined && v2 !== 0) o["replicas"] = v2;
-  if (v3 !== undefined && v3 !== 0) o["updatedReplicas"] = v3;
-  if (v7 !== undefined && v7 !== 0) o["readyReplicas"] = v7;
-  if (v4 !== undefined && v4 !== 0) o["availableReplicas"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["unavailableReplicas"] = v5;
+  if (v1) o["observedGeneration"] = v1;
+  if (v2) o["replicas"] = v2;
+  if (v3) o["updatedReplicas"] = v3;
+  if (v7) o["readyReplicas"] = v7;
+  if (v4) o["availableReplicas"] = v4;
+  if (v5) o["unavailableReplicas"] = v5;
   if (v9 !== undefined) o["terminatingReplicas"] = v9;
   if (v6 !== undefined) o["conditions"] = v6;
   if (v8 !== undefined) o["collisionCount"] = v8;
@@ -381,7 +381,7 @@ function d645(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K645)) continue;
+    if (f && skipField(r, c, f, t, K645)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d674); break;
@@ -389,7 +389,7 @@ function d645(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
+  if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
@@ -402,7 +402,7 @@ function d646(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K646)) continue;
+    if (f && skipField(r, c, f, t, K646)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -411,7 +411,7 @@ function d646(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["path"] = v1;
+  if (v1) o["path"] = v1;
   if (v3 !== undefined) o["pathType"] = v3;
   o["backend"] = v2 ?? d650(EMPTY, c);
   return o;
@@ -423,7 +423,7 @@ function d647(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K647)) continue;
+    if (f && skipField(r, c, f, t, K647)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d646), c); break;
       default: skip(r, t);
@@ -441,7 +441,7 @@ function d648(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K648)) continue;
+    if (f && skipField(r, c, f, t, K648)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -465,7 +465,7 @@ function d649(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K649)) continue;
+    if (f && skipField(r, c, f, t, K649)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d657); break;
@@ -487,7 +487,7 @@ function d650(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K650)) continue;
+    if (f && skipField(r, c, f, t, K650)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -496,7 +496,7 @@ function d650(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["serviceName"] = v1;
+  if (v1) o["serviceName"] = v1;
   o["servicePort"] = v2 ?? d1322(EMPTY, c);
   if (v3 !== undefined) o["resource"] = v3;
   return o;
@@ -511,7 +511,7 @@ function d651(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K651)) continue;
+    if (f && skipField(r, c, f, t, K651)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d649), c); break;
@@ -531,7 +531,7 @@ function d652(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K652)) continue;
+    if (f && skipField(r, c, f, t, K652)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -540,8 +540,8 @@ function d652(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["ip"] = v1;
-  if (v2 !== undefined && v2 !== '') o["hostname"] = v2;
+  if (v1) o["ip"] = v1;
+  if (v2) o["hostname"] = v2;
   if (v4 !== undefined) o["ports"] = v4;
   return o;
 }
@@ -552,7 +552,7 @@ function d653(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K653)) continue;
+    if (f && skipField(r, c, f, t, K653)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d652), c); break;
       default: skip(r, t);
@@ -571,7 +571,7 @@ function d654(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K654)) continue;
+    if (f && skipField(r, c, f, t, K654)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -593,7 +593,7 @@ function d655(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K655)) continue;
+    if (f && skipField(r, c, f, t, K655)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d656); break;
@@ -601,7 +601,7 @@ function d655(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["host"] = v1;
+  if (v1) o["host"] = v1;
   Object.assign(o, v2 ?? d656(EMPTY, c));
   return o;
 }
@@ -612,7 +612,7 @@ function d656(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K656)) continue;
+    if (f && skipField(r, c, f, t, K656)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d647); break;
       default: skip(r, t);
@@ -632,7 +632,7 @@ function d657(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K657)) continue;
+    if (f && skipField(r, c, f, t, K657)) continue;
     switch (t) {
       case 34: v4 = str(r, c); break;
       case 10: v1 = msg(r, c, d650); break;
@@ -655,7 +655,7 @@ function d658(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K658)) continue;
+    if (f && skipField(r, c, f, t, K658)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d653); break;
       default: skip(r, t);
@@ -673,7 +673,7 @@ function d659(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K659)) continue;
+    if (f && skipField(r, c, f, t, K659)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -682,7 +682,7 @@ function d659(r: Reader, c: C): J {
   }
   const o: J = {};
   if (v1 !== undefined) o["hosts"] = v1;
-  if (v2 !== undefined && v2 !== '') o["secretName"] = v2;
+  if (v2) o["secretName"] = v2;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicy
@@ -695,7 +695,7 @@ function d660(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K660)) continue;
+    if (f && skipField(r, c, f, t, K660)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d666); break;
@@ -714,7 +714,7 @@ function d661(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K661)) continue;
+    if (f && skipField(r, c, f, t, K661)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d665), c); break;
       case 18: v2 = add(v2, msg(r, c, d664), c); break;
@@ -734,7 +734,7 @@ function d662(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K662)) continue;
+    if (f && skipField(r, c, f, t, K662)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d665), c); break;
       case 18: v2 = add(v2, msg(r, c, d664), c); break;
@@ -756,7 +756,7 @@ function d663(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K663)) continue;
+    if (f && skipField(r, c, f, t, K663)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d660), c); break;
@@ -776,7 +776,7 @@ function d664(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K664)) continue;
+    if (f && skipField(r, c, f, t, K664)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -799,7 +799,7 @@ function d665(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K665)) continue;
+    if (f && skipField(r, c, f, t, K665)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -823,7 +823,7 @@ function d666(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K666)) continue;
+    if (f && skipField(r, c, f, t, K666)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
       case 18: v2 = add(v2, msg(r, c, d662), c); break;
@@ -851,7 +851,7 @@ function d667(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K667)) continue;
+    if (f && skipField(r, c, f, t, K667)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d670); break;
@@ -876,7 +876,7 @@ function d668(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K668)) continue;
+    if (f && skipField(r, c, f, t, K668)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -890,8 +890,8 @@ function d668(r: Reader, c: C): J {
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSetList
@@ -904,7 +904,7 @@ function d669(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K669)) continue;
+    if (f && skipField(r, c, f, t, K669)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d667), c); break;
@@ -925,7 +925,7 @@ function d670(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K670)) continue;
+    if (f && skipField(r, c, f, t, K670)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 32: v4 = r.int32(); break;
@@ -936,7 +936,7 @@ function d670(r: Reader, c: C): J {
   }
   const o: J = {};
   if (v1 !== undefined) o["replicas"] = v1;
-  if (v4 !== undefined && v4 !== 0) o["minReadySeconds"] = v4;
+  if (v4) o["minReadySeconds"] = v4;
   if (v2 !== undefined) o["selector"] = v2;
   o["template"] = v3 ?? d532(EMPTY, c);
   return o;
@@ -955,7 +955,7 @@ function d671(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K671)) continue;
+    if (f && skipField(r, c, f, t, K671)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -969,11 +969,11 @@ function d671(r: Reader, c: C): J {
   }
   const o: J = new O671();
   o["replicas"] = v1 ?? 0;
-  if (v2 !== undefined && v2 !== 0) o["fullyLabeledReplicas"] = v2;
-  if (v4 !== undefined && v4 !== 0) o["readyReplicas"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["availableReplicas"] = v5;
+  if (v2) o["fullyLabeledReplicas"] = v2;
+  if (v4) o["readyReplicas"] = v4;
+  if (v5) o["availableReplicas"] = v5;
   if (v7 !== undefined) o["terminatingReplicas"] = v7;
-  if (v3 !== undefined && v3 !== 0) o["observedGeneration"] = v3;
+  if (v3) o["observedGeneration"] = v3;
   if (v6 !== undefined) o["conditions"] = v6;
   return o;
 }
@@ -984,14 +984,14 @@ function d672(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K672)) continue;
+    if (f && skipField(r, c, f, t, K672)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== 0) o["revision"] = v1;
+  if (v1) o["revision"] = v1;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.RollingUpdateDaemonSet
@@ -1002,7 +1002,7 @@ function d673(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K673)) continue;
+    if (f && skipField(r, c, f, t, K673)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -1022,7 +1022,7 @@ function d674(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K674)) continue;
+    if (f && skipField(r, c, f, t, K674)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -1046,7 +1046,7 @@ function d675(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K675)) continue;
+    if (f && skipField(r, c, f, t, K675)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d676); break;
@@ -1066,14 +1066,14 @@ function d676(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K676)) continue;
+    if (f && skipField(r, c, f, t, K676)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== 0) o["replicas"] = v1;
+  if (v1) o["replicas"] = v1;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.ScaleStatus
@@ -1086,7 +1086,7 @@ function d677(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K677)) continue;
+    if (f && skipField(r, c, f, t, K677)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = entryString(r, c, v2, ++n2); break;
@@ -1097,7 +1097,7 @@ function d677(r: Reader, c: C): J {
   const o: J = {};
   o["replicas"] = v1 ?? 0;
   if (v2 !== undefined) o["selector"] = v2;
-  if (v3 !== undefined && v3 !== '') o["targetSelector"] = v3;
+  if (v3) o["targetSelector"] = v3;
   return o;
 }
 
@@ -1114,11 +1114,11 @@ export const schemas: SchemaGroup = {
     d649, d650, d651, d652, d653, d654, d655, d656, d657, d658, d659, d660, d661, d662, d663, d664,
     d665, d666, d667, d668, d669, d670, d671, d672, d673, d674, d675, d676, d677,
   ], [0, 2, 6, 8, 9, 16, 18, 27, 30, 34, 36, 42], [
-    [K633, O633, "mgmgmg", d1298, d636, d637], [K634, O634, "sfsfmgsese", d1312], [K635, 0, "mgMb", d1294, d633], [K636, O636, "mamgmgieleia", d1291, d532, d638], [K637, O637, "ififififleieieieiaMa", d634], [K638, 0, "sema", d673], [K639, O639, "mgmgmg", d1298, d643, d644], [K640, O640, "sfsfmgmgsese", d1312, d1312],
-    [K641, 0, "mgMb", d1294, d639], [K642, O642, "sf1amg", d672], [K643, O643, "iamamgmgieiaoemaia", d1291, d532, d645, d672], [K644, O644, "leieieieieieiaMaia", d640], [K645, 0, "sema", d674], [K646, 0, "sesamg", d650], [K647, 0, "Mb", d646], [K648, 0, "sfSa"],
-    [K649, O649, "mgmgmg", d1298, d657, d658], [K650, 0, "semgma", d1322, d595], [K651, 0, "mgMb", d1294, d649], [K652, 0, "seseMa", d654], [K653, 0, "Ma", d652], [K654, 0, "ifsfsa"], [K655, 0, "semiA", d656], [K656, 0, "ma", d647],
-    [K657, 0, "samaMaMa", d650, d659, d655], [K658, 0, "mg", d653], [K659, 0, "Sase"], [K660, 0, "mgmg", d1298, d666], [K661, 0, "MaMa", d665, d664], [K662, 0, "MaMa", d665, d664], [K663, 0, "mgMb", d1294, d660], [K664, 0, "mamama", d1291, d1291, d648],
-    [K665, 0, "samaia", d1322], [K666, 0, "mgMaMaSa", d1291, d662, d661], [K667, O667, "mgmgmg", d1298, d670, d671], [K668, O668, "sfsfmgsese", d1312], [K669, 0, "mgMb", d1294, d667], [K670, 0, "iaiemamg", d1291, d532], [K671, O671, "ifieieieialeMa", d668], [K672, 0, "le"],
-    [K673, 0, "mama", d1322, d1322], [K674, 0, "mama", d1322, d1322], [K675, O675, "mgmgmg", d1298, d676, d677], [K676, 0, "ie"], [K677, 0, "if1ase"],
+    [K633, O633, "mgmgmg", d1298, d636, d637], [K634, O634, "sfsfmgsese", d1312], [K635, "mgMb", d1294, d633], [K636, O636, "mamgmgieleia", d1291, d532, d638], [K637, O637, "ififififleieieieiaMa", d634], [K638, "sema", d673], [K639, O639, "mgmgmg", d1298, d643, d644], [K640, O640, "sfsfmgmgsese", d1312, d1312],
+    [K641, "mgMb", d1294, d639], [K642, O642, "sf1amg", d672], [K643, O643, "iamamgmgieiaoemaia", d1291, d532, d645, d672], [K644, O644, "leieieieieieiaMaia", d640], [K645, "sema", d674], [K646, "sesamg", d650], [K647, "Mb", d646], [K648, "sfSa"],
+    [K649, O649, "mgmgmg", d1298, d657, d658], [K650, "semgma", d1322, d595], [K651, "mgMb", d1294, d649], [K652, "seseMa", d654], [K653, "Ma", d652], [K654, "ifsfsa"], [K655, "semiA", d656], [K656, "ma", d647],
+    [K657, "samaMaMa", d650, d659, d655], [K658, "mg", d653], [K659, "Sase"], [K660, "mgmg", d1298, d666], [K661, "MaMa", d665, d664], [K662, "MaMa", d665, d664], [K663, "mgMb", d1294, d660], [K664, "mamama", d1291, d1291, d648],
+    [K665, "samaia", d1322], [K666, "mgMaMaSa", d1291, d662, d661], [K667, O667, "mgmgmg", d1298, d670, d671], [K668, O668, "sfsfmgsese", d1312], [K669, "mgMb", d1294, d667], [K670, "iaiemamg", d1291, d532], [K671, O671, "ifieieieialeMa", d668], [K672, "le"],
+    [K673, "mama", d1322, d1322], [K674, "mama", d1322, d1322], [K675, O675, "mgmgmg", d1298, d676, d677], [K676, "ie"], [K677, "if1ase"],
   ]),
 };

@@ -17,7 +17,7 @@ function d678(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K678)) continue;
+    if (f && skipField(r, c, f, t, K678)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -36,7 +36,7 @@ function d679(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K679)) continue;
+    if (f && skipField(r, c, f, t, K679)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -58,7 +58,7 @@ function d680(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K680)) continue;
+    if (f && skipField(r, c, f, t, K680)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d683); break;
@@ -83,7 +83,7 @@ function d681(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K681)) continue;
+    if (f && skipField(r, c, f, t, K681)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -94,11 +94,11 @@ function d681(r: Reader, c: C): J {
     }
   }
   const o: J = new O681();
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
-  if (v2 !== undefined && v2 !== '') o["status"] = v2;
+  if (v1) o["type"] = v1;
+  if (v2) o["status"] = v2;
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.flowcontrol.v1.FlowSchemaList
@@ -111,7 +111,7 @@ function d682(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K682)) continue;
+    if (f && skipField(r, c, f, t, K682)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d680), c); break;
@@ -132,7 +132,7 @@ function d683(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K683)) continue;
+    if (f && skipField(r, c, f, t, K683)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d693); break;
       case 16: v2 = r.int32(); break;
@@ -155,7 +155,7 @@ function d684(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K684)) continue;
+    if (f && skipField(r, c, f, t, K684)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d681), c); break;
       default: skip(r, t);
@@ -172,7 +172,7 @@ function d685(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K685)) continue;
+    if (f && skipField(r, c, f, t, K685)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -190,7 +190,7 @@ function d686(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K686)) continue;
+    if (f && skipField(r, c, f, t, K686)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d696); break;
@@ -212,7 +212,7 @@ function d687(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K687)) continue;
+    if (f && skipField(r, c, f, t, K687)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d686); break;
@@ -236,7 +236,7 @@ function d688(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K688)) continue;
+    if (f && skipField(r, c, f, t, K688)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 50: v6 = add(v6, str(r, c), c); break;
@@ -257,7 +257,7 @@ function d689(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K689)) continue;
+    if (f && skipField(r, c, f, t, K689)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d699), c); break;
       case 18: v2 = add(v2, msg(r, c, d697), c); break;
@@ -283,7 +283,7 @@ function d690(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K690)) continue;
+    if (f && skipField(r, c, f, t, K690)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d694); break;
@@ -308,7 +308,7 @@ function d691(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K691)) continue;
+    if (f && skipField(r, c, f, t, K691)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -319,11 +319,11 @@ function d691(r: Reader, c: C): J {
     }
   }
   const o: J = new O691();
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
-  if (v2 !== undefined && v2 !== '') o["status"] = v2;
+  if (v1) o["type"] = v1;
+  if (v2) o["status"] = v2;
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationList
@@ -336,7 +336,7 @@ function d692(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K692)) continue;
+    if (f && skipField(r, c, f, t, K692)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d690), c); break;
@@ -354,7 +354,7 @@ function d693(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K693)) continue;
+    if (f && skipField(r, c, f, t, K693)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -373,7 +373,7 @@ function d694(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K694)) continue;
+    if (f && skipField(r, c, f, t, K694)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d687); break;
@@ -394,7 +394,7 @@ function d695(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K695)) continue;
+    if (f && skipField(r, c, f, t, K695)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d691), c); break;
       default: skip(r, t);
@@ -413,7 +413,7 @@ function d696(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K696)) continue;
+    if (f && skipField(r, c, f, t, K696)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -439,7 +439,7 @@ function d697(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K697)) continue;
+    if (f && skipField(r, c, f, t, K697)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -453,7 +453,7 @@ function d697(r: Reader, c: C): J {
   o["verbs"] = v1 === undefined ? null : v1;
   o["apiGroups"] = v2 === undefined ? null : v2;
   o["resources"] = v3 === undefined ? null : v3;
-  if (v4 !== undefined && v4 !== false) o["clusterScope"] = v4;
+  if (v4) o["clusterScope"] = v4;
   o["namespaces"] = v5 === undefined ? null : v5;
   return o;
 }
@@ -465,7 +465,7 @@ function d698(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K698)) continue;
+    if (f && skipField(r, c, f, t, K698)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -487,7 +487,7 @@ function d699(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K699)) continue;
+    if (f && skipField(r, c, f, t, K699)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d700); break;
@@ -510,7 +510,7 @@ function d700(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K700)) continue;
+    if (f && skipField(r, c, f, t, K700)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -533,8 +533,8 @@ export const schemas: SchemaGroup = {
     d678, d679, d680, d681, d682, d683, d684, d685, d686, d687, d688, d689, d690, d691, d692, d693,
     d694, d695, d696, d697, d698, d699, d700,
   ], [2, 4, 12, 14], [
-    [K678, 0, "iaia"], [K679, 0, "sf"], [K680, O680, "mgmgmg", d1298, d683, d684], [K681, O681, "sesemgsese", d1312], [K682, 0, "mgMb", d1294, d680], [K683, 0, "mgifmaMa", d693, d679, d689], [K684, 0, "Ma", d681], [K685, 0, "sf"],
-    [K686, 0, "sfma", d696], [K687, 0, "ibmgiaia", d686], [K688, 0, "SbSb"], [K689, 0, "MbMaMa", d699, d697, d688], [K690, O690, "mgmgmg", d1298, d694, d695], [K691, O691, "sesemgsese", d1312], [K692, 0, "mgMb", d1294, d690], [K693, 0, "sf"],
-    [K694, 0, "sfmama", d687, d678], [K695, 0, "Ma", d691], [K696, 0, "ififif"], [K697, O697, "SbSbSboeSb"], [K698, 0, "sfsf"], [K699, 0, "sfmamama", d700, d685, d698], [K700, 0, "sf"],
+    [K678, "iaia"], [K679, "sf"], [K680, O680, "mgmgmg", d1298, d683, d684], [K681, O681, "sesemgsese", d1312], [K682, "mgMb", d1294, d680], [K683, "mgifmaMa", d693, d679, d689], [K684, "Ma", d681], [K685, "sf"],
+    [K686, "sfma", d696], [K687, "ibmgiaia", d686], [K688, "SbSb"], [K689, "MbMaMa", d699, d697, d688], [K690, O690, "mgmgmg", d1298, d694, d695], [K691, O691, "sesemgsese", d1312], [K692, "mgMb", d1294, d690], [K693, "sf"],
+    [K694, "sfmama", d687, d678], [K695, "Ma", d691], [K696, "ififif"], [K697, O697, "SbSbSboeSb"], [K698, "sfsf"], [K699, "sfmamama", d700, d685, d698], [K700, "sf"],
   ]),
 };

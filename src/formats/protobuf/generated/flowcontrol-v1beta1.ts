@@ -17,7 +17,7 @@ function d701(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K701)) continue;
+    if (f && skipField(r, c, f, t, K701)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -36,7 +36,7 @@ function d702(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K702)) continue;
+    if (f && skipField(r, c, f, t, K702)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -58,7 +58,7 @@ function d703(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K703)) continue;
+    if (f && skipField(r, c, f, t, K703)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d706); break;
@@ -83,7 +83,7 @@ function d704(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K704)) continue;
+    if (f && skipField(r, c, f, t, K704)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -94,11 +94,11 @@ function d704(r: Reader, c: C): J {
     }
   }
   const o: J = new O704();
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
-  if (v2 !== undefined && v2 !== '') o["status"] = v2;
+  if (v1) o["type"] = v1;
+  if (v2) o["status"] = v2;
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaList
@@ -111,7 +111,7 @@ function d705(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K705)) continue;
+    if (f && skipField(r, c, f, t, K705)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d703), c); break;
@@ -132,7 +132,7 @@ function d706(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K706)) continue;
+    if (f && skipField(r, c, f, t, K706)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d716); break;
       case 16: v2 = r.int32(); break;
@@ -155,7 +155,7 @@ function d707(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K707)) continue;
+    if (f && skipField(r, c, f, t, K707)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d704), c); break;
       default: skip(r, t);
@@ -172,7 +172,7 @@ function d708(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K708)) continue;
+    if (f && skipField(r, c, f, t, K708)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -190,7 +190,7 @@ function d709(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K709)) continue;
+    if (f && skipField(r, c, f, t, K709)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d719); break;
@@ -212,7 +212,7 @@ function d710(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K710)) continue;
+    if (f && skipField(r, c, f, t, K710)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d709); break;
@@ -236,7 +236,7 @@ function d711(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K711)) continue;
+    if (f && skipField(r, c, f, t, K711)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 50: v6 = add(v6, str(r, c), c); break;
@@ -257,7 +257,7 @@ function d712(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K712)) continue;
+    if (f && skipField(r, c, f, t, K712)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d722), c); break;
       case 18: v2 = add(v2, msg(r, c, d720), c); break;
@@ -283,7 +283,7 @@ function d713(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K713)) continue;
+    if (f && skipField(r, c, f, t, K713)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d717); break;
@@ -308,7 +308,7 @@ function d714(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K714)) continue;
+    if (f && skipField(r, c, f, t, K714)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -319,11 +319,11 @@ function d714(r: Reader, c: C): J {
     }
   }
   const o: J = new O714();
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
-  if (v2 !== undefined && v2 !== '') o["status"] = v2;
+  if (v1) o["type"] = v1;
+  if (v2) o["status"] = v2;
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationList
@@ -336,7 +336,7 @@ function d715(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K715)) continue;
+    if (f && skipField(r, c, f, t, K715)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d713), c); break;
@@ -354,7 +354,7 @@ function d716(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K716)) continue;
+    if (f && skipField(r, c, f, t, K716)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -373,7 +373,7 @@ function d717(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K717)) continue;
+    if (f && skipField(r, c, f, t, K717)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d710); break;
@@ -394,7 +394,7 @@ function d718(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K718)) continue;
+    if (f && skipField(r, c, f, t, K718)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d714), c); break;
       default: skip(r, t);
@@ -413,7 +413,7 @@ function d719(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K719)) continue;
+    if (f && skipField(r, c, f, t, K719)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -439,7 +439,7 @@ function d720(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K720)) continue;
+    if (f && skipField(r, c, f, t, K720)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -453,7 +453,7 @@ function d720(r: Reader, c: C): J {
   o["verbs"] = v1 === undefined ? null : v1;
   o["apiGroups"] = v2 === undefined ? null : v2;
   o["resources"] = v3 === undefined ? null : v3;
-  if (v4 !== undefined && v4 !== false) o["clusterScope"] = v4;
+  if (v4) o["clusterScope"] = v4;
   o["namespaces"] = v5 === undefined ? null : v5;
   return o;
 }
@@ -465,7 +465,7 @@ function d721(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K721)) continue;
+    if (f && skipField(r, c, f, t, K721)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -487,7 +487,7 @@ function d722(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K722)) continue;
+    if (f && skipField(r, c, f, t, K722)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d723); break;
@@ -510,7 +510,7 @@ function d723(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K723)) continue;
+    if (f && skipField(r, c, f, t, K723)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -533,8 +533,8 @@ export const schemas: SchemaGroup = {
     d701, d702, d703, d704, d705, d706, d707, d708, d709, d710, d711, d712, d713, d714, d715, d716,
     d717, d718, d719, d720, d721, d722, d723,
   ], [2, 4, 12, 14], [
-    [K701, 0, "iaia"], [K702, 0, "sf"], [K703, O703, "mgmgmg", d1298, d706, d707], [K704, O704, "sesemgsese", d1312], [K705, 0, "mgMb", d1294, d703], [K706, 0, "mgifmaMa", d716, d702, d712], [K707, 0, "Ma", d704], [K708, 0, "sf"],
-    [K709, 0, "sfma", d719], [K710, 0, "ifmgiaia", d709], [K711, 0, "SbSb"], [K712, 0, "MbMaMa", d722, d720, d711], [K713, O713, "mgmgmg", d1298, d717, d718], [K714, O714, "sesemgsese", d1312], [K715, 0, "mgMb", d1294, d713], [K716, 0, "sf"],
-    [K717, 0, "sfmama", d710, d701], [K718, 0, "Ma", d714], [K719, 0, "ififif"], [K720, O720, "SbSbSboeSb"], [K721, 0, "sfsf"], [K722, 0, "sfmamama", d723, d708, d721], [K723, 0, "sf"],
+    [K701, "iaia"], [K702, "sf"], [K703, O703, "mgmgmg", d1298, d706, d707], [K704, O704, "sesemgsese", d1312], [K705, "mgMb", d1294, d703], [K706, "mgifmaMa", d716, d702, d712], [K707, "Ma", d704], [K708, "sf"],
+    [K709, "sfma", d719], [K710, "ifmgiaia", d709], [K711, "SbSb"], [K712, "MbMaMa", d722, d720, d711], [K713, O713, "mgmgmg", d1298, d717, d718], [K714, O714, "sesemgsese", d1312], [K715, "mgMb", d1294, d713], [K716, "sf"],
+    [K717, "sfmama", d710, d701], [K718, "Ma", d714], [K719, "ififif"], [K720, O720, "SbSbSboeSb"], [K721, "sfsf"], [K722, "sfmamama", d723, d708, d721], [K723, "sf"],
   ]),
 };

@@ -17,7 +17,7 @@ function d724(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K724)) continue;
+    if (f && skipField(r, c, f, t, K724)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -36,7 +36,7 @@ function d725(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K725)) continue;
+    if (f && skipField(r, c, f, t, K725)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -58,7 +58,7 @@ function d726(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K726)) continue;
+    if (f && skipField(r, c, f, t, K726)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d729); break;
@@ -83,7 +83,7 @@ function d727(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K727)) continue;
+    if (f && skipField(r, c, f, t, K727)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -94,11 +94,11 @@ function d727(r: Reader, c: C): J {
     }
   }
   const o: J = new O727();
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
-  if (v2 !== undefined && v2 !== '') o["status"] = v2;
+  if (v1) o["type"] = v1;
+  if (v2) o["status"] = v2;
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaList
@@ -111,7 +111,7 @@ function d728(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K728)) continue;
+    if (f && skipField(r, c, f, t, K728)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d726), c); break;
@@ -132,7 +132,7 @@ function d729(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K729)) continue;
+    if (f && skipField(r, c, f, t, K729)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d739); break;
       case 16: v2 = r.int32(); break;
@@ -155,7 +155,7 @@ function d730(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K730)) continue;
+    if (f && skipField(r, c, f, t, K730)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d727), c); break;
       default: skip(r, t);
@@ -172,7 +172,7 @@ function d731(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K731)) continue;
+    if (f && skipField(r, c, f, t, K731)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -190,7 +190,7 @@ function d732(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K732)) continue;
+    if (f && skipField(r, c, f, t, K732)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d742); break;
@@ -212,7 +212,7 @@ function d733(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K733)) continue;
+    if (f && skipField(r, c, f, t, K733)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d732); break;
@@ -236,7 +236,7 @@ function d734(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K734)) continue;
+    if (f && skipField(r, c, f, t, K734)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 50: v6 = add(v6, str(r, c), c); break;
@@ -257,7 +257,7 @@ function d735(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K735)) continue;
+    if (f && skipField(r, c, f, t, K735)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d745), c); break;
       case 18: v2 = add(v2, msg(r, c, d743), c); break;
@@ -283,7 +283,7 @@ function d736(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K736)) continue;
+    if (f && skipField(r, c, f, t, K736)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d740); break;
@@ -308,7 +308,7 @@ function d737(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K737)) continue;
+    if (f && skipField(r, c, f, t, K737)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -319,11 +319,11 @@ function d737(r: Reader, c: C): J {
     }
   }
   const o: J = new O737();
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
-  if (v2 !== undefined && v2 !== '') o["status"] = v2;
+  if (v1) o["type"] = v1;
+  if (v2) o["status"] = v2;
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationList
@@ -336,7 +336,7 @@ function d738(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K738)) continue;
+    if (f && skipField(r, c, f, t, K738)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d736), c); break;
@@ -354,7 +354,7 @@ function d739(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K739)) continue;
+    if (f && skipField(r, c, f, t, K739)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -373,7 +373,7 @@ function d740(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K740)) continue;
+    if (f && skipField(r, c, f, t, K740)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d733); break;
@@ -394,7 +394,7 @@ function d741(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K741)) continue;
+    if (f && skipField(r, c, f, t, K741)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d737), c); break;
       default: skip(r, t);
@@ -413,7 +413,7 @@ function d742(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K742)) continue;
+    if (f && skipField(r, c, f, t, K742)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -439,7 +439,7 @@ function d743(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K743)) continue;
+    if (f && skipField(r, c, f, t, K743)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -453,7 +453,7 @@ function d743(r: Reader, c: C): J {
   o["verbs"] = v1 === undefined ? null : v1;
   o["apiGroups"] = v2 === undefined ? null : v2;
   o["resources"] = v3 === undefined ? null : v3;
-  if (v4 !== undefined && v4 !== false) o["clusterScope"] = v4;
+  if (v4) o["clusterScope"] = v4;
   o["namespaces"] = v5 === undefined ? null : v5;
   return o;
 }
@@ -465,7 +465,7 @@ function d744(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K744)) continue;
+    if (f && skipField(r, c, f, t, K744)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -487,7 +487,7 @@ function d745(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K745)) continue;
+    if (f && skipField(r, c, f, t, K745)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d746); break;
@@ -510,7 +510,7 @@ function d746(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K746)) continue;
+    if (f && skipField(r, c, f, t, K746)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -533,8 +533,8 @@ export const schemas: SchemaGroup = {
     d724, d725, d726, d727, d728, d729, d730, d731, d732, d733, d734, d735, d736, d737, d738, d739,
     d740, d741, d742, d743, d744, d745, d746,
   ], [2, 4, 12, 14], [
-    [K724, 0, "iaia"], [K725, 0, "sf"], [K726, O726, "mgmgmg", d1298, d729, d730], [K727, O727, "sesemgsese", d1312], [K728, 0, "mgMb", d1294, d726], [K729, 0, "mgifmaMa", d739, d725, d735], [K730, 0, "Ma", d727], [K731, 0, "sf"],
-    [K732, 0, "sfma", d742], [K733, 0, "ifmgiaia", d732], [K734, 0, "SbSb"], [K735, 0, "MbMaMa", d745, d743, d734], [K736, O736, "mgmgmg", d1298, d740, d741], [K737, O737, "sesemgsese", d1312], [K738, 0, "mgMb", d1294, d736], [K739, 0, "sf"],
-    [K740, 0, "sfmama", d733, d724], [K741, 0, "Ma", d737], [K742, 0, "ififif"], [K743, O743, "SbSbSboeSb"], [K744, 0, "sfsf"], [K745, 0, "sfmamama", d746, d731, d744], [K746, 0, "sf"],
+    [K724, "iaia"], [K725, "sf"], [K726, O726, "mgmgmg", d1298, d729, d730], [K727, O727, "sesemgsese", d1312], [K728, "mgMb", d1294, d726], [K729, "mgifmaMa", d739, d725, d735], [K730, "Ma", d727], [K731, "sf"],
+    [K732, "sfma", d742], [K733, "ifmgiaia", d732], [K734, "SbSb"], [K735, "MbMaMa", d745, d743, d734], [K736, O736, "mgmgmg", d1298, d740, d741], [K737, O737, "sesemgsese", d1312], [K738, "mgMb", d1294, d736], [K739, "sf"],
+    [K740, "sfmama", d733, d724], [K741, "Ma", d737], [K742, "ififif"], [K743, O743, "SbSbSboeSb"], [K744, "sfsf"], [K745, "sfmamama", d746, d731, d744], [K746, "sf"],
   ]),
 };

@@ -17,7 +17,7 @@ function d747(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K747)) continue;
+    if (f && skipField(r, c, f, t, K747)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -36,7 +36,7 @@ function d748(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K748)) continue;
+    if (f && skipField(r, c, f, t, K748)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -58,7 +58,7 @@ function d749(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K749)) continue;
+    if (f && skipField(r, c, f, t, K749)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d752); break;
@@ -83,7 +83,7 @@ function d750(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K750)) continue;
+    if (f && skipField(r, c, f, t, K750)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -94,11 +94,11 @@ function d750(r: Reader, c: C): J {
     }
   }
   const o: J = new O750();
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
-  if (v2 !== undefined && v2 !== '') o["status"] = v2;
+  if (v1) o["type"] = v1;
+  if (v2) o["status"] = v2;
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaList
@@ -111,7 +111,7 @@ function d751(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K751)) continue;
+    if (f && skipField(r, c, f, t, K751)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d749), c); break;
@@ -132,7 +132,7 @@ function d752(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K752)) continue;
+    if (f && skipField(r, c, f, t, K752)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d762); break;
       case 16: v2 = r.int32(); break;
@@ -155,7 +155,7 @@ function d753(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K753)) continue;
+    if (f && skipField(r, c, f, t, K753)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d750), c); break;
       default: skip(r, t);
@@ -172,7 +172,7 @@ function d754(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K754)) continue;
+    if (f && skipField(r, c, f, t, K754)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -190,7 +190,7 @@ function d755(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K755)) continue;
+    if (f && skipField(r, c, f, t, K755)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d765); break;
@@ -212,7 +212,7 @@ function d756(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K756)) continue;
+    if (f && skipField(r, c, f, t, K756)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = msg(r, c, d755); break;
@@ -236,7 +236,7 @@ function d757(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K757)) continue;
+    if (f && skipField(r, c, f, t, K757)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 50: v6 = add(v6, str(r, c), c); break;
@@ -257,7 +257,7 @@ function d758(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K758)) continue;
+    if (f && skipField(r, c, f, t, K758)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d768), c); break;
       case 18: v2 = add(v2, msg(r, c, d766), c); break;
@@ -283,7 +283,7 @@ function d759(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K759)) continue;
+    if (f && skipField(r, c, f, t, K759)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d763); break;
@@ -308,7 +308,7 @@ function d760(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K760)) continue;
+    if (f && skipField(r, c, f, t, K760)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -319,11 +319,11 @@ function d760(r: Reader, c: C): J {
     }
   }
   const o: J = new O760();
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
-  if (v2 !== undefined && v2 !== '') o["status"] = v2;
+  if (v1) o["type"] = v1;
+  if (v2) o["status"] = v2;
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
-  if (v5 !== undefined && v5 !== '') o["message"] = v5;
+  if (v4) o["reason"] = v4;
+  if (v5) o["message"] = v5;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationList
@@ -336,7 +336,7 @@ function d761(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K761)) continue;
+    if (f && skipField(r, c, f, t, K761)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d759), c); break;
@@ -354,7 +354,7 @@ function d762(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K762)) continue;
+    if (f && skipField(r, c, f, t, K762)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -373,7 +373,7 @@ function d763(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K763)) continue;
+    if (f && skipField(r, c, f, t, K763)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d756); break;
@@ -394,7 +394,7 @@ function d764(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K764)) continue;
+    if (f && skipField(r, c, f, t, K764)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d760), c); break;
       default: skip(r, t);
@@ -413,7 +413,7 @@ function d765(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K765)) continue;
+    if (f && skipField(r, c, f, t, K765)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -439,7 +439,7 @@ function d766(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K766)) continue;
+    if (f && skipField(r, c, f, t, K766)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -453,7 +453,7 @@ function d766(r: Reader, c: C): J {
   o["verbs"] = v1 === undefined ? null : v1;
   o["apiGroups"] = v2 === undefined ? null : v2;
   o["resources"] = v3 === undefined ? null : v3;
-  if (v4 !== undefined && v4 !== false) o["clusterScope"] = v4;
+  if (v4) o["clusterScope"] = v4;
   o["namespaces"] = v5 === undefined ? null : v5;
   return o;
 }
@@ -465,7 +465,7 @@ function d767(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K767)) continue;
+    if (f && skipField(r, c, f, t, K767)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -487,7 +487,7 @@ function d768(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K768)) continue;
+    if (f && skipField(r, c, f, t, K768)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d769); break;
@@ -510,7 +510,7 @@ function d769(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K769)) continue;
+    if (f && skipField(r, c, f, t, K769)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -533,8 +533,8 @@ export const schemas: SchemaGroup = {
     d747, d748, d749, d750, d751, d752, d753, d754, d755, d756, d757, d758, d759, d760, d761, d762,
     d763, d764, d765, d766, d767, d768, d769,
   ], [2, 4, 12, 14], [
-    [K747, 0, "iaia"], [K748, 0, "sf"], [K749, O749, "mgmgmg", d1298, d752, d753], [K750, O750, "sesemgsese", d1312], [K751, 0, "mgMb", d1294, d749], [K752, 0, "mgifmaMa", d762, d748, d758], [K753, 0, "Ma", d750], [K754, 0, "sf"],
-    [K755, 0, "sfma", d765], [K756, 0, "ifmgiaia", d755], [K757, 0, "SbSb"], [K758, 0, "MbMaMa", d768, d766, d757], [K759, O759, "mgmgmg", d1298, d763, d764], [K760, O760, "sesemgsese", d1312], [K761, 0, "mgMb", d1294, d759], [K762, 0, "sf"],
-    [K763, 0, "sfmama", d756, d747], [K764, 0, "Ma", d760], [K765, 0, "ififif"], [K766, O766, "SbSbSboeSb"], [K767, 0, "sfsf"], [K768, 0, "sfmamama", d769, d754, d767], [K769, 0, "sf"],
+    [K747, "iaia"], [K748, "sf"], [K749, O749, "mgmgmg", d1298, d752, d753], [K750, O750, "sesemgsese", d1312], [K751, "mgMb", d1294, d749], [K752, "mgifmaMa", d762, d748, d758], [K753, "Ma", d750], [K754, "sf"],
+    [K755, "sfma", d765], [K756, "ifmgiaia", d755], [K757, "SbSb"], [K758, "MbMaMa", d768, d766, d757], [K759, O759, "mgmgmg", d1298, d763, d764], [K760, O760, "sesemgsese", d1312], [K761, "mgMb", d1294, d759], [K762, "sf"],
+    [K763, "sfmama", d756, d747], [K764, "Ma", d760], [K765, "ififif"], [K766, O766, "SbSbSboeSb"], [K767, "sfsf"], [K768, "sfmamama", d769, d754, d767], [K769, "sf"],
   ]),
 };

@@ -21,7 +21,7 @@ function d770(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K770)) continue;
+    if (f && skipField(r, c, f, t, K770)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d772); break;
@@ -41,14 +41,14 @@ function d771(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K771)) continue;
+    if (f && skipField(r, c, f, t, K771)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["image"] = v1;
+  if (v1) o["image"] = v1;
   return o;
 }
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewSpec
@@ -61,7 +61,7 @@ function d772(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K772)) continue;
+    if (f && skipField(r, c, f, t, K772)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d771), c); break;
       case 18: v2 = entryString(r, c, v2, ++n2); break;
@@ -72,7 +72,7 @@ function d772(r: Reader, c: C): J {
   const o: J = {};
   if (v1 !== undefined) o["containers"] = v1;
   if (v2 !== undefined) o["annotations"] = v2;
-  if (v3 !== undefined && v3 !== '') o["namespace"] = v3;
+  if (v3) o["namespace"] = v3;
   return o;
 }
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewStatus
@@ -85,7 +85,7 @@ function d773(r: Reader, c: C): J {
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K773)) continue;
+    if (f && skipField(r, c, f, t, K773)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: v2 = str(r, c); break;
@@ -95,7 +95,7 @@ function d773(r: Reader, c: C): J {
   }
   const o: J = {};
   o["allowed"] = v1 ?? false;
-  if (v2 !== undefined && v2 !== '') o["reason"] = v2;
+  if (v2) o["reason"] = v2;
   if (v3 !== undefined) o["auditAnnotations"] = v3;
   return o;
 }
@@ -111,6 +111,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.imagepolicy.v1alpha1.", "ImageReview ImageReviewContainerSpec ImageReviewSpec ImageReviewStatus", [
     d770, d771, d772, d773,
   ], [0], [
-    [K770, O770, "mgmgmg", d1298, d772, d773], [K771, 0, "se"], [K772, 0, "Ma1ase", d771], [K773, 0, "ofse1a"],
+    [K770, O770, "mgmgmg", d1298, d772, d773], [K771, "se"], [K772, "Ma1ase", d771], [K773, "ofse1a"],
   ]),
 };

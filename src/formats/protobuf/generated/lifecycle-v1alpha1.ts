@@ -21,7 +21,7 @@ function d774(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K774)) continue;
+    if (f && skipField(r, c, f, t, K774)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d783); break;
@@ -44,7 +44,7 @@ function d775(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K775)) continue;
+    if (f && skipField(r, c, f, t, K775)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d774), c); break;
@@ -63,7 +63,7 @@ function d776(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K776)) continue;
+    if (f && skipField(r, c, f, t, K776)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -87,7 +87,7 @@ function d777(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K777)) continue;
+    if (f && skipField(r, c, f, t, K777)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d780); break;
@@ -110,7 +110,7 @@ function d778(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K778)) continue;
+    if (f && skipField(r, c, f, t, K778)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d777), c); break;
@@ -129,7 +129,7 @@ function d779(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K779)) continue;
+    if (f && skipField(r, c, f, t, K779)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -150,7 +150,7 @@ function d780(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K780)) continue;
+    if (f && skipField(r, c, f, t, K780)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d782); break;
       case 18: v2 = str(r, c); break;
@@ -172,7 +172,7 @@ function d781(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K781)) continue;
+    if (f && skipField(r, c, f, t, K781)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       case 16: v2 = i64(r, c); break;
@@ -191,7 +191,7 @@ function d782(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K782)) continue;
+    if (f && skipField(r, c, f, t, K782)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d779); break;
       default: skip(r, t);
@@ -208,7 +208,7 @@ function d783(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K783)) continue;
+    if (f && skipField(r, c, f, t, K783)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d785); break;
       default: skip(r, t);
@@ -230,7 +230,7 @@ function d784(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K784)) continue;
+    if (f && skipField(r, c, f, t, K784)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       case 16: v2 = i64(r, c); break;
@@ -255,7 +255,7 @@ function d785(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K785)) continue;
+    if (f && skipField(r, c, f, t, K785)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d776); break;
       default: skip(r, t);
@@ -273,7 +273,7 @@ function d786(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K786)) continue;
+    if (f && skipField(r, c, f, t, K786)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -298,7 +298,7 @@ function d787(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K787)) continue;
+    if (f && skipField(r, c, f, t, K787)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1312); break;
@@ -327,7 +327,7 @@ function d788(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K788)) continue;
+    if (f && skipField(r, c, f, t, K788)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -353,7 +353,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.lifecycle.v1alpha1.", "Eviction EvictionList EvictionPodReference EvictionRequest EvictionRequestList EvictionRequestPodReference EvictionRequestSpec EvictionRequestStatus EvictionRequestTarget EvictionSpec EvictionStatus EvictionTarget Requester ResponderStatus TargetResponder", [
     d774, d775, d776, d777, d778, d779, d780, d781, d782, d783, d784, d785, d786, d787, d788,
   ], [0, 1, 3, 4], [
-    [K774, O774, "mgmgmg", d1298, d783, d784], [K775, 0, "mgMb", d1294, d774], [K776, 0, "sfsf"], [K777, O777, "mgmgmg", d1298, d780, d781], [K778, 0, "mgMb", d1294, d777], [K779, 0, "sfsf"], [K780, 0, "mgsfsf", d782], [K781, 0, "Mala", d1278],
-    [K782, 0, "ma", d779], [K783, 0, "mg", d785], [K784, O784, "MalaMaMaMa", d1278, d786, d788, d787], [K785, 0, "ma", d776], [K786, 0, "sfsf"], [K787, O787, "sfmamamamasa", d1312, d1312, d1312, d1312], [K788, 0, "sfibsf"],
+    [K774, O774, "mgmgmg", d1298, d783, d784], [K775, "mgMb", d1294, d774], [K776, "sfsf"], [K777, O777, "mgmgmg", d1298, d780, d781], [K778, "mgMb", d1294, d777], [K779, "sfsf"], [K780, "mgsfsf", d782], [K781, "Mala", d1278],
+    [K782, "ma", d779], [K783, "mg", d785], [K784, O784, "MalaMaMaMa", d1278, d786, d788, d787], [K785, "ma", d776], [K786, "sfsf"], [K787, O787, "sfmamamamasa", d1312, d1312, d1312, d1312], [K788, "sfibsf"],
   ]),
 };

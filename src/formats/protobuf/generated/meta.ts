@@ -25,7 +25,7 @@ function d1272(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1272)) continue;
+    if (f && skipField(r, c, f, t, K1272)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d1288), c); break;
@@ -49,7 +49,7 @@ function d1273(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1273)) continue;
+    if (f && skipField(r, c, f, t, K1273)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1272), c); break;
       default: skip(r, t);
@@ -75,7 +75,7 @@ function d1274(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1274)) continue;
+    if (f && skipField(r, c, f, t, K1274)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 50: v6 = str(r, c); break;
@@ -94,13 +94,13 @@ function d1274(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["singularName"] = v6 ?? '';
   o["namespaced"] = v2 ?? false;
-  if (v8 !== undefined && v8 !== '') o["group"] = v8;
-  if (v9 !== undefined && v9 !== '') o["version"] = v9;
+  if (v8) o["group"] = v8;
+  if (v9) o["version"] = v9;
   o["kind"] = v3 ?? '';
   o["verbs"] = v4 === undefined ? null : v4;
   if (v5 !== undefined) o["shortNames"] = v5;
   if (v7 !== undefined) o["categories"] = v7;
-  if (v10 !== undefined && v10 !== '') o["storageVersionHash"] = v10;
+  if (v10) o["storageVersionHash"] = v10;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList
@@ -113,7 +113,7 @@ function d1275(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1275)) continue;
+    if (f && skipField(r, c, f, t, K1275)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d1274), c); break;
@@ -134,7 +134,7 @@ function d1276(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1276)) continue;
+    if (f && skipField(r, c, f, t, K1276)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, msg(r, c, d1306), c); break;
@@ -157,7 +157,7 @@ function d1277(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1277)) continue;
+    if (f && skipField(r, c, f, t, K1277)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 16: v2 = r.bool(); break;
@@ -183,7 +183,7 @@ function d1278(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1278)) continue;
+    if (f && skipField(r, c, f, t, K1278)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -197,7 +197,7 @@ function d1278(r: Reader, c: C): J {
   const o: J = new O1278();
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== 0) o["observedGeneration"] = v3;
+  if (v3) o["observedGeneration"] = v3;
   o["lastTransitionTime"] = v4 ?? d1312(EMPTY, c);
   o["reason"] = v5 ?? '';
   o["message"] = v6 ?? '';
@@ -215,7 +215,7 @@ function d1279(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1279)) continue;
+    if (f && skipField(r, c, f, t, K1279)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 26: v3 = str(r, c); break;
@@ -224,8 +224,8 @@ function d1279(r: Reader, c: C): J {
     }
   }
   if (v1 !== undefined) o["dryRun"] = v1;
-  if (v3 !== undefined && v3 !== '') o["fieldManager"] = v3;
-  if (v4 !== undefined && v4 !== '') o["fieldValidation"] = v4;
+  if (v3) o["fieldManager"] = v3;
+  if (v4) o["fieldValidation"] = v4;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.DeleteOptions
@@ -243,7 +243,7 @@ function d1280(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1280)) continue;
+    if (f && skipField(r, c, f, t, K1280)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: v2 = msg(r, c, d1304); break;
@@ -273,7 +273,7 @@ function d1282(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1282)) continue;
+    if (f && skipField(r, c, f, t, K1282)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -298,13 +298,13 @@ function d1284(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1284)) continue;
+    if (f && skipField(r, c, f, t, K1284)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
-  if (v1 !== undefined && v1 !== '') o["resourceVersion"] = v1;
+  if (v1) o["resourceVersion"] = v1;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupKind
@@ -315,7 +315,7 @@ function d1285(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1285)) continue;
+    if (f && skipField(r, c, f, t, K1285)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -335,7 +335,7 @@ function d1286(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1286)) continue;
+    if (f && skipField(r, c, f, t, K1286)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -355,7 +355,7 @@ function d1287(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1287)) continue;
+    if (f && skipField(r, c, f, t, K1287)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -375,7 +375,7 @@ function d1288(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1288)) continue;
+    if (f && skipField(r, c, f, t, K1288)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -396,7 +396,7 @@ function d1289(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1289)) continue;
+    if (f && skipField(r, c, f, t, K1289)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -419,7 +419,7 @@ function d1290(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1290)) continue;
+    if (f && skipField(r, c, f, t, K1290)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -442,7 +442,7 @@ function d1291(r: Reader, c: C): J {
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1291)) continue;
+    if (f && skipField(r, c, f, t, K1291)) continue;
     switch (t) {
       case 10: v1 = entryString(r, c, v1, ++n1); break;
       case 18: v2 = add(v2, msg(r, c, d1292), c); break;
@@ -463,7 +463,7 @@ function d1292(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1292)) continue;
+    if (f && skipField(r, c, f, t, K1292)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -487,7 +487,7 @@ function d1293(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1293)) continue;
+    if (f && skipField(r, c, f, t, K1293)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1319), c); break;
@@ -510,7 +510,7 @@ function d1294(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1294)) continue;
+    if (f && skipField(r, c, f, t, K1294)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -521,9 +521,9 @@ function d1294(r: Reader, c: C): J {
     }
   }
   const o: J = new O1294();
-  if (v1 !== undefined && v1 !== '') o["selfLink"] = v1;
-  if (v2 !== undefined && v2 !== '') o["resourceVersion"] = v2;
-  if (v3 !== undefined && v3 !== '') o["continue"] = v3;
+  if (v1) o["selfLink"] = v1;
+  if (v2) o["resourceVersion"] = v2;
+  if (v3) o["continue"] = v3;
   if (v4 !== undefined) o["remainingItemCount"] = v4;
   if (v5 !== undefined) o["shardInfo"] = v5;
   return o;
@@ -548,7 +548,7 @@ function d1295(r: Reader, c: C): J {
   let v15: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1295)) continue;
+    if (f && skipField(r, c, f, t, K1295)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -564,17 +564,17 @@ function d1295(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  if (v1 !== undefined && v1 !== '') o["labelSelector"] = v1;
-  if (v2 !== undefined && v2 !== '') o["fieldSelector"] = v2;
-  if (v3 !== undefined && v3 !== false) o["watch"] = v3;
-  if (v9 !== undefined && v9 !== false) o["allowWatchBookmarks"] = v9;
-  if (v4 !== undefined && v4 !== '') o["resourceVersion"] = v4;
-  if (v10 !== undefined && v10 !== '') o["resourceVersionMatch"] = v10;
+  if (v1) o["labelSelector"] = v1;
+  if (v2) o["fieldSelector"] = v2;
+  if (v3) o["watch"] = v3;
+  if (v9) o["allowWatchBookmarks"] = v9;
+  if (v4) o["resourceVersion"] = v4;
+  if (v10) o["resourceVersionMatch"] = v10;
   if (v5 !== undefined) o["timeoutSeconds"] = v5;
-  if (v7 !== undefined && v7 !== 0) o["limit"] = v7;
-  if (v8 !== undefined && v8 !== '') o["continue"] = v8;
+  if (v7) o["limit"] = v7;
+  if (v8) o["continue"] = v8;
   if (v11 !== undefined) o["sendInitialEvents"] = v11;
-  if (v15 !== undefined && v15 !== '') o["shardSelector"] = v15;
+  if (v15) o["shardSelector"] = v15;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ManagedFieldsEntry
@@ -591,7 +591,7 @@ function d1296(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1296)) continue;
+    if (f && skipField(r, c, f, t, K1296)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -604,13 +604,13 @@ function d1296(r: Reader, c: C): J {
     }
   }
   const o: J = new O1296();
-  if (v1 !== undefined && v1 !== '') o["manager"] = v1;
-  if (v2 !== undefined && v2 !== '') o["operation"] = v2;
-  if (v3 !== undefined && v3 !== '') o["apiVersion"] = v3;
+  if (v1) o["manager"] = v1;
+  if (v2) o["operation"] = v2;
+  if (v3) o["apiVersion"] = v3;
   if (v4 !== undefined) o["time"] = v4;
-  if (v6 !== undefined && v6 !== '') o["fieldsType"] = v6;
+  if (v6) o["fieldsType"] = v6;
   if (v7 !== undefined) o["fieldsV1"] = v7;
-  if (v8 !== undefined && v8 !== '') o["subresource"] = v8;
+  if (v8) o["subresource"] = v8;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime
@@ -639,7 +639,7 @@ function d1298(r: Reader, c: C): J {
   let n12 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1298)) continue;
+    if (f && skipField(r, c, f, t, K1298)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -660,13 +660,13 @@ function d1298(r: Reader, c: C): J {
     }
   }
   const o: J = new O1298();
-  if (v1 !== undefined && v1 !== '') o["name"] = v1;
-  if (v2 !== undefined && v2 !== '') o["generateName"] = v2;
-  if (v3 !== undefined && v3 !== '') o["namespace"] = v3;
-  if (v4 !== undefined && v4 !== '') o["selfLink"] = v4;
-  if (v5 !== undefined && v5 !== '') o["uid"] = v5;
-  if (v6 !== undefined && v6 !== '') o["resourceVersion"] = v6;
-  if (v7 !== undefined && v7 !== 0) o["generation"] = v7;
+  if (v1) o["name"] = v1;
+  if (v2) o["generateName"] = v2;
+  if (v3) o["namespace"] = v3;
+  if (v4) o["selfLink"] = v4;
+  if (v5) o["uid"] = v5;
+  if (v6) o["resourceVersion"] = v6;
+  if (v7) o["generation"] = v7;
   if (v8 !== undefined && v8 !== null) o["creationTimestamp"] = v8;
   if (v9 !== undefined) o["deletionTimestamp"] = v9;
   if (v10 !== undefined) o["deletionGracePeriodSeconds"] = v10;
@@ -690,7 +690,7 @@ function d1299(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1299)) continue;
+    if (f && skipField(r, c, f, t, K1299)) continue;
     switch (t) {
       case 42: v5 = str(r, c); break;
       case 10: v1 = str(r, c); break;
@@ -719,7 +719,7 @@ function d1300(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1300)) continue;
+    if (f && skipField(r, c, f, t, K1300)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       default: skip(r, t);
@@ -738,7 +738,7 @@ function d1301(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1301)) continue;
+    if (f && skipField(r, c, f, t, K1301)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1300), c); break;
@@ -755,7 +755,7 @@ function d1302(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1302)) continue;
+    if (f && skipField(r, c, f, t, K1302)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -776,7 +776,7 @@ function d1303(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1303)) continue;
+    if (f && skipField(r, c, f, t, K1303)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 16: v2 = r.bool(); break;
@@ -787,8 +787,8 @@ function d1303(r: Reader, c: C): J {
   }
   if (v1 !== undefined) o["dryRun"] = v1;
   if (v2 !== undefined) o["force"] = v2;
-  if (v3 !== undefined && v3 !== '') o["fieldManager"] = v3;
-  if (v4 !== undefined && v4 !== '') o["fieldValidation"] = v4;
+  if (v3) o["fieldManager"] = v3;
+  if (v4) o["fieldValidation"] = v4;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Preconditions
@@ -799,7 +799,7 @@ function d1304(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1304)) continue;
+    if (f && skipField(r, c, f, t, K1304)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -818,7 +818,7 @@ function d1305(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1305)) continue;
+    if (f && skipField(r, c, f, t, K1305)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
@@ -836,7 +836,7 @@ function d1306(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1306)) continue;
+    if (f && skipField(r, c, f, t, K1306)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -855,7 +855,7 @@ function d1307(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1307)) continue;
+    if (f && skipField(r, c, f, t, K1307)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -880,7 +880,7 @@ function d1308(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1308)) continue;
+    if (f && skipField(r, c, f, t, K1308)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = str(r, c); break;
@@ -892,11 +892,11 @@ function d1308(r: Reader, c: C): J {
     }
   }
   o["metadata"] = v1 ?? d1294(EMPTY, c);
-  if (v2 !== undefined && v2 !== '') o["status"] = v2;
-  if (v3 !== undefined && v3 !== '') o["message"] = v3;
-  if (v4 !== undefined && v4 !== '') o["reason"] = v4;
+  if (v2) o["status"] = v2;
+  if (v3) o["message"] = v3;
+  if (v4) o["reason"] = v4;
   if (v5 !== undefined) o["details"] = v5;
-  if (v6 !== undefined && v6 !== 0) o["code"] = v6;
+  if (v6) o["code"] = v6;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.StatusCause
@@ -908,7 +908,7 @@ function d1309(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1309)) continue;
+    if (f && skipField(r, c, f, t, K1309)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -917,9 +917,9 @@ function d1309(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["reason"] = v1;
-  if (v2 !== undefined && v2 !== '') o["message"] = v2;
-  if (v3 !== undefined && v3 !== '') o["field"] = v3;
+  if (v1) o["reason"] = v1;
+  if (v2) o["message"] = v2;
+  if (v3) o["field"] = v3;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.StatusDetails
@@ -935,7 +935,7 @@ function d1310(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1310)) continue;
+    if (f && skipField(r, c, f, t, K1310)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -947,12 +947,12 @@ function d1310(r: Reader, c: C): J {
     }
   }
   const o: J = new O1310();
-  if (v1 !== undefined && v1 !== '') o["name"] = v1;
-  if (v2 !== undefined && v2 !== '') o["group"] = v2;
-  if (v3 !== undefined && v3 !== '') o["kind"] = v3;
-  if (v6 !== undefined && v6 !== '') o["uid"] = v6;
+  if (v1) o["name"] = v1;
+  if (v2) o["group"] = v2;
+  if (v3) o["kind"] = v3;
+  if (v6) o["uid"] = v6;
   if (v4 !== undefined) o["causes"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["retryAfterSeconds"] = v5;
+  if (v5) o["retryAfterSeconds"] = v5;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.TableOptions
@@ -964,13 +964,13 @@ function d1311(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1311)) continue;
+    if (f && skipField(r, c, f, t, K1311)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
     }
   }
-  if (v1 !== undefined && v1 !== '') o["includeObject"] = v1;
+  if (v1) o["includeObject"] = v1;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Time
@@ -983,7 +983,7 @@ function d1313(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1313)) continue;
+    if (f && skipField(r, c, f, t, K1313)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -1003,7 +1003,7 @@ function d1314(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1314)) continue;
+    if (f && skipField(r, c, f, t, K1314)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1011,8 +1011,8 @@ function d1314(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["kind"] = v1;
-  if (v2 !== undefined && v2 !== '') o["apiVersion"] = v2;
+  if (v1) o["kind"] = v1;
+  if (v2) o["apiVersion"] = v2;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.UpdateOptions
@@ -1027,7 +1027,7 @@ function d1315(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1315)) continue;
+    if (f && skipField(r, c, f, t, K1315)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -1036,8 +1036,8 @@ function d1315(r: Reader, c: C): J {
     }
   }
   if (v1 !== undefined) o["dryRun"] = v1;
-  if (v2 !== undefined && v2 !== '') o["fieldManager"] = v2;
-  if (v3 !== undefined && v3 !== '') o["fieldValidation"] = v3;
+  if (v2) o["fieldManager"] = v2;
+  if (v3) o["fieldValidation"] = v3;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Verbs
@@ -1050,7 +1050,7 @@ function d1317(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1317)) continue;
+    if (f && skipField(r, c, f, t, K1317)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1319); break;
@@ -1072,7 +1072,7 @@ function d1318(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1318)) continue;
+    if (f && skipField(r, c, f, t, K1318)) continue;
     switch (t) {
       case 18: v2 = msg(r, c, d1294); break;
       case 10: v1 = add(v1, msg(r, c, d1300), c); break;
@@ -1093,7 +1093,7 @@ function d1320(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1320)) continue;
+    if (f && skipField(r, c, f, t, K1320)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -1101,8 +1101,8 @@ function d1320(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["apiVersion"] = v1;
-  if (v2 !== undefined && v2 !== '') o["kind"] = v2;
+  if (v1) o["apiVersion"] = v1;
+  if (v2) o["kind"] = v2;
   return o;
 }
 // k8s.io.apimachinery.pkg.runtime.Unknown
@@ -1126,12 +1126,12 @@ export const schemas: SchemaGroup = {
     d1302, d1303, d1304, d1305, d1306, d1307, d1308, d1309, d1310, d1311, d1312, d1313, d1314, d1315, d1316, d1317,
     d1318, d1319, d1320, d1321, d1322,
   ], [2, 3, 5, 6, 7, 9, 10, 14, 23, 25, 30, 31, 33, 38, 41, 45, 48], [
-    [0, 0, "#q"], [0, 0, "#q"], [K1272, O1272, "sfMbmgMa", d1288, d1288, d1306], [K1273, 0, "Mb", d1272], [K1274, O1274, "sfsfofsesesfmbSaSase", d1316], [K1275, 0, "sfMb", d1274], [K1276, 0, "SbMb", d1306], [K1277, O1277, "Saofsf"],
-    [K1278, O1278, "sfsflemgsfsf", d1312], [K1279, O1279, "Sasese"], [K1280, O1280, "lamaoasaSaoa", d1304], [0, 0, "#d"], [K1282, 0, "sfsfSa"], [0, 0, "#r"], [K1284, 0, "se"], [K1285, 0, "sfsf"],
-    [K1286, 0, "sfsf"], [K1287, 0, "sfsf"], [K1288, 0, "sfsf"], [K1289, 0, "sfsfsf"], [K1290, 0, "sfsfsf"], [K1291, 0, "1aMa", d1292], [K1292, 0, "sfsfSa"], [K1293, 0, "mgMb", d1294, d1319],
-    [K1294, O1294, "seseselama", d1307], [K1295, O1295, "seseoeoeseselaleseoase"], [K1296, O1296, "sesesemasemase", d1312, d1283], [0, 0, "#u"], [K1298, O1298, "seseseseseselemhmala1a1aMaSaMa", d1312, d1312, d1299, d1296], [K1299, O1299, "sfsfsfsfoaoa"], [K1300, 0, "mg", d1298], [K1301, 0, "mgMb", d1294, d1300],
-    [K1302, 0, ""], [K1303, O1303, "Saoasese"], [K1304, 0, "sasa"], [K1305, 0, "Sb"], [K1306, 0, "sfsf"], [K1307, 0, "sf"], [K1308, O1308, "mgsesesemaie", d1294, d1310], [K1309, 0, "sesese"],
-    [K1310, O1310, "seseseseMaie", d1309], [K1311, 0, "se"], [0, 0, "#t"], [K1313, 0, "lfif"], [K1314, 0, "sese"], [K1315, O1315, "Sasese"], [0, 0, "#n"], [K1317, 0, "sfmg", d1319],
-    [K1318, 0, "mgMb", d1294, d1300], [0, 0, "#r"], [K1320, 0, "sese"], [0, 0, "#R"], [0, 0, "#x"],
+    "#q", "#q", [K1272, O1272, "sfMbmgMa", d1288, d1288, d1306], [K1273, "Mb", d1272], [K1274, O1274, "sfsfofsesesfmbSaSase", d1316], [K1275, "sfMb", d1274], [K1276, "SbMb", d1306], [K1277, O1277, "Saofsf"],
+    [K1278, O1278, "sfsflemgsfsf", d1312], [K1279, O1279, "Sasese"], [K1280, O1280, "lamaoasaSaoa", d1304], "#d", [K1282, "sfsfSa"], "#r", [K1284, "se"], [K1285, "sfsf"],
+    [K1286, "sfsf"], [K1287, "sfsf"], [K1288, "sfsf"], [K1289, "sfsfsf"], [K1290, "sfsfsf"], [K1291, "1aMa", d1292], [K1292, "sfsfSa"], [K1293, "mgMb", d1294, d1319],
+    [K1294, O1294, "seseselama", d1307], [K1295, O1295, "seseoeoeseselaleseoase"], [K1296, O1296, "sesesemasemase", d1312, d1283], "#u", [K1298, O1298, "seseseseseselemhmala1a1aMaSaMa", d1312, d1312, d1299, d1296], [K1299, O1299, "sfsfsfsfoaoa"], [K1300, "mg", d1298], [K1301, "mgMb", d1294, d1300],
+    [K1302, ""], [K1303, O1303, "Saoasese"], [K1304, "sasa"], [K1305, "Sb"], [K1306, "sfsf"], [K1307, "sf"], [K1308, O1308, "mgsesesemaie", d1294, d1310], [K1309, "sesese"],
+    [K1310, O1310, "seseseseMaie", d1309], [K1311, "se"], "#t", [K1313, "lfif"], [K1314, "sese"], [K1315, O1315, "Sasese"], "#n", [K1317, "sfmg", d1319],
+    [K1318, "mgMb", d1294, d1300], "#r", [K1320, "sese"], "#R", "#x",
   ]),
 };

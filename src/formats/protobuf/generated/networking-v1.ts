@@ -19,7 +19,7 @@ function d789(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K789)) continue;
+    if (f && skipField(r, c, f, t, K789)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -28,7 +28,7 @@ function d789(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["path"] = v1;
+  if (v1) o["path"] = v1;
   o["pathType"] = v3 === undefined ? null : v3;
   o["backend"] = v2 ?? d796(EMPTY, c);
   return o;
@@ -40,7 +40,7 @@ function d790(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K790)) continue;
+    if (f && skipField(r, c, f, t, K790)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d789), c); break;
       default: skip(r, t);
@@ -60,7 +60,7 @@ function d791(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K791)) continue;
+    if (f && skipField(r, c, f, t, K791)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d793); break;
@@ -81,7 +81,7 @@ function d792(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K792)) continue;
+    if (f && skipField(r, c, f, t, K792)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d791), c); break;
@@ -99,7 +99,7 @@ function d793(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K793)) continue;
+    if (f && skipField(r, c, f, t, K793)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d818); break;
       default: skip(r, t);
@@ -117,7 +117,7 @@ function d794(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K794)) continue;
+    if (f && skipField(r, c, f, t, K794)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -141,7 +141,7 @@ function d795(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K795)) continue;
+    if (f && skipField(r, c, f, t, K795)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d808); break;
@@ -162,7 +162,7 @@ function d796(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K796)) continue;
+    if (f && skipField(r, c, f, t, K796)) continue;
     switch (t) {
       case 34: v4 = msg(r, c, d807); break;
       case 26: v3 = msg(r, c, d595); break;
@@ -184,7 +184,7 @@ function d797(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K797)) continue;
+    if (f && skipField(r, c, f, t, K797)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d800); break;
@@ -205,7 +205,7 @@ function d798(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K798)) continue;
+    if (f && skipField(r, c, f, t, K798)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d797), c); break;
@@ -228,7 +228,7 @@ function d799(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K799)) continue;
+    if (f && skipField(r, c, f, t, K799)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -254,7 +254,7 @@ function d800(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K800)) continue;
+    if (f && skipField(r, c, f, t, K800)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d799); break;
@@ -262,7 +262,7 @@ function d800(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["controller"] = v1;
+  if (v1) o["controller"] = v1;
   if (v2 !== undefined) o["parameters"] = v2;
   return o;
 }
@@ -276,7 +276,7 @@ function d801(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K801)) continue;
+    if (f && skipField(r, c, f, t, K801)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d795), c); break;
@@ -296,7 +296,7 @@ function d802(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K802)) continue;
+    if (f && skipField(r, c, f, t, K802)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -305,8 +305,8 @@ function d802(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["ip"] = v1;
-  if (v2 !== undefined && v2 !== '') o["hostname"] = v2;
+  if (v1) o["ip"] = v1;
+  if (v2) o["hostname"] = v2;
   if (v4 !== undefined) o["ports"] = v4;
   return o;
 }
@@ -317,7 +317,7 @@ function d803(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K803)) continue;
+    if (f && skipField(r, c, f, t, K803)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d802), c); break;
       default: skip(r, t);
@@ -336,7 +336,7 @@ function d804(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K804)) continue;
+    if (f && skipField(r, c, f, t, K804)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -358,7 +358,7 @@ function d805(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K805)) continue;
+    if (f && skipField(r, c, f, t, K805)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d806); break;
@@ -366,7 +366,7 @@ function d805(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["host"] = v1;
+  if (v1) o["host"] = v1;
   Object.assign(o, v2 ?? d806(EMPTY, c));
   return o;
 }
@@ -377,7 +377,7 @@ function d806(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K806)) continue;
+    if (f && skipField(r, c, f, t, K806)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d790); break;
       default: skip(r, t);
@@ -395,7 +395,7 @@ function d807(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K807)) continue;
+    if (f && skipField(r, c, f, t, K807)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d819); break;
@@ -417,7 +417,7 @@ function d808(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K808)) continue;
+    if (f && skipField(r, c, f, t, K808)) continue;
     switch (t) {
       case 34: v4 = str(r, c); break;
       case 10: v1 = msg(r, c, d796); break;
@@ -440,7 +440,7 @@ function d809(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K809)) continue;
+    if (f && skipField(r, c, f, t, K809)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d803); break;
       default: skip(r, t);
@@ -458,7 +458,7 @@ function d810(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K810)) continue;
+    if (f && skipField(r, c, f, t, K810)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -467,7 +467,7 @@ function d810(r: Reader, c: C): J {
   }
   const o: J = {};
   if (v1 !== undefined) o["hosts"] = v1;
-  if (v2 !== undefined && v2 !== '') o["secretName"] = v2;
+  if (v2) o["secretName"] = v2;
   return o;
 }
 // k8s.io.api.networking.v1.NetworkPolicy
@@ -480,7 +480,7 @@ function d811(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K811)) continue;
+    if (f && skipField(r, c, f, t, K811)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d817); break;
@@ -499,7 +499,7 @@ function d812(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K812)) continue;
+    if (f && skipField(r, c, f, t, K812)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d816), c); break;
       case 18: v2 = add(v2, msg(r, c, d815), c); break;
@@ -519,7 +519,7 @@ function d813(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K813)) continue;
+    if (f && skipField(r, c, f, t, K813)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d816), c); break;
       case 18: v2 = add(v2, msg(r, c, d815), c); break;
@@ -541,7 +541,7 @@ function d814(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K814)) continue;
+    if (f && skipField(r, c, f, t, K814)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d811), c); break;
@@ -561,7 +561,7 @@ function d815(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K815)) continue;
+    if (f && skipField(r, c, f, t, K815)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -584,7 +584,7 @@ function d816(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K816)) continue;
+    if (f && skipField(r, c, f, t, K816)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -608,7 +608,7 @@ function d817(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K817)) continue;
+    if (f && skipField(r, c, f, t, K817)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1291); break;
       case 18: v2 = add(v2, msg(r, c, d813), c); break;
@@ -634,7 +634,7 @@ function d818(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K818)) continue;
+    if (f && skipField(r, c, f, t, K818)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -644,10 +644,10 @@ function d818(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["group"] = v1;
-  if (v2 !== undefined && v2 !== '') o["resource"] = v2;
-  if (v3 !== undefined && v3 !== '') o["namespace"] = v3;
-  if (v4 !== undefined && v4 !== '') o["name"] = v4;
+  if (v1) o["group"] = v1;
+  if (v2) o["resource"] = v2;
+  if (v3) o["namespace"] = v3;
+  if (v4) o["name"] = v4;
   return o;
 }
 // k8s.io.api.networking.v1.ServiceBackendPort
@@ -658,7 +658,7 @@ function d819(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K819)) continue;
+    if (f && skipField(r, c, f, t, K819)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = r.int32(); break;
@@ -666,8 +666,8 @@ function d819(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["name"] = v1;
-  if (v2 !== undefined && v2 !== 0) o["number"] = v2;
+  if (v1) o["name"] = v1;
+  if (v2) o["number"] = v2;
   return o;
 }
 // k8s.io.api.networking.v1.ServiceCIDR
@@ -682,7 +682,7 @@ function d820(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K820)) continue;
+    if (f && skipField(r, c, f, t, K820)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d822); break;
@@ -705,7 +705,7 @@ function d821(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K821)) continue;
+    if (f && skipField(r, c, f, t, K821)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d820), c); break;
@@ -723,7 +723,7 @@ function d822(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K822)) continue;
+    if (f && skipField(r, c, f, t, K822)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
@@ -740,7 +740,7 @@ function d823(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K823)) continue;
+    if (f && skipField(r, c, f, t, K823)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       default: skip(r, t);
@@ -764,10 +764,10 @@ export const schemas: SchemaGroup = {
     d805, d806, d807, d808, d809, d810, d811, d812, d813, d814, d815, d816, d817, d818, d819, d820,
     d821, d822, d823,
   ], [2, 3, 6, 8, 9, 12, 22, 25, 31, 32], [
-    [K789, 0, "sesbmg", d796], [K790, 0, "Mb", d789], [K791, 0, "mgmg", d1298, d793], [K792, 0, "mgMb", d1294, d791], [K793, 0, "ma", d818], [K794, 0, "sfSa"], [K795, O795, "mgmgmg", d1298, d808, d809], [K796, 0, "mama", d807, d595],
-    [K797, 0, "mgmg", d1298, d800], [K798, 0, "mgMb", d1294, d797], [K799, O799, "sasfsfsbsa"], [K800, 0, "sema", d799], [K801, 0, "mgMb", d1294, d795], [K802, 0, "seseMa", d804], [K803, 0, "Ma", d802], [K804, 0, "ifsfsa"],
-    [K805, 0, "semiA", d806], [K806, 0, "ma", d790], [K807, 0, "sfmg", d819], [K808, 0, "samaMaMa", d796, d810, d805], [K809, 0, "mg", d803], [K810, 0, "Sase"], [K811, 0, "mgmg", d1298, d817], [K812, 0, "MaMa", d816, d815],
-    [K813, 0, "MaMa", d816, d815], [K814, 0, "mgMb", d1294, d811], [K815, 0, "mamama", d1291, d1291, d794], [K816, 0, "samaia", d1322], [K817, 0, "mgMaMaSa", d1291, d813, d812], [K818, 0, "sesesese"], [K819, 0, "seie"], [K820, O820, "mgmgmg", d1298, d822, d823],
-    [K821, 0, "mgMb", d1294, d820], [K822, 0, "Sa"], [K823, 0, "Ma", d1278],
+    [K789, "sesbmg", d796], [K790, "Mb", d789], [K791, "mgmg", d1298, d793], [K792, "mgMb", d1294, d791], [K793, "ma", d818], [K794, "sfSa"], [K795, O795, "mgmgmg", d1298, d808, d809], [K796, "mama", d807, d595],
+    [K797, "mgmg", d1298, d800], [K798, "mgMb", d1294, d797], [K799, O799, "sasfsfsbsa"], [K800, "sema", d799], [K801, "mgMb", d1294, d795], [K802, "seseMa", d804], [K803, "Ma", d802], [K804, "ifsfsa"],
+    [K805, "semiA", d806], [K806, "ma", d790], [K807, "sfmg", d819], [K808, "samaMaMa", d796, d810, d805], [K809, "mg", d803], [K810, "Sase"], [K811, "mgmg", d1298, d817], [K812, "MaMa", d816, d815],
+    [K813, "MaMa", d816, d815], [K814, "mgMb", d1294, d811], [K815, "mamama", d1291, d1291, d794], [K816, "samaia", d1322], [K817, "mgMaMaSa", d1291, d813, d812], [K818, "sesesese"], [K819, "seie"], [K820, O820, "mgmgmg", d1298, d822, d823],
+    [K821, "mgMb", d1294, d820], [K822, "Sa"], [K823, "Ma", d1278],
   ]),
 };

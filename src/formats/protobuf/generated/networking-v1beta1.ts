@@ -19,7 +19,7 @@ function d824(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K824)) continue;
+    if (f && skipField(r, c, f, t, K824)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -28,7 +28,7 @@ function d824(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["path"] = v1;
+  if (v1) o["path"] = v1;
   if (v3 !== undefined) o["pathType"] = v3;
   o["backend"] = v2 ?? d830(EMPTY, c);
   return o;
@@ -40,7 +40,7 @@ function d825(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K825)) continue;
+    if (f && skipField(r, c, f, t, K825)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d824), c); break;
       default: skip(r, t);
@@ -60,7 +60,7 @@ function d826(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K826)) continue;
+    if (f && skipField(r, c, f, t, K826)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d828); break;
@@ -81,7 +81,7 @@ function d827(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K827)) continue;
+    if (f && skipField(r, c, f, t, K827)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d826), c); break;
@@ -99,7 +99,7 @@ function d828(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K828)) continue;
+    if (f && skipField(r, c, f, t, K828)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d844); break;
       default: skip(r, t);
@@ -121,7 +121,7 @@ function d829(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K829)) continue;
+    if (f && skipField(r, c, f, t, K829)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d841); break;
@@ -143,7 +143,7 @@ function d830(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K830)) continue;
+    if (f && skipField(r, c, f, t, K830)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1322); break;
@@ -152,7 +152,7 @@ function d830(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["serviceName"] = v1;
+  if (v1) o["serviceName"] = v1;
   o["servicePort"] = v2 ?? d1322(EMPTY, c);
   if (v3 !== undefined) o["resource"] = v3;
   return o;
@@ -167,7 +167,7 @@ function d831(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K831)) continue;
+    if (f && skipField(r, c, f, t, K831)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d834); break;
@@ -188,7 +188,7 @@ function d832(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K832)) continue;
+    if (f && skipField(r, c, f, t, K832)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d831), c); break;
@@ -211,7 +211,7 @@ function d833(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K833)) continue;
+    if (f && skipField(r, c, f, t, K833)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -237,7 +237,7 @@ function d834(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K834)) continue;
+    if (f && skipField(r, c, f, t, K834)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d833); break;
@@ -245,7 +245,7 @@ function d834(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["controller"] = v1;
+  if (v1) o["controller"] = v1;
   if (v2 !== undefined) o["parameters"] = v2;
   return o;
 }
@@ -259,7 +259,7 @@ function d835(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K835)) continue;
+    if (f && skipField(r, c, f, t, K835)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d829), c); break;
@@ -279,7 +279,7 @@ function d836(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K836)) continue;
+    if (f && skipField(r, c, f, t, K836)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -288,8 +288,8 @@ function d836(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["ip"] = v1;
-  if (v2 !== undefined && v2 !== '') o["hostname"] = v2;
+  if (v1) o["ip"] = v1;
+  if (v2) o["hostname"] = v2;
   if (v4 !== undefined) o["ports"] = v4;
   return o;
 }
@@ -300,7 +300,7 @@ function d837(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K837)) continue;
+    if (f && skipField(r, c, f, t, K837)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d836), c); break;
       default: skip(r, t);
@@ -319,7 +319,7 @@ function d838(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K838)) continue;
+    if (f && skipField(r, c, f, t, K838)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 18: v2 = str(r, c); break;
@@ -341,7 +341,7 @@ function d839(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K839)) continue;
+    if (f && skipField(r, c, f, t, K839)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d840); break;
@@ -349,7 +349,7 @@ function d839(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["host"] = v1;
+  if (v1) o["host"] = v1;
   Object.assign(o, v2 ?? d840(EMPTY, c));
   return o;
 }
@@ -360,7 +360,7 @@ function d840(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K840)) continue;
+    if (f && skipField(r, c, f, t, K840)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d825); break;
       default: skip(r, t);
@@ -380,7 +380,7 @@ function d841(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K841)) continue;
+    if (f && skipField(r, c, f, t, K841)) continue;
     switch (t) {
       case 34: v4 = str(r, c); break;
       case 10: v1 = msg(r, c, d830); break;
@@ -403,7 +403,7 @@ function d842(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K842)) continue;
+    if (f && skipField(r, c, f, t, K842)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d837); break;
       default: skip(r, t);
@@ -421,7 +421,7 @@ function d843(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K843)) continue;
+    if (f && skipField(r, c, f, t, K843)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -430,7 +430,7 @@ function d843(r: Reader, c: C): J {
   }
   const o: J = {};
   if (v1 !== undefined) o["hosts"] = v1;
-  if (v2 !== undefined && v2 !== '') o["secretName"] = v2;
+  if (v2) o["secretName"] = v2;
   return o;
 }
 // k8s.io.api.networking.v1beta1.ParentReference
@@ -443,7 +443,7 @@ function d844(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K844)) continue;
+    if (f && skipField(r, c, f, t, K844)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -453,10 +453,10 @@ function d844(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["group"] = v1;
-  if (v2 !== undefined && v2 !== '') o["resource"] = v2;
-  if (v3 !== undefined && v3 !== '') o["namespace"] = v3;
-  if (v4 !== undefined && v4 !== '') o["name"] = v4;
+  if (v1) o["group"] = v1;
+  if (v2) o["resource"] = v2;
+  if (v3) o["namespace"] = v3;
+  if (v4) o["name"] = v4;
   return o;
 }
 // k8s.io.api.networking.v1beta1.ServiceCIDR
@@ -471,7 +471,7 @@ function d845(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K845)) continue;
+    if (f && skipField(r, c, f, t, K845)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d847); break;
@@ -494,7 +494,7 @@ function d846(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K846)) continue;
+    if (f && skipField(r, c, f, t, K846)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d845), c); break;
@@ -512,7 +512,7 @@ function d847(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K847)) continue;
+    if (f && skipField(r, c, f, t, K847)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       default: skip(r, t);
@@ -529,7 +529,7 @@ function d848(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K848)) continue;
+    if (f && skipField(r, c, f, t, K848)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       default: skip(r, t);
@@ -552,9 +552,9 @@ export const schemas: SchemaGroup = {
     d824, d825, d826, d827, d828, d829, d830, d831, d832, d833, d834, d835, d836, d837, d838, d839,
     d840, d841, d842, d843, d844, d845, d846, d847, d848,
   ], [2, 3, 5, 7, 8, 11, 21, 22], [
-    [K824, 0, "sesamg", d830], [K825, 0, "Mb", d824], [K826, 0, "mgmg", d1298, d828], [K827, 0, "mgMb", d1294, d826], [K828, 0, "ma", d844], [K829, O829, "mgmgmg", d1298, d841, d842], [K830, 0, "semgma", d1322, d595], [K831, 0, "mgmg", d1298, d834],
-    [K832, 0, "mgMb", d1294, d831], [K833, O833, "sasfsfsbsa"], [K834, 0, "sema", d833], [K835, 0, "mgMb", d1294, d829], [K836, 0, "seseMa", d838], [K837, 0, "Ma", d836], [K838, 0, "ifsfsa"], [K839, 0, "semiA", d840],
-    [K840, 0, "ma", d825], [K841, 0, "samaMaMa", d830, d843, d839], [K842, 0, "mg", d837], [K843, 0, "Sase"], [K844, 0, "sesesese"], [K845, O845, "mgmgmg", d1298, d847, d848], [K846, 0, "mgMb", d1294, d845], [K847, 0, "Sa"],
-    [K848, 0, "Ma", d1278],
+    [K824, "sesamg", d830], [K825, "Mb", d824], [K826, "mgmg", d1298, d828], [K827, "mgMb", d1294, d826], [K828, "ma", d844], [K829, O829, "mgmgmg", d1298, d841, d842], [K830, "semgma", d1322, d595], [K831, "mgmg", d1298, d834],
+    [K832, "mgMb", d1294, d831], [K833, O833, "sasfsfsbsa"], [K834, "sema", d833], [K835, "mgMb", d1294, d829], [K836, "seseMa", d838], [K837, "Ma", d836], [K838, "ifsfsa"], [K839, "semiA", d840],
+    [K840, "ma", d825], [K841, "samaMaMa", d830, d843, d839], [K842, "mg", d837], [K843, "Sase"], [K844, "sesesese"], [K845, O845, "mgmgmg", d1298, d847, d848], [K846, "mgMb", d1294, d845], [K847, "Sa"],
+    [K848, "Ma", d1278],
   ]),
 };

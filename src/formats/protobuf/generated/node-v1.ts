@@ -18,7 +18,7 @@ function d849(r: Reader, c: C): J {
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K849)) continue;
+    if (f && skipField(r, c, f, t, K849)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
       default: skip(r, t);
@@ -41,7 +41,7 @@ function d850(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K850)) continue;
+    if (f && skipField(r, c, f, t, K850)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = str(r, c); break;
@@ -66,7 +66,7 @@ function d851(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K851)) continue;
+    if (f && skipField(r, c, f, t, K851)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d850), c); break;
@@ -86,7 +86,7 @@ function d852(r: Reader, c: C): J {
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K852)) continue;
+    if (f && skipField(r, c, f, t, K852)) continue;
     switch (t) {
       case 10: v1 = entryString(r, c, v1, ++n1); break;
       case 18: v2 = add(v2, msg(r, c, d591), c); break;
@@ -110,6 +110,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.node.v1.", "Overhead RuntimeClass RuntimeClassList Scheduling", [
     d849, d850, d851, d852,
   ], [1, 2], [
-    [K849, 0, "3a", d1270], [K850, O850, "mgsfmama", d1298, d849, d852], [K851, 0, "mgMb", d1294, d850], [K852, 0, "1aMa", d591],
+    [K849, "3a", d1270], [K850, O850, "mgsfmama", d1298, d849, d852], [K851, "mgMb", d1294, d850], [K852, "1aMa", d591],
   ]),
 };

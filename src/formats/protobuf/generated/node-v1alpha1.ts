@@ -18,7 +18,7 @@ function d853(r: Reader, c: C): J {
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K853)) continue;
+    if (f && skipField(r, c, f, t, K853)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
       default: skip(r, t);
@@ -38,7 +38,7 @@ function d854(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K854)) continue;
+    if (f && skipField(r, c, f, t, K854)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d856); break;
@@ -59,7 +59,7 @@ function d855(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K855)) continue;
+    if (f && skipField(r, c, f, t, K855)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d854), c); break;
@@ -79,7 +79,7 @@ function d856(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K856)) continue;
+    if (f && skipField(r, c, f, t, K856)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d853); break;
@@ -102,7 +102,7 @@ function d857(r: Reader, c: C): J {
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K857)) continue;
+    if (f && skipField(r, c, f, t, K857)) continue;
     switch (t) {
       case 10: v1 = entryString(r, c, v1, ++n1); break;
       case 18: v2 = add(v2, msg(r, c, d591), c); break;
@@ -126,6 +126,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.node.v1alpha1.", "Overhead RuntimeClass RuntimeClassList RuntimeClassSpec Scheduling", [
     d853, d854, d855, d856, d857,
   ], [1, 2], [
-    [K853, 0, "3a", d1270], [K854, 0, "mgmg", d1298, d856], [K855, 0, "mgMb", d1294, d854], [K856, 0, "sfmama", d853, d857], [K857, 0, "1aMa", d591],
+    [K853, "3a", d1270], [K854, "mgmg", d1298, d856], [K855, "mgMb", d1294, d854], [K856, "sfmama", d853, d857], [K857, "1aMa", d591],
   ]),
 };

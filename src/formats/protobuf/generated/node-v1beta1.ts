@@ -18,7 +18,7 @@ function d858(r: Reader, c: C): J {
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K858)) continue;
+    if (f && skipField(r, c, f, t, K858)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
       default: skip(r, t);
@@ -41,7 +41,7 @@ function d859(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K859)) continue;
+    if (f && skipField(r, c, f, t, K859)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = str(r, c); break;
@@ -66,7 +66,7 @@ function d860(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K860)) continue;
+    if (f && skipField(r, c, f, t, K860)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d859), c); break;
@@ -86,7 +86,7 @@ function d861(r: Reader, c: C): J {
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K861)) continue;
+    if (f && skipField(r, c, f, t, K861)) continue;
     switch (t) {
       case 10: v1 = entryString(r, c, v1, ++n1); break;
       case 18: v2 = add(v2, msg(r, c, d591), c); break;
@@ -110,6 +110,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.node.v1beta1.", "Overhead RuntimeClass RuntimeClassList Scheduling", [
     d858, d859, d860, d861,
   ], [1, 2], [
-    [K858, 0, "3a", d1270], [K859, O859, "mgsfmama", d1298, d858, d861], [K860, 0, "mgMb", d1294, d859], [K861, 0, "1aMa", d591],
+    [K858, "3a", d1270], [K859, O859, "mgsfmama", d1298, d858, d861], [K860, "mgMb", d1294, d859], [K861, "1aMa", d591],
   ]),
 };

@@ -19,7 +19,7 @@ function d862(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K862)) continue;
+    if (f && skipField(r, c, f, t, K862)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1280); break;
@@ -42,7 +42,7 @@ function d863(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K863)) continue;
+    if (f && skipField(r, c, f, t, K863)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d865); break;
@@ -65,7 +65,7 @@ function d864(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K864)) continue;
+    if (f && skipField(r, c, f, t, K864)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d863), c); break;
@@ -86,7 +86,7 @@ function d865(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K865)) continue;
+    if (f && skipField(r, c, f, t, K865)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -117,7 +117,7 @@ function d866(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K866)) continue;
+    if (f && skipField(r, c, f, t, K866)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d1312); break;
@@ -130,7 +130,7 @@ function d866(r: Reader, c: C): J {
     }
   }
   const o: J = new O866();
-  if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
+  if (v1) o["observedGeneration"] = v1;
   if (v2 !== undefined) o["disruptedPods"] = v2;
   o["disruptionsAllowed"] = v3 ?? 0;
   o["currentHealthy"] = v4 ?? 0;
@@ -151,6 +151,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.policy.v1.", "Eviction PodDisruptionBudget PodDisruptionBudgetList PodDisruptionBudgetSpec PodDisruptionBudgetStatus", [
     d862, d863, d864, d865, d866,
   ], [0, 1, 2], [
-    [K862, 0, "mgma", d1298, d1280], [K863, O863, "mgmgmg", d1298, d865, d866], [K864, 0, "mgMb", d1294, d863], [K865, 0, "mamamasa", d1322, d1291, d1322], [K866, O866, "le3aififififMa", d1312, d1278],
+    [K862, "mgma", d1298, d1280], [K863, O863, "mgmgmg", d1298, d865, d866], [K864, "mgMb", d1294, d863], [K865, "mamamasa", d1322, d1291, d1322], [K866, O866, "le3aififififMa", d1312, d1278],
   ]),
 };

@@ -19,7 +19,7 @@ function d867(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K867)) continue;
+    if (f && skipField(r, c, f, t, K867)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1280); break;
@@ -42,7 +42,7 @@ function d868(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K868)) continue;
+    if (f && skipField(r, c, f, t, K868)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d870); break;
@@ -65,7 +65,7 @@ function d869(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K869)) continue;
+    if (f && skipField(r, c, f, t, K869)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d868), c); break;
@@ -86,7 +86,7 @@ function d870(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K870)) continue;
+    if (f && skipField(r, c, f, t, K870)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1322); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -117,7 +117,7 @@ function d871(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K871)) continue;
+    if (f && skipField(r, c, f, t, K871)) continue;
     switch (t) {
       case 8: v1 = i64(r, c); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d1312); break;
@@ -130,7 +130,7 @@ function d871(r: Reader, c: C): J {
     }
   }
   const o: J = new O871();
-  if (v1 !== undefined && v1 !== 0) o["observedGeneration"] = v1;
+  if (v1) o["observedGeneration"] = v1;
   if (v2 !== undefined) o["disruptedPods"] = v2;
   o["disruptionsAllowed"] = v3 ?? 0;
   o["currentHealthy"] = v4 ?? 0;
@@ -151,6 +151,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.policy.v1beta1.", "Eviction PodDisruptionBudget PodDisruptionBudgetList PodDisruptionBudgetSpec PodDisruptionBudgetStatus", [
     d867, d868, d869, d870, d871,
   ], [0, 1, 2], [
-    [K867, 0, "mgma", d1298, d1280], [K868, O868, "mgmgmg", d1298, d870, d871], [K869, 0, "mgMb", d1294, d868], [K870, 0, "mamamasa", d1322, d1291, d1322], [K871, O871, "le3aififififMa", d1312, d1278],
+    [K867, "mgma", d1298, d1280], [K868, O868, "mgmgmg", d1298, d870, d871], [K869, "mgMb", d1294, d868], [K870, "mamamasa", d1322, d1291, d1322], [K871, O871, "le3aififififMa", d1312, d1278],
   ]),
 };

@@ -16,7 +16,7 @@ function d872(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K872)) continue;
+    if (f && skipField(r, c, f, t, K872)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1291), c); break;
       default: skip(r, t);
@@ -38,7 +38,7 @@ function d873(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K873)) continue;
+    if (f && skipField(r, c, f, t, K873)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d877), c); break;
@@ -63,7 +63,7 @@ function d874(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K874)) continue;
+    if (f && skipField(r, c, f, t, K874)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d883), c); break;
@@ -86,7 +86,7 @@ function d875(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K875)) continue;
+    if (f && skipField(r, c, f, t, K875)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d874), c); break;
@@ -107,7 +107,7 @@ function d876(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K876)) continue;
+    if (f && skipField(r, c, f, t, K876)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d873), c); break;
@@ -130,7 +130,7 @@ function d877(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K877)) continue;
+    if (f && skipField(r, c, f, t, K877)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -158,7 +158,7 @@ function d878(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K878)) continue;
+    if (f && skipField(r, c, f, t, K878)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d877), c); break;
@@ -181,7 +181,7 @@ function d879(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K879)) continue;
+    if (f && skipField(r, c, f, t, K879)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d883), c); break;
@@ -204,7 +204,7 @@ function d880(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K880)) continue;
+    if (f && skipField(r, c, f, t, K880)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d879), c); break;
@@ -225,7 +225,7 @@ function d881(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K881)) continue;
+    if (f && skipField(r, c, f, t, K881)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d878), c); break;
@@ -245,7 +245,7 @@ function d882(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K882)) continue;
+    if (f && skipField(r, c, f, t, K882)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -269,7 +269,7 @@ function d883(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K883)) continue;
+    if (f && skipField(r, c, f, t, K883)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -280,9 +280,9 @@ function d883(r: Reader, c: C): J {
   }
   const o: J = {};
   o["kind"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["apiGroup"] = v2;
+  if (v2) o["apiGroup"] = v2;
   o["name"] = v3 ?? '';
-  if (v4 !== undefined && v4 !== '') o["namespace"] = v4;
+  if (v4) o["namespace"] = v4;
   return o;
 }
 
@@ -297,7 +297,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.rbac.v1.", "AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role RoleBinding RoleBindingList RoleList RoleRef Subject", [
     d872, d873, d874, d875, d876, d877, d878, d879, d880, d881, d882, d883,
   ], [1, 2, 3, 4, 6, 7, 8, 9], [
-    [K872, 0, "Ma", d1291], [K873, O873, "mgMbma", d1298, d877, d872], [K874, O874, "mgMamg", d1298, d883, d882], [K875, 0, "mgMb", d1294, d874], [K876, 0, "mgMb", d1294, d873], [K877, O877, "SbSaSaSaSa"], [K878, 0, "mgMb", d1298, d877], [K879, O879, "mgMamg", d1298, d883, d882],
-    [K880, 0, "mgMb", d1294, d879], [K881, 0, "mgMb", d1294, d878], [K882, 0, "sfsfsf"], [K883, 0, "sfsesfse"],
+    [K872, "Ma", d1291], [K873, O873, "mgMbma", d1298, d877, d872], [K874, O874, "mgMamg", d1298, d883, d882], [K875, "mgMb", d1294, d874], [K876, "mgMb", d1294, d873], [K877, O877, "SbSaSaSaSa"], [K878, "mgMb", d1298, d877], [K879, O879, "mgMamg", d1298, d883, d882],
+    [K880, "mgMb", d1294, d879], [K881, "mgMb", d1294, d878], [K882, "sfsfsf"], [K883, "sfsesfse"],
   ]),
 };

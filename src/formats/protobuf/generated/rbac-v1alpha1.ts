@@ -16,7 +16,7 @@ function d884(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K884)) continue;
+    if (f && skipField(r, c, f, t, K884)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1291), c); break;
       default: skip(r, t);
@@ -38,7 +38,7 @@ function d885(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K885)) continue;
+    if (f && skipField(r, c, f, t, K885)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d889), c); break;
@@ -63,7 +63,7 @@ function d886(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K886)) continue;
+    if (f && skipField(r, c, f, t, K886)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d895), c); break;
@@ -86,7 +86,7 @@ function d887(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K887)) continue;
+    if (f && skipField(r, c, f, t, K887)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d886), c); break;
@@ -107,7 +107,7 @@ function d888(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K888)) continue;
+    if (f && skipField(r, c, f, t, K888)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d885), c); break;
@@ -130,7 +130,7 @@ function d889(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K889)) continue;
+    if (f && skipField(r, c, f, t, K889)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 26: v3 = add(v3, str(r, c), c); break;
@@ -158,7 +158,7 @@ function d890(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K890)) continue;
+    if (f && skipField(r, c, f, t, K890)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d889), c); break;
@@ -181,7 +181,7 @@ function d891(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K891)) continue;
+    if (f && skipField(r, c, f, t, K891)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d895), c); break;
@@ -204,7 +204,7 @@ function d892(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K892)) continue;
+    if (f && skipField(r, c, f, t, K892)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d891), c); break;
@@ -225,7 +225,7 @@ function d893(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K893)) continue;
+    if (f && skipField(r, c, f, t, K893)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d890), c); break;
@@ -245,7 +245,7 @@ function d894(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K894)) continue;
+    if (f && skipField(r, c, f, t, K894)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -269,7 +269,7 @@ function d895(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K895)) continue;
+    if (f && skipField(r, c, f, t, K895)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -280,9 +280,9 @@ function d895(r: Reader, c: C): J {
   }
   const o: J = {};
   o["kind"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["apiVersion"] = v2;
+  if (v2) o["apiVersion"] = v2;
   o["name"] = v3 ?? '';
-  if (v4 !== undefined && v4 !== '') o["namespace"] = v4;
+  if (v4) o["namespace"] = v4;
   return o;
 }
 
@@ -297,7 +297,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.rbac.v1alpha1.", "AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role RoleBinding RoleBindingList RoleList RoleRef Subject", [
     d884, d885, d886, d887, d888, d889, d890, d891, d892, d893, d894, d895,
   ], [1, 2, 3, 4, 6, 7, 8, 9], [
-    [K884, 0, "Ma", d1291], [K885, O885, "mgMbma", d1298, d889, d884], [K886, O886, "mgMamg", d1298, d895, d894], [K887, 0, "mgMb", d1294, d886], [K888, 0, "mgMb", d1294, d885], [K889, O889, "SbSaSaSaSa"], [K890, 0, "mgMb", d1298, d889], [K891, O891, "mgMamg", d1298, d895, d894],
-    [K892, 0, "mgMb", d1294, d891], [K893, 0, "mgMb", d1294, d890], [K894, 0, "sfsfsf"], [K895, 0, "sfsesfse"],
+    [K884, "Ma", d1291], [K885, O885, "mgMbma", d1298, d889, d884], [K886, O886, "mgMamg", d1298, d895, d894], [K887, "mgMb", d1294, d886], [K888, "mgMb", d1294, d885], [K889, O889, "SbSaSaSaSa"], [K890, "mgMb", d1298, d889], [K891, O891, "mgMamg", d1298, d895, d894],
+    [K892, "mgMb", d1294, d891], [K893, "mgMb", d1294, d890], [K894, "sfsfsf"], [K895, "sfsesfse"],
   ]),
 };

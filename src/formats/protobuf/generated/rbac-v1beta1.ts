@@ -16,7 +16,7 @@ function d896(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K896)) continue;
+    if (f && skipField(r, c, f, t, K896)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1291), c); break;
       default: skip(r, t);
@@ -38,7 +38,7 @@ function d897(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K897)) continue;
+    if (f && skipField(r, c, f, t, K897)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d901), c); break;
@@ -63,7 +63,7 @@ function d898(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K898)) continue;
+    if (f && skipField(r, c, f, t, K898)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d907), c); break;
@@ -86,7 +86,7 @@ function d899(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K899)) continue;
+    if (f && skipField(r, c, f, t, K899)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d898), c); break;
@@ -107,7 +107,7 @@ function d900(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K900)) continue;
+    if (f && skipField(r, c, f, t, K900)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d897), c); break;
@@ -130,7 +130,7 @@ function d901(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K901)) continue;
+    if (f && skipField(r, c, f, t, K901)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -158,7 +158,7 @@ function d902(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K902)) continue;
+    if (f && skipField(r, c, f, t, K902)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d901), c); break;
@@ -181,7 +181,7 @@ function d903(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K903)) continue;
+    if (f && skipField(r, c, f, t, K903)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = add(v2, msg(r, c, d907), c); break;
@@ -204,7 +204,7 @@ function d904(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K904)) continue;
+    if (f && skipField(r, c, f, t, K904)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d903), c); break;
@@ -225,7 +225,7 @@ function d905(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K905)) continue;
+    if (f && skipField(r, c, f, t, K905)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d902), c); break;
@@ -245,7 +245,7 @@ function d906(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K906)) continue;
+    if (f && skipField(r, c, f, t, K906)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -269,7 +269,7 @@ function d907(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K907)) continue;
+    if (f && skipField(r, c, f, t, K907)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -280,9 +280,9 @@ function d907(r: Reader, c: C): J {
   }
   const o: J = {};
   o["kind"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["apiGroup"] = v2;
+  if (v2) o["apiGroup"] = v2;
   o["name"] = v3 ?? '';
-  if (v4 !== undefined && v4 !== '') o["namespace"] = v4;
+  if (v4) o["namespace"] = v4;
   return o;
 }
 
@@ -297,7 +297,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.rbac.v1beta1.", "AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role RoleBinding RoleBindingList RoleList RoleRef Subject", [
     d896, d897, d898, d899, d900, d901, d902, d903, d904, d905, d906, d907,
   ], [1, 2, 3, 4, 6, 7, 8, 9], [
-    [K896, 0, "Ma", d1291], [K897, O897, "mgMbma", d1298, d901, d896], [K898, O898, "mgMamg", d1298, d907, d906], [K899, 0, "mgMb", d1294, d898], [K900, 0, "mgMb", d1294, d897], [K901, O901, "SbSaSaSaSa"], [K902, 0, "mgMb", d1298, d901], [K903, O903, "mgMamg", d1298, d907, d906],
-    [K904, 0, "mgMb", d1294, d903], [K905, 0, "mgMb", d1294, d902], [K906, 0, "sfsfsf"], [K907, 0, "sfsesfse"],
+    [K896, "Ma", d1291], [K897, O897, "mgMbma", d1298, d901, d896], [K898, O898, "mgMamg", d1298, d907, d906], [K899, "mgMb", d1294, d898], [K900, "mgMb", d1294, d897], [K901, O901, "SbSaSaSaSa"], [K902, "mgMb", d1298, d901], [K903, O903, "mgMamg", d1298, d907, d906],
+    [K904, "mgMb", d1294, d903], [K905, "mgMb", d1294, d902], [K906, "sfsfsf"], [K907, "sfsesfse"],
   ]),
 };

@@ -24,7 +24,7 @@ function d908(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K908)) continue;
+    if (f && skipField(r, c, f, t, K908)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -55,7 +55,7 @@ function d909(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K909)) continue;
+    if (f && skipField(r, c, f, t, K909)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d918); break;
       case 26: v3 = msg(r, c, d482); break;
@@ -76,7 +76,7 @@ function d910(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K910)) continue;
+    if (f && skipField(r, c, f, t, K910)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -95,7 +95,7 @@ function d911(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K911)) continue;
+    if (f && skipField(r, c, f, t, K911)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       case 26: v3 = add(v3, msg(r, c, d1270), c); break;
@@ -118,7 +118,7 @@ function d912(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K912)) continue;
+    if (f && skipField(r, c, f, t, K912)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -140,7 +140,7 @@ function d913(r: Reader, c: C): J {
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K913)) continue;
+    if (f && skipField(r, c, f, t, K913)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
       default: skip(r, t);
@@ -157,7 +157,7 @@ function d914(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K914)) continue;
+    if (f && skipField(r, c, f, t, K914)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       default: skip(r, t);
@@ -176,7 +176,7 @@ function d915(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K915)) continue;
+    if (f && skipField(r, c, f, t, K915)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d914); break;
@@ -211,7 +211,7 @@ function d916(r: Reader, c: C): J {
   let n14 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K916)) continue;
+    if (f && skipField(r, c, f, t, K916)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d919); break;
@@ -254,7 +254,7 @@ function d917(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K917)) continue;
+    if (f && skipField(r, c, f, t, K917)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -276,7 +276,7 @@ function d918(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K918)) continue;
+    if (f && skipField(r, c, f, t, K918)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d931), c); break;
       case 18: v2 = add(v2, msg(r, c, d917), c); break;
@@ -303,7 +303,7 @@ function d919(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K919)) continue;
+    if (f && skipField(r, c, f, t, K919)) continue;
     switch (t) {
       case 16: v2 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
@@ -335,7 +335,7 @@ function d920(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K920)) continue;
+    if (f && skipField(r, c, f, t, K920)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       case 18: v2 = msg(r, c, d911); break;
@@ -356,7 +356,7 @@ function d921(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K921)) continue;
+    if (f && skipField(r, c, f, t, K921)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d930), c); break;
       case 18: v2 = add(v2, msg(r, c, d928), c); break;
@@ -378,7 +378,7 @@ function d922(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K922)) continue;
+    if (f && skipField(r, c, f, t, K922)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = msg(r, c, d927); break;
@@ -400,7 +400,7 @@ function d923(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K923)) continue;
+    if (f && skipField(r, c, f, t, K923)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d926); break;
@@ -418,7 +418,7 @@ function d924(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K924)) continue;
+    if (f && skipField(r, c, f, t, K924)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d927); break;
       default: skip(r, t);
@@ -438,7 +438,7 @@ function d925(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K925)) continue;
+    if (f && skipField(r, c, f, t, K925)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d923), c); break;
@@ -458,7 +458,7 @@ function d926(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K926)) continue;
+    if (f && skipField(r, c, f, t, K926)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d932), c); break;
       case 18: v2 = add(v2, msg(r, c, d924), c); break;
@@ -479,7 +479,7 @@ function d927(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K927)) continue;
+    if (f && skipField(r, c, f, t, K927)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d946); break;
       default: skip(r, t);
@@ -498,7 +498,7 @@ function d928(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K928)) continue;
+    if (f && skipField(r, c, f, t, K928)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -521,7 +521,7 @@ function d929(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K929)) continue;
+    if (f && skipField(r, c, f, t, K929)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d914); break;
@@ -542,7 +542,7 @@ function d930(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K930)) continue;
+    if (f && skipField(r, c, f, t, K930)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d941); break;
@@ -575,7 +575,7 @@ function d931(r: Reader, c: C): J {
   let n10 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K931)) continue;
+    if (f && skipField(r, c, f, t, K931)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -612,7 +612,7 @@ function d932(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K932)) continue;
+    if (f && skipField(r, c, f, t, K932)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d910); break;
       default: skip(r, t);
@@ -636,7 +636,7 @@ function d933(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K933)) continue;
+    if (f && skipField(r, c, f, t, K933)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -652,8 +652,8 @@ function d933(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["deviceClassName"] = v2 ?? '';
   if (v3 !== undefined) o["selectors"] = v3;
-  if (v4 !== undefined && v4 !== '') o["allocationMode"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["count"] = v5;
+  if (v4) o["allocationMode"] = v4;
+  if (v5) o["count"] = v5;
   if (v6 !== undefined) o["tolerations"] = v6;
   if (v7 !== undefined) o["capacity"] = v7;
   return o;
@@ -668,7 +668,7 @@ function d934(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K934)) continue;
+    if (f && skipField(r, c, f, t, K934)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -679,7 +679,7 @@ function d934(r: Reader, c: C): J {
   }
   const o: J = {};
   o["key"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["value"] = v2;
+  if (v2) o["value"] = v2;
   o["effect"] = v3 ?? '';
   if (v4 !== undefined) o["timeAdded"] = v4;
   return o;
@@ -696,7 +696,7 @@ function d935(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K935)) continue;
+    if (f && skipField(r, c, f, t, K935)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d937); break;
@@ -719,7 +719,7 @@ function d936(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K936)) continue;
+    if (f && skipField(r, c, f, t, K936)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d935), c); break;
@@ -738,7 +738,7 @@ function d937(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K937)) continue;
+    if (f && skipField(r, c, f, t, K937)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d939); break;
       case 18: v2 = msg(r, c, d934); break;
@@ -757,7 +757,7 @@ function d938(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K938)) continue;
+    if (f && skipField(r, c, f, t, K938)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       default: skip(r, t);
@@ -776,7 +776,7 @@ function d939(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K939)) continue;
+    if (f && skipField(r, c, f, t, K939)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -802,7 +802,7 @@ function d940(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K940)) continue;
+    if (f && skipField(r, c, f, t, K940)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -813,10 +813,10 @@ function d940(r: Reader, c: C): J {
     }
   }
   const o: J = new O940();
-  if (v1 !== undefined && v1 !== '') o["key"] = v1;
-  if (v2 !== undefined && v2 !== '') o["operator"] = v2;
-  if (v3 !== undefined && v3 !== '') o["value"] = v3;
-  if (v4 !== undefined && v4 !== '') o["effect"] = v4;
+  if (v1) o["key"] = v1;
+  if (v2) o["operator"] = v2;
+  if (v3) o["value"] = v3;
+  if (v4) o["effect"] = v4;
   if (v5 !== undefined) o["tolerationSeconds"] = v5;
   return o;
 }
@@ -834,7 +834,7 @@ function d941(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K941)) continue;
+    if (f && skipField(r, c, f, t, K941)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d932), c); break;
@@ -849,8 +849,8 @@ function d941(r: Reader, c: C): J {
   const o: J = new O941();
   o["deviceClassName"] = v1 ?? '';
   if (v2 !== undefined) o["selectors"] = v2;
-  if (v3 !== undefined && v3 !== '') o["allocationMode"] = v3;
-  if (v4 !== undefined && v4 !== 0) o["count"] = v4;
+  if (v3) o["allocationMode"] = v3;
+  if (v4) o["count"] = v4;
   if (v5 !== undefined) o["adminAccess"] = v5;
   if (v6 !== undefined) o["tolerations"] = v6;
   if (v7 !== undefined) o["capacity"] = v7;
@@ -865,7 +865,7 @@ function d942(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K942)) continue;
+    if (f && skipField(r, c, f, t, K942)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -874,9 +874,9 @@ function d942(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["interfaceName"] = v1;
+  if (v1) o["interfaceName"] = v1;
   if (v2 !== undefined) o["ips"] = v2;
-  if (v3 !== undefined && v3 !== '') o["hardwareAddress"] = v3;
+  if (v3) o["hardwareAddress"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1.NodeAllocatableMapping
@@ -888,7 +888,7 @@ function d943(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K943)) continue;
+    if (f && skipField(r, c, f, t, K943)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -910,7 +910,7 @@ function d944(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K944)) continue;
+    if (f && skipField(r, c, f, t, K944)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -930,7 +930,7 @@ function d945(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K945)) continue;
+    if (f && skipField(r, c, f, t, K945)) continue;
     switch (t) {
       case 26: v3 = msg(r, c, d943); break;
       case 34: v4 = msg(r, c, d944); break;
@@ -950,7 +950,7 @@ function d946(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K946)) continue;
+    if (f && skipField(r, c, f, t, K946)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1319); break;
@@ -974,7 +974,7 @@ function d947(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K947)) continue;
+    if (f && skipField(r, c, f, t, K947)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d950); break;
@@ -997,7 +997,7 @@ function d948(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K948)) continue;
+    if (f && skipField(r, c, f, t, K948)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -1007,7 +1007,7 @@ function d948(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["apiGroup"] = v1;
+  if (v1) o["apiGroup"] = v1;
   o["resource"] = v3 ?? '';
   o["name"] = v4 ?? '';
   o["uid"] = v5 ?? '';
@@ -1023,7 +1023,7 @@ function d949(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K949)) continue;
+    if (f && skipField(r, c, f, t, K949)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d947), c); break;
@@ -1041,7 +1041,7 @@ function d950(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K950)) continue;
+    if (f && skipField(r, c, f, t, K950)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d921); break;
       default: skip(r, t);
@@ -1060,7 +1060,7 @@ function d951(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K951)) continue;
+    if (f && skipField(r, c, f, t, K951)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d909); break;
       case 18: v2 = add(v2, msg(r, c, d948), c); break;
@@ -1084,7 +1084,7 @@ function d952(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K952)) continue;
+    if (f && skipField(r, c, f, t, K952)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d954); break;
@@ -1105,7 +1105,7 @@ function d953(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K953)) continue;
+    if (f && skipField(r, c, f, t, K953)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d952), c); break;
@@ -1124,7 +1124,7 @@ function d954(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K954)) continue;
+    if (f && skipField(r, c, f, t, K954)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d950); break;
@@ -1145,7 +1145,7 @@ function d955(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K955)) continue;
+    if (f && skipField(r, c, f, t, K955)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -1169,7 +1169,7 @@ function d956(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K956)) continue;
+    if (f && skipField(r, c, f, t, K956)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d958); break;
@@ -1190,7 +1190,7 @@ function d957(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K957)) continue;
+    if (f && skipField(r, c, f, t, K957)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d956), c); break;
@@ -1218,7 +1218,7 @@ function d958(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K958)) continue;
+    if (f && skipField(r, c, f, t, K958)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d955); break;
@@ -1261,12 +1261,12 @@ export const schemas: SchemaGroup = {
     d940, d941, d942, d943, d944, d945, d946, d947, d948, d949, d950, d951, d952, d953, d954, d955,
     d956, d957, d958,
   ], [15, 17, 27, 28, 39, 41, 44, 45, 48, 49], [
-    [K908, O908, "sfsfsfsaMbmama", d1278, d1319, d942], [K909, 0, "mgmama", d918, d482, d1312], [K910, 0, "sf"], [K911, 0, "mbMama", d1270, d1270, d912], [K912, 0, "mamama", d1270, d1270, d1270], [K913, 0, "3a", d1270], [K914, 0, "mg", d1270], [K915, 0, "sf3a", d914],
-    [K916, O916, "sf3a3aMasamaoaMaoaSaSaoa3a", d919, d920, d929, d482, d934, d945], [K917, 0, "sfSamiB", d927], [K918, 0, "MaMa", d931, d917], [K919, O919, "laoasasaLaOaSaSa"], [K920, 0, "mgma", d1270, d911], [K921, 0, "MbMaMa", d930, d928, d922], [K922, 0, "SamiA", d927], [K923, 0, "mgmg", d1298, d926],
-    [K924, 0, "mi@", d927], [K925, 0, "mgMb", d1294, d923], [K926, 0, "MaMasa", d932, d924], [K927, 0, "ma", d946], [K928, 0, "Sasasa"], [K929, 0, "sf3a", d914], [K930, 0, "sfmaMa", d941, d933], [K931, O931, "sfsfsfsfoaMaSaSasa3aSa", d940, d1270],
-    [K932, 0, "ma", d910], [K933, O933, "sfsfMaseleMama", d932, d940, d913], [K934, 0, "sfsesfma", d1312], [K935, O935, "mgmgmg", d1298, d937, d938], [K936, 0, "mgMb", d1294, d935], [K937, 0, "mamg", d939, d934], [K938, 0, "Ma", d1278], [K939, 0, "sasasa"],
-    [K940, O940, "sesesesela"], [K941, O941, "sfMaseleoaMama", d932, d940, d913], [K942, 0, "seSase"], [K943, 0, "samama", d1270, d1270], [K944, 0, "mama", d1270, d1270], [K945, 0, "mama", d943, d944], [K946, 0, "sfmg", d1319], [K947, O947, "mgmgmg", d1298, d950, d951],
-    [K948, 0, "sesfsfsf"], [K949, 0, "mgMb", d1294, d947], [K950, 0, "mg", d921], [K951, 0, "maMaMa", d909, d948, d908], [K952, 0, "mgmg", d1298, d954], [K953, 0, "mgMb", d1294, d952], [K954, 0, "mgmg", d1298, d950], [K955, 0, "sflflf"],
-    [K956, 0, "mgmg", d1298, d958], [K957, 0, "mgMb", d1294, d956], [K958, O958, "sfmgsamaoaMaoaMasaSa", d955, d482, d916, d915],
+    [K908, O908, "sfsfsfsaMbmama", d1278, d1319, d942], [K909, "mgmama", d918, d482, d1312], [K910, "sf"], [K911, "mbMama", d1270, d1270, d912], [K912, "mamama", d1270, d1270, d1270], [K913, "3a", d1270], [K914, "mg", d1270], [K915, "sf3a", d914],
+    [K916, O916, "sf3a3aMasamaoaMaoaSaSaoa3a", d919, d920, d929, d482, d934, d945], [K917, "sfSamiB", d927], [K918, "MaMa", d931, d917], [K919, O919, "laoasasaLaOaSaSa"], [K920, "mgma", d1270, d911], [K921, "MbMaMa", d930, d928, d922], [K922, "SamiA", d927], [K923, "mgmg", d1298, d926],
+    [K924, "mi@", d927], [K925, "mgMb", d1294, d923], [K926, "MaMasa", d932, d924], [K927, "ma", d946], [K928, "Sasasa"], [K929, "sf3a", d914], [K930, "sfmaMa", d941, d933], [K931, O931, "sfsfsfsfoaMaSaSasa3aSa", d940, d1270],
+    [K932, "ma", d910], [K933, O933, "sfsfMaseleMama", d932, d940, d913], [K934, "sfsesfma", d1312], [K935, O935, "mgmgmg", d1298, d937, d938], [K936, "mgMb", d1294, d935], [K937, "mamg", d939, d934], [K938, "Ma", d1278], [K939, "sasasa"],
+    [K940, O940, "sesesesela"], [K941, O941, "sfMaseleoaMama", d932, d940, d913], [K942, "seSase"], [K943, "samama", d1270, d1270], [K944, "mama", d1270, d1270], [K945, "mama", d943, d944], [K946, "sfmg", d1319], [K947, O947, "mgmgmg", d1298, d950, d951],
+    [K948, "sesfsfsf"], [K949, "mgMb", d1294, d947], [K950, "mg", d921], [K951, "maMaMa", d909, d948, d908], [K952, "mgmg", d1298, d954], [K953, "mgMb", d1294, d952], [K954, "mgmg", d1298, d950], [K955, "sflflf"],
+    [K956, "mgmg", d1298, d958], [K957, "mgMb", d1294, d956], [K958, O958, "sfmgsamaoaMaoaMasaSa", d955, d482, d916, d915],
   ]),
 };

@@ -16,7 +16,7 @@ function d959(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K959)) continue;
+    if (f && skipField(r, c, f, t, K959)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -33,7 +33,7 @@ function d960(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K960)) continue;
+    if (f && skipField(r, c, f, t, K960)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d959); break;
       default: skip(r, t);
@@ -53,7 +53,7 @@ function d961(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K961)) continue;
+    if (f && skipField(r, c, f, t, K961)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -64,7 +64,7 @@ function d961(r: Reader, c: C): J {
   }
   const o: J = {};
   o["key"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["value"] = v2;
+  if (v2) o["value"] = v2;
   o["effect"] = v3 ?? '';
   if (v4 !== undefined) o["timeAdded"] = v4;
   return o;
@@ -81,7 +81,7 @@ function d962(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K962)) continue;
+    if (f && skipField(r, c, f, t, K962)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d964); break;
@@ -104,7 +104,7 @@ function d963(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K963)) continue;
+    if (f && skipField(r, c, f, t, K963)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d962), c); break;
@@ -123,7 +123,7 @@ function d964(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K964)) continue;
+    if (f && skipField(r, c, f, t, K964)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d966); break;
       case 18: v2 = msg(r, c, d961); break;
@@ -142,7 +142,7 @@ function d965(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K965)) continue;
+    if (f && skipField(r, c, f, t, K965)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       default: skip(r, t);
@@ -161,7 +161,7 @@ function d966(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K966)) continue;
+    if (f && skipField(r, c, f, t, K966)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -185,7 +185,7 @@ function d967(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K967)) continue;
+    if (f && skipField(r, c, f, t, K967)) continue;
     switch (t) {
       case 34: v4 = str(r, c); break;
       case 10: v1 = str(r, c); break;
@@ -195,8 +195,8 @@ function d967(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v4 !== undefined && v4 !== '') o["attribute"] = v4;
-  if (v1 !== undefined && v1 !== '') o["type"] = v1;
+  if (v4) o["attribute"] = v4;
+  if (v1) o["type"] = v1;
   if (v2 !== undefined) o["total"] = v2;
   if (v3 !== undefined) o["allocatable"] = v3;
   return o;
@@ -220,7 +220,7 @@ function d968(r: Reader, c: C): J {
   let v13: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K968)) continue;
+    if (f && skipField(r, c, f, t, K968)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -238,8 +238,8 @@ function d968(r: Reader, c: C): J {
     }
   }
   const o: J = new O968();
-  if (v1 !== undefined && v1 !== '') o["driver"] = v1;
-  if (v2 !== undefined && v2 !== '') o["poolName"] = v2;
+  if (v1) o["driver"] = v1;
+  if (v2) o["poolName"] = v2;
   o["generation"] = v9 ?? 0;
   if (v8 !== undefined) o["resourceSliceCount"] = v8;
   if (v4 !== undefined) o["totalDevices"] = v4;
@@ -264,7 +264,7 @@ function d969(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K969)) continue;
+    if (f && skipField(r, c, f, t, K969)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d971); break;
@@ -287,7 +287,7 @@ function d970(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K970)) continue;
+    if (f && skipField(r, c, f, t, K970)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d969), c); break;
@@ -308,7 +308,7 @@ function d971(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K971)) continue;
+    if (f && skipField(r, c, f, t, K971)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -333,7 +333,7 @@ function d972(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K972)) continue;
+    if (f && skipField(r, c, f, t, K972)) continue;
     switch (t) {
       case 48: v6 = r.int32(); break;
       case 18: v2 = add(v2, msg(r, c, d968), c); break;
@@ -357,7 +357,7 @@ function d973(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K973)) continue;
+    if (f && skipField(r, c, f, t, K973)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -367,7 +367,7 @@ function d973(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["name"] = v1;
+  if (v1) o["name"] = v1;
   if (v2 !== undefined) o["total"] = v2;
   if (v3 !== undefined) o["consumed"] = v3;
   if (v4 !== undefined) o["available"] = v4;
@@ -382,7 +382,7 @@ function d974(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K974)) continue;
+    if (f && skipField(r, c, f, t, K974)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       case 16: v2 = r.int32(); break;
@@ -408,7 +408,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.resource.v1alpha3.", "CELDeviceSelector DeviceSelector DeviceTaint DeviceTaintRule DeviceTaintRuleList DeviceTaintRuleSpec DeviceTaintRuleStatus DeviceTaintSelector PartitionTypeStatus PoolStatus ResourcePoolStatusRequest ResourcePoolStatusRequestList ResourcePoolStatusRequestSpec ResourcePoolStatusRequestStatus ShareableCapacityStatus ShareableSummaryStatus", [
     d959, d960, d961, d962, d963, d964, d965, d966, d967, d968, d969, d970, d971, d972, d973, d974,
   ], [3, 4, 10, 11], [
-    [K959, 0, "sf"], [K960, 0, "ma", d959], [K961, 0, "sfsesfma", d1312], [K962, O962, "mgmgmg", d1298, d964, d965], [K963, 0, "mgMb", d1294, d962], [K964, 0, "mamg", d966, d961], [K965, 0, "Ma", d1278], [K966, 0, "sasasa"],
-    [K967, 0, "seseiaia"], [K968, O968, "seselfiaiaiaiaiasasaMama", d967, d974], [K969, O969, "mgmgma", d1298, d971, d972], [K970, 0, "mgMb", d1294, d969], [K971, 0, "sfsaiasa"], [K972, 0, "iaMaMa", d968, d1278], [K973, 0, "semamama", d1270, d1270, d1270], [K974, 0, "iaiaMa", d973],
+    [K959, "sf"], [K960, "ma", d959], [K961, "sfsesfma", d1312], [K962, O962, "mgmgmg", d1298, d964, d965], [K963, "mgMb", d1294, d962], [K964, "mamg", d966, d961], [K965, "Ma", d1278], [K966, "sasasa"],
+    [K967, "seseiaia"], [K968, O968, "seselfiaiaiaiaiasasaMama", d967, d974], [K969, O969, "mgmgma", d1298, d971, d972], [K970, "mgMb", d1294, d969], [K971, "sfsaiasa"], [K972, "iaMaMa", d968, d1278], [K973, "semamama", d1270, d1270, d1270], [K974, "iaiaMa", d973],
   ]),
 };

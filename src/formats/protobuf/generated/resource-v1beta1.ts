@@ -24,7 +24,7 @@ function d975(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K975)) continue;
+    if (f && skipField(r, c, f, t, K975)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -55,7 +55,7 @@ function d976(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K976)) continue;
+    if (f && skipField(r, c, f, t, K976)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d986); break;
       case 26: v3 = msg(r, c, d482); break;
@@ -91,7 +91,7 @@ function d977(r: Reader, c: C): J {
   let n14 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K977)) continue;
+    if (f && skipField(r, c, f, t, K977)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d987); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d988); break;
@@ -130,7 +130,7 @@ function d978(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K978)) continue;
+    if (f && skipField(r, c, f, t, K978)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -149,7 +149,7 @@ function d979(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K979)) continue;
+    if (f && skipField(r, c, f, t, K979)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       case 26: v3 = add(v3, msg(r, c, d1270), c); break;
@@ -172,7 +172,7 @@ function d980(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K980)) continue;
+    if (f && skipField(r, c, f, t, K980)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -194,7 +194,7 @@ function d981(r: Reader, c: C): J {
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K981)) continue;
+    if (f && skipField(r, c, f, t, K981)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
       default: skip(r, t);
@@ -211,7 +211,7 @@ function d982(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K982)) continue;
+    if (f && skipField(r, c, f, t, K982)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       default: skip(r, t);
@@ -230,7 +230,7 @@ function d983(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K983)) continue;
+    if (f && skipField(r, c, f, t, K983)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d982); break;
@@ -250,7 +250,7 @@ function d984(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K984)) continue;
+    if (f && skipField(r, c, f, t, K984)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d977); break;
@@ -271,7 +271,7 @@ function d985(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K985)) continue;
+    if (f && skipField(r, c, f, t, K985)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -293,7 +293,7 @@ function d986(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K986)) continue;
+    if (f && skipField(r, c, f, t, K986)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d999), c); break;
       case 18: v2 = add(v2, msg(r, c, d985), c); break;
@@ -320,7 +320,7 @@ function d987(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K987)) continue;
+    if (f && skipField(r, c, f, t, K987)) continue;
     switch (t) {
       case 16: v2 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
@@ -352,7 +352,7 @@ function d988(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K988)) continue;
+    if (f && skipField(r, c, f, t, K988)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       case 18: v2 = msg(r, c, d979); break;
@@ -373,7 +373,7 @@ function d989(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K989)) continue;
+    if (f && skipField(r, c, f, t, K989)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d998), c); break;
       case 18: v2 = add(v2, msg(r, c, d996), c); break;
@@ -395,7 +395,7 @@ function d990(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K990)) continue;
+    if (f && skipField(r, c, f, t, K990)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = msg(r, c, d995); break;
@@ -417,7 +417,7 @@ function d991(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K991)) continue;
+    if (f && skipField(r, c, f, t, K991)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d994); break;
@@ -435,7 +435,7 @@ function d992(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K992)) continue;
+    if (f && skipField(r, c, f, t, K992)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d995); break;
       default: skip(r, t);
@@ -455,7 +455,7 @@ function d993(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K993)) continue;
+    if (f && skipField(r, c, f, t, K993)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d991), c); break;
@@ -475,7 +475,7 @@ function d994(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K994)) continue;
+    if (f && skipField(r, c, f, t, K994)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1000), c); break;
       case 18: v2 = add(v2, msg(r, c, d992), c); break;
@@ -496,7 +496,7 @@ function d995(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K995)) continue;
+    if (f && skipField(r, c, f, t, K995)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1008); break;
       default: skip(r, t);
@@ -515,7 +515,7 @@ function d996(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K996)) continue;
+    if (f && skipField(r, c, f, t, K996)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -538,7 +538,7 @@ function d997(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K997)) continue;
+    if (f && skipField(r, c, f, t, K997)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d982); break;
@@ -566,7 +566,7 @@ function d998(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K998)) continue;
+    if (f && skipField(r, c, f, t, K998)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -584,8 +584,8 @@ function d998(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["deviceClassName"] = v2 ?? '';
   if (v3 !== undefined) o["selectors"] = v3;
-  if (v4 !== undefined && v4 !== '') o["allocationMode"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["count"] = v5;
+  if (v4) o["allocationMode"] = v4;
+  if (v5) o["count"] = v5;
   if (v6 !== undefined) o["adminAccess"] = v6;
   if (v7 !== undefined) o["firstAvailable"] = v7;
   if (v8 !== undefined) o["tolerations"] = v8;
@@ -611,7 +611,7 @@ function d999(r: Reader, c: C): J {
   let n10 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K999)) continue;
+    if (f && skipField(r, c, f, t, K999)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -648,7 +648,7 @@ function d1000(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1000)) continue;
+    if (f && skipField(r, c, f, t, K1000)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d978); break;
       default: skip(r, t);
@@ -672,7 +672,7 @@ function d1001(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1001)) continue;
+    if (f && skipField(r, c, f, t, K1001)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -688,8 +688,8 @@ function d1001(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["deviceClassName"] = v2 ?? '';
   if (v3 !== undefined) o["selectors"] = v3;
-  if (v4 !== undefined && v4 !== '') o["allocationMode"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["count"] = v5;
+  if (v4) o["allocationMode"] = v4;
+  if (v5) o["count"] = v5;
   if (v7 !== undefined) o["tolerations"] = v7;
   if (v8 !== undefined) o["capacity"] = v8;
   return o;
@@ -704,7 +704,7 @@ function d1002(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1002)) continue;
+    if (f && skipField(r, c, f, t, K1002)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -715,7 +715,7 @@ function d1002(r: Reader, c: C): J {
   }
   const o: J = {};
   o["key"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["value"] = v2;
+  if (v2) o["value"] = v2;
   o["effect"] = v3 ?? '';
   if (v4 !== undefined) o["timeAdded"] = v4;
   return o;
@@ -732,7 +732,7 @@ function d1003(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1003)) continue;
+    if (f && skipField(r, c, f, t, K1003)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -743,10 +743,10 @@ function d1003(r: Reader, c: C): J {
     }
   }
   const o: J = new O1003();
-  if (v1 !== undefined && v1 !== '') o["key"] = v1;
-  if (v2 !== undefined && v2 !== '') o["operator"] = v2;
-  if (v3 !== undefined && v3 !== '') o["value"] = v3;
-  if (v4 !== undefined && v4 !== '') o["effect"] = v4;
+  if (v1) o["key"] = v1;
+  if (v2) o["operator"] = v2;
+  if (v3) o["value"] = v3;
+  if (v4) o["effect"] = v4;
   if (v5 !== undefined) o["tolerationSeconds"] = v5;
   return o;
 }
@@ -759,7 +759,7 @@ function d1004(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1004)) continue;
+    if (f && skipField(r, c, f, t, K1004)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -768,9 +768,9 @@ function d1004(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["interfaceName"] = v1;
+  if (v1) o["interfaceName"] = v1;
   if (v2 !== undefined) o["ips"] = v2;
-  if (v3 !== undefined && v3 !== '') o["hardwareAddress"] = v3;
+  if (v3) o["hardwareAddress"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1beta1.NodeAllocatableMapping
@@ -782,7 +782,7 @@ function d1005(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1005)) continue;
+    if (f && skipField(r, c, f, t, K1005)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -804,7 +804,7 @@ function d1006(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1006)) continue;
+    if (f && skipField(r, c, f, t, K1006)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -824,7 +824,7 @@ function d1007(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1007)) continue;
+    if (f && skipField(r, c, f, t, K1007)) continue;
     switch (t) {
       case 26: v3 = msg(r, c, d1005); break;
       case 34: v4 = msg(r, c, d1006); break;
@@ -844,7 +844,7 @@ function d1008(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1008)) continue;
+    if (f && skipField(r, c, f, t, K1008)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1319); break;
@@ -868,7 +868,7 @@ function d1009(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1009)) continue;
+    if (f && skipField(r, c, f, t, K1009)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1012); break;
@@ -891,7 +891,7 @@ function d1010(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1010)) continue;
+    if (f && skipField(r, c, f, t, K1010)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -901,7 +901,7 @@ function d1010(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["apiGroup"] = v1;
+  if (v1) o["apiGroup"] = v1;
   o["resource"] = v3 ?? '';
   o["name"] = v4 ?? '';
   o["uid"] = v5 ?? '';
@@ -917,7 +917,7 @@ function d1011(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1011)) continue;
+    if (f && skipField(r, c, f, t, K1011)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1009), c); break;
@@ -935,7 +935,7 @@ function d1012(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1012)) continue;
+    if (f && skipField(r, c, f, t, K1012)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d989); break;
       default: skip(r, t);
@@ -954,7 +954,7 @@ function d1013(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1013)) continue;
+    if (f && skipField(r, c, f, t, K1013)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d976); break;
       case 18: v2 = add(v2, msg(r, c, d1010), c); break;
@@ -978,7 +978,7 @@ function d1014(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1014)) continue;
+    if (f && skipField(r, c, f, t, K1014)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1016); break;
@@ -999,7 +999,7 @@ function d1015(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1015)) continue;
+    if (f && skipField(r, c, f, t, K1015)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1014), c); break;
@@ -1018,7 +1018,7 @@ function d1016(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1016)) continue;
+    if (f && skipField(r, c, f, t, K1016)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1012); break;
@@ -1039,7 +1039,7 @@ function d1017(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1017)) continue;
+    if (f && skipField(r, c, f, t, K1017)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -1063,7 +1063,7 @@ function d1018(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1018)) continue;
+    if (f && skipField(r, c, f, t, K1018)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1020); break;
@@ -1084,7 +1084,7 @@ function d1019(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1019)) continue;
+    if (f && skipField(r, c, f, t, K1019)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1018), c); break;
@@ -1112,7 +1112,7 @@ function d1020(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1020)) continue;
+    if (f && skipField(r, c, f, t, K1020)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1017); break;
@@ -1130,9 +1130,9 @@ function d1020(r: Reader, c: C): J {
   const o: J = new O1020();
   o["driver"] = v1 ?? '';
   o["pool"] = v2 ?? d1017(EMPTY, c);
-  if (v3 !== undefined && v3 !== '') o["nodeName"] = v3;
+  if (v3) o["nodeName"] = v3;
   if (v4 !== undefined) o["nodeSelector"] = v4;
-  if (v5 !== undefined && v5 !== false) o["allNodes"] = v5;
+  if (v5) o["allNodes"] = v5;
   if (v6 !== undefined) o["devices"] = v6;
   if (v7 !== undefined) o["perDeviceNodeSelection"] = v7;
   if (v8 !== undefined) o["sharedCounters"] = v8;
@@ -1154,11 +1154,11 @@ export const schemas: SchemaGroup = {
     d991, d992, d993, d994, d995, d996, d997, d998, d999, d1000, d1001, d1002, d1003, d1004, d1005, d1006,
     d1007, d1008, d1009, d1010, d1011, d1012, d1013, d1014, d1015, d1016, d1017, d1018, d1019, d1020,
   ], [16, 18, 34, 36, 39, 40, 43, 44], [
-    [K975, O975, "sfsfsfsaMbmama", d1278, d1319, d1004], [K976, 0, "mgmama", d986, d482, d1312], [K977, O977, "3a3aMasamaoaMaoaSaSaoa3a", d987, d988, d997, d482, d1002, d1007], [K978, 0, "sf"], [K979, 0, "mbMama", d1270, d1270, d980], [K980, 0, "mamama", d1270, d1270, d1270], [K981, 0, "3a", d1270], [K982, 0, "mg", d1270],
-    [K983, 0, "sf3a", d982], [K984, 0, "sfma", d977], [K985, 0, "sfSamiB", d995], [K986, 0, "MaMa", d999, d985], [K987, O987, "laoasasaLaOaSaSa"], [K988, 0, "mgma", d1270, d979], [K989, 0, "MbMaMa", d998, d996, d990], [K990, 0, "SamiA", d995],
-    [K991, 0, "mgmg", d1298, d994], [K992, 0, "mi@", d995], [K993, 0, "mgMb", d1294, d991], [K994, 0, "MaMasa", d1000, d992], [K995, 0, "ma", d1008], [K996, 0, "Sasasa"], [K997, 0, "sf3a", d982], [K998, O998, "sfsfMaseleoaMaMama", d1000, d1001, d1003, d981],
-    [K999, O999, "sfsfsfsfoaMaSaSasa3aSa", d1003, d1270], [K1000, 0, "ma", d978], [K1001, O1001, "sfsfMaseleMama", d1000, d1003, d981], [K1002, 0, "sfsesfma", d1312], [K1003, O1003, "sesesesela"], [K1004, 0, "seSase"], [K1005, 0, "samama", d1270, d1270], [K1006, 0, "mama", d1270, d1270],
-    [K1007, 0, "mama", d1005, d1006], [K1008, 0, "sfmg", d1319], [K1009, O1009, "mgmgmg", d1298, d1012, d1013], [K1010, 0, "sesfsfsf"], [K1011, 0, "mgMb", d1294, d1009], [K1012, 0, "mg", d989], [K1013, 0, "maMaMa", d976, d1010, d975], [K1014, 0, "mgmg", d1298, d1016],
-    [K1015, 0, "mgMb", d1294, d1014], [K1016, 0, "mgmg", d1298, d1012], [K1017, 0, "sflflf"], [K1018, 0, "mgmg", d1298, d1020], [K1019, 0, "mgMb", d1294, d1018], [K1020, O1020, "sfmgsemaoeMaoaMasaSa", d1017, d482, d984, d983],
+    [K975, O975, "sfsfsfsaMbmama", d1278, d1319, d1004], [K976, "mgmama", d986, d482, d1312], [K977, O977, "3a3aMasamaoaMaoaSaSaoa3a", d987, d988, d997, d482, d1002, d1007], [K978, "sf"], [K979, "mbMama", d1270, d1270, d980], [K980, "mamama", d1270, d1270, d1270], [K981, "3a", d1270], [K982, "mg", d1270],
+    [K983, "sf3a", d982], [K984, "sfma", d977], [K985, "sfSamiB", d995], [K986, "MaMa", d999, d985], [K987, O987, "laoasasaLaOaSaSa"], [K988, "mgma", d1270, d979], [K989, "MbMaMa", d998, d996, d990], [K990, "SamiA", d995],
+    [K991, "mgmg", d1298, d994], [K992, "mi@", d995], [K993, "mgMb", d1294, d991], [K994, "MaMasa", d1000, d992], [K995, "ma", d1008], [K996, "Sasasa"], [K997, "sf3a", d982], [K998, O998, "sfsfMaseleoaMaMama", d1000, d1001, d1003, d981],
+    [K999, O999, "sfsfsfsfoaMaSaSasa3aSa", d1003, d1270], [K1000, "ma", d978], [K1001, O1001, "sfsfMaseleMama", d1000, d1003, d981], [K1002, "sfsesfma", d1312], [K1003, O1003, "sesesesela"], [K1004, "seSase"], [K1005, "samama", d1270, d1270], [K1006, "mama", d1270, d1270],
+    [K1007, "mama", d1005, d1006], [K1008, "sfmg", d1319], [K1009, O1009, "mgmgmg", d1298, d1012, d1013], [K1010, "sesfsfsf"], [K1011, "mgMb", d1294, d1009], [K1012, "mg", d989], [K1013, "maMaMa", d976, d1010, d975], [K1014, "mgmg", d1298, d1016],
+    [K1015, "mgMb", d1294, d1014], [K1016, "mgmg", d1298, d1012], [K1017, "sflflf"], [K1018, "mgmg", d1298, d1020], [K1019, "mgMb", d1294, d1018], [K1020, O1020, "sfmgsemaoeMaoaMasaSa", d1017, d482, d984, d983],
   ]),
 };

@@ -24,7 +24,7 @@ function d1021(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1021)) continue;
+    if (f && skipField(r, c, f, t, K1021)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -55,7 +55,7 @@ function d1022(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1022)) continue;
+    if (f && skipField(r, c, f, t, K1022)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1031); break;
       case 26: v3 = msg(r, c, d482); break;
@@ -76,7 +76,7 @@ function d1023(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1023)) continue;
+    if (f && skipField(r, c, f, t, K1023)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -95,7 +95,7 @@ function d1024(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1024)) continue;
+    if (f && skipField(r, c, f, t, K1024)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       case 26: v3 = add(v3, msg(r, c, d1270), c); break;
@@ -118,7 +118,7 @@ function d1025(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1025)) continue;
+    if (f && skipField(r, c, f, t, K1025)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -140,7 +140,7 @@ function d1026(r: Reader, c: C): J {
   let n1 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1026)) continue;
+    if (f && skipField(r, c, f, t, K1026)) continue;
     switch (t) {
       case 10: v1 = entryMessage(r, c, v1, ++n1, d1270); break;
       default: skip(r, t);
@@ -157,7 +157,7 @@ function d1027(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1027)) continue;
+    if (f && skipField(r, c, f, t, K1027)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       default: skip(r, t);
@@ -176,7 +176,7 @@ function d1028(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1028)) continue;
+    if (f && skipField(r, c, f, t, K1028)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d1027); break;
@@ -211,7 +211,7 @@ function d1029(r: Reader, c: C): J {
   let n14 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1029)) continue;
+    if (f && skipField(r, c, f, t, K1029)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d1032); break;
@@ -254,7 +254,7 @@ function d1030(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1030)) continue;
+    if (f && skipField(r, c, f, t, K1030)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -276,7 +276,7 @@ function d1031(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1031)) continue;
+    if (f && skipField(r, c, f, t, K1031)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1044), c); break;
       case 18: v2 = add(v2, msg(r, c, d1030), c); break;
@@ -303,7 +303,7 @@ function d1032(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1032)) continue;
+    if (f && skipField(r, c, f, t, K1032)) continue;
     switch (t) {
       case 16: v2 = i64(r, c); break;
       case 24: v3 = r.bool(); break;
@@ -335,7 +335,7 @@ function d1033(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1033)) continue;
+    if (f && skipField(r, c, f, t, K1033)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       case 18: v2 = msg(r, c, d1024); break;
@@ -356,7 +356,7 @@ function d1034(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1034)) continue;
+    if (f && skipField(r, c, f, t, K1034)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1043), c); break;
       case 18: v2 = add(v2, msg(r, c, d1041), c); break;
@@ -378,7 +378,7 @@ function d1035(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1035)) continue;
+    if (f && skipField(r, c, f, t, K1035)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = msg(r, c, d1040); break;
@@ -400,7 +400,7 @@ function d1036(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1036)) continue;
+    if (f && skipField(r, c, f, t, K1036)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1039); break;
@@ -418,7 +418,7 @@ function d1037(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1037)) continue;
+    if (f && skipField(r, c, f, t, K1037)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1040); break;
       default: skip(r, t);
@@ -438,7 +438,7 @@ function d1038(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1038)) continue;
+    if (f && skipField(r, c, f, t, K1038)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1036), c); break;
@@ -458,7 +458,7 @@ function d1039(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1039)) continue;
+    if (f && skipField(r, c, f, t, K1039)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1045), c); break;
       case 18: v2 = add(v2, msg(r, c, d1037), c); break;
@@ -479,7 +479,7 @@ function d1040(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1040)) continue;
+    if (f && skipField(r, c, f, t, K1040)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1059); break;
       default: skip(r, t);
@@ -498,7 +498,7 @@ function d1041(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1041)) continue;
+    if (f && skipField(r, c, f, t, K1041)) continue;
     switch (t) {
       case 10: v1 = add(v1, str(r, c), c); break;
       case 18: v2 = str(r, c); break;
@@ -521,7 +521,7 @@ function d1042(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1042)) continue;
+    if (f && skipField(r, c, f, t, K1042)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = entryMessage(r, c, v2, ++n2, d1027); break;
@@ -542,7 +542,7 @@ function d1043(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1043)) continue;
+    if (f && skipField(r, c, f, t, K1043)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1054); break;
@@ -575,7 +575,7 @@ function d1044(r: Reader, c: C): J {
   let n10 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1044)) continue;
+    if (f && skipField(r, c, f, t, K1044)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -612,7 +612,7 @@ function d1045(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1045)) continue;
+    if (f && skipField(r, c, f, t, K1045)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1023); break;
       default: skip(r, t);
@@ -636,7 +636,7 @@ function d1046(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1046)) continue;
+    if (f && skipField(r, c, f, t, K1046)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -652,8 +652,8 @@ function d1046(r: Reader, c: C): J {
   o["name"] = v1 ?? '';
   o["deviceClassName"] = v2 ?? '';
   if (v3 !== undefined) o["selectors"] = v3;
-  if (v4 !== undefined && v4 !== '') o["allocationMode"] = v4;
-  if (v5 !== undefined && v5 !== 0) o["count"] = v5;
+  if (v4) o["allocationMode"] = v4;
+  if (v5) o["count"] = v5;
   if (v6 !== undefined) o["tolerations"] = v6;
   if (v7 !== undefined) o["capacity"] = v7;
   return o;
@@ -668,7 +668,7 @@ function d1047(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1047)) continue;
+    if (f && skipField(r, c, f, t, K1047)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -679,7 +679,7 @@ function d1047(r: Reader, c: C): J {
   }
   const o: J = {};
   o["key"] = v1 ?? '';
-  if (v2 !== undefined && v2 !== '') o["value"] = v2;
+  if (v2) o["value"] = v2;
   o["effect"] = v3 ?? '';
   if (v4 !== undefined) o["timeAdded"] = v4;
   return o;
@@ -696,7 +696,7 @@ function d1048(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1048)) continue;
+    if (f && skipField(r, c, f, t, K1048)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1050); break;
@@ -719,7 +719,7 @@ function d1049(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1049)) continue;
+    if (f && skipField(r, c, f, t, K1049)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1048), c); break;
@@ -738,7 +738,7 @@ function d1050(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1050)) continue;
+    if (f && skipField(r, c, f, t, K1050)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1052); break;
       case 18: v2 = msg(r, c, d1047); break;
@@ -757,7 +757,7 @@ function d1051(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1051)) continue;
+    if (f && skipField(r, c, f, t, K1051)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       default: skip(r, t);
@@ -776,7 +776,7 @@ function d1052(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1052)) continue;
+    if (f && skipField(r, c, f, t, K1052)) continue;
     switch (t) {
       case 18: v2 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -802,7 +802,7 @@ function d1053(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1053)) continue;
+    if (f && skipField(r, c, f, t, K1053)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -813,10 +813,10 @@ function d1053(r: Reader, c: C): J {
     }
   }
   const o: J = new O1053();
-  if (v1 !== undefined && v1 !== '') o["key"] = v1;
-  if (v2 !== undefined && v2 !== '') o["operator"] = v2;
-  if (v3 !== undefined && v3 !== '') o["value"] = v3;
-  if (v4 !== undefined && v4 !== '') o["effect"] = v4;
+  if (v1) o["key"] = v1;
+  if (v2) o["operator"] = v2;
+  if (v3) o["value"] = v3;
+  if (v4) o["effect"] = v4;
   if (v5 !== undefined) o["tolerationSeconds"] = v5;
   return o;
 }
@@ -834,7 +834,7 @@ function d1054(r: Reader, c: C): J {
   let v7: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1054)) continue;
+    if (f && skipField(r, c, f, t, K1054)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d1045), c); break;
@@ -849,8 +849,8 @@ function d1054(r: Reader, c: C): J {
   const o: J = new O1054();
   o["deviceClassName"] = v1 ?? '';
   if (v2 !== undefined) o["selectors"] = v2;
-  if (v3 !== undefined && v3 !== '') o["allocationMode"] = v3;
-  if (v4 !== undefined && v4 !== 0) o["count"] = v4;
+  if (v3) o["allocationMode"] = v3;
+  if (v4) o["count"] = v4;
   if (v5 !== undefined) o["adminAccess"] = v5;
   if (v6 !== undefined) o["tolerations"] = v6;
   if (v7 !== undefined) o["capacity"] = v7;
@@ -865,7 +865,7 @@ function d1055(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1055)) continue;
+    if (f && skipField(r, c, f, t, K1055)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, str(r, c), c); break;
@@ -874,9 +874,9 @@ function d1055(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["interfaceName"] = v1;
+  if (v1) o["interfaceName"] = v1;
   if (v2 !== undefined) o["ips"] = v2;
-  if (v3 !== undefined && v3 !== '') o["hardwareAddress"] = v3;
+  if (v3) o["hardwareAddress"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1beta2.NodeAllocatableMapping
@@ -888,7 +888,7 @@ function d1056(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1056)) continue;
+    if (f && skipField(r, c, f, t, K1056)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -910,7 +910,7 @@ function d1057(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1057)) continue;
+    if (f && skipField(r, c, f, t, K1057)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1270); break;
       case 18: v2 = msg(r, c, d1270); break;
@@ -930,7 +930,7 @@ function d1058(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1058)) continue;
+    if (f && skipField(r, c, f, t, K1058)) continue;
     switch (t) {
       case 26: v3 = msg(r, c, d1056); break;
       case 34: v4 = msg(r, c, d1057); break;
@@ -950,7 +950,7 @@ function d1059(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1059)) continue;
+    if (f && skipField(r, c, f, t, K1059)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1319); break;
@@ -974,7 +974,7 @@ function d1060(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1060)) continue;
+    if (f && skipField(r, c, f, t, K1060)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1063); break;
@@ -997,7 +997,7 @@ function d1061(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1061)) continue;
+    if (f && skipField(r, c, f, t, K1061)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 26: v3 = str(r, c); break;
@@ -1007,7 +1007,7 @@ function d1061(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["apiGroup"] = v1;
+  if (v1) o["apiGroup"] = v1;
   o["resource"] = v3 ?? '';
   o["name"] = v4 ?? '';
   o["uid"] = v5 ?? '';
@@ -1023,7 +1023,7 @@ function d1062(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1062)) continue;
+    if (f && skipField(r, c, f, t, K1062)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1060), c); break;
@@ -1041,7 +1041,7 @@ function d1063(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1063)) continue;
+    if (f && skipField(r, c, f, t, K1063)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1034); break;
       default: skip(r, t);
@@ -1060,7 +1060,7 @@ function d1064(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1064)) continue;
+    if (f && skipField(r, c, f, t, K1064)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1022); break;
       case 18: v2 = add(v2, msg(r, c, d1061), c); break;
@@ -1084,7 +1084,7 @@ function d1065(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1065)) continue;
+    if (f && skipField(r, c, f, t, K1065)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1067); break;
@@ -1105,7 +1105,7 @@ function d1066(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1066)) continue;
+    if (f && skipField(r, c, f, t, K1066)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1065), c); break;
@@ -1124,7 +1124,7 @@ function d1067(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1067)) continue;
+    if (f && skipField(r, c, f, t, K1067)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1063); break;
@@ -1145,7 +1145,7 @@ function d1068(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1068)) continue;
+    if (f && skipField(r, c, f, t, K1068)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -1169,7 +1169,7 @@ function d1069(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1069)) continue;
+    if (f && skipField(r, c, f, t, K1069)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1071); break;
@@ -1190,7 +1190,7 @@ function d1070(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1070)) continue;
+    if (f && skipField(r, c, f, t, K1070)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1069), c); break;
@@ -1218,7 +1218,7 @@ function d1071(r: Reader, c: C): J {
   let v10: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1071)) continue;
+    if (f && skipField(r, c, f, t, K1071)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1068); break;
@@ -1261,12 +1261,12 @@ export const schemas: SchemaGroup = {
     d1053, d1054, d1055, d1056, d1057, d1058, d1059, d1060, d1061, d1062, d1063, d1064, d1065, d1066, d1067, d1068,
     d1069, d1070, d1071,
   ], [15, 17, 27, 28, 39, 41, 44, 45, 48, 49], [
-    [K1021, O1021, "sfsfsfsaMbmama", d1278, d1319, d1055], [K1022, 0, "mgmama", d1031, d482, d1312], [K1023, 0, "sf"], [K1024, 0, "mbMama", d1270, d1270, d1025], [K1025, 0, "mamama", d1270, d1270, d1270], [K1026, 0, "3a", d1270], [K1027, 0, "mg", d1270], [K1028, 0, "sf3a", d1027],
-    [K1029, O1029, "sf3a3aMasamaoaMaoaSaSaoa3a", d1032, d1033, d1042, d482, d1047, d1058], [K1030, 0, "sfSamiB", d1040], [K1031, 0, "MaMa", d1044, d1030], [K1032, O1032, "laoasasaLaOaSaSa"], [K1033, 0, "mgma", d1270, d1024], [K1034, 0, "MbMaMa", d1043, d1041, d1035], [K1035, 0, "SamiA", d1040], [K1036, 0, "mgmg", d1298, d1039],
-    [K1037, 0, "mi@", d1040], [K1038, 0, "mgMb", d1294, d1036], [K1039, 0, "MaMasa", d1045, d1037], [K1040, 0, "ma", d1059], [K1041, 0, "Sasasa"], [K1042, 0, "sf3a", d1027], [K1043, 0, "sfmaMa", d1054, d1046], [K1044, O1044, "sfsfsfsfoaMaSaSasa3aSa", d1053, d1270],
-    [K1045, 0, "ma", d1023], [K1046, O1046, "sfsfMaseleMama", d1045, d1053, d1026], [K1047, 0, "sfsesfma", d1312], [K1048, O1048, "mgmgmg", d1298, d1050, d1051], [K1049, 0, "mgMb", d1294, d1048], [K1050, 0, "mamg", d1052, d1047], [K1051, 0, "Ma", d1278], [K1052, 0, "sasasa"],
-    [K1053, O1053, "sesesesela"], [K1054, O1054, "sfMaseleoaMama", d1045, d1053, d1026], [K1055, 0, "seSase"], [K1056, 0, "samama", d1270, d1270], [K1057, 0, "mama", d1270, d1270], [K1058, 0, "mama", d1056, d1057], [K1059, 0, "sfmg", d1319], [K1060, O1060, "mgmgmg", d1298, d1063, d1064],
-    [K1061, 0, "sesfsfsf"], [K1062, 0, "mgMb", d1294, d1060], [K1063, 0, "mg", d1034], [K1064, 0, "maMaMa", d1022, d1061, d1021], [K1065, 0, "mgmg", d1298, d1067], [K1066, 0, "mgMb", d1294, d1065], [K1067, 0, "mgmg", d1298, d1063], [K1068, 0, "sflflf"],
-    [K1069, 0, "mgmg", d1298, d1071], [K1070, 0, "mgMb", d1294, d1069], [K1071, O1071, "sfmgsamaoaMaoaMasaSa", d1068, d482, d1029, d1028],
+    [K1021, O1021, "sfsfsfsaMbmama", d1278, d1319, d1055], [K1022, "mgmama", d1031, d482, d1312], [K1023, "sf"], [K1024, "mbMama", d1270, d1270, d1025], [K1025, "mamama", d1270, d1270, d1270], [K1026, "3a", d1270], [K1027, "mg", d1270], [K1028, "sf3a", d1027],
+    [K1029, O1029, "sf3a3aMasamaoaMaoaSaSaoa3a", d1032, d1033, d1042, d482, d1047, d1058], [K1030, "sfSamiB", d1040], [K1031, "MaMa", d1044, d1030], [K1032, O1032, "laoasasaLaOaSaSa"], [K1033, "mgma", d1270, d1024], [K1034, "MbMaMa", d1043, d1041, d1035], [K1035, "SamiA", d1040], [K1036, "mgmg", d1298, d1039],
+    [K1037, "mi@", d1040], [K1038, "mgMb", d1294, d1036], [K1039, "MaMasa", d1045, d1037], [K1040, "ma", d1059], [K1041, "Sasasa"], [K1042, "sf3a", d1027], [K1043, "sfmaMa", d1054, d1046], [K1044, O1044, "sfsfsfsfoaMaSaSasa3aSa", d1053, d1270],
+    [K1045, "ma", d1023], [K1046, O1046, "sfsfMaseleMama", d1045, d1053, d1026], [K1047, "sfsesfma", d1312], [K1048, O1048, "mgmgmg", d1298, d1050, d1051], [K1049, "mgMb", d1294, d1048], [K1050, "mamg", d1052, d1047], [K1051, "Ma", d1278], [K1052, "sasasa"],
+    [K1053, O1053, "sesesesela"], [K1054, O1054, "sfMaseleoaMama", d1045, d1053, d1026], [K1055, "seSase"], [K1056, "samama", d1270, d1270], [K1057, "mama", d1270, d1270], [K1058, "mama", d1056, d1057], [K1059, "sfmg", d1319], [K1060, O1060, "mgmgmg", d1298, d1063, d1064],
+    [K1061, "sesfsfsf"], [K1062, "mgMb", d1294, d1060], [K1063, "mg", d1034], [K1064, "maMaMa", d1022, d1061, d1021], [K1065, "mgmg", d1298, d1067], [K1066, "mgMb", d1294, d1065], [K1067, "mgmg", d1298, d1063], [K1068, "sflflf"],
+    [K1069, "mgmg", d1298, d1071], [K1070, "mgMb", d1294, d1069], [K1071, O1071, "sfmgsamaoaMaoaMasaSa", d1068, d482, d1029, d1028],
   ]),
 };

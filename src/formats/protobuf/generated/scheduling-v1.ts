@@ -23,7 +23,7 @@ function d1072(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1072)) continue;
+    if (f && skipField(r, c, f, t, K1072)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 16: v2 = r.int32(); break;
@@ -35,8 +35,8 @@ function d1072(r: Reader, c: C): J {
   }
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["value"] = v2 ?? 0;
-  if (v3 !== undefined && v3 !== false) o["globalDefault"] = v3;
-  if (v4 !== undefined && v4 !== '') o["description"] = v4;
+  if (v3) o["globalDefault"] = v3;
+  if (v4) o["description"] = v4;
   if (v5 !== undefined) o["preemptionPolicy"] = v5;
   return o;
 }
@@ -50,7 +50,7 @@ function d1073(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1073)) continue;
+    if (f && skipField(r, c, f, t, K1073)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1072), c); break;
@@ -73,6 +73,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.scheduling.v1.", "PriorityClass PriorityClassList", [
     d1072, d1073,
   ], [0, 1], [
-    [K1072, O1072, "mgifoesesa", d1298], [K1073, 0, "mgMb", d1294, d1072],
+    [K1072, O1072, "mgifoesesa", d1298], [K1073, "mgMb", d1294, d1072],
   ]),
 };

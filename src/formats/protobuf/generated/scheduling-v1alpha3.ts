@@ -15,7 +15,7 @@ function d1074(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1074)) continue;
+    if (f && skipField(r, c, f, t, K1074)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -29,7 +29,7 @@ function d1075(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1075)) continue;
+    if (f && skipField(r, c, f, t, K1075)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -43,7 +43,7 @@ function d1076(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1076)) continue;
+    if (f && skipField(r, c, f, t, K1076)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -57,7 +57,7 @@ function d1077(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1077)) continue;
+    if (f && skipField(r, c, f, t, K1077)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -73,7 +73,7 @@ function d1078(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1078)) continue;
+    if (f && skipField(r, c, f, t, K1078)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1098); break;
       case 18: v2 = msg(r, c, d1074); break;
@@ -92,7 +92,7 @@ function d1079(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1079)) continue;
+    if (f && skipField(r, c, f, t, K1079)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -114,7 +114,7 @@ function d1080(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1080)) continue;
+    if (f && skipField(r, c, f, t, K1080)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1084); break;
@@ -137,7 +137,7 @@ function d1081(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1081)) continue;
+    if (f && skipField(r, c, f, t, K1081)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1080), c); break;
@@ -155,7 +155,7 @@ function d1082(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1082)) continue;
+    if (f && skipField(r, c, f, t, K1082)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1100), c); break;
       default: skip(r, t);
@@ -173,7 +173,7 @@ function d1083(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1083)) continue;
+    if (f && skipField(r, c, f, t, K1083)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1077); break;
       case 18: v2 = msg(r, c, d1079); break;
@@ -200,7 +200,7 @@ function d1084(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1084)) continue;
+    if (f && skipField(r, c, f, t, K1084)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1119); break;
@@ -219,7 +219,7 @@ function d1084(r: Reader, c: C): J {
   o["schedulingPolicy"] = v3 ?? d1083(EMPTY, c);
   if (v4 !== undefined) o["schedulingConstraints"] = v4;
   if (v5 !== undefined) o["disruptionMode"] = v5;
-  if (v6 !== undefined && v6 !== '') o["priorityClassName"] = v6;
+  if (v6) o["priorityClassName"] = v6;
   if (v7 !== undefined) o["priority"] = v7;
   if (v8 !== undefined) o["preemptionPolicy"] = v8;
   return o;
@@ -231,7 +231,7 @@ function d1085(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1085)) continue;
+    if (f && skipField(r, c, f, t, K1085)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       default: skip(r, t);
@@ -257,7 +257,7 @@ function d1086(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1086)) continue;
+    if (f && skipField(r, c, f, t, K1086)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1083); break;
@@ -276,7 +276,7 @@ function d1086(r: Reader, c: C): J {
   o["schedulingPolicy"] = v2 ?? d1083(EMPTY, c);
   if (v3 !== undefined) o["schedulingConstraints"] = v3;
   if (v4 !== undefined) o["disruptionMode"] = v4;
-  if (v5 !== undefined && v5 !== '') o["priorityClassName"] = v5;
+  if (v5) o["priorityClassName"] = v5;
   if (v6 !== undefined) o["priority"] = v6;
   if (v7 !== undefined) o["preemptionPolicy"] = v7;
   if (v8 !== undefined) o["podGroupTemplates"] = v8;
@@ -291,7 +291,7 @@ function d1087(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1087)) continue;
+    if (f && skipField(r, c, f, t, K1087)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1099); break;
       case 18: v2 = msg(r, c, d1075); break;
@@ -310,7 +310,7 @@ function d1088(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1088)) continue;
+    if (f && skipField(r, c, f, t, K1088)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -332,7 +332,7 @@ function d1089(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1089)) continue;
+    if (f && skipField(r, c, f, t, K1089)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1095); break;
@@ -355,7 +355,7 @@ function d1090(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1090)) continue;
+    if (f && skipField(r, c, f, t, K1090)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1089), c); break;
@@ -375,7 +375,7 @@ function d1091(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1091)) continue;
+    if (f && skipField(r, c, f, t, K1091)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -397,7 +397,7 @@ function d1092(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1092)) continue;
+    if (f && skipField(r, c, f, t, K1092)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -416,7 +416,7 @@ function d1093(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1093)) continue;
+    if (f && skipField(r, c, f, t, K1093)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1100), c); break;
       default: skip(r, t);
@@ -434,7 +434,7 @@ function d1094(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1094)) continue;
+    if (f && skipField(r, c, f, t, K1094)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1076); break;
       case 18: v2 = msg(r, c, d1088); break;
@@ -462,7 +462,7 @@ function d1095(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1095)) continue;
+    if (f && skipField(r, c, f, t, K1095)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1119); break;
@@ -483,7 +483,7 @@ function d1095(r: Reader, c: C): J {
   if (v4 !== undefined) o["schedulingConstraints"] = v4;
   if (v5 !== undefined) o["resourceClaims"] = v5;
   if (v6 !== undefined) o["disruptionMode"] = v6;
-  if (v7 !== undefined && v7 !== '') o["priorityClassName"] = v7;
+  if (v7) o["priorityClassName"] = v7;
   if (v8 !== undefined) o["priority"] = v8;
   if (v9 !== undefined) o["preemptionPolicy"] = v9;
   return o;
@@ -496,7 +496,7 @@ function d1096(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1096)) continue;
+    if (f && skipField(r, c, f, t, K1096)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       case 18: v2 = add(v2, msg(r, c, d1092), c); break;
@@ -523,7 +523,7 @@ function d1097(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1097)) continue;
+    if (f && skipField(r, c, f, t, K1097)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1094); break;
@@ -542,7 +542,7 @@ function d1097(r: Reader, c: C): J {
   o["schedulingConstraints"] = v3 === undefined ? null : v3;
   if (v4 !== undefined) o["resourceClaims"] = v4;
   if (v5 !== undefined) o["disruptionMode"] = v5;
-  if (v6 !== undefined && v6 !== '') o["priorityClassName"] = v6;
+  if (v6) o["priorityClassName"] = v6;
   if (v7 !== undefined) o["priority"] = v7;
   if (v8 !== undefined) o["preemptionPolicy"] = v8;
   return o;
@@ -553,7 +553,7 @@ function d1098(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1098)) continue;
+    if (f && skipField(r, c, f, t, K1098)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -567,7 +567,7 @@ function d1099(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1099)) continue;
+    if (f && skipField(r, c, f, t, K1099)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -582,7 +582,7 @@ function d1100(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1100)) continue;
+    if (f && skipField(r, c, f, t, K1100)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -601,7 +601,7 @@ function d1101(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1101)) continue;
+    if (f && skipField(r, c, f, t, K1101)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -610,7 +610,7 @@ function d1101(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["apiGroup"] = v1;
+  if (v1) o["apiGroup"] = v1;
   o["kind"] = v2 ?? '';
   o["name"] = v3 ?? '';
   return o;
@@ -625,7 +625,7 @@ function d1102(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1102)) continue;
+    if (f && skipField(r, c, f, t, K1102)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1120); break;
@@ -642,7 +642,7 @@ function d1103(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1103)) continue;
+    if (f && skipField(r, c, f, t, K1103)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -656,7 +656,7 @@ function d1104(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1104)) continue;
+    if (f && skipField(r, c, f, t, K1104)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -672,7 +672,7 @@ function d1105(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1105)) continue;
+    if (f && skipField(r, c, f, t, K1105)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1109); break;
       case 18: v2 = msg(r, c, d1103); break;
@@ -691,7 +691,7 @@ function d1106(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1106)) continue;
+    if (f && skipField(r, c, f, t, K1106)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -708,7 +708,7 @@ function d1107(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1107)) continue;
+    if (f && skipField(r, c, f, t, K1107)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1100), c); break;
       default: skip(r, t);
@@ -726,7 +726,7 @@ function d1108(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1108)) continue;
+    if (f && skipField(r, c, f, t, K1108)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1104); break;
       case 18: v2 = msg(r, c, d1106); break;
@@ -744,7 +744,7 @@ function d1109(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1109)) continue;
+    if (f && skipField(r, c, f, t, K1109)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -762,7 +762,7 @@ function d1110(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1110)) continue;
+    if (f && skipField(r, c, f, t, K1110)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1102), c); break;
@@ -779,7 +779,7 @@ function d1111(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1111)) continue;
+    if (f && skipField(r, c, f, t, K1111)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -793,7 +793,7 @@ function d1112(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1112)) continue;
+    if (f && skipField(r, c, f, t, K1112)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -809,7 +809,7 @@ function d1113(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1113)) continue;
+    if (f && skipField(r, c, f, t, K1113)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1118); break;
       case 18: v2 = msg(r, c, d1111); break;
@@ -828,7 +828,7 @@ function d1114(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1114)) continue;
+    if (f && skipField(r, c, f, t, K1114)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -847,7 +847,7 @@ function d1115(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1115)) continue;
+    if (f && skipField(r, c, f, t, K1115)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -868,7 +868,7 @@ function d1116(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1116)) continue;
+    if (f && skipField(r, c, f, t, K1116)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1100), c); break;
       default: skip(r, t);
@@ -886,7 +886,7 @@ function d1117(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1117)) continue;
+    if (f && skipField(r, c, f, t, K1117)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1112); break;
       case 18: v2 = msg(r, c, d1114); break;
@@ -904,7 +904,7 @@ function d1118(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1118)) continue;
+    if (f && skipField(r, c, f, t, K1118)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -920,7 +920,7 @@ function d1119(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1119)) continue;
+    if (f && skipField(r, c, f, t, K1119)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -941,7 +941,7 @@ function d1120(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1120)) continue;
+    if (f && skipField(r, c, f, t, K1120)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1101); break;
       case 18: v2 = add(v2, msg(r, c, d1097), c); break;
@@ -971,11 +971,11 @@ export const schemas: SchemaGroup = {
     d1090, d1091, d1092, d1093, d1094, d1095, d1096, d1097, d1098, d1099, d1100, d1101, d1102, d1103, d1104, d1105,
     d1106, d1107, d1108, d1109, d1110, d1111, d1112, d1113, d1114, d1115, d1116, d1117, d1118, d1119, d1120,
   ], [6, 7, 15, 16, 28, 36], [
-    [K1074, 0, ""], [K1075, 0, ""], [K1076, 0, ""], [K1077, 0, ""], [K1078, 0, "mama", d1098, d1074], [K1079, 0, "if"], [K1080, O1080, "mgmgmg", d1298, d1084, d1085], [K1081, 0, "mgMb", d1294, d1080],
-    [K1082, 0, "Ma", d1100], [K1083, 0, "mama", d1077, d1079], [K1084, O1084, "sambmgmamaseiasa", d1119, d1083, d1082, d1078], [K1085, 0, "Ma", d1278], [K1086, O1086, "sfmgmamaseiasaMaMa", d1083, d1082, d1078, d1097, d1086], [K1087, 0, "mama", d1099, d1075], [K1088, 0, "if"], [K1089, O1089, "mgmgmg", d1298, d1095, d1096],
-    [K1090, 0, "mgMb", d1294, d1089], [K1091, 0, "sfsasa"], [K1092, 0, "sfsa"], [K1093, 0, "Ma", d1100], [K1094, 0, "mama", d1076, d1088], [K1095, O1095, "samamgmaMamaseiasa", d1119, d1094, d1093, d1091, d1087], [K1096, 0, "MaMa", d1278, d1092], [K1097, O1097, "sfmgmbMamaseiasa", d1094, d1093, d1091, d1087],
-    [K1098, 0, ""], [K1099, 0, ""], [K1100, 0, "sf"], [K1101, 0, "sesfsf"], [K1102, 0, "mgmg", d1298, d1120], [K1103, 0, ""], [K1104, 0, ""], [K1105, 0, "mama", d1109, d1103],
-    [K1106, 0, "ia"], [K1107, 0, "Ma", d1100], [K1108, 0, "mama", d1104, d1106], [K1109, 0, ""], [K1110, 0, "mgMb", d1294, d1102], [K1111, 0, ""], [K1112, 0, ""], [K1113, 0, "mama", d1118, d1111],
-    [K1114, 0, "ia"], [K1115, 0, "sfsasa"], [K1116, 0, "Ma", d1100], [K1117, 0, "mama", d1112, d1114], [K1118, 0, ""], [K1119, 0, "sfsf"], [K1120, 0, "maMbMa", d1101, d1097, d1086],
+    [K1074, ""], [K1075, ""], [K1076, ""], [K1077, ""], [K1078, "mama", d1098, d1074], [K1079, "if"], [K1080, O1080, "mgmgmg", d1298, d1084, d1085], [K1081, "mgMb", d1294, d1080],
+    [K1082, "Ma", d1100], [K1083, "mama", d1077, d1079], [K1084, O1084, "sambmgmamaseiasa", d1119, d1083, d1082, d1078], [K1085, "Ma", d1278], [K1086, O1086, "sfmgmamaseiasaMaMa", d1083, d1082, d1078, d1097, d1086], [K1087, "mama", d1099, d1075], [K1088, "if"], [K1089, O1089, "mgmgmg", d1298, d1095, d1096],
+    [K1090, "mgMb", d1294, d1089], [K1091, "sfsasa"], [K1092, "sfsa"], [K1093, "Ma", d1100], [K1094, "mama", d1076, d1088], [K1095, O1095, "samamgmaMamaseiasa", d1119, d1094, d1093, d1091, d1087], [K1096, "MaMa", d1278, d1092], [K1097, O1097, "sfmgmbMamaseiasa", d1094, d1093, d1091, d1087],
+    [K1098, ""], [K1099, ""], [K1100, "sf"], [K1101, "sesfsf"], [K1102, "mgmg", d1298, d1120], [K1103, ""], [K1104, ""], [K1105, "mama", d1109, d1103],
+    [K1106, "ia"], [K1107, "Ma", d1100], [K1108, "mama", d1104, d1106], [K1109, ""], [K1110, "mgMb", d1294, d1102], [K1111, ""], [K1112, ""], [K1113, "mama", d1118, d1111],
+    [K1114, "ia"], [K1115, "sfsasa"], [K1116, "Ma", d1100], [K1117, "mama", d1112, d1114], [K1118, ""], [K1119, "sfsf"], [K1120, "maMbMa", d1101, d1097, d1086],
   ]),
 };

@@ -15,7 +15,7 @@ function d1121(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1121)) continue;
+    if (f && skipField(r, c, f, t, K1121)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -29,7 +29,7 @@ function d1122(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1122)) continue;
+    if (f && skipField(r, c, f, t, K1122)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -43,7 +43,7 @@ function d1123(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1123)) continue;
+    if (f && skipField(r, c, f, t, K1123)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -57,7 +57,7 @@ function d1124(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1124)) continue;
+    if (f && skipField(r, c, f, t, K1124)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -73,7 +73,7 @@ function d1125(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1125)) continue;
+    if (f && skipField(r, c, f, t, K1125)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1143); break;
       case 18: v2 = msg(r, c, d1121); break;
@@ -92,7 +92,7 @@ function d1126(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1126)) continue;
+    if (f && skipField(r, c, f, t, K1126)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -109,7 +109,7 @@ function d1127(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1127)) continue;
+    if (f && skipField(r, c, f, t, K1127)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1145), c); break;
       default: skip(r, t);
@@ -127,7 +127,7 @@ function d1128(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1128)) continue;
+    if (f && skipField(r, c, f, t, K1128)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1124); break;
       case 18: v2 = msg(r, c, d1126); break;
@@ -155,7 +155,7 @@ function d1129(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1129)) continue;
+    if (f && skipField(r, c, f, t, K1129)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1128); break;
@@ -174,7 +174,7 @@ function d1129(r: Reader, c: C): J {
   o["schedulingPolicy"] = v2 ?? d1128(EMPTY, c);
   if (v3 !== undefined) o["schedulingConstraints"] = v3;
   if (v4 !== undefined) o["disruptionMode"] = v4;
-  if (v5 !== undefined && v5 !== '') o["priorityClassName"] = v5;
+  if (v5) o["priorityClassName"] = v5;
   if (v6 !== undefined) o["priority"] = v6;
   if (v7 !== undefined) o["preemptionPolicy"] = v7;
   if (v8 !== undefined) o["podGroupTemplates"] = v8;
@@ -189,7 +189,7 @@ function d1130(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1130)) continue;
+    if (f && skipField(r, c, f, t, K1130)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1144); break;
       case 18: v2 = msg(r, c, d1122); break;
@@ -208,7 +208,7 @@ function d1131(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1131)) continue;
+    if (f && skipField(r, c, f, t, K1131)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -230,7 +230,7 @@ function d1132(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1132)) continue;
+    if (f && skipField(r, c, f, t, K1132)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1138); break;
@@ -253,7 +253,7 @@ function d1133(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1133)) continue;
+    if (f && skipField(r, c, f, t, K1133)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1132), c); break;
@@ -273,7 +273,7 @@ function d1134(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1134)) continue;
+    if (f && skipField(r, c, f, t, K1134)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -295,7 +295,7 @@ function d1135(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1135)) continue;
+    if (f && skipField(r, c, f, t, K1135)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -314,7 +314,7 @@ function d1136(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1136)) continue;
+    if (f && skipField(r, c, f, t, K1136)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1145), c); break;
       default: skip(r, t);
@@ -332,7 +332,7 @@ function d1137(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1137)) continue;
+    if (f && skipField(r, c, f, t, K1137)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1123); break;
       case 18: v2 = msg(r, c, d1131); break;
@@ -360,7 +360,7 @@ function d1138(r: Reader, c: C): J {
   let v9: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1138)) continue;
+    if (f && skipField(r, c, f, t, K1138)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1149); break;
@@ -381,7 +381,7 @@ function d1138(r: Reader, c: C): J {
   if (v4 !== undefined) o["schedulingConstraints"] = v4;
   if (v5 !== undefined) o["resourceClaims"] = v5;
   if (v6 !== undefined) o["disruptionMode"] = v6;
-  if (v7 !== undefined && v7 !== '') o["priorityClassName"] = v7;
+  if (v7) o["priorityClassName"] = v7;
   if (v8 !== undefined) o["priority"] = v8;
   if (v9 !== undefined) o["preemptionPolicy"] = v9;
   return o;
@@ -394,7 +394,7 @@ function d1139(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1139)) continue;
+    if (f && skipField(r, c, f, t, K1139)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       case 18: v2 = add(v2, msg(r, c, d1135), c); break;
@@ -421,7 +421,7 @@ function d1140(r: Reader, c: C): J {
   let v8: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1140)) continue;
+    if (f && skipField(r, c, f, t, K1140)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1137); break;
@@ -440,7 +440,7 @@ function d1140(r: Reader, c: C): J {
   o["schedulingConstraints"] = v3 === undefined ? null : v3;
   if (v4 !== undefined) o["resourceClaims"] = v4;
   if (v5 !== undefined) o["disruptionMode"] = v5;
-  if (v6 !== undefined && v6 !== '') o["priorityClassName"] = v6;
+  if (v6) o["priorityClassName"] = v6;
   if (v7 !== undefined) o["priority"] = v7;
   if (v8 !== undefined) o["preemptionPolicy"] = v8;
   return o;
@@ -459,7 +459,7 @@ function d1141(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1141)) continue;
+    if (f && skipField(r, c, f, t, K1141)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 16: v2 = r.int32(); break;
@@ -471,8 +471,8 @@ function d1141(r: Reader, c: C): J {
   }
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["value"] = v2 ?? 0;
-  if (v3 !== undefined && v3 !== false) o["globalDefault"] = v3;
-  if (v4 !== undefined && v4 !== '') o["description"] = v4;
+  if (v3) o["globalDefault"] = v3;
+  if (v4) o["description"] = v4;
   if (v5 !== undefined) o["preemptionPolicy"] = v5;
   return o;
 }
@@ -486,7 +486,7 @@ function d1142(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1142)) continue;
+    if (f && skipField(r, c, f, t, K1142)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1141), c); break;
@@ -503,7 +503,7 @@ function d1143(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1143)) continue;
+    if (f && skipField(r, c, f, t, K1143)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -517,7 +517,7 @@ function d1144(r: Reader, c: C): J {
   const f = filterOf(c);
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1144)) continue;
+    if (f && skipField(r, c, f, t, K1144)) continue;
     switch (t) {
       default: skip(r, t);
     }
@@ -532,7 +532,7 @@ function d1145(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1145)) continue;
+    if (f && skipField(r, c, f, t, K1145)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       default: skip(r, t);
@@ -551,7 +551,7 @@ function d1146(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1146)) continue;
+    if (f && skipField(r, c, f, t, K1146)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -560,7 +560,7 @@ function d1146(r: Reader, c: C): J {
     }
   }
   const o: J = {};
-  if (v1 !== undefined && v1 !== '') o["apiGroup"] = v1;
+  if (v1) o["apiGroup"] = v1;
   o["kind"] = v2 ?? '';
   o["name"] = v3 ?? '';
   return o;
@@ -575,7 +575,7 @@ function d1147(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1147)) continue;
+    if (f && skipField(r, c, f, t, K1147)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1150); break;
@@ -596,7 +596,7 @@ function d1148(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1148)) continue;
+    if (f && skipField(r, c, f, t, K1148)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1147), c); break;
@@ -615,7 +615,7 @@ function d1149(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1149)) continue;
+    if (f && skipField(r, c, f, t, K1149)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -636,7 +636,7 @@ function d1150(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1150)) continue;
+    if (f && skipField(r, c, f, t, K1150)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1146); break;
       case 18: v2 = add(v2, msg(r, c, d1140), c); break;
@@ -663,9 +663,9 @@ export const schemas: SchemaGroup = {
     d1121, d1122, d1123, d1124, d1125, d1126, d1127, d1128, d1129, d1130, d1131, d1132, d1133, d1134, d1135, d1136,
     d1137, d1138, d1139, d1140, d1141, d1142, d1143, d1144, d1145, d1146, d1147, d1148, d1149, d1150,
   ], [11, 12, 20, 21, 26, 27], [
-    [K1121, 0, ""], [K1122, 0, ""], [K1123, 0, ""], [K1124, 0, ""], [K1125, 0, "mama", d1143, d1121], [K1126, 0, "if"], [K1127, 0, "Ma", d1145], [K1128, 0, "mama", d1124, d1126],
-    [K1129, O1129, "sfmgmamaseiasaMaMa", d1128, d1127, d1125, d1140, d1129], [K1130, 0, "mama", d1144, d1122], [K1131, 0, "if"], [K1132, O1132, "mgmgmg", d1298, d1138, d1139], [K1133, 0, "mgMb", d1294, d1132], [K1134, 0, "sfsasa"], [K1135, 0, "sfsa"], [K1136, 0, "Ma", d1145],
-    [K1137, 0, "mama", d1123, d1131], [K1138, O1138, "samamgmaMamaseiasa", d1149, d1137, d1136, d1134, d1130], [K1139, 0, "MaMa", d1278, d1135], [K1140, O1140, "sfmgmbMamaseiasa", d1137, d1136, d1134, d1130], [K1141, O1141, "mgifoesesa", d1298], [K1142, 0, "mgMb", d1294, d1141], [K1143, 0, ""], [K1144, 0, ""],
-    [K1145, 0, "sf"], [K1146, 0, "sesfsf"], [K1147, 0, "mgmg", d1298, d1150], [K1148, 0, "mgMb", d1294, d1147], [K1149, 0, "sfsf"], [K1150, 0, "maMbMa", d1146, d1140, d1129],
+    [K1121, ""], [K1122, ""], [K1123, ""], [K1124, ""], [K1125, "mama", d1143, d1121], [K1126, "if"], [K1127, "Ma", d1145], [K1128, "mama", d1124, d1126],
+    [K1129, O1129, "sfmgmamaseiasaMaMa", d1128, d1127, d1125, d1140, d1129], [K1130, "mama", d1144, d1122], [K1131, "if"], [K1132, O1132, "mgmgmg", d1298, d1138, d1139], [K1133, "mgMb", d1294, d1132], [K1134, "sfsasa"], [K1135, "sfsa"], [K1136, "Ma", d1145],
+    [K1137, "mama", d1123, d1131], [K1138, O1138, "samamgmaMamaseiasa", d1149, d1137, d1136, d1134, d1130], [K1139, "MaMa", d1278, d1135], [K1140, O1140, "sfmgmbMamaseiasa", d1137, d1136, d1134, d1130], [K1141, O1141, "mgifoesesa", d1298], [K1142, "mgMb", d1294, d1141], [K1143, ""], [K1144, ""],
+    [K1145, "sf"], [K1146, "sesfsf"], [K1147, "mgmg", d1298, d1150], [K1148, "mgMb", d1294, d1147], [K1149, "sfsf"], [K1150, "maMbMa", d1146, d1140, d1129],
   ]),
 };

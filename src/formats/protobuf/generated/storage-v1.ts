@@ -20,7 +20,7 @@ function d1151(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1151)) continue;
+    if (f && skipField(r, c, f, t, K1151)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1153); break;
@@ -41,7 +41,7 @@ function d1152(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1152)) continue;
+    if (f && skipField(r, c, f, t, K1152)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1151), c); break;
@@ -70,7 +70,7 @@ function d1153(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1153)) continue;
+    if (f && skipField(r, c, f, t, K1153)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -112,7 +112,7 @@ function d1154(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1154)) continue;
+    if (f && skipField(r, c, f, t, K1154)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1157); break;
@@ -135,7 +135,7 @@ function d1155(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1155)) continue;
+    if (f && skipField(r, c, f, t, K1155)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -161,7 +161,7 @@ function d1156(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1156)) continue;
+    if (f && skipField(r, c, f, t, K1156)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1154), c); break;
@@ -179,7 +179,7 @@ function d1157(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1157)) continue;
+    if (f && skipField(r, c, f, t, K1157)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1155), c); break;
       default: skip(r, t);
@@ -196,7 +196,7 @@ function d1158(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1158)) continue;
+    if (f && skipField(r, c, f, t, K1158)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1163), c); break;
       default: skip(r, t);
@@ -220,7 +220,7 @@ function d1159(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1159)) continue;
+    if (f && skipField(r, c, f, t, K1159)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -247,7 +247,7 @@ function d1160(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1160)) continue;
+    if (f && skipField(r, c, f, t, K1160)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1159), c); break;
@@ -276,7 +276,7 @@ function d1161(r: Reader, c: C): J {
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1161)) continue;
+    if (f && skipField(r, c, f, t, K1161)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = str(r, c); break;
@@ -309,7 +309,7 @@ function d1162(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1162)) continue;
+    if (f && skipField(r, c, f, t, K1162)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1161), c); break;
@@ -328,7 +328,7 @@ function d1163(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1163)) continue;
+    if (f && skipField(r, c, f, t, K1163)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d1164), c); break;
@@ -353,7 +353,7 @@ function d1164(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1164)) continue;
+    if (f && skipField(r, c, f, t, K1164)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -367,7 +367,7 @@ function d1164(r: Reader, c: C): J {
   const o: J = new O1164();
   o["status"] = v1 ?? '';
   o["reason"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== '') o["message"] = v3;
+  if (v3) o["message"] = v3;
   if (v4 !== undefined) o["accessMode"] = v4;
   if (v5 !== undefined) o["volumeMode"] = v5;
   o["lastTransitionTime"] = v6 ?? d1312(EMPTY, c);
@@ -381,7 +381,7 @@ function d1165(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1165)) continue;
+    if (f && skipField(r, c, f, t, K1165)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -405,7 +405,7 @@ function d1166(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1166)) continue;
+    if (f && skipField(r, c, f, t, K1166)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1169); break;
@@ -428,7 +428,7 @@ function d1167(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1167)) continue;
+    if (f && skipField(r, c, f, t, K1167)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1166), c); break;
@@ -447,7 +447,7 @@ function d1168(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1168)) continue;
+    if (f && skipField(r, c, f, t, K1168)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d501); break;
@@ -468,7 +468,7 @@ function d1169(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1169)) continue;
+    if (f && skipField(r, c, f, t, K1169)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1168); break;
@@ -493,7 +493,7 @@ function d1170(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1170)) continue;
+    if (f && skipField(r, c, f, t, K1170)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: v2 = entryString(r, c, v2, ++n2); break;
@@ -522,7 +522,7 @@ function d1171(r: Reader, c: C): J {
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1171)) continue;
+    if (f && skipField(r, c, f, t, K1171)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = str(r, c); break;
@@ -545,7 +545,7 @@ function d1172(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1172)) continue;
+    if (f && skipField(r, c, f, t, K1172)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1171), c); break;
@@ -565,7 +565,7 @@ function d1173(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1173)) continue;
+    if (f && skipField(r, c, f, t, K1173)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1312); break;
       case 18: v2 = str(r, c); break;
@@ -575,7 +575,7 @@ function d1173(r: Reader, c: C): J {
   }
   const o: J = {};
   o["time"] = v1 ?? d1312(EMPTY, c);
-  if (v2 !== undefined && v2 !== '') o["message"] = v2;
+  if (v2) o["message"] = v2;
   if (v3 !== undefined) o["errorCode"] = v3;
   return o;
 }
@@ -586,7 +586,7 @@ function d1174(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1174)) continue;
+    if (f && skipField(r, c, f, t, K1174)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -609,8 +609,8 @@ export const schemas: SchemaGroup = {
     d1151, d1152, d1153, d1154, d1155, d1156, d1157, d1158, d1159, d1160, d1161, d1162, d1163, d1164, d1165, d1166,
     d1167, d1168, d1169, d1170, d1171, d1172, d1173, d1174,
   ], [0, 1, 3, 5, 8, 9, 10, 11, 15, 16, 20, 21], [
-    [K1151, 0, "mgmg", d1298, d1153], [K1152, 0, "mgMb", d1294, d1151], [K1153, O1153, "oaoaSaoasaMaoaoalaoaoa", d1165], [K1154, O1154, "mgmgmg", d1298, d1157, d1158], [K1155, 0, "sfsfSbma", d1174], [K1156, 0, "mgMb", d1294, d1154], [K1157, 0, "Mb", d1155], [K1158, 0, "Ma", d1163],
-    [K1159, O1159, "mgmasfmama", d1298, d1291, d1270, d1270], [K1160, 0, "mgMb", d1294, d1159], [K1161, O1161, "mgsf1asaSaoasaMa", d1298, d593], [K1162, 0, "mgMb", d1294, d1161], [K1163, 0, "sfMa", d1164], [K1164, O1164, "sfsfsesasamg", d1312], [K1165, 0, "sfla"], [K1166, O1166, "mgmgmg", d1298, d1169, d1170],
-    [K1167, 0, "mgMb", d1294, d1166], [K1168, 0, "sama", d501], [K1169, 0, "sfmgsf", d1168], [K1170, 0, "of1amama", d1173, d1173], [K1171, O1171, "mgsf1a", d1298], [K1172, 0, "mgMb", d1294, d1171], [K1173, 0, "mgseia", d1312], [K1174, 0, "ia"],
+    [K1151, "mgmg", d1298, d1153], [K1152, "mgMb", d1294, d1151], [K1153, O1153, "oaoaSaoasaMaoaoalaoaoa", d1165], [K1154, O1154, "mgmgmg", d1298, d1157, d1158], [K1155, "sfsfSbma", d1174], [K1156, "mgMb", d1294, d1154], [K1157, "Mb", d1155], [K1158, "Ma", d1163],
+    [K1159, O1159, "mgmasfmama", d1298, d1291, d1270, d1270], [K1160, "mgMb", d1294, d1159], [K1161, O1161, "mgsf1asaSaoasaMa", d1298, d593], [K1162, "mgMb", d1294, d1161], [K1163, "sfMa", d1164], [K1164, O1164, "sfsfsesasamg", d1312], [K1165, "sfla"], [K1166, O1166, "mgmgmg", d1298, d1169, d1170],
+    [K1167, "mgMb", d1294, d1166], [K1168, "sama", d501], [K1169, "sfmgsf", d1168], [K1170, "of1amama", d1173, d1173], [K1171, O1171, "mgsf1a", d1298], [K1172, "mgMb", d1294, d1171], [K1173, "mgseia", d1312], [K1174, "ia"],
   ]),
 };

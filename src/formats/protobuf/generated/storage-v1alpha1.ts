@@ -24,7 +24,7 @@ function d1175(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1175)) continue;
+    if (f && skipField(r, c, f, t, K1175)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -51,7 +51,7 @@ function d1176(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1176)) continue;
+    if (f && skipField(r, c, f, t, K1176)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1175), c); break;
@@ -74,7 +74,7 @@ function d1177(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1177)) continue;
+    if (f && skipField(r, c, f, t, K1177)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1180); break;
@@ -97,7 +97,7 @@ function d1178(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1178)) continue;
+    if (f && skipField(r, c, f, t, K1178)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1177), c); break;
@@ -116,7 +116,7 @@ function d1179(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1179)) continue;
+    if (f && skipField(r, c, f, t, K1179)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d501); break;
@@ -137,7 +137,7 @@ function d1180(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1180)) continue;
+    if (f && skipField(r, c, f, t, K1180)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1179); break;
@@ -162,7 +162,7 @@ function d1181(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1181)) continue;
+    if (f && skipField(r, c, f, t, K1181)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: v2 = entryString(r, c, v2, ++n2); break;
@@ -191,7 +191,7 @@ function d1182(r: Reader, c: C): J {
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1182)) continue;
+    if (f && skipField(r, c, f, t, K1182)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = str(r, c); break;
@@ -214,7 +214,7 @@ function d1183(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1183)) continue;
+    if (f && skipField(r, c, f, t, K1183)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1182), c); break;
@@ -234,7 +234,7 @@ function d1184(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1184)) continue;
+    if (f && skipField(r, c, f, t, K1184)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1312); break;
       case 18: v2 = str(r, c); break;
@@ -244,7 +244,7 @@ function d1184(r: Reader, c: C): J {
   }
   const o: J = {};
   o["time"] = v1 ?? d1312(EMPTY, c);
-  if (v2 !== undefined && v2 !== '') o["message"] = v2;
+  if (v2) o["message"] = v2;
   if (v3 !== undefined) o["errorCode"] = v3;
   return o;
 }
@@ -260,7 +260,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.storage.v1alpha1.", "CSIStorageCapacity CSIStorageCapacityList VolumeAttachment VolumeAttachmentList VolumeAttachmentSource VolumeAttachmentSpec VolumeAttachmentStatus VolumeAttributesClass VolumeAttributesClassList VolumeError", [
     d1175, d1176, d1177, d1178, d1179, d1180, d1181, d1182, d1183, d1184,
   ], [0, 1, 2, 3, 7, 8], [
-    [K1175, O1175, "mgmasfmama", d1298, d1291, d1270, d1270], [K1176, 0, "mgMb", d1294, d1175], [K1177, O1177, "mgmgmg", d1298, d1180, d1181], [K1178, 0, "mgMb", d1294, d1177], [K1179, 0, "sama", d501], [K1180, 0, "sfmgsf", d1179], [K1181, 0, "of1amama", d1184, d1184], [K1182, O1182, "mgsf1a", d1298],
-    [K1183, 0, "mgMb", d1294, d1182], [K1184, 0, "mgseia", d1312],
+    [K1175, O1175, "mgmasfmama", d1298, d1291, d1270, d1270], [K1176, "mgMb", d1294, d1175], [K1177, O1177, "mgmgmg", d1298, d1180, d1181], [K1178, "mgMb", d1294, d1177], [K1179, "sama", d501], [K1180, "sfmgsf", d1179], [K1181, "of1amama", d1184, d1184], [K1182, O1182, "mgsf1a", d1298],
+    [K1183, "mgMb", d1294, d1182], [K1184, "mgseia", d1312],
   ]),
 };

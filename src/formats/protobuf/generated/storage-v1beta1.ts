@@ -20,7 +20,7 @@ function d1185(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1185)) continue;
+    if (f && skipField(r, c, f, t, K1185)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1187); break;
@@ -41,7 +41,7 @@ function d1186(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1186)) continue;
+    if (f && skipField(r, c, f, t, K1186)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1185), c); break;
@@ -70,7 +70,7 @@ function d1187(r: Reader, c: C): J {
   let v11: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1187)) continue;
+    if (f && skipField(r, c, f, t, K1187)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 16: v2 = r.bool(); break;
@@ -112,7 +112,7 @@ function d1188(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1188)) continue;
+    if (f && skipField(r, c, f, t, K1188)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1191); break;
@@ -135,7 +135,7 @@ function d1189(r: Reader, c: C): J {
   let v4: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1189)) continue;
+    if (f && skipField(r, c, f, t, K1189)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -161,7 +161,7 @@ function d1190(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1190)) continue;
+    if (f && skipField(r, c, f, t, K1190)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1188), c); break;
@@ -179,7 +179,7 @@ function d1191(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1191)) continue;
+    if (f && skipField(r, c, f, t, K1191)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1189), c); break;
       default: skip(r, t);
@@ -196,7 +196,7 @@ function d1192(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1192)) continue;
+    if (f && skipField(r, c, f, t, K1192)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1197), c); break;
       default: skip(r, t);
@@ -220,7 +220,7 @@ function d1193(r: Reader, c: C): J {
   let v5: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1193)) continue;
+    if (f && skipField(r, c, f, t, K1193)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1291); break;
@@ -247,7 +247,7 @@ function d1194(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1194)) continue;
+    if (f && skipField(r, c, f, t, K1194)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1193), c); break;
@@ -276,7 +276,7 @@ function d1195(r: Reader, c: C): J {
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1195)) continue;
+    if (f && skipField(r, c, f, t, K1195)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = str(r, c); break;
@@ -309,7 +309,7 @@ function d1196(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1196)) continue;
+    if (f && skipField(r, c, f, t, K1196)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1195), c); break;
@@ -328,7 +328,7 @@ function d1197(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1197)) continue;
+    if (f && skipField(r, c, f, t, K1197)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = add(v2, msg(r, c, d1198), c); break;
@@ -353,7 +353,7 @@ function d1198(r: Reader, c: C): J {
   let v6: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1198)) continue;
+    if (f && skipField(r, c, f, t, K1198)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = str(r, c); break;
@@ -367,7 +367,7 @@ function d1198(r: Reader, c: C): J {
   const o: J = new O1198();
   o["status"] = v1 ?? '';
   o["reason"] = v2 ?? '';
-  if (v3 !== undefined && v3 !== '') o["message"] = v3;
+  if (v3) o["message"] = v3;
   if (v4 !== undefined) o["accessMode"] = v4;
   if (v5 !== undefined) o["volumeMode"] = v5;
   o["lastTransitionTime"] = v6 ?? d1312(EMPTY, c);
@@ -381,7 +381,7 @@ function d1199(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1199)) continue;
+    if (f && skipField(r, c, f, t, K1199)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 16: v2 = i64(r, c); break;
@@ -405,7 +405,7 @@ function d1200(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1200)) continue;
+    if (f && skipField(r, c, f, t, K1200)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1203); break;
@@ -428,7 +428,7 @@ function d1201(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1201)) continue;
+    if (f && skipField(r, c, f, t, K1201)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1200), c); break;
@@ -447,7 +447,7 @@ function d1202(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1202)) continue;
+    if (f && skipField(r, c, f, t, K1202)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d501); break;
@@ -468,7 +468,7 @@ function d1203(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1203)) continue;
+    if (f && skipField(r, c, f, t, K1203)) continue;
     switch (t) {
       case 10: v1 = str(r, c); break;
       case 18: v2 = msg(r, c, d1202); break;
@@ -493,7 +493,7 @@ function d1204(r: Reader, c: C): J {
   let n2 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1204)) continue;
+    if (f && skipField(r, c, f, t, K1204)) continue;
     switch (t) {
       case 8: v1 = r.bool(); break;
       case 18: v2 = entryString(r, c, v2, ++n2); break;
@@ -522,7 +522,7 @@ function d1205(r: Reader, c: C): J {
   let n3 = 0;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1205)) continue;
+    if (f && skipField(r, c, f, t, K1205)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = str(r, c); break;
@@ -545,7 +545,7 @@ function d1206(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1206)) continue;
+    if (f && skipField(r, c, f, t, K1206)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1205), c); break;
@@ -565,7 +565,7 @@ function d1207(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1207)) continue;
+    if (f && skipField(r, c, f, t, K1207)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1312); break;
       case 18: v2 = str(r, c); break;
@@ -575,7 +575,7 @@ function d1207(r: Reader, c: C): J {
   }
   const o: J = {};
   o["time"] = v1 ?? d1312(EMPTY, c);
-  if (v2 !== undefined && v2 !== '') o["message"] = v2;
+  if (v2) o["message"] = v2;
   if (v3 !== undefined) o["errorCode"] = v3;
   return o;
 }
@@ -586,7 +586,7 @@ function d1208(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1208)) continue;
+    if (f && skipField(r, c, f, t, K1208)) continue;
     switch (t) {
       case 8: v1 = r.int32(); break;
       default: skip(r, t);
@@ -609,8 +609,8 @@ export const schemas: SchemaGroup = {
     d1185, d1186, d1187, d1188, d1189, d1190, d1191, d1192, d1193, d1194, d1195, d1196, d1197, d1198, d1199, d1200,
     d1201, d1202, d1203, d1204, d1205, d1206, d1207, d1208,
   ], [0, 1, 3, 5, 8, 9, 10, 11, 15, 16, 20, 21], [
-    [K1185, 0, "mgmg", d1298, d1187], [K1186, 0, "mgMb", d1294, d1185], [K1187, O1187, "oaoaSaoasaMaoaoalaoaoa", d1199], [K1188, O1188, "mgmgmg", d1298, d1191, d1192], [K1189, 0, "sfsfSbma", d1208], [K1190, 0, "mgMb", d1294, d1188], [K1191, 0, "Mb", d1189], [K1192, 0, "Ma", d1197],
-    [K1193, O1193, "mgmasfmama", d1298, d1291, d1270, d1270], [K1194, 0, "mgMb", d1294, d1193], [K1195, O1195, "mgsf1asaSaoasaMa", d1298, d593], [K1196, 0, "mgMb", d1294, d1195], [K1197, 0, "sfMa", d1198], [K1198, O1198, "sfsfsesasamg", d1312], [K1199, 0, "sfla"], [K1200, O1200, "mgmgmg", d1298, d1203, d1204],
-    [K1201, 0, "mgMb", d1294, d1200], [K1202, 0, "sama", d501], [K1203, 0, "sfmgsf", d1202], [K1204, 0, "of1amama", d1207, d1207], [K1205, O1205, "mgsf1a", d1298], [K1206, 0, "mgMb", d1294, d1205], [K1207, 0, "mgseia", d1312], [K1208, 0, "ia"],
+    [K1185, "mgmg", d1298, d1187], [K1186, "mgMb", d1294, d1185], [K1187, O1187, "oaoaSaoasaMaoaoalaoaoa", d1199], [K1188, O1188, "mgmgmg", d1298, d1191, d1192], [K1189, "sfsfSbma", d1208], [K1190, "mgMb", d1294, d1188], [K1191, "Mb", d1189], [K1192, "Ma", d1197],
+    [K1193, O1193, "mgmasfmama", d1298, d1291, d1270, d1270], [K1194, "mgMb", d1294, d1193], [K1195, O1195, "mgsf1asaSaoasaMa", d1298, d593], [K1196, "mgMb", d1294, d1195], [K1197, "sfMa", d1198], [K1198, O1198, "sfsfsesasamg", d1312], [K1199, "sfla"], [K1200, O1200, "mgmgmg", d1298, d1203, d1204],
+    [K1201, "mgMb", d1294, d1200], [K1202, "sama", d501], [K1203, "sfmgsf", d1202], [K1204, "of1amama", d1207, d1207], [K1205, O1205, "mgsf1a", d1298], [K1206, "mgMb", d1294, d1205], [K1207, "mgseia", d1312], [K1208, "ia"],
   ]),
 };

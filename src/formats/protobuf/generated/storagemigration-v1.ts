@@ -21,7 +21,7 @@ function d1209(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1209)) continue;
+    if (f && skipField(r, c, f, t, K1209)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1211); break;
@@ -44,7 +44,7 @@ function d1210(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1210)) continue;
+    if (f && skipField(r, c, f, t, K1210)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1209), c); break;
@@ -62,7 +62,7 @@ function d1211(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1211)) continue;
+    if (f && skipField(r, c, f, t, K1211)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1286); break;
       default: skip(r, t);
@@ -80,7 +80,7 @@ function d1212(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1212)) continue;
+    if (f && skipField(r, c, f, t, K1212)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       case 18: v2 = str(r, c); break;
@@ -89,7 +89,7 @@ function d1212(r: Reader, c: C): J {
   }
   const o: J = {};
   if (v1 !== undefined) o["conditions"] = v1;
-  if (v2 !== undefined && v2 !== '') o["resourceVersion"] = v2;
+  if (v2) o["resourceVersion"] = v2;
   return o;
 }
 
@@ -104,6 +104,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.storagemigration.v1.", "StorageVersionMigration StorageVersionMigrationList StorageVersionMigrationSpec StorageVersionMigrationStatus", [
     d1209, d1210, d1211, d1212,
   ], [0, 1], [
-    [K1209, O1209, "mgmgmg", d1298, d1211, d1212], [K1210, 0, "mgMb", d1294, d1209], [K1211, 0, "mg", d1286], [K1212, 0, "Mase", d1278],
+    [K1209, O1209, "mgmgmg", d1298, d1211, d1212], [K1210, "mgMb", d1294, d1209], [K1211, "mg", d1286], [K1212, "Mase", d1278],
   ]),
 };

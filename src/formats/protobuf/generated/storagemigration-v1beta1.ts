@@ -21,7 +21,7 @@ function d1213(r: Reader, c: C): J {
   let v3: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1213)) continue;
+    if (f && skipField(r, c, f, t, K1213)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1298); break;
       case 18: v2 = msg(r, c, d1215); break;
@@ -44,7 +44,7 @@ function d1214(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1214)) continue;
+    if (f && skipField(r, c, f, t, K1214)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1294); break;
       case 18: v2 = add(v2, msg(r, c, d1213), c); break;
@@ -62,7 +62,7 @@ function d1215(r: Reader, c: C): J {
   let v1: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1215)) continue;
+    if (f && skipField(r, c, f, t, K1215)) continue;
     switch (t) {
       case 10: v1 = msg(r, c, d1286); break;
       default: skip(r, t);
@@ -80,7 +80,7 @@ function d1216(r: Reader, c: C): J {
   let v2: any;
   while (r.pos < r.len) {
     const t = r.uint32();
-    if (f !== undefined && skipField(r, c, f, t, K1216)) continue;
+    if (f && skipField(r, c, f, t, K1216)) continue;
     switch (t) {
       case 10: v1 = add(v1, msg(r, c, d1278), c); break;
       case 18: v2 = str(r, c); break;
@@ -89,7 +89,7 @@ function d1216(r: Reader, c: C): J {
   }
   const o: J = {};
   if (v1 !== undefined) o["conditions"] = v1;
-  if (v2 !== undefined && v2 !== '') o["resourceVersion"] = v2;
+  if (v2) o["resourceVersion"] = v2;
   return o;
 }
 
@@ -104,6 +104,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.storagemigration.v1beta1.", "StorageVersionMigration StorageVersionMigrationList StorageVersionMigrationSpec StorageVersionMigrationStatus", [
     d1213, d1214, d1215, d1216,
   ], [0, 1], [
-    [K1213, O1213, "mgmgmg", d1298, d1215, d1216], [K1214, 0, "mgMb", d1294, d1213], [K1215, 0, "mg", d1286], [K1216, 0, "Mase", d1278],
+    [K1213, O1213, "mgmgmg", d1298, d1215, d1216], [K1214, "mgMb", d1294, d1213], [K1215, "mg", d1286], [K1216, "Mase", d1278],
   ]),
 };

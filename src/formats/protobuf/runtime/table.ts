@@ -14,7 +14,7 @@
  * A table (TableSpec, as generated): [K, O, code, ...kids]
  * - K: the message's Keys (wire tag, JSON key, ... per non-inline field, a
  *   negative tag for a message field), the array skipField already uses;
- * - O: the generated object constructor, or 0 for `{}`;
+ * - O: the generated object constructor, absent for `{}`;
  * - code: two characters per field in Go struct order (read kind, JSON
  *   rule; an inline field adds its field number), or `#` and a special kind;
  * - kids: the decoders of the fields' message types, in field order, whose
@@ -54,8 +54,8 @@ import {
   typeMetaInto,
 } from './reader.js';
 
-/** A generated message's table: [Keys, constructor or 0, code, ...decoders of its message fields]. */
-export type TableSpec = readonly unknown[];
+/** A generated message's table: [Keys, constructor (when it has one), code, ...decoders of its message fields], or a special kind's code. */
+export type TableSpec = string | readonly unknown[];
 
 // Read kinds (what one occurrence of a field on the wire is read as).
 const R_STR = 1, R_BYTES = 2, R_BOOL = 3, R_INT32 = 4, R_UINT32 = 5, R_INT64 = 6, R_DOUBLE = 7, R_FLOAT = 8, R_MSG = 9;
@@ -192,7 +192,14 @@ export function tableOf(decoder: MessageDecoder): Table {
   const entry = specs.get(decoder);
   if (entry === undefined) throw new Error('protobuf: no table for a generated decoder');
   const [spec, typeMeta] = entry;
-  t = new Table(decoder, (spec[0] || []) as readonly (number | string)[], (spec[1] || undefined) as (new () => J) | undefined, typeMeta, spec[2] as string, spec.slice(3) as MessageDecoder[]);
+  // The spec's forms (the generator's messageTable and specialTable): "#k", ["#k", schema decoder], [K, code, ...kids], [K, O, code, ...kids].
+  if (typeof spec === 'string') t = new Table(decoder, [], undefined, false, spec, []);
+  else if (typeof spec[0] === 'string') t = new Table(decoder, [], undefined, false, spec[0], spec.slice(1) as MessageDecoder[]);
+  else {
+    const shaped = typeof spec[1] === 'function';
+    const rest = shaped ? 2 : 1;
+    t = new Table(decoder, spec[0] as readonly (number | string)[], shaped ? (spec[1] as new () => J) : undefined, typeMeta, spec[rest] as string, spec.slice(rest + 1) as MessageDecoder[]);
+  }
   // In the map before its kids are linked: a type that reaches itself (JSONSchemaProps) finds it.
   tables.set(decoder, t);
   const kids = t.kidDecoders;
