@@ -16,13 +16,30 @@ import type { MessageDecoder } from './runtime/reader.js';
  */
 export type ProtobufTier = 'auto' | 'table' | 'compiled';
 
+/**
+ * THE RULE (ski rental: rent until what the renting has cost reaches the
+ * price of buying, then buy; this never costs more than twice the better
+ * choice made in hindsight, whatever the process's length). Renting is the
+ * table tier: each byte it decodes costs more than the compiled tier would
+ * once warm. Buying is the compiled tier's warm-up: TurboFan compiles each
+ * generated decoder a kind's messages run through, a cost that grows with
+ * the decoders' size, i.e. with the fields of the message types decoded.
+ * So a kind moves once its table-tier bytes reach BYTES_PER_FIELD x the
+ * fields of the message types it has decoded so far (Table.seen, reachable
+ * from it): a kind whose objects are small and simple (a ConfigMap: 3 types,
+ * 25 fields) moves after a few MB, a full Pod (150 types, 633 fields) after
+ * about 200 MB. The price is counted again when the bytes reach it (new
+ * types seen since raise it), so the walk over the types runs a few times,
+ * not per object.
+ */
 export class Tiering {
   /** Bytes of this kind decoded on the table tier so far (by every decoder of the registry). */
   bytes = 0;
   /** Set once `bytes` reaches `budget`: from then on the generated decoder decodes this kind. */
   compiled = false;
   private built: Table | undefined;
-  private limit = -1;
+  /** The budget as last counted (0: not yet: counted after the first object, when its types are seen). */
+  private limit = 0;
 
   constructor(private readonly decoder: MessageDecoder) {}
 
@@ -30,17 +47,23 @@ export class Tiering {
     return (this.built ??= tableOf(this.decoder));
   }
 
-  /** The bytes after which the table tier has cost what warming the compiled tier up would. */
+  /** The bytes after which the table tier has cost what warming the compiled tier up for the types decoded so far would. */
   get budget(): number {
-    if (this.limit < 0) this.limit = budgetOf(this.table);
-    return this.limit;
+    return seenFields(this.table) * BYTES_PER_FIELD;
   }
 
   /** Counts `bytes` more decoded on the table tier; true while the table tier should decode them. */
   rent(bytes: number): boolean {
     if (this.compiled) return false;
+    if (this.bytes >= this.limit) {
+      const limit = this.budget;
+      if (this.bytes >= limit && this.limit > 0) {
+        this.compiled = true;
+        return false;
+      }
+      this.limit = Math.max(limit, 1);
+    }
     this.bytes += bytes;
-    if (this.bytes > this.budget) this.compiled = true;
     return true;
   }
 }
@@ -50,38 +73,29 @@ export function tieringOf(decoder: MessageDecoder): Tiering | undefined {
   return hasTable(decoder) ? new Tiering(decoder) : undefined;
 }
 
-/** Fields a table reaches, each message type counted once: what the compiled tier has to compile for it. */
-export function reachOf(t: Table): number {
-  if (t.reach >= 0) return t.reach;
+/** Fields of the message types reachable from `t` through types decoded on the table tier (each type once). */
+export function seenFields(t: Table): number {
   const seen = new Set<Table>();
   const stack = [t];
   let fields = 0;
   while (stack.length > 0) {
     const x = stack.pop()!;
-    if (seen.has(x)) continue;
+    if (seen.has(x) || !x.seen) continue;
     seen.add(x);
     fields += x.outSlots.length;
     for (const k of x.kids) if (k !== undefined) stack.push(k);
   }
-  t.reach = fields;
   return fields;
 }
 
-function budgetOf(t: Table): number {
-  return reachOf(t) * BYTES_PER_FIELD;
-}
-
 /**
- * Bytes of table-tier decoding that cost as much as one reachable field's
- * share of the compiled tier's warm-up (ski rental: rent until the rent
- * paid equals the price of buying, then buy; never more than twice the
- * cost of the better choice made in hindsight). Measured on 4,000 fixture
- * Pods (13,589 bytes each, 633 reachable fields), Node 20, in-process CPU:
+ * Bytes of table-tier decoding that cost as much as one field's share of the
+ * compiled tier's warm-up. Measured on 4,000 fixture Pods (13,589 bytes each,
+ * every field set: 633 fields in the types decoded), Node 20, in-process CPU:
  * - buy: the generated decoders' warm-up, what their run costs over their
  *   warm rate: 655 ms total - 4,000 x 41 us = 490 ms, 0.77 ms per field;
  * - rent: the table tier's warm rate over the compiled one: 75 - 41 us per
  *   Pod = 2.5 ns per byte.
- * 0.77 ms / 2.5 ns = 310,000 bytes per field: a Pod moves after ~196 MB
- * (~14,000 fixture Pods), a ConfigMap (32 fields) after 10 MB.
+ * 0.77 ms / 2.5 ns = 310,000 bytes per field.
  */
 const BYTES_PER_FIELD = 310_000;

@@ -98,8 +98,8 @@ export class Table {
   readonly decoder: MessageDecoder;
   /** This table's decoder as a function, for the runtime helpers that take one (map entries, schema-or-*). */
   readonly decode: MessageDecoder;
-  /** Kubernetes field numbers of the fields this table reaches, itself and below, counted once (see tiers.ts). */
-  reach: number;
+  /** Set when a message of this type is decoded on this tier: the types whose decoders tier-up would compile (tiers.ts). */
+  seen: boolean;
 
   constructor(
     decoder: MessageDecoder,
@@ -111,7 +111,7 @@ export class Table {
   ) {
     this.decoder = decoder;
     this.decode = (r, c) => decodeAny(r, c, this);
-    this.reach = -1;
+    this.seen = false;
     this.special = 0;
     this.slots = 0;
     const tags: number[] = [];
@@ -219,6 +219,7 @@ export function decodeAny(r: Reader, c: C, t: Table): any {
 /** The interpreter's loop: the generated decoder's, with the switch a lookup. */
 export function decodeTable(r: Reader, c: C, t: Table): J {
   const f = filterOf(c);
+  t.seen = true;
   let o: J | undefined;
   if (t.typeMeta) {
     // Created first: the top object takes kind and apiVersion from the envelope before any field (as generated).
