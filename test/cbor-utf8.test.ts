@@ -5,6 +5,7 @@
  * `invalidUtf8: 'replace'`.
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { DecodeError, decodeCborObject } from 'watchwire';
@@ -67,4 +68,26 @@ test('a string decoded with invalidUtf8: replace is not served from the shared c
       assert.equal(codeOf(() => decodeCborObject(item)), 'invalid-utf8', String(bad));
     }
   }
+});
+
+test('without Node\'s Buffer (a page, a worker) strings decode the same, by fromCharCode and TextDecoder', () => {
+  // Each string of 1..40 bytes, ASCII and not, then a U+FFFD and an invalid byte: the JSON of what decodes, and the codes.
+  const script = `
+    delete globalThis.Buffer;
+    const { decodeCborObject } = await import('watchwire');
+    const enc = new TextEncoder();
+    const out = [];
+    for (let n = 1; n <= 40; n++) for (const s of ['a'.repeat(n), 'é'.repeat(n).slice(0, n), 'x\\ufffd'.repeat(n).slice(0, n)]) {
+      const b = enc.encode(s);
+      out.push(decodeCborObject(Uint8Array.from([0xa1, 0x41, 0x76, 0x58, b.length, ...b])).v === s);
+    }
+    try { decodeCborObject(Uint8Array.from([0xa1, 0x41, 0x76, 0x58, 30, ...enc.encode('a'.repeat(29)), 0xff])); out.push('no error'); } catch (e) { out.push(e.code); }
+    console.log(JSON.stringify(out));
+  `;
+  const r = spawnSync(process.execPath, ['--input-type=module', '-e', script], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  const results = JSON.parse(r.stdout) as unknown[];
+  assert.equal(results.length, 121);
+  assert.deepEqual(results.slice(0, 120), Array.from({ length: 120 }, () => true));
+  assert.equal(results[120], 'invalid-utf8');
 });
