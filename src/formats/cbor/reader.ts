@@ -192,7 +192,7 @@ export class CborItemReader {
   }
 
   private read(bytes: Uint8Array, start: number, stop: number, filter: FieldFilter | undefined, whole: boolean): unknown {
-    this.data = bytes;
+    this.data = plain(bytes);
     this.pos = start;
     this.end = stop;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -642,7 +642,7 @@ export class CborItemReader {
    * chosen before the object is read, whatever the key order.
    */
   eventType(bytes: Uint8Array): string | undefined {
-    this.data = bytes;
+    this.data = plain(bytes);
     this.pos = 0;
     this.end = bytes.length;
     this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
@@ -898,6 +898,17 @@ function asciiSlice(latin1: Slice, data: Uint8Array, start: number, length: numb
   let bits = 0;
   for (let i = start, end = start + length; i < end; i++) bits |= data[i]!;
   return bits < 0x80 ? latin1.call(data, start, start + length) : undefined;
+}
+
+/**
+ * `bytes` as a plain Uint8Array (a view of the same memory when it is a Node
+ * Buffer or another subclass): the reader's element loads then see one
+ * hidden class. A CLI reading a file gets Buffers, and frames that span
+ * chunks are Uint8Arrays: both in `data` made item, key and map deoptimize
+ * once ("wrong map") and run polymorphic after.
+ */
+function plain(bytes: Uint8Array): Uint8Array {
+  return bytes.constructor === Uint8Array ? bytes : new Uint8Array(bytes.buffer, bytes.byteOffset, bytes.byteLength);
 }
 
 const EMPTY = new Uint8Array(0);
