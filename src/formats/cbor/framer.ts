@@ -226,29 +226,77 @@ export class CborSeqFramer extends ScanningFramer {
   }
 
   /**
-   * The common case in a tight loop: integers and strings with a one-byte head
-   * and their bytes inside this chunk, inside an open array or map that they do
-   * not close. Returns where it stopped; anything else (containers, tags,
-   * longer heads, the last item of a container, a limit) goes the general way,
-   * which gives the same result, only slower.
+   * The common case in a tight loop, inside an open array or map: heads whose
+   * argument lies in this chunk (up to 4 bytes; 8 for integers, tags and
+   * floats), strings whose bytes do too, tags, and arrays and maps opened on
+   * the stack. It stops before the last item of a container (closing is the
+   * general way's, with its cut at the end of the top-level item), and before
+   * anything that the general way could fail or must keep across chunks (a
+   * head or string cut by the chunk's end, an 8-byte length, a reserved or
+   * indefinite head, the depth and frame limits): that way then takes the
+   * head from its first byte with the same state, so the results and errors
+   * are the same, only slower. Returns where it stopped.
    */
   private walkCommon(chunk: Uint8Array, base: number, from: number): number {
     const stack = this.stack;
-    const top = stack.length - 1;
+    let top = stack.length - 1;
     if (top < 0) return from;
     let left = stack[top]!;
     const n = chunk.length;
     // The furthest this item may reach within the frame limit, as an index into the chunk.
-    const limit = this.frameStart + this.maxFrameBytes - base;
+    const limit = Math.min(n, this.frameStart + this.maxFrameBytes - base);
     let i = from;
-    while (left > 1 && i < n) {
+    while (left > 1 && i < limit) {
       const initial = chunk[i]!;
-      if (initial >= 0x78) break; // maps, arrays, tags, simple values, floats; and text strings with longer heads
+      const major = initial >>> 5;
       const ai = initial & 31;
-      if (ai >= 24) break;
-      const end = initial >= 0x40 ? i + 1 + ai : i + 1;
-      if (end > n || end > limit) break;
-      i = end;
+      let argument = ai;
+      let next = i + 1;
+      if (ai >= 24) {
+        if (ai === 24) {
+          next = i + 2;
+          if (next > limit) break;
+          argument = chunk[i + 1]!;
+        } else if (ai === 25) {
+          next = i + 3;
+          if (next > limit) break;
+          argument = (chunk[i + 1]! << 8) | chunk[i + 2]!;
+        } else if (ai === 26) {
+          next = i + 5;
+          if (next > limit) break;
+          argument = readArgument(chunk, i + 1, 4);
+        } else if (ai === 27 && (major < 2 || major > 5)) {
+          // An 8-byte integer, tag number or float: its value does not matter here.
+          next = i + 9;
+          if (next > limit) break;
+        } else {
+          break;
+        }
+      }
+      if (major === 6) {
+        // A tag prefixes the next item: it opens nothing and ends nothing.
+        i = next;
+        continue;
+      }
+      if (major === 7 && ai >= 28) break; // reserved, or a break code
+      if (major === 4 || major === 5) {
+        // Counted as the decoder counts: an empty array or map is a level too.
+        if (stack.length >= this.maxDepth) break;
+        if (argument > 0) {
+          const items = major === 5 ? argument * 2 : argument;
+          if (next + items > limit) break;
+          stack[top] = left;
+          stack.push(items);
+          top++;
+          left = items;
+          i = next;
+          continue;
+        }
+      } else if (major === 2 || major === 3) {
+        next += argument;
+        if (next > limit) break;
+      }
+      i = next;
       left--;
     }
     stack[top] = left;
