@@ -22,7 +22,10 @@ const BUDGETS: Record<string, { bytes: number; gzip: number }> = {
   // Decode-only since the encoders moved to generated/encode/: 319 -> 228 KiB (61 -> 51 KiB gzip); our own wire reader
   // instead of protobufjs/minimal (its writer, long, RPC helpers): 188 KiB (40 KiB gzip). Tight, not 1.5x: issue 14 wants
   // <= 200 KiB; what is left is decoders (core-v1 ~130 KiB, meta ~21), their field-key tables and shapes.
-  '`watchwire/protobuf/core-v1` (core/v1 schemas only)': { bytes: 195 * KiB, gzip: 42 * KiB },
+  // Session 7: + the table tier (runtime/table.ts, 4 KiB, and a table per message, ~7 KiB), paid for in minified bytes by
+  // shorter generated decoders (truthiness tests): 193.9 KiB, but gzip 40 -> 45.0 KiB (the tables are dense data that
+  // gzip cannot shrink as it does the decoders' repeated code). Issue 14's target is on the minified size.
+  '`watchwire/protobuf/core-v1` (core/v1 schemas only)': { bytes: 195 * KiB, gzip: 46 * KiB },
   'watch client, JSON only (`new Watch` + `jsonCodec`)': { bytes: 80 * KiB, gzip: 25 * KiB },
   'watch client, protobuf + JSON': { bytes: 1100 * KiB, gzip: 160 * KiB },
   'watch client (`watch`, every codec)': { bytes: 1550 * KiB, gzip: 215 * KiB },

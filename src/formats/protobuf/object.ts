@@ -34,7 +34,8 @@ export interface ProtobufObjectOptions {
    * and moves it to the generated decoders, faster once compiled, when
    * enough of it has been decoded to pay for their compile; 'table' or
    * 'compiled' keeps one tier (a short- or a long-lived process). The
-   * objects and errors are the same either way.
+   * objects and errors are the same either way. Kinds added from a
+   * protobufjs Root (addRoot) have one decoder whatever this says.
    */
   tier?: ProtobufTier;
 }

@@ -335,6 +335,7 @@ function writeJson(o: J, v: unknown[], c: C, t: Table): J {
 
 /** The special kinds' runtime functions, as their generated one-line decoders call them. */
 function decodeSpecial(r: Reader, c: C, t: Table): unknown {
+  t.seen = true; // (a schema-or-* reaches JSONSchemaProps through it)
   switch (t.special) {
     case S_TIME: return decodeTime(r, c);
     case S_MICRO: return decodeMicroTime(r, c);
