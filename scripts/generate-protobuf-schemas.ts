@@ -171,14 +171,22 @@ export function generate(schema: SchemaTable): Map<string, string> {
     }
     const typeMeta = (facts.jsonOnly ?? []).some((j) => j.goType === TYPE_META && j.inline);
     const fields = facts.fields.filter((f) => f.go !== null);
-    // Objects with many keys come from a constructor whose never-run body names
-    // them: V8 then reserves in-object room for them (and trims what is unused),
-    // instead of growing a separate property array key by key.
+    // Every message's objects come from a constructor of its own, not `{}`: an
+    // empty literal starts from the one root hidden class that JSON.parse (the
+    // FieldsV1 of every managedFields entry), map fields and the other `{}`
+    // share, whose transitions grow with every distinct key they meet (FieldsV1
+    // keys name containers, env vars, ports). Decoders that built from it ran
+    // 2x slower on distinct Pods (issue 14 notes). A constructor's instances
+    // have a root of their own. Many keys: a never-run body names them, so V8
+    // reserves in-object room for them (and trims what is unused) instead of
+    // growing a separate property array key by key; a few: an empty body.
     const keys = jsonKeys(name);
-    const make = keys.length > 4 ? `new O${n}()` : '{}';
+    const make = keys.length > 0 ? `new O${n}()` : '{}';
     if (keys.length > 4) {
       const assigns = keys.filter((k) => /^[A-Za-z_$][\w$]*$/.test(k)).map((k) => `this.${k} = 0;`).join(' ');
       emit(`const O${n} = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { ${assigns} } });`);
+    } else if (keys.length > 0) {
+      emit(`const O${n} = /* @__PURE__ */ plainShape();`);
     }
     // ---- decoder
     // Field selection (runtime/reader.ts, skipField): the filter for this
@@ -192,7 +200,7 @@ export function generate(schema: SchemaTable): Map<string, string> {
       return [String(message ? -tag : tag), JSON.stringify(f.go!.json)];
     });
     emit(`const K${n}: Keys = [${filterKeys.join(', ')}];`);
-    registry.push(`${name}\u0000d${n}\u0000${typeMeta ? 't' : ''}\u0000${messageTable(n, keys.length > 4, fields)}`);
+    registry.push(`${name}\u0000d${n}\u0000${typeMeta ? 't' : ''}\u0000${messageTable(n, keys.length > 0, fields)}`);
     emit(`function d${n}(r: Reader, c: C): J {`);
     emit('  const f = filterOf(c);');
     if (typeMeta) {
@@ -277,7 +285,7 @@ export function generate(schema: SchemaTable): Map<string, string> {
     emit('// Sources: ' + schema.sources.map((s) => `${s.module}@${s.commit.slice(0, 12)}`).join(', '));
     emit('/* eslint-disable */');
     emit("import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';");
-    emit("import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';");
+    emit("import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';");
     emit("import { type SchemaGroup, entries } from '../message-codec.js';");
     for (const owner of owners) {
       const fns = sortFns(requires.get(owner)!.filter((fn) => fn.startsWith('d')));

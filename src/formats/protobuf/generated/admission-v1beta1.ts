@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d215, schemas as AUTHENTICATION_V1 } from './authentication-v1.js';
 import { d1289, d1290, d1308, d1319, schemas as META } from './meta.js';
@@ -108,10 +108,11 @@ function d4(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admission.v1beta1.AdmissionReview
+const O5 = /* @__PURE__ */ plainShape();
 const K5: Keys = [-10, "request", -18, "response"];
 function d5(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O5();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -140,6 +141,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.admission.v1beta1.", "AdmissionRequest AdmissionResponse AdmissionReview", [
     d3, d4, d5,
   ], [2], [
-    [K3, O3, "sfmgmgsemamasesesesfmgmgmgoamg", d1289, d1290, d1289, d1290, d215, d1319, d1319, d1319], [K4, O4, "sfofmabcsa1aSa", d1308], [K5, "mama", d3, d4],
+    [K3, O3, "sfmgmgsemamasesesesfmgmgmgoamg", d1289, d1290, d1289, d1290, d215, d1319, d1319, d1319], [K4, O4, "sfofmabcsa1aSa", d1308], [K5, O5, "mama", d3, d4],
   ]),
 };

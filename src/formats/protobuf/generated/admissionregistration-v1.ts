@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1291, d1294, d1298, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1278, d1291, d1294, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.admissionregistration.v1.ApplyConfiguration
+const O6 = /* @__PURE__ */ plainShape();
 const K6: Keys = [10, "expression"];
 function d6(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -22,11 +23,12 @@ function d6(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O6();
   if (v1) o["expression"] = v1;
   return o;
 }
 // k8s.io.api.admissionregistration.v1.AuditAnnotation
+const O7 = /* @__PURE__ */ plainShape();
 const K7: Keys = [10, "key", 18, "valueExpression"];
 function d7(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -41,12 +43,13 @@ function d7(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O7();
   o["key"] = v1 ?? '';
   o["valueExpression"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.admissionregistration.v1.ExpressionWarning
+const O8 = /* @__PURE__ */ plainShape();
 const K8: Keys = [18, "fieldRef", 26, "warning"];
 function d8(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -61,12 +64,13 @@ function d8(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O8();
   o["fieldRef"] = v2 ?? '';
   o["warning"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.admissionregistration.v1.JSONPatch
+const O9 = /* @__PURE__ */ plainShape();
 const K9: Keys = [10, "expression"];
 function d9(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -79,11 +83,12 @@ function d9(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O9();
   if (v1) o["expression"] = v1;
   return o;
 }
 // k8s.io.api.admissionregistration.v1.MatchCondition
+const O10 = /* @__PURE__ */ plainShape();
 const K10: Keys = [10, "name", 18, "expression"];
 function d10(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -98,7 +103,7 @@ function d10(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O10();
   o["name"] = v1 ?? '';
   o["expression"] = v2 ?? '';
   return o;
@@ -134,10 +139,11 @@ function d11(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicy
+const O12 = /* @__PURE__ */ plainShape();
 const K12: Keys = [-10, "metadata", -18, "spec"];
 function d12(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O12();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -155,10 +161,11 @@ function d12(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBinding
+const O13 = /* @__PURE__ */ plainShape();
 const K13: Keys = [-10, "metadata", -18, "spec"];
 function d13(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O13();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -176,10 +183,11 @@ function d13(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingList
+const O14 = /* @__PURE__ */ plainShape();
 const K14: Keys = [-10, "metadata", -18, "items"];
 function d14(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O14();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -197,6 +205,7 @@ function d14(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyBindingSpec
+const O15 = /* @__PURE__ */ plainShape();
 const K15: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources"];
 function d15(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -213,17 +222,18 @@ function d15(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O15();
   if (v1) o["policyName"] = v1;
   if (v2 !== undefined) o["paramRef"] = v2;
   if (v3 !== undefined) o["matchResources"] = v3;
   return o;
 }
 // k8s.io.api.admissionregistration.v1.MutatingAdmissionPolicyList
+const O16 = /* @__PURE__ */ plainShape();
 const K16: Keys = [-10, "metadata", -18, "items"];
 function d16(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O16();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -328,10 +338,11 @@ function d18(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.MutatingWebhookConfiguration
+const O19 = /* @__PURE__ */ plainShape();
 const K19: Keys = [-10, "metadata", -18, "webhooks"];
 function d19(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O19();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -349,10 +360,11 @@ function d19(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.MutatingWebhookConfigurationList
+const O20 = /* @__PURE__ */ plainShape();
 const K20: Keys = [-10, "metadata", -18, "items"];
 function d20(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O20();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -370,6 +382,7 @@ function d20(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.Mutation
+const O21 = /* @__PURE__ */ plainShape();
 const K21: Keys = [18, "patchType", -26, "applyConfiguration", -34, "jsonPatch"];
 function d21(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -386,7 +399,7 @@ function d21(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O21();
   o["patchType"] = v2 ?? '';
   if (v3 !== undefined) o["applyConfiguration"] = v3;
   if (v4 !== undefined) o["jsonPatch"] = v4;
@@ -414,6 +427,7 @@ function d22(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.ParamKind
+const O23 = /* @__PURE__ */ plainShape();
 const K23: Keys = [10, "apiVersion", 18, "kind"];
 function d23(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -428,12 +442,13 @@ function d23(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O23();
   if (v1) o["apiVersion"] = v1;
   if (v2) o["kind"] = v2;
   return o;
 }
 // k8s.io.api.admissionregistration.v1.ParamRef
+const O24 = /* @__PURE__ */ plainShape();
 const K24: Keys = [10, "name", 18, "namespace", -26, "selector", 34, "parameterNotFoundAction"];
 function d24(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -452,7 +467,7 @@ function d24(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O24();
   if (v1) o["name"] = v1;
   if (v2) o["namespace"] = v2;
   if (v3 !== undefined) o["selector"] = v3;
@@ -460,6 +475,7 @@ function d24(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.Rule
+const O25 = /* @__PURE__ */ plainShape();
 const K25: Keys = [10, "apiGroups", 18, "apiVersions", 26, "resources", 34, "scope"];
 function d25(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -478,7 +494,7 @@ function d25(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O25();
   if (v1 !== undefined) o["apiGroups"] = v1;
   if (v2 !== undefined) o["apiVersions"] = v2;
   if (v3 !== undefined) o["resources"] = v3;
@@ -507,6 +523,7 @@ function d26(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.ServiceReference
+const O27 = /* @__PURE__ */ plainShape();
 const K27: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
 function d27(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -525,7 +542,7 @@ function d27(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O27();
   o["namespace"] = v1 ?? '';
   o["name"] = v2 ?? '';
   if (v3 !== undefined) o["path"] = v3;
@@ -533,6 +550,7 @@ function d27(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.TypeChecking
+const O28 = /* @__PURE__ */ plainShape();
 const K28: Keys = [-10, "expressionWarnings"];
 function d28(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -545,7 +563,7 @@ function d28(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O28();
   if (v1 !== undefined) o["expressionWarnings"] = v1;
   return o;
 }
@@ -575,10 +593,11 @@ function d29(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBinding
+const O30 = /* @__PURE__ */ plainShape();
 const K30: Keys = [-10, "metadata", -18, "spec"];
 function d30(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O30();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -596,10 +615,11 @@ function d30(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingList
+const O31 = /* @__PURE__ */ plainShape();
 const K31: Keys = [-10, "metadata", -18, "items"];
 function d31(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O31();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -617,6 +637,7 @@ function d31(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyBindingSpec
+const O32 = /* @__PURE__ */ plainShape();
 const K32: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources", 34, "validationActions"];
 function d32(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -635,7 +656,7 @@ function d32(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O32();
   if (v1) o["policyName"] = v1;
   if (v2 !== undefined) o["paramRef"] = v2;
   if (v3 !== undefined) o["matchResources"] = v3;
@@ -643,10 +664,11 @@ function d32(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyList
+const O33 = /* @__PURE__ */ plainShape();
 const K33: Keys = [-10, "metadata", -18, "items"];
 function d33(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O33();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -700,6 +722,7 @@ function d34(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.ValidatingAdmissionPolicyStatus
+const O35 = /* @__PURE__ */ plainShape();
 const K35: Keys = [8, "observedGeneration", -18, "typeChecking", -26, "conditions"];
 function d35(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -716,7 +739,7 @@ function d35(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O35();
   if (v1) o["observedGeneration"] = v1;
   if (v2 !== undefined) o["typeChecking"] = v2;
   if (v3 !== undefined) o["conditions"] = v3;
@@ -771,10 +794,11 @@ function d36(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.ValidatingWebhookConfiguration
+const O37 = /* @__PURE__ */ plainShape();
 const K37: Keys = [-10, "metadata", -18, "webhooks"];
 function d37(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O37();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -792,10 +816,11 @@ function d37(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.ValidatingWebhookConfigurationList
+const O38 = /* @__PURE__ */ plainShape();
 const K38: Keys = [-10, "metadata", -18, "items"];
 function d38(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O38();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -813,6 +838,7 @@ function d38(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.Validation
+const O39 = /* @__PURE__ */ plainShape();
 const K39: Keys = [10, "expression", 18, "message", 26, "reason", 34, "messageExpression"];
 function d39(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -831,7 +857,7 @@ function d39(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O39();
   o["expression"] = v1 ?? '';
   if (v2) o["message"] = v2;
   if (v3 !== undefined) o["reason"] = v3;
@@ -839,6 +865,7 @@ function d39(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1.Variable
+const O40 = /* @__PURE__ */ plainShape();
 const K40: Keys = [10, "name", 18, "expression"];
 function d40(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -853,12 +880,13 @@ function d40(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O40();
   o["name"] = v1 ?? '';
   o["expression"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.admissionregistration.v1.WebhookClientConfig
+const O41 = /* @__PURE__ */ plainShape();
 const K41: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d41(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -875,7 +903,7 @@ function d41(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O41();
   if (v3 !== undefined) o["url"] = v3;
   if (v1 !== undefined) o["service"] = v1;
   if (v2 !== undefined && v2 !== '') o["caBundle"] = v2;
@@ -897,10 +925,10 @@ export const schemas: SchemaGroup = {
     d22, d23, d24, d25, d26, d27, d28, d29, d30, d31, d32, d33, d34, d35, d36, d37,
     d38, d39, d40, d41,
   ], [6, 7, 8, 10, 13, 14, 23, 24, 25, 27, 31, 32], [
-    [K6, "se"], [K7, "sfsf"], [K8, "sfsf"], [K9, "se"], [K10, "sfsf"], [K11, O11, "mamaMaMasa", d1291, d1291, d22, d22], [K12, "mgmg", d1298, d17], [K13, "mgmg", d1298, d15],
-    [K14, "mgMb", d1294, d13], [K15, "semama", d24, d11], [K16, "mgMb", d1294, d12], [K17, O17, "mamaMaMasaMase", d23, d11, d40, d21, d10], [K18, O18, "sfmgMasasamamasbiaSbsaMa", d41, d26, d1291, d1291, d10], [K19, "mgMa", d1298, d18], [K20, "mgMb", d1294, d19], [K21, "sfmama", d6, d9],
-    [K22, O22, "SamiA", d26], [K23, "sese"], [K24, "sesemasa", d1291], [K25, "SaSaSasa"], [K26, O26, "SamiA", d25], [K27, "sfsfsaia"], [K28, "Ma", d8], [K29, O29, "mgmgmg", d1298, d34, d35],
-    [K30, "mgmg", d1298, d32], [K31, "mgMb", d1294, d30], [K32, "semamaSa", d24, d11], [K33, "mgMb", d1294, d29], [K34, O34, "mamaMasaMaMaMa", d23, d11, d39, d7, d10, d40], [K35, "lemaMa", d28, d1278], [K36, O36, "sfmgMasasamamasbiaSbMa", d41, d26, d1291, d1291, d10], [K37, "mgMa", d1298, d36],
-    [K38, "mgMb", d1294, d37], [K39, "sfsesase"], [K40, "sfsf"], [K41, "samabc", d27],
+    [K6, O6, "se"], [K7, O7, "sfsf"], [K8, O8, "sfsf"], [K9, O9, "se"], [K10, O10, "sfsf"], [K11, O11, "mamaMaMasa", d1291, d1291, d22, d22], [K12, O12, "mgmg", d1298, d17], [K13, O13, "mgmg", d1298, d15],
+    [K14, O14, "mgMb", d1294, d13], [K15, O15, "semama", d24, d11], [K16, O16, "mgMb", d1294, d12], [K17, O17, "mamaMaMasaMase", d23, d11, d40, d21, d10], [K18, O18, "sfmgMasasamamasbiaSbsaMa", d41, d26, d1291, d1291, d10], [K19, O19, "mgMa", d1298, d18], [K20, O20, "mgMb", d1294, d19], [K21, O21, "sfmama", d6, d9],
+    [K22, O22, "SamiA", d26], [K23, O23, "sese"], [K24, O24, "sesemasa", d1291], [K25, O25, "SaSaSasa"], [K26, O26, "SamiA", d25], [K27, O27, "sfsfsaia"], [K28, O28, "Ma", d8], [K29, O29, "mgmgmg", d1298, d34, d35],
+    [K30, O30, "mgmg", d1298, d32], [K31, O31, "mgMb", d1294, d30], [K32, O32, "semamaSa", d24, d11], [K33, O33, "mgMb", d1294, d29], [K34, O34, "mamaMasaMaMaMa", d23, d11, d39, d7, d10, d40], [K35, O35, "lemaMa", d28, d1278], [K36, O36, "sfmgMasasamamasbiaSbMa", d41, d26, d1291, d1291, d10], [K37, O37, "mgMa", d1298, d36],
+    [K38, O38, "mgMb", d1294, d37], [K39, O39, "sfsesase"], [K40, O40, "sfsf"], [K41, O41, "samabc", d27],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d26, schemas as ADMISSIONREGISTRATION_V1 } from './admissionregistration-v1.js';
 import { d1278, d1291, d1294, d1298, schemas as META } from './meta.js';
@@ -11,6 +11,7 @@ import { d1278, d1291, d1294, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.admissionregistration.v1alpha1.ApplyConfiguration
+const O42 = /* @__PURE__ */ plainShape();
 const K42: Keys = [10, "expression"];
 function d42(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -23,11 +24,12 @@ function d42(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O42();
   if (v1) o["expression"] = v1;
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.AuditAnnotation
+const O43 = /* @__PURE__ */ plainShape();
 const K43: Keys = [10, "key", 18, "valueExpression"];
 function d43(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -42,12 +44,13 @@ function d43(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O43();
   o["key"] = v1 ?? '';
   o["valueExpression"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.ExpressionWarning
+const O44 = /* @__PURE__ */ plainShape();
 const K44: Keys = [18, "fieldRef", 26, "warning"];
 function d44(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -62,12 +65,13 @@ function d44(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O44();
   o["fieldRef"] = v2 ?? '';
   o["warning"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.JSONPatch
+const O45 = /* @__PURE__ */ plainShape();
 const K45: Keys = [10, "expression"];
 function d45(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -80,11 +84,12 @@ function d45(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O45();
   if (v1) o["expression"] = v1;
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.MatchCondition
+const O46 = /* @__PURE__ */ plainShape();
 const K46: Keys = [10, "name", 18, "expression"];
 function d46(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -99,7 +104,7 @@ function d46(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O46();
   o["name"] = v1 ?? '';
   o["expression"] = v2 ?? '';
   return o;
@@ -135,10 +140,11 @@ function d47(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicy
+const O48 = /* @__PURE__ */ plainShape();
 const K48: Keys = [-10, "metadata", -18, "spec"];
 function d48(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O48();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -156,10 +162,11 @@ function d48(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBinding
+const O49 = /* @__PURE__ */ plainShape();
 const K49: Keys = [-10, "metadata", -18, "spec"];
 function d49(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O49();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -177,10 +184,11 @@ function d49(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingList
+const O50 = /* @__PURE__ */ plainShape();
 const K50: Keys = [-10, "metadata", -18, "items"];
 function d50(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O50();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -198,6 +206,7 @@ function d50(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyBindingSpec
+const O51 = /* @__PURE__ */ plainShape();
 const K51: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources"];
 function d51(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -214,17 +223,18 @@ function d51(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O51();
   if (v1) o["policyName"] = v1;
   if (v2 !== undefined) o["paramRef"] = v2;
   if (v3 !== undefined) o["matchResources"] = v3;
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.MutatingAdmissionPolicyList
+const O52 = /* @__PURE__ */ plainShape();
 const K52: Keys = [-10, "metadata", -18, "items"];
 function d52(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O52();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -278,6 +288,7 @@ function d53(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.Mutation
+const O54 = /* @__PURE__ */ plainShape();
 const K54: Keys = [18, "patchType", -26, "applyConfiguration", -34, "jsonPatch"];
 function d54(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -294,7 +305,7 @@ function d54(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O54();
   o["patchType"] = v2 ?? '';
   if (v3 !== undefined) o["applyConfiguration"] = v3;
   if (v4 !== undefined) o["jsonPatch"] = v4;
@@ -322,6 +333,7 @@ function d55(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.ParamKind
+const O56 = /* @__PURE__ */ plainShape();
 const K56: Keys = [10, "apiVersion", 18, "kind"];
 function d56(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -336,12 +348,13 @@ function d56(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O56();
   if (v1) o["apiVersion"] = v1;
   if (v2) o["kind"] = v2;
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.ParamRef
+const O57 = /* @__PURE__ */ plainShape();
 const K57: Keys = [10, "name", 18, "namespace", -26, "selector", 34, "parameterNotFoundAction"];
 function d57(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -360,7 +373,7 @@ function d57(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O57();
   if (v1) o["name"] = v1;
   if (v2) o["namespace"] = v2;
   if (v3 !== undefined) o["selector"] = v3;
@@ -368,6 +381,7 @@ function d57(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.TypeChecking
+const O58 = /* @__PURE__ */ plainShape();
 const K58: Keys = [-10, "expressionWarnings"];
 function d58(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -380,7 +394,7 @@ function d58(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O58();
   if (v1 !== undefined) o["expressionWarnings"] = v1;
   return o;
 }
@@ -410,10 +424,11 @@ function d59(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBinding
+const O60 = /* @__PURE__ */ plainShape();
 const K60: Keys = [-10, "metadata", -18, "spec"];
 function d60(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O60();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -431,10 +446,11 @@ function d60(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingList
+const O61 = /* @__PURE__ */ plainShape();
 const K61: Keys = [-10, "metadata", -18, "items"];
 function d61(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O61();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -452,6 +468,7 @@ function d61(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyBindingSpec
+const O62 = /* @__PURE__ */ plainShape();
 const K62: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources", 34, "validationActions"];
 function d62(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -470,7 +487,7 @@ function d62(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O62();
   if (v1) o["policyName"] = v1;
   if (v2 !== undefined) o["paramRef"] = v2;
   if (v3 !== undefined) o["matchResources"] = v3;
@@ -478,10 +495,11 @@ function d62(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyList
+const O63 = /* @__PURE__ */ plainShape();
 const K63: Keys = [-10, "metadata", -18, "items"];
 function d63(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O63();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -535,6 +553,7 @@ function d64(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.ValidatingAdmissionPolicyStatus
+const O65 = /* @__PURE__ */ plainShape();
 const K65: Keys = [8, "observedGeneration", -18, "typeChecking", -26, "conditions"];
 function d65(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -551,13 +570,14 @@ function d65(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O65();
   if (v1) o["observedGeneration"] = v1;
   if (v2 !== undefined) o["typeChecking"] = v2;
   if (v3 !== undefined) o["conditions"] = v3;
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.Validation
+const O66 = /* @__PURE__ */ plainShape();
 const K66: Keys = [10, "expression", 18, "message", 26, "reason", 34, "messageExpression"];
 function d66(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -576,7 +596,7 @@ function d66(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O66();
   o["expression"] = v1 ?? '';
   if (v2) o["message"] = v2;
   if (v3 !== undefined) o["reason"] = v3;
@@ -584,6 +604,7 @@ function d66(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1alpha1.Variable
+const O67 = /* @__PURE__ */ plainShape();
 const K67: Keys = [10, "name", 18, "expression"];
 function d67(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -598,7 +619,7 @@ function d67(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O67();
   o["name"] = v1 ?? '';
   o["expression"] = v2 ?? '';
   return o;
@@ -616,9 +637,9 @@ export const schemas: SchemaGroup = {
     d42, d43, d44, d45, d46, d47, d48, d49, d50, d51, d52, d53, d54, d55, d56, d57,
     d58, d59, d60, d61, d62, d63, d64, d65, d66, d67,
   ], [6, 7, 8, 10, 17, 18, 19, 21], [
-    [K42, "se"], [K43, "sfsf"], [K44, "sfsf"], [K45, "se"], [K46, "sfsf"], [K47, O47, "mamaMaMasa", d1291, d1291, d55, d55], [K48, "mgmg", d1298, d53], [K49, "mgmg", d1298, d51],
-    [K50, "mgMb", d1294, d49], [K51, "semama", d57, d47], [K52, "mgMb", d1294, d48], [K53, O53, "mamaMaMasaMase", d56, d47, d67, d54, d46], [K54, "sfmama", d42, d45], [K55, O55, "SamiA", d26], [K56, "sese"], [K57, "sesemasa", d1291],
-    [K58, "Ma", d44], [K59, O59, "mgmgmg", d1298, d64, d65], [K60, "mgmg", d1298, d62], [K61, "mgMb", d1294, d60], [K62, "semamaSa", d57, d47], [K63, "mgMb", d1294, d59], [K64, O64, "mamaMasaMaMaMa", d56, d47, d66, d43, d46, d67], [K65, "lemaMa", d58, d1278],
-    [K66, "sfsesase"], [K67, "sfsf"],
+    [K42, O42, "se"], [K43, O43, "sfsf"], [K44, O44, "sfsf"], [K45, O45, "se"], [K46, O46, "sfsf"], [K47, O47, "mamaMaMasa", d1291, d1291, d55, d55], [K48, O48, "mgmg", d1298, d53], [K49, O49, "mgmg", d1298, d51],
+    [K50, O50, "mgMb", d1294, d49], [K51, O51, "semama", d57, d47], [K52, O52, "mgMb", d1294, d48], [K53, O53, "mamaMaMasaMase", d56, d47, d67, d54, d46], [K54, O54, "sfmama", d42, d45], [K55, O55, "SamiA", d26], [K56, O56, "sese"], [K57, O57, "sesemasa", d1291],
+    [K58, O58, "Ma", d44], [K59, O59, "mgmgmg", d1298, d64, d65], [K60, O60, "mgmg", d1298, d62], [K61, O61, "mgMb", d1294, d60], [K62, O62, "semamaSa", d57, d47], [K63, O63, "mgMb", d1294, d59], [K64, O64, "mamaMasaMaMaMa", d56, d47, d66, d43, d46, d67], [K65, O65, "lemaMa", d58, d1278],
+    [K66, O66, "sfsesase"], [K67, O67, "sfsf"],
   ]),
 };

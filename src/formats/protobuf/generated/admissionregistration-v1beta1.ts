@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d26, schemas as ADMISSIONREGISTRATION_V1 } from './admissionregistration-v1.js';
 import { d1278, d1291, d1294, d1298, schemas as META } from './meta.js';
@@ -11,6 +11,7 @@ import { d1278, d1291, d1294, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.admissionregistration.v1beta1.ApplyConfiguration
+const O68 = /* @__PURE__ */ plainShape();
 const K68: Keys = [10, "expression"];
 function d68(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -23,11 +24,12 @@ function d68(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O68();
   if (v1) o["expression"] = v1;
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.AuditAnnotation
+const O69 = /* @__PURE__ */ plainShape();
 const K69: Keys = [10, "key", 18, "valueExpression"];
 function d69(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -42,12 +44,13 @@ function d69(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O69();
   o["key"] = v1 ?? '';
   o["valueExpression"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.ExpressionWarning
+const O70 = /* @__PURE__ */ plainShape();
 const K70: Keys = [18, "fieldRef", 26, "warning"];
 function d70(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -62,12 +65,13 @@ function d70(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O70();
   o["fieldRef"] = v2 ?? '';
   o["warning"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.JSONPatch
+const O71 = /* @__PURE__ */ plainShape();
 const K71: Keys = [10, "expression"];
 function d71(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -80,11 +84,12 @@ function d71(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O71();
   if (v1) o["expression"] = v1;
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.MatchCondition
+const O72 = /* @__PURE__ */ plainShape();
 const K72: Keys = [10, "name", 18, "expression"];
 function d72(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -99,7 +104,7 @@ function d72(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O72();
   o["name"] = v1 ?? '';
   o["expression"] = v2 ?? '';
   return o;
@@ -135,10 +140,11 @@ function d73(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicy
+const O74 = /* @__PURE__ */ plainShape();
 const K74: Keys = [-10, "metadata", -18, "spec"];
 function d74(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O74();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -156,10 +162,11 @@ function d74(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBinding
+const O75 = /* @__PURE__ */ plainShape();
 const K75: Keys = [-10, "metadata", -18, "spec"];
 function d75(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O75();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -177,10 +184,11 @@ function d75(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingList
+const O76 = /* @__PURE__ */ plainShape();
 const K76: Keys = [-10, "metadata", -18, "items"];
 function d76(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O76();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -198,6 +206,7 @@ function d76(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyBindingSpec
+const O77 = /* @__PURE__ */ plainShape();
 const K77: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources"];
 function d77(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -214,17 +223,18 @@ function d77(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O77();
   if (v1) o["policyName"] = v1;
   if (v2 !== undefined) o["paramRef"] = v2;
   if (v3 !== undefined) o["matchResources"] = v3;
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingAdmissionPolicyList
+const O78 = /* @__PURE__ */ plainShape();
 const K78: Keys = [-10, "metadata", -18, "items"];
 function d78(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O78();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -329,10 +339,11 @@ function d80(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfiguration
+const O81 = /* @__PURE__ */ plainShape();
 const K81: Keys = [-10, "metadata", -18, "webhooks"];
 function d81(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O81();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -350,10 +361,11 @@ function d81(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.MutatingWebhookConfigurationList
+const O82 = /* @__PURE__ */ plainShape();
 const K82: Keys = [-10, "metadata", -18, "items"];
 function d82(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O82();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -371,6 +383,7 @@ function d82(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.Mutation
+const O83 = /* @__PURE__ */ plainShape();
 const K83: Keys = [18, "patchType", -26, "applyConfiguration", -34, "jsonPatch"];
 function d83(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -387,7 +400,7 @@ function d83(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O83();
   o["patchType"] = v2 ?? '';
   if (v3 !== undefined) o["applyConfiguration"] = v3;
   if (v4 !== undefined) o["jsonPatch"] = v4;
@@ -415,6 +428,7 @@ function d84(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.ParamKind
+const O85 = /* @__PURE__ */ plainShape();
 const K85: Keys = [10, "apiVersion", 18, "kind"];
 function d85(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -429,12 +443,13 @@ function d85(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O85();
   if (v1) o["apiVersion"] = v1;
   if (v2) o["kind"] = v2;
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.ParamRef
+const O86 = /* @__PURE__ */ plainShape();
 const K86: Keys = [10, "name", 18, "namespace", -26, "selector", 34, "parameterNotFoundAction"];
 function d86(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -453,7 +468,7 @@ function d86(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O86();
   if (v1) o["name"] = v1;
   if (v2) o["namespace"] = v2;
   if (v3 !== undefined) o["selector"] = v3;
@@ -461,6 +476,7 @@ function d86(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.ServiceReference
+const O87 = /* @__PURE__ */ plainShape();
 const K87: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
 function d87(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -479,7 +495,7 @@ function d87(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O87();
   o["namespace"] = v1 ?? '';
   o["name"] = v2 ?? '';
   if (v3 !== undefined) o["path"] = v3;
@@ -487,6 +503,7 @@ function d87(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.TypeChecking
+const O88 = /* @__PURE__ */ plainShape();
 const K88: Keys = [-10, "expressionWarnings"];
 function d88(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -499,7 +516,7 @@ function d88(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O88();
   if (v1 !== undefined) o["expressionWarnings"] = v1;
   return o;
 }
@@ -529,10 +546,11 @@ function d89(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBinding
+const O90 = /* @__PURE__ */ plainShape();
 const K90: Keys = [-10, "metadata", -18, "spec"];
 function d90(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O90();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -550,10 +568,11 @@ function d90(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingList
+const O91 = /* @__PURE__ */ plainShape();
 const K91: Keys = [-10, "metadata", -18, "items"];
 function d91(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O91();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -571,6 +590,7 @@ function d91(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyBindingSpec
+const O92 = /* @__PURE__ */ plainShape();
 const K92: Keys = [10, "policyName", -18, "paramRef", -26, "matchResources", 34, "validationActions"];
 function d92(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -589,7 +609,7 @@ function d92(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O92();
   if (v1) o["policyName"] = v1;
   if (v2 !== undefined) o["paramRef"] = v2;
   if (v3 !== undefined) o["matchResources"] = v3;
@@ -597,10 +617,11 @@ function d92(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyList
+const O93 = /* @__PURE__ */ plainShape();
 const K93: Keys = [-10, "metadata", -18, "items"];
 function d93(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O93();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -654,6 +675,7 @@ function d94(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingAdmissionPolicyStatus
+const O95 = /* @__PURE__ */ plainShape();
 const K95: Keys = [8, "observedGeneration", -18, "typeChecking", -26, "conditions"];
 function d95(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -670,7 +692,7 @@ function d95(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O95();
   if (v1) o["observedGeneration"] = v1;
   if (v2 !== undefined) o["typeChecking"] = v2;
   if (v3 !== undefined) o["conditions"] = v3;
@@ -725,10 +747,11 @@ function d96(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfiguration
+const O97 = /* @__PURE__ */ plainShape();
 const K97: Keys = [-10, "metadata", -18, "webhooks"];
 function d97(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O97();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -746,10 +769,11 @@ function d97(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.ValidatingWebhookConfigurationList
+const O98 = /* @__PURE__ */ plainShape();
 const K98: Keys = [-10, "metadata", -18, "items"];
 function d98(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O98();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -767,6 +791,7 @@ function d98(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.Validation
+const O99 = /* @__PURE__ */ plainShape();
 const K99: Keys = [10, "expression", 18, "message", 26, "reason", 34, "messageExpression"];
 function d99(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -785,7 +810,7 @@ function d99(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O99();
   o["expression"] = v1 ?? '';
   if (v2) o["message"] = v2;
   if (v3 !== undefined) o["reason"] = v3;
@@ -793,6 +818,7 @@ function d99(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.Variable
+const O100 = /* @__PURE__ */ plainShape();
 const K100: Keys = [10, "name", 18, "expression"];
 function d100(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -807,12 +833,13 @@ function d100(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O100();
   o["name"] = v1 ?? '';
   o["expression"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.admissionregistration.v1beta1.WebhookClientConfig
+const O101 = /* @__PURE__ */ plainShape();
 const K101: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d101(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -829,7 +856,7 @@ function d101(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O101();
   if (v3 !== undefined) o["url"] = v3;
   if (v1 !== undefined) o["service"] = v1;
   if (v2 !== undefined && v2 !== '') o["caBundle"] = v2;
@@ -849,10 +876,10 @@ export const schemas: SchemaGroup = {
     d84, d85, d86, d87, d88, d89, d90, d91, d92, d93, d94, d95, d96, d97, d98, d99,
     d100, d101,
   ], [6, 7, 8, 10, 13, 14, 21, 22, 23, 25, 29, 30], [
-    [K68, "se"], [K69, "sfsf"], [K70, "sfsf"], [K71, "se"], [K72, "sfsf"], [K73, O73, "mamaMaMasa", d1291, d1291, d84, d84], [K74, "mgmg", d1298, d79], [K75, "mgmg", d1298, d77],
-    [K76, "mgMb", d1294, d75], [K77, "semama", d86, d73], [K78, "mgMb", d1294, d74], [K79, O79, "mamaMaMasaMase", d85, d73, d100, d83, d72], [K80, O80, "sfmgMasasamamasaiaSasaMa", d101, d26, d1291, d1291, d72], [K81, "mgMa", d1298, d80], [K82, "mgMb", d1294, d81], [K83, "sfmama", d68, d71],
-    [K84, O84, "SamiA", d26], [K85, "sese"], [K86, "sesemasa", d1291], [K87, "sfsfsaia"], [K88, "Ma", d70], [K89, O89, "mgmgmg", d1298, d94, d95], [K90, "mgmg", d1298, d92], [K91, "mgMb", d1294, d90],
-    [K92, "semamaSa", d86, d73], [K93, "mgMb", d1294, d89], [K94, O94, "mamaMasaMaMaMa", d85, d73, d99, d69, d72, d100], [K95, "lemaMa", d88, d1278], [K96, O96, "sfmgMasasamamasaiaSaMa", d101, d26, d1291, d1291, d72], [K97, "mgMa", d1298, d96], [K98, "mgMb", d1294, d97], [K99, "sfsesase"],
-    [K100, "sfsf"], [K101, "samabc", d87],
+    [K68, O68, "se"], [K69, O69, "sfsf"], [K70, O70, "sfsf"], [K71, O71, "se"], [K72, O72, "sfsf"], [K73, O73, "mamaMaMasa", d1291, d1291, d84, d84], [K74, O74, "mgmg", d1298, d79], [K75, O75, "mgmg", d1298, d77],
+    [K76, O76, "mgMb", d1294, d75], [K77, O77, "semama", d86, d73], [K78, O78, "mgMb", d1294, d74], [K79, O79, "mamaMaMasaMase", d85, d73, d100, d83, d72], [K80, O80, "sfmgMasasamamasaiaSasaMa", d101, d26, d1291, d1291, d72], [K81, O81, "mgMa", d1298, d80], [K82, O82, "mgMb", d1294, d81], [K83, O83, "sfmama", d68, d71],
+    [K84, O84, "SamiA", d26], [K85, O85, "sese"], [K86, O86, "sesemasa", d1291], [K87, O87, "sfsfsaia"], [K88, O88, "Ma", d70], [K89, O89, "mgmgmg", d1298, d94, d95], [K90, O90, "mgmg", d1298, d92], [K91, O91, "mgMb", d1294, d90],
+    [K92, O92, "semamaSa", d86, d73], [K93, O93, "mgMb", d1294, d89], [K94, O94, "mamaMasaMaMaMa", d85, d73, d99, d69, d72, d100], [K95, O95, "lemaMa", d88, d1278], [K96, O96, "sfmgMasasamamasaiaSaMa", d101, d26, d1291, d1291, d72], [K97, O97, "mgMa", d1298, d96], [K98, O98, "mgMb", d1294, d97], [K99, O99, "sfsesase"],
+    [K100, O100, "sfsf"], [K101, O101, "samabc", d87],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1289, d1294, d1298, schemas as META } from './meta.js';
 
@@ -10,10 +10,11 @@ import { d1289, d1294, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.apidiscovery.v2.APIGroupDiscovery
+const O102 = /* @__PURE__ */ plainShape();
 const K102: Keys = [-10, "metadata", -18, "versions"];
 function d102(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O102();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -31,10 +32,11 @@ function d102(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apidiscovery.v2.APIGroupDiscoveryList
+const O103 = /* @__PURE__ */ plainShape();
 const K103: Keys = [-10, "metadata", -18, "items"];
 function d103(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O103();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -91,6 +93,7 @@ function d104(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apidiscovery.v2.APISubresourceDiscovery
+const O105 = /* @__PURE__ */ plainShape();
 const K105: Keys = [10, "subresource", -18, "responseKind", -26, "acceptedTypes", 34, "verbs"];
 function d105(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -109,7 +112,7 @@ function d105(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O105();
   o["subresource"] = v1 ?? '';
   if (v2 !== undefined) o["responseKind"] = v2;
   if (v3 !== undefined) o["acceptedTypes"] = v3;
@@ -117,6 +120,7 @@ function d105(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apidiscovery.v2.APIVersionDiscovery
+const O106 = /* @__PURE__ */ plainShape();
 const K106: Keys = [10, "version", -18, "resources", 26, "freshness"];
 function d106(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -133,7 +137,7 @@ function d106(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O106();
   o["version"] = v1 ?? '';
   if (v2 !== undefined) o["resources"] = v2;
   if (v3) o["freshness"] = v3;
@@ -151,6 +155,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.apidiscovery.v2.", "APIGroupDiscovery APIGroupDiscoveryList APIResourceDiscovery APISubresourceDiscovery APIVersionDiscovery", [
     d102, d103, d104, d105, d106,
   ], [0, 1], [
-    [K102, "mgMa", d1298, d106], [K103, "mgMb", d1294, d102], [K104, O104, "sfmasfsfSbSaSaMa", d1289, d105], [K105, "sfmaMaSb", d1289, d1289], [K106, "sfMase", d104],
+    [K102, O102, "mgMa", d1298, d106], [K103, O103, "mgMb", d1294, d102], [K104, O104, "sfmasfsfSbSaSaMa", d1289, d105], [K105, O105, "sfmaMaSb", d1289, d1289], [K106, O106, "sfMase", d104],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1289, d1294, d1298, schemas as META } from './meta.js';
 
@@ -10,10 +10,11 @@ import { d1289, d1294, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.apidiscovery.v2beta1.APIGroupDiscovery
+const O107 = /* @__PURE__ */ plainShape();
 const K107: Keys = [-10, "metadata", -18, "versions"];
 function d107(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O107();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -31,10 +32,11 @@ function d107(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apidiscovery.v2beta1.APIGroupDiscoveryList
+const O108 = /* @__PURE__ */ plainShape();
 const K108: Keys = [-10, "metadata", -18, "items"];
 function d108(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O108();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -91,6 +93,7 @@ function d109(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apidiscovery.v2beta1.APISubresourceDiscovery
+const O110 = /* @__PURE__ */ plainShape();
 const K110: Keys = [10, "subresource", -18, "responseKind", -26, "acceptedTypes", 34, "verbs"];
 function d110(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -109,7 +112,7 @@ function d110(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O110();
   o["subresource"] = v1 ?? '';
   if (v2 !== undefined) o["responseKind"] = v2;
   if (v3 !== undefined) o["acceptedTypes"] = v3;
@@ -117,6 +120,7 @@ function d110(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apidiscovery.v2beta1.APIVersionDiscovery
+const O111 = /* @__PURE__ */ plainShape();
 const K111: Keys = [10, "version", -18, "resources", 26, "freshness"];
 function d111(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -133,7 +137,7 @@ function d111(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O111();
   o["version"] = v1 ?? '';
   if (v2 !== undefined) o["resources"] = v2;
   if (v3) o["freshness"] = v3;
@@ -151,6 +155,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.apidiscovery.v2beta1.", "APIGroupDiscovery APIGroupDiscoveryList APIResourceDiscovery APISubresourceDiscovery APIVersionDiscovery", [
     d107, d108, d109, d110, d111,
   ], [0, 1], [
-    [K107, "mgMa", d1298, d111], [K108, "mgMb", d1294, d107], [K109, O109, "sfmasfsfSbSaSaMa", d1289, d110], [K110, "sfmaMaSb", d1289, d1289], [K111, "sfMase", d109],
+    [K107, O107, "mgMa", d1298, d111], [K108, O108, "mgMb", d1294, d107], [K109, O109, "sfmasfsfSbSaSaMa", d1289, d110], [K110, O110, "sfmaMaSb", d1289, d1289], [K111, O111, "sfMase", d109],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1308, d1312, d1319, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1294, d1298, d1308, d1312, d1319, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionRequest
+const O1217 = /* @__PURE__ */ plainShape();
 const K1217: Keys = [10, "uid", 18, "desiredAPIVersion", 26, "objects"];
 function d1217(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -26,13 +27,14 @@ function d1217(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1217();
   o["uid"] = v1 ?? '';
   o["desiredAPIVersion"] = v2 ?? '';
   o["objects"] = v3 === undefined ? null : v3;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionResponse
+const O1218 = /* @__PURE__ */ plainShape();
 const K1218: Keys = [10, "uid", 18, "convertedObjects", -26, "result"];
 function d1218(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -49,17 +51,18 @@ function d1218(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1218();
   o["uid"] = v1 ?? '';
   o["convertedObjects"] = v2 === undefined ? null : v2;
   o["result"] = v3 ?? d1308(EMPTY, c);
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ConversionReview
+const O1219 = /* @__PURE__ */ plainShape();
 const K1219: Keys = [-10, "request", -18, "response"];
 function d1219(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1219();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -110,6 +113,7 @@ function d1220(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceConversion
+const O1221 = /* @__PURE__ */ plainShape();
 const K1221: Keys = [10, "strategy", -18, "webhook"];
 function d1221(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -124,7 +128,7 @@ function d1221(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1221();
   o["strategy"] = v1 ?? '';
   if (v2 !== undefined) o["webhook"] = v2;
   return o;
@@ -188,10 +192,11 @@ function d1223(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionList
+const O1224 = /* @__PURE__ */ plainShape();
 const K1224: Keys = [-10, "metadata", -18, "items"];
 function d1224(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1224();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -275,6 +280,7 @@ function d1226(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceDefinitionStatus
+const O1227 = /* @__PURE__ */ plainShape();
 const K1227: Keys = [-10, "conditions", -18, "acceptedNames", 26, "storedVersions", 32, "observedGeneration"];
 function d1227(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -293,7 +299,7 @@ function d1227(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1227();
   o["conditions"] = v1 === undefined ? null : v1;
   o["acceptedNames"] = v2 ?? d1225(EMPTY, c);
   o["storedVersions"] = v3 === undefined ? null : v3;
@@ -343,6 +349,7 @@ function d1228(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresourceScale
+const O1229 = /* @__PURE__ */ plainShape();
 const K1229: Keys = [10, "specReplicasPath", 18, "statusReplicasPath", 26, "labelSelectorPath"];
 function d1229(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -359,7 +366,7 @@ function d1229(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1229();
   o["specReplicasPath"] = v1 ?? '';
   o["statusReplicasPath"] = v2 ?? '';
   if (v3 !== undefined) o["labelSelectorPath"] = v3;
@@ -380,6 +387,7 @@ function d1230(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceSubresources
+const O1231 = /* @__PURE__ */ plainShape();
 const K1231: Keys = [-10, "status", -18, "scale"];
 function d1231(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -394,12 +402,13 @@ function d1231(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1231();
   if (v1 !== undefined) o["status"] = v1;
   if (v2 !== undefined) o["scale"] = v2;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.CustomResourceValidation
+const O1232 = /* @__PURE__ */ plainShape();
 const K1232: Keys = [-10, "openAPIV3Schema"];
 function d1232(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -412,11 +421,12 @@ function d1232(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1232();
   if (v1 !== undefined) o["openAPIV3Schema"] = v1;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ExternalDocumentation
+const O1233 = /* @__PURE__ */ plainShape();
 const K1233: Keys = [10, "description", 18, "url"];
 function d1233(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -431,7 +441,7 @@ function d1233(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1233();
   if (v1) o["description"] = v1;
   if (v2) o["url"] = v2;
   return o;
@@ -596,6 +606,7 @@ function d1237(r: Reader, c: C): any { return decodeSchemaOrBool(r, c, d1235); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.JSONSchemaPropsOrStringArray
 function d1238(r: Reader, c: C): any { return decodeSchemaOrStrings(r, c, d1235); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.SelectableField
+const O1239 = /* @__PURE__ */ plainShape();
 const K1239: Keys = [10, "jsonPath"];
 function d1239(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -608,11 +619,12 @@ function d1239(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1239();
   o["jsonPath"] = v1 ?? '';
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.ServiceReference
+const O1240 = /* @__PURE__ */ plainShape();
 const K1240: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
 function d1240(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -631,7 +643,7 @@ function d1240(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1240();
   o["namespace"] = v1 ?? '';
   o["name"] = v2 ?? '';
   if (v3 !== undefined) o["path"] = v3;
@@ -672,6 +684,7 @@ function d1241(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookClientConfig
+const O1242 = /* @__PURE__ */ plainShape();
 const K1242: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d1242(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -688,13 +701,14 @@ function d1242(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1242();
   if (v3 !== undefined) o["url"] = v3;
   if (v1 !== undefined) o["service"] = v1;
   if (v2 !== undefined && v2 !== '') o["caBundle"] = v2;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1.WebhookConversion
+const O1243 = /* @__PURE__ */ plainShape();
 const K1243: Keys = [-18, "clientConfig", 26, "conversionReviewVersions"];
 function d1243(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -709,7 +723,7 @@ function d1243(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1243();
   if (v2 !== undefined) o["clientConfig"] = v2;
   o["conversionReviewVersions"] = v3 === undefined ? null : v3;
   return o;
@@ -727,9 +741,9 @@ export const schemas: SchemaGroup = {
     d1217, d1218, d1219, d1220, d1221, d1222, d1223, d1224, d1225, d1226, d1227, d1228, d1229, d1230, d1231, d1232,
     d1233, d1234, d1235, d1236, d1237, d1238, d1239, d1240, d1241, d1242, d1243,
   ], [2, 5, 7], [
-    [K1217, "sfsfMb", d1319], [K1218, "sfMbmg", d1319, d1308], [K1219, "mama", d1217, d1218], [K1220, O1220, "sfsfseseiesf"], [K1221, "sfma", d1243], [K1222, O1222, "mgmgmg", d1298, d1226, d1227], [K1223, O1223, "sfsfmgsesele", d1312], [K1224, "mgMb", d1294, d1222],
-    [K1225, O1225, "sfseSasfseSa"], [K1226, O1226, "sfmgsfMbmaoe", d1225, d1228, d1221], [K1227, "MbmgSble", d1223, d1225], [K1228, O1228, "sfofofoesamamaMaMa", d1232, d1231, d1220, d1239], [K1229, "sfsfsa"], [K1230, ""], [K1231, "mama", d1230, d1229], [K1232, "ma", d1235],
-    [K1233, "sese"], "#r", [K1235, O1235, "sesesasesesesemadaoedaoelalaselalaoedaMalalaSamaMaMaMama3ama3a3ama3amamaoeoaoeoeSasasaMa", d1234, d1234, d1236, d1235, d1235, d1235, d1235, d1235, d1237, d1235, d1238, d1237, d1235, d1233, d1234, d1241], ["#A", d1235], ["#B", d1235], ["#C", d1235], [K1239, "sf"], [K1240, "sfsfsaia"],
-    [K1241, O1241, "sfsesesaseoa"], [K1242, "samabc", d1240], [K1243, "maSb", d1242],
+    [K1217, O1217, "sfsfMb", d1319], [K1218, O1218, "sfMbmg", d1319, d1308], [K1219, O1219, "mama", d1217, d1218], [K1220, O1220, "sfsfseseiesf"], [K1221, O1221, "sfma", d1243], [K1222, O1222, "mgmgmg", d1298, d1226, d1227], [K1223, O1223, "sfsfmgsesele", d1312], [K1224, O1224, "mgMb", d1294, d1222],
+    [K1225, O1225, "sfseSasfseSa"], [K1226, O1226, "sfmgsfMbmaoe", d1225, d1228, d1221], [K1227, O1227, "MbmgSble", d1223, d1225], [K1228, O1228, "sfofofoesamamaMaMa", d1232, d1231, d1220, d1239], [K1229, O1229, "sfsfsa"], [K1230, ""], [K1231, O1231, "mama", d1230, d1229], [K1232, O1232, "ma", d1235],
+    [K1233, O1233, "sese"], "#r", [K1235, O1235, "sesesasesesesemadaoedaoelalaselalaoedaMalalaSamaMaMaMama3ama3a3ama3amamaoeoaoeoeSasasaMa", d1234, d1234, d1236, d1235, d1235, d1235, d1235, d1235, d1237, d1235, d1238, d1237, d1235, d1233, d1234, d1241], ["#A", d1235], ["#B", d1235], ["#C", d1235], [K1239, O1239, "sf"], [K1240, O1240, "sfsfsaia"],
+    [K1241, O1241, "sfsesesaseoa"], [K1242, O1242, "samabc", d1240], [K1243, O1243, "maSb", d1242],
   ]),
 };

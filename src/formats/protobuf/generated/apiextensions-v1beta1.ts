@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1308, d1312, d1319, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1294, d1298, d1308, d1312, d1319, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionRequest
+const O1244 = /* @__PURE__ */ plainShape();
 const K1244: Keys = [10, "uid", 18, "desiredAPIVersion", 26, "objects"];
 function d1244(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -26,13 +27,14 @@ function d1244(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1244();
   o["uid"] = v1 ?? '';
   o["desiredAPIVersion"] = v2 ?? '';
   o["objects"] = v3 === undefined ? null : v3;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionResponse
+const O1245 = /* @__PURE__ */ plainShape();
 const K1245: Keys = [10, "uid", 18, "convertedObjects", -26, "result"];
 function d1245(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -49,17 +51,18 @@ function d1245(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1245();
   o["uid"] = v1 ?? '';
   o["convertedObjects"] = v2 === undefined ? null : v2;
   o["result"] = v3 ?? d1308(EMPTY, c);
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ConversionReview
+const O1246 = /* @__PURE__ */ plainShape();
 const K1246: Keys = [-10, "request", -18, "response"];
 function d1246(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1246();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -110,6 +113,7 @@ function d1247(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceConversion
+const O1248 = /* @__PURE__ */ plainShape();
 const K1248: Keys = [10, "strategy", -18, "webhookClientConfig", 26, "conversionReviewVersions"];
 function d1248(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -126,7 +130,7 @@ function d1248(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1248();
   o["strategy"] = v1 ?? '';
   if (v2 !== undefined) o["webhookClientConfig"] = v2;
   if (v3 !== undefined) o["conversionReviewVersions"] = v3;
@@ -191,10 +195,11 @@ function d1250(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionList
+const O1251 = /* @__PURE__ */ plainShape();
 const K1251: Keys = [-10, "metadata", -18, "items"];
 function d1251(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1251();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -293,6 +298,7 @@ function d1253(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceDefinitionStatus
+const O1254 = /* @__PURE__ */ plainShape();
 const K1254: Keys = [-10, "conditions", -18, "acceptedNames", 26, "storedVersions", 32, "observedGeneration"];
 function d1254(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -311,7 +317,7 @@ function d1254(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1254();
   o["conditions"] = v1 === undefined ? null : v1;
   o["acceptedNames"] = v2 ?? d1252(EMPTY, c);
   o["storedVersions"] = v3 === undefined ? null : v3;
@@ -361,6 +367,7 @@ function d1255(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresourceScale
+const O1256 = /* @__PURE__ */ plainShape();
 const K1256: Keys = [10, "specReplicasPath", 18, "statusReplicasPath", 26, "labelSelectorPath"];
 function d1256(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -377,7 +384,7 @@ function d1256(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1256();
   o["specReplicasPath"] = v1 ?? '';
   o["statusReplicasPath"] = v2 ?? '';
   if (v3 !== undefined) o["labelSelectorPath"] = v3;
@@ -398,6 +405,7 @@ function d1257(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceSubresources
+const O1258 = /* @__PURE__ */ plainShape();
 const K1258: Keys = [-10, "status", -18, "scale"];
 function d1258(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -412,12 +420,13 @@ function d1258(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1258();
   if (v1 !== undefined) o["status"] = v1;
   if (v2 !== undefined) o["scale"] = v2;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.CustomResourceValidation
+const O1259 = /* @__PURE__ */ plainShape();
 const K1259: Keys = [-10, "openAPIV3Schema"];
 function d1259(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -430,11 +439,12 @@ function d1259(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1259();
   if (v1 !== undefined) o["openAPIV3Schema"] = v1;
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ExternalDocumentation
+const O1260 = /* @__PURE__ */ plainShape();
 const K1260: Keys = [10, "description", 18, "url"];
 function d1260(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -449,7 +459,7 @@ function d1260(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1260();
   if (v1) o["description"] = v1;
   if (v2) o["url"] = v2;
   return o;
@@ -614,6 +624,7 @@ function d1264(r: Reader, c: C): any { return decodeSchemaOrBool(r, c, d1262); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.JSONSchemaPropsOrStringArray
 function d1265(r: Reader, c: C): any { return decodeSchemaOrStrings(r, c, d1262); }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.SelectableField
+const O1266 = /* @__PURE__ */ plainShape();
 const K1266: Keys = [10, "jsonPath"];
 function d1266(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -626,11 +637,12 @@ function d1266(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1266();
   o["jsonPath"] = v1 ?? '';
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.ServiceReference
+const O1267 = /* @__PURE__ */ plainShape();
 const K1267: Keys = [10, "namespace", 18, "name", 26, "path", 32, "port"];
 function d1267(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -649,7 +661,7 @@ function d1267(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1267();
   o["namespace"] = v1 ?? '';
   o["name"] = v2 ?? '';
   if (v3 !== undefined) o["path"] = v3;
@@ -690,6 +702,7 @@ function d1268(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.v1beta1.WebhookClientConfig
+const O1269 = /* @__PURE__ */ plainShape();
 const K1269: Keys = [26, "url", -10, "service", 18, "caBundle"];
 function d1269(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -706,7 +719,7 @@ function d1269(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1269();
   if (v3 !== undefined) o["url"] = v3;
   if (v1 !== undefined) o["service"] = v1;
   if (v2 !== undefined && v2 !== '') o["caBundle"] = v2;
@@ -725,9 +738,9 @@ export const schemas: SchemaGroup = {
     d1244, d1245, d1246, d1247, d1248, d1249, d1250, d1251, d1252, d1253, d1254, d1255, d1256, d1257, d1258, d1259,
     d1260, d1261, d1262, d1263, d1264, d1265, d1266, d1267, d1268, d1269,
   ], [2, 5, 7], [
-    [K1244, "sfsfMb", d1319], [K1245, "sfMbmg", d1319, d1308], [K1246, "mama", d1244, d1245], [K1247, O1247, "sfsfseseiesf"], [K1248, "sfmaSa", d1269], [K1249, O1249, "mgmgmg", d1298, d1253, d1254], [K1250, O1250, "sfsfmgsesele", d1312], [K1251, "mgMb", d1294, d1249],
-    [K1252, O1252, "sfseSasfseSa"], [K1253, O1253, "sfsemgsfmamaMaMaMamaoa", d1252, d1259, d1258, d1255, d1247, d1266, d1248], [K1254, "MbmgSble", d1250, d1252], [K1255, O1255, "sfofofoesamamaMaMa", d1259, d1258, d1247, d1266], [K1256, "sfsfsa"], [K1257, ""], [K1258, "mama", d1257, d1256], [K1259, "ma", d1262],
-    [K1260, "sese"], "#r", [K1262, O1262, "sesesasesesesemadaoedaoelalaselalaoedaMalalaSamaMaMaMama3ama3a3ama3amamaoeoaoeoeSasasaMa", d1261, d1261, d1263, d1262, d1262, d1262, d1262, d1262, d1264, d1262, d1265, d1264, d1262, d1260, d1261, d1268], ["#A", d1262], ["#B", d1262], ["#C", d1262], [K1266, "sf"], [K1267, "sfsfsaia"],
-    [K1268, O1268, "sfsesesaseoa"], [K1269, "samabc", d1267],
+    [K1244, O1244, "sfsfMb", d1319], [K1245, O1245, "sfMbmg", d1319, d1308], [K1246, O1246, "mama", d1244, d1245], [K1247, O1247, "sfsfseseiesf"], [K1248, O1248, "sfmaSa", d1269], [K1249, O1249, "mgmgmg", d1298, d1253, d1254], [K1250, O1250, "sfsfmgsesele", d1312], [K1251, O1251, "mgMb", d1294, d1249],
+    [K1252, O1252, "sfseSasfseSa"], [K1253, O1253, "sfsemgsfmamaMaMaMamaoa", d1252, d1259, d1258, d1255, d1247, d1266, d1248], [K1254, O1254, "MbmgSble", d1250, d1252], [K1255, O1255, "sfofofoesamamaMaMa", d1259, d1258, d1247, d1266], [K1256, O1256, "sfsfsa"], [K1257, ""], [K1258, O1258, "mama", d1257, d1256], [K1259, O1259, "ma", d1262],
+    [K1260, O1260, "sese"], "#r", [K1262, O1262, "sesesasesesesemadaoedaoelalaselalaoedaMalalaSamaMaMaMama3ama3a3ama3amamaoeoaoeoeSasasaMa", d1261, d1261, d1263, d1262, d1262, d1262, d1262, d1262, d1264, d1262, d1265, d1264, d1262, d1260, d1261, d1268], ["#A", d1262], ["#B", d1262], ["#C", d1262], [K1266, O1266, "sf"], [K1267, O1267, "sfsfsaia"],
+    [K1268, O1268, "sfsesesaseoa"], [K1269, O1269, "samabc", d1267],
   ]),
 };

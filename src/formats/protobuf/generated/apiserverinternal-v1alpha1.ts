@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1294, d1298, d1312, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.apiserverinternal.v1alpha1.ServerStorageVersion
+const O112 = /* @__PURE__ */ plainShape();
 const K112: Keys = [10, "apiServerID", 18, "encodingVersion", 26, "decodableVersions", 34, "servedVersions"];
 function d112(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -28,7 +29,7 @@ function d112(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O112();
   if (v1) o["apiServerID"] = v1;
   if (v2) o["encodingVersion"] = v2;
   if (v3 !== undefined) o["decodableVersions"] = v3;
@@ -94,10 +95,11 @@ function d114(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionList
+const O115 = /* @__PURE__ */ plainShape();
 const K115: Keys = [-10, "metadata", -18, "items"];
 function d115(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O115();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -129,6 +131,7 @@ function d116(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apiserverinternal.v1alpha1.StorageVersionStatus
+const O117 = /* @__PURE__ */ plainShape();
 const K117: Keys = [-10, "storageVersions", 18, "commonEncodingVersion", -26, "conditions"];
 function d117(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -145,7 +148,7 @@ function d117(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O117();
   if (v1 !== undefined) o["storageVersions"] = v1;
   if (v2 !== undefined) o["commonEncodingVersion"] = v2;
   if (v3 !== undefined) o["conditions"] = v3;
@@ -163,6 +166,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.apiserverinternal.v1alpha1.", "ServerStorageVersion StorageVersion StorageVersionCondition StorageVersionList StorageVersionSpec StorageVersionStatus", [
     d112, d113, d114, d115, d116, d117,
   ], [1, 3], [
-    [K112, "seseSaSa"], [K113, O113, "mgmgmg", d1298, d116, d117], [K114, O114, "sfsflemgsfse", d1312], [K115, "mgMb", d1294, d113], [K116, ""], [K117, "MasaMa", d112, d114],
+    [K112, O112, "seseSaSa"], [K113, O113, "mgmgmg", d1298, d116, d117], [K114, O114, "sfsflemgsfse", d1312], [K115, O115, "mgMb", d1294, d113], [K116, ""], [K117, O117, "MasaMa", d112, d114],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d492, d532, schemas as CORE_V1 } from './core-v1.js';
 import { d1291, d1294, d1298, d1312, d1319, d1322, schemas as META } from './meta.js';
@@ -36,10 +36,11 @@ function d118(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1.ControllerRevisionList
+const O119 = /* @__PURE__ */ plainShape();
 const K119: Keys = [-10, "metadata", -18, "items"];
 function d119(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O119();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -112,10 +113,11 @@ function d121(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1.DaemonSetList
+const O122 = /* @__PURE__ */ plainShape();
 const K122: Keys = [-10, "metadata", -18, "items"];
 function d122(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O122();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -208,6 +210,7 @@ function d124(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1.DaemonSetUpdateStrategy
+const O125 = /* @__PURE__ */ plainShape();
 const K125: Keys = [10, "type", -18, "rollingUpdate"];
 function d125(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -222,7 +225,7 @@ function d125(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O125();
   if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
@@ -286,10 +289,11 @@ function d127(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1.DeploymentList
+const O128 = /* @__PURE__ */ plainShape();
 const K128: Keys = [-10, "metadata", -18, "items"];
 function d128(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O128();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -388,6 +392,7 @@ function d130(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1.DeploymentStrategy
+const O131 = /* @__PURE__ */ plainShape();
 const K131: Keys = [10, "type", -18, "rollingUpdate"];
 function d131(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -402,7 +407,7 @@ function d131(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O131();
   if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
@@ -463,10 +468,11 @@ function d133(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1.ReplicaSetList
+const O134 = /* @__PURE__ */ plainShape();
 const K134: Keys = [-10, "metadata", -18, "items"];
 function d134(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O134();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -484,6 +490,7 @@ function d134(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1.ReplicaSetSpec
+const O135 = /* @__PURE__ */ plainShape();
 const K135: Keys = [8, "replicas", 32, "minReadySeconds", -18, "selector", -26, "template"];
 function d135(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -502,7 +509,7 @@ function d135(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O135();
   if (v1 !== undefined) o["replicas"] = v1;
   if (v4) o["minReadySeconds"] = v4;
   o["selector"] = v2 === undefined ? null : v2;
@@ -546,6 +553,7 @@ function d136(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1.RollingUpdateDaemonSet
+const O137 = /* @__PURE__ */ plainShape();
 const K137: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d137(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -560,12 +568,13 @@ function d137(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O137();
   if (v1 !== undefined) o["maxUnavailable"] = v1;
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
 }
 // k8s.io.api.apps.v1.RollingUpdateDeployment
+const O138 = /* @__PURE__ */ plainShape();
 const K138: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d138(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -580,12 +589,13 @@ function d138(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O138();
   if (v1 !== undefined) o["maxUnavailable"] = v1;
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
 }
 // k8s.io.api.apps.v1.RollingUpdateStatefulSetStrategy
+const O139 = /* @__PURE__ */ plainShape();
 const K139: Keys = [8, "partition", 18, "maxUnavailable"];
 function d139(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -600,7 +610,7 @@ function d139(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O139();
   if (v1 !== undefined) o["partition"] = v1;
   if (v2 !== undefined) o["maxUnavailable"] = v2;
   return o;
@@ -661,10 +671,11 @@ function d141(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1.StatefulSetList
+const O142 = /* @__PURE__ */ plainShape();
 const K142: Keys = [-10, "metadata", -18, "items"];
 function d142(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O142();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -682,6 +693,7 @@ function d142(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1.StatefulSetOrdinals
+const O143 = /* @__PURE__ */ plainShape();
 const K143: Keys = [8, "start"];
 function d143(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -694,11 +706,12 @@ function d143(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O143();
   o["start"] = v1 ?? 0;
   return o;
 }
 // k8s.io.api.apps.v1.StatefulSetPersistentVolumeClaimRetentionPolicy
+const O144 = /* @__PURE__ */ plainShape();
 const K144: Keys = [10, "whenDeleted", 18, "whenScaled"];
 function d144(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -713,7 +726,7 @@ function d144(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O144();
   if (v1) o["whenDeleted"] = v1;
   if (v2) o["whenScaled"] = v2;
   return o;
@@ -812,6 +825,7 @@ function d146(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1.StatefulSetUpdateStrategy
+const O147 = /* @__PURE__ */ plainShape();
 const K147: Keys = [10, "type", -18, "rollingUpdate"];
 function d147(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -826,7 +840,7 @@ function d147(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O147();
   if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
@@ -844,9 +858,9 @@ export const schemas: SchemaGroup = {
     d118, d119, d120, d121, d122, d123, d124, d125, d126, d127, d128, d129, d130, d131, d132, d133,
     d134, d135, d136, d137, d138, d139, d140, d141, d142, d143, d144, d145, d146, d147,
   ], [0, 1, 2, 4, 8, 10, 14, 16, 22, 24], [
-    [K118, O118, "mgmglf", d1298, d1319], [K119, "mgMb", d1294, d118], [K120, O120, "mgmgmg", d1298, d123, d124], [K121, O121, "sfsfmgsese", d1312], [K122, "mgMb", d1294, d120], [K123, O123, "mbmgmgieia", d1291, d532, d125], [K124, O124, "ififififleieieieiaMa", d121], [K125, "sema", d137],
-    [K126, O126, "mgmgmg", d1298, d129, d130], [K127, O127, "sfsfmgmgsese", d1312, d1312], [K128, "mgMb", d1294, d126], [K129, O129, "iambmgmgieiaoeia", d1291, d532, d131], [K130, O130, "leieieieieieiaMaia", d127], [K131, "sema", d138], [K132, O132, "mgmgmg", d1298, d135, d136], [K133, O133, "sfsfmgsese", d1312],
-    [K134, "mgMb", d1294, d132], [K135, "iaiembmg", d1291, d532], [K136, O136, "ifieieieialeMa", d133], [K137, "mama", d1322, d1322], [K138, "mama", d1322, d1322], [K139, "iama", d1322], [K140, O140, "mgmgmg", d1298, d145, d146], [K141, O141, "sfsfmgsese", d1312],
-    [K142, "mgMb", d1294, d140], [K143, "if"], [K144, "sese"], [K145, O145, "iambmgMasfsemgiaiemama", d1291, d532, d492, d147, d144, d143], [K146, O146, "leifieieieseseiaMaif", d141], [K147, "sema", d139],
+    [K118, O118, "mgmglf", d1298, d1319], [K119, O119, "mgMb", d1294, d118], [K120, O120, "mgmgmg", d1298, d123, d124], [K121, O121, "sfsfmgsese", d1312], [K122, O122, "mgMb", d1294, d120], [K123, O123, "mbmgmgieia", d1291, d532, d125], [K124, O124, "ififififleieieieiaMa", d121], [K125, O125, "sema", d137],
+    [K126, O126, "mgmgmg", d1298, d129, d130], [K127, O127, "sfsfmgmgsese", d1312, d1312], [K128, O128, "mgMb", d1294, d126], [K129, O129, "iambmgmgieiaoeia", d1291, d532, d131], [K130, O130, "leieieieieieiaMaia", d127], [K131, O131, "sema", d138], [K132, O132, "mgmgmg", d1298, d135, d136], [K133, O133, "sfsfmgsese", d1312],
+    [K134, O134, "mgMb", d1294, d132], [K135, O135, "iaiembmg", d1291, d532], [K136, O136, "ifieieieialeMa", d133], [K137, O137, "mama", d1322, d1322], [K138, O138, "mama", d1322, d1322], [K139, O139, "iama", d1322], [K140, O140, "mgmgmg", d1298, d145, d146], [K141, O141, "sfsfmgsese", d1312],
+    [K142, O142, "mgMb", d1294, d140], [K143, O143, "if"], [K144, O144, "sese"], [K145, O145, "iambmgMasfsemgiaiemama", d1291, d532, d492, d147, d144, d143], [K146, O146, "leifieieieseseiaMaif", d141], [K147, O147, "sema", d139],
   ]),
 };

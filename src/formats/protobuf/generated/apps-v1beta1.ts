@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d492, d532, schemas as CORE_V1 } from './core-v1.js';
 import { d1291, d1294, d1298, d1312, d1319, d1322, schemas as META } from './meta.js';
@@ -36,10 +36,11 @@ function d148(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta1.ControllerRevisionList
+const O149 = /* @__PURE__ */ plainShape();
 const K149: Keys = [-10, "metadata", -18, "items"];
 function d149(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O149();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -115,10 +116,11 @@ function d151(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta1.DeploymentList
+const O152 = /* @__PURE__ */ plainShape();
 const K152: Keys = [-10, "metadata", -18, "items"];
 function d152(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O152();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -246,6 +248,7 @@ function d155(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta1.DeploymentStrategy
+const O156 = /* @__PURE__ */ plainShape();
 const K156: Keys = [10, "type", -18, "rollingUpdate"];
 function d156(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -260,12 +263,13 @@ function d156(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O156();
   if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
 // k8s.io.api.apps.v1beta1.RollbackConfig
+const O157 = /* @__PURE__ */ plainShape();
 const K157: Keys = [8, "revision"];
 function d157(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -278,11 +282,12 @@ function d157(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O157();
   if (v1) o["revision"] = v1;
   return o;
 }
 // k8s.io.api.apps.v1beta1.RollingUpdateDeployment
+const O158 = /* @__PURE__ */ plainShape();
 const K158: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d158(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -297,12 +302,13 @@ function d158(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O158();
   if (v1 !== undefined) o["maxUnavailable"] = v1;
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
 }
 // k8s.io.api.apps.v1beta1.RollingUpdateStatefulSetStrategy
+const O159 = /* @__PURE__ */ plainShape();
 const K159: Keys = [8, "partition", 18, "maxUnavailable"];
 function d159(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -317,7 +323,7 @@ function d159(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O159();
   if (v1 !== undefined) o["partition"] = v1;
   if (v2 !== undefined) o["maxUnavailable"] = v2;
   return o;
@@ -348,6 +354,7 @@ function d160(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta1.ScaleSpec
+const O161 = /* @__PURE__ */ plainShape();
 const K161: Keys = [8, "replicas"];
 function d161(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -360,11 +367,12 @@ function d161(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O161();
   if (v1) o["replicas"] = v1;
   return o;
 }
 // k8s.io.api.apps.v1beta1.ScaleStatus
+const O162 = /* @__PURE__ */ plainShape();
 const K162: Keys = [8, "replicas", 18, "selector", 26, "targetSelector"];
 function d162(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -382,7 +390,7 @@ function d162(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O162();
   o["replicas"] = v1 ?? 0;
   if (v2 !== undefined) o["selector"] = v2;
   if (v3) o["targetSelector"] = v3;
@@ -444,10 +452,11 @@ function d164(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta1.StatefulSetList
+const O165 = /* @__PURE__ */ plainShape();
 const K165: Keys = [-10, "metadata", -18, "items"];
 function d165(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O165();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -465,6 +474,7 @@ function d165(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta1.StatefulSetOrdinals
+const O166 = /* @__PURE__ */ plainShape();
 const K166: Keys = [8, "start"];
 function d166(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -477,11 +487,12 @@ function d166(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O166();
   o["start"] = v1 ?? 0;
   return o;
 }
 // k8s.io.api.apps.v1beta1.StatefulSetPersistentVolumeClaimRetentionPolicy
+const O167 = /* @__PURE__ */ plainShape();
 const K167: Keys = [10, "whenDeleted", 18, "whenScaled"];
 function d167(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -496,7 +507,7 @@ function d167(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O167();
   if (v1) o["whenDeleted"] = v1;
   if (v2) o["whenScaled"] = v2;
   return o;
@@ -595,6 +606,7 @@ function d169(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta1.StatefulSetUpdateStrategy
+const O170 = /* @__PURE__ */ plainShape();
 const K170: Keys = [10, "type", -18, "rollingUpdate"];
 function d170(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -609,7 +621,7 @@ function d170(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O170();
   if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
@@ -627,8 +639,8 @@ export const schemas: SchemaGroup = {
     d148, d149, d150, d151, d152, d153, d154, d155, d156, d157, d158, d159, d160, d161, d162, d163,
     d164, d165, d166, d167, d168, d169, d170,
   ], [0, 1, 2, 4, 5, 12, 15, 17], [
-    [K148, O148, "mgmglf", d1298, d1319], [K149, "mgMb", d1294, d148], [K150, O150, "mgmgmg", d1298, d154, d155], [K151, O151, "sfsfmgmgsese", d1312, d1312], [K152, "mgMb", d1294, d150], [K153, O153, "sf1amg", d157], [K154, O154, "iamamgmgieiaoemaia", d1291, d532, d156, d157], [K155, O155, "leieieieieieiaMaia", d151],
-    [K156, "sema", d158], [K157, "le"], [K158, "mama", d1322, d1322], [K159, "iama", d1322], [K160, O160, "mgmgmg", d1298, d161, d162], [K161, "ie"], [K162, "if1ase"], [K163, O163, "mgmgmg", d1298, d168, d169],
-    [K164, O164, "sfsfmgsese", d1312], [K165, "mgMb", d1294, d163], [K166, "if"], [K167, "sese"], [K168, O168, "iamamgMasfsemgiaiemama", d1291, d532, d492, d170, d167, d166], [K169, O169, "laifieieieseseiaMaif", d164], [K170, "sema", d159],
+    [K148, O148, "mgmglf", d1298, d1319], [K149, O149, "mgMb", d1294, d148], [K150, O150, "mgmgmg", d1298, d154, d155], [K151, O151, "sfsfmgmgsese", d1312, d1312], [K152, O152, "mgMb", d1294, d150], [K153, O153, "sf1amg", d157], [K154, O154, "iamamgmgieiaoemaia", d1291, d532, d156, d157], [K155, O155, "leieieieieieiaMaia", d151],
+    [K156, O156, "sema", d158], [K157, O157, "le"], [K158, O158, "mama", d1322, d1322], [K159, O159, "iama", d1322], [K160, O160, "mgmgmg", d1298, d161, d162], [K161, O161, "ie"], [K162, O162, "if1ase"], [K163, O163, "mgmgmg", d1298, d168, d169],
+    [K164, O164, "sfsfmgsese", d1312], [K165, O165, "mgMb", d1294, d163], [K166, O166, "if"], [K167, O167, "sese"], [K168, O168, "iamamgMasfsemgiaiemama", d1291, d532, d492, d170, d167, d166], [K169, O169, "laifieieieseseiaMaif", d164], [K170, O170, "sema", d159],
   ]),
 };

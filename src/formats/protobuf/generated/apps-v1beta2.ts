@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d492, d532, schemas as CORE_V1 } from './core-v1.js';
 import { d1291, d1294, d1298, d1312, d1319, d1322, schemas as META } from './meta.js';
@@ -36,10 +36,11 @@ function d171(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta2.ControllerRevisionList
+const O172 = /* @__PURE__ */ plainShape();
 const K172: Keys = [-10, "metadata", -18, "items"];
 function d172(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O172();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -112,10 +113,11 @@ function d174(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta2.DaemonSetList
+const O175 = /* @__PURE__ */ plainShape();
 const K175: Keys = [-10, "metadata", -18, "items"];
 function d175(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O175();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -208,6 +210,7 @@ function d177(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta2.DaemonSetUpdateStrategy
+const O178 = /* @__PURE__ */ plainShape();
 const K178: Keys = [10, "type", -18, "rollingUpdate"];
 function d178(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -222,7 +225,7 @@ function d178(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O178();
   if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
@@ -286,10 +289,11 @@ function d180(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta2.DeploymentList
+const O181 = /* @__PURE__ */ plainShape();
 const K181: Keys = [-10, "metadata", -18, "items"];
 function d181(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O181();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -388,6 +392,7 @@ function d183(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta2.DeploymentStrategy
+const O184 = /* @__PURE__ */ plainShape();
 const K184: Keys = [10, "type", -18, "rollingUpdate"];
 function d184(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -402,7 +407,7 @@ function d184(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O184();
   if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
@@ -463,10 +468,11 @@ function d186(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta2.ReplicaSetList
+const O187 = /* @__PURE__ */ plainShape();
 const K187: Keys = [-10, "metadata", -18, "items"];
 function d187(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O187();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -484,6 +490,7 @@ function d187(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta2.ReplicaSetSpec
+const O188 = /* @__PURE__ */ plainShape();
 const K188: Keys = [8, "replicas", 32, "minReadySeconds", -18, "selector", -26, "template"];
 function d188(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -502,7 +509,7 @@ function d188(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O188();
   if (v1 !== undefined) o["replicas"] = v1;
   if (v4) o["minReadySeconds"] = v4;
   o["selector"] = v2 === undefined ? null : v2;
@@ -546,6 +553,7 @@ function d189(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta2.RollingUpdateDaemonSet
+const O190 = /* @__PURE__ */ plainShape();
 const K190: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d190(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -560,12 +568,13 @@ function d190(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O190();
   if (v1 !== undefined) o["maxUnavailable"] = v1;
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
 }
 // k8s.io.api.apps.v1beta2.RollingUpdateDeployment
+const O191 = /* @__PURE__ */ plainShape();
 const K191: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d191(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -580,12 +589,13 @@ function d191(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O191();
   if (v1 !== undefined) o["maxUnavailable"] = v1;
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
 }
 // k8s.io.api.apps.v1beta2.RollingUpdateStatefulSetStrategy
+const O192 = /* @__PURE__ */ plainShape();
 const K192: Keys = [8, "partition", 18, "maxUnavailable"];
 function d192(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -600,7 +610,7 @@ function d192(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O192();
   if (v1 !== undefined) o["partition"] = v1;
   if (v2 !== undefined) o["maxUnavailable"] = v2;
   return o;
@@ -631,6 +641,7 @@ function d193(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta2.ScaleSpec
+const O194 = /* @__PURE__ */ plainShape();
 const K194: Keys = [8, "replicas"];
 function d194(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -643,11 +654,12 @@ function d194(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O194();
   if (v1) o["replicas"] = v1;
   return o;
 }
 // k8s.io.api.apps.v1beta2.ScaleStatus
+const O195 = /* @__PURE__ */ plainShape();
 const K195: Keys = [8, "replicas", 18, "selector", 26, "targetSelector"];
 function d195(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -665,7 +677,7 @@ function d195(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O195();
   o["replicas"] = v1 ?? 0;
   if (v2 !== undefined) o["selector"] = v2;
   if (v3) o["targetSelector"] = v3;
@@ -727,10 +739,11 @@ function d197(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta2.StatefulSetList
+const O198 = /* @__PURE__ */ plainShape();
 const K198: Keys = [-10, "metadata", -18, "items"];
 function d198(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O198();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -748,6 +761,7 @@ function d198(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta2.StatefulSetOrdinals
+const O199 = /* @__PURE__ */ plainShape();
 const K199: Keys = [8, "start"];
 function d199(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -760,11 +774,12 @@ function d199(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O199();
   o["start"] = v1 ?? 0;
   return o;
 }
 // k8s.io.api.apps.v1beta2.StatefulSetPersistentVolumeClaimRetentionPolicy
+const O200 = /* @__PURE__ */ plainShape();
 const K200: Keys = [10, "whenDeleted", 18, "whenScaled"];
 function d200(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -779,7 +794,7 @@ function d200(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O200();
   if (v1) o["whenDeleted"] = v1;
   if (v2) o["whenScaled"] = v2;
   return o;
@@ -878,6 +893,7 @@ function d202(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.apps.v1beta2.StatefulSetUpdateStrategy
+const O203 = /* @__PURE__ */ plainShape();
 const K203: Keys = [10, "type", -18, "rollingUpdate"];
 function d203(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -892,7 +908,7 @@ function d203(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O203();
   if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
@@ -911,10 +927,10 @@ export const schemas: SchemaGroup = {
     d187, d188, d189, d190, d191, d192, d193, d194, d195, d196, d197, d198, d199, d200, d201, d202,
     d203,
   ], [0, 1, 2, 4, 8, 10, 14, 16, 22, 25, 27], [
-    [K171, O171, "mgmglf", d1298, d1319], [K172, "mgMb", d1294, d171], [K173, O173, "mgmgmg", d1298, d176, d177], [K174, O174, "sfsfmgsese", d1312], [K175, "mgMb", d1294, d173], [K176, O176, "mbmgmgieia", d1291, d532, d178], [K177, O177, "ififififleieieieiaMa", d174], [K178, "sema", d190],
-    [K179, O179, "mgmgmg", d1298, d182, d183], [K180, O180, "sfsfmgmgsese", d1312, d1312], [K181, "mgMb", d1294, d179], [K182, O182, "iambmgmgieiaoeia", d1291, d532, d184], [K183, O183, "leieieieieieiaMaia", d180], [K184, "sema", d191], [K185, O185, "mgmgmg", d1298, d188, d189], [K186, O186, "sfsfmgsese", d1312],
-    [K187, "mgMb", d1294, d185], [K188, "iaiembmg", d1291, d532], [K189, O189, "ifieieieialeMa", d186], [K190, "mama", d1322, d1322], [K191, "mama", d1322, d1322], [K192, "iama", d1322], [K193, O193, "mgmgmg", d1298, d194, d195], [K194, "ie"],
-    [K195, "if1ase"], [K196, O196, "mgmgmg", d1298, d201, d202], [K197, O197, "sfsfmgsese", d1312], [K198, "mgMb", d1294, d196], [K199, "if"], [K200, "sese"], [K201, O201, "iambmgMasfsemgiaiemama", d1291, d532, d492, d203, d200, d199], [K202, O202, "leifieieieseseiaMaif", d197],
-    [K203, "sema", d192],
+    [K171, O171, "mgmglf", d1298, d1319], [K172, O172, "mgMb", d1294, d171], [K173, O173, "mgmgmg", d1298, d176, d177], [K174, O174, "sfsfmgsese", d1312], [K175, O175, "mgMb", d1294, d173], [K176, O176, "mbmgmgieia", d1291, d532, d178], [K177, O177, "ififififleieieieiaMa", d174], [K178, O178, "sema", d190],
+    [K179, O179, "mgmgmg", d1298, d182, d183], [K180, O180, "sfsfmgmgsese", d1312, d1312], [K181, O181, "mgMb", d1294, d179], [K182, O182, "iambmgmgieiaoeia", d1291, d532, d184], [K183, O183, "leieieieieieiaMaia", d180], [K184, O184, "sema", d191], [K185, O185, "mgmgmg", d1298, d188, d189], [K186, O186, "sfsfmgsese", d1312],
+    [K187, O187, "mgMb", d1294, d185], [K188, O188, "iaiembmg", d1291, d532], [K189, O189, "ifieieieialeMa", d186], [K190, O190, "mama", d1322, d1322], [K191, O191, "mama", d1322, d1322], [K192, O192, "iama", d1322], [K193, O193, "mgmgmg", d1298, d194, d195], [K194, O194, "ie"],
+    [K195, O195, "if1ase"], [K196, O196, "mgmgmg", d1298, d201, d202], [K197, O197, "sfsfmgsese", d1312], [K198, O198, "mgMb", d1294, d196], [K199, O199, "if"], [K200, O200, "sese"], [K201, O201, "iambmgMasfsemgiaiemama", d1291, d532, d492, d203, d200, d199], [K202, O202, "leifieieieseseiaMaif", d197],
+    [K203, O203, "sema", d192],
   ]),
 };

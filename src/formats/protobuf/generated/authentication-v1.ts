@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1298, d1312, schemas as META } from './meta.js';
 
@@ -12,6 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.authentication.v1.AttestationValue
 function d204(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 // k8s.io.api.authentication.v1.BoundObjectReference
+const O205 = /* @__PURE__ */ plainShape();
 const K205: Keys = [10, "kind", 18, "apiVersion", 26, "name", 34, "uid"];
 function d205(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -30,7 +31,7 @@ function d205(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O205();
   if (v1) o["kind"] = v1;
   if (v2) o["apiVersion"] = v2;
   if (v3) o["name"] = v3;
@@ -40,10 +41,11 @@ function d205(r: Reader, c: C): J {
 // k8s.io.api.authentication.v1.ExtraValue
 function d206(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 // k8s.io.api.authentication.v1.SelfSubjectReview
+const O207 = /* @__PURE__ */ plainShape();
 const K207: Keys = [-10, "metadata", -18, "status"];
 function d207(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O207();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -61,6 +63,7 @@ function d207(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authentication.v1.SelfSubjectReviewStatus
+const O208 = /* @__PURE__ */ plainShape();
 const K208: Keys = [-10, "userInfo"];
 function d208(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -73,7 +76,7 @@ function d208(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O208();
   o["userInfo"] = v1 ?? d215(EMPTY, c);
   return o;
 }
@@ -103,6 +106,7 @@ function d209(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authentication.v1.TokenRequestSpec
+const O210 = /* @__PURE__ */ plainShape();
 const K210: Keys = [10, "audiences", 32, "expirationSeconds", -26, "boundObjectRef", 42, "attestations"];
 function d210(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -122,7 +126,7 @@ function d210(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O210();
   o["audiences"] = v1 === undefined ? null : v1;
   o["expirationSeconds"] = v4 === undefined ? null : v4;
   o["boundObjectRef"] = v3 === undefined ? null : v3;
@@ -130,6 +134,7 @@ function d210(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authentication.v1.TokenRequestStatus
+const O211 = /* @__PURE__ */ plainShape();
 const K211: Keys = [10, "token", 18, "expirationTimestamp"];
 function d211(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -144,7 +149,7 @@ function d211(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O211();
   o["token"] = v1 ?? '';
   o["expirationTimestamp"] = v2 ?? d1312(EMPTY, c);
   return o;
@@ -175,6 +180,7 @@ function d212(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authentication.v1.TokenReviewSpec
+const O213 = /* @__PURE__ */ plainShape();
 const K213: Keys = [10, "token", 18, "audiences"];
 function d213(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -189,12 +195,13 @@ function d213(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O213();
   if (v1) o["token"] = v1;
   if (v2 !== undefined) o["audiences"] = v2;
   return o;
 }
 // k8s.io.api.authentication.v1.TokenReviewStatus
+const O214 = /* @__PURE__ */ plainShape();
 const K214: Keys = [8, "authenticated", -18, "user", 34, "audiences", 26, "error"];
 function d214(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -213,7 +220,7 @@ function d214(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O214();
   if (v1) o["authenticated"] = v1;
   o["user"] = v2 ?? d215(EMPTY, c);
   if (v4 !== undefined) o["audiences"] = v4;
@@ -221,6 +228,7 @@ function d214(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authentication.v1.UserInfo
+const O215 = /* @__PURE__ */ plainShape();
 const K215: Keys = [10, "username", 18, "uid", 26, "groups", 34, "extra"];
 function d215(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -240,7 +248,7 @@ function d215(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O215();
   if (v1) o["username"] = v1;
   if (v2) o["uid"] = v2;
   if (v3 !== undefined) o["groups"] = v3;
@@ -261,7 +269,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.authentication.v1.", "AttestationValue BoundObjectReference ExtraValue SelfSubjectReview SelfSubjectReviewStatus TokenRequest TokenRequestSpec TokenRequestStatus TokenReview TokenReviewSpec TokenReviewStatus UserInfo", [
     d204, d205, d206, d207, d208, d209, d210, d211, d212, d213, d214, d215,
   ], [3, 5, 8], [
-    "#n", [K205, "sesesese"], "#n", [K207, "mgmg", d1298, d208], [K208, "mg", d215], [K209, O209, "mgmgmg", d1298, d210, d211], [K210, "Sblbmb3a", d205, d204], [K211, "sfmg", d1312],
-    [K212, O212, "mgmgmg", d1298, d213, d214], [K213, "seSa"], [K214, "oemgSase", d215], [K215, "seseSa3a", d206],
+    "#n", [K205, O205, "sesesese"], "#n", [K207, O207, "mgmg", d1298, d208], [K208, O208, "mg", d215], [K209, O209, "mgmgmg", d1298, d210, d211], [K210, O210, "Sblbmb3a", d205, d204], [K211, O211, "sfmg", d1312],
+    [K212, O212, "mgmgmg", d1298, d213, d214], [K213, O213, "seSa"], [K214, O214, "oemgSase", d215], [K215, O215, "seseSa3a", d206],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d215, schemas as AUTHENTICATION_V1 } from './authentication-v1.js';
 import { d1298, schemas as META } from './meta.js';
@@ -11,10 +11,11 @@ import { d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.authentication.v1alpha1.SelfSubjectReview
+const O216 = /* @__PURE__ */ plainShape();
 const K216: Keys = [-10, "metadata", -18, "status"];
 function d216(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O216();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -32,6 +33,7 @@ function d216(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authentication.v1alpha1.SelfSubjectReviewStatus
+const O217 = /* @__PURE__ */ plainShape();
 const K217: Keys = [-10, "userInfo"];
 function d217(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -44,7 +46,7 @@ function d217(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O217();
   o["userInfo"] = v1 ?? d215(EMPTY, c);
   return o;
 }
@@ -60,6 +62,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.authentication.v1alpha1.", "SelfSubjectReview SelfSubjectReviewStatus", [
     d216, d217,
   ], [0], [
-    [K216, "mgmg", d1298, d217], [K217, "mg", d215],
+    [K216, O216, "mgmg", d1298, d217], [K217, O217, "mg", d215],
   ]),
 };

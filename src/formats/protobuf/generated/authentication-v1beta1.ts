@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d215, schemas as AUTHENTICATION_V1 } from './authentication-v1.js';
 import { d1298, schemas as META } from './meta.js';
@@ -13,10 +13,11 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.authentication.v1beta1.ExtraValue
 function d218(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 // k8s.io.api.authentication.v1beta1.SelfSubjectReview
+const O219 = /* @__PURE__ */ plainShape();
 const K219: Keys = [-10, "metadata", -18, "status"];
 function d219(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O219();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -34,6 +35,7 @@ function d219(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authentication.v1beta1.SelfSubjectReviewStatus
+const O220 = /* @__PURE__ */ plainShape();
 const K220: Keys = [-10, "userInfo"];
 function d220(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -46,7 +48,7 @@ function d220(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O220();
   o["userInfo"] = v1 ?? d215(EMPTY, c);
   return o;
 }
@@ -76,6 +78,7 @@ function d221(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authentication.v1beta1.TokenReviewSpec
+const O222 = /* @__PURE__ */ plainShape();
 const K222: Keys = [10, "token", 18, "audiences"];
 function d222(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -90,12 +93,13 @@ function d222(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O222();
   if (v1) o["token"] = v1;
   if (v2 !== undefined) o["audiences"] = v2;
   return o;
 }
 // k8s.io.api.authentication.v1beta1.TokenReviewStatus
+const O223 = /* @__PURE__ */ plainShape();
 const K223: Keys = [8, "authenticated", -18, "user", 34, "audiences", 26, "error"];
 function d223(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -114,7 +118,7 @@ function d223(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O223();
   if (v1) o["authenticated"] = v1;
   o["user"] = v2 ?? d224(EMPTY, c);
   if (v4 !== undefined) o["audiences"] = v4;
@@ -122,6 +126,7 @@ function d223(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authentication.v1beta1.UserInfo
+const O224 = /* @__PURE__ */ plainShape();
 const K224: Keys = [10, "username", 18, "uid", 26, "groups", 34, "extra"];
 function d224(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -141,7 +146,7 @@ function d224(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O224();
   if (v1) o["username"] = v1;
   if (v2) o["uid"] = v2;
   if (v3 !== undefined) o["groups"] = v3;
@@ -160,6 +165,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.authentication.v1beta1.", "ExtraValue SelfSubjectReview SelfSubjectReviewStatus TokenReview TokenReviewSpec TokenReviewStatus UserInfo", [
     d218, d219, d220, d221, d222, d223, d224,
   ], [1, 3], [
-    "#n", [K219, "mgmg", d1298, d220], [K220, "mg", d215], [K221, O221, "mgmgmg", d1298, d222, d223], [K222, "seSa"], [K223, "oemgSase", d224], [K224, "seseSa3a", d218],
+    "#n", [K219, O219, "mgmg", d1298, d220], [K220, O220, "mg", d215], [K221, O221, "mgmgmg", d1298, d222, d223], [K222, O222, "seSa"], [K223, O223, "oemgSase", d224], [K224, O224, "seseSa3a", d218],
   ]),
 };

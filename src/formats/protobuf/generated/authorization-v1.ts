@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1282, d1292, d1298, schemas as META } from './meta.js';
 
@@ -12,6 +12,7 @@ type Keys = readonly (number | string)[];
 // k8s.io.api.authorization.v1.ExtraValue
 function d225(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 // k8s.io.api.authorization.v1.FieldSelectorAttributes
+const O226 = /* @__PURE__ */ plainShape();
 const K226: Keys = [10, "rawSelector", -18, "requirements"];
 function d226(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -26,12 +27,13 @@ function d226(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O226();
   if (v1) o["rawSelector"] = v1;
   if (v2 !== undefined) o["requirements"] = v2;
   return o;
 }
 // k8s.io.api.authorization.v1.LabelSelectorAttributes
+const O227 = /* @__PURE__ */ plainShape();
 const K227: Keys = [10, "rawSelector", -18, "requirements"];
 function d227(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -46,7 +48,7 @@ function d227(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O227();
   if (v1) o["rawSelector"] = v1;
   if (v2 !== undefined) o["requirements"] = v2;
   return o;
@@ -77,6 +79,7 @@ function d228(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authorization.v1.NonResourceAttributes
+const O229 = /* @__PURE__ */ plainShape();
 const K229: Keys = [10, "path", 18, "verb"];
 function d229(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -91,12 +94,13 @@ function d229(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O229();
   if (v1) o["path"] = v1;
   if (v2) o["verb"] = v2;
   return o;
 }
 // k8s.io.api.authorization.v1.NonResourceRule
+const O230 = /* @__PURE__ */ plainShape();
 const K230: Keys = [10, "verbs", 18, "nonResourceURLs"];
 function d230(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -111,7 +115,7 @@ function d230(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O230();
   o["verbs"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["nonResourceURLs"] = v2;
   return o;
@@ -159,6 +163,7 @@ function d231(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authorization.v1.ResourceRule
+const O232 = /* @__PURE__ */ plainShape();
 const K232: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 34, "resourceNames"];
 function d232(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -177,7 +182,7 @@ function d232(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O232();
   o["verbs"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["apiGroups"] = v2;
   if (v3 !== undefined) o["resources"] = v3;
@@ -210,6 +215,7 @@ function d233(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authorization.v1.SelfSubjectAccessReviewSpec
+const O234 = /* @__PURE__ */ plainShape();
 const K234: Keys = [-10, "resourceAttributes", -18, "nonResourceAttributes"];
 function d234(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -224,7 +230,7 @@ function d234(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O234();
   if (v1 !== undefined) o["resourceAttributes"] = v1;
   if (v2 !== undefined) o["nonResourceAttributes"] = v2;
   return o;
@@ -255,6 +261,7 @@ function d235(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authorization.v1.SelfSubjectRulesReviewSpec
+const O236 = /* @__PURE__ */ plainShape();
 const K236: Keys = [10, "namespace"];
 function d236(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -267,7 +274,7 @@ function d236(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O236();
   if (v1) o["namespace"] = v1;
   return o;
 }
@@ -331,6 +338,7 @@ function d238(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authorization.v1.SubjectAccessReviewStatus
+const O239 = /* @__PURE__ */ plainShape();
 const K239: Keys = [8, "allowed", 32, "denied", 18, "reason", 26, "evaluationError"];
 function d239(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -349,7 +357,7 @@ function d239(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O239();
   o["allowed"] = v1 ?? false;
   if (v4) o["denied"] = v4;
   if (v2) o["reason"] = v2;
@@ -357,6 +365,7 @@ function d239(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authorization.v1.SubjectRulesReviewStatus
+const O240 = /* @__PURE__ */ plainShape();
 const K240: Keys = [-10, "resourceRules", -18, "nonResourceRules", 24, "incomplete", 34, "evaluationError"];
 function d240(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -375,7 +384,7 @@ function d240(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O240();
   o["resourceRules"] = v1 === undefined ? null : v1;
   o["nonResourceRules"] = v2 === undefined ? null : v2;
   o["incomplete"] = v3 ?? false;
@@ -396,7 +405,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.authorization.v1.", "ExtraValue FieldSelectorAttributes LabelSelectorAttributes LocalSubjectAccessReview NonResourceAttributes NonResourceRule ResourceAttributes ResourceRule SelfSubjectAccessReview SelfSubjectAccessReviewSpec SelfSubjectRulesReview SelfSubjectRulesReviewSpec SubjectAccessReview SubjectAccessReviewSpec SubjectAccessReviewStatus SubjectRulesReviewStatus", [
     d225, d226, d227, d228, d229, d230, d231, d232, d233, d234, d235, d236, d237, d238, d239, d240,
   ], [3, 8, 10, 12], [
-    "#n", [K226, "seMa", d1282], [K227, "seMa", d1292], [K228, O228, "mgmgmg", d1298, d238, d239], [K229, "sese"], [K230, "SbSa"], [K231, O231, "sesesesesesesemama", d226, d227], [K232, "SbSaSaSa"],
-    [K233, O233, "mgmgmg", d1298, d234, d239], [K234, "mama", d231, d229], [K235, O235, "mgmgmg", d1298, d236, d240], [K236, "se"], [K237, O237, "mgmgmg", d1298, d238, d239], [K238, O238, "mamaseSa3ase", d231, d229, d225], [K239, "ofoesese"], [K240, "MbMbofse", d232, d230],
+    "#n", [K226, O226, "seMa", d1282], [K227, O227, "seMa", d1292], [K228, O228, "mgmgmg", d1298, d238, d239], [K229, O229, "sese"], [K230, O230, "SbSa"], [K231, O231, "sesesesesesesemama", d226, d227], [K232, O232, "SbSaSaSa"],
+    [K233, O233, "mgmgmg", d1298, d234, d239], [K234, O234, "mama", d231, d229], [K235, O235, "mgmgmg", d1298, d236, d240], [K236, O236, "se"], [K237, O237, "mgmgmg", d1298, d238, d239], [K238, O238, "mamaseSa3ase", d231, d229, d225], [K239, O239, "ofoesese"], [K240, O240, "MbMbofse", d232, d230],
   ]),
 };

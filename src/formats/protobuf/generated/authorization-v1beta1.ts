@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d226, d227, schemas as AUTHORIZATION_V1 } from './authorization-v1.js';
 import { d1298, schemas as META } from './meta.js';
@@ -38,6 +38,7 @@ function d242(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authorization.v1beta1.NonResourceAttributes
+const O243 = /* @__PURE__ */ plainShape();
 const K243: Keys = [10, "path", 18, "verb"];
 function d243(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -52,12 +53,13 @@ function d243(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O243();
   if (v1) o["path"] = v1;
   if (v2) o["verb"] = v2;
   return o;
 }
 // k8s.io.api.authorization.v1beta1.NonResourceRule
+const O244 = /* @__PURE__ */ plainShape();
 const K244: Keys = [10, "verbs", 18, "nonResourceURLs"];
 function d244(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -72,7 +74,7 @@ function d244(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O244();
   o["verbs"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["nonResourceURLs"] = v2;
   return o;
@@ -120,6 +122,7 @@ function d245(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authorization.v1beta1.ResourceRule
+const O246 = /* @__PURE__ */ plainShape();
 const K246: Keys = [10, "verbs", 18, "apiGroups", 26, "resources", 34, "resourceNames"];
 function d246(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -138,7 +141,7 @@ function d246(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O246();
   o["verbs"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["apiGroups"] = v2;
   if (v3 !== undefined) o["resources"] = v3;
@@ -171,6 +174,7 @@ function d247(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authorization.v1beta1.SelfSubjectAccessReviewSpec
+const O248 = /* @__PURE__ */ plainShape();
 const K248: Keys = [-10, "resourceAttributes", -18, "nonResourceAttributes"];
 function d248(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -185,7 +189,7 @@ function d248(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O248();
   if (v1 !== undefined) o["resourceAttributes"] = v1;
   if (v2 !== undefined) o["nonResourceAttributes"] = v2;
   return o;
@@ -216,6 +220,7 @@ function d249(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authorization.v1beta1.SelfSubjectRulesReviewSpec
+const O250 = /* @__PURE__ */ plainShape();
 const K250: Keys = [10, "namespace"];
 function d250(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -228,7 +233,7 @@ function d250(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O250();
   if (v1) o["namespace"] = v1;
   return o;
 }
@@ -292,6 +297,7 @@ function d252(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authorization.v1beta1.SubjectAccessReviewStatus
+const O253 = /* @__PURE__ */ plainShape();
 const K253: Keys = [8, "allowed", 32, "denied", 18, "reason", 26, "evaluationError"];
 function d253(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -310,7 +316,7 @@ function d253(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O253();
   o["allowed"] = v1 ?? false;
   if (v4) o["denied"] = v4;
   if (v2) o["reason"] = v2;
@@ -318,6 +324,7 @@ function d253(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.authorization.v1beta1.SubjectRulesReviewStatus
+const O254 = /* @__PURE__ */ plainShape();
 const K254: Keys = [-10, "resourceRules", -18, "nonResourceRules", 24, "incomplete", 34, "evaluationError"];
 function d254(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -336,7 +343,7 @@ function d254(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O254();
   o["resourceRules"] = v1 === undefined ? null : v1;
   o["nonResourceRules"] = v2 === undefined ? null : v2;
   o["incomplete"] = v3 ?? false;
@@ -355,7 +362,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.authorization.v1beta1.", "ExtraValue LocalSubjectAccessReview NonResourceAttributes NonResourceRule ResourceAttributes ResourceRule SelfSubjectAccessReview SelfSubjectAccessReviewSpec SelfSubjectRulesReview SelfSubjectRulesReviewSpec SubjectAccessReview SubjectAccessReviewSpec SubjectAccessReviewStatus SubjectRulesReviewStatus", [
     d241, d242, d243, d244, d245, d246, d247, d248, d249, d250, d251, d252, d253, d254,
   ], [1, 6, 8, 10], [
-    "#n", [K242, O242, "mgmgmg", d1298, d252, d253], [K243, "sese"], [K244, "SbSa"], [K245, O245, "sesesesesesesemama", d226, d227], [K246, "SbSaSaSa"], [K247, O247, "mgmgmg", d1298, d248, d253], [K248, "mama", d245, d243],
-    [K249, O249, "mgmgmg", d1298, d250, d254], [K250, "se"], [K251, O251, "mgmgmg", d1298, d252, d253], [K252, O252, "mamaseSa3ase", d245, d243, d241], [K253, "ofoesese"], [K254, "MbMbofse", d246, d244],
+    "#n", [K242, O242, "mgmgmg", d1298, d252, d253], [K243, O243, "sese"], [K244, O244, "SbSa"], [K245, O245, "sesesesesesesemama", d226, d227], [K246, O246, "SbSaSaSa"], [K247, O247, "mgmgmg", d1298, d248, d253], [K248, O248, "mama", d245, d243],
+    [K249, O249, "mgmgmg", d1298, d250, d254], [K250, O250, "se"], [K251, O251, "mgmgmg", d1298, d252, d253], [K252, O252, "mamaseSa3ase", d245, d243, d241], [K253, O253, "ofoesese"], [K254, O254, "MbMbofse", d246, d244],
   ]),
 };

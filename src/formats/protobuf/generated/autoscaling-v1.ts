@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.autoscaling.v1.ContainerResourceMetricSource
+const O255 = /* @__PURE__ */ plainShape();
 const K255: Keys = [10, "name", 16, "targetAverageUtilization", 26, "targetAverageValue", 42, "container"];
 function d255(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -28,7 +29,7 @@ function d255(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O255();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["targetAverageUtilization"] = v2;
   if (v3 !== undefined) o["targetAverageValue"] = v3;
@@ -36,6 +37,7 @@ function d255(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.autoscaling.v1.ContainerResourceMetricStatus
+const O256 = /* @__PURE__ */ plainShape();
 const K256: Keys = [10, "name", 16, "currentAverageUtilization", 26, "currentAverageValue", 34, "container"];
 function d256(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -54,7 +56,7 @@ function d256(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O256();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["currentAverageUtilization"] = v2;
   o["currentAverageValue"] = v3 ?? d1270(EMPTY, c);
@@ -62,6 +64,7 @@ function d256(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.autoscaling.v1.CrossVersionObjectReference
+const O257 = /* @__PURE__ */ plainShape();
 const K257: Keys = [10, "kind", 18, "name", 26, "apiVersion"];
 function d257(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -78,13 +81,14 @@ function d257(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O257();
   o["kind"] = v1 ?? '';
   o["name"] = v2 ?? '';
   if (v3) o["apiVersion"] = v3;
   return o;
 }
 // k8s.io.api.autoscaling.v1.ExternalMetricSource
+const O258 = /* @__PURE__ */ plainShape();
 const K258: Keys = [10, "metricName", -18, "metricSelector", 26, "targetValue", 34, "targetAverageValue"];
 function d258(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -103,7 +107,7 @@ function d258(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O258();
   o["metricName"] = v1 ?? '';
   if (v2 !== undefined) o["metricSelector"] = v2;
   if (v3 !== undefined) o["targetValue"] = v3;
@@ -111,6 +115,7 @@ function d258(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.autoscaling.v1.ExternalMetricStatus
+const O259 = /* @__PURE__ */ plainShape();
 const K259: Keys = [10, "metricName", -18, "metricSelector", 26, "currentValue", 34, "currentAverageValue"];
 function d259(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -129,7 +134,7 @@ function d259(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O259();
   o["metricName"] = v1 ?? '';
   if (v2 !== undefined) o["metricSelector"] = v2;
   o["currentValue"] = v3 ?? d1270(EMPTY, c);
@@ -195,10 +200,11 @@ function d261(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerList
+const O262 = /* @__PURE__ */ plainShape();
 const K262: Keys = [-10, "metadata", -18, "items"];
 function d262(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O262();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -216,6 +222,7 @@ function d262(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.autoscaling.v1.HorizontalPodAutoscalerSpec
+const O263 = /* @__PURE__ */ plainShape();
 const K263: Keys = [-10, "scaleTargetRef", 16, "minReplicas", 24, "maxReplicas", 32, "targetCPUUtilizationPercentage"];
 function d263(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -234,7 +241,7 @@ function d263(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O263();
   o["scaleTargetRef"] = v1 ?? d257(EMPTY, c);
   if (v2 !== undefined) o["minReplicas"] = v2;
   o["maxReplicas"] = v3 ?? 0;
@@ -398,6 +405,7 @@ function d268(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.autoscaling.v1.PodsMetricSource
+const O269 = /* @__PURE__ */ plainShape();
 const K269: Keys = [10, "metricName", 18, "targetAverageValue", -26, "selector"];
 function d269(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -414,13 +422,14 @@ function d269(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O269();
   o["metricName"] = v1 ?? '';
   o["targetAverageValue"] = v2 ?? d1270(EMPTY, c);
   if (v3 !== undefined) o["selector"] = v3;
   return o;
 }
 // k8s.io.api.autoscaling.v1.PodsMetricStatus
+const O270 = /* @__PURE__ */ plainShape();
 const K270: Keys = [10, "metricName", 18, "currentAverageValue", -26, "selector"];
 function d270(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -437,13 +446,14 @@ function d270(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O270();
   o["metricName"] = v1 ?? '';
   o["currentAverageValue"] = v2 ?? d1270(EMPTY, c);
   if (v3 !== undefined) o["selector"] = v3;
   return o;
 }
 // k8s.io.api.autoscaling.v1.ResourceMetricSource
+const O271 = /* @__PURE__ */ plainShape();
 const K271: Keys = [10, "name", 16, "targetAverageUtilization", 26, "targetAverageValue"];
 function d271(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -460,13 +470,14 @@ function d271(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O271();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["targetAverageUtilization"] = v2;
   if (v3 !== undefined) o["targetAverageValue"] = v3;
   return o;
 }
 // k8s.io.api.autoscaling.v1.ResourceMetricStatus
+const O272 = /* @__PURE__ */ plainShape();
 const K272: Keys = [10, "name", 16, "currentAverageUtilization", 26, "currentAverageValue"];
 function d272(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -483,7 +494,7 @@ function d272(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O272();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["currentAverageUtilization"] = v2;
   o["currentAverageValue"] = v3 ?? d1270(EMPTY, c);
@@ -515,6 +526,7 @@ function d273(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.autoscaling.v1.ScaleSpec
+const O274 = /* @__PURE__ */ plainShape();
 const K274: Keys = [8, "replicas"];
 function d274(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -527,11 +539,12 @@ function d274(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O274();
   if (v1) o["replicas"] = v1;
   return o;
 }
 // k8s.io.api.autoscaling.v1.ScaleStatus
+const O275 = /* @__PURE__ */ plainShape();
 const K275: Keys = [8, "replicas", 18, "selector"];
 function d275(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -546,7 +559,7 @@ function d275(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O275();
   o["replicas"] = v1 ?? 0;
   if (v2) o["selector"] = v2;
   return o;
@@ -564,8 +577,8 @@ export const schemas: SchemaGroup = {
     d255, d256, d257, d258, d259, d260, d261, d262, d263, d264, d265, d266, d267, d268, d269, d270,
     d271, d272, d273, d274, d275,
   ], [5, 7, 18], [
-    [K255, "sfiamasf", d1270], [K256, "sfiamgsf", d1270], [K257, "sfsfse"], [K258, "sfmamama", d1291, d1270, d1270], [K259, "sfmamgma", d1291, d1270, d1270], [K260, O260, "mgmgmg", d1298, d263, d264], [K261, O261, "sfsfmgsesela", d1312], [K262, "mgMb", d1294, d260],
-    [K263, "mgiaifia", d257], [K264, O264, "lamaififia", d1312], [K265, O265, "sfmamamamama", d267, d269, d271, d255, d258], [K266, O266, "sfmamamamama", d268, d270, d272, d256, d259], [K267, O267, "mgsfmgmama", d257, d1270, d1291, d1270], [K268, O268, "mgsfmgmama", d257, d1270, d1291, d1270], [K269, "sfmgma", d1270, d1291], [K270, "sfmgma", d1270, d1291],
-    [K271, "sfiama", d1270], [K272, "sfiamg", d1270], [K273, O273, "mgmgmg", d1298, d274, d275], [K274, "ie"], [K275, "ifse"],
+    [K255, O255, "sfiamasf", d1270], [K256, O256, "sfiamgsf", d1270], [K257, O257, "sfsfse"], [K258, O258, "sfmamama", d1291, d1270, d1270], [K259, O259, "sfmamgma", d1291, d1270, d1270], [K260, O260, "mgmgmg", d1298, d263, d264], [K261, O261, "sfsfmgsesela", d1312], [K262, O262, "mgMb", d1294, d260],
+    [K263, O263, "mgiaifia", d257], [K264, O264, "lamaififia", d1312], [K265, O265, "sfmamamamama", d267, d269, d271, d255, d258], [K266, O266, "sfmamamamama", d268, d270, d272, d256, d259], [K267, O267, "mgsfmgmama", d257, d1270, d1291, d1270], [K268, O268, "mgsfmgmama", d257, d1270, d1291, d1270], [K269, O269, "sfmgma", d1270, d1291], [K270, O270, "sfmgma", d1270, d1291],
+    [K271, O271, "sfiama", d1270], [K272, O272, "sfiamg", d1270], [K273, O273, "mgmgmg", d1298, d274, d275], [K274, O274, "ie"], [K275, O275, "ifse"],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.autoscaling.v2.ContainerResourceMetricSource
+const O276 = /* @__PURE__ */ plainShape();
 const K276: Keys = [10, "name", -18, "target", 26, "container"];
 function d276(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -26,13 +27,14 @@ function d276(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O276();
   o["name"] = v1 ?? '';
   o["target"] = v2 ?? d292(EMPTY, c);
   o["container"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.autoscaling.v2.ContainerResourceMetricStatus
+const O277 = /* @__PURE__ */ plainShape();
 const K277: Keys = [10, "name", -18, "current", 26, "container"];
 function d277(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -49,13 +51,14 @@ function d277(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O277();
   o["name"] = v1 ?? '';
   o["current"] = v2 ?? d293(EMPTY, c);
   o["container"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.autoscaling.v2.CrossVersionObjectReference
+const O278 = /* @__PURE__ */ plainShape();
 const K278: Keys = [10, "kind", 18, "name", 26, "apiVersion"];
 function d278(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -72,13 +75,14 @@ function d278(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O278();
   o["kind"] = v1 ?? '';
   o["name"] = v2 ?? '';
   if (v3) o["apiVersion"] = v3;
   return o;
 }
 // k8s.io.api.autoscaling.v2.ExternalMetricSource
+const O279 = /* @__PURE__ */ plainShape();
 const K279: Keys = [-10, "metric", -18, "target"];
 function d279(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -93,12 +97,13 @@ function d279(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O279();
   o["metric"] = v1 ?? d289(EMPTY, c);
   o["target"] = v2 ?? d292(EMPTY, c);
   return o;
 }
 // k8s.io.api.autoscaling.v2.ExternalMetricStatus
+const O280 = /* @__PURE__ */ plainShape();
 const K280: Keys = [-10, "metric", -18, "current"];
 function d280(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -113,12 +118,13 @@ function d280(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O280();
   o["metric"] = v1 ?? d289(EMPTY, c);
   o["current"] = v2 ?? d293(EMPTY, c);
   return o;
 }
 // k8s.io.api.autoscaling.v2.HPAScalingPolicy
+const O281 = /* @__PURE__ */ plainShape();
 const K281: Keys = [10, "type", 16, "value", 24, "periodSeconds"];
 function d281(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -135,13 +141,14 @@ function d281(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O281();
   o["type"] = v1 ?? '';
   o["value"] = v2 ?? 0;
   o["periodSeconds"] = v3 ?? 0;
   return o;
 }
 // k8s.io.api.autoscaling.v2.HPAScalingRules
+const O282 = /* @__PURE__ */ plainShape();
 const K282: Keys = [24, "stabilizationWindowSeconds", 10, "selectPolicy", -18, "policies", 34, "tolerance"];
 function d282(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -160,7 +167,7 @@ function d282(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O282();
   if (v3 !== undefined) o["stabilizationWindowSeconds"] = v3;
   if (v1 !== undefined) o["selectPolicy"] = v1;
   if (v2 !== undefined) o["policies"] = v2;
@@ -193,6 +200,7 @@ function d283(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerBehavior
+const O284 = /* @__PURE__ */ plainShape();
 const K284: Keys = [-10, "scaleUp", -18, "scaleDown"];
 function d284(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -207,7 +215,7 @@ function d284(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O284();
   if (v1 !== undefined) o["scaleUp"] = v1;
   if (v2 !== undefined) o["scaleDown"] = v2;
   return o;
@@ -246,10 +254,11 @@ function d285(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.autoscaling.v2.HorizontalPodAutoscalerList
+const O286 = /* @__PURE__ */ plainShape();
 const K286: Keys = [-10, "metadata", -18, "items"];
 function d286(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O286();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -330,6 +339,7 @@ function d288(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.autoscaling.v2.MetricIdentifier
+const O289 = /* @__PURE__ */ plainShape();
 const K289: Keys = [10, "name", -18, "selector"];
 function d289(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -344,7 +354,7 @@ function d289(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O289();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["selector"] = v2;
   return o;
@@ -416,6 +426,7 @@ function d291(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.autoscaling.v2.MetricTarget
+const O292 = /* @__PURE__ */ plainShape();
 const K292: Keys = [10, "type", 18, "value", 26, "averageValue", 32, "averageUtilization"];
 function d292(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -434,7 +445,7 @@ function d292(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O292();
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["value"] = v2;
   if (v3 !== undefined) o["averageValue"] = v3;
@@ -442,6 +453,7 @@ function d292(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.autoscaling.v2.MetricValueStatus
+const O293 = /* @__PURE__ */ plainShape();
 const K293: Keys = [10, "value", 18, "averageValue", 24, "averageUtilization"];
 function d293(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -458,13 +470,14 @@ function d293(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O293();
   if (v1 !== undefined) o["value"] = v1;
   if (v2 !== undefined) o["averageValue"] = v2;
   if (v3 !== undefined) o["averageUtilization"] = v3;
   return o;
 }
 // k8s.io.api.autoscaling.v2.ObjectMetricSource
+const O294 = /* @__PURE__ */ plainShape();
 const K294: Keys = [-10, "describedObject", -18, "target", -26, "metric"];
 function d294(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -481,13 +494,14 @@ function d294(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O294();
   o["describedObject"] = v1 ?? d278(EMPTY, c);
   o["target"] = v2 ?? d292(EMPTY, c);
   o["metric"] = v3 ?? d289(EMPTY, c);
   return o;
 }
 // k8s.io.api.autoscaling.v2.ObjectMetricStatus
+const O295 = /* @__PURE__ */ plainShape();
 const K295: Keys = [-10, "metric", -18, "current", -26, "describedObject"];
 function d295(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -504,13 +518,14 @@ function d295(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O295();
   o["metric"] = v1 ?? d289(EMPTY, c);
   o["current"] = v2 ?? d293(EMPTY, c);
   o["describedObject"] = v3 ?? d278(EMPTY, c);
   return o;
 }
 // k8s.io.api.autoscaling.v2.PodsMetricSource
+const O296 = /* @__PURE__ */ plainShape();
 const K296: Keys = [-10, "metric", -18, "target"];
 function d296(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -525,12 +540,13 @@ function d296(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O296();
   o["metric"] = v1 ?? d289(EMPTY, c);
   o["target"] = v2 ?? d292(EMPTY, c);
   return o;
 }
 // k8s.io.api.autoscaling.v2.PodsMetricStatus
+const O297 = /* @__PURE__ */ plainShape();
 const K297: Keys = [-10, "metric", -18, "current"];
 function d297(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -545,12 +561,13 @@ function d297(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O297();
   o["metric"] = v1 ?? d289(EMPTY, c);
   o["current"] = v2 ?? d293(EMPTY, c);
   return o;
 }
 // k8s.io.api.autoscaling.v2.ResourceMetricSource
+const O298 = /* @__PURE__ */ plainShape();
 const K298: Keys = [10, "name", -18, "target"];
 function d298(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -565,12 +582,13 @@ function d298(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O298();
   o["name"] = v1 ?? '';
   o["target"] = v2 ?? d292(EMPTY, c);
   return o;
 }
 // k8s.io.api.autoscaling.v2.ResourceMetricStatus
+const O299 = /* @__PURE__ */ plainShape();
 const K299: Keys = [10, "name", -18, "current"];
 function d299(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -585,7 +603,7 @@ function d299(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O299();
   o["name"] = v1 ?? '';
   o["current"] = v2 ?? d293(EMPTY, c);
   return o;
@@ -603,8 +621,8 @@ export const schemas: SchemaGroup = {
     d276, d277, d278, d279, d280, d281, d282, d283, d284, d285, d286, d287, d288, d289, d290, d291,
     d292, d293, d294, d295, d296, d297, d298, d299,
   ], [7, 10], [
-    [K276, "sfmgsf", d292], [K277, "sfmgsf", d293], [K278, "sfsfse"], [K279, "mgmg", d289, d292], [K280, "mgmg", d289, d293], [K281, "sfifif"], [K282, "iasaMama", d281, d1270], [K283, O283, "mgmgmg", d1298, d287, d288],
-    [K284, "mama", d282, d282], [K285, O285, "sfsfmgsesela", d1312], [K286, "mgMb", d1294, d283], [K287, O287, "mgiaifMama", d278, d290, d284], [K288, O288, "lamaieifMbMa", d1312, d291, d285], [K289, "sfma", d1291], [K290, O290, "sfmamamamama", d294, d296, d298, d276, d279], [K291, O291, "sfmamamamama", d295, d297, d299, d277, d280],
-    [K292, "sfmamaia", d1270, d1270], [K293, "mamaia", d1270, d1270], [K294, "mgmgmg", d278, d292, d289], [K295, "mgmgmg", d289, d293, d278], [K296, "mgmg", d289, d292], [K297, "mgmg", d289, d293], [K298, "sfmg", d292], [K299, "sfmg", d293],
+    [K276, O276, "sfmgsf", d292], [K277, O277, "sfmgsf", d293], [K278, O278, "sfsfse"], [K279, O279, "mgmg", d289, d292], [K280, O280, "mgmg", d289, d293], [K281, O281, "sfifif"], [K282, O282, "iasaMama", d281, d1270], [K283, O283, "mgmgmg", d1298, d287, d288],
+    [K284, O284, "mama", d282, d282], [K285, O285, "sfsfmgsesela", d1312], [K286, O286, "mgMb", d1294, d283], [K287, O287, "mgiaifMama", d278, d290, d284], [K288, O288, "lamaieifMbMa", d1312, d291, d285], [K289, O289, "sfma", d1291], [K290, O290, "sfmamamamama", d294, d296, d298, d276, d279], [K291, O291, "sfmamamamama", d295, d297, d299, d277, d280],
+    [K292, O292, "sfmamaia", d1270, d1270], [K293, O293, "mamaia", d1270, d1270], [K294, O294, "mgmgmg", d278, d292, d289], [K295, O295, "mgmgmg", d289, d293, d278], [K296, O296, "mgmg", d289, d292], [K297, O297, "mgmg", d289, d293], [K298, O298, "sfmg", d292], [K299, O299, "sfmg", d293],
   ]),
 };

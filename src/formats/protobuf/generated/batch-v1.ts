@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d490, d532, schemas as CORE_V1 } from './core-v1.js';
 import { d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
@@ -37,10 +37,11 @@ function d300(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.batch.v1.CronJobList
+const O301 = /* @__PURE__ */ plainShape();
 const K301: Keys = [-10, "metadata", -18, "items"];
 function d301(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O301();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -97,6 +98,7 @@ function d302(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.batch.v1.CronJobStatus
+const O303 = /* @__PURE__ */ plainShape();
 const K303: Keys = [-10, "active", 34, "lastScheduleTime", 42, "lastSuccessfulTime"];
 function d303(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -113,7 +115,7 @@ function d303(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O303();
   if (v1 !== undefined) o["active"] = v1;
   if (v4 !== undefined) o["lastScheduleTime"] = v4;
   if (v5 !== undefined) o["lastSuccessfulTime"] = v5;
@@ -178,10 +180,11 @@ function d305(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.batch.v1.JobList
+const O306 = /* @__PURE__ */ plainShape();
 const K306: Keys = [-10, "metadata", -18, "items"];
 function d306(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O306();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -199,6 +202,7 @@ function d306(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.batch.v1.JobSchedulingConfiguration
+const O307 = /* @__PURE__ */ plainShape();
 const K307: Keys = [-10, "schedulingPolicy", -18, "schedulingConstraints", -26, "disruptionMode", -34, "resourceClaims"];
 function d307(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -217,7 +221,7 @@ function d307(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O307();
   if (v1 !== undefined) o["schedulingPolicy"] = v1;
   if (v2 !== undefined) o["schedulingConstraints"] = v2;
   if (v3 !== undefined) o["disruptionMode"] = v3;
@@ -339,6 +343,7 @@ function d309(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.batch.v1.JobTemplateSpec
+const O310 = /* @__PURE__ */ plainShape();
 const K310: Keys = [-10, "metadata", -18, "spec"];
 function d310(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -353,12 +358,13 @@ function d310(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O310();
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d308(EMPTY, c);
   return o;
 }
 // k8s.io.api.batch.v1.PodFailurePolicy
+const O311 = /* @__PURE__ */ plainShape();
 const K311: Keys = [-10, "rules"];
 function d311(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -371,11 +377,12 @@ function d311(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O311();
   o["rules"] = v1 === undefined ? null : v1;
   return o;
 }
 // k8s.io.api.batch.v1.PodFailurePolicyOnExitCodesRequirement
+const O312 = /* @__PURE__ */ plainShape();
 const K312: Keys = [10, "containerName", 18, "operator", 24, "values"];
 function d312(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -392,13 +399,14 @@ function d312(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O312();
   if (v1 !== undefined) o["containerName"] = v1;
   o["operator"] = v2 ?? '';
   o["values"] = v3 === undefined ? null : v3;
   return o;
 }
 // k8s.io.api.batch.v1.PodFailurePolicyOnPodConditionsPattern
+const O313 = /* @__PURE__ */ plainShape();
 const K313: Keys = [10, "type", 18, "status"];
 function d313(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -413,12 +421,13 @@ function d313(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O313();
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.batch.v1.PodFailurePolicyRule
+const O314 = /* @__PURE__ */ plainShape();
 const K314: Keys = [10, "action", -18, "onExitCodes", -26, "onPodConditions"];
 function d314(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -435,13 +444,14 @@ function d314(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O314();
   o["action"] = v1 ?? '';
   if (v2 !== undefined) o["onExitCodes"] = v2;
   if (v3 !== undefined) o["onPodConditions"] = v3;
   return o;
 }
 // k8s.io.api.batch.v1.SuccessPolicy
+const O315 = /* @__PURE__ */ plainShape();
 const K315: Keys = [-10, "rules"];
 function d315(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -454,11 +464,12 @@ function d315(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O315();
   o["rules"] = v1 === undefined ? null : v1;
   return o;
 }
 // k8s.io.api.batch.v1.SuccessPolicyRule
+const O316 = /* @__PURE__ */ plainShape();
 const K316: Keys = [10, "succeededIndexes", 16, "succeededCount"];
 function d316(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -473,12 +484,13 @@ function d316(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O316();
   if (v1 !== undefined) o["succeededIndexes"] = v1;
   if (v2 !== undefined) o["succeededCount"] = v2;
   return o;
 }
 // k8s.io.api.batch.v1.UncountedTerminatedPods
+const O317 = /* @__PURE__ */ plainShape();
 const K317: Keys = [10, "succeeded", 18, "failed"];
 function d317(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -493,7 +505,7 @@ function d317(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O317();
   if (v1 !== undefined) o["succeeded"] = v1;
   if (v2 !== undefined) o["failed"] = v2;
   return o;
@@ -513,8 +525,8 @@ export const schemas: SchemaGroup = {
     d300, d301, d302, d303, d304, d305, d306, d307, d308, d309, d310, d311, d312, d313, d314, d315,
     d316, d317,
   ], [0, 1, 4, 6], [
-    [K300, O300, "mgmgmg", d1298, d302, d303], [K301, "mgMb", d1294, d300], [K302, O302, "sfsalaseoamgiaia", d310], [K303, "Mamama", d490, d1312, d1312], [K304, O304, "mgmgmg", d1298, d308, d309], [K305, O305, "sfsfmgmgsese", d1312, d1312], [K306, "mgMb", d1294, d304], [K307, "mamamaMa", d1117, d1116, d1113, d1115],
-    [K308, O308, "iaialamamaiaiaiamaoamgiasaoasasama", d311, d315, d1291, d532, d307], [K309, O309, "Mamamaieieieiasesamaia", d305, d1312, d1312, d317], [K310, "mgmg", d1298, d308], [K311, "Mb", d314], [K312, "sasfIb"], [K313, "sfsf"], [K314, "sfmaMa", d312, d313], [K315, "Mb", d316],
-    [K316, "saia"], [K317, "SaSa"],
+    [K300, O300, "mgmgmg", d1298, d302, d303], [K301, O301, "mgMb", d1294, d300], [K302, O302, "sfsalaseoamgiaia", d310], [K303, O303, "Mamama", d490, d1312, d1312], [K304, O304, "mgmgmg", d1298, d308, d309], [K305, O305, "sfsfmgmgsese", d1312, d1312], [K306, O306, "mgMb", d1294, d304], [K307, O307, "mamamaMa", d1117, d1116, d1113, d1115],
+    [K308, O308, "iaialamamaiaiaiamaoamgiasaoasasama", d311, d315, d1291, d532, d307], [K309, O309, "Mamamaieieieiasesamaia", d305, d1312, d1312, d317], [K310, O310, "mgmg", d1298, d308], [K311, O311, "Mb", d314], [K312, O312, "sasfIb"], [K313, O313, "sfsf"], [K314, O314, "sfmaMa", d312, d313], [K315, O315, "Mb", d316],
+    [K316, O316, "saia"], [K317, O317, "SaSa"],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d308, schemas as BATCH_V1 } from './batch-v1.js';
 import { d490, schemas as CORE_V1 } from './core-v1.js';
@@ -37,10 +37,11 @@ function d318(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.batch.v1beta1.CronJobList
+const O319 = /* @__PURE__ */ plainShape();
 const K319: Keys = [-10, "metadata", -18, "items"];
 function d319(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O319();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -97,6 +98,7 @@ function d320(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.batch.v1beta1.CronJobStatus
+const O321 = /* @__PURE__ */ plainShape();
 const K321: Keys = [-10, "active", 34, "lastScheduleTime", 42, "lastSuccessfulTime"];
 function d321(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -113,13 +115,14 @@ function d321(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O321();
   if (v1 !== undefined) o["active"] = v1;
   if (v4 !== undefined) o["lastScheduleTime"] = v4;
   if (v5 !== undefined) o["lastSuccessfulTime"] = v5;
   return o;
 }
 // k8s.io.api.batch.v1beta1.JobTemplateSpec
+const O322 = /* @__PURE__ */ plainShape();
 const K322: Keys = [-10, "metadata", -18, "spec"];
 function d322(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -134,7 +137,7 @@ function d322(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O322();
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d308(EMPTY, c);
   return o;
@@ -151,6 +154,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.batch.v1beta1.", "CronJob CronJobList CronJobSpec CronJobStatus JobTemplateSpec", [
     d318, d319, d320, d321, d322,
   ], [0, 1], [
-    [K318, O318, "mgmgmg", d1298, d320, d321], [K319, "mgMb", d1294, d318], [K320, O320, "sfsalaseoamgiaia", d322], [K321, "Mamama", d490, d1312, d1312], [K322, "mgmg", d1298, d308],
+    [K318, O318, "mgmgmg", d1298, d320, d321], [K319, O319, "mgMb", d1294, d318], [K320, O320, "sfsalaseoamgiaia", d322], [K321, O321, "Mamama", d490, d1312, d1312], [K322, O322, "mgmg", d1298, d308],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -68,10 +68,11 @@ function d324(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.certificates.v1.CertificateSigningRequestList
+const O325 = /* @__PURE__ */ plainShape();
 const K325: Keys = [-10, "metadata", -18, "items"];
 function d325(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O325();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -129,6 +130,7 @@ function d326(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.certificates.v1.CertificateSigningRequestStatus
+const O327 = /* @__PURE__ */ plainShape();
 const K327: Keys = [-10, "conditions", 18, "certificate"];
 function d327(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -143,16 +145,17 @@ function d327(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O327();
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined && v2 !== '') o["certificate"] = v2;
   return o;
 }
 // k8s.io.api.certificates.v1.ClusterTrustBundle
+const O328 = /* @__PURE__ */ plainShape();
 const K328: Keys = [-10, "metadata", -18, "spec"];
 function d328(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O328();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -170,10 +173,11 @@ function d328(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.certificates.v1.ClusterTrustBundleList
+const O329 = /* @__PURE__ */ plainShape();
 const K329: Keys = [-10, "metadata", -18, "items"];
 function d329(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O329();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -191,6 +195,7 @@ function d329(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.certificates.v1.ClusterTrustBundleSpec
+const O330 = /* @__PURE__ */ plainShape();
 const K330: Keys = [10, "signerName", 18, "trustBundle"];
 function d330(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -205,7 +210,7 @@ function d330(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O330();
   if (v1) o["signerName"] = v1;
   o["trustBundle"] = v2 ?? '';
   return o;
@@ -238,10 +243,11 @@ function d332(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.certificates.v1.PodCertificateRequestList
+const O333 = /* @__PURE__ */ plainShape();
 const K333: Keys = [-10, "metadata", -18, "items"];
 function d333(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O333();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -346,7 +352,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.certificates.v1.", "CertificateSigningRequest CertificateSigningRequestCondition CertificateSigningRequestList CertificateSigningRequestSpec CertificateSigningRequestStatus ClusterTrustBundle ClusterTrustBundleList ClusterTrustBundleSpec ExtraValue PodCertificateRequest PodCertificateRequestList PodCertificateRequestSpec PodCertificateRequestStatus", [
     d323, d324, d325, d326, d327, d328, d329, d330, d331, d332, d333, d334, d335,
   ], [0, 2, 5, 6, 9, 10], [
-    [K323, O323, "mgmgmg", d1298, d326, d327], [K324, O324, "sfsfsesemgmg", d1312, d1312], [K325, "mgMb", d1294, d323], [K326, O326, "bbsfiaSaseseSa3a", d331], [K327, "Mabc", d324], [K328, "mgmg", d1298, d330], [K329, "mgMb", d1294, d328], [K330, "sesf"],
-    "#n", [K332, O332, "mgmgmg", d1298, d334, d335], [K333, "mgMb", d1294, d332], [K334, O334, "sfsfsfsfsfsfsfiabb1a"], [K335, O335, "Masemamama", d1278, d1312, d1312, d1312],
+    [K323, O323, "mgmgmg", d1298, d326, d327], [K324, O324, "sfsfsesemgmg", d1312, d1312], [K325, O325, "mgMb", d1294, d323], [K326, O326, "bbsfiaSaseseSa3a", d331], [K327, O327, "Mabc", d324], [K328, O328, "mgmg", d1298, d330], [K329, O329, "mgMb", d1294, d328], [K330, O330, "sesf"],
+    "#n", [K332, O332, "mgmgmg", d1298, d334, d335], [K333, O333, "mgMb", d1294, d332], [K334, O334, "sfsfsfsfsfsfsfiabb1a"], [K335, O335, "Masemamama", d1278, d1312, d1312, d1312],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, schemas as META } from './meta.js';
 
@@ -10,10 +10,11 @@ import { d1294, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.certificates.v1alpha1.ClusterTrustBundle
+const O336 = /* @__PURE__ */ plainShape();
 const K336: Keys = [-10, "metadata", -18, "spec"];
 function d336(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O336();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -31,10 +32,11 @@ function d336(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.certificates.v1alpha1.ClusterTrustBundleList
+const O337 = /* @__PURE__ */ plainShape();
 const K337: Keys = [-10, "metadata", -18, "items"];
 function d337(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O337();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -52,6 +54,7 @@ function d337(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.certificates.v1alpha1.ClusterTrustBundleSpec
+const O338 = /* @__PURE__ */ plainShape();
 const K338: Keys = [10, "signerName", 18, "trustBundle"];
 function d338(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -66,7 +69,7 @@ function d338(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O338();
   if (v1) o["signerName"] = v1;
   o["trustBundle"] = v2 ?? '';
   return o;
@@ -83,6 +86,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.certificates.v1alpha1.", "ClusterTrustBundle ClusterTrustBundleList ClusterTrustBundleSpec", [
     d336, d337, d338,
   ], [0, 1], [
-    [K336, "mgmg", d1298, d338], [K337, "mgMb", d1294, d336], [K338, "sesf"],
+    [K336, O336, "mgmg", d1298, d338], [K337, O337, "mgMb", d1294, d336], [K338, O338, "sesf"],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -68,10 +68,11 @@ function d340(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestList
+const O341 = /* @__PURE__ */ plainShape();
 const K341: Keys = [-10, "metadata", -18, "items"];
 function d341(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O341();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -129,6 +130,7 @@ function d342(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.certificates.v1beta1.CertificateSigningRequestStatus
+const O343 = /* @__PURE__ */ plainShape();
 const K343: Keys = [-10, "conditions", 18, "certificate"];
 function d343(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -143,16 +145,17 @@ function d343(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O343();
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined && v2 !== '') o["certificate"] = v2;
   return o;
 }
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundle
+const O344 = /* @__PURE__ */ plainShape();
 const K344: Keys = [-10, "metadata", -18, "spec"];
 function d344(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O344();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -170,10 +173,11 @@ function d344(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundleList
+const O345 = /* @__PURE__ */ plainShape();
 const K345: Keys = [-10, "metadata", -18, "items"];
 function d345(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O345();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -191,6 +195,7 @@ function d345(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.certificates.v1beta1.ClusterTrustBundleSpec
+const O346 = /* @__PURE__ */ plainShape();
 const K346: Keys = [10, "signerName", 18, "trustBundle"];
 function d346(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -205,7 +210,7 @@ function d346(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O346();
   if (v1) o["signerName"] = v1;
   o["trustBundle"] = v2 ?? '';
   return o;
@@ -238,10 +243,11 @@ function d348(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.certificates.v1beta1.PodCertificateRequestList
+const O349 = /* @__PURE__ */ plainShape();
 const K349: Keys = [-10, "metadata", -18, "items"];
 function d349(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O349();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -352,7 +358,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.certificates.v1beta1.", "CertificateSigningRequest CertificateSigningRequestCondition CertificateSigningRequestList CertificateSigningRequestSpec CertificateSigningRequestStatus ClusterTrustBundle ClusterTrustBundleList ClusterTrustBundleSpec ExtraValue PodCertificateRequest PodCertificateRequestList PodCertificateRequestSpec PodCertificateRequestStatus", [
     d339, d340, d341, d342, d343, d344, d345, d346, d347, d348, d349, d350, d351,
   ], [0, 2, 5, 6, 9, 10], [
-    [K339, O339, "mgmgmg", d1298, d342, d343], [K340, O340, "sfsfsesemgmg", d1312, d1312], [K341, "mgMb", d1294, d339], [K342, O342, "bbsaiaSaseseSa3a", d347], [K343, "Mabc", d340], [K344, "mgmg", d1298, d346], [K345, "mgMb", d1294, d344], [K346, "sesf"],
-    "#n", [K348, O348, "mgmgmg", d1298, d350, d351], [K349, "mgMb", d1294, d348], [K350, O350, "sfsfsfsfsfsfsfiabbbbbb1a"], [K351, O351, "Masemamama", d1278, d1312, d1312, d1312],
+    [K339, O339, "mgmgmg", d1298, d342, d343], [K340, O340, "sfsfsesemgmg", d1312, d1312], [K341, O341, "mgMb", d1294, d339], [K342, O342, "bbsaiaSaseseSa3a", d347], [K343, O343, "Mabc", d340], [K344, O344, "mgmg", d1298, d346], [K345, O345, "mgMb", d1294, d344], [K346, O346, "sesf"],
+    "#n", [K348, O348, "mgmgmg", d1298, d350, d351], [K349, O349, "mgMb", d1294, d348], [K350, O350, "sfsfsfsfsfsfsfiabbbbbb1a"], [K351, O351, "Masemamama", d1278, d1312, d1312, d1312],
   ]),
 };

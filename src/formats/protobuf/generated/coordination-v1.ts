@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1297, d1298, schemas as META } from './meta.js';
 
@@ -10,10 +10,11 @@ import { d1294, d1297, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.coordination.v1.Lease
+const O352 = /* @__PURE__ */ plainShape();
 const K352: Keys = [-10, "metadata", -18, "spec"];
 function d352(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O352();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -31,10 +32,11 @@ function d352(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.coordination.v1.LeaseList
+const O353 = /* @__PURE__ */ plainShape();
 const K353: Keys = [-10, "metadata", -18, "items"];
 function d353(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O353();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -99,6 +101,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.coordination.v1.", "Lease LeaseList LeaseSpec", [
     d352, d353, d354,
   ], [0, 1], [
-    [K352, "mgmg", d1298, d354], [K353, "mgMb", d1294, d352], [K354, O354, "saiamamaiasasa", d1297, d1297],
+    [K352, O352, "mgmg", d1298, d354], [K353, O353, "mgMb", d1294, d352], [K354, O354, "saiamamaiasasa", d1297, d1297],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1297, d1298, schemas as META } from './meta.js';
 
@@ -10,10 +10,11 @@ import { d1294, d1297, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.coordination.v1alpha2.LeaseCandidate
+const O355 = /* @__PURE__ */ plainShape();
 const K355: Keys = [-10, "metadata", -18, "spec"];
 function d355(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O355();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -31,10 +32,11 @@ function d355(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.coordination.v1alpha2.LeaseCandidateList
+const O356 = /* @__PURE__ */ plainShape();
 const K356: Keys = [-10, "metadata", -18, "items"];
 function d356(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O356();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -96,6 +98,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.coordination.v1alpha2.", "LeaseCandidate LeaseCandidateList LeaseCandidateSpec", [
     d355, d356, d357,
   ], [0, 1], [
-    [K355, "mgmg", d1298, d357], [K356, "mgMb", d1294, d355], [K357, O357, "sfmamasfsese", d1297, d1297],
+    [K355, O355, "mgmg", d1298, d357], [K356, O356, "mgMb", d1294, d355], [K357, O357, "sfmamasfsese", d1297, d1297],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1297, d1298, schemas as META } from './meta.js';
 
@@ -10,10 +10,11 @@ import { d1294, d1297, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.coordination.v1beta1.Lease
+const O358 = /* @__PURE__ */ plainShape();
 const K358: Keys = [-10, "metadata", -18, "spec"];
 function d358(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O358();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -31,10 +32,11 @@ function d358(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.coordination.v1beta1.LeaseCandidate
+const O359 = /* @__PURE__ */ plainShape();
 const K359: Keys = [-10, "metadata", -18, "spec"];
 function d359(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O359();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -52,10 +54,11 @@ function d359(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.coordination.v1beta1.LeaseCandidateList
+const O360 = /* @__PURE__ */ plainShape();
 const K360: Keys = [-10, "metadata", -18, "items"];
 function d360(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O360();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -106,10 +109,11 @@ function d361(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.coordination.v1beta1.LeaseList
+const O362 = /* @__PURE__ */ plainShape();
 const K362: Keys = [-10, "metadata", -18, "items"];
 function d362(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O362();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -174,6 +178,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.coordination.v1beta1.", "Lease LeaseCandidate LeaseCandidateList LeaseCandidateSpec LeaseList LeaseSpec", [
     d358, d359, d360, d361, d362, d363,
   ], [0, 1, 2, 4], [
-    [K358, "mgmg", d1298, d363], [K359, "mgmg", d1298, d361], [K360, "mgMb", d1294, d359], [K361, O361, "sfmamasfsese", d1297, d1297], [K362, "mgMb", d1294, d358], [K363, O363, "saiamamaiasasa", d1297, d1297],
+    [K358, O358, "mgmg", d1298, d363], [K359, O359, "mgmg", d1298, d361], [K360, O360, "mgMb", d1294, d359], [K361, O361, "sfmamasfsese", d1297, d1297], [K362, O362, "mgMb", d1294, d358], [K363, O363, "saiamamaiasasa", d1297, d1297],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1270, d1278, d1291, d1294, d1297, d1298, d1299, d1312, d1319, d1322, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1270, d1278, d1291, d1294, d1297, d1298, d1299, d1312, d1319, d1322, s
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.core.v1.AWSElasticBlockStoreVolumeSource
+const O364 = /* @__PURE__ */ plainShape();
 const K364: Keys = [10, "volumeID", 18, "fsType", 24, "partition", 32, "readOnly"];
 function d364(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -28,7 +29,7 @@ function d364(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O364();
   o["volumeID"] = v1 ?? '';
   if (v2) o["fsType"] = v2;
   if (v3) o["partition"] = v3;
@@ -36,6 +37,7 @@ function d364(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.Affinity
+const O365 = /* @__PURE__ */ plainShape();
 const K365: Keys = [-10, "nodeAffinity", -18, "podAffinity", -26, "podAntiAffinity"];
 function d365(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -52,13 +54,14 @@ function d365(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O365();
   if (v1 !== undefined) o["nodeAffinity"] = v1;
   if (v2 !== undefined) o["podAffinity"] = v2;
   if (v3 !== undefined) o["podAntiAffinity"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.AppArmorProfile
+const O366 = /* @__PURE__ */ plainShape();
 const K366: Keys = [10, "type", 18, "localhostProfile"];
 function d366(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -73,12 +76,13 @@ function d366(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O366();
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["localhostProfile"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.AttachedVolume
+const O367 = /* @__PURE__ */ plainShape();
 const K367: Keys = [10, "name", 18, "devicePath"];
 function d367(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -93,12 +97,13 @@ function d367(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O367();
   o["name"] = v1 ?? '';
   o["devicePath"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.AvoidPods
+const O368 = /* @__PURE__ */ plainShape();
 const K368: Keys = [-10, "preferAvoidPods"];
 function d368(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -111,7 +116,7 @@ function d368(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O368();
   if (v1 !== undefined) o["preferAvoidPods"] = v1;
   return o;
 }
@@ -149,6 +154,7 @@ function d369(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.AzureFilePersistentVolumeSource
+const O370 = /* @__PURE__ */ plainShape();
 const K370: Keys = [10, "secretName", 18, "shareName", 24, "readOnly", 34, "secretNamespace"];
 function d370(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -167,7 +173,7 @@ function d370(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O370();
   o["secretName"] = v1 ?? '';
   o["shareName"] = v2 ?? '';
   if (v3) o["readOnly"] = v3;
@@ -175,6 +181,7 @@ function d370(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.AzureFileVolumeSource
+const O371 = /* @__PURE__ */ plainShape();
 const K371: Keys = [10, "secretName", 18, "shareName", 24, "readOnly"];
 function d371(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -191,17 +198,18 @@ function d371(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O371();
   o["secretName"] = v1 ?? '';
   o["shareName"] = v2 ?? '';
   if (v3) o["readOnly"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.Binding
+const O372 = /* @__PURE__ */ plainShape();
 const K372: Keys = [-10, "metadata", -18, "target"];
 function d372(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O372();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -296,6 +304,7 @@ function d374(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.Capabilities
+const O375 = /* @__PURE__ */ plainShape();
 const K375: Keys = [10, "add", 18, "drop"];
 function d375(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -310,7 +319,7 @@ function d375(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O375();
   if (v1 !== undefined) o["add"] = v1;
   if (v2 !== undefined) o["drop"] = v2;
   return o;
@@ -382,6 +391,7 @@ function d377(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.CinderPersistentVolumeSource
+const O378 = /* @__PURE__ */ plainShape();
 const K378: Keys = [10, "volumeID", 18, "fsType", 24, "readOnly", -34, "secretRef"];
 function d378(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -400,7 +410,7 @@ function d378(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O378();
   o["volumeID"] = v1 ?? '';
   if (v2) o["fsType"] = v2;
   if (v3) o["readOnly"] = v3;
@@ -408,6 +418,7 @@ function d378(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.CinderVolumeSource
+const O379 = /* @__PURE__ */ plainShape();
 const K379: Keys = [10, "volumeID", 18, "fsType", 24, "readOnly", -34, "secretRef"];
 function d379(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -426,7 +437,7 @@ function d379(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O379();
   o["volumeID"] = v1 ?? '';
   if (v2) o["fsType"] = v2;
   if (v3) o["readOnly"] = v3;
@@ -434,6 +445,7 @@ function d379(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ClientIPConfig
+const O380 = /* @__PURE__ */ plainShape();
 const K380: Keys = [8, "timeoutSeconds"];
 function d380(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -446,7 +458,7 @@ function d380(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O380();
   if (v1 !== undefined) o["timeoutSeconds"] = v1;
   return o;
 }
@@ -484,6 +496,7 @@ function d381(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ComponentCondition
+const O382 = /* @__PURE__ */ plainShape();
 const K382: Keys = [10, "type", 18, "status", 26, "message", 34, "error"];
 function d382(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -502,7 +515,7 @@ function d382(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O382();
   o["type"] = v1 ?? '';
   o["status"] = v2 ?? '';
   if (v3) o["message"] = v3;
@@ -510,10 +523,11 @@ function d382(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ComponentStatus
+const O383 = /* @__PURE__ */ plainShape();
 const K383: Keys = [-10, "metadata", -18, "conditions"];
 function d383(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O383();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -531,10 +545,11 @@ function d383(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ComponentStatusList
+const O384 = /* @__PURE__ */ plainShape();
 const K384: Keys = [-10, "metadata", -18, "items"];
 function d384(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O384();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -582,6 +597,7 @@ function d385(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ConfigMapEnvSource
+const O386 = /* @__PURE__ */ plainShape();
 const K386: Keys = [16, "optional"];
 function d386(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -596,12 +612,13 @@ function d386(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O386();
   Object.assign(o, v1 ?? d457(EMPTY, c));
   if (v2 !== undefined) o["optional"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.ConfigMapKeySelector
+const O387 = /* @__PURE__ */ plainShape();
 const K387: Keys = [18, "key", 24, "optional"];
 function d387(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -618,17 +635,18 @@ function d387(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O387();
   Object.assign(o, v1 ?? d457(EMPTY, c));
   o["key"] = v2 ?? '';
   if (v3 !== undefined) o["optional"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.ConfigMapList
+const O388 = /* @__PURE__ */ plainShape();
 const K388: Keys = [-10, "metadata", -18, "items"];
 function d388(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O388();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -676,6 +694,7 @@ function d389(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ConfigMapProjection
+const O390 = /* @__PURE__ */ plainShape();
 const K390: Keys = [-18, "items", 32, "optional"];
 function d390(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -692,7 +711,7 @@ function d390(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O390();
   Object.assign(o, v1 ?? d457(EMPTY, c));
   if (v2 !== undefined) o["items"] = v2;
   if (v4 !== undefined) o["optional"] = v4;
@@ -819,6 +838,7 @@ function d392(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ContainerExtendedResourceRequest
+const O393 = /* @__PURE__ */ plainShape();
 const K393: Keys = [10, "containerName", 18, "resourceName", 26, "requestName"];
 function d393(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -835,13 +855,14 @@ function d393(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O393();
   o["containerName"] = v1 ?? '';
   o["resourceName"] = v2 ?? '';
   o["requestName"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.ContainerImage
+const O394 = /* @__PURE__ */ plainShape();
 const K394: Keys = [10, "names", 16, "sizeBytes"];
 function d394(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -856,7 +877,7 @@ function d394(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O394();
   o["names"] = v1 === undefined ? null : v1;
   if (v2) o["sizeBytes"] = v2;
   return o;
@@ -892,6 +913,7 @@ function d395(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ContainerResizePolicy
+const O396 = /* @__PURE__ */ plainShape();
 const K396: Keys = [10, "resourceName", 18, "restartPolicy"];
 function d396(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -906,12 +928,13 @@ function d396(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O396();
   o["resourceName"] = v1 ?? '';
   o["restartPolicy"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.ContainerRestartRule
+const O397 = /* @__PURE__ */ plainShape();
 const K397: Keys = [10, "action", -18, "exitCodes"];
 function d397(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -926,12 +949,13 @@ function d397(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O397();
   if (v1) o["action"] = v1;
   if (v2 !== undefined) o["exitCodes"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.ContainerRestartRuleOnExitCodes
+const O398 = /* @__PURE__ */ plainShape();
 const K398: Keys = [10, "operator", 16, "values"];
 function d398(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -946,12 +970,13 @@ function d398(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O398();
   if (v1) o["operator"] = v1;
   if (v2 !== undefined) o["values"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.ContainerState
+const O399 = /* @__PURE__ */ plainShape();
 const K399: Keys = [-10, "waiting", -18, "running", -26, "terminated"];
 function d399(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -968,13 +993,14 @@ function d399(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O399();
   if (v1 !== undefined) o["waiting"] = v1;
   if (v2 !== undefined) o["running"] = v2;
   if (v3 !== undefined) o["terminated"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.ContainerStateRunning
+const O400 = /* @__PURE__ */ plainShape();
 const K400: Keys = [10, "startedAt"];
 function d400(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -987,7 +1013,7 @@ function d400(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O400();
   o["startedAt"] = v1 ?? d1312(EMPTY, c);
   return o;
 }
@@ -1028,6 +1054,7 @@ function d401(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ContainerStateWaiting
+const O402 = /* @__PURE__ */ plainShape();
 const K402: Keys = [10, "reason", 18, "message"];
 function d402(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1042,7 +1069,7 @@ function d402(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O402();
   if (v1) o["reason"] = v1;
   if (v2) o["message"] = v2;
   return o;
@@ -1109,6 +1136,7 @@ function d403(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ContainerUser
+const O404 = /* @__PURE__ */ plainShape();
 const K404: Keys = [-10, "linux"];
 function d404(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1121,11 +1149,12 @@ function d404(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O404();
   if (v1 !== undefined) o["linux"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.DaemonEndpoint
+const O405 = /* @__PURE__ */ plainShape();
 const K405: Keys = [8, "Port"];
 function d405(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1138,11 +1167,12 @@ function d405(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O405();
   o["Port"] = v1 ?? 0;
   return o;
 }
 // k8s.io.api.core.v1.DownwardAPIProjection
+const O406 = /* @__PURE__ */ plainShape();
 const K406: Keys = [-10, "items"];
 function d406(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1155,7 +1185,7 @@ function d406(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O406();
   if (v1 !== undefined) o["items"] = v1;
   return o;
 }
@@ -1190,6 +1220,7 @@ function d407(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.DownwardAPIVolumeSource
+const O408 = /* @__PURE__ */ plainShape();
 const K408: Keys = [-10, "items", 16, "defaultMode", 24, "defaultUser"];
 function d408(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1206,13 +1237,14 @@ function d408(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O408();
   if (v1 !== undefined) o["items"] = v1;
   if (v2 !== undefined) o["defaultMode"] = v2;
   if (v3 !== undefined) o["defaultUser"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.EmptyDirVolumeSource
+const O409 = /* @__PURE__ */ plainShape();
 const K409: Keys = [10, "medium", 18, "sizeLimit", 24, "mode"];
 function d409(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1229,13 +1261,14 @@ function d409(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O409();
   if (v1) o["medium"] = v1;
   if (v2 !== undefined) o["sizeLimit"] = v2;
   if (v3 !== undefined) o["mode"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.EndpointAddress
+const O410 = /* @__PURE__ */ plainShape();
 const K410: Keys = [10, "ip", 26, "hostname", 34, "nodeName", -18, "targetRef"];
 function d410(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1254,7 +1287,7 @@ function d410(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O410();
   o["ip"] = v1 ?? '';
   if (v3) o["hostname"] = v3;
   if (v4 !== undefined) o["nodeName"] = v4;
@@ -1262,6 +1295,7 @@ function d410(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.EndpointPort
+const O411 = /* @__PURE__ */ plainShape();
 const K411: Keys = [10, "name", 16, "port", 26, "protocol", 34, "appProtocol"];
 function d411(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1280,7 +1314,7 @@ function d411(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O411();
   if (v1) o["name"] = v1;
   o["port"] = v2 ?? 0;
   if (v3) o["protocol"] = v3;
@@ -1288,6 +1322,7 @@ function d411(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.EndpointSubset
+const O412 = /* @__PURE__ */ plainShape();
 const K412: Keys = [-10, "addresses", -18, "notReadyAddresses", -26, "ports"];
 function d412(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1304,17 +1339,18 @@ function d412(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O412();
   if (v1 !== undefined) o["addresses"] = v1;
   if (v2 !== undefined) o["notReadyAddresses"] = v2;
   if (v3 !== undefined) o["ports"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.Endpoints
+const O413 = /* @__PURE__ */ plainShape();
 const K413: Keys = [-10, "metadata", -18, "subsets"];
 function d413(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O413();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1332,10 +1368,11 @@ function d413(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.EndpointsList
+const O414 = /* @__PURE__ */ plainShape();
 const K414: Keys = [-10, "metadata", -18, "items"];
 function d414(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O414();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1353,6 +1390,7 @@ function d414(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.EnvFromSource
+const O415 = /* @__PURE__ */ plainShape();
 const K415: Keys = [10, "prefix", -18, "configMapRef", -26, "secretRef"];
 function d415(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1369,13 +1407,14 @@ function d415(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O415();
   if (v1) o["prefix"] = v1;
   if (v2 !== undefined) o["configMapRef"] = v2;
   if (v3 !== undefined) o["secretRef"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.EnvVar
+const O416 = /* @__PURE__ */ plainShape();
 const K416: Keys = [10, "name", 18, "value", -26, "valueFrom"];
 function d416(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1392,7 +1431,7 @@ function d416(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O416();
   o["name"] = v1 ?? '';
   if (v2) o["value"] = v2;
   if (v3 !== undefined) o["valueFrom"] = v3;
@@ -1540,6 +1579,7 @@ function d419(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.EphemeralVolumeSource
+const O420 = /* @__PURE__ */ plainShape();
 const K420: Keys = [-10, "volumeClaimTemplate"];
 function d420(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1552,7 +1592,7 @@ function d420(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O420();
   if (v1 !== undefined) o["volumeClaimTemplate"] = v1;
   return o;
 }
@@ -1618,10 +1658,11 @@ function d421(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.EventList
+const O422 = /* @__PURE__ */ plainShape();
 const K422: Keys = [-10, "metadata", -18, "items"];
 function d422(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O422();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1639,6 +1680,7 @@ function d422(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.EventSeries
+const O423 = /* @__PURE__ */ plainShape();
 const K423: Keys = [8, "count", 18, "lastObservedTime"];
 function d423(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1653,12 +1695,13 @@ function d423(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O423();
   if (v1) o["count"] = v1;
   o["lastObservedTime"] = v2 ?? d1297(EMPTY, c);
   return o;
 }
 // k8s.io.api.core.v1.EventSource
+const O424 = /* @__PURE__ */ plainShape();
 const K424: Keys = [10, "component", 18, "host"];
 function d424(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1673,12 +1716,13 @@ function d424(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O424();
   if (v1) o["component"] = v1;
   if (v2) o["host"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.EvictionResponder
+const O425 = /* @__PURE__ */ plainShape();
 const K425: Keys = [10, "name", 16, "priority"];
 function d425(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1693,12 +1737,13 @@ function d425(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O425();
   o["name"] = v1 ?? '';
   o["priority"] = v2 === undefined ? null : v2;
   return o;
 }
 // k8s.io.api.core.v1.ExecAction
+const O426 = /* @__PURE__ */ plainShape();
 const K426: Keys = [10, "command"];
 function d426(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1711,7 +1756,7 @@ function d426(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O426();
   if (v1 !== undefined) o["command"] = v1;
   return o;
 }
@@ -1746,6 +1791,7 @@ function d427(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.FileKeySelector
+const O428 = /* @__PURE__ */ plainShape();
 const K428: Keys = [10, "volumeName", 18, "path", 26, "key", 32, "optional"];
 function d428(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1764,7 +1810,7 @@ function d428(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O428();
   o["volumeName"] = v1 ?? '';
   o["path"] = v2 ?? '';
   o["key"] = v3 ?? '';
@@ -1834,6 +1880,7 @@ function d430(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.FlockerVolumeSource
+const O431 = /* @__PURE__ */ plainShape();
 const K431: Keys = [10, "datasetName", 18, "datasetUUID"];
 function d431(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1848,12 +1895,13 @@ function d431(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O431();
   if (v1) o["datasetName"] = v1;
   if (v2) o["datasetUUID"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.GCEPersistentDiskVolumeSource
+const O432 = /* @__PURE__ */ plainShape();
 const K432: Keys = [10, "pdName", 18, "fsType", 24, "partition", 32, "readOnly"];
 function d432(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1872,7 +1920,7 @@ function d432(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O432();
   o["pdName"] = v1 ?? '';
   if (v2) o["fsType"] = v2;
   if (v3) o["partition"] = v3;
@@ -1880,6 +1928,7 @@ function d432(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.GRPCAction
+const O433 = /* @__PURE__ */ plainShape();
 const K433: Keys = [8, "port", 18, "service", 26, "mode"];
 function d433(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1896,13 +1945,14 @@ function d433(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O433();
   o["port"] = v1 ?? 0;
   o["service"] = v2 === undefined ? null : v2;
   if (v3 !== undefined) o["mode"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.GitRepoVolumeSource
+const O434 = /* @__PURE__ */ plainShape();
 const K434: Keys = [10, "repository", 18, "revision", 26, "directory"];
 function d434(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1919,13 +1969,14 @@ function d434(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O434();
   o["repository"] = v1 ?? '';
   if (v2) o["revision"] = v2;
   if (v3) o["directory"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.GlusterfsPersistentVolumeSource
+const O435 = /* @__PURE__ */ plainShape();
 const K435: Keys = [10, "endpoints", 18, "path", 24, "readOnly", 34, "endpointsNamespace"];
 function d435(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1944,7 +1995,7 @@ function d435(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O435();
   o["endpoints"] = v1 ?? '';
   o["path"] = v2 ?? '';
   if (v3) o["readOnly"] = v3;
@@ -1952,6 +2003,7 @@ function d435(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.GlusterfsVolumeSource
+const O436 = /* @__PURE__ */ plainShape();
 const K436: Keys = [10, "endpoints", 18, "path", 24, "readOnly"];
 function d436(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1968,7 +2020,7 @@ function d436(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O436();
   o["endpoints"] = v1 ?? '';
   o["path"] = v2 ?? '';
   if (v3) o["readOnly"] = v3;
@@ -2008,6 +2060,7 @@ function d437(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.HTTPHeader
+const O438 = /* @__PURE__ */ plainShape();
 const K438: Keys = [10, "name", 18, "value"];
 function d438(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2022,12 +2075,13 @@ function d438(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O438();
   o["name"] = v1 ?? '';
   o["value"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.HostAlias
+const O439 = /* @__PURE__ */ plainShape();
 const K439: Keys = [10, "ip", 18, "hostnames"];
 function d439(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2042,12 +2096,13 @@ function d439(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O439();
   o["ip"] = v1 ?? '';
   if (v2 !== undefined) o["hostnames"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.HostIP
+const O440 = /* @__PURE__ */ plainShape();
 const K440: Keys = [10, "ip"];
 function d440(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2060,11 +2115,12 @@ function d440(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O440();
   o["ip"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.HostPathVolumeSource
+const O441 = /* @__PURE__ */ plainShape();
 const K441: Keys = [10, "path", 18, "type"];
 function d441(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2079,7 +2135,7 @@ function d441(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O441();
   o["path"] = v1 ?? '';
   if (v2 !== undefined) o["type"] = v2;
   return o;
@@ -2181,6 +2237,7 @@ function d443(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ImageVolumeSource
+const O444 = /* @__PURE__ */ plainShape();
 const K444: Keys = [10, "reference", 18, "pullPolicy"];
 function d444(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2195,12 +2252,13 @@ function d444(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O444();
   if (v1) o["reference"] = v1;
   if (v2) o["pullPolicy"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.ImageVolumeStatus
+const O445 = /* @__PURE__ */ plainShape();
 const K445: Keys = [10, "imageRef"];
 function d445(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2213,11 +2271,12 @@ function d445(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O445();
   if (v1) o["imageRef"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.KeyToPath
+const O446 = /* @__PURE__ */ plainShape();
 const K446: Keys = [10, "key", 18, "path", 24, "mode", 32, "user"];
 function d446(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2236,7 +2295,7 @@ function d446(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O446();
   o["key"] = v1 ?? '';
   o["path"] = v2 ?? '';
   if (v3 !== undefined) o["mode"] = v3;
@@ -2244,6 +2303,7 @@ function d446(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.Lifecycle
+const O447 = /* @__PURE__ */ plainShape();
 const K447: Keys = [-10, "postStart", -18, "preStop", 26, "stopSignal"];
 function d447(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2260,13 +2320,14 @@ function d447(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O447();
   if (v1 !== undefined) o["postStart"] = v1;
   if (v2 !== undefined) o["preStop"] = v2;
   if (v3 !== undefined) o["stopSignal"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.LifecycleHandler
+const O448 = /* @__PURE__ */ plainShape();
 const K448: Keys = [-10, "exec", -18, "httpGet", -26, "tcpSocket", -34, "sleep"];
 function d448(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2285,7 +2346,7 @@ function d448(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O448();
   if (v1 !== undefined) o["exec"] = v1;
   if (v2 !== undefined) o["httpGet"] = v2;
   if (v3 !== undefined) o["tcpSocket"] = v3;
@@ -2293,10 +2354,11 @@ function d448(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.LimitRange
+const O449 = /* @__PURE__ */ plainShape();
 const K449: Keys = [-10, "metadata", -18, "spec"];
 function d449(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O449();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -2352,10 +2414,11 @@ function d450(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.LimitRangeList
+const O451 = /* @__PURE__ */ plainShape();
 const K451: Keys = [-10, "metadata", -18, "items"];
 function d451(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O451();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -2373,6 +2436,7 @@ function d451(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.LimitRangeSpec
+const O452 = /* @__PURE__ */ plainShape();
 const K452: Keys = [-10, "limits"];
 function d452(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2385,11 +2449,12 @@ function d452(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O452();
   o["limits"] = v1 === undefined ? null : v1;
   return o;
 }
 // k8s.io.api.core.v1.LinuxContainerUser
+const O453 = /* @__PURE__ */ plainShape();
 const K453: Keys = [8, "uid", 16, "gid", 24, "supplementalGroups"];
 function d453(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2406,17 +2471,18 @@ function d453(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O453();
   o["uid"] = v1 ?? 0;
   o["gid"] = v2 ?? 0;
   if (v3 !== undefined) o["supplementalGroups"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.List
+const O454 = /* @__PURE__ */ plainShape();
 const K454: Keys = [-10, "metadata", 18, "items"];
 function d454(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O454();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -2434,6 +2500,7 @@ function d454(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.LoadBalancerIngress
+const O455 = /* @__PURE__ */ plainShape();
 const K455: Keys = [10, "ip", 18, "hostname", 26, "ipMode", -34, "ports"];
 function d455(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2452,7 +2519,7 @@ function d455(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O455();
   if (v1) o["ip"] = v1;
   if (v2) o["hostname"] = v2;
   if (v3 !== undefined) o["ipMode"] = v3;
@@ -2460,6 +2527,7 @@ function d455(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.LoadBalancerStatus
+const O456 = /* @__PURE__ */ plainShape();
 const K456: Keys = [-10, "ingress"];
 function d456(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2472,11 +2540,12 @@ function d456(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O456();
   if (v1 !== undefined) o["ingress"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.LocalObjectReference
+const O457 = /* @__PURE__ */ plainShape();
 const K457: Keys = [10, "name"];
 function d457(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2489,11 +2558,12 @@ function d457(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O457();
   if (v1) o["name"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.LocalVolumeSource
+const O458 = /* @__PURE__ */ plainShape();
 const K458: Keys = [10, "path", 18, "fsType"];
 function d458(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2508,12 +2578,13 @@ function d458(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O458();
   o["path"] = v1 ?? '';
   if (v2 !== undefined) o["fsType"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.ModifyVolumeStatus
+const O459 = /* @__PURE__ */ plainShape();
 const K459: Keys = [10, "targetVolumeAttributesClassName", 18, "status"];
 function d459(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2528,12 +2599,13 @@ function d459(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O459();
   if (v1) o["targetVolumeAttributesClassName"] = v1;
   o["status"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.NFSVolumeSource
+const O460 = /* @__PURE__ */ plainShape();
 const K460: Keys = [10, "server", 18, "path", 24, "readOnly"];
 function d460(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2550,7 +2622,7 @@ function d460(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O460();
   o["server"] = v1 ?? '';
   o["path"] = v2 ?? '';
   if (v3) o["readOnly"] = v3;
@@ -2612,10 +2684,11 @@ function d462(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.NamespaceList
+const O463 = /* @__PURE__ */ plainShape();
 const K463: Keys = [-10, "metadata", -18, "items"];
 function d463(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O463();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -2633,6 +2706,7 @@ function d463(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.NamespaceSpec
+const O464 = /* @__PURE__ */ plainShape();
 const K464: Keys = [10, "finalizers"];
 function d464(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2645,11 +2719,12 @@ function d464(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O464();
   if (v1 !== undefined) o["finalizers"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.NamespaceStatus
+const O465 = /* @__PURE__ */ plainShape();
 const K465: Keys = [10, "phase", -18, "conditions"];
 function d465(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2664,7 +2739,7 @@ function d465(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O465();
   if (v1) o["phase"] = v1;
   if (v2 !== undefined) o["conditions"] = v2;
   return o;
@@ -2695,6 +2770,7 @@ function d466(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.NodeAddress
+const O467 = /* @__PURE__ */ plainShape();
 const K467: Keys = [10, "type", 18, "address"];
 function d467(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2709,12 +2785,13 @@ function d467(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O467();
   o["type"] = v1 ?? '';
   o["address"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.NodeAffinity
+const O468 = /* @__PURE__ */ plainShape();
 const K468: Keys = [-10, "requiredDuringSchedulingIgnoredDuringExecution", -18, "preferredDuringSchedulingIgnoredDuringExecution"];
 function d468(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2729,12 +2806,13 @@ function d468(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O468();
   if (v1 !== undefined) o["requiredDuringSchedulingIgnoredDuringExecution"] = v1;
   if (v2 !== undefined) o["preferredDuringSchedulingIgnoredDuringExecution"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.NodeAllocatableMappedResources
+const O469 = /* @__PURE__ */ plainShape();
 const K469: Keys = [10, "name", 18, "quantity"];
 function d469(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2749,12 +2827,13 @@ function d469(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O469();
   o["name"] = v1 ?? '';
   o["quantity"] = v2 === undefined ? null : v2;
   return o;
 }
 // k8s.io.api.core.v1.NodeAllocatableOverheadResources
+const O470 = /* @__PURE__ */ plainShape();
 const K470: Keys = [10, "name", 18, "perPod", 26, "perContainer"];
 function d470(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2771,13 +2850,14 @@ function d470(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O470();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["perPod"] = v2;
   if (v3 !== undefined) o["perContainer"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.NodeAllocatableResourceClaimStatus
+const O471 = /* @__PURE__ */ plainShape();
 const K471: Keys = [10, "resourceClaimName", 18, "containers", -34, "mapping", -42, "overhead"];
 function d471(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2796,7 +2876,7 @@ function d471(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O471();
   o["resourceClaimName"] = v1 ?? '';
   if (v2 !== undefined) o["containers"] = v2;
   if (v4 !== undefined) o["mapping"] = v4;
@@ -2837,6 +2917,7 @@ function d472(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.NodeConfigSource
+const O473 = /* @__PURE__ */ plainShape();
 const K473: Keys = [-18, "configMap"];
 function d473(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2849,11 +2930,12 @@ function d473(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O473();
   if (v2 !== undefined) o["configMap"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.NodeConfigStatus
+const O474 = /* @__PURE__ */ plainShape();
 const K474: Keys = [-10, "assigned", -18, "active", -26, "lastKnownGood", 34, "error"];
 function d474(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2872,7 +2954,7 @@ function d474(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O474();
   if (v1 !== undefined) o["assigned"] = v1;
   if (v2 !== undefined) o["active"] = v2;
   if (v3 !== undefined) o["lastKnownGood"] = v3;
@@ -2880,6 +2962,7 @@ function d474(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.NodeDaemonEndpoints
+const O475 = /* @__PURE__ */ plainShape();
 const K475: Keys = [-10, "kubeletEndpoint"];
 function d475(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2892,11 +2975,12 @@ function d475(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O475();
   o["kubeletEndpoint"] = v1 ?? d405(EMPTY, c);
   return o;
 }
 // k8s.io.api.core.v1.NodeFeatures
+const O476 = /* @__PURE__ */ plainShape();
 const K476: Keys = [8, "supplementalGroupsPolicy"];
 function d476(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2909,15 +2993,16 @@ function d476(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O476();
   if (v1 !== undefined) o["supplementalGroupsPolicy"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.NodeList
+const O477 = /* @__PURE__ */ plainShape();
 const K477: Keys = [-10, "metadata", -18, "items"];
 function d477(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O477();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -2935,6 +3020,7 @@ function d477(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.NodePodPreemptionPolicy
+const O478 = /* @__PURE__ */ plainShape();
 const K478: Keys = [10, "disableResizePreemption"];
 function d478(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2947,15 +3033,16 @@ function d478(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O478();
   if (v1 !== undefined) o["disableResizePreemption"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.NodeProxyOptions
+const O479 = /* @__PURE__ */ plainShape();
 const K479: Keys = [10, "path"];
 function d479(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O479();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
@@ -2970,6 +3057,7 @@ function d479(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.NodeRuntimeHandler
+const O480 = /* @__PURE__ */ plainShape();
 const K480: Keys = [10, "name", -18, "features"];
 function d480(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -2984,12 +3072,13 @@ function d480(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O480();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["features"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.NodeRuntimeHandlerFeatures
+const O481 = /* @__PURE__ */ plainShape();
 const K481: Keys = [8, "recursiveReadOnlyMounts", 16, "userNamespaces"];
 function d481(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3004,12 +3093,13 @@ function d481(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O481();
   if (v1 !== undefined) o["recursiveReadOnlyMounts"] = v1;
   if (v2 !== undefined) o["userNamespaces"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.NodeSelector
+const O482 = /* @__PURE__ */ plainShape();
 const K482: Keys = [-10, "nodeSelectorTerms"];
 function d482(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3022,11 +3112,12 @@ function d482(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O482();
   o["nodeSelectorTerms"] = v1 === undefined ? null : v1;
   return o;
 }
 // k8s.io.api.core.v1.NodeSelectorRequirement
+const O483 = /* @__PURE__ */ plainShape();
 const K483: Keys = [10, "key", 18, "operator", 26, "values"];
 function d483(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3043,13 +3134,14 @@ function d483(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O483();
   o["key"] = v1 ?? '';
   o["operator"] = v2 ?? '';
   if (v3 !== undefined) o["values"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.NodeSelectorTerm
+const O484 = /* @__PURE__ */ plainShape();
 const K484: Keys = [-10, "matchExpressions", -18, "matchFields"];
 function d484(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3064,7 +3156,7 @@ function d484(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O484();
   if (v1 !== undefined) o["matchExpressions"] = v1;
   if (v2 !== undefined) o["matchFields"] = v2;
   return o;
@@ -3168,6 +3260,7 @@ function d486(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.NodeSwapStatus
+const O487 = /* @__PURE__ */ plainShape();
 const K487: Keys = [8, "capacity"];
 function d487(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3180,7 +3273,7 @@ function d487(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O487();
   if (v1 !== undefined) o["capacity"] = v1;
   return o;
 }
@@ -3233,6 +3326,7 @@ function d488(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ObjectFieldSelector
+const O489 = /* @__PURE__ */ plainShape();
 const K489: Keys = [10, "apiVersion", 18, "fieldPath"];
 function d489(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3247,7 +3341,7 @@ function d489(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O489();
   if (v1) o["apiVersion"] = v1;
   o["fieldPath"] = v2 ?? '';
   return o;
@@ -3372,10 +3466,11 @@ function d493(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimList
+const O494 = /* @__PURE__ */ plainShape();
 const K494: Keys = [-10, "metadata", -18, "items"];
 function d494(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O494();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -3480,6 +3575,7 @@ function d496(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimTemplate
+const O497 = /* @__PURE__ */ plainShape();
 const K497: Keys = [-10, "metadata", -18, "spec"];
 function d497(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3494,12 +3590,13 @@ function d497(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O497();
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d495(EMPTY, c);
   return o;
 }
 // k8s.io.api.core.v1.PersistentVolumeClaimVolumeSource
+const O498 = /* @__PURE__ */ plainShape();
 const K498: Keys = [10, "claimName", 16, "readOnly"];
 function d498(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3514,16 +3611,17 @@ function d498(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O498();
   o["claimName"] = v1 ?? '';
   if (v2) o["readOnly"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.PersistentVolumeList
+const O499 = /* @__PURE__ */ plainShape();
 const K499: Keys = [-10, "metadata", -18, "items"];
 function d499(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O499();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -3668,6 +3766,7 @@ function d501(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PersistentVolumeStatus
+const O502 = /* @__PURE__ */ plainShape();
 const K502: Keys = [10, "phase", 18, "message", 26, "reason", 34, "lastPhaseTransitionTime"];
 function d502(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3686,7 +3785,7 @@ function d502(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O502();
   if (v1) o["phase"] = v1;
   if (v2) o["message"] = v2;
   if (v3) o["reason"] = v3;
@@ -3694,6 +3793,7 @@ function d502(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PhotonPersistentDiskVolumeSource
+const O503 = /* @__PURE__ */ plainShape();
 const K503: Keys = [10, "pdID", 18, "fsType"];
 function d503(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3708,7 +3808,7 @@ function d503(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O503();
   o["pdID"] = v1 ?? '';
   if (v2) o["fsType"] = v2;
   return o;
@@ -3739,6 +3839,7 @@ function d504(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PodAffinity
+const O505 = /* @__PURE__ */ plainShape();
 const K505: Keys = [-10, "requiredDuringSchedulingIgnoredDuringExecution", -18, "preferredDuringSchedulingIgnoredDuringExecution"];
 function d505(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3753,7 +3854,7 @@ function d505(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O505();
   if (v1 !== undefined) o["requiredDuringSchedulingIgnoredDuringExecution"] = v1;
   if (v2 !== undefined) o["preferredDuringSchedulingIgnoredDuringExecution"] = v2;
   return o;
@@ -3792,6 +3893,7 @@ function d506(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PodAntiAffinity
+const O507 = /* @__PURE__ */ plainShape();
 const K507: Keys = [-10, "requiredDuringSchedulingIgnoredDuringExecution", -18, "preferredDuringSchedulingIgnoredDuringExecution"];
 function d507(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3806,7 +3908,7 @@ function d507(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O507();
   if (v1 !== undefined) o["requiredDuringSchedulingIgnoredDuringExecution"] = v1;
   if (v2 !== undefined) o["preferredDuringSchedulingIgnoredDuringExecution"] = v2;
   return o;
@@ -3919,6 +4021,7 @@ function d510(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PodDNSConfig
+const O511 = /* @__PURE__ */ plainShape();
 const K511: Keys = [10, "nameservers", 18, "searches", -26, "options"];
 function d511(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3935,13 +4038,14 @@ function d511(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O511();
   if (v1 !== undefined) o["nameservers"] = v1;
   if (v2 !== undefined) o["searches"] = v2;
   if (v3 !== undefined) o["options"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.PodDNSConfigOption
+const O512 = /* @__PURE__ */ plainShape();
 const K512: Keys = [10, "name", 18, "value"];
 function d512(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -3956,7 +4060,7 @@ function d512(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O512();
   if (v1) o["name"] = v1;
   if (v2 !== undefined) o["value"] = v2;
   return o;
@@ -3996,6 +4100,7 @@ function d513(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PodExtendedResourceClaimStatus
+const O514 = /* @__PURE__ */ plainShape();
 const K514: Keys = [-10, "requestMappings", 18, "resourceClaimName"];
 function d514(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4010,12 +4115,13 @@ function d514(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O514();
   o["requestMappings"] = v1 === undefined ? null : v1;
   o["resourceClaimName"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.PodIP
+const O515 = /* @__PURE__ */ plainShape();
 const K515: Keys = [10, "ip"];
 function d515(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4028,15 +4134,16 @@ function d515(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O515();
   o["ip"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.PodList
+const O516 = /* @__PURE__ */ plainShape();
 const K516: Keys = [-10, "metadata", -18, "items"];
 function d516(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O516();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -4100,6 +4207,7 @@ function d517(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PodOS
+const O518 = /* @__PURE__ */ plainShape();
 const K518: Keys = [10, "name"];
 function d518(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4112,15 +4220,16 @@ function d518(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O518();
   o["name"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.PodPortForwardOptions
+const O519 = /* @__PURE__ */ plainShape();
 const K519: Keys = [8, "ports"];
 function d519(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O519();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
@@ -4135,10 +4244,11 @@ function d519(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PodProxyOptions
+const O520 = /* @__PURE__ */ plainShape();
 const K520: Keys = [10, "path"];
 function d520(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O520();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
@@ -4153,6 +4263,7 @@ function d520(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PodReadinessGate
+const O521 = /* @__PURE__ */ plainShape();
 const K521: Keys = [10, "conditionType"];
 function d521(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4165,11 +4276,12 @@ function d521(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O521();
   o["conditionType"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.PodResourceClaim
+const O522 = /* @__PURE__ */ plainShape();
 const K522: Keys = [10, "name", 26, "resourceClaimName", 34, "resourceClaimTemplateName"];
 function d522(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4186,13 +4298,14 @@ function d522(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O522();
   o["name"] = v1 ?? '';
   if (v3 !== undefined) o["resourceClaimName"] = v3;
   if (v4 !== undefined) o["resourceClaimTemplateName"] = v4;
   return o;
 }
 // k8s.io.api.core.v1.PodResourceClaimStatus
+const O523 = /* @__PURE__ */ plainShape();
 const K523: Keys = [10, "name", 18, "resourceClaimName"];
 function d523(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4207,12 +4320,13 @@ function d523(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O523();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["resourceClaimName"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.PodSchedulingGate
+const O524 = /* @__PURE__ */ plainShape();
 const K524: Keys = [10, "name"];
 function d524(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4225,11 +4339,12 @@ function d524(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O524();
   o["name"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.PodSchedulingGroup
+const O525 = /* @__PURE__ */ plainShape();
 const K525: Keys = [10, "podGroupName"];
 function d525(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4242,7 +4357,7 @@ function d525(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O525();
   if (v1 !== undefined) o["podGroupName"] = v1;
   return o;
 }
@@ -4301,6 +4416,7 @@ function d526(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PodSignature
+const O527 = /* @__PURE__ */ plainShape();
 const K527: Keys = [-10, "podController"];
 function d527(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4313,7 +4429,7 @@ function d527(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O527();
   if (v1 !== undefined) o["podController"] = v1;
   return o;
 }
@@ -4546,10 +4662,11 @@ function d529(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PodTemplate
+const O530 = /* @__PURE__ */ plainShape();
 const K530: Keys = [-10, "metadata", -18, "template"];
 function d530(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O530();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -4567,10 +4684,11 @@ function d530(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PodTemplateList
+const O531 = /* @__PURE__ */ plainShape();
 const K531: Keys = [-10, "metadata", -18, "items"];
 function d531(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O531();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -4588,6 +4706,7 @@ function d531(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PodTemplateSpec
+const O532 = /* @__PURE__ */ plainShape();
 const K532: Keys = [-10, "metadata", -18, "spec"];
 function d532(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4602,12 +4721,13 @@ function d532(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O532();
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d528(EMPTY, c);
   return o;
 }
 // k8s.io.api.core.v1.PodVolumeHealth
+const O533 = /* @__PURE__ */ plainShape();
 const K533: Keys = [10, "name", -18, "healthConditions", 26, "lastTransitionTime"];
 function d533(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4624,13 +4744,14 @@ function d533(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O533();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["healthConditions"] = v2;
   o["lastTransitionTime"] = v3 ?? d1312(EMPTY, c);
   return o;
 }
 // k8s.io.api.core.v1.PortStatus
+const O534 = /* @__PURE__ */ plainShape();
 const K534: Keys = [8, "port", 18, "protocol", 26, "error"];
 function d534(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4647,13 +4768,14 @@ function d534(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O534();
   o["port"] = v1 ?? 0;
   o["protocol"] = v2 ?? '';
   if (v3 !== undefined) o["error"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.PortworxVolumeSource
+const O535 = /* @__PURE__ */ plainShape();
 const K535: Keys = [10, "volumeID", 18, "fsType", 24, "readOnly"];
 function d535(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4670,13 +4792,14 @@ function d535(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O535();
   o["volumeID"] = v1 ?? '';
   if (v2) o["fsType"] = v2;
   if (v3) o["readOnly"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.Preconditions
+const O536 = /* @__PURE__ */ plainShape();
 const K536: Keys = [10, "uid"];
 function d536(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4689,11 +4812,12 @@ function d536(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O536();
   if (v1 !== undefined) o["uid"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.PreferAvoidPodsEntry
+const O537 = /* @__PURE__ */ plainShape();
 const K537: Keys = [-10, "podSignature", 18, "evictionTime", 26, "reason", 34, "message"];
 function d537(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4712,7 +4836,7 @@ function d537(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O537();
   o["podSignature"] = v1 ?? d527(EMPTY, c);
   o["evictionTime"] = v2 ?? d1312(EMPTY, c);
   if (v3) o["reason"] = v3;
@@ -4720,6 +4844,7 @@ function d537(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.PreferredSchedulingTerm
+const O538 = /* @__PURE__ */ plainShape();
 const K538: Keys = [8, "weight", -18, "preference"];
 function d538(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4734,7 +4859,7 @@ function d538(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O538();
   o["weight"] = v1 ?? 0;
   o["preference"] = v2 ?? d484(EMPTY, c);
   return o;
@@ -4776,6 +4901,7 @@ function d539(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ProbeHandler
+const O540 = /* @__PURE__ */ plainShape();
 const K540: Keys = [-10, "exec", -18, "httpGet", -26, "tcpSocket", -34, "grpc"];
 function d540(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4794,7 +4920,7 @@ function d540(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O540();
   if (v1 !== undefined) o["exec"] = v1;
   if (v2 !== undefined) o["httpGet"] = v2;
   if (v3 !== undefined) o["tcpSocket"] = v3;
@@ -4802,6 +4928,7 @@ function d540(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ProjectedVolumeSource
+const O541 = /* @__PURE__ */ plainShape();
 const K541: Keys = [-10, "sources", 16, "defaultMode", 24, "defaultUser"];
 function d541(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -4818,7 +4945,7 @@ function d541(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O541();
   o["sources"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["defaultMode"] = v2;
   if (v3 !== undefined) o["defaultUser"] = v3;
@@ -5016,10 +5143,11 @@ function d547(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ReplicationControllerList
+const O548 = /* @__PURE__ */ plainShape();
 const K548: Keys = [-10, "metadata", -18, "items"];
 function d548(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O548();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -5037,6 +5165,7 @@ function d548(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ReplicationControllerSpec
+const O549 = /* @__PURE__ */ plainShape();
 const K549: Keys = [8, "replicas", 32, "minReadySeconds", 18, "selector", -26, "template"];
 function d549(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5056,7 +5185,7 @@ function d549(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O549();
   if (v1 !== undefined) o["replicas"] = v1;
   if (v4) o["minReadySeconds"] = v4;
   if (v2 !== undefined) o["selector"] = v2;
@@ -5097,6 +5226,7 @@ function d550(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ResourceClaim
+const O551 = /* @__PURE__ */ plainShape();
 const K551: Keys = [10, "name", 18, "request"];
 function d551(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5111,12 +5241,13 @@ function d551(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O551();
   o["name"] = v1 ?? '';
   if (v2) o["request"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.ResourceFieldSelector
+const O552 = /* @__PURE__ */ plainShape();
 const K552: Keys = [10, "containerName", 18, "resource", 26, "divisor"];
 function d552(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5133,13 +5264,14 @@ function d552(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O552();
   if (v1) o["containerName"] = v1;
   o["resource"] = v2 ?? '';
   o["divisor"] = v3 ?? d1270(EMPTY, c);
   return o;
 }
 // k8s.io.api.core.v1.ResourceHealth
+const O553 = /* @__PURE__ */ plainShape();
 const K553: Keys = [10, "resourceID", 18, "health", 50, "message"];
 function d553(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5156,7 +5288,7 @@ function d553(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O553();
   o["resourceID"] = v1 ?? '';
   if (v2) o["health"] = v2;
   if (v6 !== undefined) o["message"] = v6;
@@ -5188,10 +5320,11 @@ function d554(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ResourceQuotaList
+const O555 = /* @__PURE__ */ plainShape();
 const K555: Keys = [-10, "metadata", -18, "items"];
 function d555(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O555();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -5209,6 +5342,7 @@ function d555(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ResourceQuotaSpec
+const O556 = /* @__PURE__ */ plainShape();
 const K556: Keys = [10, "hard", 18, "scopes", -26, "scopeSelector"];
 function d556(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5226,13 +5360,14 @@ function d556(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O556();
   if (v1 !== undefined) o["hard"] = v1;
   if (v2 !== undefined) o["scopes"] = v2;
   if (v3 !== undefined) o["scopeSelector"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.ResourceQuotaStatus
+const O557 = /* @__PURE__ */ plainShape();
 const K557: Keys = [10, "hard", 18, "used"];
 function d557(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5249,12 +5384,13 @@ function d557(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O557();
   if (v1 !== undefined) o["hard"] = v1;
   if (v2 !== undefined) o["used"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.ResourceRequirements
+const O558 = /* @__PURE__ */ plainShape();
 const K558: Keys = [10, "limits", 18, "requests", -26, "claims"];
 function d558(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5273,13 +5409,14 @@ function d558(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O558();
   if (v1 !== undefined) o["limits"] = v1;
   if (v2 !== undefined) o["requests"] = v2;
   if (v3 !== undefined) o["claims"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.ResourceStatus
+const O559 = /* @__PURE__ */ plainShape();
 const K559: Keys = [10, "name", -18, "resources"];
 function d559(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5294,12 +5431,13 @@ function d559(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O559();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["resources"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.SELinuxOptions
+const O560 = /* @__PURE__ */ plainShape();
 const K560: Keys = [10, "user", 18, "role", 26, "type", 34, "level"];
 function d560(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5318,7 +5456,7 @@ function d560(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O560();
   if (v1) o["user"] = v1;
   if (v2) o["role"] = v2;
   if (v3) o["type"] = v3;
@@ -5416,6 +5554,7 @@ function d562(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ScopeSelector
+const O563 = /* @__PURE__ */ plainShape();
 const K563: Keys = [-10, "matchExpressions"];
 function d563(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5428,11 +5567,12 @@ function d563(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O563();
   if (v1 !== undefined) o["matchExpressions"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.ScopedResourceSelectorRequirement
+const O564 = /* @__PURE__ */ plainShape();
 const K564: Keys = [10, "scopeName", 18, "operator", 26, "values"];
 function d564(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5449,13 +5589,14 @@ function d564(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O564();
   o["scopeName"] = v1 ?? '';
   o["operator"] = v2 ?? '';
   if (v3 !== undefined) o["values"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.SeccompProfile
+const O565 = /* @__PURE__ */ plainShape();
 const K565: Keys = [10, "type", 18, "localhostProfile"];
 function d565(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5470,7 +5611,7 @@ function d565(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O565();
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["localhostProfile"] = v2;
   return o;
@@ -5509,6 +5650,7 @@ function d566(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.SecretEnvSource
+const O567 = /* @__PURE__ */ plainShape();
 const K567: Keys = [16, "optional"];
 function d567(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5523,12 +5665,13 @@ function d567(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O567();
   Object.assign(o, v1 ?? d457(EMPTY, c));
   if (v2 !== undefined) o["optional"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.SecretKeySelector
+const O568 = /* @__PURE__ */ plainShape();
 const K568: Keys = [18, "key", 24, "optional"];
 function d568(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5545,17 +5688,18 @@ function d568(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O568();
   Object.assign(o, v1 ?? d457(EMPTY, c));
   o["key"] = v2 ?? '';
   if (v3 !== undefined) o["optional"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.SecretList
+const O569 = /* @__PURE__ */ plainShape();
 const K569: Keys = [-10, "metadata", -18, "items"];
 function d569(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O569();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -5573,6 +5717,7 @@ function d569(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.SecretProjection
+const O570 = /* @__PURE__ */ plainShape();
 const K570: Keys = [-18, "items", 32, "optional"];
 function d570(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5589,13 +5734,14 @@ function d570(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O570();
   Object.assign(o, v1 ?? d457(EMPTY, c));
   if (v2 !== undefined) o["items"] = v2;
   if (v4 !== undefined) o["optional"] = v4;
   return o;
 }
 // k8s.io.api.core.v1.SecretReference
+const O571 = /* @__PURE__ */ plainShape();
 const K571: Keys = [10, "name", 18, "namespace"];
 function d571(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5610,7 +5756,7 @@ function d571(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O571();
   if (v1) o["name"] = v1;
   if (v2) o["namespace"] = v2;
   return o;
@@ -5697,10 +5843,11 @@ function d573(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.SerializedReference
+const O574 = /* @__PURE__ */ plainShape();
 const K574: Keys = [-10, "reference"];
 function d574(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O574();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
@@ -5768,10 +5915,11 @@ function d576(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ServiceAccountList
+const O577 = /* @__PURE__ */ plainShape();
 const K577: Keys = [-10, "metadata", -18, "items"];
 function d577(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O577();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -5789,6 +5937,7 @@ function d577(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ServiceAccountTokenProjection
+const O578 = /* @__PURE__ */ plainShape();
 const K578: Keys = [10, "audience", 16, "expirationSeconds", 26, "path", 32, "user"];
 function d578(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5807,7 +5956,7 @@ function d578(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O578();
   if (v1) o["audience"] = v1;
   if (v2 !== undefined) o["expirationSeconds"] = v2;
   o["path"] = v3 ?? '';
@@ -5815,10 +5964,11 @@ function d578(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ServiceList
+const O579 = /* @__PURE__ */ plainShape();
 const K579: Keys = [-10, "metadata", -18, "items"];
 function d579(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O579();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -5869,10 +6019,11 @@ function d580(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ServiceProxyOptions
+const O581 = /* @__PURE__ */ plainShape();
 const K581: Keys = [10, "path"];
 function d581(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O581();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
@@ -5963,6 +6114,7 @@ function d582(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.ServiceStatus
+const O583 = /* @__PURE__ */ plainShape();
 const K583: Keys = [-10, "loadBalancer", -18, "conditions"];
 function d583(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5977,12 +6129,13 @@ function d583(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O583();
   o["loadBalancer"] = v1 ?? d456(EMPTY, c);
   if (v2 !== undefined) o["conditions"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.SessionAffinityConfig
+const O584 = /* @__PURE__ */ plainShape();
 const K584: Keys = [-10, "clientIP"];
 function d584(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -5995,11 +6148,12 @@ function d584(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O584();
   if (v1 !== undefined) o["clientIP"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.SleepAction
+const O585 = /* @__PURE__ */ plainShape();
 const K585: Keys = [8, "seconds"];
 function d585(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6012,7 +6166,7 @@ function d585(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O585();
   o["seconds"] = v1 ?? 0;
   return o;
 }
@@ -6077,6 +6231,7 @@ function d587(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.Sysctl
+const O588 = /* @__PURE__ */ plainShape();
 const K588: Keys = [10, "name", 18, "value"];
 function d588(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6091,12 +6246,13 @@ function d588(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O588();
   o["name"] = v1 ?? '';
   o["value"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.TCPSocketAction
+const O589 = /* @__PURE__ */ plainShape();
 const K589: Keys = [10, "port", 18, "host"];
 function d589(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6111,12 +6267,13 @@ function d589(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O589();
   o["port"] = v1 ?? d1322(EMPTY, c);
   if (v2) o["host"] = v2;
   return o;
 }
 // k8s.io.api.core.v1.Taint
+const O590 = /* @__PURE__ */ plainShape();
 const K590: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d590(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6135,7 +6292,7 @@ function d590(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O590();
   o["key"] = v1 ?? '';
   if (v2) o["value"] = v2;
   o["effect"] = v3 ?? '';
@@ -6173,6 +6330,7 @@ function d591(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.TopologySelectorLabelRequirement
+const O592 = /* @__PURE__ */ plainShape();
 const K592: Keys = [10, "key", 18, "values"];
 function d592(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6187,12 +6345,13 @@ function d592(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O592();
   o["key"] = v1 ?? '';
   o["values"] = v2 === undefined ? null : v2;
   return o;
 }
 // k8s.io.api.core.v1.TopologySelectorTerm
+const O593 = /* @__PURE__ */ plainShape();
 const K593: Keys = [-10, "matchLabelExpressions"];
 function d593(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6205,7 +6364,7 @@ function d593(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O593();
   if (v1 !== undefined) o["matchLabelExpressions"] = v1;
   return o;
 }
@@ -6249,6 +6408,7 @@ function d594(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.TypedLocalObjectReference
+const O595 = /* @__PURE__ */ plainShape();
 const K595: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d595(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6265,13 +6425,14 @@ function d595(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O595();
   o["apiGroup"] = v1 === undefined ? null : v1;
   o["kind"] = v2 ?? '';
   o["name"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.TypedObjectReference
+const O596 = /* @__PURE__ */ plainShape();
 const K596: Keys = [10, "apiGroup", 18, "kind", 26, "name", 34, "namespace"];
 function d596(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6290,7 +6451,7 @@ function d596(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O596();
   o["apiGroup"] = v1 === undefined ? null : v1;
   o["kind"] = v2 ?? '';
   o["name"] = v3 ?? '';
@@ -6319,6 +6480,7 @@ function d597(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.VolumeDevice
+const O598 = /* @__PURE__ */ plainShape();
 const K598: Keys = [10, "name", 18, "devicePath"];
 function d598(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6333,12 +6495,13 @@ function d598(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O598();
   o["name"] = v1 ?? '';
   o["devicePath"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.core.v1.VolumeHealthCondition
+const O599 = /* @__PURE__ */ plainShape();
 const K599: Keys = [10, "status", 18, "reason", 26, "message"];
 function d599(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6355,13 +6518,14 @@ function d599(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O599();
   o["status"] = v1 ?? '';
   o["reason"] = v2 ?? '';
   if (v3) o["message"] = v3;
   return o;
 }
 // k8s.io.api.core.v1.VolumeHealthStatus
+const O600 = /* @__PURE__ */ plainShape();
 const K600: Keys = [-10, "healthConditions", 18, "lastTransitionTime"];
 function d600(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6376,7 +6540,7 @@ function d600(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O600();
   if (v1 !== undefined) o["healthConditions"] = v1;
   o["lastTransitionTime"] = v2 ?? d1312(EMPTY, c);
   return o;
@@ -6451,6 +6615,7 @@ function d602(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.VolumeNodeAffinity
+const O603 = /* @__PURE__ */ plainShape();
 const K603: Keys = [-10, "required"];
 function d603(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6463,7 +6628,7 @@ function d603(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O603();
   if (v1 !== undefined) o["required"] = v1;
   return o;
 }
@@ -6501,6 +6666,7 @@ function d604(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.VolumeResourceRequirements
+const O605 = /* @__PURE__ */ plainShape();
 const K605: Keys = [10, "limits", 18, "requests"];
 function d605(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6517,7 +6683,7 @@ function d605(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O605();
   if (v1 !== undefined) o["limits"] = v1;
   if (v2 !== undefined) o["requests"] = v2;
   return o;
@@ -6628,6 +6794,7 @@ function d606(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.VolumeStatus
+const O607 = /* @__PURE__ */ plainShape();
 const K607: Keys = [-10, "image"];
 function d607(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6640,11 +6807,12 @@ function d607(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O607();
   if (v1 !== undefined) o["image"] = v1;
   return o;
 }
 // k8s.io.api.core.v1.VsphereVirtualDiskVolumeSource
+const O608 = /* @__PURE__ */ plainShape();
 const K608: Keys = [10, "volumePath", 18, "fsType", 26, "storagePolicyName", 34, "storagePolicyID"];
 function d608(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6663,7 +6831,7 @@ function d608(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O608();
   o["volumePath"] = v1 ?? '';
   if (v2) o["fsType"] = v2;
   if (v3) o["storagePolicyName"] = v3;
@@ -6671,6 +6839,7 @@ function d608(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.core.v1.WeightedPodAffinityTerm
+const O609 = /* @__PURE__ */ plainShape();
 const K609: Keys = [8, "weight", -18, "podAffinityTerm"];
 function d609(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6685,12 +6854,13 @@ function d609(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O609();
   o["weight"] = v1 ?? 0;
   o["podAffinityTerm"] = v2 ?? d506(EMPTY, c);
   return o;
 }
 // k8s.io.api.core.v1.WindowsSecurityContextOptions
+const O610 = /* @__PURE__ */ plainShape();
 const K610: Keys = [10, "gmsaCredentialSpecName", 18, "gmsaCredentialSpec", 26, "runAsUserName", 32, "hostProcess"];
 function d610(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -6709,7 +6879,7 @@ function d610(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O610();
   if (v1 !== undefined) o["gmsaCredentialSpecName"] = v1;
   if (v2 !== undefined) o["gmsaCredentialSpec"] = v2;
   if (v3 !== undefined) o["runAsUserName"] = v3;
@@ -6745,36 +6915,36 @@ export const schemas: SchemaGroup = {
     d588, d589, d590, d591, d592, d593, d594, d595, d596, d597, d598, d599, d600, d601, d602, d603,
     d604, d605, d606, d607, d608, d609, d610,
   ], [8, 19, 20, 21, 24, 49, 50, 57, 58, 85, 87, 90, 97, 99, 102, 113, 115, 127, 128, 130, 135, 140, 144, 149, 152, 153, 155, 156, 166, 167, 181, 182, 184, 190, 191, 202, 205, 210, 211, 212, 213, 215, 217], [
-    [K364, "sfseieoe"], [K365, "mamama", d468, d505, d507], [K366, "sfsa"], [K367, "sfsf"], [K368, "Ma", d537], [K369, O369, "sfsfsasaoasa"], [K370, "sfsfoesb"], [K371, "sfsfoe"],
-    [K372, "mgmg", d1298, d490], [K373, O373, "sfsfoese1amamamamama", d571, d571, d571, d571, d571], [K374, O374, "sfoasa1ama", d457], [K375, "SaSa"], [K376, O376, "Sbsesesemaoe", d571], [K377, O377, "Sbsesesemaoe", d457], [K378, "sfseoema", d571], [K379, "sfseoema", d457],
-    [K380, "ia"], [K381, O381, "sasamaoasfla", d1291], [K382, "sfsfsese"], [K383, "mgMa", d1298, d382], [K384, "mgMb", d1294, d383], [K385, O385, "mgoa1a2a", d1298], [K386, "mi@oa", d457], [K387, "mi@sfoa", d457],
-    [K388, "mgMb", d1294, d385], [K389, O389, "sfsfsesesf"], [K390, "mi@Maoa", d457, d446], [K391, O391, "mi@Maiaoala", d457, d446], [K392, O392, "sfseSaSaseMaMaMamgMasaMaMaMamamamamasesesemaoeoeoe", d395, d415, d416, d558, d396, d397, d601, d598, d539, d539, d539, d447, d573], [K393, "sfsfsf"], [K394, "Sble"], [K395, O395, "seieifsese"],
-    [K396, "sfsf"], [K397, "sema", d398], [K398, "seIa"], [K399, "mamama", d402, d400, d401], [K400, "mg", d1312], [K401, O401, "ifiesesemgmgse", d1312, d1312], [K402, "sese"], [K403, O403, "sfmgmgofifsfsfseoa3amaMamaMasa", d399, d399, d1270, d558, d602, d404, d559],
-    [K404, "ma", d453], [K405, "if"], [K406, "Ma", d407], [K407, O407, "sfmamaiala", d489, d552], [K408, "Maiala", d407], [K409, "semaia", d1270], [K410, "sfsesama", d490], [K411, "seifsesa"],
-    [K412, "MaMaMa", d410, d410, d411], [K413, "mgMa", d1298, d412], [K414, "mgMb", d1294, d413], [K415, "semama", d386, d567], [K416, "sfsema", d417], [K417, O417, "mamamamama", d489, d552, d387, d568, d428], [K418, O418, "mi@se", d419], [K419, O419, "sfseSaSaseMaMaMamgMasaMaMaMamamamamasesesemaoeoeoe", d395, d415, d416, d558, d396, d397, d601, d598, d539, d539, d539, d447, d573],
-    [K420, "ma", d497], [K421, O421, "mgmgsesemgmgmgiesemgmasemasfsf", d1298, d490, d424, d1312, d1312, d1297, d423, d490], [K422, "mgMb", d1294, d421], [K423, "iemg", d1297], [K424, "sese"], [K425, "sfib"], [K426, "Sa"], [K427, O427, "SaiaseoeSa"],
-    [K428, "sfsfsfoa"], [K429, O429, "sfsemaoe1a", d571], [K430, O430, "sfsemaoe1a", d457], [K431, "sese"], [K432, "sfseieoe"], [K433, "ifsbsa"], [K434, "sfsese"], [K435, "sfsfoesa"],
-    [K436, "sfsfoe"], [K437, O437, "semgseseMasa", d1322, d438], [K438, "sfsf"], [K439, "sfSa"], [K440, "sf"], [K441, "sfsa"], [K442, O442, "sfsfifseseoeSaoeoemasa", d571], [K443, O443, "sfsfifseseoeSaoeoemasa", d457],
-    [K444, "sese"], [K445, "se"], [K446, "sfsfiala"], [K447, "mamasa", d448, d448], [K448, "mamamama", d426, d437, d589, d585], [K449, "mgmg", d1298, d452], [K450, O450, "sf3a3a3a3a3a", d1270, d1270, d1270, d1270, d1270], [K451, "mgMb", d1294, d449],
-    [K452, "Mb", d450], [K453, "lflfLa"], [K454, "mgMb", d1294, d1319], [K455, "sesesaMa", d534], [K456, "Ma", d455], [K457, "se"], [K458, "sfsa"], [K459, "sesf"],
-    [K460, "sfsfoe"], [K461, O461, "mgmgmg", d1298, d464, d465], [K462, O462, "sfsfmgsese", d1312], [K463, "mgMb", d1294, d461], [K464, "Sa"], [K465, "seMa", d462], [K466, O466, "mgmgmg", d1298, d485, d486], [K467, "sfsf"],
-    [K468, "maMa", d482, d538], [K469, "sfmb", d1270], [K470, "sfmama", d1270, d1270], [K471, "sfSaMaMa", d469, d470], [K472, O472, "sfsfmgmgsese", d1312, d1312], [K473, "ma", d389], [K474, "mamamase", d473, d473, d473], [K475, "mg", d405],
-    [K476, "oa"], [K477, "mgMb", d1294, d466], [K478, "Sa"], [K479, "se"], [K480, "sfma", d481], [K481, "oaoa"], [K482, "Mb", d484], [K483, "sfsfSa"],
-    [K484, "MaMa", d483, d483], [K485, O485, "seSaseoeMamasema", d590, d473, d478], [K486, O486, "3a3aseMaMamgmgMaSaMamaMamaSa", d1270, d1270, d472, d467, d475, d488, d394, d367, d474, d480, d476], [K487, "la"], [K488, O488, "sfsfsfsfsfsfsfsfsfsfma", d487], [K489, "sesf"], [K490, O490, "sesesesesesese"], [K491, O491, "mgmgmg", d1298, d501, d502],
-    [K492, O492, "mgmgmg", d1298, d495, d496], [K493, O493, "sfsfmgmgsese", d1312, d1312], [K494, "mgMb", d1294, d492], [K495, O495, "Samamgsesasamamasa", d1291, d605, d595, d596], [K496, O496, "seSa3aMa3a1asamama", d1270, d493, d1270, d459, d600], [K497, "mgmg", d1298, d495], [K498, "sfoe"], [K499, "mgMb", d1294, d491],
-    [K500, O500, "mamamamamamamamamamamamamamamamamamamamamama", d432, d364, d441, d435, d460, d543, d442, d378, d376, d427, d431, d429, d370, d608, d542, d369, d503, d535, d561, d458, d586, d373], [K501, O501, "3amiASamaseseSasamasa", d1270, d500, d490, d603], [K502, "sesesema", d1312], [K503, "sfse"], [K504, O504, "mgmgmg", d1298, d528, d529], [K505, "MaMa", d506, d609], [K506, O506, "maSasfmaSaSa", d1291, d1291], [K507, "MaMa", d506, d609],
-    [K508, O508, "oeoeoeoese"], [K509, O509, "seseiasesese1ala"], [K510, O510, "sflesfmgmgsese", d1312, d1312], [K511, "SaSaMa", d512], [K512, "sesa"], [K513, O513, "oeoeoeoeseSb"], [K514, "Mbsf", d393], [K515, "sf"],
-    [K516, "mgMb", d1294, d504], [K517, O517, "seoeoelamaoelalaoesa", d1312], [K518, "sf"], [K519, "Ia"], [K520, "se"], [K521, "sf"], [K522, "sfsasa"], [K523, "sfsa"],
-    [K524, "sf"], [K525, "sa"], [K526, O526, "mamalalaoaLasalaMasamamasa", d560, d610, d588, d565, d366], [K527, "ma", d1299], [K528, O528, "MaMaMbMaselalase1aseseoaseoeoeoeoamaMasesemaseMaMaseiamaMasaoasa3aMaoamaoaMaMamasamaMa", d597, d392, d392, d418, d526, d457, d365, d591, d439, d511, d521, d1270, d594, d518, d524, d522, d558, d525, d425], [K529, O529, "leseMaseseseseMaseMamaMaMaseMaseMama3amaMaMa", d510, d440, d515, d1312, d403, d403, d403, d523, d514, d1270, d558, d471, d533], [K530, "mgmg", d1298, d532], [K531, "mgMb", d1294, d530],
-    [K532, "mgmg", d1298, d528], [K533, "sfMamg", d599, d1312], [K534, "ifsfsa"], [K535, "sfseoe"], [K536, "sa"], [K537, "mgmgsese", d527, d1312], [K538, "ifmg", d484], [K539, O539, "mi@ieieieieiela", d540],
-    [K540, "mamamama", d426, d437, d589, d433], [K541, "Mbiala", d604], [K542, O542, "sfsfoesesese"], [K543, O543, "Sbsfsesesesemaoe", d571], [K544, O544, "Sbsfsesesesemaoe", d457], [K545, O545, "mgsfbb", d1298], [K546, O546, "mgmgmg", d1298, d549, d550], [K547, O547, "sfsfmgsese", d1312],
-    [K548, "mgMb", d1294, d546], [K549, "iaie1ama", d532], [K550, O550, "ifieieieleMa", d547], [K551, "sfse"], [K552, "sesfmg", d1270], [K553, "sfsesa"], [K554, O554, "mgmgmg", d1298, d556, d557], [K555, "mgMb", d1294, d554],
-    [K556, "3aSama", d1270, d563], [K557, "3a3a", d1270, d1270], [K558, "3a3aMa", d1270, d1270, d551], [K559, "sfMa", d553], [K560, "sesesese"], [K561, O561, "sfsfmboeseseseseseoe", d571], [K562, O562, "sfsfmboeseseseseseoe", d457], [K563, "Ma", d564],
-    [K564, "sfsfSa"], [K565, "sfsa"], [K566, O566, "mgoa2a1ase", d1298], [K567, "mi@oa", d457], [K568, "mi@sfoa", d457], [K569, "mgMb", d1294, d566], [K570, "mi@Maoa", d457, d446], [K571, "sese"],
-    [K572, O572, "seMaiaoala", d446], [K573, O573, "maoamamalalaoaoaoasamama", d375, d560, d610, d565, d366], [K574, "mg", d490], [K575, O575, "mgmgmg", d1298, d582, d583], [K576, O576, "mgMaMaoa", d1298, d490, d457], [K577, "mgMb", d1294, d576], [K578, "selasfla"], [K579, "mgMb", d1294, d575],
-    [K580, O580, "sesesaifmgie", d1322], [K581, "se"], [K582, O582, "Ma1aseSaseSaseseSaseseieoemaSasaoasasasa", d580, d584], [K583, "mgMa", d456, d1278], [K584, "ma", d380], [K585, "lf"], [K586, O586, "seseseoema", d490], [K587, O587, "seseseoema", d457],
-    [K588, "sfsf"], [K589, "mgse", d1322], [K590, "sfsesfma", d1312], [K591, O591, "sesesesela"], [K592, "sfSb"], [K593, "Ma", d592], [K594, O594, "ifsfsfmaiasasaSa", d1291], [K595, "sbsfsf"],
-    [K596, "sbsfsfsa"], [K597, O597, "sfmiA", d606], [K598, "sfsf"], [K599, "sfsfse"], [K600, "Mamg", d599, d1312], [K601, O601, "sfoesasfsesaseSa"], [K602, O602, "sfsfoesama", d607], [K603, "ma", d482],
-    [K604, O604, "mamamamamama", d570, d406, d390, d578, d381, d509], [K605, "3a3a", d1270, d1270], [K606, O606, "mamamamamamamamamamamamamamamamamamamamamamamamamamamamamama", d441, d409, d432, d364, d434, d572, d460, d443, d436, d498, d544, d430, d379, d377, d431, d408, d427, d371, d391, d608, d542, d369, d503, d541, d535, d562, d587, d374, d420, d444], [K607, "ma", d445], [K608, "sfsesese"], [K609, "ifmg", d506], [K610, "sasasaoa"],
+    [K364, O364, "sfseieoe"], [K365, O365, "mamama", d468, d505, d507], [K366, O366, "sfsa"], [K367, O367, "sfsf"], [K368, O368, "Ma", d537], [K369, O369, "sfsfsasaoasa"], [K370, O370, "sfsfoesb"], [K371, O371, "sfsfoe"],
+    [K372, O372, "mgmg", d1298, d490], [K373, O373, "sfsfoese1amamamamama", d571, d571, d571, d571, d571], [K374, O374, "sfoasa1ama", d457], [K375, O375, "SaSa"], [K376, O376, "Sbsesesemaoe", d571], [K377, O377, "Sbsesesemaoe", d457], [K378, O378, "sfseoema", d571], [K379, O379, "sfseoema", d457],
+    [K380, O380, "ia"], [K381, O381, "sasamaoasfla", d1291], [K382, O382, "sfsfsese"], [K383, O383, "mgMa", d1298, d382], [K384, O384, "mgMb", d1294, d383], [K385, O385, "mgoa1a2a", d1298], [K386, O386, "mi@oa", d457], [K387, O387, "mi@sfoa", d457],
+    [K388, O388, "mgMb", d1294, d385], [K389, O389, "sfsfsesesf"], [K390, O390, "mi@Maoa", d457, d446], [K391, O391, "mi@Maiaoala", d457, d446], [K392, O392, "sfseSaSaseMaMaMamgMasaMaMaMamamamamasesesemaoeoeoe", d395, d415, d416, d558, d396, d397, d601, d598, d539, d539, d539, d447, d573], [K393, O393, "sfsfsf"], [K394, O394, "Sble"], [K395, O395, "seieifsese"],
+    [K396, O396, "sfsf"], [K397, O397, "sema", d398], [K398, O398, "seIa"], [K399, O399, "mamama", d402, d400, d401], [K400, O400, "mg", d1312], [K401, O401, "ifiesesemgmgse", d1312, d1312], [K402, O402, "sese"], [K403, O403, "sfmgmgofifsfsfseoa3amaMamaMasa", d399, d399, d1270, d558, d602, d404, d559],
+    [K404, O404, "ma", d453], [K405, O405, "if"], [K406, O406, "Ma", d407], [K407, O407, "sfmamaiala", d489, d552], [K408, O408, "Maiala", d407], [K409, O409, "semaia", d1270], [K410, O410, "sfsesama", d490], [K411, O411, "seifsesa"],
+    [K412, O412, "MaMaMa", d410, d410, d411], [K413, O413, "mgMa", d1298, d412], [K414, O414, "mgMb", d1294, d413], [K415, O415, "semama", d386, d567], [K416, O416, "sfsema", d417], [K417, O417, "mamamamama", d489, d552, d387, d568, d428], [K418, O418, "mi@se", d419], [K419, O419, "sfseSaSaseMaMaMamgMasaMaMaMamamamamasesesemaoeoeoe", d395, d415, d416, d558, d396, d397, d601, d598, d539, d539, d539, d447, d573],
+    [K420, O420, "ma", d497], [K421, O421, "mgmgsesemgmgmgiesemgmasemasfsf", d1298, d490, d424, d1312, d1312, d1297, d423, d490], [K422, O422, "mgMb", d1294, d421], [K423, O423, "iemg", d1297], [K424, O424, "sese"], [K425, O425, "sfib"], [K426, O426, "Sa"], [K427, O427, "SaiaseoeSa"],
+    [K428, O428, "sfsfsfoa"], [K429, O429, "sfsemaoe1a", d571], [K430, O430, "sfsemaoe1a", d457], [K431, O431, "sese"], [K432, O432, "sfseieoe"], [K433, O433, "ifsbsa"], [K434, O434, "sfsese"], [K435, O435, "sfsfoesa"],
+    [K436, O436, "sfsfoe"], [K437, O437, "semgseseMasa", d1322, d438], [K438, O438, "sfsf"], [K439, O439, "sfSa"], [K440, O440, "sf"], [K441, O441, "sfsa"], [K442, O442, "sfsfifseseoeSaoeoemasa", d571], [K443, O443, "sfsfifseseoeSaoeoemasa", d457],
+    [K444, O444, "sese"], [K445, O445, "se"], [K446, O446, "sfsfiala"], [K447, O447, "mamasa", d448, d448], [K448, O448, "mamamama", d426, d437, d589, d585], [K449, O449, "mgmg", d1298, d452], [K450, O450, "sf3a3a3a3a3a", d1270, d1270, d1270, d1270, d1270], [K451, O451, "mgMb", d1294, d449],
+    [K452, O452, "Mb", d450], [K453, O453, "lflfLa"], [K454, O454, "mgMb", d1294, d1319], [K455, O455, "sesesaMa", d534], [K456, O456, "Ma", d455], [K457, O457, "se"], [K458, O458, "sfsa"], [K459, O459, "sesf"],
+    [K460, O460, "sfsfoe"], [K461, O461, "mgmgmg", d1298, d464, d465], [K462, O462, "sfsfmgsese", d1312], [K463, O463, "mgMb", d1294, d461], [K464, O464, "Sa"], [K465, O465, "seMa", d462], [K466, O466, "mgmgmg", d1298, d485, d486], [K467, O467, "sfsf"],
+    [K468, O468, "maMa", d482, d538], [K469, O469, "sfmb", d1270], [K470, O470, "sfmama", d1270, d1270], [K471, O471, "sfSaMaMa", d469, d470], [K472, O472, "sfsfmgmgsese", d1312, d1312], [K473, O473, "ma", d389], [K474, O474, "mamamase", d473, d473, d473], [K475, O475, "mg", d405],
+    [K476, O476, "oa"], [K477, O477, "mgMb", d1294, d466], [K478, O478, "Sa"], [K479, O479, "se"], [K480, O480, "sfma", d481], [K481, O481, "oaoa"], [K482, O482, "Mb", d484], [K483, O483, "sfsfSa"],
+    [K484, O484, "MaMa", d483, d483], [K485, O485, "seSaseoeMamasema", d590, d473, d478], [K486, O486, "3a3aseMaMamgmgMaSaMamaMamaSa", d1270, d1270, d472, d467, d475, d488, d394, d367, d474, d480, d476], [K487, O487, "la"], [K488, O488, "sfsfsfsfsfsfsfsfsfsfma", d487], [K489, O489, "sesf"], [K490, O490, "sesesesesesese"], [K491, O491, "mgmgmg", d1298, d501, d502],
+    [K492, O492, "mgmgmg", d1298, d495, d496], [K493, O493, "sfsfmgmgsese", d1312, d1312], [K494, O494, "mgMb", d1294, d492], [K495, O495, "Samamgsesasamamasa", d1291, d605, d595, d596], [K496, O496, "seSa3aMa3a1asamama", d1270, d493, d1270, d459, d600], [K497, O497, "mgmg", d1298, d495], [K498, O498, "sfoe"], [K499, O499, "mgMb", d1294, d491],
+    [K500, O500, "mamamamamamamamamamamamamamamamamamamamamama", d432, d364, d441, d435, d460, d543, d442, d378, d376, d427, d431, d429, d370, d608, d542, d369, d503, d535, d561, d458, d586, d373], [K501, O501, "3amiASamaseseSasamasa", d1270, d500, d490, d603], [K502, O502, "sesesema", d1312], [K503, O503, "sfse"], [K504, O504, "mgmgmg", d1298, d528, d529], [K505, O505, "MaMa", d506, d609], [K506, O506, "maSasfmaSaSa", d1291, d1291], [K507, O507, "MaMa", d506, d609],
+    [K508, O508, "oeoeoeoese"], [K509, O509, "seseiasesese1ala"], [K510, O510, "sflesfmgmgsese", d1312, d1312], [K511, O511, "SaSaMa", d512], [K512, O512, "sesa"], [K513, O513, "oeoeoeoeseSb"], [K514, O514, "Mbsf", d393], [K515, O515, "sf"],
+    [K516, O516, "mgMb", d1294, d504], [K517, O517, "seoeoelamaoelalaoesa", d1312], [K518, O518, "sf"], [K519, O519, "Ia"], [K520, O520, "se"], [K521, O521, "sf"], [K522, O522, "sfsasa"], [K523, O523, "sfsa"],
+    [K524, O524, "sf"], [K525, O525, "sa"], [K526, O526, "mamalalaoaLasalaMasamamasa", d560, d610, d588, d565, d366], [K527, O527, "ma", d1299], [K528, O528, "MaMaMbMaselalase1aseseoaseoeoeoeoamaMasesemaseMaMaseiamaMasaoasa3aMaoamaoaMaMamasamaMa", d597, d392, d392, d418, d526, d457, d365, d591, d439, d511, d521, d1270, d594, d518, d524, d522, d558, d525, d425], [K529, O529, "leseMaseseseseMaseMamaMaMaseMaseMama3amaMaMa", d510, d440, d515, d1312, d403, d403, d403, d523, d514, d1270, d558, d471, d533], [K530, O530, "mgmg", d1298, d532], [K531, O531, "mgMb", d1294, d530],
+    [K532, O532, "mgmg", d1298, d528], [K533, O533, "sfMamg", d599, d1312], [K534, O534, "ifsfsa"], [K535, O535, "sfseoe"], [K536, O536, "sa"], [K537, O537, "mgmgsese", d527, d1312], [K538, O538, "ifmg", d484], [K539, O539, "mi@ieieieieiela", d540],
+    [K540, O540, "mamamama", d426, d437, d589, d433], [K541, O541, "Mbiala", d604], [K542, O542, "sfsfoesesese"], [K543, O543, "Sbsfsesesesemaoe", d571], [K544, O544, "Sbsfsesesesemaoe", d457], [K545, O545, "mgsfbb", d1298], [K546, O546, "mgmgmg", d1298, d549, d550], [K547, O547, "sfsfmgsese", d1312],
+    [K548, O548, "mgMb", d1294, d546], [K549, O549, "iaie1ama", d532], [K550, O550, "ifieieieleMa", d547], [K551, O551, "sfse"], [K552, O552, "sesfmg", d1270], [K553, O553, "sfsesa"], [K554, O554, "mgmgmg", d1298, d556, d557], [K555, O555, "mgMb", d1294, d554],
+    [K556, O556, "3aSama", d1270, d563], [K557, O557, "3a3a", d1270, d1270], [K558, O558, "3a3aMa", d1270, d1270, d551], [K559, O559, "sfMa", d553], [K560, O560, "sesesese"], [K561, O561, "sfsfmboeseseseseseoe", d571], [K562, O562, "sfsfmboeseseseseseoe", d457], [K563, O563, "Ma", d564],
+    [K564, O564, "sfsfSa"], [K565, O565, "sfsa"], [K566, O566, "mgoa2a1ase", d1298], [K567, O567, "mi@oa", d457], [K568, O568, "mi@sfoa", d457], [K569, O569, "mgMb", d1294, d566], [K570, O570, "mi@Maoa", d457, d446], [K571, O571, "sese"],
+    [K572, O572, "seMaiaoala", d446], [K573, O573, "maoamamalalaoaoaoasamama", d375, d560, d610, d565, d366], [K574, O574, "mg", d490], [K575, O575, "mgmgmg", d1298, d582, d583], [K576, O576, "mgMaMaoa", d1298, d490, d457], [K577, O577, "mgMb", d1294, d576], [K578, O578, "selasfla"], [K579, O579, "mgMb", d1294, d575],
+    [K580, O580, "sesesaifmgie", d1322], [K581, O581, "se"], [K582, O582, "Ma1aseSaseSaseseSaseseieoemaSasaoasasasa", d580, d584], [K583, O583, "mgMa", d456, d1278], [K584, O584, "ma", d380], [K585, O585, "lf"], [K586, O586, "seseseoema", d490], [K587, O587, "seseseoema", d457],
+    [K588, O588, "sfsf"], [K589, O589, "mgse", d1322], [K590, O590, "sfsesfma", d1312], [K591, O591, "sesesesela"], [K592, O592, "sfSb"], [K593, O593, "Ma", d592], [K594, O594, "ifsfsfmaiasasaSa", d1291], [K595, O595, "sbsfsf"],
+    [K596, O596, "sbsfsfsa"], [K597, O597, "sfmiA", d606], [K598, O598, "sfsf"], [K599, O599, "sfsfse"], [K600, O600, "Mamg", d599, d1312], [K601, O601, "sfoesasfsesaseSa"], [K602, O602, "sfsfoesama", d607], [K603, O603, "ma", d482],
+    [K604, O604, "mamamamamama", d570, d406, d390, d578, d381, d509], [K605, O605, "3a3a", d1270, d1270], [K606, O606, "mamamamamamamamamamamamamamamamamamamamamamamamamamamamamama", d441, d409, d432, d364, d434, d572, d460, d443, d436, d498, d544, d430, d379, d377, d431, d408, d427, d371, d391, d608, d542, d369, d503, d541, d535, d562, d587, d374, d420, d444], [K607, O607, "ma", d445], [K608, O608, "sfsesese"], [K609, O609, "ifmg", d506], [K610, O610, "sasasaoa"],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d490, schemas as CORE_V1 } from './core-v1.js';
 import { d1294, d1298, schemas as META } from './meta.js';
@@ -51,6 +51,7 @@ function d611(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.discovery.v1.EndpointConditions
+const O612 = /* @__PURE__ */ plainShape();
 const K612: Keys = [8, "ready", 16, "serving", 24, "terminating"];
 function d612(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -67,13 +68,14 @@ function d612(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O612();
   if (v1 !== undefined) o["ready"] = v1;
   if (v2 !== undefined) o["serving"] = v2;
   if (v3 !== undefined) o["terminating"] = v3;
   return o;
 }
 // k8s.io.api.discovery.v1.EndpointHints
+const O613 = /* @__PURE__ */ plainShape();
 const K613: Keys = [-10, "forZones", -18, "forNodes"];
 function d613(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -88,12 +90,13 @@ function d613(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O613();
   if (v1 !== undefined) o["forZones"] = v1;
   if (v2 !== undefined) o["forNodes"] = v2;
   return o;
 }
 // k8s.io.api.discovery.v1.EndpointPort
+const O614 = /* @__PURE__ */ plainShape();
 const K614: Keys = [10, "name", 18, "protocol", 24, "port", 34, "appProtocol"];
 function d614(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -112,7 +115,7 @@ function d614(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O614();
   if (v1 !== undefined) o["name"] = v1;
   if (v2 !== undefined) o["protocol"] = v2;
   if (v3 !== undefined) o["port"] = v3;
@@ -148,10 +151,11 @@ function d615(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.discovery.v1.EndpointSliceList
+const O616 = /* @__PURE__ */ plainShape();
 const K616: Keys = [-10, "metadata", -18, "items"];
 function d616(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O616();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -169,6 +173,7 @@ function d616(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.discovery.v1.ForNode
+const O617 = /* @__PURE__ */ plainShape();
 const K617: Keys = [10, "name"];
 function d617(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -181,11 +186,12 @@ function d617(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O617();
   o["name"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.discovery.v1.ForZone
+const O618 = /* @__PURE__ */ plainShape();
 const K618: Keys = [10, "name"];
 function d618(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -198,7 +204,7 @@ function d618(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O618();
   o["name"] = v1 ?? '';
   return o;
 }
@@ -214,6 +220,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.discovery.v1.", "Endpoint EndpointConditions EndpointHints EndpointPort EndpointSlice EndpointSliceList ForNode ForZone", [
     d611, d612, d613, d614, d615, d616, d617, d618,
   ], [4, 5], [
-    [K611, O611, "Sbmgsama1asasama", d612, d490, d613], [K612, "oaoaoa"], [K613, "MaMa", d618, d617], [K614, "sasaiasa"], [K615, O615, "mgsfMbMb", d1298, d611, d614], [K616, "mgMb", d1294, d615], [K617, "sf"], [K618, "sf"],
+    [K611, O611, "Sbmgsama1asasama", d612, d490, d613], [K612, O612, "oaoaoa"], [K613, O613, "MaMa", d618, d617], [K614, O614, "sasaiasa"], [K615, O615, "mgsfMbMb", d1298, d611, d614], [K616, O616, "mgMb", d1294, d615], [K617, O617, "sf"], [K618, O618, "sf"],
   ]),
 };

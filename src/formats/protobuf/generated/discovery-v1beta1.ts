@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d490, schemas as CORE_V1 } from './core-v1.js';
 import { d1294, d1298, schemas as META } from './meta.js';
@@ -48,6 +48,7 @@ function d619(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.discovery.v1beta1.EndpointConditions
+const O620 = /* @__PURE__ */ plainShape();
 const K620: Keys = [8, "ready", 16, "serving", 24, "terminating"];
 function d620(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -64,13 +65,14 @@ function d620(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O620();
   if (v1 !== undefined) o["ready"] = v1;
   if (v2 !== undefined) o["serving"] = v2;
   if (v3 !== undefined) o["terminating"] = v3;
   return o;
 }
 // k8s.io.api.discovery.v1beta1.EndpointHints
+const O621 = /* @__PURE__ */ plainShape();
 const K621: Keys = [-10, "forZones", -18, "forNodes"];
 function d621(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -85,12 +87,13 @@ function d621(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O621();
   if (v1 !== undefined) o["forZones"] = v1;
   if (v2 !== undefined) o["forNodes"] = v2;
   return o;
 }
 // k8s.io.api.discovery.v1beta1.EndpointPort
+const O622 = /* @__PURE__ */ plainShape();
 const K622: Keys = [10, "name", 18, "protocol", 24, "port", 34, "appProtocol"];
 function d622(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -109,7 +112,7 @@ function d622(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O622();
   if (v1 !== undefined) o["name"] = v1;
   if (v2 !== undefined) o["protocol"] = v2;
   if (v3 !== undefined) o["port"] = v3;
@@ -145,10 +148,11 @@ function d623(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.discovery.v1beta1.EndpointSliceList
+const O624 = /* @__PURE__ */ plainShape();
 const K624: Keys = [-10, "metadata", -18, "items"];
 function d624(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O624();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -166,6 +170,7 @@ function d624(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.discovery.v1beta1.ForNode
+const O625 = /* @__PURE__ */ plainShape();
 const K625: Keys = [10, "name"];
 function d625(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -178,11 +183,12 @@ function d625(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O625();
   o["name"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.discovery.v1beta1.ForZone
+const O626 = /* @__PURE__ */ plainShape();
 const K626: Keys = [10, "name"];
 function d626(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -195,7 +201,7 @@ function d626(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O626();
   o["name"] = v1 ?? '';
   return o;
 }
@@ -211,6 +217,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.discovery.v1beta1.", "Endpoint EndpointConditions EndpointHints EndpointPort EndpointSlice EndpointSliceList ForNode ForZone", [
     d619, d620, d621, d622, d623, d624, d625, d626,
   ], [4, 5], [
-    [K619, O619, "Sbmgsama1asama", d620, d490, d621], [K620, "oaoaoa"], [K621, "MaMa", d626, d625], [K622, "sasaiasa"], [K623, O623, "mgsfMbMb", d1298, d619, d622], [K624, "mgMb", d1294, d623], [K625, "sf"], [K626, "sf"],
+    [K619, O619, "Sbmgsama1asama", d620, d490, d621], [K620, O620, "oaoaoa"], [K621, O621, "MaMa", d626, d625], [K622, O622, "sasaiasa"], [K623, O623, "mgsfMbMb", d1298, d619, d622], [K624, O624, "mgMb", d1294, d623], [K625, O625, "sf"], [K626, O626, "sf"],
   ]),
 };

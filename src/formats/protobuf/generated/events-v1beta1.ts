@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d424, d490, schemas as CORE_V1 } from './core-v1.js';
 import { d1294, d1297, d1298, d1312, schemas as META } from './meta.js';
@@ -72,10 +72,11 @@ function d630(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.events.v1beta1.EventList
+const O631 = /* @__PURE__ */ plainShape();
 const K631: Keys = [-10, "metadata", -18, "items"];
 function d631(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O631();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -93,6 +94,7 @@ function d631(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.events.v1beta1.EventSeries
+const O632 = /* @__PURE__ */ plainShape();
 const K632: Keys = [8, "count", 18, "lastObservedTime"];
 function d632(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -107,7 +109,7 @@ function d632(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O632();
   o["count"] = v1 ?? 0;
   o["lastObservedTime"] = v2 ?? d1297(EMPTY, c);
   return o;
@@ -124,6 +126,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.events.v1beta1.", "Event EventList EventSeries", [
     d630, d631, d632,
   ], [0, 1], [
-    [K630, O630, "mgmgmasesesesemgmasesemgmgmgie", d1298, d1297, d632, d490, d490, d424, d1312, d1312], [K631, "mgMb", d1294, d630], [K632, "ifmg", d1297],
+    [K630, O630, "mgmgmasesesesemgmasesemgmgmgie", d1298, d1297, d632, d490, d490, d424, d1312, d1312], [K631, O631, "mgMb", d1294, d630], [K632, O632, "ifmg", d1297],
   ]),
 };

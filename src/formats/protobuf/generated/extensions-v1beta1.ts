@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d532, d595, schemas as CORE_V1 } from './core-v1.js';
 import { d1291, d1294, d1298, d1312, d1322, schemas as META } from './meta.js';
@@ -66,10 +66,11 @@ function d634(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetList
+const O635 = /* @__PURE__ */ plainShape();
 const K635: Keys = [-10, "metadata", -18, "items"];
 function d635(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O635();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -165,6 +166,7 @@ function d637(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.extensions.v1beta1.DaemonSetUpdateStrategy
+const O638 = /* @__PURE__ */ plainShape();
 const K638: Keys = [10, "type", -18, "rollingUpdate"];
 function d638(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -179,7 +181,7 @@ function d638(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O638();
   if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
@@ -243,10 +245,11 @@ function d640(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.extensions.v1beta1.DeploymentList
+const O641 = /* @__PURE__ */ plainShape();
 const K641: Keys = [-10, "metadata", -18, "items"];
 function d641(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O641();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -374,6 +377,7 @@ function d644(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.extensions.v1beta1.DeploymentStrategy
+const O645 = /* @__PURE__ */ plainShape();
 const K645: Keys = [10, "type", -18, "rollingUpdate"];
 function d645(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -388,12 +392,13 @@ function d645(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O645();
   if (v1) o["type"] = v1;
   if (v2 !== undefined) o["rollingUpdate"] = v2;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.HTTPIngressPath
+const O646 = /* @__PURE__ */ plainShape();
 const K646: Keys = [10, "path", 26, "pathType", -18, "backend"];
 function d646(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -410,13 +415,14 @@ function d646(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O646();
   if (v1) o["path"] = v1;
   if (v3 !== undefined) o["pathType"] = v3;
   o["backend"] = v2 ?? d650(EMPTY, c);
   return o;
 }
 // k8s.io.api.extensions.v1beta1.HTTPIngressRuleValue
+const O647 = /* @__PURE__ */ plainShape();
 const K647: Keys = [-10, "paths"];
 function d647(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -429,11 +435,12 @@ function d647(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O647();
   o["paths"] = v1 === undefined ? null : v1;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.IPBlock
+const O648 = /* @__PURE__ */ plainShape();
 const K648: Keys = [10, "cidr", 18, "except"];
 function d648(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -448,7 +455,7 @@ function d648(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O648();
   o["cidr"] = v1 ?? '';
   if (v2 !== undefined) o["except"] = v2;
   return o;
@@ -479,6 +486,7 @@ function d649(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.extensions.v1beta1.IngressBackend
+const O650 = /* @__PURE__ */ plainShape();
 const K650: Keys = [10, "serviceName", 18, "servicePort", -26, "resource"];
 function d650(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -495,17 +503,18 @@ function d650(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O650();
   if (v1) o["serviceName"] = v1;
   o["servicePort"] = v2 ?? d1322(EMPTY, c);
   if (v3 !== undefined) o["resource"] = v3;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.IngressList
+const O651 = /* @__PURE__ */ plainShape();
 const K651: Keys = [-10, "metadata", -18, "items"];
 function d651(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O651();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -523,6 +532,7 @@ function d651(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.extensions.v1beta1.IngressLoadBalancerIngress
+const O652 = /* @__PURE__ */ plainShape();
 const K652: Keys = [10, "ip", 18, "hostname", -34, "ports"];
 function d652(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -539,13 +549,14 @@ function d652(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O652();
   if (v1) o["ip"] = v1;
   if (v2) o["hostname"] = v2;
   if (v4 !== undefined) o["ports"] = v4;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.IngressLoadBalancerStatus
+const O653 = /* @__PURE__ */ plainShape();
 const K653: Keys = [-10, "ingress"];
 function d653(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -558,11 +569,12 @@ function d653(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O653();
   if (v1 !== undefined) o["ingress"] = v1;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.IngressPortStatus
+const O654 = /* @__PURE__ */ plainShape();
 const K654: Keys = [8, "port", 18, "protocol", 26, "error"];
 function d654(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -579,13 +591,14 @@ function d654(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O654();
   o["port"] = v1 ?? 0;
   o["protocol"] = v2 ?? '';
   if (v3 !== undefined) o["error"] = v3;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.IngressRule
+const O655 = /* @__PURE__ */ plainShape();
 const K655: Keys = [10, "host"];
 function d655(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -600,12 +613,13 @@ function d655(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O655();
   if (v1) o["host"] = v1;
   Object.assign(o, v2 ?? d656(EMPTY, c));
   return o;
 }
 // k8s.io.api.extensions.v1beta1.IngressRuleValue
+const O656 = /* @__PURE__ */ plainShape();
 const K656: Keys = [-10, "http"];
 function d656(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -618,11 +632,12 @@ function d656(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O656();
   if (v1 !== undefined) o["http"] = v1;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.IngressSpec
+const O657 = /* @__PURE__ */ plainShape();
 const K657: Keys = [34, "ingressClassName", -10, "backend", -18, "tls", -26, "rules"];
 function d657(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -641,7 +656,7 @@ function d657(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O657();
   if (v4 !== undefined) o["ingressClassName"] = v4;
   if (v1 !== undefined) o["backend"] = v1;
   if (v2 !== undefined) o["tls"] = v2;
@@ -649,6 +664,7 @@ function d657(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.extensions.v1beta1.IngressStatus
+const O658 = /* @__PURE__ */ plainShape();
 const K658: Keys = [-10, "loadBalancer"];
 function d658(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -661,11 +677,12 @@ function d658(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O658();
   o["loadBalancer"] = v1 ?? d653(EMPTY, c);
   return o;
 }
 // k8s.io.api.extensions.v1beta1.IngressTLS
+const O659 = /* @__PURE__ */ plainShape();
 const K659: Keys = [10, "hosts", 18, "secretName"];
 function d659(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -680,16 +697,17 @@ function d659(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O659();
   if (v1 !== undefined) o["hosts"] = v1;
   if (v2) o["secretName"] = v2;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicy
+const O660 = /* @__PURE__ */ plainShape();
 const K660: Keys = [-10, "metadata", -18, "spec"];
 function d660(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O660();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -707,6 +725,7 @@ function d660(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicyEgressRule
+const O661 = /* @__PURE__ */ plainShape();
 const K661: Keys = [-10, "ports", -18, "to"];
 function d661(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -721,12 +740,13 @@ function d661(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O661();
   if (v1 !== undefined) o["ports"] = v1;
   if (v2 !== undefined) o["to"] = v2;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicyIngressRule
+const O662 = /* @__PURE__ */ plainShape();
 const K662: Keys = [-10, "ports", -18, "from"];
 function d662(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -741,16 +761,17 @@ function d662(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O662();
   if (v1 !== undefined) o["ports"] = v1;
   if (v2 !== undefined) o["from"] = v2;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicyList
+const O663 = /* @__PURE__ */ plainShape();
 const K663: Keys = [-10, "metadata", -18, "items"];
 function d663(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O663();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -768,6 +789,7 @@ function d663(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicyPeer
+const O664 = /* @__PURE__ */ plainShape();
 const K664: Keys = [-10, "podSelector", -18, "namespaceSelector", -26, "ipBlock"];
 function d664(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -784,13 +806,14 @@ function d664(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O664();
   if (v1 !== undefined) o["podSelector"] = v1;
   if (v2 !== undefined) o["namespaceSelector"] = v2;
   if (v3 !== undefined) o["ipBlock"] = v3;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicyPort
+const O665 = /* @__PURE__ */ plainShape();
 const K665: Keys = [10, "protocol", 18, "port", 24, "endPort"];
 function d665(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -807,13 +830,14 @@ function d665(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O665();
   if (v1 !== undefined) o["protocol"] = v1;
   if (v2 !== undefined) o["port"] = v2;
   if (v3 !== undefined) o["endPort"] = v3;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.NetworkPolicySpec
+const O666 = /* @__PURE__ */ plainShape();
 const K666: Keys = [-10, "podSelector", -18, "ingress", -26, "egress", 34, "policyTypes"];
 function d666(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -832,7 +856,7 @@ function d666(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O666();
   o["podSelector"] = v1 ?? d1291(EMPTY, c);
   if (v2 !== undefined) o["ingress"] = v2;
   if (v3 !== undefined) o["egress"] = v3;
@@ -895,10 +919,11 @@ function d668(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSetList
+const O669 = /* @__PURE__ */ plainShape();
 const K669: Keys = [-10, "metadata", -18, "items"];
 function d669(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O669();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -916,6 +941,7 @@ function d669(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.extensions.v1beta1.ReplicaSetSpec
+const O670 = /* @__PURE__ */ plainShape();
 const K670: Keys = [8, "replicas", 32, "minReadySeconds", -18, "selector", -26, "template"];
 function d670(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -934,7 +960,7 @@ function d670(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O670();
   if (v1 !== undefined) o["replicas"] = v1;
   if (v4) o["minReadySeconds"] = v4;
   if (v2 !== undefined) o["selector"] = v2;
@@ -978,6 +1004,7 @@ function d671(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.extensions.v1beta1.RollbackConfig
+const O672 = /* @__PURE__ */ plainShape();
 const K672: Keys = [8, "revision"];
 function d672(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -990,11 +1017,12 @@ function d672(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O672();
   if (v1) o["revision"] = v1;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.RollingUpdateDaemonSet
+const O673 = /* @__PURE__ */ plainShape();
 const K673: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d673(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1009,12 +1037,13 @@ function d673(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O673();
   if (v1 !== undefined) o["maxUnavailable"] = v1;
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.RollingUpdateDeployment
+const O674 = /* @__PURE__ */ plainShape();
 const K674: Keys = [10, "maxUnavailable", 18, "maxSurge"];
 function d674(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1029,7 +1058,7 @@ function d674(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O674();
   if (v1 !== undefined) o["maxUnavailable"] = v1;
   if (v2 !== undefined) o["maxSurge"] = v2;
   return o;
@@ -1060,6 +1089,7 @@ function d675(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.extensions.v1beta1.ScaleSpec
+const O676 = /* @__PURE__ */ plainShape();
 const K676: Keys = [8, "replicas"];
 function d676(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1072,11 +1102,12 @@ function d676(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O676();
   if (v1) o["replicas"] = v1;
   return o;
 }
 // k8s.io.api.extensions.v1beta1.ScaleStatus
+const O677 = /* @__PURE__ */ plainShape();
 const K677: Keys = [8, "replicas", 18, "selector", 26, "targetSelector"];
 function d677(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1094,7 +1125,7 @@ function d677(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O677();
   o["replicas"] = v1 ?? 0;
   if (v2 !== undefined) o["selector"] = v2;
   if (v3) o["targetSelector"] = v3;
@@ -1114,11 +1145,11 @@ export const schemas: SchemaGroup = {
     d649, d650, d651, d652, d653, d654, d655, d656, d657, d658, d659, d660, d661, d662, d663, d664,
     d665, d666, d667, d668, d669, d670, d671, d672, d673, d674, d675, d676, d677,
   ], [0, 2, 6, 8, 9, 16, 18, 27, 30, 34, 36, 42], [
-    [K633, O633, "mgmgmg", d1298, d636, d637], [K634, O634, "sfsfmgsese", d1312], [K635, "mgMb", d1294, d633], [K636, O636, "mamgmgieleia", d1291, d532, d638], [K637, O637, "ififififleieieieiaMa", d634], [K638, "sema", d673], [K639, O639, "mgmgmg", d1298, d643, d644], [K640, O640, "sfsfmgmgsese", d1312, d1312],
-    [K641, "mgMb", d1294, d639], [K642, O642, "sf1amg", d672], [K643, O643, "iamamgmgieiaoemaia", d1291, d532, d645, d672], [K644, O644, "leieieieieieiaMaia", d640], [K645, "sema", d674], [K646, "sesamg", d650], [K647, "Mb", d646], [K648, "sfSa"],
-    [K649, O649, "mgmgmg", d1298, d657, d658], [K650, "semgma", d1322, d595], [K651, "mgMb", d1294, d649], [K652, "seseMa", d654], [K653, "Ma", d652], [K654, "ifsfsa"], [K655, "semiA", d656], [K656, "ma", d647],
-    [K657, "samaMaMa", d650, d659, d655], [K658, "mg", d653], [K659, "Sase"], [K660, "mgmg", d1298, d666], [K661, "MaMa", d665, d664], [K662, "MaMa", d665, d664], [K663, "mgMb", d1294, d660], [K664, "mamama", d1291, d1291, d648],
-    [K665, "samaia", d1322], [K666, "mgMaMaSa", d1291, d662, d661], [K667, O667, "mgmgmg", d1298, d670, d671], [K668, O668, "sfsfmgsese", d1312], [K669, "mgMb", d1294, d667], [K670, "iaiemamg", d1291, d532], [K671, O671, "ifieieieialeMa", d668], [K672, "le"],
-    [K673, "mama", d1322, d1322], [K674, "mama", d1322, d1322], [K675, O675, "mgmgmg", d1298, d676, d677], [K676, "ie"], [K677, "if1ase"],
+    [K633, O633, "mgmgmg", d1298, d636, d637], [K634, O634, "sfsfmgsese", d1312], [K635, O635, "mgMb", d1294, d633], [K636, O636, "mamgmgieleia", d1291, d532, d638], [K637, O637, "ififififleieieieiaMa", d634], [K638, O638, "sema", d673], [K639, O639, "mgmgmg", d1298, d643, d644], [K640, O640, "sfsfmgmgsese", d1312, d1312],
+    [K641, O641, "mgMb", d1294, d639], [K642, O642, "sf1amg", d672], [K643, O643, "iamamgmgieiaoemaia", d1291, d532, d645, d672], [K644, O644, "leieieieieieiaMaia", d640], [K645, O645, "sema", d674], [K646, O646, "sesamg", d650], [K647, O647, "Mb", d646], [K648, O648, "sfSa"],
+    [K649, O649, "mgmgmg", d1298, d657, d658], [K650, O650, "semgma", d1322, d595], [K651, O651, "mgMb", d1294, d649], [K652, O652, "seseMa", d654], [K653, O653, "Ma", d652], [K654, O654, "ifsfsa"], [K655, O655, "semiA", d656], [K656, O656, "ma", d647],
+    [K657, O657, "samaMaMa", d650, d659, d655], [K658, O658, "mg", d653], [K659, O659, "Sase"], [K660, O660, "mgmg", d1298, d666], [K661, O661, "MaMa", d665, d664], [K662, O662, "MaMa", d665, d664], [K663, O663, "mgMb", d1294, d660], [K664, O664, "mamama", d1291, d1291, d648],
+    [K665, O665, "samaia", d1322], [K666, O666, "mgMaMaSa", d1291, d662, d661], [K667, O667, "mgmgmg", d1298, d670, d671], [K668, O668, "sfsfmgsese", d1312], [K669, O669, "mgMb", d1294, d667], [K670, O670, "iaiemamg", d1291, d532], [K671, O671, "ifieieieialeMa", d668], [K672, O672, "le"],
+    [K673, O673, "mama", d1322, d1322], [K674, O674, "mama", d1322, d1322], [K675, O675, "mgmgmg", d1298, d676, d677], [K676, O676, "ie"], [K677, O677, "if1ase"],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1294, d1298, d1312, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.flowcontrol.v1.ExemptPriorityLevelConfiguration
+const O678 = /* @__PURE__ */ plainShape();
 const K678: Keys = [8, "nominalConcurrencyShares", 16, "lendablePercent"];
 function d678(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -24,12 +25,13 @@ function d678(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O678();
   if (v1 !== undefined) o["nominalConcurrencyShares"] = v1;
   if (v2 !== undefined) o["lendablePercent"] = v2;
   return o;
 }
 // k8s.io.api.flowcontrol.v1.FlowDistinguisherMethod
+const O679 = /* @__PURE__ */ plainShape();
 const K679: Keys = [10, "type"];
 function d679(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -42,7 +44,7 @@ function d679(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O679();
   o["type"] = v1 ?? '';
   return o;
 }
@@ -102,10 +104,11 @@ function d681(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1.FlowSchemaList
+const O682 = /* @__PURE__ */ plainShape();
 const K682: Keys = [-10, "metadata", -18, "items"];
 function d682(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O682();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -123,6 +126,7 @@ function d682(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1.FlowSchemaSpec
+const O683 = /* @__PURE__ */ plainShape();
 const K683: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
 function d683(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -141,7 +145,7 @@ function d683(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O683();
   o["priorityLevelConfiguration"] = v1 ?? d693(EMPTY, c);
   o["matchingPrecedence"] = v2 ?? 0;
   if (v3 !== undefined) o["distinguisherMethod"] = v3;
@@ -149,6 +153,7 @@ function d683(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1.FlowSchemaStatus
+const O684 = /* @__PURE__ */ plainShape();
 const K684: Keys = [-10, "conditions"];
 function d684(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -161,11 +166,12 @@ function d684(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O684();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
 // k8s.io.api.flowcontrol.v1.GroupSubject
+const O685 = /* @__PURE__ */ plainShape();
 const K685: Keys = [10, "name"];
 function d685(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -178,11 +184,12 @@ function d685(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O685();
   o["name"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.flowcontrol.v1.LimitResponse
+const O686 = /* @__PURE__ */ plainShape();
 const K686: Keys = [10, "type", -18, "queuing"];
 function d686(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -197,12 +204,13 @@ function d686(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O686();
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["queuing"] = v2;
   return o;
 }
 // k8s.io.api.flowcontrol.v1.LimitedPriorityLevelConfiguration
+const O687 = /* @__PURE__ */ plainShape();
 const K687: Keys = [8, "nominalConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
 function d687(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -221,7 +229,7 @@ function d687(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O687();
   o["nominalConcurrencyShares"] = v1 === undefined ? null : v1;
   o["limitResponse"] = v2 ?? d686(EMPTY, c);
   if (v3 !== undefined) o["lendablePercent"] = v3;
@@ -229,6 +237,7 @@ function d687(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1.NonResourcePolicyRule
+const O688 = /* @__PURE__ */ plainShape();
 const K688: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d688(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -243,12 +252,13 @@ function d688(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O688();
   o["verbs"] = v1 === undefined ? null : v1;
   o["nonResourceURLs"] = v6 === undefined ? null : v6;
   return o;
 }
 // k8s.io.api.flowcontrol.v1.PolicyRulesWithSubjects
+const O689 = /* @__PURE__ */ plainShape();
 const K689: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
 function d689(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -265,7 +275,7 @@ function d689(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O689();
   o["subjects"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["resourceRules"] = v2;
   if (v3 !== undefined) o["nonResourceRules"] = v3;
@@ -327,10 +337,11 @@ function d691(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationList
+const O692 = /* @__PURE__ */ plainShape();
 const K692: Keys = [-10, "metadata", -18, "items"];
 function d692(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O692();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -348,6 +359,7 @@ function d692(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationReference
+const O693 = /* @__PURE__ */ plainShape();
 const K693: Keys = [10, "name"];
 function d693(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -360,11 +372,12 @@ function d693(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O693();
   o["name"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationSpec
+const O694 = /* @__PURE__ */ plainShape();
 const K694: Keys = [10, "type", -18, "limited", -26, "exempt"];
 function d694(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -381,13 +394,14 @@ function d694(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O694();
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["limited"] = v2;
   if (v3 !== undefined) o["exempt"] = v3;
   return o;
 }
 // k8s.io.api.flowcontrol.v1.PriorityLevelConfigurationStatus
+const O695 = /* @__PURE__ */ plainShape();
 const K695: Keys = [-10, "conditions"];
 function d695(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -400,11 +414,12 @@ function d695(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O695();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
 // k8s.io.api.flowcontrol.v1.QueuingConfiguration
+const O696 = /* @__PURE__ */ plainShape();
 const K696: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
 function d696(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -421,7 +436,7 @@ function d696(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O696();
   o["queues"] = v1 ?? 0;
   o["handSize"] = v2 ?? 0;
   o["queueLengthLimit"] = v3 ?? 0;
@@ -458,6 +473,7 @@ function d697(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1.ServiceAccountSubject
+const O698 = /* @__PURE__ */ plainShape();
 const K698: Keys = [10, "namespace", 18, "name"];
 function d698(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -472,12 +488,13 @@ function d698(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O698();
   o["namespace"] = v1 ?? '';
   o["name"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.flowcontrol.v1.Subject
+const O699 = /* @__PURE__ */ plainShape();
 const K699: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
 function d699(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -496,7 +513,7 @@ function d699(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O699();
   o["kind"] = v1 ?? '';
   if (v2 !== undefined) o["user"] = v2;
   if (v3 !== undefined) o["group"] = v3;
@@ -504,6 +521,7 @@ function d699(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1.UserSubject
+const O700 = /* @__PURE__ */ plainShape();
 const K700: Keys = [10, "name"];
 function d700(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -516,7 +534,7 @@ function d700(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O700();
   o["name"] = v1 ?? '';
   return o;
 }
@@ -533,8 +551,8 @@ export const schemas: SchemaGroup = {
     d678, d679, d680, d681, d682, d683, d684, d685, d686, d687, d688, d689, d690, d691, d692, d693,
     d694, d695, d696, d697, d698, d699, d700,
   ], [2, 4, 12, 14], [
-    [K678, "iaia"], [K679, "sf"], [K680, O680, "mgmgmg", d1298, d683, d684], [K681, O681, "sesemgsese", d1312], [K682, "mgMb", d1294, d680], [K683, "mgifmaMa", d693, d679, d689], [K684, "Ma", d681], [K685, "sf"],
-    [K686, "sfma", d696], [K687, "ibmgiaia", d686], [K688, "SbSb"], [K689, "MbMaMa", d699, d697, d688], [K690, O690, "mgmgmg", d1298, d694, d695], [K691, O691, "sesemgsese", d1312], [K692, "mgMb", d1294, d690], [K693, "sf"],
-    [K694, "sfmama", d687, d678], [K695, "Ma", d691], [K696, "ififif"], [K697, O697, "SbSbSboeSb"], [K698, "sfsf"], [K699, "sfmamama", d700, d685, d698], [K700, "sf"],
+    [K678, O678, "iaia"], [K679, O679, "sf"], [K680, O680, "mgmgmg", d1298, d683, d684], [K681, O681, "sesemgsese", d1312], [K682, O682, "mgMb", d1294, d680], [K683, O683, "mgifmaMa", d693, d679, d689], [K684, O684, "Ma", d681], [K685, O685, "sf"],
+    [K686, O686, "sfma", d696], [K687, O687, "ibmgiaia", d686], [K688, O688, "SbSb"], [K689, O689, "MbMaMa", d699, d697, d688], [K690, O690, "mgmgmg", d1298, d694, d695], [K691, O691, "sesemgsese", d1312], [K692, O692, "mgMb", d1294, d690], [K693, O693, "sf"],
+    [K694, O694, "sfmama", d687, d678], [K695, O695, "Ma", d691], [K696, O696, "ififif"], [K697, O697, "SbSbSboeSb"], [K698, O698, "sfsf"], [K699, O699, "sfmamama", d700, d685, d698], [K700, O700, "sf"],
   ]),
 };

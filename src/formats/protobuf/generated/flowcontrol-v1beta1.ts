@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1294, d1298, d1312, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.flowcontrol.v1beta1.ExemptPriorityLevelConfiguration
+const O701 = /* @__PURE__ */ plainShape();
 const K701: Keys = [8, "nominalConcurrencyShares", 16, "lendablePercent"];
 function d701(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -24,12 +25,13 @@ function d701(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O701();
   if (v1 !== undefined) o["nominalConcurrencyShares"] = v1;
   if (v2 !== undefined) o["lendablePercent"] = v2;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowDistinguisherMethod
+const O702 = /* @__PURE__ */ plainShape();
 const K702: Keys = [10, "type"];
 function d702(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -42,7 +44,7 @@ function d702(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O702();
   o["type"] = v1 ?? '';
   return o;
 }
@@ -102,10 +104,11 @@ function d704(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaList
+const O705 = /* @__PURE__ */ plainShape();
 const K705: Keys = [-10, "metadata", -18, "items"];
 function d705(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O705();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -123,6 +126,7 @@ function d705(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaSpec
+const O706 = /* @__PURE__ */ plainShape();
 const K706: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
 function d706(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -141,7 +145,7 @@ function d706(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O706();
   o["priorityLevelConfiguration"] = v1 ?? d716(EMPTY, c);
   o["matchingPrecedence"] = v2 ?? 0;
   if (v3 !== undefined) o["distinguisherMethod"] = v3;
@@ -149,6 +153,7 @@ function d706(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.FlowSchemaStatus
+const O707 = /* @__PURE__ */ plainShape();
 const K707: Keys = [-10, "conditions"];
 function d707(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -161,11 +166,12 @@ function d707(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O707();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.GroupSubject
+const O708 = /* @__PURE__ */ plainShape();
 const K708: Keys = [10, "name"];
 function d708(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -178,11 +184,12 @@ function d708(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O708();
   o["name"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.LimitResponse
+const O709 = /* @__PURE__ */ plainShape();
 const K709: Keys = [10, "type", -18, "queuing"];
 function d709(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -197,12 +204,13 @@ function d709(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O709();
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["queuing"] = v2;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.LimitedPriorityLevelConfiguration
+const O710 = /* @__PURE__ */ plainShape();
 const K710: Keys = [8, "assuredConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
 function d710(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -221,7 +229,7 @@ function d710(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O710();
   o["assuredConcurrencyShares"] = v1 ?? 0;
   o["limitResponse"] = v2 ?? d709(EMPTY, c);
   if (v3 !== undefined) o["lendablePercent"] = v3;
@@ -229,6 +237,7 @@ function d710(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.NonResourcePolicyRule
+const O711 = /* @__PURE__ */ plainShape();
 const K711: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d711(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -243,12 +252,13 @@ function d711(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O711();
   o["verbs"] = v1 === undefined ? null : v1;
   o["nonResourceURLs"] = v6 === undefined ? null : v6;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.PolicyRulesWithSubjects
+const O712 = /* @__PURE__ */ plainShape();
 const K712: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
 function d712(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -265,7 +275,7 @@ function d712(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O712();
   o["subjects"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["resourceRules"] = v2;
   if (v3 !== undefined) o["nonResourceRules"] = v3;
@@ -327,10 +337,11 @@ function d714(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationList
+const O715 = /* @__PURE__ */ plainShape();
 const K715: Keys = [-10, "metadata", -18, "items"];
 function d715(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O715();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -348,6 +359,7 @@ function d715(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationReference
+const O716 = /* @__PURE__ */ plainShape();
 const K716: Keys = [10, "name"];
 function d716(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -360,11 +372,12 @@ function d716(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O716();
   o["name"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationSpec
+const O717 = /* @__PURE__ */ plainShape();
 const K717: Keys = [10, "type", -18, "limited", -26, "exempt"];
 function d717(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -381,13 +394,14 @@ function d717(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O717();
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["limited"] = v2;
   if (v3 !== undefined) o["exempt"] = v3;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.PriorityLevelConfigurationStatus
+const O718 = /* @__PURE__ */ plainShape();
 const K718: Keys = [-10, "conditions"];
 function d718(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -400,11 +414,12 @@ function d718(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O718();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.QueuingConfiguration
+const O719 = /* @__PURE__ */ plainShape();
 const K719: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
 function d719(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -421,7 +436,7 @@ function d719(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O719();
   o["queues"] = v1 ?? 0;
   o["handSize"] = v2 ?? 0;
   o["queueLengthLimit"] = v3 ?? 0;
@@ -458,6 +473,7 @@ function d720(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.ServiceAccountSubject
+const O721 = /* @__PURE__ */ plainShape();
 const K721: Keys = [10, "namespace", 18, "name"];
 function d721(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -472,12 +488,13 @@ function d721(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O721();
   o["namespace"] = v1 ?? '';
   o["name"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.Subject
+const O722 = /* @__PURE__ */ plainShape();
 const K722: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
 function d722(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -496,7 +513,7 @@ function d722(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O722();
   o["kind"] = v1 ?? '';
   if (v2 !== undefined) o["user"] = v2;
   if (v3 !== undefined) o["group"] = v3;
@@ -504,6 +521,7 @@ function d722(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta1.UserSubject
+const O723 = /* @__PURE__ */ plainShape();
 const K723: Keys = [10, "name"];
 function d723(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -516,7 +534,7 @@ function d723(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O723();
   o["name"] = v1 ?? '';
   return o;
 }
@@ -533,8 +551,8 @@ export const schemas: SchemaGroup = {
     d701, d702, d703, d704, d705, d706, d707, d708, d709, d710, d711, d712, d713, d714, d715, d716,
     d717, d718, d719, d720, d721, d722, d723,
   ], [2, 4, 12, 14], [
-    [K701, "iaia"], [K702, "sf"], [K703, O703, "mgmgmg", d1298, d706, d707], [K704, O704, "sesemgsese", d1312], [K705, "mgMb", d1294, d703], [K706, "mgifmaMa", d716, d702, d712], [K707, "Ma", d704], [K708, "sf"],
-    [K709, "sfma", d719], [K710, "ifmgiaia", d709], [K711, "SbSb"], [K712, "MbMaMa", d722, d720, d711], [K713, O713, "mgmgmg", d1298, d717, d718], [K714, O714, "sesemgsese", d1312], [K715, "mgMb", d1294, d713], [K716, "sf"],
-    [K717, "sfmama", d710, d701], [K718, "Ma", d714], [K719, "ififif"], [K720, O720, "SbSbSboeSb"], [K721, "sfsf"], [K722, "sfmamama", d723, d708, d721], [K723, "sf"],
+    [K701, O701, "iaia"], [K702, O702, "sf"], [K703, O703, "mgmgmg", d1298, d706, d707], [K704, O704, "sesemgsese", d1312], [K705, O705, "mgMb", d1294, d703], [K706, O706, "mgifmaMa", d716, d702, d712], [K707, O707, "Ma", d704], [K708, O708, "sf"],
+    [K709, O709, "sfma", d719], [K710, O710, "ifmgiaia", d709], [K711, O711, "SbSb"], [K712, O712, "MbMaMa", d722, d720, d711], [K713, O713, "mgmgmg", d1298, d717, d718], [K714, O714, "sesemgsese", d1312], [K715, O715, "mgMb", d1294, d713], [K716, O716, "sf"],
+    [K717, O717, "sfmama", d710, d701], [K718, O718, "Ma", d714], [K719, O719, "ififif"], [K720, O720, "SbSbSboeSb"], [K721, O721, "sfsf"], [K722, O722, "sfmamama", d723, d708, d721], [K723, O723, "sf"],
   ]),
 };

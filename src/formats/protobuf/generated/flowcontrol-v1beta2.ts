@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1294, d1298, d1312, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.flowcontrol.v1beta2.ExemptPriorityLevelConfiguration
+const O724 = /* @__PURE__ */ plainShape();
 const K724: Keys = [8, "nominalConcurrencyShares", 16, "lendablePercent"];
 function d724(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -24,12 +25,13 @@ function d724(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O724();
   if (v1 !== undefined) o["nominalConcurrencyShares"] = v1;
   if (v2 !== undefined) o["lendablePercent"] = v2;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowDistinguisherMethod
+const O725 = /* @__PURE__ */ plainShape();
 const K725: Keys = [10, "type"];
 function d725(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -42,7 +44,7 @@ function d725(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O725();
   o["type"] = v1 ?? '';
   return o;
 }
@@ -102,10 +104,11 @@ function d727(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaList
+const O728 = /* @__PURE__ */ plainShape();
 const K728: Keys = [-10, "metadata", -18, "items"];
 function d728(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O728();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -123,6 +126,7 @@ function d728(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaSpec
+const O729 = /* @__PURE__ */ plainShape();
 const K729: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
 function d729(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -141,7 +145,7 @@ function d729(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O729();
   o["priorityLevelConfiguration"] = v1 ?? d739(EMPTY, c);
   o["matchingPrecedence"] = v2 ?? 0;
   if (v3 !== undefined) o["distinguisherMethod"] = v3;
@@ -149,6 +153,7 @@ function d729(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.FlowSchemaStatus
+const O730 = /* @__PURE__ */ plainShape();
 const K730: Keys = [-10, "conditions"];
 function d730(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -161,11 +166,12 @@ function d730(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O730();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.GroupSubject
+const O731 = /* @__PURE__ */ plainShape();
 const K731: Keys = [10, "name"];
 function d731(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -178,11 +184,12 @@ function d731(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O731();
   o["name"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.LimitResponse
+const O732 = /* @__PURE__ */ plainShape();
 const K732: Keys = [10, "type", -18, "queuing"];
 function d732(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -197,12 +204,13 @@ function d732(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O732();
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["queuing"] = v2;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.LimitedPriorityLevelConfiguration
+const O733 = /* @__PURE__ */ plainShape();
 const K733: Keys = [8, "assuredConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
 function d733(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -221,7 +229,7 @@ function d733(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O733();
   o["assuredConcurrencyShares"] = v1 ?? 0;
   o["limitResponse"] = v2 ?? d732(EMPTY, c);
   if (v3 !== undefined) o["lendablePercent"] = v3;
@@ -229,6 +237,7 @@ function d733(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.NonResourcePolicyRule
+const O734 = /* @__PURE__ */ plainShape();
 const K734: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d734(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -243,12 +252,13 @@ function d734(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O734();
   o["verbs"] = v1 === undefined ? null : v1;
   o["nonResourceURLs"] = v6 === undefined ? null : v6;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.PolicyRulesWithSubjects
+const O735 = /* @__PURE__ */ plainShape();
 const K735: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
 function d735(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -265,7 +275,7 @@ function d735(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O735();
   o["subjects"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["resourceRules"] = v2;
   if (v3 !== undefined) o["nonResourceRules"] = v3;
@@ -327,10 +337,11 @@ function d737(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationList
+const O738 = /* @__PURE__ */ plainShape();
 const K738: Keys = [-10, "metadata", -18, "items"];
 function d738(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O738();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -348,6 +359,7 @@ function d738(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationReference
+const O739 = /* @__PURE__ */ plainShape();
 const K739: Keys = [10, "name"];
 function d739(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -360,11 +372,12 @@ function d739(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O739();
   o["name"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationSpec
+const O740 = /* @__PURE__ */ plainShape();
 const K740: Keys = [10, "type", -18, "limited", -26, "exempt"];
 function d740(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -381,13 +394,14 @@ function d740(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O740();
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["limited"] = v2;
   if (v3 !== undefined) o["exempt"] = v3;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.PriorityLevelConfigurationStatus
+const O741 = /* @__PURE__ */ plainShape();
 const K741: Keys = [-10, "conditions"];
 function d741(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -400,11 +414,12 @@ function d741(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O741();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.QueuingConfiguration
+const O742 = /* @__PURE__ */ plainShape();
 const K742: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
 function d742(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -421,7 +436,7 @@ function d742(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O742();
   o["queues"] = v1 ?? 0;
   o["handSize"] = v2 ?? 0;
   o["queueLengthLimit"] = v3 ?? 0;
@@ -458,6 +473,7 @@ function d743(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.ServiceAccountSubject
+const O744 = /* @__PURE__ */ plainShape();
 const K744: Keys = [10, "namespace", 18, "name"];
 function d744(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -472,12 +488,13 @@ function d744(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O744();
   o["namespace"] = v1 ?? '';
   o["name"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.Subject
+const O745 = /* @__PURE__ */ plainShape();
 const K745: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
 function d745(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -496,7 +513,7 @@ function d745(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O745();
   o["kind"] = v1 ?? '';
   if (v2 !== undefined) o["user"] = v2;
   if (v3 !== undefined) o["group"] = v3;
@@ -504,6 +521,7 @@ function d745(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta2.UserSubject
+const O746 = /* @__PURE__ */ plainShape();
 const K746: Keys = [10, "name"];
 function d746(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -516,7 +534,7 @@ function d746(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O746();
   o["name"] = v1 ?? '';
   return o;
 }
@@ -533,8 +551,8 @@ export const schemas: SchemaGroup = {
     d724, d725, d726, d727, d728, d729, d730, d731, d732, d733, d734, d735, d736, d737, d738, d739,
     d740, d741, d742, d743, d744, d745, d746,
   ], [2, 4, 12, 14], [
-    [K724, "iaia"], [K725, "sf"], [K726, O726, "mgmgmg", d1298, d729, d730], [K727, O727, "sesemgsese", d1312], [K728, "mgMb", d1294, d726], [K729, "mgifmaMa", d739, d725, d735], [K730, "Ma", d727], [K731, "sf"],
-    [K732, "sfma", d742], [K733, "ifmgiaia", d732], [K734, "SbSb"], [K735, "MbMaMa", d745, d743, d734], [K736, O736, "mgmgmg", d1298, d740, d741], [K737, O737, "sesemgsese", d1312], [K738, "mgMb", d1294, d736], [K739, "sf"],
-    [K740, "sfmama", d733, d724], [K741, "Ma", d737], [K742, "ififif"], [K743, O743, "SbSbSboeSb"], [K744, "sfsf"], [K745, "sfmamama", d746, d731, d744], [K746, "sf"],
+    [K724, O724, "iaia"], [K725, O725, "sf"], [K726, O726, "mgmgmg", d1298, d729, d730], [K727, O727, "sesemgsese", d1312], [K728, O728, "mgMb", d1294, d726], [K729, O729, "mgifmaMa", d739, d725, d735], [K730, O730, "Ma", d727], [K731, O731, "sf"],
+    [K732, O732, "sfma", d742], [K733, O733, "ifmgiaia", d732], [K734, O734, "SbSb"], [K735, O735, "MbMaMa", d745, d743, d734], [K736, O736, "mgmgmg", d1298, d740, d741], [K737, O737, "sesemgsese", d1312], [K738, O738, "mgMb", d1294, d736], [K739, O739, "sf"],
+    [K740, O740, "sfmama", d733, d724], [K741, O741, "Ma", d737], [K742, O742, "ififif"], [K743, O743, "SbSbSboeSb"], [K744, O744, "sfsf"], [K745, O745, "sfmamama", d746, d731, d744], [K746, O746, "sf"],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1294, d1298, d1312, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.flowcontrol.v1beta3.ExemptPriorityLevelConfiguration
+const O747 = /* @__PURE__ */ plainShape();
 const K747: Keys = [8, "nominalConcurrencyShares", 16, "lendablePercent"];
 function d747(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -24,12 +25,13 @@ function d747(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O747();
   if (v1 !== undefined) o["nominalConcurrencyShares"] = v1;
   if (v2 !== undefined) o["lendablePercent"] = v2;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowDistinguisherMethod
+const O748 = /* @__PURE__ */ plainShape();
 const K748: Keys = [10, "type"];
 function d748(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -42,7 +44,7 @@ function d748(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O748();
   o["type"] = v1 ?? '';
   return o;
 }
@@ -102,10 +104,11 @@ function d750(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaList
+const O751 = /* @__PURE__ */ plainShape();
 const K751: Keys = [-10, "metadata", -18, "items"];
 function d751(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O751();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -123,6 +126,7 @@ function d751(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaSpec
+const O752 = /* @__PURE__ */ plainShape();
 const K752: Keys = [-10, "priorityLevelConfiguration", 16, "matchingPrecedence", -26, "distinguisherMethod", -34, "rules"];
 function d752(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -141,7 +145,7 @@ function d752(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O752();
   o["priorityLevelConfiguration"] = v1 ?? d762(EMPTY, c);
   o["matchingPrecedence"] = v2 ?? 0;
   if (v3 !== undefined) o["distinguisherMethod"] = v3;
@@ -149,6 +153,7 @@ function d752(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.FlowSchemaStatus
+const O753 = /* @__PURE__ */ plainShape();
 const K753: Keys = [-10, "conditions"];
 function d753(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -161,11 +166,12 @@ function d753(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O753();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.GroupSubject
+const O754 = /* @__PURE__ */ plainShape();
 const K754: Keys = [10, "name"];
 function d754(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -178,11 +184,12 @@ function d754(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O754();
   o["name"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.LimitResponse
+const O755 = /* @__PURE__ */ plainShape();
 const K755: Keys = [10, "type", -18, "queuing"];
 function d755(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -197,12 +204,13 @@ function d755(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O755();
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["queuing"] = v2;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.LimitedPriorityLevelConfiguration
+const O756 = /* @__PURE__ */ plainShape();
 const K756: Keys = [8, "nominalConcurrencyShares", -18, "limitResponse", 24, "lendablePercent", 32, "borrowingLimitPercent"];
 function d756(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -221,7 +229,7 @@ function d756(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O756();
   o["nominalConcurrencyShares"] = v1 ?? 0;
   o["limitResponse"] = v2 ?? d755(EMPTY, c);
   if (v3 !== undefined) o["lendablePercent"] = v3;
@@ -229,6 +237,7 @@ function d756(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.NonResourcePolicyRule
+const O757 = /* @__PURE__ */ plainShape();
 const K757: Keys = [10, "verbs", 50, "nonResourceURLs"];
 function d757(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -243,12 +252,13 @@ function d757(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O757();
   o["verbs"] = v1 === undefined ? null : v1;
   o["nonResourceURLs"] = v6 === undefined ? null : v6;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.PolicyRulesWithSubjects
+const O758 = /* @__PURE__ */ plainShape();
 const K758: Keys = [-10, "subjects", -18, "resourceRules", -26, "nonResourceRules"];
 function d758(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -265,7 +275,7 @@ function d758(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O758();
   o["subjects"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["resourceRules"] = v2;
   if (v3 !== undefined) o["nonResourceRules"] = v3;
@@ -327,10 +337,11 @@ function d760(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationList
+const O761 = /* @__PURE__ */ plainShape();
 const K761: Keys = [-10, "metadata", -18, "items"];
 function d761(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O761();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -348,6 +359,7 @@ function d761(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationReference
+const O762 = /* @__PURE__ */ plainShape();
 const K762: Keys = [10, "name"];
 function d762(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -360,11 +372,12 @@ function d762(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O762();
   o["name"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationSpec
+const O763 = /* @__PURE__ */ plainShape();
 const K763: Keys = [10, "type", -18, "limited", -26, "exempt"];
 function d763(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -381,13 +394,14 @@ function d763(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O763();
   o["type"] = v1 ?? '';
   if (v2 !== undefined) o["limited"] = v2;
   if (v3 !== undefined) o["exempt"] = v3;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.PriorityLevelConfigurationStatus
+const O764 = /* @__PURE__ */ plainShape();
 const K764: Keys = [-10, "conditions"];
 function d764(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -400,11 +414,12 @@ function d764(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O764();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.QueuingConfiguration
+const O765 = /* @__PURE__ */ plainShape();
 const K765: Keys = [8, "queues", 16, "handSize", 24, "queueLengthLimit"];
 function d765(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -421,7 +436,7 @@ function d765(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O765();
   o["queues"] = v1 ?? 0;
   o["handSize"] = v2 ?? 0;
   o["queueLengthLimit"] = v3 ?? 0;
@@ -458,6 +473,7 @@ function d766(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.ServiceAccountSubject
+const O767 = /* @__PURE__ */ plainShape();
 const K767: Keys = [10, "namespace", 18, "name"];
 function d767(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -472,12 +488,13 @@ function d767(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O767();
   o["namespace"] = v1 ?? '';
   o["name"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.Subject
+const O768 = /* @__PURE__ */ plainShape();
 const K768: Keys = [10, "kind", -18, "user", -26, "group", -34, "serviceAccount"];
 function d768(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -496,7 +513,7 @@ function d768(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O768();
   o["kind"] = v1 ?? '';
   if (v2 !== undefined) o["user"] = v2;
   if (v3 !== undefined) o["group"] = v3;
@@ -504,6 +521,7 @@ function d768(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.flowcontrol.v1beta3.UserSubject
+const O769 = /* @__PURE__ */ plainShape();
 const K769: Keys = [10, "name"];
 function d769(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -516,7 +534,7 @@ function d769(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O769();
   o["name"] = v1 ?? '';
   return o;
 }
@@ -533,8 +551,8 @@ export const schemas: SchemaGroup = {
     d747, d748, d749, d750, d751, d752, d753, d754, d755, d756, d757, d758, d759, d760, d761, d762,
     d763, d764, d765, d766, d767, d768, d769,
   ], [2, 4, 12, 14], [
-    [K747, "iaia"], [K748, "sf"], [K749, O749, "mgmgmg", d1298, d752, d753], [K750, O750, "sesemgsese", d1312], [K751, "mgMb", d1294, d749], [K752, "mgifmaMa", d762, d748, d758], [K753, "Ma", d750], [K754, "sf"],
-    [K755, "sfma", d765], [K756, "ifmgiaia", d755], [K757, "SbSb"], [K758, "MbMaMa", d768, d766, d757], [K759, O759, "mgmgmg", d1298, d763, d764], [K760, O760, "sesemgsese", d1312], [K761, "mgMb", d1294, d759], [K762, "sf"],
-    [K763, "sfmama", d756, d747], [K764, "Ma", d760], [K765, "ififif"], [K766, O766, "SbSbSboeSb"], [K767, "sfsf"], [K768, "sfmamama", d769, d754, d767], [K769, "sf"],
+    [K747, O747, "iaia"], [K748, O748, "sf"], [K749, O749, "mgmgmg", d1298, d752, d753], [K750, O750, "sesemgsese", d1312], [K751, O751, "mgMb", d1294, d749], [K752, O752, "mgifmaMa", d762, d748, d758], [K753, O753, "Ma", d750], [K754, O754, "sf"],
+    [K755, O755, "sfma", d765], [K756, O756, "ifmgiaia", d755], [K757, O757, "SbSb"], [K758, O758, "MbMaMa", d768, d766, d757], [K759, O759, "mgmgmg", d1298, d763, d764], [K760, O760, "sesemgsese", d1312], [K761, O761, "mgMb", d1294, d759], [K762, O762, "sf"],
+    [K763, O763, "sfmama", d756, d747], [K764, O764, "Ma", d760], [K765, O765, "ififif"], [K766, O766, "SbSbSboeSb"], [K767, O767, "sfsf"], [K768, O768, "sfmamama", d769, d754, d767], [K769, O769, "sf"],
   ]),
 };

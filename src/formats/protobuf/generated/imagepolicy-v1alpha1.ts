@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1298, schemas as META } from './meta.js';
 
@@ -35,6 +35,7 @@ function d770(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewContainerSpec
+const O771 = /* @__PURE__ */ plainShape();
 const K771: Keys = [10, "image"];
 function d771(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -47,11 +48,12 @@ function d771(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O771();
   if (v1) o["image"] = v1;
   return o;
 }
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewSpec
+const O772 = /* @__PURE__ */ plainShape();
 const K772: Keys = [-10, "containers", 18, "annotations", 26, "namespace"];
 function d772(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -69,13 +71,14 @@ function d772(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O772();
   if (v1 !== undefined) o["containers"] = v1;
   if (v2 !== undefined) o["annotations"] = v2;
   if (v3) o["namespace"] = v3;
   return o;
 }
 // k8s.io.api.imagepolicy.v1alpha1.ImageReviewStatus
+const O773 = /* @__PURE__ */ plainShape();
 const K773: Keys = [8, "allowed", 18, "reason", 26, "auditAnnotations"];
 function d773(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -93,7 +96,7 @@ function d773(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O773();
   o["allowed"] = v1 ?? false;
   if (v2) o["reason"] = v2;
   if (v3 !== undefined) o["auditAnnotations"] = v3;
@@ -111,6 +114,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.imagepolicy.v1alpha1.", "ImageReview ImageReviewContainerSpec ImageReviewSpec ImageReviewStatus", [
     d770, d771, d772, d773,
   ], [0], [
-    [K770, O770, "mgmgmg", d1298, d772, d773], [K771, "se"], [K772, "Ma1ase", d771], [K773, "ofse1a"],
+    [K770, O770, "mgmgmg", d1298, d772, d773], [K771, O771, "se"], [K772, O772, "Ma1ase", d771], [K773, O773, "ofse1a"],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -35,10 +35,11 @@ function d774(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionList
+const O775 = /* @__PURE__ */ plainShape();
 const K775: Keys = [-10, "metadata", -18, "items"];
 function d775(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O775();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -56,6 +57,7 @@ function d775(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionPodReference
+const O776 = /* @__PURE__ */ plainShape();
 const K776: Keys = [10, "name", 18, "uid"];
 function d776(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -70,7 +72,7 @@ function d776(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O776();
   o["name"] = v1 ?? '';
   o["uid"] = v2 ?? '';
   return o;
@@ -101,10 +103,11 @@ function d777(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestList
+const O778 = /* @__PURE__ */ plainShape();
 const K778: Keys = [-10, "metadata", -18, "items"];
 function d778(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O778();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -122,6 +125,7 @@ function d778(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestPodReference
+const O779 = /* @__PURE__ */ plainShape();
 const K779: Keys = [10, "name", 18, "uid"];
 function d779(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -136,12 +140,13 @@ function d779(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O779();
   o["name"] = v1 ?? '';
   o["uid"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestSpec
+const O780 = /* @__PURE__ */ plainShape();
 const K780: Keys = [-10, "target", 18, "requester", 26, "intent"];
 function d780(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -158,13 +163,14 @@ function d780(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O780();
   o["target"] = v1 ?? d782(EMPTY, c);
   o["requester"] = v2 ?? '';
   o["intent"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestStatus
+const O781 = /* @__PURE__ */ plainShape();
 const K781: Keys = [-10, "conditions", 16, "observedGeneration"];
 function d781(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -179,12 +185,13 @@ function d781(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O781();
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined) o["observedGeneration"] = v2;
   return o;
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionRequestTarget
+const O782 = /* @__PURE__ */ plainShape();
 const K782: Keys = [-10, "pod"];
 function d782(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -197,11 +204,12 @@ function d782(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O782();
   if (v1 !== undefined) o["pod"] = v1;
   return o;
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionSpec
+const O783 = /* @__PURE__ */ plainShape();
 const K783: Keys = [-10, "target"];
 function d783(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -214,7 +222,7 @@ function d783(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O783();
   o["target"] = v1 ?? d785(EMPTY, c);
   return o;
 }
@@ -249,6 +257,7 @@ function d784(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.lifecycle.v1alpha1.EvictionTarget
+const O785 = /* @__PURE__ */ plainShape();
 const K785: Keys = [-10, "pod"];
 function d785(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -261,11 +270,12 @@ function d785(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O785();
   if (v1 !== undefined) o["pod"] = v1;
   return o;
 }
 // k8s.io.api.lifecycle.v1alpha1.Requester
+const O786 = /* @__PURE__ */ plainShape();
 const K786: Keys = [10, "name", 18, "intent"];
 function d786(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -280,7 +290,7 @@ function d786(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O786();
   o["name"] = v1 ?? '';
   o["intent"] = v2 ?? '';
   return o;
@@ -319,6 +329,7 @@ function d787(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.lifecycle.v1alpha1.TargetResponder
+const O788 = /* @__PURE__ */ plainShape();
 const K788: Keys = [10, "name", 16, "priority", 26, "state"];
 function d788(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -335,7 +346,7 @@ function d788(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O788();
   o["name"] = v1 ?? '';
   o["priority"] = v2 === undefined ? null : v2;
   o["state"] = v3 ?? '';
@@ -353,7 +364,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.lifecycle.v1alpha1.", "Eviction EvictionList EvictionPodReference EvictionRequest EvictionRequestList EvictionRequestPodReference EvictionRequestSpec EvictionRequestStatus EvictionRequestTarget EvictionSpec EvictionStatus EvictionTarget Requester ResponderStatus TargetResponder", [
     d774, d775, d776, d777, d778, d779, d780, d781, d782, d783, d784, d785, d786, d787, d788,
   ], [0, 1, 3, 4], [
-    [K774, O774, "mgmgmg", d1298, d783, d784], [K775, "mgMb", d1294, d774], [K776, "sfsf"], [K777, O777, "mgmgmg", d1298, d780, d781], [K778, "mgMb", d1294, d777], [K779, "sfsf"], [K780, "mgsfsf", d782], [K781, "Mala", d1278],
-    [K782, "ma", d779], [K783, "mg", d785], [K784, O784, "MalaMaMaMa", d1278, d786, d788, d787], [K785, "ma", d776], [K786, "sfsf"], [K787, O787, "sfmamamamasa", d1312, d1312, d1312, d1312], [K788, "sfibsf"],
+    [K774, O774, "mgmgmg", d1298, d783, d784], [K775, O775, "mgMb", d1294, d774], [K776, O776, "sfsf"], [K777, O777, "mgmgmg", d1298, d780, d781], [K778, O778, "mgMb", d1294, d777], [K779, O779, "sfsf"], [K780, O780, "mgsfsf", d782], [K781, O781, "Mala", d1278],
+    [K782, O782, "ma", d779], [K783, O783, "mg", d785], [K784, O784, "MalaMaMaMa", d1278, d786, d788, d787], [K785, O785, "ma", d776], [K786, O786, "sfsf"], [K787, O787, "sfmamamamasa", d1312, d1312, d1312, d1312], [K788, O788, "sfibsf"],
   ]),
 };

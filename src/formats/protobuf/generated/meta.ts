@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 
 /** Wire tag, JSON key, ... of a message's fields, for field selection (skipField). */
@@ -41,10 +41,11 @@ function d1272(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIGroupList
+const O1273 = /* @__PURE__ */ plainShape();
 const K1273: Keys = [-10, "groups"];
 function d1273(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1273();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
@@ -104,10 +105,11 @@ function d1274(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIResourceList
+const O1275 = /* @__PURE__ */ plainShape();
 const K1275: Keys = [10, "groupVersion", -18, "resources"];
 function d1275(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1275();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -125,10 +127,11 @@ function d1275(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.APIVersions
+const O1276 = /* @__PURE__ */ plainShape();
 const K1276: Keys = [10, "versions", -18, "serverAddressByClientCIDRs"];
 function d1276(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1276();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -265,6 +268,7 @@ function d1280(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.Duration
 function d1281(r: Reader, c: C): any { return decodeDuration(r); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.FieldSelectorRequirement
+const O1282 = /* @__PURE__ */ plainShape();
 const K1282: Keys = [10, "key", 18, "operator", 26, "values"];
 function d1282(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -281,7 +285,7 @@ function d1282(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1282();
   o["key"] = v1 ?? '';
   o["operator"] = v2 ?? '';
   if (v3 !== undefined) o["values"] = v3;
@@ -290,10 +294,11 @@ function d1282(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.FieldsV1
 function d1283(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GetOptions
+const O1284 = /* @__PURE__ */ plainShape();
 const K1284: Keys = [10, "resourceVersion"];
 function d1284(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1284();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
@@ -308,6 +313,7 @@ function d1284(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupKind
+const O1285 = /* @__PURE__ */ plainShape();
 const K1285: Keys = [10, "group", 18, "kind"];
 function d1285(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -322,12 +328,13 @@ function d1285(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1285();
   o["group"] = v1 ?? '';
   o["kind"] = v2 ?? '';
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupResource
+const O1286 = /* @__PURE__ */ plainShape();
 const K1286: Keys = [10, "group", 18, "resource"];
 function d1286(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -342,12 +349,13 @@ function d1286(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1286();
   o["group"] = v1 ?? '';
   o["resource"] = v2 ?? '';
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersion
+const O1287 = /* @__PURE__ */ plainShape();
 const K1287: Keys = [10, "group", 18, "version"];
 function d1287(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -362,12 +370,13 @@ function d1287(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1287();
   o["group"] = v1 ?? '';
   o["version"] = v2 ?? '';
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionForDiscovery
+const O1288 = /* @__PURE__ */ plainShape();
 const K1288: Keys = [10, "groupVersion", 18, "version"];
 function d1288(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -382,12 +391,13 @@ function d1288(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1288();
   o["groupVersion"] = v1 ?? '';
   o["version"] = v2 ?? '';
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionKind
+const O1289 = /* @__PURE__ */ plainShape();
 const K1289: Keys = [10, "group", 18, "version", 26, "kind"];
 function d1289(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -404,13 +414,14 @@ function d1289(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1289();
   o["group"] = v1 ?? '';
   o["version"] = v2 ?? '';
   o["kind"] = v3 ?? '';
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.GroupVersionResource
+const O1290 = /* @__PURE__ */ plainShape();
 const K1290: Keys = [10, "group", 18, "version", 26, "resource"];
 function d1290(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -427,13 +438,14 @@ function d1290(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1290();
   o["group"] = v1 ?? '';
   o["version"] = v2 ?? '';
   o["resource"] = v3 ?? '';
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelector
+const O1291 = /* @__PURE__ */ plainShape();
 const K1291: Keys = [10, "matchLabels", -18, "matchExpressions"];
 function d1291(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -449,12 +461,13 @@ function d1291(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1291();
   if (v1 !== undefined) o["matchLabels"] = v1;
   if (v2 !== undefined) o["matchExpressions"] = v2;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.LabelSelectorRequirement
+const O1292 = /* @__PURE__ */ plainShape();
 const K1292: Keys = [10, "key", 18, "operator", 26, "values"];
 function d1292(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -471,17 +484,18 @@ function d1292(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1292();
   o["key"] = v1 ?? '';
   o["operator"] = v2 ?? '';
   if (v3 !== undefined) o["values"] = v3;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.List
+const O1293 = /* @__PURE__ */ plainShape();
 const K1293: Keys = [-10, "metadata", 18, "items"];
 function d1293(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1293();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -711,10 +725,11 @@ function d1299(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadata
+const O1300 = /* @__PURE__ */ plainShape();
 const K1300: Keys = [-10, "metadata"];
 function d1300(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1300();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
@@ -729,10 +744,11 @@ function d1300(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.PartialObjectMetadataList
+const O1301 = /* @__PURE__ */ plainShape();
 const K1301: Keys = [-10, "metadata", -18, "items"];
 function d1301(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1301();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -792,6 +808,7 @@ function d1303(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Preconditions
+const O1304 = /* @__PURE__ */ plainShape();
 const K1304: Keys = [10, "uid", 18, "resourceVersion"];
 function d1304(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -806,12 +823,13 @@ function d1304(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1304();
   if (v1 !== undefined) o["uid"] = v1;
   if (v2 !== undefined) o["resourceVersion"] = v2;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.RootPaths
+const O1305 = /* @__PURE__ */ plainShape();
 const K1305: Keys = [10, "paths"];
 function d1305(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -824,11 +842,12 @@ function d1305(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1305();
   o["paths"] = v1 === undefined ? null : v1;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ServerAddressByClientCIDR
+const O1306 = /* @__PURE__ */ plainShape();
 const K1306: Keys = [10, "clientCIDR", 18, "serverAddress"];
 function d1306(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -843,12 +862,13 @@ function d1306(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1306();
   o["clientCIDR"] = v1 ?? '';
   o["serverAddress"] = v2 ?? '';
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.ShardInfo
+const O1307 = /* @__PURE__ */ plainShape();
 const K1307: Keys = [10, "selector"];
 function d1307(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -861,7 +881,7 @@ function d1307(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1307();
   o["selector"] = v1 ?? '';
   return o;
 }
@@ -900,6 +920,7 @@ function d1308(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.StatusCause
+const O1309 = /* @__PURE__ */ plainShape();
 const K1309: Keys = [10, "reason", 18, "message", 26, "field"];
 function d1309(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -916,7 +937,7 @@ function d1309(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1309();
   if (v1) o["reason"] = v1;
   if (v2) o["message"] = v2;
   if (v3) o["field"] = v3;
@@ -956,10 +977,11 @@ function d1310(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.TableOptions
+const O1311 = /* @__PURE__ */ plainShape();
 const K1311: Keys = [10, "includeObject"];
 function d1311(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1311();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   while (r.pos < r.len) {
@@ -976,6 +998,7 @@ function d1311(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.Time
 function d1312(r: Reader, c: C): any { return decodeTime(r, c); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.Timestamp
+const O1313 = /* @__PURE__ */ plainShape();
 const K1313: Keys = [8, "seconds", 16, "nanos"];
 function d1313(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -990,12 +1013,13 @@ function d1313(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1313();
   o["seconds"] = v1 ?? 0;
   o["nanos"] = v2 ?? 0;
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1.TypeMeta
+const O1314 = /* @__PURE__ */ plainShape();
 const K1314: Keys = [10, "kind", 18, "apiVersion"];
 function d1314(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1010,7 +1034,7 @@ function d1314(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1314();
   if (v1) o["kind"] = v1;
   if (v2) o["apiVersion"] = v2;
   return o;
@@ -1043,6 +1067,7 @@ function d1315(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.apis.meta.v1.Verbs
 function d1316(r: Reader, c: C): any { return decodeNamedSlice(r, c); }
 // k8s.io.apimachinery.pkg.apis.meta.v1.WatchEvent
+const O1317 = /* @__PURE__ */ plainShape();
 const K1317: Keys = [10, "type", 18, "object"];
 function d1317(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1057,16 +1082,17 @@ function d1317(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1317();
   o["type"] = v1 ?? '';
   o["object"] = v2 ?? d1319(EMPTY, c);
   return o;
 }
 // k8s.io.apimachinery.pkg.apis.meta.v1beta1.PartialObjectMetadataList
+const O1318 = /* @__PURE__ */ plainShape();
 const K1318: Keys = [-18, "metadata", -10, "items"];
 function d1318(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1318();
   if (c.top) typeMetaInto(o, c);
   let v2: any;
   let v1: any;
@@ -1086,6 +1112,7 @@ function d1318(r: Reader, c: C): J {
 // k8s.io.apimachinery.pkg.runtime.RawExtension
 function d1319(r: Reader, c: C): any { return decodeRawJson1(r, c); }
 // k8s.io.apimachinery.pkg.runtime.TypeMeta
+const O1320 = /* @__PURE__ */ plainShape();
 const K1320: Keys = [10, "apiVersion", 18, "kind"];
 function d1320(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1100,7 +1127,7 @@ function d1320(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1320();
   if (v1) o["apiVersion"] = v1;
   if (v2) o["kind"] = v2;
   return o;
@@ -1126,12 +1153,12 @@ export const schemas: SchemaGroup = {
     d1302, d1303, d1304, d1305, d1306, d1307, d1308, d1309, d1310, d1311, d1312, d1313, d1314, d1315, d1316, d1317,
     d1318, d1319, d1320, d1321, d1322,
   ], [2, 3, 5, 6, 7, 9, 10, 14, 23, 25, 30, 31, 33, 38, 41, 45, 48], [
-    "#q", "#q", [K1272, O1272, "sfMbmgMa", d1288, d1288, d1306], [K1273, "Mb", d1272], [K1274, O1274, "sfsfofsesesfmbSaSase", d1316], [K1275, "sfMb", d1274], [K1276, "SbMb", d1306], [K1277, O1277, "Saofsf"],
-    [K1278, O1278, "sfsflemgsfsf", d1312], [K1279, O1279, "Sasese"], [K1280, O1280, "lamaoasaSaoa", d1304], "#d", [K1282, "sfsfSa"], "#r", [K1284, "se"], [K1285, "sfsf"],
-    [K1286, "sfsf"], [K1287, "sfsf"], [K1288, "sfsf"], [K1289, "sfsfsf"], [K1290, "sfsfsf"], [K1291, "1aMa", d1292], [K1292, "sfsfSa"], [K1293, "mgMb", d1294, d1319],
-    [K1294, O1294, "seseselama", d1307], [K1295, O1295, "seseoeoeseselaleseoase"], [K1296, O1296, "sesesemasemase", d1312, d1283], "#u", [K1298, O1298, "seseseseseselemhmala1a1aMaSaMa", d1312, d1312, d1299, d1296], [K1299, O1299, "sfsfsfsfoaoa"], [K1300, "mg", d1298], [K1301, "mgMb", d1294, d1300],
-    [K1302, ""], [K1303, O1303, "Saoasese"], [K1304, "sasa"], [K1305, "Sb"], [K1306, "sfsf"], [K1307, "sf"], [K1308, O1308, "mgsesesemaie", d1294, d1310], [K1309, "sesese"],
-    [K1310, O1310, "seseseseMaie", d1309], [K1311, "se"], "#t", [K1313, "lfif"], [K1314, "sese"], [K1315, O1315, "Sasese"], "#n", [K1317, "sfmg", d1319],
-    [K1318, "mgMb", d1294, d1300], "#r", [K1320, "sese"], "#R", "#x",
+    "#q", "#q", [K1272, O1272, "sfMbmgMa", d1288, d1288, d1306], [K1273, O1273, "Mb", d1272], [K1274, O1274, "sfsfofsesesfmbSaSase", d1316], [K1275, O1275, "sfMb", d1274], [K1276, O1276, "SbMb", d1306], [K1277, O1277, "Saofsf"],
+    [K1278, O1278, "sfsflemgsfsf", d1312], [K1279, O1279, "Sasese"], [K1280, O1280, "lamaoasaSaoa", d1304], "#d", [K1282, O1282, "sfsfSa"], "#r", [K1284, O1284, "se"], [K1285, O1285, "sfsf"],
+    [K1286, O1286, "sfsf"], [K1287, O1287, "sfsf"], [K1288, O1288, "sfsf"], [K1289, O1289, "sfsfsf"], [K1290, O1290, "sfsfsf"], [K1291, O1291, "1aMa", d1292], [K1292, O1292, "sfsfSa"], [K1293, O1293, "mgMb", d1294, d1319],
+    [K1294, O1294, "seseselama", d1307], [K1295, O1295, "seseoeoeseselaleseoase"], [K1296, O1296, "sesesemasemase", d1312, d1283], "#u", [K1298, O1298, "seseseseseselemhmala1a1aMaSaMa", d1312, d1312, d1299, d1296], [K1299, O1299, "sfsfsfsfoaoa"], [K1300, O1300, "mg", d1298], [K1301, O1301, "mgMb", d1294, d1300],
+    [K1302, ""], [K1303, O1303, "Saoasese"], [K1304, O1304, "sasa"], [K1305, O1305, "Sb"], [K1306, O1306, "sfsf"], [K1307, O1307, "sf"], [K1308, O1308, "mgsesesemaie", d1294, d1310], [K1309, O1309, "sesese"],
+    [K1310, O1310, "seseseseMaie", d1309], [K1311, O1311, "se"], "#t", [K1313, O1313, "lfif"], [K1314, O1314, "sese"], [K1315, O1315, "Sasese"], "#n", [K1317, O1317, "sfmg", d1319],
+    [K1318, O1318, "mgMb", d1294, d1300], "#r", [K1320, O1320, "sese"], "#R", "#x",
   ]),
 };

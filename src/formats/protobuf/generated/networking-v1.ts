@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d595, schemas as CORE_V1 } from './core-v1.js';
 import { d1278, d1291, d1294, d1298, d1322, schemas as META } from './meta.js';
@@ -11,6 +11,7 @@ import { d1278, d1291, d1294, d1298, d1322, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.networking.v1.HTTPIngressPath
+const O789 = /* @__PURE__ */ plainShape();
 const K789: Keys = [10, "path", 26, "pathType", -18, "backend"];
 function d789(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -27,13 +28,14 @@ function d789(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O789();
   if (v1) o["path"] = v1;
   o["pathType"] = v3 === undefined ? null : v3;
   o["backend"] = v2 ?? d796(EMPTY, c);
   return o;
 }
 // k8s.io.api.networking.v1.HTTPIngressRuleValue
+const O790 = /* @__PURE__ */ plainShape();
 const K790: Keys = [-10, "paths"];
 function d790(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -46,15 +48,16 @@ function d790(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O790();
   o["paths"] = v1 === undefined ? null : v1;
   return o;
 }
 // k8s.io.api.networking.v1.IPAddress
+const O791 = /* @__PURE__ */ plainShape();
 const K791: Keys = [-10, "metadata", -18, "spec"];
 function d791(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O791();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -72,10 +75,11 @@ function d791(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1.IPAddressList
+const O792 = /* @__PURE__ */ plainShape();
 const K792: Keys = [-10, "metadata", -18, "items"];
 function d792(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O792();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -93,6 +97,7 @@ function d792(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1.IPAddressSpec
+const O793 = /* @__PURE__ */ plainShape();
 const K793: Keys = [-10, "parentRef"];
 function d793(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -105,11 +110,12 @@ function d793(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O793();
   if (v1 !== undefined) o["parentRef"] = v1;
   return o;
 }
 // k8s.io.api.networking.v1.IPBlock
+const O794 = /* @__PURE__ */ plainShape();
 const K794: Keys = [10, "cidr", 18, "except"];
 function d794(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -124,7 +130,7 @@ function d794(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O794();
   o["cidr"] = v1 ?? '';
   if (v2 !== undefined) o["except"] = v2;
   return o;
@@ -155,6 +161,7 @@ function d795(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1.IngressBackend
+const O796 = /* @__PURE__ */ plainShape();
 const K796: Keys = [-34, "service", -26, "resource"];
 function d796(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -169,16 +176,17 @@ function d796(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O796();
   if (v4 !== undefined) o["service"] = v4;
   if (v3 !== undefined) o["resource"] = v3;
   return o;
 }
 // k8s.io.api.networking.v1.IngressClass
+const O797 = /* @__PURE__ */ plainShape();
 const K797: Keys = [-10, "metadata", -18, "spec"];
 function d797(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O797();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -196,10 +204,11 @@ function d797(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1.IngressClassList
+const O798 = /* @__PURE__ */ plainShape();
 const K798: Keys = [-10, "metadata", -18, "items"];
 function d798(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O798();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -247,6 +256,7 @@ function d799(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1.IngressClassSpec
+const O800 = /* @__PURE__ */ plainShape();
 const K800: Keys = [10, "controller", -18, "parameters"];
 function d800(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -261,16 +271,17 @@ function d800(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O800();
   if (v1) o["controller"] = v1;
   if (v2 !== undefined) o["parameters"] = v2;
   return o;
 }
 // k8s.io.api.networking.v1.IngressList
+const O801 = /* @__PURE__ */ plainShape();
 const K801: Keys = [-10, "metadata", -18, "items"];
 function d801(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O801();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -288,6 +299,7 @@ function d801(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1.IngressLoadBalancerIngress
+const O802 = /* @__PURE__ */ plainShape();
 const K802: Keys = [10, "ip", 18, "hostname", -34, "ports"];
 function d802(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -304,13 +316,14 @@ function d802(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O802();
   if (v1) o["ip"] = v1;
   if (v2) o["hostname"] = v2;
   if (v4 !== undefined) o["ports"] = v4;
   return o;
 }
 // k8s.io.api.networking.v1.IngressLoadBalancerStatus
+const O803 = /* @__PURE__ */ plainShape();
 const K803: Keys = [-10, "ingress"];
 function d803(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -323,11 +336,12 @@ function d803(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O803();
   if (v1 !== undefined) o["ingress"] = v1;
   return o;
 }
 // k8s.io.api.networking.v1.IngressPortStatus
+const O804 = /* @__PURE__ */ plainShape();
 const K804: Keys = [8, "port", 18, "protocol", 26, "error"];
 function d804(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -344,13 +358,14 @@ function d804(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O804();
   o["port"] = v1 ?? 0;
   o["protocol"] = v2 ?? '';
   if (v3 !== undefined) o["error"] = v3;
   return o;
 }
 // k8s.io.api.networking.v1.IngressRule
+const O805 = /* @__PURE__ */ plainShape();
 const K805: Keys = [10, "host"];
 function d805(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -365,12 +380,13 @@ function d805(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O805();
   if (v1) o["host"] = v1;
   Object.assign(o, v2 ?? d806(EMPTY, c));
   return o;
 }
 // k8s.io.api.networking.v1.IngressRuleValue
+const O806 = /* @__PURE__ */ plainShape();
 const K806: Keys = [-10, "http"];
 function d806(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -383,11 +399,12 @@ function d806(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O806();
   if (v1 !== undefined) o["http"] = v1;
   return o;
 }
 // k8s.io.api.networking.v1.IngressServiceBackend
+const O807 = /* @__PURE__ */ plainShape();
 const K807: Keys = [10, "name", -18, "port"];
 function d807(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -402,12 +419,13 @@ function d807(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O807();
   o["name"] = v1 ?? '';
   o["port"] = v2 ?? d819(EMPTY, c);
   return o;
 }
 // k8s.io.api.networking.v1.IngressSpec
+const O808 = /* @__PURE__ */ plainShape();
 const K808: Keys = [34, "ingressClassName", -10, "defaultBackend", -18, "tls", -26, "rules"];
 function d808(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -426,7 +444,7 @@ function d808(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O808();
   if (v4 !== undefined) o["ingressClassName"] = v4;
   if (v1 !== undefined) o["defaultBackend"] = v1;
   if (v2 !== undefined) o["tls"] = v2;
@@ -434,6 +452,7 @@ function d808(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1.IngressStatus
+const O809 = /* @__PURE__ */ plainShape();
 const K809: Keys = [-10, "loadBalancer"];
 function d809(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -446,11 +465,12 @@ function d809(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O809();
   o["loadBalancer"] = v1 ?? d803(EMPTY, c);
   return o;
 }
 // k8s.io.api.networking.v1.IngressTLS
+const O810 = /* @__PURE__ */ plainShape();
 const K810: Keys = [10, "hosts", 18, "secretName"];
 function d810(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -465,16 +485,17 @@ function d810(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O810();
   if (v1 !== undefined) o["hosts"] = v1;
   if (v2) o["secretName"] = v2;
   return o;
 }
 // k8s.io.api.networking.v1.NetworkPolicy
+const O811 = /* @__PURE__ */ plainShape();
 const K811: Keys = [-10, "metadata", -18, "spec"];
 function d811(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O811();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -492,6 +513,7 @@ function d811(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1.NetworkPolicyEgressRule
+const O812 = /* @__PURE__ */ plainShape();
 const K812: Keys = [-10, "ports", -18, "to"];
 function d812(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -506,12 +528,13 @@ function d812(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O812();
   if (v1 !== undefined) o["ports"] = v1;
   if (v2 !== undefined) o["to"] = v2;
   return o;
 }
 // k8s.io.api.networking.v1.NetworkPolicyIngressRule
+const O813 = /* @__PURE__ */ plainShape();
 const K813: Keys = [-10, "ports", -18, "from"];
 function d813(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -526,16 +549,17 @@ function d813(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O813();
   if (v1 !== undefined) o["ports"] = v1;
   if (v2 !== undefined) o["from"] = v2;
   return o;
 }
 // k8s.io.api.networking.v1.NetworkPolicyList
+const O814 = /* @__PURE__ */ plainShape();
 const K814: Keys = [-10, "metadata", -18, "items"];
 function d814(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O814();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -553,6 +577,7 @@ function d814(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1.NetworkPolicyPeer
+const O815 = /* @__PURE__ */ plainShape();
 const K815: Keys = [-10, "podSelector", -18, "namespaceSelector", -26, "ipBlock"];
 function d815(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -569,13 +594,14 @@ function d815(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O815();
   if (v1 !== undefined) o["podSelector"] = v1;
   if (v2 !== undefined) o["namespaceSelector"] = v2;
   if (v3 !== undefined) o["ipBlock"] = v3;
   return o;
 }
 // k8s.io.api.networking.v1.NetworkPolicyPort
+const O816 = /* @__PURE__ */ plainShape();
 const K816: Keys = [10, "protocol", 18, "port", 24, "endPort"];
 function d816(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -592,13 +618,14 @@ function d816(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O816();
   if (v1 !== undefined) o["protocol"] = v1;
   if (v2 !== undefined) o["port"] = v2;
   if (v3 !== undefined) o["endPort"] = v3;
   return o;
 }
 // k8s.io.api.networking.v1.NetworkPolicySpec
+const O817 = /* @__PURE__ */ plainShape();
 const K817: Keys = [-10, "podSelector", -18, "ingress", -26, "egress", 34, "policyTypes"];
 function d817(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -617,7 +644,7 @@ function d817(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O817();
   o["podSelector"] = v1 ?? d1291(EMPTY, c);
   if (v2 !== undefined) o["ingress"] = v2;
   if (v3 !== undefined) o["egress"] = v3;
@@ -625,6 +652,7 @@ function d817(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1.ParentReference
+const O818 = /* @__PURE__ */ plainShape();
 const K818: Keys = [10, "group", 18, "resource", 26, "namespace", 34, "name"];
 function d818(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -643,7 +671,7 @@ function d818(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O818();
   if (v1) o["group"] = v1;
   if (v2) o["resource"] = v2;
   if (v3) o["namespace"] = v3;
@@ -651,6 +679,7 @@ function d818(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1.ServiceBackendPort
+const O819 = /* @__PURE__ */ plainShape();
 const K819: Keys = [10, "name", 16, "number"];
 function d819(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -665,7 +694,7 @@ function d819(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O819();
   if (v1) o["name"] = v1;
   if (v2) o["number"] = v2;
   return o;
@@ -696,10 +725,11 @@ function d820(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1.ServiceCIDRList
+const O821 = /* @__PURE__ */ plainShape();
 const K821: Keys = [-10, "metadata", -18, "items"];
 function d821(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O821();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -717,6 +747,7 @@ function d821(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1.ServiceCIDRSpec
+const O822 = /* @__PURE__ */ plainShape();
 const K822: Keys = [10, "cidrs"];
 function d822(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -729,11 +760,12 @@ function d822(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O822();
   if (v1 !== undefined) o["cidrs"] = v1;
   return o;
 }
 // k8s.io.api.networking.v1.ServiceCIDRStatus
+const O823 = /* @__PURE__ */ plainShape();
 const K823: Keys = [-10, "conditions"];
 function d823(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -746,7 +778,7 @@ function d823(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O823();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
@@ -764,10 +796,10 @@ export const schemas: SchemaGroup = {
     d805, d806, d807, d808, d809, d810, d811, d812, d813, d814, d815, d816, d817, d818, d819, d820,
     d821, d822, d823,
   ], [2, 3, 6, 8, 9, 12, 22, 25, 31, 32], [
-    [K789, "sesbmg", d796], [K790, "Mb", d789], [K791, "mgmg", d1298, d793], [K792, "mgMb", d1294, d791], [K793, "ma", d818], [K794, "sfSa"], [K795, O795, "mgmgmg", d1298, d808, d809], [K796, "mama", d807, d595],
-    [K797, "mgmg", d1298, d800], [K798, "mgMb", d1294, d797], [K799, O799, "sasfsfsbsa"], [K800, "sema", d799], [K801, "mgMb", d1294, d795], [K802, "seseMa", d804], [K803, "Ma", d802], [K804, "ifsfsa"],
-    [K805, "semiA", d806], [K806, "ma", d790], [K807, "sfmg", d819], [K808, "samaMaMa", d796, d810, d805], [K809, "mg", d803], [K810, "Sase"], [K811, "mgmg", d1298, d817], [K812, "MaMa", d816, d815],
-    [K813, "MaMa", d816, d815], [K814, "mgMb", d1294, d811], [K815, "mamama", d1291, d1291, d794], [K816, "samaia", d1322], [K817, "mgMaMaSa", d1291, d813, d812], [K818, "sesesese"], [K819, "seie"], [K820, O820, "mgmgmg", d1298, d822, d823],
-    [K821, "mgMb", d1294, d820], [K822, "Sa"], [K823, "Ma", d1278],
+    [K789, O789, "sesbmg", d796], [K790, O790, "Mb", d789], [K791, O791, "mgmg", d1298, d793], [K792, O792, "mgMb", d1294, d791], [K793, O793, "ma", d818], [K794, O794, "sfSa"], [K795, O795, "mgmgmg", d1298, d808, d809], [K796, O796, "mama", d807, d595],
+    [K797, O797, "mgmg", d1298, d800], [K798, O798, "mgMb", d1294, d797], [K799, O799, "sasfsfsbsa"], [K800, O800, "sema", d799], [K801, O801, "mgMb", d1294, d795], [K802, O802, "seseMa", d804], [K803, O803, "Ma", d802], [K804, O804, "ifsfsa"],
+    [K805, O805, "semiA", d806], [K806, O806, "ma", d790], [K807, O807, "sfmg", d819], [K808, O808, "samaMaMa", d796, d810, d805], [K809, O809, "mg", d803], [K810, O810, "Sase"], [K811, O811, "mgmg", d1298, d817], [K812, O812, "MaMa", d816, d815],
+    [K813, O813, "MaMa", d816, d815], [K814, O814, "mgMb", d1294, d811], [K815, O815, "mamama", d1291, d1291, d794], [K816, O816, "samaia", d1322], [K817, O817, "mgMaMaSa", d1291, d813, d812], [K818, O818, "sesesese"], [K819, O819, "seie"], [K820, O820, "mgmgmg", d1298, d822, d823],
+    [K821, O821, "mgMb", d1294, d820], [K822, O822, "Sa"], [K823, O823, "Ma", d1278],
   ]),
 };

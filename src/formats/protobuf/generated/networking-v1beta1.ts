@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d595, schemas as CORE_V1 } from './core-v1.js';
 import { d1278, d1294, d1298, d1322, schemas as META } from './meta.js';
@@ -11,6 +11,7 @@ import { d1278, d1294, d1298, d1322, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.networking.v1beta1.HTTPIngressPath
+const O824 = /* @__PURE__ */ plainShape();
 const K824: Keys = [10, "path", 26, "pathType", -18, "backend"];
 function d824(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -27,13 +28,14 @@ function d824(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O824();
   if (v1) o["path"] = v1;
   if (v3 !== undefined) o["pathType"] = v3;
   o["backend"] = v2 ?? d830(EMPTY, c);
   return o;
 }
 // k8s.io.api.networking.v1beta1.HTTPIngressRuleValue
+const O825 = /* @__PURE__ */ plainShape();
 const K825: Keys = [-10, "paths"];
 function d825(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -46,15 +48,16 @@ function d825(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O825();
   o["paths"] = v1 === undefined ? null : v1;
   return o;
 }
 // k8s.io.api.networking.v1beta1.IPAddress
+const O826 = /* @__PURE__ */ plainShape();
 const K826: Keys = [-10, "metadata", -18, "spec"];
 function d826(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O826();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -72,10 +75,11 @@ function d826(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1beta1.IPAddressList
+const O827 = /* @__PURE__ */ plainShape();
 const K827: Keys = [-10, "metadata", -18, "items"];
 function d827(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O827();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -93,6 +97,7 @@ function d827(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1beta1.IPAddressSpec
+const O828 = /* @__PURE__ */ plainShape();
 const K828: Keys = [-10, "parentRef"];
 function d828(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -105,7 +110,7 @@ function d828(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O828();
   if (v1 !== undefined) o["parentRef"] = v1;
   return o;
 }
@@ -135,6 +140,7 @@ function d829(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1beta1.IngressBackend
+const O830 = /* @__PURE__ */ plainShape();
 const K830: Keys = [10, "serviceName", 18, "servicePort", -26, "resource"];
 function d830(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -151,17 +157,18 @@ function d830(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O830();
   if (v1) o["serviceName"] = v1;
   o["servicePort"] = v2 ?? d1322(EMPTY, c);
   if (v3 !== undefined) o["resource"] = v3;
   return o;
 }
 // k8s.io.api.networking.v1beta1.IngressClass
+const O831 = /* @__PURE__ */ plainShape();
 const K831: Keys = [-10, "metadata", -18, "spec"];
 function d831(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O831();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -179,10 +186,11 @@ function d831(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1beta1.IngressClassList
+const O832 = /* @__PURE__ */ plainShape();
 const K832: Keys = [-10, "metadata", -18, "items"];
 function d832(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O832();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -230,6 +238,7 @@ function d833(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1beta1.IngressClassSpec
+const O834 = /* @__PURE__ */ plainShape();
 const K834: Keys = [10, "controller", -18, "parameters"];
 function d834(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -244,16 +253,17 @@ function d834(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O834();
   if (v1) o["controller"] = v1;
   if (v2 !== undefined) o["parameters"] = v2;
   return o;
 }
 // k8s.io.api.networking.v1beta1.IngressList
+const O835 = /* @__PURE__ */ plainShape();
 const K835: Keys = [-10, "metadata", -18, "items"];
 function d835(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O835();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -271,6 +281,7 @@ function d835(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1beta1.IngressLoadBalancerIngress
+const O836 = /* @__PURE__ */ plainShape();
 const K836: Keys = [10, "ip", 18, "hostname", -34, "ports"];
 function d836(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -287,13 +298,14 @@ function d836(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O836();
   if (v1) o["ip"] = v1;
   if (v2) o["hostname"] = v2;
   if (v4 !== undefined) o["ports"] = v4;
   return o;
 }
 // k8s.io.api.networking.v1beta1.IngressLoadBalancerStatus
+const O837 = /* @__PURE__ */ plainShape();
 const K837: Keys = [-10, "ingress"];
 function d837(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -306,11 +318,12 @@ function d837(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O837();
   if (v1 !== undefined) o["ingress"] = v1;
   return o;
 }
 // k8s.io.api.networking.v1beta1.IngressPortStatus
+const O838 = /* @__PURE__ */ plainShape();
 const K838: Keys = [8, "port", 18, "protocol", 26, "error"];
 function d838(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -327,13 +340,14 @@ function d838(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O838();
   o["port"] = v1 ?? 0;
   o["protocol"] = v2 ?? '';
   if (v3 !== undefined) o["error"] = v3;
   return o;
 }
 // k8s.io.api.networking.v1beta1.IngressRule
+const O839 = /* @__PURE__ */ plainShape();
 const K839: Keys = [10, "host"];
 function d839(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -348,12 +362,13 @@ function d839(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O839();
   if (v1) o["host"] = v1;
   Object.assign(o, v2 ?? d840(EMPTY, c));
   return o;
 }
 // k8s.io.api.networking.v1beta1.IngressRuleValue
+const O840 = /* @__PURE__ */ plainShape();
 const K840: Keys = [-10, "http"];
 function d840(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -366,11 +381,12 @@ function d840(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O840();
   if (v1 !== undefined) o["http"] = v1;
   return o;
 }
 // k8s.io.api.networking.v1beta1.IngressSpec
+const O841 = /* @__PURE__ */ plainShape();
 const K841: Keys = [34, "ingressClassName", -10, "backend", -18, "tls", -26, "rules"];
 function d841(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -389,7 +405,7 @@ function d841(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O841();
   if (v4 !== undefined) o["ingressClassName"] = v4;
   if (v1 !== undefined) o["backend"] = v1;
   if (v2 !== undefined) o["tls"] = v2;
@@ -397,6 +413,7 @@ function d841(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1beta1.IngressStatus
+const O842 = /* @__PURE__ */ plainShape();
 const K842: Keys = [-10, "loadBalancer"];
 function d842(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -409,11 +426,12 @@ function d842(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O842();
   o["loadBalancer"] = v1 ?? d837(EMPTY, c);
   return o;
 }
 // k8s.io.api.networking.v1beta1.IngressTLS
+const O843 = /* @__PURE__ */ plainShape();
 const K843: Keys = [10, "hosts", 18, "secretName"];
 function d843(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -428,12 +446,13 @@ function d843(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O843();
   if (v1 !== undefined) o["hosts"] = v1;
   if (v2) o["secretName"] = v2;
   return o;
 }
 // k8s.io.api.networking.v1beta1.ParentReference
+const O844 = /* @__PURE__ */ plainShape();
 const K844: Keys = [10, "group", 18, "resource", 26, "namespace", 34, "name"];
 function d844(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -452,7 +471,7 @@ function d844(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O844();
   if (v1) o["group"] = v1;
   if (v2) o["resource"] = v2;
   if (v3) o["namespace"] = v3;
@@ -485,10 +504,11 @@ function d845(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1beta1.ServiceCIDRList
+const O846 = /* @__PURE__ */ plainShape();
 const K846: Keys = [-10, "metadata", -18, "items"];
 function d846(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O846();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -506,6 +526,7 @@ function d846(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.networking.v1beta1.ServiceCIDRSpec
+const O847 = /* @__PURE__ */ plainShape();
 const K847: Keys = [10, "cidrs"];
 function d847(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -518,11 +539,12 @@ function d847(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O847();
   if (v1 !== undefined) o["cidrs"] = v1;
   return o;
 }
 // k8s.io.api.networking.v1beta1.ServiceCIDRStatus
+const O848 = /* @__PURE__ */ plainShape();
 const K848: Keys = [-10, "conditions"];
 function d848(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -535,7 +557,7 @@ function d848(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O848();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
@@ -552,9 +574,9 @@ export const schemas: SchemaGroup = {
     d824, d825, d826, d827, d828, d829, d830, d831, d832, d833, d834, d835, d836, d837, d838, d839,
     d840, d841, d842, d843, d844, d845, d846, d847, d848,
   ], [2, 3, 5, 7, 8, 11, 21, 22], [
-    [K824, "sesamg", d830], [K825, "Mb", d824], [K826, "mgmg", d1298, d828], [K827, "mgMb", d1294, d826], [K828, "ma", d844], [K829, O829, "mgmgmg", d1298, d841, d842], [K830, "semgma", d1322, d595], [K831, "mgmg", d1298, d834],
-    [K832, "mgMb", d1294, d831], [K833, O833, "sasfsfsbsa"], [K834, "sema", d833], [K835, "mgMb", d1294, d829], [K836, "seseMa", d838], [K837, "Ma", d836], [K838, "ifsfsa"], [K839, "semiA", d840],
-    [K840, "ma", d825], [K841, "samaMaMa", d830, d843, d839], [K842, "mg", d837], [K843, "Sase"], [K844, "sesesese"], [K845, O845, "mgmgmg", d1298, d847, d848], [K846, "mgMb", d1294, d845], [K847, "Sa"],
-    [K848, "Ma", d1278],
+    [K824, O824, "sesamg", d830], [K825, O825, "Mb", d824], [K826, O826, "mgmg", d1298, d828], [K827, O827, "mgMb", d1294, d826], [K828, O828, "ma", d844], [K829, O829, "mgmgmg", d1298, d841, d842], [K830, O830, "semgma", d1322, d595], [K831, O831, "mgmg", d1298, d834],
+    [K832, O832, "mgMb", d1294, d831], [K833, O833, "sasfsfsbsa"], [K834, O834, "sema", d833], [K835, O835, "mgMb", d1294, d829], [K836, O836, "seseMa", d838], [K837, O837, "Ma", d836], [K838, O838, "ifsfsa"], [K839, O839, "semiA", d840],
+    [K840, O840, "ma", d825], [K841, O841, "samaMaMa", d830, d843, d839], [K842, O842, "mg", d837], [K843, O843, "Sase"], [K844, O844, "sesesese"], [K845, O845, "mgmgmg", d1298, d847, d848], [K846, O846, "mgMb", d1294, d845], [K847, O847, "Sa"],
+    [K848, O848, "Ma", d1278],
   ]),
 };

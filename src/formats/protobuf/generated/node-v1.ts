@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d591, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1294, d1298, schemas as META } from './meta.js';
@@ -11,6 +11,7 @@ import { d1270, d1294, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.node.v1.Overhead
+const O849 = /* @__PURE__ */ plainShape();
 const K849: Keys = [10, "podFixed"];
 function d849(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -24,7 +25,7 @@ function d849(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O849();
   if (v1 !== undefined) o["podFixed"] = v1;
   return o;
 }
@@ -57,10 +58,11 @@ function d850(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.node.v1.RuntimeClassList
+const O851 = /* @__PURE__ */ plainShape();
 const K851: Keys = [-10, "metadata", -18, "items"];
 function d851(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O851();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -78,6 +80,7 @@ function d851(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.node.v1.Scheduling
+const O852 = /* @__PURE__ */ plainShape();
 const K852: Keys = [10, "nodeSelector", -18, "tolerations"];
 function d852(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -93,7 +96,7 @@ function d852(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O852();
   if (v1 !== undefined) o["nodeSelector"] = v1;
   if (v2 !== undefined) o["tolerations"] = v2;
   return o;
@@ -110,6 +113,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.node.v1.", "Overhead RuntimeClass RuntimeClassList Scheduling", [
     d849, d850, d851, d852,
   ], [1, 2], [
-    [K849, "3a", d1270], [K850, O850, "mgsfmama", d1298, d849, d852], [K851, "mgMb", d1294, d850], [K852, "1aMa", d591],
+    [K849, O849, "3a", d1270], [K850, O850, "mgsfmama", d1298, d849, d852], [K851, O851, "mgMb", d1294, d850], [K852, O852, "1aMa", d591],
   ]),
 };

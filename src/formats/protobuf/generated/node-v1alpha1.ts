@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d591, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1294, d1298, schemas as META } from './meta.js';
@@ -11,6 +11,7 @@ import { d1270, d1294, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.node.v1alpha1.Overhead
+const O853 = /* @__PURE__ */ plainShape();
 const K853: Keys = [10, "podFixed"];
 function d853(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -24,15 +25,16 @@ function d853(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O853();
   if (v1 !== undefined) o["podFixed"] = v1;
   return o;
 }
 // k8s.io.api.node.v1alpha1.RuntimeClass
+const O854 = /* @__PURE__ */ plainShape();
 const K854: Keys = [-10, "metadata", -18, "spec"];
 function d854(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O854();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -50,10 +52,11 @@ function d854(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.node.v1alpha1.RuntimeClassList
+const O855 = /* @__PURE__ */ plainShape();
 const K855: Keys = [-10, "metadata", -18, "items"];
 function d855(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O855();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -71,6 +74,7 @@ function d855(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.node.v1alpha1.RuntimeClassSpec
+const O856 = /* @__PURE__ */ plainShape();
 const K856: Keys = [10, "runtimeHandler", -18, "overhead", -26, "scheduling"];
 function d856(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -87,13 +91,14 @@ function d856(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O856();
   o["runtimeHandler"] = v1 ?? '';
   if (v2 !== undefined) o["overhead"] = v2;
   if (v3 !== undefined) o["scheduling"] = v3;
   return o;
 }
 // k8s.io.api.node.v1alpha1.Scheduling
+const O857 = /* @__PURE__ */ plainShape();
 const K857: Keys = [10, "nodeSelector", -18, "tolerations"];
 function d857(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -109,7 +114,7 @@ function d857(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O857();
   if (v1 !== undefined) o["nodeSelector"] = v1;
   if (v2 !== undefined) o["tolerations"] = v2;
   return o;
@@ -126,6 +131,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.node.v1alpha1.", "Overhead RuntimeClass RuntimeClassList RuntimeClassSpec Scheduling", [
     d853, d854, d855, d856, d857,
   ], [1, 2], [
-    [K853, "3a", d1270], [K854, "mgmg", d1298, d856], [K855, "mgMb", d1294, d854], [K856, "sfmama", d853, d857], [K857, "1aMa", d591],
+    [K853, O853, "3a", d1270], [K854, O854, "mgmg", d1298, d856], [K855, O855, "mgMb", d1294, d854], [K856, O856, "sfmama", d853, d857], [K857, O857, "1aMa", d591],
   ]),
 };

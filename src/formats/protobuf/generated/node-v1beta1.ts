@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d591, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1294, d1298, schemas as META } from './meta.js';
@@ -11,6 +11,7 @@ import { d1270, d1294, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.node.v1beta1.Overhead
+const O858 = /* @__PURE__ */ plainShape();
 const K858: Keys = [10, "podFixed"];
 function d858(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -24,7 +25,7 @@ function d858(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O858();
   if (v1 !== undefined) o["podFixed"] = v1;
   return o;
 }
@@ -57,10 +58,11 @@ function d859(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.node.v1beta1.RuntimeClassList
+const O860 = /* @__PURE__ */ plainShape();
 const K860: Keys = [-10, "metadata", -18, "items"];
 function d860(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O860();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -78,6 +80,7 @@ function d860(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.node.v1beta1.Scheduling
+const O861 = /* @__PURE__ */ plainShape();
 const K861: Keys = [10, "nodeSelector", -18, "tolerations"];
 function d861(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -93,7 +96,7 @@ function d861(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O861();
   if (v1 !== undefined) o["nodeSelector"] = v1;
   if (v2 !== undefined) o["tolerations"] = v2;
   return o;
@@ -110,6 +113,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.node.v1beta1.", "Overhead RuntimeClass RuntimeClassList Scheduling", [
     d858, d859, d860, d861,
   ], [1, 2], [
-    [K858, "3a", d1270], [K859, O859, "mgsfmama", d1298, d858, d861], [K860, "mgMb", d1294, d859], [K861, "1aMa", d591],
+    [K858, O858, "3a", d1270], [K859, O859, "mgsfmama", d1298, d858, d861], [K860, O860, "mgMb", d1294, d859], [K861, O861, "1aMa", d591],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1280, d1291, d1294, d1298, d1312, d1322, schemas as META } from './meta.js';
 
@@ -10,10 +10,11 @@ import { d1278, d1280, d1291, d1294, d1298, d1312, d1322, schemas as META } from
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.policy.v1beta1.Eviction
+const O867 = /* @__PURE__ */ plainShape();
 const K867: Keys = [-10, "metadata", -18, "deleteOptions"];
 function d867(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O867();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -56,10 +57,11 @@ function d868(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.policy.v1beta1.PodDisruptionBudgetList
+const O869 = /* @__PURE__ */ plainShape();
 const K869: Keys = [-10, "metadata", -18, "items"];
 function d869(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O869();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -77,6 +79,7 @@ function d869(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.policy.v1beta1.PodDisruptionBudgetSpec
+const O870 = /* @__PURE__ */ plainShape();
 const K870: Keys = [10, "minAvailable", -18, "selector", 26, "maxUnavailable", 34, "unhealthyPodEvictionPolicy"];
 function d870(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -95,7 +98,7 @@ function d870(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O870();
   if (v1 !== undefined) o["minAvailable"] = v1;
   if (v2 !== undefined) o["selector"] = v2;
   if (v3 !== undefined) o["maxUnavailable"] = v3;
@@ -151,6 +154,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.policy.v1beta1.", "Eviction PodDisruptionBudget PodDisruptionBudgetList PodDisruptionBudgetSpec PodDisruptionBudgetStatus", [
     d867, d868, d869, d870, d871,
   ], [0, 1, 2], [
-    [K867, "mgma", d1298, d1280], [K868, O868, "mgmgmg", d1298, d870, d871], [K869, "mgMb", d1294, d868], [K870, "mamamasa", d1322, d1291, d1322], [K871, O871, "le3aififififMa", d1312, d1278],
+    [K867, O867, "mgma", d1298, d1280], [K868, O868, "mgmgmg", d1298, d870, d871], [K869, O869, "mgMb", d1294, d868], [K870, O870, "mamamasa", d1322, d1291, d1322], [K871, O871, "le3aififififMa", d1312, d1278],
   ]),
 };

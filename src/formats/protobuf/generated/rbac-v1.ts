@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1291, d1294, d1298, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1291, d1294, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.rbac.v1.AggregationRule
+const O872 = /* @__PURE__ */ plainShape();
 const K872: Keys = [-10, "clusterRoleSelectors"];
 function d872(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -22,7 +23,7 @@ function d872(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O872();
   if (v1 !== undefined) o["clusterRoleSelectors"] = v1;
   return o;
 }
@@ -77,10 +78,11 @@ function d874(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1.ClusterRoleBindingList
+const O875 = /* @__PURE__ */ plainShape();
 const K875: Keys = [-10, "metadata", -18, "items"];
 function d875(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O875();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -98,10 +100,11 @@ function d875(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1.ClusterRoleList
+const O876 = /* @__PURE__ */ plainShape();
 const K876: Keys = [-10, "metadata", -18, "items"];
 function d876(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O876();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -149,10 +152,11 @@ function d877(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1.Role
+const O878 = /* @__PURE__ */ plainShape();
 const K878: Keys = [-10, "metadata", -18, "rules"];
 function d878(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O878();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -195,10 +199,11 @@ function d879(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1.RoleBindingList
+const O880 = /* @__PURE__ */ plainShape();
 const K880: Keys = [-10, "metadata", -18, "items"];
 function d880(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O880();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -216,10 +221,11 @@ function d880(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1.RoleList
+const O881 = /* @__PURE__ */ plainShape();
 const K881: Keys = [-10, "metadata", -18, "items"];
 function d881(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O881();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -237,6 +243,7 @@ function d881(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1.RoleRef
+const O882 = /* @__PURE__ */ plainShape();
 const K882: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d882(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -253,13 +260,14 @@ function d882(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O882();
   o["apiGroup"] = v1 ?? '';
   o["kind"] = v2 ?? '';
   o["name"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.rbac.v1.Subject
+const O883 = /* @__PURE__ */ plainShape();
 const K883: Keys = [10, "kind", 18, "apiGroup", 26, "name", 34, "namespace"];
 function d883(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -278,7 +286,7 @@ function d883(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O883();
   o["kind"] = v1 ?? '';
   if (v2) o["apiGroup"] = v2;
   o["name"] = v3 ?? '';
@@ -297,7 +305,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.rbac.v1.", "AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role RoleBinding RoleBindingList RoleList RoleRef Subject", [
     d872, d873, d874, d875, d876, d877, d878, d879, d880, d881, d882, d883,
   ], [1, 2, 3, 4, 6, 7, 8, 9], [
-    [K872, "Ma", d1291], [K873, O873, "mgMbma", d1298, d877, d872], [K874, O874, "mgMamg", d1298, d883, d882], [K875, "mgMb", d1294, d874], [K876, "mgMb", d1294, d873], [K877, O877, "SbSaSaSaSa"], [K878, "mgMb", d1298, d877], [K879, O879, "mgMamg", d1298, d883, d882],
-    [K880, "mgMb", d1294, d879], [K881, "mgMb", d1294, d878], [K882, "sfsfsf"], [K883, "sfsesfse"],
+    [K872, O872, "Ma", d1291], [K873, O873, "mgMbma", d1298, d877, d872], [K874, O874, "mgMamg", d1298, d883, d882], [K875, O875, "mgMb", d1294, d874], [K876, O876, "mgMb", d1294, d873], [K877, O877, "SbSaSaSaSa"], [K878, O878, "mgMb", d1298, d877], [K879, O879, "mgMamg", d1298, d883, d882],
+    [K880, O880, "mgMb", d1294, d879], [K881, O881, "mgMb", d1294, d878], [K882, O882, "sfsfsf"], [K883, O883, "sfsesfse"],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1291, d1294, d1298, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1291, d1294, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.rbac.v1alpha1.AggregationRule
+const O884 = /* @__PURE__ */ plainShape();
 const K884: Keys = [-10, "clusterRoleSelectors"];
 function d884(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -22,7 +23,7 @@ function d884(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O884();
   if (v1 !== undefined) o["clusterRoleSelectors"] = v1;
   return o;
 }
@@ -77,10 +78,11 @@ function d886(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1alpha1.ClusterRoleBindingList
+const O887 = /* @__PURE__ */ plainShape();
 const K887: Keys = [-10, "metadata", -18, "items"];
 function d887(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O887();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -98,10 +100,11 @@ function d887(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1alpha1.ClusterRoleList
+const O888 = /* @__PURE__ */ plainShape();
 const K888: Keys = [-10, "metadata", -18, "items"];
 function d888(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O888();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -149,10 +152,11 @@ function d889(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1alpha1.Role
+const O890 = /* @__PURE__ */ plainShape();
 const K890: Keys = [-10, "metadata", -18, "rules"];
 function d890(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O890();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -195,10 +199,11 @@ function d891(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1alpha1.RoleBindingList
+const O892 = /* @__PURE__ */ plainShape();
 const K892: Keys = [-10, "metadata", -18, "items"];
 function d892(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O892();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -216,10 +221,11 @@ function d892(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1alpha1.RoleList
+const O893 = /* @__PURE__ */ plainShape();
 const K893: Keys = [-10, "metadata", -18, "items"];
 function d893(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O893();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -237,6 +243,7 @@ function d893(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1alpha1.RoleRef
+const O894 = /* @__PURE__ */ plainShape();
 const K894: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d894(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -253,13 +260,14 @@ function d894(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O894();
   o["apiGroup"] = v1 ?? '';
   o["kind"] = v2 ?? '';
   o["name"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.rbac.v1alpha1.Subject
+const O895 = /* @__PURE__ */ plainShape();
 const K895: Keys = [10, "kind", 18, "apiVersion", 26, "name", 34, "namespace"];
 function d895(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -278,7 +286,7 @@ function d895(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O895();
   o["kind"] = v1 ?? '';
   if (v2) o["apiVersion"] = v2;
   o["name"] = v3 ?? '';
@@ -297,7 +305,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.rbac.v1alpha1.", "AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role RoleBinding RoleBindingList RoleList RoleRef Subject", [
     d884, d885, d886, d887, d888, d889, d890, d891, d892, d893, d894, d895,
   ], [1, 2, 3, 4, 6, 7, 8, 9], [
-    [K884, "Ma", d1291], [K885, O885, "mgMbma", d1298, d889, d884], [K886, O886, "mgMamg", d1298, d895, d894], [K887, "mgMb", d1294, d886], [K888, "mgMb", d1294, d885], [K889, O889, "SbSaSaSaSa"], [K890, "mgMb", d1298, d889], [K891, O891, "mgMamg", d1298, d895, d894],
-    [K892, "mgMb", d1294, d891], [K893, "mgMb", d1294, d890], [K894, "sfsfsf"], [K895, "sfsesfse"],
+    [K884, O884, "Ma", d1291], [K885, O885, "mgMbma", d1298, d889, d884], [K886, O886, "mgMamg", d1298, d895, d894], [K887, O887, "mgMb", d1294, d886], [K888, O888, "mgMb", d1294, d885], [K889, O889, "SbSaSaSaSa"], [K890, O890, "mgMb", d1298, d889], [K891, O891, "mgMamg", d1298, d895, d894],
+    [K892, O892, "mgMb", d1294, d891], [K893, O893, "mgMb", d1294, d890], [K894, O894, "sfsfsf"], [K895, O895, "sfsesfse"],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1291, d1294, d1298, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1291, d1294, d1298, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.rbac.v1beta1.AggregationRule
+const O896 = /* @__PURE__ */ plainShape();
 const K896: Keys = [-10, "clusterRoleSelectors"];
 function d896(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -22,7 +23,7 @@ function d896(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O896();
   if (v1 !== undefined) o["clusterRoleSelectors"] = v1;
   return o;
 }
@@ -77,10 +78,11 @@ function d898(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1beta1.ClusterRoleBindingList
+const O899 = /* @__PURE__ */ plainShape();
 const K899: Keys = [-10, "metadata", -18, "items"];
 function d899(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O899();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -98,10 +100,11 @@ function d899(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1beta1.ClusterRoleList
+const O900 = /* @__PURE__ */ plainShape();
 const K900: Keys = [-10, "metadata", -18, "items"];
 function d900(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O900();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -149,10 +152,11 @@ function d901(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1beta1.Role
+const O902 = /* @__PURE__ */ plainShape();
 const K902: Keys = [-10, "metadata", -18, "rules"];
 function d902(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O902();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -195,10 +199,11 @@ function d903(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1beta1.RoleBindingList
+const O904 = /* @__PURE__ */ plainShape();
 const K904: Keys = [-10, "metadata", -18, "items"];
 function d904(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O904();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -216,10 +221,11 @@ function d904(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1beta1.RoleList
+const O905 = /* @__PURE__ */ plainShape();
 const K905: Keys = [-10, "metadata", -18, "items"];
 function d905(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O905();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -237,6 +243,7 @@ function d905(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.rbac.v1beta1.RoleRef
+const O906 = /* @__PURE__ */ plainShape();
 const K906: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d906(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -253,13 +260,14 @@ function d906(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O906();
   o["apiGroup"] = v1 ?? '';
   o["kind"] = v2 ?? '';
   o["name"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.rbac.v1beta1.Subject
+const O907 = /* @__PURE__ */ plainShape();
 const K907: Keys = [10, "kind", 18, "apiGroup", 26, "name", 34, "namespace"];
 function d907(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -278,7 +286,7 @@ function d907(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O907();
   o["kind"] = v1 ?? '';
   if (v2) o["apiGroup"] = v2;
   o["name"] = v3 ?? '';
@@ -297,7 +305,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.rbac.v1beta1.", "AggregationRule ClusterRole ClusterRoleBinding ClusterRoleBindingList ClusterRoleList PolicyRule Role RoleBinding RoleBindingList RoleList RoleRef Subject", [
     d896, d897, d898, d899, d900, d901, d902, d903, d904, d905, d906, d907,
   ], [1, 2, 3, 4, 6, 7, 8, 9], [
-    [K896, "Ma", d1291], [K897, O897, "mgMbma", d1298, d901, d896], [K898, O898, "mgMamg", d1298, d907, d906], [K899, "mgMb", d1294, d898], [K900, "mgMb", d1294, d897], [K901, O901, "SbSaSaSaSa"], [K902, "mgMb", d1298, d901], [K903, O903, "mgMamg", d1298, d907, d906],
-    [K904, "mgMb", d1294, d903], [K905, "mgMb", d1294, d902], [K906, "sfsfsf"], [K907, "sfsesfse"],
+    [K896, O896, "Ma", d1291], [K897, O897, "mgMbma", d1298, d901, d896], [K898, O898, "mgMamg", d1298, d907, d906], [K899, O899, "mgMb", d1294, d898], [K900, O900, "mgMb", d1294, d897], [K901, O901, "SbSaSaSaSa"], [K902, O902, "mgMb", d1298, d901], [K903, O903, "mgMamg", d1298, d907, d906],
+    [K904, O904, "mgMb", d1294, d903], [K905, O905, "mgMb", d1294, d902], [K906, O906, "sfsfsf"], [K907, O907, "sfsesfse"],
   ]),
 };

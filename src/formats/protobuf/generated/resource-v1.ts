@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d482, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1278, d1294, d1298, d1312, d1319, schemas as META } from './meta.js';
@@ -47,6 +47,7 @@ function d908(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.AllocationResult
+const O909 = /* @__PURE__ */ plainShape();
 const K909: Keys = [-10, "devices", -26, "nodeSelector", 42, "allocationTimestamp"];
 function d909(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -63,13 +64,14 @@ function d909(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O909();
   o["devices"] = v1 ?? d918(EMPTY, c);
   if (v3 !== undefined) o["nodeSelector"] = v3;
   if (v5 !== undefined) o["allocationTimestamp"] = v5;
   return o;
 }
 // k8s.io.api.resource.v1.CELDeviceSelector
+const O910 = /* @__PURE__ */ plainShape();
 const K910: Keys = [10, "expression"];
 function d910(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -82,11 +84,12 @@ function d910(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O910();
   o["expression"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.resource.v1.CapacityRequestPolicy
+const O911 = /* @__PURE__ */ plainShape();
 const K911: Keys = [10, "default", 26, "validValues", -34, "validRange"];
 function d911(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -103,13 +106,14 @@ function d911(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O911();
   o["default"] = v1 === undefined ? null : v1;
   if (v3 !== undefined) o["validValues"] = v3;
   if (v4 !== undefined) o["validRange"] = v4;
   return o;
 }
 // k8s.io.api.resource.v1.CapacityRequestPolicyRange
+const O912 = /* @__PURE__ */ plainShape();
 const K912: Keys = [10, "min", 18, "max", 26, "step"];
 function d912(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -126,13 +130,14 @@ function d912(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O912();
   if (v1 !== undefined) o["min"] = v1;
   if (v2 !== undefined) o["max"] = v2;
   if (v3 !== undefined) o["step"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1.CapacityRequirements
+const O913 = /* @__PURE__ */ plainShape();
 const K913: Keys = [10, "requests"];
 function d913(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -146,11 +151,12 @@ function d913(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O913();
   if (v1 !== undefined) o["requests"] = v1;
   return o;
 }
 // k8s.io.api.resource.v1.Counter
+const O914 = /* @__PURE__ */ plainShape();
 const K914: Keys = [10, "value"];
 function d914(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -163,11 +169,12 @@ function d914(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O914();
   o["value"] = v1 ?? d1270(EMPTY, c);
   return o;
 }
 // k8s.io.api.resource.v1.CounterSet
+const O915 = /* @__PURE__ */ plainShape();
 const K915: Keys = [10, "name", 18, "counters"];
 function d915(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -183,7 +190,7 @@ function d915(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O915();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["counters"] = v2;
   return o;
@@ -246,6 +253,7 @@ function d916(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.DeviceAllocationConfiguration
+const O917 = /* @__PURE__ */ plainShape();
 const K917: Keys = [10, "source", 18, "requests"];
 function d917(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -262,13 +270,14 @@ function d917(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O917();
   o["source"] = v1 ?? '';
   if (v2 !== undefined) o["requests"] = v2;
   Object.assign(o, v3 ?? d927(EMPTY, c));
   return o;
 }
 // k8s.io.api.resource.v1.DeviceAllocationResult
+const O918 = /* @__PURE__ */ plainShape();
 const K918: Keys = [-10, "results", -18, "config"];
 function d918(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -283,7 +292,7 @@ function d918(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O918();
   if (v1 !== undefined) o["results"] = v1;
   if (v2 !== undefined) o["config"] = v2;
   return o;
@@ -328,6 +337,7 @@ function d919(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.DeviceCapacity
+const O920 = /* @__PURE__ */ plainShape();
 const K920: Keys = [10, "value", -18, "requestPolicy"];
 function d920(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -342,12 +352,13 @@ function d920(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O920();
   o["value"] = v1 ?? d1270(EMPTY, c);
   if (v2 !== undefined) o["requestPolicy"] = v2;
   return o;
 }
 // k8s.io.api.resource.v1.DeviceClaim
+const O921 = /* @__PURE__ */ plainShape();
 const K921: Keys = [-10, "requests", -18, "constraints", -26, "config"];
 function d921(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -364,13 +375,14 @@ function d921(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O921();
   o["requests"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["constraints"] = v2;
   if (v3 !== undefined) o["config"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1.DeviceClaimConfiguration
+const O922 = /* @__PURE__ */ plainShape();
 const K922: Keys = [10, "requests"];
 function d922(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -385,16 +397,17 @@ function d922(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O922();
   if (v1 !== undefined) o["requests"] = v1;
   Object.assign(o, v2 ?? d927(EMPTY, c));
   return o;
 }
 // k8s.io.api.resource.v1.DeviceClass
+const O923 = /* @__PURE__ */ plainShape();
 const K923: Keys = [-10, "metadata", -18, "spec"];
 function d923(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O923();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -412,6 +425,7 @@ function d923(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.DeviceClassConfiguration
+const O924 = /* @__PURE__ */ plainShape();
 const K924: Keys = [];
 function d924(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -424,15 +438,16 @@ function d924(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O924();
   Object.assign(o, v1 ?? d927(EMPTY, c));
   return o;
 }
 // k8s.io.api.resource.v1.DeviceClassList
+const O925 = /* @__PURE__ */ plainShape();
 const K925: Keys = [-10, "metadata", -18, "items"];
 function d925(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O925();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -450,6 +465,7 @@ function d925(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.DeviceClassSpec
+const O926 = /* @__PURE__ */ plainShape();
 const K926: Keys = [-10, "selectors", -18, "config", 34, "extendedResourceName"];
 function d926(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -466,13 +482,14 @@ function d926(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O926();
   if (v1 !== undefined) o["selectors"] = v1;
   if (v2 !== undefined) o["config"] = v2;
   if (v4 !== undefined) o["extendedResourceName"] = v4;
   return o;
 }
 // k8s.io.api.resource.v1.DeviceConfiguration
+const O927 = /* @__PURE__ */ plainShape();
 const K927: Keys = [-10, "opaque"];
 function d927(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -485,11 +502,12 @@ function d927(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O927();
   if (v1 !== undefined) o["opaque"] = v1;
   return o;
 }
 // k8s.io.api.resource.v1.DeviceConstraint
+const O928 = /* @__PURE__ */ plainShape();
 const K928: Keys = [10, "requests", 18, "matchAttribute", 26, "distinctAttribute"];
 function d928(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -506,13 +524,14 @@ function d928(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O928();
   if (v1 !== undefined) o["requests"] = v1;
   if (v2 !== undefined) o["matchAttribute"] = v2;
   if (v3 !== undefined) o["distinctAttribute"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1.DeviceCounterConsumption
+const O929 = /* @__PURE__ */ plainShape();
 const K929: Keys = [10, "counterSet", 18, "counters"];
 function d929(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -528,12 +547,13 @@ function d929(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O929();
   o["counterSet"] = v1 ?? '';
   if (v2 !== undefined) o["counters"] = v2;
   return o;
 }
 // k8s.io.api.resource.v1.DeviceRequest
+const O930 = /* @__PURE__ */ plainShape();
 const K930: Keys = [10, "name", -18, "exactly", -26, "firstAvailable"];
 function d930(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -550,7 +570,7 @@ function d930(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O930();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["exactly"] = v2;
   if (v3 !== undefined) o["firstAvailable"] = v3;
@@ -606,6 +626,7 @@ function d931(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.DeviceSelector
+const O932 = /* @__PURE__ */ plainShape();
 const K932: Keys = [-10, "cel"];
 function d932(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -618,7 +639,7 @@ function d932(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O932();
   if (v1 !== undefined) o["cel"] = v1;
   return o;
 }
@@ -659,6 +680,7 @@ function d933(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.DeviceTaint
+const O934 = /* @__PURE__ */ plainShape();
 const K934: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d934(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -677,7 +699,7 @@ function d934(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O934();
   o["key"] = v1 ?? '';
   if (v2) o["value"] = v2;
   o["effect"] = v3 ?? '';
@@ -710,10 +732,11 @@ function d935(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.DeviceTaintRuleList
+const O936 = /* @__PURE__ */ plainShape();
 const K936: Keys = [-10, "metadata", -18, "items"];
 function d936(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O936();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -731,6 +754,7 @@ function d936(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.DeviceTaintRuleSpec
+const O937 = /* @__PURE__ */ plainShape();
 const K937: Keys = [-10, "deviceSelector", -18, "taint"];
 function d937(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -745,12 +769,13 @@ function d937(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O937();
   if (v1 !== undefined) o["deviceSelector"] = v1;
   o["taint"] = v2 ?? d934(EMPTY, c);
   return o;
 }
 // k8s.io.api.resource.v1.DeviceTaintRuleStatus
+const O938 = /* @__PURE__ */ plainShape();
 const K938: Keys = [-10, "conditions"];
 function d938(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -763,11 +788,12 @@ function d938(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O938();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
 // k8s.io.api.resource.v1.DeviceTaintSelector
+const O939 = /* @__PURE__ */ plainShape();
 const K939: Keys = [18, "driver", 26, "pool", 34, "device"];
 function d939(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -784,7 +810,7 @@ function d939(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O939();
   if (v2 !== undefined) o["driver"] = v2;
   if (v3 !== undefined) o["pool"] = v3;
   if (v4 !== undefined) o["device"] = v4;
@@ -857,6 +883,7 @@ function d941(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.NetworkDeviceData
+const O942 = /* @__PURE__ */ plainShape();
 const K942: Keys = [10, "interfaceName", 18, "ips", 26, "hardwareAddress"];
 function d942(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -873,13 +900,14 @@ function d942(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O942();
   if (v1) o["interfaceName"] = v1;
   if (v2 !== undefined) o["ips"] = v2;
   if (v3) o["hardwareAddress"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1.NodeAllocatableMapping
+const O943 = /* @__PURE__ */ plainShape();
 const K943: Keys = [10, "capacityKey", 18, "capacityMultiplier", 26, "deviceMultiplier"];
 function d943(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -896,13 +924,14 @@ function d943(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O943();
   if (v1 !== undefined) o["capacityKey"] = v1;
   if (v2 !== undefined) o["capacityMultiplier"] = v2;
   if (v3 !== undefined) o["deviceMultiplier"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1.NodeAllocatableOverhead
+const O944 = /* @__PURE__ */ plainShape();
 const K944: Keys = [10, "perPod", 18, "perContainer"];
 function d944(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -917,12 +946,13 @@ function d944(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O944();
   if (v1 !== undefined) o["perPod"] = v1;
   if (v2 !== undefined) o["perContainer"] = v2;
   return o;
 }
 // k8s.io.api.resource.v1.NodeAllocatableResource
+const O945 = /* @__PURE__ */ plainShape();
 const K945: Keys = [-26, "mapping", -34, "overhead"];
 function d945(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -937,12 +967,13 @@ function d945(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O945();
   if (v3 !== undefined) o["mapping"] = v3;
   if (v4 !== undefined) o["overhead"] = v4;
   return o;
 }
 // k8s.io.api.resource.v1.OpaqueDeviceConfiguration
+const O946 = /* @__PURE__ */ plainShape();
 const K946: Keys = [10, "driver", 18, "parameters"];
 function d946(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -957,7 +988,7 @@ function d946(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O946();
   o["driver"] = v1 ?? '';
   o["parameters"] = v2 ?? d1319(EMPTY, c);
   return o;
@@ -988,6 +1019,7 @@ function d947(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.ResourceClaimConsumerReference
+const O948 = /* @__PURE__ */ plainShape();
 const K948: Keys = [10, "apiGroup", 26, "resource", 34, "name", 42, "uid"];
 function d948(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1006,7 +1038,7 @@ function d948(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O948();
   if (v1) o["apiGroup"] = v1;
   o["resource"] = v3 ?? '';
   o["name"] = v4 ?? '';
@@ -1014,10 +1046,11 @@ function d948(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.ResourceClaimList
+const O949 = /* @__PURE__ */ plainShape();
 const K949: Keys = [-10, "metadata", -18, "items"];
 function d949(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O949();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1035,6 +1068,7 @@ function d949(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.ResourceClaimSpec
+const O950 = /* @__PURE__ */ plainShape();
 const K950: Keys = [-10, "devices"];
 function d950(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1047,11 +1081,12 @@ function d950(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O950();
   o["devices"] = v1 ?? d921(EMPTY, c);
   return o;
 }
 // k8s.io.api.resource.v1.ResourceClaimStatus
+const O951 = /* @__PURE__ */ plainShape();
 const K951: Keys = [-10, "allocation", -18, "reservedFor", -34, "devices"];
 function d951(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1068,17 +1103,18 @@ function d951(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O951();
   if (v1 !== undefined) o["allocation"] = v1;
   if (v2 !== undefined) o["reservedFor"] = v2;
   if (v4 !== undefined) o["devices"] = v4;
   return o;
 }
 // k8s.io.api.resource.v1.ResourceClaimTemplate
+const O952 = /* @__PURE__ */ plainShape();
 const K952: Keys = [-10, "metadata", -18, "spec"];
 function d952(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O952();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1096,10 +1132,11 @@ function d952(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.ResourceClaimTemplateList
+const O953 = /* @__PURE__ */ plainShape();
 const K953: Keys = [-10, "metadata", -18, "items"];
 function d953(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O953();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1117,6 +1154,7 @@ function d953(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.ResourceClaimTemplateSpec
+const O954 = /* @__PURE__ */ plainShape();
 const K954: Keys = [-10, "metadata", -18, "spec"];
 function d954(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1131,12 +1169,13 @@ function d954(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O954();
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d950(EMPTY, c);
   return o;
 }
 // k8s.io.api.resource.v1.ResourcePool
+const O955 = /* @__PURE__ */ plainShape();
 const K955: Keys = [10, "name", 16, "generation", 24, "resourceSliceCount"];
 function d955(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1153,17 +1192,18 @@ function d955(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O955();
   o["name"] = v1 ?? '';
   o["generation"] = v2 ?? 0;
   o["resourceSliceCount"] = v3 ?? 0;
   return o;
 }
 // k8s.io.api.resource.v1.ResourceSlice
+const O956 = /* @__PURE__ */ plainShape();
 const K956: Keys = [-10, "metadata", -18, "spec"];
 function d956(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O956();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1181,10 +1221,11 @@ function d956(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1.ResourceSliceList
+const O957 = /* @__PURE__ */ plainShape();
 const K957: Keys = [-10, "metadata", -18, "items"];
 function d957(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O957();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1261,12 +1302,12 @@ export const schemas: SchemaGroup = {
     d940, d941, d942, d943, d944, d945, d946, d947, d948, d949, d950, d951, d952, d953, d954, d955,
     d956, d957, d958,
   ], [15, 17, 27, 28, 39, 41, 44, 45, 48, 49], [
-    [K908, O908, "sfsfsfsaMbmama", d1278, d1319, d942], [K909, "mgmama", d918, d482, d1312], [K910, "sf"], [K911, "mbMama", d1270, d1270, d912], [K912, "mamama", d1270, d1270, d1270], [K913, "3a", d1270], [K914, "mg", d1270], [K915, "sf3a", d914],
-    [K916, O916, "sf3a3aMasamaoaMaoaSaSaoa3a", d919, d920, d929, d482, d934, d945], [K917, "sfSamiB", d927], [K918, "MaMa", d931, d917], [K919, O919, "laoasasaLaOaSaSa"], [K920, "mgma", d1270, d911], [K921, "MbMaMa", d930, d928, d922], [K922, "SamiA", d927], [K923, "mgmg", d1298, d926],
-    [K924, "mi@", d927], [K925, "mgMb", d1294, d923], [K926, "MaMasa", d932, d924], [K927, "ma", d946], [K928, "Sasasa"], [K929, "sf3a", d914], [K930, "sfmaMa", d941, d933], [K931, O931, "sfsfsfsfoaMaSaSasa3aSa", d940, d1270],
-    [K932, "ma", d910], [K933, O933, "sfsfMaseleMama", d932, d940, d913], [K934, "sfsesfma", d1312], [K935, O935, "mgmgmg", d1298, d937, d938], [K936, "mgMb", d1294, d935], [K937, "mamg", d939, d934], [K938, "Ma", d1278], [K939, "sasasa"],
-    [K940, O940, "sesesesela"], [K941, O941, "sfMaseleoaMama", d932, d940, d913], [K942, "seSase"], [K943, "samama", d1270, d1270], [K944, "mama", d1270, d1270], [K945, "mama", d943, d944], [K946, "sfmg", d1319], [K947, O947, "mgmgmg", d1298, d950, d951],
-    [K948, "sesfsfsf"], [K949, "mgMb", d1294, d947], [K950, "mg", d921], [K951, "maMaMa", d909, d948, d908], [K952, "mgmg", d1298, d954], [K953, "mgMb", d1294, d952], [K954, "mgmg", d1298, d950], [K955, "sflflf"],
-    [K956, "mgmg", d1298, d958], [K957, "mgMb", d1294, d956], [K958, O958, "sfmgsamaoaMaoaMasaSa", d955, d482, d916, d915],
+    [K908, O908, "sfsfsfsaMbmama", d1278, d1319, d942], [K909, O909, "mgmama", d918, d482, d1312], [K910, O910, "sf"], [K911, O911, "mbMama", d1270, d1270, d912], [K912, O912, "mamama", d1270, d1270, d1270], [K913, O913, "3a", d1270], [K914, O914, "mg", d1270], [K915, O915, "sf3a", d914],
+    [K916, O916, "sf3a3aMasamaoaMaoaSaSaoa3a", d919, d920, d929, d482, d934, d945], [K917, O917, "sfSamiB", d927], [K918, O918, "MaMa", d931, d917], [K919, O919, "laoasasaLaOaSaSa"], [K920, O920, "mgma", d1270, d911], [K921, O921, "MbMaMa", d930, d928, d922], [K922, O922, "SamiA", d927], [K923, O923, "mgmg", d1298, d926],
+    [K924, O924, "mi@", d927], [K925, O925, "mgMb", d1294, d923], [K926, O926, "MaMasa", d932, d924], [K927, O927, "ma", d946], [K928, O928, "Sasasa"], [K929, O929, "sf3a", d914], [K930, O930, "sfmaMa", d941, d933], [K931, O931, "sfsfsfsfoaMaSaSasa3aSa", d940, d1270],
+    [K932, O932, "ma", d910], [K933, O933, "sfsfMaseleMama", d932, d940, d913], [K934, O934, "sfsesfma", d1312], [K935, O935, "mgmgmg", d1298, d937, d938], [K936, O936, "mgMb", d1294, d935], [K937, O937, "mamg", d939, d934], [K938, O938, "Ma", d1278], [K939, O939, "sasasa"],
+    [K940, O940, "sesesesela"], [K941, O941, "sfMaseleoaMama", d932, d940, d913], [K942, O942, "seSase"], [K943, O943, "samama", d1270, d1270], [K944, O944, "mama", d1270, d1270], [K945, O945, "mama", d943, d944], [K946, O946, "sfmg", d1319], [K947, O947, "mgmgmg", d1298, d950, d951],
+    [K948, O948, "sesfsfsf"], [K949, O949, "mgMb", d1294, d947], [K950, O950, "mg", d921], [K951, O951, "maMaMa", d909, d948, d908], [K952, O952, "mgmg", d1298, d954], [K953, O953, "mgMb", d1294, d952], [K954, O954, "mgmg", d1298, d950], [K955, O955, "sflflf"],
+    [K956, O956, "mgmg", d1298, d958], [K957, O957, "mgMb", d1294, d956], [K958, O958, "sfmgsamaoaMaoaMasaSa", d955, d482, d916, d915],
   ]),
 };

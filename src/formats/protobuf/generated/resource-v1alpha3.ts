@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1270, d1278, d1294, d1298, d1312, schemas as META } from './meta.js';
 
@@ -10,6 +10,7 @@ import { d1270, d1278, d1294, d1298, d1312, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.resource.v1alpha3.CELDeviceSelector
+const O959 = /* @__PURE__ */ plainShape();
 const K959: Keys = [10, "expression"];
 function d959(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -22,11 +23,12 @@ function d959(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O959();
   o["expression"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.resource.v1alpha3.DeviceSelector
+const O960 = /* @__PURE__ */ plainShape();
 const K960: Keys = [-10, "cel"];
 function d960(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -39,11 +41,12 @@ function d960(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O960();
   if (v1 !== undefined) o["cel"] = v1;
   return o;
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaint
+const O961 = /* @__PURE__ */ plainShape();
 const K961: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d961(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -62,7 +65,7 @@ function d961(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O961();
   o["key"] = v1 ?? '';
   if (v2) o["value"] = v2;
   o["effect"] = v3 ?? '';
@@ -95,10 +98,11 @@ function d962(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaintRuleList
+const O963 = /* @__PURE__ */ plainShape();
 const K963: Keys = [-10, "metadata", -18, "items"];
 function d963(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O963();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -116,6 +120,7 @@ function d963(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaintRuleSpec
+const O964 = /* @__PURE__ */ plainShape();
 const K964: Keys = [-10, "deviceSelector", -18, "taint"];
 function d964(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -130,12 +135,13 @@ function d964(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O964();
   if (v1 !== undefined) o["deviceSelector"] = v1;
   o["taint"] = v2 ?? d961(EMPTY, c);
   return o;
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaintRuleStatus
+const O965 = /* @__PURE__ */ plainShape();
 const K965: Keys = [-10, "conditions"];
 function d965(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -148,11 +154,12 @@ function d965(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O965();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
 // k8s.io.api.resource.v1alpha3.DeviceTaintSelector
+const O966 = /* @__PURE__ */ plainShape();
 const K966: Keys = [18, "driver", 26, "pool", 34, "device"];
 function d966(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -169,13 +176,14 @@ function d966(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O966();
   if (v2 !== undefined) o["driver"] = v2;
   if (v3 !== undefined) o["pool"] = v3;
   if (v4 !== undefined) o["device"] = v4;
   return o;
 }
 // k8s.io.api.resource.v1alpha3.PartitionTypeStatus
+const O967 = /* @__PURE__ */ plainShape();
 const K967: Keys = [34, "attribute", 10, "type", 16, "total", 24, "allocatable"];
 function d967(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -194,7 +202,7 @@ function d967(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O967();
   if (v4) o["attribute"] = v4;
   if (v1) o["type"] = v1;
   if (v2 !== undefined) o["total"] = v2;
@@ -278,10 +286,11 @@ function d969(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestList
+const O970 = /* @__PURE__ */ plainShape();
 const K970: Keys = [-10, "metadata", -18, "items"];
 function d970(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O970();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -299,6 +308,7 @@ function d970(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestSpec
+const O971 = /* @__PURE__ */ plainShape();
 const K971: Keys = [10, "driver", 18, "poolName", 24, "limit", 34, "defaultPartitionTypeAttribute"];
 function d971(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -317,7 +327,7 @@ function d971(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O971();
   o["driver"] = v1 ?? '';
   if (v2 !== undefined) o["poolName"] = v2;
   if (v3 !== undefined) o["limit"] = v3;
@@ -325,6 +335,7 @@ function d971(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1alpha3.ResourcePoolStatusRequestStatus
+const O972 = /* @__PURE__ */ plainShape();
 const K972: Keys = [48, "poolCount", -18, "pools", -26, "conditions"];
 function d972(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -341,13 +352,14 @@ function d972(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O972();
   if (v6 !== undefined) o["poolCount"] = v6;
   if (v2 !== undefined) o["pools"] = v2;
   if (v3 !== undefined) o["conditions"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1alpha3.ShareableCapacityStatus
+const O973 = /* @__PURE__ */ plainShape();
 const K973: Keys = [10, "name", 18, "total", 26, "consumed", 34, "available"];
 function d973(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -366,7 +378,7 @@ function d973(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O973();
   if (v1) o["name"] = v1;
   if (v2 !== undefined) o["total"] = v2;
   if (v3 !== undefined) o["consumed"] = v3;
@@ -374,6 +386,7 @@ function d973(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1alpha3.ShareableSummaryStatus
+const O974 = /* @__PURE__ */ plainShape();
 const K974: Keys = [8, "fullyAvailableDevices", 16, "partiallyAvailableDevices", -26, "capacity"];
 function d974(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -390,7 +403,7 @@ function d974(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O974();
   if (v1 !== undefined) o["fullyAvailableDevices"] = v1;
   if (v2 !== undefined) o["partiallyAvailableDevices"] = v2;
   if (v3 !== undefined) o["capacity"] = v3;
@@ -408,7 +421,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.resource.v1alpha3.", "CELDeviceSelector DeviceSelector DeviceTaint DeviceTaintRule DeviceTaintRuleList DeviceTaintRuleSpec DeviceTaintRuleStatus DeviceTaintSelector PartitionTypeStatus PoolStatus ResourcePoolStatusRequest ResourcePoolStatusRequestList ResourcePoolStatusRequestSpec ResourcePoolStatusRequestStatus ShareableCapacityStatus ShareableSummaryStatus", [
     d959, d960, d961, d962, d963, d964, d965, d966, d967, d968, d969, d970, d971, d972, d973, d974,
   ], [3, 4, 10, 11], [
-    [K959, "sf"], [K960, "ma", d959], [K961, "sfsesfma", d1312], [K962, O962, "mgmgmg", d1298, d964, d965], [K963, "mgMb", d1294, d962], [K964, "mamg", d966, d961], [K965, "Ma", d1278], [K966, "sasasa"],
-    [K967, "seseiaia"], [K968, O968, "seselfiaiaiaiaiasasaMama", d967, d974], [K969, O969, "mgmgma", d1298, d971, d972], [K970, "mgMb", d1294, d969], [K971, "sfsaiasa"], [K972, "iaMaMa", d968, d1278], [K973, "semamama", d1270, d1270, d1270], [K974, "iaiaMa", d973],
+    [K959, O959, "sf"], [K960, O960, "ma", d959], [K961, O961, "sfsesfma", d1312], [K962, O962, "mgmgmg", d1298, d964, d965], [K963, O963, "mgMb", d1294, d962], [K964, O964, "mamg", d966, d961], [K965, O965, "Ma", d1278], [K966, O966, "sasasa"],
+    [K967, O967, "seseiaia"], [K968, O968, "seselfiaiaiaiaiasasaMama", d967, d974], [K969, O969, "mgmgma", d1298, d971, d972], [K970, O970, "mgMb", d1294, d969], [K971, O971, "sfsaiasa"], [K972, O972, "iaMaMa", d968, d1278], [K973, O973, "semamama", d1270, d1270, d1270], [K974, O974, "iaiaMa", d973],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d482, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1278, d1294, d1298, d1312, d1319, schemas as META } from './meta.js';
@@ -47,6 +47,7 @@ function d975(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.AllocationResult
+const O976 = /* @__PURE__ */ plainShape();
 const K976: Keys = [-10, "devices", -26, "nodeSelector", 42, "allocationTimestamp"];
 function d976(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -63,7 +64,7 @@ function d976(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O976();
   o["devices"] = v1 ?? d986(EMPTY, c);
   if (v3 !== undefined) o["nodeSelector"] = v3;
   if (v5 !== undefined) o["allocationTimestamp"] = v5;
@@ -124,6 +125,7 @@ function d977(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.CELDeviceSelector
+const O978 = /* @__PURE__ */ plainShape();
 const K978: Keys = [10, "expression"];
 function d978(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -136,11 +138,12 @@ function d978(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O978();
   o["expression"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.resource.v1beta1.CapacityRequestPolicy
+const O979 = /* @__PURE__ */ plainShape();
 const K979: Keys = [10, "default", 26, "validValues", -34, "validRange"];
 function d979(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -157,13 +160,14 @@ function d979(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O979();
   o["default"] = v1 === undefined ? null : v1;
   if (v3 !== undefined) o["validValues"] = v3;
   if (v4 !== undefined) o["validRange"] = v4;
   return o;
 }
 // k8s.io.api.resource.v1beta1.CapacityRequestPolicyRange
+const O980 = /* @__PURE__ */ plainShape();
 const K980: Keys = [10, "min", 18, "max", 26, "step"];
 function d980(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -180,13 +184,14 @@ function d980(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O980();
   if (v1 !== undefined) o["min"] = v1;
   if (v2 !== undefined) o["max"] = v2;
   if (v3 !== undefined) o["step"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1beta1.CapacityRequirements
+const O981 = /* @__PURE__ */ plainShape();
 const K981: Keys = [10, "requests"];
 function d981(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -200,11 +205,12 @@ function d981(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O981();
   if (v1 !== undefined) o["requests"] = v1;
   return o;
 }
 // k8s.io.api.resource.v1beta1.Counter
+const O982 = /* @__PURE__ */ plainShape();
 const K982: Keys = [10, "value"];
 function d982(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -217,11 +223,12 @@ function d982(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O982();
   o["value"] = v1 ?? d1270(EMPTY, c);
   return o;
 }
 // k8s.io.api.resource.v1beta1.CounterSet
+const O983 = /* @__PURE__ */ plainShape();
 const K983: Keys = [10, "name", 18, "counters"];
 function d983(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -237,12 +244,13 @@ function d983(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O983();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["counters"] = v2;
   return o;
 }
 // k8s.io.api.resource.v1beta1.Device
+const O984 = /* @__PURE__ */ plainShape();
 const K984: Keys = [10, "name", -18, "basic"];
 function d984(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -257,12 +265,13 @@ function d984(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O984();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["basic"] = v2;
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceAllocationConfiguration
+const O985 = /* @__PURE__ */ plainShape();
 const K985: Keys = [10, "source", 18, "requests"];
 function d985(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -279,13 +288,14 @@ function d985(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O985();
   o["source"] = v1 ?? '';
   if (v2 !== undefined) o["requests"] = v2;
   Object.assign(o, v3 ?? d995(EMPTY, c));
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceAllocationResult
+const O986 = /* @__PURE__ */ plainShape();
 const K986: Keys = [-10, "results", -18, "config"];
 function d986(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -300,7 +310,7 @@ function d986(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O986();
   if (v1 !== undefined) o["results"] = v1;
   if (v2 !== undefined) o["config"] = v2;
   return o;
@@ -345,6 +355,7 @@ function d987(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceCapacity
+const O988 = /* @__PURE__ */ plainShape();
 const K988: Keys = [10, "value", -18, "requestPolicy"];
 function d988(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -359,12 +370,13 @@ function d988(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O988();
   o["value"] = v1 ?? d1270(EMPTY, c);
   if (v2 !== undefined) o["requestPolicy"] = v2;
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceClaim
+const O989 = /* @__PURE__ */ plainShape();
 const K989: Keys = [-10, "requests", -18, "constraints", -26, "config"];
 function d989(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -381,13 +393,14 @@ function d989(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O989();
   o["requests"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["constraints"] = v2;
   if (v3 !== undefined) o["config"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceClaimConfiguration
+const O990 = /* @__PURE__ */ plainShape();
 const K990: Keys = [10, "requests"];
 function d990(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -402,16 +415,17 @@ function d990(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O990();
   if (v1 !== undefined) o["requests"] = v1;
   Object.assign(o, v2 ?? d995(EMPTY, c));
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceClass
+const O991 = /* @__PURE__ */ plainShape();
 const K991: Keys = [-10, "metadata", -18, "spec"];
 function d991(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O991();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -429,6 +443,7 @@ function d991(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceClassConfiguration
+const O992 = /* @__PURE__ */ plainShape();
 const K992: Keys = [];
 function d992(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -441,15 +456,16 @@ function d992(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O992();
   Object.assign(o, v1 ?? d995(EMPTY, c));
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceClassList
+const O993 = /* @__PURE__ */ plainShape();
 const K993: Keys = [-10, "metadata", -18, "items"];
 function d993(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O993();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -467,6 +483,7 @@ function d993(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceClassSpec
+const O994 = /* @__PURE__ */ plainShape();
 const K994: Keys = [-10, "selectors", -18, "config", 34, "extendedResourceName"];
 function d994(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -483,13 +500,14 @@ function d994(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O994();
   if (v1 !== undefined) o["selectors"] = v1;
   if (v2 !== undefined) o["config"] = v2;
   if (v4 !== undefined) o["extendedResourceName"] = v4;
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceConfiguration
+const O995 = /* @__PURE__ */ plainShape();
 const K995: Keys = [-10, "opaque"];
 function d995(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -502,11 +520,12 @@ function d995(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O995();
   if (v1 !== undefined) o["opaque"] = v1;
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceConstraint
+const O996 = /* @__PURE__ */ plainShape();
 const K996: Keys = [10, "requests", 18, "matchAttribute", 26, "distinctAttribute"];
 function d996(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -523,13 +542,14 @@ function d996(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O996();
   if (v1 !== undefined) o["requests"] = v1;
   if (v2 !== undefined) o["matchAttribute"] = v2;
   if (v3 !== undefined) o["distinctAttribute"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceCounterConsumption
+const O997 = /* @__PURE__ */ plainShape();
 const K997: Keys = [10, "counterSet", 18, "counters"];
 function d997(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -545,7 +565,7 @@ function d997(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O997();
   o["counterSet"] = v1 ?? '';
   if (v2 !== undefined) o["counters"] = v2;
   return o;
@@ -642,6 +662,7 @@ function d999(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceSelector
+const O1000 = /* @__PURE__ */ plainShape();
 const K1000: Keys = [-10, "cel"];
 function d1000(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -654,7 +675,7 @@ function d1000(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1000();
   if (v1 !== undefined) o["cel"] = v1;
   return o;
 }
@@ -695,6 +716,7 @@ function d1001(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.DeviceTaint
+const O1002 = /* @__PURE__ */ plainShape();
 const K1002: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d1002(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -713,7 +735,7 @@ function d1002(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1002();
   o["key"] = v1 ?? '';
   if (v2) o["value"] = v2;
   o["effect"] = v3 ?? '';
@@ -751,6 +773,7 @@ function d1003(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.NetworkDeviceData
+const O1004 = /* @__PURE__ */ plainShape();
 const K1004: Keys = [10, "interfaceName", 18, "ips", 26, "hardwareAddress"];
 function d1004(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -767,13 +790,14 @@ function d1004(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1004();
   if (v1) o["interfaceName"] = v1;
   if (v2 !== undefined) o["ips"] = v2;
   if (v3) o["hardwareAddress"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1beta1.NodeAllocatableMapping
+const O1005 = /* @__PURE__ */ plainShape();
 const K1005: Keys = [10, "capacityKey", 18, "capacityMultiplier", 26, "deviceMultiplier"];
 function d1005(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -790,13 +814,14 @@ function d1005(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1005();
   if (v1 !== undefined) o["capacityKey"] = v1;
   if (v2 !== undefined) o["capacityMultiplier"] = v2;
   if (v3 !== undefined) o["deviceMultiplier"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1beta1.NodeAllocatableOverhead
+const O1006 = /* @__PURE__ */ plainShape();
 const K1006: Keys = [10, "perPod", 18, "perContainer"];
 function d1006(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -811,12 +836,13 @@ function d1006(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1006();
   if (v1 !== undefined) o["perPod"] = v1;
   if (v2 !== undefined) o["perContainer"] = v2;
   return o;
 }
 // k8s.io.api.resource.v1beta1.NodeAllocatableResource
+const O1007 = /* @__PURE__ */ plainShape();
 const K1007: Keys = [-26, "mapping", -34, "overhead"];
 function d1007(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -831,12 +857,13 @@ function d1007(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1007();
   if (v3 !== undefined) o["mapping"] = v3;
   if (v4 !== undefined) o["overhead"] = v4;
   return o;
 }
 // k8s.io.api.resource.v1beta1.OpaqueDeviceConfiguration
+const O1008 = /* @__PURE__ */ plainShape();
 const K1008: Keys = [10, "driver", 18, "parameters"];
 function d1008(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -851,7 +878,7 @@ function d1008(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1008();
   o["driver"] = v1 ?? '';
   o["parameters"] = v2 ?? d1319(EMPTY, c);
   return o;
@@ -882,6 +909,7 @@ function d1009(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimConsumerReference
+const O1010 = /* @__PURE__ */ plainShape();
 const K1010: Keys = [10, "apiGroup", 26, "resource", 34, "name", 42, "uid"];
 function d1010(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -900,7 +928,7 @@ function d1010(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1010();
   if (v1) o["apiGroup"] = v1;
   o["resource"] = v3 ?? '';
   o["name"] = v4 ?? '';
@@ -908,10 +936,11 @@ function d1010(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimList
+const O1011 = /* @__PURE__ */ plainShape();
 const K1011: Keys = [-10, "metadata", -18, "items"];
 function d1011(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1011();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -929,6 +958,7 @@ function d1011(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimSpec
+const O1012 = /* @__PURE__ */ plainShape();
 const K1012: Keys = [-10, "devices"];
 function d1012(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -941,11 +971,12 @@ function d1012(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1012();
   o["devices"] = v1 ?? d989(EMPTY, c);
   return o;
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimStatus
+const O1013 = /* @__PURE__ */ plainShape();
 const K1013: Keys = [-10, "allocation", -18, "reservedFor", -34, "devices"];
 function d1013(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -962,17 +993,18 @@ function d1013(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1013();
   if (v1 !== undefined) o["allocation"] = v1;
   if (v2 !== undefined) o["reservedFor"] = v2;
   if (v4 !== undefined) o["devices"] = v4;
   return o;
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplate
+const O1014 = /* @__PURE__ */ plainShape();
 const K1014: Keys = [-10, "metadata", -18, "spec"];
 function d1014(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1014();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -990,10 +1022,11 @@ function d1014(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplateList
+const O1015 = /* @__PURE__ */ plainShape();
 const K1015: Keys = [-10, "metadata", -18, "items"];
 function d1015(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1015();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1011,6 +1044,7 @@ function d1015(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.ResourceClaimTemplateSpec
+const O1016 = /* @__PURE__ */ plainShape();
 const K1016: Keys = [-10, "metadata", -18, "spec"];
 function d1016(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1025,12 +1059,13 @@ function d1016(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1016();
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d1012(EMPTY, c);
   return o;
 }
 // k8s.io.api.resource.v1beta1.ResourcePool
+const O1017 = /* @__PURE__ */ plainShape();
 const K1017: Keys = [10, "name", 16, "generation", 24, "resourceSliceCount"];
 function d1017(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1047,17 +1082,18 @@ function d1017(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1017();
   o["name"] = v1 ?? '';
   o["generation"] = v2 ?? 0;
   o["resourceSliceCount"] = v3 ?? 0;
   return o;
 }
 // k8s.io.api.resource.v1beta1.ResourceSlice
+const O1018 = /* @__PURE__ */ plainShape();
 const K1018: Keys = [-10, "metadata", -18, "spec"];
 function d1018(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1018();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1075,10 +1111,11 @@ function d1018(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta1.ResourceSliceList
+const O1019 = /* @__PURE__ */ plainShape();
 const K1019: Keys = [-10, "metadata", -18, "items"];
 function d1019(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1019();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1154,11 +1191,11 @@ export const schemas: SchemaGroup = {
     d991, d992, d993, d994, d995, d996, d997, d998, d999, d1000, d1001, d1002, d1003, d1004, d1005, d1006,
     d1007, d1008, d1009, d1010, d1011, d1012, d1013, d1014, d1015, d1016, d1017, d1018, d1019, d1020,
   ], [16, 18, 34, 36, 39, 40, 43, 44], [
-    [K975, O975, "sfsfsfsaMbmama", d1278, d1319, d1004], [K976, "mgmama", d986, d482, d1312], [K977, O977, "3a3aMasamaoaMaoaSaSaoa3a", d987, d988, d997, d482, d1002, d1007], [K978, "sf"], [K979, "mbMama", d1270, d1270, d980], [K980, "mamama", d1270, d1270, d1270], [K981, "3a", d1270], [K982, "mg", d1270],
-    [K983, "sf3a", d982], [K984, "sfma", d977], [K985, "sfSamiB", d995], [K986, "MaMa", d999, d985], [K987, O987, "laoasasaLaOaSaSa"], [K988, "mgma", d1270, d979], [K989, "MbMaMa", d998, d996, d990], [K990, "SamiA", d995],
-    [K991, "mgmg", d1298, d994], [K992, "mi@", d995], [K993, "mgMb", d1294, d991], [K994, "MaMasa", d1000, d992], [K995, "ma", d1008], [K996, "Sasasa"], [K997, "sf3a", d982], [K998, O998, "sfsfMaseleoaMaMama", d1000, d1001, d1003, d981],
-    [K999, O999, "sfsfsfsfoaMaSaSasa3aSa", d1003, d1270], [K1000, "ma", d978], [K1001, O1001, "sfsfMaseleMama", d1000, d1003, d981], [K1002, "sfsesfma", d1312], [K1003, O1003, "sesesesela"], [K1004, "seSase"], [K1005, "samama", d1270, d1270], [K1006, "mama", d1270, d1270],
-    [K1007, "mama", d1005, d1006], [K1008, "sfmg", d1319], [K1009, O1009, "mgmgmg", d1298, d1012, d1013], [K1010, "sesfsfsf"], [K1011, "mgMb", d1294, d1009], [K1012, "mg", d989], [K1013, "maMaMa", d976, d1010, d975], [K1014, "mgmg", d1298, d1016],
-    [K1015, "mgMb", d1294, d1014], [K1016, "mgmg", d1298, d1012], [K1017, "sflflf"], [K1018, "mgmg", d1298, d1020], [K1019, "mgMb", d1294, d1018], [K1020, O1020, "sfmgsemaoeMaoaMasaSa", d1017, d482, d984, d983],
+    [K975, O975, "sfsfsfsaMbmama", d1278, d1319, d1004], [K976, O976, "mgmama", d986, d482, d1312], [K977, O977, "3a3aMasamaoaMaoaSaSaoa3a", d987, d988, d997, d482, d1002, d1007], [K978, O978, "sf"], [K979, O979, "mbMama", d1270, d1270, d980], [K980, O980, "mamama", d1270, d1270, d1270], [K981, O981, "3a", d1270], [K982, O982, "mg", d1270],
+    [K983, O983, "sf3a", d982], [K984, O984, "sfma", d977], [K985, O985, "sfSamiB", d995], [K986, O986, "MaMa", d999, d985], [K987, O987, "laoasasaLaOaSaSa"], [K988, O988, "mgma", d1270, d979], [K989, O989, "MbMaMa", d998, d996, d990], [K990, O990, "SamiA", d995],
+    [K991, O991, "mgmg", d1298, d994], [K992, O992, "mi@", d995], [K993, O993, "mgMb", d1294, d991], [K994, O994, "MaMasa", d1000, d992], [K995, O995, "ma", d1008], [K996, O996, "Sasasa"], [K997, O997, "sf3a", d982], [K998, O998, "sfsfMaseleoaMaMama", d1000, d1001, d1003, d981],
+    [K999, O999, "sfsfsfsfoaMaSaSasa3aSa", d1003, d1270], [K1000, O1000, "ma", d978], [K1001, O1001, "sfsfMaseleMama", d1000, d1003, d981], [K1002, O1002, "sfsesfma", d1312], [K1003, O1003, "sesesesela"], [K1004, O1004, "seSase"], [K1005, O1005, "samama", d1270, d1270], [K1006, O1006, "mama", d1270, d1270],
+    [K1007, O1007, "mama", d1005, d1006], [K1008, O1008, "sfmg", d1319], [K1009, O1009, "mgmgmg", d1298, d1012, d1013], [K1010, O1010, "sesfsfsf"], [K1011, O1011, "mgMb", d1294, d1009], [K1012, O1012, "mg", d989], [K1013, O1013, "maMaMa", d976, d1010, d975], [K1014, O1014, "mgmg", d1298, d1016],
+    [K1015, O1015, "mgMb", d1294, d1014], [K1016, O1016, "mgmg", d1298, d1012], [K1017, O1017, "sflflf"], [K1018, O1018, "mgmg", d1298, d1020], [K1019, O1019, "mgMb", d1294, d1018], [K1020, O1020, "sfmgsemaoeMaoaMasaSa", d1017, d482, d984, d983],
   ]),
 };

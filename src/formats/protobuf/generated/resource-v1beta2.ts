@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d482, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1278, d1294, d1298, d1312, d1319, schemas as META } from './meta.js';
@@ -47,6 +47,7 @@ function d1021(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.AllocationResult
+const O1022 = /* @__PURE__ */ plainShape();
 const K1022: Keys = [-10, "devices", -26, "nodeSelector", 42, "allocationTimestamp"];
 function d1022(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -63,13 +64,14 @@ function d1022(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1022();
   o["devices"] = v1 ?? d1031(EMPTY, c);
   if (v3 !== undefined) o["nodeSelector"] = v3;
   if (v5 !== undefined) o["allocationTimestamp"] = v5;
   return o;
 }
 // k8s.io.api.resource.v1beta2.CELDeviceSelector
+const O1023 = /* @__PURE__ */ plainShape();
 const K1023: Keys = [10, "expression"];
 function d1023(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -82,11 +84,12 @@ function d1023(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1023();
   o["expression"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.resource.v1beta2.CapacityRequestPolicy
+const O1024 = /* @__PURE__ */ plainShape();
 const K1024: Keys = [10, "default", 26, "validValues", -34, "validRange"];
 function d1024(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -103,13 +106,14 @@ function d1024(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1024();
   o["default"] = v1 === undefined ? null : v1;
   if (v3 !== undefined) o["validValues"] = v3;
   if (v4 !== undefined) o["validRange"] = v4;
   return o;
 }
 // k8s.io.api.resource.v1beta2.CapacityRequestPolicyRange
+const O1025 = /* @__PURE__ */ plainShape();
 const K1025: Keys = [10, "min", 18, "max", 26, "step"];
 function d1025(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -126,13 +130,14 @@ function d1025(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1025();
   if (v1 !== undefined) o["min"] = v1;
   if (v2 !== undefined) o["max"] = v2;
   if (v3 !== undefined) o["step"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1beta2.CapacityRequirements
+const O1026 = /* @__PURE__ */ plainShape();
 const K1026: Keys = [10, "requests"];
 function d1026(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -146,11 +151,12 @@ function d1026(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1026();
   if (v1 !== undefined) o["requests"] = v1;
   return o;
 }
 // k8s.io.api.resource.v1beta2.Counter
+const O1027 = /* @__PURE__ */ plainShape();
 const K1027: Keys = [10, "value"];
 function d1027(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -163,11 +169,12 @@ function d1027(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1027();
   o["value"] = v1 ?? d1270(EMPTY, c);
   return o;
 }
 // k8s.io.api.resource.v1beta2.CounterSet
+const O1028 = /* @__PURE__ */ plainShape();
 const K1028: Keys = [10, "name", 18, "counters"];
 function d1028(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -183,7 +190,7 @@ function d1028(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1028();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["counters"] = v2;
   return o;
@@ -246,6 +253,7 @@ function d1029(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceAllocationConfiguration
+const O1030 = /* @__PURE__ */ plainShape();
 const K1030: Keys = [10, "source", 18, "requests"];
 function d1030(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -262,13 +270,14 @@ function d1030(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1030();
   o["source"] = v1 ?? '';
   if (v2 !== undefined) o["requests"] = v2;
   Object.assign(o, v3 ?? d1040(EMPTY, c));
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceAllocationResult
+const O1031 = /* @__PURE__ */ plainShape();
 const K1031: Keys = [-10, "results", -18, "config"];
 function d1031(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -283,7 +292,7 @@ function d1031(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1031();
   if (v1 !== undefined) o["results"] = v1;
   if (v2 !== undefined) o["config"] = v2;
   return o;
@@ -328,6 +337,7 @@ function d1032(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceCapacity
+const O1033 = /* @__PURE__ */ plainShape();
 const K1033: Keys = [10, "value", -18, "requestPolicy"];
 function d1033(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -342,12 +352,13 @@ function d1033(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1033();
   o["value"] = v1 ?? d1270(EMPTY, c);
   if (v2 !== undefined) o["requestPolicy"] = v2;
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceClaim
+const O1034 = /* @__PURE__ */ plainShape();
 const K1034: Keys = [-10, "requests", -18, "constraints", -26, "config"];
 function d1034(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -364,13 +375,14 @@ function d1034(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1034();
   o["requests"] = v1 === undefined ? null : v1;
   if (v2 !== undefined) o["constraints"] = v2;
   if (v3 !== undefined) o["config"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceClaimConfiguration
+const O1035 = /* @__PURE__ */ plainShape();
 const K1035: Keys = [10, "requests"];
 function d1035(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -385,16 +397,17 @@ function d1035(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1035();
   if (v1 !== undefined) o["requests"] = v1;
   Object.assign(o, v2 ?? d1040(EMPTY, c));
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceClass
+const O1036 = /* @__PURE__ */ plainShape();
 const K1036: Keys = [-10, "metadata", -18, "spec"];
 function d1036(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1036();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -412,6 +425,7 @@ function d1036(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceClassConfiguration
+const O1037 = /* @__PURE__ */ plainShape();
 const K1037: Keys = [];
 function d1037(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -424,15 +438,16 @@ function d1037(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1037();
   Object.assign(o, v1 ?? d1040(EMPTY, c));
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceClassList
+const O1038 = /* @__PURE__ */ plainShape();
 const K1038: Keys = [-10, "metadata", -18, "items"];
 function d1038(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1038();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -450,6 +465,7 @@ function d1038(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceClassSpec
+const O1039 = /* @__PURE__ */ plainShape();
 const K1039: Keys = [-10, "selectors", -18, "config", 34, "extendedResourceName"];
 function d1039(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -466,13 +482,14 @@ function d1039(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1039();
   if (v1 !== undefined) o["selectors"] = v1;
   if (v2 !== undefined) o["config"] = v2;
   if (v4 !== undefined) o["extendedResourceName"] = v4;
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceConfiguration
+const O1040 = /* @__PURE__ */ plainShape();
 const K1040: Keys = [-10, "opaque"];
 function d1040(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -485,11 +502,12 @@ function d1040(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1040();
   if (v1 !== undefined) o["opaque"] = v1;
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceConstraint
+const O1041 = /* @__PURE__ */ plainShape();
 const K1041: Keys = [10, "requests", 18, "matchAttribute", 26, "distinctAttribute"];
 function d1041(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -506,13 +524,14 @@ function d1041(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1041();
   if (v1 !== undefined) o["requests"] = v1;
   if (v2 !== undefined) o["matchAttribute"] = v2;
   if (v3 !== undefined) o["distinctAttribute"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceCounterConsumption
+const O1042 = /* @__PURE__ */ plainShape();
 const K1042: Keys = [10, "counterSet", 18, "counters"];
 function d1042(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -528,12 +547,13 @@ function d1042(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1042();
   o["counterSet"] = v1 ?? '';
   if (v2 !== undefined) o["counters"] = v2;
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceRequest
+const O1043 = /* @__PURE__ */ plainShape();
 const K1043: Keys = [10, "name", -18, "exactly", -26, "firstAvailable"];
 function d1043(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -550,7 +570,7 @@ function d1043(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1043();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["exactly"] = v2;
   if (v3 !== undefined) o["firstAvailable"] = v3;
@@ -606,6 +626,7 @@ function d1044(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceSelector
+const O1045 = /* @__PURE__ */ plainShape();
 const K1045: Keys = [-10, "cel"];
 function d1045(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -618,7 +639,7 @@ function d1045(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1045();
   if (v1 !== undefined) o["cel"] = v1;
   return o;
 }
@@ -659,6 +680,7 @@ function d1046(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceTaint
+const O1047 = /* @__PURE__ */ plainShape();
 const K1047: Keys = [10, "key", 18, "value", 26, "effect", 34, "timeAdded"];
 function d1047(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -677,7 +699,7 @@ function d1047(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1047();
   o["key"] = v1 ?? '';
   if (v2) o["value"] = v2;
   o["effect"] = v3 ?? '';
@@ -710,10 +732,11 @@ function d1048(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceTaintRuleList
+const O1049 = /* @__PURE__ */ plainShape();
 const K1049: Keys = [-10, "metadata", -18, "items"];
 function d1049(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1049();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -731,6 +754,7 @@ function d1049(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceTaintRuleSpec
+const O1050 = /* @__PURE__ */ plainShape();
 const K1050: Keys = [-10, "deviceSelector", -18, "taint"];
 function d1050(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -745,12 +769,13 @@ function d1050(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1050();
   if (v1 !== undefined) o["deviceSelector"] = v1;
   o["taint"] = v2 ?? d1047(EMPTY, c);
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceTaintRuleStatus
+const O1051 = /* @__PURE__ */ plainShape();
 const K1051: Keys = [-10, "conditions"];
 function d1051(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -763,11 +788,12 @@ function d1051(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1051();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
 // k8s.io.api.resource.v1beta2.DeviceTaintSelector
+const O1052 = /* @__PURE__ */ plainShape();
 const K1052: Keys = [18, "driver", 26, "pool", 34, "device"];
 function d1052(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -784,7 +810,7 @@ function d1052(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1052();
   if (v2 !== undefined) o["driver"] = v2;
   if (v3 !== undefined) o["pool"] = v3;
   if (v4 !== undefined) o["device"] = v4;
@@ -857,6 +883,7 @@ function d1054(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.NetworkDeviceData
+const O1055 = /* @__PURE__ */ plainShape();
 const K1055: Keys = [10, "interfaceName", 18, "ips", 26, "hardwareAddress"];
 function d1055(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -873,13 +900,14 @@ function d1055(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1055();
   if (v1) o["interfaceName"] = v1;
   if (v2 !== undefined) o["ips"] = v2;
   if (v3) o["hardwareAddress"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1beta2.NodeAllocatableMapping
+const O1056 = /* @__PURE__ */ plainShape();
 const K1056: Keys = [10, "capacityKey", 18, "capacityMultiplier", 26, "deviceMultiplier"];
 function d1056(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -896,13 +924,14 @@ function d1056(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1056();
   if (v1 !== undefined) o["capacityKey"] = v1;
   if (v2 !== undefined) o["capacityMultiplier"] = v2;
   if (v3 !== undefined) o["deviceMultiplier"] = v3;
   return o;
 }
 // k8s.io.api.resource.v1beta2.NodeAllocatableOverhead
+const O1057 = /* @__PURE__ */ plainShape();
 const K1057: Keys = [10, "perPod", 18, "perContainer"];
 function d1057(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -917,12 +946,13 @@ function d1057(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1057();
   if (v1 !== undefined) o["perPod"] = v1;
   if (v2 !== undefined) o["perContainer"] = v2;
   return o;
 }
 // k8s.io.api.resource.v1beta2.NodeAllocatableResource
+const O1058 = /* @__PURE__ */ plainShape();
 const K1058: Keys = [-26, "mapping", -34, "overhead"];
 function d1058(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -937,12 +967,13 @@ function d1058(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1058();
   if (v3 !== undefined) o["mapping"] = v3;
   if (v4 !== undefined) o["overhead"] = v4;
   return o;
 }
 // k8s.io.api.resource.v1beta2.OpaqueDeviceConfiguration
+const O1059 = /* @__PURE__ */ plainShape();
 const K1059: Keys = [10, "driver", 18, "parameters"];
 function d1059(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -957,7 +988,7 @@ function d1059(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1059();
   o["driver"] = v1 ?? '';
   o["parameters"] = v2 ?? d1319(EMPTY, c);
   return o;
@@ -988,6 +1019,7 @@ function d1060(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimConsumerReference
+const O1061 = /* @__PURE__ */ plainShape();
 const K1061: Keys = [10, "apiGroup", 26, "resource", 34, "name", 42, "uid"];
 function d1061(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1006,7 +1038,7 @@ function d1061(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1061();
   if (v1) o["apiGroup"] = v1;
   o["resource"] = v3 ?? '';
   o["name"] = v4 ?? '';
@@ -1014,10 +1046,11 @@ function d1061(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimList
+const O1062 = /* @__PURE__ */ plainShape();
 const K1062: Keys = [-10, "metadata", -18, "items"];
 function d1062(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1062();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1035,6 +1068,7 @@ function d1062(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimSpec
+const O1063 = /* @__PURE__ */ plainShape();
 const K1063: Keys = [-10, "devices"];
 function d1063(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1047,11 +1081,12 @@ function d1063(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1063();
   o["devices"] = v1 ?? d1034(EMPTY, c);
   return o;
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimStatus
+const O1064 = /* @__PURE__ */ plainShape();
 const K1064: Keys = [-10, "allocation", -18, "reservedFor", -34, "devices"];
 function d1064(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1068,17 +1103,18 @@ function d1064(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1064();
   if (v1 !== undefined) o["allocation"] = v1;
   if (v2 !== undefined) o["reservedFor"] = v2;
   if (v4 !== undefined) o["devices"] = v4;
   return o;
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplate
+const O1065 = /* @__PURE__ */ plainShape();
 const K1065: Keys = [-10, "metadata", -18, "spec"];
 function d1065(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1065();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1096,10 +1132,11 @@ function d1065(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplateList
+const O1066 = /* @__PURE__ */ plainShape();
 const K1066: Keys = [-10, "metadata", -18, "items"];
 function d1066(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1066();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1117,6 +1154,7 @@ function d1066(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.ResourceClaimTemplateSpec
+const O1067 = /* @__PURE__ */ plainShape();
 const K1067: Keys = [-10, "metadata", -18, "spec"];
 function d1067(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1131,12 +1169,13 @@ function d1067(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1067();
   o["metadata"] = v1 ?? d1298(EMPTY, c);
   o["spec"] = v2 ?? d1063(EMPTY, c);
   return o;
 }
 // k8s.io.api.resource.v1beta2.ResourcePool
+const O1068 = /* @__PURE__ */ plainShape();
 const K1068: Keys = [10, "name", 16, "generation", 24, "resourceSliceCount"];
 function d1068(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -1153,17 +1192,18 @@ function d1068(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1068();
   o["name"] = v1 ?? '';
   o["generation"] = v2 ?? 0;
   o["resourceSliceCount"] = v3 ?? 0;
   return o;
 }
 // k8s.io.api.resource.v1beta2.ResourceSlice
+const O1069 = /* @__PURE__ */ plainShape();
 const K1069: Keys = [-10, "metadata", -18, "spec"];
 function d1069(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1069();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1181,10 +1221,11 @@ function d1069(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.resource.v1beta2.ResourceSliceList
+const O1070 = /* @__PURE__ */ plainShape();
 const K1070: Keys = [-10, "metadata", -18, "items"];
 function d1070(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1070();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -1261,12 +1302,12 @@ export const schemas: SchemaGroup = {
     d1053, d1054, d1055, d1056, d1057, d1058, d1059, d1060, d1061, d1062, d1063, d1064, d1065, d1066, d1067, d1068,
     d1069, d1070, d1071,
   ], [15, 17, 27, 28, 39, 41, 44, 45, 48, 49], [
-    [K1021, O1021, "sfsfsfsaMbmama", d1278, d1319, d1055], [K1022, "mgmama", d1031, d482, d1312], [K1023, "sf"], [K1024, "mbMama", d1270, d1270, d1025], [K1025, "mamama", d1270, d1270, d1270], [K1026, "3a", d1270], [K1027, "mg", d1270], [K1028, "sf3a", d1027],
-    [K1029, O1029, "sf3a3aMasamaoaMaoaSaSaoa3a", d1032, d1033, d1042, d482, d1047, d1058], [K1030, "sfSamiB", d1040], [K1031, "MaMa", d1044, d1030], [K1032, O1032, "laoasasaLaOaSaSa"], [K1033, "mgma", d1270, d1024], [K1034, "MbMaMa", d1043, d1041, d1035], [K1035, "SamiA", d1040], [K1036, "mgmg", d1298, d1039],
-    [K1037, "mi@", d1040], [K1038, "mgMb", d1294, d1036], [K1039, "MaMasa", d1045, d1037], [K1040, "ma", d1059], [K1041, "Sasasa"], [K1042, "sf3a", d1027], [K1043, "sfmaMa", d1054, d1046], [K1044, O1044, "sfsfsfsfoaMaSaSasa3aSa", d1053, d1270],
-    [K1045, "ma", d1023], [K1046, O1046, "sfsfMaseleMama", d1045, d1053, d1026], [K1047, "sfsesfma", d1312], [K1048, O1048, "mgmgmg", d1298, d1050, d1051], [K1049, "mgMb", d1294, d1048], [K1050, "mamg", d1052, d1047], [K1051, "Ma", d1278], [K1052, "sasasa"],
-    [K1053, O1053, "sesesesela"], [K1054, O1054, "sfMaseleoaMama", d1045, d1053, d1026], [K1055, "seSase"], [K1056, "samama", d1270, d1270], [K1057, "mama", d1270, d1270], [K1058, "mama", d1056, d1057], [K1059, "sfmg", d1319], [K1060, O1060, "mgmgmg", d1298, d1063, d1064],
-    [K1061, "sesfsfsf"], [K1062, "mgMb", d1294, d1060], [K1063, "mg", d1034], [K1064, "maMaMa", d1022, d1061, d1021], [K1065, "mgmg", d1298, d1067], [K1066, "mgMb", d1294, d1065], [K1067, "mgmg", d1298, d1063], [K1068, "sflflf"],
-    [K1069, "mgmg", d1298, d1071], [K1070, "mgMb", d1294, d1069], [K1071, O1071, "sfmgsamaoaMaoaMasaSa", d1068, d482, d1029, d1028],
+    [K1021, O1021, "sfsfsfsaMbmama", d1278, d1319, d1055], [K1022, O1022, "mgmama", d1031, d482, d1312], [K1023, O1023, "sf"], [K1024, O1024, "mbMama", d1270, d1270, d1025], [K1025, O1025, "mamama", d1270, d1270, d1270], [K1026, O1026, "3a", d1270], [K1027, O1027, "mg", d1270], [K1028, O1028, "sf3a", d1027],
+    [K1029, O1029, "sf3a3aMasamaoaMaoaSaSaoa3a", d1032, d1033, d1042, d482, d1047, d1058], [K1030, O1030, "sfSamiB", d1040], [K1031, O1031, "MaMa", d1044, d1030], [K1032, O1032, "laoasasaLaOaSaSa"], [K1033, O1033, "mgma", d1270, d1024], [K1034, O1034, "MbMaMa", d1043, d1041, d1035], [K1035, O1035, "SamiA", d1040], [K1036, O1036, "mgmg", d1298, d1039],
+    [K1037, O1037, "mi@", d1040], [K1038, O1038, "mgMb", d1294, d1036], [K1039, O1039, "MaMasa", d1045, d1037], [K1040, O1040, "ma", d1059], [K1041, O1041, "Sasasa"], [K1042, O1042, "sf3a", d1027], [K1043, O1043, "sfmaMa", d1054, d1046], [K1044, O1044, "sfsfsfsfoaMaSaSasa3aSa", d1053, d1270],
+    [K1045, O1045, "ma", d1023], [K1046, O1046, "sfsfMaseleMama", d1045, d1053, d1026], [K1047, O1047, "sfsesfma", d1312], [K1048, O1048, "mgmgmg", d1298, d1050, d1051], [K1049, O1049, "mgMb", d1294, d1048], [K1050, O1050, "mamg", d1052, d1047], [K1051, O1051, "Ma", d1278], [K1052, O1052, "sasasa"],
+    [K1053, O1053, "sesesesela"], [K1054, O1054, "sfMaseleoaMama", d1045, d1053, d1026], [K1055, O1055, "seSase"], [K1056, O1056, "samama", d1270, d1270], [K1057, O1057, "mama", d1270, d1270], [K1058, O1058, "mama", d1056, d1057], [K1059, O1059, "sfmg", d1319], [K1060, O1060, "mgmgmg", d1298, d1063, d1064],
+    [K1061, O1061, "sesfsfsf"], [K1062, O1062, "mgMb", d1294, d1060], [K1063, O1063, "mg", d1034], [K1064, O1064, "maMaMa", d1022, d1061, d1021], [K1065, O1065, "mgmg", d1298, d1067], [K1066, O1066, "mgMb", d1294, d1065], [K1067, O1067, "mgmg", d1298, d1063], [K1068, O1068, "sflflf"],
+    [K1069, O1069, "mgmg", d1298, d1071], [K1070, O1070, "mgMb", d1294, d1069], [K1071, O1071, "sfmgsamaoaMaoaMasaSa", d1068, d482, d1029, d1028],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1294, d1298, schemas as META } from './meta.js';
 
@@ -41,10 +41,11 @@ function d1072(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1.PriorityClassList
+const O1073 = /* @__PURE__ */ plainShape();
 const K1073: Keys = [-10, "metadata", -18, "items"];
 function d1073(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1073();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -73,6 +74,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.scheduling.v1.", "PriorityClass PriorityClassList", [
     d1072, d1073,
   ], [0, 1], [
-    [K1072, O1072, "mgifoesesa", d1298], [K1073, "mgMb", d1294, d1072],
+    [K1072, O1072, "mgifoesesa", d1298], [K1073, O1073, "mgMb", d1294, d1072],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1294, d1298, schemas as META } from './meta.js';
 
@@ -66,6 +66,7 @@ function d1077(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.CompositeDisruptionMode
+const O1078 = /* @__PURE__ */ plainShape();
 const K1078: Keys = [-10, "single", -18, "all"];
 function d1078(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -80,12 +81,13 @@ function d1078(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1078();
   if (v1 !== undefined) o["single"] = v1;
   if (v2 !== undefined) o["all"] = v2;
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.CompositeGangSchedulingPolicy
+const O1079 = /* @__PURE__ */ plainShape();
 const K1079: Keys = [8, "minGroupCount"];
 function d1079(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -98,7 +100,7 @@ function d1079(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1079();
   o["minGroupCount"] = v1 ?? 0;
   return o;
 }
@@ -128,10 +130,11 @@ function d1080(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupList
+const O1081 = /* @__PURE__ */ plainShape();
 const K1081: Keys = [-10, "metadata", -18, "items"];
 function d1081(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1081();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -149,6 +152,7 @@ function d1081(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingConstraints
+const O1082 = /* @__PURE__ */ plainShape();
 const K1082: Keys = [-10, "topology"];
 function d1082(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -161,11 +165,12 @@ function d1082(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1082();
   if (v1 !== undefined) o["topology"] = v1;
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupSchedulingPolicy
+const O1083 = /* @__PURE__ */ plainShape();
 const K1083: Keys = [-10, "basic", -18, "gang"];
 function d1083(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -180,7 +185,7 @@ function d1083(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1083();
   if (v1 !== undefined) o["basic"] = v1;
   if (v2 !== undefined) o["gang"] = v2;
   return o;
@@ -225,6 +230,7 @@ function d1084(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.CompositePodGroupStatus
+const O1085 = /* @__PURE__ */ plainShape();
 const K1085: Keys = [-10, "conditions"];
 function d1085(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -237,7 +243,7 @@ function d1085(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1085();
   if (v1 !== undefined) o["conditions"] = v1;
   return o;
 }
@@ -284,6 +290,7 @@ function d1086(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.DisruptionMode
+const O1087 = /* @__PURE__ */ plainShape();
 const K1087: Keys = [-10, "single", -18, "all"];
 function d1087(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -298,12 +305,13 @@ function d1087(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1087();
   if (v1 !== undefined) o["single"] = v1;
   if (v2 !== undefined) o["all"] = v2;
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.GangSchedulingPolicy
+const O1088 = /* @__PURE__ */ plainShape();
 const K1088: Keys = [8, "minCount"];
 function d1088(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -316,7 +324,7 @@ function d1088(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1088();
   o["minCount"] = v1 ?? 0;
   return o;
 }
@@ -346,10 +354,11 @@ function d1089(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupList
+const O1090 = /* @__PURE__ */ plainShape();
 const K1090: Keys = [-10, "metadata", -18, "items"];
 function d1090(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1090();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -367,6 +376,7 @@ function d1090(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaim
+const O1091 = /* @__PURE__ */ plainShape();
 const K1091: Keys = [10, "name", 18, "resourceClaimName", 26, "resourceClaimTemplateName"];
 function d1091(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -383,13 +393,14 @@ function d1091(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1091();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["resourceClaimName"] = v2;
   if (v3 !== undefined) o["resourceClaimTemplateName"] = v3;
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupResourceClaimStatus
+const O1092 = /* @__PURE__ */ plainShape();
 const K1092: Keys = [10, "name", 18, "resourceClaimName"];
 function d1092(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -404,12 +415,13 @@ function d1092(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1092();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["resourceClaimName"] = v2;
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingConstraints
+const O1093 = /* @__PURE__ */ plainShape();
 const K1093: Keys = [-10, "topology"];
 function d1093(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -422,11 +434,12 @@ function d1093(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1093();
   if (v1 !== undefined) o["topology"] = v1;
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupSchedulingPolicy
+const O1094 = /* @__PURE__ */ plainShape();
 const K1094: Keys = [-10, "basic", -18, "gang"];
 function d1094(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -441,7 +454,7 @@ function d1094(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1094();
   if (v1 !== undefined) o["basic"] = v1;
   if (v2 !== undefined) o["gang"] = v2;
   return o;
@@ -489,6 +502,7 @@ function d1095(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.PodGroupStatus
+const O1096 = /* @__PURE__ */ plainShape();
 const K1096: Keys = [-10, "conditions", -18, "resourceClaimStatuses"];
 function d1096(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -503,7 +517,7 @@ function d1096(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1096();
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined) o["resourceClaimStatuses"] = v2;
   return o;
@@ -576,6 +590,7 @@ function d1099(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.TopologyConstraint
+const O1100 = /* @__PURE__ */ plainShape();
 const K1100: Keys = [10, "key"];
 function d1100(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -588,11 +603,12 @@ function d1100(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1100();
   o["key"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.TypedLocalObjectReference
+const O1101 = /* @__PURE__ */ plainShape();
 const K1101: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d1101(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -609,17 +625,18 @@ function d1101(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1101();
   if (v1) o["apiGroup"] = v1;
   o["kind"] = v2 ?? '';
   o["name"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.Workload
+const O1102 = /* @__PURE__ */ plainShape();
 const K1102: Keys = [-10, "metadata", -18, "spec"];
 function d1102(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1102();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -665,6 +682,7 @@ function d1104(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupDisruptionMode
+const O1105 = /* @__PURE__ */ plainShape();
 const K1105: Keys = [-10, "single", -18, "all"];
 function d1105(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -679,12 +697,13 @@ function d1105(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1105();
   if (v1 !== undefined) o["single"] = v1;
   if (v2 !== undefined) o["all"] = v2;
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupGangSchedulingPolicy
+const O1106 = /* @__PURE__ */ plainShape();
 const K1106: Keys = [8, "minGroupCount"];
 function d1106(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -697,11 +716,12 @@ function d1106(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1106();
   if (v1 !== undefined) o["minGroupCount"] = v1;
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingConstraints
+const O1107 = /* @__PURE__ */ plainShape();
 const K1107: Keys = [-10, "topology"];
 function d1107(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -714,11 +734,12 @@ function d1107(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1107();
   if (v1 !== undefined) o["topology"] = v1;
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadCompositePodGroupSchedulingPolicy
+const O1108 = /* @__PURE__ */ plainShape();
 const K1108: Keys = [-10, "basic", -18, "gang"];
 function d1108(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -733,7 +754,7 @@ function d1108(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1108();
   if (v1 !== undefined) o["basic"] = v1;
   if (v2 !== undefined) o["gang"] = v2;
   return o;
@@ -753,10 +774,11 @@ function d1109(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadList
+const O1110 = /* @__PURE__ */ plainShape();
 const K1110: Keys = [-10, "metadata", -18, "items"];
 function d1110(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1110();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -802,6 +824,7 @@ function d1112(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupDisruptionMode
+const O1113 = /* @__PURE__ */ plainShape();
 const K1113: Keys = [-10, "single", -18, "all"];
 function d1113(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -816,12 +839,13 @@ function d1113(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1113();
   if (v1 !== undefined) o["single"] = v1;
   if (v2 !== undefined) o["all"] = v2;
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupGangSchedulingPolicy
+const O1114 = /* @__PURE__ */ plainShape();
 const K1114: Keys = [8, "minCount"];
 function d1114(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -834,11 +858,12 @@ function d1114(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1114();
   if (v1 !== undefined) o["minCount"] = v1;
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupResourceClaim
+const O1115 = /* @__PURE__ */ plainShape();
 const K1115: Keys = [10, "name", 18, "resourceClaimName", 26, "resourceClaimTemplateName"];
 function d1115(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -855,13 +880,14 @@ function d1115(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1115();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["resourceClaimName"] = v2;
   if (v3 !== undefined) o["resourceClaimTemplateName"] = v3;
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingConstraints
+const O1116 = /* @__PURE__ */ plainShape();
 const K1116: Keys = [-10, "topology"];
 function d1116(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -874,11 +900,12 @@ function d1116(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1116();
   if (v1 !== undefined) o["topology"] = v1;
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadPodGroupSchedulingPolicy
+const O1117 = /* @__PURE__ */ plainShape();
 const K1117: Keys = [-10, "basic", -18, "gang"];
 function d1117(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -893,7 +920,7 @@ function d1117(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1117();
   if (v1 !== undefined) o["basic"] = v1;
   if (v2 !== undefined) o["gang"] = v2;
   return o;
@@ -913,6 +940,7 @@ function d1118(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadReference
+const O1119 = /* @__PURE__ */ plainShape();
 const K1119: Keys = [10, "workloadName", 18, "templateName"];
 function d1119(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -927,12 +955,13 @@ function d1119(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1119();
   o["workloadName"] = v1 ?? '';
   o["templateName"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.scheduling.v1alpha3.WorkloadSpec
+const O1120 = /* @__PURE__ */ plainShape();
 const K1120: Keys = [-10, "controllerRef", -18, "podGroupTemplates", -26, "compositePodGroupTemplates"];
 function d1120(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -949,7 +978,7 @@ function d1120(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1120();
   if (v1 !== undefined) o["controllerRef"] = v1;
   o["podGroupTemplates"] = v2 === undefined ? null : v2;
   if (v3 !== undefined) o["compositePodGroupTemplates"] = v3;
@@ -971,11 +1000,11 @@ export const schemas: SchemaGroup = {
     d1090, d1091, d1092, d1093, d1094, d1095, d1096, d1097, d1098, d1099, d1100, d1101, d1102, d1103, d1104, d1105,
     d1106, d1107, d1108, d1109, d1110, d1111, d1112, d1113, d1114, d1115, d1116, d1117, d1118, d1119, d1120,
   ], [6, 7, 15, 16, 28, 36], [
-    [K1074, ""], [K1075, ""], [K1076, ""], [K1077, ""], [K1078, "mama", d1098, d1074], [K1079, "if"], [K1080, O1080, "mgmgmg", d1298, d1084, d1085], [K1081, "mgMb", d1294, d1080],
-    [K1082, "Ma", d1100], [K1083, "mama", d1077, d1079], [K1084, O1084, "sambmgmamaseiasa", d1119, d1083, d1082, d1078], [K1085, "Ma", d1278], [K1086, O1086, "sfmgmamaseiasaMaMa", d1083, d1082, d1078, d1097, d1086], [K1087, "mama", d1099, d1075], [K1088, "if"], [K1089, O1089, "mgmgmg", d1298, d1095, d1096],
-    [K1090, "mgMb", d1294, d1089], [K1091, "sfsasa"], [K1092, "sfsa"], [K1093, "Ma", d1100], [K1094, "mama", d1076, d1088], [K1095, O1095, "samamgmaMamaseiasa", d1119, d1094, d1093, d1091, d1087], [K1096, "MaMa", d1278, d1092], [K1097, O1097, "sfmgmbMamaseiasa", d1094, d1093, d1091, d1087],
-    [K1098, ""], [K1099, ""], [K1100, "sf"], [K1101, "sesfsf"], [K1102, "mgmg", d1298, d1120], [K1103, ""], [K1104, ""], [K1105, "mama", d1109, d1103],
-    [K1106, "ia"], [K1107, "Ma", d1100], [K1108, "mama", d1104, d1106], [K1109, ""], [K1110, "mgMb", d1294, d1102], [K1111, ""], [K1112, ""], [K1113, "mama", d1118, d1111],
-    [K1114, "ia"], [K1115, "sfsasa"], [K1116, "Ma", d1100], [K1117, "mama", d1112, d1114], [K1118, ""], [K1119, "sfsf"], [K1120, "maMbMa", d1101, d1097, d1086],
+    [K1074, ""], [K1075, ""], [K1076, ""], [K1077, ""], [K1078, O1078, "mama", d1098, d1074], [K1079, O1079, "if"], [K1080, O1080, "mgmgmg", d1298, d1084, d1085], [K1081, O1081, "mgMb", d1294, d1080],
+    [K1082, O1082, "Ma", d1100], [K1083, O1083, "mama", d1077, d1079], [K1084, O1084, "sambmgmamaseiasa", d1119, d1083, d1082, d1078], [K1085, O1085, "Ma", d1278], [K1086, O1086, "sfmgmamaseiasaMaMa", d1083, d1082, d1078, d1097, d1086], [K1087, O1087, "mama", d1099, d1075], [K1088, O1088, "if"], [K1089, O1089, "mgmgmg", d1298, d1095, d1096],
+    [K1090, O1090, "mgMb", d1294, d1089], [K1091, O1091, "sfsasa"], [K1092, O1092, "sfsa"], [K1093, O1093, "Ma", d1100], [K1094, O1094, "mama", d1076, d1088], [K1095, O1095, "samamgmaMamaseiasa", d1119, d1094, d1093, d1091, d1087], [K1096, O1096, "MaMa", d1278, d1092], [K1097, O1097, "sfmgmbMamaseiasa", d1094, d1093, d1091, d1087],
+    [K1098, ""], [K1099, ""], [K1100, O1100, "sf"], [K1101, O1101, "sesfsf"], [K1102, O1102, "mgmg", d1298, d1120], [K1103, ""], [K1104, ""], [K1105, O1105, "mama", d1109, d1103],
+    [K1106, O1106, "ia"], [K1107, O1107, "Ma", d1100], [K1108, O1108, "mama", d1104, d1106], [K1109, ""], [K1110, O1110, "mgMb", d1294, d1102], [K1111, ""], [K1112, ""], [K1113, O1113, "mama", d1118, d1111],
+    [K1114, O1114, "ia"], [K1115, O1115, "sfsasa"], [K1116, O1116, "Ma", d1100], [K1117, O1117, "mama", d1112, d1114], [K1118, ""], [K1119, O1119, "sfsf"], [K1120, O1120, "maMbMa", d1101, d1097, d1086],
   ]),
 };

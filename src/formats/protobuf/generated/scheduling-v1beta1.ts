@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1294, d1298, schemas as META } from './meta.js';
 
@@ -66,6 +66,7 @@ function d1124(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.CompositeDisruptionMode
+const O1125 = /* @__PURE__ */ plainShape();
 const K1125: Keys = [-10, "single", -18, "all"];
 function d1125(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -80,12 +81,13 @@ function d1125(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1125();
   if (v1 !== undefined) o["single"] = v1;
   if (v2 !== undefined) o["all"] = v2;
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.CompositeGangSchedulingPolicy
+const O1126 = /* @__PURE__ */ plainShape();
 const K1126: Keys = [8, "minGroupCount"];
 function d1126(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -98,11 +100,12 @@ function d1126(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1126();
   o["minGroupCount"] = v1 ?? 0;
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingConstraints
+const O1127 = /* @__PURE__ */ plainShape();
 const K1127: Keys = [-10, "topology"];
 function d1127(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -115,11 +118,12 @@ function d1127(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1127();
   if (v1 !== undefined) o["topology"] = v1;
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.CompositePodGroupSchedulingPolicy
+const O1128 = /* @__PURE__ */ plainShape();
 const K1128: Keys = [-10, "basic", -18, "gang"];
 function d1128(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -134,7 +138,7 @@ function d1128(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1128();
   if (v1 !== undefined) o["basic"] = v1;
   if (v2 !== undefined) o["gang"] = v2;
   return o;
@@ -182,6 +186,7 @@ function d1129(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.DisruptionMode
+const O1130 = /* @__PURE__ */ plainShape();
 const K1130: Keys = [-10, "single", -18, "all"];
 function d1130(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -196,12 +201,13 @@ function d1130(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1130();
   if (v1 !== undefined) o["single"] = v1;
   if (v2 !== undefined) o["all"] = v2;
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.GangSchedulingPolicy
+const O1131 = /* @__PURE__ */ plainShape();
 const K1131: Keys = [8, "minCount"];
 function d1131(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -214,7 +220,7 @@ function d1131(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1131();
   o["minCount"] = v1 ?? 0;
   return o;
 }
@@ -244,10 +250,11 @@ function d1132(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupList
+const O1133 = /* @__PURE__ */ plainShape();
 const K1133: Keys = [-10, "metadata", -18, "items"];
 function d1133(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1133();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -265,6 +272,7 @@ function d1133(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupResourceClaim
+const O1134 = /* @__PURE__ */ plainShape();
 const K1134: Keys = [10, "name", 18, "resourceClaimName", 26, "resourceClaimTemplateName"];
 function d1134(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -281,13 +289,14 @@ function d1134(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1134();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["resourceClaimName"] = v2;
   if (v3 !== undefined) o["resourceClaimTemplateName"] = v3;
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupResourceClaimStatus
+const O1135 = /* @__PURE__ */ plainShape();
 const K1135: Keys = [10, "name", 18, "resourceClaimName"];
 function d1135(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -302,12 +311,13 @@ function d1135(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1135();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["resourceClaimName"] = v2;
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupSchedulingConstraints
+const O1136 = /* @__PURE__ */ plainShape();
 const K1136: Keys = [-10, "topology"];
 function d1136(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -320,11 +330,12 @@ function d1136(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1136();
   if (v1 !== undefined) o["topology"] = v1;
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupSchedulingPolicy
+const O1137 = /* @__PURE__ */ plainShape();
 const K1137: Keys = [-10, "basic", -18, "gang"];
 function d1137(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -339,7 +350,7 @@ function d1137(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1137();
   if (v1 !== undefined) o["basic"] = v1;
   if (v2 !== undefined) o["gang"] = v2;
   return o;
@@ -387,6 +398,7 @@ function d1138(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.PodGroupStatus
+const O1139 = /* @__PURE__ */ plainShape();
 const K1139: Keys = [-10, "conditions", -18, "resourceClaimStatuses"];
 function d1139(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -401,7 +413,7 @@ function d1139(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1139();
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2 !== undefined) o["resourceClaimStatuses"] = v2;
   return o;
@@ -477,10 +489,11 @@ function d1141(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.PriorityClassList
+const O1142 = /* @__PURE__ */ plainShape();
 const K1142: Keys = [-10, "metadata", -18, "items"];
 function d1142(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1142();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -526,6 +539,7 @@ function d1144(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.TopologyConstraint
+const O1145 = /* @__PURE__ */ plainShape();
 const K1145: Keys = [10, "key"];
 function d1145(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -538,11 +552,12 @@ function d1145(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1145();
   o["key"] = v1 ?? '';
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.TypedLocalObjectReference
+const O1146 = /* @__PURE__ */ plainShape();
 const K1146: Keys = [10, "apiGroup", 18, "kind", 26, "name"];
 function d1146(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -559,17 +574,18 @@ function d1146(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1146();
   if (v1) o["apiGroup"] = v1;
   o["kind"] = v2 ?? '';
   o["name"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.Workload
+const O1147 = /* @__PURE__ */ plainShape();
 const K1147: Keys = [-10, "metadata", -18, "spec"];
 function d1147(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1147();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -587,10 +603,11 @@ function d1147(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.WorkloadList
+const O1148 = /* @__PURE__ */ plainShape();
 const K1148: Keys = [-10, "metadata", -18, "items"];
 function d1148(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1148();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -608,6 +625,7 @@ function d1148(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.WorkloadReference
+const O1149 = /* @__PURE__ */ plainShape();
 const K1149: Keys = [10, "workloadName", 18, "templateName"];
 function d1149(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -622,12 +640,13 @@ function d1149(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1149();
   o["workloadName"] = v1 ?? '';
   o["templateName"] = v2 ?? '';
   return o;
 }
 // k8s.io.api.scheduling.v1beta1.WorkloadSpec
+const O1150 = /* @__PURE__ */ plainShape();
 const K1150: Keys = [-10, "controllerRef", -18, "podGroupTemplates", -26, "compositePodGroupTemplates"];
 function d1150(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -644,7 +663,7 @@ function d1150(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1150();
   if (v1 !== undefined) o["controllerRef"] = v1;
   o["podGroupTemplates"] = v2 === undefined ? null : v2;
   if (v3 !== undefined) o["compositePodGroupTemplates"] = v3;
@@ -663,9 +682,9 @@ export const schemas: SchemaGroup = {
     d1121, d1122, d1123, d1124, d1125, d1126, d1127, d1128, d1129, d1130, d1131, d1132, d1133, d1134, d1135, d1136,
     d1137, d1138, d1139, d1140, d1141, d1142, d1143, d1144, d1145, d1146, d1147, d1148, d1149, d1150,
   ], [11, 12, 20, 21, 26, 27], [
-    [K1121, ""], [K1122, ""], [K1123, ""], [K1124, ""], [K1125, "mama", d1143, d1121], [K1126, "if"], [K1127, "Ma", d1145], [K1128, "mama", d1124, d1126],
-    [K1129, O1129, "sfmgmamaseiasaMaMa", d1128, d1127, d1125, d1140, d1129], [K1130, "mama", d1144, d1122], [K1131, "if"], [K1132, O1132, "mgmgmg", d1298, d1138, d1139], [K1133, "mgMb", d1294, d1132], [K1134, "sfsasa"], [K1135, "sfsa"], [K1136, "Ma", d1145],
-    [K1137, "mama", d1123, d1131], [K1138, O1138, "samamgmaMamaseiasa", d1149, d1137, d1136, d1134, d1130], [K1139, "MaMa", d1278, d1135], [K1140, O1140, "sfmgmbMamaseiasa", d1137, d1136, d1134, d1130], [K1141, O1141, "mgifoesesa", d1298], [K1142, "mgMb", d1294, d1141], [K1143, ""], [K1144, ""],
-    [K1145, "sf"], [K1146, "sesfsf"], [K1147, "mgmg", d1298, d1150], [K1148, "mgMb", d1294, d1147], [K1149, "sfsf"], [K1150, "maMbMa", d1146, d1140, d1129],
+    [K1121, ""], [K1122, ""], [K1123, ""], [K1124, ""], [K1125, O1125, "mama", d1143, d1121], [K1126, O1126, "if"], [K1127, O1127, "Ma", d1145], [K1128, O1128, "mama", d1124, d1126],
+    [K1129, O1129, "sfmgmamaseiasaMaMa", d1128, d1127, d1125, d1140, d1129], [K1130, O1130, "mama", d1144, d1122], [K1131, O1131, "if"], [K1132, O1132, "mgmgmg", d1298, d1138, d1139], [K1133, O1133, "mgMb", d1294, d1132], [K1134, O1134, "sfsasa"], [K1135, O1135, "sfsa"], [K1136, O1136, "Ma", d1145],
+    [K1137, O1137, "mama", d1123, d1131], [K1138, O1138, "samamgmaMamaseiasa", d1149, d1137, d1136, d1134, d1130], [K1139, O1139, "MaMa", d1278, d1135], [K1140, O1140, "sfmgmbMamaseiasa", d1137, d1136, d1134, d1130], [K1141, O1141, "mgifoesesa", d1298], [K1142, O1142, "mgMb", d1294, d1141], [K1143, ""], [K1144, ""],
+    [K1145, O1145, "sf"], [K1146, O1146, "sesfsf"], [K1147, O1147, "mgmg", d1298, d1150], [K1148, O1148, "mgMb", d1294, d1147], [K1149, O1149, "sfsf"], [K1150, O1150, "maMbMa", d1146, d1140, d1129],
   ]),
 };

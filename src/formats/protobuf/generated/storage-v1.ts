@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d501, d593, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
@@ -11,10 +11,11 @@ import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.storage.v1.CSIDriver
+const O1151 = /* @__PURE__ */ plainShape();
 const K1151: Keys = [-10, "metadata", -18, "spec"];
 function d1151(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1151();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -32,10 +33,11 @@ function d1151(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1.CSIDriverList
+const O1152 = /* @__PURE__ */ plainShape();
 const K1152: Keys = [-10, "metadata", -18, "items"];
 function d1152(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1152();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -126,6 +128,7 @@ function d1154(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1.CSINodeDriver
+const O1155 = /* @__PURE__ */ plainShape();
 const K1155: Keys = [10, "name", 18, "nodeID", 26, "topologyKeys", -34, "allocatable"];
 function d1155(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -144,7 +147,7 @@ function d1155(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1155();
   o["name"] = v1 ?? '';
   o["nodeID"] = v2 ?? '';
   o["topologyKeys"] = v3 === undefined ? null : v3;
@@ -152,10 +155,11 @@ function d1155(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1.CSINodeList
+const O1156 = /* @__PURE__ */ plainShape();
 const K1156: Keys = [-10, "metadata", -18, "items"];
 function d1156(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1156();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -173,6 +177,7 @@ function d1156(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1.CSINodeSpec
+const O1157 = /* @__PURE__ */ plainShape();
 const K1157: Keys = [-10, "drivers"];
 function d1157(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -185,11 +190,12 @@ function d1157(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1157();
   o["drivers"] = v1 === undefined ? null : v1;
   return o;
 }
 // k8s.io.api.storage.v1.CSINodeStatus
+const O1158 = /* @__PURE__ */ plainShape();
 const K1158: Keys = [-10, "storageHealth"];
 function d1158(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -202,7 +208,7 @@ function d1158(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1158();
   if (v1 !== undefined) o["storageHealth"] = v1;
   return o;
 }
@@ -238,10 +244,11 @@ function d1159(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1.CSIStorageCapacityList
+const O1160 = /* @__PURE__ */ plainShape();
 const K1160: Keys = [-10, "metadata", -18, "items"];
 function d1160(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1160();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -300,10 +307,11 @@ function d1161(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1.StorageClassList
+const O1162 = /* @__PURE__ */ plainShape();
 const K1162: Keys = [-10, "metadata", -18, "items"];
 function d1162(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1162();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -321,6 +329,7 @@ function d1162(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1.StorageHealth
+const O1163 = /* @__PURE__ */ plainShape();
 const K1163: Keys = [10, "name", -18, "healthConditions"];
 function d1163(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -335,7 +344,7 @@ function d1163(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1163();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["healthConditions"] = v2;
   return o;
@@ -374,6 +383,7 @@ function d1164(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1.TokenRequest
+const O1165 = /* @__PURE__ */ plainShape();
 const K1165: Keys = [10, "audience", 16, "expirationSeconds"];
 function d1165(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -388,7 +398,7 @@ function d1165(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1165();
   o["audience"] = v1 ?? '';
   if (v2 !== undefined) o["expirationSeconds"] = v2;
   return o;
@@ -419,10 +429,11 @@ function d1166(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1.VolumeAttachmentList
+const O1167 = /* @__PURE__ */ plainShape();
 const K1167: Keys = [-10, "metadata", -18, "items"];
 function d1167(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1167();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -440,6 +451,7 @@ function d1167(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1.VolumeAttachmentSource
+const O1168 = /* @__PURE__ */ plainShape();
 const K1168: Keys = [10, "persistentVolumeName", -18, "inlineVolumeSpec"];
 function d1168(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -454,12 +466,13 @@ function d1168(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1168();
   if (v1 !== undefined) o["persistentVolumeName"] = v1;
   if (v2 !== undefined) o["inlineVolumeSpec"] = v2;
   return o;
 }
 // k8s.io.api.storage.v1.VolumeAttachmentSpec
+const O1169 = /* @__PURE__ */ plainShape();
 const K1169: Keys = [10, "attacher", -18, "source", 26, "nodeName"];
 function d1169(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -476,13 +489,14 @@ function d1169(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1169();
   o["attacher"] = v1 ?? '';
   o["source"] = v2 ?? d1168(EMPTY, c);
   o["nodeName"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.storage.v1.VolumeAttachmentStatus
+const O1170 = /* @__PURE__ */ plainShape();
 const K1170: Keys = [8, "attached", 18, "attachmentMetadata", -26, "attachError", -34, "detachError"];
 function d1170(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -502,7 +516,7 @@ function d1170(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1170();
   o["attached"] = v1 ?? false;
   if (v2 !== undefined) o["attachmentMetadata"] = v2;
   if (v3 !== undefined) o["attachError"] = v3;
@@ -536,10 +550,11 @@ function d1171(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1.VolumeAttributesClassList
+const O1172 = /* @__PURE__ */ plainShape();
 const K1172: Keys = [-10, "metadata", -18, "items"];
 function d1172(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1172();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -557,6 +572,7 @@ function d1172(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1.VolumeError
+const O1173 = /* @__PURE__ */ plainShape();
 const K1173: Keys = [10, "time", 18, "message", 24, "errorCode"];
 function d1173(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -573,13 +589,14 @@ function d1173(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1173();
   o["time"] = v1 ?? d1312(EMPTY, c);
   if (v2) o["message"] = v2;
   if (v3 !== undefined) o["errorCode"] = v3;
   return o;
 }
 // k8s.io.api.storage.v1.VolumeNodeResources
+const O1174 = /* @__PURE__ */ plainShape();
 const K1174: Keys = [8, "count"];
 function d1174(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -592,7 +609,7 @@ function d1174(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1174();
   if (v1 !== undefined) o["count"] = v1;
   return o;
 }
@@ -609,8 +626,8 @@ export const schemas: SchemaGroup = {
     d1151, d1152, d1153, d1154, d1155, d1156, d1157, d1158, d1159, d1160, d1161, d1162, d1163, d1164, d1165, d1166,
     d1167, d1168, d1169, d1170, d1171, d1172, d1173, d1174,
   ], [0, 1, 3, 5, 8, 9, 10, 11, 15, 16, 20, 21], [
-    [K1151, "mgmg", d1298, d1153], [K1152, "mgMb", d1294, d1151], [K1153, O1153, "oaoaSaoasaMaoaoalaoaoa", d1165], [K1154, O1154, "mgmgmg", d1298, d1157, d1158], [K1155, "sfsfSbma", d1174], [K1156, "mgMb", d1294, d1154], [K1157, "Mb", d1155], [K1158, "Ma", d1163],
-    [K1159, O1159, "mgmasfmama", d1298, d1291, d1270, d1270], [K1160, "mgMb", d1294, d1159], [K1161, O1161, "mgsf1asaSaoasaMa", d1298, d593], [K1162, "mgMb", d1294, d1161], [K1163, "sfMa", d1164], [K1164, O1164, "sfsfsesasamg", d1312], [K1165, "sfla"], [K1166, O1166, "mgmgmg", d1298, d1169, d1170],
-    [K1167, "mgMb", d1294, d1166], [K1168, "sama", d501], [K1169, "sfmgsf", d1168], [K1170, "of1amama", d1173, d1173], [K1171, O1171, "mgsf1a", d1298], [K1172, "mgMb", d1294, d1171], [K1173, "mgseia", d1312], [K1174, "ia"],
+    [K1151, O1151, "mgmg", d1298, d1153], [K1152, O1152, "mgMb", d1294, d1151], [K1153, O1153, "oaoaSaoasaMaoaoalaoaoa", d1165], [K1154, O1154, "mgmgmg", d1298, d1157, d1158], [K1155, O1155, "sfsfSbma", d1174], [K1156, O1156, "mgMb", d1294, d1154], [K1157, O1157, "Mb", d1155], [K1158, O1158, "Ma", d1163],
+    [K1159, O1159, "mgmasfmama", d1298, d1291, d1270, d1270], [K1160, O1160, "mgMb", d1294, d1159], [K1161, O1161, "mgsf1asaSaoasaMa", d1298, d593], [K1162, O1162, "mgMb", d1294, d1161], [K1163, O1163, "sfMa", d1164], [K1164, O1164, "sfsfsesasamg", d1312], [K1165, O1165, "sfla"], [K1166, O1166, "mgmgmg", d1298, d1169, d1170],
+    [K1167, O1167, "mgMb", d1294, d1166], [K1168, O1168, "sama", d501], [K1169, O1169, "sfmgsf", d1168], [K1170, O1170, "of1amama", d1173, d1173], [K1171, O1171, "mgsf1a", d1298], [K1172, O1172, "mgMb", d1294, d1171], [K1173, O1173, "mgseia", d1312], [K1174, O1174, "ia"],
   ]),
 };

@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d501, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
@@ -42,10 +42,11 @@ function d1175(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1alpha1.CSIStorageCapacityList
+const O1176 = /* @__PURE__ */ plainShape();
 const K1176: Keys = [-10, "metadata", -18, "items"];
 function d1176(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1176();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -88,10 +89,11 @@ function d1177(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentList
+const O1178 = /* @__PURE__ */ plainShape();
 const K1178: Keys = [-10, "metadata", -18, "items"];
 function d1178(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1178();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -109,6 +111,7 @@ function d1178(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentSource
+const O1179 = /* @__PURE__ */ plainShape();
 const K1179: Keys = [10, "persistentVolumeName", -18, "inlineVolumeSpec"];
 function d1179(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -123,12 +126,13 @@ function d1179(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1179();
   if (v1 !== undefined) o["persistentVolumeName"] = v1;
   if (v2 !== undefined) o["inlineVolumeSpec"] = v2;
   return o;
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentSpec
+const O1180 = /* @__PURE__ */ plainShape();
 const K1180: Keys = [10, "attacher", -18, "source", 26, "nodeName"];
 function d1180(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -145,13 +149,14 @@ function d1180(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1180();
   o["attacher"] = v1 ?? '';
   o["source"] = v2 ?? d1179(EMPTY, c);
   o["nodeName"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttachmentStatus
+const O1181 = /* @__PURE__ */ plainShape();
 const K1181: Keys = [8, "attached", 18, "attachmentMetadata", -26, "attachError", -34, "detachError"];
 function d1181(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -171,7 +176,7 @@ function d1181(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1181();
   o["attached"] = v1 ?? false;
   if (v2 !== undefined) o["attachmentMetadata"] = v2;
   if (v3 !== undefined) o["attachError"] = v3;
@@ -205,10 +210,11 @@ function d1182(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1alpha1.VolumeAttributesClassList
+const O1183 = /* @__PURE__ */ plainShape();
 const K1183: Keys = [-10, "metadata", -18, "items"];
 function d1183(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1183();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -226,6 +232,7 @@ function d1183(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1alpha1.VolumeError
+const O1184 = /* @__PURE__ */ plainShape();
 const K1184: Keys = [10, "time", 18, "message", 24, "errorCode"];
 function d1184(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -242,7 +249,7 @@ function d1184(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1184();
   o["time"] = v1 ?? d1312(EMPTY, c);
   if (v2) o["message"] = v2;
   if (v3 !== undefined) o["errorCode"] = v3;
@@ -260,7 +267,7 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.storage.v1alpha1.", "CSIStorageCapacity CSIStorageCapacityList VolumeAttachment VolumeAttachmentList VolumeAttachmentSource VolumeAttachmentSpec VolumeAttachmentStatus VolumeAttributesClass VolumeAttributesClassList VolumeError", [
     d1175, d1176, d1177, d1178, d1179, d1180, d1181, d1182, d1183, d1184,
   ], [0, 1, 2, 3, 7, 8], [
-    [K1175, O1175, "mgmasfmama", d1298, d1291, d1270, d1270], [K1176, "mgMb", d1294, d1175], [K1177, O1177, "mgmgmg", d1298, d1180, d1181], [K1178, "mgMb", d1294, d1177], [K1179, "sama", d501], [K1180, "sfmgsf", d1179], [K1181, "of1amama", d1184, d1184], [K1182, O1182, "mgsf1a", d1298],
-    [K1183, "mgMb", d1294, d1182], [K1184, "mgseia", d1312],
+    [K1175, O1175, "mgmasfmama", d1298, d1291, d1270, d1270], [K1176, O1176, "mgMb", d1294, d1175], [K1177, O1177, "mgmgmg", d1298, d1180, d1181], [K1178, O1178, "mgMb", d1294, d1177], [K1179, O1179, "sama", d501], [K1180, O1180, "sfmgsf", d1179], [K1181, O1181, "of1amama", d1184, d1184], [K1182, O1182, "mgsf1a", d1298],
+    [K1183, O1183, "mgMb", d1294, d1182], [K1184, O1184, "mgseia", d1312],
   ]),
 };

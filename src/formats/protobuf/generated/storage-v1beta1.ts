@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d501, d593, schemas as CORE_V1 } from './core-v1.js';
 import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
@@ -11,10 +11,11 @@ import { d1270, d1291, d1294, d1298, d1312, schemas as META } from './meta.js';
 type Keys = readonly (number | string)[];
 
 // k8s.io.api.storage.v1beta1.CSIDriver
+const O1185 = /* @__PURE__ */ plainShape();
 const K1185: Keys = [-10, "metadata", -18, "spec"];
 function d1185(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1185();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -32,10 +33,11 @@ function d1185(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1beta1.CSIDriverList
+const O1186 = /* @__PURE__ */ plainShape();
 const K1186: Keys = [-10, "metadata", -18, "items"];
 function d1186(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1186();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -126,6 +128,7 @@ function d1188(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1beta1.CSINodeDriver
+const O1189 = /* @__PURE__ */ plainShape();
 const K1189: Keys = [10, "name", 18, "nodeID", 26, "topologyKeys", -34, "allocatable"];
 function d1189(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -144,7 +147,7 @@ function d1189(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1189();
   o["name"] = v1 ?? '';
   o["nodeID"] = v2 ?? '';
   o["topologyKeys"] = v3 === undefined ? null : v3;
@@ -152,10 +155,11 @@ function d1189(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1beta1.CSINodeList
+const O1190 = /* @__PURE__ */ plainShape();
 const K1190: Keys = [-10, "metadata", -18, "items"];
 function d1190(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1190();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -173,6 +177,7 @@ function d1190(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1beta1.CSINodeSpec
+const O1191 = /* @__PURE__ */ plainShape();
 const K1191: Keys = [-10, "drivers"];
 function d1191(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -185,11 +190,12 @@ function d1191(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1191();
   o["drivers"] = v1 === undefined ? null : v1;
   return o;
 }
 // k8s.io.api.storage.v1beta1.CSINodeStatus
+const O1192 = /* @__PURE__ */ plainShape();
 const K1192: Keys = [-10, "storageHealth"];
 function d1192(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -202,7 +208,7 @@ function d1192(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1192();
   if (v1 !== undefined) o["storageHealth"] = v1;
   return o;
 }
@@ -238,10 +244,11 @@ function d1193(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1beta1.CSIStorageCapacityList
+const O1194 = /* @__PURE__ */ plainShape();
 const K1194: Keys = [-10, "metadata", -18, "items"];
 function d1194(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1194();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -300,10 +307,11 @@ function d1195(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1beta1.StorageClassList
+const O1196 = /* @__PURE__ */ plainShape();
 const K1196: Keys = [-10, "metadata", -18, "items"];
 function d1196(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1196();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -321,6 +329,7 @@ function d1196(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1beta1.StorageHealth
+const O1197 = /* @__PURE__ */ plainShape();
 const K1197: Keys = [10, "name", -18, "healthConditions"];
 function d1197(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -335,7 +344,7 @@ function d1197(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1197();
   o["name"] = v1 ?? '';
   if (v2 !== undefined) o["healthConditions"] = v2;
   return o;
@@ -374,6 +383,7 @@ function d1198(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1beta1.TokenRequest
+const O1199 = /* @__PURE__ */ plainShape();
 const K1199: Keys = [10, "audience", 16, "expirationSeconds"];
 function d1199(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -388,7 +398,7 @@ function d1199(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1199();
   o["audience"] = v1 ?? '';
   if (v2 !== undefined) o["expirationSeconds"] = v2;
   return o;
@@ -419,10 +429,11 @@ function d1200(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachmentList
+const O1201 = /* @__PURE__ */ plainShape();
 const K1201: Keys = [-10, "metadata", -18, "items"];
 function d1201(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1201();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -440,6 +451,7 @@ function d1201(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachmentSource
+const O1202 = /* @__PURE__ */ plainShape();
 const K1202: Keys = [10, "persistentVolumeName", -18, "inlineVolumeSpec"];
 function d1202(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -454,12 +466,13 @@ function d1202(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1202();
   if (v1 !== undefined) o["persistentVolumeName"] = v1;
   if (v2 !== undefined) o["inlineVolumeSpec"] = v2;
   return o;
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachmentSpec
+const O1203 = /* @__PURE__ */ plainShape();
 const K1203: Keys = [10, "attacher", -18, "source", 26, "nodeName"];
 function d1203(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -476,13 +489,14 @@ function d1203(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1203();
   o["attacher"] = v1 ?? '';
   o["source"] = v2 ?? d1202(EMPTY, c);
   o["nodeName"] = v3 ?? '';
   return o;
 }
 // k8s.io.api.storage.v1beta1.VolumeAttachmentStatus
+const O1204 = /* @__PURE__ */ plainShape();
 const K1204: Keys = [8, "attached", 18, "attachmentMetadata", -26, "attachError", -34, "detachError"];
 function d1204(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -502,7 +516,7 @@ function d1204(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1204();
   o["attached"] = v1 ?? false;
   if (v2 !== undefined) o["attachmentMetadata"] = v2;
   if (v3 !== undefined) o["attachError"] = v3;
@@ -536,10 +550,11 @@ function d1205(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1beta1.VolumeAttributesClassList
+const O1206 = /* @__PURE__ */ plainShape();
 const K1206: Keys = [-10, "metadata", -18, "items"];
 function d1206(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1206();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -557,6 +572,7 @@ function d1206(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storage.v1beta1.VolumeError
+const O1207 = /* @__PURE__ */ plainShape();
 const K1207: Keys = [10, "time", 18, "message", 24, "errorCode"];
 function d1207(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -573,13 +589,14 @@ function d1207(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1207();
   o["time"] = v1 ?? d1312(EMPTY, c);
   if (v2) o["message"] = v2;
   if (v3 !== undefined) o["errorCode"] = v3;
   return o;
 }
 // k8s.io.api.storage.v1beta1.VolumeNodeResources
+const O1208 = /* @__PURE__ */ plainShape();
 const K1208: Keys = [8, "count"];
 function d1208(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -592,7 +609,7 @@ function d1208(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1208();
   if (v1 !== undefined) o["count"] = v1;
   return o;
 }
@@ -609,8 +626,8 @@ export const schemas: SchemaGroup = {
     d1185, d1186, d1187, d1188, d1189, d1190, d1191, d1192, d1193, d1194, d1195, d1196, d1197, d1198, d1199, d1200,
     d1201, d1202, d1203, d1204, d1205, d1206, d1207, d1208,
   ], [0, 1, 3, 5, 8, 9, 10, 11, 15, 16, 20, 21], [
-    [K1185, "mgmg", d1298, d1187], [K1186, "mgMb", d1294, d1185], [K1187, O1187, "oaoaSaoasaMaoaoalaoaoa", d1199], [K1188, O1188, "mgmgmg", d1298, d1191, d1192], [K1189, "sfsfSbma", d1208], [K1190, "mgMb", d1294, d1188], [K1191, "Mb", d1189], [K1192, "Ma", d1197],
-    [K1193, O1193, "mgmasfmama", d1298, d1291, d1270, d1270], [K1194, "mgMb", d1294, d1193], [K1195, O1195, "mgsf1asaSaoasaMa", d1298, d593], [K1196, "mgMb", d1294, d1195], [K1197, "sfMa", d1198], [K1198, O1198, "sfsfsesasamg", d1312], [K1199, "sfla"], [K1200, O1200, "mgmgmg", d1298, d1203, d1204],
-    [K1201, "mgMb", d1294, d1200], [K1202, "sama", d501], [K1203, "sfmgsf", d1202], [K1204, "of1amama", d1207, d1207], [K1205, O1205, "mgsf1a", d1298], [K1206, "mgMb", d1294, d1205], [K1207, "mgseia", d1312], [K1208, "ia"],
+    [K1185, O1185, "mgmg", d1298, d1187], [K1186, O1186, "mgMb", d1294, d1185], [K1187, O1187, "oaoaSaoasaMaoaoalaoaoa", d1199], [K1188, O1188, "mgmgmg", d1298, d1191, d1192], [K1189, O1189, "sfsfSbma", d1208], [K1190, O1190, "mgMb", d1294, d1188], [K1191, O1191, "Mb", d1189], [K1192, O1192, "Ma", d1197],
+    [K1193, O1193, "mgmasfmama", d1298, d1291, d1270, d1270], [K1194, O1194, "mgMb", d1294, d1193], [K1195, O1195, "mgsf1asaSaoasaMa", d1298, d593], [K1196, O1196, "mgMb", d1294, d1195], [K1197, O1197, "sfMa", d1198], [K1198, O1198, "sfsfsesasamg", d1312], [K1199, O1199, "sfla"], [K1200, O1200, "mgmgmg", d1298, d1203, d1204],
+    [K1201, O1201, "mgMb", d1294, d1200], [K1202, O1202, "sama", d501], [K1203, O1203, "sfmgsf", d1202], [K1204, O1204, "of1amama", d1207, d1207], [K1205, O1205, "mgsf1a", d1298], [K1206, O1206, "mgMb", d1294, d1205], [K1207, O1207, "mgseia", d1312], [K1208, O1208, "ia"],
   ]),
 };

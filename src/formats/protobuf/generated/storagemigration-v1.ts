@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1286, d1294, d1298, schemas as META } from './meta.js';
 
@@ -35,10 +35,11 @@ function d1209(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storagemigration.v1.StorageVersionMigrationList
+const O1210 = /* @__PURE__ */ plainShape();
 const K1210: Keys = [-10, "metadata", -18, "items"];
 function d1210(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1210();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -56,6 +57,7 @@ function d1210(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storagemigration.v1.StorageVersionMigrationSpec
+const O1211 = /* @__PURE__ */ plainShape();
 const K1211: Keys = [-10, "resource"];
 function d1211(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -68,11 +70,12 @@ function d1211(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1211();
   o["resource"] = v1 ?? d1286(EMPTY, c);
   return o;
 }
 // k8s.io.api.storagemigration.v1.StorageVersionMigrationStatus
+const O1212 = /* @__PURE__ */ plainShape();
 const K1212: Keys = [-10, "conditions", 18, "resourceVersion"];
 function d1212(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -87,7 +90,7 @@ function d1212(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1212();
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2) o["resourceVersion"] = v2;
   return o;
@@ -104,6 +107,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.storagemigration.v1.", "StorageVersionMigration StorageVersionMigrationList StorageVersionMigrationSpec StorageVersionMigrationStatus", [
     d1209, d1210, d1211, d1212,
   ], [0, 1], [
-    [K1209, O1209, "mgmgmg", d1298, d1211, d1212], [K1210, "mgMb", d1294, d1209], [K1211, "mg", d1286], [K1212, "Mase", d1278],
+    [K1209, O1209, "mgmgmg", d1298, d1211, d1212], [K1210, O1210, "mgMb", d1294, d1209], [K1211, O1211, "mg", d1286], [K1212, O1212, "Mase", d1278],
   ]),
 };

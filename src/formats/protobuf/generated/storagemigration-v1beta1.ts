@@ -2,7 +2,7 @@
 // Sources: k8s.io/api@10b39a39bcee, k8s.io/apimachinery@eed236ceee2c, k8s.io/apiextensions-apiserver@1aa2717a552e
 /* eslint-disable */
 import type { DecodeContext as C, J, Reader } from '../runtime/reader.js';
-import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
+import { EMPTY, NEVER, b64, filterOf, decodeDuration, decodeIntOrString, decodeMicroTime, decodeNamedSlice, decodeQuantity, decodeRawJson1, decodeRawJson2, decodeSchemaOrArray, decodeSchemaOrBool, decodeSchemaOrStrings, decodeTime, enter, entryBytes, entryMessage, entryString, add, i64, leave, msg, plainShape, shape, skip, skipField, str, typeMetaInto } from '../runtime/reader.js';
 import { type SchemaGroup, entries } from '../message-codec.js';
 import { d1278, d1286, d1294, d1298, schemas as META } from './meta.js';
 
@@ -35,10 +35,11 @@ function d1213(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationList
+const O1214 = /* @__PURE__ */ plainShape();
 const K1214: Keys = [-10, "metadata", -18, "items"];
 function d1214(r: Reader, c: C): J {
   const f = filterOf(c);
-  const o: J = {};
+  const o: J = new O1214();
   if (c.top) typeMetaInto(o, c);
   let v1: any;
   let v2: any;
@@ -56,6 +57,7 @@ function d1214(r: Reader, c: C): J {
   return o;
 }
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationSpec
+const O1215 = /* @__PURE__ */ plainShape();
 const K1215: Keys = [-10, "resource"];
 function d1215(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -68,11 +70,12 @@ function d1215(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1215();
   o["resource"] = v1 ?? d1286(EMPTY, c);
   return o;
 }
 // k8s.io.api.storagemigration.v1beta1.StorageVersionMigrationStatus
+const O1216 = /* @__PURE__ */ plainShape();
 const K1216: Keys = [-10, "conditions", 18, "resourceVersion"];
 function d1216(r: Reader, c: C): J {
   const f = filterOf(c);
@@ -87,7 +90,7 @@ function d1216(r: Reader, c: C): J {
       default: skip(r, t);
     }
   }
-  const o: J = {};
+  const o: J = new O1216();
   if (v1 !== undefined) o["conditions"] = v1;
   if (v2) o["resourceVersion"] = v2;
   return o;
@@ -104,6 +107,6 @@ export const schemas: SchemaGroup = {
   messages: /* @__PURE__ */ entries("k8s.io.api.storagemigration.v1beta1.", "StorageVersionMigration StorageVersionMigrationList StorageVersionMigrationSpec StorageVersionMigrationStatus", [
     d1213, d1214, d1215, d1216,
   ], [0, 1], [
-    [K1213, O1213, "mgmgmg", d1298, d1215, d1216], [K1214, "mgMb", d1294, d1213], [K1215, "mg", d1286], [K1216, "Mase", d1278],
+    [K1213, O1213, "mgmgmg", d1298, d1215, d1216], [K1214, O1214, "mgMb", d1294, d1213], [K1215, O1215, "mg", d1286], [K1216, O1216, "Mase", d1278],
   ]),
 };

@@ -544,6 +544,11 @@ export function shape(fn: (this: J) => void): new () => J {
   return fn as unknown as new () => J;
 }
 
+/** A constructor of plain objects with a hidden-class root of its own (each call makes a new function, so a new root). */
+export function plainShape(): new () => J {
+  return shape(function (this: J) {});
+}
+
 // ---- map entries ------------------------------------------------------------------
 
 /**
