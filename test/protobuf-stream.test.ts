@@ -18,7 +18,7 @@ import {
 } from 'watchwire/protobuf';
 import { decodeChunks } from './helpers/codec-laws.js';
 import { chunksOfSize, concat, cutPoints, splitAt, utf8 } from './helpers/generators.js';
-import { builtinObject, protobufEvent, watchFrame } from './helpers/protobuf-objects.js';
+import { builtinObject, protobufEvent, varint, watchFrame } from './helpers/protobuf-objects.js';
 
 const codec = protobufCodec;
 const events = fc.array(protobufEvent, { maxLength: 5 });
@@ -210,15 +210,6 @@ describe('protobuf: framing', () => {
 });
 
 describe('protobuf: hostile input', () => {
-  const varint = (n: number) => {
-    const out: number[] = [];
-    while (n > 127) {
-      out.push((n & 127) | 128);
-      n = Math.floor(n / 128);
-    }
-    out.push(n);
-    return out;
-  };
   /** A JSONSchemaProps nested `levels` deep through `not` (field 28), built outside in. */
   const nestedNot = (levels: number): Uint8Array => {
     const sizes = [0];

@@ -14,7 +14,7 @@ import { describe, test } from 'node:test';
 import fc from 'fast-check';
 import { DEFAULT_LIMITS, type FieldSelection, compileFieldFilter } from 'watchwire';
 import { type ProtobufTier, ProtobufSchemaRegistry, createProtobufCodec, decodeProtobufObject, encodeProtobufObject } from 'watchwire/protobuf';
-import { builtinObject, fixturesAbsent, loadFixtures, pod, watchFrame } from './helpers/protobuf-objects.js';
+import { builtinObject, fixturesAbsent, loadFixtures, pod, varint, watchFrame } from './helpers/protobuf-objects.js';
 
 type Outcome = { ok: true; json: string; value: unknown } | { ok: false; code: string; message: string };
 
@@ -46,16 +46,6 @@ function assertTiersAgree(bytes: Uint8Array, options: Limits & { int64?: 'number
 }
 
 // ---- an envelope of our own around a message body (the cut and corrupted bodies below) ----
-
-function varint(n: number): number[] {
-  const out: number[] = [];
-  while (n > 127) {
-    out.push((n & 127) | 128);
-    n = Math.floor(n / 128);
-  }
-  out.push(n);
-  return out;
-}
 
 function field(tag: number, bytes: Uint8Array | number[]): number[] {
   return [tag, ...varint(bytes.length), ...bytes];

@@ -41,7 +41,8 @@ export function loadFixtures(): Fixture[] {
 
 // ---- an independent frame builder (no code shared with the codec) ------------------
 
-function varint(n: number): number[] {
+/** A protobuf varint's bytes (the frame builders of the tests). */
+export function varint(n: number): number[] {
   const out: number[] = [];
   while (n > 127) {
     out.push((n & 127) | 128);
