@@ -294,7 +294,7 @@ export class Informer<T = KubeObject> implements AsyncIterable<InformerItem<T>> 
       });
       this.current = watch;
       try {
-        for await (const event of watch) this.handle(watch, event);
+        await this.follow(watch);
         if (this.fatal !== undefined) throw this.fatal.error;
         return;
       } catch (error) {
@@ -308,6 +308,30 @@ export class Informer<T = KubeObject> implements AsyncIterable<InformerItem<T>> 
         }
         throw error;
       }
+    }
+  }
+
+  /**
+   * Handles the watch's events until it ends, as `for await` would, but with
+   * each event let go before the next wait: a suspended async function keeps
+   * alive what its registers held, and `for await` kept the last event (a
+   * deleted object, say) until the next one came, on a quiet resource never.
+   */
+  private async follow(watch: Watch): Promise<void> {
+    const events = watch[Symbol.asyncIterator]();
+    let next: IteratorResult<WatchEvent> | undefined;
+    for (;;) {
+      next = await events.next();
+      if (next.done === true) return;
+      try {
+        this.handle(watch, next.value);
+      } catch (error) {
+        next = undefined;
+        // As for await does when its body throws.
+        await events.return?.(undefined);
+        throw error;
+      }
+      next = undefined;
     }
   }
 
