@@ -201,6 +201,32 @@ describe('protobuf tiers: the upstream fixtures', { skip: fixturesAbsent }, () =
       assert.deepStrictEqual(out[tier]!.shared, [], `${tier}: objects built from {} (the root JSON.parse grows)`);
     }
   });
+
+  test('map-field objects whose keys are known stay fast, on a root of their own, not the one {} starts from (labels, fixture Pod)', () => {
+    const script = `
+      import { readFileSync } from 'node:fs';
+      import { decodeProtobufObject } from 'watchwire/protobuf';
+      const pb = new Uint8Array(readFileSync(${JSON.stringify(new URL('../../shared/k8s/testdata/HEAD/core.v1.Pod.pb', import.meta.url).pathname)}));
+      // Once first: the string cache then knows the label keys, so the maps are fast objects, not dictionaries.
+      decodeProtobufObject(pb);
+      const out = {};
+      for (const tier of ['table', 'compiled']) {
+        const labels = decodeProtobufObject(pb, { tier }).metadata.labels;
+        // Its twin built as any {} is (CBOR objects of sets seen once, a caller's own): the root everyone grows.
+        const twin = {};
+        for (const k of Object.keys(labels)) twin[k] = labels[k];
+        out[tier] = { keys: Object.keys(labels).length, fast: %HasFastProperties(labels), shared: %HaveSameMap(labels, twin) };
+      }
+      console.log(JSON.stringify(out));
+    `;
+    const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    const out = JSON.parse(run.stdout) as Record<string, { keys: number; fast: boolean; shared: boolean }>;
+    for (const tier of ['table', 'compiled']) {
+      assert.ok(out[tier]!.keys > 0, `${tier}: the fixture has labels`);
+      assert.deepStrictEqual(out[tier], { keys: out[tier]!.keys, fast: true, shared: false }, tier);
+    }
+  });
 });
 
 describe('protobuf tiers: generated objects (properties, fixed seeds)', () => {
