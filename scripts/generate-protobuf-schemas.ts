@@ -173,19 +173,20 @@ export function generate(schema: SchemaTable): Map<string, string> {
     const fields = facts.fields.filter((f) => f.go !== null);
     // Every message's objects come from a constructor of its own, not `{}`: an
     // empty literal starts from the one root hidden class that JSON.parse (the
-    // FieldsV1 of every managedFields entry), map fields and the other `{}`
-    // share, whose transitions grow with every distinct key they meet (FieldsV1
-    // keys name containers, env vars, ports). Decoders that built from it ran
-    // 2x slower on distinct Pods (issue 14 notes). A constructor's instances
-    // have a root of their own. Many keys: a never-run body names them, so V8
-    // reserves in-object room for them (and trims what is unused) instead of
-    // growing a separate property array key by key; a few: an empty body.
+    // FieldsV1 of every managedFields entry) and every other `{}` share, whose
+    // transitions grow with every distinct key they meet (FieldsV1 keys name
+    // containers, env vars, ports). Decoders that built from it ran 2x slower
+    // on distinct Pods (issue 14 notes). A constructor's instances have a root
+    // of their own. Many keys: a never-run body names them, so V8 reserves
+    // in-object room for them (and trims what is unused) instead of growing a
+    // separate property array key by key; a few: an empty body.
     const keys = jsonKeys(name);
-    const make = keys.length > 0 ? `new O${n}()` : '{}';
+    const shaped = keys.length > 0;
+    const make = shaped ? `new O${n}()` : '{}';
     if (keys.length > 4) {
       const assigns = keys.filter((k) => /^[A-Za-z_$][\w$]*$/.test(k)).map((k) => `this.${k} = 0;`).join(' ');
       emit(`const O${n} = /* @__PURE__ */ shape(function (this: J) { if (NEVER) { ${assigns} } });`);
-    } else if (keys.length > 0) {
+    } else if (shaped) {
       emit(`const O${n} = /* @__PURE__ */ plainShape();`);
     }
     // ---- decoder
@@ -200,7 +201,7 @@ export function generate(schema: SchemaTable): Map<string, string> {
       return [String(message ? -tag : tag), JSON.stringify(f.go!.json)];
     });
     emit(`const K${n}: Keys = [${filterKeys.join(', ')}];`);
-    registry.push(`${name}\u0000d${n}\u0000${typeMeta ? 't' : ''}\u0000${messageTable(n, keys.length > 0, fields)}`);
+    registry.push(`${name}\u0000d${n}\u0000${typeMeta ? 't' : ''}\u0000${messageTable(n, shaped, fields)}`);
     emit(`function d${n}(r: Reader, c: C): J {`);
     emit('  const f = filterOf(c);');
     if (typeMeta) {

@@ -89,6 +89,16 @@ const SELECTIONS: FieldSelection[] = [
   { keepFields: ['spec'], dropFields: ['spec.containers.env', 'spec.volumes'] },
 ];
 
+/** The fixture Pod's protobuf, as a string literal for the scripts below. */
+const POD_PB = JSON.stringify(new URL('../../shared/k8s/testdata/HEAD/core.v1.Pod.pb', import.meta.url).pathname);
+
+/** Runs `script` (an ES module printing one JSON line) in a child Node with V8's natives syntax (%HaveSameMap); its output. */
+function withNatives(script: string): unknown {
+  const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
+  assert.equal(run.status, 0, run.stderr);
+  return JSON.parse(run.stdout);
+}
+
 describe('protobuf tiers: the upstream fixtures', { skip: fixturesAbsent }, () => {
   const fixtures = loadFixtures();
 
@@ -145,7 +155,7 @@ describe('protobuf tiers: the upstream fixtures', { skip: fixturesAbsent }, () =
     const script = `
       import { readFileSync } from 'node:fs';
       import { decodeProtobufObject } from 'watchwire/protobuf';
-      const pb = new Uint8Array(readFileSync(${JSON.stringify(new URL('../../shared/k8s/testdata/HEAD/core.v1.Pod.pb', import.meta.url).pathname)}));
+      const pb = new Uint8Array(readFileSync(${POD_PB}));
       // Once first: whether a map field's object starts in dictionary mode depends on the string cache having seen its first key.
       decodeProtobufObject(pb, { tier: 'compiled' });
       const a = decodeProtobufObject(pb, { tier: 'table' });
@@ -159,9 +169,7 @@ describe('protobuf tiers: the upstream fixtures', { skip: fixturesAbsent }, () =
       })(a, b, '');
       console.log(JSON.stringify({ objects, differ }));
     `;
-    const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
-    assert.equal(run.status, 0, run.stderr);
-    const { objects, differ } = JSON.parse(run.stdout) as { objects: number; differ: string[] };
+    const { objects, differ } = withNatives(script) as { objects: number; differ: string[] };
     assert.ok(objects > 300, `${objects} objects`);
     assert.deepStrictEqual(differ, []);
   });
@@ -173,7 +181,7 @@ describe('protobuf tiers: the upstream fixtures', { skip: fixturesAbsent }, () =
     const script = `
       import { readFileSync } from 'node:fs';
       import { decodeProtobufObject } from 'watchwire/protobuf';
-      const pb = new Uint8Array(readFileSync(${JSON.stringify(new URL('../../shared/k8s/testdata/HEAD/core.v1.Pod.pb', import.meta.url).pathname)}));
+      const pb = new Uint8Array(readFileSync(${POD_PB}));
       const skip = new Set(['labels', 'annotations', 'nodeSelector', 'limits', 'requests', 'overhead', 'allocatedResources', 'capacity', 'fieldsV1', 'volumeAttributes', 'options', 'attributes', 'data']);
       const out = {};
       for (const tier of ['table', 'compiled']) {
@@ -193,9 +201,7 @@ describe('protobuf tiers: the upstream fixtures', { skip: fixturesAbsent }, () =
       }
       console.log(JSON.stringify(out));
     `;
-    const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
-    assert.equal(run.status, 0, run.stderr);
-    const out = JSON.parse(run.stdout) as Record<string, { objects: number; shared: string[] }>;
+    const out = withNatives(script) as Record<string, { objects: number; shared: string[] }>;
     for (const tier of ['table', 'compiled']) {
       assert.ok(out[tier]!.objects > 300, `${tier}: ${out[tier]!.objects} objects`);
       assert.deepStrictEqual(out[tier]!.shared, [], `${tier}: objects built from {} (the root JSON.parse grows)`);
@@ -206,7 +212,7 @@ describe('protobuf tiers: the upstream fixtures', { skip: fixturesAbsent }, () =
     const script = `
       import { readFileSync } from 'node:fs';
       import { decodeProtobufObject } from 'watchwire/protobuf';
-      const pb = new Uint8Array(readFileSync(${JSON.stringify(new URL('../../shared/k8s/testdata/HEAD/core.v1.Pod.pb', import.meta.url).pathname)}));
+      const pb = new Uint8Array(readFileSync(${POD_PB}));
       // Once first: the string cache then knows the label keys, so the maps are fast objects, not dictionaries.
       decodeProtobufObject(pb);
       const out = {};
@@ -219,9 +225,7 @@ describe('protobuf tiers: the upstream fixtures', { skip: fixturesAbsent }, () =
       }
       console.log(JSON.stringify(out));
     `;
-    const run = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', script], { cwd: new URL('..', import.meta.url), encoding: 'utf8' });
-    assert.equal(run.status, 0, run.stderr);
-    const out = JSON.parse(run.stdout) as Record<string, { keys: number; fast: boolean; shared: boolean }>;
+    const out = withNatives(script) as Record<string, { keys: number; fast: boolean; shared: boolean }>;
     for (const tier of ['table', 'compiled']) {
       assert.ok(out[tier]!.keys > 0, `${tier}: the fixture has labels`);
       assert.deepStrictEqual(out[tier], { keys: out[tier]!.keys, fast: true, shared: false }, tier);
