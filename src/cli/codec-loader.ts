@@ -3,15 +3,20 @@ import type { Codec } from '../core/codec.js';
 /**
  * Each built-in codec by its short name, loaded on its own: `decode
  * --content-type json` does not load the protobuf schemas (the largest
- * module by far) nor js-yaml. Media types and unknown names go through the
- * full registry (codecFor in codecs.ts), which loads everything.
+ * modules by far) nor js-yaml, and protobuf loads only the groups it meets.
+ * Media types and unknown names go through the full registry (codecFor in
+ * codecs.ts), which loads everything.
  */
 const byName: Record<string, () => Promise<Codec>> = {
   json: async () => (await import('../formats/json/codec.js')).jsonCodec,
   'json-documents': async () => (await import('../formats/json/codec.js')).jsonDocumentsCodec,
   yaml: async () => (await import('../formats/yaml/codec.js')).yamlCodec,
   cbor: async () => (await import('../formats/cbor/codec.js')).cborCodec,
-  protobuf: async () => (await import('../formats/protobuf/codec.js')).protobufCodec,
+  // Groups as the stream meets them, not all 64 first (node/protobuf-groups.ts).
+  protobuf: async () => {
+    const [{ codecWith }, { protobufSchemasOnDemand }] = await Promise.all([import('../formats/protobuf/make-codec.js'), import('../node/protobuf-groups.js')]);
+    return codecWith({ schemas: await protobufSchemasOnDemand() });
+  },
 };
 
 /** codecFor, loading only the modules the named codec needs. */

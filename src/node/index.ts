@@ -6,3 +6,4 @@
  */
 export { createDecoderTransform, eventReadable } from './streams.js';
 export { type NodeFetchOptions, createNodeFetch, nodeFetch } from './fetch.js';
+export { canRequireModules, nodeGroupLoader, protobufSchemasOnDemand } from './protobuf-groups.js';

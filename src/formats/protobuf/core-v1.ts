@@ -27,10 +27,10 @@ export { LengthPrefixedFramer } from './framer.js';
 export { MAGIC } from './object.js';
 export type { ProtobufObjectOptions } from './object.js';
 export type { ProtobufTier } from './tiers.js';
-export type { CustomKind, MessageCodec } from './registry.js';
+export type { CustomKind, GroupLoader, MessageCodec } from './registry.js';
 export { MissingEncoderError } from './registry.js';
 export type { EncoderGroup, SchemaGroup } from './message-codec.js';
-export { candidateMessages, UNTYPED_MESSAGE } from './resolve.js';
+export { candidateMessages, groupOfMessage, UNTYPED_MESSAGE } from './resolve.js';
 export { EncodeError } from './runtime/writer.js';
 
 /** A schema registry that starts with core/v1's decoders (more: addGroup, addEncoders, addRoot, addBuiltin). */

@@ -12,8 +12,8 @@ export { ProtobufEventDecoder, ProtobufEventEncoder, ProtobufObjectDecoder, Prot
 export { MAGIC } from './object.js';
 export type { ProtobufObjectOptions } from './object.js';
 export type { ProtobufTier } from './tiers.js';
-export type { CustomKind, MessageCodec } from './registry.js';
+export type { CustomKind, GroupLoader, MessageCodec } from './registry.js';
 export { MissingEncoderError } from './registry.js';
 export type { EncoderGroup, SchemaGroup } from './message-codec.js';
-export { candidateMessages, UNTYPED_MESSAGE } from './resolve.js';
+export { candidateMessages, groupOfMessage, UNTYPED_MESSAGE } from './resolve.js';
 export { EncodeError } from './runtime/writer.js';

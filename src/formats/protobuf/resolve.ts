@@ -29,3 +29,23 @@ export function candidateMessages(apiVersion: string, kind: string): string[] {
  * the one message that arrives with an empty envelope.
  */
 export const UNTYPED_MESSAGE = `${META_V1}WatchEvent`;
+
+const API_PREFIX = 'k8s.io.api.';
+const APIEXTENSIONS_PREFIX = 'k8s.io.apiextensions_apiserver.pkg.apis.apiextensions.';
+const APIMACHINERY_PREFIX = 'k8s.io.apimachinery.pkg.';
+
+/**
+ * The built-in group a message name belongs to, by the generator's naming
+ * of its modules (generated/<group>.ts: `k8s.io.api.apps.v1.*` is apps-v1,
+ * apiextensions' package is apiextensions-<V>, all of apimachinery is meta),
+ * or undefined for a name outside them. Only a name: whether that group
+ * exists is GROUP_NAMES's to say.
+ */
+export function groupOfMessage(name: string): string | undefined {
+  if (name.startsWith(APIMACHINERY_PREFIX)) return 'meta';
+  const prefix = name.startsWith(API_PREFIX) ? API_PREFIX : name.startsWith(APIEXTENSIONS_PREFIX) ? APIEXTENSIONS_PREFIX : undefined;
+  if (prefix === undefined) return undefined;
+  const parts = name.slice(prefix.length).split('.');
+  if (prefix === APIEXTENSIONS_PREFIX) return parts.length === 2 ? `apiextensions-${parts[0]}` : undefined;
+  return parts.length === 3 ? `${parts[0]}-${parts[1]}` : undefined;
+}

@@ -1,0 +1,43 @@
+/**
+ * Protobuf schemas loaded group by group, as a stream needs them (Node only).
+ *
+ * Why: `watchwire/protobuf` starts with all 64 built-in groups and their
+ * encoders, 1.5 MB of generated modules that take Node 20 about 80 ms of CPU
+ * to load; a process that decodes Pods needs core-v1 and meta alone. That
+ * start is most of what a short CLI run costs beyond JSON (issue 14).
+ *
+ * A registry asks its GroupLoader while decoding, so the load must be
+ * synchronous: require() of the ES module, which Node has without a flag
+ * since 20.19 and 22.12 (`process.features.require_module`). It gives the
+ * same module instances as import, so the tables the groups register are the
+ * ones the decoders read. Where Node lacks it, every group is loaded first.
+ */
+import { createRequire } from 'node:module';
+import { GROUP_NAMES } from '../formats/protobuf/generated/groups.js';
+import type { EncoderGroup, SchemaGroup } from '../formats/protobuf/message-codec.js';
+import { type GroupLoader, ProtobufSchemaRegistry } from '../formats/protobuf/registry.js';
+
+const require = createRequire(import.meta.url);
+const known = new Set(GROUP_NAMES);
+
+/** The built-in groups from this package's generated modules, by require (Node with require(esm) only). */
+export const nodeGroupLoader: GroupLoader = {
+  schemas: (group) => (known.has(group) ? (require(`../formats/protobuf/generated/${group}.js`) as { schemas: SchemaGroup }).schemas : undefined),
+  encoders: (group) => (known.has(group) ? (require(`../formats/protobuf/generated/encode/${group}.js`) as { encoders: EncoderGroup }).encoders : undefined),
+};
+
+/** Whether this Node can require() an ES module (20.19+, 22.12+). */
+export function canRequireModules(): boolean {
+  return (process.features as { require_module?: boolean }).require_module === true;
+}
+
+/**
+ * A registry with every built-in group and its encoders, each loaded when a
+ * message of it is first decoded or encoded: pass it as `schemas` to
+ * createProtobufCodec. On a Node without require(esm), the registry of
+ * `watchwire/protobuf`, with every group loaded now.
+ */
+export async function protobufSchemasOnDemand(): Promise<ProtobufSchemaRegistry> {
+  if (canRequireModules()) return new ProtobufSchemaRegistry().addLoader(nodeGroupLoader);
+  return (await import('../formats/protobuf/builtin.js')).BUILTIN_SCHEMAS;
+}
