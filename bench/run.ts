@@ -9,13 +9,13 @@
 import { spawnSync } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { FULL_SIZES, QUICK_SIZES, fixturePodCorpus, makeCorpora } from './corpus.js';
+import { FULL_SIZES, QUICK_SIZES, fixturePodCorpus, makeCorpora, makeEvents, makePod } from './corpus.js';
 import { FULL_TIMING, type Figure, QUICK_TIMING, type Timing, eventsPerCpuSecond, eventsPerSecond, runInRounds } from './harness.js';
 import { type Corpus, cborNative, materialise } from './materialise.js';
 import { peerVersion } from './peers/versions.js';
 import { type Ratio, type Report, type RssResult, consoleTable, machine, resultsMarkdown } from './report.js';
 import { GUARD_ROW, LIMIT_ROW, SHUFFLED_CBOR_ROW, SPLIT_BYTES_ROW, dropRow, formatRow, issue14Jobs, measureFormat, measureLimit, runDecodeSuite, suiteName } from './suites/decode.js';
-import { cliRatios, cliRuntimes, runCliSuite } from './suites/cli.js';
+import { DISTINCT_CLI_ROWS, DISTINCT_CLI_SUITE, cliRatios, cliRuntimes, runCliSuite } from './suites/cli.js';
 import { runE2eSuite } from './suites/e2e.js';
 import { FRAMING_SUITE, runFramingSuite } from './suites/framing.js';
 import { HTTP_CLIENT_NODE_ROW, HTTP_FLUENT_ROW, HTTP_WATCHWIRE_FETCH_ROW, HTTP_WATCHWIRE_ROW, httpSuiteName, runPeersHttpSuite } from './suites/peers-http.js';
@@ -366,6 +366,9 @@ async function main(): Promise<void> {
       notes.push(...missing);
       figures.push(...runCliSuite(spec.events, timing, log, runtimes));
     }
+    // Distinct Pods, as many: this Node only (the fixture rows cover the runtimes).
+    const distinct = makeEvents(sizes.cliPods, 0x5eed01, 'Pod', makePod);
+    figures.push(...runCliSuite(distinct, timing, log, [{ suite: DISTINCT_CLI_SUITE, exec: process.execPath }], DISTINCT_CLI_ROWS));
   }
 
   let concurrentPeak: { watches: number; bytes: number } | undefined;

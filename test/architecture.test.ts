@@ -37,7 +37,7 @@ export const ALLOWED: Readonly<Record<string, readonly string[]>> = {
   client: ['core', 'kubernetes', 'negotiate', 'stream'],
   informer: ['core', 'kubernetes', 'negotiate', 'stream', 'client'],
   index: ['core', 'kubernetes', 'negotiate', 'formats', 'stream', 'client', 'informer'],
-  node: ['core', 'stream', 'client'],
+  node: ['core', 'formats', 'stream', 'client'],
   server: ['core', 'kubernetes', 'negotiate', 'formats', 'stream'],
   inspector: ['core', 'kubernetes', 'negotiate', 'formats', 'stream', 'client', 'informer', 'server'],
   cli: ['core', 'kubernetes', 'negotiate', 'formats', 'stream', 'client', 'informer', 'index', 'node', 'server', 'inspector'],

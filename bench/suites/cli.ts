@@ -20,6 +20,14 @@ import type { Figure, Timing } from '../harness.js';
 import { shuffledCborStream } from '../shuffled-cbor.js';
 
 export const CLI_SUITE = 'CLI decode --output none, whole process (upstream fixture Pod stream)';
+/**
+ * The same rows on distinct Pods (the pods corpus's generator, as many as
+ * the fixture stream has): what a user meets on a real watch, where strings
+ * repeat far less than in copies of one object and the string caches and
+ * shapes of the binary formats miss more. This Node only, no targets (the
+ * issue's CLI targets are on the fixture stream).
+ */
+export const DISTINCT_CLI_SUITE = 'CLI decode --output none, whole process (distinct Pods of the pods corpus)';
 export const SPLIT_ROW = 'split-by-newline + JSON.parse, whole process (same JSON bytes)';
 const CLI = fileURLToPath(new URL('../../dist/cli/main.js', import.meta.url));
 const RUNTIMES_DIR = fileURLToPath(new URL('../../node_modules/.cache/watchwire-runtimes/', import.meta.url));
@@ -90,7 +98,20 @@ function runOnce(run: Run, events: number): { wall: number; cpu: number | undefi
   }
 }
 
-export function runCliSuite(events: readonly WatchEvent[], timing: Timing, log: (text: string) => void, runtimes: readonly CliRuntime[]): Figure[] {
+/** Which rows a CLI suite runs besides each format's plain decode and the split baseline. */
+export interface CliRows {
+  /** --drop-fields metadata.managedFields per format. */
+  drops: boolean;
+  /** CBOR from another encoder (keys shuffled, tags, f16). */
+  shuffled: boolean;
+  /** What the streams hold, for the log line. */
+  what: string;
+}
+
+export const FIXTURE_CLI_ROWS: CliRows = { drops: true, shuffled: true, what: 'fixture Pods' };
+export const DISTINCT_CLI_ROWS: CliRows = { drops: true, shuffled: false, what: 'distinct Pods' };
+
+export function runCliSuite(events: readonly WatchEvent[], timing: Timing, log: (text: string) => void, runtimes: readonly CliRuntime[], rows: CliRows = FIXTURE_CLI_ROWS): Figure[] {
   const dir = mkdtempSync(join(tmpdir(), 'watchwire-bench-cli-'));
   try {
     const registry = createRegistry();
@@ -107,22 +128,22 @@ export function runCliSuite(events: readonly WatchEvent[], timing: Timing, log: 
       for (const { suite, exec } of runtimes) runs.push({ row, suite, exec, file, args: [CLI, 'decode', '--content-type', format, '--output', 'none', '--stats', ...extra] });
     };
     decode('json', json, cliRow('json'));
-    decode('json', json, cliRow('json', true), ['--drop-fields', 'metadata.managedFields']);
+    if (rows.drops) decode('json', json, cliRow('json', true), ['--drop-fields', 'metadata.managedFields']);
     for (const format of ['cbor', 'protobuf']) {
       const c = codec(format);
       if (c === undefined) continue;
       const file = write(`pods.${format}`, encodeAll(c, events));
       decode(format, file, cliRow(format));
-      decode(format, file, cliRow(format, true), ['--drop-fields', 'metadata.managedFields']);
+      if (rows.drops) decode(format, file, cliRow(format, true), ['--drop-fields', 'metadata.managedFields']);
     }
-    if (codec('cbor') !== undefined) decode('cbor', write('pods-shuffled.cbor', shuffledCborStream(events, 0x5eed14)), SHUFFLED_CLI_ROW);
+    if (rows.shuffled && codec('cbor') !== undefined) decode('cbor', write('pods-shuffled.cbor', shuffledCborStream(events, 0x5eed14)), SHUFFLED_CLI_ROW);
     const split = join(dir, 'split.mjs');
     writeFileSync(
       split,
       "import { readFileSync } from 'node:fs';\nlet n = 0;\nfor (const line of readFileSync(0, 'utf8').split('\\n')) if (line.length > 0) { JSON.parse(line); n++; }\nprocess.stderr.write(JSON.stringify({ events: n }) + '\\n');\n",
     );
     for (const { suite, exec } of runtimes) runs.push({ row: SPLIT_ROW, suite, exec, file: json, args: [split] });
-    log(`CLI rows: ${events.length} fixture Pods per stream (JSON ${(statSync(json).size / 1e6).toFixed(0)} MB), ${timing.rounds + 1} rounds of ${runs.length} processes`);
+    log(`CLI rows: ${events.length} ${rows.what} per stream (JSON ${(statSync(json).size / 1e6).toFixed(0)} MB), ${timing.rounds + 1} rounds of ${runs.length} processes`);
 
     // One round more than the in-process suites: a process is one sample.
     const rounds = timing.rounds + 1;
@@ -162,7 +183,7 @@ export function runCliSuite(events: readonly WatchEvent[], timing: Timing, log: 
 /** The issue's CLI targets, from figures of this run. `both` gives wall and CPU ratios of two figures. */
 export function cliRatios(figures: readonly Figure[], both: (a: Figure | undefined, b: Figure | undefined) => Pick<Ratio, 'value' | 'cpu'>): Ratio[] {
   const suites = [...new Set(figures.filter((f) => f.suite.startsWith(CLI_SUITE)).map((f) => f.suite))];
-  return suites.flatMap((suite) => cliSuiteRatios(figures, suite, both));
+  return [...suites.flatMap((suite) => cliSuiteRatios(figures, suite, both)), ...distinctRatios(figures, both)];
 }
 
 /** Node 20's rows are named as before; another runtime's say which in the label. */
@@ -185,6 +206,21 @@ function cliSuiteRatios(figures: readonly Figure[], suite: string, both: (a: Fig
   }
   if (row(SHUFFLED_CLI_ROW) !== undefined) {
     out.push({ what: `${label} time of ${SHUFFLED_CLI_ROW} / the same events as watchwire writes them`, ...both(row(cliRow('cbor')), row(SHUFFLED_CLI_ROW)), baseline: cliRow('cbor'), target: { op: '<=', threshold: 1.2, unit: '×' } });
+  }
+  return out;
+}
+
+/** The distinct-Pods rows against JSON and split, without targets: what a user meets beside what the targets measure. */
+function distinctRatios(figures: readonly Figure[], both: (a: Figure | undefined, b: Figure | undefined) => Pick<Ratio, 'value' | 'cpu'>): Ratio[] {
+  const row = (name: string) => figures.find((f) => f.suite === DISTINCT_CLI_SUITE && f.name === name && f.unavailable === undefined);
+  const label = '[CLI, distinct Pods]';
+  if (row(cliRow('json')) === undefined) return [];
+  const note = 'no target: the CLI targets are on the fixture stream; this is the same command on Pods whose strings mostly differ';
+  const out: Ratio[] = [{ what: `${label} ${cliRow('json')} vs ${SPLIT_ROW}`, ...both(row(cliRow('json')), row(SPLIT_ROW)), baseline: SPLIT_ROW, note }];
+  for (const format of ['cbor', 'protobuf']) {
+    if (row(cliRow(format)) === undefined) continue;
+    out.push({ what: `${label} ${cliRow(format)} vs ${cliRow('json')}`, ...both(row(cliRow(format)), row(cliRow('json'))), baseline: cliRow('json'), note });
+    if (row(cliRow(format, true)) !== undefined) out.push({ what: `${label} ${cliRow(format, true)} vs ${cliRow('json', true)}`, ...both(row(cliRow(format, true)), row(cliRow('json', true))), baseline: cliRow('json', true), note });
   }
   return out;
 }
