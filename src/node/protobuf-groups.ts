@@ -11,6 +11,8 @@
  * since 20.19 and 22.12 (`process.features.require_module`). It gives the
  * same module instances as import, so the tables the groups register are the
  * ones the decoders read. Where Node lacks it, every group is loaded first.
+ * The paths are computed, so a bundler cannot follow them: a bundled app adds
+ * the groups it needs with addGroup instead.
  */
 import { createRequire } from 'node:module';
 import { GROUP_NAMES } from '../formats/protobuf/generated/groups.js';
