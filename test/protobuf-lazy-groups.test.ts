@@ -7,11 +7,12 @@
  */
 import assert from 'node:assert/strict';
 import { describe, test } from 'node:test';
-import { type KubeObject, type WatchEvent, decodeAll, encodeAll } from 'watchwire';
+import { type KubeObject, type WatchEvent, createRegistry, decodeAll, encodeAll } from 'watchwire';
 import { canRequireModules, nodeGroupLoader, protobufSchemasOnDemand } from 'watchwire/node';
 import { type GroupLoader, ProtobufSchemaRegistry, createProtobufCodec, decodeProtobufObject, encodeProtobufObject, groupOfMessage, protobufCodec } from 'watchwire/protobuf';
 import { GROUP_NAMES } from '../src/formats/protobuf/generated/groups.js';
 import { ALL_GROUPS } from '../src/formats/protobuf/generated/all.js';
+import { cliRegistry } from '../src/cli/codec-loader.js';
 import { realisticPod } from './helpers/cbor-pods.js';
 
 /** The base registry class (no groups to start with): what protobufSchemasOnDemand builds on. */
@@ -102,6 +103,12 @@ describe('protobuf: groups loaded on demand', () => {
     decodeProtobufObject(encodeProtobufObject(deployment), { schemas: a });
     assert.deepEqual(b.groups, []);
   });
+});
+
+test('the CLI registry (watch) has the codecs of createRegistry in its order, and its protobuf decodes as the full one', async () => {
+  const cli = await cliRegistry();
+  assert.deepEqual(cli.list().map((c) => [c.name, c.mediaType]), createRegistry().list().map((c) => [c.name, c.mediaType]));
+  assert.deepEqual(decodeAll(cli.get('protobuf'), stream), decodeAll(protobufCodec, stream));
 });
 
 function captured(fn: () => unknown): unknown {

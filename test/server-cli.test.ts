@@ -55,6 +55,11 @@ test('watch URL prints events and a stats line; a refused watch exits 1 with the
     assert.deepEqual(ok.stdout.trim().split('\n'), ['ADDED    Pod default/pod-0000 rv=101', 'ADDED    Pod default/pod-0001 rv=102', 'ADDED    Pod default/pod-0002 rv=103']);
     assert.match(ok.stderr, /# connected: cbor \(application\/cbor-seq\)/);
     assert.equal(JSON.parse(ok.stderr.trim().split('\n').at(-1)!).events, 3);
+    // The default formats: protobuf first, its groups loaded as the stream needs them.
+    const protobuf = await run(['watch', podsUrl(server), '--resource-version', '100', '--max-events', '3']);
+    assert.equal(protobuf.code, 0, protobuf.stderr);
+    assert.deepEqual(protobuf.stdout, ok.stdout);
+    assert.match(protobuf.stderr, /# connected: protobuf \(application\/vnd\.kubernetes\.protobuf;stream=watch\)/);
     const refused = await run(['watch', podsUrl(server), '--format', 'yaml']);
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /HTTP 406 Not Acceptable/);

@@ -1,4 +1,5 @@
 import type { Codec } from '../core/codec.js';
+import type { CodecRegistry } from '../negotiate.js';
 
 /**
  * Each built-in codec by its short name, loaded on its own: `decode
@@ -25,4 +26,20 @@ export async function loadCodec(type: string | undefined, flag: string): Promise
   const load = name !== undefined && Object.hasOwn(byName, name) ? byName[name] : undefined;
   if (load !== undefined) return load();
   return (await import('./codecs.js')).codecFor(type, flag);
+}
+
+/**
+ * Every built-in codec, in defaultCodecs' order (formats/index.ts), with the
+ * protobuf one loading groups on demand: for the commands that negotiate
+ * (watch), which would otherwise load all 64 groups to watch one kind.
+ */
+export async function cliRegistry(): Promise<CodecRegistry> {
+  const [{ CodecRegistry }, json, yaml, cbor, protobuf] = await Promise.all([
+    import('../negotiate.js'),
+    import('../formats/json/codec.js'),
+    import('../formats/yaml/codec.js'),
+    import('../formats/cbor/codec.js'),
+    byName.protobuf!(),
+  ]);
+  return new CodecRegistry([json.jsonCodec, yaml.yamlCodec, json.jsonDocumentsCodec, cbor.cborCodec, protobuf]);
 }

@@ -2,7 +2,7 @@ import { parseArgs } from 'node:util';
 import { WatchExpiredError, WatchHttpError } from '../client/errors.js';
 import { Watch, type WatchSignal, type WatchStats } from '../client/watch.js';
 import type { WatchEvent } from '../core/event.js';
-import { createRegistry } from '../formats/index.js';
+import { cliRegistry } from './codec-loader.js';
 import { parseLimit } from './decode.js';
 import { BatchedOutput } from './output.js';
 import { UsageError } from './usage.js';
@@ -70,7 +70,7 @@ export async function watchCommand(argv: string[]): Promise<void> {
     throw new UsageError(`not a URL: ${JSON.stringify(positionals[0])}`);
   }
   if (values.output !== 'text' && values.output !== 'json') throw new UsageError('--output must be text or json');
-  const registry = createRegistry();
+  const registry = await cliRegistry();
   const formats = values.format?.split(',').map((f) => f.trim()).filter((f) => f !== '');
   if (formats !== undefined) {
     for (const f of formats) {
