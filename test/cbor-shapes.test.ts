@@ -201,3 +201,21 @@ for (const [name, flags, code] of [
     assert.deepStrictEqual(got.fast.slice(1), [true, true, true]);
   });
 }
+
+test('a key set seen once and built by stores starts from a root of its own, not the one {} and JSON.parse grow (V8 %HaveSameMap)', () => {
+  const child = `
+    import vm from 'node:vm';
+    const { decodeCborObject, encodeCbor } = await import(${JSON.stringify(DIST)});
+    const sameMap = vm.runInThisContext('(a, b) => %HaveSameMap(a, b)');
+    const fast = vm.runInThisContext('(o) => %HasFastProperties(o)');
+    // Two keys never seen before: built by stores (fewer than a dictionary's three), not by a shape.
+    const data = decodeCborObject(encodeCbor({ data: { 'seen-once-a': 'x', 'seen-once-b': 'y' } })).data;
+    const literal = {};
+    for (const k of Object.keys(data)) literal[k] = data[k];
+    const parsed = JSON.parse(JSON.stringify(data));
+    console.log(JSON.stringify({ keys: Object.keys(data), proto: Object.getPrototypeOf(data) === Object.prototype, fast: fast(data), literal: sameMap(data, literal), parsed: sameMap(data, parsed) }));
+  `;
+  const r = spawnSync(process.execPath, ['--allow-natives-syntax', '--input-type=module', '-e', child], { encoding: 'utf8' });
+  assert.equal(r.status, 0, r.stderr);
+  assert.deepStrictEqual(JSON.parse(r.stdout.trim()), { keys: ['seen-once-a', 'seen-once-b'], proto: true, fast: true, literal: false, parsed: false });
+});

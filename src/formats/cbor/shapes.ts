@@ -117,6 +117,18 @@ export function makeShape(keys: readonly string[], ids: Int32Array): Shape {
   });
 }
 
+/**
+ * Plain objects built by stores start here, on a hidden-class root of their
+ * own: from `{}` they would grow, and look their transitions up in, the root
+ * every `{}` and JSON.parse object shares (a caller's JSON, their own code's),
+ * for the reason protobuf's MapObject has one. Measured, the CLI on
+ * 4,000 distinct Pods, 6 interleaved runs: 0.57 -> 0.55 s CPU (fixture Pods
+ * and the in-process bench: no change).
+ */
+function PlainObjectRoot(this: Record<string, unknown>): void {}
+PlainObjectRoot.prototype = Object.prototype;
+const FastObject = PlainObjectRoot as unknown as new () => Record<string, unknown>;
+
 /** Key sets of this many keys or more that are built as dictionaries (see plainObject). */
 const DICTIONARY_KEYS = 3;
 
@@ -139,7 +151,7 @@ export function plainObject(keys: readonly string[], from: number, values: reado
     delete object.a;
     delete object.b;
   } else {
-    object = {};
+    object = new FastObject();
   }
   for (let i = 0; i < n; i++) {
     const key = keys[from + i]!;
