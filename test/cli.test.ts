@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, describe, test } from 'node:test';
 import { fileURLToPath } from 'node:url';
-import { type WatchEvent, encodeAll, jsonCodec, yamlCodec } from 'watchwire';
+import { type WatchEvent, encodeAll, jsonCodec, protobufCodec, yamlCodec } from 'watchwire';
 
 const MAIN = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'watchwire-cli-'));
@@ -177,6 +177,34 @@ describe('watchwire decode', () => {
       assert.doesNotMatch(r.stderr, /\n\s+at /);
       assert.equal(r.stdout, '');
     }
+  });
+
+  test('--protobuf-tier: every tier prints the same events, from FILE and stdin; a bad value or another format is a usage error', async () => {
+    const input = encodeAll(protobufCodec, events(7));
+    const file = join(dir, 'watch.pb');
+    writeFileSync(file, input);
+    // What protobuf gives back (Go's zero structs added): the same events by name, whatever the tier.
+    const reference = await cli(['decode', '--content-type', 'protobuf'], input);
+    const expected = reference.stdout;
+    assert.deepStrictEqual(
+      parseLines(expected).map((e) => (e as WatchEvent).object.metadata?.name),
+      events(7).map((e) => e.object.metadata?.name),
+    );
+    for (const tier of [undefined, 'auto', 'table', 'compiled']) {
+      const flags = tier === undefined ? [] : ['--protobuf-tier', tier];
+      for (const [args, stdin] of [[[file], ''], [[], input]] as const) {
+        const run = await cli(['decode', '--content-type', 'protobuf', ...flags, ...args], stdin);
+        assert.deepStrictEqual([run.code, run.stderr, run.stdout], [0, '', expected], `tier ${tier} ${args.length > 0 ? 'FILE' : 'stdin'}`);
+      }
+    }
+    const viaMediaType = await cli(['decode', '--content-type', 'application/vnd.kubernetes.protobuf;stream=watch', '--protobuf-tier', 'table', file]);
+    assert.deepStrictEqual([viaMediaType.code, viaMediaType.stdout], [0, expected]);
+    const badValue = await cli(['decode', '--content-type', 'protobuf', '--protobuf-tier', 'fast', file]);
+    assert.equal(badValue.code, 2);
+    assert.match(badValue.stderr, /--protobuf-tier must be auto, table or compiled/);
+    const otherFormat = await cli(['decode', '--content-type', 'json', '--protobuf-tier', 'table'], jsonLines(events(1)));
+    assert.equal(otherFormat.code, 2);
+    assert.match(otherFormat.stderr, /--protobuf-tier applies to protobuf, not json/);
   });
 
   test('a missing FILE is exit 1 with one line', async () => {

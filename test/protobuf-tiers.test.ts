@@ -311,6 +311,29 @@ describe("protobuf tiers: 'auto' moves from the table tier to the generated deco
     assert.ok(tiers.bytes > 0);
   });
 
+  test('expectedBytes: a stream known to reach the budget moves after its first object; a shorter one rents as before', () => {
+    const pods = fc.sample(pod, { seed: 41, numRuns: 6 });
+    const frames = pods.map((p) => watchFrame('MODIFIED', encodeProtobufObject(p)).subarray(4));
+    const run = (expectedBytes: number | undefined) => {
+      const registry = new ProtobufSchemaRegistry();
+      const tiers = registry.resolve('v1', 'Pod')!.tiers!;
+      const decoder = createProtobufCodec({ schemas: registry, ...(expectedBytes === undefined ? {} : { expectedBytes }) }).createDecoder(DEFAULT_LIMITS);
+      const reference = createProtobufCodec({ schemas: registry, tier: 'compiled' }).createDecoder(DEFAULT_LIMITS);
+      const seen: boolean[] = [];
+      for (const frame of frames) {
+        assert.equal(JSON.stringify(decoder.decode(frame)), JSON.stringify(reference.decode(frame)));
+        seen.push(tiers.compiled);
+      }
+      return { seen, budget: tiers.budget };
+    };
+    // The budget these Pods' types give (a Pod's is hundreds of MB): the hint is compared with it.
+    const { budget } = run(undefined);
+    assert.ok(budget > 1e6, `budget ${budget}`);
+    assert.deepStrictEqual(run(undefined).seen, [false, false, false, false, false, false], 'unknown length: the table tier rents');
+    assert.deepStrictEqual(run(budget - 1).seen, [false, false, false, false, false, false], 'short of the budget: the table tier rents');
+    assert.deepStrictEqual(run(budget).seen, [false, true, true, true, true, true], 'at the budget: compiled from the second object on');
+  });
+
   test('the budget follows the message types a kind has decoded: a Pod with containers and volumes waits longer than a ConfigMap', () => {
     const registry = new ProtobufSchemaRegistry();
     const decoder = createProtobufCodec({ schemas: registry, tier: 'table' }).objects!.createDecoder(DEFAULT_LIMITS);

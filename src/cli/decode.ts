@@ -4,7 +4,7 @@ import { type FieldSelection, compileFieldFilter } from '../core/field-filter.js
 import type { StreamStats } from '../core/pipeline.js';
 import { decodeObjectStream, decodeStream } from '../stream/async-iterable.js';
 import { loadCodec } from './codec-loader.js';
-import { openInput } from './input.js';
+import { inputBytes, openInput } from './input.js';
 import { BatchedOutput } from './output.js';
 import { UsageError } from './usage.js';
 
@@ -57,9 +57,18 @@ export async function decodeCommand(argv: string[]): Promise<void> {
       stats: { type: 'boolean', default: false },
       'drop-fields': { type: 'string', multiple: true },
       'keep-fields': { type: 'string', multiple: true },
+      'protobuf-tier': { type: 'string' },
     },
   });
-  const codec = await loadCodec(values['content-type'], '--content-type');
+  const tier = values['protobuf-tier'];
+  if (tier !== undefined && tier !== 'auto' && tier !== 'table' && tier !== 'compiled') throw new UsageError('--protobuf-tier must be auto, table or compiled');
+  // A file's size tells 'auto' how long the stream is: a long one starts on the compiled tier (ProtobufObjectOptions.expectedBytes).
+  const expectedBytes = inputBytes(positionals[0]);
+  const codec = await loadCodec(values['content-type'], '--content-type', {
+    ...(tier === undefined ? {} : { tier }),
+    ...(expectedBytes === undefined ? {} : { expectedBytes }),
+  });
+  if (tier !== undefined && codec.name !== 'protobuf') throw new UsageError(`--protobuf-tier applies to protobuf, not ${codec.name}`);
   if (values.output !== 'json' && values.output !== 'none') throw new UsageError(`--output must be json or none`);
   if (positionals.length > 1) throw new UsageError('decode takes at most one FILE');
   if (values.objects && codec.objects === undefined) throw new UsageError(`--objects is not available for ${codec.name}`);

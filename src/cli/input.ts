@@ -1,4 +1,4 @@
-import { createReadStream, fstatSync } from 'node:fs';
+import { createReadStream, fstatSync, statSync } from 'node:fs';
 import type { Readable } from 'node:stream';
 
 /**
@@ -16,6 +16,16 @@ export function openInput(file: string | undefined): Readable {
   // terminal is read as Node reads it (a pipe holds 64 KiB at most anyway).
   if (isRegularFile(0)) return createReadStream('', { fd: 0, highWaterMark: READ_BYTES, autoClose: false });
   return process.stdin;
+}
+
+/** The size of what openInput reads when it is a regular file (FILE, or a file on stdin), else undefined (a pipe, a terminal). */
+export function inputBytes(file: string | undefined): number | undefined {
+  try {
+    const stat = file !== undefined && file !== '-' ? statSync(file) : fstatSync(0);
+    return stat.isFile() ? stat.size : undefined;
+  } catch {
+    return undefined; // openInput reports a FILE that cannot be read
+  }
 }
 
 function isRegularFile(fd: number): boolean {

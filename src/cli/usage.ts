@@ -39,6 +39,8 @@ commands:
       --stats                          print {"events","bytes","seconds"} as JSON on stderr at the end
       --drop-fields PATH[,PATH]        leave these fields out of each object (e.g. metadata.managedFields)
       --keep-fields PATH[,PATH]        keep only these fields (and name, namespace, uid, resourceVersion)
+      --protobuf-tier auto|table|compiled   protobuf decoder: auto (default; a long FILE starts compiled),
+                                       the table interpreter (quick to warm up) or the generated decoders
   encode --content-type TYPE           read JSON events (one per line) on stdin, write TYPE on stdout
   transcode --from TYPE --to TYPE      decode then encode, streaming
   demo                                 replay server on loopback, watched in every format (npm start)

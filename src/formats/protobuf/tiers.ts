@@ -52,12 +52,21 @@ export class Tiering {
     return seenFields(this.table) * BYTES_PER_FIELD;
   }
 
-  /** Counts `bytes` more decoded on the table tier; true while the table tier should decode them. */
-  rent(bytes: number): boolean {
+  /**
+   * Counts `bytes` more decoded on the table tier; true while the table tier
+   * should decode them. `expected`: the bytes the caller expects to decode
+   * in all (0: unknown; see ProtobufObjectOptions.expectedBytes). Renting
+   * until the rent reaches the price is for a length not known in advance;
+   * when it is, and it reaches the price, buying at once costs less (the
+   * rent paid first is the rule's worst case: up to twice the better tier).
+   * So, once the first object has shown the kind's types, a stream expected
+   * to reach the budget moves at once.
+   */
+  rent(bytes: number, expected = 0): boolean {
     if (this.compiled) return false;
-    if (this.bytes >= this.limit) {
+    if (this.bytes >= this.limit || expected >= this.limit) {
       const limit = this.budget;
-      if (this.bytes >= limit && this.limit > 0) {
+      if (this.limit > 0 && (this.bytes >= limit || expected >= limit)) {
         this.compiled = true;
         return false;
       }
