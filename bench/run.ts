@@ -14,7 +14,7 @@ import { FULL_TIMING, type Figure, QUICK_TIMING, type Timing, eventsPerCpuSecond
 import { type Corpus, cborNative, materialise } from './materialise.js';
 import { peerVersion } from './peers/versions.js';
 import { type Ratio, type Report, type RssResult, consoleTable, machine, resultsMarkdown } from './report.js';
-import { GUARD_ROW, LIMIT_ROW, SHUFFLED_CBOR_ROW, SPLIT_BYTES_ROW, dropRow, formatRow, issue14Jobs, measureFormat, measureLimit, runDecodeSuite, suiteName } from './suites/decode.js';
+import { FIELDSV1_ROW, GUARD_ROW, LIMIT_ROW, ORDER_BOUND, SHUFFLED_CBOR_ROW, SPLIT_BYTES_ROW, dropRow, formatRow, issue14Jobs, measureFormat, measureLimit, runDecodeSuite, suiteName } from './suites/decode.js';
 import { DISTINCT_CLI_ROWS, DISTINCT_CLI_SUITE, cliRatios, cliRuntimes, runCliSuite } from './suites/cli.js';
 import { runE2eSuite } from './suites/e2e.js';
 import { FRAMING_SUITE, runFramingSuite } from './suites/framing.js';
@@ -154,6 +154,49 @@ function issue14Ratios(figures: readonly Figure[], suite: string, name: string):
       target: { op: '<=', threshold: 1.2, unit: '×' },
     });
   }
+  out.push(...boundRatios(figures, suite, name));
+  return out;
+}
+
+/** What the bound rows show (suites/decode.ts ORDER_BOUND, FIELDSV1_ROW): no targets, the limits the targets meet. */
+function boundRatios(figures: readonly Figure[], suite: string, name: string): Ratio[] {
+  const out: Ratio[] = [];
+  const row = (n: string) => find(figures, suite, n);
+  const walk = [row(ORDER_BOUND.walkSorted), row(ORDER_BOUND.walkShuffled)] as const;
+  if (walk[0] && walk[1]) {
+    out.push({
+      what: `[${name}] bound: time of the head walk over keys shuffled / in order (the same bytes per object, nothing built)`,
+      ...bothRatios(walk[0], walk[1]),
+      baseline: ORDER_BOUND.walkSorted,
+      note: 'what key order alone costs a walk that builds nothing: mispredicted branches, a floor under the shuffled/sorted target',
+    });
+  }
+  const decode = [row(ORDER_BOUND.decodeSorted), row(ORDER_BOUND.decodeShuffled)] as const;
+  if (decode[0] && decode[1]) {
+    out.push({
+      what: `[${name}] bound: time of watchwire cbor over keys shuffled / in order (the same bytes per object, no tags, no f16)`,
+      ...bothRatios(decode[0], decode[1]),
+      baseline: ORDER_BOUND.decodeSorted,
+      note: 'the target row without tags and f16: key order alone',
+    });
+  }
+  const fieldsV1 = row(FIELDSV1_ROW);
+  const json = row(formatRow('json'));
+  const protobuf = row(formatRow('protobuf'));
+  // Where FieldsV1 is a small share (the fixture Pod's one small entry), taking it out changes nothing worth a row.
+  if (fieldsV1 && json && protobuf && eventsPerSecond(protobuf) / eventsPerSecond(fieldsV1) >= 0.05) {
+    // Per event, seconds: each row's time less the FieldsV1 parse, which both formats do the same way.
+    const wall = (f: Figure) => 1 / eventsPerSecond(f);
+    const cpu = (f: Figure) => (f.cpu === undefined ? undefined : f.cpu / f.events);
+    const [fj, fp, ff] = [cpu(json), cpu(protobuf), cpu(fieldsV1)];
+    out.push({
+      what: `[${name}] bound: watchwire protobuf vs watchwire json, each less ${FIELDSV1_ROW.slice('bound: '.length)}`,
+      value: (wall(json) - wall(fieldsV1)) / (wall(protobuf) - wall(fieldsV1)),
+      ...(fj !== undefined && fp !== undefined && ff !== undefined ? { cpu: (fj - ff) / (fp - ff) } : {}),
+      baseline: `watchwire json less the FieldsV1 parse (FieldsV1 is ${((100 * wall(fieldsV1)) / wall(protobuf)).toFixed(0)} % of protobuf's time here)`,
+      note: 'what protobuf gains where it does not carry JSON: the FieldsV1 parse is the same JSON.parse in both formats',
+    });
+  }
   return out;
 }
 
@@ -184,7 +227,7 @@ function ratios(figures: readonly Figure[], rss: readonly RssResult[], corpora: 
     }
     for (const f of figures.filter((x) => x.suite === suite && x.unavailable === undefined && x.name !== LIMIT_ROW)) {
       if (f.name === formatRow('json')) continue;
-      if (f.name.includes('dropFields') || f.name === SHUFFLED_CBOR_ROW) continue; // issue14Ratios
+      if (f.name.includes('dropFields') || f.name === SHUFFLED_CBOR_ROW || f.name.startsWith('bound: ')) continue; // issue14Ratios
       if (f.name.startsWith('watchwire protobuf') || f.name.startsWith('watchwire cbor')) {
         const childJson = f.name.includes('no native') ? find(figures, suite, 'watchwire json (in the no-native child process)') : json;
         // Issue 14: protobuf >= 1.5x and CBOR >= 1.2x JSON on Pods, >= 1.0x on ConfigMaps.

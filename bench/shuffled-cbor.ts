@@ -9,44 +9,59 @@ import { Rng } from './corpus.js';
 
 const utf8 = new TextEncoder();
 
-export function shuffledCborStream(events: readonly unknown[], seed: number): Uint8Array {
+/**
+ * What the other encoder does; every part on by default. With `shuffle` off
+ * and `tags` and `f16` off, the events come in watchwire's key order with the
+ * same bytes per object as with `shuffle` alone on (every string a byte
+ * string either way): the pair the bench's key-order bound rows time.
+ */
+export interface OtherEncoder {
+  shuffle?: boolean;
+  tags?: boolean;
+  f16?: boolean;
+}
+
+export function shuffledCborStream(events: readonly unknown[], seed: number, options: OtherEncoder = {}): Uint8Array {
   const rng = new Rng(seed);
   const out = new Writer();
+  const style: Required<OtherEncoder> = { shuffle: options.shuffle ?? true, tags: options.tags ?? true, f16: options.f16 ?? true };
   for (const event of events) {
-    out.bytes(0xd9, 0xd9, 0xf7);
-    value(event, out, rng);
+    if (style.tags) out.bytes(0xd9, 0xd9, 0xf7);
+    value(event, out, rng, style);
   }
   return out.finish();
 }
 
-function value(v: unknown, out: Writer, rng: Rng): void {
-  if (rng.next() < 0.05) out.bytes(0xd9, 0xd9, 0xf7);
+function value(v: unknown, out: Writer, rng: Rng, style: Required<OtherEncoder>): void {
+  if (style.tags && rng.next() < 0.05) out.bytes(0xd9, 0xd9, 0xf7);
   if (v === null || v === undefined) return out.bytes(0xf6);
   if (v === true) return out.bytes(0xf5);
   if (v === false) return out.bytes(0xf4);
-  if (typeof v === 'number') return number(v, out, rng);
+  if (typeof v === 'number') return number(v, out, rng, style.f16);
   if (typeof v === 'string') return string(v, out);
   if (Array.isArray(v)) {
     out.head(4, v.length);
-    for (const item of v) value(item, out, rng);
+    for (const item of v) value(item, out, rng, style);
     return;
   }
   const record = v as Record<string, unknown>;
   const keys = Object.keys(record).filter((k) => record[k] !== undefined);
-  for (let i = keys.length - 1; i > 0; i--) {
-    const j = rng.int(i + 1);
-    [keys[i], keys[j]] = [keys[j]!, keys[i]!];
+  if (style.shuffle) {
+    for (let i = keys.length - 1; i > 0; i--) {
+      const j = rng.int(i + 1);
+      [keys[i], keys[j]] = [keys[j]!, keys[i]!];
+    }
   }
   out.head(5, keys.length);
   for (const key of keys) {
-    if (rng.next() < 0.03) out.bytes(0xd9, 0xd9, 0xf7);
+    if (style.tags && rng.next() < 0.03) out.bytes(0xd9, 0xd9, 0xf7);
     string(key, out);
-    value(record[key], out, rng);
+    value(record[key], out, rng, style);
   }
 }
 
-function number(n: number, out: Writer, rng: Rng): void {
-  const half = Number.isInteger(n) && n >= 0 && n <= 2048 && rng.next() < 0.5 ? f16(n) : -1;
+function number(n: number, out: Writer, rng: Rng, f16s: boolean): void {
+  const half = f16s && Number.isInteger(n) && n >= 0 && n <= 2048 && rng.next() < 0.5 ? f16(n) : -1;
   if (half >= 0) return out.bytes(0xf9, half >>> 8, half & 0xff);
   if (Number.isSafeInteger(n)) return n >= 0 ? out.head(0, n) : out.head(1, -1 - n);
   const view = new DataView(new ArrayBuffer(8));

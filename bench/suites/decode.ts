@@ -3,7 +3,7 @@
  * every watchwire format fed 64 KiB chunks, and the peers' exact
  * line-splitting + parsing paths run in memory on the same chunks.
  */
-import { type FieldSelection, StreamDecoder, decodeAll, v8KeyGuard } from 'watchwire';
+import { CborSeqFramer, DEFAULT_LIMITS, type FieldSelection, StreamDecoder, decodeAll, v8KeyGuard } from 'watchwire';
 import { type Figure, type Job, Tally, type Timing, measureAsync, measureSync, runInRounds, unavailable } from '../harness.js';
 import { BENCH_LIMITS, CHUNK_BYTES, type Corpus, FORMATS, type Format, canonical, cborNative, chunk } from '../materialise.js';
 import { shuffledCborStream } from '../shuffled-cbor.js';
@@ -38,6 +38,31 @@ export function dropRow(format: Format): string {
 }
 
 export const SHUFFLED_CBOR_ROW = 'watchwire cbor, keys shuffled per object + 55799 + f16 (another encoder)';
+
+/**
+ * Rows that show what bounds two of issue 14's targets, measured beside them
+ * (no targets of their own; the ratios in run.ts say what each shows).
+ * Key order: the same events with every string a byte string and no tags or
+ * f16, once in watchwire's key order and once shuffled per object: the same
+ * bytes per object, in another order. The framer's head walk builds nothing
+ * (no objects, no strings, no hidden classes), so what order costs it is
+ * what order costs any walk of the bytes: a branch per head that the CPU can
+ * no longer predict.
+ */
+export const ORDER_BOUND = {
+  walkSorted: 'bound: CBOR head walk only (CborSeqFramer, nothing built), keys in order, byte strings',
+  walkShuffled: 'bound: CBOR head walk only, keys shuffled per object (the same bytes per object)',
+  decodeSorted: 'bound: watchwire cbor, keys in order, byte strings (no tags, no f16)',
+  decodeShuffled: 'bound: watchwire cbor, keys shuffled per object (the same bytes per object, no tags, no f16)',
+} as const;
+/**
+ * FieldsV1 (managedFields' field sets) travels in protobuf as JSON text,
+ * which the decoder must JSON.parse (no faster parser exists in JS: the CBOR
+ * reader builds the same trees no faster, measured): this row times that
+ * parse alone, over the same texts, so run.ts can say what protobuf and JSON
+ * cost without it.
+ */
+export const FIELDSV1_ROW = 'bound: TextDecoder + JSON.parse of the events\' FieldsV1 alone (the JSON inside protobuf)';
 
 /** One watchwire format over the corpus in 64 KiB chunks, checked; `selection` is passed to the decoder. */
 export function measureFormat(corpus: Corpus, format: Format, timing: Timing, row = formatRow(format), selection: FieldSelection = {}): Figure {
@@ -95,7 +120,56 @@ export function issue14Jobs(corpus: Corpus, timing: Timing): Job[] {
   }
   const chunks = chunk(bytes, CHUNK_BYTES);
   jobs.push(() => measureChunks(corpus, cbor.codec, chunks, bytes.length, timing, SHUFFLED_CBOR_ROW, {}));
+  jobs.push(...orderBoundJobs(corpus, cbor.codec, timing));
+  jobs.push(fieldsV1Job(corpus, timing));
   return jobs;
+}
+
+function orderBoundJobs(corpus: Corpus, codec: Parameters<typeof StreamDecoder.events>[0], timing: Timing): Job[] {
+  const jobs: Job[] = [];
+  const streams = [
+    { walk: ORDER_BOUND.walkSorted, decode: ORDER_BOUND.decodeSorted, bytes: shuffledCborStream(corpus.events, 0x5eed15, { shuffle: false, tags: false, f16: false }) },
+    { walk: ORDER_BOUND.walkShuffled, decode: ORDER_BOUND.decodeShuffled, bytes: shuffledCborStream(corpus.events, 0x5eed15, { tags: false, f16: false }) },
+  ];
+  if (streams[0]!.bytes.length !== streams[1]!.bytes.length) throw new Error(`${corpus.name}: the key-order bound streams differ in length`);
+  for (const { walk, decode, bytes } of streams) {
+    const chunks = chunk(bytes, CHUNK_BYTES);
+    jobs.push(() => measureChunks(corpus, codec, chunks, bytes.length, timing, decode, {}));
+    jobs.push(() =>
+      measureSync(suiteName(corpus), walk, { events: corpus.events.length, bytes: bytes.length }, timing, () => {
+        const framer = new CborSeqFramer(BENCH_LIMITS.maxFrameBytes, DEFAULT_LIMITS.maxDepth);
+        let frames = 0;
+        let framed = 0;
+        for (let i = 0; i < chunks.length; i++) {
+          framer.push(chunks[i]!);
+          for (let f = framer.next(); f !== undefined; f = framer.next()) {
+            frames++;
+            framed += f.length;
+          }
+        }
+        framer.end();
+        if (framer.next() !== undefined || frames !== corpus.events.length || framed !== bytes.length) throw new Error(`${walk}: ${frames} frames of ${framed} bytes, expected ${corpus.events.length} of ${bytes.length}`);
+      }),
+    );
+  }
+  return jobs;
+}
+
+function fieldsV1Job(corpus: Corpus, timing: Timing): Job {
+  const encoder = new TextEncoder();
+  const texts: Uint8Array[] = [];
+  for (const event of corpus.events) {
+    const entries = (event.object.metadata as { managedFields?: { fieldsV1?: unknown }[] } | undefined)?.managedFields ?? [];
+    for (const entry of entries) if (entry.fieldsV1 !== undefined) texts.push(encoder.encode(JSON.stringify(entry.fieldsV1)));
+  }
+  const bytes = texts.reduce((n, t) => n + t.length, 0);
+  const decoder = new TextDecoder();
+  return () =>
+    measureSync(suiteName(corpus), FIELDSV1_ROW, { events: corpus.events.length, bytes }, timing, () => {
+      let objects = 0;
+      for (let i = 0; i < texts.length; i++) if (typeof JSON.parse(decoder.decode(texts[i]!)) === 'object') objects++;
+      if (objects !== texts.length) throw new Error(`${FIELDSV1_ROW}: ${objects} of ${texts.length} parsed to objects`);
+    });
 }
 
 export async function runDecodeSuite(corpus: Corpus, timing: Timing, options: { peers: boolean; extra?: readonly Job[] }): Promise<Figure[]> {
