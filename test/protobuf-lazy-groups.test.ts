@@ -6,7 +6,12 @@
  * (watchwire/node protobufSchemasOnDemand).
  */
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { describe, test } from 'node:test';
+import { fileURLToPath } from 'node:url';
+import { build } from 'esbuild';
 import { type KubeObject, type WatchEvent, createRegistry, decodeAll, encodeAll } from 'watchwire';
 import { canRequireModules, nodeGroupLoader, protobufSchemasOnDemand } from 'watchwire/node';
 import { type GroupLoader, ProtobufSchemaRegistry, createProtobufCodec, decodeProtobufObject, encodeProtobufObject, groupOfMessage, protobufCodec } from 'watchwire/protobuf';
@@ -103,6 +108,40 @@ describe('protobuf: groups loaded on demand', () => {
     decodeProtobufObject(encodeProtobufObject(deployment), { schemas: a });
     assert.deepEqual(b.groups, []);
   });
+});
+
+test('bundled into an app (esbuild, platform node), protobufSchemasOnDemand still decodes: the group paths do not resolve there, so every group is loaded first', async () => {
+  // Inside the package, so that `watchwire` resolves to it by its own name, as the tests import it.
+  const dir = mkdtempSync(fileURLToPath(new URL('../.tmp-bundle-', import.meta.url)));
+  try {
+    const entry = join(dir, 'app.mjs');
+    writeFileSync(
+      entry,
+      [
+        "import { decodeAll } from 'watchwire';",
+        "import { protobufSchemasOnDemand } from 'watchwire/node';",
+        "import { createProtobufCodec } from 'watchwire/protobuf';",
+        "import { readFileSync } from 'node:fs';",
+        'const codec = createProtobufCodec({ schemas: await protobufSchemasOnDemand() });',
+        'const events = decodeAll(codec, readFileSync(0));',
+        'process.stdout.write(JSON.stringify(events));',
+      ].join('\n'),
+    );
+    const outfile = join(dir, 'out', 'app.mjs');
+    await build({
+      entryPoints: [entry],
+      bundle: true,
+      platform: 'node',
+      format: 'esm',
+      outfile,
+      logLevel: 'error',
+    });
+    const run = spawnSync(process.execPath, [outfile], { input: stream, encoding: 'utf8' });
+    assert.equal(run.status, 0, run.stderr);
+    assert.deepStrictEqual(JSON.parse(run.stdout), JSON.parse(JSON.stringify(decodeAll(protobufCodec, stream))));
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('the CLI registry (watch) has the codecs of createRegistry in its order, and its protobuf decodes as the full one', async () => {

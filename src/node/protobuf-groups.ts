@@ -11,8 +11,10 @@
  * since 20.19 and 22.12 (`process.features.require_module`). It gives the
  * same module instances as import, so the tables the groups register are the
  * ones the decoders read. Where Node lacks it, every group is loaded first.
- * The paths are computed, so a bundler cannot follow them: a bundled app adds
- * the groups it needs with addGroup instead.
+ * The paths are computed, so a bundler cannot follow them: where they do not
+ * resolve (watchwire bundled into an app), every group is loaded first too,
+ * from the static import a bundler does follow; a bundled app that wants
+ * fewer adds the groups it needs with addGroup.
  */
 import { createRequire } from 'node:module';
 import { GROUP_NAMES } from '../formats/protobuf/generated/groups.js';
@@ -40,6 +42,20 @@ export function canRequireModules(): boolean {
  * `watchwire/protobuf`, with every group loaded now.
  */
 export async function protobufSchemasOnDemand(): Promise<ProtobufSchemaRegistry> {
-  if (canRequireModules()) return new ProtobufSchemaRegistry().addLoader(nodeGroupLoader);
+  if (canRequireModules() && groupModulesResolve()) return new ProtobufSchemaRegistry().addLoader(nodeGroupLoader);
   return (await import('../formats/protobuf/builtin.js')).BUILTIN_SCHEMAS;
+}
+
+/** Whether the generated group modules are where nodeGroupLoader looks (not so in an app bundle), checked once. */
+let resolves: boolean | undefined;
+function groupModulesResolve(): boolean {
+  if (resolves === undefined) {
+    try {
+      require.resolve(`../formats/protobuf/generated/${GROUP_NAMES[0]!}.js`);
+      resolves = true;
+    } catch {
+      resolves = false;
+    }
+  }
+  return resolves;
 }
