@@ -4,7 +4,7 @@
  * every format decodes back to the same events.
  */
 import { createRequire } from 'node:module';
-import { type Codec, type WatchEvent, createRegistry, decodeAll, encodeAll } from 'watchwire';
+import { type Codec, type Framer, type WatchEvent, createRegistry, decodeAll, encodeAll } from 'watchwire';
 import type { CorpusSpec } from './corpus.js';
 import { Tally } from './harness.js';
 
@@ -42,6 +42,31 @@ export function chunk(bytes: Uint8Array, size: number): Uint8Array[] {
   const out: Uint8Array[] = [];
   for (let at = 0; at < bytes.length; at += size) out.push(bytes.subarray(at, Math.min(at + size, bytes.length)));
   return out;
+}
+
+/**
+ * Every frame `framer` cuts from `chunks`, the ones handed out at the end
+ * too: how many, and their bytes (each copied first when `copied`, as a
+ * consumer that keeps a frame must; Uint8Array's slice copies, Buffer's
+ * would not). What the framing rows time, and check.
+ */
+export function frameAll(framer: Framer, chunks: readonly Uint8Array[], copied = false): { frames: number; bytes: number } {
+  let frames = 0;
+  let bytes = 0;
+  const take = () => {
+    for (let f = framer.next(); f !== undefined; f = framer.next()) {
+      frames++;
+      bytes += copied ? Uint8Array.prototype.slice.call(f).length : f.length;
+    }
+  };
+  for (let i = 0; i < chunks.length; i++) {
+    framer.push(chunks[i]!);
+    take();
+  }
+  framer.end();
+  // A framer that cuts its last document only at the end of input (YAML) hands that frame out here.
+  take();
+  return { frames, bytes };
 }
 
 /** The codecs the registry has for each format, or why not. */

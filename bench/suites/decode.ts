@@ -5,7 +5,7 @@
  */
 import { CborSeqFramer, DEFAULT_LIMITS, type FieldSelection, StreamDecoder, decodeAll, v8KeyGuard } from 'watchwire';
 import { type Figure, type Job, Tally, type Timing, measureAsync, measureSync, runInRounds, unavailable } from '../harness.js';
-import { BENCH_LIMITS, CHUNK_BYTES, type Corpus, FORMATS, type Format, canonical, cborNative, chunk } from '../materialise.js';
+import { BENCH_LIMITS, CHUNK_BYTES, type Corpus, FORMATS, type Format, canonical, cborNative, chunk, frameAll } from '../materialise.js';
 import { shuffledCborStream } from '../shuffled-cbor.js';
 import { clientNodeLinePath, fluentClientSplitPath, naiveReadlineLoop } from '../peers/paths.js';
 
@@ -137,18 +137,8 @@ function orderBoundJobs(corpus: Corpus, codec: Parameters<typeof StreamDecoder.e
     jobs.push(() => measureChunks(corpus, codec, chunks, bytes.length, timing, decode, {}));
     jobs.push(() =>
       measureSync(suiteName(corpus), walk, { events: corpus.events.length, bytes: bytes.length }, timing, () => {
-        const framer = new CborSeqFramer(BENCH_LIMITS.maxFrameBytes, DEFAULT_LIMITS.maxDepth);
-        let frames = 0;
-        let framed = 0;
-        for (let i = 0; i < chunks.length; i++) {
-          framer.push(chunks[i]!);
-          for (let f = framer.next(); f !== undefined; f = framer.next()) {
-            frames++;
-            framed += f.length;
-          }
-        }
-        framer.end();
-        if (framer.next() !== undefined || frames !== corpus.events.length || framed !== bytes.length) throw new Error(`${walk}: ${frames} frames of ${framed} bytes, expected ${corpus.events.length} of ${bytes.length}`);
+        const { frames, bytes: framed } = frameAll(new CborSeqFramer(BENCH_LIMITS.maxFrameBytes, DEFAULT_LIMITS.maxDepth), chunks);
+        if (frames !== corpus.events.length || framed !== bytes.length) throw new Error(`${walk}: ${frames} frames of ${framed} bytes, expected ${corpus.events.length} of ${bytes.length}`);
       }),
     );
   }

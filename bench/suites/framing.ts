@@ -5,7 +5,7 @@
  */
 import { resolveLimits } from 'watchwire';
 import { type Figure, type Job, type Timing, measureAsync, measureSync, runInRounds, unavailable } from '../harness.js';
-import { BENCH_LIMITS, type Corpus, FORMATS, chunk } from '../materialise.js';
+import { BENCH_LIMITS, type Corpus, FORMATS, chunk, frameAll } from '../materialise.js';
 import { fluentClientSplitOnly, readlineSplitOnly } from '../peers/paths.js';
 
 export const FRAMING_SUITE = 'framing the large object';
@@ -51,24 +51,7 @@ export async function runFramingSuite(corpus: Corpus, quarter: Corpus, timing: T
       const name = framingRow(`watchwire ${format} framer (${mib(encoded.bytes.length)})`, chunked) + (copied ? ' + one copy of the frame' : '');
       jobs.push(() =>
         measureSync(FRAMING_SUITE, name, { events: 1, bytes: encoded.bytes.length }, timing, () => {
-          const framer = encoded.codec.createFramer(limits);
-          let frames = 0;
-          let framed = 0;
-          for (let i = 0; i < chunks.length; i++) {
-            framer.push(chunks[i]!);
-            for (let f = framer.next(); f !== undefined; f = framer.next()) {
-              frames++;
-              // Uint8Array's slice copies (Buffer's would not).
-              framed += copied ? Uint8Array.prototype.slice.call(f).length : f.length;
-            }
-          }
-          framer.end();
-          // Copied here too: a framer that cuts its last document only at the end of input (YAML)
-          // hands the frame out here, and the floor must copy it like any other.
-          for (let f = framer.next(); f !== undefined; f = framer.next()) {
-            frames++;
-            framed += copied ? Uint8Array.prototype.slice.call(f).length : f.length;
-          }
+          const { frames, bytes: framed } = frameAll(encoded.codec.createFramer(limits), chunks, copied);
           // One frame, holding (nearly) all the bytes: only a length prefix or terminator may be outside it.
           if (frames !== 1 || framed < encoded.bytes.length - 16) {
             throw new Error(`${name}: ${frames} frames, ${framed} of ${encoded.bytes.length} bytes`);
