@@ -110,7 +110,7 @@ describe('protobuf: groups loaded on demand', () => {
   });
 });
 
-test('bundled into an app (esbuild, platform node), protobufSchemasOnDemand still decodes: the group paths do not resolve there, so every group is loaded first', async () => {
+test('bundled into an app (esbuild, platform node, ES module and CommonJS), protobufSchemasOnDemand still decodes: the group paths do not resolve there, so every group is loaded first', async () => {
   // Inside the package, so that `watchwire` resolves to it by its own name, as the tests import it.
   const dir = mkdtempSync(fileURLToPath(new URL('../.tmp-bundle-', import.meta.url)));
   try {
@@ -122,23 +122,23 @@ test('bundled into an app (esbuild, platform node), protobufSchemasOnDemand stil
         "import { protobufSchemasOnDemand } from 'watchwire/node';",
         "import { createProtobufCodec } from 'watchwire/protobuf';",
         "import { readFileSync } from 'node:fs';",
-        'const codec = createProtobufCodec({ schemas: await protobufSchemasOnDemand() });',
-        'const events = decodeAll(codec, readFileSync(0));',
-        'process.stdout.write(JSON.stringify(events));',
+        // No top-level await: a CommonJS bundle cannot have one.
+        'async function main() {',
+        '  const codec = createProtobufCodec({ schemas: await protobufSchemasOnDemand() });',
+        '  process.stdout.write(JSON.stringify(decodeAll(codec, readFileSync(0))));',
+        '}',
+        'main();',
       ].join('\n'),
     );
-    const outfile = join(dir, 'out', 'app.mjs');
-    await build({
-      entryPoints: [entry],
-      bundle: true,
-      platform: 'node',
-      format: 'esm',
-      outfile,
-      logLevel: 'error',
-    });
-    const run = spawnSync(process.execPath, [outfile], { input: stream, encoding: 'utf8' });
-    assert.equal(run.status, 0, run.stderr);
-    assert.deepStrictEqual(JSON.parse(run.stdout), JSON.parse(JSON.stringify(decodeAll(protobufCodec, stream))));
+    const expected = JSON.parse(JSON.stringify(decodeAll(protobufCodec, stream))) as unknown;
+    for (const format of ['esm', 'cjs'] as const) {
+      const outfile = join(dir, 'out', format === 'esm' ? 'app.mjs' : 'app.cjs');
+      // logLevel silent: esbuild warns that import.meta is empty in CommonJS, the case this covers.
+      await build({ entryPoints: [entry], bundle: true, platform: 'node', format, outfile, logLevel: 'silent' });
+      const run = spawnSync(process.execPath, [outfile], { input: stream, encoding: 'utf8' });
+      assert.equal(run.status, 0, `${format}: ${run.stderr}`);
+      assert.deepStrictEqual(JSON.parse(run.stdout), expected, format);
+    }
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }

@@ -21,13 +21,36 @@ import { GROUP_NAMES } from '../formats/protobuf/generated/groups.js';
 import type { EncoderGroup, SchemaGroup } from '../formats/protobuf/message-codec.js';
 import { type GroupLoader, ProtobufSchemaRegistry } from '../formats/protobuf/registry.js';
 
-const require = createRequire(import.meta.url);
 const known = new Set(GROUP_NAMES);
+
+/**
+ * require() relative to this module, made on first use: in a CommonJS bundle
+ * of an app there is no module URL (bundlers leave `import.meta.url`
+ * undefined), and making it at import threw there, so that importing
+ * `watchwire/node` at all (for nodeFetch) crashed the app at start.
+ */
+let moduleRequire: NodeJS.Require | null | undefined;
+function requireHere(): NodeJS.Require | undefined {
+  if (moduleRequire === undefined) {
+    try {
+      moduleRequire = createRequire(import.meta.url);
+    } catch {
+      moduleRequire = null;
+    }
+  }
+  return moduleRequire ?? undefined;
+}
+
+/** A generated module of this package by require, or undefined where it cannot be found from here (an app bundle). */
+function generated<T>(path: string): T | undefined {
+  const load = requireHere();
+  return load === undefined ? undefined : (load(`../formats/protobuf/generated/${path}.js`) as T);
+}
 
 /** The built-in groups from this package's generated modules, by require (Node with require(esm) only). */
 export const nodeGroupLoader: GroupLoader = {
-  schemas: (group) => (known.has(group) ? (require(`../formats/protobuf/generated/${group}.js`) as { schemas: SchemaGroup }).schemas : undefined),
-  encoders: (group) => (known.has(group) ? (require(`../formats/protobuf/generated/encode/${group}.js`) as { encoders: EncoderGroup }).encoders : undefined),
+  schemas: (group) => (known.has(group) ? generated<{ schemas: SchemaGroup }>(group)?.schemas : undefined),
+  encoders: (group) => (known.has(group) ? generated<{ encoders: EncoderGroup }>(`encode/${group}`)?.encoders : undefined),
 };
 
 /** Whether this Node can require() an ES module (20.19+, 22.12+). */
@@ -51,7 +74,7 @@ let resolves: boolean | undefined;
 function groupModulesResolve(): boolean {
   if (resolves === undefined) {
     try {
-      require.resolve(`../formats/protobuf/generated/${GROUP_NAMES[0]!}.js`);
+      requireHere()!.resolve(`../formats/protobuf/generated/${GROUP_NAMES[0]!}.js`);
       resolves = true;
     } catch {
       resolves = false;
