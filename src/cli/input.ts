@@ -14,7 +14,7 @@ export function openInput(file: string | undefined): Readable {
   if (file !== undefined && file !== '-') return createReadStream(file, { highWaterMark: READ_BYTES });
   // `decode < file`: stdin is the file itself, read as FILE would be. A pipe or a
   // terminal is read as Node reads it (a pipe holds 64 KiB at most anyway).
-  if (isRegularFile(0)) return createReadStream('', { fd: 0, highWaterMark: READ_BYTES, autoClose: false });
+  if (inputBytes(undefined) !== undefined) return createReadStream('', { fd: 0, highWaterMark: READ_BYTES, autoClose: false });
   return process.stdin;
 }
 
@@ -25,13 +25,5 @@ export function inputBytes(file: string | undefined): number | undefined {
     return stat.isFile() ? stat.size : undefined;
   } catch {
     return undefined; // openInput reports a FILE that cannot be read
-  }
-}
-
-function isRegularFile(fd: number): boolean {
-  try {
-    return fstatSync(fd).isFile();
-  } catch {
-    return false;
   }
 }

@@ -41,10 +41,15 @@ function requireHere(): NodeJS.Require | undefined {
   return moduleRequire ?? undefined;
 }
 
-/** A generated module of this package by require, or undefined where it cannot be found from here (an app bundle). */
+/** Where a generated module of this package is, from here. */
+function generatedPath(path: string): string {
+  return `../formats/protobuf/generated/${path}.js`;
+}
+
+/** A generated module of this package by require, or undefined where there is no require from here (a CommonJS bundle). */
 function generated<T>(path: string): T | undefined {
   const load = requireHere();
-  return load === undefined ? undefined : (load(`../formats/protobuf/generated/${path}.js`) as T);
+  return load === undefined ? undefined : (load(generatedPath(path)) as T);
 }
 
 /** The built-in groups from this package's generated modules, by require (Node with require(esm) only). */
@@ -73,9 +78,9 @@ export async function protobufSchemasOnDemand(): Promise<ProtobufSchemaRegistry>
 let resolves: boolean | undefined;
 function groupModulesResolve(): boolean {
   if (resolves === undefined) {
+    const load = requireHere();
     try {
-      requireHere()!.resolve(`../formats/protobuf/generated/${GROUP_NAMES[0]!}.js`);
-      resolves = true;
+      resolves = load !== undefined && load.resolve(generatedPath(GROUP_NAMES[0]!)) !== '';
     } catch {
       resolves = false;
     }
